@@ -1,0 +1,141 @@
+# mailguard-tui - one non-recursive Makefile.  Every object but tui/main.o
+# goes into one static library linked by the program and by the tests.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+BUILD	?= build
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS	 = ncursesw libcurl sqlite3
+WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Werror
+CFLAGS	?= -O2 -g
+SANFLAGS =
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
+	     $(PKG_CFLAGS) -MMD -MP
+LDLIBS	 = $(PKG_LIBS) -lm
+
+VERSION	:= 0.1.0
+
+LIB_SRCS := $(wildcard core/*.c) backends/backend.c \
+	    $(wildcard backends/postfix/*.c) $(wildcard backends/exim/*.c) \
+	    $(wildcard checks/*.c) $(wildcard fixes/*.c) \
+	    $(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB	 := $(BUILD)/libmailguard.a
+PROG	 = mailguard-tui
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+LAB_SRCS  := $(wildcard tests/lab/test_*.c)
+LAB_BINS  := $(LAB_SRCS:tests/lab/%.c=$(BUILD)/tests/%)
+MGSMTP	  := $(BUILD)/lab/mgsmtp
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+
+SRCS_ALL := $(LIB_SRCS) tui/main.c $(UNIT_SRCS) $(LAB_SRCS) \
+	    $(FUZZ_SRCS) tests/lab/mgsmtp.c
+HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
+	    fixes/*.h tui/*.h tests/unit/*.h tests/lab/*.h)
+
+.PHONY: all check unit lab asan asan-unit deps demo bench install clean \
+	format format-check lab-tools
+
+all: $(PROG)
+
+ifneq ($(BUILD),build)
+$(PROG): $(BUILD)/$(PROG)
+	@:
+endif
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DMG_VERSION='"$(VERSION)"' -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+
+ifeq ($(BUILD),build)
+$(PROG): $(BUILD)/obj/tui/main.o $(LIB)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+else
+$(BUILD)/$(PROG): $(BUILD)/obj/tui/main.o $(LIB)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+endif
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/test_lab_%: $(BUILD)/obj/tests/lab/test_lab_%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+$(MGSMTP): tests/lab/mgsmtp.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -o $@ $<
+
+lab-tools: $(MGSMTP)
+	sh tests/lab/exim/lab.sh fetch >/dev/null
+
+# The test command of the README: sets up what is missing, then runs the
+# unit tests, the same tests under ASan+UBSan, the lab tests against real
+# Postfix and Exim, and the style check.
+check: deps
+	$(MAKE) all unit
+	$(MAKE) asan
+	$(MAKE) lab
+	$(MAKE) format-check
+	@echo "make check: all test groups passed"
+
+unit: $(UNIT_BINS)
+	@sh tests/run-tests.sh unit $(UNIT_BINS)
+
+lab: $(PROG) $(LAB_BINS) lab-tools
+	@sh tests/run-tests.sh lab $(LAB_BINS)
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 CC=clang asan-unit
+
+asan-unit: $(UNIT_BINS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	 sh tests/run-tests.sh asan $(UNIT_BINS)
+
+deps:
+	@sh scripts/deps.sh
+
+demo: deps
+	$(MAKE) all lab-tools
+	sh tests/lab/demo.sh
+
+bench: all
+	@echo "make bench: benchmarks arrive with the queue readers" \
+	      "(issues 3 and 4); nothing to measure yet"
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+
+format:
+	clang-format -i $(SRCS_ALL) $(HDRS_ALL)
+
+format-check:
+	@clang-format --dry-run -Werror $(SRCS_ALL) $(HDRS_ALL) && \
+	 echo "format-check: ok"
+
+clean:
+	rm -rf build $(PROG)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

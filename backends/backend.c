@@ -1,0 +1,91 @@
+/* backend.c - the registry of backends and the one place that calls them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/mg_str.h"
+#include "backend.h"
+
+const struct mg_backend *const mg_backends[] = {
+	&mg_backend_postfix,
+	&mg_backend_exim,
+	NULL
+};
+
+/* not_supported - the uniform answer for a NULL operation */
+static int
+not_supported(const struct mg_target *t, const char *what,
+    struct mg_err *err)
+{
+	return (mg_err_set(err, "%s is not supported for %s", what,
+	    t->backend != NULL ? t->backend->name : "this MTA"));
+}
+
+/* try - detect one backend into a scratch target; keep it on success */
+static int
+try(const struct mg_backend *be, const struct mg_detect_opts *o,
+    struct mg_target *t, struct mg_err *err)
+{
+	memset(t, 0, sizeof(*t));
+	t->mta = be->mta;
+	t->backend = be;
+	if (be->mta == MG_MTA_POSTFIX)
+		t->config_dir = mg_xstrdup(o->postfix_dir);
+	else if (be->mta == MG_MTA_EXIM) {
+		t->config_file = mg_xstrdup(o->exim_path);
+		t->bin = mg_xstrdup(o->exim_bin);
+	}
+	t->state_dir = mg_xstrdup(o->state_dir != NULL ? o->state_dir :
+	    "/var/lib/mailguard");
+	if (be->detect(t, err) < 0) {
+		mg_target_free(t);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * mg_backend_detect - choose the MTA: the one named on the command line,
+ * else the first whose own tools answer (Postfix, then Exim).
+ */
+int
+mg_backend_detect(const struct mg_detect_opts *o, struct mg_target *t,
+    struct mg_err *err)
+{
+	struct mg_err first;
+	size_t i;
+
+	if (o->postfix_dir != NULL && (o->exim_path != NULL ||
+	    o->exim_bin != NULL))
+		return (mg_err_set(err, "--postfix and --exim/--exim-bin "
+		    "name different MTAs; choose one"));
+	if (o->postfix_dir != NULL)
+		return (try(&mg_backend_postfix, o, t, err));
+	if (o->exim_path != NULL || o->exim_bin != NULL)
+		return (try(&mg_backend_exim, o, t, err));
+	mg_err_clear(&first);
+	for (i = 0; mg_backends[i] != NULL; i++) {
+		if (try(mg_backends[i], o, t, i == 0 ? &first : err) == 0)
+			return (0);
+	}
+	return (mg_err_set(err, "no Postfix or Exim found (%s); "
+	    "name one with --postfix DIR or --exim PATH", first.msg));
+}
+
+/* mg_backend_load_config - read the live configuration into the model */
+int
+mg_backend_load_config(struct mg_target *t, struct mg_model *m,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->load_config == NULL)
+		return (not_supported(t, "reading the configuration", err));
+	mg_model_init(m);
+	m->mta = t->mta;
+	m->version = mg_xstrdup(t->version);
+	m->config_dir = mg_xstrdup(t->config_dir);
+	m->config_file = mg_xstrdup(t->config_file);
+	if (t->backend->load_config(t, m, err) < 0) {
+		mg_model_free(m);
+		return (-1);
+	}
+	return (0);
+}

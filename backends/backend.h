@@ -1,0 +1,39 @@
+/*
+ * backend.h - one struct of operations per MTA, chosen at run time (as
+ * Postfix's DICT or OpenSMTPD's table_backend).  Only backend.c calls
+ * through these pointers; a NULL operation is "not supported".
+ */
+#ifndef MG_BACKEND_H
+#define MG_BACKEND_H
+
+#include "../core/mg_err.h"
+#include "../core/mg_model.h"
+
+struct mg_backend {
+	const char *name;
+	enum mg_mta mta;
+	/* Fill version and paths; -1 if this MTA is not there. */
+	int (*detect)(struct mg_target *, struct mg_err *);
+	/* Read the live configuration through the MTA's own tools. */
+	int (*load_config)(struct mg_target *, struct mg_model *,
+	    struct mg_err *);
+};
+
+/* What the operator asked for on the command line. */
+struct mg_detect_opts {
+	const char *postfix_dir;	/* --postfix DIR */
+	const char *exim_path;		/* --exim PATH */
+	const char *exim_bin;		/* --exim-bin PATH */
+	const char *state_dir;		/* --state DIR */
+};
+
+extern const struct mg_backend mg_backend_postfix;
+extern const struct mg_backend mg_backend_exim;
+extern const struct mg_backend *const mg_backends[];
+
+int mg_backend_detect(const struct mg_detect_opts *, struct mg_target *,
+    struct mg_err *);
+int mg_backend_load_config(struct mg_target *, struct mg_model *,
+    struct mg_err *);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * postfix.c - the Postfix backend: detection and configuration through
+ * Postfix's own postconf (postconf -c DIR -n for what is set, -x for every
+ * effective value with $names expanded).  main.cf itself is read only to
+ * map settings to file:line for evidence.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_file.h"
+#include "../../core/mg_str.h"
+#include "../backend.h"
+#include "pf_list.h"
+#include "pf_maincf.h"
+#include "pf_postconf.h"
+
+/* Parameters whose lists may name a pattern file ("/path"): loaded so that
+ * checks can read the file's entries with their line numbers. */
+static const char *const pattern_file_params[] = {
+	"mynetworks",
+	NULL
+};
+
+/* postconf - run postconf [-c DIR] args...; output in res */
+static int
+postconf(const char *dir, const char *const *args, struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	const char *argv[16];
+	struct mg_exec_req req;
+	size_t n = 0, i;
+
+	argv[n++] = "postconf";
+	if (dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = dir;
+	}
+	for (i = 0; args[i] != NULL && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.timeout_ms = 30000;
+	if (mg_exec(&req, res, err) < 0)
+		return (-1);
+	if (!mg_exec_ok(res)) {
+		mg_exec_describe(&req, res, err);
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	return (0);
+}
+
+/* chomp - strip trailing newlines in place */
+static void
+chomp(struct mg_str *s)
+{
+	while (s->len > 0 && (s->data[s->len - 1] == '\n' ||
+	    s->data[s->len - 1] == '\r'))
+		s->data[--s->len] = '\0';
+}
+
+/* postfix_detect - find the config directory and ask Postfix its version */
+static int
+postfix_detect(struct mg_target *t, struct mg_err *err)
+{
+	static const char *const dir_args[] = { "-h", "config_directory",
+	    NULL };
+	static const char *const ver_args[] = { "-h", "mail_version", NULL };
+	struct mg_exec_res res;
+	struct mg_str path = MG_STR_INIT;
+	struct mg_str probe = MG_STR_INIT;
+	char bin[PATH_MAX];
+
+	if (mg_exec_find("postconf", bin, sizeof(bin)) < 0)
+		return (mg_err_set(err, "Postfix not found: no postconf in %s",
+		    MG_EXEC_PATH));
+	if (t->config_dir == NULL) {
+		if (postconf(NULL, dir_args, &res, err) < 0)
+			return (-1);
+		chomp(&res.out);
+		t->config_dir = mg_str_steal(&res.out);
+		mg_exec_res_free(&res);
+	}
+	mg_str_init(&path);
+	mg_str_printf(&path, "%s/main.cf", t->config_dir);
+	/* Say plainly if main.cf cannot be read, before postconf does. */
+	if (mg_file_read(mg_str_cstr(&path), 1, &probe, NULL, err) < 0) {
+		mg_str_free(&path);
+		mg_str_free(&probe);
+		return (-1);
+	}
+	mg_str_free(&probe);
+	t->config_file = mg_str_steal(&path);
+	if (postconf(t->config_dir, ver_args, &res, err) < 0)
+		return (-1);
+	chomp(&res.out);
+	t->version = mg_str_steal(&res.out);
+	mg_exec_res_free(&res);
+	t->bin = mg_xstrdup(bin);
+	return (0);
+}
+
+/* keep_warnings - postconf's own warnings become model warnings */
+static void
+keep_warnings(struct mg_model *m, const struct mg_str *errout)
+{
+	const char *line, *nl;
+	char *w;
+
+	for (line = mg_str_cstr(errout); *line != '\0';
+	    line = nl + (*nl != '\0')) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		if (nl == line)
+			continue;
+		w = mg_xstrndup(line, (size_t)(nl - line));
+		mg_model_warn(m, w);
+		free(w);
+	}
+}
+
+/* load_srcfile - read a config file into the model (bounded) */
+static int
+load_srcfile(struct mg_model *m, const char *path, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_srcfile *f;
+	int truncated;
+
+	if (mg_model_file(m, path) != NULL)
+		return (0);
+	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
+		mg_str_free(&text);
+		return (-1);
+	}
+	f = mg_model_file_add(m, path);
+	mg_srcfile_set_text(f, text.data, text.len);
+	f->truncated = truncated;
+	mg_str_free(&text);
+	return (0);
+}
+
+/* load_pattern_files - "/path" elements of list parameters */
+static void
+load_pattern_files(struct mg_model *m)
+{
+	const char *cur, *elem, *value;
+	struct mg_err err;
+	char path[PATH_MAX];
+	size_t i, len;
+
+	for (i = 0; pattern_file_params[i] != NULL; i++) {
+		value = mg_model_value(m, pattern_file_params[i]);
+		if (value == NULL)
+			continue;
+		for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+			if (*elem != '/' || len >= sizeof(path))
+				continue;
+			memcpy(path, elem, len);
+			path[len] = '\0';
+			if (load_srcfile(m, path, &err) < 0)
+				mg_model_warn(m, err.msg);
+		}
+	}
+}
+
+/* postfix_load_config - explicit and effective parameters, with file:line */
+static int
+postfix_load_config(struct mg_target *t, struct mg_model *m,
+    struct mg_err *err)
+{
+	static const char *const n_args[] = { "-n", NULL };
+	static const char *const x_args[] = { "-x", NULL };
+	struct mg_exec_res res;
+
+	if (postconf(t->config_dir, n_args, &res, err) < 0)
+		return (-1);
+	mg_pf_postconf_parse(m, mg_str_cstr(&res.out), 1);
+	keep_warnings(m, &res.err);
+	mg_exec_res_free(&res);
+	if (postconf(t->config_dir, x_args, &res, err) < 0)
+		return (-1);
+	mg_pf_postconf_parse(m, mg_str_cstr(&res.out), 0);
+	mg_exec_res_free(&res);
+	/* An explicit setting postconf does not know has no -x value. */
+	for (size_t i = 0; i < m->nparams; i++)
+		if (m->params[i].value == NULL)
+			m->params[i].value = mg_xstrdup(m->params[i].raw);
+
+	if (load_srcfile(m, t->config_file, err) < 0)
+		return (-1);
+	mg_pf_maincf_locate(m, mg_model_file(m, t->config_file));
+	load_pattern_files(m);
+	return (0);
+}
+
+const struct mg_backend mg_backend_postfix = {
+	.name = "postfix",
+	.mta = MG_MTA_POSTFIX,
+	.detect = postfix_detect,
+	.load_config = postfix_load_config,
+};

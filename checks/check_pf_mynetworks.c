@@ -1,0 +1,329 @@
+/*
+ * check_pf_mynetworks.c - Postfix trusted networks.  Clients in mynetworks
+ * pass permit_mynetworks and may relay to any destination, so every public
+ * address in it is a potential open relay (DESIGN incident 4: a mask typo
+ * made two /8s trusted).  An entry with bits set beyond its prefix
+ * ("210.140.12.34/8") is an error to current Postfix; the host written was
+ * almost always the one meant, so the fix narrows it to that host.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backends/postfix/pf_list.h"
+#include "../core/mg_net.h"
+#include "../core/mg_str.h"
+#include "checks.h"
+
+#define FIX_ID "postfix.mynetworks.narrow"
+
+/* Wider than this many public addresses is critical: a /16 or more. */
+#define PUBLIC_CRITICAL 65536.0
+/* Wider than a /24 of public space: high. */
+#define PUBLIC_HIGH 256.0
+
+/* One mynetworks entry, where it was written and what it covers. */
+struct entry {
+	char text[128];
+	const char *file;
+	unsigned line;
+	struct mg_net net;
+	struct mg_net_span span;
+	int host_bits;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+};
+
+/* add_entry - parse one element; non-network elements are skipped here
+ * (type:table lookups and hostnames are other checks' business) */
+static void
+add_entry(struct entries *es, const char *elem, size_t len, const char *file,
+    unsigned line)
+{
+	struct entry *e;
+	struct mg_net net;
+	char text[128];
+
+	if (len == 0 || len >= sizeof(text) || *elem == '!')
+		return;
+	memcpy(text, elem, len);
+	text[len] = '\0';
+	if (mg_net_parse(text, &net, NULL) < 0)
+		return;
+	e = MG_ARRAY_PUSH(es->v, es->n, es->cap);
+	memset(e, 0, sizeof(*e));
+	(void)snprintf(e->text, sizeof(e->text), "%s", text);
+	e->file = file;
+	e->line = line;
+	e->net = net;
+	e->host_bits = mg_net_host_bits(&net);
+	mg_net_span(&net, &e->span);
+}
+
+/* add_pattern_file - entries of a "/path" pattern file, with their lines */
+static void
+add_pattern_file(struct entries *es, const struct mg_srcfile *f)
+{
+	const char *cur, *elem;
+	char *line;
+	size_t i, len;
+
+	for (i = 0; i < f->nlines; i++) {
+		line = mg_xstrdup(f->lines[i]);
+		line[strcspn(line, "#")] = '\0';
+		for (cur = line; mg_pf_list_next(&cur, &elem, &len);)
+			add_entry(es, elem, len, f->path, (unsigned)i + 1);
+		free(line);
+	}
+}
+
+/* collect - every network mynetworks trusts, with its source */
+static void
+collect(const struct mg_model *m, const struct mg_param *p,
+    const struct mg_param *style, struct entries *es)
+{
+	const struct mg_srcfile *main_cf = NULL, *pf;
+	const char *cur, *elem, *file = NULL;
+	char word[128];
+	unsigned line = 0;
+	size_t len;
+
+	if (p->file != NULL) {
+		file = p->file;
+		line = p->line;
+		main_cf = mg_model_file(m, p->file);
+	} else if (style != NULL && style->file != NULL) {
+		file = style->file;
+		line = style->line;
+	}
+	for (cur = p->value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (*elem == '/' && len < sizeof(word)) {
+			memcpy(word, elem, len);
+			word[len] = '\0';
+			if ((pf = mg_model_file(m, word)) != NULL)
+				add_pattern_file(es, pf);
+			continue;
+		}
+		if (len < sizeof(word) && main_cf != NULL) {
+			memcpy(word, elem, len);
+			word[len] = '\0';
+			add_entry(es, elem, len, file, mg_srcfile_find_word(
+			    main_cf, p->line, p->end_line, word));
+		} else
+			add_entry(es, elem, len, file, line);
+	}
+}
+
+/* host_form - the single host an entry with host bits names */
+static void
+host_form(const struct mg_net *net, char *buf, size_t size)
+{
+	struct mg_net host = *net;
+
+	host.prefix = net->family == 4 ? 32 : 128;
+	mg_net_format(&host, 0, buf, size);
+}
+
+/*
+ * narrowed_list - rewrite a list in place, keeping the operator's layout:
+ * host-bit entries become their host, public networks are dropped together
+ * with the separator that follows them; 1 if anything changed.
+ */
+static int
+narrowed_list(const char *value, struct mg_str *out)
+{
+	const char *cur, *elem, *copied = value;
+	struct mg_net net;
+	struct mg_net_span span;
+	char word[128], host[128];
+	size_t len;
+	int changed = 0;
+
+	mg_str_init(out);
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len >= sizeof(word))
+			continue;
+		memcpy(word, elem, len);
+		word[len] = '\0';
+		if (*word == '!' || mg_net_parse(word, &net, NULL) < 0)
+			continue;
+		mg_net_span(&net, &span);
+		if (mg_net_host_bits(&net)) {
+			host_form(&net, host, sizeof(host));
+			mg_str_append(out, copied, (size_t)(elem - copied));
+			mg_str_puts(out, host);
+			copied = elem + len;
+			changed = 1;
+		} else if (span.public > 1.0) {
+			mg_str_append(out, copied, (size_t)(elem - copied));
+			copied = elem + len;
+			copied += strspn(copied, ", \t");
+			changed = 1;
+		}
+	}
+	mg_str_puts(out, copied);
+	/* A dropped last element leaves its leading separator behind. */
+	while (out->len > 0 && strchr(", \t", out->data[out->len - 1]))
+		out->data[--out->len] = '\0';
+	return (changed);
+}
+
+/* propose_fix - the edit that narrows mynetworks (or its style); 1 if any */
+static int
+propose_fix(const struct mg_model *m, const struct mg_param *p,
+    const struct mg_param *style, const struct entries *es,
+    struct mg_report *r)
+{
+	const char *reload[] = { "postfix", "-c", m->config_dir, "reload",
+	    NULL };
+	struct mg_str val = MG_STR_INIT;
+	struct mg_fix *x;
+	size_t i;
+
+	if (p->raw != NULL && p->file != NULL) {
+		if (!narrowed_list(p->raw, &val)) {
+			mg_str_free(&val);
+			val.data = NULL;
+		}
+		for (i = 0; i < es->n; i++) {
+			/* Entries from pattern files are edited in place,
+			 * once per line. */
+			if (es->v[i].file == p->file || (i > 0 &&
+			    es->v[i - 1].file == es->v[i].file &&
+			    es->v[i - 1].line == es->v[i].line))
+				continue;
+			const struct mg_srcfile *f = mg_model_file(m,
+			    es->v[i].file);
+			struct mg_str nl = MG_STR_INIT;
+
+			if (f == NULL || es->v[i].line == 0 ||
+			    es->v[i].line > f->nlines ||
+			    !narrowed_list(f->lines[es->v[i].line - 1], &nl)) {
+				mg_str_free(&nl);
+				continue;
+			}
+			x = mg_report_fix(r, FIX_ID, "Narrow mynetworks to "
+			    "the hosts meant");
+			struct mg_edit *e = mg_fix_set_param(x, es->v[i].file,
+			    es->v[i].line, "", f->lines[es->v[i].line - 1],
+			    mg_str_cstr(&nl));
+			e->kind = MG_EDIT_REPLACE;
+			free(e->param);
+			e->param = NULL;
+			mg_str_free(&nl);
+		}
+		if (val.data != NULL) {
+			x = mg_report_fix(r, FIX_ID, "Narrow mynetworks to "
+			    "the hosts meant");
+			mg_fix_set_param(x, p->file, p->line, "mynetworks",
+			    p->raw, mg_str_cstr(&val));
+		}
+		mg_str_free(&val);
+	} else if (p->raw == NULL) {
+		x = mg_report_fix(r, FIX_ID, "Trust only this host: "
+		    "mynetworks_style = host");
+		mg_fix_set_param(x, style != NULL && style->file != NULL ?
+		    style->file : m->config_file, style != NULL ? style->line :
+		    0, "mynetworks_style", style != NULL ? style->value : NULL,
+		    "host");
+	}
+	x = (struct mg_fix *)mg_report_find_fix(r, FIX_ID);
+	if (x == NULL)
+		return (0);
+	mg_fix_post(x, reload);
+	return (1);
+}
+
+/* mg_check_pf_mynetworks - public space and host bits in mynetworks */
+void
+mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_param *p = mg_model_param(m, "mynetworks");
+	const struct mg_param *style = mg_model_param(m, "mynetworks_style");
+	struct entries es = { NULL, 0, 0 };
+	struct mg_finding *f;
+	enum mg_severity sev = MG_SEV_INFO;
+	char net[128], count[64], host[128];
+	double widest = 0.0;
+	size_t i, npublic = 0, nhost = 0;
+	int has_fix;
+
+	if (p == NULL || p->value == NULL)
+		return;
+	collect(m, p, style, &es);
+	for (i = 0; i < es.n; i++) {
+		if (es.v[i].host_bits)
+			nhost++;
+		if (es.v[i].span.public > 1.0) {
+			npublic++;
+			if (es.v[i].span.public > widest)
+				widest = es.v[i].span.public;
+		}
+	}
+	if (npublic == 0 && nhost == 0) {
+		free(es.v);
+		return;
+	}
+	has_fix = propose_fix(m, p, style, &es, r);
+	if (npublic > 0) {
+		sev = widest > PUBLIC_CRITICAL ? MG_SEV_CRITICAL :
+		    widest > PUBLIC_HIGH ? MG_SEV_HIGH : MG_SEV_MEDIUM;
+		f = mg_report_finding(r, "postfix.mynetworks.public", sev,
+		    "relay", "mynetworks trusts public address space");
+		mg_finding_explain(f, "Every client address in mynetworks "
+		    "passes permit_mynetworks and may send mail through this "
+		    "server to anywhere, without a password. A public network "
+		    "there means hosts you do not run can use this server as "
+		    "an open relay; spammers find such ranges quickly. Trust "
+		    "only the hosts that really submit mail through this "
+		    "server, and let users authenticate (SASL) instead.");
+		for (i = 0; i < es.n; i++) {
+			if (es.v[i].span.public <= 1.0)
+				continue;
+			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
+			mg_net_format_count(es.v[i].span.public,
+			    es.v[i].net.family, count, sizeof(count));
+			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
+			    "%s %s trusts %s public addresses (%s)%s",
+			    p->raw != NULL ? "mynetworks entry" :
+			    "mynetworks (from mynetworks_style) entry",
+			    es.v[i].text, count, net, es.v[i].host_bits ?
+			    " - written with host bits set" : "");
+		}
+		if (p->raw == NULL && style != NULL)
+			mg_finding_evidence(f, style->file, style->line,
+			    "mynetworks is not set; mynetworks_style = %s "
+			    "derives it from this machine's interfaces",
+			    style->value != NULL ? style->value : "");
+		if (has_fix)
+			mg_finding_add_fix(f, FIX_ID);
+	}
+	if (nhost > 0) {
+		f = mg_report_finding(r, "postfix.mynetworks.host-bits",
+		    MG_SEV_HIGH, "relay",
+		    "mynetworks entry has host bits set (a mask typo)");
+		mg_finding_explain(f, "An entry such as 210.140.12.34/8 names "
+		    "one host but a mask that covers a whole network. Current "
+		    "Postfix treats it as an error: the mynetworks lookup "
+		    "fails and mail from clients that reach permit_mynetworks "
+		    "is deferred with a temporary error; older Postfix "
+		    "silently trusted the whole network, an open relay. The "
+		    "host that was written is almost always the one meant.");
+		for (i = 0; i < es.n; i++) {
+			if (!es.v[i].host_bits)
+				continue;
+			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
+			host_form(&es.v[i].net, host, sizeof(host));
+			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
+			    "mynetworks entry %s has host bits set: the "
+			    "network is %s, the host written is %s",
+			    es.v[i].text, net, host);
+		}
+		if (has_fix)
+			mg_finding_add_fix(f, FIX_ID);
+	}
+	free(es.v);
+}

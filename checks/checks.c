@@ -1,0 +1,22 @@
+/* checks.c - the check table and the loop that runs it over a model. */
+#include <stddef.h>
+
+#include "checks.h"
+
+const struct mg_check mg_checks[] = {
+	{ "postfix.mynetworks", "relay", MG_MTA_POSTFIX,
+	    mg_check_pf_mynetworks },
+	{ NULL, NULL, MG_MTA_NONE, NULL }
+};
+
+/* mg_checks_run - every check that applies to the model's MTA, worst first */
+void
+mg_checks_run(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_check *c;
+
+	for (c = mg_checks; c->id != NULL; c++)
+		if (c->mta == MG_MTA_NONE || c->mta == m->mta)
+			c->run(m, r);
+	mg_report_sort(r);
+}

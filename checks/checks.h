@@ -1,0 +1,24 @@
+/*
+ * checks.h - the table of checks.  A check is a pure function of the model
+ * that appends findings (and the fixes they propose) to a report.  Adding a
+ * check = one function + one row in checks.c.
+ */
+#ifndef MG_CHECKS_H
+#define MG_CHECKS_H
+
+#include "../core/mg_model.h"
+
+struct mg_check {
+	const char *id;
+	const char *area;
+	enum mg_mta mta;	/* MG_MTA_NONE: any MTA */
+	void (*run)(const struct mg_model *, struct mg_report *);
+};
+
+extern const struct mg_check mg_checks[];
+
+void mg_checks_run(const struct mg_model *, struct mg_report *);
+
+void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
+
+#endif

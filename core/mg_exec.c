@@ -1,0 +1,287 @@
+/* mg_exec.c - fork/execve with captured, bounded output, a timeout and no shell. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mg_exec.h"
+
+/* The environment of every child: nothing inherited that could change
+ * how an MTA tool parses or prints (locale, IFS, LD_*, MAIL_CONFIG). */
+static char env_path[] = "PATH=" MG_EXEC_PATH;
+static char env_lc_all[] = "LC_ALL=C";
+static char env_lang[] = "LANG=C";
+static char *const child_env[] = { env_path, env_lc_all, env_lang, NULL };
+
+/* now_ms - monotonic clock in milliseconds */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* mg_exec_find - resolve a bare command name against MG_EXEC_PATH */
+int
+mg_exec_find(const char *name, char *buf, size_t size)
+{
+	const char *dir, *end;
+	struct stat st;
+	int n;
+
+	if (strchr(name, '/') != NULL) {
+		n = snprintf(buf, size, "%s", name);
+		return (n < 0 || (size_t)n >= size ? -1 : 0);
+	}
+	for (dir = MG_EXEC_PATH; *dir != '\0'; dir = end + (*end == ':')) {
+		end = strchr(dir, ':');
+		if (end == NULL)
+			end = dir + strlen(dir);
+		n = snprintf(buf, size, "%.*s/%s", (int)(end - dir), dir, name);
+		if (n < 0 || (size_t)n >= size)
+			continue;
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (st.st_mode & 0111) != 0)
+			return (0);
+	}
+	return (-1);
+}
+
+/* child - set up fds and exec; never returns */
+static void
+child(const char *path, const struct mg_exec_req *req, int in, int out,
+    int err)
+{
+	int devnull;
+
+	(void)setpgid(0, 0);
+	if (in < 0) {
+		devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			in = devnull;
+	}
+	if (in >= 0 && dup2(in, 0) < 0)
+		_exit(127);
+	if (dup2(out, 1) < 0)
+		_exit(127);
+	if (dup2(req->merge_stderr ? out : err, 2) < 0)
+		_exit(127);
+	(void)signal(SIGPIPE, SIG_DFL);
+	execve(path, (char *const *)req->argv, child_env);
+	_exit(127);
+}
+
+/* drain - read what is available from fd into s, respecting max */
+static int
+drain(int fd, struct mg_str *s, size_t max, int *truncated)
+{
+	char buf[8192];
+	ssize_t n;
+	size_t room;
+
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return (errno == EINTR || errno == EAGAIN ? 1 : -1);
+	if (n == 0)
+		return (0);
+	room = s->len < max ? max - s->len : 0;
+	if ((size_t)n > room) {
+		*truncated = 1;
+		n = (ssize_t)room;
+	}
+	mg_str_append(s, buf, (size_t)n);
+	return (1);
+}
+
+/* mg_exec - run req->argv, capture output; -1 only if it could not run */
+int
+mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	char path[PATH_MAX];
+	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	struct pollfd pfd[3];
+	size_t max = req->out_max ? req->out_max : MG_EXEC_OUT_MAX;
+	size_t inoff = 0;
+	long long deadline;
+	int timeout = req->timeout_ms ? req->timeout_ms : MG_EXEC_TIMEOUT_MS;
+	int status, r, nfd, i;
+	pid_t pid;
+	void (*oldpipe)(int);
+
+	memset(res, 0, sizeof(*res));
+	mg_str_init(&res->out);
+	mg_str_init(&res->err);
+	if (req->argv == NULL || req->argv[0] == NULL)
+		return (mg_err_set(err, "internal error: empty command"));
+	if (mg_exec_find(req->argv[0], path, sizeof(path)) < 0)
+		return (mg_err_set(err, "cannot run %s: command not found",
+		    req->argv[0]));
+	if ((req->input != NULL && pipe2(pin, O_CLOEXEC) < 0) ||
+	    pipe2(pout, O_CLOEXEC) < 0 || pipe2(perr, O_CLOEXEC) < 0) {
+		mg_err_errno(err, "cannot run %s: pipe", path);
+		goto fail;
+	}
+	oldpipe = signal(SIGPIPE, SIG_IGN);
+	pid = fork();
+	if (pid < 0) {
+		mg_err_errno(err, "cannot run %s: fork", path);
+		(void)signal(SIGPIPE, oldpipe);
+		goto fail;
+	}
+	if (pid == 0)
+		child(path, req, pin[0], pout[1], perr[1]);
+	(void)setpgid(pid, pid);
+	if (pin[0] >= 0)
+		(void)close(pin[0]);
+	(void)close(pout[1]);
+	(void)close(perr[1]);
+	pin[0] = pout[1] = perr[1] = -1;
+	if (pin[1] >= 0)
+		(void)fcntl(pin[1], F_SETFL, O_NONBLOCK);
+
+	deadline = now_ms() + timeout;
+	for (;;) {
+		nfd = 0;
+		if (pout[0] >= 0) {
+			pfd[nfd].fd = pout[0];
+			pfd[nfd++].events = POLLIN;
+		}
+		if (perr[0] >= 0) {
+			pfd[nfd].fd = perr[0];
+			pfd[nfd++].events = POLLIN;
+		}
+		if (pin[1] >= 0) {
+			pfd[nfd].fd = pin[1];
+			pfd[nfd++].events = POLLOUT;
+		}
+		if (nfd == 0)
+			break;
+		long long left = deadline - now_ms();
+		if (left <= 0) {
+			res->timed_out = 1;
+			(void)kill(-pid, SIGKILL);
+			(void)kill(pid, SIGKILL);
+			break;
+		}
+		r = poll(pfd, (nfds_t)nfd, (int)left);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (i = 0; r > 0 && i < nfd; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == pin[1]) {
+				ssize_t w = write(pin[1], req->input + inoff,
+				    req->input_len - inoff);
+				if (w > 0)
+					inoff += (size_t)w;
+				if ((w < 0 && errno != EAGAIN &&
+				    errno != EINTR) ||
+				    inoff >= req->input_len ||
+				    (pfd[i].revents & (POLLERR | POLLHUP))) {
+					(void)close(pin[1]);
+					pin[1] = -1;
+				}
+			} else if (pfd[i].fd == pout[0]) {
+				if (drain(pout[0], &res->out, max,
+				    &res->truncated) <= 0) {
+					(void)close(pout[0]);
+					pout[0] = -1;
+				}
+			} else if (pfd[i].fd == perr[0]) {
+				if (drain(perr[0], &res->err, max,
+				    &res->truncated) <= 0) {
+					(void)close(perr[0]);
+					perr[0] = -1;
+				}
+			}
+		}
+		if (req->input_len == 0 && pin[1] >= 0) {
+			(void)close(pin[1]);
+			pin[1] = -1;
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			(void)close(pin[i]);
+		if (pout[i] >= 0)
+			(void)close(pout[i]);
+		if (perr[i] >= 0)
+			(void)close(perr[i]);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			(void)signal(SIGPIPE, oldpipe);
+			return (mg_err_errno(err, "cannot wait for %s", path));
+		}
+	}
+	(void)signal(SIGPIPE, oldpipe);
+	if (WIFEXITED(status)) {
+		res->exited = 1;
+		res->exit_code = WEXITSTATUS(status);
+		if (res->exit_code == 127 && res->out.len == 0 &&
+		    res->err.len == 0)
+			return (mg_err_set(err, "cannot execute %s", path));
+	} else if (WIFSIGNALED(status))
+		res->signo = WTERMSIG(status);
+	return (0);
+
+fail:
+	for (i = 0; i < 2; i++) {
+		if (pin[i] >= 0)
+			(void)close(pin[i]);
+		if (pout[i] >= 0)
+			(void)close(pout[i]);
+		if (perr[i] >= 0)
+			(void)close(perr[i]);
+	}
+	return (-1);
+}
+
+/* mg_exec_ok - exited with status 0, in time, nothing dropped */
+int
+mg_exec_ok(const struct mg_exec_res *res)
+{
+	return (res->exited && res->exit_code == 0 && !res->timed_out);
+}
+
+/* mg_exec_describe - "postconf exited with status 1: <first stderr line>" */
+void
+mg_exec_describe(const struct mg_exec_req *req, const struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	const char *msg = res->err.len ? mg_str_cstr(&res->err) :
+	    mg_str_cstr(&res->out);
+	size_t n = strcspn(msg, "\n");
+
+	if (res->timed_out)
+		(void)mg_err_set(err, "%s timed out", req->argv[0]);
+	else if (res->signo)
+		(void)mg_err_set(err, "%s killed by signal %d", req->argv[0],
+		    res->signo);
+	else
+		(void)mg_err_set(err, "%s exited with status %d%s%.*s",
+		    req->argv[0], res->exit_code, n ? ": " : "",
+		    n > 300 ? 300 : (int)n, msg);
+}
+
+/* mg_exec_res_free - accepts NULL */
+void
+mg_exec_res_free(struct mg_exec_res *res)
+{
+	if (res == NULL)
+		return;
+	mg_str_free(&res->out);
+	mg_str_free(&res->err);
+}

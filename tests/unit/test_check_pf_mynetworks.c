@@ -1,0 +1,278 @@
+/* test_check_pf_mynetworks.c - trusted-network check on Postfix model data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../backends/postfix/pf_maincf.h"
+#include "../../backends/postfix/pf_postconf.h"
+#include "../../checks/checks.h"
+#include "../../core/mg_str.h"
+#include "mg_test.h"
+
+#define MAIN_CF "/etc/postfix/main.cf"
+
+/* build - a model as the Postfix backend makes it: postconf -n output,
+ * postconf -x output, and main.cf text located to file:line */
+static void
+build(struct mg_model *m, const char *n_out, const char *x_out,
+    const char *main_cf)
+{
+	mg_model_init(m);
+	m->mta = MG_MTA_POSTFIX;
+	m->config_dir = mg_xstrdup("/etc/postfix");
+	m->config_file = mg_xstrdup(MAIN_CF);
+	mg_pf_postconf_parse(m, n_out, 1);
+	mg_pf_postconf_parse(m, x_out, 0);
+	mg_srcfile_set_text(mg_model_file_add(m, MAIN_CF), main_cf,
+	    strlen(main_cf));
+	mg_pf_maincf_locate(m, mg_model_file(m, MAIN_CF));
+}
+
+/* run - the check alone */
+static void
+run(const struct mg_model *m, struct mg_report *r)
+{
+	mg_report_init(r);
+	mg_check_pf_mynetworks(m, r);
+	mg_report_sort(r);
+}
+
+/* finding - by id, or NULL */
+static const struct mg_finding *
+finding(const struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].id, id) == 0)
+			return (&r->findings[i]);
+	return (NULL);
+}
+
+/* test_stock_debian_is_clean - Debian's own mynetworks: nothing to say */
+static void
+test_stock_debian_is_clean(void **state)
+{
+	static const char *v = "mynetworks = 127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, v, v, "myhostname = x\nmynetworks = 127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128\n");
+	run(&m, &r);
+	assert_int_equal(r.nfindings, 0);
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_mask_typo_narrowed_to_host - incident 4 */
+static void
+test_mask_typo_narrowed_to_host(void **state)
+{
+	static const char *v = "mynetworks = 127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128 192.168.1.0/24, "
+	    "210.140.12.34/8, 218.45.6.7/8\n";
+	static const char *cf = "# main.cf\n"
+	    "mynetworks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128\n"
+	    "    192.168.1.0/24, 210.140.12.34/8,\n"
+	    "    218.45.6.7/8\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, v, v, cf);
+	run(&m, &r);
+	assert_int_equal(r.nfindings, 2);
+	f = &r.findings[0];
+	assert_string_equal(f->id, "postfix.mynetworks.public");
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_string_equal(f->area, "relay");
+	assert_int_equal(f->nevidence, 2);
+	assert_string_equal(f->evidence[0].file, MAIN_CF);
+	assert_int_equal(f->evidence[0].line, 3);
+	assert_int_equal(f->evidence[1].line, 4);
+	assert_non_null(strstr(f->evidence[0].text, "210.140.12.34/8"));
+	assert_non_null(strstr(f->evidence[0].text, "16,777,216"));
+	assert_non_null(strstr(f->evidence[1].text, "218.0.0.0/8"));
+	f = finding(&r, "postfix.mynetworks.host-bits");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_int_equal(f->nfix_ids, 1);
+	x = mg_report_find_fix(&r, f->fix_ids[0]);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].kind, MG_EDIT_SET_PARAM);
+	assert_string_equal(x->edits[0].param, "mynetworks");
+	assert_int_equal(x->edits[0].line, 2);
+	/* layout kept, the hosts written kept, nothing else touched */
+	assert_string_equal(x->edits[0].new_text, "127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128 192.168.1.0/24, "
+	    "210.140.12.34/32, 218.45.6.7/32");
+	assert_int_equal(x->npost, 1);
+	assert_string_equal(x->post[0].argv[0], "postfix");
+	assert_string_equal(x->post[0].argv[2], "/etc/postfix");
+	assert_string_equal(x->post[0].argv[3], "reload");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_wide_public_removed - no host bits: the safe default is removal */
+static void
+test_wide_public_removed(void **state)
+{
+	static const char *v = "mynetworks = 210.0.0.0/8, 127.0.0.0/8\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, v, v, "mynetworks = 210.0.0.0/8, 127.0.0.0/8\n");
+	run(&m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].severity, MG_SEV_CRITICAL);
+	assert_null(finding(&r, "postfix.mynetworks.host-bits"));
+	assert_string_equal(r.fixes[0].edits[0].new_text, "127.0.0.0/8");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_severity_by_width - a public /24 is medium, a /20 high, /32 none */
+static void
+test_severity_by_width(void **state)
+{
+	static const struct {
+		const char *v;
+		int nfindings;
+		enum mg_severity sev;
+	} cases[] = {
+		{ "mynetworks = 93.122.252.5\n", 0, MG_SEV_INFO },
+		{ "mynetworks = 93.122.252.5/32\n", 0, MG_SEV_INFO },
+		{ "mynetworks = 93.122.252.0/24\n", 1, MG_SEV_MEDIUM },
+		{ "mynetworks = 93.122.240.0/20\n", 1, MG_SEV_HIGH },
+		{ "mynetworks = 10.0.0.0/8 172.16.0.0/12\n", 0, MG_SEV_INFO },
+		{ "mynetworks = [2a01:4f8::]/32\n", 1, MG_SEV_CRITICAL },
+		{ "mynetworks = [2001:db8::]/32 [fe80::]/10\n", 0,
+		    MG_SEV_INFO },
+		{ "mynetworks = [::ffff:210.0.0.0]/104\n", 1,
+		    MG_SEV_CRITICAL },
+		{ "mynetworks = cidr:/etc/postfix/nets mail.example.com\n", 0,
+		    MG_SEV_INFO },
+	};
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		build(&m, cases[i].v, cases[i].v, cases[i].v);
+		run(&m, &r);
+		if ((int)r.nfindings != cases[i].nfindings ||
+		    (r.nfindings > 0 && r.findings[0].severity !=
+		    cases[i].sev))
+			fail_msg("%s: %zu findings, severity %s", cases[i].v,
+			    r.nfindings, r.nfindings ? mg_severity_name(
+			    r.findings[0].severity) : "-");
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_pattern_file_entries - "/path" files: evidence and edit there */
+static void
+test_pattern_file_entries(void **state)
+{
+	static const char *v = "mynetworks = /etc/postfix/mynets\n";
+	static const char *nets = "# trusted\n127.0.0.0/8\n"
+	    "210.140.12.34/8 # the office\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, v, v, "mynetworks = /etc/postfix/mynets\n");
+	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/postfix/mynets"),
+	    nets, strlen(nets));
+	run(&m, &r);
+	f = finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	assert_string_equal(f->evidence[0].file, "/etc/postfix/mynets");
+	assert_int_equal(f->evidence[0].line, 3);
+	assert_int_equal(r.nfixes, 1);
+	assert_int_equal(r.fixes[0].nedits, 1);
+	assert_int_equal(r.fixes[0].edits[0].kind, MG_EDIT_REPLACE);
+	assert_string_equal(r.fixes[0].edits[0].file, "/etc/postfix/mynets");
+	assert_int_equal(r.fixes[0].edits[0].line, 3);
+	assert_string_equal(r.fixes[0].edits[0].new_text,
+	    "210.140.12.34/32 # the office");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_style_subnet_derived - not set: mynetworks_style decides */
+static void
+test_style_subnet_derived(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, "mynetworks_style = subnet\n",
+	    "mynetworks = 127.0.0.0/8 93.122.252.0/24\n"
+	    "mynetworks_style = subnet\n",
+	    "# x\nmynetworks_style = subnet\n");
+	run(&m, &r);
+	f = finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_int_equal(f->evidence[0].line, 2);
+	assert_non_null(strstr(f->evidence[1].text, "mynetworks_style"));
+	assert_string_equal(r.fixes[0].edits[0].param, "mynetworks_style");
+	assert_string_equal(r.fixes[0].edits[0].new_text, "host");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_variable_entry_has_no_blind_fix - "$name" entries are reported
+ * but the raw text cannot be rewritten without knowing the variable */
+static void
+test_variable_entry_has_no_blind_fix(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, "mynetworks = 127.0.0.0/8 $office_nets\n"
+	    "office_nets = 210.0.0.0/8\n",
+	    "mynetworks = 127.0.0.0/8 210.0.0.0/8\n"
+	    "office_nets = 210.0.0.0/8\n",
+	    "office_nets = 210.0.0.0/8\nmynetworks = 127.0.0.0/8 "
+	    "$office_nets\n");
+	run(&m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].evidence[0].line, 2);
+	assert_int_equal(r.findings[0].nfix_ids, 0);
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stock_debian_is_clean),
+		cmocka_unit_test(test_mask_typo_narrowed_to_host),
+		cmocka_unit_test(test_wide_public_removed),
+		cmocka_unit_test(test_severity_by_width),
+		cmocka_unit_test(test_pattern_file_entries),
+		cmocka_unit_test(test_style_subnet_derived),
+		cmocka_unit_test(test_variable_entry_has_no_blind_fix),
+	};
+
+	return (cmocka_run_group_tests_name("check_pf_mynetworks", tests,
+	    NULL, NULL));
+}

@@ -1,0 +1,140 @@
+/* test_pf_config.c - Postfix list splitting, postconf output, main.cf lines. */
+#include <string.h>
+
+#include "../../backends/postfix/pf_list.h"
+#include "../../backends/postfix/pf_maincf.h"
+#include "../../backends/postfix/pf_postconf.h"
+#include "mg_test.h"
+
+/* split - join the elements of a list with '|' */
+static void
+split(const char *value, char *out, size_t size)
+{
+	const char *cur, *elem;
+	size_t len, o = 0;
+
+	out[0] = '\0';
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (o > 0 && o + 1 < size)
+			out[o++] = '|';
+		if (o + len >= size)
+			break;
+		memcpy(out + o, elem, len);
+		o += len;
+		out[o] = '\0';
+	}
+}
+
+/* test_list_split - commas, whitespace, braces */
+static void
+test_list_split(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128",
+		    "127.0.0.0/8|[::ffff:127.0.0.0]/104|[::1]/128" },
+		{ "a,b , c,,\td\n e", "a|b|c|d|e" },
+		{ "  ", "" },
+		{ "", "" },
+		{ "inline:{ 1.2.3.4=OK, 5.6.7.8=REJECT } x",
+		    "inline:{ 1.2.3.4=OK, 5.6.7.8=REJECT }|x" },
+		{ "{ a, b } c", "{ a, b }|c" },
+		{ "unbalanced:{ a, b", "unbalanced:{ a, b" },
+		{ "!10.0.0.1, 10.0.0.0/8", "!10.0.0.1|10.0.0.0/8" },
+	};
+	char out[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		split(cases[i].in, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\"", cases[i].in, out);
+	}
+}
+
+/* test_postconf_parse - "name = value", empty values, raw vs effective */
+static void
+test_postconf_parse(void **state)
+{
+	struct mg_model m;
+	const struct mg_param *p;
+
+	(void)state;
+	mg_model_init(&m);
+	mg_pf_postconf_parse(&m, "mynetworks = 127.0.0.0/8 $extra\n"
+	    "relayhost =\n"
+	    "smtpd_banner = $myhostname ESMTP $mail_name (Debian/GNU)\n"
+	    "garbage line\n= novalue\n", 1);
+	mg_pf_postconf_parse(&m, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n"
+	    "relayhost = \n", 0);
+	p = mg_model_param(&m, "mynetworks");
+	assert_non_null(p);
+	assert_string_equal(p->raw, "127.0.0.0/8 $extra");
+	assert_string_equal(p->value, "127.0.0.0/8 10.0.0.0/8");
+	p = mg_model_param(&m, "relayhost");
+	assert_string_equal(p->raw, "");
+	assert_string_equal(p->value, "");
+	p = mg_model_param(&m, "smtpd_banner");
+	assert_string_equal(p->raw, "$myhostname ESMTP $mail_name (Debian/GNU)");
+	assert_null(mg_model_param(&m, "garbage line"));
+	assert_int_equal(m.nparams, 3);
+	mg_model_free(&m);
+}
+
+/* test_maincf_locate - continuation, comments, last setting wins */
+static void
+test_maincf_locate(void **state)
+{
+	static const char text[] =
+	    "# comment\n"				/* 1 */
+	    "mynetworks = 10.0.0.0/8\n"			/* 2 */
+	    "myhostname = mail.example.com\n"		/* 3 */
+	    "mynetworks = 127.0.0.0/8\n"		/* 4 */
+	    "# a comment inside the logical line\n"	/* 5 */
+	    "\n"					/* 6 */
+	    "    210.140.12.34/8,\n"			/* 7 */
+	    "\t218.45.6.7/8\n"				/* 8 */
+	    "relayhost=\n"				/* 9 */
+	    "unknown_only_in_file = x\n";		/* 10 */
+	struct mg_model m;
+	struct mg_srcfile *f;
+	const struct mg_param *p;
+
+	(void)state;
+	mg_model_init(&m);
+	mg_pf_postconf_parse(&m, "mynetworks = 127.0.0.0/8 210.140.12.34/8, "
+	    "218.45.6.7/8\nmyhostname = mail.example.com\nrelayhost =\n", 1);
+	f = mg_model_file_add(&m, "/etc/postfix/main.cf");
+	mg_srcfile_set_text(f, text, strlen(text));
+	assert_int_equal(f->nlines, 10);
+	mg_pf_maincf_locate(&m, f);
+	p = mg_model_param(&m, "mynetworks");
+	assert_string_equal(p->file, "/etc/postfix/main.cf");
+	assert_int_equal(p->line, 4);
+	assert_int_equal(p->end_line, 8);
+	assert_int_equal(mg_srcfile_find_word(f, p->line, p->end_line,
+	    "210.140.12.34/8"), 7);
+	assert_int_equal(mg_srcfile_find_word(f, p->line, p->end_line,
+	    "218.45.6.7/8"), 8);
+	/* not a whole element: "10.0.0.0/8" is not in 210.140... */
+	assert_int_equal(mg_srcfile_find_word(f, p->line, p->end_line,
+	    "10.0.0.0/8"), 4);
+	assert_int_equal(mg_model_param(&m, "myhostname")->line, 3);
+	assert_int_equal(mg_model_param(&m, "relayhost")->line, 9);
+	assert_null(mg_model_param(&m, "unknown_only_in_file"));
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list_split),
+		cmocka_unit_test(test_postconf_parse),
+		cmocka_unit_test(test_maincf_locate),
+	};
+
+	return (cmocka_run_group_tests_name("pf_config", tests, NULL, NULL));
+}

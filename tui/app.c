@@ -1,0 +1,47 @@
+/* app.c - detect the MTA, read its configuration, run the checks. */
+#include <string.h>
+
+#include "../checks/checks.h"
+#include "app.h"
+
+/* mg_app_init - nothing loaded yet */
+void
+mg_app_init(struct mg_app *a)
+{
+	memset(a, 0, sizeof(*a));
+	mg_model_init(&a->model);
+	mg_report_init(&a->report);
+}
+
+/* mg_app_load - (re)load everything; -1 with a.err when unreadable */
+int
+mg_app_load(struct mg_app *a)
+{
+	mg_report_free(&a->report);
+	mg_model_free(&a->model);
+	mg_report_init(&a->report);
+	a->loaded = 0;
+	mg_err_clear(&a->err);
+	if (!a->detected) {
+		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0)
+			return (-1);
+		a->detected = 1;
+	}
+	if (mg_backend_load_config(&a->target, &a->model, &a->err) < 0)
+		return (-1);
+	mg_checks_run(&a->model, &a->report);
+	a->loaded = 1;
+	return (0);
+}
+
+/* mg_app_free - release everything; accepts NULL */
+void
+mg_app_free(struct mg_app *a)
+{
+	if (a == NULL)
+		return;
+	mg_report_free(&a->report);
+	mg_model_free(&a->model);
+	mg_target_free(&a->target);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,37 @@
+/* cmd.h - the command table (one file per command, as tmux does). */
+#ifndef MG_CMD_H
+#define MG_CMD_H
+
+#include <stdio.h>
+
+#include "app.h"
+
+/* Exit codes. report: 0 ok/info, 1 warning, 2 critical, 3 could not read. */
+#define MG_EXIT_OK 0
+#define MG_EXIT_WARN 1
+#define MG_EXIT_CRIT 2
+#define MG_EXIT_UNREAD 3
+#define MG_EXIT_USAGE 64	/* bad command line (sysexits EX_USAGE) */
+#define MG_EXIT_UNAVAIL 69	/* not available yet (EX_UNAVAILABLE) */
+
+struct mg_cmd_entry {
+	const char *name;
+	const char *usage;
+	int (*exec)(struct mg_app *, int, char **);
+};
+
+extern const struct mg_cmd_entry mg_cmd_table[];
+
+int mg_cmd_report(struct mg_app *, int, char **);
+int mg_cmd_queue(struct mg_app *, int, char **);
+int mg_cmd_purge(struct mg_app *, int, char **);
+int mg_cmd_fix(struct mg_app *, int, char **);
+int mg_cmd_probe(struct mg_app *, int, char **);
+int mg_cmd_journal(struct mg_app *, int, char **);
+int mg_cmd_rollback(struct mg_app *, int, char **);
+
+int mg_cmd_usage_error(const char *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void mg_print_sanitized(FILE *, const char *);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * main.c - parse the command line (the contract in DESIGN.md) and dispatch:
+ * no command opens the console, otherwise the command table runs.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/mg_sanitize.h"
+#include "cmd.h"
+#include "console.h"
+
+#ifndef MG_VERSION
+#define MG_VERSION "0.0.0"
+#endif
+
+const struct mg_cmd_entry mg_cmd_table[] = {
+	{ "report", "report [--json]", mg_cmd_report },
+	{ "queue", "queue [--by sender|sasl|client|rcpt-domain|age] [--json]",
+	    mg_cmd_queue },
+	{ "purge", "purge SELECTOR... [--dry-run] [--yes]", mg_cmd_purge },
+	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]",
+	    mg_cmd_fix },
+	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
+	    mg_cmd_probe },
+	{ "journal", "journal [--json]", mg_cmd_journal },
+	{ "rollback", "rollback ENTRY [--yes]", mg_cmd_rollback },
+	{ NULL, NULL, NULL }
+};
+
+static const char help_text[] =
+"usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
+"                     [--state DIR] [COMMAND [ARGS]]\n"
+"\n"
+"Reads the live Postfix or Exim configuration and queue, reports relay\n"
+"exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
+"Without a command it opens the interactive console.\n"
+"\n"
+"Options:\n"
+"  --postfix DIR    Postfix config directory (as postconf -c); default: detect\n"
+"  --exim PATH      Exim config file, or a Debian-style /etc/exim4 directory\n"
+"  --exim-bin PATH  Exim binary (exim4 on Debian, exim elsewhere)\n"
+"  --state DIR      journal, backups, quarantine (default /var/lib/mailguard)\n"
+"  -h, --help       this help;  -V, --version  print the version\n"
+"\n"
+"Commands:\n"
+"  (none)           the interactive console\n"
+"  report [--json]  findings, worst first\n"
+"                   exit 0 ok/info, 1 warning, 2 critical, 3 could not read\n"
+"  queue [--by sender|sasl|client|rcpt-domain|age] [--json]\n"
+"                   queue grouped by who sends it\n"
+"  purge SELECTOR... [--dry-run] [--yes]\n"
+"                   hold, quarantine and delete matching mail; selectors\n"
+"                   (combined with AND): --sasl USER  --client IP/CIDR\n"
+"                   --sender ADDR|@DOMAIN  --rcpt-domain DOMAIN\n"
+"                   --older-than AGE (30m, 2h, 3d)  --queue QUEUE\n"
+"  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
+"                   apply proposed fixes (ids from report) after backup,\n"
+"                   validation and reload; --export-diff writes a patch\n"
+"  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
+"                   relay test over SMTP, as the given client addresses\n"
+"  journal [--json] applied changes and purges\n"
+"  rollback ENTRY [--yes]\n"
+"                   restore the files a journal entry changed, and reload\n"
+"\n"
+"Exit status 64: bad command line; 69: the command is not available yet in\n"
+"this version (it says so).  Run as root for full access (sudo).\n";
+
+/* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
+void
+mg_print_sanitized(FILE *fp, const char *text)
+{
+	char *s = mg_sanitize_dup(text);
+
+	(void)fputs(s, fp);
+	free(s);
+}
+
+/* mg_cmd_usage_error - print a usage error for cmd; returns MG_EXIT_USAGE */
+int
+mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct mg_cmd_entry *c;
+	va_list ap;
+
+	(void)fprintf(stderr, "mailguard-tui: ");
+	if (cmd != NULL)
+		(void)fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputc('\n', stderr);
+	for (c = mg_cmd_table; cmd != NULL && c->name != NULL; c++)
+		if (strcmp(c->name, cmd) == 0)
+			(void)fprintf(stderr, "usage: mailguard-tui %s\n",
+			    c->usage);
+	(void)fprintf(stderr, "Try 'mailguard-tui --help'.\n");
+	return (MG_EXIT_USAGE);
+}
+
+/* main - global options, then the command */
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "postfix", required_argument, NULL, 'p' },
+		{ "exim", required_argument, NULL, 'e' },
+		{ "exim-bin", required_argument, NULL, 'b' },
+		{ "state", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct mg_cmd_entry *c;
+	struct mg_app app;
+	int ch, rc;
+
+	mg_app_init(&app);
+	opterr = 0;
+	/* "+": stop at the command name; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			app.opts.postfix_dir = optarg;
+			break;
+		case 'e':
+			app.opts.exim_path = optarg;
+			break;
+		case 'b':
+			app.opts.exim_bin = optarg;
+			break;
+		case 's':
+			app.opts.state_dir = optarg;
+			break;
+		case 'h':
+			(void)fputs(help_text, stdout);
+			return (MG_EXIT_OK);
+		case 'V':
+			(void)printf("mailguard-tui %s\n", MG_VERSION);
+			return (MG_EXIT_OK);
+		default:
+			if (optopt != 0)
+				return (mg_cmd_usage_error(NULL,
+				    "bad or incomplete option -%c", optopt));
+			return (mg_cmd_usage_error(NULL, "unknown option %s",
+			    argv[optind - 1]));
+		}
+	}
+	if (optind >= argc) {
+		rc = mg_console_run(&app);
+		mg_app_free(&app);
+		return (rc);
+	}
+	for (c = mg_cmd_table; c->name != NULL; c++)
+		if (strcmp(c->name, argv[optind]) == 0)
+			break;
+	if (c->name == NULL)
+		return (mg_cmd_usage_error(NULL, "unknown command \"%s\"",
+		    argv[optind]));
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* glibc: reinitialise getopt for the command */
+	rc = c->exec(&app, argc, argv);
+	mg_app_free(&app);
+	return (rc);
+}
