@@ -42,12 +42,14 @@ LAB_BINS  := $(LAB_SRCS:tests/lab/%.c=$(BUILD)/tests/%)
 MGSMTP	  := $(BUILD)/lab/mgsmtp
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 
-SRCS_ALL := $(LIB_SRCS) tui/main.c $(UNIT_SRCS) $(LAB_SRCS) \
+SRCS_ALL := $(LIB_SRCS) tui/main.c $(UNIT_SRCS) $(LAB_SRCS) tests/lab/lab_util.c \
 	    $(FUZZ_SRCS) tests/lab/mgsmtp.c
 HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 	    fixes/*.h tui/*.h tests/unit/*.h tests/lab/*.h)
 
-.PHONY: all check unit lab asan asan-unit deps demo bench install clean \
+.SECONDARY:
+
+.PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind \
 	format format-check lab-tools
 
 all: $(PROG)
@@ -78,7 +80,8 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
-$(BUILD)/tests/test_lab_%: $(BUILD)/obj/tests/lab/test_lab_%.o $(LIB)
+$(BUILD)/tests/test_lab_%: $(BUILD)/obj/tests/lab/test_lab_%.o \
+    $(BUILD)/obj/tests/lab/lab_util.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
@@ -95,6 +98,7 @@ lab-tools: $(MGSMTP)
 check: deps
 	$(MAKE) all unit
 	$(MAKE) asan
+	$(MAKE) fuzz FUZZ_SECONDS=15
 	$(MAKE) lab
 	$(MAKE) format-check
 	@echo "make check: all test groups passed"
@@ -102,8 +106,11 @@ check: deps
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
 
+# The lab's own self-tests first (real Postfix and Exim judge the
+# scenarios), then the binary against them.
 lab: $(PROG) $(LAB_BINS) lab-tools
-	@sh tests/run-tests.sh lab $(LAB_BINS)
+	@sh tests/run-tests.sh lab tests/lab/postfix/selftest.sh \
+	    tests/lab/exim/selftest.sh $(LAB_BINS)
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 CC=clang asan-unit
@@ -112,6 +119,30 @@ asan-unit: $(UNIT_BINS)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	 sh tests/run-tests.sh asan $(UNIT_BINS)
+
+# One libFuzzer harness per parser of untrusted input.  "make fuzz" runs
+# each for FUZZ_SECONDS; make check runs a short smoke of each.
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
+	    $(filter-out tui/%,$(LIB_SRCS)) -lm
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	    mkdir -p build/fuzz/corpus-$$(basename $$f); \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	        build/fuzz/corpus-$$(basename $$f) || exit 1; \
+	done; echo "fuzz: ok"
+
+# The unit tests under valgrind (memcheck, leaks are errors).
+valgrind: $(UNIT_BINS)
+	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect" \
+	 sh tests/run-tests.sh valgrind $(UNIT_BINS)
 
 deps:
 	@sh scripts/deps.sh

@@ -7,7 +7,7 @@ set -eu
 
 PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev
 libsqlite3-dev libcmocka-dev postfix sasl2-bin tmux swaks libidn12
-valgrind patch clang libclang-rt-14-dev"
+valgrind patch clang clang-format jq libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

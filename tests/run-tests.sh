@@ -5,12 +5,21 @@
 set -u
 group=$1
 shift
+# run_one - a shell script through sh, a program directly (under $RUNNER,
+# e.g. valgrind, when set)
+run_one() {
+	case "$1" in
+	*.sh) sh "$1" ;;
+	*) ${RUNNER:-} "$1" ;;
+	esac
+}
+
 pass=0
 fail=0
 failed=""
 for t in "$@"; do
 	echo "== $group: $t"
-	if "$t"; then
+	if run_one "$t"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))

@@ -1,0 +1,44 @@
+/* fuzz_text.c - untrusted bytes through mg_sanitize, the JSON writer and
+ * the network parser: output printable, JSON-escaped, no overread. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../../core/mg_json.h"
+#include "../../core/mg_net.h"
+#include "../../core/mg_sanitize.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* LLVMFuzzerTestOneInput - sanitize, encode, parse */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mg_str out = MG_STR_INIT, js = MG_STR_INIT;
+	struct mg_json j;
+	struct mg_net net;
+	struct mg_net_span span;
+	char buf[128], *s;
+	size_t i;
+
+	mg_sanitize(&out, (const char *)data, size);
+	for (i = 0; i < out.len; i++)
+		if ((unsigned char)out.data[i] < 0x20 ||
+		    (unsigned char)out.data[i] == 0x7f)
+			abort();
+	mg_json_init(&j, &js, 0);
+	mg_json_array(&j);
+	mg_json_stringn(&j, (const char *)data, size);
+	mg_json_end(&j);
+	s = mg_xstrndup((const char *)data, size);
+	if (mg_net_parse(s, &net, NULL) == 0) {
+		mg_net_span(&net, &span);
+		if (span.public > span.total)
+			abort();
+		mg_net_format(&net, 1, buf, sizeof(buf));
+	}
+	free(s);
+	mg_str_free(&out);
+	mg_str_free(&js);
+	return (0);
+}

@@ -1,0 +1,158 @@
+/*
+ * lab_util.c - shared by the lab tests (compiled into each): a private
+ * temporary root, running the lab scripts and the real binary through
+ * mg_exec (no shell), and making sure every instance is stopped.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+static char root[PATH_MAX];
+static char *dirs[64];
+static char *scripts[64];
+static size_t ndirs;
+
+/* lab_make_root - mkdtemp under /tmp with a recognisable prefix */
+void
+lab_make_root(const char *prefix)
+{
+	(void)snprintf(root, sizeof(root), "/tmp/%s.XXXXXX", prefix);
+	if (mkdtemp(root) == NULL) {
+		perror("mkdtemp");
+		abort();
+	}
+}
+
+/* lab_root - the temporary root of this test program */
+const char *
+lab_root(void)
+{
+	return (root);
+}
+
+/* lab_dir - a fresh DIR for an instance, remembered so cleanup stops it */
+const char *
+lab_dir(const char *script, const char *name)
+{
+	struct mg_str buf = MG_STR_INIT;
+
+	mg_str_printf(&buf, "%s/%s-%zu", root, name, ndirs);
+	if (ndirs < sizeof(dirs) / sizeof(dirs[0])) {
+		dirs[ndirs] = mg_str_steal(&buf);
+		scripts[ndirs] = mg_xstrdup(script);
+		ndirs++;
+		return (dirs[ndirs - 1]);
+	}
+	abort();
+}
+
+/* lab_run - run argv, print what it said if it failed; exit code or -1 */
+int
+lab_run(struct mg_exec_res *res, const char *const *argv)
+{
+	struct mg_exec_req req;
+	struct mg_err err;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.timeout_ms = 300000;
+	if (mg_exec(&req, res, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		return (-1);
+	}
+	if (!res->exited)
+		return (-1);
+	return (res->exit_code);
+}
+
+/* lab_script - sh SCRIPT args...; 0 on success, output shown on failure */
+int
+lab_script(const char *script, const char *const *args)
+{
+	const char *argv[16];
+	struct mg_exec_res res;
+	size_t n = 0;
+	int rc;
+
+	argv[n++] = "sh";
+	argv[n++] = script;
+	while (*args != NULL && n < 15)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	rc = lab_run(&res, argv);
+	if (rc != 0)
+		(void)fprintf(stderr, "lab: %s %s failed (%d):\n%s%s\n",
+		    script, argv[2], rc, mg_str_cstr(&res.out),
+		    mg_str_cstr(&res.err));
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* lab_jq - 0 if jq -e FILTER on JSON is true; JSON passed on stdin */
+int
+lab_jq(const char *json, const char *filter, const char *arg)
+{
+	const char *argv[] = { "jq", "-e", "--arg", "a", arg != NULL ? arg :
+	    "", filter, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = json;
+	req.input_len = strlen(json);
+	if (mg_exec(&req, &res, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		return (-1);
+	}
+	rc = mg_exec_ok(&res) ? 0 : 1;
+	if (rc != 0)
+		(void)fprintf(stderr, "lab: jq '%s' false or invalid: %s\n",
+		    filter, mg_str_cstr(&res.err));
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* lab_processes_left - processes whose command line names our root */
+int
+lab_processes_left(void)
+{
+	const char *argv[] = { "pgrep", "-a", "-f", root, NULL };
+	struct mg_exec_res res;
+	int rc, left;
+
+	rc = lab_run(&res, argv);
+	left = rc == 0;
+	if (left)
+		(void)fprintf(stderr, "lab: processes left behind:\n%s",
+		    mg_str_cstr(&res.out));
+	mg_exec_res_free(&res);
+	return (left);
+}
+
+/* lab_cleanup - destroy every instance, then the root */
+void
+lab_cleanup(void)
+{
+	const char *argv[] = { "rm", "-rf", root, NULL };
+	struct mg_exec_res res;
+	size_t i;
+
+	for (i = 0; i < ndirs; i++) {
+		const char *args[] = { "destroy", dirs[i], NULL };
+
+		(void)lab_script(scripts[i], args);
+		free(dirs[i]);
+		free(scripts[i]);
+	}
+	ndirs = 0;
+	if (root[0] != '\0')
+		(void)lab_run(&res, argv);
+	mg_exec_res_free(&res);
+}

@@ -1,0 +1,291 @@
+/*
+ * test_lab_postfix.c - the binary against real Postfix sandboxes
+ * (tests/lab/postfix/lab.sh).  Real Postfix is the judge: a scenario that
+ * the report calls an open relay must relay over SMTP, and the stock
+ * config must not.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_file.h"
+#include "../../core/mg_model.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define LAB "tests/lab/postfix/lab.sh"
+#define MGSMTP "build/lab/mgsmtp"
+
+/* setup_instance - lab.sh setup SCENARIO DIR [and start] */
+static const char *
+setup_instance(const char *scenario, int start)
+{
+	const char *dir = lab_dir(LAB, scenario);
+	const char *setup[] = { "setup", scenario, dir, NULL };
+	const char *st[] = { "start", dir, NULL };
+
+	assert_int_equal(lab_script(LAB, setup), 0);
+	if (start)
+		assert_int_equal(lab_script(LAB, st), 0);
+	return (dir);
+}
+
+/* stop_instance - lab.sh stop DIR */
+static void
+stop_instance(const char *dir)
+{
+	const char *st[] = { "stop", dir, NULL };
+
+	assert_int_equal(lab_script(LAB, st), 0);
+}
+
+/* report_json - ./mailguard-tui --postfix DIR/etc report --json */
+static int
+report_json(const char *dir, struct mg_str *out)
+{
+	char etc[4096];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
+	    "--json", NULL };
+	struct mg_exec_res res;
+	int rc;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	rc = lab_run(&res, argv);
+	if (res.err.len > 0)
+		(void)fprintf(stderr, "report stderr: %s", res.err.data);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* port_of - the listener port the lab recorded in DIR/port */
+static void
+port_of(const char *dir, char *buf, size_t size)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "%s/port", dir);
+	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
+	    s.data);
+	mg_str_free(&s);
+}
+
+/* rcpt_reply - SMTP RCPT verdict of real Postfix for a client address */
+static int
+rcpt_reply(const char *dir, const char *client, const char *from,
+    const char *to)
+{
+	char port[32], line[256];
+	const char *argv[] = { MGSMTP, "--port", port, "--xclient-addr",
+	    client, "--from", from, "--to", to, "--rcpt-only", NULL };
+	struct mg_exec_res res;
+	const char *p;
+	int code = -1;
+
+	port_of(dir, port, sizeof(port));
+	if (lab_run(&res, argv) != 0)
+		fail_msg("mgsmtp failed: %s%s", mg_str_cstr(&res.out),
+		    mg_str_cstr(&res.err));
+	(void)snprintf(line, sizeof(line), "-> ");
+	p = strstr(mg_str_cstr(&res.out), line);
+	if (p != NULL)
+		code = (int)strtol(p + 3, NULL, 10);
+	(void)printf("    %s RCPT %s from %s: %.*s\n", dir, to, client,
+	    (int)strcspn(p != NULL ? p : "", "\n"), p != NULL ? p : "");
+	mg_exec_res_free(&res);
+	return (code);
+}
+
+/* test_mask_typo_reported_critical - incident 4: the /8 entries are named
+ * with file:line, report exits 2, the JSON is valid */
+static void
+test_mask_typo_reported_critical(void **state)
+{
+	const char *dir = setup_instance("mask-typo", 0);
+	struct mg_str out;
+	char maincf[4096];
+
+	(void)state;
+	assert_int_equal(report_json(dir, &out), 2);
+	(void)snprintf(maincf, sizeof(maincf), "%s/etc/main.cf", dir);
+	assert_int_equal(lab_jq(out.data, ".mta == \"postfix\"", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.severity "
+	    "== \"critical\" or .severity == \"high\") | .evidence[] | "
+	    "select(.text | contains(\"210.140.12.34/8\"))] | length >= 1",
+	    NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | .evidence[] | "
+	    "select(.file == $a and .line > 0)] | length >= 2", maincf), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].fixes[]] | "
+	    "index(\"postfix.mynetworks.narrow\") != null", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
+	    "\"postfix.mynetworks.narrow\") | .edits[0].new | "
+	    "contains(\"210.140.12.34/32\")", NULL), 0);
+	mg_str_free(&out);
+}
+
+/* test_evidence_line_holds_the_entry - file:line points at the entry */
+static void
+test_evidence_line_holds_the_entry(void **state)
+{
+	const char *dir = setup_instance("mask-typo", 0);
+	struct mg_str out, text = MG_STR_INIT;
+	struct mg_srcfile f;
+	struct mg_err err;
+	char maincf[4096];
+	const char *p;
+	long line;
+
+	(void)state;
+	assert_int_equal(report_json(dir, &out), 2);
+	/* the line number of the first 218.45.6.7/8 evidence */
+	p = strstr(out.data, "218.45.6.7/8 trusts");
+	assert_non_null(p);
+	p = strstr(p, "\"line\": ");
+	assert_non_null(p);
+	line = strtol(p + 8, NULL, 10);
+	(void)snprintf(maincf, sizeof(maincf), "%s/etc/main.cf", dir);
+	assert_int_equal(mg_file_read(maincf, MG_FILE_MAX, &text, NULL,
+	    &err), 0);
+	memset(&f, 0, sizeof(f));
+	mg_srcfile_set_text(&f, text.data, text.len);
+	assert_true(line >= 1 && (size_t)line <= f.nlines);
+	assert_non_null(strstr(f.lines[line - 1], "218.45.6.7/8"));
+	for (size_t i = 0; i < f.nlines; i++)
+		free(f.lines[i]);
+	free(f.lines);
+	mg_str_free(&text);
+	mg_str_free(&out);
+}
+
+/* test_stock_nothing_critical - Debian's stock config */
+static void
+test_stock_nothing_critical(void **state)
+{
+	const char *dir = setup_instance("stock", 0);
+	struct mg_str out;
+	int rc;
+
+	(void)state;
+	rc = report_json(dir, &out);
+	assert_true(rc == 0 || rc == 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.severity "
+	    "== \"critical\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+}
+
+/* test_wide_net_finding_is_a_real_relay - real Postfix relays for an
+ * address inside the reported /8 and refuses one outside it */
+static void
+test_wide_net_finding_is_a_real_relay(void **state)
+{
+	const char *dir = setup_instance("wide-net", 1);
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.mynetworks.public\" and .severity == \"critical\")] | "
+	    "length == 1", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
+	    "victim@remote.test"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "spam@bulk.test",
+	    "victim@remote.test"), 554);
+	stop_instance(dir);
+}
+
+/* test_stock_refuses_relay - the stock lab is no relay from outside */
+static void
+test_stock_refuses_relay(void **state)
+{
+	const char *dir = setup_instance("stock", 1);
+
+	(void)state;
+	assert_int_equal(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
+	    "victim@remote.test"), 554);
+	stop_instance(dir);
+}
+
+/* test_incident_scenarios_readable - every scenario reads (exit != 3) */
+static void
+test_incident_scenarios_readable(void **state)
+{
+	static const char *const names[] = { "virtual-noalias", "sasl-root",
+	    "relay-in-recipient" };
+	struct mg_str out;
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		rc = report_json(setup_instance(names[i], 0), &out);
+		if (rc == 3 || lab_jq(out.data, ".mta == \"postfix\"",
+		    NULL) != 0)
+			fail_msg("%s: report exit %d", names[i], rc);
+		mg_str_free(&out);
+	}
+}
+
+/* test_unreadable_config_exits_3 - a missing directory is "could not read" */
+static void
+test_unreadable_config_exits_3(void **state)
+{
+	const char *argv[] = { "./mailguard-tui", "--postfix",
+	    "/nonexistent/mailguard-lab", "report", NULL };
+	struct mg_exec_res res;
+
+	(void)state;
+	assert_int_equal(lab_run(&res, argv), 3);
+	assert_non_null(strstr(mg_str_cstr(&res.err),
+	    "/nonexistent/mailguard-lab/main.cf"));
+	mg_exec_res_free(&res);
+}
+
+/* teardown - stop and remove every instance, then nothing may be left */
+static int
+teardown(void **state)
+{
+	int left;
+
+	(void)state;
+	lab_cleanup();
+	left = lab_processes_left();
+	return (left ? -1 : 0);
+}
+
+/* setup - a private root */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-pf");
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mask_typo_reported_critical),
+		cmocka_unit_test(test_evidence_line_holds_the_entry),
+		cmocka_unit_test(test_stock_nothing_critical),
+		cmocka_unit_test(test_wide_net_finding_is_a_real_relay),
+		cmocka_unit_test(test_stock_refuses_relay),
+		cmocka_unit_test(test_incident_scenarios_readable),
+		cmocka_unit_test(test_unreadable_config_exits_3),
+	};
+
+	return (cmocka_run_group_tests_name("lab_postfix", tests, setup,
+	    teardown));
+}
