@@ -110,7 +110,7 @@ unit: $(UNIT_BINS)
 # scenarios), then the binary against them.
 lab: $(PROG) $(LAB_BINS) lab-tools
 	@sh tests/run-tests.sh lab tests/lab/postfix/selftest.sh \
-	    tests/lab/exim/selftest.sh $(LAB_BINS)
+	    tests/lab/exim/selftest.sh $(LAB_BINS) tests/lab/no-leftovers.sh
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 CC=clang asan-unit

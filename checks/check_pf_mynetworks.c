@@ -237,6 +237,41 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 	return (1);
 }
 
+/*
+ * loopback_only - inet_interfaces names only loopback addresses, so the
+ * trusted networks cannot reach this Postfix over the network as it is
+ * configured now (postconf(5): inet_interfaces; "loopback-only").
+ */
+static int
+loopback_only(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "inet_interfaces"), *cur, *elem;
+	struct mg_net net, lo4, lo6;
+	char word[128];
+	size_t len;
+	int any = 0;
+
+	if (v == NULL)
+		return (0);
+	(void)mg_net_parse("127.0.0.0/8", &lo4, NULL);
+	(void)mg_net_parse("::1", &lo6, NULL);
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len >= sizeof(word))
+			return (0);
+		memcpy(word, elem, len);
+		word[len] = '\0';
+		any = 1;
+		if (strcmp(word, "loopback-only") == 0 ||
+		    strcmp(word, "localhost") == 0)
+			continue;
+		if (mg_net_parse(word, &net, NULL) < 0 ||
+		    !(mg_net_contains(&lo4, &net) ||
+		    mg_net_contains(&lo6, &net)))
+			return (0);
+	}
+	return (any);
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -292,6 +327,17 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			    "mynetworks (from mynetworks_style) entry",
 			    es.v[i].text, count, net, es.v[i].host_bits ?
 			    " - written with host bits set" : "");
+		}
+		if (loopback_only(m)) {
+			const struct mg_param *ii = mg_model_param(m,
+			    "inet_interfaces");
+
+			mg_finding_evidence(f, ii->file, ii->line,
+			    "inet_interfaces = %s: Postfix listens on "
+			    "loopback only now, so these networks cannot "
+			    "reach it yet; the setting becomes an open relay "
+			    "the day it listens on a public interface",
+			    ii->value);
 		}
 		if (p->raw == NULL && style != NULL)
 			mg_finding_evidence(f, style->file, style->line,

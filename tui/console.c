@@ -1,12 +1,511 @@
-/* console.c - placeholder until the console lands (being written). */
+/*
+ * console.c - the interactive console: terminal setup and restore on every
+ * exit path, the key loop, header, footer and help overlay.  The screens
+ * themselves are in console_views.c, the text primitives in console_text.c.
+ */
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "../core/mg_sanitize.h"
+#include "../core/mg_str.h"
+#include "cmd.h"
 #include "console.h"
+#include "console_int.h"
 
-/* mg_console_run - the interactive console */
+/* The console could not start (no terminal). */
+#define CON_EXIT_NOTTY 1
+
+static volatile sig_atomic_t got_signal;
+
+/* Keys every screen has; the screens list their own. */
+static const struct con_key global_keys[] = {
+	{ "?", "help", "?", "this help" },
+	{ "q", "quit", "q", "quit" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+/* The signals that end the console; their old actions, to restore. */
+static const int end_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define NEND_SIGNALS (sizeof(end_signals) / sizeof(end_signals[0]))
+
+struct sigsave {
+	struct sigaction old[NEND_SIGNALS];
+};
+
+/* on_signal - remember the signal; the loop leaves and restores the tty */
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * catch_signals - SIGINT, SIGTERM, SIGHUP end the loop.  No SA_RESTART:
+ * the signal interrupts getch, which returns ERR, and the loop sees the flag.
+ */
+static void
+catch_signals(struct sigsave *ss)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	(void)sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NEND_SIGNALS; i++)
+		(void)sigaction(end_signals[i], &sa, &ss->old[i]);
+}
+
+/* restore_signals - put back what was there before the console */
+static void
+restore_signals(const struct sigsave *ss)
+{
+	size_t i;
+
+	for (i = 0; i < NEND_SIGNALS; i++)
+		(void)sigaction(end_signals[i], &ss->old[i], NULL);
+}
+
+/* con_set_view - show another screen, from its top */
+void
+con_set_view(struct con *c, const struct con_view *v)
+{
+	c->view = v;
+	c->help = 0;
+	con_page_clear(&c->page);
+	c->page.top = 0;
+	c->page.width = 0;
+}
+
+/* con_note - a one-line message in the footer until the next key */
+void
+con_note(struct con *c, const char *msg)
+{
+	(void)snprintf(c->msg, sizeof(c->msg), "%s", msg);
+}
+
+/* count_text - "2 findings: 1 critical, 1 high", or why there are none */
+static void
+count_text(const struct con *c, struct mg_str *out)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t count[MG_SEV_CRITICAL + 1] = { 0 };
+	size_t i;
+	int sev, first = 1;
+
+	if (!c->app->loaded) {
+		mg_str_puts(out, "configuration not read");
+		return;
+	}
+	if (r->nfindings == 0) {
+		mg_str_puts(out, "no findings");
+		return;
+	}
+	for (i = 0; i < r->nfindings; i++)
+		if ((unsigned)r->findings[i].severity <= MG_SEV_CRITICAL)
+			count[r->findings[i].severity]++;
+	mg_str_printf(out, "%zu finding%s:", r->nfindings,
+	    r->nfindings == 1 ? "" : "s");
+	for (sev = MG_SEV_CRITICAL; sev >= MG_SEV_INFO; sev--) {
+		if (count[sev] == 0)
+			continue;
+		mg_str_printf(out, "%s %zu %s", first ? "" : ",", count[sev],
+		    mg_severity_name((enum mg_severity)sev));
+		first = 0;
+	}
+}
+
+/*
+ * draw_header - "mailguard-tui  <mta> <version>  <config>  <counts>" in
+ * reverse video; a long config path loses its head first, so the counts
+ * stay visible at 80 columns.
+ */
+static void
+draw_header(const struct con *c)
+{
+	const struct mg_app *a = c->app;
+	struct mg_str mta = MG_STR_INIT, counts = MG_STR_INIT;
+	const char *version = NULL, *file = NULL;
+	char *sfile;
+	int x, fixed, room;
+
+	if (a->loaded) {
+		version = a->model.version;
+		file = a->model.config_file;
+	} else if (a->detected) {
+		version = a->target.version;
+		file = a->target.config_file;
+	}
+	mg_str_init(&mta);
+	if (a->loaded || a->detected) {
+		mg_str_puts(&mta, mg_mta_name(a->loaded ? a->model.mta :
+		    a->target.mta));
+		mg_str_putc(&mta, ' ');
+		mg_sanitize(&mta, version != NULL ? version : "?",
+		    version != NULL ? strlen(version) : 1);
+	}
+	if (c->view != NULL)
+		count_text(c, &counts);
+	sfile = mg_sanitize_dup(file != NULL ? file : "");
+	con_fill(c, 0, 0, COLS, CS_BAR);
+	x = con_put(c, 0, 0, COLS, CS_BAR_KEY, "mailguard-tui");
+	if (mta.len > 0)
+		x += con_put(c, 0, x + 2, COLS - x - 2, CS_BAR,
+		    mg_str_cstr(&mta)) + 2;
+	fixed = (int)con_cols(mg_str_cstr(&counts)) + 4;
+	room = COLS - x - 2 - fixed;
+	if (sfile[0] != '\0' && room >= (int)con_cols(sfile)) {
+		x += con_put(c, 0, x + 2, room, CS_BAR, sfile) + 2;
+	} else if (sfile[0] != '\0' && room >= 8) {
+		x += 2;
+		x += con_put(c, 0, x, room, CS_BAR, c->ellipsis);
+		x += con_put(c, 0, x, room - (int)con_cols(c->ellipsis),
+		    CS_BAR, con_tail(sfile, room -
+		    (int)con_cols(c->ellipsis)));
+	}
+	if (counts.len > 0)
+		(void)con_put(c, 0, x + 2, COLS - x - 2, CS_BAR_KEY,
+		    mg_str_cstr(&counts));
+	free(sfile);
+	mg_str_free(&mta);
+	mg_str_free(&counts);
+}
+
+/* footer_keys - "key label" pairs of a table from x on; the new x */
+static int
+footer_keys(const struct con *c, const struct con_key *k, int x, int end)
+{
+	for (; k->hkey != NULL; k++) {
+		if (k->fkey == NULL)
+			continue;
+		if (x + (int)con_cols(k->fkey) + (int)con_cols(k->flabel) + 1 >
+		    end)
+			break;
+		x += con_put(c, LINES - 1, x, end - x, CS_BAR_KEY, k->fkey);
+		x += con_put(c, LINES - 1, x + 1, end - x - 1, CS_BAR,
+		    k->flabel) + 1;
+		x += 2;
+	}
+	return (x);
+}
+
+/* footer_width - columns footer_keys needs for a whole table */
+static int
+footer_width(const struct con_key *k)
+{
+	int w = 0;
+
+	for (; k->hkey != NULL; k++)
+		if (k->fkey != NULL)
+			w += (int)con_cols(k->fkey) + (int)con_cols(k->flabel) +
+			    3;
+	return (w);
+}
+
+/* draw_footer - a note, then the keys that work here; where a pager is */
+static void
+draw_footer(const struct con *c)
+{
+	const struct con_page *p = &c->page;
+	char pos[64];
+	int x = 1, end = COLS, gw;
+
+	con_fill(c, LINES - 1, 0, COLS, CS_BAR);
+	if (c->help) {
+		(void)con_put(c, LINES - 1, 1, COLS - 1, CS_BAR,
+		    "any key closes the help");
+		return;
+	}
+	if (c->view->build != NULL && p->nlines > (size_t)p->rows) {
+		(void)snprintf(pos, sizeof(pos), " %zu-%zu/%zu ", p->top + 1,
+		    p->top + (size_t)p->rows, p->nlines);
+		end = COLS - (int)strlen(pos);
+		(void)con_put(c, LINES - 1, end, COLS - end, CS_BAR, pos);
+	}
+	/* Help and quit always fit: the screen's keys get what is left. */
+	gw = footer_width(global_keys);
+	if (c->msg[0] != '\0')
+		x += con_put(c, LINES - 1, x, end - gw - x, CS_BAR_KEY,
+		    c->msg) + 2;
+	x = footer_keys(c, c->view->keys, x, end - gw);
+	(void)footer_keys(c, global_keys, x, end);
+}
+
+/* help_line - one key of the help box */
+static void
+help_line(const struct con *c, int y, int x, int w, const struct con_key *k)
+{
+	int kw = w > 40 ? 24 : w / 2;
+
+	(void)con_put(c, y, x, kw - 1, CS_BOLD, k->hkey);
+	(void)con_put(c, y, x + kw, w - kw, CS_NORMAL, k->hwhat);
+}
+
+/* draw_help - a box over the screen listing every key of this screen */
+static void
+draw_help(const struct con *c)
+{
+	const struct con_key *tabs[2] = { c->view->keys, global_keys };
+	const struct con_key *k;
+	int n = 0, h, w, y0, x0, x, y, i, t;
+
+	for (t = 0; t < 2; t++)
+		for (k = tabs[t]; k->hkey != NULL; k++)
+			n++;
+	w = COLS - 4 < 72 ? COLS - 4 : 72;
+	h = n + 4 < LINES - 2 ? n + 4 : LINES - 2;
+	if (w < 10 || h < 3)
+		return;
+	y0 = 1 + (LINES - 2 - h) / 2;
+	x0 = (COLS - w) / 2;
+	for (i = 0; i < h; i++)
+		con_fill(c, y0 + i, x0, w, CS_NORMAL);
+	(void)mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+	(void)mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+	(void)mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+	(void)mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+	(void)mvaddch(y0, x0, ACS_ULCORNER);
+	(void)mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+	(void)mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+	(void)mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+	x = con_put(c, y0, x0 + 2, w - 4, CS_BOLD, " Keys: ");
+	x += con_put(c, y0, x0 + 2 + x, w - 4 - x, CS_BOLD, c->view->name);
+	(void)con_put(c, y0, x0 + 2 + x, w - 4 - x, CS_BOLD, " ");
+	y = y0 + 2;
+	for (t = 0; t < 2; t++)
+		for (k = tabs[t]; k->hkey != NULL && y < y0 + h - 1; k++)
+			help_line(c, y++, x0 + 3, w - 5, k);
+}
+
+/* draw - the whole screen */
+static void
+draw(struct con *c)
+{
+	(void)erase();
+	if (LINES < 4 || COLS < 20) {
+		(void)con_put(c, 0, 0, COLS, CS_BOLD, "window too small");
+		(void)refresh();
+		return;
+	}
+	draw_header(c);
+	if (c->view->draw != NULL)
+		c->view->draw(c, 1, LINES - 2);
+	else
+		con_page_draw(c, 1, LINES - 2);
+	draw_footer(c);
+	if (c->help)
+		draw_help(c);
+	(void)refresh();
+}
+
+/* draw_loading - header and "Reading configuration…" while we block */
+static void
+draw_loading(struct con *c)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	(void)erase();
+	if (LINES >= 3) {
+		draw_header(c);
+		con_fill(c, LINES - 1, 0, COLS, CS_BAR);
+	}
+	mg_str_printf(&s, "Reading configuration%s", c->ellipsis);
+	(void)con_put(c, LINES >= 3 ? 2 : 0, 2, COLS - 2, CS_NORMAL,
+	    mg_str_cstr(&s));
+	mg_str_free(&s);
+	(void)refresh();
+}
+
+/* find_finding - index of the finding with this id, or (size_t)-1 */
+static size_t
+find_finding(const struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < r->nfindings; i++)
+		if (r->findings[i].id != NULL &&
+		    strcmp(r->findings[i].id, id) == 0)
+			return (i);
+	return ((size_t)-1);
+}
+
+/*
+ * load - (re)read everything; stay on the same finding and screen when it
+ * is still there, else go back to the overview and say why.
+ */
+static void
+load(struct con *c)
+{
+	const struct con_view *was = c->view;
+	struct mg_report *r = &c->app->report;
+	size_t top = c->page.top, i;
+	char *sel_id = NULL, note[80];
+
+	if (c->app->loaded && c->sel < r->nfindings)
+		sel_id = mg_xstrdup(r->findings[c->sel].id);
+	draw_loading(c);
+	if (mg_app_load(c->app) < 0) {
+		free(sel_id);
+		con_set_view(c, &con_view_error);
+		return;
+	}
+	i = find_finding(r, sel_id);
+	c->sel = i != (size_t)-1 ? i : 0;
+	free(sel_id);
+	con_set_view(c, &con_view_overview);
+	if (was == &con_view_detail) {
+		i = find_finding(r, c->finding_id);
+		if (i == (size_t)-1) {
+			con_note(c, "that finding is no longer reported");
+			return;
+		}
+		c->finding = c->sel = i;
+		con_set_view(c, &con_view_detail);
+		c->page.top = top;
+	} else if (was == &con_view_notes) {
+		con_set_view(c, &con_view_notes);
+		c->page.top = top;
+	}
+	if (was != NULL) {
+		(void)snprintf(note, sizeof(note), "read again: %zu finding%s",
+		    r->nfindings, r->nfindings == 1 ? "" : "s");
+		con_note(c, note);
+	}
+}
+
+/* handle_key - help first, then the keys of every screen, then the screen's */
+static void
+handle_key(struct con *c, int ch)
+{
+	if (ch == KEY_RESIZE) {
+		/* ncurses has resized stdscr; repaint every cell. */
+		(void)clearok(curscr, TRUE);
+		return;
+	}
+	c->msg[0] = '\0';
+	if (c->help) {
+		c->help = 0;
+		return;
+	}
+	switch (ch) {
+	case 'q':
+		c->quit = 1;
+		return;
+	case '?':
+		c->help = 1;
+		return;
+	case 'r':
+		c->reload = 1;
+		return;
+	}
+	(void)c->view->key(c, ch);
+}
+
+/* no_terminal - why the console cannot start; the exit code */
+static int
+no_terminal(const char *why)
+{
+	const char *term = getenv("TERM");
+
+	(void)fprintf(stderr, "mailguard-tui: %s", why);
+	if (term != NULL) {
+		(void)fputs(" (TERM=", stderr);
+		mg_print_sanitized(stderr, term);
+		(void)fputc(')', stderr);
+	}
+	(void)fputs("; 'mailguard-tui report' prints the findings as text\n",
+	    stderr);
+	return (CON_EXIT_NOTTY);
+}
+
+/* setup - curses modes the console relies on */
+static void
+setup(struct con *c)
+{
+	const char *cs;
+
+	(void)cbreak();
+	(void)noecho();
+	(void)nonl();
+	(void)keypad(stdscr, TRUE);
+	(void)curs_set(0);
+	/* Esc must feel immediate; escape sequences arrive in one read. */
+	(void)set_escdelay(25);
+	/* No background work yet: wake up once a second to see signals. */
+	timeout(1000);
+	con_colors_init(c);
+	cs = nl_langinfo(CODESET);
+	c->ellipsis = cs != NULL && strcmp(cs, "UTF-8") == 0 ? "\xe2\x80\xa6" :
+	    "...";
+}
+
+/*
+ * mg_console_run - the interactive console.  Exit code: 0 on q, 3 when
+ * quitting without a readable configuration (as "report"), 128+signal
+ * when ended by SIGINT, SIGTERM or SIGHUP, 1 without a usable terminal.
+ */
 int
 mg_console_run(struct mg_app *a)
 {
-	(void)a;
-	return (1);
+	struct con c;
+	struct sigsave ss;
+	SCREEN *scr;
+	char *cup;
+	int ch, dirty = 1, sig;
+
+	(void)setlocale(LC_ALL, "");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return (no_terminal("the console needs a terminal"));
+	/*
+	 * Ours before newterm: ncurses then leaves SIGINT and SIGTERM alone
+	 * instead of installing handlers that exit from inside a signal.
+	 */
+	got_signal = 0;
+	catch_signals(&ss);
+	/* newterm, unlike initscr, returns NULL instead of exiting. */
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		restore_signals(&ss);
+		return (no_terminal("cannot use this terminal"));
+	}
+	(void)set_term(scr);
+	/* A terminal that cannot move the cursor (TERM=dumb) shows nothing. */
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		(void)endwin();
+		delscreen(scr);
+		restore_signals(&ss);
+		return (no_terminal("this terminal cannot address the cursor"));
+	}
+	memset(&c, 0, sizeof(c));
+	c.app = a;
+	setup(&c);
+	load(&c);
+	while (!c.quit && got_signal == 0) {
+		if (dirty)
+			draw(&c);
+		if ((ch = getch()) == ERR) {
+			dirty = 0;
+			continue;
+		}
+		dirty = 1;
+		handle_key(&c, ch);
+		if (c.reload) {
+			c.reload = 0;
+			load(&c);
+		}
+	}
+	(void)endwin();
+	delscreen(scr);
+	restore_signals(&ss);
+	sig = got_signal;
+	con_page_free(&c.page);
+	free(c.finding_id);
+	if (sig != 0)
+		return (128 + sig);
+	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);
 }

@@ -3,10 +3,13 @@
  * temporary root, running the lab scripts and the real binary through
  * mg_exec (no shell), and making sure every instance is stopped.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../core/mg_str.h"
 #include "lab_util.h"
@@ -119,20 +122,45 @@ lab_jq(const char *json, const char *filter, const char *arg)
 	return (rc);
 }
 
-/* lab_processes_left - processes whose command line names our root */
+/* lab_processes_left - processes working in, or naming, our root.  Postfix's
+ * master runs as "master -w" in its queue directory: cwd tells. */
 int
 lab_processes_left(void)
 {
-	const char *argv[] = { "pgrep", "-a", "-f", root, NULL };
-	struct mg_exec_res res;
-	int rc, left;
+	char path[300], link[PATH_MAX], cmd[4096];
+	struct dirent *de;
+	size_t rlen = strlen(root);
+	ssize_t n;
+	DIR *d;
+	int fd, left = 0;
 
-	rc = lab_run(&res, argv);
-	left = rc == 0;
-	if (left)
-		(void)fprintf(stderr, "lab: processes left behind:\n%s",
-		    mg_str_cstr(&res.out));
-	mg_exec_res_free(&res);
+	if (rlen == 0 || (d = opendir("/proc")) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%s/cwd", de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		(void)snprintf(path, sizeof(path), "/proc/%s/cmdline",
+		    de->d_name);
+		cmd[0] = '\0';
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, cmd, sizeof(cmd) - 1);
+			(void)close(fd);
+			cmd[n > 0 ? n : 0] = '\0';
+			for (ssize_t i = 0; i < n; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+		}
+		if (strncmp(link, root, rlen) == 0 ||
+		    strstr(cmd, root) != NULL) {
+			(void)fprintf(stderr, "lab: process left behind: %s "
+			    "cwd=%s: %s\n", de->d_name, link, cmd);
+			left = 1;
+		}
+	}
+	(void)closedir(d);
 	return (left);
 }
 

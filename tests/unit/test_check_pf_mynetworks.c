@@ -180,6 +180,34 @@ test_severity_by_width(void **state)
 	}
 }
 
+/* test_loopback_listener_said - a loopback-only listener is stated, the
+ * severity still reflects the configuration */
+static void
+test_loopback_listener_said(void **state)
+{
+	static const char *n = "mynetworks = 210.0.0.0/8\n"
+	    "inet_interfaces = 127.0.0.1, [::1]\n";
+	static const char *n2 = "mynetworks = 210.0.0.0/8\n"
+	    "inet_interfaces = all\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, n, n, n);
+	run(&m, &r);
+	assert_int_equal(r.findings[0].severity, MG_SEV_CRITICAL);
+	assert_int_equal(r.findings[0].nevidence, 2);
+	assert_non_null(strstr(r.findings[0].evidence[1].text, "loopback"));
+	assert_int_equal(r.findings[0].evidence[1].line, 2);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	build(&m, n2, n2, n2);
+	run(&m, &r);
+	assert_int_equal(r.findings[0].nevidence, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_pattern_file_entries - "/path" files: evidence and edit there */
 static void
 test_pattern_file_entries(void **state)
@@ -268,6 +296,7 @@ main(void)
 		cmocka_unit_test(test_mask_typo_narrowed_to_host),
 		cmocka_unit_test(test_wide_public_removed),
 		cmocka_unit_test(test_severity_by_width),
+		cmocka_unit_test(test_loopback_listener_said),
 		cmocka_unit_test(test_pattern_file_entries),
 		cmocka_unit_test(test_style_subnet_derived),
 		cmocka_unit_test(test_variable_entry_has_no_blind_fix),

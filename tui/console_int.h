@@ -1,0 +1,126 @@
+/*
+ * console_int.h - what the console's files share: its state, the screen
+ * (view) interface, and the text helpers that keep every line inside the
+ * width.  Private to tui/console*.c.
+ */
+#ifndef MG_CONSOLE_INT_H
+#define MG_CONSOLE_INT_H
+
+#include <curses.h>
+#include <stddef.h>
+
+#include "app.h"
+
+/* What a piece of text means; con_attr() turns it into curses attributes. */
+enum con_style {
+	CS_NORMAL = 0,
+	CS_BOLD,
+	CS_DIM,
+	CS_COLUMNS,		/* column headings */
+	CS_BAR,			/* header and footer */
+	CS_BAR_KEY,		/* a key name in the footer */
+	CS_SELECTED,
+	CS_ERROR,
+	CS_SEV_INFO,		/* CS_SEV_INFO + enum mg_severity */
+	CS_SEV_LOW,
+	CS_SEV_MEDIUM,
+	CS_SEV_HIGH,
+	CS_SEV_CRITICAL,
+	CS_DIFF_HUNK,		/* "@@ file:line" */
+	CS_DIFF_DEL,		/* "-old" */
+	CS_DIFF_ADD,		/* "+new" */
+	CS_DIFF_CMD,		/* "$ command" */
+	CS_COUNT
+};
+
+/* One display line: already sanitized; the first "lead" bytes in lead_style. */
+struct con_line {
+	char *text;
+	size_t lead;
+	enum con_style lead_style;
+	enum con_style style;
+};
+
+/* Lines wrapped to a width, and how far they are scrolled. */
+struct con_page {
+	struct con_line *lines;
+	size_t nlines, cap;
+	size_t top;		/* first line shown */
+	int width;		/* width the lines were built for; 0: rebuild */
+	int rows;		/* rows shown at the last draw */
+};
+
+/* A key for the footer (fkey/flabel, NULL: not there) and the help. */
+struct con_key {
+	const char *fkey;
+	const char *flabel;
+	const char *hkey;
+	const char *hwhat;
+};
+
+struct con;
+
+/*
+ * A screen.  A pager screen has build (fill c->page for c->page.width) and
+ * no draw; other screens draw their body themselves.  key returns 1 when it
+ * used the key.
+ */
+struct con_view {
+	const char *name;
+	const struct con_key *keys;	/* ends with a NULL hkey */
+	void (*build)(struct con *);
+	void (*draw)(struct con *, int, int);
+	int (*key)(struct con *, int);
+};
+
+struct con {
+	struct mg_app *app;
+	const struct con_view *view;
+	int color;		/* colours in use (has_colors, no NO_COLOR) */
+	int help;		/* help overlay shown */
+	int quit;
+	int reload;		/* the key handler asked for a reload */
+	const char *ellipsis;	/* "…" in a UTF-8 locale, else "..." */
+	/* overview */
+	size_t sel, list_top;
+	int list_rows;
+	/* detail: the finding shown (index, and id to find it again) */
+	size_t finding;
+	char *finding_id;
+	/* the pager screens' lines (one pager screen is shown at a time) */
+	struct con_page page;
+	char msg[200];		/* one-shot note in the footer */
+};
+
+extern const struct con_view con_view_overview;
+extern const struct con_view con_view_detail;
+extern const struct con_view con_view_notes;
+extern const struct con_view con_view_error;
+
+/* console.c */
+void con_set_view(struct con *, const struct con_view *);
+void con_note(struct con *, const char *);
+
+/* console_text.c */
+void con_colors_init(struct con *);
+attr_t con_attr(const struct con *, enum con_style);
+enum con_style con_sev_style(int);
+const char *con_sev_tag(int);
+size_t con_cols(const char *);
+const char *con_tail(const char *, int);
+int con_put(const struct con *, int, int, int, enum con_style, const char *);
+void con_fill(const struct con *, int, int, int, enum con_style);
+int con_nav(int, size_t *, size_t, size_t);
+void con_page_clear(struct con_page *);
+void con_page_free(struct con_page *);
+void con_page_add(struct con_page *, enum con_style, const char *);
+void con_page_add_lead(struct con_page *, enum con_style, const char *,
+    enum con_style, const char *);
+void con_page_wrap(struct con_page *, enum con_style, const char *, int, int);
+void con_page_chop(struct con_page *, enum con_style, const char *, int, int);
+void con_page_untrusted(struct con_page *, enum con_style, const char *, int,
+    int);
+void con_page_draw(struct con *, int, int);
+int con_page_key(struct con *, int);
+
+#endif

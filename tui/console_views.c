@@ -1,0 +1,408 @@
+/*
+ * console_views.c - the console's screens: the findings overview, a
+ * finding's detail with its fixes as a diff, the MTA's warnings, and the
+ * "could not read the configuration" screen.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../checks/checks.h"
+#include "../core/mg_sanitize.h"
+#include "../fixes/fix_preview.h"
+#include "console_int.h"
+
+/* Overview columns: marker, severity tag, area, title. */
+#define COL_TAG 2
+#define COL_AREA 8
+#define AREA_COLS 9
+#define COL_TITLE (COL_AREA + AREA_COLS + 1)
+
+static const struct con_key overview_keys[] = {
+	{ "j/k", "move", "Down/j, Up/k", "next / previous finding" },
+	{ NULL, NULL, "PgDn/Space, PgUp", "a page down / up" },
+	{ NULL, NULL, "Home/g, End/G", "first / last finding" },
+	{ "Enter", "open", "Enter, Right/l",
+	    "open the finding: why, evidence, proposed fix" },
+	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
+	{ "r", "reload", "r", "read the configuration again, rerun checks" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key pager_keys[] = {
+	{ "j/k", "scroll", "Down/j, Up/k", "scroll a line" },
+	{ "PgDn/PgUp", "page", "PgDn/Space, PgUp", "scroll a page" },
+	{ NULL, NULL, "Home/g, End/G", "top / bottom" },
+	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
+	{ "r", "reload", "r", "read the configuration again, rerun checks" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key error_keys[] = {
+	{ "r", "retry", "r", "try to read the configuration again" },
+	{ NULL, NULL, "Down/j, Up/k", "scroll, when the text is longer" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+/* is_back - a key that leaves a screen: Esc, Backspace, Left, h */
+static int
+is_back(int ch)
+{
+	return (ch == 27 || ch == KEY_BACKSPACE || ch == 127 || ch == '\b' ||
+	    ch == KEY_LEFT || ch == 'h');
+}
+
+/* is_open - Enter, Right, l */
+static int
+is_open(int ch)
+{
+	return (ch == '\n' || ch == '\r' || ch == KEY_ENTER ||
+	    ch == KEY_RIGHT || ch == 'l');
+}
+
+/* nnotes - warnings from the MTA's tools plus things not read */
+static size_t
+nnotes(const struct mg_app *a)
+{
+	return (a->model.nwarnings + a->report.nunread);
+}
+
+/* put_untrusted - model text, sanitized, clipped at y,x */
+static int
+put_untrusted(const struct con *c, int y, int x, int max, enum con_style st,
+    const char *text)
+{
+	char *s = mg_sanitize_dup(text);
+	int used;
+
+	used = con_put(c, y, x, max, st, s);
+	free(s);
+	return (used);
+}
+
+/* overview_empty - no findings: say so, and how many checks ran */
+static void
+overview_empty(struct con *c, int y, int rows)
+{
+	struct mg_str s = MG_STR_INIT;
+	size_t n;
+
+	for (n = 0; mg_checks[n].id != NULL; n++)
+		;
+	mg_str_printf(&s, "%zu check%s ran; none of them reported a problem.",
+	    n, n == 1 ? "" : "s");
+	if (rows > 2)
+		(void)con_put(c, y + 1, 2, COLS - 2, CS_BOLD, "No findings.");
+	if (rows > 3)
+		(void)con_put(c, y + 2, 2, COLS - 2, CS_NORMAL,
+		    mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/* overview_row - one finding on one line */
+static void
+overview_row(struct con *c, int y, const struct mg_finding *f, int selected)
+{
+	enum con_style st = selected ? CS_SELECTED : CS_NORMAL;
+
+	if (selected) {
+		con_fill(c, y, 0, COLS, CS_SELECTED);
+		(void)con_put(c, y, 0, 1, CS_SELECTED, ">");
+	}
+	(void)con_put(c, y, COL_TAG, COL_AREA - COL_TAG - 1,
+	    con_sev_style((int)f->severity), con_sev_tag((int)f->severity));
+	(void)put_untrusted(c, y, COL_AREA, AREA_COLS - 1, st,
+	    f->area != NULL ? f->area : "");
+	(void)put_untrusted(c, y, COL_TITLE, COLS - COL_TITLE, st,
+	    f->title != NULL ? f->title : "");
+}
+
+/* notes_summary - "! 2 warnings from the MTA's tools, 1 not read: press w" */
+static void
+notes_summary(const struct mg_app *a, struct mg_str *s)
+{
+	size_t w = a->model.nwarnings, u = a->report.nunread;
+
+	mg_str_puts(s, "! ");
+	if (w > 0)
+		mg_str_printf(s, "%zu warning%s from the MTA's tools", w,
+		    w == 1 ? "" : "s");
+	if (u > 0)
+		mg_str_printf(s, "%s%zu thing%s not read", w > 0 ? ", " : "",
+		    u, u == 1 ? "" : "s");
+	mg_str_puts(s, ": press w");
+}
+
+/* overview_draw - findings worst first (the report is sorted), one a line */
+static void
+overview_draw(struct con *c, int y, int rows)
+{
+	const struct mg_report *r = &c->app->report;
+	struct mg_str s = MG_STR_INIT;
+	size_t i, n = r->nfindings;
+	int list_rows;
+
+	list_rows = rows - 1 - (nnotes(c->app) > 0);
+	if (list_rows < 1)
+		list_rows = 1;
+	c->list_rows = list_rows;
+	if (nnotes(c->app) > 0 && rows > 2) {
+		notes_summary(c->app, &s);
+		(void)con_put(c, y + rows - 1, 0, COLS, CS_BOLD,
+		    mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
+	if (n == 0) {
+		overview_empty(c, y, rows);
+		return;
+	}
+	con_fill(c, y, 0, COLS, CS_COLUMNS);
+	(void)con_put(c, y, COL_TAG, COLS - COL_TAG, CS_COLUMNS, "SEV");
+	(void)con_put(c, y, COL_AREA, COLS - COL_AREA, CS_COLUMNS, "AREA");
+	(void)con_put(c, y, COL_TITLE, COLS - COL_TITLE, CS_COLUMNS, "FINDING");
+	if (c->sel >= n)
+		c->sel = n - 1;
+	if (c->list_top > c->sel)
+		c->list_top = c->sel;
+	if (c->sel >= c->list_top + (size_t)list_rows)
+		c->list_top = c->sel - (size_t)list_rows + 1;
+	for (i = 0; i < (size_t)list_rows && c->list_top + i < n; i++)
+		overview_row(c, y + 1 + (int)i, &r->findings[c->list_top + i],
+		    c->list_top + i == c->sel);
+}
+
+/* overview_key - move, open, warnings */
+static int
+overview_key(struct con *c, int ch)
+{
+	size_t n = c->app->report.nfindings;
+
+	if (is_open(ch)) {
+		if (n == 0)
+			return (1);
+		c->finding = c->sel;
+		free(c->finding_id);
+		c->finding_id = mg_xstrdup(c->app->report.findings[c->sel].id);
+		con_set_view(c, &con_view_detail);
+		return (1);
+	}
+	if (ch == 'w') {
+		con_set_view(c, &con_view_notes);
+		return (1);
+	}
+	return (con_nav(ch, &c->sel, n, (size_t)c->list_rows));
+}
+
+const struct con_view con_view_overview = {
+	.name = "Findings",
+	.keys = overview_keys,
+	.draw = overview_draw,
+	.key = overview_key,
+};
+
+/* detail_fix - a fix's title and its preview, coloured as a diff */
+static void
+detail_fix(struct con *c, const char *id)
+{
+	struct con_page *p = &c->page;
+	const struct mg_fix *x = mg_report_find_fix(&c->app->report, id);
+	struct mg_str prev = MG_STR_INIT, s = MG_STR_INIT;
+	const char *line, *nl;
+	enum con_style st;
+
+	mg_str_puts(&s, "Fix: ");
+	mg_sanitize(&s, x != NULL && x->title != NULL ? x->title : id,
+	    strlen(x != NULL && x->title != NULL ? x->title : id));
+	con_page_wrap(p, CS_BOLD, mg_str_cstr(&s), 0, 5);
+	mg_str_reset(&s);
+	mg_str_puts(&s, "id ");
+	mg_sanitize(&s, id, strlen(id));
+	if (x == NULL)
+		mg_str_puts(&s, " (not in the report: nothing to preview)");
+	con_page_chop(p, CS_DIM, mg_str_cstr(&s), 2, 2);
+	if (x != NULL) {
+		mg_fix_preview(x, &prev);
+		/* The preview is raw config text: sanitize each line. */
+		for (line = mg_str_cstr(&prev); *line != '\0';
+		    line = nl + (*nl != '\0')) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				nl = line + strlen(line);
+			if (strncmp(line, "@@", 2) == 0)
+				st = CS_DIFF_HUNK;
+			else if (*line == '-')
+				st = CS_DIFF_DEL;
+			else if (*line == '+')
+				st = CS_DIFF_ADD;
+			else if (*line == '$')
+				st = CS_DIFF_CMD;
+			else
+				st = CS_NORMAL;
+			mg_str_reset(&s);
+			mg_sanitize(&s, line, (size_t)(nl - line));
+			con_page_chop(p, st, mg_str_cstr(&s), 2, 3);
+		}
+	}
+	mg_str_free(&prev);
+	mg_str_free(&s);
+}
+
+/* detail_build - title, severity, area, id, why, evidence, fixes */
+static void
+detail_build(struct con *c)
+{
+	struct con_page *p = &c->page;
+	const struct mg_report *r = &c->app->report;
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_str s = MG_STR_INIT;
+	char sev[16];
+	size_t i;
+
+	if (c->finding >= r->nfindings) {
+		con_page_add(p, CS_BOLD, "This finding is no longer reported.");
+		return;
+	}
+	f = &r->findings[c->finding];
+	(void)snprintf(sev, sizeof(sev), "%s", mg_severity_name(f->severity));
+	for (i = 0; sev[i] != '\0'; i++)
+		sev[i] = (char)toupper((unsigned char)sev[i]);
+	mg_str_puts(&s, "  area ");
+	mg_sanitize(&s, f->area != NULL ? f->area : "",
+	    f->area != NULL ? strlen(f->area) : 0);
+	mg_str_puts(&s, "  id ");
+	mg_sanitize(&s, f->id != NULL ? f->id : "",
+	    f->id != NULL ? strlen(f->id) : 0);
+	con_page_add_lead(p, con_sev_style((int)f->severity), sev, CS_DIM,
+	    mg_str_cstr(&s));
+	con_page_untrusted(p, CS_BOLD, f->title, 0, 0);
+	con_page_add(p, CS_NORMAL, "");
+	if (f->explanation != NULL && f->explanation[0] != '\0') {
+		con_page_untrusted(p, CS_NORMAL, f->explanation, 2, 2);
+		con_page_add(p, CS_NORMAL, "");
+	}
+	if (f->nevidence > 0)
+		con_page_add(p, CS_BOLD, "Evidence");
+	for (i = 0; i < f->nevidence; i++) {
+		e = &f->evidence[i];
+		mg_str_reset(&s);
+		if (e->file != NULL) {
+			mg_sanitize(&s, e->file, strlen(e->file));
+			if (e->line > 0)
+				mg_str_printf(&s, ":%u", e->line);
+			mg_str_puts(&s, ": ");
+		}
+		mg_sanitize(&s, e->text != NULL ? e->text : "",
+		    e->text != NULL ? strlen(e->text) : 0);
+		con_page_wrap(p, CS_NORMAL, mg_str_cstr(&s), 2, 4);
+	}
+	if (f->nevidence > 0)
+		con_page_add(p, CS_NORMAL, "");
+	if (f->nfix_ids == 0)
+		con_page_add(p, CS_DIM, "No fix is proposed for this finding.");
+	for (i = 0; i < f->nfix_ids; i++) {
+		if (i > 0)
+			con_page_add(p, CS_NORMAL, "");
+		detail_fix(c, f->fix_ids[i]);
+	}
+	mg_str_free(&s);
+}
+
+/* pager_key - leave a pager screen, or scroll it */
+static int
+pager_key(struct con *c, int ch)
+{
+	if (is_back(ch)) {
+		con_set_view(c, &con_view_overview);
+		return (1);
+	}
+	return (con_page_key(c, ch));
+}
+
+const struct con_view con_view_detail = {
+	.name = "Finding",
+	.keys = pager_keys,
+	.build = detail_build,
+	.key = pager_key,
+};
+
+/* notes_build - what the MTA's tools warned about, what was not read */
+static void
+notes_build(struct con *c)
+{
+	const struct mg_app *a = c->app;
+	struct con_page *p = &c->page;
+	size_t i;
+
+	if (nnotes(a) == 0) {
+		con_page_wrap(p, CS_NORMAL, "Nothing to show: the MTA's tools "
+		    "printed no warnings and everything was read.", 0, 0);
+		return;
+	}
+	if (a->model.nwarnings > 0)
+		con_page_add(p, CS_BOLD, "Warnings from the MTA's tools");
+	for (i = 0; i < a->model.nwarnings; i++)
+		con_page_untrusted(p, CS_NORMAL, a->model.warnings[i], 2, 4);
+	if (a->model.nwarnings > 0 && a->report.nunread > 0)
+		con_page_add(p, CS_NORMAL, "");
+	if (a->report.nunread > 0)
+		con_page_add(p, CS_BOLD, "Not read (checks saw less than "
+		    "there is)");
+	for (i = 0; i < a->report.nunread; i++)
+		con_page_untrusted(p, CS_NORMAL, a->report.unread[i], 2, 4);
+}
+
+const struct con_view con_view_notes = {
+	.name = "Warnings",
+	.keys = pager_keys,
+	.build = notes_build,
+	.key = pager_key,
+};
+
+/* error_build - what could not be read, why, and how to point us at it */
+static void
+error_build(struct con *c)
+{
+	struct con_page *p = &c->page;
+	const char *why = c->app->err.msg;
+
+	con_page_wrap(p, CS_ERROR, "Could not read the mail server "
+	    "configuration.", 0, 0);
+	con_page_add(p, CS_NORMAL, "");
+	con_page_untrusted(p, CS_BOLD, why[0] != '\0' ? why :
+	    "(no reason was given)", 2, 4);
+	con_page_add(p, CS_NORMAL, "");
+	con_page_wrap(p, CS_NORMAL, "mailguard-tui reads the configuration of "
+	    "the Postfix or Exim on this host through the MTA's own tools "
+	    "(postconf, exim -bP). To point it at a configuration:", 0, 0);
+	con_page_add(p, CS_NORMAL, "");
+	con_page_chop(p, CS_BOLD, "sudo mailguard-tui --postfix DIR", 2, 4);
+	con_page_wrap(p, CS_NORMAL, "Postfix configuration directory, as "
+	    "postconf -c DIR (usually /etc/postfix)", 6, 6);
+	con_page_chop(p, CS_BOLD, "sudo mailguard-tui --exim PATH", 2, 4);
+	con_page_wrap(p, CS_NORMAL, "Exim configuration file, or a "
+	    "Debian-style /etc/exim4 directory; --exim-bin PATH names the "
+	    "binary (exim4 on Debian)", 6, 6);
+	if (geteuid() != 0) {
+		con_page_add(p, CS_NORMAL, "");
+		con_page_wrap(p, CS_NORMAL, "You are not root: files only "
+		    "root may read cannot be read. Run it with sudo.", 0, 0);
+	}
+	con_page_add(p, CS_NORMAL, "");
+	con_page_wrap(p, CS_NORMAL, "Press r to try again, q to quit.", 0, 0);
+}
+
+/* error_key - only scrolling; r and q are handled by the console */
+static int
+error_key(struct con *c, int ch)
+{
+	return (con_page_key(c, ch));
+}
+
+const struct con_view con_view_error = {
+	.name = "Configuration not read",
+	.keys = error_keys,
+	.build = error_build,
+	.key = error_key,
+};
