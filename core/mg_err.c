@@ -1,4 +1,4 @@
-/* mg_err.c - fill struct mg_err; every setter returns -1 for "return mg_err_set(...)". */
+/* mg_err.c - fill struct mg_err; every setter returns -1 for the caller. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* mg_exec.c - fork/execve with captured, bounded output, a timeout and no shell. */
+/* mg_exec.c - fork/execve with bounded captured output, a timeout, no shell. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* mg_exec.h - run an external command with fork/execve and an argv; never a shell. */
+/* mg_exec.h - run a command with fork/execve and an argv; never a shell. */
 #ifndef MG_EXEC_H
 #define MG_EXEC_H
 
@@ -31,7 +31,8 @@ struct mg_exec_res {
 };
 
 /* Directories searched for a bare command name, in order. */
-#define MG_EXEC_PATH "/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin"
+#define MG_EXEC_PATH \
+    "/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin"
 
 int mg_exec(const struct mg_exec_req *, struct mg_exec_res *, struct mg_err *);
 int mg_exec_ok(const struct mg_exec_res *);

@@ -1,4 +1,4 @@
-/* mg_file.c - read a regular file, at most max bytes, refusing FIFOs and devices. */
+/* mg_file.c - read a regular file, at most max bytes; no FIFOs or devices. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>

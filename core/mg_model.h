@@ -86,7 +86,7 @@ struct mg_finding {
 
 enum mg_edit_kind {
 	MG_EDIT_SET_PARAM = 1,	/* file's parameter "param" becomes new_text */
-	MG_EDIT_REPLACE		/* text old_text at file:line becomes new_text */
+	MG_EDIT_REPLACE		/* old_text at file:line becomes new_text */
 };
 
 struct mg_edit {

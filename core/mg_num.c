@@ -1,4 +1,4 @@
-/* mg_num.c - parse decimal numbers within bounds, with an error a human reads. */
+/* mg_num.c - decimal numbers within bounds, with an error a human reads. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/* Always NUL-terminated once initialised; data == NULL only before first use. */
+/* NUL-terminated once initialised; data == NULL only before first use. */
 struct mg_str {
 	char *data;
 	size_t len;

@@ -1,4 +1,4 @@
-/* app.h - what the CLI and the console share: options, target, model, findings. */
+/* app.h - what CLI and console share: options, target, model, findings. */
 #ifndef MG_APP_H
 #define MG_APP_H
 

@@ -1,4 +1,4 @@
-/* pf_list.h - Postfix list values: elements separated by commas and whitespace. */
+/* pf_list.h - Postfix lists: elements separated by commas and whitespace. */
 #ifndef MG_PF_LIST_H
 #define MG_PF_LIST_H
 

@@ -1,4 +1,4 @@
-/* pf_maincf.h - where each parameter is set in main.cf (file:line for evidence). */
+/* pf_maincf.h - where each parameter is set in main.cf (file:line). */
 #ifndef MG_PF_MAINCF_H
 #define MG_PF_MAINCF_H
 

@@ -1,4 +1,4 @@
-/* mg_test.h - what every cmocka test file includes, in the order cmocka needs. */
+/* mg_test.h - what every cmocka test includes, in the order cmocka needs. */
 #ifndef MG_TEST_H
 #define MG_TEST_H
 

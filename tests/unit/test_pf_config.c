@@ -77,7 +77,8 @@ test_postconf_parse(void **state)
 	assert_string_equal(p->raw, "");
 	assert_string_equal(p->value, "");
 	p = mg_model_param(&m, "smtpd_banner");
-	assert_string_equal(p->raw, "$myhostname ESMTP $mail_name (Debian/GNU)");
+	assert_string_equal(p->raw,
+	    "$myhostname ESMTP $mail_name (Debian/GNU)");
 	assert_null(mg_model_param(&m, "garbage line"));
 	assert_int_equal(m.nparams, 3);
 	mg_model_free(&m);
