@@ -353,11 +353,14 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    "mynetworks entry has host bits set (a mask typo)");
 		mg_finding_explain(f, "An entry such as 210.140.12.34/8 names "
 		    "one host but a mask that covers a whole network. Current "
-		    "Postfix treats it as an error: the mynetworks lookup "
-		    "fails and mail from clients that reach permit_mynetworks "
-		    "is deferred with a temporary error; older Postfix "
-		    "silently trusted the whole network, an open relay. The "
-		    "host that was written is almost always the one meant.");
+		    "Postfix (3.x) logs \"non-null host address bits\" and "
+		    "the mynetworks lookup fails: every client not matched "
+		    "by an earlier entry gets \"451 4.3.0 Temporary lookup "
+		    "failure\" - mail from the Internet to your own domains "
+		    "is deferred too. Older Postfix silently trusted the "
+		    "whole network: an open relay. Dropping only the host "
+		    "bits would make it that open relay; the host that was "
+		    "written is almost always the one meant.");
 		for (i = 0; i < es.n; i++) {
 			if (!es.v[i].host_bits)
 				continue;

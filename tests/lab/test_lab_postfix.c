@@ -200,8 +200,29 @@ test_wide_net_finding_is_a_real_relay(void **state)
 	mg_str_free(&out);
 	assert_int_equal(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
 	    "victim@remote.test"), 250);
-	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "spam@bulk.test",
-	    "victim@remote.test"), 554);
+	/* Debian writes defer_unauth_destination: 454, not 554. */
+	assert_true(rcpt_reply(dir, "198.51.100.9", "spam@bulk.test",
+	    "victim@remote.test") >= 400);
+	stop_instance(dir);
+}
+
+/* test_mask_typo_tempfails_everyone - what the host-bits finding says:
+ * real Postfix answers 451 to clients past the bad entry, inbound mail to
+ * the server's own postmaster included; an earlier entry still matches */
+static void
+test_mask_typo_tempfails_everyone(void **state)
+{
+	const char *dir = setup_instance("mask-typo", 1);
+
+	(void)state;
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@remote.test",
+	    "victim@remote.test"), 451);
+	assert_int_equal(rcpt_reply(dir, "210.1.2.3", "a@remote.test",
+	    "victim@remote.test"), 451);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@remote.test",
+	    "postmaster@example.com"), 451);
+	assert_int_equal(rcpt_reply(dir, "192.168.1.5", "a@example.com",
+	    "victim@remote.test"), 250);
 	stop_instance(dir);
 }
 
@@ -212,8 +233,8 @@ test_stock_refuses_relay(void **state)
 	const char *dir = setup_instance("stock", 1);
 
 	(void)state;
-	assert_int_equal(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
-	    "victim@remote.test"), 554);
+	assert_true(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
+	    "victim@remote.test") >= 400);
 	stop_instance(dir);
 }
 
@@ -281,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_evidence_line_holds_the_entry),
 		cmocka_unit_test(test_stock_nothing_critical),
 		cmocka_unit_test(test_wide_net_finding_is_a_real_relay),
+		cmocka_unit_test(test_mask_typo_tempfails_everyone),
 		cmocka_unit_test(test_stock_refuses_relay),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
