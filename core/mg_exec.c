@@ -82,6 +82,22 @@ child(const char *path, const struct mg_exec_req *req, int in, int out,
 	_exit(127);
 }
 
+/* close_pipes - close whichever ends are still open */
+static void
+close_pipes(int *pin, int *pout, int *perr)
+{
+	int *fds[] = { pin, pout, perr };
+	size_t i, k;
+
+	for (i = 0; i < 3; i++) {
+		for (k = 0; k < 2; k++) {
+			if (fds[i][k] >= 0)
+				(void)close(fds[i][k]);
+			fds[i][k] = -1;
+		}
+	}
+}
+
 /* drain - read what is available from fd into s, respecting max */
 static int
 drain(int fd, struct mg_str *s, size_t max, int *truncated)
@@ -212,14 +228,7 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 			pin[1] = -1;
 		}
 	}
-	for (i = 0; i < 2; i++) {
-		if (pin[i] >= 0)
-			(void)close(pin[i]);
-		if (pout[i] >= 0)
-			(void)close(pout[i]);
-		if (perr[i] >= 0)
-			(void)close(perr[i]);
-	}
+	close_pipes(pin, pout, perr);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			(void)signal(SIGPIPE, oldpipe);
@@ -238,14 +247,7 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 	return (0);
 
 fail:
-	for (i = 0; i < 2; i++) {
-		if (pin[i] >= 0)
-			(void)close(pin[i]);
-		if (pout[i] >= 0)
-			(void)close(pout[i]);
-		if (perr[i] >= 0)
-			(void)close(perr[i]);
-	}
+	close_pipes(pin, pout, perr);
 	return (-1);
 }
 
@@ -254,6 +256,32 @@ int
 mg_exec_ok(const struct mg_exec_res *res)
 {
 	return (res->exited && res->exit_code == 0 && !res->timed_out);
+}
+
+/*
+ * mg_exec_run - run argv (no input) and insist on success: -1 with a
+ * message naming the command and its first line of complaint otherwise;
+ * on success the caller owns res and frees it.
+ */
+int
+mg_exec_run(const char *const *argv, int timeout_ms, struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	struct mg_exec_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.timeout_ms = timeout_ms;
+	if (mg_exec(&req, res, err) < 0) {
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	if (!mg_exec_ok(res)) {
+		mg_exec_describe(&req, res, err);
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	return (0);
 }
 
 /* mg_exec_describe - "postconf exited with status 1: <first stderr line>" */

@@ -36,6 +36,8 @@ struct mg_exec_res {
 
 int mg_exec(const struct mg_exec_req *, struct mg_exec_res *, struct mg_err *);
 int mg_exec_ok(const struct mg_exec_res *);
+int mg_exec_run(const char *const *, int, struct mg_exec_res *,
+    struct mg_err *);
 void mg_exec_res_free(struct mg_exec_res *);
 int mg_exec_find(const char *, char *, size_t);
 void mg_exec_describe(const struct mg_exec_req *, const struct mg_exec_res *,

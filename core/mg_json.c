@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mg_json.h"
+#include "mg_utf8.h"
 
 /* mg_json_init - start writing into out */
 void
@@ -88,36 +89,13 @@ mg_json_end(struct mg_json *j)
 		mg_str_putc(j->out, '\n');
 }
 
-/* utf8_ok - length of a valid UTF-8 sequence, 0 if invalid */
-static size_t
-utf8_ok(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return (0);
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (n < len)
-		return (0);
-	cp = p[0] & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return (0);
-	return (len);
-}
-
 /* put_string - quoted, escaped */
 static void
 put_string(struct mg_str *out, const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
 	char esc[8];
+	unsigned int cp;
 	size_t i, len;
 
 	mg_str_putc(out, '"');
@@ -137,7 +115,7 @@ put_string(struct mg_str *out, const char *p, size_t n)
 			i++;
 		} else if (s[i] < 0x80) {
 			mg_str_putc(out, s[i++]);
-		} else if ((len = utf8_ok(s + i, n - i)) > 0) {
+		} else if ((len = mg_utf8_decode(s + i, n - i, &cp)) > 0) {
 			mg_str_append(out, p + i, len);
 			i += len;
 		} else {

@@ -297,21 +297,15 @@ mg_finding_evidence(struct mg_finding *f, const char *file, unsigned line,
     const char *fmt, ...)
 {
 	struct mg_evidence *e;
+	struct mg_str text = MG_STR_INIT;
 	va_list ap;
-	char *tmp;
-	int n;
 
+	mg_str_init(&text);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	tmp = mg_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	(void)vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+	mg_str_vprintf(&text, fmt, ap);
 	va_end(ap);
 	e = MG_ARRAY_PUSH(f->evidence, f->nevidence, f->evidence_cap);
-	e->text = tmp;
+	e->text = mg_str_steal(&text);
 	e->file = mg_xstrdup(file);
 	e->line = line;
 }

@@ -9,42 +9,19 @@
 #include <string.h>
 
 #include "mg_sanitize.h"
+#include "mg_utf8.h"
 
-/* utf8_len - length of a valid UTF-8 sequence at p, or 0 */
+/* printable_utf8 - length of a valid UTF-8 sequence that is safe to show:
+ * not a C1 control (some terminals obey them as escapes) nor a bidi
+ * override or isolate (they can reorder what the operator reads) */
 static size_t
-utf8_len(const unsigned char *p, size_t n)
+printable_utf8(const unsigned char *p, size_t n)
 {
-	size_t len, i;
 	unsigned int cp;
+	size_t len = mg_utf8_decode(p, n, &cp);
 
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return (0);
-	if (p[0] < 0xe0) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] < 0xf0) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else {
-		len = 4;
-		cp = p[0] & 0x07;
-	}
-	if (n < len)
-		return (0);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlongs, surrogates, beyond U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return (0);
-	/* C1 controls (U+0080..U+009F) act as escapes on some terminals. */
-	if (cp >= 0x80 && cp <= 0x9f)
-		return (0);
-	/* Bidi overrides and isolates can reorder what the operator reads. */
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+	if (len == 0 || (cp >= 0x80 && cp <= 0x9f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return (0);
 	return (len);
 }
@@ -75,7 +52,8 @@ mg_sanitize(struct mg_str *out, const char *p, size_t n)
 		} else if (s[i] == '\r') {
 			mg_str_append(out, "\\r", 2);
 			i++;
-		} else if (s[i] >= 0x80 && (len = utf8_len(s + i, n - i)) > 0) {
+		} else if (s[i] >= 0x80 &&
+		    (len = printable_utf8(s + i, n - i)) > 0) {
 			mg_str_append(out, p + i, len);
 			i += len;
 		} else {

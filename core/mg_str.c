@@ -151,17 +151,26 @@ void
 mg_str_printf(struct mg_str *s, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	mg_str_vprintf(s, fmt, ap);
 	va_end(ap);
+}
+
+/* mg_str_vprintf - append formatted text, va_list form */
+void
+mg_str_vprintf(struct mg_str *s, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	if (n < 0)
 		return;
 	mg_array_grow((void **)&s->data, &s->cap, s->len + (size_t)n + 1, 1);
-	va_start(ap, fmt);
 	(void)vsnprintf(s->data + s->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	s->len += (size_t)n;
 }
 

@@ -2,6 +2,7 @@
 #ifndef MG_STR_H
 #define MG_STR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* NUL-terminated once initialised; data == NULL only before first use. */
@@ -21,6 +22,8 @@ void mg_str_puts(struct mg_str *, const char *);
 void mg_str_putc(struct mg_str *, int);
 void mg_str_printf(struct mg_str *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
+void mg_str_vprintf(struct mg_str *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
 const char *mg_str_cstr(const struct mg_str *);
 char *mg_str_steal(struct mg_str *);
 

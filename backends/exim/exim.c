@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "../../core/mg_exec.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 
@@ -19,7 +20,6 @@ exim_run(const struct mg_target *t, const char *const *args,
     struct mg_exec_res *res, struct mg_err *err)
 {
 	const char *argv[16];
-	struct mg_exec_req req;
 	size_t n = 0, i;
 
 	argv[n++] = t->bin;
@@ -30,17 +30,7 @@ exim_run(const struct mg_target *t, const char *const *args,
 	for (i = 0; args[i] != NULL && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.timeout_ms = 30000;
-	if (mg_exec(&req, res, err) < 0)
-		return (-1);
-	if (!mg_exec_ok(res)) {
-		mg_exec_describe(&req, res, err);
-		mg_exec_res_free(res);
-		return (-1);
-	}
-	return (0);
+	return (mg_exec_run(argv, 30000, res, err));
 }
 
 /* find_bin - --exim-bin, else exim4 (Debian), else exim */
@@ -128,51 +118,33 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 	return (0);
 }
 
-/* exim_load_config - every main option as "name = value" from -bP */
+/* exim_load_config - every main option as "name = value" from -bP;
+ * booleans print as "option" or "no_option" */
 static int
 exim_load_config(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 {
 	static const char *const bp[] = { "-bP", NULL };
 	struct mg_exec_res res;
-	const char *line, *nl, *eq;
+	const char *cur, *line;
 	struct mg_param *p;
-	char *name;
-	size_t n;
+	char *name, *value;
+	size_t len;
 
 	if (exim_run(t, bp, &res, err) < 0)
 		return (-1);
-	for (line = mg_str_cstr(&res.out); *line != '\0';
-	    line = nl + (*nl != '\0')) {
-		nl = strchr(line, '\n');
-		if (nl == NULL)
-			nl = line + strlen(line);
-		eq = memchr(line, '=', (size_t)(nl - line));
-		if (eq == NULL) {
-			/* "no_option" / "option" booleans */
-			n = (size_t)(nl - line);
-			if (n == 0)
-				continue;
-			name = mg_xstrndup(line, n);
-			p = mg_model_param_add(m, strncmp(name, "no_", 3) ==
-			    0 ? name + 3 : name);
-			free(p->value);
-			p->value = mg_xstrdup(strncmp(name, "no_", 3) == 0 ?
+	cur = mg_str_cstr(&res.out);
+	while (mg_line_next(&cur, &line, &len)) {
+		if (len == 0)
+			continue;
+		if (mg_line_assignment(line, len, &name, &value) < 0) {
+			name = mg_xstrndup(line, len);
+			value = mg_xstrdup(strncmp(name, "no_", 3) == 0 ?
 			    "false" : "true");
-			free(name);
-			continue;
 		}
-		n = (size_t)(eq - line);
-		while (n > 0 && line[n - 1] == ' ')
-			n--;
-		if (n == 0)
-			continue;
-		name = mg_xstrndup(line, n);
-		eq++;
-		if (*eq == ' ')
-			eq++;
-		p = mg_model_param_add(m, name);
+		p = mg_model_param_add(m, strncmp(name, "no_", 3) == 0 &&
+		    strcmp(value, "false") == 0 ? name + 3 : name);
 		free(p->value);
-		p->value = mg_xstrndup(eq, (size_t)(nl - eq));
+		p->value = value;
 		free(name);
 	}
 	mg_exec_res_free(&res);

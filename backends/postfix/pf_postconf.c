@@ -1,7 +1,7 @@
 /* pf_postconf.c - parse postconf's "name = value" output into the model. */
 #include <stdlib.h>
-#include <string.h>
 
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "pf_postconf.h"
 
@@ -12,28 +12,14 @@
 void
 mg_pf_postconf_parse(struct mg_model *m, const char *text, int raw)
 {
-	const char *line, *nl, *eq;
+	const char *cur = text, *line;
 	struct mg_param *p;
 	char *name, *value;
-	size_t n;
+	size_t len;
 
-	for (line = text; *line != '\0'; line = nl + (*nl != '\0')) {
-		nl = strchr(line, '\n');
-		if (nl == NULL)
-			nl = line + strlen(line);
-		eq = memchr(line, '=', (size_t)(nl - line));
-		if (eq == NULL || eq == line)
+	while (mg_line_next(&cur, &line, &len)) {
+		if (mg_line_assignment(line, len, &name, &value) < 0)
 			continue;
-		n = (size_t)(eq - line);
-		while (n > 0 && line[n - 1] == ' ')
-			n--;
-		if (n == 0)
-			continue;
-		name = mg_xstrndup(line, n);
-		eq++;
-		if (*eq == ' ')
-			eq++;
-		value = mg_xstrndup(eq, (size_t)(nl - eq));
 		p = mg_model_param_add(m, name);
 		if (raw) {
 			free(p->raw);

@@ -11,6 +11,7 @@
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "pf_list.h"
@@ -30,7 +31,6 @@ postconf(const char *dir, const char *const *args, struct mg_exec_res *res,
     struct mg_err *err)
 {
 	const char *argv[16];
-	struct mg_exec_req req;
 	size_t n = 0, i;
 
 	argv[n++] = "postconf";
@@ -41,17 +41,7 @@ postconf(const char *dir, const char *const *args, struct mg_exec_res *res,
 	for (i = 0; args[i] != NULL && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.timeout_ms = 30000;
-	if (mg_exec(&req, res, err) < 0)
-		return (-1);
-	if (!mg_exec_ok(res)) {
-		mg_exec_describe(&req, res, err);
-		mg_exec_res_free(res);
-		return (-1);
-	}
-	return (0);
+	return (mg_exec_run(argv, 30000, res, err));
 }
 
 /* chomp - strip trailing newlines in place */
@@ -108,17 +98,14 @@ postfix_detect(struct mg_target *t, struct mg_err *err)
 static void
 keep_warnings(struct mg_model *m, const struct mg_str *errout)
 {
-	const char *line, *nl;
+	const char *cur = mg_str_cstr(errout), *line;
 	char *w;
+	size_t len;
 
-	for (line = mg_str_cstr(errout); *line != '\0';
-	    line = nl + (*nl != '\0')) {
-		nl = strchr(line, '\n');
-		if (nl == NULL)
-			nl = line + strlen(line);
-		if (nl == line)
+	while (mg_line_next(&cur, &line, &len)) {
+		if (len == 0)
 			continue;
-		w = mg_xstrndup(line, (size_t)(nl - line));
+		w = mg_xstrndup(line, len);
 		mg_model_warn(m, w);
 		free(w);
 	}
