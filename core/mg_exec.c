@@ -67,7 +67,7 @@ child(const char *path, const struct mg_exec_req *req, int in, int out,
 
 	(void)setpgid(0, 0);
 	if (in < 0) {
-		devnull = open("/dev/null", O_RDONLY);
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (devnull >= 0)
 			in = devnull;
 	}
@@ -229,11 +229,23 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 		}
 	}
 	close_pipes(pin, pout, perr);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
+	/* The output is closed; the child still gets only what is left of
+	 * the deadline to exit (it may have closed stdout and gone on). */
+	for (;;) {
+		pid_t w = waitpid(pid, &status, res->timed_out ? 0 : WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
 			(void)signal(SIGPIPE, oldpipe);
 			return (mg_err_errno(err, "cannot wait for %s", path));
 		}
+		if (w == 0 && now_ms() >= deadline) {
+			res->timed_out = 1;
+			(void)kill(-pid, SIGKILL);
+			(void)kill(pid, SIGKILL);
+		} else if (w == 0)
+			(void)poll(NULL, 0, 10);
 	}
 	(void)signal(SIGPIPE, oldpipe);
 	if (WIFEXITED(status)) {

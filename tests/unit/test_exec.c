@@ -105,6 +105,21 @@ test_timeout_kills(void **state)
 	mg_exec_res_free(&res);
 }
 
+/* test_closed_output_still_bounded - a child that closes its output and
+ * keeps running is still killed at the deadline */
+static void
+test_closed_output_still_bounded(void **state)
+{
+	const char *argv[] = { "sh", "-c", "exec >&- 2>&-; sleep 30", NULL };
+	struct mg_exec_res res;
+
+	(void)state;
+	run(argv, NULL, 0, 300, &res);
+	assert_true(res.timed_out);
+	assert_int_equal(res.signo, 9);
+	mg_exec_res_free(&res);
+}
+
 /* test_stderr_and_env - stderr separate; environment is ours, not inherited */
 static void
 test_stderr_and_env(void **state)
@@ -152,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_stdin_large),
 		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_timeout_kills),
+		cmocka_unit_test(test_closed_output_still_bounded),
 		cmocka_unit_test(test_stderr_and_env),
 		cmocka_unit_test(test_not_found),
 	};
