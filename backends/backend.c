@@ -89,3 +89,15 @@ mg_backend_load_config(struct mg_target *t, struct mg_model *m,
 	}
 	return (0);
 }
+
+/* mg_backend_load_queue - read the live queue into q (caller frees q with
+ * mg_queue_free, also after a failure) */
+int
+mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	mg_queue_init(q);
+	if (t->backend == NULL || t->backend->load_queue == NULL)
+		return (not_supported(t, "reading the queue", err));
+	return (t->backend->load_queue(t, q, progress, arg, err));
+}

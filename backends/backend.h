@@ -8,6 +8,7 @@
 
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_queue.h"
 
 struct mg_backend {
 	const char *name;
@@ -17,6 +18,9 @@ struct mg_backend {
 	/* Read the live configuration through the MTA's own tools. */
 	int (*load_config)(struct mg_target *, struct mg_model *,
 	    struct mg_err *);
+	/* Read every queued message (directly, not one process each). */
+	int (*load_queue)(struct mg_target *, struct mg_queue *,
+	    mg_progress_fn, void *, struct mg_err *);
 };
 
 /* What the operator asked for on the command line. */
@@ -35,5 +39,7 @@ int mg_backend_detect(const struct mg_detect_opts *, struct mg_target *,
     struct mg_err *);
 int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
+int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
+    mg_progress_fn, void *, struct mg_err *);
 
 #endif

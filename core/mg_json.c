@@ -181,7 +181,7 @@ mg_json_double(struct mg_json *j, double v)
 	if (!isfinite(v))
 		mg_str_puts(j->out, "null");
 	else
-		mg_str_printf(j->out, "%.17g", v);
+		mg_str_printf(j->out, "%.15g", v);
 }
 
 /* mg_json_bool - true or false */

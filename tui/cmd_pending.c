@@ -1,6 +1,6 @@
 /*
- * cmd_pending.c - commands whose engines arrive with later issues (queue
- * reader, fix engine, probe, journal).  Their command lines are final and
+ * cmd_pending.c - commands whose engines arrive with later issues (purge,
+ * fix engine, probe, journal).  Their command lines are final and
  * fully checked here, so scripts can be written now; running one says
  * plainly that it is not available yet and exits 69.
  */
@@ -27,40 +27,6 @@ bad_option(const char *cmd, char **argv)
 {
 	return (mg_cmd_usage_error(cmd, "unknown or incomplete option %s",
 	    argv[optind - 1]));
-}
-
-/* mg_cmd_queue - queue [--by sender|sasl|client|rcpt-domain|age] [--json] */
-int
-mg_cmd_queue(struct mg_app *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char *const keys[] = { "sender", "sasl", "client",
-	    "rcpt-domain", "age", NULL };
-	int ch, i;
-
-	(void)a;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch == 'j')
-			continue;
-		if (ch != 'b')
-			return (bad_option("queue", argv));
-		for (i = 0; keys[i] != NULL; i++)
-			if (strcmp(optarg, keys[i]) == 0)
-				break;
-		if (keys[i] == NULL)
-			return (mg_cmd_usage_error("queue", "--by takes "
-			    "sender, sasl, client, rcpt-domain or age"));
-	}
-	if (optind < argc)
-		return (mg_cmd_usage_error("queue", "unexpected argument "
-		    "\"%s\"", argv[optind]));
-	return (not_yet("queue", "the queue readers come with the Postfix "
-	    "and Exim backends"));
 }
 
 /* mg_cmd_purge - purge SELECTOR... [--dry-run] [--yes] */

@@ -51,7 +51,7 @@ static const char help_text[] =
 "  report [--json]  findings, worst first\n"
 "                   exit 0 ok/info, 1 warning, 2 critical, 3 could not read\n"
 "  queue [--by sender|sasl|client|rcpt-domain|age] [--json]\n"
-"                   queue grouped by who sends it\n"
+"                   queue grouped by who sends it (default --by sasl)\n"
 "  purge SELECTOR... [--dry-run] [--yes]\n"
 "                   hold, quarantine and delete matching mail; selectors\n"
 "                   (combined with AND): --sasl USER  --client IP/CIDR\n"

@@ -17,6 +17,7 @@
 #include "pf_list.h"
 #include "pf_maincf.h"
 #include "pf_postconf.h"
+#include "pf_queue.h"
 
 /* Parameters whose lists may name a pattern file ("/path"): loaded so that
  * checks can read the file's entries with their line numbers. */
@@ -191,4 +192,5 @@ const struct mg_backend mg_backend_postfix = {
 	.mta = MG_MTA_POSTFIX,
 	.detect = postfix_detect,
 	.load_config = postfix_load_config,
+	.load_queue = mg_pf_load_queue,
 };

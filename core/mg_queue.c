@@ -1,0 +1,386 @@
+/*
+ * mg_queue.c - the queue model: an arena for the strings of one scan,
+ * the message list, and grouping by sender, SASL user, client, recipient
+ * domain or age (qshape(1)'s buckets), counted with one hash table.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg_queue.h"
+#include "mg_str.h"
+
+#define ARENA_CHUNK (64u * 1024)
+
+/* mg_arena_alloc - n bytes, aligned for any type; freed with the arena */
+void *
+mg_arena_alloc(struct mg_arena *a, size_t n)
+{
+	struct mg_arena_chunk *c = a->head;
+	size_t need = (n + 15) & ~(size_t)15, size;
+	void *p;
+
+	if (need < n)
+		abort();
+	if (c == NULL || c->size - c->used < need) {
+		size = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		if (size > SIZE_MAX - sizeof(*c))
+			abort();
+		c = mg_xmalloc(sizeof(*c) + size);
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	c->used += need;
+	a->total += need;
+	return (p);
+}
+
+/* mg_arena_strndup - copy n bytes into the arena and terminate */
+char *
+mg_arena_strndup(struct mg_arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		abort();
+	p = mg_arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return (p);
+}
+
+/* mg_arena_free - release every chunk at once; accepts NULL */
+void
+mg_arena_free(struct mg_arena *a)
+{
+	struct mg_arena_chunk *c, *next;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+/* mg_queue_init - an empty queue */
+void
+mg_queue_init(struct mg_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+/* mg_queue_free - the messages, their arena and the problems; accepts NULL */
+void
+mg_queue_free(struct mg_queue *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	mg_arena_free(&q->arena);
+	free(q->msgs);
+	for (i = 0; i < q->nproblems; i++)
+		free(q->problems[i]);
+	free(q->problems);
+	memset(q, 0, sizeof(*q));
+}
+
+/* mg_queue_add - a zeroed message at the end of the list */
+struct mg_qmsg *
+mg_queue_add(struct mg_queue *q)
+{
+	struct mg_qmsg *m = MG_ARRAY_PUSH(q->msgs, q->nmsgs, q->msgs_cap);
+
+	memset(m, 0, sizeof(*m));
+	return (m);
+}
+
+/* mg_queue_problem - keep a sample of what could not be read */
+void
+mg_queue_problem(struct mg_queue *q, const char *fmt, ...)
+{
+	struct mg_str s = MG_STR_INIT;
+	char **slot;
+	va_list ap;
+
+	if (q->nproblems >= MG_QUEUE_PROBLEMS_MAX)
+		return;
+	va_start(ap, fmt);
+	mg_str_vprintf(&s, fmt, ap);
+	va_end(ap);
+	slot = MG_ARRAY_PUSH(q->problems, q->nproblems, q->problems_cap);
+	*slot = mg_str_steal(&s);
+}
+
+/* mg_queue_unreadable - files that were skipped, for any reason */
+size_t
+mg_queue_unreadable(const struct mg_queue *q)
+{
+	return (q->vanished + q->incomplete + q->corrupt);
+}
+
+static const char *const by_names[] = {
+	[MG_QBY_SENDER] = "sender",
+	[MG_QBY_SASL] = "sasl",
+	[MG_QBY_CLIENT] = "client",
+	[MG_QBY_RCPT_DOMAIN] = "rcpt-domain",
+	[MG_QBY_AGE] = "age",
+};
+
+/* mg_queue_by_parse - "sender", "sasl", ... to the enum; -1 if unknown */
+int
+mg_queue_by_parse(const char *name, enum mg_queue_by *by)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(by_names) / sizeof(by_names[0]); i++)
+		if (strcmp(name, by_names[i]) == 0) {
+			*by = (enum mg_queue_by)i;
+			return (0);
+		}
+	return (-1);
+}
+
+/* mg_queue_by_name - the enum as the command line spells it */
+const char *
+mg_queue_by_name(enum mg_queue_by by)
+{
+	if ((size_t)by >= sizeof(by_names) / sizeof(by_names[0]))
+		return ("?");
+	return (by_names[by]);
+}
+
+/* Age buckets of qshape(1), in minutes: [lower, next lower). */
+static const struct {
+	unsigned long min;
+	const char *key;
+} age_buckets[] = {
+	{ 0, "0-5m" }, { 5, "5-10m" }, { 10, "10-20m" }, { 20, "20-40m" },
+	{ 40, "40-80m" }, { 80, "80-160m" }, { 160, "160-320m" },
+	{ 320, "320-640m" }, { 640, "640-1280m" }, { 1280, "1280m+" },
+};
+#define NAGE (sizeof(age_buckets) / sizeof(age_buckets[0]))
+
+/* The counting table: open addressing over group indexes. */
+struct counter {
+	struct mg_qgrouping *g;
+	size_t *slots;		/* group index + 1; 0 empty */
+	size_t *last;		/* per group: message index + 1 last counted */
+	size_t nslots, last_cap;
+};
+
+/* hash - FNV-1a */
+static size_t
+hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return ((size_t)h);
+}
+
+/* rehash - double the table when it is half full */
+static void
+rehash(struct counter *c)
+{
+	size_t i, j, n = c->nslots == 0 ? 1024 : c->nslots * 2;
+	const char *k;
+
+	free(c->slots);
+	c->slots = mg_xcalloc(n, sizeof(*c->slots));
+	c->nslots = n;
+	for (i = 0; i < c->g->ngroups; i++) {
+		k = c->g->groups[i].key;
+		j = hash(k, strlen(k)) & (n - 1);
+		while (c->slots[j] != 0)
+			j = (j + 1) & (n - 1);
+		c->slots[j] = i + 1;
+	}
+}
+
+/* count - add message "msg" to the group of key[0..n), once per message */
+static void
+count(struct counter *c, size_t msg, const char *key, size_t n)
+{
+	struct mg_qgroup *grp;
+	size_t j, gi;
+
+	if (c->g->ngroups + 1 > c->nslots / 2)
+		rehash(c);
+	j = hash(key, n) & (c->nslots - 1);
+	while ((gi = c->slots[j]) != 0) {
+		grp = &c->g->groups[gi - 1];
+		if (strncmp(grp->key, key, n) == 0 && grp->key[n] == '\0')
+			break;
+		j = (j + 1) & (c->nslots - 1);
+	}
+	if (gi == 0) {
+		grp = MG_ARRAY_PUSH(c->g->groups, c->g->ngroups,
+		    c->g->groups_cap);
+		grp->key = mg_xstrndup(key, n);
+		grp->count = 0;
+		gi = c->g->ngroups;
+		c->slots[j] = gi;
+		mg_array_grow((void **)&c->last, &c->last_cap, gi,
+		    sizeof(*c->last));
+		c->last[gi - 1] = 0;
+	}
+	if (c->last[gi - 1] == msg + 1)
+		return;
+	c->last[gi - 1] = msg + 1;
+	c->g->groups[gi - 1].count++;
+}
+
+/* count_str - a key that may be missing or empty */
+static void
+count_str(struct counter *c, size_t msg, const char *v, const char *none)
+{
+	if (v == NULL || *v == '\0')
+		v = none;
+	count(c, msg, v, strlen(v));
+}
+
+/* count_domains - one count per distinct recipient domain (lower case) */
+static void
+count_domains(struct counter *c, size_t msg, const struct mg_qmsg *m)
+{
+	char buf[256];
+	const char *at;
+	size_t i, k, n;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		at = strrchr(m->rcpts[i], '@');
+		if (at == NULL || at[1] == '\0') {
+			count(c, msg, "(local)", 7);
+			continue;
+		}
+		at++;
+		n = strlen(at);
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		for (k = 0; k < n; k++)
+			buf[k] = (char)tolower((unsigned char)at[k]);
+		count(c, msg, buf, n);
+	}
+}
+
+/* age_key - the qshape bucket of a message */
+static const char *
+age_key(const struct mg_qmsg *m, time_t now)
+{
+	unsigned long mins;
+	size_t i;
+
+	mins = m->arrival > 0 && now > m->arrival ?
+	    (unsigned long)(now - m->arrival) / 60 : 0;
+	for (i = NAGE - 1; i > 0; i--)
+		if (mins >= age_buckets[i].min)
+			break;
+	return (age_buckets[i].key);
+}
+
+/* age_rank - position of a bucket key, for sorting by age */
+static size_t
+age_rank(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NAGE; i++)
+		if (strcmp(key, age_buckets[i].key) == 0)
+			return (i);
+	return (NAGE);
+}
+
+/* by_count - most messages first, then by key */
+static int
+by_count(const void *a, const void *b)
+{
+	const struct mg_qgroup *x = a, *y = b;
+
+	if (x->count != y->count)
+		return (x->count > y->count ? -1 : 1);
+	return (strcmp(x->key, y->key));
+}
+
+/* by_age - youngest bucket first, as qshape prints them */
+static int
+by_age(const void *a, const void *b)
+{
+	size_t x = age_rank(((const struct mg_qgroup *)a)->key);
+	size_t y = age_rank(((const struct mg_qgroup *)b)->key);
+
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * mg_queue_group - count q's messages by "by" into g (caller frees g with
+ * mg_qgrouping_free).  A message without the attribute counts under
+ * "(none)"; by rcpt-domain a message counts once in each of its domains,
+ * so the groups may add up to more than total.  Groups are sorted by
+ * count, except age buckets, which stay in age order.
+ */
+void
+mg_queue_group(const struct mg_queue *q, enum mg_queue_by by, time_t now,
+    struct mg_qgrouping *g)
+{
+	struct counter c;
+	const struct mg_qmsg *m;
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	memset(&c, 0, sizeof(c));
+	g->by = by;
+	c.g = g;
+	for (i = 0; i < q->nmsgs; i++) {
+		m = &q->msgs[i];
+		g->total++;
+		switch (by) {
+		case MG_QBY_SENDER:
+			count_str(&c, i, m->sender, "<>");
+			break;
+		case MG_QBY_SASL:
+			count_str(&c, i, m->sasl_username, "(none)");
+			break;
+		case MG_QBY_CLIENT:
+			count_str(&c, i, m->client_address, "(none)");
+			break;
+		case MG_QBY_RCPT_DOMAIN:
+			count_domains(&c, i, m);
+			break;
+		case MG_QBY_AGE:
+			count_str(&c, i, age_key(m, now), "");
+			break;
+		}
+	}
+	free(c.slots);
+	free(c.last);
+	if (g->ngroups > 1)
+		qsort(g->groups, g->ngroups, sizeof(g->groups[0]),
+		    by == MG_QBY_AGE ? by_age : by_count);
+}
+
+/* mg_qgrouping_free - the groups and their keys; accepts NULL */
+void
+mg_qgrouping_free(struct mg_qgrouping *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->ngroups; i++)
+		free(g->groups[i].key);
+	free(g->groups);
+	memset(g, 0, sizeof(*g));
+}

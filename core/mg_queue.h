@@ -1,0 +1,97 @@
+/*
+ * mg_queue.h - the mail queue as the model sees it (MTA-neutral): one
+ * record per queued message, kept in an arena released at once, and the
+ * groupings an operator needs in an incident (by sender, SASL user, client,
+ * recipient domain, age).
+ */
+#ifndef MG_QUEUE_H
+#define MG_QUEUE_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* Progress of a long scan: files looked at so far.  Non-zero cancels. */
+typedef int (*mg_progress_fn)(void *, size_t);
+
+/* One chunk of the arena; strings and arrays of a scan live here. */
+struct mg_arena_chunk {
+	struct mg_arena_chunk *next;
+	size_t used, size;
+	unsigned char data[];
+};
+
+struct mg_arena {
+	struct mg_arena_chunk *head;
+	size_t total;		/* bytes handed out */
+};
+
+/* One queued message.  Every pointer points into the queue's arena;
+ * a string the queue file did not have is NULL. */
+struct mg_qmsg {
+	const char *id;
+	const char *queue;		/* "deferred", "hold", ... (static) */
+	const char *sender;		/* "" for the null sender */
+	const char **rcpts;		/* undelivered recipients */
+	size_t nrcpts;
+	time_t arrival;
+	unsigned long long size;	/* message content size */
+	const char *sasl_username;
+	const char *sasl_method;
+	const char *client_address;
+	const char *client_name;
+	const char *helo_name;
+	const char *reason;		/* why deferred, when known */
+};
+
+struct mg_queue {
+	struct mg_arena arena;
+	struct mg_qmsg *msgs;
+	size_t nmsgs, msgs_cap;
+	size_t files;		/* queue files looked at */
+	size_t vanished;	/* gone between listing and reading */
+	size_t incomplete;	/* still being written */
+	size_t corrupt;		/* not a readable queue file */
+	char **problems;	/* a few "deferred/A/ID: why" samples */
+	size_t nproblems, problems_cap;
+};
+
+#define MG_QUEUE_PROBLEMS_MAX 20
+
+enum mg_queue_by {
+	MG_QBY_SENDER = 0,
+	MG_QBY_SASL,
+	MG_QBY_CLIENT,
+	MG_QBY_RCPT_DOMAIN,
+	MG_QBY_AGE
+};
+
+struct mg_qgroup {
+	char *key;
+	size_t count;
+};
+
+struct mg_qgrouping {
+	enum mg_queue_by by;
+	size_t total;		/* messages grouped */
+	struct mg_qgroup *groups;
+	size_t ngroups, groups_cap;
+};
+
+void *mg_arena_alloc(struct mg_arena *, size_t);
+char *mg_arena_strndup(struct mg_arena *, const char *, size_t);
+void mg_arena_free(struct mg_arena *);
+
+void mg_queue_init(struct mg_queue *);
+void mg_queue_free(struct mg_queue *);
+struct mg_qmsg *mg_queue_add(struct mg_queue *);
+void mg_queue_problem(struct mg_queue *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+size_t mg_queue_unreadable(const struct mg_queue *);
+
+int mg_queue_by_parse(const char *, enum mg_queue_by *);
+const char *mg_queue_by_name(enum mg_queue_by);
+void mg_queue_group(const struct mg_queue *, enum mg_queue_by, time_t,
+    struct mg_qgrouping *);
+void mg_qgrouping_free(struct mg_qgrouping *);
+
+#endif
