@@ -50,7 +50,8 @@ for f in "$@"; do
 	' "$f" || status=1
 done
 if [ "$status" -eq 0 ]; then
-	echo "format-check: $# files, 1 passed, 0 failed"
+	echo "format-check ($# files): ok"
+	echo "format-check: 1 passed, 0 failed"
 else
 	echo "format-check: 0 passed, 1 failed"
 fi
