@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mg_model.h"
+#include "mg_queue.h"
 #include "mg_str.h"
 
 static const char *const sev_names[] = {
@@ -103,6 +104,8 @@ mg_model_free(struct mg_model *m)
 	}
 	free(m->files);
 	free_strv(m->warnings, m->nwarnings);
+	mg_queue_free(m->queue);
+	free(m->queue);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);

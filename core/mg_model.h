@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct mg_queue;
+
 enum mg_mta {
 	MG_MTA_NONE = 0,
 	MG_MTA_POSTFIX,
@@ -56,6 +58,8 @@ struct mg_model {
 	size_t nfiles, files_cap;
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
+	struct mg_queue *queue;	/* NULL if not read; the model owns it */
+	time_t now;		/* when the model was read: "age" of mail */
 };
 
 enum mg_severity {

@@ -1,7 +1,11 @@
 /* app.c - detect the MTA, read its configuration, run the checks. */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../checks/checks.h"
+#include "../core/mg_queue.h"
+#include "../core/mg_str.h"
 #include "app.h"
 
 /* mg_app_init - nothing loaded yet */
@@ -17,6 +21,8 @@ mg_app_init(struct mg_app *a)
 int
 mg_app_load(struct mg_app *a)
 {
+	struct mg_err qerr;
+
 	mg_report_free(&a->report);
 	mg_model_free(&a->model);
 	mg_report_init(&a->report);
@@ -29,7 +35,24 @@ mg_app_load(struct mg_app *a)
 	}
 	if (mg_backend_load_config(&a->target, &a->model, &a->err) < 0)
 		return (-1);
+	a->model.now = time(NULL);
+	/* The queue is evidence, not a precondition: a report on the
+	 * configuration is still worth having when the queue is unreadable. */
+	a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
+	if (mg_backend_load_queue(&a->target, a->model.queue, NULL, NULL,
+	    &qerr) < 0) {
+		mg_queue_free(a->model.queue);
+		free(a->model.queue);
+		a->model.queue = NULL;
+	}
 	mg_checks_run(&a->model, &a->report);
+	if (a->model.queue == NULL) {
+		struct mg_str s = MG_STR_INIT;
+
+		mg_str_printf(&s, "queue not read: %s", qerr.msg);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
 	a->loaded = 1;
 	return (0);
 }

@@ -113,6 +113,11 @@ print_json(const struct mg_app *a)
 	for (i = 0; i < a->model.nwarnings; i++)
 		mg_json_string(&j, a->model.warnings[i]);
 	mg_json_end(&j);
+	mg_json_key(&j, "unread");
+	mg_json_array(&j);
+	for (i = 0; i < r->nunread; i++)
+		mg_json_string(&j, r->unread[i]);
+	mg_json_end(&j);
 	mg_json_end(&j);
 	(void)fwrite(out.data, 1, out.len, stdout);
 	mg_str_free(&out);
@@ -194,6 +199,11 @@ print_text(const struct mg_app *a)
 	for (i = 0; i < a->model.nwarnings; i++) {
 		(void)fputs("warning from the MTA: ", stdout);
 		mg_print_sanitized(stdout, a->model.warnings[i]);
+		(void)fputc('\n', stdout);
+	}
+	for (i = 0; i < r->nunread; i++) {
+		(void)fputs("not read: ", stdout);
+		mg_print_sanitized(stdout, r->unread[i]);
 		(void)fputc('\n', stdout);
 	}
 	if (r->nfindings == 0) {

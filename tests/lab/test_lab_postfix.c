@@ -238,6 +238,29 @@ test_stock_refuses_relay(void **state)
 	stop_instance(dir);
 }
 
+/* test_stolen_sasl_account_flagged - incident 3 on real queue files:
+ * root's mail from 93.122.252.5 dominates, and the report names it */
+static void
+test_stolen_sasl_account_flagged(void **state)
+{
+	const char *dir = setup_instance("sasl-root", 1);
+	const char *fill[] = { "fill-incident3", dir, "120", NULL };
+	const char *wait[] = { "flush-wait", dir, NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, fill), 0);
+	assert_int_equal(lab_script(LAB, wait), 0);
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"queue.sasl-dominant\" and .severity == \"critical\") | "
+	    ".evidence[].text] | (.[0] | contains(\"120 of 140\") and "
+	    "contains(\"SASL user root\")) and (.[2] | "
+	    "contains(\"93.122.252.5 (120)\"))", NULL), 0);
+	mg_str_free(&out);
+	stop_instance(dir);
+}
+
 /* test_incident_scenarios_readable - every scenario reads (exit != 3) */
 static void
 test_incident_scenarios_readable(void **state)
@@ -304,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_wide_net_finding_is_a_real_relay),
 		cmocka_unit_test(test_mask_typo_tempfails_everyone),
 		cmocka_unit_test(test_stock_refuses_relay),
+		cmocka_unit_test(test_stolen_sasl_account_flagged),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
 	};
