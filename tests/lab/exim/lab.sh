@@ -7,8 +7,8 @@
 #        lab.sh start DIR | stop DIR    daemon on 127.0.0.1:$(cat DIR/port)
 #        lab.sh bh DIR IP [--from A] [--to A]... [--helo H] [--name N] [--trace]
 #        lab.sh fill DIR N [--sender A] [--rcpt A]... [--auth-id U]
-#                          [--host-address IP]
-#        lab.sh map DIR LINE            generated line -> source file:line
+#                          [--host-address IP] [--helo NAME]
+#        lab.sh map DIR LINE|all [CONF] generated line -> source file:line
 #        lab.sh destroy DIR             stop, then rm -rf DIR (idempotent)
 #
 # An instance DIR holds:
@@ -45,19 +45,27 @@
 # says (e.g. all interfaces), the process listens on loopback only.
 #
 # Mapping a generated line back (map_line): update-exim4.conf keeps NO
-# markers by default.  It writes a fixed 21-line warning header, then
-# cat(localmacros, template) -- split: for each of main acl router
-# transport retry rewrite auth, each conf.d file in C-locale ls order,
-# wrapped in "### FILE" comment lines and followed by one empty line --
-# piped through removecomments (drop lines matching ^[[:space:]]*#, then
-# squeeze runs of empty lines to one), with the debconf macro block (and
-# one empty line) inserted after the line "UPEX4CmacrosUPEX4C = 1".
-# Replaying that while carrying each line's origin reproduces the file line
-# for line; the replay is checked against the real file (a mismatch means
-# it was edited by hand or generated from other sources).  Exim's -bh trace
-# names generated lines ('processing "accept" (DIR/exim4.conf 309)');
-# map turns 309 into exim4.conf.template:628.  With ue4c_keepcomments the
-# "### FILE" markers would survive; the lab does not use it.
+# "# line" markers by default.  It writes a warning header ("#########" to
+# "#########", 21 lines non-split, 20 split), then cat(localmacros,
+# template) -- split: for each of main acl router transport retry rewrite
+# auth, "# begin processing SECTION #####", each conf.d file in C-locale ls
+# order (FILE.rul instead of FILE if present) wrapped in three-line
+# "### FILE" / "### end FILE" comment blocks with an empty line after the
+# file, "# end of SECTION  #####" -- piped through removecomments (drop
+# lines matching ^[[:space:]]*#, then squeeze runs of empty lines to one),
+# then the debconf macro block (".ifndef MAIN_LOCAL_DOMAINS" ... between
+# two "####...#" lines, plus one empty line) is inserted after the line
+# "UPEX4CmacrosUPEX4C = 1".  Replaying that while carrying each line's
+# origin reproduces the file line for line; the replay is checked against
+# the real file (a mismatch means it was edited by hand or generated from
+# other sources).  With --keepcomments (or ue4c_keepcomments=true in
+# update-exim4.conf.conf) nothing is removed: the template's lines keep a
+# constant offset and split files are announced by their "### FILE"
+# markers; map tries both replays.  Exim's -bh trace names generated lines
+# ('processing "accept" (DIR/exim4.conf 311)'); "lab.sh map DIR 311" turns
+# that into DIR/etc/exim4/exim4.conf.template:630.  exim -bP config prints
+# cpp-style '# 1 "FILE"' markers, but only where a file starts and around
+# .include, with comments and blank lines dropped: no use for line numbers.
 #
 # The update-exim4.conf copy: /etc/mailname -> DIR/etc/mailname, the
 # hard-coded /etc/exim4/exim4.conf.localmacros test -> $UPEX4C_confdir
@@ -547,8 +555,11 @@ bh() {
 # gen_bsmtp FIRST LAST - batched SMTP for messages FIRST..LAST of $n
 gen_bsmtp() {
 	awk -v first="$1" -v last="$2" -v n="$n" -v sender="$sender" \
-	    -v rcpts="$rcpts" -v now="$(date -R)" -v seed="$$" '
+	    -v rcpts="$rcpts" -v now="$(date -R)" -v seed="$$" -v helo="$helo" '
 	BEGIN {
+		# in batched SMTP, HELO sets helo_name in the spool
+		if (helo != "")
+			printf "HELO %s\n", helo
 		ns = split("newsletter@shop.example.net billing@pay.example.org " \
 		    "noreply@gmail.example info@deals.example.net " \
 		    "root@mail.example.com", senders, " ")
@@ -599,8 +610,9 @@ gen_bsmtp() {
 # addresses; senders rotate unless --sender is given.  With
 # --host-address, Exim runs as Debian-exim (the originator a daemon-received
 # message has) and -oMa/-oMr/-oMai/-oMaa make the spool files say
-# "received from IP with esmtp(a), authenticated as U"; without it, as
-# root, like cron's local mail.
+# "received from IP (a random client port per process) with esmtp(a),
+# authenticated as U"; --helo sets helo_name; without --host-address
+# Exim runs as root, like cron's local mail.
 fill() {
 	[ $# -ge 2 ] || usage
 	DIR=$1
@@ -614,8 +626,11 @@ fill() {
 	rcpts=""
 	authid=""
 	hostaddr=""
+	helo=""
 	while [ $# -gt 0 ]; do
+		[ $# -ge 2 ] || usage
 		case "$1" in
+		--helo) helo=$2; shift 2 ;;
 		--sender) sender=$2; shift 2 ;;
 		--rcpt) rcpts="$rcpts $2"; shift 2 ;;
 		--auth-id) authid=$2; shift 2 ;;
@@ -628,7 +643,7 @@ fill() {
 		proto=esmtp
 		[ -n "$authid" ] && proto=esmtpa
 		set -- setpriv --reuid="$EXUSER" --regid="$EXUSER" \
-		    --clear-groups "$@" -oMa "$hostaddr" -oMr "$proto" -oMt ""
+		    --clear-groups "$@" -oMr "$proto" -oMt ""
 	fi
 	if [ -n "$authid" ]; then
 		set -- "$@" -oMai "$authid" -oMaa plain_server
@@ -645,7 +660,16 @@ fill() {
 	while [ "$first" -le "$n" ]; do
 		last=$((first + per - 1))
 		[ "$last" -le "$n" ] || last=$n
-		gen_bsmtp "$first" "$last" | "$@" >"$DIR/fill.$i.out" 2>&1 &
+		if [ -n "$hostaddr" ]; then
+			# -oMa ADDR.PORT: each process is one client connection
+			cport=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+			cport=$((32768 + cport % 28232))
+			gen_bsmtp "$first" "$last" |
+			    "$@" -oMa "$hostaddr.$cport" >"$DIR/fill.$i.out" 2>&1 &
+		else
+			gen_bsmtp "$first" "$last" |
+			    "$@" >"$DIR/fill.$i.out" 2>&1 &
+		fi
 		pids="$pids $!"
 		first=$((last + 1))
 		i=$((i + 1))
@@ -668,53 +692,65 @@ fill() {
 		    n, b - a, q }'
 }
 
-# map_line - origin (FILE:LINE, or "generated") of line L of DIR/exim4.conf:
-# replays update-exim4.conf's cat | removecomments | macro insertion with
-# each line's origin and checks the replay against the real file.
-map_line() {
-	[ $# -eq 2 ] || usage
-	DIR=$1
-	line=$2
-	need_instance "$DIR"
-	CONFDIR=$DIR/etc/exim4
-	[ -f "$CONFDIR/update-exim4.conf.conf" ] ||
-	    die "$DIR: not a Debian layout; exim4.conf is its own source"
-	split=$(sed -n "s/^dc_use_split_config='\(.*\)'/\1/p" \
-	    "$CONFDIR/update-exim4.conf.conf")
+# map_sources - what update-exim4.conf concatenates, in its order, one
+# record per line: "S section" / "E section" around each conf.d section
+# (split), "F path" for each file read
+map_sources() {
 	if [ "$split" = true ]; then
 		for s in main acl router transport retry rewrite auth; do
-			# update-exim4.conf's run_parts iterates over ls, so
-			# does its replay.
+			echo "S $s"
+			# update-exim4.conf's run_parts iterates over ls (C
+			# collation), so does its replay.
 			# shellcheck disable=SC2045
 			for f in $(LC_ALL=C ls "$CONFDIR/conf.d/$s"); do
-				expr "$f" : '[[:alnum:]_-]*$' >/dev/null || continue
+				expr "$f" : '[[:alnum:]_-]\{1,\}$' >/dev/null ||
+				    continue
 				[ -f "$CONFDIR/conf.d/$s/$f" ] || continue
 				if [ -f "$CONFDIR/conf.d/$s/$f.rul" ]; then
-					echo "$CONFDIR/conf.d/$s/$f.rul"
+					echo "F $CONFDIR/conf.d/$s/$f.rul"
 				else
-					echo "$CONFDIR/conf.d/$s/$f"
+					echo "F $CONFDIR/conf.d/$s/$f"
 				fi
 			done
+			echo "E $s"
 		done
 	else
 		[ -f "$CONFDIR/exim4.conf.localmacros" ] &&
-		    echo "$CONFDIR/exim4.conf.localmacros"
-		echo "$CONFDIR/exim4.conf.template"
-	fi >"$DIR/map.files"
-	awk -v want="$line" -v splitmode="$split" -v conf="$DIR/exim4.conf" '
+		    echo "F $CONFDIR/exim4.conf.localmacros"
+		echo "F $CONFDIR/exim4.conf.template"
+	fi
+}
+
+# map_replay KEEP - replay update-exim4.conf into origins of $conf's lines
+# (KEEP=1: as with --keepcomments / ue4c_keepcomments); exit 3 when the
+# replay does not reproduce the file
+map_replay() {
+	awk -v want="$line" -v keep="$1" -v splitmode="$split" \
+	    -v conf="$conf" '
 	function emit(text, origin) {
-		# removecomments: no comment lines, no runs of empty lines
-		if (text ~ /^[ \t]*#/)
-			return
-		if (text == "" && prev_empty)
-			return
-		prev_empty = (text == "")
+		if (!keep) {
+			# removecomments: grep -v "^[[:space:]]*#", then
+			# sed "/^$/N;/\n$/D" (runs of empty lines -> one)
+			if (text ~ /^[ \t]*#/)
+				return
+			if (text == "" && prev_empty)
+				return
+			prev_empty = (text == "")
+		}
 		n++
 		out[n] = text
 		org[n] = origin
 	}
+	function marker(text) {
+		emit("#####################################################",
+		    "generated")
+		emit("### " text, "generated")
+		emit("#####################################################",
+		    "generated")
+	}
 	BEGIN {
-		# the warning header is 20 lines, none of it from a source file
+		# the warning header, "#########" to "#########", is the
+		# generator'\''s own
 		while ((getline l < conf) > 0 && l !~ /^#########$/)
 			;
 		hdr = 1
@@ -725,22 +761,35 @@ map_line() {
 		}
 		close(conf)
 	}
-	{ files[++nf] = $0 }
-	END {
-		for (i = 1; i <= nf; i++) {
-			ln = 0
-			while ((getline l < files[i]) > 0) {
-				ln++
-				emit(l, files[i] ":" ln)
-				if (l ~ /^UPEX4CmacrosUPEX4C/)
-					macro_after[n] = 1
-			}
-			close(files[i])
-			if (splitmode == "true")
-				emit("", "generated")
+	$1 == "S" {
+		emit("# begin processing " $2 " #####", "generated")
+		next
+	}
+	$1 == "E" {
+		emit("# end of " $2 "  #####", "generated")
+		next
+	}
+	$1 == "F" {
+		f = substr($0, 3)
+		if (splitmode == "true")
+			marker(f)
+		ln = 0
+		while ((getline l < f) > 0) {
+			ln++
+			emit(l, f ":" ln)
+			if (l ~ /^UPEX4CmacrosUPEX4C/)
+				macro_after[n] = 1
 		}
-		# compare with the generated file, skipping the inserted macro
-		# block that follows the UPEX4CmacrosUPEX4C line
+		close(f)
+		if (splitmode == "true") {
+			# cat_parts: cat "$file"; echo; end marker
+			emit("", "generated")
+			marker("end " f)
+		}
+	}
+	END {
+		# compare with the generated file, skipping the debconf macro
+		# block sed inserts after the UPEX4CmacrosUPEX4C line
 		g = 0
 		k = 1
 		while ((getline l < conf) > 0) {
@@ -785,6 +834,44 @@ map_line() {
 		else
 			exit 4
 	}' "$DIR/map.files"
+}
+
+# map_line - origin (FILE:LINE, or "generated") of line L (or "all") of
+# DIR/exim4.conf, or of CONF generated from DIR/etc/exim4: replays
+# update-exim4.conf with each line's origin, comments removed (its
+# default) or kept, and checks the replay against the real file
+map_line() {
+	[ $# -eq 2 ] || [ $# -eq 3 ] || usage
+	DIR=$1
+	line=$2
+	conf=${3:-$DIR/exim4.conf}
+	need_instance "$DIR"
+	case "$line" in
+	all) ;;
+	'' | *[!0-9]*) die "map: LINE must be a line number or \"all\"" ;;
+	esac
+	[ -f "$conf" ] || die "map: no $conf"
+	CONFDIR=$DIR/etc/exim4
+	[ -f "$CONFDIR/update-exim4.conf.conf" ] ||
+	    die "$DIR: not a Debian layout; exim4.conf is its own source"
+	split=$(sed -n "s/^dc_use_split_config='\(.*\)'/\1/p" \
+	    "$CONFDIR/update-exim4.conf.conf")
+	map_sources >"$DIR/map.files"
+	# Comments removed (update-exim4.conf's default) or kept
+	# (ue4c_keepcomments); the replay that reproduces the file wins.
+	if map_replay 0 2>"$DIR/map.err"; then
+		return 0
+	else
+		rc=$?
+		[ "$rc" -eq 3 ] || return "$rc"
+	fi
+	if map_replay 1 2>/dev/null; then
+		return 0
+	else
+		rc=$?
+		[ "$rc" -eq 3 ] && cat "$DIR/map.err" >&2
+		return "$rc"
+	fi
 }
 
 # destroy - stop, then remove DIR; idempotent

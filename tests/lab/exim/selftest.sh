@@ -5,6 +5,7 @@
 # filled with 200 queued messages (-bpc), and destroyed.  A trap destroys
 # everything even on failure; nothing may be left running.  The last line
 # is "N passed, N failed"; the exit status is non-zero on any failure.
+# shellcheck disable=SC2016 # ${...} in single quotes are Exim expansions
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -87,6 +88,17 @@ expect_bh() {
 	fi
 }
 
+# bh_conf CONF IP RCPT - RCPT reply code of an exim -C CONF -bh IP session
+# (no network: unshare -n where it works, as lab.sh bh does)
+bh_conf() {
+	ns=""
+	unshare -n true 2>/dev/null && ns="unshare -n"
+	printf '%s\r\n' "EHLO inside" "MAIL FROM:<sender@example.com>" \
+	    "RCPT TO:<$3>" QUIT |
+	    $ns "$EXIM" -C "$1" -bh "$2" 2>/dev/null |
+	    grep -E '^[0-9]{3} ' | sed -n 4p | cut -c1-3
+}
+
 # expect_eq DESC WANT GOT
 expect_eq() {
 	if [ "$2" = "$3" ]; then
@@ -128,6 +140,34 @@ map_check() {
 	not_ok "map: exim4.conf:$n '$pat' <- '$origin', want ...$want"
 }
 
+# map_keep_check DIR PATTERN FILE - the same with comments kept: the
+# sources regenerated with update-exim4.conf --keepcomments
+map_keep_check() {
+	d=$1
+	pat=$2
+	want=$3
+	k=$d/keep.conf
+	if ! TMPDIR=$d/tmp "$d/bin/update-exim4.conf" --keepcomments \
+	    --confdir "$d/etc/exim4" --output "$k" >"$d/map.err" 2>&1 ||
+	    ! lab map "$d" all "$k" >"$d/map.all" 2>"$d/map.err"; then
+		not_ok "map --keepcomments: $(cat "$d/map.err")"
+		return
+	fi
+	n=$(grep -n -- "$pat" "$k" | head -n 1 | cut -d: -f1)
+	origin=$(lab map "$d" "$n" "$k" 2>&1)
+	file=${origin%:*}
+	line=${origin##*:}
+	case "$file" in
+	*"$want")
+		if sed -n "${line}p" "$file" | grep -q -- "$pat"; then
+			ok "map: keep.conf:$n '$pat' <- ${origin#"$d"/}"
+			return
+		fi
+		;;
+	esac
+	not_ok "map: keep.conf:$n '$pat' <- '$origin', want ...$want"
+}
+
 # daemon_rcpt DIR - start, one RCPT over TCP from 127.0.0.1, stop
 daemon_rcpt() {
 	d=$1
@@ -157,9 +197,16 @@ fill_check() {
 	d=$1
 	before=$(exim "$d" -bpc)
 	check "$(basename "$d"): fill 200" lab fill "$d" 200 \
-	    --auth-id root --host-address 93.122.252.5
+	    --auth-id root --host-address 93.122.252.5 --helo inside
 	expect_eq "$(basename "$d"): -bpc after fill" \
 	    $((before + 200)) "$(exim "$d" -bpc)"
+	# what the product reads: spool -H files as Exim wrote them
+	h=$(grep -l -- '^--auth_id root$' "$d"/spool/input/*-H | head -n 1)
+	got=$(grep -E -- '^--(helo_name|host_address|received_protocol|auth_id) ' \
+	    "$h" | sed 's/]:[0-9]*$/]:PORT/' | tr '\n' ' ')
+	expect_eq "$(basename "$d"): -H of a filled message" \
+	    "--helo_name inside --host_address [93.122.252.5]:PORT --received_protocol esmtpa --auth_id root " \
+	    "$got"
 }
 
 # common DIR - what every scenario gets: -bV, daemon, fill
@@ -214,11 +261,15 @@ for s in $(lab list | awk '{print $1}'); do
 			    conf.d/acl/30_exim4-config_check_rcpt
 			map_check "$d" "^queue_only = true" \
 			    conf.d/main/000_localmacros
+			map_keep_check "$d" "local_parts = postmaster" \
+			    conf.d/acl/30_exim4-config_check_rcpt
 		else
 			map_check "$d" "local_parts = postmaster" \
 			    exim4.conf.template
 			map_check "$d" "^queue_only = true" \
 			    exim4.conf.localmacros
+			map_keep_check "$d" "local_parts = postmaster" \
+			    exim4.conf.template
 		fi
 		;;
 	incident1-plain)
@@ -271,7 +322,6 @@ for s in $(lab list | awk '{print $1}'); do
 		;;
 	colon-ipv6)
 		# what Exim makes of the lists themselves
-		# shellcheck disable=SC2016 # Exim's expansions, not the shell's
 		be() {
 			unshare -n "$EXIM" -C "$d/exim4.conf" -be "$1" 2>&1 ||
 			    "$EXIM" -C "$d/exim4.conf" -be "$1" 2>&1
@@ -301,6 +351,19 @@ for s in $(lab list | awk '{print $1}'); do
 		else
 			not_ok "$s: trace lacks the host-name lookup for ':1'"
 		fi
+		# the other fixed form: the same list with "<;" separators
+		sed 's/^\( *hosts = \)! 127\.0\.0\.0\/8 : ! ::1$/\1<; ! 127.0.0.0\/8 ; ! ::1/' \
+		    "$d/exim4.conf" >"$d/semicolon.conf"
+		expect_eq "$s: semicolon.conf: the list rewritten" \
+		    "    hosts = <; ! 127.0.0.0/8 ; ! ::1" \
+		    "$(grep -F '<; ! 127.0.0.0/8' "$d/semicolon.conf")"
+		for c in "$R 550" "::1 250" "127.0.0.1 250" "2001:db8::25 550"; do
+			ip=${c% *}
+			got=$(bh_conf "$d/semicolon.conf" "$ip" \
+			    postmaster@localhost)
+			expect_eq "$s: '<;' list, -bh $ip postmaster@localhost" \
+			    "${c##* }" "$got"
+		done
 		;;
 	esac
 	common "$d"
