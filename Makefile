@@ -49,7 +49,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 
 .SECONDARY:
 
-.PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind \
+.PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind e2e \
 	format format-check lab-tools
 
 all: $(PROG)
@@ -100,9 +100,10 @@ check: deps
 	$(MAKE) asan
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	$(MAKE) lab
+	$(MAKE) e2e
 	$(MAKE) format-check
-	@echo "make check: unit, asan, fuzz, lab and format-check all passed"
-	@echo "check: 5 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, e2e and format-check all passed"
+	@echo "check: 6 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
@@ -144,6 +145,10 @@ valgrind: $(UNIT_BINS)
 	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" \
 	 sh tests/run-tests.sh valgrind $(UNIT_BINS)
+
+# The console in a private tmux server against lab Postfix configurations.
+e2e: $(PROG)
+	@sh tests/run-tests.sh e2e tests/e2e/test_console.sh
 
 deps:
 	@sh scripts/deps.sh

@@ -1,11 +1,11 @@
 /*
  * console.c - the interactive console: terminal setup and restore on every
  * exit path, the key loop, header, footer and help overlay.  The screens
- * themselves are in console_views.c, the text primitives in console_text.c.
+ * themselves are in console_views.c, the text primitives in console_text.c,
+ * the signal handling in console_signal.c.
  */
 #include <langinfo.h>
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,56 +20,12 @@
 /* The console could not start (no terminal). */
 #define CON_EXIT_NOTTY 1
 
-static volatile sig_atomic_t got_signal;
-
 /* Keys every screen has; the screens list their own. */
 static const struct con_key global_keys[] = {
 	{ "?", "help", "?", "this help" },
 	{ "q", "quit", "q", "quit" },
 	{ NULL, NULL, NULL, NULL }
 };
-
-/* The signals that end the console; their old actions, to restore. */
-static const int end_signals[] = { SIGINT, SIGTERM, SIGHUP };
-#define NEND_SIGNALS (sizeof(end_signals) / sizeof(end_signals[0]))
-
-struct sigsave {
-	struct sigaction old[NEND_SIGNALS];
-};
-
-/* on_signal - remember the signal; the loop leaves and restores the tty */
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-/*
- * catch_signals - SIGINT, SIGTERM, SIGHUP end the loop.  No SA_RESTART:
- * the signal interrupts getch, which returns ERR, and the loop sees the flag.
- */
-static void
-catch_signals(struct sigsave *ss)
-{
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	(void)sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NEND_SIGNALS; i++)
-		(void)sigaction(end_signals[i], &sa, &ss->old[i]);
-}
-
-/* restore_signals - put back what was there before the console */
-static void
-restore_signals(const struct sigsave *ss)
-{
-	size_t i;
-
-	for (i = 0; i < NEND_SIGNALS; i++)
-		(void)sigaction(end_signals[i], &ss->old[i], NULL);
-}
 
 /* con_set_view - show another screen, from its top */
 void
@@ -89,9 +45,21 @@ con_note(struct con *c, const char *msg)
 	(void)snprintf(c->msg, sizeof(c->msg), "%s", msg);
 }
 
-/* count_text - "2 findings: 1 critical, 1 high", or why there are none */
+/* view_keys - the keys that work on the screen shown, in its state */
+static const struct con_key *
+view_keys(const struct con *c)
+{
+	if (c->view->keys_now != NULL)
+		return (c->view->keys_now(c));
+	return (c->view->keys);
+}
+
+/*
+ * count_text - "2 findings: 1 critical, 1 high", or why there are none;
+ * short: "1 CRIT, 1 HIGH", for a narrow terminal.
+ */
 static void
-count_text(const struct con *c, struct mg_str *out)
+count_text(const struct con *c, struct mg_str *out, int short_form)
 {
 	const struct mg_report *r = &c->app->report;
 	size_t count[MG_SEV_CRITICAL + 1] = { 0 };
@@ -109,12 +77,14 @@ count_text(const struct con *c, struct mg_str *out)
 	for (i = 0; i < r->nfindings; i++)
 		if ((unsigned)r->findings[i].severity <= MG_SEV_CRITICAL)
 			count[r->findings[i].severity]++;
-	mg_str_printf(out, "%zu finding%s:", r->nfindings,
-	    r->nfindings == 1 ? "" : "s");
+	if (!short_form)
+		mg_str_printf(out, "%zu finding%s: ", r->nfindings,
+		    r->nfindings == 1 ? "" : "s");
 	for (sev = MG_SEV_CRITICAL; sev >= MG_SEV_INFO; sev--) {
 		if (count[sev] == 0)
 			continue;
-		mg_str_printf(out, "%s %zu %s", first ? "" : ",", count[sev],
+		mg_str_printf(out, "%s%zu %s", first ? "" : ", ", count[sev],
+		    short_form ? con_sev_tag(sev) :
 		    mg_severity_name((enum mg_severity)sev));
 		first = 0;
 	}
@@ -149,14 +119,19 @@ draw_header(const struct con *c)
 		mg_sanitize(&mta, version != NULL ? version : "?",
 		    version != NULL ? strlen(version) : 1);
 	}
-	if (c->view != NULL)
-		count_text(c, &counts);
 	sfile = mg_sanitize_dup(file != NULL ? file : "");
 	con_fill(c, 0, 0, COLS, CS_BAR);
 	x = con_put(c, 0, 0, COLS, CS_BAR_KEY, "mailguard-tui");
 	if (mta.len > 0)
 		x += con_put(c, 0, x + 2, COLS - x - 2, CS_BAR,
 		    mg_str_cstr(&mta)) + 2;
+	if (c->view != NULL) {
+		count_text(c, &counts, 0);
+		if (x + 2 + (int)con_cols(mg_str_cstr(&counts)) > COLS) {
+			mg_str_reset(&counts);
+			count_text(c, &counts, 1);
+		}
+	}
 	fixed = (int)con_cols(mg_str_cstr(&counts)) + 4;
 	room = COLS - x - 2 - fixed;
 	if (sfile[0] != '\0' && room >= (int)con_cols(sfile)) {
@@ -232,37 +207,71 @@ draw_footer(const struct con *c)
 	if (c->msg[0] != '\0')
 		x += con_put(c, LINES - 1, x, end - gw - x, CS_BAR_KEY,
 		    c->msg) + 2;
-	x = footer_keys(c, c->view->keys, x, end - gw);
+	x = footer_keys(c, view_keys(c), x, end - gw);
 	(void)footer_keys(c, global_keys, x, end);
 }
 
-/* help_line - one key of the help box */
+/*
+ * help_build - the help box's lines: each key in the lead (kw columns),
+ * its meaning word-wrapped to dw columns beside it.
+ */
 static void
-help_line(const struct con *c, int y, int x, int w, const struct con_key *k)
+help_build(const struct con_key *const *tabs, size_t ntabs, int dw,
+    struct con_page *hp)
 {
-	int kw = w > 40 ? 24 : w / 2;
+	const struct con_key *k;
+	struct con_page d;
+	size_t t, i;
 
-	(void)con_put(c, y, x, kw - 1, CS_BOLD, k->hkey);
-	(void)con_put(c, y, x + kw, w - kw, CS_NORMAL, k->hwhat);
+	for (t = 0; t < ntabs; t++) {
+		for (k = tabs[t]; k->hkey != NULL; k++) {
+			memset(&d, 0, sizeof(d));
+			d.width = dw;
+			con_page_wrap(&d, CS_NORMAL, k->hwhat, 0, 0);
+			for (i = 0; i < d.nlines; i++)
+				con_page_add_lead(hp, CS_BOLD,
+				    i == 0 ? k->hkey : "", CS_NORMAL,
+				    d.lines[i].text);
+			con_page_free(&d);
+		}
+	}
 }
 
-/* draw_help - a box over the screen listing every key of this screen */
+/* help_size - key column, and the box width the longest line needs */
 static void
-draw_help(const struct con *c)
+help_size(const struct con *c, const struct con_key *const *tabs,
+    size_t ntabs, int *kw, int *w)
 {
-	const struct con_key *tabs[2] = { c->view->keys, global_keys };
 	const struct con_key *k;
-	int n = 0, h, w, y0, x0, x, y, i, t;
+	size_t t;
+	int kmax = 0, dmax = 0, n;
 
-	for (t = 0; t < 2; t++)
-		for (k = tabs[t]; k->hkey != NULL; k++)
-			n++;
-	w = COLS - 4 < 72 ? COLS - 4 : 72;
-	h = n + 4 < LINES - 2 ? n + 4 : LINES - 2;
-	if (w < 10 || h < 3)
-		return;
-	y0 = 1 + (LINES - 2 - h) / 2;
-	x0 = (COLS - w) / 2;
+	for (t = 0; t < ntabs; t++) {
+		for (k = tabs[t]; k->hkey != NULL; k++) {
+			if ((n = (int)con_cols(k->hkey)) > kmax)
+				kmax = n;
+			if ((n = (int)con_cols(k->hwhat)) > dmax)
+				dmax = n;
+		}
+	}
+	*kw = kmax + 2;
+	/* border, blank, key column, text, blank, border */
+	*w = 3 + *kw + dmax + 2;
+	n = (int)con_cols(c->view->name) + 13;
+	if (*w < n)
+		*w = n;
+	if (*w > COLS - 4)
+		*w = COLS - 4;
+	if (*kw > *w / 2)
+		*kw = *w / 2;
+}
+
+/* help_box - the frame and title of the help box */
+static void
+help_box(const struct con *c, int y0, int x0, int h, int w)
+{
+	int i, x;
+
 	for (i = 0; i < h; i++)
 		con_fill(c, y0 + i, x0, w, CS_NORMAL);
 	(void)mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
@@ -276,10 +285,58 @@ draw_help(const struct con *c)
 	x = con_put(c, y0, x0 + 2, w - 4, CS_BOLD, " Keys: ");
 	x += con_put(c, y0, x0 + 2 + x, w - 4 - x, CS_BOLD, c->view->name);
 	(void)con_put(c, y0, x0 + 2 + x, w - 4 - x, CS_BOLD, " ");
-	y = y0 + 2;
-	for (t = 0; t < 2; t++)
-		for (k = tabs[t]; k->hkey != NULL && y < y0 + h - 1; k++)
-			help_line(c, y++, x0 + 3, w - 5, k);
+}
+
+/*
+ * draw_help - a box over the screen listing every key that works on it;
+ * when the window is too short for all, the last row says so.
+ */
+static void
+draw_help(const struct con *c)
+{
+	const struct con_key *tabs[2];
+	const struct con_line *l;
+	struct con_page hp;
+	char *lead;
+	size_t i, shown;
+	int h, w, kw, dw, y0, x0, pad;
+
+	tabs[0] = view_keys(c);
+	tabs[1] = global_keys;
+	help_size(c, tabs, 2, &kw, &w);
+	dw = w - 5 - kw;
+	if (w < 10 || dw < 4 || LINES - 2 < 5) {
+		con_fill(c, LINES - 1, 0, COLS, CS_BAR);
+		(void)con_put(c, LINES - 1, 1, COLS - 1, CS_BAR,
+		    "the help needs a larger window; any key closes it");
+		return;
+	}
+	memset(&hp, 0, sizeof(hp));
+	help_build(tabs, 2, dw, &hp);
+	/* A blank row inside the frame above and below, when there is room. */
+	pad = (int)hp.nlines + 4 <= LINES - 2;
+	h = (int)hp.nlines + 2 + 2 * pad;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	y0 = 1 + (LINES - 2 - h) / 2;
+	x0 = (COLS - w) / 2;
+	help_box(c, y0, x0, h, w);
+	y0 += 1 + pad;
+	shown = (size_t)(h - 2 - 2 * pad);
+	if (shown < hp.nlines)
+		shown--;	/* room for the "more" line */
+	for (i = 0; i < shown; i++) {
+		l = &hp.lines[i];
+		lead = mg_xstrndup(l->text, l->lead);
+		(void)con_put(c, y0 + (int)i, x0 + 3, kw - 1, CS_BOLD, lead);
+		free(lead);
+		(void)con_put(c, y0 + (int)i, x0 + 3 + kw, dw, CS_NORMAL,
+		    l->text + l->lead);
+	}
+	if (shown < hp.nlines)
+		(void)con_put(c, y0 + (int)shown, x0 + 3, w - 5, CS_DIM,
+		    "(more: a taller window shows every key)");
+	con_page_free(&hp);
 }
 
 /* draw - the whole screen */
@@ -352,6 +409,10 @@ load(struct con *c)
 	if (mg_app_load(c->app) < 0) {
 		free(sel_id);
 		con_set_view(c, &con_view_error);
+		if (was == &con_view_error)
+			con_note(c, "read again: still not readable");
+		else if (was != NULL)
+			con_note(c, "read again: no longer readable");
 		return;
 	}
 	i = find_finding(r, sel_id);
@@ -453,7 +514,7 @@ int
 mg_console_run(struct mg_app *a)
 {
 	struct con c;
-	struct sigsave ss;
+	struct con_signals ss;
 	SCREEN *scr;
 	char *cup;
 	int ch, dirty = 1, sig;
@@ -465,11 +526,10 @@ mg_console_run(struct mg_app *a)
 	 * Ours before newterm: ncurses then leaves SIGINT and SIGTERM alone
 	 * instead of installing handlers that exit from inside a signal.
 	 */
-	got_signal = 0;
-	catch_signals(&ss);
+	con_signals_catch(&ss, STDOUT_FILENO);
 	/* newterm, unlike initscr, returns NULL instead of exiting. */
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
-		restore_signals(&ss);
+		con_signals_restore(&ss);
 		return (no_terminal("cannot use this terminal"));
 	}
 	(void)set_term(scr);
@@ -478,14 +538,15 @@ mg_console_run(struct mg_app *a)
 	if (cup == NULL || cup == (char *)-1) {
 		(void)endwin();
 		delscreen(scr);
-		restore_signals(&ss);
+		con_signals_restore(&ss);
 		return (no_terminal("this terminal cannot address the cursor"));
 	}
+	con_signals_fatal(&ss);
 	memset(&c, 0, sizeof(c));
 	c.app = a;
 	setup(&c);
 	load(&c);
-	while (!c.quit && got_signal == 0) {
+	while (!c.quit && con_signals_caught() == 0) {
 		if (dirty)
 			draw(&c);
 		if ((ch = getch()) == ERR) {
@@ -501,8 +562,8 @@ mg_console_run(struct mg_app *a)
 	}
 	(void)endwin();
 	delscreen(scr);
-	restore_signals(&ss);
-	sig = got_signal;
+	con_signals_restore(&ss);
+	sig = con_signals_caught();
 	con_page_free(&c.page);
 	free(c.finding_id);
 	if (sig != 0)

@@ -7,6 +7,7 @@
 #define MG_CONSOLE_INT_H
 
 #include <curses.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "app.h"
@@ -63,7 +64,8 @@ struct con;
 /*
  * A screen.  A pager screen has build (fill c->page for c->page.width) and
  * no draw; other screens draw their body themselves.  key returns 1 when it
- * used the key.
+ * used the key.  keys_now, when there, says which keys work in the state
+ * the screen is in (the footer and help show only those); else keys.
  */
 struct con_view {
 	const char *name;
@@ -71,6 +73,7 @@ struct con_view {
 	void (*build)(struct con *);
 	void (*draw)(struct con *, int, int);
 	int (*key)(struct con *, int);
+	const struct con_key *(*keys_now)(const struct con *);
 };
 
 struct con {
@@ -92,6 +95,15 @@ struct con {
 	char msg[200];		/* one-shot note in the footer */
 };
 
+/* What console_signal.c replaced, to put back. */
+#define CON_NEND_SIGNALS 3	/* SIGINT, SIGTERM, SIGHUP */
+#define CON_NFATAL_SIGNALS 5	/* SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL */
+struct con_signals {
+	struct sigaction old[CON_NEND_SIGNALS];
+	struct sigaction old_fatal[CON_NFATAL_SIGNALS];
+	int fatal_set;
+};
+
 extern const struct con_view con_view_overview;
 extern const struct con_view con_view_detail;
 extern const struct con_view con_view_notes;
@@ -100,6 +112,12 @@ extern const struct con_view con_view_error;
 /* console.c */
 void con_set_view(struct con *, const struct con_view *);
 void con_note(struct con *, const char *);
+
+/* console_signal.c */
+void con_signals_catch(struct con_signals *, int);
+void con_signals_fatal(struct con_signals *);
+int con_signals_caught(void);
+void con_signals_restore(const struct con_signals *);
 
 /* console_text.c */
 void con_colors_init(struct con *);

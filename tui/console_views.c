@@ -30,6 +30,13 @@ static const struct con_key overview_keys[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+/* With no findings there is nothing to move over or open. */
+static const struct con_key overview_empty_keys[] = {
+	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
+	{ "r", "reload", "r", "read the configuration again, rerun checks" },
+	{ NULL, NULL, NULL, NULL }
+};
+
 static const struct con_key pager_keys[] = {
 	{ "j/k", "scroll", "Down/j, Up/k", "scroll a line" },
 	{ "PgDn/PgUp", "page", "PgDn/Space, PgUp", "scroll a page" },
@@ -81,22 +88,69 @@ put_untrusted(const struct con *c, int y, int x, int max, enum con_style st,
 	return (used);
 }
 
-/* overview_empty - no findings: say so, and how many checks ran */
+/* check_applies - mg_checks_run's rule: the check runs on this MTA */
+static int
+check_applies(const struct mg_check *k, enum mg_mta mta)
+{
+	return (k->mta == MG_MTA_NONE || k->mta == mta);
+}
+
+/*
+ * overview_empty - no findings: say so plainly, and which checks ran, so
+ * "nothing found" is not read as "nothing wrong anywhere".
+ */
 static void
 overview_empty(struct con *c, int y, int rows)
 {
+	enum mg_mta mta = c->app->model.mta;
+	const struct mg_check *k;
 	struct mg_str s = MG_STR_INIT;
-	size_t n;
+	size_t nall = 0, nran = 0, shown = 0;
+	int row = y + 1, end = y + rows;
 
-	for (n = 0; mg_checks[n].id != NULL; n++)
-		;
-	mg_str_printf(&s, "%zu check%s ran; none of them reported a problem.",
-	    n, n == 1 ? "" : "s");
-	if (rows > 2)
-		(void)con_put(c, y + 1, 2, COLS - 2, CS_BOLD, "No findings.");
-	if (rows > 3)
-		(void)con_put(c, y + 2, 2, COLS - 2, CS_NORMAL,
+	for (k = mg_checks; k->id != NULL; k++) {
+		nall++;
+		nran += check_applies(k, mta);
+	}
+	if (nnotes(c->app) > 0)
+		end--;		/* the notes line */
+	if (row < end)
+		(void)con_put(c, row++, 2, COLS - 2, CS_BOLD,
+		    "No findings: nothing this version checks is wrong.");
+	row++;
+	if (nran == nall)
+		mg_str_printf(&s, "Checks that ran (all %zu in this version):",
+		    nall);
+	else
+		mg_str_printf(&s, "Checks that ran (%zu of the %zu in this "
+		    "version; the others are for another MTA):", nran, nall);
+	if (row < end)
+		(void)con_put(c, row++, 2, COLS - 2, CS_NORMAL,
 		    mg_str_cstr(&s));
+	for (k = mg_checks; k->id != NULL; k++) {
+		if (!check_applies(k, mta))
+			continue;
+		/* Keep rows for "and N more", a blank and the last line. */
+		if (row >= end - 3 && nran - shown > 1)
+			break;
+		if (row < end) {
+			mg_str_reset(&s);
+			mg_str_printf(&s, "%-24s %s", k->id, k->area);
+			(void)con_put(c, row++, 4, COLS - 4, CS_NORMAL,
+			    mg_str_cstr(&s));
+		}
+		shown++;
+	}
+	if (shown < nran && row < end) {
+		mg_str_reset(&s);
+		mg_str_printf(&s, "%s and %zu more", c->ellipsis, nran - shown);
+		(void)con_put(c, row++, 4, COLS - 4, CS_NORMAL,
+		    mg_str_cstr(&s));
+	}
+	if (++row < end)
+		(void)con_put(c, row, 2, COLS - 2, CS_DIM,
+		    "This is not a full audit: anything not listed was not "
+		    "looked at.");
 	mg_str_free(&s);
 }
 
@@ -172,6 +226,14 @@ overview_draw(struct con *c, int y, int rows)
 		    c->list_top + i == c->sel);
 }
 
+/* overview_keys_now - moving and opening need a finding */
+static const struct con_key *
+overview_keys_now(const struct con *c)
+{
+	return (c->app->report.nfindings == 0 ? overview_empty_keys :
+	    overview_keys);
+}
+
 /* overview_key - move, open, warnings */
 static int
 overview_key(struct con *c, int ch)
@@ -199,6 +261,7 @@ const struct con_view con_view_overview = {
 	.keys = overview_keys,
 	.draw = overview_draw,
 	.key = overview_key,
+	.keys_now = overview_keys_now,
 };
 
 /* detail_fix - a fix's title and its preview, coloured as a diff */

@@ -1,0 +1,526 @@
+#!/bin/sh
+# test_console.sh - the console end to end: the real binary in a private
+# tmux server (its own socket, never the user's tmux), 80x24 unless a case
+# resizes, against lab Postfix configurations that are set up but never
+# started.  Every wait polls the screen with a bound; no fixed sleeps.
+#
+# usage: sh tests/e2e/test_console.sh     (MG_BIN=path overrides the binary)
+# Last line: "N passed, N failed"; exit 1 when anything failed.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+REPO=$(pwd)
+BIN=${MG_BIN:-$REPO/mailguard-tui}
+LAB=$REPO/tests/lab/postfix/lab.sh
+SOCK=mg-e2e-$$
+# where tmux -L puts it; the server leaves the socket file behind
+SOCK_PATH=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK
+WAIT_TENTHS=${MG_E2E_WAIT_TENTHS:-80}	# per wait: 8 s, a loaded CI box
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+# An SGR that sets a colour: 30-38, 40-48, 90-97, 100-107 among its
+# parameters (tmux writes 39 and 49, the defaults, after every cell run).
+SGR_COLOUR="$ESC\\[([0-9]*;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9]*)*m"
+
+pass=0
+fail=0
+ROOT=
+SCR=
+
+# The panes inherit this environment: a known UTF-8 locale, colours on
+# unless a case asks for NO_COLOR, and no link to a tmux we may run inside.
+LC_ALL=C.UTF-8
+export LC_ALL
+unset NO_COLOR TMUX TMUX_PANE
+
+# tm - tmux on the private server; no configuration file is read
+tm() {
+	tmux -L "$SOCK" -f /dev/null "$@"
+}
+
+# cleanup - the private tmux server, the lab instances, the root; quiet,
+# safe to run twice; 1 when something is left
+cleanup() {
+	[ -n "$ROOT" ] || return 0
+	tm kill-server >/dev/null 2>&1
+	if [ -S "$SOCK_PATH" ] && ! tm list-sessions >/dev/null 2>&1; then
+		rm -f -- "$SOCK_PATH"
+	fi
+	for d in "$ROOT"/lab-*; do
+		[ -d "$d" ] && sh "$LAB" destroy "$d" >/dev/null 2>&1
+	done
+	rm -rf -- "$ROOT"
+	[ ! -e "$ROOT" ]
+}
+
+# ok, nok - count one assertion; nok shows the last screen read
+ok() {
+	pass=$((pass + 1))
+	echo "ok - $1"
+}
+nok() {
+	fail=$((fail + 1))
+	echo "FAIL - $1"
+	if [ -n "$SCR" ] && [ -s "$SCR" ]; then
+		sed 's/^/    | /' "$SCR"
+	fi
+}
+
+# check DESC CMD... - one assertion: CMD succeeds
+check() {
+	desc=$1
+	shift
+	if "$@"; then
+		ok "$desc"
+	else
+		nok "$desc"
+	fi
+}
+
+# nap - a tenth of a second between polls (GNU sleep takes fractions)
+nap() {
+	sleep 0.1
+}
+
+# snap NAME [capture-pane options] - the pane's screen into $SCR
+snap() {
+	n=$1
+	shift
+	SCR=$ROOT/screen
+	tm capture-pane -p "$@" -t "$n" >"$SCR" 2>/dev/null || : >"$SCR"
+}
+
+# wait_until NAME PRED [capture options] - poll until PRED (a command
+# run on the fresh $SCR) holds on a screen that stayed the same for one
+# poll (tmux may show a frame half written); 1 after WAIT_TENTHS
+wait_until() {
+	wn=$1
+	wp=$2
+	shift 2
+	: >"$ROOT/screen.prev"
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ]; do
+		snap "$wn" "$@"
+		if cmp -s "$SCR" "$ROOT/screen.prev" && $wp; then
+			return 0
+		fi
+		cp "$SCR" "$ROOT/screen.prev"
+		nap
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# has RE, hasnt RE, has_fixed TEXT, has_all RE... - predicates on $SCR
+has() {
+	grep -Eq -- "$1" "$SCR"
+}
+hasnt() {
+	! grep -Eq -- "$1" "$SCR"
+}
+has_fixed() {
+	grep -Fq -- "$1" "$SCR"
+}
+has_all() {
+	for re in "$@"; do
+		has "$re" || return 1
+	done
+}
+
+# line N - line N of $SCR; line_has N RE, line_hasnt N RE - it matches
+line() {
+	sed -n "${1}p" "$SCR"
+}
+line_has() {
+	line "$1" | grep -Eq -- "$2"
+}
+line_hasnt() {
+	! line_has "$@"
+}
+
+# contains STR PART, ends_with STR PART - plain text, no patterns
+contains() {
+	case $1 in
+	*"$2"*) return 0 ;;
+	esac
+	return 1
+}
+ends_with() {
+	case $1 in
+	*"$2") return 0 ;;
+	esac
+	return 1
+}
+
+# same A B - A is not empty and equals B
+same() {
+	[ -n "$1" ] && [ "$1" = "$2" ]
+}
+
+# wait_for NAME RE [capture options] - poll until the screen matches RE
+wait_for() {
+	wn=$1
+	WANT=$2
+	shift 2
+	wait_until "$wn" want_re "$@"
+}
+want_re() {
+	has "$WANT"
+}
+
+# wait_gone NAME RE - poll until the screen no longer matches RE
+wait_gone() {
+	WANT=$2
+	wait_until "$1" want_not_re
+}
+want_not_re() {
+	hasnt "$WANT"
+}
+
+# expect NAME DESC RE [capture options] - one assertion: the screen
+# comes to match RE; expect_gone NAME DESC RE: comes not to match it
+expect() {
+	en=$1
+	ed=$2
+	shift 2
+	if wait_for "$en" "$@"; then
+		ok "$ed"
+	else
+		nok "$ed"
+	fi
+}
+expect_gone() {
+	if wait_gone "$1" "$3"; then
+		ok "$2"
+	else
+		nok "$2"
+	fi
+}
+
+# expect_until NAME DESC PRED [capture options] - one assertion: PRED
+# comes to hold (wait_until)
+expect_until() {
+	en=$1
+	ed=$2
+	shift 2
+	if wait_until "$en" "$@"; then
+		ok "$ed"
+	else
+		nok "$ed"
+	fi
+}
+
+# start NAME COLS ROWS CMD... - CMD in a new detached session; its exit
+# status lands in $ROOT/exit.NAME when it ends, then the session closes
+start() {
+	sn=$1
+	sx=$2
+	sy=$3
+	shift 3
+	rm -f "$ROOT/exit.$sn"
+	tm new-session -d -s "$sn" -x "$sx" -y "$sy" \
+	    sh "$ROOT/run.sh" "$ROOT/exit.$sn" "$@"
+}
+
+# session_gone - the command of session $GONE ended and the session closed
+session_gone() {
+	[ -s "$ROOT/exit.$GONE" ] && ! tm has-session -t "=$GONE" 2>/dev/null
+}
+
+# quit_status NAME KEY WANT - press KEY, wait for the session to close,
+# compare the exit status with WANT
+quit_status() {
+	GONE=$1
+	tm send-keys -t "$1" "$2"
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ] && ! session_gone; do
+		nap
+		i=$((i + 1))
+	done
+	SCR=
+	if ! session_gone; then
+		nok "$1: '$2' ends the process and closes the session"
+		tm kill-session -t "=$1" 2>/dev/null
+		return
+	fi
+	ok "$1: '$2' ends the process and closes the session"
+	got=$(cat "$ROOT/exit.$1")
+	check "$1: exit status $3 ($got)" [ "$got" = "EXIT=$3" ]
+}
+
+# joined PREFIX - a chopped line of the detail rejoined from a capture
+# taken with -N (trailing spaces kept): the line starting "  PREFIX" and
+# the continuation lines indented by 3, without their indent
+joined() {
+	awk -v p="$1" '
+	    j && /^   / { s = s substr($0, 4); next }
+	    j { exit }
+	    index($0, "  " p) == 1 { s = substr($0, 3); j = 1 }
+	    END { sub(/ +$/, "", s); print s }' "$SCR"
+}
+
+# flat - the screen as one line, runs of blanks as one space (word wrap
+# is undone: a phrase wrapped over two lines reads as written)
+flat() {
+	tr '\n' ' ' <"$SCR" | tr -s ' '
+}
+
+# fits W H - the capture (-J: lines the terminal wrapped are joined) has
+# H lines none wider than W, and the footer on the last line
+fits() {
+	[ "$(wc -l <"$SCR")" -eq "$2" ] && [ "$(wc -L <"$SCR")" -le "$1" ] &&
+	    line_has "$2" 'q quit'
+}
+
+# lab_setup NAME SCENARIO - a lab instance in $ROOT/lab-NAME
+lab_setup() {
+	if sh "$LAB" setup "$2" "$ROOT/lab-$1" >"$ROOT/setup.log" 2>&1; then
+		ok "lab setup $2"
+		return 0
+	fi
+	SCR=$ROOT/setup.log
+	nok "lab setup $2"
+	return 1
+}
+
+# entry_on_line N FILE - line N of FILE is the mynetworks line holding
+# the 210.140.12.34/8 entry
+entry_on_line() {
+	[ -n "$1" ] && sed -n "${1}p" "$2" |
+	    grep -Eq '^mynetworks *=.* 210\.140\.12\.34/8( |$)'
+}
+
+# ---------------------------------------------------------------------
+
+# --- mask-typo at 80x24: overview, detail, back, help, quit ----------
+case_mask_typo() {
+	etc=$ROOT/lab-mt/etc
+	start mt 80 24 "$BIN" --postfix "$etc"
+	if ! wait_for mt '^> CRIT'; then
+		nok "mt: overview shown"
+		tm kill-session -t "=mt" 2>/dev/null
+		return
+	fi
+	check "mt: header names postfix and 1 critical" \
+	    line_has 1 'postfix [0-9].* 1 critical'
+	check "mt: first finding is the critical mynetworks one" \
+	    line_has 3 '^> CRIT +relay +mynetworks trusts public address space$'
+	snap mt -e
+	check "mt: colour control: colours are on without NO_COLOR" \
+	    has "$SGR_COLOUR"
+
+	tm send-keys -t mt Enter
+	expect mt "mt: Enter opens the detail" '^Evidence'
+	check "mt: detail shows 210.140.12.34/8" has_fixed "210.140.12.34/8"
+	ev=$(flat |
+	    grep -Eo 'main\.cf:[0-9]+: mynetworks entry 210\.140\.12\.34/8 ' |
+	    head -n 1 | sed 's/^main\.cf:\([0-9]*\):.*/\1/')
+	check "mt: evidence main.cf:${ev:-?} holds the 210.140.12.34/8 entry" \
+	    entry_on_line "$ev" "$etc/main.cf"
+
+	# the fix preview is below the fold at 24 rows: End, then rejoin the
+	# line chop cut at 80 columns and compare it with "report"
+	want=$("$BIN" --postfix "$etc" report 2>/dev/null |
+	    sed -n 's/^ *\(+mynetworks = .*\)$/\1/p' | head -n 1)
+	tm send-keys -t mt End
+	wait_for mt '^  \+mynetworks' -N
+	got=$(joined +mynetworks)
+	check "mt: fix preview +mynetworks narrows to 210.140.12.34/32" \
+	    contains "$got" " 210.140.12.34/32"
+	check "mt: preview line, rejoined, is the report's line" \
+	    same "$want" "$got"
+
+	tm send-keys -t mt Escape
+	expect mt "mt: Esc returns to the overview" '^  SEV +AREA +FINDING'
+	check "mt: selection kept on the critical finding" line_has 3 '^> CRIT'
+
+	tm send-keys -t mt '?'
+	expect mt "mt: ? shows the help" 'Keys: Findings'
+	check "mt: help lists the keys" \
+	    has_all "this help" "quit" "any key closes the help"
+	tm send-keys -t mt x
+	expect_gone mt "mt: any key closes the help" 'Keys:|any key closes'
+	check "mt: overview back after the help" has '^> CRIT +relay'
+	quit_status mt q 0
+}
+
+# --- resize 80x24 -> 120x40 -> 80x24, on the detail and the overview --
+at120() {
+	fits 120 40 && line 1 | grep -qF "$ROOT/lab-mt/etc/main.cf"
+}
+at80() {
+	fits 80 24 && line_has 1 ' 1 critical'
+}
+case_resize() {
+	start rsz 80 24 "$BIN" --postfix "$ROOT/lab-mt/etc"
+	if ! wait_for rsz '^> CRIT'; then
+		nok "rsz: overview shown"
+		tm kill-session -t "=rsz" 2>/dev/null
+		return
+	fi
+	tm send-keys -t rsz Enter
+	wait_for rsz '^Evidence'
+	tm resize-window -t rsz -x 120 -y 40
+	expect_until rsz "rsz: detail redrawn at 120x40, full path in header" \
+	    at120 -J
+	check "rsz: detail rewrapped to use the 120 columns" \
+	    [ "$(wc -L <"$SCR")" -gt 80 ]
+	check "rsz: no 'window too small'" hasnt 'window too small'
+	tm resize-window -t rsz -x 80 -y 24
+	expect_until rsz "rsz: detail redrawn at 80x24, no line wider" \
+	    at80 -J
+	check "rsz: detail rewrapped to 80 again" has "^  Every client address \
+in mynetworks passes permit_mynetworks and may send mail$"
+	tm send-keys -t rsz Escape
+	wait_for rsz '^  SEV'
+	tm resize-window -t rsz -x 120 -y 40
+	expect_until rsz "rsz: overview redrawn at 120x40" at120 -J
+	check "rsz: overview rows intact at 120" line_has 3 '^> CRIT +relay'
+	tm resize-window -t rsz -x 80 -y 24
+	expect_until rsz "rsz: overview redrawn at 80x24" at80 -J
+	quit_status rsz q 0
+}
+
+# --- NO_COLOR=1: attributes only, findings still there ----------------
+case_no_color() {
+	start nocol 80 24 env NO_COLOR=1 "$BIN" --postfix "$ROOT/lab-mt/etc"
+	if ! wait_for nocol '^> CRIT'; then
+		nok "nocol: overview shown"
+		tm kill-session -t "=nocol" 2>/dev/null
+		return
+	fi
+	check "nocol: findings shown" \
+	    has_all '^> CRIT +relay +mynetworks trusts' '^  HIGH +relay'
+	snap nocol -e
+	check "nocol: overview has no colour escape" hasnt "$SGR_COLOUR"
+	check "nocol: overview still has attributes (SGR)" has "$ESC\\[[0-9;]*m"
+	tm send-keys -t nocol Enter
+	wait_for nocol '^Evidence'
+	tm send-keys -t nocol End
+	wait_for nocol '^  \+mynetworks'
+	snap nocol -e
+	check "nocol: detail and diff have no colour escape" \
+	    hasnt "$SGR_COLOUR"
+	check "nocol: the diff is there" has_all '\+mynetworks' '-mynetworks'
+	quit_status nocol q 0
+}
+
+# --- unreadable configuration: the error screen, exit 3 ---------------
+case_unreadable() {
+	start err 80 24 "$BIN" --postfix /nonexistent/x
+	expect err "err: error screen shown" 'Could not read'
+	check "err: error screen names /nonexistent/x" has_fixed /nonexistent/x
+	check "err: header says the configuration was not read" \
+	    line_has 1 'configuration not read'
+	quit_status err q 3
+}
+
+# --- stock: nothing critical -----------------------------------------
+case_stock() {
+	start stock 80 24 "$BIN" --postfix "$ROOT/lab-stock/etc"
+	expect stock "stock: overview shown" \
+	    '^mailguard-tui .*(no findings|[0-9]+ findings?:)'
+	check "stock: no CRIT line" hasnt '^[> ] CRIT '
+	check "stock: header counts no critical" line_hasnt 1 critical
+	quit_status stock q 0
+}
+
+# --- hostile bytes in main.cf reach the screen escaped ----------------
+title_is_pwned() {
+	[ "$(tm display-message -p -t "$TITLE_OF" '#{pane_title}')" = pwned ]
+}
+title_not_pwned() {
+	TITLE_OF=$1
+	if title_is_pwned; then
+		nok "$1: pane title unchanged (not 'pwned')"
+	else
+		ok "$1: pane title unchanged (not 'pwned')"
+	fi
+}
+case_hostile() {
+	etc=$ROOT/lab-hostile/etc
+	evil="$ROOT/x$ESC]0;pwned$BEL"
+	# a pattern file named with an OSC 0 "set title" sequence, appended to
+	# mynetworks: the MTA warns it cannot read it, the fix preview quotes it
+	n=$(grep -n '^mynetworks *=' "$etc/main.cf" | tail -n 1 | cut -d: -f1)
+	sed -i "${n}s|\$| $evil|" "$etc/main.cf"
+	touch -d "@$(($(date +%s) - 2))" "$etc/main.cf"
+	check "hostile: main.cf holds the raw ESC" grep -q "$ESC" "$etc/main.cf"
+
+	start hostile 80 24 "$BIN" --postfix "$etc"
+	if ! wait_for hostile 'press w'; then
+		nok "hostile: overview with warnings shown"
+		tm kill-session -t "=hostile" 2>/dev/null
+		return
+	fi
+	tm send-keys -t hostile w
+	expect hostile "hostile: warnings screen shown" '^Warnings from'
+	check "hostile: warning shows \\x1b]0;pwned\\x07 literally" \
+	    has_fixed 'x\x1b]0;pwned\x07'
+	title_not_pwned hostile
+	tm send-keys -t hostile Escape
+	wait_for hostile '^  SEV'
+	tm send-keys -t hostile Enter
+	wait_for hostile '^Evidence'
+	tm send-keys -t hostile End
+	wait_for hostile '^  -mynetworks' -N
+	got=$(joined -mynetworks)
+	check "hostile: fix preview shows the path escaped" \
+	    ends_with "$got" '/x\x1b]0;pwned\x07'
+	title_not_pwned hostile
+	quit_status hostile q 0
+
+	# control: the same bytes printed raw do set the title, so the checks
+	# above can fail
+	start ctl 80 24 sh -c 'printf "\033]0;pwned\007"; sleep 30'
+	TITLE_OF=ctl
+	expect_until ctl "control: raw OSC 0 sets the pane title" \
+	    title_is_pwned
+	tm kill-session -t "=ctl" 2>/dev/null
+}
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "test_console.sh: tmux (3.0 or later) is needed" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -x "$BIN" ]; then
+	echo "test_console.sh: $BIN missing (make first)" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+ROOT=$(mktemp -d /tmp/mg-e2e.XXXXXX) || exit 1
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+cat >"$ROOT/run.sh" <<'EOF'
+# run.sh EXITFILE CMD... - CMD, then its exit status into EXITFILE
+f=$1
+shift
+"$@"
+echo "EXIT=$?" >"$f"
+EOF
+
+if lab_setup mt mask-typo; then
+	case_mask_typo
+	case_resize
+	case_no_color
+fi
+case_unreadable
+if lab_setup stock stock; then
+	case_stock
+fi
+if lab_setup hostile mask-typo; then
+	case_hostile
+fi
+
+SCR=
+if cleanup && [ ! -e "$SOCK_PATH" ]; then
+	ok "cleanup: tmux server and socket gone, labs destroyed"
+else
+	nok "cleanup: tmux server and socket gone, labs destroyed"
+fi
+ROOT=
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
