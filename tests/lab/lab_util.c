@@ -72,6 +72,23 @@ lab_run(struct mg_exec_res *res, const char *const *argv)
 	return (res->exit_code);
 }
 
+/* lab_capture - run argv; its stdout into out (caller frees), its stderr
+ * shown; returns the exit code or -1 */
+int
+lab_capture(const char *const *argv, struct mg_str *out)
+{
+	struct mg_exec_res res;
+	int rc;
+
+	rc = lab_run(&res, argv);
+	if (res.err.len > 0)
+		(void)fprintf(stderr, "%s stderr: %s", argv[0], res.err.data);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
 /* lab_script - sh SCRIPT args...; 0 on success, output shown on failure */
 int
 lab_script(const char *script, const char *const *args)

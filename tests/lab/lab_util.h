@@ -3,12 +3,14 @@
 #define MG_LAB_UTIL_H
 
 #include "../../core/mg_exec.h"
+#include "../../core/mg_str.h"
 
 const char *lab_root(void);
 void lab_make_root(const char *);
 void lab_cleanup(void);
 const char *lab_dir(const char *, const char *);
 int lab_run(struct mg_exec_res *, const char *const *);
+int lab_capture(const char *const *, struct mg_str *);
 int lab_script(const char *, const char *const *);
 int lab_jq(const char *, const char *, const char *);
 int lab_processes_left(void);

@@ -27,17 +27,9 @@ report_json(const char *dir, struct mg_str *out)
 	char conf[4096];
 	const char *argv[] = { "./mailguard-tui", "--exim", conf,
 	    "--exim-bin", exim_bin, "report", "--json", NULL };
-	struct mg_exec_res res;
-	int rc;
 
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	rc = lab_run(&res, argv);
-	if (res.err.len > 0)
-		(void)fprintf(stderr, "report stderr: %s", res.err.data);
-	mg_str_init(out);
-	mg_str_append(out, res.out.data, res.out.len);
-	mg_exec_res_free(&res);
-	return (rc);
+	return (lab_capture(argv, out));
 }
 
 /* test_debian_stock_detected - version from -bV, config read with -bP */

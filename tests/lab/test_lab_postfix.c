@@ -52,17 +52,9 @@ report_json(const char *dir, struct mg_str *out)
 	char etc[4096];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
 	    "--json", NULL };
-	struct mg_exec_res res;
-	int rc;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	rc = lab_run(&res, argv);
-	if (res.err.len > 0)
-		(void)fprintf(stderr, "report stderr: %s", res.err.data);
-	mg_str_init(out);
-	mg_str_append(out, res.out.data, res.out.len);
-	mg_exec_res_free(&res);
-	return (rc);
+	return (lab_capture(argv, out));
 }
 
 /* port_of - the listener port the lab recorded in DIR/port */
