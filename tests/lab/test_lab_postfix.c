@@ -95,6 +95,7 @@ rcpt_reply(const char *dir, const char *client, const char *from,
 		code = (int)strtol(p + 3, NULL, 10);
 	(void)printf("    %s RCPT %s from %s: %.*s\n", dir, to, client,
 	    (int)strcspn(p != NULL ? p : "", "\n"), p != NULL ? p : "");
+	(void)fflush(stdout);	/* keep order with cmocka's lines in a pipe */
 	mg_exec_res_free(&res);
 	return (code);
 }
