@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../backends/postfix/pf_list.h"
+#include "../backends/postfix/pf_maps.h"
 #include "../core/mg_net.h"
 #include "../core/mg_str.h"
 #include "checks.h"
@@ -30,6 +31,7 @@ struct entry {
 	struct mg_net net;
 	struct mg_net_span span;
 	int host_bits;
+	int table;		/* from a lookup table's entry */
 };
 
 struct entries {
@@ -80,6 +82,31 @@ add_pattern_file(struct entries *es, const struct mg_srcfile *f)
 	}
 }
 
+/* add_table - the networks of a type:table element (cidr:, inline:,
+ * hash: ...): each key the table lists is a trusted client pattern */
+static void
+add_table(struct entries *es, const struct mg_model *m, const char *ref,
+    const char *file, unsigned line)
+{
+	const struct mg_map *t = mg_model_map(m, ref);
+	size_t i, before;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nentries; i++) {
+		before = es->n;
+		if (t->source != NULL && t->entries[i].line > 0)
+			add_entry(es, t->entries[i].key,
+			    strlen(t->entries[i].key), t->source,
+			    t->entries[i].line);
+		else
+			add_entry(es, t->entries[i].key,
+			    strlen(t->entries[i].key), file, line);
+		if (es->n > before)
+			es->v[before].table = 1;
+	}
+}
+
 /* collect - every network mynetworks trusts, with its source */
 static void
 collect(const struct mg_model *m, const struct mg_param *p,
@@ -87,7 +114,7 @@ collect(const struct mg_model *m, const struct mg_param *p,
 {
 	const struct mg_srcfile *main_cf = NULL, *pf;
 	const char *cur, *elem, *file = NULL;
-	char word[128];
+	char word[512];
 	unsigned line = 0;
 	size_t len;
 
@@ -100,6 +127,12 @@ collect(const struct mg_model *m, const struct mg_param *p,
 		line = style->line;
 	}
 	for (cur = p->value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (mg_pf_map_ref(elem, len, word, sizeof(word))) {
+			add_table(es, m, word, file, main_cf != NULL ?
+			    mg_srcfile_find_word(main_cf, p->line, p->end_line,
+			    word) : line);
+			continue;
+		}
 		if (*elem == '/' && len < sizeof(word)) {
 			memcpy(word, elem, len);
 			word[len] = '\0';
@@ -171,6 +204,31 @@ narrowed_list(const char *value, struct mg_str *out)
 	return (changed);
 }
 
+/*
+ * table_line - the new text of a table line ("network result"): a
+ * host-bit key becomes its host, a public network is commented out (the
+ * table keeps the line, so the operator sees what was there); 1 if changed
+ */
+static int
+table_line(const struct entry *e, const char *line, struct mg_str *out)
+{
+	char host[128];
+	size_t klen = strcspn(line, " \t");
+
+	mg_str_init(out);
+	if (e->host_bits) {
+		host_form(&e->net, host, sizeof(host));
+		mg_str_puts(out, host);
+		mg_str_puts(out, line + klen);
+		return (1);
+	}
+	if (e->span.public > 1.0) {
+		mg_str_printf(out, "# public network, removed: %s", line);
+		return (1);
+	}
+	return (0);
+}
+
 /* propose_fix - the edit that narrows mynetworks (or its style); 1 if any */
 static int
 propose_fix(const struct mg_model *m, const struct mg_param *p,
@@ -201,7 +259,9 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 
 			if (f == NULL || es->v[i].line == 0 ||
 			    es->v[i].line > f->nlines ||
-			    !narrowed_list(f->lines[es->v[i].line - 1], &nl)) {
+			    !(es->v[i].table ? table_line(&es->v[i],
+			    f->lines[es->v[i].line - 1], &nl) :
+			    narrowed_list(f->lines[es->v[i].line - 1], &nl))) {
 				mg_str_free(&nl);
 				continue;
 			}

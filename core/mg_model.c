@@ -98,6 +98,7 @@ mg_model_free(struct mg_model *m)
 		free(m->params[i].file);
 	}
 	free(m->params);
+	mg_model_tables_free(m);
 	for (i = 0; i < m->nfiles; i++) {
 		free(m->files[i].path);
 		free_strv(m->files[i].lines, m->files[i].nlines);

@@ -47,6 +47,50 @@ struct mg_param {
 	unsigned end_line;	/* last continuation line */
 };
 
+/* A service the MTA runs (a Postfix master.cf entry), with the parameters
+ * it overrides for itself (-o name=value), each with its file:line. */
+struct mg_service {
+	char *name;		/* "smtp", "submission", "127.0.0.1:2525" */
+	char *type;		/* "inet", "unix", "pass", ... */
+	char *command;		/* "smtpd", "postscreen", ... */
+	char *file;
+	unsigned line;
+	struct mg_param *overrides;
+	size_t noverrides, overrides_cap;
+};
+
+/* One key of a lookup table and its result; line in the source, 0 if
+ * unknown.  value NULL: the key was looked up and not found. */
+struct mg_map_entry {
+	char *key;
+	char *value;
+	unsigned line;
+};
+
+/* A lookup table the configuration names ("hash:/etc/postfix/access"),
+ * read through the MTA's tools where they can list it (postmap -s), from
+ * its source text where they cannot (cidr:, regexp:, pcre:). */
+struct mg_map {
+	char *ref;		/* as written: "hash:/etc/postfix/access" */
+	char *type;		/* "hash" */
+	char *name;		/* "/etc/postfix/access" */
+	char *source;		/* the text file it is built from; or NULL */
+	int listed;		/* entries hold the whole table */
+	int stale;		/* source newer than the compiled table */
+	char *error;		/* why it could not be read; NULL if read */
+	struct mg_map_entry *entries;
+	size_t nentries, entries_cap;
+	struct mg_map_entry *answers;	/* keys asked one by one */
+	size_t nanswers, answers_cap;
+};
+
+/* An account that may authenticate to submit mail (SASL). */
+struct mg_user {
+	char *name;
+	char *realm;		/* may be NULL */
+	char *source;		/* "sasldb /etc/sasldb2", "system accounts" */
+};
+
 struct mg_model {
 	enum mg_mta mta;
 	char *version;
@@ -56,6 +100,14 @@ struct mg_model {
 	size_t nparams, params_cap;
 	struct mg_srcfile *files;
 	size_t nfiles, files_cap;
+	struct mg_service *services;
+	size_t nservices, services_cap;
+	struct mg_map *maps;
+	size_t nmaps, maps_cap;
+	struct mg_user *users;
+	size_t nusers, users_cap;
+	char *users_backend;	/* how SASL checks passwords; NULL: no SASL */
+	int users_complete;	/* users holds every account that can log in */
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */
@@ -140,6 +192,27 @@ const char *mg_model_value(const struct mg_model *, const char *);
 struct mg_srcfile *mg_model_file_add(struct mg_model *, const char *);
 const struct mg_srcfile *mg_model_file(const struct mg_model *, const char *);
 void mg_model_warn(struct mg_model *, const char *);
+
+struct mg_service *mg_model_service_add(struct mg_model *, const char *,
+    const char *);
+const struct mg_service *mg_model_service(const struct mg_model *,
+    const char *, const char *);
+struct mg_param *mg_service_override_add(struct mg_service *, const char *);
+const struct mg_param *mg_service_override(const struct mg_service *,
+    const char *);
+const char *mg_service_value(const struct mg_model *,
+    const struct mg_service *, const char *, const struct mg_param **);
+struct mg_map *mg_model_map_add(struct mg_model *, const char *);
+const struct mg_map *mg_model_map(const struct mg_model *, const char *);
+struct mg_map_entry *mg_map_entry_add(struct mg_map *, const char *,
+    const char *, unsigned);
+struct mg_map_entry *mg_map_answer_add(struct mg_map *, const char *,
+    const char *);
+const struct mg_map_entry *mg_map_answer(const struct mg_map *,
+    const char *);
+struct mg_user *mg_model_user_add(struct mg_model *, const char *,
+    const char *, const char *);
+void mg_model_tables_free(struct mg_model *);
 
 void mg_srcfile_add_line(struct mg_srcfile *, const char *, size_t);
 void mg_srcfile_set_text(struct mg_srcfile *, const char *, size_t);

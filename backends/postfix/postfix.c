@@ -16,6 +16,8 @@
 #include "../backend.h"
 #include "pf_list.h"
 #include "pf_maincf.h"
+#include "pf_maps.h"
+#include "pf_master.h"
 #include "pf_postconf.h"
 #include "pf_queue.h"
 
@@ -112,27 +114,6 @@ keep_warnings(struct mg_model *m, const struct mg_str *errout)
 	}
 }
 
-/* load_srcfile - read a config file into the model (bounded) */
-static int
-load_srcfile(struct mg_model *m, const char *path, struct mg_err *err)
-{
-	struct mg_str text = MG_STR_INIT;
-	struct mg_srcfile *f;
-	int truncated;
-
-	if (mg_model_file(m, path) != NULL)
-		return (0);
-	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
-		mg_str_free(&text);
-		return (-1);
-	}
-	f = mg_model_file_add(m, path);
-	mg_srcfile_set_text(f, text.data, text.len);
-	f->truncated = truncated;
-	mg_str_free(&text);
-	return (0);
-}
-
 /* load_pattern_files - "/path" elements of list parameters */
 static void
 load_pattern_files(struct mg_model *m)
@@ -151,10 +132,45 @@ load_pattern_files(struct mg_model *m)
 				continue;
 			memcpy(path, elem, len);
 			path[len] = '\0';
-			if (load_srcfile(m, path, &err) < 0)
+			if (mg_pf_srcfile(m, path, &err) < 0)
 				mg_model_warn(m, err.msg);
 		}
 	}
+}
+
+/* load_services - master.cf services and -o overrides (raw and expanded);
+ * a master.cf Postfix cannot read is a warning, not a failure */
+static void
+load_services(struct mg_target *t, struct mg_model *m)
+{
+	static const char *const m_args[] = { "-M", NULL };
+	static const char *const p_args[] = { "-P", NULL };
+	static const char *const px_args[] = { "-P", "-x", NULL };
+	struct mg_exec_res res;
+	struct mg_str path = MG_STR_INIT;
+	struct mg_err err;
+
+	if (postconf(t->config_dir, m_args, &res, &err) < 0) {
+		mg_model_warn(m, err.msg);
+		return;
+	}
+	mg_pf_master_parse(m, mg_str_cstr(&res.out));
+	mg_exec_res_free(&res);
+	if (postconf(t->config_dir, p_args, &res, &err) == 0) {
+		mg_pf_master_overrides(m, mg_str_cstr(&res.out), 1);
+		mg_exec_res_free(&res);
+	}
+	if (postconf(t->config_dir, px_args, &res, &err) == 0) {
+		mg_pf_master_overrides(m, mg_str_cstr(&res.out), 0);
+		mg_exec_res_free(&res);
+	}
+	mg_str_printf(&path, "%s/master.cf", t->config_dir);
+	if (mg_pf_srcfile(m, mg_str_cstr(&path), &err) < 0)
+		mg_model_warn(m, err.msg);
+	else
+		mg_pf_master_locate(m, mg_model_file(m,
+		    mg_str_cstr(&path)));
+	mg_str_free(&path);
 }
 
 /* postfix_load_config - explicit and effective parameters, with file:line */
@@ -180,10 +196,14 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 		if (m->params[i].value == NULL)
 			m->params[i].value = mg_xstrdup(m->params[i].raw);
 
-	if (load_srcfile(m, t->config_file, err) < 0)
+	if (mg_pf_srcfile(m, t->config_file, err) < 0)
 		return (-1);
 	mg_pf_maincf_locate(m, mg_model_file(m, t->config_file));
 	load_pattern_files(m);
+	load_services(t, m);
+	mg_pf_maps_collect(m);
+	mg_pf_maps_read(m, t->config_dir);
+	mg_pf_maps_ask_aliases(m, t->config_dir);
 	return (0);
 }
 

@@ -7,6 +7,7 @@
 #include "../../checks/checks.h"
 #include "../../core/mg_str.h"
 #include "mg_test.h"
+#include "pf_fixture.h"
 
 #define MAIN_CF "/etc/postfix/main.cf"
 
@@ -239,6 +240,64 @@ test_pattern_file_entries(void **state)
 	mg_model_free(&m);
 }
 
+/* test_table_entries - cidr: and inline: tables in mynetworks: their
+ * keys are trusted networks; cidr lines are edited in the table */
+static void
+test_table_entries(void **state)
+{
+	static const char *v = "mynetworks = 127.0.0.0/8, "
+	    "cidr:/etc/postfix/nets.cidr inline:{ [::ffff:81.0.0.0]/104=x, "
+	    "{ 10.0.0.0/8 = y } }\n";
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+	int commented = 0, narrowed = 0;
+
+	(void)state;
+	build(&m, v, v, "# x\nmynetworks = 127.0.0.0/8,\n"
+	    "  cidr:/etc/postfix/nets.cidr\n"
+	    "  inline:{ [::ffff:81.0.0.0]/104=x, { 10.0.0.0/8 = y } }\n");
+	(void)pf_map(&m, "cidr:/etc/postfix/nets.cidr", NULL,
+	    "/etc/postfix/nets.cidr", "# nets\n10.0.0.0/8 OK\n"
+	    "[2a00:1450::]/32\tOK\n93.184.216.34/20 OK\n");
+	(void)pf_map(&m, "inline:{ [::ffff:81.0.0.0]/104=x, "
+	    "{ 10.0.0.0/8 = y } }", "[::ffff:81.0.0.0]/104\tx\n"
+	    "10.0.0.0/8\ty\n", NULL, NULL);
+	run(&m, &r);
+	f = finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	e = pf_evidence(f, "[2a00:1450::]/32");
+	assert_non_null(e);
+	assert_string_equal(e->file, "/etc/postfix/nets.cidr");
+	assert_int_equal(e->line, 3);
+	/* an IPv4-mapped /104 is a public /8 */
+	e = pf_evidence(f, "[::ffff:81.0.0.0]/104");
+	assert_non_null(e);
+	assert_string_equal(e->file, PF_MAIN_CF);
+	assert_int_equal(e->line, 4);
+	f = finding(&r, "postfix.mynetworks.host-bits");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "93.184.216.34/20"));
+	assert_int_equal(r.nfixes, 1);
+	for (i = 0; i < r.fixes[0].nedits; i++) {
+		const struct mg_edit *ed = &r.fixes[0].edits[i];
+
+		assert_string_equal(ed->file, "/etc/postfix/nets.cidr");
+		if (strcmp(ed->new_text, "# public network, removed: "
+		    "[2a00:1450::]/32\tOK") == 0)
+			commented++;
+		if (strcmp(ed->new_text, "93.184.216.34/32 OK") == 0)
+			narrowed++;
+	}
+	assert_int_equal(commented, 1);
+	assert_int_equal(narrowed, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_style_subnet_derived - not set: mynetworks_style decides */
 static void
 test_style_subnet_derived(void **state)
@@ -298,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_severity_by_width),
 		cmocka_unit_test(test_loopback_listener_said),
 		cmocka_unit_test(test_pattern_file_entries),
+		cmocka_unit_test(test_table_entries),
 		cmocka_unit_test(test_style_subnet_derived),
 		cmocka_unit_test(test_variable_entry_has_no_blind_fix),
 	};

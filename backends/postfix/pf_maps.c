@@ -1,0 +1,542 @@
+/*
+ * pf_maps.c - the lookup tables the configuration names (access maps in
+ * restrictions, tables in mynetworks, alias and virtual maps).  Postfix
+ * lists a table with "postmap -s" (postalias -s for aliases) where its
+ * type can be listed; cidr:, regexp: and pcre: tables cannot, and are
+ * read from their source text (one "pattern result" per line).  Single
+ * keys are asked with "postmap -q -", so the answer is Postfix's own.
+ * A source file newer than its compiled table is marked stale.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_str.h"
+#include "pf_list.h"
+#include "pf_maps.h"
+
+/* Parameters whose values may name tables. */
+static const char *const map_params[] = {
+	"mynetworks", "alias_maps", "virtual_alias_maps",
+	"virtual_mailbox_maps", "virtual_mailbox_domains",
+	"virtual_alias_domains", "relay_domains", "relay_recipient_maps",
+	"smtpd_sender_login_maps", "smtpd_client_restrictions",
+	"smtpd_helo_restrictions", "smtpd_sender_restrictions",
+	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+	"smtpd_data_restrictions", "smtpd_end_of_data_restrictions",
+	NULL
+};
+
+/* Table types, and how each is read. */
+enum how {
+	HOW_ASK = 0,		/* only key by key (static:, unix:, sql...) */
+	HOW_LIST,		/* postmap -s */
+	HOW_COMPILED,		/* postmap -s; built from a source file */
+	HOW_SOURCE		/* its source text is the table */
+};
+
+static const struct {
+	const char *type;
+	enum how how;
+	const char *suffix;	/* compiled file: source + suffix */
+} types[] = {
+	{ "hash", HOW_COMPILED, ".db" },
+	{ "btree", HOW_COMPILED, ".db" },
+	{ "lmdb", HOW_COMPILED, ".lmdb" },
+	{ "cdb", HOW_COMPILED, ".cdb" },
+	{ "dbm", HOW_COMPILED, ".pag" },
+	{ "sdbm", HOW_COMPILED, ".pag" },
+	{ "texthash", HOW_LIST, NULL },
+	{ "inline", HOW_LIST, NULL },
+	{ "cidr", HOW_SOURCE, NULL },
+	{ "regexp", HOW_SOURCE, NULL },
+	{ "pcre", HOW_SOURCE, NULL },
+	{ "static", HOW_ASK, NULL },
+	{ "unix", HOW_ASK, NULL },
+	{ "proxy", HOW_ASK, NULL },
+	{ "mysql", HOW_ASK, NULL },
+	{ "pgsql", HOW_ASK, NULL },
+	{ "sqlite", HOW_ASK, NULL },
+	{ "ldap", HOW_ASK, NULL },
+	{ "tcp", HOW_ASK, NULL },
+	{ "socketmap", HOW_ASK, NULL },
+	{ "memcache", HOW_ASK, NULL },
+	{ "nis", HOW_ASK, NULL },
+	{ "nisplus", HOW_ASK, NULL },
+	{ "environ", HOW_ASK, NULL },
+	{ "fail", HOW_ASK, NULL },
+	{ "randmap", HOW_ASK, NULL },
+	{ "pipemap", HOW_ASK, NULL },
+	{ "unionmap", HOW_ASK, NULL },
+};
+
+/* type_index - index in types[] of the table type ref starts with */
+static int
+type_index(const char *ref, size_t len)
+{
+	const char *colon = memchr(ref, ':', len);
+	size_t i, n;
+
+	if (colon == NULL)
+		return (-1);
+	n = (size_t)(colon - ref);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strlen(types[i].type) == n &&
+		    strncmp(types[i].type, ref, n) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+/* mg_pf_map_ref - is the list element a table ("type:name")?  Copies it */
+int
+mg_pf_map_ref(const char *elem, size_t len, char *out, size_t size)
+{
+	if (len == 0 || len >= size || type_index(elem, len) < 0)
+		return (0);
+	memcpy(out, elem, len);
+	out[len] = '\0';
+	return (1);
+}
+
+/* mg_pf_srcfile - read a configuration file into the model, once */
+int
+mg_pf_srcfile(struct mg_model *m, const char *path, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_srcfile *f;
+	int truncated;
+
+	if (mg_model_file(m, path) != NULL)
+		return (0);
+	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
+		mg_str_free(&text);
+		return (-1);
+	}
+	f = mg_model_file_add(m, path);
+	mg_srcfile_set_text(f, text.data, text.len);
+	f->truncated = truncated;
+	mg_str_free(&text);
+	return (0);
+}
+
+/* collect_value - the tables one list value names */
+static void
+collect_value(struct mg_model *m, const char *value)
+{
+	const char *cur, *elem;
+	char ref[PATH_MAX + 64];
+	size_t len;
+
+	if (value == NULL)
+		return;
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);)
+		if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+			(void)mg_model_map_add(m, ref);
+}
+
+/* mg_pf_maps_collect - every table named by the parameters that matter,
+ * globally and in any service's overrides */
+void
+mg_pf_maps_collect(struct mg_model *m)
+{
+	const struct mg_param *p;
+	size_t i, k;
+
+	for (i = 0; map_params[i] != NULL; i++) {
+		collect_value(m, mg_model_value(m, map_params[i]));
+		for (k = 0; k < m->nservices; k++) {
+			p = mg_service_override(&m->services[k],
+			    map_params[i]);
+			if (p != NULL)
+				collect_value(m, p->value);
+		}
+	}
+}
+
+/* first_token_line - the source line whose first token is key (or
+ * "key:" for aliases), compared without case as Postfix folds keys */
+static unsigned
+first_token_line(const struct mg_srcfile *f, const char *key)
+{
+	const char *line;
+	size_t i, n = strlen(key), w;
+
+	if (f == NULL)
+		return (0);
+	for (i = 0; i < f->nlines; i++) {
+		line = f->lines[i];
+		if (isspace((unsigned char)*line) || *line == '#')
+			continue;
+		w = strcspn(line, " \t");
+		if (w > 0 && line[w - 1] == ':')
+			w--;
+		if (w == n && strncasecmp(line, key, n) == 0)
+			return ((unsigned)i + 1);
+	}
+	return (0);
+}
+
+/*
+ * mg_pf_map_parse_listing - "key<TAB>value" lines of postmap -s, or
+ * "key: value" of postalias -s (aliases; Sendmail's "@" and YP_ entries
+ * that postalias adds are not aliases and are skipped).
+ */
+void
+mg_pf_map_parse_listing(struct mg_map *t, const char *text, int aliases)
+{
+	const char *cur = text, *line;
+	char *key, *value;
+	size_t len, k;
+
+	while (mg_line_next(&cur, &line, &len)) {
+		k = 0;
+		while (k < len && line[k] != '\t' && line[k] != ' ')
+			k++;
+		if (k == 0)
+			continue;
+		key = mg_xstrndup(line, k);
+		if (aliases && k > 1 && key[k - 1] == ':')
+			key[k - 1] = '\0';
+		while (k < len && (line[k] == '\t' || line[k] == ' '))
+			k++;
+		value = mg_xstrndup(line + k, len - k);
+		if (!aliases || (strcmp(key, "@") != 0 &&
+		    strncmp(key, "YP_", 3) != 0))
+			(void)mg_map_entry_add(t, key, value, 0);
+		free(key);
+		free(value);
+	}
+	t->listed = 1;
+}
+
+/*
+ * mg_pf_map_parse_source - cidr:, regexp:, pcre: tables: each line not
+ * blank, comment or continuation is "pattern result".  A regexp pattern
+ * runs to its closing delimiter (and flags); if/endif lines are kept as
+ * entries so a reader sees them.
+ */
+void
+mg_pf_map_parse_source(struct mg_map *t, const struct mg_srcfile *f)
+{
+	const char *line, *p;
+	char *key, *value;
+	size_t i, k;
+	char delim;
+
+	for (i = 0; i < f->nlines; i++) {
+		line = f->lines[i];
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#' || p != line)
+			continue;
+		k = 0;
+		if (strcmp(t->type, "cidr") != 0 && (*p == '/' || *p == '!')) {
+			if (*p == '!')
+				k++;
+			delim = p[k];
+			for (k++; p[k] != '\0' && p[k] != delim; k++)
+				if (p[k] == '\\' && p[k + 1] != '\0')
+					k++;
+			if (p[k] == delim)
+				k++;
+		}
+		while (p[k] != '\0' && p[k] != ' ' && p[k] != '\t')
+			k++;
+		key = mg_xstrndup(p, k);
+		p += k;
+		p += strspn(p, " \t");
+		value = mg_xstrdup(p);
+		(void)mg_map_entry_add(t, key, value, (unsigned)i + 1);
+		free(key);
+		free(value);
+	}
+	t->listed = !f->truncated;
+}
+
+/* mg_pf_map_parse_answers - postmap -q - output: "key<TAB>value" for the
+ * keys found; every asked key gets an answer (NULL: not found) */
+void
+mg_pf_map_parse_answers(struct mg_map *t, const char *text,
+    const char *const *keys, int aliases)
+{
+	const char *cur, *line;
+	char *value;
+	size_t i, len, n, v;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		if (mg_map_answer(t, keys[i]) != NULL)
+			continue;
+		n = strlen(keys[i]);
+		value = NULL;
+		for (cur = text; value == NULL &&
+		    mg_line_next(&cur, &line, &len);) {
+			if (len <= n || strncasecmp(line, keys[i], n) != 0)
+				continue;
+			v = n;
+			if (aliases && line[v] == ':')
+				v++;
+			if (line[v] != '\t' && line[v] != ' ')
+				continue;
+			v += strspn(line + v, " \t");
+			value = mg_xstrndup(line + v, len - v);
+		}
+		(void)mg_map_answer_add(t, keys[i], value);
+		free(value);
+	}
+}
+
+/* run_tool - postmap/postalias -c DIR args..., stdin from input */
+static int
+run_tool(const char *tool, const char *dir, const char *a1, const char *a2,
+    const char *a3, const char *input, struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	const char *argv[] = { tool, "-c", dir, a1, a2, a3, NULL };
+	struct mg_exec_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input;
+	req.input_len = input != NULL ? strlen(input) : 0;
+	req.timeout_ms = 30000;
+	if (mg_exec(&req, res, err) < 0) {
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	/* postmap -q exits 1 when nothing was found: not an error */
+	if (!res->exited || res->timed_out || res->exit_code > 1 ||
+	    (res->exit_code == 1 && res->err.len > 0)) {
+		mg_exec_describe(&req, res, err);
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	return (0);
+}
+
+/* set_error - the table could not be read, and why */
+static void
+set_error(struct mg_map *t, const char *msg)
+{
+	free(t->error);
+	t->error = mg_xstrdup(msg);
+}
+
+/* check_compiled - the compiled file exists and is not older than its
+ * source; a missing source (built elsewhere) is fine */
+static void
+check_compiled(struct mg_map *t, const char *suffix)
+{
+	struct stat src, db;
+	struct mg_str path = MG_STR_INIT;
+
+	mg_str_printf(&path, "%s%s", t->name, suffix);
+	if (stat(t->name, &src) == 0) {
+		t->source = mg_xstrdup(t->name);
+		if (stat(mg_str_cstr(&path), &db) < 0) {
+			mg_str_free(&path);
+			mg_str_printf(&path, "%s%s missing: the table was "
+			    "never built (postmap)", t->name, suffix);
+			set_error(t, mg_str_cstr(&path));
+		} else if (src.st_mtim.tv_sec > db.st_mtim.tv_sec ||
+		    (src.st_mtim.tv_sec == db.st_mtim.tv_sec &&
+		    src.st_mtim.tv_nsec > db.st_mtim.tv_nsec))
+			t->stale = 1;
+	}
+	mg_str_free(&path);
+}
+
+/* is_alias_map - does alias_maps name this table? */
+static int
+is_alias_map(const struct mg_model *m, const char *ref)
+{
+	const char *cur, *elem, *value = mg_model_value(m, "alias_maps");
+	size_t len;
+
+	if (value == NULL)
+		return (0);
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);)
+		if (len == strlen(ref) && strncmp(elem, ref, len) == 0)
+			return (1);
+	return (0);
+}
+
+/* read_map - list one table (or read its source), note staleness */
+static void
+read_map(struct mg_model *m, struct mg_map *t, const char *dir)
+{
+	struct mg_exec_res res;
+	struct mg_err err;
+	const struct mg_srcfile *f;
+	int ti, aliases;
+
+	ti = type_index(t->ref, strlen(t->ref));
+	if (ti < 0 || types[ti].how == HOW_ASK)
+		return;
+	aliases = is_alias_map(m, t->ref);
+	if (types[ti].how == HOW_SOURCE) {
+		if (mg_pf_srcfile(m, t->name, &err) < 0) {
+			set_error(t, err.msg);
+			return;
+		}
+		t->source = mg_xstrdup(t->name);
+		mg_pf_map_parse_source(t, mg_model_file(m, t->name));
+		return;
+	}
+	if (types[ti].how == HOW_COMPILED) {
+		check_compiled(t, types[ti].suffix);
+		if (t->error != NULL)
+			return;
+	} else if (strcmp(t->type, "texthash") == 0)
+		t->source = mg_xstrdup(t->name);
+	if (t->source != NULL && mg_pf_srcfile(m, t->source, &err) < 0)
+		mg_model_warn(m, err.msg);
+	if (run_tool(aliases ? "postalias" : "postmap", dir, "-s", t->ref,
+	    NULL, NULL, &res, &err) < 0) {
+		set_error(t, err.msg);
+		return;
+	}
+	mg_pf_map_parse_listing(t, mg_str_cstr(&res.out), aliases);
+	if (res.truncated)
+		t->listed = 0;
+	mg_exec_res_free(&res);
+	f = t->source != NULL ? mg_model_file(m, t->source) : NULL;
+	for (size_t i = 0; i < t->nentries; i++)
+		t->entries[i].line = first_token_line(f, t->entries[i].key);
+}
+
+/* mg_pf_maps_read - read every collected table */
+void
+mg_pf_maps_read(struct mg_model *m, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++)
+		read_map(m, &m->maps[i], dir);
+}
+
+/* ask - the answers of one table to keys, through postmap -q - */
+static void
+ask(struct mg_model *m, const char *dir, const char *ref,
+    const char *const *keys, int aliases)
+{
+	struct mg_map *t = mg_model_map_add(m, ref);
+	struct mg_str input = MG_STR_INIT;
+	struct mg_exec_res res;
+	struct mg_err err;
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++)
+		mg_str_printf(&input, "%s\n", keys[i]);
+	if (run_tool(aliases ? "postalias" : "postmap", dir, "-q", "-", ref,
+	    mg_str_cstr(&input), &res, &err) < 0) {
+		if (t->error == NULL)
+			set_error(t, err.msg);
+	} else {
+		mg_pf_map_parse_answers(t, mg_str_cstr(&res.out), keys,
+		    aliases);
+		mg_exec_res_free(&res);
+	}
+	mg_str_free(&input);
+}
+
+/* add_key - append a key to a NULL-terminated, bounded list (no dups) */
+static void
+add_key(char **keys, size_t *n, size_t max, const char *user,
+    const char *domain)
+{
+	struct mg_str s = MG_STR_INIT;
+	size_t i;
+
+	if (*n + 1 >= max)
+		return;
+	if (domain != NULL)
+		mg_str_printf(&s, "%s@%s", user, domain);
+	else
+		mg_str_printf(&s, "%s", user);
+	for (i = 0; i < *n; i++)
+		if (strcmp(keys[i], mg_str_cstr(&s)) == 0) {
+			mg_str_free(&s);
+			return;
+		}
+	keys[(*n)++] = mg_str_steal(&s);
+	keys[*n] = NULL;
+}
+
+/* add_domains - the domains of a list parameter (not its tables) */
+static void
+add_domains(const struct mg_model *m, const char *param, char **doms,
+    size_t *n, size_t max)
+{
+	const char *cur, *elem, *value = mg_model_value(m, param);
+	char word[256];
+	size_t len, i;
+
+	if (value == NULL)
+		return;
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len >= sizeof(word) || memchr(elem, ':', len) != NULL ||
+		    *elem == '/' || *n + 1 >= max)
+			continue;
+		memcpy(word, elem, len);
+		word[len] = '\0';
+		for (i = 0; i < *n && strcasecmp(doms[i], word) != 0; i++)
+			;
+		if (i == *n) {
+			doms[(*n)++] = mg_xstrdup(word);
+			doms[*n] = NULL;
+		}
+	}
+}
+
+#define MAX_KEYS 200
+#define MAX_DOMS 48
+
+/*
+ * mg_pf_maps_ask_aliases - ask every alias and virtual table Postfix
+ * would consult for root and postmaster: alias_maps by local part,
+ * virtual_alias_maps and virtual_mailbox_maps by user@domain and the
+ * @domain catch-all, for localhost and every local or virtual domain.
+ */
+void
+mg_pf_maps_ask_aliases(struct mg_model *m, const char *dir)
+{
+	static const char *const users[] = { "root", "postmaster", NULL };
+	static const char *const vparams[] = { "virtual_alias_maps",
+	    "virtual_mailbox_maps", NULL };
+	char *doms[MAX_DOMS], *keys[MAX_KEYS], ref[PATH_MAX + 64];
+	const char *cur, *elem, *value;
+	size_t nd = 0, nk = 0, i, u, len;
+
+	doms[0] = keys[0] = NULL;
+	add_domains(m, "mydestination", doms, &nd, MAX_DOMS);
+	add_domains(m, "virtual_mailbox_domains", doms, &nd, MAX_DOMS);
+	add_domains(m, "virtual_alias_domains", doms, &nd, MAX_DOMS);
+	add_domains(m, "myhostname", doms, &nd, MAX_DOMS);
+	add_domains(m, "mydomain", doms, &nd, MAX_DOMS);
+	for (i = 0; i < nd; i++) {
+		for (u = 0; users[u] != NULL; u++)
+			add_key(keys, &nk, MAX_KEYS, users[u], doms[i]);
+		add_key(keys, &nk, MAX_KEYS, "", doms[i]);
+	}
+	value = mg_model_value(m, "alias_maps");
+	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
+	    &len);)
+		if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+			ask(m, dir, ref, users, 1);
+	for (u = 0; vparams[u] != NULL && nk > 0; u++) {
+		value = mg_model_value(m, vparams[u]);
+		for (cur = value != NULL ? value : "";
+		    mg_pf_list_next(&cur, &elem, &len);)
+			if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+				ask(m, dir, ref, (const char *const *)keys,
+				    0);
+	}
+	for (i = 0; i < nd; i++)
+		free(doms[i]);
+	for (i = 0; i < nk; i++)
+		free(keys[i]);
+}

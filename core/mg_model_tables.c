@@ -1,0 +1,244 @@
+/*
+ * mg_model_tables.c - the model's services, lookup tables and accounts:
+ * constructors, lookups and their part of mg_model_free().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg_model.h"
+#include "mg_str.h"
+
+/* mg_model_service_add - the service name/type, created if new */
+struct mg_service *
+mg_model_service_add(struct mg_model *m, const char *name, const char *type)
+{
+	struct mg_service *s;
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++)
+		if (strcmp(m->services[i].name, name) == 0 &&
+		    strcmp(m->services[i].type, type) == 0)
+			return (&m->services[i]);
+	s = MG_ARRAY_PUSH(m->services, m->nservices, m->services_cap);
+	memset(s, 0, sizeof(*s));
+	s->name = mg_xstrdup(name);
+	s->type = mg_xstrdup(type);
+	return (s);
+}
+
+/* mg_model_service - the service name/type, or NULL */
+const struct mg_service *
+mg_model_service(const struct mg_model *m, const char *name,
+    const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++)
+		if (strcmp(m->services[i].name, name) == 0 &&
+		    strcmp(m->services[i].type, type) == 0)
+			return (&m->services[i]);
+	return (NULL);
+}
+
+/* mg_service_override_add - the service's override of a parameter */
+struct mg_param *
+mg_service_override_add(struct mg_service *s, const char *name)
+{
+	struct mg_param *p;
+	size_t i;
+
+	for (i = 0; i < s->noverrides; i++)
+		if (strcmp(s->overrides[i].name, name) == 0)
+			return (&s->overrides[i]);
+	p = MG_ARRAY_PUSH(s->overrides, s->noverrides, s->overrides_cap);
+	memset(p, 0, sizeof(*p));
+	p->name = mg_xstrdup(name);
+	return (p);
+}
+
+/* mg_service_override - the service's override of a parameter, or NULL */
+const struct mg_param *
+mg_service_override(const struct mg_service *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->noverrides; i++)
+		if (strcmp(s->overrides[i].name, name) == 0)
+			return (&s->overrides[i]);
+	return (NULL);
+}
+
+/*
+ * mg_service_value - the value a parameter has in one service: its own
+ * override, else the global one.  *where (if not NULL) says which setting
+ * that is, for evidence; NULL when neither is known.
+ */
+const char *
+mg_service_value(const struct mg_model *m, const struct mg_service *s,
+    const char *name, const struct mg_param **where)
+{
+	const struct mg_param *p = NULL;
+
+	if (s != NULL)
+		p = mg_service_override(s, name);
+	if (p == NULL)
+		p = mg_model_param(m, name);
+	if (where != NULL)
+		*where = p;
+	return (p != NULL ? p->value : NULL);
+}
+
+/* mg_model_map_add - the table named by ref ("type:name"), created if new */
+struct mg_map *
+mg_model_map_add(struct mg_model *m, const char *ref)
+{
+	struct mg_map *t;
+	const char *colon;
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++)
+		if (strcmp(m->maps[i].ref, ref) == 0)
+			return (&m->maps[i]);
+	t = MG_ARRAY_PUSH(m->maps, m->nmaps, m->maps_cap);
+	memset(t, 0, sizeof(*t));
+	t->ref = mg_xstrdup(ref);
+	if ((colon = strchr(ref, ':')) != NULL) {
+		t->type = mg_xstrndup(ref, (size_t)(colon - ref));
+		t->name = mg_xstrdup(colon + 1);
+	} else {
+		t->type = mg_xstrdup("");
+		t->name = mg_xstrdup(ref);
+	}
+	return (t);
+}
+
+/* mg_model_map - the table named by ref, or NULL */
+const struct mg_map *
+mg_model_map(const struct mg_model *m, const char *ref)
+{
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++)
+		if (strcmp(m->maps[i].ref, ref) == 0)
+			return (&m->maps[i]);
+	return (NULL);
+}
+
+/* entry_push - append key -> value (value may be NULL) */
+static struct mg_map_entry *
+entry_push(struct mg_map_entry **v, size_t *n, size_t *cap, const char *key,
+    const char *value, unsigned line)
+{
+	struct mg_map_entry *e;
+
+	e = MG_ARRAY_PUSH(*v, *n, *cap);
+	e->key = mg_xstrdup(key);
+	e->value = value != NULL ? mg_xstrdup(value) : NULL;
+	e->line = line;
+	return (e);
+}
+
+/* mg_map_entry_add - one entry of the table's listing */
+struct mg_map_entry *
+mg_map_entry_add(struct mg_map *t, const char *key, const char *value,
+    unsigned line)
+{
+	return (entry_push(&t->entries, &t->nentries, &t->entries_cap, key,
+	    value, line));
+}
+
+/* mg_map_answer_add - what the table answered for key (NULL: not found) */
+struct mg_map_entry *
+mg_map_answer_add(struct mg_map *t, const char *key, const char *value)
+{
+	return (entry_push(&t->answers, &t->nanswers, &t->answers_cap, key,
+	    value, 0));
+}
+
+/* mg_map_answer - the answer recorded for key, or NULL if never asked */
+const struct mg_map_entry *
+mg_map_answer(const struct mg_map *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->nanswers; i++)
+		if (strcmp(t->answers[i].key, key) == 0)
+			return (&t->answers[i]);
+	return (NULL);
+}
+
+/* mg_model_user_add - an account that may authenticate */
+struct mg_user *
+mg_model_user_add(struct mg_model *m, const char *name, const char *realm,
+    const char *source)
+{
+	struct mg_user *u;
+
+	u = MG_ARRAY_PUSH(m->users, m->nusers, m->users_cap);
+	u->name = mg_xstrdup(name);
+	u->realm = realm != NULL ? mg_xstrdup(realm) : NULL;
+	u->source = source != NULL ? mg_xstrdup(source) : NULL;
+	return (u);
+}
+
+/* params_free - parameters (overrides) and their array */
+static void
+params_free(struct mg_param *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+		free(v[i].raw);
+		free(v[i].file);
+	}
+	free(v);
+}
+
+/* entries_free - map entries and their array */
+static void
+entries_free(struct mg_map_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+/* mg_model_tables_free - services, maps and users of a model */
+void
+mg_model_tables_free(struct mg_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++) {
+		free(m->services[i].name);
+		free(m->services[i].type);
+		free(m->services[i].command);
+		free(m->services[i].file);
+		params_free(m->services[i].overrides,
+		    m->services[i].noverrides);
+	}
+	free(m->services);
+	for (i = 0; i < m->nmaps; i++) {
+		free(m->maps[i].ref);
+		free(m->maps[i].type);
+		free(m->maps[i].name);
+		free(m->maps[i].source);
+		free(m->maps[i].error);
+		entries_free(m->maps[i].entries, m->maps[i].nentries);
+		entries_free(m->maps[i].answers, m->maps[i].nanswers);
+	}
+	free(m->maps);
+	for (i = 0; i < m->nusers; i++) {
+		free(m->users[i].name);
+		free(m->users[i].realm);
+		free(m->users[i].source);
+	}
+	free(m->users);
+	free(m->users_backend);
+}

@@ -1,0 +1,201 @@
+/* test_pf_tables.c - master.cf services, overrides and map listings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+/* Captured from Postfix 3.7.11 (postconf -M, -P) on a lab instance. */
+static const char *m_out =
+    "pickup     unix  n       -       n       60      1       pickup\n"
+    "relay      unix  -       -       n       -       -       smtp "
+    "-o syslog_name=postfix/$service_name\n"
+    "smtp       inet  n       -       y       -       -       smtpd\n"
+    "submission inet  n       -       y       -       -       smtpd "
+    "-o syslog_name=postfix/submission -o smtpd_tls_security_level=encrypt"
+    " -o smtpd_sasl_auth_enable=yes\n"
+    "[::1]:2525 inet n - n - - smtpd\n"
+    "broken line\n";
+static const char *p_out =
+    "relay/unix/syslog_name = postfix/$service_name\n"
+    "submission/inet/smtpd_sasl_auth_enable = yes\n"
+    "submission/inet/smtpd_tls_security_level = encrypt\n"
+    "submission/inet/syslog_name = postfix/submission\n"
+    "submission/inet/smtpd_relay_restrictions = "
+    "permit_sasl_authenticated, reject\n"
+    "nonsense = 1\n"
+    "/inet/x = 1\n";
+static const char *master_cf =
+    "# master.cf\n"
+    "pickup     unix  n       -       n       60      1       pickup\n"
+    "relay      unix  -       -       n       -       -       smtp\n"
+    "  -o syslog_name=postfix/$service_name\n"
+    "smtp       inet  n       -       y       -       -       smtpd\n"
+    "#submission inet n       -       y       -       -       smtpd\n"
+    "submission inet  n       -       y       -       -       smtpd\n"
+    "  -o syslog_name=postfix/submission\n"
+    "#  -o smtpd_sasl_auth_enable=no\n"
+    "  -o smtpd_tls_security_level=encrypt\n"
+    "\n"
+    "  -o smtpd_sasl_auth_enable=yes\n"
+    "  -o { smtpd_relay_restrictions = permit_sasl_authenticated, "
+    "reject }\n"
+    "[::1]:2525 inet n - n - - smtpd\n";
+
+/* test_services - every service, its command, file:line and overrides */
+static void
+test_services(void **state)
+{
+	struct mg_model m;
+	const struct mg_service *s;
+	const struct mg_param *o;
+
+	(void)state;
+	pf_build(&m, "", NULL, "");
+	pf_master(&m, m_out, p_out, master_cf);
+	assert_int_equal(m.nservices, 5);
+	s = mg_model_service(&m, "smtp", "inet");
+	assert_non_null(s);
+	assert_string_equal(s->command, "smtpd");
+	assert_int_equal(s->line, 5);
+	assert_int_equal(s->noverrides, 0);
+	s = mg_model_service(&m, "submission", "inet");
+	assert_non_null(s);
+	assert_int_equal(s->line, 7);
+	assert_int_equal(s->noverrides, 4);
+	o = mg_service_override(s, "smtpd_sasl_auth_enable");
+	assert_non_null(o);
+	assert_string_equal(o->value, "yes");
+	/* the commented-out line 9 is not it */
+	assert_int_equal(o->line, 12);
+	o = mg_service_override(s, "smtpd_relay_restrictions");
+	assert_non_null(o);
+	assert_int_equal(o->line, 13);
+	assert_string_equal(o->value, "permit_sasl_authenticated, reject");
+	s = mg_model_service(&m, "[::1]:2525", "inet");
+	assert_non_null(s);
+	assert_int_equal(s->line, 14);
+	assert_null(mg_model_service(&m, "broken", "line"));
+	/* a service's value: its override, else the global setting */
+	assert_string_equal(mg_service_value(&m, mg_model_service(&m,
+	    "submission", "inet"), "smtpd_tls_security_level", NULL),
+	    "encrypt");
+	assert_null(mg_service_value(&m, mg_model_service(&m, "smtp",
+	    "inet"), "smtpd_tls_security_level", NULL));
+	mg_model_free(&m);
+}
+
+/* test_listing - postmap -s and postalias -s output */
+static void
+test_listing(void **state)
+{
+	struct mg_model m;
+	struct mg_map *t;
+
+	(void)state;
+	mg_model_init(&m);
+	t = mg_model_map_add(&m, "hash:/etc/postfix/sender_access");
+	assert_string_equal(t->type, "hash");
+	assert_string_equal(t->name, "/etc/postfix/sender_access");
+	mg_pf_map_parse_listing(t, "example.com\tOK\n"
+	    "spam.example\tREJECT go away now\n\n", 0);
+	assert_int_equal(t->nentries, 2);
+	assert_string_equal(t->entries[1].value, "REJECT go away now");
+	assert_true(t->listed);
+	t = mg_model_map_add(&m, "hash:/etc/aliases");
+	mg_pf_map_parse_listing(t, "@:\t@\nYP_LAST_MODIFIED:\t1795406380\n"
+	    "postmaster:\troot\nroot:\tadmin@ops.example.net\n", 1);
+	assert_int_equal(t->nentries, 2);
+	assert_string_equal(t->entries[0].key, "postmaster");
+	assert_string_equal(t->entries[1].value, "admin@ops.example.net");
+	assert_ptr_equal(mg_model_map(&m, "hash:/etc/aliases"), t);
+	mg_model_free(&m);
+}
+
+/* test_source_tables - cidr and regexp tables read from their text */
+static void
+test_source_tables(void **state)
+{
+	struct mg_model m;
+	struct mg_map *t;
+
+	(void)state;
+	mg_model_init(&m);
+	t = pf_map(&m, "cidr:/etc/postfix/nets.cidr", NULL,
+	    "/etc/postfix/nets.cidr", "# trusted\n"
+	    "10.0.0.0/8\tOK\n"
+	    "  continued\n"
+	    "[2001:db8::]/32   OK\n"
+	    "\n192.0.2.1 REJECT\n");
+	assert_int_equal(t->nentries, 3);
+	assert_string_equal(t->entries[0].key, "10.0.0.0/8");
+	assert_int_equal(t->entries[0].line, 2);
+	assert_string_equal(t->entries[1].key, "[2001:db8::]/32");
+	assert_string_equal(t->entries[2].value, "REJECT");
+	assert_int_equal(t->entries[2].line, 6);
+	t = pf_map(&m, "regexp:/etc/postfix/s.re", NULL, "/etc/postfix/s.re",
+	    "/^.*@example\\.com$/ OK\n"
+	    "!/ with space/i  REJECT x\n"
+	    "if /^a/\n");
+	assert_int_equal(t->nentries, 3);
+	assert_string_equal(t->entries[0].key, "/^.*@example\\.com$/");
+	assert_string_equal(t->entries[0].value, "OK");
+	assert_string_equal(t->entries[1].key, "!/ with space/i");
+	assert_string_equal(t->entries[1].value, "REJECT x");
+	mg_model_free(&m);
+}
+
+/* test_answers - postmap -q - output: found keys, and the rest not found */
+static void
+test_answers(void **state)
+{
+	static const char *const keys[] = { "root@localhost",
+	    "postmaster@localhost", "@localhost", NULL };
+	struct mg_model m;
+	struct mg_map *t;
+
+	(void)state;
+	mg_model_init(&m);
+	t = mg_model_map_add(&m, "hash:/etc/postfix/virtual");
+	mg_pf_map_parse_answers(t, "postmaster@localhost\tadmin@example.com\n"
+	    "root@localhostx\twrong\n", keys, 0);
+	assert_int_equal(t->nanswers, 3);
+	assert_null(mg_map_answer(t, "root@localhost")->value);
+	assert_string_equal(mg_map_answer(t, "postmaster@localhost")->value,
+	    "admin@example.com");
+	assert_null(mg_map_answer(t, "@localhost")->value);
+	assert_null(mg_map_answer(t, "never-asked"));
+	mg_model_free(&m);
+}
+
+/* test_map_ref - which list elements are tables */
+static void
+test_map_ref(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_true(mg_pf_map_ref("cidr:/etc/x", 11, out, sizeof(out)));
+	assert_string_equal(out, "cidr:/etc/x");
+	assert_true(mg_pf_map_ref("inline:{a=b}", 12, out, sizeof(out)));
+	assert_false(mg_pf_map_ref("[::1]/128", 9, out, sizeof(out)));
+	assert_false(mg_pf_map_ref("permit_mynetworks", 17, out,
+	    sizeof(out)));
+	assert_false(mg_pf_map_ref("nosuchtype:/x", 13, out, sizeof(out)));
+	assert_false(mg_pf_map_ref("hash:/a/very/long/path/that/does/not/fit"
+	    "/in/the/buffer/at/all/xxxxxxx", 68, out, sizeof(out)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_listing),
+		cmocka_unit_test(test_source_tables),
+		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_map_ref),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
