@@ -20,6 +20,7 @@ extern const struct mg_check mg_checks[];
 void mg_checks_run(const struct mg_model *, struct mg_report *);
 
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
+void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
 #endif

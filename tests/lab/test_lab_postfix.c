@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -254,6 +255,60 @@ test_stolen_sasl_account_flagged(void **state)
 	stop_instance(dir);
 }
 
+/* test_sender_whitelist_relay_closed_by_fix - incident 5: the report
+ * names the whitelist entry that opens the relay; real Postfix relays for
+ * a forged sender, and after the proposed smtpd_relay_restrictions no
+ * longer does, while the domain's own mail and mynetworks still pass */
+static void
+test_sender_whitelist_relay_closed_by_fix(void **state)
+{
+	static const char *fixed = "permit_mynetworks, "
+	    "permit_sasl_authenticated, reject_unauth_destination";
+	const char *dir = setup_instance("relay-in-recipient", 1);
+	char etc[4096], setting[256];
+	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.relay.open\" and .severity == \"critical\") | "
+	    ".evidence[] | select((.file | endswith(\"/sender_access\")) and "
+	    ".line == 2 and (.text | contains(\"example.com -> OK\")))] | "
+	    "length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.relay.recipient-only\") != null", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
+	    "\"postfix.relay.restrictions\") | .edits[0] | .param == "
+	    "\"smtpd_relay_restrictions\" and .new == $a", fixed), 0);
+	mg_str_free(&out);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@example.com",
+	    "victim@remote.test"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
+	    "victim@remote.test"), 554);
+
+	/* The fix's data, applied as the fix engine will. */
+	(void)snprintf(setting, sizeof(setting),
+	    "smtpd_relay_restrictions = %s", fixed);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, reload), 0);
+	mg_exec_res_free(&res);
+	(void)sleep(1);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@example.com",
+	    "victim@remote.test"), 554);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@example.com",
+	    "postmaster@example.com"), 250);
+	assert_int_equal(rcpt_reply(dir, "127.0.0.1", "x@example.com",
+	    "victim@remote.test"), 250);
+	assert_int_equal(report_json(dir, &out), 0);
+	mg_str_free(&out);
+	stop_instance(dir);
+}
+
 /* test_incident_scenarios_readable - every scenario reads (exit != 3) */
 static void
 test_incident_scenarios_readable(void **state)
@@ -321,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_mask_typo_tempfails_everyone),
 		cmocka_unit_test(test_stock_refuses_relay),
 		cmocka_unit_test(test_stolen_sasl_account_flagged),
+		cmocka_unit_test(test_sender_whitelist_relay_closed_by_fix),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
 	};

@@ -1,0 +1,683 @@
+/*
+ * check_pf_relay.c - who may relay through Postfix.  smtpd applies
+ * smtpd_relay_restrictions, then smtpd_recipient_restrictions, to every
+ * RCPT TO; mail to a foreign domain is refused only if one of the lists
+ * reaches reject_unauth_destination (or defer_unauth_destination, reject,
+ * defer) before anything permits the client.  A permit an outsider can
+ * earn before that point - "permit", or an OK from an access table keyed
+ * on the sender, HELO or recipient the client chooses - is an open relay
+ * (DESIGN incident 5: a sender whitelist in smtpd_recipient_restrictions,
+ * with no smtpd_relay_restrictions).  Each listening smtpd service is
+ * judged with its own -o overrides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../backends/postfix/pf_list.h"
+#include "../backends/postfix/pf_maps.h"
+#include "../core/mg_net.h"
+#include "../core/mg_str.h"
+#include "checks.h"
+
+#define FIX_ID "postfix.relay.restrictions"
+#define RELAY "smtpd_relay_restrictions"
+#define RCPT "smtpd_recipient_restrictions"
+#define ELEM_MAX 512
+
+/* What a restriction can do for a client trying to relay. */
+enum kind {
+	K_NEUTRAL = 0,		/* rejects some, permits none */
+	K_STOP,			/* refuses foreign destinations here */
+	K_TRUSTED,		/* permits clients the operator vouched for */
+	K_OPEN,			/* permits clients that choose to qualify */
+	K_UNKNOWN		/* a table or service we cannot see into */
+};
+
+/* One permissive step before the stop, and why it is there. */
+struct hole {
+	char elem[2 * ELEM_MAX];	/* "check_sender_access hash:/x" */
+	enum kind kind;
+	const struct mg_map *map;
+	const char *why;	/* "anyone who writes such a sender" */
+};
+
+/* The walk of one restriction list. */
+struct walk {
+	int stop;		/* reaches a stop */
+	char stop_elem[ELEM_MAX];	/* which one */
+	struct hole holes[16];
+	size_t nholes;
+	struct mg_str trusted;	/* trusted permits before the stop */
+};
+
+/* Restrictions that take the next element as their argument. */
+static int
+takes_arg(const char *name)
+{
+	static const char *const with_arg[] = { "reject_rbl_client",
+	    "reject_rhsbl_client", "reject_rhsbl_sender",
+	    "reject_rhsbl_recipient", "reject_rhsbl_helo",
+	    "reject_rhsbl_reverse_client", "permit_dnswl_client",
+	    "permit_rhswl_client", "reject_dnsbl_client", NULL };
+	size_t i;
+
+	if (strncmp(name, "check_", 6) == 0)
+		return (1);
+	for (i = 0; with_arg[i] != NULL; i++)
+		if (strcmp(name, with_arg[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* permissive_value - an access(5) result that accepts: OK, all-numeric
+ * (pop-before-smtp style) or a permit_ restriction */
+static int
+permissive_value(const char *v)
+{
+	size_t n;
+
+	if (v == NULL)
+		return (0);
+	v += strspn(v, " \t");
+	n = strcspn(v, " \t,");
+	if (n == 2 && strncasecmp(v, "OK", 2) == 0)
+		return (1);
+	if (strncasecmp(v, "permit", 6) == 0)
+		return (1);
+	if (n > 0 && strspn(v, "0123456789") == n)
+		return (1);
+	return (0);
+}
+
+/* is_local_domain - a domain this server receives mail for itself */
+static int
+is_local_domain(const struct mg_model *m, const char *dom)
+{
+	static const char *const params[] = { "mydestination",
+	    "virtual_mailbox_domains", "virtual_alias_domains",
+	    "relay_domains", NULL };
+	const char *cur, *elem, *v;
+	size_t i, len;
+
+	for (i = 0; params[i] != NULL; i++) {
+		if ((v = mg_model_value(m, params[i])) == NULL)
+			continue;
+		for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
+			if (len == strlen(dom) && strncasecmp(elem, dom,
+			    len) == 0)
+				return (1);
+	}
+	return (0);
+}
+
+/* table_kind - what an access table permits, for the restriction that
+ * consults it; *why says who can earn its OK */
+static enum kind
+table_kind(const struct mg_model *m, const char *restriction,
+    const struct mg_map *t, const char **why)
+{
+	const char *key, *at;
+	size_t i;
+	int any = 0, foreign = 0, client = 0;
+
+	if (t == NULL || t->error != NULL || !t->listed) {
+		*why = "its answers could not be listed, so what it permits "
+		    "is unknown";
+		return (K_UNKNOWN);
+	}
+	client = strncmp(restriction, "check_client", 12) == 0 ||
+	    strncmp(restriction, "check_reverse_client", 20) == 0 ||
+	    strcmp(restriction, "check_ccert_access") == 0 ||
+	    strcmp(restriction, "check_sasl_access") == 0;
+	for (i = 0; i < t->nentries; i++) {
+		if (!permissive_value(t->entries[i].value))
+			continue;
+		any = 1;
+		key = t->entries[i].key;
+		at = strrchr(key, '@');
+		if (strncmp(restriction, "check_recipient", 15) != 0 ||
+		    !is_local_domain(m, at != NULL ? at + 1 : key))
+			foreign = 1;
+	}
+	if (!any)
+		return (K_NEUTRAL);
+	if (client) {
+		*why = "clients it lists relay without a password";
+		return (K_TRUSTED);
+	}
+	if (!foreign)
+		return (K_NEUTRAL);
+	*why = strncmp(restriction, "check_recipient", 15) == 0 ?
+	    "any client relays to the recipients it lists" :
+	    "any client that claims a listed sender or HELO name relays: "
+	    "SMTP lets the client write any sender and HELO it likes";
+	return (K_OPEN);
+}
+
+/* classify - one restriction (with its table, if any) */
+static enum kind
+classify(const struct mg_model *m, const char *name, const char *arg,
+    const struct mg_map **map, const char **why)
+{
+	static const char *const stops[] = { "reject_unauth_destination",
+	    "defer_unauth_destination", "reject", "defer",
+	    "defer_if_permit", NULL };
+	static const char *const trusted[] = { "permit_mynetworks",
+	    "permit_sasl_authenticated", "permit_tls_clientcerts", NULL };
+	size_t i;
+
+	*map = NULL;
+	*why = NULL;
+	for (i = 0; stops[i] != NULL; i++)
+		if (strcmp(name, stops[i]) == 0)
+			return (K_STOP);
+	for (i = 0; trusted[i] != NULL; i++)
+		if (strcmp(name, trusted[i]) == 0)
+			return (K_TRUSTED);
+	if (strcmp(name, "permit") == 0) {
+		*why = "permits every client, for every recipient";
+		return (K_OPEN);
+	}
+	if (strcmp(name, "permit_tls_all_clientcerts") == 0) {
+		*why = "permits any client with any certificate from any CA";
+		return (K_OPEN);
+	}
+	if (strcmp(name, "permit_mx_backup") == 0) {
+		*why = "relays for any domain that names this host as MX - "
+		    "the domain's owner decides, not you";
+		return (K_OPEN);
+	}
+	if (strcmp(name, "permit_dnswl_client") == 0 ||
+	    strcmp(name, "permit_rhswl_client") == 0) {
+		*why = "clients a third-party DNS list names may relay";
+		return (K_TRUSTED);
+	}
+	if (strcmp(name, "check_policy_service") == 0) {
+		*why = "a policy service decides; its answers cannot be read";
+		return (K_UNKNOWN);
+	}
+	if (strncmp(name, "check_", 6) == 0 && arg != NULL &&
+	    strstr(name, "_access") != NULL) {
+		*map = mg_model_map(m, arg);
+		return (table_kind(m, name, *map, why));
+	}
+	return (K_NEUTRAL);
+}
+
+/* walk_list - follow one restriction list up to its stop */
+static void
+walk_list(const struct mg_model *m, const char *value, struct walk *w)
+{
+	const char *cur, *elem, *why;
+	const struct mg_map *map;
+	char name[ELEM_MAX], arg[ELEM_MAX];
+	struct hole *h;
+	enum kind k;
+	size_t len;
+
+	memset(w, 0, sizeof(*w));
+	mg_str_init(&w->trusted);
+	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
+	    &len);) {
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, elem, len);
+		name[len] = '\0';
+		arg[0] = '\0';
+		if (takes_arg(name) && mg_pf_list_next(&cur, &elem, &len) &&
+		    len < sizeof(arg)) {
+			memcpy(arg, elem, len);
+			arg[len] = '\0';
+		}
+		k = classify(m, name, arg[0] != '\0' ? arg : NULL, &map,
+		    &why);
+		if (k == K_STOP) {
+			w->stop = 1;
+			(void)snprintf(w->stop_elem, sizeof(w->stop_elem),
+			    "%s", name);
+			return;
+		}
+		if (k == K_TRUSTED && why == NULL) {
+			mg_str_printf(&w->trusted, "%s%s", w->trusted.len > 0 ?
+			    ", " : "", name);
+			continue;
+		}
+		if (k == K_NEUTRAL ||
+		    w->nholes == sizeof(w->holes) / sizeof(w->holes[0]))
+			continue;
+		h = &w->holes[w->nholes++];
+		(void)snprintf(h->elem, sizeof(h->elem), "%s%s%s", name,
+		    arg[0] != '\0' ? " " : "", arg);
+		h->kind = k;
+		h->map = map;
+		h->why = why;
+	}
+}
+
+/* count_holes - holes of one kind */
+static size_t
+count_holes(const struct walk *w, enum kind k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nholes; i++)
+		if (w->holes[i].kind == k)
+			n++;
+	return (n);
+}
+
+/* open_holes - holes an outsider can use */
+static size_t
+open_holes(const struct walk *w)
+{
+	return (count_holes(w, K_OPEN));
+}
+
+/* clean - the list refuses outsiders and nothing unknown comes first */
+static int
+clean(const struct walk *w)
+{
+	return (w->stop && open_holes(w) == 0 &&
+	    count_holes(w, K_UNKNOWN) == 0);
+}
+
+/* One service's verdict. */
+struct verdict {
+	const struct mg_service *svc;	/* NULL: the global settings */
+	const struct mg_param *relay_p, *rcpt_p;
+	struct walk relay, rcpt;
+	int open;		/* an outsider can relay */
+	int unsure;		/* closed only if a table or policy says no */
+	const struct walk *culprit;	/* the list whose holes do it */
+	const struct mg_param *culprit_p;
+};
+
+/* judge - both lists of one service (or the global settings) */
+static void
+judge(const struct mg_model *m, const struct mg_service *svc,
+    struct verdict *v)
+{
+	const char *rv, *cv;
+
+	memset(v, 0, sizeof(*v));
+	v->svc = svc;
+	rv = mg_service_value(m, svc, RELAY, &v->relay_p);
+	cv = mg_service_value(m, svc, RCPT, &v->rcpt_p);
+	walk_list(m, rv, &v->relay);
+	walk_list(m, cv, &v->rcpt);
+	/* Relay is refused if either list stops an outsider cleanly. */
+	if ((v->relay.stop && open_holes(&v->relay) == 0) ||
+	    (v->rcpt.stop && open_holes(&v->rcpt) == 0)) {
+		v->unsure = !clean(&v->relay) && !clean(&v->rcpt);
+		return;
+	}
+	v->open = 1;
+	if (v->relay.stop || open_holes(&v->relay) > 0) {
+		v->culprit = &v->relay;
+		v->culprit_p = v->relay_p;
+	} else {
+		v->culprit = &v->rcpt;
+		v->culprit_p = v->rcpt_p;
+	}
+}
+
+/* free_verdict - the walks' strings */
+static void
+free_verdict(struct verdict *v)
+{
+	mg_str_free(&v->relay.trusted);
+	mg_str_free(&v->rcpt.trusted);
+}
+
+/* param_line - where a word of a parameter's value is written */
+static unsigned
+param_line(const struct mg_model *m, const struct mg_param *p,
+    const char *word)
+{
+	const struct mg_srcfile *f;
+	char first[ELEM_MAX];
+	unsigned line;
+
+	if (p == NULL || p->file == NULL)
+		return (0);
+	if ((f = mg_model_file(m, p->file)) == NULL)
+		return (p->line);
+	(void)snprintf(first, sizeof(first), "%s", word);
+	first[strcspn(first, " ")] = '\0';
+	line = mg_srcfile_find_word(f, p->line, p->end_line != 0 ?
+	    p->end_line : p->line, first);
+	return (line != 0 ? line : p->line);
+}
+
+/* where - "service smtp (master.cf)" or "all services (main.cf)" */
+static void
+where(const struct verdict *v, const struct mg_param *p, char *buf,
+    size_t size)
+{
+	if (v->svc != NULL && p != NULL && p->file != NULL &&
+	    mg_service_override(v->svc, p->name) == p)
+		(void)snprintf(buf, size, "the %s service's -o %s",
+		    v->svc->name, p->name);
+	else if (p != NULL && p->raw != NULL)
+		(void)snprintf(buf, size, "%s", p->name);
+	else
+		(void)snprintf(buf, size, "%s (not set)", p != NULL ? p->name :
+		    "restriction list");
+}
+
+/* hole_evidence - the element, then the table entries that permit */
+static void
+hole_evidence(const struct mg_model *m, struct mg_finding *f,
+    const struct verdict *v, const struct hole *h)
+{
+	char what[256];
+	size_t i, shown = 0;
+
+	where(v, v->culprit_p, what, sizeof(what));
+	mg_finding_evidence(f, v->culprit_p != NULL ? v->culprit_p->file :
+	    NULL, param_line(m, v->culprit_p, h->elem),
+	    "%s: \"%s\" comes before %s: %s", what, h->elem,
+	    v->culprit->stop ? v->culprit->stop_elem :
+	    "any reject_unauth_destination", h->why);
+	if (h->map == NULL)
+		return;
+	for (i = 0; i < h->map->nentries && shown < 5; i++) {
+		if (!permissive_value(h->map->entries[i].value))
+			continue;
+		mg_finding_evidence(f, h->map->source,
+		    h->map->entries[i].line, "%s: %s -> %s", h->map->ref,
+		    h->map->entries[i].key, h->map->entries[i].value);
+		shown++;
+	}
+}
+
+/* stop_word - the stop a fixed list should end with: the operator's own
+ * choice if they wrote one, else Postfix's default (defer: a mistake in
+ * relay_domains then delays mail instead of bouncing it) */
+static const char *
+stop_word(const struct verdict *v)
+{
+	if (strcmp(v->rcpt.stop_elem, "reject_unauth_destination") == 0 ||
+	    strcmp(v->relay.stop_elem, "reject_unauth_destination") == 0)
+		return ("reject_unauth_destination");
+	return ("defer_unauth_destination");
+}
+
+/* fixed_relay_list - smtpd_relay_restrictions without the open holes:
+ * the relay list minus them if it has a stop, else the trusted permits
+ * of the recipient list followed by a stop */
+static void
+fixed_relay_list(const struct verdict *v, const char *raw, struct mg_str *out)
+{
+	const char *cur, *elem;
+	char name[ELEM_MAX];
+	size_t len, i, skip = 0;
+	int drop;
+
+	mg_str_init(out);
+	if (!v->relay.stop) {
+		mg_str_puts(out, v->rcpt.trusted.len > 0 ?
+		    mg_str_cstr(&v->rcpt.trusted) :
+		    "permit_mynetworks, permit_sasl_authenticated");
+		mg_str_printf(out, ", %s", stop_word(v));
+		return;
+	}
+	for (cur = raw; mg_pf_list_next(&cur, &elem, &len);) {
+		if (skip) {
+			skip = 0;
+			continue;
+		}
+		if (len >= sizeof(name))
+			continue;
+		memcpy(name, elem, len);
+		name[len] = '\0';
+		drop = 0;
+		for (i = 0; i < v->relay.nholes; i++) {
+			size_t n = strcspn(v->relay.holes[i].elem, " ");
+
+			if (v->relay.holes[i].kind == K_OPEN &&
+			    strlen(name) == n && strncmp(name,
+			    v->relay.holes[i].elem, n) == 0)
+				drop = 1;
+		}
+		if (drop) {
+			skip = takes_arg(name);
+			continue;
+		}
+		mg_str_printf(out, "%s%s", out->len > 0 ? ", " : "", name);
+		if (takes_arg(name) && mg_pf_list_next(&cur, &elem, &len))
+			mg_str_printf(out, " %.*s", (int)len, elem);
+	}
+}
+
+/* propose - the edit that closes one verdict's hole; NULL if none safe */
+static const char *
+propose(const struct mg_model *m, const struct verdict *v,
+    struct mg_report *r)
+{
+	const char *reload[] = { "postfix", "-c", m->config_dir, "reload",
+	    NULL };
+	const struct mg_param *rp = v->relay_p;
+	const struct mg_srcfile *f;
+	struct mg_str val, line;
+	struct mg_fix *x;
+	struct mg_edit *e;
+	const char *old, *at;
+
+	fixed_relay_list(v, rp != NULL && rp->raw != NULL ? rp->raw :
+	    (rp != NULL ? rp->value : ""), &val);
+	x = mg_report_fix(r, FIX_ID, "Put relay control in "
+	    "smtpd_relay_restrictions, ahead of every other permit");
+	if (v->svc != NULL && rp != NULL &&
+	    mg_service_override(v->svc, RELAY) == rp) {
+		/* The service overrides it: edit its -o line. */
+		f = rp->file != NULL ? mg_model_file(m, rp->file) : NULL;
+		old = rp->raw != NULL ? rp->raw : rp->value;
+		if (f == NULL || rp->line == 0 || rp->line > f->nlines ||
+		    (at = strstr(f->lines[rp->line - 1], old)) == NULL ||
+		    *old == '\0') {
+			mg_str_free(&val);
+			return (NULL);
+		}
+		mg_str_init(&line);
+		mg_str_append(&line, f->lines[rp->line - 1],
+		    (size_t)(at - f->lines[rp->line - 1]));
+		mg_str_puts(&line, mg_str_cstr(&val));
+		mg_str_puts(&line, at + strlen(old));
+		e = mg_fix_set_param(x, rp->file, rp->line, "",
+		    f->lines[rp->line - 1], mg_str_cstr(&line));
+		e->kind = MG_EDIT_REPLACE;
+		free(e->param);
+		e->param = NULL;
+		mg_str_free(&line);
+	} else if (mg_report_find_fix(r, FIX_ID)->nedits == 0)
+		mg_fix_set_param(x, rp != NULL && rp->file != NULL ? rp->file :
+		    m->config_file, rp != NULL ? rp->line : 0, RELAY,
+		    rp != NULL ? rp->raw : NULL, mg_str_cstr(&val));
+	mg_str_free(&val);
+	if (x->npost == 0)
+		mg_fix_post(x, reload);
+	return (FIX_ID);
+}
+
+/* listening - smtpd services that accept network connections */
+static int
+listening(const struct mg_service *s)
+{
+	return (s->command != NULL && strcmp(s->command, "smtpd") == 0 &&
+	    (strcmp(s->type, "inet") == 0 || strcmp(s->type, "pass") == 0));
+}
+
+/* overrides_relay - does the service set either list itself? */
+static int
+overrides_relay(const struct mg_service *s)
+{
+	return (mg_service_override(s, RELAY) != NULL ||
+	    mg_service_override(s, RCPT) != NULL);
+}
+
+/* report_open - the open-relay finding (one, evidence per cause) */
+static void
+report_open(const struct mg_model *m, struct mg_report *r,
+    struct verdict *v, struct mg_finding **fp)
+{
+	struct mg_finding *f = *fp;
+	const char *fix;
+	char what[256];
+	size_t i;
+
+	if (f == NULL) {
+		f = *fp = mg_report_finding(r, "postfix.relay.open",
+		    MG_SEV_CRITICAL, "relay", "Open relay: an outsider can "
+		    "pass the relay restrictions");
+		mg_finding_explain(f, "Postfix refuses mail for other domains "
+		    "only where a restriction list reaches "
+		    "reject_unauth_destination (or defer_unauth_destination) "
+		    "before anything permits the client. Here a permit that "
+		    "any client can earn comes first: an OK from an access "
+		    "table keyed on the sender or HELO name (which the client "
+		    "writes itself), or a plain permit. Spammers try forged "
+		    "senders of your own domain first. Relay control belongs "
+		    "in smtpd_relay_restrictions (Postfix 2.10 and later), "
+		    "which is checked before smtpd_recipient_restrictions: "
+		    "with permit_mynetworks, permit_sasl_authenticated and "
+		    "reject_unauth_destination there, a whitelist in the "
+		    "recipient restrictions can no longer open the relay.");
+	}
+	for (i = 0; i < v->culprit->nholes; i++)
+		if (v->culprit->holes[i].kind == K_OPEN)
+			hole_evidence(m, f, v, &v->culprit->holes[i]);
+	if (!v->relay.stop && !v->rcpt.stop) {
+		where(v, v->rcpt_p, what, sizeof(what));
+		mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file :
+		    NULL, v->rcpt_p != NULL ? v->rcpt_p->line : 0,
+		    "neither smtpd_relay_restrictions nor %s reaches "
+		    "reject_unauth_destination", what);
+	}
+	if ((fix = propose(m, v, r)) != NULL) {
+		for (i = 0; i < f->nfix_ids; i++)
+			if (strcmp(f->fix_ids[i], fix) == 0)
+				return;
+		mg_finding_add_fix(f, fix);
+	}
+}
+
+/* report_recipient_only - relay control only in the recipient list */
+static void
+report_recipient_only(const struct mg_model *m, struct mg_report *r,
+    struct verdict *v)
+{
+	struct mg_finding *f;
+	const char *fix;
+
+	f = mg_report_finding(r, "postfix.relay.recipient-only",
+	    MG_SEV_MEDIUM, "relay", "Relay control lives only in "
+	    "smtpd_recipient_restrictions");
+	mg_finding_explain(f, "smtpd_relay_restrictions is empty, so the "
+	    "only thing between the Internet and an open relay is the "
+	    "order of smtpd_recipient_restrictions (the pre-2.10 layout). "
+	    "That list is where whitelists, policy services and "
+	    "anti-spam rules get added over the years, and any permit put "
+	    "before reject_unauth_destination opens the relay. Postfix 2.10 "
+	    "and later check smtpd_relay_restrictions first; keeping relay "
+	    "control there makes later edits of the recipient restrictions "
+	    "safe. Local delivery, mynetworks and SASL users are unchanged.");
+	mg_finding_evidence(f, v->relay_p != NULL ? v->relay_p->file : NULL,
+	    v->relay_p != NULL ? v->relay_p->line : 0,
+	    "smtpd_relay_restrictions is set empty");
+	mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file : NULL,
+	    param_line(m, v->rcpt_p, v->rcpt.stop_elem),
+	    "smtpd_recipient_restrictions ends relaying with %s",
+	    v->rcpt.stop_elem);
+	if ((fix = propose(m, v, r)) != NULL)
+		mg_finding_add_fix(f, fix);
+}
+
+/* report_unsure - relay refused only if a table or policy service we
+ * cannot read says so */
+static void
+report_unsure(const struct mg_model *m, struct mg_report *r,
+    struct verdict *v, struct mg_finding **fp)
+{
+	struct mg_finding *f = *fp;
+	const struct walk *w;
+	const struct mg_param *p;
+	char what[256];
+	size_t i, k;
+
+	if (f == NULL) {
+		f = *fp = mg_report_finding(r, "postfix.relay.unverified",
+		    MG_SEV_MEDIUM, "relay", "Relay control depends on a table "
+		    "or policy service that could not be read");
+		mg_finding_explain(f, "Before reject_unauth_destination, a "
+		    "lookup whose answers this console cannot list (an "
+		    "SQL/LDAP table, a policy service, a table that failed to "
+		    "open) may answer OK - and OK there lets the client relay. "
+		    "Check what it can answer, or move relay control into "
+		    "smtpd_relay_restrictions ahead of it.");
+	}
+	for (k = 0; k < 2; k++) {
+		w = k == 0 ? &v->relay : &v->rcpt;
+		p = k == 0 ? v->relay_p : v->rcpt_p;
+		where(v, p, what, sizeof(what));
+		for (i = 0; i < w->nholes; i++)
+			if (w->holes[i].kind == K_UNKNOWN)
+				mg_finding_evidence(f, p != NULL ? p->file :
+				    NULL, param_line(m, p, w->holes[i].elem),
+				    "%s: \"%s\": %s%s%s", what,
+				    w->holes[i].elem, w->holes[i].why,
+				    w->holes[i].map != NULL &&
+				    w->holes[i].map->error != NULL ? ": " : "",
+				    w->holes[i].map != NULL &&
+				    w->holes[i].map->error != NULL ?
+				    w->holes[i].map->error : "");
+	}
+}
+
+/* blank - a parameter set explicitly to nothing */
+static int
+blank(const struct mg_param *p)
+{
+	return (p != NULL && p->raw != NULL &&
+	    p->raw[strspn(p->raw, " \t,")] == '\0');
+}
+
+/* mg_check_pf_relay - open relay and relay-control layout, per service */
+void
+mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
+{
+	struct mg_finding *open = NULL, *unsure = NULL;
+	struct verdict g, v;
+	size_t i;
+	int global_used = m->nservices == 0;
+
+	/* The global lists, as every service without overrides sees them
+	 * (all of them, if master.cf could not be read). */
+	for (i = 0; i < m->nservices; i++)
+		if (listening(&m->services[i]) &&
+		    !overrides_relay(&m->services[i]))
+			global_used = 1;
+	judge(m, NULL, &g);
+	if (global_used) {
+		if (g.open)
+			report_open(m, r, &g, &open);
+		else if (g.unsure)
+			report_unsure(m, r, &g, &unsure);
+		if (g.rcpt.stop && blank(g.relay_p))
+			report_recipient_only(m, r, &g);
+	}
+	for (i = 0; i < m->nservices; i++) {
+		if (!listening(&m->services[i]) ||
+		    !overrides_relay(&m->services[i]))
+			continue;
+		judge(m, &m->services[i], &v);
+		if (v.open)
+			report_open(m, r, &v, &open);
+		else if (v.unsure)
+			report_unsure(m, r, &v, &unsure);
+		free_verdict(&v);
+	}
+	free_verdict(&g);
+}
