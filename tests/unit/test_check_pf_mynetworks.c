@@ -2,52 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../backends/postfix/pf_maincf.h"
-#include "../../backends/postfix/pf_postconf.h"
-#include "../../checks/checks.h"
-#include "../../core/mg_str.h"
 #include "mg_test.h"
 #include "pf_fixture.h"
-
-#define MAIN_CF "/etc/postfix/main.cf"
-
-/* build - a model as the Postfix backend makes it: postconf -n output,
- * postconf -x output, and main.cf text located to file:line */
-static void
-build(struct mg_model *m, const char *n_out, const char *x_out,
-    const char *main_cf)
-{
-	mg_model_init(m);
-	m->mta = MG_MTA_POSTFIX;
-	m->config_dir = mg_xstrdup("/etc/postfix");
-	m->config_file = mg_xstrdup(MAIN_CF);
-	mg_pf_postconf_parse(m, n_out, 1);
-	mg_pf_postconf_parse(m, x_out, 0);
-	mg_srcfile_set_text(mg_model_file_add(m, MAIN_CF), main_cf,
-	    strlen(main_cf));
-	mg_pf_maincf_locate(m, mg_model_file(m, MAIN_CF));
-}
-
-/* run - the check alone */
-static void
-run(const struct mg_model *m, struct mg_report *r)
-{
-	mg_report_init(r);
-	mg_check_pf_mynetworks(m, r);
-	mg_report_sort(r);
-}
-
-/* finding - by id, or NULL */
-static const struct mg_finding *
-finding(const struct mg_report *r, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (strcmp(r->findings[i].id, id) == 0)
-			return (&r->findings[i]);
-	return (NULL);
-}
 
 /* test_stock_debian_is_clean - Debian's own mynetworks: nothing to say */
 static void
@@ -59,9 +15,9 @@ test_stock_debian_is_clean(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, v, v, "myhostname = x\nmynetworks = 127.0.0.0/8 "
+	pf_build(&m, v, v, "myhostname = x\nmynetworks = 127.0.0.0/8 "
 	    "[::ffff:127.0.0.0]/104 [::1]/128\n");
-	run(&m, &r);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.nfindings, 0);
 	assert_int_equal(r.nfixes, 0);
 	mg_report_free(&r);
@@ -85,21 +41,21 @@ test_mask_typo_narrowed_to_host(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, v, v, cf);
-	run(&m, &r);
+	pf_build(&m, v, v, cf);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.nfindings, 2);
 	f = &r.findings[0];
 	assert_string_equal(f->id, "postfix.mynetworks.public");
 	assert_int_equal(f->severity, MG_SEV_CRITICAL);
 	assert_string_equal(f->area, "relay");
 	assert_int_equal(f->nevidence, 2);
-	assert_string_equal(f->evidence[0].file, MAIN_CF);
+	assert_string_equal(f->evidence[0].file, PF_MAIN_CF);
 	assert_int_equal(f->evidence[0].line, 3);
 	assert_int_equal(f->evidence[1].line, 4);
 	assert_non_null(strstr(f->evidence[0].text, "210.140.12.34/8"));
 	assert_non_null(strstr(f->evidence[0].text, "16,777,216"));
 	assert_non_null(strstr(f->evidence[1].text, "218.0.0.0/8"));
-	f = finding(&r, "postfix.mynetworks.host-bits");
+	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_HIGH);
 	assert_int_equal(f->nfix_ids, 1);
@@ -130,11 +86,11 @@ test_wide_public_removed(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, v, v, "mynetworks = 210.0.0.0/8, 127.0.0.0/8\n");
-	run(&m, &r);
+	pf_build(&m, v, v, "mynetworks = 210.0.0.0/8, 127.0.0.0/8\n");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.nfindings, 1);
 	assert_int_equal(r.findings[0].severity, MG_SEV_CRITICAL);
-	assert_null(finding(&r, "postfix.mynetworks.host-bits"));
+	assert_null(pf_finding(&r, "postfix.mynetworks.host-bits"));
 	assert_string_equal(r.fixes[0].edits[0].new_text, "127.0.0.0/8");
 	mg_report_free(&r);
 	mg_model_free(&m);
@@ -168,8 +124,8 @@ test_severity_by_width(void **state)
 
 	(void)state;
 	for (i = 0; i < MG_NELEM(cases); i++) {
-		build(&m, cases[i].v, cases[i].v, cases[i].v);
-		run(&m, &r);
+		pf_build(&m, cases[i].v, cases[i].v, cases[i].v);
+		pf_run(mg_check_pf_mynetworks, &m, &r);
 		if ((int)r.nfindings != cases[i].nfindings ||
 		    (r.nfindings > 0 && r.findings[0].severity !=
 		    cases[i].sev))
@@ -194,16 +150,16 @@ test_loopback_listener_said(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, n, n, n);
-	run(&m, &r);
+	pf_build(&m, n, n, n);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.findings[0].severity, MG_SEV_CRITICAL);
 	assert_int_equal(r.findings[0].nevidence, 2);
 	assert_non_null(strstr(r.findings[0].evidence[1].text, "loopback"));
 	assert_int_equal(r.findings[0].evidence[1].line, 2);
 	mg_report_free(&r);
 	mg_model_free(&m);
-	build(&m, n2, n2, n2);
-	run(&m, &r);
+	pf_build(&m, n2, n2, n2);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.findings[0].nevidence, 1);
 	mg_report_free(&r);
 	mg_model_free(&m);
@@ -221,11 +177,11 @@ test_pattern_file_entries(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, v, v, "mynetworks = /etc/postfix/mynets\n");
+	pf_build(&m, v, v, "mynetworks = /etc/postfix/mynets\n");
 	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/postfix/mynets"),
 	    nets, strlen(nets));
-	run(&m, &r);
-	f = finding(&r, "postfix.mynetworks.public");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	f = pf_finding(&r, "postfix.mynetworks.public");
 	assert_non_null(f);
 	assert_string_equal(f->evidence[0].file, "/etc/postfix/mynets");
 	assert_int_equal(f->evidence[0].line, 3);
@@ -256,7 +212,7 @@ test_table_entries(void **state)
 	int commented = 0, narrowed = 0;
 
 	(void)state;
-	build(&m, v, v, "# x\nmynetworks = 127.0.0.0/8,\n"
+	pf_build(&m, v, v, "# x\nmynetworks = 127.0.0.0/8,\n"
 	    "  cidr:/etc/postfix/nets.cidr\n"
 	    "  inline:{ [::ffff:81.0.0.0]/104=x, { 10.0.0.0/8 = y } }\n");
 	(void)pf_map(&m, "cidr:/etc/postfix/nets.cidr", NULL,
@@ -265,8 +221,8 @@ test_table_entries(void **state)
 	(void)pf_map(&m, "inline:{ [::ffff:81.0.0.0]/104=x, "
 	    "{ 10.0.0.0/8 = y } }", "[::ffff:81.0.0.0]/104\tx\n"
 	    "10.0.0.0/8\ty\n", NULL, NULL);
-	run(&m, &r);
-	f = finding(&r, "postfix.mynetworks.public");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	f = pf_finding(&r, "postfix.mynetworks.public");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_CRITICAL);
 	e = pf_evidence(f, "[2a00:1450::]/32");
@@ -278,7 +234,7 @@ test_table_entries(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->file, PF_MAIN_CF);
 	assert_int_equal(e->line, 4);
-	f = finding(&r, "postfix.mynetworks.host-bits");
+	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
 	assert_non_null(pf_evidence(f, "93.184.216.34/20"));
 	assert_int_equal(r.nfixes, 1);
@@ -307,12 +263,12 @@ test_style_subnet_derived(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, "mynetworks_style = subnet\n",
+	pf_build(&m, "mynetworks_style = subnet\n",
 	    "mynetworks = 127.0.0.0/8 93.122.252.0/24\n"
 	    "mynetworks_style = subnet\n",
 	    "# x\nmynetworks_style = subnet\n");
-	run(&m, &r);
-	f = finding(&r, "postfix.mynetworks.public");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	f = pf_finding(&r, "postfix.mynetworks.public");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_MEDIUM);
 	assert_int_equal(f->evidence[0].line, 2);
@@ -332,13 +288,13 @@ test_variable_entry_has_no_blind_fix(void **state)
 	struct mg_report r;
 
 	(void)state;
-	build(&m, "mynetworks = 127.0.0.0/8 $office_nets\n"
+	pf_build(&m, "mynetworks = 127.0.0.0/8 $office_nets\n"
 	    "office_nets = 210.0.0.0/8\n",
 	    "mynetworks = 127.0.0.0/8 210.0.0.0/8\n"
 	    "office_nets = 210.0.0.0/8\n",
 	    "office_nets = 210.0.0.0/8\nmynetworks = 127.0.0.0/8 "
 	    "$office_nets\n");
-	run(&m, &r);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.nfindings, 1);
 	assert_int_equal(r.findings[0].evidence[0].line, 2);
 	assert_int_equal(r.findings[0].nfix_ids, 0);
