@@ -83,6 +83,16 @@ sasl_of(const char *etc, const char *id, char *buf, size_t size)
 	mg_str_free(&out);
 }
 
+/* run_report - report --json; exit 2 (critical: root's mail) expected */
+static void
+run_report(const char *etc, struct mg_str *out)
+{
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
+	    "--json", NULL };
+
+	assert_int_equal(lab_capture(argv, out), 2);
+}
+
 /* test_incident3_sasl_counts_match_postfix - every message of the queue,
  * grouped by SASL user, exactly as postqueue -j and postcat -q say */
 static void
@@ -150,6 +160,20 @@ test_incident3_sasl_counts_match_postfix(void **state)
 	assert_int_equal(lab_jq(ours.data, filter, NULL), 0);
 	assert_int_equal(lab_jq(ours.data, ".groups[0].key == \"root\"",
 	    NULL), 0);
+	mg_str_free(&ours);
+
+	/* The flood findings count the same real queue files. */
+	run_report(etc, &ours);
+	(void)snprintf(filter, sizeof(filter), "[.findings[] | select(.id == "
+	    "\"queue.flood\") | .evidence[0].text] == [\"%zu messages "
+	    "queued: %zu deferred, 0 on hold, 0 elsewhere "
+	    "(incoming/active)\"]", total, total);
+	assert_int_equal(lab_jq(ours.data, filter, NULL), 0);
+	(void)snprintf(filter, sizeof(filter), "[.findings[] | select(.id == "
+	    "\"queue.client-dominant\") | .evidence[0].text] == [\"%zu of "
+	    "%zu queued messages (98%%) came from 93.122.252.5\"]", root,
+	    total);
+	assert_int_equal(lab_jq(ours.data, filter, NULL), 0);
 	mg_str_free(&ours);
 	mg_str_free(&pqout);
 }
