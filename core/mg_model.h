@@ -84,6 +84,19 @@ struct mg_map {
 	size_t nanswers, answers_cap;
 };
 
+/* One statement of a rule set: an Exim ACL statement ("accept" with its
+ * conditions and modifiers), a router, transport or authenticator (its
+ * name as verb, its options as conditions).  Each condition keeps its
+ * own file:line; the rule's is where its first line is written. */
+struct mg_rule {
+	char *group;		/* "acl_check_rcpt", "authenticators", ... */
+	char *verb;		/* "accept", "deny"; or the driver's name */
+	struct mg_param *conds;	/* name ("!verify"), value, file:line */
+	size_t nconds, conds_cap;
+	char *file;
+	unsigned line;
+};
+
 /* An account that may authenticate to submit mail (SASL). */
 struct mg_user {
 	char *name;
@@ -106,6 +119,8 @@ struct mg_model {
 	size_t nmaps, maps_cap;
 	struct mg_user *users;
 	size_t nusers, users_cap;
+	struct mg_rule *rules;	/* in configuration order */
+	size_t nrules, rules_cap;
 	char *users_backend;	/* how SASL checks passwords; NULL: no SASL */
 	int users_complete;	/* users holds every account that can log in */
 	char **warnings;	/* what the MTA's own tools warned about */
@@ -212,7 +227,14 @@ const struct mg_map_entry *mg_map_answer(const struct mg_map *,
     const char *);
 struct mg_user *mg_model_user_add(struct mg_model *, const char *,
     const char *, const char *);
+struct mg_rule *mg_model_rule_add(struct mg_model *, const char *,
+    const char *);
+struct mg_param *mg_rule_cond_add(struct mg_rule *, const char *,
+    const char *);
+const struct mg_param *mg_rule_cond(const struct mg_rule *, const char *);
 void mg_model_tables_free(struct mg_model *);
+struct mg_err;
+int mg_model_read_file(struct mg_model *, const char *, struct mg_err *);
 
 void mg_srcfile_add_line(struct mg_srcfile *, const char *, size_t);
 void mg_srcfile_set_text(struct mg_srcfile *, const char *, size_t);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mg_file.h"
 #include "mg_model.h"
 #include "mg_str.h"
 
@@ -181,6 +182,45 @@ mg_model_user_add(struct mg_model *m, const char *name, const char *realm,
 	return (u);
 }
 
+/* mg_model_rule_add - append a statement to a rule set */
+struct mg_rule *
+mg_model_rule_add(struct mg_model *m, const char *group, const char *verb)
+{
+	struct mg_rule *r;
+
+	r = MG_ARRAY_PUSH(m->rules, m->nrules, m->rules_cap);
+	memset(r, 0, sizeof(*r));
+	r->group = mg_xstrdup(group);
+	r->verb = mg_xstrdup(verb);
+	return (r);
+}
+
+/* mg_rule_cond_add - append a condition or modifier (repeats allowed:
+ * an ACL statement may say "control =" twice) */
+struct mg_param *
+mg_rule_cond_add(struct mg_rule *r, const char *name, const char *value)
+{
+	struct mg_param *p;
+
+	p = MG_ARRAY_PUSH(r->conds, r->nconds, r->conds_cap);
+	memset(p, 0, sizeof(*p));
+	p->name = mg_xstrdup(name);
+	p->value = mg_xstrdup(value);
+	return (p);
+}
+
+/* mg_rule_cond - the first condition of that name, or NULL */
+const struct mg_param *
+mg_rule_cond(const struct mg_rule *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nconds; i++)
+		if (strcmp(r->conds[i].name, name) == 0)
+			return (&r->conds[i]);
+	return (NULL);
+}
+
 /* params_free - parameters (overrides) and their array */
 static void
 params_free(struct mg_param *v, size_t n)
@@ -241,4 +281,33 @@ mg_model_tables_free(struct mg_model *m)
 	}
 	free(m->users);
 	free(m->users_backend);
+	for (i = 0; i < m->nrules; i++) {
+		free(m->rules[i].group);
+		free(m->rules[i].verb);
+		free(m->rules[i].file);
+		params_free(m->rules[i].conds, m->rules[i].nconds);
+	}
+	free(m->rules);
+}
+
+/* mg_model_read_file - read a configuration file into the model (bounded,
+ * once); evidence and fixes quote its lines */
+int
+mg_model_read_file(struct mg_model *m, const char *path, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_srcfile *f;
+	int truncated;
+
+	if (mg_model_file(m, path) != NULL)
+		return (0);
+	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
+		mg_str_free(&text);
+		return (-1);
+	}
+	f = mg_model_file_add(m, path);
+	mg_srcfile_set_text(f, text.data, text.len);
+	f->truncated = truncated;
+	mg_str_free(&text);
+	return (0);
 }

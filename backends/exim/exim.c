@@ -13,6 +13,8 @@
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
+#include "exim_conf.h"
+#include "exim_debian.h"
 
 /* exim_run - run the exim binary [-C file] args; output in res */
 static int
@@ -118,6 +120,74 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 	return (0);
 }
 
+/* debian_generated - written by Debian's update-exim4.conf? */
+static int
+debian_generated(const struct mg_model *m, const char *path)
+{
+	const struct mg_srcfile *f = mg_model_file(m, path);
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->nlines; i++)
+		if (strncmp(f->lines[i], "UPEX4CmacrosUPEX4C", 18) == 0)
+			return (1);
+	return (0);
+}
+
+/* map_debian - findings point at the template or conf.d file, not the
+ * generated one; if the sources no longer produce it, say so */
+static void
+map_debian(struct mg_model *m, const char *gen, const char *confdir)
+{
+	struct mg_exim_origin *o;
+	struct mg_str w = MG_STR_INIT;
+	size_t n;
+
+	free(m->config_dir);
+	m->config_dir = mg_xstrdup(confdir);
+	if (mg_exim_debian_map(m, gen, confdir, &o, &n) == 0) {
+		mg_exim_debian_relocate(m, gen, o, n);
+		free(o);
+		return;
+	}
+	mg_str_printf(&w, "%s is not what update-exim4.conf makes of %s now "
+	    "(edited by hand, or the sources changed since it ran): "
+	    "findings point at the generated file", gen, confdir);
+	mg_model_warn(m, mg_str_cstr(&w));
+	mg_str_free(&w);
+}
+
+/* load_rules - ACLs, drivers and named lists as Exim reads them, located
+ * in the configuration file */
+static int
+load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
+{
+	static const char *const bp[] = { "-bP", "config", NULL };
+	static const char *const bm[] = { "-bP", "macros", NULL };
+	struct mg_exec_res res;
+	char **macros, *confdir;
+
+	if (exim_run(t, bp, &res, err) < 0)
+		return (-1);
+	mg_exim_conf_parse(m, mg_str_cstr(&res.out));
+	mg_exec_res_free(&res);
+	if (t->config_file == NULL)
+		return (0);
+	if (mg_model_read_file(m, t->config_file, err) < 0)
+		return (-1);
+	if (exim_run(t, bm, &res, err) < 0)
+		return (-1);
+	macros = mg_exim_macro_names(mg_str_cstr(&res.out));
+	confdir = after(mg_str_cstr(&res.out), "CONFDIR=");
+	mg_exec_res_free(&res);
+	mg_exim_conf_locate(m, mg_model_file(m, t->config_file),
+	    (const char *const *)macros);
+	mg_exim_macro_names_free(macros);
+	if (confdir != NULL && debian_generated(m, t->config_file))
+		map_debian(m, t->config_file, confdir);
+	free(confdir);
+	return (0);
+}
+
 /* exim_load_config - every main option as "name = value" from -bP;
  * booleans print as "option" or "no_option" */
 static int
@@ -148,7 +218,7 @@ exim_load_config(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 		free(name);
 	}
 	mg_exec_res_free(&res);
-	return (0);
+	return (load_rules(t, m, err));
 }
 
 const struct mg_backend mg_backend_exim = {

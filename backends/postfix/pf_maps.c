@@ -107,21 +107,7 @@ mg_pf_map_ref(const char *elem, size_t len, char *out, size_t size)
 int
 mg_pf_srcfile(struct mg_model *m, const char *path, struct mg_err *err)
 {
-	struct mg_str text = MG_STR_INIT;
-	struct mg_srcfile *f;
-	int truncated;
-
-	if (mg_model_file(m, path) != NULL)
-		return (0);
-	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
-		mg_str_free(&text);
-		return (-1);
-	}
-	f = mg_model_file_add(m, path);
-	mg_srcfile_set_text(f, text.data, text.len);
-	f->truncated = truncated;
-	mg_str_free(&text);
-	return (0);
+	return (mg_model_read_file(m, path, err));
 }
 
 /* collect_value - the tables one list value names */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -200,4 +202,80 @@ lab_cleanup(void)
 	if (root[0] != '\0')
 		(void)lab_run(&res, argv);
 	mg_exec_res_free(&res);
+}
+
+/* lab_jq_str - the raw string jq -r FILTER gives on JSON (one line, no
+ * newline) into out; 0, or -1 if jq failed or printed nothing */
+int
+lab_jq_str(const char *json, const char *filter, struct mg_str *out)
+{
+	const char *argv[] = { "jq", "-e", "-j", filter, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = json;
+	req.input_len = strlen(json);
+	mg_str_init(out);
+	if (mg_exec(&req, &res, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		return (-1);
+	}
+	if (!mg_exec_ok(&res) || res.out.len == 0) {
+		(void)fprintf(stderr, "lab: jq '%s' gave nothing: %s\n",
+		    filter, mg_str_cstr(&res.err));
+		mg_exec_res_free(&res);
+		return (-1);
+	}
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_exec_res_free(&res);
+	return (0);
+}
+
+/* lab_apply_edit - apply a fix's replace edit by hand, as the fix engine
+ * will: line LINE of FILE must read OLD; it becomes NEW (which may hold
+ * several lines).  0, or -1 with the reason on stderr */
+int
+lab_apply_edit(const char *file, unsigned line, const char *old,
+    const char *new_text)
+{
+	struct mg_str text = MG_STR_INIT, out = MG_STR_INIT;
+	struct mg_err err;
+	const char *cur, *l;
+	size_t len;
+	unsigned no = 0;
+	int found = 0;
+	FILE *fp;
+
+	if (mg_file_read(file, MG_FILE_MAX, &text, NULL, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		return (-1);
+	}
+	for (cur = mg_str_cstr(&text); mg_line_next(&cur, &l, &len);) {
+		if (++no == line && len == strlen(old) &&
+		    strncmp(l, old, len) == 0) {
+			mg_str_printf(&out, "%s\n", new_text);
+			found = 1;
+		} else {
+			mg_str_append(&out, l, len);
+			mg_str_putc(&out, '\n');
+		}
+	}
+	mg_str_free(&text);
+	if (!found) {
+		(void)fprintf(stderr, "lab: %s:%u does not read \"%s\"\n",
+		    file, line, old);
+		mg_str_free(&out);
+		return (-1);
+	}
+	if ((fp = fopen(file, "w")) == NULL ||
+	    fwrite(out.data, 1, out.len, fp) != out.len || fclose(fp) != 0) {
+		(void)fprintf(stderr, "lab: cannot write %s\n", file);
+		mg_str_free(&out);
+		return (-1);
+	}
+	mg_str_free(&out);
+	return (0);
 }

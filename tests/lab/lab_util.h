@@ -13,6 +13,8 @@ int lab_run(struct mg_exec_res *, const char *const *);
 int lab_capture(const char *const *, struct mg_str *);
 int lab_script(const char *, const char *const *);
 int lab_jq(const char *, const char *, const char *);
+int lab_jq_str(const char *, const char *, struct mg_str *);
+int lab_apply_edit(const char *, unsigned, const char *, const char *);
 int lab_processes_left(void);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -49,6 +51,267 @@ test_debian_stock_detected(void **state)
 	    "(.version | test(\"^4\\\\.[0-9]+\"))", NULL), 0);
 	assert_int_equal(lab_jq(out.data, ".config | endswith(\"exim4.conf\")",
 	    NULL), 0);
+	mg_str_free(&out);
+}
+
+/* bh_named - the RCPT reply real Exim gives a client (exim -bh, lab.sh
+ * bh), with the host name the client has (NULL: none) */
+static int
+bh_named(const char *dir, const char *ip, const char *name, const char *to)
+{
+	const char *argv[] = { "sh", LAB, "bh", dir, ip, "--to", to,
+	    name != NULL ? "--name" : NULL, name, NULL };
+	struct mg_exec_res res;
+	const char *cur, *line, *prev = NULL;
+	size_t len;
+	int code = -1;
+
+	if (lab_run(&res, argv) != 0)
+		fail_msg("lab.sh bh %s failed", ip);
+	/* the last reply before QUIT's 221 answers the RCPT */
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len >= 3 && strncmp(line, "221", 3) == 0)
+			break;
+		prev = line;
+	}
+	if (prev != NULL)
+		code = (int)strtol(prev, NULL, 10);
+	(void)printf("    exim -bh %s%s%s: RCPT %s -> %d\n", ip,
+	    name != NULL ? " named " : "", name != NULL ? name : "", to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (code);
+}
+
+/* bh - as bh_named, for a client without a host name */
+static int
+bh(const char *dir, const char *ip, const char *to)
+{
+	return (bh_named(dir, ip, NULL, to));
+}
+
+/* fix_field - jq EXPR on the fix ID of the report's fix_details */
+static void
+fix_field(const char *json, const char *fix, const char *expr,
+    struct mg_str *out)
+{
+	struct mg_str f = MG_STR_INIT;
+
+	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
+	    expr);
+	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
+		fail_msg("fix %s has no %s", fix, expr);
+	mg_str_free(&f);
+}
+
+/* apply_fix - the fix's edit applied by hand, then its post-command with
+ * the lab's own copy of update-exim4.conf (the fix engine's job later) */
+static void
+apply_fix(const char *dir, const char *json, const char *fix)
+{
+	struct mg_str file, old, new_text, line, post0, confdir, conf;
+	struct mg_exec_res res;
+	char gen[4096];
+	const char *argv[] = { gen, "--confdir", NULL, "--output", NULL,
+	    NULL };
+
+	fix_field(json, fix, ".edits[0].file", &file);
+	fix_field(json, fix, ".edits[0].old", &old);
+	fix_field(json, fix, ".edits[0].new", &new_text);
+	fix_field(json, fix, ".edits[0].line", &line);
+	fix_field(json, fix, ".post_commands[0][0]", &post0);
+	fix_field(json, fix, ".post_commands[0][2]", &confdir);
+	fix_field(json, fix, ".post_commands[0][4]", &conf);
+	assert_string_equal(mg_str_cstr(&post0), "update-exim4.conf");
+	assert_int_equal(lab_apply_edit(mg_str_cstr(&file),
+	    (unsigned)strtoul(mg_str_cstr(&line), NULL, 10), mg_str_cstr(&old),
+	    mg_str_cstr(&new_text)), 0);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	argv[2] = mg_str_cstr(&confdir);
+	argv[4] = mg_str_cstr(&conf);
+	assert_int_equal(lab_run(&res, argv), 0);
+	mg_exec_res_free(&res);
+	mg_str_free(&file);
+	mg_str_free(&old);
+	mg_str_free(&new_text);
+	mg_str_free(&line);
+	mg_str_free(&post0);
+	mg_str_free(&confdir);
+	mg_str_free(&conf);
+}
+
+/* generated_line - line of DIR/exim4.conf holding the postmaster accept:
+ * "  accept" followed by "local_parts = postmaster" */
+static unsigned
+generated_line(const char *dir)
+{
+	char path[4096];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	const char *cur, *l;
+	size_t len;
+	unsigned no = 0, accept = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/exim4.conf", dir);
+	assert_int_equal(mg_file_read(path, MG_FILE_MAX, &text, NULL, &err),
+	    0);
+	for (cur = mg_str_cstr(&text); mg_line_next(&cur, &l, &len);) {
+		no++;
+		if (len == 8 && strncmp(l, "  accept", 8) == 0)
+			accept = no;
+		else if (accept != 0 && no <= accept + 2 && len > 0 &&
+		    memmem(l, len, "local_parts = postmaster", 24) != NULL)
+			break;
+	}
+	mg_str_free(&text);
+	return (accept);
+}
+
+/* map - "lab.sh map DIR LINE": the lab's own replay of update-exim4.conf
+ * (in awk), independent of the product's */
+static void
+map(const char *dir, unsigned line, struct mg_str *out)
+{
+	char n[32];
+	const char *argv[] = { "sh", LAB, "map", dir, n, NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(n, sizeof(n), "%u", line);
+	assert_int_equal(lab_run(&res, argv), 0);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, strcspn(mg_str_cstr(&res.out),
+	    "\n"));
+	mg_exec_res_free(&res);
+}
+
+/* incident1 - the finding points at the source line the lab's replay
+ * names; real Exim accepts postmaster@localhost from a bot before the
+ * fix and refuses it after, while local and real-domain mail pass */
+static void
+incident1(const char *scenario)
+{
+	const char *dir = lab_dir(LAB, scenario);
+	const char *setup[] = { "setup", scenario, dir, NULL };
+	struct mg_str out, where;
+	char filter[4096];
+
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(report_json(dir, &out), 1);
+	map(dir, generated_line(dir), &where);
+	(void)printf("    %s: the postmaster accept is %s\n", scenario,
+	    mg_str_cstr(&where));
+	(void)snprintf(filter, sizeof(filter), "[.findings[] | select(.id == "
+	    "\"exim.localhost.postmaster\" and .severity == \"high\") | "
+	    ".evidence[] | select(.text | contains(\"postmaster\")) | "
+	    "\"\\(.file):\\(.line)\"] == [$a]");
+	assert_int_equal(lab_jq(out.data, filter, mg_str_cstr(&where)), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].evidence[].text | "
+	    "select(contains(\"listens on every interface\"))] | length == 1",
+	    NULL), 0);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
+	    250);
+
+	apply_fix(dir, out.data, "exim.localhost.deny-remote");
+	mg_str_free(&out);
+	mg_str_free(&where);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
+	    550);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@example.com"),
+	    250);
+	assert_int_equal(bh(dir, "127.0.0.1", "root@localhost"), 250);
+	assert_int_equal(bh(dir, "::1", "root@localhost"), 250);
+	assert_int_equal(report_json(dir, &out), 0);
+	mg_str_free(&out);
+}
+
+/* test_incident1_template - Debian's non-split template */
+static void
+test_incident1_template(void **state)
+{
+	(void)state;
+	incident1("incident1-template");
+}
+
+/* test_incident1_split - Debian's conf.d tree */
+static void
+test_incident1_split(void **state)
+{
+	(void)state;
+	incident1("incident1-split");
+}
+
+/* test_incident1_plain - a plain exim.conf is its own source */
+static void
+test_incident1_plain(void **state)
+{
+	const char *dir = lab_dir(LAB, "incident1-plain");
+	const char *setup[] = { "setup", "incident1-plain", dir, NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.localhost.postmaster\") | .evidence[1] | "
+	    "(.file | endswith(\"/exim4.conf\")) and .line == 47] == [true]",
+	    NULL), 0);
+	/* no generator: the fix has no post-command */
+	assert_int_equal(lab_jq(out.data, "[.fix_details[] | select(.id == "
+	    "\"exim.localhost.deny-remote\") | .post_commands | length] == "
+	    "[0]", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
+	    250);
+}
+
+/* test_stock_local_says_loopback - Debian's default listens on loopback:
+ * the finding stays, and says so */
+static void
+test_stock_local_says_loopback(void **state)
+{
+	const char *dir = lab_dir(LAB, "debian-stock-local");
+	const char *setup[] = { "setup", "debian-stock-local", dir, NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.localhost.postmaster\") | .evidence[].text | "
+	    "select(contains(\"loopback only\"))] | length == 1", NULL), 0);
+	mg_str_free(&out);
+}
+
+/* test_colon_ipv6 - "! ::1" in a colon list: found at its template line;
+ * real Exim denies the local IPv6 client and lets a bot without reverse
+ * DNS through; after the "<;" fix it is the other way round */
+static void
+test_colon_ipv6(void **state)
+{
+	const char *dir = lab_dir(LAB, "colon-ipv6");
+	const char *setup[] = { "setup", "colon-ipv6", dir, NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.list.ipv6-colon\") | .evidence[0] | (.file | "
+	    "endswith(\"exim4.conf.template\")) and (.text | "
+	    "contains(\"read as \\\"! :1\\\"\"))] == [true]", NULL), 0);
+	/* ":1" is a host-name pattern: ::1 named localhost is denied, a
+	 * bot without reverse DNS gets through */
+	assert_int_equal(bh_named(dir, "::1", "localhost",
+	    "postmaster@localhost"), 550);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
+	    250);
+	apply_fix(dir, out.data, "exim.list.semicolon");
+	mg_str_free(&out);
+	assert_int_equal(bh_named(dir, "::1", "localhost",
+	    "postmaster@localhost"), 250);
+	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
+	    550);
+	assert_int_equal(report_json(dir, &out), 0);
 	mg_str_free(&out);
 }
 
@@ -103,6 +366,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_debian_stock_detected),
 		cmocka_unit_test(test_missing_config_exits_3),
+		cmocka_unit_test(test_incident1_template),
+		cmocka_unit_test(test_incident1_split),
+		cmocka_unit_test(test_incident1_plain),
+		cmocka_unit_test(test_stock_local_says_loopback),
+		cmocka_unit_test(test_colon_ipv6),
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim", tests, setup,

@@ -1,0 +1,375 @@
+/* test_exim_conf.c - Exim lists, -bP config parsing, locating statements
+ * in the source, Debian's generated file mapped to its template, and the
+ * ACL checks on that model. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../backends/exim/exim_conf.h"
+#include "../../backends/exim/exim_debian.h"
+#include "../../backends/exim/exim_list.h"
+#include "../../checks/checks.h"
+#include "../../core/mg_err.h"
+#include "../../core/mg_str.h"
+#include "mg_test.h"
+
+/* items - a list's items joined with '|' */
+static void
+items(const char *list, char *out, size_t size)
+{
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	size_t o = 0;
+
+	out[0] = '\0';
+	mg_exim_list_init(&l, list);
+	while (mg_exim_list_next(&l, &it))
+		o += (size_t)snprintf(out + o, size - o, "%s[%s]",
+		    o > 0 ? "|" : "", it.data != NULL ? it.data : "");
+	mg_str_free(&it);
+}
+
+/* test_lists - separators, doubling, empty items, "<;" */
+static void
+test_lists(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "a : b:c", "[a]|[b]|[c]" },
+		{ ": 127.0.0.1 : ::::1", "[]|[127.0.0.1]|[::1]" },
+		{ ":", "[]" },
+		{ "", "" },
+		{ "   ", "" },
+		{ "a:", "[a]" },
+		{ "! 127.0.0.0/8 : ! ::1", "[! 127.0.0.0/8]|[! :1]" },
+		{ "fe80::1", "[fe80:1]" },
+		{ "<; 127.0.0.1 ; ::1", "[127.0.0.1]|[::1]" },
+		{ "<, a,, b , c", "[a, b]|[c]" },
+		{ "  <;a;;b", "[a;b]" },
+		{ "@ : localhost : @[]", "[@]|[localhost]|[@[]]" },
+	};
+	char out[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		items(cases[i].in, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\"", cases[i].in, out);
+	}
+	assert_true(mg_exim_ipv6_broken("! :1"));
+	assert_true(mg_exim_ipv6_broken("fe80:1"));
+	assert_true(mg_exim_ipv6_broken("db8:/32"));
+	assert_false(mg_exim_ipv6_broken("::1"));
+	assert_false(mg_exim_ipv6_broken("! 2001:db8::/32"));
+	assert_false(mg_exim_ipv6_broken("127.0.0.1"));
+	assert_false(mg_exim_ipv6_broken("net-lsearch;/etc/x"));
+	assert_false(mg_exim_ipv6_broken("*.example.com"));
+}
+
+/* The test config (written to a temp dir) and what Exim 4.96 -bP config
+ * printed for it, paths replaced by %s. */
+#define CONF_FMT \
+    "# test config\n" \
+    "spool_directory = %s/spool\n" \
+    "LOCAL_DOMS = @ : localhost : example.com\n" \
+    "domainlist local_domains = LOCAL_DOMS\n" \
+    "hostlist   relay_from_hosts = 127.0.0.1 : ! ::1\n" \
+    "local_interfaces = <; 127.0.0.1 ; ::1\n" \
+    "acl_smtp_rcpt = acl_check_rcpt\n" \
+    "\n" \
+    "begin acl\n" \
+    "\n" \
+    "acl_check_rcpt:\n" \
+    "  accept  hosts = :\n" \
+    ".ifdef NOT_DEFINED\n" \
+    "  accept  local_parts = root\n" \
+    "          domains = +local_domains\n" \
+    ".endif\n" \
+    "  # postmaster from anyone\n" \
+    "  accept  local_parts   = postmaster\n" \
+    "          domains       = +local_domains\n" \
+    "  deny    condition = ${if eq{$sender_address}{}}\n" \
+    "          message = no bounces here\n" \
+    "  deny\n" \
+    "          ! verify = sender\n" \
+    ".include %s/inc.conf\n" \
+    "  require message = relay not permitted\n" \
+    "          domains = +local_domains\n" \
+    "  accept\n" \
+    "\n" \
+    "begin authenticators\n" \
+    "\n" \
+    "plain_server:\n" \
+    "  driver = plaintext\n" \
+    "  public_name = PLAIN\n" \
+    "  server_condition = ${if saslauthd{{$auth2}{$auth3}}}\n"
+static const char *inc =
+    "  # included: relay for the office\n"
+    "  accept  hosts = +relay_from_hosts\n"
+    "          control = submission\n";
+#define BP_FMT \
+    "# Exim Configuration (4.96)\n" \
+    "# 1 \"%s/exim.conf\"\n" \
+    "spool_directory = %s/spool\n" \
+    "LOCAL_DOMS = @ : localhost : example.com\n" \
+    "domainlist local_domains = @ : localhost : example.com\n" \
+    "hostlist relay_from_hosts = 127.0.0.1 : ! ::1\n" \
+    "local_interfaces = <; 127.0.0.1 ; ::1\n" \
+    "acl_smtp_rcpt = acl_check_rcpt\n" \
+    "\n" \
+    "begin acl\n" \
+    "\n" \
+    "  acl_check_rcpt:\n" \
+    "    accept hosts = :\n" \
+    "    accept local_parts = postmaster\n" \
+    "    domains = +local_domains\n" \
+    "    deny condition = ${if eq{$sender_address}{}}\n" \
+    "    message = no bounces here\n" \
+    "    deny\n" \
+    "    ! verify = sender\n" \
+    "# 26 \"%s/exim.conf\"\n" \
+    "# 1 \"%s/inc.conf\"\n" \
+    "    accept hosts = +relay_from_hosts\n" \
+    "    control = submission\n" \
+    "    require message = relay not permitted\n" \
+    "    domains = +local_domains\n" \
+    "    accept\n" \
+    "\n" \
+    "begin authenticators\n" \
+    "\n" \
+    "  plain_server:\n" \
+    "    driver = plaintext\n" \
+    "    public_name = PLAIN\n" \
+    "    server_condition = ${if saslauthd{{$auth2}{$auth3}}}\n"
+
+/* write_file - dir/name with text */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* rm_dir - remove the files a test wrote, then the directory */
+static void
+rm_dir(const char *dir, const char *const *names)
+{
+	char path[4096];
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		(void)unlink(path);
+	}
+	(void)rmdir(dir);
+}
+
+/* build - the model as the Exim backend makes it from the test config */
+static void
+build(struct mg_model *m, char *dir, size_t size)
+{
+	static const char *const macros[] = { "LOCAL_DOMS", "_HAVE_TLS",
+	    NULL };
+	struct mg_str text = MG_STR_INIT, conf = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(dir, size, "/tmp/mg-test-exim.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	mg_str_printf(&conf, CONF_FMT, dir, dir);
+	write_file(dir, "exim.conf", mg_str_cstr(&conf));
+	write_file(dir, "inc.conf", inc);
+	mg_str_printf(&text, BP_FMT, dir, dir, dir, dir);
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	mg_model_param_add(m, "acl_smtp_rcpt")->value =
+	    mg_xstrdup("acl_check_rcpt");
+	mg_exim_conf_parse(m, mg_str_cstr(&text));
+	mg_str_reset(&conf);
+	mg_str_printf(&conf, "%s/exim.conf", dir);
+	m->config_file = mg_xstrdup(mg_str_cstr(&conf));
+	assert_int_equal(mg_model_read_file(m, m->config_file, &err), 0);
+	mg_exim_conf_locate(m, mg_model_file(m, m->config_file), macros);
+	mg_str_free(&text);
+	mg_str_free(&conf);
+}
+
+/* test_parse_and_locate - statements, conditions, includes, .ifdef */
+static void
+test_parse_and_locate(void **state)
+{
+	static const char *const names[] = { "exim.conf", "inc.conf", NULL };
+	struct mg_model m;
+	const struct mg_rule *r;
+	const struct mg_param *p;
+	char dir[64];
+	size_t acl = 0, i;
+
+	(void)state;
+	build(&m, dir, sizeof(dir));
+	for (i = 0; i < m.nrules; i++)
+		if (strcmp(m.rules[i].group, "acl_check_rcpt") == 0)
+			acl++;
+	assert_int_equal(acl, 7);
+	r = &m.rules[1];	/* accept local_parts = postmaster */
+	assert_string_equal(r->verb, "accept");
+	assert_int_equal(r->nconds, 2);
+	assert_string_equal(r->conds[0].value, "postmaster");
+	assert_int_equal(r->line, 18);	/* not the .ifdef'd one at 14 */
+	assert_int_equal(r->conds[1].line, 19);
+	r = &m.rules[2];
+	assert_string_equal(r->verb, "deny");
+	assert_string_equal(r->conds[0].name, "condition");
+	assert_int_equal(r->conds[0].line, 20);
+	assert_int_equal(r->conds[1].line, 21);
+	r = &m.rules[3];
+	assert_string_equal(r->conds[0].name, "!verify");
+	assert_int_equal(r->line, 22);
+	assert_int_equal(r->conds[0].line, 23);
+	r = &m.rules[4];	/* from the included file */
+	assert_non_null(strstr(r->file, "/inc.conf"));
+	assert_int_equal(r->line, 2);
+	assert_int_equal(r->conds[1].line, 3);
+	r = &m.rules[5];
+	assert_string_equal(r->verb, "require");
+	assert_int_equal(r->line, 25);
+	assert_int_equal(m.rules[6].line, 27);
+	r = &m.rules[7];
+	assert_string_equal(r->group, "authenticators");
+	assert_string_equal(r->verb, "plain_server");
+	assert_int_equal(r->line, 31);
+	assert_string_equal(mg_rule_cond(r, "driver")->value, "plaintext");
+	assert_int_equal(mg_rule_cond(r, "server_condition")->line, 34);
+	p = mg_model_param(&m, "+local_domains");
+	assert_non_null(p);
+	assert_string_equal(p->value, "@ : localhost : example.com");
+	assert_int_equal(p->line, 4);
+	p = mg_model_param(&m, "local_interfaces");
+	assert_int_equal(p->line, 6);
+	mg_model_free(&m);
+	rm_dir(dir, names);
+}
+
+/* test_checks - incident 1 and the colon-list IPv6 on this config */
+static void
+test_checks(void **state)
+{
+	static const char *const names[] = { "exim.conf", "inc.conf", NULL };
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *f = NULL;
+	const struct mg_fix *x;
+	char dir[64];
+	size_t i;
+
+	(void)state;
+	build(&m, dir, sizeof(dir));
+	mg_report_init(&r);
+	mg_check_exim_acl(&m, &r);
+	for (i = 0; i < r.nfindings; i++)
+		if (strcmp(r.findings[i].id, "exim.localhost.postmaster") == 0)
+			f = &r.findings[i];
+	assert_non_null(f);
+	assert_int_equal(f->evidence[1].line, 18);
+	assert_non_null(strstr(f->evidence[2].text, "loopback only"));
+	x = mg_report_find_fix(&r, "exim.localhost.deny-remote");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 18);
+	assert_non_null(strstr(x->edits[0].new_text, "hosts = ! 127.0.0.0/8 "
+	    ": ! ::::1\n"));
+	assert_non_null(strstr(x->edits[0].new_text, "\n  accept  "
+	    "local_parts   = postmaster"));
+	x = mg_report_find_fix(&r, "exim.list.semicolon");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 5);
+	assert_string_equal(x->edits[0].new_text,
+	    "hostlist   relay_from_hosts = <; 127.0.0.1 ; ! ::1");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	rm_dir(dir, names);
+}
+
+/* test_debian_map - a non-split Debian confdir: generated lines map to
+ * the template and localmacros; a hand edit is refused */
+static void
+test_debian_map(void **state)
+{
+	static const char *const names[] = { "exim4.conf.template",
+	    "exim4.conf.localmacros", "update-exim4.conf.conf", "gen", NULL };
+	static const char *tmpl =
+	    "# template\n"
+	    "UPEX4CmacrosUPEX4C = 1\n"
+	    "\n"
+	    "\n"
+	    "domainlist local_domains = MAIN_LOCAL_DOMAINS\n"
+	    "  # comment\n"
+	    "begin acl\n";
+	static const char *gen =
+	    "#########\n"
+	    "# WARNING WARNING WARNING\n"
+	    "#########\n"
+	    "MY = 1\n"
+	    "UPEX4CmacrosUPEX4C = 1\n"
+	    "##############################################\n"
+	    ".ifndef MAIN_LOCAL_DOMAINS\n"
+	    "##############################################\n"
+	    "\n"
+	    "\n"
+	    "domainlist local_domains = MAIN_LOCAL_DOMAINS\n"
+	    "begin acl\n";
+	struct mg_exim_origin *o;
+	struct mg_model m;
+	char dir[64], path[128];
+	size_t n;
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/mg-test-deb.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "exim4.conf.template", tmpl);
+	write_file(dir, "exim4.conf.localmacros", "# local\nMY = 1\n");
+	write_file(dir, "update-exim4.conf.conf",
+	    "dc_use_split_config='false'\n");
+	write_file(dir, "gen", gen);
+	(void)snprintf(path, sizeof(path), "%s/gen", dir);
+	mg_model_init(&m);
+	assert_int_equal(mg_exim_debian_map(&m, path, dir, &o, &n), 0);
+	assert_int_equal(n, 12);
+	assert_null(o[0].path);
+	assert_non_null(strstr(o[3].path, "exim4.conf.localmacros"));
+	assert_int_equal(o[3].line, 2);
+	assert_int_equal(o[4].line, 2);		/* UPEX4C... */
+	assert_null(o[6].path);			/* the macro block */
+	assert_int_equal(o[10].line, 5);
+	assert_non_null(strstr(o[10].path, "exim4.conf.template"));
+	assert_int_equal(o[11].line, 7);
+	free(o);
+	mg_model_free(&m);
+
+	write_file(dir, "gen", "#########\n#########\nedited = 1\n");
+	mg_model_init(&m);
+	assert_int_equal(mg_exim_debian_map(&m, path, dir, &o, &n), -1);
+	assert_null(o);
+	mg_model_free(&m);
+	rm_dir(dir, names);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_parse_and_locate),
+		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_debian_map),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
