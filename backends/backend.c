@@ -101,3 +101,15 @@ mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
 		return (not_supported(t, "reading the queue", err));
 	return (t->backend->load_queue(t, q, progress, arg, err));
 }
+
+/* mg_backend_simulate - the MTA's own verdict on a simulated client */
+int
+mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	memset(v, 0, sizeof(*v));
+	v->code = -1;
+	if (t->backend == NULL || t->backend->simulate == NULL)
+		return (not_supported(t, "simulating a client", err));
+	return (t->backend->simulate(t, p, v, err));
+}

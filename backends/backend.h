@@ -10,6 +10,13 @@
 #include "../core/mg_model.h"
 #include "../core/mg_queue.h"
 
+/* What the MTA answered a simulated client. */
+struct mg_smtp_verdict {
+	int code;		/* the RCPT reply code; -1 if none */
+	char text[256];		/* the reply text */
+	char how[64];		/* "exim -bh" */
+};
+
 struct mg_backend {
 	const char *name;
 	enum mg_mta mta;
@@ -21,6 +28,10 @@ struct mg_backend {
 	/* Read every queued message (directly, not one process each). */
 	int (*load_queue)(struct mg_target *, struct mg_queue *,
 	    mg_progress_fn, void *, struct mg_err *);
+	/* What the MTA answers a client for a recipient, without
+	 * receiving mail (exim -bh); NULL: cannot ask yet. */
+	int (*simulate)(struct mg_target *, const struct mg_probe *,
+	    struct mg_smtp_verdict *, struct mg_err *);
 };
 
 /* What the operator asked for on the command line. */
@@ -41,5 +52,7 @@ int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
+int mg_backend_simulate(struct mg_target *, const struct mg_probe *,
+    struct mg_smtp_verdict *, struct mg_err *);
 
 #endif

@@ -231,6 +231,13 @@ finding_free(struct mg_finding *f)
 	}
 	free(f->evidence);
 	free_strv(f->fix_ids, f->nfix_ids);
+	for (i = 0; i < f->nprobes; i++) {
+		free(f->probes[i].client);
+		free(f->probes[i].client_name);
+		free(f->probes[i].sender);
+		free(f->probes[i].rcpt);
+	}
+	free(f->probes);
 }
 
 /* fix_free - release one fix's contents */
@@ -320,6 +327,23 @@ mg_finding_add_fix(struct mg_finding *f, const char *fix_id)
 {
 	*MG_ARRAY_PUSH(f->fix_ids, f->nfix_ids, f->fix_ids_cap) =
 	    mg_xstrdup(fix_id);
+}
+
+/* mg_finding_probe - ask the MTA, after the checks, what it answers
+ * client (named client_name, or NULL) for sender and rcpt */
+void
+mg_finding_probe(struct mg_finding *f, const char *client,
+    const char *client_name, const char *sender, const char *rcpt,
+    int hole_if_accepted)
+{
+	struct mg_probe *p;
+
+	p = MG_ARRAY_PUSH(f->probes, f->nprobes, f->probes_cap);
+	p->client = mg_xstrdup(client);
+	p->client_name = mg_xstrdup(client_name);
+	p->sender = mg_xstrdup(sender);
+	p->rcpt = mg_xstrdup(rcpt);
+	p->hole_if_accepted = hole_if_accepted;
 }
 
 /* mg_report_fix - append a fix, or return the existing one with that id */

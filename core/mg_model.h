@@ -143,6 +143,16 @@ struct mg_evidence {
 	unsigned line;		/* 0: none */
 };
 
+/* A question for the MTA itself, asked after the checks: what does it
+ * answer this client for this recipient?  The answer becomes evidence. */
+struct mg_probe {
+	char *client;		/* "107.172.77.101" */
+	char *client_name;	/* its host name, or NULL: none */
+	char *sender;		/* "" is the null sender */
+	char *rcpt;
+	int hole_if_accepted;	/* acceptance shows the hole is open */
+};
+
 struct mg_finding {
 	char *id;		/* stable: "postfix.mynetworks.public" */
 	enum mg_severity severity;
@@ -153,6 +163,8 @@ struct mg_finding {
 	size_t nevidence, evidence_cap;
 	char **fix_ids;
 	size_t nfix_ids, fix_ids_cap;
+	struct mg_probe *probes;
+	size_t nprobes, probes_cap;
 };
 
 enum mg_edit_kind {
@@ -249,6 +261,8 @@ void mg_finding_explain(struct mg_finding *, const char *);
 void mg_finding_evidence(struct mg_finding *, const char *, unsigned,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 void mg_finding_add_fix(struct mg_finding *, const char *);
+void mg_finding_probe(struct mg_finding *, const char *, const char *,
+    const char *, const char *, int);
 struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
 const struct mg_fix *mg_report_find_fix(const struct mg_report *,
     const char *);

@@ -17,6 +17,38 @@ mg_app_init(struct mg_app *a)
 	mg_report_init(&a->report);
 }
 
+/*
+ * prove - the MTA's own verdict on each probe a finding asked for, as
+ * evidence ("exim -bh 107.172.77.101: RCPT <postmaster@localhost> -> 250
+ * Accepted").  A probe the backend cannot run is left out, not guessed.
+ */
+static void
+prove(struct mg_app *a)
+{
+	struct mg_finding *f;
+	const struct mg_probe *p;
+	struct mg_smtp_verdict v;
+	struct mg_err err;
+	size_t i, k;
+
+	for (i = 0; i < a->report.nfindings; i++) {
+		f = &a->report.findings[i];
+		for (k = 0; k < f->nprobes; k++) {
+			p = &f->probes[k];
+			if (mg_backend_simulate(&a->target, p, &v, &err) < 0)
+				continue;
+			mg_finding_evidence(f, NULL, 0, "%s %s%s%s: MAIL "
+			    "FROM:<%s> RCPT TO:<%s> -> %d %s%s", v.how,
+			    p->client, p->client_name != NULL ? " named " :
+			    "", p->client_name != NULL ? p->client_name : "",
+			    p->sender, p->rcpt, v.code, v.text,
+			    v.code >= 200 && v.code < 300 ?
+			    (p->hole_if_accepted ? " - accepted: the hole is "
+			    "open" : " - accepted") : " - refused");
+		}
+	}
+}
+
 /* mg_app_load - (re)load everything; -1 with a.err when unreadable */
 int
 mg_app_load(struct mg_app *a)
@@ -46,6 +78,7 @@ mg_app_load(struct mg_app *a)
 		a->model.queue = NULL;
 	}
 	mg_checks_run(&a->model, &a->report);
+	prove(a);
 	if (a->model.queue == NULL) {
 		struct mg_str s = MG_STR_INIT;
 
