@@ -22,6 +22,7 @@ void mg_checks_run(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);
+void mg_check_exim_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_flood(const struct mg_model *, struct mg_report *);
 void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 

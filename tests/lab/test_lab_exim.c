@@ -321,6 +321,43 @@ test_colon_ipv6(void **state)
 	mg_str_free(&out);
 }
 
+/* test_relay_nets_typo - incident 4 on Exim: dc_relay_nets with a /8
+ * typo; the report's exim -bh shows 210.99.1.1 relaying, the fix narrows
+ * dc_relay_nets and real Exim then refuses it, the host meant still
+ * relays */
+static void
+test_relay_nets_typo(void **state)
+{
+	const char *dir = lab_dir(LAB, "relay-nets-typo");
+	const char *setup[] = { "setup", "relay-nets-typo", dir, NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.relay.public-hosts\" and .severity == \"critical\") | "
+	    ".evidence[] | select(.file != null and (.file | "
+	    "endswith(\"update-exim4.conf.conf\")))] | length == 1", NULL),
+	    0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].evidence[].text | "
+	    "select(startswith(\"exim -bh 210.99.1.1:\") and "
+	    "contains(\"-> 250 \"))] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
+	    "\"exim.relay.narrow\") | .edits[0].new == "
+	    "\"dc_relay_nets='192.168.1.0/24 ; 210.140.12.34/32'\"", NULL), 0);
+	assert_int_equal(bh(dir, "210.99.1.1", "victim@remote.test"), 250);
+	apply_fix(dir, out.data, "exim.relay.narrow");
+	mg_str_free(&out);
+	assert_true(bh(dir, "210.99.1.1", "victim@remote.test") >= 500);
+	assert_int_equal(bh(dir, "210.140.12.34", "victim@remote.test"), 250);
+	assert_int_equal(bh(dir, "192.168.1.5", "victim@remote.test"), 250);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"exim.relay.public-hosts\") == null", NULL), 0);
+	mg_str_free(&out);
+}
+
 /* test_missing_config_exits_3 - a config Exim cannot read is exit 3 */
 static void
 test_missing_config_exits_3(void **state)
@@ -377,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_incident1_plain),
 		cmocka_unit_test(test_stock_local_says_loopback),
 		cmocka_unit_test(test_colon_ipv6),
+		cmocka_unit_test(test_relay_nets_typo),
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim", tests, setup,

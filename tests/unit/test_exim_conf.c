@@ -361,6 +361,77 @@ test_debian_map(void **state)
 	rm_dir(dir, names);
 }
 
+/* finding - by id, or NULL */
+static const struct mg_finding *
+finding(const struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].id, id) == 0)
+			return (&r->findings[i]);
+	return (NULL);
+}
+
+/* test_relay_hosts - public space and host bits in relay_from_hosts of a
+ * plain config: evidence, probe and the narrowed hostlist line */
+static void
+test_relay_hosts(void **state)
+{
+	static const char *conf = "# plain\n"
+	    "acl_smtp_rcpt = acl_check_rcpt\n"
+	    "hostlist relay_from_hosts = <; 192.168.1.0/24 ; 210.140.12.34/8 ; "
+	    "2a00:1450::/32 ; ::1\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+	mg_srcfile_set_text(mg_model_file_add(&m, m.config_file), conf,
+	    strlen(conf));
+	p = mg_model_param_add(&m, "+relay_from_hosts");
+	p->value = mg_xstrdup("<; 192.168.1.0/24 ; 210.140.12.34/8 ; "
+	    "2a00:1450::/32 ; ::1");
+	p->raw = mg_xstrdup(p->value);
+	p->file = mg_xstrdup(m.config_file);
+	p->line = 3;
+	mg_report_init(&r);
+	mg_check_exim_relay(&m, &r);
+	f = finding(&r, "exim.relay.public-hosts");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_int_equal(f->nevidence, 2);
+	assert_non_null(strstr(f->evidence[0].text, "host bits"));
+	assert_non_null(strstr(f->evidence[1].text, "2a00:1450::/32"));
+	assert_int_equal(f->nprobes, 1);
+	assert_string_equal(f->probes[0].client, "210.99.1.1");
+	x = mg_report_find_fix(&r, "exim.relay.narrow");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text, "hostlist relay_from_hosts "
+	    "= <; 192.168.1.0/24 ; 210.140.12.34/32 ; ::1");
+	assert_int_equal(x->npost, 0);
+	assert_null(finding(&r, "exim.relay.open-accept"));
+	mg_report_free(&r);
+
+	/* an accept with no condition before the relay require */
+	mg_model_param_add(&m, "acl_smtp_rcpt")->value =
+	    mg_xstrdup("acl_check_rcpt");
+	(void)mg_model_rule_add(&m, "acl_check_rcpt", "accept");
+	(void)mg_rule_cond_add(mg_model_rule_add(&m, "acl_check_rcpt",
+	    "require"), "domains", "+local_domains");
+	mg_report_init(&r);
+	mg_check_exim_relay(&m, &r);
+	assert_non_null(finding(&r, "exim.relay.open-accept"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -369,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_parse_and_locate),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_debian_map),
+		cmocka_unit_test(test_relay_hosts),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
