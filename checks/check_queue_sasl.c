@@ -29,10 +29,10 @@ static const char *const privileged[] = {
 	"test", "guest", "user", "oracle", "mysql", "postgres", NULL
 };
 
-/* is_privileged - a system or role account name, case-insensitively,
- * with or without a realm ("root@mail.example.com") */
-static int
-is_privileged(const char *name)
+/* mg_check_privileged_name - a system or role account name, without
+ * regard to case, with or without a realm ("root@mail.example.com") */
+int
+mg_check_privileged_name(const char *name)
 {
 	size_t i, n = strcspn(name, "@");
 
@@ -103,7 +103,7 @@ mg_check_queue_sasl(const struct mg_model *m, struct mg_report *r)
 		    q->msgs[i].queue != NULL &&
 		    strcmp(q->msgs[i].queue, "deferred") == 0)
 			deferred++;
-	priv = is_privileged(who);
+	priv = mg_check_privileged_name(who);
 	f = mg_report_finding(r, "queue.sasl-dominant", priv ?
 	    MG_SEV_CRITICAL : MG_SEV_HIGH, "sasl", priv ?
 	    "A system account's SASL login is sending most of the queue" :

@@ -18,10 +18,12 @@ struct mg_check {
 extern const struct mg_check mg_checks[];
 
 void mg_checks_run(const struct mg_model *, struct mg_report *);
+int mg_check_privileged_name(const char *);
 
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);
+void mg_check_exim_auth(const struct mg_model *, struct mg_report *);
 void mg_check_exim_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_flood(const struct mg_model *, struct mg_report *);
 void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);

@@ -156,6 +156,95 @@ map_debian(struct mg_model *m, const char *gen, const char *confdir)
 	mg_str_free(&w);
 }
 
+/* lsearch_path - the file of the first "lsearch{PATH}" or "lsearch;PATH"
+ * lookup in text, or NULL */
+static char *
+lsearch_path(const char *text)
+{
+	const char *p = strstr(text, "lsearch"), *end;
+
+	if (p == NULL)
+		return (NULL);
+	p += 7;
+	if (*p == '*' || *p == '@')
+		p++;
+	if (*p != '{' && *p != ';')
+		return (NULL);
+	p++;
+	p += strspn(p, " ");
+	end = p + strcspn(p, "}\"' ");
+	if (*p != '/' || end == p)
+		return (NULL);
+	return (mg_xstrndup(p, (size_t)(end - p)));
+}
+
+/* load_auth_users - accounts the server authenticators check: the
+ * "user:password" lines of an lsearch file in server_condition (Debian's
+ * exim4/passwd); other backends (saslauthd, PAM, Dovecot) are named */
+static void
+load_auth_users(struct mg_model *m)
+{
+	const struct mg_rule *r;
+	const struct mg_param *c;
+	const struct mg_srcfile *f;
+	struct mg_err err;
+	struct mg_str src = MG_STR_INIT;
+	char *path, *user;
+	size_t i, k, n;
+
+	for (i = 0; i < m->nrules; i++) {
+		r = &m->rules[i];
+		if (strcmp(r->group, "authenticators") != 0)
+			continue;
+		if ((c = mg_rule_cond(r, "driver")) != NULL &&
+		    strcmp(c->value, "dovecot") == 0 &&
+		    m->users_backend == NULL)
+			m->users_backend = mg_xstrdup("dovecot");
+		if ((c = mg_rule_cond(r, "server_condition")) == NULL)
+			continue;
+		if (strstr(c->value, "saslauthd") != NULL ||
+		    strstr(c->value, "pam{") != NULL) {
+			if (m->users_backend == NULL)
+				m->users_backend = mg_xstrdup(strstr(c->value,
+				    "pam{") != NULL ? "pam" : "saslauthd");
+			continue;
+		}
+		if ((path = lsearch_path(c->value)) == NULL)
+			continue;
+		for (k = 0; k < m->nusers; k++)
+			if (strcmp(m->users[k].source, path) == 0)
+				break;
+		if (k < m->nusers) {
+			/* PLAIN and LOGIN check the same file */
+			free(path);
+			continue;
+		}
+		if (mg_model_read_file(m, path, &err) < 0) {
+			mg_model_warn(m, err.msg);
+			free(path);
+			continue;
+		}
+		if (m->users_backend == NULL) {
+			mg_str_reset(&src);
+			mg_str_printf(&src, "lsearch %s", path);
+			m->users_backend = mg_str_steal(&src);
+			m->users_complete = 1;
+		}
+		f = mg_model_file(m, path);
+		for (k = 0; k < f->nlines; k++) {
+			n = strcspn(f->lines[k], ":");
+			if (n == 0 || f->lines[k][0] == '#' ||
+			    f->lines[k][n] != ':')
+				continue;
+			user = mg_xstrndup(f->lines[k], n);
+			(void)mg_model_user_add(m, user, NULL, path);
+			free(user);
+		}
+		free(path);
+	}
+	mg_str_free(&src);
+}
+
 /* load_rules - ACLs, drivers and named lists as Exim reads them, located
  * in the configuration file */
 static int
@@ -185,6 +274,7 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	if (confdir != NULL && debian_generated(m, t->config_file))
 		map_debian(m, t->config_file, confdir);
 	free(confdir);
+	load_auth_users(m);
 	return (0);
 }
 

@@ -432,6 +432,72 @@ test_relay_hosts(void **state)
 	mg_model_free(&m);
 }
 
+/* test_auth - PLAIN without a TLS advertise condition, root in the
+ * password file, saslauthd-backed LOGIN; a client authenticator is none */
+static void
+test_auth(void **state)
+{
+	static const char *conf = "begin authenticators\n"
+	    "plain_server:\n"
+	    "  driver = plaintext\n"
+	    "  public_name = PLAIN\n"
+	    "login_server:\n"
+	    "  driver = plaintext\n";
+	static const char *pw = "# users\nalice:$6$x$y\nroot:$6$a$b\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	struct mg_param *c;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+	mg_srcfile_set_text(mg_model_file_add(&m, m.config_file), conf,
+	    strlen(conf));
+	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/exim/passwd"), pw,
+	    strlen(pw));
+	a = mg_model_rule_add(&m, "authenticators", "plain_server");
+	c = mg_rule_cond_add(a, "driver", "plaintext");
+	c->file = mg_xstrdup(m.config_file);
+	c->line = 3;
+	(void)mg_rule_cond_add(a, "server_condition", "${if crypteq{$auth3}"
+	    "{${lookup{$auth2}lsearch{/etc/exim/passwd}}}}");
+	a = mg_model_rule_add(&m, "authenticators", "login_server");
+	(void)mg_rule_cond_add(a, "driver", "plaintext");
+	(void)mg_rule_cond_add(a, "server_condition",
+	    "${if saslauthd{{$auth1}{$auth2}}}");
+	(void)mg_rule_cond_add(a, "server_advertise_condition",
+	    "${if def:tls_in_cipher}");
+	a = mg_model_rule_add(&m, "authenticators", "cram_md5");
+	(void)mg_rule_cond_add(a, "driver", "cram_md5");
+	(void)mg_rule_cond_add(a, "client_name", "x");
+	(void)mg_model_user_add(&m, "alice", NULL, "/etc/exim/passwd");
+	(void)mg_model_user_add(&m, "root", NULL, "/etc/exim/passwd");
+	mg_report_init(&r);
+	mg_check_exim_auth(&m, &r);
+	f = finding(&r, "exim.auth.no-tls");
+	assert_non_null(f);
+	assert_int_equal(f->nevidence, 1);	/* login_server needs TLS */
+	x = mg_report_find_fix(&r, "exim.auth.tls-only");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text, "  driver = plaintext\n"
+	    "  server_advertise_condition = ${if def:tls_in_cipher}");
+	f = finding(&r, "exim.auth.system-account");
+	assert_non_null(f);
+	assert_int_equal(f->nevidence, 1);
+	assert_int_equal(f->evidence[0].line, 3);
+	x = mg_report_find_fix(&r, "exim.auth.disable-system");
+	assert_string_equal(x->edits[0].new_text, "# disabled (system "
+	    "account): root:$6$a$b");
+	assert_non_null(finding(&r, "exim.auth.system-backed"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -441,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_debian_map),
 		cmocka_unit_test(test_relay_hosts),
+		cmocka_unit_test(test_auth),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
