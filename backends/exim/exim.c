@@ -14,6 +14,7 @@
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "exim_conf.h"
+#include "exim_list.h"
 #include "exim_debian.h"
 
 /* exim_run - run the exim binary [-C file] args; output in res */
@@ -156,28 +157,6 @@ map_debian(struct mg_model *m, const char *gen, const char *confdir)
 	mg_str_free(&w);
 }
 
-/* lsearch_path - the file of the first "lsearch{PATH}" or "lsearch;PATH"
- * lookup in text, or NULL */
-static char *
-lsearch_path(const char *text)
-{
-	const char *p = strstr(text, "lsearch"), *end;
-
-	if (p == NULL)
-		return (NULL);
-	p += 7;
-	if (*p == '*' || *p == '@')
-		p++;
-	if (*p != '{' && *p != ';')
-		return (NULL);
-	p++;
-	p += strspn(p, " ");
-	end = p + strcspn(p, "}\"' ");
-	if (*p != '/' || end == p)
-		return (NULL);
-	return (mg_xstrndup(p, (size_t)(end - p)));
-}
-
 /* load_auth_users - accounts the server authenticators check: the
  * "user:password" lines of an lsearch file in server_condition (Debian's
  * exim4/passwd); other backends (saslauthd, PAM, Dovecot) are named */
@@ -209,7 +188,7 @@ load_auth_users(struct mg_model *m)
 				    "pam{") != NULL ? "pam" : "saslauthd");
 			continue;
 		}
-		if ((path = lsearch_path(c->value)) == NULL)
+		if ((path = mg_exim_lsearch_path(c->value)) == NULL)
 			continue;
 		for (k = 0; k < m->nusers; k++)
 			if (strcmp(m->users[k].source, path) == 0)
@@ -245,6 +224,31 @@ load_auth_users(struct mg_model *m)
 	mg_str_free(&src);
 }
 
+/* load_alias_files - the lsearch files redirect routers read (Debian's
+ * system_aliases: /etc/aliases) */
+static void
+load_alias_files(struct mg_model *m)
+{
+	const struct mg_rule *r;
+	const struct mg_param *c;
+	struct mg_err err;
+	char *path;
+	size_t i;
+
+	for (i = 0; i < m->nrules; i++) {
+		r = &m->rules[i];
+		if (strcmp(r->group, "routers") != 0 ||
+		    (c = mg_rule_cond(r, "driver")) == NULL ||
+		    strcmp(c->value, "redirect") != 0 ||
+		    (c = mg_rule_cond(r, "data")) == NULL ||
+		    (path = mg_exim_lsearch_path(c->value)) == NULL)
+			continue;
+		if (mg_model_read_file(m, path, &err) < 0)
+			mg_model_warn(m, err.msg);
+		free(path);
+	}
+}
+
 /* load_rules - ACLs, drivers and named lists as Exim reads them, located
  * in the configuration file */
 static int
@@ -275,6 +279,7 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 		map_debian(m, t->config_file, confdir);
 	free(confdir);
 	load_auth_users(m);
+	load_alias_files(m);
 	return (0);
 }
 

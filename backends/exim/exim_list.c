@@ -9,9 +9,11 @@
  * became one literal colon, and the host pattern matches nothing useful.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../core/mg_net.h"
+#include "../../core/mg_str.h"
 #include "exim_list.h"
 
 /* mg_exim_list_init - start reading a list; reads a "<X" separator */
@@ -81,4 +83,26 @@ mg_exim_ipv6_broken(const char *item)
 	if (strspn(p, "0123456789abcdefABCDEF:./") != strlen(p))
 		return (0);
 	return (mg_net_parse(p, &net, NULL) < 0);
+}
+
+/* mg_exim_lsearch_path - the file of the first "lsearch{PATH}" or
+ * "lsearch;PATH" lookup in text, or NULL */
+char *
+mg_exim_lsearch_path(const char *text)
+{
+	const char *p = strstr(text, "lsearch"), *end;
+
+	if (p == NULL)
+		return (NULL);
+	p += 7;
+	if (*p == '*' || *p == '@')
+		p++;
+	if (*p != '{' && *p != ';')
+		return (NULL);
+	p++;
+	p += strspn(p, " ");
+	end = p + strcspn(p, "}\"' ");
+	if (*p != '/' || end == p)
+		return (NULL);
+	return (mg_xstrndup(p, (size_t)(end - p)));
 }
