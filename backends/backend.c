@@ -33,6 +33,7 @@ try(const struct mg_backend *be, const struct mg_detect_opts *o,
 	else if (be->mta == MG_MTA_EXIM) {
 		t->config_file = mg_xstrdup(o->exim_path);
 		t->bin = mg_xstrdup(o->exim_bin);
+		t->generator = mg_xstrdup(o->exim_generator);
 	}
 	t->state_dir = mg_xstrdup(o->state_dir != NULL ? o->state_dir :
 	    "/var/lib/mailguard");
@@ -55,12 +56,13 @@ mg_backend_detect(const struct mg_detect_opts *o, struct mg_target *t,
 	size_t i;
 
 	if (o->postfix_dir != NULL && (o->exim_path != NULL ||
-	    o->exim_bin != NULL))
+	    o->exim_bin != NULL || o->exim_generator != NULL))
 		return (mg_err_set(err, "--postfix and --exim/--exim-bin "
 		    "name different MTAs; choose one"));
 	if (o->postfix_dir != NULL)
 		return (try(&mg_backend_postfix, o, t, err));
-	if (o->exim_path != NULL || o->exim_bin != NULL)
+	if (o->exim_path != NULL || o->exim_bin != NULL ||
+	    o->exim_generator != NULL)
 		return (try(&mg_backend_exim, o, t, err));
 	mg_err_clear(&first);
 	for (i = 0; mg_backends[i] != NULL; i++) {

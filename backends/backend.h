@@ -39,6 +39,7 @@ struct mg_detect_opts {
 	const char *postfix_dir;	/* --postfix DIR */
 	const char *exim_path;		/* --exim PATH */
 	const char *exim_bin;		/* --exim-bin PATH */
+	const char *exim_generator;	/* --exim-generator PATH */
 	const char *state_dir;		/* --state DIR */
 };
 

@@ -35,17 +35,25 @@ static const char *const host_conds[] = { "hosts", "!hosts",
 	"senders", "!senders", "sender_domains", "!sender_domains",
 	"ratelimit", NULL };
 
-/* regenerate - a fix edited a source of Debian's generated config: the
- * generator must run before Exim sees it (the fix engine then reloads) */
-static void
-regenerate(const struct mg_model *m, struct mg_fix *x, const char *file)
+/*
+ * mg_check_exim_regenerate - a fix edited a source of Debian's generated
+ * configuration: update-exim4.conf must run before Exim sees it (the fix
+ * engine then reloads).  With --exim DIR the model read a private copy,
+ * so the generator writes the system's own file (its default output).
+ */
+void
+mg_check_exim_regenerate(const struct mg_model *m, struct mg_fix *x,
+    const char *file)
 {
 	const char *argv[] = { "update-exim4.conf", "--confdir",
 	    m->config_dir, "--output", m->config_file, NULL };
 
 	if (x->npost > 0 || m->config_dir == NULL || m->config_file == NULL ||
-	    strcmp(file, m->config_file) == 0)
+	    strcmp(file, m->config_file) == 0 ||
+	    strncmp(file, m->config_dir, strlen(m->config_dir)) != 0)
 		return;
+	if (m->config_generated)
+		argv[3] = NULL;
 	mg_fix_post(x, argv);
 }
 
@@ -144,7 +152,6 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	const struct mg_srcfile *src;
 	struct mg_finding *f;
 	struct mg_fix *x;
-	struct mg_edit *e;
 	struct mg_str text = MG_STR_INIT;
 	size_t i;
 
@@ -197,13 +204,10 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	    src->lines[rule->line - 1]);
 	x = mg_report_fix(r, "exim.localhost.deny-remote", "Refuse mail to "
 	    "localhost from other hosts");
-	e = mg_fix_set_param(x, rule->file, rule->line, "",
+	(void)mg_fix_replace_line(x, rule->file, rule->line,
 	    src->lines[rule->line - 1], mg_str_cstr(&text));
-	e->kind = MG_EDIT_REPLACE;
-	free(e->param);
-	e->param = NULL;
 	mg_str_free(&text);
-	regenerate(m, x, rule->file);
+	mg_check_exim_regenerate(m, x, rule->file);
 	mg_finding_add_fix(f, x->id);
 }
 
@@ -268,7 +272,6 @@ colon_fix(const struct mg_model *m, struct mg_report *r, const char *file,
 	    NULL;
 	struct mg_str text = MG_STR_INIT;
 	struct mg_fix *x;
-	struct mg_edit *e;
 	const char *at;
 	char *fixed;
 
@@ -282,12 +285,9 @@ colon_fix(const struct mg_model *m, struct mg_report *r, const char *file,
 	mg_str_puts(&text, at + strlen(value));
 	x = mg_report_fix(r, "exim.list.semicolon", "Write lists holding "
 	    "IPv6 addresses with the ; separator");
-	e = mg_fix_set_param(x, file, line, "", src->lines[line - 1],
+	(void)mg_fix_replace_line(x, file, line, src->lines[line - 1],
 	    mg_str_cstr(&text));
-	e->kind = MG_EDIT_REPLACE;
-	free(e->param);
-	e->param = NULL;
-	regenerate(m, x, file);
+	mg_check_exim_regenerate(m, x, file);
 	if (f->nfix_ids == 0)
 		mg_finding_add_fix(f, x->id);
 	free(fixed);

@@ -70,7 +70,6 @@ check_file(const struct mg_model *m, struct mg_report *r,
 	struct mg_str text = MG_STR_INIT;
 	struct mg_finding *fd;
 	struct mg_fix *x;
-	struct mg_edit *e;
 	unsigned last = last_line(f);
 
 	if (!has_key(f, "postmaster")) {
@@ -89,11 +88,8 @@ check_file(const struct mg_model *m, struct mg_report *r,
 			    f->lines[last - 1]);
 			x = mg_report_fix(r, "exim.aliases.add-postmaster",
 			    "Add postmaster: root to the aliases");
-			e = mg_fix_set_param(x, f->path, last, "",
+			(void)mg_fix_replace_line(x, f->path, last,
 			    f->lines[last - 1], mg_str_cstr(&text));
-			e->kind = MG_EDIT_REPLACE;
-			free(e->param);
-			e->param = NULL;
 			mg_finding_add_fix(fd, x->id);
 		}
 	}

@@ -33,32 +33,6 @@ needs_tls(const struct mg_rule *r)
 	return (c != NULL && strstr(c->value, "tls_in_cipher") != NULL);
 }
 
-/* edit_line - a fix edit: the line becomes text */
-static void
-edit_line(struct mg_fix *x, const char *file, unsigned line, const char *old,
-    const char *text)
-{
-	struct mg_edit *e;
-
-	e = mg_fix_set_param(x, file, line, "", old, text);
-	e->kind = MG_EDIT_REPLACE;
-	free(e->param);
-	e->param = NULL;
-}
-
-/* regenerate - a Debian source was edited: update-exim4.conf must run */
-static void
-regenerate(const struct mg_model *m, struct mg_fix *x, const char *file)
-{
-	const char *argv[] = { "update-exim4.conf", "--confdir",
-	    m->config_dir, "--output", m->config_file, NULL };
-
-	if (x->npost == 0 && m->config_dir != NULL &&
-	    m->config_file != NULL && strcmp(file, m->config_file) != 0 &&
-	    strncmp(file, m->config_dir, strlen(m->config_dir)) == 0)
-		mg_fix_post(x, argv);
-}
-
 /* macro_line - where Debian's local macros define NAME, or 0 */
 static unsigned
 macro_line(const struct mg_model *m, const char *name,
@@ -99,18 +73,18 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r,
 		if (x->nedits == 0) {
 			mg_str_printf(&text, "# %s (off: passwords only over "
 			    "TLS)", src->lines[line - 1]);
-			edit_line(x, src->path, line, src->lines[line - 1],
-			    mg_str_cstr(&text));
-			regenerate(m, x, src->path);
+			(void)mg_fix_replace_line(x, src->path, line,
+			    src->lines[line - 1], mg_str_cstr(&text));
+			mg_check_exim_regenerate(m, x, src->path);
 		}
 	} else if (drv != NULL && drv->file != NULL &&
 	    (src = mg_model_file(m, drv->file)) != NULL && drv->line > 0 &&
 	    drv->line <= src->nlines) {
 		mg_str_printf(&text, "%s\n  server_advertise_condition = "
 		    "${if def:tls_in_cipher}", src->lines[drv->line - 1]);
-		edit_line(x, drv->file, drv->line, src->lines[drv->line - 1],
-		    mg_str_cstr(&text));
-		regenerate(m, x, drv->file);
+		(void)mg_fix_replace_line(x, drv->file, drv->line,
+		    src->lines[drv->line - 1], mg_str_cstr(&text));
+		mg_check_exim_regenerate(m, x, drv->file);
 	}
 	mg_str_free(&text);
 	if (x->nedits > 0 && f->nfix_ids == 0)
@@ -213,8 +187,8 @@ check_system_accounts(const struct mg_model *m, struct mg_report *r)
 		    src->lines[line - 1]);
 		x = mg_report_fix(r, "exim.auth.disable-system", "Disable "
 		    "password logins of system accounts");
-		edit_line(x, u->source, line, src->lines[line - 1],
-		    mg_str_cstr(&text));
+		(void)mg_fix_replace_line(x, u->source, line,
+		    src->lines[line - 1], mg_str_cstr(&text));
 		if (f->nfix_ids == 0)
 			mg_finding_add_fix(f, x->id);
 	}

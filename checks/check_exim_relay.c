@@ -141,26 +141,11 @@ ue4c_line(const struct mg_model *m, const struct mg_srcfile **fp)
 	return (0);
 }
 
-/* edit_line - a fix edit: the line becomes text */
-static void
-edit_line(struct mg_fix *x, const char *file, unsigned line, const char *old,
-    const char *text)
-{
-	struct mg_edit *e;
-
-	e = mg_fix_set_param(x, file, line, "", old, text);
-	e->kind = MG_EDIT_REPLACE;
-	free(e->param);
-	e->param = NULL;
-}
-
 /* propose - narrow dc_relay_nets (Debian) or the hostlist itself */
 static int
 propose(const struct mg_model *m, const struct mg_param *p,
     struct mg_report *r)
 {
-	const char *regen[] = { "update-exim4.conf", "--confdir",
-	    m->config_dir, "--output", m->config_file, NULL };
 	const struct mg_srcfile *f;
 	struct mg_str val, line = MG_STR_INIT;
 	struct mg_fix *x;
@@ -183,8 +168,9 @@ propose(const struct mg_model *m, const struct mg_param *p,
 		mg_str_printf(&line, "dc_relay_nets='%s'", mg_str_cstr(&val));
 		x = mg_report_fix(r, FIX_ID, "Trust only the hosts meant to "
 		    "relay (dc_relay_nets)");
-		edit_line(x, f->path, no, f->lines[no - 1], mg_str_cstr(&line));
-		mg_fix_post(x, regen);
+		(void)mg_fix_replace_line(x, f->path, no, f->lines[no - 1],
+		    mg_str_cstr(&line));
+		mg_check_exim_regenerate(m, x, f->path);
 	} else {
 		f = p->file != NULL ? mg_model_file(m, p->file) : NULL;
 		if (f == NULL || p->line == 0 || p->line > f->nlines ||
@@ -201,8 +187,8 @@ propose(const struct mg_model *m, const struct mg_param *p,
 		    p->value));
 		x = mg_report_fix(r, FIX_ID, "Trust only the hosts meant to "
 		    "relay (relay_from_hosts)");
-		edit_line(x, p->file, p->line, f->lines[p->line - 1],
-		    mg_str_cstr(&line));
+		(void)mg_fix_replace_line(x, p->file, p->line,
+		    f->lines[p->line - 1], mg_str_cstr(&line));
 	}
 	mg_str_free(&val);
 	mg_str_free(&line);

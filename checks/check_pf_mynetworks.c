@@ -267,12 +267,9 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 			}
 			x = mg_report_fix(r, FIX_ID, "Narrow mynetworks to "
 			    "the hosts meant");
-			struct mg_edit *e = mg_fix_set_param(x, es->v[i].file,
-			    es->v[i].line, "", f->lines[es->v[i].line - 1],
+			(void)mg_fix_replace_line(x, es->v[i].file,
+			    es->v[i].line, f->lines[es->v[i].line - 1],
 			    mg_str_cstr(&nl));
-			e->kind = MG_EDIT_REPLACE;
-			free(e->param);
-			e->param = NULL;
 			mg_str_free(&nl);
 		}
 		if (val.data != NULL) {

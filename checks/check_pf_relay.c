@@ -463,7 +463,6 @@ propose(const struct mg_model *m, const struct verdict *v,
 	const struct mg_srcfile *f;
 	struct mg_str val, line;
 	struct mg_fix *x;
-	struct mg_edit *e;
 	const char *old, *at;
 
 	fixed_relay_list(v, rp != NULL && rp->raw != NULL ? rp->raw :
@@ -486,11 +485,8 @@ propose(const struct mg_model *m, const struct verdict *v,
 		    (size_t)(at - f->lines[rp->line - 1]));
 		mg_str_puts(&line, mg_str_cstr(&val));
 		mg_str_puts(&line, at + strlen(old));
-		e = mg_fix_set_param(x, rp->file, rp->line, "",
+		(void)mg_fix_replace_line(x, rp->file, rp->line,
 		    f->lines[rp->line - 1], mg_str_cstr(&line));
-		e->kind = MG_EDIT_REPLACE;
-		free(e->param);
-		e->param = NULL;
 		mg_str_free(&line);
 	} else if (mg_report_find_fix(r, FIX_ID)->nedits == 0)
 		mg_fix_set_param(x, rp != NULL && rp->file != NULL ? rp->file :

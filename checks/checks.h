@@ -19,6 +19,8 @@ extern const struct mg_check mg_checks[];
 
 void mg_checks_run(const struct mg_model *, struct mg_report *);
 int mg_check_privileged_name(const char *);
+void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
+    const char *);
 
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);

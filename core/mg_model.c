@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mg_model.h"
 #include "mg_queue.h"
@@ -62,7 +63,28 @@ mg_target_free(struct mg_target *t)
 	free(t->bin);
 	free(t->version);
 	free(t->state_dir);
+	free(t->generator);
+	if (t->generated != NULL) {
+		char *slash = strrchr(t->generated, '/');
+
+		(void)unlink(t->generated);
+		if (slash != NULL) {
+			*slash = '\0';
+			(void)rmdir(t->generated);
+		}
+		free(t->generated);
+	}
 	memset(t, 0, sizeof(*t));
+}
+
+/* mg_model_source - what the configuration was read from, for people:
+ * the directory when config_file is our generated copy of it */
+const char *
+mg_model_source(const struct mg_model *m)
+{
+	if (m->config_generated && m->config_dir != NULL)
+		return (m->config_dir);
+	return (m->config_file);
 }
 
 /* mg_model_init - empty model */
@@ -390,6 +412,19 @@ mg_fix_set_param(struct mg_fix *x, const char *file, unsigned line,
 	e->param = mg_xstrdup(param);
 	e->old_text = mg_xstrdup(old_value);
 	e->new_text = mg_xstrdup(new_value);
+	return (e);
+}
+
+/* mg_fix_replace_line - line LINE of FILE, which reads old_text, becomes
+ * new_text (which may hold several lines) */
+struct mg_edit *
+mg_fix_replace_line(struct mg_fix *x, const char *file, unsigned line,
+    const char *old_text, const char *new_text)
+{
+	struct mg_edit *e;
+
+	e = mg_fix_set_param(x, file, line, NULL, old_text, new_text);
+	e->kind = MG_EDIT_REPLACE;
 	return (e);
 }
 

@@ -27,6 +27,9 @@ struct mg_target {
 	char *bin;		/* postconf, or the exim binary */
 	char *version;		/* "3.7.11", "4.96" */
 	char *state_dir;	/* journal, backups, quarantine */
+	char *generator;	/* update-exim4.conf, for a Debian directory */
+	char *generated;	/* our private copy of the generated config,
+				 * removed with the target */
 };
 
 /* A line of configuration text kept for evidence and line lookups. */
@@ -109,6 +112,9 @@ struct mg_model {
 	char *version;
 	char *config_dir;	/* postconf -c DIR; Exim's config directory */
 	char *config_file;
+	int config_generated;	/* config_file is our private copy made
+				 * from config_dir: fixes regenerate the
+				 * system's own with the generator */
 	struct mg_param *params;
 	size_t nparams, params_cap;
 	struct mg_srcfile *files;
@@ -212,6 +218,7 @@ int mg_severity_parse(const char *, enum mg_severity *);
 void mg_target_free(struct mg_target *);
 
 void mg_model_init(struct mg_model *);
+const char *mg_model_source(const struct mg_model *);
 void mg_model_free(struct mg_model *);
 struct mg_param *mg_model_param_add(struct mg_model *, const char *);
 const struct mg_param *mg_model_param(const struct mg_model *, const char *);
@@ -268,6 +275,8 @@ const struct mg_fix *mg_report_find_fix(const struct mg_report *,
     const char *);
 struct mg_edit *mg_fix_set_param(struct mg_fix *, const char *, unsigned,
     const char *, const char *, const char *);
+struct mg_edit *mg_fix_replace_line(struct mg_fix *, const char *, unsigned,
+    const char *, const char *);
 void mg_fix_post(struct mg_fix *, const char *const *);
 void mg_report_unread(struct mg_report *, const char *);
 enum mg_severity mg_report_worst(const struct mg_report *);

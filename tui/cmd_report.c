@@ -73,7 +73,7 @@ print_json(const struct mg_app *a)
 	mg_json_object(&j);
 	mg_json_kv_string(&j, "mta", mg_mta_name(a->model.mta));
 	mg_json_kv_string(&j, "version", a->model.version);
-	mg_json_kv_string(&j, "config", a->model.config_file);
+	mg_json_kv_string(&j, "config", mg_model_source(&a->model));
 	mg_json_key(&j, "findings");
 	mg_json_array(&j);
 	for (i = 0; i < r->nfindings; i++) {
@@ -156,9 +156,10 @@ print_text(const struct mg_app *a)
 
 	(void)printf("%s %s, ", mg_mta_name(a->model.mta),
 	    a->model.version != NULL ? a->model.version : "?");
-	mg_print_sanitized(stdout, a->model.config_file != NULL ?
-	    a->model.config_file : "?");
-	(void)printf("\n\n");
+	mg_print_sanitized(stdout, mg_model_source(&a->model) != NULL ?
+	    mg_model_source(&a->model) : "?");
+	(void)printf("%s\n\n", a->model.config_generated ?
+	    " (generated with update-exim4.conf into a private copy)" : "");
 	for (i = 0; i < r->nfindings; i++) {
 		f = &r->findings[i];
 		count[f->severity]++;

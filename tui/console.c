@@ -106,7 +106,7 @@ draw_header(const struct con *c)
 
 	if (a->loaded) {
 		version = a->model.version;
-		file = a->model.config_file;
+		file = mg_model_source(&a->model);
 	} else if (a->detected) {
 		version = a->target.version;
 		file = a->target.config_file;

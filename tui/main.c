@@ -32,7 +32,7 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 
 static const char help_text[] =
 "usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
-"                     [--state DIR] [COMMAND [ARGS]]\n"
+"                     [--exim-generator PATH] [--state DIR] [COMMAND [ARGS]]\n"
 "\n"
 "Reads the live Postfix or Exim configuration and queue, reports relay\n"
 "exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
@@ -42,7 +42,11 @@ static const char help_text[] =
 "  --postfix DIR    Postfix config directory (as postconf -c); default:\n"
 "                   detect\n"
 "  --exim PATH      Exim config file, or a Debian-style /etc/exim4 directory\n"
+"                   (generated into a private temporary file to read it)\n"
 "  --exim-bin PATH  Exim binary (exim4 on Debian, exim elsewhere)\n"
+"  --exim-generator PATH\n"
+"                   update-exim4.conf for --exim DIR (default: beside the\n"
+"                   Exim binary, else in the system path)\n"
 "  --state DIR      journal, backups, quarantine (default /var/lib/mailguard)\n"
 "  -h, --help       this help;  -V, --version  print the version\n"
 "\n"
@@ -109,6 +113,7 @@ main(int argc, char **argv)
 		{ "postfix", required_argument, NULL, 'p' },
 		{ "exim", required_argument, NULL, 'e' },
 		{ "exim-bin", required_argument, NULL, 'b' },
+		{ "exim-generator", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -131,6 +136,9 @@ main(int argc, char **argv)
 			break;
 		case 'b':
 			app.opts.exim_bin = optarg;
+			break;
+		case 'g':
+			app.opts.exim_generator = optarg;
 			break;
 		case 's':
 			app.opts.state_dir = optarg;

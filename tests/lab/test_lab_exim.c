@@ -537,6 +537,64 @@ test_aliases(void **state)
 	mg_str_free(&route);
 }
 
+/* leftover_copies - /tmp/mailguard-exim.* directories now */
+static int
+leftover_copies(void)
+{
+	const char *argv[] = { "find", "/tmp", "-maxdepth", "1", "-name",
+	    "mailguard-exim.*", NULL };
+	struct mg_exec_res res;
+	int n;
+
+	assert_int_equal(lab_run(&res, argv), 0);
+	n = res.out.len > 0;
+	mg_exec_res_free(&res);
+	return (n);
+}
+
+/* test_debian_directory - --exim DIR: the generator (here the lab's own
+ * copy of update-exim4.conf) writes a private copy that is read and
+ * removed; the finding is at the same template line, and the fix's
+ * post-command regenerates the system's own file (no --output) */
+static void
+test_debian_directory(void **state)
+{
+	const char *dir = lab_dir(LAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	char confdir[4096], gen[4096];
+	const char *argv[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", exim_bin, "--exim-generator", gen, "report",
+	    "--json", NULL };
+	const char *bad[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", exim_bin, "--exim-generator", "/nonexistent/ue4c",
+	    "report", NULL };
+	struct mg_exec_res res;
+	struct mg_str out, where;
+
+	(void)state;
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(leftover_copies(), 0);
+	assert_int_equal(lab_capture(argv, &out), 1);
+	assert_int_equal(leftover_copies(), 0);
+	assert_int_equal(lab_jq(out.data, ".config == $a", confdir), 0);
+	/* the same line the lab's replay gives for its own generated file */
+	map(dir, generated_line(dir), &where);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.localhost.postmaster\") | .evidence[1] | "
+	    "\"\\(.file):\\(.line)\"] == [$a]", mg_str_cstr(&where)), 0);
+	mg_str_free(&where);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
+	    "\"exim.localhost.deny-remote\") | .post_commands == "
+	    "[[\"update-exim4.conf\", \"--confdir\", $a]]", confdir), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_run(&res, bad), 3);
+	assert_non_null(strstr(mg_str_cstr(&res.err), "/nonexistent/ue4c"));
+	mg_exec_res_free(&res);
+	assert_int_equal(leftover_copies(), 0);
+}
+
 /* test_missing_config_exits_3 - a config Exim cannot read is exit 3 */
 static void
 test_missing_config_exits_3(void **state)
@@ -596,6 +654,7 @@ main(void)
 		cmocka_unit_test(test_relay_nets_typo),
 		cmocka_unit_test(test_auth_notls),
 		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_debian_directory),
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim", tests, setup,
