@@ -3,6 +3,8 @@
  * reads like a diff: "@@ file:line", "-old", "+new", "$ command".  The text
  * is raw (config values are untrusted): callers sanitize before display.
  */
+#include <string.h>
+
 #include "fix_preview.h"
 
 /* put_param - "name = value" as main.cf writes it */
@@ -10,6 +12,20 @@ static void
 put_param(struct mg_str *out, int sign, const char *name, const char *value)
 {
 	mg_str_printf(out, "%c%s = %s\n", sign, name, value);
+}
+
+/* put_lines - every line of text, each with the sign in front */
+static void
+put_lines(struct mg_str *out, int sign, const char *text)
+{
+	const char *nl;
+
+	do {
+		nl = strchr(text, '\n');
+		mg_str_printf(out, "%c%.*s\n", sign, nl != NULL ?
+		    (int)(nl - text) : (int)strlen(text), text);
+		text = nl != NULL ? nl + 1 : NULL;
+	} while (text != NULL);
 }
 
 /* mg_fix_preview - append the preview of one fix to out */
@@ -32,8 +48,8 @@ mg_fix_preview(const struct mg_fix *x, struct mg_str *out)
 				put_param(out, '-', e->param, e->old_text);
 			put_param(out, '+', e->param, e->new_text);
 		} else {
-			mg_str_printf(out, "-%s\n", e->old_text);
-			mg_str_printf(out, "+%s\n", e->new_text);
+			put_lines(out, '-', e->old_text);
+			put_lines(out, '+', e->new_text);
 		}
 	}
 	for (i = 0; i < x->npost; i++) {
