@@ -33,5 +33,6 @@ int mg_cmd_rollback(struct mg_app *, int, char **);
 int mg_cmd_usage_error(const char *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 void mg_print_sanitized(FILE *, const char *);
+void mg_print_sanitized_lines(FILE *, const char *);
 
 #endif

@@ -101,37 +101,6 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 	return (not_yet("purge", "queue actions come with the fix engine"));
 }
 
-/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] */
-int
-mg_cmd_fix(struct mg_app *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "export-diff", required_argument, NULL, 'x' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, all = 0;
-
-	(void)a;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'a')
-			all = 1;
-		else if (ch != 'n' && ch != 'x' && ch != 'y')
-			return (bad_option("fix", argv));
-	}
-	if (all && optind < argc)
-		return (mg_cmd_usage_error("fix", "give fix ids or --all, not "
-		    "both"));
-	if (!all && optind >= argc)
-		return (mg_cmd_usage_error("fix", "name the fixes to apply "
-		    "(ids from 'report') or --all"));
-	return (not_yet("fix", "the fix engine (stage, validate, apply, "
-	    "roll back) is the next step; 'report' shows each fix's edits"));
-}
-
 /* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
 int
 mg_cmd_probe(struct mg_app *a, int argc, char **argv)

@@ -63,15 +63,18 @@ static const char help_text[] =
 "                   --older-than AGE (30m, 2h, 3d)  --queue QUEUE\n"
 "  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
 "                   apply proposed fixes (ids from report) after backup,\n"
-"                   validation and reload; --export-diff writes a patch\n"
+"                   validation and reload (not in this version yet);\n"
+"                   --dry-run prints the diff, --export-diff writes it as\n"
+"                   a patch (patch -p0 -d /); neither changes anything\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test over SMTP, as the given client addresses\n"
 "  journal [--json] applied changes and purges\n"
 "  rollback ENTRY [--yes]\n"
 "                   restore the files a journal entry changed, and reload\n"
 "\n"
-"Exit status 64: bad command line; 69: the command is not available yet in\n"
-"this version (it says so).  Run as root for full access (sudo).\n";
+"Exit status 64: bad command line; 69: the command (or, for fix, applying)\n"
+"is not available yet in this version (it says so).  Run as root for full\n"
+"access (sudo).\n";
 
 /* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
 void
@@ -81,6 +84,27 @@ mg_print_sanitized(FILE *fp, const char *text)
 
 	(void)fputs(s, fp);
 	free(s);
+}
+
+/* mg_print_sanitized_lines - untrusted text of several lines: each line
+ * escaped, the newlines kept */
+void
+mg_print_sanitized_lines(FILE *fp, const char *text)
+{
+	const char *nl;
+	char *line;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		line = mg_xstrndup(text, nl != NULL ? (size_t)(nl - text) :
+		    strlen(text));
+		mg_print_sanitized(fp, line);
+		(void)fputc('\n', fp);
+		free(line);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
 }
 
 /* mg_cmd_usage_error - print a usage error for cmd; returns MG_EXIT_USAGE */

@@ -309,6 +309,59 @@ test_sender_whitelist_relay_closed_by_fix(void **state)
 	stop_instance(dir);
 }
 
+/* test_exported_patch_closes_mask_typo - incident 4: --dry-run changes
+ * nothing; the patch --export-diff writes applies with "patch -p0 -d /"
+ * as its header says, and real Postfix then stops tempfailing: the host
+ * meant relays, the rest of the /8 gets Debian's relay refusal */
+static void
+test_exported_patch_closes_mask_typo(void **state)
+{
+	const char *dir = setup_instance("mask-typo", 1);
+	char etc[4096], patchfile[4096], maincf[4096];
+	const char *dry[] = { "./mailguard-tui", "--postfix", etc, "fix",
+	    "postfix.mynetworks.narrow", "--dry-run", NULL };
+	const char *exp[] = { "./mailguard-tui", "--postfix", etc, "fix",
+	    "postfix.mynetworks.narrow", "--export-diff", patchfile, NULL };
+	const char *apply[] = { "patch", "-p0", "-d", "/", "-i", patchfile,
+	    NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_str before = MG_STR_INIT, after = MG_STR_INIT, out;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/etc/main.cf", dir);
+	(void)snprintf(patchfile, sizeof(patchfile), "%s/fix.patch", dir);
+	assert_int_equal(mg_file_read(maincf, MG_FILE_MAX, &before, NULL,
+	    &err), 0);
+	assert_int_equal(lab_capture(dry, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "+mynetworks = 127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128 192.168.1.0/24 "
+	    "210.140.12.34/32 218.45.6.7/32\n"));
+	mg_str_free(&out);
+	assert_int_equal(mg_file_read(maincf, MG_FILE_MAX, &after, NULL,
+	    &err), 0);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	mg_str_free(&after);
+
+	assert_int_equal(lab_capture(exp, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_run(&res, apply), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, reload), 0);
+	mg_exec_res_free(&res);
+	(void)sleep(1);
+	assert_int_equal(rcpt_reply(dir, "210.140.12.34", "a@example.com",
+	    "victim@remote.test"), 250);
+	assert_int_equal(rcpt_reply(dir, "210.1.2.3", "a@remote.test",
+	    "victim@remote.test"), 454);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@remote.test",
+	    "postmaster@example.com"), 250);
+	mg_str_free(&before);
+	stop_instance(dir);
+}
+
 /* test_incident_scenarios_readable - every scenario reads (exit != 3) */
 static void
 test_incident_scenarios_readable(void **state)
@@ -377,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_stock_refuses_relay),
 		cmocka_unit_test(test_stolen_sasl_account_flagged),
 		cmocka_unit_test(test_sender_whitelist_relay_closed_by_fix),
+		cmocka_unit_test(test_exported_patch_closes_mask_typo),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
 	};

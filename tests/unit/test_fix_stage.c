@@ -1,0 +1,152 @@
+/* test_fix_stage.c - fixes staged in memory, and their unified diff. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../fixes/fix_diff.h"
+#include "../../fixes/fix_stage.h"
+#include "mg_test.h"
+
+static const char *old_cf =
+    "a = 1\nb = 2\nc = 3\nd = 4\ne = 5\n"
+    "mynetworks = 1.2.3.4/8,\n    10.0.0.0/8,\n    192.168.0.0/16\n"
+    "f = 6\ng = 7\nh = 8\ni = 9\nj = 10\nk = 11\n";
+
+/* What diff -u old.cf new.cf printed (GNU diffutils 3.8), after the
+ * file names. */
+static const char *want_diff =
+    "--- etc/test.cf\n+++ etc/test.cf\n"
+    "@@ -1,14 +1,15 @@\n"
+    " a = 1\n-b = 2\n+B1\n+B2\n+B3\n c = 3\n d = 4\n e = 5\n"
+    "-mynetworks = 1.2.3.4/8,\n-    10.0.0.0/8,\n-    192.168.0.0/16\n"
+    "+mynetworks = 1.2.3.4/32\n"
+    " f = 6\n g = 7\n h = 8\n i = 9\n j = 10\n k = 11\n+x = y\n";
+
+static char dir[64], path[128];
+
+/* setup - a temp dir with the file */
+static int
+setup(void **state)
+{
+	FILE *fp;
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/mg-test-stage.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return (-1);
+	(void)snprintf(path, sizeof(path), "%s/test.cf", dir);
+	if ((fp = fopen(path, "w")) == NULL)
+		return (-1);
+	(void)fputs(old_cf, fp);
+	return (fclose(fp));
+}
+
+/* teardown - remove them */
+static int
+teardown(void **state)
+{
+	(void)state;
+	(void)unlink(path);
+	return (rmdir(dir));
+}
+
+/* fix_with - a fix holding the three edits */
+static void
+fix_with(struct mg_fix *x, const char *replace_old)
+{
+	memset(x, 0, sizeof(*x));
+	x->id = mg_xstrdup("test.fix");
+	x->title = mg_xstrdup("test");
+	(void)mg_fix_replace_line(x, path, 2, replace_old, "B1\nB2\nB3");
+	(void)mg_fix_set_param(x, path, 6, "mynetworks", "1.2.3.4/8, ...",
+	    "1.2.3.4/32");
+	(void)mg_fix_set_param(x, path, 0, "x", NULL, "y");
+}
+
+/* free_fix - as mg_report_free would */
+static void
+free_fix(struct mg_fix *x)
+{
+	struct mg_report r;
+
+	mg_report_init(&r);
+	r.fixes = x;
+	r.nfixes = 1;
+	r.fixes_cap = 1;
+	mg_report_free(&r);
+}
+
+/* test_stage_and_diff - replace with more lines, a continued setting,
+ * an appended one; the diff is diff -u's */
+static void
+test_stage_and_diff(void **state)
+{
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	const struct mg_fix *fixes[1] = { x };
+	struct mg_stage st;
+	struct mg_str text, diff = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)state;
+	fix_with(x, "b = 2");
+	assert_int_equal(mg_stage_fixes(fixes, 1, &st, &err), 0);
+	assert_int_equal(st.nfiles, 1);
+	mg_stage_text(&st.files[0], &text);
+	assert_string_equal(mg_str_cstr(&text), "a = 1\nB1\nB2\nB3\nc = 3\n"
+	    "d = 4\ne = 5\nmynetworks = 1.2.3.4/32\nf = 6\ng = 7\nh = 8\n"
+	    "i = 9\nj = 10\nk = 11\nx = y\n");
+	mg_str_free(&text);
+	mg_stage_diff(&st.files[0], "etc/test.cf", &diff);
+	assert_string_equal(mg_str_cstr(&diff), want_diff);
+	mg_str_free(&diff);
+	mg_stage_free(&st);
+	free_fix(x);
+}
+
+/* test_changed_file_refused - the line no longer reads what the check
+ * saw: nothing staged, and the error says which line */
+static void
+test_changed_file_refused(void **state)
+{
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	const struct mg_fix *fixes[1] = { x };
+	struct mg_stage st;
+	struct mg_err err;
+
+	(void)state;
+	fix_with(x, "b = 3");
+	assert_int_equal(mg_stage_fixes(fixes, 1, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "test.cf:2 no longer reads"));
+	assert_int_equal(st.nfiles, 0);
+	free_fix(x);
+}
+
+/* test_same_line_twice_refused - two edits of one line */
+static void
+test_same_line_twice_refused(void **state)
+{
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	const struct mg_fix *fixes[1] = { x };
+	struct mg_stage st;
+	struct mg_err err;
+
+	(void)state;
+	fix_with(x, "b = 2");
+	(void)mg_fix_replace_line(x, path, 2, "b = 2", "other");
+	assert_int_equal(mg_stage_fixes(fixes, 1, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "edited twice"));
+	free_fix(x);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stage_and_diff),
+		cmocka_unit_test(test_changed_file_refused),
+		cmocka_unit_test(test_same_line_twice_refused),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}

@@ -1,0 +1,168 @@
+/*
+ * cmd_fix.c - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes].
+ * The named fixes are staged on fresh copies of their files (in memory);
+ * --dry-run prints the unified diff and the commands that would follow,
+ * --export-diff writes it as a patch for "patch -p0 -d /".  Neither
+ * touches the configuration.  Applying (backup, validation, reload,
+ * proof, journal) is the fix engine's next step.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../fixes/fix_diff.h"
+#include "../fixes/fix_stage.h"
+#include "cmd.h"
+
+/* write_patch - FILE, created or truncated, mode 0600, not through a
+ * symlink (it may quote password files) */
+static int
+write_patch(const char *path, const struct mg_str *text)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		(void)fprintf(stderr, "mailguard-tui: fix: %s: %s\n", path,
+		    strerror(errno));
+		return (-1);
+	}
+	while (off < text->len) {
+		n = write(fd, text->data + off, text->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			(void)fprintf(stderr, "mailguard-tui: fix: writing "
+			    "%s: %s\n", path, strerror(errno));
+			(void)close(fd);
+			return (-1);
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		(void)fprintf(stderr, "mailguard-tui: fix: %s: %s\n", path,
+		    strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/* select_fixes - the fixes named (or all), from the report */
+static int
+select_fixes(const struct mg_report *r, int all, int argc, char **argv,
+    const struct mg_fix ***out, size_t *n)
+{
+	const struct mg_fix *x;
+	size_t cap = 0, i;
+	int k;
+
+	*out = NULL;
+	*n = 0;
+	if (all) {
+		for (i = 0; i < r->nfixes; i++)
+			*MG_ARRAY_PUSH(*out, *n, cap) = &r->fixes[i];
+		return (0);
+	}
+	for (k = 0; k < argc; k++) {
+		if ((x = mg_report_find_fix(r, argv[k])) == NULL) {
+			free(*out);
+			*out = NULL;
+			return (mg_cmd_usage_error("fix", "no fix \"%s\" in "
+			    "this report (see: mailguard-tui report)",
+			    argv[k]));
+		}
+		for (i = 0; i < *n && (*out)[i] != x; i++)
+			;
+		if (i == *n)
+			*MG_ARRAY_PUSH(*out, *n, cap) = x;
+	}
+	return (0);
+}
+
+/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] */
+int
+mg_cmd_fix(struct mg_app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "export-diff", required_argument, NULL, 'x' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct mg_fix **fixes = NULL;
+	const char *export = NULL;
+	struct mg_stage st;
+	struct mg_str patch = MG_STR_INIT;
+	struct mg_err err;
+	size_t n;
+	int ch, all = 0, dry = 0, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'a')
+			all = 1;
+		else if (ch == 'n')
+			dry = 1;
+		else if (ch == 'x')
+			export = optarg;
+		else if (ch != 'y')
+			return (mg_cmd_usage_error("fix", "unknown or "
+			    "incomplete option %s", argv[optind - 1]));
+	}
+	if (all && optind < argc)
+		return (mg_cmd_usage_error("fix", "give fix ids or --all, not "
+		    "both"));
+	if (!all && optind >= argc)
+		return (mg_cmd_usage_error("fix", "name the fixes to apply "
+		    "(ids from 'report') or --all"));
+	if (mg_app_load(a) < 0) {
+		(void)fputs("mailguard-tui: ", stderr);
+		mg_print_sanitized(stderr, a->err.msg);
+		(void)fputc('\n', stderr);
+		return (MG_EXIT_UNREAD);
+	}
+	if (select_fixes(&a->report, all, argc - optind, argv + optind,
+	    &fixes, &n) != 0)
+		return (MG_EXIT_USAGE);
+	if (n == 0) {
+		(void)printf("no fixes proposed: nothing to do\n");
+		free(fixes);
+		return (MG_EXIT_OK);
+	}
+	if (!dry && export == NULL) {
+		free(fixes);
+		(void)fprintf(stderr, "mailguard-tui: fix: applying is not "
+		    "available yet in this version (backup, validation and "
+		    "reload come with the fix engine); --dry-run shows the "
+		    "diff and --export-diff FILE writes it as a patch\n");
+		return (MG_EXIT_UNAVAIL);
+	}
+	if (mg_stage_fixes(fixes, n, &st, &err) < 0) {
+		free(fixes);
+		(void)fputs("mailguard-tui: fix: ", stderr);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+		return (MG_EXIT_UNREAD);
+	}
+	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	rc = MG_EXIT_OK;
+	if (export != NULL && write_patch(export, &patch) < 0)
+		rc = MG_EXIT_UNREAD;
+	if (dry)
+		mg_print_sanitized_lines(stdout, mg_str_cstr(&patch));
+	else if (rc == MG_EXIT_OK)
+		(void)printf("patch with %zu fix%s written to %s (nothing "
+		    "applied)\n", n, n == 1 ? "" : "es", export);
+	mg_str_free(&patch);
+	mg_stage_free(&st);
+	free(fixes);
+	return (rc);
+}
