@@ -294,14 +294,15 @@ collect_file(struct mg_model *m, const struct mg_srcfile *f,
 			if (lvl == IFDEF_DEPTH)
 				continue;
 			lvl++;
-			live[lvl] = live[lvl - 1] && (defined(macros, p + 7) ==
-			    (p[3] == 'd'));
+			live[lvl] = live[lvl - 1] && (defined(macros,
+			    p + first_word(p)) == (p[3] == 'd'));
 			taken[lvl] = live[lvl];
 			continue;
 		}
 		if (word_is(p, ".elifdef") || word_is(p, ".elifndef")) {
 			live[lvl] = lvl > 0 && live[lvl - 1] && !taken[lvl] &&
-			    defined(macros, p + 9) == (p[5] == 'd');
+			    defined(macros, p + first_word(p)) ==
+			    (p[5] == 'd');
 			taken[lvl] |= live[lvl];
 			continue;
 		}

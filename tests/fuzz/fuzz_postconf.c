@@ -6,13 +6,17 @@
 #include <string.h>
 
 #include "../../backends/postfix/pf_maincf.h"
+#include "../../backends/postfix/pf_maps.h"
+#include "../../backends/postfix/pf_master.h"
 #include "../../backends/postfix/pf_postconf.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-/* LLVMFuzzerTestOneInput - first half postconf output, second main.cf */
+/* LLVMFuzzerTestOneInput - first half postconf output (also as -M/-P
+ * output and a map listing), second main.cf (also master.cf and a cidr
+ * table's source) */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -32,6 +36,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/postfix/main.cf"),
 	    second, strlen(second));
 	mg_pf_maincf_locate(&m, mg_model_file(&m, "/etc/postfix/main.cf"));
+	mg_pf_master_parse(&m, text);
+	mg_pf_master_overrides(&m, text, 1);
+	mg_pf_master_overrides(&m, text, 0);
+	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/postfix/master.cf"),
+	    second, strlen(second));
+	mg_pf_master_locate(&m, mg_model_file(&m, "/etc/postfix/master.cf"));
+	mg_pf_map_parse_listing(mg_model_map_add(&m, "hash:/etc/postfix/x"),
+	    text, 0);
+	mg_pf_map_parse_listing(mg_model_map_add(&m, "hash:/etc/aliases"),
+	    text, 1);
+	mg_pf_map_parse_source(mg_model_map_add(&m, "cidr:/etc/postfix/c"),
+	    mg_model_file(&m, "/etc/postfix/master.cf"));
 	mg_report_init(&r);
 	mg_checks_run(&m, &r);
 	mg_report_free(&r);
