@@ -75,28 +75,45 @@ add_top(struct mg_finding *f, const struct mg_queue *q, const char *who,
 	free(sub.msgs);
 }
 
+/*
+ * mg_check_sasl_dominant - the SASL login that owns more than half of a
+ * sizeable queue, and in *count how many messages it owns; NULL if none
+ * does.  The caller frees the name.  Other checks use it to say that an
+ * account they flag is the one flooding the queue.
+ */
+char *
+mg_check_sasl_dominant(const struct mg_model *m, size_t *count)
+{
+	const struct mg_queue *q = m->queue;
+	struct mg_qgrouping g;
+	char *who = NULL;
+
+	*count = 0;
+	if (q == NULL || q->nmsgs < QUEUE_MIN)
+		return (NULL);
+	mg_queue_group(q, MG_QBY_SASL, m->now, &g);
+	if (g.ngroups > 0 && g.groups[0].key != NULL &&
+	    strcmp(g.groups[0].key, "(none)") != 0 &&
+	    (double)g.groups[0].count > SHARE_MIN * (double)q->nmsgs) {
+		who = mg_xstrdup(g.groups[0].key);
+		*count = g.groups[0].count;
+	}
+	mg_qgrouping_free(&g);
+	return (who);
+}
+
 /* mg_check_queue_sasl - a SASL account that dominates the queue */
 void
 mg_check_queue_sasl(const struct mg_model *m, struct mg_report *r)
 {
 	const struct mg_queue *q = m->queue;
-	struct mg_qgrouping g;
 	struct mg_finding *f;
-	const char *who;
+	char *who;
 	size_t i, count, deferred = 0;
 	int priv;
 
-	if (q == NULL || q->nmsgs < QUEUE_MIN)
+	if ((who = mg_check_sasl_dominant(m, &count)) == NULL)
 		return;
-	mg_queue_group(q, MG_QBY_SASL, m->now, &g);
-	if (g.ngroups == 0 || g.groups[0].key == NULL ||
-	    strcmp(g.groups[0].key, "(none)") == 0 ||
-	    (double)g.groups[0].count <= SHARE_MIN * (double)q->nmsgs) {
-		mg_qgrouping_free(&g);
-		return;
-	}
-	who = g.groups[0].key;
-	count = g.groups[0].count;
 	for (i = 0; i < q->nmsgs; i++)
 		if (q->msgs[i].sasl_username != NULL &&
 		    strcmp(q->msgs[i].sasl_username, who) == 0 &&
@@ -126,5 +143,5 @@ mg_check_queue_sasl(const struct mg_model *m, struct mg_report *r)
 		    "account name", who);
 	add_top(f, q, who, MG_QBY_CLIENT, "client addresses", m->now);
 	add_top(f, q, who, MG_QBY_RCPT_DOMAIN, "recipient domains", m->now);
-	mg_qgrouping_free(&g);
+	free(who);
 }

@@ -7,6 +7,7 @@ const struct mg_check mg_checks[] = {
 	{ "postfix.mynetworks", "relay", MG_MTA_POSTFIX,
 	    mg_check_pf_mynetworks },
 	{ "postfix.relay", "relay", MG_MTA_POSTFIX, mg_check_pf_relay },
+	{ "postfix.auth", "sasl", MG_MTA_POSTFIX, mg_check_pf_auth },
 	{ "exim.acl", "relay", MG_MTA_EXIM, mg_check_exim_acl },
 	{ "exim.aliases", "aliases", MG_MTA_EXIM, mg_check_exim_aliases },
 	{ "exim.auth", "sasl", MG_MTA_EXIM, mg_check_exim_auth },

@@ -21,7 +21,9 @@ void mg_checks_run(const struct mg_model *, struct mg_report *);
 int mg_check_privileged_name(const char *);
 void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
+char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
 
+void mg_check_pf_auth(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);

@@ -385,6 +385,24 @@ mg_report_fix(struct mg_report *r, const char *id, const char *title)
 	return (x);
 }
 
+/* mg_report_drop_fix - remove a fix that turned out to have nothing to
+ * do (no edit, no command), before any finding names it */
+void
+mg_report_drop_fix(struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfixes; i++)
+		if (strcmp(r->fixes[i].id, id) == 0)
+			break;
+	if (i == r->nfixes)
+		return;
+	fix_free(&r->fixes[i]);
+	memmove(&r->fixes[i], &r->fixes[i + 1],
+	    (r->nfixes - i - 1) * sizeof(r->fixes[0]));
+	r->nfixes--;
+}
+
 /* mg_report_find_fix - the fix with that id, or NULL */
 const struct mg_fix *
 mg_report_find_fix(const struct mg_report *r, const char *id)

@@ -105,6 +105,7 @@ struct mg_user {
 	char *name;
 	char *realm;		/* may be NULL */
 	char *source;		/* "sasldb /etc/sasldb2", "system accounts" */
+	long uid;		/* the host's account of that name; -1: none */
 };
 
 struct mg_model {
@@ -129,6 +130,11 @@ struct mg_model {
 	size_t nrules, rules_cap;
 	char *users_backend;	/* how SASL checks passwords; NULL: no SASL */
 	int users_complete;	/* users holds every account that can log in */
+	struct mg_param *auth;	/* the SASL setup outside the MTA's own
+				 * parameters, with file:line: Cyrus
+				 * smtpd.conf options, saslauthd's
+				 * MECHANISMS, Dovecot's passdb driver */
+	size_t nauth, auth_cap;
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */
@@ -251,6 +257,11 @@ struct mg_rule *mg_model_rule_add(struct mg_model *, const char *,
 struct mg_param *mg_rule_cond_add(struct mg_rule *, const char *,
     const char *);
 const struct mg_param *mg_rule_cond(const struct mg_rule *, const char *);
+const struct mg_user *mg_model_user(const struct mg_model *, const char *,
+    const char *);
+struct mg_param *mg_model_auth_add(struct mg_model *, const char *,
+    const char *, const char *, unsigned);
+const struct mg_param *mg_model_auth(const struct mg_model *, const char *);
 void mg_model_tables_free(struct mg_model *);
 struct mg_err;
 int mg_model_read_file(struct mg_model *, const char *, struct mg_err *);
@@ -271,6 +282,7 @@ void mg_finding_add_fix(struct mg_finding *, const char *);
 void mg_finding_probe(struct mg_finding *, const char *, const char *,
     const char *, const char *, int);
 struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
+void mg_report_drop_fix(struct mg_report *, const char *);
 const struct mg_fix *mg_report_find_fix(const struct mg_report *,
     const char *);
 struct mg_edit *mg_fix_set_param(struct mg_fix *, const char *, unsigned,

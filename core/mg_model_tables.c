@@ -176,9 +176,11 @@ mg_model_user_add(struct mg_model *m, const char *name, const char *realm,
 	struct mg_user *u;
 
 	u = MG_ARRAY_PUSH(m->users, m->nusers, m->users_cap);
+	memset(u, 0, sizeof(*u));
 	u->name = mg_xstrdup(name);
 	u->realm = realm != NULL ? mg_xstrdup(realm) : NULL;
 	u->source = source != NULL ? mg_xstrdup(source) : NULL;
+	u->uid = -1;
 	return (u);
 }
 
@@ -218,6 +220,49 @@ mg_rule_cond(const struct mg_rule *r, const char *name)
 	for (i = 0; i < r->nconds; i++)
 		if (strcmp(r->conds[i].name, name) == 0)
 			return (&r->conds[i]);
+	return (NULL);
+}
+
+/* mg_model_user - the account name (in realm, if not NULL), or NULL */
+const struct mg_user *
+mg_model_user(const struct mg_model *m, const char *name, const char *realm)
+{
+	size_t i;
+
+	for (i = 0; i < m->nusers; i++)
+		if (strcmp(m->users[i].name, name) == 0 && (realm == NULL ||
+		    (m->users[i].realm != NULL &&
+		    strcmp(m->users[i].realm, realm) == 0)))
+			return (&m->users[i]);
+	return (NULL);
+}
+
+/* mg_model_auth_add - one setting of the SASL setup, where it is written
+ * (file NULL, line 0: a default); repeats are kept, in reading order */
+struct mg_param *
+mg_model_auth_add(struct mg_model *m, const char *name, const char *value,
+    const char *file, unsigned line)
+{
+	struct mg_param *p;
+
+	p = MG_ARRAY_PUSH(m->auth, m->nauth, m->auth_cap);
+	memset(p, 0, sizeof(*p));
+	p->name = mg_xstrdup(name);
+	p->value = mg_xstrdup(value);
+	p->file = file != NULL ? mg_xstrdup(file) : NULL;
+	p->line = p->end_line = line;
+	return (p);
+}
+
+/* mg_model_auth - the first SASL setup setting of that name, or NULL */
+const struct mg_param *
+mg_model_auth(const struct mg_model *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nauth; i++)
+		if (strcmp(m->auth[i].name, name) == 0)
+			return (&m->auth[i]);
 	return (NULL);
 }
 
@@ -288,6 +333,7 @@ mg_model_tables_free(struct mg_model *m)
 		params_free(m->rules[i].conds, m->rules[i].nconds);
 	}
 	free(m->rules);
+	params_free(m->auth, m->nauth);
 }
 
 /* mg_model_read_file - read a configuration file into the model (bounded,

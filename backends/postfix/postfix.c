@@ -20,6 +20,7 @@
 #include "pf_master.h"
 #include "pf_postconf.h"
 #include "pf_queue.h"
+#include "pf_sasl.h"
 
 /* Parameters whose lists may name a pattern file ("/path"): loaded so that
  * checks can read the file's entries with their line numbers. */
@@ -204,6 +205,7 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	mg_pf_maps_collect(m);
 	mg_pf_maps_read(m, t->config_dir);
 	mg_pf_maps_ask_aliases(m, t->config_dir);
+	mg_pf_sasl_load(m);
 	return (0);
 }
 

@@ -101,6 +101,44 @@ rcpt_reply(const char *dir, const char *client, const char *from,
 	return (code);
 }
 
+/* auth_reply - mgsmtp's exit status for AUTH PLAIN as a lab SASL user
+ * with the password lab.sh recorded: 0 logged in (and RCPT answered),
+ * 1 refused (535) */
+static int
+auth_reply(const char *dir, const char *user)
+{
+	char port[32], path[4096], cred[512];
+	const char *argv[] = { MGSMTP, "--port", port, "--auth-plain", cred,
+	    "--from", "x@example.com", "--to", "x@remote.test",
+	    "--rcpt-only", NULL };
+	struct mg_exec_res res;
+	struct mg_str users = MG_STR_INIT;
+	struct mg_err err;
+	const char *p;
+	size_t ulen = strlen(user);
+	int rc;
+
+	port_of(dir, port, sizeof(port));
+	(void)snprintf(path, sizeof(path), "%s/sasl_users", dir);
+	if (mg_file_read(path, 4096, &users, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (p = users.data; p != NULL; p = strchr(p, '\n'), p = p ?
+	    p + 1 : NULL)
+		if (strncmp(p, user, ulen) == 0 && p[ulen] == ':')
+			break;
+	if (p == NULL)
+		fail_msg("%s: no password for %s", path, user);
+	(void)snprintf(cred, sizeof(cred), "%s:%.*s", user,
+	    (int)strcspn(p + ulen + 1, "\n"), p + ulen + 1);
+	mg_str_free(&users);
+	rc = lab_run(&res, argv);
+	(void)printf("    AUTH %s: exit %d %.*s\n", user, rc,
+	    (int)strcspn(mg_str_cstr(&res.err), "\n"), mg_str_cstr(&res.err));
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
 /* test_mask_typo_reported_critical - incident 4: the /8 entries are named
  * with file:line, report exits 2, the JSON is valid */
 static void
@@ -240,7 +278,11 @@ test_stolen_sasl_account_flagged(void **state)
 	const char *dir = setup_instance("sasl-root", 1);
 	const char *fill[] = { "fill-incident3", dir, "120", NULL };
 	const char *wait[] = { "flush-wait", dir, NULL };
-	struct mg_str out;
+	struct mg_exec_res res;
+	struct mg_str out, cmd;
+	const char *argv[16];
+	size_t n;
+	char *p;
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, fill), 0);
@@ -251,6 +293,40 @@ test_stolen_sasl_account_flagged(void **state)
 	    ".evidence[].text] | (.[0] | contains(\"120 of 140\") and "
 	    "contains(\"SASL user root\")) and (.[2] | "
 	    "contains(\"93.122.252.5 (120)\"))", NULL), 0);
+	/* The sasldb account itself, critical because it floods the queue,
+	 * with the smtpd.conf line that names the sasldb. */
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.sasl.system-account\" and .severity == "
+	    "\"critical\") | .evidence[] | select((.file // \"\" | "
+	    "endswith(\"/sasl/smtpd.conf\")) and (.text | "
+	    "contains(\"account root in realm mail.example.com\")))] | "
+	    "length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.auth.no-tls\") != null", NULL), 0);
+
+	/* Real Postfix lets root log in; the fix's command, run as the fix
+	 * engine will, makes it answer 535 while alice still logs in. */
+	assert_int_equal(auth_reply(dir, "root"), 0);
+	mg_str_init(&cmd);
+	assert_int_equal(lab_jq_str(out.data, ".fix_details[] | select(.id "
+	    "== \"postfix.sasl.disable-system\") | .post_commands | "
+	    "select(length == 1) | .[0] | join(\"\\n\")", &cmd), 0);
+	for (n = 0, p = cmd.data; p != NULL && n + 1 < 16; n++) {
+		argv[n] = p;
+		if ((p = strchr(p, '\n')) != NULL)
+			*p++ = '\0';
+	}
+	argv[n] = NULL;
+	assert_string_equal(argv[0], "saslpasswd2");
+	assert_int_equal(lab_run(&res, argv), 0);
+	mg_exec_res_free(&res);
+	mg_str_free(&cmd);
+	mg_str_free(&out);
+	assert_int_equal(auth_reply(dir, "root"), 1);
+	assert_int_equal(auth_reply(dir, "alice"), 0);
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.sasl.system-account\") == null", NULL), 0);
 	mg_str_free(&out);
 	stop_instance(dir);
 }
