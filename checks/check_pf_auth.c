@@ -176,19 +176,6 @@ svc_name(const struct svc *v, char *buf, size_t size)
 		    v->svc->type);
 }
 
-/* replace_line - a fix edit: file:line becomes text */
-static void
-replace_line(struct mg_fix *x, const char *file, unsigned line,
-    const char *old, const char *text)
-{
-	struct mg_edit *e;
-
-	e = mg_fix_set_param(x, file, line, "", old, text);
-	e->kind = MG_EDIT_REPLACE;
-	free(e->param);
-	e->param = NULL;
-}
-
 /* edit_override - the service's "-o name=value" line with a new value;
  * 0 if the line does not hold the override as written */
 static int
@@ -219,7 +206,8 @@ edit_override(const struct mg_model *m, struct mg_fix *x,
 	mg_str_append(&text, line, (size_t)(v - line));
 	mg_str_puts(&text, value);
 	mg_str_puts(&text, v + vlen);
-	replace_line(x, p->file, p->line, line, mg_str_cstr(&text));
+	(void)mg_fix_replace_line(x, p->file, p->line, line,
+	    mg_str_cstr(&text));
 	mg_str_free(&text);
 	return (1);
 }
@@ -239,36 +227,11 @@ add_override(const struct mg_model *m, struct mg_fix *x,
 		return (0);
 	mg_str_printf(&text, "%s\n  -o %s=%s", f->lines[s->line - 1], name,
 	    value);
-	replace_line(x, s->file, s->line, f->lines[s->line - 1],
+	(void)mg_fix_replace_line(x, s->file, s->line, f->lines[s->line - 1],
 	    mg_str_cstr(&text));
 	mg_str_free(&text);
 	return (1);
 }
-
-/* set_global - main.cf: name = value, where it is written or new */
-static void
-set_global(const struct mg_model *m, struct mg_fix *x, const char *name,
-    const char *value)
-{
-	const struct mg_param *p = mg_model_param(m, name);
-
-	if (p != NULL && p->file != NULL && p->raw != NULL)
-		mg_fix_set_param(x, p->file, p->line, name, p->raw, value);
-	else
-		mg_fix_set_param(x, m->config_file, 0, name, NULL, value);
-}
-
-/* reload - the post-command every master.cf or main.cf fix needs */
-static void
-reload(const struct mg_model *m, struct mg_fix *x)
-{
-	const char *argv[] = { "postfix", "-c", m->config_dir, "reload",
-	    NULL };
-
-	if (x->npost == 0 && m->config_dir != NULL)
-		mg_fix_post(x, argv);
-}
-
 
 /* Settings a finding already cites, so that each is cited once. */
 struct cited {
@@ -362,12 +325,12 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
 			unsafe = 0;
 	}
 	if (global && !unsafe)
-		set_global(m, x, TLS_AUTH_ONLY, "yes");
+		mg_check_pf_set_global(m, x, TLS_AUTH_ONLY, "yes");
 	if (x->nedits == 0) {
 		mg_report_drop_fix(r, FIX_TLS);
 		return (0);
 	}
-	reload(m, x);
+	mg_check_pf_reload(m, x);
 	return (1);
 }
 
@@ -469,7 +432,7 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 			global = 1;
 	}
 	if (global) {
-		set_global(m, x, SASL_ENABLE, "no");
+		mg_check_pf_set_global(m, x, SASL_ENABLE, "no");
 		for (i = 0; i < n; i++)
 			if (v[i].sasl && v[i].port != 25 &&
 			    !own(&v[i], v[i].sasl_p))
@@ -484,7 +447,7 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 		else
 			(void)add_override(m, x, v[i].svc, SASL_ENABLE, "yes");
 	}
-	reload(m, x);
+	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_SUBMISSION);
 }
 

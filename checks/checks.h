@@ -22,8 +22,14 @@ int mg_check_privileged_name(const char *);
 void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
+int mg_check_pf_loopback_only(const struct mg_model *);
+void mg_check_pf_set_global(const struct mg_model *, struct mg_fix *,
+    const char *, const char *);
+void mg_check_pf_reload(const struct mg_model *, struct mg_fix *);
 
+void mg_check_pf_aliases(const struct mg_model *, struct mg_report *);
 void mg_check_pf_auth(const struct mg_model *, struct mg_report *);
+void mg_check_pf_smtpd(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);

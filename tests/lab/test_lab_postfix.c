@@ -139,6 +139,83 @@ auth_reply(const char *dir, const char *user)
 	return (rc);
 }
 
+/* run_post_commands - the fix's post-commands from report JSON, each
+ * run as the fix engine will (argv, no shell); 0 if all succeeded */
+static int
+run_post_commands(const char *json, const char *fix)
+{
+	struct mg_exec_res res;
+	struct mg_str cmds;
+	char filter[512], *p, *line, *next;
+	const char *argv[32];
+	size_t n;
+	int rc = 0;
+
+	(void)snprintf(filter, sizeof(filter), ".fix_details[] | select(.id "
+	    "== \"%s\") | .post_commands | map(join(\"\\u0001\")) | "
+	    "join(\"\\n\")", fix);
+	mg_str_init(&cmds);
+	if (lab_jq_str(json, filter, &cmds) < 0)
+		return (-1);
+	for (line = cmds.data; line != NULL && rc == 0; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		for (n = 0, p = line; p != NULL && n + 1 < 32; n++) {
+			argv[n] = p;
+			if ((p = strchr(p, '\001')) != NULL)
+				*p++ = '\0';
+		}
+		argv[n] = NULL;
+		if (lab_run(&res, argv) != 0) {
+			(void)fprintf(stderr, "%s failed: %s", argv[0],
+			    mg_str_cstr(&res.err));
+			rc = -1;
+		}
+		mg_exec_res_free(&res);
+	}
+	mg_str_free(&cmds);
+	return (rc);
+}
+
+/* export_fix - "fix ID --export-diff DIR/ID.patch" */
+static void
+export_fix(const char *dir, const char *fix)
+{
+	char etc[4096], patchfile[4200];
+	const char *exp[] = { "./mailguard-tui", "--postfix", etc, "fix",
+	    fix, "--export-diff", patchfile, NULL };
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(patchfile, sizeof(patchfile), "%s/%s.patch", dir, fix);
+	assert_int_equal(lab_capture(exp, &out), 0);
+	mg_str_free(&out);
+}
+
+/* apply_exported - the exported patch applied with "patch -p0 -d /" as
+ * its header says, then the post-commands the report lists */
+static void
+apply_exported(const char *dir, const char *json, const char *fix)
+{
+	char patchfile[4200];
+	const char *apply[] = { "patch", "-p0", "-d", "/", "-i", patchfile,
+	    NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(patchfile, sizeof(patchfile), "%s/%s.patch", dir, fix);
+	assert_int_equal(lab_run(&res, apply), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(run_post_commands(json, fix), 0);
+}
+
+/* apply_fix - a fix applied as an operator would without the engine */
+static void
+apply_fix(const char *dir, const char *json, const char *fix)
+{
+	export_fix(dir, fix);
+	apply_exported(dir, json, fix);
+}
+
 /* test_mask_typo_reported_critical - incident 4: the /8 entries are named
  * with file:line, report exits 2, the JSON is valid */
 static void
@@ -438,6 +515,140 @@ test_exported_patch_closes_mask_typo(void **state)
 	stop_instance(dir);
 }
 
+/* test_virtual_noalias_fixed - incident 2: real Postfix rejects
+ * root@localhost as "User unknown in virtual mailbox table"; the report
+ * names each address; the fix (patch + postmap) makes Postfix accept
+ * them and a mailbox still works */
+static void
+test_virtual_noalias_fixed(void **state)
+{
+	const char *dir = setup_instance("virtual-noalias", 1);
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(rcpt_reply(dir, "127.0.0.1", "cron@example.com",
+	    "root@localhost"), 550);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
+	    "postmaster@example.com"), 550);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.aliases.virtual\" and .severity == \"medium\") | "
+	    ".evidence[].text | select(contains(\"User unknown in virtual "
+	    "mailbox table\"))] | length == 4", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.aliases.virtual\") | .evidence[] | select((.file // "
+	    "\"\" | endswith(\"/main.cf\")) and (.text | "
+	    "startswith(\"virtual_alias_maps\")))] | length == 1", NULL),
+	    0);
+	apply_fix(dir, out.data, "postfix.aliases.add-virtual");
+	mg_str_free(&out);
+	assert_int_equal(rcpt_reply(dir, "127.0.0.1", "cron@example.com",
+	    "root@localhost"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
+	    "postmaster@example.com"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
+	    "alice@example.com"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
+	    "nobody-here@example.com"), 550);
+	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.aliases.virtual\") == null", NULL), 0);
+	mg_str_free(&out);
+	stop_instance(dir);
+}
+
+/* replace_in_file - the first occurrence of from becomes to; 0 if done */
+static int
+replace_in_file(const char *path, const char *from, const char *to)
+{
+	struct mg_str s = MG_STR_INIT, out = MG_STR_INIT;
+	struct mg_err err;
+	const char *at;
+	FILE *fp;
+	int rc = -1;
+
+	if (mg_file_read(path, MG_FILE_MAX, &s, NULL, &err) == 0 &&
+	    (at = strstr(mg_str_cstr(&s), from)) != NULL) {
+		mg_str_append(&out, s.data, (size_t)(at - s.data));
+		mg_str_puts(&out, to);
+		mg_str_puts(&out, at + strlen(from));
+		if ((fp = fopen(path, "w")) != NULL) {
+			if (fwrite(out.data, 1, out.len, fp) == out.len)
+				rc = 0;
+			if (fclose(fp) != 0)
+				rc = -1;
+		}
+	}
+	mg_str_free(&s);
+	mg_str_free(&out);
+	return (rc);
+}
+
+/* test_localhost_remote_fix - stock Debian accepts postmaster@localhost
+ * from any client.  The lab listens on loopback only, so the report says
+ * so (info, no fix); with inet_interfaces = all in main.cf (read, never
+ * started) it proposes the fix, which real Postfix then enforces: a
+ * remote client is refused, mynetworks still reaches root@localhost */
+static void
+test_localhost_remote_fix(void **state)
+{
+	const char *dir = setup_instance("stock", 1);
+	char etc[4096];
+	const char *all[] = { "postconf", "-c", etc, "-e",
+	    "inet_interfaces = all", NULL };
+	const char *lo[] = { "postconf", "-c", etc, "-e",
+	    "inet_interfaces = 127.0.0.1", NULL };
+	char port[32], mastercf[4200], bound[64], unbound[64];
+	struct mg_str out, saved = MG_STR_INIT, now = MG_STR_INIT;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
+	    "postmaster@localhost"), 250);
+	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.localhost.remote\" and .severity == \"info\") | "
+	    ".evidence[].text | select(contains(\"loopback\"))] | "
+	    "length == 1", NULL), 0);
+	mg_str_free(&out);
+	/* As if it listened on every interface: main.cf and the listener's
+	 * master.cf line say so while the report reads them, then back. */
+	port_of(dir, port, sizeof(port));
+	(void)snprintf(mastercf, sizeof(mastercf), "%s/master.cf", etc);
+	(void)snprintf(bound, sizeof(bound), "127.0.0.1:%s inet", port);
+	(void)snprintf(unbound, sizeof(unbound), "%s inet", port);
+	assert_int_equal(mg_file_read(mastercf, MG_FILE_MAX, &saved, NULL,
+	    &err), 0);
+	assert_int_equal(replace_in_file(mastercf, bound, unbound), 0);
+	assert_int_equal(lab_run(&res, all), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.localhost.remote\" and .severity == \"low\")] | "
+	    "length == 1", NULL), 0);
+	export_fix(dir, "postfix.localhost.local-only");
+	assert_int_equal(lab_run(&res, lo), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(replace_in_file(mastercf, unbound, bound), 0);
+	assert_int_equal(mg_file_read(mastercf, MG_FILE_MAX, &now, NULL,
+	    &err), 0);
+	assert_string_equal(mg_str_cstr(&saved), mg_str_cstr(&now));
+	mg_str_free(&saved);
+	mg_str_free(&now);
+	apply_exported(dir, out.data, "postfix.localhost.local-only");
+	mg_str_free(&out);
+	(void)sleep(1);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
+	    "postmaster@localhost"), 554);
+	assert_int_equal(rcpt_reply(dir, "127.0.0.1", "cron@example.com",
+	    "root@localhost"), 250);
+	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
+	    "postmaster@example.com"), 250);
+	stop_instance(dir);
+}
+
 /* test_incident_scenarios_readable - every scenario reads (exit != 3) */
 static void
 test_incident_scenarios_readable(void **state)
@@ -507,6 +718,8 @@ main(void)
 		cmocka_unit_test(test_stolen_sasl_account_flagged),
 		cmocka_unit_test(test_sender_whitelist_relay_closed_by_fix),
 		cmocka_unit_test(test_exported_patch_closes_mask_typo),
+		cmocka_unit_test(test_virtual_noalias_fixed),
+		cmocka_unit_test(test_localhost_remote_fix),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
 	};

@@ -1,0 +1,501 @@
+/*
+ * check_pf_aliases.c - do root and postmaster reach a person, where
+ * Postfix really looks for them?  Postfix resolves an address in this
+ * order (ADDRESS_CLASS_README): virtual_alias_maps for every address
+ * (user@domain, then @domain), then by the domain's class -
+ * mydestination: local(8) and alias_maps by local part; a virtual
+ * mailbox domain: virtual_mailbox_maps, else "User unknown in virtual
+ * mailbox table"; a virtual alias domain: nothing else, else "User
+ * unknown in virtual alias table".  DESIGN incident 2: with virtual
+ * delivery /etc/aliases is never read and root@localhost bounced.
+ * Also: tables whose source is newer than the compiled file, and
+ * localhost accepting mail from other hosts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../backends/postfix/pf_list.h"
+#include "../backends/postfix/pf_maps.h"
+#include "../core/mg_str.h"
+#include "checks.h"
+
+#define DOMS_MAX 48
+#define FIX_ALIAS "postfix.aliases.add"
+#define FIX_VIRTUAL "postfix.aliases.add-virtual"
+#define FIX_REBUILD "postfix.maps.rebuild"
+#define FIX_LOCALHOST "postfix.localhost.local-only"
+
+/* Where Postfix delivers a domain's mail (ADDRESS_CLASS_README). */
+enum dclass {
+	DC_LOCAL,		/* mydestination */
+	DC_VALIAS,		/* virtual_alias_domains */
+	DC_VMAILBOX		/* virtual_mailbox_domains */
+};
+
+struct dom {
+	char name[256];
+	enum dclass cls;
+};
+
+/* What an address resolves to. */
+struct found {
+	const struct mg_map *map;	/* the table that answered */
+	const char *key;		/* the key it answered for */
+	const char *value;		/* its answer */
+};
+
+/* add_domains - the literal domains of a list parameter (tables in it
+ * are not listed: their domains are not known here) */
+static void
+add_domains(const struct mg_model *m, const char *param, enum dclass cls,
+    struct dom *d, size_t *n)
+{
+	const char *cur, *elem, *v = mg_model_value(m, param);
+	size_t len, i;
+
+	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len >= sizeof(d[0].name) || memchr(elem, ':', len) !=
+		    NULL || *elem == '/' || *n >= DOMS_MAX)
+			continue;
+		for (i = 0; i < *n; i++)
+			if (strlen(d[i].name) == len &&
+			    strncasecmp(d[i].name, elem, len) == 0)
+				break;
+		if (i < *n)
+			continue;
+		memcpy(d[*n].name, elem, len);
+		d[*n].name[len] = '\0';
+		d[(*n)++].cls = cls;
+	}
+}
+
+/* lookup - the first table of param that answers key; -1 if a table
+ * could not be asked (the answer is unknown), 0 not found, 1 found */
+static int
+lookup(const struct mg_model *m, const char *param, const char *key,
+    struct found *out)
+{
+	const char *cur, *elem, *v = mg_model_value(m, param);
+	const struct mg_map *t;
+	const struct mg_map_entry *e;
+	char ref[4096];
+	size_t len;
+	int unknown = 0;
+
+	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
+		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+			continue;
+		t = mg_model_map(m, ref);
+		e = t != NULL ? mg_map_answer(t, key) : NULL;
+		if (e == NULL) {
+			unknown = 1;
+			continue;
+		}
+		if (e->value != NULL) {
+			out->map = t;
+			out->key = e->key;
+			out->value = e->value;
+			return (1);
+		}
+	}
+	return (unknown ? -1 : 0);
+}
+
+/* resolve - does user@dom reach something?  1 yes (*out says where),
+ * 0 no, -1 unknown */
+static int
+resolve(const struct mg_model *m, const struct dom *d, const char *user,
+    struct found *out)
+{
+	char key[512];
+	int rc, unknown = 0;
+
+	(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
+		return (1);
+	unknown |= rc < 0;
+	(void)snprintf(key, sizeof(key), "@%s", d->name);
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
+		return (1);
+	unknown |= rc < 0;
+	switch (d->cls) {
+	case DC_LOCAL:
+		rc = lookup(m, "alias_maps", user, out);
+		break;
+	case DC_VMAILBOX:
+		(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
+		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) == 1)
+			return (1);
+		unknown |= rc < 0;
+		(void)snprintf(key, sizeof(key), "@%s", d->name);
+		rc = lookup(m, "virtual_mailbox_maps", key, out);
+		break;
+	default:
+		rc = 0;
+		break;
+	}
+	if (rc == 1)
+		return (1);
+	return (unknown || rc < 0 ? -1 : 0);
+}
+
+/* first_table - the first table of param with a source file in the
+ * model, where new entries can go; NULL if none */
+static const struct mg_map *
+first_table(const struct mg_model *m, const char *param)
+{
+	const char *cur, *elem, *v = mg_model_value(m, param);
+	const struct mg_map *t;
+	char ref[4096];
+	size_t len;
+
+	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
+		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+			continue;
+		t = mg_model_map(m, ref);
+		if (t != NULL && t->source != NULL && t->error == NULL &&
+		    mg_model_file(m, t->source) != NULL &&
+		    mg_model_file(m, t->source)->nlines > 0)
+			return (t);
+	}
+	return (NULL);
+}
+
+/*
+ * pick_target - where root's and postmaster's mail should go: what
+ * alias_maps says for root when that is a mail address (the operator
+ * already chose the person), else the first mailbox of
+ * virtual_mailbox_maps; 0 if there is no sensible guess
+ */
+static int
+pick_target(const struct mg_model *m, char *buf, size_t size)
+{
+	const struct mg_map *t;
+	struct found f;
+	size_t n;
+
+	if (lookup(m, "alias_maps", "root", &f) == 1 &&
+	    strchr(f.value, '@') != NULL && strchr(f.value, '|') == NULL &&
+	    f.value[0] != '/' && f.value[0] != ':') {
+		n = strcspn(f.value, ", \t");
+		(void)snprintf(buf, size, "%.*s", (int)n, f.value);
+		return (1);
+	}
+	t = first_table(m, "virtual_mailbox_maps");
+	if (t != NULL && t->nentries > 0 && t->entries[0].key[0] != '@') {
+		(void)snprintf(buf, size, "%s", t->entries[0].key);
+		return (1);
+	}
+	return (0);
+}
+
+/* append_lines - add text after the last line of the table's source */
+static void
+append_lines(const struct mg_model *m, struct mg_fix *x,
+    const struct mg_map *t, const char *text)
+{
+	const struct mg_srcfile *f = mg_model_file(m, t->source);
+	struct mg_str s = MG_STR_INIT;
+	const char *last = f->lines[f->nlines - 1];
+
+	mg_str_printf(&s, "%s\n%s", last, text);
+	(void)mg_fix_replace_line(x, t->source, (unsigned)f->nlines, last,
+	    mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/* rebuild - the post-command that compiles a table after an edit */
+static void
+rebuild(const struct mg_model *m, struct mg_fix *x, const struct mg_map *t,
+    int alias)
+{
+	const char *argv[] = { alias ? "postalias" : "postmap", "-c",
+	    m->config_dir, t->ref, NULL };
+	size_t i;
+
+	if (m->config_dir == NULL)
+		return;
+	for (i = 0; i < x->npost; i++)
+		if (strcmp(x->post[i].argv[x->post[i].argc - 1], t->ref) == 0)
+			return;
+	mg_fix_post(x, argv);
+}
+
+/* cite_param - evidence: the main.cf line of a parameter */
+static void
+cite_param(const struct mg_model *m, struct mg_finding *f,
+    const char *name)
+{
+	const struct mg_param *p = mg_model_param(m, name);
+
+	if (p == NULL)
+		mg_finding_evidence(f, NULL, 0, "%s is empty", name);
+	else
+		mg_finding_evidence(f, p->file, p->line, "%s = %s", name,
+		    p->value != NULL ? p->value : "");
+}
+
+/* check_virtual - root/postmaster in virtual domains: rejected */
+static void
+check_virtual(const struct mg_model *m, struct mg_report *r,
+    const struct dom *d, size_t nd)
+{
+	static const char *const users[] = { "postmaster", "root", NULL };
+	struct mg_finding *f = NULL;
+	struct mg_str add = MG_STR_INIT;
+	const struct mg_map *t;
+	struct mg_fix *x;
+	struct found fo;
+	char target[512];
+	size_t i, u;
+
+	for (i = 0; i < nd; i++) {
+		if (d[i].cls == DC_LOCAL)
+			continue;
+		for (u = 0; users[u] != NULL; u++) {
+			if (resolve(m, &d[i], users[u], &fo) != 0)
+				continue;
+			if (f == NULL) {
+				f = mg_report_finding(r,
+				    "postfix.aliases.virtual", MG_SEV_MEDIUM,
+				    "aliases", "Mail to root or postmaster "
+				    "of a virtual domain is rejected");
+				mg_finding_explain(f, "These domains are "
+				    "delivered by Postfix's virtual "
+				    "delivery, so /etc/aliases (alias_maps) "
+				    "is never consulted for them: an "
+				    "address must be in virtual_alias_maps "
+				    "or be a mailbox. Mail to the addresses "
+				    "below is refused at RCPT - local "
+				    "notifications (cron, DenyHosts, "
+				    "fail2ban writing to root@localhost) "
+				    "bounce, and RFC 5321 requires every "
+				    "domain to accept postmaster. The fix "
+				    "adds them to virtual_alias_maps and "
+				    "rebuilds the table with postmap.");
+				cite_param(m, f, "virtual_alias_maps");
+			}
+			mg_finding_evidence(f, NULL, 0, "%s@%s: not in "
+			    "virtual_alias_maps%s - rejected \"User unknown "
+			    "in virtual %s table\"", users[u], d[i].name,
+			    d[i].cls == DC_VMAILBOX ? " nor "
+			    "virtual_mailbox_maps" : "", d[i].cls ==
+			    DC_VMAILBOX ? "mailbox" : "alias");
+			mg_str_printf(&add, "%s%s@%s  ", add.len > 0 ?
+			    "\n" : "", users[u], d[i].name);
+		}
+	}
+	if (f == NULL)
+		return;
+	t = first_table(m, "virtual_alias_maps");
+	if (t == NULL || !pick_target(m, target, sizeof(target))) {
+		mg_finding_evidence(f, NULL, 0, "no fix proposed: %s",
+		    t == NULL ? "virtual_alias_maps names no table with a "
+		    "source file to add to" : "no address to send this "
+		    "mail to was found (root in alias_maps, or a virtual "
+		    "mailbox)");
+		mg_str_free(&add);
+		return;
+	}
+	/* every pending "address<TAB>" gets the target */
+	{
+		struct mg_str lines = MG_STR_INIT;
+		const char *p = mg_str_cstr(&add), *nl;
+
+		while (*p != '\0') {
+			nl = strchr(p, '\n');
+			mg_str_printf(&lines, "%.*s%s%s", (int)(nl != NULL ?
+			    (size_t)(nl - p) : strlen(p)), p, target,
+			    nl != NULL ? "\n" : "");
+			p = nl != NULL ? nl + 1 : p + strlen(p);
+		}
+		x = mg_report_fix(r, FIX_VIRTUAL, "Add root and postmaster "
+		    "to virtual_alias_maps");
+		append_lines(m, x, t, mg_str_cstr(&lines));
+		mg_str_free(&lines);
+	}
+	mg_finding_evidence(f, NULL, 0, "the fix sends them to %s (%s); "
+	    "edit the target before applying if that is not the "
+	    "administrator", target, lookup(m, "alias_maps", "root", &fo) ==
+	    1 && strncmp(fo.value, target, strlen(target)) == 0 ?
+	    "where alias_maps sends root" : "the first virtual mailbox");
+	rebuild(m, x, t, 0);
+	mg_finding_add_fix(f, FIX_VIRTUAL);
+	mg_str_free(&add);
+}
+
+/* check_local - root/postmaster of local domains in alias_maps */
+static void
+check_local(const struct mg_model *m, struct mg_report *r,
+    const struct dom *d, size_t nd)
+{
+	struct found fo;
+	struct mg_finding *f;
+	const struct mg_map *t;
+	struct mg_fix *x;
+	size_t i;
+	int pm = 1, root = 1;
+
+	for (i = 0; i < nd; i++) {
+		if (d[i].cls != DC_LOCAL)
+			continue;
+		if (resolve(m, &d[i], "postmaster", &fo) == 0)
+			pm = 0;
+		if (resolve(m, &d[i], "root", &fo) == 0)
+			root = 0;
+	}
+	t = first_table(m, "alias_maps");
+	if (!pm) {
+		f = mg_report_finding(r, "postfix.aliases.postmaster",
+		    MG_SEV_MEDIUM, "aliases", "No postmaster alias for the "
+		    "local domains");
+		mg_finding_explain(f, "RFC 5321 requires every mail domain "
+		    "to accept mail for postmaster, and other mail servers "
+		    "write to it when yours misbehaves. alias_maps has no "
+		    "postmaster entry, and there is no system account of "
+		    "that name: Postfix rejects the address as an unknown "
+		    "user. The fix adds \"postmaster: root\" and rebuilds "
+		    "the table.");
+		cite_param(m, f, "alias_maps");
+		cite_param(m, f, "mydestination");
+		if (t != NULL) {
+			x = mg_report_fix(r, FIX_ALIAS, "Add the missing "
+			    "aliases to alias_maps");
+			append_lines(m, x, t, "postmaster: root");
+			rebuild(m, x, t, 1);
+			mg_finding_add_fix(f, FIX_ALIAS);
+		}
+	}
+	if (!root) {
+		f = mg_report_finding(r, "postfix.aliases.root", MG_SEV_LOW,
+		    "aliases", "root's mail reaches no person");
+		mg_finding_explain(f, "cron, logcheck, unattended-upgrades "
+		    "and Postfix's own notices go to root. Without a root "
+		    "entry in alias_maps that mail is filed in root's local "
+		    "mailbox on this host, which nobody reads. Add \"root: "
+		    "you@example.com\" (a person's address) to the aliases "
+		    "and run newaliases; the address cannot be guessed, so "
+		    "no fix is proposed.");
+		cite_param(m, f, "alias_maps");
+	}
+}
+
+/* check_stale - a table edited after it was compiled */
+static void
+check_stale(const struct mg_model *m, struct mg_report *r)
+{
+	struct mg_finding *f = NULL;
+	struct mg_fix *x = NULL;
+	const struct mg_map *t;
+	const char *alias;
+	size_t i;
+
+	alias = mg_model_value(m, "alias_maps");
+	for (i = 0; i < m->nmaps; i++) {
+		t = &m->maps[i];
+		if (!t->stale && (t->error == NULL || strstr(t->error,
+		    "never built") == NULL))
+			continue;
+		if (f == NULL) {
+			f = mg_report_finding(r, "postfix.maps.stale",
+			    MG_SEV_MEDIUM, "aliases", "A table was edited "
+			    "but not rebuilt: Postfix still uses the old "
+			    "entries");
+			mg_finding_explain(f, "Postfix reads the compiled "
+			    "file (.db, .lmdb, .cdb), not the text you "
+			    "edit. Until postmap (postalias or newaliases "
+			    "for aliases) rebuilds it, the change is not in "
+			    "effect - an access rule you added does not "
+			    "block, an alias you added bounces. The fix "
+			    "rebuilds each table from its source as it is "
+			    "now; read the source first if you did not make "
+			    "the edit.");
+			x = mg_report_fix(r, FIX_REBUILD, "Rebuild the tables "
+			    "from their source files");
+		}
+		mg_finding_evidence(f, t->source, 0, "%s: %s", t->ref,
+		    t->stale ? "the source is newer than the compiled "
+		    "table" : t->error);
+		rebuild(m, x, t, alias != NULL && strstr(alias, t->ref) !=
+		    NULL);
+	}
+	if (f != NULL)
+		mg_finding_add_fix(f, FIX_REBUILD);
+}
+
+/* check_localhost - localhost is a local domain and other hosts can
+ * reach the server: they can write to postmaster@localhost, root@... */
+static void
+check_localhost(const struct mg_model *m, struct mg_report *r,
+    const struct dom *d, size_t nd)
+{
+	static const char *fixed = "check_recipient_access "
+	    "inline:{{localhost=permit_mynetworks reject} "
+	    "{localhost.localdomain=permit_mynetworks reject}}";
+	const struct mg_param *p;
+	struct mg_finding *f;
+	struct mg_str v = MG_STR_INIT;
+	struct mg_fix *x;
+	size_t i;
+	int lo;
+
+	for (i = 0; i < nd; i++)
+		if (strcasecmp(d[i].name, "localhost") == 0 ||
+		    strcasecmp(d[i].name, "localhost.localdomain") == 0)
+			break;
+	if (i == nd)
+		return;
+	p = mg_model_param(m, "smtpd_recipient_restrictions");
+	if (p != NULL && p->value != NULL && strstr(p->value,
+	    "localhost=") != NULL)
+		return;		/* our own fix, or the operator's */
+	lo = mg_check_pf_loopback_only(m);
+	f = mg_report_finding(r, "postfix.localhost.remote", lo ?
+	    MG_SEV_INFO : MG_SEV_LOW, "aliases", lo ? "localhost is a mail "
+	    "domain here (the listener is loopback-only)" : "Other hosts "
+	    "can send mail to root@localhost and postmaster@localhost");
+	mg_finding_explain(f, "localhost is in the local domains so that "
+	    "cron and other local programs can mail root@localhost. "
+	    "Postfix accepts those addresses from any client, though: a "
+	    "bot can write to postmaster@localhost, and the alias chain "
+	    "carries it to the administrator (DESIGN incident 1 happened "
+	    "this way on Exim). Programs that use sendmail are not "
+	    "affected by the fix; it lets clients in mynetworks keep "
+	    "writing to localhost over SMTP and refuses everyone else.");
+	mg_finding_evidence(f, NULL, 0, "%s is a %s domain", d[i].name,
+	    d[i].cls == DC_LOCAL ? "local (mydestination)" : "virtual");
+	cite_param(m, f, "inet_interfaces");
+	if (lo) {
+		mg_finding_evidence(f, NULL, 0, "every smtpd listener is on a "
+		    "loopback address: no other host can connect now");
+		return;
+	}
+	x = mg_report_fix(r, FIX_LOCALHOST, "Accept mail for localhost "
+	    "only from mynetworks");
+	mg_str_printf(&v, "%s%s%s", fixed, p != NULL && p->value != NULL &&
+	    *p->value != '\0' ? ", " : "", p != NULL && p->value != NULL ?
+	    p->value : "");
+	mg_check_pf_set_global(m, x, "smtpd_recipient_restrictions",
+	    mg_str_cstr(&v));
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_LOCALHOST);
+	mg_str_free(&v);
+}
+
+/* mg_check_pf_aliases - root and postmaster where Postfix looks */
+void
+mg_check_pf_aliases(const struct mg_model *m, struct mg_report *r)
+{
+	struct dom d[DOMS_MAX];
+	size_t nd = 0;
+
+	add_domains(m, "mydestination", DC_LOCAL, d, &nd);
+	add_domains(m, "virtual_alias_domains", DC_VALIAS, d, &nd);
+	add_domains(m, "virtual_mailbox_domains", DC_VMAILBOX, d, &nd);
+	check_virtual(m, r, d, nd);
+	check_local(m, r, d, nd);
+	check_stale(m, r);
+	check_localhost(m, r, d, nd);
+}

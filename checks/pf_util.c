@@ -1,0 +1,119 @@
+/*
+ * pf_util.c - what several Postfix checks ask of the model: is the server
+ * reachable from other hosts at all, and the main.cf edit and reload that
+ * most Postfix fixes are made of.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../backends/postfix/pf_list.h"
+#include "../core/mg_net.h"
+#include "checks.h"
+
+/* loopback_word - "loopback-only", "localhost", or a loopback address */
+static int
+loopback_word(const char *elem, size_t len)
+{
+	struct mg_net net, lo4, lo6;
+	char word[128];
+
+	if (len == 0 || len >= sizeof(word))
+		return (0);
+	memcpy(word, elem, len);
+	word[len] = '\0';
+	if (word[0] == '[' && word[len - 1] == ']') {
+		memmove(word, word + 1, len - 2);
+		word[len - 2] = '\0';
+	}
+	if (strcmp(word, "loopback-only") == 0 ||
+	    strcmp(word, "localhost") == 0)
+		return (1);
+	(void)mg_net_parse("127.0.0.0/8", &lo4, NULL);
+	(void)mg_net_parse("::1", &lo6, NULL);
+	return (mg_net_parse(word, &net, NULL) == 0 &&
+	    (mg_net_contains(&lo4, &net) || mg_net_contains(&lo6, &net)));
+}
+
+/* service_host - the host part of an inet service name "host:port";
+ * 0 if it has none (it listens on inet_interfaces) */
+static int
+service_host(const char *name, const char **host, size_t *len)
+{
+	const char *colon = strrchr(name, ':');
+
+	if (colon == NULL)
+		return (0);
+	*host = name;
+	*len = (size_t)(colon - name);
+	return (1);
+}
+
+/*
+ * mg_check_pf_loopback_only - no smtpd listener can be reached from
+ * another host: inet_interfaces names only loopback addresses, or every
+ * inet smtpd/postscreen service is bound to a loopback address
+ * (postconf(5) inet_interfaces, master(5) service names).
+ */
+int
+mg_check_pf_loopback_only(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "inet_interfaces"), *cur, *elem;
+	const struct mg_service *s;
+	size_t i, len, n = 0;
+	int all_lo = 1;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    (strcmp(s->command, "smtpd") != 0 &&
+		    strcmp(s->command, "postscreen") != 0))
+			continue;
+		n++;
+		if (!service_host(s->name, &elem, &len) ||
+		    !loopback_word(elem, len))
+			all_lo = 0;
+	}
+	if (n > 0 && all_lo)
+		return (1);
+	if (v == NULL || *v == '\0')
+		return (0);
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
+		if (!loopback_word(elem, len))
+			return (0);
+	return (1);
+}
+
+/* mg_check_pf_set_global - main.cf: name = value, where it is written
+ * now, else as a new setting */
+void
+mg_check_pf_set_global(const struct mg_model *m, struct mg_fix *x,
+    const char *name, const char *value)
+{
+	const struct mg_param *p = mg_model_param(m, name);
+
+	if (p != NULL && p->file != NULL && p->raw != NULL)
+		(void)mg_fix_set_param(x, p->file, p->line, name, p->raw,
+		    value);
+	else
+		(void)mg_fix_set_param(x, m->config_file, 0, name, NULL,
+		    value);
+}
+
+/* mg_check_pf_reload - "postfix -c DIR reload" as the fix's last
+ * post-command, once */
+void
+mg_check_pf_reload(const struct mg_model *m, struct mg_fix *x)
+{
+	const char *argv[] = { "postfix", "-c", m->config_dir, "reload",
+	    NULL };
+	size_t i;
+
+	if (m->config_dir == NULL)
+		return;
+	for (i = 0; i < x->npost; i++)
+		if (x->post[i].argc == 4 &&
+		    strcmp(x->post[i].argv[0], "postfix") == 0 &&
+		    strcmp(x->post[i].argv[3], "reload") == 0)
+			return;
+	mg_fix_post(x, argv);
+}

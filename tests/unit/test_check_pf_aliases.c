@@ -1,0 +1,310 @@
+/* test_check_pf_aliases.c - aliases, stale tables, localhost and smtpd
+ * hygiene on Postfix model data. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+#define VIRTUAL "/etc/postfix/virtual"
+#define VMAILBOX "/etc/postfix/vmailbox"
+#define ALIASES "/etc/aliases"
+
+/* answers - what postmap -q - answered (value NULL: not found) */
+static void
+answers(struct mg_map *t, const char *const *kv)
+{
+	size_t i;
+
+	for (i = 0; kv[i] != NULL; i += 2)
+		(void)mg_map_answer_add(t, kv[i], kv[i + 1]);
+}
+
+/* build_virtual - DESIGN incident 2, as the lab's virtual-noalias */
+static void
+build_virtual(struct mg_model *m, const char *extra_alias)
+{
+	static const char *n = "mydestination =\n"
+	    "virtual_mailbox_domains = example.com, localhost\n"
+	    "virtual_mailbox_maps = hash:" VMAILBOX "\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "inet_interfaces = all\n";
+	static const char *valias[] = { "root@example.com", NULL,
+	    "@example.com", NULL, "postmaster@example.com", NULL,
+	    "root@localhost", NULL, "postmaster@localhost", NULL,
+	    "@localhost", NULL, NULL };
+	static const char *vmbox[] = { "root@example.com", NULL,
+	    "@example.com", NULL, "postmaster@example.com", NULL,
+	    "root@localhost", NULL, "postmaster@localhost", NULL,
+	    "@localhost", NULL, NULL };
+	static const char *al[] = { "root", "admin@ops.example.net",
+	    "postmaster", "root", NULL };
+	struct mg_map *t;
+
+	pf_build(m, n, NULL, n);
+	t = pf_map(m, "hash:" VIRTUAL, "info@example.com alice@example.com\n"
+	    "sales@example.com bob@example.com, carol@example.com\n",
+	    VIRTUAL, "# virtual aliases\n"
+	    "info@example.com     alice@example.com\n"
+	    "sales@example.com    bob@example.com, carol@example.com\n");
+	answers(t, valias);
+	if (extra_alias != NULL)
+		(void)mg_map_answer_add(t, extra_alias, "alice@example.com");
+	t = pf_map(m, "hash:" VMAILBOX, "alice@example.com example.com/alice/\n"
+	    "bob@example.com example.com/bob/\n", VMAILBOX,
+	    "alice@example.com    example.com/alice/\n"
+	    "bob@example.com      example.com/bob/\n");
+	answers(t, vmbox);
+	t = pf_map(m, "hash:" ALIASES, NULL, NULL, NULL);
+	answers(t, al);
+}
+
+/* test_virtual_noalias - four addresses rejected, one fix appending
+ * them to the virtual table with the target alias_maps gives root */
+static void
+test_virtual_noalias(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build_virtual(&m, NULL);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.virtual");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "root@localhost: not in "
+	    "virtual_alias_maps nor virtual_mailbox_maps - rejected \"User "
+	    "unknown in virtual mailbox table\""));
+	assert_non_null(pf_evidence(f, "postmaster@example.com"));
+	assert_int_equal(pf_evidence(f, "virtual_alias_maps = ")->line, 4);
+	x = mg_report_find_fix(&r, "postfix.aliases.add-virtual");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].file, VIRTUAL);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text,
+	    "sales@example.com    bob@example.com, carol@example.com\n"
+	    "postmaster@example.com  admin@ops.example.net\n"
+	    "root@example.com  admin@ops.example.net\n"
+	    "postmaster@localhost  admin@ops.example.net\n"
+	    "root@localhost  admin@ops.example.net");
+	assert_int_equal(x->npost, 1);
+	assert_string_equal(x->post[0].argv[0], "postmap");
+	assert_string_equal(x->post[0].argv[3], "hash:" VIRTUAL);
+	/* localhost is a (virtual) domain and the server is public */
+	f = pf_finding(&r, "postfix.localhost.remote");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_catchall_counts - an @localhost catch-all in virtual_alias_maps
+ * covers root@localhost; the answer of a table that could not be asked
+ * is unknown, never "missing" */
+static void
+test_catchall_counts(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build_virtual(&m, NULL);
+	m.maps[0].answers[5].value = mg_xstrdup("root@example.com");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.virtual");
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "root@localhost"));
+	assert_null(pf_evidence(f, "postmaster@localhost"));
+	assert_non_null(pf_evidence(f, "root@example.com"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* virtual_alias_maps in LDAP: never asked, nothing claimed */
+	pf_build(&m, "mydestination =\n"
+	    "virtual_mailbox_domains = example.com\n"
+	    "virtual_alias_maps = ldap:/etc/postfix/ldap-aliases.cf\n",
+	    NULL, "virtual_alias_maps = ldap:/etc/postfix/ldap-aliases.cf\n");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.aliases.virtual"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_local_postmaster - mydestination delivery: alias_maps decides;
+ * $variable values arrive expanded (postconf -x) */
+static void
+test_local_postmaster(void **state)
+{
+	static const char *n = "mydestination = $myhostname, localhost\n"
+	    "alias_maps = hash:/etc/aliases\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *x_out = "mydestination = mail.example.com, "
+	    "localhost\nalias_maps = hash:/etc/aliases\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", NULL, "postmaster", NULL,
+	    NULL };
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, x_out, n);
+	t = pf_map(&m, "hash:/etc/aliases", "mailer-daemon: postmaster\n",
+	    ALIASES, "# /etc/aliases\nmailer-daemon: postmaster\n");
+	answers(t, al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.postmaster");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	x = mg_report_find_fix(&r, "postfix.aliases.add");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].new_text,
+	    "mailer-daemon: postmaster\npostmaster: root");
+	assert_string_equal(x->post[0].argv[0], "postalias");
+	f = pf_finding(&r, "postfix.aliases.root");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	/* loopback-only: said, no fix */
+	f = pf_finding(&r, "postfix.localhost.remote");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_null(mg_report_find_fix(&r, "postfix.localhost.local-only"));
+	assert_null(pf_finding(&r, "postfix.aliases.virtual"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_stale_table - source edited after postmap: rebuild it */
+static void
+test_stale_table(void **state)
+{
+	static const char *n = "smtpd_recipient_restrictions = "
+	    "check_recipient_access hash:/etc/postfix/access\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	t = pf_map(&m, "hash:/etc/postfix/access", "spam.test REJECT\n",
+	    "/etc/postfix/access", "spam.test REJECT\n");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.maps.stale"));
+	mg_report_free(&r);
+	t->stale = 1;
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.maps.stale");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "hash:/etc/postfix/access: the "
+	    "source is newer"));
+	x = mg_report_find_fix(&r, "postfix.maps.rebuild");
+	assert_non_null(x);
+	assert_string_equal(x->post[0].argv[0], "postmap");
+	assert_string_equal(x->post[0].argv[3], "hash:/etc/postfix/access");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_localhost_fix_keeps_restrictions - the access check goes first,
+ * the operator's recipient restrictions stay after it */
+static void
+test_localhost_fix_keeps_restrictions(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "inet_interfaces = all\n"
+	    "smtpd_recipient_restrictions = reject_unlisted_recipient\n";
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	x = mg_report_find_fix(&r, "postfix.localhost.local-only");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text, "check_recipient_access "
+	    "inline:{{localhost=permit_mynetworks reject} "
+	    "{localhost.localdomain=permit_mynetworks reject}}, "
+	    "reject_unlisted_recipient");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* an IPv6 loopback listener is loopback too */
+	pf_build(&m, "mydestination = localhost\n"
+	    "inet_interfaces = 127.0.0.1, [::1]\n", NULL, "");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_int_equal(pf_finding(&r, "postfix.localhost.remote")->severity,
+	    MG_SEV_INFO);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_smtpd_hygiene - Postfix's defaults: HELO optional, VRFY on */
+static void
+test_smtpd_hygiene(void **state)
+{
+	static const char *defaults = "smtpd_helo_required = no\n"
+	    "disable_vrfy_command = no\n"
+	    "smtpd_hard_error_limit = 20\n"
+	    "smtpd_error_sleep_time = 1s\n"
+	    "inet_interfaces = all\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, "smtpd_hard_error_limit = 1000\n", NULL,
+	    "# main.cf\nsmtpd_hard_error_limit = 1000\n");
+	pf_params(&m, defaults);
+	pf_params(&m, "smtpd_hard_error_limit = 1000\n");
+	pf_run(mg_check_pf_smtpd, &m, &r);
+	f = pf_finding(&r, "postfix.smtpd.hygiene");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_non_null(pf_evidence(f, "smtpd_helo_required = no "
+	    "(Postfix's default)"));
+	assert_int_equal(pf_evidence(f, "smtpd_hard_error_limit = 1000")->line,
+	    2);
+	x = mg_report_find_fix(&r, "postfix.smtpd.hygiene");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 3);
+	assert_string_equal(x->edits[2].new_text, "20");
+	assert_int_equal(x->edits[2].line, 2);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	pf_build(&m, "smtpd_helo_required = yes\n"
+	    "disable_vrfy_command = yes\n", NULL, "");
+	pf_params(&m, "smtpd_hard_error_limit = 20\n"
+	    "smtpd_error_sleep_time = 1s\n");
+	pf_run(mg_check_pf_smtpd, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_virtual_noalias),
+		cmocka_unit_test(test_catchall_counts),
+		cmocka_unit_test(test_local_postmaster),
+		cmocka_unit_test(test_stale_table),
+		cmocka_unit_test(test_localhost_fix_keeps_restrictions),
+		cmocka_unit_test(test_smtpd_hygiene),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
