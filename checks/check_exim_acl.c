@@ -152,7 +152,8 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	const struct mg_srcfile *src;
 	struct mg_finding *f;
 	struct mg_fix *x;
-	struct mg_str text = MG_STR_INIT;
+	struct mg_str text = MG_STR_INIT, pm = MG_STR_INIT;
+	const char *host;
 	size_t i;
 
 	if (acl == NULL || ld == NULL || !list_has(m, ld->value, "localhost",
@@ -197,6 +198,17 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	listening_scope(m, f);
 	mg_finding_probe(f, "107.172.77.101", NULL, "spam@bulk.test",
 	    "postmaster@localhost", 1);
+	/* what must keep working: local mail to localhost, and remote mail
+	 * to postmaster of this host's own name */
+	mg_finding_probe(f, "127.0.0.1", "localhost", "cron@localhost",
+	    "root@localhost", 0);
+	if ((host = mg_model_value(m, "primary_hostname")) != NULL &&
+	    *host != '\0' && strchr(host, '>') == NULL) {
+		mg_str_printf(&pm, "postmaster@%s", host);
+		mg_finding_probe(f, "198.51.100.9", NULL, "friend@other.test",
+		    mg_str_cstr(&pm), 0);
+		mg_str_free(&pm);
+	}
 	src = rule->file != NULL ? mg_model_file(m, rule->file) : NULL;
 	if (src == NULL || rule->line == 0 || rule->line > src->nlines)
 		return;

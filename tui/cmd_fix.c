@@ -3,8 +3,8 @@
  * The named fixes are staged on fresh copies of their files (in memory);
  * --dry-run prints the unified diff and the commands that would follow,
  * --export-diff writes it as a patch for "patch -p0 -d /".  Neither
- * touches the configuration.  Applying (backup, validation, reload,
- * proof, journal) is the fix engine's next step.
+ * touches the configuration.  Otherwise the fix engine (fix_apply.c)
+ * validates, proves, backs up, installs, reloads and verifies.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../fixes/fix_apply.h"
 #include "../fixes/fix_diff.h"
 #include "../fixes/fix_stage.h"
 #include "cmd.h"
@@ -86,6 +87,82 @@ select_fixes(const struct mg_report *r, int all, int argc, char **argv,
 	return (0);
 }
 
+/* interrupted - an earlier apply left an entry "applying": say so and
+ * do not start another one on top of it */
+static int
+interrupted(const struct mg_app *a)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	int n;
+
+	if (access(a->target.state_dir, F_OK) < 0 ||
+	    mg_journal_open(&j, a->target.state_dir, 0, &err) < 0)
+		return (0);
+	n = mg_fix_incomplete(&j, stderr);
+	mg_journal_close(&j);
+	if (n > 0)
+		(void)fprintf(stderr, "mailguard-tui: fix: an earlier apply "
+		    "was interrupted; roll it back first (see above): nothing "
+		    "changed\n");
+	return (n > 0);
+}
+
+/* apply - the fix engine on the staged fixes: shows the diff, asks
+ * unless yes, and says how it ended */
+static int
+apply(struct mg_app *a, const struct mg_fix **fixes, size_t n,
+    const struct mg_stage *st, const struct mg_str *patch, int yes)
+{
+	struct mg_apply_opts o;
+	struct mg_err err;
+	enum mg_apply_result res;
+
+	if (geteuid() != 0) {
+		(void)fprintf(stderr, "mailguard-tui: fix: applying changes "
+		    "needs root (the configuration belongs to root): nothing "
+		    "changed; --dry-run and --export-diff work without it\n");
+		return (MG_EXIT_NOPERM);
+	}
+	if (!yes && !isatty(STDIN_FILENO)) {
+		(void)fprintf(stderr, "mailguard-tui: fix: not applied: no "
+		    "terminal to confirm on; add --yes to apply without "
+		    "asking\n");
+		return (MG_EXIT_USAGE);
+	}
+	mg_print_sanitized_lines(stdout, mg_str_cstr(patch));
+	memset(&o, 0, sizeof(o));
+	o.yes = yes;
+	o.out = stdout;
+	mg_err_clear(&err);
+	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
+	    mg_str_cstr(patch), &o, &err);
+	switch (res) {
+	case MG_APPLY_DONE:
+		(void)printf("applied, reloaded and verified (see: "
+		    "mailguard-tui journal)\n");
+		return (MG_EXIT_OK);
+	case MG_APPLY_DECLINED:
+		(void)printf("not applied\n");
+		return (MG_EXIT_OK);
+	case MG_APPLY_REFUSED:
+		(void)fputs("mailguard-tui: fix: refused, nothing changed: ",
+		    stderr);
+		break;
+	case MG_APPLY_RESTORED:
+		(void)fputs("mailguard-tui: fix: failed after installing; the "
+		    "previous files are restored: ", stderr);
+		break;
+	default:
+		(void)fputs("mailguard-tui: fix: failed AND the restore "
+		    "failed - see the journal and restore by hand: ", stderr);
+		break;
+	}
+	mg_print_sanitized(stderr, err.msg);
+	(void)fputc('\n', stderr);
+	return (MG_EXIT_FAILED);
+}
+
 /* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] */
 int
 mg_cmd_fix(struct mg_app *a, int argc, char **argv)
@@ -103,7 +180,7 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 	struct mg_str patch = MG_STR_INIT;
 	struct mg_err err;
 	size_t n;
-	int ch, all = 0, dry = 0, rc;
+	int ch, all = 0, dry = 0, yes = 0, rc;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -113,7 +190,9 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 			dry = 1;
 		else if (ch == 'x')
 			export = optarg;
-		else if (ch != 'y')
+		else if (ch == 'y')
+			yes = 1;
+		else
 			return (mg_cmd_usage_error("fix", "unknown or "
 			    "incomplete option %s", argv[optind - 1]));
 	}
@@ -129,6 +208,8 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		(void)fputc('\n', stderr);
 		return (MG_EXIT_UNREAD);
 	}
+	if (!dry && export == NULL && interrupted(a))
+		return (MG_EXIT_FAILED);
 	if (select_fixes(&a->report, all, argc - optind, argv + optind,
 	    &fixes, &n) != 0)
 		return (MG_EXIT_USAGE);
@@ -136,14 +217,6 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		(void)printf("no fixes proposed: nothing to do\n");
 		free(fixes);
 		return (MG_EXIT_OK);
-	}
-	if (!dry && export == NULL) {
-		free(fixes);
-		(void)fprintf(stderr, "mailguard-tui: fix: applying is not "
-		    "available yet in this version (backup, validation and "
-		    "reload come with the fix engine); --dry-run shows the "
-		    "diff and --export-diff FILE writes it as a patch\n");
-		return (MG_EXIT_UNAVAIL);
 	}
 	if (mg_stage_fixes(fixes, n, &st, &err) < 0) {
 		free(fixes);
@@ -153,6 +226,13 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		return (MG_EXIT_UNREAD);
 	}
 	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	if (!dry && export == NULL) {
+		rc = apply(a, fixes, n, &st, &patch, yes);
+		mg_str_free(&patch);
+		mg_stage_free(&st);
+		free(fixes);
+		return (rc);
+	}
 	rc = MG_EXIT_OK;
 	if (export != NULL && write_patch(export, &patch) < 0)
 		rc = MG_EXIT_UNREAD;

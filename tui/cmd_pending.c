@@ -1,6 +1,6 @@
 /*
  * cmd_pending.c - commands whose engines arrive with later issues (purge,
- * fix engine, probe, journal).  Their command lines are final and
+ * probe).  Their command lines are final and
  * fully checked here, so scripts can be written now; running one says
  * plainly that it is not available yet and exits 69.
  */
@@ -141,52 +141,4 @@ mg_cmd_probe(struct mg_app *a, int argc, char **argv)
 		    "\"%s\"", argv[optind]));
 	return (not_yet("probe", "the SMTP relay probe comes with its own "
 	    "issue"));
-}
-
-/* mg_cmd_journal - journal [--json] */
-int
-mg_cmd_journal(struct mg_app *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-
-	(void)a;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1)
-		if (ch != 'j')
-			return (bad_option("journal", argv));
-	if (optind < argc)
-		return (mg_cmd_usage_error("journal", "unexpected argument "
-		    "\"%s\"", argv[optind]));
-	return (not_yet("journal", "nothing is applied yet, so there is "
-	    "no journal"));
-}
-
-/* mg_cmd_rollback - rollback ENTRY [--yes] */
-int
-mg_cmd_rollback(struct mg_app *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mg_err err;
-	unsigned long id;
-	int ch;
-
-	(void)a;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (ch != 'y')
-			return (bad_option("rollback", argv));
-	if (argc - optind != 1)
-		return (mg_cmd_usage_error("rollback", "name exactly one "
-		    "journal entry"));
-	if (mg_parse_ulong(argv[optind], 1, 1UL << 62, &id, &err) < 0)
-		return (mg_cmd_usage_error("rollback", "ENTRY: %s", err.msg));
-	return (not_yet("rollback", "nothing is applied yet, so there is "
-	    "nothing to roll back"));
 }

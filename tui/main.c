@@ -62,19 +62,22 @@ static const char help_text[] =
 "                   --sender ADDR|@DOMAIN  --rcpt-domain DOMAIN\n"
 "                   --older-than AGE (30m, 2h, 3d)  --queue QUEUE\n"
 "  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
-"                   apply proposed fixes (ids from report) after backup,\n"
-"                   validation and reload (not in this version yet);\n"
-"                   --dry-run prints the diff, --export-diff writes it as\n"
-"                   a patch (patch -p0 -d /); neither changes anything\n"
+"                   apply proposed fixes (ids from report): validated and\n"
+"                   proven on a private copy first, backed up, installed,\n"
+"                   reloaded, re-checked; restored on failure.  Asks\n"
+"                   unless --yes.  --dry-run prints the diff,\n"
+"                   --export-diff writes it as a patch (patch -p0 -d /);\n"
+"                   neither changes anything\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test over SMTP, as the given client addresses\n"
 "  journal [--json] applied changes and purges\n"
 "  rollback ENTRY [--yes]\n"
 "                   restore the files a journal entry changed, and reload\n"
 "\n"
-"Exit status 64: bad command line; 69: the command (or, for fix, applying)\n"
-"is not available yet in this version (it says so).  Run as root for full\n"
-"access (sudo).\n";
+"Exit status 64: bad command line; 69: the command is not available yet\n"
+"in this version (it says so); 70: a fix was refused or failed (the\n"
+"previous files are restored); 77: applying needs root.  Run as root for\n"
+"full access (sudo).\n";
 
 /* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
 void

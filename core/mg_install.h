@@ -1,0 +1,25 @@
+/* mg_install.h - replace files as root safely: temp file in the same
+ * directory, owner and mode of the file it replaces, fsync, rename. */
+#ifndef MG_INSTALL_H
+#define MG_INSTALL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "mg_err.h"
+
+/* A new version of a file, written beside it and not yet in place. */
+struct mg_install {
+	char *path;		/* the file to replace */
+	char *tmp;		/* the written temp file; NULL once renamed */
+};
+
+int mg_install_prepare(struct mg_install *, const char *, const char *,
+    size_t, mode_t, uid_t, gid_t, struct mg_err *);
+int mg_install_commit(struct mg_install *, struct mg_err *);
+void mg_install_abort(struct mg_install *);
+int mg_install_file(const char *, const char *, size_t, mode_t, uid_t,
+    gid_t, struct mg_err *);
+void mg_fault(const char *);
+
+#endif

@@ -1,0 +1,943 @@
+/*
+ * fix_apply.c - apply staged fixes to the live configuration, as
+ * DESIGN.md "Applying a change" describes:
+ *
+ *   1. validate the new files on a private stage with the MTA itself
+ *      (Postfix: postconf -c STAGE -n warnings, postfix -c STAGE check,
+ *      postmap on staged tables; Exim: the Debian generator into the
+ *      stage, exim -C STAGED -bV);
+ *   2. prove it: every probe of the fixed findings replayed on the
+ *      staged configuration (exim -bh) must show the hole closed and the
+ *      legitimate paths open - otherwise the fix is refused and nothing
+ *      live is touched;
+ *   3. journal entry and exact backups (fsync'd) before the first live
+ *      change; all new files written beside their targets first, then
+ *      renamed in quick succession;
+ *   4. post-commands (postmap, newaliases, update-exim4.conf, reload);
+ *   5. verify on the live instance: reload the model, the fixes must no
+ *      longer be proposed and the probes must answer as on the stage.
+ *
+ * Any failure after step 3 restores the backups, rebuilds what the
+ * post-commands derived from them, reloads, and says what happened.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/mg_exec.h"
+#include "../core/mg_file.h"
+#include "../core/mg_install.h"
+#include "../core/mg_lines.h"
+#include "fix_apply.h"
+
+#define TOOL_MS 120000
+
+/* What one apply collects as it goes. */
+struct run {
+	struct mg_app *a;
+	const struct mg_fix *const *fixes;
+	size_t nfixes;
+	const struct mg_stage *st;
+	FILE *out;
+	char stage[PATH_MAX];	/* private stage directory, "" if none */
+	char staged_conf[PATH_MAX + 64];	/* Exim: the -C file there */
+	struct mg_str validation, proof, log;
+};
+
+/* say - a progress line, to the operator and the log */
+static void say(struct run *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+say(struct run *r, const char *fmt, ...)
+{
+	struct mg_str s = MG_STR_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	mg_str_vprintf(&s, fmt, ap);
+	va_end(ap);
+	mg_str_printf(&r->log, "%s\n", mg_str_cstr(&s));
+	if (r->out != NULL) {
+		(void)fprintf(r->out, "  %s\n", mg_str_cstr(&s));
+		(void)fflush(r->out);
+	}
+	mg_str_free(&s);
+}
+
+/* run_tool - argv, output merged; 0 if it exited 0 (out holds what it
+ * said), -1 otherwise (err says why) */
+static int
+run_tool(const char *const *argv, struct mg_str *out, struct mg_err *err)
+{
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.timeout_ms = TOOL_MS;
+	req.merge_stderr = 1;
+	if (mg_exec(&req, &res, err) < 0)
+		return (-1);
+	if (out != NULL)
+		mg_str_append(out, res.out.data != NULL ? res.out.data : "",
+		    res.out.len);
+	rc = mg_exec_ok(&res) ? 0 : -1;
+	if (rc < 0)
+		mg_exec_describe(&req, &res, err);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* write_file - a stage file (mode 0600: it may hold secrets) */
+static int
+write_file(const char *path, const struct mg_str *text, struct mg_err *err)
+{
+	char dir[PATH_MAX], *slash;
+
+	(void)snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return (mg_err_errno(err, "cannot create %s", dir));
+	}
+	return (mg_install_file(path, text->data != NULL ? text->data : "",
+	    text->len, 0600, geteuid(), getegid(), err));
+}
+
+/* under - is path inside dir?  Then *rel is the rest (no leading /) */
+static int
+under(const char *path, const char *dir, const char **rel)
+{
+	size_t n;
+
+	if (dir == NULL)
+		return (0);
+	n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(path, dir, n) != 0 || path[n] != '/')
+		return (0);
+	*rel = path + n + 1;
+	return (1);
+}
+
+/* stage_path - where a live file's new version goes in the stage */
+static void
+stage_path(const struct run *r, const char *live, size_t i, char *buf,
+    size_t size)
+{
+	const char *rel, *base = strrchr(live, '/');
+
+	if (under(live, r->a->target.config_dir, &rel))
+		(void)snprintf(buf, size, "%s/conf/%s", r->stage, rel);
+	else
+		(void)snprintf(buf, size, "%s/ext/%zu-%s", r->stage, i,
+		    base != NULL ? base + 1 : live);
+}
+
+/* copy_tree - cp -a SRC DST (the Exim config directory into the stage) */
+static int
+copy_tree(const char *src, const char *dst, struct mg_err *err)
+{
+	const char *argv[] = { "cp", "-a", "--", src, dst, NULL };
+
+	return (run_tool(argv, NULL, err));
+}
+
+/* copy_file - one live file into the stage, if it exists */
+static int
+copy_file(const char *src, const char *dst, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	int rc;
+
+	if (access(src, F_OK) < 0)
+		return (0);
+	if (mg_file_read(src, MG_FILE_MAX, &text, NULL, err) < 0)
+		return (-1);
+	rc = write_file(dst, &text, err);
+	mg_str_free(&text);
+	return (rc);
+}
+
+/*
+ * sabotage - the proof tests' hook: with MAILGUARD_TEST_SABOTAGE set,
+ * the stage gets the file as it was (a fix that changes nothing), so
+ * the proof must fail and the apply be refused
+ */
+static void
+sabotage(const struct mg_staged_file *f, struct mg_str *text)
+{
+	size_t i;
+
+	mg_str_reset(text);
+	for (i = 0; i < f->nold; i++)
+		mg_str_printf(text, "%s%s", f->old[i], i + 1 < f->nold ||
+		    f->final_newline ? "\n" : "");
+}
+
+/* write_staged - every staged file's new text into the stage */
+static int
+write_staged(struct run *r, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	char dst[PATH_MAX + 64];
+	size_t i;
+
+	for (i = 0; i < r->st->nfiles; i++) {
+		stage_path(r, r->st->files[i].path, i, dst, sizeof(dst));
+		mg_str_reset(&text);
+		mg_stage_text(&r->st->files[i], &text);
+		if (getenv("MAILGUARD_TEST_SABOTAGE") != NULL)
+			sabotage(&r->st->files[i], &text);
+		if (write_file(dst, &text, err) < 0) {
+			mg_str_free(&text);
+			return (-1);
+		}
+	}
+	mg_str_free(&text);
+	return (0);
+}
+
+/* new_lines - lines of b that a does not have (warnings the edit
+ * introduced), appended to out; their count */
+static size_t
+new_lines(const char *a, const char *b, struct mg_str *out)
+{
+	const char *cur = b, *line;
+	size_t len, n = 0;
+	char *l;
+
+	while (mg_line_next(&cur, &line, &len)) {
+		l = mg_xstrndup(line, len);
+		if (strstr(a, l) == NULL) {
+			mg_str_printf(out, "%s\n", l);
+			n++;
+		}
+		free(l);
+	}
+	return (n);
+}
+
+/* validate_postfix - postconf and postfix check on the stage, postmap on
+ * each staged table */
+static int
+validate_postfix(struct run *r, struct mg_err *err)
+{
+	const char *dir = r->a->target.config_dir;
+	char conf[PATH_MAX + 16], src[2 * PATH_MAX + 128], dst[PATH_MAX + 64];
+	const char *pc_live[] = { "postconf", "-c", dir, "-n", NULL };
+	const char *pc_stage[] = { "postconf", "-c", conf, "-n", NULL };
+	const char *check[] = { "postfix", "-c", conf, "check", NULL };
+	const char *pm[6];
+	struct mg_str live = MG_STR_INIT, staged = MG_STR_INIT, bad =
+	    MG_STR_INIT;
+	const struct mg_fix *x;
+	const struct mg_cmd *c;
+	const char *colon;
+	size_t i, k, f;
+	int rc = -1;
+
+	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
+	for (i = 0; i < 2; i++) {
+		(void)snprintf(src, sizeof(src), "%s/%s", dir, i == 0 ?
+		    "main.cf" : "master.cf");
+		(void)snprintf(dst, sizeof(dst), "%s/%s", conf, i == 0 ?
+		    "main.cf" : "master.cf");
+		if (copy_file(src, dst, err) < 0)
+			return (-1);
+	}
+	if (write_staged(r, err) < 0)
+		return (-1);
+	if (run_tool(pc_live, &live, err) < 0 ||
+	    run_tool(pc_stage, &staged, err) < 0)
+		goto out;
+	if (new_lines(mg_str_cstr(&live), mg_str_cstr(&staged), &bad) > 0 &&
+	    strstr(mg_str_cstr(&bad), "warning:") != NULL) {
+		(void)mg_err_set(err, "postconf -c STAGE -n warns about the "
+		    "new configuration: %s", mg_str_cstr(&bad));
+		goto out;
+	}
+	mg_str_printf(&r->validation, "postconf -c %s -n: no new "
+	    "warnings\n", conf);
+	mg_str_reset(&staged);
+	if (run_tool(check, &staged, err) < 0)
+		goto out;
+	mg_str_printf(&r->validation, "postfix -c %s check: ok%s%s\n", conf,
+	    staged.len > 0 ? ": " : "", mg_str_cstr(&staged));
+	/* each staged table compiles: the fix's own postmap/postalias */
+	for (k = 0; k < r->nfixes; k++) {
+		x = r->fixes[k];
+		for (i = 0; i < x->npost; i++) {
+			c = &x->post[i];
+			if (c->argc != 4 || (strcmp(c->argv[0], "postmap") !=
+			    0 && strcmp(c->argv[0], "postalias") != 0) ||
+			    (colon = strchr(c->argv[3], ':')) == NULL)
+				continue;
+			for (f = 0; f < r->st->nfiles; f++)
+				if (strcmp(r->st->files[f].path, colon + 1) ==
+				    0)
+					break;
+			if (f == r->st->nfiles)
+				continue;
+			stage_path(r, colon + 1, f, dst, sizeof(dst));
+			(void)snprintf(src, sizeof(src), "%.*s:%s",
+			    (int)(colon - c->argv[3]), c->argv[3], dst);
+			pm[0] = c->argv[0];
+			pm[1] = "-c";
+			pm[2] = conf;
+			pm[3] = src;
+			pm[4] = NULL;
+			mg_str_reset(&staged);
+			if (run_tool(pm, &staged, err) < 0)
+				goto out;
+			if (strstr(mg_str_cstr(&staged), "warning:") != NULL) {
+				(void)mg_err_set(err, "%s %s warns: %s",
+				    pm[0], src, mg_str_cstr(&staged));
+				goto out;
+			}
+			mg_str_printf(&r->validation, "%s %s: ok\n", pm[0],
+			    src);
+		}
+	}
+	rc = 0;
+out:
+	mg_str_free(&live);
+	mg_str_free(&staged);
+	mg_str_free(&bad);
+	return (rc);
+}
+
+/* generator - the update-exim4.conf to use, or NULL */
+static const char *
+generator(const struct run *r)
+{
+	const struct mg_fix *x;
+	size_t k, i;
+
+	if (r->a->target.generator != NULL)
+		return (r->a->target.generator);
+	for (k = 0; k < r->nfixes; k++) {
+		x = r->fixes[k];
+		for (i = 0; i < x->npost; i++)
+			if (strcmp(x->post[i].argv[0], "update-exim4.conf") ==
+			    0)
+				return ("update-exim4.conf");
+	}
+	return (NULL);
+}
+
+/* validate_exim - the edited sources on a stage: Debian's directory is
+ * copied and generated there; a plain file is the -C file itself; then
+ * exim -C STAGED -bV */
+static int
+validate_exim(struct run *r, struct mg_err *err)
+{
+	const struct mg_target *t = &r->a->target;
+	char conf[PATH_MAX + 16];
+	const char *gen = generator(r), *rel;
+	const char *genv[] = { gen, "--confdir", conf, "--output",
+	    r->staged_conf, NULL };
+	const char *bv[] = { t->bin, "-C", r->staged_conf, "-bV", NULL };
+	struct mg_str out = MG_STR_INIT, text = MG_STR_INIT;
+	size_t i;
+	int debian = 0, rc = -1;
+
+	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
+	for (i = 0; i < r->st->nfiles; i++) {
+		if (under(r->st->files[i].path, t->config_dir, &rel) &&
+		    gen != NULL && (t->config_file == NULL ||
+		    strcmp(r->st->files[i].path, t->config_file) != 0))
+			debian = 1;
+		else if (t->config_file == NULL ||
+		    strcmp(r->st->files[i].path, t->config_file) != 0)
+			return (mg_err_set(err, "%s is neither Exim's "
+			    "configuration file nor in a Debian configuration "
+			    "directory: its edit cannot be validated, so it "
+			    "is not applied", r->st->files[i].path));
+	}
+	if (debian) {
+		if (copy_tree(t->config_dir, conf, err) < 0)
+			return (-1);
+		if (write_staged(r, err) < 0)
+			return (-1);
+		(void)snprintf(r->staged_conf, sizeof(r->staged_conf),
+		    "%s/exim4.conf.generated", r->stage);
+		if (run_tool(genv, &out, err) < 0)
+			goto out;
+		mg_str_printf(&r->validation, "%s --confdir %s: generated "
+		    "%s\n", gen, conf, r->staged_conf);
+	} else {
+		(void)snprintf(r->staged_conf, sizeof(r->staged_conf),
+		    "%s/exim.conf", r->stage);
+		mg_stage_text(&r->st->files[0], &text);
+		if (write_file(r->staged_conf, &text, err) < 0)
+			goto out;
+	}
+	mg_str_reset(&out);
+	if (run_tool(bv, &out, err) < 0) {
+		(void)mg_err_set(err, "exim -C %s -bV rejects the new "
+		    "configuration: %s", r->staged_conf, mg_str_cstr(&out));
+		goto out;
+	}
+	mg_str_printf(&r->validation, "exim -C %s -bV: ok\n",
+	    r->staged_conf);
+	rc = 0;
+out:
+	mg_str_free(&out);
+	mg_str_free(&text);
+	return (rc);
+}
+
+/* fixed_by - does the finding name one of the fixes being applied? */
+static int
+fixed_by(const struct run *r, const struct mg_finding *f)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->nfix_ids; i++)
+		for (k = 0; k < r->nfixes; k++)
+			if (strcmp(f->fix_ids[i], r->fixes[k]->id) == 0)
+				return (1);
+	return (0);
+}
+
+/*
+ * prove - replay the probes of every finding these fixes address on a
+ * configuration (conf: the stage's, or NULL for the live one): a probe
+ * that showed the hole must be refused now, one that showed a legitimate
+ * path must still be accepted.  -1 with the evidence if not.
+ */
+static int
+prove(struct run *r, const struct mg_report *rep, const char *conf,
+    const char *where, struct mg_err *err)
+{
+	struct mg_target t = r->a->target;
+	struct mg_smtp_verdict v;
+	const struct mg_finding *f;
+	const struct mg_probe *p;
+	struct mg_err e2;
+	size_t i, k, n = 0;
+	int ok, accepted;
+
+	if (conf != NULL)
+		t.config_file = (char *)conf;
+	for (i = 0; i < rep->nfindings; i++) {
+		f = &rep->findings[i];
+		if (!fixed_by(r, f))
+			continue;
+		for (k = 0; k < f->nprobes; k++) {
+			p = &f->probes[k];
+			memset(&v, 0, sizeof(v));
+			if (mg_backend_simulate(&t, p, &v, &e2) < 0) {
+				mg_str_printf(&r->proof, "%s: cannot ask the "
+				    "MTA: %s\n", where, e2.msg);
+				continue;
+			}
+			n++;
+			accepted = v.code >= 200 && v.code < 300;
+			ok = p->hole_if_accepted ? !accepted : accepted;
+			mg_str_printf(&r->proof, "%s: %s %s: MAIL FROM:<%s> "
+			    "RCPT TO:<%s> -> %d %s - %s\n", where, v.how,
+			    p->client, p->sender, p->rcpt, v.code, v.text,
+			    p->hole_if_accepted ? (accepted ? "STILL OPEN" :
+			    "closed") : (accepted ? "still accepted" :
+			    "BROKEN: a legitimate path is refused"));
+			if (!ok)
+				return (mg_err_set(err, "%s: %s %s RCPT "
+				    "TO:<%s> -> %d %s: %s", where, v.how,
+				    p->client,
+				    p->rcpt, v.code, v.text,
+				    p->hole_if_accepted ? "the fix does not "
+				    "close the hole" : "the fix breaks a "
+				    "legitimate path"));
+		}
+	}
+	if (n == 0)
+		mg_str_printf(&r->proof, "%s: no simulated session for these "
+		    "fixes (%s)\n", where, r->a->target.mta == MG_MTA_POSTFIX ?
+		    "Postfix is judged by validation and the live re-check" :
+		    "their findings carry no probe");
+	return (0);
+}
+
+/* rebuild_cmd - a post-command that only derives files from others (safe
+ * to run again after a restore): postmap, postalias, newaliases,
+ * update-exim4.conf, postfix reload */
+static int
+rebuild_cmd(const struct mg_cmd *c)
+{
+	static const char *const names[] = { "postmap", "postalias",
+	    "newaliases", "update-exim4.conf", NULL };
+	const char *b = strrchr(c->argv[0], '/');
+	size_t i;
+
+	b = b != NULL ? b + 1 : c->argv[0];
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(b, names[i]) == 0)
+			return (1);
+	return (strcmp(b, "postfix") == 0 && c->argc > 0 &&
+	    strcmp(c->argv[c->argc - 1], "reload") == 0);
+}
+
+/* extra_files - files a post-command changes in place, backed up too:
+ * the sasldb that saslpasswd2 -f edits */
+static void
+extra_files(const struct mg_fix *x, const char **v, size_t *n, size_t max)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->npost; i++)
+		for (k = 0; k + 1 < x->post[i].argc; k++)
+			if (strcmp(x->post[i].argv[0], "saslpasswd2") == 0 &&
+			    strcmp(x->post[i].argv[k], "-f") == 0 && *n < max)
+				v[(*n)++] = x->post[i].argv[k + 1];
+}
+
+/* not_running - "postfix reload" failed because the instance is
+ * stopped (postfix-script says so only in the mail log; "postfix
+ * status" tells by its exit code) */
+static int
+not_running(const struct mg_cmd *c, const char *msg)
+{
+	const char *b = strrchr(c->argv[0], '/');
+	const char *argv[8];
+	struct mg_err err;
+	size_t i;
+
+	(void)msg;
+	b = b != NULL ? b + 1 : c->argv[0];
+	if (strcmp(b, "postfix") != 0 || c->argc < 2 || c->argc > 7 ||
+	    strcmp(c->argv[c->argc - 1], "reload") != 0)
+		return (0);
+	for (i = 0; i + 1 < c->argc; i++)
+		argv[i] = c->argv[i];
+	argv[i++] = "status";
+	argv[i] = NULL;
+	return (run_tool(argv, NULL, &err) < 0);
+}
+
+/* run_post - every post-command of the fixes, in order */
+static int
+run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
+{
+	const struct mg_cmd *c;
+	struct mg_cmd own;
+	struct mg_str out = MG_STR_INIT;
+	size_t k, i, w;
+	int rc = 0;
+
+	for (k = 0; k < r->nfixes && rc == 0; k++)
+		for (i = 0; i < r->fixes[k]->npost && rc == 0; i++) {
+			c = &r->fixes[k]->post[i];
+			/* the generator the target was read with (--exim
+			 * DIR --exim-generator) regenerates it too */
+			own = *c;
+			own.argv = mg_xcalloc(c->argc + 1, sizeof(char *));
+			memcpy(own.argv, c->argv, c->argc * sizeof(char *));
+			if (strcmp(c->argv[0], "update-exim4.conf") == 0 &&
+			    r->a->target.generator != NULL)
+				own.argv[0] = r->a->target.generator;
+			c = &own;
+			if (rebuild_cmd(c)) {
+				for (w = 0; w < c->argc; w++)
+					mg_str_printf(rebuild, "%s%s", w > 0 ?
+					    "\x1f" : "", c->argv[w]);
+				mg_str_putc(rebuild, '\n');
+			}
+			mg_str_reset(&out);
+			if (run_tool((const char *const *)c->argv, &out,
+			    err) < 0) {
+				if (not_running(c, mg_str_cstr(&out)))
+					say(r, "%s: Postfix is not running; "
+					    "nothing to reload", c->argv[0]);
+				else
+					rc = -1;
+			} else
+				say(r, "ran %s %s", c->argv[0], c->argc > 1 ?
+				    c->argv[c->argc - 1] : "");
+			free(own.argv);
+			mg_fault("post");
+		}
+	mg_str_free(&out);
+	return (rc);
+}
+
+/* mg_fix_reload_exim - SIGHUP to the Exim daemon (its pid file), if
+ * one runs; what happened goes to log */
+void
+mg_fix_reload_exim(const struct mg_target *t, struct mg_str *log)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
+	    "pid_file_path", NULL };
+	struct mg_str out = MG_STR_INIT, pid = MG_STR_INIT;
+	struct mg_err err;
+	char path[PATH_MAX];
+	const char *v;
+	long n;
+
+	if (run_tool(argv, &out, &err) < 0) {
+		mg_str_printf(log, "exim reload: cannot read pid_file_path: "
+		    "%s\n", err.msg);
+		goto out;
+	}
+	v = strchr(mg_str_cstr(&out), '=');
+	v = v != NULL ? v + 1 + strspn(v + 1, " ") : "";
+	(void)snprintf(path, sizeof(path), "%.*s", (int)strcspn(v, "\n"), v);
+	if (path[0] == '\0' || mg_file_read(path, 64, &pid, NULL, &err) < 0 ||
+	    (n = strtol(mg_str_cstr(&pid), NULL, 10)) <= 1 ||
+	    kill((pid_t)n, 0) < 0) {
+		mg_str_printf(log, "no Exim daemon running (pid file %s): the "
+		    "new configuration is read by the next Exim process\n",
+		    path[0] != '\0' ? path : "not set");
+		goto out;
+	}
+	if (kill((pid_t)n, SIGHUP) < 0)
+		mg_str_printf(log, "exim reload: kill -HUP %ld: %s\n", n,
+		    strerror(errno));
+	else
+		mg_str_printf(log, "sent SIGHUP to the Exim daemon (pid "
+		    "%ld)\n", n);
+out:
+	mg_str_free(&out);
+	mg_str_free(&pid);
+}
+
+/* reload_exim - the same, told to the operator as it happens */
+static void
+reload_exim(struct run *r)
+{
+	struct mg_str log = MG_STR_INIT;
+
+	mg_fix_reload_exim(&r->a->target, &log);
+	say(r, "%.*s", (int)strcspn(mg_str_cstr(&log), "\n"),
+	    mg_str_cstr(&log));
+	mg_str_free(&log);
+}
+
+/* mg_fix_rebuild - run the rebuild commands journaled with an entry
+ * (after its files were restored); 0 if all succeeded */
+int
+mg_fix_rebuild(const struct mg_app *a, const char *rebuild,
+    struct mg_str *log)
+{
+	const char *cur = rebuild != NULL ? rebuild : "", *line;
+	const char *argv[32];
+	struct mg_str out = MG_STR_INIT;
+	struct mg_err err;
+	struct mg_cmd c;
+	char *copy, *p;
+	size_t len, n;
+	int rc = 0;
+
+	(void)a;
+	while (mg_line_next(&cur, &line, &len)) {
+		copy = mg_xstrndup(line, len);
+		for (n = 0, p = copy; p != NULL && n + 1 < 32; n++) {
+			argv[n] = p;
+			if ((p = strchr(p, '\x1f')) != NULL)
+				*p++ = '\0';
+		}
+		argv[n] = NULL;
+		c.argv = (char **)argv;
+		c.argc = n;
+		mg_str_reset(&out);
+		if (run_tool(argv, &out, &err) < 0 && !not_running(&c,
+		    mg_str_cstr(&out))) {
+			mg_str_printf(log, "FAILED: %s\n", err.msg);
+			rc = -1;
+		} else
+			mg_str_printf(log, "ran %s %s\n", argv[0],
+			    n > 1 ? argv[n - 1] : "");
+		free(copy);
+	}
+	mg_str_free(&out);
+	return (rc);
+}
+
+/* mg_fix_incomplete - tell the operator about entries an interrupted
+ * run left "applying"; their number */
+int
+mg_fix_incomplete(struct mg_journal *j, FILE *out)
+{
+	struct mg_jentry *v;
+	struct mg_err err;
+	size_t n, i;
+
+	if (mg_journal_entries(j, 0, 1, &v, &n, &err) < 0)
+		return (0);
+	for (i = 0; i < n; i++)
+		(void)fprintf(out, "mailguard-tui: journal entry %ld (%s) was "
+		    "interrupted at step \"%s\": the configuration may be "
+		    "partly changed. Restore it with: mailguard-tui rollback "
+		    "%ld\n", v[i].id, v[i].summary, v[i].step != NULL ?
+		    v[i].step : "?", v[i].id);
+	mg_jentries_free(v, n);
+	return ((int)n);
+}
+
+/* ask - y/N on the terminal */
+static int
+ask(void)
+{
+	char line[16];
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL)
+		return (0);
+	(void)fputs("Apply these changes to the live configuration? [y/N] ",
+	    tty);
+	(void)fflush(tty);
+	if (fgets(line, sizeof(line), tty) == NULL)
+		line[0] = '\0';
+	(void)fclose(tty);
+	return (line[0] == 'y' || line[0] == 'Y');
+}
+
+/* summary - "fix a, b" */
+static void
+summary(const struct run *r, struct mg_str *s)
+{
+	size_t k;
+
+	mg_str_puts(s, "fix ");
+	for (k = 0; k < r->nfixes; k++)
+		mg_str_printf(s, "%s%s", k > 0 ? ", " : "", r->fixes[k]->id);
+}
+
+/* verify - the live instance, re-read: none of the fixes is proposed
+ * any more, and the probes answer as they did on the stage */
+static int
+verify(struct run *r, struct mg_err *err)
+{
+	struct mg_app b;
+	size_t k;
+	int rc = 0;
+
+	mg_app_init(&b);
+	b.opts = r->a->opts;
+	if (mg_app_load(&b) < 0) {
+		rc = mg_err_set(err, "cannot re-read the live configuration: "
+		    "%s", b.err.msg);
+		goto out;
+	}
+	for (k = 0; k < r->nfixes; k++)
+		if (mg_report_find_fix(&b.report, r->fixes[k]->id) != NULL) {
+			rc = mg_err_set(err, "the live configuration still "
+			    "needs fix %s after applying it",
+			    r->fixes[k]->id);
+			goto out;
+		}
+	if (r->a->target.mta == MG_MTA_EXIM &&
+	    prove(r, &r->a->report, b.target.config_file, "live", err) < 0)
+		rc = -1;
+	else
+		say(r, "verified on the live configuration: %zu fix%s no "
+		    "longer proposed", r->nfixes, r->nfixes == 1 ? "" : "es");
+out:
+	mg_app_free(&b);
+	return (rc);
+}
+
+/* restore - put the backups back, rebuild, reload; the result state */
+static enum mg_apply_result
+restore(struct run *r, struct mg_journal *j, long id, const char *why)
+{
+	struct mg_jentry *v;
+	struct mg_err err;
+	size_t n;
+	int bad = 0;
+
+	say(r, "FAILED: %s", why);
+	say(r, "restoring the previous files");
+	if (mg_journal_entries(j, id, 0, &v, &n, &err) < 0 || n != 1) {
+		say(r, "cannot read journal entry %ld: restore it with "
+		    "mailguard-tui rollback %ld", id, id);
+		return (MG_APPLY_BROKEN);
+	}
+	if (mg_journal_restore(j, &v[0], &r->log, &err) < 0) {
+		say(r, "restore failed: %s", err.msg);
+		bad = 1;
+	}
+	if (mg_fix_rebuild(r->a, v[0].rebuild, &r->log) < 0)
+		bad = 1;
+	if (r->a->target.mta == MG_MTA_EXIM)
+		reload_exim(r);
+	mg_jentries_free(v, n);
+	(void)mg_journal_set(j, id, "state", bad ? "failed" : "restored");
+	(void)mg_journal_set(j, id, "result", why);
+	return (bad ? MG_APPLY_BROKEN : MG_APPLY_RESTORED);
+}
+
+/* cleanup_stage - rm -rf the private stage */
+static void
+cleanup_stage(struct run *r)
+{
+	const char *argv[] = { "rm", "-rf", "--", r->stage, NULL };
+	struct mg_err err;
+
+	if (r->stage[0] != '\0')
+		(void)run_tool(argv, NULL, &err);
+	r->stage[0] = '\0';
+}
+
+/* install - backups, then every new file prepared and renamed */
+static int
+install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
+{
+	const char *extra[16];
+	struct mg_install *in;
+	struct mg_str text = MG_STR_INIT;
+	struct stat sb;
+	size_t i, k, nextra = 0;
+	int rc = -1;
+
+	for (k = 0; k < r->nfixes; k++)
+		extra_files(r->fixes[k], extra, &nextra, 16);
+	for (i = 0; i < r->st->nfiles; i++)
+		if (mg_journal_backup(j, id, r->st->files[i].path, err) < 0)
+			return (-1);
+	for (i = 0; i < nextra; i++)
+		if (mg_journal_backup(j, id, extra[i], err) < 0)
+			return (-1);
+	(void)mg_journal_set(j, id, "step", "backed-up");
+	say(r, "backed up %zu file%s into %s/backups/%ld",
+	    r->st->nfiles + nextra, r->st->nfiles + nextra == 1 ? "" : "s",
+	    j->dir, id);
+	mg_fault("backup");
+	in = mg_xcalloc(r->st->nfiles + 1, sizeof(*in));
+	for (i = 0; i < r->st->nfiles; i++) {
+		if (lstat(r->st->files[i].path, &sb) < 0) {
+			(void)mg_err_errno(err, "%s", r->st->files[i].path);
+			goto out;
+		}
+		mg_str_reset(&text);
+		mg_stage_text(&r->st->files[i], &text);
+		if (mg_install_prepare(&in[i], r->st->files[i].path,
+		    text.data != NULL ? text.data : "", text.len,
+		    sb.st_mode, sb.st_uid, sb.st_gid, err) < 0)
+			goto out;
+	}
+	mg_fault("prepared");
+	(void)mg_journal_set(j, id, "step", "installing");
+	for (i = 0; i < r->st->nfiles; i++) {
+		if (mg_install_commit(&in[i], err) < 0)
+			goto out;
+		say(r, "installed %s", r->st->files[i].path);
+		mg_fault("install");
+	}
+	(void)mg_journal_set(j, id, "step", "installed");
+	rc = 0;
+out:
+	for (i = 0; i < r->st->nfiles; i++)
+		mg_install_abort(&in[i]);
+	free(in);
+	mg_str_free(&text);
+	return (rc);
+}
+
+/*
+ * mg_fix_apply - the whole flow for the staged fixes (diff: their patch,
+ * shown and journaled).  The state directory's lock is held throughout.
+ */
+enum mg_apply_result
+mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
+    const struct mg_stage *st, const char *diff,
+    const struct mg_apply_opts *o, struct mg_err *err)
+{
+	struct run r;
+	struct mg_journal j;
+	struct mg_str sum = MG_STR_INIT, rebuild = MG_STR_INIT;
+	enum mg_apply_result res = MG_APPLY_REFUSED;
+	char tmpl[PATH_MAX];
+	long id;
+
+	memset(&r, 0, sizeof(r));
+	r.a = a;
+	r.fixes = fixes;
+	r.nfixes = n;
+	r.st = st;
+	r.out = o->out;
+	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
+		return (MG_APPLY_REFUSED);
+	if (mg_fix_incomplete(&j, stderr) > 0) {
+		(void)mg_err_set(err, "an earlier apply was interrupted; "
+		    "roll it back first (see above): nothing changed");
+		goto out;
+	}
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/stage.XXXXXX",
+	    a->target.state_dir);
+	if (mkdtemp(tmpl) == NULL) {
+		(void)mg_err_errno(err, "cannot create a stage in %s",
+		    a->target.state_dir);
+		goto out;
+	}
+	(void)snprintf(r.stage, sizeof(r.stage), "%s", tmpl);
+	if (r.out != NULL)
+		(void)fprintf(r.out, "validating on %s\n", r.stage);
+	if ((a->target.mta == MG_MTA_POSTFIX ? validate_postfix(&r, err) :
+	    validate_exim(&r, err)) < 0) {
+		(void)fprintf(r.out, "  refused: validation failed\n");
+		goto out;
+	}
+	(void)fputs(mg_str_cstr(&r.validation), r.out);
+	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
+	    r.staged_conf : NULL, "stage", err) < 0) {
+		(void)fputs(mg_str_cstr(&r.proof), r.out);
+		(void)fprintf(r.out, "  refused: the proof failed; the live "
+		    "configuration is untouched\n");
+		goto out;
+	}
+	(void)fputs(mg_str_cstr(&r.proof), r.out);
+	if (!o->yes && !ask()) {
+		res = MG_APPLY_DECLINED;
+		goto out;
+	}
+	summary(&r, &sum);
+	if ((id = mg_journal_begin(&j, "fix", mg_str_cstr(&sum), diff,
+	    err)) < 0)
+		goto out;
+	(void)mg_journal_set(&j, id, "validation", mg_str_cstr(&r.validation));
+	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
+	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
+	if (install(&r, &j, id, err) < 0) {
+		res = restore(&r, &j, id, err->msg);
+		goto out;
+	}
+	if (run_post(&r, &rebuild, err) < 0) {
+		(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
+		res = restore(&r, &j, id, err->msg);
+		goto out;
+	}
+	(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
+	if (a->target.mta == MG_MTA_EXIM)
+		reload_exim(&r);
+	(void)mg_journal_set(&j, id, "step", "reloaded");
+	mg_fault("reload");
+	if (verify(&r, err) < 0) {
+		res = restore(&r, &j, id, err->msg);
+		goto out;
+	}
+	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
+	(void)mg_journal_set(&j, id, "result", mg_str_cstr(&r.log));
+	(void)mg_journal_set(&j, id, "step", "verified");
+	(void)mg_journal_set(&j, id, "state", "done");
+	res = MG_APPLY_DONE;
+out:
+	cleanup_stage(&r);
+	mg_journal_close(&j);
+	mg_str_free(&sum);
+	mg_str_free(&rebuild);
+	mg_str_free(&r.validation);
+	mg_str_free(&r.proof);
+	mg_str_free(&r.log);
+	return (res);
+}

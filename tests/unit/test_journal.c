@@ -1,0 +1,172 @@
+/* test_journal.c - the journal, its backups, its lock, and atomic
+ * install, in a temp directory. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_file.h"
+#include "../../core/mg_install.h"
+#include "../../core/mg_journal.h"
+#include "mg_test.h"
+
+static char root[64];
+static char state[128], file[128], link_path[128];
+
+/* put - write a file by the code under test */
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+	struct mg_err err;
+
+	assert_int_equal(mg_install_file(path, text, strlen(text), mode,
+	    getuid(), getgid(), &err), 0);
+}
+
+/* get - a file's text */
+static char *
+get(const char *path)
+{
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	assert_int_equal(mg_file_read(path, MG_FILE_MAX, &s, NULL, &err), 0);
+	return (mg_str_steal(&s));
+}
+
+/* test_backup_restore_exact - bytes (no final newline, a NUL-free
+ * binary-ish line), mode 0640 back exactly; a file that did not exist
+ * is removed again */
+static void
+test_backup_restore_exact(void **state_)
+{
+	static const char *orig = "mynetworks = 127.0.0.0/8\n\tx\xc3\xa9 end";
+	char created[160], *t;
+	struct mg_journal j;
+	struct mg_jentry *v;
+	struct mg_str log = MG_STR_INIT;
+	struct mg_err err;
+	struct stat sb;
+	size_t n;
+	long id;
+
+	(void)state_;
+	put(file, orig, 0640);
+	(void)snprintf(created, sizeof(created), "%s/new.cf", root);
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	id = mg_journal_begin(&j, "fix", "fix test", "--- diff", &err);
+	assert_true(id > 0);
+	assert_int_equal(mg_journal_backup(&j, id, file, &err), 0);
+	assert_int_equal(mg_journal_backup(&j, id, created, &err), 0);
+	put(file, "mynetworks = 127.0.0.0/8 [::1]/128\n", 0600);
+	put(created, "new\n", 0644);
+
+	assert_int_equal(mg_journal_entries(&j, 0, 1, &v, &n, &err), 0);
+	assert_int_equal(n, 1);		/* still "applying" */
+	assert_int_equal(v[0].nfiles, 2);
+	assert_null(v[0].files[1].backup);
+	assert_int_equal(mg_journal_restore(&j, &v[0], &log, &err), 0);
+	mg_jentries_free(v, n);
+	t = get(file);
+	assert_string_equal(t, orig);
+	free(t);
+	assert_int_equal(stat(file, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	assert_int_equal(access(created, F_OK), -1);
+	assert_non_null(strstr(mg_str_cstr(&log), "restored"));
+	assert_int_equal(mg_journal_set(&j, id, "state", "done"), 0);
+	assert_int_equal(mg_journal_set(&j, id, "no_such_column", "x"), -1);
+	assert_int_equal(mg_journal_entries(&j, 0, 1, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	mg_jentries_free(v, n);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].summary, "fix test");
+	assert_string_equal(v[0].diff, "--- diff");
+	mg_jentries_free(v, n);
+	mg_journal_close(&j);
+	mg_str_free(&log);
+}
+
+/* test_lock_is_exclusive - a second locked open fails while the first
+ * holds the lock, and works after it is closed */
+static void
+test_lock_is_exclusive(void **state_)
+{
+	struct mg_journal a, b;
+	struct mg_err err;
+
+	(void)state_;
+	assert_int_equal(mg_journal_open(&a, state, 1, &err), 0);
+	assert_int_equal(mg_journal_open(&b, state, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "another mailguard-tui"));
+	mg_journal_close(&a);
+	assert_int_equal(mg_journal_open(&b, state, 1, &err), 0);
+	mg_journal_close(&b);
+}
+
+/* test_symlink_refused - install never writes through a symlink, and
+ * backup refuses what is not a regular file */
+static void
+test_symlink_refused(void **state_)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char *t;
+
+	(void)state_;
+	put(file, "target\n", 0644);
+	assert_int_equal(symlink(file, link_path), 0);
+	assert_int_equal(mg_install_file(link_path, "x", 1, 0644, getuid(),
+	    getgid(), &err), -1);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	t = get(file);
+	assert_string_equal(t, "target\n");
+	free(t);
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_backup(&j, 99, link_path, &err), -1);
+	mg_journal_close(&j);
+}
+
+/* setup - a temp directory */
+static int
+setup(void **state_)
+{
+	(void)state_;
+	(void)snprintf(root, sizeof(root), "/tmp/mg-journal.XXXXXX");
+	if (mkdtemp(root) == NULL)
+		return (-1);
+	(void)snprintf(state, sizeof(state), "%s/state", root);
+	(void)snprintf(file, sizeof(file), "%s/main.cf", root);
+	(void)snprintf(link_path, sizeof(link_path), "%s/link.cf", root);
+	return (0);
+}
+
+/* teardown - remove it */
+static int
+teardown(void **state_)
+{
+	const char *argv[] = { "rm", "-rf", root, NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	int rc;
+
+	(void)state_;
+	rc = mg_exec_run(argv, 10000, &res, &err);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backup_restore_exact),
+		cmocka_unit_test(test_lock_is_exclusive),
+		cmocka_unit_test(test_symlink_refused),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
