@@ -297,7 +297,7 @@ mg_journal_entries(struct mg_journal *j, long id, int incomplete,
 {
 	struct mg_jentry *e;
 	sqlite3_stmt *st;
-	size_t cap = 0;
+	size_t cap = 0, i;
 
 	*out = NULL;
 	*n = 0;
@@ -324,8 +324,8 @@ mg_journal_entries(struct mg_journal *j, long id, int incomplete,
 		e->rebuild = col(st, 10);
 	}
 	(void)sqlite3_finalize(st);
-	for (e = *out; e < *out + *n; e++)
-		if (load_files(j, e) < 0)
+	for (i = 0; i < *n; i++)
+		if (load_files(j, &(*out)[i]) < 0)
 			return (db_err(j, err, "read"));
 	return (0);
 }
