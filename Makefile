@@ -123,7 +123,8 @@ asan-unit: $(UNIT_BINS)
 	 sh tests/run-tests.sh asan $(UNIT_BINS)
 
 # One libFuzzer harness per parser of untrusted input.  "make fuzz" runs
-# each for FUZZ_SECONDS; make check runs a short smoke of each.  They link
+# each for FUZZ_SECONDS (seeded from tests/fuzz/seeds/NAME where that
+# exists); make check runs a short smoke of each.  They link
 # the parsers, not the console, the journal (sqlite) or the fix engine.
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
@@ -137,9 +138,11 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
-	    mkdir -p build/fuzz/corpus-$$(basename $$f); \
+	    n=$$(basename $$f); seeds=""; \
+	    mkdir -p build/fuzz/corpus-$$n; \
+	    [ -d tests/fuzz/seeds/$$n ] && seeds=tests/fuzz/seeds/$$n; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	        build/fuzz/corpus-$$(basename $$f) || exit 1; \
+	        build/fuzz/corpus-$$n $$seeds || exit 1; \
 	done; echo "fuzz: ok"
 
 # The unit tests under valgrind (memcheck, leaks are errors).

@@ -19,6 +19,8 @@
 #define FLOOD_HIGH 10000
 #define RATE_HIGH 500		/* arrived within the last hour */
 #define DOMINANT_MIN 50		/* a share only matters past this size */
+#define FROZEN_MIN 20		/* frozen bounces worth a finding */
+#define FROZEN_MEDIUM 200
 #define SHARE_MIN 0.5
 #define HOUR 3600
 #define DAY (24 * HOUR)
@@ -27,7 +29,8 @@
 struct stats {
 	size_t total, deferred, hold, last_hour, prev_day, older_day;
 	size_t bounces;		/* null sender */
-	time_t oldest;
+	size_t frozen, frozen_bounces;	/* Exim */
+	time_t oldest, oldest_frozen_bounce;
 };
 
 /* gather - counts by queue, arrival window and sender */
@@ -47,6 +50,17 @@ gather(const struct mg_queue *q, time_t now, struct stats *st)
 			st->hold++;
 		if (msg->sender != NULL && *msg->sender == '\0')
 			st->bounces++;
+		if (msg->queue != NULL && strcmp(msg->queue, "frozen") == 0) {
+			st->frozen++;
+			if (msg->sender != NULL && *msg->sender == '\0') {
+				st->frozen_bounces++;
+				if (msg->arrival > 0 &&
+				    (st->oldest_frozen_bounce == 0 ||
+				    msg->arrival < st->oldest_frozen_bounce))
+					st->oldest_frozen_bounce =
+					    msg->arrival;
+			}
+		}
 		if (msg->arrival <= 0)
 			continue;
 		if (st->oldest == 0 || msg->arrival < st->oldest)
@@ -114,9 +128,15 @@ report_flood(const struct mg_model *m, const struct stats *st,
 	    "stop it first (fix the relay, disable the account), then "
 	    "purge exactly that mail (mailguard-tui purge with the same "
 	    "selector), keeping everyone else's.");
-	mg_finding_evidence(f, NULL, 0, "%zu messages queued: %zu deferred, "
-	    "%zu on hold, %zu elsewhere (incoming/active)", st->total,
-	    st->deferred, st->hold, st->total - st->deferred - st->hold);
+	if (m->mta == MG_MTA_EXIM)
+		mg_finding_evidence(f, NULL, 0, "%zu messages queued: %zu "
+		    "frozen, %zu waiting for delivery or retry", st->total,
+		    st->frozen, st->total - st->frozen);
+	else
+		mg_finding_evidence(f, NULL, 0, "%zu messages queued: %zu "
+		    "deferred, %zu on hold, %zu elsewhere (incoming/active)",
+		    st->total, st->deferred, st->hold, st->total -
+		    st->deferred - st->hold);
 	mg_finding_evidence(f, NULL, 0, "arrived in the last hour: %zu; in "
 	    "the 23 hours before: %zu; older than a day: %zu%s",
 	    st->last_hour, st->prev_day, st->older_day,
@@ -192,6 +212,55 @@ report_bounces(const struct mg_model *m, const struct stats *st,
 	top(f, m->queue, MG_QBY_RCPT_DOMAIN, "recipient domain", m->now);
 }
 
+/* option_value - an Exim main option as exim -bP printed it, or "?" */
+static const char *
+option_value(const struct mg_model *m, const char *name)
+{
+	const struct mg_param *p = mg_model_param(m, name);
+
+	return (p != NULL && p->value != NULL ? p->value : "?");
+}
+
+/*
+ * report_frozen_bounces - Exim freezes a bounce it cannot deliver (the
+ * forged sender's server refuses it); frozen bounces stay until
+ * ignore_bounce_errors_after or timeout_frozen_after removes them, and
+ * pile up when spam is accepted and then bounced.
+ */
+static void
+report_frozen_bounces(const struct mg_model *m, const struct stats *st,
+    struct mg_report *r)
+{
+	struct mg_finding *f;
+
+	if (st->frozen_bounces < FROZEN_MIN)
+		return;
+	f = mg_report_finding(r, "queue.frozen-bounces",
+	    st->frozen_bounces >= FROZEN_MEDIUM ? MG_SEV_MEDIUM : MG_SEV_LOW,
+	    "queue", "Frozen bounces are piling up");
+	mg_finding_explain(f, "Exim freezes a bounce it cannot deliver "
+	    "instead of retrying it. Many of them mean the server accepted "
+	    "mail for recipients it could not deliver to and bounced it to "
+	    "senders that were forged - backscatter. Reject unknown "
+	    "recipients at RCPT time (verify = recipient in acl_check_rcpt), "
+	    "keep ignore_bounce_errors_after short (Debian: 2d) and "
+	    "timeout_frozen_after set (Debian: 7d) so frozen mail leaves on "
+	    "its own, and remove what is there now: exim -Mrm on the IDs of "
+	    "exiqgrep -z -f '^<>$' -i, or mailguard-tui purge --queue frozen "
+	    "--sender '<>'.");
+	mg_finding_evidence(f, NULL, 0, "%zu frozen bounces (sender <>) of "
+	    "%zu frozen messages, %zu queued", st->frozen_bounces, st->frozen,
+	    st->total);
+	if (st->oldest_frozen_bounce > 0)
+		mg_finding_evidence(f, NULL, 0, "oldest frozen bounce arrived "
+		    "%ld hours ago", hours(m->now, st->oldest_frozen_bounce));
+	mg_finding_evidence(f, NULL, 0, "ignore_bounce_errors_after = %s, "
+	    "timeout_frozen_after = %s (exim -bP)", option_value(m,
+	    "ignore_bounce_errors_after"), option_value(m,
+	    "timeout_frozen_after"));
+	top(f, m->queue, MG_QBY_RCPT_DOMAIN, "recipient domain", m->now);
+}
+
 /* mg_check_queue_flood - size, growth, age and sources of the queue */
 void
 mg_check_queue_flood(const struct mg_model *m, struct mg_report *r)
@@ -202,6 +271,7 @@ mg_check_queue_flood(const struct mg_model *m, struct mg_report *r)
 		return;
 	gather(m->queue, m->now, &st);
 	report_flood(m, &st, r);
+	report_frozen_bounces(m, &st, r);
 	if (st.total < DOMINANT_MIN)
 		return;
 	report_dominant_client(m, r);

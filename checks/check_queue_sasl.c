@@ -131,13 +131,19 @@ mg_check_queue_sasl(const struct mg_model *m, struct mg_report *r)
 	    "its name - which gets the server blocklisted. A system or role "
 	    "name (root, admin...) should never send mail by SMTP AUTH at "
 	    "all. Disable the account or change its password first (sasldb: "
-	    "saslpasswd2 -d; system accounts behind PAM/Dovecot: lock the "
-	    "account), then remove its queued mail, keeping everyone "
-	    "else's.");
-	mg_finding_evidence(f, NULL, 0, "%zu of %zu queued messages (%.0f%%) "
-	    "were submitted by SASL user %s; %zu of them are deferred", count,
-	    q->nmsgs, 100.0 * (double)count / (double)q->nmsgs, who,
-	    deferred);
+	    "saslpasswd2 -d; Exim: its line in /etc/exim4/passwd; system "
+	    "accounts behind PAM/Dovecot: lock the account), then remove "
+	    "its queued mail, keeping everyone else's.");
+	if (m->mta == MG_MTA_EXIM)
+		mg_finding_evidence(f, NULL, 0, "%zu of %zu queued messages "
+		    "(%.0f%%) were submitted by authenticated user %s "
+		    "(-auth_id in the spool)", count, q->nmsgs, 100.0 *
+		    (double)count / (double)q->nmsgs, who);
+	else
+		mg_finding_evidence(f, NULL, 0, "%zu of %zu queued messages "
+		    "(%.0f%%) were submitted by SASL user %s; %zu of them are "
+		    "deferred", count, q->nmsgs, 100.0 * (double)count /
+		    (double)q->nmsgs, who, deferred);
 	if (priv)
 		mg_finding_evidence(f, NULL, 0, "%s is a system or role "
 		    "account name", who);

@@ -103,6 +103,29 @@ mg_queue_add(struct mg_queue *q)
 	return (m);
 }
 
+/*
+ * mg_queue_add_copy - a message read by a backend joins the queue: m with
+ * its ID (idlen bytes) and its nrcpts recipients copied into the arena
+ * (the strings they point at must already live there).
+ */
+struct mg_qmsg *
+mg_queue_add_copy(struct mg_queue *q, const struct mg_qmsg *m,
+    const char *id, size_t idlen, const char *const *rcpts, size_t nrcpts)
+{
+	struct mg_qmsg *out = mg_queue_add(q);
+
+	*out = *m;
+	out->id = mg_arena_strndup(&q->arena, id, idlen);
+	out->rcpts = NULL;
+	out->nrcpts = nrcpts;
+	if (nrcpts > 0) {
+		out->rcpts = mg_arena_alloc(&q->arena,
+		    nrcpts * sizeof(*out->rcpts));
+		memcpy(out->rcpts, rcpts, nrcpts * sizeof(*out->rcpts));
+	}
+	return (out);
+}
+
 /* mg_queue_problem - keep a sample of what could not be read */
 void
 mg_queue_problem(struct mg_queue *q, const char *fmt, ...)

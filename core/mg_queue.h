@@ -84,6 +84,8 @@ void mg_arena_free(struct mg_arena *);
 void mg_queue_init(struct mg_queue *);
 void mg_queue_free(struct mg_queue *);
 struct mg_qmsg *mg_queue_add(struct mg_queue *);
+struct mg_qmsg *mg_queue_add_copy(struct mg_queue *, const struct mg_qmsg *,
+    const char *, size_t, const char *const *, size_t);
 void mg_queue_problem(struct mg_queue *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 size_t mg_queue_unreadable(const struct mg_queue *);

@@ -1,7 +1,8 @@
 /*
  * exim.c - the Exim backend: detection through the binary itself
- * (exim -bV) and main options through exim -C FILE -bP.  The ACL parser,
- * Debian layouts and the queue reader come with the Exim backend issue.
+ * (exim -bV), main options through exim -C FILE -bP, ACLs and lists
+ * (exim_conf.c), Debian layouts (exim_debian.c), the spool (exim_queue.c)
+ * and exim -bh as the oracle for simulated sessions.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "exim_conf.h"
 #include "exim_list.h"
 #include "exim_debian.h"
+#include "exim_queue.h"
 
 /* exim_run - run the exim binary [-C file] args; output in res */
 static int
@@ -456,4 +458,5 @@ const struct mg_backend mg_backend_exim = {
 	.detect = exim_detect,
 	.load_config = exim_load_config,
 	.simulate = exim_simulate,
+	.load_queue = mg_exim_load_queue,
 };

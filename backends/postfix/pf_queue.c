@@ -351,18 +351,10 @@ static void
 commit(struct mg_queue *q, struct scratch *sc, const struct mg_qmsg *m,
     const char *id, const char *queue)
 {
-	struct mg_qmsg *out = mg_queue_add(q);
+	struct mg_qmsg *out;
 
-	*out = *m;
-	out->id = mg_arena_strndup(&q->arena, id, strlen(id));
+	out = mg_queue_add_copy(q, m, id, strlen(id), sc->rcpts, sc->nrcpts);
 	out->queue = queue;
-	out->nrcpts = sc->nrcpts;
-	if (sc->nrcpts > 0) {
-		out->rcpts = mg_arena_alloc(&q->arena,
-		    sc->nrcpts * sizeof(*out->rcpts));
-		memcpy(out->rcpts, sc->rcpts,
-		    sc->nrcpts * sizeof(*out->rcpts));
-	}
 }
 
 /* scratch_free - what parse reused */

@@ -95,16 +95,21 @@ lab_capture(const char *const *argv, struct mg_str *out)
 int
 lab_script(const char *script, const char *const *args)
 {
-	const char *argv[16];
+	const char *argv[32];
 	struct mg_exec_res res;
 	size_t n = 0;
 	int rc;
 
 	argv[n++] = "sh";
 	argv[n++] = script;
-	while (*args != NULL && n < 15)
+	while (*args != NULL && n < 31)
 		argv[n++] = *args++;
 	argv[n] = NULL;
+	if (*args != NULL) {
+		(void)fprintf(stderr, "lab: %s: too many arguments\n",
+		    script);
+		return (-1);
+	}
 	rc = lab_run(&res, argv);
 	if (rc != 0)
 		(void)fprintf(stderr, "lab: %s %s failed (%d):\n%s%s\n",
@@ -277,5 +282,25 @@ lab_apply_edit(const char *file, unsigned line, const char *old,
 		return (-1);
 	}
 	mg_str_free(&out);
+	return (0);
+}
+
+/* lab_exim_bin - the lab's Exim binary (tests/lab/exim/lab.sh bin) into
+ * buf; 0, or -1 with the reason on stderr */
+int
+lab_exim_bin(char *buf, size_t size)
+{
+	const char *argv[] = { "sh", "tests/lab/exim/lab.sh", "bin", NULL };
+	struct mg_exec_res res;
+
+	if (lab_run(&res, argv) != 0 || res.out.len == 0) {
+		(void)fprintf(stderr, "cannot find the lab's exim: %s\n",
+		    mg_str_cstr(&res.err));
+		mg_exec_res_free(&res);
+		return (-1);
+	}
+	(void)snprintf(buf, size, "%.*s", (int)strcspn(res.out.data, "\n"),
+	    res.out.data);
+	mg_exec_res_free(&res);
 	return (0);
 }

@@ -262,20 +262,9 @@ test_postfix_killed_at_each_step(void **state)
 static int
 setup(void **state)
 {
-	const char *argv[] = { "sh", EXLAB, "bin", NULL };
-	struct mg_exec_res res;
-
 	(void)state;
 	lab_make_root("mg-labtest-apply");
-	if (lab_run(&res, argv) != 0 || res.out.len == 0) {
-		(void)fprintf(stderr, "cannot find the lab's exim\n");
-		mg_exec_res_free(&res);
-		return (-1);
-	}
-	(void)snprintf(exim_bin, sizeof(exim_bin), "%.*s",
-	    (int)strcspn(res.out.data, "\n"), res.out.data);
-	mg_exec_res_free(&res);
-	return (0);
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
 /* teardown - destroy every lab, nothing left running */

@@ -614,21 +614,9 @@ test_missing_config_exits_3(void **state)
 static int
 setup(void **state)
 {
-	const char *argv[] = { "sh", LAB, "bin", NULL };
-	struct mg_exec_res res;
-
 	(void)state;
 	lab_make_root("mg-labtest-ex");
-	if (lab_run(&res, argv) != 0 || res.out.len == 0) {
-		(void)fprintf(stderr, "cannot find the lab's exim: %s\n",
-		    mg_str_cstr(&res.err));
-		mg_exec_res_free(&res);
-		return (-1);
-	}
-	(void)snprintf(exim_bin, sizeof(exim_bin), "%.*s",
-	    (int)strcspn(res.out.data, "\n"), res.out.data);
-	mg_exec_res_free(&res);
-	return (0);
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
 /* teardown - destroy instances; nothing may be left running */

@@ -30,14 +30,19 @@ add(struct mg_queue *q, size_t n, const char *sender, const char *client,
 	}
 }
 
-/* run - model holding queue q; the check alone */
+/* run_mta - model of that MTA holding queue q; the check alone */
 static void
-run(struct mg_queue *q, struct mg_report *r)
+run_mta(enum mg_mta mta, struct mg_queue *q, struct mg_report *r)
 {
 	struct mg_model m;
+	struct mg_param *p;
 
 	mg_model_init(&m);
-	m.mta = MG_MTA_POSTFIX;
+	m.mta = mta;
+	if (mta == MG_MTA_EXIM) {
+		p = mg_model_param_add(&m, "timeout_frozen_after");
+		p->value = mg_xstrdup("0s");
+	}
 	m.now = NOW;
 	m.queue = q;
 	mg_report_init(r);
@@ -45,6 +50,13 @@ run(struct mg_queue *q, struct mg_report *r)
 	mg_report_sort(r);
 	m.queue = NULL;
 	mg_model_free(&m);
+}
+
+/* run - a Postfix model holding queue q */
+static void
+run(struct mg_queue *q, struct mg_report *r)
+{
+	run_mta(MG_MTA_POSTFIX, q, r);
 }
 
 /* finding - by id, or NULL */
@@ -157,6 +169,43 @@ test_bounces(void **state)
 	mg_queue_free(&q);
 }
 
+/* test_exim_frozen_bounces - Exim's queue counts frozen mail, and
+ * frozen bounces become their own finding past FROZEN_MIN */
+static void
+test_exim_frozen_bounces(void **state)
+{
+	struct mg_queue q;
+	struct mg_report r;
+	const struct mg_finding *f;
+
+	(void)state;
+	mg_queue_init(&q);
+	add(&q, 1000, "spam@bad.example", "93.122.252.5", "queued", 7200);
+	add(&q, 250, "", NULL, "frozen", 3 * 86400);
+	add(&q, 5, "cron@localhost", NULL, "frozen", 600);
+	run_mta(MG_MTA_EXIM, &q, &r);
+	f = finding(&r, "queue.flood");
+	assert_non_null(f);
+	assert_true(has(f, "1255 messages queued: 255 frozen, 1000 waiting"));
+	f = finding(&r, "queue.frozen-bounces");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_true(has(f, "250 frozen bounces (sender <>) of 255 frozen"));
+	assert_true(has(f, "oldest frozen bounce arrived 72 hours ago"));
+	assert_true(has(f, "timeout_frozen_after = 0s"));
+	mg_report_free(&r);
+	mg_queue_free(&q);
+
+	/* a few frozen bounces are normal life */
+	mg_queue_init(&q);
+	add(&q, 19, "", NULL, "frozen", 600);
+	add(&q, 40, "", NULL, "queued", 600);
+	run_mta(MG_MTA_EXIM, &q, &r);
+	assert_null(finding(&r, "queue.frozen-bounces"));
+	mg_report_free(&r);
+	mg_queue_free(&q);
+}
+
 int
 main(void)
 {
@@ -165,6 +214,7 @@ main(void)
 		cmocka_unit_test(test_old_flood_from_one_client),
 		cmocka_unit_test(test_fast_growth_is_high),
 		cmocka_unit_test(test_bounces),
+		cmocka_unit_test(test_exim_frozen_bounces),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

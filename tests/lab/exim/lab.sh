@@ -7,7 +7,8 @@
 #        lab.sh start DIR | stop DIR    daemon on 127.0.0.1:$(cat DIR/port)
 #        lab.sh bh DIR IP [--from A] [--to A]... [--helo H] [--name N] [--trace]
 #        lab.sh fill DIR N [--sender A] [--rcpt A]... [--auth-id U]
-#                          [--host-address IP] [--helo NAME]
+#                          [--host-address IP] [--helo NAME] [--freeze]
+#                          (--sender '<>': bounces)
 #        lab.sh map DIR LINE|all [CONF] generated line -> source file:line
 #        lab.sh destroy DIR             stop, then rm -rf DIR (idempotent)
 #
@@ -574,7 +575,11 @@ gen_bsmtp() {
 		    subj, "|")
 		for (i = first; i <= last; i++) {
 			s = sender != "" ? sender : senders[(i - 1) % ns + 1]
+			if (s == "<>")	# a bounce: the null sender
+				s = ""
 			printf "MAIL FROM:<%s>\n", s
+			if (s == "")
+				s = "MAILER-DAEMON@mail.example.com"
 			if (nrc > 0) {
 				for (j = 1; j <= nrc; j++)
 					printf "RCPT TO:<%s>\n", rc[j]
@@ -612,7 +617,9 @@ gen_bsmtp() {
 # message has) and -oMa/-oMr/-oMai/-oMaa make the spool files say
 # "received from IP (a random client port per process) with esmtp(a),
 # authenticated as U"; --helo sets helo_name; without --host-address
-# Exim runs as root, like cron's local mail.
+# Exim runs as root, like cron's local mail.  --sender '<>' makes bounces
+# (null sender); --freeze freezes the new messages (exim -Mf), as Exim
+# freezes bounces it cannot deliver.
 fill() {
 	[ $# -ge 2 ] || usage
 	DIR=$1
@@ -627,7 +634,13 @@ fill() {
 	authid=""
 	hostaddr=""
 	helo=""
+	freeze=""
 	while [ $# -gt 0 ]; do
+		if [ "$1" = --freeze ]; then
+			freeze=1
+			shift
+			continue
+		fi
 		[ $# -ge 2 ] || usage
 		case "$1" in
 		--helo) helo=$2; shift 2 ;;
@@ -650,6 +663,7 @@ fill() {
 	fi
 	[ -n "$hostaddr" ] || set -- "$@" -oMr local
 	before=$("$EXIM" -C "$DIR/exim4.conf" -bpc)
+	[ -z "$freeze" ] || queue_ids >"$DIR/fill.before"
 	t0=$(date +%s.%N)
 	procs=$(((n + 49) / 50))
 	[ "$procs" -le 8 ] || procs=8
@@ -683,6 +697,11 @@ fill() {
 		die "exim -bS failed"
 	fi
 	rm -f "$DIR"/fill.*.out
+	if [ -n "$freeze" ]; then
+		queue_ids | sort - "$DIR/fill.before" | uniq -u |
+		    xargs -r "$EXIM" -C "$DIR/exim4.conf" -Mf >/dev/null
+		rm -f "$DIR/fill.before"
+	fi
 	t1=$(date +%s.%N)
 	after=$("$EXIM" -C "$DIR/exim4.conf" -bpc)
 	[ $((after - before)) -eq "$n" ] ||
@@ -690,6 +709,12 @@ fill() {
 	awk -v a="$t0" -v b="$t1" -v n="$n" -v q="$after" 'BEGIN {
 		printf "fill: %d messages queued in %.2f s (queue now %d)\n",
 		    n, b - a, q }'
+}
+
+# queue_ids - the IDs of the instance's queue, one per line (exim -bp)
+queue_ids() {
+	"$EXIM" -C "$DIR/exim4.conf" -bp |
+	    awk '$1 ~ /^[0-9]+[smhdw]$/ { print $3 }'
 }
 
 # map_sources - what update-exim4.conf concatenates, in its order, one

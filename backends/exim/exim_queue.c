@@ -1,0 +1,806 @@
+/*
+ * exim_queue.c - the Exim queue read directly from the spool: every -H
+ * file of input/ (and its one-character subdirectories when
+ * split_spool_directory is set) parsed as Exim's spool_in.c reads it -
+ * the file's own name, originator, <sender>, received time, the "-name
+ * value" lines ("--" marks a tainted value since 4.94), the tree of
+ * recipients already delivered, the recipient list with its trailing
+ * errors_to/DSN data, then the headers, whose lengths give the size
+ * exim -bp prints.  A -J journal (delivery attempt cut short) names more
+ * delivered recipients.  Files that vanish (delivered meanwhile) or are
+ * not spool files are counted, never fatal.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_num.h"
+#include "../../core/mg_str.h"
+#include "exim_queue.h"
+
+#define ID_MIN 16		/* 4.96: tttttt-pppppp-ss */
+#define ID_MAX 32		/* 4.97: tttttt-ppppppppppp-ssss, and room */
+#define ACL_VAR_MAX (1u << 20)	/* an ACL variable's value */
+#define PROGRESS_EVERY 256
+#define SPLIT_DEPTH 1
+
+/* One spool line at a time out of a -H file held in memory. */
+struct hsrc {
+	const char *p, *end;
+};
+
+/* What a parse reuses from file to file. */
+struct scratch {
+	struct mg_str buf;		/* the -H file */
+	struct mg_str jbuf;		/* a -J file */
+	const char **done;		/* delivered recipients */
+	size_t ndone, done_cap;
+	const char **rcpts;
+	size_t nrcpts, rcpts_cap;
+};
+
+/* next_line - the next line without its newline; 0 at the end or when
+ * the file ends inside a line (Exim's fgets would fail there too) */
+static int
+next_line(struct hsrc *s, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (s->p >= s->end)
+		return (0);
+	if ((nl = memchr(s->p, '\n', (size_t)(s->end - s->p))) == NULL)
+		return (0);
+	*line = s->p;
+	*len = (size_t)(nl - s->p);
+	s->p = nl + 1;
+	return (1);
+}
+
+/* has_nul - a NUL byte inside a line: a crash left zeroes, not a file */
+static int
+has_nul(const char *line, size_t len)
+{
+	return (memchr(line, '\0', len) != NULL);
+}
+
+/* keep - a line's text into the queue's arena */
+static const char *
+keep(struct mg_queue *q, const char *p, size_t n)
+{
+	return (mg_arena_strndup(&q->arena, p, n));
+}
+
+/* is_opt - var (len bytes) is "name" or "name value"; *val the value */
+static int
+is_opt(const char *var, size_t len, const char *name, const char **val,
+    size_t *vlen)
+{
+	size_t n = strlen(name);
+
+	if (len < n || memcmp(var, name, n) != 0)
+		return (0);
+	if (len == n) {
+		*val = var + n;
+		*vlen = 0;
+		return (1);
+	}
+	if (var[n] != ' ')
+		return (0);
+	*val = var + n + 1;
+	*vlen = len - n - 1;
+	return (1);
+}
+
+/* count_dots - how many '.' in p[0..n) */
+static size_t
+count_dots(const char *p, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += p[i] == '.';
+	return (c);
+}
+
+/*
+ * host_address - the client address without its port: "[ADDR]:PORT"
+ * (4.95 and later) or "ADDR.PORT" (older; an IPv4 address then has four
+ * dots, an IPv6 one a dot in its last group unless that group is an
+ * embedded IPv4 address of exactly three).
+ */
+static const char *
+host_address(struct mg_queue *q, const char *v, size_t n)
+{
+	const char *close, *colon, *last;
+	size_t dots;
+
+	if (n > 0 && v[0] == '[' && (close = memchr(v, ']', n)) != NULL)
+		return (keep(q, v + 1, (size_t)(close - v - 1)));
+	colon = NULL;
+	for (last = v; last < v + n; last++)
+		if (*last == ':')
+			colon = last;
+	last = colon != NULL ? colon + 1 : v;
+	dots = count_dots(last, (size_t)(v + n - last));
+	if ((colon == NULL && dots == 4) || (colon != NULL && (dots == 1 ||
+	    dots == 4)))
+		while (n > 0 && v[n - 1] != '.')
+			n--;
+	if (n > 0 && v[n - 1] == '.')
+		n--;
+	return (keep(q, v, n));
+}
+
+/* acl_skip - "-aclc NAME LEN" / "-aclm NAME LEN" / "-acl N LEN": the
+ * value (LEN bytes and a newline) follows on the next line(s) */
+static int
+acl_skip(struct hsrc *s, const char *var, size_t len, struct mg_err *err)
+{
+	const char *sp;
+	char tok[24];
+	unsigned long v;
+	struct mg_err e;
+	size_t n;
+
+	for (sp = var + len; sp > var && sp[-1] != ' ';)
+		sp--;
+	n = (size_t)(var + len - sp);
+	if (sp == var || n == 0 || n >= sizeof(tok))
+		return (mg_err_set(err, "malformed ACL variable line"));
+	memcpy(tok, sp, n);
+	tok[n] = '\0';
+	if (mg_parse_ulong(tok, 0, ACL_VAR_MAX, &v, &e) < 0)
+		return (mg_err_set(err, "ACL variable length \"%s\": %s", tok,
+		    e.msg));
+	if (v + 1 > (unsigned long)(s->end - s->p))
+		return (mg_err_set(err, "ACL variable of %lu bytes runs past "
+		    "the end of the file", v));
+	s->p += v + 1;
+	return (0);
+}
+
+/* option - one "-name value" line; unknown names are ignored, as Exim
+ * ignores them (newer versions add flags) */
+static int
+option(struct hsrc *s, struct mg_queue *q, struct mg_qmsg *m,
+    const char **pubname, const char *line, size_t len, struct mg_err *err)
+{
+	const char *var = line + 1, *v;
+	size_t vlen;
+
+	if (len > 1 && line[1] == '-')
+		var++;			/* tainted value */
+	len -= (size_t)(var - line);
+	if (is_opt(var, len, "aclc", &v, &vlen) ||
+	    is_opt(var, len, "aclm", &v, &vlen) ||
+	    is_opt(var, len, "acl", &v, &vlen))
+		return (acl_skip(s, var, len, err));
+	if (is_opt(var, len, "auth_id", &v, &vlen))
+		m->sasl_username = keep(q, v, vlen);
+	else if (is_opt(var, len, "host_auth_pubname", &v, &vlen))
+		*pubname = keep(q, v, vlen);
+	else if (is_opt(var, len, "host_auth", &v, &vlen))
+		m->sasl_method = keep(q, v, vlen);
+	else if (is_opt(var, len, "host_address", &v, &vlen))
+		m->client_address = host_address(q, v, vlen);
+	else if (is_opt(var, len, "host_name", &v, &vlen))
+		m->client_name = keep(q, v, vlen);
+	else if (is_opt(var, len, "helo_name", &v, &vlen))
+		m->helo_name = keep(q, v, vlen);
+	else if (is_opt(var, len, "frozen", &v, &vlen))
+		m->queue = MG_EXIM_FROZEN;
+	return (0);
+}
+
+/* nonrecipients - the tree of delivered addresses, written in preorder
+ * as "LR address" lines where L and R say whether a left and a right
+ * subtree follow (spool_out.c write_tree); "XX" is the empty tree */
+static int
+nonrecipients(struct hsrc *s, struct mg_queue *q, struct scratch *sc,
+    const char *line, size_t len, struct mg_err *err)
+{
+	size_t pending = 1, nodes = 0;
+	const char **slot;
+
+	if (len == 2 && memcmp(line, "XX", 2) == 0)
+		return (0);
+	for (;;) {
+		if (len < 3 || (line[0] != 'Y' && line[0] != 'N') ||
+		    (line[1] != 'Y' && line[1] != 'N') || line[2] != ' ')
+			return (mg_err_set(err, "malformed delivered-"
+			    "recipients line \"%.*s\"", (int)(len < 40 ? len :
+			    40), line));
+		slot = MG_ARRAY_PUSH(sc->done, sc->ndone, sc->done_cap);
+		*slot = keep(q, line + 3, len - 3);
+		pending += (line[0] == 'Y') + (line[1] == 'Y');
+		if (--pending == 0)
+			return (0);
+		if (++nodes > 4 * MG_EXIM_RCPTS_MAX)
+			return (mg_err_set(err, "delivered-recipients tree "
+			    "too large"));
+		if (!next_line(s, &line, &len))
+			return (mg_err_set(err, "file ends inside the "
+			    "delivered-recipients tree"));
+	}
+}
+
+/* back_digits - step back over digits, commas and minus signs */
+static const char *
+back_digits(const char *start, const char *p)
+{
+	while (p > start && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == ',' ||
+	    p[-1] == '-'))
+		p--;
+	return (p);
+}
+
+/* field_len - the first number of "LEN,X" at p, bounded */
+static long
+field_len(const char *p, const char *end)
+{
+	long v = 0;
+
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > MG_EXIM_HFILE_MAX)
+			return (-1);
+	}
+	return (v);
+}
+
+/* strip_field - end points just past " TEXT LEN,N": the end of what
+ * precedes that field, or NULL if it does not add up */
+static const char *
+strip_field(const char *line, const char *end)
+{
+	const char *d = back_digits(line, end);
+	long n;
+
+	if (d == end || (n = field_len(d, end)) < 0 || d - line < n + 2 ||
+	    d[-1] != ' ' || d[-n - 2] != ' ')
+		return (NULL);
+	return (d - n - 2);
+}
+
+/*
+ * rcpt_address - the address part of a recipient line (spool_in.c):
+ * "ADDR", "ADDR D,D,D" (Exim 3), "ADDR D" (early Exim 4) or, read from
+ * the right, "ADDR[ ORCPT LEN,DSN][ ERRORS_TO LEN,PNO]#FLAGS" where flag
+ * 1 says errors_to data is present and flag 2 DSN data.  Returns the
+ * address length, or -1 if the trailing data does not add up.
+ */
+static long
+rcpt_address(const char *line, size_t len)
+{
+	const char *end = line + len, *p = end, *d;
+	long flags;
+
+	while (p > line && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == end || p == line)
+		return ((long)len);	/* no trailing data */
+	if (p[-1] == ',') {
+		d = back_digits(line, p);
+		return (d > line && d[-1] == ' ' ? (long)(d - 1 - line) :
+		    (long)len);
+	}
+	if (p[-1] == ' ')
+		return ((long)(p - 1 - line));
+	if (p[-1] != '#')
+		return ((long)len);
+	flags = field_len(p, end);
+	p--;				/* at '#' */
+	if ((flags & 1) && (p = strip_field(line, p)) == NULL)
+		return (-1);
+	if ((flags & 2) && (p = strip_field(line, p)) == NULL)
+		return (-1);
+	return ((long)(p - line));
+}
+
+/* delivered - addr is among the delivered recipients */
+static int
+delivered(const struct scratch *sc, const char *addr, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sc->ndone; i++)
+		if (strncmp(sc->done[i], addr, n) == 0 &&
+		    sc->done[i][n] == '\0')
+			return (1);
+	return (0);
+}
+
+/* headers - the header section: "NNNc text" entries, NNN bytes each
+ * (newlines included); flag '*' marks one not transmitted.  Returns the
+ * transmitted size, or -1 with err. */
+static long long
+headers(struct hsrc *s, struct mg_err *err)
+{
+	long long total = 0;
+	long n;
+	const char *p = s->p;
+	char flag;
+
+	while (p < s->end) {
+		if (*p < '0' || *p > '9')
+			return (mg_err_set(err, "malformed header entry at "
+			    "byte %ld", (long)(p - s->p)));
+		for (n = 0; p < s->end && *p >= '0' && *p <= '9'; p++) {
+			n = n * 10 + (*p - '0');
+			if (n > MG_EXIM_HFILE_MAX)
+				return (mg_err_set(err, "header of more "
+				    "than %u bytes", MG_EXIM_HFILE_MAX));
+		}
+		if (s->end - p < 2 || p[1] != ' ')
+			return (mg_err_set(err, "malformed header entry"));
+		flag = *p;
+		p += 2;
+		if (n > s->end - p)
+			return (mg_err_set(err, "header of %ld bytes runs "
+			    "past the end of the file (truncated)", n));
+		if (memchr(p, '\0', (size_t)n) != NULL)
+			return (mg_err_set(err, "NUL byte in a header"));
+		if (flag != '*')
+			total += n;
+		p += n;
+	}
+	return (total);
+}
+
+/* first_lines - the four fixed lines: name, originator, <sender>,
+ * "time warnings" */
+static int
+first_lines(struct hsrc *s, struct mg_queue *q, struct mg_qmsg *m,
+    const char *name, struct mg_err *err)
+{
+	const char *line, *p;
+	size_t len;
+	unsigned long long t = 0;
+
+	if (!next_line(s, &line, &len) || len != strlen(name) ||
+	    memcmp(line, name, len) != 0)
+		return (mg_err_set(err, "first line is not the file's name "
+		    "(not an Exim -H file)"));
+	if (!next_line(s, &line, &len) || len < 5 || has_nul(line, len) ||
+	    line[len - 1] < '0' || line[len - 1] > '9')
+		return (mg_err_set(err, "malformed originator line"));
+	if (!next_line(s, &line, &len) || len < 2 || line[0] != '<' ||
+	    line[len - 1] != '>' || has_nul(line, len))
+		return (mg_err_set(err, "malformed sender line"));
+	m->sender = keep(q, line + 1, len - 2);
+	if (!next_line(s, &line, &len) || len == 0)
+		return (mg_err_set(err, "no received-time line"));
+	for (p = line; p < line + len && *p >= '0' && *p <= '9'; p++)
+		if ((t = t * 10 + (unsigned long long)(*p - '0')) > (1ULL <<
+		    40))
+			break;
+	if (p == line || p == line + len || *p != ' ')
+		return (mg_err_set(err, "malformed received-time line"));
+	m->arrival = (time_t)t;
+	return (0);
+}
+
+/*
+ * parse - the envelope of one -H file into m and sc->rcpts (undelivered
+ * recipients); the header lengths into *hsize.
+ */
+static int
+parse(struct hsrc *s, struct mg_queue *q, struct scratch *sc,
+    struct mg_qmsg *m, const char *name, long long *hsize,
+    struct mg_err *err)
+{
+	const char *line, *pubname = NULL, **slot;
+	size_t len, i;
+	unsigned long count;
+	struct mg_err e;
+	char tok[16];
+	long alen;
+
+	sc->ndone = sc->nrcpts = 0;
+	m->queue = MG_EXIM_QUEUED;
+	if (first_lines(s, q, m, name, err) < 0)
+		return (-1);
+	for (;;) {
+		if (!next_line(s, &line, &len))
+			return (mg_err_set(err, "file ends among the options "
+			    "(truncated)"));
+		if (has_nul(line, len))
+			return (mg_err_set(err, "NUL byte in the envelope"));
+		if (len == 0 || line[0] != '-')
+			break;
+		if (option(s, q, m, &pubname, line, len, err) < 0)
+			return (-1);
+	}
+	if (pubname != NULL)
+		m->sasl_method = pubname;
+	if (nonrecipients(s, q, sc, line, len, err) < 0)
+		return (-1);
+	if (!next_line(s, &line, &len) || len == 0 || len >= sizeof(tok))
+		return (mg_err_set(err, "no recipient count line"));
+	memcpy(tok, line, len);
+	tok[len] = '\0';
+	if (mg_parse_ulong(tok, 0, MG_EXIM_RCPTS_MAX, &count, &e) < 0)
+		return (mg_err_set(err, "recipient count \"%s\": %s", tok,
+		    e.msg));
+	for (i = 0; i < count; i++) {
+		if (!next_line(s, &line, &len) || len == 0 ||
+		    has_nul(line, len))
+			return (mg_err_set(err, "recipient %zu of %lu missing "
+			    "or empty", i + 1, count));
+		if ((alen = rcpt_address(line, len)) <= 0)
+			return (mg_err_set(err, "malformed recipient line "
+			    "\"%.*s\"", (int)(len < 60 ? len : 60), line));
+		if (delivered(sc, line, (size_t)alen))
+			continue;
+		slot = MG_ARRAY_PUSH(sc->rcpts, sc->nrcpts, sc->rcpts_cap);
+		*slot = keep(q, line, (size_t)alen);
+	}
+	if (!next_line(s, &line, &len) || len != 0)
+		return (mg_err_set(err, "no blank line before the headers"));
+	if ((*hsize = headers(s, err)) < 0)
+		return (-1);
+	return (0);
+}
+
+/* journal - a -J file: addresses delivered in an attempt cut short,
+ * one per line; they leave the undelivered list */
+static void
+journal(struct scratch *sc)
+{
+	struct hsrc s;
+	const char *line;
+	size_t len, i, j;
+
+	s.p = sc->jbuf.data;
+	s.end = s.p + sc->jbuf.len;
+	while (next_line(&s, &line, &len)) {
+		for (i = j = 0; i < sc->nrcpts; i++)
+			if (strlen(sc->rcpts[i]) != len ||
+			    memcmp(sc->rcpts[i], line, len) != 0)
+				sc->rcpts[j++] = sc->rcpts[i];
+		sc->nrcpts = j;
+	}
+}
+
+/* scratch_free - what parse reused */
+static void
+scratch_free(struct scratch *sc)
+{
+	mg_str_free(&sc->buf);
+	mg_str_free(&sc->jbuf);
+	free(sc->done);
+	free(sc->rcpts);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* message_size - what exim -bp prints: headers sent, plus the -D file
+ * without its first line (ID-D and a newline), plus one */
+static unsigned long long
+message_size(long long hsize, long long dsize, size_t idlen)
+{
+	if (dsize < 0)
+		return ((unsigned long long)hsize);
+	if ((unsigned long long)dsize < idlen + 3)
+		dsize = (long long)(idlen + 3);
+	return ((unsigned long long)(hsize + dsize - (long long)idlen - 3 +
+	    1));
+}
+
+/*
+ * mg_exim_queue_parse - one -H file held in memory (tests, fuzzing):
+ * name is its file name ("ID-H"), dsize the size of its -D file (-1 if
+ * unknown).  0 and a message appended to q, or -1 with err.
+ */
+int
+mg_exim_queue_parse(const char *data, size_t len, const char *name,
+    long long dsize, struct mg_queue *q, struct mg_err *err)
+{
+	struct scratch sc;
+	struct mg_qmsg m;
+	struct hsrc s;
+	long long hsize = 0;
+	size_t nlen = strlen(name);
+	int rc;
+
+	if (nlen < 3 || strcmp(name + nlen - 2, "-H") != 0)
+		return (mg_err_set(err, "%s: not a -H file name", name));
+	memset(&sc, 0, sizeof(sc));
+	memset(&m, 0, sizeof(m));
+	s.p = data;
+	s.end = data + len;
+	rc = parse(&s, q, &sc, &m, name, &hsize, err);
+	if (rc == 0) {
+		m.size = message_size(hsize, dsize, nlen - 2);
+		(void)mg_queue_add_copy(q, &m, name, nlen - 2, sc.rcpts,
+		    sc.nrcpts);
+	}
+	scratch_free(&sc);
+	return (rc);
+}
+
+/* slurp - read the whole of NAME in dirfd into buf; ENOENT is 1 */
+static int
+slurp(int dirfd, const char *name, struct mg_str *buf, struct mg_err *err)
+{
+	struct stat st;
+	ssize_t r;
+	size_t want;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (fd < 0)
+		return (errno == ENOENT ? 1 : mg_err_errno(err, "cannot open"));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		return (mg_err_set(err, "not a regular file"));
+	}
+	if (st.st_size > (off_t)MG_EXIM_HFILE_MAX) {
+		(void)close(fd);
+		return (mg_err_set(err, "%lld bytes: larger than any spool "
+		    "file Exim writes", (long long)st.st_size));
+	}
+	mg_str_reset(buf);
+	want = (size_t)st.st_size + 1;
+	mg_array_grow((void **)&buf->data, &buf->cap, want, 1);
+	for (;;) {
+		r = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			(void)close(fd);
+			return (mg_err_errno(err, "read error"));
+		}
+		if (r == 0)
+			break;
+		buf->len += (size_t)r;
+		if (buf->len + 1 >= buf->cap) {
+			if (buf->len >= MG_EXIM_HFILE_MAX) {
+				(void)close(fd);
+				return (mg_err_set(err, "grew past %u bytes "
+				    "while read", MG_EXIM_HFILE_MAX));
+			}
+			mg_array_grow((void **)&buf->data, &buf->cap,
+			    buf->len * 2, 1);
+		}
+	}
+	buf->data[buf->len] = '\0';
+	(void)close(fd);
+	return (0);
+}
+
+/* What a walk carries. */
+struct walk {
+	struct mg_queue *q;
+	mg_progress_fn progress;
+	void *arg;
+	struct scratch sc;
+	int cancelled;
+};
+
+/* id_ok - NAME is ID-SUFFIX with an ID Exim could have made */
+static size_t
+id_len(const char *name, char suffix)
+{
+	size_t n = strlen(name), i;
+
+	if (n < ID_MIN + 2 || n > ID_MAX + 2 || name[n - 2] != '-' ||
+	    name[n - 1] != suffix)
+		return (0);
+	for (i = 0; i < n - 2; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'A' &&
+		    name[i] <= 'Z') || (name[i] >= 'a' && name[i] <= 'z') ||
+		    name[i] == '-'))
+			return (0);
+	return (n - 2);
+}
+
+/* cmp_str - qsort/bsearch on char * */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* read_one - one -H file of directory dfd (its -D and -J beside it) */
+static void
+read_one(struct walk *w, int dfd, const char *rel, const char *name,
+    int has_journal)
+{
+	struct mg_queue *q = w->q;
+	struct scratch *sc = &w->sc;
+	struct mg_qmsg m;
+	struct mg_err err;
+	struct hsrc s;
+	struct stat st;
+	char other[ID_MAX + 3];
+	long long hsize = 0, dsize = -1;
+	size_t idlen = strlen(name) - 2;
+	int rc;
+
+	q->files++;
+	mg_err_clear(&err);
+	if ((rc = slurp(dfd, name, &sc->buf, &err)) != 0) {
+		if (rc > 0)
+			q->vanished++;
+		else {
+			q->corrupt++;
+			mg_queue_problem(q, "input/%s%s: %s", rel, name,
+			    err.msg);
+		}
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	s.p = sc->buf.data;
+	s.end = s.p + sc->buf.len;
+	if (parse(&s, q, sc, &m, name, &hsize, &err) < 0) {
+		q->corrupt++;
+		mg_queue_problem(q, "input/%s%s: %s", rel, name, err.msg);
+		return;
+	}
+	(void)snprintf(other, sizeof(other), "%.*s-D", (int)idlen, name);
+	if (fstatat(dfd, other, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		dsize = (long long)st.st_size;
+	else if (errno == ENOENT) {
+		q->vanished++;		/* delivered while we read */
+		return;
+	}
+	if (has_journal) {
+		other[idlen + 1] = 'J';
+		if (slurp(dfd, other, &sc->jbuf, &err) == 0)
+			journal(sc);
+	}
+	m.size = message_size(hsize, dsize, idlen);
+	(void)mg_queue_add_copy(q, &m, name, idlen, sc->rcpts, sc->nrcpts);
+}
+
+/* walk_dir - the -H files of one spool directory and, at the top, its
+ * one-character split subdirectories; takes fd */
+static void
+walk_dir(struct walk *w, int fd, const char *rel, int depth)
+{
+	char **heads = NULL, **journals = NULL, sub[3], *key;
+	size_t nheads = 0, heads_cap = 0, njournals = 0, journals_cap = 0, i;
+	struct dirent *de;
+	struct stat st;
+	int sfd, isdir;
+	DIR *d;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_name[1] == '\0' && depth < SPLIT_DEPTH) {
+			isdir = de->d_type == DT_DIR;
+			if (de->d_type == DT_UNKNOWN)
+				isdir = fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISDIR(st.st_mode);
+			if (!isdir)
+				continue;
+			sfd = openat(dirfd(d), de->d_name, O_RDONLY |
+			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sfd < 0) {
+				if (errno != ENOENT)
+					mg_queue_problem(w->q, "input/%s: %s",
+					    de->d_name, strerror(errno));
+				continue;
+			}
+			sub[0] = de->d_name[0];
+			sub[1] = '/';
+			sub[2] = '\0';
+			walk_dir(w, sfd, sub, depth + 1);
+			continue;
+		}
+		if (id_len(de->d_name, 'H') > 0)
+			*MG_ARRAY_PUSH(heads, nheads, heads_cap) =
+			    mg_xstrdup(de->d_name);
+		else if (id_len(de->d_name, 'J') > 0)
+			*MG_ARRAY_PUSH(journals, njournals, journals_cap) =
+			    mg_xstrdup(de->d_name);
+	}
+	if (njournals > 1)
+		qsort(journals, njournals, sizeof(*journals), cmp_str);
+	for (i = 0; i < nheads && !w->cancelled; i++) {
+		key = heads[i];
+		key[strlen(key) - 1] = 'J';
+		isdir = njournals > 0 && bsearch(&key, journals, njournals,
+		    sizeof(*journals), cmp_str) != NULL;
+		key[strlen(key) - 1] = 'H';
+		read_one(w, dirfd(d), rel, heads[i], isdir);
+		if (w->progress != NULL && w->q->files % PROGRESS_EVERY == 0 &&
+		    w->progress(w->arg, w->q->files) != 0)
+			w->cancelled = 1;
+	}
+	for (i = 0; i < nheads; i++)
+		free(heads[i]);
+	for (i = 0; i < njournals; i++)
+		free(journals[i]);
+	free(heads);
+	free(journals);
+	(void)closedir(d);
+}
+
+/*
+ * mg_exim_queue_scan - every message under spool_directory sdir (its
+ * input/ directory) into q (caller frees q with mg_queue_free).  -1 with
+ * err if input/ cannot be opened or the progress function cancelled.
+ */
+int
+mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	char path[PATH_MAX];
+	struct walk w;
+	int fd;
+
+	mg_queue_init(q);
+	if (snprintf(path, sizeof(path), "%s/input", sdir) >=
+	    (int)sizeof(path))
+		return (mg_err_set(err, "spool directory path too long"));
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return (0);		/* nothing ever queued */
+	if (fd < 0)
+		return (mg_err_errno(err, "cannot open %s", path));
+	memset(&w, 0, sizeof(w));
+	w.q = q;
+	w.progress = progress;
+	w.arg = arg;
+	walk_dir(&w, fd, "", 0);
+	scratch_free(&w.sc);
+	if (w.cancelled)
+		return (mg_err_set(err, "queue scan cancelled after %zu files",
+		    q->files));
+	return (0);
+}
+
+/* mg_exim_load_queue - the backend's load_queue: spool_directory as the
+ * model has it from exim -bP, then the scan */
+int
+mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
+	    "spool_directory", NULL };
+	struct mg_exec_res res;
+	char *name = NULL, *value = NULL;
+	const char *out;
+	size_t len;
+	int rc;
+
+	mg_queue_init(q);
+	if (t->config_file == NULL) {
+		argv[1] = "-bP";
+		argv[2] = "spool_directory";
+		argv[3] = NULL;
+	}
+	if (mg_exec_run(argv, 30000, &res, err) < 0)
+		return (-1);
+	out = mg_str_cstr(&res.out);
+	len = strcspn(out, "\n");
+	if (mg_line_assignment(out, len, &name, &value) < 0 ||
+	    strcmp(name, "spool_directory") != 0 || value[0] != '/') {
+		free(name);
+		free(value);
+		mg_exec_res_free(&res);
+		return (mg_err_set(err, "exim -bP gave no absolute "
+		    "spool_directory"));
+	}
+	rc = mg_exim_queue_scan(value, q, progress, arg, err);
+	free(name);
+	free(value);
+	mg_exec_res_free(&res);
+	return (rc);
+}
