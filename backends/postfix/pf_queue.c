@@ -405,14 +405,44 @@ mg_pf_queue_parse(const unsigned char *data, size_t len, const char *id,
 	return (rc);
 }
 
-/* read_one - open NAME in dirfd safely and parse it */
+/*
+ * first_block - the file's size without an fstat when readdir already
+ * said it is a regular file: one pread of the buffer; a short read is
+ * the whole file.  Returns 0, 1 if fstat is still needed, -1 on error.
+ */
+static int
+first_block(int fd, struct src *s, struct mg_err *err)
+{
+	ssize_t r;
+
+	r = pread(fd, s->buf, sizeof(s->buf), 0);
+	if (r < 0) {
+		mg_err_errno(err, "read error");
+		return (-1);
+	}
+	s->boff = 0;
+	s->blen = (size_t)r;
+	if ((size_t)r == sizeof(s->buf))
+		return (1);
+	s->size = (unsigned long long)r;
+	return (0);
+}
+
+/*
+ * read_one - open NAME in dirfd safely and parse it.  known_reg: readdir
+ * said DT_REG, so a queue whose files are complete when they appear
+ * (everything but incoming and maildrop) needs no fstat for a small file
+ * - a third fewer system calls on a big queue.  O_NOFOLLOW and
+ * O_NONBLOCK keep a file swapped for a link or a FIFO harmless.
+ */
 static enum mg_pf_qfile
-read_one(int dirfd, const char *name, const char *queue, struct mg_queue *q,
-    struct scratch *sc, struct src *s, struct mg_err *err)
+read_one(int dirfd, const char *name, const char *queue, int known_reg,
+    struct mg_queue *q, struct scratch *sc, struct src *s,
+    struct mg_err *err)
 {
 	struct mg_qmsg m;
 	struct stat st;
-	int fd, rc;
+	int fd, rc, writing, need_stat = 1;
 
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
@@ -422,21 +452,31 @@ read_one(int dirfd, const char *name, const char *queue, struct mg_queue *q,
 		mg_err_errno(err, "cannot open");
 		return (MG_PF_QFILE_CORRUPT);
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		(void)close(fd);
-		mg_err_set(err, "not a regular file");
-		return (MG_PF_QFILE_CORRUPT);
-	}
-	/* mail_queue.h: a file is complete when its owner x bit is set;
-	 * cleanup(8) and postdrop(1) set it last. */
-	if ((strcmp(queue, "incoming") == 0 || strcmp(queue, "maildrop") ==
-	    0) && (st.st_mode & S_IXUSR) == 0) {
-		(void)close(fd);
-		return (MG_PF_QFILE_INCOMPLETE);
-	}
 	memset(s, 0, sizeof(*s) - sizeof(s->buf));
 	s->fd = fd;
-	s->size = (unsigned long long)st.st_size;
+	writing = strcmp(queue, "incoming") == 0 || strcmp(queue,
+	    "maildrop") == 0;
+	if (known_reg && !writing &&
+	    (need_stat = first_block(fd, s, err)) < 0) {
+		(void)close(fd);
+		return (MG_PF_QFILE_CORRUPT);
+	}
+	if (need_stat) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			(void)close(fd);
+			mg_err_set(err, "not a regular file");
+			return (MG_PF_QFILE_CORRUPT);
+		}
+		/* mail_queue.h: a file is complete when its owner x bit
+		 * is set; cleanup(8) and postdrop(1) set it last. */
+		if (writing && (st.st_mode & S_IXUSR) == 0) {
+			(void)close(fd);
+			return (MG_PF_QFILE_INCOMPLETE);
+		}
+		s->size = (unsigned long long)st.st_size;
+		if (s->blen > s->size)
+			s->blen = (size_t)s->size;	/* shrank */
+	}
 	memset(&m, 0, sizeof(m));
 	rc = parse(s, q, sc, &m, err);
 	(void)close(fd);
@@ -459,7 +499,7 @@ mg_pf_queue_read(int dirfd, const char *name, const char *queue,
 	enum mg_pf_qfile r;
 
 	memset(&sc, 0, sizeof(sc));
-	r = read_one(dirfd, name, queue, q, &sc, s, err);
+	r = read_one(dirfd, name, queue, 0, q, &sc, s, err);
 	scratch_free(&sc);
 	free(s);
 	return (r);
@@ -601,8 +641,8 @@ walk_dir(struct walk *w, int fd, const char *queue, const char *rel,
 			continue;
 		w->q->files++;
 		mg_err_clear(&err);
-		r = read_one(dirfd(d), de->d_name, queue, w->q, &w->sc,
-		    w->src, &err);
+		r = read_one(dirfd(d), de->d_name, queue, de->d_type ==
+		    DT_REG, w->q, &w->sc, w->src, &err);
 		count_file(w, r, queue, rel, de->d_name, &err);
 		if (w->progress != NULL && w->q->files % PROGRESS_EVERY == 0 &&
 		    w->progress(w->arg, w->q->files) != 0)

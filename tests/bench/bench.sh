@@ -1,0 +1,255 @@
+#!/bin/sh
+# bench.sh - make bench: the queue scan against the tools admins use today,
+# on the same lab queue, side by side.  The queue is filled once by the
+# real MTA and cached under build/bench/ for reruns (make clean drops it).
+#
+# usage: bench.sh [postfix|exim|all]
+#
+# Environment: BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
+# of the scan, median reported, default 5), BENCH_LOOP_SAMPLE (time the
+# per-message loop on the first N IDs only and extrapolate; default: the
+# whole queue, which takes minutes - that is the point).
+set -eu
+umask 022
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH=$REPO/build/bench
+PROG=$REPO/mailguard-tui
+N=${BENCH_N:-100000}
+RUNS=${BENCH_RUNS:-5}
+SAMPLE=${BENCH_LOOP_SAMPLE:-}
+PFLAB=$REPO/tests/lab/postfix/lab.sh
+EXLAB=$REPO/tests/lab/exim/lab.sh
+LEGIT=20			# fill-incident3 adds 20 messages from alice
+
+# die - message on stderr, exit 1
+die() {
+	echo "bench.sh: $*" >&2
+	exit 1
+}
+
+# now - wall clock in milliseconds
+now() {
+	date +%s%3N
+}
+
+# median - the median of the numbers on stdin
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# ratio - A / B with one decimal
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'
+}
+
+# pf_fill - the cached Postfix queue: a sasl-root lab instance with long
+# queue IDs, N messages deferred at its closed relayhost (incident 3: the
+# stolen root login and alice's mail).  Its queue manager is then switched
+# off in master.cf so the queue stays still across reruns (postqueue -j
+# needs only showq).
+pf_fill() {
+	dir=$BENCH/postfix
+	if [ -f "$dir/filled" ] && [ "$(cat "$dir/filled")" = "$N" ]; then
+		echo "postfix: cached queue of $N messages in $dir"
+		return 0
+	fi
+	[ "$N" -gt "$LEGIT" ] || die "BENCH_N must be over $LEGIT"
+	mkdir -p "$BENCH"
+	chmod 755 "$BENCH"
+	sh "$PFLAB" destroy "$dir"
+	echo "postfix: filling a lab queue with $N messages (once)"
+	sh "$PFLAB" setup sasl-root "$dir" >/dev/null
+	postconf -c "$dir/etc" -e enable_long_queue_ids=yes
+	touch -d "@$(($(date +%s) - 2))" "$dir/etc/main.cf"
+	sh "$PFLAB" start "$dir"
+	t0=$(now)
+	sh "$PFLAB" fill-incident3 "$dir" $((N - LEGIT)) >/dev/null
+	sh "$PFLAB" flush-wait "$dir"
+	echo "postfix: filled in $((($(now) - t0) / 1000)) s"
+	sh "$PFLAB" stop "$dir"
+	postconf -c "$dir/etc" -M# qmgr/unix
+	touch -d "@$(($(date +%s) - 2))" "$dir/etc/master.cf"
+	echo "$N" >"$dir/filled"
+}
+
+# pf_bench - queue --by sasl against postqueue -j + postcat -q per message
+pf_bench() {
+	dir=$BENCH/postfix
+	etc=$dir/etc
+	out=$BENCH/out
+	mkdir -p "$out"
+	pf_fill
+	trap 'sh "$PFLAB" stop "$dir"' EXIT
+	sh "$PFLAB" start "$dir"
+
+	postqueue -c "$etc" -j | jq -r .queue_id >"$out/ids"
+	total=$(wc -l <"$out/ids")
+	[ "$total" -eq "$N" ] ||
+	    die "postqueue -j lists $total messages, expected $N"
+
+	# ours: warm cache like the loop (one untimed run first)
+	"$PROG" --postfix "$etc" queue --by sasl --json >"$out/ours.json"
+	[ "$(jq .unreadable "$out/ours.json")" -eq 0 ] ||
+	    die "queue --by sasl could not read every queue file"
+	: >"$out/ours.ms"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		/usr/bin/time -f '%e %M' -o "$out/time" \
+		    "$PROG" --postfix "$etc" queue --by sasl --json \
+		    >"$out/ours.json"
+		awk '{ printf "%d\n", $1 * 1000 }' "$out/time" >>"$out/ours.ms"
+		awk '{ print $2 }' "$out/time" >"$out/ours.kb"
+		i=$((i + 1))
+	done
+	ours=$(median <"$out/ours.ms")
+	rss=$(cat "$out/ours.kb")
+
+	# theirs: the loop admins run today
+	if [ -n "$SAMPLE" ]; then
+		head -n "$SAMPLE" "$out/ids" >"$out/loop.ids"
+	else
+		cp "$out/ids" "$out/loop.ids"
+	fi
+	looped=$(wc -l <"$out/loop.ids")
+	echo "postfix: postcat -q loop over $looped messages..."
+	t0=$(now)
+	while read -r id; do
+		postcat -c "$etc" -q "$id" 2>/dev/null |
+		    sed -n 's/^named_attribute: sasl_username=//p'
+	done <"$out/loop.ids" | sort | uniq -c |
+	    awk '{ print $2, $1 }' >"$out/loop.counts"
+	loop=$(($(now) - t0))
+	est=$((loop * total / looped))
+
+	# the two must agree, or the figures mean nothing
+	jq -r '.groups[] | "\(.key) \(.count)"' "$out/ours.json" | sort \
+	    >"$out/ours.counts"
+	[ "$(jq .total "$out/ours.json")" -eq "$total" ] ||
+	    die "queue --by sasl total $(jq .total "$out/ours.json")," \
+	    "postqueue -j $total"
+	if [ "$looped" -eq "$total" ]; then
+		sort "$out/loop.counts" | cmp -s - "$out/ours.counts" ||
+		    die "per-user counts differ: ours $(tr '\n' ' ' \
+		    <"$out/ours.counts"), postcat $(tr '\n' ' ' \
+		    <"$out/loop.counts")"
+	fi
+
+	echo
+	echo "postfix queue, $total messages (long IDs, deferred), warm cache:"
+	printf '  %-44s %8s ms  (median of %s, max RSS %s KiB)\n' \
+	    "mailguard-tui queue --by sasl --json" "$ours" "$RUNS" "$rss"
+	if [ "$looped" -eq "$total" ]; then
+		printf '  %-44s %8s ms\n' "postqueue -j + postcat -q per message" \
+		    "$loop"
+	else
+		printf '  %-44s %8s ms  (%s ms for %s, extrapolated)\n' \
+		    "postqueue -j + postcat -q per message" "$est" "$loop" \
+		    "$looped"
+	fi
+	if [ "$looped" -eq "$total" ]; then
+		agree="counts agree with postcat"
+	else
+		agree="counts (not compared: sampled loop)"
+	fi
+	echo "  ratio: $(ratio "$est" "$ours")x; $agree:" \
+	    "$(tr '\n' ' ' <"$out/ours.counts")"
+	[ "$ours" -lt 2000 ] || echo "  MISSED: the scan took over 2 s"
+	sh "$PFLAB" stop "$dir"
+	trap - EXIT
+}
+
+# ex_fill - the cached Exim spool: an incident1-template instance (no
+# daemon; nothing delivers) with N messages written by Exim itself, most
+# of them authenticated as root from 93.122.252.5, 1% local mail
+ex_fill() {
+	dir=$BENCH/exim
+	if [ -f "$dir/filled" ] && [ "$(cat "$dir/filled")" = "$N" ]; then
+		echo "exim: cached spool of $N messages in $dir"
+		return 0
+	fi
+	mkdir -p "$BENCH"
+	chmod 755 "$BENCH"
+	sh "$EXLAB" destroy "$dir"
+	echo "exim: filling a lab spool with $N messages (once)"
+	sh "$EXLAB" setup incident1-template "$dir" >/dev/null
+	t0=$(now)
+	sh "$EXLAB" fill "$dir" $((N - N / 100)) --auth-id root \
+	    --host-address 93.122.252.5 --helo "[93.122.252.5]" \
+	    --sender root@mail.example.com >/dev/null
+	sh "$EXLAB" fill "$dir" $((N / 100)) >/dev/null
+	echo "exim: filled in $((($(now) - t0) / 1000)) s"
+	echo "$N" >"$dir/filled"
+}
+
+# time_ms - run "$@" with stdout to $out/cmd.out; elapsed ms on stdout
+time_ms() {
+	t0=$(now)
+	"$@" >"$out/cmd.out"
+	echo $(($(now) - t0))
+}
+
+# ex_bench - queue --by sasl against exim -bp and exipick on one spool
+ex_bench() {
+	dir=$BENCH/exim
+	out=$BENCH/out
+	mkdir -p "$out"
+	ex_fill
+	exim=$(sh "$EXLAB" bin)
+	conf=$dir/exim4.conf
+	pick=$(dirname "$exim")/exipick
+
+	total=$("$exim" -C "$conf" -bpc)
+	[ "$total" -eq "$N" ] || die "exim -bpc says $total messages, expected $N"
+
+	"$PROG" --exim "$conf" --exim-bin "$exim" queue --by sasl --json \
+	    >"$out/ours.json"
+	: >"$out/ours.ms"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		/usr/bin/time -f '%e %M' -o "$out/time" \
+		    "$PROG" --exim "$conf" --exim-bin "$exim" queue --by sasl \
+		    --json >"$out/ours.json"
+		awk '{ printf "%d\n", $1 * 1000 }' "$out/time" >>"$out/ours.ms"
+		awk '{ print $2 }' "$out/time" >"$out/ours.kb"
+		i=$((i + 1))
+	done
+	ours=$(median <"$out/ours.ms")
+	rss=$(cat "$out/ours.kb")
+
+	echo "exim: exim -bp and exipick over $total messages..."
+	bp=$(time_ms "$exim" -C "$conf" -bp)
+	listed=$(awk '$1 ~ /^[0-9]+[smhdw]$/' "$out/cmd.out" | wc -l)
+	[ "$listed" -eq "$total" ] ||
+	    die "exim -bp listed $listed messages, expected $total"
+	ep=$(time_ms "$pick" --spool "$dir/spool" -i --show-vars \
+	    authenticated_id)
+	sed -n "s/^[^ ]* authenticated_id='\(.*\)'\$/\1/p" "$out/cmd.out" |
+	    sed 's/^$/(none)/' | sort | uniq -c | awk '{ print $2, $1 }' |
+	    sort >"$out/pick.counts"
+	jq -r '.groups[] | "\(.key) \(.count)"' "$out/ours.json" | sort \
+	    >"$out/ours.counts"
+	cmp -s "$out/pick.counts" "$out/ours.counts" ||
+	    die "per-user counts differ: ours $(tr '\n' ' ' \
+	    <"$out/ours.counts"), exipick $(tr '\n' ' ' <"$out/pick.counts")"
+
+	echo
+	echo "exim spool, $total messages, warm cache:"
+	printf '  %-44s %8s ms  (median of %s, max RSS %s KiB)\n' \
+	    "mailguard-tui queue --by sasl --json" "$ours" "$RUNS" "$rss"
+	printf '  %-44s %8s ms  (%sx)\n' "exim -bp (listing only, no auth id)" \
+	    "$bp" "$(ratio "$bp" "$ours")"
+	printf '  %-44s %8s ms  (%sx)\n' "exipick --show-vars authenticated_id" \
+	    "$ep" "$(ratio "$ep" "$ours")"
+	echo "  counts agree with exipick: $(tr '\n' ' ' <"$out/ours.counts")"
+}
+
+case ${1:-all} in
+postfix) pf_bench ;;
+exim) ex_bench ;;
+all)
+	pf_bench
+	ex_bench
+	;;
+*) die "usage: bench.sh [postfix|exim|all]" ;;
+esac
