@@ -325,3 +325,34 @@ mg_exec_res_free(struct mg_exec_res *res)
 	mg_str_free(&res->out);
 	mg_str_free(&res->err);
 }
+
+/*
+ * mg_exec_tool - run an MTA tool: argv with input on stdin (may be
+ * NULL), stderr merged into stdout, appended to out (may be NULL); 0 if
+ * it exited 0, -1 otherwise with err saying why
+ */
+int
+mg_exec_tool(const char *const *argv, const char *input, size_t len,
+    int timeout_ms, struct mg_str *out, struct mg_err *err)
+{
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input;
+	req.input_len = len;
+	req.timeout_ms = timeout_ms;
+	req.merge_stderr = 1;
+	if (mg_exec(&req, &res, err) < 0)
+		return (-1);
+	if (out != NULL)
+		mg_str_append(out, res.out.data != NULL ? res.out.data : "",
+		    res.out.len);
+	rc = mg_exec_ok(&res) ? 0 : -1;
+	if (rc < 0)
+		mg_exec_describe(&req, &res, err);
+	mg_exec_res_free(&res);
+	return (rc);
+}

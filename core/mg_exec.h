@@ -39,6 +39,8 @@ int mg_exec_ok(const struct mg_exec_res *);
 int mg_exec_run(const char *const *, int, struct mg_exec_res *,
     struct mg_err *);
 void mg_exec_res_free(struct mg_exec_res *);
+int mg_exec_tool(const char *const *, const char *, size_t, int,
+    struct mg_str *, struct mg_err *);
 int mg_exec_find(const char *, char *, size_t);
 void mg_exec_describe(const struct mg_exec_req *, const struct mg_exec_res *,
     struct mg_err *);

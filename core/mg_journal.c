@@ -178,6 +178,39 @@ mg_journal_set(struct mg_journal *j, long id, const char *column,
 	return (rc);
 }
 
+/* mg_journal_ids - the queue IDs an entry acts on, in one transaction;
+ * 0 or -1 with err */
+int
+mg_journal_ids(struct mg_journal *j, long id, const char *const *ids,
+    size_t n, struct mg_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "begin"));
+	if (sqlite3_prepare_v2(j->db, "INSERT INTO ids (entry, queue_id) "
+	    "VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK) {
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return (db_err(j, err, "insert"));
+	}
+	for (i = 0; i < n; i++) {
+		(void)sqlite3_bind_int64(st, 1, id);
+		(void)sqlite3_bind_text(st, 2, ids[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			(void)sqlite3_finalize(st);
+			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL,
+			    NULL);
+			return (db_err(j, err, "insert"));
+		}
+		(void)sqlite3_reset(st);
+	}
+	(void)sqlite3_finalize(st);
+	if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "commit"));
+	return (0);
+}
+
 /*
  * mg_journal_backup - keep path's exact bytes, mode and owner for entry
  * (a file that does not exist is recorded as such: restoring removes

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mg_queue.h"
 #include "mg_str.h"
@@ -406,4 +407,110 @@ mg_qgrouping_free(struct mg_qgrouping *g)
 		free(g->groups[i].key);
 	free(g->groups);
 	memset(g, 0, sizeof(*g));
+}
+
+/* domain_is - the domain of addr (after its last '@') equals d, in any
+ * case */
+static int
+domain_is(const char *addr, const char *d)
+{
+	const char *at = strrchr(addr, '@');
+
+	return (at != NULL && strcasecmp(at + 1, d) == 0);
+}
+
+/* sender_matches - "<>" the null sender, "@domain" any sender there,
+ * else the address itself (case-insensitive, as mail routing treats it
+ * for the domain; local parts are compared the same way here because an
+ * operator types them) */
+static int
+sender_matches(const char *want, const char *sender)
+{
+	if (strcmp(want, "<>") == 0)
+		return (*sender == '\0');
+	if (want[0] == '@')
+		return (domain_is(sender, want + 1));
+	return (strcasecmp(want, sender) == 0);
+}
+
+/* client_matches - the message's client address inside the network */
+static int
+client_matches(const struct mg_net *want, const char *client)
+{
+	struct mg_net c;
+	struct mg_err err;
+	char buf[64];
+	size_t n;
+
+	if (client == NULL)
+		return (0);
+	n = strlen(client);
+	/* Postfix logs IPv6 clients as "ipv6:..." in some attributes */
+	if (strncasecmp(client, "ipv6:", 5) == 0) {
+		client += 5;
+		n -= 5;
+	}
+	if (n >= sizeof(buf))
+		return (0);
+	memcpy(buf, client, n + 1);
+	if (mg_net_parse(buf, &c, &err) < 0)
+		return (0);
+	return (mg_net_contains(want, &c));
+}
+
+/*
+ * mg_qsel_match - message m is selected by sel at time now (every given
+ * criterion matches)
+ */
+int
+mg_qsel_match(const struct mg_qsel *sel, const struct mg_qmsg *m,
+    time_t now)
+{
+	size_t i;
+	int any;
+
+	if (sel->sasl != NULL && (m->sasl_username == NULL ||
+	    strcmp(m->sasl_username, sel->sasl) != 0))
+		return (0);
+	if (sel->sender != NULL && (m->sender == NULL ||
+	    !sender_matches(sel->sender, m->sender)))
+		return (0);
+	if (sel->queue != NULL && (m->queue == NULL ||
+	    strcmp(m->queue, sel->queue) != 0))
+		return (0);
+	if (sel->older_than > 0 && (m->arrival <= 0 || now - m->arrival <
+	    (time_t)sel->older_than))
+		return (0);
+	if (sel->has_client && !client_matches(&sel->client,
+	    m->client_address))
+		return (0);
+	if (sel->rcpt_domain != NULL) {
+		for (i = 0, any = 0; i < m->nrcpts && !any; i++)
+			any = domain_is(m->rcpts[i], sel->rcpt_domain);
+		if (!any)
+			return (0);
+	}
+	return (1);
+}
+
+/* mg_qsel_describe - the selection as the command line spells it */
+void
+mg_qsel_describe(const struct mg_qsel *sel, struct mg_str *out)
+{
+	char net[64];
+
+	if (sel->sasl != NULL)
+		mg_str_printf(out, " --sasl %s", sel->sasl);
+	if (sel->has_client) {
+		mg_net_format(&sel->client, 1, net, sizeof(net));
+		mg_str_printf(out, " --client %s", net);
+	}
+	if (sel->sender != NULL)
+		mg_str_printf(out, " --sender %s", sel->sender);
+	if (sel->rcpt_domain != NULL)
+		mg_str_printf(out, " --rcpt-domain %s", sel->rcpt_domain);
+	if (sel->older_than > 0)
+		mg_str_printf(out, " --older-than %lus", sel->older_than);
+	if (sel->queue != NULL)
+		mg_str_printf(out, " --queue %s", sel->queue);
 }

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "mg_net.h"
+#include "mg_str.h"
+
 /* Progress of a long scan: files looked at so far.  Non-zero cancels. */
 typedef int (*mg_progress_fn)(void *, size_t);
 
@@ -77,6 +80,18 @@ struct mg_qgrouping {
 	size_t ngroups, groups_cap;
 };
 
+/* A selection of queued messages (purge, hold, release): every given
+ * criterion must match (AND).  NULL / 0: not part of the selection. */
+struct mg_qsel {
+	const char *sasl;		/* SASL user / Exim auth_id */
+	const char *sender;		/* address, "@domain" or "<>" */
+	const char *rcpt_domain;	/* any undelivered recipient there */
+	const char *queue;		/* "deferred", "hold", "frozen"... */
+	unsigned long older_than;	/* seconds since arrival, 0: any */
+	int has_client;
+	struct mg_net client;		/* address or network */
+};
+
 void *mg_arena_alloc(struct mg_arena *, size_t);
 char *mg_arena_strndup(struct mg_arena *, const char *, size_t);
 void mg_arena_free(struct mg_arena *);
@@ -95,5 +110,7 @@ const char *mg_queue_by_name(enum mg_queue_by);
 void mg_queue_group(const struct mg_queue *, enum mg_queue_by, time_t,
     struct mg_qgrouping *);
 void mg_qgrouping_free(struct mg_qgrouping *);
+int mg_qsel_match(const struct mg_qsel *, const struct mg_qmsg *, time_t);
+void mg_qsel_describe(const struct mg_qsel *, struct mg_str *);
 
 #endif

@@ -76,24 +76,7 @@ say(struct run *r, const char *fmt, ...)
 static int
 run_tool(const char *const *argv, struct mg_str *out, struct mg_err *err)
 {
-	struct mg_exec_req req;
-	struct mg_exec_res res;
-	int rc;
-
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.timeout_ms = TOOL_MS;
-	req.merge_stderr = 1;
-	if (mg_exec(&req, &res, err) < 0)
-		return (-1);
-	if (out != NULL)
-		mg_str_append(out, res.out.data != NULL ? res.out.data : "",
-		    res.out.len);
-	rc = mg_exec_ok(&res) ? 0 : -1;
-	if (rc < 0)
-		mg_exec_describe(&req, &res, err);
-	mg_exec_res_free(&res);
-	return (rc);
+	return (mg_exec_tool(argv, NULL, 0, TOOL_MS, out, err));
 }
 
 /* write_file - a stage file (mode 0600: it may hold secrets) */
@@ -670,18 +653,23 @@ mg_fix_incomplete(struct mg_journal *j, FILE *out)
 {
 	struct mg_jentry *v;
 	struct mg_err err;
-	size_t n, i;
+	size_t n, i, k;
 
 	if (mg_journal_entries(j, 0, 1, &v, &n, &err) < 0)
 		return (0);
-	for (i = 0; i < n; i++)
+	for (i = 0, k = 0; i < n; i++) {
+		if (strcmp(v[i].action, "fix") != 0 &&
+		    strcmp(v[i].action, "rollback") != 0)
+			continue;	/* a purge changes no file */
+		k++;
 		(void)fprintf(out, "mailguard-tui: journal entry %ld (%s) was "
 		    "interrupted at step \"%s\": the configuration may be "
 		    "partly changed. Restore it with: mailguard-tui rollback "
 		    "%ld\n", v[i].id, v[i].summary, v[i].step != NULL ?
 		    v[i].step : "?", v[i].id);
+	}
 	mg_jentries_free(v, n);
-	return ((int)n);
+	return ((int)k);
 }
 
 /* ask - y/N on the terminal */

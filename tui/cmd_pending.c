@@ -1,15 +1,20 @@
 /*
- * cmd_pending.c - commands whose engines arrive with later issues (purge,
- * probe).  Their command lines are final and
- * fully checked here, so scripts can be written now; running one says
- * plainly that it is not available yet and exits 69.
+ * cmd_pending.c - purge (the queue action of the fix engine,
+ * fixes/queue_purge.c) and probe, whose engine arrives with its own issue:
+ * its command line is final and fully checked here, so scripts can be
+ * written now; running it says plainly that it is not available yet and
+ * exits 69.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../core/mg_net.h"
 #include "../core/mg_num.h"
+#include "../fixes/queue_purge.h"
 #include "cmd.h"
 
 /* not_yet - the honest answer; exit 69 */
@@ -29,6 +34,92 @@ bad_option(const char *cmd, char **argv)
 	    argv[optind - 1]));
 }
 
+/* purge_ask - y/N on the terminal */
+static int
+purge_ask(size_t n)
+{
+	char line[16];
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL)
+		return (0);
+	(void)fprintf(tty, "Hold, quarantine and delete these %zu messages? "
+	    "[y/N] ", n);
+	(void)fflush(tty);
+	if (fgets(line, sizeof(line), tty) == NULL)
+		line[0] = '\0';
+	(void)fclose(tty);
+	return (line[0] == 'y' || line[0] == 'Y');
+}
+
+/* purge_run - dry run (count and samples) or the purge itself */
+static int
+purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
+{
+	struct mg_purge_result res;
+	struct mg_queue q;
+	struct mg_err err;
+	size_t *idx = NULL, n;
+
+	if (!a->detected) {
+		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
+			(void)fputs("mailguard-tui: purge: ", stderr);
+			mg_print_sanitized(stderr, a->err.msg);
+			(void)fputc('\n', stderr);
+			return (MG_EXIT_UNREAD);
+		}
+		a->detected = 1;
+	}
+	if (!dry && geteuid() != 0) {
+		(void)fprintf(stderr, "mailguard-tui: purge: removing mail "
+		    "needs root: nothing changed; --dry-run works without "
+		    "it\n");
+		return (MG_EXIT_NOPERM);
+	}
+	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &err) < 0) {
+		mg_queue_free(&q);
+		(void)fputs("mailguard-tui: purge: ", stderr);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+		return (MG_EXIT_UNREAD);
+	}
+	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
+	if (dry || n == 0 || !yes) {
+		mg_purge_preview(stdout, &q, idx, n, sel);
+		if (dry || n == 0)
+			(void)printf(n == 0 ? "nothing to purge\n" :
+			    "dry run: nothing changed\n");
+	}
+	mg_queue_free(&q);
+	free(idx);
+	if (dry || n == 0)
+		return (MG_EXIT_OK);
+	if (!yes && !isatty(STDIN_FILENO)) {
+		(void)fprintf(stderr, "mailguard-tui: purge: not done: no "
+		    "terminal to confirm on; add --yes to purge without "
+		    "asking\n");
+		return (MG_EXIT_USAGE);
+	}
+	if (!yes && !purge_ask(n)) {
+		(void)printf("not purged\n");
+		return (MG_EXIT_OK);
+	}
+	mg_err_clear(&err);
+	if (mg_queue_purge(a, sel, stdout, &res, &err) < 0) {
+		(void)fputs("mailguard-tui: purge: ", stderr);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "
+		    "mailguard-tui journal)" : "");
+		return (MG_EXIT_FAILED);
+	}
+	if (res.entry > 0)
+		(void)printf("purged %zu of %zu selected (journal entry %ld; "
+		    "quarantine %s)%s\n", res.deleted, res.selected,
+		    res.entry, res.quarantine, res.remaining > 0 ?
+		    "; some could not be removed, see above" : "");
+	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
+}
+
 /* mg_cmd_purge - purge SELECTOR... [--dry-run] [--yes] */
 int
 mg_cmd_purge(struct mg_app *a, int argc, char **argv)
@@ -45,13 +136,13 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const queues[] = { "incoming", "active",
-	    "deferred", "hold", "corrupt", "maildrop", "frozen", NULL };
-	struct mg_net net;
+	    "deferred", "hold", "corrupt", "maildrop", "queued", "frozen",
+	    NULL };
+	struct mg_qsel sel;
 	struct mg_err err;
-	unsigned long secs;
-	int ch, i, selectors = 0;
+	int ch, i, selectors = 0, dry = 0, yes = 0;
 
-	(void)a;
+	memset(&sel, 0, sizeof(sel));
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (ch) {
@@ -61,16 +152,24 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 			if (*optarg == '\0')
 				return (mg_cmd_usage_error("purge", "empty "
 				    "selector %s", argv[optind - 2]));
+			if (ch == 's')
+				sel.sasl = optarg;
+			else if (ch == 'f')
+				sel.sender = optarg;
+			else
+				sel.rcpt_domain = optarg;
 			selectors++;
 			break;
 		case 'c':
-			if (mg_net_parse(optarg, &net, &err) < 0)
+			if (mg_net_parse(optarg, &sel.client, &err) < 0)
 				return (mg_cmd_usage_error("purge",
 				    "--client: %s", err.msg));
+			sel.has_client = 1;
 			selectors++;
 			break;
 		case 'o':
-			if (mg_parse_duration(optarg, &secs, &err) < 0)
+			if (mg_parse_duration(optarg, &sel.older_than,
+			    &err) < 0)
 				return (mg_cmd_usage_error("purge",
 				    "--older-than: %s", err.msg));
 			selectors++;
@@ -82,11 +181,16 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 			if (queues[i] == NULL)
 				return (mg_cmd_usage_error("purge", "--queue "
 				    "takes incoming, active, deferred, hold, "
-				    "corrupt, maildrop or frozen"));
+				    "corrupt, maildrop (Postfix), queued or "
+				    "frozen (Exim)"));
+			sel.queue = queues[i];
 			selectors++;
 			break;
 		case 'n':
+			dry = 1;
+			break;
 		case 'y':
+			yes = 1;
 			break;
 		default:
 			return (bad_option("purge", argv));
@@ -98,7 +202,7 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 	if (selectors == 0)
 		return (mg_cmd_usage_error("purge", "name at least one "
 		    "selector: purging the whole queue is never a default"));
-	return (not_yet("purge", "queue actions come with the fix engine"));
+	return (purge_run(a, &sel, dry, yes));
 }
 
 /* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */

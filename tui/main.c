@@ -57,10 +57,13 @@ static const char help_text[] =
 "  queue [--by sender|sasl|client|rcpt-domain|age] [--json]\n"
 "                   queue grouped by who sends it (default --by sasl)\n"
 "  purge SELECTOR... [--dry-run] [--yes]\n"
-"                   hold, quarantine and delete matching mail; selectors\n"
-"                   (combined with AND): --sasl USER  --client IP/CIDR\n"
-"                   --sender ADDR|@DOMAIN  --rcpt-domain DOMAIN\n"
-"                   --older-than AGE (30m, 2h, 3d)  --queue QUEUE\n"
+"                   hold (Exim: freeze) the matching mail, copy it into\n"
+"                   STATE/quarantine/ENTRY, delete exactly those IDs;\n"
+"                   journaled.  Selectors (combined with AND): --sasl USER\n"
+"                   --client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"
+"                   --rcpt-domain DOMAIN  --older-than AGE (30m, 2h, 3d)\n"
+"                   --queue QUEUE.  --dry-run: count and samples only.\n"
+"                   Asks unless --yes\n"
 "  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"
@@ -76,8 +79,9 @@ static const char help_text[] =
 "\n"
 "Exit status 64: bad command line; 69: the command is not available yet\n"
 "in this version (it says so); 70: a fix was refused or failed (the\n"
-"previous files are restored); 77: applying needs root.  Run as root for\n"
-"full access (sudo).\n";
+"previous files are restored), or a purge failed or left selected mail\n"
+"queued; 77: applying or purging needs root.  Run as root for full\n"
+"access (sudo).\n";
 
 /* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
 void

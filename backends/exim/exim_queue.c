@@ -766,21 +766,18 @@ mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
 	return (0);
 }
 
-/* mg_exim_load_queue - the backend's load_queue: spool_directory as the
- * model has it from exim -bP, then the scan */
+/* mg_exim_spool_directory - exim [-C FILE] -bP spool_directory */
 int
-mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
-    mg_progress_fn progress, void *arg, struct mg_err *err)
+mg_exim_spool_directory(const struct mg_target *t, char **out,
+    struct mg_err *err)
 {
 	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
 	    "spool_directory", NULL };
 	struct mg_exec_res res;
 	char *name = NULL, *value = NULL;
-	const char *out;
-	size_t len;
-	int rc;
+	const char *text;
+	int rc = 0;
 
-	mg_queue_init(q);
 	if (t->config_file == NULL) {
 		argv[1] = "-bP";
 		argv[2] = "spool_directory";
@@ -788,19 +785,33 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	}
 	if (mg_exec_run(argv, 30000, &res, err) < 0)
 		return (-1);
-	out = mg_str_cstr(&res.out);
-	len = strcspn(out, "\n");
-	if (mg_line_assignment(out, len, &name, &value) < 0 ||
+	text = mg_str_cstr(&res.out);
+	if (mg_line_assignment(text, strcspn(text, "\n"), &name, &value) < 0 ||
 	    strcmp(name, "spool_directory") != 0 || value[0] != '/') {
-		free(name);
+		rc = mg_err_set(err, "exim -bP gave no absolute "
+		    "spool_directory");
 		free(value);
-		mg_exec_res_free(&res);
-		return (mg_err_set(err, "exim -bP gave no absolute "
-		    "spool_directory"));
+		value = NULL;
 	}
-	rc = mg_exim_queue_scan(value, q, progress, arg, err);
 	free(name);
-	free(value);
 	mg_exec_res_free(&res);
+	*out = value;
+	return (rc);
+}
+
+/* mg_exim_load_queue - the backend's load_queue: the spool directory
+ * Exim names, then the scan */
+int
+mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	char *sdir = NULL;
+	int rc;
+
+	mg_queue_init(q);
+	if (mg_exim_spool_directory(t, &sdir, err) < 0)
+		return (-1);
+	rc = mg_exim_queue_scan(sdir, q, progress, arg, err);
+	free(sdir);
 	return (rc);
 }

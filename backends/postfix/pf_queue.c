@@ -699,9 +699,9 @@ mg_pf_queue_scan(const char *qdir, const struct mg_pf_qopts *opts,
 	return (rc);
 }
 
-/* queue_directory - postconf [-c DIR] -h queue_directory */
-static int
-queue_directory(const struct mg_target *t, char **out, struct mg_err *err)
+/* mg_pf_queue_directory - postconf [-c DIR] -h queue_directory */
+int
+mg_pf_queue_directory(const struct mg_target *t, char **out, struct mg_err *err)
 {
 	const char *argv[6];
 	struct mg_exec_res res;
@@ -741,7 +741,7 @@ mg_pf_load_queue(struct mg_target *t, struct mg_queue *q,
 	int rc;
 
 	mg_queue_init(q);
-	if (queue_directory(t, &qdir, err) < 0)
+	if (mg_pf_queue_directory(t, &qdir, err) < 0)
 		return (-1);
 	rc = mg_pf_queue_scan(qdir, NULL, q, progress, arg, err);
 	free(qdir);

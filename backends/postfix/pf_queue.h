@@ -33,6 +33,7 @@ enum mg_pf_qfile mg_pf_queue_read(int, const char *, const char *,
     struct mg_queue *, struct mg_err *);
 int mg_pf_queue_scan(const char *, const struct mg_pf_qopts *,
     struct mg_queue *, mg_progress_fn, void *, struct mg_err *);
+int mg_pf_queue_directory(const struct mg_target *, char **, struct mg_err *);
 int mg_pf_load_queue(struct mg_target *, struct mg_queue *, mg_progress_fn,
     void *, struct mg_err *);
 

@@ -241,6 +241,47 @@ report_findings(const char *conf, size_t total)
 	mg_str_free(&out);
 }
 
+/* purge_root - purge --sasl root: exim -bp and exipick then count
+ * everything but root's mail, the quarantine holds root's -H/-D pairs */
+static void
+purge_root(const char *dir, const char *conf, const char *spool,
+    size_t total)
+{
+	char st[4096], q[4096];
+	const char *argv[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "purge", "--sasl", "root",
+	    "--yes", NULL };
+	const char *ls[] = { "ls", q, NULL };
+	struct tally s = { .n = 0 }, d = { .n = 0 }, a = { .n = 0 };
+	struct mg_exec_res res;
+	struct mg_str text;
+	size_t frozen, left, files = 0, i;
+
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(q, sizeof(q), "%s/state/quarantine/1", dir);
+	assert_int_equal(lab_capture(argv, &text), 0);
+	assert_non_null(strstr(text.data, "purged 2000 of 2000 selected"));
+	mg_str_free(&text);
+	left = judge_bp(conf, &s, &d, &frozen);
+	(void)printf("    after purge --sasl root: exim -bp %zu messages\n",
+	    left);
+	assert_int_equal(left, total - ROOT_N);
+	assert_int_equal(frozen, BOUNCE_N);
+	tally_text(&s, &text);
+	mg_str_free(&text);
+	tally_text(&d, &text);
+	mg_str_free(&text);
+	assert_int_equal(judge_exipick(spool, &a), left);
+	tally_text(&a, &text);
+	assert_null(strstr(text.data, "root"));
+	mg_str_free(&text);
+	assert_int_equal(lab_run(&res, ls), 0);
+	for (i = 0; i < res.out.len; i++)
+		files += res.out.data[i] == '\n';
+	mg_exec_res_free(&res);
+	assert_int_equal(files, 2 * ROOT_N + 1);	/* and README */
+}
+
 /* fill - lab.sh fill DIR ARGS... */
 static void
 fill(const char *const *args)
@@ -349,6 +390,7 @@ test_spool_groups_match_exim(void **state)
 	mg_str_free(&got);
 
 	report_findings(conf, total);
+	purge_root(dir, conf, spool, total);
 }
 
 /* setup - private root, and the lab's exim binary */

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -178,6 +179,110 @@ test_incident3_sasl_counts_match_postfix(void **state)
 	mg_str_free(&pqout);
 }
 
+/* count_sasl - postqueue -j IDs of the instance, and how many of them
+ * postcat -q says came from SASL user "root" */
+static size_t
+count_sasl(const char *etc, size_t *root)
+{
+	const char *pq[] = { "postqueue", "-c", etc, "-j", NULL };
+	struct mg_str out;
+	const char *p, *q;
+	char id[128], user[128];
+	size_t n = 0;
+
+	*root = 0;
+	run_ok(pq, &out);
+	for (p = mg_str_cstr(&out); (p = strstr(p, "\"queue_id\": \"")) !=
+	    NULL; p = q) {
+		p += strlen("\"queue_id\": \"");
+		q = p + strcspn(p, "\"");
+		(void)snprintf(id, sizeof(id), "%.*s", (int)(q - p), p);
+		sasl_of(etc, id, user, sizeof(user));
+		n++;
+		*root += strcmp(user, "root") == 0;
+	}
+	mg_str_free(&out);
+	return (n);
+}
+
+/* test_purge_sasl_root - incident 3's cleanup: purge --sasl root removes
+ * exactly root's mail (postqueue -j and postcat judge), alice's stays,
+ * the quarantine holds root's queue files (postcat reads them), the
+ * journal has the purge; --dry-run changes nothing */
+static void
+test_purge_sasl_root(void **state)
+{
+	const char *dir = lab_dir(LAB, "sasl-root");
+	const char *setup[] = { "setup", "sasl-root", dir, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *fill[] = { "fill-incident3", dir, "300", NULL };
+	const char *flush[] = { "flush-wait", dir, NULL };
+	char etc[4096], st[4096], qfile[8192];
+	const char *dry[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "purge", "--sasl", "root", "--dry-run", NULL };
+	const char *real[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "purge", "--sasl", "root", "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "journal", "--json", NULL };
+	const char *ls[] = { "ls", qfile, NULL };
+	const char *pc[] = { "postcat", "-c", etc, qfile, NULL };
+	struct mg_str out, files;
+	const char *cur, *line;
+	size_t n, root, len, nq = 0;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(lab_script(LAB, setup), 0);
+	long_ids(dir);
+	assert_int_equal(lab_script(LAB, start), 0);
+	assert_int_equal(lab_script(LAB, fill), 0);
+	assert_int_equal(lab_script(LAB, flush), 0);
+	assert_int_equal(count_sasl(etc, &root), 320);
+	assert_int_equal(root, 300);
+
+	run_ok(dry, &out);
+	assert_non_null(strstr(out.data, "300 of 320 queued messages "
+	    "selected; 20 stay"));
+	assert_non_null(strstr(out.data, "dry run: nothing changed"));
+	mg_str_free(&out);
+	assert_int_equal(count_sasl(etc, &root), 320);
+
+	run_ok(real, &out);
+	(void)printf("    %.*s\n", (int)strcspn(strstr(out.data, "purged"),
+	    "\n"), strstr(out.data, "purged"));
+	assert_non_null(strstr(out.data, "purged 300 of 300 selected "
+	    "(journal entry 1;"));
+	mg_str_free(&out);
+	n = count_sasl(etc, &root);
+	(void)printf("    after: %zu queued, %zu of them root's\n", n, root);
+	assert_int_equal(n, 20);
+	assert_int_equal(root, 0);
+
+	(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/1", st);
+	run_ok(ls, &files);
+	for (cur = mg_str_cstr(&files); mg_line_next(&cur, &line, &len);) {
+		if (len == 6 && memcmp(line, "README", 6) == 0)
+			continue;
+		nq++;
+		if (nq > 3)
+			continue;	/* postcat a few: the bytes are mail */
+		(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/1/%.*s",
+		    st, (int)len, line);
+		run_ok(pc, &out);
+		assert_non_null(strstr(out.data, "sasl_username=root"));
+		mg_str_free(&out);
+	}
+	mg_str_free(&files);
+	assert_int_equal(nq, 300);
+
+	run_ok(journal, &out);
+	assert_int_equal(lab_jq(out.data, "[.entries[] | select(.action == "
+	    "\"purge\") | .summary] == [\"purge --sasl root: 300 "
+	    "messages\"]", NULL), 0);
+	mg_str_free(&out);
+}
+
 /* test_unreadable_queue_exits_3 - no Postfix config there: exit 3 */
 static void
 test_unreadable_queue_exits_3(void **state)
@@ -215,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incident3_sasl_counts_match_postfix),
 		cmocka_unit_test(test_unreadable_queue_exits_3),
+		cmocka_unit_test(test_purge_sasl_root),
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_queue", tests, setup,

@@ -1,0 +1,35 @@
+/*
+ * queue_purge.h - remove a selection of queued mail safely: hold (or
+ * freeze) the exact IDs, copy them into a quarantine in the state
+ * directory, then delete them in one batched call; every ID journaled.
+ */
+#ifndef MG_QUEUE_PURGE_H
+#define MG_QUEUE_PURGE_H
+
+#include <stdio.h>
+
+#include "../core/mg_queue.h"
+#include "../tui/app.h"
+
+#define MG_PURGE_SAMPLES 10	/* messages shown before purging */
+#define MG_PURGE_BATCH 500	/* IDs per exim -Mf / -Mrm call */
+
+struct mg_purge_result {
+	long entry;		/* journal entry, 0 if none */
+	size_t selected;	/* matched the selection */
+	size_t held;		/* held (Postfix) or frozen (Exim) */
+	size_t quarantined;
+	size_t deleted;
+	size_t gone;		/* delivered or removed meanwhile */
+	size_t remaining;	/* selected IDs still queued afterwards */
+	char quarantine[4096];
+};
+
+int mg_purge_select(const struct mg_queue *, const struct mg_qsel *, time_t,
+    size_t **, size_t *);
+void mg_purge_preview(FILE *, const struct mg_queue *, const size_t *,
+    size_t, const struct mg_qsel *);
+int mg_queue_purge(struct mg_app *, const struct mg_qsel *, FILE *,
+    struct mg_purge_result *, struct mg_err *);
+
+#endif
