@@ -430,6 +430,55 @@ fsync_dir(const char *dir)
 }
 
 /*
+ * begin - the common start of every queue action: one scan, the
+ * selection (previewed on out for a purge), its IDs sorted into p, a
+ * journal entry with every ID.  1 and the entry in res when there is
+ * work, 0 when nothing is selected, -1 with err.
+ */
+static int
+begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
+    const char *action, const struct mg_qsel *sel, struct mg_err *err)
+{
+	struct mg_str sum = MG_STR_INIT;
+	size_t *idx = NULL, n, i;
+	int rc = -1;
+
+	if (mg_backend_load_queue(&p->a->target, q, NULL, NULL, err) < 0)
+		return (-1);
+	(void)mg_purge_select(q, sel, time(NULL), &idx, &n);
+	p->res->selected = n;
+	if (strcmp(action, "purge") == 0)
+		mg_purge_preview(p->out, q, idx, n, sel);
+	if (n == 0) {
+		free(idx);
+		return (0);
+	}
+	p->ids = mg_xcalloc(n, sizeof(*p->ids));
+	for (i = 0; i < n; i++)
+		p->ids[i] = q->msgs[idx[i]].id;
+	p->nids = n;
+	free(idx);
+	qsort(p->ids, n, sizeof(*p->ids), cmp_str);
+	mg_str_puts(&sum, action);
+	mg_qsel_describe(sel, &sum);
+	mg_str_printf(&sum, ": %zu messages", n);
+	if ((p->res->entry = mg_journal_begin(j, action, mg_str_cstr(&sum),
+	    NULL, err)) < 0) {
+		p->res->entry = 0;
+		goto out;
+	}
+	if (mg_journal_ids(j, p->res->entry, p->ids, n, err) < 0) {
+		(void)mg_journal_set(j, p->res->entry, "state", "failed");
+		(void)mg_journal_set(j, p->res->entry, "result", err->msg);
+		goto out;
+	}
+	rc = 1;
+out:
+	mg_str_free(&sum);
+	return (rc);
+}
+
+/*
  * mg_queue_purge - purge what sel selects on the live queue, reporting
  * progress on out.  0 when done (res says what happened, remaining > 0
  * if some selected mail could not be removed), -1 with err when nothing
@@ -439,11 +488,11 @@ int
 mg_queue_purge(struct mg_app *a, const struct mg_qsel *sel, FILE *out,
     struct mg_purge_result *res, struct mg_err *err)
 {
-	struct mg_str sum = MG_STR_INIT, result = MG_STR_INIT;
+	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
 	struct mg_queue q;
 	struct purge p;
-	size_t *idx = NULL, n, i;
+	size_t n, i;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -453,30 +502,12 @@ mg_queue_purge(struct mg_app *a, const struct mg_qsel *sel, FILE *out,
 	p.res = res;
 	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
 		return (-1);
-	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, err) < 0)
+	mg_queue_init(&q);
+	if ((rc = begin(&p, &j, &q, "purge", sel, err)) <= 0)
 		goto out_queue;
-	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
-	res->selected = n;
-	mg_purge_preview(out, &q, idx, n, sel);
-	if (n == 0) {
-		rc = 0;
-		goto out_queue;
-	}
-	p.ids = mg_xcalloc(n, sizeof(*p.ids));
-	for (i = 0; i < n; i++)
-		p.ids[i] = q.msgs[idx[i]].id;
-	p.nids = n;
-	qsort(p.ids, n, sizeof(*p.ids), cmp_str);
-	mg_str_puts(&sum, "purge");
-	mg_qsel_describe(sel, &sum);
-	mg_str_printf(&sum, ": %zu messages", n);
-	if ((res->entry = mg_journal_begin(&j, "purge", mg_str_cstr(&sum),
-	    NULL, err)) < 0) {
-		res->entry = 0;
-		goto out_queue;
-	}
-	if (mg_journal_ids(&j, res->entry, p.ids, n, err) < 0 ||
-	    make_quarantine(&p, res->entry, err) < 0) {
+	rc = -1;
+	n = p.nids;
+	if (make_quarantine(&p, res->entry, err) < 0) {
 		(void)mg_journal_set(&j, res->entry, "state", "failed");
 		(void)mg_journal_set(&j, res->entry, "result", err->msg);
 		goto out_queue;
@@ -508,9 +539,118 @@ out_queue:
 		free(p.copied[i]);
 	free(p.copied);
 	free(p.ids);
-	free(idx);
 	mg_str_free(&p.log);
-	mg_str_free(&sum);
+	mg_str_free(&result);
+	return (rc);
+}
+
+/* mg_qaction_name - "hold", "release", "requeue" */
+const char *
+mg_qaction_name(enum mg_qaction act)
+{
+	static const char *const names[] = { "hold", "release", "requeue" };
+
+	return ((size_t)act < sizeof(names) / sizeof(names[0]) ?
+	    names[act] : "?");
+}
+
+/* act_tool - the MTA's own command for the action on p->ids */
+static int
+act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
+{
+	static const char *const pf[] = { "-h", "-H", "-r" };
+	static const char *const ex[] = { "-Mf", "-Mt", NULL };
+	struct mg_str in = MG_STR_INIT;
+	int rc;
+
+	if (p->a->target.mta == MG_MTA_EXIM) {
+		if (ex[act] == NULL)
+			return (mg_err_set(err, "Exim has no requeue: release "
+			    "(thaw) the messages and the next queue run "
+			    "retries them"));
+		return (exim_batches(p, ex[act], (char *const *)p->ids,
+		    p->nids, err));
+	}
+	ids_text((char *const *)p->ids, p->nids, &in);
+	rc = postsuper(p, pf[act], "-", NULL, in.data, in.len, err);
+	mg_str_free(&in);
+	return (rc);
+}
+
+/* act_undone - after the action: the selected IDs not in the state it
+ * should have left them in */
+static size_t
+act_undone(struct purge *p, enum mg_qaction act)
+{
+	struct mg_queue q;
+	struct mg_err err;
+	const char *qn;
+	size_t i, n = 0;
+	int held;
+
+	if (mg_backend_load_queue(&p->a->target, &q, NULL, NULL, &err) < 0) {
+		mg_queue_free(&q);
+		return (p->nids);
+	}
+	for (i = 0; i < q.nmsgs; i++) {
+		if (!selected(p, q.msgs[i].id))
+			continue;
+		qn = q.msgs[i].queue != NULL ? q.msgs[i].queue : "";
+		held = strcmp(qn, "hold") == 0 || strcmp(qn, "frozen") == 0;
+		/* requeued mail waits in maildrop, then gets a new ID */
+		if ((act == MG_QA_HOLD && !held) || (act == MG_QA_RELEASE &&
+		    held) || (act == MG_QA_REQUEUE && strcmp(qn,
+		    "maildrop") != 0))
+			n++;
+	}
+	mg_queue_free(&q);
+	return (n);
+}
+
+/*
+ * mg_queue_act - hold, release or requeue what sel selects, journaled
+ * with every ID; 0 when done (res->remaining: IDs the MTA did not move),
+ * -1 with err
+ */
+int
+mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
+    FILE *out, struct mg_purge_result *res, struct mg_err *err)
+{
+	struct mg_str result = MG_STR_INIT;
+	struct mg_journal j;
+	struct mg_queue q;
+	struct purge p;
+	size_t n;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
+	p.a = a;
+	p.out = out;
+	p.res = res;
+	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
+		return (-1);
+	mg_queue_init(&q);
+	if ((rc = begin(&p, &j, &q, mg_qaction_name(act), sel, err)) <= 0)
+		goto out;
+	n = p.nids;
+	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
+	rc = act_tool(&p, act, err);
+	res->remaining = act_undone(&p, act);
+	res->held = n - res->remaining;
+	mg_str_printf(&result, "selected %zu; not moved %zu\n", n,
+	    res->remaining);
+	if (rc < 0)
+		mg_str_printf(&result, "error: %s\n", err->msg);
+	mg_str_append(&result, mg_str_cstr(&p.log), p.log.len);
+	(void)mg_journal_set(&j, res->entry, "result", mg_str_cstr(&result));
+	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
+	    "failed");
+out:
+	mg_queue_free(&q);
+	mg_journal_close(&j);
+	free(p.ids);
+	mg_str_free(&p.log);
 	mg_str_free(&result);
 	return (rc);
 }

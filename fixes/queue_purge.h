@@ -32,4 +32,15 @@ void mg_purge_preview(FILE *, const struct mg_queue *, const size_t *,
 int mg_queue_purge(struct mg_app *, const struct mg_qsel *, FILE *,
     struct mg_purge_result *, struct mg_err *);
 
+/* The queue actions short of deleting (the incident view's keys). */
+enum mg_qaction {
+	MG_QA_HOLD = 0,		/* Postfix hold queue; Exim freeze */
+	MG_QA_RELEASE,		/* back to delivery; Exim thaw */
+	MG_QA_REQUEUE		/* Postfix: through cleanup again (new IDs) */
+};
+
+const char *mg_qaction_name(enum mg_qaction);
+int mg_queue_act(struct mg_app *, enum mg_qaction, const struct mg_qsel *,
+    FILE *, struct mg_purge_result *, struct mg_err *);
+
 #endif

@@ -34,17 +34,17 @@ bad_option(const char *cmd, char **argv)
 	    argv[optind - 1]));
 }
 
-/* purge_ask - y/N on the terminal */
+/* purge_ask - y/N on the terminal: "Hold, quarantine and delete" or the
+ * action's verb */
 static int
-purge_ask(size_t n)
+purge_ask(const char *verb, size_t n)
 {
 	char line[16];
 	FILE *tty = fopen("/dev/tty", "r+");
 
 	if (tty == NULL)
 		return (0);
-	(void)fprintf(tty, "Hold, quarantine and delete these %zu messages? "
-	    "[y/N] ", n);
+	(void)fprintf(tty, "%s these %zu messages? [y/N] ", verb, n);
 	(void)fflush(tty);
 	if (fgets(line, sizeof(line), tty) == NULL)
 		line[0] = '\0';
@@ -52,9 +52,35 @@ purge_ask(size_t n)
 	return (line[0] == 'y' || line[0] == 'Y');
 }
 
-/* purge_run - dry run (count and samples) or the purge itself */
+/* act_result - hold/release/requeue, and how it ended */
 static int
-purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
+act_result(struct mg_app *a, const char *cmd, enum mg_qaction act,
+    const struct mg_qsel *sel)
+{
+	struct mg_purge_result res;
+	struct mg_err err;
+
+	mg_err_clear(&err);
+	if (mg_queue_act(a, act, sel, stdout, &res, &err) < 0) {
+		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "
+		    "mailguard-tui journal)" : "");
+		return (MG_EXIT_FAILED);
+	}
+	(void)printf("%s: %zu of %zu selected (journal entry %ld)%s\n", cmd,
+	    res.held, res.selected, res.entry, res.remaining > 0 ? "; the "
+	    "rest did not move (delivered, or busy): run it again" : "");
+	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
+}
+
+/*
+ * purge_run - dry run (count and samples) or the command itself: act < 0
+ * purges, else hold/release/requeue
+ */
+static int
+purge_run(struct mg_app *a, const char *cmd, int act,
+    const struct mg_qsel *sel, int dry, int yes)
 {
 	struct mg_purge_result res;
 	struct mg_queue q;
@@ -63,7 +89,7 @@ purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
 
 	if (!a->detected) {
 		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
-			(void)fputs("mailguard-tui: purge: ", stderr);
+			(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
 			mg_print_sanitized(stderr, a->err.msg);
 			(void)fputc('\n', stderr);
 			return (MG_EXIT_UNREAD);
@@ -71,14 +97,14 @@ purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
 		a->detected = 1;
 	}
 	if (!dry && geteuid() != 0) {
-		(void)fprintf(stderr, "mailguard-tui: purge: removing mail "
+		(void)fprintf(stderr, "mailguard-tui: %s: acting on the queue "
 		    "needs root: nothing changed; --dry-run works without "
-		    "it\n");
+		    "it\n", cmd);
 		return (MG_EXIT_NOPERM);
 	}
 	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
-		(void)fputs("mailguard-tui: purge: ", stderr);
+		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
 		mg_print_sanitized(stderr, err.msg);
 		(void)fputc('\n', stderr);
 		return (MG_EXIT_UNREAD);
@@ -86,25 +112,30 @@ purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
 	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
 	if (dry || n == 0 || !yes) {
 		mg_purge_preview(stdout, &q, idx, n, sel);
-		if (dry || n == 0)
-			(void)printf(n == 0 ? "nothing to purge\n" :
-			    "dry run: nothing changed\n");
+		if (n == 0)
+			(void)printf("nothing to %s\n", cmd);
+		else if (dry)
+			(void)printf("dry run: nothing changed\n");
 	}
 	mg_queue_free(&q);
 	free(idx);
 	if (dry || n == 0)
 		return (MG_EXIT_OK);
 	if (!yes && !isatty(STDIN_FILENO)) {
-		(void)fprintf(stderr, "mailguard-tui: purge: not done: no "
-		    "terminal to confirm on; add --yes to purge without "
-		    "asking\n");
+		(void)fprintf(stderr, "mailguard-tui: %s: not done: no "
+		    "terminal to confirm on; add --yes to go ahead without "
+		    "asking\n", cmd);
 		return (MG_EXIT_USAGE);
 	}
-	if (!yes && !purge_ask(n)) {
-		(void)printf("not purged\n");
+	if (!yes && !purge_ask(act < 0 ? "Hold, quarantine and delete" :
+	    act == MG_QA_HOLD ? "Hold" : act == MG_QA_RELEASE ? "Release" :
+	    "Requeue", n)) {
+		(void)printf("nothing done\n");
 		return (MG_EXIT_OK);
 	}
 	mg_err_clear(&err);
+	if (act >= 0)
+		return (act_result(a, cmd, (enum mg_qaction)act, sel));
 	if (mg_queue_purge(a, sel, stdout, &res, &err) < 0) {
 		(void)fputs("mailguard-tui: purge: ", stderr);
 		mg_print_sanitized(stderr, err.msg);
@@ -120,9 +151,10 @@ purge_run(struct mg_app *a, const struct mg_qsel *sel, int dry, int yes)
 	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
 }
 
-/* mg_cmd_purge - purge SELECTOR... [--dry-run] [--yes] */
-int
-mg_cmd_purge(struct mg_app *a, int argc, char **argv)
+/* queue_cmd - CMD SELECTOR... [--dry-run] [--yes]: purge (act < 0),
+ * hold, release or requeue */
+static int
+queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "sasl", required_argument, NULL, 's' },
@@ -150,7 +182,7 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 		case 'f':
 		case 'r':
 			if (*optarg == '\0')
-				return (mg_cmd_usage_error("purge", "empty "
+				return (mg_cmd_usage_error(cmd, "empty "
 				    "selector %s", argv[optind - 2]));
 			if (ch == 's')
 				sel.sasl = optarg;
@@ -162,7 +194,7 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 			break;
 		case 'c':
 			if (mg_net_parse(optarg, &sel.client, &err) < 0)
-				return (mg_cmd_usage_error("purge",
+				return (mg_cmd_usage_error(cmd,
 				    "--client: %s", err.msg));
 			sel.has_client = 1;
 			selectors++;
@@ -170,7 +202,7 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 		case 'o':
 			if (mg_parse_duration(optarg, &sel.older_than,
 			    &err) < 0)
-				return (mg_cmd_usage_error("purge",
+				return (mg_cmd_usage_error(cmd,
 				    "--older-than: %s", err.msg));
 			selectors++;
 			break;
@@ -179,7 +211,7 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 				if (strcmp(optarg, queues[i]) == 0)
 					break;
 			if (queues[i] == NULL)
-				return (mg_cmd_usage_error("purge", "--queue "
+				return (mg_cmd_usage_error(cmd, "--queue "
 				    "takes incoming, active, deferred, hold, "
 				    "corrupt, maildrop (Postfix), queued or "
 				    "frozen (Exim)"));
@@ -193,16 +225,44 @@ mg_cmd_purge(struct mg_app *a, int argc, char **argv)
 			yes = 1;
 			break;
 		default:
-			return (bad_option("purge", argv));
+			return (bad_option(cmd, argv));
 		}
 	}
 	if (optind < argc)
-		return (mg_cmd_usage_error("purge", "unexpected argument "
+		return (mg_cmd_usage_error(cmd, "unexpected argument "
 		    "\"%s\"", argv[optind]));
 	if (selectors == 0)
-		return (mg_cmd_usage_error("purge", "name at least one "
-		    "selector: purging the whole queue is never a default"));
-	return (purge_run(a, &sel, dry, yes));
+		return (mg_cmd_usage_error(cmd, "name at least one "
+		    "selector: the whole queue is never a default"));
+	return (purge_run(a, cmd, act, &sel, dry, yes));
+}
+
+/* mg_cmd_purge - purge SELECTOR... [--dry-run] [--yes] */
+int
+mg_cmd_purge(struct mg_app *a, int argc, char **argv)
+{
+	return (queue_cmd(a, "purge", -1, argc, argv));
+}
+
+/* mg_cmd_hold - hold SELECTOR... [--dry-run] [--yes] */
+int
+mg_cmd_hold(struct mg_app *a, int argc, char **argv)
+{
+	return (queue_cmd(a, "hold", MG_QA_HOLD, argc, argv));
+}
+
+/* mg_cmd_release - release SELECTOR... [--dry-run] [--yes] */
+int
+mg_cmd_release(struct mg_app *a, int argc, char **argv)
+{
+	return (queue_cmd(a, "release", MG_QA_RELEASE, argc, argv));
+}
+
+/* mg_cmd_requeue - requeue SELECTOR... [--dry-run] [--yes] */
+int
+mg_cmd_requeue(struct mg_app *a, int argc, char **argv)
+{
+	return (queue_cmd(a, "requeue", MG_QA_REQUEUE, argc, argv));
 }
 
 /* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */

@@ -21,6 +21,11 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	{ "queue", "queue [--by sender|sasl|client|rcpt-domain|age] [--json]",
 	    mg_cmd_queue },
 	{ "purge", "purge SELECTOR... [--dry-run] [--yes]", mg_cmd_purge },
+	{ "hold", "hold SELECTOR... [--dry-run] [--yes]", mg_cmd_hold },
+	{ "release", "release SELECTOR... [--dry-run] [--yes]",
+	    mg_cmd_release },
+	{ "requeue", "requeue SELECTOR... [--dry-run] [--yes]",
+	    mg_cmd_requeue },
 	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]",
 	    mg_cmd_fix },
 	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
@@ -64,6 +69,10 @@ static const char help_text[] =
 "                   --rcpt-domain DOMAIN  --older-than AGE (30m, 2h, 3d)\n"
 "                   --queue QUEUE.  --dry-run: count and samples only.\n"
 "                   Asks unless --yes\n"
+"  hold|release|requeue SELECTOR... [--dry-run] [--yes]\n"
+"                   the same selection put on hold (Exim: frozen), released\n"
+"                   (thawed), or requeued through cleanup (Postfix);\n"
+"                   journaled\n"
 "  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"

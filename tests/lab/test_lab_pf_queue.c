@@ -205,7 +205,26 @@ count_sasl(const char *etc, size_t *root)
 	return (n);
 }
 
-/* test_purge_sasl_root - incident 3's cleanup: purge --sasl root removes
+/* in_queue - how many messages postqueue -j lists in queue_name */
+static size_t
+in_queue(const char *etc, const char *name)
+{
+	const char *pq[] = { "postqueue", "-c", etc, "-j", NULL };
+	struct mg_str out, pat = MG_STR_INIT;
+	const char *p;
+	size_t n = 0;
+
+	run_ok(pq, &out);
+	mg_str_printf(&pat, "\"queue_name\": \"%s\"", name);
+	for (p = out.data; (p = strstr(p, pat.data)) != NULL; p++)
+		n++;
+	mg_str_free(&pat);
+	mg_str_free(&out);
+	return (n);
+}
+
+/* test_purge_sasl_root - incident 3's cleanup: hold and release move
+ * exactly root's mail; purge --sasl root removes
  * exactly root's mail (postqueue -j and postcat judge), alice's stays,
  * the quarantine holds root's queue files (postcat reads them), the
  * journal has the purge; --dry-run changes nothing */
@@ -224,6 +243,10 @@ test_purge_sasl_root(void **state)
 	    st, "purge", "--sasl", "root", "--yes", NULL };
 	const char *journal[] = { "./mailguard-tui", "--postfix", etc,
 	    "--state", st, "journal", "--json", NULL };
+	const char *hold[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "hold", "--sasl", "root", "--yes", NULL };
+	const char *release[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "release", "--queue", "hold", "--yes", NULL };
 	const char *ls[] = { "ls", qfile, NULL };
 	const char *pc[] = { "postcat", "-c", etc, qfile, NULL };
 	struct mg_str out, files;
@@ -241,6 +264,17 @@ test_purge_sasl_root(void **state)
 	assert_int_equal(count_sasl(etc, &root), 320);
 	assert_int_equal(root, 300);
 
+	/* hold and release first: postqueue -j says where they are */
+	run_ok(hold, &out);
+	assert_non_null(strstr(out.data, "hold: 300 of 300 selected"));
+	mg_str_free(&out);
+	assert_int_equal(in_queue(etc, "hold"), 300);
+	assert_int_equal(in_queue(etc, "deferred"), 20);
+	run_ok(release, &out);
+	mg_str_free(&out);
+	assert_int_equal(in_queue(etc, "hold"), 0);
+	assert_int_equal(in_queue(etc, "deferred"), 320);
+
 	run_ok(dry, &out);
 	assert_non_null(strstr(out.data, "300 of 320 queued messages "
 	    "selected; 20 stay"));
@@ -252,14 +286,14 @@ test_purge_sasl_root(void **state)
 	(void)printf("    %.*s\n", (int)strcspn(strstr(out.data, "purged"),
 	    "\n"), strstr(out.data, "purged"));
 	assert_non_null(strstr(out.data, "purged 300 of 300 selected "
-	    "(journal entry 1;"));
+	    "(journal entry 3;"));
 	mg_str_free(&out);
 	n = count_sasl(etc, &root);
 	(void)printf("    after: %zu queued, %zu of them root's\n", n, root);
 	assert_int_equal(n, 20);
 	assert_int_equal(root, 0);
 
-	(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/1", st);
+	(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/3", st);
 	run_ok(ls, &files);
 	for (cur = mg_str_cstr(&files); mg_line_next(&cur, &line, &len);) {
 		if (len == 6 && memcmp(line, "README", 6) == 0)
@@ -267,7 +301,7 @@ test_purge_sasl_root(void **state)
 		nq++;
 		if (nq > 3)
 			continue;	/* postcat a few: the bytes are mail */
-		(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/1/%.*s",
+		(void)snprintf(qfile, sizeof(qfile), "%s/quarantine/3/%.*s",
 		    st, (int)len, line);
 		run_ok(pc, &out);
 		assert_non_null(strstr(out.data, "sasl_username=root"));
