@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -452,14 +453,25 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 	return (0);
 }
 
+/* is_map_builder - postmap or postalias: their outputs are backed up
+ * with the sources, so a restore puts the exact bytes back */
+static int
+is_map_builder(const struct mg_cmd *c)
+{
+	const char *b = strrchr(c->argv[0], '/');
+
+	b = b != NULL ? b + 1 : c->argv[0];
+	return (strcmp(b, "postmap") == 0 || strcmp(b, "postalias") == 0);
+}
+
 /* rebuild_cmd - a post-command that only derives files from others (safe
- * to run again after a restore): postmap, postalias, newaliases,
- * update-exim4.conf, postfix reload */
+ * to run again after a restore) and whose outputs are not backed up:
+ * newaliases, update-exim4.conf, postfix reload */
 static int
 rebuild_cmd(const struct mg_cmd *c)
 {
-	static const char *const names[] = { "postmap", "postalias",
-	    "newaliases", "update-exim4.conf", NULL };
+	static const char *const names[] = { "newaliases",
+	    "update-exim4.conf", NULL };
 	const char *b = strrchr(c->argv[0], '/');
 	size_t i;
 
@@ -471,18 +483,69 @@ rebuild_cmd(const struct mg_cmd *c)
 	    strcmp(c->argv[c->argc - 1], "reload") == 0);
 }
 
-/* extra_files - files a post-command changes in place, backed up too:
- * the sasldb that saslpasswd2 -f edits */
+/* add_extra - one more file to back up (copied) */
 static void
-extra_files(const struct mg_fix *x, const char **v, size_t *n, size_t max)
+add_extra(char **v, size_t *n, size_t max, const char *path,
+    const char *suffix)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	if (*n >= max)
+		return;
+	mg_str_printf(&s, "%s%s", path, suffix);
+	v[(*n)++] = mg_str_steal(&s);
+}
+
+/* map_outputs - the files postmap/postalias write for a map argument
+ * ("type:path", or a path of default_database_type, hash on Debian) */
+static void
+map_outputs(const char *arg, char **v, size_t *n, size_t max)
+{
+	const char *colon = strchr(arg, ':'), *path = arg;
+	char type[16] = "hash";
+
+	if (colon != NULL && colon - arg < (ptrdiff_t)sizeof(type) &&
+	    colon[1] == '/') {
+		(void)snprintf(type, sizeof(type), "%.*s", (int)(colon - arg),
+		    arg);
+		path = colon + 1;
+	}
+	if (path[0] != '/')
+		return;
+	if (strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0)
+		add_extra(v, n, max, path, ".db");
+	else if (strcmp(type, "lmdb") == 0)
+		add_extra(v, n, max, path, ".lmdb");
+	else if (strcmp(type, "cdb") == 0)
+		add_extra(v, n, max, path, ".cdb");
+	else if (strcmp(type, "dbm") == 0 || strcmp(type, "sdbm") == 0) {
+		add_extra(v, n, max, path, ".dir");
+		add_extra(v, n, max, path, ".pag");
+	}
+}
+
+/* extra_files - files post-commands change, backed up too (copies of
+ * the names, caller frees): the sasldb saslpasswd2 -f edits, the
+ * compiled tables postmap/postalias write */
+static void
+extra_files(const struct mg_fix *x, char **v, size_t *n, size_t max)
 {
 	size_t i, k;
 
 	for (i = 0; i < x->npost; i++)
-		for (k = 0; k + 1 < x->post[i].argc; k++)
+		for (k = 1; k < x->post[i].argc; k++) {
 			if (strcmp(x->post[i].argv[0], "saslpasswd2") == 0 &&
-			    strcmp(x->post[i].argv[k], "-f") == 0 && *n < max)
-				v[(*n)++] = x->post[i].argv[k + 1];
+			    strcmp(x->post[i].argv[k - 1], "-f") == 0)
+				add_extra(v, n, max, x->post[i].argv[k], "");
+			if (!is_map_builder(&x->post[i]))
+				continue;
+			if (strcmp(x->post[i].argv[k], "-c") == 0) {
+				k++;	/* the config directory */
+				continue;
+			}
+			if (x->post[i].argv[k][0] != '-')
+				map_outputs(x->post[i].argv[k], v, n, max);
+		}
 }
 
 /* not_running - "postfix reload" failed because the instance is
@@ -781,7 +844,7 @@ cleanup_stage(struct run *r)
 static int
 install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
-	const char *extra[16];
+	char *extra[32];
 	struct mg_install *in;
 	struct mg_str text = MG_STR_INIT;
 	struct stat sb;
@@ -789,13 +852,15 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	int rc = -1;
 
 	for (k = 0; k < r->nfixes; k++)
-		extra_files(r->fixes[k], extra, &nextra, 16);
+		extra_files(r->fixes[k], extra, &nextra, 32);
 	for (i = 0; i < r->st->nfiles; i++)
 		if (mg_journal_backup(j, id, r->st->files[i].path, err) < 0)
-			return (-1);
+			goto fail_extra;
 	for (i = 0; i < nextra; i++)
 		if (mg_journal_backup(j, id, extra[i], err) < 0)
-			return (-1);
+			goto fail_extra;
+	for (i = 0; i < nextra; i++)
+		free(extra[i]);
 	(void)mg_journal_set(j, id, "step", "backed-up");
 	say(r, "backed up %zu file%s into %s/backups/%ld",
 	    r->st->nfiles + nextra, r->st->nfiles + nextra == 1 ? "" : "s",
@@ -830,6 +895,10 @@ out:
 	free(in);
 	mg_str_free(&text);
 	return (rc);
+fail_extra:
+	for (i = 0; i < nextra; i++)
+		free(extra[i]);
+	return (-1);
 }
 
 /*

@@ -557,6 +557,122 @@ test_virtual_noalias_fixed(void **state)
 	stop_instance(dir);
 }
 
+/* One judged path of a scenario: a RCPT verdict for a client, or
+ * (user != NULL) whether AUTH as that user succeeds (mgsmtp exit). */
+struct path {
+	const char *client, *from, *to, *user;
+	int before, after;
+};
+
+/* judge - every path's verdict against what it should be now */
+static void
+judge(const char *dir, const struct path *paths, int fixed)
+{
+	const struct path *p;
+	int want;
+
+	for (p = paths; p->client != NULL || p->user != NULL; p++) {
+		want = fixed ? p->after : p->before;
+		if (p->user != NULL)
+			assert_int_equal(auth_reply(dir, p->user), want);
+		else
+			assert_int_equal(rcpt_reply(dir, p->client, p->from,
+			    p->to), want);
+	}
+}
+
+/* snapshot - md5sum of every file under DIR/etc and the sasldb: what
+ * "byte-identical" means after a rollback */
+static void
+snapshot(const char *dir, struct mg_str *out)
+{
+	char cmd[8192];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+
+	(void)snprintf(cmd, sizeof(cmd), "cd '%s' && find etc -type f "
+	    "-exec md5sum {} + | sort", dir);
+	assert_int_equal(lab_capture(argv, out), 0);
+}
+
+/* engine_case - scenario, fix applied by the engine with --yes, real
+ * Postfix judges the paths before, after, and after rollback */
+static void
+engine_case(const char *scenario, const char *fix, const struct path *paths)
+{
+	const char *dir = setup_instance(scenario, 1);
+	char etc[4096], st[4200];
+	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", fix, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out;
+
+	(void)printf("    %s: fix %s --yes\n", scenario, fix);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	judge(dir, paths, 0);
+	snapshot(dir, &before);
+	if (lab_capture(apply, &out) != 0)
+		fail_msg("fix %s: %s", fix, out.data);
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	(void)sleep(1);		/* smtpd processes pick up the reload */
+	judge(dir, paths, 1);
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(dir, &after);
+	assert_string_equal(before.data, after.data);
+	(void)sleep(1);
+	judge(dir, paths, 0);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	stop_instance(dir);
+}
+
+/* test_engine_closes_each_incident - incidents 2 to 5 fixed by the fix
+ * engine itself (fix ID --yes: stage, validation, backup, install,
+ * post-commands, reload, re-check): real Postfix refuses the hole and
+ * keeps the legitimate paths; rollback restores every byte and the old
+ * behaviour */
+static void
+test_engine_closes_each_incident(void **state)
+{
+	static const struct path relay[] = {
+		{ "198.51.100.9", "x@example.com", "victim@remote.test", NULL,
+		    250, 554 },
+		{ "198.51.100.9", "x@other.test", "postmaster@example.com",
+		    NULL, 250, 250 },
+		{ "127.0.0.1", "x@example.com", "victim@remote.test", NULL,
+		    250, 250 },
+		{ NULL, NULL, NULL, NULL, 0, 0 }
+	};
+	static const struct path typo[] = {
+		{ "210.1.2.3", "a@remote.test", "victim@remote.test", NULL,
+		    451, 454 },
+		{ "210.140.12.34", "a@example.com", "victim@remote.test", NULL,
+		    451, 250 },
+		{ NULL, NULL, NULL, NULL, 0, 0 }
+	};
+	static const struct path sasl[] = {
+		{ NULL, NULL, NULL, "root", 0, 1 },
+		{ NULL, NULL, NULL, "alice", 0, 0 },
+		{ NULL, NULL, NULL, NULL, 0, 0 }
+	};
+	static const struct path alias[] = {
+		{ "127.0.0.1", "cron@example.com", "root@localhost", NULL, 550,
+		    250 },
+		{ "198.51.100.9", "a@other.test", "nobody-here@example.com",
+		    NULL, 550, 550 },
+		{ NULL, NULL, NULL, NULL, 0, 0 }
+	};
+
+	(void)state;
+	engine_case("relay-in-recipient", "postfix.relay.restrictions", relay);
+	engine_case("mask-typo", "postfix.mynetworks.narrow", typo);
+	engine_case("sasl-root", "postfix.sasl.disable-system", sasl);
+	engine_case("virtual-noalias", "postfix.aliases.add-virtual", alias);
+}
+
 /* replace_in_file - the first occurrence of from becomes to; 0 if done */
 static int
 replace_in_file(const char *path, const char *from, const char *to)
@@ -719,6 +835,7 @@ main(void)
 		cmocka_unit_test(test_sender_whitelist_relay_closed_by_fix),
 		cmocka_unit_test(test_exported_patch_closes_mask_typo),
 		cmocka_unit_test(test_virtual_noalias_fixed),
+		cmocka_unit_test(test_engine_closes_each_incident),
 		cmocka_unit_test(test_localhost_remote_fix),
 		cmocka_unit_test(test_incident_scenarios_readable),
 		cmocka_unit_test(test_unreadable_config_exits_3),
