@@ -133,7 +133,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c \
+	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c core/mg_smtp.c \
 	    core/mg_journal.c,$(LIB_SRCS)) \
 	    -lm
 
