@@ -535,3 +535,26 @@ mg_srcfile_find_word(const struct mg_srcfile *f, unsigned from, unsigned to,
 	}
 	return (from);
 }
+
+/* mg_cmd_seen - the same command (argv) is among the post-commands of
+ * fixes[0..i) or of fixes[i] before k: run once, listed once */
+int
+mg_cmd_seen(const struct mg_fix *const *fixes, size_t i, size_t k)
+{
+	const struct mg_cmd *c = &fixes[i]->post[k], *d;
+	size_t fi, fk, a;
+
+	for (fi = 0; fi <= i; fi++)
+		for (fk = 0; fk < fixes[fi]->npost && (fi < i || fk < k);
+		    fk++) {
+			d = &fixes[fi]->post[fk];
+			if (d->argc != c->argc)
+				continue;
+			for (a = 0; a < c->argc && strcmp(c->argv[a],
+			    d->argv[a]) == 0; a++)
+				;
+			if (a == c->argc)
+				return (1);
+		}
+	return (0);
+}

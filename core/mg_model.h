@@ -282,6 +282,7 @@ void mg_finding_add_fix(struct mg_finding *, const char *);
 void mg_finding_probe(struct mg_finding *, const char *, const char *,
     const char *, const char *, int);
 struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
+int mg_cmd_seen(const struct mg_fix *const *, size_t, size_t);
 void mg_report_drop_fix(struct mg_report *, const char *);
 const struct mg_fix *mg_report_find_fix(const struct mg_report *,
     const char *);

@@ -105,6 +105,8 @@ mg_fix_patch(const struct mg_stage *st, const struct mg_fix *const *fixes,
 	    "THIS-FILE\n# then run, in this order:\n");
 	for (i = 0; i < nfixes; i++)
 		for (k = 0; k < fixes[i]->npost; k++) {
+			if (mg_cmd_seen(fixes, i, k))
+				continue;
 			mg_str_puts(out, "#  ");
 			for (a = 0; a < fixes[i]->post[k].argc; a++)
 				mg_str_printf(out, " %s",

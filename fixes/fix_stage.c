@@ -88,11 +88,10 @@ logical_end(const struct mg_staged_file *f, size_t line)
 static void
 splice(struct mg_staged_file *f, size_t from, size_t to, const char *text)
 {
-	char **add;
-	size_t nadd, i;
 	struct mg_stage_region *r;
-
-	char **v;
+	char **add, **v;
+	size_t nadd, i;
+	int append;
 	size_t n;
 
 	split(text, &add, &nadd);
@@ -108,9 +107,21 @@ splice(struct mg_staged_file *f, size_t from, size_t to, const char *text)
 		free(f->new[i]);
 	free(f->new);
 	free(add);
+	append = from == f->nnew && to == f->nnew;
 	f->new = v;
 	f->nnew = n;
-	/* edits go bottom-up: the lines above are still the old ones */
+	/* Appended settings come first and all sit after the old last
+	 * line: one region, growing.  Other edits go bottom-up, so the
+	 * lines above them are still the old ones. */
+	if (append) {
+		for (i = 0; i < f->nregions; i++)
+			if (f->regions[i].old_start == f->nold &&
+			    f->regions[i].old_len == 0) {
+				f->regions[i].new_len += nadd;
+				return;
+			}
+		from = to = f->nold;
+	}
 	r = MG_ARRAY_PUSH(f->regions, f->nregions, f->regions_cap);
 	r->old_start = from;
 	r->old_len = to - from;

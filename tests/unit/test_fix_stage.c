@@ -139,6 +139,37 @@ test_same_line_twice_refused(void **state)
 	free_fix(x);
 }
 
+/* test_several_appends - two more settings appended (as fix --all
+ * stages several fixes): one growing hunk at the end, diff -u's again */
+static void
+test_several_appends(void **state)
+{
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	const struct mg_fix *fixes[1] = { x };
+	struct mg_stage st;
+	struct mg_str diff = MG_STR_INIT;
+	struct mg_err err;
+	/* diff -u of the two files (GNU diffutils 3.8) */
+	const char *want = "--- etc/test.cf\n+++ etc/test.cf\n"
+	    "@@ -1,14 +1,17 @@\n"
+	    " a = 1\n-b = 2\n+B1\n+B2\n+B3\n c = 3\n d = 4\n e = 5\n"
+	    "-mynetworks = 1.2.3.4/8,\n-    10.0.0.0/8,\n-    192.168.0.0/16\n"
+	    "+mynetworks = 1.2.3.4/32\n"
+	    " f = 6\n g = 7\n h = 8\n i = 9\n j = 10\n k = 11\n+x = y\n"
+	    "+p = q\n+r = s\n";
+
+	(void)state;
+	fix_with(x, "b = 2");
+	(void)mg_fix_set_param(x, path, 0, "p", NULL, "q");
+	(void)mg_fix_set_param(x, path, 0, "r", NULL, "s");
+	assert_int_equal(mg_stage_fixes(fixes, 1, &st, &err), 0);
+	mg_stage_diff(&st.files[0], "etc/test.cf", &diff);
+	assert_string_equal(mg_str_cstr(&diff), want);
+	mg_str_free(&diff);
+	mg_stage_free(&st);
+	free_fix(x);
+}
+
 int
 main(void)
 {
@@ -146,6 +177,7 @@ main(void)
 		cmocka_unit_test(test_stage_and_diff),
 		cmocka_unit_test(test_changed_file_refused),
 		cmocka_unit_test(test_same_line_twice_refused),
+		cmocka_unit_test(test_several_appends),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
