@@ -134,6 +134,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c core/mg_smtp.c \
+	    backends/postfix/pf_proof.c \
 	    core/mg_journal.c,$(LIB_SRCS)) \
 	    -lm
 

@@ -6,6 +6,10 @@
  * ("210.140.12.34/8") is an error to current Postfix; the host written was
  * almost always the one meant, so the fix narrows it to that host.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 #include "checks.h"
 
 #define FIX_ID "postfix.mynetworks.narrow"
+#define MAX_PROBED 4		/* networks whose fix the engine proves */
+#define PROBE_RCPT "mailguard-probe@example.net"	/* not ours */
 
 /* Wider than this many public addresses is critical: a /16 or more. */
 #define PUBLIC_CRITICAL 65536.0
@@ -329,6 +335,50 @@ loopback_only(const struct mg_model *m)
 	return (any);
 }
 
+/* plain_addr - an address without brackets or prefix */
+static void
+plain_addr(const struct mg_net *n, char *buf, size_t size)
+{
+	if (inet_ntop(n->family == 4 ? AF_INET : AF_INET6, n->addr, buf,
+	    (socklen_t)size) == NULL)
+		(void)snprintf(buf, size, "?");
+}
+
+/*
+ * add_probes - what the fix must change, asked of Postfix itself by the
+ * fix engine (a private instance of the staged configuration, XCLIENT):
+ * a client inside each wide or mistyped network but not the host written
+ * must no longer relay; the host written (host bits set) still must
+ */
+static void
+add_probes(struct mg_finding *f, const struct entries *es)
+{
+	struct mg_net in;
+	char addr[64];
+	size_t i, n = 0;
+	int last;
+
+	for (i = 0; i < es->n && n < MAX_PROBED; i++) {
+		const struct entry *e = &es->v[i];
+
+		if (e->table || (!e->host_bits && e->span.public <= 1.0) ||
+		    e->net.prefix >= (e->net.family == 4 ? 31 : 127))
+			continue;
+		n++;
+		mg_net_mask(&e->net, &in);
+		last = e->net.family == 4 ? 3 : 15;
+		in.addr[last] = (unsigned char)(in.addr[last] + 1);
+		if (memcmp(in.addr, e->net.addr, sizeof(in.addr)) == 0)
+			in.addr[last] = (unsigned char)(in.addr[last] + 1);
+		plain_addr(&in, addr, sizeof(addr));
+		mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 1);
+		if (!e->host_bits)
+			continue;
+		plain_addr(&e->net, addr, sizeof(addr));
+		mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 0);
+	}
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -403,6 +453,9 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			    style->value != NULL ? style->value : "");
 		if (has_fix)
 			mg_finding_add_fix(f, FIX_ID);
+		/* one set of probes (the host-bits finding takes them) */
+		if (has_fix && nhost == 0)
+			add_probes(f, &es);
 	}
 	if (nhost > 0) {
 		f = mg_report_finding(r, "postfix.mynetworks.host-bits",
@@ -428,8 +481,10 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			    "network is %s, the host written is %s",
 			    es.v[i].text, net, host);
 		}
-		if (has_fix)
+		if (has_fix) {
 			mg_finding_add_fix(f, FIX_ID);
+			add_probes(f, &es);
+		}
 	}
 	free(es.v);
 }

@@ -25,6 +25,8 @@
 #define RELAY "smtpd_relay_restrictions"
 #define RCPT "smtpd_recipient_restrictions"
 #define ELEM_MAX 512
+#define OUTSIDER "198.51.100.9"	/* TEST-NET-2: nobody's trusted host */
+#define PROBE_RCPT "mailguard-probe@example.net"	/* not ours */
 
 /* What a restriction can do for a client trying to relay. */
 enum kind {
@@ -514,6 +516,71 @@ overrides_relay(const struct mg_service *s)
 	    mg_service_override(s, RCPT) != NULL);
 }
 
+/* forged_sender - a sender an access-table hole OKs ("user@dom" as is,
+ * "dom" or "@dom" as someone there); NULL if the hole is not a sender
+ * table or it OKs nothing a probe can write */
+static const char *
+forged_sender(const struct hole *h, char *buf, size_t size)
+{
+	const char *key;
+	size_t i;
+
+	if (h->map == NULL || strncmp(h->elem, "check_sender_access", 19) != 0)
+		return (NULL);
+	for (i = 0; i < h->map->nentries; i++) {
+		if (!permissive_value(h->map->entries[i].value))
+			continue;
+		key = h->map->entries[i].key;
+		if (key[0] == '\0' || strpbrk(key, " <>\t\"\\") != NULL ||
+		    key[strlen(key) - 1] == '@')
+			continue;
+		if (strchr(key, '@') != NULL && key[0] != '@')
+			(void)snprintf(buf, size, "%s", key);
+		else
+			(void)snprintf(buf, size, "mailguard-probe%s%s",
+			    key[0] == '@' ? "" : "@", key);
+		return (buf);
+	}
+	return (NULL);
+}
+
+/*
+ * open_probes - for the fix engine's proof: the forged sender (or, for a
+ * plain permit, anyone) from an outside address must no longer relay,
+ * and mail for postmaster of this host from outside must still arrive
+ * (when myhostname is a local domain)
+ */
+static void
+open_probes(const struct mg_model *m, struct mg_finding *f,
+    const struct verdict *v)
+{
+	const struct mg_param *host = mg_model_param(m, "myhostname");
+	const struct mg_param *dest = mg_model_param(m, "mydestination");
+	char sender[320], rcpt[320];
+	const char *s;
+	size_t i;
+
+	if (f->nprobes > 0)
+		return;
+	for (i = 0; i < v->culprit->nholes; i++) {
+		if (v->culprit->holes[i].kind != K_OPEN)
+			continue;
+		s = forged_sender(&v->culprit->holes[i], sender,
+		    sizeof(sender));
+		if (s == NULL && v->culprit->holes[i].map != NULL)
+			continue;	/* HELO/client tables: no probe */
+		mg_finding_probe(f, OUTSIDER, NULL, s != NULL ? s : "",
+		    PROBE_RCPT, 1);
+	}
+	if (f->nprobes == 0 || host == NULL || host->value == NULL ||
+	    dest == NULL || dest->raw == NULL ||
+	    (strstr(dest->raw, "$myhostname") == NULL &&
+	    strstr(dest->raw, "${myhostname}") == NULL))
+		return;
+	(void)snprintf(rcpt, sizeof(rcpt), "postmaster@%s", host->value);
+	mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);
+}
+
 /* report_open - the open-relay finding (one, evidence per cause) */
 static void
 report_open(const struct mg_model *m, struct mg_report *r,
@@ -545,6 +612,7 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < v->culprit->nholes; i++)
 		if (v->culprit->holes[i].kind == K_OPEN)
 			hole_evidence(m, f, v, &v->culprit->holes[i]);
+	open_probes(m, f, v);
 	if (!v->relay.stop && !v->rcpt.stop) {
 		where(v, v->rcpt_p, what, sizeof(what));
 		mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file :

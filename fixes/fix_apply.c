@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../backends/postfix/pf_proof.h"
 #include "../core/mg_exec.h"
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
@@ -48,6 +49,7 @@ struct run {
 	FILE *out;
 	char stage[PATH_MAX];	/* private stage directory, "" if none */
 	char staged_conf[PATH_MAX + 64];	/* Exim: the -C file there */
+	char staged_dir[PATH_MAX + 16];	/* Postfix: main.cf, master.cf */
 	struct mg_str validation, proof, log;
 };
 
@@ -231,6 +233,7 @@ validate_postfix(struct run *r, struct mg_err *err)
 	int rc = -1;
 
 	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
+	(void)snprintf(r->staged_dir, sizeof(r->staged_dir), "%s", conf);
 	for (i = 0; i < 2; i++) {
 		(void)snprintf(src, sizeof(src), "%s/%s", dir, i == 0 ?
 		    "main.cf" : "master.cf");
@@ -394,11 +397,35 @@ fixed_by(const struct run *r, const struct mg_finding *f)
 	return (0);
 }
 
+/* probes_wanted - the fixed findings ask the MTA something */
+static int
+probes_wanted(struct run *r, const struct mg_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nfindings; i++)
+		if (fixed_by(r, &rep->findings[i]) &&
+		    rep->findings[i].nprobes > 0)
+			return (1);
+	return (0);
+}
+
+/* ask_mta - one probe: exim -bh for Exim; for Postfix the private
+ * instance pp (started by the caller) */
+static int
+ask_mta(struct run *r, struct mg_target *t, struct mg_pf_proof *pp,
+    const struct mg_probe *p, struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	if (r->a->target.mta == MG_MTA_POSTFIX)
+		return (mg_pf_proof_ask(pp, p, v, err));
+	return (mg_backend_simulate(t, p, v, err));
+}
+
 /*
- * prove - replay the probes of every finding these fixes address on a
- * configuration (conf: the stage's, or NULL for the live one): a probe
- * that showed the hole must be refused now, one that showed a legitimate
- * path must still be accepted.  -1 with the evidence if not.
+ * prove - every probe of the findings the fixes address, asked of the
+ * MTA for the configuration conf (Exim: the staged file for -C; Postfix:
+ * a directory with main.cf and master.cf, run as a private instance; NULL:
+ * the live one): holes must be refused, legitimate paths accepted.
  */
 static int
 prove(struct run *r, const struct mg_report *rep, const char *conf,
@@ -406,24 +433,42 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 {
 	struct mg_target t = r->a->target;
 	struct mg_smtp_verdict v;
+	struct mg_pf_proof pp;
 	const struct mg_finding *f;
 	const struct mg_probe *p;
 	struct mg_err e2;
 	size_t i, k, n = 0;
-	int ok, accepted;
+	int ok, accepted, rc = 0, postfix;
 
-	if (conf != NULL)
+	postfix = t.mta == MG_MTA_POSTFIX;
+	if (conf != NULL && !postfix)
 		t.config_file = (char *)conf;
-	for (i = 0; i < rep->nfindings; i++) {
+	memset(&pp, 0, sizeof(pp));
+	if (postfix && probes_wanted(r, rep)) {
+		if (mg_pf_proof_start(&pp, conf != NULL ? conf :
+		    t.config_dir, &e2) < 0) {
+			mg_str_printf(&r->proof, "%s: cannot start a private "
+			    "Postfix to ask: %s\n", where, e2.msg);
+			return (mg_err_set(err, "%s: no proof: %s", where,
+			    e2.msg));
+		}
+		mg_str_printf(&r->proof, "%s: private Postfix from %s on "
+		    "127.0.0.1:%d (stands for %s)\n", where, conf != NULL ?
+		    conf : t.config_dir, pp.port, pp.service);
+	}
+	for (i = 0; i < rep->nfindings && rc == 0; i++) {
 		f = &rep->findings[i];
 		if (!fixed_by(r, f))
 			continue;
-		for (k = 0; k < f->nprobes; k++) {
+		for (k = 0; k < f->nprobes && rc == 0; k++) {
 			p = &f->probes[k];
 			memset(&v, 0, sizeof(v));
-			if (mg_backend_simulate(&t, p, &v, &e2) < 0) {
+			if (ask_mta(r, &t, &pp, p, &v, &e2) < 0) {
 				mg_str_printf(&r->proof, "%s: cannot ask the "
 				    "MTA: %s\n", where, e2.msg);
+				if (postfix)
+					rc = mg_err_set(err, "%s: no proof: "
+					    "%s", where, e2.msg);
 				continue;
 			}
 			n++;
@@ -436,21 +481,20 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 			    "closed") : (accepted ? "still accepted" :
 			    "BROKEN: a legitimate path is refused"));
 			if (!ok)
-				return (mg_err_set(err, "%s: %s %s RCPT "
-				    "TO:<%s> -> %d %s: %s", where, v.how,
-				    p->client,
+				rc = mg_err_set(err, "%s: %s %s RCPT TO:<%s> "
+				    "-> %d %s: %s", where, v.how, p->client,
 				    p->rcpt, v.code, v.text,
 				    p->hole_if_accepted ? "the fix does not "
 				    "close the hole" : "the fix breaks a "
-				    "legitimate path"));
+				    "legitimate path");
 		}
 	}
-	if (n == 0)
+	if (pp.root[0] != '\0')
+		mg_pf_proof_stop(&pp);
+	if (rc == 0 && n == 0)
 		mg_str_printf(&r->proof, "%s: no simulated session for these "
-		    "fixes (%s)\n", where, r->a->target.mta == MG_MTA_POSTFIX ?
-		    "Postfix is judged by validation and the live re-check" :
-		    "their findings carry no probe");
-	return (0);
+		    "fixes (their findings carry no probe)\n", where);
+	return (rc);
 }
 
 /* is_map_builder - postmap or postalias: their outputs are backed up
@@ -583,6 +627,8 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 
 	for (k = 0; k < r->nfixes && rc == 0; k++)
 		for (i = 0; i < r->fixes[k]->npost && rc == 0; i++) {
+			if (mg_cmd_seen(r->fixes, k, i))
+				continue;	/* one reload is enough */
 			c = &r->fixes[k]->post[i];
 			/* the generator the target was read with (--exim
 			 * DIR --exim-generator) regenerates it too */
@@ -770,7 +816,7 @@ static int
 verify(struct run *r, struct mg_err *err)
 {
 	struct mg_app b;
-	size_t k;
+	size_t k, done;
 	int rc = 0;
 
 	mg_app_init(&b);
@@ -787,10 +833,13 @@ verify(struct run *r, struct mg_err *err)
 			    r->fixes[k]->id);
 			goto out;
 		}
-	if (r->a->target.mta == MG_MTA_EXIM &&
-	    prove(r, &r->a->report, b.target.config_file, "live", err) < 0)
+	done = r->proof.len;
+	if (prove(r, &r->a->report, r->a->target.mta == MG_MTA_EXIM ?
+	    b.target.config_file : NULL, "live", err) < 0)
 		rc = -1;
-	else
+	if (r->out != NULL && r->proof.len > done)
+		(void)fputs(r->proof.data + done, r->out);
+	if (rc == 0)
 		say(r, "verified on the live configuration: %zu fix%s no "
 		    "longer proposed", r->nfixes, r->nfixes == 1 ? "" : "es");
 out:
@@ -947,7 +996,7 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	}
 	(void)fputs(mg_str_cstr(&r.validation), r.out);
 	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
-	    r.staged_conf : NULL, "stage", err) < 0) {
+	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
 		(void)fputs(mg_str_cstr(&r.proof), r.out);
 		(void)fprintf(r.out, "  refused: the proof failed; the live "
 		    "configuration is untouched\n");

@@ -177,6 +177,58 @@ test_exim_failed_proof_refused(void **state)
 	mg_str_free(&after);
 }
 
+/* test_postfix_proof_and_refusal - incident 5 on Postfix: the proof
+ * runs on a private Postfix made from the stage (XCLIENT from an outside
+ * address): the forged whitelisted sender is refused, postmaster still
+ * reachable; with the sabotage hook (a fix that changes nothing) the
+ * forged sender still relays there, so the fix is refused and not a byte
+ * of the live configuration changes */
+static void
+test_postfix_proof_and_refusal(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "relay-in-recipient");
+	const char *setup[] = { "setup", "relay-in-recipient", dir, NULL };
+	char etc[4096], st[4200];
+	const char *bad[] = { "env", "MAILGUARD_TEST_SABOTAGE=1",
+	    "./mailguard-tui", "--postfix", etc, "--state", st, "fix",
+	    "postfix.relay.restrictions", "--yes", NULL };
+	const char *good[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.relay.restrictions", "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	snapshot(etc, &before);
+	assert_int_equal(lab_capture(bad, &out), 70);
+	assert_non_null(strstr(out.data, "stage: private Postfix from "));
+	assert_non_null(strstr(out.data, "198.51.100.9: MAIL FROM:"
+	    "<mailguard-probe@example.com> RCPT TO:<mailguard-probe@"
+	    "example.net> -> 250 2.1.5 Ok - STILL OPEN"));
+	assert_non_null(strstr(out.data, "refused: the proof failed"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(lab_capture(journal, &out), 0);
+	assert_int_equal(lab_jq(out.data, ".entries == []", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(good, &out), 0);
+	assert_non_null(strstr(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "198.51.100.9: MAIL FROM:<mailguard-probe@example.com> RCPT "
+	    "TO:<mailguard-probe@example.net> -> 554"));
+	assert_non_null(strstr(out.data, "RCPT TO:<postmaster@"
+	    "mail.example.com> -> 250 2.1.5 Ok - still accepted"));
+	assert_non_null(strstr(out.data, "live: postfix smtpd (XCLIENT)"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* test_postfix_killed_at_each_step - mynetworks on mask-typo: killed
  * (SIGKILL) at each step, main.cf is the old or the new file, never
  * anything else; the next run reports the entry, fix refuses to go on,
@@ -282,6 +334,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exim_fix_rollback),
 		cmocka_unit_test(test_exim_failed_proof_refused),
+		cmocka_unit_test(test_postfix_proof_and_refusal),
 		cmocka_unit_test(test_postfix_killed_at_each_step),
 	};
 

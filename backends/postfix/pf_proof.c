@@ -1,0 +1,540 @@
+/*
+ * pf_proof.c - ask Postfix itself what it would answer a remote client,
+ * for a configuration that is not (or not yet) live.  Postfix has no
+ * "exim -bh": its verdict comes from a real smtpd.  So a private instance
+ * is made from a copy of the configuration's main.cf and master.cf - the
+ * restrictions, maps and the -o overrides of the public smtpd service as
+ * they are - with its own queue, data and log directories under a fresh
+ * directory, no chroot, every inet listener replaced by one on
+ * 127.0.0.1:PORT that authorizes XCLIENT from 127.0.0.1 only; it is
+ * started with "postfix -c DIR start", asked (XCLIENT ADDR=client, EHLO,
+ * MAIL, RCPT, QUIT: never DATA, so nothing is ever queued), and stopped.
+ * The live instance is never touched.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_smtp.h"
+#include "pf_proof.h"
+
+#define TOOL_MS 60000
+#define START_WAIT_MS 15000
+#define ASK_MS 30000
+
+/* run - a Postfix tool, output into the proof's log */
+static int
+run(struct mg_pf_proof *pp, const char *const *argv, const char *input,
+    struct mg_err *err)
+{
+	return (mg_exec_tool(argv, input, input != NULL ? strlen(input) : 0,
+	    TOOL_MS, &pp->log, err));
+}
+
+/* postconf_out - postconf -c ETC ARGS..., its output in out */
+static int
+postconf_out(struct mg_pf_proof *pp, const char *a1, const char *a2,
+    struct mg_str *out, struct mg_err *err)
+{
+	const char *argv[] = { "postconf", "-c", pp->etc, a1, a2, NULL };
+
+	return (mg_exec_tool(argv, NULL, 0, TOOL_MS, out, err));
+}
+
+/* free_port - a loopback port nothing listens on now */
+static int
+free_port(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return (-1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		port = ntohs(sa.sin_port);
+	(void)close(fd);
+	return (port);
+}
+
+/* skip_service - submission and implicit-TLS listeners are not where
+ * relay policy for the world is decided */
+static int
+skip_service(const char *name)
+{
+	const char *colon = strrchr(name, ':');
+	const char *svc = colon != NULL ? colon + 1 : name;
+
+	return (strcmp(svc, "submission") == 0 || strcmp(svc, "smtps") ==
+	    0 || strcmp(svc, "submissions") == 0 || strcmp(svc, "587") ==
+	    0 || strcmp(svc, "465") == 0);
+}
+
+/* field - the n-th whitespace-separated field of line (len bytes) */
+static int
+field(const char *line, size_t len, int n, const char **f, size_t *flen)
+{
+	const char *p = line, *end = line + len;
+	int i;
+
+	for (i = 0;; i++) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end)
+			return (-1);
+		*f = p;
+		while (p < end && *p != ' ' && *p != '\t')
+			p++;
+		*flen = (size_t)(p - *f);
+		if (i == n)
+			return (0);
+	}
+}
+
+/* is_field - field n of line is exactly s */
+static int
+is_field(const char *line, size_t len, int n, const char *s)
+{
+	const char *f;
+	size_t fl;
+
+	return (field(line, len, n, &f, &fl) == 0 && fl == strlen(s) &&
+	    memcmp(f, s, fl) == 0);
+}
+
+/*
+ * listeners - from postconf -M: every inet service's name into dels (to
+ * remove), and the arguments of the public smtpd (or, behind postscreen,
+ * of "smtpd pass") into args
+ */
+static int
+listeners(struct mg_pf_proof *pp, struct mg_str *dels, struct mg_str *args,
+    struct mg_err *err)
+{
+	struct mg_str out = MG_STR_INIT, pass = MG_STR_INIT;
+	const char *cur, *line, *f;
+	size_t len, fl;
+	int found = 0, screen = 0;
+
+	if (postconf_out(pp, "-M", NULL, &out, err) < 0) {
+		mg_str_free(&out);
+		return (-1);
+	}
+	for (cur = mg_str_cstr(&out); mg_line_next(&cur, &line, &len);) {
+		if (field(line, len, 0, &f, &fl) < 0)
+			continue;
+		if (is_field(line, len, 1, "pass") && is_field(line, len, 7,
+		    "smtpd") && field(line, len, 8, &f, &fl) == 0)
+			mg_str_append(&pass, f, (size_t)(line + len - f));
+		if (!is_field(line, len, 1, "inet"))
+			continue;
+		mg_str_printf(dels, "%.*s/inet\n", (int)fl, f);
+		if (found || fl >= 200)
+			continue;
+		(void)snprintf(pp->service, sizeof(pp->service), "%.*s/inet",
+		    (int)fl, f);
+		pp->service[strlen(pp->service) - 5] = '\0';
+		if (skip_service(pp->service))
+			continue;
+		(void)snprintf(pp->service, sizeof(pp->service), "%.*s/inet",
+		    (int)fl, f);
+		if (is_field(line, len, 7, "postscreen")) {
+			screen = found = 1;
+			continue;
+		}
+		if (!is_field(line, len, 7, "smtpd"))
+			continue;
+		found = 1;
+		if (field(line, len, 8, &f, &fl) == 0)
+			mg_str_append(args, f, (size_t)(line + len - f));
+	}
+	if (screen)
+		mg_str_append(args, mg_str_cstr(&pass), pass.len);
+	mg_str_free(&out);
+	mg_str_free(&pass);
+	if (!found)
+		return (mg_err_set(err, "master.cf has no public smtpd "
+		    "service to stand in for"));
+	return (0);
+}
+
+/* rewrite_master - every inet listener removed, ours added (the public
+ * smtpd's arguments), no chroot, postlog for maillog_file */
+static int
+rewrite_master(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	struct mg_str dels = MG_STR_INIT, args = MG_STR_INIT, svc =
+	    MG_STR_INIT, out = MG_STR_INIT;
+	const char *cur, *line;
+	char name[300];
+	size_t len;
+	int rc = -1;
+
+	if (listeners(pp, &dels, &args, err) < 0)
+		goto out;
+	for (cur = mg_str_cstr(&dels); mg_line_next(&cur, &line, &len);) {
+		(void)snprintf(name, sizeof(name), "%.*s", (int)len, line);
+		if (postconf_out(pp, "-MX", name, &out, err) < 0)
+			goto out;
+	}
+	mg_str_printf(&svc, "127.0.0.1:%d/inet = 127.0.0.1:%d inet n - n - - "
+	    "smtpd %s", pp->port, pp->port, mg_str_cstr(&args));
+	if (postconf_out(pp, "-M", mg_str_cstr(&svc), &out, err) < 0 ||
+	    postconf_out(pp, "-F", "*/*/chroot = n", &out, err) < 0)
+		goto out;
+	mg_str_reset(&out);
+	if (postconf_out(pp, "-M", "postlog/unix-dgram", &out, err) < 0)
+		goto out;
+	if (out.len == 0 && postconf_out(pp, "-M", "postlog/unix-dgram = "
+	    "postlog unix-dgram n - n - 1 postlogd", &out, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	mg_str_free(&dels);
+	mg_str_free(&args);
+	mg_str_free(&svc);
+	mg_str_free(&out);
+	return (rc);
+}
+
+/* settle - main.cf and master.cf dated 2 s back: Postfix programs poll a
+ * main.cf younger than a second until it looks stable */
+static void
+settle(const struct mg_pf_proof *pp)
+{
+	struct timespec ts[2];
+	char path[PATH_MAX + 32];
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts[0]);
+	ts[0].tv_sec -= 2;
+	ts[1] = ts[0];
+	(void)snprintf(path, sizeof(path), "%s/main.cf", pp->etc);
+	(void)utimensat(AT_FDCWD, path, ts, 0);
+	(void)snprintf(path, sizeof(path), "%s/master.cf", pp->etc);
+	(void)utimensat(AT_FDCWD, path, ts, 0);
+}
+
+/* write_new - a new file (must not exist) with text, mode 0644 */
+static int
+write_new(const char *path, const struct mg_str *text, struct mg_err *err)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd < 0)
+		return (mg_err_errno(err, "cannot create %s", path));
+	if (write(fd, text->data != NULL ? text->data : "", text->len) !=
+	    (ssize_t)text->len) {
+		(void)close(fd);
+		return (mg_err_errno(err, "cannot write %s", path));
+	}
+	if (close(fd) < 0)
+		return (mg_err_errno(err, "cannot write %s", path));
+	return (0);
+}
+
+/* copy_conf - main.cf and master.cf of conf into the private etc */
+static int
+copy_conf(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	static const char *const names[] = { "main.cf", "master.cf", NULL };
+	char src[PATH_MAX + 16], dst[PATH_MAX + 32];
+	struct mg_str text = MG_STR_INIT;
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		(void)snprintf(src, sizeof(src), "%s/%s", pp->conf, names[i]);
+		(void)snprintf(dst, sizeof(dst), "%s/%s", pp->etc, names[i]);
+		mg_str_reset(&text);
+		if (mg_file_read(src, MG_FILE_MAX, &text, NULL, err) < 0 ||
+		    write_new(dst, &text, err) < 0) {
+			mg_str_free(&text);
+			return (-1);
+		}
+	}
+	mg_str_free(&text);
+	return (0);
+}
+
+/* private_dirs - spool, data (the mail owner's), log */
+static int
+private_dirs(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	static const char *const subs[] = { "spool", "data", "log", NULL };
+	char path[PATH_MAX + 16];
+	struct mg_str owner = MG_STR_INIT;
+	struct passwd *pw;
+	size_t i;
+
+	for (i = 0; subs[i] != NULL; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", pp->root, subs[i]);
+		if (mkdir(path, 0755) < 0)
+			return (mg_err_errno(err, "cannot create %s", path));
+	}
+	if (postconf_out(pp, "-h", "mail_owner", &owner, err) < 0) {
+		mg_str_free(&owner);
+		return (-1);
+	}
+	owner.data[strcspn(owner.data, "\n")] = '\0';
+	pw = getpwnam(owner.data);
+	(void)snprintf(path, sizeof(path), "%s/data", pp->root);
+	if (pw == NULL || chown(path, pw->pw_uid, pw->pw_gid) < 0) {
+		(void)mg_err_set(err, "mail_owner %s: no such user, or %s "
+		    "cannot be given to it", owner.data, path);
+		mg_str_free(&owner);
+		return (-1);
+	}
+	mg_str_free(&owner);
+	return (0);
+}
+
+/* private_params - the instance's own paths and listener policy */
+static int
+private_params(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	struct mg_str p[5];
+	const char *argv[12];
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < 5; i++)
+		mg_str_init(&p[i]);
+	mg_str_printf(&p[0], "queue_directory = %s/spool", pp->root);
+	mg_str_printf(&p[1], "data_directory = %s/data", pp->root);
+	mg_str_printf(&p[2], "maillog_file = %s/log/maillog", pp->root);
+	mg_str_printf(&p[3], "maillog_file_prefixes = %s", pp->root);
+	mg_str_printf(&p[4], "syslog_name = postfix-mailguard-proof");
+	argv[n++] = "postconf";
+	argv[n++] = "-c";
+	argv[n++] = pp->etc;
+	argv[n++] = "-e";
+	for (i = 0; i < 5; i++)
+		argv[n++] = p[i].data;
+	argv[n++] = "inet_interfaces = 127.0.0.1";
+	argv[n++] = "smtpd_authorized_xclient_hosts = 127.0.0.1";
+	argv[n] = NULL;
+	rc = run(pp, argv, NULL, err);
+	for (i = 0; i < 5; i++)
+		mg_str_free(&p[i]);
+	if (rc == 0) {
+		const char *proto[] = { "postconf", "-c", pp->etc, "-e",
+		    "inet_protocols = all", NULL };
+
+		rc = run(pp, proto, NULL, err);
+	}
+	return (rc);
+}
+
+/* listening - the instance answers on its port */
+static int
+listening(struct mg_pf_proof *pp)
+{
+	struct mg_smtp s;
+	struct mg_smtp_reply r;
+	struct mg_err err;
+	int ok;
+
+	if (mg_smtp_open(&s, "127.0.0.1", pp->port, 2000, &err) < 0)
+		return (0);
+	ok = mg_smtp_read(&s, &r, &err) == 0 && r.code == 220;
+	(void)mg_smtp_cmd(&s, "QUIT", &r, &err);
+	mg_smtp_close(&s);
+	return (ok);
+}
+
+/* nap - a tenth of a second */
+static void
+nap(void)
+{
+	struct timespec ts = { 0, 100000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/*
+ * mg_pf_proof_start - a private instance of the configuration in conf
+ * (a directory with main.cf and master.cf), listening; 0, or -1 with err
+ * (and nothing left running)
+ */
+int
+mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
+    struct mg_err *err)
+{
+	const char *check[] = { "postfix", "-c", pp->etc, "check", NULL };
+	const char *start[] = { "postfix", "-c", pp->etc, "start", NULL };
+	char tmpl[] = "/tmp/mailguard-proof.XXXXXX";
+	int i;
+
+	memset(pp, 0, sizeof(*pp));
+	mg_str_init(&pp->log);
+	(void)snprintf(pp->conf, sizeof(pp->conf), "%s", conf);
+	if (mkdtemp(tmpl) == NULL)
+		return (mg_err_errno(err, "cannot create a directory for "
+		    "the private Postfix"));
+	(void)snprintf(pp->root, sizeof(pp->root), "%s", tmpl);
+	(void)snprintf(pp->etc, sizeof(pp->etc), "%s/etc", pp->root);
+	/* Postfix daemons (user postfix) reach data_directory by path */
+	if (chmod(pp->root, 0755) < 0 ||
+	    (pp->port = free_port()) < 0) {
+		(void)mg_err_errno(err, "%s", pp->root);
+		goto fail;
+	}
+	if (mkdir(pp->etc, 0755) < 0 && errno != EEXIST) {
+		(void)mg_err_errno(err, "cannot create %s", pp->etc);
+		goto fail;
+	}
+	if (copy_conf(pp, err) < 0 || private_dirs(pp, err) < 0 ||
+	    private_params(pp, err) < 0 || rewrite_master(pp, err) < 0)
+		goto fail;
+	settle(pp);
+	if (run(pp, check, NULL, err) < 0 || run(pp, start, NULL, err) < 0)
+		goto fail;
+	pp->started = 1;
+	for (i = 0; i < START_WAIT_MS / 100; i++) {
+		if (listening(pp))
+			return (0);
+		nap();
+	}
+	(void)mg_err_set(err, "the private Postfix did not answer on "
+	    "127.0.0.1:%d within %d s", pp->port, START_WAIT_MS / 1000);
+fail:
+	mg_pf_proof_stop(pp);
+	return (-1);
+}
+
+/* expect - a command's reply must be 2xx/3xx; else it is the verdict */
+static int
+expect(struct mg_smtp *s, const char *cmd, struct mg_smtp_reply *r,
+    struct mg_err *err)
+{
+	if (mg_smtp_cmd(s, cmd, r, err) < 0)
+		return (-1);
+	return (r->code >= 400 ? 1 : 0);
+}
+
+/*
+ * mg_pf_proof_ask - the RCPT verdict of the private smtpd for probe p:
+ * XCLIENT makes the session come from p->client (and its name), then
+ * EHLO, MAIL FROM, RCPT TO, QUIT.  0 with v filled (a MAIL refusal is
+ * the verdict too), -1 with err if Postfix could not be asked.
+ */
+int
+mg_pf_proof_ask(struct mg_pf_proof *pp, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	struct mg_smtp s;
+	struct mg_smtp_reply r;
+	char cmd[1024];
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	v->code = -1;
+	(void)snprintf(v->how, sizeof(v->how), "postfix smtpd (XCLIENT)");
+	if (mg_smtp_open(&s, "127.0.0.1", pp->port, ASK_MS, err) < 0)
+		return (-1);
+	rc = mg_smtp_read(&s, &r, err) < 0 ? -1 : 0;
+	if (rc == 0 && (expect(&s, "EHLO mailguard-proof.invalid", &r,
+	    err) != 0 || !mg_smtp_has(&r, "XCLIENT")))
+		rc = mg_err_set(err, "the private smtpd does not offer "
+		    "XCLIENT");
+	if (rc == 0) {
+		(void)snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=%s",
+		    strchr(p->client, ':') != NULL ? "IPV6:" : "", p->client,
+		    p->client_name != NULL ? p->client_name : "[UNAVAILABLE]");
+		if ((rc = expect(&s, cmd, &r, err)) > 0)
+			rc = mg_err_set(err, "%s: %d %s", cmd, r.code, r.text);
+	}
+	if (rc == 0 && (rc = expect(&s, "EHLO mailguard-proof.invalid", &r,
+	    err)) > 0)
+		rc = mg_err_set(err, "EHLO: %d %s", r.code, r.text);
+	if (rc == 0) {
+		(void)snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", p->sender);
+		rc = expect(&s, cmd, &r, err);
+	}
+	if (rc == 0) {
+		(void)snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", p->rcpt);
+		rc = mg_smtp_cmd(&s, cmd, &r, err);
+	}
+	if (rc >= 0) {
+		v->code = r.code;
+		(void)snprintf(v->text, sizeof(v->text), "%.*s",
+		    (int)strcspn(r.text, "\n"), r.text);
+		rc = 0;
+	}
+	if (!s.closed) {
+		struct mg_err e2;
+
+		(void)mg_smtp_cmd(&s, "QUIT", &r, &e2);
+	}
+	mg_str_append(&pp->log, mg_str_cstr(&s.transcript),
+	    s.transcript.len);
+	mg_smtp_close(&s);
+	return (rc);
+}
+
+/* master_pid - the private master's pid, or 0 */
+static pid_t
+master_pid(const struct mg_pf_proof *pp)
+{
+	char path[PATH_MAX + 32];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	long pid;
+
+	(void)snprintf(path, sizeof(path), "%s/spool/pid/master.pid",
+	    pp->root);
+	if (mg_file_read(path, 64, &s, NULL, &err) < 0) {
+		mg_str_free(&s);
+		return (0);
+	}
+	pid = strtol(s.data, NULL, 10);
+	mg_str_free(&s);
+	return (pid > 1 ? (pid_t)pid : 0);
+}
+
+/* mg_pf_proof_stop - stop the instance (by its master's pid if "postfix
+ * stop" does not) and remove its directory */
+void
+mg_pf_proof_stop(struct mg_pf_proof *pp)
+{
+	const char *stop[] = { "postfix", "-c", pp->etc, "stop", NULL };
+	const char *rm[] = { "rm", "-rf", "--", pp->root, NULL };
+	struct mg_err err;
+	pid_t pid;
+	int i;
+
+	if (pp->started) {
+		pid = master_pid(pp);
+		(void)run(pp, stop, NULL, &err);
+		for (i = 0; pid > 0 && i < 100 && kill(pid, 0) == 0; i++)
+			nap();
+		if (pid > 0 && kill(pid, 0) == 0)
+			(void)kill(pid, SIGKILL);
+		pp->started = 0;
+	}
+	if (pp->root[0] != '\0' && strncmp(pp->root, "/tmp/mailguard-proof.",
+	    21) == 0)
+		(void)mg_exec_tool(rm, NULL, 0, TOOL_MS, NULL, &err);
+	pp->root[0] = '\0';
+	mg_str_free(&pp->log);
+}

@@ -1,0 +1,31 @@
+/*
+ * pf_proof.h - Postfix's own verdict on a simulated client: a private
+ * Postfix instance started from a copy of a configuration (the fix
+ * engine's stage, or the live one), listening on a loopback port, asked
+ * over SMTP with XCLIENT as the remote address.  Never DATA.
+ */
+#ifndef MG_PF_PROOF_H
+#define MG_PF_PROOF_H
+
+#include <limits.h>
+
+#include "../../core/mg_err.h"
+#include "../../core/mg_str.h"
+#include "../backend.h"
+
+struct mg_pf_proof {
+	char root[PATH_MAX];		/* private directory, "" if none */
+	char etc[PATH_MAX + 8];
+	char conf[PATH_MAX];		/* the configuration it copies */
+	char service[256];		/* master.cf service it stands for */
+	int port;
+	int started;
+	struct mg_str log;		/* what Postfix said */
+};
+
+int mg_pf_proof_start(struct mg_pf_proof *, const char *, struct mg_err *);
+int mg_pf_proof_ask(struct mg_pf_proof *, const struct mg_probe *,
+    struct mg_smtp_verdict *, struct mg_err *);
+void mg_pf_proof_stop(struct mg_pf_proof *);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * test_lab_pf_proof.c - Postfix's verdict on a configuration that is not
+ * running: a private instance made from the lab's config directory
+ * (backends/postfix/pf_proof.c) answers XCLIENT sessions exactly as the
+ * lab instance itself does, queues nothing, and leaves nothing behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "../../backends/postfix/pf_proof.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define LAB "tests/lab/postfix/lab.sh"
+
+/* ask - one probe's verdict code */
+static int
+ask(struct mg_pf_proof *pp, const char *client, const char *from,
+    const char *to)
+{
+	struct mg_probe p;
+	struct mg_smtp_verdict v;
+	struct mg_err err;
+
+	memset(&p, 0, sizeof(p));
+	p.client = (char *)client;
+	p.sender = (char *)from;
+	p.rcpt = (char *)to;
+	if (mg_pf_proof_ask(pp, &p, &v, &err) < 0)
+		fail_msg("ask %s: %s", client, err.msg);
+	(void)printf("    %s: %s MAIL FROM:<%s> RCPT TO:<%s> -> %d %s\n",
+	    v.how, client, from, to, v.code, v.text);
+	return (v.code);
+}
+
+/* proof_of - start a private instance from a lab scenario's etc */
+static const char *
+proof_of(const char *scenario, struct mg_pf_proof *pp)
+{
+	const char *dir = lab_dir(LAB, scenario);
+	const char *setup[] = { "setup", scenario, dir, NULL };
+	char etc[4096];
+	struct mg_err err;
+
+	assert_int_equal(lab_script(LAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	if (mg_pf_proof_start(pp, etc, &err) < 0)
+		fail_msg("start: %s", err.msg);
+	(void)printf("    private Postfix for %s: %s port %d (stands for "
+	    "%s)\n", scenario, pp->root, pp->port, pp->service);
+	return (dir);
+}
+
+/* stop_and_check - stopped, directory gone, nothing queued */
+static void
+stop_and_check(struct mg_pf_proof *pp)
+{
+	char root[sizeof(pp->root)], path[sizeof(pp->root) + 64];
+	const char *find[] = { "find", path, "-type", "f", NULL };
+	struct mg_str out;
+	struct stat st;
+
+	(void)snprintf(root, sizeof(root), "%s", pp->root);
+	(void)snprintf(path, sizeof(path), "%s/spool/incoming", root);
+	assert_int_equal(lab_capture(find, &out), 0);
+	assert_string_equal(out.data, "");	/* never DATA */
+	mg_str_free(&out);
+	mg_pf_proof_stop(pp);
+	assert_int_equal(stat(root, &st), -1);
+}
+
+/* test_mask_typo_and_whitelist - the private instance answers as the
+ * lab's own: 451 to everyone under mask-typo's host bits; the sender
+ * whitelist relays a forged example.com sender and nobody else */
+static void
+test_mask_typo_and_whitelist(void **state)
+{
+	struct mg_pf_proof pp;
+
+	(void)state;
+	(void)proof_of("mask-typo", &pp);
+	assert_int_equal(ask(&pp, "210.1.2.3", "", "victim@remote.test"),
+	    451);
+	stop_and_check(&pp);
+
+	(void)proof_of("relay-in-recipient", &pp);
+	assert_int_equal(ask(&pp, "198.51.100.9", "x@example.com",
+	    "victim@remote.test"), 250);
+	assert_int_equal(ask(&pp, "198.51.100.9", "x@other.test",
+	    "victim@remote.test"), 554);
+	assert_int_equal(ask(&pp, "198.51.100.9", "",
+	    "postmaster@example.com"), 250);
+	assert_int_equal(ask(&pp, "2001:db8::9", "x@other.test",
+	    "victim@remote.test"), 554);
+	stop_and_check(&pp);
+}
+
+/* setup - private root */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-pfp");
+	return (0);
+}
+
+/* teardown - destroy instances; nothing may be left running */
+static int
+teardown(void **state)
+{
+	(void)state;
+	lab_cleanup();
+	return (lab_processes_left() ? -1 : 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mask_typo_and_whitelist),
+	};
+
+	return (cmocka_run_group_tests_name("lab_pf_proof", tests, setup,
+	    teardown));
+}
