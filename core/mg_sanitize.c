@@ -6,6 +6,7 @@
  * that an escape cannot be forged.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mg_sanitize.h"
@@ -74,4 +75,35 @@ mg_sanitize_dup(const char *p)
 		p = "";
 	mg_sanitize(&s, p, strlen(p));
 	return (mg_str_steal(&s));
+}
+
+/* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
+void
+mg_print_sanitized(FILE *fp, const char *text)
+{
+	char *s = mg_sanitize_dup(text);
+
+	(void)fputs(s, fp);
+	free(s);
+}
+
+/* mg_print_sanitized_lines - untrusted text of several lines: each line
+ * escaped, the newlines kept */
+void
+mg_print_sanitized_lines(FILE *fp, const char *text)
+{
+	const char *nl;
+	char *line;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		line = mg_xstrndup(text, nl != NULL ? (size_t)(nl - text) :
+		    strlen(text));
+		mg_print_sanitized(fp, line);
+		(void)fputc('\n', fp);
+		free(line);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
 }

@@ -36,6 +36,7 @@
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
 #include "../core/mg_lines.h"
+#include "../core/mg_sanitize.h"
 #include "fix_apply.h"
 
 #define TOOL_MS 120000
@@ -838,7 +839,7 @@ verify(struct run *r, struct mg_err *err)
 	    b.target.config_file : NULL, "live", err) < 0)
 		rc = -1;
 	if (r->out != NULL && r->proof.len > done)
-		(void)fputs(r->proof.data + done, r->out);
+		mg_print_sanitized_lines(r->out, r->proof.data + done);
 	if (rc == 0)
 		say(r, "verified on the live configuration: %zu fix%s no "
 		    "longer proposed", r->nfixes, r->nfixes == 1 ? "" : "es");
@@ -994,15 +995,15 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 		(void)fprintf(r.out, "  refused: validation failed\n");
 		goto out;
 	}
-	(void)fputs(mg_str_cstr(&r.validation), r.out);
+	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.validation));
 	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
 	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
-		(void)fputs(mg_str_cstr(&r.proof), r.out);
+		mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
 		(void)fprintf(r.out, "  refused: the proof failed; the live "
 		    "configuration is untouched\n");
 		goto out;
 	}
-	(void)fputs(mg_str_cstr(&r.proof), r.out);
+	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
 	if (!o->yes && !ask()) {
 		res = MG_APPLY_DECLINED;
 		goto out;

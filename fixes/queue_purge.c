@@ -27,7 +27,6 @@
 #include "../core/mg_journal.h"
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
-#include "../tui/cmd.h"
 #include "queue_purge.h"
 
 #define COPY_MAX (512u * 1024 * 1024)	/* one queue file */

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "../core/mg_sanitize.h"
 #include "app.h"
 
 /* Exit codes. report: 0 ok/info, 1 warning, 2 critical, 3 could not read. */
@@ -38,7 +39,5 @@ int mg_cmd_rollback(struct mg_app *, int, char **);
 
 int mg_cmd_usage_error(const char *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
-void mg_print_sanitized(FILE *, const char *);
-void mg_print_sanitized_lines(FILE *, const char *);
 
 #endif

@@ -92,37 +92,6 @@ static const char help_text[] =
 "queued; 77: applying or purging needs root.  Run as root for full\n"
 "access (sudo).\n";
 
-/* mg_print_sanitized - untrusted text to a stream, control bytes escaped */
-void
-mg_print_sanitized(FILE *fp, const char *text)
-{
-	char *s = mg_sanitize_dup(text);
-
-	(void)fputs(s, fp);
-	free(s);
-}
-
-/* mg_print_sanitized_lines - untrusted text of several lines: each line
- * escaped, the newlines kept */
-void
-mg_print_sanitized_lines(FILE *fp, const char *text)
-{
-	const char *nl;
-	char *line;
-
-	while (*text != '\0') {
-		nl = strchr(text, '\n');
-		line = mg_xstrndup(text, nl != NULL ? (size_t)(nl - text) :
-		    strlen(text));
-		mg_print_sanitized(fp, line);
-		(void)fputc('\n', fp);
-		free(line);
-		if (nl == NULL)
-			break;
-		text = nl + 1;
-	}
-}
-
 /* mg_cmd_usage_error - print a usage error for cmd; returns MG_EXIT_USAGE */
 int
 mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
