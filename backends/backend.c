@@ -35,6 +35,7 @@ try(const struct mg_backend *be, const struct mg_detect_opts *o,
 		t->bin = mg_xstrdup(o->exim_bin);
 		t->generator = mg_xstrdup(o->exim_generator);
 	}
+	t->maillog = mg_xstrdup(o->maillog);
 	t->state_dir = mg_xstrdup(o->state_dir != NULL ? o->state_dir :
 	    "/var/lib/mailguard");
 	if (be->detect(t, err) < 0) {
@@ -102,6 +103,16 @@ mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
 	if (t->backend == NULL || t->backend->load_queue == NULL)
 		return (not_supported(t, "reading the queue", err));
 	return (t->backend->load_queue(t, q, progress, arg, err));
+}
+
+/* mg_backend_load_log - the mail log into m->log (left NULL on failure) */
+int
+mg_backend_load_log(struct mg_target *t, struct mg_model *m,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->load_log == NULL)
+		return (not_supported(t, "reading the mail log", err));
+	return (t->backend->load_log(t, m, err));
 }
 
 /* mg_backend_simulate - the MTA's own verdict on a simulated client */

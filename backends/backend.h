@@ -32,6 +32,9 @@ struct mg_backend {
 	 * receiving mail (exim -bh); NULL: cannot ask yet. */
 	int (*simulate)(struct mg_target *, const struct mg_probe *,
 	    struct mg_smtp_verdict *, struct mg_err *);
+	/* Read the mail log the loaded model names into m->log. */
+	int (*load_log)(struct mg_target *, struct mg_model *,
+	    struct mg_err *);
 };
 
 /* What the operator asked for on the command line. */
@@ -41,6 +44,7 @@ struct mg_detect_opts {
 	const char *exim_bin;		/* --exim-bin PATH */
 	const char *exim_generator;	/* --exim-generator PATH */
 	const char *state_dir;		/* --state DIR */
+	const char *maillog;		/* --maillog FILE */
 };
 
 extern const struct mg_backend mg_backend_postfix;
@@ -53,6 +57,8 @@ int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
+int mg_backend_load_log(struct mg_target *, struct mg_model *,
+    struct mg_err *);
 int mg_backend_simulate(struct mg_target *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
 

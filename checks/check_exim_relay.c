@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../backends/exim/exim_list.h"
+#include "../core/mg_maillog.h"
 #include "../core/mg_net.h"
 #include "../core/mg_str.h"
 #include "checks.h"
@@ -30,11 +31,31 @@ static const char *const limiting[] = { "hosts", "!hosts", "authenticated",
 	"!domains", "recipients", "!recipients", "sender_domains",
 	"!sender_domains", "ratelimit", "dnslists", "!dnslists", NULL };
 
-/* narrowed - an item with host bits becomes its host, a public network
- * is dropped; *changed if so.  NULL: drop the item. */
-static char *
-narrowed(const char *item, double *widest, int *host_bits, int *changed)
+/* private_host - a host the mail log shows that needs no public trust
+ * (loopback, RFC 1918: the list's own private entries are kept) */
+static int
+private_host(const void *arg, const struct mg_net *host)
 {
+	struct mg_net_span span;
+
+	(void)arg;
+	mg_net_span(host, &span);
+	return (span.public < 1.0);
+}
+
+/*
+ * narrowed - an item with host bits becomes its host, a public network
+ * becomes the hosts the mail log shows sending through it without SASL
+ * (if a few; several items, newline-separated) or is dropped; *changed if
+ * so.  NULL: drop the item.
+ */
+static char *
+narrowed(const struct mg_model *m, const char *item, double *widest,
+    int *host_bits, int *changed)
+{
+	struct mg_log_hosts h;
+	struct mg_str s = MG_STR_INIT;
+	size_t k;
 	struct mg_net net, host;
 	struct mg_net_span span;
 	char buf[128];
@@ -55,20 +76,47 @@ narrowed(const char *item, double *widest, int *host_bits, int *changed)
 	}
 	if (span.public > 1.0) {
 		*changed = 1;
-		return (NULL);
+		mg_check_log_hosts(m, &net, private_host, NULL, &h);
+		if (!mg_check_log_keeps(&h))
+			return (NULL);
+		for (k = 0; k < h.nseen; k++) {
+			host = h.host[k]->addr;
+			if (host.family == 4)
+				mg_net_format(&host, 0, buf, sizeof(buf));
+			else if (inet_ntop(AF_INET6, host.addr, buf,
+			    sizeof(buf)) == NULL)
+				continue;
+			mg_str_printf(&s, "%s%s", k > 0 ? "\n" : "", buf);
+		}
+		return (s.data != NULL ? s.data : NULL);
 	}
 	return (mg_xstrdup(item));
+}
+
+/* put_item - an item into a list, its separator characters doubled (an
+ * IPv6 address in a colon list) */
+static void
+put_item(struct mg_str *out, const char *item, size_t len, char sep)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (item[i] == sep)
+			mg_str_append(out, &item[i], 1);
+		mg_str_append(out, &item[i], 1);
+	}
 }
 
 /* narrow_list - the list without public networks, host-bit entries as
  * their host; sep is the list's separator (';' for dc_relay_nets) */
 static int
-narrow_list(const char *value, char sep, struct mg_str *out, double *widest,
-    int *host_bits)
+narrow_list(const struct mg_model *m, const char *value, char sep,
+    struct mg_str *out, double *widest, int *host_bits)
 {
 	struct mg_exim_list l;
 	struct mg_str it = MG_STR_INIT;
-	char *n, seps[4] = { ' ', sep, ' ', '\0' };
+	char *n, *p, seps[4] = { ' ', sep, ' ', '\0' };
+	size_t len;
 	int changed = 0, first = 1;
 
 	mg_str_init(out);
@@ -79,14 +127,17 @@ narrow_list(const char *value, char sep, struct mg_str *out, double *widest,
 		mg_str_printf(out, "<%c ", l.sep);
 	seps[1] = l.sep;
 	while (mg_exim_list_next(&l, &it)) {
-		n = narrowed(it.data != NULL ? it.data : "", widest, host_bits,
-		    &changed);
+		n = narrowed(m, it.data != NULL ? it.data : "", widest,
+		    host_bits, &changed);
 		if (n == NULL)
 			continue;
-		if (!first)
-			mg_str_puts(out, seps);
-		mg_str_puts(out, n);
-		first = 0;
+		for (p = n; *p != '\0'; p += len + (p[len] == '\n')) {
+			len = strcspn(p, "\n");
+			if (!first)
+				mg_str_puts(out, seps);
+			put_item(out, p, len, l.sep);
+			first = 0;
+		}
 		free(n);
 	}
 	mg_str_free(&it);
@@ -159,7 +210,8 @@ propose(const struct mg_model *m, const struct mg_param *p,
 		text = f->lines[no - 1] + 14;
 		q = *text == '\'' || *text == '"' ? text + 1 : text;
 		mg_str_append(&line, q, strcspn(q, "'\""));
-		if (!narrow_list(mg_str_cstr(&line), ';', &val, &w, &hb)) {
+		if (!narrow_list(m, mg_str_cstr(&line), ';', &val, &w,
+		    &hb)) {
 			mg_str_free(&line);
 			mg_str_free(&val);
 			return (0);
@@ -174,7 +226,7 @@ propose(const struct mg_model *m, const struct mg_param *p,
 	} else {
 		f = p->file != NULL ? mg_model_file(m, p->file) : NULL;
 		if (f == NULL || p->line == 0 || p->line > f->nlines ||
-		    !narrow_list(p->value, ':', &val, &w, &hb) ||
+		    !narrow_list(m, p->value, ':', &val, &w, &hb) ||
 		    (at = strstr(f->lines[p->line - 1], p->raw != NULL ?
 		    p->raw : p->value)) == NULL) {
 			mg_str_free(&val);
@@ -208,7 +260,9 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 	struct mg_net_span span;
 	char count[64], netbuf[128], probe[128];
 	double widest = 0.0;
+	struct mg_log_hosts h;
 	unsigned uline;
+	size_t k;
 	int hb, have_first = 0;
 
 	if (p == NULL || p->value == NULL)
@@ -241,6 +295,20 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 		    count, netbuf, hb ? " - written with host bits, which "
 		    "Exim drops without a warning: the whole network relays" :
 		    "");
+		if (hb || span.public <= 1.0)
+			continue;
+		mg_check_log_hosts(m, &net, private_host, NULL, &h);
+		mg_check_log_evidence(m, f, &net, &h);
+		for (k = 0; mg_check_log_keeps(&h) && k < h.nseen; k++) {
+			char host[INET6_ADDRSTRLEN];
+
+			if (inet_ntop(h.host[k]->addr.family == 4 ? AF_INET :
+			    AF_INET6, h.host[k]->addr.addr, host,
+			    sizeof(host)) != NULL)
+				mg_finding_probe(f, host, NULL,
+				    "app@example.com", "report@remote.test",
+				    0);
+		}
 	}
 	mg_str_free(&it);
 	if (f == NULL)

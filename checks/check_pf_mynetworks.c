@@ -16,6 +16,7 @@
 
 #include "../backends/postfix/pf_list.h"
 #include "../backends/postfix/pf_maps.h"
+#include "../core/mg_maillog.h"
 #include "../core/mg_net.h"
 #include "../core/mg_str.h"
 #include "checks.h"
@@ -38,6 +39,8 @@ struct entry {
 	struct mg_net_span span;
 	int host_bits;
 	int table;		/* from a lookup table's entry */
+	struct mg_log_hosts seen;	/* public, no host bits: the mail
+					 * log's clients inside it */
 };
 
 struct entries {
@@ -156,6 +159,65 @@ collect(const struct mg_model *m, const struct mg_param *p,
 	}
 }
 
+/* covered - does an entry the fix keeps hold this host? */
+static int
+covered(const void *arg, const struct mg_net *host)
+{
+	const struct entries *es = arg;
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		if (!es->v[i].host_bits && es->v[i].span.public <= 1.0 &&
+		    mg_net_contains(&es->v[i].net, host))
+			return (1);
+	return (0);
+}
+
+/* seen_in_log - for each public network written without host bits, the
+ * clients the mail log shows sending through it without logging in */
+static void
+seen_in_log(const struct mg_model *m, struct entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		if (!es->v[i].host_bits && es->v[i].span.public > 1.0)
+			mg_check_log_hosts(m, &es->v[i].net, covered, es,
+			    &es->v[i].seen);
+}
+
+/* keeps - the entry is narrowed to the hosts seen (else removed) */
+static int
+keeps(const struct entry *e)
+{
+	return (mg_check_log_keeps(&e->seen));
+}
+
+/* entry_of - the collected entry for a network as written */
+static const struct entry *
+entry_of(const struct entries *es, const struct mg_net *net)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		if (memcmp(&es->v[i].net, net, sizeof(*net)) == 0)
+			return (&es->v[i]);
+	return (NULL);
+}
+
+/* kept_list - the kept hosts, joined by sep */
+static void
+kept_list(const struct entry *e, const char *sep, struct mg_str *out)
+{
+	char host[128];
+	size_t k;
+
+	for (k = 0; k < e->seen.nseen; k++) {
+		mg_net_format(&e->seen.host[k]->addr, 0, host, sizeof(host));
+		mg_str_printf(out, "%s%s", k > 0 ? sep : "", host);
+	}
+}
+
 /* host_form - the single host an entry with host bits names */
 static void
 host_form(const struct mg_net *net, char *buf, size_t size)
@@ -168,13 +230,16 @@ host_form(const struct mg_net *net, char *buf, size_t size)
 
 /*
  * narrowed_list - rewrite a list in place, keeping the operator's layout:
- * host-bit entries become their host, public networks are dropped together
- * with the separator that follows them; 1 if anything changed.
+ * host-bit entries become their host, public networks become the hosts
+ * the mail log shows using them (if a few) or are dropped together with
+ * the separator that follows them; 1 if anything changed.
  */
 static int
-narrowed_list(const char *value, struct mg_str *out)
+narrowed_list(const struct entries *es, const char *value, struct mg_str *out)
 {
 	const char *cur, *elem, *copied = value;
+	const char *sep = strchr(value, ',') != NULL ? ", " : " ";
+	const struct entry *e;
 	struct mg_net net;
 	struct mg_net_span span;
 	char word[128], host[128];
@@ -199,7 +264,10 @@ narrowed_list(const char *value, struct mg_str *out)
 		} else if (span.public > 1.0) {
 			mg_str_append(out, copied, (size_t)(elem - copied));
 			copied = elem + len;
-			copied += strspn(copied, ", \t");
+			if ((e = entry_of(es, &net)) != NULL && keeps(e))
+				kept_list(e, sep, out);
+			else
+				copied += strspn(copied, ", \t");
 			changed = 1;
 		}
 	}
@@ -212,14 +280,15 @@ narrowed_list(const char *value, struct mg_str *out)
 
 /*
  * table_line - the new text of a table line ("network result"): a
- * host-bit key becomes its host, a public network is commented out (the
- * table keeps the line, so the operator sees what was there); 1 if changed
+ * host-bit key becomes its host, a public network becomes one line per
+ * host the mail log shows using it or is commented out (the table keeps
+ * the line, so the operator sees what was there); 1 if changed
  */
 static int
 table_line(const struct entry *e, const char *line, struct mg_str *out)
 {
 	char host[128];
-	size_t klen = strcspn(line, " \t");
+	size_t k, klen = strcspn(line, " \t");
 
 	mg_str_init(out);
 	if (e->host_bits) {
@@ -228,11 +297,19 @@ table_line(const struct entry *e, const char *line, struct mg_str *out)
 		mg_str_puts(out, line + klen);
 		return (1);
 	}
-	if (e->span.public > 1.0) {
+	if (e->span.public <= 1.0)
+		return (0);
+	if (!keeps(e)) {
 		mg_str_printf(out, "# public network, removed: %s", line);
 		return (1);
 	}
-	return (0);
+	mg_str_printf(out, "# public network, narrowed to the clients the "
+	    "mail log shows: %s", line);
+	for (k = 0; k < e->seen.nseen; k++) {
+		mg_net_format(&e->seen.host[k]->addr, 0, host, sizeof(host));
+		mg_str_printf(out, "\n%s%s", host, line + klen);
+	}
+	return (1);
 }
 
 /* propose_fix - the edit that narrows mynetworks (or its style); 1 if any */
@@ -248,7 +325,7 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 	size_t i;
 
 	if (p->raw != NULL && p->file != NULL) {
-		if (!narrowed_list(p->raw, &val)) {
+		if (!narrowed_list(es, p->raw, &val)) {
 			mg_str_free(&val);
 			val.data = NULL;
 		}
@@ -267,7 +344,8 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 			    es->v[i].line > f->nlines ||
 			    !(es->v[i].table ? table_line(&es->v[i],
 			    f->lines[es->v[i].line - 1], &nl) :
-			    narrowed_list(f->lines[es->v[i].line - 1], &nl))) {
+			    narrowed_list(es, f->lines[es->v[i].line - 1],
+			    &nl))) {
 				mg_str_free(&nl);
 				continue;
 			}
@@ -353,10 +431,10 @@ plain_addr(const struct mg_net *n, char *buf, size_t size)
 static void
 add_probes(struct mg_finding *f, const struct entries *es)
 {
-	struct mg_net in;
+	struct mg_net in, host;
 	char addr[64];
-	size_t i, n = 0;
-	int last;
+	size_t i, k, n = 0;
+	int last, busy;
 
 	for (i = 0; i < es->n && n < MAX_PROBED; i++) {
 		const struct entry *e = &es->v[i];
@@ -365,17 +443,32 @@ add_probes(struct mg_finding *f, const struct entries *es)
 		    e->net.prefix >= (e->net.family == 4 ? 31 : 127))
 			continue;
 		n++;
+		/* Inside the network, neither the host written nor a host
+		 * the fix keeps. */
 		mg_net_mask(&e->net, &in);
 		last = e->net.family == 4 ? 3 : 15;
-		in.addr[last] = (unsigned char)(in.addr[last] + 1);
-		if (memcmp(in.addr, e->net.addr, sizeof(in.addr)) == 0)
+		do {
 			in.addr[last] = (unsigned char)(in.addr[last] + 1);
+			busy = memcmp(in.addr, e->net.addr,
+			    sizeof(in.addr)) == 0;
+			for (k = 0; k < e->seen.nseen && k < MG_LOG_KEPT; k++)
+				if (keeps(e) && memcmp(in.addr,
+				    e->seen.host[k]->addr.addr,
+				    sizeof(in.addr)) == 0)
+					busy = 1;
+		} while (busy && in.addr[last] < 250);
 		plain_addr(&in, addr, sizeof(addr));
 		mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 1);
-		if (!e->host_bits)
+		if (e->host_bits) {
+			plain_addr(&e->net, addr, sizeof(addr));
+			mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 0);
 			continue;
-		plain_addr(&e->net, addr, sizeof(addr));
-		mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 0);
+		}
+		for (k = 0; keeps(e) && k < e->seen.nseen; k++) {
+			host = e->seen.host[k]->addr;
+			plain_addr(&host, addr, sizeof(addr));
+			mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 0);
+		}
 	}
 }
 
@@ -396,6 +489,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 	if (p == NULL || p->value == NULL)
 		return;
 	collect(m, p, style, &es);
+	seen_in_log(m, &es);
 	for (i = 0; i < es.n; i++) {
 		if (es.v[i].host_bits)
 			nhost++;
@@ -435,6 +529,10 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			    es.v[i].text, count, net, es.v[i].host_bits ?
 			    " - written with host bits set" : "");
 		}
+		for (i = 0; p->raw != NULL && i < es.n; i++)
+			if (!es.v[i].host_bits && es.v[i].span.public > 1.0)
+				mg_check_log_evidence(m, f, &es.v[i].net,
+				    &es.v[i].seen);
 		if (loopback_only(m)) {
 			const struct mg_param *ii = mg_model_param(m,
 			    "inet_interfaces");

@@ -7,6 +7,7 @@
 #define MG_CHECKS_H
 
 #include "../core/mg_model.h"
+#include "../core/mg_net.h"
 
 struct mg_check {
 	const char *id;
@@ -17,7 +18,22 @@ struct mg_check {
 
 extern const struct mg_check mg_checks[];
 
+/* A too-wide network's clients in the mail log (check_log.c): with at
+ * most MG_LOG_KEPT of them the fix keeps those hosts, else removes it. */
+#define MG_LOG_KEPT 4
+struct mg_logclient;
+struct mg_log_hosts {
+	size_t nseen;				/* clients seen inside */
+	const struct mg_logclient *host[MG_LOG_KEPT];
+};
+
 void mg_checks_run(const struct mg_model *, struct mg_report *);
+void mg_check_log_hosts(const struct mg_model *, const struct mg_net *,
+    int (*)(const void *, const struct mg_net *), const void *,
+    struct mg_log_hosts *);
+int mg_check_log_keeps(const struct mg_log_hosts *);
+void mg_check_log_evidence(const struct mg_model *, struct mg_finding *,
+    const struct mg_net *, const struct mg_log_hosts *);
 int mg_check_privileged_name(const char *);
 void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "mg_model.h"
+#include "mg_maillog.h"
 #include "mg_queue.h"
 #include "mg_str.h"
 
@@ -64,6 +65,7 @@ mg_target_free(struct mg_target *t)
 	free(t->version);
 	free(t->state_dir);
 	free(t->generator);
+	free(t->maillog);
 	if (t->generated != NULL) {
 		char *slash = strrchr(t->generated, '/');
 
@@ -129,6 +131,8 @@ mg_model_free(struct mg_model *m)
 	free_strv(m->warnings, m->nwarnings);
 	mg_queue_free(m->queue);
 	free(m->queue);
+	mg_maillog_free(m->log);
+	free(m->log);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);

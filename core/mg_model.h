@@ -30,6 +30,7 @@ struct mg_target {
 	char *generator;	/* update-exim4.conf, for a Debian directory */
 	char *generated;	/* our private copy of the generated config,
 				 * removed with the target */
+	char *maillog;		/* --maillog FILE; NULL: the MTA's own */
 };
 
 /* A line of configuration text kept for evidence and line lookups. */
@@ -138,6 +139,7 @@ struct mg_model {
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */
+	struct mg_maillog *log;	/* NULL if not read; the model owns it */
 	time_t now;		/* when the model was read: "age" of mail */
 };
 

@@ -53,7 +53,8 @@ prove(struct mg_app *a)
 int
 mg_app_load(struct mg_app *a)
 {
-	struct mg_err qerr;
+	struct mg_err qerr, lerr;
+	int have_log = 1;
 
 	mg_report_free(&a->report);
 	mg_model_free(&a->model);
@@ -77,12 +78,21 @@ mg_app_load(struct mg_app *a)
 		free(a->model.queue);
 		a->model.queue = NULL;
 	}
+	if (mg_backend_load_log(&a->target, &a->model, &lerr) < 0)
+		have_log = 0;
 	mg_checks_run(&a->model, &a->report);
 	prove(a);
 	if (a->model.queue == NULL) {
 		struct mg_str s = MG_STR_INIT;
 
 		mg_str_printf(&s, "queue not read: %s", qerr.msg);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
+	if (!have_log) {
+		struct mg_str s = MG_STR_INIT;
+
+		mg_str_printf(&s, "mail log not read: %s", lerr.msg);
 		mg_report_unread(&a->report, mg_str_cstr(&s));
 		mg_str_free(&s);
 	}

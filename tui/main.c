@@ -37,7 +37,8 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 
 static const char help_text[] =
 "usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
-"                     [--exim-generator PATH] [--state DIR] [COMMAND [ARGS]]\n"
+"                     [--exim-generator PATH] [--state DIR] [--maillog FILE]\n"
+"                     [COMMAND [ARGS]]\n"
 "\n"
 "Reads the live Postfix or Exim configuration and queue, reports relay\n"
 "exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
@@ -53,6 +54,10 @@ static const char help_text[] =
 "                   update-exim4.conf for --exim DIR (default: beside the\n"
 "                   Exim binary, else in the system path)\n"
 "  --state DIR      journal, backups, quarantine (default /var/lib/mailguard)\n"
+"  --maillog FILE   the mail log to learn which hosts send without logging\n"
+"                   in (default: Postfix maillog_file, else\n"
+"                   /var/log/mail.log or /var/log/maillog; Exim's main log\n"
+"                   from log_file_path)\n"
 "  -h, --help       this help;  -V, --version  print the version\n"
 "\n"
 "Commands:\n"
@@ -124,6 +129,7 @@ main(int argc, char **argv)
 		{ "exim-bin", required_argument, NULL, 'b' },
 		{ "exim-generator", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, 's' },
+		{ "maillog", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -151,6 +157,9 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			app.opts.state_dir = optarg;
+			break;
+		case 'l':
+			app.opts.maillog = optarg;
 			break;
 		case 'h':
 			(void)fputs(help_text, stdout);

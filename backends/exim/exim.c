@@ -12,6 +12,7 @@
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "exim_conf.h"
@@ -452,6 +453,54 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 	return (0);
 }
 
+/*
+ * exim_load_log - --maillog FILE, else the main log log_file_path names
+ * (its first file entry, %s as "main"; empty: spool_directory/log/%slog)
+ */
+static int
+exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
+{
+	const struct mg_param *lp = mg_model_param(m, "log_file_path");
+	const struct mg_param *sp = mg_model_param(m, "spool_directory");
+	struct mg_str path = MG_STR_INIT;
+	const char *v, *end, *pct;
+	int rc;
+
+	if (t->maillog != NULL)
+		return (mg_maillog_load(m, MG_MAILLOG_EXIM, t->maillog, NULL,
+		    err));
+	for (v = lp != NULL && lp->value != NULL ? lp->value : ""; *v != '\0';
+	    v = *end != '\0' ? end + 1 : end) {
+		end = v + strcspn(v, ":");
+		if (*v == '/')
+			break;
+	}
+	if (*v != '/') {
+		if (lp != NULL && lp->value != NULL && *lp->value != '\0')
+			return (mg_err_set(err, "log_file_path = %s: Exim logs "
+			    "to syslog only (name the file with --maillog "
+			    "FILE)", lp->value));
+		if (sp == NULL || sp->value == NULL || *sp->value != '/')
+			return (mg_err_set(err, "neither log_file_path nor "
+			    "spool_directory names a directory"));
+		mg_str_printf(&path, "%s/log/mainlog", sp->value);
+	} else {
+		end = v + strcspn(v, ":");
+		pct = memmem(v, (size_t)(end - v), "%s", 2);
+		if (pct == NULL)
+			mg_str_append(&path, v, (size_t)(end - v));
+		else {
+			mg_str_append(&path, v, (size_t)(pct - v));
+			mg_str_puts(&path, "main");
+			mg_str_append(&path, pct + 2, (size_t)(end - pct - 2));
+		}
+	}
+	rc = mg_maillog_load(m, MG_MAILLOG_EXIM, mg_str_cstr(&path), NULL,
+	    err);
+	mg_str_free(&path);
+	return (rc);
+}
+
 const struct mg_backend mg_backend_exim = {
 	.name = "exim",
 	.mta = MG_MTA_EXIM,
@@ -459,4 +508,5 @@ const struct mg_backend mg_backend_exim = {
 	.load_config = exim_load_config,
 	.simulate = exim_simulate,
 	.load_queue = mg_exim_load_queue,
+	.load_log = exim_load_log,
 };

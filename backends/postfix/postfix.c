@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "pf_list.h"
@@ -209,10 +211,40 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	return (0);
 }
 
+/*
+ * postfix_load_log - --maillog FILE, else maillog_file (Postfix 3.4+
+ * postlogd), else the system log Debian or RHEL's syslog writes mail to;
+ * lines of this instance only (its syslog_name)
+ */
+static int
+postfix_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
+{
+	static const char *const sys[] = { "/var/log/mail.log",
+	    "/var/log/maillog", NULL };
+	const struct mg_param *p = mg_model_param(m, "maillog_file");
+	const struct mg_param *name = mg_model_param(m, "syslog_name");
+	const char *path = t->maillog;
+	size_t i;
+
+	if (path == NULL && p != NULL && p->value != NULL && *p->value != '\0')
+		path = p->value;
+	for (i = 0; path == NULL && sys[i] != NULL; i++)
+		if (access(sys[i], F_OK) == 0)
+			path = sys[i];
+	if (path == NULL)
+		return (mg_err_set(err, "maillog_file is not set and there is "
+		    "no /var/log/mail.log or /var/log/maillog (name one with "
+		    "--maillog FILE)"));
+	return (mg_maillog_load(m, MG_MAILLOG_POSTFIX, path, name != NULL &&
+	    name->value != NULL && *name->value != '\0' ? name->value : NULL,
+	    err));
+}
+
 const struct mg_backend mg_backend_postfix = {
 	.name = "postfix",
 	.mta = MG_MTA_POSTFIX,
 	.detect = postfix_detect,
 	.load_config = postfix_load_config,
 	.load_queue = mg_pf_load_queue,
+	.load_log = postfix_load_log,
 };

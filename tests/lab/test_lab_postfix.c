@@ -315,6 +315,93 @@ test_wide_net_finding_is_a_real_relay(void **state)
 	stop_instance(dir);
 }
 
+/* send_as - one whole message from a client address (XCLIENT), so the
+ * lab Postfix logs "client=" for it in its maillog */
+static void
+send_as(const char *dir, const char *client)
+{
+	char port[32];
+	const char *argv[] = { MGSMTP, "--port", port, "--xclient-addr",
+	    client, "--from", "app@example.com", "--to", "report@remote.test",
+	    NULL };
+	struct mg_exec_res res;
+
+	port_of(dir, port, sizeof(port));
+	if (lab_run(&res, argv) != 0)
+		fail_msg("mgsmtp failed: %s%s", mg_str_cstr(&res.out),
+		    mg_str_cstr(&res.err));
+	mg_exec_res_free(&res);
+}
+
+/* maillog_has - wait (up to 10 s) for the maillog to hold text */
+static int
+maillog_has(const char *dir, const char *text)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	int i, found = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
+	for (i = 0; i < 100 && !found; i++) {
+		mg_str_reset(&s);
+		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
+		    strstr(mg_str_cstr(&s), text) != NULL)
+			found = 1;
+		else
+			(void)usleep(100000);
+	}
+	mg_str_free(&s);
+	return (found);
+}
+
+/* test_wide_net_narrowed_to_hosts_in_log - a public /8 without host bits
+ * and a host inside it that really sent mail (in the lab's maillog): the
+ * fix keeps that host and drops the rest; the second /8, unused, goes.
+ * Real Postfix judges: the host still relays, its neighbours do not. */
+static void
+test_wide_net_narrowed_to_hosts_in_log(void **state)
+{
+	const char *dir = setup_instance("wide-net", 1);
+	char etc[4096], st[4200];
+	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	send_as(dir, "210.20.30.40");
+	assert_true(maillog_has(dir, "client=localhost[210.20.30.40]"));
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.mynetworks.public\") | .evidence[].text | "
+	    "select(contains(\"1 client in 210.0.0.0/8\") and "
+	    "contains(\"210.20.30.40/32 (1 message)\"))] | length == 1",
+	    NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].evidence[].text | "
+	    "select(contains(\"no client in 218.0.0.0/8\"))] | length == 1",
+	    NULL), 0);
+	mg_str_free(&out);
+	if (lab_capture(apply, &out) != 0)
+		fail_msg("fix: %s", out.data);
+	assert_non_null(strstr(out.data, "+mynetworks = 127.0.0.0/8 "
+	    "[::ffff:127.0.0.0]/104 [::1]/128 192.168.1.0/24 "
+	    "210.20.30.40/32\n"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	(void)sleep(1);		/* smtpd processes pick up the reload */
+	assert_int_equal(rcpt_reply(dir, "210.20.30.40", "app@example.com",
+	    "report@remote.test"), 250);
+	assert_true(rcpt_reply(dir, "210.20.30.41", "spam@bulk.test",
+	    "victim@remote.test") >= 400);
+	assert_true(rcpt_reply(dir, "218.1.2.3", "spam@bulk.test",
+	    "victim@remote.test") >= 400);
+	assert_int_equal(rcpt_reply(dir, "192.168.1.5", "a@example.com",
+	    "victim@remote.test"), 250);
+	stop_instance(dir);
+}
+
 /* test_mask_typo_tempfails_everyone - what the host-bits finding says:
  * real Postfix answers 451 to clients past the bad entry, inbound mail to
  * the server's own postmaster included; an earlier entry still matches */
@@ -829,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_evidence_line_holds_the_entry),
 		cmocka_unit_test(test_stock_nothing_critical),
 		cmocka_unit_test(test_wide_net_finding_is_a_real_relay),
+		cmocka_unit_test(test_wide_net_narrowed_to_hosts_in_log),
 		cmocka_unit_test(test_mask_typo_tempfails_everyone),
 		cmocka_unit_test(test_stock_refuses_relay),
 		cmocka_unit_test(test_stolen_sasl_account_flagged),

@@ -1,9 +1,11 @@
 /* test_check_pf_mynetworks.c - trusted-network check on Postfix model data. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mg_test.h"
 #include "pf_fixture.h"
+#include "../../core/mg_maillog.h"
 
 /* test_stock_debian_is_clean - Debian's own mynetworks: nothing to say */
 static void
@@ -96,6 +98,127 @@ test_wide_public_removed(void **state)
 	mg_model_free(&m);
 }
 
+/* with_log - a mail log of "client=" lines for these addresses (one
+ * message each, "A:" before an address: it logged in) */
+static void
+with_log(struct mg_model *m, const char *const *addrs)
+{
+	char line[256];
+	size_t i;
+
+	m->log = mg_xcalloc(1, sizeof(*m->log));
+	mg_maillog_init(m->log);
+	m->log->path = mg_xstrdup("/var/log/mail.log");
+	for (i = 0; addrs[i] != NULL; i++) {
+		int auth = strncmp(addrs[i], "A:", 2) == 0;
+
+		(void)snprintf(line, sizeof(line), "Nov 23 11:00:00 mx "
+		    "postfix/smtpd[1]: AB%zu: client=h[%s]%s", i, addrs[i] +
+		    (auth ? 2 : 0), auth ? ", sasl_method=PLAIN, "
+		    "sasl_username=bob" : "");
+		mg_maillog_line(m->log, MG_MAILLOG_POSTFIX, line,
+		    strlen(line), NULL);
+	}
+	mg_maillog_finish(m->log);
+}
+
+/* test_wide_net_keeps_log_clients - a public network without host bits:
+ * the few hosts the mail log shows sending through it without SASL are
+ * kept (one probe each stays open), the rest of the network goes; a host
+ * another kept entry covers, or one that logged in, is not added */
+static void
+test_wide_net_keeps_log_clients(void **state)
+{
+	static const char *v = "mynetworks = 127.0.0.0/8, 210.0.0.0/8, "
+	    "218.0.0.0/8\n";
+	static const char *const seen[] = { "210.20.30.41", "210.20.30.40",
+	    "210.20.30.40", "A:210.9.9.9", "127.0.0.1", "198.51.100.9",
+	    NULL };
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, legit = 0, hole = 0;
+
+	(void)state;
+	pf_build(&m, v, v, v);
+	with_log(&m, seen);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_string_equal(r.fixes[0].edits[0].new_text, "127.0.0.0/8, "
+	    "210.20.30.40/32, 210.20.30.41/32");
+	f = pf_finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	e = pf_evidence(f, "2 clients in 210.0.0.0/8");
+	assert_non_null(e);
+	assert_string_equal(e->file, "/var/log/mail.log");
+	assert_non_null(strstr(e->text, "210.20.30.40/32 (2 messages)"));
+	assert_non_null(pf_evidence(f, "no client in 218.0.0.0/8"));
+	for (i = 0; i < f->nprobes; i++) {
+		if (f->probes[i].hole_if_accepted) {
+			hole++;
+			assert_string_not_equal(f->probes[i].client,
+			    "210.20.30.40");
+			assert_string_not_equal(f->probes[i].client,
+			    "210.20.30.41");
+		} else {
+			legit++;
+			assert_int_equal(strncmp(f->probes[i].client,
+			    "210.20.30.4", 11), 0);
+		}
+	}
+	assert_int_equal(hole, 2);
+	assert_int_equal(legit, 2);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_wide_net_many_clients_removed - more than a few clients: no guess,
+ * the network is removed and the evidence says why */
+static void
+test_wide_net_many_clients_removed(void **state)
+{
+	static const char *v = "mynetworks = 127.0.0.0/8 210.0.0.0/8\n";
+	static const char *const seen[] = { "210.1.0.1", "210.1.0.2",
+	    "210.1.0.3", "210.1.0.4", "210.1.0.5", NULL };
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, v, v, v);
+	with_log(&m, seen);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_string_equal(r.fixes[0].edits[0].new_text, "127.0.0.0/8");
+	assert_non_null(pf_evidence(&r.findings[0], "5 clients in "
+	    "210.0.0.0/8"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_table_keeps_log_clients - a cidr table line becomes one line per
+ * host seen, under a comment holding the old line */
+static void
+test_table_keeps_log_clients(void **state)
+{
+	static const char *v = "mynetworks = cidr:/etc/postfix/nets.cidr\n";
+	static const char *const seen[] = { "93.184.0.7", "93.184.0.9",
+	    NULL };
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, v, v, v);
+	(void)pf_map(&m, "cidr:/etc/postfix/nets.cidr", NULL,
+	    "/etc/postfix/nets.cidr", "93.184.0.0/16 OK\n");
+	with_log(&m, seen);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_int_equal(r.fixes[0].nedits, 1);
+	assert_string_equal(r.fixes[0].edits[0].new_text, "# public network, "
+	    "narrowed to the clients the mail log shows: 93.184.0.0/16 OK\n"
+	    "93.184.0.7/32 OK\n93.184.0.9/32 OK");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_severity_by_width - a public /24 is medium, a /20 high, /32 none */
 static void
 test_severity_by_width(void **state)
@@ -153,14 +276,16 @@ test_loopback_listener_said(void **state)
 	pf_build(&m, n, n, n);
 	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.findings[0].severity, MG_SEV_CRITICAL);
-	assert_int_equal(r.findings[0].nevidence, 2);
-	assert_non_null(strstr(r.findings[0].evidence[1].text, "loopback"));
-	assert_int_equal(r.findings[0].evidence[1].line, 2);
+	assert_int_equal(r.findings[0].nevidence, 3);
+	assert_non_null(strstr(r.findings[0].evidence[1].text,
+	    "no mail log was read"));
+	assert_non_null(strstr(r.findings[0].evidence[2].text, "loopback"));
+	assert_int_equal(r.findings[0].evidence[2].line, 2);
 	mg_report_free(&r);
 	mg_model_free(&m);
 	pf_build(&m, n2, n2, n2);
 	pf_run(mg_check_pf_mynetworks, &m, &r);
-	assert_int_equal(r.findings[0].nevidence, 1);
+	assert_int_equal(r.findings[0].nevidence, 2);
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -310,6 +435,9 @@ main(void)
 		cmocka_unit_test(test_stock_debian_is_clean),
 		cmocka_unit_test(test_mask_typo_narrowed_to_host),
 		cmocka_unit_test(test_wide_public_removed),
+		cmocka_unit_test(test_wide_net_keeps_log_clients),
+		cmocka_unit_test(test_wide_net_many_clients_removed),
+		cmocka_unit_test(test_table_keeps_log_clients),
 		cmocka_unit_test(test_severity_by_width),
 		cmocka_unit_test(test_loopback_listener_said),
 		cmocka_unit_test(test_pattern_file_entries),

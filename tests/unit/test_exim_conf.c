@@ -13,6 +13,7 @@
 #include "../../core/mg_err.h"
 #include "../../core/mg_str.h"
 #include "mg_test.h"
+#include "../../core/mg_maillog.h"
 
 /* items - a list's items joined with '|' */
 static void
@@ -405,9 +406,10 @@ test_relay_hosts(void **state)
 	f = finding(&r, "exim.relay.public-hosts");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_CRITICAL);
-	assert_int_equal(f->nevidence, 2);
+	assert_int_equal(f->nevidence, 3);
 	assert_non_null(strstr(f->evidence[0].text, "host bits"));
 	assert_non_null(strstr(f->evidence[1].text, "2a00:1450::/32"));
+	assert_non_null(strstr(f->evidence[2].text, "no mail log was read"));
 	assert_int_equal(f->nprobes, 1);
 	assert_string_equal(f->probes[0].client, "210.99.1.1");
 	x = mg_report_find_fix(&r, "exim.relay.narrow");
@@ -428,6 +430,65 @@ test_relay_hosts(void **state)
 	mg_report_init(&r);
 	mg_check_exim_relay(&m, &r);
 	assert_non_null(finding(&r, "exim.relay.open-accept"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_relay_hosts_log_clients - a public network in a colon list: the
+ * hosts Exim's mainlog shows arriving from it without A= are kept, and the
+ * list's IPv6 item keeps its doubled colons */
+static void
+test_relay_hosts_log_clients(void **state)
+{
+	static const char *conf = "# exim.conf\n\n"
+	    "hostlist relay_from_hosts = 127.0.0.1 : ::::1 : 210.0.0.0/8\n";
+	static const char *lines[] = {
+		"2026-11-23 11:07:00 1tE5aB-000123-4x <= a@example.com "
+		    "H=app (app) [210.20.30.40]:41234 P=esmtp S=512",
+		"2026-11-23 11:07:01 1tE5aC-000124-4x <= b@example.com "
+		    "H=(l) [210.20.30.99]:5511 P=esmtpsa A=plain:alice S=800",
+		"2026-11-23 11:07:02 1tE5aD-000125-4x <= c@example.com "
+		    "H=(x) [127.0.0.1]:5511 P=esmtp S=800",
+	};
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	size_t i;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+	mg_srcfile_set_text(mg_model_file_add(&m, m.config_file), conf,
+	    strlen(conf));
+	p = mg_model_param_add(&m, "+relay_from_hosts");
+	p->value = mg_xstrdup("127.0.0.1 : ::::1 : 210.0.0.0/8");
+	p->raw = mg_xstrdup(p->value);
+	p->file = mg_xstrdup(m.config_file);
+	p->line = 3;
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->path = mg_xstrdup("/var/log/exim4/mainlog");
+	for (i = 0; i < MG_NELEM(lines); i++)
+		mg_maillog_line(m.log, MG_MAILLOG_EXIM, lines[i],
+		    strlen(lines[i]), NULL);
+	mg_maillog_finish(m.log);
+	mg_report_init(&r);
+	mg_check_exim_relay(&m, &r);
+	f = finding(&r, "exim.relay.public-hosts");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence[1].text, "1 client in 210.0.0.0/8"));
+	assert_string_equal(f->evidence[1].file, "/var/log/exim4/mainlog");
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].client, "210.20.30.40");
+	assert_int_equal(f->probes[0].hole_if_accepted, 0);
+	assert_string_equal(f->probes[1].client, "210.99.1.1");
+	assert_int_equal(f->probes[1].hole_if_accepted, 1);
+	x = mg_report_find_fix(&r, "exim.relay.narrow");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].new_text, "hostlist relay_from_hosts "
+	    "= 127.0.0.1 : ::::1 : 210.20.30.40/32");
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -507,6 +568,7 @@ main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_debian_map),
 		cmocka_unit_test(test_relay_hosts),
+		cmocka_unit_test(test_relay_hosts_log_clients),
 		cmocka_unit_test(test_auth),
 	};
 

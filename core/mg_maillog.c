@@ -1,0 +1,267 @@
+/*
+ * mg_maillog.c - the clients a mail log shows handing over mail without
+ * SASL.  Two line shapes are understood, whatever the time stamp before
+ * them (syslog's "Nov 22 10:00:01 host", RFC 3339, Exim's own):
+ *
+ *   Postfix smtpd, once per accepted message (smtpd.c logs "client="):
+ *     postfix/smtpd[4242]: 4Fk2hX1z9dz9v: client=mx.example[192.0.2.7]
+ *     ... client=x[192.0.2.8], sasl_method=PLAIN, sasl_username=alice
+ *   The program name is syslog_name/smtpd; a service with its own
+ *   "-o syslog_name=postfix/submission" logs postfix/submission/smtpd.
+ *
+ *   Exim mainlog, the arrival line:
+ *     2026-11-22 10:00:01 1tE5aB-000123-4x <= a@b H=n (helo) [192.0.2.7]:41
+ *         P=esmtp S=512 A=plain:alice id=...
+ *
+ * Lines with a login (sasl_username=, A=) are not counted: those hosts do
+ * not need to be trusted by address.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mg_maillog.h"
+#include "mg_model.h"
+#include "mg_str.h"
+
+/* mg_maillog_init - empty */
+void
+mg_maillog_init(struct mg_maillog *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+/* mg_maillog_free - release; accepts NULL */
+void
+mg_maillog_free(struct mg_maillog *l)
+{
+	if (l == NULL)
+		return;
+	free(l->path);
+	free(l->clients);
+	memset(l, 0, sizeof(*l));
+}
+
+/* find - memmem for a C string needle inside [s, s+n) */
+static const char *
+find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	if (k > n)
+		return (NULL);
+	return (memmem(s, n, needle, k));
+}
+
+/* add - one message from the address between a and b (no brackets) */
+static void
+add(struct mg_maillog *l, const char *a, const char *b)
+{
+	struct mg_logclient *c;
+	struct mg_net net;
+	char buf[64];
+	size_t len = (size_t)(b - a);
+
+	if (len == 0 || len >= sizeof(buf))
+		return;
+	memcpy(buf, a, len);
+	buf[len] = '\0';
+	if (mg_net_parse(buf, &net, NULL) < 0 || net.has_prefix)
+		return;
+	/* ::ffff:a.b.c.d is the IPv4 client a dual-stack socket saw. */
+	if (net.family == 6 && memcmp(net.addr, "\0\0\0\0\0\0\0\0\0\0"
+	    "\377\377", 12) == 0) {
+		memmove(net.addr, net.addr + 12, 4);
+		memset(net.addr + 4, 0, 12);
+		net.family = 4;
+		net.prefix = 32;
+	}
+	/* The same client usually sends the next message too. */
+	if (l->nclients > 0 && memcmp(&l->clients[l->nclients - 1].addr,
+	    &net, sizeof(net)) == 0) {
+		l->clients[l->nclients - 1].msgs++;
+		l->accepted++;
+		return;
+	}
+	c = MG_ARRAY_PUSH(l->clients, l->nclients, l->cap);
+	c->addr = net;
+	c->msgs = 1;
+	l->accepted++;
+}
+
+/* postfix_line - "NAME/.../smtpd[PID]: QID: client=HOST[ADDR]..." */
+static void
+postfix_line(struct mg_maillog *l, const char *s, size_t n,
+    const char *syslog_name)
+{
+	const char *end = s + n, *p, *prog, *q, *a, *b;
+	size_t nlen = strlen(syslog_name);
+
+	if ((p = find(s, n, "/smtpd[")) == NULL)
+		return;
+	for (prog = p; prog > s && prog[-1] != ' '; prog--)
+		;
+	if ((size_t)(p - prog) < nlen || memcmp(prog, syslog_name, nlen) != 0 ||
+	    (prog[nlen] != '/'))
+		return;
+	if ((q = find(p, (size_t)(end - p), "]: ")) == NULL)
+		return;
+	q += 3;
+	/* The queue ID: letters and digits, then ": client=". */
+	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' &&
+	    *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
+		q++;
+	if ((size_t)(end - q) < 9 || memcmp(q, ": client=", 9) != 0)
+		return;
+	q += 9;
+	if ((a = memchr(q, '[', (size_t)(end - q))) == NULL ||
+	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
+		return;
+	if (find(b, (size_t)(end - b), ", sasl_username=") != NULL)
+		return;
+	add(l, a + 1, b);
+}
+
+/* exim_line - "... <= SENDER ... H=NAME (HELO) [ADDR]:PORT ... A=..." */
+static void
+exim_line(struct mg_maillog *l, const char *s, size_t n)
+{
+	const char *end = s + n, *p, *h, *a, *b;
+
+	if ((p = find(s, n, " <= ")) == NULL ||
+	    (h = find(p, (size_t)(end - p), " H=")) == NULL)
+		return;
+	if ((a = memchr(h, '[', (size_t)(end - h))) == NULL ||
+	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
+		return;
+	if (find(b, (size_t)(end - b), " A=") != NULL)
+		return;
+	add(l, a + 1, b);
+}
+
+/* mg_maillog_line - one log line (no newline needed); syslog_name is
+ * Postfix's (NULL: "postfix") */
+void
+mg_maillog_line(struct mg_maillog *l, enum mg_maillog_kind kind,
+    const char *s, size_t n, const char *syslog_name)
+{
+	l->lines++;
+	if (kind == MG_MAILLOG_POSTFIX)
+		postfix_line(l, s, n, syslog_name != NULL ? syslog_name :
+		    "postfix");
+	else
+		exim_line(l, s, n);
+}
+
+/* cmp_client - by family, then address bytes */
+static int
+cmp_client(const void *x, const void *y)
+{
+	const struct mg_logclient *a = x, *b = y;
+
+	if (a->addr.family != b->addr.family)
+		return (a->addr.family < b->addr.family ? -1 : 1);
+	return (memcmp(a->addr.addr, b->addr.addr, sizeof(a->addr.addr)));
+}
+
+/* mg_maillog_finish - sort the clients and merge repeats */
+void
+mg_maillog_finish(struct mg_maillog *l)
+{
+	size_t i, k;
+
+	if (l->nclients == 0)
+		return;
+	qsort(l->clients, l->nclients, sizeof(*l->clients), cmp_client);
+	for (i = 1, k = 0; i < l->nclients; i++) {
+		if (cmp_client(&l->clients[k], &l->clients[i]) == 0)
+			l->clients[k].msgs += l->clients[i].msgs;
+		else
+			l->clients[++k] = l->clients[i];
+	}
+	l->nclients = k + 1;
+}
+
+/*
+ * mg_maillog_read - the last max bytes of path (0: MG_MAILLOG_TAIL), line
+ * by line; -1 with a reason if it cannot be opened.  A partial first line
+ * of the tail is skipped.
+ */
+int
+mg_maillog_read(struct mg_maillog *l, enum mg_maillog_kind kind,
+    const char *path, const char *syslog_name, size_t max, struct mg_err *err)
+{
+	struct stat st;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+
+	if (max == 0)
+		max = MG_MAILLOG_TAIL;
+	if ((fp = fopen(path, "re")) == NULL)
+		return (mg_err_errno(err, "%s", path));
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+		(void)fclose(fp);
+		return (mg_err_set(err, "%s is not a regular file", path));
+	}
+	free(l->path);
+	l->path = mg_xstrdup(path);
+	if ((unsigned long long)st.st_size > max) {
+		l->truncated = 1;
+		if (fseeko(fp, st.st_size - (off_t)max, SEEK_SET) < 0 ||
+		    getline(&line, &cap, fp) < 0) {
+			free(line);
+			(void)fclose(fp);
+			return (mg_err_errno(err, "%s", path));
+		}
+	}
+	while ((len = getline(&line, &cap, fp)) > 0)
+		mg_maillog_line(l, kind, line, (size_t)len, syslog_name);
+	free(line);
+	(void)fclose(fp);
+	mg_maillog_finish(l);
+	return (0);
+}
+
+/*
+ * mg_maillog_within - the clients inside net: their number; the first max
+ * of them (in address order) into out
+ */
+size_t
+mg_maillog_within(const struct mg_maillog *l, const struct mg_net *net,
+    const struct mg_logclient **out, size_t max)
+{
+	size_t i, n = 0;
+
+	if (l == NULL)
+		return (0);
+	for (i = 0; i < l->nclients; i++) {
+		if (!mg_net_contains(net, &l->clients[i].addr))
+			continue;
+		if (n < max)
+			out[n] = &l->clients[i];
+		n++;
+	}
+	return (n);
+}
+
+/* mg_maillog_load - path read into a new m->log; m->log stays NULL (and
+ * -1 with the reason) if it cannot be read */
+int
+mg_maillog_load(struct mg_model *m, enum mg_maillog_kind kind,
+    const char *path, const char *syslog_name, struct mg_err *err)
+{
+	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
+
+	if (mg_maillog_read(l, kind, path, syslog_name, 0, err) < 0) {
+		mg_maillog_free(l);
+		free(l);
+		return (-1);
+	}
+	mg_maillog_free(m->log);
+	free(m->log);
+	m->log = l;
+	return (0);
+}

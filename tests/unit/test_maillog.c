@@ -1,0 +1,167 @@
+/*
+ * test_maillog.c - the mail log reader on lines captured from Postfix 3.7
+ * (the lab's maillog_file, syslog and RFC 3339 stamps) and Exim 4.96's
+ * mainlog: who handed over mail without logging in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mg_test.h"
+#include "../../core/mg_maillog.h"
+#include "../../core/mg_str.h"
+
+#define DATA "tests/unit/data/maillog/"
+
+/* msgs_of - the messages the log counts for one address, 0 if none */
+static unsigned long
+msgs_of(const struct mg_maillog *l, const char *addr)
+{
+	struct mg_net net;
+	const struct mg_logclient *c[1];
+
+	assert_int_equal(mg_net_parse(addr, &net, NULL), 0);
+	if (mg_maillog_within(l, &net, c, 1) != 1)
+		return (0);
+	return (c[0]->msgs);
+}
+
+/* test_postfix_clients - smtpd's client= lines of this instance, without
+ * SASL; other instances, rejects and broken lines are not counted */
+static void
+test_postfix_clients(void **state)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+
+	(void)state;
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
+	    "postfix.log", NULL, 0, &err), 0);
+	assert_int_equal(l.lines, 15);
+	assert_int_equal(l.truncated, 0);
+	assert_int_equal(l.accepted, 6);
+	assert_int_equal(l.nclients, 5);
+	assert_int_equal(msgs_of(&l, "210.20.30.40"), 2);
+	assert_int_equal(msgs_of(&l, "210.20.30.41"), 1);
+	assert_int_equal(msgs_of(&l, "192.168.1.7"), 1);
+	assert_int_equal(msgs_of(&l, "2001:db8::25"), 1);
+	/* IPv4-mapped: the IPv4 client */
+	assert_int_equal(msgs_of(&l, "218.1.2.3"), 1);
+	/* logged in (sasl_username=): not a trusted-network client */
+	assert_int_equal(msgs_of(&l, "210.20.30.99"), 0);
+	/* another instance's syslog_name */
+	assert_int_equal(msgs_of(&l, "210.20.30.50"), 0);
+	assert_int_equal(msgs_of(&l, "210.20.30.77"), 0);
+	assert_int_equal(msgs_of(&l, "198.51.100.9"), 0);
+	assert_string_equal(l.path, DATA "postfix.log");
+	mg_maillog_free(&l);
+
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
+	    "postfix.log", "postfix-out", 0, &err), 0);
+	assert_int_equal(l.nclients, 1);
+	assert_int_equal(msgs_of(&l, "210.20.30.50"), 1);
+	mg_maillog_free(&l);
+}
+
+/* test_exim_arrivals - "<=" lines with H=[addr] and no A= */
+static void
+test_exim_arrivals(void **state)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+
+	(void)state;
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_EXIM, DATA
+	    "exim.log", NULL, 0, &err), 0);
+	assert_int_equal(l.accepted, 2);
+	assert_int_equal(msgs_of(&l, "210.20.30.40"), 1);
+	assert_int_equal(msgs_of(&l, "2001:db8::26"), 1);
+	assert_int_equal(msgs_of(&l, "210.20.30.99"), 0);
+	assert_int_equal(msgs_of(&l, "203.0.113.5"), 0);
+	assert_int_equal(msgs_of(&l, "198.51.100.9"), 0);
+	mg_maillog_free(&l);
+}
+
+/* test_within - the clients inside a network, in address order */
+static void
+test_within(void **state)
+{
+	struct mg_maillog l;
+	struct mg_net net;
+	const struct mg_logclient *c[2];
+	struct mg_err err;
+	char buf[64];
+
+	(void)state;
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
+	    "postfix.log", NULL, 0, &err), 0);
+	assert_int_equal(mg_net_parse("210.0.0.0/8", &net, NULL), 0);
+	assert_int_equal(mg_maillog_within(&l, &net, c, 2), 2);
+	mg_net_format(&c[0]->addr, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "210.20.30.40/32");
+	mg_net_format(&c[1]->addr, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "210.20.30.41/32");
+	/* more than asked for: the count, the first ones filled */
+	assert_int_equal(mg_net_parse("0.0.0.0/0", &net, NULL), 0);
+	assert_int_equal(mg_maillog_within(&l, &net, c, 1), 4);
+	assert_int_equal(mg_maillog_within(NULL, &net, c, 1), 0);
+	mg_maillog_free(&l);
+}
+
+/* test_tail_only - a log larger than the limit: only its end is read,
+ * starting at a whole line */
+static void
+test_tail_only(void **state)
+{
+	char path[] = "/tmp/mg-maillog.XXXXXX";
+	struct mg_maillog l;
+	struct mg_err err;
+	FILE *fp;
+	int fd, i;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	for (i = 0; i < 1000; i++)
+		(void)fprintf(fp, "Nov 23 11:00:00 mail postfix/smtpd[1]: "
+		    "AB%04d: client=old[10.0.0.1]\n", i);
+	for (i = 0; i < 10; i++)
+		(void)fprintf(fp, "Nov 23 12:00:00 mail postfix/smtpd[1]: "
+		    "CD%04d: client=new[10.0.0.2]\n", i);
+	assert_int_equal(fclose(fp), 0);
+	mg_maillog_init(&l);
+	/* 10 new lines of 68 bytes, and the end of an old one */
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL,
+	    700, &err), 0);
+	assert_int_equal(l.truncated, 1);
+	assert_int_equal(l.lines, 10);
+	assert_int_equal(msgs_of(&l, "10.0.0.2"), 10);
+	assert_int_equal(msgs_of(&l, "10.0.0.1"), 0);
+	mg_maillog_free(&l);
+	(void)unlink(path);
+
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL,
+	    0, &err), -1);
+	assert_non_null(strstr(err.msg, path));
+	assert_null(l.path);
+	mg_maillog_free(&l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_postfix_clients),
+		cmocka_unit_test(test_exim_arrivals),
+		cmocka_unit_test(test_within),
+		cmocka_unit_test(test_tail_only),
+	};
+
+	return (cmocka_run_group_tests_name("maillog", tests, NULL, NULL));
+}
