@@ -154,7 +154,7 @@ valgrind: $(UNIT_BINS)
 	 sh tests/run-tests.sh valgrind $(UNIT_BINS)
 
 # The console in a private tmux server against lab Postfix configurations.
-e2e: $(PROG)
+e2e: $(PROG) $(MGSMTP)
 	@sh tests/run-tests.sh e2e tests/e2e/test_console.sh
 
 deps:

@@ -996,6 +996,12 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 		goto out;
 	}
 	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.validation));
+	if (o->cancelled != NULL && o->cancelled()) {
+		res = MG_APPLY_DECLINED;
+		(void)fprintf(r.out, "  cancelled after validation: nothing "
+		    "changed\n");
+		goto out;
+	}
 	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
 	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
 		mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
@@ -1004,6 +1010,12 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 		goto out;
 	}
 	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
+	if (o->cancelled != NULL && o->cancelled()) {
+		res = MG_APPLY_DECLINED;
+		(void)fprintf(r.out, "  cancelled after the proof: nothing "
+		    "changed\n");
+		goto out;
+	}
 	if (!o->yes && !ask()) {
 		res = MG_APPLY_DECLINED;
 		goto out;

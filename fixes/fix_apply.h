@@ -25,6 +25,11 @@ enum mg_apply_result {
 struct mg_apply_opts {
 	int yes;		/* do not ask */
 	FILE *out;		/* progress and results */
+	/* Asked between the steps before the first live change (after
+	 * validation, after the proof): non-zero stops there, nothing
+	 * changed.  Never asked once the live files are touched.  NULL:
+	 * cannot be cancelled. */
+	int (*cancelled)(void);
 };
 
 enum mg_apply_result mg_fix_apply(struct mg_app *, const struct mg_fix *const *,

@@ -119,6 +119,9 @@ draw_header(const struct con *c)
 		mg_sanitize(&mta, version != NULL ? version : "?",
 		    version != NULL ? strlen(version) : 1);
 	}
+	/* Not root: fixes cannot be applied; say so where it is always seen. */
+	if (geteuid() != 0)
+		mg_str_puts(&mta, mta.len > 0 ? "  READ-ONLY" : "READ-ONLY");
 	sfile = mg_sanitize_dup(file != NULL ? file : "");
 	con_fill(c, 0, 0, COLS, CS_BAR);
 	x = con_put(c, 0, 0, COLS, CS_BAR_KEY, "mailguard-tui");
@@ -357,6 +360,11 @@ draw(struct con *c)
 	draw_footer(c);
 	if (c->help)
 		draw_help(c);
+	if (c->edit.active && !c->help) {
+		con_edit_draw(c);
+		(void)curs_set(1);
+	} else
+		(void)curs_set(0);
 	(void)refresh();
 }
 
@@ -439,6 +447,18 @@ load(struct con *c)
 	}
 }
 
+/* after_apply - the apply view was left and everything read again: in
+ * guided hardening, on to the next finding */
+static void
+after_apply(struct con *c)
+{
+	if (!c->apply_done)
+		return;
+	c->apply_done = 0;
+	if (c->guided && c->view != &con_view_error)
+		(void)con_guided_next(c);
+}
+
 /* handle_key - help first, then the keys of every screen, then the screen's */
 static void
 handle_key(struct con *c, int ch)
@@ -449,12 +469,22 @@ handle_key(struct con *c, int ch)
 		return;
 	}
 	c->msg[0] = '\0';
+	if (c->edit.active) {
+		con_edit_key(c, ch);
+		return;
+	}
 	if (c->help) {
 		c->help = 0;
 		return;
 	}
 	switch (ch) {
 	case 'q':
+		if (con_job_running(c)) {
+			con_note(c, "a fix is being applied: wait for its "
+			    "result (c cancels it before the live files are "
+			    "touched)");
+			return;
+		}
 		c->quit = 1;
 		return;
 	case '?':
@@ -544,20 +574,24 @@ mg_console_run(struct mg_app *a)
 	con_signals_fatal(&ss);
 	memset(&c, 0, sizeof(c));
 	c.app = a;
+	c.job.fd = -1;
 	setup(&c);
 	load(&c);
 	while (!c.quit && con_signals_caught() == 0) {
 		if (dirty)
 			draw(&c);
-		if ((ch = getch()) == ERR) {
-			dirty = 0;
+		/* While a fix is applied its output is read between keys. */
+		timeout(con_job_running(&c) ? 100 : 1000);
+		ch = getch();
+		dirty = con_job_poll(&c);
+		if (ch == ERR)
 			continue;
-		}
 		dirty = 1;
 		handle_key(&c, ch);
 		if (c.reload) {
 			c.reload = 0;
 			load(&c);
+			after_apply(&c);
 		}
 	}
 	(void)endwin();
@@ -566,6 +600,8 @@ mg_console_run(struct mg_app *a)
 	sig = con_signals_caught();
 	con_page_free(&c.page);
 	free(c.finding_id);
+	con_guided_end(&c);
+	con_job_free(&c.job);
 	if (sig != 0)
 		return (128 + sig);
 	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "../core/mg_str.h"
 #include "app.h"
 
 /* What a piece of text means; con_attr() turns it into curses attributes. */
@@ -76,6 +77,24 @@ struct con_view {
 	const struct con_key *(*keys_now)(const struct con *);
 };
 
+/* A fix being applied by a child process (console_apply.c). */
+struct con_job {
+	pid_t pid;		/* 0: none started */
+	int fd;			/* its output (non-blocking); -1 once read */
+	struct mg_str out;	/* everything it printed */
+	int ended;
+	int status;		/* exit status once ended */
+	char *what;		/* "fix postfix.mynetworks.narrow" */
+};
+
+/* The footer's line editor for a proposed value. */
+struct con_edit {
+	int active;
+	char buf[1024];
+	size_t len, cur;
+	char label[80];		/* "mynetworks = " */
+};
+
 struct con {
 	struct mg_app *app;
 	const struct con_view *view;
@@ -93,6 +112,15 @@ struct con {
 	/* the pager screens' lines (one pager screen is shown at a time) */
 	struct con_page page;
 	char msg[200];		/* one-shot note in the footer */
+	/* applying (console_apply.c) */
+	struct con_job job;
+	int apply_follow;	/* the apply view keeps to the end */
+	int apply_done;		/* left the apply view: reload, go on */
+	struct con_edit edit;
+	/* guided hardening: findings applied or skipped in this walk */
+	int guided;
+	char **guided_done;
+	size_t nguided_done, guided_cap;
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -108,10 +136,26 @@ extern const struct con_view con_view_overview;
 extern const struct con_view con_view_detail;
 extern const struct con_view con_view_notes;
 extern const struct con_view con_view_error;
+extern const struct con_view con_view_apply;
 
 /* console.c */
 void con_set_view(struct con *, const struct con_view *);
 void con_note(struct con *, const char *);
+
+/* console_apply.c */
+void con_job_free(struct con_job *);
+int con_job_running(const struct con *);
+int con_job_poll(struct con *);
+void con_job_cancel(struct con *);
+void con_apply_finding(struct con *);
+void con_edit_begin(struct con *);
+void con_edit_key(struct con *, int);
+void con_edit_draw(const struct con *);
+void con_guided_start(struct con *);
+int con_guided_next(struct con *);
+void con_guided_mark(struct con *, const char *);
+void con_guided_end(struct con *);
+void con_guided_count(const struct con *, size_t *, size_t *);
 
 /* console_signal.c */
 void con_signals_catch(struct con_signals *, int);

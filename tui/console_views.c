@@ -25,6 +25,8 @@ static const struct con_key overview_keys[] = {
 	{ NULL, NULL, "Home/g, End/G", "first / last finding" },
 	{ "Enter", "open", "Enter, Right/l",
 	    "open the finding: why, evidence, proposed fix" },
+	{ "H", "harden", "H, F2", "guided hardening: each finding with a "
+	    "fix, worst first: read it, apply, edit the value or skip" },
 	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
 	{ "r", "reload", "r", "read the configuration again, rerun checks" },
 	{ NULL, NULL, NULL, NULL }
@@ -43,6 +45,30 @@ static const struct con_key pager_keys[] = {
 	{ NULL, NULL, "Home/g, End/G", "top / bottom" },
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
 	{ "r", "reload", "r", "read the configuration again, rerun checks" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key detail_keys[] = {
+	{ "a", "apply", "a", "apply the proposed fix: validated and proven "
+	    "on a private copy first, backed up, reloaded, re-checked" },
+	{ "e", "edit", "e", "edit the proposed value before applying (Enter "
+	    "keeps it, Esc drops the edit)" },
+	{ "j/k", "scroll", "Down/j, Up/k", "scroll a line" },
+	{ NULL, NULL, "PgDn/Space, PgUp", "scroll a page" },
+	{ NULL, NULL, "Home/g, End/G", "top / bottom" },
+	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
+	{ "r", "reload", "r", "read the configuration again, rerun checks" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key guided_keys[] = {
+	{ "a", "apply", "a", "apply the proposed fix: validated and proven "
+	    "on a private copy first, backed up, reloaded, re-checked" },
+	{ "e", "edit", "e", "edit the proposed value before applying (Enter "
+	    "keeps it, Esc drops the edit)" },
+	{ "s", "skip", "s, n", "leave this finding as it is, show the next" },
+	{ "j/k", "scroll", "Down/j, Up/k, PgDn, PgUp", "scroll" },
+	{ "Esc", "stop", "Esc", "stop guided hardening, back to the findings" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -253,6 +279,10 @@ overview_key(struct con *c, int ch)
 		con_set_view(c, &con_view_notes);
 		return (1);
 	}
+	if (ch == 'H' || ch == KEY_F(2)) {
+		con_guided_start(c);
+		return (1);
+	}
 	return (con_nav(ch, &c->sel, n, (size_t)c->list_rows));
 }
 
@@ -328,6 +358,17 @@ detail_build(struct con *c)
 		return;
 	}
 	f = &r->findings[c->finding];
+	if (c->guided) {
+		size_t done, all;
+
+		con_guided_count(c, &done, &all);
+		mg_str_printf(&s, "Guided hardening: finding %zu of %zu with a "
+		    "fix. a applies it, e edits the value, s skips, Esc stops.",
+		    done + 1, all);
+		con_page_wrap(p, CS_BAR, mg_str_cstr(&s), 0, 0);
+		con_page_add(p, CS_NORMAL, "");
+		mg_str_reset(&s);
+	}
 	(void)snprintf(sev, sizeof(sev), "%s", mg_severity_name(f->severity));
 	for (i = 0; sev[i] != '\0'; i++)
 		sev[i] = (char)toupper((unsigned char)sev[i]);
@@ -383,11 +424,52 @@ pager_key(struct con *c, int ch)
 	return (con_page_key(c, ch));
 }
 
+/* detail_key - apply, edit; in guided hardening skip and stop too */
+static int
+detail_key(struct con *c, int ch)
+{
+	switch (ch) {
+	case 'a':
+		if (c->guided && c->finding_id != NULL &&
+		    c->finding < c->app->report.nfindings &&
+		    c->app->report.findings[c->finding].nfix_ids > 0 &&
+		    geteuid() == 0)
+			con_guided_mark(c, c->finding_id);
+		con_apply_finding(c);
+		return (1);
+	case 'e':
+		con_edit_begin(c);
+		return (1);
+	case 's':
+	case 'n':
+		if (!c->guided)
+			return (con_page_key(c, ch));
+		con_guided_mark(c, c->finding_id);
+		(void)con_guided_next(c);
+		return (1);
+	}
+	if (c->guided && is_back(ch)) {
+		con_guided_end(c);
+		con_set_view(c, &con_view_overview);
+		con_note(c, "guided hardening stopped");
+		return (1);
+	}
+	return (pager_key(c, ch));
+}
+
+/* detail_keys_now - the guided walk has its own keys */
+static const struct con_key *
+detail_keys_now(const struct con *c)
+{
+	return (c->guided ? guided_keys : detail_keys);
+}
+
 const struct con_view con_view_detail = {
 	.name = "Finding",
-	.keys = pager_keys,
+	.keys = detail_keys,
 	.build = detail_build,
-	.key = pager_key,
+	.key = detail_key,
+	.keys_now = detail_keys_now,
 };
 
 /* notes_build - what the MTA's tools warned about, what was not read */

@@ -344,6 +344,109 @@ case_mask_typo() {
 	quit_status mt q 0
 }
 
+# relay_code DIR CLIENT RE - real Postfix's RCPT reply to CLIENT (XCLIENT)
+# for a foreign recipient matches RE
+relay_code() {
+	got=$("$REPO/build/lab/mgsmtp" --port "$(cat "$1/port")" \
+	    --xclient-addr "$2" --from a@remote.test --to victim@remote.test \
+	    --rcpt-only 2>&1 | sed -n 's/.*-> //p')
+	echo "    RCPT victim@remote.test from $2: $got"
+	echo "$got" | grep -Eq -- "$3"
+}
+
+# --- guided hardening on the started mask-typo lab: H, edit the value,
+# apply; real Postfix judges the result ---------------------------------
+case_guided() {
+	d=$ROOT/lab-gh
+	if ! sh "$LAB" start "$d" >"$ROOT/start.log" 2>&1; then
+		SCR=$ROOT/start.log
+		nok "gh: lab Postfix started"
+		return
+	fi
+	ok "gh: lab Postfix started"
+	SCR=
+	check "gh: before: 210.1.2.3 gets 451 (the typo breaks the lookup)" \
+	    relay_code "$d" 210.1.2.3 '^451'
+	start gh 80 24 "$BIN" --postfix "$d/etc" --state "$d/state"
+	if ! wait_for gh '^> CRIT'; then
+		nok "gh: overview shown"
+		tm kill-session -t "=gh" 2>/dev/null
+		return
+	fi
+	tm send-keys -t gh H
+	expect gh "gh: H starts guided hardening on the worst finding" \
+	    '^Guided hardening: finding 1 of [0-9]'
+	check "gh: guided keys in the footer" \
+	    line_has 24 'a apply +e edit +s skip'
+	check "gh: the critical mynetworks finding comes first" \
+	    has '^CRITICAL +area relay +id postfix\.mynetworks\.'
+
+	# a value that keeps the hole: the proof refuses it, main.cf stays
+	sum=$(md5sum <"$d/etc/main.cf")
+	tm send-keys -t gh e
+	expect gh "gh: e opens the value in the footer" '^mynetworks = '
+	tm send-keys -t gh C-u
+	tm send-keys -t gh -l '127.0.0.0/8 210.0.0.0/8'
+	tm send-keys -t gh Enter
+	tm send-keys -t gh a
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=900
+	expect gh "gh: a value keeping the hole is refused by the proof" \
+	    '^REFUSED, nothing changed'
+	WAIT_TENTHS=$old
+	check "gh: the refusal names the open relay" has 'STILL OPEN'
+	check "gh: main.cf untouched after the refusal" \
+	    same "$sum" "$(md5sum <"$d/etc/main.cf")"
+	tm send-keys -t gh Enter
+	tm send-keys -t gh Escape
+	expect gh "gh: back on the findings" '^  SEV +AREA +FINDING'
+	tm send-keys -t gh H
+	expect gh "gh: H starts the walk again" \
+	    '^Guided hardening: finding 1 of [0-9]'
+
+	# edit the proposed value: keep only the first host written
+	tm send-keys -t gh e
+	expect gh "gh: e opens the value in the footer" '^mynetworks = '
+	tm send-keys -t gh C-u
+	tm send-keys -t gh -l '127.0.0.0/8 210.140.12.34/32'
+	tm send-keys -t gh Enter
+	tm send-keys -t gh End
+	expect gh "gh: the diff shows the edited value" \
+	    '^  \+mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32 *$'
+
+	tm send-keys -t gh a
+	expect gh "gh: a starts the apply, validation shown" '^validating on '
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=900		# validation, proof, reload, live proof
+	expect gh "gh: the engine's result: applied, reloaded and verified" \
+	    '^applied, reloaded and verified'
+	WAIT_TENTHS=$old
+	check "gh: the stage proof was shown (hole closed)" \
+	    has 'Relay access denied - closed'
+	check "gh: main.cf holds the edited value" grep -Eq \
+	    '^mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32$' \
+	    "$d/etc/main.cf"
+	check "gh: after: lab Postfix refuses relay from 210.1.2.3" \
+	    relay_code "$d" 210.1.2.3 '^(454|554)'
+	check "gh: after: 218.45.6.7 (edited out) is refused" \
+	    relay_code "$d" 218.45.6.7 '^(454|554)'
+	check "gh: after: 210.140.12.34 (the host meant) still relays" \
+	    relay_code "$d" 210.140.12.34 '^250'
+	tm send-keys -t gh Enter
+	expect gh "gh: Enter reads again and goes on" \
+	    '^Guided hardening: finding 2 of|guided hardening done'
+	check "gh: no critical or high finding is left (header)" \
+	    line_hasnt 1 'critical|high'
+	tm send-keys -t gh Escape
+	expect gh "gh: Esc leaves guided hardening" '^  SEV +AREA +FINDING'
+	quit_status gh q 0
+	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
+	SCR=$ROOT/journal
+	check "gh: the journal holds the fix" \
+	    grep -q 'fix postfix.mynetworks.narrow' "$ROOT/journal"
+	sh "$LAB" stop "$d" >/dev/null 2>&1
+}
+
 # --- resize 80x24 -> 120x40 -> 80x24, on the detail and the overview --
 at120() {
 	fits 120 40 && line 1 | grep -qF "$ROOT/lab-mt/etc/main.cf"
@@ -513,6 +616,9 @@ if lab_setup stock stock; then
 fi
 if lab_setup hostile mask-typo; then
 	case_hostile
+fi
+if lab_setup gh mask-typo; then
+	case_guided
 fi
 
 SCR=
