@@ -8,7 +8,9 @@
  * Cancelling is asked of the child with SIGTERM; the engine looks at that
  * only between the steps before the first live change (after validation,
  * after the proof), so a cancel never leaves a half-applied configuration:
- * once it is installing, the apply runs to its end (or its restore).
+ * once it is installing, the apply runs to its end (or its restore) - also
+ * when the console is quit with ^C or its terminal goes away (the child
+ * has its own process group and ignores SIGPIPE).
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -110,6 +112,12 @@ child(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 	size_t i;
 	int nul;
 
+	/*
+	 * A process group of its own: ^C, ^\ and window changes at the
+	 * console reach the console, not the apply, which must run to its
+	 * end (or its restore) once it has begun.
+	 */
+	(void)setpgid(0, 0);
 	for (i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
 		(void)signal(dfl[i], SIG_DFL);
 	/* The console may go away; the apply must not die of it. */
