@@ -491,6 +491,11 @@ handle_key(struct con *c, int ch)
 		c->help = 1;
 		return;
 	case 'r':
+		if (con_job_running(c)) {
+			con_note(c, "a fix is being applied: its result comes "
+			    "first (the configuration is read again after)");
+			return;
+		}
 		c->reload = 1;
 		return;
 	}
