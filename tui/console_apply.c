@@ -469,6 +469,14 @@ con_edit_begin(struct con *c)
 		con_note(c, why != NULL ? why : "nothing to edit");
 		return;
 	}
+	/* The value comes from the configuration: the editor shows it raw,
+	 * so only printable ASCII may be edited here. */
+	for (why = x->edits[0].new_text; *why != '\0'; why++)
+		if (*why < 0x20 || *why > 0x7e) {
+			con_note(c, "the value holds characters this editor "
+			    "does not show: edit an exported patch instead");
+			return;
+		}
 	memset(&c->edit, 0, sizeof(c->edit));
 	c->edit.len = strlen(x->edits[0].new_text);
 	memcpy(c->edit.buf, x->edits[0].new_text, c->edit.len);
