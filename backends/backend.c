@@ -126,3 +126,24 @@ mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
 		return (not_supported(t, "simulating a client", err));
 	return (t->backend->simulate(t, p, v, err));
 }
+
+/* mg_backend_show_message - a queued message's headers, from the MTA's
+ * own tool; the text is the sender's and must be sanitized to show */
+int
+mg_backend_show_message(struct mg_target *t, const char *id,
+    struct mg_str *out, struct mg_err *err)
+{
+	const char *p;
+
+	/* A queue ID is letters and digits (Exim's have dashes); anything
+	 * else never reaches an argv. */
+	for (p = id; *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z') || *p == '-'))
+			break;
+	if (*id == '\0' || *p != '\0' || p - id > 64)
+		return (mg_err_set(err, "not a queue ID"));
+	if (t->backend == NULL || t->backend->show_message == NULL)
+		return (not_supported(t, "showing a queued message", err));
+	return (t->backend->show_message(t, id, out, err));
+}

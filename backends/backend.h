@@ -35,6 +35,10 @@ struct mg_backend {
 	/* Read the mail log the loaded model names into m->log. */
 	int (*load_log)(struct mg_target *, struct mg_model *,
 	    struct mg_err *);
+	/* One queued message's headers as the MTA's own tool prints
+	 * them (postcat -h, exim -Mvh), appended to out. */
+	int (*show_message)(struct mg_target *, const char *, struct mg_str *,
+	    struct mg_err *);
 };
 
 /* What the operator asked for on the command line. */
@@ -59,6 +63,8 @@ int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
 int mg_backend_load_log(struct mg_target *, struct mg_model *,
     struct mg_err *);
+int mg_backend_show_message(struct mg_target *, const char *,
+    struct mg_str *, struct mg_err *);
 int mg_backend_simulate(struct mg_target *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
 

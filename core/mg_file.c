@@ -64,3 +64,21 @@ mg_file_read(const char *path, size_t max, struct mg_str *out,
 	(void)close(fd);
 	return (0);
 }
+
+/* mg_write_all - every byte to fd, retrying short writes; 0 or -1 */
+int
+mg_write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (-1);
+		data += n;
+		len -= (size_t)n;
+	}
+	return (0);
+}

@@ -9,6 +9,7 @@
 
 #define MG_FILE_MAX (8u * 1024 * 1024)
 
+int mg_write_all(int, const char *, size_t);
 int mg_file_read(const char *, size_t, struct mg_str *, int *,
     struct mg_err *);
 

@@ -17,26 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mg_file.h"
 #include "mg_install.h"
 #include "mg_str.h"
-
-/* write_all - every byte, retrying short writes */
-static int
-write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (-1);
-		data += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
 
 /* dir_of - the directory of path, into buf */
 static void
@@ -84,7 +67,7 @@ mg_install_prepare(struct mg_install *in, const char *path, const char *data,
 	if ((fd = mkstemp(tmpl)) < 0)
 		return (mg_err_errno(err, "cannot create a temp file in %s",
 		    dir));
-	if (write_all(fd, data, len) < 0 || fchown(fd, uid, gid) < 0 ||
+	if (mg_write_all(fd, data, len) < 0 || fchown(fd, uid, gid) < 0 ||
 	    fchmod(fd, mode & 07777) < 0 || fsync(fd) < 0) {
 		(void)mg_err_errno(err, "writing %s", tmpl);
 		(void)close(fd);

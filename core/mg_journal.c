@@ -211,6 +211,31 @@ mg_journal_ids(struct mg_journal *j, long id, const char *const *ids,
 	return (0);
 }
 
+/* mg_journal_queue_ids - the queue IDs entry id acted on, sorted, into
+ * *ids (each and the array freed by the caller); 0 or -1 with err */
+int
+mg_journal_queue_ids(struct mg_journal *j, long id, char ***ids, size_t *n,
+    struct mg_err *err)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(j->db, "SELECT queue_id FROM ids WHERE entry "
+	    "= ? ORDER BY queue_id", -1, &st, NULL) != SQLITE_OK)
+		return (db_err(j, err, "select"));
+	(void)sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		t = sqlite3_column_text(st, 0);
+		*MG_ARRAY_PUSH(*ids, *n, cap) = mg_xstrdup(t != NULL ?
+		    (const char *)t : "");
+	}
+	(void)sqlite3_finalize(st);
+	return (0);
+}
+
 /*
  * mg_journal_backup - keep path's exact bytes, mode and owner for entry
  * (a file that does not exist is recorded as such: restoring removes

@@ -395,6 +395,65 @@ mg_queue_group(const struct mg_queue *q, enum mg_queue_by by, time_t now,
 		    by == MG_QBY_AGE ? by_age : by_count);
 }
 
+/* mg_queue_age_bucket - the qshape column of a message at time now:
+ * 0 for under 5 minutes .. MG_QAGE_BUCKETS - 1 for 1280 minutes and more */
+size_t
+mg_queue_age_bucket(const struct mg_qmsg *m, time_t now)
+{
+	return (age_rank(age_key(m, now)));
+}
+
+/* in_domain - one of m's recipients is in domain d ("(local)": one
+ * without a domain), as count_domains counts them */
+static int
+in_domain(const struct mg_qmsg *m, const char *d)
+{
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		at = strrchr(m->rcpts[i], '@');
+		if (at == NULL || at[1] == '\0') {
+			if (strcmp(d, "(local)") == 0)
+				return (1);
+		} else if (strcasecmp(at + 1, d) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* same_key - v (maybe missing) is the group key, as count_str keys it */
+static int
+same_key(const char *v, const char *none, const char *key)
+{
+	if (v == NULL || *v == '\0')
+		v = none;
+	return (strcmp(v, key) == 0);
+}
+
+/*
+ * mg_queue_in_group - m is counted in the group "key" of mg_queue_group
+ * by "by" at time now (the messages behind a group's count)
+ */
+int
+mg_queue_in_group(const struct mg_qmsg *m, enum mg_queue_by by,
+    const char *key, time_t now)
+{
+	switch (by) {
+	case MG_QBY_SENDER:
+		return (same_key(m->sender, "<>", key));
+	case MG_QBY_SASL:
+		return (same_key(m->sasl_username, "(none)", key));
+	case MG_QBY_CLIENT:
+		return (same_key(m->client_address, "(none)", key));
+	case MG_QBY_RCPT_DOMAIN:
+		return (in_domain(m, key));
+	case MG_QBY_AGE:
+		return (strcmp(age_key(m, now), key) == 0);
+	}
+	return (0);
+}
+
 /* mg_qgrouping_free - the groups and their keys; accepts NULL */
 void
 mg_qgrouping_free(struct mg_qgrouping *g)

@@ -110,6 +110,12 @@ const char *mg_queue_by_name(enum mg_queue_by);
 void mg_queue_group(const struct mg_queue *, enum mg_queue_by, time_t,
     struct mg_qgrouping *);
 void mg_qgrouping_free(struct mg_qgrouping *);
+int mg_queue_in_group(const struct mg_qmsg *, enum mg_queue_by, const char *,
+    time_t);
+
+/* qshape's age columns: under 5, 10, 20, ... 1280 minutes, and older. */
+#define MG_QAGE_BUCKETS 10
+size_t mg_queue_age_bucket(const struct mg_qmsg *, time_t);
 int mg_qsel_match(const struct mg_qsel *, const struct mg_qmsg *, time_t);
 void mg_qsel_describe(const struct mg_qsel *, struct mg_str *);
 

@@ -42,13 +42,35 @@ struct purge {
 	char qdir[PATH_MAX];		/* the quarantine */
 	struct mg_str log;		/* what the MTA tools said */
 	struct mg_purge_result *res;
+	const struct mg_qprogress *prog;
+	unsigned nsteps;
 };
+
+/* Purge steps, for the progress bar. */
+#define STEP_HOLD 1
+#define STEP_COPY 2
+#define STEP_DELETE 3
+#define STEP_CHECK 4
+#define PURGE_STEPS 4
 
 /* cmp_str - qsort/bsearch on char * */
 static int
 cmp_str(const void *x, const void *y)
 {
 	return (strcmp(*(const char *const *)x, *(const char *const *)y));
+}
+
+/* progress - tell the caller's bar; every file would be too often, so
+ * within a step only each hundredth and the last */
+static void
+progress(const struct purge *p, unsigned step, const char *name, size_t done,
+    size_t total)
+{
+	if (p->prog == NULL || p->prog->fn == NULL)
+		return;
+	if (done != 0 && done != total && done % 100 != 0)
+		return;
+	p->prog->fn(p->prog->arg, step, p->nsteps, name, done, total);
 }
 
 /* selected - name is one of the purge's IDs */
@@ -225,6 +247,7 @@ quarantine_held(struct purge *p, int fd, int depth)
 			continue;
 		*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
 		    mg_xstrdup(de->d_name);
+		progress(p, STEP_COPY, "quarantine", p->ncopied, p->nids);
 	}
 	(void)closedir(d);
 }
@@ -242,8 +265,10 @@ purge_postfix(struct purge *p, struct mg_err *err)
 	ids_text((char *const *)p->ids, p->nids, &in);
 	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
 	    p->nids);
+	progress(p, STEP_HOLD, "hold", 0, p->nids);
 	if (postsuper(p, "-h", "-", NULL, in.data, in.len, err) < 0)
 		goto out;
+	progress(p, STEP_HOLD, "hold", p->nids, p->nids);
 	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		rc = mg_err_errno(err, "cannot open %s", path);
@@ -258,8 +283,10 @@ purge_postfix(struct purge *p, struct mg_err *err)
 		ids_text(p->copied, p->ncopied, &in);
 		(void)fprintf(p->out, "deleting %zu from the hold queue "
 		    "(postsuper -d - hold)\n", p->ncopied);
+		progress(p, STEP_DELETE, "delete", 0, p->ncopied);
 		if (postsuper(p, "-d", "-", "hold", in.data, in.len, err) < 0)
 			goto out;
+		progress(p, STEP_DELETE, "delete", p->ncopied, p->ncopied);
 	}
 	rc = 0;
 out:
@@ -272,7 +299,7 @@ out:
  * time; -1 if any batch failed (err says why) */
 static int
 exim_batches(struct purge *p, const char *opt, char *const *ids, size_t n,
-    struct mg_err *err)
+    unsigned step, const char *name, struct mg_err *err)
 {
 	const char **argv;
 	size_t i, k, base;
@@ -292,6 +319,7 @@ exim_batches(struct purge *p, const char *opt, char *const *ids, size_t n,
 		argv[base + k] = NULL;
 		if (run_tool(p, argv, NULL, 0, err) < 0)
 			rc = -1;
+		progress(p, step, name, i + k, n);
 	}
 	free(argv);
 	return (rc);
@@ -334,7 +362,8 @@ purge_exim(struct purge *p, struct mg_err *err)
 	if (mg_exim_spool_directory(&p->a->target, &sdir, err) < 0)
 		return (-1);
 	(void)fprintf(p->out, "freezing %zu messages (exim -Mf)\n", p->nids);
-	(void)exim_batches(p, "-Mf", (char *const *)p->ids, p->nids, &e);
+	(void)exim_batches(p, "-Mf", (char *const *)p->ids, p->nids,
+	    STEP_HOLD, "freeze", &e);
 	(void)snprintf(path, sizeof(path), "%s/input", sdir);
 	free(sdir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -350,6 +379,7 @@ purge_exim(struct purge *p, struct mg_err *err)
 			continue;
 		*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
 		    mg_xstrdup(p->ids[i]);
+		progress(p, STEP_COPY, "quarantine", p->ncopied, p->nids);
 	}
 	(void)close(fd);
 	p->res->held = p->ncopied;
@@ -358,7 +388,8 @@ purge_exim(struct purge *p, struct mg_err *err)
 	if (p->ncopied == 0)
 		return (0);
 	(void)fprintf(p->out, "removing %zu (exim -Mrm)\n", p->ncopied);
-	return (exim_batches(p, "-Mrm", p->copied, p->ncopied, err));
+	return (exim_batches(p, "-Mrm", p->copied, p->ncopied, STEP_DELETE,
+	    "delete", err));
 }
 
 /* make_quarantine - STATE/quarantine/ENTRY, 0700, with a README */
@@ -485,7 +516,8 @@ out:
  */
 int
 mg_queue_purge(struct mg_app *a, const struct mg_qsel *sel, FILE *out,
-    struct mg_purge_result *res, struct mg_err *err)
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
 {
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
@@ -499,6 +531,8 @@ mg_queue_purge(struct mg_app *a, const struct mg_qsel *sel, FILE *out,
 	p.a = a;
 	p.out = out;
 	p.res = res;
+	p.prog = prog;
+	p.nsteps = PURGE_STEPS;
 	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
 		return (-1);
 	mg_queue_init(&q);
@@ -517,7 +551,9 @@ mg_queue_purge(struct mg_app *a, const struct mg_qsel *sel, FILE *out,
 	rc = a->target.mta == MG_MTA_POSTFIX ? purge_postfix(&p, err) :
 	    purge_exim(&p, err);
 	fsync_dir(p.qdir);
+	progress(&p, STEP_CHECK, "check", 0, 1);
 	res->remaining = still_queued(&p);
+	progress(&p, STEP_CHECK, "check", 1, 1);
 	res->deleted = p.ncopied >= res->remaining ? p.ncopied -
 	    res->remaining : 0;
 	res->gone = n - p.ncopied;
@@ -568,10 +604,12 @@ act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
 			    "(thaw) the messages and the next queue run "
 			    "retries them"));
 		return (exim_batches(p, ex[act], (char *const *)p->ids,
-		    p->nids, err));
+		    p->nids, 1, mg_qaction_name(act), err));
 	}
 	ids_text((char *const *)p->ids, p->nids, &in);
+	progress(p, 1, mg_qaction_name(act), 0, p->nids);
 	rc = postsuper(p, pf[act], "-", NULL, in.data, in.len, err);
+	progress(p, 1, mg_qaction_name(act), p->nids, p->nids);
 	mg_str_free(&in);
 	return (rc);
 }
@@ -613,7 +651,8 @@ act_undone(struct purge *p, enum mg_qaction act)
  */
 int
 mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
-    FILE *out, struct mg_purge_result *res, struct mg_err *err)
+    FILE *out, const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
 {
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
@@ -627,6 +666,8 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 	p.a = a;
 	p.out = out;
 	p.res = res;
+	p.prog = prog;
+	p.nsteps = 2;
 	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
 		return (-1);
 	mg_queue_init(&q);
@@ -635,7 +676,9 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 	n = p.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
 	rc = act_tool(&p, act, err);
+	progress(&p, 2, "check", 0, 1);
 	res->remaining = act_undone(&p, act);
+	progress(&p, 2, "check", 1, 1);
 	res->held = n - res->remaining;
 	mg_str_printf(&result, "selected %zu; not moved %zu\n", n,
 	    res->remaining);

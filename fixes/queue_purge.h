@@ -25,12 +25,21 @@ struct mg_purge_result {
 	char quarantine[4096];
 };
 
+/*
+ * How far a queue action is, for a progress bar: step (1-based) of
+ * nsteps, named, and done of total within it.  NULL: not wanted.
+ */
+struct mg_qprogress {
+	void (*fn)(void *, unsigned, unsigned, const char *, size_t, size_t);
+	void *arg;
+};
+
 int mg_purge_select(const struct mg_queue *, const struct mg_qsel *, time_t,
     size_t **, size_t *);
 void mg_purge_preview(FILE *, const struct mg_queue *, const size_t *,
     size_t, const struct mg_qsel *);
 int mg_queue_purge(struct mg_app *, const struct mg_qsel *, FILE *,
-    struct mg_purge_result *, struct mg_err *);
+    const struct mg_qprogress *, struct mg_purge_result *, struct mg_err *);
 
 /* The queue actions short of deleting (the incident view's keys). */
 enum mg_qaction {
@@ -41,6 +50,7 @@ enum mg_qaction {
 
 const char *mg_qaction_name(enum mg_qaction);
 int mg_queue_act(struct mg_app *, enum mg_qaction, const struct mg_qsel *,
-    FILE *, struct mg_purge_result *, struct mg_err *);
+    FILE *, const struct mg_qprogress *, struct mg_purge_result *,
+    struct mg_err *);
 
 #endif

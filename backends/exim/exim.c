@@ -501,6 +501,25 @@ exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	return (rc);
 }
 
+/* exim_show_message - exim [-C FILE] -Mvh ID: the spool header file */
+static int
+exim_show_message(struct mg_target *t, const char *id, struct mg_str *out,
+    struct mg_err *err)
+{
+	const char *argv[8];
+	size_t n = 0;
+
+	argv[n++] = t->bin;
+	if (t->config_file != NULL) {
+		argv[n++] = "-C";
+		argv[n++] = t->config_file;
+	}
+	argv[n++] = "-Mvh";
+	argv[n++] = id;
+	argv[n] = NULL;
+	return (mg_exec_tool(argv, NULL, 0, 10000, out, err));
+}
+
 const struct mg_backend mg_backend_exim = {
 	.name = "exim",
 	.mta = MG_MTA_EXIM,
@@ -509,4 +528,5 @@ const struct mg_backend mg_backend_exim = {
 	.simulate = exim_simulate,
 	.load_queue = mg_exim_load_queue,
 	.load_log = exim_load_log,
+	.show_message = exim_show_message,
 };

@@ -240,6 +240,26 @@ postfix_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	    err));
 }
 
+/* postfix_show_message - postcat [-c DIR] -h -q ID: the headers */
+static int
+postfix_show_message(struct mg_target *t, const char *id, struct mg_str *out,
+    struct mg_err *err)
+{
+	const char *argv[8];
+	size_t n = 0;
+
+	argv[n++] = "postcat";
+	if (t->config_dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = t->config_dir;
+	}
+	argv[n++] = "-h";
+	argv[n++] = "-q";
+	argv[n++] = id;
+	argv[n] = NULL;
+	return (mg_exec_tool(argv, NULL, 0, 10000, out, err));
+}
+
 const struct mg_backend mg_backend_postfix = {
 	.name = "postfix",
 	.mta = MG_MTA_POSTFIX,
@@ -247,4 +267,5 @@ const struct mg_backend mg_backend_postfix = {
 	.load_config = postfix_load_config,
 	.load_queue = mg_pf_load_queue,
 	.load_log = postfix_load_log,
+	.show_message = postfix_show_message,
 };

@@ -372,7 +372,7 @@ test_grouping(void **state)
 	struct mg_qgrouping g;
 	struct mg_queue q;
 	struct mg_str got;
-	size_t i, k;
+	size_t i, j, k, n;
 
 	(void)state;
 	mg_queue_init(&q);
@@ -396,9 +396,29 @@ test_grouping(void **state)
 			fail_msg("by %s: got %s want %s",
 			    mg_queue_by_name(cases[i].by), mg_str_cstr(&got),
 			    cases[i].want);
+		/* the console's drill-down finds exactly the counted ones */
+		for (k = 0; k < g.ngroups; k++) {
+			for (j = 0, n = 0; j < q.nmsgs; j++)
+				n += (size_t)mg_queue_in_group(&q.msgs[j],
+				    cases[i].by, g.groups[k].key, now);
+			if (n != g.groups[k].count)
+				fail_msg("by %s: %s holds %zu, counted %zu",
+				    mg_queue_by_name(cases[i].by),
+				    g.groups[k].key, n, g.groups[k].count);
+		}
+		assert_false(mg_queue_in_group(&q.msgs[0], cases[i].by,
+		    "no-such-key", now));
 		mg_str_free(&got);
 		mg_qgrouping_free(&g);
 	}
+	/* qshape columns: 1 min, now, 15 min, 1 day, 27.8 hours */
+	assert_int_equal(mg_queue_age_bucket(&q.msgs[0], now), 0);
+	assert_int_equal(mg_queue_age_bucket(&q.msgs[1], now), 0);
+	assert_int_equal(mg_queue_age_bucket(&q.msgs[2], now), 2);
+	assert_int_equal(mg_queue_age_bucket(&q.msgs[3], now),
+	    MG_QAGE_BUCKETS - 1);
+	assert_int_equal(mg_queue_age_bucket(&q.msgs[4], now),
+	    MG_QAGE_BUCKETS - 1);
 	mg_queue_free(&q);
 }
 
