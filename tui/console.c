@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/mg_sanitize.h"
@@ -22,6 +23,9 @@
 
 /* Keys every screen has; the screens list their own. */
 static const struct con_key global_keys[] = {
+	{ NULL, NULL, "i, F5", "the queue / incident view, from anywhere" },
+	{ NULL, NULL, "Tab, 1-7", "the panels: All, Relay, Aliases, SASL, "
+	    "Queue, Fixes, Journal" },
 	{ "?", "help", "?", "this help" },
 	{ "q", "quit", "q", "quit" },
 	{ NULL, NULL, NULL, NULL }
@@ -90,52 +94,142 @@ count_text(const struct con *c, struct mg_str *out, int short_form)
 	}
 }
 
+/* listen_scope - "all", "loopback-only", "127.0.0.1" ...: where the MTA
+ * takes SMTP connections (inet_interfaces, local_interfaces) */
+static const char *
+listen_scope(const struct mg_app *a)
+{
+	const struct mg_param *p;
+
+	if (!a->loaded)
+		return (NULL);
+	p = mg_model_param(&a->model, a->model.mta == MG_MTA_EXIM ?
+	    "local_interfaces" : "inet_interfaces");
+	if (p == NULL || p->value == NULL)
+		return (a->model.mta == MG_MTA_EXIM ? "all" : NULL);
+	return (*p->value == '\0' || strcmp(p->value, "<;") == 0 ? "all" :
+	    p->value);
+}
+
+/* right_text - "queue 220 +5/min  12:03:04": the live queue's size and
+ * trend, and (with_time) when it or the configuration was last read */
+static void
+right_text(const struct con *c, int with_time, struct mg_str *out)
+{
+	time_t when = c->qv.have && c->qv.when > c->loaded_at ? c->qv.when :
+	    c->loaded_at;
+	struct tm tm;
+	char hms[16] = "";
+	size_t n;
+	long rate;
+
+	n = con_queue_size(c, &rate);
+	if (n != (size_t)-1) {
+		mg_str_printf(out, "queue %zu", n);
+		if (c->qv.nhist > 1)
+			mg_str_printf(out, " %+ld/min", rate);
+	}
+	if (with_time && when > 0 && localtime_r(&when, &tm) != NULL &&
+	    strftime(hms, sizeof(hms), "%H:%M:%S", &tm) > 0)
+		mg_str_printf(out, "%s%s", out->len > 0 ? "  " : "", hms);
+}
+
+/* mta_text - "host  postfix 3.7.11 on all  READ-ONLY"; the host and the
+ * listening scope only when asked (a narrow window drops them) */
+static void
+mta_text(const struct con *c, int with_host, int with_scope,
+    struct mg_str *out)
+{
+	const struct mg_app *a = c->app;
+	const char *version = NULL, *scope;
+	char host[256];
+
+	if (a->loaded)
+		version = a->model.version;
+	else if (a->detected)
+		version = a->target.version;
+	if (with_host && gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		host[strcspn(host, ".")] = '\0';
+		mg_sanitize(out, host, strlen(host));
+		mg_str_puts(out, "  ");
+	}
+	if (a->loaded || a->detected) {
+		mg_str_puts(out, mg_mta_name(a->loaded ? a->model.mta :
+		    a->target.mta));
+		mg_str_putc(out, ' ');
+		mg_sanitize(out, version != NULL ? version : "?",
+		    version != NULL ? strlen(version) : 1);
+	}
+	if (with_scope && (scope = listen_scope(a)) != NULL) {
+		mg_str_puts(out, " on ");
+		mg_sanitize(out, scope, strlen(scope) > 24 ? 24 :
+		    strlen(scope));
+	}
+	/* Not root: fixes cannot be applied; say so where it is always seen. */
+	if (geteuid() != 0)
+		mg_str_puts(out, out->len > 0 ? "  READ-ONLY" : "READ-ONLY");
+}
+
 /*
- * draw_header - "mailguard-tui  <mta> <version>  <config>  <counts>" in
- * reverse video; a long config path loses its head first, so the counts
- * stay visible at 80 columns.
+ * draw_header - "mailguard-tui  host  <mta> <version> on <scope>
+ * <config>  <counts>  queue N +r/min  hh:mm:ss" in reverse video.  When
+ * the window is narrow the config path loses its head, then goes; then
+ * the time, the scope and the host go, so the counts and the queue stay.
  */
 static void
 draw_header(const struct con *c)
 {
 	const struct mg_app *a = c->app;
 	struct mg_str mta = MG_STR_INIT, counts = MG_STR_INIT;
-	const char *version = NULL, *file = NULL;
+	struct mg_str right = MG_STR_INIT, longc;
+	const char *file = NULL;
 	char *sfile;
-	int x, fixed, room;
+	int x, fixed, room, rw, level, pass, pw;
 
-	if (a->loaded) {
-		version = a->model.version;
+	if (a->loaded)
 		file = mg_model_source(&a->model);
-	} else if (a->detected) {
-		version = a->target.version;
+	else if (a->detected)
 		file = a->target.config_file;
-	}
-	mg_str_init(&mta);
-	if (a->loaded || a->detected) {
-		mg_str_puts(&mta, mg_mta_name(a->loaded ? a->model.mta :
-		    a->target.mta));
-		mg_str_putc(&mta, ' ');
-		mg_sanitize(&mta, version != NULL ? version : "?",
-		    version != NULL ? strlen(version) : 1);
-	}
-	/* Not root: fixes cannot be applied; say so where it is always seen. */
-	if (geteuid() != 0)
-		mg_str_puts(&mta, mta.len > 0 ? "  READ-ONLY" : "READ-ONLY");
 	sfile = mg_sanitize_dup(file != NULL ? file : "");
+	pw = sfile[0] != '\0' ? (int)con_cols(sfile) + 2 : 0;
+	if (c->view != NULL)
+		count_text(c, &counts, 1);
+	/* The whole path if some level fits it, else the most without. */
+	for (pass = 0; pass < 2; pass++) {
+		for (level = 0; level < 4; level++) {
+			mg_str_reset(&mta);
+			mg_str_reset(&right);
+			mta_text(c, level < 3, level < 2, &mta);
+			right_text(c, level < 1, &right);
+			if (13 + 2 + (int)con_cols(mg_str_cstr(&mta)) + 2 +
+			    (pass == 0 ? pw : 0) +
+			    (int)con_cols(mg_str_cstr(&counts)) + 2 +
+			    (int)con_cols(mg_str_cstr(&right)) + 1 <= COLS)
+				break;
+		}
+		if (level < 4)
+			break;
+	}
+	rw = (int)con_cols(mg_str_cstr(&right));
+	/* The long form of the counts when it fits beside the whole path. */
+	if (c->view != NULL) {
+		mg_str_init(&longc);
+		count_text(c, &longc, 0);
+		if (13 + 2 + (int)con_cols(mg_str_cstr(&mta)) + 2 + pw +
+		    (int)con_cols(mg_str_cstr(&longc)) + 2 + rw + 1 <= COLS) {
+			mg_str_reset(&counts);
+			mg_str_puts(&counts, mg_str_cstr(&longc));
+		}
+		mg_str_free(&longc);
+	}
 	con_fill(c, 0, 0, COLS, CS_BAR);
 	x = con_put(c, 0, 0, COLS, CS_BAR_KEY, "mailguard-tui");
 	if (mta.len > 0)
 		x += con_put(c, 0, x + 2, COLS - x - 2, CS_BAR,
 		    mg_str_cstr(&mta)) + 2;
-	if (c->view != NULL) {
-		count_text(c, &counts, 0);
-		if (x + 2 + (int)con_cols(mg_str_cstr(&counts)) > COLS) {
-			mg_str_reset(&counts);
-			count_text(c, &counts, 1);
-		}
-	}
-	fixed = (int)con_cols(mg_str_cstr(&counts)) + 4;
+	fixed = (int)con_cols(mg_str_cstr(&counts)) + 4 + (rw > 0 ? rw + 2 :
+	    0);
 	room = COLS - x - 2 - fixed;
 	if (sfile[0] != '\0' && room >= (int)con_cols(sfile)) {
 		x += con_put(c, 0, x + 2, room, CS_BAR, sfile) + 2;
@@ -147,11 +241,15 @@ draw_header(const struct con *c)
 		    (int)con_cols(c->ellipsis)));
 	}
 	if (counts.len > 0)
-		(void)con_put(c, 0, x + 2, COLS - x - 2, CS_BAR_KEY,
-		    mg_str_cstr(&counts));
+		x += con_put(c, 0, x + 2, COLS - x - 2 - (rw > 0 ? rw + 2 :
+		    0), CS_BAR_KEY, mg_str_cstr(&counts)) + 2;
+	if (rw > 0 && COLS - rw - 1 > x)
+		(void)con_put(c, 0, COLS - rw - 1, rw, CS_BAR,
+		    mg_str_cstr(&right));
 	free(sfile);
 	mg_str_free(&mta);
 	mg_str_free(&counts);
+	mg_str_free(&right);
 }
 
 /* footer_keys - "key label" pairs of a table from x on; the new x */
@@ -414,6 +512,7 @@ load(struct con *c)
 	if (c->app->loaded && c->sel < r->nfindings)
 		sel_id = mg_xstrdup(r->findings[c->sel].id);
 	draw_loading(c);
+	c->loaded_at = time(NULL);
 	if (mg_app_load(c->app) < 0) {
 		free(sel_id);
 		con_set_view(c, &con_view_error);
@@ -439,6 +538,8 @@ load(struct con *c)
 	} else if (was == &con_view_notes) {
 		con_set_view(c, &con_view_notes);
 		c->page.top = top;
+	} else if (was == &con_view_queue || was == &con_view_qmsg) {
+		con_queue_open(c);
 	}
 	if (was != NULL) {
 		(void)snprintf(note, sizeof(note), "read again: %zu finding%s",
@@ -477,12 +578,15 @@ handle_key(struct con *c, int ch)
 		c->help = 0;
 		return;
 	}
+	if (con_panel_key(c, ch))
+		return;
 	switch (ch) {
 	case 'q':
 		if (con_job_running(c)) {
-			con_note(c, "a fix is being applied: wait for its "
-			    "result (c cancels it before the live files are "
-			    "touched)");
+			con_note(c, c->job.kind == CON_JOB_QUEUE ? "the queue "
+			    "action is still running: wait for its result" :
+			    "a fix is being applied: wait for its result (c "
+			    "cancels it before the live files are touched)");
 			return;
 		}
 		c->quit = 1;
@@ -490,7 +594,19 @@ handle_key(struct con *c, int ch)
 	case '?':
 		c->help = 1;
 		return;
+	case 'i':
+	case KEY_F(5):
+		if (c->view == &con_view_apply && con_job_running(c)) {
+			con_note(c, "the output comes first: wait for the "
+			    "result");
+			return;
+		}
+		if (c->view != &con_view_queue)
+			con_queue_open(c);
+		return;
 	case 'r':
+		if (c->view == &con_view_queue || c->view == &con_view_journal)
+			break;	/* these read the queue / journal again */
 		if (con_job_running(c)) {
 			con_note(c, "a fix is being applied: its result comes "
 			    "first (the configuration is read again after)");
@@ -546,7 +662,7 @@ setup(struct con *c)
  * when ended by SIGINT, SIGTERM or SIGHUP, 1 without a usable terminal.
  */
 int
-mg_console_run(struct mg_app *a)
+mg_console_run(struct mg_app *a, int incident)
 {
 	struct con c;
 	struct con_signals ss;
@@ -582,6 +698,8 @@ mg_console_run(struct mg_app *a)
 	c.job.fd = -1;
 	setup(&c);
 	load(&c);
+	if (incident)
+		con_queue_open(&c);
 	while (!c.quit && con_signals_caught() == 0) {
 		if (dirty)
 			draw(&c);
@@ -589,6 +707,7 @@ mg_console_run(struct mg_app *a)
 		timeout(con_job_running(&c) ? 100 : 1000);
 		ch = getch();
 		dirty = con_job_poll(&c);
+		dirty |= con_queue_tick(&c);
 		if (ch == ERR)
 			continue;
 		dirty = 1;
@@ -607,6 +726,9 @@ mg_console_run(struct mg_app *a)
 	free(c.finding_id);
 	con_guided_end(&c);
 	con_job_free(&c.job);
+	con_queue_free(&c);
+	con_journal_free(&c);
+	con_marks_free(&c);
 	if (sig != 0)
 		return (128 + sig);
 	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);

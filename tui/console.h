@@ -4,6 +4,6 @@
 
 #include "app.h"
 
-int mg_console_run(struct mg_app *);
+int mg_console_run(struct mg_app *, int);
 
 #endif

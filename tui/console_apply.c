@@ -42,6 +42,11 @@ static const struct con_key apply_keys_running[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+static const struct con_key apply_keys_queue[] = {
+	{ "j/k", "scroll", "Down/j, Up/k, PgDn, PgUp", "scroll the output" },
+	{ NULL, NULL, NULL, NULL }
+};
+
 static const struct con_key apply_keys_done[] = {
 	{ "Enter", "continue", "Enter, Esc",
 	    "read the configuration again and go on" },
@@ -94,33 +99,29 @@ result_line(FILE *out, enum mg_apply_result res, const struct mg_err *err)
 }
 
 /*
- * child - the apply, with its output on fd; never returns.  The terminal
- * is the parent's: nothing here touches it (stdin is /dev/null, stdout
- * and stderr the pipe) and _exit skips curses' and stdio's buffers.
+ * child_setup - the child's side of a job: its own process group, the
+ * default fatal signals, SIGTERM as a cancel request, stdin /dev/null and
+ * stdout/stderr on fd.  The stream to print on; NULL: cannot.
  */
-static void
-child(struct mg_app *a, const struct mg_fix **fixes, size_t n,
-    const struct mg_stage *st, const struct mg_str *patch, int fd)
+static FILE *
+child_setup(int fd)
 {
 	static const int dfl[] = { SIGINT, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV,
 	    SIGBUS, SIGFPE, SIGILL };
-	struct mg_apply_opts o;
 	struct sigaction sa;
-	struct mg_err err;
-	enum mg_apply_result res;
 	FILE *out;
 	size_t i;
 	int nul;
 
 	/*
 	 * A process group of its own: ^C, ^\ and window changes at the
-	 * console reach the console, not the apply, which must run to its
+	 * console reach the console, not the job, which must run to its
 	 * end (or its restore) once it has begun.
 	 */
 	(void)setpgid(0, 0);
 	for (i = 0; i < sizeof(dfl) / sizeof(dfl[0]); i++)
 		(void)signal(dfl[i], SIG_DFL);
-	/* The console may go away; the apply must not die of it. */
+	/* The console may go away; the job must not die of it. */
 	(void)signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -131,19 +132,88 @@ child(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 	(void)dup2(fd, STDOUT_FILENO);
 	(void)dup2(fd, STDERR_FILENO);
 	if ((out = fdopen(dup(STDOUT_FILENO), "w")) == NULL)
-		_exit(MG_EXIT_FAILED);
+		return (NULL);
 	(void)setvbuf(out, NULL, _IOLBF, 0);
-	mg_print_sanitized_lines(out, mg_str_cstr(patch));
+	return (out);
+}
+
+/* What the fix-applying child is given. */
+struct fix_job {
+	const struct mg_fix **fixes;
+	size_t n;
+	const struct mg_stage *st;
+	const struct mg_str *patch;
+};
+
+/* fix_child - the apply, in the child; its exit status */
+static int
+fix_child(struct con *c, void *arg, FILE *out)
+{
+	const struct fix_job *fj = arg;
+	struct mg_apply_opts o;
+	struct mg_err err;
+	enum mg_apply_result res;
+
+	mg_print_sanitized_lines(out, mg_str_cstr(fj->patch));
 	memset(&o, 0, sizeof(o));
 	o.yes = 1;
 	o.out = out;
 	o.cancelled = cancelled;
 	mg_err_clear(&err);
-	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
-	    mg_str_cstr(patch), &o, &err);
-	i = (size_t)result_line(out, res, &err);
-	(void)fflush(out);
-	_exit((int)i);
+	res = mg_fix_apply(c->app, (const struct mg_fix *const *)fj->fixes,
+	    fj->n, fj->st, mg_str_cstr(fj->patch), &o, &err);
+	return (result_line(out, res, &err));
+}
+
+/* con_job_cancelled - the child was asked to stop (SIGTERM) */
+int
+con_job_cancelled(void)
+{
+	return (child_cancel != 0);
+}
+
+/*
+ * con_job_start - run fn in a child process, its output shown as it
+ * comes (con_job_poll); 0 if it runs, else -1 with a note.  The terminal
+ * is the parent's: nothing in the child touches it, and _exit skips
+ * curses' and stdio's buffers.
+ */
+int
+con_job_start(struct con *c, int kind, const char *what, con_job_fn fn,
+    void *arg)
+{
+	FILE *out;
+	int pfd[2], rc;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		con_note(c, "cannot start: no pipe");
+		return (-1);
+	}
+	(void)fflush(stdout);
+	if ((pid = fork()) < 0) {
+		(void)close(pfd[0]);
+		(void)close(pfd[1]);
+		con_note(c, "cannot start: fork failed");
+		return (-1);
+	}
+	if (pid == 0) {
+		(void)close(pfd[0]);
+		if ((out = child_setup(pfd[1])) == NULL)
+			_exit(MG_EXIT_FAILED);
+		rc = fn(c, arg, out);
+		(void)fflush(out);
+		_exit(rc);
+	}
+	(void)close(pfd[1]);
+	con_job_free(&c->job);
+	c->job.pid = pid;
+	c->job.fd = pfd[0];
+	c->job.kind = kind;
+	(void)fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+	c->job.what = mg_xstrdup(what);
+	mg_str_init(&c->job.out);
+	return (0);
 }
 
 /* con_job_free - forget a finished job's output */
@@ -172,43 +242,22 @@ start(struct con *c, const struct mg_fix **fixes, size_t n, const char *what)
 	struct mg_stage st;
 	struct mg_str patch = MG_STR_INIT;
 	struct mg_err err;
-	int pfd[2];
-	pid_t pid;
+	struct fix_job fj;
+	int rc;
 
 	if (mg_stage_fixes(fixes, n, &st, &err) < 0) {
 		con_note(c, "cannot stage the fix (see the finding)");
 		return (-1);
 	}
 	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		mg_str_free(&patch);
-		mg_stage_free(&st);
-		con_note(c, "cannot start the apply: no pipe");
-		return (-1);
-	}
-	(void)fflush(stdout);
-	if ((pid = fork()) < 0) {
-		(void)close(pfd[0]);
-		(void)close(pfd[1]);
-		mg_str_free(&patch);
-		mg_stage_free(&st);
-		con_note(c, "cannot start the apply: fork failed");
-		return (-1);
-	}
-	if (pid == 0) {
-		(void)close(pfd[0]);
-		child(c->app, fixes, n, &st, &patch, pfd[1]);
-	}
-	(void)close(pfd[1]);
+	fj.fixes = fixes;
+	fj.n = n;
+	fj.st = &st;
+	fj.patch = &patch;
+	rc = con_job_start(c, CON_JOB_FIX, what, fix_child, &fj);
 	mg_str_free(&patch);
 	mg_stage_free(&st);
-	con_job_free(&c->job);
-	c->job.pid = pid;
-	c->job.fd = pfd[0];
-	(void)fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
-	c->job.what = mg_xstrdup(what);
-	mg_str_init(&c->job.out);
-	return (0);
+	return (rc);
 }
 
 /*
@@ -253,6 +302,27 @@ con_job_poll(struct con *c)
 	return (changed);
 }
 
+/*
+ * con_job_progress - the last progress line the job printed: step of
+ * nsteps, done of total, the step's name; 0 if it printed none
+ */
+int
+con_job_progress(const struct con_job *j, unsigned *step, unsigned *nsteps,
+    size_t *done, size_t *total, char *name, size_t namesz)
+{
+	const char *p, *last = NULL;
+	char word[32];
+
+	for (p = mg_str_cstr(&j->out); (p = strstr(p, CON_PROGRESS)) != NULL;
+	    p++)
+		last = p;
+	if (last == NULL || sscanf(last + strlen(CON_PROGRESS),
+	    "%u %u %zu %zu %31s", step, nsteps, done, total, word) != 5)
+		return (0);
+	(void)snprintf(name, namesz, "%s", word);
+	return (1);
+}
+
 /* committed - the engine began changing live files */
 static int
 committed(const struct con_job *j)
@@ -267,6 +337,11 @@ con_job_cancel(struct con *c)
 {
 	if (!con_job_running(c))
 		return;
+	if (c->job.kind == CON_JOB_QUEUE) {
+		con_note(c, "a queue action runs to its end: its IDs are "
+		    "journaled, stopping midway would leave them half-moved");
+		return;
+	}
 	if (committed(&c->job)) {
 		con_note(c, "too late to cancel: the change is being "
 		    "installed; it finishes or is restored");
@@ -348,6 +423,8 @@ apply_build(struct con *c)
 		nl = strchr(line, '\n');
 		if (nl == NULL)
 			nl = line + strlen(line);
+		if (strncmp(line, CON_PROGRESS, strlen(CON_PROGRESS)) == 0)
+			continue;
 		mg_str_reset(&s);
 		mg_str_append(&s, line, (size_t)(nl - line));
 		if (strncmp(line, "@@", 2) == 0)
@@ -366,17 +443,57 @@ apply_build(struct con *c)
 	}
 	if (j->ended) {
 		con_page_add(p, CS_NORMAL, "");
-		con_page_wrap(p, CS_DIM, c->guided ? "Press Enter for the next "
-		    "finding." : "Press Enter to read the configuration again.",
-		    0, 0);
+		con_page_wrap(p, CS_DIM, j->kind == CON_JOB_QUEUE ? "Press "
+		    "Enter to go back to the queue (read again)." : c->guided ?
+		    "Press Enter for the next finding." : "Press Enter to read "
+		    "the configuration again.", 0, 0);
 	}
 	mg_str_free(&s);
 }
 
-/* apply_draw - the pager, kept at its end while output arrives */
+/* progress_bar - "[#####.....]  42%  step 2/4 quarantine 1200/2500" */
+static void
+progress_bar(struct con *c, int y)
+{
+	unsigned step, nsteps;
+	size_t done, total, filled, i;
+	char name[32], tail[96];
+	struct mg_str bar = MG_STR_INIT;
+	double frac;
+	int w;
+
+	if (!con_job_progress(&c->job, &step, &nsteps, &done, &total, name,
+	    sizeof(name)) || nsteps == 0 || step == 0)
+		return;
+	frac = ((double)(step - 1) + (total > 0 ? (double)done /
+	    (double)total : 1)) / (double)nsteps;
+	if (c->job.ended && c->job.status == 0)
+		frac = 1;
+	(void)snprintf(tail, sizeof(tail), " %3d%%  step %u/%u %s %zu/%zu",
+	    (int)(frac * 100), step, nsteps, name, done, total);
+	w = COLS - 2 - (int)strlen(tail) - 2;
+	if (w < 10)
+		w = 10;
+	filled = (size_t)(frac * w);
+	mg_str_putc(&bar, '[');
+	for (i = 0; i < (size_t)w; i++)
+		mg_str_putc(&bar, i < filled ? '#' : '.');
+	mg_str_putc(&bar, ']');
+	mg_str_puts(&bar, tail);
+	(void)con_put(c, y, 1, COLS - 1, CS_BOLD, mg_str_cstr(&bar));
+	mg_str_free(&bar);
+}
+
+/* apply_draw - the pager, kept at its end while output arrives; a queue
+ * action's progress bar above it */
 static void
 apply_draw(struct con *c, int y, int rows)
 {
+	if (c->job.kind == CON_JOB_QUEUE && rows > 3) {
+		progress_bar(c, y);
+		y += 2;
+		rows -= 2;
+	}
 	if (c->page.width != COLS) {
 		con_page_clear(&c->page);
 		c->page.width = COLS;
@@ -399,8 +516,14 @@ apply_key(struct con *c, int ch)
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER || ch == 27 ||
 	    ch == KEY_BACKSPACE || ch == 127 || ch == KEY_LEFT) {
 		if (con_job_running(c)) {
-			con_note(c, "still applying: wait for the result "
-			    "(c cancels before the live files are touched)");
+			con_note(c, c->job.kind == CON_JOB_QUEUE ? "still "
+			    "working on the queue: wait for the result" :
+			    "still applying: wait for the result (c cancels "
+			    "before the live files are touched)");
+			return (1);
+		}
+		if (c->job.kind == CON_JOB_QUEUE) {
+			con_queue_open(c);	/* scans again */
 			return (1);
 		}
 		c->apply_done = 1;	/* the console reloads, then goes on */
@@ -415,7 +538,10 @@ apply_key(struct con *c, int ch)
 static const struct con_key *
 apply_keys_now(const struct con *c)
 {
-	return (con_job_running(c) ? apply_keys_running : apply_keys_done);
+	if (!con_job_running(c))
+		return (apply_keys_done);
+	return (c->job.kind == CON_JOB_QUEUE ? apply_keys_queue :
+	    apply_keys_running);
 }
 
 const struct con_view con_view_apply = {
@@ -575,12 +701,17 @@ con_edit_key(struct con *c, int ch)
 	switch (ch) {
 	case 27:
 		e->active = 0;
-		con_note(c, "edit cancelled: the proposed value stays");
+		con_note(c, e->done != NULL ? "cancelled" : "edit cancelled: "
+		    "the proposed value stays");
 		return;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		finish(c);
+		if (e->done != NULL) {
+			e->active = 0;
+			e->done(c);
+		} else
+			finish(c);
 		return;
 	case KEY_LEFT:
 		if (e->cur > 0)

@@ -9,7 +9,11 @@
 #include <curses.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 
+#include "../core/mg_journal.h"
+#include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 #include "app.h"
 
@@ -77,9 +81,20 @@ struct con_view {
 	const struct con_key *(*keys_now)(const struct con *);
 };
 
-/* A fix being applied by a child process (console_apply.c). */
+/* What a child process does (console_apply.c). */
+#define CON_JOB_FIX 1		/* applies fixes */
+#define CON_JOB_QUEUE 2		/* purges, holds or releases queued mail */
+
+/*
+ * A line a job prints to move the progress bar:
+ * "\036progress STEP NSTEPS DONE TOTAL NAME"; not shown as output.
+ */
+#define CON_PROGRESS "\036progress "
+
+/* A fix being applied, or a queue action, by a child process. */
 struct con_job {
 	pid_t pid;		/* 0: none started */
+	int kind;		/* CON_JOB_FIX, CON_JOB_QUEUE */
 	int fd;			/* its output (non-blocking); -1 once read */
 	struct mg_str out;	/* everything it printed */
 	int ended;
@@ -93,6 +108,60 @@ struct con_edit {
 	char buf[1024];
 	size_t len, cur;
 	char label[80];		/* "mynetworks = " */
+	/* Enter hands the text to this; NULL: it is a fix's value */
+	void (*done)(struct con *);
+};
+
+/* The panels, in tab order. */
+#define CON_P_ALL 0
+#define CON_P_RELAY 1
+#define CON_P_ALIASES 2
+#define CON_P_SASL 3
+#define CON_P_QUEUE 4
+#define CON_P_FIXES 5
+#define CON_P_JOURNAL 6
+#define CON_NPANELS 7
+
+/* The Journal panel (console_panels.c). */
+struct con_journal {
+	struct mg_jentry *e;	/* oldest first; shown newest first */
+	size_t n;
+	size_t sel, top;
+	char err[512];
+	long confirm;		/* entry waiting for y to roll back */
+	long rollback;		/* entry being rolled back (child's arg) */
+};
+
+/* The queue / incident view (console_queue.c). */
+#define CON_QHIST 120		/* queue sizes kept for the growth rate */
+#define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
+struct con_qsample {
+	time_t t;
+	size_t n;
+};
+struct con_queue {
+	struct mg_queue q;
+	int opened;		/* shown before: by is the operator's */
+	int have;		/* q holds a scan */
+	time_t when;		/* of the scan */
+	char err[512];		/* why the last scan failed; "" if it did not */
+	int by;			/* enum mg_queue_by, or CON_QBY_SHAPE */
+	struct mg_qgrouping g;
+	size_t sel, top;
+	int level;		/* 0 groups, 1 a group's messages, 2 one */
+	int key_by;		/* the grouping drilled into */
+	char *key;		/* its group */
+	size_t *msgs, nmsgs;	/* the group's messages (indexes in q) */
+	size_t msel, mtop;
+	char *msg_id;		/* the message shown */
+	struct con_qsample hist[CON_QHIST];
+	size_t nhist;
+	int confirm;		/* the action waiting for y: 'D', 'H', 'U' */
+	struct mg_qsel csel;	/* what it selects */
+	char *csel_key;		/* the string csel points into */
+	size_t confirm_n;	/* messages it selects in this scan */
+	int confirm_by;		/* the grouping of the group asked about */
+	int rows;		/* list rows at the last draw */
 };
 
 struct con {
@@ -102,6 +171,7 @@ struct con {
 	int help;		/* help overlay shown */
 	int quit;
 	int reload;		/* the key handler asked for a reload */
+	time_t loaded_at;	/* the configuration was last read */
 	const char *ellipsis;	/* "…" in a UTF-8 locale, else "..." */
 	/* overview */
 	size_t sel, list_top;
@@ -121,6 +191,13 @@ struct con {
 	int guided;
 	char **guided_done;
 	size_t nguided_done, guided_cap;
+	struct con_queue qv;
+	int panel;		/* CON_P_ALL .. CON_P_SASL: findings shown */
+	char filter[128];	/* the / filter; "" none */
+	size_t fsel, ftop;	/* the Fixes panel */
+	char **marked;		/* fixes marked for the export */
+	size_t nmarked, marked_cap;
+	struct con_journal jv;
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -137,12 +214,22 @@ extern const struct con_view con_view_detail;
 extern const struct con_view con_view_notes;
 extern const struct con_view con_view_error;
 extern const struct con_view con_view_apply;
+extern const struct con_view con_view_queue;
+extern const struct con_view con_view_qmsg;
+extern const struct con_view con_view_fixes;
+extern const struct con_view con_view_journal;
+extern const struct con_view con_view_jentry;
 
 /* console.c */
 void con_set_view(struct con *, const struct con_view *);
 void con_note(struct con *, const char *);
 
 /* console_apply.c */
+typedef int (*con_job_fn)(struct con *, void *, FILE *);
+int con_job_start(struct con *, int, const char *, con_job_fn, void *);
+int con_job_cancelled(void);
+int con_job_progress(const struct con_job *, unsigned *, unsigned *,
+    size_t *, size_t *, char *, size_t);
 void con_job_free(struct con_job *);
 int con_job_running(const struct con *);
 int con_job_poll(struct con *);
@@ -156,6 +243,24 @@ int con_guided_next(struct con *);
 void con_guided_mark(struct con *, const char *);
 void con_guided_end(struct con *);
 void con_guided_count(const struct con *, size_t *, size_t *);
+
+/* console_panels.c */
+int con_panel_of(const struct con *);
+void con_tabs_draw(struct con *, int);
+void con_panel_go(struct con *, int);
+int con_panel_key(struct con *, int);
+int con_finding_shown(const struct con *, size_t);
+size_t con_visible_first(const struct con *);
+void con_filter_begin(struct con *);
+void con_marks_free(struct con *);
+void con_journal_read(struct con *);
+void con_journal_free(struct con *);
+
+/* console_queue.c */
+void con_queue_open(struct con *);
+int con_queue_tick(struct con *);
+void con_queue_free(struct con *);
+size_t con_queue_size(const struct con *, long *);
 
 /* console_signal.c */
 void con_signals_catch(struct con_signals *, int);
@@ -173,6 +278,8 @@ const char *con_tail(const char *, int);
 int con_put(const struct con *, int, int, int, enum con_style, const char *);
 void con_fill(const struct con *, int, int, int, enum con_style);
 int con_nav(int, size_t *, size_t, size_t);
+int con_is_back(int);
+int con_is_open(int);
 void con_page_clear(struct con_page *);
 void con_page_free(struct con_page *);
 void con_page_add(struct con_page *, enum con_style, const char *);

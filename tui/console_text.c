@@ -496,3 +496,19 @@ con_page_key(struct con *c, int ch)
 
 	return (con_nav(ch, &p->top, max_top + 1, rows > 1 ? rows - 1 : 1));
 }
+
+/* con_is_back - a key that leaves a screen: Esc, Backspace, Left, h */
+int
+con_is_back(int ch)
+{
+	return (ch == 27 || ch == KEY_BACKSPACE || ch == 127 || ch == '\b' ||
+	    ch == KEY_LEFT || ch == 'h');
+}
+
+/* con_is_open - Enter, Right, l */
+int
+con_is_open(int ch)
+{
+	return (ch == '\n' || ch == '\r' || ch == KEY_ENTER ||
+	    ch == KEY_RIGHT || ch == 'l');
+}

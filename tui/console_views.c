@@ -28,6 +28,10 @@ static const struct con_key overview_keys[] = {
 	{ "H", "harden", "H, F2", "guided hardening: each finding with a "
 	    "fix, worst first: read it, apply, edit the value or skip" },
 	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
+	{ "/", "filter", "/", "show only findings whose title, area or id "
+	    "has this text" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-7", "the panels: All, Relay, "
+	    "Aliases, SASL, Queue, Fixes, Journal" },
 	{ "r", "reload", "r", "read the configuration again, rerun checks" },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -77,22 +81,6 @@ static const struct con_key error_keys[] = {
 	{ NULL, NULL, "Down/j, Up/k", "scroll, when the text is longer" },
 	{ NULL, NULL, NULL, NULL }
 };
-
-/* is_back - a key that leaves a screen: Esc, Backspace, Left, h */
-static int
-is_back(int ch)
-{
-	return (ch == 27 || ch == KEY_BACKSPACE || ch == 127 || ch == '\b' ||
-	    ch == KEY_LEFT || ch == 'h');
-}
-
-/* is_open - Enter, Right, l */
-static int
-is_open(int ch)
-{
-	return (ch == '\n' || ch == '\r' || ch == KEY_ENTER ||
-	    ch == KEY_RIGHT || ch == 'l');
-}
 
 /* nnotes - warnings from the MTA's tools plus things not read */
 static size_t
@@ -214,16 +202,38 @@ notes_summary(const struct mg_app *a, struct mg_str *s)
 	mg_str_puts(s, ": press w");
 }
 
-/* overview_draw - findings worst first (the report is sorted), one a line */
+/* visible - the findings the panel and filter show, into *idx (caller
+ * frees); their number, and where c->sel is among them in *pos */
+static size_t
+visible(const struct con *c, size_t **idx, size_t *pos)
+{
+	size_t i, n = 0;
+
+	*idx = mg_xcalloc(c->app->report.nfindings + 1, sizeof(**idx));
+	*pos = 0;
+	for (i = 0; i < c->app->report.nfindings; i++)
+		if (con_finding_shown(c, i)) {
+			if (i == c->sel)
+				*pos = n;
+			(*idx)[n++] = i;
+		}
+	return (n);
+}
+
+/* overview_draw - the tabs, then findings worst first (the report is
+ * sorted), one a line, as the panel and the / filter select them */
 static void
 overview_draw(struct con *c, int y, int rows)
 {
 	const struct mg_report *r = &c->app->report;
 	struct mg_str s = MG_STR_INIT;
-	size_t i, n = r->nfindings;
+	size_t i, n, pos, *idx;
 	int list_rows;
 
-	list_rows = rows - 1 - (nnotes(c->app) > 0);
+	con_tabs_draw(c, y);
+	y++;
+	rows--;
+	list_rows = rows - 1 - (nnotes(c->app) > 0) - (c->filter[0] != '\0');
 	if (list_rows < 1)
 		list_rows = 1;
 	c->list_rows = list_rows;
@@ -231,25 +241,42 @@ overview_draw(struct con *c, int y, int rows)
 		notes_summary(c->app, &s);
 		(void)con_put(c, y + rows - 1, 0, COLS, CS_BOLD,
 		    mg_str_cstr(&s));
-		mg_str_free(&s);
+		mg_str_reset(&s);
 	}
-	if (n == 0) {
+	if (c->filter[0] != '\0' && rows > 3) {
+		mg_str_puts(&s, "filter: ");
+		mg_sanitize(&s, c->filter, strlen(c->filter));
+		mg_str_puts(&s, "  (/ changes it; an empty one shows all)");
+		(void)con_put(c, y + rows - 1 - (nnotes(c->app) > 0), 0, COLS,
+		    CS_DIM, mg_str_cstr(&s));
+	}
+	mg_str_free(&s);
+	if (r->nfindings == 0) {
 		overview_empty(c, y, rows);
 		return;
 	}
+	n = visible(c, &idx, &pos);
 	con_fill(c, y, 0, COLS, CS_COLUMNS);
 	(void)con_put(c, y, COL_TAG, COLS - COL_TAG, CS_COLUMNS, "SEV");
 	(void)con_put(c, y, COL_AREA, COLS - COL_AREA, CS_COLUMNS, "AREA");
 	(void)con_put(c, y, COL_TITLE, COLS - COL_TITLE, CS_COLUMNS, "FINDING");
-	if (c->sel >= n)
-		c->sel = n - 1;
-	if (c->list_top > c->sel)
-		c->list_top = c->sel;
-	if (c->sel >= c->list_top + (size_t)list_rows)
-		c->list_top = c->sel - (size_t)list_rows + 1;
+	if (n == 0) {
+		(void)con_put(c, y + 2, 2, COLS - 2, CS_NORMAL,
+		    c->filter[0] != '\0' ? "No finding matches the filter." :
+		    "No finding in this area.");
+		free(idx);
+		return;
+	}
+	c->sel = idx[pos];
+	if (c->list_top > pos)
+		c->list_top = pos;
+	if (pos >= c->list_top + (size_t)list_rows)
+		c->list_top = pos - (size_t)list_rows + 1;
 	for (i = 0; i < (size_t)list_rows && c->list_top + i < n; i++)
-		overview_row(c, y + 1 + (int)i, &r->findings[c->list_top + i],
-		    c->list_top + i == c->sel);
+		overview_row(c, y + 1 + (int)i,
+		    &r->findings[idx[c->list_top + i]],
+		    c->list_top + i == pos);
+	free(idx);
 }
 
 /* overview_keys_now - moving and opening need a finding */
@@ -260,19 +287,15 @@ overview_keys_now(const struct con *c)
 	    overview_keys);
 }
 
-/* overview_key - move, open, warnings */
+/* overview_key - move, open, warnings, filter */
 static int
 overview_key(struct con *c, int ch)
 {
-	size_t n = c->app->report.nfindings;
+	size_t n, pos, *idx;
+	int used;
 
-	if (is_open(ch)) {
-		if (n == 0)
-			return (1);
-		c->finding = c->sel;
-		free(c->finding_id);
-		c->finding_id = mg_xstrdup(c->app->report.findings[c->sel].id);
-		con_set_view(c, &con_view_detail);
+	if (ch == '/') {
+		con_filter_begin(c);
 		return (1);
 	}
 	if (ch == 'w') {
@@ -283,7 +306,23 @@ overview_key(struct con *c, int ch)
 		con_guided_start(c);
 		return (1);
 	}
-	return (con_nav(ch, &c->sel, n, (size_t)c->list_rows));
+	n = visible(c, &idx, &pos);
+	if (con_is_open(ch)) {
+		if (n > 0) {
+			c->finding = c->sel = idx[pos];
+			free(c->finding_id);
+			c->finding_id = mg_xstrdup(
+			    c->app->report.findings[c->sel].id);
+			con_set_view(c, &con_view_detail);
+		}
+		free(idx);
+		return (1);
+	}
+	used = con_nav(ch, &pos, n, (size_t)c->list_rows);
+	if (n > 0)
+		c->sel = idx[pos];
+	free(idx);
+	return (used);
 }
 
 const struct con_view con_view_overview = {
@@ -417,7 +456,7 @@ detail_build(struct con *c)
 static int
 pager_key(struct con *c, int ch)
 {
-	if (is_back(ch)) {
+	if (con_is_back(ch)) {
 		con_set_view(c, &con_view_overview);
 		return (1);
 	}
@@ -448,7 +487,7 @@ detail_key(struct con *c, int ch)
 		(void)con_guided_next(c);
 		return (1);
 	}
-	if (c->guided && is_back(ch)) {
+	if (c->guided && con_is_back(ch)) {
 		con_guided_end(c);
 		con_set_view(c, &con_view_overview);
 		con_note(c, "guided hardening stopped");

@@ -38,7 +38,7 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 static const char help_text[] =
 "usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
 "                     [--exim-generator PATH] [--state DIR] [--maillog FILE]\n"
-"                     [COMMAND [ARGS]]\n"
+"                     [--incident | COMMAND [ARGS]]\n"
 "\n"
 "Reads the live Postfix or Exim configuration and queue, reports relay\n"
 "exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
@@ -58,6 +58,9 @@ static const char help_text[] =
 "                   in (default: Postfix maillog_file, else\n"
 "                   /var/log/mail.log or /var/log/maillog; Exim's main log\n"
 "                   from log_file_path)\n"
+"  --incident       open the console on the queue / incident view (live\n"
+"                   groups by SASL user, client, sender, domain; hold,\n"
+"                   release, purge); i or F5 opens it from any screen\n"
 "  -h, --help       this help;  -V, --version  print the version\n"
 "\n"
 "Commands:\n"
@@ -130,13 +133,14 @@ main(int argc, char **argv)
 		{ "exim-generator", required_argument, NULL, 'g' },
 		{ "state", required_argument, NULL, 's' },
 		{ "maillog", required_argument, NULL, 'l' },
+		{ "incident", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct mg_cmd_entry *c;
 	struct mg_app app;
-	int ch, rc;
+	int ch, rc, incident = 0;
 
 	mg_app_init(&app);
 	opterr = 0;
@@ -161,6 +165,9 @@ main(int argc, char **argv)
 		case 'l':
 			app.opts.maillog = optarg;
 			break;
+		case 'i':
+			incident = 1;
+			break;
 		case 'h':
 			(void)fputs(help_text, stdout);
 			return (MG_EXIT_OK);
@@ -175,8 +182,11 @@ main(int argc, char **argv)
 			    argv[optind - 1]));
 		}
 	}
+	if (incident && optind < argc)
+		return (mg_cmd_usage_error(NULL, "--incident opens the console "
+		    "and takes no command"));
 	if (optind >= argc) {
-		rc = mg_console_run(&app);
+		rc = mg_console_run(&app, incident);
 		mg_app_free(&app);
 		return (rc);
 	}
