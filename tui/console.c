@@ -24,8 +24,6 @@
 /* Keys every screen has; the screens list their own. */
 static const struct con_key global_keys[] = {
 	{ NULL, NULL, "i, F5", "the queue / incident view, from anywhere" },
-	{ NULL, NULL, "Tab, 1-7", "the panels: All, Relay, Aliases, SASL, "
-	    "Queue, Fixes, Journal" },
 	{ "?", "help", "?", "this help" },
 	{ "q", "quit", "q", "quit" },
 	{ NULL, NULL, NULL, NULL }
@@ -114,7 +112,8 @@ listen_scope(const struct mg_app *a)
 /* right_text - "queue 220 +5/min  12:03:04": the live queue's size and
  * trend, and (with_time) when it or the configuration was last read */
 static void
-right_text(const struct con *c, int with_time, struct mg_str *out)
+right_text(const struct con *c, int with_time, int with_rate,
+    struct mg_str *out)
 {
 	time_t when = c->qv.have && c->qv.when > c->loaded_at ? c->qv.when :
 	    c->loaded_at;
@@ -126,7 +125,7 @@ right_text(const struct con *c, int with_time, struct mg_str *out)
 	n = con_queue_size(c, &rate);
 	if (n != (size_t)-1) {
 		mg_str_printf(out, "queue %zu", n);
-		if (c->qv.nhist > 1)
+		if (with_rate && c->qv.nhist > 1)
 			mg_str_printf(out, " %+ld/min", rate);
 	}
 	if (with_time && when > 0 && localtime_r(&when, &tm) != NULL &&
@@ -175,7 +174,8 @@ mta_text(const struct con *c, int with_host, int with_scope,
  * draw_header - "mailguard-tui  host  <mta> <version> on <scope>
  * <config>  <counts>  queue N +r/min  hh:mm:ss" in reverse video.  When
  * the window is narrow the config path loses its head, then goes; then
- * the time, the scope and the host go, so the counts and the queue stay.
+ * the time, the scope, the host and the growth rate go, so the counts and
+ * the queue size stay.
  */
 static void
 draw_header(const struct con *c)
@@ -197,18 +197,18 @@ draw_header(const struct con *c)
 		count_text(c, &counts, 1);
 	/* The whole path if some level fits it, else the most without. */
 	for (pass = 0; pass < 2; pass++) {
-		for (level = 0; level < 4; level++) {
+		for (level = 0; level < 5; level++) {
 			mg_str_reset(&mta);
 			mg_str_reset(&right);
 			mta_text(c, level < 3, level < 2, &mta);
-			right_text(c, level < 1, &right);
+			right_text(c, level < 1, level < 4, &right);
 			if (13 + 2 + (int)con_cols(mg_str_cstr(&mta)) + 2 +
 			    (pass == 0 ? pw : 0) +
 			    (int)con_cols(mg_str_cstr(&counts)) + 2 +
 			    (int)con_cols(mg_str_cstr(&right)) + 1 <= COLS)
 				break;
 		}
-		if (level < 4)
+		if (level < 5)
 			break;
 	}
 	rw = (int)con_cols(mg_str_cstr(&right));
