@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -39,7 +40,9 @@ static const char *schema =
     " backup TEXT, mode INTEGER, uid INTEGER, gid INTEGER,"
     " PRIMARY KEY (entry, seq));"
     "CREATE TABLE IF NOT EXISTS ids ("
-    " entry INTEGER NOT NULL, queue_id TEXT NOT NULL);";
+    " entry INTEGER NOT NULL, queue_id TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS ignored ("
+    " finding TEXT PRIMARY KEY, time INTEGER NOT NULL);";
 
 /* db_err - the sqlite error, as ours */
 static int
@@ -211,28 +214,69 @@ mg_journal_ids(struct mg_journal *j, long id, const char *const *ids,
 	return (0);
 }
 
-/* mg_journal_queue_ids - the queue IDs entry id acted on, sorted, into
- * *ids (each and the array freed by the caller); 0 or -1 with err */
-int
-mg_journal_queue_ids(struct mg_journal *j, long id, char ***ids, size_t *n,
-    struct mg_err *err)
+/* select_texts - the first column of sql's rows (bound to id when id > 0)
+ * into *out (each and the array freed by the caller); 0 or -1 with err */
+static int
+select_texts(struct mg_journal *j, const char *sql, long id, char ***out,
+    size_t *n, struct mg_err *err)
 {
 	sqlite3_stmt *st;
 	const unsigned char *t;
 	size_t cap = 0;
 
-	*ids = NULL;
+	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(j->db, "SELECT queue_id FROM ids WHERE entry "
-	    "= ? ORDER BY queue_id", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return (db_err(j, err, "select"));
-	(void)sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		t = sqlite3_column_text(st, 0);
-		*MG_ARRAY_PUSH(*ids, *n, cap) = mg_xstrdup(t != NULL ?
-		    (const char *)t : "");
-	}
+	if (id > 0)
+		(void)sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if ((t = sqlite3_column_text(st, 0)) != NULL)
+			*MG_ARRAY_PUSH(*out, *n, cap) =
+			    mg_xstrdup((const char *)t);
 	(void)sqlite3_finalize(st);
+	return (0);
+}
+
+/* mg_journal_queue_ids - the queue IDs entry id acted on, sorted */
+int
+mg_journal_queue_ids(struct mg_journal *j, long id, char ***ids, size_t *n,
+    struct mg_err *err)
+{
+	return (select_texts(j, "SELECT queue_id FROM ids WHERE entry = ? "
+	    "ORDER BY queue_id", id, ids, n, err));
+}
+
+/* mg_journal_ignored - the finding ids the operator chose to ignore,
+ * sorted */
+int
+mg_journal_ignored(struct mg_journal *j, char ***ids, size_t *n,
+    struct mg_err *err)
+{
+	return (select_texts(j, "SELECT finding FROM ignored ORDER BY "
+	    "finding", 0, ids, n, err));
+}
+
+/* mg_journal_ignore - remember (on) or forget that finding id is
+ * ignored; 0 or -1 with err */
+int
+mg_journal_ignore(struct mg_journal *j, const char *id, int on,
+    struct mg_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(j->db, on ? "INSERT OR REPLACE INTO ignored "
+	    "(finding, time) VALUES (?, ?)" : "DELETE FROM ignored WHERE "
+	    "finding = ?", -1, &st, NULL) != SQLITE_OK)
+		return (db_err(j, err, on ? "insert" : "delete"));
+	(void)sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (on)
+		(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	(void)sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return (db_err(j, err, on ? "insert" : "delete"));
 	return (0);
 }
 

@@ -51,6 +51,10 @@ int mg_journal_ids(struct mg_journal *, long, const char *const *, size_t,
     struct mg_err *);
 int mg_journal_queue_ids(struct mg_journal *, long, char ***, size_t *,
     struct mg_err *);
+int mg_journal_ignored(struct mg_journal *, char ***, size_t *,
+    struct mg_err *);
+int mg_journal_ignore(struct mg_journal *, const char *, int,
+    struct mg_err *);
 int mg_journal_set(struct mg_journal *, long, const char *, const char *);
 int mg_journal_entries(struct mg_journal *, long, int,
     struct mg_jentry **, size_t *, struct mg_err *);

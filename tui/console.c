@@ -65,7 +65,7 @@ count_text(const struct con *c, struct mg_str *out, int short_form)
 {
 	const struct mg_report *r = &c->app->report;
 	size_t count[MG_SEV_CRITICAL + 1] = { 0 };
-	size_t i;
+	size_t i, nign = 0;
 	int sev, first = 1;
 
 	if (!c->app->loaded) {
@@ -76,9 +76,12 @@ count_text(const struct con *c, struct mg_str *out, int short_form)
 		mg_str_puts(out, "no findings");
 		return;
 	}
-	for (i = 0; i < r->nfindings; i++)
-		if ((unsigned)r->findings[i].severity <= MG_SEV_CRITICAL)
+	for (i = 0; i < r->nfindings; i++) {
+		if (con_is_ignored(c, r->findings[i].id))
+			nign++;
+		else if ((unsigned)r->findings[i].severity <= MG_SEV_CRITICAL)
 			count[r->findings[i].severity]++;
+	}
 	if (!short_form)
 		mg_str_printf(out, "%zu finding%s: ", r->nfindings,
 		    r->nfindings == 1 ? "" : "s");
@@ -90,6 +93,9 @@ count_text(const struct con *c, struct mg_str *out, int short_form)
 		    mg_severity_name((enum mg_severity)sev));
 		first = 0;
 	}
+	if (nign > 0)
+		mg_str_printf(out, "%s%zu %s", first ? "" : ", ", nign,
+		    short_form ? "IGN" : "ignored");
 }
 
 /* listen_scope - "all", "loopback-only", "127.0.0.1" ...: where the MTA
@@ -522,6 +528,7 @@ load(struct con *c)
 			con_note(c, "read again: no longer readable");
 		return;
 	}
+	con_ignored_read(c);
 	i = find_finding(r, sel_id);
 	c->sel = i != (size_t)-1 ? i : 0;
 	free(sel_id);
@@ -729,6 +736,7 @@ mg_console_run(struct mg_app *a, int incident)
 	con_queue_free(&c);
 	con_journal_free(&c);
 	con_marks_free(&c);
+	con_ignored_free(&c);
 	if (sig != 0)
 		return (128 + sig);
 	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);

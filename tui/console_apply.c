@@ -789,7 +789,7 @@ handled(const struct con *c, const char *id)
 	for (i = 0; i < c->nguided_done; i++)
 		if (strcmp(c->guided_done[i], id) == 0)
 			return (1);
-	return (0);
+	return (con_is_ignored(c, id));
 }
 
 /* con_guided_mark - the finding shown is done with (applied, skipped) */

@@ -198,6 +198,8 @@ struct con {
 	char **marked;		/* fixes marked for the export */
 	size_t nmarked, marked_cap;
 	struct con_journal jv;
+	char **ignored;		/* finding ids ignored (state database) */
+	size_t nignored;
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -255,6 +257,10 @@ void con_filter_begin(struct con *);
 void con_marks_free(struct con *);
 void con_journal_read(struct con *);
 void con_journal_free(struct con *);
+void con_ignored_read(struct con *);
+void con_ignored_free(struct con *);
+int con_is_ignored(const struct con *, const char *);
+int con_ignore_toggle(struct con *, const char *);
 
 /* console_queue.c */
 void con_queue_open(struct con *);

@@ -836,3 +836,85 @@ const struct con_view con_view_jentry = {
 	.key = jentry_key,
 	.keys_now = jentry_keys_now,
 };
+
+/* ---- ignored findings (remembered in the journal database) ---------- */
+
+/* con_ignored_free - forget the ignored set */
+void
+con_ignored_free(struct con *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nignored; i++)
+		free(c->ignored[i]);
+	free(c->ignored);
+	c->ignored = NULL;
+	c->nignored = 0;
+}
+
+/* con_ignored_read - the ignored set from the state directory; none when
+ * there is no journal yet (reading never creates one) or it cannot be
+ * read */
+void
+con_ignored_read(struct con *c)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char path[4200];
+
+	con_ignored_free(c);
+	if (!c->app->detected || c->app->target.state_dir == NULL)
+		return;
+	(void)snprintf(path, sizeof(path), "%s/journal.db",
+	    c->app->target.state_dir);
+	if (access(path, R_OK | W_OK) < 0)
+		return;
+	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0)
+		return;
+	if (mg_journal_ignored(&j, &c->ignored, &c->nignored, &err) < 0)
+		c->nignored = 0;
+	mg_journal_close(&j);
+}
+
+/* con_is_ignored - the operator chose to ignore this finding */
+int
+con_is_ignored(const struct con *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < c->nignored; i++)
+		if (strcmp(c->ignored[i], id) == 0)
+			return (1);
+	return (0);
+}
+
+/* con_ignore_toggle - ignore the finding (or stop ignoring it), kept in
+ * the state database; 1 if it is ignored now */
+int
+con_ignore_toggle(struct con *c, const char *id)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char note[200];
+	int on = !con_is_ignored(c, id);
+
+	if (geteuid() != 0) {
+		con_note(c, "read-only: remembering an ignored finding needs "
+		    "root (the state directory is root's)");
+		return (!on);
+	}
+	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0 ||
+	    mg_journal_ignore(&j, id, on, &err) < 0) {
+		(void)snprintf(note, sizeof(note), "not remembered: %.150s",
+		    err.msg);
+		con_note(c, note);
+		if (j.db != NULL)
+			mg_journal_close(&j);
+		return (!on);
+	}
+	mg_journal_close(&j);
+	con_ignored_read(c);
+	con_note(c, on ? "ignored (remembered; I again stops ignoring it)" :
+	    "no longer ignored");
+	return (on);
+}

@@ -27,6 +27,8 @@ static const struct con_key overview_keys[] = {
 	    "open the finding: why, evidence, proposed fix" },
 	{ "H", "harden", "H, F2", "guided hardening: each finding with a "
 	    "fix, worst first: read it, apply, edit the value or skip" },
+	{ NULL, NULL, "I", "ignore the finding (remembered in the state "
+	    "database; I again stops ignoring it)" },
 	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
 	{ "/", "filter", "/", "show only findings whose title, area or id "
 	    "has this text" },
@@ -57,6 +59,8 @@ static const struct con_key detail_keys[] = {
 	    "on a private copy first, backed up, reloaded, re-checked" },
 	{ "e", "edit", "e", "edit the proposed value before applying (Enter "
 	    "keeps it, Esc drops the edit)" },
+	{ NULL, NULL, "I", "ignore the finding, or stop ignoring it "
+	    "(remembered in the state database)" },
 	{ "j/k", "scroll", "Down/j, Up/k", "scroll a line" },
 	{ NULL, NULL, "PgDn/Space, PgUp", "scroll a page" },
 	{ NULL, NULL, "Home/g, End/G", "top / bottom" },
@@ -71,6 +75,8 @@ static const struct con_key guided_keys[] = {
 	{ "e", "edit", "e", "edit the proposed value before applying (Enter "
 	    "keeps it, Esc drops the edit)" },
 	{ "s", "skip", "s, n", "leave this finding as it is, show the next" },
+	{ "I", "ignore", "I", "ignore it from now on (remembered in the state "
+	    "database), show the next" },
 	{ "j/k", "scroll", "Down/j, Up/k, PgDn, PgUp", "scroll" },
 	{ "Esc", "stop", "Esc", "stop guided hardening, back to the findings" },
 	{ NULL, NULL, NULL, NULL }
@@ -173,16 +179,21 @@ static void
 overview_row(struct con *c, int y, const struct mg_finding *f, int selected)
 {
 	enum con_style st = selected ? CS_SELECTED : CS_NORMAL;
+	int ign = con_is_ignored(c, f->id), x;
 
+	if (ign && !selected)
+		st = CS_DIM;
 	if (selected) {
 		con_fill(c, y, 0, COLS, CS_SELECTED);
 		(void)con_put(c, y, 0, 1, CS_SELECTED, ">");
 	}
-	(void)con_put(c, y, COL_TAG, COL_AREA - COL_TAG - 1,
+	(void)con_put(c, y, COL_TAG, COL_AREA - COL_TAG - 1, ign ? st :
 	    con_sev_style((int)f->severity), con_sev_tag((int)f->severity));
 	(void)put_untrusted(c, y, COL_AREA, AREA_COLS - 1, st,
 	    f->area != NULL ? f->area : "");
-	(void)put_untrusted(c, y, COL_TITLE, COLS - COL_TITLE, st,
+	x = ign ? con_put(c, y, COL_TITLE, COLS - COL_TITLE, st,
+	    "(ignored) ") : 0;
+	(void)put_untrusted(c, y, COL_TITLE + x, COLS - COL_TITLE - x, st,
 	    f->title != NULL ? f->title : "");
 }
 
@@ -307,6 +318,13 @@ overview_key(struct con *c, int ch)
 		return (1);
 	}
 	n = visible(c, &idx, &pos);
+	if (ch == 'I') {
+		if (n > 0)
+			(void)con_ignore_toggle(c,
+			    c->app->report.findings[idx[pos]].id);
+		free(idx);
+		return (1);
+	}
 	if (con_is_open(ch)) {
 		if (n > 0) {
 			c->finding = c->sel = idx[pos];
@@ -402,8 +420,8 @@ detail_build(struct con *c)
 
 		con_guided_count(c, &done, &all);
 		mg_str_printf(&s, "Guided hardening: finding %zu of %zu with a "
-		    "fix. a applies it, e edits the value, s skips, Esc stops.",
-		    done + 1, all);
+		    "fix. a applies it, e edits the value, s skips, I ignores "
+		    "it, Esc stops.", done + 1, all);
 		con_page_wrap(p, CS_BAR, mg_str_cstr(&s), 0, 0);
 		con_page_add(p, CS_NORMAL, "");
 		mg_str_reset(&s);
@@ -420,6 +438,9 @@ detail_build(struct con *c)
 	con_page_add_lead(p, con_sev_style((int)f->severity), sev, CS_DIM,
 	    mg_str_cstr(&s));
 	con_page_untrusted(p, CS_BOLD, f->title, 0, 0);
+	if (con_is_ignored(c, f->id))
+		con_page_wrap(p, CS_DIM, "(ignored: not counted in the header, "
+		    "skipped by guided hardening; I stops ignoring it)", 0, 0);
 	con_page_add(p, CS_NORMAL, "");
 	if (f->explanation != NULL && f->explanation[0] != '\0') {
 		con_page_untrusted(p, CS_NORMAL, f->explanation, 2, 2);
@@ -485,6 +506,13 @@ detail_key(struct con *c, int ch)
 			return (con_page_key(c, ch));
 		con_guided_mark(c, c->finding_id);
 		(void)con_guided_next(c);
+		return (1);
+	case 'I':
+		if (c->finding_id == NULL)
+			return (1);
+		if (con_ignore_toggle(c, c->finding_id) && c->guided)
+			(void)con_guided_next(c);
+		c->page.width = 0;
 		return (1);
 	}
 	if (c->guided && con_is_back(ch)) {

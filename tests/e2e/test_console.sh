@@ -596,6 +596,41 @@ case_incident() {
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 
+# --- I ignores a finding, remembered in the state database -----------
+case_ignore() {
+	st=$ROOT/state-ign
+	start ign 80 24 "$BIN" --postfix "$ROOT/lab-mt/etc" --state "$st"
+	if ! wait_for ign '^> CRIT'; then
+		nok "ign: overview shown"
+		tm kill-session -t "=ign" 2>/dev/null
+		return
+	fi
+	tm send-keys -t ign j I
+	expect ign "ign: I marks the finding ignored" \
+	    '^> HIGH +relay +\(ignored\) mynetworks entry has host bits set'
+	check "ign: the header counts it as ignored, not as high" \
+	    has_all '^mailguard-tui .*1 (IGN|ignored)'
+	check "ign: no high count left in the header" line_hasnt 1 'HIGH|high'
+	tm send-keys -t ign H
+	expect ign "ign: guided hardening starts" \
+	    '^Guided hardening: finding 1 of [0-9]'
+	tm send-keys -t ign s
+	expect ign "ign: after a skip, the next is not the ignored one" \
+	    '^Guided hardening: finding 2 of|guided hardening done'
+	check "ign: the ignored finding is not shown by the walk" \
+	    hasnt '^HIGH +area relay'
+	tm send-keys -t ign Escape
+	quit_status ign q 0
+	start ign2 80 24 "$BIN" --postfix "$ROOT/lab-mt/etc" --state "$st"
+	expect ign2 "ign: a new console remembers the ignored finding" \
+	    '^  HIGH +relay +\(ignored\) mynetworks entry has host bits'
+	tm send-keys -t ign2 j I
+	expect ign2 "ign: I again stops ignoring it" 'no longer ignored'
+	check "ign: the finding is plain again" \
+	    has '^> HIGH +relay +mynetworks entry has host bits set'
+	quit_status ign2 q 0
+}
+
 # --- resize 80x24 -> 120x40 -> 80x24, on the detail and the overview --
 at120() {
 	fits 120 40 && line 1 | grep -qF "$ROOT/lab-mt/etc/main.cf"
@@ -756,6 +791,7 @@ EOF
 
 if lab_setup mt mask-typo; then
 	case_mask_typo
+	case_ignore
 	case_resize
 	case_no_color
 fi

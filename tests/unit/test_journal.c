@@ -130,6 +130,43 @@ test_symlink_refused(void **state_)
 	mg_journal_close(&j);
 }
 
+/* test_ignored_remembered - ignore, list (sorted, no duplicates),
+ * forget; the set survives closing and reopening */
+static void
+test_ignored_remembered(void **state_)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char **ids;
+	size_t n, i;
+
+	(void)state_;
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_ignore(&j, "postfix.smtpd.hygiene", 1,
+	    &err), 0);
+	assert_int_equal(mg_journal_ignore(&j, "postfix.aliases.x", 1, &err),
+	    0);
+	assert_int_equal(mg_journal_ignore(&j, "postfix.smtpd.hygiene", 1,
+	    &err), 0);
+	mg_journal_close(&j);
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_ignored(&j, &ids, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[0], "postfix.aliases.x");
+	assert_string_equal(ids[1], "postfix.smtpd.hygiene");
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	assert_int_equal(mg_journal_ignore(&j, "postfix.aliases.x", 0, &err),
+	    0);
+	assert_int_equal(mg_journal_ignored(&j, &ids, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "postfix.smtpd.hygiene");
+	free(ids[0]);
+	free(ids);
+	mg_journal_close(&j);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -166,6 +203,7 @@ main(void)
 		cmocka_unit_test(test_backup_restore_exact),
 		cmocka_unit_test(test_lock_is_exclusive),
 		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_ignored_remembered),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
