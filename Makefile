@@ -133,10 +133,9 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c core/mg_smtp.c \
-	    backends/postfix/pf_proof.c \
+	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c \
 	    core/mg_journal.c,$(LIB_SRCS)) \
-	    -lm
+	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -127,6 +127,38 @@ mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
 	return (t->backend->simulate(t, p, v, err));
 }
 
+/* mg_backend_sim_start - what simulated relay tests need; *priv for
+ * sim_tests and sim_stop */
+int
+mg_backend_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
+{
+	*priv = NULL;
+	if (t->backend == NULL || t->backend->sim_tests == NULL)
+		return (not_supported(t, "simulating a client", err));
+	if (t->backend->sim_start == NULL)
+		return (0);
+	return (t->backend->sim_start(t, priv, err));
+}
+
+/* mg_backend_sim_tests - relay tests as client, nothing received */
+int
+mg_backend_sim_tests(struct mg_target *t, void *priv, const char *client,
+    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
+    struct mg_str *log, struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->sim_tests == NULL)
+		return (not_supported(t, "simulating a client", err));
+	return (t->backend->sim_tests(t, priv, client, tests, n, a, log, err));
+}
+
+/* mg_backend_sim_stop - undo sim_start */
+void
+mg_backend_sim_stop(struct mg_target *t, void *priv)
+{
+	if (t->backend != NULL && t->backend->sim_stop != NULL)
+		t->backend->sim_stop(t, priv);
+}
+
 /* mg_backend_show_message - a queued message's headers, from the MTA's
  * own tool; the text is the sender's and must be sanitized to show */
 int

@@ -8,6 +8,7 @@
 
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_probe.h"
 #include "../core/mg_queue.h"
 
 /* What the MTA answered a simulated client. */
@@ -39,6 +40,18 @@ struct mg_backend {
 	 * them (postcat -h, exim -Mvh), appended to out. */
 	int (*show_message)(struct mg_target *, const char *, struct mg_str *,
 	    struct mg_err *);
+	/* Relay tests asked as a remote client of the live configuration,
+	 * nothing received: answers for each test (mg_probe_run's
+	 * contract), the dialogue appended to the log.  sim_start makes
+	 * what the tests need (a private smtpd), sim_stop removes it; both
+	 * NULL when nothing is needed. */
+	int (*sim_start)(struct mg_target *, void **, struct mg_err *);
+	int (*sim_tests)(struct mg_target *, void *, const char *,
+	    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
+	    struct mg_str *, struct mg_err *);
+	void (*sim_stop)(struct mg_target *, void *);
+	/* How sim_tests asks, for reports: "exim -bh". */
+	const char *sim_how;
 };
 
 /* What the operator asked for on the command line. */
@@ -67,5 +80,10 @@ int mg_backend_show_message(struct mg_target *, const char *,
     struct mg_str *, struct mg_err *);
 int mg_backend_simulate(struct mg_target *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
+int mg_backend_sim_start(struct mg_target *, void **, struct mg_err *);
+int mg_backend_sim_tests(struct mg_target *, void *, const char *,
+    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
+    struct mg_str *, struct mg_err *);
+void mg_backend_sim_stop(struct mg_target *, void *);
 
 #endif

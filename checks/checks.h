@@ -8,6 +8,7 @@
 
 #include "../core/mg_model.h"
 #include "../core/mg_net.h"
+#include "../core/mg_probe.h"
 
 struct mg_check {
 	const char *id;
@@ -42,6 +43,12 @@ int mg_check_pf_loopback_only(const struct mg_model *);
 void mg_check_pf_set_global(const struct mg_model *, struct mg_fix *,
     const char *, const char *);
 void mg_check_pf_reload(const struct mg_model *, struct mg_fix *);
+
+void mg_check_probe_plan(const struct mg_model *, const char *const *, size_t,
+    struct mg_probe_plan *);
+void mg_check_probe(const struct mg_probe_battery *,
+    const struct mg_probe_result *, size_t, const struct mg_probe_listener *,
+    const char *, const char *, struct mg_report *);
 
 void mg_check_pf_aliases(const struct mg_model *, struct mg_report *);
 void mg_check_pf_auth(const struct mg_model *, struct mg_report *);

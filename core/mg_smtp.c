@@ -10,6 +10,11 @@
  * the timeout, or a connection closed mid-reply is an error, never a
  * guess.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -70,6 +76,114 @@ record(struct mg_smtp *s, const char *who, const char *p, size_t n)
 	mg_str_putc(&s->transcript, '\n');
 }
 
+/* adopt_open - hand libcurl the connected socket in *arg, once */
+static curl_socket_t
+adopt_open(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	int *fd = arg, r = *fd;
+
+	(void)purpose;
+	(void)addr;
+	*fd = -1;
+	return (r >= 0 ? (curl_socket_t)r : CURL_SOCKET_BAD);
+}
+
+/* adopt_opt - the adopted socket is connected already */
+static int
+adopt_opt(void *arg, curl_socket_t fd, curlsocktype purpose)
+{
+	(void)arg;
+	(void)fd;
+	(void)purpose;
+	return (CURL_SOCKOPT_ALREADY_CONNECTED);
+}
+
+/*
+ * connect_url - a CONNECT_ONLY handle for url: http:// is a plain TCP
+ * connection, https:// adds the TLS handshake.  The certificate is not
+ * verified: the probe asks what the listener answers, and a self-signed
+ * certificate is normal on port 25.  *adopt >= 0 is a connected socket
+ * libcurl takes instead of connecting (STARTTLS); pin ("host:port:ip")
+ * makes libcurl use the address that socket is connected to.
+ */
+static CURL *
+connect_url(struct mg_smtp *s, const char *url, int *adopt, const char *pin,
+    struct mg_err *err)
+{
+	struct curl_slist *resolve = NULL;
+	CURLcode rc;
+	CURL *c;
+
+	if ((c = curl_easy_init()) == NULL) {
+		(void)mg_err_set(err, "libcurl could not start");
+		return (NULL);
+	}
+	(void)curl_easy_setopt(c, CURLOPT_URL, url);
+	(void)curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)s->timeout_ms);
+	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	(void)curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+	(void)curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	(void)curl_easy_setopt(c, CURLOPT_SSL_ENABLE_ALPN, 0L);
+	(void)curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
+	    (long)CURL_HTTP_VERSION_1_1);
+	if (adopt != NULL) {
+		(void)curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION,
+		    adopt_open);
+		(void)curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, adopt);
+		(void)curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, adopt_opt);
+	}
+	if (pin != NULL) {
+		resolve = curl_slist_append(NULL, pin);
+		(void)curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
+	}
+	rc = curl_easy_perform(c);
+	curl_slist_free_all(resolve);
+	if (rc != CURLE_OK) {
+		curl_easy_cleanup(c);
+		(void)mg_err_set(err, "cannot %s %s port %d: %s", adopt !=
+		    NULL ? "start TLS with" : "connect to", s->host, s->port,
+		    curl_easy_strerror(rc));
+		return (NULL);
+	}
+	return (c);
+}
+
+/* take - the handle's socket becomes the session's; 0 or -1 */
+static int
+take(struct mg_smtp *s, CURL *c, struct mg_err *err)
+{
+	curl_socket_t sock;
+
+	if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+	    sock == CURL_SOCKET_BAD) {
+		curl_easy_cleanup(c);
+		return (mg_err_set(err, "libcurl gave no socket"));
+	}
+	s->curl = c;
+	s->sock = (long)sock;
+	return (0);
+}
+
+/* start - the session's fields, and the URL for scheme */
+static int
+start(struct mg_smtp *s, const char *host, int port, int timeout_ms,
+    const char *scheme, char *url, size_t size, struct mg_err *err)
+{
+	memset(s, 0, sizeof(*s));	/* an empty transcript: nothing held */
+	s->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
+	s->port = port;
+	if (port <= 0 || port > 65535)
+		return (mg_err_set(err, "port %d out of range", port));
+	if (snprintf(s->host, sizeof(s->host), "%s", host) >=
+	    (int)sizeof(s->host) || snprintf(url, size, "%s://%s:%d/",
+	    scheme, host, port) >= (int)size)
+		return (mg_err_set(err, "host name too long"));
+	return (0);
+}
+
 /*
  * mg_smtp_open - connect to host:port (an IPv6 literal in brackets)
  * within timeout_ms, and read nothing yet (the caller reads the banner
@@ -80,39 +194,76 @@ mg_smtp_open(struct mg_smtp *s, const char *host, int port, int timeout_ms,
     struct mg_err *err)
 {
 	char url[512];
-	curl_socket_t sock;
-	CURLcode rc;
 	CURL *c;
 
-	memset(s, 0, sizeof(*s));
-	s->timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
-	if (port <= 0 || port > 65535)
-		return (mg_err_set(err, "port %d out of range", port));
-	if (snprintf(url, sizeof(url), "http://%s:%d/", host, port) >=
-	    (int)sizeof(url))
-		return (mg_err_set(err, "host name too long"));
-	if ((c = curl_easy_init()) == NULL)
-		return (mg_err_set(err, "libcurl could not start"));
-	(void)curl_easy_setopt(c, CURLOPT_URL, url);
-	(void)curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	(void)curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)s->timeout_ms);
-	(void)curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	(void)curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-	if ((rc = curl_easy_perform(c)) != CURLE_OK) {
-		curl_easy_cleanup(c);
-		return (mg_err_set(err, "cannot connect to %s port %d: %s",
-		    host, port, curl_easy_strerror(rc)));
-	}
-	if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
-	    sock == CURL_SOCKET_BAD) {
-		curl_easy_cleanup(c);
-		return (mg_err_set(err, "libcurl gave no socket"));
-	}
-	s->curl = c;
-	s->sock = (long)sock;
-	mg_str_init(&s->transcript);
-	return (0);
+	if (start(s, host, port, timeout_ms, "http", url, sizeof(url),
+	    err) < 0 || (c = connect_url(s, url, NULL, NULL, err)) == NULL)
+		return (-1);
+	return (take(s, c, err));
+}
+
+/* mg_smtp_open_tls - as mg_smtp_open, with TLS from the first byte
+ * (implicit TLS, "submissions" on port 465) */
+int
+mg_smtp_open_tls(struct mg_smtp *s, const char *host, int port,
+    int timeout_ms, struct mg_err *err)
+{
+	char url[512];
+	CURL *c;
+
+	if (start(s, host, port, timeout_ms, "https", url, sizeof(url),
+	    err) < 0 || (c = connect_url(s, url, NULL, NULL, err)) == NULL)
+		return (-1);
+	s->tls = 1;
+	return (take(s, c, err));
+}
+
+/*
+ * mg_smtp_starttls - STARTTLS, and on 220 the TLS handshake on the same
+ * connection: libcurl adopts the connected socket.  0 encrypted; 1 the
+ * server refused (its reply in r); -1 with err.  Bytes the server sent
+ * after its 220 before the handshake are an error (a plaintext answer
+ * injected into the encrypted session).  The caller says EHLO again.
+ */
+int
+mg_smtp_starttls(struct mg_smtp *s, struct mg_smtp_reply *r,
+    struct mg_err *err)
+{
+	char url[512], pin[600], *ip = NULL;
+	struct in6_addr a6;
+	int fd;
+	CURL *c;
+
+	if (s->tls)
+		return (mg_err_set(err, "the session is encrypted already"));
+	if (mg_smtp_cmd(s, "STARTTLS", r, err) < 0)
+		return (-1);
+	if (r->code != 220)
+		return (1);
+	if (s->end > s->start)
+		return (mg_err_set(err, "the server sent data after its 220 to "
+		    "STARTTLS, before the handshake"));
+	(void)snprintf(url, sizeof(url), "https://%s:%d/", s->host, s->port);
+	pin[0] = '\0';
+	if (s->host[0] != '[' && inet_pton(AF_INET6, s->host, &a6) != 1 &&
+	    inet_pton(AF_INET, s->host, &a6) != 1 &&
+	    curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+	    ip != NULL)
+		(void)snprintf(pin, sizeof(pin), strchr(ip, ':') != NULL ?
+		    "%s:%d:[%s]" : "%s:%d:%s", s->host, s->port, ip);
+	if ((fd = dup((int)s->sock)) < 0)
+		return (mg_err_errno(err, "cannot start TLS"));
+	c = connect_url(s, url, &fd, pin[0] != '\0' ? pin : NULL, err);
+	if (fd >= 0)
+		(void)close(fd);	/* libcurl did not take it */
+	if (c == NULL)
+		return (-1);
+	curl_easy_cleanup(s->curl);	/* closes the original descriptor */
+	s->curl = NULL;
+	s->start = s->end = 0;
+	s->tls = 1;
+	mg_str_puts(&s->transcript, "-- TLS started\n");
+	return (take(s, c, err));
 }
 
 /* fill - more bytes into the buffer; 0, or -1 with err (closed, timed
@@ -302,6 +453,18 @@ mg_smtp_has(const struct mg_smtp_reply *r, const char *keyword)
 		p = p != NULL ? p + 1 : NULL;
 	}
 	return (0);
+}
+
+/* mg_smtp_peer - the address the session is connected to ("" unknown) */
+void
+mg_smtp_peer(const struct mg_smtp *s, char *buf, size_t size)
+{
+	char *ip = NULL;
+
+	buf[0] = '\0';
+	if (s->curl != NULL && curl_easy_getinfo(s->curl, CURLINFO_PRIMARY_IP,
+	    &ip) == CURLE_OK && ip != NULL)
+		(void)snprintf(buf, size, "%s", ip);
 }
 
 /* mg_smtp_close - drop the connection (no QUIT: callers send it) */

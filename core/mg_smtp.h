@@ -2,8 +2,9 @@
  * mg_smtp.h - an SMTP client session on libcurl (CONNECT_ONLY: libcurl
  * connects, we speak the dialogue): replies read whole (multi-line,
  * checked), every read and write bounded by a timeout, a transcript kept.
- * Used by the relay probe and the fix engine's proofs; it never sends
- * DATA (the caller decides the commands; mg_smtp_cmd refuses "DATA").
+ * Plain, STARTTLS or implicit TLS (port 465); IPv4 or IPv6.  Used by the
+ * relay probe and the fix engine's proofs; it never sends DATA (the
+ * caller decides the commands; mg_smtp_cmd refuses "DATA").
  */
 #ifndef MG_SMTP_H
 #define MG_SMTP_H
@@ -26,6 +27,9 @@ struct mg_smtp_reply {
 struct mg_smtp {
 	void *curl;			/* CURL * */
 	long sock;			/* curl_socket_t */
+	char host[256];			/* as given to mg_smtp_open */
+	int port;
+	int tls;			/* the session is encrypted */
 	int timeout_ms;			/* per read or write */
 	char buf[8192];
 	size_t start, end;		/* unread bytes in buf */
@@ -34,10 +38,15 @@ struct mg_smtp {
 };
 
 int mg_smtp_open(struct mg_smtp *, const char *, int, int, struct mg_err *);
+int mg_smtp_open_tls(struct mg_smtp *, const char *, int, int,
+    struct mg_err *);
+int mg_smtp_starttls(struct mg_smtp *, struct mg_smtp_reply *,
+    struct mg_err *);
 int mg_smtp_read(struct mg_smtp *, struct mg_smtp_reply *, struct mg_err *);
 int mg_smtp_cmd(struct mg_smtp *, const char *, struct mg_smtp_reply *,
     struct mg_err *);
 int mg_smtp_has(const struct mg_smtp_reply *, const char *);
+void mg_smtp_peer(const struct mg_smtp *, char *, size_t);
 void mg_smtp_close(struct mg_smtp *);
 
 #endif

@@ -13,7 +13,6 @@
 #define MG_EXIT_CRIT 2
 #define MG_EXIT_UNREAD 3
 #define MG_EXIT_USAGE 64	/* bad command line (sysexits EX_USAGE) */
-#define MG_EXIT_UNAVAIL 69	/* not available yet (EX_UNAVAILABLE) */
 #define MG_EXIT_FAILED 70	/* an apply failed or was refused (EX_SOFTWARE
 				 * is the nearest sysexits code) */
 #define MG_EXIT_NOPERM 77	/* needs root (EX_NOPERM) */

@@ -1,9 +1,6 @@
 /*
- * cmd_pending.c - purge (the queue action of the fix engine,
- * fixes/queue_purge.c) and probe, whose engine arrives with its own issue:
- * its command line is final and fully checked here, so scripts can be
- * written now; running it says plainly that it is not available yet and
- * exits 69.
+ * cmd_pending.c - purge, hold, release and requeue: the queue actions of
+ * the fix engine (fixes/queue_purge.c) on the command line.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,15 +13,6 @@
 #include "../core/mg_num.h"
 #include "../fixes/queue_purge.h"
 #include "cmd.h"
-
-/* not_yet - the honest answer; exit 69 */
-static int
-not_yet(const char *cmd, const char *what)
-{
-	(void)fprintf(stderr, "mailguard-tui: %s: not available yet in this "
-	    "version (%s)\n", cmd, what);
-	return (MG_EXIT_UNAVAIL);
-}
 
 /* bad_option - usage error for the option getopt rejected */
 static int
@@ -263,46 +251,4 @@ int
 mg_cmd_requeue(struct mg_app *a, int argc, char **argv)
 {
 	return (queue_cmd(a, "requeue", MG_QA_REQUEUE, argc, argv));
-}
-
-/* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
-int
-mg_cmd_probe(struct mg_app *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "client", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mg_net net;
-	struct mg_err err;
-	int ch;
-
-	(void)a;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (ch) {
-		case 't':
-			if (*optarg == '\0')
-				return (mg_cmd_usage_error("probe", "empty "
-				    "--target"));
-			break;
-		case 'c':
-			if (mg_net_parse(optarg, &net, &err) < 0 ||
-			    net.has_prefix)
-				return (mg_cmd_usage_error("probe", "--client "
-				    "takes one IP address"));
-			break;
-		case 'j':
-			break;
-		default:
-			return (bad_option("probe", argv));
-		}
-	}
-	if (optind < argc)
-		return (mg_cmd_usage_error("probe", "unexpected argument "
-		    "\"%s\"", argv[optind]));
-	return (not_yet("probe", "the SMTP relay probe comes with its own "
-	    "issue"));
 }

@@ -454,6 +454,114 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 }
 
 /*
+ * bh_replies - the final replies of an exim -bh transcript, in order,
+ * into codes[] and texts (first lines); how many
+ */
+static size_t
+bh_replies(const char *out, int *codes, char (*texts)[160], size_t max)
+{
+	const char *cur, *line;
+	size_t len, n = 0;
+
+	for (cur = out; n < max && mg_line_next(&cur, &line, &len);) {
+		if (len < 3 || line[0] < '2' || line[0] > '5' ||
+		    line[1] < '0' || line[1] > '9' || line[2] < '0' ||
+		    line[2] > '9' || (len > 3 && line[3] != ' '))
+			continue;
+		while (len > 4 && (line[len - 1] == '\r' ||
+		    line[len - 1] == ' '))
+			len--;
+		codes[n] = (int)strtol(line, NULL, 10);
+		(void)snprintf(texts[n], sizeof(texts[n]), "%.*s",
+		    (int)(len < 150 ? len : 150), line);
+		n++;
+	}
+	return (n);
+}
+
+/*
+ * exim_sim_tests - exim -bh CLIENT fed EHLO and, per test, MAIL, RCPT
+ * and RSET: its replies come in that order (a refused MAIL still gets a
+ * 503 for the RCPT).  Exim ends a session after three syntax errors, so
+ * the tests it did not answer go to a new -bh run.
+ */
+static int
+exim_sim_tests(struct mg_target *t, void *priv, const char *client,
+    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
+    struct mg_str *log, struct mg_err *err)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", client,
+	    NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_str in = MG_STR_INIT;
+	int *codes;
+	char (*texts)[160];
+	size_t i = 0, k, got, max = 2 + 3 * n + 2, runs = 0, r;
+
+	(void)priv;
+	if (t->config_file == NULL)
+		return (mg_err_set(err, "no configuration file to simulate"));
+	for (k = 0; k < n; k++) {
+		memset(&a[k], 0, sizeof(a[k]));
+		a[k].mail = a[k].rcpt = -1;
+	}
+	codes = mg_xcalloc(max, sizeof(*codes));
+	texts = mg_xcalloc(max, sizeof(*texts));
+	while (i < n && runs++ < n + 1) {
+		mg_str_reset(&in);
+		mg_str_puts(&in, "EHLO " MG_PROBE_HELO "\r\n");
+		for (k = i; k < n; k++)
+			mg_str_printf(&in, "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\n"
+			    "RSET\r\n", tests[k].sender, tests[k].rcpt);
+		mg_str_puts(&in, "QUIT\r\n");
+		memset(&req, 0, sizeof(req));
+		req.argv = argv;
+		req.input = in.data;
+		req.input_len = in.len;
+		req.timeout_ms = 60000;
+		req.out_max = 4 * 1024 * 1024;
+		if (mg_exec(&req, &res, err) < 0)
+			break;
+		if (log != NULL) {
+			mg_str_printf(log, "-- exim -bh %s\n", client);
+			mg_str_append(log, mg_str_cstr(&in), in.len);
+			mg_str_append(log, mg_str_cstr(&res.out), res.out.len);
+		}
+		got = bh_replies(mg_str_cstr(&res.out), codes, texts, max);
+		mg_exec_res_free(&res);
+		if (got < 2 || codes[0] != 220 || codes[1] != 250) {
+			(void)mg_err_set(err, "exim -bh %s: %s", client,
+			    got > 0 ? texts[got > 1 && codes[0] == 220 ? 1 :
+			    0] : "no SMTP reply");
+			break;
+		}
+		for (r = 2; i < n && r + 1 < got; i++, r += 3) {
+			a[i].mail = codes[r];
+			a[i].rcpt = codes[r] < 400 ? codes[r + 1] : -1;
+			(void)snprintf(a[i].text, sizeof(a[i].text), "%s",
+			    texts[codes[r] < 400 ? r + 1 : r]);
+			if (r + 2 >= got || codes[r + 2] != 250) {
+				i++;	/* the session ended after it */
+				break;
+			}
+		}
+		if (r == 2 && i < n && got <= 3) {	/* no progress */
+			(void)mg_err_set(err, "exim -bh %s ended before "
+			    "answering \"MAIL FROM:<%s>\"", client,
+			    tests[i].sender);
+			break;
+		}
+	}
+	mg_str_free(&in);
+	free(codes);
+	free(texts);
+	for (k = i; k < n; k++)
+		(void)snprintf(a[k].err, sizeof(a[k].err), "%.150s", err->msg);
+	return (i < n ? -1 : 0);
+}
+
+/*
  * exim_load_log - --maillog FILE, else the main log log_file_path names
  * (its first file entry, %s as "main"; empty: spool_directory/log/%slog)
  */
@@ -529,4 +637,6 @@ const struct mg_backend mg_backend_exim = {
 	.load_queue = mg_exim_load_queue,
 	.load_log = exim_load_log,
 	.show_message = exim_show_message,
+	.sim_tests = exim_sim_tests,
+	.sim_how = "exim -bh",
 };

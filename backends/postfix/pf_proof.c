@@ -30,6 +30,7 @@
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_probe.h"
 #include "../../core/mg_smtp.h"
 #include "pf_proof.h"
 
@@ -537,4 +538,53 @@ mg_pf_proof_stop(struct mg_pf_proof *pp)
 		(void)mg_exec_tool(rm, NULL, 0, TOOL_MS, NULL, &err);
 	pp->root[0] = '\0';
 	mg_str_free(&pp->log);
+}
+
+/* mg_pf_sim_start - a private instance of the live configuration, for
+ * relay tests asked as remote clients (XCLIENT) */
+int
+mg_pf_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
+{
+	struct mg_pf_proof *pp;
+
+	if (t->config_dir == NULL)
+		return (mg_err_set(err, "no Postfix configuration directory"));
+	pp = mg_xcalloc(1, sizeof(*pp));
+	if (mg_pf_proof_start(pp, t->config_dir, err) < 0) {
+		free(pp);
+		return (-1);
+	}
+	*priv = pp;
+	return (0);
+}
+
+/* mg_pf_sim_tests - the tests in one or more sessions with the private
+ * smtpd, each saying XCLIENT ADDR=client first */
+int
+mg_pf_sim_tests(struct mg_target *t, void *priv, const char *client,
+    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
+    struct mg_str *log, struct mg_err *err)
+{
+	struct mg_pf_proof *pp = priv;
+	struct mg_probe_conn c;
+
+	(void)t;
+	memset(&c, 0, sizeof(c));
+	c.host = "127.0.0.1";
+	c.port = pp->port;
+	c.tls = MG_PROBE_PLAIN;
+	c.timeout_ms = ASK_MS;
+	c.xclient = client;
+	return (mg_probe_run(&c, tests, n, a, log, err));
+}
+
+/* mg_pf_sim_stop - the private instance stopped and removed */
+void
+mg_pf_sim_stop(struct mg_target *t, void *priv)
+{
+	(void)t;
+	if (priv == NULL)
+		return;
+	mg_pf_proof_stop(priv);
+	free(priv);
 }

@@ -27,5 +27,10 @@ int mg_pf_proof_start(struct mg_pf_proof *, const char *, struct mg_err *);
 int mg_pf_proof_ask(struct mg_pf_proof *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
 void mg_pf_proof_stop(struct mg_pf_proof *);
+int mg_pf_sim_start(struct mg_target *, void **, struct mg_err *);
+int mg_pf_sim_tests(struct mg_target *, void *, const char *,
+    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
+    struct mg_str *, struct mg_err *);
+void mg_pf_sim_stop(struct mg_target *, void *);
 
 #endif

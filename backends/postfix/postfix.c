@@ -21,6 +21,7 @@
 #include "pf_maps.h"
 #include "pf_master.h"
 #include "pf_postconf.h"
+#include "pf_proof.h"
 #include "pf_queue.h"
 #include "pf_sasl.h"
 
@@ -268,4 +269,8 @@ const struct mg_backend mg_backend_postfix = {
 	.load_queue = mg_pf_load_queue,
 	.load_log = postfix_load_log,
 	.show_message = postfix_show_message,
+	.sim_start = mg_pf_sim_start,
+	.sim_tests = mg_pf_sim_tests,
+	.sim_stop = mg_pf_sim_stop,
+	.sim_how = "postfix smtpd (private copy, XCLIENT)",
 };

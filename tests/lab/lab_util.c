@@ -138,9 +138,11 @@ lab_jq(const char *json, const char *filter, const char *arg)
 		(void)fprintf(stderr, "lab: %s\n", err.msg);
 		return (-1);
 	}
-	rc = mg_exec_ok(&res) ? 0 : 1;
+	/* jq -e on empty input prints nothing and exits 0: not true */
+	rc = mg_exec_ok(&res) && res.out.len > 0 ? 0 : 1;
 	if (rc != 0)
-		(void)fprintf(stderr, "lab: jq '%s' false or invalid: %s\n",
+		(void)fprintf(stderr, "lab: jq '%s' false, invalid or on no "
+		    "input: %s\n",
 		    filter, mg_str_cstr(&res.err));
 	mg_exec_res_free(&res);
 	return (rc);

@@ -1,0 +1,560 @@
+/*
+ * probe.c - one relay probe run: survey the listener, choose the clients
+ * (checks/probe_plan.c), run the battery as each of them - through the
+ * MTA's own simulator (a private Postfix smtpd with XCLIENT, exim -bh)
+ * for the local configuration, or over SMTP to --target, speaking as the
+ * --client addresses when the target offers us XCLIENT - judge, and turn
+ * the results into findings.  Never DATA: nothing is ever queued.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../checks/checks.h"
+#include "../core/mg_json.h"
+#include "../core/mg_sanitize.h"
+#include "cmd.h"
+#include "probe.h"
+
+#define TIMEOUT_MS 30000
+
+/* mg_probe_report_init - empty */
+void
+mg_probe_report_init(struct mg_probe_report *pr)
+{
+	memset(pr, 0, sizeof(*pr));
+	mg_probe_plan_init(&pr->plan);
+	mg_probe_battery_init(&pr->b);
+	mg_str_init(&pr->log);
+}
+
+/* mg_probe_report_free - and empty again */
+void
+mg_probe_report_free(struct mg_probe_report *pr)
+{
+	size_t i;
+
+	for (i = 0; i < pr->nres; i++) {
+		free(pr->res[i].a);
+		free(pr->res[i].c.file);
+	}
+	free(pr->res);
+	mg_probe_plan_free(&pr->plan);
+	mg_probe_battery_free(&pr->b);
+	mg_str_free(&pr->log);
+	mg_probe_report_init(pr);
+}
+
+/* split_target - "host", "host:port", "[v6]:port", "v6" */
+static int
+split_target(const char *t, char *host, size_t size, int *port,
+    struct mg_err *err)
+{
+	const char *colon = strrchr(t, ':'), *end;
+	char *e;
+	long p = 25;
+
+	if (*t == '[' && (end = strchr(t, ']')) != NULL) {
+		colon = end[1] == ':' ? end + 1 : NULL;
+		(void)snprintf(host, size, "%.*s", (int)(end - t + 1), t);
+	} else if (colon != NULL && strchr(t, ':') != colon) {
+		(void)snprintf(host, size, "[%s]", t);	/* bare IPv6 */
+		colon = NULL;
+	} else
+		(void)snprintf(host, size, "%.*s", colon != NULL ?
+		    (int)(colon - t) : (int)strlen(t), t);
+	if (colon != NULL) {
+		p = strtol(colon + 1, &e, 10);
+		if (*e != '\0' || p <= 0 || p > 65535)
+			return (mg_err_set(err, "--target %s: the port must be "
+			    "a number from 1 to 65535", t));
+	}
+	if (host[0] == '\0' || strcmp(host, "[]") == 0)
+		return (mg_err_set(err, "--target %s: no host", t));
+	*port = (int)p;
+	return (0);
+}
+
+/* port_of - a service's port: a number, or smtp/submission/smtps */
+static int
+port_of(const char *s, size_t len)
+{
+	if (len == 4 && strncmp(s, "smtp", 4) == 0)
+		return (25);
+	if (len > 0 && len < 6 && strspn(s, "0123456789") == len)
+		return ((int)strtol(s, NULL, 10));
+	return (0);
+}
+
+/*
+ * own_listener - where the configured MTA listens for the world: the
+ * first public smtpd (or postscreen) service of master.cf, on its address
+ * or inet_interfaces' first; Exim's daemon_smtp_ports and
+ * local_interfaces.  A wildcard address is reached on 127.0.0.1.
+ */
+static void
+own_listener(const struct mg_model *m, char *host, size_t size, int *port)
+{
+	const struct mg_param *p;
+	const struct mg_service *s;
+	const char *name, *colon, *v;
+	size_t i, n;
+
+	(void)snprintf(host, size, "127.0.0.1");
+	*port = 25;
+	if (m->mta == MG_MTA_EXIM) {
+		p = mg_model_param(m, "daemon_smtp_ports");
+		if (p != NULL && p->value != NULL) {
+			v = p->value + strspn(p->value, " ");
+			n = strcspn(v, " :");
+			if (port_of(v, n) > 0)
+				*port = port_of(v, n);
+		}
+		p = mg_model_param(m, "local_interfaces");
+		if (p != NULL && p->value != NULL) {
+			v = p->value;
+			if (strncmp(v, "<;", 2) == 0)
+				v += 2;
+			v += strspn(v, " ");
+			n = strcspn(v, " :;");
+			if (n > 0 && n < 60 && strncmp(v, "0.0.0.0", n) != 0)
+				(void)snprintf(host, size, "%.*s", (int)n, v);
+		}
+		return;
+	}
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (s->type == NULL || strcmp(s->type, "inet") != 0 ||
+		    s->command == NULL || (strcmp(s->command, "smtpd") != 0 &&
+		    strcmp(s->command, "postscreen") != 0))
+			continue;
+		name = s->name;
+		colon = strrchr(name, ':');
+		v = colon != NULL ? colon + 1 : name;
+		if (port_of(v, strlen(v)) == 0 || port_of(v, strlen(v)) ==
+		    587 || port_of(v, strlen(v)) == 465)
+			continue;
+		*port = port_of(v, strlen(v));
+		if (colon != NULL && colon > name) {
+			(void)snprintf(host, size, "%.*s", (int)(colon - name),
+			    name);
+			return;
+		}
+		break;
+	}
+	p = mg_model_param(m, "inet_interfaces");
+	if (p != NULL && p->value != NULL && strcmp(p->value, "all") != 0 &&
+	    strcmp(p->value, "loopback-only") != 0) {
+		n = strcspn(p->value, " ,");
+		if (n > 0 && n < 60)
+			(void)snprintf(host, size, "%.*s", (int)n, p->value);
+	}
+}
+
+/* is_loopback - a literal loopback address, or localhost */
+static int
+is_loopback(const char *a)
+{
+	return (strncmp(a, "127.", 4) == 0 || strcmp(a, "::1") == 0 ||
+	    strcmp(a, "[::1]") == 0 || strcasecmp(a, "localhost") == 0);
+}
+
+/* add_result - a result slot for client c */
+static struct mg_probe_result *
+add_result(struct mg_probe_report *pr, const struct mg_probe_client *c)
+{
+	struct mg_probe_result *r;
+
+	r = MG_ARRAY_PUSH(pr->res, pr->nres, pr->res_cap);
+	memset(r, 0, sizeof(*r));
+	r->c = *c;
+	r->c.file = c->file != NULL ? mg_xstrdup(c->file) : NULL;
+	r->a = mg_xcalloc(pr->b.n, sizeof(*r->a));
+	return (r);
+}
+
+/* banner_name - the host name a banner starts with */
+static void
+banner_name(const char *banner, char *name, size_t size)
+{
+	size_t n = strcspn(banner, " ");
+
+	if (n > 0 && n < size && memchr(banner, '.', n) != NULL)
+		(void)snprintf(name, size, "%.*s", (int)n, banner);
+}
+
+/*
+ * mg_probe_all - the whole run into pr; findings into into (the app's
+ * report, to add evidence where the setting is explained, or an empty
+ * one).  0, or -1 with err when nothing could be probed.
+ */
+int
+mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
+    struct mg_probe_report *pr, struct mg_report *into, struct mg_err *err)
+{
+	struct mg_probe_conn conn;
+	struct mg_probe_result *r;
+	struct mg_model empty;
+	struct mg_err e;
+	char host[280];
+	const char *ip;
+	void *sim = NULL;
+	size_t i, asked = 0;
+	int port = 25, rc;
+
+	mg_probe_report_init(pr);
+	if (o->target != NULL) {
+		if (split_target(o->target, host, sizeof(host), &port, err) < 0)
+			return (-1);
+	} else if (a->loaded)
+		own_listener(&a->model, host, sizeof(host), &port);
+	else
+		return (mg_err_set(err, "%s (name a listener with --target "
+		    "HOST[:PORT])", a->err.msg));
+	(void)snprintf(pr->where, sizeof(pr->where), "%s:%d", host, port);
+	memset(&conn, 0, sizeof(conn));
+	conn.host = host;
+	conn.port = port;
+	conn.tls = port == 465 || o->implicit_tls ? MG_PROBE_IMPLICIT :
+	    MG_PROBE_PLAIN;
+	conn.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : TIMEOUT_MS;
+	if (mg_probe_survey(&conn, &pr->l, &pr->log, &e) == 0)
+		pr->have_listener = 1;
+	else {
+		(void)snprintf(pr->listener_err, sizeof(pr->listener_err),
+		    "%.250s", e.msg);
+		if (o->target != NULL)
+			return (mg_err_set(err, "%s", e.msg));
+	}
+
+	/* whom to speak as, and the battery for this server */
+	if (a->loaded)
+		mg_check_probe_plan(&a->model, o->clients, o->nclients,
+		    &pr->plan);
+	else {
+		mg_model_init(&empty);
+		mg_check_probe_plan(&empty, o->clients, o->nclients, &pr->plan);
+		mg_model_free(&empty);
+	}
+	if (pr->have_listener)
+		banner_name(pr->l.banner, pr->plan.name, sizeof(pr->plan.name));
+	ip = pr->have_listener && pr->l.peer[0] != '\0' ? pr->l.peer :
+	    "127.0.0.1";
+	mg_probe_battery_build(&pr->b, pr->plan.name, ip, o->foreign != NULL ?
+	    o->foreign : MG_PROBE_FOREIGN, (const char *const *)pr->plan.own,
+	    pr->plan.nown);
+
+	if (o->target != NULL && (o->nclients == 0 || !pr->l.xclient)) {
+		/* as ourselves: the only client a remote server can see */
+		struct mg_probe_client self;
+
+		memset(&self, 0, sizeof(self));
+		(void)snprintf(self.why, sizeof(self.why), is_loopback(ip) ?
+		    "this host over loopback: most configurations trust it, "
+		    "so this is no verdict for outsiders%s" : "this host%s",
+		    o->nclients > 0 ? "; the target does not offer XCLIENT "
+		    "to this host, so --client cannot be used" : "");
+		self.trusted = is_loopback(ip);
+		(void)snprintf(pr->how, sizeof(pr->how), "SMTP to %.100s",
+		    pr->where);
+		r = add_result(pr, &self);
+		if (mg_probe_run(&conn, pr->b.v, pr->b.n, r->a, &pr->log,
+		    &e) < 0)
+			(void)snprintf(r->err, sizeof(r->err), "%.190s", e.msg);
+		mg_probe_result_judge(&pr->b, r);
+		asked++;
+	} else if (o->target != NULL) {
+		(void)snprintf(pr->how, sizeof(pr->how), "SMTP to %.100s "
+		    "(XCLIENT)", pr->where);
+		for (i = 0; i < pr->plan.n; i++) {
+			r = add_result(pr, &pr->plan.v[i]);
+			conn.xclient = pr->plan.v[i].addr;
+			if (mg_probe_run(&conn, pr->b.v, pr->b.n, r->a,
+			    &pr->log, &e) < 0)
+				(void)snprintf(r->err, sizeof(r->err), "%.190s",
+				    e.msg);
+			mg_probe_result_judge(&pr->b, r);
+			asked++;
+			if (o->progress != NULL)
+				o->progress(o->progress_arg, i + 1, pr->plan.n,
+				    pr->plan.v[i].addr);
+		}
+		conn.xclient = NULL;
+	} else {
+		(void)snprintf(pr->how, sizeof(pr->how), "%s",
+		    a->target.backend != NULL && a->target.backend->sim_how !=
+		    NULL ? a->target.backend->sim_how : "simulated");
+		if (mg_backend_sim_start(&a->target, &sim, err) < 0)
+			return (-1);
+		for (i = 0; i < pr->plan.n; i++) {
+			r = add_result(pr, &pr->plan.v[i]);
+			rc = mg_backend_sim_tests(&a->target, sim,
+			    pr->plan.v[i].addr, pr->b.v, pr->b.n, r->a,
+			    &pr->log, &e);
+			if (rc < 0)
+				(void)snprintf(r->err, sizeof(r->err), "%.190s",
+				    e.msg);
+			mg_probe_result_judge(&pr->b, r);
+			asked++;
+			if (o->progress != NULL)
+				o->progress(o->progress_arg, i + 1, pr->plan.n,
+				    pr->plan.v[i].addr);
+		}
+		mg_backend_sim_stop(&a->target, sim);
+	}
+	for (i = 0; i < pr->nres; i++)
+		pr->open += pr->res[i].status == MG_PS_OPEN;
+	mg_check_probe(&pr->b, pr->res, pr->nres, pr->have_listener ? &pr->l :
+	    NULL, pr->where, pr->how, into);
+	mg_report_sort(into);
+	for (i = 0; i < pr->nres; i++)
+		if (pr->res[i].status != MG_PS_ERROR)
+			return (0);
+	return (mg_err_set(err, "no client could be probed: %s", asked > 0 ?
+	    pr->res[0].err : "none chosen"));
+}
+
+/* probe_finding - a finding the probe made or added evidence to */
+static int
+probe_finding(const struct mg_finding *f)
+{
+	size_t k;
+
+	if (strncmp(f->id, "probe.", 6) == 0)
+		return (1);
+	for (k = 0; k < f->nevidence; k++)
+		if (strncmp(f->evidence[k].text, "relay probe: ", 13) == 0)
+			return (1);
+	return (0);
+}
+
+/* mg_probe_exit_code - 2 open relay, 1 other probe findings, 0 none */
+int
+mg_probe_exit_code(const struct mg_probe_report *pr, const struct mg_report *r)
+{
+	size_t i;
+
+	if (pr->open > 0)
+		return (MG_EXIT_CRIT);
+	for (i = 0; i < r->nfindings; i++)
+		if (strncmp(r->findings[i].id, "probe.", 6) == 0 &&
+		    r->findings[i].severity > MG_SEV_INFO)
+			return (MG_EXIT_WARN);
+	return (MG_EXIT_OK);
+}
+
+/* yesno - for the listener lines */
+static const char *
+yesno(int b)
+{
+	return (b ? "yes" : "no");
+}
+
+/* mg_probe_print - the run as text: listener, clients, what relayed */
+void
+mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
+    const struct mg_report *r)
+{
+	const struct mg_probe_result *res;
+	const struct mg_probe_listener *l = &pr->l;
+	size_t i, k;
+
+	(void)fprintf(fp, "Relay probe of ");
+	mg_print_sanitized(fp, pr->plan.name);
+	(void)fprintf(fp, " (%s): %zu tests per client, asked by %s, never "
+	    "DATA\n\n", pr->where, pr->b.n, pr->how);
+	if (pr->have_listener) {
+		(void)fprintf(fp, "Listener %s: %d ", pr->where,
+		    l->banner_code);
+		mg_print_sanitized(fp, l->banner);
+		(void)fprintf(fp, "\n  TLS: %s%s%s", l->implicit ? "implicit" :
+		    l->starttls ? "STARTTLS offered" : "NO STARTTLS",
+		    l->implicit || l->starttls ? (l->tls_ok ? ", works" :
+		    ", FAILS: ") : "", l->tls_err);
+		(void)fprintf(fp, "; AUTH before TLS: ");
+		mg_print_sanitized(fp, l->auth_clear[0] != '\0' ?
+		    l->auth_clear : "no");
+		(void)fprintf(fp, "; AUTH in TLS: ");
+		mg_print_sanitized(fp, l->auth_tls[0] != '\0' ? l->auth_tls :
+		    "no");
+		(void)fprintf(fp, "\n  VRFY: %d/%d (%s); EXPN: %d (%s); "
+		    "XCLIENT offered to us: %s; banner version: %s\n\n",
+		    l->vrfy_known, l->vrfy_unknown, l->vrfy_leaks ?
+		    "tells users apart" : "tells nothing", l->expn,
+		    l->expn_leaks ? "expands" : "tells nothing",
+		    yesno(l->xclient), l->version[0] != '\0' ? l->version :
+		    "none");
+	} else
+		(void)fprintf(fp, "Listener %s: not surveyed: %s\n\n",
+		    pr->where, pr->listener_err);
+	(void)fprintf(fp, "%-26s %-10s %-7s %s\n", "CLIENT", "STATUS",
+	    "RELAYED", "WHY");
+	for (i = 0; i < pr->nres; i++) {
+		res = &pr->res[i];
+		(void)fprintf(fp, "%-26s %-10s %3zu/%-3zu ", res->c.addr[0] !=
+		    '\0' ? res->c.addr : "(this host)",
+		    mg_probe_status_name(res->status), res->relayed, pr->b.n);
+		mg_print_sanitized(fp, res->c.why);
+		if (res->c.file != NULL && res->c.line > 0)
+			(void)fprintf(fp, " (%s:%u)", res->c.file, res->c.line);
+		if (res->err[0] != '\0') {
+			(void)fprintf(fp, "; ");
+			mg_print_sanitized(fp, res->err);
+		}
+		(void)fputc('\n', fp);
+	}
+	for (i = 0; i < pr->nres; i++) {
+		res = &pr->res[i];
+		for (k = 0; res->status == MG_PS_OPEN && k < pr->b.n; k++) {
+			if (mg_probe_judge(&pr->b, res->a, k) != MG_PV_RELAYED)
+				continue;
+			(void)fprintf(fp, "  relayed as %s (%s): MAIL FROM:<",
+			    res->c.addr[0] != '\0' ? res->c.addr : "this host",
+			    pr->b.v[k].name);
+			mg_print_sanitized(fp, pr->b.v[k].sender);
+			(void)fprintf(fp, "> RCPT TO:<");
+			mg_print_sanitized(fp, pr->b.v[k].rcpt);
+			(void)fprintf(fp, "> -> ");
+			mg_print_sanitized(fp, res->a[k].text);
+			(void)fputc('\n', fp);
+		}
+	}
+	(void)fprintf(fp, "\nVerdict: %s", pr->open > 0 ? "OPEN RELAY" :
+	    "closed");
+	if (pr->open > 0)
+		(void)fprintf(fp, " for %zu of %zu clients", pr->open,
+		    pr->nres);
+	(void)fprintf(fp, "\n");
+	for (i = 0; i < r->nfindings; i++) {
+		if (!probe_finding(&r->findings[i]))
+			continue;
+		(void)fprintf(fp, "%-8s %s  [%s]\n",
+		    mg_severity_name(r->findings[i].severity),
+		    r->findings[i].title, r->findings[i].id);
+	}
+}
+
+/* json_listener - the listener object */
+static void
+json_listener(struct mg_json *j, const struct mg_probe_listener *l)
+{
+	mg_json_object(j);
+	mg_json_kv_string(j, "address", l->peer);
+	mg_json_kv_int(j, "banner_code", l->banner_code);
+	mg_json_kv_string(j, "banner", l->banner);
+	mg_json_kv_string(j, "software", l->software);
+	mg_json_kv_string(j, "version", l->version);
+	mg_json_key(j, "esmtp");
+	mg_json_bool(j, l->esmtp);
+	mg_json_key(j, "implicit_tls");
+	mg_json_bool(j, l->implicit);
+	mg_json_key(j, "starttls");
+	mg_json_bool(j, l->starttls);
+	mg_json_key(j, "tls_works");
+	mg_json_bool(j, l->tls_ok);
+	mg_json_kv_string(j, "tls_error", l->tls_err);
+	mg_json_kv_string(j, "auth_before_tls", l->auth_clear);
+	mg_json_kv_string(j, "auth_in_tls", l->auth_tls);
+	mg_json_key(j, "xclient_offered");
+	mg_json_bool(j, l->xclient);
+	mg_json_kv_int(j, "vrfy_postmaster", l->vrfy_known);
+	mg_json_kv_int(j, "vrfy_unknown", l->vrfy_unknown);
+	mg_json_kv_int(j, "expn_postmaster", l->expn);
+	mg_json_key(j, "vrfy_leaks");
+	mg_json_bool(j, l->vrfy_leaks);
+	mg_json_key(j, "expn_leaks");
+	mg_json_bool(j, l->expn_leaks);
+	mg_json_end(j);
+}
+
+/* mg_probe_json - the run as a JSON document */
+void
+mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
+    const struct mg_report *r)
+{
+	const struct mg_probe_result *res;
+	const struct mg_finding *f;
+	struct mg_json j;
+	size_t i, k;
+
+	mg_json_init(&j, out, 1);
+	mg_json_object(&j);
+	mg_json_kv_string(&j, "target", pr->where);
+	mg_json_kv_string(&j, "server_name", pr->plan.name);
+	mg_json_kv_string(&j, "how", pr->how);
+	mg_json_key(&j, "open_relay");
+	mg_json_bool(&j, pr->open > 0);
+	mg_json_key(&j, "listener");
+	if (pr->have_listener)
+		json_listener(&j, &pr->l);
+	else
+		mg_json_null(&j);
+	mg_json_kv_string(&j, "listener_error", pr->have_listener ? NULL :
+	    pr->listener_err);
+	mg_json_key(&j, "tests");
+	mg_json_array(&j);
+	for (k = 0; k < pr->b.n; k++) {
+		mg_json_object(&j);
+		mg_json_kv_string(&j, "name", pr->b.v[k].name);
+		mg_json_kv_string(&j, "mail_from", pr->b.v[k].sender);
+		mg_json_kv_string(&j, "rcpt_to", pr->b.v[k].rcpt);
+		mg_json_key(&j, "control");
+		mg_json_bool(&j, pr->b.v[k].control);
+		mg_json_end(&j);
+	}
+	mg_json_end(&j);
+	mg_json_key(&j, "clients");
+	mg_json_array(&j);
+	for (i = 0; i < pr->nres; i++) {
+		res = &pr->res[i];
+		mg_json_object(&j);
+		mg_json_kv_string(&j, "client", res->c.addr[0] != '\0' ?
+		    res->c.addr : NULL);
+		mg_json_kv_string(&j, "why", res->c.why);
+		mg_json_kv_string(&j, "file", res->c.file);
+		mg_json_kv_int(&j, "line", res->c.line);
+		mg_json_key(&j, "trusted");
+		mg_json_bool(&j, res->c.trusted);
+		mg_json_kv_string(&j, "status", res->status == MG_PS_OPEN ?
+		    "open" : res->status == MG_PS_TRUSTED ? "trusted" :
+		    res->status == MG_PS_CLOSED ? "closed" : "error");
+		mg_json_kv_string(&j, "error", res->err[0] != '\0' ? res->err :
+		    NULL);
+		mg_json_key(&j, "answers");
+		mg_json_array(&j);
+		for (k = 0; k < pr->b.n; k++) {
+			mg_json_object(&j);
+			mg_json_kv_string(&j, "test", pr->b.v[k].name);
+			mg_json_kv_int(&j, "mail", res->a[k].mail);
+			mg_json_kv_int(&j, "rcpt", res->a[k].rcpt);
+			mg_json_kv_string(&j, "reply", res->a[k].text);
+			mg_json_kv_string(&j, "verdict", mg_probe_verdict_name(
+			    mg_probe_judge(&pr->b, res->a, k)));
+			mg_json_end(&j);
+		}
+		mg_json_end(&j);
+		mg_json_end(&j);
+	}
+	mg_json_end(&j);
+	mg_json_key(&j, "findings");
+	mg_json_array(&j);
+	for (i = 0; i < r->nfindings; i++) {
+		f = &r->findings[i];
+		if (!probe_finding(f))
+			continue;
+		mg_json_object(&j);
+		mg_json_kv_string(&j, "id", f->id);
+		mg_json_kv_string(&j, "severity",
+		    mg_severity_name(f->severity));
+		mg_json_kv_string(&j, "title", f->title);
+		mg_json_key(&j, "evidence");
+		mg_json_array(&j);
+		for (k = 0; k < f->nevidence; k++)
+			mg_json_string(&j, f->evidence[k].text);
+		mg_json_end(&j);
+		mg_json_end(&j);
+	}
+	mg_json_end(&j);
+	mg_json_end(&j);
+}
