@@ -529,6 +529,7 @@ load(struct con *c)
 		return;
 	}
 	con_ignored_read(c);
+	con_probe_merge(c);
 	i = find_finding(r, sel_id);
 	c->sel = i != (size_t)-1 ? i : 0;
 	free(sel_id);
@@ -590,7 +591,9 @@ handle_key(struct con *c, int ch)
 	switch (ch) {
 	case 'q':
 		if (con_job_running(c)) {
-			con_note(c, c->job.kind == CON_JOB_QUEUE ? "the queue "
+			con_note(c, c->job.kind == CON_JOB_PROBE ? "the probe "
+			    "is still running: c on the Probe panel cancels "
+			    "it" : c->job.kind == CON_JOB_QUEUE ? "the queue "
 			    "action is still running: wait for its result" :
 			    "a fix is being applied: wait for its result (c "
 			    "cancels it before the live files are touched)");
@@ -612,8 +615,11 @@ handle_key(struct con *c, int ch)
 			con_queue_open(c);
 		return;
 	case 'r':
-		if (c->view == &con_view_queue || c->view == &con_view_journal)
-			break;	/* these read the queue / journal again */
+		if (c->view == &con_view_queue ||
+		    c->view == &con_view_journal ||
+		    c->view == &con_view_probe)
+			break;	/* these read the queue / journal again, or
+				 * run the probe */
 		if (con_job_running(c)) {
 			con_note(c, "a fix is being applied: its result comes "
 			    "first (the configuration is read again after)");
@@ -715,6 +721,7 @@ mg_console_run(struct mg_app *a, int incident)
 		ch = getch();
 		dirty = con_job_poll(&c);
 		dirty |= con_queue_tick(&c);
+		dirty |= con_probe_tick(&c);
 		if (ch == ERR)
 			continue;
 		dirty = 1;
@@ -737,6 +744,7 @@ mg_console_run(struct mg_app *a, int incident)
 	con_journal_free(&c);
 	con_marks_free(&c);
 	con_ignored_free(&c);
+	con_probe_free(&c);
 	if (sig != 0)
 		return (128 + sig);
 	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);

@@ -16,6 +16,7 @@
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 #include "app.h"
+#include "probe.h"
 
 /* What a piece of text means; con_attr() turns it into curses attributes. */
 enum con_style {
@@ -84,6 +85,7 @@ struct con_view {
 /* What a child process does (console_apply.c). */
 #define CON_JOB_FIX 1		/* applies fixes */
 #define CON_JOB_QUEUE 2		/* purges, holds or releases queued mail */
+#define CON_JOB_PROBE 3		/* runs the relay probe */
 
 /*
  * A line a job prints to move the progress bar:
@@ -120,7 +122,8 @@ struct con_edit {
 #define CON_P_QUEUE 4
 #define CON_P_FIXES 5
 #define CON_P_JOURNAL 6
-#define CON_NPANELS 7
+#define CON_P_PROBE 7
+#define CON_NPANELS 8
 
 /* The Journal panel (console_panels.c). */
 struct con_journal {
@@ -130,6 +133,16 @@ struct con_journal {
 	char err[512];
 	long confirm;		/* entry waiting for y to roll back */
 	long rollback;		/* entry being rolled back (child's arg) */
+};
+
+/* The Probe panel (console_probe.c). */
+struct con_probe {
+	struct mg_probe_report pr;	/* the last run, when have */
+	int have;
+	int taken;		/* the job's run was read */
+	time_t when;
+	size_t sel, top;
+	char err[300];		/* why the last run failed */
 };
 
 /* The queue / incident view (console_queue.c). */
@@ -200,6 +213,7 @@ struct con {
 	struct con_journal jv;
 	char **ignored;		/* finding ids ignored (state database) */
 	size_t nignored;
+	struct con_probe pv;
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -221,6 +235,8 @@ extern const struct con_view con_view_qmsg;
 extern const struct con_view con_view_fixes;
 extern const struct con_view con_view_journal;
 extern const struct con_view con_view_jentry;
+extern const struct con_view con_view_probe;
+extern const struct con_view con_view_pclient;
 
 /* console.c */
 void con_set_view(struct con *, const struct con_view *);
@@ -245,6 +261,11 @@ int con_guided_next(struct con *);
 void con_guided_mark(struct con *, const char *);
 void con_guided_end(struct con *);
 void con_guided_count(const struct con *, size_t *, size_t *);
+
+/* console_probe.c */
+int con_probe_tick(struct con *);
+void con_probe_merge(struct con *);
+void con_probe_free(struct con *);
 
 /* console_panels.c */
 int con_panel_of(const struct con *);

@@ -1,6 +1,6 @@
 /*
  * console_panels.c - the panels and their tab line (All, Relay, Aliases,
- * SASL, Queue, Fixes, Journal; Tab and 1-7 switch), the findings a panel
+ * SASL, Queue, Fixes, Journal, Probe; Tab and 1-8 switch), the findings a panel
  * and the / filter show, the Fixes panel (mark, export a dry-run patch)
  * and the Journal panel (every change and purge, its diff or IDs, and
  * rollback).
@@ -24,11 +24,11 @@
 #include "console_int.h"
 
 static const char *const panel_names[CON_NPANELS] = { "All", "Relay",
-    "Aliases", "SASL", "Queue", "Fixes", "Journal" };
+    "Aliases", "SASL", "Queue", "Fixes", "Journal", "Probe" };
 
 /* The finding area each findings panel shows; NULL: every area. */
 static const char *const panel_area[CON_NPANELS] = { NULL, "relay",
-    "aliases", "sasl", NULL, NULL, NULL };
+    "aliases", "sasl", NULL, NULL, NULL, NULL };
 
 static const struct con_key fixes_keys[] = {
 	{ "j/k", "move", "Down/j, Up/k, PgDn, PgUp, Home, End",
@@ -37,7 +37,7 @@ static const struct con_key fixes_keys[] = {
 	{ "x", "export", "x", "write the marked fixes (all when none is "
 	    "marked) as a dry-run patch: nothing is applied" },
 	{ "Enter", "finding", "Enter", "the finding that proposes the fix" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-7", "the next / previous panel; "
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the next / previous panel; "
 	    "a number goes to that panel" },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -48,7 +48,7 @@ static const struct con_key journal_keys[] = {
 	{ "Enter", "show", "Enter, Right/l", "the entry: its diff, proof "
 	    "and result, or the queue IDs it acted on" },
 	{ "u", "rollback", "u", "roll the entry's change back (asks first)" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-7", "the next / previous panel" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the next / previous panel" },
 	{ "r", "read", "r", "read the journal again" },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -81,41 +81,58 @@ con_panel_of(const struct con *c)
 		return (CON_P_FIXES);
 	if (c->view == &con_view_journal || c->view == &con_view_jentry)
 		return (CON_P_JOURNAL);
+	if (c->view == &con_view_probe || c->view == &con_view_pclient)
+		return (CON_P_PROBE);
 	return (-1);
 }
 
-/* con_tabs_draw - "1 All 9  2 Relay 2 ..." with the panel shown marked */
+/* tab_label - panel p's label: "2 Relay 1" (count of its findings or
+ * fixes), "5 Queue" */
+static void
+tab_label(const struct con *c, int p, char *label, size_t size)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i, n = 0;
+
+	if (p <= CON_P_SASL)
+		for (i = 0; i < r->nfindings; i++)
+			n += panel_area[p] == NULL || (r->findings[i].area !=
+			    NULL && strcmp(r->findings[i].area,
+			    panel_area[p]) == 0);
+	else if (p == CON_P_FIXES)
+		n = r->nfixes;
+	if (p <= CON_P_SASL || p == CON_P_FIXES)
+		(void)snprintf(label, size, "%d %s %zu", p + 1, panel_names[p],
+		    n);
+	else
+		(void)snprintf(label, size, "%d %s", p + 1, panel_names[p]);
+}
+
+/* con_tabs_draw - "1 All 9  2 Relay 2 ..." with the panel shown marked;
+ * one blank between tabs instead of two when the line is too narrow */
 void
 con_tabs_draw(struct con *c, int y)
 {
-	const struct mg_report *r = &c->app->report;
 	char label[48];
-	size_t i, n;
-	int p, x = 0, cur = con_panel_of(c);
+	int p, x = 0, cur = con_panel_of(c), width = 0, tight;
 
+	for (p = 0; p < CON_NPANELS; p++) {
+		tab_label(c, p, label, sizeof(label));
+		width += (int)strlen(label) + 2;
+	}
+	tight = width > COLS;
 	con_fill(c, y, 0, COLS, CS_NORMAL);
 	for (p = 0; p < CON_NPANELS && x < COLS; p++) {
-		n = 0;
-		if (p <= CON_P_SASL)
-			for (i = 0; i < r->nfindings; i++)
-				n += panel_area[p] == NULL ||
-				    (r->findings[i].area != NULL && strcmp(
-				    r->findings[i].area, panel_area[p]) == 0);
-		else if (p == CON_P_FIXES)
-			n = r->nfixes;
-		if (p <= CON_P_SASL || p == CON_P_FIXES)
-			(void)snprintf(label, sizeof(label), "%d %s %zu", p + 1,
-			    panel_names[p], n);
-		else
-			(void)snprintf(label, sizeof(label), "%d %s", p + 1,
-			    panel_names[p]);
+		tab_label(c, p, label, sizeof(label));
 		/* brackets as well as reverse video: seen without colour */
+		if (tight && (p > 0 || cur != 0))
+			x += con_put(c, y, x, COLS - x, CS_DIM, " ");
 		x += con_put(c, y, x, COLS - x, p == cur ? CS_SELECTED :
-		    CS_DIM, p == cur ? "[" : " ");
+		    CS_DIM, p == cur ? "[" : tight ? "" : " ");
 		x += con_put(c, y, x, COLS - x, p == cur ? CS_SELECTED :
 		    CS_NORMAL, label);
 		x += con_put(c, y, x, COLS - x, p == cur ? CS_SELECTED :
-		    CS_DIM, p == cur ? "]" : " ");
+		    CS_DIM, p == cur ? "]" : tight ? "" : " ");
 	}
 }
 
@@ -134,13 +151,14 @@ con_panel_go(struct con *c, int p)
 		con_queue_open(c);
 	else if (p == CON_P_FIXES) {
 		con_set_view(c, &con_view_fixes);
-	} else {
+	} else if (p == CON_P_JOURNAL) {
 		con_set_view(c, &con_view_journal);
 		con_journal_read(c);
-	}
+	} else
+		con_set_view(c, &con_view_probe);
 }
 
-/* con_panel_key - Tab, Shift-Tab and 1-7 on a panel; 1 if used */
+/* con_panel_key - Tab, Shift-Tab and 1-8 on a panel; 1 if used */
 int
 con_panel_key(struct con *c, int ch)
 {

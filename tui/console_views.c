@@ -32,8 +32,8 @@ static const struct con_key overview_keys[] = {
 	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
 	{ "/", "filter", "/", "show only findings whose title, area or id "
 	    "has this text" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-7", "the panels: All, Relay, "
-	    "Aliases, SASL, Queue, Fixes, Journal" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the panels: All, Relay, "
+	    "Aliases, SASL, Queue, Fixes, Journal, Probe" },
 	{ "r", "reload", "r", "read the configuration again, rerun checks" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -23,10 +23,9 @@
 void
 mg_probe_report_init(struct mg_probe_report *pr)
 {
-	memset(pr, 0, sizeof(*pr));
+	memset(pr, 0, sizeof(*pr));	/* an empty log holds nothing */
 	mg_probe_plan_init(&pr->plan);
 	mg_probe_battery_init(&pr->b);
-	mg_str_init(&pr->log);
 }
 
 /* mg_probe_report_free - and empty again */
@@ -229,7 +228,9 @@ mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
 	}
 
 	/* whom to speak as, and the battery for this server */
-	if (a->loaded)
+	/* The configuration read here says what is trusted only for a
+	 * listener of this host. */
+	if (a->loaded && (o->target == NULL || is_loopback(host)))
 		mg_check_probe_plan(&a->model, o->clients, o->nclients,
 		    &pr->plan);
 	else {
@@ -269,6 +270,11 @@ mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
 		    "(XCLIENT)", pr->where);
 		for (i = 0; i < pr->plan.n; i++) {
 			r = add_result(pr, &pr->plan.v[i]);
+			if (o->cancelled != NULL && o->cancelled()) {
+				(void)snprintf(r->err, sizeof(r->err),
+				    "cancelled");
+				continue;
+			}
 			conn.xclient = pr->plan.v[i].addr;
 			if (mg_probe_run(&conn, pr->b.v, pr->b.n, r->a,
 			    &pr->log, &e) < 0)
@@ -289,6 +295,11 @@ mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
 			return (-1);
 		for (i = 0; i < pr->plan.n; i++) {
 			r = add_result(pr, &pr->plan.v[i]);
+			if (o->cancelled != NULL && o->cancelled()) {
+				(void)snprintf(r->err, sizeof(r->err),
+				    "cancelled");
+				continue;
+			}
 			rc = mg_backend_sim_tests(&a->target, sim,
 			    pr->plan.v[i].addr, pr->b.v, pr->b.n, r->a,
 			    &pr->log, &e);
@@ -303,11 +314,7 @@ mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
 		}
 		mg_backend_sim_stop(&a->target, sim);
 	}
-	for (i = 0; i < pr->nres; i++)
-		pr->open += pr->res[i].status == MG_PS_OPEN;
-	mg_check_probe(&pr->b, pr->res, pr->nres, pr->have_listener ? &pr->l :
-	    NULL, pr->where, pr->how, into);
-	mg_report_sort(into);
+	mg_probe_findings(pr, into);
 	for (i = 0; i < pr->nres; i++)
 		if (pr->res[i].status != MG_PS_ERROR)
 			return (0);
@@ -557,4 +564,216 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 	}
 	mg_json_end(&j);
 	mg_json_end(&j);
+}
+
+/* mg_probe_findings - the run's findings into r (open counted again) */
+void
+mg_probe_findings(const struct mg_probe_report *pr, struct mg_report *r)
+{
+	struct mg_probe_report *w = (struct mg_probe_report *)pr;
+	size_t i;
+
+	w->open = 0;
+	for (i = 0; i < pr->nres; i++)
+		w->open += pr->res[i].status == MG_PS_OPEN;
+	mg_check_probe(&pr->b, pr->res, pr->nres, pr->have_listener ? &pr->l :
+	    NULL, pr->where, pr->how, r);
+	mg_report_sort(r);
+}
+
+/* ---- the run as lines, from the console's child to the console ---- */
+
+#define DUMP "mgprobe\t"
+
+/* field - one tab-separated field: tabs and line breaks become spaces */
+static void
+field(FILE *fp, const char *s)
+{
+	(void)fputc('\t', fp);
+	for (; s != NULL && *s != '\0'; s++)
+		(void)fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s,
+		    fp);
+}
+
+/* num - a number field */
+static void
+num(FILE *fp, long n)
+{
+	(void)fprintf(fp, "\t%ld", n);
+}
+
+/* mg_probe_dump - pr as "mgprobe" lines (mg_probe_undump reads them) */
+void
+mg_probe_dump(FILE *fp, const struct mg_probe_report *pr)
+{
+	const struct mg_probe_listener *l = &pr->l;
+	const struct mg_probe_result *r;
+	size_t i, k;
+
+	(void)fputs(DUMP "H", fp);
+	field(fp, pr->where);
+	field(fp, pr->how);
+	field(fp, pr->plan.name);
+	(void)fputc('\n', fp);
+	if (pr->have_listener) {
+		(void)fputs(DUMP "L", fp);
+		field(fp, l->peer);
+		num(fp, l->banner_code);
+		field(fp, l->banner);
+		field(fp, l->software);
+		field(fp, l->version);
+		num(fp, l->esmtp);
+		num(fp, l->implicit);
+		num(fp, l->starttls);
+		num(fp, l->tls_ok);
+		field(fp, l->tls_err);
+		field(fp, l->auth_clear);
+		field(fp, l->auth_tls);
+		num(fp, l->xclient);
+		num(fp, l->vrfy_known);
+		num(fp, l->vrfy_unknown);
+		num(fp, l->expn);
+		num(fp, l->vrfy_leaks);
+		num(fp, l->expn_leaks);
+		(void)fputc('\n', fp);
+	} else {
+		(void)fputs(DUMP "E", fp);
+		field(fp, pr->listener_err);
+		(void)fputc('\n', fp);
+	}
+	for (k = 0; k < pr->b.n; k++) {
+		(void)fputs(DUMP "T", fp);
+		field(fp, pr->b.v[k].name);
+		field(fp, pr->b.v[k].sender);
+		field(fp, pr->b.v[k].rcpt);
+		num(fp, pr->b.v[k].via);
+		num(fp, pr->b.v[k].control);
+		(void)fputc('\n', fp);
+	}
+	for (i = 0; i < pr->nres; i++) {
+		r = &pr->res[i];
+		(void)fputs(DUMP "C", fp);
+		field(fp, r->c.addr);
+		field(fp, r->c.why);
+		field(fp, r->c.file);
+		num(fp, r->c.line);
+		num(fp, r->c.trusted);
+		num(fp, r->c.wide);
+		field(fp, r->err);
+		(void)fputc('\n', fp);
+		for (k = 0; k < pr->b.n; k++) {
+			(void)fputs(DUMP "A", fp);
+			num(fp, r->a[k].mail);
+			num(fp, r->a[k].rcpt);
+			field(fp, r->a[k].text);
+			field(fp, r->a[k].err);
+			(void)fputc('\n', fp);
+		}
+	}
+}
+
+/* ival - a number field */
+static int
+ival(const char *s)
+{
+	return ((int)strtol(s, NULL, 10));
+}
+
+/* cut - the fields of one line (modified in place); how many */
+static size_t
+cut(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p;
+
+	while (n < max && (p = strsep(&line, "\t")) != NULL)
+		f[n++] = p;
+	return (n);
+}
+
+/* copy - a field into a fixed buffer */
+#define COPY(dst, src) (void)snprintf((dst), sizeof(dst), "%s", (src))
+
+/*
+ * mg_probe_undump - pr from the "mgprobe" lines in text (other lines
+ * are skipped); results judged again.  0, or -1 if there was no run.
+ */
+int
+mg_probe_undump(const char *text, struct mg_probe_report *pr)
+{
+	struct mg_probe_listener *l = &pr->l;
+	struct mg_probe_result *r = NULL;
+	struct mg_probe_test *t;
+	char *copy = mg_xstrdup(text), *cur = copy, *line, *f[24];
+	size_t n, ans = 0, i;
+	int head = 0;
+
+	mg_probe_report_init(pr);
+	while ((line = strsep(&cur, "\n")) != NULL) {
+		if (strncmp(line, DUMP, strlen(DUMP)) != 0)
+			continue;
+		n = cut(line + strlen(DUMP), f, 24);
+		if (n == 4 && strcmp(f[0], "H") == 0) {
+			COPY(pr->where, f[1]);
+			COPY(pr->how, f[2]);
+			COPY(pr->plan.name, f[3]);
+			head = 1;
+		} else if (n == 19 && strcmp(f[0], "L") == 0) {
+			pr->have_listener = 1;
+			COPY(l->peer, f[1]);
+			l->banner_code = ival(f[2]);
+			COPY(l->banner, f[3]);
+			COPY(l->software, f[4]);
+			COPY(l->version, f[5]);
+			l->esmtp = ival(f[6]);
+			l->implicit = ival(f[7]);
+			l->starttls = ival(f[8]);
+			l->tls_ok = ival(f[9]);
+			COPY(l->tls_err, f[10]);
+			COPY(l->auth_clear, f[11]);
+			COPY(l->auth_tls, f[12]);
+			l->xclient = ival(f[13]);
+			l->vrfy_known = ival(f[14]);
+			l->vrfy_unknown = ival(f[15]);
+			l->expn = ival(f[16]);
+			l->vrfy_leaks = ival(f[17]);
+			l->expn_leaks = ival(f[18]);
+		} else if (n == 2 && strcmp(f[0], "E") == 0) {
+			COPY(pr->listener_err, f[1]);
+		} else if (n == 6 && strcmp(f[0], "T") == 0 && pr->nres == 0) {
+			t = MG_ARRAY_PUSH(pr->b.v, pr->b.n, pr->b.cap);
+			memset(t, 0, sizeof(*t));
+			COPY(t->name, f[1]);
+			COPY(t->sender, f[2]);
+			COPY(t->rcpt, f[3]);
+			t->via = ival(f[4]);
+			t->control = ival(f[5]);
+		} else if (n == 8 && strcmp(f[0], "C") == 0) {
+			r = MG_ARRAY_PUSH(pr->res, pr->nres, pr->res_cap);
+			memset(r, 0, sizeof(*r));
+			COPY(r->c.addr, f[1]);
+			COPY(r->c.why, f[2]);
+			r->c.file = *f[3] != '\0' ? mg_xstrdup(f[3]) : NULL;
+			r->c.line = (unsigned)ival(f[4]);
+			r->c.trusted = ival(f[5]);
+			r->c.wide = ival(f[6]);
+			COPY(r->err, f[7]);
+			r->a = mg_xcalloc(pr->b.n > 0 ? pr->b.n : 1,
+			    sizeof(*r->a));
+			for (i = 0; i < pr->b.n; i++)
+				r->a[i].mail = r->a[i].rcpt = -1;
+			ans = 0;
+		} else if (n == 5 && strcmp(f[0], "A") == 0 && r != NULL &&
+		    ans < pr->b.n) {
+			r->a[ans].mail = ival(f[1]);
+			r->a[ans].rcpt = ival(f[2]);
+			COPY(r->a[ans].text, f[3]);
+			COPY(r->a[ans].err, f[4]);
+			ans++;
+		}
+	}
+	free(copy);
+	for (i = 0; i < pr->nres; i++)
+		mg_probe_result_judge(&pr->b, &pr->res[i]);
+	return (head ? 0 : -1);
 }

@@ -18,6 +18,7 @@ struct mg_probe_opts {
 	/* after each client: done of total, the client */
 	void (*progress)(void *, size_t, size_t, const char *);
 	void *progress_arg;
+	int (*cancelled)(void);		/* checked between clients */
 };
 
 struct mg_probe_report {
@@ -44,5 +45,8 @@ void mg_probe_print(FILE *, const struct mg_probe_report *,
     const struct mg_report *);
 void mg_probe_json(struct mg_str *, const struct mg_probe_report *,
     const struct mg_report *);
+void mg_probe_dump(FILE *, const struct mg_probe_report *);
+int mg_probe_undump(const char *, struct mg_probe_report *);
+void mg_probe_findings(const struct mg_probe_report *, struct mg_report *);
 
 #endif

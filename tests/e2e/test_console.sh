@@ -631,6 +631,45 @@ case_ignore() {
 	quit_status ign2 q 0
 }
 
+# --- the Probe panel on wide-net: run, table, a client's answers ------
+case_probe() {
+	start pr 80 24 "$BIN" --postfix "$ROOT/lab-pr/etc" --state \
+	    "$ROOT/state-pr"
+	if ! wait_for pr '^> CRIT'; then
+		nok "pr: overview shown"
+		tm kill-session -t "=pr" 2>/dev/null
+		return
+	fi
+	tm send-keys -t pr 8
+	expect pr "pr: 8 opens the Probe panel" '\[8 Probe\]'
+	check "pr: it says what r does before anything runs" \
+	    has 'Press r to run the relay probe'
+	tm send-keys -t pr r
+	expect pr "pr: r starts the probe in the background" '^ Probing'
+	w=$WAIT_TENTHS
+	WAIT_TENTHS=1200	# a private Postfix, 11 clients
+	expect pr "pr: the verdict comes" 'OPEN RELAY for 2 of 11 clients'
+	WAIT_TENTHS=$w
+	check "pr: inside the first /8: open relay" \
+	    has '^  210\.99\.1\.1 +OPEN RELAY +18/21 +inside mynetworks 210'
+	check "pr: inside the second /8: open relay" \
+	    has '^  218\.99\.1\.1 +OPEN RELAY'
+	check "pr: just outside the /8: closed" has '^  211\.0\.0\.1 +closed'
+	check "pr: the LAN range relays as trusted" \
+	    has '^  192\.168\.1\.1 +trusted'
+	check "pr: a foreign address: closed" has '^  203\.0\.113\.50 +closed'
+	tm send-keys -t pr j j j j Enter
+	expect pr "pr: Enter shows the client's answers" \
+	    '^As 210\.99\.1\.1: OPEN RELAY, 18 of 21 tests relayed'
+	check "pr: each envelope with the MTA's reply" has_fixed \
+	    'MAIL FROM:<> RCPT TO:<mailguard-relaytest@example.net> -> 250'
+	tm send-keys -t pr Escape 1
+	expect pr "pr: the probe's finding joins the overview" \
+	    'CRIT +relay +Open relay: the MTA accepts mail'
+	check "pr: the header counts it" line_has 1 '2 (CRIT|critical)'
+	quit_status pr q 0
+}
+
 # --- resize 80x24 -> 120x40 -> 80x24, on the detail and the overview --
 at120() {
 	fits 120 40 && line 1 | grep -qF "$ROOT/lab-mt/etc/main.cf"
@@ -807,6 +846,9 @@ if lab_setup gh mask-typo; then
 fi
 if lab_setup inc sasl-root; then
 	case_incident
+fi
+if lab_setup pr wide-net; then
+	case_probe
 fi
 
 SCR=

@@ -114,27 +114,44 @@ session(int fd, const struct fake *f, int *rcpts, int first)
 	}
 }
 
-/* serve - a fake server for up to 20 connections; its port */
+/* serve_on - a fake server on 127.0.0.1 (or ::1) for up to 20
+ * connections; its port */
 static int
-serve(const struct fake *f)
+serve_on(const struct fake *f, int v6)
 {
+	struct sockaddr_in6 sa6;
 	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
+	socklen_t len = v6 ? sizeof(sa6) : sizeof(sa);
 	char tmpl[] = "/tmp/mg-test-probe.XXXXXX";
-	int ls, fd, one = 1, rcpts = 0, i, first = 1;
+	int ls, fd, one = 1, rcpts = 0, i, first = 1, port;
 
 	log_fd = mkstemp(tmpl);
 	assert_true(log_fd >= 0);
 	(void)unlink(tmpl);
-	ls = socket(AF_INET, SOCK_STREAM, 0);
+	ls = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 	assert_true(ls >= 0);
 	(void)setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	memset(&sa, 0, sizeof(sa));
+	memset(&sa6, 0, sizeof(sa6));
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(ls, 4), 0);
-	assert_int_equal(getsockname(ls, (struct sockaddr *)&sa, &len), 0);
+	sa6.sin6_family = AF_INET6;
+	sa6.sin6_addr = in6addr_loopback;
+	if (v6) {
+		assert_int_equal(bind(ls, (struct sockaddr *)&sa6,
+		    sizeof(sa6)), 0);
+		assert_int_equal(listen(ls, 4), 0);
+		assert_int_equal(getsockname(ls, (struct sockaddr *)&sa6,
+		    &len), 0);
+		port = ntohs(sa6.sin6_port);
+	} else {
+		assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)),
+		    0);
+		assert_int_equal(listen(ls, 4), 0);
+		assert_int_equal(getsockname(ls, (struct sockaddr *)&sa, &len),
+		    0);
+		port = ntohs(sa.sin_port);
+	}
 	server_pid = fork();
 	assert_true(server_pid >= 0);
 	if (server_pid == 0) {
@@ -148,7 +165,14 @@ serve(const struct fake *f)
 		_exit(0);
 	}
 	(void)close(ls);
-	return (ntohs(sa.sin_port));
+	return (port);
+}
+
+/* serve - a fake server on 127.0.0.1 */
+static int
+serve(const struct fake *f)
+{
+	return (serve_on(f, 0));
 }
 
 /* received - everything the server received; caller frees */
@@ -502,6 +526,44 @@ test_survey(void **state)
 	free(log);
 }
 
+/* test_ipv6 - the battery over IPv6: the literal is [IPv6:...] and the
+ * server's answers come back */
+static void
+test_ipv6(void **state)
+{
+	struct fake f = { 1, 0, 0, 0, "220 mx.example.org ESMTP\r\n",
+	    "250 mx.example.org\r\n" };
+	struct mg_probe_listener l;
+	struct mg_probe_battery b;
+	struct mg_probe_answer *a;
+	struct mg_probe_conn c;
+	struct mg_err err;
+	char *log;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.host = "[::1]";
+	c.port = serve_on(&f, 1);
+	c.timeout_ms = 2000;
+	if (mg_probe_survey(&c, &l, NULL, &err) < 0)
+		fail_msg("survey over IPv6: %s", err.msg);
+	free(received());
+	assert_string_equal(l.peer, "::1");
+	mg_probe_battery_init(&b);
+	mg_probe_battery_build(&b, "mx.example.org", l.peer, "example.net",
+	    NULL, 0);
+	a = calloc(b.n, sizeof(*a));
+	assert_non_null(a);
+	c.port = serve_on(&f, 1);
+	assert_int_equal(mg_probe_run(&c, b.v, b.n, a, NULL, &err), 0);
+	log = received();
+	assert_non_null(strstr(log, "MAIL FROM:<postmaster@[IPv6:::1]>"));
+	assert_int_equal(mg_probe_judge(&b, a, 0), MG_PV_RELAYED);
+	free(log);
+	free(a);
+	mg_probe_battery_free(&b);
+}
+
 /* test_banner_version - version numbers, not addresses or dates */
 static void
 test_banner_version(void **state)
@@ -543,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_run_dropped_and_xclient),
 		cmocka_unit_test(test_run_slow),
 		cmocka_unit_test(test_survey),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_banner_version),
 	};
 
