@@ -234,7 +234,8 @@ session_open(const struct mg_probe_conn *c, struct mg_smtp *s,
 }
 
 /* ask - one test: MAIL, RCPT if MAIL passed, RSET.  0 answered (the
- * session may go on), 1 answered and the session is over, -1 lost */
+ * session may go on), 1 answered and the session is over, 2 the server
+ * wants TLS first, -1 lost */
 static int
 ask(struct mg_smtp *s, const struct mg_probe_test *t,
     struct mg_probe_answer *a, int *errors, struct mg_err *err)
@@ -245,6 +246,8 @@ ask(struct mg_smtp *s, const struct mg_probe_test *t,
 	(void)snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", t->sender);
 	if (mg_smtp_cmd(s, cmd, &r, err) < 0)
 		return (-1);
+	if (r.code == 530 && !s->tls)	/* "Must issue a STARTTLS" */
+		return (2);
 	a->mail = r.code;
 	first_line(a->text, sizeof(a->text), &r);
 	if (r.code == 421)
@@ -272,14 +275,17 @@ ask(struct mg_smtp *s, const struct mg_probe_test *t,
 /*
  * mg_probe_run - the tests over SMTP sessions to c, answers in a[] (n of
  * them).  A lost session is renewed and its test asked once more; a test
- * lost twice keeps its error.  Every session's transcript is appended to
- * log (may be NULL).  0 if every test was asked, -1 with err otherwise.
+ * lost twice keeps its error.  A server answering MAIL with 530 (TLS
+ * required) gets the rest over STARTTLS.  Every session's transcript is
+ * appended to log (may be NULL).  0 if every test was asked, -1 with err
+ * otherwise.
  */
 int
 mg_probe_run(const struct mg_probe_conn *c, const struct mg_probe_test *t,
     size_t n, struct mg_probe_answer *a, struct mg_str *log,
     struct mg_err *err)
 {
+	struct mg_probe_conn cc = *c;
 	struct mg_smtp s;
 	struct mg_smtp_reply r;
 	struct mg_err e;
@@ -296,7 +302,7 @@ mg_probe_run(const struct mg_probe_conn *c, const struct mg_probe_test *t,
 			    SESSIONS_MAX);
 			break;
 		}
-		if (session_open(c, &s, &e) < 0) {
+		if (session_open(&cc, &s, &e) < 0) {
 			if (log != NULL)
 				mg_str_append(log, mg_str_cstr(&s.transcript),
 				    s.transcript.len);
@@ -306,7 +312,13 @@ mg_probe_run(const struct mg_probe_conn *c, const struct mg_probe_test *t,
 		errors = 0;
 		rc = 0;
 		for (; i < n && rc == 0 && errors < ERRORS_PER_SESSION; i++) {
-			if ((rc = ask(&s, &t[i], &a[i], &errors, &e)) >= 0)
+			if ((rc = ask(&s, &t[i], &a[i], &errors, &e)) == 2) {
+				/* a server that takes mail only over TLS is
+				 * asked over TLS, as a spammer would */
+				cc.tls = MG_PROBE_STARTTLS;
+				break;
+			}
+			if (rc >= 0)
 				continue;
 			if (lost_at == i) {	/* lost twice: give up on it */
 				(void)snprintf(a[i].err, sizeof(a[i].err),

@@ -217,6 +217,33 @@ test_stock_closed(void **state)
 	assert_int_equal(lab_jq(out.data, ".clients[0].status == "
 	    "\"trusted\" and .open_relay == false", NULL), 0);
 	mg_str_free(&out);
+
+	/* a listener that takes mail only over TLS: asked over STARTTLS
+	 * (its 530 is no verdict), as a stranger through XCLIENT */
+	(void)snprintf(svc, sizeof(svc), "127.0.0.1:%d/inet = 127.0.0.1:%d "
+	    "inet n - n - - smtpd -o smtpd_tls_security_level=encrypt",
+	    tls_port + 1, tls_port + 1);
+	assert_int_equal(lab_run(&res, add), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, reload), 0);
+	mg_exec_res_free(&res);
+	(void)snprintf(target, sizeof(target), "127.0.0.1:%d", tls_port + 1);
+	for (i = 0; i < 50; i++) {
+		rc = probe(etc, "--target", target, "--client",
+		    "198.51.100.9", &out);
+		if (rc != 3)
+			break;
+		mg_str_free(&out);
+		(void)usleep(100000);
+	}
+	assert_true(rc == 0 || rc == 1);
+	status_is(out.data, "198.51.100.9", "closed");
+	assert_int_equal(lab_jq(out.data, "[.clients[0].answers[] | "
+	    "select(.mail == 530)] | length == 0", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".clients[0].answers[] | "
+	    "select(.test == \"null sender\") | .reply | "
+	    "test(\"Relay access denied\")", NULL), 0);
+	mg_str_free(&out);
 	assert_int_equal(queued(dir), 0);
 }
 
