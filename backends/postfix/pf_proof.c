@@ -549,6 +549,11 @@ mg_pf_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
 
 	if (t->config_dir == NULL)
 		return (mg_err_set(err, "no Postfix configuration directory"));
+	if (geteuid() != 0)
+		return (mg_err_set(err, "asking Postfix as other clients "
+		    "starts a private copy of it, which needs root (sudo); "
+		    "without root, --target HOST --client IP asks a listener "
+		    "that offers XCLIENT"));
 	pp = mg_xcalloc(1, sizeof(*pp));
 	if (mg_pf_proof_start(pp, t->config_dir, err) < 0) {
 		free(pp);
