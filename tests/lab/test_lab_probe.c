@@ -299,6 +299,34 @@ test_exim(void **state)
 	assert_int_equal(exim_queued(dir), 0);
 }
 
+/* test_exim_listener - the Exim daemon surveyed where its configuration
+ * says it listens: Debian's banner shows the version, STARTTLS works */
+static void
+test_exim_listener(void **state)
+{
+	const char *dir = lab_dir(EXIM_LAB, "debian-stock-local");
+	const char *setup[] = { "setup", "debian-stock-local", dir, NULL };
+	const char *start[] = { "start", dir, NULL };
+	char conf[4096];
+	const char *argv[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "probe", "--json", NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(EXIM_LAB, setup), 0);
+	assert_int_equal(lab_script(EXIM_LAB, start), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_capture(argv, &out), 1);	/* low findings */
+	assert_int_equal(lab_jq(out.data, ".listener.software == \"Exim\" "
+	    "and (.listener.version | test(\"^4\\\\.[0-9]+$\")) and "
+	    ".listener.starttls and .listener.tls_works", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"probe.banner-version\")] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".open_relay == false", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(exim_queued(dir), 0);
+}
+
 /* setup - private root, and the lab's exim binary */
 static int
 setup(void **state)
@@ -325,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_sender_whitelist_open),
 		cmocka_unit_test(test_stock_closed),
 		cmocka_unit_test(test_exim),
+		cmocka_unit_test(test_exim_listener),
 	};
 
 	return (cmocka_run_group_tests_name("lab_probe", tests, setup,
