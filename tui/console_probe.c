@@ -120,7 +120,8 @@ con_probe_tick(struct con *c)
 	if (e != NULL && (e == c->job.out.data || e[-1] == '\n'))
 		(void)snprintf(v->err, sizeof(v->err), "%.*s",
 		    (int)strcspn(e + 7, "\n"), e + 7);
-	if (mg_probe_undump(mg_str_cstr(&c->job.out), &v->pr) < 0) {
+	if (mg_probe_undump(mg_str_cstr(&c->job.out), &v->pr) < 0 ||
+	    v->pr.nres == 0) {
 		mg_probe_report_free(&v->pr);
 		if (v->err[0] == '\0')
 			(void)snprintf(v->err, sizeof(v->err), "the probe "
