@@ -219,8 +219,9 @@ session_open(const struct mg_probe_conn *c, struct mg_smtp *s,
 	if (!mg_smtp_has(&r, "XCLIENT"))
 		return (mg_err_set(err, "%s does not offer XCLIENT to this "
 		    "host: cannot speak as %s", c->host, c->xclient));
-	(void)snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=[UNAVAILABLE]",
-	    strchr(c->xclient, ':') != NULL ? "IPV6:" : "", c->xclient);
+	(void)snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=%s",
+	    strchr(c->xclient, ':') != NULL ? "IPV6:" : "", c->xclient,
+	    c->xclient_name != NULL ? c->xclient_name : "[UNAVAILABLE]");
 	if (mg_smtp_cmd(s, cmd, &r, err) < 0)
 		return (-1);
 	if (r.code != 220)

@@ -72,6 +72,7 @@ struct mg_probe_conn {
 	int timeout_ms;
 	const char *xclient;	/* speak as this client address; NULL: as
 				 * ourselves */
+	const char *xclient_name;	/* its host name; NULL: none */
 };
 
 /* What a listener advertises and answers, apart from relaying. */

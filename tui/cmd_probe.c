@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../core/mg_net.h"
+#include "../core/mg_num.h"
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
 #include "probe.h"
@@ -58,8 +59,7 @@ mg_cmd_probe(struct mg_app *a, int argc, char **argv)
 	struct mg_str out = MG_STR_INIT;
 	struct mg_net net;
 	struct mg_err err;
-	char *end;
-	long secs;
+	unsigned long secs;
 	int ch, json = 0, transcript = 0, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -90,8 +90,7 @@ mg_cmd_probe(struct mg_app *a, int argc, char **argv)
 			o.foreign = optarg;
 			break;
 		case 'T':
-			secs = strtol(optarg, &end, 10);
-			if (*end != '\0' || secs < 1 || secs > 600)
+			if (mg_parse_ulong(optarg, 1, 600, &secs, NULL) < 0)
 				return (mg_cmd_usage_error("probe", "--timeout "
 				    "takes seconds, 1 to 600"));
 			o.timeout_ms = (int)secs * 1000;

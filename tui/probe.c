@@ -13,6 +13,7 @@
 
 #include "../checks/checks.h"
 #include "../core/mg_json.h"
+#include "../core/mg_num.h"
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
 #include "probe.h"
@@ -51,8 +52,7 @@ split_target(const char *t, char *host, size_t size, int *port,
     struct mg_err *err)
 {
 	const char *colon = strrchr(t, ':'), *end;
-	char *e;
-	long p = 25;
+	unsigned long p = 25;
 
 	if (*t == '[' && (end = strchr(t, ']')) != NULL) {
 		colon = end[1] == ':' ? end + 1 : NULL;
@@ -63,12 +63,10 @@ split_target(const char *t, char *host, size_t size, int *port,
 	} else
 		(void)snprintf(host, size, "%.*s", colon != NULL ?
 		    (int)(colon - t) : (int)strlen(t), t);
-	if (colon != NULL) {
-		p = strtol(colon + 1, &e, 10);
-		if (*e != '\0' || p <= 0 || p > 65535)
-			return (mg_err_set(err, "--target %s: the port must be "
-			    "a number from 1 to 65535", t));
-	}
+	if (colon != NULL && mg_parse_ulong(colon + 1, 1, 65535, &p,
+	    NULL) < 0)
+		return (mg_err_set(err, "--target %s: the port must be a "
+		    "number from 1 to 65535", t));
 	if (host[0] == '\0' || strcmp(host, "[]") == 0)
 		return (mg_err_set(err, "--target %s: no host", t));
 	*port = (int)p;
@@ -79,11 +77,16 @@ split_target(const char *t, char *host, size_t size, int *port,
 static int
 port_of(const char *s, size_t len)
 {
+	char num[8];
+	unsigned long p;
+
 	if (len == 4 && strncmp(s, "smtp", 4) == 0)
 		return (25);
-	if (len > 0 && len < 6 && strspn(s, "0123456789") == len)
-		return ((int)strtol(s, NULL, 10));
-	return (0);
+	if (len == 0 || len >= sizeof(num))
+		return (0);
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return (mg_parse_ulong(num, 1, 65535, &p, NULL) < 0 ? 0 : (int)p);
 }
 
 /*
@@ -369,16 +372,20 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 
 	(void)fprintf(fp, "Relay probe of ");
 	mg_print_sanitized(fp, pr->plan.name);
-	(void)fprintf(fp, " (%s): %zu tests per client, asked by %s, never "
-	    "DATA\n\n", pr->where, pr->b.n, pr->how);
+	(void)fputs(" (", fp);
+	mg_print_sanitized(fp, pr->where);
+	(void)fprintf(fp, "): %zu tests per client, asked by ", pr->b.n);
+	mg_print_sanitized(fp, pr->how);
+	(void)fputs(", never DATA\n\nListener ", fp);
+	mg_print_sanitized(fp, pr->where);
 	if (pr->have_listener) {
-		(void)fprintf(fp, "Listener %s: %d ", pr->where,
-		    l->banner_code);
+		(void)fprintf(fp, ": %d ", l->banner_code);
 		mg_print_sanitized(fp, l->banner);
-		(void)fprintf(fp, "\n  TLS: %s%s%s", l->implicit ? "implicit" :
+		(void)fprintf(fp, "\n  TLS: %s%s", l->implicit ? "implicit" :
 		    l->starttls ? "STARTTLS offered" : "NO STARTTLS",
 		    l->implicit || l->starttls ? (l->tls_ok ? ", works" :
-		    ", FAILS: ") : "", l->tls_err);
+		    ", FAILS: ") : "");
+		mg_print_sanitized(fp, l->tls_err);
 		(void)fprintf(fp, "; AUTH before TLS: ");
 		mg_print_sanitized(fp, l->auth_clear[0] != '\0' ?
 		    l->auth_clear : "no");
@@ -392,9 +399,11 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 		    l->expn_leaks ? "expands" : "tells nothing",
 		    yesno(l->xclient), l->version[0] != '\0' ? l->version :
 		    "none");
-	} else
-		(void)fprintf(fp, "Listener %s: not surveyed: %s\n\n",
-		    pr->where, pr->listener_err);
+	} else {
+		(void)fputs(": not surveyed: ", fp);
+		mg_print_sanitized(fp, pr->listener_err);
+		(void)fputs("\n\n", fp);
+	}
 	(void)fprintf(fp, "%-26s %-10s %-7s %s\n", "CLIENT", "STATUS",
 	    "RELAYED", "WHY");
 	for (i = 0; i < pr->nres; i++) {
@@ -403,8 +412,11 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 		    '\0' ? res->c.addr : "(this host)",
 		    mg_probe_status_name(res->status), res->relayed, pr->b.n);
 		mg_print_sanitized(fp, res->c.why);
-		if (res->c.file != NULL && res->c.line > 0)
-			(void)fprintf(fp, " (%s:%u)", res->c.file, res->c.line);
+		if (res->c.file != NULL && res->c.line > 0) {
+			(void)fputs(" (", fp);
+			mg_print_sanitized(fp, res->c.file);
+			(void)fprintf(fp, ":%u)", res->c.line);
+		}
 		if (res->err[0] != '\0') {
 			(void)fprintf(fp, "; ");
 			mg_print_sanitized(fp, res->err);
@@ -416,9 +428,10 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 		for (k = 0; res->status == MG_PS_OPEN && k < pr->b.n; k++) {
 			if (mg_probe_judge(&pr->b, res->a, k) != MG_PV_RELAYED)
 				continue;
-			(void)fprintf(fp, "  relayed as %s (%s): MAIL FROM:<",
-			    res->c.addr[0] != '\0' ? res->c.addr : "this host",
-			    pr->b.v[k].name);
+			(void)fprintf(fp, "  relayed as %s (",
+			    res->c.addr[0] != '\0' ? res->c.addr : "this host");
+			mg_print_sanitized(fp, pr->b.v[k].name);
+			(void)fputs("): MAIL FROM:<", fp);
 			mg_print_sanitized(fp, pr->b.v[k].sender);
 			(void)fprintf(fp, "> RCPT TO:<");
 			mg_print_sanitized(fp, pr->b.v[k].rcpt);

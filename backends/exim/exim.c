@@ -395,64 +395,6 @@ exim_load_config(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	return (load_rules(t, m, err));
 }
 
-/* exim_simulate - exim -bh CLIENT: Exim runs its ACLs for a made-up
- * SMTP session from that address and says what it would answer; nothing
- * is received or delivered.  The fourth final reply (banner, EHLO, MAIL,
- * RCPT) is the recipient's verdict. */
-static int
-exim_simulate(struct mg_target *t, const struct mg_probe *p,
-    struct mg_smtp_verdict *v, struct mg_err *err)
-{
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", p->client,
-	    NULL, NULL, NULL };
-	struct mg_exec_req req;
-	struct mg_exec_res res;
-	struct mg_str in = MG_STR_INIT;
-	const char *cur, *line;
-	size_t len, finals = 0;
-
-	if (t->config_file == NULL)
-		return (mg_err_set(err, "no configuration file to simulate"));
-	if (p->client_name != NULL) {
-		argv[3] = "-oMs";
-		argv[4] = p->client_name;
-		argv[5] = "-bh";
-		argv[6] = p->client;
-	}
-	mg_str_printf(&in, "EHLO mailguard-probe.invalid\r\n"
-	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
-	    p->rcpt);
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = in.data;
-	req.input_len = in.len;
-	req.timeout_ms = 30000;
-	req.out_max = 1024 * 1024;
-	if (mg_exec(&req, &res, err) < 0) {
-		mg_str_free(&in);
-		return (-1);
-	}
-	mg_str_free(&in);
-	for (cur = mg_str_cstr(&res.out); finals < 4 &&
-	    mg_line_next(&cur, &line, &len);) {
-		if (len < 4 || line[3] != ' ' || line[0] < '2' || line[0] > '5')
-			continue;
-		finals++;
-		while (len > 4 && (line[len - 1] == '\r' ||
-		    line[len - 1] == ' '))
-			len--;
-		v->code = (int)strtol(line, NULL, 10);
-		(void)snprintf(v->text, sizeof(v->text), "%.*s",
-		    (int)(len - 4), line + 4);
-	}
-	(void)snprintf(v->how, sizeof(v->how), "exim -bh");
-	mg_exec_res_free(&res);
-	if (finals == 0)
-		return (mg_err_set(err, "exim -bh %s printed no SMTP reply",
-		    p->client));
-	return (0);
-}
-
 /*
  * bh_replies - the final replies of an exim -bh transcript, in order,
  * into codes[] and texts (first lines); how many
@@ -477,6 +419,59 @@ bh_replies(const char *out, int *codes, char (*texts)[160], size_t max)
 		n++;
 	}
 	return (n);
+}
+
+/* exim_simulate - exim -bh CLIENT: Exim runs its ACLs for a made-up
+ * SMTP session from that address and says what it would answer; nothing
+ * is received or delivered.  The fourth final reply (banner, EHLO, MAIL,
+ * RCPT) is the recipient's verdict. */
+static int
+exim_simulate(struct mg_target *t, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", p->client,
+	    NULL, NULL, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_str in = MG_STR_INIT;
+	int codes[4];
+	char texts[4][160];
+	size_t finals;
+
+	if (t->config_file == NULL)
+		return (mg_err_set(err, "no configuration file to simulate"));
+	if (p->client_name != NULL) {
+		argv[3] = "-oMs";
+		argv[4] = p->client_name;
+		argv[5] = "-bh";
+		argv[6] = p->client;
+	}
+	mg_str_printf(&in, "EHLO " MG_PROBE_HELO "\r\n"
+	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
+	    p->rcpt);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = in.data;
+	req.input_len = in.len;
+	req.timeout_ms = 30000;
+	req.out_max = 1024 * 1024;
+	if (mg_exec(&req, &res, err) < 0) {
+		mg_str_free(&in);
+		return (-1);
+	}
+	mg_str_free(&in);
+	finals = bh_replies(mg_str_cstr(&res.out), codes, texts, 4);
+	if (finals > 0) {
+		v->code = codes[finals - 1];
+		(void)snprintf(v->text, sizeof(v->text), "%s",
+		    strlen(texts[finals - 1]) > 4 ? texts[finals - 1] + 4 : "");
+	}
+	(void)snprintf(v->how, sizeof(v->how), "exim -bh");
+	mg_exec_res_free(&res);
+	if (finals == 0)
+		return (mg_err_set(err, "exim -bh %s printed no SMTP reply",
+		    p->client));
+	return (0);
 }
 
 /*

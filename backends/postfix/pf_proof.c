@@ -8,7 +8,8 @@
  * directory, no chroot, every inet listener replaced by one on
  * 127.0.0.1:PORT that authorizes XCLIENT from 127.0.0.1 only; it is
  * started with "postfix -c DIR start", asked (XCLIENT ADDR=client, EHLO,
- * MAIL, RCPT, QUIT: never DATA, so nothing is ever queued), and stopped.
+ * MAIL, RCPT, RSET, QUIT: never DATA, so nothing is ever queued), and
+ * stopped.
  * The live instance is never touched.
  */
 #include <sys/socket.h>
@@ -423,74 +424,42 @@ fail:
 	return (-1);
 }
 
-/* expect - a command's reply must be 2xx/3xx; else it is the verdict */
-static int
-expect(struct mg_smtp *s, const char *cmd, struct mg_smtp_reply *r,
-    struct mg_err *err)
-{
-	if (mg_smtp_cmd(s, cmd, r, err) < 0)
-		return (-1);
-	return (r->code >= 400 ? 1 : 0);
-}
-
 /*
  * mg_pf_proof_ask - the RCPT verdict of the private smtpd for probe p:
- * XCLIENT makes the session come from p->client (and its name), then
- * EHLO, MAIL FROM, RCPT TO, QUIT.  0 with v filled (a MAIL refusal is
- * the verdict too), -1 with err if Postfix could not be asked.
+ * one test of the relay probe's session (XCLIENT as p->client and its
+ * name, EHLO, MAIL FROM, RCPT TO, RSET, QUIT).  0 with v filled (a MAIL
+ * refusal is the verdict too), -1 with err if Postfix could not be
+ * asked.
  */
 int
 mg_pf_proof_ask(struct mg_pf_proof *pp, const struct mg_probe *p,
     struct mg_smtp_verdict *v, struct mg_err *err)
 {
-	struct mg_smtp s;
-	struct mg_smtp_reply r;
-	char cmd[1024];
-	int rc;
+	struct mg_probe_conn c;
+	struct mg_probe_test t;
+	struct mg_probe_answer a;
+	const char *text;
 
 	memset(v, 0, sizeof(*v));
 	v->code = -1;
 	(void)snprintf(v->how, sizeof(v->how), "postfix smtpd (XCLIENT)");
-	if (mg_smtp_open(&s, "127.0.0.1", pp->port, ASK_MS, err) < 0)
+	memset(&c, 0, sizeof(c));
+	c.host = "127.0.0.1";
+	c.port = pp->port;
+	c.timeout_ms = ASK_MS;
+	c.xclient = p->client;
+	c.xclient_name = p->client_name;
+	memset(&t, 0, sizeof(t));
+	if (snprintf(t.sender, sizeof(t.sender), "%s", p->sender) >=
+	    (int)sizeof(t.sender) || snprintf(t.rcpt, sizeof(t.rcpt), "%s",
+	    p->rcpt) >= (int)sizeof(t.rcpt))
+		return (mg_err_set(err, "address too long"));
+	if (mg_probe_run(&c, &t, 1, &a, &pp->log, err) < 0)
 		return (-1);
-	rc = mg_smtp_read(&s, &r, err) < 0 ? -1 : 0;
-	if (rc == 0 && (expect(&s, "EHLO mailguard-proof.invalid", &r,
-	    err) != 0 || !mg_smtp_has(&r, "XCLIENT")))
-		rc = mg_err_set(err, "the private smtpd does not offer "
-		    "XCLIENT");
-	if (rc == 0) {
-		(void)snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=%s",
-		    strchr(p->client, ':') != NULL ? "IPV6:" : "", p->client,
-		    p->client_name != NULL ? p->client_name : "[UNAVAILABLE]");
-		if ((rc = expect(&s, cmd, &r, err)) > 0)
-			rc = mg_err_set(err, "%s: %d %s", cmd, r.code, r.text);
-	}
-	if (rc == 0 && (rc = expect(&s, "EHLO mailguard-proof.invalid", &r,
-	    err)) > 0)
-		rc = mg_err_set(err, "EHLO: %d %s", r.code, r.text);
-	if (rc == 0) {
-		(void)snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", p->sender);
-		rc = expect(&s, cmd, &r, err);
-	}
-	if (rc == 0) {
-		(void)snprintf(cmd, sizeof(cmd), "RCPT TO:<%s>", p->rcpt);
-		rc = mg_smtp_cmd(&s, cmd, &r, err);
-	}
-	if (rc >= 0) {
-		v->code = r.code;
-		(void)snprintf(v->text, sizeof(v->text), "%.*s",
-		    (int)strcspn(r.text, "\n"), r.text);
-		rc = 0;
-	}
-	if (!s.closed) {
-		struct mg_err e2;
-
-		(void)mg_smtp_cmd(&s, "QUIT", &r, &e2);
-	}
-	mg_str_append(&pp->log, mg_str_cstr(&s.transcript),
-	    s.transcript.len);
-	mg_smtp_close(&s);
-	return (rc);
+	v->code = a.rcpt >= 0 ? a.rcpt : a.mail;
+	text = strlen(a.text) > 4 ? a.text + 4 : "";	/* "250 2.1.5 Ok" */
+	(void)snprintf(v->text, sizeof(v->text), "%.250s", text);
+	return (0);
 }
 
 /* master_pid - the private master's pid, or 0 */
