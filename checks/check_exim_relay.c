@@ -198,7 +198,7 @@ propose(const struct mg_model *m, const struct mg_param *p,
     struct mg_report *r)
 {
 	const struct mg_srcfile *f;
-	struct mg_str val, line = MG_STR_INIT;
+	struct mg_str val = MG_STR_INIT, line = MG_STR_INIT;
 	struct mg_fix *x;
 	const char *text, *q, *at;
 	double w = 0.0;

@@ -493,6 +493,70 @@ test_relay_hosts_log_clients(void **state)
 	mg_model_free(&m);
 }
 
+/* dirty_stack - fill the stack below the caller with garbage, so a
+ * local the code under test forgets to initialise is not zero by luck */
+static void __attribute__((noinline))
+dirty_stack(void)
+{
+	volatile unsigned char junk[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xa5;
+}
+
+/*
+ * test_relay_hosts_unlocated - relay_from_hosts whose line the model
+ * does not have (a relative .include, a file not read): the finding
+ * stands, no fix is proposed, nothing uninitialised is freed (report
+ * crashed on a plain config with ".include relay.inc")
+ */
+static void
+test_relay_hosts_unlocated(void **state)
+{
+	static const struct {
+		const char *name, *file;
+		unsigned line;
+	} cases[] = {
+		{ "no file", NULL, 0 },
+		{ "file not read", "relay.inc", 1 },
+		{ "line past the end", "/etc/exim/exim.conf", 9 },
+		{ "line 0", "/etc/exim/exim.conf", 0 },
+	};
+	static const char *conf = "# plain\n.include relay.inc\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_finding *f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		mg_model_init(&m);
+		m.mta = MG_MTA_EXIM;
+		m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+		mg_srcfile_set_text(mg_model_file_add(&m, m.config_file),
+		    conf, strlen(conf));
+		p = mg_model_param_add(&m, "+relay_from_hosts");
+		p->value = mg_xstrdup("<; 127.0.0.1 ; 8.8.0.0/16");
+		p->raw = mg_xstrdup(p->value);
+		p->file = cases[i].file != NULL ?
+		    mg_xstrdup(cases[i].file) : NULL;
+		p->line = cases[i].line;
+		mg_report_init(&r);
+		dirty_stack();
+		mg_check_exim_relay(&m, &r);
+		f = finding(&r, "exim.relay.public-hosts");
+		if (f == NULL)
+			fail_msg("%s: no finding", cases[i].name);
+		if (mg_report_find_fix(&r, "exim.relay.narrow") != NULL)
+			fail_msg("%s: a fix for a line not read",
+			    cases[i].name);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 /* test_auth - PLAIN without a TLS advertise condition, root in the
  * password file, saslauthd-backed LOGIN; a client authenticator is none */
 static void
@@ -569,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_debian_map),
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
+		cmocka_unit_test(test_relay_hosts_unlocated),
 		cmocka_unit_test(test_auth),
 	};
 
