@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../backends/exim/exim_conf.h"
@@ -169,7 +170,8 @@ rm_dir(const char *dir, const char *const *names)
 
 	for (i = 0; names[i] != NULL; i++) {
 		(void)snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		(void)unlink(path);
+		if (unlink(path) < 0)
+			(void)rmdir(path);
 	}
 	(void)rmdir(dir);
 }
@@ -557,6 +559,62 @@ test_relay_hosts_unlocated(void **state)
 	}
 }
 
+/*
+ * test_relative_include - ".include relay.inc" is read from the directory
+ * of the file that holds it (Exim 4.96: main -> sub/a.inc -> sub/b.inc),
+ * so relay_from_hosts gets its file:line and the narrowing fix
+ */
+static void
+test_relative_include(void **state)
+{
+	static const char *const names[] = { "exim.conf", "sub/a.inc",
+	    "sub/b.inc", "sub", NULL };
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_fix *x;
+	struct mg_str path = MG_STR_INIT;
+	struct mg_err err;
+	char dir[64], sub[96];
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/mg-test-exim.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_file(dir, "exim.conf", "# plain\n.include sub/a.inc\n"
+	    "acl_smtp_rcpt = acl_check_rcpt\n");
+	write_file(dir, "sub/a.inc", "# a\n.include b.inc\n");
+	write_file(dir, "sub/b.inc", "hostlist relay_from_hosts = <; "
+	    "127.0.0.1 ; 8.8.0.0/16\n");
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	p = mg_model_param_add(&m, "+relay_from_hosts");
+	p->value = mg_xstrdup("<; 127.0.0.1 ; 8.8.0.0/16");
+	p->raw = mg_xstrdup(p->value);
+	mg_str_printf(&path, "%s/exim.conf", dir);
+	m.config_file = mg_xstrdup(mg_str_cstr(&path));
+	assert_int_equal(mg_model_read_file(&m, m.config_file, &err), 0);
+	mg_exim_conf_locate(&m, mg_model_file(&m, m.config_file), NULL);
+	p = (struct mg_param *)mg_model_param(&m, "+relay_from_hosts");
+	assert_non_null(p->file);
+	mg_str_reset(&path);
+	mg_str_printf(&path, "%s/sub/b.inc", dir);
+	assert_string_equal(p->file, mg_str_cstr(&path));
+	assert_int_equal(p->line, 1);
+	mg_report_init(&r);
+	mg_check_exim_relay(&m, &r);
+	x = mg_report_find_fix(&r, "exim.relay.narrow");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].file, mg_str_cstr(&path));
+	assert_string_equal(x->edits[0].new_text, "hostlist relay_from_hosts "
+	    "= <; 127.0.0.1");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	mg_str_free(&path);
+	rm_dir(dir, names);
+}
+
 /* test_auth - PLAIN without a TLS advertise condition, root in the
  * password file, saslauthd-backed LOGIN; a client authenticator is none */
 static void
@@ -634,6 +692,7 @@ main(void)
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
 		cmocka_unit_test(test_relay_hosts_unlocated),
+		cmocka_unit_test(test_relative_include),
 		cmocka_unit_test(test_auth),
 	};
 
