@@ -298,7 +298,7 @@ narrowed_list(const struct mg_model *m, const struct entries *es,
 			/* the networks of this host's interfaces inside it */
 			mg_str_append(out, copied, (size_t)(elem - copied));
 			copied = elem + len;
-			mg_check_private_narrowed(m, &net, sep, "!", &repl);
+			mg_check_private_narrowed(m, &net, sep, "!", 1, &repl);
 			if (repl.len > 0)
 				mg_str_puts(out, mg_str_cstr(&repl));
 			else
@@ -339,7 +339,8 @@ table_line(const struct mg_model *m, const struct entry *e, const char *line,
 	if (narrows_private(e)) {
 		/* a table cannot exclude the docker gateway: then the
 		 * whole entry goes */
-		mg_check_private_narrowed(m, &e->net, "\n", "!", &repl);
+		mg_check_private_narrowed(m, &e->net, "\n", "!", 1,
+		    &repl);
 		if (repl.len == 0 || strchr(mg_str_cstr(&repl), '!') != NULL) {
 			mg_str_printf(out, "# private network no interface of "
 			    "this host needs, removed: %s", line);

@@ -63,7 +63,7 @@ struct mg_private_weight {
 int mg_check_private_weigh(const struct mg_model *, const struct mg_net *,
     struct mg_private_weight *);
 void mg_check_private_narrowed(const struct mg_model *, const struct mg_net *,
-    const char *, const char *, struct mg_str *);
+    const char *, const char *, int, struct mg_str *);
 int mg_check_private_probe(const struct mg_model *, const struct mg_net *,
     char *, size_t);
 

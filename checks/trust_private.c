@@ -127,15 +127,29 @@ mg_check_private_weigh(const struct mg_model *m, const struct mg_net *net,
 	return (1);
 }
 
+/* format_net - "10.1.2.0/24", "[fd00::]/64" or (Exim) "fd00::/64" */
+static void
+format_net(const struct mg_net *n, int brackets, char *buf, size_t size)
+{
+	char *rb;
+
+	mg_net_format(n, 0, buf, size);
+	if (brackets || buf[0] != '[' || (rb = strchr(buf, ']')) == NULL)
+		return;
+	memmove(rb, rb + 1, strlen(rb + 1) + 1);
+	memmove(buf, buf + 1, strlen(buf + 1) + 1);
+}
+
 /*
  * mg_check_private_narrowed - the items that replace a private entry the
  * weighing marked for narrowing, joined by sep: the networks of this
  * host's interfaces inside it, a docker bridge's gateway excluded first
- * ("!172.17.0.1") while docker-proxy runs; empty: drop the entry
+ * ("!172.17.0.1/32") while docker-proxy runs; empty: drop the entry.
+ * IPv6 as Postfix writes it ("[fd00::]/64"), or bare for Exim.
  */
 void
 mg_check_private_narrowed(const struct mg_model *m, const struct mg_net *net,
-    const char *sep, const char *neg, struct mg_str *out)
+    const char *sep, const char *neg, int brackets, struct mg_str *out)
 {
 	const struct mg_host *h = m->host;
 	struct mg_net n, gw;
@@ -159,11 +173,11 @@ mg_check_private_narrowed(const struct mg_model *m, const struct mg_net *net,
 		if (h->ifs[i].docker && h->docker_proxy) {
 			gw = h->ifs[i].addr;
 			gw.prefix = gw.family == 4 ? 32 : 128;
-			mg_net_format(&gw, 0, a, sizeof(a));
+			format_net(&gw, brackets, a, sizeof(a));
 			mg_str_printf(out, "%s%s%s", out->len > 0 ? sep : "",
 			    neg, a);
 		}
-		mg_net_format(&n, 0, a, sizeof(a));
+		format_net(&n, brackets, a, sizeof(a));
 		mg_str_printf(out, "%s%s", out->len > 0 ? sep : "", a);
 	}
 }

@@ -15,6 +15,7 @@
 #include "../../core/mg_str.h"
 #include "mg_test.h"
 #include "../../core/mg_maillog.h"
+#include "../../core/mg_host.h"
 
 /* items - a list's items joined with '|' */
 static void
@@ -615,6 +616,106 @@ test_relative_include(void **state)
 	rm_dir(dir, names);
 }
 
+/*
+ * test_relay_private_by_host_context - private and container networks in
+ * relay_from_hosts weighed with this host's interfaces and docker, the
+ * hostlist narrowed to the host's interface networks (IPv6 colons
+ * doubled in a colon list, the docker gateway excluded while
+ * docker-proxy runs)
+ */
+static void
+test_relay_private_by_host_context(void **state)
+{
+	static const struct {
+		const char *name, *list, *ifs[4];
+		int proxy;
+		enum mg_severity sev;	/* INFO: no finding */
+		const char *fix, *probe;
+	} cases[] = {
+		{ "a /8 no interface is on", "<; 127.0.0.1 ; ::1 ; 10.0.0.0/8",
+		    { "eth0=192.0.2.2/24", NULL }, 0, MG_SEV_HIGH,
+		    "<; 127.0.0.1 ; ::1", "10.99.1.1" },
+		{ "colon list around the LAN", "127.0.0.1 : 10.0.0.0/8 : "
+		    "fd00::::/8", { "eth0=10.1.2.3/24", "eth0=[fd00::2]/64",
+		    NULL }, 0, MG_SEV_HIGH,
+		    "127.0.0.1 : 10.1.2.0/24 : fd00::::/64", "10.99.1.1" },
+		{ "docker bridge, docker-proxy", "<; 127.0.0.1 ; "
+		    "172.17.0.0/16", { "docker0=172.17.0.1/16", NULL }, 1,
+		    MG_SEV_HIGH, "<; 127.0.0.1 ; !172.17.0.1/32 ; "
+		    "172.17.0.0/16", "172.17.0.1" },
+		{ "the host's own LAN", "<; 127.0.0.1 ; 192.168.1.0/24",
+		    { "eth0=192.168.1.10/24", NULL }, 0, MG_SEV_INFO, NULL,
+		    NULL },
+	};
+	struct mg_str conf = MG_STR_INIT;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	struct mg_net a;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	char name[32];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		mg_str_reset(&conf);
+		mg_str_printf(&conf, "# plain\nhostlist relay_from_hosts = "
+		    "%s\n", cases[i].list);
+		mg_model_init(&m);
+		m.mta = MG_MTA_EXIM;
+		m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+		mg_srcfile_set_text(mg_model_file_add(&m, m.config_file),
+		    mg_str_cstr(&conf), conf.len);
+		p = mg_model_param_add(&m, "+relay_from_hosts");
+		p->value = mg_xstrdup(cases[i].list);
+		p->raw = mg_xstrdup(p->value);
+		p->file = mg_xstrdup(m.config_file);
+		p->line = 2;
+		m.host = mg_xcalloc(1, sizeof(*m.host));
+		mg_host_init(m.host);
+		for (k = 0; cases[i].ifs[k] != NULL; k++) {
+			(void)snprintf(name, sizeof(name), "%.*s",
+			    (int)strcspn(cases[i].ifs[k], "="),
+			    cases[i].ifs[k]);
+			assert_int_equal(mg_net_parse(strchr(cases[i].ifs[k],
+			    '=') + 1, &a, NULL), 0);
+			mg_host_add_if(m.host, name, &a);
+		}
+		m.host->docker_proxy = cases[i].proxy;
+		m.host->docker_proxy_pid = 4242;
+		mg_report_init(&r);
+		mg_check_exim_relay(&m, &r);
+		f = finding(&r, "exim.relay.private-hosts");
+		if (cases[i].sev == MG_SEV_INFO) {
+			if (r.nfindings != 0)
+				fail_msg("%s: %zu findings", cases[i].name,
+				    r.nfindings);
+			goto next;
+		}
+		if (f == NULL || f->severity != cases[i].sev)
+			fail_msg("%s: no finding or severity", cases[i].name);
+		assert_null(finding(&r, "exim.relay.public-hosts"));
+		x = mg_report_find_fix(&r, "exim.relay.narrow");
+		assert_non_null(x);
+		assert_int_equal(f->nfix_ids, 1);
+		mg_str_reset(&conf);
+		mg_str_printf(&conf, "hostlist relay_from_hosts = %s",
+		    cases[i].fix);
+		if (strcmp(x->edits[0].new_text, mg_str_cstr(&conf)) != 0)
+			fail_msg("%s: fix \"%s\"", cases[i].name,
+			    x->edits[0].new_text);
+		if (f->nprobes != 1 || strcmp(f->probes[0].client,
+		    cases[i].probe) != 0)
+			fail_msg("%s: probe %s", cases[i].name, f->nprobes ?
+			    f->probes[0].client : "none");
+next:
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+	mg_str_free(&conf);
+}
+
 /* test_auth - PLAIN without a TLS advertise condition, root in the
  * password file, saslauthd-backed LOGIN; a client authenticator is none */
 static void
@@ -693,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_relay_hosts_log_clients),
 		cmocka_unit_test(test_relay_hosts_unlocated),
 		cmocka_unit_test(test_relative_include),
+		cmocka_unit_test(test_relay_private_by_host_context),
 		cmocka_unit_test(test_auth),
 	};
 
