@@ -715,3 +715,220 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		private_finding(m, p, style, &es, privsev, has_fix, r);
 	free(es.v);
 }
+
+/* What each "authorized" client list grants, and how it is weighed. */
+static const struct grant {
+	const char *param, *id, *fix, *title, *grants;
+	enum mg_severity host, net, pub;	/* one address; more; public
+						 * (INFO: not reported) */
+} grants[] = {
+	{ "smtpd_authorized_xclient_hosts", "postfix.xclient.wide",
+	    "postfix.xclient.narrow", "XCLIENT is allowed beyond loopback",
+	    "claim any client address, host name, HELO and SASL login "
+	    "(XCLIENT ADDR=, NAME=, HELO=, LOGIN=): Postfix then applies "
+	    "mynetworks and permit_sasl_authenticated to the claimed "
+	    "identity, so it relays as a trusted client would",
+	    MG_SEV_LOW, MG_SEV_HIGH, MG_SEV_CRITICAL },
+	{ "smtpd_authorized_xforward_hosts", "postfix.xforward.wide",
+	    "postfix.xforward.narrow", "XFORWARD is allowed beyond loopback",
+	    "set the client address and name Postfix logs and hands to a "
+	    "content filter or policy (XFORWARD ADDR=, NAME=): the log and "
+	    "the filter see an identity of its choosing",
+	    MG_SEV_INFO, MG_SEV_LOW, MG_SEV_MEDIUM },
+	{ "smtpd_authorized_verp_clients", "postfix.verp.wide",
+	    "postfix.verp.narrow", "XVERP is allowed to public networks",
+	    "ask for VERP delivery (XVERP), one message copy per recipient",
+	    MG_SEV_INFO, MG_SEV_INFO, MG_SEV_LOW },
+};
+
+/* grant_weigh - the severity of one list's non-loopback networks; the
+ * evidence into f when f is not NULL */
+static enum mg_severity
+grant_weigh(const struct grant *g, const struct mg_param *p,
+    const char *where, const struct entries *es, struct mg_finding *f)
+{
+	enum mg_severity sev = MG_SEV_INFO, s;
+	char net[128], count[64];
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		const struct entry *e = &es->v[i];
+
+		if (mg_net_loopback(&e->net))
+			continue;
+		s = e->span.public > 256.0 ? g->pub : e->span.total > 1.0 ?
+		    g->net : g->host;
+		if (s > sev)
+			sev = s;
+		if (f == NULL)
+			continue;
+		mg_net_format(&e->net, 1, net, sizeof(net));
+		mg_net_format_count(e->span.total, e->net.family, count,
+		    sizeof(count));
+		mg_finding_evidence(f, e->file, e->line, "%s%s entry %s (%s, "
+		    "%s address%s%s) may %s", p->name, where, e->text, net,
+		    count, e->span.total > 1.0 ? "es" : "", e->span.public >
+		    1.0 ? ", public" : "", g->grants);
+	}
+	return (sev);
+}
+
+/*
+ * grant_narrowed - the list with its non-loopback networks dropped
+ * (names and tables kept: they are not weighed here); 0 if nothing
+ * changes or the list names a variable we cannot rewrite blindly
+ */
+static int
+grant_narrowed(const char *raw, struct mg_str *out)
+{
+	const char *cur, *elem;
+	struct mg_net net;
+	char word[128];
+	size_t len;
+	int changed = 0;
+
+	mg_str_init(out);
+	if (strchr(raw, '$') != NULL)
+		return (0);
+	for (cur = raw; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len < sizeof(word)) {
+			memcpy(word, elem, len);
+			word[len] = '\0';
+			if (*word != '!' && mg_net_parse(word, &net,
+			    NULL) == 0 && !mg_net_loopback(&net)) {
+				changed = 1;
+				continue;
+			}
+		}
+		mg_str_printf(out, "%s%.*s", out->len > 0 ? " " : "",
+		    (int)len, elem);
+	}
+	return (changed);
+}
+
+/* grant_fix - the edit narrowing one list: main.cf's parameter, or the
+ * "-o name=value" of a master.cf service; 1 if proposed */
+static int
+grant_fix(const struct mg_model *m, const struct grant *g,
+    const struct mg_param *p, int override, struct mg_report *r)
+{
+	const struct mg_srcfile *src;
+	struct mg_str val = MG_STR_INIT, line = MG_STR_INIT;
+	struct mg_str old = MG_STR_INIT;
+	struct mg_fix *x;
+	const char *at;
+
+	if (p->raw == NULL || p->file == NULL || !grant_narrowed(p->raw,
+	    &val)) {
+		mg_str_free(&val);
+		return (0);
+	}
+	if (!override) {
+		x = mg_report_fix(r, g->fix, "Allow it from loopback only");
+		mg_fix_set_param(x, p->file, p->line, g->param, p->raw,
+		    mg_str_cstr(&val));
+	} else {
+		src = mg_model_file(m, p->file);
+		mg_str_printf(&old, "%s=%s", g->param, p->raw);
+		if (src == NULL || p->line == 0 || p->line > src->nlines ||
+		    (at = strstr(src->lines[p->line - 1],
+		    mg_str_cstr(&old))) == NULL) {
+			mg_str_free(&val);
+			mg_str_free(&old);
+			return (0);
+		}
+		mg_str_append(&line, src->lines[p->line - 1],
+		    (size_t)(at - src->lines[p->line - 1]));
+		mg_str_printf(&line, "%s=%s%s", g->param, mg_str_cstr(&val),
+		    at + old.len);
+		x = mg_report_fix(r, g->fix, "Allow it from loopback only");
+		(void)mg_fix_replace_line(x, p->file, p->line,
+		    src->lines[p->line - 1], mg_str_cstr(&line));
+	}
+	mg_str_free(&val);
+	mg_str_free(&line);
+	mg_str_free(&old);
+	mg_check_pf_reload(m, x);
+	return (1);
+}
+
+/* grant_check - one authorized-client list, in main.cf and in every
+ * service that overrides it */
+static void
+grant_check(const struct mg_model *m, const struct grant *g,
+    struct mg_report *r)
+{
+	const struct mg_param *lists[64];
+	const char *where[64];
+	struct mg_str svc[64];
+	struct entries es[64];
+	struct mg_finding *f = NULL;
+	enum mg_severity sev = MG_SEV_INFO, s;
+	const struct mg_param *p = mg_model_param(m, g->param);
+	size_t n = 0, i, k;
+	int fixed = 0;
+
+	if (p != NULL && p->value != NULL && (p->raw != NULL ||
+	    strcmp(g->param, "smtpd_authorized_verp_clients") != 0)) {
+		lists[n] = p;
+		mg_str_init(&svc[n]);
+		where[n++] = "";
+	}
+	for (i = 0; i < m->nservices && n < 64; i++) {
+		p = mg_service_override(&m->services[i], g->param);
+		if (p == NULL || p->value == NULL)
+			continue;
+		lists[n] = p;
+		mg_str_init(&svc[n]);
+		mg_str_printf(&svc[n], " (master.cf service %s)",
+		    m->services[i].name);
+		where[n] = mg_str_cstr(&svc[n]);
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&es[i], 0, sizeof(es[i]));
+		collect(m, lists[i], NULL, &es[i]);
+		if ((s = grant_weigh(g, lists[i], where[i], &es[i], NULL)) >
+		    sev)
+			sev = s;
+	}
+	if (sev > MG_SEV_INFO) {
+		f = mg_report_finding(r, g->id, sev, "relay", g->title);
+		mg_finding_explain(f, "Postfix gives the commands of these "
+		    "lists to proxies and content filters that pass on "
+		    "another client's session (XCLIENT_README, "
+		    "XFORWARD_README). Every host a list names is believed "
+		    "about who the real client is; only the proxy or filter "
+		    "itself should be there - usually this host (loopback). "
+		    "A network there lets every host in it take on any "
+		    "identity.");
+		for (i = 0; i < n; i++)
+			(void)grant_weigh(g, lists[i], where[i], &es[i], f);
+		p = mg_model_param(m, "mynetworks");
+		if (strcmp(g->param, "smtpd_authorized_xclient_hosts") == 0 &&
+		    p != NULL && p->value != NULL)
+			mg_finding_evidence(f, p->file, p->line, "mynetworks "
+			    "= %s: a client that claims an address there "
+			    "relays to any destination", p->value);
+		for (i = 0; i < n; i++)
+			fixed |= grant_fix(m, g, lists[i], where[i][0] != '\0',
+			    r);
+		if (fixed)
+			mg_finding_add_fix(f, g->fix);
+	}
+	for (k = 0; k < n; k++) {
+		free(es[k].v);
+		mg_str_free(&svc[k]);
+	}
+}
+
+/* mg_check_pf_authorized - XCLIENT, XFORWARD and XVERP granted beyond
+ * loopback, weighed by what each grants and to how many addresses */
+void
+mg_check_pf_authorized(const struct mg_model *m, struct mg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+		grant_check(m, &grants[i], r);
+}

@@ -71,6 +71,7 @@ void mg_check_pf_aliases(const struct mg_model *, struct mg_report *);
 void mg_check_pf_auth(const struct mg_model *, struct mg_report *);
 void mg_check_pf_smtpd(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
+void mg_check_pf_authorized(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_aliases(const struct mg_model *, struct mg_report *);

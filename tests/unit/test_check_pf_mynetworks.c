@@ -634,6 +634,145 @@ test_private_table_entry(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_authorized_lists - XCLIENT, XFORWARD and XVERP granted beyond
+ * loopback: weighed by what each grants and to how many addresses, the
+ * fix keeps only the loopback items (names kept, a $variable list not
+ * rewritten blindly)
+ */
+static void
+test_authorized_lists(void **state)
+{
+	static const struct {
+		const char *name, *cf, *id;
+		enum mg_severity sev;	/* INFO: no finding */
+		const char *fix, *why;	/* fix NULL: none proposed */
+		const char *x;		/* postconf -x when not cf */
+	} cases[] = {
+		{ "xclient to a /24", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.1 192.0.2.0/24\n", "postfix.xclient.wide",
+		    MG_SEV_HIGH, "127.0.0.1", "entry 192.0.2.0/24 "
+		    "(192.0.2.0/24, 256 addresses) may claim any client "
+		    "address", NULL },
+		{ "xclient loopback only", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.1 [::1]\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "xclient to one proxy", "smtpd_authorized_xclient_hosts = "
+		    "10.0.0.5\n", "postfix.xclient.wide", MG_SEV_LOW, "",
+		    "entry 10.0.0.5 (10.0.0.5/32, 1 address)", NULL },
+		{ "xclient to everyone", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.0/8, 0.0.0.0/0\n", "postfix.xclient.wide",
+		    MG_SEV_CRITICAL, "127.0.0.0/8", "public", NULL },
+		{ "xclient through a variable", "office = 10.0.0.0/8\n"
+		    "smtpd_authorized_xclient_hosts = 127.0.0.1 $office\n",
+		    "postfix.xclient.wide", MG_SEV_HIGH, NULL,
+		    "16,777,216 addresses", "office = 10.0.0.0/8\n"
+		    "smtpd_authorized_xclient_hosts = 127.0.0.1 "
+		    "10.0.0.0/8\n" },
+		{ "xforward to a /8", "smtpd_authorized_xforward_hosts = "
+		    "127.0.0.0/8 10.0.0.0/8 filter.example.com\n",
+		    "postfix.xforward.wide", MG_SEV_LOW,
+		    "127.0.0.0/8 filter.example.com", "XFORWARD", NULL },
+		{ "xforward to one filter", "smtpd_authorized_xforward_hosts "
+		    "= 10.0.0.5\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "verp to a public /8", "smtpd_authorized_verp_clients = "
+		    "210.0.0.0/8\n", "postfix.verp.wide", MG_SEV_LOW, "",
+		    "XVERP", NULL },
+		{ "verp to a LAN", "smtpd_authorized_verp_clients = "
+		    "192.168.0.0/16\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+	};
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, k;
+	int found;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		pf_build(&m, cases[i].cf, cases[i].x != NULL ? cases[i].x :
+		    cases[i].cf, cases[i].cf);
+		pf_run(mg_check_pf_authorized, &m, &r);
+		if (cases[i].id == NULL) {
+			if (r.nfindings != 0)
+				fail_msg("%s: %zu findings (%s)", cases[i].name,
+				    r.nfindings, r.findings[0].id);
+			goto next;
+		}
+		f = pf_finding(&r, cases[i].id);
+		if (f == NULL || f->severity != cases[i].sev ||
+		    r.nfindings != 1)
+			fail_msg("%s: %s", cases[i].name, f == NULL ?
+			    "no finding" : mg_severity_name(f->severity));
+		for (k = 0, found = 0; k < f->nevidence; k++)
+			found |= strstr(f->evidence[k].text,
+			    cases[i].why) != NULL;
+		if (!found)
+			fail_msg("%s: no evidence \"%s\": %s", cases[i].name,
+			    cases[i].why, f->evidence[0].text);
+		x = r.nfixes > 0 ? &r.fixes[0] : NULL;
+		if (cases[i].fix == NULL) {
+			if (x != NULL || f->nfix_ids != 0)
+				fail_msg("%s: a blind fix", cases[i].name);
+			goto next;
+		}
+		if (x == NULL || f->nfix_ids != 1 ||
+		    strcmp(x->edits[0].new_text, cases[i].fix) != 0 ||
+		    x->edits[0].kind != MG_EDIT_SET_PARAM ||
+		    x->edits[0].line != 1)
+			fail_msg("%s: fix \"%s\"", cases[i].name, x != NULL ?
+			    x->edits[0].new_text : "none");
+		assert_string_equal(x->post[0].argv[3], "reload");
+next:
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_authorized_service_override - a content filter's return port
+ * granting XCLIENT to a /8 in master.cf: evidence and the fix there */
+static void
+test_authorized_service_override(void **state)
+{
+	static const char *mo =
+	    "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10025 inet n - n - - smtpd "
+	    "-o smtpd_authorized_xclient_hosts=127.0.0.0/8,10.0.0.0/8\n";
+	static const char *po =
+	    "127.0.0.1:10025/inet/smtpd_authorized_xclient_hosts = "
+	    "127.0.0.0/8,10.0.0.0/8\n";
+	static const char *mcf = "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10025 inet n - n - - smtpd\n"
+	    "  -o smtpd_authorized_xclient_hosts=127.0.0.0/8,10.0.0.0/8\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, "mynetworks = 127.0.0.0/8\n", "mynetworks = 127.0.0.0/8\n"
+	    "smtpd_authorized_xclient_hosts =\n", "mynetworks = 127.0.0.0/8\n");
+	pf_master(&m, mo, po, mcf);
+	pf_run(mg_check_pf_authorized, &m, &r);
+	f = pf_finding(&r, "postfix.xclient.wide");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_string_equal(f->evidence[0].file, PF_MASTER_CF);
+	assert_int_equal(f->evidence[0].line, 3);
+	assert_non_null(strstr(f->evidence[0].text, "(master.cf service "
+	    "127.0.0.1:10025) entry 10.0.0.0/8"));
+	assert_non_null(strstr(f->evidence[1].text, "mynetworks = "
+	    "127.0.0.0/8: a client that claims"));
+	x = mg_report_find_fix(&r, "postfix.xclient.narrow");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].kind, MG_EDIT_REPLACE);
+	assert_string_equal(x->edits[0].file, PF_MASTER_CF);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text,
+	    "  -o smtpd_authorized_xclient_hosts=127.0.0.0/8");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -653,6 +792,8 @@ main(void)
 		cmocka_unit_test(test_private_by_host_context),
 		cmocka_unit_test(test_private_style_subnet_docker),
 		cmocka_unit_test(test_private_table_entry),
+		cmocka_unit_test(test_authorized_lists),
+		cmocka_unit_test(test_authorized_service_override),
 	};
 
 	return (cmocka_run_group_tests_name("check_pf_mynetworks", tests,
