@@ -651,9 +651,9 @@ send_all(struct conn *c, const struct opts *o)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_PORT = 256, O_HOST, O_SOURCE, O_HELO, O_XADDR, O_XNAME, O_XLOGIN,
-	    O_AUTH, O_FROM, O_TO, O_COUNT, O_SUBJECT, O_SIZE, O_RCPT_ONLY,
-	    O_SPREAD };
+	enum { O_PORT = 256, O_HOST, O_SOURCE, O_HELO, O_XADDR, O_XNAME,
+	    O_XLOGIN, O_AUTH, O_FROM, O_TO, O_COUNT, O_SUBJECT, O_SIZE,
+	    O_RCPT_ONLY, O_SPREAD };
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, O_PORT },
 		{ "host", required_argument, NULL, O_HOST },
