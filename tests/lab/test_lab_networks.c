@@ -20,6 +20,8 @@
 #include "../../core/mg_host.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
+#include "../../checks/checks.h"
+#include "../../tui/app.h"
 #include "lab_util.h"
 
 #define PFLAB "tests/lab/postfix/lab.sh"
@@ -429,6 +431,137 @@ test_exim_private_8_narrowed(void **state)
 	mg_str_free(&out);
 }
 
+/*
+ * docker_fix - the configuration read as report reads it, judged as on
+ * a docker host whose docker-proxy runs (docker0 172.17.0.1/16, the
+ * bridge network holds the gateway): the finding and the fix's first
+ * edit; exim_conf NULL: Postfix etc
+ */
+static void
+docker_fix(const char *pf_etc, const char *exim_conf, const char *id,
+    struct mg_str *old, struct mg_str *new_text, struct mg_str *file,
+    unsigned *line)
+{
+	struct mg_app a;
+	struct mg_report r;
+	struct mg_net gw;
+	const struct mg_finding *f = NULL;
+	const struct mg_fix *x;
+	size_t i;
+
+	mg_app_init(&a);
+	a.no_host = 1;
+	a.opts.postfix_dir = pf_etc;
+	a.opts.exim_path = exim_conf;
+	a.opts.exim_bin = exim_conf != NULL ? exim_bin : NULL;
+	if (mg_app_load(&a) < 0)
+		fail_msg("%s", a.err.msg);
+	a.model.host = mg_xcalloc(1, sizeof(*a.model.host));
+	mg_host_init(a.model.host);
+	assert_int_equal(mg_net_parse("172.17.0.1/16", &gw, NULL), 0);
+	mg_host_add_if(a.model.host, "docker0", &gw);
+	a.model.host->docker_proxy = 1;
+	a.model.host->docker_proxy_pid = 4242;
+	mg_report_init(&r);
+	mg_checks_run(&a.model, &r);
+	for (i = 0; i < r.nfindings; i++)
+		if (strcmp(r.findings[i].id, id) == 0)
+			f = &r.findings[i];
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	for (i = 0; i < f->nevidence; i++)
+		if (strstr(f->evidence[i].text, "docker-proxy runs (pid 4242)")
+		    != NULL)
+			break;
+	assert_true(i < f->nevidence);
+	assert_int_equal(f->nfix_ids, 1);
+	x = mg_report_find_fix(&r, f->fix_ids[0]);
+	assert_non_null(x);
+	mg_str_init(old);
+	mg_str_init(new_text);
+	mg_str_init(file);
+	mg_str_puts(old, x->edits[0].old_text != NULL ? x->edits[0].old_text :
+	    "");
+	mg_str_puts(new_text, x->edits[0].new_text);
+	mg_str_puts(file, x->edits[0].file);
+	*line = x->edits[0].line;
+	(void)printf("    fix %s: %s\n", f->fix_ids[0], x->edits[0].new_text);
+	mg_report_free(&r);
+	mg_app_free(&a);
+}
+
+/*
+ * test_docker_gateway_excluded - the docker bridge network trusted, as
+ * judged on a host where docker-proxy runs: the fix keeps the network
+ * but excludes the gateway first; real Postfix and real Exim then refuse
+ * the gateway (every Internet client through docker-proxy) and still
+ * relay for a container
+ */
+static void
+test_docker_gateway_excluded(void **state)
+{
+	const char *pdir = lab_dir(PFLAB, "docker-net");
+	const char *edir = lab_dir(EXLAB, "docker-relay-nets");
+	const char *psetup[] = { "setup", "docker-net", pdir, NULL };
+	const char *pstart[] = { "start", pdir, NULL };
+	const char *esetup[] = { "setup", "docker-relay-nets", edir, NULL };
+	char etc[4096], conf[4096], set[1024], gen[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e", set, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	const char *regen[] = { gen, "--confdir", NULL, "--output", conf,
+	    NULL };
+	struct mg_exec_res res;
+	struct mg_str old, new_text, file, confdir = MG_STR_INIT;
+	unsigned line;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, psetup), 0);
+	assert_int_equal(lab_script(PFLAB, pstart), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", pdir);
+	assert_int_equal(smtp_rcpt(pdir, NULL, "172.17.0.1", REMOTE, NULL),
+	    250);
+	docker_fix(etc, NULL, "postfix.mynetworks.private", &old, &new_text,
+	    &file, &line);
+	assert_string_equal(new_text.data, "127.0.0.0/8 [::ffff:127.0.0.0]/104"
+	    " [::1]/128 !172.17.0.1/32 172.17.0.0/16");
+	(void)snprintf(set, sizeof(set), "mynetworks = %s", new_text.data);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, reload), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(smtp_rcpt(pdir, NULL, "172.17.0.1", REMOTE, NULL),
+	    454);
+	assert_int_equal(smtp_rcpt(pdir, NULL, "172.17.0.5", REMOTE, NULL),
+	    250);
+	assert_int_equal(smtp_rcpt(pdir, NULL, "127.0.0.1", REMOTE, NULL),
+	    250);
+	mg_str_free(&old);
+	mg_str_free(&new_text);
+	mg_str_free(&file);
+
+	assert_int_equal(lab_script(EXLAB, esetup), 0);
+	assert_int_equal(bh(edir, "172.17.0.1", REMOTE), 250);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", edir);
+	docker_fix(NULL, conf, "exim.relay.private-hosts", &old, &new_text,
+	    &file, &line);
+	assert_string_equal(new_text.data,
+	    "dc_relay_nets='!172.17.0.1/32 ; 172.17.0.0/16'");
+	assert_int_equal(lab_apply_edit(file.data, line, old.data,
+	    new_text.data), 0);
+	mg_str_printf(&confdir, "%s/etc/exim4", edir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", edir);
+	regen[2] = confdir.data;
+	assert_int_equal(lab_run(&res, regen), 0);
+	mg_exec_res_free(&res);
+	assert_true(bh(edir, "172.17.0.1", REMOTE) >= 500);
+	assert_int_equal(bh(edir, "172.17.0.5", REMOTE), 250);
+	assert_int_equal(bh(edir, "127.0.0.1", REMOTE), 250);
+	mg_str_free(&old);
+	mg_str_free(&new_text);
+	mg_str_free(&file);
+	mg_str_free(&confdir);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -454,6 +587,7 @@ main(void)
 		cmocka_unit_test(test_private_12_narrowed),
 		cmocka_unit_test(test_xclient_24_claims_trusted),
 		cmocka_unit_test(test_exim_private_8_narrowed),
+		cmocka_unit_test(test_docker_gateway_excluded),
 	};
 
 	return (cmocka_run_group_tests_name("lab_networks", tests, setup,

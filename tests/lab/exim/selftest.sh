@@ -365,6 +365,10 @@ for s in $(lab list | awk '{print $1}'); do
 			    "${c##* }" "$got"
 		done
 		;;
+	docker-relay-nets)
+		expect_bh "$s: -bh 172.17.0.1 user@example.net (relayed)" \
+		    "250" "$d" 172.17.0.1 --to user@example.net
+		;;
 	private-relay-nets)
 		expect_bh "$s: -bh 10.200.1.1 user@example.net (relayed)" \
 		    "250" "$d" 10.200.1.1 --to user@example.net

@@ -156,6 +156,11 @@ expect_rcpt 198.51.100.9 spam@bulk.test victim@remote.test 454 \
     "Relay access denied"
 end_instance
 
+# docker-net: the docker bridge network trusted
+new_instance docker-net
+expect_rcpt 172.17.0.1 spam@bulk.test victim@remote.test 250
+end_instance
+
 # xclient-wide: XCLIENT for a /24 besides the lab's own client
 new_instance xclient-wide
 ok "xclient-wide: the grant in main.cf" grep -qx \
