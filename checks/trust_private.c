@@ -41,6 +41,22 @@ docker_proxy_gateway(const struct mg_host *h, const struct mg_net *net)
 	return (NULL);
 }
 
+/*
+ * wide_severity - by width alone: IPv4 by its addresses (more than a /16
+ * high, more than a /24 medium); IPv6 by prefix, since a single subnet
+ * is a /64 however many addresses it holds (a site /48 or wider than a
+ * /64 medium, wider than a /48 high)
+ */
+static enum mg_severity
+wide_severity(const struct mg_net *net, const struct mg_net_span *span)
+{
+	if (net->family == 6)
+		return (net->prefix < 48 ? MG_SEV_HIGH : net->prefix < 64 ?
+		    MG_SEV_MEDIUM : MG_SEV_LOW);
+	return (span->total > WIDE_HIGH ? MG_SEV_HIGH : span->total >
+	    WIDE_MEDIUM ? MG_SEV_MEDIUM : MG_SEV_LOW);
+}
+
 /* if_list - "eth0 192.0.2.2/24, docker0 172.17.0.1/16" (no loopback) */
 static void
 if_list(const struct mg_host *h, struct mg_str *out)
@@ -108,8 +124,7 @@ mg_check_private_weigh(const struct mg_model *m, const struct mg_net *net,
 		mg_str_puts(&s, "link-local: only hosts on this machine's own "
 		    "links reach it");
 	} else {
-		w->severity = span.total > WIDE_HIGH ? MG_SEV_HIGH :
-		    span.total > WIDE_MEDIUM ? MG_SEV_MEDIUM : MG_SEV_LOW;
+		w->severity = wide_severity(net, &span);
 		w->narrow = w->severity >= MG_SEV_MEDIUM;
 		if (h == NULL)
 			mg_str_puts(&s, "this host's interfaces were not read, "

@@ -511,6 +511,13 @@ test_private_by_host_context(void **state)
 		    "100.99.1.1", "carrier-grade NAT" },
 		{ "link-local", "127.0.0.0/8 [fe80::]/10 169.254.0.0/16", lan,
 		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		/* IPv6 by prefix: a /64 is one subnet (mailcow's docker
+		 * network), a /56 a site, a /8 everything */
+		{ "a ULA /64", "127.0.0.0/8 [fd4d:6169:6c63:6f77::]/64", lan,
+		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "a ULA /56", "127.0.0.0/8 [fd4d:6169:6c63::]/56", lan, 0,
+		    MG_SEV_MEDIUM, "127.0.0.0/8", "fd4d:6169:6c63::25",
+		    "IPv6 unique local" },
 	};
 	struct mg_str v = MG_STR_INIT;
 	const struct mg_finding *f;
