@@ -46,8 +46,9 @@ private_host(const void *arg, const struct mg_net *host)
 /*
  * narrowed - an item with host bits becomes its host, a public network
  * becomes the hosts the mail log shows sending through it without SASL
- * (if a few; several items, newline-separated) or is dropped; *changed if
- * so.  NULL: drop the item.
+ * (if a few; several items, newline-separated) or is dropped, a wide
+ * private one becomes this host's interface networks inside it; *changed
+ * if so.  NULL: drop the item.
  */
 static char *
 narrowed(const struct mg_model *m, const char *item, double *widest,
@@ -58,6 +59,7 @@ narrowed(const struct mg_model *m, const char *item, double *widest,
 	size_t k;
 	struct mg_net net, host;
 	struct mg_net_span span;
+	struct mg_private_weight pw;
 	char buf[128];
 
 	if (*item == '!' || *item == '+' || strchr(item, ';') != NULL ||
@@ -73,6 +75,16 @@ narrowed(const struct mg_model *m, const char *item, double *widest,
 		host.prefix = net.family == 4 ? 32 : 128;
 		mg_net_format(&host, 0, buf, sizeof(buf));
 		return (mg_xstrdup(buf));
+	}
+	if (span.public <= 1.0 && !mg_net_host_bits(&net) &&
+	    mg_check_private_weigh(m, &net, &pw) && pw.narrow) {
+		/* the networks of this host's interfaces inside it */
+		*changed = 1;
+		mg_check_private_narrowed(m, &net, "\n", "!", 0, &s);
+		if (s.len > 0)
+			return (s.data);
+		mg_str_free(&s);
+		return (NULL);
 	}
 	if (span.public > 1.0) {
 		*changed = 1;
@@ -198,7 +210,7 @@ propose(const struct mg_model *m, const struct mg_param *p,
     struct mg_report *r)
 {
 	const struct mg_srcfile *f;
-	struct mg_str val, line = MG_STR_INIT;
+	struct mg_str val = MG_STR_INIT, line = MG_STR_INIT;
 	struct mg_fix *x;
 	const char *text, *q, *at;
 	double w = 0.0;
@@ -247,6 +259,76 @@ propose(const struct mg_model *m, const struct mg_param *p,
 	return (1);
 }
 
+/*
+ * private_hosts - private and container networks in relay_from_hosts,
+ * weighed by width and this host's interfaces and docker (as Postfix's
+ * mynetworks): a finding from medium up, every private item's weight as
+ * evidence, a probe inside each item the fix narrows
+ */
+static struct mg_finding *
+private_hosts(const struct mg_model *m, const struct mg_param *p,
+    struct mg_report *r)
+{
+	static const char *sevname[] = { "info", "low", "medium", "high",
+	    "critical" };
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	struct mg_private_weight pw;
+	struct mg_finding *f = NULL;
+	struct mg_net net;
+	enum mg_severity sev = MG_SEV_INFO;
+	const struct mg_srcfile *uf;
+	char addr[128];
+	unsigned uline;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		mg_exim_list_init(&l, p->value);
+		while (mg_exim_list_next(&l, &it)) {
+			if (it.data == NULL || it.data[0] == '!' ||
+			    mg_net_parse(it.data, &net, NULL) < 0 ||
+			    mg_net_host_bits(&net) ||
+			    !mg_check_private_weigh(m, &net, &pw))
+				continue;
+			if (pass == 0) {
+				if (pw.severity > sev)
+					sev = pw.severity;
+				continue;
+			}
+			mg_finding_evidence(f, p->file, p->line,
+			    "relay_from_hosts entry %s - %s: %s", it.data,
+			    sevname[pw.severity], pw.why);
+			if (pw.narrow && mg_check_private_probe(m, &net, addr,
+			    sizeof(addr)))
+				mg_finding_probe(f, addr, NULL,
+				    "spam@bulk.test", "victim@remote.test", 1);
+		}
+		if (pass == 0 && sev < MG_SEV_MEDIUM)
+			break;
+		if (pass == 0)
+			f = mg_report_finding(r, "exim.relay.private-hosts",
+			    sev, "relay", "relay_from_hosts trusts private "
+			    "networks beyond this host's own");
+	}
+	mg_str_free(&it);
+	if (sev < MG_SEV_MEDIUM)
+		return (NULL);
+	mg_finding_explain(f, "acl_check_rcpt accepts every recipient, for "
+	    "any destination, from hosts in relay_from_hosts. Private "
+	    "ranges are not safe by being private: a /12 or /8 holds a "
+	    "million or more addresses - VPN peers, other tenants' "
+	    "containers, a neighbour's LAN - and docker's userland proxy "
+	    "(docker-proxy) makes every Internet client of a published port "
+	    "arrive from the docker bridge's gateway address, so a trusted "
+	    "docker network is an open relay. Trust only the networks of "
+	    "this host's own interfaces that really send mail (or "
+	    "loopback); users should authenticate.");
+	if ((uline = ue4c_line(m, &uf)) != 0)
+		mg_finding_evidence(f, uf->path, uline, "on Debian the list "
+		    "comes from %s", uf->lines[uline - 1]);
+	return (f);
+}
+
 /* check_relay_hosts - public space in relay_from_hosts */
 static void
 check_relay_hosts(const struct mg_model *m, struct mg_report *r)
@@ -255,7 +337,7 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 	const struct mg_srcfile *uf;
 	struct mg_exim_list l;
 	struct mg_str it = MG_STR_INIT;
-	struct mg_finding *f = NULL;
+	struct mg_finding *f = NULL, *pf;
 	struct mg_net net, first = { 0 }, masked;
 	struct mg_net_span span;
 	char count[64], netbuf[128], probe[128];
@@ -311,8 +393,12 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 		}
 	}
 	mg_str_free(&it);
-	if (f == NULL)
+	pf = private_hosts(m, p, r);
+	if (f == NULL) {
+		if (pf != NULL && propose(m, p, r))
+			mg_finding_add_fix(pf, FIX_ID);
 		return;
+	}
 	f->severity = widest > PUBLIC_CRITICAL ? MG_SEV_CRITICAL :
 	    widest > PUBLIC_HIGH ? MG_SEV_HIGH : MG_SEV_MEDIUM;
 	mg_finding_explain(f, "acl_check_rcpt accepts every recipient, for "
@@ -331,8 +417,11 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 		mg_finding_probe(f, probe, NULL, "spam@bulk.test",
 		    "victim@remote.test", 1);
 	}
-	if (propose(m, p, r))
+	if (propose(m, p, r)) {
 		mg_finding_add_fix(f, FIX_ID);
+		if (pf != NULL)
+			mg_finding_add_fix(pf, FIX_ID);
+	}
 }
 
 /* limits - does an ACL statement limit whom or what it accepts? */

@@ -16,6 +16,7 @@
 
 #include "../backends/postfix/pf_list.h"
 #include "../backends/postfix/pf_maps.h"
+#include "../core/mg_host.h"
 #include "../core/mg_maillog.h"
 #include "../core/mg_net.h"
 #include "../core/mg_str.h"
@@ -41,6 +42,8 @@ struct entry {
 	int table;		/* from a lookup table's entry */
 	struct mg_log_hosts seen;	/* public, no host bits: the mail
 					 * log's clients inside it */
+	int priv;		/* a private or container network */
+	struct mg_private_weight pw;	/* its weight with host context */
 };
 
 struct entries {
@@ -186,6 +189,26 @@ seen_in_log(const struct mg_model *m, struct entries *es)
 			    &es->v[i].seen);
 }
 
+/* weigh_private - each private or container network written without
+ * host bits, weighed with this host's interfaces and docker */
+static void
+weigh_private(const struct mg_model *m, struct entries *es)
+{
+	size_t i;
+
+	for (i = 0; i < es->n; i++)
+		if (!es->v[i].host_bits)
+			es->v[i].priv = mg_check_private_weigh(m, &es->v[i].net,
+			    &es->v[i].pw);
+}
+
+/* narrows_private - a private entry the fix narrows */
+static int
+narrows_private(const struct entry *e)
+{
+	return (e != NULL && e->priv && e->pw.narrow);
+}
+
 /* keeps - the entry is narrowed to the hosts seen (else removed) */
 static int
 keeps(const struct entry *e)
@@ -235,13 +258,15 @@ host_form(const struct mg_net *net, char *buf, size_t size)
  * the separator that follows them; 1 if anything changed.
  */
 static int
-narrowed_list(const struct entries *es, const char *value, struct mg_str *out)
+narrowed_list(const struct mg_model *m, const struct entries *es,
+    const char *value, struct mg_str *out)
 {
 	const char *cur, *elem, *copied = value;
 	const char *sep = strchr(value, ',') != NULL ? ", " : " ";
 	const struct entry *e;
 	struct mg_net net;
 	struct mg_net_span span;
+	struct mg_str repl;
 	char word[128], host[128];
 	size_t len;
 	int changed = 0;
@@ -269,6 +294,17 @@ narrowed_list(const struct entries *es, const char *value, struct mg_str *out)
 			else
 				copied += strspn(copied, ", \t");
 			changed = 1;
+		} else if (narrows_private(entry_of(es, &net))) {
+			/* the networks of this host's interfaces inside it */
+			mg_str_append(out, copied, (size_t)(elem - copied));
+			copied = elem + len;
+			mg_check_private_narrowed(m, &net, sep, "!", 1, &repl);
+			if (repl.len > 0)
+				mg_str_puts(out, mg_str_cstr(&repl));
+			else
+				copied += strspn(copied, ", \t");
+			mg_str_free(&repl);
+			changed = 1;
 		}
 	}
 	mg_str_puts(out, copied);
@@ -285,16 +321,39 @@ narrowed_list(const struct entries *es, const char *value, struct mg_str *out)
  * the line, so the operator sees what was there); 1 if changed
  */
 static int
-table_line(const struct entry *e, const char *line, struct mg_str *out)
+table_line(const struct mg_model *m, const struct entry *e, const char *line,
+    struct mg_str *out)
 {
+	struct mg_str repl;
+	const char *p;
 	char host[128];
-	size_t k, klen = strcspn(line, " \t");
+	size_t k, n, klen = strcspn(line, " \t");
 
 	mg_str_init(out);
 	if (e->host_bits) {
 		host_form(&e->net, host, sizeof(host));
 		mg_str_puts(out, host);
 		mg_str_puts(out, line + klen);
+		return (1);
+	}
+	if (narrows_private(e)) {
+		/* a table cannot exclude the docker gateway: then the
+		 * whole entry goes */
+		mg_check_private_narrowed(m, &e->net, "\n", "!", 1,
+		    &repl);
+		if (repl.len == 0 || strchr(mg_str_cstr(&repl), '!') != NULL) {
+			mg_str_printf(out, "# private network no interface of "
+			    "this host needs, removed: %s", line);
+			mg_str_free(&repl);
+			return (1);
+		}
+		mg_str_printf(out, "# private network, narrowed to this "
+		    "host's interface networks: %s", line);
+		for (p = mg_str_cstr(&repl); *p != '\0'; p += n + (p[n] != 0)) {
+			n = strcspn(p, "\n");
+			mg_str_printf(out, "\n%.*s%s", (int)n, p, line + klen);
+		}
+		mg_str_free(&repl);
 		return (1);
 	}
 	if (e->span.public <= 1.0)
@@ -325,7 +384,7 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 	size_t i;
 
 	if (p->raw != NULL && p->file != NULL) {
-		if (!narrowed_list(es, p->raw, &val)) {
+		if (!narrowed_list(m, es, p->raw, &val)) {
 			mg_str_free(&val);
 			val.data = NULL;
 		}
@@ -342,9 +401,9 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 
 			if (f == NULL || es->v[i].line == 0 ||
 			    es->v[i].line > f->nlines ||
-			    !(es->v[i].table ? table_line(&es->v[i],
+			    !(es->v[i].table ? table_line(m, &es->v[i],
 			    f->lines[es->v[i].line - 1], &nl) :
-			    narrowed_list(es, f->lines[es->v[i].line - 1],
+			    narrowed_list(m, es, f->lines[es->v[i].line - 1],
 			    &nl))) {
 				mg_str_free(&nl);
 				continue;
@@ -472,6 +531,71 @@ add_probes(struct mg_finding *f, const struct entries *es)
 	}
 }
 
+/*
+ * private_finding - private and container networks in mynetworks, each
+ * weighed by what it grants (relay to anywhere, no password) to how many
+ * addresses, with this host's interfaces and docker as context
+ */
+static void
+private_finding(const struct mg_model *m, const struct mg_param *p,
+    const struct mg_param *style, const struct entries *es,
+    enum mg_severity sev, int has_fix, struct mg_report *r)
+{
+	static const char *sevname[] = { "info", "low", "medium", "high",
+	    "critical" };
+	struct mg_finding *f;
+	char addr[128];
+	size_t i, n = 0;
+	int lo = 0;
+
+	f = mg_report_finding(r, "postfix.mynetworks.private", sev, "relay",
+	    "mynetworks trusts private networks beyond this host's own");
+	mg_finding_explain(f, "Every client address in mynetworks passes "
+	    "permit_mynetworks and may send mail through this server to "
+	    "anywhere, without a password. Private ranges are not safe by "
+	    "being private: a /12 or /8 holds a million or more addresses "
+	    "- VPN peers, other tenants' containers, a neighbour's LAN - "
+	    "and docker's userland proxy (docker-proxy) makes every "
+	    "Internet client of a published port arrive from the docker "
+	    "bridge's gateway address, so a trusted docker network is an "
+	    "open relay. Trust only the networks of this host's own "
+	    "interfaces that really send mail (or loopback), and let the "
+	    "rest authenticate.");
+	for (i = 0; i < es->n; i++) {
+		if (!es->v[i].priv)
+			continue;
+		mg_finding_evidence(f, es->v[i].file, es->v[i].line, "%s "
+		    "entry %s - %s: %s", p->raw != NULL ? "mynetworks" :
+		    "mynetworks (from mynetworks_style)", es->v[i].text,
+		    sevname[es->v[i].pw.severity], es->v[i].pw.why);
+	}
+	for (i = 0; i < es->n; i++)
+		if (mg_net_loopback(&es->v[i].net))
+			lo = 1;
+	if (p->raw == NULL && style != NULL)
+		mg_finding_evidence(f, style->file, style->line, "mynetworks "
+		    "is not set; mynetworks_style = %s derives it from this "
+		    "machine's interfaces", style->value != NULL ?
+		    style->value : "");
+	if (m->host != NULL && m->host->ip_forward == 1 &&
+	    mg_host_docker(m->host))
+		mg_finding_evidence(f, NULL, 0, "docker runs on this host "
+		    "(IPv4 forwarding on, /proc/sys/net/ipv4/ip_forward = 1)");
+	if (!has_fix)
+		return;
+	mg_finding_add_fix(f, FIX_ID);
+	for (i = 0; i < es->n && n < MAX_PROBED; i++) {
+		if (es->v[i].table || !narrows_private(&es->v[i]) ||
+		    !mg_check_private_probe(m, &es->v[i].net, addr,
+		    sizeof(addr)))
+			continue;
+		mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 1);
+		n++;
+	}
+	if (n > 0 && lo)
+		mg_finding_probe(f, "127.0.0.1", NULL, "", PROBE_RCPT, 0);
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -480,7 +604,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 	const struct mg_param *style = mg_model_param(m, "mynetworks_style");
 	struct entries es = { NULL, 0, 0 };
 	struct mg_finding *f;
-	enum mg_severity sev = MG_SEV_INFO;
+	enum mg_severity sev = MG_SEV_INFO, privsev = MG_SEV_INFO;
 	char net[128], count[64], host[128];
 	double widest = 0.0;
 	size_t i, npublic = 0, nhost = 0;
@@ -490,7 +614,10 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		return;
 	collect(m, p, style, &es);
 	seen_in_log(m, &es);
+	weigh_private(m, &es);
 	for (i = 0; i < es.n; i++) {
+		if (es.v[i].priv && es.v[i].pw.severity > privsev)
+			privsev = es.v[i].pw.severity;
 		if (es.v[i].host_bits)
 			nhost++;
 		if (es.v[i].span.public > 1.0) {
@@ -499,7 +626,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 				widest = es.v[i].span.public;
 		}
 	}
-	if (npublic == 0 && nhost == 0) {
+	if (npublic == 0 && nhost == 0 && privsev < MG_SEV_MEDIUM) {
 		free(es.v);
 		return;
 	}
@@ -584,5 +711,224 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			add_probes(f, &es);
 		}
 	}
+	if (privsev >= MG_SEV_MEDIUM)
+		private_finding(m, p, style, &es, privsev, has_fix, r);
 	free(es.v);
+}
+
+/* What each "authorized" client list grants, and how it is weighed. */
+static const struct grant {
+	const char *param, *id, *fix, *title, *grants;
+	enum mg_severity host, net, pub;	/* one address; more; public
+						 * (INFO: not reported) */
+} grants[] = {
+	{ "smtpd_authorized_xclient_hosts", "postfix.xclient.wide",
+	    "postfix.xclient.narrow", "XCLIENT is allowed beyond loopback",
+	    "claim any client address, host name, HELO and SASL login "
+	    "(XCLIENT ADDR=, NAME=, HELO=, LOGIN=): Postfix then applies "
+	    "mynetworks and permit_sasl_authenticated to the claimed "
+	    "identity, so it relays as a trusted client would",
+	    MG_SEV_LOW, MG_SEV_HIGH, MG_SEV_CRITICAL },
+	{ "smtpd_authorized_xforward_hosts", "postfix.xforward.wide",
+	    "postfix.xforward.narrow", "XFORWARD is allowed beyond loopback",
+	    "set the client address and name Postfix logs and hands to a "
+	    "content filter or policy (XFORWARD ADDR=, NAME=): the log and "
+	    "the filter see an identity of its choosing",
+	    MG_SEV_INFO, MG_SEV_LOW, MG_SEV_MEDIUM },
+	{ "smtpd_authorized_verp_clients", "postfix.verp.wide",
+	    "postfix.verp.narrow", "XVERP is allowed to public networks",
+	    "ask for VERP delivery (XVERP), one message copy per recipient",
+	    MG_SEV_INFO, MG_SEV_INFO, MG_SEV_LOW },
+};
+
+/* grant_weigh - the severity of one list's non-loopback networks; the
+ * evidence into f when f is not NULL */
+static enum mg_severity
+grant_weigh(const struct grant *g, const struct mg_param *p,
+    const char *where, const struct entries *es, struct mg_finding *f)
+{
+	enum mg_severity sev = MG_SEV_INFO, s;
+	char net[128], count[64];
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		const struct entry *e = &es->v[i];
+
+		if (mg_net_loopback(&e->net))
+			continue;
+		s = e->span.public > 256.0 ? g->pub : e->span.total > 1.0 ?
+		    g->net : g->host;
+		if (s > sev)
+			sev = s;
+		if (f == NULL)
+			continue;
+		mg_net_format(&e->net, 1, net, sizeof(net));
+		mg_net_format_count(e->span.total, e->net.family, count,
+		    sizeof(count));
+		mg_finding_evidence(f, e->file, e->line, "%s%s entry %s (%s, "
+		    "%s address%s%s) may %s", p->name, where, e->text, net,
+		    count, e->span.total > 1.0 ? "es" : "", e->span.public >
+		    1.0 ? ", public" : "", g->grants);
+	}
+	return (sev);
+}
+
+/*
+ * grant_narrowed - the list with its non-loopback networks dropped
+ * (names and tables kept: they are not weighed here); 0 if nothing
+ * changes or the list names a variable we cannot rewrite blindly
+ */
+static int
+grant_narrowed(const char *raw, struct mg_str *out)
+{
+	const char *cur, *elem;
+	struct mg_net net;
+	char word[128];
+	size_t len;
+	int changed = 0;
+
+	mg_str_init(out);
+	if (strchr(raw, '$') != NULL)
+		return (0);
+	for (cur = raw; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len < sizeof(word)) {
+			memcpy(word, elem, len);
+			word[len] = '\0';
+			if (*word != '!' && mg_net_parse(word, &net,
+			    NULL) == 0 && !mg_net_loopback(&net)) {
+				changed = 1;
+				continue;
+			}
+		}
+		mg_str_printf(out, "%s%.*s", out->len > 0 ? " " : "",
+		    (int)len, elem);
+	}
+	return (changed);
+}
+
+/* grant_fix - the edit narrowing one list: main.cf's parameter, or the
+ * "-o name=value" of a master.cf service; 1 if proposed */
+static int
+grant_fix(const struct mg_model *m, const struct grant *g,
+    const struct mg_param *p, int override, struct mg_report *r)
+{
+	const struct mg_srcfile *src;
+	struct mg_str val = MG_STR_INIT, line = MG_STR_INIT;
+	struct mg_str old = MG_STR_INIT;
+	struct mg_fix *x;
+	const char *at;
+
+	if (p->raw == NULL || p->file == NULL || !grant_narrowed(p->raw,
+	    &val)) {
+		mg_str_free(&val);
+		return (0);
+	}
+	if (!override) {
+		x = mg_report_fix(r, g->fix, "Allow it from loopback only");
+		mg_fix_set_param(x, p->file, p->line, g->param, p->raw,
+		    mg_str_cstr(&val));
+	} else {
+		src = mg_model_file(m, p->file);
+		mg_str_printf(&old, "%s=%s", g->param, p->raw);
+		if (src == NULL || p->line == 0 || p->line > src->nlines ||
+		    (at = strstr(src->lines[p->line - 1],
+		    mg_str_cstr(&old))) == NULL) {
+			mg_str_free(&val);
+			mg_str_free(&old);
+			return (0);
+		}
+		mg_str_append(&line, src->lines[p->line - 1],
+		    (size_t)(at - src->lines[p->line - 1]));
+		mg_str_printf(&line, "%s=%s%s", g->param, mg_str_cstr(&val),
+		    at + old.len);
+		x = mg_report_fix(r, g->fix, "Allow it from loopback only");
+		(void)mg_fix_replace_line(x, p->file, p->line,
+		    src->lines[p->line - 1], mg_str_cstr(&line));
+	}
+	mg_str_free(&val);
+	mg_str_free(&line);
+	mg_str_free(&old);
+	mg_check_pf_reload(m, x);
+	return (1);
+}
+
+/* grant_check - one authorized-client list, in main.cf and in every
+ * service that overrides it */
+static void
+grant_check(const struct mg_model *m, const struct grant *g,
+    struct mg_report *r)
+{
+	const struct mg_param *lists[64];
+	const char *where[64];
+	struct mg_str svc[64];
+	struct entries es[64];
+	struct mg_finding *f = NULL;
+	enum mg_severity sev = MG_SEV_INFO, s;
+	const struct mg_param *p = mg_model_param(m, g->param);
+	size_t n = 0, i, k;
+	int fixed = 0;
+
+	if (p != NULL && p->value != NULL && (p->raw != NULL ||
+	    strcmp(g->param, "smtpd_authorized_verp_clients") != 0)) {
+		lists[n] = p;
+		mg_str_init(&svc[n]);
+		where[n++] = "";
+	}
+	for (i = 0; i < m->nservices && n < 64; i++) {
+		p = mg_service_override(&m->services[i], g->param);
+		if (p == NULL || p->value == NULL)
+			continue;
+		lists[n] = p;
+		mg_str_init(&svc[n]);
+		mg_str_printf(&svc[n], " (master.cf service %s)",
+		    m->services[i].name);
+		where[n] = mg_str_cstr(&svc[n]);
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&es[i], 0, sizeof(es[i]));
+		collect(m, lists[i], NULL, &es[i]);
+		if ((s = grant_weigh(g, lists[i], where[i], &es[i], NULL)) >
+		    sev)
+			sev = s;
+	}
+	if (sev > MG_SEV_INFO) {
+		f = mg_report_finding(r, g->id, sev, "relay", g->title);
+		mg_finding_explain(f, "Postfix gives the commands of these "
+		    "lists to proxies and content filters that pass on "
+		    "another client's session (XCLIENT_README, "
+		    "XFORWARD_README). Every host a list names is believed "
+		    "about who the real client is; only the proxy or filter "
+		    "itself should be there - usually this host (loopback). "
+		    "A network there lets every host in it take on any "
+		    "identity.");
+		for (i = 0; i < n; i++)
+			(void)grant_weigh(g, lists[i], where[i], &es[i], f);
+		p = mg_model_param(m, "mynetworks");
+		if (strcmp(g->param, "smtpd_authorized_xclient_hosts") == 0 &&
+		    p != NULL && p->value != NULL)
+			mg_finding_evidence(f, p->file, p->line, "mynetworks "
+			    "= %s: a client that claims an address there "
+			    "relays to any destination", p->value);
+		for (i = 0; i < n; i++)
+			fixed |= grant_fix(m, g, lists[i], where[i][0] != '\0',
+			    r);
+		if (fixed)
+			mg_finding_add_fix(f, g->fix);
+	}
+	for (k = 0; k < n; k++) {
+		free(es[k].v);
+		mg_str_free(&svc[k]);
+	}
+}
+
+/* mg_check_pf_authorized - XCLIENT, XFORWARD and XVERP granted beyond
+ * loopback, weighed by what each grants and to how many addresses */
+void
+mg_check_pf_authorized(const struct mg_model *m, struct mg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+		grant_check(m, &grants[i], r);
 }

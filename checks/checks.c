@@ -6,6 +6,8 @@
 const struct mg_check mg_checks[] = {
 	{ "postfix.mynetworks", "relay", MG_MTA_POSTFIX,
 	    mg_check_pf_mynetworks },
+	{ "postfix.authorized", "relay", MG_MTA_POSTFIX,
+	    mg_check_pf_authorized },
 	{ "postfix.relay", "relay", MG_MTA_POSTFIX, mg_check_pf_relay },
 	{ "postfix.auth", "sasl", MG_MTA_POSTFIX, mg_check_pf_auth },
 	{ "postfix.aliases", "aliases", MG_MTA_POSTFIX, mg_check_pf_aliases },

@@ -10,6 +10,8 @@
 #include "../core/mg_net.h"
 #include "../core/mg_probe.h"
 
+struct mg_str;
+
 struct mg_check {
 	const char *id;
 	const char *area;
@@ -50,10 +52,26 @@ void mg_check_probe(const struct mg_probe_battery *,
     const struct mg_probe_result *, size_t, const struct mg_probe_listener *,
     const char *, const char *, struct mg_report *);
 
+/* A private or container network a trusted list holds, weighed with this
+ * host's context (trust_private.c). */
+struct mg_private_weight {
+	enum mg_severity severity;
+	const char *kind;	/* "RFC 1918 private", ... */
+	int narrow;		/* the fix narrows it to this host's networks */
+	char why[768];		/* evidence: what it grants, to how many */
+};
+int mg_check_private_weigh(const struct mg_model *, const struct mg_net *,
+    struct mg_private_weight *);
+void mg_check_private_narrowed(const struct mg_model *, const struct mg_net *,
+    const char *, const char *, int, struct mg_str *);
+int mg_check_private_probe(const struct mg_model *, const struct mg_net *,
+    char *, size_t);
+
 void mg_check_pf_aliases(const struct mg_model *, struct mg_report *);
 void mg_check_pf_auth(const struct mg_model *, struct mg_report *);
 void mg_check_pf_smtpd(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
+void mg_check_pf_authorized(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_aliases(const struct mg_model *, struct mg_report *);

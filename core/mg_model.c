@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mg_host.h"
 #include "mg_model.h"
 #include "mg_maillog.h"
 #include "mg_queue.h"
@@ -133,6 +134,8 @@ mg_model_free(struct mg_model *m)
 	free(m->queue);
 	mg_maillog_free(m->log);
 	free(m->log);
+	mg_host_free(m->host);
+	free(m->host);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);

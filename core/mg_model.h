@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+struct mg_host;
 struct mg_queue;
 
 enum mg_mta {
@@ -140,6 +141,8 @@ struct mg_model {
 	size_t nwarnings, warnings_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */
 	struct mg_maillog *log;	/* NULL if not read; the model owns it */
+	struct mg_host *host;	/* this machine's interfaces, docker; NULL
+				 * if not read; the model owns it */
 	time_t now;		/* when the model was read: "age" of mail */
 };
 

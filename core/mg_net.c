@@ -238,3 +238,60 @@ mg_net_format_count(double n, int family, char *buf, size_t size)
 	}
 	buf[o] = '\0';
 }
+
+/* Private and container ranges: no public address, yet reachable by
+ * many clients (docker networks, LANs, carrier NAT, VPNs). */
+static const struct {
+	const char *net, *kind;
+} private_ranges[] = {
+	{ "10.0.0.0/8", "RFC 1918 private" },
+	{ "172.16.0.0/12", "RFC 1918 private" },
+	{ "192.168.0.0/16", "RFC 1918 private" },
+	{ "100.64.0.0/10", "carrier-grade NAT (RFC 6598)" },
+	{ "169.254.0.0/16", "IPv4 link-local" },
+	{ "fc00::/7", "IPv6 unique local (RFC 4193)" },
+	{ "fe80::/10", "IPv6 link-local" },
+};
+
+/*
+ * mg_net_private_kind - the private or container range a network lies in
+ * or covers ("RFC 1918 private", ...); NULL when it holds public space,
+ * loopback, or none of these ranges
+ */
+const char *
+mg_net_private_kind(const struct mg_net *in)
+{
+	struct mg_net net, r;
+	struct mg_net_span span;
+	size_t i;
+
+	mg_net_mask(in, &net);
+	if (as_v4(&net, &r))
+		net = r;
+	mg_net_span(&net, &span);
+	if (span.public >= 1.0)
+		return (NULL);
+	for (i = 0; i < sizeof(private_ranges) / sizeof(private_ranges[0]);
+	    i++) {
+		(void)mg_net_parse(private_ranges[i].net, &r, NULL);
+		if (mg_net_contains(&r, &net) || mg_net_contains(&net, &r))
+			return (private_ranges[i].kind);
+	}
+	return (NULL);
+}
+
+/* mg_net_loopback - the network lies inside 127.0.0.0/8 or is ::1 (an
+ * IPv4-mapped loopback network too) */
+int
+mg_net_loopback(const struct mg_net *in)
+{
+	struct mg_net net, v4;
+	static const unsigned char one[16] = { [15] = 1 };
+
+	net = *in;
+	if (as_v4(in, &v4))
+		net = v4;
+	if (net.family == 4)
+		return (net.prefix >= 8 && net.addr[0] == 127);
+	return (net.prefix == 128 && memcmp(net.addr, one, 16) == 0);
+}

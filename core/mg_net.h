@@ -24,5 +24,7 @@ void mg_net_span(const struct mg_net *, struct mg_net_span *);
 int mg_net_contains(const struct mg_net *, const struct mg_net *);
 void mg_net_format(const struct mg_net *, int, char *, size_t);
 void mg_net_format_count(double, int, char *, size_t);
+const char *mg_net_private_kind(const struct mg_net *);
+int mg_net_loopback(const struct mg_net *);
 
 #endif

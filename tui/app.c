@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "../checks/checks.h"
+#include "../core/mg_host.h"
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 #include "app.h"
@@ -15,6 +16,24 @@ mg_app_init(struct mg_app *a)
 	memset(a, 0, sizeof(*a));
 	mg_model_init(&a->model);
 	mg_report_init(&a->report);
+}
+
+/* load_host - this machine's interfaces and docker context, which weigh
+ * private networks the configuration trusts; unread is said, not fatal */
+static void
+load_host(struct mg_app *a)
+{
+	struct mg_err err;
+	struct mg_str s = MG_STR_INIT;
+
+	a->model.host = mg_xcalloc(1, sizeof(*a->model.host));
+	if (mg_host_read(a->model.host, "/proc", &err) == 0)
+		return;
+	free(a->model.host);
+	a->model.host = NULL;
+	mg_str_printf(&s, "host interfaces not read: %s", err.msg);
+	mg_report_unread(&a->report, mg_str_cstr(&s));
+	mg_str_free(&s);
 }
 
 /*
@@ -80,6 +99,8 @@ mg_app_load(struct mg_app *a)
 	}
 	if (mg_backend_load_log(&a->target, &a->model, &lerr) < 0)
 		have_log = 0;
+	if (!a->no_host)
+		load_host(a);
 	mg_checks_run(&a->model, &a->report);
 	prove(a);
 	if (a->model.queue == NULL) {

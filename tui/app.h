@@ -13,6 +13,8 @@ struct mg_app {
 	struct mg_report report;
 	int detected;		/* target is valid */
 	int loaded;		/* model and report are valid */
+	int no_host;		/* --no-host-context: judge trusted networks
+				 * without this machine's interfaces */
 	struct mg_err err;	/* why detection or loading failed */
 };
 

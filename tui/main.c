@@ -38,7 +38,7 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 static const char help_text[] =
 "usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
 "                     [--exim-generator PATH] [--state DIR] [--maillog FILE]\n"
-"                     [--incident | COMMAND [ARGS]]\n"
+"                     [--no-host-context] [--incident | COMMAND [ARGS]]\n"
 "\n"
 "Reads the live Postfix or Exim configuration and queue, reports relay\n"
 "exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
@@ -58,6 +58,9 @@ static const char help_text[] =
 "                   in (default: Postfix maillog_file, else\n"
 "                   /var/log/mail.log or /var/log/maillog; Exim's main log\n"
 "                   from log_file_path)\n"
+"  --no-host-context\n"
+"                   judge trusted private networks without this machine's\n"
+"                   interfaces and docker (a configuration from elsewhere)\n"
 "  --incident       open the console on the queue / incident view (live\n"
 "                   groups by SASL user, client, sender, domain; hold,\n"
 "                   release, purge); i or F5 opens it from any screen\n"
@@ -140,6 +143,7 @@ main(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "maillog", required_argument, NULL, 'l' },
 		{ "incident", no_argument, NULL, 'i' },
+		{ "no-host-context", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -173,6 +177,9 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			incident = 1;
+			break;
+		case 'N':
+			app.no_host = 1;
 			break;
 		case 'h':
 			(void)fputs(help_text, stdout);

@@ -263,6 +263,24 @@ defined(const char *const *macros, const char *arg)
 	return (0);
 }
 
+/* include_path - the file an .include names; Exim 4.96 takes a relative
+ * name relative to the directory of the file holding the .include */
+static void
+include_path(const char *from, const char *name, char *buf, size_t size)
+{
+	const char *slash = strrchr(from, '/');
+	size_t nlen = strcspn(name, " \t");
+	int n;
+
+	if (*name == '/' || slash == NULL)
+		n = snprintf(buf, size, "%.*s", (int)nlen, name);
+	else
+		n = snprintf(buf, size, "%.*s/%.*s", (int)(slash - from),
+		    from, (int)nlen, name);
+	if (n < 0 || (size_t)n >= size)
+		buf[0] = '\0';
+}
+
 /* collect_file - the lines of f Exim reads, following .include and
  * skipping .ifdef/.ifndef branches not taken (spec "Macros in the
  * configuration file": .ifdef NAME, .ifndef, .elifdef, .elifndef, .else,
@@ -322,8 +340,7 @@ collect_file(struct mg_model *m, const struct mg_srcfile *f,
 		    && depth < INCLUDE_DEPTH) {
 			p += first_word(p);
 			p += strspn(p, " \t");
-			(void)snprintf(path, sizeof(path), "%s", p);
-			path[strcspn(path, " \t")] = '\0';
+			include_path(fpath, p, path, sizeof(path));
 			if (path[0] == '/' &&
 			    mg_model_read_file(m, path, &err) == 0 &&
 			    (inc = mg_model_file(m, path)) != NULL)

@@ -40,7 +40,7 @@ struct reply {
 };
 
 struct opts {
-	const char *host, *port, *helo;
+	const char *host, *port, *helo, *source;
 	const char *xaddr, *xname, *xlogin, *auth;
 	const char *from, *subject;
 	const char *to[MAX_RCPTS];
@@ -56,7 +56,8 @@ static void
 usage(void)
 {
 	(void)fprintf(stderr,
-	    "usage: mgsmtp --port N [--host 127.0.0.1] [--helo NAME]\n"
+	    "usage: mgsmtp --port N [--host 127.0.0.1] [--source IP] "
+	    "[--helo NAME]\n"
 	    "    [--xclient-addr IP] [--xclient-name NAME] "
 	    "[--xclient-login USER]\n"
 	    "    [--auth-plain USER:PASS] --from ADDR --to ADDR "
@@ -100,9 +101,30 @@ parse_long(const char *name, const char *s, long min, long max)
 	return (v);
 }
 
-/* conn_open - TCP connection to host:port with 30 s read/write timeouts */
+/* bind_source - the socket's local address (--source: a session from
+ * one of this host's own addresses); exit 1 if it cannot be */
 static void
-conn_open(struct conn *c, const char *host, const char *port)
+bind_source(int fd, int family, const char *source)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	if ((rc = getaddrinfo(source, NULL, &hints, &res)) != 0)
+		die("--source %s: %s", source, gai_strerror(rc));
+	if (bind(fd, res->ai_addr, res->ai_addrlen) < 0)
+		die("bind to %s: %s", source, strerror(errno));
+	freeaddrinfo(res);
+}
+
+/* conn_open - TCP connection to host:port with 30 s read/write timeouts,
+ * from source if not NULL */
+static void
+conn_open(struct conn *c, const char *host, const char *port,
+    const char *source)
 {
 	struct addrinfo hints, *res, *ai;
 	struct timeval tv;
@@ -121,6 +143,8 @@ conn_open(struct conn *c, const char *host, const char *port)
 			saved = errno;
 			continue;
 		}
+		if (source != NULL)
+			bind_source(fd, ai->ai_family, source);
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		saved = errno;
@@ -447,7 +471,7 @@ session_start(struct conn *c, const struct opts *o)
 {
 	struct reply r;
 
-	conn_open(c, o->host, o->port);
+	conn_open(c, o->host, o->port, o->source);
 	read_reply(c, &r);
 	expect(&r, 2, "greeting");
 	command(c, &r, "EHLO %s", o->helo);
@@ -627,12 +651,13 @@ send_all(struct conn *c, const struct opts *o)
 static void
 parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_PORT = 256, O_HOST, O_HELO, O_XADDR, O_XNAME, O_XLOGIN,
-	    O_AUTH, O_FROM, O_TO, O_COUNT, O_SUBJECT, O_SIZE, O_RCPT_ONLY,
-	    O_SPREAD };
+	enum { O_PORT = 256, O_HOST, O_SOURCE, O_HELO, O_XADDR, O_XNAME,
+	    O_XLOGIN, O_AUTH, O_FROM, O_TO, O_COUNT, O_SUBJECT, O_SIZE,
+	    O_RCPT_ONLY, O_SPREAD };
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, O_PORT },
 		{ "host", required_argument, NULL, O_HOST },
+		{ "source", required_argument, NULL, O_SOURCE },
 		{ "helo", required_argument, NULL, O_HELO },
 		{ "xclient-addr", required_argument, NULL, O_XADDR },
 		{ "xclient-name", required_argument, NULL, O_XNAME },
@@ -663,6 +688,9 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_HOST:
 			o->host = optarg;
+			break;
+		case O_SOURCE:
+			o->source = optarg;
 			break;
 		case O_HELO:
 			o->helo = optarg;

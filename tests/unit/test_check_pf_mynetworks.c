@@ -5,6 +5,7 @@
 
 #include "mg_test.h"
 #include "pf_fixture.h"
+#include "../../core/mg_host.h"
 #include "../../core/mg_maillog.h"
 
 /* test_stock_debian_is_clean - Debian's own mynetworks: nothing to say */
@@ -232,7 +233,9 @@ test_severity_by_width(void **state)
 		{ "mynetworks = 93.122.252.5/32\n", 0, MG_SEV_INFO },
 		{ "mynetworks = 93.122.252.0/24\n", 1, MG_SEV_MEDIUM },
 		{ "mynetworks = 93.122.240.0/20\n", 1, MG_SEV_HIGH },
-		{ "mynetworks = 10.0.0.0/8 172.16.0.0/12\n", 0, MG_SEV_INFO },
+		/* private, this host's interfaces unknown: by width */
+		{ "mynetworks = 10.0.0.0/8 172.16.0.0/12\n", 1, MG_SEV_HIGH },
+		{ "mynetworks = 192.168.1.0/24\n", 0, MG_SEV_INFO },
 		{ "mynetworks = [2a01:4f8::]/32\n", 1, MG_SEV_CRITICAL },
 		{ "mynetworks = [2001:db8::]/32 [fe80::]/10\n", 0,
 		    MG_SEV_INFO },
@@ -428,6 +431,355 @@ test_variable_entry_has_no_blind_fix(void **state)
 	mg_model_free(&m);
 }
 
+/* with_host - a host context: "name=addr/prefix" items, docker-proxy */
+static void
+with_host(struct mg_model *m, const char *const *ifs, int proxy)
+{
+	struct mg_net a;
+	char name[32];
+	const char *eq;
+	size_t i;
+
+	m->host = mg_xcalloc(1, sizeof(*m->host));
+	mg_host_init(m->host);
+	for (i = 0; ifs[i] != NULL; i++) {
+		eq = strchr(ifs[i], '=');
+		assert_non_null(eq);
+		(void)snprintf(name, sizeof(name), "%.*s", (int)(eq - ifs[i]),
+		    ifs[i]);
+		assert_int_equal(mg_net_parse(eq + 1, &a, NULL), 0);
+		mg_host_add_if(m->host, name, &a);
+	}
+	m->host->docker_proxy = proxy;
+	m->host->docker_proxy_pid = proxy ? 4242 : 0;
+	m->host->ip_forward = proxy;
+}
+
+/*
+ * test_private_by_host_context - private and container networks weighed
+ * by width and by this host's interfaces and docker: a finding only from
+ * medium up, the fix narrowing to the host's interface networks (the
+ * docker gateway excluded while docker-proxy runs), probes the fix must
+ * close and loopback that must stay
+ */
+static void
+test_private_by_host_context(void **state)
+{
+	static const char *const lan[] = { "lo=127.0.0.1/8",
+	    "eth0=192.0.2.2/24", NULL };
+	static const char *const lan10[] = { "lo=127.0.0.1/8",
+	    "eth0=10.1.2.3/24", "eth0=[fd00::2]/64", NULL };
+	static const char *const home[] = { "eth0=192.168.1.10/24", NULL };
+	static const char *const dock[] = { "eth0=192.0.2.2/24",
+	    "docker0=172.17.0.1/16", "br-3f1c2a9d7e01=172.18.0.1/16",
+	    NULL };
+	static const struct {
+		const char *name, *v;
+		const char *const *ifs;	/* NULL: host not read */
+		int proxy;
+		enum mg_severity sev;	/* INFO: no finding */
+		const char *fix, *probe, *why;
+	} cases[] = {
+		{ "a /12 no interface is on", "127.0.0.0/8 [::1]/128 "
+		    "172.16.0.0/12", lan, 0, MG_SEV_HIGH,
+		    "127.0.0.0/8 [::1]/128", "172.19.1.1",
+		    "no interface of this host is on it (eth0 192.0.2.2/24)"
+		},
+		{ "the host's own LAN", "127.0.0.0/8 192.168.1.0/24", home, 0,
+		    MG_SEV_INFO, NULL, NULL, NULL },
+		{ "a /8 around the host's LAN", "127.0.0.0/8, 10.0.0.0/8, "
+		    "[fd00::]/8", lan10, 0, MG_SEV_HIGH,
+		    "127.0.0.0/8, 10.1.2.0/24, [fd00::]/64", "10.99.1.1",
+		    "10.0.0.0/8 (RFC 1918 private, 16,777,216 addresses)" },
+		{ "docker bridge, docker-proxy runs", "127.0.0.0/8 "
+		    "172.17.0.0/16", dock, 1, MG_SEV_HIGH,
+		    "127.0.0.0/8 !172.17.0.1/32 172.17.0.0/16", "172.17.0.1",
+		    "docker-proxy runs (pid 4242)" },
+		{ "docker bridge, no proxy", "127.0.0.0/8 172.17.0.0/16", dock,
+		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "/12 holding docker bridges, proxy", "127.0.0.0/8 "
+		    "172.16.0.0/12", dock, 1, MG_SEV_HIGH, "127.0.0.0/8 "
+		    "!172.17.0.1/32 172.17.0.0/16 !172.18.0.1/32 "
+		    "172.18.0.0/16", "172.17.0.1", "gateway address "
+		    "172.17.0.1" },
+		{ "a /16, host not read", "127.0.0.0/8 192.168.0.0/16", NULL,
+		    0, MG_SEV_MEDIUM, "127.0.0.0/8", "192.168.1.1",
+		    "interfaces were not read" },
+		{ "a /24, host not read", "127.0.0.0/8 192.168.7.0/24", NULL,
+		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "CGN /10", "100.64.0.0/10", lan, 0, MG_SEV_HIGH, "",
+		    "100.99.1.1", "carrier-grade NAT" },
+		{ "link-local", "127.0.0.0/8 [fe80::]/10 169.254.0.0/16", lan,
+		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		/* IPv6 by prefix: a /64 is one subnet (mailcow's docker
+		 * network), a /56 a site, a /8 everything */
+		{ "a ULA /64", "127.0.0.0/8 [fd4d:6169:6c63:6f77::]/64", lan,
+		    0, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "a ULA /56", "127.0.0.0/8 [fd4d:6169:6c63::]/56", lan, 0,
+		    MG_SEV_MEDIUM, "127.0.0.0/8", "fd4d:6169:6c63::25",
+		    "IPv6 unique local" },
+	};
+	struct mg_str v = MG_STR_INIT;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, k;
+	int found;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		mg_str_reset(&v);
+		mg_str_printf(&v, "mynetworks = %s\n", cases[i].v);
+		pf_build(&m, mg_str_cstr(&v), mg_str_cstr(&v),
+		    mg_str_cstr(&v));
+		if (cases[i].ifs != NULL)
+			with_host(&m, cases[i].ifs, cases[i].proxy);
+		pf_run(mg_check_pf_mynetworks, &m, &r);
+		f = pf_finding(&r, "postfix.mynetworks.private");
+		if (cases[i].sev == MG_SEV_INFO) {
+			if (r.nfindings != 0)
+				fail_msg("%s: %zu findings", cases[i].name,
+				    r.nfindings);
+			goto next;
+		}
+		if (f == NULL || f->severity != cases[i].sev)
+			fail_msg("%s: %s", cases[i].name, f == NULL ?
+			    "no finding" : mg_severity_name(f->severity));
+		for (k = 0, found = 0; k < f->nevidence; k++)
+			found |= strstr(f->evidence[k].text,
+			    cases[i].why) != NULL;
+		if (!found)
+			fail_msg("%s: no evidence \"%s\" (first: %s)",
+			    cases[i].name, cases[i].why, f->evidence[0].text);
+		assert_int_equal(f->nfix_ids, 1);
+		x = mg_report_find_fix(&r, f->fix_ids[0]);
+		assert_non_null(x);
+		if (strcmp(x->edits[0].new_text, cases[i].fix) != 0)
+			fail_msg("%s: fix \"%s\"", cases[i].name,
+			    x->edits[0].new_text);
+		if (f->nprobes < 1 || strcmp(f->probes[0].client,
+		    cases[i].probe) != 0 || !f->probes[0].hole_if_accepted)
+			fail_msg("%s: probe %s", cases[i].name, f->nprobes ?
+			    f->probes[0].client : "none");
+		if (strncmp(cases[i].v, "127.", 4) == 0 && (f->nprobes != 2 ||
+		    strcmp(f->probes[1].client, "127.0.0.1") != 0 ||
+		    f->probes[1].hole_if_accepted))
+			fail_msg("%s: loopback not probed as legitimate",
+			    cases[i].name);
+next:
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+	mg_str_free(&v);
+}
+
+/* test_private_style_subnet_docker - mynetworks from mynetworks_style =
+ * subnet on a docker host: the bridge network is trusted, docker-proxy
+ * makes it everyone; the fix is mynetworks_style = host */
+static void
+test_private_style_subnet_docker(void **state)
+{
+	static const char *const dock[] = { "lo=127.0.0.1/8",
+	    "eth0=192.168.1.10/24", "docker0=172.17.0.1/16", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, "mynetworks_style = subnet\n",
+	    "mynetworks = 127.0.0.0/8 192.168.1.0/24 172.17.0.0/16\n"
+	    "mynetworks_style = subnet\n",
+	    "# x\nmynetworks_style = subnet\n");
+	with_host(&m, dock, 1);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.mynetworks.private");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_int_equal(f->evidence[0].line, 2);
+	assert_non_null(strstr(f->evidence[0].text, "192.168.1.0/24 - low: "
+	    "192.168.1.0/24 (RFC 1918 private, 256 addresses): this host's "
+	    "own eth0 network (192.168.1.10/24)"));
+	assert_non_null(strstr(f->evidence[1].text, "172.17.0.0/16 - high"));
+	assert_non_null(strstr(f->evidence[2].text, "mynetworks_style"));
+	assert_non_null(strstr(f->evidence[3].text, "forwarding on"));
+	assert_string_equal(r.fixes[0].edits[0].param, "mynetworks_style");
+	assert_string_equal(r.fixes[0].edits[0].new_text, "host");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_private_table_entry - a private network in a cidr: table is
+ * commented out with the host's network put in its place */
+static void
+test_private_table_entry(void **state)
+{
+	static const char *const lan10[] = { "eth0=10.1.2.3/24", NULL };
+	static const char *v = "mynetworks = 127.0.0.0/8, "
+	    "cidr:/etc/postfix/nets.cidr\n";
+	static const char *src = "# nets\n10.0.0.0/8 OK\n";
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, v, v, v);
+	pf_map(&m, "cidr:/etc/postfix/nets.cidr", NULL,
+	    "/etc/postfix/nets.cidr", src);
+	with_host(&m, lan10, 0);
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_non_null(pf_finding(&r, "postfix.mynetworks.private"));
+	x = mg_report_find_fix(&r, "postfix.mynetworks.narrow");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].file, "/etc/postfix/nets.cidr");
+	assert_int_equal(x->edits[0].line, 2);
+	assert_string_equal(x->edits[0].new_text, "# private network, "
+	    "narrowed to this host's interface networks: 10.0.0.0/8 OK\n"
+	    "10.1.2.0/24 OK");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/*
+ * test_authorized_lists - XCLIENT, XFORWARD and XVERP granted beyond
+ * loopback: weighed by what each grants and to how many addresses, the
+ * fix keeps only the loopback items (names kept, a $variable list not
+ * rewritten blindly)
+ */
+static void
+test_authorized_lists(void **state)
+{
+	static const struct {
+		const char *name, *cf, *id;
+		enum mg_severity sev;	/* INFO: no finding */
+		const char *fix, *why;	/* fix NULL: none proposed */
+		const char *x;		/* postconf -x when not cf */
+	} cases[] = {
+		{ "xclient to a /24", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.1 192.0.2.0/24\n", "postfix.xclient.wide",
+		    MG_SEV_HIGH, "127.0.0.1", "entry 192.0.2.0/24 "
+		    "(192.0.2.0/24, 256 addresses) may claim any client "
+		    "address", NULL },
+		{ "xclient loopback only", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.1 [::1]\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "xclient to one proxy", "smtpd_authorized_xclient_hosts = "
+		    "10.0.0.5\n", "postfix.xclient.wide", MG_SEV_LOW, "",
+		    "entry 10.0.0.5 (10.0.0.5/32, 1 address)", NULL },
+		{ "xclient to everyone", "smtpd_authorized_xclient_hosts = "
+		    "127.0.0.0/8, 0.0.0.0/0\n", "postfix.xclient.wide",
+		    MG_SEV_CRITICAL, "127.0.0.0/8", "public", NULL },
+		{ "xclient through a variable", "office = 10.0.0.0/8\n"
+		    "smtpd_authorized_xclient_hosts = 127.0.0.1 $office\n",
+		    "postfix.xclient.wide", MG_SEV_HIGH, NULL,
+		    "16,777,216 addresses", "office = 10.0.0.0/8\n"
+		    "smtpd_authorized_xclient_hosts = 127.0.0.1 "
+		    "10.0.0.0/8\n" },
+		{ "xforward to a /8", "smtpd_authorized_xforward_hosts = "
+		    "127.0.0.0/8 10.0.0.0/8 filter.example.com\n",
+		    "postfix.xforward.wide", MG_SEV_LOW,
+		    "127.0.0.0/8 filter.example.com", "XFORWARD", NULL },
+		{ "xforward to one filter", "smtpd_authorized_xforward_hosts "
+		    "= 10.0.0.5\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+		{ "verp to a public /8", "smtpd_authorized_verp_clients = "
+		    "210.0.0.0/8\n", "postfix.verp.wide", MG_SEV_LOW, "",
+		    "XVERP", NULL },
+		{ "verp to a LAN", "smtpd_authorized_verp_clients = "
+		    "192.168.0.0/16\n", NULL, MG_SEV_INFO, NULL, NULL, NULL },
+	};
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, k;
+	int found;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		pf_build(&m, cases[i].cf, cases[i].x != NULL ? cases[i].x :
+		    cases[i].cf, cases[i].cf);
+		pf_run(mg_check_pf_authorized, &m, &r);
+		if (cases[i].id == NULL) {
+			if (r.nfindings != 0)
+				fail_msg("%s: %zu findings (%s)", cases[i].name,
+				    r.nfindings, r.findings[0].id);
+			goto next;
+		}
+		f = pf_finding(&r, cases[i].id);
+		if (f == NULL || f->severity != cases[i].sev ||
+		    r.nfindings != 1)
+			fail_msg("%s: %s", cases[i].name, f == NULL ?
+			    "no finding" : mg_severity_name(f->severity));
+		for (k = 0, found = 0; k < f->nevidence; k++)
+			found |= strstr(f->evidence[k].text,
+			    cases[i].why) != NULL;
+		if (!found)
+			fail_msg("%s: no evidence \"%s\": %s", cases[i].name,
+			    cases[i].why, f->evidence[0].text);
+		x = r.nfixes > 0 ? &r.fixes[0] : NULL;
+		if (cases[i].fix == NULL) {
+			if (x != NULL || f->nfix_ids != 0)
+				fail_msg("%s: a blind fix", cases[i].name);
+			goto next;
+		}
+		if (x == NULL || f->nfix_ids != 1 ||
+		    strcmp(x->edits[0].new_text, cases[i].fix) != 0 ||
+		    x->edits[0].kind != MG_EDIT_SET_PARAM ||
+		    x->edits[0].line != 1)
+			fail_msg("%s: fix \"%s\"", cases[i].name, x != NULL ?
+			    x->edits[0].new_text : "none");
+		assert_string_equal(x->post[0].argv[3], "reload");
+next:
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_authorized_service_override - a content filter's return port
+ * granting XCLIENT to a /8 in master.cf: evidence and the fix there */
+static void
+test_authorized_service_override(void **state)
+{
+	static const char *mo =
+	    "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10025 inet n - n - - smtpd "
+	    "-o smtpd_authorized_xclient_hosts=127.0.0.0/8,10.0.0.0/8\n";
+	static const char *po =
+	    "127.0.0.1:10025/inet/smtpd_authorized_xclient_hosts = "
+	    "127.0.0.0/8,10.0.0.0/8\n";
+	static const char *mcf = "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10025 inet n - n - - smtpd\n"
+	    "  -o smtpd_authorized_xclient_hosts=127.0.0.0/8,10.0.0.0/8\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, "mynetworks = 127.0.0.0/8\n", "mynetworks = 127.0.0.0/8\n"
+	    "smtpd_authorized_xclient_hosts =\n", "mynetworks = 127.0.0.0/8\n");
+	pf_master(&m, mo, po, mcf);
+	pf_run(mg_check_pf_authorized, &m, &r);
+	f = pf_finding(&r, "postfix.xclient.wide");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_string_equal(f->evidence[0].file, PF_MASTER_CF);
+	assert_int_equal(f->evidence[0].line, 3);
+	assert_non_null(strstr(f->evidence[0].text, "(master.cf service "
+	    "127.0.0.1:10025) entry 10.0.0.0/8"));
+	assert_non_null(strstr(f->evidence[1].text, "mynetworks = "
+	    "127.0.0.0/8: a client that claims"));
+	x = mg_report_find_fix(&r, "postfix.xclient.narrow");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].kind, MG_EDIT_REPLACE);
+	assert_string_equal(x->edits[0].file, PF_MASTER_CF);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text,
+	    "  -o smtpd_authorized_xclient_hosts=127.0.0.0/8");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -444,6 +796,11 @@ main(void)
 		cmocka_unit_test(test_table_entries),
 		cmocka_unit_test(test_style_subnet_derived),
 		cmocka_unit_test(test_variable_entry_has_no_blind_fix),
+		cmocka_unit_test(test_private_by_host_context),
+		cmocka_unit_test(test_private_style_subnet_docker),
+		cmocka_unit_test(test_private_table_entry),
+		cmocka_unit_test(test_authorized_lists),
+		cmocka_unit_test(test_authorized_service_override),
 	};
 
 	return (cmocka_run_group_tests_name("check_pf_mynetworks", tests,

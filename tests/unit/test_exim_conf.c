@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../backends/exim/exim_conf.h"
@@ -14,6 +15,7 @@
 #include "../../core/mg_str.h"
 #include "mg_test.h"
 #include "../../core/mg_maillog.h"
+#include "../../core/mg_host.h"
 
 /* items - a list's items joined with '|' */
 static void
@@ -169,7 +171,8 @@ rm_dir(const char *dir, const char *const *names)
 
 	for (i = 0; names[i] != NULL; i++) {
 		(void)snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		(void)unlink(path);
+		if (unlink(path) < 0)
+			(void)rmdir(path);
 	}
 	(void)rmdir(dir);
 }
@@ -493,6 +496,226 @@ test_relay_hosts_log_clients(void **state)
 	mg_model_free(&m);
 }
 
+/* dirty_stack - fill the stack below the caller with garbage, so a
+ * local the code under test forgets to initialise is not zero by luck */
+static void __attribute__((noinline))
+dirty_stack(void)
+{
+	volatile unsigned char junk[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xa5;
+}
+
+/*
+ * test_relay_hosts_unlocated - relay_from_hosts whose line the model
+ * does not have (a relative .include, a file not read): the finding
+ * stands, no fix is proposed, nothing uninitialised is freed (report
+ * crashed on a plain config with ".include relay.inc")
+ */
+static void
+test_relay_hosts_unlocated(void **state)
+{
+	static const struct {
+		const char *name, *file;
+		unsigned line;
+	} cases[] = {
+		{ "no file", NULL, 0 },
+		{ "file not read", "relay.inc", 1 },
+		{ "line past the end", "/etc/exim/exim.conf", 9 },
+		{ "line 0", "/etc/exim/exim.conf", 0 },
+	};
+	static const char *conf = "# plain\n.include relay.inc\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_finding *f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		mg_model_init(&m);
+		m.mta = MG_MTA_EXIM;
+		m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+		mg_srcfile_set_text(mg_model_file_add(&m, m.config_file),
+		    conf, strlen(conf));
+		p = mg_model_param_add(&m, "+relay_from_hosts");
+		p->value = mg_xstrdup("<; 127.0.0.1 ; 8.8.0.0/16");
+		p->raw = mg_xstrdup(p->value);
+		p->file = cases[i].file != NULL ?
+		    mg_xstrdup(cases[i].file) : NULL;
+		p->line = cases[i].line;
+		mg_report_init(&r);
+		dirty_stack();
+		mg_check_exim_relay(&m, &r);
+		f = finding(&r, "exim.relay.public-hosts");
+		if (f == NULL)
+			fail_msg("%s: no finding", cases[i].name);
+		if (mg_report_find_fix(&r, "exim.relay.narrow") != NULL)
+			fail_msg("%s: a fix for a line not read",
+			    cases[i].name);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/*
+ * test_relative_include - ".include relay.inc" is read from the directory
+ * of the file that holds it (Exim 4.96: main -> sub/a.inc -> sub/b.inc),
+ * so relay_from_hosts gets its file:line and the narrowing fix
+ */
+static void
+test_relative_include(void **state)
+{
+	static const char *const names[] = { "exim.conf", "sub/a.inc",
+	    "sub/b.inc", "sub", NULL };
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	const struct mg_fix *x;
+	struct mg_str path = MG_STR_INIT;
+	struct mg_err err;
+	char dir[64], sub[96];
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/mg-test-exim.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(sub, sizeof(sub), "%s/sub", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_file(dir, "exim.conf", "# plain\n.include sub/a.inc\n"
+	    "acl_smtp_rcpt = acl_check_rcpt\n");
+	write_file(dir, "sub/a.inc", "# a\n.include b.inc\n");
+	write_file(dir, "sub/b.inc", "hostlist relay_from_hosts = <; "
+	    "127.0.0.1 ; 8.8.0.0/16\n");
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	p = mg_model_param_add(&m, "+relay_from_hosts");
+	p->value = mg_xstrdup("<; 127.0.0.1 ; 8.8.0.0/16");
+	p->raw = mg_xstrdup(p->value);
+	mg_str_printf(&path, "%s/exim.conf", dir);
+	m.config_file = mg_xstrdup(mg_str_cstr(&path));
+	assert_int_equal(mg_model_read_file(&m, m.config_file, &err), 0);
+	mg_exim_conf_locate(&m, mg_model_file(&m, m.config_file), NULL);
+	p = (struct mg_param *)mg_model_param(&m, "+relay_from_hosts");
+	assert_non_null(p->file);
+	mg_str_reset(&path);
+	mg_str_printf(&path, "%s/sub/b.inc", dir);
+	assert_string_equal(p->file, mg_str_cstr(&path));
+	assert_int_equal(p->line, 1);
+	mg_report_init(&r);
+	mg_check_exim_relay(&m, &r);
+	x = mg_report_find_fix(&r, "exim.relay.narrow");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].file, mg_str_cstr(&path));
+	assert_string_equal(x->edits[0].new_text, "hostlist relay_from_hosts "
+	    "= <; 127.0.0.1");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	mg_str_free(&path);
+	rm_dir(dir, names);
+}
+
+/*
+ * test_relay_private_by_host_context - private and container networks in
+ * relay_from_hosts weighed with this host's interfaces and docker, the
+ * hostlist narrowed to the host's interface networks (IPv6 colons
+ * doubled in a colon list, the docker gateway excluded while
+ * docker-proxy runs)
+ */
+static void
+test_relay_private_by_host_context(void **state)
+{
+	static const struct {
+		const char *name, *list, *ifs[4];
+		int proxy;
+		enum mg_severity sev;	/* INFO: no finding */
+		const char *fix, *probe;
+	} cases[] = {
+		{ "a /8 no interface is on", "<; 127.0.0.1 ; ::1 ; 10.0.0.0/8",
+		    { "eth0=192.0.2.2/24", NULL }, 0, MG_SEV_HIGH,
+		    "<; 127.0.0.1 ; ::1", "10.99.1.1" },
+		{ "colon list around the LAN", "127.0.0.1 : 10.0.0.0/8 : "
+		    "fd00::::/8", { "eth0=10.1.2.3/24", "eth0=[fd00::2]/64",
+		    NULL }, 0, MG_SEV_HIGH,
+		    "127.0.0.1 : 10.1.2.0/24 : fd00::::/64", "10.99.1.1" },
+		{ "docker bridge, docker-proxy", "<; 127.0.0.1 ; "
+		    "172.17.0.0/16", { "docker0=172.17.0.1/16", NULL }, 1,
+		    MG_SEV_HIGH, "<; 127.0.0.1 ; !172.17.0.1/32 ; "
+		    "172.17.0.0/16", "172.17.0.1" },
+		{ "the host's own LAN", "<; 127.0.0.1 ; 192.168.1.0/24",
+		    { "eth0=192.168.1.10/24", NULL }, 0, MG_SEV_INFO, NULL,
+		    NULL },
+	};
+	struct mg_str conf = MG_STR_INIT;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_param *p;
+	struct mg_net a;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	char name[32];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		mg_str_reset(&conf);
+		mg_str_printf(&conf, "# plain\nhostlist relay_from_hosts = "
+		    "%s\n", cases[i].list);
+		mg_model_init(&m);
+		m.mta = MG_MTA_EXIM;
+		m.config_file = mg_xstrdup("/etc/exim/exim.conf");
+		mg_srcfile_set_text(mg_model_file_add(&m, m.config_file),
+		    mg_str_cstr(&conf), conf.len);
+		p = mg_model_param_add(&m, "+relay_from_hosts");
+		p->value = mg_xstrdup(cases[i].list);
+		p->raw = mg_xstrdup(p->value);
+		p->file = mg_xstrdup(m.config_file);
+		p->line = 2;
+		m.host = mg_xcalloc(1, sizeof(*m.host));
+		mg_host_init(m.host);
+		for (k = 0; cases[i].ifs[k] != NULL; k++) {
+			(void)snprintf(name, sizeof(name), "%.*s",
+			    (int)strcspn(cases[i].ifs[k], "="),
+			    cases[i].ifs[k]);
+			assert_int_equal(mg_net_parse(strchr(cases[i].ifs[k],
+			    '=') + 1, &a, NULL), 0);
+			mg_host_add_if(m.host, name, &a);
+		}
+		m.host->docker_proxy = cases[i].proxy;
+		m.host->docker_proxy_pid = 4242;
+		mg_report_init(&r);
+		mg_check_exim_relay(&m, &r);
+		f = finding(&r, "exim.relay.private-hosts");
+		if (cases[i].sev == MG_SEV_INFO) {
+			if (r.nfindings != 0)
+				fail_msg("%s: %zu findings", cases[i].name,
+				    r.nfindings);
+			goto next;
+		}
+		if (f == NULL || f->severity != cases[i].sev)
+			fail_msg("%s: no finding or severity", cases[i].name);
+		assert_null(finding(&r, "exim.relay.public-hosts"));
+		x = mg_report_find_fix(&r, "exim.relay.narrow");
+		assert_non_null(x);
+		assert_int_equal(f->nfix_ids, 1);
+		mg_str_reset(&conf);
+		mg_str_printf(&conf, "hostlist relay_from_hosts = %s",
+		    cases[i].fix);
+		if (strcmp(x->edits[0].new_text, mg_str_cstr(&conf)) != 0)
+			fail_msg("%s: fix \"%s\"", cases[i].name,
+			    x->edits[0].new_text);
+		if (f->nprobes != 1 || strcmp(f->probes[0].client,
+		    cases[i].probe) != 0)
+			fail_msg("%s: probe %s", cases[i].name, f->nprobes ?
+			    f->probes[0].client : "none");
+next:
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+	mg_str_free(&conf);
+}
+
 /* test_auth - PLAIN without a TLS advertise condition, root in the
  * password file, saslauthd-backed LOGIN; a client authenticator is none */
 static void
@@ -569,6 +792,9 @@ main(void)
 		cmocka_unit_test(test_debian_map),
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
+		cmocka_unit_test(test_relay_hosts_unlocated),
+		cmocka_unit_test(test_relative_include),
+		cmocka_unit_test(test_relay_private_by_host_context),
 		cmocka_unit_test(test_auth),
 	};
 

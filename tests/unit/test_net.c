@@ -112,6 +112,54 @@ test_contains(void **state)
 	assert_false(mg_net_contains(&a, &b));
 }
 
+/* test_private_kind - which private or container range a network is in */
+static void
+test_private_kind(void **state)
+{
+	static const struct {
+		const char *in, *kind;
+		int loopback;
+	} kinds[] = {
+		{ "10.0.0.0/8", "RFC 1918 private", 0 },
+		{ "10.200.1.1", "RFC 1918 private", 0 },
+		{ "172.16.0.0/12", "RFC 1918 private", 0 },
+		{ "172.17.0.0/16", "RFC 1918 private", 0 },
+		{ "192.168.0.0/16", "RFC 1918 private", 0 },
+		{ "100.64.0.0/10", "carrier-grade NAT (RFC 6598)", 0 },
+		{ "[fd00::]/8", "IPv6 unique local (RFC 4193)", 0 },
+		{ "fc00::/7", "IPv6 unique local (RFC 4193)", 0 },
+		{ "[fe80::]/10", "IPv6 link-local", 0 },
+		{ "[::ffff:10.0.0.0]/104", "RFC 1918 private", 0 },
+		/* public space is another finding's */
+		{ "172.0.0.0/8", NULL, 0 },
+		{ "0.0.0.0/0", NULL, 0 },
+		{ "210.0.0.0/8", NULL, 0 },
+		{ "127.0.0.0/8", NULL, 1 },
+		{ "127.0.0.1", NULL, 1 },
+		{ "[::1]/128", NULL, 1 },
+		{ "[::ffff:127.0.0.0]/104", NULL, 1 },
+		{ "192.0.2.0/24", NULL, 0 },	/* documentation */
+		{ "[::]/0", NULL, 0 },
+	};
+	struct mg_net net;
+	const char *k;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(kinds); i++) {
+		assert_int_equal(mg_net_parse(kinds[i].in, &net, NULL), 0);
+		k = mg_net_private_kind(&net);
+		if ((k == NULL) != (kinds[i].kind == NULL) || (k != NULL &&
+		    strcmp(k, kinds[i].kind) != 0))
+			fail_msg("%s: kind %s, want %s", kinds[i].in,
+			    k != NULL ? k : "none", kinds[i].kind != NULL ?
+			    kinds[i].kind : "none");
+		if (mg_net_loopback(&net) != kinds[i].loopback)
+			fail_msg("%s: loopback %d", kinds[i].in,
+			    mg_net_loopback(&net));
+	}
+}
+
 int
 main(void)
 {
@@ -119,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_parse_and_span),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_contains),
+		cmocka_unit_test(test_private_kind),
 	};
 
 	return (cmocka_run_group_tests_name("net", tests, NULL, NULL));

@@ -365,6 +365,16 @@ for s in $(lab list | awk '{print $1}'); do
 			    "${c##* }" "$got"
 		done
 		;;
+	docker-relay-nets)
+		expect_bh "$s: -bh 172.17.0.1 user@example.net (relayed)" \
+		    "250" "$d" 172.17.0.1 --to user@example.net
+		;;
+	private-relay-nets)
+		expect_bh "$s: -bh 10.200.1.1 user@example.net (relayed)" \
+		    "250" "$d" 10.200.1.1 --to user@example.net
+		expect_bh "$s: -bh $R user@example.net" \
+		    "550" "$d" "$R" --to user@example.net
+		;;
 	esac
 	common "$d"
 	check "$s: destroy" lab destroy "$d"

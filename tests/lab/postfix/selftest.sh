@@ -149,6 +149,27 @@ expect_rcpt 198.51.100.9 spam@bulk.test victim@remote.test 454 \
     "Relay access denied"
 end_instance
 
+# private-net: a private /12 trusted
+new_instance private-net
+expect_rcpt 172.20.1.1 spam@bulk.test victim@remote.test 250
+expect_rcpt 198.51.100.9 spam@bulk.test victim@remote.test 454 \
+    "Relay access denied"
+end_instance
+
+# docker-net: the docker bridge network trusted
+new_instance docker-net
+expect_rcpt 172.17.0.1 spam@bulk.test victim@remote.test 250
+end_instance
+
+# xclient-wide: XCLIENT for a /24 besides the lab's own client
+new_instance xclient-wide
+ok "xclient-wide: the grant in main.cf" grep -qx \
+    'smtpd_authorized_xclient_hosts = 127.0.0.1 192.0.2.0/24' \
+    "$D/etc/main.cf"
+expect_rcpt 127.0.0.1 cron@example.com someone@remote.test 250
+expect_rcpt 198.51.100.9 spam@bulk.test victim@remote.test 454
+end_instance
+
 # virtual-noalias: root@localhost unknown in the virtual mailbox table
 new_instance virtual-noalias
 expect_rcpt 198.51.100.9 denyhosts@example.com root@localhost 550 \
