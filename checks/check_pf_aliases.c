@@ -9,7 +9,9 @@
  * unknown in virtual alias table".  DESIGN incident 2: with virtual
  * delivery /etc/aliases is never read and root@localhost bounced.
  * Also: tables whose source is newer than the compiled file, and
- * localhost accepting mail from other hosts.
+ * localhost accepting mail from other hosts.  Where a table on that path
+ * could not be read, the answer is unknown, and a finding says so and
+ * names the table rather than staying silent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #define FIX_VIRTUAL "postfix.aliases.add-virtual"
 #define FIX_REBUILD "postfix.maps.rebuild"
 #define FIX_LOCALHOST "postfix.localhost.local-only"
+#define UNKNOWN_MAX 8
 
 /* Where Postfix delivers a domain's mail (ADDRESS_CLASS_README). */
 enum dclass {
@@ -101,6 +104,22 @@ lookup(const struct mg_model *m, const char *param, const char *key,
 		}
 	}
 	return (unknown ? -1 : 0);
+}
+
+/* Addresses whose way could not be followed, for one "unknown" finding. */
+struct unknown {
+	char addr[UNKNOWN_MAX][280];
+	size_t n;
+};
+
+/* note_unknown - user@dom could not be resolved */
+static void
+note_unknown(struct unknown *u, const struct dom *d, const char *user)
+{
+	if (u->n < UNKNOWN_MAX)
+		(void)snprintf(u->addr[u->n], sizeof(u->addr[0]),
+		    "%.16s@%.255s", user, d->name);
+	u->n++;
 }
 
 /* resolve - does user@dom reach something?  1 yes (*out says where),
@@ -240,7 +259,7 @@ cite_param(const struct mg_model *m, struct mg_finding *f,
 /* check_virtual - root/postmaster in virtual domains: rejected */
 static void
 check_virtual(const struct mg_model *m, struct mg_report *r,
-    const struct dom *d, size_t nd)
+    const struct dom *d, size_t nd, struct unknown *unk)
 {
 	static const char *const users[] = { "postmaster", "root", NULL };
 	struct mg_finding *f = NULL;
@@ -250,12 +269,16 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 	struct found fo;
 	char target[512];
 	size_t i, u;
+	int rc;
 
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls == DC_LOCAL)
 			continue;
 		for (u = 0; users[u] != NULL; u++) {
-			if (resolve(m, &d[i], users[u], &fo) != 0)
+			rc = resolve(m, &d[i], users[u], &fo);
+			if (rc < 0)
+				note_unknown(unk, &d[i], users[u]);
+			if (rc != 0)
 				continue;
 			if (f == NULL) {
 				f = mg_report_finding(r,
@@ -329,7 +352,7 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 /* check_local - root/postmaster of local domains in alias_maps */
 static void
 check_local(const struct mg_model *m, struct mg_report *r,
-    const struct dom *d, size_t nd)
+    const struct dom *d, size_t nd, struct unknown *unk)
 {
 	struct found fo;
 	struct mg_finding *f;
@@ -341,10 +364,22 @@ check_local(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls != DC_LOCAL)
 			continue;
-		if (resolve(m, &d[i], "postmaster", &fo) == 0)
+		switch (resolve(m, &d[i], "postmaster", &fo)) {
+		case 0:
 			pm = 0;
-		if (resolve(m, &d[i], "root", &fo) == 0)
+			break;
+		case -1:
+			note_unknown(unk, &d[i], "postmaster");
+			break;
+		}
+		switch (resolve(m, &d[i], "root", &fo)) {
+		case 0:
 			root = 0;
+			break;
+		case -1:
+			note_unknown(unk, &d[i], "root");
+			break;
+		}
 	}
 	t = first_table(m, "alias_maps");
 	if (!pm) {
@@ -484,18 +519,91 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&v);
 }
 
+/* unread_tables - the tables of the alias path that gave no answers,
+ * ", "-separated into s; evidence of f with why each was not read */
+static void
+unread_tables(const struct mg_model *m, struct mg_finding *f,
+    struct mg_str *s)
+{
+	static const char *const params[] = { "virtual_alias_maps",
+	    "alias_maps", "virtual_mailbox_maps", NULL };
+	const char *cur, *elem, *v;
+	const struct mg_map *t;
+	char ref[4096];
+	size_t i, len;
+
+	for (i = 0; params[i] != NULL; i++) {
+		v = mg_model_value(m, params[i]);
+		for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem,
+		    &len);) {
+			if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+				continue;
+			t = mg_model_map(m, ref);
+			if (t != NULL && t->error == NULL && t->nanswers > 0)
+				continue;
+			if (strstr(mg_str_cstr(s), ref) != NULL)
+				continue;
+			mg_str_printf(s, "%s%s", s->len > 0 ? ", " : "", ref);
+			if (f != NULL)
+				mg_finding_evidence(f, NULL, 0, "%s (%s): %s",
+				    ref, params[i], t != NULL && t->error !=
+				    NULL ? t->error : "not asked");
+		}
+	}
+}
+
+/* check_unknown - root or postmaster whose way through the tables could
+ * not be followed: say which tables were not read, not nothing */
+static void
+check_unknown(const struct mg_model *m, struct mg_report *r,
+    const struct unknown *u)
+{
+	struct mg_finding *f;
+	struct mg_str tables = MG_STR_INIT, title = MG_STR_INIT;
+	size_t i;
+
+	if (u->n == 0)
+		return;
+	unread_tables(m, NULL, &tables);
+	mg_str_printf(&title, "unknown: %s not read, so where mail to root "
+	    "and postmaster goes is not known", tables.len > 0 ?
+	    mg_str_cstr(&tables) : "a table");
+	f = mg_report_finding(r, "postfix.aliases.unknown", MG_SEV_INFO,
+	    "aliases", mg_str_cstr(&title));
+	mg_finding_explain(f, "Postfix looks these addresses up in the "
+	    "tables below, but they could not be read now (a proxy: table "
+	    "while Postfix is stopped, an SQL or LDAP server that is not "
+	    "reachable from here, a table type this Postfix lacks). Whether "
+	    "root and postmaster reach a person is therefore not known; no "
+	    "finding about them is made either way. Run the report again "
+	    "where the tables can be read (Postfix running, the server "
+	    "reachable), or check with postmap -q.");
+	mg_str_reset(&tables);
+	unread_tables(m, f, &tables);
+	for (i = 0; i < u->n && i < UNKNOWN_MAX; i++)
+		mg_finding_evidence(f, NULL, 0, "%s: unknown", u->addr[i]);
+	if (u->n > UNKNOWN_MAX)
+		mg_finding_evidence(f, NULL, 0, "and %zu more addresses",
+		    u->n - UNKNOWN_MAX);
+	mg_str_free(&tables);
+	mg_str_free(&title);
+}
+
 /* mg_check_pf_aliases - root and postmaster where Postfix looks */
 void
 mg_check_pf_aliases(const struct mg_model *m, struct mg_report *r)
 {
 	struct dom d[DOMS_MAX];
+	struct unknown unk;
 	size_t nd = 0;
 
+	memset(&unk, 0, sizeof(unk));
 	add_domains(m, "mydestination", DC_LOCAL, d, &nd);
 	add_domains(m, "virtual_alias_domains", DC_VALIAS, d, &nd);
 	add_domains(m, "virtual_mailbox_domains", DC_VMAILBOX, d, &nd);
-	check_virtual(m, r, d, nd);
-	check_local(m, r, d, nd);
+	check_virtual(m, r, d, nd, &unk);
+	check_local(m, r, d, nd, &unk);
+	check_unknown(m, r, &unk);
 	check_stale(m, r);
 	check_localhost(m, r, d, nd);
 }
