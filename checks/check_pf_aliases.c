@@ -75,7 +75,9 @@ add_domains(const struct mg_model *m, const char *param, enum dclass cls,
 }
 
 /* lookup - the first table of param that answers key; -1 if a table
- * could not be asked (the answer is unknown), 0 not found, 1 found */
+ * before it could not be asked (the answer is unknown: Postfix stops at a
+ * table that fails, with "451 4.3.0 Temporary lookup failure"), 0 not
+ * found, 1 found */
 static int
 lookup(const struct mg_model *m, const char *param, const char *key,
     struct found *out)
@@ -85,17 +87,14 @@ lookup(const struct mg_model *m, const char *param, const char *key,
 	const struct mg_map_entry *e;
 	char ref[4096];
 	size_t len;
-	int unknown = 0;
 
 	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
 		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
 			continue;
 		t = mg_model_map(m, ref);
 		e = t != NULL ? mg_map_answer(t, key) : NULL;
-		if (e == NULL) {
-			unknown = 1;
-			continue;
-		}
+		if (e == NULL)
+			return (-1);
 		if (e->value != NULL) {
 			out->map = t;
 			out->key = e->key;
@@ -103,7 +102,7 @@ lookup(const struct mg_model *m, const char *param, const char *key,
 			return (1);
 		}
 	}
-	return (unknown ? -1 : 0);
+	return (0);
 }
 
 /* Addresses whose way could not be followed, for one "unknown" finding. */
@@ -129,25 +128,22 @@ resolve(const struct mg_model *m, const struct dom *d, const char *user,
     struct found *out)
 {
 	char key[512];
-	int rc, unknown = 0;
+	int rc;
 
 	(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
-		return (1);
-	unknown |= rc < 0;
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
+		return (rc);
 	(void)snprintf(key, sizeof(key), "@%s", d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
-		return (1);
-	unknown |= rc < 0;
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
+		return (rc);
 	switch (d->cls) {
 	case DC_LOCAL:
 		rc = lookup(m, "alias_maps", user, out);
 		break;
 	case DC_VMAILBOX:
 		(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) == 1)
-			return (1);
-		unknown |= rc < 0;
+		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) != 0)
+			return (rc);
 		(void)snprintf(key, sizeof(key), "@%s", d->name);
 		rc = lookup(m, "virtual_mailbox_maps", key, out);
 		break;
@@ -155,9 +151,7 @@ resolve(const struct mg_model *m, const struct dom *d, const char *user,
 		rc = 0;
 		break;
 	}
-	if (rc == 1)
-		return (1);
-	return (unknown || rc < 0 ? -1 : 0);
+	return (rc);
 }
 
 /* first_table - the first table of param with a source file in the
@@ -460,6 +454,40 @@ check_stale(const struct mg_model *m, struct mg_report *r)
 		mg_finding_add_fix(f, FIX_REBUILD);
 }
 
+/* check_unsupported - a table whose type this Postfix lacks (postconf
+ * -m): Postfix cannot read it either, so every lookup in it fails */
+static void
+check_unsupported(const struct mg_model *m, struct mg_report *r)
+{
+	struct mg_finding *f = NULL;
+	const struct mg_map *t;
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++) {
+		t = &m->maps[i];
+		if (t->error == NULL || strstr(t->error, MG_PF_NOT_A_TYPE) ==
+		    NULL)
+			continue;
+		if (f == NULL) {
+			f = mg_report_finding(r, "postfix.maps.unsupported",
+			    MG_SEV_MEDIUM, "aliases", "A table's type is not "
+			    "built into this Postfix: every lookup in it "
+			    "fails");
+			mg_finding_explain(f, "postconf -m lists the table "
+			    "types this Postfix can open; the type of the "
+			    "table below is not among them (its package, "
+			    "such as postfix-mysql, postfix-pgsql or "
+			    "postfix-ldap, is not installed). Postfix cannot "
+			    "read the table either: mail that needs it is "
+			    "answered \"451 4.3.0 Temporary lookup "
+			    "failure\" and senders retry until they give up. "
+			    "Install the package for the type, or remove the "
+			    "table from the configuration.");
+		}
+		mg_finding_evidence(f, NULL, 0, "%s: %s", t->ref, t->error);
+	}
+}
+
 /* check_localhost - localhost is a local domain and other hosts can
  * reach the server: they can write to postmaster@localhost, root@... */
 static void
@@ -519,6 +547,22 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&v);
 }
 
+/* listed - ref is one of the ", "-separated names in s */
+static int
+listed(const char *s, const char *ref)
+{
+	size_t n = strlen(ref);
+
+	while (*s != '\0') {
+		if (strncmp(s, ref, n) == 0 && (s[n] == '\0' || s[n] == ','))
+			return (1);
+		if ((s = strstr(s, ", ")) == NULL)
+			break;
+		s += 2;
+	}
+	return (0);
+}
+
 /* unread_tables - the tables of the alias path that gave no answers,
  * ", "-separated into s; evidence of f with why each was not read */
 static void
@@ -528,12 +572,14 @@ unread_tables(const struct mg_model *m, struct mg_finding *f,
 	static const char *const params[] = { "virtual_alias_maps",
 	    "alias_maps", "virtual_mailbox_maps", NULL };
 	const char *cur, *elem, *v;
+	const struct mg_param *p;
 	const struct mg_map *t;
 	char ref[4096];
 	size_t i, len;
 
 	for (i = 0; params[i] != NULL; i++) {
 		v = mg_model_value(m, params[i]);
+		p = mg_model_param(m, params[i]);
 		for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem,
 		    &len);) {
 			if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
@@ -541,13 +587,14 @@ unread_tables(const struct mg_model *m, struct mg_finding *f,
 			t = mg_model_map(m, ref);
 			if (t != NULL && t->error == NULL && t->nanswers > 0)
 				continue;
-			if (strstr(mg_str_cstr(s), ref) != NULL)
+			if (listed(mg_str_cstr(s), ref))
 				continue;
 			mg_str_printf(s, "%s%s", s->len > 0 ? ", " : "", ref);
 			if (f != NULL)
-				mg_finding_evidence(f, NULL, 0, "%s (%s): %s",
-				    ref, params[i], t != NULL && t->error !=
-				    NULL ? t->error : "not asked");
+				mg_finding_evidence(f, p != NULL ? p->file :
+				    NULL, p != NULL ? p->line : 0,
+				    "%s (%s): %s", ref, params[i], t != NULL &&
+				    t->error != NULL ? t->error : "not asked");
 		}
 	}
 }
@@ -604,6 +651,7 @@ mg_check_pf_aliases(const struct mg_model *m, struct mg_report *r)
 	check_virtual(m, r, d, nd, &unk);
 	check_local(m, r, d, nd, &unk);
 	check_unknown(m, r, &unk);
+	check_unsupported(m, r);
 	check_stale(m, r);
 	check_localhost(m, r, d, nd);
 }

@@ -177,9 +177,9 @@ mg_pf_map_route(const struct mg_pf_reader *r, const char *ref,
 	n = strcspn(inner, ":");
 	if (!supported(r, ref) || !supported(r, inner)) {
 		n = strcspn(supported(r, ref) ? inner : ref, ":");
-		(void)snprintf(why, size, "%.*s: is not a table type this "
-		    "Postfix has (postconf -m does not list it; is the "
-		    "postfix-%.*s package installed?)", (int)n,
+		(void)snprintf(why, size, "%.*s: " MG_PF_NOT_A_TYPE " "
+		    "(postconf -m does not list it; is the postfix-%.*s "
+		    "package installed?)", (int)n,
 		    supported(r, ref) ? inner : ref, (int)n, supported(r,
 		    ref) ? inner : ref);
 		return (MG_PF_UNREAD);
@@ -712,6 +712,10 @@ ask(struct mg_model *m, struct mg_pf_reader *r, const char *ref,
 	t0 = now_ms();
 	if (run_tool(aliases ? "postalias" : "postmap", r->dir, "-q", "-",
 	    use, mg_str_cstr(&input), (int)ms, &res, &err) < 0) {
+		if (how == MG_PF_NET && strstr(err.msg, "no answer") != NULL)
+			(void)snprintf(err.msg + strlen(err.msg),
+			    sizeof(err.msg) - strlen(err.msg), " (is its "
+			    "server reachable from here?)");
 		if (t->error == NULL)
 			set_error(t, err.msg);
 	} else {

@@ -12,6 +12,9 @@
 /* A table in a file: postmap answers at once, or something is wrong. */
 #define MG_PF_LOCAL_MS 10000
 
+/* The reason given for a table whose type postconf -m does not list. */
+#define MG_PF_NOT_A_TYPE "is not a table type this Postfix has"
+
 /* How tables can be read now (mg_pf_reader_init); every lookup bounded. */
 struct mg_pf_reader {
 	const char *dir;		/* postconf/postmap -c DIR */

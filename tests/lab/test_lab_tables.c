@@ -1,7 +1,8 @@
 /*
  * test_lab_tables.c - what the binary reads besides main.cf, on lab Postfix
  * configurations: the mail log is a regular file or nothing (never its own
- * output, never a FIFO it would wait on).
+ * output, never a FIFO it would wait on); lookup tables are read within
+ * seconds whether Postfix runs or not, and each one not read is named.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,11 @@
 #include "lab_util.h"
 
 #define LAB "tests/lab/postfix/lab.sh"
+#define MGSMTP "build/lab/mgsmtp"
+/* The issue asks for under 5 s on this machine (measured: 2.6 s, of which
+ * 2 s is the refusing tcp: server); the bound leaves room for a machine
+ * shared with other builds.  The old code took 100 s per proxy: table. */
+#define TABLES_BOUND_S 8.0
 
 /* setup_instance - lab.sh setup SCENARIO DIR (not started) */
 static const char *
@@ -62,7 +68,8 @@ set_param(const char *dir, const char *kv)
  * seconds it took into *secs.
  */
 static int
-report_to_file(const char *dir, const char *out, int limit, double *secs)
+report_to_file_err(const char *dir, const char *out, int errfd, int limit,
+    double *secs)
 {
 	char etc[4096];
 	struct timespec t0, t1;
@@ -75,7 +82,7 @@ report_to_file(const char *dir, const char *out, int limit, double *secs)
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
-		if (dup2(fd, 1) < 0)
+		if (dup2(fd, 1) < 0 || (errfd >= 0 && dup2(errfd, 2) < 0))
 			_exit(127);
 		(void)execl("./mailguard-tui", "mailguard-tui", "--postfix",
 		    etc, "report", "--json", (char *)NULL);
@@ -98,6 +105,13 @@ report_to_file(const char *dir, const char *out, int limit, double *secs)
 	if (killed || !WIFEXITED(st))
 		return (-1);
 	return (WEXITSTATUS(st));
+}
+
+/* report_to_file - report_to_file_err with our own stderr */
+static int
+report_to_file(const char *dir, const char *out, int limit, double *secs)
+{
+	return (report_to_file_err(dir, out, -1, limit, secs));
 }
 
 /* read_out - the report written to out */
@@ -177,6 +191,197 @@ test_maillog_fifo_does_not_hang(void **state)
 	mg_str_free(&json);
 }
 
+/* lab_path - DIR/etc/NAME into buf */
+static const char *
+lab_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	(void)snprintf(buf, size, "%s/etc/%s", dir, name);
+	return (buf);
+}
+
+/* closed_port - the closed loopback port lab.sh recorded */
+static void
+closed_port(const char *dir, char *buf, size_t size)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "%s/closed_port", dir);
+	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
+	    s.data);
+	mg_str_free(&s);
+}
+
+/* unread_has - 0 if one unread line starts "table REF not read: " */
+static int
+unread_has(const char *json, const char *ref)
+{
+	return (lab_jq(json, "[.unread[] | select(startswith(\"table \" + $a "
+	    "+ \" not read: \"))] | length == 1", ref));
+}
+
+/*
+ * test_stopped_tables_bounded_and_named - proxy-sql with Postfix stopped:
+ * report --json finishes within seconds (measured), the aliases behind
+ * proxy:hash: are read directly (said in the warnings, not unread), the
+ * proxy:mysql:, mysql: and tcp: tables are each named in unread with
+ * why, root and postmaster of the virtual alias domain are "unknown"
+ * naming the tables, and no false "no postmaster" is made.  On a
+ * terminal the tables being read are shown on stderr; otherwise not.
+ */
+static void
+test_stopped_tables_bounded_and_named(void **state)
+{
+	const char *dir = setup_instance("proxy-sql");
+	char out[4096], err[4096], p[4096], ref[4200], port[32], buf[8192];
+	struct mg_str json, errtext;
+	struct mg_err e;
+	double secs;
+	ssize_t n;
+	size_t got = 0;
+	int rc, fd, master;
+
+	(void)state;
+	closed_port(dir, port, sizeof(port));
+	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
+	(void)snprintf(err, sizeof(err), "%s/err.txt", dir);
+	assert_true((fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) >= 0);
+	rc = report_to_file_err(dir, out, fd, 60, &secs);
+	(void)close(fd);
+	exit_ok(rc, secs);
+	(void)printf("    report --json on proxy-sql, Postfix stopped: "
+	    "%.2f s\n", secs);
+	(void)fflush(stdout);
+	if (secs >= TABLES_BOUND_S)
+		fail_msg("report took %.1f s (bound %.0f s)", secs,
+		    TABLES_BOUND_S);
+	read_out(out, &json);
+	(void)snprintf(ref, sizeof(ref), "proxy:mysql:%s", lab_path(p,
+	    sizeof(p), dir, "mysql-virtual.cf"));
+	assert_int_equal(unread_has(mg_str_cstr(&json), ref), 0);
+	(void)snprintf(ref, sizeof(ref), "mysql:%s", p);
+	assert_int_equal(unread_has(mg_str_cstr(&json), ref), 0);
+	(void)snprintf(ref, sizeof(ref), "tcp:127.0.0.1:%s", port);
+	assert_int_equal(unread_has(mg_str_cstr(&json), ref), 0);
+	(void)snprintf(ref, sizeof(ref), "proxy:hash:%s", lab_path(p,
+	    sizeof(p), dir, "aliases"));
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.unread[] | "
+	    "select(contains($a))] | length == 0", ref), 0);
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.warnings[] | "
+	    "select(startswith($a + \": read directly as hash:\"))] | "
+	    "length == 1", ref), 0);
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.findings[] | "
+	    "select(.id == \"postfix.aliases.unknown\" and .severity == "
+	    "\"info\" and (.title | startswith(\"unknown: proxy:mysql:\")) "
+	    "and ([.evidence[].text] | index(\"root@lists.example.org: "
+	    "unknown\") != null))] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.findings[] | "
+	    "select(.id == \"postfix.aliases.postmaster\" or .id == "
+	    "\"postfix.aliases.root\")] | length == 0", NULL), 0);
+	mg_str_free(&json);
+	/* stderr a file: no progress lines */
+	mg_str_init(&errtext);
+	if (mg_file_read(err, 1 << 20, &errtext, NULL, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_null(strstr(mg_str_cstr(&errtext), "reading table"));
+	mg_str_free(&errtext);
+
+	/* stderr a terminal: the tables being read are shown */
+	assert_true((master = posix_openpt(O_RDWR | O_NOCTTY)) >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	assert_true((fd = open(ptsname(master), O_RDWR | O_NOCTTY)) >= 0);
+	rc = report_to_file_err(dir, out, fd, 60, &secs);
+	(void)close(fd);
+	exit_ok(rc, secs);
+	assert_int_equal(fcntl(master, F_SETFL, O_NONBLOCK), 0);
+	while (got < sizeof(buf) - 1 && (n = read(master, buf + got,
+	    sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	(void)close(master);
+	if (strstr(buf, "mailguard-tui: reading table 1/") == NULL ||
+	    strstr(buf, "mailguard-tui: asking tcp:127.0.0.1:") == NULL)
+		fail_msg("no progress on the terminal: \"%s\"", buf);
+}
+
+/*
+ * test_running_tables_through_proxymap - proxy-sql started: proxy:hash:
+ * is asked through proxymap (no "read directly"), the SQL tables are
+ * still named; real Postfix answers RCPT to root of the virtual alias
+ * domain with 451 4.3.0 (it cannot tell either), which is what
+ * postfix.aliases.unknown (and, without postfix-mysql,
+ * postfix.maps.unsupported) says
+ */
+static void
+test_running_tables_through_proxymap(void **state)
+{
+	const char *dir = setup_instance("proxy-sql");
+	const char *st[] = { "start", dir, NULL };
+	const char *stop[] = { "stop", dir, NULL };
+	char out[4096], p[4096], ref[4200], port[32];
+	const char *argv[] = { MGSMTP, "--port", port, "--xclient-addr",
+	    "192.0.2.9", "--from", "x@remote.test", "--to",
+	    "root@lists.example.org", "--rcpt-only", NULL };
+	struct mg_exec_res res;
+	struct mg_str json, pf;
+	double secs;
+	int rc;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, st), 0);
+	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
+	rc = report_to_file(dir, out, 60, &secs);
+	exit_ok(rc, secs);
+	(void)printf("    report --json on proxy-sql, Postfix running: "
+	    "%.2f s\n", secs);
+	(void)fflush(stdout);
+	if (secs >= TABLES_BOUND_S)
+		fail_msg("report took %.1f s", secs);
+	read_out(out, &json);
+	(void)snprintf(ref, sizeof(ref), "proxy:hash:%s", lab_path(p,
+	    sizeof(p), dir, "aliases"));
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[(.unread + .warnings)"
+	    "[] | select(contains($a))] | length == 0", ref), 0);
+	(void)snprintf(ref, sizeof(ref), "proxy:mysql:%s", lab_path(p,
+	    sizeof(p), dir, "mysql-virtual.cf"));
+	assert_int_equal(unread_has(mg_str_cstr(&json), ref), 0);
+	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.findings[] | "
+	    "select(.id == \"postfix.aliases.unknown\")] | length == 1",
+	    NULL), 0);
+
+	/* Postfix's own answer: a temporary lookup failure */
+	{
+		const char *pc[] = { "postconf", "-c", p, "-m", NULL };
+		struct mg_err e;
+		struct mg_str f = MG_STR_INIT;
+
+		(void)snprintf(p, sizeof(p), "%s/port", dir);
+		if (mg_file_read(p, 32, &f, NULL, &e) < 0)
+			fail_msg("%s", e.msg);
+		(void)snprintf(port, sizeof(port), "%.*s",
+		    (int)strcspn(f.data, "\n"), f.data);
+		mg_str_free(&f);
+		(void)snprintf(p, sizeof(p), "%s/etc", dir);
+		assert_int_equal(lab_capture(pc, &pf), 0);
+	}
+	assert_int_equal(lab_run(&res, argv), 0);
+	(void)printf("    %s", mg_str_cstr(&res.out));
+	assert_non_null(strstr(mg_str_cstr(&res.out), "-> 451 4.3.0"));
+	mg_exec_res_free(&res);
+	if (strstr(mg_str_cstr(&pf), "mysql\n") == NULL)
+		assert_int_equal(lab_jq(mg_str_cstr(&json), "[.findings[] | "
+		    "select(.id == \"postfix.maps.unsupported\" and .severity "
+		    "== \"medium\")] | length == 1", NULL), 0);
+	mg_str_free(&pf);
+	mg_str_free(&json);
+	assert_int_equal(lab_script(LAB, stop), 0);
+}
+
 /* teardown - stop and remove every instance; nothing may be left */
 static int
 teardown(void **state)
@@ -195,6 +400,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_maillog_stdout_not_read),
 		cmocka_unit_test(test_maillog_fifo_does_not_hang),
+		cmocka_unit_test(test_stopped_tables_bounded_and_named),
+		cmocka_unit_test(test_running_tables_through_proxymap),
 	};
 
 	lab_make_root("mg-lab-tables");

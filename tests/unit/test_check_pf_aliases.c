@@ -235,6 +235,45 @@ test_unread_alias_table_unknown(void **state)
 	mg_model_free(&m);
 }
 
+/* test_unsupported_type_fails_lookups - a mysql: table in
+ * virtual_alias_maps on a Postfix without postfix-mysql: a medium finding
+ * (Postfix answers 451 for it too), and the aliases behind it are unknown
+ * even though alias_maps answers (Postfix stops at the failing table) */
+static void
+test_unsupported_type_fails_lookups(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "alias_maps = hash:/etc/aliases\n"
+	    "virtual_alias_maps = mysql:/etc/postfix/v.cf\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", "admin@example.net",
+	    "postmaster", "root", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	t = pf_map(&m, "hash:/etc/aliases", NULL, NULL, NULL);
+	answers(t, al);
+	t = mg_model_map_add(&m, "mysql:/etc/postfix/v.cf");
+	t->error = mg_xstrdup("mysql: " MG_PF_NOT_A_TYPE " (postconf -m "
+	    "does not list it; is the postfix-mysql package installed?)");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.maps.unsupported");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "mysql:/etc/postfix/v.cf: mysql: is "
+	    "not a table type this Postfix has"));
+	f = pf_finding(&r, "postfix.aliases.unknown");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "root@localhost: unknown"));
+	assert_null(pf_finding(&r, "postfix.aliases.root"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_stale_table - source edited after postmap: rebuild it */
 static void
 test_stale_table(void **state)
@@ -355,6 +394,7 @@ main(void)
 		cmocka_unit_test(test_catchall_counts),
 		cmocka_unit_test(test_local_postmaster),
 		cmocka_unit_test(test_unread_alias_table_unknown),
+		cmocka_unit_test(test_unsupported_type_fails_lookups),
 		cmocka_unit_test(test_stale_table),
 		cmocka_unit_test(test_localhost_fix_keeps_restrictions),
 		cmocka_unit_test(test_smtpd_hygiene),
