@@ -219,19 +219,22 @@ append_lines(const struct mg_model *m, struct mg_fix *x,
 	mg_str_free(&s);
 }
 
-/* rebuild - the post-command that compiles a table after an edit */
+/* rebuild - the post-command that compiles a table after an edit; a
+ * proxy: table is built as its inner table (postmap: "can't create maps
+ * via the proxy service") */
 static void
 rebuild(const struct mg_model *m, struct mg_fix *x, const struct mg_map *t,
     int alias)
 {
 	const char *argv[] = { alias ? "postalias" : "postmap", "-c",
-	    m->config_dir, t->ref, NULL };
+	    m->config_dir, strcmp(t->type, "proxy") == 0 ? t->name : t->ref,
+	    NULL };
 	size_t i;
 
 	if (m->config_dir == NULL)
 		return;
 	for (i = 0; i < x->npost; i++)
-		if (strcmp(x->post[i].argv[x->post[i].argc - 1], t->ref) == 0)
+		if (strcmp(x->post[i].argv[x->post[i].argc - 1], argv[3]) == 0)
 			return;
 	mg_fix_post(x, argv);
 }

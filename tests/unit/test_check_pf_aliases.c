@@ -274,6 +274,38 @@ test_unsupported_type_fails_lookups(void **state)
 	mg_model_free(&m);
 }
 
+/* test_proxy_table_rebuilt_as_inner - aliases behind proxy:hash: (read
+ * directly while Postfix is stopped): the fix appends to the file and
+ * rebuilds hash:FILE, since postalias cannot create through proxymap */
+static void
+test_proxy_table_rebuilt_as_inner(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "alias_maps = proxy:hash:/etc/aliases\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", "admin@example.net",
+	    "postmaster", NULL, NULL };
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	t = pf_map(&m, "proxy:hash:/etc/aliases", "root: admin@example.net\n",
+	    ALIASES, "root: admin@example.net\n");
+	answers(t, al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_non_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	x = mg_report_find_fix(&r, "postfix.aliases.add");
+	assert_non_null(x);
+	assert_int_equal(x->npost, 1);
+	assert_string_equal(x->post[0].argv[0], "postalias");
+	assert_string_equal(x->post[0].argv[3], "hash:/etc/aliases");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_stale_table - source edited after postmap: rebuild it */
 static void
 test_stale_table(void **state)
@@ -395,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_local_postmaster),
 		cmocka_unit_test(test_unread_alias_table_unknown),
 		cmocka_unit_test(test_unsupported_type_fails_lookups),
+		cmocka_unit_test(test_proxy_table_rebuilt_as_inner),
 		cmocka_unit_test(test_stale_table),
 		cmocka_unit_test(test_localhost_fix_keeps_restrictions),
 		cmocka_unit_test(test_smtpd_hygiene),
