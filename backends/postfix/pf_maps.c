@@ -214,7 +214,8 @@ mg_pf_master_running(const char *queue_dir)
 	if (queue_dir == NULL || *queue_dir != '/')
 		return (0);
 	mg_str_printf(&path, "%s/pid/master.pid", queue_dir);
-	if (mg_file_read(mg_str_cstr(&path), 64, &text, NULL, &err) == 0) {
+	if (mg_file_read(mg_str_cstr(&path), 64, &text, NULL, &err) == 0 &&
+	    text.len > 0) {
 		/* "%*lu\n": master writes the pid right-aligned */
 		p = mg_str_cstr(&text);
 		p += strspn(p, " ");
@@ -587,20 +588,23 @@ route(struct mg_model *m, const struct mg_pf_reader *r, struct mg_map *t,
     const char **use)
 {
 	enum mg_pf_route how;
+	struct mg_str s = MG_STR_INIT;
 	char why[512];
+	size_t i;
 
 	how = mg_pf_map_route(r, t->ref, use, why, sizeof(why));
 	if (how == MG_PF_UNREAD && t->error == NULL)
 		set_error(t, why);
-	if (how == MG_PF_INNER && t->source == NULL && t->nentries == 0 &&
-	    t->nanswers == 0) {
-		struct mg_str s = MG_STR_INIT;
-
-		mg_str_printf(&s, "%s: read directly as %s (Postfix is not "
-		    "running, so proxymap cannot answer)", t->ref, *use);
+	if (how != MG_PF_INNER)
+		return (how);
+	mg_str_printf(&s, "%s: read directly as %s (Postfix is not running, "
+	    "so proxymap cannot answer)", t->ref, *use);
+	for (i = 0; i < m->nwarnings; i++)
+		if (strcmp(m->warnings[i], mg_str_cstr(&s)) == 0)
+			break;
+	if (i == m->nwarnings)
 		mg_model_warn(m, mg_str_cstr(&s));
-		mg_str_free(&s);
-	}
+	mg_str_free(&s);
 	return (how);
 }
 
