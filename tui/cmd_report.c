@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../checks/checks.h"
 #include "../core/mg_json.h"
@@ -222,23 +221,6 @@ print_text(const struct mg_app *a)
 	(void)fputc('\n', stdout);
 }
 
-/* tty_note - progress of a slow load on the terminal's stderr, on one
- * line rewritten in place; NULL clears it */
-static void
-tty_note(void *arg, const char *what)
-{
-	char line[73];
-
-	(void)arg;
-	(void)fputs("\r\033[K", stderr);
-	if (what != NULL) {
-		(void)fputs("mailguard-tui: ", stderr);
-		(void)snprintf(line, sizeof(line), "%s", what);
-		mg_print_sanitized(stderr, line);
-	}
-	(void)fflush(stderr);
-}
-
 /* mg_cmd_report - report [--json] */
 int
 mg_cmd_report(struct mg_app *a, int argc, char **argv)
@@ -259,8 +241,6 @@ mg_cmd_report(struct mg_app *a, int argc, char **argv)
 	if (optind < argc)
 		return (mg_cmd_usage_error("report", "unexpected argument "
 		    "\"%s\"", argv[optind]));
-	if (isatty(STDERR_FILENO))
-		a->opts.note = tty_note;
 	if (mg_app_load(a) < 0) {
 		(void)fputs("mailguard-tui: ", stderr);
 		mg_print_sanitized(stderr, a->err.msg);
