@@ -242,8 +242,8 @@ mg_maillog_open(const char *path, struct stat *st, struct mg_err *err)
 		    "mail log is read only from a file: name one with "
 		    "--maillog FILE)", path, kind_of(was.st_mode)));
 	if (own_stream(&was))
-		return (mg_err_set(err, "%s: not read: it is this program's "
-		    "own standard input or output, not a mail log", path));
+		return (mg_err_set(err, "%s: this program's own standard "
+		    "input or output, not a mail log", path));
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return (mg_err_errno(err, "%s", path));
