@@ -36,6 +36,8 @@ try(const struct mg_backend *be, const struct mg_detect_opts *o,
 		t->generator = mg_xstrdup(o->exim_generator);
 	}
 	t->maillog = mg_xstrdup(o->maillog);
+	t->note = o->note;
+	t->note_arg = o->note_arg;
 	t->state_dir = mg_xstrdup(o->state_dir != NULL ? o->state_dir :
 	    "/var/lib/mailguard");
 	if (be->detect(t, err) < 0) {

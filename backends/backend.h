@@ -62,6 +62,8 @@ struct mg_detect_opts {
 	const char *exim_generator;	/* --exim-generator PATH */
 	const char *state_dir;		/* --state DIR */
 	const char *maillog;		/* --maillog FILE */
+	void (*note)(void *, const char *);	/* progress; may be NULL */
+	void *note_arg;
 };
 
 extern const struct mg_backend mg_backend_postfix;

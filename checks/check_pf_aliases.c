@@ -9,7 +9,9 @@
  * unknown in virtual alias table".  DESIGN incident 2: with virtual
  * delivery /etc/aliases is never read and root@localhost bounced.
  * Also: tables whose source is newer than the compiled file, and
- * localhost accepting mail from other hosts.
+ * localhost accepting mail from other hosts.  Where a table on that path
+ * could not be read, the answer is unknown, and a finding says so and
+ * names the table rather than staying silent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #define FIX_VIRTUAL "postfix.aliases.add-virtual"
 #define FIX_REBUILD "postfix.maps.rebuild"
 #define FIX_LOCALHOST "postfix.localhost.local-only"
+#define UNKNOWN_MAX 8
 
 /* Where Postfix delivers a domain's mail (ADDRESS_CLASS_README). */
 enum dclass {
@@ -72,7 +75,9 @@ add_domains(const struct mg_model *m, const char *param, enum dclass cls,
 }
 
 /* lookup - the first table of param that answers key; -1 if a table
- * could not be asked (the answer is unknown), 0 not found, 1 found */
+ * before it could not be asked (the answer is unknown: Postfix stops at a
+ * table that fails, with "451 4.3.0 Temporary lookup failure"), 0 not
+ * found, 1 found */
 static int
 lookup(const struct mg_model *m, const char *param, const char *key,
     struct found *out)
@@ -82,17 +87,14 @@ lookup(const struct mg_model *m, const char *param, const char *key,
 	const struct mg_map_entry *e;
 	char ref[4096];
 	size_t len;
-	int unknown = 0;
 
 	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
 		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
 			continue;
 		t = mg_model_map(m, ref);
 		e = t != NULL ? mg_map_answer(t, key) : NULL;
-		if (e == NULL) {
-			unknown = 1;
-			continue;
-		}
+		if (e == NULL)
+			return (-1);
 		if (e->value != NULL) {
 			out->map = t;
 			out->key = e->key;
@@ -100,7 +102,23 @@ lookup(const struct mg_model *m, const char *param, const char *key,
 			return (1);
 		}
 	}
-	return (unknown ? -1 : 0);
+	return (0);
+}
+
+/* Addresses whose way could not be followed, for one "unknown" finding. */
+struct unknown {
+	char addr[UNKNOWN_MAX][280];
+	size_t n;
+};
+
+/* note_unknown - user@dom could not be resolved */
+static void
+note_unknown(struct unknown *u, const struct dom *d, const char *user)
+{
+	if (u->n < UNKNOWN_MAX)
+		(void)snprintf(u->addr[u->n], sizeof(u->addr[0]),
+		    "%.16s@%.255s", user, d->name);
+	u->n++;
 }
 
 /* resolve - does user@dom reach something?  1 yes (*out says where),
@@ -110,25 +128,22 @@ resolve(const struct mg_model *m, const struct dom *d, const char *user,
     struct found *out)
 {
 	char key[512];
-	int rc, unknown = 0;
+	int rc;
 
 	(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
-		return (1);
-	unknown |= rc < 0;
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
+		return (rc);
 	(void)snprintf(key, sizeof(key), "@%s", d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) == 1)
-		return (1);
-	unknown |= rc < 0;
+	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
+		return (rc);
 	switch (d->cls) {
 	case DC_LOCAL:
 		rc = lookup(m, "alias_maps", user, out);
 		break;
 	case DC_VMAILBOX:
 		(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) == 1)
-			return (1);
-		unknown |= rc < 0;
+		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) != 0)
+			return (rc);
 		(void)snprintf(key, sizeof(key), "@%s", d->name);
 		rc = lookup(m, "virtual_mailbox_maps", key, out);
 		break;
@@ -136,9 +151,7 @@ resolve(const struct mg_model *m, const struct dom *d, const char *user,
 		rc = 0;
 		break;
 	}
-	if (rc == 1)
-		return (1);
-	return (unknown || rc < 0 ? -1 : 0);
+	return (rc);
 }
 
 /* first_table - the first table of param with a source file in the
@@ -206,19 +219,22 @@ append_lines(const struct mg_model *m, struct mg_fix *x,
 	mg_str_free(&s);
 }
 
-/* rebuild - the post-command that compiles a table after an edit */
+/* rebuild - the post-command that compiles a table after an edit; a
+ * proxy: table is built as its inner table (postmap: "can't create maps
+ * via the proxy service") */
 static void
 rebuild(const struct mg_model *m, struct mg_fix *x, const struct mg_map *t,
     int alias)
 {
 	const char *argv[] = { alias ? "postalias" : "postmap", "-c",
-	    m->config_dir, t->ref, NULL };
+	    m->config_dir, strcmp(t->type, "proxy") == 0 ? t->name : t->ref,
+	    NULL };
 	size_t i;
 
 	if (m->config_dir == NULL)
 		return;
 	for (i = 0; i < x->npost; i++)
-		if (strcmp(x->post[i].argv[x->post[i].argc - 1], t->ref) == 0)
+		if (strcmp(x->post[i].argv[x->post[i].argc - 1], argv[3]) == 0)
 			return;
 	mg_fix_post(x, argv);
 }
@@ -240,7 +256,7 @@ cite_param(const struct mg_model *m, struct mg_finding *f,
 /* check_virtual - root/postmaster in virtual domains: rejected */
 static void
 check_virtual(const struct mg_model *m, struct mg_report *r,
-    const struct dom *d, size_t nd)
+    const struct dom *d, size_t nd, struct unknown *unk)
 {
 	static const char *const users[] = { "postmaster", "root", NULL };
 	struct mg_finding *f = NULL;
@@ -250,12 +266,16 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 	struct found fo;
 	char target[512];
 	size_t i, u;
+	int rc;
 
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls == DC_LOCAL)
 			continue;
 		for (u = 0; users[u] != NULL; u++) {
-			if (resolve(m, &d[i], users[u], &fo) != 0)
+			rc = resolve(m, &d[i], users[u], &fo);
+			if (rc < 0)
+				note_unknown(unk, &d[i], users[u]);
+			if (rc != 0)
 				continue;
 			if (f == NULL) {
 				f = mg_report_finding(r,
@@ -329,7 +349,7 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 /* check_local - root/postmaster of local domains in alias_maps */
 static void
 check_local(const struct mg_model *m, struct mg_report *r,
-    const struct dom *d, size_t nd)
+    const struct dom *d, size_t nd, struct unknown *unk)
 {
 	struct found fo;
 	struct mg_finding *f;
@@ -341,10 +361,22 @@ check_local(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls != DC_LOCAL)
 			continue;
-		if (resolve(m, &d[i], "postmaster", &fo) == 0)
+		switch (resolve(m, &d[i], "postmaster", &fo)) {
+		case 0:
 			pm = 0;
-		if (resolve(m, &d[i], "root", &fo) == 0)
+			break;
+		case -1:
+			note_unknown(unk, &d[i], "postmaster");
+			break;
+		}
+		switch (resolve(m, &d[i], "root", &fo)) {
+		case 0:
 			root = 0;
+			break;
+		case -1:
+			note_unknown(unk, &d[i], "root");
+			break;
+		}
 	}
 	t = first_table(m, "alias_maps");
 	if (!pm) {
@@ -425,6 +457,40 @@ check_stale(const struct mg_model *m, struct mg_report *r)
 		mg_finding_add_fix(f, FIX_REBUILD);
 }
 
+/* check_unsupported - a table whose type this Postfix lacks (postconf
+ * -m): Postfix cannot read it either, so every lookup in it fails */
+static void
+check_unsupported(const struct mg_model *m, struct mg_report *r)
+{
+	struct mg_finding *f = NULL;
+	const struct mg_map *t;
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++) {
+		t = &m->maps[i];
+		if (t->error == NULL || strstr(t->error, MG_PF_NOT_A_TYPE) ==
+		    NULL)
+			continue;
+		if (f == NULL) {
+			f = mg_report_finding(r, "postfix.maps.unsupported",
+			    MG_SEV_MEDIUM, "aliases", "A table's type is not "
+			    "built into this Postfix: every lookup in it "
+			    "fails");
+			mg_finding_explain(f, "postconf -m lists the table "
+			    "types this Postfix can open; the type of the "
+			    "table below is not among them (its package, "
+			    "such as postfix-mysql, postfix-pgsql or "
+			    "postfix-ldap, is not installed). Postfix cannot "
+			    "read the table either: mail that needs it is "
+			    "answered \"451 4.3.0 Temporary lookup "
+			    "failure\" and senders retry until they give up. "
+			    "Install the package for the type, or remove the "
+			    "table from the configuration.");
+		}
+		mg_finding_evidence(f, NULL, 0, "%s: %s", t->ref, t->error);
+	}
+}
+
 /* check_localhost - localhost is a local domain and other hosts can
  * reach the server: they can write to postmaster@localhost, root@... */
 static void
@@ -484,18 +550,111 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&v);
 }
 
+/* listed - ref is one of the ", "-separated names in s */
+static int
+listed(const char *s, const char *ref)
+{
+	size_t n = strlen(ref);
+
+	while (*s != '\0') {
+		if (strncmp(s, ref, n) == 0 && (s[n] == '\0' || s[n] == ','))
+			return (1);
+		if ((s = strstr(s, ", ")) == NULL)
+			break;
+		s += 2;
+	}
+	return (0);
+}
+
+/* unread_tables - the tables of the alias path that gave no answers,
+ * ", "-separated into s; evidence of f with why each was not read */
+static void
+unread_tables(const struct mg_model *m, struct mg_finding *f,
+    struct mg_str *s)
+{
+	static const char *const params[] = { "virtual_alias_maps",
+	    "alias_maps", "virtual_mailbox_maps", NULL };
+	const char *cur, *elem, *v;
+	const struct mg_param *p;
+	const struct mg_map *t;
+	char ref[4096];
+	size_t i, len;
+
+	for (i = 0; params[i] != NULL; i++) {
+		v = mg_model_value(m, params[i]);
+		p = mg_model_param(m, params[i]);
+		for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem,
+		    &len);) {
+			if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+				continue;
+			t = mg_model_map(m, ref);
+			if (t != NULL && t->error == NULL && t->nanswers > 0)
+				continue;
+			if (listed(mg_str_cstr(s), ref))
+				continue;
+			mg_str_printf(s, "%s%s", s->len > 0 ? ", " : "", ref);
+			if (f != NULL)
+				mg_finding_evidence(f, p != NULL ? p->file :
+				    NULL, p != NULL ? p->line : 0,
+				    "%s (%s): %s", ref, params[i], t != NULL &&
+				    t->error != NULL ? t->error : "not asked");
+		}
+	}
+}
+
+/* check_unknown - root or postmaster whose way through the tables could
+ * not be followed: say which tables were not read, not nothing */
+static void
+check_unknown(const struct mg_model *m, struct mg_report *r,
+    const struct unknown *u)
+{
+	struct mg_finding *f;
+	struct mg_str tables = MG_STR_INIT, title = MG_STR_INIT;
+	size_t i;
+
+	if (u->n == 0)
+		return;
+	unread_tables(m, NULL, &tables);
+	mg_str_printf(&title, "unknown: %s not read, so where mail to root "
+	    "and postmaster goes is not known", tables.len > 0 ?
+	    mg_str_cstr(&tables) : "a table");
+	f = mg_report_finding(r, "postfix.aliases.unknown", MG_SEV_INFO,
+	    "aliases", mg_str_cstr(&title));
+	mg_finding_explain(f, "Postfix looks these addresses up in the "
+	    "tables below, but they could not be read now (a proxy: table "
+	    "while Postfix is stopped, an SQL or LDAP server that is not "
+	    "reachable from here, a table type this Postfix lacks). Whether "
+	    "root and postmaster reach a person is therefore not known; no "
+	    "finding about them is made either way. Run the report again "
+	    "where the tables can be read (Postfix running, the server "
+	    "reachable), or check with postmap -q.");
+	mg_str_reset(&tables);
+	unread_tables(m, f, &tables);
+	for (i = 0; i < u->n && i < UNKNOWN_MAX; i++)
+		mg_finding_evidence(f, NULL, 0, "%s: unknown", u->addr[i]);
+	if (u->n > UNKNOWN_MAX)
+		mg_finding_evidence(f, NULL, 0, "and %zu more addresses",
+		    u->n - UNKNOWN_MAX);
+	mg_str_free(&tables);
+	mg_str_free(&title);
+}
+
 /* mg_check_pf_aliases - root and postmaster where Postfix looks */
 void
 mg_check_pf_aliases(const struct mg_model *m, struct mg_report *r)
 {
 	struct dom d[DOMS_MAX];
+	struct unknown unk;
 	size_t nd = 0;
 
+	memset(&unk, 0, sizeof(unk));
 	add_domains(m, "mydestination", DC_LOCAL, d, &nd);
 	add_domains(m, "virtual_alias_domains", DC_VALIAS, d, &nd);
 	add_domains(m, "virtual_mailbox_domains", DC_VMAILBOX, d, &nd);
-	check_virtual(m, r, d, nd);
-	check_local(m, r, d, nd);
+	check_virtual(m, r, d, nd, &unk);
+	check_local(m, r, d, nd, &unk);
+	check_unknown(m, r, &unk);
+	check_unsupported(m, r);
 	check_stale(m, r);
 	check_localhost(m, r, d, nd);
 }

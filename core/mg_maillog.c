@@ -14,12 +14,16 @@
  *         P=esmtp S=512 A=plain:alice id=...
  *
  * Lines with a login (sasl_username=, A=) are not counted: those hosts do
- * not need to be trusted by address.
+ * not need to be trusted by address.  A log is a regular file or nothing:
+ * maillog_file = /dev/stdout (Postfix in a container), a FIFO or a
+ * terminal is never opened, nor our own output (report --json > FILE).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mg_maillog.h"
 #include "mg_model.h"
@@ -183,10 +187,79 @@ mg_maillog_finish(struct mg_maillog *l)
 	l->nclients = k + 1;
 }
 
+/* kind_of - what a file that is not a regular one is, for the reason */
+static const char *
+kind_of(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return ("a FIFO or pipe");
+	if (S_ISCHR(mode))
+		return ("a character device");
+	if (S_ISBLK(mode))
+		return ("a block device");
+	if (S_ISSOCK(mode))
+		return ("a socket");
+	if (S_ISDIR(mode))
+		return ("a directory");
+	return ("not a file");
+}
+
+/* own_stream - 1 if st is this program's standard input, output or
+ * error: "/dev/stdout" names whatever "report --json > out.json" writes */
+static int
+own_stream(const struct stat *st)
+{
+	struct stat o;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fstat(fd, &o) == 0 && o.st_dev == st->st_dev &&
+		    o.st_ino == st->st_ino)
+			return (1);
+	return (0);
+}
+
+/*
+ * mg_maillog_open - path opened for reading if it is a regular file, and
+ * not this program's own standard input, output or error; else -1 with
+ * "PATH: not a regular file (WHAT...)".  A symbolic link to a
+ * regular file is followed (logrotate setups use them; reading is all we
+ * do).  The type is judged by stat before the open, so a FIFO, a pipe or a
+ * terminal (maillog_file = /dev/stdout, Postfix's container setting) is
+ * never opened: opening a FIFO blocks until a writer comes.  The open is
+ * O_NONBLOCK all the same, and fstat must find the file stat saw.
+ */
+int
+mg_maillog_open(const char *path, struct stat *st, struct mg_err *err)
+{
+	struct stat was;
+	int fd;
+
+	if (stat(path, &was) < 0)
+		return (mg_err_errno(err, "%s", path));
+	if (!S_ISREG(was.st_mode))
+		return (mg_err_set(err, "%s: not a regular file (%s; a "
+		    "mail log is read only from a file: name one with "
+		    "--maillog FILE)", path, kind_of(was.st_mode)));
+	if (own_stream(&was))
+		return (mg_err_set(err, "%s: this program's own standard "
+		    "input or output, not a mail log", path));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return (mg_err_errno(err, "%s", path));
+	if (fstat(fd, st) < 0 || st->st_dev != was.st_dev ||
+	    st->st_ino != was.st_ino || !S_ISREG(st->st_mode)) {
+		(void)close(fd);
+		return (mg_err_set(err, "%s: not read: it changed while it "
+		    "was opened", path));
+	}
+	return (fd);
+}
+
 /*
  * mg_maillog_read - the last max bytes of path (0: MG_MAILLOG_TAIL), line
- * by line; -1 with a reason if it cannot be opened.  A partial first line
- * of the tail is skipped.
+ * by line; -1 with a reason if it cannot be opened or is not a regular
+ * file (mg_maillog_open).  A partial first line of the tail is skipped.
  */
 int
 mg_maillog_read(struct mg_maillog *l, enum mg_maillog_kind kind,
@@ -197,14 +270,15 @@ mg_maillog_read(struct mg_maillog *l, enum mg_maillog_kind kind,
 	size_t cap = 0;
 	ssize_t len;
 	FILE *fp;
+	int fd;
 
 	if (max == 0)
 		max = MG_MAILLOG_TAIL;
-	if ((fp = fopen(path, "re")) == NULL)
+	if ((fd = mg_maillog_open(path, &st, err)) < 0)
+		return (-1);
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		(void)close(fd);
 		return (mg_err_errno(err, "%s", path));
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-		(void)fclose(fp);
-		return (mg_err_set(err, "%s is not a regular file", path));
 	}
 	free(l->path);
 	l->path = mg_xstrdup(path);

@@ -42,6 +42,8 @@ void mg_maillog_line(struct mg_maillog *, enum mg_maillog_kind,
     const char *, size_t, const char *);
 void mg_maillog_finish(struct mg_maillog *);
 struct mg_model;
+struct stat;
+int mg_maillog_open(const char *, struct stat *, struct mg_err *);
 int mg_maillog_load(struct mg_model *, enum mg_maillog_kind, const char *,
     const char *, struct mg_err *);
 int mg_maillog_read(struct mg_maillog *, enum mg_maillog_kind, const char *,

@@ -32,6 +32,10 @@ struct mg_target {
 	char *generated;	/* our private copy of the generated config,
 				 * removed with the target */
 	char *maillog;		/* --maillog FILE; NULL: the MTA's own */
+	/* what a slow step of loading is doing now ("tables 3/9: REF"),
+	 * NULL when it is done; NULL: nobody is told */
+	void (*note)(void *, const char *);
+	void *note_arg;
 };
 
 /* A line of configuration text kept for evidence and line lookups. */

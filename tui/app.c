@@ -68,6 +68,25 @@ prove(struct mg_app *a)
 	}
 }
 
+/* unread_tables - every table the backend could not read, and why */
+static void
+unread_tables(struct mg_app *a)
+{
+	const struct mg_map *t;
+	struct mg_str s = MG_STR_INIT;
+	size_t i;
+
+	for (i = 0; i < a->model.nmaps; i++) {
+		t = &a->model.maps[i];
+		if (t->error == NULL)
+			continue;
+		mg_str_printf(&s, "table %s not read: %s", t->ref, t->error);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_reset(&s);
+	}
+	mg_str_free(&s);
+}
+
 /* mg_app_load - (re)load everything; -1 with a.err when unreadable */
 int
 mg_app_load(struct mg_app *a)
@@ -117,6 +136,7 @@ mg_app_load(struct mg_app *a)
 		mg_report_unread(&a->report, mg_str_cstr(&s));
 		mg_str_free(&s);
 	}
+	unread_tables(a);
 	a->loaded = 1;
 	return (0);
 }

@@ -490,6 +490,27 @@ draw_loading(struct con *c)
 	(void)refresh();
 }
 
+/* loading_note - what a slow load reads now (the tables being asked),
+ * under "Reading configuration"; NULL clears it */
+static void
+loading_note(void *arg, const char *what)
+{
+	struct con *c = arg;
+	struct mg_str s = MG_STR_INIT;
+	int y = LINES >= 3 ? 3 : 1;
+
+	if (y >= LINES)
+		return;
+	(void)move(y, 0);
+	(void)clrtoeol();
+	if (what != NULL) {
+		mg_sanitize(&s, what, strlen(what));
+		(void)con_put(c, y, 2, COLS - 2, CS_NORMAL, mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
+	(void)refresh();
+}
+
 /* find_finding - index of the finding with this id, or (size_t)-1 */
 static size_t
 find_finding(const struct mg_report *r, const char *id)
@@ -709,6 +730,8 @@ mg_console_run(struct mg_app *a, int incident)
 	memset(&c, 0, sizeof(c));
 	c.app = a;
 	c.job.fd = -1;
+	a->opts.note = loading_note;
+	a->opts.note_arg = &c;
 	setup(&c);
 	load(&c);
 	if (incident)

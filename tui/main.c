@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
@@ -108,6 +109,23 @@ static const char help_text[] =
 "previous files are restored), or a purge failed or left selected mail\n"
 "queued; 77: applying or purging needs root.  Run as root for full\n"
 "access (sudo).\n";
+
+/* tty_note - what a slow load reads now (tables), on the terminal's
+ * stderr: one line rewritten in place; NULL clears it */
+static void
+tty_note(void *arg, const char *what)
+{
+	char line[73];
+
+	(void)arg;
+	(void)fputs("\r\033[K", stderr);
+	if (what != NULL) {
+		(void)fputs("mailguard-tui: ", stderr);
+		(void)snprintf(line, sizeof(line), "%s", what);
+		mg_print_sanitized(stderr, line);
+	}
+	(void)fflush(stderr);
+}
 
 /* mg_cmd_usage_error - print a usage error for cmd; returns MG_EXIT_USAGE */
 int
@@ -212,6 +230,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* glibc: reinitialise getopt for the command */
+	if (isatty(STDERR_FILENO))
+		app.opts.note = tty_note;
 	rc = c->exec(&app, argc, argv);
 	mg_app_free(&app);
 	return (rc);

@@ -6,16 +6,29 @@
  * read from their source text (one "pattern result" per line).  Single
  * keys are asked with "postmap -q -", so the answer is Postfix's own.
  * A source file newer than its compiled table is marked stale.
+ *
+ * Every lookup is bounded.  A proxy: table is asked through proxymap only
+ * while the master runs (postmap retries private/proxymap for a minute
+ * and more otherwise); without it, a local inner table is read directly
+ * and any other is not read.  A type postconf -m does not list is not
+ * read at once, and tables on other servers (SQL, LDAP, tcp:) share a
+ * few seconds.  A table not read keeps the reason in its error.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_num.h"
 #include "../../core/mg_str.h"
 #include "pf_list.h"
 #include "pf_maps.h"
@@ -101,6 +114,203 @@ mg_pf_map_ref(const char *elem, size_t len, char *out, size_t size)
 	memcpy(out, elem, len);
 	out[len] = '\0';
 	return (1);
+}
+
+/* Types whose data is on another server (or may be: unionmap: and
+ * pipemap: hold other tables): asked within the network time only. */
+static const char *const net_types[] = {
+	"mysql", "pgsql", "ldap", "tcp", "socketmap", "memcache", "nis",
+	"nisplus", "unionmap", "pipemap", NULL
+};
+
+/* type_is - the type of ref (up to its first colon) is name */
+static int
+type_is(const char *ref, const char *name)
+{
+	size_t n = strlen(name);
+
+	return (strncmp(ref, name, n) == 0 && ref[n] == ':');
+}
+
+/* is_net - ref's type is one of net_types */
+static int
+is_net(const char *ref)
+{
+	size_t i;
+
+	for (i = 0; net_types[i] != NULL; i++)
+		if (type_is(ref, net_types[i]))
+			return (1);
+	return (0);
+}
+
+/* supported - postconf -m lists ref's type (or the list is not known) */
+static int
+supported(const struct mg_pf_reader *r, const char *ref)
+{
+	size_t i;
+
+	if (r->types == NULL)
+		return (1);
+	for (i = 0; i < r->ntypes; i++)
+		if (type_is(ref, r->types[i]))
+			return (1);
+	return (0);
+}
+
+/*
+ * mg_pf_map_route - how ref can be read now: *use is the table to give
+ * postmap (ref itself, or a proxy: table's inner table); MG_PF_UNREAD
+ * with the reason in why.
+ */
+enum mg_pf_route
+mg_pf_map_route(const struct mg_pf_reader *r, const char *ref,
+    const char **use, char *why, size_t size)
+{
+	const char *inner;
+	size_t n;
+
+	*use = ref;
+	why[0] = '\0';
+	for (inner = ref; type_is(inner, "proxy");)
+		inner += 6;
+	n = strcspn(inner, ":");
+	if (!supported(r, ref) || !supported(r, inner)) {
+		n = strcspn(supported(r, ref) ? inner : ref, ":");
+		(void)snprintf(why, size, "%.*s: " MG_PF_NOT_A_TYPE " "
+		    "(postconf -m does not list it; is the postfix-%.*s "
+		    "package installed?)", (int)n,
+		    supported(r, ref) ? inner : ref, (int)n, supported(r,
+		    ref) ? inner : ref);
+		return (MG_PF_UNREAD);
+	}
+	if (inner == ref)
+		return (is_net(ref) ? MG_PF_NET : MG_PF_LOCAL);
+	/* proxy:TYPE:NAME - proxymap(8) answers only while the master runs
+	 * (postfix status: the pid in queue_directory/pid/master.pid). */
+	if (r->master)
+		return (is_net(inner) ? MG_PF_NET : MG_PF_PROXY);
+	if (is_net(inner)) {
+		(void)snprintf(why, size, "Postfix is not running, so "
+		    "proxymap cannot answer, and %.*s: is not a local file "
+		    "to read directly", (int)n, inner);
+		return (MG_PF_UNREAD);
+	}
+	*use = inner;
+	return (MG_PF_INNER);
+}
+
+/* mg_pf_master_running - is there a live process with the pid
+ * queue_dir/pid/master.pid holds?  As postfix-script's status does. */
+int
+mg_pf_master_running(const char *queue_dir)
+{
+	struct mg_str path = MG_STR_INIT, text = MG_STR_INIT;
+	struct mg_err err;
+	unsigned long pid;
+	const char *p;
+	int running = 0;
+
+	if (queue_dir == NULL || *queue_dir != '/')
+		return (0);
+	mg_str_printf(&path, "%s/pid/master.pid", queue_dir);
+	if (mg_file_read(mg_str_cstr(&path), 64, &text, NULL, &err) == 0 &&
+	    text.len > 0) {
+		/* "%*lu\n": master writes the pid right-aligned */
+		p = mg_str_cstr(&text);
+		p += strspn(p, " ");
+		text.data[strcspn(text.data, "\n")] = '\0';
+		if (mg_parse_ulong(p, 2, INT_MAX, &pid, &err) == 0 &&
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			running = 1;
+	}
+	mg_str_free(&path);
+	mg_str_free(&text);
+	return (running);
+}
+
+/* mg_pf_reader_types - the table types postconf -m listed, one a line */
+void
+mg_pf_reader_types(struct mg_pf_reader *r, const char *text)
+{
+	const char *cur = text, *line;
+	size_t len, cap = 0;
+
+	while (mg_line_next(&cur, &line, &len)) {
+		while (len > 0 && isspace((unsigned char)line[len - 1]))
+			len--;
+		if (len == 0)
+			continue;
+		*MG_ARRAY_PUSH(r->types, r->ntypes, cap) = mg_xstrndup(line,
+		    len);
+	}
+	if (r->types == NULL)
+		r->types = mg_xcalloc(1, sizeof(*r->types));
+}
+
+static int run_tool(const char *, const char *, const char *, const char *,
+    const char *, const char *, int, struct mg_exec_res *, struct mg_err *);
+
+/* mg_pf_reader_init - how tables can be read for the model of dir: is the
+ * master running, which table types does postconf -m list */
+void
+mg_pf_reader_init(struct mg_pf_reader *r, const struct mg_model *m,
+    const char *dir)
+{
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	memset(r, 0, sizeof(*r));
+	r->dir = dir;
+	r->net_ms = MG_PF_NET_MS;
+	r->master = mg_pf_master_running(mg_model_value(m,
+	    "queue_directory"));
+	if (run_tool("postconf", dir, "-m", NULL, NULL, NULL, 5000, &res,
+	    &err) == 0) {
+		mg_pf_reader_types(r, mg_str_cstr(&res.out));
+		mg_exec_res_free(&res);
+	}
+}
+
+/* mg_pf_reader_free - release; accepts NULL */
+void
+mg_pf_reader_free(struct mg_pf_reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->ntypes; i++)
+		free(r->types[i]);
+	free(r->types);
+	memset(r, 0, sizeof(*r));
+}
+
+/* note - tell the operator what is being read */
+static void
+note(const struct mg_pf_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+note(const struct mg_pf_reader *r, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	if (r->note == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->note(r->note_arg, buf);
+}
+
+/* note_done - reading is over: the operator's line can be cleared */
+static void
+note_done(const struct mg_pf_reader *r)
+{
+	if (r->note != NULL)
+		r->note(r->note_arg, NULL);
 }
 
 /* mg_pf_srcfile - read a configuration file into the model, once */
@@ -220,7 +430,8 @@ mg_pf_map_parse_source(struct mg_map *t, const struct mg_srcfile *f)
 		if (*p == '\0' || *p == '#' || p != line)
 			continue;
 		k = 0;
-		if (strcmp(t->type, "cidr") != 0 && (*p == '/' || *p == '!')) {
+		if (strcmp(t->type, "cidr") != 0 && !type_is(t->name, "cidr") &&
+		    (*p == '/' || *p == '!')) {
 			if (*p == '!')
 				k++;
 			delim = p[k];
@@ -275,10 +486,11 @@ mg_pf_map_parse_answers(struct mg_map *t, const char *text,
 	}
 }
 
-/* run_tool - postmap/postalias -c DIR args..., stdin from input */
+/* run_tool - postmap/postalias -c DIR args..., stdin from input, killed
+ * after ms */
 static int
 run_tool(const char *tool, const char *dir, const char *a1, const char *a2,
-    const char *a3, const char *input, struct mg_exec_res *res,
+    const char *a3, const char *input, int ms, struct mg_exec_res *res,
     struct mg_err *err)
 {
 	const char *argv[] = { tool, "-c", dir, a1, a2, a3, NULL };
@@ -288,8 +500,14 @@ run_tool(const char *tool, const char *dir, const char *a1, const char *a2,
 	req.argv = argv;
 	req.input = input;
 	req.input_len = input != NULL ? strlen(input) : 0;
-	req.timeout_ms = 30000;
+	req.timeout_ms = ms;
 	if (mg_exec(&req, res, err) < 0) {
+		mg_exec_res_free(res);
+		return (-1);
+	}
+	if (res->timed_out) {
+		(void)mg_err_set(err, "%s %s: no answer within %.1f s", tool,
+		    a3 != NULL ? a3 : a2 != NULL ? a2 : "", ms / 1000.0);
 		mg_exec_res_free(res);
 		return (-1);
 	}
@@ -314,18 +532,18 @@ set_error(struct mg_map *t, const char *msg)
 /* check_compiled - the compiled file exists and is not older than its
  * source; a missing source (built elsewhere) is fine */
 static void
-check_compiled(struct mg_map *t, const char *suffix)
+check_compiled(struct mg_map *t, const char *name, const char *suffix)
 {
 	struct stat src, db;
 	struct mg_str path = MG_STR_INIT;
 
-	mg_str_printf(&path, "%s%s", t->name, suffix);
-	if (stat(t->name, &src) == 0) {
-		t->source = mg_xstrdup(t->name);
+	mg_str_printf(&path, "%s%s", name, suffix);
+	if (stat(name, &src) == 0) {
+		t->source = mg_xstrdup(name);
 		if (stat(mg_str_cstr(&path), &db) < 0) {
 			mg_str_free(&path);
 			mg_str_printf(&path, "%s%s missing: the table was "
-			    "never built (postmap)", t->name, suffix);
+			    "never built (postmap)", name, suffix);
 			set_error(t, mg_str_cstr(&path));
 		} else if (src.st_mtim.tv_sec > db.st_mtim.tv_sec ||
 		    (src.st_mtim.tv_sec == db.st_mtim.tv_sec &&
@@ -350,38 +568,87 @@ is_alias_map(const struct mg_model *m, const char *ref)
 	return (0);
 }
 
-/* read_map - list one table (or read its source), note staleness */
+/* now_ms - a monotonic clock in milliseconds */
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * route - how t can be read now (mg_pf_map_route); an unreadable table
+ * gets its reason as error.  A proxy: table read from its inner table is
+ * said once in the warnings, so the operator knows whose answer it is.
+ */
+static enum mg_pf_route
+route(struct mg_model *m, const struct mg_pf_reader *r, struct mg_map *t,
+    const char **use)
+{
+	enum mg_pf_route how;
+	struct mg_str s = MG_STR_INIT;
+	char why[512];
+	size_t i;
+
+	how = mg_pf_map_route(r, t->ref, use, why, sizeof(why));
+	if (how == MG_PF_UNREAD && t->error == NULL)
+		set_error(t, why);
+	if (how != MG_PF_INNER)
+		return (how);
+	mg_str_printf(&s, "%s: read directly as %s (Postfix is not running, "
+	    "so proxymap cannot answer)", t->ref, *use);
+	for (i = 0; i < m->nwarnings; i++)
+		if (strcmp(m->warnings[i], mg_str_cstr(&s)) == 0)
+			break;
+	if (i == m->nwarnings)
+		mg_model_warn(m, mg_str_cstr(&s));
+	mg_str_free(&s);
+	return (how);
+}
+
+/* read_map - list one table (or read its source), note staleness; a
+ * proxy: table whose inner table is local is listed from that */
 static void
-read_map(struct mg_model *m, struct mg_map *t, const char *dir)
+read_map(struct mg_model *m, struct mg_pf_reader *r, struct mg_map *t)
 {
 	struct mg_exec_res res;
 	struct mg_err err;
 	const struct mg_srcfile *f;
+	const char *use, *name;
+	enum mg_pf_route how;
 	int ti, aliases;
 
-	ti = type_index(t->ref, strlen(t->ref));
+	how = route(m, r, t, &use);
+	if (how == MG_PF_UNREAD || how == MG_PF_NET)
+		return;
+	if (how == MG_PF_PROXY)
+		use = t->name;	/* listing reads the file, not proxymap */
+	ti = type_index(use, strlen(use));
 	if (ti < 0 || types[ti].how == HOW_ASK)
 		return;
+	name = use + strlen(types[ti].type) + 1;
 	aliases = is_alias_map(m, t->ref);
 	if (types[ti].how == HOW_SOURCE) {
-		if (mg_pf_srcfile(m, t->name, &err) < 0) {
+		if (mg_pf_srcfile(m, name, &err) < 0) {
 			set_error(t, err.msg);
 			return;
 		}
-		t->source = mg_xstrdup(t->name);
-		mg_pf_map_parse_source(t, mg_model_file(m, t->name));
+		t->source = mg_xstrdup(name);
+		mg_pf_map_parse_source(t, mg_model_file(m, name));
 		return;
 	}
 	if (types[ti].how == HOW_COMPILED) {
-		check_compiled(t, types[ti].suffix);
+		check_compiled(t, name, types[ti].suffix);
 		if (t->error != NULL)
 			return;
-	} else if (strcmp(t->type, "texthash") == 0)
-		t->source = mg_xstrdup(t->name);
+	} else if (strcmp(types[ti].type, "texthash") == 0)
+		t->source = mg_xstrdup(name);
 	if (t->source != NULL && mg_pf_srcfile(m, t->source, &err) < 0)
 		mg_model_warn(m, err.msg);
-	if (run_tool(aliases ? "postalias" : "postmap", dir, "-s", t->ref,
-	    NULL, NULL, &res, &err) < 0) {
+	if (run_tool(aliases ? "postalias" : "postmap", r->dir, "-s", use,
+	    NULL, NULL, MG_PF_LOCAL_MS, &res, &err) < 0) {
 		set_error(t, err.msg);
 		return;
 	}
@@ -396,29 +663,63 @@ read_map(struct mg_model *m, struct mg_map *t, const char *dir)
 
 /* mg_pf_maps_read - read every collected table */
 void
-mg_pf_maps_read(struct mg_model *m, const char *dir)
+mg_pf_maps_read(struct mg_model *m, struct mg_pf_reader *r)
 {
 	size_t i;
 
-	for (i = 0; i < m->nmaps; i++)
-		read_map(m, &m->maps[i], dir);
+	for (i = 0; i < m->nmaps; i++) {
+		note(r, "reading table %zu/%zu: %s", i + 1, m->nmaps,
+		    m->maps[i].ref);
+		read_map(m, r, &m->maps[i]);
+	}
+	note_done(r);
 }
 
-/* ask - the answers of one table to keys, through postmap -q - */
+/*
+ * ask - the answers of one table to keys, through postmap -q -.  A table
+ * on another server gets what is left of the network time (a table that
+ * failed is not asked again); one that cannot be read now is not asked.
+ */
 static void
-ask(struct mg_model *m, const char *dir, const char *ref,
+ask(struct mg_model *m, struct mg_pf_reader *r, const char *ref,
     const char *const *keys, int aliases)
 {
 	struct mg_map *t = mg_model_map_add(m, ref);
 	struct mg_str input = MG_STR_INIT;
 	struct mg_exec_res res;
 	struct mg_err err;
+	enum mg_pf_route how;
+	const char *use;
+	long ms = MG_PF_LOCAL_MS, t0;
 	size_t i;
 
+	how = route(m, r, t, &use);
+	if (how == MG_PF_UNREAD)
+		return;
+	if (how == MG_PF_NET) {
+		if (t->error != NULL)
+			return;
+		if (r->net_ms <= 0) {
+			mg_str_printf(&input, "not asked: the %.0f s allowed "
+			    "for tables on other servers were spent on the "
+			    "ones before it", MG_PF_NET_MS / 1000.0);
+			set_error(t, mg_str_cstr(&input));
+			mg_str_free(&input);
+			return;
+		}
+		ms = r->net_ms < MG_PF_NET_ONE_MS ? r->net_ms :
+		    MG_PF_NET_ONE_MS;
+	}
+	note(r, "asking %s", ref);
 	for (i = 0; keys[i] != NULL; i++)
 		mg_str_printf(&input, "%s\n", keys[i]);
-	if (run_tool(aliases ? "postalias" : "postmap", dir, "-q", "-", ref,
-	    mg_str_cstr(&input), &res, &err) < 0) {
+	t0 = now_ms();
+	if (run_tool(aliases ? "postalias" : "postmap", r->dir, "-q", "-",
+	    use, mg_str_cstr(&input), (int)ms, &res, &err) < 0) {
+		if (how == MG_PF_NET && strstr(err.msg, "no answer") != NULL)
+			(void)snprintf(err.msg + strlen(err.msg),
+			    sizeof(err.msg) - strlen(err.msg), " (is its "
+			    "server reachable from here?)");
 		if (t->error == NULL)
 			set_error(t, err.msg);
 	} else {
@@ -426,6 +727,8 @@ ask(struct mg_model *m, const char *dir, const char *ref,
 		    aliases);
 		mg_exec_res_free(&res);
 	}
+	if (how == MG_PF_NET)
+		r->net_ms -= now_ms() - t0;
 	mg_str_free(&input);
 }
 
@@ -488,7 +791,7 @@ add_domains(const struct mg_model *m, const char *param, char **doms,
  * @domain catch-all, for localhost and every local or virtual domain.
  */
 void
-mg_pf_maps_ask_aliases(struct mg_model *m, const char *dir)
+mg_pf_maps_ask_aliases(struct mg_model *m, struct mg_pf_reader *r)
 {
 	static const char *const users[] = { "root", "postmaster", NULL };
 	static const char *const vparams[] = { "virtual_alias_maps",
@@ -512,15 +815,16 @@ mg_pf_maps_ask_aliases(struct mg_model *m, const char *dir)
 	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
 	    &len);)
 		if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
-			ask(m, dir, ref, users, 1);
+			ask(m, r, ref, users, 1);
 	for (u = 0; vparams[u] != NULL && nk > 0; u++) {
 		value = mg_model_value(m, vparams[u]);
 		for (cur = value != NULL ? value : "";
 		    mg_pf_list_next(&cur, &elem, &len);)
 			if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
-				ask(m, dir, ref, (const char *const *)keys,
+				ask(m, r, ref, (const char *const *)keys,
 				    0);
 	}
+	note_done(r);
 	for (i = 0; i < nd; i++)
 		free(doms[i]);
 	for (i = 0; i < nk; i++)

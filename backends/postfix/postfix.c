@@ -184,6 +184,7 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 {
 	static const char *const n_args[] = { "-n", NULL };
 	static const char *const x_args[] = { "-x", NULL };
+	struct mg_pf_reader rd;
 	struct mg_exec_res res;
 
 	if (postconf(t->config_dir, n_args, &res, err) < 0)
@@ -206,8 +207,12 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	load_pattern_files(m);
 	load_services(t, m);
 	mg_pf_maps_collect(m);
-	mg_pf_maps_read(m, t->config_dir);
-	mg_pf_maps_ask_aliases(m, t->config_dir);
+	mg_pf_reader_init(&rd, m, t->config_dir);
+	rd.note = t->note;
+	rd.note_arg = t->note_arg;
+	mg_pf_maps_read(m, &rd);
+	mg_pf_maps_ask_aliases(m, &rd);
+	mg_pf_reader_free(&rd);
 	mg_pf_sasl_load(m);
 	return (0);
 }

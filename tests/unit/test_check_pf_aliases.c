@@ -182,6 +182,130 @@ test_local_postmaster(void **state)
 	mg_model_free(&m);
 }
 
+/* test_unread_alias_table_unknown - the aliases are in a proxy:mysql:
+ * table that could not be read (Postfix stopped): neither "no postmaster"
+ * nor silence, but an info finding naming the table and why; once the
+ * table answers, the finding is gone */
+static void
+test_unread_alias_table_unknown(void **state)
+{
+	static const char *n = "mydestination = $myhostname, localhost\n"
+	    "alias_maps = proxy:mysql:/etc/postfix/aliases.cf\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *x_out = "mydestination = mail.example.com, "
+	    "localhost\nalias_maps = proxy:mysql:/etc/postfix/aliases.cf\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", "admin@example.net",
+	    "postmaster", "root", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, x_out, n);
+	t = mg_model_map_add(&m, "proxy:mysql:/etc/postfix/aliases.cf");
+	t->error = mg_xstrdup("Postfix is not running, so proxymap cannot "
+	    "answer, and mysql: is not a local file to read directly");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	assert_null(pf_finding(&r, "postfix.aliases.root"));
+	f = pf_finding(&r, "postfix.aliases.unknown");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_string_equal(f->title, "unknown: "
+	    "proxy:mysql:/etc/postfix/aliases.cf not read, so where mail to "
+	    "root and postmaster goes is not known");
+	assert_non_null(pf_evidence(f, "proxy:mysql:/etc/postfix/aliases.cf "
+	    "(alias_maps): Postfix is not running, so proxymap cannot "
+	    "answer"));
+	assert_non_null(pf_evidence(f, "postmaster@mail.example.com: "
+	    "unknown"));
+	assert_non_null(pf_evidence(f, "root@localhost: unknown"));
+	mg_report_free(&r);
+
+	/* read after all: the answers decide, nothing is unknown */
+	free(t->error);
+	t->error = NULL;
+	answers(t, al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.aliases.unknown"));
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_unsupported_type_fails_lookups - a mysql: table in
+ * virtual_alias_maps on a Postfix without postfix-mysql: a medium finding
+ * (Postfix answers 451 for it too), and the aliases behind it are unknown
+ * even though alias_maps answers (Postfix stops at the failing table) */
+static void
+test_unsupported_type_fails_lookups(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "alias_maps = hash:/etc/aliases\n"
+	    "virtual_alias_maps = mysql:/etc/postfix/v.cf\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", "admin@example.net",
+	    "postmaster", "root", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	t = pf_map(&m, "hash:/etc/aliases", NULL, NULL, NULL);
+	answers(t, al);
+	t = mg_model_map_add(&m, "mysql:/etc/postfix/v.cf");
+	t->error = mg_xstrdup("mysql: " MG_PF_NOT_A_TYPE " (postconf -m "
+	    "does not list it; is the postfix-mysql package installed?)");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.maps.unsupported");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "mysql:/etc/postfix/v.cf: mysql: is "
+	    "not a table type this Postfix has"));
+	f = pf_finding(&r, "postfix.aliases.unknown");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "root@localhost: unknown"));
+	assert_null(pf_finding(&r, "postfix.aliases.root"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_proxy_table_rebuilt_as_inner - aliases behind proxy:hash: (read
+ * directly while Postfix is stopped): the fix appends to the file and
+ * rebuilds hash:FILE, since postalias cannot create through proxymap */
+static void
+test_proxy_table_rebuilt_as_inner(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "alias_maps = proxy:hash:/etc/aliases\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *al[] = { "root", "admin@example.net",
+	    "postmaster", NULL, NULL };
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, NULL, n);
+	t = pf_map(&m, "proxy:hash:/etc/aliases", "root: admin@example.net\n",
+	    ALIASES, "root: admin@example.net\n");
+	answers(t, al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_non_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	x = mg_report_find_fix(&r, "postfix.aliases.add");
+	assert_non_null(x);
+	assert_int_equal(x->npost, 1);
+	assert_string_equal(x->post[0].argv[0], "postalias");
+	assert_string_equal(x->post[0].argv[3], "hash:/etc/aliases");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_stale_table - source edited after postmap: rebuild it */
 static void
 test_stale_table(void **state)
@@ -301,6 +425,9 @@ main(void)
 		cmocka_unit_test(test_virtual_noalias),
 		cmocka_unit_test(test_catchall_counts),
 		cmocka_unit_test(test_local_postmaster),
+		cmocka_unit_test(test_unread_alias_table_unknown),
+		cmocka_unit_test(test_unsupported_type_fails_lookups),
+		cmocka_unit_test(test_proxy_table_rebuilt_as_inner),
 		cmocka_unit_test(test_stale_table),
 		cmocka_unit_test(test_localhost_fix_keeps_restrictions),
 		cmocka_unit_test(test_smtpd_hygiene),

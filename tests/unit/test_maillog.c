@@ -3,9 +3,12 @@
  * (the lab's maillog_file, syslog and RFC 3339 stamps) and Exim 4.96's
  * mainlog: who handed over mail without logging in.
  */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mg_test.h"
@@ -153,6 +156,84 @@ test_tail_only(void **state)
 	mg_maillog_free(&l);
 }
 
+/* refused - mg_maillog_read of path fails, names it and says why */
+static void
+refused(const char *path, const char *why)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL, 0,
+	    &err), -1);
+	if (strstr(err.msg, path) == NULL || strstr(err.msg, why) == NULL)
+		fail_msg("%s: want \"%s\" in \"%s\"", path, why, err.msg);
+	assert_null(l.path);
+	assert_int_equal(l.lines, 0);
+	mg_maillog_free(&l);
+}
+
+/* test_not_regular_never_opened - a FIFO (no writer: an open would block
+ * for ever, so an alarm fails the test), a character device, a directory
+ * and this program's own standard output (maillog_file = /dev/stdout with
+ * "report --json > out.json") are not read; a symbolic link to a regular
+ * log is */
+static void
+test_not_regular_never_opened(void **state)
+{
+	char dir[] = "/tmp/mg-maillog.XXXXXX", fifo[64], file[64], link[64];
+	struct mg_maillog l;
+	struct mg_err err;
+	FILE *fp;
+	int fd, saved;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	(void)snprintf(file, sizeof(file), "%s/out.json", dir);
+	(void)snprintf(link, sizeof(link), "%s/mail.log", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	(void)alarm(5);
+	refused(fifo, "not a regular file (a FIFO or pipe;");
+	refused("/dev/null", "not a regular file (a character device;");
+	refused(dir, "not a regular file (a directory;");
+	(void)alarm(0);
+
+	/* Our stdout is a regular file, as in "report --json > out.json":
+	 * /dev/stdout (a link to /proc/self/fd/1) leads to it. */
+	assert_non_null(fp = fopen(file, "w"));
+	(void)fprintf(fp, "Nov 23 12:00:00 mail postfix/smtpd[1]: AB1: "
+	    "client=x[10.0.0.9]\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_true((fd = open(file, O_WRONLY | O_APPEND)) >= 0);
+	(void)fflush(stdout);
+	assert_true((saved = dup(1)) >= 0);
+	assert_int_equal(dup2(fd, 1), 1);
+	mg_maillog_init(&l);
+	fd = mg_maillog_read(&l, MG_MAILLOG_POSTFIX, "/dev/stdout", NULL, 0,
+	    &err);
+	assert_int_equal(dup2(saved, 1), 1);
+	(void)close(saved);
+	assert_int_equal(fd, -1);
+	assert_non_null(strstr(err.msg, "own standard input or output"));
+	assert_int_equal(l.lines, 0);
+	mg_maillog_free(&l);
+
+	/* The same file, not our output, through a symbolic link: read. */
+	assert_int_equal(symlink(file, link), 0);
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, link, NULL, 0,
+	    &err), 0);
+	assert_int_equal(l.lines, 1);
+	assert_int_equal(msgs_of(&l, "10.0.0.9"), 1);
+	mg_maillog_free(&l);
+
+	(void)unlink(link);
+	(void)unlink(file);
+	(void)unlink(fifo);
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -161,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_exim_arrivals),
 		cmocka_unit_test(test_within),
 		cmocka_unit_test(test_tail_only),
+		cmocka_unit_test(test_not_regular_never_opened),
 	};
 
 	return (cmocka_run_group_tests_name("maillog", tests, NULL, NULL));

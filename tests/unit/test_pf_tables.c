@@ -1,6 +1,11 @@
-/* test_pf_tables.c - master.cf services, overrides and map listings. */
+/* test_pf_tables.c - master.cf services, overrides, map listings, and
+ * how each table can be read (proxymap, postconf -m, the master). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mg_test.h"
 #include "pf_fixture.h"
@@ -186,6 +191,123 @@ test_map_ref(void **state)
 	    "/in/the/buffer/at/all/xxxxxxx", 68, out, sizeof(out)));
 }
 
+/* postconf -m of Debian 12's postfix 3.7.11 without postfix-mysql,
+ * -pgsql, -ldap, -lmdb, -pcre, -cdb, -sqlite */
+static const char *const postconf_m = "btree\ncidr\nenviron\nfail\nhash\n"
+    "inline\ninternal\nmemcache\nnis\npipemap\nproxy\nrandmap\nregexp\n"
+    "socketmap\nstatic\ntcp\ntexthash\nunionmap\nunix\n";
+
+/* test_routes - how each table is read, with the master running or not:
+ * proxymap only while it runs, a local inner table directly otherwise, a
+ * type postconf -m lacks at once, servers elsewhere within the budget */
+static void
+test_routes(void **state)
+{
+	static const struct {
+		const char *name, *ref;
+		int master, with_mysql;
+		enum mg_pf_route want;
+		const char *use, *why;
+	} cases[] = {
+		{ "hash", "hash:/etc/aliases", 0, 0, MG_PF_LOCAL,
+		    "hash:/etc/aliases", "" },
+		{ "proxy hash, stopped", "proxy:hash:/etc/aliases", 0, 0,
+		    MG_PF_INNER, "hash:/etc/aliases", "" },
+		{ "proxy hash, running", "proxy:hash:/etc/aliases", 1, 0,
+		    MG_PF_PROXY, "proxy:hash:/etc/aliases", "" },
+		{ "proxy unix, stopped", "proxy:unix:passwd.byname", 0, 0,
+		    MG_PF_INNER, "unix:passwd.byname", "" },
+		{ "mysql missing", "mysql:/etc/postfix/v.cf", 1, 0,
+		    MG_PF_UNREAD, "mysql:/etc/postfix/v.cf",
+		    "mysql: is not a table type this Postfix has "
+		    "(postconf -m does not list it; is the postfix-mysql "
+		    "package installed?)" },
+		{ "proxy mysql missing", "proxy:mysql:/etc/postfix/v.cf", 1,
+		    0, MG_PF_UNREAD, "proxy:mysql:/etc/postfix/v.cf",
+		    "mysql: is not a table type" },
+		{ "lmdb missing", "lmdb:/etc/postfix/access", 0, 0,
+		    MG_PF_UNREAD, "lmdb:/etc/postfix/access",
+		    "postfix-lmdb package" },
+		{ "mysql", "mysql:/etc/postfix/v.cf", 0, 1, MG_PF_NET,
+		    "mysql:/etc/postfix/v.cf", "" },
+		{ "proxy mysql, stopped", "proxy:mysql:/etc/postfix/v.cf", 0,
+		    1, MG_PF_UNREAD, "proxy:mysql:/etc/postfix/v.cf",
+		    "Postfix is not running, so proxymap cannot answer, and "
+		    "mysql: is not a local file to read directly" },
+		{ "proxy mysql, running", "proxy:mysql:/etc/postfix/v.cf", 1,
+		    1, MG_PF_NET, "proxy:mysql:/etc/postfix/v.cf", "" },
+		{ "tcp", "tcp:127.0.0.1:9", 0, 0, MG_PF_NET,
+		    "tcp:127.0.0.1:9", "" },
+	};
+	struct mg_pf_reader r, rm;
+	const char *use;
+	char why[512];
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&rm, 0, sizeof(rm));
+	mg_pf_reader_types(&r, postconf_m);
+	assert_int_equal(r.ntypes, 19);
+	mg_pf_reader_types(&rm, postconf_m);
+	mg_pf_reader_types(&rm, "mysql\n");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mg_pf_reader *p = cases[i].with_mysql ? &rm : &r;
+
+		p->master = cases[i].master;
+		if (mg_pf_map_route(p, cases[i].ref, &use, why, sizeof(why)) !=
+		    cases[i].want || strcmp(use, cases[i].use) != 0 ||
+		    strstr(why, cases[i].why) == NULL ||
+		    (cases[i].why[0] == '\0') != (why[0] == '\0'))
+			fail_msg("%s: route %d use %s why \"%s\"",
+			    cases[i].name, (int)mg_pf_map_route(p,
+			    cases[i].ref, &use, why, sizeof(why)), use, why);
+	}
+	/* postconf -m not known: postmap judges, within the budget */
+	mg_pf_reader_free(&r);
+	assert_int_equal(mg_pf_map_route(&r, "mysql:/x.cf", &use, why,
+	    sizeof(why)), MG_PF_NET);
+	mg_pf_reader_free(&rm);
+}
+
+/* test_master_running - master.pid as Postfix writes it ("%*d\n"): a live
+ * pid is running; a dead one, garbage or no file is not */
+static void
+test_master_running(void **state)
+{
+	char dir[] = "/tmp/mg-pfpid.XXXXXX", sub[64], pid[80];
+	pid_t dead;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(sub, sizeof(sub), "%s/pid", dir);
+	(void)snprintf(pid, sizeof(pid), "%s/master.pid", sub);
+	assert_int_equal(mg_pf_master_running(dir), 0);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(mg_pf_master_running(dir), 0);
+	assert_non_null(fp = fopen(pid, "w"));
+	(void)fprintf(fp, "%10d\n", (int)getpid());
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mg_pf_master_running(dir), 1);
+	assert_int_equal(mg_pf_master_running("relative/dir"), 0);
+	assert_true((dead = fork()) >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	assert_non_null(fp = fopen(pid, "w"));
+	(void)fprintf(fp, "%10d\n", (int)dead);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mg_pf_master_running(dir), 0);
+	assert_non_null(fp = fopen(pid, "w"));
+	(void)fprintf(fp, "master\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mg_pf_master_running(dir), 0);
+	(void)unlink(pid);
+	(void)rmdir(sub);
+	(void)rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -195,6 +317,8 @@ main(void)
 		cmocka_unit_test(test_source_tables),
 		cmocka_unit_test(test_answers),
 		cmocka_unit_test(test_map_ref),
+		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_master_running),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
