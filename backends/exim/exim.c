@@ -18,6 +18,7 @@
 #include "exim_conf.h"
 #include "exim_list.h"
 #include "exim_debian.h"
+#include "exim_expand.h"
 #include "exim_queue.h"
 
 /* exim_run - run the exim binary [-C file] args; output in res */
@@ -230,6 +231,27 @@ map_debian(struct mg_model *m, const char *gen, const char *confdir)
 	mg_str_free(&w);
 }
 
+/* auth_file - the fixed lsearch file a server_condition checks, or
+ * NULL; *optional when read only ${if exists{FILE}} */
+static char *
+auth_file(const char *cond, int *optional)
+{
+	struct mg_exim_lookup *l;
+	char *path = NULL;
+	size_t i, n;
+
+	*optional = 0;
+	(void)mg_exim_lookups(cond, &l, &n);
+	for (i = 0; i < n && path == NULL; i++)
+		if (mg_exim_lookup_is_lsearch(&l[i]) && l[i].vars == NULL &&
+		    l[i].file[0] == '/') {
+			path = mg_xstrdup(l[i].file);
+			*optional = l[i].optional;
+		}
+	mg_exim_lookups_free(l, n);
+	return (path);
+}
+
 /* load_auth_users - accounts the server authenticators check: the
  * "user:password" lines of an lsearch file in server_condition (Debian's
  * exim4/passwd); other backends (saslauthd, PAM, Dovecot) are named */
@@ -241,8 +263,10 @@ load_auth_users(struct mg_model *m)
 	const struct mg_srcfile *f;
 	struct mg_err err;
 	struct mg_str src = MG_STR_INIT;
+	struct stat st;
 	char *path, *user;
 	size_t i, k, n;
+	int optional;
 
 	for (i = 0; i < m->nrules; i++) {
 		r = &m->rules[i];
@@ -261,13 +285,13 @@ load_auth_users(struct mg_model *m)
 				    "pam{") != NULL ? "pam" : "saslauthd");
 			continue;
 		}
-		if ((path = mg_exim_lsearch_path(c->value)) == NULL)
+		if ((path = auth_file(c->value, &optional)) == NULL)
 			continue;
 		for (k = 0; k < m->nusers; k++)
 			if (strcmp(m->users[k].source, path) == 0)
 				break;
-		if (k < m->nusers) {
-			/* PLAIN and LOGIN check the same file */
+		/* PLAIN and LOGIN check the same file */
+		if (k < m->nusers || (optional && stat(path, &st) < 0)) {
 			free(path);
 			continue;
 		}
@@ -297,6 +321,27 @@ load_auth_users(struct mg_model *m)
 	mg_str_free(&src);
 }
 
+/* read_lookup_file - an lsearch file a router or authenticator reads:
+ * a fixed path is read (a warning if it cannot be), an optional one
+ * (${if exists{FILE}...}) only if it is there; one whose name depends on
+ * the message ($domain) is not read here: the checks name it */
+static int
+read_lookup_file(struct mg_model *m, const struct mg_exim_lookup *l)
+{
+	struct mg_err err;
+	struct stat st;
+
+	if (l->vars != NULL || l->file[0] != '/')
+		return (-1);
+	if (l->optional && stat(l->file, &st) < 0)
+		return (-1);
+	if (mg_model_read_file(m, l->file, &err) < 0) {
+		mg_model_warn(m, err.msg);
+		return (-1);
+	}
+	return (0);
+}
+
 /* load_alias_files - the lsearch files redirect routers read (Debian's
  * system_aliases: /etc/aliases) */
 static void
@@ -304,21 +349,21 @@ load_alias_files(struct mg_model *m)
 {
 	const struct mg_rule *r;
 	const struct mg_param *c;
-	struct mg_err err;
-	char *path;
-	size_t i;
+	struct mg_exim_lookup *l;
+	size_t i, k, n;
 
 	for (i = 0; i < m->nrules; i++) {
 		r = &m->rules[i];
 		if (strcmp(r->group, "routers") != 0 ||
 		    (c = mg_rule_cond(r, "driver")) == NULL ||
 		    strcmp(c->value, "redirect") != 0 ||
-		    (c = mg_rule_cond(r, "data")) == NULL ||
-		    (path = mg_exim_lsearch_path(c->value)) == NULL)
+		    (c = mg_rule_cond(r, "data")) == NULL)
 			continue;
-		if (mg_model_read_file(m, path, &err) < 0)
-			mg_model_warn(m, err.msg);
-		free(path);
+		(void)mg_exim_lookups(c->value, &l, &n);
+		for (k = 0; k < n; k++)
+			if (mg_exim_lookup_is_lsearch(&l[k]))
+				(void)read_lookup_file(m, &l[k]);
+		mg_exim_lookups_free(l, n);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../backends/exim/exim_conf.h"
+#include "../../backends/exim/exim_expand.h"
 #include "../../backends/exim/exim_list.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_str.h"

@@ -559,6 +559,50 @@ test_auth(void **state)
 	mg_model_free(&m);
 }
 
+/* test_aliases_nested - a virtual-domain router whose alias file is
+ * named by a nested lookup is named as depending on $domain (not as a
+ * garbled file), and the system aliases are still checked */
+static void
+test_aliases_nested(void **state)
+{
+	static const char *aliases = "# /etc/aliases\nroot: alice\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	const struct mg_finding *f;
+	size_t i, dep = 0;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/aliases"), aliases,
+	    strlen(aliases));
+	a = mg_model_rule_add(&m, "routers", "virtual_aliases");
+	(void)mg_rule_cond_add(a, "driver", "redirect");
+	(void)mg_rule_cond_add(a, "data", "${lookup{$local_part}lsearch{"
+	    "/etc/exim4/virtual/${lookup{$domain}dsearch{/etc/exim4/virtual}}"
+	    "/aliases}}");
+	a = mg_model_rule_add(&m, "routers", "system_aliases");
+	(void)mg_rule_cond_add(a, "driver", "redirect");
+	(void)mg_rule_cond_add(a, "data", "${lookup{$local_part}lsearch{"
+	    "/etc/aliases}}");
+	mg_report_init(&r);
+	mg_check_exim_aliases(&m, &r);
+	f = finding(&r, "exim.aliases.postmaster");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence[0].text, "system_aliases"));
+	assert_null(finding(&r, "exim.aliases.root"));
+	for (i = 0; i < r.nunread; i++)
+		if (strstr(r.unread[i], "router virtual_aliases: the alias "
+		    "file /etc/exim4/virtual/${lookup{$domain}dsearch{/etc/"
+		    "exim4/virtual}}/aliases depends on $domain") != NULL)
+			dep++;
+	assert_int_equal(dep, 1);
+	assert_int_equal(r.nunread, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -570,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
 		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_aliases_nested),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
