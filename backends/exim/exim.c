@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "../../core/mg_exec.h"
@@ -367,6 +368,117 @@ load_alias_files(struct mg_model *m)
 	}
 }
 
+/* bh_exec - exim -C FILE [-oMs NAME] -bh CLIENT fed input: the session
+ * Exim would have with that client (its ACLs run; nothing is received
+ * or delivered) */
+static int
+bh_exec(const struct mg_target *t, const char *client, const char *name,
+    const struct mg_str *input, int timeout_ms, struct mg_exec_res *res,
+    struct mg_err *err)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", client,
+	    NULL, NULL, NULL };
+	struct mg_exec_req req;
+
+	if (t->config_file == NULL)
+		return (mg_err_set(err, "no configuration file to simulate"));
+	if (name != NULL) {
+		argv[3] = "-oMs";
+		argv[4] = name;
+		argv[5] = "-bh";
+		argv[6] = client;
+	}
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input->data;
+	req.input_len = input->len;
+	req.timeout_ms = timeout_ms;
+	req.out_max = 4 * 1024 * 1024;
+	return (mg_exec(&req, res, err));
+}
+
+/* ehlo_offers - the EHLO reply of an exim -bh transcript (the 250 lines
+ * after the 220 banner): AUTH mechanisms and STARTTLS into e; -1 when
+ * EHLO was not answered 250 */
+static int
+ehlo_offers(const char *out, struct mg_ehlo *e)
+{
+	struct mg_str auth = MG_STR_INIT;
+	const char *cur, *line;
+	size_t len;
+	int banner = 0, ok = -1;
+
+	for (cur = out; mg_line_next(&cur, &line, &len);) {
+		while (len > 0 && (line[len - 1] == '\r' ||
+		    line[len - 1] == ' '))
+			len--;
+		if (len < 3 || line[0] < '2' || line[0] > '5' ||
+		    (len > 3 && line[3] != ' ' && line[3] != '-'))
+			continue;
+		if (!banner) {
+			/* the last line of the 220 greeting */
+			banner = strncmp(line, "220", 3) == 0 &&
+			    (len == 3 || line[3] == ' ');
+			continue;
+		}
+		if (strncmp(line, "250", 3) != 0)
+			break;
+		ok = 0;
+		if (len >= 9 && strncasecmp(line + 4, "AUTH ", 5) == 0)
+			mg_str_append(&auth, line + 9, len - 9);
+		else if (len == 12 && strncasecmp(line + 4, "STARTTLS", 8) == 0)
+			e->starttls = 1;
+		if (len == 3 || line[3] == ' ')
+			break;
+	}
+	if (ok == 0) {
+		free(e->auth);
+		e->auth = mg_str_steal(&auth);
+	}
+	mg_str_free(&auth);
+	return (ok);
+}
+
+/*
+ * ask_ehlo - what Exim offers a client on the Internet after EHLO before
+ * STARTTLS, from its own answer (exim -bh): auth_advertise_hosts and
+ * each authenticator's server_advertise_condition evaluated by Exim, in
+ * whatever spelling they are written.  Asked only when the configuration
+ * has server authenticators; not asked (ehlo.client stays NULL) when
+ * Exim does not answer EHLO with 250.
+ */
+static void
+ask_ehlo(struct mg_target *t, struct mg_model *m)
+{
+	static const char client[] = "198.51.100.9";	/* TEST-NET-2 */
+	struct mg_str in = MG_STR_INIT;
+	struct mg_exec_res res;
+	struct mg_err err;
+	size_t i, k;
+
+	for (i = 0; i < m->nrules; i++) {
+		if (strcmp(m->rules[i].group, "authenticators") != 0)
+			continue;
+		for (k = 0; k < m->rules[i].nconds; k++)
+			if (strncmp(m->rules[i].conds[k].name, "server_",
+			    7) == 0)
+				break;
+		if (k < m->rules[i].nconds)
+			break;
+	}
+	if (i == m->nrules)
+		return;
+	mg_str_puts(&in, "EHLO " MG_PROBE_HELO "\r\nQUIT\r\n");
+	if (bh_exec(t, client, NULL, &in, 10000, &res, &err) < 0) {
+		mg_str_free(&in);
+		return;
+	}
+	mg_str_free(&in);
+	if (ehlo_offers(mg_str_cstr(&res.out), &m->ehlo) == 0)
+		m->ehlo.client = mg_xstrdup(client);
+	mg_exec_res_free(&res);
+}
+
 /* load_rules - ACLs, drivers and named lists as Exim reads them, located
  * in the configuration file */
 static int
@@ -404,6 +516,7 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	free(confdir);
 	load_auth_users(m);
 	load_alias_files(m);
+	ask_ehlo(t, m);
 	return (0);
 }
 
@@ -474,33 +587,17 @@ static int
 exim_simulate(struct mg_target *t, const struct mg_probe *p,
     struct mg_smtp_verdict *v, struct mg_err *err)
 {
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", p->client,
-	    NULL, NULL, NULL };
-	struct mg_exec_req req;
 	struct mg_exec_res res;
 	struct mg_str in = MG_STR_INIT;
 	int codes[4];
 	char texts[4][160];
 	size_t finals;
 
-	if (t->config_file == NULL)
-		return (mg_err_set(err, "no configuration file to simulate"));
-	if (p->client_name != NULL) {
-		argv[3] = "-oMs";
-		argv[4] = p->client_name;
-		argv[5] = "-bh";
-		argv[6] = p->client;
-	}
 	mg_str_printf(&in, "EHLO " MG_PROBE_HELO "\r\n"
 	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
 	    p->rcpt);
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = in.data;
-	req.input_len = in.len;
-	req.timeout_ms = 30000;
-	req.out_max = 1024 * 1024;
-	if (mg_exec(&req, &res, err) < 0) {
+	if (bh_exec(t, p->client, p->client_name, &in, 30000, &res,
+	    err) < 0) {
 		mg_str_free(&in);
 		return (-1);
 	}

@@ -816,3 +816,27 @@ mg_exim_eval_notls(const char *text, struct mg_str *out)
 	}
 	return (r == EV_KNOWN);
 }
+
+/* mg_exim_option_value - an option's value as Exim stores it: a value
+ * written in double quotes loses them and has its backslash escapes
+ * interpreted (spec "Option values": \n, \t, \r, \\, \"; any other
+ * escaped character stands for itself).  The caller frees it. */
+char *
+mg_exim_option_value(const char *raw)
+{
+	struct mg_str out = MG_STR_INIT;
+	size_t n = strlen(raw), i;
+
+	if (n < 2 || raw[0] != '"' || raw[n - 1] != '"')
+		return (mg_xstrdup(raw));
+	for (i = 1; i + 1 < n; i++) {
+		if (raw[i] != '\\' || i + 2 >= n) {
+			mg_str_putc(&out, (unsigned char)raw[i]);
+			continue;
+		}
+		i++;
+		mg_str_putc(&out, raw[i] == 'n' ? '\n' : raw[i] == 't' ?
+		    '\t' : raw[i] == 'r' ? '\r' : (unsigned char)raw[i]);
+	}
+	return (mg_str_steal(&out));
+}
