@@ -104,10 +104,13 @@ offered_before_tls(const struct mg_model *m, const struct mg_rule *a,
 
 	mg_str_reset(why);
 	if (m->ehlo.client != NULL) {
-		mg_str_printf(why, "exim -bh %s: EHLO offers %s%s before "
-		    "STARTTLS%s", m->ehlo.client, m->ehlo.auth[0] != '\0' ?
-		    "AUTH " : "no AUTH", m->ehlo.auth,
-		    m->ehlo.starttls ? "" : " (and no STARTTLS at all)");
+		mg_str_printf(why, "exim -bh %s", m->ehlo.client);
+		if (m->ehlo.port != 0)
+			mg_str_printf(why, " (port %u)", m->ehlo.port);
+		mg_str_printf(why, ": EHLO offers %s%s before STARTTLS%s",
+		    m->ehlo.auth[0] != '\0' ? "AUTH " : "no AUTH",
+		    m->ehlo.auth, m->ehlo.starttls ? "" : " (and no STARTTLS "
+		    "at all)");
 		return (has_word(m->ehlo.auth, mech));
 	}
 	val = mg_exim_option_value(hosts != NULL ? hosts : "*");

@@ -113,9 +113,10 @@ struct mg_user {
  * before STARTTLS (Exim: exim -bh CLIENT), as the backend asked it. */
 struct mg_ehlo {
 	char *client;		/* the address asked as; NULL: not asked */
-	char *auth;		/* the AUTH mechanisms, "PLAIN LOGIN"; "":
-				 * no AUTH offered */
-	int starttls;		/* STARTTLS offered */
+	char *auth;		/* the AUTH mechanisms offered on any port
+				 * asked, "PLAIN LOGIN"; "": none */
+	unsigned port;		/* the (first) port offering them; 0: none */
+	int starttls;		/* STARTTLS offered there */
 };
 
 struct mg_model {

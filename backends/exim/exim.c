@@ -14,6 +14,7 @@
 #include "../../core/mg_exec.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_maillog.h"
+#include "../../core/mg_num.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "exim_conf.h"
@@ -368,26 +369,34 @@ load_alias_files(struct mg_model *m)
 	}
 }
 
-/* bh_exec - exim -C FILE [-oMs NAME] -bh CLIENT fed input: the session
- * Exim would have with that client (its ACLs run; nothing is received
- * or delivered) */
+/* bh_exec - exim -C FILE [-oMs NAME] [-oMi IFACE] -bh CLIENT fed input:
+ * the session Exim would have with that client (its ACLs run; nothing is
+ * received or delivered) */
 static int
 bh_exec(const struct mg_target *t, const char *client, const char *name,
-    const struct mg_str *input, int timeout_ms, struct mg_exec_res *res,
-    struct mg_err *err)
+    const char *iface, const struct mg_str *input, int timeout_ms,
+    struct mg_exec_res *res, struct mg_err *err)
 {
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", client,
-	    NULL, NULL, NULL };
+	const char *argv[12];
 	struct mg_exec_req req;
+	size_t n = 0;
 
 	if (t->config_file == NULL)
 		return (mg_err_set(err, "no configuration file to simulate"));
+	argv[n++] = t->bin;
+	argv[n++] = "-C";
+	argv[n++] = t->config_file;
 	if (name != NULL) {
-		argv[3] = "-oMs";
-		argv[4] = name;
-		argv[5] = "-bh";
-		argv[6] = client;
+		argv[n++] = "-oMs";
+		argv[n++] = name;
 	}
+	if (iface != NULL) {
+		argv[n++] = "-oMi";
+		argv[n++] = iface;
+	}
+	argv[n++] = "-bh";
+	argv[n++] = client;
+	argv[n] = NULL;
 	memset(&req, 0, sizeof(req));
 	req.argv = argv;
 	req.input = input->data;
@@ -439,22 +448,102 @@ ehlo_offers(const char *out, struct mg_ehlo *e)
 	return (ok);
 }
 
+/* port_number - a daemon_smtp_ports item: a number or one of the
+ * service names Exim's own default uses; 0 if neither */
+static unsigned
+port_number(const char *item)
+{
+	static const struct {
+		const char *name;
+		unsigned port;
+	} names[] = { { "smtp", 25 }, { "submission", 587 },
+		{ "smtps", 465 }, { "submissions", 465 } };
+	unsigned long v;
+	struct mg_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(item, names[i].name) == 0)
+			return (names[i].port);
+	if (mg_parse_ulong(item, 1, 65535, &v, &err) < 0)
+		return (0);
+	return ((unsigned)v);
+}
+
+/* port_listed - is the port in a port list (tls_on_connect_ports)? */
+static int
+port_listed(const char *list, unsigned port)
+{
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int found = 0;
+
+	mg_exim_list_init(&l, list);
+	while (!found && mg_exim_list_next(&l, &it))
+		found = port_number(mg_str_cstr(&it)) == port;
+	mg_str_free(&it);
+	return (found);
+}
+
+/* merge_auth - add the mechanisms one port offers to the union */
+static void
+merge_auth(struct mg_ehlo *e, const char *mechs, unsigned port,
+    int starttls)
+{
+	struct mg_str u = MG_STR_INIT, w = MG_STR_INIT;
+	const char *p = mechs;
+	size_t k;
+
+	if (*mechs != '\0' && e->port == 0) {
+		e->port = port;
+		e->starttls = starttls;
+	}
+	mg_str_printf(&u, " %s ", e->auth != NULL ? e->auth : "");
+	for (;;) {
+		p += strspn(p, " ");
+		if ((k = strcspn(p, " ")) == 0)
+			break;
+		mg_str_reset(&w);
+		mg_str_printf(&w, " %.*s ", (int)k, p);
+		if (strstr(mg_str_cstr(&u), mg_str_cstr(&w)) == NULL)
+			mg_str_printf(&u, "%.*s ", (int)k, p);
+		p += k;
+	}
+	free(e->auth);
+	p = mg_str_cstr(&u) + strspn(mg_str_cstr(&u), " ");
+	k = strlen(p);
+	while (k > 0 && p[k - 1] == ' ')
+		k--;
+	e->auth = mg_xstrndup(p, k);
+	mg_str_free(&u);
+	mg_str_free(&w);
+}
+
 /*
  * ask_ehlo - what Exim offers a client on the Internet after EHLO before
  * STARTTLS, from its own answer (exim -bh): auth_advertise_hosts and
  * each authenticator's server_advertise_condition evaluated by Exim, in
- * whatever spelling they are written.  Asked only when the configuration
- * has server authenticators; not asked (ehlo.client stays NULL) when
- * Exim does not answer EHLO with 250.
+ * whatever spelling they are written.  Asked on each port the daemon
+ * listens on (daemon_smtp_ports, at most EHLO_PORTS) that does not start
+ * with TLS (tls_on_connect_ports), with -oMi setting $received_port;
+ * only when the configuration has server authenticators.  Not asked
+ * (ehlo.client stays NULL) when Exim answers no EHLO with 250.
  */
+#define EHLO_PORTS 4
 static void
 ask_ehlo(struct mg_target *t, struct mg_model *m)
 {
 	static const char client[] = "198.51.100.9";	/* TEST-NET-2 */
-	struct mg_str in = MG_STR_INIT;
+	const char *ports = mg_model_value(m, "daemon_smtp_ports");
+	const char *tlsc = mg_model_value(m, "tls_on_connect_ports");
+	struct mg_str in = MG_STR_INIT, it = MG_STR_INIT;
+	struct mg_ehlo one;
+	struct mg_exim_list l;
 	struct mg_exec_res res;
 	struct mg_err err;
-	size_t i, k;
+	char iface[64];
+	size_t i, k, asked = 0;
+	unsigned port;
 
 	for (i = 0; i < m->nrules; i++) {
 		if (strcmp(m->rules[i].group, "authenticators") != 0)
@@ -469,14 +558,31 @@ ask_ehlo(struct mg_target *t, struct mg_model *m)
 	if (i == m->nrules)
 		return;
 	mg_str_puts(&in, "EHLO " MG_PROBE_HELO "\r\nQUIT\r\n");
-	if (bh_exec(t, client, NULL, &in, 10000, &res, &err) < 0) {
-		mg_str_free(&in);
-		return;
+	mg_exim_list_init(&l, ports != NULL && *ports != '\0' ? ports :
+	    "smtp");
+	while (asked < EHLO_PORTS && mg_exim_list_next(&l, &it)) {
+		port = port_number(mg_str_cstr(&it));
+		if (port == 0 || (tlsc != NULL && port_listed(tlsc, port)))
+			continue;
+		asked++;
+		/* TEST-NET-1 as our own address: only the port matters */
+		(void)snprintf(iface, sizeof(iface), "192.0.2.1.%u", port);
+		if (bh_exec(t, client, NULL, iface, &in, 10000, &res,
+		    &err) < 0)
+			continue;
+		memset(&one, 0, sizeof(one));
+		if (ehlo_offers(mg_str_cstr(&res.out), &one) == 0) {
+			if (m->ehlo.client == NULL)
+				m->ehlo.client = mg_xstrdup(client);
+			merge_auth(&m->ehlo, one.auth, port, one.starttls);
+			if (m->ehlo.port == 0)
+				m->ehlo.starttls = one.starttls;
+		}
+		free(one.auth);
+		mg_exec_res_free(&res);
 	}
+	mg_str_free(&it);
 	mg_str_free(&in);
-	if (ehlo_offers(mg_str_cstr(&res.out), &m->ehlo) == 0)
-		m->ehlo.client = mg_xstrdup(client);
-	mg_exec_res_free(&res);
 }
 
 /* load_rules - ACLs, drivers and named lists as Exim reads them, located
@@ -596,7 +702,7 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 	mg_str_printf(&in, "EHLO " MG_PROBE_HELO "\r\n"
 	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
 	    p->rcpt);
-	if (bh_exec(t, p->client, p->client_name, &in, 30000, &res,
+	if (bh_exec(t, p->client, p->client_name, NULL, &in, 30000, &res,
 	    err) < 0) {
 		mg_str_free(&in);
 		return (-1);
