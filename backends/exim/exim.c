@@ -526,8 +526,9 @@ merge_auth(struct mg_ehlo *e, const char *mechs, unsigned port,
  * whatever spelling they are written.  Asked on each port the daemon
  * listens on (daemon_smtp_ports, at most EHLO_PORTS) that does not start
  * with TLS (tls_on_connect_ports), with -oMi setting $received_port;
- * only when the configuration has server authenticators.  Not asked
- * (ehlo.client stays NULL) when Exim answers no EHLO with 250.
+ * only when the configuration has server authenticators; a run that
+ * times out ends the questions.  Not asked (ehlo.client stays NULL) when
+ * Exim answers no EHLO with 250: the checks then read the conditions.
  */
 #define EHLO_PORTS 4
 static void
@@ -569,7 +570,12 @@ ask_ehlo(struct mg_target *t, struct mg_model *m)
 		(void)snprintf(iface, sizeof(iface), "192.0.2.1.%u", port);
 		if (bh_exec(t, client, NULL, iface, &in, 10000, &res,
 		    &err) < 0)
-			continue;
+			break;
+		if (res.timed_out) {
+			/* a stall (DNS?) would stall every port alike */
+			mg_exec_res_free(&res);
+			break;
+		}
 		memset(&one, 0, sizeof(one));
 		if (ehlo_offers(mg_str_cstr(&res.out), &one) == 0) {
 			if (m->ehlo.client == NULL)
