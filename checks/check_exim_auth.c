@@ -423,8 +423,8 @@ check_system_backed(const struct mg_model *m, struct mg_report *r)
 		a = &m->rules[i];
 		c = mg_rule_cond(a, "server_condition");
 		if (!server_side(a) || c == NULL ||
-		    (strstr(c->value, "saslauthd") == NULL &&
-		    strstr(c->value, "pam{") == NULL))
+		    (!mg_exim_uses_condition(c->value, "saslauthd") &&
+		    !mg_exim_uses_condition(c->value, "pam")))
 			continue;
 		f = mg_report_finding(r, "exim.auth.system-backed",
 		    MG_SEV_MEDIUM, "sasl", "Every system account with a "

@@ -280,11 +280,12 @@ load_auth_users(struct mg_model *m)
 			m->users_backend = mg_xstrdup("dovecot");
 		if ((c = mg_rule_cond(r, "server_condition")) == NULL)
 			continue;
-		if (strstr(c->value, "saslauthd") != NULL ||
-		    strstr(c->value, "pam{") != NULL) {
+		if (mg_exim_uses_condition(c->value, "saslauthd") ||
+		    mg_exim_uses_condition(c->value, "pam")) {
 			if (m->users_backend == NULL)
-				m->users_backend = mg_xstrdup(strstr(c->value,
-				    "pam{") != NULL ? "pam" : "saslauthd");
+				m->users_backend = mg_xstrdup(
+				    mg_exim_uses_condition(c->value, "pam") ?
+				    "pam" : "saslauthd");
 			continue;
 		}
 		if ((path = auth_file(c->value, &optional)) == NULL)

@@ -95,7 +95,9 @@ add_part(struct mg_exim_item *it, int arg, const char *p, size_t len)
 	it->nparts++;
 }
 
-/* is_cond_list - the word is "and" or "or" (negated or not) */
+/* is_cond_list - the word is a condition whose one argument is a list
+ * of braced strings: and{{C1}{C2}}, or{...}, saslauthd{{U}{P}{S}{R}}
+ * (negated or not) */
 static int
 is_cond_list(const char *w, size_t n)
 {
@@ -104,7 +106,8 @@ is_cond_list(const char *w, size_t n)
 		n--;
 	}
 	return ((n == 3 && strncmp(w, "and", 3) == 0) || (n == 2 &&
-	    strncmp(w, "or", 2) == 0));
+	    strncmp(w, "or", 2) == 0) || (n == 9 && strncmp(w, "saslauthd",
+	    9) == 0));
 }
 
 /* split_parts - words and braced arguments from j: up to the item's
@@ -506,6 +509,113 @@ mg_exim_lsearch_path(const char *text)
 	}
 	mg_exim_lookups_free(v, n);
 	return (path);
+}
+
+static int has_cond(const char *, size_t, const char *, int);
+
+/* part_names - the word is condition name (negated or not) */
+static int
+part_names(const struct mg_exim_part *pt, const char *name)
+{
+	const char *w = pt->p;
+	size_t n = pt->len;
+
+	while (n > 0 && *w == '!') {
+		w++;
+		n--;
+	}
+	return (!pt->arg && n == strlen(name) && strncmp(w, name, n) == 0);
+}
+
+/* cond_parts_have - the parts of a condition (or of an item) use name,
+ * directly or in an and{}/or{} list, or in an argument's expansion */
+static int
+cond_parts_have(const struct mg_exim_item *it, const char *name, int depth)
+{
+	struct mg_exim_item sub;
+	const struct mg_exim_part *pt;
+	size_t k, j, e;
+
+	for (k = 0; k < it->nparts; k++) {
+		pt = &it->parts[k];
+		if (part_names(pt, name))
+			return (1);
+		if (!pt->arg)
+			continue;
+		if (k > 0 && (part_names(&it->parts[k - 1], "and") ||
+		    part_names(&it->parts[k - 1], "or"))) {
+			for (j = 0; j < pt->len; j = e + 1) {
+				j += strspn(pt->p + j, " \t\n");
+				if (j >= pt->len || pt->p[j] != '{')
+					break;
+				e = scan_nested(pt->p, pt->len, j + 1, 1, 1,
+				    depth);
+				if (e == SCAN_ERR)
+					break;
+				memset(&sub, 0, sizeof(sub));
+				if (split_parts(pt->p, e, j + 1, &sub, 0,
+				    depth) != SCAN_ERR &&
+				    cond_parts_have(&sub, name, depth + 1))
+					return (1);
+			}
+			continue;
+		}
+		if (has_cond(pt->p, pt->len, name, depth + 1))
+			return (1);
+	}
+	return (0);
+}
+
+/* args_have - an argument of an item other than ${if} uses name */
+static int
+args_have(const struct mg_exim_item *it, const char *name, int depth)
+{
+	size_t k;
+
+	for (k = 0; k < it->nparts; k++)
+		if (it->parts[k].arg && has_cond(it->parts[k].p,
+		    it->parts[k].len, name, depth + 1))
+			return (1);
+	return (0);
+}
+
+/* has_cond - an expansion string uses condition name in an ${if} */
+static int
+has_cond(const char *s, size_t len, const char *name, int depth)
+{
+	struct mg_exim_item it;
+	size_t i = 0;
+
+	if (depth > MAX_DEPTH)
+		return (0);
+	while (i < len) {
+		if (s[i] == '\\') {
+			if (i + 1 < len && s[i + 1] == 'N')
+				i = literal_end(s, len, i);
+			else
+				i += i + 1 < len ? 2 : 1;
+			continue;
+		}
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+			if (item_end(s, len, i, &it, depth + 1) == SCAN_ERR)
+				return (0);
+			if (name_is(&it, "if") ? cond_parts_have(&it, name,
+			    depth) : args_have(&it, name, depth))
+				return (1);
+			i += it.len;
+			continue;
+		}
+		i++;
+	}
+	return (0);
+}
+
+/* mg_exim_uses_condition - does an expansion test condition name
+ * ("saslauthd", "pam") in an ${if}, however nested? */
+int
+mg_exim_uses_condition(const char *text, const char *name)
+{
+	return (has_cond(text, strlen(text), name, 0));
 }
 
 /*

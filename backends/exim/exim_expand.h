@@ -46,6 +46,7 @@ int mg_exim_lookup_is_lsearch(const struct mg_exim_lookup *);
 char *mg_exim_lsearch_path(const char *);
 int mg_exim_eval_notls(const char *, struct mg_str *);
 int mg_exim_truth(const char *);
+int mg_exim_uses_condition(const char *, const char *);
 char *mg_exim_option_value(const char *);
 
 #endif

@@ -181,6 +181,8 @@ test_eval_notls(void **state)
 		{ "${if eq{$received_port}{587}}", 0, 0 },
 		{ "${if exists{/etc/x}}", 0, 0 },
 		{ "${if match_ip{$sender_host_address}{10.0.0.0/8}}", 0, 0 },
+		{ "${if saslauthd{{$auth2}{$auth3}}{yes}{no}}", 0, 0 },
+		{ "${if and{{def:tls_cipher}{saslauthd{{$a}{$b}}}}}", 1, 0 },
 		{ "${if foo{x}}", 0, 0 },
 		{ "${if", 0, 0 },
 		{ "yes", 1, 1 },
@@ -204,6 +206,27 @@ test_eval_notls(void **state)
 	mg_str_free(&out);
 }
 
+/* test_uses_condition - saslauthd and pam found as conditions, not as
+ * text */
+static void
+test_uses_condition(void **state)
+{
+	(void)state;
+	assert_true(mg_exim_uses_condition("${if saslauthd{{$auth2}{$auth3}}"
+	    "{1}{0}}", "saslauthd"));
+	assert_true(mg_exim_uses_condition("${if pam {$auth1:${sg{$auth2}"
+	    "{:}{::}}}}", "pam"));
+	assert_true(mg_exim_uses_condition("${if and{{!eq{$auth2}{root}}"
+	    "{saslauthd{{$auth2}{$auth3}{smtp}}}}}", "saslauthd"));
+	assert_true(mg_exim_uses_condition("\"${lc:${if pam{$auth1:$auth2}"
+	    "}}\"", "pam"));
+	assert_false(mg_exim_uses_condition("${if crypteq{$auth3}{${lookup{"
+	    "$auth2}lsearch{/etc/exim4/spam{x}}}}}", "pam"));
+	assert_false(mg_exim_uses_condition("${if eq{$auth2}{saslauthd}}",
+	    "saslauthd"));
+	assert_false(mg_exim_uses_condition("\\N${if pam{x}}\\N", "pam"));
+}
+
 int
 main(void)
 {
@@ -212,6 +235,7 @@ main(void)
 		cmocka_unit_test(test_lsearch_path),
 		cmocka_unit_test(test_item),
 		cmocka_unit_test(test_eval_notls),
+		cmocka_unit_test(test_uses_condition),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
