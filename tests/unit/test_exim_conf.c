@@ -11,6 +11,7 @@
 #include "../../backends/exim/exim_list.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_err.h"
+#include "../../core/mg_file.h"
 #include "../../core/mg_str.h"
 #include "mg_test.h"
 #include "../../core/mg_maillog.h"
@@ -787,6 +788,84 @@ test_auth_exim_answer(void **state)
 	mg_model_free(&m);
 }
 
+/* captured - a model from "exim -bP config" real Exim printed
+ * (tests/unit/data/exim_conf/NAME.bP) */
+static void
+captured(struct mg_model *m, const char *name)
+{
+	char path[256];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "tests/unit/data/exim_conf/%s.bP",
+	    name);
+	assert_int_equal(mg_file_read(path, MG_FILE_MAX, &text, NULL, &err),
+	    0);
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	mg_exim_conf_parse(m, mg_str_cstr(&text));
+	mg_str_free(&text);
+}
+
+/* test_captured_tls_conditions - the configs Exim itself judged: no AUTH
+ * before TLS is no finding, whichever spelling; AUTH PLAIN LOGIN in the
+ * clear is one, naming both authenticators */
+static void
+test_captured_tls_conditions(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t evidence;	/* 0: no finding */
+	} cases[] = {
+		{ "auth-tls-cipher", 0 },
+		{ "auth-advertise-hosts", 0 },
+		{ "auth-plain-clear", 2 },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		captured(&m, cases[i].name);
+		mg_report_init(&r);
+		mg_check_exim_auth(&m, &r);
+		f = finding(&r, "exim.auth.no-tls");
+		if ((f != NULL ? f->nevidence : 0) != cases[i].evidence)
+			fail_msg("%s: %zu evidence lines", cases[i].name,
+			    f != NULL ? f->nevidence : 0);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_captured_nested_lookup - the nested lookup real Exim follows: the
+ * virtual router is named as depending on $domain, the optional
+ * lowuid-aliases is not named, the system aliases are checked */
+static void
+test_captured_nested_lookup(void **state)
+{
+	static const char *aliases = "root: alice\nabuse: root\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	captured(&m, "nested-lookup");
+	mg_srcfile_set_text(mg_model_file_add(&m, "/srv/mg/etc/aliases"),
+	    aliases, strlen(aliases));
+	mg_report_init(&r);
+	mg_check_exim_aliases(&m, &r);
+	assert_non_null(finding(&r, "exim.aliases.postmaster"));
+	assert_int_equal(r.nunread, 1);
+	assert_string_equal(r.unread[0], "router virtual_aliases: the alias "
+	    "file /srv/mg/etc/exim4/virtual/${lookup{$domain}dsearch{"
+	    "/srv/mg/etc/exim4/virtual}}/aliases depends on $domain (one "
+	    "file per address): not checked");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -801,6 +880,8 @@ main(void)
 		cmocka_unit_test(test_aliases_nested),
 		cmocka_unit_test(test_auth_tls_spellings),
 		cmocka_unit_test(test_auth_exim_answer),
+		cmocka_unit_test(test_captured_tls_conditions),
+		cmocka_unit_test(test_captured_nested_lookup),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
