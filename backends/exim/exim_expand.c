@@ -867,7 +867,7 @@ eval(const char *s, size_t len, struct mg_str *out, int depth)
 			if (i + 1 < len && s[i + 1] == 'N') {
 				e = literal_end(s, len, i);
 				n = e - i - 2;
-				if (e <= len && e >= i + 4 &&
+				if (e >= i + 4 &&
 				    strncmp(s + e - 2, "\\N", 2) == 0)
 					n -= 2;
 				mg_str_append(out, s + i + 2, n);
