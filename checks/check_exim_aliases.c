@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../backends/exim/exim_list.h"
+#include "../backends/exim/exim_expand.h"
 #include "../core/mg_str.h"
 #include "checks.h"
 
@@ -113,29 +113,58 @@ check_file(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&text);
 }
 
-/* mg_check_exim_aliases - the alias files of redirect routers */
+/* note_dynamic - a router whose alias file is named by the message
+ * ($domain, $local_part): which file is read is known only per address,
+ * so it is named as not checked rather than as missing */
+static void
+note_dynamic(struct mg_report *r, const struct mg_rule *router,
+    const struct mg_exim_lookup *l)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	mg_str_printf(&s, "router %s: the alias file %s depends on %s "
+	    "(one file per address): not checked", router->verb, l->file,
+	    l->vars);
+	mg_report_unread(r, mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/*
+ * mg_check_exim_aliases - the alias file of the first redirect router
+ * reading a fixed lsearch file that could be read (Debian's
+ * system_aliases); routers whose file depends on the address are named
+ */
 void
 mg_check_exim_aliases(const struct mg_model *m, struct mg_report *r)
 {
 	const struct mg_rule *router;
 	const struct mg_param *c;
 	const struct mg_srcfile *f;
-	char *path;
-	size_t i;
+	struct mg_exim_lookup *l;
+	size_t i, k, n;
+	int checked = 0;
 
 	for (i = 0; i < m->nrules; i++) {
 		router = &m->rules[i];
 		if (strcmp(router->group, "routers") != 0 ||
 		    (c = mg_rule_cond(router, "driver")) == NULL ||
 		    strcmp(c->value, "redirect") != 0 ||
-		    (c = mg_rule_cond(router, "data")) == NULL ||
-		    (path = mg_exim_lsearch_path(c->value)) == NULL)
+		    (c = mg_rule_cond(router, "data")) == NULL)
 			continue;
-		f = mg_model_file(m, path);
-		free(path);
-		if (f != NULL) {
-			check_file(m, r, router, f);
-			return;
+		(void)mg_exim_lookups(c->value, &l, &n);
+		for (k = 0; k < n; k++) {
+			if (!mg_exim_lookup_is_lsearch(&l[k]))
+				continue;
+			if (l[k].vars != NULL) {
+				note_dynamic(r, router, &l[k]);
+				continue;
+			}
+			f = mg_model_file(m, l[k].file);
+			if (f != NULL && !checked) {
+				check_file(m, r, router, f);
+				checked = 1;
+			}
 		}
+		mg_exim_lookups_free(l, n);
 	}
 }

@@ -130,6 +130,8 @@ mg_model_free(struct mg_model *m)
 	}
 	free(m->files);
 	free_strv(m->warnings, m->nwarnings);
+	free(m->ehlo.client);
+	free(m->ehlo.auth);
 	mg_queue_free(m->queue);
 	free(m->queue);
 	mg_maillog_free(m->log);

@@ -114,6 +114,16 @@ struct mg_user {
 	long uid;		/* the host's account of that name; -1: none */
 };
 
+/* What the MTA itself offers after EHLO to a client on the Internet
+ * before STARTTLS (Exim: exim -bh CLIENT), as the backend asked it. */
+struct mg_ehlo {
+	char *client;		/* the address asked as; NULL: not asked */
+	char *auth;		/* the AUTH mechanisms offered on any port
+				 * asked, "PLAIN LOGIN"; "": none */
+	unsigned port;		/* the (first) port offering them; 0: none */
+	int starttls;		/* STARTTLS offered there */
+};
+
 struct mg_model {
 	enum mg_mta mta;
 	char *version;
@@ -141,6 +151,7 @@ struct mg_model {
 				 * smtpd.conf options, saslauthd's
 				 * MECHANISMS, Dovecot's passdb driver */
 	size_t nauth, auth_cap;
+	struct mg_ehlo ehlo;	/* the EHLO reply before TLS */
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */

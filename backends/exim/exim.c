@@ -8,16 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_maillog.h"
+#include "../../core/mg_num.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 #include "exim_conf.h"
 #include "exim_list.h"
 #include "exim_debian.h"
+#include "exim_expand.h"
 #include "exim_queue.h"
 
 /* exim_run - run the exim binary [-C file] args; output in res */
@@ -230,6 +233,27 @@ map_debian(struct mg_model *m, const char *gen, const char *confdir)
 	mg_str_free(&w);
 }
 
+/* auth_file - the fixed lsearch file a server_condition checks, or
+ * NULL; *optional when read only ${if exists{FILE}} */
+static char *
+auth_file(const char *cond, int *optional)
+{
+	struct mg_exim_lookup *l;
+	char *path = NULL;
+	size_t i, n;
+
+	*optional = 0;
+	(void)mg_exim_lookups(cond, &l, &n);
+	for (i = 0; i < n && path == NULL; i++)
+		if (mg_exim_lookup_is_lsearch(&l[i]) && l[i].vars == NULL &&
+		    l[i].file[0] == '/') {
+			path = mg_xstrdup(l[i].file);
+			*optional = l[i].optional;
+		}
+	mg_exim_lookups_free(l, n);
+	return (path);
+}
+
 /* load_auth_users - accounts the server authenticators check: the
  * "user:password" lines of an lsearch file in server_condition (Debian's
  * exim4/passwd); other backends (saslauthd, PAM, Dovecot) are named */
@@ -241,8 +265,10 @@ load_auth_users(struct mg_model *m)
 	const struct mg_srcfile *f;
 	struct mg_err err;
 	struct mg_str src = MG_STR_INIT;
+	struct stat st;
 	char *path, *user;
 	size_t i, k, n;
+	int optional;
 
 	for (i = 0; i < m->nrules; i++) {
 		r = &m->rules[i];
@@ -254,20 +280,21 @@ load_auth_users(struct mg_model *m)
 			m->users_backend = mg_xstrdup("dovecot");
 		if ((c = mg_rule_cond(r, "server_condition")) == NULL)
 			continue;
-		if (strstr(c->value, "saslauthd") != NULL ||
-		    strstr(c->value, "pam{") != NULL) {
+		if (mg_exim_uses_condition(c->value, "saslauthd") ||
+		    mg_exim_uses_condition(c->value, "pam")) {
 			if (m->users_backend == NULL)
-				m->users_backend = mg_xstrdup(strstr(c->value,
-				    "pam{") != NULL ? "pam" : "saslauthd");
+				m->users_backend = mg_xstrdup(
+				    mg_exim_uses_condition(c->value, "pam") ?
+				    "pam" : "saslauthd");
 			continue;
 		}
-		if ((path = mg_exim_lsearch_path(c->value)) == NULL)
+		if ((path = auth_file(c->value, &optional)) == NULL)
 			continue;
 		for (k = 0; k < m->nusers; k++)
 			if (strcmp(m->users[k].source, path) == 0)
 				break;
-		if (k < m->nusers) {
-			/* PLAIN and LOGIN check the same file */
+		/* PLAIN and LOGIN check the same file */
+		if (k < m->nusers || (optional && stat(path, &st) < 0)) {
 			free(path);
 			continue;
 		}
@@ -297,6 +324,27 @@ load_auth_users(struct mg_model *m)
 	mg_str_free(&src);
 }
 
+/* read_lookup_file - an lsearch file a router or authenticator reads:
+ * a fixed path is read (a warning if it cannot be), an optional one
+ * (${if exists{FILE}...}) only if it is there; one whose name depends on
+ * the message ($domain) is not read here: the checks name it */
+static int
+read_lookup_file(struct mg_model *m, const struct mg_exim_lookup *l)
+{
+	struct mg_err err;
+	struct stat st;
+
+	if (l->vars != NULL || l->file[0] != '/')
+		return (-1);
+	if (l->optional && stat(l->file, &st) < 0)
+		return (-1);
+	if (mg_model_read_file(m, l->file, &err) < 0) {
+		mg_model_warn(m, err.msg);
+		return (-1);
+	}
+	return (0);
+}
+
 /* load_alias_files - the lsearch files redirect routers read (Debian's
  * system_aliases: /etc/aliases) */
 static void
@@ -304,22 +352,244 @@ load_alias_files(struct mg_model *m)
 {
 	const struct mg_rule *r;
 	const struct mg_param *c;
-	struct mg_err err;
-	char *path;
-	size_t i;
+	struct mg_exim_lookup *l;
+	size_t i, k, n;
 
 	for (i = 0; i < m->nrules; i++) {
 		r = &m->rules[i];
 		if (strcmp(r->group, "routers") != 0 ||
 		    (c = mg_rule_cond(r, "driver")) == NULL ||
 		    strcmp(c->value, "redirect") != 0 ||
-		    (c = mg_rule_cond(r, "data")) == NULL ||
-		    (path = mg_exim_lsearch_path(c->value)) == NULL)
+		    (c = mg_rule_cond(r, "data")) == NULL)
 			continue;
-		if (mg_model_read_file(m, path, &err) < 0)
-			mg_model_warn(m, err.msg);
-		free(path);
+		(void)mg_exim_lookups(c->value, &l, &n);
+		for (k = 0; k < n; k++)
+			if (mg_exim_lookup_is_lsearch(&l[k]))
+				(void)read_lookup_file(m, &l[k]);
+		mg_exim_lookups_free(l, n);
 	}
+}
+
+/* bh_exec - exim -C FILE [-oMs NAME] [-oMi IFACE] -bh CLIENT fed input:
+ * the session Exim would have with that client (its ACLs run; nothing is
+ * received or delivered) */
+static int
+bh_exec(const struct mg_target *t, const char *client, const char *name,
+    const char *iface, const struct mg_str *input, int timeout_ms,
+    struct mg_exec_res *res, struct mg_err *err)
+{
+	const char *argv[12];
+	struct mg_exec_req req;
+	size_t n = 0;
+
+	if (t->config_file == NULL)
+		return (mg_err_set(err, "no configuration file to simulate"));
+	argv[n++] = t->bin;
+	argv[n++] = "-C";
+	argv[n++] = t->config_file;
+	if (name != NULL) {
+		argv[n++] = "-oMs";
+		argv[n++] = name;
+	}
+	if (iface != NULL) {
+		argv[n++] = "-oMi";
+		argv[n++] = iface;
+	}
+	argv[n++] = "-bh";
+	argv[n++] = client;
+	argv[n] = NULL;
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input->data;
+	req.input_len = input->len;
+	req.timeout_ms = timeout_ms;
+	req.out_max = 4 * 1024 * 1024;
+	return (mg_exec(&req, res, err));
+}
+
+/* ehlo_offers - the EHLO reply of an exim -bh transcript (the 250 lines
+ * after the 220 banner): AUTH mechanisms and STARTTLS into e; -1 when
+ * EHLO was not answered 250 */
+static int
+ehlo_offers(const char *out, struct mg_ehlo *e)
+{
+	struct mg_str auth = MG_STR_INIT;
+	const char *cur, *line;
+	size_t len;
+	int banner = 0, ok = -1;
+
+	for (cur = out; mg_line_next(&cur, &line, &len);) {
+		while (len > 0 && (line[len - 1] == '\r' ||
+		    line[len - 1] == ' '))
+			len--;
+		if (len < 3 || line[0] < '2' || line[0] > '5' ||
+		    (len > 3 && line[3] != ' ' && line[3] != '-'))
+			continue;
+		if (!banner) {
+			/* the last line of the 220 greeting */
+			banner = strncmp(line, "220", 3) == 0 &&
+			    (len == 3 || line[3] == ' ');
+			continue;
+		}
+		if (strncmp(line, "250", 3) != 0)
+			break;
+		ok = 0;
+		if (len >= 9 && strncasecmp(line + 4, "AUTH ", 5) == 0)
+			mg_str_append(&auth, line + 9, len - 9);
+		else if (len == 12 && strncasecmp(line + 4, "STARTTLS", 8) == 0)
+			e->starttls = 1;
+		if (len == 3 || line[3] == ' ')
+			break;
+	}
+	if (ok == 0) {
+		free(e->auth);
+		e->auth = mg_str_steal(&auth);
+	}
+	mg_str_free(&auth);
+	return (ok);
+}
+
+/* port_number - a daemon_smtp_ports item: a number or one of the
+ * service names Exim's own default uses; 0 if neither */
+static unsigned
+port_number(const char *item)
+{
+	static const struct {
+		const char *name;
+		unsigned port;
+	} names[] = { { "smtp", 25 }, { "submission", 587 },
+		{ "smtps", 465 }, { "submissions", 465 } };
+	unsigned long v;
+	struct mg_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(item, names[i].name) == 0)
+			return (names[i].port);
+	if (mg_parse_ulong(item, 1, 65535, &v, &err) < 0)
+		return (0);
+	return ((unsigned)v);
+}
+
+/* port_listed - is the port in a port list (tls_on_connect_ports)? */
+static int
+port_listed(const char *list, unsigned port)
+{
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int found = 0;
+
+	mg_exim_list_init(&l, list);
+	while (!found && mg_exim_list_next(&l, &it))
+		found = port_number(mg_str_cstr(&it)) == port;
+	mg_str_free(&it);
+	return (found);
+}
+
+/* merge_auth - add the mechanisms one port offers to the union */
+static void
+merge_auth(struct mg_ehlo *e, const char *mechs, unsigned port,
+    int starttls)
+{
+	struct mg_str u = MG_STR_INIT, w = MG_STR_INIT;
+	const char *p = mechs;
+	size_t k;
+
+	if (*mechs != '\0' && e->port == 0) {
+		e->port = port;
+		e->starttls = starttls;
+	}
+	mg_str_printf(&u, " %s ", e->auth != NULL ? e->auth : "");
+	for (;;) {
+		p += strspn(p, " ");
+		if ((k = strcspn(p, " ")) == 0)
+			break;
+		mg_str_reset(&w);
+		mg_str_printf(&w, " %.*s ", (int)k, p);
+		if (strstr(mg_str_cstr(&u), mg_str_cstr(&w)) == NULL)
+			mg_str_printf(&u, "%.*s ", (int)k, p);
+		p += k;
+	}
+	free(e->auth);
+	p = mg_str_cstr(&u) + strspn(mg_str_cstr(&u), " ");
+	k = strlen(p);
+	while (k > 0 && p[k - 1] == ' ')
+		k--;
+	e->auth = mg_xstrndup(p, k);
+	mg_str_free(&u);
+	mg_str_free(&w);
+}
+
+/*
+ * ask_ehlo - what Exim offers a client on the Internet after EHLO before
+ * STARTTLS, from its own answer (exim -bh): auth_advertise_hosts and
+ * each authenticator's server_advertise_condition evaluated by Exim, in
+ * whatever spelling they are written.  Asked on each port the daemon
+ * listens on (daemon_smtp_ports, at most EHLO_PORTS) that does not start
+ * with TLS (tls_on_connect_ports), with -oMi setting $received_port;
+ * only when the configuration has server authenticators; a run that
+ * times out ends the questions.  Not asked (ehlo.client stays NULL) when
+ * Exim answers no EHLO with 250: the checks then read the conditions.
+ */
+#define EHLO_PORTS 4
+static void
+ask_ehlo(struct mg_target *t, struct mg_model *m)
+{
+	static const char client[] = "198.51.100.9";	/* TEST-NET-2 */
+	const char *ports = mg_model_value(m, "daemon_smtp_ports");
+	const char *tlsc = mg_model_value(m, "tls_on_connect_ports");
+	struct mg_str in = MG_STR_INIT, it = MG_STR_INIT;
+	struct mg_ehlo one;
+	struct mg_exim_list l;
+	struct mg_exec_res res;
+	struct mg_err err;
+	char iface[64];
+	size_t i, k, asked = 0;
+	unsigned port;
+
+	for (i = 0; i < m->nrules; i++) {
+		if (strcmp(m->rules[i].group, "authenticators") != 0)
+			continue;
+		for (k = 0; k < m->rules[i].nconds; k++)
+			if (strncmp(m->rules[i].conds[k].name, "server_",
+			    7) == 0)
+				break;
+		if (k < m->rules[i].nconds)
+			break;
+	}
+	if (i == m->nrules)
+		return;
+	mg_str_puts(&in, "EHLO " MG_PROBE_HELO "\r\nQUIT\r\n");
+	mg_exim_list_init(&l, ports != NULL && *ports != '\0' ? ports :
+	    "smtp");
+	while (asked < EHLO_PORTS && mg_exim_list_next(&l, &it)) {
+		port = port_number(mg_str_cstr(&it));
+		if (port == 0 || (tlsc != NULL && port_listed(tlsc, port)))
+			continue;
+		asked++;
+		/* TEST-NET-1 as our own address: only the port matters */
+		(void)snprintf(iface, sizeof(iface), "192.0.2.1.%u", port);
+		if (bh_exec(t, client, NULL, iface, &in, 10000, &res,
+		    &err) < 0)
+			break;
+		if (res.timed_out) {
+			/* a stall (DNS?) would stall every port alike */
+			mg_exec_res_free(&res);
+			break;
+		}
+		memset(&one, 0, sizeof(one));
+		if (ehlo_offers(mg_str_cstr(&res.out), &one) == 0) {
+			if (m->ehlo.client == NULL)
+				m->ehlo.client = mg_xstrdup(client);
+			merge_auth(&m->ehlo, one.auth, port, one.starttls);
+			if (m->ehlo.port == 0)
+				m->ehlo.starttls = one.starttls;
+		}
+		free(one.auth);
+		mg_exec_res_free(&res);
+	}
+	mg_str_free(&it);
+	mg_str_free(&in);
 }
 
 /* load_rules - ACLs, drivers and named lists as Exim reads them, located
@@ -359,6 +629,7 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	free(confdir);
 	load_auth_users(m);
 	load_alias_files(m);
+	ask_ehlo(t, m);
 	return (0);
 }
 
@@ -429,33 +700,17 @@ static int
 exim_simulate(struct mg_target *t, const struct mg_probe *p,
     struct mg_smtp_verdict *v, struct mg_err *err)
 {
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", p->client,
-	    NULL, NULL, NULL };
-	struct mg_exec_req req;
 	struct mg_exec_res res;
 	struct mg_str in = MG_STR_INIT;
 	int codes[4];
 	char texts[4][160];
 	size_t finals;
 
-	if (t->config_file == NULL)
-		return (mg_err_set(err, "no configuration file to simulate"));
-	if (p->client_name != NULL) {
-		argv[3] = "-oMs";
-		argv[4] = p->client_name;
-		argv[5] = "-bh";
-		argv[6] = p->client;
-	}
 	mg_str_printf(&in, "EHLO " MG_PROBE_HELO "\r\n"
 	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
 	    p->rcpt);
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = in.data;
-	req.input_len = in.len;
-	req.timeout_ms = 30000;
-	req.out_max = 1024 * 1024;
-	if (mg_exec(&req, &res, err) < 0) {
+	if (bh_exec(t, p->client, p->client_name, NULL, &in, 30000, &res,
+	    err) < 0) {
 		mg_str_free(&in);
 		return (-1);
 	}

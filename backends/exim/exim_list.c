@@ -84,25 +84,3 @@ mg_exim_ipv6_broken(const char *item)
 		return (0);
 	return (mg_net_parse(p, &net, NULL) < 0);
 }
-
-/* mg_exim_lsearch_path - the file of the first "lsearch{PATH}" or
- * "lsearch;PATH" lookup in text, or NULL */
-char *
-mg_exim_lsearch_path(const char *text)
-{
-	const char *p = strstr(text, "lsearch"), *end;
-
-	if (p == NULL)
-		return (NULL);
-	p += 7;
-	if (*p == '*' || *p == '@')
-		p++;
-	if (*p != '{' && *p != ';')
-		return (NULL);
-	p++;
-	p += strspn(p, " ");
-	end = p + strcspn(p, "}\"' ");
-	if (*p != '/' || end == p)
-		return (NULL);
-	return (mg_xstrndup(p, (size_t)(end - p)));
-}

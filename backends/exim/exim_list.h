@@ -12,6 +12,5 @@ struct mg_exim_list {
 void mg_exim_list_init(struct mg_exim_list *, const char *);
 int mg_exim_list_next(struct mg_exim_list *, struct mg_str *);
 int mg_exim_ipv6_broken(const char *);
-char *mg_exim_lsearch_path(const char *);
 
 #endif

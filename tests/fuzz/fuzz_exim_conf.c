@@ -1,12 +1,14 @@
 /* fuzz_exim_conf.c - "exim -bP config" output and configuration source
- * through the Exim parser, the statement locator, the list reader and the
- * Exim checks: no crash, no overread, no leak. */
+ * through the Exim parser, the statement locator, the list reader, the
+ * expansion scanner and evaluator, and the Exim checks: no crash, no
+ * overread, no leak. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../backends/exim/exim_conf.h"
+#include "../../backends/exim/exim_expand.h"
 #include "../../backends/exim/exim_list.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_str.h"
@@ -22,6 +24,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mg_report r;
 	struct mg_exim_list l;
 	struct mg_str it = MG_STR_INIT;
+	struct mg_exim_lookup *lk;
+	size_t nlk;
+	char *opt;
 	char *text = mg_xstrndup((const char *)data, size);
 	size_t half = strlen(text) / 2;
 	char *second = mg_xstrdup(text + half);
@@ -39,6 +44,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)mg_exim_ipv6_broken(mg_str_cstr(&it));
 	mg_str_free(&it);
 	free(mg_exim_lsearch_path(second));
+	(void)mg_exim_lookups(second, &lk, &nlk);
+	mg_exim_lookups_free(lk, nlk);
+	opt = mg_exim_option_value(second);
+	if (mg_exim_eval_notls(opt, &it))
+		(void)mg_exim_truth(mg_str_cstr(&it));
+	mg_str_free(&it);
+	free(opt);
 	mg_report_init(&r);
 	mg_checks_run(&m, &r);
 	mg_report_free(&r);

@@ -12,6 +12,7 @@
 #include "../../backends/exim/exim_list.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_err.h"
+#include "../../core/mg_file.h"
 #include "../../core/mg_str.h"
 #include "mg_test.h"
 #include "../../core/mg_maillog.h"
@@ -782,6 +783,312 @@ test_auth(void **state)
 	mg_model_free(&m);
 }
 
+/* test_aliases_nested - a virtual-domain router whose alias file is
+ * named by a nested lookup is named as depending on $domain (not as a
+ * garbled file), and the system aliases are still checked */
+static void
+test_aliases_nested(void **state)
+{
+	static const char *aliases = "# /etc/aliases\nroot: alice\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	const struct mg_finding *f;
+	size_t i, dep = 0;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/aliases"), aliases,
+	    strlen(aliases));
+	a = mg_model_rule_add(&m, "routers", "virtual_aliases");
+	(void)mg_rule_cond_add(a, "driver", "redirect");
+	(void)mg_rule_cond_add(a, "data", "${lookup{$local_part}lsearch{"
+	    "/etc/exim4/virtual/${lookup{$domain}dsearch{/etc/exim4/virtual}}"
+	    "/aliases}}");
+	a = mg_model_rule_add(&m, "routers", "system_aliases");
+	(void)mg_rule_cond_add(a, "driver", "redirect");
+	(void)mg_rule_cond_add(a, "data", "${lookup{$local_part}lsearch{"
+	    "/etc/aliases}}");
+	mg_report_init(&r);
+	mg_check_exim_aliases(&m, &r);
+	f = finding(&r, "exim.aliases.postmaster");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence[0].text, "system_aliases"));
+	assert_null(finding(&r, "exim.aliases.root"));
+	for (i = 0; i < r.nunread; i++)
+		if (strstr(r.unread[i], "router virtual_aliases: the alias "
+		    "file /etc/exim4/virtual/${lookup{$domain}dsearch{/etc/"
+		    "exim4/virtual}}/aliases depends on $domain") != NULL)
+			dep++;
+	assert_int_equal(dep, 1);
+	assert_int_equal(r.nunread, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* auth_case - a plaintext authenticator whose advertise condition is
+ * written src (its lines from line 6; NULL: none) and read by -bP as
+ * value; hosts is auth_advertise_hosts */
+static void
+auth_case(struct mg_model *m, struct mg_report *r, const char *src,
+    const char *value, const char *hosts)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_rule *a;
+	struct mg_param *c;
+
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	m->config_file = mg_xstrdup("/etc/exim/exim.conf");
+	mg_str_printf(&text, "begin authenticators\nplain_server:\n"
+	    "  driver = plaintext\n  public_name = PLAIN\n"
+	    "  server_condition = ${if eq{$auth3}{x}}\n%s",
+	    src != NULL ? src : "");
+	mg_srcfile_set_text(mg_model_file_add(m, m->config_file),
+	    mg_str_cstr(&text), text.len);
+	mg_str_free(&text);
+	if (hosts != NULL)
+		mg_model_param_add(m, "auth_advertise_hosts")->value =
+		    mg_xstrdup(hosts);
+	a = mg_model_rule_add(m, "authenticators", "plain_server");
+	a->file = mg_xstrdup(m->config_file);
+	a->line = 2;
+	c = mg_rule_cond_add(a, "driver", "plaintext");
+	c->file = mg_xstrdup(m->config_file);
+	c->line = 3;
+	(void)mg_rule_cond_add(a, "public_name", "PLAIN");
+	(void)mg_rule_cond_add(a, "server_condition", "${if eq{$auth3}{x}}");
+	if (value != NULL) {
+		c = mg_rule_cond_add(a, "server_advertise_condition", value);
+		c->file = mg_xstrdup(m->config_file);
+		c->line = 6;
+	}
+	mg_report_init(r);
+	mg_check_exim_auth(m, r);
+}
+
+/* test_auth_tls_spellings - every spelling of "only after STARTTLS" is
+ * no finding; a condition that holds without TLS is, and its fix edits
+ * the option where it is written instead of adding a second one */
+static void
+test_auth_tls_spellings(void **state)
+{
+	static const struct {
+		const char *name, *src, *value, *hosts;
+		int finding;
+		unsigned line;		/* the fix's first edit */
+		const char *edit, *edit2;
+	} cases[] = {
+		{ "def:tls_in_cipher", "  server_advertise_condition = "
+		    "${if def:tls_in_cipher}\n", "${if def:tls_in_cipher}",
+		    NULL, 0, 0, NULL, NULL },
+		{ "def:tls_cipher", "  server_advertise_condition = "
+		    "${if def:tls_cipher}\n", "${if def:tls_cipher}", NULL,
+		    0, 0, NULL, NULL },
+		{ "!eq{$tls_cipher}{}", "  server_advertise_condition = "
+		    "${if !eq{$tls_cipher}{}}\n", "${if !eq{$tls_cipher}{}}",
+		    NULL, 0, 0, NULL, NULL },
+		{ "Debian's eq{$tls_in_cipher}{}{}{*}",
+		    "  server_advertise_condition = "
+		    "${if eq{$tls_in_cipher}{}{}{*}}\n",
+		    "${if eq{$tls_in_cipher}{}{}{*}}", NULL, 0, 0, NULL, NULL },
+		{ "quoted, as -bP prints it", "  server_advertise_condition = "
+		    "\"${if def:tls_cipher\\\n     {yes}{no}}\"\n",
+		    "\"${if def:tls_cipher{yes}{no}}\"", NULL, 0, 0, NULL,
+		    NULL },
+		{ "auth_advertise_hosts empty before TLS", NULL, NULL,
+		    "${if eq{$tls_in_cipher}{}{}{*}}", 0, 0, NULL, NULL },
+		{ "no condition", NULL, NULL, "*", 1, 3,
+		    "  driver = plaintext\n"
+		    "  server_advertise_condition = ${if def:tls_in_cipher}",
+		    NULL },
+		{ "the wrong way round: replaced",
+		    "  server_advertise_condition = "
+		    "${if eq{$tls_in_cipher}{}}\n",
+		    "${if eq{$tls_in_cipher}{}}", NULL, 1, 6,
+		    "  server_advertise_condition = ${if def:tls_in_cipher}",
+		    NULL },
+		{ "yes: replaced", "  server_advertise_condition = yes\n",
+		    "yes", NULL, 1, 6,
+		    "  server_advertise_condition = ${if def:tls_in_cipher}",
+		    NULL },
+		{ "a port condition: kept, asked only over TLS",
+		    "  server_advertise_condition = "
+		    "${if eq{$received_port}{587}}\n",
+		    "${if eq{$received_port}{587}}", NULL, 1, 6,
+		    "  server_advertise_condition = ${if def:tls_in_cipher"
+		    "{${if eq{$received_port}{587}}}{no}}", NULL },
+		{ "continued and quoted: wrapped at both ends",
+		    "  server_advertise_condition = \"${if eq{$received_port}"
+		    "{587}\\\n      {yes}{no}}\"\n",
+		    "\"${if eq{$received_port}{587}{yes}{no}}\"", NULL, 1, 6,
+		    "  server_advertise_condition = \"${if def:tls_in_cipher"
+		    "{${if eq{$received_port}{587}\\",
+		    "      {yes}{no}}}{no}}\"" },
+	};
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_fix *x;
+	size_t i, k, n;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		auth_case(&m, &r, cases[i].src, cases[i].value,
+		    cases[i].hosts);
+		if ((finding(&r, "exim.auth.no-tls") != NULL) !=
+		    cases[i].finding)
+			fail_msg("%s: finding %s", cases[i].name,
+			    cases[i].finding ? "missing" : "reported");
+		x = mg_report_find_fix(&r, "exim.auth.tls-only");
+		if ((x != NULL) != cases[i].finding)
+			fail_msg("%s: fix %s", cases[i].name,
+			    cases[i].finding ? "missing" : "proposed");
+		if (x != NULL) {
+			n = cases[i].edit2 != NULL ? 2 : 1;
+			if (x->nedits != n)
+				fail_msg("%s: %zu edits", cases[i].name,
+				    x->nedits);
+			if (x->edits[0].line != cases[i].line ||
+			    strcmp(x->edits[0].new_text, cases[i].edit) != 0)
+				fail_msg("%s: line %u \"%s\"", cases[i].name,
+				    x->edits[0].line, x->edits[0].new_text);
+			if (n == 2 && strcmp(x->edits[1].new_text,
+			    cases[i].edit2) != 0)
+				fail_msg("%s: \"%s\"", cases[i].name,
+				    x->edits[1].new_text);
+			/* never a second server_advertise_condition */
+			for (k = 0; cases[i].src != NULL && k < x->nedits; k++)
+				assert_int_not_equal(x->edits[k].line, 3);
+		}
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_auth_exim_answer - exim -bh's EHLO answer wins over the parser:
+ * a condition we cannot evaluate is no finding when Exim offers no
+ * AUTH, and a TLS-looking one is a finding when Exim offers PLAIN */
+static void
+test_auth_exim_answer(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *f;
+
+	(void)state;
+	auth_case(&m, &r, "  server_advertise_condition = ${if "
+	    "match_ip{$sender_host_address}{10.0.0.0/8}}\n", "${if match_ip"
+	    "{$sender_host_address}{10.0.0.0/8}}", NULL);
+	assert_non_null(finding(&r, "exim.auth.no-tls"));
+	mg_report_free(&r);
+	m.ehlo.client = mg_xstrdup("198.51.100.9");
+	m.ehlo.auth = mg_xstrdup("");
+	m.ehlo.starttls = 1;
+	mg_report_init(&r);
+	mg_check_exim_auth(&m, &r);
+	assert_null(finding(&r, "exim.auth.no-tls"));
+	assert_null(mg_report_find_fix(&r, "exim.auth.tls-only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	auth_case(&m, &r, "  server_advertise_condition = ${if "
+	    "def:tls_cipher}\n", "${if def:tls_cipher}", NULL);
+	assert_null(finding(&r, "exim.auth.no-tls"));
+	mg_report_free(&r);
+	m.ehlo.client = mg_xstrdup("198.51.100.9");
+	m.ehlo.auth = mg_xstrdup("LOGIN PLAIN");
+	mg_report_init(&r);
+	mg_check_exim_auth(&m, &r);
+	f = finding(&r, "exim.auth.no-tls");
+	assert_non_null(f);
+	assert_string_equal(f->evidence[0].text, "exim -bh 198.51.100.9: "
+	    "EHLO offers AUTH LOGIN PLAIN before STARTTLS (and no STARTTLS "
+	    "at all)");
+	assert_int_equal(mg_report_find_fix(&r, "exim.auth.tls-only")->
+	    edits[0].line, 6);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* captured - a model from "exim -bP config" real Exim printed
+ * (tests/unit/data/exim_conf/NAME.bP) */
+static void
+captured(struct mg_model *m, const char *name)
+{
+	char path[256];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "tests/unit/data/exim_conf/%s.bP",
+	    name);
+	assert_int_equal(mg_file_read(path, MG_FILE_MAX, &text, NULL, &err),
+	    0);
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	mg_exim_conf_parse(m, mg_str_cstr(&text));
+	mg_str_free(&text);
+}
+
+/* test_captured_tls_conditions - the configs Exim itself judged: no AUTH
+ * before TLS is no finding, whichever spelling; AUTH PLAIN LOGIN in the
+ * clear is one, naming both authenticators */
+static void
+test_captured_tls_conditions(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t evidence;	/* 0: no finding */
+	} cases[] = {
+		{ "auth-tls-cipher", 0 },
+		{ "auth-advertise-hosts", 0 },
+		{ "auth-plain-clear", 2 },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		captured(&m, cases[i].name);
+		mg_report_init(&r);
+		mg_check_exim_auth(&m, &r);
+		f = finding(&r, "exim.auth.no-tls");
+		if ((f != NULL ? f->nevidence : 0) != cases[i].evidence)
+			fail_msg("%s: %zu evidence lines", cases[i].name,
+			    f != NULL ? f->nevidence : 0);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_captured_nested_lookup - the nested lookup real Exim follows: the
+ * virtual router is named as depending on $domain, the optional
+ * lowuid-aliases is not named, the system aliases are checked */
+static void
+test_captured_nested_lookup(void **state)
+{
+	static const char *aliases = "root: alice\nabuse: root\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	captured(&m, "nested-lookup");
+	mg_srcfile_set_text(mg_model_file_add(&m, "/srv/mg/etc/aliases"),
+	    aliases, strlen(aliases));
+	mg_report_init(&r);
+	mg_check_exim_aliases(&m, &r);
+	assert_non_null(finding(&r, "exim.aliases.postmaster"));
+	assert_int_equal(r.nunread, 1);
+	assert_string_equal(r.unread[0], "router virtual_aliases: the alias "
+	    "file /srv/mg/etc/exim4/virtual/${lookup{$domain}dsearch{"
+	    "/srv/mg/etc/exim4/virtual}}/aliases depends on $domain (one "
+	    "file per address): not checked");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -796,6 +1103,11 @@ main(void)
 		cmocka_unit_test(test_relative_include),
 		cmocka_unit_test(test_relay_private_by_host_context),
 		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_aliases_nested),
+		cmocka_unit_test(test_auth_tls_spellings),
+		cmocka_unit_test(test_auth_exim_answer),
+		cmocka_unit_test(test_captured_tls_conditions),
+		cmocka_unit_test(test_captured_nested_lookup),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
