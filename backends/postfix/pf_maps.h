@@ -10,6 +10,8 @@ int mg_pf_map_ref(const char *, size_t, char *, size_t);
 void mg_pf_maps_collect(struct mg_model *);
 void mg_pf_maps_read(struct mg_model *, const char *);
 void mg_pf_maps_ask_aliases(struct mg_model *, const char *);
+size_t mg_pf_domains(const struct mg_model *, const char *, char **, size_t,
+    size_t);
 void mg_pf_map_parse_listing(struct mg_map *, const char *, int);
 void mg_pf_map_parse_source(struct mg_map *, const struct mg_srcfile *);
 void mg_pf_map_parse_answers(struct mg_map *, const char *,
