@@ -229,6 +229,25 @@ enum fate {
 	FATE_ELSEWHERE		/* another agent (lmtp, pipe) decides */
 };
 
+/* has_account - is there a system account of that name?  What
+ * unix:passwd.byname answered (the backend asks getpwnam), else root
+ * only: root always has one, postmaster rarely */
+static int
+has_account(const struct mg_model *m, const char *user)
+{
+	const struct mg_map_entry *e;
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++) {
+		if (strcmp(m->maps[i].ref, "unix:passwd.byname") != 0 &&
+		    strcmp(m->maps[i].ref, "proxy:unix:passwd.byname") != 0)
+			continue;
+		if ((e = mg_map_answer(&m->maps[i], user)) != NULL)
+			return (e->value != NULL);
+	}
+	return (strcasecmp(user, "root") == 0);
+}
+
 /*
  * resolve - where mail to user@dom goes (cleanup's virtual_alias_maps,
  * then the domain's delivery agent), whether it came over SMTP or from
@@ -254,10 +273,9 @@ resolve(const struct mg_model *m, const struct dom *d, const char *user,
 				return (FATE_REACHED);
 			if (rc < 0)
 				return (FATE_UNKNOWN);
-			/* local(8) then delivers to the account: root
-			 * always has one, postmaster rarely */
-			return (strcasecmp(user, "root") == 0 ?
-			    FATE_HOSTBOX : FATE_BOUNCED);
+			/* local(8) then delivers to the account */
+			return (has_account(m, user) ? FATE_HOSTBOX :
+			    FATE_BOUNCED);
 		}
 		if (strcmp(agent, "virtual") != 0)
 			return (FATE_ELSEWHERE);

@@ -252,6 +252,19 @@ test_local_rcpt_virtual(void **state)
 	    "local_recipient_maps), then bounced by local(8)"));
 	mg_report_free(&r);
 	mg_model_free(&m);
+
+	/* ... unless getpwnam knows a postmaster account: its mailbox */
+	pf_build(&m, n, x_out, n);
+	answers(pf_map(&m, "hash:" VIRTUAL, NULL, NULL, NULL), valias);
+	answers(pf_map(&m, "hash:" VMAILBOX, NULL, NULL, NULL), vmbox);
+	(void)mg_map_answer_add(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL),
+	    "postmaster", NULL);
+	(void)mg_map_answer_add(pf_map(&m, "unix:passwd.byname", NULL, NULL,
+	    NULL), "postmaster", "postmaster:x:120:120::/home/pm:/bin/false");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_local_transport_virtual - local_transport = virtual: alias_maps
