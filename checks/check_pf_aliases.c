@@ -1,16 +1,25 @@
 /*
  * check_pf_aliases.c - do root and postmaster reach a person, where
- * Postfix really looks for them?  Postfix resolves an address in this
- * order (ADDRESS_CLASS_README): virtual_alias_maps for every address
- * (user@domain, then @domain), then by the domain's class -
- * mydestination: local(8) and alias_maps by local part; a virtual
- * mailbox domain: virtual_mailbox_maps, else "User unknown in virtual
- * mailbox table"; a virtual alias domain: nothing else, else "User
- * unknown in virtual alias table".  DESIGN incident 2: with virtual
- * delivery /etc/aliases is never read and root@localhost bounced.
- * Also: tables whose source is newer than the compiled file, and
- * localhost accepting mail from other hosts.  Where a table on that path
- * could not be read, the answer is unknown, and a finding says so and
+ * Postfix really looks for them?  Two questions per address, each
+ * answered from the tables Postfix consults, in its order, with the
+ * answers of postmap -q (ADDRESS_CLASS_README, smtpd_check.c):
+ *
+ * - RCPT (smtpd): an address in virtual_alias_maps is accepted; else by
+ *   the domain's class - mydestination: local_recipient_maps when it is
+ *   not empty ("User unknown in local recipient table"), except that
+ *   postmaster@ is always accepted; a virtual alias domain: "User
+ *   unknown in virtual alias table"; a virtual mailbox domain:
+ *   virtual_mailbox_maps ("User unknown in virtual mailbox table").
+ * - Delivery (cleanup, then the agent): virtual_alias_maps first, then
+ *   the domain's agent - local_transport for mydestination: local(8)
+ *   reads alias_maps by local part, then the account; virtual(8)
+ *   (local_transport = virtual) only virtual_mailbox_maps.
+ *
+ * DESIGN incident 2: with virtual delivery /etc/aliases is never read
+ * and root@localhost bounced.  Also: tables whose source is newer than
+ * the compiled file, and localhost accepting mail from other hosts.
+ * Where a table on that path could not be read, the answer is unknown
+ * (Postfix itself stops there with 451 4.3.0), and a finding says so and
  * names the table rather than staying silent.
  */
 #include <stdio.h>
@@ -49,28 +58,28 @@ struct found {
 	const char *value;		/* its answer */
 };
 
-/* add_domains - the literal domains of a list parameter (tables in it
- * are not listed: their domains are not known here) */
+/* add_domains - the domains of a list parameter: its words and the
+ * domain keys of tables in it (mg_pf_domains), each with its class */
 static void
 add_domains(const struct mg_model *m, const char *param, enum dclass cls,
     struct dom *d, size_t *n)
 {
-	const char *cur, *elem, *v = mg_model_value(m, param);
-	size_t len, i;
+	char *names[DOMS_MAX + 1];
+	size_t k, got, i;
 
-	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
-		if (len >= sizeof(d[0].name) || memchr(elem, ':', len) !=
-		    NULL || *elem == '/' || *n >= DOMS_MAX)
-			continue;
+	names[0] = NULL;
+	got = mg_pf_domains(m, param, names, 0, DOMS_MAX + 1);
+	for (k = 0; k < got; k++) {
 		for (i = 0; i < *n; i++)
-			if (strlen(d[i].name) == len &&
-			    strncasecmp(d[i].name, elem, len) == 0)
+			if (strcasecmp(d[i].name, names[k]) == 0)
 				break;
-		if (i < *n)
-			continue;
-		memcpy(d[*n].name, elem, len);
-		d[*n].name[len] = '\0';
-		d[(*n)++].cls = cls;
+		if (i == *n && *n < DOMS_MAX && strlen(names[k]) <
+		    sizeof(d[0].name)) {
+			(void)snprintf(d[*n].name, sizeof(d[0].name), "%s",
+			    names[k]);
+			d[(*n)++].cls = cls;
+		}
+		free(names[k]);
 	}
 }
 
@@ -121,37 +130,186 @@ note_unknown(struct unknown *u, const struct dom *d, const char *user)
 	u->n++;
 }
 
-/* resolve - does user@dom reach something?  1 yes (*out says where),
- * 0 no, -1 unknown */
+/* find_addr - mail_addr_find(3)'s order for user@domain: the address,
+ * the local part alone when the domain is local, then @domain */
 static int
-resolve(const struct mg_model *m, const struct dom *d, const char *user,
-    struct found *out)
+find_addr(const struct mg_model *m, const char *param, const char *user,
+    const struct dom *d, struct found *out)
 {
 	char key[512];
 	int rc;
 
 	(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
+	if ((rc = lookup(m, param, key, out)) != 0)
+		return (rc);
+	if (d->cls == DC_LOCAL && (rc = lookup(m, param, user, out)) != 0)
 		return (rc);
 	(void)snprintf(key, sizeof(key), "@%s", d->name);
-	if ((rc = lookup(m, "virtual_alias_maps", key, out)) != 0)
-		return (rc);
+	return (lookup(m, param, key, out));
+}
+
+/* local_agent - the delivery agent of local_transport: the command of
+ * its master.cf service ("local", "virtual", "lmtp", "pipe"), else the
+ * transport's own name */
+static void
+local_agent(const struct mg_model *m, char *buf, size_t size)
+{
+	const char *v = mg_model_value(m, "local_transport");
+	size_t n, i;
+
+	if (v == NULL || *v == '\0')
+		v = "local";
+	n = strcspn(v, ":");
+	(void)snprintf(buf, size, "%.*s", (int)n, v);
+	for (i = 0; i < m->nservices; i++)
+		if (strcmp(m->services[i].type, "unix") == 0 &&
+		    strcmp(m->services[i].name, buf) == 0 &&
+		    m->services[i].command != NULL) {
+			(void)snprintf(buf, size, "%s",
+			    m->services[i].command);
+			return;
+		}
+}
+
+/*
+ * rcpt_verdict - smtpd's answer to RCPT TO:<user@d> from a client with
+ * no special rights (smtpd_check.c, check_rcpt_maps): 1 accepted, 0
+ * refused, -1 unknown (a table could not be asked).  why says which
+ * table decided, or smtpd's reject text.
+ */
+static int
+rcpt_verdict(const struct mg_model *m, const struct dom *d,
+    const char *user, char *why, size_t size)
+{
+	const char *v = mg_model_value(m, "local_recipient_maps");
+	struct found fo;
+	int rc, unknown;
+
+	rc = find_addr(m, "virtual_alias_maps", user, d, &fo);
+	if (rc == 1) {
+		(void)snprintf(why, size, "in virtual_alias_maps (%s)",
+		    fo.map->ref);
+		return (1);
+	}
+	if (rc < 0) {
+		(void)snprintf(why, size, "virtual_alias_maps could not be "
+		    "read (Postfix answers 451 4.3.0)");
+		return (-1);
+	}
+	unknown = 0;
 	switch (d->cls) {
 	case DC_LOCAL:
-		rc = lookup(m, "alias_maps", user, out);
+		if (v == NULL || *v == '\0') {
+			(void)snprintf(why, size, "local_recipient_maps is "
+			    "empty: every local part is accepted");
+			return (1);
+		}
+		if (strcasecmp(user, "postmaster") == 0) {
+			(void)snprintf(why, size, "smtpd accepts postmaster@ "
+			    "a local domain without asking "
+			    "local_recipient_maps");
+			return (1);
+		}
+		rc = find_addr(m, "local_recipient_maps", user, d, &fo);
+		if (rc == 1) {
+			(void)snprintf(why, size, "in local_recipient_maps "
+			    "(%s)", fo.map->ref);
+			return (1);
+		}
+		(void)snprintf(why, size, "\"User unknown in local recipient "
+		    "table\"");
 		break;
-	case DC_VMAILBOX:
-		(void)snprintf(key, sizeof(key), "%s@%s", user, d->name);
-		if ((rc = lookup(m, "virtual_mailbox_maps", key, out)) != 0)
-			return (rc);
-		(void)snprintf(key, sizeof(key), "@%s", d->name);
-		rc = lookup(m, "virtual_mailbox_maps", key, out);
+	case DC_VALIAS:
+		rc = 0;
+		(void)snprintf(why, size, "\"User unknown in virtual alias "
+		    "table\"");
 		break;
 	default:
-		rc = 0;
+		rc = find_addr(m, "virtual_mailbox_maps", user, d, &fo);
+		if (rc == 1) {
+			(void)snprintf(why, size, "a mailbox in "
+			    "virtual_mailbox_maps (%s)", fo.map->ref);
+			return (1);
+		}
+		(void)snprintf(why, size, "\"User unknown in virtual mailbox "
+		    "table\"");
 		break;
 	}
-	return (rc);
+	return (unknown || rc < 0 ? -1 : 0);
+}
+
+/* Where mail to an address ends once Postfix has it. */
+enum fate {
+	FATE_UNKNOWN = -1,	/* a table could not be asked */
+	FATE_BOUNCED = 0,	/* no table has it: bounced */
+	FATE_REACHED,		/* an alias or a mailbox (*out) */
+	FATE_HOSTBOX,		/* local(8): the account's mailbox here */
+	FATE_ELSEWHERE		/* another agent (lmtp, pipe) decides */
+};
+
+/* has_account - is there a system account of that name?  What
+ * unix:passwd.byname answered (the backend asks getpwnam), else root
+ * only: root always has one, postmaster rarely */
+static int
+has_account(const struct mg_model *m, const char *user)
+{
+	const struct mg_map_entry *e;
+	size_t i;
+
+	for (i = 0; i < m->nmaps; i++) {
+		if (strcmp(m->maps[i].ref, "unix:passwd.byname") != 0 &&
+		    strcmp(m->maps[i].ref, "proxy:unix:passwd.byname") != 0)
+			continue;
+		if ((e = mg_map_answer(&m->maps[i], user)) != NULL)
+			return (e->value != NULL);
+	}
+	return (strcasecmp(user, "root") == 0);
+}
+
+/*
+ * resolve - where mail to user@dom goes (cleanup's virtual_alias_maps,
+ * then the domain's delivery agent), whether it came over SMTP or from
+ * sendmail on this host
+ */
+static enum fate
+resolve(const struct mg_model *m, const struct dom *d, const char *user,
+    struct found *out)
+{
+	char agent[64];
+	int rc, unknown;
+
+	if ((rc = find_addr(m, "virtual_alias_maps", user, d, out)) == 1)
+		return (FATE_REACHED);
+	if (rc < 0)
+		return (FATE_UNKNOWN);	/* Postfix stops there: 451 */
+	unknown = 0;
+	if (d->cls == DC_VALIAS)
+		return (unknown ? FATE_UNKNOWN : FATE_BOUNCED);
+	if (d->cls == DC_LOCAL) {
+		local_agent(m, agent, sizeof(agent));
+		if (strcmp(agent, "local") == 0) {
+			rc = lookup(m, "alias_maps", user, out);
+			if (rc == 1)
+				return (FATE_REACHED);
+			if (rc < 0)
+				return (FATE_UNKNOWN);
+			/* local(8) then delivers to the account */
+			return (has_account(m, user) ? FATE_HOSTBOX :
+			    FATE_BOUNCED);
+		}
+		if (strcmp(agent, "virtual") != 0)
+			return (FATE_ELSEWHERE);
+	}
+	/* virtual(8): virtual_mailbox_maps, the address or @domain */
+	{
+		struct dom v = *d;
+
+		v.cls = DC_VMAILBOX;
+		rc = find_addr(m, "virtual_mailbox_maps", user, &v, out);
+	}
+	if (rc == 1)
+		return (FATE_REACHED);
+	return (unknown || rc < 0 ? FATE_UNKNOWN : FATE_BOUNCED);
 }
 
 /* first_table - the first table of param with a source file in the
@@ -253,7 +411,45 @@ cite_param(const struct mg_model *m, struct mg_finding *f,
 		    p->value != NULL ? p->value : "");
 }
 
-/* check_virtual - root/postmaster in virtual domains: rejected */
+/* by_virtual - is the domain's mail delivered by virtual(8) (or, for a
+ * virtual alias domain, only virtual_alias_maps): alias_maps unread */
+static int
+by_virtual(const struct mg_model *m, const struct dom *d)
+{
+	char agent[64];
+
+	if (d->cls != DC_LOCAL)
+		return (1);
+	local_agent(m, agent, sizeof(agent));
+	return (strcmp(agent, "virtual") == 0);
+}
+
+/* virtual_evidence - one address that bounces, and why */
+static void
+virtual_evidence(const struct mg_model *m, struct mg_finding *f,
+    const struct dom *d, const char *user)
+{
+	char why[512];
+	int rc;
+
+	if (d->cls != DC_LOCAL) {
+		mg_finding_evidence(f, NULL, 0, "%s@%s: not in "
+		    "virtual_alias_maps%s - rejected \"User unknown in "
+		    "virtual %s table\"", user, d->name, d->cls ==
+		    DC_VMAILBOX ? " nor virtual_mailbox_maps" : "",
+		    d->cls == DC_VMAILBOX ? "mailbox" : "alias");
+		return;
+	}
+	rc = rcpt_verdict(m, d, user, why, sizeof(why));
+	mg_finding_evidence(f, NULL, 0, "%s@%s: %s %s; local_transport = "
+	    "virtual then looks for it in virtual_mailbox_maps, not "
+	    "alias_maps, and bounces it (not in virtual_alias_maps either)",
+	    user, d->name, rc == 1 ? "accepted at RCPT -" : rc == 0 ?
+	    "refused at RCPT, but mail from this host's programs is "
+	    "accepted -" : "RCPT verdict unknown -", why);
+}
+
+/* check_virtual - root/postmaster where only the virtual tables count */
 static void
 check_virtual(const struct mg_model *m, struct mg_report *r,
     const struct dom *d, size_t nd, struct unknown *unk)
@@ -266,43 +462,44 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 	struct found fo;
 	char target[512];
 	size_t i, u;
-	int rc;
+	enum fate fate;
 
 	for (i = 0; i < nd; i++) {
-		if (d[i].cls == DC_LOCAL)
+		if (!by_virtual(m, &d[i]))
 			continue;
 		for (u = 0; users[u] != NULL; u++) {
-			rc = resolve(m, &d[i], users[u], &fo);
-			if (rc < 0)
+			fate = resolve(m, &d[i], users[u], &fo);
+			if (fate == FATE_UNKNOWN)
 				note_unknown(unk, &d[i], users[u]);
-			if (rc != 0)
+			if (fate != FATE_BOUNCED)
 				continue;
 			if (f == NULL) {
 				f = mg_report_finding(r,
 				    "postfix.aliases.virtual", MG_SEV_MEDIUM,
 				    "aliases", "Mail to root or postmaster "
-				    "of a virtual domain is rejected");
+				    "is rejected: not in the tables Postfix "
+				    "reads for it");
 				mg_finding_explain(f, "These domains are "
 				    "delivered by Postfix's virtual "
-				    "delivery, so /etc/aliases (alias_maps) "
+				    "delivery (virtual mailbox or alias "
+				    "domains, or local_transport = "
+				    "virtual), so /etc/aliases (alias_maps) "
 				    "is never consulted for them: an "
 				    "address must be in virtual_alias_maps "
 				    "or be a mailbox. Mail to the addresses "
-				    "below is refused at RCPT - local "
+				    "below is refused or bounced - local "
 				    "notifications (cron, DenyHosts, "
 				    "fail2ban writing to root@localhost) "
-				    "bounce, and RFC 5321 requires every "
+				    "are lost, and RFC 5321 requires every "
 				    "domain to accept postmaster. The fix "
-				    "adds them to virtual_alias_maps and "
-				    "rebuilds the table with postmap.");
+				    "adds them to virtual_alias_maps, which "
+				    "Postfix reads first for every domain, "
+				    "and rebuilds the table with postmap.");
 				cite_param(m, f, "virtual_alias_maps");
+				if (d[i].cls == DC_LOCAL)
+					cite_param(m, f, "local_transport");
 			}
-			mg_finding_evidence(f, NULL, 0, "%s@%s: not in "
-			    "virtual_alias_maps%s - rejected \"User unknown "
-			    "in virtual %s table\"", users[u], d[i].name,
-			    d[i].cls == DC_VMAILBOX ? " nor "
-			    "virtual_mailbox_maps" : "", d[i].cls ==
-			    DC_VMAILBOX ? "mailbox" : "alias");
+			virtual_evidence(m, f, &d[i], users[u]);
 			mg_str_printf(&add, "%s%s@%s  ", add.len > 0 ?
 			    "\n" : "", users[u], d[i].name);
 		}
@@ -346,7 +543,8 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&add);
 }
 
-/* check_local - root/postmaster of local domains in alias_maps */
+/* check_local - root/postmaster of local domains delivered by local(8):
+ * alias_maps decides after virtual_alias_maps */
 static void
 check_local(const struct mg_model *m, struct mg_report *r,
     const struct dom *d, size_t nd, struct unknown *unk)
@@ -355,31 +553,41 @@ check_local(const struct mg_model *m, struct mg_report *r,
 	struct mg_finding *f;
 	const struct mg_map *t;
 	struct mg_fix *x;
-	size_t i;
-	int pm = 1, root = 1;
+	char agent[64], why[512];
+	size_t i, pm = nd, root = nd;
+	int rc;
 
+	local_agent(m, agent, sizeof(agent));
+	if (strcmp(agent, "local") != 0)
+		return;		/* virtual(8): check_virtual; lmtp: unknown */
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls != DC_LOCAL)
 			continue;
 		switch (resolve(m, &d[i], "postmaster", &fo)) {
-		case 0:
-			pm = 0;
+		case FATE_BOUNCED:
+			if (pm == nd)
+				pm = i;
 			break;
-		case -1:
+		case FATE_UNKNOWN:
 			note_unknown(unk, &d[i], "postmaster");
+			break;
+		default:
 			break;
 		}
 		switch (resolve(m, &d[i], "root", &fo)) {
-		case 0:
-			root = 0;
+		case FATE_HOSTBOX:
+			if (root == nd)
+				root = i;
 			break;
-		case -1:
+		case FATE_UNKNOWN:
 			note_unknown(unk, &d[i], "root");
+			break;
+		default:
 			break;
 		}
 	}
 	t = first_table(m, "alias_maps");
-	if (!pm) {
+	if (pm < nd) {
 		f = mg_report_finding(r, "postfix.aliases.postmaster",
 		    MG_SEV_MEDIUM, "aliases", "No postmaster alias for the "
 		    "local domains");
@@ -387,9 +595,17 @@ check_local(const struct mg_model *m, struct mg_report *r,
 		    "to accept mail for postmaster, and other mail servers "
 		    "write to it when yours misbehaves. alias_maps has no "
 		    "postmaster entry, and there is no system account of "
-		    "that name: Postfix rejects the address as an unknown "
-		    "user. The fix adds \"postmaster: root\" and rebuilds "
-		    "the table.");
+		    "that name: local(8) bounces the mail as an unknown "
+		    "user. smtpd accepts postmaster@ a local domain from "
+		    "anyone without asking local_recipient_maps, so the "
+		    "bounce goes to whatever sender was given - often "
+		    "forged (backscatter). The fix adds \"postmaster: "
+		    "root\" and rebuilds the table.");
+		rc = rcpt_verdict(m, &d[pm], "postmaster", why, sizeof(why));
+		mg_finding_evidence(f, NULL, 0, "postmaster@%s: %s at RCPT "
+		    "(%s), then bounced by local(8): not in "
+		    "virtual_alias_maps nor alias_maps", d[pm].name, rc == 1 ?
+		    "accepted" : rc == 0 ? "refused" : "unknown", why);
 		cite_param(m, f, "alias_maps");
 		cite_param(m, f, "mydestination");
 		if (t != NULL) {
@@ -400,7 +616,7 @@ check_local(const struct mg_model *m, struct mg_report *r,
 			mg_finding_add_fix(f, FIX_ALIAS);
 		}
 	}
-	if (!root) {
+	if (root < nd) {
 		f = mg_report_finding(r, "postfix.aliases.root", MG_SEV_LOW,
 		    "aliases", "root's mail reaches no person");
 		mg_finding_explain(f, "cron, logcheck, unattended-upgrades "
@@ -410,6 +626,9 @@ check_local(const struct mg_model *m, struct mg_report *r,
 		    "you@example.com\" (a person's address) to the aliases "
 		    "and run newaliases; the address cannot be guessed, so "
 		    "no fix is proposed.");
+		mg_finding_evidence(f, NULL, 0, "root@%s: not in "
+		    "virtual_alias_maps nor alias_maps: local(8) files it "
+		    "in root's mailbox", d[root].name);
 		cite_param(m, f, "alias_maps");
 	}
 }
@@ -491,8 +710,22 @@ check_unsupported(const struct mg_model *m, struct mg_report *r)
 	}
 }
 
-/* check_localhost - localhost is a local domain and other hosts can
- * reach the server: they can write to postmaster@localhost, root@... */
+
+/* is_localhost - localhost or localhost.localdomain */
+static int
+is_localhost(const char *name)
+{
+	return (strcasecmp(name, "localhost") == 0 ||
+	    strcasecmp(name, "localhost.localdomain") == 0);
+}
+
+/*
+ * check_localhost - localhost is a mail domain and other hosts can reach
+ * the server: which of root@ and postmaster@localhost does smtpd accept
+ * from them?  Only those are named; when smtpd refuses both (say
+ * local_recipient_maps = $virtual_mailbox_maps refuses root, and
+ * postmaster is in a virtual domain's table), there is no finding.
+ */
 static void
 check_localhost(const struct mg_model *m, struct mg_report *r,
     const struct dom *d, size_t nd)
@@ -500,38 +733,54 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	static const char *fixed = "check_recipient_access "
 	    "inline:{{localhost=permit_mynetworks reject} "
 	    "{localhost.localdomain=permit_mynetworks reject}}";
+	static const char *const users[] = { "root", "postmaster", NULL };
 	const struct mg_param *p;
 	struct mg_finding *f;
 	struct mg_str v = MG_STR_INIT;
 	struct mg_fix *x;
-	size_t i;
-	int lo;
+	char why[3][2][512];
+	int rc[3][2];
+	size_t i, u, nlo = 0, lo_i[3];
+	int lo, open = 0;
 
-	for (i = 0; i < nd; i++)
-		if (strcasecmp(d[i].name, "localhost") == 0 ||
-		    strcasecmp(d[i].name, "localhost.localdomain") == 0)
-			break;
-	if (i == nd)
-		return;
+	for (i = 0; i < nd && nlo < 2; i++) {
+		if (!is_localhost(d[i].name))
+			continue;
+		for (u = 0; users[u] != NULL; u++) {
+			rc[nlo][u] = rcpt_verdict(m, &d[i], users[u],
+			    why[nlo][u], sizeof(why[0][0]));
+			if (rc[nlo][u] != 0)
+				open++;
+		}
+		lo_i[nlo++] = i;
+	}
 	p = mg_model_param(m, "smtpd_recipient_restrictions");
-	if (p != NULL && p->value != NULL && strstr(p->value,
-	    "localhost=") != NULL)
-		return;		/* our own fix, or the operator's */
+	if (open == 0 || (p != NULL && p->value != NULL && strstr(p->value,
+	    "localhost=") != NULL))
+		return;		/* refused, or our own fix, the operator's */
 	lo = mg_check_pf_loopback_only(m);
 	f = mg_report_finding(r, "postfix.localhost.remote", lo ?
 	    MG_SEV_INFO : MG_SEV_LOW, "aliases", lo ? "localhost is a mail "
 	    "domain here (the listener is loopback-only)" : "Other hosts "
-	    "can send mail to root@localhost and postmaster@localhost");
+	    "can send mail to localhost addresses");
 	mg_finding_explain(f, "localhost is in the local domains so that "
 	    "cron and other local programs can mail root@localhost. "
-	    "Postfix accepts those addresses from any client, though: a "
-	    "bot can write to postmaster@localhost, and the alias chain "
-	    "carries it to the administrator (DESIGN incident 1 happened "
-	    "this way on Exim). Programs that use sendmail are not "
-	    "affected by the fix; it lets clients in mynetworks keep "
-	    "writing to localhost over SMTP and refuses everyone else.");
-	mg_finding_evidence(f, NULL, 0, "%s is a %s domain", d[i].name,
-	    d[i].cls == DC_LOCAL ? "local (mydestination)" : "virtual");
+	    "Postfix accepts the addresses below from any client, though: "
+	    "a bot can write to them, and the alias chain carries it to "
+	    "the administrator (DESIGN incident 1 happened this way on "
+	    "Exim). Programs that use sendmail are not affected by the "
+	    "fix; it lets clients in mynetworks keep writing to localhost "
+	    "over SMTP and refuses everyone else.");
+	for (i = 0; i < nlo; i++)
+		for (u = 0; users[u] != NULL; u++)
+			mg_finding_evidence(f, NULL, 0, "%s@%s: %s at RCPT - "
+			    "%s", users[u], d[lo_i[i]].name, rc[i][u] == 1 ?
+			    "accepted" : rc[i][u] == 0 ? "refused" :
+			    "unknown (a table could not be asked)",
+			    why[i][u]);
+	mg_finding_evidence(f, NULL, 0, "%s is a %s domain",
+	    d[lo_i[0]].name, d[lo_i[0]].cls == DC_LOCAL ? "local "
+	    "(mydestination)" : "virtual");
 	cite_param(m, f, "inet_interfaces");
 	if (lo) {
 		mg_finding_evidence(f, NULL, 0, "every smtpd listener is on a "

@@ -14,6 +14,7 @@ const struct mg_check mg_checks[] = {
 	{ "postfix.smtpd", "smtpd", MG_MTA_POSTFIX, mg_check_pf_smtpd },
 	{ "exim.acl", "relay", MG_MTA_EXIM, mg_check_exim_acl },
 	{ "exim.aliases", "aliases", MG_MTA_EXIM, mg_check_exim_aliases },
+	{ "exim.routers", "aliases", MG_MTA_EXIM, mg_check_exim_routers },
 	{ "exim.auth", "sasl", MG_MTA_EXIM, mg_check_exim_auth },
 	{ "exim.relay", "relay", MG_MTA_EXIM, mg_check_exim_relay },
 	{ "queue.flood", "queue", MG_MTA_NONE, mg_check_queue_flood },

@@ -75,6 +75,7 @@ void mg_check_pf_authorized(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);
 void mg_check_exim_acl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_aliases(const struct mg_model *, struct mg_report *);
+void mg_check_exim_routers(const struct mg_model *, struct mg_report *);
 void mg_check_exim_auth(const struct mg_model *, struct mg_report *);
 void mg_check_exim_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_flood(const struct mg_model *, struct mg_report *);

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,8 +38,9 @@
 static const char *const map_params[] = {
 	"mynetworks", "alias_maps", "virtual_alias_maps",
 	"virtual_mailbox_maps", "virtual_mailbox_domains",
-	"virtual_alias_domains", "relay_domains", "relay_recipient_maps",
-	"smtpd_sender_login_maps", "smtpd_client_restrictions",
+	"virtual_alias_domains", "local_recipient_maps", "relay_domains",
+	"relay_recipient_maps", "smtpd_sender_login_maps",
+	"smtpd_client_restrictions",
 	"smtpd_helo_restrictions", "smtpd_sender_restrictions",
 	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
 	"smtpd_data_restrictions", "smtpd_end_of_data_restrictions",
@@ -675,6 +677,44 @@ mg_pf_maps_read(struct mg_model *m, struct mg_pf_reader *r)
 	note_done(r);
 }
 
+/* is_passwd - unix:passwd.byname, directly or through proxymap */
+static int
+is_passwd(const char *ref)
+{
+	if (strncmp(ref, "proxy:", 6) == 0)
+		ref += 6;
+	return (strcmp(ref, "unix:passwd.byname") == 0);
+}
+
+/*
+ * ask_passwd - the answers of unix:passwd.byname, as dict_unix(3) gives
+ * them: getpwnam(3) of the key, on this host (proxymap runs here too);
+ * the answer is the passwd line.  An address key is never an account.
+ */
+static void
+ask_passwd(struct mg_map *t, const char *const *keys)
+{
+	const struct passwd *pw;
+	struct mg_str v = MG_STR_INIT;
+	size_t i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		if (mg_map_answer(t, keys[i]) != NULL)
+			continue;
+		pw = strchr(keys[i], '@') == NULL ? getpwnam(keys[i]) : NULL;
+		if (pw == NULL) {
+			(void)mg_map_answer_add(t, keys[i], NULL);
+			continue;
+		}
+		mg_str_printf(&v, "%s:x:%lu:%lu::%s:%s", pw->pw_name,
+		    (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid,
+		    pw->pw_dir, pw->pw_shell);
+		(void)mg_map_answer_add(t, keys[i], mg_str_cstr(&v));
+		mg_str_reset(&v);
+	}
+	mg_str_free(&v);
+}
+
 /*
  * ask - the answers of one table to keys, through postmap -q -.  A table
  * on another server gets what is left of the network time (a table that
@@ -693,6 +733,10 @@ ask(struct mg_model *m, struct mg_pf_reader *r, const char *ref,
 	long ms = MG_PF_LOCAL_MS, t0;
 	size_t i;
 
+	if (is_passwd(ref)) {
+		ask_passwd(t, keys);
+		return;
+	}
 	how = route(m, r, t, &use);
 	if (how == MG_PF_UNREAD)
 		return;
@@ -755,75 +799,130 @@ add_key(char **keys, size_t *n, size_t max, const char *user,
 	keys[*n] = NULL;
 }
 
-/* add_domains - the domains of a list parameter (not its tables) */
-static void
-add_domains(const struct mg_model *m, const char *param, char **doms,
-    size_t *n, size_t max)
+/* domain_word - could this table key be a domain name?  (Keys of a
+ * table used as a domain list; a bare local part has no dot.) */
+static int
+domain_word(const char *key)
+{
+	const char *p;
+
+	if (strchr(key, '.') == NULL || *key == '.')
+		return (0);
+	for (p = key; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+			return (0);
+	return (1);
+}
+
+/* add_domain - append one name (no duplicates, case folded as Postfix
+ * compares domains); 0 when the list is full */
+static int
+add_domain(char **doms, size_t *n, size_t max, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strlen(doms[i]) == len && strncasecmp(doms[i], name,
+		    len) == 0)
+			return (1);
+	if (*n + 1 >= max)
+		return (0);
+	doms[(*n)++] = mg_xstrndup(name, len);
+	doms[*n] = NULL;
+	return (1);
+}
+
+/*
+ * mg_pf_domains - the domains a list parameter names: its literal words,
+ * and the domain keys of the tables in it that were listed in full (as
+ * virtual_alias_domains = $virtual_alias_maps, Postfix's default: a
+ * domain is one when the table has an entry for it).  Appended to doms,
+ * NULL-terminated, at most max - 1; the caller frees each string.
+ */
+size_t
+mg_pf_domains(const struct mg_model *m, const char *param, char **doms,
+    size_t n, size_t max)
 {
 	const char *cur, *elem, *value = mg_model_value(m, param);
-	char word[256];
+	const struct mg_map *t;
+	char ref[PATH_MAX + 64];
 	size_t len, i;
 
-	if (value == NULL)
-		return;
-	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
-		if (len >= sizeof(word) || memchr(elem, ':', len) != NULL ||
-		    *elem == '/' || *n + 1 >= max)
+	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
+	    &len);) {
+		if (mg_pf_map_ref(elem, len, ref, sizeof(ref))) {
+			t = mg_model_map(m, ref);
+			for (i = 0; t != NULL && t->listed && i < t->nentries;
+			    i++)
+				if (domain_word(t->entries[i].key) &&
+				    !add_domain(doms, &n, max,
+				    t->entries[i].key,
+				    strlen(t->entries[i].key)))
+					return (n);
 			continue;
-		memcpy(word, elem, len);
-		word[len] = '\0';
-		for (i = 0; i < *n && strcasecmp(doms[i], word) != 0; i++)
-			;
-		if (i == *n) {
-			doms[(*n)++] = mg_xstrdup(word);
-			doms[*n] = NULL;
 		}
+		if (len >= 256 || memchr(elem, ':', len) != NULL ||
+		    *elem == '/')
+			continue;
+		if (!add_domain(doms, &n, max, elem, len))
+			return (n);
 	}
+	return (n);
 }
 
 #define MAX_KEYS 200
 #define MAX_DOMS 48
 
+/* ask_param - ask every table of a parameter; alias tables through
+ * postalias (their keys are stored differently) */
+static void
+ask_param(struct mg_model *m, struct mg_pf_reader *r, const char *param,
+    const char *const *keys)
+{
+	const char *cur, *elem, *value = mg_model_value(m, param);
+	char ref[PATH_MAX + 64];
+	size_t len;
+
+	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
+	    &len);)
+		if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
+			ask(m, r, ref, keys, is_alias_map(m, ref));
+}
+
 /*
- * mg_pf_maps_ask_aliases - ask every alias and virtual table Postfix
- * would consult for root and postmaster: alias_maps by local part,
- * virtual_alias_maps and virtual_mailbox_maps by user@domain and the
- * @domain catch-all, for localhost and every local or virtual domain.
+ * mg_pf_maps_ask_aliases - ask every table Postfix would consult for
+ * root and postmaster, with the keys it uses (virtual(5), local(8),
+ * smtpd's recipient check): alias_maps by local part;
+ * virtual_alias_maps, virtual_mailbox_maps and local_recipient_maps by
+ * user@domain, the local part (for local domains) and the @domain
+ * catch-all, for localhost and every local or virtual domain.
  */
 void
 mg_pf_maps_ask_aliases(struct mg_model *m, struct mg_pf_reader *r)
 {
 	static const char *const users[] = { "root", "postmaster", NULL };
-	static const char *const vparams[] = { "virtual_alias_maps",
-	    "virtual_mailbox_maps", NULL };
-	char *doms[MAX_DOMS], *keys[MAX_KEYS], ref[PATH_MAX + 64];
-	const char *cur, *elem, *value;
-	size_t nd = 0, nk = 0, i, u, len;
+	static const char *const aparams[] = { "virtual_alias_maps",
+	    "virtual_mailbox_maps", "local_recipient_maps", NULL };
+	char *doms[MAX_DOMS], *keys[MAX_KEYS];
+	size_t nd = 0, nk = 0, i, u;
 
 	doms[0] = keys[0] = NULL;
-	add_domains(m, "mydestination", doms, &nd, MAX_DOMS);
-	add_domains(m, "virtual_mailbox_domains", doms, &nd, MAX_DOMS);
-	add_domains(m, "virtual_alias_domains", doms, &nd, MAX_DOMS);
-	add_domains(m, "myhostname", doms, &nd, MAX_DOMS);
-	add_domains(m, "mydomain", doms, &nd, MAX_DOMS);
+	nd = mg_pf_domains(m, "mydestination", doms, nd, MAX_DOMS);
+	nd = mg_pf_domains(m, "virtual_mailbox_domains", doms, nd, MAX_DOMS);
+	nd = mg_pf_domains(m, "virtual_alias_domains", doms, nd, MAX_DOMS);
+	nd = mg_pf_domains(m, "myhostname", doms, nd, MAX_DOMS);
+	nd = mg_pf_domains(m, "mydomain", doms, nd, MAX_DOMS);
+	(void)add_domain(doms, &nd, MAX_DOMS, "localhost", 9);
+	for (u = 0; users[u] != NULL; u++)
+		add_key(keys, &nk, MAX_KEYS, users[u], NULL);
 	for (i = 0; i < nd; i++) {
 		for (u = 0; users[u] != NULL; u++)
 			add_key(keys, &nk, MAX_KEYS, users[u], doms[i]);
 		add_key(keys, &nk, MAX_KEYS, "", doms[i]);
 	}
-	value = mg_model_value(m, "alias_maps");
-	for (cur = value != NULL ? value : ""; mg_pf_list_next(&cur, &elem,
-	    &len);)
-		if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
-			ask(m, r, ref, users, 1);
-	for (u = 0; vparams[u] != NULL && nk > 0; u++) {
-		value = mg_model_value(m, vparams[u]);
-		for (cur = value != NULL ? value : "";
-		    mg_pf_list_next(&cur, &elem, &len);)
-			if (mg_pf_map_ref(elem, len, ref, sizeof(ref)))
-				ask(m, r, ref, (const char *const *)keys,
-				    0);
-	}
+	ask_param(m, r, "alias_maps", users);
+	for (u = 0; aparams[u] != NULL && nk > 0; u++)
+		ask_param(m, r, aparams[u], (const char *const *)keys);
 	note_done(r);
 	for (i = 0; i < nd; i++)
 		free(doms[i]);

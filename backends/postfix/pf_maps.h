@@ -47,6 +47,8 @@ enum mg_pf_route mg_pf_map_route(const struct mg_pf_reader *, const char *,
     const char **, char *, size_t);
 void mg_pf_maps_read(struct mg_model *, struct mg_pf_reader *);
 void mg_pf_maps_ask_aliases(struct mg_model *, struct mg_pf_reader *);
+size_t mg_pf_domains(const struct mg_model *, const char *, char **, size_t,
+    size_t);
 void mg_pf_map_parse_listing(struct mg_map *, const char *, int);
 void mg_pf_map_parse_source(struct mg_map *, const struct mg_srcfile *);
 void mg_pf_map_parse_answers(struct mg_map *, const char *,

@@ -95,10 +95,9 @@ test_virtual_noalias(void **state)
 	assert_int_equal(x->npost, 1);
 	assert_string_equal(x->post[0].argv[0], "postmap");
 	assert_string_equal(x->post[0].argv[3], "hash:" VIRTUAL);
-	/* localhost is a (virtual) domain and the server is public */
-	f = pf_finding(&r, "postfix.localhost.remote");
-	assert_non_null(f);
-	assert_int_equal(f->severity, MG_SEV_LOW);
+	/* localhost is a public (virtual) domain, but smtpd refuses both
+	 * root@ and postmaster@localhost: no host reaches them */
+	assert_null(pf_finding(&r, "postfix.localhost.remote"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -178,6 +177,214 @@ test_local_postmaster(void **state)
 	assert_int_equal(f->severity, MG_SEV_INFO);
 	assert_null(mg_report_find_fix(&r, "postfix.localhost.local-only"));
 	assert_null(pf_finding(&r, "postfix.aliases.virtual"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_local_rcpt_virtual - mydestination = localhost with
+ * local_recipient_maps = $virtual_mailbox_maps: smtpd refuses
+ * root@localhost ("User unknown in local recipient table") and accepts
+ * postmaster@ (exempt); the localhost finding names only postmaster */
+static void
+test_local_rcpt_virtual(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "virtual_mailbox_domains = example.com\n"
+	    "virtual_mailbox_maps = hash:" VMAILBOX "\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "local_recipient_maps = $virtual_mailbox_maps\n"
+	    "inet_interfaces = all\n";
+	static const char *x_out = "mydestination = localhost\n"
+	    "virtual_mailbox_domains = example.com\n"
+	    "virtual_mailbox_maps = hash:" VMAILBOX "\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "local_recipient_maps = hash:" VMAILBOX "\n"
+	    "local_transport = local:$myhostname\n"
+	    "inet_interfaces = all\n";
+	static const char *valias[] = { "root@example.com", "alice@example.com",
+	    "postmaster@example.com", "alice@example.com", "root@localhost",
+	    NULL, "postmaster@localhost", NULL, "root", NULL, "postmaster",
+	    NULL, "@localhost", NULL, NULL };
+	static const char *vmbox[] = { "root@localhost", NULL,
+	    "postmaster@localhost", NULL, "root", NULL, "postmaster", NULL,
+	    "@localhost", NULL, NULL };
+	static const char *al[] = { "root", "admin@ops.example.net",
+	    "postmaster", "root", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, n, x_out, n);
+	answers(pf_map(&m, "hash:" VIRTUAL, NULL, NULL, NULL), valias);
+	answers(pf_map(&m, "hash:" VMAILBOX, NULL, NULL, NULL), vmbox);
+	answers(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL), al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.localhost.remote");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_non_null(pf_evidence(f, "root@localhost: refused at RCPT - "
+	    "\"User unknown in local recipient table\""));
+	assert_non_null(pf_evidence(f, "postmaster@localhost: accepted at "
+	    "RCPT - smtpd accepts postmaster@"));
+	/* local(8) reads alias_maps: both reach a person */
+	assert_null(pf_finding(&r, "postfix.aliases.root"));
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	assert_null(pf_finding(&r, "postfix.aliases.virtual"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* without postmaster in the aliases: accepted, then bounced */
+	pf_build(&m, n, x_out, n);
+	answers(pf_map(&m, "hash:" VIRTUAL, NULL, NULL, NULL), valias);
+	answers(pf_map(&m, "hash:" VMAILBOX, NULL, NULL, NULL), vmbox);
+	(void)mg_map_answer_add(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL),
+	    "postmaster", NULL);
+	(void)mg_map_answer_add(mg_model_map_add(&m, "hash:" ALIASES),
+	    "root", "admin@ops.example.net");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.postmaster");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "postmaster@localhost: accepted at "
+	    "RCPT (smtpd accepts postmaster@ a local domain without asking "
+	    "local_recipient_maps), then bounced by local(8)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* ... unless getpwnam knows a postmaster account: its mailbox */
+	pf_build(&m, n, x_out, n);
+	answers(pf_map(&m, "hash:" VIRTUAL, NULL, NULL, NULL), valias);
+	answers(pf_map(&m, "hash:" VMAILBOX, NULL, NULL, NULL), vmbox);
+	(void)mg_map_answer_add(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL),
+	    "postmaster", NULL);
+	(void)mg_map_answer_add(pf_map(&m, "unix:passwd.byname", NULL, NULL,
+	    NULL), "postmaster", "postmaster:x:120:120::/home/pm:/bin/false");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_local_transport_virtual - local_transport = virtual: alias_maps
+ * is never read; root@localhost passes smtpd (passwd) and virtual(8)
+ * bounces it; the fix goes to virtual_alias_maps, no alias_maps finding */
+static void
+test_local_transport_virtual(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "local_transport = virtual\n"
+	    "virtual_mailbox_maps = hash:" VMAILBOX "\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "inet_interfaces = all\n";
+	static const char *x_out = "mydestination = localhost\n"
+	    "local_transport = virtual\n"
+	    "virtual_mailbox_maps = hash:" VMAILBOX "\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "local_recipient_maps = proxy:unix:passwd.byname hash:" ALIASES
+	    "\ninet_interfaces = all\n";
+	static const char *none[] = { "root@localhost", NULL,
+	    "postmaster@localhost", NULL, "root", NULL, "postmaster", NULL,
+	    "@localhost", NULL, NULL };
+	static const char *pw[] = { "root@localhost", NULL,
+	    "postmaster@localhost", NULL, "root", "root:x:0:0::/root:/bin/sh",
+	    "postmaster", NULL, "@localhost", NULL, NULL };
+	static const char *al[] = { "root", "admin@ops.example.net",
+	    "postmaster", "root", "root@localhost", NULL,
+	    "postmaster@localhost", NULL, "@localhost", NULL, NULL };
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, x_out, n);
+	t = pf_map(&m, "hash:" VIRTUAL, "info@localhost root@localhost\n",
+	    VIRTUAL, "info@localhost root@localhost\n");
+	answers(t, none);
+	t = pf_map(&m, "hash:" VMAILBOX, "alice@localhost localhost/alice/\n",
+	    VMAILBOX, "alice@localhost localhost/alice/\n");
+	answers(t, none);
+	answers(pf_map(&m, "proxy:unix:passwd.byname", NULL, NULL, NULL), pw);
+	answers(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL), al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.virtual");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "root@localhost: accepted at RCPT - "
+	    "in local_recipient_maps (proxy:unix:passwd.byname); "
+	    "local_transport = virtual then looks for it in "
+	    "virtual_mailbox_maps"));
+	assert_non_null(pf_evidence(f, "postmaster@localhost: accepted at "
+	    "RCPT"));
+	assert_non_null(pf_evidence(f, "local_transport = virtual"));
+	x = mg_report_find_fix(&r, "postfix.aliases.add-virtual");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].file, VIRTUAL);
+	assert_string_equal(x->edits[0].new_text,
+	    "info@localhost root@localhost\n"
+	    "postmaster@localhost  admin@ops.example.net\n"
+	    "root@localhost  admin@ops.example.net");
+	/* alias_maps is not where Postfix looks: nothing said about it */
+	assert_null(pf_finding(&r, "postfix.aliases.postmaster"));
+	assert_null(pf_finding(&r, "postfix.aliases.root"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_valias_domain_from_table - virtual_alias_domains is Postfix's
+ * default $virtual_alias_maps: the table's domain keys are the domains,
+ * and their root@/postmaster@ must be in it ("User unknown in virtual
+ * alias table"); a bare local-part key is no domain */
+static void
+test_valias_domain_from_table(void **state)
+{
+	static const char *n = "mydestination = localhost\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *x_out = "mydestination = localhost\n"
+	    "virtual_alias_maps = hash:" VIRTUAL "\n"
+	    "virtual_alias_domains = hash:" VIRTUAL "\n"
+	    "alias_maps = hash:" ALIASES "\n"
+	    "inet_interfaces = loopback-only\n";
+	static const char *valias[] = { "root@example.net", NULL,
+	    "postmaster@example.net", "alice@example.com", "@example.net",
+	    NULL, "root@localhost", NULL, "postmaster@localhost", NULL,
+	    "root", NULL, "postmaster", NULL, "@localhost", NULL, NULL };
+	static const char *al[] = { "root", "admin@ops.example.net",
+	    "postmaster", "root", NULL };
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	pf_build(&m, n, x_out, n);
+	t = pf_map(&m, "hash:" VIRTUAL, "example.net\tanything\n"
+	    "postmaster@example.net\talice@example.com\n"
+	    "sales\tbob@example.com\n", VIRTUAL, "example.net anything\n"
+	    "postmaster@example.net alice@example.com\n"
+	    "sales bob@example.com\n");
+	answers(t, valias);
+	answers(pf_map(&m, "hash:" ALIASES, NULL, NULL, NULL), al);
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.aliases.virtual");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "root@example.net: not in "
+	    "virtual_alias_maps - rejected \"User unknown in virtual alias "
+	    "table\""));
+	assert_null(pf_evidence(f, "postmaster@example.net"));
+	assert_null(pf_evidence(f, "@sales"));
+	assert_int_equal(f->nevidence, 3);	/* main.cf line, root, fix */
+	x = mg_report_find_fix(&r, "postfix.aliases.add-virtual");
+	assert_non_null(x);
+	assert_string_equal(x->edits[0].new_text, "sales bob@example.com\n"
+	    "root@example.net  admin@ops.example.net");
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -425,6 +632,9 @@ main(void)
 		cmocka_unit_test(test_virtual_noalias),
 		cmocka_unit_test(test_catchall_counts),
 		cmocka_unit_test(test_local_postmaster),
+		cmocka_unit_test(test_local_rcpt_virtual),
+		cmocka_unit_test(test_local_transport_virtual),
+		cmocka_unit_test(test_valias_domain_from_table),
 		cmocka_unit_test(test_unread_alias_table_unknown),
 		cmocka_unit_test(test_unsupported_type_fails_lookups),
 		cmocka_unit_test(test_proxy_table_rebuilt_as_inner),

@@ -308,6 +308,57 @@ test_master_running(void **state)
 	(void)rmdir(dir);
 }
 
+/* test_passwd_and_domains - unix:passwd.byname (also through proxy:) is
+ * answered by getpwnam as dict_unix does, an address key never; a table
+ * used as a domain list gives its domain keys (virtual_alias_domains =
+ * $virtual_alias_maps), not its addresses or bare local parts */
+static void
+test_passwd_and_domains(void **state)
+{
+	struct mg_pf_reader r;
+	const struct mg_map_entry *e;
+	const struct mg_map *t;
+	struct mg_model m;
+	char *doms[8];
+	size_t n;
+
+	(void)state;
+	pf_build(&m, "mydestination = localhost\n"
+	    "local_recipient_maps = proxy:unix:passwd.byname\n", NULL, "");
+	memset(&r, 0, sizeof(r));
+	r.dir = "/nonexistent";
+	mg_pf_maps_ask_aliases(&m, &r);
+	t = mg_model_map(&m, "proxy:unix:passwd.byname");
+	assert_non_null(t);
+	assert_null(t->error);
+	e = mg_map_answer(t, "root");
+	assert_non_null(e);
+	assert_non_null(e->value);
+	assert_int_equal(strncmp(e->value, "root:x:0:", 9), 0);
+	e = mg_map_answer(t, "root@localhost");
+	assert_non_null(e);
+	assert_null(e->value);
+	e = mg_map_answer(t, "@localhost");
+	assert_non_null(e);
+	assert_null(e->value);
+	mg_model_free(&m);
+
+	pf_build(&m, "virtual_alias_domains = hash:/etc/postfix/virtual, "
+	    "example.org\n", NULL, "");
+	(void)pf_map(&m, "hash:/etc/postfix/virtual", "example.net\tx\n"
+	    "info@example.net\talice@example.com\nsales\tbob@example.com\n"
+	    "Example.ORG\tx\n", NULL, NULL);
+	doms[0] = NULL;
+	n = mg_pf_domains(&m, "virtual_alias_domains", doms, 0, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(doms[0], "example.net");
+	assert_string_equal(doms[1], "Example.ORG");
+	assert_null(doms[2]);
+	free(doms[0]);
+	free(doms[1]);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -319,6 +370,7 @@ main(void)
 		cmocka_unit_test(test_map_ref),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_master_running),
+		cmocka_unit_test(test_passwd_and_domains),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
