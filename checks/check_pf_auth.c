@@ -241,9 +241,10 @@ struct cited {
 
 /* cite - evidence: a setting as written (or Postfix's default), once */
 static void
-cite(struct mg_finding *f, struct cited *c, const struct svc *v,
-    const struct mg_param *p)
+cite(const struct mg_model *m, struct mg_finding *f, struct cited *c,
+    const struct svc *v, const struct mg_param *p)
 {
+	char origin[128];
 	size_t i;
 
 	if (p == NULL)
@@ -253,9 +254,10 @@ cite(struct mg_finding *f, struct cited *c, const struct svc *v,
 			return;
 	if (c->n < SVC_MAX)
 		c->p[c->n++] = p;
-	mg_finding_evidence(f, p->file, p->line, "%s%s = %s%s",
+	mg_check_pf_origin(m, p, origin, sizeof(origin));
+	mg_finding_evidence(f, p->file, p->line, "%s%s = %s (%s)",
 	    v != NULL && own(v, p) ? "-o " : "", p->name, p->value != NULL ?
-	    p->value : "", p->file == NULL ? " (Postfix's default)" : "");
+	    p->value : "", origin);
 }
 
 /* plaintext - may a password cross in the clear?  Not when noplaintext
@@ -386,17 +388,17 @@ check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
 			    "(smtpd_tls_security_level none or unset)" :
 			    "STARTTLS but no certificate (smtpd_tls_cert_file "
 			    "empty)");
-		cite(f, &c, &v[i], v[i].sasl_p);
+		cite(m, f, &c, &v[i], v[i].sasl_p);
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
-		cite(f, &c, &v[i], p);
+		cite(m, f, &c, &v[i], p);
 		(void)mg_service_value(m, v[i].svc,
 		    "smtpd_tls_security_level", &p);
 		if (p != NULL && p->file != NULL)
-			cite(f, &c, &v[i], p);
+			cite(m, f, &c, &v[i], p);
 		if (!plaintext(m, &v[i])) {
 			(void)mg_service_value(m, v[i].svc,
 			    "smtpd_sasl_security_options", &p);
-			cite(f, &c, &v[i], p);
+			cite(m, f, &c, &v[i], p);
 		}
 	}
 	if (f != NULL && no_tls_fix(m, r, v, n))
@@ -487,7 +489,7 @@ check_port25(const struct mg_model *m, struct mg_report *r, struct svc *v,
 		svc_name(&v[i], name, sizeof(name));
 		mg_finding_evidence(f, v[i].svc->file, v[i].svc->line, "%s "
 		    "listens on port 25 and offers AUTH", name);
-		cite(f, &c, &v[i], v[i].sasl_p);
+		cite(m, f, &c, &v[i], v[i].sasl_p);
 	}
 	if (f == NULL)
 		return;

@@ -353,20 +353,23 @@ param_line(const struct mg_model *m, const struct mg_param *p,
 	return (line != 0 ? line : p->line);
 }
 
-/* where - "service smtp (master.cf)" or "all services (main.cf)" */
+/* where - "the smtp service's -o NAME", "NAME (main.cf:12)" or "NAME
+ * (default at compatibility_level 0)": whose value the walk judged */
 static void
-where(const struct verdict *v, const struct mg_param *p, char *buf,
-    size_t size)
+where(const struct mg_model *m, const struct verdict *v,
+    const struct mg_param *p, char *buf, size_t size)
 {
+	char origin[128];
+
 	if (v->svc != NULL && p != NULL && p->file != NULL &&
-	    mg_service_override(v->svc, p->name) == p)
+	    mg_service_override(v->svc, p->name) == p) {
 		(void)snprintf(buf, size, "the %s service's -o %s",
 		    v->svc->name, p->name);
-	else if (p != NULL && p->raw != NULL)
-		(void)snprintf(buf, size, "%s", p->name);
-	else
-		(void)snprintf(buf, size, "%s (not set)", p != NULL ? p->name :
-		    "restriction list");
+		return;
+	}
+	mg_check_pf_origin(m, p, origin, sizeof(origin));
+	(void)snprintf(buf, size, "%s (%s)", p != NULL ? p->name :
+	    "restriction list", origin);
 }
 
 /* hole_evidence - the element, then the table entries that permit */
@@ -377,7 +380,7 @@ hole_evidence(const struct mg_model *m, struct mg_finding *f,
 	char what[256];
 	size_t i, shown = 0;
 
-	where(v, v->culprit_p, what, sizeof(what));
+	where(m, v, v->culprit_p, what, sizeof(what));
 	mg_finding_evidence(f, v->culprit_p != NULL ? v->culprit_p->file :
 	    NULL, param_line(m, v->culprit_p, h->elem),
 	    "%s: \"%s\" comes before %s: %s", what, h->elem,
@@ -614,7 +617,7 @@ report_open(const struct mg_model *m, struct mg_report *r,
 			hole_evidence(m, f, v, &v->culprit->holes[i]);
 	open_probes(m, f, v);
 	if (!v->relay.stop && !v->rcpt.stop) {
-		where(v, v->rcpt_p, what, sizeof(what));
+		where(m, v, v->rcpt_p, what, sizeof(what));
 		mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file :
 		    NULL, v->rcpt_p != NULL ? v->rcpt_p->line : 0,
 		    "neither smtpd_relay_restrictions nor %s reaches "
@@ -633,13 +636,19 @@ static void
 report_recipient_only(const struct mg_model *m, struct mg_report *r,
     struct verdict *v)
 {
+	const struct mg_param *level = mg_model_param(m, "compatibility_level");
 	struct mg_finding *f;
 	const char *fix;
+	char origin[256], lorigin[256];
 
+	mg_check_pf_origin(m, v->relay_p, origin, sizeof(origin));
+	mg_check_pf_origin(m, level, lorigin, sizeof(lorigin));
 	f = mg_report_finding(r, "postfix.relay.recipient-only",
 	    MG_SEV_MEDIUM, "relay", "Relay control lives only in "
 	    "smtpd_recipient_restrictions");
-	mg_finding_explain(f, "smtpd_relay_restrictions is empty, so the "
+	mg_finding_explain(f, "smtpd_relay_restrictions is empty - set "
+	    "so, or left unset on a main.cf without compatibility_level, "
+	    "where Postfix keeps the pre-2.10 default - so the "
 	    "only thing between the Internet and an open relay is the "
 	    "order of smtpd_recipient_restrictions (the pre-2.10 layout). "
 	    "That list is where whitelists, policy services and "
@@ -648,9 +657,18 @@ report_recipient_only(const struct mg_model *m, struct mg_report *r,
 	    "and later check smtpd_relay_restrictions first; keeping relay "
 	    "control there makes later edits of the recipient restrictions "
 	    "safe. Local delivery, mynetworks and SASL users are unchanged.");
-	mg_finding_evidence(f, v->relay_p != NULL ? v->relay_p->file : NULL,
-	    v->relay_p != NULL ? v->relay_p->line : 0,
-	    "smtpd_relay_restrictions is set empty");
+	if (v->relay_p->file != NULL)
+		mg_finding_evidence(f, v->relay_p->file, v->relay_p->line,
+		    "smtpd_relay_restrictions is set empty (%s)", origin);
+	else
+		mg_finding_evidence(f, NULL, 0, "smtpd_relay_restrictions is "
+		    "not set, and its default at compatibility_level %s is "
+		    "empty (%s%s): postconf -x smtpd_relay_restrictions "
+		    "prints nothing", mg_check_pf_level(m),
+		    level != NULL && level->file != NULL ?
+		    "compatibility_level set at " : "compatibility_level is "
+		    "not set in main.cf, so Postfix runs at level 0",
+		    level != NULL && level->file != NULL ? lorigin : "");
 	mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file : NULL,
 	    param_line(m, v->rcpt_p, v->rcpt.stop_elem),
 	    "smtpd_recipient_restrictions ends relaying with %s",
@@ -685,7 +703,7 @@ report_unsure(const struct mg_model *m, struct mg_report *r,
 	for (k = 0; k < 2; k++) {
 		w = k == 0 ? &v->relay : &v->rcpt;
 		p = k == 0 ? v->relay_p : v->rcpt_p;
-		where(v, p, what, sizeof(what));
+		where(m, v, p, what, sizeof(what));
 		for (i = 0; i < w->nholes; i++)
 			if (w->holes[i].kind == K_UNKNOWN)
 				mg_finding_evidence(f, p != NULL ? p->file :
@@ -700,12 +718,15 @@ report_unsure(const struct mg_model *m, struct mg_report *r,
 	}
 }
 
-/* blank - a parameter set explicitly to nothing */
+/* empty_list - a restriction list whose effective value is empty:
+ * written blank, or not written and empty by default at this
+ * compatibility level.  A parameter postconf does not know (Postfix
+ * before 2.10) has no relay list to move the control into. */
 static int
-blank(const struct mg_param *p)
+empty_list(const struct mg_param *p)
 {
-	return (p != NULL && p->raw != NULL &&
-	    p->raw[strspn(p->raw, " \t,")] == '\0');
+	return (p != NULL && p->value != NULL &&
+	    p->value[strspn(p->value, " \t,")] == '\0');
 }
 
 /* mg_check_pf_relay - open relay and relay-control layout, per service */
@@ -729,7 +750,7 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 			report_open(m, r, &g, &open);
 		else if (g.unsure)
 			report_unsure(m, r, &g, &unsure);
-		if (g.rcpt.stop && blank(g.relay_p))
+		if (g.rcpt.stop && empty_list(g.relay_p))
 			report_recipient_only(m, r, &g);
 	}
 	for (i = 0; i < m->nservices; i++) {

@@ -40,6 +40,9 @@ void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
 int mg_check_pf_loopback_only(const struct mg_model *);
+const char *mg_check_pf_level(const struct mg_model *);
+void mg_check_pf_origin(const struct mg_model *, const struct mg_param *,
+    char *, size_t);
 void mg_check_pf_set_global(const struct mg_model *, struct mg_fix *,
     const char *, const char *);
 void mg_check_pf_reload(const struct mg_model *, struct mg_fix *);

@@ -83,6 +83,39 @@ mg_check_pf_loopback_only(const struct mg_model *m)
 	return (1);
 }
 
+/* mg_check_pf_level - the configuration's compatibility_level as
+ * Postfix sees it (postconf -x: "0" when main.cf sets none) */
+const char *
+mg_check_pf_level(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "compatibility_level");
+
+	return (v != NULL && *v != '\0' ? v : "0");
+}
+
+/*
+ * mg_check_pf_origin - where a parameter's effective value comes from:
+ * "main.cf:12" (the file's base name and line), "master.cf:40" for a
+ * service's -o, else "default at compatibility_level L" - postconf(5):
+ * several defaults change with the level (smtpd_relay_restrictions is
+ * empty at level 0), so the level is part of the answer.
+ */
+void
+mg_check_pf_origin(const struct mg_model *m, const struct mg_param *p,
+    char *buf, size_t size)
+{
+	const char *base;
+
+	if (p != NULL && p->file != NULL) {
+		base = strrchr(p->file, '/');
+		(void)snprintf(buf, size, "%s:%u", base != NULL ? base + 1 :
+		    p->file, p->line);
+		return;
+	}
+	(void)snprintf(buf, size, "default at compatibility_level %s",
+	    mg_check_pf_level(m));
+}
+
 /* mg_check_pf_set_global - main.cf: name = value, where it is written
  * now, else as a new setting */
 void
