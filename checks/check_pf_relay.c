@@ -584,20 +584,48 @@ open_probes(const struct mg_model *m, struct mg_finding *f,
 	mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);
 }
 
+/* verdict_reach - who can connect to the services a verdict judged: the
+ * service's own, or the widest of those that use the global lists */
+static enum mg_pf_reach
+verdict_reach(const struct mg_model *m, const struct verdict *v)
+{
+	enum mg_pf_reach r = MG_PF_REACH_LOOPBACK, one;
+	size_t i;
+
+	if (v->svc != NULL)
+		return (mg_check_pf_reach(m, v->svc));
+	if (m->nservices == 0)
+		return (mg_check_pf_reach(m, NULL));
+	for (i = 0; i < m->nservices; i++) {
+		if (!listening(&m->services[i]) ||
+		    overrides_relay(&m->services[i]))
+			continue;
+		one = mg_check_pf_reach(m, &m->services[i]);
+		if (one > r)
+			r = one;
+	}
+	return (r);
+}
+
 /* report_open - the open-relay finding (one, evidence per cause) */
 static void
 report_open(const struct mg_model *m, struct mg_report *r,
     struct verdict *v, struct mg_finding **fp)
 {
+	enum mg_pf_reach reach = verdict_reach(m, v);
+	enum mg_severity sev = mg_check_pf_reach_severity(MG_SEV_CRITICAL,
+	    reach);
 	struct mg_finding *f = *fp;
 	const char *fix;
 	char what[256];
 	size_t i;
 
+	if (f != NULL && sev > f->severity)
+		f->severity = sev;
 	if (f == NULL) {
-		f = *fp = mg_report_finding(r, "postfix.relay.open",
-		    MG_SEV_CRITICAL, "relay", "Open relay: an outsider can "
-		    "pass the relay restrictions");
+		f = *fp = mg_report_finding(r, "postfix.relay.open", sev,
+		    "relay", "Open relay: an outsider can pass the relay "
+		    "restrictions");
 		mg_finding_explain(f, "Postfix refuses mail for other domains "
 		    "only where a restriction list reaches "
 		    "reject_unauth_destination (or defer_unauth_destination) "
@@ -615,6 +643,12 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < v->culprit->nholes; i++)
 		if (v->culprit->holes[i].kind == K_OPEN)
 			hole_evidence(m, f, v, &v->culprit->holes[i]);
+	if (reach != MG_PF_REACH_PUBLIC)
+		mg_finding_evidence(f, v->svc != NULL ? v->svc->file : NULL,
+		    v->svc != NULL ? v->svc->line : 0, "%s %s: only clients "
+		    "there can relay", v->svc != NULL ? v->svc->name :
+		    "every smtpd service that uses these lists is",
+		    mg_check_pf_reach_text(reach));
 	open_probes(m, f, v);
 	if (!v->relay.stop && !v->rcpt.stop) {
 		where(m, v, v->rcpt_p, what, sizeof(what));
