@@ -613,13 +613,21 @@ report_open(const struct mg_model *m, struct mg_report *r,
     struct verdict *v, struct mg_finding **fp)
 {
 	enum mg_pf_reach reach = verdict_reach(m, v);
-	enum mg_severity sev = mg_check_pf_reach_severity(MG_SEV_CRITICAL,
-	    reach);
+	int lo = mg_check_pf_loopback_only(m);
+	enum mg_severity sev;
 	struct mg_finding *f = *fp;
 	const char *fix;
 	char what[256];
 	size_t i;
+	int created = f == NULL;
 
+	/* A loopback service beside others that listen further - a
+	 * content filter's return port - is loopback by design: severity
+	 * follows its reach.  On a server that listens on loopback only,
+	 * the hole stays as grave as it is (as mynetworks' does): one
+	 * inet_interfaces edit puts it on the Internet. */
+	sev = lo ? MG_SEV_CRITICAL : mg_check_pf_reach_severity(
+	    MG_SEV_CRITICAL, reach);
 	if (f != NULL && sev > f->severity)
 		f->severity = sev;
 	if (f == NULL) {
@@ -643,7 +651,13 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < v->culprit->nholes; i++)
 		if (v->culprit->holes[i].kind == K_OPEN)
 			hole_evidence(m, f, v, &v->culprit->holes[i]);
-	if (reach != MG_PF_REACH_PUBLIC)
+	if (lo) {
+		if (created)
+			mg_finding_evidence(f, NULL, 0, "every smtpd listener "
+			    "is on a loopback address now: the relay opens "
+			    "to the Internet the day Postfix listens on "
+			    "another interface");
+	} else if (reach != MG_PF_REACH_PUBLIC)
 		mg_finding_evidence(f, v->svc != NULL ? v->svc->file : NULL,
 		    v->svc != NULL ? v->svc->line : 0, "%s %s: only clients "
 		    "there can relay", v->svc != NULL ? v->svc->name :

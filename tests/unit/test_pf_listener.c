@@ -239,6 +239,52 @@ test_smtps_wrapper_on_is_quiet(void **state)
 	mg_model_free(&m);
 }
 
+/* test_open_return_port_is_low - a return port whose own relay list is
+ * a plain permit beside a public smtp service: an open relay only this
+ * host can use (low, its reach said); the same permit on a server that
+ * listens on loopback only stays critical, one inet_interfaces edit
+ * from the Internet */
+static void
+test_open_return_port_is_low(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_service *s;
+	struct mg_param *p;
+
+	(void)state;
+	load_amavis(&m, NULL, NULL);
+	s = (struct mg_service *)mg_model_service(&m, "127.0.0.1:10025",
+	    "inet");
+	p = (struct mg_param *)mg_service_override(s,
+	    "smtpd_relay_restrictions");
+	free(p->value);
+	p->value = mg_xstrdup("permit");
+	p = (struct mg_param *)mg_service_override(s,
+	    "smtpd_recipient_restrictions");
+	free(p->value);
+	p->value = mg_xstrdup("permit");
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_int_equal(pf_evidence(f, "reachable from this host only")->line,
+	    142);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	load_amavis(&m, "inet_interfaces = loopback-only\n"
+	    "smtpd_relay_restrictions = permit\n", NULL);
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_non_null(pf_evidence(f, "the day Postfix listens on another"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -248,6 +294,7 @@ main(void)
 		cmocka_unit_test(test_loopback_only_auth_is_low),
 		cmocka_unit_test(test_smtps_plain_found_and_uncommented),
 		cmocka_unit_test(test_smtps_wrapper_on_is_quiet),
+		cmocka_unit_test(test_open_return_port_is_low),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
