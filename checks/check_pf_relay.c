@@ -547,11 +547,27 @@ forged_sender(const struct hole *h, char *buf, size_t size)
 	return (NULL);
 }
 
+/* in_list - is word an element of a Postfix list (effective value,
+ * compared as Postfix compares domains: without case) */
+static int
+in_list(const char *list, const char *word)
+{
+	const char *cur, *elem;
+	size_t len;
+
+	for (cur = list != NULL ? list : ""; mg_pf_list_next(&cur, &elem,
+	    &len);)
+		if (len == strlen(word) && strncasecmp(elem, word, len) == 0)
+			return (1);
+	return (0);
+}
+
 /*
  * open_probes - for the fix engine's proof: the forged sender (or, for a
  * plain permit, anyone) from an outside address must no longer relay,
  * and mail for postmaster of this host from outside must still arrive
- * (when myhostname is a local domain)
+ * (when myhostname is in mydestination's effective value, written or by
+ * default)
  */
 static void
 open_probes(const struct mg_model *m, struct mg_finding *f,
@@ -576,9 +592,8 @@ open_probes(const struct mg_model *m, struct mg_finding *f,
 		    PROBE_RCPT, 1);
 	}
 	if (f->nprobes == 0 || host == NULL || host->value == NULL ||
-	    dest == NULL || dest->raw == NULL ||
-	    (strstr(dest->raw, "$myhostname") == NULL &&
-	    strstr(dest->raw, "${myhostname}") == NULL))
+	    *host->value == '\0' || dest == NULL ||
+	    !in_list(dest->value, host->value))
 		return;
 	(void)snprintf(rcpt, sizeof(rcpt), "postmaster@%s", host->value);
 	mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);

@@ -198,6 +198,39 @@ test_explicit_blank_names_its_line(void **state)
 	mg_model_free(&m);
 }
 
+/* test_postmaster_probe_default_dest - mydestination not
+ * written: its default ($myhostname, ...) as postconf -x expands it
+ * still makes postmaster@myhostname a probe that must stay accepted */
+static void
+test_postmaster_probe_default_dest(void **state)
+{
+	static const char *n = "myhostname = mail.example.com\n"
+	    "smtpd_relay_restrictions = permit\n";
+	static const char *x = "myhostname = mail.example.com\n"
+	    "smtpd_relay_restrictions = permit\n"
+	    "mydestination = mail.example.com, localhost.example.com, "
+	    "localhost\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+	int found = 0;
+
+	(void)state;
+	pf_build(&m, n, x, n);
+	assert_null(mg_model_param(&m, "mydestination")->raw);
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	for (i = 0; i < f->nprobes; i++)
+		if (strcmp(f->probes[i].rcpt, "postmaster@mail.example.com") ==
+		    0 && !f->probes[i].hole_if_accepted)
+			found = 1;
+	assert_true(found);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -207,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_level0_recipient_only_fires),
 		cmocka_unit_test(test_stock36_default_relay_list_is_quiet),
 		cmocka_unit_test(test_explicit_blank_names_its_line),
+		cmocka_unit_test(test_postmaster_probe_default_dest),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
