@@ -40,6 +40,7 @@ struct svc {
 	const struct mg_param *sasl_p;	/* where AUTH is turned on (or off) */
 	int sasl;		/* offers AUTH */
 	int port;		/* 25, 587, 465; 0 if unknown */
+	enum mg_pf_reach reach;	/* who can connect */
 	enum tls tls;
 	int cert;		/* a server certificate is configured */
 };
@@ -144,6 +145,7 @@ collect(const struct mg_model *m, struct svc *v, size_t max)
 		v[n].sasl = yes(mg_service_value(m, s, SASL_ENABLE,
 		    &v[n].sasl_p));
 		v[n].port = service_port(m, s);
+		v[n].reach = mg_check_pf_reach(m, s);
 		tls_of(m, s, &v[n]);
 		n++;
 	}
@@ -152,6 +154,7 @@ collect(const struct mg_model *m, struct svc *v, size_t max)
 		v[0].sasl = yes(mg_service_value(m, NULL, SASL_ENABLE,
 		    &v[0].sasl_p));
 		tls_of(m, NULL, &v[0]);
+		v[0].reach = mg_check_pf_reach(m, NULL);
 		n = 1;
 	}
 	return (n);
@@ -176,63 +179,6 @@ svc_name(const struct svc *v, char *buf, size_t size)
 		    v->svc->type);
 }
 
-/* edit_override - the service's "-o name=value" line with a new value;
- * 0 if the line does not hold the override as written */
-static int
-edit_override(const struct mg_model *m, struct mg_fix *x,
-    const struct mg_param *p, const char *value)
-{
-	const struct mg_srcfile *f = mg_model_file(m, p->file);
-	const char *line, *at, *v;
-	struct mg_str text = MG_STR_INIT;
-	size_t n = strlen(p->name), vlen;
-
-	if (f == NULL || p->line > f->nlines)
-		return (0);
-	line = f->lines[p->line - 1];
-	for (at = strstr(line, p->name); at != NULL;
-	    at = strstr(at + 1, p->name)) {
-		v = at + n + strspn(at + n, " \t");
-		if ((at == line || strchr(" \t{", at[-1]) != NULL) &&
-		    *v == '=')
-			break;
-	}
-	if (at == NULL)
-		return (0);
-	v++;
-	v += strspn(v, " \t");
-	vlen = strcspn(v, " \t}");
-	mg_str_init(&text);
-	mg_str_append(&text, line, (size_t)(v - line));
-	mg_str_puts(&text, value);
-	mg_str_puts(&text, v + vlen);
-	(void)mg_fix_replace_line(x, p->file, p->line, line,
-	    mg_str_cstr(&text));
-	mg_str_free(&text);
-	return (1);
-}
-
-/* add_override - "-o name=value" on a new line under the service's
- * master.cf entry (a line that starts with white space continues it);
- * 0 if the entry's line is not known */
-static int
-add_override(const struct mg_model *m, struct mg_fix *x,
-    const struct mg_service *s, const char *name, const char *value)
-{
-	const struct mg_srcfile *f;
-	struct mg_str text = MG_STR_INIT;
-
-	if (s == NULL || s->file == NULL || s->line == 0 ||
-	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
-		return (0);
-	mg_str_printf(&text, "%s\n  -o %s=%s", f->lines[s->line - 1], name,
-	    value);
-	(void)mg_fix_replace_line(x, s->file, s->line, f->lines[s->line - 1],
-	    mg_str_cstr(&text));
-	mg_str_free(&text);
-	return (1);
-}
-
 /* Settings a finding already cites, so that each is cited once. */
 struct cited {
 	const struct mg_param *p[SVC_MAX];
@@ -241,9 +187,10 @@ struct cited {
 
 /* cite - evidence: a setting as written (or Postfix's default), once */
 static void
-cite(struct mg_finding *f, struct cited *c, const struct svc *v,
-    const struct mg_param *p)
+cite(const struct mg_model *m, struct mg_finding *f, struct cited *c,
+    const struct svc *v, const struct mg_param *p)
 {
+	char origin[128];
 	size_t i;
 
 	if (p == NULL)
@@ -253,9 +200,10 @@ cite(struct mg_finding *f, struct cited *c, const struct svc *v,
 			return;
 	if (c->n < SVC_MAX)
 		c->p[c->n++] = p;
-	mg_finding_evidence(f, p->file, p->line, "%s%s = %s%s",
+	mg_check_pf_origin(m, p, origin, sizeof(origin));
+	mg_finding_evidence(f, p->file, p->line, "%s%s = %s (%s)",
 	    v != NULL && own(v, p) ? "-o " : "", p->name, p->value != NULL ?
-	    p->value : "", p->file == NULL ? " (Postfix's default)" : "");
+	    p->value : "", origin);
 }
 
 /* plaintext - may a password cross in the clear?  Not when noplaintext
@@ -314,14 +262,16 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
 		if (!tls_ready(&v[i]))
 			unsafe |= !own(&v[i], p);
 		else if (own(&v[i], p))
-			(void)edit_override(m, x, p, "yes");
+			(void)mg_check_pf_edit_override(m, x, p,
+			    "yes");
 		else
 			global = 1;
 	}
 	for (i = 0; global && unsafe && i < n; i++) {
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
 		if (exposed(m, &v[i]) && tls_ready(&v[i]) && !own(&v[i], p) &&
-		    !add_override(m, x, v[i].svc, TLS_AUTH_ONLY, "yes"))
+		    !mg_check_pf_add_override(m, x, v[i].svc, TLS_AUTH_ONLY,
+		    "yes"))
 			unsafe = 0;
 	}
 	if (global && !unsafe)
@@ -334,6 +284,39 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
 	return (1);
 }
 
+/* is_submission - a service mail clients submit on (587, 465) */
+static int
+is_submission(const struct svc *v)
+{
+	return (v->svc != NULL && strcmp(v->svc->type, "inet") == 0 &&
+	    (v->port == 587 || v->port == 465));
+}
+
+/* is_reinjection - a loopback service on neither port 25 nor a
+ * submission port: a content filter's return port (amavis's
+ * 127.0.0.1:10025) or a local relay.  Nobody authenticates there; no
+ * fix gives it AUTH. */
+static int
+is_reinjection(const struct svc *v)
+{
+	return (v->reach == MG_PF_REACH_LOOPBACK && v->port != 25 &&
+	    !is_submission(v));
+}
+
+/* reach_evidence - a service not reachable from the Internet says so:
+ * the finding's severity follows who can connect */
+static void
+reach_evidence(struct mg_finding *f, const struct svc *v, const char *name)
+{
+	if (v->reach == MG_PF_REACH_PUBLIC)
+		return;
+	mg_finding_evidence(f, v->svc != NULL ? v->svc->file : NULL,
+	    v->svc != NULL ? v->svc->line : 0, "%s is %s%s", name,
+	    mg_check_pf_reach_text(v->reach), is_reinjection(v) ?
+	    ": a content filter's return port or a local relay, not a "
+	    "submission port; no fix gives it AUTH" : "");
+}
+
 /* check_no_tls - AUTH (PLAIN, LOGIN) before STARTTLS */
 static void
 check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
@@ -342,14 +325,18 @@ check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
 	struct mg_finding *f = NULL;
 	struct cited c;
 	const struct mg_param *p;
-	enum mg_severity sev = MG_SEV_LOW;
+	enum mg_severity sev = MG_SEV_LOW, one;
 	char name[256];
 	size_t i;
 
 	memset(&c, 0, sizeof(c));
-	for (i = 0; i < n; i++)
-		if (exposed(m, &v[i]) && plaintext(m, &v[i]))
-			sev = MG_SEV_HIGH;
+	for (i = 0; i < n; i++) {
+		if (!exposed(m, &v[i]) || !plaintext(m, &v[i]))
+			continue;
+		one = mg_check_pf_reach_severity(MG_SEV_HIGH, v[i].reach);
+		if (one > sev)
+			sev = one;
+	}
 	for (i = 0; i < n; i++) {
 		if (!exposed(m, &v[i]))
 			continue;
@@ -372,6 +359,7 @@ check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
 			    "AUTH off there.");
 		}
 		svc_name(&v[i], name, sizeof(name));
+		reach_evidence(f, &v[i], name);
 		if (tls_ready(&v[i]))
 			mg_finding_evidence(f, v[i].svc != NULL ?
 			    v[i].svc->file : NULL, v[i].svc != NULL ?
@@ -386,29 +374,21 @@ check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
 			    "(smtpd_tls_security_level none or unset)" :
 			    "STARTTLS but no certificate (smtpd_tls_cert_file "
 			    "empty)");
-		cite(f, &c, &v[i], v[i].sasl_p);
+		cite(m, f, &c, &v[i], v[i].sasl_p);
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
-		cite(f, &c, &v[i], p);
+		cite(m, f, &c, &v[i], p);
 		(void)mg_service_value(m, v[i].svc,
 		    "smtpd_tls_security_level", &p);
 		if (p != NULL && p->file != NULL)
-			cite(f, &c, &v[i], p);
+			cite(m, f, &c, &v[i], p);
 		if (!plaintext(m, &v[i])) {
 			(void)mg_service_value(m, v[i].svc,
 			    "smtpd_sasl_security_options", &p);
-			cite(f, &c, &v[i], p);
+			cite(m, f, &c, &v[i], p);
 		}
 	}
 	if (f != NULL && no_tls_fix(m, r, v, n))
 		mg_finding_add_fix(f, FIX_TLS);
-}
-
-/* is_submission - a service mail clients submit on (587, 465) */
-static int
-is_submission(const struct svc *v)
-{
-	return (v->svc != NULL && strcmp(v->svc->type, "inet") == 0 &&
-	    (v->port == 587 || v->port == 465));
 }
 
 /* port25_fix - AUTH off on port 25, on for the submission services, and
@@ -427,25 +407,31 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 		if (!v[i].sasl || v[i].port != 25)
 			continue;
 		if (own(&v[i], v[i].sasl_p))
-			(void)edit_override(m, x, v[i].sasl_p, "no");
+			(void)mg_check_pf_edit_override(m, x, v[i].sasl_p,
+			    "no");
 		else
 			global = 1;
 	}
 	if (global) {
 		mg_check_pf_set_global(m, x, SASL_ENABLE, "no");
+		/* A re-injection port is no submission port: it loses
+		 * the inherited AUTH. */
 		for (i = 0; i < n; i++)
 			if (v[i].sasl && v[i].port != 25 &&
+			    !is_reinjection(&v[i]) &&
 			    !own(&v[i], v[i].sasl_p))
-				(void)add_override(m, x, v[i].svc,
+				(void)mg_check_pf_add_override(m, x, v[i].svc,
 				    SASL_ENABLE, "yes");
 	}
 	for (i = 0; i < n; i++) {
 		if (!is_submission(&v[i]) || v[i].sasl)
 			continue;
 		if (own(&v[i], v[i].sasl_p))
-			(void)edit_override(m, x, v[i].sasl_p, "yes");
+			(void)mg_check_pf_edit_override(m, x, v[i].sasl_p,
+			    "yes");
 		else
-			(void)add_override(m, x, v[i].svc, SASL_ENABLE, "yes");
+			(void)mg_check_pf_add_override(m, x, v[i].svc,
+			    SASL_ENABLE, "yes");
 	}
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_SUBMISSION);
@@ -460,16 +446,23 @@ check_port25(const struct mg_model *m, struct mg_report *r, struct svc *v,
 	struct cited c;
 	char name[256];
 	size_t i, nsub = 0;
+	enum mg_pf_reach reach = MG_PF_REACH_LOOPBACK;
 
 	memset(&c, 0, sizeof(c));
-	for (i = 0; i < n; i++)
-		nsub += is_submission(&v[i]);
+	for (i = 0; i < n; i++) {
+		/* remote mail clients can move only to a port they reach */
+		nsub += is_submission(&v[i]) &&
+		    v[i].reach != MG_PF_REACH_LOOPBACK;
+		if (v[i].sasl && v[i].port == 25 && v[i].reach > reach)
+			reach = v[i].reach;
+	}
 	for (i = 0; i < n; i++) {
 		if (!v[i].sasl || v[i].port != 25)
 			continue;
 		if (f == NULL) {
 			f = mg_report_finding(r, "postfix.auth.port25",
-			    nsub > 0 ? MG_SEV_MEDIUM : MG_SEV_LOW, "sasl",
+			    mg_check_pf_reach_severity(nsub > 0 ?
+			    MG_SEV_MEDIUM : MG_SEV_LOW, reach), "sasl",
 			    "SMTP AUTH is offered on port 25");
 			mg_finding_explain(f, "Port 25 is where other mail "
 			    "servers deliver to you, and they never "
@@ -487,7 +480,8 @@ check_port25(const struct mg_model *m, struct mg_report *r, struct svc *v,
 		svc_name(&v[i], name, sizeof(name));
 		mg_finding_evidence(f, v[i].svc->file, v[i].svc->line, "%s "
 		    "listens on port 25 and offers AUTH", name);
-		cite(f, &c, &v[i], v[i].sasl_p);
+		reach_evidence(f, &v[i], name);
+		cite(m, f, &c, &v[i], v[i].sasl_p);
 	}
 	if (f == NULL)
 		return;

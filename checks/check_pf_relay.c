@@ -353,20 +353,23 @@ param_line(const struct mg_model *m, const struct mg_param *p,
 	return (line != 0 ? line : p->line);
 }
 
-/* where - "service smtp (master.cf)" or "all services (main.cf)" */
+/* where - "the smtp service's -o NAME", "NAME (main.cf:12)" or "NAME
+ * (default at compatibility_level 0)": whose value the walk judged */
 static void
-where(const struct verdict *v, const struct mg_param *p, char *buf,
-    size_t size)
+where(const struct mg_model *m, const struct verdict *v,
+    const struct mg_param *p, char *buf, size_t size)
 {
+	char origin[128];
+
 	if (v->svc != NULL && p != NULL && p->file != NULL &&
-	    mg_service_override(v->svc, p->name) == p)
+	    mg_service_override(v->svc, p->name) == p) {
 		(void)snprintf(buf, size, "the %s service's -o %s",
 		    v->svc->name, p->name);
-	else if (p != NULL && p->raw != NULL)
-		(void)snprintf(buf, size, "%s", p->name);
-	else
-		(void)snprintf(buf, size, "%s (not set)", p != NULL ? p->name :
-		    "restriction list");
+		return;
+	}
+	mg_check_pf_origin(m, p, origin, sizeof(origin));
+	(void)snprintf(buf, size, "%s (%s)", p != NULL ? p->name :
+	    "restriction list", origin);
 }
 
 /* hole_evidence - the element, then the table entries that permit */
@@ -377,7 +380,7 @@ hole_evidence(const struct mg_model *m, struct mg_finding *f,
 	char what[256];
 	size_t i, shown = 0;
 
-	where(v, v->culprit_p, what, sizeof(what));
+	where(m, v, v->culprit_p, what, sizeof(what));
 	mg_finding_evidence(f, v->culprit_p != NULL ? v->culprit_p->file :
 	    NULL, param_line(m, v->culprit_p, h->elem),
 	    "%s: \"%s\" comes before %s: %s", what, h->elem,
@@ -544,11 +547,27 @@ forged_sender(const struct hole *h, char *buf, size_t size)
 	return (NULL);
 }
 
+/* in_list - is word an element of a Postfix list (effective value,
+ * compared as Postfix compares domains: without case) */
+static int
+in_list(const char *list, const char *word)
+{
+	const char *cur, *elem;
+	size_t len;
+
+	for (cur = list != NULL ? list : ""; mg_pf_list_next(&cur, &elem,
+	    &len);)
+		if (len == strlen(word) && strncasecmp(elem, word, len) == 0)
+			return (1);
+	return (0);
+}
+
 /*
  * open_probes - for the fix engine's proof: the forged sender (or, for a
  * plain permit, anyone) from an outside address must no longer relay,
  * and mail for postmaster of this host from outside must still arrive
- * (when myhostname is a local domain)
+ * (when myhostname is in mydestination's effective value, written or by
+ * default)
  */
 static void
 open_probes(const struct mg_model *m, struct mg_finding *f,
@@ -573,12 +592,34 @@ open_probes(const struct mg_model *m, struct mg_finding *f,
 		    PROBE_RCPT, 1);
 	}
 	if (f->nprobes == 0 || host == NULL || host->value == NULL ||
-	    dest == NULL || dest->raw == NULL ||
-	    (strstr(dest->raw, "$myhostname") == NULL &&
-	    strstr(dest->raw, "${myhostname}") == NULL))
+	    *host->value == '\0' || dest == NULL ||
+	    !in_list(dest->value, host->value))
 		return;
 	(void)snprintf(rcpt, sizeof(rcpt), "postmaster@%s", host->value);
 	mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);
+}
+
+/* verdict_reach - who can connect to the services a verdict judged: the
+ * service's own, or the widest of those that use the global lists */
+static enum mg_pf_reach
+verdict_reach(const struct mg_model *m, const struct verdict *v)
+{
+	enum mg_pf_reach r = MG_PF_REACH_LOOPBACK, one;
+	size_t i;
+
+	if (v->svc != NULL)
+		return (mg_check_pf_reach(m, v->svc));
+	if (m->nservices == 0)
+		return (mg_check_pf_reach(m, NULL));
+	for (i = 0; i < m->nservices; i++) {
+		if (!listening(&m->services[i]) ||
+		    overrides_relay(&m->services[i]))
+			continue;
+		one = mg_check_pf_reach(m, &m->services[i]);
+		if (one > r)
+			r = one;
+	}
+	return (r);
 }
 
 /* report_open - the open-relay finding (one, evidence per cause) */
@@ -586,15 +627,28 @@ static void
 report_open(const struct mg_model *m, struct mg_report *r,
     struct verdict *v, struct mg_finding **fp)
 {
+	enum mg_pf_reach reach = verdict_reach(m, v);
+	int lo = mg_check_pf_loopback_only(m);
+	enum mg_severity sev;
 	struct mg_finding *f = *fp;
 	const char *fix;
 	char what[256];
 	size_t i;
+	int created = f == NULL;
 
+	/* A loopback service beside others that listen further - a
+	 * content filter's return port - is loopback by design: severity
+	 * follows its reach.  On a server that listens on loopback only,
+	 * the hole stays as grave as it is (as mynetworks' does): one
+	 * inet_interfaces edit puts it on the Internet. */
+	sev = lo ? MG_SEV_CRITICAL : mg_check_pf_reach_severity(
+	    MG_SEV_CRITICAL, reach);
+	if (f != NULL && sev > f->severity)
+		f->severity = sev;
 	if (f == NULL) {
-		f = *fp = mg_report_finding(r, "postfix.relay.open",
-		    MG_SEV_CRITICAL, "relay", "Open relay: an outsider can "
-		    "pass the relay restrictions");
+		f = *fp = mg_report_finding(r, "postfix.relay.open", sev,
+		    "relay", "Open relay: an outsider can pass the relay "
+		    "restrictions");
 		mg_finding_explain(f, "Postfix refuses mail for other domains "
 		    "only where a restriction list reaches "
 		    "reject_unauth_destination (or defer_unauth_destination) "
@@ -612,9 +666,21 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < v->culprit->nholes; i++)
 		if (v->culprit->holes[i].kind == K_OPEN)
 			hole_evidence(m, f, v, &v->culprit->holes[i]);
+	if (lo) {
+		if (created)
+			mg_finding_evidence(f, NULL, 0, "every smtpd listener "
+			    "is on a loopback address now: the relay opens "
+			    "to the Internet the day Postfix listens on "
+			    "another interface");
+	} else if (reach != MG_PF_REACH_PUBLIC)
+		mg_finding_evidence(f, v->svc != NULL ? v->svc->file : NULL,
+		    v->svc != NULL ? v->svc->line : 0, "%s %s: only clients "
+		    "there can relay", v->svc != NULL ? v->svc->name :
+		    "every smtpd service that uses these lists is",
+		    mg_check_pf_reach_text(reach));
 	open_probes(m, f, v);
 	if (!v->relay.stop && !v->rcpt.stop) {
-		where(v, v->rcpt_p, what, sizeof(what));
+		where(m, v, v->rcpt_p, what, sizeof(what));
 		mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file :
 		    NULL, v->rcpt_p != NULL ? v->rcpt_p->line : 0,
 		    "neither smtpd_relay_restrictions nor %s reaches "
@@ -633,13 +699,19 @@ static void
 report_recipient_only(const struct mg_model *m, struct mg_report *r,
     struct verdict *v)
 {
+	const struct mg_param *level = mg_model_param(m, "compatibility_level");
 	struct mg_finding *f;
 	const char *fix;
+	char origin[256], lorigin[256];
 
+	mg_check_pf_origin(m, v->relay_p, origin, sizeof(origin));
+	mg_check_pf_origin(m, level, lorigin, sizeof(lorigin));
 	f = mg_report_finding(r, "postfix.relay.recipient-only",
 	    MG_SEV_MEDIUM, "relay", "Relay control lives only in "
 	    "smtpd_recipient_restrictions");
-	mg_finding_explain(f, "smtpd_relay_restrictions is empty, so the "
+	mg_finding_explain(f, "smtpd_relay_restrictions is empty - set "
+	    "so, or left unset on a main.cf without compatibility_level, "
+	    "where Postfix keeps the pre-2.10 default - so the "
 	    "only thing between the Internet and an open relay is the "
 	    "order of smtpd_recipient_restrictions (the pre-2.10 layout). "
 	    "That list is where whitelists, policy services and "
@@ -648,9 +720,18 @@ report_recipient_only(const struct mg_model *m, struct mg_report *r,
 	    "and later check smtpd_relay_restrictions first; keeping relay "
 	    "control there makes later edits of the recipient restrictions "
 	    "safe. Local delivery, mynetworks and SASL users are unchanged.");
-	mg_finding_evidence(f, v->relay_p != NULL ? v->relay_p->file : NULL,
-	    v->relay_p != NULL ? v->relay_p->line : 0,
-	    "smtpd_relay_restrictions is set empty");
+	if (v->relay_p->file != NULL)
+		mg_finding_evidence(f, v->relay_p->file, v->relay_p->line,
+		    "smtpd_relay_restrictions is set empty (%s)", origin);
+	else
+		mg_finding_evidence(f, NULL, 0, "smtpd_relay_restrictions is "
+		    "not set, and its default at compatibility_level %s is "
+		    "empty (%s%s): postconf -x smtpd_relay_restrictions "
+		    "prints nothing", mg_check_pf_level(m),
+		    level != NULL && level->file != NULL ?
+		    "compatibility_level set at " : "compatibility_level is "
+		    "not set in main.cf, so Postfix runs at level 0",
+		    level != NULL && level->file != NULL ? lorigin : "");
 	mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file : NULL,
 	    param_line(m, v->rcpt_p, v->rcpt.stop_elem),
 	    "smtpd_recipient_restrictions ends relaying with %s",
@@ -685,7 +766,7 @@ report_unsure(const struct mg_model *m, struct mg_report *r,
 	for (k = 0; k < 2; k++) {
 		w = k == 0 ? &v->relay : &v->rcpt;
 		p = k == 0 ? v->relay_p : v->rcpt_p;
-		where(v, p, what, sizeof(what));
+		where(m, v, p, what, sizeof(what));
 		for (i = 0; i < w->nholes; i++)
 			if (w->holes[i].kind == K_UNKNOWN)
 				mg_finding_evidence(f, p != NULL ? p->file :
@@ -700,12 +781,15 @@ report_unsure(const struct mg_model *m, struct mg_report *r,
 	}
 }
 
-/* blank - a parameter set explicitly to nothing */
+/* empty_list - a restriction list whose effective value is empty:
+ * written blank, or not written and empty by default at this
+ * compatibility level.  A parameter postconf does not know (Postfix
+ * before 2.10) has no relay list to move the control into. */
 static int
-blank(const struct mg_param *p)
+empty_list(const struct mg_param *p)
 {
-	return (p != NULL && p->raw != NULL &&
-	    p->raw[strspn(p->raw, " \t,")] == '\0');
+	return (p != NULL && p->value != NULL &&
+	    p->value[strspn(p->value, " \t,")] == '\0');
 }
 
 /* mg_check_pf_relay - open relay and relay-control layout, per service */
@@ -729,7 +813,7 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 			report_open(m, r, &g, &open);
 		else if (g.unsure)
 			report_unsure(m, r, &g, &unsure);
-		if (g.rcpt.stop && blank(g.relay_p))
+		if (g.rcpt.stop && empty_list(g.relay_p))
 			report_recipient_only(m, r, &g);
 	}
 	for (i = 0; i < m->nservices; i++) {

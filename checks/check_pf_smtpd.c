@@ -24,20 +24,19 @@ yes(const char *v)
 	return (v != NULL && strcasecmp(v, "yes") == 0);
 }
 
-/* where - evidence for a parameter: its main.cf line, or the default */
+/* where - evidence for a parameter: its main.cf line, or the default
+ * at this compatibility level */
 static void
 where(const struct mg_model *m, struct mg_finding *f, const char *name,
     const char *why)
 {
 	const struct mg_param *p = mg_model_param(m, name);
+	char origin[128];
 
-	if (p != NULL && p->file != NULL)
-		mg_finding_evidence(f, p->file, p->line, "%s = %s: %s", name,
-		    p->value != NULL ? p->value : "", why);
-	else
-		mg_finding_evidence(f, NULL, 0, "%s = %s (Postfix's "
-		    "default): %s", name, p != NULL && p->value != NULL ?
-		    p->value : "", why);
+	mg_check_pf_origin(m, p, origin, sizeof(origin));
+	mg_finding_evidence(f, p != NULL ? p->file : NULL, p != NULL ?
+	    p->line : 0, "%s = %s (%s): %s", name, p != NULL &&
+	    p->value != NULL ? p->value : "", origin, why);
 }
 
 /* mg_check_pf_smtpd - HELO, VRFY and error limits */

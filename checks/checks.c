@@ -12,6 +12,7 @@ const struct mg_check mg_checks[] = {
 	{ "postfix.auth", "sasl", MG_MTA_POSTFIX, mg_check_pf_auth },
 	{ "postfix.aliases", "aliases", MG_MTA_POSTFIX, mg_check_pf_aliases },
 	{ "postfix.smtpd", "smtpd", MG_MTA_POSTFIX, mg_check_pf_smtpd },
+	{ "postfix.tls", "tls", MG_MTA_POSTFIX, mg_check_pf_tls },
 	{ "exim.acl", "relay", MG_MTA_EXIM, mg_check_exim_acl },
 	{ "exim.aliases", "aliases", MG_MTA_EXIM, mg_check_exim_aliases },
 	{ "exim.routers", "aliases", MG_MTA_EXIM, mg_check_exim_routers },

@@ -30,6 +30,13 @@ struct mg_log_hosts {
 	const struct mg_logclient *host[MG_LOG_KEPT];
 };
 
+/* Who can connect to a Postfix smtpd service (pf_listener.c). */
+enum mg_pf_reach {
+	MG_PF_REACH_LOOPBACK = 0,	/* this host only */
+	MG_PF_REACH_PRIVATE,		/* private/special networks only */
+	MG_PF_REACH_PUBLIC		/* the Internet (or unknown) */
+};
+
 void mg_checks_run(const struct mg_model *, struct mg_report *);
 void mg_check_log_hosts(const struct mg_model *, const struct mg_net *,
     int (*)(const void *, const struct mg_net *), const void *,
@@ -42,6 +49,19 @@ void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
 int mg_check_pf_loopback_only(const struct mg_model *);
+enum mg_pf_reach mg_check_pf_reach(const struct mg_model *,
+    const struct mg_service *);
+const char *mg_check_pf_reach_text(enum mg_pf_reach);
+enum mg_severity mg_check_pf_reach_severity(enum mg_severity,
+    enum mg_pf_reach);
+int mg_check_pf_smtps(const struct mg_model *, const struct mg_service *);
+int mg_check_pf_edit_override(const struct mg_model *, struct mg_fix *,
+    const struct mg_param *, const char *);
+int mg_check_pf_add_override(const struct mg_model *, struct mg_fix *,
+    const struct mg_service *, const char *, const char *);
+const char *mg_check_pf_level(const struct mg_model *);
+void mg_check_pf_origin(const struct mg_model *, const struct mg_param *,
+    char *, size_t);
 void mg_check_pf_set_global(const struct mg_model *, struct mg_fix *,
     const char *, const char *);
 void mg_check_pf_reload(const struct mg_model *, struct mg_fix *);
@@ -70,6 +90,7 @@ int mg_check_private_probe(const struct mg_model *, const struct mg_net *,
 void mg_check_pf_aliases(const struct mg_model *, struct mg_report *);
 void mg_check_pf_auth(const struct mg_model *, struct mg_report *);
 void mg_check_pf_smtpd(const struct mg_model *, struct mg_report *);
+void mg_check_pf_tls(const struct mg_model *, struct mg_report *);
 void mg_check_pf_mynetworks(const struct mg_model *, struct mg_report *);
 void mg_check_pf_authorized(const struct mg_model *, struct mg_report *);
 void mg_check_pf_relay(const struct mg_model *, struct mg_report *);

@@ -1,13 +1,14 @@
 /*
  * pf_util.c - what several Postfix checks ask of the model: is the server
- * reachable from other hosts at all, and the main.cf edit and reload that
- * most Postfix fixes are made of.
+ * reachable from other hosts at all, where a value comes from, and the
+ * main.cf and master.cf edits and reload that Postfix fixes are made of.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "../backends/postfix/pf_list.h"
 #include "../core/mg_net.h"
+#include "../core/mg_str.h"
 #include "checks.h"
 
 /* loopback_word - "loopback-only", "localhost", or a loopback address */
@@ -80,6 +81,96 @@ mg_check_pf_loopback_only(const struct mg_model *m)
 	for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
 		if (!loopback_word(elem, len))
 			return (0);
+	return (1);
+}
+
+/* mg_check_pf_level - the configuration's compatibility_level as
+ * Postfix sees it (postconf -x: "0" when main.cf sets none) */
+const char *
+mg_check_pf_level(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "compatibility_level");
+
+	return (v != NULL && *v != '\0' ? v : "0");
+}
+
+/*
+ * mg_check_pf_origin - where a parameter's effective value comes from:
+ * "main.cf:12" (the file's base name and line), "master.cf:40" for a
+ * service's -o, else "default at compatibility_level L" - postconf(5):
+ * several defaults change with the level (smtpd_relay_restrictions is
+ * empty at level 0), so the level is part of the answer.
+ */
+void
+mg_check_pf_origin(const struct mg_model *m, const struct mg_param *p,
+    char *buf, size_t size)
+{
+	const char *base;
+
+	if (p != NULL && p->file != NULL) {
+		base = strrchr(p->file, '/');
+		(void)snprintf(buf, size, "%s:%u", base != NULL ? base + 1 :
+		    p->file, p->line);
+		return;
+	}
+	(void)snprintf(buf, size, "default at compatibility_level %s",
+	    mg_check_pf_level(m));
+}
+
+/* mg_check_pf_edit_override - the service's "-o name=value" line with a
+ * new value; 0 if the line does not hold the override as written */
+int
+mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
+    const struct mg_param *p, const char *value)
+{
+	const struct mg_srcfile *f = mg_model_file(m, p->file);
+	const char *line, *at, *v;
+	struct mg_str text = MG_STR_INIT;
+	size_t n = strlen(p->name), vlen;
+
+	if (f == NULL || p->line > f->nlines)
+		return (0);
+	line = f->lines[p->line - 1];
+	for (at = strstr(line, p->name); at != NULL;
+	    at = strstr(at + 1, p->name)) {
+		v = at + n + strspn(at + n, " \t");
+		if ((at == line || strchr(" \t{", at[-1]) != NULL) &&
+		    *v == '=')
+			break;
+	}
+	if (at == NULL)
+		return (0);
+	v++;
+	v += strspn(v, " \t");
+	vlen = strcspn(v, " \t}");
+	mg_str_init(&text);
+	mg_str_append(&text, line, (size_t)(v - line));
+	mg_str_puts(&text, value);
+	mg_str_puts(&text, v + vlen);
+	(void)mg_fix_replace_line(x, p->file, p->line, line,
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (1);
+}
+
+/* mg_check_pf_add_override - "-o name=value" on a new line under the service's
+ * master.cf entry (a line that starts with white space continues it);
+ * 0 if the entry's line is not known */
+int
+mg_check_pf_add_override(const struct mg_model *m, struct mg_fix *x,
+    const struct mg_service *s, const char *name, const char *value)
+{
+	const struct mg_srcfile *f;
+	struct mg_str text = MG_STR_INIT;
+
+	if (s == NULL || s->file == NULL || s->line == 0 ||
+	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
+		return (0);
+	mg_str_printf(&text, "%s\n  -o %s=%s", f->lines[s->line - 1], name,
+	    value);
+	(void)mg_fix_replace_line(x, s->file, s->line, f->lines[s->line - 1],
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
 	return (1);
 }
 

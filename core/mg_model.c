@@ -120,6 +120,7 @@ mg_model_free(struct mg_model *m)
 		free(m->params[i].name);
 		free(m->params[i].value);
 		free(m->params[i].raw);
+		free(m->params[i].dflt);
 		free(m->params[i].file);
 	}
 	free(m->params);

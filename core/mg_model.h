@@ -51,6 +51,10 @@ struct mg_param {
 	char *name;
 	char *value;		/* effective, expanded ($name resolved) */
 	char *raw;		/* as written, when explicit; else NULL */
+	char *dflt;		/* the MTA's default at this configuration's
+				 * compatibility level (Postfix: postconf -d,
+				 * level-dependent ones resolved by postconf
+				 * -x); NULL if not known */
 	char *file;		/* where it is set; NULL for a default */
 	unsigned line;		/* first line of the setting, 1-based */
 	unsigned end_line;	/* last continuation line */

@@ -276,6 +276,7 @@ params_free(struct mg_param *v, size_t n)
 		free(v[i].name);
 		free(v[i].value);
 		free(v[i].raw);
+		free(v[i].dflt);
 		free(v[i].file);
 	}
 	free(v);

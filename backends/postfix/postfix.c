@@ -177,6 +177,74 @@ load_services(struct mg_target *t, struct mg_model *m)
 	mg_str_free(&path);
 }
 
+/* Longest argv of the question for level-dependent defaults: Postfix 3.x
+ * has about a dozen such parameters. */
+#define LEVEL_ASK_MAX 24
+#define LEVEL_ARGV_MAX (4 + 3 * LEVEL_ASK_MAX)
+
+/*
+ * load_defaults - postconf -d: every parameter's default.  Defaults that
+ * depend on compatibility_level are resolved at this configuration's
+ * level (postconf -d evaluates them at level 0, as if main.cf set none):
+ * for a parameter main.cf does not set, its -x value is that default;
+ * for one it sets, postconf -x -o name=DEFAULT expands the default
+ * expression with main.cf's compatibility_level.  A failure leaves dflt
+ * as -d printed it, with a warning.
+ */
+static void
+load_defaults(struct mg_target *t, struct mg_model *m)
+{
+	static const char *const d_args[] = { "-d", NULL };
+	const char *argv[LEVEL_ARGV_MAX + 1];
+	struct mg_str *opts;
+	struct mg_exec_res res;
+	struct mg_err err;
+	size_t i, n = 0, k = 0, nask, *idx;
+
+	if (postconf(t->config_dir, d_args, &res, &err) < 0) {
+		mg_model_warn(m, err.msg);
+		return;
+	}
+	mg_pf_postconf_defaults(m, mg_str_cstr(&res.out));
+	mg_exec_res_free(&res);
+	if ((nask = mg_pf_postconf_level_resolve(m)) == 0)
+		return;
+	if (nask > LEVEL_ASK_MAX)
+		nask = LEVEL_ASK_MAX;
+	opts = mg_xcalloc(nask, sizeof(*opts));
+	idx = mg_xcalloc(nask, sizeof(*idx));
+	argv[n++] = "postconf";
+	if (t->config_dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = t->config_dir;
+	}
+	argv[n++] = "-x";
+	for (i = 0; i < m->nparams && k < nask; i++) {
+		if (!mg_pf_postconf_level_dependent(&m->params[i]) ||
+		    m->params[i].raw == NULL)
+			continue;
+		mg_str_init(&opts[k]);
+		mg_str_printf(&opts[k], "%s=%s", m->params[i].name,
+		    m->params[i].dflt);
+		argv[n++] = "-o";
+		argv[n++] = mg_str_cstr(&opts[k]);
+		idx[k++] = i;
+	}
+	for (i = 0; i < k; i++)
+		argv[n++] = m->params[idx[i]].name;
+	argv[n] = NULL;
+	if (mg_exec_run(argv, 30000, &res, &err) < 0)
+		mg_model_warn(m, err.msg);
+	else {
+		mg_pf_postconf_defaults(m, mg_str_cstr(&res.out));
+		mg_exec_res_free(&res);
+	}
+	for (i = 0; i < k; i++)
+		mg_str_free(&opts[i]);
+	free(opts);
+	free(idx);
+}
+
 /* postfix_load_config - explicit and effective parameters, with file:line */
 static int
 postfix_load_config(struct mg_target *t, struct mg_model *m,
@@ -200,6 +268,7 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	for (size_t i = 0; i < m->nparams; i++)
 		if (m->params[i].value == NULL)
 			m->params[i].value = mg_xstrdup(m->params[i].raw);
+	load_defaults(t, m);
 
 	if (mg_pf_srcfile(m, t->config_file, err) < 0)
 		return (-1);

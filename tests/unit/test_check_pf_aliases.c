@@ -604,7 +604,7 @@ test_smtpd_hygiene(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_LOW);
 	assert_non_null(pf_evidence(f, "smtpd_helo_required = no "
-	    "(Postfix's default)"));
+	    "(default at compatibility_level 0)"));
 	assert_int_equal(pf_evidence(f, "smtpd_hard_error_limit = 1000")->line,
 	    2);
 	x = mg_report_find_fix(&r, "postfix.smtpd.hygiene");

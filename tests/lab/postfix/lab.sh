@@ -70,14 +70,15 @@ map() {
 }
 
 # rand_port - a TCP port in 20000-59999 with no socket on it and not
-# recorded by a sibling lab instance (set up but maybe not started yet)
+# recorded by a sibling lab instance (set up but maybe not started yet):
+# DIR/port, DIR/closed_port, and a scenario's extra listeners (*_port)
 rand_port() {
 	for _try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
 		p=$((20000 + n % 40000))
 		[ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] && continue
 		if cat "$(dirname "$DIR")"/*/port \
-		    "$(dirname "$DIR")"/*/closed_port 2>/dev/null |
+		    "$(dirname "$DIR")"/*/*_port 2>/dev/null |
 		    grep -qx "$p"; then
 			continue
 		fi

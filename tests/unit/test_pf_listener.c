@@ -1,0 +1,301 @@
+/*
+ * test_pf_listener.c - the context of each smtpd listener: who can reach
+ * it (loopback, private, public), a content filter's return port that is
+ * not a submission port, and an smtps entry whose wrapper-mode line is
+ * commented out; on postconf output captured from a Debian master.cf
+ * with amavisd-new's return service.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mg_file.h"
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+#define DATA "tests/unit/data/pf_postconf/"
+#define COMMENTED "#  -o smtpd_tls_wrappermode=yes"
+
+/* slurp - a captured file; the caller frees */
+static char *
+slurp(const char *name)
+{
+	char path[256];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "%s%s", DATA, name);
+	if (mg_file_read(path, 1 << 20, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	return (mg_str_steal(&s));
+}
+
+/* load_amavis - the captured amavis configuration; extra main.cf
+ * settings (as -n and -x lines) if not NULL; the master.cf text with
+ * line 39 replaced by line39 if not NULL */
+static void
+load_amavis(struct mg_model *m, const char *extra, const char *line39)
+{
+	char *n = slurp("amavis.n"), *x = slurp("amavis.x");
+	char *cf = slurp("amavis.main.cf"), *mm = slurp("amavis.M");
+	char *pp = slurp("amavis.P"), *mcf = slurp("amavis.master.cf");
+	char *at = strstr(mcf, COMMENTED);
+	struct mg_str text = MG_STR_INIT;
+
+	pf_build(m, n, x, cf);
+	if (extra != NULL) {
+		mg_pf_postconf_parse(m, extra, 1);
+		mg_pf_postconf_parse(m, extra, 0);
+	}
+	assert_non_null(at);
+	if (line39 != NULL) {
+		mg_str_append(&text, mcf, (size_t)(at - mcf));
+		mg_str_puts(&text, line39);
+		mg_str_puts(&text, at + strlen(COMMENTED));
+		pf_master(m, mm, pp, mg_str_cstr(&text));
+		mg_str_free(&text);
+	} else
+		pf_master(m, mm, pp, mcf);
+	free(n);
+	free(x);
+	free(cf);
+	free(mm);
+	free(pp);
+	free(mcf);
+}
+
+/* test_reach_of_each_listener - the address in the service name, else
+ * inet_interfaces */
+static void
+test_reach_of_each_listener(void **state)
+{
+	static const struct {
+		const char *name, *interfaces;
+		enum mg_pf_reach want;
+	} cases[] = {
+		{ "smtp", "all", MG_PF_REACH_PUBLIC },
+		{ "smtp", "loopback-only", MG_PF_REACH_LOOPBACK },
+		{ "smtp", "127.0.0.1, [::1]", MG_PF_REACH_LOOPBACK },
+		{ "smtp", "127.0.0.1, 10.1.2.3", MG_PF_REACH_PRIVATE },
+		{ "smtp", "127.0.0.1, 8.8.8.8", MG_PF_REACH_PUBLIC },
+		{ "smtp", "mail.example.com", MG_PF_REACH_PUBLIC },
+		{ "127.0.0.1:10025", "all", MG_PF_REACH_LOOPBACK },
+		{ "localhost:10025", "all", MG_PF_REACH_LOOPBACK },
+		{ "[::1]:10025", "all", MG_PF_REACH_LOOPBACK },
+		{ "172.17.0.2:25", "all", MG_PF_REACH_PRIVATE },
+		{ "[fd00::25]:25", "all", MG_PF_REACH_PRIVATE },
+		{ "0.0.0.0:25", "loopback-only", MG_PF_REACH_PUBLIC },
+		{ "8.8.8.8:465", "loopback-only", MG_PF_REACH_PUBLIC },
+	};
+	struct mg_model m;
+	struct mg_service *s;
+	char line[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)snprintf(line, sizeof(line), "inet_interfaces = %s\n",
+		    cases[i].interfaces);
+		pf_build(&m, line, NULL, line);
+		s = mg_model_service_add(&m, cases[i].name, "inet");
+		s->command = mg_xstrdup("smtpd");
+		if (mg_check_pf_reach(&m, s) != cases[i].want)
+			fail_msg("%s with inet_interfaces %s: reach %d, want "
+			    "%d", cases[i].name, cases[i].interfaces,
+			    (int)mg_check_pf_reach(&m, s),
+			    (int)cases[i].want);
+		mg_model_free(&m);
+	}
+	assert_int_equal(mg_check_pf_reach_severity(MG_SEV_CRITICAL,
+	    MG_PF_REACH_LOOPBACK), MG_SEV_LOW);
+	assert_int_equal(mg_check_pf_reach_severity(MG_SEV_CRITICAL,
+	    MG_PF_REACH_PRIVATE), MG_SEV_HIGH);
+	assert_int_equal(mg_check_pf_reach_severity(MG_SEV_INFO,
+	    MG_PF_REACH_LOOPBACK), MG_SEV_INFO);
+}
+
+/* test_reinjection_port_gets_no_auth - AUTH on port 25 is moved to the
+ * submission service; the amavis return port, which inherited AUTH from
+ * main.cf, is named as no submission port and no edit gives it AUTH */
+static void
+test_reinjection_port_gets_no_auth(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	load_amavis(&m, NULL, NULL);
+	assert_int_equal(mg_check_pf_reach(&m, mg_model_service(&m,
+	    "127.0.0.1:10025", "inet")), MG_PF_REACH_LOOPBACK);
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.auth.port25");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	x = mg_report_find_fix(&r, "postfix.auth.submission-only");
+	assert_non_null(x);
+	assert_true(x->nedits >= 1);
+	for (i = 0; i < x->nedits; i++)
+		if (strstr(x->edits[i].new_text, "10025") != NULL)
+			fail_msg("edit %zu gives the return port AUTH: %s", i,
+			    x->edits[i].new_text);
+	f = pf_finding(&r, "postfix.auth.no-tls");
+	assert_non_null(f);
+	assert_int_equal(pf_evidence(f, "not a submission port")->line, 142);
+	mg_report_free(&r);
+
+	/* its own relay lists (permit_mynetworks, reject) are closed */
+	pf_run(mg_check_pf_relay, &m, &r);
+	assert_null(pf_finding(&r, "postfix.relay.open"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_loopback_only_auth_is_low - inet_interfaces = loopback-only: AUTH
+ * before TLS and on port 25 reach no other host; at most low */
+static void
+test_loopback_only_auth_is_low(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	load_amavis(&m, "inet_interfaces = loopback-only\n"
+	    "smtpd_tls_security_level =\n", NULL);
+	pf_run(mg_check_pf_auth, &m, &r);
+	assert_non_null(pf_finding(&r, "postfix.auth.no-tls"));
+	for (i = 0; i < r.nfindings; i++)
+		if (r.findings[i].severity > MG_SEV_LOW)
+			fail_msg("%s is %s", r.findings[i].id,
+			    mg_severity_name(r.findings[i].severity));
+	assert_non_null(pf_evidence(pf_finding(&r, "postfix.auth.no-tls"),
+	    "reachable from this host only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_smtps_plain_found_and_uncommented - the submissions entry with
+ * its wrapper-mode line commented: high (it offers AUTH), the line named,
+ * the fix uncomments it; with the line active there is no finding */
+static void
+test_smtps_plain_found_and_uncommented(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load_amavis(&m, NULL, NULL);
+	pf_run(mg_check_pf_tls, &m, &r);
+	f = pf_finding(&r, "postfix.tls.smtps-plain");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_int_equal(f->nevidence, 2);
+	assert_int_equal(pf_evidence(f, "speaks plain SMTP")->line, 37);
+	assert_int_equal(pf_evidence(f, "commented out")->line, 39);
+	x = mg_report_find_fix(&r, "postfix.tls.smtps-wrappermode");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 39);
+	assert_string_equal(x->edits[0].old_text, COMMENTED);
+	assert_string_equal(x->edits[0].new_text,
+	    "  -o smtpd_tls_wrappermode=yes");
+	assert_int_equal(x->npost, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* no certificate: said, and no fix */
+	load_amavis(&m, "smtpd_tls_cert_file =\n", NULL);
+	pf_run(mg_check_pf_tls, &m, &r);
+	assert_non_null(pf_evidence(pf_finding(&r, "postfix.tls.smtps-plain"),
+	    "no certificate"));
+	assert_null(mg_report_find_fix(&r, "postfix.tls.smtps-wrappermode"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_smtps_wrapper_on_is_quiet - the same entry with the line active
+ * (as postconf -P then prints it) */
+static void
+test_smtps_wrapper_on_is_quiet(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_service *s;
+	struct mg_param *p;
+
+	(void)state;
+	load_amavis(&m, NULL, "  -o smtpd_tls_wrappermode=yes");
+	s = (struct mg_service *)mg_model_service(&m, "submissions", "inet");
+	p = mg_service_override_add(s, "smtpd_tls_wrappermode");
+	p->value = mg_xstrdup("yes");
+	pf_run(mg_check_pf_tls, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_open_return_port_is_low - a return port whose own relay list is
+ * a plain permit beside a public smtp service: an open relay only this
+ * host can use (low, its reach said); the same permit on a server that
+ * listens on loopback only stays critical, one inet_interfaces edit
+ * from the Internet */
+static void
+test_open_return_port_is_low(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_service *s;
+	struct mg_param *p;
+
+	(void)state;
+	load_amavis(&m, NULL, NULL);
+	s = (struct mg_service *)mg_model_service(&m, "127.0.0.1:10025",
+	    "inet");
+	p = (struct mg_param *)mg_service_override(s,
+	    "smtpd_relay_restrictions");
+	free(p->value);
+	p->value = mg_xstrdup("permit");
+	p = (struct mg_param *)mg_service_override(s,
+	    "smtpd_recipient_restrictions");
+	free(p->value);
+	p->value = mg_xstrdup("permit");
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_int_equal(pf_evidence(f, "reachable from this host only")->line,
+	    142);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	load_amavis(&m, "inet_interfaces = loopback-only\n"
+	    "smtpd_relay_restrictions = permit\n", NULL);
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_non_null(pf_evidence(f, "the day Postfix listens on another"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reach_of_each_listener),
+		cmocka_unit_test(test_reinjection_port_gets_no_auth),
+		cmocka_unit_test(test_loopback_only_auth_is_low),
+		cmocka_unit_test(test_smtps_plain_found_and_uncommented),
+		cmocka_unit_test(test_smtps_wrapper_on_is_quiet),
+		cmocka_unit_test(test_open_return_port_is_low),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
