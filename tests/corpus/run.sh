@@ -34,7 +34,7 @@ TOOL=$REPO/mailguard-tui
 EXLAB=$REPO/tests/lab/exim/lab.sh
 MAX_MS=${CORPUS_MAX_MS:-5000}
 # report and fix are cut off here (a stall is a failure, not a hang)
-CUT_S=${CORPUS_CUT_S:-90}
+CUT_S=${CORPUS_CUT_S:-20}
 UPDATE=0
 if [ "${1:-}" = --update ]; then
 	UPDATE=1
