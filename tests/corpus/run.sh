@@ -13,6 +13,9 @@
 # usage: run.sh [--update] [CASE...]   (default: every case)
 #   --update   write expected.txt from today's output (steps 1 and 3 still
 #              judged); review the diff against each case's NOTE.md
+# Environment: CORPUS_KEEP=1 keeps the copies, the JSON, the patches and
+# the MTA's verdicts (NAME.json, NAME.patch, NAME.judge-*) for a look;
+# CORPUS_MAX_MS (5000) the time limit, CORPUS_CUT_S (20) the cut-off.
 #
 # A case is a directory holding NOTE.md, expected.txt and either
 #   Postfix: main.cf, master.cf and the tables they name.  Paths under
@@ -53,6 +56,10 @@ command -v jq >/dev/null || die "jq missing (make deps)"
 WORK=$(mktemp -d /tmp/mg-corpus.XXXXXX) || die "mktemp failed"
 chmod 755 "$WORK"
 cleanup() {
+	if [ -n "${CORPUS_KEEP:-}" ]; then
+		echo "corpus: kept $WORK (Exim copies: lab.sh destroy DIR)"
+		return 0
+	fi
 	for d in "$WORK"/*/; do
 		[ -f "$d/.mg-exim-lab" ] && sh "$EXLAB" destroy "${d%/}" \
 		    >/dev/null 2>&1
