@@ -319,6 +319,7 @@ $(sed 's/^/    /' "$d.judge-after")"
 }
 
 if [ $# -eq 0 ]; then
+	# shellcheck disable=SC2046 # case names have no blanks
 	set -- $(cd "$CORPUS" && for f in */NOTE.md; do dirname "$f"; done)
 fi
 pass=0

@@ -3,6 +3,7 @@
 # one plain exim4.conf (layout plain) or the answers and local files of
 # Debian's exim4-config (etc/exim4/update-exim4.conf.conf, layout debian)
 # laid over the package's own /etc/exim4 that lab.sh unpacked.
+# shellcheck disable=SC2034 # desc, layout, mailname: read by lab.sh
 C=${MG_CORPUS_CASE:?MG_CORPUS_CASE: the corpus case directory}
 desc="corpus case $(basename "$C")"
 
