@@ -258,7 +258,7 @@ run_case() {
 	esac
 	[ "$ms" -lt "$MAX_MS" ] ||
 	    why="$why; report took $ms ms (limit $MAX_MS)"
-	if jq -e . "$d.json" >/dev/null 2>&1; then
+	if jq -e .findings "$d.json" >/dev/null 2>&1; then
 		golden "$d.json" "$d" "$off" >"$d.golden"
 		if [ $UPDATE = 1 ]; then
 			{
