@@ -50,7 +50,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 .SECONDARY:
 
 .PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind e2e \
-	format format-check lab-tools
+	format format-check lab-tools corpus corpus-update
 
 all: $(PROG)
 
@@ -113,6 +113,15 @@ unit: $(UNIT_BINS)
 lab: $(PROG) $(LAB_BINS) lab-tools
 	@sh tests/run-tests.sh lab tests/lab/postfix/selftest.sh \
 	    tests/lab/exim/selftest.sh $(LAB_BINS) tests/lab/no-leftovers.sh
+
+# The corpus of real configurations (tests/corpus): each case's report
+# against its golden file, timed, and its fixes judged by the real MTA.
+# corpus-update rewrites the golden files from today's output.
+corpus: $(PROG) lab-tools
+	@sh tests/corpus/run.sh $(CASES)
+
+corpus-update: $(PROG) lab-tools
+	@sh tests/corpus/run.sh --update $(CASES)
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 CC=clang asan-unit

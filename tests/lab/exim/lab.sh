@@ -80,7 +80,8 @@ set -eu
 
 REPO=$(cd "$(dirname "$0")/../../.." && pwd)
 LABDIR=$REPO/tests/lab/exim
-SCENDIR=$LABDIR/scenarios
+# LAB_SCENDIR: another scenario directory (tests/corpus/exim-scenario)
+SCENDIR=${LAB_SCENDIR:-$LABDIR/scenarios}
 EXDIR=$REPO/build/exim
 EXROOT=$EXDIR/root
 EXIM=$EXROOT/usr/sbin/exim4

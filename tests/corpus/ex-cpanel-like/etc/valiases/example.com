@@ -1,0 +1,2 @@
+info@example.com: alice@example.com
+*: exampleuser
