@@ -740,6 +740,55 @@ report_recipient_only(const struct mg_model *m, struct mg_report *r,
 		mg_finding_add_fix(f, fix);
 }
 
+/*
+ * report_fatal - neither list holds a stop at all: smtpd refuses to run
+ * ("fatal: in parameter smtpd_relay_restrictions or
+ * smtpd_recipient_restrictions, specify at least one working instance
+ * of: reject_unauth_destination, ..."), so no relay, but no mail either:
+ * every SMTP client is cut off.  A main.cf from before Postfix 2.10 kept
+ * without compatibility_level meets it on Postfix 3.6 and later, where
+ * both defaults are empty at level 0.
+ */
+static void
+report_fatal(const struct mg_model *m, struct mg_report *r,
+    struct verdict *v)
+{
+	const struct mg_param *host = mg_model_param(m, "myhostname");
+	struct mg_finding *f;
+	const char *fix;
+	char what[256], rcpt[320];
+
+	f = mg_report_finding(r, "postfix.relay.smtpd-fatal", MG_SEV_CRITICAL,
+	    "relay", "smtpd refuses to start: no restriction stops relaying");
+	mg_finding_explain(f, "Postfix's SMTP server will not run unless "
+	    "smtpd_relay_restrictions or smtpd_recipient_restrictions holds "
+	    "at least one of reject_unauth_destination, "
+	    "defer_unauth_destination, reject, defer or defer_if_permit. "
+	    "Here neither does - typically a main.cf from before Postfix "
+	    "2.10 without compatibility_level, where both lists default to "
+	    "empty - so every smtpd process exits with a fatal error and "
+	    "no client can hand over mail (the server is not an open relay; "
+	    "it receives nothing). Set smtpd_relay_restrictions.");
+	where(m, v, v->rcpt_p, what, sizeof(what));
+	mg_finding_evidence(f, v->rcpt_p != NULL ? v->rcpt_p->file : NULL,
+	    v->rcpt_p != NULL ? v->rcpt_p->line : 0, "neither "
+	    "smtpd_relay_restrictions nor %s holds reject_unauth_destination "
+	    "or another stop: smtpd exits with \"fatal: in parameter "
+	    "smtpd_relay_restrictions or smtpd_recipient_restrictions, "
+	    "specify at least one working instance of ...\"", what);
+	if (v->svc != NULL)
+		mg_finding_evidence(f, v->svc->file, v->svc->line,
+		    "service %s overrides these lists", v->svc->name);
+	mg_finding_probe(f, OUTSIDER, NULL, "", PROBE_RCPT, 1);
+	if (host != NULL && host->value != NULL && *host->value != '\0') {
+		(void)snprintf(rcpt, sizeof(rcpt), "postmaster@%s",
+		    host->value);
+		mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);
+	}
+	if ((fix = propose(m, v, r)) != NULL)
+		mg_finding_add_fix(f, fix);
+}
+
 /* report_unsure - relay refused only if a table or policy service we
  * cannot read says so */
 static void
@@ -809,7 +858,9 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 			global_used = 1;
 	judge(m, NULL, &g);
 	if (global_used) {
-		if (g.open)
+		if (!g.relay.stop && !g.rcpt.stop)
+			report_fatal(m, r, &g);
+		else if (g.open)
 			report_open(m, r, &g, &open);
 		else if (g.unsure)
 			report_unsure(m, r, &g, &unsure);
@@ -821,7 +872,9 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 		    !overrides_relay(&m->services[i]))
 			continue;
 		judge(m, &m->services[i], &v);
-		if (v.open)
+		if (!v.relay.stop && !v.rcpt.stop)
+			report_fatal(m, r, &v);
+		else if (v.open)
 			report_open(m, r, &v, &open);
 		else if (v.unsure)
 			report_unsure(m, r, &v, &unsure);

@@ -174,15 +174,15 @@ tool() {
 	shift 2
 	case $k in
 	postfix)
-		timeout "$CUT_S" "$TOOL" --postfix "$d/etc" \
+		timeout "$CUT_S" "$TOOL" --no-host-context --postfix "$d/etc" \
 		    --state "$d/state" "$@"
 		;;
 	exim-plain)
-		timeout "$CUT_S" "$TOOL" --exim "$d/exim4.conf" \
+		timeout "$CUT_S" "$TOOL" --no-host-context --exim "$d/exim4.conf" \
 		    --exim-bin "$EXIM" --state "$d/state" "$@"
 		;;
 	exim-debian)
-		timeout "$CUT_S" "$TOOL" --exim "$d/etc/exim4" \
+		timeout "$CUT_S" "$TOOL" --no-host-context --exim "$d/etc/exim4" \
 		    --exim-bin "$EXIM" \
 		    --exim-generator "$d/bin/update-exim4.conf" \
 		    --state "$d/state" "$@"

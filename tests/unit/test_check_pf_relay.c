@@ -224,7 +224,7 @@ test_service_override(void **state)
 }
 
 /* test_unlistable_table - an SQL table before the only stop: unverified,
- * not called open; no stop anywhere: open */
+ * not called open; no stop anywhere: smtpd refuses to start */
 static void
 test_unlistable_table(void **state)
 {
@@ -248,12 +248,42 @@ test_unlistable_table(void **state)
 
 	build(&m, n2, n2);
 	pf_run(mg_check_pf_relay, &m, &r);
-	assert_non_null(pf_evidence(pf_finding(&r, "postfix.relay.open"),
-	    "neither"));
+	/* Postfix's smtpd will not even start without a stop */
+	assert_null(pf_finding(&r, "postfix.relay.open"));
+	assert_non_null(pf_evidence(pf_finding(&r,
+	    "postfix.relay.smtpd-fatal"), "neither"));
 	assert_string_equal(mg_report_find_fix(&r,
 	    "postfix.relay.restrictions")->edits[0].new_text,
 	    "permit_mynetworks, permit_sasl_authenticated, "
 	    "defer_unauth_destination");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_no_stop_is_fatal - neither list holds a stop (a pre-2.10 main.cf
+ * at compatibility level 0 on Postfix 3.6+): smtpd exits with a fatal
+ * error, so the finding is that no mail arrives, not an open relay */
+static void
+test_no_stop_is_fatal(void **state)
+{
+	static const char *n = "myhostname = mail.example.com\n"
+	    "smtpd_relay_restrictions =\n"
+	    "smtpd_recipient_restrictions = permit_mynetworks\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, n, n);
+	pf_run(mg_check_pf_relay, &m, &r);
+	assert_null(pf_finding(&r, "postfix.relay.open"));
+	f = pf_finding(&r, "postfix.relay.smtpd-fatal");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_non_null(pf_evidence(f, "holds reject_unauth_destination or "
+	    "another stop: smtpd exits"));
+	assert_int_equal(f->nfix_ids, 1);
+	assert_int_equal(f->nprobes, 2);
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -263,6 +293,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stock_is_closed),
+		cmocka_unit_test(test_no_stop_is_fatal),
 		cmocka_unit_test(test_sender_whitelist_opens_relay),
 		cmocka_unit_test(test_permit_in_relay_list),
 		cmocka_unit_test(test_clean_relay_list_wins),

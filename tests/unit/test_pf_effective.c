@@ -205,9 +205,9 @@ static void
 test_postmaster_probe_default_dest(void **state)
 {
 	static const char *n = "myhostname = mail.example.com\n"
-	    "smtpd_relay_restrictions = permit\n";
+	    "smtpd_relay_restrictions = permit, reject_unauth_destination\n";
 	static const char *x = "myhostname = mail.example.com\n"
-	    "smtpd_relay_restrictions = permit\n"
+	    "smtpd_relay_restrictions = permit, reject_unauth_destination\n"
 	    "mydestination = mail.example.com, localhost.example.com, "
 	    "localhost\n";
 	const struct mg_finding *f;

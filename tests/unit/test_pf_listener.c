@@ -264,7 +264,7 @@ test_open_return_port_is_low(void **state)
 	p = (struct mg_param *)mg_service_override(s,
 	    "smtpd_recipient_restrictions");
 	free(p->value);
-	p->value = mg_xstrdup("permit");
+	p->value = mg_xstrdup("permit, reject");	/* smtpd starts */
 	pf_run(mg_check_pf_relay, &m, &r);
 	f = pf_finding(&r, "postfix.relay.open");
 	assert_non_null(f);
@@ -275,7 +275,7 @@ test_open_return_port_is_low(void **state)
 	mg_model_free(&m);
 
 	load_amavis(&m, "inet_interfaces = loopback-only\n"
-	    "smtpd_relay_restrictions = permit\n", NULL);
+	    "smtpd_relay_restrictions = permit, reject\n", NULL);
 	pf_run(mg_check_pf_relay, &m, &r);
 	f = pf_finding(&r, "postfix.relay.open");
 	assert_non_null(f);
