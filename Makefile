@@ -94,16 +94,17 @@ lab-tools: $(MGSMTP)
 
 # The test command of the README: sets up what is missing, then runs the
 # unit tests, the same tests under ASan+UBSan, the lab tests against real
-# Postfix and Exim, and the style check.
+# Postfix and Exim, the corpus of real configurations, and the style check.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) asan
 	$(MAKE) fuzz FUZZ_SECONDS=15
 	$(MAKE) lab
+	$(MAKE) corpus
 	$(MAKE) e2e
 	$(MAKE) format-check
-	@echo "make check: unit, asan, fuzz, lab, e2e and format-check all passed"
-	@echo "check: 6 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, corpus, e2e and format-check all passed"
+	@echo "check: 7 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)

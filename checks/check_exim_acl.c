@@ -110,8 +110,9 @@ denies_remote_localhost(const struct mg_model *m, const struct mg_rule *r)
 	    list_has(m, d->value, "localhost", 0));
 }
 
-/* listening_scope - evidence: which interfaces Exim listens on */
-static void
+/* listening_scope - evidence: which interfaces Exim listens on; 1 when
+ * only loopback ones */
+static int
 listening_scope(const struct mg_model *m, struct mg_finding *f)
 {
 	const struct mg_param *li = mg_model_param(m, "local_interfaces");
@@ -139,6 +140,7 @@ listening_scope(const struct mg_model *m, struct mg_finding *f)
 		    "listens on every interface, remote clients reach this "
 		    "ACL", li != NULL && li->value != NULL && *li->value !=
 		    '\0' ? li->value : "empty");
+	return (loopback);
 }
 
 /* check_localhost - incident 1 */
@@ -195,7 +197,10 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	    "for domains = %s comes before any check of the client host",
 	    acl, lp != NULL ? " local_parts = " : "", lp != NULL ? lp->value :
 	    "", dom->value);
-	listening_scope(m, f);
+	/* no remote client reaches a loopback-only daemon (Debian's
+	 * default dc_local_interfaces): low until it listens elsewhere */
+	if (listening_scope(m, f))
+		f->severity = MG_SEV_LOW;
 	mg_finding_probe(f, "107.172.77.101", NULL, "spam@bulk.test",
 	    "postmaster@localhost", 1);
 	/* what must keep working: local mail to localhost, and remote mail

@@ -394,6 +394,52 @@ test_smtps_plain_then_tls(void **state)
 }
 
 /* teardown - stop and remove every instance; nothing may be left */
+/* test_level0_no_stop_is_fatal - level 0 and a recipient list without
+ * any stop: real Postfix's smtpd refuses to run (its log says so and no
+ * client gets an answer), the report says exactly that and no open
+ * relay; the fix's relay list lets smtpd start, closed to outsiders and
+ * open to postmaster and loopback */
+static void
+test_level0_no_stop_is_fatal(void **state)
+{
+	const char *dir = setup_instance("relay-level0");
+	char log[4096];
+	struct mg_str out, text = MG_STR_INIT;
+	struct mg_err err;
+	int port = port_file(dir, "port");
+
+	(void)state;
+	set_rcpt(dir, "permit_mynetworks");
+	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.relay.smtpd-fatal\" and .severity == \"critical\")] "
+	    "| length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.relay.open\") == null", NULL), 0);
+	mg_str_free(&out);
+	/* what real Postfix does with it: no answer, a fatal in its log */
+	assert_int_equal(rcpt_reply(port, OUTSIDER, "x@example.com",
+	    "victim@remote.test"), -1);
+	(void)snprintf(log, sizeof(log), "%s/log/maillog", dir);
+	assert_int_equal(mg_file_read(log, 1 << 22, &text, NULL, &err), 0);
+	assert_non_null(strstr(mg_str_cstr(&text), "fatal: in parameter "
+	    "smtpd_relay_restrictions or smtpd_recipient_restrictions"));
+	mg_str_free(&text);
+
+	engine_fix(dir, "postfix.relay.restrictions");
+	assert_int_equal(rcpt_reply(port, OUTSIDER, "x@example.com",
+	    "victim@remote.test"), 554);
+	assert_int_equal(rcpt_reply(port, OUTSIDER, "x@other.test",
+	    "postmaster@example.com"), 250);
+	assert_int_equal(rcpt_reply(port, NULL, "x@example.com",
+	    "victim@remote.test"), 250);
+	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"postfix.relay.smtpd-fatal\") == null", NULL), 0);
+	mg_str_free(&out);
+	stop_instance(dir);
+}
+
 static int
 teardown(void **state)
 {
@@ -417,6 +463,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_level0_recipient_only_true_and_closed),
 		cmocka_unit_test(test_stock36_default_guards_relay),
+		cmocka_unit_test(test_level0_no_stop_is_fatal),
 		cmocka_unit_test(test_reinjection_port_context),
 		cmocka_unit_test(test_smtps_plain_then_tls),
 	};

@@ -285,6 +285,8 @@ test_checks(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->evidence[1].line, 18);
 	assert_non_null(strstr(f->evidence[2].text, "loopback only"));
+	/* a loopback-only daemon: no remote client reaches it today */
+	assert_int_equal(f->severity, MG_SEV_LOW);
 	x = mg_report_find_fix(&r, "exim.localhost.deny-remote");
 	assert_non_null(x);
 	assert_int_equal(x->edits[0].line, 18);
