@@ -74,7 +74,8 @@ now_ms() {
 	echo $(($(date +%s%N) / 1000000))
 }
 
-# golden - report JSON ($1) to the golden text; $2 the copy's directory
+# golden - report JSON ($1) to the golden text (unread and warnings
+# sorted: postconf prints some warnings in no fixed order); $2 the copy's directory
 # (removed from paths), $3 lines to subtract in exim4.conf (lab prefix)
 golden() {
 	jq -r --arg d "$2/" --argjson off "$3" '
@@ -88,8 +89,8 @@ golden() {
 	                "  at \($f):\(if $f == "exim4.conf" and .line > 0
 	                    then .line - $off else .line end)"
 	            else "  says \(.text | clean)" end)),
-	    ((.unread // [])[] | "unread \(. | clean)"),
-	    ((.warnings // [])[] | "warning \(. | clean)")
+	    ((.unread // []) | sort | .[] | "unread \(. | clean)"),
+	    ((.warnings // []) | sort | .[] | "warning \(. | clean)")
 	' "$1"
 }
 
