@@ -148,6 +148,30 @@ smtp_rcpt(const char *dir, const char *source, const char *xaddr,
 	return (code);
 }
 
+/* ehlo_offers - does real Postfix's EHLO reply to a session from SOURCE
+ * offer WORD (XCLIENT, XFORWARD)?  mgsmtp -v shows the dialogue */
+static int
+ehlo_offers(const char *dir, const char *source, const char *word)
+{
+	char port[32], l1[64], l2[64];
+	const char *argv[] = { MGSMTP, "--port", port, "--source", source,
+	    "--from", FROM, "--to", REMOTE, "--rcpt-only", "-v", NULL };
+	struct mg_exec_res res;
+	int found;
+
+	port_of(dir, port, sizeof(port));
+	(void)snprintf(l1, sizeof(l1), "<- 250-%s", word);
+	(void)snprintf(l2, sizeof(l2), "<- 250 %s", word);
+	(void)lab_run(&res, argv);
+	found = strstr(mg_str_cstr(&res.err), l1) != NULL ||
+	    strstr(mg_str_cstr(&res.err), l2) != NULL;
+	(void)printf("    EHLO from %s offers %s: %s\n", source, word,
+	    found ? "yes" : "no");
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (found);
+}
+
 /* pf_report - ./mailguard-tui --postfix DIR/etc report --json */
 static int
 pf_report(const char *dir, struct mg_str *out)
@@ -298,6 +322,50 @@ test_xclient_24_claims_trusted(void **state)
 	assert_int_equal(pf_report(dir, &out) & ~1, 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.xclient.wide\") == null", NULL), 0);
+	mg_str_free(&out);
+}
+
+/* test_xforward_24_granted - XFORWARD granted to this host's /24: real
+ * Postfix offers it to a session from an address there (which may then
+ * name any client in the log and to the filters); the fix keeps only
+ * loopback and Postfix stops offering it */
+static void
+test_xforward_24_granted(void **state)
+{
+	char addr[64], net[64], etc[4200], set[512];
+	const char *dir;
+	const char *setup[] = { "setup", "xclient-wide", NULL, NULL };
+	const char *start[] = { "start", NULL, NULL };
+	const char *pc[] = { "postconf", "-c", etc, "-e", set, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+
+	(void)state;
+	if (!own_ipv4(addr, sizeof(addr), net, sizeof(net)))
+		skip();		/* no address to open a session from */
+	dir = lab_dir(PFLAB, "xclient-wide");
+	setup[2] = dir;
+	start[1] = dir;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(set, sizeof(set), "smtpd_authorized_xforward_hosts = "
+	    "127.0.0.1 %s", net);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_script(PFLAB, start), 0);
+	assert_true(ehlo_offers(dir, addr, "XFORWARD"));
+	(void)pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.xforward.wide\")] | length == 1", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(pf_fix(dir, "postfix.xforward.narrow", &out), 0);
+	assert_non_null(strstr(out.data, "applied, reloaded"));
+	mg_str_free(&out);
+	assert_false(ehlo_offers(dir, addr, "XFORWARD"));
+	assert_true(ehlo_offers(dir, "127.0.0.1", "XFORWARD"));
+	(void)pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
+	    "\"postfix.xforward.wide\") == null", NULL), 0);
 	mg_str_free(&out);
 }
 
@@ -587,6 +655,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_private_12_narrowed),
 		cmocka_unit_test(test_xclient_24_claims_trusted),
+		cmocka_unit_test(test_xforward_24_granted),
 		cmocka_unit_test(test_exim_private_8_narrowed),
 		cmocka_unit_test(test_docker_gateway_excluded),
 	};
