@@ -27,7 +27,8 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	    mg_cmd_release },
 	{ "requeue", "requeue SELECTOR... [--dry-run] [--yes]",
 	    mg_cmd_requeue },
-	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]",
+	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE [--force]] "
+	    "[--yes]",
 	    mg_cmd_fix },
 	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
 	    mg_cmd_probe },
@@ -85,13 +86,14 @@ static const char help_text[] =
 "                   the same selection put on hold (Exim: frozen), released\n"
 "                   (thawed), or requeued through cleanup (Postfix);\n"
 "                   journaled\n"
-"  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
+"  fix ID...|--all [--dry-run] [--export-diff FILE [--force]] [--yes]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"
 "                   reloaded, re-checked; restored on failure.  Asks\n"
 "                   unless --yes.  --dry-run prints the diff,\n"
-"                   --export-diff writes it as a patch (patch -p0 -d /);\n"
-"                   neither changes anything\n"
+"                   --export-diff writes it as a patch (patch -p0 -d /)\n"
+"                   and says where; an existing FILE only with --force;\n"
+"                   neither changes the configuration\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test (nmap's variants and forged own-domain\n"
 "                   senders, never DATA) as chosen clients: inside each\n"
@@ -107,7 +109,8 @@ static const char help_text[] =
 "\n"
 "Exit status 64: bad command line; 70: a fix was refused or failed (the\n"
 "previous files are restored), or a purge failed or left selected mail\n"
-"queued; 77: applying or purging needs root.  Run as root for full\n"
+"queued; 73: --export-diff FILE exists (add --force) or cannot be\n"
+"written; 77: applying or purging needs root.  Run as root for full\n"
 "access (sudo).\n";
 
 /* tty_note - what a slow load reads now (tables), on the terminal's

@@ -1,0 +1,179 @@
+/*
+ * test_lab_untruths.c - what the tool says is what it did (issue 17,
+ * "smaller untruths"): an exported patch never replaces a file silently,
+ * the patch's post-commands are what the apply runs (real Exim reloaded),
+ * and a report that could not read everything says it is partial.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_file.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define PF_LAB "tests/lab/postfix/lab.sh"
+#define EXIM_LAB "tests/lab/exim/lab.sh"
+
+static const char *pf_dir;	/* one Postfix instance (not started) */
+
+/* pf_instance - the wide-net instance, set up once */
+static const char *
+pf_instance(void)
+{
+	const char *setup[] = { "setup", "wide-net", NULL, NULL };
+
+	if (pf_dir != NULL)
+		return (pf_dir);
+	pf_dir = lab_dir(PF_LAB, "wide-net");
+	setup[2] = pf_dir;
+	assert_int_equal(lab_script(PF_LAB, setup), 0);
+	return (pf_dir);
+}
+
+/* read_text - the whole of a small file, "" when unreadable */
+static void
+read_text(const char *path, struct mg_str *s)
+{
+	struct mg_err err;
+
+	mg_str_init(s);
+	if (mg_file_read(path, 1 << 20, s, NULL, &err) < 0)
+		mg_str_reset(s);
+}
+
+/* write_text - a small file with text, for the test's own setup */
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	(void)fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* export - fix postfix.mynetworks.narrow [--dry-run] --export-diff FILE
+ * [--force]; the exit code, stdout and stderr in res */
+static int
+export(struct mg_exec_res *res, const char *file, int dry, int force)
+{
+	char etc[4096];
+	const char *argv[12];
+	size_t n = 0;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", pf_instance());
+	argv[n++] = "./mailguard-tui";
+	argv[n++] = "--no-host-context";
+	argv[n++] = "--postfix";
+	argv[n++] = etc;
+	argv[n++] = "fix";
+	argv[n++] = "postfix.mynetworks.narrow";
+	if (dry)
+		argv[n++] = "--dry-run";
+	argv[n++] = "--export-diff";
+	argv[n++] = file;
+	if (force)
+		argv[n++] = "--force";
+	argv[n] = NULL;
+	return (lab_run(res, argv));
+}
+
+/*
+ * test_export_existing_refused - --export-diff onto an existing file is
+ * refused (exit 73, the file untouched) unless --force; a symlink is never
+ * written through; every written patch is named ("written to FILE")
+ */
+static void
+test_export_existing_refused(void **state)
+{
+	char file[4200], link[4200], other[4200], want[4300];
+	struct mg_exec_res res;
+	struct mg_str s;
+
+	(void)state;
+	(void)snprintf(file, sizeof(file), "%s/mine.patch", pf_instance());
+	(void)snprintf(link, sizeof(link), "%s/link.patch", pf_instance());
+	(void)snprintf(other, sizeof(other), "%s/other.txt", pf_instance());
+	(void)snprintf(want, sizeof(want), "written to %s", file);
+
+	/* a new file: written, and the output says where */
+	assert_int_equal(export(&res, file, 0, 0), 0);
+	assert_non_null(strstr(mg_str_cstr(&res.out), want));
+	mg_exec_res_free(&res);
+	read_text(file, &s);
+	assert_true(strncmp(mg_str_cstr(&s), "# mailguard-tui", 15) == 0);
+	mg_str_free(&s);
+
+	/* an existing file: refused, untouched, the way out named */
+	write_text(file, "precious\n");
+	assert_int_equal(export(&res, file, 1, 0), 73);
+	assert_non_null(strstr(mg_str_cstr(&res.err), file));
+	assert_non_null(strstr(mg_str_cstr(&res.err), "--force"));
+	assert_null(strstr(mg_str_cstr(&res.out), "written to"));
+	mg_exec_res_free(&res);
+	read_text(file, &s);
+	assert_string_equal(mg_str_cstr(&s), "precious\n");
+	mg_str_free(&s);
+	assert_int_equal(export(&res, file, 0, 0), 73);
+	mg_exec_res_free(&res);
+	read_text(file, &s);
+	assert_string_equal(mg_str_cstr(&s), "precious\n");
+	mg_str_free(&s);
+
+	/* --force replaces it; with --dry-run the diff is on stdout and
+	 * where it was written on stderr */
+	assert_int_equal(export(&res, file, 1, 1), 0);
+	assert_non_null(strstr(mg_str_cstr(&res.err), want));
+	assert_non_null(strstr(mg_str_cstr(&res.out), "+++ "));
+	mg_exec_res_free(&res);
+	read_text(file, &s);
+	assert_true(strncmp(mg_str_cstr(&s), "# mailguard-tui", 15) == 0);
+	mg_str_free(&s);
+
+	/* a symlink is not written through, even with --force */
+	write_text(other, "other\n");
+	assert_int_equal(symlink(other, link), 0);
+	assert_int_not_equal(export(&res, link, 0, 1), 0);
+	assert_null(strstr(mg_str_cstr(&res.out), "written to"));
+	mg_exec_res_free(&res);
+	read_text(other, &s);
+	assert_string_equal(mg_str_cstr(&s), "other\n");
+	mg_str_free(&s);
+}
+
+/* teardown - stop and remove every instance, then nothing may be left */
+static int
+teardown(void **state)
+{
+	(void)state;
+	lab_cleanup();
+	return (lab_processes_left() ? -1 : 0);
+}
+
+/* setup - a private root */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-untruths");
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_export_existing_refused),
+	};
+
+	return (cmocka_run_group_tests_name("lab_untruths", tests, setup,
+	    teardown));
+}
