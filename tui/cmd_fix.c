@@ -240,7 +240,7 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		(void)fputc('\n', stderr);
 		return (MG_EXIT_UNREAD);
 	}
-	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	mg_fix_patch(&a->target, &st, fixes, n, MG_VERSION, &patch);
 	if (!dry && export == NULL) {
 		rc = apply(a, fixes, n, &st, &patch, yes);
 		mg_str_free(&patch);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "../../core/mg_file.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -23,6 +24,7 @@
 #define EXIM_LAB "tests/lab/exim/lab.sh"
 
 static const char *pf_dir;	/* one Postfix instance (not started) */
+static char exim_bin[4096];
 
 /* pf_instance - the wide-net instance, set up once */
 static const char *
@@ -149,6 +151,90 @@ test_export_existing_refused(void **state)
 	mg_str_free(&s);
 }
 
+/* header_commands - the commands the patch header says to run, one per
+ * line, without the leading "#   " */
+static void
+header_commands(const char *patch, struct mg_str *cmds)
+{
+	const char *cur = patch, *line;
+	size_t len;
+	int in = 0;
+
+	mg_str_init(cmds);
+	while (mg_line_next(&cur, &line, &len)) {
+		if (len >= 23 && strncmp(line, "# then run, in this order:",
+		    23) == 0) {
+			in = 1;
+			continue;
+		}
+		if (!in)
+			continue;
+		if (len <= 1 || line[0] != '#')
+			break;
+		mg_str_printf(cmds, "%.*s\n", (int)(len - 4), line + 4);
+	}
+}
+
+/*
+ * test_exim_post_commands_are_what_apply_runs - the Debian template's
+ * patch lists the generator the apply runs and then the reload it sends
+ * (SIGHUP to the pid in pid_file_path); the apply on the running daemon
+ * runs the same generator and signals that very pid
+ */
+static void
+test_exim_post_commands_are_what_apply_runs(void **state)
+{
+	const char *dir = lab_dir(EXIM_LAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *stop[] = { "stop", dir, NULL };
+	char confdir[4096], gen[4200], st[4200], pidfile[4200], want[16384];
+	const char *dry[] = { "./mailguard-tui", "--no-host-context", "--exim",
+	    confdir, "--exim-bin", exim_bin, "--exim-generator", gen,
+	    "--state", st, "fix", "exim.localhost.deny-remote", "--dry-run",
+	    NULL };
+	const char *fix[] = { "./mailguard-tui", "--no-host-context", "--exim",
+	    confdir, "--exim-bin", exim_bin, "--exim-generator", gen,
+	    "--state", st, "fix", "exim.localhost.deny-remote", "--yes", NULL };
+	struct mg_str out, cmds, pid;
+	long n;
+
+	(void)state;
+	assert_int_equal(lab_script(EXIM_LAB, setup), 0);
+	assert_int_equal(lab_script(EXIM_LAB, start), 0);
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(pidfile, sizeof(pidfile), "%s/exim.pid", dir);
+	read_text(pidfile, &pid);
+	n = strtol(mg_str_cstr(&pid), NULL, 10);
+	assert_true(n > 1);
+
+	/* what the patch says: the generator, then the reload */
+	assert_int_equal(lab_capture(dry, &out), 0);
+	header_commands(mg_str_cstr(&out), &cmds);
+	(void)printf("    patch header commands:\n%s", mg_str_cstr(&cmds));
+	(void)snprintf(want, sizeof(want), "%s --confdir %s\n"
+	    "kill -HUP \"$(cat %s)\"", gen, confdir, pidfile);
+	assert_true(strncmp(mg_str_cstr(&cmds), want, strlen(want)) == 0);
+	assert_int_equal(mg_str_cstr(&cmds)[strlen(want)], '\n');
+	mg_str_free(&out);
+
+	/* what the apply does: the same generator, SIGHUP to that pid */
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)snprintf(want, sizeof(want), "ran %s %s\n", gen, confdir);
+	assert_non_null(strstr(mg_str_cstr(&out), want));
+	(void)snprintf(want, sizeof(want), "sent SIGHUP to the Exim daemon "
+	    "(pid %ld)", n);
+	assert_non_null(strstr(mg_str_cstr(&out), want));
+	assert_true(strstr(mg_str_cstr(&out), "ran ") <
+	    strstr(mg_str_cstr(&out), want));
+	mg_str_free(&out);
+	mg_str_free(&cmds);
+	mg_str_free(&pid);
+	assert_int_equal(lab_script(EXIM_LAB, stop), 0);
+}
+
 /* teardown - stop and remove every instance, then nothing may be left */
 static int
 teardown(void **state)
@@ -164,7 +250,7 @@ setup(void **state)
 {
 	(void)state;
 	lab_make_root("mg-labtest-untruths");
-	return (0);
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
 int
@@ -172,6 +258,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_existing_refused),
+		cmocka_unit_test(test_exim_post_commands_are_what_apply_runs),
 	};
 
 	return (cmocka_run_group_tests_name("lab_untruths", tests, setup,
