@@ -235,6 +235,67 @@ test_exim_post_commands_are_what_apply_runs(void **state)
 	assert_int_equal(lab_script(EXIM_LAB, stop), 0);
 }
 
+/*
+ * test_purge_keeps_the_stolen_account_first - incident 3 with another
+ * account's ordinary mail beside it: 150 messages as root from outside,
+ * 75 as bob from his office.  After "purge --sasl root" the queue is
+ * bob's 75: no finding calls them a stolen password, and root - whose
+ * logins real Postfix logged, and who is still in the sasldb - stays
+ * critical, with the log as evidence
+ */
+static void
+test_purge_keeps_the_stolen_account_first(void **state)
+{
+	const char *dir = lab_dir(PF_LAB, "sasl-root");
+	const char *setup[] = { "setup", "sasl-root", dir, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *stop[] = { "stop", dir, NULL };
+	const char *fill3[] = { "fill-incident3", dir, "150", NULL };
+	const char *wait[] = { "flush-wait", dir, NULL };
+	char etc[4096], st[4200], cred[256], pass[128];
+	const char *fill[] = { "fill", dir, "--xclient-addr", "198.51.100.20",
+	    "--xclient-name", "bob-office.example.org", "--helo",
+	    "bob-office.example.org", "--auth-plain", cred, "--from",
+	    "bob@example.com", "--to", "sales@wholesale.example.net",
+	    "--to", "jane@customer.example", "--spread", "--count", "75",
+	    "--subject", "Quote 2291", "--size", "900", NULL };
+	const char *purge[] = { "./mailguard-tui", "--no-host-context",
+	    "--postfix", etc, "--state", st, "purge", "--sasl", "root",
+	    "--yes", NULL };
+	const char *report[] = { "./mailguard-tui", "--no-host-context",
+	    "--postfix", etc, "--state", st, "report", "--json", NULL };
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(PF_LAB, setup), 0);
+	assert_int_equal(lab_script(PF_LAB, start), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(lab_sasl_pass(dir, "bob", pass, sizeof(pass)), 0);
+	(void)snprintf(cred, sizeof(cred), "bob:%s", pass);
+	assert_int_equal(lab_script(PF_LAB, fill3), 0);
+	assert_int_equal(lab_script(PF_LAB, fill), 0);
+	assert_int_equal(lab_script(PF_LAB, wait), 0);
+	assert_int_equal(lab_capture(purge, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "purged 150 of 150"));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(report, &out), 2);
+	/* bob's 75 of the 95 left are no stolen password (the list of
+	 * accounts, information, names him) */
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"queue.sasl-dominant\" or (.severity != \"info\" and "
+	    "(.evidence[].text | contains(\"bob\"))))] == []", NULL), 0);
+	/* root is the top concern: critical, and the log says why */
+	assert_int_equal(lab_jq(out.data, ".findings[0].id == "
+	    "\"postfix.sasl.system-account\" and .findings[0].severity == "
+	    "\"critical\" and ([.findings[0].evidence[].text | "
+	    "select(test(\"shows 150 messages submitted after logging in as "
+	    "root.*it can still log in\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_script(PF_LAB, stop), 0);
+}
+
 /* teardown - stop and remove every instance, then nothing may be left */
 static int
 teardown(void **state)
@@ -259,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_existing_refused),
 		cmocka_unit_test(test_exim_post_commands_are_what_apply_runs),
+		cmocka_unit_test(test_purge_keeps_the_stolen_account_first),
 	};
 
 	return (cmocka_run_group_tests_name("lab_untruths", tests, setup,
