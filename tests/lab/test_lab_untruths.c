@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,6 +26,7 @@
 
 static const char *pf_dir;	/* one Postfix instance (not started) */
 static char exim_bin[4096];
+static const char *sasl_dir;	/* incident 3 after the purge, stopped */
 
 /* pf_instance - the wide-net instance, set up once */
 static const char *
@@ -294,6 +296,81 @@ test_purge_keeps_the_stolen_account_first(void **state)
 	    "root.*it can still log in\"))] | length == 1)", NULL), 0);
 	mg_str_free(&out);
 	assert_int_equal(lab_script(PF_LAB, stop), 0);
+	sasl_dir = dir;
+}
+
+/* report_as - report [--json] on DIR/etc as root or as nobody (setpriv:
+ * no groups, so root-only files stay unread); the exit code */
+static int
+report_as(const char *dir, int nobody, int json, struct mg_str *out)
+{
+	char etc[4096], st[4200];
+	const char *argv[16];
+	size_t n = 0;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state-%s", dir, nobody ? "nobody" :
+	    "root");
+	if (nobody) {
+		argv[n++] = "setpriv";
+		argv[n++] = "--reuid=65534";
+		argv[n++] = "--regid=65534";
+		argv[n++] = "--clear-groups";
+	}
+	argv[n++] = "./mailguard-tui";
+	argv[n++] = "--no-host-context";
+	argv[n++] = "--postfix";
+	argv[n++] = etc;
+	argv[n++] = "--state";
+	argv[n++] = st;
+	argv[n++] = "report";
+	if (json)
+		argv[n++] = "--json";
+	argv[n] = NULL;
+	return (lab_capture(argv, out));
+}
+
+/*
+ * test_report_as_nobody_is_partial - the incident-3 instance: root's
+ * report is complete (critical, "partial": false); nobody cannot read the
+ * queue nor the sasldb (root:postfix 0640), so its report says
+ * "partial:", lists both under unread, and exits 4 rather than the 1 its
+ * lesser findings would give
+ */
+static void
+test_report_as_nobody_is_partial(void **state)
+{
+	const char *setup[] = { "setup", "sasl-root", NULL, NULL };
+	struct mg_str out;
+
+	(void)state;
+	if (sasl_dir == NULL) {
+		sasl_dir = lab_dir(PF_LAB, "sasl-root");
+		setup[2] = sasl_dir;
+		assert_int_equal(lab_script(PF_LAB, setup), 0);
+	}
+	assert_int_equal(chmod(lab_root(), 0755), 0);
+
+	assert_int_equal(report_as(sasl_dir, 0, 1, &out), 2);
+	assert_int_equal(lab_jq(out.data, ".partial == false and "
+	    "([.findings[] | select(.severity == \"critical\")] | length "
+	    ">= 1)", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(report_as(sasl_dir, 1, 1, &out), 4);
+	assert_int_equal(lab_jq(out.data, ".partial == true and "
+	    "([.findings[] | select(.severity == \"critical\")] | length == "
+	    "0) and ([.unread[] | select(startswith(\"queue not read:\") and "
+	    "contains(\"Permission denied\"))] | length == 1) and "
+	    "([.unread[] | select(startswith(\"sasldb \") and "
+	    "contains(\"Permission denied\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(report_as(sasl_dir, 1, 0, &out), 4);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "\npartial: "));
+	assert_non_null(strstr(mg_str_cstr(&out), "findings may be missing"));
+	mg_str_free(&out);
 }
 
 /* teardown - stop and remove every instance, then nothing may be left */
@@ -321,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_export_existing_refused),
 		cmocka_unit_test(test_exim_post_commands_are_what_apply_runs),
 		cmocka_unit_test(test_purge_keeps_the_stolen_account_first),
+		cmocka_unit_test(test_report_as_nobody_is_partial),
 	};
 
 	return (cmocka_run_group_tests_name("lab_untruths", tests, setup,
