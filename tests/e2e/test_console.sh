@@ -541,6 +541,8 @@ case_incident() {
 	expect inc "inc: Esc: back to the messages" '^ SASL user alice: '
 	tm send-keys -t inc Escape
 	expect inc "inc: Esc: back to the groups" '^ +COUNT +SHARE'
+	check "inc: the header counts 2 critical before the purge" \
+	    line_has 1 '(^|[^0-9])2 (CRIT|critical)'
 	tm send-keys -t inc k D
 	expect inc "inc: D asks, with the exact count" \
 	    'Purge 200 messages of SASL user root\?'
@@ -560,6 +562,14 @@ case_incident() {
 	WAIT_TENTHS=$old
 	check "inc: the progress bar reached its end" \
 	    has '^ \[#+\] 100% +step 4/4'
+	# the queue and the findings are read again when the action ends,
+	# as r would: no key pressed, the header is current
+	expect_until inc "inc: the header's queue size follows the purge" \
+	    hdr_queue_20
+	check "inc: the header's findings follow: 1 critical left (root)" \
+	    line_has 1 '(^|[^0-9])1 (CRIT|critical)'
+	check "inc: the result stays on screen" \
+	    has '^purged 200 of 200 selected'
 	tm send-keys -t inc Enter
 	expect inc "inc: Enter reads the queue again: alice's 20 left" \
 	    '^> +20 +100\.0% +#+ +alice *$'
@@ -594,6 +604,11 @@ case_incident() {
 	check "inc: the journal holds the purge" \
 	    grep -q 'purge --sasl root: 200 messages' "$ROOT/journal"
 	sh "$LAB" stop "$d" >/dev/null 2>&1
+}
+
+# hdr_queue_20 - the header (line 1) says the queue holds 20
+hdr_queue_20() {
+	line_has 1 'queue 20( |$)'
 }
 
 # --- I ignores a finding, remembered in the state database -----------
