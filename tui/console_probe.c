@@ -135,7 +135,9 @@ con_probe_tick(struct con *c)
 	v->sel = v->top = 0;
 	con_probe_merge(c);
 	(void)snprintf(note, sizeof(note), "probe done: %s", v->pr.open > 0 ?
-	    "OPEN RELAY - see the Relay panel" : "no open relay");
+	    "OPEN RELAY - see the Relay panel" : v->pr.tempfail > 0 ?
+	    "no open relay, but TEMPFAIL: clients refused for now" :
+	    "no open relay");
 	con_note(c, note);
 	return (1);
 }
@@ -172,6 +174,8 @@ status_style(int status)
 	switch (status) {
 	case MG_PS_OPEN:
 		return (CS_SEV_CRITICAL);
+	case MG_PS_TEMPFAIL:
+		return (CS_SEV_HIGH);
 	case MG_PS_ERROR:
 		return (CS_ERROR);
 	case MG_PS_TRUSTED:
@@ -192,12 +196,16 @@ summary(struct con *c, int y)
 	if (pr->open > 0)
 		mg_str_printf(&s, "OPEN RELAY for %zu of %zu clients",
 		    pr->open, pr->nres);
+	else if (pr->tempfail > 0)
+		mg_str_printf(&s, "Tempfail: %zu of %zu clients refused for "
+		    "now - the server cannot evaluate its configuration, their "
+		    "mail is deferred", pr->tempfail, pr->nres);
 	else
 		mg_str_printf(&s, "Closed: no client outside a narrow "
 		    "trusted range relayed");
 	mg_str_printf(&s, " (%zu tests each)", pr->b.n);
 	(void)con_put(c, y, 1, COLS - 1, pr->open > 0 ? CS_SEV_CRITICAL :
-	    CS_BOLD, mg_str_cstr(&s));
+	    pr->tempfail > 0 ? CS_SEV_HIGH : CS_BOLD, mg_str_cstr(&s));
 	mg_str_reset(&s);
 	if (pr->have_listener) {
 		mg_str_printf(&s, "%s: ", pr->where);
