@@ -452,7 +452,7 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 			if (pr->b.v[k].helo[0] != '\0') {
 				(void)fputs("EHLO ", fp);
 				mg_print_sanitized(fp, pr->b.v[k].helo);
-				(void)fputc(' ', fp);
+				(void)fputs("; ", fp);
 			}
 			(void)fputs("MAIL FROM:<", fp);
 			mg_print_sanitized(fp, pr->b.v[k].sender);
