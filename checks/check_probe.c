@@ -45,6 +45,7 @@ relay(const struct mg_probe_battery *b, const struct mg_probe_result *res,
 {
 	struct mg_finding *f = NULL;
 	char text[1400];
+	const char *by;
 	size_t i, k, open = 0, shown;
 	int helo;
 
@@ -70,19 +71,18 @@ relay(const struct mg_probe_battery *b, const struct mg_probe_result *res,
 				continue;
 			shown++;
 			helo = b->v[k].helo[0] != '\0';
+			by = mg_probe_opened_by(b, &res[i], k);
 			(void)snprintf(text, sizeof(text), "%.80s %s (%.200s): "
 			    "%s%.100s%sMAIL FROM:<%.150s> RCPT TO:<%.150s> -> "
 			    "%s%s%.200s", how,
 			    res[i].c.addr[0] != '\0' ? res[i].c.addr :
 			    "this host", res[i].c.why, helo ? "EHLO " : "",
 			    b->v[k].helo, helo ? "; " : "", b->v[k].sender,
-			    b->v[k].rcpt,
-			    res[i].a[k].text, b->v[k].entry[0] != '\0' ?
-			    "; opened by " : "", b->v[k].entry);
+			    b->v[k].rcpt, res[i].a[k].text, by != NULL ?
+			    "; opened by " : "", by != NULL ? by : "");
 			/* the entry that let it through, else the range
 			 * the client was chosen from */
-			if (b->v[k].entry[0] != '\0' && b->v[k].file[0] !=
-			    '\0') {
+			if (by != NULL && b->v[k].file[0] != '\0') {
 				mg_finding_evidence(f, b->v[k].file,
 				    b->v[k].line, "%s", text);
 				attach(r, f, b->v[k].file, b->v[k].line, text);

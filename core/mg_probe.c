@@ -636,6 +636,22 @@ mg_probe_result_judge(const struct mg_probe_battery *b,
 		    MG_PS_ERROR;
 }
 
+/*
+ * mg_probe_opened_by - the entry test k tried is what let client r's
+ * relay through: the test relayed, it names an entry, and the client is
+ * no one the configuration trusts by address (whose relaying the range
+ * explains, whatever the sender or HELO).  The entry, or NULL.
+ */
+const char *
+mg_probe_opened_by(const struct mg_probe_battery *b,
+    const struct mg_probe_result *r, size_t k)
+{
+	if (b->v[k].entry[0] == '\0' || r->c.trusted ||
+	    mg_probe_judge(b, r->a, k) != MG_PV_RELAYED)
+		return (NULL);
+	return (b->v[k].entry);
+}
+
 /* mg_probe_status_name - as reports print it */
 const char *
 mg_probe_status_name(int s)
@@ -683,11 +699,30 @@ mg_probe_plan_grant(struct mg_probe_plan *p, int kind, const char *value,
 	return (g);
 }
 
+/* same_sender - the battery's own test of sender for a foreign
+ * recipient, not yet tied to an entry; b->n if none */
+static size_t
+same_sender(const struct mg_probe_battery *b, const char *sender)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (!b->v[i].control && b->v[i].via == MG_VIA_FOREIGN &&
+		    b->v[i].helo[0] == '\0' && b->v[i].entry[0] == '\0' &&
+		    strcasecmp(b->v[i].sender, sender) == 0 &&
+		    strncmp(b->v[i].rcpt, MG_PROBE_USER "@",
+		    strlen(MG_PROBE_USER) + 1) == 0)
+			return (i);
+	return (b->n);
+}
+
 /*
  * mg_probe_battery_grants - one test per grant of the plan, before the
  * controls: a granted sender or HELO asks for a foreign recipient (with
  * the null sender beside a HELO, so only the HELO can open it), a
- * granted recipient is asked for with the null sender
+ * granted recipient is asked for with the null sender.  A sender the
+ * battery asks already (the null sender, one of the server's own
+ * domains) keeps its test, which then names the entry.
  */
 void
 mg_probe_battery_grants(struct mg_probe_battery *b,
@@ -700,6 +735,17 @@ mg_probe_battery_grants(struct mg_probe_battery *b,
 
 	for (i = 0; i < pl->ngrants; i++) {
 		g = &pl->grants[i];
+		if (g->kind == MG_GRANT_SENDER && (at = same_sender(b,
+		    g->value)) < b->n) {
+			/* the battery asks it already: name the entry */
+			t = b->v[at];
+			(void)snprintf(b->v[at].entry, sizeof(t.entry), "%s",
+			    g->entry);
+			(void)snprintf(b->v[at].file, sizeof(t.file), "%s",
+			    g->file);
+			b->v[at].line = g->line;
+			continue;
+		}
 		memset(&t, 0, sizeof(t));
 		(void)snprintf(t.name, sizeof(t.name), "%s %.40s",
 		    kinds[g->kind >= 0 && g->kind <= MG_GRANT_RCPT ? g->kind :

@@ -175,6 +175,8 @@ int mg_probe_tempfail(int, const char *);
 void mg_probe_result_judge(const struct mg_probe_battery *,
     struct mg_probe_result *);
 const char *mg_probe_status_name(int);
+const char *mg_probe_opened_by(const struct mg_probe_battery *,
+    const struct mg_probe_result *, size_t);
 void mg_probe_battery_init(struct mg_probe_battery *);
 void mg_probe_battery_free(struct mg_probe_battery *);
 void mg_probe_battery_build(struct mg_probe_battery *, const char *,

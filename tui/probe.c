@@ -460,7 +460,8 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 			mg_print_sanitized(fp, pr->b.v[k].rcpt);
 			(void)fprintf(fp, "> -> ");
 			mg_print_sanitized(fp, res->a[k].text);
-			print_entry(fp, &pr->b.v[k]);
+			if (mg_probe_opened_by(&pr->b, res, k) != NULL)
+				print_entry(fp, &pr->b.v[k]);
 			(void)fputc('\n', fp);
 		}
 	}
@@ -603,8 +604,7 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 			mg_json_kv_string(&j, "reply", res->a[k].text);
 			mg_json_kv_string(&j, "verdict", mg_probe_verdict_name(
 			    mg_probe_judge(&pr->b, res->a, k)));
-			if (mg_probe_judge(&pr->b, res->a, k) ==
-			    MG_PV_RELAYED && pr->b.v[k].entry[0] != '\0')
+			if (mg_probe_opened_by(&pr->b, res, k) != NULL)
 				mg_json_kv_string(&j, "opened_by",
 				    pr->b.v[k].entry);
 			mg_json_end(&j);

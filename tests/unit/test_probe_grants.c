@@ -119,10 +119,22 @@ test_grants_in_battery(void **state)
 	    "gw.supplier-parts.example", "helo", "/etc/postfix/helo", 2));
 	assert_non_null(mg_probe_plan_grant(&pl, MG_GRANT_RCPT,
 	    "mailguard-relaytest@partner-relay.example", "rcpt", NULL, 0));
+	/* senders the battery asks already: their tests name the entry */
+	assert_non_null(mg_probe_plan_grant(&pl, MG_GRANT_SENDER, "",
+	    "check_sender_access hash:/x: <> OK", "/x", 7));
+	assert_non_null(mg_probe_plan_grant(&pl, MG_GRANT_SENDER,
+	    "postmaster@example.org", "own", "/x", 8));
 	battery(&b);
 	n0 = b.n;
 	mg_probe_battery_grants(&b, &pl, "example.net");
 	assert_int_equal(b.n, n0 + 3);
+	assert_string_equal(b.v[0].name, "null sender");
+	assert_int_equal(b.v[0].line, 7);
+	assert_string_equal(b.v[0].entry, "check_sender_access hash:/x: <> "
+	    "OK");
+	for (i = 0; i < b.n; i++)
+		if (strcmp(b.v[i].name, "sender @example.org") == 0)
+			assert_int_equal(b.v[i].line, 8);
 	assert_true(b.v[b.n - 1].control && b.v[b.n - 2].control &&
 	    b.v[b.n - 3].control);
 	for (i = 0; i < b.n; i++) {
@@ -130,8 +142,8 @@ test_grants_in_battery(void **state)
 			continue;
 		assert_false(b.v[i].control);
 		assert_int_equal(b.v[i].via, MG_VIA_FOREIGN);
-		if (strcmp(b.v[i].sender, "postmaster@supplier-parts.example") ==
-		    0) {
+		if (strcmp(b.v[i].sender,
+		    "postmaster@supplier-parts.example") == 0) {
 			s++;
 			assert_string_equal(b.v[i].rcpt,
 			    "mailguard-relaytest@example.net");
@@ -139,6 +151,8 @@ test_grants_in_battery(void **state)
 			    "/etc/postfix/partners");
 			assert_int_equal(b.v[i].line, 4);
 			assert_string_equal(b.v[i].helo, "");
+		} else if (b.v[i].line >= 7) {
+			rc++;	/* the battery's own, named */
 		} else if (b.v[i].helo[0] != '\0') {
 			h++;
 			assert_string_equal(b.v[i].helo,
@@ -151,7 +165,7 @@ test_grants_in_battery(void **state)
 			assert_string_equal(b.v[i].sender, "");
 		}
 	}
-	assert_int_equal(s + h + rc, 3);
+	assert_int_equal(s + h + rc, 5);
 	assert_int_equal(s, 1);
 	assert_int_equal(h, 1);
 	mg_probe_battery_free(&b);
