@@ -581,8 +581,41 @@ exim_grant_item(const char *item, void *arg)
 		    g->rule->file, g->rule->line);
 }
 
+/*
+ * exim_helo_grant - an accept's condition that compares the HELO name
+ * with a literal ("${if eq{$sender_helo_name}{gw.partner.example}}",
+ * eqi too): that name becomes a HELO grant
+ */
+static void
+exim_helo_grant(const struct exim_grant *g, const char *cond)
+{
+	static const char *const forms[] = { "eq{$sender_helo_name}{",
+	    "eqi{$sender_helo_name}{", NULL };
+	char entry[ENTRY_MAX], name[MG_PROBE_ADDR_MAX];
+	const char *p;
+	size_t i, n;
+
+	for (i = 0; forms[i] != NULL; i++) {
+		if ((p = strstr(cond, forms[i])) == NULL)
+			continue;
+		p += strlen(forms[i]);
+		n = strcspn(p, "}$ \t");
+		if (n == 0 || n >= sizeof(name) || p[n] != '}')
+			return;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		(void)snprintf(entry, sizeof(entry), "%s: accept condition = "
+		    "%.120s", g->acl, cond);
+		if (g->pl->ngrants < GRANTS_MAX)
+			(void)mg_probe_plan_grant(g->pl, MG_GRANT_HELO, name,
+			    entry, g->rule->file, g->rule->line);
+		return;
+	}
+}
+
 /* exim_grants - senders and hosts lists of accept statements in the
- * RCPT ACL: exim -bh judges whether each opens the relay */
+ * RCPT ACL, and conditions on the HELO name: exim -bh judges whether
+ * each opens the relay */
 static void
 exim_grants(const struct mg_model *m, struct ranges *rs,
     struct mg_probe_plan *pl)
@@ -600,14 +633,17 @@ exim_grants(const struct mg_model *m, struct ranges *rs,
 			continue;
 		for (k = 0; k < m->rules[i].nconds; k++) {
 			c = &m->rules[i].conds[k];
-			if (c->value == NULL || (strcmp(c->name, "senders") !=
-			    0 && strcmp(c->name, "hosts") != 0))
-				continue;
 			g.rule = &m->rules[i];
 			g.acl = acl;
 			g.cond = c->name;
 			g.rs = rs;
 			g.pl = pl;
+			if (c->value != NULL && strcmp(c->name, "condition") ==
+			    0)
+				exim_helo_grant(&g, c->value);
+			if (c->value == NULL || (strcmp(c->name, "senders") !=
+			    0 && strcmp(c->name, "hosts") != 0))
+				continue;
 			exim_items(m, c->value, 0, exim_grant_item, &g);
 		}
 	}

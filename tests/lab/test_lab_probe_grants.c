@@ -3,11 +3,12 @@
  * grants, and says tempfail when the MTA does.  Postfix (partner-grants):
  * a sender whitelist with a partner's domain, a HELO whitelist and a
  * check_client_access OK for a public /16 open the relay, each verdict
- * naming its table's file:line, real smtpd judging over XCLIENT.  Exim
- * (partner-accept): accept senders = / hosts = before the relay check,
- * exim -bh judging.  Postfix mask-typo: every client past the bad entry
- * gets 451 4.3.0, and the probe, its finding and report's mynetworks
- * finding all say tempfail, not closed and not trusted.
+ * naming its table's file:line, real smtpd judging over XCLIENT.
+ * Exim (partner-accept): accept senders = / hosts = / a condition on
+ * the HELO name before the relay check, exim -bh judging.  Postfix
+ * mask-typo: every client past the bad entry gets 451 4.3.0, and the
+ * probe, its finding and report's mynetworks finding all say
+ * tempfail, not closed and not trusted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -220,6 +221,18 @@ test_exim_partner_accept(void **state)
 	jq_ok(out.data, "any(.clients[] | select(.client == \"203.0.113.50\")"
 	    " | .answers[]; .opened_by == \"acl_check_rcpt: accept senders = "
 	    "*@supplier-parts.example\")", NULL);
+	/* a condition on the HELO name: a new EHLO in the same -bh run */
+	verdict_is(out.data, stranger, "HELO gw.supplier-parts.example",
+	    "RELAYED");
+	line = int_of(out.data, "[.tests[] | select(.helo == "
+	    "\"gw.supplier-parts.example\")][0].line");
+	line_has(conf, line, "sender_helo_name");
+	/* the tests after it are answered in step: a made-up local
+	 * recipient is unknown, not relayed */
+	verdict_is(out.data, stranger, "control @name", "refused");
+	jq_ok(out.data, "any(.clients[] | select(.client == \"203.0.113.50\")"
+	    " | .answers[]; .test == \"control @name\" and (.reply | "
+	    "test(\"Unknown user\")))", NULL);
 	status_is(out.data, "81.169.1.1", "open");
 	line = int_of(out.data, "[.clients[] | select(.client == "
 	    "\"81.169.1.1\")][0].line");

@@ -305,6 +305,10 @@ test_exim_enumeration(void **state)
 	    "  accept senders = *@supplier-parts.example : "
 	    "+partner_senders : ^.*@regex\\\\.example$ : !*@x.example\n"
 	    "  accept hosts = +partner_hosts\n"
+	    "  accept condition = ${if eq{$sender_helo_name}"
+	    "{gw.supplier-parts.example}}\n"
+	    "  accept condition = ${if eq{$sender_helo_name}"
+	    "{$primary_hostname}}\n"
 	    "  deny senders = *@blocked.example\n"
 	    "  require domains = +local_domains\n"
 	    "  accept\n";
@@ -326,7 +330,9 @@ test_exim_enumeration(void **state)
 	    "orders@tools-vendor.example"));
 	assert_null(grant(&pl, MG_GRANT_SENDER,
 	    "postmaster@blocked.example"));
-	assert_int_equal(pl.ngrants, 2);
+	assert_non_null(grant(&pl, MG_GRANT_HELO,
+	    "gw.supplier-parts.example"));
+	assert_int_equal(pl.ngrants, 3);	/* not $primary_hostname */
 	assert_non_null(strstr(pl.grants[0].entry, "acl_check_rcpt: accept "
 	    "senders = "));
 	c = client(&pl, "81.169.1.1");

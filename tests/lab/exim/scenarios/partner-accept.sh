@@ -1,11 +1,12 @@
 # partner-accept - a plain exim.conf whose acl_check_rcpt accepts a partner's
 # senders and a partner's network before the relay check: "accept senders =
 # *@supplier-parts.example : orders@tools-vendor.example" and "accept hosts =
-# 81.169.0.0/16".  Anyone forging such a sender relays, and so does every
-# host of that public /16.  A test should observe: -bh 198.51.100.9 MAIL FROM
+# 81.169.0.0/16", and "accept condition = ${if eq{$sender_helo_name}
+# {gw.supplier-parts.example}}".  Anyone forging such a sender or HELO name
+# relays, and so does every host of that public /16.  A test should observe: -bh 198.51.100.9 MAIL FROM
 # x@supplier-parts.example RCPT victim@remote.test -> 250 (relayed), MAIL
 # FROM x@other.test -> 550 relay not permitted; -bh 81.169.1.1 -> 250.
-desc="accept senders = a partner's domain, hosts = a public /16, before the relay check"
+desc="accept senders = a partner's domain, hosts = a public /16, a HELO condition, before the relay check"
 layout=plain
 
 # scenario_conf - the whole config; lines marked "lab:" keep it inside DIR
@@ -65,6 +66,9 @@ acl_check_rcpt:
   accept  senders       = *@supplier-parts.example : orders@tools-vendor.example
 
   accept  hosts         = 81.169.0.0/16
+
+  # and their gateway, by the name it gives
+  accept  condition     = \${if eq{\$sender_helo_name}{gw.supplier-parts.example}}
 
   require verify        = sender
 
