@@ -372,6 +372,9 @@ pclient_build(struct con *c)
 	mg_str_printf(&s, "As %s: %s, %zu of %zu tests relayed",
 	    r->c.addr[0] != '\0' ? r->c.addr : "this host",
 	    mg_probe_status_name(r->status), r->relayed, pr->b.n);
+	if (r->tempfailed > 0)
+		mg_str_printf(&s, ", %zu refused for now (tempfail)",
+		    r->tempfailed);
 	con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 2);
 	mg_str_reset(&s);
 	mg_str_puts(&s, r->c.why);
@@ -390,12 +393,23 @@ pclient_build(struct con *c)
 		mg_str_printf(&s, "%-20s %s", pr->b.v[k].name,
 		    mg_probe_verdict_name(pv));
 		con_page_untrusted(p, pv == MG_PV_RELAYED ? CS_SEV_CRITICAL :
-		    CS_COLUMNS, mg_str_cstr(&s), 0, 2);
+		    pv == MG_PV_TEMPFAIL ? CS_SEV_HIGH : CS_COLUMNS,
+		    mg_str_cstr(&s), 0, 2);
 		mg_str_reset(&s);
+		if (pr->b.v[k].helo[0] != '\0')
+			mg_str_printf(&s, "EHLO %s; ", pr->b.v[k].helo);
 		mg_str_printf(&s, "MAIL FROM:<%s> RCPT TO:<%s> -> %s",
 		    pr->b.v[k].sender, pr->b.v[k].rcpt, r->a[k].err[0] !=
 		    '\0' ? r->a[k].err : r->a[k].text);
 		con_page_untrusted(p, CS_NORMAL, mg_str_cstr(&s), 2, 4);
+		if (mg_probe_opened_by(&pr->b, r, k) == NULL)
+			continue;
+		mg_str_reset(&s);
+		mg_str_printf(&s, "opened by %s", pr->b.v[k].entry);
+		if (pr->b.v[k].file[0] != '\0' && pr->b.v[k].line > 0)
+			mg_str_printf(&s, " (%s:%u)", pr->b.v[k].file,
+			    pr->b.v[k].line);
+		con_page_untrusted(p, CS_SEV_CRITICAL, mg_str_cstr(&s), 2, 4);
 	}
 	mg_str_free(&s);
 }

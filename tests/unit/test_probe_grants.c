@@ -18,6 +18,8 @@
 
 #include "../../backends/exim/exim_conf.h"
 #include "../../core/mg_probe.h"
+#include "../../tui/cmd.h"
+#include "../../tui/probe.h"
 #include "pf_fixture.h"
 
 /* battery - the usual one, for mx.example.org */
@@ -342,6 +344,83 @@ test_exim_enumeration(void **state)
 	mg_model_free(&m);
 }
 
+/* test_dump_roundtrip - the console's child hands a run over as lines:
+ * grant tests keep their HELO and entry, a tempfail client its status,
+ * and the findings and JSON say tempfail and the entry */
+static void
+test_dump_roundtrip(void **state)
+{
+	struct mg_probe_report pr, back;
+	struct mg_probe_result *r;
+	struct mg_report rep;
+	struct mg_str json = MG_STR_INIT;
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	FILE *fp;
+
+	(void)state;
+	mg_probe_report_init(&pr);
+	(void)snprintf(pr.where, sizeof(pr.where), "127.0.0.1:25");
+	(void)snprintf(pr.how, sizeof(pr.how), "exim -bh");
+	(void)mg_probe_plan_grant(&pr.plan, MG_GRANT_HELO,
+	    "gw.supplier-parts.example", "acl_check_rcpt: accept condition",
+	    "/etc/exim4/exim4.conf", 56);
+	battery(&pr.b);
+	mg_probe_battery_grants(&pr.b, &pr.plan, "example.net");
+	for (i = 0; i < 2; i++) {
+		r = MG_ARRAY_PUSH(pr.res, pr.nres, pr.res_cap);
+		memset(r, 0, sizeof(*r));
+		(void)snprintf(r->c.addr, sizeof(r->c.addr), i == 0 ?
+		    "203.0.113.50" : "210.99.1.1");
+		r->a = answers(&pr.b, i == 0 ? 550 : 451, i == 0 ?
+		    "550 relay not permitted" : "451 4.3.0 <x>: Temporary "
+		    "lookup failure");
+	}
+	for (k = 0; k < pr.b.n; k++)
+		if (pr.b.v[k].helo[0] != '\0') {
+			pr.res[0].a[k].rcpt = 250;
+			(void)snprintf(pr.res[0].a[k].text,
+			    sizeof(pr.res[0].a[k].text), "250 Accepted");
+		}
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	mg_probe_dump(fp, &pr);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(mg_probe_undump(buf, &back), 0);
+	free(buf);
+	assert_int_equal(back.b.n, pr.b.n);
+	for (k = 0; k < back.b.n; k++) {
+		assert_string_equal(back.b.v[k].helo, pr.b.v[k].helo);
+		assert_string_equal(back.b.v[k].entry, pr.b.v[k].entry);
+		assert_string_equal(back.b.v[k].file, pr.b.v[k].file);
+		assert_int_equal(back.b.v[k].line, pr.b.v[k].line);
+	}
+	assert_int_equal(back.res[0].status, MG_PS_OPEN);
+	assert_int_equal(back.res[0].relayed, 1);
+	assert_int_equal(back.res[1].status, MG_PS_TEMPFAIL);
+	mg_report_init(&rep);
+	mg_probe_findings(&back, &rep);
+	assert_int_equal(back.open, 1);
+	assert_int_equal(back.tempfail, 1);
+	for (i = 0, k = 0; i < rep.nfindings; i++)
+		if (strcmp(rep.findings[i].id, "probe.tempfail") == 0 ||
+		    strcmp(rep.findings[i].id, "probe.open-relay") == 0)
+			k++;
+	assert_int_equal(k, 2);
+	assert_int_equal(mg_probe_exit_code(&back, &rep), MG_EXIT_CRIT);
+	mg_probe_json(&json, &back, &rep);
+	assert_non_null(strstr(mg_str_cstr(&json), "\"tempfail\": true"));
+	assert_non_null(strstr(mg_str_cstr(&json), "\"status\": "
+	    "\"tempfail\""));
+	assert_non_null(strstr(mg_str_cstr(&json), "\"opened_by\": "
+	    "\"acl_check_rcpt: accept condition\""));
+	assert_non_null(strstr(mg_str_cstr(&json), "\"line\": 56"));
+	mg_str_free(&json);
+	mg_report_free(&rep);
+	mg_probe_report_free(&back);
+	mg_probe_report_free(&pr);
+}
+
 int
 main(void)
 {
@@ -350,6 +429,7 @@ main(void)
 		cmocka_unit_test(test_grants_in_battery),
 		cmocka_unit_test(test_pf_enumeration),
 		cmocka_unit_test(test_exim_enumeration),
+		cmocka_unit_test(test_dump_roundtrip),
 	};
 
 	return (cmocka_run_group_tests_name("probe_grants", tests, NULL,
