@@ -286,6 +286,7 @@ ask(struct mg_smtp *s, const struct mg_probe_test *t,
 			a->mail = r.code;
 			first_line(a->text, sizeof(a->text), &r);
 			(*errors)++;
+			helo[0] = '\0';	/* name ourselves again next */
 			return (r.code == 421 ? 1 : 0);
 		}
 		(void)snprintf(helo, hsize, "%s", want);
