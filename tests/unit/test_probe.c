@@ -416,9 +416,9 @@ test_run_closed_and_open(void **state)
 static void
 test_run_helo(void **state)
 {
+	/* relaying, so no refusal counts against the session: one */
 	struct fake f = { 1, 0, 0, 0, "220 mx.example.org ESMTP\r\n",
-	    "250-mx.example.org\r\n250 8BITMIME\r\n" };	/* no errors: one
-								 * session */
+	    "250-mx.example.org\r\n250 8BITMIME\r\n" };
 	struct mg_probe_battery b;
 	struct mg_probe_plan pl;
 	struct mg_probe_answer *a;
