@@ -197,9 +197,8 @@ summary(struct con *c, int y)
 		mg_str_printf(&s, "OPEN RELAY for %zu of %zu clients",
 		    pr->open, pr->nres);
 	else if (pr->tempfail > 0)
-		mg_str_printf(&s, "Tempfail: %zu of %zu clients refused for "
-		    "now - the server cannot evaluate its configuration, their "
-		    "mail is deferred", pr->tempfail, pr->nres);
+		mg_str_printf(&s, "Tempfail for %zu of %zu clients: refused "
+		    "for now, mail deferred", pr->tempfail, pr->nres);
 	else
 		mg_str_printf(&s, "Closed: no client outside a narrow "
 		    "trusted range relayed");
