@@ -5,7 +5,10 @@
  * and below each range that holds public space (a mask mistake shows as
  * a difference between inside and outside), and a foreign address; the
  * server's name and its own domains (a forged sender in one of them is
- * how a sender whitelist opens a relay).
+ * how a sender whitelist opens a relay); and every grant: a client,
+ * sender, HELO or recipient that an access table of the relay lists
+ * answers OK for (Postfix), or that an accept statement of the RCPT ACL
+ * names (Exim) - the MTA then judges whether each opens the relay.
  */
 #include <sys/socket.h>
 

@@ -1,8 +1,10 @@
 /*
  * mg_probe.h - the relay probe: a battery of envelope tricks (every
- * variant of nmap's smtp-open-relay, and a sender at each of the
- * server's own domains), run over SMTP up to RCPT and never further, and
- * judged so that acceptance of a local recipient is not called a relay.
+ * variant of nmap's smtp-open-relay, a sender at each of the server's
+ * own domains, and each sender, HELO and recipient the configuration
+ * grants something to), run over SMTP up to RCPT and never further, and
+ * judged so that acceptance of a local recipient is not called a relay
+ * and a temporary failure of the server's own is not called a refusal.
  * Who asks is the caller's business: a TCP session (optionally speaking
  * as another client through XCLIENT), or an MTA's own simulator.
  */
