@@ -40,6 +40,7 @@ struct entry {
 	struct mg_net_span span;
 	int host_bits;
 	int table;		/* from a lookup table's entry */
+	int cidr;		/* that table is a cidr: table */
 	struct mg_log_hosts seen;	/* public, no host bits: the mail
 					 * log's clients inside it */
 	int priv;		/* a private or container network */
@@ -114,8 +115,11 @@ add_table(struct entries *es, const struct mg_model *m, const char *ref,
 		else
 			add_entry(es, t->entries[i].key,
 			    strlen(t->entries[i].key), file, line);
-		if (es->n > before)
+		if (es->n > before) {
 			es->v[before].table = 1;
+			es->v[before].cidr = t->type != NULL &&
+			    strcmp(t->type, "cidr") == 0;
+		}
 	}
 }
 
@@ -612,6 +616,16 @@ outage(const struct mg_model *m, const struct entry *e)
 	return (e->host_bits && !e->table && major >= 3);
 }
 
+/* skipped - the same in a cidr: table: Postfix 3.x logs "skipping this
+ * rule" (postmap -q says so) and trusts neither network nor host */
+static int
+skipped(const struct mg_model *m, const struct entry *e)
+{
+	long major = m->version != NULL ? strtol(m->version, NULL, 10) : 3;
+
+	return (e->host_bits && e->cidr && major >= 3);
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -638,7 +652,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			nhost++;
 		if (outage(m, &es.v[i]))
 			nout++;
-		else if (es.v[i].span.public > 1.0) {
+		else if (es.v[i].span.public > 1.0 && !skipped(m, &es.v[i])) {
 			npublic++;
 			if (es.v[i].span.public > widest)
 				widest = es.v[i].span.public;
@@ -662,7 +676,8 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    "only the hosts that really submit mail through this "
 		    "server, and let users authenticate (SASL) instead.");
 		for (i = 0; i < es.n; i++) {
-			if (es.v[i].span.public <= 1.0 || outage(m, &es.v[i]))
+			if (es.v[i].span.public <= 1.0 || outage(m, &es.v[i]) ||
+			    skipped(m, &es.v[i]))
 				continue;
 			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
 			mg_net_format_count(es.v[i].span.public,
@@ -727,7 +742,9 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			    "network is %s, the host written is %s",
 			    es.v[i].text, outage(m, &es.v[i]) ?
 			    "Postfix tempfails every client from here on "
-			    "(451 4.3.0); " : "", net, host);
+			    "(451 4.3.0); " : skipped(m, &es.v[i]) ?
+			    "Postfix skips this cidr rule (trusts neither); " :
+			    "", net, host);
 		}
 		if (has_fix) {
 			mg_finding_add_fix(f, FIX_ID);
@@ -738,12 +755,14 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    MG_SEV_HIGH, "relay",
 		    "mynetworks entry has host bits set (a mask typo)");
 		mg_finding_explain(f, "An entry such as 210.140.12.34/8 names "
-		    "one host but a mask that covers a whole network. Current "
-		    "Postfix (3.x) logs \"non-null host address bits\" and "
-		    "the mynetworks lookup fails: every client not matched "
-		    "by an earlier entry gets \"451 4.3.0 Temporary lookup "
-		    "failure\" - mail from the Internet to your own domains "
-		    "is deferred too. Older Postfix silently trusted the "
+		    "one host but a mask that covers a whole network. What "
+		    "Postfix makes of it depends on where it is written and "
+		    "on the version: in a cidr: table Postfix 3.x skips the "
+		    "rule (\"non-null host address bits ... skipping this "
+		    "rule\"), so neither the network nor the host written is "
+		    "trusted; written in main.cf's list it refuses the entry "
+		    "and answers every client past it \"451 4.3.0 Temporary "
+		    "lookup failure\"; older Postfix silently trusted the "
 		    "whole network: an open relay. Dropping only the host "
 		    "bits would make it that open relay; the host that was "
 		    "written is almost always the one meant.");
@@ -753,9 +772,11 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
 			host_form(&es.v[i].net, host, sizeof(host));
 			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
-			    "mynetworks entry %s has host bits set: the "
+			    "mynetworks entry %s has host bits set: %sthe "
 			    "network is %s, the host written is %s",
-			    es.v[i].text, net, host);
+			    es.v[i].text, skipped(m, &es.v[i]) ? "Postfix "
+			    "skips this cidr rule (trusts neither); " : "",
+			    net, host);
 		}
 		if (has_fix) {
 			mg_finding_add_fix(f, FIX_ID);

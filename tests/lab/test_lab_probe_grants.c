@@ -299,6 +299,36 @@ test_mask_typo_tempfail(void **state)
 	mg_str_free(&out);
 }
 
+/* test_mask_typo_cidr - the same typo in a cidr: table: Postfix skips
+ * the rule, so the /8 is neither trusted nor tempfailed; report says so */
+static void
+test_mask_typo_cidr(void **state)
+{
+	char etc[4096];
+	struct mg_str out;
+	int rc;
+
+	(void)state;
+	(void)pf_setup("mask-typo-cidr", 0, etc, sizeof(etc));
+	rc = mg(etc, "probe", NULL, NULL, NULL, NULL, &out);
+	assert_true(rc == 0 || rc == 1);
+	jq_ok(out.data, ".open_relay == false and .tempfail == false", NULL);
+	status_is(out.data, "210.99.1.1", "closed");
+	jq_ok(out.data, "any(.clients[] | select(.client == \"210.99.1.1\") | "
+	    ".answers[]; .test == \"null sender\" and (.reply | "
+	    "test(\"Relay access denied\")))", NULL);
+	mg_str_free(&out);
+	rc = mg(etc, "report", NULL, NULL, NULL, NULL, &out);
+	assert_true(rc == 1);	/* high: the host meant is not trusted */
+	jq_ok(out.data, "all(.findings[]; .id != \"postfix.mynetworks."
+	    "public\")", NULL);
+	jq_ok(out.data, "any(.findings[] | select(.id == \"postfix."
+	    "mynetworks.host-bits\" and .severity == \"high\") | "
+	    ".evidence[]; (.text | contains(\"skips this cidr rule\")) and "
+	    "(.file | endswith(\"/mynets.cidr\")) and .line == 2)", NULL);
+	mg_str_free(&out);
+}
+
 /* setup - private root, and the lab's exim binary */
 static int
 setup(void **state)
@@ -324,6 +354,7 @@ main(void)
 		cmocka_unit_test(test_pf_partner_grants),
 		cmocka_unit_test(test_exim_partner_accept),
 		cmocka_unit_test(test_mask_typo_tempfail),
+		cmocka_unit_test(test_mask_typo_cidr),
 	};
 
 	return (cmocka_run_group_tests_name("lab_probe_grants", tests, setup,

@@ -385,9 +385,14 @@ test_table_entries(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->file, PF_MAIN_CF);
 	assert_int_equal(e->line, 4);
+	/* Postfix 3.x skips a cidr rule with host bits: not trusted */
+	assert_null(pf_evidence(f, "93.184.216.34/20"));
 	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
-	assert_non_null(pf_evidence(f, "93.184.216.34/20"));
+	e = pf_evidence(f, "93.184.216.34/20");
+	assert_non_null(e);
+	assert_non_null(strstr(e->text, "skips this cidr rule"));
+	assert_string_equal(e->file, "/etc/postfix/nets.cidr");
 	assert_int_equal(r.nfixes, 1);
 	for (i = 0; i < r.fixes[0].nedits; i++) {
 		const struct mg_edit *ed = &r.fixes[0].edits[i];
