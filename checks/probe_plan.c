@@ -376,11 +376,11 @@ key_helo(const char *key, int regex, char *out, size_t size)
 	return (n > 0 && (size_t)n < size);
 }
 
-/* key_net - the network a client table's key names: an address, a
+/* mg_check_key_net - the network a client table's key names: an address, a
  * network (cidr), or Postfix's truncated form "81.169" (hash tables);
  * its text into out */
-static int
-key_net(const char *key, char *out, size_t size)
+int
+mg_check_key_net(const char *key, char *out, size_t size)
 {
 	struct mg_net net;
 	size_t dots = 0, i;
@@ -438,7 +438,7 @@ pf_grant_table(const char *restriction, const struct mg_map *t,
 		(void)snprintf(entry, sizeof(entry), "%s %s: %s %s",
 		    restriction, t->ref, e->key, e->value);
 		if (strcmp(restriction, "check_client_access") == 0) {
-			if (regex || !key_net(e->key, value, sizeof(value)))
+			if (regex || !mg_check_key_net(e->key, value, sizeof(value)))
 				continue;
 			before = rs->n;
 			add_range(rs, value, strlen(value), entry, file,

@@ -188,6 +188,24 @@ test_pf_partner_grants(void **state)
 	    ") | .evidence[]; contains(\"EHLO gw.supplier-parts.example\"))",
 	    NULL);
 	mg_str_free(&out);
+
+	/* report tells the same story about the client grant: the /16 is a
+	 * critical finding at the entry the probe named, the partner host
+	 * is not */
+	assert_int_equal(mg(etc, "report", NULL, NULL, NULL, NULL, &out), 2);
+	jq_ok(out.data, "any(.findings[] | select(.id == "
+	    "\"postfix.relay.client-grant-public\" and .severity == "
+	    "\"critical\") | .evidence[]; .file == $a and "
+	    "(.text | contains(\"81.169.0.0/16 -> OK\")))", cidr);
+	line = int_of(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.relay.client-grant-public\") | .evidence[] | "
+	    "select(.file != null and (.file | endswith("
+	    "\"/partner_clients.cidr\")))][0].line");
+	line_has(cidr, line, "81.169.0.0/16");
+	jq_ok(out.data, "all(.findings[] | select(.id == "
+	    "\"postfix.relay.client-grant-public\") | .evidence[]; "
+	    "(.text | contains(\"192.0.2.44\")) | not)", NULL);
+	mg_str_free(&out);
 }
 
 /* test_exim_partner_accept - exim -bh relays for a partner's senders and
