@@ -694,6 +694,63 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	}
 }
 
+/* grant_finding - the client-grant finding, made once */
+static struct mg_finding *
+grant_finding(struct mg_report *r, struct mg_finding **fp)
+{
+	if (*fp != NULL)
+		return (*fp);
+	*fp = mg_report_finding(r, "postfix.relay.client-grant-public",
+	    MG_SEV_CRITICAL, "relay", "A client access table lets a public "
+	    "network relay");
+	mg_finding_explain(*fp, "An entry of a check_client_access table "
+	    "that answers OK before the relay stop lets every host in its "
+	    "network send mail to any domain through this server, without "
+	    "a password - as a public range in mynetworks does. A partner's "
+	    "whole provider network is thousands of strangers. Narrow the "
+	    "entry to the partner's own hosts (one line per address), or "
+	    "let the partner log in with SASL instead; then postmap the "
+	    "table if it is hashed and reload. No automatic fix: which "
+	    "hosts are the partner's is not written anywhere.");
+	return (*fp);
+}
+
+/* grant_entries - the wide public entries of one client table (hole h
+ * of walk w, the list p) */
+static void
+grant_entries(const struct mg_model *m, struct mg_report *r,
+    const struct verdict *v, const struct walk *w, const struct mg_param *p,
+    const struct hole *h, struct mg_finding **fp)
+{
+	const struct mg_map_entry *e;
+	struct mg_finding *f;
+	struct mg_net net;
+	struct mg_net_span span;
+	char text[128], count[32], what[256];
+	size_t k;
+
+	for (k = 0; k < h->map->nentries; k++) {
+		e = &h->map->entries[k];
+		if (!permissive_value(e->value) ||
+		    !mg_check_key_net(e->key, text, sizeof(text)) ||
+		    mg_net_parse(text, &net, NULL) < 0)
+			continue;
+		mg_net_span(&net, &span);
+		if (span.public <= 256.0)
+			continue;
+		f = grant_finding(r, fp);
+		mg_net_format_count(span.public, net.family, count,
+		    sizeof(count));
+		mg_finding_evidence(f, h->map->source, e->line, "%s: %s -> "
+		    "%s: %s public addresses relay without a password",
+		    h->map->ref, e->key, e->value, count);
+		where(m, v, p, what, sizeof(what));
+		mg_finding_evidence(f, p != NULL ? p->file : NULL,
+		    param_line(m, p, h->elem), "%s: \"%s\" comes before %s",
+		    what, h->elem, w->stop ? w->stop_elem : "the stop");
+	}
+}
+
 /*
  * report_client_grants - an entry of a check_client_access table before
  * the stop that answers OK for more public space than a /24: every host
@@ -707,11 +764,7 @@ report_client_grants(const struct mg_model *m, struct mg_report *r,
 {
 	const struct walk *w;
 	const struct hole *h;
-	const struct mg_param *p;
-	struct mg_net net;
-	struct mg_net_span span;
-	char text[128], count[32], what[256];
-	size_t j, i, k;
+	size_t j, i;
 
 	for (j = 0; j < 2; j++) {
 		/* the recipient list decides only where the relay list
@@ -719,60 +772,12 @@ report_client_grants(const struct mg_model *m, struct mg_report *r,
 		if (j == 1 && v->relay.stop)
 			break;
 		w = j == 0 ? &v->relay : &v->rcpt;
-		p = j == 0 ? v->relay_p : v->rcpt_p;
 		for (i = 0; i < w->nholes; i++) {
 			h = &w->holes[i];
-			if (h->kind != K_TRUSTED || h->map == NULL ||
-			    strncmp(h->elem, "check_client_access", 19) != 0)
-				continue;
-			for (k = 0; k < h->map->nentries; k++) {
-				const struct mg_map_entry *e =
-				    &h->map->entries[k];
-
-				if (!permissive_value(e->value) ||
-				    !mg_check_key_net(e->key, text,
-				    sizeof(text)) ||
-				    mg_net_parse(text, &net, NULL) < 0)
-					continue;
-				mg_net_span(&net, &span);
-				if (span.public <= 256.0)
-					continue;
-				if (*fp == NULL) {
-					*fp = mg_report_finding(r,
-					    "postfix.relay.client-grant-public",
-					    MG_SEV_CRITICAL, "relay", "A client "
-					    "access table lets a public network "
-					    "relay");
-					mg_finding_explain(*fp, "An entry of a "
-					    "check_client_access table that "
-					    "answers OK before the relay stop "
-					    "lets every host in its network "
-					    "send mail to any domain through "
-					    "this server, without a password - "
-					    "as a public range in mynetworks "
-					    "does. A partner's whole provider "
-					    "network is thousands of strangers. "
-					    "Narrow the entry to the partner's "
-					    "own hosts (one line per address), "
-					    "or let the partner log in with "
-					    "SASL instead; then postmap the "
-					    "table if it is hashed and reload. "
-					    "No automatic fix: which hosts are "
-					    "the partner's is not written "
-					    "anywhere.");
-				}
-				mg_net_format_count(span.public, net.family, count,
-				    sizeof(count));
-				mg_finding_evidence(*fp, h->map->source,
-				    e->line, "%s: %s -> %s: %s public "
-				    "addresses relay without a password",
-				    h->map->ref, e->key, e->value, count);
-				where(m, v, p, what, sizeof(what));
-				mg_finding_evidence(*fp, p != NULL ? p->file :
-				    NULL, param_line(m, p, h->elem), "%s: "
-				    "\"%s\" comes before %s", what, h->elem,
-				    w->stop ? w->stop_elem : "the stop");
-			}
+			if (h->kind == K_TRUSTED && h->map != NULL &&
+			    strncmp(h->elem, "check_client_access", 19) == 0)
+				grant_entries(m, r, v, w, j == 0 ?
+				    v->relay_p : v->rcpt_p, h, fp);
 		}
 	}
 }

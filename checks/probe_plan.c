@@ -438,7 +438,8 @@ pf_grant_table(const char *restriction, const struct mg_map *t,
 		(void)snprintf(entry, sizeof(entry), "%s %s: %s %s",
 		    restriction, t->ref, e->key, e->value);
 		if (strcmp(restriction, "check_client_access") == 0) {
-			if (regex || !mg_check_key_net(e->key, value, sizeof(value)))
+			if (regex ||
+			    !mg_check_key_net(e->key, value, sizeof(value)))
 				continue;
 			before = rs->n;
 			add_range(rs, value, strlen(value), entry, file,
