@@ -38,6 +38,7 @@
 #include "../core/mg_lines.h"
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
+#include "fix_restage.h"
 
 #define TOOL_MS 120000
 
@@ -51,6 +52,9 @@ struct run {
 	char stage[PATH_MAX];	/* private stage directory, "" if none */
 	char staged_conf[PATH_MAX + 64];	/* Exim: the -C file there */
 	char staged_dir[PATH_MAX + 16];	/* Postfix: main.cf, master.cf */
+	char staged_src[PATH_MAX + 16];	/* Exim: the staged Debian sources */
+	const struct mg_report *judged;	/* the findings and probes the
+					 * proof asks: from the stage */
 	struct mg_str validation, proof, log;
 };
 
@@ -353,6 +357,8 @@ validate_exim(struct run *r, struct mg_err *err)
 			    "is not applied", r->st->files[i].path));
 	}
 	if (debian) {
+		(void)snprintf(r->staged_src, sizeof(r->staged_src), "%s",
+		    conf);
 		if (copy_tree(t->config_dir, conf, err) < 0)
 			return (-1);
 		if (write_staged(r, err) < 0)
@@ -496,6 +502,40 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 		mg_str_printf(&r->proof, "%s: no simulated session for these "
 		    "fixes (their findings carry no probe)\n", where);
 	return (rc);
+}
+
+/*
+ * judge_stage - the staged configuration read back by the backend and
+ * checked as the live one is (fix_restage.c): an edited value is judged
+ * as what will be installed, and the proof asks the probes derived from
+ * it.  0 if judged (rs->why non-empty: the hole stays), -1 if the stage
+ * cannot be read.
+ */
+static int
+judge_stage(struct run *r, struct mg_restage *rs, struct mg_err *err)
+{
+	int postfix = r->a->target.mta == MG_MTA_POSTFIX;
+
+	if (mg_fix_restage(r->a, r->fixes, r->nfixes, postfix ?
+	    r->staged_dir : r->staged_src[0] != '\0' ? r->staged_src : NULL,
+	    r->staged_conf, rs, err) < 0)
+		return (-1);
+	mg_str_puts(&r->validation, mg_str_cstr(&rs->log));
+	r->judged = &rs->probes;
+	return (0);
+}
+
+/* stage_open - say why the stage keeps the hole (and into err) */
+static void
+stage_open(struct run *r, const struct mg_restage *rs, struct mg_err *err)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	mg_str_printf(&s, "stage: %s", mg_str_cstr(&rs->why));
+	mg_print_sanitized_lines(r->out, mg_str_cstr(&s));
+	mg_str_free(&s);
+	if (err != NULL)
+		(void)mg_err_set(err, "%s", mg_str_cstr(&rs->why));
 }
 
 /* is_map_builder - postmap or postalias: their outputs are backed up
@@ -835,7 +875,7 @@ verify(struct run *r, struct mg_err *err)
 			goto out;
 		}
 	done = r->proof.len;
-	if (prove(r, &r->a->report, r->a->target.mta == MG_MTA_EXIM ?
+	if (prove(r, r->judged, r->a->target.mta == MG_MTA_EXIM ?
 	    b.target.config_file : NULL, "live", err) < 0)
 		rc = -1;
 	if (r->out != NULL && r->proof.len > done)
@@ -962,13 +1002,16 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 {
 	struct run r;
 	struct mg_journal j;
+	struct mg_restage rs;
 	struct mg_str sum = MG_STR_INIT, rebuild = MG_STR_INIT;
 	enum mg_apply_result res = MG_APPLY_REFUSED;
 	char tmpl[PATH_MAX];
 	long id;
 
 	memset(&r, 0, sizeof(r));
+	memset(&rs, 0, sizeof(rs));
 	r.a = a;
+	r.judged = &a->report;
 	r.fixes = fixes;
 	r.nfixes = n;
 	r.st = st;
@@ -1002,14 +1045,29 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 		    "changed\n");
 		goto out;
 	}
-	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
+	if (judge_stage(&r, &rs, err) < 0) {
+		(void)fprintf(r.out, "  refused: the staged configuration "
+		    "cannot be judged; the live configuration is untouched\n");
+		goto out;
+	}
+	mg_print_sanitized_lines(r.out, mg_str_cstr(&rs.log));
+	if (prove(&r, r.judged, a->target.mta == MG_MTA_EXIM ?
 	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
 		mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
+		if (rs.why.len > 0)
+			stage_open(&r, &rs, NULL);
 		(void)fprintf(r.out, "  refused: the proof failed; the live "
 		    "configuration is untouched\n");
 		goto out;
 	}
 	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
+	if (rs.why.len > 0) {
+		stage_open(&r, &rs, err);
+		(void)fprintf(r.out, "  refused: the staged configuration, "
+		    "checked as the live one is, keeps the hole; the live "
+		    "configuration is untouched\n");
+		goto out;
+	}
 	if (o->cancelled != NULL && o->cancelled()) {
 		res = MG_APPLY_DECLINED;
 		(void)fprintf(r.out, "  cancelled after the proof: nothing "
@@ -1052,6 +1110,7 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	res = MG_APPLY_DONE;
 out:
 	cleanup_stage(&r);
+	mg_restage_free(&rs);
 	mg_journal_close(&j);
 	mg_str_free(&sum);
 	mg_str_free(&rebuild);

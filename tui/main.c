@@ -27,7 +27,8 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	    mg_cmd_release },
 	{ "requeue", "requeue SELECTOR... [--dry-run] [--yes]",
 	    mg_cmd_requeue },
-	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]",
+	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] "
+	    "[--value TEXT]",
 	    mg_cmd_fix },
 	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
 	    mg_cmd_probe },
@@ -85,13 +86,15 @@ static const char help_text[] =
 "                   the same selection put on hold (Exim: frozen), released\n"
 "                   (thawed), or requeued through cleanup (Postfix);\n"
 "                   journaled\n"
-"  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
+"  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] [--value T]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"
 "                   reloaded, re-checked; restored on failure.  Asks\n"
 "                   unless --yes.  --dry-run prints the diff,\n"
 "                   --export-diff writes it as a patch (patch -p0 -d /);\n"
-"                   neither changes anything\n"
+"                   neither changes anything.  --value TEXT: your own\n"
+"                   value for a fix that sets one value (mynetworks...),\n"
+"                   judged on the stage as what will be installed\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test (nmap's variants and forged own-domain\n"
 "                   senders, never DATA) as chosen clients: inside each\n"
