@@ -783,10 +783,14 @@ mg_fix_rebuild(const struct mg_app *a, const char *rebuild,
 		c.argv = (char **)argv;
 		c.argc = n;
 		mg_str_reset(&out);
-		if (run_tool(argv, &out, &err) < 0 && !not_running(&c,
-		    mg_str_cstr(&out))) {
-			mg_str_printf(log, "FAILED: %s\n", err.msg);
-			rc = -1;
+		if (run_tool(argv, &out, &err) < 0) {
+			if (not_running(&c, mg_str_cstr(&out)))
+				mg_str_printf(log, "%s: the server is not "
+				    "running; nothing to reload\n", argv[0]);
+			else {
+				mg_str_printf(log, "FAILED: %s\n", err.msg);
+				rc = -1;
+			}
 		} else
 			mg_str_printf(log, "ran %s %s\n", argv[0],
 			    n > 1 ? argv[n - 1] : "");
@@ -867,6 +871,12 @@ verify(struct run *r, struct mg_err *err)
 		    "%s", b.err.msg);
 		goto out;
 	}
+	/* the restore tests' hook: the live check fails after the reload */
+	if (getenv("MAILGUARD_TEST_FAIL_LIVE") != NULL) {
+		rc = mg_err_set(err, "the live check failed (test hook "
+		    "MAILGUARD_TEST_FAIL_LIVE)");
+		goto out;
+	}
 	for (k = 0; k < r->nfixes; k++)
 		if (mg_report_find_fix(&b.report, r->fixes[k]->id) != NULL) {
 			rc = mg_err_set(err, "the live configuration still "
@@ -888,30 +898,64 @@ out:
 	return (rc);
 }
 
-/* restore - put the backups back, rebuild, reload; the result state */
+/*
+ * undone - the words for a restore that worked, from what its rebuild
+ * and reload said (log, from the restore on): the old configuration
+ * reloaded, or never replaced in the running server
+ */
+static const char *
+undone(const char *rebuild, const char *log)
+{
+	if (strstr(log, "ran postfix reload") != NULL ||
+	    strstr(log, "sent SIGHUP") != NULL)
+		return ("the old configuration is reloaded: the server runs "
+		    "as before this apply");
+	if (strstr(log, "not running") != NULL ||
+	    strstr(log, "no Exim daemon running") != NULL)
+		return ("the server is not running: it reads the old "
+		    "configuration, as before this apply, when it starts");
+	if (rebuild == NULL || strstr(rebuild, "reload") == NULL)
+		return ("the server never read the new files: it runs as "
+		    "before this apply");
+	return ("the old configuration is in place: the server runs as "
+	    "before this apply");
+}
+
+/* restore - put the backups back, rebuild, reload; the result state.
+ * err (why it failed) gets what the restore did appended */
 static enum mg_apply_result
-restore(struct run *r, struct mg_journal *j, long id, const char *why)
+restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
 	struct mg_jentry *v;
-	struct mg_err err;
-	size_t n;
+	struct mg_err e2;
+	char why[MG_ERR_MAX];
+	size_t n, from;
 	int bad = 0;
 
+	(void)snprintf(why, sizeof(why), "%s", err->msg);
 	say(r, "FAILED: %s", why);
 	say(r, "restoring the previous files");
-	if (mg_journal_entries(j, id, 0, &v, &n, &err) < 0 || n != 1) {
+	if (mg_journal_entries(j, id, 0, &v, &n, &e2) < 0 || n != 1) {
 		say(r, "cannot read journal entry %ld: restore it with "
 		    "mailguard-tui rollback %ld", id, id);
 		return (MG_APPLY_BROKEN);
 	}
-	if (mg_journal_restore(j, &v[0], &r->log, &err) < 0) {
-		say(r, "restore failed: %s", err.msg);
+	from = r->log.len;
+	if (mg_journal_restore(j, &v[0], &r->log, &e2) < 0) {
+		say(r, "restore failed: %s", e2.msg);
 		bad = 1;
 	}
 	if (mg_fix_rebuild(r->a, v[0].rebuild, &r->log) < 0)
 		bad = 1;
 	if (r->a->target.mta == MG_MTA_EXIM)
 		reload_exim(r);
+	if (!bad) {
+		say(r, "restored the previous files; %s", undone(v[0].rebuild,
+		    r->log.data != NULL ? r->log.data + from : ""));
+		(void)mg_err_set(err, "restored the previous files; %s (it "
+		    "failed because %s)", undone(v[0].rebuild, r->log.data !=
+		    NULL ? r->log.data + from : ""), why);
+	}
 	mg_jentries_free(v, n);
 	(void)mg_journal_set(j, id, "state", bad ? "failed" : "restored");
 	(void)mg_journal_set(j, id, "result", why);
@@ -1086,12 +1130,12 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
 	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
 	if (install(&r, &j, id, err) < 0) {
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	if (run_post(&r, &rebuild, err) < 0) {
 		(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
@@ -1100,7 +1144,7 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	(void)mg_journal_set(&j, id, "step", "reloaded");
 	mg_fault("reload");
 	if (verify(&r, err) < 0) {
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));

@@ -151,8 +151,8 @@ apply(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 		    stderr);
 		break;
 	case MG_APPLY_RESTORED:
-		(void)fputs("mailguard-tui: fix: failed after installing; the "
-		    "previous files are restored: ", stderr);
+		(void)fputs("mailguard-tui: fix: failed after installing, then "
+		    "undone: ", stderr);
 		break;
 	default:
 		(void)fputs("mailguard-tui: fix: failed AND the restore "

@@ -85,8 +85,7 @@ result_line(FILE *out, enum mg_apply_result res, const struct mg_err *err)
 		(void)fputs("REFUSED, nothing changed: ", out);
 		break;
 	case MG_APPLY_RESTORED:
-		(void)fputs("FAILED after installing; the previous files are "
-		    "restored: ", out);
+		(void)fputs("FAILED after installing, then undone: ", out);
 		break;
 	default:
 		(void)fputs("FAILED AND the restore failed - see the journal "
@@ -397,6 +396,24 @@ con_apply_finding(struct con *c)
 	mg_str_free(&what);
 }
 
+/* ended - how a failed job ended, in words: its result line says */
+static const char *
+ended(const struct con_job *j)
+{
+	const char *out = mg_str_cstr(&j->out);
+
+	if (j->kind != CON_JOB_FIX)
+		return ("failed (see below)");
+	if (strstr(out, "\nREFUSED, nothing changed") != NULL)
+		return ("refused, nothing changed");
+	if (strstr(out, "\nFAILED after installing, then undone") != NULL)
+		return ("failed after installing; the old configuration is "
+		    "back (see below)");
+	if (strstr(out, "\nFAILED AND the restore failed") != NULL)
+		return ("FAILED, and the restore failed too (see below)");
+	return ("failed (see below)");
+}
+
 /* apply_build - what the engine said so far, and how it ended */
 static void
 apply_build(struct con *c)
@@ -412,7 +429,7 @@ apply_build(struct con *c)
 	else if (j->status == 0)
 		mg_str_puts(&s, ": finished");
 	else
-		mg_str_printf(&s, ": ended with status %d", j->status);
+		mg_str_printf(&s, ": %s", ended(j));
 	con_page_untrusted(p, j->ended && j->status != 0 ? CS_ERROR : CS_BOLD,
 	    mg_str_cstr(&s), 0, 2);
 	con_page_add(p, CS_NORMAL, "");
