@@ -120,6 +120,22 @@ under(const char *path, const char *dir, const char **rel)
 	return (1);
 }
 
+/*
+ * source_dir - the configuration directory the fixes edit: the target's
+ * (postconf -c DIR, --exim DIR), else for --exim naming Debian's
+ * generated file the directory its lines were mapped back to (the
+ * model's CONFDIR), whose sources the generator makes it from
+ */
+static const char *
+source_dir(const struct run *r)
+{
+	if (r->a->target.config_dir != NULL)
+		return (r->a->target.config_dir);
+	if (r->a->target.mta == MG_MTA_EXIM)
+		return (r->a->model.config_dir);
+	return (NULL);
+}
+
 /* stage_path - where a live file's new version goes in the stage */
 static void
 stage_path(const struct run *r, const char *live, size_t i, char *buf,
@@ -127,7 +143,7 @@ stage_path(const struct run *r, const char *live, size_t i, char *buf,
 {
 	const char *rel, *base = strrchr(live, '/');
 
-	if (under(live, r->a->target.config_dir, &rel))
+	if (under(live, source_dir(r), &rel))
 		(void)snprintf(buf, size, "%s/conf/%s", r->stage, rel);
 	else
 		(void)snprintf(buf, size, "%s/ext/%zu-%s", r->stage, i,
@@ -335,7 +351,7 @@ validate_exim(struct run *r, struct mg_err *err)
 {
 	const struct mg_target *t = &r->a->target;
 	char conf[PATH_MAX + 16];
-	const char *gen = generator(r), *rel;
+	const char *gen = generator(r), *rel, *src = source_dir(r);
 	const char *genv[] = { gen, "--confdir", conf, "--output",
 	    r->staged_conf, NULL };
 	const char *bv[] = { t->bin, "-C", r->staged_conf, "-bV", NULL };
@@ -345,7 +361,7 @@ validate_exim(struct run *r, struct mg_err *err)
 
 	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
 	for (i = 0; i < r->st->nfiles; i++) {
-		if (under(r->st->files[i].path, t->config_dir, &rel) &&
+		if (under(r->st->files[i].path, src, &rel) &&
 		    gen != NULL && (t->config_file == NULL ||
 		    strcmp(r->st->files[i].path, t->config_file) != 0))
 			debian = 1;
@@ -359,7 +375,7 @@ validate_exim(struct run *r, struct mg_err *err)
 	if (debian) {
 		(void)snprintf(r->staged_src, sizeof(r->staged_src), "%s",
 		    conf);
-		if (copy_tree(t->config_dir, conf, err) < 0)
+		if (copy_tree(src, conf, err) < 0)
 			return (-1);
 		if (write_staged(r, err) < 0)
 			return (-1);
