@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../backends/exim/exim_list.h"
 #include "../backends/postfix/pf_list.h"
 #include "../checks/checks.h"
 #include "../core/mg_net.h"
@@ -31,10 +32,30 @@ struct nets {
 	size_t n, cap;
 };
 
+/* trust_of_exim - the networks of Exim's relay_from_hosts list */
+static void
+trust_of_exim(const struct mg_model *m, struct nets *s)
+{
+	const char *v = mg_model_value(m, "+relay_from_hosts");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	struct mg_net net;
+
+	if (v == NULL)
+		return;
+	mg_exim_list_init(&l, v);
+	while (mg_exim_list_next(&l, &it))
+		if (it.data != NULL && it.data[0] != '!' &&
+		    mg_net_parse(it.data, &net, NULL) == 0)
+			*MG_ARRAY_PUSH(s->v, s->n, s->cap) = net;
+	mg_str_free(&it);
+}
+
 /*
  * trust_of - the networks written in the trusted-client list (Postfix:
- * mynetworks as postconf expands it).  Tables and host names are not
- * weighed here: what is not written as a network is left to the checks.
+ * mynetworks as postconf expands it; Exim: relay_from_hosts).  Tables
+ * and host names are not weighed here: what is not written as a network
+ * is left to the checks.
  */
 static void
 trust_of(const struct mg_model *m, struct nets *s)
@@ -45,6 +66,10 @@ trust_of(const struct mg_model *m, struct nets *s)
 	size_t len;
 
 	memset(s, 0, sizeof(*s));
+	if (m->mta == MG_MTA_EXIM) {
+		trust_of_exim(m, s);
+		return;
+	}
 	if (m->mta != MG_MTA_POSTFIX ||
 	    (v = mg_model_value(m, "mynetworks")) == NULL)
 		return;
@@ -210,9 +235,10 @@ asked(const struct mg_report *r, const char *client, int hole)
 	return (0);
 }
 
-/* value_words - what a fix makes of its lines: "mynetworks = V" */
+/* value_words - what a fix makes of its lines: "mynetworks = V", a
+ * replaced line as it will read (where: and which line it is) */
 static void
-value_words(const struct mg_fix *x, struct mg_str *s)
+value_words(const struct mg_fix *x, int where, struct mg_str *s)
 {
 	size_t i;
 
@@ -224,11 +250,14 @@ value_words(const struct mg_fix *x, struct mg_str *s)
 			mg_str_printf(s, "%s = %s", x->edits[i].param,
 			    x->edits[i].new_text != NULL ?
 			    x->edits[i].new_text : "(removed)");
-		else
-			mg_str_printf(s, "line %u of %s becoming \"%s\"",
-			    x->edits[i].line, x->edits[i].file,
+		else if (where)
+			mg_str_printf(s, "\"%s\" (%s:%u)",
 			    x->edits[i].new_text != NULL ?
-			    x->edits[i].new_text : "");
+			    x->edits[i].new_text : "", x->edits[i].file,
+			    x->edits[i].line);
+		else
+			mg_str_printf(s, "\"%s\"", x->edits[i].new_text !=
+			    NULL ? x->edits[i].new_text : "");
 	}
 }
 
@@ -260,11 +289,11 @@ example(const struct mg_fix *x, const struct mg_report *orig,
 	struct mg_str v = MG_STR_INIT;
 
 	if (o != NULL && !same_edits(o, x)) {
-		value_words(o, &v);
+		value_words(o, 0, &v);
 		mg_str_printf(s, "; a value such as %s (the proposal) would "
 		    "pass", mg_str_cstr(&v));
 	} else if (sx != NULL) {
-		value_words(sx, &v);
+		value_words(sx, 0, &v);
 		mg_str_printf(s, "; the checks would narrow it further to %s",
 		    mg_str_cstr(&v));
 	}
@@ -282,7 +311,7 @@ hole_words(const struct mg_fix *x, const struct mg_report *orig,
 
 	if (s->len > 0)
 		mg_str_puts(s, "; ");
-	value_words(x, s);
+	value_words(x, 1, s);
 	mg_str_puts(s, " still leaves");
 	for (i = 0; i < srep->nfindings; i++) {
 		f = &srep->findings[i];
@@ -306,7 +335,8 @@ hole_words(const struct mg_fix *x, const struct mg_report *orig,
 }
 
 /* trust_fix - the fix that changes the trusted list (the first one
- * that sets mynetworks or its style), else the first */
+ * that sets mynetworks or its style), else the first (Exim's edits are
+ * lines, not parameters) */
 static const char *
 trust_fix(const struct mg_fix *const *fixes, size_t n)
 {
