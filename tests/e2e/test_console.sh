@@ -402,6 +402,38 @@ relay_code() {
 	echo "$got" | grep -Eq -- "$3"
 }
 
+# --- the live check fails after the reload (test hook): the console
+# says the old configuration is back, and it is -----------------------
+case_restore() {
+	sum=$(md5sum <"$1/etc/main.cf")
+	start gf 80 24 env MAILGUARD_TEST_FAIL_LIVE=1 "$BIN" \
+	    --postfix "$1/etc" --state "$1/state"
+	if ! wait_for gf '^> CRIT'; then
+		nok "gf: overview shown"
+		tm kill-session -t "=gf" 2>/dev/null
+		return
+	fi
+	tm send-keys -t gf H
+	expect gf "gf: H starts guided hardening" '^Guided hardening: finding 1'
+	tm send-keys -t gf a
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=900
+	expect gf "gf: the failed live check is undone" \
+	    '^FAILED after installing, then undone'
+	WAIT_TENTHS=$old
+	check "gf: it says the old configuration is reloaded, server as before" \
+	    flat_has 'the old configuration is reloaded: the server runs as before this apply'
+	check "gf: main.cf is as before" \
+	    same "$sum" "$(md5sum <"$1/etc/main.cf")"
+	check "gf: Postfix answers as before: 210.1.2.3 gets 451" \
+	    relay_code "$1" 210.1.2.3 '^451'
+	tm send-keys -t gf g
+	wait_for gf '^fix postfix\.mynetworks\.narrow: failed' >/dev/null
+	check "gf: the header says the old configuration is back" \
+	    flat_has 'narrow: failed after installing; the old configuration is back'
+	tm kill-session -t "=gf" 2>/dev/null
+}
+
 # --- guided hardening on the started mask-typo lab: H, edit the value,
 # apply; real Postfix judges the result ---------------------------------
 case_guided() {
@@ -415,6 +447,7 @@ case_guided() {
 	SCR=
 	check "gh: before: 210.1.2.3 gets 451 (the typo breaks the lookup)" \
 	    relay_code "$d" 210.1.2.3 '^451'
+	case_restore "$d"
 	start gh 80 24 "$BIN" --postfix "$d/etc" --state "$d/state"
 	if ! wait_for gh '^> CRIT'; then
 		nok "gh: overview shown"
