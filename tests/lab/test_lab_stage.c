@@ -314,6 +314,33 @@ test_exim_edited_relay_nets(void **state)
 	    "a@remote.test", "victim@remote.test"), 250);
 }
 
+/* test_exim_split_file_form - a conf.d file of the split layout names
+ * its directory: the same patch as --exim DIR */
+static void
+test_exim_split_file_form(void **state)
+{
+	const char *dir = lab_dir(EXLAB, "split-form");
+	const char *setup[] = { "setup", "incident1-split", dir, NULL };
+	char conf[4200], gen[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--exim-generator", gen, "fix",
+	    "exim.localhost.deny-remote", "--dry-run", NULL };
+	struct mg_str by_dir, by_file;
+
+	(void)state;
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(conf, sizeof(conf), "%s/etc/exim4", dir);
+	assert_int_equal(lab_capture(fix, &by_dir), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/etc/exim4/conf.d/acl/"
+	    "30_exim4-config_check_rcpt", dir);
+	assert_int_equal(lab_capture(fix, &by_file), 0);
+	assert_non_null(strstr(by_dir.data, "+++ "));
+	assert_string_equal(by_file.data, by_dir.data);
+	mg_str_free(&by_dir);
+	mg_str_free(&by_file);
+}
+
 /* setup - the lab root, Exim's binary, the mask-typo Postfix started */
 static int
 setup(void **state)
@@ -352,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_edit_keeping_hole_refused),
 		cmocka_unit_test(test_edit_narrowing_applied),
 		cmocka_unit_test(test_exim_file_forms),
+		cmocka_unit_test(test_exim_split_file_form),
 		cmocka_unit_test(test_exim_edited_relay_nets),
 	};
 
