@@ -922,7 +922,8 @@ out:
 static const char *
 undone(const char *rebuild, const char *log)
 {
-	if (strstr(log, "ran postfix reload") != NULL ||
+	if (strstr(log, "ran postfix reload\n") != NULL ||
+	    strstr(log, "/postfix reload\n") != NULL ||
 	    strstr(log, "sent SIGHUP") != NULL)
 		return ("the old configuration is reloaded: the server runs "
 		    "as before this apply");
@@ -938,7 +939,8 @@ undone(const char *rebuild, const char *log)
 }
 
 /* restore - put the backups back, rebuild, reload; the result state.
- * err (why it failed) gets what the restore did appended */
+ * err says why it failed; when the restore works, it says what the
+ * restore did first, then why */
 static enum mg_apply_result
 restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
