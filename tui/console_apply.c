@@ -396,14 +396,15 @@ con_apply_finding(struct con *c)
 	mg_str_free(&what);
 }
 
-/* ended - how a failed job ended, in words: its result line says */
+/* ended - how a failed apply ended, in words: its result line says;
+ * NULL for another job (its status number is shown) */
 static const char *
 ended(const struct con_job *j)
 {
 	const char *out = mg_str_cstr(&j->out);
 
 	if (j->kind != CON_JOB_FIX)
-		return ("failed (see below)");
+		return (NULL);
 	if (strstr(out, "\nREFUSED, nothing changed") != NULL)
 		return ("refused, nothing changed");
 	if (strstr(out, "\nFAILED after installing, then undone") != NULL)
@@ -428,8 +429,10 @@ apply_build(struct con *c)
 		mg_str_printf(&s, ": running%s", c->ellipsis);
 	else if (j->status == 0)
 		mg_str_puts(&s, ": finished");
-	else
+	else if (ended(j) != NULL)
 		mg_str_printf(&s, ": %s", ended(j));
+	else
+		mg_str_printf(&s, ": ended with status %d", j->status);
 	con_page_untrusted(p, j->ended && j->status != 0 ? CS_ERROR : CS_BOLD,
 	    mg_str_cstr(&s), 0, 2);
 	con_page_add(p, CS_NORMAL, "");
