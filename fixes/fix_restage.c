@@ -461,7 +461,7 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 {
 	struct mg_report srep, orig;
 	struct nets was, now;
-	size_t k;
+	size_t k, judged = 0;
 	int open = 0;
 
 	mg_report_init(&out->probes);
@@ -478,15 +478,16 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 			    "judge it\n", fixes[k]->id);
 			continue;
 		}
+		judged++;
 		if (mg_report_find_fix(&srep, fixes[k]->id) == NULL)
 			continue;
 		hole_words(fixes[k], &orig, &srep, &out->why);
 		open = 1;
 	}
-	if (!open)
+	if (!open && judged > 0)
 		mg_str_printf(&out->log, "stage: the staged configuration, "
 		    "checked as the live one is, no longer needs %s\n",
-		    n == 1 ? "this fix" : "these fixes");
+		    judged == 1 ? "this fix" : "these fixes");
 	trust_of(live, &was);
 	trust_of(staged, &now);
 	derive(rep, &srep, &was, &now, fixes, n, blind, open, out);
