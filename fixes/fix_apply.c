@@ -38,6 +38,7 @@
 #include "../core/mg_lines.h"
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
+#include "fix_restage.h"
 
 #define TOOL_MS 120000
 
@@ -51,6 +52,9 @@ struct run {
 	char stage[PATH_MAX];	/* private stage directory, "" if none */
 	char staged_conf[PATH_MAX + 64];	/* Exim: the -C file there */
 	char staged_dir[PATH_MAX + 16];	/* Postfix: main.cf, master.cf */
+	char staged_src[PATH_MAX + 16];	/* Exim: the staged Debian sources */
+	const struct mg_report *judged;	/* the findings and probes the
+					 * proof asks: from the stage */
 	struct mg_str validation, proof, log;
 };
 
@@ -116,6 +120,22 @@ under(const char *path, const char *dir, const char **rel)
 	return (1);
 }
 
+/*
+ * source_dir - the configuration directory the fixes edit: the target's
+ * (postconf -c DIR, --exim DIR), else for --exim naming Debian's
+ * generated file the directory its lines were mapped back to (the
+ * model's CONFDIR), whose sources the generator makes it from
+ */
+static const char *
+source_dir(const struct run *r)
+{
+	if (r->a->target.config_dir != NULL)
+		return (r->a->target.config_dir);
+	if (r->a->target.mta == MG_MTA_EXIM)
+		return (r->a->model.config_dir);
+	return (NULL);
+}
+
 /* stage_path - where a live file's new version goes in the stage */
 static void
 stage_path(const struct run *r, const char *live, size_t i, char *buf,
@@ -123,7 +143,7 @@ stage_path(const struct run *r, const char *live, size_t i, char *buf,
 {
 	const char *rel, *base = strrchr(live, '/');
 
-	if (under(live, r->a->target.config_dir, &rel))
+	if (under(live, source_dir(r), &rel))
 		(void)snprintf(buf, size, "%s/conf/%s", r->stage, rel);
 	else
 		(void)snprintf(buf, size, "%s/ext/%zu-%s", r->stage, i,
@@ -331,7 +351,7 @@ validate_exim(struct run *r, struct mg_err *err)
 {
 	const struct mg_target *t = &r->a->target;
 	char conf[PATH_MAX + 16];
-	const char *gen = generator(r), *rel;
+	const char *gen = generator(r), *rel, *src = source_dir(r);
 	const char *genv[] = { gen, "--confdir", conf, "--output",
 	    r->staged_conf, NULL };
 	const char *bv[] = { t->bin, "-C", r->staged_conf, "-bV", NULL };
@@ -341,7 +361,7 @@ validate_exim(struct run *r, struct mg_err *err)
 
 	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
 	for (i = 0; i < r->st->nfiles; i++) {
-		if (under(r->st->files[i].path, t->config_dir, &rel) &&
+		if (under(r->st->files[i].path, src, &rel) &&
 		    gen != NULL && (t->config_file == NULL ||
 		    strcmp(r->st->files[i].path, t->config_file) != 0))
 			debian = 1;
@@ -353,7 +373,9 @@ validate_exim(struct run *r, struct mg_err *err)
 			    "is not applied", r->st->files[i].path));
 	}
 	if (debian) {
-		if (copy_tree(t->config_dir, conf, err) < 0)
+		(void)snprintf(r->staged_src, sizeof(r->staged_src), "%s",
+		    conf);
+		if (copy_tree(src, conf, err) < 0)
 			return (-1);
 		if (write_staged(r, err) < 0)
 			return (-1);
@@ -496,6 +518,40 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 		mg_str_printf(&r->proof, "%s: no simulated session for these "
 		    "fixes (their findings carry no probe)\n", where);
 	return (rc);
+}
+
+/*
+ * judge_stage - the staged configuration read back by the backend and
+ * checked as the live one is (fix_restage.c): an edited value is judged
+ * as what will be installed, and the proof asks the probes derived from
+ * it.  0 if judged (rs->why non-empty: the hole stays), -1 if the stage
+ * cannot be read.
+ */
+static int
+judge_stage(struct run *r, struct mg_restage *rs, struct mg_err *err)
+{
+	int postfix = r->a->target.mta == MG_MTA_POSTFIX;
+
+	if (mg_fix_restage(r->a, r->fixes, r->nfixes, postfix ?
+	    r->staged_dir : r->staged_src[0] != '\0' ? r->staged_src : NULL,
+	    r->staged_conf, rs, err) < 0)
+		return (-1);
+	mg_str_puts(&r->validation, mg_str_cstr(&rs->log));
+	r->judged = &rs->probes;
+	return (0);
+}
+
+/* stage_open - say why the stage keeps the hole (and into err) */
+static void
+stage_open(struct run *r, const struct mg_restage *rs, struct mg_err *err)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	mg_str_printf(&s, "stage: %s", mg_str_cstr(&rs->why));
+	mg_print_sanitized_lines(r->out, mg_str_cstr(&s));
+	mg_str_free(&s);
+	if (err != NULL)
+		(void)mg_err_set(err, "%s", mg_str_cstr(&rs->why));
 }
 
 /* is_map_builder - postmap or postalias: their outputs are backed up
@@ -759,10 +815,14 @@ mg_fix_rebuild(const struct mg_app *a, const char *rebuild,
 		c.argv = (char **)argv;
 		c.argc = n;
 		mg_str_reset(&out);
-		if (run_tool(argv, &out, &err) < 0 && !not_running(&c,
-		    mg_str_cstr(&out))) {
-			mg_str_printf(log, "FAILED: %s\n", err.msg);
-			rc = -1;
+		if (run_tool(argv, &out, &err) < 0) {
+			if (not_running(&c, mg_str_cstr(&out)))
+				mg_str_printf(log, "%s: the server is not "
+				    "running; nothing to reload\n", argv[0]);
+			else {
+				mg_str_printf(log, "FAILED: %s\n", err.msg);
+				rc = -1;
+			}
 		} else
 			mg_str_printf(log, "ran %s %s\n", argv[0],
 			    n > 1 ? argv[n - 1] : "");
@@ -843,6 +903,12 @@ verify(struct run *r, struct mg_err *err)
 		    "%s", b.err.msg);
 		goto out;
 	}
+	/* the restore tests' hook: the live check fails after the reload */
+	if (getenv("MAILGUARD_TEST_FAIL_LIVE") != NULL) {
+		rc = mg_err_set(err, "the live check failed (test hook "
+		    "MAILGUARD_TEST_FAIL_LIVE)");
+		goto out;
+	}
 	for (k = 0; k < r->nfixes; k++)
 		if (mg_report_find_fix(&b.report, r->fixes[k]->id) != NULL) {
 			rc = mg_err_set(err, "the live configuration still "
@@ -851,7 +917,7 @@ verify(struct run *r, struct mg_err *err)
 			goto out;
 		}
 	done = r->proof.len;
-	if (prove(r, &r->a->report, r->a->target.mta == MG_MTA_EXIM ?
+	if (prove(r, r->judged, r->a->target.mta == MG_MTA_EXIM ?
 	    b.target.config_file : NULL, "live", err) < 0)
 		rc = -1;
 	if (r->out != NULL && r->proof.len > done)
@@ -864,30 +930,66 @@ out:
 	return (rc);
 }
 
-/* restore - put the backups back, rebuild, reload; the result state */
+/*
+ * undone - the words for a restore that worked, from what its rebuild
+ * and reload said (log, from the restore on): the old configuration
+ * reloaded, or never replaced in the running server
+ */
+static const char *
+undone(const char *rebuild, const char *log)
+{
+	if (strstr(log, "ran postfix reload\n") != NULL ||
+	    strstr(log, "/postfix reload\n") != NULL ||
+	    strstr(log, "sent SIGHUP") != NULL)
+		return ("the old configuration is reloaded: the server runs "
+		    "as before this apply");
+	if (strstr(log, "not running") != NULL ||
+	    strstr(log, "no Exim daemon running") != NULL)
+		return ("the server is not running: it reads the old "
+		    "configuration, as before this apply, when it starts");
+	if (rebuild == NULL || strstr(rebuild, "reload") == NULL)
+		return ("the server never read the new files: it runs as "
+		    "before this apply");
+	return ("the old configuration is in place: the server runs as "
+	    "before this apply");
+}
+
+/* restore - put the backups back, rebuild, reload; the result state.
+ * err says why it failed; when the restore works, it says what the
+ * restore did first, then why */
 static enum mg_apply_result
-restore(struct run *r, struct mg_journal *j, long id, const char *why)
+restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
 	struct mg_jentry *v;
-	struct mg_err err;
-	size_t n;
+	struct mg_err e2;
+	char why[MG_ERR_MAX];
+	size_t n, from;
 	int bad = 0;
 
+	(void)snprintf(why, sizeof(why), "%s", err->msg);
 	say(r, "FAILED: %s", why);
 	say(r, "restoring the previous files");
-	if (mg_journal_entries(j, id, 0, &v, &n, &err) < 0 || n != 1) {
+	if (mg_journal_entries(j, id, 0, &v, &n, &e2) < 0 || n != 1) {
 		say(r, "cannot read journal entry %ld: restore it with "
 		    "mailguard-tui rollback %ld", id, id);
 		return (MG_APPLY_BROKEN);
 	}
-	if (mg_journal_restore(j, &v[0], &r->log, &err) < 0) {
-		say(r, "restore failed: %s", err.msg);
+	from = r->log.len;
+	if (mg_journal_restore(j, &v[0], &r->log, &e2) < 0) {
+		say(r, "restore failed: %s", e2.msg);
 		bad = 1;
 	}
 	if (mg_fix_rebuild(r->a, v[0].rebuild, &r->log) < 0)
 		bad = 1;
 	if (r->a->target.mta == MG_MTA_EXIM)
 		reload_exim(r);
+	if (!bad) {
+		say(r, "restored the previous files; %s", undone(v[0].rebuild,
+		    r->log.data != NULL ? r->log.data + from : ""));
+		(void)mg_err_set(err, "restored the previous files; %s (it "
+		    "failed because %s)", undone(v[0].rebuild, r->log.data !=
+		    NULL ? r->log.data + from : ""), why);
+	}
 	mg_jentries_free(v, n);
 	(void)mg_journal_set(j, id, "state", bad ? "failed" : "restored");
 	(void)mg_journal_set(j, id, "result", why);
@@ -978,13 +1080,16 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 {
 	struct run r;
 	struct mg_journal j;
+	struct mg_restage rs;
 	struct mg_str sum = MG_STR_INIT, rebuild = MG_STR_INIT;
 	enum mg_apply_result res = MG_APPLY_REFUSED;
 	char tmpl[PATH_MAX];
 	long id;
 
 	memset(&r, 0, sizeof(r));
+	memset(&rs, 0, sizeof(rs));
 	r.a = a;
+	r.judged = &a->report;
 	r.fixes = fixes;
 	r.nfixes = n;
 	r.st = st;
@@ -1018,14 +1123,29 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 		    "changed\n");
 		goto out;
 	}
-	if (prove(&r, &a->report, a->target.mta == MG_MTA_EXIM ?
+	if (judge_stage(&r, &rs, err) < 0) {
+		(void)fprintf(r.out, "  refused: the staged configuration "
+		    "cannot be judged; the live configuration is untouched\n");
+		goto out;
+	}
+	mg_print_sanitized_lines(r.out, mg_str_cstr(&rs.log));
+	if (prove(&r, r.judged, a->target.mta == MG_MTA_EXIM ?
 	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
 		mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
+		if (rs.why.len > 0)
+			stage_open(&r, &rs, NULL);
 		(void)fprintf(r.out, "  refused: the proof failed; the live "
 		    "configuration is untouched\n");
 		goto out;
 	}
 	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
+	if (rs.why.len > 0) {
+		stage_open(&r, &rs, err);
+		(void)fprintf(r.out, "  refused: the staged configuration, "
+		    "checked as the live one is, keeps the hole; the live "
+		    "configuration is untouched\n");
+		goto out;
+	}
 	if (o->cancelled != NULL && o->cancelled()) {
 		res = MG_APPLY_DECLINED;
 		(void)fprintf(r.out, "  cancelled after the proof: nothing "
@@ -1044,12 +1164,12 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
 	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
 	if (install(&r, &j, id, err) < 0) {
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	if (run_post(&r, &rebuild, err) < 0) {
 		(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
@@ -1058,7 +1178,7 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	(void)mg_journal_set(&j, id, "step", "reloaded");
 	mg_fault("reload");
 	if (verify(&r, err) < 0) {
-		res = restore(&r, &j, id, err->msg);
+		res = restore(&r, &j, id, err);
 		goto out;
 	}
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
@@ -1068,6 +1188,7 @@ mg_fix_apply(struct mg_app *a, const struct mg_fix *const *fixes, size_t n,
 	res = MG_APPLY_DONE;
 out:
 	cleanup_stage(&r);
+	mg_restage_free(&rs);
 	mg_journal_close(&j);
 	mg_str_free(&sum);
 	mg_str_free(&rebuild);

@@ -1,6 +1,6 @@
 /*
  * cmd_fix.c - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
- * [--yes].
+ * [--yes] [--value TEXT].
  * The named fixes are staged on fresh copies of their files (in memory);
  * --dry-run prints the unified diff and the commands that would follow,
  * --export-diff writes it as a patch for "patch -p0 -d /" (an existing
@@ -158,8 +158,8 @@ apply(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 		    stderr);
 		break;
 	case MG_APPLY_RESTORED:
-		(void)fputs("mailguard-tui: fix: failed after installing; the "
-		    "previous files are restored: ", stderr);
+		(void)fputs("mailguard-tui: fix: failed after installing, then "
+		    "undone: ", stderr);
 		break;
 	default:
 		(void)fputs("mailguard-tui: fix: failed AND the restore "
@@ -171,8 +171,37 @@ apply(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 	return (MG_EXIT_FAILED);
 }
 
+/*
+ * set_value - --value TEXT: the operator's own value for a fix that sets
+ * one single-line value (as the console's e edits it); the stage judges
+ * it as what will be installed.  -1 (said) if the fix is not such a one.
+ */
+static int
+set_value(const struct mg_fix **fixes, size_t n, const char *value)
+{
+	struct mg_fix *x = (struct mg_fix *)fixes[0];
+	const char *p;
+
+	if (n != 1 || x->nedits != 1 || x->edits[0].new_text == NULL ||
+	    strchr(x->edits[0].new_text, '\n') != NULL) {
+		(void)mg_cmd_usage_error("fix", "--value needs one fix that "
+		    "sets one single-line value (export the patch to edit "
+		    "others)");
+		return (-1);
+	}
+	for (p = value; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e) {
+			(void)mg_cmd_usage_error("fix", "--value: printable "
+			    "ASCII on one line only");
+			return (-1);
+		}
+	free(x->edits[0].new_text);
+	x->edits[0].new_text = mg_xstrdup(value);
+	return (0);
+}
+
 /* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
- * [--yes] */
+ * [--yes] [--value TEXT] */
 int
 mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 {
@@ -182,10 +211,11 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		{ "export-diff", required_argument, NULL, 'x' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "value", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct mg_fix **fixes = NULL;
-	const char *export = NULL;
+	const char *export = NULL, *value = NULL;
 	struct mg_stage st;
 	struct mg_str patch = MG_STR_INIT;
 	struct mg_err err;
@@ -204,6 +234,8 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 			yes = 1;
 		else if (ch == 'f')
 			force = 1;
+		else if (ch == 'v')
+			value = optarg;
 		else
 			return (mg_cmd_usage_error("fix", "unknown or "
 			    "incomplete option %s", argv[optind - 1]));
@@ -232,6 +264,10 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		(void)printf("no fixes proposed: nothing to do\n");
 		free(fixes);
 		return (MG_EXIT_OK);
+	}
+	if (value != NULL && set_value(fixes, n, value) < 0) {
+		free(fixes);
+		return (MG_EXIT_USAGE);
 	}
 	if (mg_stage_fixes(fixes, n, &st, &err) < 0) {
 		free(fixes);

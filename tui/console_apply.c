@@ -85,8 +85,7 @@ result_line(FILE *out, enum mg_apply_result res, const struct mg_err *err)
 		(void)fputs("REFUSED, nothing changed: ", out);
 		break;
 	case MG_APPLY_RESTORED:
-		(void)fputs("FAILED after installing; the previous files are "
-		    "restored: ", out);
+		(void)fputs("FAILED after installing, then undone: ", out);
 		break;
 	default:
 		(void)fputs("FAILED AND the restore failed - see the journal "
@@ -397,6 +396,25 @@ con_apply_finding(struct con *c)
 	mg_str_free(&what);
 }
 
+/* ended - how a failed apply ended, in words: its result line says;
+ * NULL for another job (its status number is shown) */
+static const char *
+ended(const struct con_job *j)
+{
+	const char *out = mg_str_cstr(&j->out);
+
+	if (j->kind != CON_JOB_FIX)
+		return (NULL);
+	if (strstr(out, "\nREFUSED, nothing changed") != NULL)
+		return ("refused, nothing changed");
+	if (strstr(out, "\nFAILED after installing, then undone") != NULL)
+		return ("failed after installing; the old configuration is "
+		    "back (see below)");
+	if (strstr(out, "\nFAILED AND the restore failed") != NULL)
+		return ("FAILED, and the restore failed too (see below)");
+	return ("failed (see below)");
+}
+
 /* apply_build - what the engine said so far, and how it ended */
 static void
 apply_build(struct con *c)
@@ -411,6 +429,8 @@ apply_build(struct con *c)
 		mg_str_printf(&s, ": running%s", c->ellipsis);
 	else if (j->status == 0)
 		mg_str_puts(&s, ": finished");
+	else if (ended(j) != NULL)
+		mg_str_printf(&s, ": %s", ended(j));
 	else
 		mg_str_printf(&s, ": ended with status %d", j->status);
 	con_page_untrusted(p, j->ended && j->status != 0 ? CS_ERROR : CS_BOLD,
@@ -612,61 +632,6 @@ con_edit_begin(struct con *c)
 	c->edit.active = 1;
 }
 
-/* written - addr appears in text as a word of an address list (not as
- * the start of a longer address) */
-static int
-written(const char *text, const char *addr)
-{
-	size_t n = strlen(addr);
-	const char *p;
-
-	for (p = text; n > 0 && (p = strstr(p, addr)) != NULL; p++) {
-		if ((p == text || strchr(" \t,:;[", p[-1]) != NULL) &&
-		    (p[n] == '\0' || strchr(" \t,:;]/", p[n]) != NULL))
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * drop_unmeant - the operator's value decides which hosts were meant: a
- * "still accepted" probe for a host the proposal wrote and the edited
- * value no longer has is not a legitimate path any more (the proof would
- * call the operator's choice broken).  The probes that show the hole
- * closed all stay.
- */
-static void
-drop_unmeant(struct mg_report *r, const struct mg_fix *x, const char *was,
-    const char *now)
-{
-	struct mg_finding *f;
-	struct mg_probe *p;
-	size_t i, k, m;
-
-	for (i = 0; i < r->nfindings; i++) {
-		f = &r->findings[i];
-		for (k = 0; k < f->nfix_ids; k++)
-			if (strcmp(f->fix_ids[k], x->id) == 0)
-				break;
-		if (k == f->nfix_ids)
-			continue;
-		for (k = 0, m = 0; k < f->nprobes; k++) {
-			p = &f->probes[k];
-			if (!p->hole_if_accepted && p->client != NULL &&
-			    written(was, p->client) &&
-			    !written(now, p->client)) {
-				free(p->client);
-				free(p->client_name);
-				free(p->sender);
-				free(p->rcpt);
-				continue;
-			}
-			f->probes[m++] = *p;
-		}
-		f->nprobes = m;
-	}
-}
-
 /* finish - the edited value becomes the fix's new text */
 static void
 finish(struct con *c)
@@ -683,7 +648,8 @@ finish(struct con *c)
 		con_note(c, "value unchanged");
 		return;
 	}
-	drop_unmeant(&c->app->report, x, x->edits[0].new_text, c->edit.buf);
+	/* the engine reads the stage back and derives the proof's probes
+	 * from what it trusts (fix_restage.c): nothing to adjust here */
 	free(x->edits[0].new_text);
 	x->edits[0].new_text = mg_xstrdup(c->edit.buf);
 	(void)snprintf(note, sizeof(note), "value edited: the proof judges "

@@ -28,7 +28,7 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	{ "requeue", "requeue SELECTOR... [--dry-run] [--yes]",
 	    mg_cmd_requeue },
 	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE [--force]] "
-	    "[--yes]",
+	    "[--yes] [--value TEXT]",
 	    mg_cmd_fix },
 	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
 	    mg_cmd_probe },
@@ -90,13 +90,17 @@ static const char help_text[] =
 "                   (thawed), or requeued through cleanup (Postfix);\n"
 "                   journaled\n"
 "  fix ID...|--all [--dry-run] [--export-diff FILE [--force]] [--yes]\n"
+"                   [--value TEXT]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"
 "                   reloaded, re-checked; restored on failure.  Asks\n"
 "                   unless --yes.  --dry-run prints the diff,\n"
 "                   --export-diff writes it as a patch (patch -p0 -d /)\n"
 "                   and says where; an existing FILE only with --force;\n"
-"                   neither changes the configuration\n"
+"                   neither changes the configuration.  --value TEXT:\n"
+"                   your own value for a fix that sets one value\n"
+"                   (mynetworks...), judged on the stage as what will\n"
+"                   be installed\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test (nmap's variants and forged own-domain\n"
 "                   senders, never DATA) as chosen clients: inside each\n"

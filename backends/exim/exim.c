@@ -161,6 +161,52 @@ generate(struct mg_target *t, struct mg_err *err)
 	return (0);
 }
 
+/* debian_dir - is dir a Debian configuration directory (its generator's
+ * own settings, update-exim4.conf.conf, are there)? */
+static int
+debian_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/update-exim4.conf.conf",
+	    dir) >= sizeof(path))
+		return (0);
+	return (stat(path, &st) == 0 && S_ISREG(st.st_mode));
+}
+
+/*
+ * debian_source - --exim FILE names a source of Debian's generated
+ * configuration (exim4.conf.template, exim4.conf.localmacros, a conf.d
+ * file): Exim never runs that file alone (update-exim4.conf puts the
+ * macros and the split files around it), so its directory is read as
+ * --exim DIR is, and a fix regenerates from it.  The generated file
+ * itself stays a file: it is what Exim runs, mapped back to the sources.
+ */
+static void
+debian_source(struct mg_target *t)
+{
+	char dir[PATH_MAX];
+	const char *base, *confd;
+	struct stat st;
+
+	if (t->config_file == NULL || stat(t->config_file, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || strlen(t->config_file) >= sizeof(dir))
+		return;
+	(void)snprintf(dir, sizeof(dir), "%s", t->config_file);
+	if ((confd = strstr(dir, "/conf.d/")) != NULL)
+		dir[confd - dir] = '\0';
+	else if ((base = strrchr(dir, '/')) != NULL && base != dir &&
+	    strncmp(base + 1, "exim4.conf.", 11) == 0)
+		dir[base - dir] = '\0';
+	else
+		return;
+	if (!debian_dir(dir))
+		return;
+	free(t->config_file);
+	t->config_file = mg_xstrdup(dir);
+}
+
 /* exim_detect - version and configuration file from exim -bV */
 static int
 exim_detect(struct mg_target *t, struct mg_err *err)
@@ -172,6 +218,7 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 
 	if (find_bin(t, err) < 0)
 		return (-1);
+	debian_source(t);
 	if (t->config_file != NULL && stat(t->config_file, &st) == 0 &&
 	    S_ISDIR(st.st_mode) && generate(t, err) < 0)
 		return (-1);

@@ -259,6 +259,11 @@ joined() {
 	    END { sub(/ +$/, "", s); print s }' "$SCR"
 }
 
+# flat_has TEXT - the screen, word wrap undone (flat), holds TEXT
+flat_has() {
+	flat | grep -Fq -- "$1"
+}
+
 # flat - the screen as one line, runs of blanks as one space (word wrap
 # is undone: a phrase wrapped over two lines reads as written)
 flat() {
@@ -398,6 +403,38 @@ relay_code() {
 	echo "$got" | grep -Eq -- "$3"
 }
 
+# --- the live check fails after the reload (test hook): the console
+# says the old configuration is back, and it is -----------------------
+case_restore() {
+	sum=$(md5sum <"$1/etc/main.cf")
+	start gf 80 24 env MAILGUARD_TEST_FAIL_LIVE=1 "$BIN" \
+	    --postfix "$1/etc" --state "$1/state"
+	if ! wait_for gf '^> CRIT'; then
+		nok "gf: overview shown"
+		tm kill-session -t "=gf" 2>/dev/null
+		return
+	fi
+	tm send-keys -t gf H
+	expect gf "gf: H starts guided hardening" '^Guided hardening: finding 1'
+	tm send-keys -t gf a
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=900
+	expect gf "gf: the failed live check is undone" \
+	    '^FAILED after installing, then undone'
+	WAIT_TENTHS=$old
+	check "gf: it says the old configuration is reloaded, server as before" \
+	    flat_has 'the old configuration is reloaded: the server runs as before this apply'
+	check "gf: main.cf is as before" \
+	    same "$sum" "$(md5sum <"$1/etc/main.cf")"
+	check "gf: Postfix answers as before: 210.1.2.3 gets 451" \
+	    relay_code "$1" 210.1.2.3 '^451'
+	tm send-keys -t gf g
+	wait_for gf '^fix postfix\.mynetworks\.narrow: failed' >/dev/null
+	check "gf: the header says the old configuration is back" \
+	    flat_has 'narrow: failed after installing; the old configuration is back'
+	tm kill-session -t "=gf" 2>/dev/null
+}
+
 # --- guided hardening on the started mask-typo lab: H, edit the value,
 # apply; real Postfix judges the result ---------------------------------
 case_guided() {
@@ -411,6 +448,7 @@ case_guided() {
 	SCR=
 	check "gh: before: 210.1.2.3 gets 451 (the typo breaks the lookup)" \
 	    relay_code "$d" 210.1.2.3 '^451'
+	case_restore "$d"
 	start gh 80 24 "$BIN" --postfix "$d/etc" --state "$d/state"
 	if ! wait_for gh '^> CRIT'; then
 		nok "gh: overview shown"
@@ -425,22 +463,32 @@ case_guided() {
 	check "gh: the critical mynetworks finding comes first" \
 	    has '^CRITICAL +area relay +id postfix\.mynetworks\.'
 
-	# a value that keeps the hole: the proof refuses it, main.cf stays
+	# a value that keeps a hole the proposal's probes do not ask about
+	# (a public /16 around the second host written): the staged
+	# configuration, read back and checked, refuses it; main.cf stays
 	sum=$(md5sum <"$d/etc/main.cf")
 	tm send-keys -t gh e
 	expect gh "gh: e opens the value in the footer" '^mynetworks = '
 	tm send-keys -t gh C-u
-	tm send-keys -t gh -l '127.0.0.0/8 210.0.0.0/8'
+	tm send-keys -t gh -l '127.0.0.0/8 210.140.12.34/32 218.45.0.0/16'
 	tm send-keys -t gh Enter
 	tm send-keys -t gh a
 	old=$WAIT_TENTHS
 	WAIT_TENTHS=900
-	expect gh "gh: a value keeping the hole is refused by the proof" \
+	expect gh "gh: a value keeping a hole is refused on the stage" \
 	    '^REFUSED, nothing changed'
 	WAIT_TENTHS=$old
-	check "gh: the refusal names the open relay" has 'STILL OPEN'
+	check "gh: real Postfix on the stage shows the hole kept open" \
+	    flat_has '218.45.0.1: MAIL FROM:<> RCPT TO:<mailguard-probe@example.net> -> 250 2.1.5 Ok - STILL OPEN'
+	check "gh: the refusal says the hole stays, in words" \
+	    flat_has 'still leaves "mynetworks trusts public address space"'
+	check "gh: the refusal names a value that would pass" \
+	    flat_has '(the proposal) would pass'
 	check "gh: main.cf untouched after the refusal" \
 	    same "$sum" "$(md5sum <"$d/etc/main.cf")"
+	tm send-keys -t gh g
+	expect gh "gh: the header says refused, not a status number" \
+	    'fix postfix\.mynetworks\.narrow: refused, nothing changed'
 	tm send-keys -t gh Enter
 	tm send-keys -t gh Escape
 	expect gh "gh: back on the findings" '^  SEV +AREA +FINDING'
@@ -448,15 +496,16 @@ case_guided() {
 	expect gh "gh: H starts the walk again" \
 	    '^Guided hardening: finding 1 of [0-9]'
 
-	# edit the proposed value: keep only the first host written
+	# edit the proposed value otherwise: keep the first host written,
+	# drop the second, trust one more host of our own
 	tm send-keys -t gh e
 	expect gh "gh: e opens the value in the footer" '^mynetworks = '
 	tm send-keys -t gh C-u
-	tm send-keys -t gh -l '127.0.0.0/8 210.140.12.34/32'
+	tm send-keys -t gh -l '127.0.0.0/8 210.140.12.34/32 203.0.113.5/32'
 	tm send-keys -t gh Enter
 	tm send-keys -t gh End
 	expect gh "gh: the diff shows the edited value" \
-	    '^  \+mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32 *$'
+	    '^  \+mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32 203\.0\.113\.5/32 *$'
 
 	tm send-keys -t gh a
 	expect gh "gh: a starts the apply, validation shown" '^validating on '
@@ -468,14 +517,19 @@ case_guided() {
 	check "gh: the stage proof was shown (hole closed)" \
 	    has 'Relay access denied - closed'
 	check "gh: main.cf holds the edited value" grep -Eq \
-	    '^mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32$' \
+	    '^mynetworks = 127\.0\.0\.0/8 210\.140\.12\.34/32 203\.0\.113\.5/32$' \
 	    "$d/etc/main.cf"
+	check "gh: postconf reads the edited value" same \
+	    "$(postconf -c "$d/etc" -h mynetworks)" \
+	    '127.0.0.0/8 210.140.12.34/32 203.0.113.5/32'
 	check "gh: after: lab Postfix refuses relay from 210.1.2.3" \
 	    relay_code "$d" 210.1.2.3 '^(454|554)'
 	check "gh: after: 218.45.6.7 (edited out) is refused" \
 	    relay_code "$d" 218.45.6.7 '^(454|554)'
 	check "gh: after: 210.140.12.34 (the host meant) still relays" \
 	    relay_code "$d" 210.140.12.34 '^250'
+	check "gh: after: 203.0.113.5 (the host added) relays" \
+	    relay_code "$d" 203.0.113.5 '^250'
 	tm send-keys -t gh Enter
 	expect gh "gh: Enter reads again and goes on" \
 	    '^Guided hardening: finding 2 of|guided hardening done'

@@ -333,3 +333,77 @@ lab_sasl_pass(const char *dir, const char *user, char *buf, size_t size)
 	mg_str_free(&users);
 	return (rc);
 }
+
+/* lab_pf_rcpt - real Postfix's RCPT reply code to a session from
+ * 127.0.0.1 claiming xaddr with XCLIENT (mgsmtp against the instance
+ * DIR's port), for a mail from app@example.com to to; -1 if none */
+int
+lab_pf_rcpt(const char *dir, const char *xaddr, const char *to)
+{
+	char path[PATH_MAX], port[32];
+	const char *argv[] = { "build/lab/mgsmtp", "--port", port,
+	    "--xclient-addr", xaddr, "--from", "app@example.com", "--to", to,
+	    "--rcpt-only", NULL };
+	struct mg_exec_res res;
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	const char *p;
+	int code = -1;
+
+	(void)snprintf(path, sizeof(path), "%s/port", dir);
+	if (mg_file_read(path, 32, &s, NULL, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		return (-1);
+	}
+	(void)snprintf(port, sizeof(port), "%.*s", (int)strcspn(s.data, "\n"),
+	    s.data);
+	mg_str_free(&s);
+	(void)lab_run(&res, argv);
+	if ((p = strstr(mg_str_cstr(&res.out), "-> ")) != NULL)
+		code = (int)strtol(p + 3, NULL, 10);
+	(void)printf("    XCLIENT ADDR=%s RCPT %s: %d\n", xaddr, to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (code);
+}
+
+/* lab_exim_rcpt - exim -C conf -bh ip: the last reply code of a session
+ * EHLO, MAIL FROM:<from>, RCPT TO:<to>, QUIT (the RCPT's); -1 if none */
+int
+lab_exim_rcpt(const char *bin, const char *conf, const char *ip,
+    const char *from, const char *to)
+{
+	const char *argv[] = { bin, "-C", conf, "-bh", ip, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_str in = MG_STR_INIT;
+	struct mg_err err;
+	const char *cur, *line;
+	size_t len, finals = 0;
+	int code = -1;
+
+	mg_str_printf(&in, "EHLO probe.test\r\nMAIL FROM:<%s>\r\n"
+	    "RCPT TO:<%s>\r\nQUIT\r\n", from, to);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = in.data;
+	req.input_len = in.len;
+	if (mg_exec(&req, &res, &err) < 0) {
+		(void)fprintf(stderr, "lab: %s\n", err.msg);
+		mg_str_free(&in);
+		return (-1);
+	}
+	/* the banner, EHLO, MAIL, RCPT: the fourth final reply */
+	for (cur = mg_str_cstr(&res.out); finals < 4 &&
+	    mg_line_next(&cur, &line, &len);)
+		if (len >= 4 && line[3] == ' ' && line[0] >= '2' &&
+		    line[0] <= '5') {
+			finals++;
+			code = (int)strtol(line, NULL, 10);
+		}
+	(void)printf("    exim -bh %s: RCPT %s -> %d\n", ip, to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	mg_str_free(&in);
+	return (code);
+}

@@ -18,5 +18,8 @@ int lab_apply_edit(const char *, unsigned, const char *, const char *);
 int lab_processes_left(void);
 int lab_exim_bin(char *, size_t);
 int lab_sasl_pass(const char *, const char *, char *, size_t);
+int lab_pf_rcpt(const char *, const char *, const char *);
+int lab_exim_rcpt(const char *, const char *, const char *, const char *,
+    const char *);
 
 #endif

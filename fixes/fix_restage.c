@@ -1,0 +1,574 @@
+/*
+ * fix_restage.c - the staged configuration judged as what will be
+ * installed, before anything live is touched.  The backend reads the
+ * stage as it reads the live configuration (Postfix: postconf -c STAGE;
+ * Exim: the staged -C file) and the checks run on it: a fix still
+ * proposed there leaves its hole open, whatever value the operator
+ * edited.  The probes the proof replays are derived from the stage too:
+ * its trusted hosts must still relay, hosts the live configuration
+ * trusted and the stage no longer does must be refused.
+ */
+#include <arpa/inet.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backends/exim/exim_list.h"
+#include "../backends/postfix/pf_list.h"
+#include "../checks/checks.h"
+#include "../core/mg_net.h"
+#include "fix_restage.h"
+
+#define MAX_LEGIT 8		/* trusted hosts of the stage asked */
+#define MAX_GONE 4		/* no longer trusted networks asked */
+#define PROBE_RCPT "mailguard-probe@example.net"	/* not ours */
+
+/* The networks a configuration trusts outright. */
+struct nets {
+	struct mg_net *v;
+	size_t n, cap;
+};
+
+/* trust_of_exim - the networks of Exim's relay_from_hosts list */
+static void
+trust_of_exim(const struct mg_model *m, struct nets *s)
+{
+	const char *v = mg_model_value(m, "+relay_from_hosts");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	struct mg_net net;
+
+	if (v == NULL)
+		return;
+	mg_exim_list_init(&l, v);
+	while (mg_exim_list_next(&l, &it))
+		if (it.data != NULL && it.data[0] != '!' &&
+		    mg_net_parse(it.data, &net, NULL) == 0)
+			*MG_ARRAY_PUSH(s->v, s->n, s->cap) = net;
+	mg_str_free(&it);
+}
+
+/*
+ * trust_of - the networks written in the trusted-client list (Postfix:
+ * mynetworks as postconf expands it; Exim: relay_from_hosts).  Tables
+ * and host names are not weighed here: what is not written as a network
+ * is left to the checks.
+ */
+static void
+trust_of(const struct mg_model *m, struct nets *s)
+{
+	const char *v, *cur, *elem;
+	struct mg_net net;
+	char word[128];
+	size_t len;
+
+	memset(s, 0, sizeof(*s));
+	if (m->mta == MG_MTA_EXIM) {
+		trust_of_exim(m, s);
+		return;
+	}
+	if (m->mta != MG_MTA_POSTFIX ||
+	    (v = mg_model_value(m, "mynetworks")) == NULL)
+		return;
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len == 0 || len >= sizeof(word) || *elem == '!')
+			continue;
+		memcpy(word, elem, len);
+		word[len] = '\0';
+		if (mg_net_parse(word, &net, NULL) == 0)
+			*MG_ARRAY_PUSH(s->v, s->n, s->cap) = net;
+	}
+}
+
+/* holds - does one network of s contain net entirely? */
+static int
+holds(const struct nets *s, const struct mg_net *net)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (mg_net_contains(&s->v[i], net))
+			return (1);
+	return (0);
+}
+
+/* trusts - is the address addr inside one of s's networks? */
+static int
+trusts(const struct nets *s, const char *addr)
+{
+	struct mg_net a;
+
+	return (addr != NULL && mg_net_parse(addr, &a, NULL) == 0 &&
+	    holds(s, &a));
+}
+
+/* same_trust - both lists trust exactly the same networks */
+static int
+same_trust(const struct nets *a, const struct nets *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (!holds(b, &a->v[i]))
+			return (0);
+	for (i = 0; i < b->n; i++)
+		if (!holds(a, &b->v[i]))
+			return (0);
+	return (1);
+}
+
+/* v4_addr - the IPv4 address base + off as text */
+static void
+v4_addr(uint32_t a, char *buf, size_t size)
+{
+	struct in_addr in;
+
+	in.s_addr = htonl(a);
+	if (inet_ntop(AF_INET, &in, buf, (socklen_t)size) == NULL)
+		(void)snprintf(buf, size, "0.0.0.0");
+}
+
+/* v4_base - an IPv4 network's first address and size */
+static uint32_t
+v4_base(const struct mg_net *net, uint32_t *size)
+{
+	struct mg_net m;
+
+	mg_net_mask(net, &m);
+	*size = net->prefix >= 32 ? 1 : net->prefix <= 0 ? UINT32_MAX :
+	    (uint32_t)1 << (32 - net->prefix);
+	return ((uint32_t)m.addr[0] << 24 | (uint32_t)m.addr[1] << 16 |
+	    (uint32_t)m.addr[2] << 8 | m.addr[3]);
+}
+
+/* one_inside - an address inside net (IPv4) that s does not trust, for
+ * a probe that must be refused; 0 if none of the candidates is */
+static int
+one_inside(const struct mg_net *net, const struct nets *s, char *buf,
+    size_t size)
+{
+	uint32_t base, n, off[4];
+	size_t i;
+
+	base = v4_base(net, &n);
+	if (n < 4)
+		return (0);
+	off[0] = 1;
+	off[1] = n / 2 + 1;
+	off[2] = n - 2;
+	off[3] = 2;
+	for (i = 0; i < 4; i++) {
+		v4_addr(base + off[i], buf, size);
+		if (!trusts(s, buf))
+			return (1);
+	}
+	return (0);
+}
+
+/* one_host - the address a trusted network stands for in a probe: the
+ * host written, or the first host of a network */
+static void
+one_host(const struct mg_net *net, char *buf, size_t size)
+{
+	uint32_t base, n;
+
+	base = v4_base(net, &n);
+	v4_addr(n >= 4 ? base + 1 : base, buf, size);
+}
+
+/* fixes_has - is id one of the fixes (not a blind one)? */
+static int
+fixes_has(const struct mg_fix *const *fixes, size_t n, const int *blind,
+    const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (strcmp(fixes[k]->id, id) == 0 && (blind == NULL ||
+		    !blind[k]))
+			return (1);
+	return (0);
+}
+
+/* addressed - the finding names one of the fixes (not a blind one) */
+static int
+addressed(const struct mg_finding *f, const struct mg_fix *const *fixes,
+    size_t n, const int *blind)
+{
+	size_t i;
+
+	for (i = 0; i < f->nfix_ids; i++)
+		if (fixes_has(fixes, n, blind, f->fix_ids[i]))
+			return (1);
+	return (0);
+}
+
+/* copy_finding - id, severity, area, title and fixes of f into r */
+static struct mg_finding *
+copy_finding(struct mg_report *r, const struct mg_finding *f)
+{
+	struct mg_finding *g;
+	size_t i;
+
+	g = mg_report_finding(r, f->id, f->severity, f->area, f->title);
+	for (i = 0; i < f->nfix_ids; i++)
+		mg_finding_add_fix(g, f->fix_ids[i]);
+	return (g);
+}
+
+/* asked - is there already a probe for client with this expectation? */
+static int
+asked(const struct mg_report *r, const char *client, int hole)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nfindings; i++)
+		for (k = 0; k < r->findings[i].nprobes; k++)
+			if (r->findings[i].probes[k].hole_if_accepted ==
+			    hole && r->findings[i].probes[k].client != NULL &&
+			    strcmp(r->findings[i].probes[k].client,
+			    client) == 0)
+				return (1);
+	return (0);
+}
+
+/* value_words - what a fix makes of its lines: "mynetworks = V", a
+ * replaced line as it will read (where: and which line it is) */
+static void
+value_words(const struct mg_fix *x, int where, struct mg_str *s)
+{
+	size_t i;
+
+	for (i = 0; i < x->nedits; i++) {
+		if (i > 0)
+			mg_str_puts(s, "; ");
+		if (x->edits[i].kind == MG_EDIT_SET_PARAM &&
+		    x->edits[i].param != NULL)
+			mg_str_printf(s, "%s = %s", x->edits[i].param,
+			    x->edits[i].new_text != NULL ?
+			    x->edits[i].new_text : "(removed)");
+		else if (where)
+			mg_str_printf(s, "\"%s\" (%s:%u)",
+			    x->edits[i].new_text != NULL ?
+			    x->edits[i].new_text : "", x->edits[i].file,
+			    x->edits[i].line);
+		else
+			mg_str_printf(s, "\"%s\"", x->edits[i].new_text !=
+			    NULL ? x->edits[i].new_text : "");
+	}
+}
+
+/* same_edits - do both fixes write the same new text? */
+static int
+same_edits(const struct mg_fix *a, const struct mg_fix *b)
+{
+	size_t i;
+
+	if (a->nedits != b->nedits)
+		return (0);
+	for (i = 0; i < a->nedits; i++)
+		if ((a->edits[i].new_text == NULL) !=
+		    (b->edits[i].new_text == NULL) ||
+		    (a->edits[i].new_text != NULL &&
+		    strcmp(a->edits[i].new_text, b->edits[i].new_text) != 0))
+			return (0);
+	return (1);
+}
+
+/* example - a value that would pass: the proposal's own (when the
+ * operator changed it), else what the checks propose for the stage */
+static void
+example(const struct mg_fix *x, const struct mg_report *orig,
+    const struct mg_report *srep, struct mg_str *s)
+{
+	const struct mg_fix *o = mg_report_find_fix(orig, x->id);
+	const struct mg_fix *sx = mg_report_find_fix(srep, x->id);
+	struct mg_str v = MG_STR_INIT;
+
+	if (o != NULL && !same_edits(o, x)) {
+		value_words(o, 0, &v);
+		mg_str_printf(s, "; a value such as %s (the proposal) would "
+		    "pass", mg_str_cstr(&v));
+	} else if (sx != NULL) {
+		value_words(sx, 0, &v);
+		mg_str_printf(s, "; the checks would narrow it further to %s",
+		    mg_str_cstr(&v));
+	}
+	mg_str_free(&v);
+}
+
+/* hole_words - why fix x leaves the hole open on the stage, from the
+ * staged report's findings that still propose it */
+static void
+hole_words(const struct mg_fix *x, const struct mg_report *orig,
+    const struct mg_report *srep, struct mg_str *s)
+{
+	const struct mg_finding *f;
+	size_t i, k, e, shown, said = 0;
+
+	if (s->len > 0)
+		mg_str_puts(s, "; ");
+	value_words(x, 1, s);
+	mg_str_puts(s, " still leaves");
+	for (i = 0; i < srep->nfindings; i++) {
+		f = &srep->findings[i];
+		for (k = 0; k < f->nfix_ids; k++)
+			if (strcmp(f->fix_ids[k], x->id) == 0)
+				break;
+		if (k == f->nfix_ids)
+			continue;
+		mg_str_printf(s, "%s \"%s\"", said++ > 0 ? " and" : "",
+		    f->title);
+		/* the configuration lines that say so, not the context */
+		for (e = 0, shown = 0; e < f->nevidence && shown < 2; e++)
+			if (f->evidence[e].file != NULL)
+				mg_str_printf(s, "%s%s", shown++ == 0 ? ": " :
+				    "; ", f->evidence[e].text);
+	}
+	if (said == 0)
+		mg_str_printf(s, " fix %s proposed", x->id);
+	mg_str_puts(s, ": the hole stays");
+	example(x, orig, srep, s);
+}
+
+/* trust_fix - the fix that changes the trusted list (the first one
+ * that sets mynetworks or its style), else the first (Exim's edits are
+ * lines, not parameters) */
+static const char *
+trust_fix(const struct mg_fix *const *fixes, size_t n)
+{
+	size_t k, i;
+
+	for (k = 0; k < n; k++)
+		for (i = 0; i < fixes[k]->nedits; i++)
+			if (fixes[k]->edits[i].param != NULL &&
+			    strncmp(fixes[k]->edits[i].param, "mynetworks",
+			    10) == 0)
+				return (fixes[k]->id);
+	return (fixes[0]->id);
+}
+
+/*
+ * derive - the probes: the live findings' ones, less a legitimate path
+ * the stage no longer trusts (the operator narrowed it away) and less a
+ * "must be refused" host the stage trusts on purpose (its model says the
+ * hole is closed); then the stage's own trusted hosts (must relay), a
+ * host of each network the live list trusted and the stage does not
+ * (must be refused), and the probes of any hole the stage still has
+ */
+static void
+derive(const struct mg_report *rep, const struct mg_report *srep,
+    const struct nets *was, const struct nets *now,
+    const struct mg_fix *const *fixes, size_t n, const int *blind,
+    int open, struct mg_restage *out)
+{
+	const struct mg_finding *f;
+	const struct mg_probe *p;
+	struct mg_finding *g;
+	const char *sender = "", *rcpt = PROBE_RCPT;
+	char addr[64];
+	size_t i, k, added;
+
+	for (i = 0; i < rep->nfindings; i++) {
+		f = &rep->findings[i];
+		if (!addressed(f, fixes, n, NULL))
+			continue;
+		g = copy_finding(&out->probes, f);
+		for (k = 0; k < f->nprobes; k++) {
+			p = &f->probes[k];
+			if (p->hole_if_accepted && trusts(was, p->client)) {
+				sender = p->sender;
+				rcpt = p->rcpt;
+			}
+			if (!p->hole_if_accepted && trusts(was, p->client) &&
+			    !trusts(now, p->client)) {
+				mg_str_printf(&out->log, "stage: %s is no "
+				    "longer trusted: not asked as a "
+				    "legitimate path\n", p->client);
+				continue;
+			}
+			if (p->hole_if_accepted && !open &&
+			    trusts(now, p->client)) {
+				mg_str_printf(&out->log, "stage: %s is "
+				    "trusted by the new value: not asked to "
+				    "be refused\n", p->client);
+				continue;
+			}
+			mg_finding_probe(g, p->client, p->client_name,
+			    p->sender, p->rcpt, p->hole_if_accepted);
+		}
+	}
+	/* what the stage still has open, asked of the MTA itself */
+	for (i = 0; i < srep->nfindings; i++) {
+		f = &srep->findings[i];
+		if (!addressed(f, fixes, n, blind))
+			continue;
+		g = NULL;
+		for (k = 0; k < f->nprobes; k++) {
+			p = &f->probes[k];
+			if (!p->hole_if_accepted || asked(&out->probes,
+			    p->client, 1))
+				continue;
+			if (g == NULL)
+				g = copy_finding(&out->probes, f);
+			mg_finding_probe(g, p->client, p->client_name,
+			    p->sender, p->rcpt, 1);
+		}
+	}
+	if (n > 0 && !same_trust(was, now)) {
+		g = mg_report_finding(&out->probes, "stage.trusted",
+		    MG_SEV_INFO, "relay", "what the staged configuration "
+		    "trusts");
+		mg_finding_add_fix(g, trust_fix(fixes, n));
+		for (i = 0, added = 0; i < now->n && added < MAX_LEGIT; i++) {
+			if (now->v[i].family != 4)
+				continue;
+			one_host(&now->v[i], addr, sizeof(addr));
+			if (asked(&out->probes, addr, 0) ||
+			    asked(&out->probes, addr, 1))
+				continue;
+			mg_finding_probe(g, addr, NULL, sender, rcpt, 0);
+			added++;
+		}
+		for (i = 0, added = 0; i < was->n && added < MAX_GONE; i++) {
+			if (was->v[i].family != 4 || holds(now, &was->v[i]) ||
+			    !one_inside(&was->v[i], now, addr, sizeof(addr)) ||
+			    asked(&out->probes, addr, 1))
+				continue;
+			mg_finding_probe(g, addr, NULL, sender, rcpt, 1);
+			added++;
+		}
+		mg_str_printf(&out->log, "stage: %zu probe%s from what the "
+		    "staged configuration trusts and no longer trusts\n",
+		    g->nprobes, g->nprobes == 1 ? "" : "s");
+	}
+}
+
+/*
+ * mg_fix_restage_judge - the staged model checked: every fix applied
+ * (but the blind ones, whose files the staged model cannot read) must no
+ * longer be proposed; out gets the words if one is and the probes for
+ * the proof.  live and rep: the live model and its report.  1 if the
+ * hole stays, 0 if closed; the caller frees out (mg_restage_free).
+ */
+int
+mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
+    const struct mg_model *staged, const struct mg_fix *const *fixes,
+    size_t n, const int *blind, struct mg_restage *out)
+{
+	struct mg_report srep, orig;
+	struct nets was, now;
+	size_t k, judged = 0;
+	int open = 0;
+
+	mg_report_init(&out->probes);
+	mg_str_init(&out->why);
+	mg_str_init(&out->log);
+	mg_report_init(&srep);
+	mg_report_init(&orig);
+	mg_checks_run(staged, &srep);
+	mg_checks_run(live, &orig);
+	for (k = 0; k < n; k++) {
+		if (blind != NULL && blind[k]) {
+			mg_str_printf(&out->log, "stage: fix %s edits files "
+			    "the staged model does not read: the probes "
+			    "judge it\n", fixes[k]->id);
+			continue;
+		}
+		judged++;
+		if (mg_report_find_fix(&srep, fixes[k]->id) == NULL)
+			continue;
+		hole_words(fixes[k], &orig, &srep, &out->why);
+		open = 1;
+	}
+	if (!open && judged > 0)
+		mg_str_printf(&out->log, "stage: the staged configuration, "
+		    "checked as the live one is, no longer needs %s\n",
+		    judged == 1 ? "this fix" : "these fixes");
+	trust_of(live, &was);
+	trust_of(staged, &now);
+	derive(rep, &srep, &was, &now, fixes, n, blind, open, out);
+	free(was.v);
+	free(now.v);
+	mg_report_free(&srep);
+	mg_report_free(&orig);
+	return (open);
+}
+
+/* staged_file - is path the live main.cf or master.cf (the files the
+ * stage has), so the staged model sees its edit? */
+static int
+staged_file(const struct mg_target *t, const char *path)
+{
+	size_t n = strlen(t->config_dir);
+
+	return (strncmp(path, t->config_dir, n) == 0 && (strcmp(path + n,
+	    "/main.cf") == 0 || strcmp(path + n, "/master.cf") == 0));
+}
+
+/*
+ * mg_fix_restage - read the stage with the backend and judge it
+ * (mg_fix_restage_judge).  Postfix: dir holds the staged main.cf and
+ * master.cf; Exim: file is the staged -C file, generated from dir when
+ * dir is not NULL (Debian).  -1 with err if the stage cannot be read;
+ * else what the judge says.
+ */
+int
+mg_fix_restage(const struct mg_app *a, const struct mg_fix *const *fixes,
+    size_t n, const char *dir, const char *file, struct mg_restage *out,
+    struct mg_err *err)
+{
+	struct mg_target t = a->target;
+	struct mg_model m;
+	struct mg_str main_cf = MG_STR_INIT;
+	struct mg_err e2;
+	int *blind, rc;
+	size_t k, i;
+
+	memset(out, 0, sizeof(*out));
+	t.note = NULL;
+	if (t.mta == MG_MTA_POSTFIX) {
+		mg_str_printf(&main_cf, "%s/main.cf", dir);
+		t.config_dir = (char *)dir;
+		t.config_file = main_cf.data;
+	} else {
+		t.config_file = (char *)file;
+		t.config_dir = (char *)dir;
+		t.generated = dir != NULL ? (char *)file : NULL;
+	}
+	rc = mg_backend_load_config(&t, &m, &e2);
+	mg_str_free(&main_cf);
+	if (rc < 0)
+		return (mg_err_set(err, "cannot read the staged "
+		    "configuration back: %s", e2.msg));
+	/* the same host and mail log weigh it as they weighed the live */
+	m.host = a->model.host;
+	m.log = a->model.log;
+	m.now = a->model.now;
+	blind = mg_xcalloc(n + 1, sizeof(*blind));
+	for (k = 0; k < n && a->target.mta == MG_MTA_POSTFIX; k++)
+		for (i = 0; i < fixes[k]->nedits; i++)
+			if (!staged_file(&a->target, fixes[k]->edits[i].file))
+				blind[k] = 1;
+	rc = mg_fix_restage_judge(&a->model, &a->report, &m, fixes, n, blind,
+	    out);
+	free(blind);
+	m.host = NULL;
+	m.log = NULL;
+	mg_model_free(&m);
+	return (rc);
+}
+
+/* mg_restage_free - release what a restage collected; accepts NULL */
+void
+mg_restage_free(struct mg_restage *r)
+{
+	if (r == NULL)
+		return;
+	mg_report_free(&r->probes);
+	mg_str_free(&r->why);
+	mg_str_free(&r->log);
+}
