@@ -553,6 +553,11 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			r->res->already++;
 			continue;
 		}
+		if (!m->placed && !m->release) {
+			/* put back by a run that was interrupted: back now */
+			r->res->placed++;
+			r->res->kept_held += m->row.held != 0;
+		}
 		if (m->row.held) {
 			set_state(m, "back", name);
 			continue;
