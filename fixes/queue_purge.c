@@ -646,9 +646,12 @@ mg_qaction_name(enum mg_qaction act)
 	    names[act] : "?");
 }
 
-/* act_tool - the MTA's own command for the action on p->ids */
+/* act_tool - the MTA's own command for the action on ids; exim -Mf
+ * (-Mt) on a message that is frozen (not frozen) already fails the whole
+ * call, so those are left out (act_todo) */
 static int
-act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
+act_tool(struct purge *p, enum mg_qaction act, char *const *ids, size_t n,
+    struct mg_err *err)
 {
 	static const char *const pf[] = { "-h", "-H", "-r" };
 	static const char *const ex[] = { "-Mf", "-Mt", NULL };
@@ -660,15 +663,39 @@ act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
 			return (mg_err_set(err, "Exim has no requeue: release "
 			    "(thaw) the messages and the next queue run "
 			    "retries them"));
-		return (exim_batches(p, ex[act], (char *const *)p->ids,
-		    p->nids, 1, mg_qaction_name(act), err));
+		if (n == 0)
+			return (0);
+		return (exim_batches(p, ex[act], ids, n, 1,
+		    mg_qaction_name(act), err));
 	}
-	ids_text((char *const *)p->ids, p->nids, &in);
-	progress(p, 1, mg_qaction_name(act), 0, p->nids);
+	if (n == 0)
+		return (0);
+	ids_text(ids, n, &in);
+	progress(p, 1, mg_qaction_name(act), 0, n);
 	rc = postsuper(p, pf[act], "-", NULL, in.data, in.len, err);
-	progress(p, 1, mg_qaction_name(act), p->nids, p->nids);
+	progress(p, 1, mg_qaction_name(act), n, n);
 	mg_str_free(&in);
 	return (rc);
+}
+
+/* act_todo - the selected IDs of q the action would change (a hold
+ * leaves what is held, a release what is not), into *ids (caller
+ * frees the array; the IDs point into q) */
+static size_t
+act_todo(const struct purge *p, const struct mg_queue *q,
+    enum mg_qaction act, char ***ids)
+{
+	size_t i, n = 0;
+
+	*ids = mg_xcalloc(q->nmsgs + 1, sizeof(**ids));
+	for (i = 0; i < q->nmsgs; i++) {
+		if (!selected(p, q->msgs[i].id) || (act == MG_QA_HOLD &&
+		    is_held(&q->msgs[i])) || (act == MG_QA_RELEASE &&
+		    !is_held(&q->msgs[i])))
+			continue;
+		(*ids)[n++] = (char *)q->msgs[i].id;
+	}
+	return (n);
 }
 
 /* act_undone - after the action: the selected IDs not in the state it
@@ -715,7 +742,8 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 	struct mg_journal j;
 	struct mg_queue q;
 	struct purge p;
-	size_t n;
+	char **todo;
+	size_t n, ntodo;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -732,7 +760,9 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 		goto out;
 	n = p.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
-	rc = act_tool(&p, act, err);
+	ntodo = act_todo(&p, &q, act, &todo);
+	rc = act_tool(&p, act, todo, ntodo, err);
+	free(todo);
 	progress(&p, 2, "check", 0, 1);
 	res->remaining = act_undone(&p, act);
 	progress(&p, 2, "check", 1, 1);

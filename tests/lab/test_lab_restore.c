@@ -438,6 +438,7 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	static const char *const restore_steps[] = { "restore-placed",
 	    "restore-released", NULL };
 	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *hold[] = { "hold", "--sasl", "root", "--yes", NULL };
 	const char *purge_all[] = { "purge", "--client", "0.0.0.0/0", "--yes",
 	    NULL };
 	char id[32];
@@ -481,6 +482,16 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	assert_int_equal(now.n, ROOT_N);
 	sigs_free(&now);
 	rollback(in, entry, (long)other, NULL);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+
+	/* a hold rolled back: released, what was held before stays */
+	assert_int_equal(mg(in, NULL, hold, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(held(in), ROOT_N);
+	rollback(in, last_entry(in), ROOT_N - HELD_N, NULL);
+	assert_int_equal(held(in), HELD_N);
 	snap_queue(in, &now);
 	sigs_equal(&now, before);
 	sigs_free(&now);
@@ -655,6 +666,63 @@ test_exim_purge_rollback(void **state)
 	sigs_free(&before);
 }
 
+/* test_exim_split_spool - with split_spool_directory the copies go back
+ * into input/X/, where Exim looks for them */
+static void
+test_exim_split_spool(void **state)
+{
+	struct inst in = { .exim = 1 };
+	const char *dir = lab_dir(EXLAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	const char *root[] = { "fill", dir, "4", "--auth-id", "root",
+	    "--host-address", "93.122.252.5", "--sender",
+	    "root@mail.example.com", NULL };
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	struct sigs before = { .n = 0 }, now = { .n = 0 };
+	struct mg_str text = MG_STR_INIT, out;
+	struct mg_err err;
+	struct dirent *de;
+	char path[4200];
+	size_t top = 0;
+	FILE *fp;
+	DIR *d;
+
+	(void)state;
+	(void)snprintf(in.dir, sizeof(in.dir), "%s", dir);
+	(void)snprintf(in.conf, sizeof(in.conf), "%s/exim4.conf", dir);
+	(void)snprintf(in.st, sizeof(in.st), "%s/state", dir);
+	(void)snprintf(in.spool, sizeof(in.spool), "%s/spool", dir);
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	/* a main option: before the first "begin" */
+	assert_int_equal(mg_file_read(in.conf, MG_FILE_MAX, &text, NULL,
+	    &err), 0);
+	assert_non_null(fp = fopen(in.conf, "w"));
+	(void)fprintf(fp, "split_spool_directory = true\n%s", text.data);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&text);
+	assert_int_equal(lab_script(EXLAB, root), 0);
+	snap_queue(&in, &before);
+	assert_int_equal(before.n, 4);
+	assert_int_equal(mg(&in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	snap_queue(&in, &now);
+	assert_int_equal(now.n, 0);
+	rollback(&in, last_entry(&in), 4, NULL);
+	snap_queue(&in, &now);
+	sigs_equal(&now, &before);
+	/* none of them at the top of input/ */
+	(void)snprintf(path, sizeof(path), "%s/input", in.spool);
+	assert_non_null(d = opendir(path));
+	while ((de = readdir(d)) != NULL)
+		top += strstr(de->d_name, "-H") != NULL;
+	(void)closedir(d);
+	assert_int_equal(top, 0);
+	(void)printf("    split_spool_directory: %zu back in input/X/\n",
+	    now.n);
+	sigs_free(&now);
+	sigs_free(&before);
+}
+
 /* setup - private root, the lab's exim */
 static int
 setup(void **state)
@@ -679,6 +747,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_purge_rollback),
 		cmocka_unit_test(test_exim_purge_rollback),
+		cmocka_unit_test(test_exim_split_spool),
 	};
 
 	return (cmocka_run_group_tests_name("lab_restore", tests, setup,
