@@ -285,6 +285,21 @@ remove_temps(int dfd)
 	(void)closedir(d);
 }
 
+/* id_ok - a queue ID both MTAs could have given (letters, digits, '-'):
+ * it becomes a file name under hold/ or input/ */
+static int
+id_ok(const char *id)
+{
+	size_t n;
+
+	for (n = 0; id[n] != '\0'; n++)
+		if (n >= 63 || !((id[n] >= '0' && id[n] <= '9') || (id[n] >=
+		    'A' && id[n] <= 'Z') || (id[n] >= 'a' && id[n] <= 'z') ||
+		    (id[n] == '-' && n > 0)))
+			return (0);
+	return (n >= 6);
+}
+
 /* decide - for each chosen message not back yet: release it, put it
  * back, or say why not; place() does the MTA's part of putting back */
 static void
@@ -299,6 +314,13 @@ decide(struct restore *r, int (*place)(struct restore *, struct rmsg *))
 			continue;
 		if (is_state(m, "back")) {
 			r->res->already++;
+			continue;
+		}
+		if (!id_ok(m->row.id)) {
+			(void)fputs("  not a queue ID: ", r->out);
+			mg_print_sanitized(r->out, m->row.id);
+			(void)fputc('\n', r->out);
+			r->res->failed++;
 			continue;
 		}
 		if (m->live != NULL) {
@@ -395,13 +417,16 @@ pf_place(struct restore *r, struct rmsg *m)
 struct hino {
 	ino_t ino;
 	char name[64];
+	char rel[72];		/* "X/NAME" in a hashed hold/ */
 };
 
 /* scan_hold - the inodes of the files under hold/ (and its hash
- * subdirectories) into *v */
+ * subdirectories, rel their path) into *v */
 static void
-scan_hold(int fd, int depth, struct hino **v, size_t *n, size_t *cap)
+scan_hold(int fd, const char *rel, int depth, struct hino **v, size_t *n,
+    size_t *cap)
 {
+	char sub[72];
 	struct dirent *de;
 	struct stat st;
 	struct hino *h;
@@ -422,8 +447,10 @@ scan_hold(int fd, int depth, struct hino **v, size_t *n, size_t *cap)
 		    depth < 4) {
 			sfd = openat(dirfd(d), de->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			(void)snprintf(sub, sizeof(sub), "%s%s/", rel,
+			    de->d_name);
 			if (sfd >= 0)
-				scan_hold(sfd, depth + 1, v, n, cap);
+				scan_hold(sfd, sub, depth + 1, v, n, cap);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode) || strlen(de->d_name) >= 64)
@@ -431,6 +458,8 @@ scan_hold(int fd, int depth, struct hino **v, size_t *n, size_t *cap)
 		h = MG_ARRAY_PUSH(*v, *n, *cap);
 		h->ino = st.st_ino;
 		(void)snprintf(h->name, sizeof(h->name), "%s", de->d_name);
+		(void)snprintf(h->rel, sizeof(h->rel), "%s%s", rel,
+		    de->d_name);
 	}
 	(void)closedir(d);
 }
@@ -446,20 +475,60 @@ pf_inodes(size_t *n)
 	*n = 0;
 	fd = open(pfs.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
-		scan_hold(fd, 0, &v, n, &cap);
+		scan_hold(fd, "", 0, &v, n, &cap);
 	return (v);
 }
 
-/* hold_name - the name under hold/ of inode ino, or NULL */
-static const char *
-hold_name(const struct hino *v, size_t n, long long ino)
+/* hold_find - the file under hold/ with inode ino, or NULL */
+static const struct hino *
+hold_find(const struct hino *v, size_t n, long long ino)
 {
 	size_t i;
 
 	for (i = 0; ino != 0 && i < n; i++)
 		if ((long long)v[i].ino == ino)
-			return (v[i].name);
+			return (&v[i]);
 	return (NULL);
+}
+
+/* same_bytes - the files open as a and b have the same bytes */
+static int
+same_bytes(int a, int b)
+{
+	char x[8192], y[8192];
+	ssize_t n, k;
+
+	for (;;) {
+		n = read(a, x, sizeof(x));
+		if (n < 0 || (k = read(b, y, (size_t)n > 0 ? (size_t)n :
+		    1)) != n)
+			return (0);
+		if (n == 0)
+			return (1);
+		if (memcmp(x, y, (size_t)n) != 0)
+			return (0);
+	}
+}
+
+/* is_ours - hold/REL is the quarantine copy of m: an inode recorded by
+ * an earlier run may since have been reused by another message */
+static int
+is_ours(const struct restore *r, const struct rmsg *m, const char *rel)
+{
+	int a, b, same = 0;
+
+	if (r->qfd < 0)
+		return (1);	/* a hold: no copy to compare with */
+	if ((a = quarantined(r, m->row.id)) < 0)
+		return (0);
+	b = openat(pfs.hfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (b >= 0) {
+		same = same_bytes(a, b);
+		(void)close(b);
+	}
+	(void)close(a);
+	return (same);
 }
 
 /* pf_mark_release - a queued message to release: its inode, so it is
@@ -492,6 +561,7 @@ static int
 restore_postfix(struct restore *r, struct mg_err *err)
 {
 	struct mg_str in = MG_STR_INIT;
+	const struct hino *h;
 	struct hino *v = NULL;
 	struct rmsg *m;
 	const char *name;
@@ -532,7 +602,11 @@ restore_postfix(struct restore *r, struct mg_err *err)
 		m = &r->m[i];
 		if (!m->chosen || !is_state(m, "placed"))
 			continue;
-		name = hold_name(v, nv, m->row.ino);
+		h = hold_find(v, nv, m->row.ino);
+		if (h != NULL && !m->placed && !m->release &&
+		    !is_ours(r, m, h->rel))
+			h = NULL;
+		name = h != NULL ? h->name : NULL;
 		if (name == NULL && m->release) {
 			/* deleted under us (a purge's postsuper -d still
 			 * running): the quarantine has it for the next run */
