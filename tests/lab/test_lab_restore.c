@@ -439,6 +439,8 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	    "restore-released", NULL };
 	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
 	const char *hold[] = { "hold", "--sasl", "root", "--yes", NULL };
+	const char *journal[] = { "journal", "--json", NULL };
+	char filter[256];
 	const char *purge_all[] = { "purge", "--client", "0.0.0.0/0", "--yes",
 	    NULL };
 	char id[32];
@@ -469,6 +471,12 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	sigs_equal(&now, before);
 	sigs_free(&now);
 	assert_int_equal(held(in), HELD_N);
+	assert_int_equal(mg(in, NULL, journal, &out), 0);
+	(void)snprintf(filter, sizeof(filter), ".entries[] | select(.id == "
+	    "%ld) | .state == \"restored (%d of %d)\"", entry, ROOT_N,
+	    ROOT_N);
+	assert_int_equal(lab_jq(out.data, filter, NULL), 0);
+	mg_str_free(&out);
 
 	/* everything purged; root's restored by selector, then the rest */
 	assert_int_equal(mg(in, NULL, purge_all, &out), 0);
