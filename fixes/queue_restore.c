@@ -48,6 +48,23 @@ struct rmsg {
 	int dirty;			/* row to write */
 };
 
+/* What the Postfix side carries. */
+struct pf {
+	char *qdir;
+	char hold[PATH_MAX];
+	int hfd;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* What the Exim side carries. */
+struct ex {
+	char input[PATH_MAX];
+	int split;
+	uid_t uid;
+	gid_t gid;
+};
+
 /* What one restore carries. */
 struct restore {
 	struct mg_app *a;
@@ -61,6 +78,8 @@ struct restore {
 	const struct mg_qmsg **live;	/* its messages by ID */
 	struct mg_str log;
 	struct mg_restore_result *res;
+	struct pf pf;			/* Postfix: the hold queue */
+	struct ex ex;			/* Exim: the spool's input/ */
 };
 
 /* cmp_live - qsort/bsearch on const struct mg_qmsg * by ID */
@@ -353,17 +372,6 @@ decide(struct restore *r, int (*place)(struct restore *, struct rmsg *))
 
 /* --- Postfix ----------------------------------------------------- */
 
-/* What the Postfix side carries. */
-struct pf {
-	char *qdir;
-	char hold[PATH_MAX];
-	int hfd;
-	uid_t uid;
-	gid_t gid;
-};
-
-static struct pf pfs;
-
 /* postsuper - postsuper [-c DIR] A1 [A2] with input on stdin */
 static int
 postsuper(struct restore *r, const char *a1, const char *a2,
@@ -395,9 +403,9 @@ pf_place(struct restore *r, struct rmsg *m)
 
 	if ((fd = quarantined(r, m->row.id)) < 0)
 		return (errno == ENOENT || r->qfd < 0 ? 1 : -1);
-	(void)snprintf(path, sizeof(path), "%s/%s", pfs.hold, m->row.id);
+	(void)snprintf(path, sizeof(path), "%s/%s", r->pf.hold, m->row.id);
 	/* mail_queue.h: owner x bit set = a complete queue file */
-	rc = mg_install_copy(fd, path, FILE_MAX, 0700, pfs.uid, pfs.gid, 0,
+	rc = mg_install_copy(fd, path, FILE_MAX, 0700, r->pf.uid, r->pf.gid, 0,
 	    &ino, &err);
 	(void)close(fd);
 	if (rc != 0) {
@@ -466,14 +474,14 @@ scan_hold(int fd, const char *rel, int depth, struct hino **v, size_t *n,
 
 /* pf_inodes - the inodes under hold/ now; *n of them */
 static struct hino *
-pf_inodes(size_t *n)
+pf_inodes(const struct restore *r, size_t *n)
 {
 	struct hino *v = NULL;
 	size_t cap = 0;
 	int fd;
 
 	*n = 0;
-	fd = open(pfs.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(r->pf.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
 		scan_hold(fd, "", 0, &v, n, &cap);
 	return (v);
@@ -521,7 +529,7 @@ is_ours(const struct restore *r, const struct rmsg *m, const char *rel)
 		return (1);	/* a hold: no copy to compare with */
 	if ((a = quarantined(r, m->row.id)) < 0)
 		return (0);
-	b = openat(pfs.hfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	b = openat(r->pf.hfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
 	if (b >= 0) {
 		same = same_bytes(a, b);
@@ -568,21 +576,21 @@ restore_postfix(struct restore *r, struct mg_err *err)
 	size_t i, nv = 0, nrel = 0, todo = 0;
 	int rc = -1;
 
-	memset(&pfs, 0, sizeof(pfs));
-	pfs.hfd = -1;
-	if (mg_pf_queue_directory(&r->a->target, &pfs.qdir, err) < 0)
+	memset(&r->pf, 0, sizeof(r->pf));
+	r->pf.hfd = -1;
+	if (mg_pf_queue_directory(&r->a->target, &r->pf.qdir, err) < 0)
 		return (-1);
-	(void)snprintf(pfs.hold, sizeof(pfs.hold), "%s/hold", pfs.qdir);
-	pfs.hfd = open(pfs.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	(void)snprintf(r->pf.hold, sizeof(r->pf.hold), "%s/hold", r->pf.qdir);
+	r->pf.hfd = open(r->pf.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
-	if (pfs.hfd < 0) {
-		(void)mg_err_errno(err, "cannot open %s", pfs.hold);
+	if (r->pf.hfd < 0) {
+		(void)mg_err_errno(err, "cannot open %s", r->pf.hold);
 		goto out;
 	}
-	if (owner_of(pfs.hfd, pfs.hold, &pfs.uid, &pfs.gid, err) < 0)
+	if (owner_of(r->pf.hfd, r->pf.hold, &r->pf.uid, &r->pf.gid, err) < 0)
 		goto out;
-	remove_temps(pfs.hfd);
-	v = pf_inodes(&nv);
+	remove_temps(r->pf.hfd);
+	v = pf_inodes(r, &nv);
 	decide(r, pf_place);
 	pf_mark_release(r, v, nv);
 	if (save(r, err) < 0)
@@ -597,7 +605,7 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			goto out;
 	}
 	free(v);
-	v = pf_inodes(&nv);
+	v = pf_inodes(r, &nv);
 	for (i = 0; i < r->n; i++) {
 		m = &r->m[i];
 		if (!m->chosen || !is_state(m, "placed"))
@@ -657,25 +665,15 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			set_state(&r->m[i], "back", NULL);
 	rc = save(r, err);
 out:
-	if (pfs.hfd >= 0)
-		(void)close(pfs.hfd);
-	free(pfs.qdir);
+	if (r->pf.hfd >= 0)
+		(void)close(r->pf.hfd);
+	free(r->pf.qdir);
 	free(v);
 	mg_str_free(&in);
 	return (rc);
 }
 
 /* --- Exim -------------------------------------------------------- */
-
-/* What the Exim side carries. */
-struct ex {
-	char input[PATH_MAX];
-	int split;
-	uid_t uid;
-	gid_t gid;
-};
-
-static struct ex exs;
 
 /* exim_split - exim -bP split_spool_directory: 1 if set */
 static int
@@ -713,7 +711,7 @@ ex_put(struct restore *r, const char *dir, const char *name, int replace,
 		return (errno == ENOENT || r->qfd < 0 ? 1 : mg_err_errno(err,
 		    "cannot open the copy of %s", name));
 	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
-	rc = mg_install_copy(fd, path, FILE_MAX, 0640, exs.uid, exs.gid,
+	rc = mg_install_copy(fd, path, FILE_MAX, 0640, r->ex.uid, r->ex.gid,
 	    replace, NULL, err);
 	(void)close(fd);
 	if (rc > 0)
@@ -730,11 +728,11 @@ ex_place(struct restore *r, struct rmsg *m)
 	struct mg_err err;
 	int rc;
 
-	(void)snprintf(dir, sizeof(dir), "%s", exs.input);
-	if (exs.split && strlen(m->row.id) > 5) {
-		(void)snprintf(dir, sizeof(dir), "%s/%c", exs.input,
+	(void)snprintf(dir, sizeof(dir), "%s", r->ex.input);
+	if (r->ex.split && strlen(m->row.id) > 5) {
+		(void)snprintf(dir, sizeof(dir), "%s/%c", r->ex.input,
 		    m->row.id[5]);
-		if (mkdir(dir, 0750) == 0 && chown(dir, exs.uid, exs.gid) <
+		if (mkdir(dir, 0750) == 0 && chown(dir, r->ex.uid, r->ex.gid) <
 		    0)
 			(void)rmdir(dir);
 	}
@@ -799,15 +797,15 @@ restore_exim(struct restore *r, struct mg_err *err)
 
 	if (mg_exim_spool_directory(&r->a->target, &sdir, err) < 0)
 		return (-1);
-	memset(&exs, 0, sizeof(exs));
-	(void)snprintf(exs.input, sizeof(exs.input), "%s/input", sdir);
+	memset(&r->ex, 0, sizeof(r->ex));
+	(void)snprintf(r->ex.input, sizeof(r->ex.input), "%s/input", sdir);
 	free(sdir);
-	if ((exs.split = exim_split(&r->a->target, err)) < 0)
+	if ((r->ex.split = exim_split(&r->a->target, err)) < 0)
 		return (-1);
-	fd = open(exs.input, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(r->ex.input, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return (mg_err_errno(err, "cannot open %s", exs.input));
-	rc = owner_of(fd, exs.input, &exs.uid, &exs.gid, err);
+		return (mg_err_errno(err, "cannot open %s", r->ex.input));
+	rc = owner_of(fd, r->ex.input, &r->ex.uid, &r->ex.gid, err);
 	remove_temps(fd);
 	(void)close(fd);
 	if (rc < 0)
