@@ -304,6 +304,19 @@ remove_temps(int dfd)
 	(void)closedir(d);
 }
 
+/* fault_after - the crash tests' hook after the n-th message put back
+ * (MAILGUARD_TEST_KILL_AT=restore-placed-5) */
+static void
+fault_after(const char *step, size_t n)
+{
+	char name[64];
+
+	if (getenv("MAILGUARD_TEST_KILL_AT") == NULL)
+		return;
+	(void)snprintf(name, sizeof(name), "%s-%zu", step, n);
+	mg_fault(name);
+}
+
 /* id_ok - a queue ID both MTAs could have given (letters, digits, '-'):
  * it becomes a file name under hold/ or input/ */
 static int
@@ -359,6 +372,7 @@ decide(struct restore *r, int (*place)(struct restore *, struct rmsg *))
 			r->res->placed++;
 			if (m->row.held)
 				r->res->kept_held++;
+			fault_after("restore-placed", r->res->placed);
 			break;
 		case 1:
 			r->res->missing++;

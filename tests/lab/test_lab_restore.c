@@ -435,8 +435,8 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	static const char *const purge_steps[] = { "purge-held",
 	    "purge-copying", "purge-copied-5", "purge-copied",
 	    "purge-deleted", NULL };
-	static const char *const restore_steps[] = { "restore-placed",
-	    "restore-released", NULL };
+	static const char *const restore_steps[] = { "restore-placed-5",
+	    "restore-placed", "restore-released", NULL };
 	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
 	const char *hold[] = { "hold", "--sasl", "root", "--yes", NULL };
 	const char *journal[] = { "journal", "--json", NULL };
