@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "../backends/postfix/pf_sasl.h"
+#include "../core/mg_maillog.h"
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 #include "checks.h"
@@ -537,6 +538,24 @@ is_login(const struct mg_user *u, const char *login)
 	    login[n] == '@' && strcmp(login + n + 1, u->realm) == 0);
 }
 
+/* logged_in - messages the mail log shows submitted after logging in as
+ * account u (its name, with or without the realm); *as: the name logged */
+static unsigned long
+logged_in(const struct mg_model *m, const struct mg_user *u, const char **as)
+{
+	unsigned long n = 0;
+	size_t i;
+
+	if (m->log == NULL)
+		return (0);
+	for (i = 0; i < m->log->nlogins; i++)
+		if (is_login(u, m->log->logins[i].name)) {
+			n += m->log->logins[i].msgs;
+			*as = m->log->logins[i].name;
+		}
+	return (n);
+}
+
 /* db_where - where a sasldb is chosen: its sasldb_path line, else the
  * smtpd.conf line that selects the sasldb */
 static const struct mg_param *
@@ -581,7 +600,8 @@ check_system_accounts(const struct mg_model *m, struct mg_report *r,
 	struct mg_finding *f = NULL;
 	struct mg_str why = MG_STR_INIT, text = MG_STR_INIT;
 	struct mg_fix *x;
-	const char *db, *purge = NULL;
+	const char *db, *purge = NULL, *as = NULL;
+	unsigned long used;
 	size_t i;
 
 	for (i = 0; i < m->nusers; i++) {
@@ -607,6 +627,17 @@ check_system_accounts(const struct mg_model *m, struct mg_report *r,
 			    "%zu queued messages: the spam goes out through "
 			    "this account", dominant, count,
 			    m->queue != NULL ? m->queue->nmsgs : count);
+		} else if ((used = logged_in(m, u, &as)) > 0) {
+			/* its mail left the queue (purged, delivered), the
+			 * account did not: still the first thing to stop */
+			f->severity = MG_SEV_CRITICAL;
+			purge = as;
+			mg_finding_evidence(f, m->log->path, 0, "%s shows %lu "
+			    "messages submitted after logging in as %s: the "
+			    "account is used to send mail (what it queued may "
+			    "since be purged or delivered), and it is still "
+			    "in the sasldb: it can still log in - disable it",
+			    m->log->path, used, as);
 		}
 		if (u->name[0] == '-')
 			continue;	/* never an option to saslpasswd2 */

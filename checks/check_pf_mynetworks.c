@@ -40,6 +40,7 @@ struct entry {
 	struct mg_net_span span;
 	int host_bits;
 	int table;		/* from a lookup table's entry */
+	int cidr;		/* that table is a cidr: table */
 	struct mg_log_hosts seen;	/* public, no host bits: the mail
 					 * log's clients inside it */
 	int priv;		/* a private or container network */
@@ -114,8 +115,11 @@ add_table(struct entries *es, const struct mg_model *m, const char *ref,
 		else
 			add_entry(es, t->entries[i].key,
 			    strlen(t->entries[i].key), file, line);
-		if (es->n > before)
+		if (es->n > before) {
 			es->v[before].table = 1;
+			es->v[before].cidr = t->type != NULL &&
+			    strcmp(t->type, "cidr") == 0;
+		}
 	}
 }
 
@@ -596,6 +600,32 @@ private_finding(const struct mg_model *m, const struct mg_param *p,
 		mg_finding_probe(f, "127.0.0.1", NULL, "", PROBE_RCPT, 0);
 }
 
+/*
+ * outage - an entry written in main.cf's list with host bits set, on a
+ * Postfix that refuses it: since 3.0 the list lookup fails there
+ * ("non-null host address bits"), and smtpd answers every client that
+ * reaches permit_mynetworks unmatched by an earlier entry with "451
+ * 4.3.0 Temporary lookup failure" - the network is not trusted, it is
+ * an inbound outage.  Lookup tables (cidr:) skip such a rule instead.
+ */
+static int
+outage(const struct mg_model *m, const struct entry *e)
+{
+	long major = m->version != NULL ? strtol(m->version, NULL, 10) : 3;
+
+	return (e->host_bits && !e->table && major >= 3);
+}
+
+/* skipped - the same in a cidr: table: Postfix 3.x logs "skipping this
+ * rule" (postmap -q says so) and trusts neither network nor host */
+static int
+skipped(const struct mg_model *m, const struct entry *e)
+{
+	long major = m->version != NULL ? strtol(m->version, NULL, 10) : 3;
+
+	return (e->host_bits && e->cidr && major >= 3);
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -607,7 +637,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 	enum mg_severity sev = MG_SEV_INFO, privsev = MG_SEV_INFO;
 	char net[128], count[64], host[128];
 	double widest = 0.0;
-	size_t i, npublic = 0, nhost = 0;
+	size_t i, npublic = 0, nhost = 0, nout = 0;
 	int has_fix;
 
 	if (p == NULL || p->value == NULL)
@@ -620,7 +650,9 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			privsev = es.v[i].pw.severity;
 		if (es.v[i].host_bits)
 			nhost++;
-		if (es.v[i].span.public > 1.0) {
+		if (outage(m, &es.v[i]))
+			nout++;
+		else if (es.v[i].span.public > 1.0 && !skipped(m, &es.v[i])) {
 			npublic++;
 			if (es.v[i].span.public > widest)
 				widest = es.v[i].span.public;
@@ -644,7 +676,8 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    "only the hosts that really submit mail through this "
 		    "server, and let users authenticate (SASL) instead.");
 		for (i = 0; i < es.n; i++) {
-			if (es.v[i].span.public <= 1.0)
+			if (es.v[i].span.public <= 1.0 || outage(m, &es.v[i]) ||
+			    skipped(m, &es.v[i]))
 				continue;
 			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
 			mg_net_format_count(es.v[i].span.public,
@@ -682,17 +715,54 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		if (has_fix && nhost == 0)
 			add_probes(f, &es);
 	}
-	if (nhost > 0) {
+	if (nout > 0) {
+		f = mg_report_finding(r, "postfix.mynetworks.host-bits",
+		    MG_SEV_CRITICAL, "relay", "mynetworks has a mask typo: "
+		    "mail from outside is tempfailed (an inbound outage)");
+		mg_finding_explain(f, "An entry such as 210.140.12.34/8 names "
+		    "one host but a mask that covers a whole network. This "
+		    "Postfix refuses the entry (\"non-null host address "
+		    "bits\") and the mynetworks lookup fails there: every "
+		    "client that reaches permit_mynetworks and is not matched "
+		    "by an earlier entry gets \"451 4.3.0 Temporary lookup "
+		    "failure\" - for foreign and local recipients alike. "
+		    "Nobody relays through the mistyped network, but mail from "
+		    "the Internet to your own domains is deferred and bounces "
+		    "after the queue lifetime: an inbound outage, and the "
+		    "relay probe says \"tempfail\". Dropping only the host "
+		    "bits would trust the whole network (an open relay); the "
+		    "host that was written is almost always the one meant.");
+		for (i = 0; i < es.n; i++) {
+			if (!es.v[i].host_bits)
+				continue;
+			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
+			host_form(&es.v[i].net, host, sizeof(host));
+			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
+			    "mynetworks entry %s has host bits set: %sthe "
+			    "network is %s, the host written is %s",
+			    es.v[i].text, outage(m, &es.v[i]) ?
+			    "Postfix tempfails every client from here on "
+			    "(451 4.3.0); " : skipped(m, &es.v[i]) ?
+			    "Postfix skips this cidr rule (trusts neither); " :
+			    "", net, host);
+		}
+		if (has_fix) {
+			mg_finding_add_fix(f, FIX_ID);
+			add_probes(f, &es);
+		}
+	} else if (nhost > 0) {
 		f = mg_report_finding(r, "postfix.mynetworks.host-bits",
 		    MG_SEV_HIGH, "relay",
 		    "mynetworks entry has host bits set (a mask typo)");
 		mg_finding_explain(f, "An entry such as 210.140.12.34/8 names "
-		    "one host but a mask that covers a whole network. Current "
-		    "Postfix (3.x) logs \"non-null host address bits\" and "
-		    "the mynetworks lookup fails: every client not matched "
-		    "by an earlier entry gets \"451 4.3.0 Temporary lookup "
-		    "failure\" - mail from the Internet to your own domains "
-		    "is deferred too. Older Postfix silently trusted the "
+		    "one host but a mask that covers a whole network. What "
+		    "Postfix makes of it depends on where it is written and "
+		    "on the version: in a cidr: table Postfix 3.x skips the "
+		    "rule (\"non-null host address bits ... skipping this "
+		    "rule\"), so neither the network nor the host written is "
+		    "trusted; written in main.cf's list it refuses the entry "
+		    "and answers every client past it \"451 4.3.0 Temporary "
+		    "lookup failure\"; older Postfix silently trusted the "
 		    "whole network: an open relay. Dropping only the host "
 		    "bits would make it that open relay; the host that was "
 		    "written is almost always the one meant.");
@@ -702,9 +772,11 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
 			host_form(&es.v[i].net, host, sizeof(host));
 			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
-			    "mynetworks entry %s has host bits set: the "
+			    "mynetworks entry %s has host bits set: %sthe "
 			    "network is %s, the host written is %s",
-			    es.v[i].text, net, host);
+			    es.v[i].text, skipped(m, &es.v[i]) ? "Postfix "
+			    "skips this cidr rule (trusts neither); " : "",
+			    net, host);
 		}
 		if (has_fix) {
 			mg_finding_add_fix(f, FIX_ID);

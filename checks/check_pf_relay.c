@@ -694,6 +694,89 @@ report_open(const struct mg_model *m, struct mg_report *r,
 	}
 }
 
+/*
+ * report_client_grants - an entry of a check_client_access table before
+ * the stop that answers OK for more public space than a /24: every host
+ * there relays without a password, as a public mynetworks range would.
+ * The probe asks as an address inside it and names the same entry.  No
+ * fix: which of those hosts are the partner's is not in the table.
+ */
+static void
+report_client_grants(const struct mg_model *m, struct mg_report *r,
+    const struct verdict *v, struct mg_finding **fp)
+{
+	const struct walk *w;
+	const struct hole *h;
+	const struct mg_param *p;
+	struct mg_net net;
+	struct mg_net_span span;
+	char text[128], count[32], what[256];
+	size_t j, i, k;
+
+	for (j = 0; j < 2; j++) {
+		/* the recipient list decides only where the relay list
+		 * has no stop (empty: Postfix before 2.10's layout) */
+		if (j == 1 && v->relay.stop)
+			break;
+		w = j == 0 ? &v->relay : &v->rcpt;
+		p = j == 0 ? v->relay_p : v->rcpt_p;
+		for (i = 0; i < w->nholes; i++) {
+			h = &w->holes[i];
+			if (h->kind != K_TRUSTED || h->map == NULL ||
+			    strncmp(h->elem, "check_client_access", 19) != 0)
+				continue;
+			for (k = 0; k < h->map->nentries; k++) {
+				const struct mg_map_entry *e =
+				    &h->map->entries[k];
+
+				if (!permissive_value(e->value) ||
+				    !mg_check_key_net(e->key, text,
+				    sizeof(text)) ||
+				    mg_net_parse(text, &net, NULL) < 0)
+					continue;
+				mg_net_span(&net, &span);
+				if (span.public <= 256.0)
+					continue;
+				if (*fp == NULL) {
+					*fp = mg_report_finding(r,
+					    "postfix.relay.client-grant-public",
+					    MG_SEV_CRITICAL, "relay", "A client "
+					    "access table lets a public network "
+					    "relay");
+					mg_finding_explain(*fp, "An entry of a "
+					    "check_client_access table that "
+					    "answers OK before the relay stop "
+					    "lets every host in its network "
+					    "send mail to any domain through "
+					    "this server, without a password - "
+					    "as a public range in mynetworks "
+					    "does. A partner's whole provider "
+					    "network is thousands of strangers. "
+					    "Narrow the entry to the partner's "
+					    "own hosts (one line per address), "
+					    "or let the partner log in with "
+					    "SASL instead; then postmap the "
+					    "table if it is hashed and reload. "
+					    "No automatic fix: which hosts are "
+					    "the partner's is not written "
+					    "anywhere.");
+				}
+				mg_net_format_count(span.public, net.family, count,
+				    sizeof(count));
+				mg_finding_evidence(*fp, h->map->source,
+				    e->line, "%s: %s -> %s: %s public "
+				    "addresses relay without a password",
+				    h->map->ref, e->key, e->value, count);
+				where(m, v, p, what, sizeof(what));
+				mg_finding_evidence(*fp, p != NULL ? p->file :
+				    NULL, param_line(m, p, h->elem), "%s: "
+				    "\"%s\" comes before %s", what, h->elem,
+				    w->stop ? w->stop_elem : "the stop");
+			}
+		}
+	}
+}
+
 /* report_recipient_only - relay control only in the recipient list */
 static void
 report_recipient_only(const struct mg_model *m, struct mg_report *r,
@@ -845,7 +928,7 @@ empty_list(const struct mg_param *p)
 void
 mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 {
-	struct mg_finding *open = NULL, *unsure = NULL;
+	struct mg_finding *open = NULL, *unsure = NULL, *grant = NULL;
 	struct verdict g, v;
 	size_t i;
 	int global_used = m->nservices == 0;
@@ -866,6 +949,7 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 			report_unsure(m, r, &g, &unsure);
 		if (g.rcpt.stop && empty_list(g.relay_p))
 			report_recipient_only(m, r, &g);
+		report_client_grants(m, r, &g, &grant);
 	}
 	for (i = 0; i < m->nservices; i++) {
 		if (!listening(&m->services[i]) ||
@@ -878,6 +962,7 @@ mg_check_pf_relay(const struct mg_model *m, struct mg_report *r)
 			report_open(m, r, &v, &open);
 		else if (v.unsure)
 			report_unsure(m, r, &v, &unsure);
+		report_client_grants(m, r, &v, &grant);
 		free_verdict(&v);
 	}
 	free_verdict(&g);

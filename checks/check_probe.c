@@ -44,8 +44,10 @@ relay(const struct mg_probe_battery *b, const struct mg_probe_result *res,
     size_t n, const char *how, struct mg_report *r)
 {
 	struct mg_finding *f = NULL;
-	char text[900];
+	char text[1400];
+	const char *by;
 	size_t i, k, open = 0, shown;
+	int helo;
 
 	for (i = 0; i < n; i++)
 		open += res[i].status == MG_PS_OPEN;
@@ -68,11 +70,24 @@ relay(const struct mg_probe_battery *b, const struct mg_probe_result *res,
 			if (mg_probe_judge(b, res[i].a, k) != MG_PV_RELAYED)
 				continue;
 			shown++;
-			(void)snprintf(text, sizeof(text), "%s %s (%s): MAIL "
-			    "FROM:<%s> RCPT TO:<%s> -> %s", how,
+			helo = b->v[k].helo[0] != '\0';
+			by = mg_probe_opened_by(b, &res[i], k);
+			(void)snprintf(text, sizeof(text), "%.80s %s (%.200s): "
+			    "%s%.100s%sMAIL FROM:<%.150s> RCPT TO:<%.150s> -> "
+			    "%s%s%.200s", how,
 			    res[i].c.addr[0] != '\0' ? res[i].c.addr :
-			    "this host", res[i].c.why, b->v[k].sender,
-			    b->v[k].rcpt, res[i].a[k].text);
+			    "this host", res[i].c.why, helo ? "EHLO " : "",
+			    b->v[k].helo, helo ? "; " : "", b->v[k].sender,
+			    b->v[k].rcpt, res[i].a[k].text, by != NULL ?
+			    "; opened by " : "", by != NULL ? by : "");
+			/* the entry that let it through, else the range
+			 * the client was chosen from */
+			if (by != NULL && b->v[k].file[0] != '\0') {
+				mg_finding_evidence(f, b->v[k].file,
+				    b->v[k].line, "%s", text);
+				attach(r, f, b->v[k].file, b->v[k].line, text);
+				continue;
+			}
 			mg_finding_evidence(f, res[i].c.file, res[i].c.line,
 			    "%s", text);
 			if (shown == 1)
@@ -83,6 +98,53 @@ relay(const struct mg_probe_battery *b, const struct mg_probe_result *res,
 			mg_finding_evidence(f, NULL, 0, "and %zu more test(s) "
 			    "relayed for %s", res[i].relayed - shown,
 			    res[i].c.addr);
+	}
+}
+
+/*
+ * tempfail - clients whose tests were refused for now because the server
+ * could not evaluate its own configuration (Postfix: "451 4.3.0
+ * Temporary lookup failure" when a mynetworks entry is malformed).  No
+ * relay, but no delivery either: their mail waits and then bounces.
+ */
+static void
+tempfail(const struct mg_probe_battery *b, const struct mg_probe_result *res,
+    size_t n, const char *how, struct mg_report *r)
+{
+	struct mg_finding *f = NULL;
+	char text[900];
+	size_t i, k, count = 0;
+
+	for (i = 0; i < n; i++)
+		count += res[i].status == MG_PS_TEMPFAIL;
+	if (count == 0)
+		return;
+	f = mg_report_finding(r, "probe.tempfail", MG_SEV_HIGH, "relay",
+	    "Mail is refused for now: the MTA cannot evaluate its own "
+	    "configuration for these clients");
+	mg_finding_explain(f, "The relay probe asked the MTA itself, up to "
+	    "RCPT TO. For the clients below it answered with a temporary "
+	    "failure of its own (a lookup it could not do), for foreign and "
+	    "local recipients alike: nobody relays through them, and no mail "
+	    "from them is accepted either - senders retry and their mail "
+	    "bounces after the queue lifetime. An inbound outage, not a "
+	    "policy: the setting behind it is broken.");
+	for (i = 0; i < n; i++) {
+		if (res[i].status != MG_PS_TEMPFAIL)
+			continue;
+		for (k = 0; k < b->n; k++)
+			if (mg_probe_judge(b, res[i].a, k) == MG_PV_TEMPFAIL)
+				break;
+		if (k == b->n)
+			continue;
+		(void)snprintf(text, sizeof(text), "%s %s (%s): tempfail for "
+		    "%zu of %zu tests, e.g. MAIL FROM:<%s> RCPT TO:<%s> -> %s",
+		    how, res[i].c.addr[0] != '\0' ? res[i].c.addr :
+		    "this host", res[i].c.why, res[i].tempfailed, b->n,
+		    b->v[k].sender, b->v[k].rcpt, res[i].a[k].text);
+		mg_finding_evidence(f, res[i].c.file, res[i].c.line, "%s",
+		    text);
+		attach(r, f, res[i].c.file, res[i].c.line, text);
 	}
 }
 
@@ -161,6 +223,7 @@ mg_check_probe(const struct mg_probe_battery *b,
     struct mg_report *r)
 {
 	relay(b, res, n, how, r);
+	tempfail(b, res, n, how, r);
 	if (l != NULL)
 		listener(l, where, r);
 }

@@ -19,6 +19,11 @@
 #define QUEUE_MIN 50
 /* One account must own more than this share of the queue. */
 #define SHARE_MIN 0.5
+/* A person's account (not a system or role name) is suspect only with at
+ * least this many messages queued: fewer are a day's mail of a busy
+ * sender, deferred like everyone's while receivers throttle - and after
+ * a purge of the flood they are most of what is left. */
+#define PERSON_MIN 100
 
 /* Names no person should authenticate as to send mail. */
 static const char *const privileged[] = {
@@ -78,8 +83,9 @@ add_top(struct mg_finding *f, const struct mg_queue *q, const char *who,
 /*
  * mg_check_sasl_dominant - the SASL login that owns more than half of a
  * sizeable queue, and in *count how many messages it owns; NULL if none
- * does.  The caller frees the name.  Other checks use it to say that an
- * account they flag is the one flooding the queue.
+ * does, or if a person's account owns an ordinary volume.  The caller
+ * frees the name.  Other checks use it to say that an account they flag
+ * is the one flooding the queue.
  */
 char *
 mg_check_sasl_dominant(const struct mg_model *m, size_t *count)
@@ -94,7 +100,9 @@ mg_check_sasl_dominant(const struct mg_model *m, size_t *count)
 	mg_queue_group(q, MG_QBY_SASL, m->now, &g);
 	if (g.ngroups > 0 && g.groups[0].key != NULL &&
 	    strcmp(g.groups[0].key, "(none)") != 0 &&
-	    (double)g.groups[0].count > SHARE_MIN * (double)q->nmsgs) {
+	    (double)g.groups[0].count > SHARE_MIN * (double)q->nmsgs &&
+	    (g.groups[0].count >= PERSON_MIN ||
+	    mg_check_privileged_name(g.groups[0].key))) {
 		who = mg_xstrdup(g.groups[0].key);
 		*count = g.groups[0].count;
 	}

@@ -68,6 +68,9 @@ void mg_check_pf_reload(const struct mg_model *, struct mg_fix *);
 
 void mg_check_probe_plan(const struct mg_model *, const char *const *, size_t,
     struct mg_probe_plan *);
+/* The network a client access table's key names (cidr, an address, or
+ * Postfix's truncated "81.169"), as text into the buffer; 0 if none. */
+int mg_check_key_net(const char *, char *, size_t);
 void mg_check_probe(const struct mg_probe_battery *,
     const struct mg_probe_result *, size_t, const struct mg_probe_listener *,
     const char *, const char *, struct mg_report *);

@@ -103,6 +103,34 @@ mg_install_commit(struct mg_install *in, struct mg_err *err)
 	return (0);
 }
 
+/*
+ * mg_install_commit_new - link the prepared file in place only if nothing
+ * is there yet (link(2) never replaces a name, unlike rename): -1 with
+ * errno EEXIST when the path exists
+ */
+int
+mg_install_commit_new(struct mg_install *in, struct mg_err *err)
+{
+	char dir[PATH_MAX];
+	int e;
+
+	if (in->tmp == NULL)
+		return (0);
+	if (link(in->tmp, in->path) < 0) {
+		e = errno;
+		(void)mg_err_errno(err, "cannot create %s", in->path);
+		errno = e;
+		return (-1);
+	}
+	(void)unlink(in->tmp);
+	free(in->tmp);
+	in->tmp = NULL;
+	dir_of(in->path, dir, sizeof(dir));
+	if (sync_dir(dir) < 0)
+		return (mg_err_errno(err, "fsync %s", dir));
+	return (0);
+}
+
 /* mg_install_abort - remove a prepared file that was not committed */
 void
 mg_install_abort(struct mg_install *in)

@@ -17,6 +17,7 @@ struct mg_install {
 int mg_install_prepare(struct mg_install *, const char *, const char *,
     size_t, mode_t, uid_t, gid_t, struct mg_err *);
 int mg_install_commit(struct mg_install *, struct mg_err *);
+int mg_install_commit_new(struct mg_install *, struct mg_err *);
 void mg_install_abort(struct mg_install *);
 int mg_install_file(const char *, const char *, size_t, mode_t, uid_t,
     gid_t, struct mg_err *);

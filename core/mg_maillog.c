@@ -44,6 +44,9 @@ mg_maillog_free(struct mg_maillog *l)
 		return;
 	free(l->path);
 	free(l->clients);
+	for (size_t i = 0; i < l->nlogins; i++)
+		free(l->logins[i].name);
+	free(l->logins);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -94,6 +97,45 @@ add(struct mg_maillog *l, const char *a, const char *b)
 	l->accepted++;
 }
 
+/* login - one message submitted after logging in as the name between a
+ * and b */
+static void
+login(struct mg_maillog *l, const char *a, const char *b)
+{
+	struct mg_loglogin *x;
+	size_t i, len = (size_t)(b - a);
+
+	if (len == 0 || len > 256)
+		return;
+	for (i = l->nlogins; i > 0; i--) {
+		x = &l->logins[i - 1];
+		if (strlen(x->name) == len && memcmp(x->name, a, len) == 0) {
+			x->msgs++;
+			return;
+		}
+	}
+	if (l->nlogins >= MG_MAILLOG_LOGINS_MAX)
+		return;
+	x = MG_ARRAY_PUSH(l->logins, l->nlogins, l->logins_cap);
+	x->name = mg_xstrndup(a, len);
+	x->msgs = 1;
+}
+
+/* mg_maillog_logins - messages the log shows submitted after logging in
+ * as name (0 if none, or no log) */
+unsigned long
+mg_maillog_logins(const struct mg_maillog *l, const char *name)
+{
+	size_t i;
+
+	if (l == NULL)
+		return (0);
+	for (i = 0; i < l->nlogins; i++)
+		if (strcmp(l->logins[i].name, name) == 0)
+			return (l->logins[i].msgs);
+	return (0);
+}
+
 /* postfix_line - "NAME/.../smtpd[PID]: QID: client=HOST[ADDR]..." */
 static void
 postfix_line(struct mg_maillog *l, const char *s, size_t n,
@@ -122,8 +164,13 @@ postfix_line(struct mg_maillog *l, const char *s, size_t n,
 	if ((a = memchr(q, '[', (size_t)(end - q))) == NULL ||
 	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
 		return;
-	if (find(b, (size_t)(end - b), ", sasl_username=") != NULL)
+	if ((p = find(b, (size_t)(end - b), ", sasl_username=")) != NULL) {
+		p += 16;
+		for (q = p; q < end && *q != ',' && *q > ' '; q++)
+			;
+		login(l, p, q);
 		return;
+	}
 	add(l, a + 1, b);
 }
 
@@ -139,8 +186,15 @@ exim_line(struct mg_maillog *l, const char *s, size_t n)
 	if ((a = memchr(h, '[', (size_t)(end - h))) == NULL ||
 	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
 		return;
-	if (find(b, (size_t)(end - b), " A=") != NULL)
+	if ((p = find(b, (size_t)(end - b), " A=")) != NULL) {
+		/* A=AUTHENTICATOR:ID; no ":" when server_set_id is unset */
+		p += 3;
+		for (a = p; a < end && *a > ' '; a++)
+			;
+		if ((h = memchr(p, ':', (size_t)(a - p))) != NULL)
+			login(l, h + 1, a);
 		return;
+	}
 	add(l, a + 1, b);
 }
 

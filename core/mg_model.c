@@ -1,5 +1,6 @@
 /* mg_model.c - constructors, lookups and destructors for the shared model. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +132,7 @@ mg_model_free(struct mg_model *m)
 	}
 	free(m->files);
 	free_strv(m->warnings, m->nwarnings);
+	free_strv(m->unread, m->nunread);
 	free(m->ehlo.client);
 	free(m->ehlo.auth);
 	mg_queue_free(m->queue);
@@ -215,6 +217,14 @@ void
 mg_model_warn(struct mg_model *m, const char *text)
 {
 	*MG_ARRAY_PUSH(m->warnings, m->nwarnings, m->warnings_cap) =
+	    mg_xstrdup(text);
+}
+
+/* mg_model_unread - keep what a backend could not read, and why */
+void
+mg_model_unread(struct mg_model *m, const char *text)
+{
+	*MG_ARRAY_PUSH(m->unread, m->nunread, m->unread_cap) =
 	    mg_xstrdup(text);
 }
 
@@ -472,12 +482,20 @@ mg_fix_post(struct mg_fix *x, const char *const *argv)
 		c->argv[n] = mg_xstrdup(argv[n]);
 }
 
-/* mg_report_unread - note something that could not be read */
+/*
+ * mg_report_unread - note something that could not be read; counted as
+ * partial when the reason is a lack of permission (EACCES, EPERM, as
+ * strerror words it in the reason): a user who is not root may be missing
+ * findings root would see
+ */
 void
 mg_report_unread(struct mg_report *r, const char *what)
 {
 	*MG_ARRAY_PUSH(r->unread, r->nunread, r->unread_cap) =
 	    mg_xstrdup(what);
+	if (strstr(what, strerror(EACCES)) != NULL ||
+	    strstr(what, strerror(EPERM)) != NULL)
+		r->npartial++;
 }
 
 /* mg_report_worst - highest severity among the findings */

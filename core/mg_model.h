@@ -158,6 +158,9 @@ struct mg_model {
 	struct mg_ehlo ehlo;	/* the EHLO reply before TLS */
 	char **warnings;	/* what the MTA's own tools warned about */
 	size_t nwarnings, warnings_cap;
+	char **unread;		/* what a backend could not read, and why;
+				 * the report lists it under unread */
+	size_t nunread, unread_cap;
 	struct mg_queue *queue;	/* NULL if not read; the model owns it */
 	struct mg_maillog *log;	/* NULL if not read; the model owns it */
 	struct mg_host *host;	/* this machine's interfaces, docker; NULL
@@ -239,6 +242,8 @@ struct mg_report {
 	size_t nfixes, fixes_cap;
 	char **unread;		/* what could not be read, and why */
 	size_t nunread, unread_cap;
+	size_t npartial;	/* of them, unread for lack of permission:
+				 * findings may be missing (report exit 4) */
 };
 
 const char *mg_mta_name(enum mg_mta);
@@ -316,6 +321,7 @@ struct mg_edit *mg_fix_replace_line(struct mg_fix *, const char *, unsigned,
     const char *, const char *);
 void mg_fix_post(struct mg_fix *, const char *const *);
 void mg_report_unread(struct mg_report *, const char *);
+void mg_model_unread(struct mg_model *, const char *);
 enum mg_severity mg_report_worst(const struct mg_report *);
 void mg_report_sort(struct mg_report *);
 

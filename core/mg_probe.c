@@ -123,6 +123,31 @@ mg_probe_battery_build(struct mg_probe_battery *b, const char *name,
 	add(b, "control bare", "", MG_VIA_BARE, 1, "%s", MG_PROBE_NOUSER);
 }
 
+/*
+ * mg_probe_tempfail - a reply that refuses for now because the server
+ * could not evaluate its own configuration: RFC 3463's 4.3.x (mail
+ * system status: Postfix's "451 4.3.0 Temporary lookup failure" when a
+ * table or list such as mynetworks cannot be read), or Exim's deferred
+ * ACL ("451 Temporary local problem").  Other 4xx answers, such as
+ * defer_unauth_destination's "454 4.7.1 Relay access denied" or a
+ * greylist, are refusals by policy.
+ */
+int
+mg_probe_tempfail(int code, const char *text)
+{
+	const char *p;
+
+	if (code < 400 || code > 499)
+		return (0);
+	p = text;
+	if (strlen(p) > 4 && isdigit((unsigned char)p[0]) && p[3] == ' ')
+		p += 4;		/* "451 4.3.0 ..." */
+	if (strncmp(p, "4.3.", 4) == 0)
+		return (1);
+	return (strcasestr(text, "Temporary lookup failure") != NULL ||
+	    strcasestr(text, "Temporary local problem") != NULL);
+}
+
 /* mg_probe_accepted - a RCPT reply that takes the recipient */
 int
 mg_probe_accepted(int code)
@@ -145,6 +170,9 @@ mg_probe_judge(const struct mg_probe_battery *b,
 
 	if (a[i].err[0] != '\0' || (a[i].mail < 0 && a[i].rcpt < 0))
 		return (MG_PV_UNKNOWN);
+	if (mg_probe_tempfail(a[i].rcpt >= 0 ? a[i].rcpt : a[i].mail,
+	    a[i].text))
+		return (MG_PV_TEMPFAIL);
 	if (!mg_probe_accepted(a[i].rcpt))
 		return (MG_PV_REFUSED);
 	if (b->v[i].control)
@@ -170,6 +198,8 @@ mg_probe_verdict_name(enum mg_probe_verdict v)
 		return ("RELAYED");
 	case MG_PV_LOCAL:
 		return ("accepted as local");
+	case MG_PV_TEMPFAIL:
+		return ("tempfail");
 	default:
 		return ("no answer");
 	}
@@ -239,11 +269,28 @@ session_open(const struct mg_probe_conn *c, struct mg_smtp *s,
  * wants TLS first, -1 lost */
 static int
 ask(struct mg_smtp *s, const struct mg_probe_test *t,
-    struct mg_probe_answer *a, int *errors, struct mg_err *err)
+    struct mg_probe_answer *a, int *errors, char *helo, size_t hsize,
+    struct mg_err *err)
 {
 	struct mg_smtp_reply r;
 	char cmd[MG_PROBE_ADDR_MAX + 16];
+	const char *want = t->helo[0] != '\0' ? t->helo : MG_PROBE_HELO;
 
+	if (strcmp(helo, want) != 0) {
+		/* RFC 5321 4.1.4: a second EHLO resets the transaction and
+		 * names the client anew; Postfix and Exim take it */
+		(void)snprintf(cmd, sizeof(cmd), "EHLO %s", want);
+		if (mg_smtp_cmd(s, cmd, &r, err) < 0)
+			return (-1);
+		if (r.code != 250) {
+			a->mail = r.code;
+			first_line(a->text, sizeof(a->text), &r);
+			(*errors)++;
+			helo[0] = '\0';	/* name ourselves again next */
+			return (r.code == 421 ? 1 : 0);
+		}
+		(void)snprintf(helo, hsize, "%s", want);
+	}
 	(void)snprintf(cmd, sizeof(cmd), "MAIL FROM:<%s>", t->sender);
 	if (mg_smtp_cmd(s, cmd, &r, err) < 0)
 		return (-1);
@@ -290,6 +337,7 @@ mg_probe_run(const struct mg_probe_conn *c, const struct mg_probe_test *t,
 	struct mg_smtp s;
 	struct mg_smtp_reply r;
 	struct mg_err e;
+	char helo[MG_PROBE_ADDR_MAX];
 	size_t i = 0, k, lost_at = (size_t)-1, sessions = 0;
 	int errors, rc, failed = 0;
 
@@ -312,8 +360,10 @@ mg_probe_run(const struct mg_probe_conn *c, const struct mg_probe_test *t,
 		}
 		errors = 0;
 		rc = 0;
+		(void)snprintf(helo, sizeof(helo), "%s", MG_PROBE_HELO);
 		for (; i < n && rc == 0 && errors < ERRORS_PER_SESSION; i++) {
-			if ((rc = ask(&s, &t[i], &a[i], &errors, &e)) == 2) {
+			if ((rc = ask(&s, &t[i], &a[i], &errors, helo,
+			    sizeof(helo), &e)) == 2) {
 				/* a server that takes mail only over TLS is
 				 * asked over TLS, as a spammer would */
 				cc.tls = MG_PROBE_STARTTLS;
@@ -509,6 +559,7 @@ mg_probe_plan_free(struct mg_probe_plan *p)
 		free(p->own[i]);
 	free(p->v);
 	free(p->own);
+	free(p->grants);
 	mg_probe_plan_init(p);
 }
 
@@ -559,11 +610,15 @@ mg_probe_result_judge(const struct mg_probe_battery *b,
 {
 	size_t i, answered = 0;
 
-	r->relayed = 0;
+	r->relayed = r->tempfailed = 0;
 	for (i = 0; i < b->n; i++) {
 		switch (mg_probe_judge(b, r->a, i)) {
 		case MG_PV_RELAYED:
 			r->relayed++;
+			answered++;
+			break;
+		case MG_PV_TEMPFAIL:
+			r->tempfailed++;
 			answered++;
 			break;
 		case MG_PV_UNKNOWN:
@@ -575,9 +630,27 @@ mg_probe_result_judge(const struct mg_probe_battery *b,
 	if (r->relayed > 0)
 		r->status = r->c.trusted && !r->c.wide ? MG_PS_TRUSTED :
 		    MG_PS_OPEN;
+	else if (r->tempfailed > 0 && r->err[0] == '\0')
+		r->status = MG_PS_TEMPFAIL;
 	else
 		r->status = answered > 0 && r->err[0] == '\0' ? MG_PS_CLOSED :
 		    MG_PS_ERROR;
+}
+
+/*
+ * mg_probe_opened_by - the entry test k tried is what let client r's
+ * relay through: the test relayed, it names an entry, and the client is
+ * no one the configuration trusts by address (whose relaying the range
+ * explains, whatever the sender or HELO).  The entry, or NULL.
+ */
+const char *
+mg_probe_opened_by(const struct mg_probe_battery *b,
+    const struct mg_probe_result *r, size_t k)
+{
+	if (b->v[k].entry[0] == '\0' || r->c.trusted ||
+	    mg_probe_judge(b, r->a, k) != MG_PV_RELAYED)
+		return (NULL);
+	return (b->v[k].entry);
 }
 
 /* mg_probe_status_name - as reports print it */
@@ -591,7 +664,111 @@ mg_probe_status_name(int s)
 		return ("trusted");
 	case MG_PS_OPEN:
 		return ("OPEN RELAY");
+	case MG_PS_TEMPFAIL:
+		return ("tempfail");
 	default:
 		return ("not probed");
+	}
+}
+
+/*
+ * mg_probe_plan_grant - a sender, HELO or recipient (kind) the entry
+ * (its text, file and line) grants something to; once per kind and
+ * value.  NULL if it is too long or there already.
+ */
+struct mg_probe_grant *
+mg_probe_plan_grant(struct mg_probe_plan *p, int kind, const char *value,
+    const char *entry, const char *file, unsigned line)
+{
+	struct mg_probe_grant *g;
+	size_t i;
+
+	if (strlen(value) >= sizeof(g->value))
+		return (NULL);
+	for (i = 0; i < p->ngrants; i++)
+		if (p->grants[i].kind == kind && strcasecmp(p->grants[i].value,
+		    value) == 0)
+			return (NULL);
+	g = MG_ARRAY_PUSH(p->grants, p->ngrants, p->grants_cap);
+	memset(g, 0, sizeof(*g));
+	g->kind = kind;
+	(void)snprintf(g->value, sizeof(g->value), "%s", value);
+	(void)snprintf(g->entry, sizeof(g->entry), "%s", entry);
+	(void)snprintf(g->file, sizeof(g->file), "%s", file != NULL ? file :
+	    "");
+	g->line = line;
+	return (g);
+}
+
+/* same_sender - the battery's own test of sender for a foreign
+ * recipient, not yet tied to an entry; b->n if none */
+static size_t
+same_sender(const struct mg_probe_battery *b, const char *sender)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (!b->v[i].control && b->v[i].via == MG_VIA_FOREIGN &&
+		    b->v[i].helo[0] == '\0' && b->v[i].entry[0] == '\0' &&
+		    strcasecmp(b->v[i].sender, sender) == 0 &&
+		    strncmp(b->v[i].rcpt, MG_PROBE_USER "@",
+		    strlen(MG_PROBE_USER) + 1) == 0)
+			return (i);
+	return (b->n);
+}
+
+/*
+ * mg_probe_battery_grants - one test per grant of the plan, before the
+ * controls: a granted sender or HELO asks for a foreign recipient (with
+ * the null sender beside a HELO, so only the HELO can open it), a
+ * granted recipient is asked for with the null sender.  A sender the
+ * battery asks already (the null sender, one of the server's own
+ * domains) keeps its test, which then names the entry.
+ */
+void
+mg_probe_battery_grants(struct mg_probe_battery *b,
+    const struct mg_probe_plan *pl, const char *foreign)
+{
+	static const char *const kinds[] = { "sender", "HELO", "recipient" };
+	const struct mg_probe_grant *g;
+	struct mg_probe_test t;
+	size_t i, at;
+
+	for (i = 0; i < pl->ngrants; i++) {
+		g = &pl->grants[i];
+		if (g->kind == MG_GRANT_SENDER && (at = same_sender(b,
+		    g->value)) < b->n) {
+			/* the battery asks it already: name the entry */
+			t = b->v[at];
+			(void)snprintf(b->v[at].entry, sizeof(t.entry), "%s",
+			    g->entry);
+			(void)snprintf(b->v[at].file, sizeof(t.file), "%s",
+			    g->file);
+			b->v[at].line = g->line;
+			continue;
+		}
+		memset(&t, 0, sizeof(t));
+		(void)snprintf(t.name, sizeof(t.name), "%s %.40s",
+		    kinds[g->kind >= 0 && g->kind <= MG_GRANT_RCPT ? g->kind :
+		    0], g->value[0] != '\0' ? g->value : "<>");
+		t.via = MG_VIA_FOREIGN;
+		(void)snprintf(t.rcpt, sizeof(t.rcpt), "%s@%s", MG_PROBE_USER,
+		    foreign);
+		if (g->kind == MG_GRANT_SENDER)
+			(void)snprintf(t.sender, sizeof(t.sender), "%s",
+			    g->value);
+		else if (g->kind == MG_GRANT_HELO)
+			(void)snprintf(t.helo, sizeof(t.helo), "%s", g->value);
+		else
+			(void)snprintf(t.rcpt, sizeof(t.rcpt), "%s", g->value);
+		(void)snprintf(t.entry, sizeof(t.entry), "%s", g->entry);
+		(void)snprintf(t.file, sizeof(t.file), "%s", g->file);
+		t.line = g->line;
+		for (at = 0; at < b->n && !b->v[at].control; at++)
+			continue;
+		(void)MG_ARRAY_PUSH(b->v, b->n, b->cap);
+		memmove(&b->v[at + 1], &b->v[at], (b->n - 1 - at) *
+		    sizeof(b->v[0]));
+		b->v[at] = t;
 	}
 }

@@ -1,8 +1,10 @@
 /*
  * mg_probe.h - the relay probe: a battery of envelope tricks (every
- * variant of nmap's smtp-open-relay, and a sender at each of the
- * server's own domains), run over SMTP up to RCPT and never further, and
- * judged so that acceptance of a local recipient is not called a relay.
+ * variant of nmap's smtp-open-relay, a sender at each of the server's
+ * own domains, and each sender, HELO and recipient the configuration
+ * grants something to), run over SMTP up to RCPT and never further, and
+ * judged so that acceptance of a local recipient is not called a relay
+ * and a temporary failure of the server's own is not called a refusal.
  * Who asks is the caller's business: a TCP session (optionally speaking
  * as another client through XCLIENT), or an MTA's own simulator.
  */
@@ -35,8 +37,14 @@ struct mg_probe_test {
 	char name[48];		/* "percent hack @[IP]" */
 	char sender[MG_PROBE_ADDR_MAX];
 	char rcpt[MG_PROBE_ADDR_MAX];
+	char helo[MG_PROBE_ADDR_MAX];	/* EHLO for this test; "" the usual */
 	int via;		/* enum mg_probe_via */
 	int control;		/* a made-up local recipient, to compare */
+	char entry[200];	/* the grant it tries: "check_sender_access
+				 * hash:/etc/postfix/x: partner.example OK";
+				 * "" for the battery's own tests */
+	char file[256];		/* where that entry is written; "" none */
+	unsigned line;
 };
 
 struct mg_probe_battery {
@@ -55,7 +63,9 @@ enum mg_probe_verdict {
 	MG_PV_UNKNOWN = 0,	/* no answer */
 	MG_PV_REFUSED,
 	MG_PV_RELAYED,		/* a foreign recipient accepted */
-	MG_PV_LOCAL		/* accepted, but so is a made-up local one */
+	MG_PV_LOCAL,		/* accepted, but so is a made-up local one */
+	MG_PV_TEMPFAIL		/* refused for now: the server could not
+				 * evaluate its own configuration (4.3.x) */
 };
 
 /* How to reach a listener. */
@@ -106,6 +116,23 @@ struct mg_probe_client {
 	int wide;		/* one of them holds > 256 public addresses */
 };
 
+/* What a grant entry lets a client write. */
+enum mg_probe_grant_kind {
+	MG_GRANT_SENDER = 0,	/* MAIL FROM */
+	MG_GRANT_HELO,		/* EHLO */
+	MG_GRANT_RCPT		/* RCPT TO */
+};
+
+/* A sender, HELO or recipient the configuration grants something to:
+ * each becomes a test of the battery (mg_probe_battery_grants). */
+struct mg_probe_grant {
+	int kind;		/* enum mg_probe_grant_kind */
+	char value[MG_PROBE_ADDR_MAX];	/* "postmaster@partner.example" */
+	char entry[200];	/* as in struct mg_probe_test */
+	char file[256];
+	unsigned line;
+};
+
 /* What to probe with, from the configuration (checks/probe_plan.c). */
 struct mg_probe_plan {
 	struct mg_probe_client *v;
@@ -113,6 +140,8 @@ struct mg_probe_plan {
 	char name[256];		/* the server's name */
 	char **own;		/* its own domains */
 	size_t nown, own_cap;
+	struct mg_probe_grant *grants;
+	size_t ngrants, grants_cap;
 };
 
 /* What became of one client. */
@@ -120,13 +149,17 @@ enum mg_probe_status {
 	MG_PS_ERROR = 0,	/* could not be asked */
 	MG_PS_CLOSED,		/* nothing relayed */
 	MG_PS_TRUSTED,		/* relayed, as a narrow trusted range may */
-	MG_PS_OPEN		/* relayed for a stranger or a wide range */
+	MG_PS_OPEN,		/* relayed for a stranger or a wide range */
+	MG_PS_TEMPFAIL		/* nothing relayed, and tests were refused
+				 * for now: the server cannot evaluate its
+				 * configuration for this client */
 };
 
 struct mg_probe_result {
 	struct mg_probe_client c;
 	struct mg_probe_answer *a;	/* one per test of the battery */
 	size_t relayed;			/* tests judged relayed */
+	size_t tempfailed;		/* tests judged tempfail */
 	int status;			/* enum mg_probe_status */
 	char err[200];
 };
@@ -136,9 +169,16 @@ void mg_probe_plan_free(struct mg_probe_plan *);
 struct mg_probe_client *mg_probe_plan_add(struct mg_probe_plan *,
     const char *, const char *, const char *, unsigned);
 void mg_probe_plan_own(struct mg_probe_plan *, const char *, size_t);
+struct mg_probe_grant *mg_probe_plan_grant(struct mg_probe_plan *, int,
+    const char *, const char *, const char *, unsigned);
+void mg_probe_battery_grants(struct mg_probe_battery *,
+    const struct mg_probe_plan *, const char *);
+int mg_probe_tempfail(int, const char *);
 void mg_probe_result_judge(const struct mg_probe_battery *,
     struct mg_probe_result *);
 const char *mg_probe_status_name(int);
+const char *mg_probe_opened_by(const struct mg_probe_battery *,
+    const struct mg_probe_result *, size_t);
 void mg_probe_battery_init(struct mg_probe_battery *);
 void mg_probe_battery_free(struct mg_probe_battery *);
 void mg_probe_battery_build(struct mg_probe_battery *, const char *,

@@ -664,27 +664,44 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 	return (rc);
 }
 
+/* mg_fix_exim_pid_file - the Exim daemon's pid file (exim -bP
+ * pid_file_path) into buf, "" when not set; -1 if Exim cannot say */
+int
+mg_fix_exim_pid_file(const struct mg_target *t, char *buf, size_t size,
+    struct mg_err *err)
+{
+	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
+	    "pid_file_path", NULL };
+	struct mg_str out = MG_STR_INIT;
+	const char *v;
+
+	buf[0] = '\0';
+	if (run_tool(argv, &out, err) < 0) {
+		mg_str_free(&out);
+		return (-1);
+	}
+	v = strchr(mg_str_cstr(&out), '=');
+	v = v != NULL ? v + 1 + strspn(v + 1, " ") : "";
+	(void)snprintf(buf, size, "%.*s", (int)strcspn(v, "\n"), v);
+	mg_str_free(&out);
+	return (0);
+}
+
 /* mg_fix_reload_exim - SIGHUP to the Exim daemon (its pid file), if
  * one runs; what happened goes to log */
 void
 mg_fix_reload_exim(const struct mg_target *t, struct mg_str *log)
 {
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
-	    "pid_file_path", NULL };
-	struct mg_str out = MG_STR_INIT, pid = MG_STR_INIT;
+	struct mg_str pid = MG_STR_INIT;
 	struct mg_err err;
 	char path[PATH_MAX];
-	const char *v;
 	long n;
 
-	if (run_tool(argv, &out, &err) < 0) {
+	if (mg_fix_exim_pid_file(t, path, sizeof(path), &err) < 0) {
 		mg_str_printf(log, "exim reload: cannot read pid_file_path: "
 		    "%s\n", err.msg);
 		goto out;
 	}
-	v = strchr(mg_str_cstr(&out), '=');
-	v = v != NULL ? v + 1 + strspn(v + 1, " ") : "";
-	(void)snprintf(path, sizeof(path), "%.*s", (int)strcspn(v, "\n"), v);
 	if (path[0] == '\0' || mg_file_read(path, 64, &pid, NULL, &err) < 0 ||
 	    (n = strtol(mg_str_cstr(&pid), NULL, 10)) <= 1 ||
 	    kill((pid_t)n, 0) < 0) {
@@ -700,7 +717,6 @@ mg_fix_reload_exim(const struct mg_target *t, struct mg_str *log)
 		mg_str_printf(log, "sent SIGHUP to the Exim daemon (pid "
 		    "%ld)\n", n);
 out:
-	mg_str_free(&out);
 	mg_str_free(&pid);
 }
 

@@ -137,6 +137,8 @@ mg_app_load(struct mg_app *a)
 		mg_str_free(&s);
 	}
 	unread_tables(a);
+	for (size_t i = 0; i < a->model.nunread; i++)
+		mg_report_unread(&a->report, a->model.unread[i]);
 	a->loaded = 1;
 	return (0);
 }

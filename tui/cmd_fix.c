@@ -1,58 +1,66 @@
 /*
- * cmd_fix.c - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes].
+ * cmd_fix.c - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
+ * [--yes].
  * The named fixes are staged on fresh copies of their files (in memory);
  * --dry-run prints the unified diff and the commands that would follow,
- * --export-diff writes it as a patch for "patch -p0 -d /".  Neither
+ * --export-diff writes it as a patch for "patch -p0 -d /" (an existing
+ * file only with --force) and says where.  Neither
  * touches the configuration.  Otherwise the fix engine (fix_apply.c)
  * validates, proves, backs up, installs, reloads and verifies.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/mg_install.h"
 #include "../fixes/fix_apply.h"
 #include "../fixes/fix_diff.h"
 #include "../fixes/fix_stage.h"
 #include "cmd.h"
 
-/* write_patch - FILE, created or truncated, mode 0600, not through a
- * symlink (it may quote password files) */
+/*
+ * write_patch - FILE, mode 0600 (it may quote password files), written to
+ * a temp file beside it and linked or renamed into place: never through a
+ * symlink, and an existing FILE only with force (else it stays as it was).
+ * Says on where which file it wrote; 0, or the exit code.
+ */
 static int
-write_patch(const char *path, const struct mg_str *text)
+write_patch(const char *path, const struct mg_str *text, int force,
+    FILE *where)
 {
-	size_t off = 0;
-	ssize_t n;
-	int fd;
+	struct mg_install in;
+	struct mg_err err;
+	char abs[PATH_MAX];
+	int rc, exists = 0;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd < 0) {
-		(void)fprintf(stderr, "mailguard-tui: fix: %s: %s\n", path,
-		    strerror(errno));
-		return (-1);
-	}
-	while (off < text->len) {
-		n = write(fd, text->data + off, text->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			(void)fprintf(stderr, "mailguard-tui: fix: writing "
-			    "%s: %s\n", path, strerror(errno));
-			(void)close(fd);
-			return (-1);
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		(void)fprintf(stderr, "mailguard-tui: fix: %s: %s\n", path,
-		    strerror(errno));
-		return (-1);
-	}
+	if (mg_install_prepare(&in, path, text->data, text->len, 0600,
+	    geteuid(), getegid(), &err) < 0)
+		goto fail;
+	rc = force ? mg_install_commit(&in, &err) :
+	    mg_install_commit_new(&in, &err);
+	exists = rc < 0 && !force && errno == EEXIST;
+	mg_install_abort(&in);
+	if (rc < 0)
+		goto fail;
+	(void)fprintf(where, "patch written to ");
+	mg_print_sanitized(where, realpath(path, abs) != NULL ? abs : path);
+	(void)fputs(" (nothing applied)\n", where);
 	return (0);
+fail:
+	(void)fputs("mailguard-tui: fix: ", stderr);
+	if (exists) {
+		mg_print_sanitized(stderr, path);
+		(void)fputs(" exists: not overwritten (--force replaces it): "
+		    "nothing written\n", stderr);
+	} else {
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+	}
+	return (MG_EXIT_CANTCREAT);
 }
 
 /* select_fixes - the fixes named (or all), from the report */
@@ -163,7 +171,8 @@ apply(struct mg_app *a, const struct mg_fix **fixes, size_t n,
 	return (MG_EXIT_FAILED);
 }
 
-/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE] [--yes] */
+/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
+ * [--yes] */
 int
 mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 {
@@ -171,6 +180,7 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "export-diff", required_argument, NULL, 'x' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "yes", no_argument, NULL, 'y' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -180,7 +190,7 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 	struct mg_str patch = MG_STR_INIT;
 	struct mg_err err;
 	size_t n;
-	int ch, all = 0, dry = 0, yes = 0, rc;
+	int ch, all = 0, dry = 0, yes = 0, force = 0, rc;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -192,10 +202,15 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 			export = optarg;
 		else if (ch == 'y')
 			yes = 1;
+		else if (ch == 'f')
+			force = 1;
 		else
 			return (mg_cmd_usage_error("fix", "unknown or "
 			    "incomplete option %s", argv[optind - 1]));
 	}
+	if (force && export == NULL)
+		return (mg_cmd_usage_error("fix", "--force only says that "
+		    "--export-diff may replace an existing file"));
 	if (all && optind < argc)
 		return (mg_cmd_usage_error("fix", "give fix ids or --all, not "
 		    "both"));
@@ -225,7 +240,7 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		(void)fputc('\n', stderr);
 		return (MG_EXIT_UNREAD);
 	}
-	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	mg_fix_patch(&a->target, &st, fixes, n, MG_VERSION, &patch);
 	if (!dry && export == NULL) {
 		rc = apply(a, fixes, n, &st, &patch, yes);
 		mg_str_free(&patch);
@@ -234,13 +249,12 @@ mg_cmd_fix(struct mg_app *a, int argc, char **argv)
 		return (rc);
 	}
 	rc = MG_EXIT_OK;
-	if (export != NULL && write_patch(export, &patch) < 0)
-		rc = MG_EXIT_UNREAD;
 	if (dry)
 		mg_print_sanitized_lines(stdout, mg_str_cstr(&patch));
-	else if (rc == MG_EXIT_OK)
-		(void)printf("patch with %zu fix%s written to %s (nothing "
-		    "applied)\n", n, n == 1 ? "" : "es", export);
+	if (export != NULL) {
+		(void)fflush(stdout);
+		rc = write_patch(export, &patch, force, dry ? stderr : stdout);
+	}
 	mg_str_free(&patch);
 	mg_stage_free(&st);
 	free(fixes);

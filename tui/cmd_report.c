@@ -10,15 +10,24 @@
 #include "../fixes/fix_preview.h"
 #include "cmd.h"
 
-/* exit_code - 2 critical, 1 high/medium/low, 0 info or nothing */
+/*
+ * exit_code - 2 critical; else 4 when partial (something could not be
+ * read for lack of permission: what is missing may be worse than what is
+ * shown); else 1 high/medium/low, 0 info or nothing.  A critical finding
+ * wins: the server is at least that bad, whatever else was not read.
+ */
 static int
 exit_code(const struct mg_report *r)
 {
 	enum mg_severity w = mg_report_worst(r);
 
+	if (r->nfindings > 0 && w == MG_SEV_CRITICAL)
+		return (MG_EXIT_CRIT);
+	if (r->npartial > 0)
+		return (MG_EXIT_PARTIAL);
 	if (r->nfindings == 0 || w == MG_SEV_INFO)
 		return (MG_EXIT_OK);
-	return (w == MG_SEV_CRITICAL ? MG_EXIT_CRIT : MG_EXIT_WARN);
+	return (MG_EXIT_WARN);
 }
 
 /* json_fix - one fix as data: edits and post-commands */
@@ -74,6 +83,8 @@ print_json(const struct mg_app *a)
 	mg_json_kv_string(&j, "mta", mg_mta_name(a->model.mta));
 	mg_json_kv_string(&j, "version", a->model.version);
 	mg_json_kv_string(&j, "config", mg_model_source(&a->model));
+	mg_json_key(&j, "partial");
+	mg_json_bool(&j, r->npartial > 0);
 	mg_json_key(&j, "findings");
 	mg_json_array(&j);
 	for (i = 0; i < r->nfindings; i++) {
@@ -207,10 +218,16 @@ print_text(const struct mg_app *a)
 		mg_print_sanitized(stdout, r->unread[i]);
 		(void)fputc('\n', stdout);
 	}
+	if (r->npartial > 0)
+		(void)printf("partial: %zu of the things above could not be "
+		    "read for lack of permission - findings may be missing or "
+		    "less severe than they are; run as root for the full "
+		    "report\n", r->npartial);
 	if (r->nfindings == 0) {
 		for (k = 0; mg_checks[k].id != NULL; k++)
 			;
-		(void)printf("no findings (%zu checks ran)\n", k);
+		(void)printf("no findings (%zu checks ran)%s\n", k,
+		    r->npartial > 0 ? ", partial" : "");
 		return;
 	}
 	(void)printf("%zu findings:", r->nfindings);
@@ -218,7 +235,7 @@ print_text(const struct mg_app *a)
 		if (count[sev] > 0)
 			(void)printf(" %zu %s", count[sev],
 			    mg_severity_name((enum mg_severity)sev));
-	(void)fputc('\n', stdout);
+	(void)fputs(r->npartial > 0 ? " (partial)\n" : "\n", stdout);
 }
 
 /* mg_cmd_report - report [--json] */

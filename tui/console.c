@@ -577,6 +577,26 @@ load(struct con *c)
 	}
 }
 
+/*
+ * after_queue_action - a purge, hold or release just ended: the queue and
+ * the findings drawn from it changed, so read the queue and everything
+ * else again as r does (the header's counts are current at once), and
+ * stay on the screen that shows the action's result
+ */
+static void
+after_queue_action(struct con *c)
+{
+	const struct con_view *was = c->view;
+	size_t top = c->page.top;
+
+	con_queue_rescan(c);
+	load(c);
+	if (was == &con_view_apply && c->view != &con_view_error) {
+		con_set_view(c, &con_view_apply);
+		c->page.top = top;
+	}
+}
+
 /* after_apply - the apply view was left and everything read again: in
  * guided hardening, on to the next finding */
 static void
@@ -702,7 +722,7 @@ mg_console_run(struct mg_app *a, int incident)
 	struct con_signals ss;
 	SCREEN *scr;
 	char *cup;
-	int ch, dirty = 1, sig;
+	int ch, dirty = 1, sig, running;
 
 	(void)setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -742,7 +762,11 @@ mg_console_run(struct mg_app *a, int incident)
 		/* While a fix is applied its output is read between keys. */
 		timeout(con_job_running(&c) ? 100 : 1000);
 		ch = getch();
+		running = con_job_running(&c);
 		dirty = con_job_poll(&c);
+		if (running && !con_job_running(&c) &&
+		    c.job.kind == CON_JOB_QUEUE)
+			after_queue_action(&c);
 		dirty |= con_queue_tick(&c);
 		dirty |= con_probe_tick(&c);
 		if (ch == ERR)

@@ -249,7 +249,7 @@ start(struct con *c, const struct mg_fix **fixes, size_t n, const char *what)
 		con_note(c, "cannot stage the fix (see the finding)");
 		return (-1);
 	}
-	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	mg_fix_patch(&c->app->target, &st, fixes, n, MG_VERSION, &patch);
 	fj.fixes = fixes;
 	fj.n = n;
 	fj.st = &st;

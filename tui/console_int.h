@@ -286,6 +286,7 @@ int con_ignore_toggle(struct con *, const char *);
 /* console_queue.c */
 void con_queue_open(struct con *);
 int con_queue_tick(struct con *);
+void con_queue_rescan(struct con *);
 void con_queue_free(struct con *);
 size_t con_queue_size(const struct con *, long *);
 

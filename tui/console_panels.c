@@ -400,7 +400,7 @@ export_done(struct con *c)
 		free(fixes);
 		return;
 	}
-	mg_fix_patch(&st, fixes, n, MG_VERSION, &patch);
+	mg_fix_patch(&c->app->target, &st, fixes, n, MG_VERSION, &patch);
 	mg_stage_free(&st);
 	free(fixes);
 	fd = open(c->edit.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |

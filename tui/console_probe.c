@@ -135,7 +135,9 @@ con_probe_tick(struct con *c)
 	v->sel = v->top = 0;
 	con_probe_merge(c);
 	(void)snprintf(note, sizeof(note), "probe done: %s", v->pr.open > 0 ?
-	    "OPEN RELAY - see the Relay panel" : "no open relay");
+	    "OPEN RELAY - see the Relay panel" : v->pr.tempfail > 0 ?
+	    "no open relay, but TEMPFAIL: clients refused for now" :
+	    "no open relay");
 	con_note(c, note);
 	return (1);
 }
@@ -172,6 +174,8 @@ status_style(int status)
 	switch (status) {
 	case MG_PS_OPEN:
 		return (CS_SEV_CRITICAL);
+	case MG_PS_TEMPFAIL:
+		return (CS_SEV_HIGH);
 	case MG_PS_ERROR:
 		return (CS_ERROR);
 	case MG_PS_TRUSTED:
@@ -192,12 +196,15 @@ summary(struct con *c, int y)
 	if (pr->open > 0)
 		mg_str_printf(&s, "OPEN RELAY for %zu of %zu clients",
 		    pr->open, pr->nres);
+	else if (pr->tempfail > 0)
+		mg_str_printf(&s, "Tempfail for %zu of %zu clients: refused "
+		    "for now, mail deferred", pr->tempfail, pr->nres);
 	else
 		mg_str_printf(&s, "Closed: no client outside a narrow "
 		    "trusted range relayed");
 	mg_str_printf(&s, " (%zu tests each)", pr->b.n);
 	(void)con_put(c, y, 1, COLS - 1, pr->open > 0 ? CS_SEV_CRITICAL :
-	    CS_BOLD, mg_str_cstr(&s));
+	    pr->tempfail > 0 ? CS_SEV_HIGH : CS_BOLD, mg_str_cstr(&s));
 	mg_str_reset(&s);
 	if (pr->have_listener) {
 		mg_str_printf(&s, "%s: ", pr->where);
@@ -364,6 +371,9 @@ pclient_build(struct con *c)
 	mg_str_printf(&s, "As %s: %s, %zu of %zu tests relayed",
 	    r->c.addr[0] != '\0' ? r->c.addr : "this host",
 	    mg_probe_status_name(r->status), r->relayed, pr->b.n);
+	if (r->tempfailed > 0)
+		mg_str_printf(&s, ", %zu refused for now (tempfail)",
+		    r->tempfailed);
 	con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 2);
 	mg_str_reset(&s);
 	mg_str_puts(&s, r->c.why);
@@ -382,12 +392,23 @@ pclient_build(struct con *c)
 		mg_str_printf(&s, "%-20s %s", pr->b.v[k].name,
 		    mg_probe_verdict_name(pv));
 		con_page_untrusted(p, pv == MG_PV_RELAYED ? CS_SEV_CRITICAL :
-		    CS_COLUMNS, mg_str_cstr(&s), 0, 2);
+		    pv == MG_PV_TEMPFAIL ? CS_SEV_HIGH : CS_COLUMNS,
+		    mg_str_cstr(&s), 0, 2);
 		mg_str_reset(&s);
+		if (pr->b.v[k].helo[0] != '\0')
+			mg_str_printf(&s, "EHLO %s; ", pr->b.v[k].helo);
 		mg_str_printf(&s, "MAIL FROM:<%s> RCPT TO:<%s> -> %s",
 		    pr->b.v[k].sender, pr->b.v[k].rcpt, r->a[k].err[0] !=
 		    '\0' ? r->a[k].err : r->a[k].text);
 		con_page_untrusted(p, CS_NORMAL, mg_str_cstr(&s), 2, 4);
+		if (mg_probe_opened_by(&pr->b, r, k) == NULL)
+			continue;
+		mg_str_reset(&s);
+		mg_str_printf(&s, "opened by %s", pr->b.v[k].entry);
+		if (pr->b.v[k].file[0] != '\0' && pr->b.v[k].line > 0)
+			mg_str_printf(&s, " (%s:%u)", pr->b.v[k].file,
+			    pr->b.v[k].line);
+		con_page_untrusted(p, CS_SEV_CRITICAL, mg_str_cstr(&s), 2, 4);
 	}
 	mg_str_free(&s);
 }

@@ -265,6 +265,15 @@ con_queue_open(struct con *c)
 	scan(c);
 }
 
+/* con_queue_rescan - read the live queue again now (after a queue
+ * action), on whatever screen is shown, once the view was opened */
+void
+con_queue_rescan(struct con *c)
+{
+	if (c->qv.opened)
+		scan(c);
+}
+
 /* con_queue_tick - the periodic read while the view is shown; 1 if the
  * screen changed */
 int

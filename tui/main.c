@@ -27,7 +27,8 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	    mg_cmd_release },
 	{ "requeue", "requeue SELECTOR... [--dry-run] [--yes]",
 	    mg_cmd_requeue },
-	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]",
+	{ "fix", "fix ID...|--all [--dry-run] [--export-diff FILE [--force]] "
+	    "[--yes]",
 	    mg_cmd_fix },
 	{ "probe", "probe [--target HOST[:PORT]] [--client IP]... [--json]",
 	    mg_cmd_probe },
@@ -71,7 +72,10 @@ static const char help_text[] =
 "Commands:\n"
 "  (none)           the interactive console\n"
 "  report [--json]  findings, worst first\n"
-"                   exit 0 ok/info, 1 warning, 2 critical, 3 could not read\n"
+"                   exit 0 ok/info, 1 warning, 2 critical, 3 could not read,\n"
+"                   4 partial: something unread for lack of permission,\n"
+"                   findings may be missing (a critical finding still\n"
+"                   exits 2)\n"
 "  queue [--by sender|sasl|client|rcpt-domain|age] [--json]\n"
 "                   queue grouped by who sends it (default --by sasl)\n"
 "  purge SELECTOR... [--dry-run] [--yes]\n"
@@ -86,19 +90,25 @@ static const char help_text[] =
 "                   the same selection put on hold (Exim: frozen), released\n"
 "                   (thawed), or requeued through cleanup (Postfix);\n"
 "                   journaled\n"
-"  fix ID...|--all [--dry-run] [--export-diff FILE] [--yes]\n"
+"  fix ID...|--all [--dry-run] [--export-diff FILE [--force]] [--yes]\n"
 "                   apply proposed fixes (ids from report): validated and\n"
 "                   proven on a private copy first, backed up, installed,\n"
 "                   reloaded, re-checked; restored on failure.  Asks\n"
 "                   unless --yes.  --dry-run prints the diff,\n"
-"                   --export-diff writes it as a patch (patch -p0 -d /);\n"
-"                   neither changes anything\n"
+"                   --export-diff writes it as a patch (patch -p0 -d /)\n"
+"                   and says where; an existing FILE only with --force;\n"
+"                   neither changes the configuration\n"
 "  probe [--target HOST[:PORT]] [--client IP]... [--json]\n"
 "                   relay test (nmap's variants and forged own-domain\n"
 "                   senders, never DATA) as chosen clients: inside each\n"
-"                   trusted range, just outside it, foreign; asked of a\n"
+"                   trusted range, just outside it, foreign; plus every\n"
+"                   client, sender and HELO an access table (OK) or an\n"
+"                   Exim accept (senders =, hosts =) grants, named by\n"
+"                   file:line when it opens the relay; asked of a\n"
 "                   private Postfix (XCLIENT) or exim -bh, or of --target\n"
-"                   over SMTP.  Also reports STARTTLS, AUTH before TLS,\n"
+"                   over SMTP.  A 4.3.x temporary failure is \"tempfail\"\n"
+"                   (the MTA cannot evaluate its configuration: mail is\n"
+"                   deferred).  Also reports STARTTLS, AUTH before TLS,\n"
 "                   VRFY/EXPN, the banner.  More: --domain D (foreign\n"
 "                   recipient domain), --implicit-tls, --timeout S,\n"
 "                   --transcript.  Exit 2: open relay\n"
@@ -113,7 +123,8 @@ static const char help_text[] =
 "\n"
 "Exit status 64: bad command line; 70: a fix was refused or failed (the\n"
 "previous files are restored), or a purge failed or left selected mail\n"
-"queued; 77: applying or purging needs root.  Run as root for full\n"
+"queued; 73: --export-diff FILE exists (add --force) or cannot be\n"
+"written; 77: applying or purging needs root.  Run as root for full\n"
 "access (sudo).\n";
 
 /* tty_note - what a slow load reads now (tables), on the terminal's

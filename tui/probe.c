@@ -248,6 +248,8 @@ mg_probe_all(struct mg_app *a, const struct mg_probe_opts *o,
 	mg_probe_battery_build(&pr->b, pr->plan.name, ip, o->foreign != NULL ?
 	    o->foreign : MG_PROBE_FOREIGN, (const char *const *)pr->plan.own,
 	    pr->plan.nown);
+	mg_probe_battery_grants(&pr->b, &pr->plan, o->foreign != NULL ?
+	    o->foreign : MG_PROBE_FOREIGN);
 
 	if (o->target != NULL && (o->nclients == 0 || !pr->l.xclient)) {
 		/* as ourselves: the only client a remote server can see */
@@ -361,6 +363,21 @@ yesno(int b)
 	return (b ? "yes" : "no");
 }
 
+/* print_entry - "; opened by ENTRY (file:line)" for a grant's test */
+static void
+print_entry(FILE *fp, const struct mg_probe_test *t)
+{
+	if (t->entry[0] == '\0')
+		return;
+	(void)fputs("; opened by ", fp);
+	mg_print_sanitized(fp, t->entry);
+	if (t->file[0] != '\0' && t->line > 0) {
+		(void)fputs(" (", fp);
+		mg_print_sanitized(fp, t->file);
+		(void)fprintf(fp, ":%u)", t->line);
+	}
+}
+
 /* mg_probe_print - the run as text: listener, clients, what relayed */
 void
 mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
@@ -431,19 +448,44 @@ mg_probe_print(FILE *fp, const struct mg_probe_report *pr,
 			(void)fprintf(fp, "  relayed as %s (",
 			    res->c.addr[0] != '\0' ? res->c.addr : "this host");
 			mg_print_sanitized(fp, pr->b.v[k].name);
-			(void)fputs("): MAIL FROM:<", fp);
+			(void)fputs("): ", fp);
+			if (pr->b.v[k].helo[0] != '\0') {
+				(void)fputs("EHLO ", fp);
+				mg_print_sanitized(fp, pr->b.v[k].helo);
+				(void)fputs("; ", fp);
+			}
+			(void)fputs("MAIL FROM:<", fp);
 			mg_print_sanitized(fp, pr->b.v[k].sender);
 			(void)fprintf(fp, "> RCPT TO:<");
 			mg_print_sanitized(fp, pr->b.v[k].rcpt);
 			(void)fprintf(fp, "> -> ");
 			mg_print_sanitized(fp, res->a[k].text);
+			if (mg_probe_opened_by(&pr->b, res, k) != NULL)
+				print_entry(fp, &pr->b.v[k]);
 			(void)fputc('\n', fp);
 		}
 	}
+	for (i = 0; i < pr->nres; i++) {
+		res = &pr->res[i];
+		for (k = 0; res->status == MG_PS_TEMPFAIL && k < pr->b.n; k++) {
+			if (mg_probe_judge(&pr->b, res->a, k) != MG_PV_TEMPFAIL)
+				continue;
+			(void)fprintf(fp, "  tempfail as %s: ", res->c.addr);
+			mg_print_sanitized(fp, res->a[k].text);
+			(void)fprintf(fp, " (%zu of %zu tests)\n",
+			    res->tempfailed, pr->b.n);
+			break;
+		}
+	}
 	(void)fprintf(fp, "\nVerdict: %s", pr->open > 0 ? "OPEN RELAY" :
-	    "closed");
+	    pr->tempfail > 0 ? "tempfail" : "closed");
 	if (pr->open > 0)
 		(void)fprintf(fp, " for %zu of %zu clients", pr->open,
+		    pr->nres);
+	else if (pr->tempfail > 0)
+		(void)fprintf(fp, ": %zu of %zu clients are refused for now "
+		    "(the server cannot evaluate its configuration for them: "
+		    "their mail is deferred, not delivered)", pr->tempfail,
 		    pr->nres);
 	(void)fprintf(fp, "\n");
 	for (i = 0; i < r->nfindings; i++) {
@@ -505,6 +547,8 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 	mg_json_kv_string(&j, "how", pr->how);
 	mg_json_key(&j, "open_relay");
 	mg_json_bool(&j, pr->open > 0);
+	mg_json_key(&j, "tempfail");
+	mg_json_bool(&j, pr->tempfail > 0);
 	mg_json_key(&j, "listener");
 	if (pr->have_listener)
 		json_listener(&j, &pr->l);
@@ -521,6 +565,14 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 		mg_json_kv_string(&j, "rcpt_to", pr->b.v[k].rcpt);
 		mg_json_key(&j, "control");
 		mg_json_bool(&j, pr->b.v[k].control);
+		if (pr->b.v[k].helo[0] != '\0')
+			mg_json_kv_string(&j, "helo", pr->b.v[k].helo);
+		if (pr->b.v[k].entry[0] != '\0') {
+			mg_json_kv_string(&j, "entry", pr->b.v[k].entry);
+			mg_json_kv_string(&j, "file", pr->b.v[k].file[0] !=
+			    '\0' ? pr->b.v[k].file : NULL);
+			mg_json_kv_int(&j, "line", pr->b.v[k].line);
+		}
 		mg_json_end(&j);
 	}
 	mg_json_end(&j);
@@ -538,7 +590,8 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 		mg_json_bool(&j, res->c.trusted);
 		mg_json_kv_string(&j, "status", res->status == MG_PS_OPEN ?
 		    "open" : res->status == MG_PS_TRUSTED ? "trusted" :
-		    res->status == MG_PS_CLOSED ? "closed" : "error");
+		    res->status == MG_PS_CLOSED ? "closed" : res->status ==
+		    MG_PS_TEMPFAIL ? "tempfail" : "error");
 		mg_json_kv_string(&j, "error", res->err[0] != '\0' ? res->err :
 		    NULL);
 		mg_json_key(&j, "answers");
@@ -551,6 +604,9 @@ mg_probe_json(struct mg_str *out, const struct mg_probe_report *pr,
 			mg_json_kv_string(&j, "reply", res->a[k].text);
 			mg_json_kv_string(&j, "verdict", mg_probe_verdict_name(
 			    mg_probe_judge(&pr->b, res->a, k)));
+			if (mg_probe_opened_by(&pr->b, res, k) != NULL)
+				mg_json_kv_string(&j, "opened_by",
+				    pr->b.v[k].entry);
 			mg_json_end(&j);
 		}
 		mg_json_end(&j);
@@ -586,9 +642,11 @@ mg_probe_findings(const struct mg_probe_report *pr, struct mg_report *r)
 	struct mg_probe_report *w = (struct mg_probe_report *)pr;
 	size_t i;
 
-	w->open = 0;
-	for (i = 0; i < pr->nres; i++)
+	w->open = w->tempfail = 0;
+	for (i = 0; i < pr->nres; i++) {
 		w->open += pr->res[i].status == MG_PS_OPEN;
+		w->tempfail += pr->res[i].status == MG_PS_TEMPFAIL;
+	}
 	mg_check_probe(&pr->b, pr->res, pr->nres, pr->have_listener ? &pr->l :
 	    NULL, pr->where, pr->how, r);
 	mg_report_sort(r);
@@ -661,6 +719,10 @@ mg_probe_dump(FILE *fp, const struct mg_probe_report *pr)
 		field(fp, pr->b.v[k].rcpt);
 		num(fp, pr->b.v[k].via);
 		num(fp, pr->b.v[k].control);
+		field(fp, pr->b.v[k].helo);
+		field(fp, pr->b.v[k].entry);
+		field(fp, pr->b.v[k].file);
+		num(fp, pr->b.v[k].line);
 		(void)fputc('\n', fp);
 	}
 	for (i = 0; i < pr->nres; i++) {
@@ -753,7 +815,8 @@ mg_probe_undump(const char *text, struct mg_probe_report *pr)
 			l->expn_leaks = ival(f[18]);
 		} else if (n == 2 && strcmp(f[0], "E") == 0) {
 			COPY(pr->listener_err, f[1]);
-		} else if (n == 6 && strcmp(f[0], "T") == 0 && pr->nres == 0) {
+		} else if ((n == 6 || n == 10) && strcmp(f[0], "T") == 0 &&
+		    pr->nres == 0) {
 			t = MG_ARRAY_PUSH(pr->b.v, pr->b.n, pr->b.cap);
 			memset(t, 0, sizeof(*t));
 			COPY(t->name, f[1]);
@@ -761,6 +824,12 @@ mg_probe_undump(const char *text, struct mg_probe_report *pr)
 			COPY(t->rcpt, f[3]);
 			t->via = ival(f[4]);
 			t->control = ival(f[5]);
+			if (n == 10) {
+				COPY(t->helo, f[6]);
+				COPY(t->entry, f[7]);
+				COPY(t->file, f[8]);
+				t->line = (unsigned)ival(f[9]);
+			}
 		} else if (n == 8 && strcmp(f[0], "C") == 0) {
 			r = MG_ARRAY_PUSH(pr->res, pr->nres, pr->res_cap);
 			memset(r, 0, sizeof(*r));

@@ -32,6 +32,7 @@ struct mg_probe_report {
 	struct mg_probe_result *res;
 	size_t nres, res_cap;
 	size_t open;			/* clients with MG_PS_OPEN */
+	size_t tempfail;		/* clients with MG_PS_TEMPFAIL */
 	struct mg_str log;		/* every session's transcript */
 };
 

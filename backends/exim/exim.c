@@ -782,11 +782,19 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 	return (0);
 }
 
+/* helo_of - the name a test says EHLO with */
+static const char *
+helo_of(const struct mg_probe_test *t)
+{
+	return (t->helo[0] != '\0' ? t->helo : MG_PROBE_HELO);
+}
+
 /*
  * exim_sim_tests - exim -bh CLIENT fed EHLO and, per test, MAIL, RCPT
- * and RSET: its replies come in that order (a refused MAIL still gets a
- * 503 for the RCPT).  Exim ends a session after three syntax errors, so
- * the tests it did not answer go to a new -bh run.
+ * and RSET (after a new EHLO when the test names another HELO): its
+ * replies come in that order (a refused MAIL still gets a 503 for the
+ * RCPT).  Exim ends a session after three syntax errors, so the tests it
+ * did not answer go to a new -bh run.
  */
 static int
 exim_sim_tests(struct mg_target *t, void *priv, const char *client,
@@ -800,7 +808,8 @@ exim_sim_tests(struct mg_target *t, void *priv, const char *client,
 	struct mg_str in = MG_STR_INIT;
 	int *codes;
 	char (*texts)[160];
-	size_t i = 0, k, got, max = 2 + 3 * n + 2, runs = 0, r;
+	const char *cur;
+	size_t i = 0, k, got, max = 2 + 4 * n + 2, runs = 0, r;
 
 	(void)priv;
 	if (t->config_file == NULL)
@@ -814,9 +823,15 @@ exim_sim_tests(struct mg_target *t, void *priv, const char *client,
 	while (i < n && runs++ < n + 1) {
 		mg_str_reset(&in);
 		mg_str_puts(&in, "EHLO " MG_PROBE_HELO "\r\n");
-		for (k = i; k < n; k++)
+		cur = MG_PROBE_HELO;
+		for (k = i; k < n; k++) {
+			if (strcmp(cur, helo_of(&tests[k])) != 0) {
+				cur = helo_of(&tests[k]);
+				mg_str_printf(&in, "EHLO %s\r\n", cur);
+			}
 			mg_str_printf(&in, "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\n"
 			    "RSET\r\n", tests[k].sender, tests[k].rcpt);
+		}
 		mg_str_puts(&in, "QUIT\r\n");
 		memset(&req, 0, sizeof(req));
 		req.argv = argv;
@@ -839,7 +854,21 @@ exim_sim_tests(struct mg_target *t, void *priv, const char *client,
 			    0] : "no SMTP reply");
 			break;
 		}
+		cur = MG_PROBE_HELO;
 		for (r = 2; i < n && r + 1 < got; i++, r += 3) {
+			if (strcmp(cur, helo_of(&tests[i])) != 0) {
+				/* the EHLO naming this test's HELO */
+				cur = helo_of(&tests[i]);
+				if (codes[r] != 250) {
+					a[i].mail = codes[r];
+					(void)snprintf(a[i].text,
+					    sizeof(a[i].text), "%s", texts[r]);
+					i++;
+					break;
+				}
+				if (++r + 1 >= got)
+					break;
+			}
 			a[i].mail = codes[r];
 			a[i].rcpt = codes[r] < 400 ? codes[r + 1] : -1;
 			(void)snprintf(a[i].text, sizeof(a[i].text), "%s",

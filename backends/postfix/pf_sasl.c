@@ -12,12 +12,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
@@ -489,6 +491,14 @@ list_sasldb(struct mg_model *m, const char *db)
 		warnf(m, "sasldb %s: %s (no account can log in through it)",
 		    db, strerror(errno));
 		return (errno == ENOENT ? 0 : -1);
+	}
+	/* sasldblistusers2 says only "listusers failed" (and exits 0) */
+	if (faccessat(AT_FDCWD, db, R_OK, AT_EACCESS) < 0) {
+		mg_str_printf(&src, "sasldb %s not read: %s", db,
+		    strerror(errno));
+		mg_model_unread(m, mg_str_cstr(&src));
+		mg_str_free(&src);
+		return (-1);
 	}
 	if (mg_exec_find("sasldblistusers2", bin, sizeof(bin)) < 0) {
 		warnf(m, "sasldb %s not listed: sasldblistusers2 is not "

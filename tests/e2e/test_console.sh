@@ -304,9 +304,10 @@ case_mask_typo() {
 	check "mt: header names postfix and 1 critical" \
 	    line_has 1 'postfix [0-9].* 1 (critical|CRIT)'
 	check "mt: the panel tabs, All shown" \
-	    line_has 2 '^\[1 All 4\] 2 Relay 2 +3 Aliases 1 +4 SASL 0 +5 Queue'
+	    line_has 2 '^\[1 All 3\] 2 Relay 1 +3 Aliases 1 +4 SASL 0 +5 Queue'
+	# Postfix 3.x tempfails past the typo: an outage, not a trusted /8
 	check "mt: first finding is the critical mynetworks one" \
-	    line_has 4 '^> CRIT +relay +mynetworks trusts public address space$'
+	    line_has 4 '^> CRIT +relay +mynetworks has a mask typo: mail from outside'
 	snap mt -e
 	check "mt: colour control: colours are on without NO_COLOR" \
 	    has "$SGR_COLOUR"
@@ -350,13 +351,13 @@ case_mask_typo() {
 	tm send-keys -t mt -l 'typo'
 	tm send-keys -t mt Enter
 	expect mt "mt: the filter keeps the matching finding only" \
-	    '^> HIGH +relay +mynetworks entry has host bits set'
-	check "mt: the filtered-out finding is gone" hasnt '^[> ] CRIT '
+	    '^> CRIT +relay +mynetworks has a mask typo'
+	check "mt: the filtered-out findings are gone" hasnt '^[> ] INFO '
 	tm send-keys -t mt /
 	tm send-keys -t mt C-u Enter
 	expect mt "mt: an empty filter shows all again" '^[> ] CRIT +relay'
 	tm send-keys -t mt Tab
-	expect mt "mt: Tab: the Relay panel" '^ 1 All 4 \[2 Relay 2\]'
+	expect mt "mt: Tab: the Relay panel" '^ 1 All 3 \[2 Relay 1\]'
 	check "mt: the Relay panel has the relay findings only" \
 	    hasnt '^  INFO +(aliases|smtpd)'
 	tm send-keys -t mt Tab
@@ -383,7 +384,7 @@ case_mask_typo() {
 	check "mt: main.cf untouched by the export" \
 	    grep -q '^mynetworks = .*210\.140\.12\.34/8' "$ROOT/lab-mt/etc/main.cf"
 	tm send-keys -t mt 1
-	expect mt "mt: 1: back to All" '^\[1 All 4\]'
+	expect mt "mt: 1: back to All" '^\[1 All 3\]'
 	quit_status mt q 0
 }
 
@@ -541,6 +542,8 @@ case_incident() {
 	expect inc "inc: Esc: back to the messages" '^ SASL user alice: '
 	tm send-keys -t inc Escape
 	expect inc "inc: Esc: back to the groups" '^ +COUNT +SHARE'
+	check "inc: the header counts 2 critical before the purge" \
+	    line_has 1 '(^|[^0-9])2 (CRIT|critical)'
 	tm send-keys -t inc k D
 	expect inc "inc: D asks, with the exact count" \
 	    'Purge 200 messages of SASL user root\?'
@@ -560,6 +563,14 @@ case_incident() {
 	WAIT_TENTHS=$old
 	check "inc: the progress bar reached its end" \
 	    has '^ \[#+\] 100% +step 4/4'
+	# the queue and the findings are read again when the action ends,
+	# as r would: no key pressed, the header is current
+	expect_until inc "inc: the header's queue size follows the purge" \
+	    hdr_queue_20
+	check "inc: the header's findings follow: 1 critical left (root)" \
+	    line_has 1 '(^|[^0-9])1 (CRIT|critical)'
+	check "inc: the result stays on screen" \
+	    has '^purged 200 of 200 selected'
 	tm send-keys -t inc Enter
 	expect inc "inc: Enter reads the queue again: alice's 20 left" \
 	    '^> +20 +100\.0% +#+ +alice *$'
@@ -606,6 +617,11 @@ case_incident() {
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 
+# hdr_queue_20 - the header (line 1) says the queue holds 20
+hdr_queue_20() {
+	line_has 1 'queue 20( |$)'
+}
+
 # --- I ignores a finding, remembered in the state database -----------
 case_ignore() {
 	st=$ROOT/state-ign
@@ -615,12 +631,13 @@ case_ignore() {
 		tm kill-session -t "=ign" 2>/dev/null
 		return
 	fi
-	tm send-keys -t ign j I
+	tm send-keys -t ign I
 	expect ign "ign: I marks the finding ignored" \
-	    '^> HIGH +relay +\(ignored\) mynetworks entry has host bits set'
-	check "ign: the header counts it as ignored, not as high" \
+	    '^> CRIT +relay +\(ignored\) mynetworks has a mask typo'
+	check "ign: the header counts it as ignored, not as critical" \
 	    has_all '^mailguard-tui .*1 (IGN|ignored)'
-	check "ign: no high count left in the header" line_hasnt 1 'HIGH|high'
+	check "ign: no critical count left in the header" \
+	    line_hasnt 1 'CRIT|critical'
 	tm send-keys -t ign H
 	expect ign "ign: guided hardening starts" \
 	    '^Guided hardening: finding 1 of [0-9]'
@@ -628,16 +645,16 @@ case_ignore() {
 	expect ign "ign: after a skip, the next is not the ignored one" \
 	    '^Guided hardening: finding 2 of|guided hardening done'
 	check "ign: the ignored finding is not shown by the walk" \
-	    hasnt '^HIGH +area relay'
+	    hasnt '^CRITICAL +area relay'
 	tm send-keys -t ign Escape
 	quit_status ign q 0
 	start ign2 80 24 "$BIN" --postfix "$ROOT/lab-mt/etc" --state "$st"
 	expect ign2 "ign: a new console remembers the ignored finding" \
-	    '^  HIGH +relay +\(ignored\) mynetworks entry has host bits'
-	tm send-keys -t ign2 j I
+	    '^> CRIT +relay +\(ignored\) mynetworks has a mask typo'
+	tm send-keys -t ign2 I
 	expect ign2 "ign: I again stops ignoring it" 'no longer ignored'
 	check "ign: the finding is plain again" \
-	    has '^> HIGH +relay +mynetworks entry has host bits set'
+	    has '^> CRIT +relay +mynetworks has a mask typo'
 	quit_status ign2 q 0
 }
 
@@ -705,8 +722,8 @@ case_resize() {
 	tm resize-window -t rsz -x 80 -y 24
 	expect_until rsz "rsz: detail redrawn at 80x24, no line wider" \
 	    at80 -J
-	check "rsz: detail rewrapped to 80 again" has "^  Every client address \
-in mynetworks passes permit_mynetworks and may send mail$"
+	check "rsz: detail rewrapped to 80 again" has "^  An entry such as \
+210\.140\.12\.34/8 names one host but a mask that covers a whole$"
 	tm send-keys -t rsz Escape
 	wait_for rsz '^  SEV'
 	tm resize-window -t rsz -x 120 -y 40
@@ -726,7 +743,7 @@ case_no_color() {
 		return
 	fi
 	check "nocol: findings shown" \
-	    has_all '^> CRIT +relay +mynetworks trusts' '^  HIGH +relay'
+	    has_all '^> CRIT +relay +mynetworks has a mask' '^  INFO +aliases'
 	snap nocol -e
 	check "nocol: overview has no colour escape" hasnt "$SGR_COLOUR"
 	check "nocol: overview still has attributes (SGR)" has "$ESC\\[[0-9;]*m"

@@ -469,4 +469,29 @@ lab_sink_count(const char *log, const char *needle)
 			n++;
 	mg_str_free(&text);
 	return (n);
+/* lab_sasl_pass - a lab SASL user's password, from the DIR/sasl_users
+ * lab.sh wrote ("user:password" lines); 0, or -1 if it has none */
+int
+lab_sasl_pass(const char *dir, const char *user, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	struct mg_str users = MG_STR_INIT;
+	struct mg_err err;
+	const char *p;
+	size_t ulen = strlen(user);
+	int rc = -1;
+
+	(void)snprintf(path, sizeof(path), "%s/sasl_users", dir);
+	if (mg_file_read(path, 4096, &users, NULL, &err) < 0)
+		return (-1);
+	for (p = users.data; p != NULL; p = strchr(p, '\n'), p = p != NULL ?
+	    p + 1 : NULL)
+		if (strncmp(p, user, ulen) == 0 && p[ulen] == ':') {
+			(void)snprintf(buf, size, "%.*s",
+			    (int)strcspn(p + ulen + 1, "\n"), p + ulen + 1);
+			rc = 0;
+			break;
+		}
+	mg_str_free(&users);
+	return (rc);
 }

@@ -20,5 +20,6 @@ int lab_exim_bin(char *, size_t);
 int lab_sink_start(const char *, const char *, const char *);
 void lab_sink_stop(int);
 size_t lab_sink_count(const char *, const char *);
+int lab_sasl_pass(const char *, const char *, char *, size_t);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../backends/postfix/pf_sasl.h"
+#include "../../core/mg_maillog.h"
 #include "../../core/mg_queue.h"
 #include "mg_test.h"
 #include "pf_fixture.h"
@@ -304,6 +305,70 @@ test_unlisted_backend(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_purged_account_stays_critical - after "purge --sasl root" the
+ * queue holds alice's 90 ordinary messages; the mail log still shows the
+ * 260 messages root submitted after logging in, and root is still in the
+ * sasldb: the top concern stays root (critical: it can still log in),
+ * and alice's ordinary mail is not called a flood
+ */
+static void
+test_purged_account_stays_critical(void **state)
+{
+	static const char *const lines[] = {
+	    "Dec  6 09:00:01 mx postfix/submission/smtpd[811]: 4Fk2hX1z9dz9v: "
+	    "client=unknown[203.0.113.250], sasl_method=LOGIN, "
+	    "sasl_username=root@mail.example.com",
+	    "Dec  6 09:10:11 mx postfix/submission/smtpd[812]: 4Fk2hX1z9dz9w: "
+	    "client=office[198.51.100.20], sasl_method=PLAIN, "
+	    "sasl_username=alice",
+	    "Dec  6 09:10:12 mx postfix/smtpd[813]: 4Fk2hX1z9dz9x: "
+	    "client=mx.partner.example[192.0.2.44]",
+	    NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_qmsg *q;
+	size_t i, k;
+
+	(void)state;
+	build(&m, "smtpd_sasl_auth_enable = yes\n"
+	    "smtpd_tls_auth_only = yes\n", 1);
+	add_sasldb(&m);
+	m.queue = mg_xcalloc(1, sizeof(*m.queue));
+	mg_queue_init(m.queue);
+	m.now = 2000;
+	for (i = 0; i < 90; i++) {
+		q = mg_queue_add(m.queue);
+		q->id = "ID";
+		q->queue = "deferred";
+		q->sender = "alice@mail.example.com";
+		q->arrival = 1000;
+		q->sasl_username = "alice";
+	}
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	mg_maillog_init(m.log);
+	m.log->path = mg_xstrdup("/var/log/mail.log");
+	for (i = 0; i < 260; i++)
+		for (k = 0; lines[k] != NULL; k++)
+			if (k != 1 || i < 90)
+				mg_maillog_line(m.log, MG_MAILLOG_POSTFIX,
+				    lines[k], strlen(lines[k]), NULL);
+	mg_maillog_finish(m.log);
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.sasl.system-account");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_string_equal(r.findings[0].id, "postfix.sasl.system-account");
+	assert_non_null(pf_evidence(f, "/var/log/mail.log shows 260 "
+	    "messages submitted after logging in as root@mail.example.com"));
+	assert_non_null(pf_evidence(f, "still in the sasldb: it can still "
+	    "log in"));
+	assert_null(pf_evidence(f, "alice"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -313,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_auth_only_after_tls),
 		cmocka_unit_test(test_system_accounts_in_sasldb),
 		cmocka_unit_test(test_root_floods_queue_critical),
+		cmocka_unit_test(test_purged_account_stays_critical),
 		cmocka_unit_test(test_pam_backed),
 		cmocka_unit_test(test_unlisted_backend),
 	};

@@ -44,7 +44,10 @@ test_mask_typo_narrowed_to_host(void **state)
 	struct mg_report r;
 
 	(void)state;
+	/* Postfix 2.x masked the entry: the whole /8s were trusted */
 	pf_build(&m, v, v, cf);
+	free(m.version);
+	m.version = mg_xstrdup("2.11.3");
 	pf_run(mg_check_pf_mynetworks, &m, &r);
 	assert_int_equal(r.nfindings, 2);
 	f = &r.findings[0];
@@ -61,6 +64,23 @@ test_mask_typo_narrowed_to_host(void **state)
 	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_HIGH);
+	mg_report_free(&r);
+
+	/* Postfix 3.x refuses the entry: an inbound outage, not a trust */
+	free(m.version);
+	m.version = mg_xstrdup("3.7.11");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_null(pf_finding(&r, "postfix.mynetworks.public"));
+	f = pf_finding(&r, "postfix.mynetworks.host-bits");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_non_null(strstr(f->title, "tempfailed"));
+	assert_non_null(strstr(f->explanation, "451 4.3.0 Temporary lookup "
+	    "failure"));
+	assert_int_equal(f->nevidence, 2);
+	assert_int_equal(f->evidence[0].line, 3);
+	assert_non_null(strstr(f->evidence[0].text, "tempfails"));
 	assert_int_equal(f->nfix_ids, 1);
 	x = mg_report_find_fix(&r, f->fix_ids[0]);
 	assert_non_null(x);
@@ -309,8 +329,11 @@ test_pattern_file_entries(void **state)
 	mg_srcfile_set_text(mg_model_file_add(&m, "/etc/postfix/mynets"),
 	    nets, strlen(nets));
 	pf_run(mg_check_pf_mynetworks, &m, &r);
-	f = pf_finding(&r, "postfix.mynetworks.public");
+	/* the file's lines are list items: the typo is an outage there too */
+	assert_null(pf_finding(&r, "postfix.mynetworks.public"));
+	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
 	assert_string_equal(f->evidence[0].file, "/etc/postfix/mynets");
 	assert_int_equal(f->evidence[0].line, 3);
 	assert_int_equal(r.nfixes, 1);
@@ -362,9 +385,14 @@ test_table_entries(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->file, PF_MAIN_CF);
 	assert_int_equal(e->line, 4);
+	/* Postfix 3.x skips a cidr rule with host bits: not trusted */
+	assert_null(pf_evidence(f, "93.184.216.34/20"));
 	f = pf_finding(&r, "postfix.mynetworks.host-bits");
 	assert_non_null(f);
-	assert_non_null(pf_evidence(f, "93.184.216.34/20"));
+	e = pf_evidence(f, "93.184.216.34/20");
+	assert_non_null(e);
+	assert_non_null(strstr(e->text, "skips this cidr rule"));
+	assert_string_equal(e->file, "/etc/postfix/nets.cidr");
 	assert_int_equal(r.nfixes, 1);
 	for (i = 0; i < r.fixes[0].nedits; i++) {
 		const struct mg_edit *ed = &r.fixes[0].edits[i];

@@ -288,6 +288,73 @@ test_no_stop_is_fatal(void **state)
 	mg_model_free(&m);
 }
 
+/* test_client_grant_public - a check_client_access OK for a provider's
+ * /16 (81.169.0.0/16 and the hash form "62.75") is a critical finding
+ * naming each wide entry; one partner host (192.0.2.44) and a /28 are
+ * not, nor the same table behind a clean relay list's stop */
+static void
+test_client_grant_public(void **state)
+{
+	static const char *n =
+	    "smtpd_relay_restrictions = permit_mynetworks, "
+	    "check_client_access cidr:/etc/postfix/partners.cidr, "
+	    "check_client_access hash:/etc/postfix/partners, "
+	    "reject_unauth_destination\n";
+	static const char *cf = "# main.cf\n"
+	    "smtpd_relay_restrictions = permit_mynetworks,\n"
+	    "    check_client_access cidr:/etc/postfix/partners.cidr,\n"
+	    "    check_client_access hash:/etc/postfix/partners,\n"
+	    "    reject_unauth_destination\n";
+	static const char *after = "smtpd_relay_restrictions = "
+	    "permit_mynetworks, reject_unauth_destination, "
+	    "check_client_access cidr:/etc/postfix/partners.cidr\n";
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, n, cf);
+	(void)pf_map(&m, "cidr:/etc/postfix/partners.cidr",
+	    "81.169.0.0/16\tOK\n192.0.2.44\tOK\n85.13.128.0/28\tOK\n"
+	    "10.0.0.0/8\tOK\n", "/etc/postfix/partners.cidr",
+	    "81.169.0.0/16 OK\n192.0.2.44 OK\n85.13.128.0/28 OK\n"
+	    "10.0.0.0/8 OK\n");
+	m.maps[0].entries[0].line = 1;
+	(void)pf_map(&m, "hash:/etc/postfix/partners", "62.75\tOK\n"
+	    "85.13.128.9\tOK\n", "/etc/postfix/partners", "62.75 OK\n"
+	    "85.13.128.9 OK\n");
+	m.maps[1].entries[0].line = 1;
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.client-grant-public");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	e = pf_evidence(f, "81.169.0.0/16 -> OK: 65,536 public");
+	assert_non_null(e);
+	assert_string_equal(e->file, "/etc/postfix/partners.cidr");
+	assert_int_equal(e->line, 1);
+	assert_non_null(pf_evidence(f, "62.75 -> OK: 65,536 public"));
+	assert_null(pf_evidence(f, "192.0.2.44"));
+	assert_null(pf_evidence(f, "85.13.128"));
+	assert_null(pf_evidence(f, "10.0.0.0/8"));
+	e = pf_evidence(f, "\"check_client_access cidr:");
+	assert_non_null(e);
+	assert_int_equal(e->line, 3);
+	assert_int_equal(f->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* behind the stop it grants nothing to strangers */
+	build(&m, after, after);
+	(void)pf_map(&m, "cidr:/etc/postfix/partners.cidr",
+	    "81.169.0.0/16\tOK\n", "/etc/postfix/partners.cidr",
+	    "81.169.0.0/16 OK\n");
+	pf_run(mg_check_pf_relay, &m, &r);
+	assert_null(pf_finding(&r, "postfix.relay.client-grant-public"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -300,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_foreign_recipient_ok_and_regexp),
 		cmocka_unit_test(test_service_override),
 		cmocka_unit_test(test_unlistable_table),
+		cmocka_unit_test(test_client_grant_public),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -58,6 +58,10 @@ test_postfix_clients(void **state)
 	assert_int_equal(msgs_of(&l, "210.20.30.50"), 0);
 	assert_int_equal(msgs_of(&l, "210.20.30.77"), 0);
 	assert_int_equal(msgs_of(&l, "198.51.100.9"), 0);
+	/* ... but its login is: the name it sent as */
+	assert_int_equal(l.nlogins, 1);
+	assert_int_equal(mg_maillog_logins(&l, "alice"), 1);
+	assert_int_equal(mg_maillog_logins(&l, "root"), 0);
 	assert_string_equal(l.path, DATA "postfix.log");
 	mg_maillog_free(&l);
 
@@ -84,6 +88,8 @@ test_exim_arrivals(void **state)
 	assert_int_equal(msgs_of(&l, "210.20.30.40"), 1);
 	assert_int_equal(msgs_of(&l, "2001:db8::26"), 1);
 	assert_int_equal(msgs_of(&l, "210.20.30.99"), 0);
+	/* A=plain:alice: its login */
+	assert_int_equal(mg_maillog_logins(&l, "alice"), 1);
 	assert_int_equal(msgs_of(&l, "203.0.113.5"), 0);
 	assert_int_equal(msgs_of(&l, "198.51.100.9"), 0);
 	mg_maillog_free(&l);

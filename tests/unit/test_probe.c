@@ -411,6 +411,49 @@ test_run_closed_and_open(void **state)
 	mg_probe_battery_free(&b);
 }
 
+/* test_run_helo - a test that names a HELO says EHLO with it first, and
+ * the next test names the probe again: one session, three EHLOs */
+static void
+test_run_helo(void **state)
+{
+	/* relaying, so no refusal counts against the session: one */
+	struct fake f = { 1, 0, 0, 0, "220 mx.example.org ESMTP\r\n",
+	    "250-mx.example.org\r\n250 8BITMIME\r\n" };
+	struct mg_probe_battery b;
+	struct mg_probe_plan pl;
+	struct mg_probe_answer *a;
+	struct mg_probe_conn c;
+	struct mg_err err;
+	char *log;
+	const char *p;
+
+	(void)state;
+	mg_probe_plan_init(&pl);
+	(void)mg_probe_plan_grant(&pl, MG_GRANT_HELO, "gw.partner.example",
+	    "check_helo_access hash:/x: gw.partner.example OK", "/x", 3);
+	battery(&b);
+	mg_probe_battery_grants(&b, &pl, "example.net");
+	a = calloc(b.n, sizeof(*a));
+	assert_non_null(a);
+	memset(&c, 0, sizeof(c));
+	c.host = "127.0.0.1";
+	c.port = serve(&f);
+	c.timeout_ms = 2000;
+	assert_int_equal(mg_probe_run(&c, b.v, b.n, a, NULL, &err), 0);
+	log = received();
+	assert_int_equal(count(log, "EHLO "), 3);
+	assert_int_equal(count(log, "EHLO gw.partner.example"), 1);
+	p = strstr(log, "EHLO gw.partner.example\nMAIL FROM:<>\nRCPT TO:"
+	    "<mailguard-relaytest@example.net>\nRSET\nEHLO " MG_PROBE_HELO
+	    "\nMAIL FROM:");
+	assert_non_null(p);
+	assert_int_equal(count(log, "MAIL FROM:"), b.n);
+	free(log);
+	free(a);
+	mg_probe_battery_free(&b);
+	mg_probe_plan_free(&pl);
+}
+
 /* test_run_dropped_and_xclient - a server hanging up mid-battery gets a
  * new session for the tests left; XCLIENT is said only when offered */
 static void
@@ -602,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_battery),
 		cmocka_unit_test(test_judge),
 		cmocka_unit_test(test_run_closed_and_open),
+		cmocka_unit_test(test_run_helo),
 		cmocka_unit_test(test_run_dropped_and_xclient),
 		cmocka_unit_test(test_run_slow),
 		cmocka_unit_test(test_survey),
