@@ -158,6 +158,76 @@ mg_install_file(const char *path, const char *data, size_t len, mode_t mode,
 }
 
 /*
+ * mg_install_copy - a new file path with the bytes of the open file src
+ * (at most max), owner uid:gid and mode: written to a temp file beside
+ * it, fsync'd, then put in place - by rename, or with replace 0 by
+ * link(2), which never replaces an existing file (EEXIST); then the
+ * directory is fsync'd.  *ino: the inode of the placed file.  0, 1 if
+ * path exists and replace is 0, -1 with err.
+ */
+int
+mg_install_copy(int src, const char *path, size_t max, mode_t mode,
+    uid_t uid, gid_t gid, int replace, ino_t *ino, struct mg_err *err)
+{
+	char dir[PATH_MAX], tmpl[PATH_MAX + 32], buf[65536];
+	struct stat st;
+	size_t total = 0;
+	ssize_t r;
+	int fd, rc = -1;
+
+	dir_of(path, dir, sizeof(dir));
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/.mailguard.XXXXXX", dir);
+	if ((fd = mkstemp(tmpl)) < 0)
+		return (mg_err_errno(err, "cannot create a temp file in %s",
+		    dir));
+	if (lseek(src, 0, SEEK_SET) < 0) {
+		(void)mg_err_errno(err, "cannot read the copy of %s", path);
+		goto out;
+	}
+	while ((r = read(src, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (total += (size_t)r) > max) {
+			(void)mg_err_set(err, "cannot read the copy of %s: %s",
+			    path, r < 0 ? strerror(errno) : "too large");
+			goto out;
+		}
+		if (mg_write_all(fd, buf, (size_t)r) < 0) {
+			(void)mg_err_errno(err, "writing %s", tmpl);
+			goto out;
+		}
+	}
+	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode & 07777) < 0 ||
+	    fsync(fd) < 0 || fstat(fd, &st) < 0) {
+		(void)mg_err_errno(err, "writing %s", tmpl);
+		goto out;
+	}
+	if (replace ? rename(tmpl, path) : link(tmpl, path)) {
+		if (!replace && errno == EEXIST)
+			rc = 1;
+		else
+			(void)mg_err_errno(err, "cannot put %s in place",
+			    path);
+		goto out;
+	}
+	if (!replace)
+		(void)unlink(tmpl);
+	tmpl[0] = '\0';
+	if (sync_dir(dir) < 0) {
+		(void)mg_err_errno(err, "fsync %s", dir);
+		goto out;
+	}
+	if (ino != NULL)
+		*ino = st.st_ino;
+	rc = 0;
+out:
+	(void)close(fd);
+	if (tmpl[0] != '\0')
+		(void)unlink(tmpl);
+	return (rc);
+}
+
+/*
  * mg_fault - the fault-injection hook of the crash tests: when the
  * environment names this step in MAILGUARD_TEST_KILL_AT, the process
  * dies here at once (SIGKILL: no handler, no cleanup), as a power cut

@@ -21,6 +21,8 @@ int mg_install_commit_new(struct mg_install *, struct mg_err *);
 void mg_install_abort(struct mg_install *);
 int mg_install_file(const char *, const char *, size_t, mode_t, uid_t,
     gid_t, struct mg_err *);
+int mg_install_copy(int, const char *, size_t, mode_t, uid_t, gid_t, int,
+    ino_t *, struct mg_err *);
 void mg_fault(const char *);
 
 #endif

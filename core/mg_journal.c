@@ -42,7 +42,13 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS ids ("
     " entry INTEGER NOT NULL, queue_id TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS ignored ("
-    " finding TEXT PRIMARY KEY, time INTEGER NOT NULL);";
+    " finding TEXT PRIMARY KEY, time INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS qmsgs ("
+    " entry INTEGER NOT NULL, queue_id TEXT NOT NULL,"
+    " held INTEGER NOT NULL DEFAULT 0, ino INTEGER, new_id TEXT,"
+    " state TEXT, PRIMARY KEY (entry, queue_id));";
+
+static char *col(sqlite3_stmt *, int);
 
 /* db_err - the sqlite error, as ours */
 static int
@@ -245,6 +251,93 @@ mg_journal_queue_ids(struct mg_journal *j, long id, char ***ids, size_t *n,
 {
 	return (select_texts(j, "SELECT queue_id FROM ids WHERE entry = ? "
 	    "ORDER BY queue_id", id, ids, n, err));
+}
+
+/* mg_journal_qmsgs - what the journal knows of entry id's messages
+ * beyond their IDs (held before, restored), sorted by ID; the caller
+ * frees with mg_jqmsgs_free */
+int
+mg_journal_qmsgs(struct mg_journal *j, long id, struct mg_jqmsg **out,
+    size_t *n, struct mg_err *err)
+{
+	struct mg_jqmsg *m;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(j->db, "SELECT queue_id, held, ino, new_id, "
+	    "state FROM qmsgs WHERE entry = ? ORDER BY queue_id", -1, &st,
+	    NULL) != SQLITE_OK)
+		return (db_err(j, err, "select"));
+	(void)sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		m = MG_ARRAY_PUSH(*out, *n, cap);
+		m->id = col(st, 0);
+		m->held = sqlite3_column_int(st, 1);
+		m->ino = (long long)sqlite3_column_int64(st, 2);
+		m->new_id = col(st, 3);
+		m->state = col(st, 4);
+		if (m->id == NULL)
+			m->id = mg_xstrdup("");
+	}
+	(void)sqlite3_finalize(st);
+	return (0);
+}
+
+/* mg_journal_qmsgs_put - write (insert or replace) n message rows of
+ * entry id in one transaction; 0 or -1 with err */
+int
+mg_journal_qmsgs_put(struct mg_journal *j, long id,
+    const struct mg_jqmsg *m, size_t n, struct mg_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (n == 0)
+		return (0);
+	if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "begin"));
+	if (sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO qmsgs (entry, "
+	    "queue_id, held, ino, new_id, state) VALUES (?, ?, ?, ?, ?, ?)",
+	    -1, &st, NULL) != SQLITE_OK) {
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return (db_err(j, err, "insert"));
+	}
+	for (i = 0; i < n; i++) {
+		(void)sqlite3_bind_int64(st, 1, id);
+		(void)sqlite3_bind_text(st, 2, m[i].id, -1, SQLITE_STATIC);
+		(void)sqlite3_bind_int(st, 3, m[i].held != 0);
+		(void)sqlite3_bind_int64(st, 4, (sqlite3_int64)m[i].ino);
+		(void)sqlite3_bind_text(st, 5, m[i].new_id, -1,
+		    SQLITE_STATIC);
+		(void)sqlite3_bind_text(st, 6, m[i].state, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			(void)sqlite3_finalize(st);
+			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL,
+			    NULL);
+			return (db_err(j, err, "insert"));
+		}
+		(void)sqlite3_reset(st);
+	}
+	(void)sqlite3_finalize(st);
+	if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "commit"));
+	return (0);
+}
+
+/* mg_jqmsgs_free - rows of mg_journal_qmsgs */
+void
+mg_jqmsgs_free(struct mg_jqmsg *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].id);
+		free(m[i].new_id);
+		free(m[i].state);
+	}
+	free(m);
 }
 
 /* mg_journal_ignored - the finding ids the operator chose to ignore,

@@ -41,6 +41,18 @@ struct mg_jentry {
 	size_t nfiles, files_cap;
 };
 
+/* What a queue entry (purge, hold) knows of one message beyond its ID:
+ * for rolling it back exactly once. */
+struct mg_jqmsg {
+	char *id;		/* the queue ID the entry acted on */
+	int held;		/* on hold (Exim: frozen) before the entry */
+	long long ino;		/* Postfix: inode of the file put back in
+				 * hold/, which postsuper -s renames */
+	char *new_id;		/* the ID it is back under, or NULL */
+	char *state;		/* NULL, "placed" (back in the queue, not
+				 * yet released), "back" (done) */
+};
+
 int mg_journal_open(struct mg_journal *, const char *, int, struct mg_err *);
 void mg_journal_close(struct mg_journal *);
 long mg_journal_begin(struct mg_journal *, const char *, const char *,
@@ -51,6 +63,11 @@ int mg_journal_ids(struct mg_journal *, long, const char *const *, size_t,
     struct mg_err *);
 int mg_journal_queue_ids(struct mg_journal *, long, char ***, size_t *,
     struct mg_err *);
+int mg_journal_qmsgs(struct mg_journal *, long, struct mg_jqmsg **, size_t *,
+    struct mg_err *);
+int mg_journal_qmsgs_put(struct mg_journal *, long, const struct mg_jqmsg *,
+    size_t, struct mg_err *);
+void mg_jqmsgs_free(struct mg_jqmsg *, size_t);
 int mg_journal_ignored(struct mg_journal *, char ***, size_t *,
     struct mg_err *);
 int mg_journal_ignore(struct mg_journal *, const char *, int,

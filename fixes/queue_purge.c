@@ -24,6 +24,7 @@
 #include "../backends/exim/exim_queue.h"
 #include "../backends/postfix/pf_queue.h"
 #include "../core/mg_exec.h"
+#include "../core/mg_install.h"
 #include "../core/mg_journal.h"
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
@@ -141,25 +142,30 @@ run_tool(struct purge *p, const char *const *argv, const char *input,
 }
 
 /* copy_file - the bytes of src (opened safely) into a new file dst
- * (0600, must not exist), fsync'd */
+ * (0600, must not exist), fsync'd: written as dst.part first and renamed,
+ * so a copy that exists under its name is complete (a purge killed
+ * midway leaves at most a .part file, which no rollback reads) */
 static int
 copy_file(int sdirfd, const char *src, const char *dst, struct mg_err *err)
 {
-	char buf[65536];
+	char buf[65536], part[PATH_MAX + 310];
 	ssize_t r;
 	size_t total = 0;
 	int in, out, rc = 0;
 
+	if (snprintf(part, sizeof(part), "%s.part", dst) >= (int)sizeof(part))
+		return (mg_err_set(err, "%s: name too long", dst));
 	in = openat(sdirfd, src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
 	if (in < 0)
 		return (errno == ENOENT ? 1 : mg_err_errno(err, "open %s",
 		    src));
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	(void)unlink(part);
+	out = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (out < 0) {
 		(void)close(in);
-		return (mg_err_errno(err, "create %s", dst));
+		return (mg_err_errno(err, "create %s", part));
 	}
 	while ((r = read(in, buf, sizeof(buf))) != 0) {
 		if (r < 0 && errno == EINTR)
@@ -170,14 +176,29 @@ copy_file(int sdirfd, const char *src, const char *dst, struct mg_err *err)
 			break;
 		}
 	}
+	mg_fault("purge-copying");
 	if (rc == 0 && fsync(out) < 0)
-		rc = mg_err_errno(err, "fsync %s", dst);
+		rc = mg_err_errno(err, "fsync %s", part);
 	(void)close(in);
 	if (close(out) < 0 && rc == 0)
-		rc = mg_err_errno(err, "close %s", dst);
-	if (rc < 0)
-		(void)unlink(dst);
+		rc = mg_err_errno(err, "close %s", part);
+	if (rc == 0 && link(part, dst) < 0)
+		rc = mg_err_errno(err, "create %s", dst);
+	(void)unlink(part);
 	return (rc);
+}
+
+/* fault_after - the crash tests' hook after the n-th message of a step
+ * (MAILGUARD_TEST_KILL_AT=purge-copied-3 dies after the third copy) */
+static void
+fault_after(const char *step, size_t n)
+{
+	char name[64];
+
+	if (getenv("MAILGUARD_TEST_KILL_AT") == NULL)
+		return;
+	(void)snprintf(name, sizeof(name), "%s-%zu", step, n);
+	mg_fault(name);
 }
 
 /* ids_text - IDs one per line, for postsuper's stdin */
@@ -208,6 +229,18 @@ postsuper(struct purge *p, const char *a1, const char *a2, const char *a3,
 	argv[n++] = a3;
 	argv[n] = NULL;
 	return (run_tool(p, argv, input, len, err));
+}
+
+/* fsync_dir - the quarantine's entries made durable */
+static void
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		(void)close(fd);
+	}
 }
 
 /* quarantine_held - copy every selected file under hold/ (and its hash
@@ -248,6 +281,7 @@ quarantine_held(struct purge *p, int fd, int depth)
 		*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
 		    mg_xstrdup(de->d_name);
 		progress(p, STEP_COPY, "quarantine", p->ncopied, p->nids);
+		fault_after("purge-copied", p->ncopied);
 	}
 	(void)closedir(d);
 }
@@ -269,6 +303,7 @@ purge_postfix(struct purge *p, struct mg_err *err)
 	if (postsuper(p, "-h", "-", NULL, in.data, in.len, err) < 0)
 		goto out;
 	progress(p, STEP_HOLD, "hold", p->nids, p->nids);
+	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		rc = mg_err_errno(err, "cannot open %s", path);
@@ -278,6 +313,9 @@ purge_postfix(struct purge *p, struct mg_err *err)
 	p->res->held = p->ncopied;
 	p->res->quarantined = p->ncopied;
 	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
+	/* the copies are durable before anything is deleted */
+	fsync_dir(p->qdir);
+	mg_fault("purge-copied");
 	if (p->ncopied > 0) {
 		mg_str_reset(&in);
 		ids_text(p->copied, p->ncopied, &in);
@@ -287,6 +325,7 @@ purge_postfix(struct purge *p, struct mg_err *err)
 		if (postsuper(p, "-d", "-", "hold", in.data, in.len, err) < 0)
 			goto out;
 		progress(p, STEP_DELETE, "delete", p->ncopied, p->ncopied);
+		mg_fault("purge-deleted");
 	}
 	rc = 0;
 out:
@@ -364,6 +403,7 @@ purge_exim(struct purge *p, struct mg_err *err)
 	(void)fprintf(p->out, "freezing %zu messages (exim -Mf)\n", p->nids);
 	(void)exim_batches(p, "-Mf", (char *const *)p->ids, p->nids,
 	    STEP_HOLD, "freeze", &e);
+	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/input", sdir);
 	free(sdir);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -380,16 +420,21 @@ purge_exim(struct purge *p, struct mg_err *err)
 		*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
 		    mg_xstrdup(p->ids[i]);
 		progress(p, STEP_COPY, "quarantine", p->ncopied, p->nids);
+		fault_after("purge-copied", p->ncopied);
 	}
 	(void)close(fd);
+	fsync_dir(p->qdir);
+	mg_fault("purge-copied");
 	p->res->held = p->ncopied;
 	p->res->quarantined = p->ncopied;
 	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
 	if (p->ncopied == 0)
 		return (0);
 	(void)fprintf(p->out, "removing %zu (exim -Mrm)\n", p->ncopied);
-	return (exim_batches(p, "-Mrm", p->copied, p->ncopied, STEP_DELETE,
-	    "delete", err));
+	rc = exim_batches(p, "-Mrm", p->copied, p->ncopied, STEP_DELETE,
+	    "delete", err);
+	mg_fault("purge-deleted");
+	return (rc);
 }
 
 /* make_quarantine - STATE/quarantine/ENTRY, 0700, with a README */
@@ -398,12 +443,18 @@ make_quarantine(struct purge *p, long entry, struct mg_err *err)
 {
 	const char *how = p->a->target.mta == MG_MTA_POSTFIX ?
 	    "Postfix queue files, exact bytes (read one: postcat FILE).\n"
-	    "To requeue one: copy it into the queue directory's hold/ as\n"
-	    "owner postfix, mode 0700, then postsuper -s and postsuper -H "
-	    "ID.\n" :
+	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
+	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
+	    "By hand: copy FILE into the queue directory's hold/ as owner\n"
+	    "mail_owner (postfix), mode 0700; postsuper -s hold renames it\n"
+	    "to a new queue ID (its name must match its inode): find it by\n"
+	    "inode (ls -i), then postsuper -H NEWID.\n" :
 	    "Exim spool files (ID-H envelope and headers, ID-D body).\n"
-	    "To requeue one: copy both into the spool's input/ as the Exim\n"
-	    "user, mode 0640, then exim -Mt ID (thaw).\n";
+	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
+	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
+	    "By hand: copy ID-D, then ID-H, into the spool's input/ (input/X/\n"
+	    "with split_spool_directory, X the 6th character of ID) as the\n"
+	    "Exim user, mode 0640, then exim -Mt ID (thaw).\n";
 	char path[PATH_MAX + 16];
 	int fd;
 
@@ -447,16 +498,12 @@ still_queued(struct purge *p)
 	return (n);
 }
 
-/* fsync_dir - the quarantine's entries made durable */
-static void
-fsync_dir(const char *dir)
+/* is_held - on hold (Postfix) or frozen (Exim) */
+static int
+is_held(const struct mg_qmsg *m)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		(void)fsync(fd);
-		(void)close(fd);
-	}
+	return (m->queue != NULL && (strcmp(m->queue, "hold") == 0 ||
+	    strcmp(m->queue, "frozen") == 0));
 }
 
 /*
@@ -470,7 +517,8 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
     const char *action, const struct mg_qsel *sel, struct mg_err *err)
 {
 	struct mg_str sum = MG_STR_INIT;
-	size_t *idx = NULL, n, i;
+	struct mg_jqmsg *held = NULL;
+	size_t *idx = NULL, n, i, nheld = 0;
 	int rc = -1;
 
 	if (mg_backend_load_queue(&p->a->target, q, NULL, NULL, err) < 0)
@@ -484,8 +532,14 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
 		return (0);
 	}
 	p->ids = mg_xcalloc(n, sizeof(*p->ids));
-	for (i = 0; i < n; i++)
+	held = mg_xcalloc(n, sizeof(*held));
+	for (i = 0; i < n; i++) {
 		p->ids[i] = q->msgs[idx[i]].id;
+		if (is_held(&q->msgs[idx[i]])) {
+			held[nheld].id = (char *)p->ids[i];
+			held[nheld++].held = 1;
+		}
+	}
 	p->nids = n;
 	free(idx);
 	qsort(p->ids, n, sizeof(*p->ids), cmp_str);
@@ -497,13 +551,16 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
 		p->res->entry = 0;
 		goto out;
 	}
-	if (mg_journal_ids(j, p->res->entry, p->ids, n, err) < 0) {
+	/* what was on hold before stays on hold after a rollback */
+	if (mg_journal_ids(j, p->res->entry, p->ids, n, err) < 0 ||
+	    mg_journal_qmsgs_put(j, p->res->entry, held, nheld, err) < 0) {
 		(void)mg_journal_set(j, p->res->entry, "state", "failed");
 		(void)mg_journal_set(j, p->res->entry, "result", err->msg);
 		goto out;
 	}
 	rc = 1;
 out:
+	free(held);
 	mg_str_free(&sum);
 	return (rc);
 }
@@ -589,9 +646,12 @@ mg_qaction_name(enum mg_qaction act)
 	    names[act] : "?");
 }
 
-/* act_tool - the MTA's own command for the action on p->ids */
+/* act_tool - the MTA's own command for the action on ids; exim -Mf
+ * (-Mt) on a message that is frozen (not frozen) already fails the whole
+ * call, so those are left out (act_todo) */
 static int
-act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
+act_tool(struct purge *p, enum mg_qaction act, char *const *ids, size_t n,
+    struct mg_err *err)
 {
 	static const char *const pf[] = { "-h", "-H", "-r" };
 	static const char *const ex[] = { "-Mf", "-Mt", NULL };
@@ -603,15 +663,39 @@ act_tool(struct purge *p, enum mg_qaction act, struct mg_err *err)
 			return (mg_err_set(err, "Exim has no requeue: release "
 			    "(thaw) the messages and the next queue run "
 			    "retries them"));
-		return (exim_batches(p, ex[act], (char *const *)p->ids,
-		    p->nids, 1, mg_qaction_name(act), err));
+		if (n == 0)
+			return (0);
+		return (exim_batches(p, ex[act], ids, n, 1,
+		    mg_qaction_name(act), err));
 	}
-	ids_text((char *const *)p->ids, p->nids, &in);
-	progress(p, 1, mg_qaction_name(act), 0, p->nids);
+	if (n == 0)
+		return (0);
+	ids_text(ids, n, &in);
+	progress(p, 1, mg_qaction_name(act), 0, n);
 	rc = postsuper(p, pf[act], "-", NULL, in.data, in.len, err);
-	progress(p, 1, mg_qaction_name(act), p->nids, p->nids);
+	progress(p, 1, mg_qaction_name(act), n, n);
 	mg_str_free(&in);
 	return (rc);
+}
+
+/* act_todo - the selected IDs of q the action would change (a hold
+ * leaves what is held, a release what is not), into *ids (caller
+ * frees the array; the IDs point into q) */
+static size_t
+act_todo(const struct purge *p, const struct mg_queue *q,
+    enum mg_qaction act, char ***ids)
+{
+	size_t i, n = 0;
+
+	*ids = mg_xcalloc(q->nmsgs + 1, sizeof(**ids));
+	for (i = 0; i < q->nmsgs; i++) {
+		if (!selected(p, q->msgs[i].id) || (act == MG_QA_HOLD &&
+		    is_held(&q->msgs[i])) || (act == MG_QA_RELEASE &&
+		    !is_held(&q->msgs[i])))
+			continue;
+		(*ids)[n++] = (char *)q->msgs[i].id;
+	}
+	return (n);
 }
 
 /* act_undone - after the action: the selected IDs not in the state it
@@ -658,7 +742,8 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 	struct mg_journal j;
 	struct mg_queue q;
 	struct purge p;
-	size_t n;
+	char **todo;
+	size_t n, ntodo;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -675,7 +760,9 @@ mg_queue_act(struct mg_app *a, enum mg_qaction act, const struct mg_qsel *sel,
 		goto out;
 	n = p.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
-	rc = act_tool(&p, act, err);
+	ntodo = act_todo(&p, &q, act, &todo);
+	rc = act_tool(&p, act, todo, ntodo, err);
+	free(todo);
 	progress(&p, 2, "check", 0, 1);
 	res->remaining = act_undone(&p, act);
 	progress(&p, 2, "check", 1, 1);

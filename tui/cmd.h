@@ -40,6 +40,11 @@ int mg_cmd_fix(struct mg_app *, int, char **);
 int mg_cmd_probe(struct mg_app *, int, char **);
 int mg_cmd_journal(struct mg_app *, int, char **);
 int mg_cmd_rollback(struct mg_app *, int, char **);
+int mg_cmd_restore(struct mg_app *, int, char **);
+
+struct mg_qsel;
+int mg_cmd_qsel_parse(const char *, int, char **, struct mg_qsel *, int *,
+    int *, int *);
 
 int mg_cmd_usage_error(const char *, const char *, ...)
     __attribute__((format(printf, 2, 3)));

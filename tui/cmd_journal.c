@@ -1,6 +1,7 @@
 /*
- * cmd_journal.c - journal [--json] and rollback ENTRY [--yes]: what was
- * applied, and putting back the exact bytes it replaced.
+ * cmd_journal.c - journal [--json], rollback ENTRY [--yes] and restore
+ * ENTRY [SELECTOR...] [--yes]: what was applied, and putting back the
+ * exact bytes it replaced, or the mail a purge or a hold took away.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "../core/mg_json.h"
 #include "../core/mg_num.h"
 #include "../fixes/fix_apply.h"
+#include "../fixes/queue_restore.h"
 #include "cmd.h"
 
 #define DEFAULT_STATE "/var/lib/mailguard"
@@ -135,20 +137,76 @@ mg_cmd_journal(struct mg_app *a, int argc, char **argv)
 
 /* confirm - y/N on the terminal */
 static int
-confirm(long id)
+confirm(long id, int mail)
 {
 	char line[16];
 	FILE *tty = fopen("/dev/tty", "r+");
 
 	if (tty == NULL)
 		return (0);
-	(void)fprintf(tty, "Restore the files journal entry %ld changed? "
-	    "[y/N] ", id);
+	(void)fprintf(tty, mail ? "Put the mail of journal entry %ld back in "
+	    "the queue? [y/N] " : "Restore the files journal entry %ld "
+	    "changed? [y/N] ", id);
 	(void)fflush(tty);
 	if (fgets(line, sizeof(line), tty) == NULL)
 		line[0] = '\0';
 	(void)fclose(tty);
 	return (line[0] == 'y' || line[0] == 'Y');
+}
+
+/*
+ * queue_rollback - the mail of purge or hold entry e (what sel chooses,
+ * NULL: all) back in the queue, once; says how many came back.  An exit
+ * code.
+ */
+static int
+queue_rollback(struct mg_app *a, struct mg_journal *jr,
+    const struct mg_jentry *e, const struct mg_qsel *sel, const char *cmd,
+    int yes)
+{
+	struct mg_restore_result res;
+	struct mg_err err;
+	int rc;
+
+	if (!a->detected) {
+		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
+			(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
+			mg_print_sanitized(stderr, a->err.msg);
+			(void)fputc('\n', stderr);
+			return (MG_EXIT_UNREAD);
+		}
+		a->detected = 1;
+	}
+	if (geteuid() != 0) {
+		(void)fprintf(stderr, "mailguard-tui: %s: putting mail back "
+		    "in the queue needs root: nothing changed\n", cmd);
+		return (MG_EXIT_NOPERM);
+	}
+	if (!yes && !confirm(e->id, 1)) {
+		(void)printf("not rolled back\n");
+		return (MG_EXIT_OK);
+	}
+	mg_err_clear(&err);
+	rc = mg_queue_restore(a, jr, e, sel, stdout, &res, &err);
+	(void)printf("restored %zu of %zu messages of journal entry %ld (%zu "
+	    "from the quarantine, %zu released from hold", res.restored,
+	    res.chosen, e->id, res.placed, res.released);
+	if (res.kept_held > 0)
+		(void)printf(", %zu of them left on hold as before",
+		    res.kept_held);
+	(void)printf("); %zu back already, %zu never left the queue, %zu not "
+	    "found (delivered or removed before the %s)", res.already,
+	    res.stayed, res.missing, e->action);
+	if (res.failed > 0)
+		(void)printf(", %zu could not be put back", res.failed);
+	(void)printf("\n");
+	if (rc < 0) {
+		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+		return (MG_EXIT_FAILED);
+	}
+	return (res.failed > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
 }
 
 /* mg_cmd_rollback - rollback ENTRY [--yes] */
@@ -187,6 +245,10 @@ mg_cmd_rollback(struct mg_app *a, int argc, char **argv)
 		    "mailguard-tui journal)", id);
 		goto fail;
 	}
+	if (mg_queue_restorable(&v[0])) {
+		rc = queue_rollback(a, &jr, &v[0], NULL, "rollback", yes);
+		goto out;
+	}
 	if (strcmp(v[0].state, "rolled-back") == 0 ||
 	    strcmp(v[0].state, "restored") == 0) {
 		(void)printf("journal entry %lu is already %s: nothing to "
@@ -194,7 +256,7 @@ mg_cmd_rollback(struct mg_app *a, int argc, char **argv)
 		rc = MG_EXIT_OK;
 		goto out;
 	}
-	if (!yes && !confirm((long)id)) {
+	if (!yes && !confirm((long)id, 0)) {
 		(void)printf("not rolled back\n");
 		rc = MG_EXIT_OK;
 		goto out;
@@ -222,6 +284,53 @@ fail:
 out:
 	mg_jentries_free(v, n);
 	mg_str_free(&log);
+	mg_journal_close(&jr);
+	return (rc);
+}
+
+/* mg_cmd_restore - restore ENTRY [SELECTOR...] [--yes]: part (or all) of
+ * the mail of a purge or hold entry back in the queue */
+int
+mg_cmd_restore(struct mg_app *a, int argc, char **argv)
+{
+	struct mg_journal jr;
+	struct mg_jentry *v = NULL;
+	struct mg_qsel sel;
+	struct mg_err err;
+	unsigned long id;
+	size_t n = 0;
+	int rc, selectors, dry, yes;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return (mg_cmd_usage_error("restore", "name the journal entry "
+		    "first: restore ENTRY [SELECTOR...] [--yes]"));
+	if (mg_parse_ulong(argv[1], 1, 1UL << 62, &id, &err) < 0)
+		return (mg_cmd_usage_error("restore", "ENTRY: %s", err.msg));
+	if ((rc = mg_cmd_qsel_parse("restore", argc - 1, argv + 1, &sel,
+	    &selectors, &dry, &yes)) != 0)
+		return (rc);
+	if (dry)
+		return (mg_cmd_usage_error("restore", "--dry-run: see the "
+		    "quarantine with postcat or exim -Mvh instead"));
+	rc = MG_EXIT_UNREAD;
+	if (mg_journal_open(&jr, state_dir(a), 1, &err) < 0 ||
+	    mg_journal_entries(&jr, (long)id, 0, &v, &n, &err) < 0)
+		goto fail;
+	if (n != 1 || !mg_queue_restorable(&v[0])) {
+		(void)mg_err_set(&err, n != 1 ? "no journal entry %lu (see: "
+		    "mailguard-tui journal)" : "journal entry %lu is no purge "
+		    "or hold: nothing to put back", id);
+		goto fail;
+	}
+	rc = queue_rollback(a, &jr, &v[0], selectors > 0 ? &sel : NULL,
+	    "restore", yes);
+	goto out;
+fail:
+	(void)fputs("mailguard-tui: restore: ", stderr);
+	mg_print_sanitized(stderr, err.msg);
+	(void)fputc('\n', stderr);
+out:
+	mg_jentries_free(v, n);
 	mg_journal_close(&jr);
 	return (rc);
 }

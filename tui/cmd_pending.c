@@ -139,10 +139,15 @@ purge_run(struct mg_app *a, const char *cmd, int act,
 	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
 }
 
-/* queue_cmd - CMD SELECTOR... [--dry-run] [--yes]: purge (act < 0),
- * hold, release or requeue */
-static int
-queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
+/*
+ * mg_cmd_qsel_parse - CMD's selectors (--sasl --client --sender
+ * --rcpt-domain --older-than --queue) and --dry-run/--yes from argv into
+ * sel (pointing into argv); *n counts the selectors.  0, or the usage
+ * error's exit code.
+ */
+int
+mg_cmd_qsel_parse(const char *cmd, int argc, char **argv,
+    struct mg_qsel *sel, int *n, int *dry, int *yes)
 {
 	static const struct option opts[] = {
 		{ "sasl", required_argument, NULL, 's' },
@@ -158,11 +163,11 @@ queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
 	static const char *const queues[] = { "incoming", "active",
 	    "deferred", "hold", "corrupt", "maildrop", "queued", "frozen",
 	    NULL };
-	struct mg_qsel sel;
 	struct mg_err err;
-	int ch, i, selectors = 0, dry = 0, yes = 0;
+	int ch, i;
 
-	memset(&sel, 0, sizeof(sel));
+	memset(sel, 0, sizeof(*sel));
+	*n = *dry = *yes = 0;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (ch) {
@@ -173,26 +178,26 @@ queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
 				return (mg_cmd_usage_error(cmd, "empty "
 				    "selector %s", argv[optind - 2]));
 			if (ch == 's')
-				sel.sasl = optarg;
+				sel->sasl = optarg;
 			else if (ch == 'f')
-				sel.sender = optarg;
+				sel->sender = optarg;
 			else
-				sel.rcpt_domain = optarg;
-			selectors++;
+				sel->rcpt_domain = optarg;
+			(*n)++;
 			break;
 		case 'c':
-			if (mg_net_parse(optarg, &sel.client, &err) < 0)
+			if (mg_net_parse(optarg, &sel->client, &err) < 0)
 				return (mg_cmd_usage_error(cmd,
 				    "--client: %s", err.msg));
-			sel.has_client = 1;
-			selectors++;
+			sel->has_client = 1;
+			(*n)++;
 			break;
 		case 'o':
-			if (mg_parse_duration(optarg, &sel.older_than,
+			if (mg_parse_duration(optarg, &sel->older_than,
 			    &err) < 0)
 				return (mg_cmd_usage_error(cmd,
 				    "--older-than: %s", err.msg));
-			selectors++;
+			(*n)++;
 			break;
 		case 'q':
 			for (i = 0; queues[i] != NULL; i++)
@@ -203,14 +208,14 @@ queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
 				    "takes incoming, active, deferred, hold, "
 				    "corrupt, maildrop (Postfix), queued or "
 				    "frozen (Exim)"));
-			sel.queue = queues[i];
-			selectors++;
+			sel->queue = queues[i];
+			(*n)++;
 			break;
 		case 'n':
-			dry = 1;
+			*dry = 1;
 			break;
 		case 'y':
-			yes = 1;
+			*yes = 1;
 			break;
 		default:
 			return (bad_option(cmd, argv));
@@ -219,6 +224,20 @@ queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
 	if (optind < argc)
 		return (mg_cmd_usage_error(cmd, "unexpected argument "
 		    "\"%s\"", argv[optind]));
+	return (0);
+}
+
+/* queue_cmd - CMD SELECTOR... [--dry-run] [--yes]: purge (act < 0),
+ * hold, release or requeue */
+static int
+queue_cmd(struct mg_app *a, const char *cmd, int act, int argc, char **argv)
+{
+	struct mg_qsel sel;
+	int rc, selectors, dry, yes;
+
+	if ((rc = mg_cmd_qsel_parse(cmd, argc, argv, &sel, &selectors, &dry,
+	    &yes)) != 0)
+		return (rc);
 	if (selectors == 0)
 		return (mg_cmd_usage_error(cmd, "name at least one "
 		    "selector: the whole queue is never a default"));

@@ -20,6 +20,7 @@
 #include "../core/mg_sanitize.h"
 #include "../fixes/fix_diff.h"
 #include "../fixes/fix_stage.h"
+#include "../fixes/queue_restore.h"
 #include "cmd.h"
 #include "console_int.h"
 
@@ -553,10 +554,17 @@ entry_at(const struct con *c, size_t k)
 static void
 rollback_draw(struct con *c)
 {
+	const struct mg_jentry *e = entry_at(c, c->jv.sel);
 	char q[160];
 
-	(void)snprintf(q, sizeof(q), " Roll back journal entry %ld: restore "
-	    "the files it changed and reload? y: yes  n: no", c->jv.confirm);
+	if (e != NULL && e->id == c->jv.confirm && mg_queue_restorable(e))
+		(void)snprintf(q, sizeof(q), " Roll back journal entry %ld: "
+		    "put its mail back in the queue? y: yes  n: no",
+		    c->jv.confirm);
+	else
+		(void)snprintf(q, sizeof(q), " Roll back journal entry %ld: "
+		    "restore the files it changed and reload? y: yes  n: no",
+		    c->jv.confirm);
 	con_fill(c, LINES - 2, 0, COLS, CS_SELECTED);
 	(void)con_put(c, LINES - 2, 0, COLS, CS_SELECTED, q);
 }
@@ -661,9 +669,10 @@ ask_rollback(struct con *c, const struct mg_jentry *e)
 		con_note(c, "another action is still running");
 		return;
 	}
-	if (e->nfiles == 0) {
-		(void)snprintf(note, sizeof(note), "no file to restore: the "
-		    "mail is in quarantine/%ld", e->id);
+	/* a purge or hold: the CLI's rollback puts the mail back */
+	if (e->nfiles == 0 && !mg_queue_restorable(e)) {
+		(void)snprintf(note, sizeof(note), "journal entry %ld changed "
+		    "no file: nothing to roll back", e->id);
 		con_note(c, note);
 		return;
 	}

@@ -34,6 +34,7 @@ const struct mg_cmd_entry mg_cmd_table[] = {
 	    mg_cmd_probe },
 	{ "journal", "journal [--json]", mg_cmd_journal },
 	{ "rollback", "rollback ENTRY [--yes]", mg_cmd_rollback },
+	{ "restore", "restore ENTRY [SELECTOR...] [--yes]", mg_cmd_restore },
 	{ NULL, NULL, NULL }
 };
 
@@ -117,7 +118,12 @@ static const char help_text[] =
 "                   --transcript.  Exit 2: open relay\n"
 "  journal [--json] applied changes and purges\n"
 "  rollback ENTRY [--yes]\n"
-"                   restore the files a journal entry changed, and reload\n"
+"                   restore the files a journal entry changed, and reload;\n"
+"                   of a purge or hold: every message back in the queue\n"
+"                   (envelope intact), released as it was before; run\n"
+"                   again, it brings back only what is still missing\n"
+"  restore ENTRY [SELECTOR...] [--yes]\n"
+"                   the same for the part of a purge the selectors choose\n"
 "\n"
 "Exit status 64: bad command line; 70: a fix was refused or failed (the\n"
 "previous files are restored), or a purge failed or left selected mail\n"

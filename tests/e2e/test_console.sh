@@ -645,14 +645,24 @@ case_incident() {
 	expect inc "inc: the entry's result is shown" \
 	    '^  postsuper: [0-9A-F]+: removed'
 	tm send-keys -t inc u
-	expect inc "inc: u on a purge says where the mail is kept" \
-	    'no file to restore: the mail is in quarantine/'
+	expect inc "inc: u on a purge asks to put the mail back" \
+	    'put its mail back in the queue\? y: yes'
+	tm send-keys -t inc y
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=600
+	expect inc "inc: y: the rollback says how many came back" \
+	    '^restored 200 of 200 messages of journal entry [0-9]+'
+	WAIT_TENTHS=$old
+	check "inc: postqueue: the 200 are queued again" \
+	    [ "$(postqueue -c "$d/etc" -j | wc -l)" -eq 220 ]
+	check "inc: postqueue: root's 200 are among them" \
+	    [ "$(postqueue -c "$d/etc" -j | grep -c '"sender": *"root@example.com"')" -eq 200 ]
 	tm send-keys -t inc Escape
-	expect inc "inc: Esc: back to the journal" '^ +ID +TIME +ACTION'
+	expect inc "inc: Esc: everything read again" 'read again: [0-9]+ finding'
 	tm send-keys -t inc 1
 	expect inc "inc: 1: the findings" '^  SEV +AREA +FINDING'
 	tm send-keys -t inc i
-	expect inc "inc: i opens the queue from the findings" '^ Queue: 20 '
+	expect inc "inc: i opens the queue from the findings" '^ Queue: 220 '
 	quit_status inc q 0
 	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
 	SCR=$ROOT/journal

@@ -3,12 +3,19 @@
  * temporary root, running the lab scripts and the real binary through
  * mg_exec (no shell), and making sure every instance is stopped.
  */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../../core/mg_file.h"
@@ -307,6 +314,161 @@ lab_exim_bin(char *buf, size_t size)
 	return (0);
 }
 
+/* sink_line - one CRLF line from fd into buf; its length, -1 at EOF */
+static ssize_t
+sink_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	char c;
+
+	while (read(fd, &c, 1) == 1) {
+		if (c == '\n') {
+			if (n > 0 && buf[n - 1] == '\r')
+				n--;
+			buf[n] = '\0';
+			return ((ssize_t)n);
+		}
+		if (n + 1 < size)
+			buf[n++] = c;
+	}
+	return (-1);
+}
+
+/* sink_say - a reply line */
+static void
+sink_say(int fd, const char *text)
+{
+	(void)write(fd, text, strlen(text));
+}
+
+/* sink_session - accept every message of one SMTP session; per message
+ * one "from=<S> rcpts=N" line appended to log */
+static void
+sink_session(int fd, const char *log)
+{
+	char line[4096], from[1100] = "";
+	char rec[1200];
+	size_t rcpts = 0;
+	ssize_t n;
+	int lfd;
+
+	sink_say(fd, "220 lab-sink ESMTP\r\n");
+	while ((n = sink_line(fd, line, sizeof(line))) >= 0) {
+		if (strncasecmp(line, "EHLO", 4) == 0)
+			sink_say(fd, "250-lab-sink\r\n250 8BITMIME\r\n");
+		else if (strncasecmp(line, "MAIL FROM:", 10) == 0) {
+			(void)snprintf(from, sizeof(from), "%.*s",
+			    (int)strcspn(line + 10, " "), line + 10);
+			rcpts = 0;
+			sink_say(fd, "250 ok\r\n");
+		} else if (strncasecmp(line, "RCPT TO:", 8) == 0) {
+			rcpts++;
+			sink_say(fd, "250 ok\r\n");
+		} else if (strncasecmp(line, "DATA", 4) == 0) {
+			sink_say(fd, "354 go on\r\n");
+			while ((n = sink_line(fd, line, sizeof(line))) >= 0 &&
+			    strcmp(line, ".") != 0)
+				;
+			if (n < 0)
+				break;
+			(void)snprintf(rec, sizeof(rec), "from=%s rcpts=%zu\n",
+			    from, rcpts);
+			lfd = open(log, O_WRONLY | O_APPEND | O_CREAT |
+			    O_CLOEXEC, 0644);
+			if (lfd >= 0) {
+				(void)write(lfd, rec, strlen(rec));
+				(void)close(lfd);
+			}
+			sink_say(fd, "250 queued\r\n");
+		} else if (strncasecmp(line, "QUIT", 4) == 0) {
+			sink_say(fd, "221 bye\r\n");
+			break;
+		} else if (strncasecmp(line, "HELO", 4) == 0)
+			sink_say(fd, "250 lab-sink\r\n");
+		else
+			sink_say(fd, "250 ok\r\n");
+	}
+}
+
+/*
+ * lab_sink_start - a minimal SMTP server on addr:port (the relay the lab
+ * instances defer at) that accepts every message; one line per message
+ * in log.  A process group of its own (one child per session); its
+ * leader's pid, or -1.
+ */
+int
+lab_sink_start(const char *addr, const char *port, const char *log)
+{
+	struct sockaddr_in sa;
+	pid_t pid;
+	int s, c, one = 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)strtoul(port, NULL, 10));
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		return (-1);
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return (-1);
+	(void)setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(s, 64) < 0) {
+		perror("lab sink");
+		(void)close(s);
+		return (-1);
+	}
+	if ((pid = fork()) < 0) {
+		(void)close(s);
+		return (-1);
+	}
+	if (pid > 0) {
+		(void)setpgid(pid, pid);
+		(void)close(s);
+		return ((int)pid);
+	}
+	(void)setpgid(0, 0);
+	(void)signal(SIGCHLD, SIG_IGN);
+	for (;;) {
+		if ((c = accept(s, NULL, NULL)) < 0)
+			continue;
+		if (fork() == 0) {
+			(void)close(s);
+			sink_session(c, log);
+			_exit(0);
+		}
+		(void)close(c);
+	}
+}
+
+/* lab_sink_stop - the sink and its sessions, by process group */
+void
+lab_sink_stop(int pid)
+{
+	if (pid <= 0)
+		return;
+	(void)kill(-pid, SIGKILL);
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
+}
+
+/* lab_sink_count - lines of the sink's log that contain needle (all
+ * with "") */
+size_t
+lab_sink_count(const char *log, const char *needle)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	const char *cur, *line;
+	size_t len, n = 0;
+
+	if (mg_file_read(log, MG_FILE_MAX, &text, NULL, &err) < 0)
+		return (0);
+	for (cur = mg_str_cstr(&text); mg_line_next(&cur, &line, &len);)
+		if (len > 0 && memmem(line, len, needle, strlen(needle)) !=
+		    NULL)
+			n++;
+	mg_str_free(&text);
+	return (n);
 /* lab_sasl_pass - a lab SASL user's password, from the DIR/sasl_users
  * lab.sh wrote ("user:password" lines); 0, or -1 if it has none */
 int

@@ -17,6 +17,9 @@ int lab_jq_str(const char *, const char *, struct mg_str *);
 int lab_apply_edit(const char *, unsigned, const char *, const char *);
 int lab_processes_left(void);
 int lab_exim_bin(char *, size_t);
+int lab_sink_start(const char *, const char *, const char *);
+void lab_sink_stop(int);
+size_t lab_sink_count(const char *, const char *);
 int lab_sasl_pass(const char *, const char *, char *, size_t);
 int lab_pf_rcpt(const char *, const char *, const char *);
 int lab_exim_rcpt(const char *, const char *, const char *, const char *,

@@ -1,5 +1,7 @@
 /* test_journal.c - the journal, its backups, its lock, and atomic
  * install, in a temp directory. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +169,94 @@ test_ignored_remembered(void **state_)
 	mg_journal_close(&j);
 }
 
+/* test_qmsgs_rows - what a rollback records per message: rows replace
+ * by (entry, ID), come back sorted, belong to one entry */
+static void
+test_qmsgs_rows(void **state_)
+{
+	struct mg_jqmsg put_rows[] = {
+		{ .id = (char *)"B2", .held = 1 },
+		{ .id = (char *)"A1", .ino = 4242, .state = (char *)"placed" },
+	};
+	struct mg_jqmsg again = { .id = (char *)"A1", .ino = 4242,
+	    .new_id = (char *)"C3", .state = (char *)"back" };
+	struct mg_journal j;
+	struct mg_jqmsg *v;
+	struct mg_err err;
+	size_t n;
+
+	(void)state_;
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_qmsgs_put(&j, 7, put_rows, 2, &err), 0);
+	assert_int_equal(mg_journal_qmsgs_put(&j, 7, &again, 1, &err), 0);
+	assert_int_equal(mg_journal_qmsgs_put(&j, 8, &again, 1, &err), 0);
+	mg_journal_close(&j);
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_qmsgs(&j, 7, &v, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].id, "A1");
+	assert_int_equal(v[0].held, 0);
+	assert_int_equal(v[0].ino, 4242);
+	assert_string_equal(v[0].new_id, "C3");
+	assert_string_equal(v[0].state, "back");
+	assert_string_equal(v[1].id, "B2");
+	assert_int_equal(v[1].held, 1);
+	assert_null(v[1].new_id);
+	assert_null(v[1].state);
+	mg_jqmsgs_free(v, n);
+	assert_int_equal(mg_journal_qmsgs(&j, 9, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	mg_jqmsgs_free(v, n);
+	mg_journal_close(&j);
+}
+
+/* test_install_copy_never_replaces - a copy put in place without
+ * replace refuses an existing file (1, the file untouched, no temp file
+ * left), gets the mode asked for and reports the inode it has */
+static void
+test_install_copy_never_replaces(void **state_)
+{
+	char src[160], dst[160];
+	struct mg_err err;
+	struct stat st;
+	struct dirent *de;
+	ino_t ino = 0;
+	char *text;
+	DIR *d;
+	int fd;
+
+	(void)state_;
+	(void)snprintf(src, sizeof(src), "%s/copy-src", root);
+	(void)snprintf(dst, sizeof(dst), "%s/copy-dst", root);
+	put(src, "queue file bytes\n", 0600);
+	assert_true((fd = open(src, O_RDONLY)) >= 0);
+	assert_int_equal(mg_install_copy(fd, dst, 1024, 0700, getuid(),
+	    getgid(), 0, &ino, &err), 0);
+	assert_int_equal(stat(dst, &st), 0);
+	assert_int_equal(st.st_ino, ino);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_nlink, 1);
+	put(src, "other bytes\n", 0600);
+	(void)close(fd);
+	assert_true((fd = open(src, O_RDONLY)) >= 0);
+	assert_int_equal(mg_install_copy(fd, dst, 1024, 0700, getuid(),
+	    getgid(), 0, NULL, &err), 1);
+	text = get(dst);
+	assert_string_equal(text, "queue file bytes\n");
+	free(text);
+	/* too large: refused, nothing left behind */
+	assert_int_equal(mg_install_copy(fd, dst, 4, 0700, getuid(),
+	    getgid(), 1, NULL, &err), -1);
+	(void)close(fd);
+	text = get(dst);
+	assert_string_equal(text, "queue file bytes\n");
+	free(text);
+	assert_non_null(d = opendir(root));
+	while ((de = readdir(d)) != NULL)
+		assert_true(strncmp(de->d_name, ".mailguard.", 11) != 0);
+	(void)closedir(d);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -204,6 +294,8 @@ main(void)
 		cmocka_unit_test(test_lock_is_exclusive),
 		cmocka_unit_test(test_symlink_refused),
 		cmocka_unit_test(test_ignored_remembered),
+		cmocka_unit_test(test_qmsgs_rows),
+		cmocka_unit_test(test_install_copy_never_replaces),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
