@@ -469,6 +469,8 @@ lab_sink_count(const char *log, const char *needle)
 			n++;
 	mg_str_free(&text);
 	return (n);
+}
+
 /* lab_sasl_pass - a lab SASL user's password, from the DIR/sasl_users
  * lab.sh wrote ("user:password" lines); 0, or -1 if it has none */
 int
