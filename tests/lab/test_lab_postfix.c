@@ -258,7 +258,7 @@ test_evidence_line_holds_the_entry(void **state)
 	(void)state;
 	assert_int_equal(report_json(dir, &out), 2);
 	/* the line number of the first 218.45.6.7/8 evidence */
-	p = strstr(out.data, "218.45.6.7/8 trusts");
+	p = strstr(out.data, "218.45.6.7/8 has host bits set");
 	assert_non_null(p);
 	p = strstr(p, "\"line\": ");
 	assert_non_null(p);
