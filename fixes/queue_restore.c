@@ -360,6 +360,20 @@ placed_one(struct restore *r, struct rmsg *m)
 	fault_after("restore-placed", r->res->placed);
 }
 
+/* not_done - m is not back after all: what was counted for it taken
+ * back, counted failed */
+static void
+not_done(struct restore *r, struct rmsg *m)
+{
+	if (m->placed) {
+		r->res->placed--;
+		r->res->kept_held -= m->row.held != 0;
+	}
+	m->placed = 0;
+	m->release = 0;
+	r->res->failed++;
+}
+
 /* decide - for each chosen message not back yet: release it, put it
  * back, or say why not; place() does the MTA's part of putting back */
 static void
@@ -758,8 +772,7 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			free(m->row.state);
 			m->row.state = NULL;
 			m->dirty = 1;
-			m->release = 0;
-			r->res->failed++;
+			not_done(r, m);
 			continue;
 		}
 		if (name == NULL && m->placed) {
@@ -768,9 +781,7 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			(void)fprintf(r->out, "  %s put back in hold/ but not "
 			    "found there by its inode: run the rollback "
 			    "again\n", m->row.id);
-			r->res->placed--;
-			r->res->kept_held -= m->row.held != 0;
-			r->res->failed++;
+			not_done(r, m);
 			continue;
 		}
 		if (name == NULL) {
@@ -780,9 +791,15 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			continue;
 		}
 		if (!m->placed && !m->release) {
-			/* put back by a run that was interrupted: back now */
-			r->res->placed++;
-			r->res->kept_held += m->row.held != 0;
+			/* put back (a hold: marked for release) by a run
+			 * that was interrupted: back now */
+			if (r->qfd < 0)
+				m->from_live = 1;
+			else {
+				m->placed = 1;
+				r->res->placed++;
+				r->res->kept_held += m->row.held != 0;
+			}
 		}
 		if (m->row.held) {
 			set_state(m, "back", name);
@@ -800,6 +817,11 @@ restore_postfix(struct restore *r, struct mg_err *err)
 	if (nrel > 0) {
 		(void)fprintf(r->out, "releasing %zu from the hold queue "
 		    "(postsuper -H -)\n", nrel);
+		if (mg_fault_fail("restore-release")) {
+			(void)mg_err_set(err, "postsuper -H: failed "
+			    "(MAILGUARD_TEST_FAIL_AT)");
+			goto out;
+		}
 		if (postsuper(r, "-H", "-", in.data, in.len, err) < 0)
 			goto out;
 	}
@@ -1092,11 +1114,7 @@ restore_exim(struct restore *r, struct mg_err *err)
 		if ((m->release || !m->row.held) && is_held(m->live)) {
 			(void)fprintf(r->out, "  %s is still frozen (exim -Mt "
 			    "failed): run the rollback again\n", m->row.id);
-			if (m->placed) {
-				r->res->placed--;
-				r->res->kept_held -= m->row.held != 0;
-			}
-			r->res->failed++;
+			not_done(r, m);
 			set_state(m, "placed", NULL);
 			continue;
 		}
@@ -1206,13 +1224,12 @@ mg_queue_restore(struct mg_app *a, struct mg_journal *j,
 		res->chosen += r.m[i].chosen;
 	rc = a->target.mta == MG_MTA_POSTFIX ? restore_postfix(&r, err) :
 	    restore_exim(&r, err);
+	/* stopped by an error: put back in the spool or to be released,
+	 * not back in the queue yet - the next run's */
 	for (i = 0; rc < 0 && i < r.n; i++)
-		if (r.m[i].placed && !is_state(&r.m[i], "back")) {
-			/* in the spool, not in the queue: the next run */
-			res->placed--;
-			res->kept_held -= r.m[i].row.held != 0;
-			res->failed++;
-		}
+		if ((r.m[i].placed || r.m[i].release) && !is_state(&r.m[i],
+		    "back"))
+			not_done(&r, &r.m[i]);
 	res->restored = res->placed + res->released;
 	res->back = count_back(&r);
 	if (r.log.len > 0)
