@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,6 +158,135 @@ mg_install_file(const char *path, const char *data, size_t len, mode_t mode,
 	return (rc);
 }
 
+/* tmp_create - a new file ".mailguard.XXXXXX" in dfd (O_EXCL, never
+ * through a symlink), its name into tmp (MG_INSTALL_TMP bytes); the fd
+ * or -1 */
+static int
+tmp_create(int dfd, char *tmp)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789";
+	unsigned char rnd[6];
+	int i, k, fd;
+
+	for (k = 0; k < 100; k++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return (-1);
+		(void)snprintf(tmp, MG_INSTALL_TMP, ".mailguard.");
+		for (i = 0; i < 6; i++)
+			tmp[11 + i] = set[rnd[i] % (sizeof(set) - 1)];
+		tmp[17] = '\0';
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return (fd);
+	}
+	return (-1);
+}
+
+/*
+ * mg_install_copy_prepare - the bytes of the open file src (at most max)
+ * into a new temp file in the directory open as dfd (dname: its name in
+ * messages), owner uid:gid and mode, fsync'd; its name into tmp
+ * (MG_INSTALL_TMP bytes), its inode into *ino.  Everything relative to
+ * dfd: whoever owns the directory cannot redirect it.  0, or -1 with err
+ * (nothing left behind).
+ */
+int
+mg_install_copy_prepare(int dfd, const char *dname, int src, size_t max,
+    mode_t mode, uid_t uid, gid_t gid, char *tmp, ino_t *ino,
+    struct mg_err *err)
+{
+	char buf[65536];
+	struct stat st;
+	size_t total = 0;
+	ssize_t r;
+	int fd;
+
+	if ((fd = tmp_create(dfd, tmp)) < 0)
+		return (mg_err_errno(err, "cannot create a temp file in %s",
+		    dname));
+	if (lseek(src, 0, SEEK_SET) < 0) {
+		(void)mg_err_errno(err, "cannot read the copy for %s", dname);
+		goto fail;
+	}
+	while ((r = read(src, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (total += (size_t)r) > max) {
+			(void)mg_err_set(err, "cannot read the copy for %s: %s",
+			    dname, r < 0 ? strerror(errno) : "too large");
+			goto fail;
+		}
+		if (mg_write_all(fd, buf, (size_t)r) < 0) {
+			(void)mg_err_errno(err, "writing %s/%s", dname, tmp);
+			goto fail;
+		}
+	}
+	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode & 07777) < 0 ||
+	    fsync(fd) < 0 || fstat(fd, &st) < 0) {
+		(void)mg_err_errno(err, "writing %s/%s", dname, tmp);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		(void)mg_err_errno(err, "writing %s/%s", dname, tmp);
+		goto fail;
+	}
+	if (ino != NULL)
+		*ino = st.st_ino;
+	return (0);
+fail:
+	if (fd >= 0)
+		(void)close(fd);
+	(void)unlinkat(dfd, tmp, 0);
+	tmp[0] = '\0';
+	return (-1);
+}
+
+/*
+ * mg_install_copy_commit - the prepared temp file tmp in dfd becomes
+ * name in dfd: by rename, or with replace 0 by link(2), which never
+ * replaces an existing file (EEXIST); the temp name is removed and the
+ * directory fsync'd.  0, 1 if name exists and replace is 0, -1 with err.
+ */
+int
+mg_install_copy_commit(int dfd, const char *dname, const char *tmp,
+    const char *name, int replace, struct mg_err *err)
+{
+	int rc = 0;
+
+	if (replace ? renameat(dfd, tmp, dfd, name) : linkat(dfd, tmp, dfd,
+	    name, 0)) {
+		if (!replace && errno == EEXIST)
+			rc = 1;
+		else
+			rc = mg_err_errno(err, "cannot put %s/%s in place",
+			    dname, name);
+		(void)unlinkat(dfd, tmp, 0);
+		return (rc);
+	}
+	if (!replace)
+		(void)unlinkat(dfd, tmp, 0);
+	if (fsync(dfd) < 0)
+		return (mg_err_errno(err, "fsync %s", dname));
+	return (0);
+}
+
+/* mg_install_copy_at - prepare and commit in one step: name in dfd */
+int
+mg_install_copy_at(int dfd, const char *dname, int src, const char *name,
+    size_t max, mode_t mode, uid_t uid, gid_t gid, int replace, ino_t *ino,
+    struct mg_err *err)
+{
+	char tmp[MG_INSTALL_TMP];
+
+	if (mg_install_copy_prepare(dfd, dname, src, max, mode, uid, gid, tmp,
+	    ino, err) < 0)
+		return (-1);
+	return (mg_install_copy_commit(dfd, dname, tmp, name, replace, err));
+}
+
 /*
  * mg_install_copy - a new file path with the bytes of the open file src
  * (at most max), owner uid:gid and mode: written to a temp file beside
@@ -169,61 +299,16 @@ int
 mg_install_copy(int src, const char *path, size_t max, mode_t mode,
     uid_t uid, gid_t gid, int replace, ino_t *ino, struct mg_err *err)
 {
-	char dir[PATH_MAX], tmpl[PATH_MAX + 32], buf[65536];
-	struct stat st;
-	size_t total = 0;
-	ssize_t r;
-	int fd, rc = -1;
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	int dfd, rc;
 
 	dir_of(path, dir, sizeof(dir));
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/.mailguard.XXXXXX", dir);
-	if ((fd = mkstemp(tmpl)) < 0)
-		return (mg_err_errno(err, "cannot create a temp file in %s",
-		    dir));
-	if (lseek(src, 0, SEEK_SET) < 0) {
-		(void)mg_err_errno(err, "cannot read the copy of %s", path);
-		goto out;
-	}
-	while ((r = read(src, buf, sizeof(buf))) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || (total += (size_t)r) > max) {
-			(void)mg_err_set(err, "cannot read the copy of %s: %s",
-			    path, r < 0 ? strerror(errno) : "too large");
-			goto out;
-		}
-		if (mg_write_all(fd, buf, (size_t)r) < 0) {
-			(void)mg_err_errno(err, "writing %s", tmpl);
-			goto out;
-		}
-	}
-	if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode & 07777) < 0 ||
-	    fsync(fd) < 0 || fstat(fd, &st) < 0) {
-		(void)mg_err_errno(err, "writing %s", tmpl);
-		goto out;
-	}
-	if (replace ? rename(tmpl, path) : link(tmpl, path)) {
-		if (!replace && errno == EEXIST)
-			rc = 1;
-		else
-			(void)mg_err_errno(err, "cannot put %s in place",
-			    path);
-		goto out;
-	}
-	if (!replace)
-		(void)unlink(tmpl);
-	tmpl[0] = '\0';
-	if (sync_dir(dir) < 0) {
-		(void)mg_err_errno(err, "fsync %s", dir);
-		goto out;
-	}
-	if (ino != NULL)
-		*ino = st.st_ino;
-	rc = 0;
-out:
-	(void)close(fd);
-	if (tmpl[0] != '\0')
-		(void)unlink(tmpl);
+	(void)snprintf(tmp, sizeof(tmp), "%s", path);
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return (mg_err_errno(err, "cannot open %s", dir));
+	rc = mg_install_copy_at(dfd, dir, src, basename(tmp), max, mode, uid,
+	    gid, replace, ino, err);
+	(void)close(dfd);
 	return (rc);
 }
 
@@ -240,4 +325,17 @@ mg_fault(const char *step)
 
 	if (at != NULL && strcmp(at, step) == 0)
 		(void)raise(SIGKILL);
+}
+
+/*
+ * mg_fault_fail - the failure hook of the crash tests: 1 when the
+ * environment names this step in MAILGUARD_TEST_FAIL_AT (the caller
+ * then fails as an error there would make it, EMFILE for one)
+ */
+int
+mg_fault_fail(const char *step)
+{
+	const char *at = getenv("MAILGUARD_TEST_FAIL_AT");
+
+	return (at != NULL && strcmp(at, step) == 0);
 }

@@ -44,7 +44,9 @@ struct rmsg {
 	const struct mg_qmsg *live;	/* queued now under its own ID */
 	int chosen;			/* the selectors chose it */
 	int release;			/* release (thaw) in this run */
+	int from_live;			/* a release of a queued message */
 	int placed;			/* put back in this run */
+	char tmp[MG_INSTALL_TMP];	/* Postfix: prepared in hold/ */
 	int dirty;			/* row to write */
 };
 
@@ -60,6 +62,7 @@ struct pf {
 /* What the Exim side carries. */
 struct ex {
 	char input[PATH_MAX];
+	int ifd;			/* input/, opened without following */
 	int split;
 	uid_t uid;
 	gid_t gid;
@@ -282,13 +285,15 @@ owner_of(int dfd, const char *path, uid_t *uid, gid_t *gid,
 	return (0);
 }
 
-/* remove_temps - temp files an interrupted restore left in dfd */
+/* remove_temps - temp files an interrupted restore left in dfd and in
+ * its one-letter subdirectories (Exim's split input/X/) */
 static void
-remove_temps(int dfd)
+remove_temps(int dfd, int depth)
 {
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
-	int fd;
+	int fd, sfd;
 
 	if ((fd = dup(dfd)) < 0)
 		return;
@@ -297,10 +302,21 @@ remove_temps(int dfd)
 		return;
 	}
 	rewinddir(d);
-	while ((de = readdir(d)) != NULL)
+	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, ".mailguard.", 11) == 0 &&
 		    strlen(de->d_name) == 17)
 			(void)unlinkat(dfd, de->d_name, 0);
+		if (depth > 0 || de->d_name[0] == '.' || de->d_name[1] !=
+		    '\0' || fstatat(dfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		sfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (sfd >= 0) {
+			remove_temps(sfd, depth + 1);
+			(void)close(sfd);
+		}
+	}
 	(void)closedir(d);
 }
 
@@ -332,6 +348,32 @@ id_ok(const char *id)
 	return (n >= 6);
 }
 
+/* placed_one - count m as put back (Postfix: linked into hold/; Exim:
+ * its -H in input/) */
+static void
+placed_one(struct restore *r, struct rmsg *m)
+{
+	m->placed = 1;
+	r->res->placed++;
+	if (m->row.held)
+		r->res->kept_held++;
+	fault_after("restore-placed", r->res->placed);
+}
+
+/* not_done - m is not back after all: what was counted for it taken
+ * back, counted failed */
+static void
+not_done(struct restore *r, struct rmsg *m)
+{
+	if (m->placed) {
+		r->res->placed--;
+		r->res->kept_held -= m->row.held != 0;
+	}
+	m->placed = 0;
+	m->release = 0;
+	r->res->failed++;
+}
+
 /* decide - for each chosen message not back yet: release it, put it
  * back, or say why not; place() does the MTA's part of putting back */
 static void
@@ -359,7 +401,7 @@ decide(struct restore *r, int (*place)(struct restore *, struct rmsg *))
 			/* never deleted: held by the entry, or untouched */
 			if (is_held(m->live) && !m->row.held) {
 				m->release = 1;
-				r->res->released++;
+				m->from_live = 1;	/* counted when done */
 			} else {
 				set_state(m, "back", m->row.id);
 				r->res->stayed++;
@@ -368,11 +410,9 @@ decide(struct restore *r, int (*place)(struct restore *, struct rmsg *))
 		}
 		switch (place(r, m)) {
 		case 0:
-			m->placed = 1;
-			r->res->placed++;
-			if (m->row.held)
-				r->res->kept_held++;
-			fault_after("restore-placed", r->res->placed);
+			/* Postfix: "placing" until linked (pf_link) */
+			if (is_state(m, "placed"))
+				placed_one(r, m);
 			break;
 		case 1:
 			r->res->missing++;
@@ -405,34 +445,73 @@ postsuper(struct restore *r, const char *a1, const char *a2,
 	return (run_tool(r, argv, input, len, err));
 }
 
-/* pf_place - quarantine copy ID into hold/ID (never over a file that is
- * there); 0, 1 if there is no copy, -1 (reported) */
+/* not_back - say why m was not put back */
+static void
+not_back(struct restore *r, const struct rmsg *m, const char *why)
+{
+	(void)fprintf(r->out, "  %s not put back: ", m->row.id);
+	mg_print_sanitized(r->out, why);
+	(void)fputc('\n', r->out);
+}
+
+/* pf_place - quarantine copy ID into a temp file in hold/, its inode
+ * recorded ("placing") before pf_link gives it the name hold/ID: a run
+ * killed after the link finds it by that inode whatever postsuper -s
+ * named it since; 0, 1 if there is no copy, -1 (reported) */
 static int
 pf_place(struct restore *r, struct rmsg *m)
 {
-	char path[PATH_MAX + 256];
 	struct mg_err err;
 	ino_t ino = 0;
 	int fd, rc;
 
 	if ((fd = quarantined(r, m->row.id)) < 0)
 		return (errno == ENOENT || r->qfd < 0 ? 1 : -1);
-	(void)snprintf(path, sizeof(path), "%s/%s", r->pf.hold, m->row.id);
 	/* mail_queue.h: owner x bit set = a complete queue file */
-	rc = mg_install_copy(fd, path, FILE_MAX, 0700, r->pf.uid, r->pf.gid, 0,
-	    &ino, &err);
+	rc = mg_install_copy_prepare(r->pf.hfd, r->pf.hold, fd, FILE_MAX,
+	    0700, r->pf.uid, r->pf.gid, m->tmp, &ino, &err);
 	(void)close(fd);
-	if (rc != 0) {
-		if (rc > 0)
-			(void)mg_err_set(&err, "%s exists", path);
-		(void)fprintf(r->out, "  %s not put back: ", m->row.id);
-		mg_print_sanitized(r->out, err.msg);
-		(void)fputc('\n', r->out);
+	if (rc < 0) {
+		not_back(r, m, err.msg);
 		return (-1);
 	}
 	m->row.ino = (long long)ino;
-	set_state(m, "placed", NULL);
+	set_state(m, "placing", NULL);
 	return (0);
+}
+
+/* pf_link - the prepared copies into hold/ under their old IDs (never
+ * over a file that is there) */
+static void
+pf_link(struct restore *r)
+{
+	struct mg_err err;
+	struct rmsg *m;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (m->tmp[0] == '\0')
+			continue;
+		rc = mg_install_copy_commit(r->pf.hfd, r->pf.hold, m->tmp,
+		    m->row.id, 0, &err);
+		m->tmp[0] = '\0';
+		if (rc == 0) {
+			set_state(m, "placed", NULL);
+			placed_one(r, m);
+			continue;
+		}
+		if (rc > 0)
+			(void)mg_err_set(&err, "%s/%s exists", r->pf.hold,
+			    m->row.id);
+		not_back(r, m, err.msg);
+		free(m->row.state);
+		m->row.state = NULL;
+		m->row.ino = 0;
+		m->dirty = 1;
+		r->res->failed++;
+	}
 }
 
 /* An inode found under hold/ and the name it has there. */
@@ -443,8 +522,10 @@ struct hino {
 };
 
 /* scan_hold - the inodes of the files under hold/ (and its hash
- * subdirectories, rel their path) into *v */
-static void
+ * subdirectories, rel their path) into *v; 0, or -1 (errno) if a
+ * directory could not be read: a partial list would call a message
+ * gone that is there */
+static int
 scan_hold(int fd, const char *rel, int depth, struct hino **v, size_t *n,
     size_t *cap)
 {
@@ -453,26 +534,31 @@ scan_hold(int fd, const char *rel, int depth, struct hino **v, size_t *n,
 	struct stat st;
 	struct hino *h;
 	DIR *d;
-	int sfd;
+	int sfd, e;
 
 	if ((d = fdopendir(fd)) == NULL) {
 		(void)close(fd);
-		return;
+		return (-1);
 	}
-	while ((de = readdir(d)) != NULL) {
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
-		    0)
-			continue;
+		    0) {
+			if (errno == ENOENT)
+				continue;	/* renamed meanwhile */
+			break;
+		}
 		if (S_ISDIR(st.st_mode) && de->d_name[1] == '\0' &&
 		    depth < 4) {
 			sfd = openat(dirfd(d), de->d_name, O_RDONLY |
 			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			(void)snprintf(sub, sizeof(sub), "%s%s/", rel,
 			    de->d_name);
-			if (sfd >= 0)
-				scan_hold(sfd, sub, depth + 1, v, n, cap);
+			if (sfd < 0 || scan_hold(sfd, sub, depth + 1, v, n,
+			    cap) < 0)
+				break;
+			errno = 0;
 			continue;
 		}
 		if (!S_ISREG(st.st_mode) || strlen(de->d_name) >= 64)
@@ -483,22 +569,34 @@ scan_hold(int fd, const char *rel, int depth, struct hino **v, size_t *n,
 		(void)snprintf(h->rel, sizeof(h->rel), "%s%s", rel,
 		    de->d_name);
 	}
+	e = errno;
 	(void)closedir(d);
+	errno = e;
+	return (e != 0 ? -1 : 0);
 }
 
-/* pf_inodes - the inodes under hold/ now; *n of them */
-static struct hino *
-pf_inodes(const struct restore *r, size_t *n)
+/* pf_inodes - the inodes under hold/ now into *v, *n of them (step: the
+ * failure hook's name); 0, or -1 with err */
+static int
+pf_inodes(const struct restore *r, const char *step, struct hino **v,
+    size_t *n, struct mg_err *err)
 {
-	struct hino *v = NULL;
 	size_t cap = 0;
 	int fd;
 
+	free(*v);
+	*v = NULL;
 	*n = 0;
-	fd = open(r->pf.hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0)
-		scan_hold(fd, "", 0, &v, n, &cap);
-	return (v);
+	fd = openat(r->pf.hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mg_fault_fail(step)) {
+		if (fd >= 0)
+			(void)close(fd);
+		fd = -1;
+		errno = EMFILE;
+	}
+	if (fd < 0 || scan_hold(fd, "", 0, v, n, &cap) < 0)
+		return (mg_err_errno(err, "cannot read %s", r->pf.hold));
+	return (0);
 }
 
 /* hold_find - the file under hold/ with inode ino, or NULL */
@@ -532,18 +630,20 @@ same_bytes(int a, int b)
 	}
 }
 
-/* is_ours - hold/REL is the quarantine copy of m: an inode recorded by
- * an earlier run may since have been reused by another message */
+/* is_ours - hold/H is m: an inode recorded by an earlier run may since
+ * have been reused by another message */
 static int
-is_ours(const struct restore *r, const struct rmsg *m, const char *rel)
+is_ours(const struct restore *r, const struct rmsg *m, const struct hino *h)
 {
 	int a, b, same = 0;
 
+	/* a hold: no copy to compare with, but the message was never
+	 * renamed (postsuper -s leaves a name that matches its inode) */
 	if (r->qfd < 0)
-		return (1);	/* a hold: no copy to compare with */
+		return (strcmp(h->name, m->row.id) == 0);
 	if ((a = quarantined(r, m->row.id)) < 0)
 		return (0);
-	b = openat(r->pf.hfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	b = openat(r->pf.hfd, h->rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
 	    O_NONBLOCK);
 	if (b >= 0) {
 		same = same_bytes(a, b);
@@ -570,6 +670,33 @@ pf_mark_release(struct restore *r, const struct hino *v, size_t nv)
 				break;
 		m->row.ino = k < nv ? (long long)v[k].ino : 0;
 		set_state(m, "placed", NULL);
+	}
+}
+
+/* pf_found_placing - rows "placing" of an interrupted run: linked into
+ * hold/ (found by inode, whatever postsuper -s named it since) are
+ * "placed"; the others are put back again (remove_temps took their temp
+ * files) */
+static void
+pf_found_placing(struct restore *r, const struct hino *v, size_t nv)
+{
+	const struct hino *h;
+	struct rmsg *m;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || !is_state(m, "placing"))
+			continue;
+		h = hold_find(v, nv, m->row.ino);
+		if (h != NULL && is_ours(r, m, h)) {
+			set_state(m, "placed", NULL);
+			continue;
+		}
+		free(m->row.state);
+		m->row.state = NULL;
+		m->row.ino = 0;
+		m->dirty = 1;
 	}
 }
 
@@ -603,10 +730,17 @@ restore_postfix(struct restore *r, struct mg_err *err)
 	}
 	if (owner_of(r->pf.hfd, r->pf.hold, &r->pf.uid, &r->pf.gid, err) < 0)
 		goto out;
-	remove_temps(r->pf.hfd);
-	v = pf_inodes(r, &nv);
+	remove_temps(r->pf.hfd, 0);
+	if (pf_inodes(r, "restore-scan", &v, &nv, err) < 0)
+		goto out;
+	pf_found_placing(r, v, nv);
 	decide(r, pf_place);
 	pf_mark_release(r, v, nv);
+	/* the inodes of the copies first, in one transaction: found by
+	 * them whatever happens after the link */
+	if (save(r, err) < 0)
+		goto out;
+	pf_link(r);
 	if (save(r, err) < 0)
 		goto out;
 	mg_fault("restore-placed");
@@ -618,15 +752,15 @@ restore_postfix(struct restore *r, struct mg_err *err)
 		if (postsuper(r, "-s", "hold", NULL, 0, err) < 0)
 			goto out;
 	}
-	free(v);
-	v = pf_inodes(r, &nv);
+	if (pf_inodes(r, "restore-rescan", &v, &nv, err) < 0)
+		goto out;
 	for (i = 0; i < r->n; i++) {
 		m = &r->m[i];
 		if (!m->chosen || !is_state(m, "placed"))
 			continue;
 		h = hold_find(v, nv, m->row.ino);
-		if (h != NULL && !m->placed && !m->release &&
-		    !is_ours(r, m, h->rel))
+		if (h != NULL && !m->placed && !m->release && !is_ours(r, m,
+		    h))
 			h = NULL;
 		name = h != NULL ? h->name : NULL;
 		if (name == NULL && m->release) {
@@ -638,9 +772,16 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			free(m->row.state);
 			m->row.state = NULL;
 			m->dirty = 1;
-			m->release = 0;
-			r->res->released--;
-			r->res->failed++;
+			not_done(r, m);
+			continue;
+		}
+		if (name == NULL && m->placed) {
+			/* put back by this run: it is somewhere; never
+			 * journaled back while not found */
+			(void)fprintf(r->out, "  %s put back in hold/ but not "
+			    "found there by its inode: run the rollback "
+			    "again\n", m->row.id);
+			not_done(r, m);
 			continue;
 		}
 		if (name == NULL) {
@@ -650,9 +791,15 @@ restore_postfix(struct restore *r, struct mg_err *err)
 			continue;
 		}
 		if (!m->placed && !m->release) {
-			/* put back by a run that was interrupted: back now */
-			r->res->placed++;
-			r->res->kept_held += m->row.held != 0;
+			/* put back (a hold: marked for release) by a run
+			 * that was interrupted: back now */
+			if (r->qfd < 0)
+				m->from_live = 1;
+			else {
+				m->placed = 1;
+				r->res->placed++;
+				r->res->kept_held += m->row.held != 0;
+			}
 		}
 		if (m->row.held) {
 			set_state(m, "back", name);
@@ -670,13 +817,21 @@ restore_postfix(struct restore *r, struct mg_err *err)
 	if (nrel > 0) {
 		(void)fprintf(r->out, "releasing %zu from the hold queue "
 		    "(postsuper -H -)\n", nrel);
+		if (mg_fault_fail("restore-release")) {
+			(void)mg_err_set(err, "postsuper -H: failed "
+			    "(MAILGUARD_TEST_FAIL_AT)");
+			goto out;
+		}
 		if (postsuper(r, "-H", "-", in.data, in.len, err) < 0)
 			goto out;
 	}
 	mg_fault("restore-released");
-	for (i = 0; i < r->n; i++)
-		if (r->m[i].release)
-			set_state(&r->m[i], "back", NULL);
+	for (i = 0; i < r->n; i++) {
+		if (!r->m[i].release)
+			continue;
+		set_state(&r->m[i], "back", NULL);
+		r->res->released += r->m[i].from_live;
+	}
 	rc = save(r, err);
 out:
 	if (r->pf.hfd >= 0)
@@ -712,24 +867,73 @@ exim_split(const struct mg_target *t, struct mg_err *err)
 	return (split);
 }
 
-/* ex_put - quarantine copy NAME as DIR/NAME, mode 0640; 0, 1 if no copy,
- * -1 with err */
+/*
+ * ex_dirfd - the directory ID's files go in, opened: input/, or input/X/
+ * with split_spool_directory (made if create, then given to the Exim
+ * user by its fd).  input/ belongs to the Exim user, who could swap
+ * input/X for a symlink at any moment: everything goes through fds
+ * opened without following one.  The fd, or -1 with err; its name in
+ * dname.
+ */
 static int
-ex_put(struct restore *r, const char *dir, const char *name, int replace,
-    struct mg_err *err)
+ex_dirfd(struct restore *r, const char *id, int create, char *dname,
+    size_t size, struct mg_err *err)
 {
-	char path[PATH_MAX + 256];
+	struct stat st;
+	char x[2];
+	int fd, made = 0;
+
+	(void)snprintf(dname, size, "%s", r->ex.input);
+	if (!r->ex.split || strlen(id) <= 5) {
+		if ((fd = fcntl(r->ex.ifd, F_DUPFD_CLOEXEC, 0)) < 0)
+			return (mg_err_errno(err, "cannot open %s", dname));
+		return (fd);
+	}
+	x[0] = id[5];
+	x[1] = '\0';
+	(void)snprintf(dname, size, "%s/%s", r->ex.input, x);
+	if (create) {
+		if (mkdirat(r->ex.ifd, x, 0750) == 0)
+			made = 1;
+		else if (errno != EEXIST)
+			return (mg_err_errno(err, "cannot create %s", dname));
+	}
+	fd = openat(r->ex.ifd, x, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return (mg_err_errno(err, "cannot open %s (a directory, not "
+		    "a symbolic link)", dname));
+	if ((made && fchown(fd, r->ex.uid, r->ex.gid) < 0) || fstat(fd,
+	    &st) < 0) {
+		(void)mg_err_errno(err, "cannot set the owner of %s", dname);
+		(void)close(fd);
+		return (-1);
+	}
+	if (st.st_uid != r->ex.uid && st.st_uid != 0) {
+		(void)mg_err_set(err, "%s belongs to uid %ld, not to the Exim "
+		    "user", dname, (long)st.st_uid);
+		(void)close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* ex_put - quarantine copy NAME as NAME in dfd (dname), mode 0640; 0, 1
+ * if no copy, -1 with err */
+static int
+ex_put(struct restore *r, int dfd, const char *dname, const char *name,
+    int replace, struct mg_err *err)
+{
 	int fd, rc;
 
 	if ((fd = quarantined(r, name)) < 0)
 		return (errno == ENOENT || r->qfd < 0 ? 1 : mg_err_errno(err,
 		    "cannot open the copy of %s", name));
-	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
-	rc = mg_install_copy(fd, path, FILE_MAX, 0640, r->ex.uid, r->ex.gid,
-	    replace, NULL, err);
+	rc = mg_install_copy_at(dfd, dname, fd, name, FILE_MAX, 0640,
+	    r->ex.uid, r->ex.gid, replace, NULL, err);
 	(void)close(fd);
 	if (rc > 0)
-		rc = mg_err_set(err, "%s exists", path);
+		rc = mg_err_set(err, "%s/%s exists", dname, name);
 	return (rc);
 }
 
@@ -738,38 +942,54 @@ ex_put(struct restore *r, const char *dir, const char *name, int replace,
 static int
 ex_place(struct restore *r, struct rmsg *m)
 {
-	char dir[PATH_MAX + 8], name[256];
+	char dname[PATH_MAX + 8], name[256];
 	struct mg_err err;
-	int rc;
+	int dfd, rc;
 
-	(void)snprintf(dir, sizeof(dir), "%s", r->ex.input);
-	if (r->ex.split && strlen(m->row.id) > 5) {
-		(void)snprintf(dir, sizeof(dir), "%s/%c", r->ex.input,
-		    m->row.id[5]);
-		if (mkdir(dir, 0750) == 0 && chown(dir, r->ex.uid, r->ex.gid) <
-		    0)
-			(void)rmdir(dir);
-	}
 	(void)snprintf(name, sizeof(name), "%s-H", m->row.id);
 	if (r->qfd < 0 || faccessat(r->qfd, name, F_OK, AT_EACCESS) < 0)
 		return (1);	/* never quarantined completely */
-	(void)snprintf(name, sizeof(name), "%s-D", m->row.id);
-	if ((rc = ex_put(r, dir, name, 1, &err)) == 0) {
-		(void)snprintf(name, sizeof(name), "%s-H", m->row.id);
-		rc = ex_put(r, dir, name, 0, &err);
+	if ((dfd = ex_dirfd(r, m->row.id, 1, dname, sizeof(dname),
+	    &err)) < 0) {
+		not_back(r, m, err.msg);
+		return (-1);
 	}
+	(void)snprintf(name, sizeof(name), "%s-D", m->row.id);
+	if ((rc = ex_put(r, dfd, dname, name, 1, &err)) == 0) {
+		(void)snprintf(name, sizeof(name), "%s-H", m->row.id);
+		rc = ex_put(r, dfd, dname, name, 0, &err);
+	}
+	(void)close(dfd);
 	if (rc > 0)
 		return (1);
 	if (rc < 0) {
-		(void)fprintf(r->out, "  %s not put back: ", m->row.id);
-		mg_print_sanitized(r->out, err.msg);
-		(void)fputc('\n', r->out);
+		not_back(r, m, err.msg);
 		return (-1);
 	}
 	set_state(m, "placed", NULL);
 	if (!m->row.held)
 		m->release = 1;		/* the purge froze it */
 	return (0);
+}
+
+/* ex_spooled - m's -H file is in input/ (input/X/): 1, 0, or -1 if the
+ * directory cannot be read */
+static int
+ex_spooled(struct restore *r, const struct rmsg *m)
+{
+	char dname[PATH_MAX + 8], name[256];
+	struct mg_err err;
+	struct stat st;
+	int dfd, rc;
+
+	if ((dfd = ex_dirfd(r, m->row.id, 0, dname, sizeof(dname),
+	    &err)) < 0)
+		return (errno == ENOENT ? 0 : -1);
+	(void)snprintf(name, sizeof(name), "%s-H", m->row.id);
+	rc = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? 1 :
+	    errno == ENOENT ? 0 : -1;
+	(void)close(dfd);
+	return (rc);
 }
 
 /* exim_thaw - exim [-C FILE] -Mt ID..., BATCH at a time */
@@ -799,15 +1019,51 @@ exim_thaw(struct restore *r, char *const *ids, size_t n, struct mg_err *err)
 	return (rc);
 }
 
+/* ex_earlier - rows "placed" by an earlier run: queued (thaw it if the
+ * entry froze it), or gone from the queue: "placed" is saved only once
+ * the -H is in place, so a message Exim no longer lists was delivered
+ * or removed since - never put back twice; an -H that is there but not
+ * listed is reported */
+static void
+ex_earlier(struct restore *r)
+{
+	struct rmsg *m;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || !is_state(m, "placed"))
+			continue;
+		if (m->live != NULL) {
+			if (!m->row.held && is_held(m->live)) {
+				m->release = 1;
+				m->from_live = 1;
+			} else
+				set_state(m, "back", m->row.id);
+			continue;
+		}
+		if (ex_spooled(r, m) != 0) {
+			(void)fprintf(r->out, "  %s: its spool file is in %s "
+			    "but Exim does not list it: not put back again\n",
+			    m->row.id, r->ex.input);
+			r->res->failed++;
+			m->chosen = 0;
+			continue;
+		}
+		set_state(m, "back", m->row.id);
+		r->res->already++;
+	}
+}
+
 /* restore_exim - put back, then thaw what the entry froze; rows
- * "placed" by an interrupted run are queued under their ID again */
+ * "placed" by an interrupted run are thawed, or back already */
 static int
 restore_exim(struct restore *r, struct mg_err *err)
 {
 	char *sdir = NULL, **ids;
 	struct rmsg *m;
 	size_t i, n = 0;
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (mg_exim_spool_directory(&r->a->target, &sdir, err) < 0)
 		return (-1);
@@ -816,36 +1072,23 @@ restore_exim(struct restore *r, struct mg_err *err)
 	free(sdir);
 	if ((r->ex.split = exim_split(&r->a->target, err)) < 0)
 		return (-1);
-	fd = open(r->ex.input, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	r->ex.ifd = open(r->ex.input, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (r->ex.ifd < 0)
 		return (mg_err_errno(err, "cannot open %s", r->ex.input));
-	rc = owner_of(fd, r->ex.input, &r->ex.uid, &r->ex.gid, err);
-	remove_temps(fd);
-	(void)close(fd);
-	if (rc < 0)
-		return (-1);
-	/* an earlier run's "placed": queued again (live) or not yet */
-	for (i = 0; i < r->n; i++) {
-		m = &r->m[i];
-		if (!m->chosen || !is_state(m, "placed"))
-			continue;
-		if (m->live == NULL) {
-			free(m->row.state);
-			m->row.state = NULL;	/* put it back again */
-		} else if (!m->row.held && is_held(m->live)) {
-			m->release = 1;
-			r->res->released++;
-		} else
-			set_state(m, "back", m->row.id);
-	}
+	if (owner_of(r->ex.ifd, r->ex.input, &r->ex.uid, &r->ex.gid,
+	    err) < 0)
+		goto out;
+	remove_temps(r->ex.ifd, 0);
+	ex_earlier(r);
 	decide(r, ex_place);
 	if (save(r, err) < 0)
-		return (-1);
+		goto out;
 	mg_fault("restore-placed");
 	/* thaw only what Exim now lists as frozen: -Mt on anything else
 	 * is an error */
 	if (load_live(r, err) < 0)
-		return (-1);
+		goto out;
 	for (i = 0; i < r->n; i++)
 		if (r->m[i].release && !is_held(r->m[i].live))
 			r->m[i].release = 0;
@@ -853,18 +1096,34 @@ restore_exim(struct restore *r, struct mg_err *err)
 	for (i = 0; i < r->n; i++)
 		if (r->m[i].release)
 			ids[n++] = r->m[i].row.id;
-	rc = 0;
 	if (n > 0) {
 		(void)fprintf(r->out, "thawing %zu (exim -Mt)\n", n);
-		rc = exim_thaw(r, ids, n, err);
+		/* it carries on through a batch and fails if one ID failed
+		 * (a spool file locked): judged per message below */
+		(void)exim_thaw(r, ids, n, err);
 	}
 	free(ids);
 	mg_fault("restore-released");
-	for (i = 0; i < r->n; i++)
-		if (is_state(&r->m[i], "placed") || r->m[i].release)
-			set_state(&r->m[i], "back", r->m[i].row.id);
-	if (save(r, err) < 0)
-		rc = -1;
+	/* back only what Exim no longer lists as frozen */
+	if (load_live(r, err) < 0)
+		goto out;
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || (!is_state(m, "placed") && !m->release))
+			continue;
+		if ((m->release || !m->row.held) && is_held(m->live)) {
+			(void)fprintf(r->out, "  %s is still frozen (exim -Mt "
+			    "failed): run the rollback again\n", m->row.id);
+			not_done(r, m);
+			set_state(m, "placed", NULL);
+			continue;
+		}
+		set_state(m, "back", m->row.id);
+		r->res->released += m->release && m->from_live;
+	}
+	rc = save(r, err);
+out:
+	(void)close(r->ex.ifd);
 	return (rc);
 }
 
@@ -965,6 +1224,12 @@ mg_queue_restore(struct mg_app *a, struct mg_journal *j,
 		res->chosen += r.m[i].chosen;
 	rc = a->target.mta == MG_MTA_POSTFIX ? restore_postfix(&r, err) :
 	    restore_exim(&r, err);
+	/* stopped by an error: put back in the spool or to be released,
+	 * not back in the queue yet - the next run's */
+	for (i = 0; rc < 0 && i < r.n; i++)
+		if ((r.m[i].placed || r.m[i].release) && !is_state(&r.m[i],
+		    "back"))
+			not_done(&r, &r.m[i]);
 	res->restored = res->placed + res->released;
 	res->back = count_back(&r);
 	if (r.log.len > 0)

@@ -9,6 +9,7 @@
  * and the restored mail is delivered.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -59,21 +61,19 @@ run_ok(const char *const *argv, struct mg_str *out)
 	mg_exec_res_free(&res);
 }
 
-/* mg - mailguard-tui on the instance with args (kill_at: the crash
- * hook's step, or NULL); the exit code, -1 if killed; output in out */
+/* mg_env - mailguard-tui on the instance with args (env: a test hook
+ * "MAILGUARD_TEST_...=STEP", or NULL); the exit code, -1 if killed;
+ * output in out */
 static int
-mg(const struct inst *in, const char *kill_at, const char *const *args,
+mg_env(const struct inst *in, const char *env, const char *const *args,
     struct mg_str *out)
 {
 	const char *argv[32];
-	char env[128];
 	struct mg_exec_res res;
 	size_t n = 0;
 	int rc;
 
-	if (kill_at != NULL) {
-		(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s",
-		    kill_at);
+	if (env != NULL) {
 		argv[n++] = "env";
 		argv[n++] = env;
 	}
@@ -100,6 +100,20 @@ mg(const struct inst *in, const char *kill_at, const char *const *args,
 	}
 	mg_exec_res_free(&res);
 	return (rc);
+}
+
+/* mg - mailguard-tui on the instance with args (kill_at: the crash
+ * hook's step, or NULL); the exit code, -1 if killed; output in out */
+static int
+mg(const struct inst *in, const char *kill_at, const char *const *args,
+    struct mg_str *out)
+{
+	char env[128];
+
+	if (kill_at == NULL)
+		return (mg_env(in, NULL, args, out));
+	(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s", kill_at);
+	return (mg_env(in, env, args, out));
 }
 
 /* keep - line (len) is part of the signature: postcat's envelope
@@ -541,6 +555,145 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 	}
 }
 
+/*
+ * pf_interrupted - Postfix: a rollback whose scan of hold/ fails after
+ * postsuper -s is an error, not "restored" (the messages sit in hold/
+ * until run again); a rollback killed after linking 5 copies into hold/,
+ * then postsuper -s hold renaming them, puts none back twice (found by
+ * the inodes journaled before the link)
+ */
+static void
+pf_interrupted(const struct inst *in, const struct sigs *before)
+{
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *ps[] = { "postsuper", "-c", in->conf, "-s", "hold",
+	    NULL };
+	char id[32];
+	const char *args[] = { "rollback", id, "--yes", NULL };
+	struct sigs now = { .n = 0 };
+	struct mg_str out;
+
+	assert_int_equal(mg(in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_not_equal(mg_env(in, "MAILGUARD_TEST_FAIL_AT="
+	    "restore-rescan", args, &out), 0);
+	assert_null(strstr(out.data, "restored 12 of"));
+	mg_str_free(&out);
+	rollback(in, strtol(id, NULL, 10), ROOT_N, NULL);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+	assert_int_equal(held(in), HELD_N);
+	(void)printf("    hold/ unreadable after postsuper -s: refused, "
+	    "then all back\n");
+
+	assert_int_equal(mg(in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_equal(mg(in, "restore-placed-5", args, &out), -1);
+	mg_str_free(&out);
+	run_ok(ps, NULL);
+	rollback(in, strtol(id, NULL, 10), -1, NULL);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+	assert_int_equal(held(in), HELD_N);
+	(void)printf("    killed after 5 links, postsuper -s: none twice\n");
+}
+
+/* pf_held_ids - the IDs postqueue -j lists on hold */
+static size_t
+pf_held_ids(const struct inst *in, char ids[][64], size_t max)
+{
+	const char *pq[] = { "postqueue", "-c", in->conf, "-j", NULL };
+	struct mg_str out;
+	const char *cur, *line, *p;
+	size_t len, n = 0;
+
+	run_ok(pq, &out);
+	for (cur = mg_str_cstr(&out); n < max && mg_line_next(&cur, &line,
+	    &len);) {
+		if (memmem(line, len, "\"queue_name\": \"hold\"", 20) ==
+		    NULL || (p = memmem(line, len, "\"queue_id\": \"", 13)) ==
+		    NULL)
+			continue;
+		p += 13;
+		(void)snprintf(ids[n++], 64, "%.*s", (int)strcspn(p, "\""), p);
+	}
+	mg_str_free(&out);
+	return (n);
+}
+
+/*
+ * pf_hold_interrupted - Postfix, a hold rolled back: postsuper -H failing
+ * counts none as restored (and the next run releases them); a rollback
+ * killed before the release, then the inode it journaled found under
+ * another name in hold/ (another message, as an inode reused would be):
+ * that one is not released
+ */
+static void
+pf_hold_interrupted(const struct inst *in, const struct sigs *before)
+{
+	const char *hold[] = { "hold", "--sasl", "root", "--yes", NULL };
+	const char *qd[] = { "postconf", "-c", in->conf, "-h",
+	    "queue_directory", NULL };
+	char pre[SIGS_MAX][64], ids[SIGS_MAX][64], from[4200], to[4300];
+	char id[32];
+	const char *args[] = { "rollback", id, "--yes", NULL };
+	const char *rel[] = { "postsuper", "-c", in->conf, "-H", NULL, NULL };
+	struct sigs now = { .n = 0 };
+	struct mg_str out, qdir;
+	size_t npre, n, i, k;
+
+	assert_int_equal(mg(in, NULL, hold, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_not_equal(mg_env(in, "MAILGUARD_TEST_FAIL_AT="
+	    "restore-release", args, &out), 0);
+	assert_int_equal(restored(out.data), 0);
+	mg_str_free(&out);
+	assert_int_equal(held(in), ROOT_N);
+	rollback(in, strtol(id, NULL, 10), ROOT_N - HELD_N, NULL);
+	assert_int_equal(held(in), HELD_N);
+	(void)printf("    postsuper -H failed: none counted, then all "
+	    "released\n");
+
+	npre = pf_held_ids(in, pre, SIGS_MAX);
+	assert_int_equal(mg(in, NULL, hold, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_equal(mg(in, "restore-placed", args, &out), -1);
+	mg_str_free(&out);
+	/* one the entry held, under another name */
+	n = pf_held_ids(in, ids, SIGS_MAX);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < npre && strcmp(pre[k], ids[i]) != 0; k++)
+			;
+		if (k == npre)
+			break;
+	}
+	assert_true(i < n);
+	run_ok(qd, &qdir);
+	(void)snprintf(from, sizeof(from), "%.*s/hold/%s",
+	    (int)strcspn(qdir.data, "\n"), qdir.data, ids[i]);
+	mg_str_free(&qdir);
+	(void)snprintf(to, sizeof(to), "%sZ", from);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(mg(in, NULL, args, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(held(in), HELD_N + 1);
+	assert_int_equal(rename(to, from), 0);
+	rel[4] = ids[i];
+	run_ok(rel, NULL);
+	assert_int_equal(held(in), HELD_N);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+	(void)printf("    its inode under another name in hold/: not "
+	    "released\n");
+}
+
 /* wait_queue - until the queue holds want messages (30 s at most) */
 static size_t
 wait_queue(const struct inst *in, size_t want)
@@ -632,6 +785,8 @@ test_postfix_purge_rollback(void **state)
 	assert_int_equal(before.n, ROOT_N + 20);
 	assert_int_equal(held(&in), HELD_N);
 	cycles(&in, &before, 20);
+	pf_interrupted(&in, &before);
+	pf_hold_interrupted(&in, &before);
 	deliver(&in, "127.0.0.1", ROOT_N + 20);
 	sigs_free(&before);
 }
@@ -672,6 +827,117 @@ test_exim_purge_rollback(void **state)
 	cycles(&in, &before, OTHER_N);
 	deliver(&in, "127.0.0.2", ROOT_N + OTHER_N);
 	sigs_free(&before);
+}
+
+/* count_dir - entries of dir (but . and ..) */
+static size_t
+count_dir(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") !=
+		    0;
+	(void)closedir(d);
+	return (n);
+}
+
+/*
+ * ex_split_attacks - Exim, split spool, queue before (none frozen):
+ * input/X swapped for a symlink is refused (nothing written through it)
+ * and a temp file left in input/X/ is removed; an -Mt that fails (the
+ * -D locked) leaves that message "placed" for the next run; a rollback
+ * killed after the thaw whose mail is then delivered (removed) puts
+ * nothing back again
+ */
+static void
+ex_split_attacks(const struct inst *in, const struct sigs *before)
+{
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	char ids[SIGS_MAX][64], x[4200], away[4200], path[4500], id[32];
+	const char *args[] = { "rollback", id, "--yes", NULL };
+	const char *rm[] = { exim_bin, "-C", in->conf, "-Mrm", NULL, NULL };
+	struct sigs now = { .n = 0 };
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct mg_str out;
+	struct stat st;
+	size_t n, i;
+	int fd;
+
+	n = queue_ids(in, ids, SIGS_MAX);
+	assert_int_equal(n, before->n);
+	(void)snprintf(x, sizeof(x), "%s/input/%c", in->spool, ids[0][5]);
+	(void)snprintf(away, sizeof(away), "%s/away", in->dir);
+	assert_int_equal(mkdir(away, 0755), 0);
+
+	/* input/X a symlink: refused, nothing written through it */
+	assert_int_equal(mg(in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_equal(rmdir(x), 0);
+	assert_int_equal(symlink(away, x), 0);
+	assert_int_not_equal(mg(in, NULL, args, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(count_dir(away), 0);
+	/* a temp file of an interrupted run in input/X/: removed */
+	assert_int_equal(unlink(x), 0);
+	assert_int_equal(mkdir(x, 0750), 0);
+	(void)snprintf(path, sizeof(path), "%s/input", in->spool);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(chown(x, st.st_uid, st.st_gid), 0);
+	(void)snprintf(path, sizeof(path), "%s/.mailguard.AbCd12", x);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) >= 0);
+	(void)close(fd);
+	rollback(in, strtol(id, NULL, 10), -1, NULL);
+	assert_int_equal(access(path, F_OK), -1);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+	(void)printf("    input/X a symlink: refused; temp in input/X/ "
+	    "removed\n");
+
+	/* exim -Mt fails for a locked -D: that one stays to be thawed */
+	assert_int_equal(mg(in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_equal(mg(in, "restore-placed", args, &out), -1);
+	mg_str_free(&out);
+	(void)snprintf(path, sizeof(path), "%s/%s-D", x, ids[0]);
+	assert_true((fd = open(path, O_RDWR)) >= 0);
+	assert_int_equal(fcntl(fd, F_SETLK, &lk), 0);
+	assert_int_not_equal(mg(in, NULL, args, &out), 0);
+	assert_int_equal(restored(out.data), (long)n - 1);
+	mg_str_free(&out);
+	assert_int_equal(held(in), 1);
+	(void)close(fd);
+	assert_int_equal(mg(in, NULL, args, &out), 0);
+	assert_int_equal(restored(out.data), 1);
+	mg_str_free(&out);
+	assert_int_equal(held(in), 0);
+	snap_queue(in, &now);
+	sigs_equal(&now, before);
+	sigs_free(&now);
+	(void)printf("    exim -Mt failed for one: thawed by the next run\n");
+
+	/* killed after the thaw, then delivered: never put back again */
+	assert_int_equal(mg(in, NULL, purge, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	assert_int_equal(mg(in, "restore-released", args, &out), -1);
+	mg_str_free(&out);
+	for (i = 0; i < n; i++) {
+		rm[4] = ids[i];
+		run_ok(rm, NULL);
+	}
+	assert_int_equal(mg(in, NULL, args, &out), 0);
+	assert_int_equal(restored(out.data), 0);
+	mg_str_free(&out);
+	assert_int_equal(queue_ids(in, ids, SIGS_MAX), 0);
+	(void)printf("    killed after the thaw, then delivered: none "
+	    "twice\n");
 }
 
 /* test_exim_split_spool - with split_spool_directory the copies go back
@@ -728,6 +994,7 @@ test_exim_split_spool(void **state)
 	(void)printf("    split_spool_directory: %zu back in input/X/\n",
 	    now.n);
 	sigs_free(&now);
+	ex_split_attacks(&in, &before);
 	sigs_free(&before);
 }
 
@@ -752,12 +1019,16 @@ teardown(void **state)
 int
 main(void)
 {
+	const char *only = getenv("MG_LAB_ONLY");
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_purge_rollback),
 		cmocka_unit_test(test_exim_purge_rollback),
 		cmocka_unit_test(test_exim_split_spool),
 	};
 
+	if (only != NULL)
+		cmocka_set_test_filter(only);	/* one test while working */
 	return (cmocka_run_group_tests_name("lab_restore", tests, setup,
 	    teardown));
 }

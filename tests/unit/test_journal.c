@@ -257,6 +257,74 @@ test_install_copy_never_replaces(void **state_)
 	(void)closedir(d);
 }
 
+/* test_install_copy_by_dirfd - a copy prepared in a directory fd has
+ * its inode before it has its name (what the journal records before the
+ * link), is put in place by name relative to that fd even when the
+ * path to the directory is swapped for a symlink meanwhile, and leaves
+ * no temp file; an existing name is never replaced (1) */
+static void
+test_install_copy_by_dirfd(void **state_)
+{
+	char src[160], dir[160], moved[160], path[200], tmp[MG_INSTALL_TMP];
+	struct mg_err err;
+	struct stat st;
+	ino_t ino = 0;
+	char *text;
+	int fd, dfd;
+
+	(void)state_;
+	(void)snprintf(src, sizeof(src), "%s/dirfd-src", root);
+	(void)snprintf(dir, sizeof(dir), "%s/dirfd-dir", root);
+	(void)snprintf(moved, sizeof(moved), "%s/dirfd-moved", root);
+	put(src, "spool bytes\n", 0600);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_true((dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_true((fd = open(src, O_RDONLY)) >= 0);
+	assert_int_equal(mg_install_copy_prepare(dfd, dir, fd, 1024, 0640,
+	    getuid(), getgid(), tmp, &ino, &err), 0);
+	assert_int_equal(strncmp(tmp, ".mailguard.", 11), 0);
+	assert_int_equal(strlen(tmp), 17);
+	/* the directory's path now leads elsewhere: the fd still holds */
+	assert_int_equal(rename(dir, moved), 0);
+	assert_int_equal(symlink(src, dir), 0);
+	assert_int_equal(mg_install_copy_commit(dfd, dir, tmp, "ID-H", 0,
+	    &err), 0);
+	(void)snprintf(path, sizeof(path), "%s/ID-H", moved);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_int_equal(st.st_ino, ino);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	(void)snprintf(path, sizeof(path), "%s/%s", moved, tmp);
+	assert_int_equal(access(path, F_OK), -1);
+	/* never over an existing name; the temp file removed */
+	assert_int_equal(mg_install_copy_at(dfd, dir, fd, "ID-H", 1024, 0640,
+	    getuid(), getgid(), 0, NULL, &err), 1);
+	assert_int_equal(mg_install_copy_at(dfd, dir, fd, "ID-D", 1024, 0640,
+	    getuid(), getgid(), 1, NULL, &err), 0);
+	(void)snprintf(path, sizeof(path), "%s/ID-D", moved);
+	text = get(path);
+	assert_string_equal(text, "spool bytes\n");
+	free(text);
+	(void)close(fd);
+	(void)close(dfd);
+	assert_non_null(text = get(src));	/* not written through */
+	assert_string_equal(text, "spool bytes\n");
+	free(text);
+}
+
+/* test_fault_fail - the failure hook names one step */
+static void
+test_fault_fail(void **state_)
+{
+	(void)state_;
+	assert_int_equal(setenv("MAILGUARD_TEST_FAIL_AT", "restore-scan", 1),
+	    0);
+	assert_int_equal(mg_fault_fail("restore-scan"), 1);
+	assert_int_equal(mg_fault_fail("restore-rescan"), 0);
+	assert_int_equal(unsetenv("MAILGUARD_TEST_FAIL_AT"), 0);
+	assert_int_equal(mg_fault_fail("restore-scan"), 0);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -296,6 +364,8 @@ main(void)
 		cmocka_unit_test(test_ignored_remembered),
 		cmocka_unit_test(test_qmsgs_rows),
 		cmocka_unit_test(test_install_copy_never_replaces),
+		cmocka_unit_test(test_install_copy_by_dirfd),
+		cmocka_unit_test(test_fault_fail),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
