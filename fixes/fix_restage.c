@@ -555,7 +555,7 @@ without_narrow(const struct mg_model *m, struct mg_str *out,
  * entries): the hole such an entry leaves is the operator's to keep, in
  * the log; a wide one or anything else the checks find stays a hole
  */
-static void
+static int
 accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
     struct mg_str *log)
 {
@@ -567,7 +567,7 @@ accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
 	    without_narrow(staged, &v, kept, &said) == 0) {
 		mg_str_free(&v);
 		mg_str_free(&said);
-		return;
+		return (0);
 	}
 	p = mg_model_param_add(staged, trust_param(staged));
 	old = p->value;
@@ -579,6 +579,32 @@ accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
 	mg_str_puts(log, mg_str_cstr(&said));
 	mg_str_free(&v);
 	mg_str_free(&said);
+	return (1);
+}
+
+/*
+ * mg_fix_restage_needs - does the configuration of m (rep: its report)
+ * still need fix id, the narrow public networks the operator keeps
+ * accepted as on the stage?  The live check after an apply asks it.
+ */
+int
+mg_fix_restage_needs(struct mg_model *m, const struct mg_report *rep,
+    const char *id)
+{
+	struct mg_report r;
+	struct nets kept = { NULL, 0, 0 };
+	struct mg_str log = MG_STR_INIT;
+	int needs = 1;
+
+	if (mg_report_find_fix(rep, id) == NULL)
+		return (0);
+	mg_report_init(&r);
+	if (accepted(m, &r, &kept, &log))
+		needs = mg_report_find_fix(&r, id) != NULL;
+	mg_report_free(&r);
+	mg_str_free(&log);
+	free(kept.v);
+	return (needs);
 }
 
 /*
@@ -610,12 +636,13 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 		    mg_report_find_fix(&srep, fixes[k]->id) != NULL)
 			still = 1;
 	if (still)
-		accepted(staged, &srep, &kept, &out->log);
+		(void)accepted(staged, &srep, &kept, &out->log);
 	for (k = 0; k < n; k++) {
 		if (blind != NULL && blind[k]) {
-			mg_str_printf(&out->log, "stage: fix %s edits files "
-			    "the staged model does not read: the probes "
-			    "judge it\n", fixes[k]->id);
+			mg_str_printf(&out->log, "stage: fix %s works through "
+			    "files or commands the staged model does not see "
+			    "(a table rebuilt, a file outside the stage): the "
+			    "probes judge it\n", fixes[k]->id);
 			continue;
 		}
 		judged++;

@@ -191,7 +191,7 @@ test_blind_not_judged(void **state)
 	assert_int_equal(j.rc, 0);
 	assert_int_equal(j.rs.why.len, 0);
 	assert_non_null(strstr(mg_str_cstr(&j.rs.log), "the staged model "
-	    "does not read"));
+	    "does not see"));
 	assert_null(strstr(mg_str_cstr(&j.rs.log), "no longer needs"));
 	judged_free(&j);
 }
