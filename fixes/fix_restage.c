@@ -316,26 +316,67 @@ example(const struct mg_fix *x, const struct mg_report *orig,
 	mg_str_free(&v);
 }
 
+/* finding_of - the finding id in r, or NULL */
+static const struct mg_finding *
+finding_of(const struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].id, id) == 0)
+			return (&r->findings[i]);
+	return (NULL);
+}
+
+/* proposes - does f propose fix id? */
+static int
+proposes(const struct mg_finding *f, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < f->nfix_ids; k++)
+		if (strcmp(f->fix_ids[k], id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * stays - a finding of srep that proposes fix id and is still found in
+ * rrep (the stage checked again with the operator's narrow public
+ * networks left out: what is left is not theirs to keep), or NULL
+ */
+static const struct mg_finding *
+stays(const struct mg_report *srep, const struct mg_report *rrep,
+    const char *id, size_t *from)
+{
+	const struct mg_finding *g;
+
+	for (; *from < srep->nfindings; (*from)++) {
+		if (!proposes(&srep->findings[*from], id))
+			continue;
+		if ((g = finding_of(rrep, srep->findings[*from].id)) != NULL) {
+			(*from)++;
+			return (g);
+		}
+	}
+	return (NULL);
+}
+
 /* hole_words - why fix x leaves the hole open on the stage, from the
- * staged report's findings that still propose it */
+ * findings of the staged report (srep) that propose it and stay (rrep) */
 static void
 hole_words(const struct mg_fix *x, const struct mg_report *orig,
-    const struct mg_report *srep, struct mg_str *s)
+    const struct mg_report *srep, const struct mg_report *rrep,
+    struct mg_str *s)
 {
 	const struct mg_finding *f;
-	size_t i, k, e, shown, said = 0;
+	size_t i = 0, e, shown, said = 0;
 
 	if (s->len > 0)
 		mg_str_puts(s, "; ");
 	value_words(x, 1, s);
 	mg_str_puts(s, " still leaves");
-	for (i = 0; i < srep->nfindings; i++) {
-		f = &srep->findings[i];
-		for (k = 0; k < f->nfix_ids; k++)
-			if (strcmp(f->fix_ids[k], x->id) == 0)
-				break;
-		if (k == f->nfix_ids)
-			continue;
+	while ((f = stays(srep, rrep, x->id, &i)) != NULL) {
 		mg_str_printf(s, "%s \"%s\"", said++ > 0 ? " and" : "",
 		    f->title);
 		/* the configuration lines that say so, not the context */
@@ -434,7 +475,7 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 		for (k = 0; k < f->nprobes; k++) {
 			p = &f->probes[k];
 			if (!p->hole_if_accepted || asked(&out->probes,
-			    p->client, 1))
+			    p->client, 1) || trusts(kept, p->client))
 				continue;
 			if (g == NULL)
 				g = copy_finding(&out->probes, f);
@@ -551,9 +592,12 @@ without_narrow(const struct mg_model *m, struct mg_str *out,
 
 /*
  * accepted - the staged checks run again as if the operator's narrow
- * public entries were not written (rep: their report; kept: those
+ * public entries were not written (into rep, initialised; kept: those
  * entries): the hole such an entry leaves is the operator's to keep, in
- * the log; a wide one or anything else the checks find stays a hole
+ * the log; a wide one or anything else the checks find stays a hole.
+ * 1 if run, 0 if there is no such entry.  Findings are compared by id:
+ * a fix may not be proposable on the changed value (Exim's fix finds
+ * the value in its line).
  */
 static int
 accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
@@ -572,8 +616,6 @@ accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
 	p = mg_model_param_add(staged, trust_param(staged));
 	old = p->value;
 	p->value = v.data;
-	mg_report_free(rep);
-	mg_report_init(rep);
 	mg_checks_run(staged, rep);
 	p->value = old;
 	mg_str_puts(log, mg_str_cstr(&said));
@@ -598,9 +640,11 @@ mg_fix_restage_needs(struct mg_model *m, const struct mg_report *rep,
 
 	if (mg_report_find_fix(rep, id) == NULL)
 		return (0);
+	size_t from = 0;
+
 	mg_report_init(&r);
 	if (accepted(m, &r, &kept, &log))
-		needs = mg_report_find_fix(&r, id) != NULL;
+		needs = stays(rep, &r, id, &from) != NULL;
 	mg_report_free(&r);
 	mg_str_free(&log);
 	free(kept.v);
@@ -619,9 +663,10 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
     struct mg_model *staged, const struct mg_fix *const *fixes,
     size_t n, const int *blind, struct mg_restage *out)
 {
-	struct mg_report srep, orig;
+	struct mg_report srep, orig, rrep;
+	const struct mg_report *left = NULL;
 	struct nets was, now, kept = { NULL, 0, 0 };
-	size_t k, judged = 0;
+	size_t k, from, judged = 0;
 	int open = 0, still = 0;
 
 	mg_report_init(&out->probes);
@@ -629,14 +674,15 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 	mg_str_init(&out->log);
 	mg_report_init(&srep);
 	mg_report_init(&orig);
+	mg_report_init(&rrep);
 	mg_checks_run(staged, &srep);
 	mg_checks_run(live, &orig);
 	for (k = 0; k < n; k++)
 		if ((blind == NULL || !blind[k]) &&
 		    mg_report_find_fix(&srep, fixes[k]->id) != NULL)
 			still = 1;
-	if (still)
-		(void)accepted(staged, &srep, &kept, &out->log);
+	left = still && accepted(staged, &rrep, &kept, &out->log) ? &rrep :
+	    &srep;
 	for (k = 0; k < n; k++) {
 		if (blind != NULL && blind[k]) {
 			mg_str_printf(&out->log, "stage: fix %s works through "
@@ -646,9 +692,10 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 			continue;
 		}
 		judged++;
-		if (mg_report_find_fix(&srep, fixes[k]->id) == NULL)
+		from = 0;
+		if (stays(&srep, left, fixes[k]->id, &from) == NULL)
 			continue;
-		hole_words(fixes[k], &orig, &srep, &out->why);
+		hole_words(fixes[k], &orig, &srep, left, &out->why);
 		open = 1;
 	}
 	if (!open && judged > 0)
@@ -663,6 +710,7 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 	free(now.v);
 	mg_report_free(&srep);
 	mg_report_free(&orig);
+	mg_report_free(&rrep);
 	return (open);
 }
 

@@ -22,7 +22,7 @@ static const char *live_cf = "# main.cf\n"
  * the operator gave, the staged model built from that value. */
 struct judged {
 	struct mg_model live, staged;
-	struct mg_report rep;
+	struct mg_report rep, srep;
 	struct mg_restage rs;
 	const struct mg_fix *fix;
 	int rc;
@@ -286,6 +286,74 @@ test_wide_added_refused(void **state)
 	judged_free(&j);
 }
 
+/* ex_build - an Exim model whose relay_from_hosts is list, written on
+ * line 2 of /srv/mx/exim4.conf */
+static void
+ex_build(struct mg_model *m, const char *list)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_param *p;
+
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	m->config_file = mg_xstrdup("/srv/mx/exim4.conf");
+	mg_str_printf(&text, "# exim4.conf\nhostlist relay_from_hosts = %s\n",
+	    list);
+	mg_srcfile_set_text(mg_model_file_add(m, m->config_file),
+	    mg_str_cstr(&text), text.len);
+	p = mg_model_param_add(m, "+relay_from_hosts");
+	p->value = mg_xstrdup(list);
+	p->file = mg_xstrdup(m->config_file);
+	p->line = 2;
+	p->end_line = 2;
+	mg_str_free(&text);
+}
+
+/* test_exim_own_block - relay_from_hosts judged the same way: the ISP's
+ * /16 dropped and the office's /29 kept is closed and said; the /16
+ * kept is refused */
+static void
+test_exim_own_block(void **state)
+{
+	struct mg_model live, staged;
+	struct mg_report rep, srep;
+	struct mg_restage rs;
+	const struct mg_fix *x;
+	int rc;
+
+	(void)state;
+	ex_build(&live, "127.0.0.1 : 85.13.0.0/16 : 193.0.10.8/29");
+	mg_report_init(&rep);
+	mg_checks_run(&live, &rep);
+	x = mg_report_find_fix(&rep, "exim.relay.narrow");
+	assert_non_null(x);
+	ex_build(&staged, "127.0.0.1 : 193.0.10.8/29");
+	rc = mg_fix_restage_judge(&live, &rep, &staged, &x, 1, NULL, &rs);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(mg_str_cstr(&rs.log), "stage: kept by you: "
+	    "relay_from_hosts entry 193.0.10.8/29 trusts 8 public "
+	    "addresses"));
+	/* the live re-check after the apply: the checks alone still
+	 * propose the fix for the /29, the operator's block is accepted */
+	mg_report_init(&srep);
+	mg_checks_run(&staged, &srep);
+	assert_non_null(mg_report_find_fix(&srep, "exim.relay.narrow"));
+	assert_int_equal(mg_fix_restage_needs(&staged, &srep,
+	    "exim.relay.narrow"), 0);
+	mg_report_free(&srep);
+	mg_restage_free(&rs);
+	mg_model_free(&staged);
+	ex_build(&staged, "127.0.0.1 : 85.13.0.0/16 : 193.0.10.8/29");
+	rc = mg_fix_restage_judge(&live, &rep, &staged, &x, 1, NULL, &rs);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(mg_str_cstr(&rs.why), "relay_from_hosts entry "
+	    "85.13.0.0/16 trusts 65,536 public addresses"));
+	mg_restage_free(&rs);
+	mg_model_free(&staged);
+	mg_report_free(&rep);
+	mg_model_free(&live);
+}
+
 /* a_fix - a fix with one edit of file (NULL: none) and one post-command
  * (NULL: none) */
 static void
@@ -360,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_wide_kept_refused),
 		cmocka_unit_test(test_wide_added_refused),
 		cmocka_unit_test(test_blind_post),
+		cmocka_unit_test(test_exim_own_block),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
