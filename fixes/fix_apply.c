@@ -910,7 +910,8 @@ verify(struct run *r, struct mg_err *err)
 		goto out;
 	}
 	for (k = 0; k < r->nfixes; k++)
-		if (mg_report_find_fix(&b.report, r->fixes[k]->id) != NULL) {
+		if (mg_fix_restage_needs(&b.model, &b.report,
+		    r->fixes[k]->id)) {
 			rc = mg_err_set(err, "the live configuration still "
 			    "needs fix %s after applying it",
 			    r->fixes[k]->id);

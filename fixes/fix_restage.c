@@ -25,6 +25,7 @@
 #define MAX_LEGIT 8		/* trusted hosts of the stage asked */
 #define MAX_GONE 4		/* no longer trusted networks asked */
 #define PROBE_RCPT "mailguard-probe@example.net"	/* not ours */
+#define PUBLIC_NARROW 256.0	/* a /24: public space an office may own */
 
 /* The networks a configuration trusts outright. */
 struct nets {
@@ -103,6 +104,21 @@ trusts(const struct nets *s, const char *addr)
 
 	return (addr != NULL && mg_net_parse(addr, &a, NULL) == 0 &&
 	    holds(s, &a));
+}
+
+/* written - does s hold net written the same way (address, host bits
+ * and prefix)?  An entry with host bits fixed is a change. */
+static int
+written(const struct nets *s, const struct mg_net *net)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].family == net->family && s->v[i].prefix ==
+		    net->prefix && memcmp(s->v[i].addr, net->addr,
+		    net->family == 4 ? 4 : 16) == 0)
+			return (1);
+	return (0);
 }
 
 /* same_trust - both lists trust exactly the same networks */
@@ -300,26 +316,67 @@ example(const struct mg_fix *x, const struct mg_report *orig,
 	mg_str_free(&v);
 }
 
+/* finding_of - the finding id in r, or NULL */
+static const struct mg_finding *
+finding_of(const struct mg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (strcmp(r->findings[i].id, id) == 0)
+			return (&r->findings[i]);
+	return (NULL);
+}
+
+/* proposes - does f propose fix id? */
+static int
+proposes(const struct mg_finding *f, const char *id)
+{
+	size_t k;
+
+	for (k = 0; k < f->nfix_ids; k++)
+		if (strcmp(f->fix_ids[k], id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * stays - a finding of srep that proposes fix id and is still found in
+ * rrep (the stage checked again with the operator's narrow public
+ * networks left out: what is left is not theirs to keep), or NULL
+ */
+static const struct mg_finding *
+stays(const struct mg_report *srep, const struct mg_report *rrep,
+    const char *id, size_t *from)
+{
+	const struct mg_finding *g;
+
+	for (; *from < srep->nfindings; (*from)++) {
+		if (!proposes(&srep->findings[*from], id))
+			continue;
+		if ((g = finding_of(rrep, srep->findings[*from].id)) != NULL) {
+			(*from)++;
+			return (g);
+		}
+	}
+	return (NULL);
+}
+
 /* hole_words - why fix x leaves the hole open on the stage, from the
- * staged report's findings that still propose it */
+ * findings of the staged report (srep) that propose it and stay (rrep) */
 static void
 hole_words(const struct mg_fix *x, const struct mg_report *orig,
-    const struct mg_report *srep, struct mg_str *s)
+    const struct mg_report *srep, const struct mg_report *rrep,
+    struct mg_str *s)
 {
 	const struct mg_finding *f;
-	size_t i, k, e, shown, said = 0;
+	size_t i = 0, e, shown, said = 0;
 
 	if (s->len > 0)
 		mg_str_puts(s, "; ");
 	value_words(x, 1, s);
 	mg_str_puts(s, " still leaves");
-	for (i = 0; i < srep->nfindings; i++) {
-		f = &srep->findings[i];
-		for (k = 0; k < f->nfix_ids; k++)
-			if (strcmp(f->fix_ids[k], x->id) == 0)
-				break;
-		if (k == f->nfix_ids)
-			continue;
+	while ((f = stays(srep, rrep, x->id, &i)) != NULL) {
 		mg_str_printf(s, "%s \"%s\"", said++ > 0 ? " and" : "",
 		    f->title);
 		/* the configuration lines that say so, not the context */
@@ -355,13 +412,15 @@ trust_fix(const struct mg_fix *const *fixes, size_t n)
  * derive - the probes: the live findings' ones, less a legitimate path
  * the stage no longer trusts (the operator narrowed it away) and less a
  * "must be refused" host the stage trusts on purpose (its model says the
- * hole is closed); then the stage's own trusted hosts (must relay), a
- * host of each network the live list trusted and the stage does not
- * (must be refused), and the probes of any hole the stage still has
+ * hole is closed, or it is in a narrow network the operator keeps:
+ * kept); then the stage's own trusted hosts (must relay) where the edit
+ * adds or changes a network, a host of each network the live list
+ * trusted and the stage does not (must be refused), and the probes of
+ * any hole the stage still has
  */
 static void
 derive(const struct mg_report *rep, const struct mg_report *srep,
-    const struct nets *was, const struct nets *now,
+    const struct nets *was, const struct nets *now, const struct nets *kept,
     const struct mg_fix *const *fixes, size_t n, const int *blind,
     int open, struct mg_restage *out)
 {
@@ -390,6 +449,12 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 				    "legitimate path\n", p->client);
 				continue;
 			}
+			if (p->hole_if_accepted && trusts(kept, p->client)) {
+				mg_str_printf(&out->log, "stage: %s is in a "
+				    "network you keep: not asked to be "
+				    "refused\n", p->client);
+				continue;
+			}
 			if (p->hole_if_accepted && !open &&
 			    trusts(now, p->client)) {
 				mg_str_printf(&out->log, "stage: %s is "
@@ -410,7 +475,7 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 		for (k = 0; k < f->nprobes; k++) {
 			p = &f->probes[k];
 			if (!p->hole_if_accepted || asked(&out->probes,
-			    p->client, 1))
+			    p->client, 1) || trusts(kept, p->client))
 				continue;
 			if (g == NULL)
 				g = copy_finding(&out->probes, f);
@@ -423,8 +488,10 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 		    MG_SEV_INFO, "relay", "what the staged configuration "
 		    "trusts");
 		mg_finding_add_fix(g, trust_fix(fixes, n));
+		/* only what the stage adds or changes: a network the live
+		 * list already trusts is not the edit's business */
 		for (i = 0, added = 0; i < now->n && added < MAX_LEGIT; i++) {
-			if (now->v[i].family != 4)
+			if (now->v[i].family != 4 || written(was, &now->v[i]))
 				continue;
 			one_host(&now->v[i], addr, sizeof(addr));
 			if (asked(&out->probes, addr, 0) ||
@@ -447,6 +514,143 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 	}
 }
 
+/* narrow - a public network an operator may trust as their own: a /24
+ * of public space or less (IPv4), a single /64 or narrower (IPv6) */
+static int
+narrow(const struct mg_net *net, const struct mg_net_span *span)
+{
+	return (net->family == 4 ? span->public <= PUBLIC_NARROW :
+	    net->prefix >= 64);
+}
+
+/* trust_param - the parameter holding the trusted-client list */
+static const char *
+trust_param(const struct mg_model *m)
+{
+	return (m->mta == MG_MTA_EXIM ? "+relay_from_hosts" : "mynetworks");
+}
+
+/*
+ * without_narrow - the trusted-client list of m less its narrow public
+ * entries written without host bits (into out, an Exim list with "<;"
+ * separators or a Postfix list), each added to kept and said in log;
+ * how many there are
+ */
+static size_t
+without_narrow(const struct mg_model *m, struct mg_str *out,
+    struct nets *kept, struct mg_str *log)
+{
+	const char *v = mg_model_value(m, trust_param(m)), *cur, *elem;
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	struct mg_net net;
+	struct mg_net_span span;
+	char count[64];
+	size_t len, n = 0;
+	int exim = m->mta == MG_MTA_EXIM;
+
+	if (v == NULL)
+		return (0);
+	mg_exim_list_init(&l, v);
+	if (exim)
+		mg_str_puts(out, "<;");
+	for (cur = v;;) {
+		if (exim) {
+			if (!mg_exim_list_next(&l, &it))
+				break;
+			if (it.data == NULL)
+				continue;
+		} else {
+			if (!mg_pf_list_next(&cur, &elem, &len))
+				break;
+			mg_str_reset(&it);
+			mg_str_append(&it, elem, len);
+		}
+		if (it.data[0] != '!' && mg_net_parse(it.data, &net,
+		    NULL) == 0 && !mg_net_host_bits(&net)) {
+			mg_net_span(&net, &span);
+			if (span.public > 1.0 && narrow(&net, &span)) {
+				mg_net_format_count(span.public, net.family,
+				    count, sizeof(count));
+				mg_str_printf(log, "stage: kept by you: %s "
+				    "entry %s trusts %s public addresses (a "
+				    "network this narrow is taken as your "
+				    "own, not as a hole)\n",
+				    exim ? "relay_from_hosts" : "mynetworks",
+				    it.data, count);
+				*MG_ARRAY_PUSH(kept->v, kept->n,
+				    kept->cap) = net;
+				n++;
+				continue;
+			}
+		}
+		mg_str_printf(out, "%s%s", exim ? " ; " : " ", it.data);
+	}
+	mg_str_free(&it);
+	return (n);
+}
+
+/*
+ * accepted - the staged checks run again as if the operator's narrow
+ * public entries were not written (into rep, initialised; kept: those
+ * entries): the hole such an entry leaves is the operator's to keep, in
+ * the log; a wide one or anything else the checks find stays a hole.
+ * 1 if run, 0 if there is no such entry.  Findings are compared by id:
+ * a fix may not be proposable on the changed value (Exim's fix finds
+ * the value in its line).
+ */
+static int
+accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
+    struct mg_str *log)
+{
+	struct mg_param *p;
+	struct mg_str v = MG_STR_INIT, said = MG_STR_INIT;
+	char *old;
+
+	if (mg_model_param(staged, trust_param(staged)) == NULL ||
+	    without_narrow(staged, &v, kept, &said) == 0) {
+		mg_str_free(&v);
+		mg_str_free(&said);
+		return (0);
+	}
+	p = mg_model_param_add(staged, trust_param(staged));
+	old = p->value;
+	p->value = v.data;
+	mg_checks_run(staged, rep);
+	p->value = old;
+	mg_str_puts(log, mg_str_cstr(&said));
+	mg_str_free(&v);
+	mg_str_free(&said);
+	return (1);
+}
+
+/*
+ * mg_fix_restage_needs - does the configuration of m (rep: its report)
+ * still need fix id, the narrow public networks the operator keeps
+ * accepted as on the stage?  The live check after an apply asks it.
+ */
+int
+mg_fix_restage_needs(struct mg_model *m, const struct mg_report *rep,
+    const char *id)
+{
+	struct mg_report r;
+	struct nets kept = { NULL, 0, 0 };
+	struct mg_str log = MG_STR_INIT;
+	int needs = 1;
+
+	if (mg_report_find_fix(rep, id) == NULL)
+		return (0);
+	size_t from = 0;
+
+	mg_report_init(&r);
+	if (accepted(m, &r, &kept, &log))
+		needs = stays(rep, &r, id, &from) != NULL;
+	mg_report_free(&r);
+	mg_str_free(&log);
+	free(kept.v);
+	return (needs);
+}
+
 /*
  * mg_fix_restage_judge - the staged model checked: every fix applied
  * (but the blind ones, whose files the staged model cannot read) must no
@@ -456,32 +660,42 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
  */
 int
 mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
-    const struct mg_model *staged, const struct mg_fix *const *fixes,
+    struct mg_model *staged, const struct mg_fix *const *fixes,
     size_t n, const int *blind, struct mg_restage *out)
 {
-	struct mg_report srep, orig;
-	struct nets was, now;
-	size_t k, judged = 0;
-	int open = 0;
+	struct mg_report srep, orig, rrep;
+	const struct mg_report *left = NULL;
+	struct nets was, now, kept = { NULL, 0, 0 };
+	size_t k, from, judged = 0;
+	int open = 0, still = 0;
 
 	mg_report_init(&out->probes);
 	mg_str_init(&out->why);
 	mg_str_init(&out->log);
 	mg_report_init(&srep);
 	mg_report_init(&orig);
+	mg_report_init(&rrep);
 	mg_checks_run(staged, &srep);
 	mg_checks_run(live, &orig);
+	for (k = 0; k < n; k++)
+		if ((blind == NULL || !blind[k]) &&
+		    mg_report_find_fix(&srep, fixes[k]->id) != NULL)
+			still = 1;
+	left = still && accepted(staged, &rrep, &kept, &out->log) ? &rrep :
+	    &srep;
 	for (k = 0; k < n; k++) {
 		if (blind != NULL && blind[k]) {
-			mg_str_printf(&out->log, "stage: fix %s edits files "
-			    "the staged model does not read: the probes "
-			    "judge it\n", fixes[k]->id);
+			mg_str_printf(&out->log, "stage: fix %s works through "
+			    "files or commands the staged model does not see "
+			    "(a table rebuilt, a file outside the stage): the "
+			    "probes judge it\n", fixes[k]->id);
 			continue;
 		}
 		judged++;
-		if (mg_report_find_fix(&srep, fixes[k]->id) == NULL)
+		from = 0;
+		if (stays(&srep, left, fixes[k]->id, &from) == NULL)
 			continue;
-		hole_words(fixes[k], &orig, &srep, &out->why);
+		hole_words(fixes[k], &orig, &srep, left, &out->why);
 		open = 1;
 	}
 	if (!open && judged > 0)
@@ -490,11 +704,13 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 		    judged == 1 ? "this fix" : "these fixes");
 	trust_of(live, &was);
 	trust_of(staged, &now);
-	derive(rep, &srep, &was, &now, fixes, n, blind, open, out);
+	derive(rep, &srep, &was, &now, &kept, fixes, n, blind, open, out);
+	free(kept.v);
 	free(was.v);
 	free(now.v);
 	mg_report_free(&srep);
 	mg_report_free(&orig);
+	mg_report_free(&rrep);
 	return (open);
 }
 
@@ -507,6 +723,44 @@ staged_file(const struct mg_target *t, const char *path)
 
 	return (strncmp(path, t->config_dir, n) == 0 && (strcmp(path + n,
 	    "/main.cf") == 0 || strcmp(path + n, "/master.cf") == 0));
+}
+
+/* seen_post - a post-command whose effect the staged model sees: the
+ * reload, or the Debian generator (the stage is generated) */
+static int
+seen_post(const struct mg_cmd *c)
+{
+	const char *b = strrchr(c->argv[0], '/');
+
+	b = b != NULL ? b + 1 : c->argv[0];
+	if (strcmp(b, "update-exim4.conf") == 0)
+		return (1);
+	return (strcmp(b, "postfix") == 0 && c->argc > 0 &&
+	    strcmp(c->argv[c->argc - 1], "reload") == 0);
+}
+
+/*
+ * mg_fix_restage_blind - does the staged model miss what fix x does?
+ * A fix without edits, or one whose effect comes from a post-command
+ * the stage does not run (postmap, postalias, newaliases, ... : the
+ * staged model reads the old compiled tables), or (Postfix) one that
+ * edits a file the stage does not hold.  Such a fix is left to the
+ * probes; a model judging it would always still propose it.
+ */
+int
+mg_fix_restage_blind(const struct mg_target *t, const struct mg_fix *x)
+{
+	size_t i;
+
+	if (x->nedits == 0)
+		return (1);
+	for (i = 0; i < x->npost; i++)
+		if (!seen_post(&x->post[i]))
+			return (1);
+	for (i = 0; t->mta == MG_MTA_POSTFIX && i < x->nedits; i++)
+		if (!staged_file(t, x->edits[i].file))
+			return (1);
+	return (0);
 }
 
 /*
@@ -526,7 +780,7 @@ mg_fix_restage(const struct mg_app *a, const struct mg_fix *const *fixes,
 	struct mg_str main_cf = MG_STR_INIT;
 	struct mg_err e2;
 	int *blind, rc;
-	size_t k, i;
+	size_t k;
 
 	memset(out, 0, sizeof(*out));
 	t.note = NULL;
@@ -549,10 +803,8 @@ mg_fix_restage(const struct mg_app *a, const struct mg_fix *const *fixes,
 	m.log = a->model.log;
 	m.now = a->model.now;
 	blind = mg_xcalloc(n + 1, sizeof(*blind));
-	for (k = 0; k < n && a->target.mta == MG_MTA_POSTFIX; k++)
-		for (i = 0; i < fixes[k]->nedits; i++)
-			if (!staged_file(&a->target, fixes[k]->edits[i].file))
-				blind[k] = 1;
+	for (k = 0; k < n; k++)
+		blind[k] = mg_fix_restage_blind(&a->target, fixes[k]);
 	rc = mg_fix_restage_judge(&a->model, &a->report, &m, fixes, n, blind,
 	    out);
 	free(blind);

@@ -27,8 +27,11 @@ int mg_fix_restage(const struct mg_app *, const struct mg_fix *const *,
     size_t, const char *, const char *, struct mg_restage *,
     struct mg_err *);
 int mg_fix_restage_judge(const struct mg_model *, const struct mg_report *,
-    const struct mg_model *, const struct mg_fix *const *, size_t,
+    struct mg_model *, const struct mg_fix *const *, size_t,
     const int *, struct mg_restage *);
+int mg_fix_restage_needs(struct mg_model *, const struct mg_report *,
+    const char *);
+int mg_fix_restage_blind(const struct mg_target *, const struct mg_fix *);
 void mg_restage_free(struct mg_restage *);
 
 #endif

@@ -7,7 +7,10 @@
  * the old configuration is reloaded, as real Postfix then answers; and
  * Exim's Debian configuration named as its directory, its template or
  * its generated file takes the same fix with the same exim -bh verdicts;
- * an edited dc_relay_nets is judged the same way by exim -bh.
+ * an edited dc_relay_nets is judged the same way by exim -bh.  An
+ * office's own public /29 kept while the ISP's /16 is dropped is applied
+ * (the /16 refused, the /29 relays); keeping the /16 is still refused;
+ * a stale table is rebuilt by postfix.maps.rebuild.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +33,7 @@
 
 static char exim_bin[4096];
 static const char *mt;		/* the started mask-typo Postfix */
+static const char *ob;		/* the started office-block Postfix */
 
 /* bytes - a file's bytes (fails the test if unreadable) */
 static void
@@ -42,17 +46,18 @@ bytes(const char *path, struct mg_str *out)
 		fail_msg("%s", err.msg);
 }
 
-/* fix_value - mailguard-tui fix FIX [--value V] --yes on the lab; its
- * exit code, stdout into out */
+/* fix_on - mailguard-tui fix ID [--value V] --yes on the lab instance
+ * dir; its exit code, stdout into out */
 static int
-fix_value(const char *value, const char *env, struct mg_str *out)
+fix_on(const char *dir, const char *id, const char *value, const char *env,
+    struct mg_str *out)
 {
 	char etc[4200], st[4200];
 	const char *argv[16];
 	size_t n = 0;
 
-	(void)snprintf(etc, sizeof(etc), "%s/etc", mt);
-	(void)snprintf(st, sizeof(st), "%s/state", mt);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	if (env != NULL) {
 		argv[n++] = "env";
 		argv[n++] = env;
@@ -63,7 +68,7 @@ fix_value(const char *value, const char *env, struct mg_str *out)
 	argv[n++] = "--state";
 	argv[n++] = st;
 	argv[n++] = "fix";
-	argv[n++] = FIX;
+	argv[n++] = id;
 	if (value != NULL) {
 		argv[n++] = "--value";
 		argv[n++] = value;
@@ -71,6 +76,13 @@ fix_value(const char *value, const char *env, struct mg_str *out)
 	argv[n++] = "--yes";
 	argv[n] = NULL;
 	return (lab_capture(argv, out));
+}
+
+/* fix_value - fix FIX [--value V] on the mask-typo instance */
+static int
+fix_value(const char *value, const char *env, struct mg_str *out)
+{
+	return (fix_on(mt, FIX, value, env, out));
 }
 
 /* test_restore_says_reloaded - the live check fails after the reload
@@ -168,6 +180,103 @@ test_edit_narrowing_applied(void **state)
 	assert_int_equal(lab_pf_rcpt(mt, "210.1.2.3", REMOTE), 454);
 	assert_int_equal(lab_pf_rcpt(mt, "218.45.6.7", REMOTE), 250);
 	assert_int_equal(lab_pf_rcpt(mt, "210.140.12.34", REMOTE), 250);
+}
+
+/* test_office_wide_kept_refused - the ISP's /16 kept next to the
+ * office's /29: refused on the stage, the words name the /16, the /29 is
+ * said to be kept by the operator; main.cf untouched, real Postfix still
+ * relays for the /16 */
+static void
+test_office_wide_kept_refused(void **state)
+{
+	char main_cf[4200];
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(main_cf, sizeof(main_cf), "%s/etc/main.cf", ob);
+	bytes(main_cf, &before);
+	assert_int_equal(fix_on(ob, FIX, "127.0.0.0/8 85.13.0.0/16 "
+	    "193.0.10.8/29", NULL, &out), 70);
+	assert_non_null(strstr(out.data, "stage: kept by you: mynetworks "
+	    "entry 193.0.10.8/29 trusts 8 public addresses"));
+	assert_non_null(strstr(out.data, "still leaves \"mynetworks trusts "
+	    "public address space\": mynetworks entry 85.13.0.0/16 trusts "
+	    "65,536 public addresses"));
+	assert_null(strstr(out.data, "193.0.10.8/29 trusts 8 public addresses "
+	    "(193.0.10.8/29)"));
+	assert_null(strstr(out.data, "applying (journal entry"));
+	mg_str_free(&out);
+	bytes(main_cf, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	mg_str_free(&before);
+	mg_str_free(&after);
+	assert_int_equal(lab_pf_rcpt(ob, "85.13.200.7", REMOTE), 250);
+}
+
+/* test_office_block_applied - the /16 dropped, the office's own /29
+ * kept: applied and verified; real Postfix refuses relay from the
+ * formerly trusted /16 and relays for the /29 */
+static void
+test_office_block_applied(void **state)
+{
+	char etc[4200];
+	const char *pc[] = { "postconf", "-c", etc, "-h", "mynetworks",
+	    NULL };
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", ob);
+	assert_int_equal(lab_pf_rcpt(ob, "193.0.10.9", REMOTE), 250);
+	assert_int_equal(fix_on(ob, FIX, "127.0.0.0/8 [::1]/128 "
+	    "193.0.10.8/29", NULL, &out), 0);
+	assert_non_null(strstr(out.data, "stage: kept by you: mynetworks "
+	    "entry 193.0.10.8/29 trusts 8 public addresses"));
+	assert_non_null(strstr(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "85.13.0.1: MAIL FROM:<> RCPT TO:<mailguard-probe@example.net> "
+	    "-> 454"));
+	/* a host of the /29 is never asked to be refused */
+	assert_non_null(strstr(out.data, "is in a network you keep: not "
+	    "asked to be refused"));
+	assert_null(strstr(out.data, "STILL OPEN"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(pc, &out), 0);
+	assert_string_equal(out.data, "127.0.0.0/8 [::1]/128 193.0.10.8/29\n");
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(ob, "85.13.200.7", REMOTE), 454);
+	assert_int_equal(lab_pf_rcpt(ob, "85.13.0.1", REMOTE), 454);
+	assert_int_equal(lab_pf_rcpt(ob, "193.0.10.9", REMOTE), 250);
+	assert_int_equal(lab_pf_rcpt(ob, "193.0.10.14", REMOTE), 250);
+}
+
+/* test_stale_table_rebuilt - blocked_senders edited after postmap: fix
+ * postfix.maps.rebuild has no edit, only postmap; the stage cannot see
+ * its effect and leaves it to the probes, it applies, and postmap -q
+ * then finds the line added to the source */
+static void
+test_stale_table_rebuilt(void **state)
+{
+	char map[4200], etc[4200];
+	const char *q[] = { "postmap", "-c", etc, "-q", "bulk-mailer.example",
+	    map, NULL };
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", ob);
+	(void)snprintf(map, sizeof(map), "hash:%s/etc/blocked_senders", ob);
+	assert_int_equal(lab_capture(q, &out), 1);
+	mg_str_free(&out);
+	assert_int_equal(fix_on(ob, "postfix.maps.rebuild", NULL, NULL, &out),
+	    0);
+	assert_non_null(strstr(out.data, "stage: fix postfix.maps.rebuild "
+	    "works through files or commands the staged model does not "
+	    "see"));
+	assert_non_null(strstr(out.data, "  ran postmap hash:"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(q, &out), 0);
+	assert_string_equal(out.data, "REJECT\n");
+	mg_str_free(&out);
 }
 
 /* exim_form - incident 1 on a fresh Debian template layout, the fix
@@ -341,12 +450,15 @@ test_exim_split_file_form(void **state)
 	mg_str_free(&by_file);
 }
 
-/* setup - the lab root, Exim's binary, the mask-typo Postfix started */
+/* setup - the lab root, Exim's binary, the mask-typo and office-block
+ * Postfix instances started */
 static int
 setup(void **state)
 {
 	const char *args[4] = { "setup", "mask-typo", NULL, NULL };
 	const char *start[3] = { "start", NULL, NULL };
+	const char *oargs[4] = { "setup", "office-block", NULL, NULL };
+	const char *ostart[3] = { "start", NULL, NULL };
 
 	(void)state;
 	lab_make_root("mg-labtest-stage");
@@ -356,6 +468,11 @@ setup(void **state)
 	args[2] = mt;
 	start[1] = mt;
 	if (lab_script(PFLAB, args) != 0 || lab_script(PFLAB, start) != 0)
+		return (-1);
+	ob = lab_dir(PFLAB, "office-block");
+	oargs[2] = ob;
+	ostart[1] = ob;
+	if (lab_script(PFLAB, oargs) != 0 || lab_script(PFLAB, ostart) != 0)
 		return (-1);
 	return (0);
 }
@@ -378,6 +495,9 @@ main(void)
 		cmocka_unit_test(test_restore_says_reloaded),
 		cmocka_unit_test(test_edit_keeping_hole_refused),
 		cmocka_unit_test(test_edit_narrowing_applied),
+		cmocka_unit_test(test_office_wide_kept_refused),
+		cmocka_unit_test(test_office_block_applied),
+		cmocka_unit_test(test_stale_table_rebuilt),
 		cmocka_unit_test(test_exim_file_forms),
 		cmocka_unit_test(test_exim_split_file_form),
 		cmocka_unit_test(test_exim_edited_relay_nets),
