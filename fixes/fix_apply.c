@@ -584,6 +584,11 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 	}
 	mg_str_free(&b);
 	free(v);
+	if (r->a->target.mta == MG_MTA_POSTFIX && conf != NULL)
+		mg_str_printf(&r->proof, "%s: mail this host submits with "
+		    "sendmail(1) enters through pickup(8), to which "
+		    "mynetworks and the smtpd restrictions do not apply: the "
+		    "change does not touch that path (not asked)\n", where);
 	if (rc == 0 && n == 0)
 		mg_str_printf(&r->proof, "%s: no simulated session answered "
 		    "(see above)\n", where);
