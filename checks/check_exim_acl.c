@@ -178,6 +178,15 @@ local_probe(const struct mg_model *m, struct mg_finding *f)
 	mg_finding_probe(f, "127.0.0.1", "localhost", addr, addr, 0);
 }
 
+/* localhost_name - localhost or localhost.SOMETHING: the names the fix
+ * refuses to remote clients */
+static int
+localhost_name(const char *d)
+{
+	return (strcasecmp(d, "localhost") == 0 || strncasecmp(d,
+	    "localhost.", 10) == 0);
+}
+
 /* real_domain - a local domain other than localhost: primary_hostname
  * if local_domains holds it ("@" or by name), else the first literal
  * item whose postmaster exim -bt does not refuse; NULL if none */
@@ -190,7 +199,7 @@ real_domain(const struct mg_model *m, const char *ld)
 	char *d = NULL;
 
 	if (host != NULL && *host != '\0' && strchr(host, '$') == NULL &&
-	    strcasecmp(host, "localhost") != 0 && (list_has(m, ld, "@", 0) ||
+	    !localhost_name(host) && (list_has(m, ld, "@", 0) ||
 	    list_has(m, ld, host, 0))) {
 		mg_str_printf(&pm, "postmaster@%s", host);
 		if (routes(m, mg_str_cstr(&pm)) != 0)
@@ -198,8 +207,7 @@ real_domain(const struct mg_model *m, const char *ld)
 	}
 	mg_exim_list_init(&l, ld);
 	while (d == NULL && mg_exim_list_next(&l, &it)) {
-		if (it.data == NULL || strcasecmp(it.data, "localhost") == 0 ||
-		    strncasecmp(it.data, "localhost.", 10) == 0 ||
+		if (it.data == NULL || localhost_name(it.data) ||
 		    strpbrk(it.data, "!*^$;/:+@[] \t\\{}") != NULL)
 			continue;
 		mg_str_reset(&pm);

@@ -408,7 +408,33 @@ fixed_by(const struct run *r, const struct mg_finding *f)
 	return (0);
 }
 
-/* collect - the probes of the findings the fixes address, in order */
+/* same - a and b are equal strings, or both NULL */
+static int
+same(const char *a, const char *b)
+{
+	return (a == b || (a != NULL && b != NULL && strcmp(a, b) == 0));
+}
+
+/* asked_already - two findings of one fix may ask the same session */
+static int
+asked_already(const struct run *r, const struct mg_probe *p)
+{
+	const struct mg_probe *q;
+	size_t i;
+
+	for (i = 0; i < r->nprobes; i++) {
+		q = r->probes[i];
+		if (same(q->client, p->client) && same(q->client_name,
+		    p->client_name) && same(q->sender, p->sender) &&
+		    same(q->rcpt, p->rcpt) && q->hole_if_accepted ==
+		    p->hole_if_accepted)
+			return (1);
+	}
+	return (0);
+}
+
+/* collect - the probes of the findings the fixes address, in order
+ * (each session once) */
 static void
 collect(struct run *r, const struct mg_report *rep)
 {
@@ -427,7 +453,8 @@ collect(struct run *r, const struct mg_report *rep)
 		if (!fixed_by(r, f))
 			continue;
 		for (k = 0; k < f->nprobes; k++)
-			r->probes[r->nprobes++] = &f->probes[k];
+			if (!asked_already(r, &f->probes[k]))
+				r->probes[r->nprobes++] = &f->probes[k];
 	}
 }
 
