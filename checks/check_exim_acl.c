@@ -26,6 +26,7 @@
 #define DENY_LOCALHOST \
     "  deny\n" \
     "    message = mail for localhost is accepted from this host only\n" \
+    "    condition = ${if def:sender_host_address}\n" \
     "    hosts = ! 127.0.0.0/8 : ! ::::1\n" \
     "    domains = localhost : localhost.localdomain"
 
@@ -156,11 +157,12 @@ routes(const struct mg_model *m, const char *addr)
 	return (how[0] != '!');
 }
 
-/* local_probe - what must keep working: local SMTP mail to localhost
- * from this host, to an address that exists there (root, else
- * postmaster, as exim -bt routes them), sent as that address (a sender
- * that verifies where "verify = sender" is required); none if neither
- * routes */
+/* local_probe - what must keep working: local mail to localhost, to an
+ * address that exists there (root, else postmaster, as exim -bt routes
+ * them), sent as that address (a sender that verifies where "verify =
+ * sender" is required), over SMTP from 127.0.0.1 and as local SMTP
+ * (exim -bs: no client host, which a host list without ":" may catch);
+ * none if neither routes */
 static void
 local_probe(const struct mg_model *m, struct mg_finding *f)
 {
@@ -176,6 +178,7 @@ local_probe(const struct mg_model *m, struct mg_finding *f)
 	if (users[u] == NULL)
 		return;
 	mg_finding_probe(f, "127.0.0.1", "localhost", addr, addr, 0);
+	mg_finding_probe(f, "", NULL, addr, addr, 0);
 }
 
 /* localhost_name - localhost or localhost.SOMETHING: the names the fix
@@ -287,8 +290,9 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	    "Only this machine should ever send to localhost. The fix adds, "
 	    "before that accept, a deny for mail to localhost from any host "
 	    "but the loopback addresses (IPv6 ::1 written ::::1, as a colon "
-	    "list needs); local mail and postmaster of your real domains "
-	    "keep working.");
+	    "list needs) - only for clients with an address, so local SMTP "
+	    "(exim -bs) is not caught by the negated host list; local mail "
+	    "and postmaster of your real domains keep working.");
 	mg_finding_evidence(f, ld->file, ld->line, "local_domains = %s "
 	    "includes localhost", ld->value);
 	mg_finding_evidence(f, rule->file, rule->line, "%s: \"accept%s%s\" "

@@ -62,6 +62,7 @@ struct run {
 	struct mg_smtp_verdict *before;
 	size_t nprobes;
 	int asked_before;
+	int said_local;		/* the paths not asked were told */
 };
 
 /* say - a progress line, to the operator and the log */
@@ -502,6 +503,13 @@ ask_all(struct run *r, const char *conf, const char *where,
 	}
 	for (i = 0; i < r->nprobes; i++) {
 		memset(&v[i], 0, sizeof(v[i]));
+		if (postfix && *r->probes[i]->client == '\0') {
+			v[i].code = -1;
+			(void)snprintf(v[i].text, sizeof(v[i].text), "local "
+			    "SMTP without a client address is not asked of "
+			    "Postfix");
+			continue;
+		}
 		if (ask_mta(r, &t, &pp, r->probes[i], &v[i], &e2) < 0) {
 			v[i].code = -1;
 			(void)snprintf(v[i].text, sizeof(v[i].text), "%.250s",
@@ -553,6 +561,37 @@ before_words(const struct run *r, size_t i, struct mg_str *s)
 		    b->text);
 }
 
+/* local_paths - once, how mail submitted on this host without SMTP
+ * arrives, and why the proof does not ask it */
+static void
+local_paths(struct run *r, const char *where)
+{
+	size_t i;
+
+	if (r->said_local)
+		return;
+	r->said_local = 1;
+	if (r->a->target.mta == MG_MTA_POSTFIX) {
+		mg_str_printf(&r->proof, "%s: mail this host submits with "
+		    "sendmail(1) enters through pickup(8), to which "
+		    "mynetworks and the smtpd restrictions do not apply: the "
+		    "change does not touch that path (not asked)\n", where);
+		return;
+	}
+	mg_str_printf(&r->proof, "%s: mail this host submits with sendmail(8) "
+	    "or exim -t (not SMTP) passes acl_not_smtp, not the SMTP ACLs: "
+	    "the change does not touch that path unless it edits "
+	    "acl_not_smtp (not asked)\n", where);
+	for (i = 0; i < r->nprobes; i++)
+		if (*r->probes[i]->client == '\0') {
+			mg_str_printf(&r->proof, "%s: exim -bs sessions are "
+			    "real local SMTP sessions that end before DATA: "
+			    "nothing is received, but a refused one is "
+			    "logged by Exim like any refusal\n", where);
+			break;
+		}
+}
+
 /*
  * prove - every probe of the findings the fixes address, asked of the
  * MTA for the configuration conf (Exim: the staged file for -C; Postfix:
@@ -599,23 +638,20 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 		    v[i].code);
 		mg_str_reset(&b);
 		before_words(r, i, &b);
-		mg_str_printf(&r->proof, "%s: %s %s: MAIL FROM:<%s> "
+		mg_str_printf(&r->proof, "%s: %s%s%s: MAIL FROM:<%s> "
 		    "RCPT TO:<%s> -> %d %s - %s %s\n", where, v[i].how,
-		    p->client, p->sender, p->rcpt, v[i].code, v[i].text,
-		    mg_judge_words(j), mg_str_cstr(&b));
+		    *p->client != '\0' ? " " : "", p->client, p->sender,
+		    p->rcpt, v[i].code, v[i].text, mg_judge_words(j),
+		    mg_str_cstr(&b));
 		if (mg_judge_fails(j) && rc == 0)
-			rc = mg_err_set(err, "%s: %s %s RCPT TO:<%s> -> %d "
-			    "%s %s: %s", where, v[i].how, p->client, p->rcpt,
-			    v[i].code, v[i].text, mg_str_cstr(&b),
-			    mg_judge_why(j));
+			rc = mg_err_set(err, "%s: %s%s%s RCPT TO:<%s> -> %d "
+			    "%s %s: %s", where, v[i].how, *p->client != '\0' ?
+			    " " : "", p->client, p->rcpt, v[i].code, v[i].text,
+			    mg_str_cstr(&b), mg_judge_why(j));
 	}
 	mg_str_free(&b);
 	free(v);
-	if (r->a->target.mta == MG_MTA_POSTFIX && conf != NULL)
-		mg_str_printf(&r->proof, "%s: mail this host submits with "
-		    "sendmail(1) enters through pickup(8), to which "
-		    "mynetworks and the smtpd restrictions do not apply: the "
-		    "change does not touch that path (not asked)\n", where);
+	local_paths(r, where);
 	if (rc == 0 && n == 0)
 		mg_str_printf(&r->proof, "%s: no simulated session answered "
 		    "(see above)\n", where);

@@ -103,6 +103,43 @@ bh(const char *conf, const char *ip, const char *from, const char *to)
 	return (code);
 }
 
+/* bs - exim -C CONF -bs (local SMTP, no client host): the RCPT reply
+ * code */
+static int
+bs(const char *conf, const char *from, const char *to)
+{
+	const char *argv[] = { exim_bin, "-C", conf, "-bs", NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_str in = MG_STR_INIT;
+	struct mg_err err;
+	const char *cur, *line;
+	size_t len, finals = 0;
+	int code = -1;
+
+	mg_str_printf(&in, "EHLO probe.test\r\nMAIL FROM:<%s>\r\n"
+	    "RCPT TO:<%s>\r\nQUIT\r\n", from, to);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = in.data;
+	req.input_len = in.len;
+	if (mg_exec(&req, &res, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (cur = mg_str_cstr(&res.out); finals < 4 &&
+	    mg_line_next(&cur, &line, &len);)
+		if (len >= 4 && line[3] == ' ' && line[0] >= '2' &&
+		    line[0] <= '5') {
+			finals++;
+			code = (int)strtol(line, NULL, 10);
+		}
+	(void)printf("    exim -bs: MAIL FROM:<%s> RCPT TO:<%s> -> %d\n",
+	    from, to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	mg_str_free(&in);
+	return (code);
+}
+
 /* fix_exim - mailguard-tui --exim CONF fix ID --yes: its exit code,
  * stdout into out */
 static int
@@ -321,6 +358,61 @@ test_exim_hostname_not_local(void **state)
 }
 
 /*
+ * test_exim_local_smtp - incident1-nolocal: no "accept hosts = :", so
+ * local SMTP (exim -bs) runs the whole ACL, and a deny limited only by
+ * "hosts = ! 127.0.0.0/8 : ! ::::1" (the fix as it was) catches it: the
+ * proof asks exim -bs before and after and refuses that fix; the fix as
+ * proposed (the deny asks for a client address) applies, and real Exim
+ * still takes local SMTP mail for root@localhost
+ */
+static void
+test_exim_local_smtp(void **state)
+{
+	const char *dir = lab_dir(EXLAB, "incident1-nolocal");
+	const char *setup[] = { "setup", "incident1-nolocal", dir, NULL };
+	char conf[4096], st[4096];
+	struct mg_str before, after, out;
+
+	(void)state;
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(bs(conf, "root@localhost", "root@localhost"), 250);
+	slurp(conf, &before);
+	assert_int_equal(apply_edited(conf, NULL, st, DENY_FIX,
+	    "\n    condition = ${if def:sender_host_address}", "", NULL, &out),
+	    MG_APPLY_REFUSED);
+	assert_int_equal(count(out.data, "stage: exim -bs (local SMTP): MAIL "
+	    "FROM:<root@localhost> RCPT TO:<root@localhost> -> 550 ",
+	    "- BROKEN: a legitimate path is refused (before the change: 250 ",
+	    NULL), 1);
+	/* the same path over TCP from 127.0.0.1 is not caught */
+	assert_int_equal(count(out.data, "stage: exim -bh 127.0.0.1: ",
+	    "- still accepted (before the change: 250 ", NULL), 1);
+	mg_str_free(&out);
+	slurp(conf, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	mg_str_free(&after);
+
+	assert_int_equal(fix_exim(dir, DENY_FIX, &out), 0);
+	assert_int_equal(count(out.data, "exim -bs (local SMTP): MAIL "
+	    "FROM:<root@localhost> RCPT TO:<root@localhost> -> 250 ",
+	    "- still accepted (before the change: 250 ", NULL), 2);
+	assert_int_equal(count(out.data, "acl_not_smtp (not asked)", NULL),
+	    1);
+	assert_int_equal(count(out.data, "applied, reloaded and verified",
+	    NULL), 1);
+	mg_str_free(&out);
+	slurp(conf, &after);
+	assert_string_not_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	mg_str_free(&before);
+	mg_str_free(&after);
+	assert_int_equal(bs(conf, "root@localhost", "root@localhost"), 250);
+	assert_int_equal(bh(conf, "107.172.77.101", "spam@bulk.test",
+	    "postmaster@localhost"), 550);
+}
+
+/*
  * test_postfix_sender_checks - verify-sender-net: a public /16 in
  * mynetworks on a server with reject_unknown_sender_domain and
  * reject_unverified_sender.  A forged sender at an example domain from
@@ -397,6 +489,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exim_plain_sender_verify),
 		cmocka_unit_test(test_exim_hostname_not_local),
+		cmocka_unit_test(test_exim_local_smtp),
 		cmocka_unit_test(test_postfix_sender_checks),
 	};
 

@@ -293,6 +293,10 @@ test_checks(void **state)
 	assert_int_equal(x->edits[0].line, 18);
 	assert_non_null(strstr(x->edits[0].new_text, "hosts = ! 127.0.0.0/8 "
 	    ": ! ::::1\n"));
+	/* a client without an address (exim -bs) matches a list of
+	 * negated items: the deny asks for an address first */
+	assert_non_null(strstr(x->edits[0].new_text, "    condition = ${if "
+	    "def:sender_host_address}\n    hosts = "));
 	assert_non_null(strstr(x->edits[0].new_text, "\n  accept  "
 	    "local_parts   = postmaster"));
 	x = mg_report_find_fix(&r, "exim.list.semicolon");
@@ -1164,12 +1168,18 @@ test_incident1_envelopes(void **state)
 	/* primary_hostname is local ("@") */
 	incident1_probes("@ : localhost : harbour.example",
 	    "mx7.harbour.example", routed, &r, &m, &f);
-	assert_int_equal(f->nprobes, 3);
+	assert_int_equal(f->nprobes, 4);
 	assert_true(f->probes[0].hole_if_accepted);
 	p = probe_of(f, "127.0.0.1");
 	assert_non_null(p);
 	assert_false(p->hole_if_accepted);
 	assert_string_equal(p->sender, "postmaster@localhost");
+	assert_string_equal(p->rcpt, "postmaster@localhost");
+	/* the same as local SMTP (exim -bs): no client address */
+	p = probe_of(f, "");
+	assert_non_null(p);
+	assert_false(p->hole_if_accepted);
+	assert_null(p->client_name);
 	assert_string_equal(p->rcpt, "postmaster@localhost");
 	p = probe_of(f, "198.51.100.9");
 	assert_non_null(p);

@@ -13,8 +13,9 @@ desc="incident 1, plain exim.conf; primary_hostname not local, sender verify fir
 layout=plain
 primary_hostname='gw3.lan.fjord.example'
 
-# scenario_conf - the whole config; lines marked "lab:" keep it inside DIR
-scenario_conf() {
+# fjord_conf - the whole config; lines marked "lab:" keep it inside DIR
+# (incident1-nolocal reuses it)
+fjord_conf() {
 	printf 'postmaster: sysop\nabuse: sysop\nsysop: root\n' >"$DIR/etc/aliases"
 	cat <<EOF
 # lab: paths and ports of this instance
@@ -99,4 +100,9 @@ begin retry
 
 *                      *           F,2h,15m
 EOF
+}
+
+# scenario_conf - the config as it is
+scenario_conf() {
+	fjord_conf
 }
