@@ -465,6 +465,61 @@ test_postfix_sender_checks(void **state)
 	mg_str_free(&now);
 }
 
+/*
+ * test_postfix_localhost_only - localhost-open: smtpd on every interface
+ * takes root@localhost from anyone.  Edited to refuse localhost to every
+ * client, the fix breaks loopback (250 before, 554 after) and is refused
+ * with main.cf untouched; as proposed it closes the outsider's path and
+ * keeps loopback and postmaster of this host's own name
+ */
+static void
+test_postfix_localhost_only(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "localhost-open");
+	const char *setup[] = { "setup", "localhost-open", dir, NULL };
+	char etc[4096], st[4096], maincf[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.localhost.local-only", "--yes", NULL };
+	struct mg_str out, before, after;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	slurp(maincf, &before);
+	assert_int_equal(apply_edited(NULL, etc, st,
+	    "postfix.localhost.local-only", "{localhost=permit_mynetworks "
+	    "reject}", "{localhost=reject}", NULL, &out), MG_APPLY_REFUSED);
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "127.0.0.1: MAIL FROM:<> RCPT TO:<root@localhost> -> 554 ",
+	    "- BROKEN: a legitimate path is refused (before the change: 250 ",
+	    NULL), 1);
+	mg_str_free(&out);
+	slurp(maincf, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	mg_str_free(&before);
+	mg_str_free(&after);
+
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "198.51.100.9: MAIL FROM:<> RCPT TO:<root@localhost> -> 554 ",
+	    "- closed (before the change: 250 ", NULL), 1);
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "127.0.0.1: MAIL FROM:<> RCPT TO:<root@localhost> -> 250 ",
+	    "- still accepted (before the change: 250 ", NULL), 1);
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) "
+	    "198.51.100.9: MAIL FROM:<> RCPT TO:<postmaster@relay2.osprey."
+	    "test> -> 250 ", "- still accepted (before the change: 250 ",
+	    NULL), 1);
+	assert_int_equal(count(out.data, "live: postfix smtpd (XCLIENT) ",
+	    "(before the change: 250 ", NULL), 3);
+	assert_int_equal(count(out.data, "applied, reloaded and verified",
+	    NULL), 1);
+	mg_str_free(&out);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -491,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_exim_hostname_not_local),
 		cmocka_unit_test(test_exim_local_smtp),
 		cmocka_unit_test(test_postfix_sender_checks),
+		cmocka_unit_test(test_postfix_localhost_only),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
