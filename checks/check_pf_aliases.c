@@ -745,7 +745,8 @@ localhost_probes(const struct mg_model *m, struct mg_finding *f,
 					continue;
 				(void)snprintf(addr, sizeof(addr), "%s@%.255s",
 				    users[u], d[i].name);
-				mg_finding_probe(f, OUTSIDER, NULL, "", addr, 1);
+				mg_finding_probe(f, OUTSIDER, NULL, "", addr,
+				    1);
 				mg_finding_probe(f, "127.0.0.1", NULL, "", addr,
 				    0);
 				lo = 1;
