@@ -373,6 +373,16 @@ nap(void)
 	(void)nanosleep(&ts, NULL);
 }
 
+/* ms_now - a monotonic clock in milliseconds */
+static long long
+ms_now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 /*
  * mg_pf_proof_start - a private instance of the configuration in conf
  * (a directory with main.cf and master.cf), listening; 0, or -1 with err
@@ -385,7 +395,7 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	const char *check[] = { "postfix", "-c", pp->etc, "check", NULL };
 	const char *start[] = { "postfix", "-c", pp->etc, "start", NULL };
 	char tmpl[] = "/tmp/mailguard-proof.XXXXXX";
-	int i;
+	long long t0;
 
 	memset(pp, 0, sizeof(*pp));
 	mg_str_init(&pp->log);
@@ -412,7 +422,10 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	if (run(pp, check, NULL, err) < 0 || run(pp, start, NULL, err) < 0)
 		goto fail;
 	pp->started = 1;
-	for (i = 0; i < START_WAIT_MS / 100; i++) {
+	/* by the clock: a master whose smtpd dies (a fatal configuration)
+	 * accepts connections that nobody answers, each for listening()'s
+	 * whole timeout */
+	for (t0 = ms_now(); ms_now() - t0 < START_WAIT_MS;) {
 		if (listening(pp))
 			return (0);
 		nap();
