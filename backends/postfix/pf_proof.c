@@ -373,6 +373,30 @@ nap(void)
 	(void)nanosleep(&ts, NULL);
 }
 
+/* smtpd_fatal - the instance's smtpd refused to run (its log says
+ * "fatal:"): err says why, 1; else 0 */
+static int
+smtpd_fatal(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	char path[PATH_MAX + 32];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err e2;
+	const char *at;
+	int rc = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", pp->root);
+	if (mg_file_read(path, 1 << 20, &text, NULL, &e2) == 0 &&
+	    (at = strstr(mg_str_cstr(&text), "/smtpd[")) != NULL &&
+	    (at = strstr(at, "]: fatal: ")) != NULL) {
+		at += 3;
+		(void)mg_err_set(err, "its smtpd refuses to run with this "
+		    "configuration: %.*s", (int)strcspn(at, "\n"), at);
+		rc = 1;
+	}
+	mg_str_free(&text);
+	return (rc);
+}
+
 /* ms_now - a monotonic clock in milliseconds */
 static long long
 ms_now(void)
@@ -428,6 +452,8 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	for (t0 = ms_now(); ms_now() - t0 < START_WAIT_MS;) {
 		if (listening(pp))
 			return (0);
+		if (smtpd_fatal(pp, err))
+			goto fail;
 		nap();
 	}
 	(void)mg_err_set(err, "the private Postfix did not answer on "
