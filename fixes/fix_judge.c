@@ -30,8 +30,10 @@ mg_judge(int hole, int before, int after)
 		if (accepted(after))
 			return (known && !accepted(before) ? MG_JUDGE_OPENED :
 			    MG_JUDGE_OPEN);
-		return (known && !accepted(before) ? MG_JUDGE_CLOSED_BEFORE :
-		    MG_JUDGE_CLOSED);
+		if (!known || accepted(before))
+			return (MG_JUDGE_CLOSED);
+		return (before >= 400 && before < 500 ? MG_JUDGE_CLOSED_TEMP :
+		    MG_JUDGE_CLOSED_BEFORE);
 	}
 	if (accepted(after))
 		return (known && !accepted(before) ? MG_JUDGE_NEW :
@@ -60,11 +62,14 @@ mg_judge_words(enum mg_judgement j)
 	case MG_JUDGE_CLOSED_BEFORE:
 		return ("closed, but refused before the change too: this "
 		    "probe does not show the hole");
+	case MG_JUDGE_CLOSED_TEMP:
+		return ("closed (before the change it was tempfailed, 4xx: "
+		    "refused for now only)");
 	case MG_JUDGE_OPEN:
 		return ("STILL OPEN");
 	case MG_JUDGE_OPENED:
-		return ("OPENED: refused before the change, accepted after "
-		    "it");
+		return ("OPENED: not accepted before the change, accepted "
+		    "after it");
 	case MG_JUDGE_KEPT:
 		return ("still accepted");
 	case MG_JUDGE_NEW:

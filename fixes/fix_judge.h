@@ -9,6 +9,8 @@
 enum mg_judgement {
 	MG_JUDGE_CLOSED = 0,	/* a hole refused after the change */
 	MG_JUDGE_CLOSED_BEFORE,	/* refused before too: not shown */
+	MG_JUDGE_CLOSED_TEMP,	/* tempfailed (4xx) before: refused for
+				 * now only, as a broken lookup does */
 	MG_JUDGE_OPEN,		/* a hole still accepted: fails */
 	MG_JUDGE_OPENED,	/* a hole refused before, accepted after:
 				 * the change opens it; fails */

@@ -437,7 +437,7 @@ case_guided() {
 	expect gh "gh: a value keeping the hole is refused by the proof" \
 	    '^REFUSED, nothing changed'
 	WAIT_TENTHS=$old
-	check "gh: the refusal names the open relay" has 'STILL OPEN'
+	check "gh: the refusal names the open relay" has 'STILL OPEN|OPENED'
 	check "gh: main.cf untouched after the refusal" \
 	    same "$sum" "$(md5sum <"$d/etc/main.cf")"
 	tm send-keys -t gh Enter

@@ -45,7 +45,14 @@ static const struct jcase cases[] = {
 	    0, "(ignored)" },
 	{ "hole refused before", 1, 554, 554, MG_JUDGE_CLOSED_BEFORE, 0,
 	    "does not show the hole" },
+	/* mask-typo: 451 4.3.0 Temporary lookup failure before, the
+	 * narrowed mynetworks' 454 4.7.1 Relay access denied after */
+	{ "mask typo narrowed", 1, 451, 454, MG_JUDGE_CLOSED_TEMP, 0,
+	    "closed (before the change it was tempfailed" },
 	{ "hole opened", 1, 554, 250, MG_JUDGE_OPENED, 1, "OPENED" },
+	/* mask-typo edited to 210.0.0.0/8: 451 before, 250 after */
+	{ "mask typo widened", 1, 451, 250, MG_JUDGE_OPENED, 1,
+	    "OPENED: not accepted before the change" },
 	{ "hole tempfailed after", 1, 250, 451, MG_JUDGE_CLOSED, 0,
 	    "closed" },
 	{ "path opened", 0, 550, 250, MG_JUDGE_NEW, 0,
