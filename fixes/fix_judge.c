@@ -63,8 +63,8 @@ mg_judge_words(enum mg_judgement j)
 		return ("closed, but refused before the change too: this "
 		    "probe does not show the hole");
 	case MG_JUDGE_CLOSED_TEMP:
-		return ("closed (before the change it was tempfailed, 4xx: "
-		    "refused for now only)");
+		return ("closed (it was only tempfailed, 4xx: refused for "
+		    "now, not shut)");
 	case MG_JUDGE_OPEN:
 		return ("STILL OPEN");
 	case MG_JUDGE_OPENED:

@@ -176,7 +176,8 @@ replace_in(const char *s, const char *from, const char *to)
 /*
  * apply_edited - the fix id as loaded from the configuration (Exim: the
  * file conf; Postfix: the directory etc), its first edit's new text with
- * from replaced by to (an operator's edit), an extra probe on its
+ * from replaced by to (an operator's edit; from NULL: the whole text
+ * becomes to; both NULL: as proposed), an extra probe on its
  * finding if given, applied through the fix engine with --yes; the
  * result, what it printed into out
  */
@@ -208,8 +209,9 @@ apply_edited(const char *conf, const char *etc, const char *st,
 			x = &a.report.fixes[i];
 	if (x == NULL)
 		fail_msg("fix %s not proposed", id);
-	if (from != NULL) {
-		text = replace_in(x->edits[0].new_text, from, to);
+	if (from != NULL || to != NULL) {
+		text = from != NULL ? replace_in(x->edits[0].new_text, from,
+		    to) : mg_xstrdup(to);
 		free(x->edits[0].new_text);
 		x->edits[0].new_text = text;
 	}
@@ -520,6 +522,45 @@ test_postfix_localhost_only(void **state)
 	mg_str_free(&out);
 }
 
+/*
+ * test_postfix_mask_typo_widened - incident 4's mask typo: Postfix
+ * tempfails (451) every client past the bad entry, so mynetworks relays
+ * for nobody there now.  Edited to 210.0.0.0/8 (what Postfix's own
+ * warning suggests), the value relays for the whole /8: the proof says
+ * the change opens it (451 before, 250 after) and refuses it; as
+ * proposed, the hole is closed and the tempfail before is said
+ */
+static void
+test_postfix_mask_typo_widened(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "mask-typo");
+	const char *setup[] = { "setup", "mask-typo", dir, NULL };
+	char etc[4096], st[4096];
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(apply_edited(NULL, etc, st,
+	    "postfix.mynetworks.narrow", NULL, "127.0.0.0/8 210.0.0.0/8",
+	    NULL, &out), MG_APPLY_REFUSED);
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) 210.",
+	    "RCPT TO:<mailguard-probe@example.net> -> 250 ", "- OPENED: not "
+	    "accepted before the change, accepted after it (before the "
+	    "change: 451 ", NULL), 1);
+	mg_str_free(&out);
+	assert_int_equal(apply_edited(NULL, etc, st,
+	    "postfix.mynetworks.narrow", NULL, NULL, NULL, &out),
+	    MG_APPLY_DONE);
+	assert_int_equal(count(out.data, "stage: postfix smtpd (XCLIENT) 210.",
+	    "Relay access denied - closed (it was only tempfailed, 4xx: "
+	    "refused for now, not shut) (before the change: 451 ",
+	    NULL), 1);
+	assert_int_equal(count(out.data, "BROKEN", NULL), 0);
+	mg_str_free(&out);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -547,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_exim_local_smtp),
 		cmocka_unit_test(test_postfix_sender_checks),
 		cmocka_unit_test(test_postfix_localhost_only),
+		cmocka_unit_test(test_postfix_mask_typo_widened),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

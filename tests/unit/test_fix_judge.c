@@ -48,7 +48,7 @@ static const struct jcase cases[] = {
 	/* mask-typo: 451 4.3.0 Temporary lookup failure before, the
 	 * narrowed mynetworks' 454 4.7.1 Relay access denied after */
 	{ "mask typo narrowed", 1, 451, 454, MG_JUDGE_CLOSED_TEMP, 0,
-	    "closed (before the change it was tempfailed" },
+	    "closed (it was only tempfailed, 4xx" },
 	{ "hole opened", 1, 554, 250, MG_JUDGE_OPENED, 1, "OPENED" },
 	/* mask-typo edited to 210.0.0.0/8: 451 before, 250 after */
 	{ "mask typo widened", 1, 451, 250, MG_JUDGE_OPENED, 1,
