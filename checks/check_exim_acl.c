@@ -19,12 +19,14 @@
 #include <string.h>
 
 #include "../backends/exim/exim_list.h"
+#include "../backends/exim/exim_route.h"
 #include "../core/mg_str.h"
 #include "checks.h"
 
 #define DENY_LOCALHOST \
     "  deny\n" \
     "    message = mail for localhost is accepted from this host only\n" \
+    "    condition = ${if def:sender_host_address}\n" \
     "    hosts = ! 127.0.0.0/8 : ! ::::1\n" \
     "    domains = localhost : localhost.localdomain"
 
@@ -143,6 +145,106 @@ listening_scope(const struct mg_model *m, struct mg_finding *f)
 	return (loopback);
 }
 
+/* routes - exim -bt's answer for addr: 1 a router takes it, 0 none
+ * can, -1 not asked */
+static int
+routes(const struct mg_model *m, const char *addr)
+{
+	const char *how = mg_exim_route(m, addr);
+
+	if (how == NULL)
+		return (-1);
+	return (how[0] != '!');
+}
+
+/* local_probe - what must keep working: local mail to localhost, to an
+ * address that exists there (root, else postmaster, as exim -bt routes
+ * them), sent as that address (a sender that verifies where "verify =
+ * sender" is required), over SMTP from 127.0.0.1 and as local SMTP
+ * (exim -bs: no client host, which a host list without ":" may catch);
+ * none if neither routes */
+static void
+local_probe(const struct mg_model *m, struct mg_finding *f)
+{
+	static const char *const users[] = { "root", "postmaster", NULL };
+	char addr[64];
+	size_t u;
+
+	for (u = 0; users[u] != NULL; u++) {
+		(void)snprintf(addr, sizeof(addr), "%s@localhost", users[u]);
+		if (routes(m, addr) != 0)
+			break;
+	}
+	if (users[u] == NULL)
+		return;
+	mg_finding_probe(f, "127.0.0.1", "localhost", addr, addr, 0);
+	mg_finding_probe(f, "", NULL, addr, addr, 0);
+}
+
+/* localhost_name - localhost or localhost.SOMETHING: the names the fix
+ * refuses to remote clients */
+static int
+localhost_name(const char *d)
+{
+	return (strcasecmp(d, "localhost") == 0 || strncasecmp(d,
+	    "localhost.", 10) == 0);
+}
+
+/* real_domain - a local domain other than localhost: primary_hostname
+ * if local_domains holds it ("@" or by name), else the first literal
+ * item whose postmaster exim -bt does not refuse; NULL if none */
+static char *
+real_domain(const struct mg_model *m, const char *ld)
+{
+	const char *host = mg_model_value(m, "primary_hostname");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT, pm = MG_STR_INIT;
+	char *d = NULL;
+
+	if (host != NULL && *host != '\0' && strchr(host, '$') == NULL &&
+	    !localhost_name(host) && (list_has(m, ld, "@", 0) ||
+	    list_has(m, ld, host, 0))) {
+		mg_str_printf(&pm, "postmaster@%s", host);
+		if (routes(m, mg_str_cstr(&pm)) != 0)
+			d = mg_xstrdup(host);
+	}
+	mg_exim_list_init(&l, ld);
+	while (d == NULL && mg_exim_list_next(&l, &it)) {
+		if (it.data == NULL || localhost_name(it.data) ||
+		    strpbrk(it.data, "!*^$;/:+@[] \t\\{}") != NULL)
+			continue;
+		mg_str_reset(&pm);
+		mg_str_printf(&pm, "postmaster@%s", it.data);
+		if (routes(m, mg_str_cstr(&pm)) != 0)
+			d = mg_xstrdup(it.data);
+	}
+	mg_str_free(&it);
+	mg_str_free(&pm);
+	return (d);
+}
+
+/*
+ * legit_probes - the paths the fix must not break, with envelopes from
+ * the configuration: local mail to localhost, and remote mail to
+ * postmaster of a real local domain (primary_hostname only where it is
+ * one) from the null sender, which RFC 5321 says postmaster takes and
+ * which passes Exim's "verify = sender"
+ */
+static void
+legit_probes(const struct mg_model *m, const char *ld, struct mg_finding *f)
+{
+	struct mg_str pm = MG_STR_INIT;
+	char *d;
+
+	local_probe(m, f);
+	if ((d = real_domain(m, ld)) == NULL)
+		return;
+	mg_str_printf(&pm, "postmaster@%s", d);
+	mg_finding_probe(f, "198.51.100.9", NULL, "", mg_str_cstr(&pm), 0);
+	mg_str_free(&pm);
+	free(d);
+}
+
 /* check_localhost - incident 1 */
 static void
 check_localhost(const struct mg_model *m, struct mg_report *r)
@@ -154,8 +256,7 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	const struct mg_srcfile *src;
 	struct mg_finding *f;
 	struct mg_fix *x;
-	struct mg_str text = MG_STR_INIT, pm = MG_STR_INIT;
-	const char *host;
+	struct mg_str text = MG_STR_INIT;
 	size_t i;
 
 	if (acl == NULL || ld == NULL || !list_has(m, ld->value, "localhost",
@@ -189,8 +290,9 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 	    "Only this machine should ever send to localhost. The fix adds, "
 	    "before that accept, a deny for mail to localhost from any host "
 	    "but the loopback addresses (IPv6 ::1 written ::::1, as a colon "
-	    "list needs); local mail and postmaster of your real domains "
-	    "keep working.");
+	    "list needs) - only for clients with an address, so local SMTP "
+	    "(exim -bs) is not caught by the negated host list; local mail "
+	    "and postmaster of your real domains keep working.");
 	mg_finding_evidence(f, ld->file, ld->line, "local_domains = %s "
 	    "includes localhost", ld->value);
 	mg_finding_evidence(f, rule->file, rule->line, "%s: \"accept%s%s\" "
@@ -203,17 +305,7 @@ check_localhost(const struct mg_model *m, struct mg_report *r)
 		f->severity = MG_SEV_LOW;
 	mg_finding_probe(f, "107.172.77.101", NULL, "spam@bulk.test",
 	    "postmaster@localhost", 1);
-	/* what must keep working: local mail to localhost, and remote mail
-	 * to postmaster of this host's own name */
-	mg_finding_probe(f, "127.0.0.1", "localhost", "cron@localhost",
-	    "root@localhost", 0);
-	if ((host = mg_model_value(m, "primary_hostname")) != NULL &&
-	    *host != '\0' && strchr(host, '>') == NULL) {
-		mg_str_printf(&pm, "postmaster@%s", host);
-		mg_finding_probe(f, "198.51.100.9", NULL, "friend@other.test",
-		    mg_str_cstr(&pm), 0);
-		mg_str_free(&pm);
-	}
+	legit_probes(m, ld->value, f);
 	src = rule->file != NULL ? mg_model_file(m, rule->file) : NULL;
 	if (src == NULL || rule->line == 0 || rule->line > src->nlines)
 		return;

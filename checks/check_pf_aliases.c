@@ -37,6 +37,7 @@
 #define FIX_VIRTUAL "postfix.aliases.add-virtual"
 #define FIX_REBUILD "postfix.maps.rebuild"
 #define FIX_LOCALHOST "postfix.localhost.local-only"
+#define OUTSIDER "198.51.100.9"	/* TEST-NET-2: nobody's trusted host */
 #define UNKNOWN_MAX 8
 
 /* Where Postfix delivers a domain's mail (ADDRESS_CLASS_README). */
@@ -720,6 +721,47 @@ is_localhost(const char *name)
 }
 
 /*
+ * localhost_probes - for the fix engine's proof (null sender, which
+ * postmaster takes and sender checks let through): an outside client
+ * must no longer reach the first localhost address smtpd accepts; a
+ * client at 127.0.0.1 (mynetworks' loopback, which the fix lets through)
+ * still does, and so does postmaster of the first other local domain
+ * smtpd accepts it for
+ */
+static void
+localhost_probes(const struct mg_model *m, struct mg_finding *f,
+    const struct dom *d, size_t nd)
+{
+	static const char *const users[] = { "root", "postmaster", NULL };
+	char addr[300], why[512];
+	size_t i, u;
+	int lo = 0, real = 0;
+
+	for (i = 0; i < nd && (!lo || !real); i++) {
+		if (is_localhost(d[i].name)) {
+			for (u = 0; !lo && users[u] != NULL; u++) {
+				if (rcpt_verdict(m, &d[i], users[u], why,
+				    sizeof(why)) != 1)
+					continue;
+				(void)snprintf(addr, sizeof(addr), "%s@%.255s",
+				    users[u], d[i].name);
+				mg_finding_probe(f, OUTSIDER, NULL, "", addr,
+				    1);
+				mg_finding_probe(f, "127.0.0.1", NULL, "", addr,
+				    0);
+				lo = 1;
+			}
+		} else if (!real && d[i].cls == DC_LOCAL && rcpt_verdict(m,
+		    &d[i], "postmaster", why, sizeof(why)) == 1) {
+			(void)snprintf(addr, sizeof(addr), "postmaster@%.255s",
+			    d[i].name);
+			mg_finding_probe(f, OUTSIDER, NULL, "", addr, 0);
+			real = 1;
+		}
+	}
+}
+
+/*
  * check_localhost - localhost is a mail domain and other hosts can reach
  * the server: which of root@ and postmaster@localhost does smtpd accept
  * from them?  Only those are named; when smtpd refuses both (say
@@ -797,6 +839,7 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_LOCALHOST);
 	mg_str_free(&v);
+	localhost_probes(m, f, d, nd);
 }
 
 /* listed - ref is one of the ", "-separated names in s */

@@ -489,7 +489,8 @@ plain_addr(const struct mg_net *n, char *buf, size_t size)
  * add_probes - what the fix must change, asked of Postfix itself by the
  * fix engine (a private instance of the staged configuration, XCLIENT):
  * a client inside each wide or mistyped network but not the host written
- * must no longer relay; the host written (host bits set) still must
+ * must no longer relay; the host written (host bits set) still must, and
+ * so must loopback where mynetworks trusts it (the fix keeps it)
  */
 static void
 add_probes(struct mg_finding *f, const struct entries *es)
@@ -497,7 +498,7 @@ add_probes(struct mg_finding *f, const struct entries *es)
 	struct mg_net in, host;
 	char addr[64];
 	size_t i, k, n = 0;
-	int last, busy;
+	int last, busy, lo = 0;
 
 	for (i = 0; i < es->n && n < MAX_PROBED; i++) {
 		const struct entry *e = &es->v[i];
@@ -533,6 +534,12 @@ add_probes(struct mg_finding *f, const struct entries *es)
 			mg_finding_probe(f, addr, NULL, "", PROBE_RCPT, 0);
 		}
 	}
+	for (i = 0; i < es->n; i++)
+		if (!es->v[i].table && es->v[i].net.family == 4 &&
+		    mg_net_loopback(&es->v[i].net))
+			lo = 1;
+	if (n > 0 && lo)
+		mg_finding_probe(f, "127.0.0.1", NULL, "", PROBE_RCPT, 0);
 }
 
 /*

@@ -842,6 +842,7 @@ report_fatal(const struct mg_model *m, struct mg_report *r,
     struct verdict *v)
 {
 	const struct mg_param *host = mg_model_param(m, "myhostname");
+	const struct mg_param *dest = mg_model_param(m, "mydestination");
 	struct mg_finding *f;
 	const char *fix;
 	char what[256], rcpt[320];
@@ -868,7 +869,11 @@ report_fatal(const struct mg_model *m, struct mg_report *r,
 		mg_finding_evidence(f, v->svc->file, v->svc->line,
 		    "service %s overrides these lists", v->svc->name);
 	mg_finding_probe(f, OUTSIDER, NULL, "", PROBE_RCPT, 1);
-	if (host != NULL && host->value != NULL && *host->value != '\0') {
+	/* postmaster of this host, where it is a local domain: smtpd never
+	 * answered before the fix, so this path is judged on its answer
+	 * after alone */
+	if (host != NULL && host->value != NULL && *host->value != '\0' &&
+	    dest != NULL && in_list(dest->value, host->value)) {
 		(void)snprintf(rcpt, sizeof(rcpt), "postmaster@%s",
 		    host->value);
 		mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);

@@ -6,16 +6,19 @@
  *      (Postfix: postconf -c STAGE -n warnings, postfix -c STAGE check,
  *      postmap on staged tables; Exim: the Debian generator into the
  *      stage, exim -C STAGED -bV);
- *   2. prove it: every probe of the fixed findings replayed on the
- *      staged configuration (exim -bh) must show the hole closed and the
- *      legitimate paths open - otherwise the fix is refused and nothing
- *      live is touched;
+ *   2. prove it: every probe of the fixed findings asked of the
+ *      configuration as it is (before) and of the staged one (exim -bh;
+ *      a private Postfix): the hole must be refused after, and what was
+ *      accepted before must still be accepted - otherwise the fix is
+ *      refused and nothing live is touched (a path refused before and
+ *      after is no path this server offers, and is said so);
  *   3. journal entry and exact backups (fsync'd) before the first live
  *      change; all new files written beside their targets first, then
  *      renamed in quick succession;
  *   4. post-commands (postmap, newaliases, update-exim4.conf, reload);
  *   5. verify on the live instance: reload the model, the fixes must no
- *      longer be proposed and the probes must answer as on the stage.
+ *      longer be proposed and the probes, judged against the answers
+ *      before the change, must pass as on the stage.
  *
  * Any failure after step 3 restores the backups, rebuilds what the
  * post-commands derived from them, reloads, and says what happened.
@@ -39,6 +42,7 @@
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
 #include "fix_restage.h"
+#include "fix_judge.h"
 
 #define TOOL_MS 120000
 
@@ -56,6 +60,13 @@ struct run {
 	const struct mg_report *judged;	/* the findings and probes the
 					 * proof asks: from the stage */
 	struct mg_str validation, proof, log;
+	/* the probes of the fixed findings, and what the configuration
+	 * answered them before the change (asked once, before the stage) */
+	const struct mg_probe **probes;
+	struct mg_smtp_verdict *before;
+	size_t nprobes;
+	int asked_before;
+	int said_local;		/* the paths not asked were told */
 };
 
 /* say - a progress line, to the operator and the log */
@@ -420,17 +431,54 @@ fixed_by(const struct run *r, const struct mg_finding *f)
 	return (0);
 }
 
-/* probes_wanted - the fixed findings ask the MTA something */
+/* same - a and b are equal strings, or both NULL */
 static int
-probes_wanted(struct run *r, const struct mg_report *rep)
+same(const char *a, const char *b)
 {
+	return (a == b || (a != NULL && b != NULL && strcmp(a, b) == 0));
+}
+
+/* asked_already - two findings of one fix may ask the same session */
+static int
+asked_already(const struct run *r, const struct mg_probe *p)
+{
+	const struct mg_probe *q;
 	size_t i;
 
-	for (i = 0; i < rep->nfindings; i++)
-		if (fixed_by(r, &rep->findings[i]) &&
-		    rep->findings[i].nprobes > 0)
+	for (i = 0; i < r->nprobes; i++) {
+		q = r->probes[i];
+		if (same(q->client, p->client) && same(q->client_name,
+		    p->client_name) && same(q->sender, p->sender) &&
+		    same(q->rcpt, p->rcpt) && q->hole_if_accepted ==
+		    p->hole_if_accepted)
 			return (1);
+	}
 	return (0);
+}
+
+/* collect - the probes of the findings the fixes address, in order
+ * (each session once) */
+static void
+collect(struct run *r, const struct mg_report *rep)
+{
+	const struct mg_finding *f;
+	size_t i, k, n = 0;
+
+	if (r->probes != NULL)
+		return;
+	for (i = 0; i < rep->nfindings; i++)
+		if (fixed_by(r, &rep->findings[i]))
+			n += rep->findings[i].nprobes;
+	r->probes = mg_xcalloc(n + 1, sizeof(*r->probes));
+	r->before = mg_xcalloc(n + 1, sizeof(*r->before));
+	for (i = 0; i < rep->nfindings; i++) {
+		f = &rep->findings[i];
+		if (!fixed_by(r, f))
+			continue;
+		for (k = 0; k < f->nprobes; k++)
+			if (!asked_already(r, &f->probes[k]))
+				r->probes[r->nprobes++] = &f->probes[k];
+	}
 }
 
 /* ask_mta - one probe: exim -bh for Exim; for Postfix the private
@@ -445,78 +493,193 @@ ask_mta(struct run *r, struct mg_target *t, struct mg_pf_proof *pp,
 }
 
 /*
- * prove - every probe of the findings the fixes address, asked of the
- * MTA for the configuration conf (Exim: the staged file for -C; Postfix:
- * a directory with main.cf and master.cf, run as a private instance; NULL:
- * the live one): holes must be refused, legitimate paths accepted.
+ * ask_all - every probe asked of the MTA for the configuration conf
+ * (Exim: the file for -C; Postfix: a directory with main.cf and
+ * master.cf, run as a private instance; NULL: the live one), answers
+ * into v (code -1 and the reason in text where it could not be asked);
+ * -1 with err when no private Postfix could be started
  */
 static int
-prove(struct run *r, const struct mg_report *rep, const char *conf,
-    const char *where, struct mg_err *err)
+ask_all(struct run *r, const char *conf, const char *where,
+    struct mg_smtp_verdict *v, struct mg_err *err)
 {
 	struct mg_target t = r->a->target;
-	struct mg_smtp_verdict v;
 	struct mg_pf_proof pp;
-	const struct mg_finding *f;
-	const struct mg_probe *p;
 	struct mg_err e2;
-	size_t i, k, n = 0;
-	int ok, accepted, rc = 0, postfix;
+	size_t i;
+	int postfix = t.mta == MG_MTA_POSTFIX;
 
-	postfix = t.mta == MG_MTA_POSTFIX;
 	if (conf != NULL && !postfix)
 		t.config_file = (char *)conf;
 	memset(&pp, 0, sizeof(pp));
-	if (postfix && probes_wanted(r, rep)) {
+	if (postfix) {
 		if (mg_pf_proof_start(&pp, conf != NULL ? conf :
-		    t.config_dir, &e2) < 0) {
+		    t.config_dir, err) < 0) {
 			mg_str_printf(&r->proof, "%s: cannot start a private "
-			    "Postfix to ask: %s\n", where, e2.msg);
-			return (mg_err_set(err, "%s: no proof: %s", where,
-			    e2.msg));
+			    "Postfix to ask: %s\n", where, err->msg);
+			return (-1);
 		}
 		mg_str_printf(&r->proof, "%s: private Postfix from %s on "
 		    "127.0.0.1:%d (stands for %s)\n", where, conf != NULL ?
 		    conf : t.config_dir, pp.port, pp.service);
 	}
-	for (i = 0; i < rep->nfindings && rc == 0; i++) {
-		f = &rep->findings[i];
-		if (!fixed_by(r, f))
+	for (i = 0; i < r->nprobes; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		if (postfix && *r->probes[i]->client == '\0') {
+			v[i].code = -1;
+			(void)snprintf(v[i].text, sizeof(v[i].text), "local "
+			    "SMTP without a client address is not asked of "
+			    "Postfix");
 			continue;
-		for (k = 0; k < f->nprobes && rc == 0; k++) {
-			p = &f->probes[k];
-			memset(&v, 0, sizeof(v));
-			if (ask_mta(r, &t, &pp, p, &v, &e2) < 0) {
-				mg_str_printf(&r->proof, "%s: cannot ask the "
-				    "MTA: %s\n", where, e2.msg);
-				if (postfix)
-					rc = mg_err_set(err, "%s: no proof: "
-					    "%s", where, e2.msg);
-				continue;
-			}
-			n++;
-			accepted = v.code >= 200 && v.code < 300;
-			ok = p->hole_if_accepted ? !accepted : accepted;
-			mg_str_printf(&r->proof, "%s: %s %s: MAIL FROM:<%s> "
-			    "RCPT TO:<%s> -> %d %s - %s\n", where, v.how,
-			    p->client, p->sender, p->rcpt, v.code, v.text,
-			    p->hole_if_accepted ? (accepted ? "STILL OPEN" :
-			    "closed") : (accepted ? "still accepted" :
-			    "BROKEN: a legitimate path is refused"));
-			if (!ok)
-				rc = mg_err_set(err, "%s: %s %s RCPT TO:<%s> "
-				    "-> %d %s: %s", where, v.how, p->client,
-				    p->rcpt, v.code, v.text,
-				    p->hole_if_accepted ? "the fix does not "
-				    "close the hole" : "the fix breaks a "
-				    "legitimate path");
+		}
+		if (ask_mta(r, &t, &pp, r->probes[i], &v[i], &e2) < 0) {
+			v[i].code = -1;
+			(void)snprintf(v[i].text, sizeof(v[i].text), "%.250s",
+			    e2.msg);
+			mg_str_printf(&r->proof, "%s: cannot ask the MTA: %s\n",
+			    where, e2.msg);
 		}
 	}
 	if (pp.root[0] != '\0')
 		mg_pf_proof_stop(&pp);
-	if (rc == 0 && n == 0)
+	return (0);
+}
+
+/*
+ * ask_before - the answers of the configuration as it is, before the
+ * change (the live files: Exim's -C file, Postfix's config directory as a
+ * private instance), asked once; without them each probe is judged on
+ * its answer after the change alone, and the proof says so
+ */
+static void
+ask_before(struct run *r)
+{
+	struct mg_err err;
+	size_t i;
+
+	if (r->asked_before)
+		return;
+	r->asked_before = 1;
+	if (ask_all(r, NULL, "before", r->before, &err) == 0)
+		return;
+	for (i = 0; i < r->nprobes; i++) {
+		r->before[i].code = -1;
+		(void)snprintf(r->before[i].text, sizeof(r->before[i].text),
+		    "%.250s", err.msg);
+	}
+}
+
+/* before_words - "(before the change: 550 TEXT)" for probe i */
+static void
+before_words(const struct run *r, size_t i, struct mg_str *s)
+{
+	const struct mg_smtp_verdict *b = &r->before[i];
+
+	if (b->code < 0)
+		mg_str_printf(s, "(before the change: not known: %s)",
+		    b->text);
+	else
+		mg_str_printf(s, "(before the change: %d %s)", b->code,
+		    b->text);
+}
+
+/* local_paths - once, how mail submitted on this host without SMTP
+ * arrives, and why the proof does not ask it */
+static void
+local_paths(struct run *r, const char *where)
+{
+	size_t i;
+
+	if (r->said_local)
+		return;
+	r->said_local = 1;
+	if (r->a->target.mta == MG_MTA_POSTFIX) {
+		mg_str_printf(&r->proof, "%s: mail this host submits with "
+		    "sendmail(1) enters through pickup(8), to which "
+		    "mynetworks and the smtpd restrictions do not apply: the "
+		    "change does not touch that path (not asked)\n", where);
+		return;
+	}
+	mg_str_printf(&r->proof, "%s: mail this host submits with sendmail(8) "
+	    "or exim -t (not SMTP) passes acl_not_smtp, not the SMTP ACLs: "
+	    "the change does not touch that path unless it edits "
+	    "acl_not_smtp (not asked)\n", where);
+	for (i = 0; i < r->nprobes; i++)
+		if (*r->probes[i]->client == '\0') {
+			mg_str_printf(&r->proof, "%s: exim -bs sessions are "
+			    "real local SMTP sessions that end before DATA: "
+			    "nothing is received, but a refused one is "
+			    "logged by Exim like any refusal\n", where);
+			break;
+		}
+}
+
+/*
+ * prove - every probe of the findings the fixes address, asked of the
+ * MTA for the configuration conf (Exim: the staged file for -C; Postfix:
+ * a directory with main.cf and master.cf, run as a private instance; NULL:
+ * the live one), and judged against the answers before the change: a hole
+ * must be refused; a legitimate path accepted before must still be
+ * accepted (one refused before and after is no path this server offers,
+ * and says so).  Every probe is asked and told before the verdict.
+ */
+static int
+prove(struct run *r, const struct mg_report *rep, const char *conf,
+    const char *where, struct mg_err *err)
+{
+	struct mg_smtp_verdict *v;
+	const struct mg_probe *p;
+	struct mg_str b = MG_STR_INIT;
+	struct mg_err e2;
+	enum mg_judgement j;
+	size_t i, n = 0;
+	int rc = 0;
+
+	collect(r, rep);
+	if (r->nprobes == 0) {
 		mg_str_printf(&r->proof, "%s: no simulated session for these "
 		    "fixes (their findings carry no probe)\n", where);
+		return (0);
+	}
+	ask_before(r);
+	v = mg_xcalloc(r->nprobes, sizeof(*v));
+	if (ask_all(r, conf, where, v, &e2) < 0) {
+		free(v);
+		return (mg_err_set(err, "%s: no proof: %s", where, e2.msg));
+	}
+	for (i = 0; i < r->nprobes; i++) {
+		p = r->probes[i];
+		if (v[i].code < 0) {
+			/* Postfix answers every session it is asked, so
+			 * a failure there leaves the fix unproven */
+			if (r->a->target.mta == MG_MTA_POSTFIX &&
+			    *p->client != '\0' && rc == 0)
+				rc = mg_err_set(err, "%s: no proof: %s", where,
+				    v[i].text);
+			continue;
+		}
+		n++;
+		j = mg_judge(p->hole_if_accepted, r->before[i].code,
+		    v[i].code);
+		mg_str_reset(&b);
+		before_words(r, i, &b);
+		mg_str_printf(&r->proof, "%s: %s%s%s: MAIL FROM:<%s> "
+		    "RCPT TO:<%s> -> %d %s - %s %s\n", where, v[i].how,
+		    *p->client != '\0' ? " " : "", p->client, p->sender,
+		    p->rcpt, v[i].code, v[i].text, mg_judge_words(j),
+		    mg_str_cstr(&b));
+		if (mg_judge_fails(j) && rc == 0)
+			rc = mg_err_set(err, "%s: %s%s%s RCPT TO:<%s> -> %d "
+			    "%s %s: %s", where, v[i].how, *p->client != '\0' ?
+			    " " : "", p->client, p->rcpt, v[i].code, v[i].text,
+			    mg_str_cstr(&b), mg_judge_why(j));
+	}
+	mg_str_free(&b);
+	free(v);
+	local_paths(r, where);
+	if (rc == 0 && n == 0)
+		mg_str_printf(&r->proof, "%s: no simulated session answered "
+		    "(see above)\n", where);
 	return (rc);
 }
 
@@ -1196,5 +1359,7 @@ out:
 	mg_str_free(&r.validation);
 	mg_str_free(&r.proof);
 	mg_str_free(&r.log);
+	free(r.probes);
+	free(r.before);
 	return (res);
 }

@@ -373,6 +373,40 @@ nap(void)
 	(void)nanosleep(&ts, NULL);
 }
 
+/* smtpd_fatal - the instance's smtpd refused to run (its log says
+ * "fatal:"): err says why, 1; else 0 */
+static int
+smtpd_fatal(struct mg_pf_proof *pp, struct mg_err *err)
+{
+	char path[PATH_MAX + 32];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err e2;
+	const char *at;
+	int rc = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", pp->root);
+	if (mg_file_read(path, 1 << 20, &text, NULL, &e2) == 0 &&
+	    (at = strstr(mg_str_cstr(&text), "/smtpd[")) != NULL &&
+	    (at = strstr(at, "]: fatal: ")) != NULL) {
+		at += 3;
+		(void)mg_err_set(err, "its smtpd refuses to run with this "
+		    "configuration: %.*s", (int)strcspn(at, "\n"), at);
+		rc = 1;
+	}
+	mg_str_free(&text);
+	return (rc);
+}
+
+/* ms_now - a monotonic clock in milliseconds */
+static long long
+ms_now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
 /*
  * mg_pf_proof_start - a private instance of the configuration in conf
  * (a directory with main.cf and master.cf), listening; 0, or -1 with err
@@ -385,7 +419,7 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	const char *check[] = { "postfix", "-c", pp->etc, "check", NULL };
 	const char *start[] = { "postfix", "-c", pp->etc, "start", NULL };
 	char tmpl[] = "/tmp/mailguard-proof.XXXXXX";
-	int i;
+	long long t0;
 
 	memset(pp, 0, sizeof(*pp));
 	mg_str_init(&pp->log);
@@ -412,9 +446,14 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	if (run(pp, check, NULL, err) < 0 || run(pp, start, NULL, err) < 0)
 		goto fail;
 	pp->started = 1;
-	for (i = 0; i < START_WAIT_MS / 100; i++) {
+	/* by the clock: a master whose smtpd dies (a fatal configuration)
+	 * accepts connections that nobody answers, each for listening()'s
+	 * whole timeout */
+	for (t0 = ms_now(); ms_now() - t0 < START_WAIT_MS;) {
 		if (listening(pp))
 			return (0);
+		if (smtpd_fatal(pp, err))
+			goto fail;
 		nap();
 	}
 	(void)mg_err_set(err, "the private Postfix did not answer on "

@@ -263,6 +263,9 @@ joined() {
 flat_has() {
 	flat | grep -Fq -- "$1"
 }
+flat_has_re() {
+	flat | grep -Eq -- "$1"
+}
 
 # flat - the screen as one line, runs of blanks as one space (word wrap
 # is undone: a phrase wrapped over two lines reads as written)
@@ -479,7 +482,7 @@ case_guided() {
 	    '^REFUSED, nothing changed'
 	WAIT_TENTHS=$old
 	check "gh: real Postfix on the stage shows the hole kept open" \
-	    flat_has '218.45.0.1: MAIL FROM:<> RCPT TO:<mailguard-probe@example.net> -> 250 2.1.5 Ok - STILL OPEN'
+	    flat_has_re '218\.45\.0\.1: MAIL FROM:<> RCPT TO:<mailguard-probe@example\.net> .*-> 250 2\.1\.5 Ok - (STILL OPEN|OPENED)'
 	check "gh: the refusal says the hole stays, in words" \
 	    flat_has 'still leaves "mynetworks trusts public address space"'
 	check "gh: the refusal names a value that would pass" \

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -102,6 +103,39 @@ test_mask_typo_and_whitelist(void **state)
 	stop_and_check(&pp);
 }
 
+/* test_fatal_smtpd_said_at_once - a configuration whose smtpd refuses
+ * to run (no restriction stops relaying, relay-level0 with permit_mynetworks
+ * alone): the start fails as soon as smtpd's log says so, naming its
+ * fatal error, and leaves nothing behind */
+static void
+test_fatal_smtpd_said_at_once(void **state)
+{
+	const char *dir = lab_dir(LAB, "relay-level0");
+	const char *setup[] = { "setup", "relay-level0", dir, NULL };
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e",
+	    "smtpd_recipient_restrictions = permit_mynetworks", NULL };
+	struct mg_exec_res res;
+	struct mg_pf_proof pp;
+	struct mg_err err;
+	struct timespec t0, t1;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(mg_pf_proof_start(&pp, etc, &err), -1);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	(void)printf("    after %ld s: %s\n", (long)(t1.tv_sec - t0.tv_sec),
+	    err.msg);
+	/* said from smtpd's log, not "did not answer within 15 s" */
+	assert_non_null(strstr(err.msg, "its smtpd refuses to run with this "
+	    "configuration: fatal: in parameter smtpd_relay_restrictions"));
+	assert_string_equal(pp.root, "");
+}
+
 /* setup - private root */
 static int
 setup(void **state)
@@ -125,6 +159,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_typo_and_whitelist),
+		cmocka_unit_test(test_fatal_smtpd_said_at_once),
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_proof", tests, setup,

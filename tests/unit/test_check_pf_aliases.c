@@ -554,6 +554,7 @@ test_localhost_fix_keeps_restrictions(void **state)
 	static const char *n = "mydestination = localhost\n"
 	    "inet_interfaces = all\n"
 	    "smtpd_recipient_restrictions = reject_unlisted_recipient\n";
+	const struct mg_finding *f;
 	const struct mg_fix *x;
 	struct mg_model m;
 	struct mg_report r;
@@ -568,6 +569,17 @@ test_localhost_fix_keeps_restrictions(void **state)
 	    "inline:{{localhost=permit_mynetworks reject} "
 	    "{localhost.localdomain=permit_mynetworks reject}}, "
 	    "reject_unlisted_recipient");
+	/* the proof: an outsider to root@localhost (an account here: the
+	 * hole), the same from loopback (kept); no other local domain */
+	f = pf_finding(&r, "postfix.localhost.remote");
+	assert_int_equal(f->nprobes, 2);
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[0].client, "198.51.100.9");
+	assert_string_equal(f->probes[0].rcpt, "root@localhost");
+	assert_string_equal(f->probes[0].sender, "");
+	assert_false(f->probes[1].hole_if_accepted);
+	assert_string_equal(f->probes[1].client, "127.0.0.1");
+	assert_string_equal(f->probes[1].rcpt, "root@localhost");
 	mg_report_free(&r);
 	mg_model_free(&m);
 	/* an IPv6 loopback listener is loopback too */

@@ -269,6 +269,10 @@ test_no_stop_is_fatal(void **state)
 	static const char *n = "myhostname = mail.example.com\n"
 	    "smtpd_relay_restrictions =\n"
 	    "smtpd_recipient_restrictions = permit_mynetworks\n";
+	static const char *n2 = "myhostname = gw.lan.example.org\n"
+	    "mydestination = example.org, localhost\n"
+	    "smtpd_relay_restrictions =\n"
+	    "smtpd_recipient_restrictions = permit_mynetworks\n";
 	const struct mg_finding *f;
 	struct mg_model m;
 	struct mg_report r;
@@ -284,6 +288,18 @@ test_no_stop_is_fatal(void **state)
 	    "another stop: smtpd exits"));
 	assert_int_equal(f->nfix_ids, 1);
 	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[1].rcpt, "postmaster@mail.example.com");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* myhostname is no local domain here: smtpd never answered before
+	 * the fix, so no "legitimate" path it never offered is asked */
+	build(&m, n2, n2);
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.smtpd-fatal");
+	assert_non_null(f);
+	assert_int_equal(f->nprobes, 1);
+	assert_true(f->probes[0].hole_if_accepted);
 	mg_report_free(&r);
 	mg_model_free(&m);
 }

@@ -10,6 +10,7 @@
 #include "../../backends/exim/exim_conf.h"
 #include "../../backends/exim/exim_debian.h"
 #include "../../backends/exim/exim_list.h"
+#include "../../backends/exim/exim_route.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_err.h"
 #include "../../core/mg_file.h"
@@ -292,6 +293,10 @@ test_checks(void **state)
 	assert_int_equal(x->edits[0].line, 18);
 	assert_non_null(strstr(x->edits[0].new_text, "hosts = ! 127.0.0.0/8 "
 	    ": ! ::::1\n"));
+	/* a client without an address (exim -bs) matches a list of
+	 * negated items: the deny asks for an address first */
+	assert_non_null(strstr(x->edits[0].new_text, "    condition = ${if "
+	    "def:sender_host_address}\n    hosts = "));
 	assert_non_null(strstr(x->edits[0].new_text, "\n  accept  "
 	    "local_parts   = postmaster"));
 	x = mg_report_find_fix(&r, "exim.list.semicolon");
@@ -1091,6 +1096,128 @@ test_captured_nested_lookup(void **state)
 	mg_model_free(&m);
 }
 
+/* probe_of - the probe of f sent by client, or NULL */
+static const struct mg_probe *
+probe_of(const struct mg_finding *f, const char *client)
+{
+	size_t i;
+
+	for (i = 0; i < f->nprobes; i++)
+		if (strcmp(f->probes[i].client, client) == 0)
+			return (&f->probes[i]);
+	return (NULL);
+}
+
+/* incident1_probes - the incident-1 finding's probes for the test
+ * config with local_domains ld, primary_hostname host and exim -bt's
+ * answers (address, router or "!why"; NULL-terminated pairs) */
+static void
+incident1_probes(const char *ld, const char *host,
+    const char *const *routes, struct mg_report *r, struct mg_model *m,
+    const struct mg_finding **fp)
+{
+	struct mg_map *t;
+	struct mg_param *p;
+	char dir[64];
+	size_t i;
+	static const char *const names[] = { "exim.conf", "inc.conf", NULL };
+
+	build(m, dir, sizeof(dir));
+	rm_dir(dir, names);
+	p = (struct mg_param *)mg_model_param(m, "+local_domains");
+	assert_non_null(p);
+	free(p->value);
+	p->value = mg_xstrdup(ld);
+	mg_model_param_add(m, "primary_hostname")->value = mg_xstrdup(host);
+	t = mg_model_map_add(m, MG_EXIM_ROUTES);
+	for (i = 0; routes[i] != NULL; i += 2)
+		(void)mg_map_answer_add(t, routes[i], routes[i + 1]);
+	mg_report_init(r);
+	mg_check_exim_acl(m, r);
+	*fp = finding(r, "exim.localhost.postmaster");
+	assert_non_null(*fp);
+}
+
+/*
+ * test_incident1_envelopes - the legitimate paths the incident-1 proof
+ * asks are this server's own: local mail to an address of localhost
+ * exim -bt routes, sent as it (a sender "verify = sender" accepts);
+ * postmaster of primary_hostname only where local_domains holds it, else
+ * of a real local domain, from the null sender; none where exim -bt
+ * says no router takes them
+ */
+static void
+test_incident1_envelopes(void **state)
+{
+	/* exim -bt's answers as exim_route.c keeps them */
+	static const char *const routed[] = { "root@localhost",
+	    "!Unknown user", "postmaster@localhost", "system_aliases",
+	    "postmaster@mx7.harbour.example", "system_aliases",
+	    "postmaster@harbour.example", "system_aliases", NULL };
+	static const char *const none[] = { "root@localhost",
+	    "!Unknown user", "postmaster@localhost", "!Unknown user",
+	    "postmaster@harbour.example", "!Unknown user",
+	    "postmaster@lists.harbour.example", "!Unknown user", NULL };
+	static const char *const unasked[] = { NULL };
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *f;
+	const struct mg_probe *p;
+
+	(void)state;
+	/* primary_hostname is local ("@") */
+	incident1_probes("@ : localhost : harbour.example",
+	    "mx7.harbour.example", routed, &r, &m, &f);
+	assert_int_equal(f->nprobes, 4);
+	assert_true(f->probes[0].hole_if_accepted);
+	p = probe_of(f, "127.0.0.1");
+	assert_non_null(p);
+	assert_false(p->hole_if_accepted);
+	assert_string_equal(p->sender, "postmaster@localhost");
+	assert_string_equal(p->rcpt, "postmaster@localhost");
+	/* the same as local SMTP (exim -bs): no client address */
+	p = probe_of(f, "");
+	assert_non_null(p);
+	assert_false(p->hole_if_accepted);
+	assert_null(p->client_name);
+	assert_string_equal(p->rcpt, "postmaster@localhost");
+	p = probe_of(f, "198.51.100.9");
+	assert_non_null(p);
+	assert_string_equal(p->sender, "");
+	assert_string_equal(p->rcpt, "postmaster@mx7.harbour.example");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* not local: postmaster of the first real local domain */
+	incident1_probes("localhost : harbour.example",
+	    "mx7.harbour.example", routed, &r, &m, &f);
+	p = probe_of(f, "198.51.100.9");
+	assert_non_null(p);
+	assert_string_equal(p->rcpt, "postmaster@harbour.example");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* nobody there: only the hole is asked */
+	incident1_probes("localhost : harbour.example : lists.harbour.example",
+	    "gw.harbour.example", none, &r, &m, &f);
+	assert_int_equal(f->nprobes, 1);
+	assert_true(f->probes[0].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* exim -bt not asked: root@localhost and postmaster are tried */
+	incident1_probes("localhost : localhost.localdomain : harbour.example",
+	    "localhost.localdomain", unasked, &r, &m, &f);
+	p = probe_of(f, "127.0.0.1");
+	assert_non_null(p);
+	assert_string_equal(p->sender, "root@localhost");
+	p = probe_of(f, "198.51.100.9");
+	assert_non_null(p);
+	assert_string_equal(p->rcpt, "postmaster@harbour.example");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -1098,6 +1225,7 @@ main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_parse_and_locate),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_incident1_envelopes),
 		cmocka_unit_test(test_debian_map),
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
