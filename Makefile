@@ -143,7 +143,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out tui/% fixes/fix_apply.c fixes/queue_purge.c \
+	    $(filter-out tui/% fixes/% \
 	    core/mg_journal.c,$(LIB_SRCS)) \
 	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm
 
