@@ -66,40 +66,14 @@ count(const char *text, ...)
 	return (n);
 }
 
-/* bh - exim -C CONF -bh IP: the RCPT reply code (the last reply before
- * QUIT's) */
+/* bh - exim -C CONF -bh IP: the RCPT reply code (lab_exim_rcpt) */
 static int
 bh(const char *conf, const char *ip, const char *from, const char *to)
 {
-	const char *argv[] = { exim_bin, "-C", conf, "-bh", ip, NULL };
-	struct mg_exec_req req;
-	struct mg_exec_res res;
-	struct mg_str in = MG_STR_INIT;
-	struct mg_err err;
-	const char *cur, *line;
-	size_t len, finals = 0;
-	int code = -1;
+	int code = lab_exim_rcpt(exim_bin, conf, ip, from, to);
 
-	mg_str_printf(&in, "EHLO probe.test\r\nMAIL FROM:<%s>\r\n"
-	    "RCPT TO:<%s>\r\nQUIT\r\n", from, to);
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = in.data;
-	req.input_len = in.len;
-	if (mg_exec(&req, &res, &err) < 0)
-		fail_msg("%s", err.msg);
-	for (cur = mg_str_cstr(&res.out); finals < 4 &&
-	    mg_line_next(&cur, &line, &len);)
-		if (len >= 4 && line[3] == ' ' && line[0] >= '2' &&
-		    line[0] <= '5') {
-			finals++;
-			code = (int)strtol(line, NULL, 10);
-		}
-	(void)printf("    exim -bh %s: MAIL FROM:<%s> RCPT TO:<%s> -> %d\n",
-	    ip, from, to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	mg_str_free(&in);
+	if (code < 0)
+		fail_msg("exim -bh %s gave no RCPT reply", ip);
 	return (code);
 }
 
