@@ -1,4 +1,4 @@
-# mailguard-tui - one non-recursive Makefile.  Every object but tui/main.o
+# mailguard-tui - one non-recursive Makefile.  Every object but cli/main.o
 # goes into one static library linked by the program and by the tests.
 
 PREFIX	?= /usr/local
@@ -29,8 +29,9 @@ VERSION	:= 0.1.0
 
 LIB_SRCS := $(wildcard core/*.c) backends/backend.c \
 	    $(wildcard backends/postfix/*.c) $(wildcard backends/exim/*.c) \
-	    $(wildcard checks/*.c) $(wildcard fixes/*.c) \
-	    $(filter-out tui/main.c,$(wildcard tui/*.c))
+	    $(wildcard checks/*.c checks/postfix/*.c checks/exim/*.c) \
+	    $(wildcard engine/*.c) $(wildcard console/*.c) \
+	    $(filter-out cli/main.c,$(wildcard cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB	 := $(BUILD)/libmailguard.a
 PROG	 = mailguard-tui
@@ -42,10 +43,11 @@ LAB_BINS  := $(LAB_SRCS:tests/lab/%.c=$(BUILD)/tests/%)
 MGSMTP	  := $(BUILD)/lab/mgsmtp
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 
-SRCS_ALL := $(LIB_SRCS) tui/main.c $(UNIT_SRCS) $(LAB_SRCS) tests/lab/lab_util.c \
+SRCS_ALL := $(LIB_SRCS) cli/main.c $(UNIT_SRCS) $(LAB_SRCS) tests/lab/lab_util.c \
 	    $(FUZZ_SRCS) tests/lab/mgsmtp.c
 HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
-	    fixes/*.h tui/*.h tests/unit/*.h tests/lab/*.h)
+	    checks/*/*.h engine/*.h cli/*.h console/*.h tests/unit/*.h \
+	    tests/lab/*.h)
 
 .SECONDARY:
 
@@ -69,10 +71,10 @@ $(LIB): $(LIB_OBJS)
 	ar rcs $@ $(LIB_OBJS)
 
 ifeq ($(BUILD),build)
-$(PROG): $(BUILD)/obj/tui/main.o $(LIB)
+$(PROG): $(BUILD)/obj/cli/main.o $(LIB)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 else
-$(BUILD)/$(PROG): $(BUILD)/obj/tui/main.o $(LIB)
+$(BUILD)/$(PROG): $(BUILD)/obj/cli/main.o $(LIB)
 	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 endif
 
@@ -143,8 +145,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out tui/% fixes/% \
-	    core/mg_journal.c,$(LIB_SRCS)) \
+	    $(filter-out cli/% console/% engine/%,$(LIB_SRCS)) \
 	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm
 
 fuzz: $(FUZZ_BINS)

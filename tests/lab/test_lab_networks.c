@@ -21,7 +21,7 @@
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "../../checks/checks.h"
-#include "../../tui/app.h"
+#include "../../engine/session.h"
 #include "lab_util.h"
 
 #define PFLAB "tests/lab/postfix/lab.sh"
@@ -511,19 +511,19 @@ docker_fix(const char *pf_etc, const char *exim_conf, const char *id,
     struct mg_str *old, struct mg_str *new_text, struct mg_str *file,
     unsigned *line)
 {
-	struct mg_app a;
+	struct mg_session a;
 	struct mg_report r;
 	struct mg_net gw;
 	const struct mg_finding *f = NULL;
 	const struct mg_fix *x;
 	size_t i;
 
-	mg_app_init(&a);
+	mg_session_init(&a);
 	a.no_host = 1;
 	a.opts.postfix_dir = pf_etc;
 	a.opts.exim_path = exim_conf;
 	a.opts.exim_bin = exim_conf != NULL ? exim_bin : NULL;
-	if (mg_app_load(&a) < 0)
+	if (mg_session_load(&a) < 0)
 		fail_msg("%s", a.err.msg);
 	a.model.host = mg_xcalloc(1, sizeof(*a.model.host));
 	mg_host_init(a.model.host);
@@ -556,7 +556,7 @@ docker_fix(const char *pf_etc, const char *exim_conf, const char *id,
 	*line = x->edits[0].line;
 	(void)printf("    fix %s: %s\n", f->fix_ids[0], x->edits[0].new_text);
 	mg_report_free(&r);
-	mg_app_free(&a);
+	mg_session_free(&a);
 }
 
 /*

@@ -19,9 +19,9 @@
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
-#include "../../fixes/fix_apply.h"
-#include "../../fixes/fix_stage.h"
-#include "../../tui/app.h"
+#include "../../engine/fix_apply.h"
+#include "../../engine/fix_stage.h"
+#include "../../engine/session.h"
 #include "lab_util.h"
 
 #define EXLAB "tests/lab/exim/lab.sh"
@@ -160,7 +160,7 @@ apply_edited(const char *conf, const char *etc, const char *st,
     const char *id, const char *from, const char *to,
     const struct mg_probe *extra, struct mg_str *out)
 {
-	struct mg_app a;
+	struct mg_session a;
 	struct mg_apply_opts o;
 	struct mg_stage stage;
 	struct mg_fix *x = NULL;
@@ -171,12 +171,12 @@ apply_edited(const char *conf, const char *etc, const char *st,
 	size_t i, k, len = 0;
 	FILE *fp;
 
-	mg_app_init(&a);
+	mg_session_init(&a);
 	a.opts.exim_path = conf;
 	a.opts.exim_bin = conf != NULL ? exim_bin : NULL;
 	a.opts.postfix_dir = etc;
 	a.opts.state_dir = st;
-	if (mg_app_load(&a) < 0)
+	if (mg_session_load(&a) < 0)
 		fail_msg("load: %s", a.err.msg);
 	for (i = 0; i < a.report.nfixes; i++)
 		if (strcmp(a.report.fixes[i].id, id) == 0)
@@ -219,7 +219,7 @@ apply_edited(const char *conf, const char *etc, const char *st,
 	(void)fflush(stdout);
 	free(buf);
 	mg_stage_free(&stage);
-	mg_app_free(&a);
+	mg_session_free(&a);
 	return (res);
 }
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../../core/mg_str.h"
-#include "../../tui/console_int.h"
+#include "../../console/console_int.h"
 #include "mg_test.h"
 
 /* Wide (2 columns) and other characters, as UTF-8 */

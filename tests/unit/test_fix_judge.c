@@ -2,7 +2,7 @@
  * after a change, on answers real Exim and Postfix gave in the lab. */
 #include <string.h>
 
-#include "../../fixes/fix_judge.h"
+#include "../../engine/fix_judge.h"
 #include "mg_test.h"
 
 struct jcase {

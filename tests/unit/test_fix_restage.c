@@ -6,7 +6,7 @@
 
 #include "mg_test.h"
 #include "pf_fixture.h"
-#include "../../fixes/fix_restage.h"
+#include "../../engine/fix_restage.h"
 
 #define FIX "postfix.mynetworks.narrow"
 

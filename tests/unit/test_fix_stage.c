@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../fixes/fix_diff.h"
-#include "../../fixes/fix_stage.h"
+#include "../../engine/fix_diff.h"
+#include "../../engine/fix_stage.h"
 #include "mg_test.h"
 
 static const char *old_cf =

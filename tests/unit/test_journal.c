@@ -11,7 +11,7 @@
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_install.h"
-#include "../../core/mg_journal.h"
+#include "../../engine/mg_journal.h"
 #include "mg_test.h"
 
 static char root[64];

@@ -18,8 +18,8 @@
 
 #include "../../backends/exim/exim_conf.h"
 #include "../../core/mg_probe.h"
-#include "../../tui/cmd.h"
-#include "../../tui/probe.h"
+#include "../../cli/cmd.h"
+#include "../../engine/probe_run.h"
 #include "pf_fixture.h"
 
 /* battery - the usual one, for mx.example.org */

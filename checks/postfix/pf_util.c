@@ -1,0 +1,210 @@
+/*
+ * pf_util.c - what several Postfix checks ask of the model: is the server
+ * reachable from other hosts at all, where a value comes from, and the
+ * main.cf and master.cf edits and reload that Postfix fixes are made of.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../backends/postfix/pf_list.h"
+#include "../../core/mg_net.h"
+#include "../../core/mg_str.h"
+#include "../checks.h"
+
+/* loopback_word - "loopback-only", "localhost", or a loopback address */
+static int
+loopback_word(const char *elem, size_t len)
+{
+	struct mg_net net, lo4, lo6;
+	char word[128];
+
+	if (len == 0 || len >= sizeof(word))
+		return (0);
+	memcpy(word, elem, len);
+	word[len] = '\0';
+	if (word[0] == '[' && word[len - 1] == ']') {
+		memmove(word, word + 1, len - 2);
+		word[len - 2] = '\0';
+	}
+	if (strcmp(word, "loopback-only") == 0 ||
+	    strcmp(word, "localhost") == 0)
+		return (1);
+	(void)mg_net_parse("127.0.0.0/8", &lo4, NULL);
+	(void)mg_net_parse("::1", &lo6, NULL);
+	return (mg_net_parse(word, &net, NULL) == 0 &&
+	    (mg_net_contains(&lo4, &net) || mg_net_contains(&lo6, &net)));
+}
+
+/* service_host - the host part of an inet service name "host:port";
+ * 0 if it has none (it listens on inet_interfaces) */
+static int
+service_host(const char *name, const char **host, size_t *len)
+{
+	const char *colon = strrchr(name, ':');
+
+	if (colon == NULL)
+		return (0);
+	*host = name;
+	*len = (size_t)(colon - name);
+	return (1);
+}
+
+/*
+ * mg_check_pf_loopback_only - no smtpd listener can be reached from
+ * another host: inet_interfaces names only loopback addresses, or every
+ * inet smtpd/postscreen service is bound to a loopback address
+ * (postconf(5) inet_interfaces, master(5) service names).
+ */
+int
+mg_check_pf_loopback_only(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "inet_interfaces"), *cur, *elem;
+	const struct mg_service *s;
+	size_t i, len, n = 0;
+	int all_lo = 1;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    (strcmp(s->command, "smtpd") != 0 &&
+		    strcmp(s->command, "postscreen") != 0))
+			continue;
+		n++;
+		if (!service_host(s->name, &elem, &len) ||
+		    !loopback_word(elem, len))
+			all_lo = 0;
+	}
+	if (n > 0 && all_lo)
+		return (1);
+	if (v == NULL || *v == '\0')
+		return (0);
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
+		if (!loopback_word(elem, len))
+			return (0);
+	return (1);
+}
+
+/* mg_check_pf_level - the configuration's compatibility_level as
+ * Postfix sees it (postconf -x: "0" when main.cf sets none) */
+const char *
+mg_check_pf_level(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "compatibility_level");
+
+	return (v != NULL && *v != '\0' ? v : "0");
+}
+
+/*
+ * mg_check_pf_origin - where a parameter's effective value comes from:
+ * "main.cf:12" (the file's base name and line), "master.cf:40" for a
+ * service's -o, else "default at compatibility_level L" - postconf(5):
+ * several defaults change with the level (smtpd_relay_restrictions is
+ * empty at level 0), so the level is part of the answer.
+ */
+void
+mg_check_pf_origin(const struct mg_model *m, const struct mg_param *p,
+    char *buf, size_t size)
+{
+	const char *base;
+
+	if (p != NULL && p->file != NULL) {
+		base = strrchr(p->file, '/');
+		(void)snprintf(buf, size, "%s:%u", base != NULL ? base + 1 :
+		    p->file, p->line);
+		return;
+	}
+	(void)snprintf(buf, size, "default at compatibility_level %s",
+	    mg_check_pf_level(m));
+}
+
+/* mg_check_pf_edit_override - the service's "-o name=value" line with a
+ * new value; 0 if the line does not hold the override as written */
+int
+mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
+    const struct mg_param *p, const char *value)
+{
+	const struct mg_srcfile *f = mg_model_file(m, p->file);
+	const char *line, *at, *v;
+	struct mg_str text = MG_STR_INIT;
+	size_t n = strlen(p->name), vlen;
+
+	if (f == NULL || p->line > f->nlines)
+		return (0);
+	line = f->lines[p->line - 1];
+	for (at = strstr(line, p->name); at != NULL;
+	    at = strstr(at + 1, p->name)) {
+		v = at + n + strspn(at + n, " \t");
+		if ((at == line || strchr(" \t{", at[-1]) != NULL) &&
+		    *v == '=')
+			break;
+	}
+	if (at == NULL)
+		return (0);
+	v++;
+	v += strspn(v, " \t");
+	vlen = strcspn(v, " \t}");
+	mg_str_init(&text);
+	mg_str_append(&text, line, (size_t)(v - line));
+	mg_str_puts(&text, value);
+	mg_str_puts(&text, v + vlen);
+	(void)mg_fix_replace_line(x, p->file, p->line, line,
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (1);
+}
+
+/* mg_check_pf_add_override - "-o name=value" on a new line under the service's
+ * master.cf entry (a line that starts with white space continues it);
+ * 0 if the entry's line is not known */
+int
+mg_check_pf_add_override(const struct mg_model *m, struct mg_fix *x,
+    const struct mg_service *s, const char *name, const char *value)
+{
+	const struct mg_srcfile *f;
+	struct mg_str text = MG_STR_INIT;
+
+	if (s == NULL || s->file == NULL || s->line == 0 ||
+	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
+		return (0);
+	mg_str_printf(&text, "%s\n  -o %s=%s", f->lines[s->line - 1], name,
+	    value);
+	(void)mg_fix_replace_line(x, s->file, s->line, f->lines[s->line - 1],
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (1);
+}
+
+/* mg_check_pf_set_global - main.cf: name = value, where it is written
+ * now, else as a new setting */
+void
+mg_check_pf_set_global(const struct mg_model *m, struct mg_fix *x,
+    const char *name, const char *value)
+{
+	const struct mg_param *p = mg_model_param(m, name);
+
+	if (p != NULL && p->file != NULL && p->raw != NULL)
+		(void)mg_fix_set_param(x, p->file, p->line, name, p->raw,
+		    value);
+	else
+		(void)mg_fix_set_param(x, m->config_file, 0, name, NULL,
+		    value);
+}
+
+/* mg_check_pf_reload - "postfix -c DIR reload" as the fix's last
+ * post-command, once */
+void
+mg_check_pf_reload(const struct mg_model *m, struct mg_fix *x)
+{
+	const char *argv[] = { "postfix", "-c", m->config_dir, "reload",
+	    NULL };
+	size_t i;
+
+	if (m->config_dir == NULL)
+		return;
+	for (i = 0; i < x->npost; i++)
+		if (x->post[i].argc == 4 &&
+		    strcmp(x->post[i].argv[0], "postfix") == 0 &&
+		    strcmp(x->post[i].argv[3], "reload") == 0)
+			return;
+	mg_fix_post(x, argv);
+}

@@ -1,0 +1,323 @@
+/*
+ * console_int.h - what the console's files share: its state, the screen
+ * (view) interface, and the text helpers that keep every line inside the
+ * width.  Private to tui/console*.c.
+ */
+#ifndef MG_CONSOLE_INT_H
+#define MG_CONSOLE_INT_H
+
+#include <curses.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "../engine/mg_journal.h"
+#include "../core/mg_queue.h"
+#include "../core/mg_str.h"
+#include "../engine/session.h"
+#include "../engine/probe_run.h"
+
+/* What a piece of text means; con_attr() turns it into curses attributes. */
+enum con_style {
+	CS_NORMAL = 0,
+	CS_BOLD,
+	CS_DIM,
+	CS_COLUMNS,		/* column headings */
+	CS_BAR,			/* header and footer */
+	CS_BAR_KEY,		/* a key name in the footer */
+	CS_SELECTED,
+	CS_ERROR,
+	CS_SEV_INFO,		/* CS_SEV_INFO + enum mg_severity */
+	CS_SEV_LOW,
+	CS_SEV_MEDIUM,
+	CS_SEV_HIGH,
+	CS_SEV_CRITICAL,
+	CS_DIFF_HUNK,		/* "@@ file:line" */
+	CS_DIFF_DEL,		/* "-old" */
+	CS_DIFF_ADD,		/* "+new" */
+	CS_DIFF_CMD,		/* "$ command" */
+	CS_COUNT
+};
+
+/* One display line: already sanitized; the first "lead" bytes in lead_style. */
+struct con_line {
+	char *text;
+	size_t lead;
+	enum con_style lead_style;
+	enum con_style style;
+};
+
+/* Lines wrapped to a width, and how far they are scrolled. */
+struct con_page {
+	struct con_line *lines;
+	size_t nlines, cap;
+	size_t top;		/* first line shown */
+	int width;		/* width the lines were built for; 0: rebuild */
+	int rows;		/* rows shown at the last draw */
+};
+
+/* A key for the footer (fkey/flabel, NULL: not there) and the help. */
+struct con_key {
+	const char *fkey;
+	const char *flabel;
+	const char *hkey;
+	const char *hwhat;
+};
+
+struct con;
+
+/*
+ * A screen.  A pager screen has build (fill c->page for c->page.width) and
+ * no draw; other screens draw their body themselves.  key returns 1 when it
+ * used the key.  keys_now, when there, says which keys work in the state
+ * the screen is in (the footer and help show only those); else keys.
+ */
+struct con_view {
+	const char *name;
+	const struct con_key *keys;	/* ends with a NULL hkey */
+	void (*build)(struct con *);
+	void (*draw)(struct con *, int, int);
+	int (*key)(struct con *, int);
+	const struct con_key *(*keys_now)(const struct con *);
+};
+
+/* What a child process does (console_apply.c). */
+#define CON_JOB_FIX 1		/* applies fixes */
+#define CON_JOB_QUEUE 2		/* purges, holds or releases queued mail */
+#define CON_JOB_PROBE 3		/* runs the relay probe */
+
+/*
+ * A line a job prints to move the progress bar:
+ * "\036progress STEP NSTEPS DONE TOTAL NAME"; not shown as output.
+ */
+#define CON_PROGRESS "\036progress "
+
+/* A fix being applied, or a queue action, by a child process. */
+struct con_job {
+	pid_t pid;		/* 0: none started */
+	int kind;		/* CON_JOB_FIX, CON_JOB_QUEUE */
+	int fd;			/* its output (non-blocking); -1 once read */
+	struct mg_str out;	/* everything it printed */
+	int ended;
+	int status;		/* exit status once ended */
+	char *what;		/* "fix postfix.mynetworks.narrow" */
+};
+
+/* The footer's line editor for a proposed value. */
+struct con_edit {
+	int active;
+	char buf[1024];
+	size_t len, cur;
+	char label[80];		/* "mynetworks = " */
+	/* Enter hands the text to this; NULL: it is a fix's value */
+	void (*done)(struct con *);
+};
+
+/* The panels, in tab order. */
+#define CON_P_ALL 0
+#define CON_P_RELAY 1
+#define CON_P_ALIASES 2
+#define CON_P_SASL 3
+#define CON_P_QUEUE 4
+#define CON_P_FIXES 5
+#define CON_P_JOURNAL 6
+#define CON_P_PROBE 7
+#define CON_NPANELS 8
+
+/* The Journal panel (console_panels.c). */
+struct con_journal {
+	struct mg_jentry *e;	/* oldest first; shown newest first */
+	size_t n;
+	size_t sel, top;
+	char err[512];
+	long confirm;		/* entry waiting for y to roll back */
+	long rollback;		/* entry being rolled back (child's arg) */
+};
+
+/* The Probe panel (console_probe.c). */
+struct con_probe {
+	struct mg_probe_report pr;	/* the last run, when have */
+	int have;
+	int taken;		/* the job's run was read */
+	time_t when;
+	size_t sel, top;
+	char err[300];		/* why the last run failed */
+};
+
+/* The queue / incident view (console_queue.c). */
+#define CON_QHIST 120		/* queue sizes kept for the growth rate */
+#define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
+struct con_qsample {
+	time_t t;
+	size_t n;
+};
+struct con_queue {
+	struct mg_queue q;
+	int opened;		/* shown before: by is the operator's */
+	int have;		/* q holds a scan */
+	time_t when;		/* of the scan */
+	char err[512];		/* why the last scan failed; "" if it did not */
+	int by;			/* enum mg_queue_by, or CON_QBY_SHAPE */
+	struct mg_qgrouping g;
+	size_t sel, top;
+	int level;		/* 0 groups, 1 a group's messages, 2 one */
+	int key_by;		/* the grouping drilled into */
+	char *key;		/* its group */
+	size_t *msgs, nmsgs;	/* the group's messages (indexes in q) */
+	size_t msel, mtop;
+	char *msg_id;		/* the message shown */
+	struct con_qsample hist[CON_QHIST];
+	size_t nhist;
+	int confirm;		/* the action waiting for y: 'D', 'H', 'U' */
+	struct mg_qsel csel;	/* what it selects */
+	char *csel_key;		/* the string csel points into */
+	size_t confirm_n;	/* messages it selects in this scan */
+	int confirm_by;		/* the grouping of the group asked about */
+	int rows;		/* list rows at the last draw */
+};
+
+struct con {
+	struct mg_session *app;
+	const struct con_view *view;
+	int color;		/* colours in use (has_colors, no NO_COLOR) */
+	int help;		/* help overlay shown */
+	int quit;
+	int reload;		/* the key handler asked for a reload */
+	time_t loaded_at;	/* the configuration was last read */
+	const char *ellipsis;	/* "…" in a UTF-8 locale, else "..." */
+	/* overview */
+	size_t sel, list_top;
+	int list_rows;
+	/* detail: the finding shown (index, and id to find it again) */
+	size_t finding;
+	char *finding_id;
+	/* the pager screens' lines (one pager screen is shown at a time) */
+	struct con_page page;
+	char msg[200];		/* one-shot note in the footer */
+	/* applying (console_apply.c) */
+	struct con_job job;
+	int apply_follow;	/* the apply view keeps to the end */
+	int apply_done;		/* left the apply view: reload, go on */
+	struct con_edit edit;
+	/* guided hardening: findings applied or skipped in this walk */
+	int guided;
+	char **guided_done;
+	size_t nguided_done, guided_cap;
+	struct con_queue qv;
+	int panel;		/* CON_P_ALL .. CON_P_SASL: findings shown */
+	char filter[128];	/* the / filter; "" none */
+	size_t fsel, ftop;	/* the Fixes panel */
+	char **marked;		/* fixes marked for the export */
+	size_t nmarked, marked_cap;
+	struct con_journal jv;
+	char **ignored;		/* finding ids ignored (state database) */
+	size_t nignored;
+	struct con_probe pv;
+};
+
+/* What console_signal.c replaced, to put back. */
+#define CON_NEND_SIGNALS 3	/* SIGINT, SIGTERM, SIGHUP */
+#define CON_NFATAL_SIGNALS 5	/* SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL */
+struct con_signals {
+	struct sigaction old[CON_NEND_SIGNALS];
+	struct sigaction old_fatal[CON_NFATAL_SIGNALS];
+	int fatal_set;
+};
+
+extern const struct con_view con_view_overview;
+extern const struct con_view con_view_detail;
+extern const struct con_view con_view_notes;
+extern const struct con_view con_view_error;
+extern const struct con_view con_view_apply;
+extern const struct con_view con_view_queue;
+extern const struct con_view con_view_qmsg;
+extern const struct con_view con_view_fixes;
+extern const struct con_view con_view_journal;
+extern const struct con_view con_view_jentry;
+extern const struct con_view con_view_probe;
+extern const struct con_view con_view_pclient;
+
+/* console.c */
+void con_set_view(struct con *, const struct con_view *);
+void con_note(struct con *, const char *);
+
+/* console_apply.c */
+typedef int (*con_job_fn)(struct con *, void *, FILE *);
+int con_job_start(struct con *, int, const char *, con_job_fn, void *);
+int con_job_cancelled(void);
+int con_job_progress(const struct con_job *, unsigned *, unsigned *,
+    size_t *, size_t *, char *, size_t);
+void con_job_free(struct con_job *);
+int con_job_running(const struct con *);
+int con_job_poll(struct con *);
+void con_job_cancel(struct con *);
+void con_apply_finding(struct con *);
+void con_edit_begin(struct con *);
+void con_edit_key(struct con *, int);
+void con_edit_draw(const struct con *);
+void con_guided_start(struct con *);
+int con_guided_next(struct con *);
+void con_guided_mark(struct con *, const char *);
+void con_guided_end(struct con *);
+void con_guided_count(const struct con *, size_t *, size_t *);
+
+/* console_probe.c */
+int con_probe_tick(struct con *);
+void con_probe_merge(struct con *);
+void con_probe_free(struct con *);
+
+/* console_panels.c */
+int con_panel_of(const struct con *);
+void con_tabs_draw(struct con *, int);
+void con_panel_go(struct con *, int);
+int con_panel_key(struct con *, int);
+int con_finding_shown(const struct con *, size_t);
+size_t con_visible_first(const struct con *);
+void con_filter_begin(struct con *);
+void con_marks_free(struct con *);
+void con_journal_read(struct con *);
+void con_journal_free(struct con *);
+void con_ignored_read(struct con *);
+void con_ignored_free(struct con *);
+int con_is_ignored(const struct con *, const char *);
+int con_ignore_toggle(struct con *, const char *);
+
+/* console_queue.c */
+void con_queue_open(struct con *);
+int con_queue_tick(struct con *);
+void con_queue_rescan(struct con *);
+void con_queue_free(struct con *);
+size_t con_queue_size(const struct con *, long *);
+
+/* console_signal.c */
+void con_signals_catch(struct con_signals *, int);
+void con_signals_fatal(struct con_signals *);
+int con_signals_caught(void);
+void con_signals_restore(const struct con_signals *);
+
+/* console_text.c */
+void con_colors_init(struct con *);
+attr_t con_attr(const struct con *, enum con_style);
+enum con_style con_sev_style(int);
+const char *con_sev_tag(int);
+size_t con_cols(const char *);
+const char *con_tail(const char *, int);
+int con_put(const struct con *, int, int, int, enum con_style, const char *);
+void con_fill(const struct con *, int, int, int, enum con_style);
+int con_nav(int, size_t *, size_t, size_t);
+int con_is_back(int);
+int con_is_open(int);
+void con_page_clear(struct con_page *);
+void con_page_free(struct con_page *);
+void con_page_add(struct con_page *, enum con_style, const char *);
+void con_page_add_lead(struct con_page *, enum con_style, const char *,
+    enum con_style, const char *);
+void con_page_wrap(struct con_page *, enum con_style, const char *, int, int);
+void con_page_chop(struct con_page *, enum con_style, const char *, int, int);
+void con_page_untrusted(struct con_page *, enum con_style, const char *, int,
+    int);
+void con_page_draw(struct con *, int, int);
+int con_page_key(struct con *, int);
+
+#endif

@@ -1,0 +1,1029 @@
+/*
+ * console_queue.c - the queue / incident view: the live queue, read again
+ * every few seconds, grouped by SASL user, client, sender or recipient
+ * domain, or shaped by age and domain as qshape(1) does; its growth; a
+ * group's messages and one message's envelope and headers; and hold,
+ * release or purge of a whole group after a confirmation that gives the
+ * exact count and what stays.
+ *
+ * The queue actions run in a child process (console_apply.c's jobs) with
+ * a progress bar, through the same code as the purge/hold/release
+ * commands (fixes/queue_purge.c): every ID journaled, purged mail
+ * quarantined first.  Everything from the queue is the senders' text and
+ * is sanitized before the terminal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/mg_sanitize.h"
+#include "../engine/queue_purge.h"
+#include "../cli/cmd.h"
+#include "console_int.h"
+
+/* Seconds between two reads of the queue while it is shown. */
+#define QREFRESH 5
+/* Domains (rows) the age x domain shape shows at most. */
+#define SHAPE_ROWS 200
+
+enum { LV_GROUPS = 0, LV_MSGS, LV_MSG };
+
+/* The groupings in the order b steps through them. */
+static const int by_order[] = { MG_QBY_SASL, MG_QBY_CLIENT, MG_QBY_SENDER,
+    MG_QBY_RCPT_DOMAIN, CON_QBY_SHAPE, MG_QBY_AGE };
+#define NBY (sizeof(by_order) / sizeof(by_order[0]))
+
+static const struct con_key groups_keys[] = {
+	{ "j/k", "move", "Down/j, Up/k, PgDn, PgUp, Home, End",
+	    "move over the groups" },
+	{ "Enter", "messages", "Enter, Right/l", "the group's messages" },
+	{ "b", "group by", "b, B", "group by SASL user, client, sender, "
+	    "recipient domain, age x domain (qshape), age" },
+	{ "D", "purge", "D, F8", "purge the group: hold, copy to the "
+	    "quarantine, delete; asks first with the exact count" },
+	{ "H", "hold", "H", "put the group on hold (Exim: freeze)" },
+	{ "U", "release", "U", "release the group from hold (Exim: thaw)" },
+	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
+	{ "r", "read", "r", "read the queue again now (it is read every "
+	    "5 seconds while shown)" },
+	{ NULL, NULL, "Tab, Shift-Tab, 1-8", "the panels: All, Relay, "
+	    "Aliases, SASL, Queue, Fixes, Journal, Probe" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key msgs_keys[] = {
+	{ "j/k", "move", "Down/j, Up/k, PgDn, PgUp, Home, End",
+	    "move over the messages" },
+	{ "Enter", "show", "Enter, Right/l", "the message's envelope and "
+	    "headers" },
+	{ "D", "purge", "D, F8", "purge the whole group (asks first)" },
+	{ "H", "hold", "H", "put the whole group on hold" },
+	{ "U", "release", "U", "release the whole group" },
+	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the groups" },
+	{ "r", "read", "r", "read the queue again now" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key confirm_keys[] = {
+	{ "y", "yes, do it", "y", "go ahead" },
+	{ "n", "no", "n, Esc, any other key", "leave the queue as it is" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct con_key msg_keys[] = {
+	{ "j/k", "scroll", "Down/j, Up/k, PgDn, PgUp", "scroll" },
+	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the messages" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+/* by_title - a grouping's name in the tab line and headings */
+static const char *
+by_title(int by)
+{
+	switch (by) {
+	case MG_QBY_SASL:
+		return ("SASL user");
+	case MG_QBY_CLIENT:
+		return ("client");
+	case MG_QBY_SENDER:
+		return ("sender");
+	case MG_QBY_RCPT_DOMAIN:
+		return ("recipient domain");
+	case MG_QBY_AGE:
+		return ("age");
+	default:
+		return ("age x domain");
+	}
+}
+
+/* ---- reading the queue ---------------------------------------------- */
+
+/* scan_progress - while reading a large queue: say how far, Esc stops */
+static int
+scan_progress(void *arg, size_t files)
+{
+	struct con *c = arg;
+	char s[96];
+	int ch;
+
+	(void)snprintf(s, sizeof(s), "reading the queue%s %zu files (Esc "
+	    "stops)", c->ellipsis, files);
+	con_fill(c, LINES - 1, 0, COLS, CS_BAR);
+	(void)con_put(c, LINES - 1, 1, COLS - 1, CS_BAR_KEY, s);
+	(void)refresh();
+	timeout(0);
+	ch = getch();
+	timeout(1000);
+	if (ch == 27)
+		return (1);
+	if (ch != ERR)
+		(void)ungetch(ch);
+	return (0);
+}
+
+/* group_msgs - the indexes of the messages in the group drilled into */
+static void
+group_msgs(struct con *c, time_t now)
+{
+	struct con_queue *v = &c->qv;
+	size_t i;
+
+	free(v->msgs);
+	v->msgs = NULL;
+	v->nmsgs = 0;
+	if (v->key == NULL)
+		return;
+	v->msgs = mg_xcalloc(v->q.nmsgs + 1, sizeof(*v->msgs));
+	for (i = 0; i < v->q.nmsgs; i++)
+		if (mg_queue_in_group(&v->q.msgs[i], (enum mg_queue_by)
+		    v->key_by, v->key, now))
+			v->msgs[v->nmsgs++] = i;
+	if (v->msel >= v->nmsgs)
+		v->msel = v->nmsgs > 0 ? v->nmsgs - 1 : 0;
+}
+
+/* regroup - the groups of the grouping shown, the selection kept on the
+ * same key when it is still there */
+static void
+regroup(struct con *c, time_t now)
+{
+	struct con_queue *v = &c->qv;
+	char *was = NULL;
+	size_t i;
+
+	if (v->sel < v->g.ngroups)
+		was = mg_xstrdup(v->g.groups[v->sel].key);
+	mg_qgrouping_free(&v->g);
+	mg_queue_group(&v->q, v->by == CON_QBY_SHAPE ? MG_QBY_RCPT_DOMAIN :
+	    (enum mg_queue_by)v->by, now, &v->g);
+	for (i = 0; was != NULL && i < v->g.ngroups; i++)
+		if (strcmp(v->g.groups[i].key, was) == 0) {
+			v->sel = i;
+			break;
+		}
+	if (v->sel >= v->g.ngroups)
+		v->sel = v->g.ngroups > 0 ? v->g.ngroups - 1 : 0;
+	free(was);
+	group_msgs(c, now);
+}
+
+/* sample - the size now, for the growth rate */
+static void
+sample(struct con_queue *v, time_t now, size_t n)
+{
+	if (v->nhist == CON_QHIST) {
+		memmove(v->hist, v->hist + 1, (CON_QHIST - 1) *
+		    sizeof(v->hist[0]));
+		v->nhist--;
+	}
+	v->hist[v->nhist].t = now;
+	v->hist[v->nhist].n = n;
+	v->nhist++;
+}
+
+/* scan - read the live queue again; the old scan stays when it fails */
+static void
+scan(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_session *a = c->app;
+	struct mg_queue q;
+	struct mg_err err;
+	time_t now = time(NULL);
+
+	if (!a->detected) {
+		(void)snprintf(v->err, sizeof(v->err), "%s", a->err.msg[0] !=
+		    '\0' ? a->err.msg : "no MTA found");
+		v->when = now;
+		return;
+	}
+	mg_err_clear(&err);
+	if (mg_backend_load_queue(&a->target, &q, scan_progress, c, &err) <
+	    0) {
+		mg_queue_free(&q);
+		(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
+		v->when = now;
+		return;
+	}
+	v->err[0] = '\0';
+	if (v->have)
+		mg_queue_free(&v->q);
+	v->q = q;
+	v->have = 1;
+	v->when = now;
+	sample(v, now, q.nmsgs);
+	regroup(c, now);
+}
+
+/*
+ * con_queue_size - the queue's size for the header (the incident view's
+ * last read, else the one read with the configuration); its growth in
+ * messages a minute in *rate (0 when not known).  (size_t)-1: not read.
+ */
+size_t
+con_queue_size(const struct con *c, long *rate)
+{
+	const struct con_queue *v = &c->qv;
+	const struct con_qsample *a, *b;
+	size_t i;
+
+	*rate = 0;
+	if (!v->have)
+		return (c->app->model.queue != NULL ?
+		    c->app->model.queue->nmsgs : (size_t)-1);
+	b = &v->hist[v->nhist - 1];
+	/* the oldest sample within the last five minutes */
+	for (i = 0; i < v->nhist; i++)
+		if (b->t - v->hist[i].t <= 300)
+			break;
+	a = &v->hist[i];
+	if (b->t - a->t >= 10)
+		*rate = (long)(((double)b->n - (double)a->n) * 60 /
+		    (double)(b->t - a->t));
+	return (v->q.nmsgs);
+}
+
+/* con_queue_open - show the queue view, read the queue now */
+void
+con_queue_open(struct con *c)
+{
+	const struct con_view *was = c->view;
+
+	if (!c->qv.opened) {
+		c->qv.opened = 1;
+		c->qv.by = MG_QBY_SASL;	/* incident 3: a stolen login */
+	}
+	if (was != &con_view_queue && was != &con_view_qmsg) {
+		c->qv.level = LV_GROUPS;
+		c->qv.confirm = 0;
+	}
+	if (was == &con_view_qmsg || c->qv.level == LV_MSG)
+		c->qv.level = LV_MSGS;
+	con_set_view(c, &con_view_queue);
+	scan(c);
+}
+
+/* con_queue_rescan - read the live queue again now (after a queue
+ * action), on whatever screen is shown, once the view was opened */
+void
+con_queue_rescan(struct con *c)
+{
+	if (c->qv.opened)
+		scan(c);
+}
+
+/* con_queue_tick - the periodic read while the view is shown; 1 if the
+ * screen changed */
+int
+con_queue_tick(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+
+	if (c->view != &con_view_queue || v->confirm || c->help ||
+	    con_job_running(c) || time(NULL) - v->when < QREFRESH)
+		return (0);
+	scan(c);
+	return (1);
+}
+
+/* con_queue_free - everything the view holds */
+void
+con_queue_free(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+
+	if (v->have)
+		mg_queue_free(&v->q);
+	mg_qgrouping_free(&v->g);
+	free(v->msgs);
+	free(v->key);
+	free(v->msg_id);
+	free(v->csel_key);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- drawing -------------------------------------------------------- */
+
+/* put_san - queue text, sanitized, clipped */
+static int
+put_san(const struct con *c, int y, int x, int max, enum con_style st,
+    const char *text)
+{
+	char *s = mg_sanitize_dup(text != NULL ? text : "");
+	int used;
+
+	used = con_put(c, y, x, max, st, s);
+	free(s);
+	return (used);
+}
+
+/* age_text - "3m", "2h", "5d" */
+static void
+age_text(time_t arrival, time_t now, char *buf, size_t sz)
+{
+	long s = arrival > 0 && now > arrival ? (long)(now - arrival) : 0;
+
+	if (s < 3600)
+		(void)snprintf(buf, sz, "%ldm", s / 60);
+	else if (s < 86400 * 2)
+		(void)snprintf(buf, sz, "%ldh", s / 3600);
+	else
+		(void)snprintf(buf, sz, "%ldd", s / 86400);
+}
+
+/* status_line - "Queue 2,520 messages  +480/min  read 12:03:04 ..." */
+static void
+status_line(struct con *c, int y)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_str s = MG_STR_INIT;
+	struct tm tm;
+	char when[16] = "";
+	long rate;
+	size_t n;
+
+	if (v->when > 0 && localtime_r(&v->when, &tm) != NULL)
+		(void)strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	n = con_queue_size(c, &rate);
+	if (v->have) {
+		mg_str_printf(&s, "Queue: %zu message%s", n, n == 1 ? "" :
+		    "s");
+		if (v->nhist > 1)
+			mg_str_printf(&s, "  %+ld/min", rate);
+		mg_str_printf(&s, "  read %s, every %ds", when, QREFRESH);
+	} else
+		mg_str_puts(&s, "Queue: not read");
+	(void)con_put(c, y, 1, COLS - 1, CS_BOLD, mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/* tabs_line - the groupings, the one shown marked */
+static void
+tabs_line(struct con *c, int y)
+{
+	size_t i;
+	int x = 1, w;
+
+	x += con_put(c, y, x, COLS - x, CS_DIM, "by ");
+	for (i = 0; i < NBY && x < COLS; i++) {
+		w = (int)strlen(by_title(by_order[i])) + 2;
+		if (by_order[i] == c->qv.by) {
+			(void)con_put(c, y, x, COLS - x, CS_SELECTED, "[");
+			(void)con_put(c, y, x + 1, COLS - x - 1, CS_SELECTED,
+			    by_title(by_order[i]));
+			(void)con_put(c, y, x + w - 1, COLS - x - w + 1,
+			    CS_SELECTED, "]");
+		} else
+			(void)con_put(c, y, x + 1, COLS - x - 1, CS_NORMAL,
+			    by_title(by_order[i]));
+		x += w + 1;
+	}
+}
+
+/* keep_visible - the list's first row so that sel is shown */
+static void
+keep_visible(size_t sel, size_t *top, int rows)
+{
+	if (*top > sel)
+		*top = sel;
+	if (rows > 0 && sel >= *top + (size_t)rows)
+		*top = sel - (size_t)rows + 1;
+}
+
+/* groups_draw - COUNT SHARE BAR KEY, biggest first */
+static void
+groups_draw(struct con *c, int y, int rows)
+{
+	struct con_queue *v = &c->qv;
+	const struct mg_qgroup *g;
+	char num[160], bar[16];
+	size_t i, k, filled;
+	enum con_style st;
+
+	con_fill(c, y, 0, COLS, CS_COLUMNS);
+	(void)snprintf(num, sizeof(num), "%8s %6s  %-10s  ", "COUNT", "SHARE",
+	    "");
+	(void)con_put(c, y, 0, COLS, CS_COLUMNS, num);
+	(void)con_put(c, y, (int)strlen(num), COLS, CS_COLUMNS,
+	    v->by == MG_QBY_RCPT_DOMAIN ? "RECIPIENT DOMAIN" : v->by ==
+	    MG_QBY_SASL ? "SASL USER" : v->by == MG_QBY_CLIENT ? "CLIENT" :
+	    v->by == MG_QBY_SENDER ? "SENDER" : "AGE");
+	rows--;
+	v->rows = rows;
+	if (v->g.ngroups == 0) {
+		(void)con_put(c, y + 2, 2, COLS - 2, CS_NORMAL, v->have ?
+		    "The queue is empty." : "");
+		return;
+	}
+	keep_visible(v->sel, &v->top, rows);
+	for (i = 0; i < (size_t)rows && v->top + i < v->g.ngroups; i++) {
+		k = v->top + i;
+		g = &v->g.groups[k];
+		st = k == v->sel ? CS_SELECTED : CS_NORMAL;
+		if (k == v->sel)
+			con_fill(c, y + 1 + (int)i, 0, COLS, CS_SELECTED);
+		filled = v->g.total > 0 ? (g->count * 10 + v->g.total - 1) /
+		    v->g.total : 0;
+		memset(bar, ' ', 10);
+		memset(bar, '#', filled > 10 ? 10 : filled);
+		bar[10] = '\0';
+		(void)snprintf(num, sizeof(num), "%s%7zu %5.1f%%  %s  ",
+		    k == v->sel ? ">" : " ", g->count, v->g.total > 0 ?
+		    100.0 * (double)g->count / (double)v->g.total : 0.0, bar);
+		(void)con_put(c, y + 1 + (int)i, 0, COLS, st, num);
+		(void)put_san(c, y + 1 + (int)i, (int)strlen(num),
+		    COLS - (int)strlen(num), st, g->key);
+	}
+}
+
+/* shape_draw - qshape: a domain a row, messages by age a column */
+static void
+shape_draw(struct con *c, int y, int rows)
+{
+	static const char *const cols[MG_QAGE_BUCKETS] = { "5", "10", "20",
+	    "40", "80", "160", "320", "640", "1280", "1280+" };
+	struct con_queue *v = &c->qv;
+	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, i, k, b, row;
+	time_t now = v->when;
+	char cell[32];
+	int dw = COLS - 1 - 7 - MG_QAGE_BUCKETS * 6, x;
+	enum con_style st;
+
+	if (dw < 8)
+		dw = 8;
+	nd = v->g.ngroups < SHAPE_ROWS ? v->g.ngroups : SHAPE_ROWS;
+	/* row 0: every message; then the domains as grouped */
+	cnt = mg_xcalloc(nd + 1, sizeof(*cnt));
+	for (i = 0; i < v->q.nmsgs; i++) {
+		b = mg_queue_age_bucket(&v->q.msgs[i], now);
+		cnt[0][b]++;
+		cnt[0][MG_QAGE_BUCKETS]++;
+		for (k = 0; k < nd; k++)
+			if (mg_queue_in_group(&v->q.msgs[i], MG_QBY_RCPT_DOMAIN,
+			    v->g.groups[k].key, now)) {
+				cnt[k + 1][b]++;
+				cnt[k + 1][MG_QAGE_BUCKETS]++;
+			}
+	}
+	con_fill(c, y, 0, COLS, CS_COLUMNS);
+	(void)con_put(c, y, 1, dw, CS_COLUMNS, "DOMAIN / AGE (min)");
+	x = 1 + dw;
+	(void)snprintf(cell, sizeof(cell), "%7s", "T");
+	x += con_put(c, y, x, COLS - x, CS_COLUMNS, cell);
+	for (b = 0; b < MG_QAGE_BUCKETS; b++) {
+		(void)snprintf(cell, sizeof(cell), "%6s", cols[b]);
+		x += con_put(c, y, x, COLS - x, CS_COLUMNS, cell);
+	}
+	rows--;
+	v->rows = rows - 1;
+	/* the TOTAL row stays; the domains scroll under it */
+	for (row = 0; row < (size_t)rows; row++) {
+		k = row == 0 ? 0 : v->top + row;
+		if (row > 0 && k > nd)
+			break;
+		if (row > 0 && k - 1 == v->sel)
+			con_fill(c, y + 1 + (int)row, 0, COLS, CS_SELECTED);
+		st = row == 0 ? CS_BOLD : k - 1 == v->sel ? CS_SELECTED :
+		    CS_NORMAL;
+		(void)con_put(c, y + 1 + (int)row, 0, 1, st, row > 0 &&
+		    k - 1 == v->sel ? ">" : " ");
+		(void)put_san(c, y + 1 + (int)row, 1, dw - 1, st, row == 0 ?
+		    "TOTAL" : v->g.groups[k - 1].key);
+		x = 1 + dw;
+		(void)snprintf(cell, sizeof(cell), "%7zu",
+		    cnt[k][MG_QAGE_BUCKETS]);
+		x += con_put(c, y + 1 + (int)row, x, COLS - x, st, cell);
+		for (b = 0; b < MG_QAGE_BUCKETS; b++) {
+			(void)snprintf(cell, sizeof(cell), "%6zu", cnt[k][b]);
+			x += con_put(c, y + 1 + (int)row, x, COLS - x, st,
+			    cell);
+		}
+	}
+	free(cnt);
+}
+
+/* msgs_draw - ID AGE SIZE SENDER -> first recipient (+N) */
+static void
+msgs_draw(struct con *c, int y, int rows)
+{
+	struct con_queue *v = &c->qv;
+	const struct mg_qmsg *m;
+	struct mg_str s = MG_STR_INIT, t = MG_STR_INIT;
+	char age[32], head[80];
+	size_t i, k;
+	enum con_style st;
+
+	(void)snprintf(head, sizeof(head), "%s ", by_title(v->key_by));
+	mg_str_puts(&s, head);
+	mg_sanitize(&s, v->key, strlen(v->key));
+	mg_str_printf(&s, ": %zu message%s", v->nmsgs, v->nmsgs == 1 ? "" :
+	    "s");
+	(void)con_put(c, y, 1, COLS - 1, CS_BOLD, mg_str_cstr(&s));
+	con_fill(c, y + 1, 0, COLS, CS_COLUMNS);
+	(void)snprintf(head, sizeof(head), " %-16s %5s %8s  %s", "ID", "AGE",
+	    "SIZE", "SENDER -> RECIPIENTS");
+	(void)con_put(c, y + 1, 0, COLS, CS_COLUMNS, head);
+	rows -= 2;
+	v->rows = rows;
+	keep_visible(v->msel, &v->mtop, rows);
+	for (i = 0; i < (size_t)rows && v->mtop + i < v->nmsgs; i++) {
+		k = v->mtop + i;
+		m = &v->q.msgs[v->msgs[k]];
+		st = k == v->msel ? CS_SELECTED : CS_NORMAL;
+		if (k == v->msel)
+			con_fill(c, y + 2 + (int)i, 0, COLS, CS_SELECTED);
+		age_text(m->arrival, v->when, age, sizeof(age));
+		mg_str_reset(&s);
+		mg_str_printf(&s, "%s", k == v->msel ? ">" : " ");
+		mg_str_reset(&t);
+		mg_sanitize(&t, m->id, strlen(m->id));
+		mg_str_printf(&s, "%-16s %5s %8llu  ", mg_str_cstr(&t), age,
+		    m->size);
+		mg_str_reset(&t);
+		mg_sanitize(&t, *m->sender != '\0' ? m->sender : "<>",
+		    *m->sender != '\0' ? strlen(m->sender) : 2);
+		mg_str_printf(&s, "%s -> ", mg_str_cstr(&t));
+		if (m->nrcpts > 0) {
+			mg_str_reset(&t);
+			mg_sanitize(&t, m->rcpts[0], strlen(m->rcpts[0]));
+			mg_str_puts(&s, mg_str_cstr(&t));
+			if (m->nrcpts > 1)
+				mg_str_printf(&s, " (+%zu)", m->nrcpts - 1);
+		}
+		(void)con_put(c, y + 2 + (int)i, 0, COLS, st,
+		    mg_str_cstr(&s));
+	}
+	mg_str_free(&s);
+	mg_str_free(&t);
+}
+
+/* confirm_draw - the question over the list, in a box */
+static void
+confirm_draw(struct con *c, int y, int rows)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_str s = MG_STR_INIT;
+	struct con_page p;
+	size_t stay = v->q.nmsgs - v->confirm_n, i;
+	int w = COLS - 8, h, y0, x0 = 4;
+
+	if (w > 72)
+		w = 72;
+	x0 = (COLS - w) / 2;
+	memset(&p, 0, sizeof(p));
+	p.width = w - 4;
+	mg_str_printf(&s, "%s %zu message%s of %s %s?", v->confirm == 'D' ?
+	    "Purge" : v->confirm == 'H' ? "Hold" : "Release", v->confirm_n,
+	    v->confirm_n == 1 ? "" : "s", by_title(v->confirm_by),
+	    v->csel_key);
+	con_page_untrusted(&p, CS_BOLD, mg_str_cstr(&s), 0, 0);
+	mg_str_reset(&s);
+	mg_str_printf(&s, "(the command: mailguard-tui %s", v->confirm ==
+	    'D' ? "purge" : v->confirm == 'H' ? "hold" : "release");
+	mg_qsel_describe(&v->csel, &s);
+	mg_str_puts(&s, ")");
+	con_page_untrusted(&p, CS_DIM, mg_str_cstr(&s), 0, 0);
+	mg_str_reset(&s);
+	mg_str_printf(&s, "%zu other message%s stay%s in the queue.", stay,
+	    stay == 1 ? "" : "s", stay == 1 ? "s" : "");
+	con_page_wrap(&p, CS_NORMAL, mg_str_cstr(&s), 0, 0);
+	if (v->csel.rcpt_domain != NULL)
+		con_page_wrap(&p, CS_NORMAL, "Whole messages are selected: "
+		    "their recipients in other domains go with them.", 0, 0);
+	con_page_wrap(&p, CS_NORMAL, v->confirm == 'D' ? "Each is held, "
+	    "copied to the quarantine, then deleted; the IDs go to the "
+	    "journal." : v->confirm == 'H' ? "They stay queued but are not "
+	    "delivered until released; the IDs go to the journal." :
+	    "They go back to delivery; the IDs go to the journal.", 0, 0);
+	con_page_add(&p, CS_NORMAL, "");
+	con_page_add(&p, CS_BOLD, "y: yes, do it     n or Esc: no");
+	h = (int)p.nlines + 2;
+	if (h > rows)
+		h = rows;
+	y0 = y + (rows - h) / 2;
+	for (i = 0; i < (size_t)h; i++)
+		con_fill(c, y0 + (int)i, x0, w, CS_NORMAL);
+	(void)mvhline(y0, x0, ACS_HLINE, w);
+	(void)mvhline(y0 + h - 1, x0, ACS_HLINE, w);
+	for (i = 0; i + 2 < (size_t)h && i < p.nlines; i++)
+		(void)con_put(c, y0 + 1 + (int)i, x0 + 2, w - 4,
+		    p.lines[i].style, p.lines[i].text);
+	con_page_free(&p);
+	mg_str_free(&s);
+}
+
+/* queue_draw - status, groupings, the level shown, a problem line */
+static void
+queue_draw(struct con *c, int y, int rows)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_str s = MG_STR_INIT;
+	int body;
+
+	con_tabs_draw(c, y);
+	y++;
+	rows--;
+	body = rows - 2;
+	status_line(c, y);
+	if (v->err[0] != '\0' || (v->have && mg_queue_unreadable(&v->q) > 0))
+		body--;
+	if (v->err[0] != '\0') {
+		mg_str_puts(&s, "! queue not read: ");
+		mg_sanitize(&s, v->err, strlen(v->err));
+		(void)con_put(c, y + rows - 1, 0, COLS, CS_ERROR,
+		    mg_str_cstr(&s));
+	} else if (v->have && mg_queue_unreadable(&v->q) > 0) {
+		mg_str_printf(&s, "! %zu queue files skipped: %zu vanished, "
+		    "%zu being written, %zu corrupt",
+		    mg_queue_unreadable(&v->q), v->q.vanished,
+		    v->q.incomplete, v->q.corrupt);
+		(void)con_put(c, y + rows - 1, 0, COLS, CS_BOLD,
+		    mg_str_cstr(&s));
+	}
+	mg_str_free(&s);
+	if (!v->have || body < 2)
+		return;
+	if (v->level == LV_GROUPS) {
+		tabs_line(c, y + 1);
+		if (v->by == CON_QBY_SHAPE)
+			shape_draw(c, y + 2, body);
+		else
+			groups_draw(c, y + 2, body);
+	} else
+		msgs_draw(c, y + 1, body + 1);
+	if (v->confirm)
+		confirm_draw(c, y + 1, rows - 1);
+}
+
+/* ---- acting on a group ---------------------------------------------- */
+
+/* Progress lines the child prints for the bar. */
+static void
+child_progress(void *arg, unsigned step, unsigned nsteps, const char *name,
+    size_t done, size_t total)
+{
+	(void)fprintf((FILE *)arg, "%s%u %u %zu %zu %s\n", CON_PROGRESS,
+	    step, nsteps, done, total, name);
+}
+
+/* queue_child - the action, in the child; its exit status */
+static int
+queue_child(struct con *c, void *arg, FILE *out)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_qprogress prog;
+	struct mg_purge_result res;
+	struct mg_err err;
+	int rc;
+
+	(void)arg;
+	prog.fn = child_progress;
+	prog.arg = out;
+	mg_err_clear(&err);
+	if (v->confirm == 'D')
+		rc = mg_queue_purge(c->app, &v->csel, out, &prog, &res, &err);
+	else
+		rc = mg_queue_act(c->app, v->confirm == 'H' ? MG_QA_HOLD :
+		    MG_QA_RELEASE, &v->csel, out, &prog, &res, &err);
+	if (rc < 0) {
+		(void)fputs("FAILED: ", out);
+		mg_print_sanitized(out, err.msg);
+		(void)fprintf(out, "%s\n", res.entry > 0 ? " (see the "
+		    "journal)" : "");
+		return (MG_EXIT_FAILED);
+	}
+	if (res.selected == 0) {
+		(void)fputs("nothing selected any more: the queue changed\n",
+		    out);
+		return (MG_EXIT_OK);
+	}
+	if (v->confirm == 'D')
+		(void)fprintf(out, "purged %zu of %zu selected (journal entry "
+		    "%ld; quarantine %s)%s\n", res.deleted, res.selected,
+		    res.entry, res.quarantine, res.remaining > 0 ? "; some "
+		    "could not be removed, see above" : "");
+	else
+		(void)fprintf(out, "%s: %zu of %zu selected (journal entry "
+		    "%ld)%s\n", v->confirm == 'H' ? "hold" : "release",
+		    res.held, res.selected, res.entry, res.remaining > 0 ?
+		    "; the rest did not move (delivered, or busy)" : "");
+	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
+}
+
+/*
+ * selection - the mg_qsel for a group; -1 with a note when a group
+ * cannot be selected exactly (mail without the attribute, age buckets)
+ */
+static int
+selection(struct con *c, int by, const char *key)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_err err;
+	char *k;
+
+	memset(&v->csel, 0, sizeof(v->csel));
+	free(v->csel_key);
+	v->csel_key = NULL;
+	if (by == MG_QBY_AGE) {
+		con_note(c, "an age group cannot be selected: group by SASL "
+		    "user, client, sender or recipient domain (b)");
+		return (-1);
+	}
+	if ((by == MG_QBY_SASL || by == MG_QBY_CLIENT) &&
+	    strcmp(key, "(none)") == 0) {
+		con_note(c, "mail without one cannot be selected this way: "
+		    "group by client, sender or domain (b)");
+		return (-1);
+	}
+	if (by == MG_QBY_RCPT_DOMAIN && strcmp(key, "(local)") == 0) {
+		con_note(c, "local recipients cannot be selected by domain: "
+		    "group by sender or SASL user (b)");
+		return (-1);
+	}
+	k = v->csel_key = mg_xstrdup(key);
+	switch (by) {
+	case MG_QBY_SASL:
+		v->csel.sasl = k;
+		break;
+	case MG_QBY_SENDER:
+		v->csel.sender = k;
+		break;
+	case MG_QBY_RCPT_DOMAIN:
+		v->csel.rcpt_domain = k;
+		break;
+	case MG_QBY_CLIENT:
+		if (strncasecmp(k, "ipv6:", 5) == 0)
+			k += 5;
+		if (mg_net_parse(k, &v->csel.client, &err) < 0) {
+			con_note(c, "this client address cannot be selected");
+			return (-1);
+		}
+		v->csel.has_client = 1;
+		break;
+	}
+	return (0);
+}
+
+/* ask - the confirmation for action ch on the group selected or drilled
+ * into, with the count this scan selects */
+static void
+ask(struct con *c, int ch)
+{
+	struct con_queue *v = &c->qv;
+	size_t *idx = NULL, n;
+	int by;
+	const char *key;
+
+	if (geteuid() != 0) {
+		con_note(c, "read-only: acting on the queue needs root (sudo)");
+		return;
+	}
+	if (con_job_running(c)) {
+		con_note(c, "another action is still running");
+		return;
+	}
+	if (v->level == LV_GROUPS) {
+		if (v->sel >= v->g.ngroups)
+			return;
+		by = v->by == CON_QBY_SHAPE ? MG_QBY_RCPT_DOMAIN : v->by;
+		key = v->g.groups[v->sel].key;
+	} else {
+		by = v->key_by;
+		key = v->key;
+	}
+	if (selection(c, by, key) < 0)
+		return;
+	(void)mg_purge_select(&v->q, &v->csel, time(NULL), &idx, &n);
+	free(idx);
+	if (n == 0) {
+		con_note(c, "no queued message is selected");
+		return;
+	}
+	v->confirm_n = n;
+	v->confirm_by = by;
+	v->confirm = ch;
+}
+
+/* go - the confirmed action, in a child, on the Apply screen */
+static void
+go(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+	struct mg_str what = MG_STR_INIT;
+
+	mg_str_puts(&what, v->confirm == 'D' ? "purge" : v->confirm == 'H' ?
+	    "hold" : "release");
+	mg_qsel_describe(&v->csel, &what);
+	if (con_job_start(c, CON_JOB_QUEUE, mg_str_cstr(&what), queue_child,
+	    NULL) == 0) {
+		con_set_view(c, &con_view_apply);
+		c->apply_follow = 1;
+	}
+	v->confirm = 0;
+	mg_str_free(&what);
+}
+
+/* ---- keys ----------------------------------------------------------- */
+
+/* next_by - the grouping after (or before) the one shown */
+static void
+next_by(struct con *c, int step)
+{
+	struct con_queue *v = &c->qv;
+	size_t i;
+
+	for (i = 0; i < NBY; i++)
+		if (by_order[i] == v->by)
+			break;
+	i = (i + NBY + (size_t)(step + (int)NBY)) % NBY;
+	v->by = by_order[i];
+	v->sel = v->top = 0;
+	regroup(c, v->when);
+}
+
+/* open_msg - the message selected, on its own screen */
+static void
+open_msg(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+
+	if (v->msel >= v->nmsgs)
+		return;
+	free(v->msg_id);
+	v->msg_id = mg_xstrdup(v->q.msgs[v->msgs[v->msel]].id);
+	v->level = LV_MSG;
+	con_set_view(c, &con_view_qmsg);
+}
+
+/* queue_key - the keys of the groups and messages levels */
+static int
+queue_key(struct con *c, int ch)
+{
+	struct con_queue *v = &c->qv;
+	const char *key;
+
+	if (v->confirm) {
+		if (ch == 'y' || ch == 'Y')
+			go(c);
+		else {
+			v->confirm = 0;
+			con_note(c, "nothing done");
+		}
+		return (1);
+	}
+	if (ch == 'r') {
+		scan(c);
+		return (1);
+	}
+	if (ch == 'D' || ch == KEY_F(8) || ch == 'H' || ch == 'U') {
+		ask(c, ch == KEY_F(8) ? 'D' : ch);
+		return (1);
+	}
+	if (v->level == LV_MSGS) {
+		if (con_is_back(ch)) {
+			v->level = LV_GROUPS;
+			return (1);
+		}
+		if (con_is_open(ch)) {
+			open_msg(c);
+			return (1);
+		}
+		return (con_nav(ch, &v->msel, v->nmsgs, (size_t)v->rows));
+	}
+	if (con_is_back(ch)) {
+		con_set_view(c, &con_view_overview);
+		return (1);
+	}
+	if (ch == 'b' || ch == 'B') {
+		next_by(c, ch == 'b' ? 1 : -1);
+		return (1);
+	}
+	if (con_is_open(ch)) {
+		if (v->sel >= v->g.ngroups)
+			return (1);
+		key = v->g.groups[v->sel].key;
+		free(v->key);
+		v->key = mg_xstrdup(key);
+		v->key_by = v->by == CON_QBY_SHAPE ? MG_QBY_RCPT_DOMAIN :
+		    v->by;
+		v->msel = v->mtop = 0;
+		v->level = LV_MSGS;
+		group_msgs(c, v->when);
+		return (1);
+	}
+	return (con_nav(ch, &v->sel, v->g.ngroups, (size_t)v->rows));
+}
+
+/* queue_keys_now - the confirmation's keys while it is asked */
+static const struct con_key *
+queue_keys_now(const struct con *c)
+{
+	if (c->qv.confirm)
+		return (confirm_keys);
+	return (c->qv.level == LV_GROUPS ? groups_keys : msgs_keys);
+}
+
+const struct con_view con_view_queue = {
+	.name = "Queue",
+	.keys = groups_keys,
+	.draw = queue_draw,
+	.key = queue_key,
+	.keys_now = queue_keys_now,
+};
+
+/* ---- one message ---------------------------------------------------- */
+
+/* msg_build - the envelope from the scan, the headers from the MTA */
+static void
+msg_build(struct con *c)
+{
+	struct con_queue *v = &c->qv;
+	struct con_page *p = &c->page;
+	const struct mg_qmsg *m = NULL;
+	struct mg_str s = MG_STR_INIT, h = MG_STR_INIT;
+	struct mg_err err;
+	char t[64];
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; v->msg_id != NULL && i < v->q.nmsgs; i++)
+		if (strcmp(v->q.msgs[i].id, v->msg_id) == 0) {
+			m = &v->q.msgs[i];
+			break;
+		}
+	mg_str_puts(&s, "Message ");
+	mg_str_puts(&s, v->msg_id != NULL ? v->msg_id : "?");
+	con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 0);
+	if (m == NULL) {
+		con_page_wrap(p, CS_DIM, "No longer in the queue (delivered, "
+		    "purged or requeued under a new ID).", 0, 0);
+		mg_str_free(&s);
+		return;
+	}
+	con_page_add(p, CS_NORMAL, "");
+	con_page_add(p, CS_COLUMNS, "Envelope");
+#define FIELD(name, val) do {						\
+		mg_str_reset(&s);					\
+		mg_str_printf(&s, "  %-13s ", name);			\
+		mg_sanitize(&s, (val) != NULL ? (val) : "-",		\
+		    (val) != NULL ? strlen(val) : 1);			\
+		con_page_chop(p, CS_NORMAL, mg_str_cstr(&s), 0, 16);	\
+	} while (0)
+	FIELD("queue", m->queue);
+	t[0] = '\0';
+	if (m->arrival > 0 && localtime_r(&m->arrival, &tm) != NULL)
+		(void)strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S", &tm);
+	FIELD("arrived", t);
+	(void)snprintf(t, sizeof(t), "%llu bytes", m->size);
+	FIELD("size", t);
+	FIELD("sender", *m->sender != '\0' ? m->sender : "<>");
+	FIELD("SASL user", m->sasl_username);
+	FIELD("SASL method", m->sasl_method);
+	FIELD("client", m->client_address);
+	FIELD("client name", m->client_name);
+	FIELD("HELO", m->helo_name);
+	FIELD("deferred", m->reason);
+	for (i = 0; i < m->nrcpts; i++)
+		FIELD(i == 0 ? "recipients" : "", m->rcpts[i]);
+#undef FIELD
+	con_page_add(p, CS_NORMAL, "");
+	mg_str_reset(&s);
+	mg_str_printf(&s, "Headers (%s)", c->app->target.mta == MG_MTA_EXIM ?
+	    "exim -Mvh" : "postcat -h");
+	con_page_add(p, CS_COLUMNS, mg_str_cstr(&s));
+	mg_err_clear(&err);
+	if (mg_backend_show_message(&c->app->target, m->id, &h, &err) < 0) {
+		mg_str_reset(&s);
+		mg_str_printf(&s, "cannot show them: %s", err.msg);
+		con_page_untrusted(p, CS_ERROR, mg_str_cstr(&s), 0, 2);
+	} else {
+		/* folded header lines start with a tab: show it as spaces */
+		for (i = 0; i < h.len; i++)
+			if (h.data[i] == '\t')
+				h.data[i] = ' ';
+		con_page_untrusted(p, CS_NORMAL, mg_str_cstr(&h), 2, 6);
+	}
+	mg_str_free(&h);
+	mg_str_free(&s);
+}
+
+/* msg_key - scroll; back to the messages */
+static int
+msg_key(struct con *c, int ch)
+{
+	if (con_is_back(ch)) {
+		c->qv.level = LV_MSGS;
+		con_set_view(c, &con_view_queue);
+		return (1);
+	}
+	return (con_page_key(c, ch));
+}
+
+const struct con_view con_view_qmsg = {
+	.name = "Message",
+	.keys = msg_keys,
+	.build = msg_build,
+	.key = msg_key,
+};

@@ -1,0 +1,44 @@
+/* fix_apply.h - validate on a stage, prove, back up, install, reload,
+ * verify; restore on any failure; journal everything. */
+#ifndef MG_FIX_APPLY_H
+#define MG_FIX_APPLY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/mg_err.h"
+#include "mg_journal.h"
+#include "../core/mg_model.h"
+#include "session.h"
+#include "fix_stage.h"
+
+/* How an apply ended. */
+enum mg_apply_result {
+	MG_APPLY_DONE = 0,	/* installed, reloaded, verified */
+	MG_APPLY_REFUSED,	/* validation or proof failed: nothing
+				 * touched */
+	MG_APPLY_DECLINED,	/* the operator said no */
+	MG_APPLY_RESTORED,	/* failed after install: old files back */
+	MG_APPLY_BROKEN		/* failed, and the restore failed too */
+};
+
+struct mg_apply_opts {
+	int yes;		/* do not ask */
+	FILE *out;		/* progress and results */
+	/* Asked between the steps before the first live change (after
+	 * validation, after the proof): non-zero stops there, nothing
+	 * changed.  Never asked once the live files are touched.  NULL:
+	 * cannot be cancelled. */
+	int (*cancelled)(void);
+};
+
+enum mg_apply_result mg_fix_apply(struct mg_session *,
+    const struct mg_fix *const *, size_t, const struct mg_stage *, const char *,
+    const struct mg_apply_opts *, struct mg_err *);
+int mg_fix_rebuild(const struct mg_session *, const char *, struct mg_str *);
+int mg_fix_incomplete(struct mg_journal *, FILE *);
+int mg_fix_exim_pid_file(const struct mg_target *, char *, size_t,
+    struct mg_err *);
+void mg_fix_reload_exim(const struct mg_target *, struct mg_str *);
+
+#endif

@@ -1,0 +1,157 @@
+/* session.c - detect the MTA, read its configuration, run the checks. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../checks/checks.h"
+#include "../core/mg_host.h"
+#include "../core/mg_queue.h"
+#include "../core/mg_str.h"
+#include "session.h"
+
+/* mg_session_init - nothing loaded yet */
+void
+mg_session_init(struct mg_session *a)
+{
+	memset(a, 0, sizeof(*a));
+	mg_model_init(&a->model);
+	mg_report_init(&a->report);
+}
+
+/* load_host - this machine's interfaces and docker context, which weigh
+ * private networks the configuration trusts; unread is said, not fatal */
+static void
+load_host(struct mg_session *a)
+{
+	struct mg_err err;
+	struct mg_str s = MG_STR_INIT;
+
+	a->model.host = mg_xcalloc(1, sizeof(*a->model.host));
+	if (mg_host_read(a->model.host, "/proc", &err) == 0)
+		return;
+	free(a->model.host);
+	a->model.host = NULL;
+	mg_str_printf(&s, "host interfaces not read: %s", err.msg);
+	mg_report_unread(&a->report, mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/*
+ * prove - the MTA's own verdict on each probe a finding asked for, as
+ * evidence ("exim -bh 107.172.77.101: RCPT <postmaster@localhost> -> 250
+ * Accepted").  A probe the backend cannot run is left out, not guessed.
+ */
+static void
+prove(struct mg_session *a)
+{
+	struct mg_finding *f;
+	const struct mg_probe *p;
+	struct mg_smtp_verdict v;
+	struct mg_err err;
+	size_t i, k;
+
+	for (i = 0; i < a->report.nfindings; i++) {
+		f = &a->report.findings[i];
+		for (k = 0; k < f->nprobes; k++) {
+			p = &f->probes[k];
+			if (mg_backend_simulate(&a->target, p, &v, &err) < 0)
+				continue;
+			mg_finding_evidence(f, NULL, 0, "%s%s%s%s%s: MAIL "
+			    "FROM:<%s> RCPT TO:<%s> -> %d %s%s", v.how,
+			    *p->client != '\0' ? " " : "", p->client,
+			    p->client_name != NULL ? " named " :
+			    "", p->client_name != NULL ? p->client_name : "",
+			    p->sender, p->rcpt, v.code, v.text,
+			    v.code >= 200 && v.code < 300 ?
+			    (p->hole_if_accepted ? " - accepted: the hole is "
+			    "open" : " - accepted") : " - refused");
+		}
+	}
+}
+
+/* unread_tables - every table the backend could not read, and why */
+static void
+unread_tables(struct mg_session *a)
+{
+	const struct mg_map *t;
+	struct mg_str s = MG_STR_INIT;
+	size_t i;
+
+	for (i = 0; i < a->model.nmaps; i++) {
+		t = &a->model.maps[i];
+		if (t->error == NULL)
+			continue;
+		mg_str_printf(&s, "table %s not read: %s", t->ref, t->error);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_reset(&s);
+	}
+	mg_str_free(&s);
+}
+
+/* mg_session_load - (re)load everything; -1 with a.err when unreadable */
+int
+mg_session_load(struct mg_session *a)
+{
+	struct mg_err qerr, lerr;
+	int have_log = 1;
+
+	mg_report_free(&a->report);
+	mg_model_free(&a->model);
+	mg_report_init(&a->report);
+	a->loaded = 0;
+	mg_err_clear(&a->err);
+	if (!a->detected) {
+		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0)
+			return (-1);
+		a->detected = 1;
+	}
+	if (mg_backend_load_config(&a->target, &a->model, &a->err) < 0)
+		return (-1);
+	a->model.now = time(NULL);
+	/* The queue is evidence, not a precondition: a report on the
+	 * configuration is still worth having when the queue is unreadable. */
+	a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
+	if (mg_backend_load_queue(&a->target, a->model.queue, NULL, NULL,
+	    &qerr) < 0) {
+		mg_queue_free(a->model.queue);
+		free(a->model.queue);
+		a->model.queue = NULL;
+	}
+	if (mg_backend_load_log(&a->target, &a->model, &lerr) < 0)
+		have_log = 0;
+	if (!a->no_host)
+		load_host(a);
+	mg_checks_run(&a->model, &a->report);
+	prove(a);
+	if (a->model.queue == NULL) {
+		struct mg_str s = MG_STR_INIT;
+
+		mg_str_printf(&s, "queue not read: %s", qerr.msg);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
+	if (!have_log) {
+		struct mg_str s = MG_STR_INIT;
+
+		mg_str_printf(&s, "mail log not read: %s", lerr.msg);
+		mg_report_unread(&a->report, mg_str_cstr(&s));
+		mg_str_free(&s);
+	}
+	unread_tables(a);
+	for (size_t i = 0; i < a->model.nunread; i++)
+		mg_report_unread(&a->report, a->model.unread[i]);
+	a->loaded = 1;
+	return (0);
+}
+
+/* mg_session_free - release everything; accepts NULL */
+void
+mg_session_free(struct mg_session *a)
+{
+	if (a == NULL)
+		return;
+	mg_report_free(&a->report);
+	mg_model_free(&a->model);
+	mg_target_free(&a->target);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,25 @@
+/* session.h - what CLI and console share: options, target, model, findings. */
+#ifndef MG_SESSION_H
+#define MG_SESSION_H
+
+#include "../backends/backend.h"
+#include "../core/mg_err.h"
+#include "../core/mg_model.h"
+
+struct mg_session {
+	struct mg_detect_opts opts;
+	struct mg_target target;
+	struct mg_model model;
+	struct mg_report report;
+	int detected;		/* target is valid */
+	int loaded;		/* model and report are valid */
+	int no_host;		/* --no-host-context: judge trusted networks
+				 * without this machine's interfaces */
+	struct mg_err err;	/* why detection or loading failed */
+};
+
+void mg_session_init(struct mg_session *);
+int mg_session_load(struct mg_session *);
+void mg_session_free(struct mg_session *);
+
+#endif

@@ -1,9 +1,0 @@
-/* console.h - the interactive ncurses console. */
-#ifndef MG_CONSOLE_H
-#define MG_CONSOLE_H
-
-#include "app.h"
-
-int mg_console_run(struct mg_app *, int);
-
-#endif
