@@ -1,8 +1,9 @@
 /*
  * console.c - the interactive console: terminal setup and restore on every
- * exit path, the key loop, header, footer and help overlay.  The screens
- * themselves are in console_views.c, the text primitives in console_text.c,
- * the signal handling in console_signal.c.
+ * exit path, the key loop, header, footer and help overlay.  The panels
+ * and their screens are in panel_*.c (their table in console_panels.c),
+ * the text primitives in console_text.c, the signal handling in
+ * console_signal.c (console_int.h lists every file).
  */
 #include <langinfo.h>
 #include <locale.h>
@@ -121,17 +122,18 @@ static void
 right_text(const struct con *c, int with_time, int with_rate,
     struct mg_str *out)
 {
-	time_t when = c->qv.have && c->qv.when > c->loaded_at ? c->qv.when :
-	    c->loaded_at;
+	time_t when, qwhen;
 	struct tm tm;
 	char hms[16] = "";
 	size_t n;
 	long rate;
+	int trend;
 
-	n = con_queue_size(c, &rate);
+	n = con_queue_size(c, &rate, &trend, &qwhen);
+	when = qwhen > c->loaded_at ? qwhen : c->loaded_at;
 	if (n != (size_t)-1) {
 		mg_str_printf(out, "queue %zu", n);
-		if (with_rate && c->qv.nhist > 1)
+		if (with_rate && trend)
 			mg_str_printf(out, " %+ld/min", rate);
 	}
 	if (with_time && when > 0 && localtime_r(&when, &tm) != NULL &&
@@ -549,8 +551,7 @@ load(struct con *c)
 			con_note(c, "read again: no longer readable");
 		return;
 	}
-	con_ignored_read(c);
-	con_probe_merge(c);
+	con_panels_loaded(c);
 	i = find_finding(r, sel_id);
 	c->sel = i != (size_t)-1 ? i : 0;
 	free(sel_id);
@@ -656,9 +657,7 @@ handle_key(struct con *c, int ch)
 			con_queue_open(c);
 		return;
 	case 'r':
-		if (c->view == &con_view_queue ||
-		    c->view == &con_view_journal ||
-		    c->view == &con_view_probe)
+		if (c->view->own_r)
 			break;	/* these read the queue / journal again, or
 				 * run the probe */
 		if (con_job_running(c)) {
@@ -767,8 +766,7 @@ mg_console_run(struct mg_session *a, int incident)
 		if (running && !con_job_running(&c) &&
 		    c.job.kind == CON_JOB_QUEUE)
 			after_queue_action(&c);
-		dirty |= con_queue_tick(&c);
-		dirty |= con_probe_tick(&c);
+		dirty |= con_panels_tick(&c);
 		if (ch == ERR)
 			continue;
 		dirty = 1;
@@ -787,11 +785,7 @@ mg_console_run(struct mg_session *a, int incident)
 	free(c.finding_id);
 	con_guided_end(&c);
 	con_job_free(&c.job);
-	con_queue_free(&c);
-	con_journal_free(&c);
-	con_marks_free(&c);
-	con_ignored_free(&c);
-	con_probe_free(&c);
+	con_panels_free(&c);
 	if (sig != 0)
 		return (128 + sig);
 	return (a->loaded ? MG_EXIT_OK : MG_EXIT_UNREAD);

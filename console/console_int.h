@@ -1,7 +1,15 @@
 /*
  * console_int.h - what the console's files share: its state, the screen
- * (view) interface, and the text helpers that keep every line inside the
- * width.  Private to tui/console*.c.
+ * (view) and panel interfaces, the job runner, and the text helpers that
+ * keep every line inside the width.  Private to console/.
+ *
+ * The files: console.c the loop (terminal setup and restore, header,
+ * footer, help, reading the configuration), console_panels.c the table of
+ * panels and the tab line, panel_*.c one panel each, console_apply.c the
+ * apply screen, the value editor and guided hardening, console_job.c the
+ * background job runner, console_text.c text layout and the pager,
+ * console_signal.c signals.  Every file includes this header and none
+ * includes another's: a panel never includes a panel.
  */
 #ifndef MG_CONSOLE_INT_H
 #define MG_CONSOLE_INT_H
@@ -66,6 +74,7 @@ struct con_key {
 };
 
 struct con;
+struct con_panel;
 
 /*
  * A screen.  A pager screen has build (fill c->page for c->page.width) and
@@ -80,9 +89,50 @@ struct con_view {
 	void (*draw)(struct con *, int, int);
 	int (*key)(struct con *, int);
 	const struct con_key *(*keys_now)(const struct con *);
+	/* r is this screen's own key (reads its data again, runs the
+	 * probe), not "read the configuration again" */
+	int own_r;
 };
 
-/* What a child process does (console_apply.c). */
+/*
+ * A panel: one tab under the header.  One file each (panel_NAME.c)
+ * defines its screens (struct con_view: their draw and key) and its
+ * const struct con_panel; one row in con_panels[] (console_panels.c)
+ * puts it in the tab order.  That is all adding a panel takes.
+ *
+ *	name	its tab: "Relay"
+ *	area	the finding area a findings panel shows; NULL: every area,
+ *		or not a findings panel
+ *	view	its screen, shown when the panel is opened
+ *	open	what opening it does instead (read the queue, the journal);
+ *		NULL: show view
+ *	shows	the screen shown is one of this panel's (its tab is marked)
+ *	count	the number in its tab ("2 Relay 1"); NULL: no number
+ *	modal	it waits for an answer (y/N): Tab and the digits are not
+ *		panel keys then; NULL: never
+ *	loaded	the configuration was read again; NULL: nothing to do
+ *	tick	between keys (every second, more often while a job runs);
+ *		1 if the screen must be drawn again; NULL: nothing to do
+ *	free	at exit, everything it holds; NULL: holds nothing
+ */
+struct con_panel {
+	const char *name;
+	const char *area;
+	const struct con_view *view;
+	void (*open)(struct con *, const struct con_panel *);
+	int (*shows)(const struct con *, const struct con_panel *);
+	int (*count)(const struct con *, const struct con_panel *,
+	    size_t *);
+	int (*modal)(const struct con *);
+	void (*loaded)(struct con *);
+	int (*tick)(struct con *);
+	void (*free)(struct con *);
+};
+
+/* The panels in tab order, NULL-terminated (console_panels.c). */
+extern const struct con_panel *const con_panels[];
+
+/* What a child process does (console_job.c). */
 #define CON_JOB_FIX 1		/* applies fixes */
 #define CON_JOB_QUEUE 2		/* purges, holds or releases queued mail */
 #define CON_JOB_PROBE 3		/* runs the relay probe */
@@ -114,18 +164,7 @@ struct con_edit {
 	void (*done)(struct con *);
 };
 
-/* The panels, in tab order. */
-#define CON_P_ALL 0
-#define CON_P_RELAY 1
-#define CON_P_ALIASES 2
-#define CON_P_SASL 3
-#define CON_P_QUEUE 4
-#define CON_P_FIXES 5
-#define CON_P_JOURNAL 6
-#define CON_P_PROBE 7
-#define CON_NPANELS 8
-
-/* The Journal panel (console_panels.c). */
+/* The Journal panel (panel_journal.c). */
 struct con_journal {
 	struct mg_jentry *e;	/* oldest first; shown newest first */
 	size_t n;
@@ -135,7 +174,7 @@ struct con_journal {
 	long rollback;		/* entry being rolled back (child's arg) */
 };
 
-/* The Probe panel (console_probe.c). */
+/* The Probe panel (panel_probe.c). */
 struct con_probe {
 	struct mg_probe_report pr;	/* the last run, when have */
 	int have;
@@ -145,7 +184,7 @@ struct con_probe {
 	char err[300];		/* why the last run failed */
 };
 
-/* The queue / incident view (console_queue.c). */
+/* The Queue panel, the incident view (panel_queue.c). */
 #define CON_QHIST 120		/* queue sizes kept for the growth rate */
 #define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
 struct con_qsample {
@@ -205,7 +244,8 @@ struct con {
 	char **guided_done;
 	size_t nguided_done, guided_cap;
 	struct con_queue qv;
-	int panel;		/* CON_P_ALL .. CON_P_SASL: findings shown */
+	const struct con_panel *panel;	/* the findings panel shown;
+					 * NULL: All */
 	char filter[128];	/* the / filter; "" none */
 	size_t fsel, ftop;	/* the Fixes panel */
 	char **marked;		/* fixes marked for the export */
@@ -225,24 +265,20 @@ struct con_signals {
 	int fatal_set;
 };
 
-extern const struct con_view con_view_overview;
+/* The screens other files show (a panel's own screens are its own). */
+extern const struct con_view con_view_overview;	/* panel_findings.c */
 extern const struct con_view con_view_detail;
 extern const struct con_view con_view_notes;
 extern const struct con_view con_view_error;
-extern const struct con_view con_view_apply;
-extern const struct con_view con_view_queue;
+extern const struct con_view con_view_apply;	/* console_apply.c */
+extern const struct con_view con_view_queue;	/* panel_queue.c */
 extern const struct con_view con_view_qmsg;
-extern const struct con_view con_view_fixes;
-extern const struct con_view con_view_journal;
-extern const struct con_view con_view_jentry;
-extern const struct con_view con_view_probe;
-extern const struct con_view con_view_pclient;
 
 /* console.c */
 void con_set_view(struct con *, const struct con_view *);
 void con_note(struct con *, const char *);
 
-/* console_apply.c */
+/* console_job.c */
 typedef int (*con_job_fn)(struct con *, void *, FILE *);
 int con_job_start(struct con *, int, const char *, con_job_fn, void *);
 int con_job_cancelled(void);
@@ -252,6 +288,8 @@ void con_job_free(struct con_job *);
 int con_job_running(const struct con *);
 int con_job_poll(struct con *);
 void con_job_cancel(struct con *);
+
+/* console_apply.c */
 void con_apply_finding(struct con *);
 void con_edit_begin(struct con *);
 void con_edit_key(struct con *, int);
@@ -262,33 +300,26 @@ void con_guided_mark(struct con *, const char *);
 void con_guided_end(struct con *);
 void con_guided_count(const struct con *, size_t *, size_t *);
 
-/* console_probe.c */
-int con_probe_tick(struct con *);
-void con_probe_merge(struct con *);
-void con_probe_free(struct con *);
-
 /* console_panels.c */
 int con_panel_of(const struct con *);
 void con_tabs_draw(struct con *, int);
 void con_panel_go(struct con *, int);
 int con_panel_key(struct con *, int);
+void con_panels_loaded(struct con *);
+int con_panels_tick(struct con *);
+void con_panels_free(struct con *);
+
+/* panel_findings.c: the findings panels, the filter, ignored findings */
 int con_finding_shown(const struct con *, size_t);
 size_t con_visible_first(const struct con *);
 void con_filter_begin(struct con *);
-void con_marks_free(struct con *);
-void con_journal_read(struct con *);
-void con_journal_free(struct con *);
-void con_ignored_read(struct con *);
-void con_ignored_free(struct con *);
 int con_is_ignored(const struct con *, const char *);
 int con_ignore_toggle(struct con *, const char *);
 
-/* console_queue.c */
+/* panel_queue.c: the incident view is also reached with i and F5 */
 void con_queue_open(struct con *);
-int con_queue_tick(struct con *);
 void con_queue_rescan(struct con *);
-void con_queue_free(struct con *);
-size_t con_queue_size(const struct con *, long *);
+size_t con_queue_size(const struct con *, long *, int *, time_t *);
 
 /* console_signal.c */
 void con_signals_catch(struct con_signals *, int);
@@ -308,6 +339,7 @@ void con_fill(const struct con *, int, int, int, enum con_style);
 int con_nav(int, size_t *, size_t, size_t);
 int con_is_back(int);
 int con_is_open(int);
+int con_has_ci(const char *, const char *);
 void con_page_clear(struct con_page *);
 void con_page_free(struct con_page *);
 void con_page_add(struct con_page *, enum con_style, const char *);

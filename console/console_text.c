@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
 #include "../core/mg_sanitize.h"
@@ -511,4 +512,16 @@ con_is_open(int ch)
 {
 	return (ch == '\n' || ch == '\r' || ch == KEY_ENTER ||
 	    ch == KEY_RIGHT || ch == 'l');
+}
+
+/* con_has_ci - needle in hay, ignoring case (the / filter) */
+int
+con_has_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; hay != NULL && *hay != '\0'; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return (1);
+	return (0);
 }

@@ -220,16 +220,20 @@ scan(struct con *c)
 /*
  * con_queue_size - the queue's size for the header (the incident view's
  * last read, else the one read with the configuration); its growth in
- * messages a minute in *rate (0 when not known).  (size_t)-1: not read.
+ * messages a minute in *rate (0 when not known), *trend 1 when there are
+ * samples to tell it, *when the view's last read (0: none).  (size_t)-1:
+ * not read.
  */
 size_t
-con_queue_size(const struct con *c, long *rate)
+con_queue_size(const struct con *c, long *rate, int *trend, time_t *when)
 {
 	const struct con_queue *v = &c->qv;
 	const struct con_qsample *a, *b;
 	size_t i;
 
 	*rate = 0;
+	*trend = v->nhist > 1;
+	*when = v->have ? v->when : 0;
 	if (!v->have)
 		return (c->app->model.queue != NULL ?
 		    c->app->model.queue->nmsgs : (size_t)-1);
@@ -274,10 +278,10 @@ con_queue_rescan(struct con *c)
 		scan(c);
 }
 
-/* con_queue_tick - the periodic read while the view is shown; 1 if the
+/* queue_tick - the periodic read while the view is shown; 1 if the
  * screen changed */
-int
-con_queue_tick(struct con *c)
+static int
+queue_tick(struct con *c)
 {
 	struct con_queue *v = &c->qv;
 
@@ -288,9 +292,9 @@ con_queue_tick(struct con *c)
 	return (1);
 }
 
-/* con_queue_free - everything the view holds */
-void
-con_queue_free(struct con *c)
+/* queue_free - everything the view holds */
+static void
+queue_free(struct con *c)
 {
 	struct con_queue *v = &c->qv;
 
@@ -341,12 +345,14 @@ status_line(struct con *c, int y)
 	struct mg_str s = MG_STR_INIT;
 	struct tm tm;
 	char when[16] = "";
+	time_t read_at;
 	long rate;
 	size_t n;
+	int trend;
 
 	if (v->when > 0 && localtime_r(&v->when, &tm) != NULL)
 		(void)strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	n = con_queue_size(c, &rate);
+	n = con_queue_size(c, &rate, &trend, &read_at);
 	if (v->have) {
 		mg_str_printf(&s, "Queue: %zu message%s", n, n == 1 ? "" :
 		    "s");
@@ -930,6 +936,7 @@ const struct con_view con_view_queue = {
 	.keys = groups_keys,
 	.draw = queue_draw,
 	.key = queue_key,
+	.own_r = 1,
 	.keys_now = queue_keys_now,
 };
 
@@ -1026,4 +1033,37 @@ const struct con_view con_view_qmsg = {
 	.keys = msg_keys,
 	.build = msg_build,
 	.key = msg_key,
+};
+
+/* queue_open - the panel: the view, the queue read now */
+static void
+queue_open(struct con *c, const struct con_panel *p)
+{
+	(void)p;
+	con_queue_open(c);
+}
+
+/* queue_shows - the groups or one message is shown */
+static int
+queue_shows(const struct con *c, const struct con_panel *p)
+{
+	(void)p;
+	return (c->view == &con_view_queue || c->view == &con_view_qmsg);
+}
+
+/* queue_modal - a purge, hold or release waits for y */
+static int
+queue_modal(const struct con *c)
+{
+	return (c->view == &con_view_queue && c->qv.confirm);
+}
+
+const struct con_panel con_panel_queue = {
+	.name = "Queue",
+	.view = &con_view_queue,
+	.open = queue_open,
+	.shows = queue_shows,
+	.modal = queue_modal,
+	.tick = queue_tick,
+	.free = queue_free,
 };

@@ -1,9 +1,11 @@
 /*
- * console_views.c - the console's screens: the findings overview, a
- * finding's detail with its fixes as a diff, the MTA's warnings, and the
- * "could not read the configuration" screen.
+ * panel_findings.c - the findings panels (All, Relay, Aliases, SASL: one
+ * finding area each): the overview, a finding's detail with its fixes as
+ * a diff, the MTA's warnings, the "could not read the configuration"
+ * screen, the / filter, and the findings the operator ignores.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "../checks/checks.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/fix_preview.h"
+#include "../engine/mg_journal.h"
 #include "console_int.h"
 
 /* Overview columns: marker, severity tag, area, title. */
@@ -617,4 +620,220 @@ const struct con_view con_view_error = {
 	.keys = error_keys,
 	.build = error_build,
 	.key = error_key,
+};
+
+/* ---- which findings a panel shows ----------------------------------- */
+
+/* con_finding_shown - finding i is in the panel and passes the filter */
+int
+con_finding_shown(const struct con *c, size_t i)
+{
+	const struct mg_finding *f = &c->app->report.findings[i];
+	const char *area = c->panel != NULL ? c->panel->area : NULL;
+
+	if (area != NULL && (f->area == NULL || strcmp(f->area, area) != 0))
+		return (0);
+	if (c->filter[0] == '\0')
+		return (1);
+	return (con_has_ci(f->title, c->filter) ||
+	    con_has_ci(f->area, c->filter) || con_has_ci(f->id, c->filter));
+}
+
+/* con_visible_first - the first finding shown, or 0 */
+size_t
+con_visible_first(const struct con *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->app->report.nfindings; i++)
+		if (con_finding_shown(c, i))
+			return (i);
+	return (0);
+}
+
+/* ---- the / filter --------------------------------------------------- */
+
+/* filter_done - the footer editor's text becomes the filter */
+static void
+filter_done(struct con *c)
+{
+	if (c->edit.len >= sizeof(c->filter))
+		c->edit.len = sizeof(c->filter) - 1;
+	memcpy(c->filter, c->edit.buf, c->edit.len);
+	c->filter[c->edit.len] = '\0';
+	c->sel = con_visible_first(c);
+	c->list_top = 0;
+	c->fsel = 0;
+	con_note(c, c->filter[0] != '\0' ? "filtered: / again changes it, "
+	    "an empty filter shows everything" : "filter cleared");
+}
+
+/* con_filter_begin - / : edit the filter in the footer */
+void
+con_filter_begin(struct con *c)
+{
+	memset(&c->edit, 0, sizeof(c->edit));
+	c->edit.len = strlen(c->filter);
+	memcpy(c->edit.buf, c->filter, c->edit.len);
+	c->edit.cur = c->edit.len;
+	(void)snprintf(c->edit.label, sizeof(c->edit.label), "filter: ");
+	c->edit.done = filter_done;
+	c->edit.active = 1;
+}
+
+/* ---- ignored findings (remembered in the journal database) ---------- */
+
+/* ignored_free - forget the ignored set */
+static void
+ignored_free(struct con *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nignored; i++)
+		free(c->ignored[i]);
+	free(c->ignored);
+	c->ignored = NULL;
+	c->nignored = 0;
+}
+
+/* ignored_read - the ignored set from the state directory; none when
+ * there is no journal yet (reading never creates one) or it cannot be
+ * read */
+static void
+ignored_read(struct con *c)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char path[4200];
+
+	ignored_free(c);
+	if (!c->app->detected || c->app->target.state_dir == NULL)
+		return;
+	(void)snprintf(path, sizeof(path), "%s/journal.db",
+	    c->app->target.state_dir);
+	if (access(path, R_OK | W_OK) < 0)
+		return;
+	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0)
+		return;
+	if (mg_journal_ignored(&j, &c->ignored, &c->nignored, &err) < 0)
+		c->nignored = 0;
+	mg_journal_close(&j);
+}
+
+/* con_is_ignored - the operator chose to ignore this finding */
+int
+con_is_ignored(const struct con *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < c->nignored; i++)
+		if (strcmp(c->ignored[i], id) == 0)
+			return (1);
+	return (0);
+}
+
+/* con_ignore_toggle - ignore the finding (or stop ignoring it), kept in
+ * the state database; 1 if it is ignored now */
+int
+con_ignore_toggle(struct con *c, const char *id)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char note[200];
+	int on = !con_is_ignored(c, id);
+
+	if (geteuid() != 0) {
+		con_note(c, "read-only: remembering an ignored finding needs "
+		    "root (the state directory is root's)");
+		return (!on);
+	}
+	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0 ||
+	    mg_journal_ignore(&j, id, on, &err) < 0) {
+		(void)snprintf(note, sizeof(note), "not remembered: %.150s",
+		    err.msg);
+		con_note(c, note);
+		if (j.db != NULL)
+			mg_journal_close(&j);
+		return (!on);
+	}
+	mg_journal_close(&j);
+	ignored_read(c);
+	con_note(c, on ? "ignored (remembered; I again stops ignoring it)" :
+	    "no longer ignored");
+	return (on);
+}
+
+
+/* ---- the panels ----------------------------------------------------- */
+
+/* findings_open - the overview of this panel's findings, from the first */
+static void
+findings_open(struct con *c, const struct con_panel *p)
+{
+	c->panel = p;
+	con_set_view(c, &con_view_overview);
+	c->list_top = 0;
+	c->sel = con_visible_first(c);
+}
+
+/* findings_shows - the overview is shown with this panel's findings; the
+ * All panel is the one shown before any other was chosen */
+static int
+findings_shows(const struct con *c, const struct con_panel *p)
+{
+	if (c->view != &con_view_overview)
+		return (0);
+	return (c->panel == p || (c->panel == NULL && p->area == NULL));
+}
+
+/* findings_count - the findings in the panel's area (every one in All) */
+static int
+findings_count(const struct con *c, const struct con_panel *p, size_t *n)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < r->nfindings; i++)
+		*n += p->area == NULL || (r->findings[i].area != NULL &&
+		    strcmp(r->findings[i].area, p->area) == 0);
+	return (1);
+}
+
+/* The All panel also keeps the ignored set, read with every load. */
+const struct con_panel con_panel_all = {
+	.name = "All",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
+	.loaded = ignored_read,
+	.free = ignored_free,
+};
+
+const struct con_panel con_panel_relay = {
+	.name = "Relay",
+	.area = "relay",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
+};
+
+const struct con_panel con_panel_aliases = {
+	.name = "Aliases",
+	.area = "aliases",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
+};
+
+const struct con_panel con_panel_sasl = {
+	.name = "SASL",
+	.area = "sasl",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
 };

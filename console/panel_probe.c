@@ -1,5 +1,5 @@
 /*
- * console_probe.c - the Probe panel: r runs the relay probe (tui/probe.c)
+ * panel_probe.c - the Probe panel: r runs the relay probe (engine/probe_run.c)
  * in a child process, the table of clients fills when it ends, Enter
  * shows one client's answers test by test.  The child hands the run over
  * as "mgprobe" lines; its findings join the console's (probe.open-relay
@@ -38,6 +38,8 @@ static const struct con_key pclient_keys[] = {
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the clients" },
 	{ NULL, NULL, NULL, NULL }
 };
+
+static const struct con_view probe_view, pclient_view;
 
 /* probe_cancelled - the child was asked to stop */
 static int
@@ -83,17 +85,17 @@ probe_child(struct con *c, void *arg, FILE *out)
 	return (rc < 0 ? MG_EXIT_UNREAD : 0);
 }
 
-/* con_probe_merge - the last run's findings into the console's report */
-void
-con_probe_merge(struct con *c)
+/* probe_merge - the last run's findings into the console's report */
+static void
+probe_merge(struct con *c)
 {
 	if (c->pv.have && c->app->loaded)
 		mg_probe_findings(&c->pv.pr, &c->app->report);
 }
 
-/* con_probe_free - forget the run */
-void
-con_probe_free(struct con *c)
+/* probe_free - forget the run */
+static void
+probe_free(struct con *c)
 {
 	if (c->pv.have)
 		mg_probe_report_free(&c->pv.pr);
@@ -101,11 +103,11 @@ con_probe_free(struct con *c)
 }
 
 /*
- * con_probe_tick - take a finished probe job's run; 1 if anything
+ * probe_tick - take a finished probe job's run; 1 if anything
  * changed
  */
-int
-con_probe_tick(struct con *c)
+static int
+probe_tick(struct con *c)
 {
 	struct con_probe *v = &c->pv;
 	const char *e;
@@ -114,7 +116,7 @@ con_probe_tick(struct con *c)
 	if (c->job.kind != CON_JOB_PROBE || !c->job.ended || v->taken)
 		return (0);
 	v->taken = 1;
-	con_probe_free(c);
+	probe_free(c);
 	v->err[0] = '\0';
 	e = strstr(mg_str_cstr(&c->job.out), "error: ");
 	if (e != NULL && (e == c->job.out.data || e[-1] == '\n'))
@@ -133,7 +135,7 @@ con_probe_tick(struct con *c)
 	v->have = 1;
 	v->when = time(NULL);
 	v->sel = v->top = 0;
-	con_probe_merge(c);
+	probe_merge(c);
 	(void)snprintf(note, sizeof(note), "probe done: %s", v->pr.open > 0 ?
 	    "OPEN RELAY - see the Relay panel" : v->pr.tempfail > 0 ?
 	    "no open relay, but TEMPFAIL: clients refused for now" :
@@ -340,18 +342,19 @@ probe_key(struct con *c, int ch)
 		return (1);
 	}
 	if (con_is_open(ch) && v->have && v->sel < v->pr.nres) {
-		con_set_view(c, &con_view_pclient);
+		con_set_view(c, &pclient_view);
 		return (1);
 	}
 	return (con_nav(ch, &v->sel, v->have ? v->pr.nres : 0,
 	    (size_t)c->list_rows));
 }
 
-const struct con_view con_view_probe = {
+static const struct con_view probe_view = {
 	.name = "Probe",
 	.keys = probe_keys,
 	.draw = probe_draw,
 	.key = probe_key,
+	.own_r = 1,
 };
 
 /* pclient_build - one client: why it was chosen, each test's answer */
@@ -418,16 +421,34 @@ static int
 pclient_key(struct con *c, int ch)
 {
 	if (con_is_back(ch)) {
-		con_set_view(c, &con_view_probe);
+		con_set_view(c, &probe_view);
 		return (1);
 	}
 	return (con_page_key(c, ch));
 }
 
-const struct con_view con_view_pclient = {
+static const struct con_view pclient_view = {
 	.name = "Probe client",
 	.keys = pclient_keys,
 	.build = pclient_build,
 	.draw = con_page_draw,
 	.key = pclient_key,
+};
+
+/* probe_shows - the table or one client is shown */
+static int
+probe_shows(const struct con *c, const struct con_panel *p)
+{
+	(void)p;
+	return (c->view == &probe_view || c->view == &pclient_view);
+}
+
+/* The run's findings are merged again into every load. */
+const struct con_panel con_panel_probe = {
+	.name = "Probe",
+	.view = &probe_view,
+	.shows = probe_shows,
+	.loaded = probe_merge,
+	.tick = probe_tick,
+	.free = probe_free,
 };
