@@ -52,6 +52,7 @@ struct mg_backend {
 	void (*sim_stop)(struct mg_target *, void *);
 	/* How sim_tests asks, for reports: "exim -bh". */
 	const char *sim_how;
+	const char *listen_param;	/* where it listens; unset: all */
 };
 
 /* What the operator asked for on the command line. */

@@ -100,18 +100,20 @@ count_text(const struct con *c, struct mg_str *out, int short_form)
 }
 
 /* listen_scope - "all", "loopback-only", "127.0.0.1" ...: where the MTA
- * takes SMTP connections (inet_interfaces, local_interfaces) */
+ * takes SMTP connections (the parameter its backend names: Postfix's
+ * inet_interfaces, Exim's local_interfaces; unset means every address,
+ * and postconf always prints Postfix's) */
 static const char *
 listen_scope(const struct mg_session *a)
 {
 	const struct mg_param *p;
 
-	if (!a->loaded)
+	if (!a->loaded || a->target.backend == NULL ||
+	    a->target.backend->listen_param == NULL)
 		return (NULL);
-	p = mg_model_param(&a->model, a->model.mta == MG_MTA_EXIM ?
-	    "local_interfaces" : "inet_interfaces");
+	p = mg_model_param(&a->model, a->target.backend->listen_param);
 	if (p == NULL || p->value == NULL)
-		return (a->model.mta == MG_MTA_EXIM ? "all" : NULL);
+		return ("all");
 	return (*p->value == '\0' || strcmp(p->value, "<;") == 0 ? "all" :
 	    p->value);
 }

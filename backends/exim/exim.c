@@ -1042,4 +1042,5 @@ const struct mg_backend mg_backend_exim = {
 	.show_message = exim_show_message,
 	.sim_tests = exim_sim_tests,
 	.sim_how = "exim -bh",
+	.listen_param = "local_interfaces",
 };

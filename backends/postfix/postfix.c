@@ -347,4 +347,5 @@ const struct mg_backend mg_backend_postfix = {
 	.sim_tests = mg_pf_sim_tests,
 	.sim_stop = mg_pf_sim_stop,
 	.sim_how = "postfix smtpd (private copy, XCLIENT)",
+	.listen_param = "inet_interfaces",
 };
