@@ -753,6 +753,7 @@ mg_console_run(struct mg_session *a, int incident)
 	c.job.fd = -1;
 	a->opts.note = loading_note;
 	a->opts.note_arg = &c;
+	con_panels_init(&c);
 	setup(&c);
 	load(&c);
 	if (incident)

@@ -20,11 +20,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "../engine/mg_journal.h"
-#include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 #include "../engine/session.h"
-#include "../engine/probe_run.h"
 
 /* What a piece of text means; con_attr() turns it into curses attributes. */
 enum con_style {
@@ -113,7 +110,9 @@ struct con_view {
  *	loaded	the configuration was read again; NULL: nothing to do
  *	tick	between keys (every second, more often while a job runs);
  *		1 if the screen must be drawn again; NULL: nothing to do
- *	free	at exit, everything it holds; NULL: holds nothing
+ *	free	at exit, everything its state holds; NULL: nothing
+ *	state_size  the size of its own state (its struct, private to its
+ *		file), zeroed at start; con_panel_state finds it.  0: none
  */
 struct con_panel {
 	const char *name;
@@ -127,6 +126,7 @@ struct con_panel {
 	void (*loaded)(struct con *);
 	int (*tick)(struct con *);
 	void (*free)(struct con *);
+	size_t state_size;
 };
 
 /* The panels in tab order, NULL-terminated (console_panels.c). */
@@ -164,58 +164,6 @@ struct con_edit {
 	void (*done)(struct con *);
 };
 
-/* The Journal panel (panel_journal.c). */
-struct con_journal {
-	struct mg_jentry *e;	/* oldest first; shown newest first */
-	size_t n;
-	size_t sel, top;
-	char err[512];
-	long confirm;		/* entry waiting for y to roll back */
-	long rollback;		/* entry being rolled back (child's arg) */
-};
-
-/* The Probe panel (panel_probe.c). */
-struct con_probe {
-	struct mg_probe_report pr;	/* the last run, when have */
-	int have;
-	int taken;		/* the job's run was read */
-	time_t when;
-	size_t sel, top;
-	char err[300];		/* why the last run failed */
-};
-
-/* The Queue panel, the incident view (panel_queue.c). */
-#define CON_QHIST 120		/* queue sizes kept for the growth rate */
-#define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
-struct con_qsample {
-	time_t t;
-	size_t n;
-};
-struct con_queue {
-	struct mg_queue q;
-	int opened;		/* shown before: by is the operator's */
-	int have;		/* q holds a scan */
-	time_t when;		/* of the scan */
-	char err[512];		/* why the last scan failed; "" if it did not */
-	int by;			/* enum mg_queue_by, or CON_QBY_SHAPE */
-	struct mg_qgrouping g;
-	size_t sel, top;
-	int level;		/* 0 groups, 1 a group's messages, 2 one */
-	int key_by;		/* the grouping drilled into */
-	char *key;		/* its group */
-	size_t *msgs, nmsgs;	/* the group's messages (indexes in q) */
-	size_t msel, mtop;
-	char *msg_id;		/* the message shown */
-	struct con_qsample hist[CON_QHIST];
-	size_t nhist;
-	int confirm;		/* the action waiting for y: 'D', 'H', 'U' */
-	struct mg_qsel csel;	/* what it selects */
-	char *csel_key;		/* the string csel points into */
-	size_t confirm_n;	/* messages it selects in this scan */
-	int confirm_by;		/* the grouping of the group asked about */
-	int rows;		/* list rows at the last draw */
-};
-
 struct con {
 	struct mg_session *app;
 	const struct con_view *view;
@@ -243,17 +191,11 @@ struct con {
 	int guided;
 	char **guided_done;
 	size_t nguided_done, guided_cap;
-	struct con_queue qv;
 	const struct con_panel *panel;	/* the findings panel shown;
 					 * NULL: All */
 	char filter[128];	/* the / filter; "" none */
-	size_t fsel, ftop;	/* the Fixes panel */
-	char **marked;		/* fixes marked for the export */
-	size_t nmarked, marked_cap;
-	struct con_journal jv;
-	char **ignored;		/* finding ids ignored (state database) */
-	size_t nignored;
-	struct con_probe pv;
+	unsigned filter_gen;	/* counts the filter's changes */
+	void **pstate;		/* each panel's state, in table order */
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -305,6 +247,8 @@ int con_panel_of(const struct con *);
 void con_tabs_draw(struct con *, int);
 void con_panel_go(struct con *, int);
 int con_panel_key(struct con *, int);
+void *con_panel_state(const struct con *, const struct con_panel *);
+void con_panels_init(struct con *);
 void con_panels_loaded(struct con *);
 int con_panels_tick(struct con *);
 void con_panels_free(struct con *);

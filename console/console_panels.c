@@ -5,6 +5,7 @@
  * panel.  A panel is its file and its row here (console_int.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "console_int.h"
@@ -147,6 +148,31 @@ con_panel_key(struct con *c, int ch)
 
 /* ---- what the loop asks of every panel ------------------------------ */
 
+/* con_panels_init - every panel's state, zeroed (freed by
+ * con_panels_free) */
+void
+con_panels_init(struct con *c)
+{
+	int p, n = npanels();
+
+	c->pstate = mg_xcalloc((size_t)n, sizeof(*c->pstate));
+	for (p = 0; p < n; p++)
+		if (con_panels[p]->state_size > 0)
+			c->pstate[p] = mg_xcalloc(1, con_panels[p]->state_size);
+}
+
+/* con_panel_state - panel cp's own state (its file's struct) */
+void *
+con_panel_state(const struct con *c, const struct con_panel *cp)
+{
+	int p;
+
+	for (p = 0; con_panels[p] != NULL; p++)
+		if (con_panels[p] == cp)
+			return (c->pstate[p]);
+	return (NULL);
+}
+
 /* con_panels_loaded - the configuration was read again */
 void
 con_panels_loaded(struct con *c)
@@ -176,7 +202,13 @@ con_panels_free(struct con *c)
 {
 	int p;
 
-	for (p = 0; con_panels[p] != NULL; p++)
+	if (c->pstate == NULL)
+		return;
+	for (p = 0; con_panels[p] != NULL; p++) {
 		if (con_panels[p]->free != NULL)
 			con_panels[p]->free(c);
+		free(c->pstate[p]);
+	}
+	free(c->pstate);
+	c->pstate = NULL;
 }

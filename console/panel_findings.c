@@ -663,7 +663,7 @@ filter_done(struct con *c)
 	c->filter[c->edit.len] = '\0';
 	c->sel = con_visible_first(c);
 	c->list_top = 0;
-	c->fsel = 0;
+	c->filter_gen++;	/* the Fixes panel starts from its top */
 	con_note(c, c->filter[0] != '\0' ? "filtered: / again changes it, "
 	    "an empty filter shows everything" : "filter cleared");
 }
@@ -683,17 +683,32 @@ con_filter_begin(struct con *c)
 
 /* ---- ignored findings (remembered in the journal database) ---------- */
 
+/* The All panel's state: the findings ignored. */
+struct ignored {
+	char **ids;
+	size_t n;
+};
+
+extern const struct con_panel con_panel_all;
+
+/* ign - the ignored set */
+static struct ignored *
+ign(const struct con *c)
+{
+	return (con_panel_state(c, &con_panel_all));
+}
+
 /* ignored_free - forget the ignored set */
 static void
 ignored_free(struct con *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nignored; i++)
-		free(c->ignored[i]);
-	free(c->ignored);
-	c->ignored = NULL;
-	c->nignored = 0;
+	for (i = 0; i < ign(c)->n; i++)
+		free(ign(c)->ids[i]);
+	free(ign(c)->ids);
+	ign(c)->ids = NULL;
+	ign(c)->n = 0;
 }
 
 /* ignored_read - the ignored set from the state directory; none when
@@ -715,8 +730,8 @@ ignored_read(struct con *c)
 		return;
 	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0)
 		return;
-	if (mg_journal_ignored(&j, &c->ignored, &c->nignored, &err) < 0)
-		c->nignored = 0;
+	if (mg_journal_ignored(&j, &ign(c)->ids, &ign(c)->n, &err) < 0)
+		ign(c)->n = 0;
 	mg_journal_close(&j);
 }
 
@@ -726,8 +741,8 @@ con_is_ignored(const struct con *c, const char *id)
 {
 	size_t i;
 
-	for (i = 0; id != NULL && i < c->nignored; i++)
-		if (strcmp(c->ignored[i], id) == 0)
+	for (i = 0; id != NULL && i < ign(c)->n; i++)
+		if (strcmp(ign(c)->ids[i], id) == 0)
 			return (1);
 	return (0);
 }
@@ -809,6 +824,7 @@ const struct con_panel con_panel_all = {
 	.count = findings_count,
 	.loaded = ignored_read,
 	.free = ignored_free,
+	.state_size = sizeof(struct ignored),
 };
 
 const struct con_panel con_panel_relay = {

@@ -19,6 +19,29 @@
 #include "../cli/cmd.h"
 #include "console_int.h"
 
+/* The panel's state. */
+struct fixes_state {
+	size_t fsel, ftop;	/* the fix selected, the first shown */
+	unsigned filter_gen;	/* the / filter fsel was chosen under */
+	char **marked;		/* fixes marked for the export */
+	size_t nmarked, marked_cap;
+};
+
+extern const struct con_panel con_panel_fixes;
+
+/* fx - the panel's state; a new / filter starts it from the top */
+static struct fixes_state *
+fx(const struct con *c)
+{
+	struct fixes_state *v = con_panel_state(c, &con_panel_fixes);
+
+	if (v->filter_gen != c->filter_gen) {
+		v->filter_gen = c->filter_gen;
+		v->fsel = 0;
+	}
+	return (v);
+}
+
 static const struct con_key fixes_keys[] = {
 	{ "j/k", "move", "Down/j, Up/k, PgDn, PgUp, Home, End",
 	    "move over the proposed fixes" },
@@ -45,10 +68,11 @@ fix_shown(const struct con *c, size_t i)
 static int
 marked(const struct con *c, const char *id)
 {
+	struct fixes_state *v = fx(c);
 	size_t i;
 
-	for (i = 0; i < c->nmarked; i++)
-		if (strcmp(c->marked[i], id) == 0)
+	for (i = 0; i < v->nmarked; i++)
+		if (strcmp(v->marked[i], id) == 0)
 			return (1);
 	return (0);
 }
@@ -57,15 +81,16 @@ marked(const struct con *c, const char *id)
 static void
 toggle_mark(struct con *c, const char *id)
 {
+	struct fixes_state *v = fx(c);
 	size_t i;
 
-	for (i = 0; i < c->nmarked; i++)
-		if (strcmp(c->marked[i], id) == 0) {
-			free(c->marked[i]);
-			c->marked[i] = c->marked[--c->nmarked];
+	for (i = 0; i < v->nmarked; i++)
+		if (strcmp(v->marked[i], id) == 0) {
+			free(v->marked[i]);
+			v->marked[i] = v->marked[--v->nmarked];
 			return;
 		}
-	*MG_ARRAY_PUSH(c->marked, c->nmarked, c->marked_cap) =
+	*MG_ARRAY_PUSH(v->marked, v->nmarked, v->marked_cap) =
 	    mg_xstrdup(id);
 }
 
@@ -73,13 +98,14 @@ toggle_mark(struct con *c, const char *id)
 static void
 marks_free(struct con *c)
 {
+	struct fixes_state *v = fx(c);
 	size_t i;
 
-	for (i = 0; i < c->nmarked; i++)
-		free(c->marked[i]);
-	free(c->marked);
-	c->marked = NULL;
-	c->nmarked = c->marked_cap = 0;
+	for (i = 0; i < v->nmarked; i++)
+		free(v->marked[i]);
+	free(v->marked);
+	v->marked = NULL;
+	v->nmarked = v->marked_cap = 0;
 }
 
 /* shown_fixes - indexes of the fixes shown, into *idx; their number */
@@ -99,6 +125,7 @@ shown_fixes(const struct con *c, size_t **idx)
 static void
 fixes_draw(struct con *c, int y, int rows)
 {
+	struct fixes_state *v = fx(c);
 	const struct mg_report *r = &c->app->report;
 	struct mg_str s = MG_STR_INIT;
 	size_t *idx, n, i, k;
@@ -117,19 +144,19 @@ fixes_draw(struct con *c, int y, int rows)
 		free(idx);
 		return;
 	}
-	if (c->fsel >= n)
-		c->fsel = n - 1;
-	if (c->ftop > c->fsel)
-		c->ftop = c->fsel;
-	if (c->fsel >= c->ftop + (size_t)rows)
-		c->ftop = c->fsel - (size_t)rows + 1;
-	for (i = 0; i < (size_t)rows && c->ftop + i < n; i++) {
-		k = c->ftop + i;
-		st = k == c->fsel ? CS_SELECTED : CS_NORMAL;
-		if (k == c->fsel)
+	if (v->fsel >= n)
+		v->fsel = n - 1;
+	if (v->ftop > v->fsel)
+		v->ftop = v->fsel;
+	if (v->fsel >= v->ftop + (size_t)rows)
+		v->ftop = v->fsel - (size_t)rows + 1;
+	for (i = 0; i < (size_t)rows && v->ftop + i < n; i++) {
+		k = v->ftop + i;
+		st = k == v->fsel ? CS_SELECTED : CS_NORMAL;
+		if (k == v->fsel)
 			con_fill(c, y + 2 + (int)i, 0, COLS, CS_SELECTED);
 		mg_str_reset(&s);
-		mg_str_printf(&s, "%s[%c] %-35s ", k == c->fsel ? ">" : " ",
+		mg_str_printf(&s, "%s[%c] %-35s ", k == v->fsel ? ">" : " ",
 		    marked(c, r->fixes[idx[k]].id) ? 'x' : ' ', "");
 		(void)con_put(c, y + 2 + (int)i, 0, COLS, st,
 		    mg_str_cstr(&s));
@@ -154,6 +181,7 @@ fixes_draw(struct con *c, int y, int rows)
 static void
 export_done(struct con *c)
 {
+	struct fixes_state *v = fx(c);
 	const struct mg_report *r = &c->app->report;
 	const struct mg_fix **fixes;
 	struct mg_str patch = MG_STR_INIT;
@@ -170,7 +198,7 @@ export_done(struct con *c)
 	}
 	fixes = mg_xcalloc(r->nfixes + 1, sizeof(*fixes));
 	for (i = 0; i < r->nfixes; i++)
-		if (c->nmarked == 0 || marked(c, r->fixes[i].id))
+		if (v->nmarked == 0 || marked(c, r->fixes[i].id))
 			fixes[n++] = &r->fixes[i];
 	if (n == 0 || mg_stage_fixes(fixes, n, &st, &err) < 0) {
 		con_note(c, n == 0 ? "no fix to export" : "cannot stage the "
@@ -205,6 +233,7 @@ export_done(struct con *c)
 static void
 export_begin(struct con *c)
 {
+	struct fixes_state *v = fx(c);
 	char cwd[512];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -224,7 +253,7 @@ export_begin(struct con *c)
 	    stamp);
 	c->edit.len = c->edit.cur = strlen(c->edit.buf);
 	(void)snprintf(c->edit.label, sizeof(c->edit.label), "%s to: ",
-	    c->nmarked > 0 ? "marked fixes" : "all fixes");
+	    v->nmarked > 0 ? "marked fixes" : "all fixes");
 	c->edit.done = export_done;
 	c->edit.active = 1;
 }
@@ -233,6 +262,7 @@ export_begin(struct con *c)
 static int
 fixes_key(struct con *c, int ch)
 {
+	struct fixes_state *v = fx(c);
 	const struct mg_report *r = &c->app->report;
 	size_t *idx, n, i, k;
 	const char *id;
@@ -246,13 +276,13 @@ fixes_key(struct con *c, int ch)
 		return (1);
 	}
 	n = shown_fixes(c, &idx);
-	if (n > 0 && c->fsel < n && (ch == ' ' || ch == '\n' || ch == '\r' ||
+	if (n > 0 && v->fsel < n && (ch == ' ' || ch == '\n' || ch == '\r' ||
 	    ch == KEY_ENTER)) {
-		id = r->fixes[idx[c->fsel]].id;
+		id = r->fixes[idx[v->fsel]].id;
 		if (ch == ' ') {
 			toggle_mark(c, id);
-			if (c->fsel + 1 < n)
-				c->fsel++;
+			if (v->fsel + 1 < n)
+				v->fsel++;
 			free(idx);
 			return (1);
 		}
@@ -273,7 +303,7 @@ fixes_key(struct con *c, int ch)
 	free(idx);
 	if (ch == ' ')
 		return (1);
-	return (con_nav(ch, &c->fsel, n, (size_t)c->list_rows));
+	return (con_nav(ch, &v->fsel, n, (size_t)c->list_rows));
 }
 
 static const struct con_view fixes_view = {
@@ -306,4 +336,5 @@ const struct con_panel con_panel_fixes = {
 	.shows = fixes_shows,
 	.count = fixes_count,
 	.free = marks_free,
+	.state_size = sizeof(struct fixes_state),
 };

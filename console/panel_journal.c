@@ -20,6 +20,25 @@
 #include "../cli/cmd.h"
 #include "console_int.h"
 
+/* The panel's state. */
+struct con_journal {
+	struct mg_jentry *e;	/* oldest first; shown newest first */
+	size_t n;
+	size_t sel, top;
+	char err[512];
+	long confirm;		/* entry waiting for y to roll back */
+	long rollback;		/* entry being rolled back (child's arg) */
+};
+
+extern const struct con_panel con_panel_journal;
+
+/* jv - the panel's state */
+static struct con_journal *
+jv(const struct con *c)
+{
+	return (con_panel_state(c, &con_panel_journal));
+}
+
 static const struct con_key journal_keys[] = {
 	{ "j/k", "move", "Down/j, Up/k, PgDn, PgUp, Home, End",
 	    "move over the entries" },
@@ -51,7 +70,7 @@ static const struct con_view journal_view, jentry_view;
 static void
 journal_read(struct con *c)
 {
-	struct con_journal *v = &c->jv;
+	struct con_journal *v = jv(c);
 	struct mg_journal j;
 	struct mg_err err;
 
@@ -79,32 +98,32 @@ journal_read(struct con *c)
 static void
 journal_free(struct con *c)
 {
-	mg_jentries_free(c->jv.e, c->jv.n);
-	memset(&c->jv, 0, sizeof(c->jv));
+	mg_jentries_free(jv(c)->e, jv(c)->n);
+	memset(jv(c), 0, sizeof(struct con_journal));
 }
 
 /* entry_at - the k-th entry shown: newest first */
 static const struct mg_jentry *
 entry_at(const struct con *c, size_t k)
 {
-	return (k < c->jv.n ? &c->jv.e[c->jv.n - 1 - k] : NULL);
+	return (k < jv(c)->n ? &jv(c)->e[jv(c)->n - 1 - k] : NULL);
 }
 
 /* rollback_draw - the question, on the footer's line above */
 static void
 rollback_draw(struct con *c)
 {
-	const struct mg_jentry *e = entry_at(c, c->jv.sel);
+	const struct mg_jentry *e = entry_at(c, jv(c)->sel);
 	char q[160];
 
-	if (e != NULL && e->id == c->jv.confirm && mg_queue_restorable(e))
+	if (e != NULL && e->id == jv(c)->confirm && mg_queue_restorable(e))
 		(void)snprintf(q, sizeof(q), " Roll back journal entry %ld: "
 		    "put its mail back in the queue? y: yes  n: no",
-		    c->jv.confirm);
+		    jv(c)->confirm);
 	else
 		(void)snprintf(q, sizeof(q), " Roll back journal entry %ld: "
 		    "restore the files it changed and reload? y: yes  n: no",
-		    c->jv.confirm);
+		    jv(c)->confirm);
 	con_fill(c, LINES - 2, 0, COLS, CS_SELECTED);
 	(void)con_put(c, LINES - 2, 0, COLS, CS_SELECTED, q);
 }
@@ -113,7 +132,7 @@ rollback_draw(struct con *c)
 static void
 journal_draw(struct con *c, int y, int rows)
 {
-	struct con_journal *v = &c->jv;
+	struct con_journal *v = jv(c);
 	const struct mg_jentry *e;
 	struct mg_str s = MG_STR_INIT;
 	char when[32];
@@ -221,7 +240,7 @@ ask_rollback(struct con *c, const struct mg_jentry *e)
 		con_note(c, "this entry is already rolled back");
 		return;
 	}
-	c->jv.confirm = e->id;
+	jv(c)->confirm = e->id;
 }
 
 /* confirm_key - y rolls back, anything else does not; 1 if asked */
@@ -230,20 +249,20 @@ confirm_key(struct con *c, int ch)
 {
 	char what[64];
 
-	if (!c->jv.confirm)
+	if (!jv(c)->confirm)
 		return (0);
 	if (ch == 'y' || ch == 'Y') {
-		c->jv.rollback = c->jv.confirm;
+		jv(c)->rollback = jv(c)->confirm;
 		(void)snprintf(what, sizeof(what), "rollback %ld",
-		    c->jv.rollback);
+		    jv(c)->rollback);
 		if (con_job_start(c, CON_JOB_FIX, what, rollback_child,
-		    &c->jv.rollback) == 0) {
+		    &jv(c)->rollback) == 0) {
 			con_set_view(c, &con_view_apply);
 			c->apply_follow = 1;
 		}
 	} else
 		con_note(c, "not rolled back");
-	c->jv.confirm = 0;
+	jv(c)->confirm = 0;
 	return (1);
 }
 
@@ -251,7 +270,7 @@ confirm_key(struct con *c, int ch)
 static int
 journal_key(struct con *c, int ch)
 {
-	struct con_journal *v = &c->jv;
+	struct con_journal *v = jv(c);
 
 	if (confirm_key(c, ch))
 		return (1);
@@ -274,7 +293,7 @@ journal_key(struct con *c, int ch)
 static const struct con_key *
 journal_keys_now(const struct con *c)
 {
-	return (c->jv.confirm ? rollback_keys : journal_keys);
+	return (jv(c)->confirm ? rollback_keys : journal_keys);
 }
 
 static const struct con_view journal_view = {
@@ -320,7 +339,7 @@ section(struct con_page *p, const char *title, const char *text, int diff)
 static void
 jentry_build(struct con *c)
 {
-	const struct mg_jentry *e = entry_at(c, c->jv.sel);
+	const struct mg_jentry *e = entry_at(c, jv(c)->sel);
 	struct con_page *p = &c->page;
 	struct mg_str s = MG_STR_INIT;
 	struct mg_journal j;
@@ -370,7 +389,7 @@ jentry_key(struct con *c, int ch)
 	if (confirm_key(c, ch))
 		return (1);
 	if (ch == 'u') {
-		ask_rollback(c, entry_at(c, c->jv.sel));
+		ask_rollback(c, entry_at(c, jv(c)->sel));
 		return (1);
 	}
 	if (con_is_back(ch)) {
@@ -384,7 +403,7 @@ jentry_key(struct con *c, int ch)
 static const struct con_key *
 jentry_keys_now(const struct con *c)
 {
-	return (c->jv.confirm ? rollback_keys : jentry_keys);
+	return (jv(c)->confirm ? rollback_keys : jentry_keys);
 }
 
 /* jentry_draw - the pager, the question over its last row */
@@ -392,7 +411,7 @@ static void
 jentry_draw(struct con *c, int y, int rows)
 {
 	con_page_draw(c, y, rows);
-	if (c->jv.confirm)
+	if (jv(c)->confirm)
 		rollback_draw(c);
 }
 
@@ -426,7 +445,7 @@ journal_shows(const struct con *c, const struct con_panel *p)
 static int
 journal_modal(const struct con *c)
 {
-	return (c->jv.confirm != 0);
+	return (jv(c)->confirm != 0);
 }
 
 const struct con_panel con_panel_journal = {
@@ -436,4 +455,5 @@ const struct con_panel con_panel_journal = {
 	.shows = journal_shows,
 	.modal = journal_modal,
 	.free = journal_free,
+	.state_size = sizeof(struct con_journal),
 };

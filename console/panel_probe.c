@@ -15,8 +15,27 @@
 #include "../checks/checks.h"
 #include "../core/mg_sanitize.h"
 #include "../cli/cmd.h"
-#include "console_int.h"
 #include "../engine/probe_run.h"
+#include "console_int.h"
+
+/* The panel's state. */
+struct con_probe {
+	struct mg_probe_report pr;	/* the last run, when have */
+	int have;
+	int taken;		/* the job's run was read */
+	time_t when;
+	size_t sel, top;
+	char err[300];		/* why the last run failed */
+};
+
+extern const struct con_panel con_panel_probe;
+
+/* prs - the panel's state */
+static struct con_probe *
+prs(const struct con *c)
+{
+	return (con_panel_state(c, &con_panel_probe));
+}
 
 static const struct con_key probe_keys[] = {
 	{ "r", "run probe", "r", "run the relay probe: the MTA is asked "
@@ -89,17 +108,17 @@ probe_child(struct con *c, void *arg, FILE *out)
 static void
 probe_merge(struct con *c)
 {
-	if (c->pv.have && c->app->loaded)
-		mg_probe_findings(&c->pv.pr, &c->app->report);
+	if (prs(c)->have && c->app->loaded)
+		mg_probe_findings(&prs(c)->pr, &c->app->report);
 }
 
 /* probe_free - forget the run */
 static void
 probe_free(struct con *c)
 {
-	if (c->pv.have)
-		mg_probe_report_free(&c->pv.pr);
-	c->pv.have = 0;
+	if (prs(c)->have)
+		mg_probe_report_free(&prs(c)->pr);
+	prs(c)->have = 0;
 }
 
 /*
@@ -109,7 +128,7 @@ probe_free(struct con *c)
 static int
 probe_tick(struct con *c)
 {
-	struct con_probe *v = &c->pv;
+	struct con_probe *v = prs(c);
 	const char *e;
 	char note[200];
 
@@ -164,7 +183,7 @@ run(struct con *c)
 	}
 	if (con_job_start(c, CON_JOB_PROBE, "relay probe", probe_child,
 	    NULL) == 0) {
-		c->pv.taken = 0;
+		prs(c)->taken = 0;
 		con_note(c, "probing: the table fills when it is done");
 	}
 }
@@ -191,7 +210,7 @@ status_style(int status)
 static int
 summary(struct con *c, int y)
 {
-	const struct mg_probe_report *pr = &c->pv.pr;
+	const struct mg_probe_report *pr = &prs(c)->pr;
 	const struct mg_probe_listener *l = &pr->l;
 	struct mg_str s = MG_STR_INIT;
 
@@ -235,7 +254,7 @@ summary(struct con *c, int y)
 static void
 probe_draw(struct con *c, int y, int rows)
 {
-	struct con_probe *v = &c->pv;
+	struct con_probe *v = prs(c);
 	const struct mg_probe_result *r;
 	struct mg_str s = MG_STR_INIT;
 	unsigned step, nsteps;
@@ -328,7 +347,7 @@ probe_draw(struct con *c, int y, int rows)
 static int
 probe_key(struct con *c, int ch)
 {
-	struct con_probe *v = &c->pv;
+	struct con_probe *v = prs(c);
 
 	if (ch == 'r') {
 		run(c);
@@ -361,16 +380,16 @@ static const struct con_view probe_view = {
 static void
 pclient_build(struct con *c)
 {
-	const struct mg_probe_report *pr = &c->pv.pr;
+	const struct mg_probe_report *pr = &prs(c)->pr;
 	const struct mg_probe_result *r;
 	struct con_page *p = &c->page;
 	struct mg_str s = MG_STR_INIT;
 	enum mg_probe_verdict pv;
 	size_t k;
 
-	if (!c->pv.have || c->pv.sel >= pr->nres)
+	if (!prs(c)->have || prs(c)->sel >= pr->nres)
 		return;
-	r = &pr->res[c->pv.sel];
+	r = &pr->res[prs(c)->sel];
 	mg_str_printf(&s, "As %s: %s, %zu of %zu tests relayed",
 	    r->c.addr[0] != '\0' ? r->c.addr : "this host",
 	    mg_probe_status_name(r->status), r->relayed, pr->b.n);
@@ -451,4 +470,5 @@ const struct con_panel con_panel_probe = {
 	.loaded = probe_merge,
 	.tick = probe_tick,
 	.free = probe_free,
+	.state_size = sizeof(struct con_probe),
 };

@@ -18,10 +18,52 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/mg_queue.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/queue_purge.h"
 #include "../cli/cmd.h"
 #include "console_int.h"
+
+/* The panel's state. */
+#define CON_QHIST 120		/* queue sizes kept for the growth rate */
+#define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
+struct con_qsample {
+	time_t t;
+	size_t n;
+};
+struct con_queue {
+	struct mg_queue q;
+	int opened;		/* shown before: by is the operator's */
+	int have;		/* q holds a scan */
+	time_t when;		/* of the scan */
+	char err[512];		/* why the last scan failed; "" if it did not */
+	int by;			/* enum mg_queue_by, or CON_QBY_SHAPE */
+	struct mg_qgrouping g;
+	size_t sel, top;
+	int level;		/* 0 groups, 1 a group's messages, 2 one */
+	int key_by;		/* the grouping drilled into */
+	char *key;		/* its group */
+	size_t *msgs, nmsgs;	/* the group's messages (indexes in q) */
+	size_t msel, mtop;
+	char *msg_id;		/* the message shown */
+	struct con_qsample hist[CON_QHIST];
+	size_t nhist;
+	int confirm;		/* the action waiting for y: 'D', 'H', 'U' */
+	struct mg_qsel csel;	/* what it selects */
+	char *csel_key;		/* the string csel points into */
+	size_t confirm_n;	/* messages it selects in this scan */
+	int confirm_by;		/* the grouping of the group asked about */
+	int rows;		/* list rows at the last draw */
+};
+
+extern const struct con_panel con_panel_queue;
+
+/* qv - the panel's state */
+static struct con_queue *
+qv(const struct con *c)
+{
+	return (con_panel_state(c, &con_panel_queue));
+}
 
 /* Seconds between two reads of the queue while it is shown. */
 #define QREFRESH 5
@@ -127,7 +169,7 @@ scan_progress(void *arg, size_t files)
 static void
 group_msgs(struct con *c, time_t now)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	size_t i;
 
 	free(v->msgs);
@@ -149,7 +191,7 @@ group_msgs(struct con *c, time_t now)
 static void
 regroup(struct con *c, time_t now)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	char *was = NULL;
 	size_t i;
 
@@ -187,7 +229,7 @@ sample(struct con_queue *v, time_t now, size_t n)
 static void
 scan(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_session *a = c->app;
 	struct mg_queue q;
 	struct mg_err err;
@@ -227,7 +269,7 @@ scan(struct con *c)
 size_t
 con_queue_size(const struct con *c, long *rate, int *trend, time_t *when)
 {
-	const struct con_queue *v = &c->qv;
+	const struct con_queue *v = qv(c);
 	const struct con_qsample *a, *b;
 	size_t i;
 
@@ -255,16 +297,16 @@ con_queue_open(struct con *c)
 {
 	const struct con_view *was = c->view;
 
-	if (!c->qv.opened) {
-		c->qv.opened = 1;
-		c->qv.by = MG_QBY_SASL;	/* incident 3: a stolen login */
+	if (!qv(c)->opened) {
+		qv(c)->opened = 1;
+		qv(c)->by = MG_QBY_SASL;	/* incident 3: a stolen login */
 	}
 	if (was != &con_view_queue && was != &con_view_qmsg) {
-		c->qv.level = LV_GROUPS;
-		c->qv.confirm = 0;
+		qv(c)->level = LV_GROUPS;
+		qv(c)->confirm = 0;
 	}
-	if (was == &con_view_qmsg || c->qv.level == LV_MSG)
-		c->qv.level = LV_MSGS;
+	if (was == &con_view_qmsg || qv(c)->level == LV_MSG)
+		qv(c)->level = LV_MSGS;
 	con_set_view(c, &con_view_queue);
 	scan(c);
 }
@@ -274,7 +316,7 @@ con_queue_open(struct con *c)
 void
 con_queue_rescan(struct con *c)
 {
-	if (c->qv.opened)
+	if (qv(c)->opened)
 		scan(c);
 }
 
@@ -283,7 +325,7 @@ con_queue_rescan(struct con *c)
 static int
 queue_tick(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 
 	if (c->view != &con_view_queue || v->confirm || c->help ||
 	    con_job_running(c) || time(NULL) - v->when < QREFRESH)
@@ -296,7 +338,7 @@ queue_tick(struct con *c)
 static void
 queue_free(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 
 	if (v->have)
 		mg_queue_free(&v->q);
@@ -341,7 +383,7 @@ age_text(time_t arrival, time_t now, char *buf, size_t sz)
 static void
 status_line(struct con *c, int y)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_str s = MG_STR_INIT;
 	struct tm tm;
 	char when[16] = "";
@@ -375,7 +417,7 @@ tabs_line(struct con *c, int y)
 	x += con_put(c, y, x, COLS - x, CS_DIM, "by ");
 	for (i = 0; i < NBY && x < COLS; i++) {
 		w = (int)strlen(by_title(by_order[i])) + 2;
-		if (by_order[i] == c->qv.by) {
+		if (by_order[i] == qv(c)->by) {
 			(void)con_put(c, y, x, COLS - x, CS_SELECTED, "[");
 			(void)con_put(c, y, x + 1, COLS - x - 1, CS_SELECTED,
 			    by_title(by_order[i]));
@@ -402,7 +444,7 @@ keep_visible(size_t sel, size_t *top, int rows)
 static void
 groups_draw(struct con *c, int y, int rows)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	const struct mg_qgroup *g;
 	char num[160], bar[16];
 	size_t i, k, filled;
@@ -450,7 +492,7 @@ shape_draw(struct con *c, int y, int rows)
 {
 	static const char *const cols[MG_QAGE_BUCKETS] = { "5", "10", "20",
 	    "40", "80", "160", "320", "640", "1280", "1280+" };
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, i, k, b, row;
 	time_t now = v->when;
 	char cell[32];
@@ -514,7 +556,7 @@ shape_draw(struct con *c, int y, int rows)
 static void
 msgs_draw(struct con *c, int y, int rows)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	const struct mg_qmsg *m;
 	struct mg_str s = MG_STR_INIT, t = MG_STR_INIT;
 	char age[32], head[80];
@@ -569,7 +611,7 @@ msgs_draw(struct con *c, int y, int rows)
 static void
 confirm_draw(struct con *c, int y, int rows)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_str s = MG_STR_INIT;
 	struct con_page p;
 	size_t stay = v->q.nmsgs - v->confirm_n, i;
@@ -624,7 +666,7 @@ confirm_draw(struct con *c, int y, int rows)
 static void
 queue_draw(struct con *c, int y, int rows)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_str s = MG_STR_INIT;
 	int body;
 
@@ -678,7 +720,7 @@ child_progress(void *arg, unsigned step, unsigned nsteps, const char *name,
 static int
 queue_child(struct con *c, void *arg, FILE *out)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_qprogress prog;
 	struct mg_purge_result res;
 	struct mg_err err;
@@ -725,7 +767,7 @@ queue_child(struct con *c, void *arg, FILE *out)
 static int
 selection(struct con *c, int by, const char *key)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_err err;
 	char *k;
 
@@ -777,7 +819,7 @@ selection(struct con *c, int by, const char *key)
 static void
 ask(struct con *c, int ch)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	size_t *idx = NULL, n;
 	int by;
 	const char *key;
@@ -816,7 +858,7 @@ ask(struct con *c, int ch)
 static void
 go(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct mg_str what = MG_STR_INIT;
 
 	mg_str_puts(&what, v->confirm == 'D' ? "purge" : v->confirm == 'H' ?
@@ -837,7 +879,7 @@ go(struct con *c)
 static void
 next_by(struct con *c, int step)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	size_t i;
 
 	for (i = 0; i < NBY; i++)
@@ -853,7 +895,7 @@ next_by(struct con *c, int step)
 static void
 open_msg(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 
 	if (v->msel >= v->nmsgs)
 		return;
@@ -867,7 +909,7 @@ open_msg(struct con *c)
 static int
 queue_key(struct con *c, int ch)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	const char *key;
 
 	if (v->confirm) {
@@ -926,9 +968,9 @@ queue_key(struct con *c, int ch)
 static const struct con_key *
 queue_keys_now(const struct con *c)
 {
-	if (c->qv.confirm)
+	if (qv(c)->confirm)
 		return (confirm_keys);
-	return (c->qv.level == LV_GROUPS ? groups_keys : msgs_keys);
+	return (qv(c)->level == LV_GROUPS ? groups_keys : msgs_keys);
 }
 
 const struct con_view con_view_queue = {
@@ -946,7 +988,7 @@ const struct con_view con_view_queue = {
 static void
 msg_build(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v = qv(c);
 	struct con_page *p = &c->page;
 	const struct mg_qmsg *m = NULL;
 	struct mg_str s = MG_STR_INIT, h = MG_STR_INIT;
@@ -1021,7 +1063,7 @@ static int
 msg_key(struct con *c, int ch)
 {
 	if (con_is_back(ch)) {
-		c->qv.level = LV_MSGS;
+		qv(c)->level = LV_MSGS;
 		con_set_view(c, &con_view_queue);
 		return (1);
 	}
@@ -1055,7 +1097,7 @@ queue_shows(const struct con *c, const struct con_panel *p)
 static int
 queue_modal(const struct con *c)
 {
-	return (c->view == &con_view_queue && c->qv.confirm);
+	return (c->view == &con_view_queue && qv(c)->confirm);
 }
 
 const struct con_panel con_panel_queue = {
@@ -1066,4 +1108,5 @@ const struct con_panel con_panel_queue = {
 	.modal = queue_modal,
 	.tick = queue_tick,
 	.free = queue_free,
+	.state_size = sizeof(struct con_queue),
 };
