@@ -16,7 +16,6 @@
 #include "../core/mg_sanitize.h"
 #include "../engine/fix_diff.h"
 #include "../engine/fix_stage.h"
-#include "../cli/cmd.h"
 #include "console_int.h"
 
 /* The panel's state. */
