@@ -1,0 +1,222 @@
+/* test_console_panels.c - the console's table of panels: the tab order,
+ * each panel's own zeroed state, Tab and the digits, the findings a panel
+ * and the / filter show. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cli/cmd.h"
+#include "../../console/console_int.h"
+#include "mg_test.h"
+
+/*
+ * mg_cmd_usage_error - cli/main.c's, which is not in the library: the
+ * Journal panel still rolls back through the rollback command, which
+ * links it.  Never called here.
+ */
+int
+mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	(void)cmd;
+	(void)fmt;
+	fail();
+	return (MG_EXIT_USAGE);
+}
+
+/* npanels - the rows of the table */
+static size_t
+npanels(void)
+{
+	size_t n = 0;
+
+	while (con_panels[n] != NULL)
+		n++;
+	return (n);
+}
+
+/* test_table_lists_the_tabs_in_order - the tab line and the help name
+ * the panels in this order; a digit reaches each, so at most nine */
+static void
+test_table_lists_the_tabs_in_order(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *area;
+	} want[] = {
+		{ "All", NULL }, { "Relay", "relay" },
+		{ "Aliases", "aliases" }, { "SASL", "sasl" },
+		{ "Queue", NULL }, { "Fixes", NULL }, { "Journal", NULL },
+		{ "Probe", NULL },
+	};
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(npanels(), MG_NELEM(want));
+	assert_true(npanels() <= 9);
+	for (i = 0; i < MG_NELEM(want); i++) {
+		assert_string_equal(con_panels[i]->name, want[i].name);
+		if (want[i].area == NULL)
+			assert_null(con_panels[i]->area);
+		else
+			assert_string_equal(con_panels[i]->area, want[i].area);
+		/* what the loop calls without asking */
+		assert_non_null(con_panels[i]->shows);
+		assert_true(con_panels[i]->view != NULL ||
+		    con_panels[i]->open != NULL);
+		for (k = 0; k < i; k++)
+			assert_ptr_not_equal(con_panels[i], con_panels[k]);
+	}
+}
+
+/* test_state_is_zeroed_and_each_panels_own - con_panels_init gives every
+ * panel with a state its own zeroed block; free leaves nothing */
+static void
+test_state_is_zeroed_and_each_panels_own(void **state)
+{
+	struct mg_session a;
+	struct con c;
+	const unsigned char *b;
+	void *seen[16];
+	size_t i, k, nseen = 0;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.app = &a;
+	c.job.fd = -1;
+	con_panels_init(&c);
+	assert_non_null(c.pstate);
+	for (i = 0; con_panels[i] != NULL; i++) {
+		b = con_panel_state(&c, con_panels[i]);
+		if (con_panels[i]->state_size == 0) {
+			assert_null(b);
+			continue;
+		}
+		assert_non_null(b);
+		for (k = 0; k < con_panels[i]->state_size; k++)
+			assert_int_equal(b[k], 0);
+		for (k = 0; k < nseen; k++)
+			assert_ptr_not_equal(seen[k], b);
+		assert_true(nseen < MG_NELEM(seen));
+		seen[nseen++] = (void *)b;
+	}
+	/* the queue, the journal, the probe, the fixes, the ignored set */
+	assert_int_equal(nseen, 5);
+	con_panels_free(&c);
+	assert_null(c.pstate);
+	con_panels_free(&c);	/* twice: nothing left to free */
+	con_page_free(&c.page);
+}
+
+/* test_tab_and_digits_move_over_the_panels - Tab, Shift-Tab and a digit
+ * show the panel next, before or named; the findings panels remember
+ * which area they show */
+static void
+test_tab_and_digits_move_over_the_panels(void **state)
+{
+	struct mg_session a;
+	struct con c;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.app = &a;
+	c.job.fd = -1;
+	con_panels_init(&c);
+	con_set_view(&c, &con_view_overview);
+	assert_int_equal(con_panel_of(&c), 0);	/* All before any choice */
+	assert_int_equal(con_panel_key(&c, '\t'), 1);
+	assert_int_equal(con_panel_of(&c), 1);
+	assert_ptr_equal(c.view, &con_view_overview);
+	assert_string_equal(c.panel->area, "relay");
+	assert_int_equal(con_panel_key(&c, '4'), 1);
+	assert_int_equal(con_panel_of(&c), 3);
+	assert_string_equal(c.panel->name, "SASL");
+	assert_int_equal(con_panel_key(&c, '1'), 1);
+	assert_int_equal(con_panel_of(&c), 0);
+	assert_null(c.panel->area);
+	/* Shift-Tab from the first wraps to the last: the Probe panel */
+	assert_int_equal(con_panel_key(&c, KEY_BTAB), 1);
+	assert_int_equal(con_panel_of(&c), (int)npanels() - 1);
+	assert_ptr_not_equal(c.view, &con_view_overview);
+	/* and Tab from the last back to All */
+	assert_int_equal(con_panel_key(&c, '\t'), 1);
+	assert_int_equal(con_panel_of(&c), 0);
+	/* keys that are not panel keys stay the screen's */
+	assert_int_equal(con_panel_key(&c, '9'), 0);
+	assert_int_equal(con_panel_key(&c, '0'), 0);
+	assert_int_equal(con_panel_key(&c, 'x'), 0);
+	assert_int_equal(con_panel_of(&c), 0);
+	/* a screen that is no panel's (the error screen): no tabs */
+	con_set_view(&c, &con_view_error);
+	assert_int_equal(con_panel_of(&c), -1);
+	assert_int_equal(con_panel_key(&c, '\t'), 0);
+	con_panels_free(&c);
+	con_page_free(&c.page);
+}
+
+/* test_panel_area_and_filter_choose_the_findings - a findings panel shows
+ * its area's findings, the / filter those whose title, area or id has
+ * the text in any case */
+static void
+test_panel_area_and_filter_choose_the_findings(void **state)
+{
+	struct mg_finding f[3];
+	struct mg_session a;
+	struct con c;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	memset(f, 0, sizeof(f));
+	f[0].id = (char *)"postfix.mynetworks.wide";
+	f[0].area = (char *)"relay";
+	f[0].title = (char *)"mynetworks trusts the world";
+	f[1].id = (char *)"postfix.aliases.pipe";
+	f[1].area = (char *)"aliases";
+	f[1].title = (char *)"an alias pipes to a program";
+	f[2].id = (char *)"postfix.sasl.plain";
+	f[2].area = (char *)"sasl";
+	f[2].title = (char *)"PLAIN without TLS";
+	a.report.findings = f;
+	a.report.nfindings = MG_NELEM(f);
+	c.app = &a;
+	c.job.fd = -1;
+	con_panels_init(&c);
+	con_set_view(&c, &con_view_overview);
+	assert_true(con_finding_shown(&c, 0));
+	assert_true(con_finding_shown(&c, 1));
+	assert_true(con_finding_shown(&c, 2));
+	assert_int_equal(con_panel_key(&c, '3'), 1);	/* Aliases */
+	assert_false(con_finding_shown(&c, 0));
+	assert_true(con_finding_shown(&c, 1));
+	assert_false(con_finding_shown(&c, 2));
+	assert_int_equal(c.sel, 1);	/* its first finding is selected */
+	assert_int_equal(con_panel_key(&c, '1'), 1);	/* All */
+	(void)snprintf(c.filter, sizeof(c.filter), "%s", "tls");
+	assert_false(con_finding_shown(&c, 0));
+	assert_false(con_finding_shown(&c, 1));
+	assert_true(con_finding_shown(&c, 2));
+	assert_int_equal(con_visible_first(&c), 2);
+	(void)snprintf(c.filter, sizeof(c.filter), "%s", "RELAY");
+	assert_true(con_finding_shown(&c, 0));	/* its area */
+	assert_int_equal(con_visible_first(&c), 0);
+	con_panels_free(&c);
+	con_page_free(&c.page);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_lists_the_tabs_in_order),
+		cmocka_unit_test(test_state_is_zeroed_and_each_panels_own),
+		cmocka_unit_test(test_tab_and_digits_move_over_the_panels),
+		cmocka_unit_test(
+		    test_panel_area_and_filter_choose_the_findings),
+	};
+
+	return (cmocka_run_group_tests_name("console_panels", tests, NULL,
+	    NULL));
+}
