@@ -93,9 +93,12 @@ struct con_view {
 
 /*
  * A panel: one tab under the header.  One file each (panel_NAME.c)
- * defines its screens (struct con_view: their draw and key) and its
- * const struct con_panel; one row in con_panels[] (console_panels.c)
- * puts it in the tab order.  That is all adding a panel takes.
+ * defines its screens and its const struct con_panel; one row in
+ * con_panels[] (console_panels.c, its declaration beside the table) puts
+ * it in the tab order.  That is all adding a panel takes.  A panel draws
+ * and takes keys through its screens (view: struct con_view's draw and
+ * key; a screen it opens from there is its own business); its state is
+ * its own struct, which no other file sees.
  *
  *	name	its tab: "Relay"
  *	area	the finding area a findings panel shows; NULL: every area,

@@ -1,14 +1,14 @@
 /*
- * console_queue.c - the queue / incident view: the live queue, read again
- * every few seconds, grouped by SASL user, client, sender or recipient
- * domain, or shaped by age and domain as qshape(1) does; its growth; a
- * group's messages and one message's envelope and headers; and hold,
- * release or purge of a whole group after a confirmation that gives the
- * exact count and what stays.
+ * panel_queue.c - the Queue panel, the queue / incident view: the live
+ * queue, read again every few seconds, grouped by SASL user, client,
+ * sender or recipient domain, or shaped by age and domain as qshape(1)
+ * does; its growth; a group's messages and one message's envelope and
+ * headers; and hold, release or purge of a whole group after a
+ * confirmation that gives the exact count and what stays.
  *
- * The queue actions run in a child process (console_apply.c's jobs) with
- * a progress bar, through the same code as the purge/hold/release
- * commands (fixes/queue_purge.c): every ID journaled, purged mail
+ * The queue actions run as a console job (console_job.c) with a
+ * progress bar, through the same code as the purge/hold/release
+ * commands (engine/queue_purge.c): every ID journaled, purged mail
  * quarantined first.  Everything from the queue is the senders' text and
  * is sanitized before the terminal.
  */
