@@ -21,6 +21,7 @@
 #include "../engine/fix_diff.h"
 #include "../engine/fix_stage.h"
 #include "cmd.h"
+#include "confirm.h"
 
 /*
  * write_patch - FILE, mode 0600 (it may quote password files), written to
@@ -140,8 +141,8 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	}
 	mg_print_sanitized_lines(stdout, mg_str_cstr(patch));
 	memset(&o, 0, sizeof(o));
-	o.yes = yes;
 	o.out = stdout;
+	o.confirm = yes ? NULL : mg_cli_confirm;
 	mg_err_clear(&err);
 	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
 	    mg_str_cstr(patch), &o, &err);
