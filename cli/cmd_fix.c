@@ -201,10 +201,10 @@ set_value(const struct mg_fix **fixes, size_t n, const char *value)
 	return (0);
 }
 
-/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
+/* cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
  * [--yes] [--value TEXT] */
-int
-mg_cmd_fix(struct mg_session *a, int argc, char **argv)
+static int
+cmd_fix(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -297,3 +297,21 @@ mg_cmd_fix(struct mg_session *a, int argc, char **argv)
 	free(fixes);
 	return (rc);
 }
+
+const struct mg_cmd_entry mg_cmd_fix_entry = {
+	.name = "fix",
+	.args = "ID...|--all [--dry-run] [--export-diff FILE [--force]] "
+	    "[--yes] [--value TEXT]",
+	.summary = "apply proposed fixes (ids from report): validated and",
+	.options =
+	    "proven on a private copy first, backed up, installed,\n"
+	    "reloaded, re-checked; restored on failure.  Asks\n"
+	    "unless --yes.  --dry-run prints the diff,\n"
+	    "--export-diff writes it as a patch (patch -p0 -d /)\n"
+	    "and says where; an existing FILE only with --force;\n"
+	    "neither changes the configuration.  --value TEXT:\n"
+	    "your own value for a fix that sets one value\n"
+	    "(mynetworks...), judged on the stage as what will\n"
+	    "be installed",
+	.exec = cmd_fix,
+};

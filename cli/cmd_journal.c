@@ -1,8 +1,5 @@
-/*
- * cmd_journal.c - journal [--json], rollback ENTRY [--yes] and restore
- * ENTRY [SELECTOR...] [--yes]: what was applied, and putting back the
- * exact bytes it replaced, or the mail a purge or a hold took away.
- */
+/* cmd_journal.c - "journal [--json]": what was applied, purged or held,
+ * and what an interrupted run left behind. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,17 +8,14 @@
 
 #include "../engine/mg_journal.h"
 #include "../core/mg_json.h"
-#include "../core/mg_num.h"
 #include "../engine/fix_apply.h"
-#include "../engine/fix_rollback.h"
 #include "cmd.h"
-#include "confirm.h"
 
 #define DEFAULT_STATE "/var/lib/mailguard"
 
-/* state_dir - --state DIR, or the default */
-static const char *
-state_dir(const struct mg_session *a)
+/* mg_cmd_state_dir - --state DIR, or the default */
+const char *
+mg_cmd_state_dir(const struct mg_session *a)
 {
 	return (a->opts.state_dir != NULL ? a->opts.state_dir :
 	    DEFAULT_STATE);
@@ -94,9 +88,9 @@ print_text(const struct mg_jentry *v, size_t n)
 	}
 }
 
-/* mg_cmd_journal - journal [--json] */
-int
-mg_cmd_journal(struct mg_session *a, int argc, char **argv)
+/* cmd_journal - journal [--json] */
+static int
+cmd_journal(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -118,7 +112,7 @@ mg_cmd_journal(struct mg_session *a, int argc, char **argv)
 	if (optind < argc)
 		return (mg_cmd_usage_error("journal", "unexpected argument "
 		    "\"%s\"", argv[optind]));
-	if (mg_journal_open(&jr, state_dir(a), 0, &err) < 0 ||
+	if (mg_journal_open(&jr, mg_cmd_state_dir(a), 0, &err) < 0 ||
 	    mg_journal_entries(&jr, 0, 0, &v, &n, &err) < 0) {
 		(void)fputs("mailguard-tui: journal: ", stderr);
 		mg_print_sanitized(stderr, err.msg);
@@ -136,87 +130,9 @@ mg_cmd_journal(struct mg_session *a, int argc, char **argv)
 	return (MG_EXIT_OK);
 }
 
-/*
- * rollback - journal entry id rolled back by the engine (sel: restore's
- * part of a purge or hold); its result as an exit code, said as cmd
- */
-static int
-rollback(struct mg_session *a, const char *cmd, unsigned long id,
-    const struct mg_qsel *sel, int yes)
-{
-	struct mg_rollback_opts o;
-	struct mg_err err;
-	enum mg_rollback_result res;
-
-	memset(&o, 0, sizeof(o));
-	o.out = stdout;
-	o.sel = sel;
-	o.mail_only = strcmp(cmd, "restore") == 0;
-	o.confirm = yes ? NULL : mg_cli_confirm;
-	res = mg_fix_rollback(a, state_dir(a), (long)id, &o, &err);
-	if (res == MG_ROLLBACK_DONE)
-		return (MG_EXIT_OK);
-	if (res == MG_ROLLBACK_DECLINED) {
-		(void)printf("not rolled back\n");
-		return (MG_EXIT_OK);
-	}
-	if (err.msg[0] != '\0') {
-		(void)fflush(stdout);
-		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
-		mg_print_sanitized(stderr, err.msg);
-		(void)fputc('\n', stderr);
-	}
-	return (res == MG_ROLLBACK_NOPERM ? MG_EXIT_NOPERM :
-	    res == MG_ROLLBACK_UNREAD ? MG_EXIT_UNREAD : MG_EXIT_FAILED);
-}
-
-/* mg_cmd_rollback - rollback ENTRY [--yes] */
-int
-mg_cmd_rollback(struct mg_session *a, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mg_err err;
-	unsigned long id;
-	int ch, yes = 0;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'y')
-			return (mg_cmd_usage_error("rollback", "unknown or "
-			    "incomplete option %s", argv[optind - 1]));
-		yes = 1;
-	}
-	if (argc - optind != 1)
-		return (mg_cmd_usage_error("rollback", "name exactly one "
-		    "journal entry"));
-	if (mg_parse_ulong(argv[optind], 1, 1UL << 62, &id, &err) < 0)
-		return (mg_cmd_usage_error("rollback", "ENTRY: %s", err.msg));
-	return (rollback(a, "rollback", id, NULL, yes));
-}
-
-/* mg_cmd_restore - restore ENTRY [SELECTOR...] [--yes]: part (or all) of
- * the mail of a purge or hold entry back in the queue */
-int
-mg_cmd_restore(struct mg_session *a, int argc, char **argv)
-{
-	struct mg_qsel sel;
-	struct mg_err err;
-	unsigned long id;
-	int rc, selectors, dry, yes;
-
-	if (argc < 2 || argv[1][0] == '-')
-		return (mg_cmd_usage_error("restore", "name the journal entry "
-		    "first: restore ENTRY [SELECTOR...] [--yes]"));
-	if (mg_parse_ulong(argv[1], 1, 1UL << 62, &id, &err) < 0)
-		return (mg_cmd_usage_error("restore", "ENTRY: %s", err.msg));
-	if ((rc = mg_cmd_qsel_parse("restore", argc - 1, argv + 1, &sel,
-	    &selectors, &dry, &yes)) != 0)
-		return (rc);
-	if (dry)
-		return (mg_cmd_usage_error("restore", "--dry-run: see the "
-		    "quarantine with postcat or exim -Mvh instead"));
-	return (rollback(a, "restore", id, selectors > 0 ? &sel : NULL, yes));
-}
+const struct mg_cmd_entry mg_cmd_journal_entry = {
+	.name = "journal",
+	.args = "[--json]",
+	.summary = "applied changes and purges",
+	.exec = cmd_journal,
+};

@@ -38,9 +38,9 @@ domain_ok(const char *d)
 	    "0123456789.-") == strlen(d));
 }
 
-/* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
-int
-mg_cmd_probe(struct mg_session *a, int argc, char **argv)
+/* cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
+static int
+cmd_probe(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
@@ -150,3 +150,23 @@ mg_cmd_probe(struct mg_session *a, int argc, char **argv)
 	mg_report_free(&own);
 	return (rc);
 }
+
+const struct mg_cmd_entry mg_cmd_probe_entry = {
+	.name = "probe",
+	.args = "[--target HOST[:PORT]] [--client IP]... [--json]",
+	.summary = "relay test (nmap's variants and forged own-domain",
+	.options =
+	    "senders, never DATA) as chosen clients: inside each\n"
+	    "trusted range, just outside it, foreign; plus every\n"
+	    "client, sender and HELO an access table (OK) or an\n"
+	    "Exim accept (senders =, hosts =) grants, named by\n"
+	    "file:line when it opens the relay; asked of a\n"
+	    "private Postfix (XCLIENT) or exim -bh, or of --target\n"
+	    "over SMTP.  A 4.3.x temporary failure is \"tempfail\"\n"
+	    "(the MTA cannot evaluate its configuration: mail is\n"
+	    "deferred).  Also reports STARTTLS, AUTH before TLS,\n"
+	    "VRFY/EXPN, the banner.  More: --domain D (foreign\n"
+	    "recipient domain), --implicit-tls, --timeout S,\n"
+	    "--transcript.  Exit 2: open relay",
+	.exec = cmd_probe,
+};
