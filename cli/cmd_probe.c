@@ -1,6 +1,6 @@
 /*
  * cmd_probe.c - "probe [--target HOST[:PORT]] [--client IP]... [--json]":
- * the relay probe (tui/probe.c) on the command line.  Exit 2 for an open
+ * the relay probe (engine/probe_run.c) on the command line.  Exit 2 for an open
  * relay, 1 for other findings about the listener, 0 when closed, 3 when
  * nothing could be probed.
  */
@@ -14,7 +14,7 @@
 #include "../core/mg_num.h"
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
-#include "../engine/probe_run.h"
+#include "probe_print.h"
 
 #define CLIENTS_MAX 32
 
