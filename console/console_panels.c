@@ -673,7 +673,7 @@ ask_rollback(struct con *c, const struct mg_jentry *e)
 		con_note(c, "another action is still running");
 		return;
 	}
-	/* a purge or hold: the CLI's rollback puts the mail back */
+	/* a purge or hold: the engine's rollback puts the mail back */
 	if (e->nfiles == 0 && !mg_queue_restorable(e)) {
 		(void)snprintf(note, sizeof(note), "journal entry %ld changed "
 		    "no file: nothing to roll back", e->id);
