@@ -22,27 +22,44 @@
 				 * (EX_CANTCREAT) */
 #define MG_EXIT_NOPERM 77	/* needs root (EX_NOPERM) */
 
+/*
+ * One command: each cli/cmd_NAME.c defines its entry, cmd_table.c lists
+ * them, and --help and the usage lines are made from them.  The help is
+ * written wrapped: lines of at most 56 columns (--help indents them by
+ * 19); commands next to each other in the table with the same args and
+ * summary share one block ("hold|release|requeue").
+ */
+struct mg_qsel;
+
 struct mg_cmd_entry {
-	const char *name;
-	const char *usage;
+	const char *name;	/* "purge" */
+	const char *args;	/* the synopsis after the name; "" for none */
+	const char *summary;	/* the help's first line: what it does */
+	const char *options;	/* the rest: options, exit codes; may be
+				 * NULL */
 	int (*exec)(struct mg_session *, int, char **);
 };
 
-extern const struct mg_cmd_entry mg_cmd_table[];
+extern const struct mg_cmd_entry mg_cmd_report_entry;
+extern const struct mg_cmd_entry mg_cmd_queue_entry;
+extern const struct mg_cmd_entry mg_cmd_purge_entry;
+extern const struct mg_cmd_entry mg_cmd_hold_entry;
+extern const struct mg_cmd_entry mg_cmd_release_entry;
+extern const struct mg_cmd_entry mg_cmd_requeue_entry;
+extern const struct mg_cmd_entry mg_cmd_fix_entry;
+extern const struct mg_cmd_entry mg_cmd_probe_entry;
+extern const struct mg_cmd_entry mg_cmd_journal_entry;
+extern const struct mg_cmd_entry mg_cmd_rollback_entry;
+extern const struct mg_cmd_entry mg_cmd_restore_entry;
 
-int mg_cmd_report(struct mg_session *, int, char **);
-int mg_cmd_queue(struct mg_session *, int, char **);
-int mg_cmd_purge(struct mg_session *, int, char **);
-int mg_cmd_hold(struct mg_session *, int, char **);
-int mg_cmd_release(struct mg_session *, int, char **);
-int mg_cmd_requeue(struct mg_session *, int, char **);
-int mg_cmd_fix(struct mg_session *, int, char **);
-int mg_cmd_probe(struct mg_session *, int, char **);
-int mg_cmd_journal(struct mg_session *, int, char **);
-int mg_cmd_rollback(struct mg_session *, int, char **);
-int mg_cmd_restore(struct mg_session *, int, char **);
+extern const struct mg_cmd_entry *const mg_cmd_table[];
 
-struct mg_qsel;
+const struct mg_cmd_entry *mg_cmd_find(const char *);
+void mg_cmd_help(FILE *);
+const char *mg_cmd_state_dir(const struct mg_session *);
+int mg_cmd_roll_back(struct mg_session *, const char *, unsigned long,
+    const struct mg_qsel *, int);
+
 int mg_cmd_qsel_parse(const char *, int, char **, struct mg_qsel *, int *,
     int *, int *);
 

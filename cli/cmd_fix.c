@@ -21,6 +21,7 @@
 #include "../engine/fix_diff.h"
 #include "../engine/fix_stage.h"
 #include "cmd.h"
+#include "confirm.h"
 
 /*
  * write_patch - FILE, mode 0600 (it may quote password files), written to
@@ -140,8 +141,8 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	}
 	mg_print_sanitized_lines(stdout, mg_str_cstr(patch));
 	memset(&o, 0, sizeof(o));
-	o.yes = yes;
 	o.out = stdout;
+	o.confirm = yes ? NULL : mg_cli_confirm;
 	mg_err_clear(&err);
 	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
 	    mg_str_cstr(patch), &o, &err);
@@ -200,10 +201,10 @@ set_value(const struct mg_fix **fixes, size_t n, const char *value)
 	return (0);
 }
 
-/* mg_cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
+/* cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
  * [--yes] [--value TEXT] */
-int
-mg_cmd_fix(struct mg_session *a, int argc, char **argv)
+static int
+cmd_fix(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -296,3 +297,21 @@ mg_cmd_fix(struct mg_session *a, int argc, char **argv)
 	free(fixes);
 	return (rc);
 }
+
+const struct mg_cmd_entry mg_cmd_fix_entry = {
+	.name = "fix",
+	.args = "ID...|--all [--dry-run] [--export-diff FILE [--force]] "
+	    "[--yes] [--value TEXT]",
+	.summary = "apply proposed fixes (ids from report): validated and",
+	.options =
+	    "proven on a private copy first, backed up, installed,\n"
+	    "reloaded, re-checked; restored on failure.  Asks\n"
+	    "unless --yes.  --dry-run prints the diff,\n"
+	    "--export-diff writes it as a patch (patch -p0 -d /)\n"
+	    "and says where; an existing FILE only with --force;\n"
+	    "neither changes the configuration.  --value TEXT:\n"
+	    "your own value for a fix that sets one value\n"
+	    "(mynetworks...), judged on the stage as what will\n"
+	    "be installed",
+	.exec = cmd_fix,
+};

@@ -1,6 +1,6 @@
 /*
  * cmd_probe.c - "probe [--target HOST[:PORT]] [--client IP]... [--json]":
- * the relay probe (tui/probe.c) on the command line.  Exit 2 for an open
+ * the relay probe (engine/probe_run.c) on the command line.  Exit 2 for an open
  * relay, 1 for other findings about the listener, 0 when closed, 3 when
  * nothing could be probed.
  */
@@ -14,7 +14,7 @@
 #include "../core/mg_num.h"
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
-#include "../engine/probe_run.h"
+#include "probe_print.h"
 
 #define CLIENTS_MAX 32
 
@@ -38,9 +38,9 @@ domain_ok(const char *d)
 	    "0123456789.-") == strlen(d));
 }
 
-/* mg_cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
-int
-mg_cmd_probe(struct mg_session *a, int argc, char **argv)
+/* cmd_probe - probe [--target HOST[:PORT]] [--client IP]... [--json] */
+static int
+cmd_probe(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
@@ -150,3 +150,23 @@ mg_cmd_probe(struct mg_session *a, int argc, char **argv)
 	mg_report_free(&own);
 	return (rc);
 }
+
+const struct mg_cmd_entry mg_cmd_probe_entry = {
+	.name = "probe",
+	.args = "[--target HOST[:PORT]] [--client IP]... [--json]",
+	.summary = "relay test (nmap's variants and forged own-domain",
+	.options =
+	    "senders, never DATA) as chosen clients: inside each\n"
+	    "trusted range, just outside it, foreign; plus every\n"
+	    "client, sender and HELO an access table (OK) or an\n"
+	    "Exim accept (senders =, hosts =) grants, named by\n"
+	    "file:line when it opens the relay; asked of a\n"
+	    "private Postfix (XCLIENT) or exim -bh, or of --target\n"
+	    "over SMTP.  A 4.3.x temporary failure is \"tempfail\"\n"
+	    "(the MTA cannot evaluate its configuration: mail is\n"
+	    "deferred).  Also reports STARTTLS, AUTH before TLS,\n"
+	    "VRFY/EXPN, the banner.  More: --domain D (foreign\n"
+	    "recipient domain), --implicit-tls, --timeout S,\n"
+	    "--transcript.  Exit 2: open relay",
+	.exec = cmd_probe,
+};

@@ -107,10 +107,10 @@ cant_read(const char *msg)
 	return (MG_EXIT_UNREAD);
 }
 
-/* mg_cmd_queue - queue [--by sender|sasl|client|rcpt-domain|age] [--json]
+/* cmd_queue - queue [--by sender|sasl|client|rcpt-domain|age] [--json]
  * (default --by sasl); exit 0, or 3 if the queue cannot be read */
-int
-mg_cmd_queue(struct mg_session *a, int argc, char **argv)
+static int
+cmd_queue(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
@@ -156,3 +156,10 @@ mg_cmd_queue(struct mg_session *a, int argc, char **argv)
 	mg_queue_free(&q);
 	return (MG_EXIT_OK);
 }
+
+const struct mg_cmd_entry mg_cmd_queue_entry = {
+	.name = "queue",
+	.args = "[--by sender|sasl|client|rcpt-domain|age] [--json]",
+	.summary = "queue grouped by who sends it (default --by sasl)",
+	.exec = cmd_queue,
+};

@@ -238,9 +238,9 @@ print_text(const struct mg_session *a)
 	(void)fputs(r->npartial > 0 ? " (partial)\n" : "\n", stdout);
 }
 
-/* mg_cmd_report - report [--json] */
-int
-mg_cmd_report(struct mg_session *a, int argc, char **argv)
+/* cmd_report - report [--json] */
+static int
+cmd_report(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -270,3 +270,15 @@ mg_cmd_report(struct mg_session *a, int argc, char **argv)
 		print_text(a);
 	return (exit_code(&a->report));
 }
+
+const struct mg_cmd_entry mg_cmd_report_entry = {
+	.name = "report",
+	.args = "[--json]",
+	.summary = "findings, worst first",
+	.options =
+	    "exit 0 ok/info, 1 warning, 2 critical, 3 could not read,\n"
+	    "4 partial: something unread for lack of permission,\n"
+	    "findings may be missing (a critical finding still\n"
+	    "exits 2)",
+	.exec = cmd_report,
+};

@@ -16,6 +16,7 @@
 #include "../core/mg_sanitize.h"
 #include "../engine/mg_journal.h"
 #include "../engine/fix_diff.h"
+#include "../engine/fix_rollback.h"
 #include "../engine/queue_restore.h"
 #include "../cli/cmd.h"
 #include "console_int.h"
@@ -190,26 +191,29 @@ journal_draw(struct con *c, int y, int rows)
 		rollback_draw(c);
 }
 
-/* rollback_child - "rollback N --yes" in the child; its exit status */
+/* rollback_child - the engine rolls entry *arg back, in the child (the
+ * operator said y to the question above); its exit status, as the
+ * command's */
 static int
 rollback_child(struct con *c, void *arg, FILE *out)
 {
-	char num[32], a0[] = "rollback", a2[] = "--yes";
-	char *argv[4];
-	int rc;
+	struct mg_rollback_opts o;
+	struct mg_err err;
+	enum mg_rollback_result res;
 
-	(void)out;
-	(void)snprintf(num, sizeof(num), "%ld", *(long *)arg);
-	argv[0] = a0;
-	argv[1] = num;
-	argv[2] = a2;
-	argv[3] = NULL;
-	optind = 0;
-	rc = mg_cmd_rollback(c->app, 3, argv);
-	/* stdout is the pipe here; the child leaves with _exit */
-	(void)fflush(stdout);
-	(void)fflush(stderr);
-	return (rc);
+	memset(&o, 0, sizeof(o));
+	o.out = out;
+	res = mg_fix_rollback(c->app, c->app->target.state_dir, *(long *)arg,
+	    &o, &err);
+	if (res == MG_ROLLBACK_DONE)
+		return (MG_EXIT_OK);
+	if (err.msg[0] != '\0') {
+		(void)fputs("mailguard-tui: rollback: ", out);
+		mg_print_sanitized(out, err.msg);
+		(void)fputc('\n', out);
+	}
+	return (res == MG_ROLLBACK_NOPERM ? MG_EXIT_NOPERM :
+	    res == MG_ROLLBACK_UNREAD ? MG_EXIT_UNREAD : MG_EXIT_FAILED);
 }
 
 /* ask_rollback - u: a change with files can be rolled back */
@@ -228,7 +232,7 @@ ask_rollback(struct con *c, const struct mg_jentry *e)
 		con_note(c, "another action is still running");
 		return;
 	}
-	/* a purge or hold: the CLI's rollback puts the mail back */
+	/* a purge or hold: the engine's rollback puts the mail back */
 	if (e->nfiles == 0 && !mg_queue_restorable(e)) {
 		(void)snprintf(note, sizeof(note), "journal entry %ld changed "
 		    "no file: nothing to roll back", e->id);

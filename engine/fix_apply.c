@@ -1021,24 +1021,6 @@ mg_fix_incomplete(struct mg_journal *j, FILE *out)
 	return ((int)k);
 }
 
-/* ask - y/N on the terminal */
-static int
-ask(void)
-{
-	char line[16];
-	FILE *tty = fopen("/dev/tty", "r+");
-
-	if (tty == NULL)
-		return (0);
-	(void)fputs("Apply these changes to the live configuration? [y/N] ",
-	    tty);
-	(void)fflush(tty);
-	if (fgets(line, sizeof(line), tty) == NULL)
-		line[0] = '\0';
-	(void)fclose(tty);
-	return (line[0] == 'y' || line[0] == 'Y');
-}
-
 /* summary - "fix a, b" */
 static void
 summary(const struct run *r, struct mg_str *s)
@@ -1316,7 +1298,8 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		    "changed\n");
 		goto out;
 	}
-	if (!o->yes && !ask()) {
+	if (o->confirm != NULL && !o->confirm("Apply these changes to the "
+	    "live configuration?")) {
 		res = MG_APPLY_DECLINED;
 		goto out;
 	}

@@ -23,8 +23,11 @@ enum mg_apply_result {
 };
 
 struct mg_apply_opts {
-	int yes;		/* do not ask */
 	FILE *out;		/* progress and results */
+	/* Asked once, after the proof and before the first live change:
+	 * non-zero goes ahead, 0 declines (nothing changed).  NULL: go
+	 * ahead (--yes, or the caller asked before). */
+	int (*confirm)(const char *question);
 	/* Asked between the steps before the first live change (after
 	 * validation, after the proof): non-zero stops there, nothing
 	 * changed.  Never asked once the live files are touched.  NULL:

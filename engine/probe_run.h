@@ -40,12 +40,6 @@ void mg_probe_report_init(struct mg_probe_report *);
 void mg_probe_report_free(struct mg_probe_report *);
 int mg_probe_all(struct mg_session *, const struct mg_probe_opts *,
     struct mg_probe_report *, struct mg_report *, struct mg_err *);
-int mg_probe_exit_code(const struct mg_probe_report *,
-    const struct mg_report *);
-void mg_probe_print(FILE *, const struct mg_probe_report *,
-    const struct mg_report *);
-void mg_probe_json(struct mg_str *, const struct mg_probe_report *,
-    const struct mg_report *);
 void mg_probe_dump(FILE *, const struct mg_probe_report *);
 int mg_probe_undump(const char *, struct mg_probe_report *);
 void mg_probe_findings(const struct mg_probe_report *, struct mg_report *);

@@ -206,7 +206,6 @@ apply_edited(const char *conf, const char *etc, const char *st,
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		fail_msg("open_memstream");
 	memset(&o, 0, sizeof(o));
-	o.yes = 1;
 	o.out = fp;
 	mg_err_clear(&err);
 	res = mg_fix_apply(&a, fixes, 1, &stage, "", &o, &err);

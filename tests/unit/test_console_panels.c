@@ -6,23 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/cmd.h"
 #include "../../console/console_int.h"
 #include "mg_test.h"
-
-/*
- * mg_cmd_usage_error - cli/main.c's, which is not in the library: the
- * Journal panel still rolls back through the rollback command, which
- * links it.  Never called here.
- */
-int
-mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
-{
-	(void)cmd;
-	(void)fmt;
-	fail();
-	return (MG_EXIT_USAGE);
-}
 
 /* npanels - the rows of the table */
 static size_t

@@ -19,7 +19,7 @@
 #include "../../backends/exim/exim_conf.h"
 #include "../../core/mg_probe.h"
 #include "../../cli/cmd.h"
-#include "../../engine/probe_run.h"
+#include "../../cli/probe_print.h"
 #include "pf_fixture.h"
 
 /* battery - the usual one, for mx.example.org */

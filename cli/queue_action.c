@@ -1,6 +1,7 @@
 /*
- * cmd_pending.c - purge, hold, release and requeue: the queue actions of
- * the fix engine (fixes/queue_purge.c) on the command line.
+ * queue_action.c - what purge, hold, release and requeue share (each has
+ * its own cmd_NAME.c): the selectors, the dry run, the question, and the
+ * queue actions of the engine (engine/queue_purge.c) on the command line.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "../core/mg_num.h"
 #include "../engine/queue_purge.h"
 #include "cmd.h"
+#include "confirm.h"
+#include "queue_action.h"
 
 /* bad_option - usage error for the option getopt rejected */
 static int
@@ -27,17 +30,10 @@ bad_option(const char *cmd, char **argv)
 static int
 purge_ask(const char *verb, size_t n)
 {
-	char line[16];
-	FILE *tty = fopen("/dev/tty", "r+");
+	char q[96];
 
-	if (tty == NULL)
-		return (0);
-	(void)fprintf(tty, "%s these %zu messages? [y/N] ", verb, n);
-	(void)fflush(tty);
-	if (fgets(line, sizeof(line), tty) == NULL)
-		line[0] = '\0';
-	(void)fclose(tty);
-	return (line[0] == 'y' || line[0] == 'Y');
+	(void)snprintf(q, sizeof(q), "%s these %zu messages?", verb, n);
+	return (mg_cli_confirm(q));
 }
 
 /* act_result - hold/release/requeue, and how it ended */
@@ -227,10 +223,11 @@ mg_cmd_qsel_parse(const char *cmd, int argc, char **argv,
 	return (0);
 }
 
-/* queue_cmd - CMD SELECTOR... [--dry-run] [--yes]: purge (act < 0),
- * hold, release or requeue */
-static int
-queue_cmd(struct mg_session *a, const char *cmd, int act, int argc, char **argv)
+/* mg_cmd_queue_action - CMD SELECTOR... [--dry-run] [--yes]: purge (act
+ * < 0), or the enum mg_qaction act; an exit code */
+int
+mg_cmd_queue_action(struct mg_session *a, const char *cmd, int act, int argc,
+    char **argv)
 {
 	struct mg_qsel sel;
 	int rc, selectors, dry, yes;
@@ -242,32 +239,4 @@ queue_cmd(struct mg_session *a, const char *cmd, int act, int argc, char **argv)
 		return (mg_cmd_usage_error(cmd, "name at least one "
 		    "selector: the whole queue is never a default"));
 	return (purge_run(a, cmd, act, &sel, dry, yes));
-}
-
-/* mg_cmd_purge - purge SELECTOR... [--dry-run] [--yes] */
-int
-mg_cmd_purge(struct mg_session *a, int argc, char **argv)
-{
-	return (queue_cmd(a, "purge", -1, argc, argv));
-}
-
-/* mg_cmd_hold - hold SELECTOR... [--dry-run] [--yes] */
-int
-mg_cmd_hold(struct mg_session *a, int argc, char **argv)
-{
-	return (queue_cmd(a, "hold", MG_QA_HOLD, argc, argv));
-}
-
-/* mg_cmd_release - release SELECTOR... [--dry-run] [--yes] */
-int
-mg_cmd_release(struct mg_session *a, int argc, char **argv)
-{
-	return (queue_cmd(a, "release", MG_QA_RELEASE, argc, argv));
-}
-
-/* mg_cmd_requeue - requeue SELECTOR... [--dry-run] [--yes] */
-int
-mg_cmd_requeue(struct mg_session *a, int argc, char **argv)
-{
-	return (queue_cmd(a, "requeue", MG_QA_REQUEUE, argc, argv));
 }

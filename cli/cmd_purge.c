@@ -1,0 +1,25 @@
+/* cmd_purge.c - "purge SELECTOR... [--dry-run] [--yes]": the matching mail
+ * held, copied into the quarantine, deleted; journaled. */
+#include "cmd.h"
+#include "queue_action.h"
+
+/* cmd_purge - purge SELECTOR... [--dry-run] [--yes] */
+static int
+cmd_purge(struct mg_session *a, int argc, char **argv)
+{
+	return (mg_cmd_queue_action(a, "purge", -1, argc, argv));
+}
+
+const struct mg_cmd_entry mg_cmd_purge_entry = {
+	.name = "purge",
+	.args = MG_QACTION_ARGS,
+	.summary = "hold (Exim: freeze) the matching mail, copy it into",
+	.options =
+	    "STATE/quarantine/ENTRY, delete exactly those IDs;\n"
+	    "journaled.  Selectors (combined with AND): --sasl USER\n"
+	    "--client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"
+	    "--rcpt-domain DOMAIN  --older-than AGE (30m, 2h, 3d)\n"
+	    "--queue QUEUE.  --dry-run: count and samples only.\n"
+	    "Asks unless --yes",
+	.exec = cmd_purge,
+};

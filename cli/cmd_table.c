@@ -1,0 +1,190 @@
+/*
+ * cmd_table.c - the command table, and what is made from it: --help and
+ * the usage line of a command line error.  A new command is one file
+ * (cli/cmd_NAME.c, its entry) and one row here.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+/* Columns of --help: the help text starts at HELP_COL; a synopsis wraps
+ * before HELP_WIDTH. */
+#define HELP_COL 19
+#define HELP_WIDTH 76
+
+const struct mg_cmd_entry *const mg_cmd_table[] = {
+	&mg_cmd_report_entry,
+	&mg_cmd_queue_entry,
+	&mg_cmd_purge_entry,
+	&mg_cmd_hold_entry,
+	&mg_cmd_release_entry,
+	&mg_cmd_requeue_entry,
+	&mg_cmd_fix_entry,
+	&mg_cmd_probe_entry,
+	&mg_cmd_journal_entry,
+	&mg_cmd_rollback_entry,
+	&mg_cmd_restore_entry,
+	NULL
+};
+
+static const char help_head[] =
+"usage: mailguard-tui [--postfix DIR] [--exim PATH] [--exim-bin PATH]\n"
+"                     [--exim-generator PATH] [--state DIR] [--maillog FILE]\n"
+"                     [--no-host-context] [--incident | COMMAND [ARGS]]\n"
+"\n"
+"Reads the live Postfix or Exim configuration and queue, reports relay\n"
+"exposure, aliases, SASL users and queue floods, and proposes fixes.\n"
+"Without a command it opens the interactive console.\n"
+"\n"
+"Options:\n"
+"  --postfix DIR    Postfix config directory (as postconf -c); default:\n"
+"                   detect\n"
+"  --exim PATH      Exim config file, or a Debian-style /etc/exim4 directory\n"
+"                   (generated into a private temporary file to read it)\n"
+"  --exim-bin PATH  Exim binary (exim4 on Debian, exim elsewhere)\n"
+"  --exim-generator PATH\n"
+"                   update-exim4.conf for --exim DIR (default: beside the\n"
+"                   Exim binary, else in the system path)\n"
+"  --state DIR      journal, backups, quarantine (default /var/lib/mailguard)\n"
+"  --maillog FILE   the mail log to learn which hosts send without logging\n"
+"                   in (default: Postfix maillog_file, else\n"
+"                   /var/log/mail.log or /var/log/maillog; Exim's main log\n"
+"                   from log_file_path)\n"
+"  --no-host-context\n"
+"                   judge trusted private networks without this machine's\n"
+"                   interfaces and docker (a configuration from elsewhere)\n"
+"  --incident       open the console on the queue / incident view (live\n"
+"                   groups by SASL user, client, sender, domain; hold,\n"
+"                   release, purge); i or F5 opens it from any screen\n"
+"  -h, --help       this help;  -V, --version  print the version\n"
+"\n"
+"Commands:\n"
+"  (none)           the interactive console\n";
+
+static const char help_tail[] =
+"\n"
+"Exit status 64: bad command line; 70: a fix was refused or failed (the\n"
+"previous files are restored), or a purge failed or left selected mail\n"
+"queued; 73: --export-diff FILE exists (add --force) or cannot be\n"
+"written; 77: applying or purging needs root.  Run as root for full\n"
+"access (sudo).\n";
+
+/* mg_cmd_find - the entry of command name; NULL if there is none */
+const struct mg_cmd_entry *
+mg_cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; mg_cmd_table[i] != NULL; i++)
+		if (strcmp(mg_cmd_table[i]->name, name) == 0)
+			return (mg_cmd_table[i]);
+	return (NULL);
+}
+
+/* same_block - entries a and b share one --help block */
+static int
+same_block(const struct mg_cmd_entry *a, const struct mg_cmd_entry *b)
+{
+	return (b != NULL && strcmp(a->args, b->args) == 0 &&
+	    strcmp(a->summary, b->summary) == 0);
+}
+
+/* put_lines - text's lines, each indented to HELP_COL */
+static void
+put_lines(FILE *fp, const char *text)
+{
+	const char *nl;
+
+	while (text != NULL && *text != '\0') {
+		nl = strchr(text, '\n');
+		(void)fprintf(fp, "%*s%.*s\n", HELP_COL, "", nl != NULL ?
+		    (int)(nl - text) : (int)strlen(text), text);
+		text = nl != NULL ? nl + 1 : NULL;
+	}
+}
+
+/*
+ * put_synopsis - "  NAME[|NAME...] ARGS", wrapped before HELP_WIDTH at
+ * the spaces outside brackets; the column where it ended
+ */
+static size_t
+put_synopsis(FILE *fp, const struct mg_cmd_entry *const *e, size_t n)
+{
+	const char *p, *word;
+	size_t col, len, i;
+	int depth;
+
+	col = 2;
+	(void)fputs("  ", fp);
+	for (i = 0; i < n; i++) {
+		(void)fprintf(fp, "%s%s", i > 0 ? "|" : "", e[i]->name);
+		col += strlen(e[i]->name) + (i > 0);
+	}
+	for (p = e[0]->args; *p != '\0';) {
+		while (*p == ' ')
+			p++;
+		for (word = p, depth = 0; *p != '\0' && (*p != ' ' ||
+		    depth > 0); p++)
+			depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
+		if ((len = (size_t)(p - word)) == 0)
+			break;
+		if (col + 1 + len > HELP_WIDTH) {
+			(void)fprintf(fp, "\n%*s", HELP_COL, "");
+			col = HELP_COL;
+		} else {
+			(void)fputc(' ', fp);
+			col++;
+		}
+		(void)fprintf(fp, "%.*s", (int)len, word);
+		col += len;
+	}
+	return (col);
+}
+
+/* mg_cmd_help - --help: the options, then one block per command made
+ * from the table */
+void
+mg_cmd_help(FILE *fp)
+{
+	const struct mg_cmd_entry *const *e;
+	size_t n, col;
+
+	(void)fputs(help_head, fp);
+	for (e = mg_cmd_table; *e != NULL; e += n) {
+		for (n = 1; same_block(e[0], e[n]); n++)
+			;
+		col = put_synopsis(fp, e, n);
+		if (col < HELP_COL)
+			(void)fprintf(fp, "%*s%s\n", (int)(HELP_COL - col), "",
+			    e[0]->summary);
+		else {
+			(void)fputc('\n', fp);
+			put_lines(fp, e[0]->summary);
+		}
+		put_lines(fp, e[0]->options);
+	}
+	(void)fputs(help_tail, fp);
+}
+
+/* mg_cmd_usage_error - print a usage error for cmd; returns MG_EXIT_USAGE */
+int
+mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct mg_cmd_entry *c;
+	va_list ap;
+
+	(void)fprintf(stderr, "mailguard-tui: ");
+	if (cmd != NULL)
+		(void)fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fputc('\n', stderr);
+	if (cmd != NULL && (c = mg_cmd_find(cmd)) != NULL)
+		(void)fprintf(stderr, "usage: mailguard-tui %s%s%s\n", c->name,
+		    c->args[0] != '\0' ? " " : "", c->args);
+	(void)fprintf(stderr, "Try 'mailguard-tui --help'.\n");
+	return (MG_EXIT_USAGE);
+}

@@ -1,0 +1,151 @@
+/*
+ * fix_rollback.c - roll a journal entry back: a fix's files restored
+ * byte for byte, rebuilt and reloaded; a purge's or hold's mail back in
+ * the queue, once (queue_restore.c).  What it does goes to opts->out; why
+ * it stopped, to err.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/mg_sanitize.h"
+#include "fix_apply.h"
+#include "fix_rollback.h"
+#include "mg_journal.h"
+#include "queue_restore.h"
+
+/* ask - the caller's confirm with question; 1 without one */
+static int
+ask(const struct mg_rollback_opts *o, const char *question)
+{
+	return (o->confirm == NULL || o->confirm(question));
+}
+
+/*
+ * mail_back - the mail of purge or hold entry e (what o->sel chooses,
+ * NULL: all) back in the queue, once; says how many came back
+ */
+static enum mg_rollback_result
+mail_back(struct mg_session *a, struct mg_journal *jr,
+    const struct mg_jentry *e, const struct mg_rollback_opts *o,
+    struct mg_err *err)
+{
+	struct mg_restore_result res;
+	char q[128];
+	int rc;
+
+	if (!a->detected) {
+		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
+			(void)mg_err_set(err, "%s", a->err.msg);
+			return (MG_ROLLBACK_UNREAD);
+		}
+		a->detected = 1;
+	}
+	if (geteuid() != 0) {
+		(void)mg_err_set(err, "putting mail back in the queue needs "
+		    "root: nothing changed");
+		return (MG_ROLLBACK_NOPERM);
+	}
+	(void)snprintf(q, sizeof(q), "Put the mail of journal entry %ld back "
+	    "in the queue?", e->id);
+	if (!ask(o, q))
+		return (MG_ROLLBACK_DECLINED);
+	mg_err_clear(err);
+	rc = mg_queue_restore(a, jr, e, o->sel, o->out, &res, err);
+	(void)fprintf(o->out, "restored %zu of %zu messages of journal entry "
+	    "%ld (%zu from the quarantine, %zu released from hold",
+	    res.restored, res.chosen, e->id, res.placed, res.released);
+	if (res.kept_held > 0)
+		(void)fprintf(o->out, ", %zu of them left on hold as before",
+		    res.kept_held);
+	(void)fprintf(o->out, "); %zu back already, %zu never left the queue, "
+	    "%zu not found (delivered or removed before the %s)", res.already,
+	    res.stayed, res.missing, e->action);
+	if (res.failed > 0)
+		(void)fprintf(o->out, ", %zu could not be put back",
+		    res.failed);
+	(void)fprintf(o->out, "\n");
+	/* a failure out has explained message by message has no err */
+	return (rc < 0 || res.failed > 0 ? MG_ROLLBACK_FAILED :
+	    MG_ROLLBACK_DONE);
+}
+
+/*
+ * files_back - fix entry e's files restored, rebuilt, reloaded; the
+ * entry marked rolled-back
+ */
+static enum mg_rollback_result
+files_back(struct mg_session *a, struct mg_journal *jr,
+    const struct mg_jentry *e, const struct mg_rollback_opts *o,
+    struct mg_err *err)
+{
+	struct mg_str log = MG_STR_INIT;
+	char q[128];
+	enum mg_rollback_result rc = MG_ROLLBACK_DONE;
+
+	if (strcmp(e->state, "rolled-back") == 0 ||
+	    strcmp(e->state, "restored") == 0) {
+		(void)fprintf(o->out, "journal entry %ld is already %s: "
+		    "nothing to do\n", e->id, e->state);
+		return (MG_ROLLBACK_DONE);
+	}
+	(void)snprintf(q, sizeof(q), "Restore the files journal entry %ld "
+	    "changed?", e->id);
+	if (!ask(o, q))
+		return (MG_ROLLBACK_DECLINED);
+	if (mg_journal_restore(jr, e, &log, err) < 0) {
+		mg_str_free(&log);
+		return (MG_ROLLBACK_UNREAD);
+	}
+	if (mg_fix_rebuild(a, e->rebuild, &log) < 0) {
+		(void)mg_err_set(err, "files restored, but rebuilding or "
+		    "reloading failed (see above)");
+		rc = MG_ROLLBACK_UNREAD;
+	}
+	/* Exim rereads its configuration on SIGHUP only. */
+	if (mg_session_load(a) == 0 && a->target.mta == MG_MTA_EXIM)
+		mg_fix_reload_exim(&a->target, &log);
+	mg_print_sanitized_lines(o->out, mg_str_cstr(&log));
+	(void)mg_journal_set(jr, e->id, "state", "rolled-back");
+	if (rc == MG_ROLLBACK_DONE)
+		(void)fprintf(o->out, "journal entry %ld rolled back\n",
+		    e->id);
+	mg_str_free(&log);
+	return (rc);
+}
+
+/*
+ * mg_fix_rollback - roll journal entry id (in state_dir) back; what it
+ * did on o->out.  MG_ROLLBACK_DONE, or a result with err saying why
+ * (empty when out said it: mail that could not be put back).
+ */
+enum mg_rollback_result
+mg_fix_rollback(struct mg_session *a, const char *state_dir, long id,
+    const struct mg_rollback_opts *o, struct mg_err *err)
+{
+	struct mg_journal jr;
+	struct mg_jentry *v = NULL;
+	size_t n = 0;
+	enum mg_rollback_result rc = MG_ROLLBACK_UNREAD;
+
+	mg_err_clear(err);
+	if (mg_journal_open(&jr, state_dir, 1, err) < 0 ||
+	    mg_journal_entries(&jr, id, 0, &v, &n, err) < 0)
+		goto out;
+	if (n != 1) {
+		(void)mg_err_set(err, "no journal entry %ld (see: "
+		    "mailguard-tui journal)", id);
+		goto out;
+	}
+	if (mg_queue_restorable(&v[0]))
+		rc = mail_back(a, &jr, &v[0], o, err);
+	else if (o->mail_only)
+		(void)mg_err_set(err, "journal entry %ld is no purge or hold: "
+		    "nothing to put back", id);
+	else
+		rc = files_back(a, &jr, &v[0], o, err);
+out:
+	mg_jentries_free(v, n);
+	mg_journal_close(&jr);
+	return (rc);
+}

@@ -1,0 +1,124 @@
+/* test_cmd_table.c - the command table and what is made from it: every
+ * command found by its name, its help within the columns, and --help
+ * listing each command once, in table order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cli/cmd.h"
+#include "mg_test.h"
+
+/* help - mg_cmd_help's output into *buf (caller frees) */
+static void
+help(char **buf)
+{
+	size_t len;
+	FILE *fp;
+
+	*buf = NULL;
+	assert_non_null(fp = open_memstream(buf, &len));
+	mg_cmd_help(fp);
+	(void)fclose(fp);
+	assert_non_null(*buf);
+}
+
+/* widest - the longest line of text */
+static size_t
+widest(const char *text)
+{
+	size_t w = 0, n;
+
+	while (text != NULL && *text != '\0') {
+		n = strcspn(text, "\n");
+		if (n > w)
+			w = n;
+		text += n + (text[n] == '\n');
+	}
+	return (w);
+}
+
+/* named - where name starts a synopsis line ("\n  NAME" or "|NAME",
+ * then " " or "|") in text; NULL if nowhere */
+static const char *
+named(const char *text, const char *name)
+{
+	const char *p;
+	size_t n = strlen(name);
+
+	for (p = text; (p = strstr(p, name)) != NULL; p++)
+		if ((p[-1] == '|' || (p[-1] == ' ' && p[-2] == ' ' &&
+		    p[-3] == '\n')) && (p[n] == ' ' || p[n] == '|'))
+			return (p);
+	return (NULL);
+}
+
+/* test_find_each - each entry by its name, names unique; none else */
+static void
+test_find_each(void **state)
+{
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; mg_cmd_table[i] != NULL; i++) {
+		assert_ptr_equal(mg_cmd_find(mg_cmd_table[i]->name),
+		    mg_cmd_table[i]);
+		assert_non_null(mg_cmd_table[i]->exec);
+		assert_non_null(mg_cmd_table[i]->args);
+		assert_true(widest(mg_cmd_table[i]->summary) <= 56);
+		assert_null(strchr(mg_cmd_table[i]->summary, '\n'));
+		assert_true(widest(mg_cmd_table[i]->options) <= 56);
+		for (k = 0; k < i; k++)
+			assert_string_not_equal(mg_cmd_table[k]->name,
+			    mg_cmd_table[i]->name);
+	}
+	assert_int_equal(i, 11);
+	assert_null(mg_cmd_find("pending"));
+	assert_null(mg_cmd_find(""));
+}
+
+/* test_help_lists_each - every command named once at the start of a
+ * line of the Commands section, in table order; shared blocks joined;
+ * a long synopsis wrapped; no line past 76 columns */
+static void
+test_help_lists_each(void **state)
+{
+	const char *cmds, *p, *prev;
+	char *h;
+	size_t i, listed = 0;
+
+	(void)state;
+	help(&h);
+	assert_true(widest(h) <= 76);
+	assert_non_null(cmds = strstr(h, "\nCommands:\n"));
+	assert_non_null(strstr(h, "\n  report [--json]  findings, worst "
+	    "first\n"));
+	assert_non_null(strstr(h, "\n  journal [--json] applied changes "
+	    "and purges\n"));
+	assert_non_null(strstr(h, "\n  hold|release|requeue SELECTOR... "
+	    "[--dry-run] [--yes]\n                   the same selection"));
+	assert_non_null(strstr(h, "[--export-diff FILE [--force]] [--yes]\n"
+	    "                   [--value TEXT]\n                   apply"));
+	prev = cmds;
+	for (i = 0; mg_cmd_table[i] != NULL; i++) {
+		p = named(cmds, mg_cmd_table[i]->name);
+		assert_non_null(p);
+		assert_true(p > prev);
+		assert_null(named(p + 1, mg_cmd_table[i]->name));
+		prev = p;
+		listed++;
+	}
+	assert_int_equal(listed, 11);
+	assert_non_null(strstr(h, "\nExit status 64: bad command line"));
+	free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_each),
+		cmocka_unit_test(test_help_lists_each),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
