@@ -268,8 +268,8 @@ mg_cmd_rollback(struct mg_session *a, int argc, char **argv)
 		    "reloading failed (see above)");
 	else
 		err.msg[0] = '\0';
-	if (mg_session_load(a) == 0 && a->target.mta == MG_MTA_EXIM)
-		mg_fix_reload_exim(&a->target, &log);
+	if (mg_session_load(a) == 0)
+		mg_backend_reload(&a->target, &log);
 	mg_print_sanitized_lines(stdout, mg_str_cstr(&log));
 	(void)mg_journal_set(&jr, (long)id, "state", "rolled-back");
 	if (err.msg[0] != '\0')

@@ -601,3 +601,58 @@ mg_pf_sim_stop(struct mg_target *t, void *priv)
 	mg_pf_proof_stop(priv);
 	free(priv);
 }
+
+/*
+ * mg_pf_sim_open - a private instance of conf (a directory with main.cf
+ * and master.cf; NULL: the live configuration directory), for the fix
+ * engine's proof; note says what was started, or why it could not be
+ */
+int
+mg_pf_sim_open(struct mg_target *t, const char *conf, void **priv,
+    struct mg_str *note, struct mg_err *err)
+{
+	struct mg_pf_proof *pp;
+
+	if (conf == NULL)
+		conf = t->config_dir;
+	pp = mg_xcalloc(1, sizeof(*pp));
+	if (mg_pf_proof_start(pp, conf, err) < 0) {
+		mg_str_printf(note, "cannot start a private Postfix to ask: %s",
+		    err->msg);
+		free(pp);
+		return (-1);
+	}
+	mg_str_printf(note, "private Postfix from %s on 127.0.0.1:%d (stands "
+	    "for %s)", conf, pp->port, pp->service);
+	*priv = pp;
+	return (0);
+}
+
+/* mg_pf_sim_ask - one probe of the private instance; local SMTP without
+ * a client address is not asked (1) */
+int
+mg_pf_sim_ask(struct mg_target *t, void *priv, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	(void)t;
+	if (*p->client == '\0') {
+		(void)snprintf(v->text, sizeof(v->text), "local SMTP without "
+		    "a client address is not asked of Postfix");
+		return (1);
+	}
+	return (mg_pf_proof_ask(priv, p, v, err));
+}
+
+/* mg_pf_sim_close - the private instance stopped and removed */
+void
+mg_pf_sim_close(struct mg_target *t, void *priv)
+{
+	struct mg_pf_proof *pp = priv;
+
+	(void)t;
+	if (pp == NULL)
+		return;
+	if (pp->root[0] != '\0')
+		mg_pf_proof_stop(pp);
+	free(pp);
+}

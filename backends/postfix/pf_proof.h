@@ -32,5 +32,10 @@ int mg_pf_sim_tests(struct mg_target *, void *, const char *,
     const struct mg_probe_test *, size_t, struct mg_probe_answer *,
     struct mg_str *, struct mg_err *);
 void mg_pf_sim_stop(struct mg_target *, void *);
+int mg_pf_sim_open(struct mg_target *, const char *, void **, struct mg_str *,
+    struct mg_err *);
+int mg_pf_sim_ask(struct mg_target *, void *, const struct mg_probe *,
+    struct mg_smtp_verdict *, struct mg_err *);
+void mg_pf_sim_close(struct mg_target *, void *);
 
 #endif
