@@ -148,38 +148,6 @@ mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
 	return (rc != 0 ? -1 : 0);
 }
 
-/* mg_backend_sim_start - what simulated relay tests need; *priv for
- * sim_tests and sim_stop */
-int
-mg_backend_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
-{
-	*priv = NULL;
-	if (t->backend == NULL || t->backend->sim_tests == NULL)
-		return (not_supported(t, "simulating a client", err));
-	if (t->backend->sim_start == NULL)
-		return (0);
-	return (t->backend->sim_start(t, priv, err));
-}
-
-/* mg_backend_sim_tests - relay tests as client, nothing received */
-int
-mg_backend_sim_tests(struct mg_target *t, void *priv, const char *client,
-    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
-    struct mg_str *log, struct mg_err *err)
-{
-	if (t->backend == NULL || t->backend->sim_tests == NULL)
-		return (not_supported(t, "simulating a client", err));
-	return (t->backend->sim_tests(t, priv, client, tests, n, a, log, err));
-}
-
-/* mg_backend_sim_stop - undo sim_start */
-void
-mg_backend_sim_stop(struct mg_target *t, void *priv)
-{
-	if (t->backend != NULL && t->backend->sim_stop != NULL)
-		t->backend->sim_stop(t, priv);
-}
-
 /* mg_backend_show_message - a queued message's headers, from the MTA's
  * own tool; the text is the sender's and must be sanitized to show */
 int
@@ -290,15 +258,27 @@ mg_backend_post_seen(const struct mg_target *t, const struct mg_cmd *c)
 	    of(t)->post_seen(c));
 }
 
-/* mg_backend_post_not_running - did it fail only because the server is
- * stopped?  The words saying so, else NULL */
+/*
+ * mg_backend_post_not_running - did it fail only because the server is
+ * stopped?  The words saying so, else NULL.  A target not detected (a
+ * rollback replays journaled commands without reading the configuration)
+ * asks every backend: the command says whose it is.
+ */
 const char *
 mg_backend_post_not_running(const struct mg_target *t,
     const struct mg_cmd *c)
 {
-	if (of(t) == NULL || of(t)->post_not_running == NULL)
-		return (NULL);
-	return (of(t)->post_not_running(c));
+	const char *w;
+	size_t i;
+
+	if (of(t) != NULL)
+		return (of(t)->post_not_running != NULL ?
+		    of(t)->post_not_running(c) : NULL);
+	for (i = 0; mg_backends[i] != NULL; i++)
+		if (mg_backends[i]->post_not_running != NULL &&
+		    (w = mg_backends[i]->post_not_running(c)) != NULL)
+			return (w);
+	return (NULL);
 }
 
 /* mg_backend_port_of - a port as MTAs write it: a number, or smtp */
@@ -422,6 +402,27 @@ mg_backend_sim_close(struct mg_target *t, void *priv)
 {
 	if (of(t) != NULL && of(t)->sim_close != NULL)
 		of(t)->sim_close(t, priv);
+}
+
+/* mg_backend_sim_tests - relay tests as client through what sim_open
+ * made of the live configuration, nothing received */
+int
+mg_backend_sim_tests(struct mg_target *t, void *priv, const char *client,
+    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
+    struct mg_str *log, struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->sim_tests == NULL)
+		return (not_supported(t, "simulating a client", err));
+	return (of(t)->sim_tests(t, priv, client, tests, n, a, log, err));
+}
+
+/* mg_backend_sim_how - how the backend simulates, for reports */
+const char *
+mg_backend_sim_how(const struct mg_target *t)
+{
+	if (of(t) == NULL || of(t)->sim_how == NULL)
+		return ("simulated");
+	return (of(t)->sim_how);
 }
 
 /* mg_backend_sim_private - does simulating start a private instance of

@@ -103,9 +103,10 @@ struct mg_backend {
 	const char *list_head;
 	const char *list_sep;
 	/* Simulate: a client's session asked of a configuration, nothing
-	 * received.  sim_open prepares asking conf (the staged
-	 * configuration validate made; NULL: the target's own), adding to
-	 * note what it made or why it could not; sim_ask asks one probe (1:
+	 * received (exim -bh; a private Postfix asked with XCLIENT).
+	 * sim_open prepares asking conf (the staged configuration validate
+	 * made; NULL: the target's own), adding to note what it made or why
+	 * it could not; sim_ask asks one probe (1:
 	 * not asked, v says why); sim_close undoes sim_open.  sim_private:
 	 * asking starts a private instance of the MTA (root, seconds per
 	 * start), which answers every session it is asked.  sim_local: how
@@ -119,21 +120,17 @@ struct mg_backend {
 	void (*sim_close)(struct mg_target *, void *);
 	int sim_private;
 	void (*sim_local)(const char *, int, struct mg_str *);
-	/* Where the configured MTA listens for the world (host, port),
-	 * read from the model; a wildcard address is 127.0.0.1. */
-	void (*listener)(const struct mg_model *, char *, size_t, int *);
-	/* Relay tests asked as a remote client of the live configuration,
-	 * nothing received: answers for each test (mg_probe_run's
-	 * contract), the dialogue appended to the log.  sim_start makes
-	 * what the tests need (a private smtpd), sim_stop removes it; both
-	 * NULL when nothing is needed. */
-	int (*sim_start)(struct mg_target *, void **, struct mg_err *);
+	/* Relay tests asked as remote client through what sim_open made
+	 * of the live configuration, nothing received: answers for each
+	 * test (mg_probe_run's contract), the dialogue appended to the
+	 * log; sim_how says how, for reports ("exim -bh"). */
 	int (*sim_tests)(struct mg_target *, void *, const char *,
 	    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
 	    struct mg_str *, struct mg_err *);
-	void (*sim_stop)(struct mg_target *, void *);
-	/* How sim_tests asks, for reports: "exim -bh". */
 	const char *sim_how;
+	/* Where the configured MTA listens for the world (host, port),
+	 * read from the model; a wildcard address is 127.0.0.1. */
+	void (*listener)(const struct mg_model *, char *, size_t, int *);
 };
 
 /* What the operator asked for on the command line. */
@@ -166,11 +163,6 @@ int mg_backend_show_message(struct mg_target *, const char *,
     struct mg_str *, struct mg_err *);
 int mg_backend_simulate(struct mg_target *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
-int mg_backend_sim_start(struct mg_target *, void **, struct mg_err *);
-int mg_backend_sim_tests(struct mg_target *, void *, const char *,
-    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
-    struct mg_str *, struct mg_err *);
-void mg_backend_sim_stop(struct mg_target *, void *);
 
 /* Changing the configuration (the fix engine) */
 const struct mg_backend *mg_backend_for(enum mg_mta);
@@ -198,6 +190,10 @@ int mg_backend_sim_open(struct mg_target *, const char *, void **,
 int mg_backend_sim_ask(struct mg_target *, void *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
 void mg_backend_sim_close(struct mg_target *, void *);
+int mg_backend_sim_tests(struct mg_target *, void *, const char *,
+    const struct mg_probe_test *, size_t, struct mg_probe_answer *,
+    struct mg_str *, struct mg_err *);
+const char *mg_backend_sim_how(const struct mg_target *);
 int mg_backend_sim_private(const struct mg_target *);
 void mg_backend_sim_local(const struct mg_target *, const char *, int,
     struct mg_str *);

@@ -230,9 +230,8 @@ mg_probe_all(struct mg_session *a, const struct mg_probe_opts *o,
 		conn.xclient = NULL;
 	} else {
 		(void)snprintf(pr->how, sizeof(pr->how), "%s",
-		    a->target.backend != NULL && a->target.backend->sim_how !=
-		    NULL ? a->target.backend->sim_how : "simulated");
-		if (mg_backend_sim_start(&a->target, &sim, err) < 0)
+		    mg_backend_sim_how(&a->target));
+		if (mg_backend_sim_open(&a->target, NULL, &sim, NULL, err) < 0)
 			return (-1);
 		for (i = 0; i < pr->plan.n; i++) {
 			r = add_result(pr, &pr->plan.v[i]);
@@ -253,7 +252,7 @@ mg_probe_all(struct mg_session *a, const struct mg_probe_opts *o,
 				o->progress(o->progress_arg, i + 1, pr->plan.n,
 				    pr->plan.v[i].addr);
 		}
-		mg_backend_sim_stop(&a->target, sim);
+		mg_backend_sim_close(&a->target, sim);
 	}
 	mg_probe_findings(pr, into);
 	for (i = 0; i < pr->nres; i++)

@@ -1090,7 +1090,7 @@ const struct mg_backend mg_backend_exim = {
 	.sim_ask = exim_sim_ask,
 	.sim_close = exim_sim_close,
 	.sim_local = mg_exim_sim_local,
-	.listener = mg_exim_listener,
 	.sim_tests = exim_sim_tests,
 	.sim_how = "exim -bh",
+	.listener = mg_exim_listener,
 };

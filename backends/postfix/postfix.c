@@ -22,7 +22,7 @@
 #include "pf_maps.h"
 #include "pf_master.h"
 #include "pf_postconf.h"
-#include "pf_proof.h"
+#include "pf_simulate.h"
 #include "pf_queue.h"
 #include "pf_sasl.h"
 
@@ -360,9 +360,7 @@ const struct mg_backend mg_backend_postfix = {
 	.sim_close = mg_pf_sim_close,
 	.sim_private = 1,
 	.sim_local = mg_pf_sim_local,
-	.listener = mg_pf_listener,
-	.sim_start = mg_pf_sim_start,
 	.sim_tests = mg_pf_sim_tests,
-	.sim_stop = mg_pf_sim_stop,
 	.sim_how = "postfix smtpd (private copy, XCLIENT)",
+	.listener = mg_pf_listener,
 };
