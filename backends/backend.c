@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/mg_num.h"
 #include "../core/mg_str.h"
 #include "backend.h"
 
@@ -62,6 +63,8 @@ mg_backend_detect(const struct mg_detect_opts *o, struct mg_target *t,
 	    o->exim_bin != NULL || o->exim_generator != NULL))
 		return (mg_err_set(err, "--postfix and --exim/--exim-bin "
 		    "name different MTAs; choose one"));
+	if (o->backend != NULL)
+		return (try(o->backend, o, t, err));
 	if (o->postfix_dir != NULL)
 		return (try(&mg_backend_postfix, o, t, err));
 	if (o->exim_path != NULL || o->exim_bin != NULL ||
@@ -117,48 +120,32 @@ mg_backend_load_log(struct mg_target *t, struct mg_model *m,
 	return (t->backend->load_log(t, m, err));
 }
 
-/* mg_backend_simulate - the MTA's own verdict on a simulated client */
+/*
+ * mg_backend_simulate - the MTA's own verdict on a simulated client of
+ * the live configuration, asked once.  A backend whose simulate starts a
+ * private instance (seconds, root) is not asked one probe at a time: the
+ * proof and the probe open it once for all their sessions.
+ */
 int
 mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
     struct mg_smtp_verdict *v, struct mg_err *err)
 {
+	void *priv;
+	int rc;
+
 	memset(v, 0, sizeof(*v));
 	v->code = -1;
-	if (t->backend == NULL || t->backend->simulate == NULL)
+	if (t->backend == NULL || t->backend->sim_ask == NULL)
 		return (not_supported(t, "simulating a client", err));
-	return (t->backend->simulate(t, p, v, err));
-}
-
-/* mg_backend_sim_start - what simulated relay tests need; *priv for
- * sim_tests and sim_stop */
-int
-mg_backend_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
-{
-	*priv = NULL;
-	if (t->backend == NULL || t->backend->sim_tests == NULL)
-		return (not_supported(t, "simulating a client", err));
-	if (t->backend->sim_start == NULL)
-		return (0);
-	return (t->backend->sim_start(t, priv, err));
-}
-
-/* mg_backend_sim_tests - relay tests as client, nothing received */
-int
-mg_backend_sim_tests(struct mg_target *t, void *priv, const char *client,
-    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
-    struct mg_str *log, struct mg_err *err)
-{
-	if (t->backend == NULL || t->backend->sim_tests == NULL)
-		return (not_supported(t, "simulating a client", err));
-	return (t->backend->sim_tests(t, priv, client, tests, n, a, log, err));
-}
-
-/* mg_backend_sim_stop - undo sim_start */
-void
-mg_backend_sim_stop(struct mg_target *t, void *priv)
-{
-	if (t->backend != NULL && t->backend->sim_stop != NULL)
-		t->backend->sim_stop(t, priv);
+	if (t->backend->sim_private)
+		return (mg_err_set(err, "simulating one client of %s starts "
+		    "a private instance: only the proof and the probe ask it",
+		    t->backend->name));
+	if (mg_backend_sim_open(t, NULL, &priv, NULL, err) < 0)
+		return (-1);
+	rc = mg_backend_sim_ask(t, priv, p, v, err);
+	mg_backend_sim_close(t, priv);
+	return (rc != 0 ? -1 : 0);
 }
 
 /* mg_backend_show_message - a queued message's headers, from the MTA's
@@ -180,4 +167,289 @@ mg_backend_show_message(struct mg_target *t, const char *id,
 	if (t->backend == NULL || t->backend->show_message == NULL)
 		return (not_supported(t, "showing a queued message", err));
 	return (t->backend->show_message(t, id, out, err));
+}
+
+/* Changing the configuration (the fix engine) */
+
+/* mg_backend_for - the backend of an MTA (the registry), or NULL */
+const struct mg_backend *
+mg_backend_for(enum mg_mta mta)
+{
+	size_t i;
+
+	for (i = 0; mg_backends[i] != NULL; i++)
+		if (mg_backends[i]->mta == mta)
+			return (mg_backends[i]);
+	return (NULL);
+}
+
+/* of - the target's backend, else the one of its MTA (a target built by
+ * hand names only the MTA) */
+static const struct mg_backend *
+of(const struct mg_target *t)
+{
+	return (t->backend != NULL ? t->backend : mg_backend_for(t->mta));
+}
+
+/* mg_backend_validate - the change validated on its stage by the MTA */
+int
+mg_backend_validate(struct mg_target *t, struct mg_change *c,
+    struct mg_err *err)
+{
+	c->conf[0] = c->dir[0] = c->file[0] = '\0';
+	c->generated = 0;
+	if (of(t) == NULL || of(t)->validate == NULL)
+		return (not_supported(t, "validating a change", err));
+	return (of(t)->validate(t, c, err));
+}
+
+/* mg_backend_reload - the running server re-reads its configuration
+ * (nothing when the fixes' post-commands do it) */
+void
+mg_backend_reload(struct mg_target *t, struct mg_str *log)
+{
+	if (of(t) != NULL && of(t)->reload != NULL)
+		of(t)->reload(t, log);
+}
+
+/* mg_backend_reload_words - the reload, for a patch's header */
+void
+mg_backend_reload_words(const struct mg_target *t, struct mg_str *out)
+{
+	if (of(t) != NULL && of(t)->reload_words != NULL)
+		of(t)->reload_words(t, out);
+}
+
+/* mg_backend_post_program - the program a post-command runs */
+const char *
+mg_backend_post_program(const struct mg_target *t, const struct mg_cmd *c)
+{
+	const char *p;
+
+	if (of(t) != NULL && of(t)->post_program != NULL &&
+	    (p = of(t)->post_program(t, c)) != NULL)
+		return (p);
+	return (c->argv[0]);
+}
+
+/* mg_backend_post_outputs - files a post-command writes (copies into v,
+ * at most max in all; caller frees) */
+void
+mg_backend_post_outputs(const struct mg_target *t, const struct mg_cmd *c,
+    char **v, size_t *n, size_t max)
+{
+	if (of(t) != NULL && of(t)->post_outputs != NULL)
+		of(t)->post_outputs(c, v, n, max);
+}
+
+/* mg_backend_post_rebuilds - does the post-command only derive files? */
+int
+mg_backend_post_rebuilds(const struct mg_target *t, const struct mg_cmd *c)
+{
+	return (of(t) != NULL && of(t)->post_rebuilds != NULL &&
+	    of(t)->post_rebuilds(c));
+}
+
+/* mg_backend_post_seen - does a re-read of the stage see its effect? */
+int
+mg_backend_post_seen(const struct mg_target *t, const struct mg_cmd *c)
+{
+	return (of(t) != NULL && of(t)->post_seen != NULL &&
+	    of(t)->post_seen(c));
+}
+
+/*
+ * mg_backend_post_not_running - did it fail only because the server is
+ * stopped?  The words saying so, else NULL.  A target not detected (a
+ * rollback replays journaled commands without reading the configuration)
+ * asks every backend: the command says whose it is.
+ */
+const char *
+mg_backend_post_not_running(const struct mg_target *t,
+    const struct mg_cmd *c)
+{
+	const char *w;
+	size_t i;
+
+	if (of(t) != NULL)
+		return (of(t)->post_not_running != NULL ?
+		    of(t)->post_not_running(c) : NULL);
+	for (i = 0; mg_backends[i] != NULL; i++)
+		if (mg_backends[i]->post_not_running != NULL &&
+		    (w = mg_backends[i]->post_not_running(c)) != NULL)
+			return (w);
+	return (NULL);
+}
+
+/* mg_backend_port_of - a port as MTAs write it: a number, or smtp */
+int
+mg_backend_port_of(const char *s, size_t len)
+{
+	char num[8];
+	unsigned long p;
+
+	if (len == 4 && strncmp(s, "smtp", 4) == 0)
+		return (25);
+	if (len == 0 || len >= sizeof(num))
+		return (0);
+	memcpy(num, s, len);
+	num[len] = '\0';
+	return (mg_parse_ulong(num, 1, 65535, &p, NULL) < 0 ? 0 : (int)p);
+}
+
+/* mg_backend_stage_holds - does the stage hold the live file path? */
+int
+mg_backend_stage_holds(const struct mg_target *t, const char *path)
+{
+	if (of(t) == NULL || of(t)->stage_holds == NULL)
+		return (1);
+	return (of(t)->stage_holds(t, path));
+}
+
+/* mg_backend_trust_param - the parameter listing the trusted clients of
+ * an MTA's configuration, NULL if none */
+const char *
+mg_backend_trust_param(enum mg_mta mta)
+{
+	const struct mg_backend *be = mg_backend_for(mta);
+
+	return (be != NULL ? be->trust_param : NULL);
+}
+
+/* mg_backend_list_items - the items of a list value in the MTA's syntax
+ * (caller frees with mg_backend_list_free); an empty array if the MTA
+ * has none */
+char **
+mg_backend_list_items(enum mg_mta mta, const char *value)
+{
+	const struct mg_backend *be = mg_backend_for(mta);
+
+	if (be == NULL || be->list_items == NULL || value == NULL)
+		return (mg_xcalloc(1, sizeof(char *)));
+	return (be->list_items(value));
+}
+
+/* mg_backend_list_free - release list items; accepts NULL */
+void
+mg_backend_list_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* mg_backend_list_start - begin writing a list value into out */
+void
+mg_backend_list_start(enum mg_mta mta, struct mg_str *out)
+{
+	const struct mg_backend *be = mg_backend_for(mta);
+
+	if (be != NULL && be->list_head != NULL)
+		mg_str_puts(out, be->list_head);
+}
+
+/* mg_backend_list_add - one more item of a list value */
+void
+mg_backend_list_add(enum mg_mta mta, struct mg_str *out, const char *item)
+{
+	const struct mg_backend *be = mg_backend_for(mta);
+
+	mg_str_printf(out, "%s%s", be != NULL && be->list_sep != NULL ?
+	    be->list_sep : " ", item);
+}
+
+/* mg_backend_sim_open - prepare asking conf (NULL: the target's own);
+ * *priv for sim_ask and sim_close; what was made, or why not, into note
+ * (may be NULL) */
+int
+mg_backend_sim_open(struct mg_target *t, const char *conf, void **priv,
+    struct mg_str *note, struct mg_err *err)
+{
+	struct mg_str scratch = MG_STR_INIT;
+	int rc;
+
+	*priv = NULL;
+	if (of(t) == NULL || of(t)->sim_ask == NULL)
+		return (not_supported(t, "simulating a client", err));
+	if (of(t)->sim_open == NULL)
+		return (0);
+	rc = of(t)->sim_open(t, conf, priv, note != NULL ? note : &scratch,
+	    err);
+	mg_str_free(&scratch);
+	return (rc);
+}
+
+/* mg_backend_sim_ask - one probe: 0 answered (v), 1 not asked (v->text
+ * says why), -1 failed (err) */
+int
+mg_backend_sim_ask(struct mg_target *t, void *priv, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	memset(v, 0, sizeof(*v));
+	v->code = -1;
+	if (of(t) == NULL || of(t)->sim_ask == NULL)
+		return (not_supported(t, "simulating a client", err));
+	return (of(t)->sim_ask(t, priv, p, v, err));
+}
+
+/* mg_backend_sim_close - undo sim_open */
+void
+mg_backend_sim_close(struct mg_target *t, void *priv)
+{
+	if (of(t) != NULL && of(t)->sim_close != NULL)
+		of(t)->sim_close(t, priv);
+}
+
+/* mg_backend_sim_tests - relay tests as client through what sim_open
+ * made of the live configuration, nothing received */
+int
+mg_backend_sim_tests(struct mg_target *t, void *priv, const char *client,
+    const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
+    struct mg_str *log, struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->sim_tests == NULL)
+		return (not_supported(t, "simulating a client", err));
+	return (of(t)->sim_tests(t, priv, client, tests, n, a, log, err));
+}
+
+/* mg_backend_sim_how - how the backend simulates, for reports */
+const char *
+mg_backend_sim_how(const struct mg_target *t)
+{
+	if (of(t) == NULL || of(t)->sim_how == NULL)
+		return ("simulated");
+	return (of(t)->sim_how);
+}
+
+/* mg_backend_sim_private - does simulating start a private instance of
+ * the MTA (root only; it answers every session asked)? */
+int
+mg_backend_sim_private(const struct mg_target *t)
+{
+	return (of(t) != NULL && of(t)->sim_private);
+}
+
+/* mg_backend_sim_local - the mail paths simulate does not ask, said */
+void
+mg_backend_sim_local(const struct mg_target *t, const char *where,
+    int clientless, struct mg_str *out)
+{
+	if (of(t) != NULL && of(t)->sim_local != NULL)
+		of(t)->sim_local(where, clientless, out);
+}
+
+/* mg_backend_listener - where the MTA of m listens for the world; -1 if
+ * the backend cannot say (host and port are left as they were) */
+int
+mg_backend_listener(const struct mg_target *t, const struct mg_model *m,
+    char *host, size_t size, int *port)
+{
+	if (of(t) == NULL || of(t)->listener == NULL)
+		return (-1);
+	of(t)->listener(m, host, size, port);
+	return (0);
 }

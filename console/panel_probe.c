@@ -176,7 +176,7 @@ run(struct con *c)
 		    "mailguard-tui probe --target HOST");
 		return;
 	}
-	if (c->app->target.mta == MG_MTA_POSTFIX && geteuid() != 0) {
+	if (mg_backend_sim_private(&c->app->target) && geteuid() != 0) {
 		con_note(c, "read-only: the Postfix probe starts a private "
 		    "Postfix and needs root (sudo)");
 		return;

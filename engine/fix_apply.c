@@ -25,7 +25,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -34,7 +33,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../backends/postfix/pf_proof.h"
 #include "../core/mg_exec.h"
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
@@ -54,12 +52,11 @@ struct run {
 	const struct mg_stage *st;
 	FILE *out;
 	char stage[PATH_MAX];	/* private stage directory, "" if none */
-	char staged_conf[PATH_MAX + 64];	/* Exim: the -C file there */
-	char staged_dir[PATH_MAX + 16];	/* Postfix: main.cf, master.cf */
-	char staged_src[PATH_MAX + 16];	/* Exim: the staged Debian sources */
+	struct mg_change ch;	/* what the backend validates there, and
+				 * the staged configuration it made */
 	const struct mg_report *judged;	/* the findings and probes the
 					 * proof asks: from the stage */
-	struct mg_str validation, proof, log;
+	struct mg_str proof, log;
 	/* the probes of the fixed findings, and what the configuration
 	 * answered them before the change (asked once, before the stage) */
 	const struct mg_probe **probes;
@@ -98,94 +95,6 @@ run_tool(const char *const *argv, struct mg_str *out, struct mg_err *err)
 	return (mg_exec_tool(argv, NULL, 0, TOOL_MS, out, err));
 }
 
-/* write_file - a stage file (mode 0600: it may hold secrets) */
-static int
-write_file(const char *path, const struct mg_str *text, struct mg_err *err)
-{
-	char dir[PATH_MAX], *slash;
-
-	(void)snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return (mg_err_errno(err, "cannot create %s", dir));
-	}
-	return (mg_install_file(path, text->data != NULL ? text->data : "",
-	    text->len, 0600, geteuid(), getegid(), err));
-}
-
-/* under - is path inside dir?  Then *rel is the rest (no leading /) */
-static int
-under(const char *path, const char *dir, const char **rel)
-{
-	size_t n;
-
-	if (dir == NULL)
-		return (0);
-	n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	if (strncmp(path, dir, n) != 0 || path[n] != '/')
-		return (0);
-	*rel = path + n + 1;
-	return (1);
-}
-
-/*
- * source_dir - the configuration directory the fixes edit: the target's
- * (postconf -c DIR, --exim DIR), else for --exim naming Debian's
- * generated file the directory its lines were mapped back to (the
- * model's CONFDIR), whose sources the generator makes it from
- */
-static const char *
-source_dir(const struct run *r)
-{
-	if (r->a->target.config_dir != NULL)
-		return (r->a->target.config_dir);
-	if (r->a->target.mta == MG_MTA_EXIM)
-		return (r->a->model.config_dir);
-	return (NULL);
-}
-
-/* stage_path - where a live file's new version goes in the stage */
-static void
-stage_path(const struct run *r, const char *live, size_t i, char *buf,
-    size_t size)
-{
-	const char *rel, *base = strrchr(live, '/');
-
-	if (under(live, source_dir(r), &rel))
-		(void)snprintf(buf, size, "%s/conf/%s", r->stage, rel);
-	else
-		(void)snprintf(buf, size, "%s/ext/%zu-%s", r->stage, i,
-		    base != NULL ? base + 1 : live);
-}
-
-/* copy_tree - cp -a SRC DST (the Exim config directory into the stage) */
-static int
-copy_tree(const char *src, const char *dst, struct mg_err *err)
-{
-	const char *argv[] = { "cp", "-a", "--", src, dst, NULL };
-
-	return (run_tool(argv, NULL, err));
-}
-
-/* copy_file - one live file into the stage, if it exists */
-static int
-copy_file(const char *src, const char *dst, struct mg_err *err)
-{
-	struct mg_str text = MG_STR_INIT;
-	int rc;
-
-	if (access(src, F_OK) < 0)
-		return (0);
-	if (mg_file_read(src, MG_FILE_MAX, &text, NULL, err) < 0)
-		return (-1);
-	rc = write_file(dst, &text, err);
-	mg_str_free(&text);
-	return (rc);
-}
-
 /*
  * sabotage - the proof tests' hook: with MAILGUARD_TEST_SABOTAGE set,
  * the stage gets the file as it was (a fix that changes nothing), so
@@ -202,219 +111,42 @@ sabotage(const struct mg_staged_file *f, struct mg_str *text)
 		    f->final_newline ? "\n" : "");
 }
 
-/* write_staged - every staged file's new text into the stage */
+/*
+ * validate - the staged files handed to the backend, which validates them
+ * with the MTA's own tools on the private stage (and says what it ran in
+ * r->ch.validation)
+ */
 static int
-write_staged(struct run *r, struct mg_err *err)
+validate(struct run *r, struct mg_err *err)
 {
-	struct mg_str text = MG_STR_INIT;
-	char dst[PATH_MAX + 64];
-	size_t i;
+	struct mg_str *texts;
+	const char **paths;
+	size_t i, n = r->st->nfiles;
+	int rc;
 
-	for (i = 0; i < r->st->nfiles; i++) {
-		stage_path(r, r->st->files[i].path, i, dst, sizeof(dst));
-		mg_str_reset(&text);
-		mg_stage_text(&r->st->files[i], &text);
+	paths = mg_xcalloc(n + 1, sizeof(*paths));
+	texts = mg_xcalloc(n + 1, sizeof(*texts));
+	for (i = 0; i < n; i++) {
+		paths[i] = r->st->files[i].path;
+		mg_stage_text(&r->st->files[i], &texts[i]);
 		if (getenv("MAILGUARD_TEST_SABOTAGE") != NULL)
-			sabotage(&r->st->files[i], &text);
-		if (write_file(dst, &text, err) < 0) {
-			mg_str_free(&text);
-			return (-1);
-		}
+			sabotage(&r->st->files[i], &texts[i]);
 	}
-	mg_str_free(&text);
-	return (0);
-}
-
-/* new_lines - lines of b that a does not have (warnings the edit
- * introduced), appended to out; their count */
-static size_t
-new_lines(const char *a, const char *b, struct mg_str *out)
-{
-	const char *cur = b, *line;
-	size_t len, n = 0;
-	char *l;
-
-	while (mg_line_next(&cur, &line, &len)) {
-		l = mg_xstrndup(line, len);
-		if (strstr(a, l) == NULL) {
-			mg_str_printf(out, "%s\n", l);
-			n++;
-		}
-		free(l);
-	}
-	return (n);
-}
-
-/* validate_postfix - postconf and postfix check on the stage, postmap on
- * each staged table */
-static int
-validate_postfix(struct run *r, struct mg_err *err)
-{
-	const char *dir = r->a->target.config_dir;
-	char conf[PATH_MAX + 16], src[2 * PATH_MAX + 128], dst[PATH_MAX + 64];
-	const char *pc_live[] = { "postconf", "-c", dir, "-n", NULL };
-	const char *pc_stage[] = { "postconf", "-c", conf, "-n", NULL };
-	const char *check[] = { "postfix", "-c", conf, "check", NULL };
-	const char *pm[6];
-	struct mg_str live = MG_STR_INIT, staged = MG_STR_INIT, bad =
-	    MG_STR_INIT;
-	const struct mg_fix *x;
-	const struct mg_cmd *c;
-	const char *colon;
-	size_t i, k, f;
-	int rc = -1;
-
-	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
-	(void)snprintf(r->staged_dir, sizeof(r->staged_dir), "%s", conf);
-	for (i = 0; i < 2; i++) {
-		(void)snprintf(src, sizeof(src), "%s/%s", dir, i == 0 ?
-		    "main.cf" : "master.cf");
-		(void)snprintf(dst, sizeof(dst), "%s/%s", conf, i == 0 ?
-		    "main.cf" : "master.cf");
-		if (copy_file(src, dst, err) < 0)
-			return (-1);
-	}
-	if (write_staged(r, err) < 0)
-		return (-1);
-	if (run_tool(pc_live, &live, err) < 0 ||
-	    run_tool(pc_stage, &staged, err) < 0)
-		goto out;
-	if (new_lines(mg_str_cstr(&live), mg_str_cstr(&staged), &bad) > 0 &&
-	    strstr(mg_str_cstr(&bad), "warning:") != NULL) {
-		(void)mg_err_set(err, "postconf -c STAGE -n warns about the "
-		    "new configuration: %s", mg_str_cstr(&bad));
-		goto out;
-	}
-	mg_str_printf(&r->validation, "postconf -c %s -n: no new "
-	    "warnings\n", conf);
-	mg_str_reset(&staged);
-	if (run_tool(check, &staged, err) < 0)
-		goto out;
-	mg_str_printf(&r->validation, "postfix -c %s check: ok%s%s\n", conf,
-	    staged.len > 0 ? ": " : "", mg_str_cstr(&staged));
-	/* each staged table compiles: the fix's own postmap/postalias */
-	for (k = 0; k < r->nfixes; k++) {
-		x = r->fixes[k];
-		for (i = 0; i < x->npost; i++) {
-			c = &x->post[i];
-			if (c->argc != 4 || (strcmp(c->argv[0], "postmap") !=
-			    0 && strcmp(c->argv[0], "postalias") != 0) ||
-			    (colon = strchr(c->argv[3], ':')) == NULL)
-				continue;
-			for (f = 0; f < r->st->nfiles; f++)
-				if (strcmp(r->st->files[f].path, colon + 1) ==
-				    0)
-					break;
-			if (f == r->st->nfiles)
-				continue;
-			stage_path(r, colon + 1, f, dst, sizeof(dst));
-			(void)snprintf(src, sizeof(src), "%.*s:%s",
-			    (int)(colon - c->argv[3]), c->argv[3], dst);
-			pm[0] = c->argv[0];
-			pm[1] = "-c";
-			pm[2] = conf;
-			pm[3] = src;
-			pm[4] = NULL;
-			mg_str_reset(&staged);
-			if (run_tool(pm, &staged, err) < 0)
-				goto out;
-			if (strstr(mg_str_cstr(&staged), "warning:") != NULL) {
-				(void)mg_err_set(err, "%s %s warns: %s",
-				    pm[0], src, mg_str_cstr(&staged));
-				goto out;
-			}
-			mg_str_printf(&r->validation, "%s %s: ok\n", pm[0],
-			    src);
-		}
-	}
-	rc = 0;
-out:
-	mg_str_free(&live);
-	mg_str_free(&staged);
-	mg_str_free(&bad);
-	return (rc);
-}
-
-/* generator - the update-exim4.conf to use, or NULL */
-static const char *
-generator(const struct run *r)
-{
-	const struct mg_fix *x;
-	size_t k, i;
-
-	if (r->a->target.generator != NULL)
-		return (r->a->target.generator);
-	for (k = 0; k < r->nfixes; k++) {
-		x = r->fixes[k];
-		for (i = 0; i < x->npost; i++)
-			if (strcmp(x->post[i].argv[0], "update-exim4.conf") ==
-			    0)
-				return ("update-exim4.conf");
-	}
-	return (NULL);
-}
-
-/* validate_exim - the edited sources on a stage: Debian's directory is
- * copied and generated there; a plain file is the -C file itself; then
- * exim -C STAGED -bV */
-static int
-validate_exim(struct run *r, struct mg_err *err)
-{
-	const struct mg_target *t = &r->a->target;
-	char conf[PATH_MAX + 16];
-	const char *gen = generator(r), *rel, *src = source_dir(r);
-	const char *genv[] = { gen, "--confdir", conf, "--output",
-	    r->staged_conf, NULL };
-	const char *bv[] = { t->bin, "-C", r->staged_conf, "-bV", NULL };
-	struct mg_str out = MG_STR_INIT, text = MG_STR_INIT;
-	size_t i;
-	int debian = 0, rc = -1;
-
-	(void)snprintf(conf, sizeof(conf), "%s/conf", r->stage);
-	for (i = 0; i < r->st->nfiles; i++) {
-		if (under(r->st->files[i].path, src, &rel) &&
-		    gen != NULL && (t->config_file == NULL ||
-		    strcmp(r->st->files[i].path, t->config_file) != 0))
-			debian = 1;
-		else if (t->config_file == NULL ||
-		    strcmp(r->st->files[i].path, t->config_file) != 0)
-			return (mg_err_set(err, "%s is neither Exim's "
-			    "configuration file nor in a Debian configuration "
-			    "directory: its edit cannot be validated, so it "
-			    "is not applied", r->st->files[i].path));
-	}
-	if (debian) {
-		(void)snprintf(r->staged_src, sizeof(r->staged_src), "%s",
-		    conf);
-		if (copy_tree(src, conf, err) < 0)
-			return (-1);
-		if (write_staged(r, err) < 0)
-			return (-1);
-		(void)snprintf(r->staged_conf, sizeof(r->staged_conf),
-		    "%s/exim4.conf.generated", r->stage);
-		if (run_tool(genv, &out, err) < 0)
-			goto out;
-		mg_str_printf(&r->validation, "%s --confdir %s: generated "
-		    "%s\n", gen, conf, r->staged_conf);
-	} else {
-		(void)snprintf(r->staged_conf, sizeof(r->staged_conf),
-		    "%s/exim.conf", r->stage);
-		mg_stage_text(&r->st->files[0], &text);
-		if (write_file(r->staged_conf, &text, err) < 0)
-			goto out;
-	}
-	mg_str_reset(&out);
-	if (run_tool(bv, &out, err) < 0) {
-		(void)mg_err_set(err, "exim -C %s -bV rejects the new "
-		    "configuration: %s", r->staged_conf, mg_str_cstr(&out));
-		goto out;
-	}
-	mg_str_printf(&r->validation, "exim -C %s -bV: ok\n",
-	    r->staged_conf);
-	rc = 0;
-out:
-	mg_str_free(&out);
-	mg_str_free(&text);
+	r->ch.stage = r->stage;
+	r->ch.model_dir = r->a->model.config_dir;
+	r->ch.paths = paths;
+	r->ch.texts = texts;
+	r->ch.nfiles = n;
+	r->ch.fixes = r->fixes;
+	r->ch.nfixes = r->nfixes;
+	rc = mg_backend_validate(&r->a->target, &r->ch, err);
+	for (i = 0; i < n; i++)
+		mg_str_free(&texts[i]);
+	free(texts);
+	free(paths);
+	r->ch.paths = NULL;
+	r->ch.texts = NULL;
+	r->ch.nfiles = 0;
 	return (rc);
 }
 
@@ -481,58 +213,31 @@ collect(struct run *r, const struct mg_report *rep)
 	}
 }
 
-/* ask_mta - one probe: exim -bh for Exim; for Postfix the private
- * instance pp (started by the caller) */
-static int
-ask_mta(struct run *r, struct mg_target *t, struct mg_pf_proof *pp,
-    const struct mg_probe *p, struct mg_smtp_verdict *v, struct mg_err *err)
-{
-	if (r->a->target.mta == MG_MTA_POSTFIX)
-		return (mg_pf_proof_ask(pp, p, v, err));
-	return (mg_backend_simulate(t, p, v, err));
-}
-
 /*
- * ask_all - every probe asked of the MTA for the configuration conf
- * (Exim: the file for -C; Postfix: a directory with main.cf and
- * master.cf, run as a private instance; NULL: the live one), answers
- * into v (code -1 and the reason in text where it could not be asked);
- * -1 with err when no private Postfix could be started
+ * ask_all - every probe asked of the MTA of t for the configuration conf
+ * (what the backend's validate staged; NULL: t's own), answers into v
+ * (code -1 and the reason in text where it could not be asked); -1 with
+ * err when the backend could not prepare asking (no private instance)
  */
 static int
-ask_all(struct run *r, const char *conf, const char *where,
-    struct mg_smtp_verdict *v, struct mg_err *err)
+ask_all(struct run *r, struct mg_target *t, const char *conf,
+    const char *where, struct mg_smtp_verdict *v, struct mg_err *err)
 {
-	struct mg_target t = r->a->target;
-	struct mg_pf_proof pp;
+	struct mg_str note = MG_STR_INIT;
 	struct mg_err e2;
+	void *sim;
 	size_t i;
-	int postfix = t.mta == MG_MTA_POSTFIX;
+	int rc;
 
-	if (conf != NULL && !postfix)
-		t.config_file = (char *)conf;
-	memset(&pp, 0, sizeof(pp));
-	if (postfix) {
-		if (mg_pf_proof_start(&pp, conf != NULL ? conf :
-		    t.config_dir, err) < 0) {
-			mg_str_printf(&r->proof, "%s: cannot start a private "
-			    "Postfix to ask: %s\n", where, err->msg);
-			return (-1);
-		}
-		mg_str_printf(&r->proof, "%s: private Postfix from %s on "
-		    "127.0.0.1:%d (stands for %s)\n", where, conf != NULL ?
-		    conf : t.config_dir, pp.port, pp.service);
-	}
+	rc = mg_backend_sim_open(t, conf, &sim, &note, err);
+	if (note.len > 0)
+		mg_str_printf(&r->proof, "%s: %s\n", where, mg_str_cstr(&note));
+	mg_str_free(&note);
+	if (rc < 0)
+		return (-1);
 	for (i = 0; i < r->nprobes; i++) {
-		memset(&v[i], 0, sizeof(v[i]));
-		if (postfix && *r->probes[i]->client == '\0') {
-			v[i].code = -1;
-			(void)snprintf(v[i].text, sizeof(v[i].text), "local "
-			    "SMTP without a client address is not asked of "
-			    "Postfix");
-			continue;
-		}
-		if (ask_mta(r, &t, &pp, r->probes[i], &v[i], &e2) < 0) {
+		rc = mg_backend_sim_ask(t, sim, r->probes[i], &v[i], &e2);
+		if (rc < 0) {
 			v[i].code = -1;
 			(void)snprintf(v[i].text, sizeof(v[i].text), "%.250s",
 			    e2.msg);
@@ -540,8 +245,7 @@ ask_all(struct run *r, const char *conf, const char *where,
 			    where, e2.msg);
 		}
 	}
-	if (pp.root[0] != '\0')
-		mg_pf_proof_stop(&pp);
+	mg_backend_sim_close(t, sim);
 	return (0);
 }
 
@@ -560,7 +264,7 @@ ask_before(struct run *r)
 	if (r->asked_before)
 		return;
 	r->asked_before = 1;
-	if (ask_all(r, NULL, "before", r->before, &err) == 0)
+	if (ask_all(r, &r->a->target, NULL, "before", r->before, &err) == 0)
 		return;
 	for (i = 0; i < r->nprobes; i++) {
 		r->before[i].code = -1;
@@ -589,43 +293,29 @@ static void
 local_paths(struct run *r, const char *where)
 {
 	size_t i;
+	int clientless = 0;
 
 	if (r->said_local)
 		return;
 	r->said_local = 1;
-	if (r->a->target.mta == MG_MTA_POSTFIX) {
-		mg_str_printf(&r->proof, "%s: mail this host submits with "
-		    "sendmail(1) enters through pickup(8), to which "
-		    "mynetworks and the smtpd restrictions do not apply: the "
-		    "change does not touch that path (not asked)\n", where);
-		return;
-	}
-	mg_str_printf(&r->proof, "%s: mail this host submits with sendmail(8) "
-	    "or exim -t (not SMTP) passes acl_not_smtp, not the SMTP ACLs: "
-	    "the change does not touch that path unless it edits "
-	    "acl_not_smtp (not asked)\n", where);
 	for (i = 0; i < r->nprobes; i++)
-		if (*r->probes[i]->client == '\0') {
-			mg_str_printf(&r->proof, "%s: exim -bs sessions are "
-			    "real local SMTP sessions that end before DATA: "
-			    "nothing is received, but a refused one is "
-			    "logged by Exim like any refusal\n", where);
-			break;
-		}
+		if (*r->probes[i]->client == '\0')
+			clientless = 1;
+	mg_backend_sim_local(&r->a->target, where, clientless, &r->proof);
 }
 
 /*
  * prove - every probe of the findings the fixes address, asked of the
- * MTA for the configuration conf (Exim: the staged file for -C; Postfix:
- * a directory with main.cf and master.cf, run as a private instance; NULL:
- * the live one), and judged against the answers before the change: a hole
- * must be refused; a legitimate path accepted before must still be
- * accepted (one refused before and after is no path this server offers,
- * and says so).  Every probe is asked and told before the verdict.
+ * MTA of t for the configuration conf (the stage's, as the backend's
+ * validate made it; NULL: t's own, the live one), and judged against the
+ * answers before the change: a hole must be refused; a legitimate path
+ * accepted before must still be accepted (one refused before and after
+ * is no path this server offers, and says so).  Every probe is asked and
+ * told before the verdict.
  */
 static int
-prove(struct run *r, const struct mg_report *rep, const char *conf,
-    const char *where, struct mg_err *err)
+prove(struct run *r, const struct mg_report *rep, struct mg_target *t,
+    const char *conf, const char *where, struct mg_err *err)
 {
 	struct mg_smtp_verdict *v;
 	const struct mg_probe *p;
@@ -643,17 +333,18 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 	}
 	ask_before(r);
 	v = mg_xcalloc(r->nprobes, sizeof(*v));
-	if (ask_all(r, conf, where, v, &e2) < 0) {
+	if (ask_all(r, t, conf, where, v, &e2) < 0) {
 		free(v);
 		return (mg_err_set(err, "%s: no proof: %s", where, e2.msg));
 	}
 	for (i = 0; i < r->nprobes; i++) {
 		p = r->probes[i];
 		if (v[i].code < 0) {
-			/* Postfix answers every session it is asked, so
-			 * a failure there leaves the fix unproven */
-			if (r->a->target.mta == MG_MTA_POSTFIX &&
-			    *p->client != '\0' && rc == 0)
+			/* a private instance answers every session it is
+			 * asked, so a failure there leaves the fix
+			 * unproven */
+			if (mg_backend_sim_private(t) && *p->client != '\0' &&
+			    rc == 0)
 				rc = mg_err_set(err, "%s: no proof: %s", where,
 				    v[i].text);
 			continue;
@@ -693,13 +384,9 @@ prove(struct run *r, const struct mg_report *rep, const char *conf,
 static int
 judge_stage(struct run *r, struct mg_restage *rs, struct mg_err *err)
 {
-	int postfix = r->a->target.mta == MG_MTA_POSTFIX;
-
-	if (mg_fix_restage(r->a, r->fixes, r->nfixes, postfix ?
-	    r->staged_dir : r->staged_src[0] != '\0' ? r->staged_src : NULL,
-	    r->staged_conf, rs, err) < 0)
+	if (mg_fix_restage(r->a, r->fixes, r->nfixes, &r->ch, rs, err) < 0)
 		return (-1);
-	mg_str_puts(&r->validation, mg_str_cstr(&rs->log));
+	mg_str_puts(&r->ch.validation, mg_str_cstr(&rs->log));
 	r->judged = &rs->probes;
 	return (0);
 }
@@ -717,122 +404,16 @@ stage_open(struct run *r, const struct mg_restage *rs, struct mg_err *err)
 		(void)mg_err_set(err, "%s", mg_str_cstr(&rs->why));
 }
 
-/* is_map_builder - postmap or postalias: their outputs are backed up
- * with the sources, so a restore puts the exact bytes back */
-static int
-is_map_builder(const struct mg_cmd *c)
-{
-	const char *b = strrchr(c->argv[0], '/');
-
-	b = b != NULL ? b + 1 : c->argv[0];
-	return (strcmp(b, "postmap") == 0 || strcmp(b, "postalias") == 0);
-}
-
-/* rebuild_cmd - a post-command that only derives files from others (safe
- * to run again after a restore) and whose outputs are not backed up:
- * newaliases, update-exim4.conf, postfix reload */
-static int
-rebuild_cmd(const struct mg_cmd *c)
-{
-	static const char *const names[] = { "newaliases",
-	    "update-exim4.conf", NULL };
-	const char *b = strrchr(c->argv[0], '/');
-	size_t i;
-
-	b = b != NULL ? b + 1 : c->argv[0];
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(b, names[i]) == 0)
-			return (1);
-	return (strcmp(b, "postfix") == 0 && c->argc > 0 &&
-	    strcmp(c->argv[c->argc - 1], "reload") == 0);
-}
-
-/* add_extra - one more file to back up (copied) */
-static void
-add_extra(char **v, size_t *n, size_t max, const char *path,
-    const char *suffix)
-{
-	struct mg_str s = MG_STR_INIT;
-
-	if (*n >= max)
-		return;
-	mg_str_printf(&s, "%s%s", path, suffix);
-	v[(*n)++] = mg_str_steal(&s);
-}
-
-/* map_outputs - the files postmap/postalias write for a map argument
- * ("type:path", or a path of default_database_type, hash on Debian) */
-static void
-map_outputs(const char *arg, char **v, size_t *n, size_t max)
-{
-	const char *colon = strchr(arg, ':'), *path = arg;
-	char type[16] = "hash";
-
-	if (colon != NULL && colon - arg < (ptrdiff_t)sizeof(type) &&
-	    colon[1] == '/') {
-		(void)snprintf(type, sizeof(type), "%.*s", (int)(colon - arg),
-		    arg);
-		path = colon + 1;
-	}
-	if (path[0] != '/')
-		return;
-	if (strcmp(type, "hash") == 0 || strcmp(type, "btree") == 0)
-		add_extra(v, n, max, path, ".db");
-	else if (strcmp(type, "lmdb") == 0)
-		add_extra(v, n, max, path, ".lmdb");
-	else if (strcmp(type, "cdb") == 0)
-		add_extra(v, n, max, path, ".cdb");
-	else if (strcmp(type, "dbm") == 0 || strcmp(type, "sdbm") == 0) {
-		add_extra(v, n, max, path, ".dir");
-		add_extra(v, n, max, path, ".pag");
-	}
-}
-
 /* extra_files - files post-commands change, backed up too (copies of
- * the names, caller frees): the sasldb saslpasswd2 -f edits, the
- * compiled tables postmap/postalias write */
+ * the names, caller frees) */
 static void
-extra_files(const struct mg_fix *x, char **v, size_t *n, size_t max)
+extra_files(const struct mg_target *t, const struct mg_fix *x, char **v,
+    size_t *n, size_t max)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < x->npost; i++)
-		for (k = 1; k < x->post[i].argc; k++) {
-			if (strcmp(x->post[i].argv[0], "saslpasswd2") == 0 &&
-			    strcmp(x->post[i].argv[k - 1], "-f") == 0)
-				add_extra(v, n, max, x->post[i].argv[k], "");
-			if (!is_map_builder(&x->post[i]))
-				continue;
-			if (strcmp(x->post[i].argv[k], "-c") == 0) {
-				k++;	/* the config directory */
-				continue;
-			}
-			if (x->post[i].argv[k][0] != '-')
-				map_outputs(x->post[i].argv[k], v, n, max);
-		}
-}
-
-/* not_running - "postfix reload" failed because the instance is
- * stopped (postfix-script says so only in the mail log; "postfix
- * status" tells by its exit code) */
-static int
-not_running(const struct mg_cmd *c, const char *msg)
-{
-	const char *b = strrchr(c->argv[0], '/');
-	const char *argv[8];
-	struct mg_err err;
-	size_t i;
-
-	(void)msg;
-	b = b != NULL ? b + 1 : c->argv[0];
-	if (strcmp(b, "postfix") != 0 || c->argc < 2 || c->argc > 7 ||
-	    strcmp(c->argv[c->argc - 1], "reload") != 0)
-		return (0);
-	for (i = 0; i + 1 < c->argc; i++)
-		argv[i] = c->argv[i];
-	argv[i++] = "status";
-	argv[i] = NULL;
-	return (run_tool(argv, NULL, &err) < 0);
+		mg_backend_post_outputs(t, &x->post[i], v, n, max);
 }
 
 /* run_post - every post-command of the fixes, in order */
@@ -842,6 +423,7 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 	const struct mg_cmd *c;
 	struct mg_cmd own;
 	struct mg_str out = MG_STR_INIT;
+	const char *stopped;
 	size_t k, i, w;
 	int rc = 0;
 
@@ -850,16 +432,15 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 			if (mg_cmd_seen(r->fixes, k, i))
 				continue;	/* one reload is enough */
 			c = &r->fixes[k]->post[i];
-			/* the generator the target was read with (--exim
-			 * DIR --exim-generator) regenerates it too */
+			/* the program the backend runs it with (Exim: the
+			 * generator the target was read with) */
 			own = *c;
 			own.argv = mg_xcalloc(c->argc + 1, sizeof(char *));
 			memcpy(own.argv, c->argv, c->argc * sizeof(char *));
-			if (strcmp(c->argv[0], "update-exim4.conf") == 0 &&
-			    r->a->target.generator != NULL)
-				own.argv[0] = r->a->target.generator;
+			own.argv[0] = (char *)mg_backend_post_program(
+			    &r->a->target, c);
 			c = &own;
-			if (rebuild_cmd(c)) {
+			if (mg_backend_post_rebuilds(&r->a->target, c)) {
 				for (w = 0; w < c->argc; w++)
 					mg_str_printf(rebuild, "%s%s", w > 0 ?
 					    "\x1f" : "", c->argv[w]);
@@ -868,9 +449,9 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 			mg_str_reset(&out);
 			if (run_tool((const char *const *)c->argv, &out,
 			    err) < 0) {
-				if (not_running(c, mg_str_cstr(&out)))
-					say(r, "%s: Postfix is not running; "
-					    "nothing to reload", c->argv[0]);
+				if ((stopped = mg_backend_post_not_running(
+				    &r->a->target, c)) != NULL)
+					say(r, "%s: %s", c->argv[0], stopped);
 				else
 					rc = -1;
 			} else
@@ -883,71 +464,18 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 	return (rc);
 }
 
-/* mg_fix_exim_pid_file - the Exim daemon's pid file (exim -bP
- * pid_file_path) into buf, "" when not set; -1 if Exim cannot say */
-int
-mg_fix_exim_pid_file(const struct mg_target *t, char *buf, size_t size,
-    struct mg_err *err)
-{
-	const char *argv[] = { t->bin, "-C", t->config_file, "-bP",
-	    "pid_file_path", NULL };
-	struct mg_str out = MG_STR_INIT;
-	const char *v;
-
-	buf[0] = '\0';
-	if (run_tool(argv, &out, err) < 0) {
-		mg_str_free(&out);
-		return (-1);
-	}
-	v = strchr(mg_str_cstr(&out), '=');
-	v = v != NULL ? v + 1 + strspn(v + 1, " ") : "";
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(v, "\n"), v);
-	mg_str_free(&out);
-	return (0);
-}
-
-/* mg_fix_reload_exim - SIGHUP to the Exim daemon (its pid file), if
- * one runs; what happened goes to log */
-void
-mg_fix_reload_exim(const struct mg_target *t, struct mg_str *log)
-{
-	struct mg_str pid = MG_STR_INIT;
-	struct mg_err err;
-	char path[PATH_MAX];
-	long n;
-
-	if (mg_fix_exim_pid_file(t, path, sizeof(path), &err) < 0) {
-		mg_str_printf(log, "exim reload: cannot read pid_file_path: "
-		    "%s\n", err.msg);
-		goto out;
-	}
-	if (path[0] == '\0' || mg_file_read(path, 64, &pid, NULL, &err) < 0 ||
-	    (n = strtol(mg_str_cstr(&pid), NULL, 10)) <= 1 ||
-	    kill((pid_t)n, 0) < 0) {
-		mg_str_printf(log, "no Exim daemon running (pid file %s): the "
-		    "new configuration is read by the next Exim process\n",
-		    path[0] != '\0' ? path : "not set");
-		goto out;
-	}
-	if (kill((pid_t)n, SIGHUP) < 0)
-		mg_str_printf(log, "exim reload: kill -HUP %ld: %s\n", n,
-		    strerror(errno));
-	else
-		mg_str_printf(log, "sent SIGHUP to the Exim daemon (pid "
-		    "%ld)\n", n);
-out:
-	mg_str_free(&pid);
-}
-
-/* reload_exim - the same, told to the operator as it happens */
+/* reload - the backend's reload (Exim: SIGHUP to the daemon; Postfix:
+ * none, postfix reload is a post-command), told to the operator as it
+ * happens */
 static void
-reload_exim(struct run *r)
+reload(struct run *r)
 {
 	struct mg_str log = MG_STR_INIT;
 
-	mg_fix_reload_exim(&r->a->target, &log);
-	say(r, "%.*s", (int)strcspn(mg_str_cstr(&log), "\n"),
-	    mg_str_cstr(&log));
+	mg_backend_reload(&r->a->target, &log);
+	if (log.len > 0)
+		say(r, "%.*s", (int)strcspn(mg_str_cstr(&log), "\n"),
+		    mg_str_cstr(&log));
 	mg_str_free(&log);
 }
 
@@ -966,7 +494,6 @@ mg_fix_rebuild(const struct mg_session *a, const char *rebuild,
 	size_t len, n;
 	int rc = 0;
 
-	(void)a;
 	while (mg_line_next(&cur, &line, &len)) {
 		copy = mg_xstrndup(line, len);
 		for (n = 0, p = copy; p != NULL && n + 1 < 32; n++) {
@@ -979,7 +506,8 @@ mg_fix_rebuild(const struct mg_session *a, const char *rebuild,
 		c.argc = n;
 		mg_str_reset(&out);
 		if (run_tool(argv, &out, &err) < 0) {
-			if (not_running(&c, mg_str_cstr(&out)))
+			if (mg_backend_post_not_running(&a->target, &c) !=
+			    NULL)
 				mg_str_printf(log, "%s: the server is not "
 				    "running; nothing to reload\n", argv[0]);
 			else {
@@ -1063,8 +591,7 @@ verify(struct run *r, struct mg_err *err)
 			goto out;
 		}
 	done = r->proof.len;
-	if (prove(r, r->judged, r->a->target.mta == MG_MTA_EXIM ?
-	    b.target.config_file : NULL, "live", err) < 0)
+	if (prove(r, r->judged, &b.target, NULL, "live", err) < 0)
 		rc = -1;
 	if (r->out != NULL && r->proof.len > done)
 		mg_print_sanitized_lines(r->out, r->proof.data + done);
@@ -1127,8 +654,7 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	}
 	if (mg_fix_rebuild(r->a, v[0].rebuild, &r->log) < 0)
 		bad = 1;
-	if (r->a->target.mta == MG_MTA_EXIM)
-		reload_exim(r);
+	reload(r);
 	if (!bad) {
 		say(r, "restored the previous files; %s", undone(v[0].rebuild,
 		    r->log.data != NULL ? r->log.data + from : ""));
@@ -1166,7 +692,7 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	int rc = -1;
 
 	for (k = 0; k < r->nfixes; k++)
-		extra_files(r->fixes[k], extra, &nextra, 32);
+		extra_files(&r->a->target, r->fixes[k], extra, &nextra, 32);
 	for (i = 0; i < r->st->nfiles; i++)
 		if (mg_journal_backup(j, id, r->st->files[i].path, err) < 0)
 			goto fail_extra;
@@ -1257,12 +783,11 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	(void)snprintf(r.stage, sizeof(r.stage), "%s", tmpl);
 	if (r.out != NULL)
 		(void)fprintf(r.out, "validating on %s\n", r.stage);
-	if ((a->target.mta == MG_MTA_POSTFIX ? validate_postfix(&r, err) :
-	    validate_exim(&r, err)) < 0) {
+	if (validate(&r, err) < 0) {
 		(void)fprintf(r.out, "  refused: validation failed\n");
 		goto out;
 	}
-	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.validation));
+	mg_print_sanitized_lines(r.out, mg_str_cstr(&r.ch.validation));
 	if (o->cancelled != NULL && o->cancelled()) {
 		res = MG_APPLY_DECLINED;
 		(void)fprintf(r.out, "  cancelled after validation: nothing "
@@ -1275,8 +800,7 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		goto out;
 	}
 	mg_print_sanitized_lines(r.out, mg_str_cstr(&rs.log));
-	if (prove(&r, r.judged, a->target.mta == MG_MTA_EXIM ?
-	    r.staged_conf : r.staged_dir, "stage", err) < 0) {
+	if (prove(&r, r.judged, &a->target, r.ch.conf, "stage", err) < 0) {
 		mg_print_sanitized_lines(r.out, mg_str_cstr(&r.proof));
 		if (rs.why.len > 0)
 			stage_open(&r, &rs, NULL);
@@ -1307,7 +831,8 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	if ((id = mg_journal_begin(&j, "fix", mg_str_cstr(&sum), diff,
 	    err)) < 0)
 		goto out;
-	(void)mg_journal_set(&j, id, "validation", mg_str_cstr(&r.validation));
+	(void)mg_journal_set(&j, id, "validation",
+	    mg_str_cstr(&r.ch.validation));
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
 	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
 	if (install(&r, &j, id, err) < 0) {
@@ -1320,8 +845,7 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		goto out;
 	}
 	(void)mg_journal_set(&j, id, "rebuild", mg_str_cstr(&rebuild));
-	if (a->target.mta == MG_MTA_EXIM)
-		reload_exim(&r);
+	reload(&r);
 	(void)mg_journal_set(&j, id, "step", "reloaded");
 	mg_fault("reload");
 	if (verify(&r, err) < 0) {
@@ -1339,7 +863,7 @@ out:
 	mg_journal_close(&j);
 	mg_str_free(&sum);
 	mg_str_free(&rebuild);
-	mg_str_free(&r.validation);
+	mg_str_free(&r.ch.validation);
 	mg_str_free(&r.proof);
 	mg_str_free(&r.log);
 	free(r.probes);

@@ -40,8 +40,5 @@ enum mg_apply_result mg_fix_apply(struct mg_session *,
     const struct mg_apply_opts *, struct mg_err *);
 int mg_fix_rebuild(const struct mg_session *, const char *, struct mg_str *);
 int mg_fix_incomplete(struct mg_journal *, FILE *);
-int mg_fix_exim_pid_file(const struct mg_target *, char *, size_t,
-    struct mg_err *);
-void mg_fix_reload_exim(const struct mg_target *, struct mg_str *);
 
 #endif

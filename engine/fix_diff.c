@@ -2,7 +2,7 @@
  * fix_diff.c - the unified diff of a staged file (diff -u format, three
  * lines of context), made from the regions the edits changed; and the
  * patch a reviewer or configuration management applies by hand, with the
- * post-commands (and the Exim reload) the apply runs in its header.
+ * post-commands (and the backend's reload) the apply runs in its header.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -87,8 +87,9 @@ mg_stage_diff(const struct mg_staged_file *f, const char *label,
 	free(r);
 }
 
-/* post_line - one post-command as the apply runs it: Debian's generator
- * is the one the target was read with (fix_apply.c run_post) */
+/* post_line - one post-command as the apply runs it, with the program
+ * the backend runs it with (Exim: Debian's generator the target was read
+ * with; fix_apply.c run_post) */
 static void
 post_line(const struct mg_target *t, const struct mg_cmd *c,
     struct mg_str *out)
@@ -97,41 +98,17 @@ post_line(const struct mg_target *t, const struct mg_cmd *c,
 
 	mg_str_puts(out, "#  ");
 	for (a = 0; a < c->argc; a++)
-		mg_str_printf(out, " %s", a == 0 && t != NULL &&
-		    t->generator != NULL && strcmp(c->argv[0],
-		    "update-exim4.conf") == 0 ? t->generator : c->argv[a]);
+		mg_str_printf(out, " %s", a == 0 && t != NULL ?
+		    mg_backend_post_program(t, c) : c->argv[a]);
 	mg_str_putc(out, '\n');
-}
-
-/* exim_reload - the reload the apply performs after the post-commands:
- * SIGHUP to the daemon whose pid is in pid_file_path (fix_apply.c
- * mg_fix_reload_exim), written as the command an operator can paste */
-static void
-exim_reload(const struct mg_target *t, struct mg_str *out)
-{
-	char pidfile[PATH_MAX];
-	struct mg_err err;
-
-	if (mg_fix_exim_pid_file(t, pidfile, sizeof(pidfile), &err) < 0)
-		mg_str_printf(out, "#   (reload: the Exim daemon re-reads its "
-		    "configuration on SIGHUP; exim -bP pid_file_path failed "
-		    "here: %s)\n", err.msg);
-	else if (pidfile[0] == '\0')
-		mg_str_puts(out, "#   (no reload: pid_file_path is not set, "
-		    "so no daemon is signalled; the next Exim process reads "
-		    "the new configuration)\n");
-	else
-		mg_str_printf(out, "#   kill -HUP \"$(cat %s)\"\n#     "
-		    "(reload: SIGHUP to the Exim daemon whose pid is in "
-		    "pid_file_path; none to signal if no daemon runs)\n",
-		    pidfile);
 }
 
 /*
  * mg_fix_patch - the patch of the staged files with a header saying what
  * it is, how to apply it (paths are relative to /, so "patch -p0 -d /")
  * and which commands must run after it: exactly what the apply runs,
- * the Exim reload included (t NULL: the post-commands as the fixes say)
+ * the backend's reload included (t NULL: the post-commands as the fixes
+ * say)
  */
 void
 mg_fix_patch(const struct mg_target *t, const struct mg_stage *st,
@@ -151,8 +128,8 @@ mg_fix_patch(const struct mg_target *t, const struct mg_stage *st,
 		for (k = 0; k < fixes[i]->npost; k++)
 			if (!mg_cmd_seen(fixes, i, k))
 				post_line(t, &fixes[i]->post[k], out);
-	if (t != NULL && t->mta == MG_MTA_EXIM)
-		exim_reload(t, out);
+	if (t != NULL)
+		mg_backend_reload_words(t, out);
 	mg_str_puts(out, "#\n");
 	for (i = 0; i < st->nfiles; i++)
 		mg_stage_diff(&st->files[i], st->files[i].path[0] == '/' ?

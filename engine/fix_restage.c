@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backends/exim/exim_list.h"
-#include "../backends/postfix/pf_list.h"
+#include "../backends/backend.h"
 #include "../checks/checks.h"
 #include "../core/mg_net.h"
 #include "fix_restage.h"
@@ -33,55 +32,33 @@ struct nets {
 	size_t n, cap;
 };
 
-/* trust_of_exim - the networks of Exim's relay_from_hosts list */
-static void
-trust_of_exim(const struct mg_model *m, struct nets *s)
-{
-	const char *v = mg_model_value(m, "+relay_from_hosts");
-	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
-	struct mg_net net;
-
-	if (v == NULL)
-		return;
-	mg_exim_list_init(&l, v);
-	while (mg_exim_list_next(&l, &it))
-		if (it.data != NULL && it.data[0] != '!' &&
-		    mg_net_parse(it.data, &net, NULL) == 0)
-			*MG_ARRAY_PUSH(s->v, s->n, s->cap) = net;
-	mg_str_free(&it);
-}
-
 /*
  * trust_of - the networks written in the trusted-client list (Postfix:
- * mynetworks as postconf expands it; Exim: relay_from_hosts).  Tables
- * and host names are not weighed here: what is not written as a network
- * is left to the checks.
+ * mynetworks as postconf expands it; Exim: relay_from_hosts; the
+ * backend names the parameter and reads its list).  Tables and host
+ * names are not weighed here: what is not written as a network is left
+ * to the checks.
  */
 static void
 trust_of(const struct mg_model *m, struct nets *s)
 {
-	const char *v, *cur, *elem;
+	const char *param = mg_backend_trust_param(m->mta);
 	struct mg_net net;
-	char word[128];
-	size_t len;
+	char **items;
+	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	if (m->mta == MG_MTA_EXIM) {
-		trust_of_exim(m, s);
+	if (param == NULL)
 		return;
-	}
-	if (m->mta != MG_MTA_POSTFIX ||
-	    (v = mg_model_value(m, "mynetworks")) == NULL)
-		return;
-	for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
-		if (len == 0 || len >= sizeof(word) || *elem == '!')
+	items = mg_backend_list_items(m->mta, mg_model_value(m, param));
+	for (i = 0; items[i] != NULL; i++) {
+		if (items[i][0] == '\0' || strlen(items[i]) >= 128 ||
+		    items[i][0] == '!')
 			continue;
-		memcpy(word, elem, len);
-		word[len] = '\0';
-		if (mg_net_parse(word, &net, NULL) == 0)
+		if (mg_net_parse(items[i], &net, NULL) == 0)
 			*MG_ARRAY_PUSH(s->v, s->n, s->cap) = net;
 	}
+	mg_backend_list_free(items);
 }
 
 /* holds - does one network of s contain net entirely? */
@@ -523,50 +500,28 @@ narrow(const struct mg_net *net, const struct mg_net_span *span)
 	    net->prefix >= 64);
 }
 
-/* trust_param - the parameter holding the trusted-client list */
-static const char *
-trust_param(const struct mg_model *m)
-{
-	return (m->mta == MG_MTA_EXIM ? "+relay_from_hosts" : "mynetworks");
-}
-
 /*
  * without_narrow - the trusted-client list of m less its narrow public
- * entries written without host bits (into out, an Exim list with "<;"
- * separators or a Postfix list), each added to kept and said in log;
- * how many there are
+ * entries written without host bits (into out, a list as the MTA writes
+ * it: Exim's with "<;" separators, Postfix's with spaces), each added to
+ * kept and said in log; how many there are
  */
 static size_t
 without_narrow(const struct mg_model *m, struct mg_str *out,
     struct nets *kept, struct mg_str *log)
 {
-	const char *v = mg_model_value(m, trust_param(m)), *cur, *elem;
-	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
+	const char *param = mg_backend_trust_param(m->mta), *v;
 	struct mg_net net;
 	struct mg_net_span span;
-	char count[64];
-	size_t len, n = 0;
-	int exim = m->mta == MG_MTA_EXIM;
+	char count[64], **items;
+	size_t i, n = 0;
 
-	if (v == NULL)
+	if (param == NULL || (v = mg_model_value(m, param)) == NULL)
 		return (0);
-	mg_exim_list_init(&l, v);
-	if (exim)
-		mg_str_puts(out, "<;");
-	for (cur = v;;) {
-		if (exim) {
-			if (!mg_exim_list_next(&l, &it))
-				break;
-			if (it.data == NULL)
-				continue;
-		} else {
-			if (!mg_pf_list_next(&cur, &elem, &len))
-				break;
-			mg_str_reset(&it);
-			mg_str_append(&it, elem, len);
-		}
-		if (it.data[0] != '!' && mg_net_parse(it.data, &net,
+	items = mg_backend_list_items(m->mta, v);
+	mg_backend_list_start(m->mta, out);
+	for (i = 0; items[i] != NULL; i++) {
+		if (items[i][0] != '!' && mg_net_parse(items[i], &net,
 		    NULL) == 0 && !mg_net_host_bits(&net)) {
 			mg_net_span(&net, &span);
 			if (span.public > 1.0 && narrow(&net, &span)) {
@@ -575,18 +530,17 @@ without_narrow(const struct mg_model *m, struct mg_str *out,
 				mg_str_printf(log, "stage: kept by you: %s "
 				    "entry %s trusts %s public addresses (a "
 				    "network this narrow is taken as your "
-				    "own, not as a hole)\n",
-				    exim ? "relay_from_hosts" : "mynetworks",
-				    it.data, count);
+				    "own, not as a hole)\n", param +
+				    (param[0] == '+'), items[i], count);
 				*MG_ARRAY_PUSH(kept->v, kept->n,
 				    kept->cap) = net;
 				n++;
 				continue;
 			}
 		}
-		mg_str_printf(out, "%s%s", exim ? " ; " : " ", it.data);
+		mg_backend_list_add(m->mta, out, items[i]);
 	}
-	mg_str_free(&it);
+	mg_backend_list_free(items);
 	return (n);
 }
 
@@ -603,17 +557,18 @@ static int
 accepted(struct mg_model *staged, struct mg_report *rep, struct nets *kept,
     struct mg_str *log)
 {
+	const char *param = mg_backend_trust_param(staged->mta);
 	struct mg_param *p;
 	struct mg_str v = MG_STR_INIT, said = MG_STR_INIT;
 	char *old;
 
-	if (mg_model_param(staged, trust_param(staged)) == NULL ||
+	if (param == NULL || mg_model_param(staged, param) == NULL ||
 	    without_narrow(staged, &v, kept, &said) == 0) {
 		mg_str_free(&v);
 		mg_str_free(&said);
 		return (0);
 	}
-	p = mg_model_param_add(staged, trust_param(staged));
+	p = mg_model_param_add(staged, param);
 	old = p->value;
 	p->value = v.data;
 	mg_checks_run(staged, rep);
@@ -714,38 +669,14 @@ mg_fix_restage_judge(const struct mg_model *live, const struct mg_report *rep,
 	return (open);
 }
 
-/* staged_file - is path the live main.cf or master.cf (the files the
- * stage has), so the staged model sees its edit? */
-static int
-staged_file(const struct mg_target *t, const char *path)
-{
-	size_t n = strlen(t->config_dir);
-
-	return (strncmp(path, t->config_dir, n) == 0 && (strcmp(path + n,
-	    "/main.cf") == 0 || strcmp(path + n, "/master.cf") == 0));
-}
-
-/* seen_post - a post-command whose effect the staged model sees: the
- * reload, or the Debian generator (the stage is generated) */
-static int
-seen_post(const struct mg_cmd *c)
-{
-	const char *b = strrchr(c->argv[0], '/');
-
-	b = b != NULL ? b + 1 : c->argv[0];
-	if (strcmp(b, "update-exim4.conf") == 0)
-		return (1);
-	return (strcmp(b, "postfix") == 0 && c->argc > 0 &&
-	    strcmp(c->argv[c->argc - 1], "reload") == 0);
-}
-
 /*
  * mg_fix_restage_blind - does the staged model miss what fix x does?
  * A fix without edits, or one whose effect comes from a post-command
  * the stage does not run (postmap, postalias, newaliases, ... : the
- * staged model reads the old compiled tables), or (Postfix) one that
- * edits a file the stage does not hold.  Such a fix is left to the
- * probes; a model judging it would always still propose it.
+ * staged model reads the old compiled tables), or one that edits a file
+ * the stage does not hold (Postfix's stage has main.cf and master.cf).
+ * Such a fix is left to the probes; a model judging it would always
+ * still propose it.
  */
 int
 mg_fix_restage_blind(const struct mg_target *t, const struct mg_fix *x)
@@ -755,46 +686,37 @@ mg_fix_restage_blind(const struct mg_target *t, const struct mg_fix *x)
 	if (x->nedits == 0)
 		return (1);
 	for (i = 0; i < x->npost; i++)
-		if (!seen_post(&x->post[i]))
+		if (!mg_backend_post_seen(t, &x->post[i]))
 			return (1);
-	for (i = 0; t->mta == MG_MTA_POSTFIX && i < x->nedits; i++)
-		if (!staged_file(t, x->edits[i].file))
+	for (i = 0; i < x->nedits; i++)
+		if (!mg_backend_stage_holds(t, x->edits[i].file))
 			return (1);
 	return (0);
 }
 
 /*
- * mg_fix_restage - read the stage with the backend and judge it
- * (mg_fix_restage_judge).  Postfix: dir holds the staged main.cf and
- * master.cf; Exim: file is the staged -C file, generated from dir when
- * dir is not NULL (Debian).  -1 with err if the stage cannot be read;
- * else what the judge says.
+ * mg_fix_restage - read the stage the backend validated (c: its
+ * directory and file, as the backend's validate named them) with the
+ * backend and judge it (mg_fix_restage_judge).  -1 with err if the stage
+ * cannot be read; else what the judge says.
  */
 int
 mg_fix_restage(const struct mg_session *a, const struct mg_fix *const *fixes,
-    size_t n, const char *dir, const char *file, struct mg_restage *out,
+    size_t n, const struct mg_change *c, struct mg_restage *out,
     struct mg_err *err)
 {
 	struct mg_target t = a->target;
 	struct mg_model m;
-	struct mg_str main_cf = MG_STR_INIT;
 	struct mg_err e2;
 	int *blind, rc;
 	size_t k;
 
 	memset(out, 0, sizeof(*out));
 	t.note = NULL;
-	if (t.mta == MG_MTA_POSTFIX) {
-		mg_str_printf(&main_cf, "%s/main.cf", dir);
-		t.config_dir = (char *)dir;
-		t.config_file = main_cf.data;
-	} else {
-		t.config_file = (char *)file;
-		t.config_dir = (char *)dir;
-		t.generated = dir != NULL ? (char *)file : NULL;
-	}
+	t.config_dir = c->dir[0] != '\0' ? (char *)c->dir : NULL;
+	t.config_file = (char *)c->file;
+	t.generated = c->generated ? (char *)c->file : NULL;
 	rc = mg_backend_load_config(&t, &m, &e2);
-	mg_str_free(&main_cf);
 	if (rc < 0)
 		return (mg_err_set(err, "cannot read the staged "
 		    "configuration back: %s", e2.msg));

@@ -24,8 +24,7 @@ struct mg_restage {
 };
 
 int mg_fix_restage(const struct mg_session *, const struct mg_fix *const *,
-    size_t, const char *, const char *, struct mg_restage *,
-    struct mg_err *);
+    size_t, const struct mg_change *, struct mg_restage *, struct mg_err *);
 int mg_fix_restage_judge(const struct mg_model *, const struct mg_report *,
     struct mg_model *, const struct mg_fix *const *, size_t,
     const int *, struct mg_restage *);

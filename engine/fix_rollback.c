@@ -102,9 +102,10 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		    "reloading failed (see above)");
 		rc = MG_ROLLBACK_UNREAD;
 	}
-	/* Exim rereads its configuration on SIGHUP only. */
-	if (mg_session_load(a) == 0 && a->target.mta == MG_MTA_EXIM)
-		mg_fix_reload_exim(&a->target, &log);
+	/* a server that does not reload through the post-commands (Exim:
+	 * SIGHUP) is told by its backend */
+	if (mg_session_load(a) == 0)
+		mg_backend_reload(&a->target, &log);
 	mg_print_sanitized_lines(o->out, mg_str_cstr(&log));
 	(void)mg_journal_set(jr, e->id, "state", "rolled-back");
 	if (rc == MG_ROLLBACK_DONE)

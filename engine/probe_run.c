@@ -70,85 +70,20 @@ split_target(const char *t, char *host, size_t size, int *port,
 	return (0);
 }
 
-/* port_of - a service's port: a number, or smtp/submission/smtps */
-static int
-port_of(const char *s, size_t len)
-{
-	char num[8];
-	unsigned long p;
-
-	if (len == 4 && strncmp(s, "smtp", 4) == 0)
-		return (25);
-	if (len == 0 || len >= sizeof(num))
-		return (0);
-	memcpy(num, s, len);
-	num[len] = '\0';
-	return (mg_parse_ulong(num, 1, 65535, &p, NULL) < 0 ? 0 : (int)p);
-}
-
 /*
- * own_listener - where the configured MTA listens for the world: the
- * first public smtpd (or postscreen) service of master.cf, on its address
- * or inet_interfaces' first; Exim's daemon_smtp_ports and
- * local_interfaces.  A wildcard address is reached on 127.0.0.1.
+ * own_listener - where the configured MTA listens for the world, as its
+ * backend reads the model (Postfix: the first public smtpd or postscreen
+ * service of master.cf, on its address or inet_interfaces' first; Exim:
+ * daemon_smtp_ports and local_interfaces).  A wildcard address is
+ * reached on 127.0.0.1.
  */
 static void
-own_listener(const struct mg_model *m, char *host, size_t size, int *port)
+own_listener(const struct mg_target *t, const struct mg_model *m, char *host,
+    size_t size, int *port)
 {
-	const struct mg_param *p;
-	const struct mg_service *s;
-	const char *name, *colon, *v;
-	size_t i, n;
-
 	(void)snprintf(host, size, "127.0.0.1");
 	*port = 25;
-	if (m->mta == MG_MTA_EXIM) {
-		p = mg_model_param(m, "daemon_smtp_ports");
-		if (p != NULL && p->value != NULL) {
-			v = p->value + strspn(p->value, " ");
-			n = strcspn(v, " :");
-			if (port_of(v, n) > 0)
-				*port = port_of(v, n);
-		}
-		p = mg_model_param(m, "local_interfaces");
-		if (p != NULL && p->value != NULL) {
-			v = p->value;
-			if (strncmp(v, "<;", 2) == 0)
-				v += 2;
-			v += strspn(v, " ");
-			n = strcspn(v, " :;");
-			if (n > 0 && n < 60 && strncmp(v, "0.0.0.0", n) != 0)
-				(void)snprintf(host, size, "%.*s", (int)n, v);
-		}
-		return;
-	}
-	for (i = 0; i < m->nservices; i++) {
-		s = &m->services[i];
-		if (s->type == NULL || strcmp(s->type, "inet") != 0 ||
-		    s->command == NULL || (strcmp(s->command, "smtpd") != 0 &&
-		    strcmp(s->command, "postscreen") != 0))
-			continue;
-		name = s->name;
-		colon = strrchr(name, ':');
-		v = colon != NULL ? colon + 1 : name;
-		if (port_of(v, strlen(v)) == 0 || port_of(v, strlen(v)) ==
-		    587 || port_of(v, strlen(v)) == 465)
-			continue;
-		*port = port_of(v, strlen(v));
-		if (colon != NULL && colon > name) {
-			(void)snprintf(host, size, "%.*s", (int)(colon - name),
-			    name);
-			return;
-		}
-		break;
-	}
-	p = mg_model_param(m, "inet_interfaces");
-	if (p != NULL && p->value != NULL && strcmp(p->value, "all") != 0 &&
-	    strcmp(p->value, "loopback-only") != 0) {
-		n = strcspn(p->value, " ,");
-		if (n > 0 && n < 60)
-			(void)snprintf(host, size, "%.*s", (int)n, p->value);
-	}
+	(void)mg_backend_listener(t, m, host, size, port);
 }
 
 /* is_loopback - a literal loopback address, or localhost */
@@ -207,7 +142,8 @@ mg_probe_all(struct mg_session *a, const struct mg_probe_opts *o,
 		if (split_target(o->target, host, sizeof(host), &port, err) < 0)
 			return (-1);
 	} else if (a->loaded)
-		own_listener(&a->model, host, sizeof(host), &port);
+		own_listener(&a->target, &a->model, host, sizeof(host),
+		    &port);
 	else
 		return (mg_err_set(err, "%s (name a listener with --target "
 		    "HOST[:PORT])", a->err.msg));
@@ -291,9 +227,8 @@ mg_probe_all(struct mg_session *a, const struct mg_probe_opts *o,
 		conn.xclient = NULL;
 	} else {
 		(void)snprintf(pr->how, sizeof(pr->how), "%s",
-		    a->target.backend != NULL && a->target.backend->sim_how !=
-		    NULL ? a->target.backend->sim_how : "simulated");
-		if (mg_backend_sim_start(&a->target, &sim, err) < 0)
+		    mg_backend_sim_how(&a->target));
+		if (mg_backend_sim_open(&a->target, NULL, &sim, NULL, err) < 0)
 			return (-1);
 		for (i = 0; i < pr->plan.n; i++) {
 			r = add_result(pr, &pr->plan.v[i]);
@@ -314,7 +249,7 @@ mg_probe_all(struct mg_session *a, const struct mg_probe_opts *o,
 				o->progress(o->progress_arg, i + 1, pr->plan.n,
 				    pr->plan.v[i].addr);
 		}
-		mg_backend_sim_stop(&a->target, sim);
+		mg_backend_sim_close(&a->target, sim);
 	}
 	mg_probe_findings(pr, into);
 	for (i = 0; i < pr->nres; i++)

@@ -17,6 +17,7 @@
 #include "../../core/mg_num.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
+#include "exim_apply.h"
 #include "exim_conf.h"
 #include "exim_list.h"
 #include "exim_debian.h"
@@ -853,6 +854,41 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 	return (0);
 }
 
+/* exim_sim_open - asking conf (a staged -C file) instead of the
+ * target's own configuration: a copy of the target naming it */
+static int
+exim_sim_open(struct mg_target *t, const char *conf, void **priv,
+    struct mg_str *note, struct mg_err *err)
+{
+	struct mg_target *c;
+
+	(void)note;
+	(void)err;
+	if (conf == NULL)
+		return (0);
+	c = mg_xcalloc(1, sizeof(*c));
+	*c = *t;
+	c->config_file = (char *)conf;
+	*priv = c;
+	return (0);
+}
+
+/* exim_sim_ask - one probe, exim -bh (or -bs) */
+static int
+exim_sim_ask(struct mg_target *t, void *priv, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
+{
+	return (exim_simulate(priv != NULL ? priv : t, p, v, err));
+}
+
+/* exim_sim_close - the copy of the target (its strings are not its own) */
+static void
+exim_sim_close(struct mg_target *t, void *priv)
+{
+	(void)t;
+	free(priv);
+}
+
 /* helo_of - the name a test says EHLO with */
 static const char *
 helo_of(const struct mg_probe_test *t)
@@ -1036,11 +1072,26 @@ const struct mg_backend mg_backend_exim = {
 	.mta = MG_MTA_EXIM,
 	.detect = exim_detect,
 	.load_config = exim_load_config,
-	.simulate = exim_simulate,
 	.load_queue = mg_exim_load_queue,
 	.load_log = exim_load_log,
 	.show_message = exim_show_message,
+	/* Changing the configuration (the fix engine) */
+	.validate = mg_exim_validate,
+	.reload = mg_exim_reload,
+	.reload_words = mg_exim_reload_words,
+	.post_program = mg_exim_post_program,
+	.post_rebuilds = mg_exim_post_rebuilds,
+	.post_seen = mg_exim_post_seen,
+	.trust_param = "+relay_from_hosts",
+	.list_items = mg_exim_list_items,
+	.list_head = "<;",
+	.list_sep = " ; ",
+	.sim_open = exim_sim_open,
+	.sim_ask = exim_sim_ask,
+	.sim_close = exim_sim_close,
+	.sim_local = mg_exim_sim_local,
 	.sim_tests = exim_sim_tests,
 	.sim_how = "exim -bh",
+	.listener = mg_exim_listener,
 	.listen_param = "local_interfaces",
 };

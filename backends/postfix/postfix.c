@@ -16,12 +16,13 @@
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
+#include "pf_apply.h"
 #include "pf_list.h"
 #include "pf_maincf.h"
 #include "pf_maps.h"
 #include "pf_master.h"
 #include "pf_postconf.h"
-#include "pf_proof.h"
+#include "pf_simulate.h"
 #include "pf_queue.h"
 #include "pf_sasl.h"
 
@@ -343,9 +344,24 @@ const struct mg_backend mg_backend_postfix = {
 	.load_queue = mg_pf_load_queue,
 	.load_log = postfix_load_log,
 	.show_message = postfix_show_message,
-	.sim_start = mg_pf_sim_start,
+	/* Changing the configuration (the fix engine) */
+	.validate = mg_pf_validate,
+	.post_outputs = mg_pf_post_outputs,
+	.post_rebuilds = mg_pf_post_rebuilds,
+	.post_seen = mg_pf_post_seen,
+	.post_not_running = mg_pf_post_not_running,
+	.stage_holds = mg_pf_stage_holds,
+	.trust_param = "mynetworks",
+	.list_items = mg_pf_list_items,
+	.list_head = "",
+	.list_sep = " ",
+	.sim_open = mg_pf_sim_open,
+	.sim_ask = mg_pf_sim_ask,
+	.sim_close = mg_pf_sim_close,
+	.sim_private = 1,
+	.sim_local = mg_pf_sim_local,
 	.sim_tests = mg_pf_sim_tests,
-	.sim_stop = mg_pf_sim_stop,
 	.sim_how = "postfix smtpd (private copy, XCLIENT)",
+	.listener = mg_pf_listener,
 	.listen_param = "inet_interfaces",
 };

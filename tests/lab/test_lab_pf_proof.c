@@ -1,7 +1,7 @@
 /*
  * test_lab_pf_proof.c - Postfix's verdict on a configuration that is not
  * running: a private instance made from the lab's config directory
- * (backends/postfix/pf_proof.c) answers XCLIENT sessions exactly as the
+ * (backends/postfix/pf_simulate.c) answers XCLIENT sessions exactly as the
  * lab instance itself does, queues nothing, and leaves nothing behind.
  */
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../backends/postfix/pf_proof.h"
+#include "../../backends/postfix/pf_simulate.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -23,7 +23,7 @@
 
 /* ask - one probe's verdict code */
 static int
-ask(struct mg_pf_proof *pp, const char *client, const char *from,
+ask(struct mg_pf_private *pp, const char *client, const char *from,
     const char *to)
 {
 	struct mg_probe p;
@@ -34,7 +34,7 @@ ask(struct mg_pf_proof *pp, const char *client, const char *from,
 	p.client = (char *)client;
 	p.sender = (char *)from;
 	p.rcpt = (char *)to;
-	if (mg_pf_proof_ask(pp, &p, &v, &err) < 0)
+	if (mg_pf_private_ask(pp, &p, &v, &err) < 0)
 		fail_msg("ask %s: %s", client, err.msg);
 	(void)printf("    %s: %s MAIL FROM:<%s> RCPT TO:<%s> -> %d %s\n",
 	    v.how, client, from, to, v.code, v.text);
@@ -43,7 +43,7 @@ ask(struct mg_pf_proof *pp, const char *client, const char *from,
 
 /* proof_of - start a private instance from a lab scenario's etc */
 static const char *
-proof_of(const char *scenario, struct mg_pf_proof *pp)
+proof_of(const char *scenario, struct mg_pf_private *pp)
 {
 	const char *dir = lab_dir(LAB, scenario);
 	const char *setup[] = { "setup", scenario, dir, NULL };
@@ -52,7 +52,7 @@ proof_of(const char *scenario, struct mg_pf_proof *pp)
 
 	assert_int_equal(lab_script(LAB, setup), 0);
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	if (mg_pf_proof_start(pp, etc, &err) < 0)
+	if (mg_pf_private_start(pp, etc, &err) < 0)
 		fail_msg("start: %s", err.msg);
 	(void)printf("    private Postfix for %s: %s port %d (stands for "
 	    "%s)\n", scenario, pp->root, pp->port, pp->service);
@@ -61,7 +61,7 @@ proof_of(const char *scenario, struct mg_pf_proof *pp)
 
 /* stop_and_check - stopped, directory gone, nothing queued */
 static void
-stop_and_check(struct mg_pf_proof *pp)
+stop_and_check(struct mg_pf_private *pp)
 {
 	char root[sizeof(pp->root)], path[sizeof(pp->root) + 64];
 	const char *find[] = { "find", path, "-type", "f", NULL };
@@ -73,7 +73,7 @@ stop_and_check(struct mg_pf_proof *pp)
 	assert_int_equal(lab_capture(find, &out), 0);
 	assert_string_equal(out.data, "");	/* never DATA */
 	mg_str_free(&out);
-	mg_pf_proof_stop(pp);
+	mg_pf_private_stop(pp);
 	assert_int_equal(stat(root, &st), -1);
 }
 
@@ -83,7 +83,7 @@ stop_and_check(struct mg_pf_proof *pp)
 static void
 test_mask_typo_and_whitelist(void **state)
 {
-	struct mg_pf_proof pp;
+	struct mg_pf_private pp;
 
 	(void)state;
 	(void)proof_of("mask-typo", &pp);
@@ -116,7 +116,7 @@ test_fatal_smtpd_said_at_once(void **state)
 	const char *pc[] = { "postconf", "-c", etc, "-e",
 	    "smtpd_recipient_restrictions = permit_mynetworks", NULL };
 	struct mg_exec_res res;
-	struct mg_pf_proof pp;
+	struct mg_pf_private pp;
 	struct mg_err err;
 	struct timespec t0, t1;
 
@@ -126,7 +126,7 @@ test_fatal_smtpd_said_at_once(void **state)
 	assert_int_equal(lab_run(&res, pc), 0);
 	mg_exec_res_free(&res);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(mg_pf_proof_start(&pp, etc, &err), -1);
+	assert_int_equal(mg_pf_private_start(&pp, etc, &err), -1);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	(void)printf("    after %ld s: %s\n", (long)(t1.tv_sec - t0.tv_sec),
 	    err.msg);

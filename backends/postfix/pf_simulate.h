@@ -1,11 +1,11 @@
 /*
- * pf_proof.h - Postfix's own verdict on a simulated client: a private
+ * pf_simulate.h - Postfix's own verdict on a simulated client: a private
  * Postfix instance started from a copy of a configuration (the fix
  * engine's stage, or the live one), listening on a loopback port, asked
  * over SMTP with XCLIENT as the remote address.  Never DATA.
  */
-#ifndef MG_PF_PROOF_H
-#define MG_PF_PROOF_H
+#ifndef MG_PF_SIMULATE_H
+#define MG_PF_SIMULATE_H
 
 #include <limits.h>
 
@@ -13,7 +13,7 @@
 #include "../../core/mg_str.h"
 #include "../backend.h"
 
-struct mg_pf_proof {
+struct mg_pf_private {
 	char root[PATH_MAX];		/* private directory, "" if none */
 	char etc[PATH_MAX + 8];
 	char conf[PATH_MAX];		/* the configuration it copies */
@@ -23,14 +23,17 @@ struct mg_pf_proof {
 	struct mg_str log;		/* what Postfix said */
 };
 
-int mg_pf_proof_start(struct mg_pf_proof *, const char *, struct mg_err *);
-int mg_pf_proof_ask(struct mg_pf_proof *, const struct mg_probe *,
+int mg_pf_private_start(struct mg_pf_private *, const char *, struct mg_err *);
+int mg_pf_private_ask(struct mg_pf_private *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
-void mg_pf_proof_stop(struct mg_pf_proof *);
-int mg_pf_sim_start(struct mg_target *, void **, struct mg_err *);
+void mg_pf_private_stop(struct mg_pf_private *);
 int mg_pf_sim_tests(struct mg_target *, void *, const char *,
     const struct mg_probe_test *, size_t, struct mg_probe_answer *,
     struct mg_str *, struct mg_err *);
-void mg_pf_sim_stop(struct mg_target *, void *);
+int mg_pf_sim_open(struct mg_target *, const char *, void **, struct mg_str *,
+    struct mg_err *);
+int mg_pf_sim_ask(struct mg_target *, void *, const struct mg_probe *,
+    struct mg_smtp_verdict *, struct mg_err *);
+void mg_pf_sim_close(struct mg_target *, void *);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * pf_proof.c - ask Postfix itself what it would answer a remote client,
+ * pf_simulate.c - ask Postfix itself what it would answer a remote client,
  * for a configuration that is not (or not yet) live.  Postfix has no
  * "exim -bh": its verdict comes from a real smtpd.  So a private instance
  * is made from a copy of the configuration's main.cf and master.cf - the
@@ -33,15 +33,15 @@
 #include "../../core/mg_lines.h"
 #include "../../core/mg_probe.h"
 #include "../../core/mg_smtp.h"
-#include "pf_proof.h"
+#include "pf_simulate.h"
 
 #define TOOL_MS 60000
 #define START_WAIT_MS 15000
 #define ASK_MS 30000
 
-/* run - a Postfix tool, output into the proof's log */
+/* run - a Postfix tool, output into the private instance's log */
 static int
-run(struct mg_pf_proof *pp, const char *const *argv, const char *input,
+run(struct mg_pf_private *pp, const char *const *argv, const char *input,
     struct mg_err *err)
 {
 	return (mg_exec_tool(argv, input, input != NULL ? strlen(input) : 0,
@@ -50,7 +50,7 @@ run(struct mg_pf_proof *pp, const char *const *argv, const char *input,
 
 /* postconf_out - postconf -c ETC ARGS..., its output in out */
 static int
-postconf_out(struct mg_pf_proof *pp, const char *a1, const char *a2,
+postconf_out(struct mg_pf_private *pp, const char *a1, const char *a2,
     struct mg_str *out, struct mg_err *err)
 {
 	const char *argv[] = { "postconf", "-c", pp->etc, a1, a2, NULL };
@@ -129,7 +129,7 @@ is_field(const char *line, size_t len, int n, const char *s)
  * of "smtpd pass") into args
  */
 static int
-listeners(struct mg_pf_proof *pp, struct mg_str *dels, struct mg_str *args,
+listeners(struct mg_pf_private *pp, struct mg_str *dels, struct mg_str *args,
     struct mg_err *err)
 {
 	struct mg_str out = MG_STR_INIT, pass = MG_STR_INIT;
@@ -182,7 +182,7 @@ listeners(struct mg_pf_proof *pp, struct mg_str *dels, struct mg_str *args,
 /* rewrite_master - every inet listener removed, ours added (the public
  * smtpd's arguments), no chroot, postlog for maillog_file */
 static int
-rewrite_master(struct mg_pf_proof *pp, struct mg_err *err)
+rewrite_master(struct mg_pf_private *pp, struct mg_err *err)
 {
 	struct mg_str dels = MG_STR_INIT, args = MG_STR_INIT, svc =
 	    MG_STR_INIT, out = MG_STR_INIT;
@@ -221,7 +221,7 @@ out:
 /* settle - main.cf and master.cf dated 2 s back: Postfix programs poll a
  * main.cf younger than a second until it looks stable */
 static void
-settle(const struct mg_pf_proof *pp)
+settle(const struct mg_pf_private *pp)
 {
 	struct timespec ts[2];
 	char path[PATH_MAX + 32];
@@ -257,7 +257,7 @@ write_new(const char *path, const struct mg_str *text, struct mg_err *err)
 
 /* copy_conf - main.cf and master.cf of conf into the private etc */
 static int
-copy_conf(struct mg_pf_proof *pp, struct mg_err *err)
+copy_conf(struct mg_pf_private *pp, struct mg_err *err)
 {
 	static const char *const names[] = { "main.cf", "master.cf", NULL };
 	char src[PATH_MAX + 16], dst[PATH_MAX + 32];
@@ -280,7 +280,7 @@ copy_conf(struct mg_pf_proof *pp, struct mg_err *err)
 
 /* private_dirs - spool, data (the mail owner's), log */
 static int
-private_dirs(struct mg_pf_proof *pp, struct mg_err *err)
+private_dirs(struct mg_pf_private *pp, struct mg_err *err)
 {
 	static const char *const subs[] = { "spool", "data", "log", NULL };
 	char path[PATH_MAX + 16];
@@ -312,7 +312,7 @@ private_dirs(struct mg_pf_proof *pp, struct mg_err *err)
 
 /* private_params - the instance's own paths and listener policy */
 static int
-private_params(struct mg_pf_proof *pp, struct mg_err *err)
+private_params(struct mg_pf_private *pp, struct mg_err *err)
 {
 	struct mg_str p[5];
 	const char *argv[12];
@@ -349,7 +349,7 @@ private_params(struct mg_pf_proof *pp, struct mg_err *err)
 
 /* listening - the instance answers on its port */
 static int
-listening(struct mg_pf_proof *pp)
+listening(struct mg_pf_private *pp)
 {
 	struct mg_smtp s;
 	struct mg_smtp_reply r;
@@ -376,7 +376,7 @@ nap(void)
 /* smtpd_fatal - the instance's smtpd refused to run (its log says
  * "fatal:"): err says why, 1; else 0 */
 static int
-smtpd_fatal(struct mg_pf_proof *pp, struct mg_err *err)
+smtpd_fatal(struct mg_pf_private *pp, struct mg_err *err)
 {
 	char path[PATH_MAX + 32];
 	struct mg_str text = MG_STR_INIT;
@@ -408,12 +408,12 @@ ms_now(void)
 }
 
 /*
- * mg_pf_proof_start - a private instance of the configuration in conf
+ * mg_pf_private_start - a private instance of the configuration in conf
  * (a directory with main.cf and master.cf), listening; 0, or -1 with err
  * (and nothing left running)
  */
 int
-mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
+mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
     struct mg_err *err)
 {
 	const char *check[] = { "postfix", "-c", pp->etc, "check", NULL };
@@ -459,19 +459,19 @@ mg_pf_proof_start(struct mg_pf_proof *pp, const char *conf,
 	(void)mg_err_set(err, "the private Postfix did not answer on "
 	    "127.0.0.1:%d within %d s", pp->port, START_WAIT_MS / 1000);
 fail:
-	mg_pf_proof_stop(pp);
+	mg_pf_private_stop(pp);
 	return (-1);
 }
 
 /*
- * mg_pf_proof_ask - the RCPT verdict of the private smtpd for probe p:
+ * mg_pf_private_ask - the RCPT verdict of the private smtpd for probe p:
  * one test of the relay probe's session (XCLIENT as p->client and its
  * name, EHLO, MAIL FROM, RCPT TO, RSET, QUIT).  0 with v filled (a MAIL
  * refusal is the verdict too), -1 with err if Postfix could not be
  * asked.
  */
 int
-mg_pf_proof_ask(struct mg_pf_proof *pp, const struct mg_probe *p,
+mg_pf_private_ask(struct mg_pf_private *pp, const struct mg_probe *p,
     struct mg_smtp_verdict *v, struct mg_err *err)
 {
 	struct mg_probe_conn c;
@@ -503,7 +503,7 @@ mg_pf_proof_ask(struct mg_pf_proof *pp, const struct mg_probe *p,
 
 /* master_pid - the private master's pid, or 0 */
 static pid_t
-master_pid(const struct mg_pf_proof *pp)
+master_pid(const struct mg_pf_private *pp)
 {
 	char path[PATH_MAX + 32];
 	struct mg_str s = MG_STR_INIT;
@@ -521,10 +521,10 @@ master_pid(const struct mg_pf_proof *pp)
 	return (pid > 1 ? (pid_t)pid : 0);
 }
 
-/* mg_pf_proof_stop - stop the instance (by its master's pid if "postfix
+/* mg_pf_private_stop - stop the instance (by its master's pid if "postfix
  * stop" does not) and remove its directory */
 void
-mg_pf_proof_stop(struct mg_pf_proof *pp)
+mg_pf_private_stop(struct mg_pf_private *pp)
 {
 	const char *stop[] = { "postfix", "-c", pp->etc, "stop", NULL };
 	const char *rm[] = { "rm", "-rf", "--", pp->root, NULL };
@@ -548,29 +548,6 @@ mg_pf_proof_stop(struct mg_pf_proof *pp)
 	mg_str_free(&pp->log);
 }
 
-/* mg_pf_sim_start - a private instance of the live configuration, for
- * relay tests asked as remote clients (XCLIENT) */
-int
-mg_pf_sim_start(struct mg_target *t, void **priv, struct mg_err *err)
-{
-	struct mg_pf_proof *pp;
-
-	if (t->config_dir == NULL)
-		return (mg_err_set(err, "no Postfix configuration directory"));
-	if (geteuid() != 0)
-		return (mg_err_set(err, "asking Postfix as other clients "
-		    "starts a private copy of it, which needs root (sudo); "
-		    "without root, --target HOST --client IP asks a listener "
-		    "that offers XCLIENT"));
-	pp = mg_xcalloc(1, sizeof(*pp));
-	if (mg_pf_proof_start(pp, t->config_dir, err) < 0) {
-		free(pp);
-		return (-1);
-	}
-	*priv = pp;
-	return (0);
-}
-
 /* mg_pf_sim_tests - the tests in one or more sessions with the private
  * smtpd, each saying XCLIENT ADDR=client first */
 int
@@ -578,7 +555,7 @@ mg_pf_sim_tests(struct mg_target *t, void *priv, const char *client,
     const struct mg_probe_test *tests, size_t n, struct mg_probe_answer *a,
     struct mg_str *log, struct mg_err *err)
 {
-	struct mg_pf_proof *pp = priv;
+	struct mg_pf_private *pp = priv;
 	struct mg_probe_conn c;
 
 	(void)t;
@@ -591,13 +568,67 @@ mg_pf_sim_tests(struct mg_target *t, void *priv, const char *client,
 	return (mg_probe_run(&c, tests, n, a, log, err));
 }
 
-/* mg_pf_sim_stop - the private instance stopped and removed */
-void
-mg_pf_sim_stop(struct mg_target *t, void *priv)
+/*
+ * mg_pf_sim_open - a private instance of conf (a directory with main.cf
+ * and master.cf; NULL: the live configuration directory), for the fix
+ * engine's proof and the relay probe (mg_pf_sim_tests); note says what
+ * was started, or why it could not be
+ */
+int
+mg_pf_sim_open(struct mg_target *t, const char *conf, void **priv,
+    struct mg_str *note, struct mg_err *err)
+{
+	struct mg_pf_private *pp;
+
+	if (conf == NULL && (conf = t->config_dir) == NULL)
+		return (mg_err_set(err, "no Postfix configuration directory"));
+	if (geteuid() != 0) {
+		(void)mg_err_set(err, "asking Postfix as other clients starts "
+		    "a private copy of it, which needs root (sudo); without "
+		    "root, --target HOST --client IP asks a listener that "
+		    "offers XCLIENT");
+		mg_str_printf(note, "cannot start a private Postfix to ask: %s",
+		    err->msg);
+		return (-1);
+	}
+	pp = mg_xcalloc(1, sizeof(*pp));
+	if (mg_pf_private_start(pp, conf, err) < 0) {
+		mg_str_printf(note, "cannot start a private Postfix to ask: %s",
+		    err->msg);
+		free(pp);
+		return (-1);
+	}
+	mg_str_printf(note, "private Postfix from %s on 127.0.0.1:%d (stands "
+	    "for %s)", conf, pp->port, pp->service);
+	*priv = pp;
+	return (0);
+}
+
+/* mg_pf_sim_ask - one probe of the private instance; local SMTP without
+ * a client address is not asked (1) */
+int
+mg_pf_sim_ask(struct mg_target *t, void *priv, const struct mg_probe *p,
+    struct mg_smtp_verdict *v, struct mg_err *err)
 {
 	(void)t;
-	if (priv == NULL)
+	if (*p->client == '\0') {
+		(void)snprintf(v->text, sizeof(v->text), "local SMTP without "
+		    "a client address is not asked of Postfix");
+		return (1);
+	}
+	return (mg_pf_private_ask(priv, p, v, err));
+}
+
+/* mg_pf_sim_close - the private instance stopped and removed */
+void
+mg_pf_sim_close(struct mg_target *t, void *priv)
+{
+	struct mg_pf_private *pp = priv;
+
+	(void)t;
+	if (pp == NULL)
 		return;
-	mg_pf_proof_stop(priv);
-	free(priv);
+	if (pp->root[0] != '\0')
+		mg_pf_private_stop(pp);
+	free(pp);
 }
