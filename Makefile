@@ -27,7 +27,7 @@ LDLIBS	 = $(PKG_LIBS) -lm
 
 VERSION	:= 0.1.0
 
-LIB_SRCS := $(wildcard core/*.c) backends/backend.c \
+LIB_SRCS := $(wildcard core/*.c) $(wildcard backends/*.c) \
 	    $(wildcard backends/postfix/*.c) $(wildcard backends/exim/*.c) \
 	    $(wildcard checks/*.c checks/postfix/*.c checks/exim/*.c) \
 	    $(wildcard engine/*.c) $(wildcard console/*.c) \

@@ -181,3 +181,63 @@ mg_backend_show_message(struct mg_target *t, const char *id,
 		return (not_supported(t, "showing a queued message", err));
 	return (t->backend->show_message(t, id, out, err));
 }
+
+/* mg_backend_queue_act - hold, release or requeue exactly ids */
+int
+mg_backend_queue_act(struct mg_target *t, struct mg_qrun *run,
+    enum mg_qaction act, char *const *ids, size_t n, const char *name,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->queue_act == NULL)
+		return (not_supported(t, "acting on queued mail", err));
+	return (t->backend->queue_act(t, run, act, ids, n, name, err));
+}
+
+/* mg_backend_purge - hold, quarantine and delete the run's ids */
+int
+mg_backend_purge(struct mg_target *t, struct mg_qrun *run,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->purge == NULL)
+		return (not_supported(t, "purging queued mail", err));
+	return (t->backend->purge(t, run, err));
+}
+
+/* mg_backend_restore - put back what a purge or hold took out */
+int
+mg_backend_restore(struct mg_target *t, struct mg_qrestore *r,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->restore == NULL)
+		return (not_supported(t, "putting mail back", err));
+	return (t->backend->restore(t, r, err));
+}
+
+/* mg_backend_quarantine_msg - the message of quarantine copy id,
+ * appended to q */
+int
+mg_backend_quarantine_msg(struct mg_target *t, int qfd, const char *id,
+    struct mg_queue *q, struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->quarantine_msg == NULL)
+		return (not_supported(t, "reading a quarantine", err));
+	return (t->backend->quarantine_msg(t, qfd, id, q, err));
+}
+
+/* mg_backend_quarantine_how - a quarantine's README text ("" if none) */
+const char *
+mg_backend_quarantine_how(const struct mg_target *t)
+{
+	if (t->backend == NULL || t->backend->quarantine_how == NULL)
+		return ("");
+	return (t->backend->quarantine_how);
+}
+
+/* mg_backend_show_how - the tool show_message asks ("postcat -h") */
+const char *
+mg_backend_show_how(const struct mg_target *t)
+{
+	if (t->backend == NULL || t->backend->show_how == NULL)
+		return ("the MTA's own tool");
+	return (t->backend->show_how);
+}

@@ -10,6 +10,7 @@
 #include "../core/mg_model.h"
 #include "../core/mg_probe.h"
 #include "../core/mg_queue.h"
+#include "queue_act.h"
 
 /* What the MTA answered a simulated client. */
 struct mg_smtp_verdict {
@@ -52,6 +53,31 @@ struct mg_backend {
 	void (*sim_stop)(struct mg_target *, void *);
 	/* How sim_tests asks, for reports: "exim -bh". */
 	const char *sim_how;
+
+	/* Queue actions */
+	/* Hold, release or requeue exactly the queued messages ids
+	 * (postsuper -h/-H/-r, exim -Mf/-Mt), the tools' output in the
+	 * run's log, progress as step 1 named by the last string. */
+	int (*queue_act)(struct mg_target *, struct mg_qrun *,
+	    enum mg_qaction, char *const *, size_t, const char *,
+	    struct mg_err *);
+	/* Purge the run's ids: hold (freeze) them, copy each one's files
+	 * into the run's quarantine (its copied list), then delete
+	 * exactly the copied ones; what it does told on the run's out. */
+	int (*purge)(struct mg_target *, struct mg_qrun *, struct mg_err *);
+	/* Put back what a purge or a hold took out, as struct
+	 * mg_qrestore describes (queue_act.h). */
+	int (*restore)(struct mg_target *, struct mg_qrestore *,
+	    struct mg_err *);
+	/* The message a quarantine copy of ID holds (the quarantine open
+	 * as the int), appended to the queue. */
+	int (*quarantine_msg)(struct mg_target *, int, const char *,
+	    struct mg_queue *, struct mg_err *);
+	/* A quarantine's README: what the copies are, how to put them
+	 * back by hand. */
+	const char *quarantine_how;
+	/* How show_message asks, for the message view: "postcat -h". */
+	const char *show_how;
 };
 
 /* What the operator asked for on the command line. */
@@ -87,5 +113,14 @@ int mg_backend_sim_tests(struct mg_target *, void *, const char *,
     const struct mg_probe_test *, size_t, struct mg_probe_answer *,
     struct mg_str *, struct mg_err *);
 void mg_backend_sim_stop(struct mg_target *, void *);
+int mg_backend_queue_act(struct mg_target *, struct mg_qrun *,
+    enum mg_qaction, char *const *, size_t, const char *, struct mg_err *);
+int mg_backend_purge(struct mg_target *, struct mg_qrun *, struct mg_err *);
+int mg_backend_restore(struct mg_target *, struct mg_qrestore *,
+    struct mg_err *);
+int mg_backend_quarantine_msg(struct mg_target *, int, const char *,
+    struct mg_queue *, struct mg_err *);
+const char *mg_backend_quarantine_how(const struct mg_target *);
+const char *mg_backend_show_how(const struct mg_target *);
 
 #endif

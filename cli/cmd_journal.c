@@ -187,7 +187,7 @@ queue_rollback(struct mg_session *a, struct mg_journal *jr,
 		return (MG_EXIT_OK);
 	}
 	mg_err_clear(&err);
-	rc = mg_queue_restore(a, jr, e, sel, stdout, &res, &err);
+	rc = mg_queue_restore(&a->target, jr, e, sel, stdout, &res, &err);
 	(void)printf("restored %zu of %zu messages of journal entry %ld (%zu "
 	    "from the quarantine, %zu released from hold", res.restored,
 	    res.chosen, e->id, res.placed, res.released);

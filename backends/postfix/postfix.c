@@ -22,6 +22,7 @@
 #include "pf_master.h"
 #include "pf_postconf.h"
 #include "pf_proof.h"
+#include "pf_qaction.h"
 #include "pf_queue.h"
 #include "pf_sasl.h"
 
@@ -347,4 +348,17 @@ const struct mg_backend mg_backend_postfix = {
 	.sim_tests = mg_pf_sim_tests,
 	.sim_stop = mg_pf_sim_stop,
 	.sim_how = "postfix smtpd (private copy, XCLIENT)",
+	.queue_act = mg_pf_queue_act,
+	.purge = mg_pf_purge,
+	.restore = mg_pf_restore,
+	.quarantine_msg = mg_pf_quarantine_msg,
+	.quarantine_how =
+	    "Postfix queue files, exact bytes (read one: postcat FILE).\n"
+	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
+	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
+	    "By hand: copy FILE into the queue directory's hold/ as owner\n"
+	    "mail_owner (postfix), mode 0700; postsuper -s hold renames it\n"
+	    "to a new queue ID (its name must match its inode): find it by\n"
+	    "inode (ls -i), then postsuper -H NEWID.\n",
+	.show_how = "postcat -h",
 };
