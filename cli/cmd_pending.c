@@ -1,6 +1,6 @@
 /*
  * cmd_pending.c - purge, hold, release and requeue: the queue actions of
- * the fix engine (fixes/queue_purge.c) on the command line.
+ * the engine (engine/queue_purge.c) on the command line.
  */
 #include <getopt.h>
 #include <stdio.h>
