@@ -3,7 +3,6 @@
  * backends share: progress, tool runs, safe copies into the quarantine,
  * and the bookkeeping of a restore (which message comes back how).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -276,48 +275,6 @@ mg_qrestore_owner(int dfd, const char *path, uid_t *uid, gid_t *gid,
 	if ((pw = getpwuid(st.st_uid)) != NULL)
 		*gid = pw->pw_gid;
 	return (0);
-}
-
-/* remove_temps - temp files an interrupted restore left in dfd and in
- * its one-letter subdirectories (Exim's split input/X/) */
-static void
-remove_temps(int dfd, int depth)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int fd, sfd;
-
-	if ((fd = dup(dfd)) < 0)
-		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		(void)close(fd);
-		return;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, ".mailguard.", 11) == 0 &&
-		    strlen(de->d_name) == 17)
-			(void)unlinkat(dfd, de->d_name, 0);
-		if (depth > 0 || de->d_name[0] == '.' || de->d_name[1] !=
-		    '\0' || fstatat(dfd, de->d_name, &st,
-		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		sfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-		if (sfd >= 0) {
-			remove_temps(sfd, depth + 1);
-			(void)close(sfd);
-		}
-	}
-	(void)closedir(d);
-}
-
-/* mg_qrestore_remove_temps - what an interrupted restore left in dfd */
-void
-mg_qrestore_remove_temps(int dfd)
-{
-	remove_temps(dfd, 0);
 }
 
 /* id_ok - a queue ID both MTAs could have given (letters, digits, '-'):

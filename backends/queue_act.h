@@ -112,7 +112,6 @@ void mg_qrestore_set_state(struct mg_qrmsg *, const char *, const char *);
 int mg_qrestore_is_state(const struct mg_qrmsg *, const char *);
 int mg_qrestore_owner(int, const char *, uid_t *, gid_t *,
     struct mg_err *);
-void mg_qrestore_remove_temps(int);
 void mg_qrestore_placed(struct mg_qrestore *, struct mg_qrmsg *);
 void mg_qrestore_not_done(struct mg_qrestore *, struct mg_qrmsg *);
 void mg_qrestore_not_back(struct mg_qrestore *, const struct mg_qrmsg *,

@@ -6,6 +6,7 @@
  * ID-D, then ID-H into input/ (input/X/ with split_spool_directory) as
  * the Exim user, mode 0640; the ID stays; exim -Mt thaws it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -330,6 +331,41 @@ ex_spooled(struct mg_qrestore *r, const struct mg_qrmsg *m)
 	return (rc);
 }
 
+/* remove_temps - temp files an interrupted restore left in input/ (dfd)
+ * and in its one-letter subdirectories (split input/X/) */
+static void
+remove_temps(int dfd, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, sfd;
+
+	if ((fd = dup(dfd)) < 0)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ".mailguard.", 11) == 0 &&
+		    strlen(de->d_name) == 17)
+			(void)unlinkat(dfd, de->d_name, 0);
+		if (depth > 0 || de->d_name[0] == '.' || de->d_name[1] !=
+		    '\0' || fstatat(dfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		sfd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (sfd >= 0) {
+			remove_temps(sfd, depth + 1);
+			(void)close(sfd);
+		}
+	}
+	(void)closedir(d);
+}
+
 /* ex_earlier - rows "placed" by an earlier run: queued (thaw it if the
  * entry froze it), or gone from the queue: "placed" is saved only once
  * the -H is in place, so a message Exim no longer lists was delivered
@@ -394,7 +430,7 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	if (mg_qrestore_owner(ex->ifd, ex->input, &ex->uid, &ex->gid,
 	    err) < 0)
 		goto out;
-	mg_qrestore_remove_temps(ex->ifd);
+	remove_temps(ex->ifd, 0);
 	ex_earlier(r);
 	mg_qrestore_decide(r, ex_place);
 	if (r->save(r, err) < 0)

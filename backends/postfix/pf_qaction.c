@@ -264,6 +264,8 @@ hold_file(void *arg, int dfd, const char *rel, const char *name, int dtype)
 	struct hino *h;
 
 	(void)dtype;
+	if (name[0] == '.')
+		return (0);
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return (errno == ENOENT ? 0 : -1);
 	if (!S_ISREG(st.st_mode) || strlen(name) >= 64)
@@ -285,6 +287,30 @@ hold_subdir_failed(void *arg, const char *rel, const char *name, int e)
 	(void)name;
 	errno = e;
 	return (-1);
+}
+
+/* temp_file - a temp file an interrupted restore left: removed */
+static int
+temp_file(void *arg, int dfd, const char *rel, const char *name, int dtype)
+{
+	(void)arg;
+	(void)rel;
+	(void)dtype;
+	if (strncmp(name, ".mailguard.", 11) == 0 && strlen(name) == 17)
+		(void)unlinkat(dfd, name, 0);
+	return (0);
+}
+
+/* remove_temps - the temp files an interrupted restore left under
+ * hold/ (open as hfd) */
+static void
+remove_temps(int hfd)
+{
+	struct mg_pf_walker wk = { temp_file, NULL, NULL };
+	int fd;
+
+	if ((fd = openat(hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		(void)mg_pf_walk(fd, &wk);
 }
 
 /* pf_inodes - the inodes under hold/ now into *v, *n of them (step: the
@@ -455,7 +481,7 @@ mg_pf_restore(struct mg_target *t, struct mg_qrestore *r, struct mg_err *err)
 	if (mg_qrestore_owner(pf->hfd, pf->hold, &pf->uid, &pf->gid,
 	    err) < 0)
 		goto out;
-	mg_qrestore_remove_temps(pf->hfd);
+	remove_temps(pf->hfd);
 	if (pf_inodes(r, "restore-scan", &v, &nv, err) < 0)
 		goto out;
 	pf_found_placing(r, v, nv);

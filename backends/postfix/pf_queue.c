@@ -618,7 +618,8 @@ walk(const struct mg_pf_walker *wk, int fd, const char *rel, int depth)
 			e = errno;
 			break;
 		}
-		if (de->d_name[0] == '.')
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name,
+		    "..") == 0)
 			continue;
 		isdir = 0;
 		if (de->d_name[1] == '\0') {
@@ -659,7 +660,8 @@ walk(const struct mg_pf_walker *wk, int fd, const char *rel, int depth)
  * mg_pf_walk - the one walker of Postfix queue directories: every entry
  * of the directory fd (taken) and of its single-character hash
  * subdirectories (as mail_scan_dir_next descends) but those
- * subdirectories themselves given to wk->file.  0 when done, 1 if
+ * subdirectories themselves (and "." and "..") given to wk->file - our
+ * own temp files (".mailguard.XXXXXX") too.  0 when done, 1 if
  * wk->file stopped it, -1 (errno) if a directory could not be read or
  * wk->subdir_failed said to stop.
  */
