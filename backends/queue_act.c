@@ -216,18 +216,18 @@ mg_qrestore_open_copy(const struct mg_qrestore *r, const char *name)
 	    O_NONBLOCK));
 }
 
-/* mg_qrestore_read_copy - the bytes of quarantine copy NAME into buf;
- * 0 or -1 */
+/* mg_qfile_read - the bytes of quarantine copy NAME (the quarantine
+ * open as qfd, or -1) into buf; 0 or -1 */
 int
-mg_qrestore_read_copy(const struct mg_qrestore *r, const char *name,
-    struct mg_str *buf)
+mg_qfile_read(int qfd, const char *name, struct mg_str *buf)
 {
 	char tmp[65536];
 	ssize_t n;
 	int fd;
 
 	mg_str_reset(buf);
-	if ((fd = mg_qrestore_open_copy(r, name)) < 0)
+	if (qfd < 0 || (fd = openat(qfd, name, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK)) < 0)
 		return (-1);
 	while ((n = read(fd, tmp, sizeof(tmp))) > 0 && buf->len +
 	    (size_t)n <= MG_FILE_MAX * 8)

@@ -100,14 +100,13 @@ int mg_qrun_tool(struct mg_qrun *, const char *const *, const char *,
 void mg_qrun_ids_text(char *const *, size_t, struct mg_str *);
 void mg_qrun_copied(struct mg_qrun *, const char *);
 int mg_qfile_copy(int, const char *, const char *, struct mg_err *);
+int mg_qfile_read(int, const char *, struct mg_str *);
 void mg_qfault_after(const char *, size_t);
 void mg_fsync_dir(const char *);
 int mg_qmsg_held(const struct mg_qmsg *);
 
 int mg_qrestore_load_live(struct mg_qrestore *, struct mg_err *);
 int mg_qrestore_open_copy(const struct mg_qrestore *, const char *);
-int mg_qrestore_read_copy(const struct mg_qrestore *, const char *,
-    struct mg_str *);
 void mg_qrestore_set_state(struct mg_qrmsg *, const char *, const char *);
 int mg_qrestore_is_state(const struct mg_qrmsg *, const char *);
 int mg_qrestore_owner(int, const char *, uid_t *, gid_t *,

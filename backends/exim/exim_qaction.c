@@ -157,20 +157,17 @@ mg_exim_quarantine_msg(struct mg_target *t, int qfd, const char *id,
     struct mg_queue *q, struct mg_err *err)
 {
 	struct mg_str buf = MG_STR_INIT;
-	struct mg_qrestore r;
 	struct stat st;
 	char name[256];
 	long long dsize = -1;
 	int rc = -1;
 
 	(void)t;
-	memset(&r, 0, sizeof(r));
-	r.qfd = qfd;
 	(void)snprintf(name, sizeof(name), "%s-D", id);
 	if (qfd >= 0 && fstatat(qfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 		dsize = (long long)st.st_size;
 	(void)snprintf(name, sizeof(name), "%s-H", id);
-	if (mg_qrestore_read_copy(&r, name, &buf) == 0)
+	if (mg_qfile_read(qfd, name, &buf) == 0)
 		rc = mg_exim_queue_parse(buf.data, buf.len, name, dsize, q,
 		    err);
 	else

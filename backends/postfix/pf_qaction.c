@@ -162,13 +162,10 @@ mg_pf_quarantine_msg(struct mg_target *t, int qfd, const char *id,
     struct mg_queue *q, struct mg_err *err)
 {
 	struct mg_str buf = MG_STR_INIT;
-	struct mg_qrestore r;
 	int rc = -1;
 
 	(void)t;
-	memset(&r, 0, sizeof(r));
-	r.qfd = qfd;
-	if (mg_qrestore_read_copy(&r, id, &buf) == 0)
+	if (mg_qfile_read(qfd, id, &buf) == 0)
 		rc = mg_pf_queue_parse((const unsigned char *)buf.data,
 		    buf.len, id, "hold", q, err);
 	else
