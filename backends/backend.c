@@ -453,3 +453,63 @@ mg_backend_listener(const struct mg_target *t, const struct mg_model *m,
 	of(t)->listener(m, host, size, port);
 	return (0);
 }
+
+/* mg_backend_queue_act - hold, release or requeue exactly ids */
+int
+mg_backend_queue_act(struct mg_target *t, struct mg_qrun *run,
+    enum mg_qaction act, char *const *ids, size_t n, const char *name,
+    struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->queue_act == NULL)
+		return (not_supported(t, "acting on queued mail", err));
+	return (of(t)->queue_act(t, run, act, ids, n, name, err));
+}
+
+/* mg_backend_purge - hold, quarantine and delete the run's ids */
+int
+mg_backend_purge(struct mg_target *t, struct mg_qrun *run,
+    struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->purge == NULL)
+		return (not_supported(t, "purging queued mail", err));
+	return (of(t)->purge(t, run, err));
+}
+
+/* mg_backend_restore - put back what a purge or hold took out */
+int
+mg_backend_restore(struct mg_target *t, struct mg_qrestore *r,
+    struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->restore == NULL)
+		return (not_supported(t, "putting mail back", err));
+	return (of(t)->restore(t, r, err));
+}
+
+/* mg_backend_quarantine_msg - the message of quarantine copy id,
+ * appended to q */
+int
+mg_backend_quarantine_msg(struct mg_target *t, int qfd, const char *id,
+    struct mg_queue *q, struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->quarantine_msg == NULL)
+		return (not_supported(t, "reading a quarantine", err));
+	return (of(t)->quarantine_msg(t, qfd, id, q, err));
+}
+
+/* mg_backend_quarantine_how - a quarantine's README text ("" if none) */
+const char *
+mg_backend_quarantine_how(const struct mg_target *t)
+{
+	if (of(t) == NULL || of(t)->quarantine_how == NULL)
+		return ("");
+	return (of(t)->quarantine_how);
+}
+
+/* mg_backend_show_how - the tool show_message asks ("postcat -h") */
+const char *
+mg_backend_show_how(const struct mg_target *t)
+{
+	if (of(t) == NULL || of(t)->show_how == NULL)
+		return ("the MTA's own tool");
+	return (of(t)->show_how);
+}

@@ -36,6 +36,7 @@ struct mg_change {
 	int generated;			/* file was generated from dir */
 	struct mg_str validation;	/* what was run, and what it said */
 };
+#include "queue_act.h"
 
 /* What the MTA answered a simulated client. */
 struct mg_smtp_verdict {
@@ -132,6 +133,31 @@ struct mg_backend {
 	 * read from the model; a wildcard address is 127.0.0.1. */
 	void (*listener)(const struct mg_model *, char *, size_t, int *);
 	const char *listen_param;	/* where it listens; unset: all */
+
+	/* Queue actions */
+	/* Hold, release or requeue exactly the queued messages ids
+	 * (postsuper -h/-H/-r, exim -Mf/-Mt), the tools' output in the
+	 * run's log, progress as step 1 named by the last string. */
+	int (*queue_act)(struct mg_target *, struct mg_qrun *,
+	    enum mg_qaction, char *const *, size_t, const char *,
+	    struct mg_err *);
+	/* Purge the run's ids: hold (freeze) them, copy each one's files
+	 * into the run's quarantine (its copied list), then delete
+	 * exactly the copied ones; what it does told on the run's out. */
+	int (*purge)(struct mg_target *, struct mg_qrun *, struct mg_err *);
+	/* Put back what a purge or a hold took out, as struct
+	 * mg_qrestore describes (queue_act.h). */
+	int (*restore)(struct mg_target *, struct mg_qrestore *,
+	    struct mg_err *);
+	/* The message a quarantine copy of ID holds (the quarantine open
+	 * as the int), appended to the queue. */
+	int (*quarantine_msg)(struct mg_target *, int, const char *,
+	    struct mg_queue *, struct mg_err *);
+	/* A quarantine's README: what the copies are, how to put them
+	 * back by hand. */
+	const char *quarantine_how;
+	/* How show_message asks, for the message view: "postcat -h". */
+	const char *show_how;
 };
 
 /* What the operator asked for on the command line. */
@@ -200,5 +226,14 @@ void mg_backend_sim_local(const struct mg_target *, const char *, int,
     struct mg_str *);
 int mg_backend_listener(const struct mg_target *, const struct mg_model *,
     char *, size_t, int *);
+int mg_backend_queue_act(struct mg_target *, struct mg_qrun *,
+    enum mg_qaction, char *const *, size_t, const char *, struct mg_err *);
+int mg_backend_purge(struct mg_target *, struct mg_qrun *, struct mg_err *);
+int mg_backend_restore(struct mg_target *, struct mg_qrestore *,
+    struct mg_err *);
+int mg_backend_quarantine_msg(struct mg_target *, int, const char *,
+    struct mg_queue *, struct mg_err *);
+const char *mg_backend_quarantine_how(const struct mg_target *);
+const char *mg_backend_show_how(const struct mg_target *);
 
 #endif

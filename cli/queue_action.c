@@ -45,7 +45,8 @@ act_result(struct mg_session *a, const char *cmd, enum mg_qaction act,
 	struct mg_err err;
 
 	mg_err_clear(&err);
-	if (mg_queue_act(a, act, sel, stdout, NULL, &res, &err) < 0) {
+	if (mg_queue_act(&a->target, act, sel, stdout, NULL, &res,
+	    &err) < 0) {
 		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
 		mg_print_sanitized(stderr, err.msg);
 		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "
@@ -120,7 +121,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	mg_err_clear(&err);
 	if (act >= 0)
 		return (act_result(a, cmd, (enum mg_qaction)act, sel));
-	if (mg_queue_purge(a, sel, stdout, NULL, &res, &err) < 0) {
+	if (mg_queue_purge(&a->target, sel, stdout, NULL, &res, &err) < 0) {
 		(void)fputs("mailguard-tui: purge: ", stderr);
 		mg_print_sanitized(stderr, err.msg);
 		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "

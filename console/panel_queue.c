@@ -731,10 +731,12 @@ queue_child(struct con *c, void *arg, FILE *out)
 	prog.arg = out;
 	mg_err_clear(&err);
 	if (v->confirm == 'D')
-		rc = mg_queue_purge(c->app, &v->csel, out, &prog, &res, &err);
+		rc = mg_queue_purge(&c->app->target, &v->csel, out, &prog,
+		    &res, &err);
 	else
-		rc = mg_queue_act(c->app, v->confirm == 'H' ? MG_QA_HOLD :
-		    MG_QA_RELEASE, &v->csel, out, &prog, &res, &err);
+		rc = mg_queue_act(&c->app->target, v->confirm == 'H' ?
+		    MG_QA_HOLD : MG_QA_RELEASE, &v->csel, out, &prog, &res,
+		    &err);
 	if (rc < 0) {
 		(void)fputs("FAILED: ", out);
 		mg_print_sanitized(out, err.msg);
@@ -1039,8 +1041,8 @@ msg_build(struct con *c)
 #undef FIELD
 	con_page_add(p, CS_NORMAL, "");
 	mg_str_reset(&s);
-	mg_str_printf(&s, "Headers (%s)", c->app->target.mta == MG_MTA_EXIM ?
-	    "exim -Mvh" : "postcat -h");
+	mg_str_printf(&s, "Headers (%s)",
+	    mg_backend_show_how(&c->app->target));
 	con_page_add(p, CS_COLUMNS, mg_str_cstr(&s));
 	mg_err_clear(&err);
 	if (mg_backend_show_message(&c->app->target, m->id, &h, &err) < 0) {

@@ -51,7 +51,7 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	if (!ask(o, q))
 		return (MG_ROLLBACK_DECLINED);
 	mg_err_clear(err);
-	rc = mg_queue_restore(a, jr, e, o->sel, o->out, &res, err);
+	rc = mg_queue_restore(&a->target, jr, e, o->sel, o->out, &res, err);
 	(void)fprintf(o->out, "restored %zu of %zu messages of journal entry "
 	    "%ld (%zu from the quarantine, %zu released from hold",
 	    res.restored, res.chosen, e->id, res.placed, res.released);

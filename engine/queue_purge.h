@@ -9,10 +9,9 @@
 #include <stdio.h>
 
 #include "../core/mg_queue.h"
-#include "session.h"
+#include "../backends/queue_act.h"
 
 #define MG_PURGE_SAMPLES 10	/* messages shown before purging */
-#define MG_PURGE_BATCH 500	/* IDs per exim -Mf / -Mrm call */
 
 struct mg_purge_result {
 	long entry;		/* journal entry, 0 if none */
@@ -25,31 +24,15 @@ struct mg_purge_result {
 	char quarantine[4096];
 };
 
-/*
- * How far a queue action is, for a progress bar: step (1-based) of
- * nsteps, named, and done of total within it.  NULL: not wanted.
- */
-struct mg_qprogress {
-	void (*fn)(void *, unsigned, unsigned, const char *, size_t, size_t);
-	void *arg;
-};
-
 int mg_purge_select(const struct mg_queue *, const struct mg_qsel *, time_t,
     size_t **, size_t *);
 void mg_purge_preview(FILE *, const struct mg_queue *, const size_t *,
     size_t, const struct mg_qsel *);
-int mg_queue_purge(struct mg_session *, const struct mg_qsel *, FILE *,
+int mg_queue_purge(struct mg_target *, const struct mg_qsel *, FILE *,
     const struct mg_qprogress *, struct mg_purge_result *, struct mg_err *);
 
-/* The queue actions short of deleting (the incident view's keys). */
-enum mg_qaction {
-	MG_QA_HOLD = 0,		/* Postfix hold queue; Exim freeze */
-	MG_QA_RELEASE,		/* back to delivery; Exim thaw */
-	MG_QA_REQUEUE		/* Postfix: through cleanup again (new IDs) */
-};
-
 const char *mg_qaction_name(enum mg_qaction);
-int mg_queue_act(struct mg_session *, enum mg_qaction, const struct mg_qsel *,
+int mg_queue_act(struct mg_target *, enum mg_qaction, const struct mg_qsel *,
     FILE *, const struct mg_qprogress *, struct mg_purge_result *,
     struct mg_err *);
 

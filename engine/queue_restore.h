@@ -9,8 +9,8 @@
 #include <stdio.h>
 
 #include "mg_journal.h"
+#include "../core/mg_model.h"
 #include "../core/mg_queue.h"
-#include "session.h"
 
 struct mg_restore_result {
 	size_t total;		/* messages of the entry (journaled IDs) */
@@ -28,7 +28,7 @@ struct mg_restore_result {
 	size_t back;		/* of total, back or never removed, now */
 };
 
-int mg_queue_restore(struct mg_session *, struct mg_journal *,
+int mg_queue_restore(struct mg_target *, struct mg_journal *,
     const struct mg_jentry *, const struct mg_qsel *, FILE *,
     struct mg_restore_result *, struct mg_err *);
 int mg_queue_restorable(const struct mg_jentry *);

@@ -22,6 +22,7 @@
 #include "exim_list.h"
 #include "exim_debian.h"
 #include "exim_expand.h"
+#include "exim_qaction.h"
 #include "exim_queue.h"
 #include "exim_route.h"
 
@@ -1094,4 +1095,16 @@ const struct mg_backend mg_backend_exim = {
 	.sim_how = "exim -bh",
 	.listener = mg_exim_listener,
 	.listen_param = "local_interfaces",
+	.queue_act = mg_exim_queue_act,
+	.purge = mg_exim_purge,
+	.restore = mg_exim_restore,
+	.quarantine_msg = mg_exim_quarantine_msg,
+	.quarantine_how =
+	    "Exim spool files (ID-H envelope and headers, ID-D body).\n"
+	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
+	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
+	    "By hand: copy ID-D, then ID-H, into the spool's input/ (input/X/\n"
+	    "with split_spool_directory, X the 6th character of ID) as the\n"
+	    "Exim user, mode 0640, then exim -Mt ID (thaw).\n",
+	.show_how = "exim -Mvh",
 };

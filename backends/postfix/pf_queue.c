@@ -529,6 +529,7 @@ struct walk {
 	void *arg;
 	struct scratch sc;
 	struct src *src;
+	const char *queue;	/* the queue being walked */
 	int cancelled;
 };
 
@@ -594,61 +595,116 @@ count_file(struct walk *w, enum mg_pf_qfile r, const char *queue,
 	}
 }
 
-/* walk_dir - the queue files of one directory and its single-character
- * hash subdirectories (as mail_scan_dir_next descends); takes fd */
-static void
-walk_dir(struct walk *w, int fd, const char *queue, const char *rel,
-    int depth)
+/* walk - one directory of mg_pf_walk and, below it, its hash
+ * subdirectories; takes fd */
+static int
+walk(const struct mg_pf_walker *wk, int fd, const char *rel, int depth)
 {
 	char sub[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
-	struct mg_err err;
-	enum mg_pf_qfile r;
-	int sfd, isdir;
+	int sfd, isdir, rc = 0, e;
 	DIR *d;
 
 	if ((d = fdopendir(fd)) == NULL) {
+		e = errno;
 		(void)close(fd);
-		return;
+		errno = e;
+		return (-1);
 	}
-	while (!w->cancelled && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			e = errno;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name,
+		    "..") == 0)
 			continue;
+		isdir = 0;
 		if (de->d_name[1] == '\0') {
 			isdir = de->d_type == DT_DIR;
 			if (de->d_type == DT_UNKNOWN)
 				isdir = fstatat(dirfd(d), de->d_name, &st,
 				    AT_SYMLINK_NOFOLLOW) == 0 &&
 				    S_ISDIR(st.st_mode);
-			if (!isdir || depth >= HASH_DEPTH_MAX)
+			if (isdir && depth >= HASH_DEPTH_MAX)
 				continue;
-			sfd = openat(dirfd(d), de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sfd < 0) {
-				if (errno != ENOENT)
-					mg_queue_problem(w->q, "%s/%s%s: %s",
-					    queue, rel, de->d_name,
-					    strerror(errno));
-				continue;
-			}
+		}
+		if (!isdir)
+			rc = wk->file(wk->arg, dirfd(d), rel, de->d_name,
+			    de->d_type);
+		else if ((sfd = openat(dirfd(d), de->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			rc = wk->subdir_failed != NULL &&
+			    wk->subdir_failed(wk->arg, rel, de->d_name,
+			    errno) != 0 ? -1 : 0;
+		else {
 			(void)snprintf(sub, sizeof(sub), "%s%s/", rel,
 			    de->d_name);
-			walk_dir(w, sfd, queue, sub, depth + 1);
-			continue;
+			rc = walk(wk, sfd, sub, depth + 1);
 		}
-		if (!queue_id_ok(de->d_name))
-			continue;
-		w->q->files++;
-		mg_err_clear(&err);
-		r = read_one(dirfd(d), de->d_name, queue, de->d_type ==
-		    DT_REG, w->q, &w->sc, w->src, &err);
-		count_file(w, r, queue, rel, de->d_name, &err);
-		if (w->progress != NULL && w->q->files % PROGRESS_EVERY == 0 &&
-		    w->progress(w->arg, w->q->files) != 0)
-			w->cancelled = 1;
+		if (rc != 0) {
+			e = errno;
+			break;
+		}
 	}
 	(void)closedir(d);
+	if (rc > 0 || (rc == 0 && e == 0))
+		return (rc);
+	errno = e != 0 ? e : EIO;
+	return (-1);
+}
+
+/*
+ * mg_pf_walk - the one walker of Postfix queue directories: every entry
+ * of the directory fd (taken) and of its single-character hash
+ * subdirectories (as mail_scan_dir_next descends) but those
+ * subdirectories themselves (and "." and "..") given to wk->file - our
+ * own temp files (".mailguard.XXXXXX") too.  0 when done, 1 if
+ * wk->file stopped it, -1 (errno) if a directory could not be read or
+ * wk->subdir_failed said to stop.
+ */
+int
+mg_pf_walk(int fd, const struct mg_pf_walker *wk)
+{
+	return (walk(wk, fd, "", 0));
+}
+
+/* scan_file - one queue file of a scan */
+static int
+scan_file(void *arg, int dfd, const char *rel, const char *name, int dtype)
+{
+	struct walk *w = arg;
+	struct mg_err err;
+	enum mg_pf_qfile r;
+
+	if (!queue_id_ok(name))
+		return (0);
+	w->q->files++;
+	mg_err_clear(&err);
+	r = read_one(dfd, name, w->queue, dtype == DT_REG, w->q, &w->sc,
+	    w->src, &err);
+	count_file(w, r, w->queue, rel, name, &err);
+	if (w->progress != NULL && w->q->files % PROGRESS_EVERY == 0 &&
+	    w->progress(w->arg, w->q->files) != 0) {
+		w->cancelled = 1;
+		return (1);
+	}
+	return (0);
+}
+
+/* scan_subdir_failed - a hash subdirectory a scan cannot open: a
+ * problem of the queue, unless it was removed meanwhile */
+static int
+scan_subdir_failed(void *arg, const char *rel, const char *name, int e)
+{
+	struct walk *w = arg;
+
+	if (e != ENOENT)
+		mg_queue_problem(w->q, "%s/%s%s: %s", w->queue, rel, name,
+		    strerror(e));
+	return (0);
 }
 
 /*
@@ -663,12 +719,14 @@ mg_pf_queue_scan(const char *qdir, const struct mg_pf_qopts *opts,
     struct mg_err *err)
 {
 	static const struct mg_pf_qopts none = { 0 };
+	struct mg_pf_walker wk = { scan_file, scan_subdir_failed, NULL };
 	struct walk w;
 	size_t i;
 	int fd, rc = 0;
 
 	mg_queue_init(q);
 	memset(&w, 0, sizeof(w));
+	wk.arg = &w;
 	w.opts = opts != NULL ? opts : &none;
 	w.q = q;
 	w.progress = progress;
@@ -688,7 +746,8 @@ mg_pf_queue_scan(const char *qdir, const struct mg_pf_qopts *opts,
 			    queue_names[i]);
 			break;
 		}
-		walk_dir(&w, fd, queue_names[i], "", 0);
+		w.queue = queue_names[i];
+		(void)mg_pf_walk(fd, &wk);
 	}
 	if (rc == 0 && w.cancelled)
 		rc = mg_err_set(err, "queue scan cancelled after %zu files",

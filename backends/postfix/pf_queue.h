@@ -27,6 +27,17 @@ struct mg_pf_qopts {
 	int reasons;		/* read deferred reasons from defer/ */
 };
 
+/* What mg_pf_walk calls: file for each entry but hash subdirectories
+ * (fd of its directory, rel "" or "A/B/", name, d_type; nonzero stops
+ * the walk), subdir_failed (may be NULL) for one that cannot be opened
+ * (errno; nonzero stops the walk with -1). */
+struct mg_pf_walker {
+	int (*file)(void *, int, const char *, const char *, int);
+	int (*subdir_failed)(void *, const char *, const char *, int);
+	void *arg;
+};
+
+int mg_pf_walk(int, const struct mg_pf_walker *);
 int mg_pf_queue_parse(const unsigned char *, size_t, const char *,
     const char *, struct mg_queue *, struct mg_err *);
 enum mg_pf_qfile mg_pf_queue_read(int, const char *, const char *,

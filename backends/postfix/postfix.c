@@ -23,6 +23,7 @@
 #include "pf_master.h"
 #include "pf_postconf.h"
 #include "pf_simulate.h"
+#include "pf_qaction.h"
 #include "pf_queue.h"
 #include "pf_sasl.h"
 
@@ -364,4 +365,17 @@ const struct mg_backend mg_backend_postfix = {
 	.sim_how = "postfix smtpd (private copy, XCLIENT)",
 	.listener = mg_pf_listener,
 	.listen_param = "inet_interfaces",
+	.queue_act = mg_pf_queue_act,
+	.purge = mg_pf_purge,
+	.restore = mg_pf_restore,
+	.quarantine_msg = mg_pf_quarantine_msg,
+	.quarantine_how =
+	    "Postfix queue files, exact bytes (read one: postcat FILE).\n"
+	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
+	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
+	    "By hand: copy FILE into the queue directory's hold/ as owner\n"
+	    "mail_owner (postfix), mode 0700; postsuper -s hold renames it\n"
+	    "to a new queue ID (its name must match its inode): find it by\n"
+	    "inode (ls -i), then postsuper -H NEWID.\n",
+	.show_how = "postcat -h",
 };

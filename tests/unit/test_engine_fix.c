@@ -13,6 +13,7 @@
 
 #include "../../core/mg_exec.h"
 #include "../../engine/fix_apply.h"
+#include "../../engine/fix_rollback.h"
 #include "../../engine/mg_journal.h"
 #include "fake_mta.h"
 #include "mg_test.h"
@@ -124,7 +125,6 @@ apply(char **out, struct mg_err *err)
 	f = open_memstream(out, &len);
 	assert_non_null(f);
 	memset(&o, 0, sizeof(o));
-	o.yes = 1;
 	o.out = f;
 	res = mg_fix_apply(&sess, fixes, 1, &st, "the diff", &o, err);
 	assert_int_equal(fclose(f), 0);
@@ -241,35 +241,49 @@ test_live_fails_restores(void **state_)
 	mg_journal_close(&j);
 }
 
-/* test_rollback_restores - after an apply, the journal's backups put
- * back through the engine's rebuild and the backend's reload, as the
- * rollback command does */
+/* test_rollback_restores - after an apply, the engine's rollback (what
+ * the rollback command and the console call) puts the journal's backup
+ * back, runs the rebuild and asks the backend's reload once more */
 static void
 test_rollback_restores(void **state_)
 {
+	struct mg_rollback_opts o;
 	struct mg_journal j;
 	struct mg_jentry *v;
-	struct mg_str log = MG_STR_INIT;
 	struct mg_err err;
 	char *out = NULL, *text;
+	size_t len = 0;
+	long id;
+	FILE *f;
 
 	(void)state_;
 	assert_int_equal(apply(&out, &err), MG_APPLY_DONE);
 	free(out);
+	out = NULL;
 	assert_int_equal(unlink(rebuilt), 0);
 	v = entry(&j);
-	assert_int_equal(mg_journal_restore(&j, &v[0], &log, &err), 0);
-	assert_int_equal(mg_fix_rebuild(&sess, v[0].rebuild, &log), 0);
-	mg_backend_reload(&sess.target, &log);
+	id = v[0].id;
 	mg_jentries_free(v, 1);
 	mg_journal_close(&j);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	memset(&o, 0, sizeof(o));
+	o.out = f;
+	assert_int_equal(mg_fix_rollback(&sess, state, id, &o, &err),
+	    MG_ROLLBACK_DONE);
+	assert_int_equal(fclose(f), 0);
 	text = get(fake.conf);
 	assert_string_equal(text, ORIGINAL);
 	free(text);
 	assert_int_equal(access(rebuilt, F_OK), 0);
 	assert_int_equal(fake.reloaded, 2);
-	assert_non_null(strstr(mg_str_cstr(&log), "ran touch "));
-	mg_str_free(&log);
+	assert_non_null(strstr(out, "ran touch "));
+	assert_non_null(strstr(out, "rolled back"));
+	free(out);
+	v = entry(&j);
+	assert_string_equal(v[0].state, "rolled-back");
+	mg_jentries_free(v, 1);
+	mg_journal_close(&j);
 }
 
 /* test_simulate_counts - the one-shot simulate opens, asks and closes

@@ -1,0 +1,594 @@
+/*
+ * pf_qaction.c - the Postfix queue actions behind the backend seam
+ * (DESIGN.md "Queue purge"): postsuper -h/-H/-r on exact IDs; a purge
+ * holds them, copies each held queue file into the quarantine and
+ * deletes exactly the copied IDs from the hold queue (mail that arrived
+ * meanwhile is in another queue under another ID and is never touched).
+ * A restore puts the exact bytes into hold/ as mail_owner, mode 0700
+ * (mail_queue.h: a complete queue file), then postsuper -s hold gives it
+ * the name its inode calls for (a queue file's name must match its
+ * inode), the new name is found by that inode, and postsuper -H
+ * releases it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_install.h"
+#include "../../core/mg_str.h"
+#include "../queue_act.h"
+#include "pf_qaction.h"
+#include "pf_queue.h"
+
+/* What the Postfix side of a restore carries. */
+struct pf {
+	char *qdir;
+	char hold[PATH_MAX];
+	int hfd;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* postsuper - postsuper [-c DIR] A1 [A2 [A3]] with input on stdin, its
+ * output appended to log */
+static int
+postsuper(const struct mg_target *t, struct mg_str *log, const char *a1,
+    const char *a2, const char *a3, const char *input, size_t len,
+    struct mg_err *err)
+{
+	const char *argv[8];
+	size_t n = 0;
+
+	argv[n++] = "postsuper";
+	if (t->config_dir != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = t->config_dir;
+	}
+	argv[n++] = a1;
+	argv[n++] = a2;
+	argv[n++] = a3;
+	argv[n] = NULL;
+	return (mg_exec_tool(argv, input, len, 600000, log, err));
+}
+
+/* --- purge, hold, release, requeue -------------------------------- */
+
+/* quarantine_one - a file of the walk of hold/ (and its hash
+ * subdirectories): copied into the quarantine if selected */
+static int
+quarantine_one(void *arg, int dfd, const char *rel, const char *name,
+    int dtype)
+{
+	struct mg_qrun *p = arg;
+	char dst[PATH_MAX + 300];
+	struct mg_err err;
+	int rc;
+
+	(void)rel;
+	(void)dtype;
+	if (!mg_qrun_selected(p, name))
+		return (0);
+	(void)snprintf(dst, sizeof(dst), "%s/%s", p->qdir, name);
+	rc = mg_qfile_copy(dfd, name, dst, &err);
+	if (rc < 0)
+		(void)fprintf(p->out, "  %s stays on hold: %s\n", name,
+		    err.msg);
+	if (rc == 0)
+		mg_qrun_copied(p, name);
+	return (0);
+}
+
+/* mg_pf_purge - hold, quarantine, delete from hold */
+int
+mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
+	struct mg_str in = MG_STR_INIT;
+	char *qdir = NULL, path[PATH_MAX];
+	int fd, rc = -1;
+
+	if (mg_pf_queue_directory(t, &qdir, err) < 0)
+		return (-1);
+	mg_qrun_ids_text((char *const *)p->ids, p->nids, &in);
+	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
+	    p->nids);
+	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", 0, p->nids);
+	if (postsuper(t, &p->log, "-h", "-", NULL, in.data, in.len, err) < 0)
+		goto out;
+	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
+	mg_fault("purge-held");
+	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rc = mg_err_errno(err, "cannot open %s", path);
+		goto out;
+	}
+	wk.arg = p;
+	(void)mg_pf_walk(fd, &wk);
+	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
+	/* the copies are durable before anything is deleted */
+	mg_fsync_dir(p->qdir);
+	mg_fault("purge-copied");
+	if (p->ncopied > 0) {
+		mg_str_reset(&in);
+		mg_qrun_ids_text(p->copied, p->ncopied, &in);
+		(void)fprintf(p->out, "deleting %zu from the hold queue "
+		    "(postsuper -d - hold)\n", p->ncopied);
+		mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", 0, p->ncopied);
+		if (postsuper(t, &p->log, "-d", "-", "hold", in.data, in.len,
+		    err) < 0)
+			goto out;
+		mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", p->ncopied,
+		    p->ncopied);
+		mg_fault("purge-deleted");
+	}
+	rc = 0;
+out:
+	mg_str_free(&in);
+	free(qdir);
+	return (rc);
+}
+
+/* mg_pf_queue_act - postsuper -h/-H/-r - on ids */
+int
+mg_pf_queue_act(struct mg_target *t, struct mg_qrun *p, enum mg_qaction act,
+    char *const *ids, size_t n, const char *name, struct mg_err *err)
+{
+	static const char *const opt[] = { "-h", "-H", "-r" };
+	struct mg_str in = MG_STR_INIT;
+	int rc;
+
+	if ((size_t)act >= sizeof(opt) / sizeof(opt[0]))
+		return (mg_err_set(err, "no such queue action"));
+	if (n == 0)
+		return (0);
+	mg_qrun_ids_text(ids, n, &in);
+	mg_qrun_progress(p, 1, name, 0, n);
+	rc = postsuper(t, &p->log, opt[act], "-", NULL, in.data, in.len, err);
+	mg_qrun_progress(p, 1, name, n, n);
+	mg_str_free(&in);
+	return (rc);
+}
+
+/* mg_pf_quarantine_msg - the message quarantine copy ID holds, appended
+ * to q */
+int
+mg_pf_quarantine_msg(struct mg_target *t, int qfd, const char *id,
+    struct mg_queue *q, struct mg_err *err)
+{
+	struct mg_str buf = MG_STR_INIT;
+	int rc = -1;
+
+	(void)t;
+	if (mg_qfile_read(qfd, id, &buf) == 0)
+		rc = mg_pf_queue_parse((const unsigned char *)buf.data,
+		    buf.len, id, "hold", q, err);
+	else
+		(void)mg_err_set(err, "%s: no readable copy", id);
+	mg_str_free(&buf);
+	return (rc);
+}
+
+/* --- restore ----------------------------------------------------- */
+
+/* pf_place - quarantine copy ID into a temp file in hold/, its inode
+ * recorded ("placing") before pf_link gives it the name hold/ID: a run
+ * killed after the link finds it by that inode whatever postsuper -s
+ * named it since; 0, 1 if there is no copy, -1 (reported) */
+static int
+pf_place(struct mg_qrestore *r, struct mg_qrmsg *m)
+{
+	const struct pf *pf = r->mta;
+	struct mg_err err;
+	ino_t ino = 0;
+	int fd, rc;
+
+	if ((fd = mg_qrestore_open_copy(r, m->id)) < 0)
+		return (errno == ENOENT || r->qfd < 0 ? 1 : -1);
+	/* mail_queue.h: owner x bit set = a complete queue file */
+	rc = mg_install_copy_prepare(pf->hfd, pf->hold, fd, MG_QFILE_MAX,
+	    0700, pf->uid, pf->gid, m->tmp, &ino, &err);
+	(void)close(fd);
+	if (rc < 0) {
+		mg_qrestore_not_back(r, m, err.msg);
+		return (-1);
+	}
+	m->ino = (long long)ino;
+	mg_qrestore_set_state(m, "placing", NULL);
+	return (0);
+}
+
+/* pf_link - the prepared copies into hold/ under their old IDs (never
+ * over a file that is there) */
+static void
+pf_link(struct mg_qrestore *r)
+{
+	const struct pf *pf = r->mta;
+	struct mg_err err;
+	struct mg_qrmsg *m;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (m->tmp[0] == '\0')
+			continue;
+		rc = mg_install_copy_commit(pf->hfd, pf->hold, m->tmp,
+		    m->id, 0, &err);
+		m->tmp[0] = '\0';
+		if (rc == 0) {
+			mg_qrestore_set_state(m, "placed", NULL);
+			mg_qrestore_placed(r, m);
+			continue;
+		}
+		if (rc > 0)
+			(void)mg_err_set(&err, "%s/%s exists", pf->hold,
+			    m->id);
+		mg_qrestore_not_back(r, m, err.msg);
+		free(m->state);
+		m->state = NULL;
+		m->ino = 0;
+		m->dirty = 1;
+		r->res->failed++;
+	}
+}
+
+/* An inode found under hold/ and the name it has there. */
+struct hino {
+	ino_t ino;
+	char name[64];
+	char rel[128];		/* "X/NAME" in a hashed hold/ */
+};
+
+/* The inodes of a walk of hold/. */
+struct hinos {
+	struct hino *v;
+	size_t n, cap;
+};
+
+/* hold_file - one file under hold/: its inode (a file renamed meanwhile
+ * is skipped; any other error stops the walk) */
+static int
+hold_file(void *arg, int dfd, const char *rel, const char *name, int dtype)
+{
+	struct hinos *hs = arg;
+	struct stat st;
+	struct hino *h;
+
+	(void)dtype;
+	if (name[0] == '.')
+		return (0);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return (errno == ENOENT ? 0 : -1);
+	if (!S_ISREG(st.st_mode) || strlen(name) >= 64)
+		return (0);
+	h = MG_ARRAY_PUSH(hs->v, hs->n, hs->cap);
+	h->ino = st.st_ino;
+	(void)snprintf(h->name, sizeof(h->name), "%s", name);
+	(void)snprintf(h->rel, sizeof(h->rel), "%s%s", rel, name);
+	return (0);
+}
+
+/* hold_subdir_failed - a hash subdirectory of hold/ that cannot be
+ * opened: a partial list would call a message gone that is there */
+static int
+hold_subdir_failed(void *arg, const char *rel, const char *name, int e)
+{
+	(void)arg;
+	(void)rel;
+	(void)name;
+	errno = e;
+	return (-1);
+}
+
+/* temp_file - a temp file an interrupted restore left: removed */
+static int
+temp_file(void *arg, int dfd, const char *rel, const char *name, int dtype)
+{
+	(void)arg;
+	(void)rel;
+	(void)dtype;
+	if (strncmp(name, ".mailguard.", 11) == 0 && strlen(name) == 17)
+		(void)unlinkat(dfd, name, 0);
+	return (0);
+}
+
+/* remove_temps - the temp files an interrupted restore left under
+ * hold/ (open as hfd) */
+static void
+remove_temps(int hfd)
+{
+	struct mg_pf_walker wk = { temp_file, NULL, NULL };
+	int fd;
+
+	if ((fd = openat(hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		(void)mg_pf_walk(fd, &wk);
+}
+
+/* pf_inodes - the inodes under hold/ now into *v, *n of them (step: the
+ * failure hook's name); 0, or -1 with err */
+static int
+pf_inodes(const struct mg_qrestore *r, const char *step, struct hino **v,
+    size_t *n, struct mg_err *err)
+{
+	struct hinos hs = { NULL, 0, 0 };
+	struct mg_pf_walker wk = { hold_file, hold_subdir_failed, NULL };
+	const struct pf *pf = r->mta;
+	int fd, rc;
+
+	free(*v);
+	*v = NULL;
+	*n = 0;
+	fd = openat(pf->hfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mg_fault_fail(step)) {
+		if (fd >= 0)
+			(void)close(fd);
+		fd = -1;
+		errno = EMFILE;
+	}
+	if (fd < 0)
+		return (mg_err_errno(err, "cannot read %s", pf->hold));
+	wk.arg = &hs;
+	rc = mg_pf_walk(fd, &wk);
+	*v = hs.v;
+	*n = hs.n;
+	if (rc != 0)
+		return (mg_err_errno(err, "cannot read %s", pf->hold));
+	return (0);
+}
+
+/* hold_find - the file under hold/ with inode ino, or NULL */
+static const struct hino *
+hold_find(const struct hino *v, size_t n, long long ino)
+{
+	size_t i;
+
+	for (i = 0; ino != 0 && i < n; i++)
+		if ((long long)v[i].ino == ino)
+			return (&v[i]);
+	return (NULL);
+}
+
+/* same_bytes - the files open as a and b have the same bytes */
+static int
+same_bytes(int a, int b)
+{
+	char x[8192], y[8192];
+	ssize_t n, k;
+
+	for (;;) {
+		n = read(a, x, sizeof(x));
+		if (n < 0 || (k = read(b, y, (size_t)n > 0 ? (size_t)n :
+		    1)) != n)
+			return (0);
+		if (n == 0)
+			return (1);
+		if (memcmp(x, y, (size_t)n) != 0)
+			return (0);
+	}
+}
+
+/* is_ours - hold/H is m: an inode recorded by an earlier run may since
+ * have been reused by another message */
+static int
+is_ours(const struct mg_qrestore *r, const struct mg_qrmsg *m,
+    const struct hino *h)
+{
+	const struct pf *pf = r->mta;
+	int a, b, same = 0;
+
+	/* a hold: no copy to compare with, but the message was never
+	 * renamed (postsuper -s leaves a name that matches its inode) */
+	if (r->qfd < 0)
+		return (strcmp(h->name, m->id) == 0);
+	if ((a = mg_qrestore_open_copy(r, m->id)) < 0)
+		return (0);
+	b = openat(pf->hfd, h->rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (b >= 0) {
+		same = same_bytes(a, b);
+		(void)close(b);
+	}
+	(void)close(a);
+	return (same);
+}
+
+/* pf_mark_release - a queued message to release: its inode, so it is
+ * found again after postsuper -s renamed it */
+static void
+pf_mark_release(struct mg_qrestore *r, const struct hino *v, size_t nv)
+{
+	struct mg_qrmsg *m;
+	size_t i, k;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->release)
+			continue;
+		for (k = 0; k < nv; k++)
+			if (strcmp(v[k].name, m->id) == 0)
+				break;
+		m->ino = k < nv ? (long long)v[k].ino : 0;
+		mg_qrestore_set_state(m, "placed", NULL);
+	}
+}
+
+/* pf_found_placing - rows "placing" of an interrupted run: linked into
+ * hold/ (found by inode, whatever postsuper -s named it since) are
+ * "placed"; the others are put back again (remove_temps took their temp
+ * files) */
+static void
+pf_found_placing(struct mg_qrestore *r, const struct hino *v, size_t nv)
+{
+	const struct hino *h;
+	struct mg_qrmsg *m;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || !mg_qrestore_is_state(m, "placing"))
+			continue;
+		h = hold_find(v, nv, m->ino);
+		if (h != NULL && is_ours(r, m, h)) {
+			mg_qrestore_set_state(m, "placed", NULL);
+			continue;
+		}
+		free(m->state);
+		m->state = NULL;
+		m->ino = 0;
+		m->dirty = 1;
+	}
+}
+
+/*
+ * mg_pf_restore - put back, postsuper -s hold, find the new names by
+ * inode, postsuper -H; rows "placed" by an earlier, interrupted run are
+ * found by their inode too (in hold/: still to release; elsewhere or
+ * gone: released, maybe delivered already)
+ */
+int
+mg_pf_restore(struct mg_target *t, struct mg_qrestore *r, struct mg_err *err)
+{
+	struct mg_str in = MG_STR_INIT;
+	struct pf pfs, *pf = &pfs;
+	const struct hino *h;
+	struct hino *v = NULL;
+	struct mg_qrmsg *m;
+	const char *name;
+	size_t i, nv = 0, nrel = 0, todo = 0;
+	int rc = -1;
+
+	memset(pf, 0, sizeof(*pf));
+	pf->hfd = -1;
+	r->mta = pf;
+	if (mg_pf_queue_directory(t, &pf->qdir, err) < 0)
+		return (-1);
+	(void)snprintf(pf->hold, sizeof(pf->hold), "%s/hold", pf->qdir);
+	pf->hfd = open(pf->hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (pf->hfd < 0) {
+		(void)mg_err_errno(err, "cannot open %s", pf->hold);
+		goto out;
+	}
+	if (mg_qrestore_owner(pf->hfd, pf->hold, &pf->uid, &pf->gid,
+	    err) < 0)
+		goto out;
+	remove_temps(pf->hfd);
+	if (pf_inodes(r, "restore-scan", &v, &nv, err) < 0)
+		goto out;
+	pf_found_placing(r, v, nv);
+	mg_qrestore_decide(r, pf_place);
+	pf_mark_release(r, v, nv);
+	/* the inodes of the copies first, in one transaction: found by
+	 * them whatever happens after the link */
+	if (r->save(r, err) < 0)
+		goto out;
+	pf_link(r);
+	if (r->save(r, err) < 0)
+		goto out;
+	mg_fault("restore-placed");
+	for (i = 0; i < r->n; i++)
+		todo += r->m[i].chosen && mg_qrestore_is_state(&r->m[i],
+		    "placed");
+	if (todo > 0) {
+		(void)fprintf(r->out, "giving them queue IDs (postsuper -s "
+		    "hold)\n");
+		if (postsuper(t, &r->log, "-s", "hold", NULL, NULL, 0, err) < 0)
+			goto out;
+	}
+	if (pf_inodes(r, "restore-rescan", &v, &nv, err) < 0)
+		goto out;
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || !mg_qrestore_is_state(m, "placed"))
+			continue;
+		h = hold_find(v, nv, m->ino);
+		if (h != NULL && !m->placed && !m->release && !is_ours(r, m,
+		    h))
+			h = NULL;
+		name = h != NULL ? h->name : NULL;
+		if (name == NULL && m->release) {
+			/* deleted under us (a purge's postsuper -d still
+			 * running): the quarantine has it for the next run */
+			(void)fprintf(r->out, "  %s vanished from hold while "
+			    "being released: run the rollback again\n",
+			    m->id);
+			free(m->state);
+			m->state = NULL;
+			m->dirty = 1;
+			mg_qrestore_not_done(r, m);
+			continue;
+		}
+		if (name == NULL && m->placed) {
+			/* put back by this run: it is somewhere; never
+			 * journaled back while not found */
+			(void)fprintf(r->out, "  %s put back in hold/ but not "
+			    "found there by its inode: run the rollback "
+			    "again\n", m->id);
+			mg_qrestore_not_done(r, m);
+			continue;
+		}
+		if (name == NULL) {
+			/* released by an earlier run (and maybe delivered) */
+			mg_qrestore_set_state(m, "back", NULL);
+			r->res->already++;
+			continue;
+		}
+		if (!m->placed && !m->release) {
+			/* put back (a hold: marked for release) by a run
+			 * that was interrupted: back now */
+			if (r->qfd < 0)
+				m->from_live = 1;
+			else {
+				m->placed = 1;
+				r->res->placed++;
+				r->res->kept_held += m->held != 0;
+			}
+		}
+		if (m->held) {
+			mg_qrestore_set_state(m, "back", name);
+			continue;
+		}
+		mg_str_printf(&in, "%s\n", name);
+		free(m->new_id);
+		m->new_id = mg_xstrdup(name);
+		m->dirty = 1;
+		m->release = 1;
+		nrel++;
+	}
+	if (r->save(r, err) < 0)
+		goto out;
+	if (nrel > 0) {
+		(void)fprintf(r->out, "releasing %zu from the hold queue "
+		    "(postsuper -H -)\n", nrel);
+		if (mg_fault_fail("restore-release")) {
+			(void)mg_err_set(err, "postsuper -H: failed "
+			    "(MAILGUARD_TEST_FAIL_AT)");
+			goto out;
+		}
+		if (postsuper(t, &r->log, "-H", "-", NULL, in.data, in.len,
+		    err) < 0)
+			goto out;
+	}
+	mg_fault("restore-released");
+	for (i = 0; i < r->n; i++) {
+		if (!r->m[i].release)
+			continue;
+		mg_qrestore_set_state(&r->m[i], "back", NULL);
+		r->res->released += r->m[i].from_live;
+	}
+	rc = r->save(r, err);
+out:
+	if (pf->hfd >= 0)
+		(void)close(pf->hfd);
+	free(pf->qdir);
+	free(v);
+	mg_str_free(&in);
+	r->mta = NULL;
+	return (rc);
+}

@@ -1,0 +1,381 @@
+/*
+ * queue_act.c - the MTA-neutral pieces of the queue actions both
+ * backends share: progress, tool runs, safe copies into the quarantine,
+ * and the bookkeeping of a restore (which message comes back how).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/mg_exec.h"
+#include "../core/mg_file.h"
+#include "../core/mg_install.h"
+#include "../core/mg_sanitize.h"
+#include "backend.h"
+#include "queue_act.h"
+
+/* cmp_str - qsort/bsearch on char * */
+static int
+cmp_str(const void *x, const void *y)
+{
+	return (strcmp(*(const char *const *)x, *(const char *const *)y));
+}
+
+/* mg_qrun_progress - tell the caller's bar; every file would be too
+ * often, so within a step only each hundredth and the last */
+void
+mg_qrun_progress(const struct mg_qrun *p, unsigned step, const char *name,
+    size_t done, size_t total)
+{
+	if (p->prog == NULL || p->prog->fn == NULL)
+		return;
+	if (done != 0 && done != total && done % 100 != 0)
+		return;
+	p->prog->fn(p->prog->arg, step, p->nsteps, name, done, total);
+}
+
+/* mg_qrun_selected - name is one of the run's IDs */
+int
+mg_qrun_selected(const struct mg_qrun *p, const char *name)
+{
+	return (p->nids > 0 && bsearch(&name, p->ids, p->nids,
+	    sizeof(*p->ids), cmp_str) != NULL);
+}
+
+/* mg_qrun_tool - argv with input on stdin; its output kept in the log;
+ * 0 if it exited 0 */
+int
+mg_qrun_tool(struct mg_qrun *p, const char *const *argv, const char *input,
+    size_t len, struct mg_err *err)
+{
+	return (mg_exec_tool(argv, input, len, 600000, &p->log, err));
+}
+
+/* mg_qrun_ids_text - IDs one per line, for postsuper's stdin */
+void
+mg_qrun_ids_text(char *const *ids, size_t n, struct mg_str *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		mg_str_printf(out, "%s\n", ids[i]);
+}
+
+/* mg_qrun_copied - id is in the quarantine now: counted, and to delete */
+void
+mg_qrun_copied(struct mg_qrun *p, const char *id)
+{
+	*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
+	    mg_xstrdup(id);
+	mg_qrun_progress(p, MG_QSTEP_COPY, "quarantine", p->ncopied,
+	    p->nids);
+	mg_qfault_after("purge-copied", p->ncopied);
+}
+
+/* mg_qfile_copy - the bytes of src (opened safely) into a new file dst
+ * (0600, must not exist), fsync'd: written as dst.part first and renamed,
+ * so a copy that exists under its name is complete (a purge killed
+ * midway leaves at most a .part file, which no rollback reads); 0, 1 if
+ * src is gone, -1 */
+int
+mg_qfile_copy(int sdirfd, const char *src, const char *dst,
+    struct mg_err *err)
+{
+	char buf[65536], part[PATH_MAX + 310];
+	ssize_t r;
+	size_t total = 0;
+	int in, out, rc = 0;
+
+	if (snprintf(part, sizeof(part), "%s.part", dst) >= (int)sizeof(part))
+		return (mg_err_set(err, "%s: name too long", dst));
+	in = openat(sdirfd, src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (in < 0)
+		return (errno == ENOENT ? 1 : mg_err_errno(err, "open %s",
+		    src));
+	(void)unlink(part);
+	out = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (out < 0) {
+		(void)close(in);
+		return (mg_err_errno(err, "create %s", part));
+	}
+	while ((r = read(in, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (total += (size_t)r) > MG_QFILE_MAX ||
+		    write(out, buf, (size_t)r) != r) {
+			rc = mg_err_errno(err, "copy %s", src);
+			break;
+		}
+	}
+	mg_fault("purge-copying");
+	if (rc == 0 && fsync(out) < 0)
+		rc = mg_err_errno(err, "fsync %s", part);
+	(void)close(in);
+	if (close(out) < 0 && rc == 0)
+		rc = mg_err_errno(err, "close %s", part);
+	if (rc == 0 && link(part, dst) < 0)
+		rc = mg_err_errno(err, "create %s", dst);
+	(void)unlink(part);
+	return (rc);
+}
+
+/* mg_qfault_after - the crash tests' hook after the n-th message of a
+ * step (MAILGUARD_TEST_KILL_AT=purge-copied-3 dies after the third copy) */
+void
+mg_qfault_after(const char *step, size_t n)
+{
+	char name[64];
+
+	if (getenv("MAILGUARD_TEST_KILL_AT") == NULL)
+		return;
+	(void)snprintf(name, sizeof(name), "%s-%zu", step, n);
+	mg_fault(name);
+}
+
+/* mg_fsync_dir - a directory's entries made durable */
+void
+mg_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		(void)close(fd);
+	}
+}
+
+/* mg_qmsg_held - on hold (Postfix) or frozen (Exim) */
+int
+mg_qmsg_held(const struct mg_qmsg *m)
+{
+	return (m != NULL && m->queue != NULL && (strcmp(m->queue, "hold") ==
+	    0 || strcmp(m->queue, "frozen") == 0));
+}
+
+/* --- restore ------------------------------------------------------ */
+
+/* cmp_live - qsort/bsearch on const struct mg_qmsg * by ID */
+static int
+cmp_live(const void *x, const void *y)
+{
+	const struct mg_qmsg *a = *(const struct mg_qmsg *const *)x;
+	const struct mg_qmsg *b = *(const struct mg_qmsg *const *)y;
+
+	return (strcmp(a->id, b->id));
+}
+
+/* find_live - the queued message with ID id, or NULL */
+static const struct mg_qmsg *
+find_live(const struct mg_qrestore *r, const char *id)
+{
+	struct mg_qmsg key;
+	const struct mg_qmsg *kp = &key, **hit;
+
+	if (r->q.nmsgs == 0)
+		return (NULL);
+	key.id = id;
+	hit = bsearch(&kp, r->live, r->q.nmsgs, sizeof(*r->live), cmp_live);
+	return (hit != NULL ? *hit : NULL);
+}
+
+/* mg_qrestore_load_live - scan the queue, index it by ID */
+int
+mg_qrestore_load_live(struct mg_qrestore *r, struct mg_err *err)
+{
+	size_t i;
+
+	mg_queue_free(&r->q);
+	free(r->live);
+	r->live = NULL;
+	if (mg_backend_load_queue(r->t, &r->q, NULL, NULL, err) < 0)
+		return (-1);
+	r->live = mg_xcalloc(r->q.nmsgs + 1, sizeof(*r->live));
+	for (i = 0; i < r->q.nmsgs; i++)
+		r->live[i] = &r->q.msgs[i];
+	qsort(r->live, r->q.nmsgs, sizeof(*r->live), cmp_live);
+	for (i = 0; i < r->n; i++)
+		r->m[i].live = find_live(r, r->m[i].id);
+	return (0);
+}
+
+/* mg_qrestore_open_copy - open the quarantine copy NAME; -1 if there is
+ * none */
+int
+mg_qrestore_open_copy(const struct mg_qrestore *r, const char *name)
+{
+	if (r->qfd < 0)
+		return (-1);
+	return (openat(r->qfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK));
+}
+
+/* mg_qfile_read - the bytes of quarantine copy NAME (the quarantine
+ * open as qfd, or -1) into buf; 0 or -1 */
+int
+mg_qfile_read(int qfd, const char *name, struct mg_str *buf)
+{
+	char tmp[65536];
+	ssize_t n;
+	int fd;
+
+	mg_str_reset(buf);
+	if (qfd < 0 || (fd = openat(qfd, name, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK)) < 0)
+		return (-1);
+	while ((n = read(fd, tmp, sizeof(tmp))) > 0 && buf->len +
+	    (size_t)n <= MG_FILE_MAX * 8)
+		mg_str_append(buf, tmp, (size_t)n);
+	(void)close(fd);
+	return (n == 0 ? 0 : -1);
+}
+
+/* mg_qrestore_set_state - a row's new state (and the ID it is back
+ * under) */
+void
+mg_qrestore_set_state(struct mg_qrmsg *m, const char *state,
+    const char *new_id)
+{
+	free(m->state);
+	m->state = mg_xstrdup(state);
+	if (new_id != NULL) {
+		free(m->new_id);
+		m->new_id = mg_xstrdup(new_id);
+	}
+	m->dirty = 1;
+}
+
+/* mg_qrestore_is_state - the row is in state */
+int
+mg_qrestore_is_state(const struct mg_qrmsg *m, const char *state)
+{
+	return (m->state != NULL && strcmp(m->state, state) == 0);
+}
+
+/* mg_qrestore_owner - uid of directory fd, gid of that user (Postfix and
+ * Exim create their queue files as the owner of the queue directory, in
+ * that user's group) */
+int
+mg_qrestore_owner(int dfd, const char *path, uid_t *uid, gid_t *gid,
+    struct mg_err *err)
+{
+	struct passwd *pw;
+	struct stat st;
+
+	if (fstat(dfd, &st) < 0)
+		return (mg_err_errno(err, "cannot stat %s", path));
+	*uid = st.st_uid;
+	*gid = st.st_gid;
+	if ((pw = getpwuid(st.st_uid)) != NULL)
+		*gid = pw->pw_gid;
+	return (0);
+}
+
+/* id_ok - a queue ID both MTAs could have given (letters, digits, '-'):
+ * it becomes a file name under hold/ or input/ */
+static int
+id_ok(const char *id)
+{
+	size_t n;
+
+	for (n = 0; id[n] != '\0'; n++)
+		if (n >= 63 || !((id[n] >= '0' && id[n] <= '9') || (id[n] >=
+		    'A' && id[n] <= 'Z') || (id[n] >= 'a' && id[n] <= 'z') ||
+		    (id[n] == '-' && n > 0)))
+			return (0);
+	return (n >= 6);
+}
+
+/* mg_qrestore_placed - count m as put back (Postfix: linked into hold/;
+ * Exim: its -H in input/) */
+void
+mg_qrestore_placed(struct mg_qrestore *r, struct mg_qrmsg *m)
+{
+	m->placed = 1;
+	r->res->placed++;
+	if (m->held)
+		r->res->kept_held++;
+	mg_qfault_after("restore-placed", r->res->placed);
+}
+
+/* mg_qrestore_not_done - m is not back after all: what was counted for
+ * it taken back, counted failed */
+void
+mg_qrestore_not_done(struct mg_qrestore *r, struct mg_qrmsg *m)
+{
+	if (m->placed) {
+		r->res->placed--;
+		r->res->kept_held -= m->held != 0;
+	}
+	m->placed = 0;
+	m->release = 0;
+	r->res->failed++;
+}
+
+/* mg_qrestore_not_back - say why m was not put back */
+void
+mg_qrestore_not_back(struct mg_qrestore *r, const struct mg_qrmsg *m,
+    const char *why)
+{
+	(void)fprintf(r->out, "  %s not put back: ", m->id);
+	mg_print_sanitized(r->out, why);
+	(void)fputc('\n', r->out);
+}
+
+/* mg_qrestore_decide - for each chosen message not back yet: release it,
+ * put it back, or say why not; place() does the MTA's part of putting
+ * back */
+void
+mg_qrestore_decide(struct mg_qrestore *r,
+    int (*place)(struct mg_qrestore *, struct mg_qrmsg *))
+{
+	struct mg_qrmsg *m;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		m = &r->m[i];
+		if (!m->chosen || mg_qrestore_is_state(m, "placed"))
+			continue;
+		if (mg_qrestore_is_state(m, "back")) {
+			r->res->already++;
+			continue;
+		}
+		if (!id_ok(m->id)) {
+			(void)fputs("  not a queue ID: ", r->out);
+			mg_print_sanitized(r->out, m->id);
+			(void)fputc('\n', r->out);
+			r->res->failed++;
+			continue;
+		}
+		if (m->live != NULL) {
+			/* never deleted: held by the entry, or untouched */
+			if (mg_qmsg_held(m->live) && !m->held) {
+				m->release = 1;
+				m->from_live = 1;	/* counted when done */
+			} else {
+				mg_qrestore_set_state(m, "back", m->id);
+				r->res->stayed++;
+			}
+			continue;
+		}
+		switch (place(r, m)) {
+		case 0:
+			/* Postfix: "placing" until linked (pf_link) */
+			if (mg_qrestore_is_state(m, "placed"))
+				mg_qrestore_placed(r, m);
+			break;
+		case 1:
+			r->res->missing++;
+			break;
+		default:
+			r->res->failed++;
+			break;
+		}
+	}
+}

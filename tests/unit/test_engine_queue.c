@@ -1,0 +1,324 @@
+/*
+ * test_engine_queue.c - the engine's purge, hold and restore driven
+ * through the backend seam on a fake MTA's queue in a temp directory
+ * (fake_queue.h): what is quarantined is what is deleted and journaled,
+ * and a rollback puts back exactly those, byte-identical.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_file.h"
+#include "../../engine/mg_journal.h"
+#include "../../engine/queue_purge.h"
+#include "../../engine/queue_restore.h"
+#include "fake_queue.h"
+#include "mg_test.h"
+
+#define NMSGS 10
+#define NROOT 6			/* of them, sent by SASL user root */
+
+static char root[64];
+static char spool[128], state[128];
+static struct mg_target target;
+static char *orig[NMSGS];	/* each message's bytes */
+static FILE *devnull;
+
+/* msg_id - the ID of message i */
+static void
+msg_id(size_t i, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "4F%04zuAB", i);
+}
+
+/* write_msg - message i into queue (a binary-ish body, so a copy that
+ * is not exact shows) */
+static void
+write_msg(size_t i, const char *queue)
+{
+	char id[32], path[256];
+	struct mg_str s = MG_STR_INIT;
+	FILE *f;
+
+	msg_id(i, id, sizeof(id));
+	mg_str_printf(&s, "sender=user%zu@example.org\nsasl=%s\n"
+	    "rcpt=victim%zu@example.net\n\nbody %zu \x01\xff\xc3\xa9\n", i,
+	    i < NROOT ? "root" : "alice", i, i);
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", spool, queue, id);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(s.data, 1, s.len, f), s.len);
+	assert_int_equal(fclose(f), 0);
+	orig[i] = mg_str_steal(&s);
+}
+
+/* where - "active", "hold", or NULL: where message i is now, its bytes
+ * checked against the original */
+static const char *
+where(size_t i)
+{
+	static const char *const queues[] = { "active", "hold" };
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	char id[32], path[256];
+	size_t k;
+
+	msg_id(i, id, sizeof(id));
+	for (k = 0; k < 2; k++) {
+		(void)snprintf(path, sizeof(path), "%s/%s/%s", spool,
+		    queues[k], id);
+		if (access(path, F_OK) != 0)
+			continue;
+		assert_int_equal(mg_file_read(path, MG_FILE_MAX, &s, NULL,
+		    &err), 0);
+		assert_int_equal(s.len, strlen(orig[i]));
+		assert_memory_equal(s.data, orig[i], s.len);
+		mg_str_free(&s);
+		return (queues[k]);
+	}
+	return (NULL);
+}
+
+/* count_files - regular files in dir named like queue IDs */
+static size_t
+count_files(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return (0);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, "4F", 2) == 0;
+	(void)closedir(d);
+	return (n);
+}
+
+/* journal_ids - how many IDs journal entry id lists */
+static size_t
+journal_ids(long id)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char **ids = NULL;
+	size_t n = 0, i;
+
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_queue_ids(&j, id, &ids, &n, &err), 0);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	mg_journal_close(&j);
+	return (n);
+}
+
+/* restore - roll back entry id (sel NULL: all of it) into res */
+static int
+restore(long id, const struct mg_qsel *sel, struct mg_restore_result *res)
+{
+	struct mg_journal j;
+	struct mg_jentry *v = NULL;
+	struct mg_err err;
+	size_t n = 0;
+	int rc;
+
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	rc = mg_queue_restore(&target, &j, &v[0], sel, devnull, res, &err);
+	mg_jentries_free(v, n);
+	mg_journal_close(&j);
+	return (rc);
+}
+
+/* test_purge_then_restore - a purge of root's mail quarantines, deletes
+ * and journals the same 6 messages (one of them held before); a
+ * rollback puts back exactly those, byte-identical, the held one on
+ * hold again; a second rollback puts back nothing twice */
+static void
+test_purge_then_restore(void **state_)
+{
+	struct mg_purge_result res;
+	struct mg_restore_result rr;
+	struct mg_qsel sel;
+	struct mg_err err;
+	size_t i;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	assert_int_equal(mg_queue_purge(&target, &sel, devnull, NULL, &res,
+	    &err), 0);
+	assert_int_equal(res.selected, NROOT);
+	assert_int_equal(res.quarantined, NROOT);
+	assert_int_equal(res.deleted, NROOT);
+	assert_int_equal(res.remaining, 0);
+	assert_int_equal(res.gone, 0);
+	assert_int_equal(fq_calls.copied, NROOT);
+	assert_int_equal(fq_calls.deleted, NROOT);
+	assert_int_equal(journal_ids(res.entry), NROOT);
+	assert_int_equal(count_files(res.quarantine), NROOT);
+	for (i = 0; i < NMSGS; i++) {
+		if (i < NROOT)
+			assert_null(where(i));
+		else
+			assert_string_equal(where(i), "active");
+	}
+
+	assert_int_equal(restore(res.entry, NULL, &rr), 0);
+	assert_int_equal(rr.total, NROOT);
+	assert_int_equal(rr.placed, NROOT);
+	assert_int_equal(rr.restored, NROOT);
+	assert_int_equal(rr.kept_held, 1);
+	assert_int_equal(rr.failed, 0);
+	assert_int_equal(rr.back, NROOT);
+	assert_int_equal(fq_calls.placed, NROOT);
+	for (i = 0; i < NMSGS; i++)
+		assert_string_equal(where(i), i == 0 ? "hold" : "active");
+
+	/* again: all back already, nothing put back twice */
+	assert_int_equal(restore(res.entry, NULL, &rr), 0);
+	assert_int_equal(rr.placed, 0);
+	assert_int_equal(rr.stayed + rr.already, NROOT);
+	assert_int_equal(fq_calls.placed, NROOT);
+}
+
+/* test_restore_selection - a rollback with a selector judges the
+ * quarantine copies: only the chosen message comes back */
+static void
+test_restore_selection(void **state_)
+{
+	struct mg_purge_result res;
+	struct mg_restore_result rr;
+	struct mg_qsel sel;
+	struct mg_err err;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "alice";
+	assert_int_equal(mg_queue_purge(&target, &sel, devnull, NULL, &res,
+	    &err), 0);
+	assert_int_equal(res.quarantined, NMSGS - NROOT);
+	memset(&sel, 0, sizeof(sel));
+	sel.sender = "user7@example.org";
+	assert_int_equal(restore(res.entry, &sel, &rr), 0);
+	assert_int_equal(rr.total, NMSGS - NROOT);
+	assert_int_equal(rr.chosen, 1);
+	assert_int_equal(rr.placed, 1);
+	assert_string_equal(where(7), "active");
+	assert_null(where(6));
+	assert_null(where(8));
+}
+
+/* test_hold_then_release - a hold moves exactly the selection and
+ * journals it; its rollback releases them (never deleted, nothing
+ * placed) */
+static void
+test_hold_then_release(void **state_)
+{
+	struct mg_purge_result res;
+	struct mg_restore_result rr;
+	struct mg_qsel sel;
+	struct mg_err err;
+	size_t i;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "alice";
+	assert_int_equal(mg_queue_act(&target, MG_QA_HOLD, &sel, devnull,
+	    NULL, &res, &err), 0);
+	assert_int_equal(res.selected, NMSGS - NROOT);
+	assert_int_equal(res.held, NMSGS - NROOT);
+	assert_int_equal(res.remaining, 0);
+	assert_int_equal(fq_calls.held, NMSGS - NROOT);
+	assert_int_equal(journal_ids(res.entry), NMSGS - NROOT);
+	for (i = NROOT; i < NMSGS; i++)
+		assert_string_equal(where(i), "hold");
+	assert_string_equal(where(1), "active");
+
+	assert_int_equal(restore(res.entry, NULL, &rr), 0);
+	assert_int_equal(rr.released, NMSGS - NROOT);
+	assert_int_equal(rr.placed, 0);
+	assert_int_equal(rr.back, NMSGS - NROOT);
+	assert_int_equal(fq_calls.released, NMSGS - NROOT);
+	for (i = 0; i < NMSGS; i++)
+		assert_string_equal(where(i), i == 0 ? "hold" : "active");
+
+	/* requeue: the fake says it cannot, the engine reports it */
+	assert_int_equal(mg_queue_act(&target, MG_QA_REQUEUE, &sel, devnull,
+	    NULL, &res, &err), -1);
+	assert_non_null(strstr(err.msg, "no requeue"));
+}
+
+/* setup - a spool of NMSGS messages, message 0 on hold */
+static int
+setup(void **state_)
+{
+	char path[160];
+	size_t i;
+
+	(void)state_;
+	(void)snprintf(root, sizeof(root), "/tmp/mg-equeue.XXXXXX");
+	if (mkdtemp(root) == NULL)
+		return (-1);
+	(void)snprintf(spool, sizeof(spool), "%s/spool", root);
+	(void)snprintf(state, sizeof(state), "%s/state", root);
+	if (mkdir(spool, 0700) < 0 || mkdir(state, 0700) < 0)
+		return (-1);
+	(void)snprintf(path, sizeof(path), "%s/active", spool);
+	if (mkdir(path, 0700) < 0)
+		return (-1);
+	(void)snprintf(path, sizeof(path), "%s/hold", spool);
+	if (mkdir(path, 0700) < 0)
+		return (-1);
+	for (i = 0; i < NMSGS; i++)
+		write_msg(i, i == 0 ? "hold" : "active");
+	memset(&target, 0, sizeof(target));
+	target.backend = &fq_backend;
+	target.config_dir = spool;
+	target.state_dir = state;
+	memset(&fq_calls, 0, sizeof(fq_calls));
+	devnull = fopen("/dev/null", "w");
+	return (devnull == NULL ? -1 : 0);
+}
+
+/* teardown - remove it all */
+static int
+teardown(void **state_)
+{
+	const char *argv[] = { "rm", "-rf", root, NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	size_t i;
+	int rc;
+
+	(void)state_;
+	for (i = 0; i < NMSGS; i++) {
+		free(orig[i]);
+		orig[i] = NULL;
+	}
+	(void)fclose(devnull);
+	rc = mg_exec_run(argv, 10000, &res, &err);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_purge_then_restore,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_selection,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold_then_release,
+		    setup, teardown),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
