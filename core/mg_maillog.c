@@ -243,7 +243,8 @@ mg_maillog_open(const char *path, struct stat *st, struct mg_err *err)
 /*
  * mg_maillog_read - the last max bytes of path (0: MG_MAILLOG_TAIL), line
  * by line through fn (the backend's, given arg); -1 with a reason if it
- * cannot be opened or is not a regular file (mg_maillog_open).  A partial first line of the tail is skipped.
+ * cannot be opened or is not a regular file (mg_maillog_open).  A
+ * partial first line of the tail is skipped.
  */
 int
 mg_maillog_read(struct mg_maillog *l, mg_maillog_line_fn *fn,
