@@ -7,6 +7,7 @@
 #define MG_CHECKS_H
 
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_net.h"
 #include "../core/mg_probe.h"
 
