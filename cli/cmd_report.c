@@ -224,7 +224,7 @@ print_text(const struct mg_session *a)
 		    "less severe than they are; run as root for the full "
 		    "report\n", r->npartial);
 	if (r->nfindings == 0) {
-		for (k = 0; mg_checks[k].id != NULL; k++)
+		for (k = 0; mg_check_at(k) != NULL; k++)
 			;
 		(void)printf("no findings (%zu checks ran)%s\n", k,
 		    r->npartial > 0 ? ", partial" : "");
