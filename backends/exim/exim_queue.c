@@ -809,11 +809,12 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	int rc;
 
 	mg_queue_init(q);
-	q->frozen_spool = 1;
-	q->auth_source = "-auth_id in the spool";
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
 	rc = mg_exim_queue_scan(sdir, q, progress, arg, err);
 	free(sdir);
+	/* One spool, messages frozen or not; the login is -auth_id. */
+	q->frozen_spool = 1;
+	q->auth_source = "-auth_id in the spool";
 	return (rc);
 }
