@@ -58,7 +58,7 @@ exim_own(const struct mg_model *m, struct mg_probe_plan *pl)
 }
 
 /*
- * exim_named - the items of an Exim list, a named list (+name) expanded
+ * exim_items - the items of an Exim list, a named list (+name) expanded
  * once; each passed to fn
  */
 static void
