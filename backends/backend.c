@@ -12,6 +12,19 @@ const struct mg_backend *const mg_backends[] = {
 	NULL
 };
 
+/* mg_backend_mta_name - the name of the backend for mta ("postfix",
+ * "exim"); "none" when no backend reads it */
+const char *
+mg_backend_mta_name(enum mg_mta mta)
+{
+	size_t i;
+
+	for (i = 0; mg_backends[i] != NULL; i++)
+		if (mg_backends[i]->mta == mta)
+			return (mg_backends[i]->name);
+	return ("none");
+}
+
 /* not_supported - the uniform answer for a NULL operation */
 static int
 not_supported(const struct mg_target *t, const char *what,

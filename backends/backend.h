@@ -11,6 +11,7 @@
 
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_probe.h"
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
@@ -178,6 +179,7 @@ extern const struct mg_backend mg_backend_postfix;
 extern const struct mg_backend mg_backend_exim;
 extern const struct mg_backend *const mg_backends[];
 
+const char *mg_backend_mta_name(enum mg_mta);
 int mg_backend_detect(const struct mg_detect_opts *, struct mg_target *,
     struct mg_err *);
 int mg_backend_load_config(struct mg_target *, struct mg_model *,

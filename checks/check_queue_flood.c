@@ -128,7 +128,7 @@ report_flood(const struct mg_model *m, const struct stats *st,
 	    "stop it first (fix the relay, disable the account), then "
 	    "purge exactly that mail (mailguard-tui purge with the same "
 	    "selector), keeping everyone else's.");
-	if (m->mta == MG_MTA_EXIM)
+	if (q->frozen_spool)
 		mg_finding_evidence(f, NULL, 0, "%zu messages queued: %zu "
 		    "frozen, %zu waiting for delivery or retry", st->total,
 		    st->frozen, st->total - st->frozen);

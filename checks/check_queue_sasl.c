@@ -142,11 +142,11 @@ mg_check_queue_sasl(const struct mg_model *m, struct mg_report *r)
 	    "saslpasswd2 -d; Exim: its line in /etc/exim4/passwd; system "
 	    "accounts behind PAM/Dovecot: lock the account), then remove "
 	    "its queued mail, keeping everyone else's.");
-	if (m->mta == MG_MTA_EXIM)
+	if (q->auth_source != NULL)
 		mg_finding_evidence(f, NULL, 0, "%zu of %zu queued messages "
-		    "(%.0f%%) were submitted by authenticated user %s "
-		    "(-auth_id in the spool)", count, q->nmsgs, 100.0 *
-		    (double)count / (double)q->nmsgs, who);
+		    "(%.0f%%) were submitted by authenticated user %s (%s)",
+		    count, q->nmsgs, 100.0 * (double)count / (double)q->nmsgs,
+		    who, q->auth_source);
 	else
 		mg_finding_evidence(f, NULL, 0, "%zu of %zu queued messages "
 		    "(%.0f%%) were submitted by SASL user %s; %zu of them are "

@@ -1,12 +1,15 @@
 /*
  * checks.h - the table of checks.  A check is a pure function of the model
  * that appends findings (and the fixes they propose) to a report.  Adding a
- * check = one function + one row in checks.c.
+ * check = one function + one row in its table (checks/postfix/
+ * checks_postfix.c, checks/exim/checks_exim.c, the neutral ones in
+ * checks.c).
  */
 #ifndef MG_CHECKS_H
 #define MG_CHECKS_H
 
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_net.h"
 #include "../core/mg_probe.h"
 
@@ -19,7 +22,12 @@ struct mg_check {
 	void (*run)(const struct mg_model *, struct mg_report *);
 };
 
-extern const struct mg_check mg_checks[];
+/* The tables of checks (checks.c lists them): each MTA's own
+ * (checks/postfix/, checks/exim/), NULL-id terminated. */
+extern const struct mg_check mg_checks_postfix[];
+extern const struct mg_check mg_checks_exim[];
+const struct mg_check *mg_check_at(size_t);
+int mg_check_applies(const struct mg_check *, enum mg_mta);
 
 /* A too-wide network's clients in the mail log (check_log.c): with at
  * most MG_LOG_KEPT of them the fix keeps those hosts, else removes it. */

@@ -80,7 +80,7 @@ print_json(const struct mg_session *a)
 
 	mg_json_init(&j, &out, 1);
 	mg_json_object(&j);
-	mg_json_kv_string(&j, "mta", mg_mta_name(a->model.mta));
+	mg_json_kv_string(&j, "mta", mg_backend_mta_name(a->model.mta));
 	mg_json_kv_string(&j, "version", a->model.version);
 	mg_json_kv_string(&j, "config", mg_model_source(&a->model));
 	mg_json_key(&j, "partial");
@@ -165,7 +165,7 @@ print_text(const struct mg_session *a)
 	size_t i, k, count[MG_SEV_CRITICAL + 1] = { 0 };
 	int sev;
 
-	(void)printf("%s %s, ", mg_mta_name(a->model.mta),
+	(void)printf("%s %s, ", mg_backend_mta_name(a->model.mta),
 	    a->model.version != NULL ? a->model.version : "?");
 	mg_print_sanitized(stdout, mg_model_source(&a->model) != NULL ?
 	    mg_model_source(&a->model) : "?");
@@ -224,7 +224,7 @@ print_text(const struct mg_session *a)
 		    "less severe than they are; run as root for the full "
 		    "report\n", r->npartial);
 	if (r->nfindings == 0) {
-		for (k = 0; mg_checks[k].id != NULL; k++)
+		for (k = 0; mg_check_at(k) != NULL; k++)
 			;
 		(void)printf("no findings (%zu checks ran)%s\n", k,
 		    r->npartial > 0 ? ", partial" : "");

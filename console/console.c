@@ -164,7 +164,7 @@ mta_text(const struct con *c, int with_host, int with_scope,
 		mg_str_puts(out, "  ");
 	}
 	if (a->loaded || a->detected) {
-		mg_str_puts(out, mg_mta_name(a->loaded ? a->model.mta :
+		mg_str_puts(out, mg_backend_mta_name(a->loaded ? a->model.mta :
 		    a->target.mta));
 		mg_str_putc(out, ' ');
 		mg_sanitize(out, version != NULL ? version : "?",

@@ -111,13 +111,6 @@ put_untrusted(const struct con *c, int y, int x, int max, enum con_style st,
 	return (used);
 }
 
-/* check_applies - mg_checks_run's rule: the check runs on this MTA */
-static int
-check_applies(const struct mg_check *k, enum mg_mta mta)
-{
-	return (k->mta == MG_MTA_NONE || k->mta == mta);
-}
-
 /*
  * overview_empty - no findings: say so plainly, and which checks ran, so
  * "nothing found" is not read as "nothing wrong anywhere".
@@ -128,13 +121,11 @@ overview_empty(struct con *c, int y, int rows)
 	enum mg_mta mta = c->app->model.mta;
 	const struct mg_check *k;
 	struct mg_str s = MG_STR_INIT;
-	size_t nall = 0, nran = 0, shown = 0;
+	size_t i, nall, nran = 0, shown = 0;
 	int row = y + 1, end = y + rows;
 
-	for (k = mg_checks; k->id != NULL; k++) {
-		nall++;
-		nran += check_applies(k, mta);
-	}
+	for (nall = 0; (k = mg_check_at(nall)) != NULL; nall++)
+		nran += mg_check_applies(k, mta);
 	if (nnotes(c->app) > 0)
 		end--;		/* the notes line */
 	if (row < end)
@@ -150,8 +141,8 @@ overview_empty(struct con *c, int y, int rows)
 	if (row < end)
 		(void)con_put(c, row++, 2, COLS - 2, CS_NORMAL,
 		    mg_str_cstr(&s));
-	for (k = mg_checks; k->id != NULL; k++) {
-		if (!check_applies(k, mta))
+	for (i = 0; (k = mg_check_at(i)) != NULL; i++) {
+		if (!mg_check_applies(k, mta))
 			continue;
 		/* Keep rows for "and N more", a blank and the last line. */
 		if (row >= end - 3 && nran - shown > 1)

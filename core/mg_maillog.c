@@ -1,20 +1,15 @@
 /*
  * mg_maillog.c - the clients a mail log shows handing over mail without
- * SASL.  Two line shapes are understood, whatever the time stamp before
- * them (syslog's "Nov 22 10:00:01 host", RFC 3339, Exim's own):
+ * SASL, and the SASL names that did log in to send: the neutral record
+ * and the reader.  What a line of a particular MTA looks like is its
+ * backend's (backends/postfix/pf_log.c, backends/exim/exim_log.c); the
+ * reader hands each line to the backend's line function, which calls
+ * mg_maillog_client and mg_maillog_login.  Whatever the time stamp
+ * before the line (syslog's "Nov 22 10:00:01 host", RFC 3339, Exim's
+ * own), the line function finds its own shape.
  *
- *   Postfix smtpd, once per accepted message (smtpd.c logs "client="):
- *     postfix/smtpd[4242]: 4Fk2hX1z9dz9v: client=mx.example[192.0.2.7]
- *     ... client=x[192.0.2.8], sasl_method=PLAIN, sasl_username=alice
- *   The program name is syslog_name/smtpd; a service with its own
- *   "-o syslog_name=postfix/submission" logs postfix/submission/smtpd.
- *
- *   Exim mainlog, the arrival line:
- *     2026-11-22 10:00:01 1tE5aB-000123-4x <= a@b H=n (helo) [192.0.2.7]:41
- *         P=esmtp S=512 A=plain:alice id=...
- *
- * Lines with a login (sasl_username=, A=) are not counted: those hosts do
- * not need to be trusted by address.  A log is a regular file or nothing:
+ * Lines with a login are not counted as clients: those hosts do not need
+ * to be trusted by address.  A log is a regular file or nothing:
  * maillog_file = /dev/stdout (Postfix in a container), a FIFO or a
  * terminal is never opened, nor our own output (report --json > FILE).
  */
@@ -50,9 +45,9 @@ mg_maillog_free(struct mg_maillog *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* find - memmem for a C string needle inside [s, s+n) */
-static const char *
-find(const char *s, size_t n, const char *needle)
+/* mg_maillog_find - memmem for a C string needle inside [s, s+n) */
+const char *
+mg_maillog_find(const char *s, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 
@@ -61,9 +56,10 @@ find(const char *s, size_t n, const char *needle)
 	return (memmem(s, n, needle, k));
 }
 
-/* add - one message from the address between a and b (no brackets) */
-static void
-add(struct mg_maillog *l, const char *a, const char *b)
+/* mg_maillog_client - one message handed over without SASL by the
+ * address between a and b (no brackets); ignored if not an address */
+void
+mg_maillog_client(struct mg_maillog *l, const char *a, const char *b)
 {
 	struct mg_logclient *c;
 	struct mg_net net;
@@ -97,10 +93,10 @@ add(struct mg_maillog *l, const char *a, const char *b)
 	l->accepted++;
 }
 
-/* login - one message submitted after logging in as the name between a
- * and b */
-static void
-login(struct mg_maillog *l, const char *a, const char *b)
+/* mg_maillog_login - one message submitted after logging in as the name
+ * between a and b */
+void
+mg_maillog_login(struct mg_maillog *l, const char *a, const char *b)
 {
 	struct mg_loglogin *x;
 	size_t i, len = (size_t)(b - a);
@@ -136,80 +132,14 @@ mg_maillog_logins(const struct mg_maillog *l, const char *name)
 	return (0);
 }
 
-/* postfix_line - "NAME/.../smtpd[PID]: QID: client=HOST[ADDR]..." */
-static void
-postfix_line(struct mg_maillog *l, const char *s, size_t n,
-    const char *syslog_name)
-{
-	const char *end = s + n, *p, *prog, *q, *a, *b;
-	size_t nlen = strlen(syslog_name);
-
-	if ((p = find(s, n, "/smtpd[")) == NULL)
-		return;
-	for (prog = p; prog > s && prog[-1] != ' '; prog--)
-		;
-	if ((size_t)(p - prog) < nlen || memcmp(prog, syslog_name, nlen) != 0 ||
-	    (prog[nlen] != '/'))
-		return;
-	if ((q = find(p, (size_t)(end - p), "]: ")) == NULL)
-		return;
-	q += 3;
-	/* The queue ID: letters and digits, then ": client=". */
-	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' &&
-	    *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
-		q++;
-	if ((size_t)(end - q) < 9 || memcmp(q, ": client=", 9) != 0)
-		return;
-	q += 9;
-	if ((a = memchr(q, '[', (size_t)(end - q))) == NULL ||
-	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
-		return;
-	if ((p = find(b, (size_t)(end - b), ", sasl_username=")) != NULL) {
-		p += 16;
-		for (q = p; q < end && *q != ',' && *q > ' '; q++)
-			;
-		login(l, p, q);
-		return;
-	}
-	add(l, a + 1, b);
-}
-
-/* exim_line - "... <= SENDER ... H=NAME (HELO) [ADDR]:PORT ... A=..." */
-static void
-exim_line(struct mg_maillog *l, const char *s, size_t n)
-{
-	const char *end = s + n, *p, *h, *a, *b;
-
-	if ((p = find(s, n, " <= ")) == NULL ||
-	    (h = find(p, (size_t)(end - p), " H=")) == NULL)
-		return;
-	if ((a = memchr(h, '[', (size_t)(end - h))) == NULL ||
-	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
-		return;
-	if ((p = find(b, (size_t)(end - b), " A=")) != NULL) {
-		/* A=AUTHENTICATOR:ID; no ":" when server_set_id is unset */
-		p += 3;
-		for (a = p; a < end && *a > ' '; a++)
-			;
-		if ((h = memchr(p, ':', (size_t)(a - p))) != NULL)
-			login(l, h + 1, a);
-		return;
-	}
-	add(l, a + 1, b);
-}
-
-/* mg_maillog_line - one log line (no newline needed); syslog_name is
- * Postfix's (NULL: "postfix") */
+/* mg_maillog_line - one log line (no newline needed) through the
+ * backend's line function fn, which gets arg */
 void
-mg_maillog_line(struct mg_maillog *l, enum mg_maillog_kind kind,
-    const char *s, size_t n, const char *syslog_name)
+mg_maillog_line(struct mg_maillog *l, mg_maillog_line_fn *fn,
+    const void *arg, const char *s, size_t n)
 {
 	l->lines++;
-	if (kind == MG_MAILLOG_POSTFIX)
-		postfix_line(l, s, n, syslog_name != NULL ? syslog_name :
-		    "postfix");
-	else
-		exim_line(l, s, n);
+	fn(l, s, n, arg);
 }
 
 /* cmp_client - by family, then address bytes */
@@ -312,12 +242,13 @@ mg_maillog_open(const char *path, struct stat *st, struct mg_err *err)
 
 /*
  * mg_maillog_read - the last max bytes of path (0: MG_MAILLOG_TAIL), line
- * by line; -1 with a reason if it cannot be opened or is not a regular
- * file (mg_maillog_open).  A partial first line of the tail is skipped.
+ * by line through fn (the backend's, given arg); -1 with a reason if it
+ * cannot be opened or is not a regular file (mg_maillog_open).  A
+ * partial first line of the tail is skipped.
  */
 int
-mg_maillog_read(struct mg_maillog *l, enum mg_maillog_kind kind,
-    const char *path, const char *syslog_name, size_t max, struct mg_err *err)
+mg_maillog_read(struct mg_maillog *l, mg_maillog_line_fn *fn,
+    const void *arg, const char *path, size_t max, struct mg_err *err)
 {
 	struct stat st;
 	char *line = NULL;
@@ -346,7 +277,7 @@ mg_maillog_read(struct mg_maillog *l, enum mg_maillog_kind kind,
 		}
 	}
 	while ((len = getline(&line, &cap, fp)) > 0)
-		mg_maillog_line(l, kind, line, (size_t)len, syslog_name);
+		mg_maillog_line(l, fn, arg, line, (size_t)len);
 	free(line);
 	(void)fclose(fp);
 	mg_maillog_finish(l);
@@ -375,15 +306,15 @@ mg_maillog_within(const struct mg_maillog *l, const struct mg_net *net,
 	return (n);
 }
 
-/* mg_maillog_load - path read into a new m->log; m->log stays NULL (and
- * -1 with the reason) if it cannot be read */
+/* mg_maillog_load - path read through fn into a new m->log; m->log stays
+ * NULL (and -1 with the reason) if it cannot be read */
 int
-mg_maillog_load(struct mg_model *m, enum mg_maillog_kind kind,
-    const char *path, const char *syslog_name, struct mg_err *err)
+mg_maillog_load(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
+    const char *path, struct mg_err *err)
 {
 	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
 
-	if (mg_maillog_read(l, kind, path, syslog_name, 0, err) < 0) {
+	if (mg_maillog_read(l, fn, arg, path, 0, err) < 0) {
 		mg_maillog_free(l);
 		free(l);
 		return (-1);

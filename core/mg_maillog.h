@@ -43,22 +43,26 @@ struct mg_maillog {
 	int truncated;			/* only the last MG_MAILLOG_TAIL */
 };
 
-enum mg_maillog_kind {
-	MG_MAILLOG_POSTFIX,	/* "NAME/smtpd[PID]: QID: client=N[A]" */
-	MG_MAILLOG_EXIM		/* "... <= SENDER H=N [A]:P ... A=..." */
-};
+/* What one MTA's log line says, told to the log (mg_maillog_client,
+ * mg_maillog_login); a backend's, with its own argument (Postfix: the
+ * syslog_name).  The line may end in a newline. */
+typedef void mg_maillog_line_fn(struct mg_maillog *, const char *, size_t,
+    const void *);
 
 void mg_maillog_init(struct mg_maillog *);
 void mg_maillog_free(struct mg_maillog *);
-void mg_maillog_line(struct mg_maillog *, enum mg_maillog_kind,
-    const char *, size_t, const char *);
+void mg_maillog_line(struct mg_maillog *, mg_maillog_line_fn *, const void *,
+    const char *, size_t);
 void mg_maillog_finish(struct mg_maillog *);
+void mg_maillog_client(struct mg_maillog *, const char *, const char *);
+void mg_maillog_login(struct mg_maillog *, const char *, const char *);
+const char *mg_maillog_find(const char *, size_t, const char *);
 struct mg_model;
 struct stat;
 int mg_maillog_open(const char *, struct stat *, struct mg_err *);
-int mg_maillog_load(struct mg_model *, enum mg_maillog_kind, const char *,
+int mg_maillog_load(struct mg_model *, mg_maillog_line_fn *, const void *,
     const char *, struct mg_err *);
-int mg_maillog_read(struct mg_maillog *, enum mg_maillog_kind, const char *,
+int mg_maillog_read(struct mg_maillog *, mg_maillog_line_fn *, const void *,
     const char *, size_t, struct mg_err *);
 unsigned long mg_maillog_logins(const struct mg_maillog *, const char *);
 size_t mg_maillog_within(const struct mg_maillog *, const struct mg_net *,

@@ -1,14 +1,17 @@
 /*
  * mg_model.h - the shared model: what a backend reads from the live MTA
- * (target, parameters with their source file:line, source text, queue
- * messages) and what checks produce from it (findings, fixes as data).
- * Nothing here knows a particular MTA.
+ * (target, parameters with their source file:line, source text, tables,
+ * queue messages, the mail log).  What checks produce from it (findings,
+ * fixes as data) is the report's (mg_report.h).  Nothing here knows a
+ * particular MTA.
  */
 #ifndef MG_MODEL_H
 #define MG_MODEL_H
 
 #include <stddef.h>
 #include <time.h>
+
+#include "mg_srcfile.h"
 
 struct mg_host;
 struct mg_queue;
@@ -36,14 +39,6 @@ struct mg_target {
 	 * NULL when it is done; NULL: nobody is told */
 	void (*note)(void *, const char *);
 	void *note_arg;
-};
-
-/* A line of configuration text kept for evidence and line lookups. */
-struct mg_srcfile {
-	char *path;
-	char **lines;		/* without newline */
-	size_t nlines, cap;
-	int truncated;		/* file was larger than we read */
 };
 
 /* One configuration parameter as the MTA reports it. */
@@ -168,88 +163,6 @@ struct mg_model {
 	time_t now;		/* when the model was read: "age" of mail */
 };
 
-enum mg_severity {
-	MG_SEV_INFO = 0,
-	MG_SEV_LOW,
-	MG_SEV_MEDIUM,
-	MG_SEV_HIGH,
-	MG_SEV_CRITICAL
-};
-
-struct mg_evidence {
-	char *text;
-	char *file;		/* may be NULL */
-	unsigned line;		/* 0: none */
-};
-
-/* A question for the MTA itself, asked after the checks: what does it
- * answer this client for this recipient?  The answer becomes evidence. */
-struct mg_probe {
-	char *client;		/* "107.172.77.101" */
-	char *client_name;	/* its host name, or NULL: none */
-	char *sender;		/* "" is the null sender */
-	char *rcpt;
-	int hole_if_accepted;	/* acceptance shows the hole is open */
-};
-
-struct mg_finding {
-	char *id;		/* stable: "postfix.mynetworks.public" */
-	enum mg_severity severity;
-	char *area;		/* "relay", "aliases", "sasl", ... */
-	char *title;
-	char *explanation;
-	struct mg_evidence *evidence;
-	size_t nevidence, evidence_cap;
-	char **fix_ids;
-	size_t nfix_ids, fix_ids_cap;
-	struct mg_probe *probes;
-	size_t nprobes, probes_cap;
-};
-
-enum mg_edit_kind {
-	MG_EDIT_SET_PARAM = 1,	/* file's parameter "param" becomes new_text */
-	MG_EDIT_REPLACE		/* old_text at file:line becomes new_text */
-};
-
-struct mg_edit {
-	enum mg_edit_kind kind;
-	char *file;
-	char *param;		/* MG_EDIT_SET_PARAM */
-	unsigned line;		/* where old_text starts, 1-based */
-	char *old_text;
-	char *new_text;
-};
-
-/* A post-command: argv, NULL-terminated; run without a shell. */
-struct mg_cmd {
-	char **argv;
-	size_t argc;
-};
-
-struct mg_fix {
-	char *id;		/* stable, accepted by "fix ID" */
-	char *title;
-	struct mg_edit *edits;
-	size_t nedits, edits_cap;
-	struct mg_cmd *post;
-	size_t npost, post_cap;
-};
-
-struct mg_report {
-	struct mg_finding *findings;
-	size_t nfindings, findings_cap;
-	struct mg_fix *fixes;
-	size_t nfixes, fixes_cap;
-	char **unread;		/* what could not be read, and why */
-	size_t nunread, unread_cap;
-	size_t npartial;	/* of them, unread for lack of permission:
-				 * findings may be missing (report exit 4) */
-};
-
-const char *mg_mta_name(enum mg_mta);
-const char *mg_severity_name(enum mg_severity);
-int mg_severity_parse(const char *, enum mg_severity *);
-
 void mg_target_free(struct mg_target *);
 
 void mg_model_init(struct mg_model *);
@@ -261,6 +174,7 @@ const char *mg_model_value(const struct mg_model *, const char *);
 struct mg_srcfile *mg_model_file_add(struct mg_model *, const char *);
 const struct mg_srcfile *mg_model_file(const struct mg_model *, const char *);
 void mg_model_warn(struct mg_model *, const char *);
+void mg_model_unread(struct mg_model *, const char *);
 
 struct mg_service *mg_model_service_add(struct mg_model *, const char *,
     const char *);
@@ -292,37 +206,8 @@ struct mg_param *mg_model_auth_add(struct mg_model *, const char *,
     const char *, const char *, unsigned);
 const struct mg_param *mg_model_auth(const struct mg_model *, const char *);
 void mg_model_tables_free(struct mg_model *);
+void mg_params_free(struct mg_param *, size_t);
 struct mg_err;
 int mg_model_read_file(struct mg_model *, const char *, struct mg_err *);
-
-void mg_srcfile_add_line(struct mg_srcfile *, const char *, size_t);
-void mg_srcfile_set_text(struct mg_srcfile *, const char *, size_t);
-unsigned mg_srcfile_find_word(const struct mg_srcfile *, unsigned, unsigned,
-    const char *);
-
-void mg_report_init(struct mg_report *);
-void mg_report_free(struct mg_report *);
-struct mg_finding *mg_report_finding(struct mg_report *, const char *,
-    enum mg_severity, const char *, const char *);
-void mg_finding_explain(struct mg_finding *, const char *);
-void mg_finding_evidence(struct mg_finding *, const char *, unsigned,
-    const char *, ...) __attribute__((format(printf, 4, 5)));
-void mg_finding_add_fix(struct mg_finding *, const char *);
-void mg_finding_probe(struct mg_finding *, const char *, const char *,
-    const char *, const char *, int);
-struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
-int mg_cmd_seen(const struct mg_fix *const *, size_t, size_t);
-void mg_report_drop_fix(struct mg_report *, const char *);
-const struct mg_fix *mg_report_find_fix(const struct mg_report *,
-    const char *);
-struct mg_edit *mg_fix_set_param(struct mg_fix *, const char *, unsigned,
-    const char *, const char *, const char *);
-struct mg_edit *mg_fix_replace_line(struct mg_fix *, const char *, unsigned,
-    const char *, const char *);
-void mg_fix_post(struct mg_fix *, const char *const *);
-void mg_report_unread(struct mg_report *, const char *);
-void mg_model_unread(struct mg_model *, const char *);
-enum mg_severity mg_report_worst(const struct mg_report *);
-void mg_report_sort(struct mg_report *);
 
 #endif

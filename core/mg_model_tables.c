@@ -1,11 +1,12 @@
 /*
- * mg_model_tables.c - the model's services, lookup tables and accounts:
- * constructors, lookups and their part of mg_model_free().
+ * mg_model_tables.c - the model's tables: services with their overrides,
+ * lookup tables, accounts, rules and the SASL setup; constructors,
+ * lookups and their part of mg_model_free().  Nothing here reaches the
+ * rest of the model (parameters, files: mg_model.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mg_file.h"
 #include "mg_model.h"
 #include "mg_str.h"
 
@@ -67,26 +68,6 @@ mg_service_override(const struct mg_service *s, const char *name)
 		if (strcmp(s->overrides[i].name, name) == 0)
 			return (&s->overrides[i]);
 	return (NULL);
-}
-
-/*
- * mg_service_value - the value a parameter has in one service: its own
- * override, else the global one.  *where (if not NULL) says which setting
- * that is, for evidence; NULL when neither is known.
- */
-const char *
-mg_service_value(const struct mg_model *m, const struct mg_service *s,
-    const char *name, const struct mg_param **where)
-{
-	const struct mg_param *p = NULL;
-
-	if (s != NULL)
-		p = mg_service_override(s, name);
-	if (p == NULL)
-		p = mg_model_param(m, name);
-	if (where != NULL)
-		*where = p;
-	return (p != NULL ? p->value : NULL);
 }
 
 /* mg_model_map_add - the table named by ref ("type:name"), created if new */
@@ -266,9 +247,10 @@ mg_model_auth(const struct mg_model *m, const char *name)
 	return (NULL);
 }
 
-/* params_free - parameters (overrides) and their array */
-static void
-params_free(struct mg_param *v, size_t n)
+/* mg_params_free - parameters (the model's, a service's overrides, a
+ * rule's conditions) and their array */
+void
+mg_params_free(struct mg_param *v, size_t n)
 {
 	size_t i;
 
@@ -306,7 +288,7 @@ mg_model_tables_free(struct mg_model *m)
 		free(m->services[i].type);
 		free(m->services[i].command);
 		free(m->services[i].file);
-		params_free(m->services[i].overrides,
+		mg_params_free(m->services[i].overrides,
 		    m->services[i].noverrides);
 	}
 	free(m->services);
@@ -331,30 +313,8 @@ mg_model_tables_free(struct mg_model *m)
 		free(m->rules[i].group);
 		free(m->rules[i].verb);
 		free(m->rules[i].file);
-		params_free(m->rules[i].conds, m->rules[i].nconds);
+		mg_params_free(m->rules[i].conds, m->rules[i].nconds);
 	}
 	free(m->rules);
-	params_free(m->auth, m->nauth);
-}
-
-/* mg_model_read_file - read a configuration file into the model (bounded,
- * once); evidence and fixes quote its lines */
-int
-mg_model_read_file(struct mg_model *m, const char *path, struct mg_err *err)
-{
-	struct mg_str text = MG_STR_INIT;
-	struct mg_srcfile *f;
-	int truncated;
-
-	if (mg_model_file(m, path) != NULL)
-		return (0);
-	if (mg_file_read(path, MG_FILE_MAX, &text, &truncated, err) < 0) {
-		mg_str_free(&text);
-		return (-1);
-	}
-	f = mg_model_file_add(m, path);
-	mg_srcfile_set_text(f, text.data, text.len);
-	f->truncated = truncated;
-	mg_str_free(&text);
-	return (0);
+	mg_params_free(m->auth, m->nauth);
 }

@@ -56,6 +56,13 @@ struct mg_queue {
 	size_t corrupt;		/* not a readable queue file */
 	char **problems;	/* a few "deferred/A/ID: why" samples */
 	size_t nproblems, problems_cap;
+	/* What the MTA's queue is like, set by the backend that read it:
+	 * one spool whose messages may be frozen (Exim), not named queues
+	 * (Postfix's deferred, hold, incoming, active); and where a
+	 * message's SASL login was read, when that is worth saying
+	 * ("-auth_id in the spool"; NULL: nothing to add). */
+	int frozen_spool;
+	const char *auth_source;
 };
 
 #define MG_QUEUE_PROBLEMS_MAX 20

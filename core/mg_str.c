@@ -62,6 +62,19 @@ mg_xstrndup(const char *s, size_t n)
 	return (p);
 }
 
+/* mg_strv_free - n strings and their array; accepts NULL */
+void
+mg_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* mg_array_grow - ensure capacity for need elements */
 void
 mg_array_grow(void **base, size_t *cap, size_t need, size_t size)

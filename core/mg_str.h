@@ -26,6 +26,7 @@ void mg_str_vprintf(struct mg_str *, const char *, va_list)
     __attribute__((format(printf, 2, 0)));
 const char *mg_str_cstr(const struct mg_str *);
 char *mg_str_steal(struct mg_str *);
+void mg_strv_free(char **, size_t);
 
 /*
  * mg_array_grow - make room for "need" elements of "size" bytes in *base,

@@ -9,6 +9,7 @@
 #include "../core/mg_err.h"
 #include "mg_journal.h"
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "session.h"
 #include "fix_stage.h"
 

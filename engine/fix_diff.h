@@ -3,6 +3,7 @@
 #define MG_FIX_DIFF_H
 
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_str.h"
 #include "fix_stage.h"
 

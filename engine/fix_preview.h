@@ -3,6 +3,7 @@
 #define MG_FIX_PREVIEW_H
 
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_str.h"
 
 void mg_fix_preview(const struct mg_fix *, struct mg_str *);

@@ -8,6 +8,7 @@
 
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_str.h"
 #include "session.h"
 

@@ -6,6 +6,7 @@
 
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 #include "../core/mg_str.h"
 
 /* Lines [old_start, +old_len) of the old file became [new_start,

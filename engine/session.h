@@ -5,6 +5,7 @@
 #include "../backends/backend.h"
 #include "../core/mg_err.h"
 #include "../core/mg_model.h"
+#include "../core/mg_report.h"
 
 struct mg_session {
 	struct mg_detect_opts opts;

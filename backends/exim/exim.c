@@ -20,6 +20,7 @@
 #include "exim_apply.h"
 #include "exim_conf.h"
 #include "exim_list.h"
+#include "exim_log.h"
 #include "exim_debian.h"
 #include "exim_expand.h"
 #include "exim_qaction.h"
@@ -1015,8 +1016,8 @@ exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	int rc;
 
 	if (t->maillog != NULL)
-		return (mg_maillog_load(m, MG_MAILLOG_EXIM, t->maillog, NULL,
-		    err));
+		return (mg_maillog_load(m, mg_exim_log_line, NULL,
+		    t->maillog, err));
 	for (v = lp != NULL && lp->value != NULL ? lp->value : ""; *v != '\0';
 	    v = *end != '\0' ? end + 1 : end) {
 		end = v + strcspn(v, ":");
@@ -1043,7 +1044,7 @@ exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 			mg_str_append(&path, pct + 2, (size_t)(end - pct - 2));
 		}
 	}
-	rc = mg_maillog_load(m, MG_MAILLOG_EXIM, mg_str_cstr(&path), NULL,
+	rc = mg_maillog_load(m, mg_exim_log_line, NULL, mg_str_cstr(&path),
 	    err);
 	mg_str_free(&path);
 	return (rc);

@@ -813,5 +813,8 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 		return (-1);
 	rc = mg_exim_queue_scan(sdir, q, progress, arg, err);
 	free(sdir);
+	/* One spool, messages frozen or not; the login is -auth_id. */
+	q->frozen_spool = 1;
+	q->auth_source = "-auth_id in the spool";
 	return (rc);
 }

@@ -18,6 +18,7 @@
 #include "../backend.h"
 #include "pf_apply.h"
 #include "pf_list.h"
+#include "pf_log.h"
 #include "pf_maincf.h"
 #include "pf_maps.h"
 #include "pf_master.h"
@@ -312,9 +313,9 @@ postfix_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 		return (mg_err_set(err, "maillog_file is not set and there is "
 		    "no /var/log/mail.log or /var/log/maillog (name one with "
 		    "--maillog FILE)"));
-	return (mg_maillog_load(m, MG_MAILLOG_POSTFIX, path, name != NULL &&
+	return (mg_maillog_load(m, mg_pf_log_line, name != NULL &&
 	    name->value != NULL && *name->value != '\0' ? name->value : NULL,
-	    err));
+	    path, err));
 }
 
 /* postfix_show_message - postcat [-c DIR] -h -q ID: the headers */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../backends/postfix/pf_log.h"
 #include "../../backends/postfix/pf_sasl.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_queue.h"
@@ -352,8 +353,8 @@ test_purged_account_stays_critical(void **state)
 	for (i = 0; i < 260; i++)
 		for (k = 0; lines[k] != NULL; k++)
 			if (k != 1 || i < 90)
-				mg_maillog_line(m.log, MG_MAILLOG_POSTFIX,
-				    lines[k], strlen(lines[k]), NULL);
+				mg_maillog_line(m.log, mg_pf_log_line, NULL,
+				    lines[k], strlen(lines[k]));
 	mg_maillog_finish(m.log);
 	pf_run(mg_check_pf_auth, &m, &r);
 	f = pf_finding(&r, "postfix.sasl.system-account");

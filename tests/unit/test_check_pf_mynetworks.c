@@ -7,6 +7,7 @@
 #include "pf_fixture.h"
 #include "../../core/mg_host.h"
 #include "../../core/mg_maillog.h"
+#include "../../backends/postfix/pf_log.h"
 
 /* test_stock_debian_is_clean - Debian's own mynetworks: nothing to say */
 static void
@@ -137,8 +138,8 @@ with_log(struct mg_model *m, const char *const *addrs)
 		    "postfix/smtpd[1]: AB%zu: client=h[%s]%s", i, addrs[i] +
 		    (auth ? 2 : 0), auth ? ", sasl_method=PLAIN, "
 		    "sasl_username=bob" : "");
-		mg_maillog_line(m->log, MG_MAILLOG_POSTFIX, line,
-		    strlen(line), NULL);
+		mg_maillog_line(m->log, mg_pf_log_line, NULL, line,
+		    strlen(line));
 	}
 	mg_maillog_finish(m->log);
 }

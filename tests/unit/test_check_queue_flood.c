@@ -42,6 +42,7 @@ run_mta(enum mg_mta mta, struct mg_queue *q, struct mg_report *r)
 	if (mta == MG_MTA_EXIM) {
 		p = mg_model_param_add(&m, "timeout_frozen_after");
 		p->value = mg_xstrdup("0s");
+		q->frozen_spool = 1;	/* as the Exim backend reads it */
 	}
 	m.now = NOW;
 	m.queue = q;

@@ -72,6 +72,29 @@ test_stolen_root_is_critical(void **state)
 	mg_queue_free(&q);
 }
 
+/* test_auth_source - a queue whose backend says where the login was read
+ * (Exim's spool): the evidence names that source, not deferred counts */
+static void
+test_auth_source(void **state)
+{
+	struct mg_queue q;
+	struct mg_report r;
+
+	(void)state;
+	mg_queue_init(&q);
+	q.frozen_spool = 1;
+	q.auth_source = "-auth_id in the spool";
+	add(&q, 200, "root", "93.122.252.5", "u@comcast.net", NULL);
+	add(&q, 20, "alice", "192.0.2.10", "bob@customer.example", NULL);
+	run(&q, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_string_equal(r.findings[0].evidence[0].text,
+	    "200 of 220 queued messages (91%) were submitted by "
+	    "authenticated user root (-auth_id in the spool)");
+	mg_report_free(&r);
+	mg_queue_free(&q);
+}
+
 /* test_person_flood_is_high - a person's account sending hundreds:
  * suspicious, not proof */
 static void
@@ -174,6 +197,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stolen_root_is_critical),
+		cmocka_unit_test(test_auth_source),
 		cmocka_unit_test(test_person_flood_is_high),
 		cmocka_unit_test(test_purge_leaves_ordinary_mail),
 		cmocka_unit_test(test_quiet_queues_say_nothing),

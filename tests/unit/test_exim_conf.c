@@ -10,6 +10,7 @@
 #include "../../backends/exim/exim_conf.h"
 #include "../../backends/exim/exim_debian.h"
 #include "../../backends/exim/exim_list.h"
+#include "../../backends/exim/exim_log.h"
 #include "../../backends/exim/exim_route.h"
 #include "../../checks/checks.h"
 #include "../../core/mg_err.h"
@@ -482,8 +483,8 @@ test_relay_hosts_log_clients(void **state)
 	m.log = mg_xcalloc(1, sizeof(*m.log));
 	m.log->path = mg_xstrdup("/var/log/exim4/mainlog");
 	for (i = 0; i < MG_NELEM(lines); i++)
-		mg_maillog_line(m.log, MG_MAILLOG_EXIM, lines[i],
-		    strlen(lines[i]), NULL);
+		mg_maillog_line(m.log, mg_exim_log_line, NULL, lines[i],
+		    strlen(lines[i]));
 	mg_maillog_finish(m.log);
 	mg_report_init(&r);
 	mg_check_exim_relay(&m, &r);

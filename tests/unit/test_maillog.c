@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "mg_test.h"
+#include "../../backends/exim/exim_log.h"
+#include "../../backends/postfix/pf_log.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 
@@ -40,8 +42,8 @@ test_postfix_clients(void **state)
 
 	(void)state;
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
-	    "postfix.log", NULL, 0, &err), 0);
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, DATA
+	    "postfix.log", 0, &err), 0);
 	assert_int_equal(l.lines, 15);
 	assert_int_equal(l.truncated, 0);
 	assert_int_equal(l.accepted, 6);
@@ -66,8 +68,8 @@ test_postfix_clients(void **state)
 	mg_maillog_free(&l);
 
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
-	    "postfix.log", "postfix-out", 0, &err), 0);
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, "postfix-out",
+	    DATA "postfix.log", 0, &err), 0);
 	assert_int_equal(l.nclients, 1);
 	assert_int_equal(msgs_of(&l, "210.20.30.50"), 1);
 	mg_maillog_free(&l);
@@ -82,8 +84,8 @@ test_exim_arrivals(void **state)
 
 	(void)state;
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_EXIM, DATA
-	    "exim.log", NULL, 0, &err), 0);
+	assert_int_equal(mg_maillog_read(&l, mg_exim_log_line, NULL, DATA
+	    "exim.log", 0, &err), 0);
 	assert_int_equal(l.accepted, 2);
 	assert_int_equal(msgs_of(&l, "210.20.30.40"), 1);
 	assert_int_equal(msgs_of(&l, "2001:db8::26"), 1);
@@ -107,8 +109,8 @@ test_within(void **state)
 
 	(void)state;
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, DATA
-	    "postfix.log", NULL, 0, &err), 0);
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, DATA
+	    "postfix.log", 0, &err), 0);
 	assert_int_equal(mg_net_parse("210.0.0.0/8", &net, NULL), 0);
 	assert_int_equal(mg_maillog_within(&l, &net, c, 2), 2);
 	mg_net_format(&c[0]->addr, 0, buf, sizeof(buf));
@@ -145,7 +147,7 @@ test_tail_only(void **state)
 	assert_int_equal(fclose(fp), 0);
 	mg_maillog_init(&l);
 	/* 10 new lines of 68 bytes, and the end of an old one */
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL,
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, path,
 	    700, &err), 0);
 	assert_int_equal(l.truncated, 1);
 	assert_int_equal(l.lines, 10);
@@ -155,7 +157,7 @@ test_tail_only(void **state)
 	(void)unlink(path);
 
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL,
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, path,
 	    0, &err), -1);
 	assert_non_null(strstr(err.msg, path));
 	assert_null(l.path);
@@ -170,7 +172,7 @@ refused(const char *path, const char *why)
 	struct mg_err err;
 
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, path, NULL, 0,
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, path, 0,
 	    &err), -1);
 	if (strstr(err.msg, path) == NULL || strstr(err.msg, why) == NULL)
 		fail_msg("%s: want \"%s\" in \"%s\"", path, why, err.msg);
@@ -216,7 +218,7 @@ test_not_regular_never_opened(void **state)
 	assert_true((saved = dup(1)) >= 0);
 	assert_int_equal(dup2(fd, 1), 1);
 	mg_maillog_init(&l);
-	fd = mg_maillog_read(&l, MG_MAILLOG_POSTFIX, "/dev/stdout", NULL, 0,
+	fd = mg_maillog_read(&l, mg_pf_log_line, NULL, "/dev/stdout", 0,
 	    &err);
 	assert_int_equal(dup2(saved, 1), 1);
 	(void)close(saved);
@@ -228,7 +230,7 @@ test_not_regular_never_opened(void **state)
 	/* The same file, not our output, through a symbolic link: read. */
 	assert_int_equal(symlink(file, link), 0);
 	mg_maillog_init(&l);
-	assert_int_equal(mg_maillog_read(&l, MG_MAILLOG_POSTFIX, link, NULL, 0,
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, link, 0,
 	    &err), 0);
 	assert_int_equal(l.lines, 1);
 	assert_int_equal(msgs_of(&l, "10.0.0.9"), 1);

@@ -1,0 +1,18 @@
+/* checks_postfix.c - the table of Postfix's checks (checks.c runs it on a
+ * Postfix model, with the MTA-neutral ones). */
+#include <stddef.h>
+
+#include "../checks.h"
+
+const struct mg_check mg_checks_postfix[] = {
+	{ "postfix.mynetworks", "relay", MG_MTA_POSTFIX,
+	    mg_check_pf_mynetworks },
+	{ "postfix.authorized", "relay", MG_MTA_POSTFIX,
+	    mg_check_pf_authorized },
+	{ "postfix.relay", "relay", MG_MTA_POSTFIX, mg_check_pf_relay },
+	{ "postfix.auth", "sasl", MG_MTA_POSTFIX, mg_check_pf_auth },
+	{ "postfix.aliases", "aliases", MG_MTA_POSTFIX, mg_check_pf_aliases },
+	{ "postfix.smtpd", "smtpd", MG_MTA_POSTFIX, mg_check_pf_smtpd },
+	{ "postfix.tls", "tls", MG_MTA_POSTFIX, mg_check_pf_tls },
+	{ NULL, NULL, MG_MTA_NONE, NULL }
+};
