@@ -52,7 +52,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 .SECONDARY:
 
 .PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind e2e \
-	format format-check lab-tools corpus corpus-update
+	format format-check lab-tools corpus corpus-update layers layers-selftest
 
 all: $(PROG)
 
@@ -125,6 +125,15 @@ corpus: $(PROG) lab-tools
 
 corpus-update: $(PROG) lab-tools
 	@sh tests/corpus/run.sh --update $(CASES)
+
+# The architecture rules (scripts/layers.sh): layers point one way, no
+# import circle, only the per-MTA folders know an MTA.  layers-selftest
+# proves each rule can fail on planted trees.
+layers:
+	@sh scripts/layers.sh
+
+layers-selftest:
+	@sh tests/layers/selftest.sh
 
 asan:
 	$(MAKE) BUILD=build/asan SAN=1 CC=clang asan-unit
