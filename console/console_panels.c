@@ -297,6 +297,8 @@ con_marks_free(struct con *c)
 {
 	size_t i;
 
+	if (c == NULL)
+		return;
 	for (i = 0; i < c->nmarked; i++)
 		free(c->marked[i]);
 	free(c->marked);
@@ -539,6 +541,8 @@ con_journal_read(struct con *c)
 void
 con_journal_free(struct con *c)
 {
+	if (c == NULL)
+		return;
 	mg_jentries_free(c->jv.e, c->jv.n);
 	memset(&c->jv, 0, sizeof(c->jv));
 }
@@ -872,6 +876,8 @@ con_ignored_free(struct con *c)
 {
 	size_t i;
 
+	if (c == NULL)
+		return;
 	for (i = 0; i < c->nignored; i++)
 		free(c->ignored[i]);
 	free(c->ignored);

@@ -95,6 +95,8 @@ con_probe_merge(struct con *c)
 void
 con_probe_free(struct con *c)
 {
+	if (c == NULL)
+		return;
 	if (c->pv.have)
 		mg_probe_report_free(&c->pv.pr);
 	c->pv.have = 0;

@@ -292,8 +292,11 @@ con_queue_tick(struct con *c)
 void
 con_queue_free(struct con *c)
 {
-	struct con_queue *v = &c->qv;
+	struct con_queue *v;
 
+	if (c == NULL)
+		return;
+	v = &c->qv;
 	if (v->have)
 		mg_queue_free(&v->q);
 	mg_qgrouping_free(&v->g);

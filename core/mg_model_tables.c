@@ -301,6 +301,8 @@ mg_model_tables_free(struct mg_model *m)
 {
 	size_t i;
 
+	if (m == NULL)
+		return;
 	for (i = 0; i < m->nservices; i++) {
 		free(m->services[i].name);
 		free(m->services[i].type);
