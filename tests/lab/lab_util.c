@@ -21,6 +21,7 @@
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
+#include "../unit/mg_test.h"
 #include "lab_util.h"
 
 static char root[PATH_MAX];
@@ -570,4 +571,89 @@ lab_exim_rcpt(const char *bin, const char *conf, const char *ip,
 	mg_exec_res_free(&res);
 	mg_str_free(&in);
 	return (code);
+}
+
+/* lab_instance - lab script's "setup SCENARIO DIR" (and "start DIR" when
+ * start); the instance's directory.  Fails the test if either fails. */
+const char *
+lab_instance(const char *script, const char *scenario, int start)
+{
+	const char *dir = lab_dir(script, scenario);
+	const char *setup[] = { "setup", scenario, dir, NULL };
+	const char *st[] = { "start", dir, NULL };
+
+	assert_int_equal(lab_script(script, setup), 0);
+	if (start)
+		assert_int_equal(lab_script(script, st), 0);
+	return (dir);
+}
+
+/* lab_stop - lab script's "stop DIR"; fails the test if it fails */
+void
+lab_stop(const char *script, const char *dir)
+{
+	const char *st[] = { "stop", dir, NULL };
+
+	assert_int_equal(lab_script(script, st), 0);
+}
+
+/* lab_port - a port the lab recorded in DIR/NAME ("port", "closed_port",
+ * "smtps_port"...) into buf as text; its value.  Fails the test if the
+ * file is missing or holds no port. */
+int
+lab_port(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	long v;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	v = strtol(s.data, NULL, 10);
+	if (buf != NULL)
+		(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
+		    s.data);
+	mg_str_free(&s);
+	assert_true(v > 0 && v < 65536);
+	return ((int)v);
+}
+
+/* lab_pf_report - ./mailguard-tui --postfix DIR/etc report --json into
+ * out (the caller frees it); the exit status */
+int
+lab_pf_report(const char *dir, struct mg_str *out)
+{
+	char etc[4096];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
+	    "--json", NULL };
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	return (lab_capture(argv, out));
+}
+
+/* lab_ex_report - ./mailguard-tui --exim DIR/exim4.conf --exim-bin BIN
+ * report --json into out (the caller frees it); the exit status */
+int
+lab_ex_report(const char *dir, const char *bin, struct mg_str *out)
+{
+	char conf[4096];
+	const char *argv[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", bin, "report", "--json", NULL };
+
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	return (lab_capture(argv, out));
+}
+
+/* lab_slurp - the whole file into out (the caller frees it); fails the
+ * test if it cannot be read */
+void
+lab_slurp(const char *path, struct mg_str *out)
+{
+	struct mg_err err;
+
+	mg_str_init(out);
+	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
 }

@@ -27,17 +27,6 @@
 
 static char exim_bin[4096];
 
-/* slurp - a file's bytes (fails the test if unreadable) */
-static void
-slurp(const char *path, struct mg_str *out)
-{
-	struct mg_err err;
-
-	mg_str_init(out);
-	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-}
-
 /* bh - exim -C CONF -bh IP: the RCPT reply code for to */
 static int
 bh(const char *conf, const char *ip, const char *from, const char *to)
@@ -261,16 +250,16 @@ test_postfix_killed_at_each_step(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	slurp(maincf, &old);
+	lab_slurp(maincf, &old);
 	/* the new file, from one whole apply (then rolled back) */
 	assert_int_equal(lab_capture(fix, &out), 0);
 	mg_str_free(&out);
-	slurp(maincf, &new_text);
+	lab_slurp(maincf, &new_text);
 	assert_string_not_equal(mg_str_cstr(&old), mg_str_cstr(&new_text));
 	(void)snprintf(id, sizeof(id), "%d", entry++);
 	assert_int_equal(lab_capture(rollback, &out), 0);
 	mg_str_free(&out);
-	slurp(maincf, &now);
+	lab_slurp(maincf, &now);
 	assert_string_equal(mg_str_cstr(&old), mg_str_cstr(&now));
 	mg_str_free(&now);
 
@@ -282,7 +271,7 @@ test_postfix_killed_at_each_step(void **state)
 		assert_int_equal(lab_run(&res, killed), -1);
 		assert_int_equal(res.signo, 9);
 		mg_exec_res_free(&res);
-		slurp(maincf, &now);
+		lab_slurp(maincf, &now);
 		assert_true(strcmp(mg_str_cstr(&now), mg_str_cstr(&old)) ==
 		    0 || strcmp(mg_str_cstr(&now),
 		    mg_str_cstr(&new_text)) == 0);
@@ -299,7 +288,7 @@ test_postfix_killed_at_each_step(void **state)
 		(void)snprintf(id, sizeof(id), "%d", entry++);
 		assert_int_equal(lab_capture(rollback, &out), 0);
 		mg_str_free(&out);
-		slurp(maincf, &now);
+		lab_slurp(maincf, &now);
 		assert_string_equal(mg_str_cstr(&old), mg_str_cstr(&now));
 		mg_str_free(&now);
 		assert_int_equal(lab_capture(temps, &out), 0);

@@ -22,18 +22,6 @@
 
 static char exim_bin[4096];
 
-/* report_json - ./mailguard-tui --exim DIR/exim4.conf --exim-bin B report */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char conf[4096];
-	const char *argv[] = { "./mailguard-tui", "--exim", conf,
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	return (lab_capture(argv, out));
-}
-
 /* test_debian_stock_detected - version from -bV, config read with -bP */
 static void
 test_debian_stock_detected(void **state)
@@ -45,7 +33,7 @@ test_debian_stock_detected(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	rc = report_json(dir, &out);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_true(rc == 0 || rc == 1);
 	assert_int_equal(lab_jq(out.data, ".mta == \"exim\" and "
 	    "(.version | test(\"^4\\\\.[0-9]+\"))", NULL), 0);
@@ -205,7 +193,7 @@ incident1(const char *scenario)
 	char filter[4096];
 
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	map(dir, generated_line(dir), &where);
 	(void)printf("    %s: the postmaster accept is %s\n", scenario,
 	    mg_str_cstr(&where));
@@ -236,7 +224,7 @@ incident1(const char *scenario)
 	assert_int_equal(bh(dir, "127.0.0.1", "root@localhost"), 250);
 	assert_int_equal(bh(dir, "::1", "root@localhost"), 250);
 	/* what is left is root's alias (low) */
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
 	    "[\"exim.aliases.root\"]", NULL), 0);
 	mg_str_free(&out);
@@ -268,7 +256,7 @@ test_incident1_plain(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.localhost.postmaster\") | .evidence[1] | "
 	    "(.file // \"\" | "
@@ -294,7 +282,7 @@ test_stock_local_says_loopback(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.localhost.postmaster\") | .evidence[].text | "
 	    "select(contains(\"loopback only\"))] | length == 1", NULL), 0);
@@ -313,7 +301,7 @@ test_colon_ipv6(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.list.ipv6-colon\") | .evidence[0] | (.file | "
 	    "endswith(\"exim4.conf.template\")) and (.text | "
@@ -330,7 +318,7 @@ test_colon_ipv6(void **state)
 	    "postmaster@localhost"), 250);
 	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
 	    550);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
 	    "[\"exim.aliases.root\"]", NULL), 0);
 	mg_str_free(&out);
@@ -349,7 +337,7 @@ test_relay_nets_typo(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.relay.public-hosts\" and .severity == \"critical\") | "
 	    ".evidence[] | select(.file != null and (.file | "
@@ -367,7 +355,7 @@ test_relay_nets_typo(void **state)
 	assert_true(bh(dir, "210.99.1.1", "victim@remote.test") >= 500);
 	assert_int_equal(bh(dir, "210.140.12.34", "victim@remote.test"), 250);
 	assert_int_equal(bh(dir, "192.168.1.5", "victim@remote.test"), 250);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.public-hosts\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -444,7 +432,7 @@ test_auth_notls(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.auth.no-tls\") | .evidence[] | select(.file != null) | "
 	    "(.file | split(\"/\") | last) + \":\" + (.line | tostring)] == "
@@ -465,7 +453,7 @@ test_auth_notls(void **state)
 	mg_str_free(&out);
 	assert_true(bh_auth(dir, "alice", "Wonder-land-7", &offered) >= 500);
 	assert_false(offered);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id | "
 	    "select(startswith(\"exim.auth\"))] == []", NULL), 0);
 	mg_str_free(&out);
@@ -511,7 +499,7 @@ test_aliases(void **state)
 	(void)state;
 	(void)snprintf(aliases, sizeof(aliases), "%s/etc/aliases", dir);
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.aliases.root\" and .severity == \"low\") | .evidence[1]"
 	    ".text | endswith(\"/mail/mail instead\")] == [true]", NULL), 0);
@@ -524,7 +512,7 @@ test_aliases(void **state)
 
 	assert_int_equal(lab_run(&res, drop), 0);
 	mg_exec_res_free(&res);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.aliases.postmaster\" and .severity == \"medium\")] | "
 	    "length == 1", NULL), 0);

@@ -82,22 +82,6 @@ own_ipv4(char *addr, size_t asize, char *net, size_t nsize)
 	return (found);
 }
 
-/* port_of - the listener port the Postfix lab recorded in DIR/port */
-static void
-port_of(const char *dir, char *buf, size_t size)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-
-	(void)snprintf(path, sizeof(path), "%s/port", dir);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
-	    s.data);
-	mg_str_free(&s);
-}
-
 /*
  * smtp_rcpt - real Postfix's RCPT verdict for a session from source
  * (NULL: 127.0.0.1) that claims xaddr with XCLIENT (NULL: none); -1 when
@@ -114,7 +98,7 @@ smtp_rcpt(const char *dir, const char *source, const char *xaddr,
 	size_t n = 0;
 	int code = -1;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	argv[n++] = MGSMTP;
 	argv[n++] = "--port";
 	argv[n++] = port;
@@ -159,7 +143,7 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	struct mg_exec_res res;
 	int found;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	(void)snprintf(l1, sizeof(l1), "<- 250-%s", word);
 	(void)snprintf(l2, sizeof(l2), "<- 250 %s", word);
 	(void)lab_run(&res, argv);
@@ -170,18 +154,6 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	return (found);
-}
-
-/* pf_report - ./mailguard-tui --postfix DIR/etc report --json */
-static int
-pf_report(const char *dir, struct mg_str *out)
-{
-	char etc[4096];
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
-	    "--json", NULL };
-
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	return (lab_capture(argv, out));
 }
 
 /* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output */
@@ -230,7 +202,7 @@ test_private_12_narrowed(void **state)
 	    250);
 	assert_int_equal(smtp_rcpt(dir, NULL, "198.51.100.9", REMOTE, NULL),
 	    454);
-	rc = pf_report(dir, &out);
+	rc = lab_pf_report(dir, &out);
 	assert_true(rc == 1 || rc == 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.mynetworks.private\" and .severity == \"high\") | "
@@ -255,7 +227,7 @@ test_private_12_narrowed(void **state)
 	    454);
 	assert_int_equal(smtp_rcpt(dir, NULL, "127.0.0.1", REMOTE, NULL),
 	    250);
-	assert_int_equal(pf_report(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.mynetworks.private\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -299,7 +271,7 @@ test_xclient_24_claims_trusted(void **state)
 	assert_int_equal(smtp_rcpt(dir, addr, NULL, REMOTE, NULL), 454);
 	assert_int_equal(smtp_rcpt(dir, addr, "127.0.0.1", REMOTE, NULL),
 	    250);
-	rc = pf_report(dir, &out);
+	rc = lab_pf_report(dir, &out);
 	assert_true(rc == 1 || rc == 2);
 	(void)snprintf(set, sizeof(set), "[.findings[] | select(.id == "
 	    "\"postfix.xclient.wide\" and .severity == \"high\") | "
@@ -319,7 +291,7 @@ test_xclient_24_claims_trusted(void **state)
 	mg_str_free(&why);
 	assert_int_equal(smtp_rcpt(dir, NULL, "198.51.100.9", REMOTE, NULL),
 	    454);
-	assert_int_equal(pf_report(dir, &out) & ~1, 0);
+	assert_int_equal(lab_pf_report(dir, &out) & ~1, 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.xclient.wide\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -354,7 +326,7 @@ test_xforward_24_granted(void **state)
 	mg_exec_res_free(&res);
 	assert_int_equal(lab_script(PFLAB, start), 0);
 	assert_true(ehlo_offers(dir, addr, "XFORWARD"));
-	(void)pf_report(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.xforward.wide\")] | length == 1", NULL), 0);
 	mg_str_free(&out);
@@ -363,22 +335,10 @@ test_xforward_24_granted(void **state)
 	mg_str_free(&out);
 	assert_false(ehlo_offers(dir, addr, "XFORWARD"));
 	assert_true(ehlo_offers(dir, "127.0.0.1", "XFORWARD"));
-	(void)pf_report(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.xforward.wide\") == null", NULL), 0);
 	mg_str_free(&out);
-}
-
-/* ex_report - ./mailguard-tui --exim DIR/exim4.conf report --json */
-static int
-ex_report(const char *dir, struct mg_str *out)
-{
-	char conf[4096];
-	const char *argv[] = { "./mailguard-tui", "--exim", conf,
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	return (lab_capture(argv, out));
 }
 
 /* bh - the RCPT reply real Exim gives a client (exim -bh via lab.sh) */
@@ -478,7 +438,7 @@ test_exim_private_8_narrowed(void **state)
 	assert_int_equal(lab_script(EXLAB, setup), 0);
 	assert_int_equal(bh(dir, "10.200.1.1", REMOTE), 250);
 	assert_true(bh(dir, "198.51.100.9", REMOTE) >= 500);
-	rc = ex_report(dir, &out);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_true(rc == 1 || rc == 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.relay.private-hosts\" and .severity == \"high\") | "
@@ -494,7 +454,7 @@ test_exim_private_8_narrowed(void **state)
 	mg_str_free(&out);
 	assert_true(bh(dir, "10.200.1.1", REMOTE) >= 500);
 	assert_int_equal(bh(dir, "127.0.0.1", REMOTE), 250);
-	rc = ex_report(dir, &out);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.private-hosts\") == null", NULL), 0);
 	mg_str_free(&out);
