@@ -657,3 +657,51 @@ lab_slurp(const char *path, struct mg_str *out)
 	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
 		fail_msg("%s", err.msg);
 }
+
+/* lab_teardown - a group teardown: destroy every instance of the run;
+ * fails if anything the lab started is still running */
+int
+lab_teardown(void **state)
+{
+	(void)state;
+	lab_cleanup();
+	return (lab_processes_left() ? -1 : 0);
+}
+
+/* lab_maillog_has - wait (up to 10 s) for DIR/log/maillog to hold text;
+ * 1 if it does */
+int
+lab_maillog_has(const char *dir, const char *text)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	int i, found = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
+	for (i = 0; i < 100 && !found; i++) {
+		mg_str_reset(&s);
+		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
+		    strstr(mg_str_cstr(&s), text) != NULL)
+			found = 1;
+		else
+			(void)usleep(100000);
+	}
+	mg_str_free(&s);
+	return (found);
+}
+
+/* lab_fix_field - jq EXPR on the fix ID of the report's fix_details into
+ * out (the caller frees it); fails the test if there is none */
+void
+lab_fix_field(const char *json, const char *fix, const char *expr,
+    struct mg_str *out)
+{
+	struct mg_str f = MG_STR_INIT;
+
+	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
+	    expr);
+	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
+		fail_msg("fix %s has no %s", fix, expr);
+	mg_str_free(&f);
+}

@@ -30,5 +30,9 @@ int lab_port(const char *, const char *, char *, size_t);
 int lab_pf_report(const char *, struct mg_str *);
 int lab_ex_report(const char *, const char *, struct mg_str *);
 void lab_slurp(const char *, struct mg_str *);
+int lab_teardown(void **);
+int lab_maillog_has(const char *, const char *);
+void lab_fix_field(const char *, const char *, const char *,
+    struct mg_str *);
 
 #endif

@@ -367,20 +367,6 @@ bh(const char *dir, const char *ip, const char *to)
 	return (code);
 }
 
-/* fix_field - jq EXPR on the fix ID of the report's fix_details */
-static void
-fix_field(const char *json, const char *fix, const char *expr,
-    struct mg_str *out)
-{
-	struct mg_str f = MG_STR_INIT;
-
-	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
-	    expr);
-	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
-		fail_msg("fix %s has no %s", fix, expr);
-	mg_str_free(&f);
-}
-
 /* ex_apply - the fix's edit of dc_relay_nets applied as the report
  * gives it, then Debian's generator as its post-command says (the
  * lab's own copy of update-exim4.conf) */
@@ -393,15 +379,15 @@ ex_apply(const char *dir, const char *json, const char *fix)
 	const char *argv[] = { gen, "--confdir", NULL, "--output", NULL,
 	    NULL };
 
-	fix_field(json, fix, ".edits[0].file", &file);
-	fix_field(json, fix, ".edits[0].old", &old);
-	fix_field(json, fix, ".edits[0].new", &new_text);
-	fix_field(json, fix, ".edits[0].line", &line);
+	lab_fix_field(json, fix, ".edits[0].file", &file);
+	lab_fix_field(json, fix, ".edits[0].old", &old);
+	lab_fix_field(json, fix, ".edits[0].new", &new_text);
+	lab_fix_field(json, fix, ".edits[0].line", &line);
 	assert_int_equal(lab_apply_edit(mg_str_cstr(&file),
 	    (unsigned)strtoul(mg_str_cstr(&line), NULL, 10), mg_str_cstr(&old),
 	    mg_str_cstr(&new_text)), 0);
-	fix_field(json, fix, ".post_commands[0][2]", &confdir);
-	fix_field(json, fix, ".post_commands[0][4]", &conf);
+	lab_fix_field(json, fix, ".post_commands[0][2]", &confdir);
+	lab_fix_field(json, fix, ".post_commands[0][4]", &conf);
 	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
 	argv[2] = mg_str_cstr(&confdir);
 	argv[4] = mg_str_cstr(&conf);
@@ -600,15 +586,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy every lab, nothing left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -621,5 +598,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_networks", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

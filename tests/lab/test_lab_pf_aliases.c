@@ -51,28 +51,6 @@ smtp(const char *dir, const char *to, int whole)
 	return (code);
 }
 
-/* maillog_has - wait (up to 10 s) for the maillog to hold text */
-static int
-maillog_has(const char *dir, const char *text)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	int i, found = 0;
-
-	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
-	for (i = 0; i < 100 && !found; i++) {
-		mg_str_reset(&s);
-		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
-		    strstr(mg_str_cstr(&s), text) != NULL)
-			found = 1;
-		else
-			(void)usleep(100000);
-	}
-	mg_str_free(&s);
-	return (found);
-}
-
 /*
  * judge_rcpt_claims - every evidence line "user@domain: accepted at RCPT"
  * or "...: refused at RCPT" is put to real Postfix as an outside client;
@@ -201,8 +179,8 @@ test_local_transport_virtual_fixed(void **state)
 
 	(void)state;
 	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-	assert_true(maillog_has(dir, "to=<root@localhost>, relay=virtual"));
-	assert_true(maillog_has(dir, "status=bounced (unknown user: "
+	assert_true(lab_maillog_has(dir, "to=<root@localhost>, relay=virtual"));
+	assert_true(lab_maillog_has(dir, "status=bounced (unknown user: "
 	    "\"root@localhost\")"));
 	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
@@ -217,7 +195,7 @@ test_local_transport_virtual_fixed(void **state)
 	mg_str_free(&out);
 	(void)sleep(1);		/* cleanup notices the rebuilt table */
 	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-	assert_true(maillog_has(dir, "to=<admin@ops.example.net>, "
+	assert_true(lab_maillog_has(dir, "to=<admin@ops.example.net>, "
 	    "orig_to=<root@localhost>"));
 	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
@@ -257,15 +235,6 @@ test_valias_domain_fixed(void **state)
 	lab_stop(LAB, dir);
 }
 
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 /* setup - a private root */
 static int
 setup(void **state)
@@ -285,5 +254,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_aliases", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

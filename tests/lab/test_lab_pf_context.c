@@ -341,7 +341,6 @@ test_smtps_plain_then_tls(void **state)
 	lab_stop(LAB, dir);
 }
 
-/* teardown - stop and remove every instance; nothing may be left */
 /* test_level0_no_stop_is_fatal - level 0 and a recipient list without
  * any stop: real Postfix's smtpd refuses to run (its log says so and no
  * client gets an answer), the report says exactly that and no open
@@ -390,14 +389,6 @@ test_level0_no_stop_is_fatal(void **state)
 	lab_stop(LAB, dir);
 }
 
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 /* setup - a private root */
 static int
 setup(void **state)
@@ -419,5 +410,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_context", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -282,28 +282,6 @@ send_as(const char *dir, const char *client)
 	mg_exec_res_free(&res);
 }
 
-/* maillog_has - wait (up to 10 s) for the maillog to hold text */
-static int
-maillog_has(const char *dir, const char *text)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	int i, found = 0;
-
-	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
-	for (i = 0; i < 100 && !found; i++) {
-		mg_str_reset(&s);
-		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
-		    strstr(mg_str_cstr(&s), text) != NULL)
-			found = 1;
-		else
-			(void)usleep(100000);
-	}
-	mg_str_free(&s);
-	return (found);
-}
-
 /* test_wide_net_narrowed_to_hosts_in_log - a public /8 without host bits
  * and a host inside it that really sent mail (in the lab's maillog): the
  * fix keeps that host and drops the rest; the second /8, unused, goes.
@@ -321,7 +299,7 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	send_as(dir, "210.20.30.40");
-	assert_true(maillog_has(dir, "client=localhost[210.20.30.40]"));
+	assert_true(lab_maillog_has(dir, "client=localhost[210.20.30.40]"));
 	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.mynetworks.public\") | .evidence[].text | "

@@ -479,15 +479,6 @@ setup(void **state)
 	return (0);
 }
 
-/* teardown - destroy every lab, nothing left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -506,5 +497,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_stage", tests, setup,
-	    teardown));
+	    lab_teardown));
 }
