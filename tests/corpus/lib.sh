@@ -2,7 +2,62 @@
 # lib.sh - what run.sh (the corpus) and tests/golden/run.sh share, sourced:
 # a case's private copy (Postfix: pf_prepare, pf_tables; Exim: ex_prepare
 # through the lab) and mailguard-tui run on it (tool).  The caller sets
-# CORPUS (this directory), TOOL, EXLAB, CUT_S and, for Exim, EXIM.
+# CORPUS (this directory), TOOL, EXLAB, CUT_S, GROUP (the name its lines
+# start with) and, for Exim, EXIM.
+
+# die - message on stderr, exit 2
+die() {
+	echo "$GROUP: $*" >&2
+	exit 2
+}
+
+# lib_work WHY KEEP - the binary, jq and root ($1: what needs root) are
+# there; WORK, a private directory removed at exit (Exim lab copies
+# destroyed first) unless KEEP ($2) is set
+lib_work() {
+	[ -x "$TOOL" ] || die "$TOOL missing (make)"
+	command -v jq >/dev/null || die "jq missing (make deps)"
+	[ "$(id -u)" = 0 ] || die "needs root ($1)"
+	WORK=$(mktemp -d "/tmp/mg-$GROUP.XXXXXX") || die "mktemp failed"
+	chmod 755 "$WORK"
+	LIB_KEEP=$2
+	trap lib_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# lib_cleanup - WORK removed, or kept and said
+lib_cleanup() {
+	if [ -n "$LIB_KEEP" ]; then
+		echo "$GROUP: kept $WORK (Exim copies: lab.sh destroy DIR)"
+		return 0
+	fi
+	for d in "$WORK"/*/; do
+		[ -f "$d/.mg-exim-lab" ] && sh "$EXLAB" destroy "${d%/}" \
+		    >/dev/null 2>&1
+	done
+	rm -rf "$WORK"
+}
+
+# lib_run_all FUNCTION NAME... - FUNCTION for each name, then the summary
+# line "GROUP: N passed, N failed"; fails if any failed
+lib_run_all() {
+	fn=$1
+	shift
+	pass=0
+	fail=0
+	failed=""
+	for name in "$@"; do
+		if "$fn" "$name"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			failed="$failed $name"
+		fi
+	done
+	[ -n "$failed" ] && echo "$GROUP: failed:$failed"
+	echo "$GROUP: $pass passed, $fail failed"
+	[ $fail -eq 0 ]
+}
 
 # pf_prepare - Postfix case $1 into copy $2
 pf_prepare() {

@@ -44,33 +44,10 @@ if [ "${1:-}" = --update ]; then
 	shift
 fi
 
-die() {
-	echo "corpus: $*" >&2
-	exit 2
-}
-
-[ -x "$TOOL" ] || die "$TOOL missing (make)"
-command -v jq >/dev/null || die "jq missing (make deps)"
-[ "$(id -u)" = 0 ] || die "needs root (postfix check, Exim's spool)"
-
-WORK=$(mktemp -d /tmp/mg-corpus.XXXXXX) || die "mktemp failed"
-chmod 755 "$WORK"
-cleanup() {
-	if [ -n "${CORPUS_KEEP:-}" ]; then
-		echo "corpus: kept $WORK (Exim copies: lab.sh destroy DIR)"
-		return 0
-	fi
-	for d in "$WORK"/*/; do
-		[ -f "$d/.mg-exim-lab" ] && sh "$EXLAB" destroy "${d%/}" \
-		    >/dev/null 2>&1
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=tests/corpus/lib.sh
 . "$CORPUS/lib.sh"
+GROUP=corpus
+lib_work "postfix check, Exim's spool" "${CORPUS_KEEP:-}"
 
 # now_ms - milliseconds since the epoch (GNU date)
 now_ms() {
@@ -250,20 +227,12 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # case names have no blanks
 	set -- $(cd "$CORPUS" && for f in */NOTE.md; do dirname "$f"; done)
 fi
-pass=0
-fail=0
-failed=""
+names=""
 for name in "$@"; do
 	name=${name%/}
 	name=${name##*/}
 	[ -d "$CORPUS/$name" ] || die "no case $name"
-	if run_case "$name"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		failed="$failed $name"
-	fi
+	names="$names $name"
 done
-[ -n "$failed" ] && echo "corpus: failed:$failed"
-echo "corpus: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+# shellcheck disable=SC2086 # case names have no blanks
+lib_run_all run_case $names

@@ -37,29 +37,10 @@ if [ "${1:-}" = --update ]; then
 	shift
 fi
 
-die() {
-	echo "golden: $*" >&2
-	exit 2
-}
-
-[ -x "$TOOL" ] || die "$TOOL missing (make)"
-command -v jq >/dev/null || die "jq missing (make deps)"
-[ "$(id -u)" = 0 ] || die "needs root (Exim's spool, postmap as postfix)"
-
-WORK=$(mktemp -d /tmp/mg-golden.XXXXXX) || die "mktemp failed"
-chmod 755 "$WORK"
-cleanup() {
-	for d in "$WORK"/*/; do
-		[ -f "$d/.mg-exim-lab" ] && sh "$EXLAB" destroy "${d%/}" \
-		    >/dev/null 2>&1
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # shellcheck source=tests/corpus/lib.sh
 . "$CORPUS/lib.sh"
+GROUP=golden
+lib_work "Exim's spool, postmap as postfix" ""
 
 # norm - stdin with the copy's paths ($1), the Exim binary, the repo and
 # the lab instance's random port made constant
@@ -164,20 +145,13 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # case names have no blanks
 	set -- $(echo "$CASES" | cut -d: -f1)
 fi
-pass=0
-fail=0
-failed=""
-for name in "$@"; do
-	line=$(echo "$CASES" | grep "^$name:") || die "no case $name"
-	src=$(echo "$line" | cut -d: -f2)
-	what=$(echo "$line" | cut -d: -f3)
-	if run_case "$name" "$src" "$what"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		failed="$failed $name"
-	fi
-done
-[ -n "$failed" ] && echo "golden: failed:$failed"
-echo "golden: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+# golden_case - NAME: its source and what, from CASES
+golden_case() {
+	line=$(echo "$CASES" | grep "^$1:") || {
+		echo "FAIL $1: no such case"
+		return 1
+	}
+	run_case "$1" "$(echo "$line" | cut -d: -f2)" \
+	    "$(echo "$line" | cut -d: -f3)"
+}
+lib_run_all golden_case "$@"

@@ -705,3 +705,34 @@ lab_fix_field(const char *json, const char *fix, const char *expr,
 		fail_msg("fix %s has no %s", fix, expr);
 	mg_str_free(&f);
 }
+
+/* lab_exim_bh - the RCPT reply real Exim gives a client IP (lab.sh bh
+ * DIR IP: exim -bh on the instance), with the host name the client has
+ * (NULL: none); fails the test if lab.sh fails */
+int
+lab_exim_bh(const char *dir, const char *ip, const char *name,
+    const char *to)
+{
+	const char *argv[] = { "sh", "tests/lab/exim/lab.sh", "bh", dir, ip,
+	    "--to", to, name != NULL ? "--name" : NULL, name, NULL };
+	struct mg_exec_res res;
+	const char *cur, *line, *prev = NULL;
+	size_t len;
+	int code = -1;
+
+	if (lab_run(&res, argv) != 0)
+		fail_msg("lab.sh bh %s failed", ip);
+	/* the last reply before QUIT's 221 answers the RCPT */
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len >= 3 && strncmp(line, "221", 3) == 0)
+			break;
+		prev = line;
+	}
+	if (prev != NULL)
+		code = (int)strtol(prev, NULL, 10);
+	(void)printf("    exim -bh %s%s%s: RCPT %s -> %d\n", ip,
+	    name != NULL ? " named " : "", name != NULL ? name : "", to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (code);
+}

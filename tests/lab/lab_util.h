@@ -34,5 +34,6 @@ int lab_teardown(void **);
 int lab_maillog_has(const char *, const char *);
 void lab_fix_field(const char *, const char *, const char *,
     struct mg_str *);
+int lab_exim_bh(const char *, const char *, const char *, const char *);
 
 #endif

@@ -42,42 +42,6 @@ test_debian_stock_detected(void **state)
 	mg_str_free(&out);
 }
 
-/* bh_named - the RCPT reply real Exim gives a client (exim -bh, lab.sh
- * bh), with the host name the client has (NULL: none) */
-static int
-bh_named(const char *dir, const char *ip, const char *name, const char *to)
-{
-	const char *argv[] = { "sh", LAB, "bh", dir, ip, "--to", to,
-	    name != NULL ? "--name" : NULL, name, NULL };
-	struct mg_exec_res res;
-	const char *cur, *line, *prev = NULL;
-	size_t len;
-	int code = -1;
-
-	if (lab_run(&res, argv) != 0)
-		fail_msg("lab.sh bh %s failed", ip);
-	/* the last reply before QUIT's 221 answers the RCPT */
-	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
-		if (len >= 3 && strncmp(line, "221", 3) == 0)
-			break;
-		prev = line;
-	}
-	if (prev != NULL)
-		code = (int)strtol(prev, NULL, 10);
-	(void)printf("    exim -bh %s%s%s: RCPT %s -> %d\n", ip,
-	    name != NULL ? " named " : "", name != NULL ? name : "", to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	return (code);
-}
-
-/* bh - as bh_named, for a client without a host name */
-static int
-bh(const char *dir, const char *ip, const char *to)
-{
-	return (bh_named(dir, ip, NULL, to));
-}
-
 /* apply_fix - the fix's edit applied by hand, then its post-command with
  * the lab's own copy of update-exim4.conf (the fix engine's job later) */
 static void
@@ -197,18 +161,19 @@ incident1(const char *scenario)
 	    "select(startswith(\"exim -bh 107.172.77.101:\") and "
 	    "contains(\"RCPT TO:<postmaster@localhost> -> 250 \"))] | "
 	    "length == 1", NULL), 0);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 
 	apply_fix(dir, out.data, "exim.localhost.deny-remote");
 	mg_str_free(&out);
 	mg_str_free(&where);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    550);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@example.com"),
-	    250);
-	assert_int_equal(bh(dir, "127.0.0.1", "root@localhost"), 250);
-	assert_int_equal(bh(dir, "::1", "root@localhost"), 250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 550);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@example.com"), 250);
+	assert_int_equal(lab_exim_bh(dir, "127.0.0.1", NULL,
+	    "root@localhost"), 250);
+	assert_int_equal(lab_exim_bh(dir, "::1", NULL, "root@localhost"), 250);
 	/* what is left is root's alias (low) */
 	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
@@ -253,8 +218,8 @@ test_incident1_plain(void **state)
 	    "\"exim.localhost.deny-remote\") | .post_commands | length] == "
 	    "[0]", NULL), 0);
 	mg_str_free(&out);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 }
 
 /* test_stock_local_says_loopback - Debian's default listens on loopback:
@@ -294,16 +259,16 @@ test_colon_ipv6(void **state)
 	    "contains(\"read as \\\"! :1\\\"\"))] == [true]", NULL), 0);
 	/* ":1" is a host-name pattern: ::1 named localhost is denied, a
 	 * bot without reverse DNS gets through */
-	assert_int_equal(bh_named(dir, "::1", "localhost",
+	assert_int_equal(lab_exim_bh(dir, "::1", "localhost",
 	    "postmaster@localhost"), 550);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 	apply_fix(dir, out.data, "exim.list.semicolon");
 	mg_str_free(&out);
-	assert_int_equal(bh_named(dir, "::1", "localhost",
+	assert_int_equal(lab_exim_bh(dir, "::1", "localhost",
 	    "postmaster@localhost"), 250);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    550);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 550);
 	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
 	    "[\"exim.aliases.root\"]", NULL), 0);
@@ -335,12 +300,16 @@ test_relay_nets_typo(void **state)
 	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
 	    "\"exim.relay.narrow\") | .edits[0].new == "
 	    "\"dc_relay_nets='192.168.1.0/24 ; 210.140.12.34/32'\"", NULL), 0);
-	assert_int_equal(bh(dir, "210.99.1.1", "victim@remote.test"), 250);
+	assert_int_equal(lab_exim_bh(dir, "210.99.1.1", NULL,
+	    "victim@remote.test"), 250);
 	apply_fix(dir, out.data, "exim.relay.narrow");
 	mg_str_free(&out);
-	assert_true(bh(dir, "210.99.1.1", "victim@remote.test") >= 500);
-	assert_int_equal(bh(dir, "210.140.12.34", "victim@remote.test"), 250);
-	assert_int_equal(bh(dir, "192.168.1.5", "victim@remote.test"), 250);
+	assert_true(lab_exim_bh(dir, "210.99.1.1", NULL,
+	    "victim@remote.test") >= 500);
+	assert_int_equal(lab_exim_bh(dir, "210.140.12.34", NULL,
+	    "victim@remote.test"), 250);
+	assert_int_equal(lab_exim_bh(dir, "192.168.1.5", NULL,
+	    "victim@remote.test"), 250);
 	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.public-hosts\") == null", NULL), 0);

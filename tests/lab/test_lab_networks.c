@@ -341,32 +341,6 @@ test_xforward_24_granted(void **state)
 	mg_str_free(&out);
 }
 
-/* bh - the RCPT reply real Exim gives a client (exim -bh via lab.sh) */
-static int
-bh(const char *dir, const char *ip, const char *to)
-{
-	const char *argv[] = { "sh", EXLAB, "bh", dir, ip, "--to", to, NULL };
-	struct mg_exec_res res;
-	const char *cur, *line, *prev = NULL;
-	size_t len;
-	int code = -1;
-
-	if (lab_run(&res, argv) != 0)
-		fail_msg("lab.sh bh %s failed", ip);
-	/* the last reply before QUIT's 221 answers the RCPT */
-	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
-		if (len >= 3 && strncmp(line, "221", 3) == 0)
-			break;
-		prev = line;
-	}
-	if (prev != NULL)
-		code = (int)strtol(prev, NULL, 10);
-	(void)printf("    exim -bh %s: RCPT %s -> %d\n", ip, to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	return (code);
-}
-
 /* ex_apply - the fix's edit of dc_relay_nets applied as the report
  * gives it, then Debian's generator as its post-command says (the
  * lab's own copy of update-exim4.conf) */
@@ -422,8 +396,8 @@ test_exim_private_8_narrowed(void **state)
 	dir = lab_dir(EXLAB, "private-relay-nets");
 	setup[2] = dir;
 	assert_int_equal(lab_script(EXLAB, setup), 0);
-	assert_int_equal(bh(dir, "10.200.1.1", REMOTE), 250);
-	assert_true(bh(dir, "198.51.100.9", REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE), 250);
+	assert_true(lab_exim_bh(dir, "198.51.100.9", NULL, REMOTE) >= 500);
 	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_true(rc == 1 || rc == 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
@@ -438,8 +412,8 @@ test_exim_private_8_narrowed(void **state)
 	    NULL), 0);
 	ex_apply(dir, out.data, "exim.relay.narrow");
 	mg_str_free(&out);
-	assert_true(bh(dir, "10.200.1.1", REMOTE) >= 500);
-	assert_int_equal(bh(dir, "127.0.0.1", REMOTE), 250);
+	assert_true(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(dir, "127.0.0.1", NULL, REMOTE), 250);
 	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.private-hosts\") == null", NULL), 0);
@@ -555,7 +529,7 @@ test_docker_gateway_excluded(void **state)
 	mg_str_free(&file);
 
 	assert_int_equal(lab_script(EXLAB, esetup), 0);
-	assert_int_equal(bh(edir, "172.17.0.1", REMOTE), 250);
+	assert_int_equal(lab_exim_bh(edir, "172.17.0.1", NULL, REMOTE), 250);
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", edir);
 	docker_fix(NULL, conf, "exim.relay.private-hosts", &old, &new_text,
 	    &file, &line);
@@ -568,9 +542,9 @@ test_docker_gateway_excluded(void **state)
 	regen[2] = confdir.data;
 	assert_int_equal(lab_run(&res, regen), 0);
 	mg_exec_res_free(&res);
-	assert_true(bh(edir, "172.17.0.1", REMOTE) >= 500);
-	assert_int_equal(bh(edir, "172.17.0.5", REMOTE), 250);
-	assert_int_equal(bh(edir, "127.0.0.1", REMOTE), 250);
+	assert_true(lab_exim_bh(edir, "172.17.0.1", NULL, REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(edir, "172.17.0.5", NULL, REMOTE), 250);
+	assert_int_equal(lab_exim_bh(edir, "127.0.0.1", NULL, REMOTE), 250);
 	mg_str_free(&old);
 	mg_str_free(&new_text);
 	mg_str_free(&file);

@@ -56,30 +56,17 @@ rcpt_reply(const char *dir, const char *client, const char *from,
 static int
 auth_reply(const char *dir, const char *user)
 {
-	char port[32], path[4096], cred[512];
+	char port[32], pass[256], cred[512];
 	const char *argv[] = { MGSMTP, "--port", port, "--auth-plain", cred,
 	    "--from", "x@example.com", "--to", "x@remote.test",
 	    "--rcpt-only", NULL };
 	struct mg_exec_res res;
-	struct mg_str users = MG_STR_INIT;
-	struct mg_err err;
-	const char *p;
-	size_t ulen = strlen(user);
 	int rc;
 
 	lab_port(dir, "port", port, sizeof(port));
-	(void)snprintf(path, sizeof(path), "%s/sasl_users", dir);
-	if (mg_file_read(path, 4096, &users, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	for (p = users.data; p != NULL; p = strchr(p, '\n'), p = p ?
-	    p + 1 : NULL)
-		if (strncmp(p, user, ulen) == 0 && p[ulen] == ':')
-			break;
-	if (p == NULL)
-		fail_msg("%s: no password for %s", path, user);
-	(void)snprintf(cred, sizeof(cred), "%s:%.*s", user,
-	    (int)strcspn(p + ulen + 1, "\n"), p + ulen + 1);
-	mg_str_free(&users);
+	if (lab_sasl_pass(dir, user, pass, sizeof(pass)) < 0)
+		fail_msg("%s/sasl_users: no password for %s", dir, user);
+	(void)snprintf(cred, sizeof(cred), "%s:%s", user, pass);
 	rc = lab_run(&res, argv);
 	(void)printf("    AUTH %s: exit %d %.*s\n", user, rc,
 	    (int)strcspn(mg_str_cstr(&res.err), "\n"), mg_str_cstr(&res.err));
