@@ -802,18 +802,6 @@ test_unreadable_config_exits_3(void **state)
 	mg_exec_res_free(&res);
 }
 
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	int left;
-
-	(void)state;
-	lab_cleanup();
-	left = lab_processes_left();
-	return (left ? -1 : 0);
-}
-
 /* setup - a private root */
 static int
 setup(void **state)
@@ -845,5 +833,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_postfix", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -355,18 +355,6 @@ test_running_tables_through_proxymap(void **state)
 	assert_int_equal(lab_script(LAB, stop), 0);
 }
 
-/* teardown - stop and remove every instance; nothing may be left */
-static int
-teardown(void **state)
-{
-	int left;
-
-	(void)state;
-	lab_cleanup();
-	left = lab_processes_left();
-	return (left ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -379,5 +367,5 @@ main(void)
 
 	lab_make_root("mg-lab-tables");
 	return (cmocka_run_group_tests_name("lab tables", tests, NULL,
-	    teardown));
+	    lab_teardown));
 }
