@@ -8,11 +8,11 @@
 #                exim -bh (deterministic, no daemon, no port)
 # Each file ends with the command's exit status.  Paths of the private
 # copy become @COPY@, the lab's Exim binary @EXIM@, a lab instance's port
-# @PORT@; the listener survey
-# (whatever listens on this machine's port 25) is left out.  Any
-# difference fails the run.  The copies are made by tests/corpus/lib.sh
-# (the corpus's own functions); the corpus (make corpus) judges the fixes
-# with the real MTA, this run only pins the wording.
+# @PORT@; the listener survey (whatever listens on this machine's port 25)
+# is left out.  Any difference fails the run.  The cases run side by side,
+# each in its own copy made by tests/corpus/lib.sh (the corpus's own
+# functions); the corpus (make corpus) judges the fixes with the real MTA,
+# this run only pins the wording.
 #
 # usage: run.sh [--update] [CASE...]   (default: every case in CASES)
 #   --update   rewrite the golden files from today's output; review the
@@ -154,4 +154,18 @@ golden_case() {
 	run_case "$1" "$(echo "$line" | cut -d: -f2)" \
 	    "$(echo "$line" | cut -d: -f3)"
 }
-lib_run_all golden_case "$@"
+# the cases run side by side (each in its own copy); their verdicts are
+# printed in order by lib_run_all
+for name in "$@"; do
+	{
+		golden_case "$name" >"$WORK/$name.verdict" 2>&1
+		echo $? >"$WORK/$name.rc"
+	} &
+done
+wait
+# verdict - NAME: what its run printed, and how it ended
+verdict() {
+	cat "$WORK/$1.verdict"
+	[ "$(cat "$WORK/$1.rc")" = 0 ]
+}
+lib_run_all verdict "$@"
