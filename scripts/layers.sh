@@ -8,7 +8,11 @@
 #  (b) no import circle: a module is a .c/.h pair (foo.c and foo.h are one
 #      module); a.c including b.h and b.c including a.h is a circle.  Each
 #      circle (strongly connected group of modules) is printed with one
-#      shortest cycle and the include lines that close it;
+#      shortest cycle and the include lines that close it.  A header with
+#      no .c of its name (a folder's shared internal header) stands for
+#      the files that define what it declares: a file including it depends
+#      on each file defining a name it uses (KNF: a definition's name
+#      starts its line);
 #  (c) only backends/, checks/postfix/ and checks/exim/ know a particular
 #      MTA: no other file names MG_MTA_POSTFIX or MG_MTA_EXIM or includes a
 #      header of backends/postfix/ or backends/exim/, except REGISTRY.
@@ -63,12 +67,23 @@ function module(p) {
 function mtaknown(p) {
 	return p ~ /^backends\// || p ~ /^checks\/(postfix|exim)\//
 }
+function addedge(a, b, where) {
+	if (a == b)
+		return
+	edge[a, b] = 1
+	if (!((a, b) in eline))
+		eline[a, b] = where
+	else
+		eline[a, b] = eline[a, b] ", " where
+}
 function finding(rule, msg) {
 	print "layers: (" rule ") " msg
 	count[rule]++
 }
 FNR == 1 {
 	mods[module(FILENAME)] = 1
+	if (FILENAME ~ /\.c$/)
+		cfile[FILENAME] = 1
 }
 /^[ \t]*#[ \t]*include[ \t]*"/ {
 	inc = $0
@@ -94,17 +109,28 @@ FNR == 1 {
 	if (path ~ /^backends\/(postfix|exim)\// && !mtaknown(FILENAME) &&
 	    FILENAME != registry)
 		finding("c", where " includes per-MTA header " path)
-	a = module(FILENAME)
-	b = module(path)
-	if (a != b) {
-		if (!((a, b) in edge))
-			nout[a]++
-		edge[a, b] = 1
-		if (!((a, b) in eline))
-			eline[a, b] = where
-		else
-			eline[a, b] = eline[a, b] ", " where
+	addedge(module(FILENAME), module(path), where)
+	incs[++ninc] = module(FILENAME) SUBSEP path SUBSEP where SUBSEP \
+	    FILENAME
+}
+# every name a file uses (for the shared headers below)
+{
+	line = $0
+	while (match(line, /[A-Za-z_][A-Za-z0-9_]*/)) {
+		used[FILENAME, substr(line, RSTART, RLENGTH)] = 1
+		line = substr(line, RSTART + RLENGTH)
 	}
+}
+# a definition (KNF: the name starts the line) in a .c file
+FILENAME ~ /\.c$/ && /^[a-z_][a-z0-9_]*\(/ {
+	fn = $0
+	sub(/\(.*/, "", fn)
+	def[fn] = module(FILENAME)
+}
+# a prototype in a header
+FILENAME ~ /\.h$/ && /^[a-z]/ && !/^(typedef|static|struct|enum|union)[ \t{]/ &&
+    match($0, /[a-z_][a-z0-9_]*\(/) {
+	decl[FILENAME, substr($0, RSTART, RLENGTH - 1)] = 1
 }
 /MG_MTA_(POSTFIX|EXIM)([^A-Za-z0-9_]|$)/ {
 	if (!mtaknown(FILENAME) && FILENAME != registry) {
@@ -114,6 +140,29 @@ FNR == 1 {
 	}
 }
 END {
+	# a shared header: who includes it depends on the files that define
+	# the names of it the includer uses
+	for (k in decl) {
+		split(k, hd, SUBSEP)
+		if (!((hd[2]) in def) || (module(hd[1]) ".c") in cfile)
+			continue
+		hub[hd[1], hd[2]] = def[hd[2]]
+	}
+	for (i = 1; i <= ninc; i++) {
+		split(incs[i], ic, SUBSEP)
+		for (k in hub) {
+			split(k, hd, SUBSEP)
+			if (hd[1] != ic[2] || !((ic[4], hd[2]) in used) ||
+			    ic[1] == hub[k])
+				continue
+			w = ic[3] " via " ic[2] ":"
+			if (!((ic[1], hub[k]) in edge))
+				addedge(ic[1], hub[k], w)
+			if (index(eline[ic[1], hub[k]], w) == 1)
+				eline[ic[1], hub[k]] = \
+				    eline[ic[1], hub[k]] " " hd[2]
+		}
+	}
 	n = 0
 	for (m in mods)
 		name[++n] = m

@@ -113,6 +113,25 @@ expect "two circles, each reported with its path" 1 \
     "    shortest: engine/a -> engine/b -> engine/c -> engine/a"
 
 clean
+printf '/* i */\nvoid x_fn(void);\nvoid y_fn(void);\n' >"$tmp/t/console/int.h"
+printf '/* x */\n#include "int.h"\nvoid\nx_fn(void)\n{\n\ty_fn();\n}\n' \
+    >"$tmp/t/console/x.c"
+printf '/* y */\n#include "int.h"\nvoid\ny_fn(void)\n{\n\tx_fn();\n}\n' \
+    >"$tmp/t/console/y.c"
+expect "a circle through a shared header, named by what is used" 1 \
+    "layers: 1 findings (a: 0, b: 1, c: 0)" \
+    "    console/x -> console/y (console/x.c:2 via console/int.h: y_fn)"
+
+clean
+printf '/* i */\nvoid x_fn(void);\nvoid y_fn(void);\n' >"$tmp/t/console/int.h"
+printf '/* x */\n#include "int.h"\nvoid\nx_fn(void)\n{\n\ty_fn();\n}\n' \
+    >"$tmp/t/console/x.c"
+printf '/* y */\n#include "int.h"\nvoid\ny_fn(void)\n{\n}\n' \
+    >"$tmp/t/console/y.c"
+expect "a shared header used one way is no circle" 0 \
+    "layers: 0 findings (a: 0, b: 0, c: 0)"
+
+clean
 printf '/* x */\nint y = MG_MTA_POSTFIX;\n' >"$tmp/t/engine/bad.c"
 expect "engine naming an MTA" 1 \
     "layers: 1 findings (a: 0, b: 0, c: 1)" \
