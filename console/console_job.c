@@ -129,6 +129,8 @@ con_job_start(struct con *c, int kind, const char *what, con_job_fn fn,
 void
 con_job_free(struct con_job *j)
 {
+	if (j == NULL)
+		return;
 	if (j->fd >= 0)
 		(void)close(j->fd);
 	mg_str_free(&j->out);

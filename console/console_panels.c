@@ -202,7 +202,7 @@ con_panels_free(struct con *c)
 {
 	int p;
 
-	if (c->pstate == NULL)
+	if (c == NULL || c->pstate == NULL)
 		return;
 	for (p = 0; con_panels[p] != NULL; p++) {
 		if (con_panels[p]->free != NULL)

@@ -286,6 +286,8 @@ con_page_clear(struct con_page *p)
 {
 	size_t i;
 
+	if (p == NULL)
+		return;
 	for (i = 0; i < p->nlines; i++)
 		free(p->lines[i].text);
 	p->nlines = 0;
@@ -295,6 +297,8 @@ con_page_clear(struct con_page *p)
 void
 con_page_free(struct con_page *p)
 {
+	if (p == NULL)
+		return;
 	con_page_clear(p);
 	free(p->lines);
 	memset(p, 0, sizeof(*p));

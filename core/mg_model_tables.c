@@ -254,6 +254,8 @@ mg_params_free(struct mg_param *v, size_t n)
 {
 	size_t i;
 
+	if (v == NULL)
+		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].name);
 		free(v[i].value);
@@ -283,6 +285,8 @@ mg_model_tables_free(struct mg_model *m)
 {
 	size_t i;
 
+	if (m == NULL)
+		return;
 	for (i = 0; i < m->nservices; i++) {
 		free(m->services[i].name);
 		free(m->services[i].type);

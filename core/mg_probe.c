@@ -34,6 +34,8 @@ mg_probe_battery_init(struct mg_probe_battery *b)
 void
 mg_probe_battery_free(struct mg_probe_battery *b)
 {
+	if (b == NULL)
+		return;
 	free(b->v);
 	mg_probe_battery_init(b);
 }
@@ -553,6 +555,8 @@ mg_probe_plan_free(struct mg_probe_plan *p)
 {
 	size_t i;
 
+	if (p == NULL)
+		return;
 	for (i = 0; i < p->n; i++)
 		free(p->v[i].file);
 	for (i = 0; i < p->nown; i++)

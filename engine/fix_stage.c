@@ -260,6 +260,8 @@ mg_stage_free(struct mg_stage *st)
 {
 	size_t i;
 
+	if (st == NULL)
+		return;
 	for (i = 0; i < st->nfiles; i++) {
 		free(st->files[i].path);
 		lines_free(st->files[i].old, st->files[i].nold);

@@ -332,6 +332,8 @@ mg_jqmsgs_free(struct mg_jqmsg *m, size_t n)
 {
 	size_t i;
 
+	if (m == NULL)
+		return;
 	for (i = 0; i < n; i++) {
 		free(m[i].id);
 		free(m[i].new_id);
@@ -531,6 +533,8 @@ mg_jentries_free(struct mg_jentry *v, size_t n)
 {
 	size_t i, k;
 
+	if (v == NULL)
+		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].action);
 		free(v[i].summary);

@@ -32,6 +32,8 @@ mg_probe_report_free(struct mg_probe_report *pr)
 {
 	size_t i;
 
+	if (pr == NULL)
+		return;
 	for (i = 0; i < pr->nres; i++) {
 		free(pr->res[i].a);
 		free(pr->res[i].c.file);

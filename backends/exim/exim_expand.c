@@ -471,6 +471,8 @@ mg_exim_lookups_free(struct mg_exim_lookup *v, size_t n)
 {
 	size_t i;
 
+	if (v == NULL)
+		return;
 	for (i = 0; i < n; i++) {
 		free(v[i].type);
 		free(v[i].file);

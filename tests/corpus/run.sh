@@ -44,30 +44,10 @@ if [ "${1:-}" = --update ]; then
 	shift
 fi
 
-die() {
-	echo "corpus: $*" >&2
-	exit 2
-}
-
-[ -x "$TOOL" ] || die "$TOOL missing (make)"
-command -v jq >/dev/null || die "jq missing (make deps)"
-[ "$(id -u)" = 0 ] || die "needs root (postfix check, Exim's spool)"
-
-WORK=$(mktemp -d /tmp/mg-corpus.XXXXXX) || die "mktemp failed"
-chmod 755 "$WORK"
-cleanup() {
-	if [ -n "${CORPUS_KEEP:-}" ]; then
-		echo "corpus: kept $WORK (Exim copies: lab.sh destroy DIR)"
-		return 0
-	fi
-	for d in "$WORK"/*/; do
-		[ -f "$d/.mg-exim-lab" ] && sh "$EXLAB" destroy "${d%/}" \
-		    >/dev/null 2>&1
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/corpus/lib.sh
+. "$CORPUS/lib.sh"
+GROUP=corpus
+lib_work "postfix check, Exim's spool" "${CORPUS_KEEP:-}"
 
 # now_ms - milliseconds since the epoch (GNU date)
 now_ms() {
@@ -94,53 +74,6 @@ golden() {
 	' "$1"
 }
 
-# pf_prepare - Postfix case $1 into copy $2
-pf_prepare() {
-	mkdir -p "$2/etc" "$2/spool" "$2/data" "$2/log" "$2/state"
-	chown postfix "$2/data"
-	(cd "$1" && find . -type f ! -name NOTE.md ! -name expected.txt) |
-	    while read -r f; do
-		mkdir -p "$(dirname "$2/etc/$f")"
-		sed -e 's|/etc/postfix/|@MGETC@/|g' \
-		    -e 's|/opt/postfix/conf/|@MGETC@/|g' \
-		    -e 's|/etc/|@MGETC@/|g' -e "s|@MGETC@|$2/etc|g" \
-		    "$1/$f" >"$2/etc/$f"
-	    done
-	etc=$2/etc
-	postconf -c "$etc" -e "queue_directory = $2/spool" \
-	    "data_directory = $2/data" || return 1
-	ml=$(postconf -c "$etc" -nh maillog_file 2>/dev/null)
-	case $ml in
-	/dev/stdout) ;;	# the case's own (a container's log)
-	*)
-		postconf -c "$etc" -e "maillog_file_prefixes = $2/log" \
-		    "maillog_file = $2/log/maillog" || return 1
-		: >"$2/log/maillog"
-		;;
-	esac
-	if [ -z "$(postconf -c "$etc" -M postlog/unix-dgram 2>/dev/null)" ]
-	then
-		postconf -c "$etc" -M \
-		    "postlog/unix-dgram = postlog unix-dgram n - n - 1 postlogd"
-	fi
-	pf_tables "$etc"
-}
-
-# pf_tables - compile every hash:/btree: source of the copy that exists
-pf_tables() {
-	cat "$1/main.cf" "$1/master.cf" |
-	    grep -o '\(hash\|btree\):[^ ,}]*' | sort -u | while read -r t; do
-		src=${t#*:}
-		[ -f "$src" ] || continue
-		case $src in
-		*/aliases) postalias -c "$1" "$t" ;;
-		*) postmap -c "$1" "$t" ;;
-		esac
-	    done
-	# Postfix programs poll a main.cf younger than a second
-	touch -d "@$(($(date +%s) - 2))" "$1/main.cf" "$1/master.cf"
-}
-
 # pf_judge - what Postfix says of the copy $1: postfix check's status and
 # its log, postconf's warnings; timestamps and PIDs removed, sorted
 pf_judge() {
@@ -160,35 +93,6 @@ pf_judge() {
 		postconf -c "$etc" -M 2>&1 >/dev/null
 	} | sed -e 's/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* [^ ]* //' \
 	    -e 's/\[[0-9]*\]//' | grep -iE 'warning|fatal|error' | sort -u
-}
-
-# ex_prepare - Exim case $1 into copy $2 through the lab
-ex_prepare() {
-	LAB_SCENDIR=$CORPUS/exim-scenario MG_CORPUS_CASE=$1 \
-	    sh "$EXLAB" setup case "$2" >"$2.setup" 2>&1
-}
-
-# tool - mailguard-tui on the copy $2 of case kind $1, then ARGS
-tool() {
-	k=$1
-	d=$2
-	shift 2
-	case $k in
-	postfix)
-		timeout "$CUT_S" "$TOOL" --no-host-context --postfix "$d/etc" \
-		    --state "$d/state" "$@"
-		;;
-	exim-plain)
-		timeout "$CUT_S" "$TOOL" --no-host-context --exim "$d/exim4.conf" \
-		    --exim-bin "$EXIM" --state "$d/state" "$@"
-		;;
-	exim-debian)
-		timeout "$CUT_S" "$TOOL" --no-host-context --exim "$d/etc/exim4" \
-		    --exim-bin "$EXIM" \
-		    --exim-generator "$d/bin/update-exim4.conf" \
-		    --state "$d/state" "$@"
-		;;
-	esac
 }
 
 # ex_judge - exim -bV on the copy $2 (kind $1), regenerated from the
@@ -323,20 +227,12 @@ if [ $# -eq 0 ]; then
 	# shellcheck disable=SC2046 # case names have no blanks
 	set -- $(cd "$CORPUS" && for f in */NOTE.md; do dirname "$f"; done)
 fi
-pass=0
-fail=0
-failed=""
+names=""
 for name in "$@"; do
 	name=${name%/}
 	name=${name##*/}
 	[ -d "$CORPUS/$name" ] || die "no case $name"
-	if run_case "$name"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		failed="$failed $name"
-	fi
+	names="$names $name"
 done
-[ -n "$failed" ] && echo "corpus: failed:$failed"
-echo "corpus: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+# shellcheck disable=SC2086 # case names have no blanks
+lib_run_all run_case $names

@@ -21,6 +21,7 @@
 #include "../../core/mg_file.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
+#include "../unit/mg_test.h"
 #include "lab_util.h"
 
 static char root[PATH_MAX];
@@ -569,5 +570,169 @@ lab_exim_rcpt(const char *bin, const char *conf, const char *ip,
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	mg_str_free(&in);
+	return (code);
+}
+
+/* lab_instance - lab script's "setup SCENARIO DIR" (and "start DIR" when
+ * start); the instance's directory.  Fails the test if either fails. */
+const char *
+lab_instance(const char *script, const char *scenario, int start)
+{
+	const char *dir = lab_dir(script, scenario);
+	const char *setup[] = { "setup", scenario, dir, NULL };
+	const char *st[] = { "start", dir, NULL };
+
+	assert_int_equal(lab_script(script, setup), 0);
+	if (start)
+		assert_int_equal(lab_script(script, st), 0);
+	return (dir);
+}
+
+/* lab_stop - lab script's "stop DIR"; fails the test if it fails */
+void
+lab_stop(const char *script, const char *dir)
+{
+	const char *st[] = { "stop", dir, NULL };
+
+	assert_int_equal(lab_script(script, st), 0);
+}
+
+/* lab_port - a port the lab recorded in DIR/NAME ("port", "closed_port",
+ * "smtps_port"...) into buf as text; its value.  Fails the test if the
+ * file is missing or holds no port. */
+int
+lab_port(const char *dir, const char *name, char *buf, size_t size)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	long v;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	v = strtol(s.data, NULL, 10);
+	if (buf != NULL)
+		(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
+		    s.data);
+	mg_str_free(&s);
+	assert_true(v > 0 && v < 65536);
+	return ((int)v);
+}
+
+/* lab_pf_report - ./mailguard-tui --postfix DIR/etc report --json into
+ * out (the caller frees it); the exit status */
+int
+lab_pf_report(const char *dir, struct mg_str *out)
+{
+	char etc[4096];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
+	    "--json", NULL };
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	return (lab_capture(argv, out));
+}
+
+/* lab_ex_report - ./mailguard-tui --exim DIR/exim4.conf --exim-bin BIN
+ * report --json into out (the caller frees it); the exit status */
+int
+lab_ex_report(const char *dir, const char *bin, struct mg_str *out)
+{
+	char conf[4096];
+	const char *argv[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", bin, "report", "--json", NULL };
+
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	return (lab_capture(argv, out));
+}
+
+/* lab_slurp - the whole file into out (the caller frees it); fails the
+ * test if it cannot be read */
+void
+lab_slurp(const char *path, struct mg_str *out)
+{
+	struct mg_err err;
+
+	mg_str_init(out);
+	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* lab_teardown - a group teardown: destroy every instance of the run;
+ * fails if anything the lab started is still running */
+int
+lab_teardown(void **state)
+{
+	(void)state;
+	lab_cleanup();
+	return (lab_processes_left() ? -1 : 0);
+}
+
+/* lab_maillog_has - wait (up to 10 s) for DIR/log/maillog to hold text;
+ * 1 if it does */
+int
+lab_maillog_has(const char *dir, const char *text)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	int i, found = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
+	for (i = 0; i < 100 && !found; i++) {
+		mg_str_reset(&s);
+		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
+		    strstr(mg_str_cstr(&s), text) != NULL)
+			found = 1;
+		else
+			(void)usleep(100000);
+	}
+	mg_str_free(&s);
+	return (found);
+}
+
+/* lab_fix_field - jq EXPR on the fix ID of the report's fix_details into
+ * out (the caller frees it); fails the test if there is none */
+void
+lab_fix_field(const char *json, const char *fix, const char *expr,
+    struct mg_str *out)
+{
+	struct mg_str f = MG_STR_INIT;
+
+	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
+	    expr);
+	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
+		fail_msg("fix %s has no %s", fix, expr);
+	mg_str_free(&f);
+}
+
+/* lab_exim_bh - the RCPT reply real Exim gives a client IP (lab.sh bh
+ * DIR IP: exim -bh on the instance), with the host name the client has
+ * (NULL: none); fails the test if lab.sh fails */
+int
+lab_exim_bh(const char *dir, const char *ip, const char *name,
+    const char *to)
+{
+	const char *argv[] = { "sh", "tests/lab/exim/lab.sh", "bh", dir, ip,
+	    "--to", to, name != NULL ? "--name" : NULL, name, NULL };
+	struct mg_exec_res res;
+	const char *cur, *line, *prev = NULL;
+	size_t len;
+	int code = -1;
+
+	if (lab_run(&res, argv) != 0)
+		fail_msg("lab.sh bh %s failed", ip);
+	/* the last reply before QUIT's 221 answers the RCPT */
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len >= 3 && strncmp(line, "221", 3) == 0)
+			break;
+		prev = line;
+	}
+	if (prev != NULL)
+		code = (int)strtol(prev, NULL, 10);
+	(void)printf("    exim -bh %s%s%s: RCPT %s -> %d\n", ip,
+	    name != NULL ? " named " : "", name != NULL ? name : "", to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
 	return (code);
 }

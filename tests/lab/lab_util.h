@@ -24,5 +24,16 @@ int lab_sasl_pass(const char *, const char *, char *, size_t);
 int lab_pf_rcpt(const char *, const char *, const char *);
 int lab_exim_rcpt(const char *, const char *, const char *, const char *,
     const char *);
+const char *lab_instance(const char *, const char *, int);
+void lab_stop(const char *, const char *);
+int lab_port(const char *, const char *, char *, size_t);
+int lab_pf_report(const char *, struct mg_str *);
+int lab_ex_report(const char *, const char *, struct mg_str *);
+void lab_slurp(const char *, struct mg_str *);
+int lab_teardown(void **);
+int lab_maillog_has(const char *, const char *);
+void lab_fix_field(const char *, const char *, const char *,
+    struct mg_str *);
+int lab_exim_bh(const char *, const char *, const char *, const char *);
 
 #endif

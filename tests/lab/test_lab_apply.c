@@ -27,52 +27,6 @@
 
 static char exim_bin[4096];
 
-/* slurp - a file's bytes (fails the test if unreadable) */
-static void
-slurp(const char *path, struct mg_str *out)
-{
-	struct mg_err err;
-
-	mg_str_init(out);
-	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-}
-
-/* bh - exim -C CONF -bh IP: the RCPT reply code for to */
-static int
-bh(const char *conf, const char *ip, const char *from, const char *to)
-{
-	const char *argv[] = { exim_bin, "-C", conf, "-bh", ip, NULL };
-	struct mg_exec_req req;
-	struct mg_exec_res res;
-	struct mg_str in = MG_STR_INIT;
-	struct mg_err err;
-	const char *cur, *line;
-	size_t len, finals = 0;
-	int code = -1;
-
-	mg_str_printf(&in, "EHLO probe.test\r\nMAIL FROM:<%s>\r\n"
-	    "RCPT TO:<%s>\r\nQUIT\r\n", from, to);
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = in.data;
-	req.input_len = in.len;
-	if (mg_exec(&req, &res, &err) < 0)
-		fail_msg("%s", err.msg);
-	for (cur = mg_str_cstr(&res.out); finals < 4 &&
-	    mg_line_next(&cur, &line, &len);)
-		if (len >= 4 && line[3] == ' ' && line[0] >= '2' &&
-		    line[0] <= '5') {
-			finals++;
-			code = (int)strtol(line, NULL, 10);
-		}
-	(void)printf("    exim -bh %s: RCPT %s -> %d\n", ip, to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	mg_str_free(&in);
-	return (code);
-}
-
 /* snapshot - md5sum of every file under dir, sorted: what "byte-
  * identical" is checked against */
 static void
@@ -118,12 +72,12 @@ test_exim_fix_rollback(void **state)
 	    "550"));
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	assert_int_equal(bh(live, "107.172.77.101", "spam@bulk.test",
-	    "postmaster@localhost"), 550);
-	assert_int_equal(bh(live, "127.0.0.1", "cron@localhost",
-	    "root@localhost"), 250);
-	assert_int_equal(bh(live, "198.51.100.9", "friend@other.test",
-	    "postmaster@mail.example.com"), 250);
+	assert_int_equal(lab_exim_rcpt(exim_bin, live, "107.172.77.101",
+	    "spam@bulk.test", "postmaster@localhost"), 550);
+	assert_int_equal(lab_exim_rcpt(exim_bin, live, "127.0.0.1",
+	    "cron@localhost", "root@localhost"), 250);
+	assert_int_equal(lab_exim_rcpt(exim_bin, live, "198.51.100.9",
+	    "friend@other.test", "postmaster@mail.example.com"), 250);
 	assert_int_equal(lab_capture(journal, &out), 0);
 	assert_int_equal(lab_jq(out.data, ".entries | length == 1 and "
 	    ".[0].id == 1 and .[0].action == \"fix\" and .[0].state == "
@@ -135,8 +89,8 @@ test_exim_fix_rollback(void **state)
 	mg_str_free(&out);
 	snapshot(confdir, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
-	assert_int_equal(bh(live, "107.172.77.101", "spam@bulk.test",
-	    "postmaster@localhost"), 250);
+	assert_int_equal(lab_exim_rcpt(exim_bin, live, "107.172.77.101",
+	    "spam@bulk.test", "postmaster@localhost"), 250);
 	mg_str_free(&before);
 	mg_str_free(&after);
 }
@@ -261,16 +215,16 @@ test_postfix_killed_at_each_step(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	slurp(maincf, &old);
+	lab_slurp(maincf, &old);
 	/* the new file, from one whole apply (then rolled back) */
 	assert_int_equal(lab_capture(fix, &out), 0);
 	mg_str_free(&out);
-	slurp(maincf, &new_text);
+	lab_slurp(maincf, &new_text);
 	assert_string_not_equal(mg_str_cstr(&old), mg_str_cstr(&new_text));
 	(void)snprintf(id, sizeof(id), "%d", entry++);
 	assert_int_equal(lab_capture(rollback, &out), 0);
 	mg_str_free(&out);
-	slurp(maincf, &now);
+	lab_slurp(maincf, &now);
 	assert_string_equal(mg_str_cstr(&old), mg_str_cstr(&now));
 	mg_str_free(&now);
 
@@ -282,7 +236,7 @@ test_postfix_killed_at_each_step(void **state)
 		assert_int_equal(lab_run(&res, killed), -1);
 		assert_int_equal(res.signo, 9);
 		mg_exec_res_free(&res);
-		slurp(maincf, &now);
+		lab_slurp(maincf, &now);
 		assert_true(strcmp(mg_str_cstr(&now), mg_str_cstr(&old)) ==
 		    0 || strcmp(mg_str_cstr(&now),
 		    mg_str_cstr(&new_text)) == 0);
@@ -299,7 +253,7 @@ test_postfix_killed_at_each_step(void **state)
 		(void)snprintf(id, sizeof(id), "%d", entry++);
 		assert_int_equal(lab_capture(rollback, &out), 0);
 		mg_str_free(&out);
-		slurp(maincf, &now);
+		lab_slurp(maincf, &now);
 		assert_string_equal(mg_str_cstr(&old), mg_str_cstr(&now));
 		mg_str_free(&now);
 		assert_int_equal(lab_capture(temps, &out), 0);
@@ -319,15 +273,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy every lab, nothing left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -338,5 +283,5 @@ main(void)
 		cmocka_unit_test(test_postfix_killed_at_each_step),
 	};
 
-	return (cmocka_run_group_tests(tests, setup, teardown));
+	return (cmocka_run_group_tests(tests, setup, lab_teardown));
 }

@@ -22,18 +22,6 @@
 
 static char exim_bin[4096];
 
-/* report_json - ./mailguard-tui --exim DIR/exim4.conf --exim-bin B report */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char conf[4096];
-	const char *argv[] = { "./mailguard-tui", "--exim", conf,
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	return (lab_capture(argv, out));
-}
-
 /* test_debian_stock_detected - version from -bV, config read with -bP */
 static void
 test_debian_stock_detected(void **state)
@@ -45,63 +33,13 @@ test_debian_stock_detected(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	rc = report_json(dir, &out);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_true(rc == 0 || rc == 1);
 	assert_int_equal(lab_jq(out.data, ".mta == \"exim\" and "
 	    "(.version | test(\"^4\\\\.[0-9]+\"))", NULL), 0);
 	assert_int_equal(lab_jq(out.data, ".config | endswith(\"exim4.conf\")",
 	    NULL), 0);
 	mg_str_free(&out);
-}
-
-/* bh_named - the RCPT reply real Exim gives a client (exim -bh, lab.sh
- * bh), with the host name the client has (NULL: none) */
-static int
-bh_named(const char *dir, const char *ip, const char *name, const char *to)
-{
-	const char *argv[] = { "sh", LAB, "bh", dir, ip, "--to", to,
-	    name != NULL ? "--name" : NULL, name, NULL };
-	struct mg_exec_res res;
-	const char *cur, *line, *prev = NULL;
-	size_t len;
-	int code = -1;
-
-	if (lab_run(&res, argv) != 0)
-		fail_msg("lab.sh bh %s failed", ip);
-	/* the last reply before QUIT's 221 answers the RCPT */
-	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
-		if (len >= 3 && strncmp(line, "221", 3) == 0)
-			break;
-		prev = line;
-	}
-	if (prev != NULL)
-		code = (int)strtol(prev, NULL, 10);
-	(void)printf("    exim -bh %s%s%s: RCPT %s -> %d\n", ip,
-	    name != NULL ? " named " : "", name != NULL ? name : "", to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	return (code);
-}
-
-/* bh - as bh_named, for a client without a host name */
-static int
-bh(const char *dir, const char *ip, const char *to)
-{
-	return (bh_named(dir, ip, NULL, to));
-}
-
-/* fix_field - jq EXPR on the fix ID of the report's fix_details */
-static void
-fix_field(const char *json, const char *fix, const char *expr,
-    struct mg_str *out)
-{
-	struct mg_str f = MG_STR_INIT;
-
-	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
-	    expr);
-	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
-		fail_msg("fix %s has no %s", fix, expr);
-	mg_str_free(&f);
 }
 
 /* apply_fix - the fix's edit applied by hand, then its post-command with
@@ -115,14 +53,14 @@ apply_fix(const char *dir, const char *json, const char *fix)
 	const char *argv[] = { gen, "--confdir", NULL, "--output", NULL,
 	    NULL };
 
-	fix_field(json, fix, ".edits[0].file", &file);
-	fix_field(json, fix, ".edits[0].old", &old);
-	fix_field(json, fix, ".edits[0].new", &new_text);
-	fix_field(json, fix, ".edits[0].line", &line);
+	lab_fix_field(json, fix, ".edits[0].file", &file);
+	lab_fix_field(json, fix, ".edits[0].old", &old);
+	lab_fix_field(json, fix, ".edits[0].new", &new_text);
+	lab_fix_field(json, fix, ".edits[0].line", &line);
 	assert_int_equal(lab_apply_edit(mg_str_cstr(&file),
 	    (unsigned)strtoul(mg_str_cstr(&line), NULL, 10), mg_str_cstr(&old),
 	    mg_str_cstr(&new_text)), 0);
-	fix_field(json, fix, ".post_commands | length", &post0);
+	lab_fix_field(json, fix, ".post_commands | length", &post0);
 	if (strcmp(mg_str_cstr(&post0), "0") == 0) {
 		/* a file Exim reads as it runs: nothing to regenerate */
 		mg_str_init(&confdir);
@@ -130,9 +68,9 @@ apply_fix(const char *dir, const char *json, const char *fix)
 		goto done;
 	}
 	mg_str_free(&post0);
-	fix_field(json, fix, ".post_commands[0][0]", &post0);
-	fix_field(json, fix, ".post_commands[0][2]", &confdir);
-	fix_field(json, fix, ".post_commands[0][4]", &conf);
+	lab_fix_field(json, fix, ".post_commands[0][0]", &post0);
+	lab_fix_field(json, fix, ".post_commands[0][2]", &confdir);
+	lab_fix_field(json, fix, ".post_commands[0][4]", &conf);
 	assert_string_equal(mg_str_cstr(&post0), "update-exim4.conf");
 	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
 	argv[2] = mg_str_cstr(&confdir);
@@ -205,7 +143,7 @@ incident1(const char *scenario)
 	char filter[4096];
 
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	map(dir, generated_line(dir), &where);
 	(void)printf("    %s: the postmaster accept is %s\n", scenario,
 	    mg_str_cstr(&where));
@@ -223,20 +161,21 @@ incident1(const char *scenario)
 	    "select(startswith(\"exim -bh 107.172.77.101:\") and "
 	    "contains(\"RCPT TO:<postmaster@localhost> -> 250 \"))] | "
 	    "length == 1", NULL), 0);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 
 	apply_fix(dir, out.data, "exim.localhost.deny-remote");
 	mg_str_free(&out);
 	mg_str_free(&where);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    550);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@example.com"),
-	    250);
-	assert_int_equal(bh(dir, "127.0.0.1", "root@localhost"), 250);
-	assert_int_equal(bh(dir, "::1", "root@localhost"), 250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 550);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@example.com"), 250);
+	assert_int_equal(lab_exim_bh(dir, "127.0.0.1", NULL,
+	    "root@localhost"), 250);
+	assert_int_equal(lab_exim_bh(dir, "::1", NULL, "root@localhost"), 250);
 	/* what is left is root's alias (low) */
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
 	    "[\"exim.aliases.root\"]", NULL), 0);
 	mg_str_free(&out);
@@ -268,7 +207,7 @@ test_incident1_plain(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.localhost.postmaster\") | .evidence[1] | "
 	    "(.file // \"\" | "
@@ -279,8 +218,8 @@ test_incident1_plain(void **state)
 	    "\"exim.localhost.deny-remote\") | .post_commands | length] == "
 	    "[0]", NULL), 0);
 	mg_str_free(&out);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 }
 
 /* test_stock_local_says_loopback - Debian's default listens on loopback:
@@ -294,7 +233,7 @@ test_stock_local_says_loopback(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.localhost.postmaster\") | .evidence[].text | "
 	    "select(contains(\"loopback only\"))] | length == 1", NULL), 0);
@@ -313,24 +252,24 @@ test_colon_ipv6(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.list.ipv6-colon\") | .evidence[0] | (.file | "
 	    "endswith(\"exim4.conf.template\")) and (.text | "
 	    "contains(\"read as \\\"! :1\\\"\"))] == [true]", NULL), 0);
 	/* ":1" is a host-name pattern: ::1 named localhost is denied, a
 	 * bot without reverse DNS gets through */
-	assert_int_equal(bh_named(dir, "::1", "localhost",
+	assert_int_equal(lab_exim_bh(dir, "::1", "localhost",
 	    "postmaster@localhost"), 550);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    250);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 250);
 	apply_fix(dir, out.data, "exim.list.semicolon");
 	mg_str_free(&out);
-	assert_int_equal(bh_named(dir, "::1", "localhost",
+	assert_int_equal(lab_exim_bh(dir, "::1", "localhost",
 	    "postmaster@localhost"), 250);
-	assert_int_equal(bh(dir, "107.172.77.101", "postmaster@localhost"),
-	    550);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_exim_bh(dir, "107.172.77.101", NULL,
+	    "postmaster@localhost"), 550);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
 	    "[\"exim.aliases.root\"]", NULL), 0);
 	mg_str_free(&out);
@@ -349,7 +288,7 @@ test_relay_nets_typo(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.relay.public-hosts\" and .severity == \"critical\") | "
 	    ".evidence[] | select(.file != null and (.file | "
@@ -361,13 +300,17 @@ test_relay_nets_typo(void **state)
 	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
 	    "\"exim.relay.narrow\") | .edits[0].new == "
 	    "\"dc_relay_nets='192.168.1.0/24 ; 210.140.12.34/32'\"", NULL), 0);
-	assert_int_equal(bh(dir, "210.99.1.1", "victim@remote.test"), 250);
+	assert_int_equal(lab_exim_bh(dir, "210.99.1.1", NULL,
+	    "victim@remote.test"), 250);
 	apply_fix(dir, out.data, "exim.relay.narrow");
 	mg_str_free(&out);
-	assert_true(bh(dir, "210.99.1.1", "victim@remote.test") >= 500);
-	assert_int_equal(bh(dir, "210.140.12.34", "victim@remote.test"), 250);
-	assert_int_equal(bh(dir, "192.168.1.5", "victim@remote.test"), 250);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_true(lab_exim_bh(dir, "210.99.1.1", NULL,
+	    "victim@remote.test") >= 500);
+	assert_int_equal(lab_exim_bh(dir, "210.140.12.34", NULL,
+	    "victim@remote.test"), 250);
+	assert_int_equal(lab_exim_bh(dir, "192.168.1.5", NULL,
+	    "victim@remote.test"), 250);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.public-hosts\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -444,7 +387,7 @@ test_auth_notls(void **state)
 
 	(void)state;
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.auth.no-tls\") | .evidence[] | select(.file != null) | "
 	    "(.file | split(\"/\") | last) + \":\" + (.line | tostring)] == "
@@ -465,7 +408,7 @@ test_auth_notls(void **state)
 	mg_str_free(&out);
 	assert_true(bh_auth(dir, "alice", "Wonder-land-7", &offered) >= 500);
 	assert_false(offered);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id | "
 	    "select(startswith(\"exim.auth\"))] == []", NULL), 0);
 	mg_str_free(&out);
@@ -511,7 +454,7 @@ test_aliases(void **state)
 	(void)state;
 	(void)snprintf(aliases, sizeof(aliases), "%s/etc/aliases", dir);
 	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.aliases.root\" and .severity == \"low\") | .evidence[1]"
 	    ".text | endswith(\"/mail/mail instead\")] == [true]", NULL), 0);
@@ -524,7 +467,7 @@ test_aliases(void **state)
 
 	assert_int_equal(lab_run(&res, drop), 0);
 	mg_exec_res_free(&res);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.aliases.postmaster\" and .severity == \"medium\")] | "
 	    "length == 1", NULL), 0);
@@ -620,15 +563,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -647,5 +581,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -34,27 +34,6 @@ conf_of(const char *dir)
 	return (conf);
 }
 
-/* report_json - ./mailguard-tui --exim DIR/exim4.conf report --json */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	const char *argv[] = { "./mailguard-tui", "--exim", conf_of(dir),
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	return (lab_capture(argv, out));
-}
-
-/* setup_instance - lab.sh setup SCENARIO into a fresh DIR */
-static const char *
-setup_instance(const char *scenario)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	return (dir);
-}
-
 /* bt - "exim -bt ADDRESS": where real Exim routes it (all it printed) */
 static void
 bt(const char *dir, const char *addr, struct mg_str *out)
@@ -192,7 +171,7 @@ exim_bV(const char *dir)
 static void
 test_nested_lookup(void **state)
 {
-	const char *dir = setup_instance("nested-lookup");
+	const char *dir = lab_instance(LAB, "nested-lookup", 0);
 	struct mg_str out, route;
 
 	(void)state;
@@ -204,7 +183,7 @@ test_nested_lookup(void **state)
 	assert_non_null(strstr(mg_str_cstr(&route), "undeliverable"));
 	mg_str_free(&route);
 
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, ".warnings == []", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.unread[] | select(contains("
 	    "\"router virtual_aliases: the alias file \") and contains("
@@ -223,7 +202,7 @@ test_nested_lookup(void **state)
 static void
 tls_only(const char *scenario)
 {
-	const char *dir = setup_instance(scenario);
+	const char *dir = lab_instance(LAB, scenario, 0);
 	struct mg_str out, line;
 
 	assert_false(ehlo_line(dir, 0, "AUTH", &line));
@@ -236,7 +215,7 @@ tls_only(const char *scenario)
 	assert_string_equal(mg_str_cstr(&line), "AUTH PLAIN LOGIN");
 	mg_str_free(&line);
 	daemon("stop", dir);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == []", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.fix_details[].id] == []", NULL),
 	    0);
@@ -269,7 +248,7 @@ test_auth_advertise_hosts(void **state)
 static void
 test_plain_clear_fixed(void **state)
 {
-	const char *dir = setup_instance("auth-plain-clear");
+	const char *dir = lab_instance(LAB, "auth-plain-clear", 0);
 	char patchfile[4200];
 	const char *exp[] = { "./mailguard-tui", "--exim", conf_of(dir),
 	    "--exim-bin", exim_bin, "fix", "exim.auth.tls-only",
@@ -287,7 +266,7 @@ test_plain_clear_fixed(void **state)
 	assert_string_equal(mg_str_cstr(&line), "AUTH PLAIN LOGIN");
 	mg_str_free(&line);
 	assert_int_equal(bh_auth_alice(dir), 235);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.auth.no-tls\") | .evidence[].text] | "
 	    "(.[0] | test(\"^exim -bh 198.51.100.9 \\\\(port [0-9]+\\\\): "
@@ -319,7 +298,7 @@ test_plain_clear_fixed(void **state)
 	assert_string_equal(mg_str_cstr(&line), "AUTH PLAIN LOGIN");
 	mg_str_free(&line);
 	daemon("stop", dir);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] == []", NULL), 0);
 	mg_str_free(&out);
 }
@@ -333,15 +312,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -353,5 +323,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim_expand", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

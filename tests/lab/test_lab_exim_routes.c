@@ -23,30 +23,6 @@
 
 static char exim_bin[4096];
 
-/* setup_instance - lab.sh setup SCENARIO DIR (no daemon: -bt, -bh and
- * -bV read the configuration themselves) */
-static const char *
-setup_instance(const char *scenario)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	return (dir);
-}
-
-/* report_json - ./mailguard-tui --exim DIR/exim4.conf --exim-bin B report */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char conf[4096];
-	const char *argv[] = { "./mailguard-tui", "--exim", conf,
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	return (lab_capture(argv, out));
-}
-
 /* exim - real Exim on the instance's config, in an empty network
  * namespace: "-bt ADDR" or "-bV"; its stdout, and its exit status */
 static int
@@ -143,7 +119,7 @@ apply_fix(const char *dir, const char *fix)
 static void
 test_router_any_domain_fixed(void **state)
 {
-	const char *dir = setup_instance("router-any-domain");
+	const char *dir = lab_instance(LAB, "router-any-domain", 0);
 	char conf[4096], filter[4700];
 	struct mg_str out, route, line, ln;
 
@@ -154,7 +130,7 @@ test_router_any_domain_fixed(void **state)
 	assert_non_null(strstr(mg_str_cstr(&route), "<-- "
 	    "root@foreign.invalid"));
 	mg_str_free(&route);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.routers.any-domain\" and .severity == \"medium\") | "
 	    ".evidence[].text | select(startswith(\"exim -bt "
@@ -183,7 +159,7 @@ test_router_any_domain_fixed(void **state)
 	assert_non_null(strstr(mg_str_cstr(&route), "<-- "
 	    "postmaster@example.com"));
 	mg_str_free(&route);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.routers.any-domain\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -196,7 +172,7 @@ test_router_any_domain_fixed(void **state)
 static void
 test_default_order_no_finding(void **state)
 {
-	const char *dir = setup_instance("incident1-plain");
+	const char *dir = lab_instance(LAB, "incident1-plain", 0);
 	struct mg_str out, route;
 
 	(void)state;
@@ -204,7 +180,7 @@ test_default_order_no_finding(void **state)
 	    0);
 	assert_non_null(strstr(mg_str_cstr(&route), "router = smarthost"));
 	mg_str_free(&route);
-	(void)report_json(dir, &out);
+	(void)lab_ex_report(dir, exim_bin, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id | "
 	    "select(. == \"exim.routers.any-domain\" or "
 	    ". == \"exim.aliases.no-router\")] | length == 0", NULL), 0);
@@ -217,7 +193,7 @@ test_default_order_no_finding(void **state)
 static void
 test_no_system_aliases(void **state)
 {
-	const char *dir = setup_instance("no-system-aliases");
+	const char *dir = lab_instance(LAB, "no-system-aliases", 0);
 	char conf[4096], filter[4700];
 	struct mg_str out, route, line, ln;
 
@@ -230,7 +206,7 @@ test_no_system_aliases(void **state)
 	assert_non_null(strstr(mg_str_cstr(&route), "postmaster@example.com "
 	    "is undeliverable"));
 	mg_str_free(&route);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.aliases.no-router\" and .severity == \"medium\") | "
 	    ".evidence[].text | select(startswith(\"exim -bt "
@@ -259,15 +235,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -278,5 +245,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_exim_routes", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -82,22 +82,6 @@ own_ipv4(char *addr, size_t asize, char *net, size_t nsize)
 	return (found);
 }
 
-/* port_of - the listener port the Postfix lab recorded in DIR/port */
-static void
-port_of(const char *dir, char *buf, size_t size)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-
-	(void)snprintf(path, sizeof(path), "%s/port", dir);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
-	    s.data);
-	mg_str_free(&s);
-}
-
 /*
  * smtp_rcpt - real Postfix's RCPT verdict for a session from source
  * (NULL: 127.0.0.1) that claims xaddr with XCLIENT (NULL: none); -1 when
@@ -114,7 +98,7 @@ smtp_rcpt(const char *dir, const char *source, const char *xaddr,
 	size_t n = 0;
 	int code = -1;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	argv[n++] = MGSMTP;
 	argv[n++] = "--port";
 	argv[n++] = port;
@@ -159,7 +143,7 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	struct mg_exec_res res;
 	int found;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	(void)snprintf(l1, sizeof(l1), "<- 250-%s", word);
 	(void)snprintf(l2, sizeof(l2), "<- 250 %s", word);
 	(void)lab_run(&res, argv);
@@ -170,18 +154,6 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	return (found);
-}
-
-/* pf_report - ./mailguard-tui --postfix DIR/etc report --json */
-static int
-pf_report(const char *dir, struct mg_str *out)
-{
-	char etc[4096];
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
-	    "--json", NULL };
-
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	return (lab_capture(argv, out));
 }
 
 /* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output */
@@ -230,7 +202,7 @@ test_private_12_narrowed(void **state)
 	    250);
 	assert_int_equal(smtp_rcpt(dir, NULL, "198.51.100.9", REMOTE, NULL),
 	    454);
-	rc = pf_report(dir, &out);
+	rc = lab_pf_report(dir, &out);
 	assert_true(rc == 1 || rc == 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.mynetworks.private\" and .severity == \"high\") | "
@@ -255,7 +227,7 @@ test_private_12_narrowed(void **state)
 	    454);
 	assert_int_equal(smtp_rcpt(dir, NULL, "127.0.0.1", REMOTE, NULL),
 	    250);
-	assert_int_equal(pf_report(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.mynetworks.private\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -299,7 +271,7 @@ test_xclient_24_claims_trusted(void **state)
 	assert_int_equal(smtp_rcpt(dir, addr, NULL, REMOTE, NULL), 454);
 	assert_int_equal(smtp_rcpt(dir, addr, "127.0.0.1", REMOTE, NULL),
 	    250);
-	rc = pf_report(dir, &out);
+	rc = lab_pf_report(dir, &out);
 	assert_true(rc == 1 || rc == 2);
 	(void)snprintf(set, sizeof(set), "[.findings[] | select(.id == "
 	    "\"postfix.xclient.wide\" and .severity == \"high\") | "
@@ -319,7 +291,7 @@ test_xclient_24_claims_trusted(void **state)
 	mg_str_free(&why);
 	assert_int_equal(smtp_rcpt(dir, NULL, "198.51.100.9", REMOTE, NULL),
 	    454);
-	assert_int_equal(pf_report(dir, &out) & ~1, 0);
+	assert_int_equal(lab_pf_report(dir, &out) & ~1, 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.xclient.wide\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -354,7 +326,7 @@ test_xforward_24_granted(void **state)
 	mg_exec_res_free(&res);
 	assert_int_equal(lab_script(PFLAB, start), 0);
 	assert_true(ehlo_offers(dir, addr, "XFORWARD"));
-	(void)pf_report(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.xforward.wide\")] | length == 1", NULL), 0);
 	mg_str_free(&out);
@@ -363,62 +335,10 @@ test_xforward_24_granted(void **state)
 	mg_str_free(&out);
 	assert_false(ehlo_offers(dir, addr, "XFORWARD"));
 	assert_true(ehlo_offers(dir, "127.0.0.1", "XFORWARD"));
-	(void)pf_report(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | index("
 	    "\"postfix.xforward.wide\") == null", NULL), 0);
 	mg_str_free(&out);
-}
-
-/* ex_report - ./mailguard-tui --exim DIR/exim4.conf report --json */
-static int
-ex_report(const char *dir, struct mg_str *out)
-{
-	char conf[4096];
-	const char *argv[] = { "./mailguard-tui", "--exim", conf,
-	    "--exim-bin", exim_bin, "report", "--json", NULL };
-
-	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
-	return (lab_capture(argv, out));
-}
-
-/* bh - the RCPT reply real Exim gives a client (exim -bh via lab.sh) */
-static int
-bh(const char *dir, const char *ip, const char *to)
-{
-	const char *argv[] = { "sh", EXLAB, "bh", dir, ip, "--to", to, NULL };
-	struct mg_exec_res res;
-	const char *cur, *line, *prev = NULL;
-	size_t len;
-	int code = -1;
-
-	if (lab_run(&res, argv) != 0)
-		fail_msg("lab.sh bh %s failed", ip);
-	/* the last reply before QUIT's 221 answers the RCPT */
-	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
-		if (len >= 3 && strncmp(line, "221", 3) == 0)
-			break;
-		prev = line;
-	}
-	if (prev != NULL)
-		code = (int)strtol(prev, NULL, 10);
-	(void)printf("    exim -bh %s: RCPT %s -> %d\n", ip, to, code);
-	(void)fflush(stdout);
-	mg_exec_res_free(&res);
-	return (code);
-}
-
-/* fix_field - jq EXPR on the fix ID of the report's fix_details */
-static void
-fix_field(const char *json, const char *fix, const char *expr,
-    struct mg_str *out)
-{
-	struct mg_str f = MG_STR_INIT;
-
-	mg_str_printf(&f, ".fix_details[] | select(.id == \"%s\") | %s", fix,
-	    expr);
-	if (lab_jq_str(json, mg_str_cstr(&f), out) != 0)
-		fail_msg("fix %s has no %s", fix, expr);
-	mg_str_free(&f);
 }
 
 /* ex_apply - the fix's edit of dc_relay_nets applied as the report
@@ -433,15 +353,15 @@ ex_apply(const char *dir, const char *json, const char *fix)
 	const char *argv[] = { gen, "--confdir", NULL, "--output", NULL,
 	    NULL };
 
-	fix_field(json, fix, ".edits[0].file", &file);
-	fix_field(json, fix, ".edits[0].old", &old);
-	fix_field(json, fix, ".edits[0].new", &new_text);
-	fix_field(json, fix, ".edits[0].line", &line);
+	lab_fix_field(json, fix, ".edits[0].file", &file);
+	lab_fix_field(json, fix, ".edits[0].old", &old);
+	lab_fix_field(json, fix, ".edits[0].new", &new_text);
+	lab_fix_field(json, fix, ".edits[0].line", &line);
 	assert_int_equal(lab_apply_edit(mg_str_cstr(&file),
 	    (unsigned)strtoul(mg_str_cstr(&line), NULL, 10), mg_str_cstr(&old),
 	    mg_str_cstr(&new_text)), 0);
-	fix_field(json, fix, ".post_commands[0][2]", &confdir);
-	fix_field(json, fix, ".post_commands[0][4]", &conf);
+	lab_fix_field(json, fix, ".post_commands[0][2]", &confdir);
+	lab_fix_field(json, fix, ".post_commands[0][4]", &conf);
 	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
 	argv[2] = mg_str_cstr(&confdir);
 	argv[4] = mg_str_cstr(&conf);
@@ -476,9 +396,9 @@ test_exim_private_8_narrowed(void **state)
 	dir = lab_dir(EXLAB, "private-relay-nets");
 	setup[2] = dir;
 	assert_int_equal(lab_script(EXLAB, setup), 0);
-	assert_int_equal(bh(dir, "10.200.1.1", REMOTE), 250);
-	assert_true(bh(dir, "198.51.100.9", REMOTE) >= 500);
-	rc = ex_report(dir, &out);
+	assert_int_equal(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE), 250);
+	assert_true(lab_exim_bh(dir, "198.51.100.9", NULL, REMOTE) >= 500);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_true(rc == 1 || rc == 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.relay.private-hosts\" and .severity == \"high\") | "
@@ -492,9 +412,9 @@ test_exim_private_8_narrowed(void **state)
 	    NULL), 0);
 	ex_apply(dir, out.data, "exim.relay.narrow");
 	mg_str_free(&out);
-	assert_true(bh(dir, "10.200.1.1", REMOTE) >= 500);
-	assert_int_equal(bh(dir, "127.0.0.1", REMOTE), 250);
-	rc = ex_report(dir, &out);
+	assert_true(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(dir, "127.0.0.1", NULL, REMOTE), 250);
+	rc = lab_ex_report(dir, exim_bin, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.relay.private-hosts\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -609,7 +529,7 @@ test_docker_gateway_excluded(void **state)
 	mg_str_free(&file);
 
 	assert_int_equal(lab_script(EXLAB, esetup), 0);
-	assert_int_equal(bh(edir, "172.17.0.1", REMOTE), 250);
+	assert_int_equal(lab_exim_bh(edir, "172.17.0.1", NULL, REMOTE), 250);
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", edir);
 	docker_fix(NULL, conf, "exim.relay.private-hosts", &old, &new_text,
 	    &file, &line);
@@ -622,9 +542,9 @@ test_docker_gateway_excluded(void **state)
 	regen[2] = confdir.data;
 	assert_int_equal(lab_run(&res, regen), 0);
 	mg_exec_res_free(&res);
-	assert_true(bh(edir, "172.17.0.1", REMOTE) >= 500);
-	assert_int_equal(bh(edir, "172.17.0.5", REMOTE), 250);
-	assert_int_equal(bh(edir, "127.0.0.1", REMOTE), 250);
+	assert_true(lab_exim_bh(edir, "172.17.0.1", NULL, REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(edir, "172.17.0.5", NULL, REMOTE), 250);
+	assert_int_equal(lab_exim_bh(edir, "127.0.0.1", NULL, REMOTE), 250);
 	mg_str_free(&old);
 	mg_str_free(&new_text);
 	mg_str_free(&file);
@@ -640,15 +560,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy every lab, nothing left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -661,5 +572,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_networks", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -23,56 +23,6 @@
 #define MGSMTP "build/lab/mgsmtp"
 #define OUTSIDE "198.51.100.9"
 
-/* setup_instance - lab.sh setup SCENARIO DIR, then start */
-static const char *
-setup_instance(const char *scenario)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-	const char *st[] = { "start", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(lab_script(LAB, st), 0);
-	return (dir);
-}
-
-/* stop_instance - lab.sh stop DIR */
-static void
-stop_instance(const char *dir)
-{
-	const char *st[] = { "stop", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, st), 0);
-}
-
-/* report_json - ./mailguard-tui --postfix DIR/etc report --json */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char etc[4096];
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
-	    "--json", NULL };
-
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	return (lab_capture(argv, out));
-}
-
-/* port_of - the listener port the lab recorded in DIR/port */
-static void
-port_of(const char *dir, char *buf, size_t size)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-
-	(void)snprintf(path, sizeof(path), "%s/port", dir);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
-	    s.data);
-	mg_str_free(&s);
-}
-
 /* smtp - mgsmtp as an outside client (XCLIENT) to one recipient: the
  * RCPT reply code; with whole != 0 the whole message is sent, and 250
  * means mgsmtp counted it accepted */
@@ -87,7 +37,7 @@ smtp(const char *dir, const char *to, int whole)
 	const char *p;
 	int code = -1;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	if (lab_run(&res, argv) != 0 && !whole)
 		fail_msg("mgsmtp failed: %s%s", mg_str_cstr(&res.out),
 		    mg_str_cstr(&res.err));
@@ -99,28 +49,6 @@ smtp(const char *dir, const char *to, int whole)
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	return (code);
-}
-
-/* maillog_has - wait (up to 10 s) for the maillog to hold text */
-static int
-maillog_has(const char *dir, const char *text)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	int i, found = 0;
-
-	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
-	for (i = 0; i < 100 && !found; i++) {
-		mg_str_reset(&s);
-		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
-		    strstr(mg_str_cstr(&s), text) != NULL)
-			found = 1;
-		else
-			(void)usleep(100000);
-	}
-	mg_str_free(&s);
-	return (found);
 }
 
 /*
@@ -217,13 +145,13 @@ apply_fix(const char *dir, const char *json, const char *fix)
 static void
 test_local_rcpt_virtual_root_refused(void **state)
 {
-	const char *dir = setup_instance("local-rcpt-virtual");
+	const char *dir = lab_instance(LAB, "local-rcpt-virtual", 1);
 	struct mg_str out;
 
 	(void)state;
 	assert_int_equal(smtp(dir, "root@localhost", 0), 550);
 	assert_int_equal(smtp(dir, "postmaster@localhost", 0), 250);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].evidence[].text | "
 	    "select(startswith(\"root@localhost: refused at RCPT - \\\"User "
 	    "unknown in local recipient table\\\"\"))] | length == 1",
@@ -236,7 +164,7 @@ test_local_rcpt_virtual_root_refused(void **state)
 	    0);
 	assert_int_equal(judge_rcpt_claims(dir, out.data), 2);
 	mg_str_free(&out);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_local_transport_virtual_fixed - local_transport = virtual: Postfix
@@ -246,15 +174,15 @@ test_local_rcpt_virtual_root_refused(void **state)
 static void
 test_local_transport_virtual_fixed(void **state)
 {
-	const char *dir = setup_instance("local-transport-virtual");
+	const char *dir = lab_instance(LAB, "local-transport-virtual", 1);
 	struct mg_str out;
 
 	(void)state;
 	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-	assert_true(maillog_has(dir, "to=<root@localhost>, relay=virtual"));
-	assert_true(maillog_has(dir, "status=bounced (unknown user: "
+	assert_true(lab_maillog_has(dir, "to=<root@localhost>, relay=virtual"));
+	assert_true(lab_maillog_has(dir, "status=bounced (unknown user: "
 	    "\"root@localhost\")"));
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.aliases.virtual\") | .evidence[].text | "
 	    "select(test(\"^(root|postmaster)@localhost: accepted at RCPT "
@@ -267,13 +195,13 @@ test_local_transport_virtual_fixed(void **state)
 	mg_str_free(&out);
 	(void)sleep(1);		/* cleanup notices the rebuilt table */
 	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-	assert_true(maillog_has(dir, "to=<admin@ops.example.net>, "
+	assert_true(lab_maillog_has(dir, "to=<admin@ops.example.net>, "
 	    "orig_to=<root@localhost>"));
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.aliases.virtual\") == null", NULL), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_valias_domain_fixed - example.net is a virtual alias domain by
@@ -283,12 +211,12 @@ test_local_transport_virtual_fixed(void **state)
 static void
 test_valias_domain_fixed(void **state)
 {
-	const char *dir = setup_instance("valias-domain");
+	const char *dir = lab_instance(LAB, "valias-domain", 1);
 	struct mg_str out;
 
 	(void)state;
 	assert_int_equal(smtp(dir, "root@example.net", 0), 550);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.aliases.virtual\") | .evidence[].text | "
 	    "select(contains(\"@example.net\"))] == [\"root@example.net: not "
@@ -300,20 +228,11 @@ test_valias_domain_fixed(void **state)
 	(void)sleep(1);
 	assert_int_equal(smtp(dir, "root@example.net", 0), 250);
 	assert_int_equal(smtp(dir, "nobody@example.net", 0), 550);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.aliases.virtual\") == null", NULL), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
-}
-
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
+	lab_stop(LAB, dir);
 }
 
 /* setup - a private root */
@@ -335,5 +254,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_aliases", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

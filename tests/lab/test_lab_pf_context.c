@@ -29,58 +29,6 @@
 	"reject_unauth_destination"
 #define FIXED RCPT_LIST
 
-/* setup_instance - lab.sh setup SCENARIO DIR and start it */
-static const char *
-setup_instance(const char *scenario)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-	const char *st[] = { "start", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	assert_int_equal(lab_script(LAB, st), 0);
-	return (dir);
-}
-
-/* stop_instance - lab.sh stop DIR */
-static void
-stop_instance(const char *dir)
-{
-	const char *st[] = { "stop", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, st), 0);
-}
-
-/* port_file - a port the lab recorded in DIR/NAME */
-static int
-port_file(const char *dir, const char *name)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	long v;
-
-	(void)snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	v = strtol(s.data, NULL, 10);
-	mg_str_free(&s);
-	assert_true(v > 0 && v < 65536);
-	return ((int)v);
-}
-
-/* report_json - ./mailguard-tui --postfix DIR/etc report --json; exit */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char etc[4096];
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
-	    "--json", NULL };
-
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	return (lab_capture(argv, out));
-}
-
 /* engine_fix - the fix engine applies ID (proof, install, reload) */
 static void
 engine_fix(const char *dir, const char *id)
@@ -169,10 +117,10 @@ rcpt_reply(int port, const char *client, const char *from, const char *to)
 static void
 test_level0_recipient_only_true_and_closed(void **state)
 {
-	const char *dir = setup_instance("relay-level0");
+	const char *dir = lab_instance(LAB, "relay-level0", 1);
 	char whitelist[1024];
 	struct mg_str out;
-	int port = port_file(dir, "port");
+	int port = lab_port(dir, "port", NULL, 0);
 
 	(void)state;
 	(void)snprintf(whitelist, sizeof(whitelist), "check_sender_access "
@@ -184,7 +132,7 @@ test_level0_recipient_only_true_and_closed(void **state)
 	assert_string_equal(out.data, "");
 	mg_str_free(&out);
 
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.relay.recipient-only\" and .severity == \"medium\") "
 	    "| .evidence[] | select(.text | contains(\"default at "
@@ -211,7 +159,7 @@ test_level0_recipient_only_true_and_closed(void **state)
 	postconf_x(dir, "smtpd_relay_restrictions", &out);
 	assert_string_equal(out.data, FIXED);
 	mg_str_free(&out);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.relay.recipient-only\") == null", NULL), 0);
 	mg_str_free(&out);
@@ -224,7 +172,7 @@ test_level0_recipient_only_true_and_closed(void **state)
 	    "postmaster@example.com"), 250);
 	assert_int_equal(rcpt_reply(port, NULL, "x@example.com",
 	    "victim@remote.test"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_stock36_default_guards_relay - Debian's compatibility_level 3.6
@@ -234,10 +182,10 @@ test_level0_recipient_only_true_and_closed(void **state)
 static void
 test_stock36_default_guards_relay(void **state)
 {
-	const char *dir = setup_instance("relay-default36");
+	const char *dir = lab_instance(LAB, "relay-default36", 1);
 	char whitelist[1024];
 	struct mg_str out;
-	int port = port_file(dir, "port");
+	int port = lab_port(dir, "port", NULL, 0);
 
 	(void)state;
 	(void)snprintf(whitelist, sizeof(whitelist), "check_sender_access "
@@ -246,7 +194,7 @@ test_stock36_default_guards_relay(void **state)
 	assert_string_equal(out.data, "permit_mynetworks, "
 	    "permit_sasl_authenticated, defer_unauth_destination");
 	mg_str_free(&out);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.area == "
 	    "\"relay\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
@@ -255,7 +203,7 @@ test_stock36_default_guards_relay(void **state)
 	    "victim@remote.test"), 454);
 	assert_int_equal(rcpt_reply(port, NULL, "x@example.com",
 	    "victim@remote.test"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* ehlo_has - real Postfix's EHLO reply on PORT lists WORD */
@@ -288,15 +236,15 @@ ehlo_has(int port, const char *word)
 static void
 test_reinjection_port_context(void **state)
 {
-	const char *dir = setup_instance("reinjection");
-	int rport = port_file(dir, "reinject_port");
+	const char *dir = lab_instance(LAB, "reinjection", 1);
+	int rport = lab_port(dir, "reinject_port", NULL, 0);
 	char name[64];
 	struct mg_str out;
 
 	(void)state;
 	(void)snprintf(name, sizeof(name), "127.0.0.1:%d", rport);
 	assert_true(ehlo_has(rport, "AUTH"));
-	(void)report_json(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.auth.no-tls\" and .severity == \"low\") | "
 	    ".evidence[] | select(.text | contains($a) and "
@@ -315,7 +263,7 @@ test_reinjection_port_context(void **state)
 	    "victim@remote.test"), 250);
 	assert_int_equal(rcpt_reply(rport, OUTSIDER, "x@example.com",
 	    "victim@remote.test"), 554);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* greets_plain - a plain TCP client reads "220" on PORT */
@@ -363,14 +311,14 @@ greets_tls(int port)
 static void
 test_smtps_plain_then_tls(void **state)
 {
-	const char *dir = setup_instance("smtps-plain");
-	int sport = port_file(dir, "smtps_port");
+	const char *dir = lab_instance(LAB, "smtps-plain", 1);
+	int sport = lab_port(dir, "smtps_port", NULL, 0);
 	struct mg_str out;
 
 	(void)state;
 	assert_true(greets_plain(sport));
 	assert_false(greets_tls(sport));
-	(void)report_json(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.tls.smtps-plain\") | .evidence[] | select((.file | "
 	    "endswith(\"/master.cf\")) and (.text | contains(\"commented "
@@ -383,17 +331,16 @@ test_smtps_plain_then_tls(void **state)
 	engine_fix(dir, "postfix.tls.smtps-wrappermode");
 	assert_true(greets_tls(sport));
 	assert_false(greets_plain(sport));
-	(void)report_json(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.tls.smtps-plain\") == null", NULL), 0);
 	mg_str_free(&out);
 	/* the lab's own listener still takes mail */
-	assert_int_equal(rcpt_reply(port_file(dir, "port"), NULL,
+	assert_int_equal(rcpt_reply(lab_port(dir, "port", NULL, 0), NULL,
 	    "x@example.com", "postmaster@example.com"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
-/* teardown - stop and remove every instance; nothing may be left */
 /* test_level0_no_stop_is_fatal - level 0 and a recipient list without
  * any stop: real Postfix's smtpd refuses to run (its log says so and no
  * client gets an answer), the report says exactly that and no open
@@ -402,15 +349,15 @@ test_smtps_plain_then_tls(void **state)
 static void
 test_level0_no_stop_is_fatal(void **state)
 {
-	const char *dir = setup_instance("relay-level0");
+	const char *dir = lab_instance(LAB, "relay-level0", 1);
 	char log[4096];
 	struct mg_str out, text = MG_STR_INIT;
 	struct mg_err err;
-	int port = port_file(dir, "port");
+	int port = lab_port(dir, "port", NULL, 0);
 
 	(void)state;
 	set_rcpt(dir, "permit_mynetworks");
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.relay.smtpd-fatal\" and .severity == \"critical\")] "
 	    "| length == 1", NULL), 0);
@@ -435,19 +382,11 @@ test_level0_no_stop_is_fatal(void **state)
 	    "postmaster@example.com"), 250);
 	assert_int_equal(rcpt_reply(port, NULL, "x@example.com",
 	    "victim@remote.test"), 250);
-	(void)report_json(dir, &out);
+	(void)lab_pf_report(dir, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.relay.smtpd-fatal\") == null", NULL), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
+	lab_stop(LAB, dir);
 }
 
 /* setup - a private root */
@@ -471,5 +410,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_context", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

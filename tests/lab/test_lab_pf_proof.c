@@ -145,15 +145,6 @@ setup(void **state)
 	return (0);
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -163,5 +154,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_proof", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

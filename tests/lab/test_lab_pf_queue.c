@@ -330,15 +330,6 @@ test_unreadable_queue_exits_3(void **state)
 	mg_exec_res_free(&res);
 }
 
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 /* setup - a private root */
 static int
 setup(void **state)
@@ -358,5 +349,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_queue", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

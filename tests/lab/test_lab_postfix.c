@@ -23,57 +23,6 @@
 #define LAB "tests/lab/postfix/lab.sh"
 #define MGSMTP "build/lab/mgsmtp"
 
-/* setup_instance - lab.sh setup SCENARIO DIR [and start] */
-static const char *
-setup_instance(const char *scenario, int start)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-	const char *st[] = { "start", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	if (start)
-		assert_int_equal(lab_script(LAB, st), 0);
-	return (dir);
-}
-
-/* stop_instance - lab.sh stop DIR */
-static void
-stop_instance(const char *dir)
-{
-	const char *st[] = { "stop", dir, NULL };
-
-	assert_int_equal(lab_script(LAB, st), 0);
-}
-
-/* report_json - ./mailguard-tui --postfix DIR/etc report --json */
-static int
-report_json(const char *dir, struct mg_str *out)
-{
-	char etc[4096];
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "report",
-	    "--json", NULL };
-
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	return (lab_capture(argv, out));
-}
-
-/* port_of - the listener port the lab recorded in DIR/port */
-static void
-port_of(const char *dir, char *buf, size_t size)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-
-	(void)snprintf(path, sizeof(path), "%s/port", dir);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
-	    s.data);
-	mg_str_free(&s);
-}
-
 /* rcpt_reply - SMTP RCPT verdict of real Postfix for a client address */
 static int
 rcpt_reply(const char *dir, const char *client, const char *from,
@@ -86,7 +35,7 @@ rcpt_reply(const char *dir, const char *client, const char *from,
 	const char *p;
 	int code = -1;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	if (lab_run(&res, argv) != 0)
 		fail_msg("mgsmtp failed: %s%s", mg_str_cstr(&res.out),
 		    mg_str_cstr(&res.err));
@@ -107,30 +56,17 @@ rcpt_reply(const char *dir, const char *client, const char *from,
 static int
 auth_reply(const char *dir, const char *user)
 {
-	char port[32], path[4096], cred[512];
+	char port[32], pass[256], cred[512];
 	const char *argv[] = { MGSMTP, "--port", port, "--auth-plain", cred,
 	    "--from", "x@example.com", "--to", "x@remote.test",
 	    "--rcpt-only", NULL };
 	struct mg_exec_res res;
-	struct mg_str users = MG_STR_INIT;
-	struct mg_err err;
-	const char *p;
-	size_t ulen = strlen(user);
 	int rc;
 
-	port_of(dir, port, sizeof(port));
-	(void)snprintf(path, sizeof(path), "%s/sasl_users", dir);
-	if (mg_file_read(path, 4096, &users, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	for (p = users.data; p != NULL; p = strchr(p, '\n'), p = p ?
-	    p + 1 : NULL)
-		if (strncmp(p, user, ulen) == 0 && p[ulen] == ':')
-			break;
-	if (p == NULL)
-		fail_msg("%s: no password for %s", path, user);
-	(void)snprintf(cred, sizeof(cred), "%s:%.*s", user,
-	    (int)strcspn(p + ulen + 1, "\n"), p + ulen + 1);
-	mg_str_free(&users);
+	lab_port(dir, "port", port, sizeof(port));
+	if (lab_sasl_pass(dir, user, pass, sizeof(pass)) < 0)
+		fail_msg("%s/sasl_users: no password for %s", dir, user);
+	(void)snprintf(cred, sizeof(cred), "%s:%s", user, pass);
 	rc = lab_run(&res, argv);
 	(void)printf("    AUTH %s: exit %d %.*s\n", user, rc,
 	    (int)strcspn(mg_str_cstr(&res.err), "\n"), mg_str_cstr(&res.err));
@@ -221,12 +157,12 @@ apply_fix(const char *dir, const char *json, const char *fix)
 static void
 test_mask_typo_reported_critical(void **state)
 {
-	const char *dir = setup_instance("mask-typo", 0);
+	const char *dir = lab_instance(LAB, "mask-typo", 0);
 	struct mg_str out;
 	char maincf[4096];
 
 	(void)state;
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	(void)snprintf(maincf, sizeof(maincf), "%s/etc/main.cf", dir);
 	assert_int_equal(lab_jq(out.data, ".mta == \"postfix\"", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.severity "
@@ -247,7 +183,7 @@ test_mask_typo_reported_critical(void **state)
 static void
 test_evidence_line_holds_the_entry(void **state)
 {
-	const char *dir = setup_instance("mask-typo", 0);
+	const char *dir = lab_instance(LAB, "mask-typo", 0);
 	struct mg_str out, text = MG_STR_INIT;
 	struct mg_srcfile f;
 	struct mg_err err;
@@ -256,7 +192,7 @@ test_evidence_line_holds_the_entry(void **state)
 	long line;
 
 	(void)state;
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	/* the line number of the first 218.45.6.7/8 evidence */
 	p = strstr(out.data, "218.45.6.7/8 has host bits set");
 	assert_non_null(p);
@@ -281,12 +217,12 @@ test_evidence_line_holds_the_entry(void **state)
 static void
 test_stock_nothing_critical(void **state)
 {
-	const char *dir = setup_instance("stock", 0);
+	const char *dir = lab_instance(LAB, "stock", 0);
 	struct mg_str out;
 	int rc;
 
 	(void)state;
-	rc = report_json(dir, &out);
+	rc = lab_pf_report(dir, &out);
 	assert_true(rc == 0 || rc == 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.severity "
 	    "== \"critical\")] | length == 0", NULL), 0);
@@ -298,11 +234,11 @@ test_stock_nothing_critical(void **state)
 static void
 test_wide_net_finding_is_a_real_relay(void **state)
 {
-	const char *dir = setup_instance("wide-net", 1);
+	const char *dir = lab_instance(LAB, "wide-net", 1);
 	struct mg_str out;
 
 	(void)state;
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.mynetworks.public\" and .severity == \"critical\")] | "
 	    "length == 1", NULL), 0);
@@ -312,7 +248,7 @@ test_wide_net_finding_is_a_real_relay(void **state)
 	/* Debian writes defer_unauth_destination: 454, not 554. */
 	assert_true(rcpt_reply(dir, "198.51.100.9", "spam@bulk.test",
 	    "victim@remote.test") >= 400);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* send_as - one whole message from a client address (XCLIENT), so the
@@ -326,33 +262,11 @@ send_as(const char *dir, const char *client)
 	    NULL };
 	struct mg_exec_res res;
 
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	if (lab_run(&res, argv) != 0)
 		fail_msg("mgsmtp failed: %s%s", mg_str_cstr(&res.out),
 		    mg_str_cstr(&res.err));
 	mg_exec_res_free(&res);
-}
-
-/* maillog_has - wait (up to 10 s) for the maillog to hold text */
-static int
-maillog_has(const char *dir, const char *text)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	int i, found = 0;
-
-	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
-	for (i = 0; i < 100 && !found; i++) {
-		mg_str_reset(&s);
-		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
-		    strstr(mg_str_cstr(&s), text) != NULL)
-			found = 1;
-		else
-			(void)usleep(100000);
-	}
-	mg_str_free(&s);
-	return (found);
 }
 
 /* test_wide_net_narrowed_to_hosts_in_log - a public /8 without host bits
@@ -362,7 +276,7 @@ maillog_has(const char *dir, const char *text)
 static void
 test_wide_net_narrowed_to_hosts_in_log(void **state)
 {
-	const char *dir = setup_instance("wide-net", 1);
+	const char *dir = lab_instance(LAB, "wide-net", 1);
 	char etc[4096], st[4200];
 	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
@@ -372,8 +286,8 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	send_as(dir, "210.20.30.40");
-	assert_true(maillog_has(dir, "client=localhost[210.20.30.40]"));
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_true(lab_maillog_has(dir, "client=localhost[210.20.30.40]"));
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.mynetworks.public\") | .evidence[].text | "
 	    "select(contains(\"1 client in 210.0.0.0/8\") and "
@@ -399,7 +313,7 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 	    "victim@remote.test") >= 400);
 	assert_int_equal(rcpt_reply(dir, "192.168.1.5", "a@example.com",
 	    "victim@remote.test"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_mask_typo_tempfails_everyone - what the host-bits finding says:
@@ -408,7 +322,7 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 static void
 test_mask_typo_tempfails_everyone(void **state)
 {
-	const char *dir = setup_instance("mask-typo", 1);
+	const char *dir = lab_instance(LAB, "mask-typo", 1);
 
 	(void)state;
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@remote.test",
@@ -419,19 +333,19 @@ test_mask_typo_tempfails_everyone(void **state)
 	    "postmaster@example.com"), 451);
 	assert_int_equal(rcpt_reply(dir, "192.168.1.5", "a@example.com",
 	    "victim@remote.test"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_stock_refuses_relay - the stock lab is no relay from outside */
 static void
 test_stock_refuses_relay(void **state)
 {
-	const char *dir = setup_instance("stock", 1);
+	const char *dir = lab_instance(LAB, "stock", 1);
 
 	(void)state;
 	assert_true(rcpt_reply(dir, "210.99.1.1", "spam@bulk.test",
 	    "victim@remote.test") >= 400);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_stolen_sasl_account_flagged - incident 3 on real queue files:
@@ -439,7 +353,7 @@ test_stock_refuses_relay(void **state)
 static void
 test_stolen_sasl_account_flagged(void **state)
 {
-	const char *dir = setup_instance("sasl-root", 1);
+	const char *dir = lab_instance(LAB, "sasl-root", 1);
 	const char *fill[] = { "fill-incident3", dir, "120", NULL };
 	const char *wait[] = { "flush-wait", dir, NULL };
 	struct mg_exec_res res;
@@ -451,7 +365,7 @@ test_stolen_sasl_account_flagged(void **state)
 	(void)state;
 	assert_int_equal(lab_script(LAB, fill), 0);
 	assert_int_equal(lab_script(LAB, wait), 0);
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"queue.sasl-dominant\" and .severity == \"critical\") | "
 	    ".evidence[].text] | (.[0] | contains(\"120 of 140\") and "
@@ -488,11 +402,11 @@ test_stolen_sasl_account_flagged(void **state)
 	mg_str_free(&out);
 	assert_int_equal(auth_reply(dir, "root"), 1);
 	assert_int_equal(auth_reply(dir, "alice"), 0);
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.sasl.system-account\") == null", NULL), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_sender_whitelist_relay_closed_by_fix - incident 5: the report
@@ -504,7 +418,7 @@ test_sender_whitelist_relay_closed_by_fix(void **state)
 {
 	static const char *fixed = "permit_mynetworks, "
 	    "permit_sasl_authenticated, reject_unauth_destination";
-	const char *dir = setup_instance("relay-in-recipient", 1);
+	const char *dir = lab_instance(LAB, "relay-in-recipient", 1);
 	char etc[4096], setting[256];
 	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
 	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
@@ -513,7 +427,7 @@ test_sender_whitelist_relay_closed_by_fix(void **state)
 
 	(void)state;
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	assert_int_equal(report_json(dir, &out), 2);
+	assert_int_equal(lab_pf_report(dir, &out), 2);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.relay.open\" and .severity == \"critical\") | "
 	    ".evidence[] | select((.file // \"\" | "
@@ -545,9 +459,9 @@ test_sender_whitelist_relay_closed_by_fix(void **state)
 	    "postmaster@example.com"), 250);
 	assert_int_equal(rcpt_reply(dir, "127.0.0.1", "x@example.com",
 	    "victim@remote.test"), 250);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_exported_patch_closes_mask_typo - incident 4: --dry-run changes
@@ -557,7 +471,7 @@ test_sender_whitelist_relay_closed_by_fix(void **state)
 static void
 test_exported_patch_closes_mask_typo(void **state)
 {
-	const char *dir = setup_instance("mask-typo", 1);
+	const char *dir = lab_instance(LAB, "mask-typo", 1);
 	char etc[4096], patchfile[4096], maincf[4096];
 	const char *dry[] = { "./mailguard-tui", "--postfix", etc, "fix",
 	    "postfix.mynetworks.narrow", "--dry-run", NULL };
@@ -600,7 +514,7 @@ test_exported_patch_closes_mask_typo(void **state)
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@remote.test",
 	    "postmaster@example.com"), 250);
 	mg_str_free(&before);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_virtual_noalias_fixed - incident 2: real Postfix rejects
@@ -610,7 +524,7 @@ test_exported_patch_closes_mask_typo(void **state)
 static void
 test_virtual_noalias_fixed(void **state)
 {
-	const char *dir = setup_instance("virtual-noalias", 1);
+	const char *dir = lab_instance(LAB, "virtual-noalias", 1);
 	struct mg_str out;
 
 	(void)state;
@@ -618,7 +532,7 @@ test_virtual_noalias_fixed(void **state)
 	    "root@localhost"), 550);
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
 	    "postmaster@example.com"), 550);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.aliases.virtual\" and .severity == \"medium\") | "
 	    ".evidence[].text | select(contains(\"User unknown in virtual "
@@ -638,11 +552,11 @@ test_virtual_noalias_fixed(void **state)
 	    "alice@example.com"), 250);
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "a@other.test",
 	    "nobody-here@example.com"), 550);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.aliases.virtual\") == null", NULL), 0);
 	mg_str_free(&out);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* One judged path of a scenario: a RCPT verdict for a client, or
@@ -687,7 +601,7 @@ snapshot(const char *dir, struct mg_str *out)
 static void
 engine_case(const char *scenario, const char *fix, const struct path *paths)
 {
-	const char *dir = setup_instance(scenario, 1);
+	const char *dir = lab_instance(LAB, scenario, 1);
 	char etc[4096], st[4200];
 	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", fix, "--yes", NULL };
@@ -714,7 +628,7 @@ engine_case(const char *scenario, const char *fix, const struct path *paths)
 	judge(dir, paths, 0);
 	mg_str_free(&before);
 	mg_str_free(&after);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_engine_closes_each_incident - incidents 2 to 5 fixed by the fix
@@ -796,7 +710,7 @@ replace_in_file(const char *path, const char *from, const char *to)
 static void
 test_localhost_remote_fix(void **state)
 {
-	const char *dir = setup_instance("stock", 1);
+	const char *dir = lab_instance(LAB, "stock", 1);
 	char etc[4096];
 	const char *all[] = { "postconf", "-c", etc, "-e",
 	    "inet_interfaces = all", NULL };
@@ -811,7 +725,7 @@ test_localhost_remote_fix(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
 	    "postmaster@localhost"), 250);
-	assert_int_equal(report_json(dir, &out), 0);
+	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.localhost.remote\" and .severity == \"info\") | "
 	    ".evidence[].text | select(contains(\"loopback\"))] | "
@@ -819,7 +733,7 @@ test_localhost_remote_fix(void **state)
 	mg_str_free(&out);
 	/* As if it listened on every interface: main.cf and the listener's
 	 * master.cf line say so while the report reads them, then back. */
-	port_of(dir, port, sizeof(port));
+	lab_port(dir, "port", port, sizeof(port));
 	(void)snprintf(mastercf, sizeof(mastercf), "%s/master.cf", etc);
 	(void)snprintf(bound, sizeof(bound), "127.0.0.1:%s inet", port);
 	(void)snprintf(unbound, sizeof(unbound), "%s inet", port);
@@ -828,7 +742,7 @@ test_localhost_remote_fix(void **state)
 	assert_int_equal(replace_in_file(mastercf, bound, unbound), 0);
 	assert_int_equal(lab_run(&res, all), 0);
 	mg_exec_res_free(&res);
-	assert_int_equal(report_json(dir, &out), 1);
+	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.localhost.remote\" and .severity == \"low\")] | "
 	    "length == 1", NULL), 0);
@@ -850,7 +764,7 @@ test_localhost_remote_fix(void **state)
 	    "root@localhost"), 250);
 	assert_int_equal(rcpt_reply(dir, "198.51.100.9", "x@other.test",
 	    "postmaster@example.com"), 250);
-	stop_instance(dir);
+	lab_stop(LAB, dir);
 }
 
 /* test_incident_scenarios_readable - every scenario reads (exit != 3) */
@@ -865,7 +779,7 @@ test_incident_scenarios_readable(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		rc = report_json(setup_instance(names[i], 0), &out);
+		rc = lab_pf_report(lab_instance(LAB, names[i], 0), &out);
 		if (rc == 3 || lab_jq(out.data, ".mta == \"postfix\"",
 		    NULL) != 0)
 			fail_msg("%s: report exit %d", names[i], rc);
@@ -886,18 +800,6 @@ test_unreadable_config_exits_3(void **state)
 	assert_non_null(strstr(mg_str_cstr(&res.err),
 	    "/nonexistent/mailguard-lab/main.cf"));
 	mg_exec_res_free(&res);
-}
-
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	int left;
-
-	(void)state;
-	lab_cleanup();
-	left = lab_processes_left();
-	return (left ? -1 : 0);
 }
 
 /* setup - a private root */
@@ -931,5 +833,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_postfix", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

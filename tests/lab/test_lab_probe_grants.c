@@ -356,15 +356,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -376,5 +367,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_probe_grants", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -30,17 +30,6 @@
 
 static char exim_bin[4096];
 
-/* slurp - a file's bytes (fails the test if unreadable) */
-static void
-slurp(const char *path, struct mg_str *out)
-{
-	struct mg_err err;
-
-	mg_str_init(out);
-	if (mg_file_read(path, MG_FILE_MAX, out, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-}
-
 /* count - lines of text holding every one of the NULL-terminated
  * strings */
 static size_t
@@ -292,7 +281,7 @@ test_exim_hostname_not_local(void **state)
 	    "postmaster@gw3.lan.fjord.example"), 550);
 	assert_int_equal(bh(conf, "127.0.0.1", "cron@localhost",
 	    "root@localhost"), 550);
-	slurp(conf, &before);
+	lab_slurp(conf, &before);
 
 	/* the deny without its domains: every remote client refused */
 	assert_int_equal(apply_edited(conf, NULL, st, DENY_FIX,
@@ -307,7 +296,7 @@ test_exim_hostname_not_local(void **state)
 	assert_int_equal(count(out.data, "the fix breaks a legitimate path",
 	    NULL), 1);
 	mg_str_free(&out);
-	slurp(conf, &after);
+	lab_slurp(conf, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	mg_str_free(&after);
 
@@ -322,7 +311,7 @@ test_exim_hostname_not_local(void **state)
 	assert_int_equal(count(out.data, "applied, reloaded and verified",
 	    NULL), 1);
 	mg_str_free(&out);
-	slurp(conf, &after);
+	lab_slurp(conf, &after);
 	assert_string_not_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	mg_str_free(&before);
 	mg_str_free(&after);
@@ -353,7 +342,7 @@ test_exim_local_smtp(void **state)
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	assert_int_equal(bs(conf, "root@localhost", "root@localhost"), 250);
-	slurp(conf, &before);
+	lab_slurp(conf, &before);
 	assert_int_equal(apply_edited(conf, NULL, st, DENY_FIX,
 	    "\n    condition = ${if def:sender_host_address}", "", NULL, &out),
 	    MG_APPLY_REFUSED);
@@ -365,7 +354,7 @@ test_exim_local_smtp(void **state)
 	assert_int_equal(count(out.data, "stage: exim -bh 127.0.0.1: ",
 	    "- still accepted (before the change: 250 ", NULL), 1);
 	mg_str_free(&out);
-	slurp(conf, &after);
+	lab_slurp(conf, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	mg_str_free(&after);
 
@@ -378,7 +367,7 @@ test_exim_local_smtp(void **state)
 	assert_int_equal(count(out.data, "applied, reloaded and verified",
 	    NULL), 1);
 	mg_str_free(&out);
-	slurp(conf, &after);
+	lab_slurp(conf, &after);
 	assert_string_not_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	mg_str_free(&before);
 	mg_str_free(&after);
@@ -435,7 +424,7 @@ test_postfix_sender_checks(void **state)
 	assert_int_equal(count(out.data, "BROKEN", NULL), 0);
 	assert_int_equal(count(out.data, "pickup(8)", NULL), 1);
 	mg_str_free(&out);
-	slurp(maincf, &now);
+	lab_slurp(maincf, &now);
 	assert_null(strstr(mg_str_cstr(&now), "81.200.0.0/16"));
 	mg_str_free(&now);
 }
@@ -462,7 +451,7 @@ test_postfix_localhost_only(void **state)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
-	slurp(maincf, &before);
+	lab_slurp(maincf, &before);
 	assert_int_equal(apply_edited(NULL, etc, st,
 	    "postfix.localhost.local-only", "{localhost=permit_mynetworks "
 	    "reject}", "{localhost=reject}", NULL, &out), MG_APPLY_REFUSED);
@@ -471,7 +460,7 @@ test_postfix_localhost_only(void **state)
 	    "- BROKEN: a legitimate path is refused (before the change: 250 ",
 	    NULL), 1);
 	mg_str_free(&out);
-	slurp(maincf, &after);
+	lab_slurp(maincf, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	mg_str_free(&before);
 	mg_str_free(&after);
@@ -543,15 +532,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy every lab, nothing left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -564,5 +544,5 @@ main(void)
 		cmocka_unit_test(test_postfix_mask_typo_widened),
 	};
 
-	return (cmocka_run_group_tests(tests, setup, teardown));
+	return (cmocka_run_group_tests(tests, setup, lab_teardown));
 }

@@ -1007,15 +1007,6 @@ setup(void **state)
 	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
-/* teardown - destroy instances; nothing may be left running */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -1030,5 +1021,5 @@ main(void)
 	if (only != NULL)
 		cmocka_set_test_filter(only);	/* one test while working */
 	return (cmocka_run_group_tests_name("lab_restore", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

@@ -31,17 +31,6 @@
  * shared with other builds.  The old code took 100 s per proxy: table. */
 #define TABLES_BOUND_S 8.0
 
-/* setup_instance - lab.sh setup SCENARIO DIR (not started) */
-static const char *
-setup_instance(const char *scenario)
-{
-	const char *dir = lab_dir(LAB, scenario);
-	const char *setup[] = { "setup", scenario, dir, NULL };
-
-	assert_int_equal(lab_script(LAB, setup), 0);
-	return (dir);
-}
-
 /* set_param - postconf -c DIR/etc -e KV, main.cf then backdated as
  * lab.sh's settle does (Postfix polls a main.cf younger than 1 s) */
 static void
@@ -142,7 +131,7 @@ exit_ok(int rc, double secs)
 static void
 test_maillog_stdout_not_read(void **state)
 {
-	const char *dir = setup_instance("stock");
+	const char *dir = lab_instance(LAB, "stock", 0);
 	char out[4096];
 	struct mg_str json;
 	double secs;
@@ -170,7 +159,7 @@ test_maillog_stdout_not_read(void **state)
 static void
 test_maillog_fifo_does_not_hang(void **state)
 {
-	const char *dir = setup_instance("stock");
+	const char *dir = lab_instance(LAB, "stock", 0);
 	char out[4096], fifo[4096], kv[4200];
 	struct mg_str json;
 	double secs;
@@ -199,22 +188,6 @@ lab_path(char *buf, size_t size, const char *dir, const char *name)
 	return (buf);
 }
 
-/* closed_port - the closed loopback port lab.sh recorded */
-static void
-closed_port(const char *dir, char *buf, size_t size)
-{
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-
-	(void)snprintf(path, sizeof(path), "%s/closed_port", dir);
-	if (mg_file_read(path, 32, &s, NULL, &err) < 0)
-		fail_msg("%s", err.msg);
-	(void)snprintf(buf, size, "%.*s", (int)strcspn(s.data, "\n"),
-	    s.data);
-	mg_str_free(&s);
-}
-
 /* unread_has - 0 if one unread line starts "table REF not read: " */
 static int
 unread_has(const char *json, const char *ref)
@@ -235,7 +208,7 @@ unread_has(const char *json, const char *ref)
 static void
 test_stopped_tables_bounded_and_named(void **state)
 {
-	const char *dir = setup_instance("proxy-sql");
+	const char *dir = lab_instance(LAB, "proxy-sql", 0);
 	char out[4096], err[4096], p[4096], ref[4200], port[32], buf[8192];
 	struct mg_str json, errtext;
 	struct mg_err e;
@@ -245,7 +218,7 @@ test_stopped_tables_bounded_and_named(void **state)
 	int rc, fd, master;
 
 	(void)state;
-	closed_port(dir, port, sizeof(port));
+	lab_port(dir, "closed_port", port, sizeof(port));
 	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
 	(void)snprintf(err, sizeof(err), "%s/err.txt", dir);
 	assert_true((fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -320,7 +293,7 @@ test_stopped_tables_bounded_and_named(void **state)
 static void
 test_running_tables_through_proxymap(void **state)
 {
-	const char *dir = setup_instance("proxy-sql");
+	const char *dir = lab_instance(LAB, "proxy-sql", 0);
 	const char *st[] = { "start", dir, NULL };
 	const char *stop[] = { "stop", dir, NULL };
 	char out[4096], p[4096], ref[4200], port[32];
@@ -382,18 +355,6 @@ test_running_tables_through_proxymap(void **state)
 	assert_int_equal(lab_script(LAB, stop), 0);
 }
 
-/* teardown - stop and remove every instance; nothing may be left */
-static int
-teardown(void **state)
-{
-	int left;
-
-	(void)state;
-	lab_cleanup();
-	left = lab_processes_left();
-	return (left ? -1 : 0);
-}
-
 int
 main(void)
 {
@@ -406,5 +367,5 @@ main(void)
 
 	lab_make_root("mg-lab-tables");
 	return (cmocka_run_group_tests_name("lab tables", tests, NULL,
-	    teardown));
+	    lab_teardown));
 }

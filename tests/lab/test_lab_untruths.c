@@ -373,15 +373,6 @@ test_report_as_nobody_is_partial(void **state)
 	mg_str_free(&out);
 }
 
-/* teardown - stop and remove every instance, then nothing may be left */
-static int
-teardown(void **state)
-{
-	(void)state;
-	lab_cleanup();
-	return (lab_processes_left() ? -1 : 0);
-}
-
 /* setup - a private root */
 static int
 setup(void **state)
@@ -402,5 +393,5 @@ main(void)
 	};
 
 	return (cmocka_run_group_tests_name("lab_untruths", tests, setup,
-	    teardown));
+	    lab_teardown));
 }

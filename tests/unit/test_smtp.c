@@ -2,7 +2,8 @@
  * test_smtp.c - the SMTP client's reply reading against a scripted fake
  * server on loopback: one-line and multi-line replies, EHLO keywords,
  * replies split across writes, slow servers, a server that drops the
- * connection mid-reply, broken replies, and commands it refuses to send.
+ * connection mid-reply, broken replies, commands it refuses to send, and
+ * captured Postfix and Exim sessions (tests/unit/data/smtp).
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -247,6 +248,66 @@ test_never_data(void **state)
 	assert_non_null(strstr(err.msg, "cannot connect"));
 }
 
+/* captured - the reply codes read from a captured server session
+ * (tests/unit/data/smtp/NAME) sent whole: codes[] and their count */
+static size_t
+captured(const char *name, int *codes, size_t max, size_t *ehlo_lines)
+{
+	static char text[8192];
+	static struct step script[] = {
+		{ 0, 0, text },
+		{ 0, 0, NULL },
+	};
+	struct mg_smtp s;
+	struct mg_smtp_reply r;
+	struct mg_err err;
+	char path[256];
+	size_t n = 0, got;
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "tests/unit/data/smtp/%s", name);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	got = fread(text, 1, sizeof(text) - 1, fp);
+	text[got] = '\0';
+	(void)fclose(fp);
+	assert_int_equal(mg_smtp_open(&s, "127.0.0.1", serve(script), 2000,
+	    &err), 0);
+	while (n < max && mg_smtp_read(&s, &r, &err) == 0) {
+		if (n == 1)
+			*ehlo_lines = r.lines;
+		codes[n++] = r.code;
+	}
+	assert_string_equal(err.msg, "the server closed the connection");
+	mg_smtp_close(&s);
+	reap();
+	return (n);
+}
+
+/* test_captured_sessions - real Postfix and Exim replies, every one read
+ * with its code, the EHLO replies whole */
+static void
+test_captured_sessions(void **state)
+{
+	static const int pf[] = { 220, 250, 250, 250, 250, 500, 220, 250, 250,
+	    454, 221 };
+	static const int ex[] = { 220, 250, 250, 550, 250, 500, 221 };
+	int codes[32];
+	size_t n, i, ehlo = 0;
+
+	(void)state;
+	n = captured("postfix-session", codes, MG_NELEM(codes), &ehlo);
+	assert_int_equal(n, MG_NELEM(pf));
+	for (i = 0; i < n; i++)
+		assert_int_equal(codes[i], pf[i]);
+	assert_int_equal(ehlo, 12);
+	n = captured("exim-session", codes, MG_NELEM(codes), &ehlo);
+	assert_int_equal(n, MG_NELEM(ex));
+	for (i = 0; i < n; i++)
+		assert_int_equal(codes[i], ex[i]);
+	assert_int_equal(ehlo, 9);
+}
+
 int
 main(void)
 {
@@ -255,6 +316,7 @@ main(void)
 		cmocka_unit_test(test_split_and_slow),
 		cmocka_unit_test(test_dropped_and_broken),
 		cmocka_unit_test(test_never_data),
+		cmocka_unit_test(test_captured_sessions),
 	};
 
 	return (cmocka_run_group_tests_name("smtp", tests, NULL, NULL));
