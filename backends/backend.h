@@ -37,7 +37,7 @@ struct mg_change {
 	int generated;			/* file was generated from dir */
 	struct mg_str validation;	/* what was run, and what it said */
 };
-#include "queue_act.h"
+#include "queue_types.h"
 
 /* What the MTA answered a simulated client. */
 struct mg_smtp_verdict {

@@ -1,7 +1,6 @@
 /*
- * queue_act.h - what the engine's queue actions (purge, hold, restore)
- * hand a backend's queue operations, and the MTA-neutral helpers both
- * backends' queue-action code shares.
+ * queue_act.h - the MTA-neutral helpers both backends' queue-action code
+ * shares (the types the engine hands them are in queue_types.h).
  */
 #ifndef MG_QUEUE_ACT_H
 #define MG_QUEUE_ACT_H
@@ -10,87 +9,8 @@
 #include <sys/types.h>
 
 #include "../core/mg_err.h"
-#include "../core/mg_install.h"
-#include "../core/mg_model.h"
-#include "../core/mg_queue.h"
 #include "../core/mg_str.h"
-
-#define MG_PURGE_BATCH 500	/* IDs per exim -Mf / -Mrm call */
-#define MG_QFILE_MAX (512u * 1024 * 1024)	/* one queue file */
-
-/*
- * How far a queue action is, for a progress bar: step (1-based) of
- * nsteps, named, and done of total within it.  NULL: not wanted.
- */
-struct mg_qprogress {
-	void (*fn)(void *, unsigned, unsigned, const char *, size_t, size_t);
-	void *arg;
-};
-
-/* The queue actions short of deleting (the incident view's keys). */
-enum mg_qaction {
-	MG_QA_HOLD = 0,		/* Postfix hold queue; Exim freeze */
-	MG_QA_RELEASE,		/* back to delivery; Exim thaw */
-	MG_QA_REQUEUE		/* Postfix: through cleanup again (new IDs) */
-};
-
-/* Purge steps, for the progress bar. */
-#define MG_QSTEP_HOLD 1
-#define MG_QSTEP_COPY 2
-#define MG_QSTEP_DELETE 3
-#define MG_QSTEP_CHECK 4
-#define MG_QSTEPS_PURGE 4
-
-/* One queue action (a purge, a hold, a release) on exact IDs. */
-struct mg_qrun {
-	FILE *out;			/* what is done, for the operator */
-	const char **ids;		/* selected, sorted */
-	size_t nids;
-	char **copied;			/* purge: quarantined, to delete */
-	size_t ncopied, copied_cap;
-	char qdir[4096];		/* purge: the quarantine */
-	struct mg_str log;		/* what the MTA tools said */
-	const struct mg_qprogress *prog;
-	unsigned nsteps;
-};
-
-/* One message of a journal entry being put back. */
-struct mg_qrmsg {
-	char *id;			/* the queue ID the entry acted on */
-	int held;			/* on hold (frozen) before the entry */
-	long long ino;			/* Postfix: the copy's inode in hold/ */
-	char *new_id;			/* the ID it is back under, or NULL */
-	char *state;			/* NULL, "placing", "placed", "back" */
-	const struct mg_qmsg *live;	/* queued now under its own ID */
-	int chosen;			/* the selectors chose it */
-	int release;			/* release (thaw) in this run */
-	int from_live;			/* a release of a queued message */
-	int placed;			/* put back in this run */
-	char tmp[MG_INSTALL_TMP];	/* Postfix: prepared in hold/ */
-	int dirty;			/* row to write */
-};
-
-/* What a restore counts (the engine's mg_restore_result). */
-struct mg_qrcount {
-	size_t placed, released, kept_held, already, stayed, missing, failed;
-};
-
-/* One restore, as the engine hands it to the backend. */
-struct mg_qrestore {
-	struct mg_target *t;
-	FILE *out;
-	struct mg_qrmsg *m;
-	size_t n;
-	int qfd;			/* the quarantine, or -1 (a hold) */
-	struct mg_queue q;		/* the live queue */
-	const struct mg_qmsg **live;	/* its messages by ID */
-	struct mg_str log;
-	struct mg_qrcount *res;
-	/* the changed rows (dirty) written to the journal, cleared */
-	int (*save)(struct mg_qrestore *, struct mg_err *);
-	void *save_arg;
-	void *mta;			/* the backend's own state */
-};
+#include "queue_types.h"
 
 void mg_qrun_progress(const struct mg_qrun *, unsigned, const char *,
     size_t, size_t);

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "mg_maillog.h"
-#include "mg_model.h"
+#include "mg_net.h"
 #include "mg_str.h"
 
 /* mg_maillog_init - empty */
@@ -304,23 +304,4 @@ mg_maillog_within(const struct mg_maillog *l, const struct mg_net *net,
 		n++;
 	}
 	return (n);
-}
-
-/* mg_maillog_load - path read through fn into a new m->log; m->log stays
- * NULL (and -1 with the reason) if it cannot be read */
-int
-mg_maillog_load(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
-    const char *path, struct mg_err *err)
-{
-	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
-
-	if (mg_maillog_read(l, fn, arg, path, 0, err) < 0) {
-		mg_maillog_free(l);
-		free(l);
-		return (-1);
-	}
-	mg_maillog_free(m->log);
-	free(m->log);
-	m->log = l;
-	return (0);
 }

@@ -57,11 +57,8 @@ void mg_maillog_finish(struct mg_maillog *);
 void mg_maillog_client(struct mg_maillog *, const char *, const char *);
 void mg_maillog_login(struct mg_maillog *, const char *, const char *);
 const char *mg_maillog_find(const char *, size_t, const char *);
-struct mg_model;
 struct stat;
 int mg_maillog_open(const char *, struct stat *, struct mg_err *);
-int mg_maillog_load(struct mg_model *, mg_maillog_line_fn *, const void *,
-    const char *, struct mg_err *);
 int mg_maillog_read(struct mg_maillog *, mg_maillog_line_fn *, const void *,
     const char *, size_t, struct mg_err *);
 unsigned long mg_maillog_logins(const struct mg_maillog *, const char *);

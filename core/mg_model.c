@@ -208,3 +208,22 @@ mg_model_read_file(struct mg_model *m, const char *path, struct mg_err *err)
 	mg_str_free(&text);
 	return (0);
 }
+
+/* mg_model_read_log - path read through fn into a new m->log; m->log stays
+ * NULL (and -1 with the reason) if it cannot be read */
+int
+mg_model_read_log(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
+    const char *path, struct mg_err *err)
+{
+	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
+
+	if (mg_maillog_read(l, fn, arg, path, 0, err) < 0) {
+		mg_maillog_free(l);
+		free(l);
+		return (-1);
+	}
+	mg_maillog_free(m->log);
+	free(m->log);
+	m->log = l;
+	return (0);
+}

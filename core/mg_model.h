@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "mg_maillog.h"
 #include "mg_srcfile.h"
 
 struct mg_host;
@@ -168,6 +169,8 @@ void mg_target_free(struct mg_target *);
 void mg_model_init(struct mg_model *);
 const char *mg_model_source(const struct mg_model *);
 void mg_model_free(struct mg_model *);
+int mg_model_read_log(struct mg_model *, mg_maillog_line_fn *, const void *,
+    const char *, struct mg_err *);
 struct mg_param *mg_model_param_add(struct mg_model *, const char *);
 const struct mg_param *mg_model_param(const struct mg_model *, const char *);
 const char *mg_model_value(const struct mg_model *, const char *);

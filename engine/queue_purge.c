@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../backends/backend.h"
+#include "../backends/queue_act.h"
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
 #include "mg_journal.h"

@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "../core/mg_queue.h"
-#include "../backends/queue_act.h"
+#include "../backends/queue_types.h"
 
 #define MG_PURGE_SAMPLES 10	/* messages shown before purging */
 

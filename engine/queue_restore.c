@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../backends/backend.h"
+#include "../backends/queue_act.h"
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
 #include "queue_restore.h"

@@ -1016,7 +1016,7 @@ exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	int rc;
 
 	if (t->maillog != NULL)
-		return (mg_maillog_load(m, mg_exim_log_line, NULL,
+		return (mg_model_read_log(m, mg_exim_log_line, NULL,
 		    t->maillog, err));
 	for (v = lp != NULL && lp->value != NULL ? lp->value : ""; *v != '\0';
 	    v = *end != '\0' ? end + 1 : end) {
@@ -1044,7 +1044,7 @@ exim_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 			mg_str_append(&path, pct + 2, (size_t)(end - pct - 2));
 		}
 	}
-	rc = mg_maillog_load(m, mg_exim_log_line, NULL, mg_str_cstr(&path),
+	rc = mg_model_read_log(m, mg_exim_log_line, NULL, mg_str_cstr(&path),
 	    err);
 	mg_str_free(&path);
 	return (rc);

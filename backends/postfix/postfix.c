@@ -313,7 +313,7 @@ postfix_load_log(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 		return (mg_err_set(err, "maillog_file is not set and there is "
 		    "no /var/log/mail.log or /var/log/maillog (name one with "
 		    "--maillog FILE)"));
-	return (mg_maillog_load(m, mg_pf_log_line, name != NULL &&
+	return (mg_model_read_log(m, mg_pf_log_line, name != NULL &&
 	    name->value != NULL && *name->value != '\0' ? name->value : NULL,
 	    path, err));
 }
