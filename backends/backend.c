@@ -158,6 +158,9 @@ mg_backend_simulate(struct mg_target *t, const struct mg_probe *p,
 		return (-1);
 	rc = mg_backend_sim_ask(t, priv, p, v, err);
 	mg_backend_sim_close(t, priv);
+	if (rc > 0)		/* not asked: v says why */
+		return (mg_err_set(err, "%s", v->text[0] != '\0' ? v->text :
+		    "the client was not asked"));
 	return (rc != 0 ? -1 : 0);
 }
 
@@ -346,13 +349,7 @@ mg_backend_list_items(enum mg_mta mta, const char *value)
 void
 mg_backend_list_free(char **v)
 {
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
+	mg_strl_free(v);
 }
 
 /* mg_backend_list_start - begin writing a list value into out */

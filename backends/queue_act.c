@@ -19,13 +19,6 @@
 #include "backend.h"
 #include "queue_act.h"
 
-/* cmp_str - qsort/bsearch on char * */
-static int
-cmp_str(const void *x, const void *y)
-{
-	return (strcmp(*(const char *const *)x, *(const char *const *)y));
-}
-
 /* mg_qrun_progress - tell the caller's bar; every file would be too
  * often, so within a step only each hundredth and the last */
 void
@@ -44,7 +37,7 @@ int
 mg_qrun_selected(const struct mg_qrun *p, const char *name)
 {
 	return (p->nids > 0 && bsearch(&name, p->ids, p->nids,
-	    sizeof(*p->ids), cmp_str) != NULL);
+	    sizeof(*p->ids), mg_strp_cmp) != NULL);
 }
 
 /* mg_qrun_tool - argv with input on stdin; its output kept in the log;

@@ -57,6 +57,7 @@ void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
 int mg_check_pf_loopback_only(const struct mg_model *);
+int mg_check_pf_permissive(const char *);
 enum mg_pf_reach mg_check_pf_reach(const struct mg_model *,
     const struct mg_service *);
 const char *mg_check_pf_reach_text(enum mg_pf_reach);

@@ -142,7 +142,8 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	mg_print_sanitized_lines(stdout, mg_str_cstr(patch));
 	memset(&o, 0, sizeof(o));
 	o.out = stdout;
-	o.confirm = yes ? NULL : mg_cli_confirm;
+	o.yes = yes;
+	o.confirm = mg_cli_confirm;
 	mg_err_clear(&err);
 	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
 	    mg_str_cstr(patch), &o, &err);

@@ -30,7 +30,8 @@ mg_cmd_roll_back(struct mg_session *a, const char *cmd, unsigned long id,
 	o.out = stdout;
 	o.sel = sel;
 	o.mail_only = strcmp(cmd, "restore") == 0;
-	o.confirm = yes ? NULL : mg_cli_confirm;
+	o.yes = yes;
+	o.confirm = mg_cli_confirm;
 	res = mg_fix_rollback(a, mg_cmd_state_dir(a), (long)id, &o, &err);
 	if (res == MG_ROLLBACK_DONE)
 		return (MG_EXIT_OK);

@@ -89,7 +89,7 @@ fix_child(struct con *c, void *arg, FILE *out)
 	mg_print_sanitized_lines(out, mg_str_cstr(fj->patch));
 	memset(&o, 0, sizeof(o));
 	o.out = out;
-	o.confirm = NULL;	/* asked on the Apply screen before the job */
+	o.yes = 1;	/* asked on the Apply screen before the job */
 	o.cancelled = con_job_cancelled;
 	mg_err_clear(&err);
 	res = mg_fix_apply(c->app, (const struct mg_fix *const *)fj->fixes,

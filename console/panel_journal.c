@@ -203,6 +203,7 @@ rollback_child(struct con *c, void *arg, FILE *out)
 
 	memset(&o, 0, sizeof(o));
 	o.out = out;
+	o.yes = 1;	/* the operator said y above */
 	res = mg_fix_rollback(c->app, c->app->target.state_dir, *(long *)arg,
 	    &o, &err);
 	if (res == MG_ROLLBACK_DONE)

@@ -75,6 +75,27 @@ mg_strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* mg_strl_free - a NULL-terminated list of strings and its array;
+ * accepts NULL */
+void
+mg_strl_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* mg_strp_cmp - qsort/bsearch order of char * elements (strcmp) */
+int
+mg_strp_cmp(const void *x, const void *y)
+{
+	return (strcmp(*(char *const *)x, *(char *const *)y));
+}
+
 /* mg_array_grow - ensure capacity for need elements */
 void
 mg_array_grow(void **base, size_t *cap, size_t need, size_t size)

@@ -27,6 +27,8 @@ void mg_str_vprintf(struct mg_str *, const char *, va_list)
 const char *mg_str_cstr(const struct mg_str *);
 char *mg_str_steal(struct mg_str *);
 void mg_strv_free(char **, size_t);
+void mg_strl_free(char **);
+int mg_strp_cmp(const void *, const void *);
 
 /*
  * mg_array_grow - make room for "need" elements of "size" bytes in *base,

@@ -482,7 +482,7 @@ reload(struct run *r)
 /* mg_fix_rebuild - run the rebuild commands journaled with an entry
  * (after its files were restored); 0 if all succeeded */
 int
-mg_fix_rebuild(const struct mg_session *a, const char *rebuild,
+mg_fix_rebuild(const struct mg_target *t, const char *rebuild,
     struct mg_str *log)
 {
 	const char *cur = rebuild != NULL ? rebuild : "", *line;
@@ -506,7 +506,7 @@ mg_fix_rebuild(const struct mg_session *a, const char *rebuild,
 		c.argc = n;
 		mg_str_reset(&out);
 		if (run_tool(argv, &out, &err) < 0) {
-			if (mg_backend_post_not_running(&a->target, &c) !=
+			if (mg_backend_post_not_running(t, &c) !=
 			    NULL)
 				mg_str_printf(log, "%s: the server is not "
 				    "running; nothing to reload\n", argv[0]);
@@ -652,7 +652,7 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 		say(r, "restore failed: %s", e2.msg);
 		bad = 1;
 	}
-	if (mg_fix_rebuild(r->a, v[0].rebuild, &r->log) < 0)
+	if (mg_fix_rebuild(&r->a->target, v[0].rebuild, &r->log) < 0)
 		bad = 1;
 	reload(r);
 	if (!bad) {
@@ -768,7 +768,7 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	r.out = o->out;
 	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
 		return (MG_APPLY_REFUSED);
-	if (mg_fix_incomplete(&j, stderr) > 0) {
+	if (mg_fix_incomplete(&j, r.out) > 0) {
 		(void)mg_err_set(err, "an earlier apply was interrupted; "
 		    "roll it back first (see above): nothing changed");
 		goto out;
@@ -822,8 +822,8 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		    "changed\n");
 		goto out;
 	}
-	if (o->confirm != NULL && !o->confirm("Apply these changes to the "
-	    "live configuration?")) {
+	if (!o->yes && (o->confirm == NULL || !o->confirm("Apply these "
+	    "changes to the live configuration?"))) {
 		res = MG_APPLY_DECLINED;
 		goto out;
 	}

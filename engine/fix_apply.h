@@ -25,9 +25,12 @@ enum mg_apply_result {
 
 struct mg_apply_opts {
 	FILE *out;		/* progress and results */
-	/* Asked once, after the proof and before the first live change:
-	 * non-zero goes ahead, 0 declines (nothing changed).  NULL: go
-	 * ahead (--yes, or the caller asked before). */
+	/* The operator already agreed (--yes, or the caller asked
+	 * before): confirm is not called. */
+	int yes;
+	/* Asked once, after the proof and before the first live change,
+	 * unless yes: non-zero goes ahead, 0 declines (nothing changed).
+	 * NULL and not yes: declined - a change is never made unasked. */
 	int (*confirm)(const char *question);
 	/* Asked between the steps before the first live change (after
 	 * validation, after the proof): non-zero stops there, nothing
@@ -39,7 +42,7 @@ struct mg_apply_opts {
 enum mg_apply_result mg_fix_apply(struct mg_session *,
     const struct mg_fix *const *, size_t, const struct mg_stage *, const char *,
     const struct mg_apply_opts *, struct mg_err *);
-int mg_fix_rebuild(const struct mg_session *, const char *, struct mg_str *);
+int mg_fix_rebuild(const struct mg_target *, const char *, struct mg_str *);
 int mg_fix_incomplete(struct mg_journal *, FILE *);
 
 #endif

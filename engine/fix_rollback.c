@@ -14,11 +14,12 @@
 #include "mg_journal.h"
 #include "queue_restore.h"
 
-/* ask - the caller's confirm with question; 1 without one */
+/* ask - 1 if the operator agreed before (yes) or says yes to question;
+ * never yes unasked */
 static int
 ask(const struct mg_rollback_opts *o, const char *question)
 {
-	return (o->confirm == NULL || o->confirm(question));
+	return (o->yes || (o->confirm != NULL && o->confirm(question)));
 }
 
 /*
@@ -97,7 +98,7 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		mg_str_free(&log);
 		return (MG_ROLLBACK_UNREAD);
 	}
-	if (mg_fix_rebuild(a, e->rebuild, &log) < 0) {
+	if (mg_fix_rebuild(&a->target, e->rebuild, &log) < 0) {
 		(void)mg_err_set(err, "files restored, but rebuilding or "
 		    "reloading failed (see above)");
 		rc = MG_ROLLBACK_UNREAD;

@@ -27,8 +27,11 @@ struct mg_rollback_opts {
 	const struct mg_qsel *sel;
 	/* only a purge or hold will do (restore ENTRY SELECTOR...) */
 	int mail_only;
-	/* Asked once before anything changes: non-zero goes ahead, 0
-	 * declines.  NULL: go ahead (--yes, or the caller asked before). */
+	/* The operator already agreed (--yes, or the caller asked
+	 * before): confirm is not called. */
+	int yes;
+	/* Asked once before anything changes, unless yes: non-zero goes
+	 * ahead, 0 declines.  NULL and not yes: declined. */
 	int (*confirm)(const char *question);
 };
 

@@ -31,13 +31,6 @@ struct purge {
 	struct mg_purge_result *res;
 };
 
-/* cmp_str - qsort/bsearch on char * */
-static int
-cmp_str(const void *x, const void *y)
-{
-	return (strcmp(*(const char *const *)x, *(const char *const *)y));
-}
-
 /*
  * mg_purge_select - indexes of the messages of q that sel selects at
  * time now, in *idx (caller frees); their number in *n
@@ -172,7 +165,7 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
 	}
 	p->run.nids = n;
 	free(idx);
-	qsort(p->run.ids, n, sizeof(*p->run.ids), cmp_str);
+	qsort(p->run.ids, n, sizeof(*p->run.ids), mg_strp_cmp);
 	mg_str_puts(&sum, action);
 	mg_qsel_describe(sel, &sum);
 	mg_str_printf(&sum, ": %zu messages", n);

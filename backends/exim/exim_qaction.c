@@ -415,7 +415,6 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
 	memset(ex, 0, sizeof(*ex));
-	r->mta = ex;
 	(void)snprintf(ex->input, sizeof(ex->input), "%s/input", sdir);
 	free(sdir);
 	if ((ex->split = exim_split(t, err)) < 0)
@@ -424,6 +423,7 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	    O_CLOEXEC);
 	if (ex->ifd < 0)
 		return (mg_err_errno(err, "cannot open %s", ex->input));
+	r->mta = ex;	/* until out: */
 	if (mg_qrestore_owner(ex->ifd, ex->input, &ex->uid, &ex->gid,
 	    err) < 0)
 		goto out;

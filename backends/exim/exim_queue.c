@@ -603,13 +603,6 @@ id_len(const char *name, char suffix)
 	return (n - 2);
 }
 
-/* cmp_str - qsort/bsearch on char * */
-static int
-cmp_str(const void *a, const void *b)
-{
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
 /* read_one - one -H file of directory dfd (its -D and -J beside it) */
 static void
 read_one(struct walk *w, int dfd, const char *rel, const char *name,
@@ -711,12 +704,12 @@ walk_dir(struct walk *w, int fd, const char *rel, int depth)
 			    mg_xstrdup(de->d_name);
 	}
 	if (njournals > 1)
-		qsort(journals, njournals, sizeof(*journals), cmp_str);
+		qsort(journals, njournals, sizeof(*journals), mg_strp_cmp);
 	for (i = 0; i < nheads && !w->cancelled; i++) {
 		key = heads[i];
 		key[strlen(key) - 1] = 'J';
 		isdir = njournals > 0 && bsearch(&key, journals, njournals,
-		    sizeof(*journals), cmp_str) != NULL;
+		    sizeof(*journals), mg_strp_cmp) != NULL;
 		key[strlen(key) - 1] = 'H';
 		read_one(w, dirfd(d), rel, heads[i], isdir);
 		if (w->progress != NULL && w->q->files % PROGRESS_EVERY == 0 &&

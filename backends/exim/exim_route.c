@@ -95,13 +95,7 @@ mg_exim_route_addrs(const struct mg_model *m)
 void
 mg_exim_route_addrs_free(char **v)
 {
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
+	mg_strl_free(v);
 }
 
 /* undeliverable - why -bt's output says addr cannot be delivered

@@ -465,9 +465,9 @@ mg_pf_restore(struct mg_target *t, struct mg_qrestore *r, struct mg_err *err)
 
 	memset(pf, 0, sizeof(*pf));
 	pf->hfd = -1;
-	r->mta = pf;
 	if (mg_pf_queue_directory(t, &pf->qdir, err) < 0)
 		return (-1);
+	r->mta = pf;	/* until out: */
 	(void)snprintf(pf->hold, sizeof(pf->hold), "%s/hold", pf->qdir);
 	pf->hfd = open(pf->hold, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);

@@ -73,26 +73,6 @@ takes_arg(const char *name)
 	return (0);
 }
 
-/* permissive_value - an access(5) result that accepts: OK, all-numeric
- * (pop-before-smtp style) or a permit_ restriction */
-static int
-permissive_value(const char *v)
-{
-	size_t n;
-
-	if (v == NULL)
-		return (0);
-	v += strspn(v, " \t");
-	n = strcspn(v, " \t,");
-	if (n == 2 && strncasecmp(v, "OK", 2) == 0)
-		return (1);
-	if (strncasecmp(v, "permit", 6) == 0)
-		return (1);
-	if (n > 0 && strspn(v, "0123456789") == n)
-		return (1);
-	return (0);
-}
-
 /* is_local_domain - a domain this server receives mail for itself */
 static int
 is_local_domain(const struct mg_model *m, const char *dom)
@@ -134,7 +114,7 @@ table_kind(const struct mg_model *m, const char *restriction,
 	    strcmp(restriction, "check_ccert_access") == 0 ||
 	    strcmp(restriction, "check_sasl_access") == 0;
 	for (i = 0; i < t->nentries; i++) {
-		if (!permissive_value(t->entries[i].value))
+		if (!mg_check_pf_permissive(t->entries[i].value))
 			continue;
 		any = 1;
 		key = t->entries[i].key;
@@ -389,7 +369,7 @@ hole_evidence(const struct mg_model *m, struct mg_finding *f,
 	if (h->map == NULL)
 		return;
 	for (i = 0; i < h->map->nentries && shown < 5; i++) {
-		if (!permissive_value(h->map->entries[i].value))
+		if (!mg_check_pf_permissive(h->map->entries[i].value))
 			continue;
 		mg_finding_evidence(f, h->map->source,
 		    h->map->entries[i].line, "%s: %s -> %s", h->map->ref,
@@ -531,7 +511,7 @@ forged_sender(const struct hole *h, char *buf, size_t size)
 	if (h->map == NULL || strncmp(h->elem, "check_sender_access", 19) != 0)
 		return (NULL);
 	for (i = 0; i < h->map->nentries; i++) {
-		if (!permissive_value(h->map->entries[i].value))
+		if (!mg_check_pf_permissive(h->map->entries[i].value))
 			continue;
 		key = h->map->entries[i].key;
 		if (key[0] == '\0' || strpbrk(key, " <>\t\"\\") != NULL ||
@@ -731,7 +711,7 @@ grant_entries(const struct mg_model *m, struct mg_report *r,
 
 	for (k = 0; k < h->map->nentries; k++) {
 		e = &h->map->entries[k];
-		if (!permissive_value(e->value) ||
+		if (!mg_check_pf_permissive(e->value) ||
 		    !mg_check_key_net(e->key, text, sizeof(text)) ||
 		    mg_net_parse(text, &net, NULL) < 0)
 			continue;

@@ -71,24 +71,6 @@ pf_own(const struct mg_model *m, struct mg_probe_plan *pl)
 	pf_own_list(m, "relay_domains", pl);
 }
 
-/* permissive - an access(5) answer that ends the list with accept: OK,
- * all-numeric (pop-before-smtp style) or a permit_ restriction */
-static int
-permissive(const char *v)
-{
-	size_t n;
-
-	if (v == NULL)
-		return (0);
-	v += strspn(v, " \t");
-	n = strcspn(v, " \t,");
-	if (n == 2 && strncasecmp(v, "OK", 2) == 0)
-		return (1);
-	if (strncasecmp(v, "permit", 6) == 0)
-		return (1);
-	return (n > 0 && strspn(v, "0123456789") == n);
-}
-
 /*
  * pf_grant_table - the entries of the access table t (consulted by
  * restriction) that answer with accept: clients become ranges, senders,
@@ -107,7 +89,7 @@ pf_grant_table(const char *restriction, const struct mg_map *t,
 
 	for (i = 0; i < t->nentries; i++) {
 		e = &t->entries[i];
-		if (!permissive(e->value) || *e->key == '!')
+		if (!mg_check_pf_permissive(e->value) || *e->key == '!')
 			continue;
 		(void)snprintf(entry, sizeof(entry), "%s %s: %s %s",
 		    restriction, t->ref, e->key, e->value);

@@ -208,3 +208,21 @@ mg_check_pf_reload(const struct mg_model *m, struct mg_fix *x)
 			return;
 	mg_fix_post(x, argv);
 }
+
+/* mg_check_pf_permissive - an access(5) answer that ends the list with accept: OK,
+ * all-numeric (pop-before-smtp style) or a permit_ restriction */
+int
+mg_check_pf_permissive(const char *v)
+{
+	size_t n;
+
+	if (v == NULL)
+		return (0);
+	v += strspn(v, " \t");
+	n = strcspn(v, " \t,");
+	if (n == 2 && strncasecmp(v, "OK", 2) == 0)
+		return (1);
+	if (strncasecmp(v, "permit", 6) == 0)
+		return (1);
+	return (n > 0 && strspn(v, "0123456789") == n);
+}

@@ -196,6 +196,7 @@ apply_edited(const char *conf, const char *etc, const char *st,
 		fail_msg("open_memstream");
 	memset(&o, 0, sizeof(o));
 	o.out = fp;
+	o.yes = 1;
 	mg_err_clear(&err);
 	res = mg_fix_apply(&a, fixes, 1, &stage, "", &o, &err);
 	(void)fclose(fp);

@@ -108,10 +108,23 @@ teardown(void **state_)
 	return (0);
 }
 
-/* apply - the fix through mg_fix_apply, its output into out (caller
- * frees) */
+/* What the confirm callback answers, and how often it was asked. */
+static int answer, asked;
+
+/* confirm - the operator's y/N, counted */
+static int
+confirm(const char *question)
+{
+	(void)question;
+	asked++;
+	return (answer);
+}
+
+/* apply_asking - the fix through mg_fix_apply, yes or asking through
+ * ask (NULL: no callback), its output into out (caller frees) */
 static enum mg_apply_result
-apply(char **out, struct mg_err *err)
+apply_asking(int yes, int (*ask)(const char *), char **out,
+    struct mg_err *err)
 {
 	const struct mg_fix *fixes[1] = { &fix };
 	struct mg_apply_opts o;
@@ -126,10 +139,19 @@ apply(char **out, struct mg_err *err)
 	assert_non_null(f);
 	memset(&o, 0, sizeof(o));
 	o.out = f;
+	o.yes = yes;
+	o.confirm = ask;
 	res = mg_fix_apply(&sess, fixes, 1, &st, "the diff", &o, err);
 	assert_int_equal(fclose(f), 0);
 	mg_stage_free(&st);
 	return (res);
+}
+
+/* apply - the fix through mg_fix_apply with --yes */
+static enum mg_apply_result
+apply(char **out, struct mg_err *err)
+{
+	return (apply_asking(1, NULL, out, err));
 }
 
 /* entry - the journal's one entry (caller frees with mg_jentries_free) */
@@ -213,6 +235,73 @@ test_validate_refused(void **state_)
 	mg_journal_close(&j);
 }
 
+/* not_applied - nothing journaled, not a byte changed, no reload */
+static void
+not_applied(void)
+{
+	struct mg_journal j;
+	struct mg_jentry *v;
+	struct mg_err err;
+	char *text;
+	size_t n;
+
+	text = get(fake.conf);
+	assert_string_equal(text, ORIGINAL);
+	free(text);
+	assert_int_equal(fake.reloaded, 0);
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_entries(&j, 0, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 0);
+	mg_jentries_free(v, n);
+	mg_journal_close(&j);
+}
+
+/* test_declined - n at the question (asked once, after the proof):
+ * declined, nothing changed; without --yes and without a way to ask,
+ * declined unasked - a change is never made unasked */
+static void
+test_declined(void **state_)
+{
+	struct mg_err err;
+	char *out = NULL;
+
+	(void)state_;
+	asked = 0;
+	answer = 0;
+	assert_int_equal(apply_asking(0, confirm, &out, &err),
+	    MG_APPLY_DECLINED);
+	free(out);
+	out = NULL;
+	assert_int_equal(asked, 1);
+	not_applied();
+	assert_int_equal(apply_asking(0, NULL, &out, &err),
+	    MG_APPLY_DECLINED);
+	free(out);
+	assert_int_equal(asked, 1);
+	not_applied();
+}
+
+/* test_agreed - y at the question applies, asked once; --yes does not
+ * ask */
+static void
+test_agreed(void **state_)
+{
+	struct mg_err err;
+	char *out = NULL, *text;
+
+	(void)state_;
+	asked = 0;
+	answer = 1;
+	assert_int_equal(apply_asking(0, confirm, &out, &err),
+	    MG_APPLY_DONE);
+	free(out);
+	assert_int_equal(asked, 1);
+	assert_int_equal(fake.reloaded, 1);
+	text = get(fake.conf);
+	assert_null(strstr(text, "relay = open"));
+	free(text);
+}
+
 /* test_live_fails_restores - the live check fails after the install:
  * the original comes back byte for byte, the rebuild runs again, the
  * server reloads the old configuration (a second reload) */
@@ -269,6 +358,7 @@ test_rollback_restores(void **state_)
 	assert_non_null(f);
 	memset(&o, 0, sizeof(o));
 	o.out = f;
+	o.yes = 1;
 	assert_int_equal(mg_fix_rollback(&sess, state, id, &o, &err),
 	    MG_ROLLBACK_DONE);
 	assert_int_equal(fclose(f), 0);
@@ -317,6 +407,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_live_fails_restores,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_declined, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_agreed, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_restores, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_simulate_counts, setup,

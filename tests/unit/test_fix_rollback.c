@@ -68,6 +68,9 @@ fix_entry(void)
 	return (id);
 }
 
+/* No way to ask (and no --yes): the rollback must decline unasked. */
+static int no_callback;
+
 /* rollback - mg_fix_rollback on a session that finds no MTA; what it
  * printed in *out (caller frees) */
 static enum mg_rollback_result
@@ -86,7 +89,7 @@ rollback(long id, int mail_only, char **out, struct mg_err *err)
 	assert_non_null(fp = open_memstream(out, &len));
 	o.out = fp;
 	o.mail_only = mail_only;
-	o.confirm = confirm;
+	o.confirm = no_callback ? NULL : confirm;
 	res = mg_fix_rollback(&a, state, id, &o, err);
 	(void)fclose(fp);
 	mg_session_free(&a);
@@ -108,6 +111,14 @@ test_declined_changes_nothing(void **state_)
 	assert_int_equal(rollback(id, 0, &out, &err), MG_ROLLBACK_DECLINED);
 	assert_int_equal(asked, 1);
 	assert_non_null(strstr(question, "Restore the files journal entry"));
+	t = get(file);
+	assert_string_equal(t, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n");
+	free(t);
+	free(out);
+	no_callback = 1;
+	assert_int_equal(rollback(id, 0, &out, &err), MG_ROLLBACK_DECLINED);
+	no_callback = 0;
+	assert_int_equal(asked, 1);
 	t = get(file);
 	assert_string_equal(t, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n");
 	free(t);

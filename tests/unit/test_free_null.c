@@ -58,6 +58,7 @@ static void f_session(void) { mg_session_free(NULL); }
 static void f_page_clear(void) { con_page_clear(NULL); }
 static void f_page(void) { con_page_free(NULL); }
 static void f_strv(void) { mg_strv_free(NULL, 2); }
+static void f_strl(void) { mg_strl_free(NULL); }
 static void f_params(void) { mg_params_free(NULL, 2); }
 static void f_srcfile(void) { mg_srcfile_free(NULL); }
 static void f_blist(void) { mg_backend_list_free(NULL); }
@@ -98,6 +99,7 @@ static const struct {
 	{ "con_page_clear", f_page_clear },
 	{ "con_page_free", f_page },
 	{ "mg_strv_free", f_strv },
+	{ "mg_strl_free", f_strl },
 	{ "mg_params_free", f_params },
 	{ "mg_srcfile_free", f_srcfile },
 	{ "mg_backend_list_free", f_blist },
