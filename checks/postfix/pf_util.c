@@ -209,8 +209,9 @@ mg_check_pf_reload(const struct mg_model *m, struct mg_fix *x)
 	mg_fix_post(x, argv);
 }
 
-/* mg_check_pf_permissive - an access(5) answer that ends the list with accept: OK,
- * all-numeric (pop-before-smtp style) or a permit_ restriction */
+/* mg_check_pf_permissive - an access(5) answer that ends the list with
+ * accept: OK, all-numeric (pop-before-smtp style) or a permit_
+ * restriction */
 int
 mg_check_pf_permissive(const char *v)
 {
