@@ -314,7 +314,8 @@ apply_key(struct con *c, int ch)
 			return (1);
 		}
 		if (c->job.kind == CON_JOB_QUEUE) {
-			con_queue_open(c);	/* scans again */
+			/* through the table's row: scans again */
+			(void)con_panel_open(c, "Queue");
 			return (1);
 		}
 		c->apply_done = 1;	/* the console reloads, then goes on */

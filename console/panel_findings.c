@@ -674,32 +674,17 @@ con_filter_begin(struct con *c)
 
 /* ---- ignored findings (remembered in the journal database) ---------- */
 
-/* The All panel's state: the findings ignored. */
-struct ignored {
-	char **ids;
-	size_t n;
-};
-
-extern const struct con_panel con_panel_all;
-
-/* ign - the ignored set */
-static struct ignored *
-ign(const struct con *c)
-{
-	return (con_panel_state(c, &con_panel_all));
-}
-
 /* ignored_free - forget the ignored set */
 static void
 ignored_free(struct con *c)
 {
 	size_t i;
 
-	for (i = 0; i < ign(c)->n; i++)
-		free(ign(c)->ids[i]);
-	free(ign(c)->ids);
-	ign(c)->ids = NULL;
-	ign(c)->n = 0;
+	for (i = 0; i < c->nignored; i++)
+		free(c->ignored[i]);
+	free(c->ignored);
+	c->ignored = NULL;
+	c->nignored = 0;
 }
 
 /* ignored_read - the ignored set from the state directory; none when
@@ -721,21 +706,9 @@ ignored_read(struct con *c)
 		return;
 	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0)
 		return;
-	if (mg_journal_ignored(&j, &ign(c)->ids, &ign(c)->n, &err) < 0)
-		ign(c)->n = 0;
+	if (mg_journal_ignored(&j, &c->ignored, &c->nignored, &err) < 0)
+		c->nignored = 0;
 	mg_journal_close(&j);
-}
-
-/* con_is_ignored - the operator chose to ignore this finding */
-int
-con_is_ignored(const struct con *c, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id != NULL && i < ign(c)->n; i++)
-		if (strcmp(ign(c)->ids[i], id) == 0)
-			return (1);
-	return (0);
 }
 
 /* con_ignore_toggle - ignore the finding (or stop ignoring it), kept in
@@ -806,7 +779,8 @@ findings_count(const struct con *c, const struct con_panel *p, size_t *n)
 	return (1);
 }
 
-/* The All panel also keeps the ignored set, read with every load. */
+/* The All panel also reads the ignored set (in struct con) with every
+ * load. */
 const struct con_panel con_panel_all = {
 	.name = "All",
 	.view = &con_view_overview,
@@ -815,7 +789,6 @@ const struct con_panel con_panel_all = {
 	.count = findings_count,
 	.loaded = ignored_read,
 	.free = ignored_free,
-	.state_size = sizeof(struct ignored),
 };
 
 const struct con_panel con_panel_relay = {
