@@ -748,6 +748,10 @@ mg_console_run(struct mg_session *a, int incident)
 		ch = getch();
 		running = con_job_running(&c);
 		dirty = con_job_poll(&c);
+		if (dirty && c.view == &con_view_apply) {
+			c.page.width = 0;	/* rebuild; follow the end */
+			c.apply_follow = 1;
+		}
 		if (running && !con_job_running(&c) &&
 		    c.job.kind == CON_JOB_QUEUE)
 			after_queue_action(&c);

@@ -9,10 +9,12 @@
  *				footer, help, reading the configuration)
  *	console_panels.c	the table of panels (handed down in struct
  *				con) and what the loop asks of every panel
- *	panel_*.c		one panel each; a panel never calls a panel
- *	console_apply.c		the apply screen, the value editor, guided
- *				hardening
- *	console_job.c		the background job runner
+ *	panel_*.c		one panel each (panel_findings.c also guided
+ *				hardening); a panel calls no other panel but
+ *				panel_findings.c (its screens and filter)
+ *	console_apply.c		the apply screen, the value editor
+ *	console_job.c		the background job runner (the loop makes
+ *				the apply screen follow its output)
  *	console_ui.c		what every part uses: showing a screen and a
  *				note, the tab line, switching panels through
  *				the table's rows, a panel's state, the
@@ -264,11 +266,6 @@ void con_apply_finding(struct con *);
 void con_edit_begin(struct con *);
 void con_edit_key(struct con *, int);
 void con_edit_draw(const struct con *);
-void con_guided_start(struct con *);
-int con_guided_next(struct con *);
-void con_guided_mark(struct con *, const char *);
-void con_guided_end(struct con *);
-void con_guided_count(const struct con *, size_t *, size_t *);
 
 /* console_panels.c */
 void con_panels_init(struct con *);
@@ -276,11 +273,17 @@ void con_panels_loaded(struct con *);
 int con_panels_tick(struct con *);
 void con_panels_free(struct con *);
 
-/* panel_findings.c: the findings panels, the filter, ignored findings */
+/* panel_findings.c: the findings panels, the filter, ignored findings,
+ * guided hardening */
 int con_finding_shown(const struct con *, size_t);
 size_t con_visible_first(const struct con *);
 void con_filter_begin(struct con *);
 int con_ignore_toggle(struct con *, const char *);
+void con_guided_start(struct con *);
+int con_guided_next(struct con *);
+void con_guided_mark(struct con *, const char *);
+void con_guided_end(struct con *);
+void con_guided_count(const struct con *, size_t *, size_t *);
 
 /* panel_queue.c: the incident view is also reached with i and F5 */
 void con_queue_open(struct con *);

@@ -2,7 +2,8 @@
  * panel_findings.c - the findings panels (All, Relay, Aliases, SASL: one
  * finding area each): the overview, a finding's detail with its fixes as
  * a diff, the MTA's warnings, the "could not read the configuration"
- * screen, the / filter, and the findings the operator ignores.
+ * screen, the / filter, the findings the operator ignores, and guided
+ * hardening (a walk over the findings' detail screens).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -742,6 +743,94 @@ con_ignore_toggle(struct con *c, const char *id)
 	return (on);
 }
 
+
+/* ---- guided hardening -------------------------------------------------- */
+
+/* handled - was this finding applied or skipped in this walk? */
+static int
+handled(const struct con *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nguided_done; i++)
+		if (strcmp(c->guided_done[i], id) == 0)
+			return (1);
+	return (con_is_ignored(c, id));
+}
+
+/* con_guided_mark - the finding shown is done with (applied, skipped) */
+void
+con_guided_mark(struct con *c, const char *id)
+{
+	if (id != NULL && !handled(c, id))
+		*MG_ARRAY_PUSH(c->guided_done, c->nguided_done,
+		    c->guided_cap) = mg_xstrdup(id);
+}
+
+/* con_guided_next - show the worst finding with a fix not yet handled;
+ * back to the overview when none is left.  1 if one is shown. */
+int
+con_guided_next(struct con *c)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].nfix_ids > 0 &&
+		    !handled(c, r->findings[i].id))
+			break;
+	if (i == r->nfindings) {
+		con_guided_end(c);
+		con_set_view(c, &con_view_overview);
+		con_note(c, r->nfindings == 0 ? "guided hardening done: no "
+		    "findings left" : "guided hardening done: nothing left "
+		    "with a fix");
+		return (0);
+	}
+	c->finding = c->sel = i;
+	free(c->finding_id);
+	c->finding_id = mg_xstrdup(r->findings[i].id);
+	con_set_view(c, &con_view_detail);
+	return (1);
+}
+
+/* con_guided_start - walk the findings with fixes, worst first */
+void
+con_guided_start(struct con *c)
+{
+	con_guided_end(c);
+	c->guided = 1;
+	(void)con_guided_next(c);
+}
+
+/* con_guided_end - leave guided hardening, forget the walk */
+void
+con_guided_end(struct con *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nguided_done; i++)
+		free(c->guided_done[i]);
+	free(c->guided_done);
+	c->guided_done = NULL;
+	c->nguided_done = c->guided_cap = 0;
+	c->guided = 0;
+}
+
+/* con_guided_count - findings with fixes: handled so far, and in all */
+void
+con_guided_count(const struct con *c, size_t *done, size_t *all)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i;
+
+	*done = c->nguided_done;
+	*all = c->nguided_done;
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].nfix_ids > 0 &&
+		    !handled(c, r->findings[i].id))
+			(*all)++;
+}
 
 /* ---- the panels ----------------------------------------------------- */
 
