@@ -30,24 +30,6 @@ static const struct con_key global_keys[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
-/* con_set_view - show another screen, from its top */
-void
-con_set_view(struct con *c, const struct con_view *v)
-{
-	c->view = v;
-	c->help = 0;
-	con_page_clear(&c->page);
-	c->page.top = 0;
-	c->page.width = 0;
-}
-
-/* con_note - a one-line message in the footer until the next key */
-void
-con_note(struct con *c, const char *msg)
-{
-	(void)snprintf(c->msg, sizeof(c->msg), "%s", msg);
-}
-
 /* view_keys - the keys that work on the screen shown, in its state */
 static const struct con_key *
 view_keys(const struct con *c)
@@ -766,6 +748,10 @@ mg_console_run(struct mg_session *a, int incident)
 		ch = getch();
 		running = con_job_running(&c);
 		dirty = con_job_poll(&c);
+		if (dirty && c.view == &con_view_apply) {
+			c.page.width = 0;	/* rebuild; follow the end */
+			c.apply_follow = 1;
+		}
 		if (running && !con_job_running(&c) &&
 		    c.job.kind == CON_JOB_QUEUE)
 			after_queue_action(&c);

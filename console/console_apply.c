@@ -1,7 +1,8 @@
 /*
  * console_apply.c - the apply screen (a fix or a queue action running in
- * the background, its output as it comes), editing a proposed value
- * first, and guided hardening.
+ * the background, its output as it comes) and editing a proposed value
+ * first (guided hardening, which walks the findings' detail screens, is
+ * in panel_findings.c).
  *
  * The fix engine runs as a console job (console_job.c: fork, no exec: the
  * child has the report, with any value the operator edited).  The engine
@@ -314,7 +315,8 @@ apply_key(struct con *c, int ch)
 			return (1);
 		}
 		if (c->job.kind == CON_JOB_QUEUE) {
-			con_queue_open(c);	/* scans again */
+			/* through the table's row: scans again */
+			(void)con_panel_open(c, "Queue");
 			return (1);
 		}
 		c->apply_done = 1;	/* the console reloads, then goes on */
@@ -513,92 +515,4 @@ con_edit_draw(const struct con *c)
 	    (int)((e->len - from) < (size_t)room ? e->len - from :
 	    (size_t)room));
 	(void)move(LINES - 1, x + (int)(e->cur - from));
-}
-
-/* ---- guided hardening -------------------------------------------------- */
-
-/* handled - was this finding applied or skipped in this walk? */
-static int
-handled(const struct con *c, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < c->nguided_done; i++)
-		if (strcmp(c->guided_done[i], id) == 0)
-			return (1);
-	return (con_is_ignored(c, id));
-}
-
-/* con_guided_mark - the finding shown is done with (applied, skipped) */
-void
-con_guided_mark(struct con *c, const char *id)
-{
-	if (id != NULL && !handled(c, id))
-		*MG_ARRAY_PUSH(c->guided_done, c->nguided_done,
-		    c->guided_cap) = mg_xstrdup(id);
-}
-
-/* con_guided_next - show the worst finding with a fix not yet handled;
- * back to the overview when none is left.  1 if one is shown. */
-int
-con_guided_next(struct con *c)
-{
-	const struct mg_report *r = &c->app->report;
-	size_t i;
-
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].nfix_ids > 0 &&
-		    !handled(c, r->findings[i].id))
-			break;
-	if (i == r->nfindings) {
-		con_guided_end(c);
-		con_set_view(c, &con_view_overview);
-		con_note(c, r->nfindings == 0 ? "guided hardening done: no "
-		    "findings left" : "guided hardening done: nothing left "
-		    "with a fix");
-		return (0);
-	}
-	c->finding = c->sel = i;
-	free(c->finding_id);
-	c->finding_id = mg_xstrdup(r->findings[i].id);
-	con_set_view(c, &con_view_detail);
-	return (1);
-}
-
-/* con_guided_start - walk the findings with fixes, worst first */
-void
-con_guided_start(struct con *c)
-{
-	con_guided_end(c);
-	c->guided = 1;
-	(void)con_guided_next(c);
-}
-
-/* con_guided_end - leave guided hardening, forget the walk */
-void
-con_guided_end(struct con *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nguided_done; i++)
-		free(c->guided_done[i]);
-	free(c->guided_done);
-	c->guided_done = NULL;
-	c->nguided_done = c->guided_cap = 0;
-	c->guided = 0;
-}
-
-/* con_guided_count - findings with fixes: handled so far, and in all */
-void
-con_guided_count(const struct con *c, size_t *done, size_t *all)
-{
-	const struct mg_report *r = &c->app->report;
-	size_t i;
-
-	*done = c->nguided_done;
-	*all = c->nguided_done;
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].nfix_ids > 0 &&
-		    !handled(c, r->findings[i].id))
-			(*all)++;
 }

@@ -3,13 +3,28 @@
  * (view) and panel interfaces, the job runner, and the text helpers that
  * keep every line inside the width.  Private to console/.
  *
- * The files: console.c the loop (terminal setup and restore, header,
- * footer, help, reading the configuration), console_panels.c the table of
- * panels and the tab line, panel_*.c one panel each, console_apply.c the
- * apply screen, the value editor and guided hardening, console_job.c the
- * background job runner, console_text.c text layout and the pager,
- * console_signal.c signals.  Every file includes this header and none
- * includes another's: a panel never includes a panel.
+ * The files, and the direction they call in (a file calls only files
+ * below it; none calls up):
+ *	console.c		the loop (terminal setup and restore, header,
+ *				footer, help, reading the configuration)
+ *	console_panels.c	the table of panels (handed down in struct
+ *				con) and what the loop asks of every panel
+ *	panel_*.c		one panel each (panel_findings.c also guided
+ *				hardening); a panel calls no other panel but
+ *				panel_findings.c (its screens and filter)
+ *	console_apply.c		the apply screen, the value editor
+ *	console_job.c		the background job runner (the loop makes
+ *				the apply screen follow its output)
+ *	console_ui.c		what every part uses: showing a screen and a
+ *				note, the tab line, switching panels through
+ *				the table's rows, a panel's state, the
+ *				ignored findings
+ *	console_text.c		text layout and the pager
+ *	console_signal.c	signals (the loop only)
+ * Where a lower file must reach a higher one it goes through data: apply
+ * opens the Queue panel through its row (con_panel_open), not by calling
+ * panel_queue.c.  Every file includes this header and none includes
+ * another's.
  */
 #ifndef MG_CONSOLE_INT_H
 #define MG_CONSOLE_INT_H
@@ -198,7 +213,12 @@ struct con {
 					 * NULL: All */
 	char filter[128];	/* the / filter; "" none */
 	unsigned filter_gen;	/* counts the filter's changes */
+	/* the table of panels (con_panels, set by con_panels_init) */
+	const struct con_panel *const *panels;
 	void **pstate;		/* each panel's state, in table order */
+	/* the findings ignored (read by the All panel with every load) */
+	char **ignored;
+	size_t nignored;
 };
 
 /* What console_signal.c replaced, to put back. */
@@ -219,9 +239,16 @@ extern const struct con_view con_view_apply;	/* console_apply.c */
 extern const struct con_view con_view_queue;	/* panel_queue.c */
 extern const struct con_view con_view_qmsg;
 
-/* console.c */
+/* console_ui.c */
 void con_set_view(struct con *, const struct con_view *);
 void con_note(struct con *, const char *);
+int con_panel_of(const struct con *);
+void con_tabs_draw(struct con *, int);
+void con_panel_go(struct con *, int);
+int con_panel_key(struct con *, int);
+int con_panel_open(struct con *, const char *);
+void *con_panel_state(const struct con *, const struct con_panel *);
+int con_is_ignored(const struct con *, const char *);
 
 /* console_job.c */
 typedef int (*con_job_fn)(struct con *, void *, FILE *);
@@ -239,29 +266,24 @@ void con_apply_finding(struct con *);
 void con_edit_begin(struct con *);
 void con_edit_key(struct con *, int);
 void con_edit_draw(const struct con *);
-void con_guided_start(struct con *);
-int con_guided_next(struct con *);
-void con_guided_mark(struct con *, const char *);
-void con_guided_end(struct con *);
-void con_guided_count(const struct con *, size_t *, size_t *);
 
 /* console_panels.c */
-int con_panel_of(const struct con *);
-void con_tabs_draw(struct con *, int);
-void con_panel_go(struct con *, int);
-int con_panel_key(struct con *, int);
-void *con_panel_state(const struct con *, const struct con_panel *);
 void con_panels_init(struct con *);
 void con_panels_loaded(struct con *);
 int con_panels_tick(struct con *);
 void con_panels_free(struct con *);
 
-/* panel_findings.c: the findings panels, the filter, ignored findings */
+/* panel_findings.c: the findings panels, the filter, ignored findings,
+ * guided hardening */
 int con_finding_shown(const struct con *, size_t);
 size_t con_visible_first(const struct con *);
 void con_filter_begin(struct con *);
-int con_is_ignored(const struct con *, const char *);
 int con_ignore_toggle(struct con *, const char *);
+void con_guided_start(struct con *);
+int con_guided_next(struct con *);
+void con_guided_mark(struct con *, const char *);
+void con_guided_end(struct con *);
+void con_guided_count(const struct con *, size_t *, size_t *);
 
 /* panel_queue.c: the incident view is also reached with i and F5 */
 void con_queue_open(struct con *);

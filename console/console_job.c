@@ -181,10 +181,6 @@ con_job_poll(struct con *c)
 		j->fd = -1;
 		changed = 1;
 	}
-	if (changed && c->view == &con_view_apply) {
-		c->page.width = 0;	/* rebuild; follow the end */
-		c->apply_follow = 1;
-	}
 	return (changed);
 }
 

@@ -2,7 +2,8 @@
  * panel_findings.c - the findings panels (All, Relay, Aliases, SASL: one
  * finding area each): the overview, a finding's detail with its fixes as
  * a diff, the MTA's warnings, the "could not read the configuration"
- * screen, the / filter, and the findings the operator ignores.
+ * screen, the / filter, the findings the operator ignores, and guided
+ * hardening (a walk over the findings' detail screens).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -674,32 +675,17 @@ con_filter_begin(struct con *c)
 
 /* ---- ignored findings (remembered in the journal database) ---------- */
 
-/* The All panel's state: the findings ignored. */
-struct ignored {
-	char **ids;
-	size_t n;
-};
-
-extern const struct con_panel con_panel_all;
-
-/* ign - the ignored set */
-static struct ignored *
-ign(const struct con *c)
-{
-	return (con_panel_state(c, &con_panel_all));
-}
-
 /* ignored_free - forget the ignored set */
 static void
 ignored_free(struct con *c)
 {
 	size_t i;
 
-	for (i = 0; i < ign(c)->n; i++)
-		free(ign(c)->ids[i]);
-	free(ign(c)->ids);
-	ign(c)->ids = NULL;
-	ign(c)->n = 0;
+	for (i = 0; i < c->nignored; i++)
+		free(c->ignored[i]);
+	free(c->ignored);
+	c->ignored = NULL;
+	c->nignored = 0;
 }
 
 /* ignored_read - the ignored set from the state directory; none when
@@ -721,21 +707,9 @@ ignored_read(struct con *c)
 		return;
 	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) < 0)
 		return;
-	if (mg_journal_ignored(&j, &ign(c)->ids, &ign(c)->n, &err) < 0)
-		ign(c)->n = 0;
+	if (mg_journal_ignored(&j, &c->ignored, &c->nignored, &err) < 0)
+		c->nignored = 0;
 	mg_journal_close(&j);
-}
-
-/* con_is_ignored - the operator chose to ignore this finding */
-int
-con_is_ignored(const struct con *c, const char *id)
-{
-	size_t i;
-
-	for (i = 0; id != NULL && i < ign(c)->n; i++)
-		if (strcmp(ign(c)->ids[i], id) == 0)
-			return (1);
-	return (0);
 }
 
 /* con_ignore_toggle - ignore the finding (or stop ignoring it), kept in
@@ -769,6 +743,94 @@ con_ignore_toggle(struct con *c, const char *id)
 	return (on);
 }
 
+
+/* ---- guided hardening -------------------------------------------------- */
+
+/* handled - was this finding applied or skipped in this walk? */
+static int
+handled(const struct con *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nguided_done; i++)
+		if (strcmp(c->guided_done[i], id) == 0)
+			return (1);
+	return (con_is_ignored(c, id));
+}
+
+/* con_guided_mark - the finding shown is done with (applied, skipped) */
+void
+con_guided_mark(struct con *c, const char *id)
+{
+	if (id != NULL && !handled(c, id))
+		*MG_ARRAY_PUSH(c->guided_done, c->nguided_done,
+		    c->guided_cap) = mg_xstrdup(id);
+}
+
+/* con_guided_next - show the worst finding with a fix not yet handled;
+ * back to the overview when none is left.  1 if one is shown. */
+int
+con_guided_next(struct con *c)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].nfix_ids > 0 &&
+		    !handled(c, r->findings[i].id))
+			break;
+	if (i == r->nfindings) {
+		con_guided_end(c);
+		con_set_view(c, &con_view_overview);
+		con_note(c, r->nfindings == 0 ? "guided hardening done: no "
+		    "findings left" : "guided hardening done: nothing left "
+		    "with a fix");
+		return (0);
+	}
+	c->finding = c->sel = i;
+	free(c->finding_id);
+	c->finding_id = mg_xstrdup(r->findings[i].id);
+	con_set_view(c, &con_view_detail);
+	return (1);
+}
+
+/* con_guided_start - walk the findings with fixes, worst first */
+void
+con_guided_start(struct con *c)
+{
+	con_guided_end(c);
+	c->guided = 1;
+	(void)con_guided_next(c);
+}
+
+/* con_guided_end - leave guided hardening, forget the walk */
+void
+con_guided_end(struct con *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nguided_done; i++)
+		free(c->guided_done[i]);
+	free(c->guided_done);
+	c->guided_done = NULL;
+	c->nguided_done = c->guided_cap = 0;
+	c->guided = 0;
+}
+
+/* con_guided_count - findings with fixes: handled so far, and in all */
+void
+con_guided_count(const struct con *c, size_t *done, size_t *all)
+{
+	const struct mg_report *r = &c->app->report;
+	size_t i;
+
+	*done = c->nguided_done;
+	*all = c->nguided_done;
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].nfix_ids > 0 &&
+		    !handled(c, r->findings[i].id))
+			(*all)++;
+}
 
 /* ---- the panels ----------------------------------------------------- */
 
@@ -806,7 +868,8 @@ findings_count(const struct con *c, const struct con_panel *p, size_t *n)
 	return (1);
 }
 
-/* The All panel also keeps the ignored set, read with every load. */
+/* The All panel also reads the ignored set (in struct con) with every
+ * load. */
 const struct con_panel con_panel_all = {
 	.name = "All",
 	.view = &con_view_overview,
@@ -815,7 +878,6 @@ const struct con_panel con_panel_all = {
 	.count = findings_count,
 	.loaded = ignored_read,
 	.free = ignored_free,
-	.state_size = sizeof(struct ignored),
 };
 
 const struct con_panel con_panel_relay = {

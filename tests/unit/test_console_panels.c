@@ -86,8 +86,10 @@ test_state_is_zeroed_and_each_panels_own(void **state)
 		assert_true(nseen < MG_NELEM(seen));
 		seen[nseen++] = (void *)b;
 	}
-	/* the queue, the journal, the probe, the fixes, the ignored set */
-	assert_int_equal(nseen, 5);
+	/* the queue, the journal, the probe, the fixes (the ignored set is
+	 * in struct con, for console_ui.c) */
+	assert_int_equal(nseen, 4);
+	assert_ptr_equal(c.panels, con_panels);
 	con_panels_free(&c);
 	assert_null(c.pstate);
 	con_panels_free(&c);	/* twice: nothing left to free */
@@ -137,6 +139,12 @@ test_tab_and_digits_move_over_the_panels(void **state)
 	con_set_view(&c, &con_view_error);
 	assert_int_equal(con_panel_of(&c), -1);
 	assert_int_equal(con_panel_key(&c, '\t'), 0);
+	/* by name, through the table's row (as apply opens the Queue) */
+	assert_int_equal(con_panel_open(&c, "Aliases"), 1);
+	assert_int_equal(con_panel_of(&c), 2);
+	assert_string_equal(c.panel->area, "aliases");
+	assert_int_equal(con_panel_open(&c, "Nowhere"), 0);
+	assert_int_equal(con_panel_of(&c), 2);
 	con_panels_free(&c);
 	con_page_free(&c.page);
 }
@@ -191,6 +199,35 @@ test_panel_area_and_filter_choose_the_findings(void **state)
 	con_page_free(&c.page);
 }
 
+/* test_ignored_set_is_the_consoles - con_is_ignored answers from the set
+ * in struct con (the All panel reads it); at exit the All panel frees it */
+static void
+test_ignored_set_is_the_consoles(void **state)
+{
+	struct mg_session a;
+	struct con c;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.app = &a;
+	c.job.fd = -1;
+	con_panels_init(&c);
+	assert_false(con_is_ignored(&c, "postfix.sasl.plain"));
+	c.ignored = mg_xcalloc(2, sizeof(*c.ignored));
+	c.ignored[0] = mg_xstrdup("postfix.aliases.pipe");
+	c.ignored[1] = mg_xstrdup("postfix.sasl.plain");
+	c.nignored = 2;
+	assert_true(con_is_ignored(&c, "postfix.sasl.plain"));
+	assert_true(con_is_ignored(&c, "postfix.aliases.pipe"));
+	assert_false(con_is_ignored(&c, "postfix.sasl"));
+	assert_false(con_is_ignored(&c, NULL));
+	con_panels_free(&c);
+	assert_null(c.ignored);
+	assert_int_equal(c.nignored, 0);
+	con_page_free(&c.page);
+}
+
 int
 main(void)
 {
@@ -200,6 +237,7 @@ main(void)
 		cmocka_unit_test(test_tab_and_digits_move_over_the_panels),
 		cmocka_unit_test(
 		    test_panel_area_and_filter_choose_the_findings),
+		cmocka_unit_test(test_ignored_set_is_the_consoles),
 	};
 
 	return (cmocka_run_group_tests_name("console_panels", tests, NULL,
