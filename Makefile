@@ -106,8 +106,9 @@ check: deps
 	$(MAKE) golden
 	$(MAKE) e2e
 	$(MAKE) format-check
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e and format-check all passed"
-	@echo "check: 8 passed, 0 failed"
+	$(MAKE) layers-selftest layers
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, format-check and layers all passed"
+	@echo "check: 9 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)

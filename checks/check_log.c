@@ -1,6 +1,6 @@
 /*
- * check_log.c - the decision a too-wide trusted network needs (DESIGN
- * "Applying a change"): which hosts was it meant for?  The mail log
+ * check_log.c - the decision a too-wide trusted network needs
+ * before a change: which hosts was it meant for?  The mail log
  * answers when it shows a few clients inside the network handing over
  * mail without logging in; then the fix keeps exactly those.  With none,
  * or too many to guess from, the safe default is removal, and the

@@ -1,6 +1,6 @@
 /*
  * check_queue_sasl.c - one authenticated account sending most of the queue.
- * DESIGN incident 3: outbound spam deferred for days, postcat showing
+ * incident 3: outbound spam deferred for days, postcat showing
  * sasl_username=root from 93.122.252.5 - a stolen SASL password.  When a
  * single SASL user owns most of a sizeable queue, that account is the
  * first suspect; a system or privileged name (root, admin...) makes it

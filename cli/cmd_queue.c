@@ -26,7 +26,7 @@ share(size_t count, size_t total)
 	return (round((double)count * 10000 / (double)total) / 10000);
 }
 
-/* print_json - the queue --json document of DESIGN.md */
+/* print_json - the queue --json document (README) */
 static void
 print_json(const struct mg_queue *q, const struct mg_qgrouping *g)
 {

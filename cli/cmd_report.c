@@ -68,7 +68,7 @@ json_fix(struct mg_json *j, const struct mg_fix *x)
 	mg_json_end(j);
 }
 
-/* print_json - the report --json document of DESIGN.md */
+/* print_json - the report --json document (README) */
 static void
 print_json(const struct mg_session *a)
 {

@@ -14,6 +14,19 @@
 #define HELP_COL 19
 #define HELP_WIDTH 76
 
+/* The entries, each defined in its cmd_NAME.c. */
+extern const struct mg_cmd_entry mg_cmd_report_entry;
+extern const struct mg_cmd_entry mg_cmd_queue_entry;
+extern const struct mg_cmd_entry mg_cmd_purge_entry;
+extern const struct mg_cmd_entry mg_cmd_hold_entry;
+extern const struct mg_cmd_entry mg_cmd_release_entry;
+extern const struct mg_cmd_entry mg_cmd_requeue_entry;
+extern const struct mg_cmd_entry mg_cmd_fix_entry;
+extern const struct mg_cmd_entry mg_cmd_probe_entry;
+extern const struct mg_cmd_entry mg_cmd_journal_entry;
+extern const struct mg_cmd_entry mg_cmd_rollback_entry;
+extern const struct mg_cmd_entry mg_cmd_restore_entry;
+
 const struct mg_cmd_entry *const mg_cmd_table[] = {
 	&mg_cmd_report_entry,
 	&mg_cmd_queue_entry,

@@ -15,7 +15,7 @@
 
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "console.h"
 #include "console_int.h"
 

@@ -20,7 +20,7 @@
 #include "../engine/fix_apply.h"
 #include "../engine/fix_diff.h"
 #include "../engine/fix_stage.h"
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "console_int.h"
 
 static const struct con_key apply_keys_running[] = {

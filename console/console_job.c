@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "console_int.h"
 
 /* What the engine prints once it has begun changing live files. */

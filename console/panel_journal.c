@@ -18,7 +18,7 @@
 #include "../engine/fix_diff.h"
 #include "../engine/fix_rollback.h"
 #include "../engine/queue_restore.h"
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "console_int.h"
 
 /* The panel's state. */

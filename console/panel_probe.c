@@ -14,7 +14,7 @@
 
 #include "../checks/checks.h"
 #include "../core/mg_sanitize.h"
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "../engine/probe_run.h"
 #include "console_int.h"
 

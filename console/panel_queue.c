@@ -21,7 +21,7 @@
 #include "../core/mg_queue.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/queue_purge.h"
-#include "../cli/cmd.h"
+#include "../core/mg_exit.h"
 #include "console_int.h"
 
 /* The panel's state. */

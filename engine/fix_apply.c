@@ -1,6 +1,6 @@
 /*
  * fix_apply.c - apply staged fixes to the live configuration, as
- * DESIGN.md "Applying a change" describes:
+ * docs/ARCHITECTURE.md describes:
  *
  *   1. validate the new files on a private stage with the MTA itself
  *      (Postfix: postconf -c STAGE -n warnings, postfix -c STAGE check,

@@ -1,6 +1,6 @@
 /*
- * queue_restore.c - roll back a purge or a hold (DESIGN.md "Queue
- * purge"): each journaled ID is looked up in the live queue first, so a
+ * queue_restore.c - roll back a purge or a hold (README, "Queue /
+ * incident view"): each journaled ID is looked up in the live queue first, so a
  * message is never put back twice.  Still queued and held by the entry:
  * released; gone, with a complete copy in STATE/quarantine/ENTRY: put
  * back - the backend's restore does the MTA's part (backends/postfix/

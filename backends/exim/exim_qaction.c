@@ -1,6 +1,6 @@
 /*
  * exim_qaction.c - the Exim queue actions behind the backend seam
- * (DESIGN.md "Queue purge"): exim -Mf/-Mt on exact IDs; a purge freezes
+ * (docs/ARCHITECTURE.md): exim -Mf/-Mt on exact IDs; a purge freezes
  * them, copies each one's -H and -D files into the quarantine and
  * removes the copied ones with exim -Mrm, in batches.  A restore puts
  * ID-D, then ID-H into input/ (input/X/ with split_spool_directory) as

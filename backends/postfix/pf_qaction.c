@@ -1,6 +1,6 @@
 /*
  * pf_qaction.c - the Postfix queue actions behind the backend seam
- * (DESIGN.md "Queue purge"): postsuper -h/-H/-r on exact IDs; a purge
+ * (docs/ARCHITECTURE.md): postsuper -h/-H/-r on exact IDs; a purge
  * holds them, copies each held queue file into the quarantine and
  * deletes exactly the copied IDs from the hold queue (mail that arrived
  * meanwhile is in another queue under another ID and is never touched).

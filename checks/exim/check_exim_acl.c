@@ -1,7 +1,7 @@
 /*
  * check_exim_acl.c - Exim's RCPT ACL and its host lists.
  *
- * localhost.postmaster (DESIGN incident 1): Debian's default config has
+ * localhost.postmaster (incident 1): Debian's default config has
  * localhost in local_domains (cron and system mail need it) and accepts
  * postmaster in any local domain from anyone, before any host check; a
  * bot from 107.172.77.101 delivered to postmaster@localhost, and the alias

@@ -2,7 +2,7 @@
  * check_exim_auth.c - SMTP AUTH on Exim: plaintext mechanisms (PLAIN,
  * LOGIN) offered before TLS send passwords in the clear; a system account
  * such as root in the password file is the account a bot guesses first
- * (DESIGN incident 3, on Exim); authentication through saslauthd or PAM
+ * (incident 3, on Exim); authentication through saslauthd or PAM
  * means every system account with a password can send mail.
  */
 #include <stdio.h>
@@ -385,8 +385,8 @@ check_system_accounts(const struct mg_model *m, struct mg_report *r)
 			    MG_SEV_HIGH, "sasl", "A system account can log "
 			    "in to send mail");
 			mg_finding_explain(f, "Bots that guess SMTP passwords "
-			    "try root, admin and postmaster first; DESIGN "
-			    "incident 3 was a spam run through a SASL "
+			    "try root, admin and postmaster first; one "
+			    "reported incident was a spam run through a SASL "
 			    "account named root. No person needs a system or "
 			    "role account to send mail. The fix disables the "
 			    "entry (the line stays, commented); then purge "

@@ -3,7 +3,7 @@
  * default) acl_check_rcpt accepts any recipient from hosts in
  * relay_from_hosts, so every public address there is an open relay; an
  * entry written with host bits ("210.140.12.34/8") is masked by Exim to
- * the whole network without a word (DESIGN incident 4, on Exim).  On
+ * the whole network without a word (incident 4, on Exim).  On
  * Debian the list comes from dc_relay_nets in update-exim4.conf.conf, and
  * the fix edits it there.  Also: an accept with no client restriction
  * and no local-domain restriction before the relay check opens the relay

@@ -15,7 +15,7 @@
  *   reads alias_maps by local part, then the account; virtual(8)
  *   (local_transport = virtual) only virtual_mailbox_maps.
  *
- * DESIGN incident 2: with virtual delivery /etc/aliases is never read
+ * incident 2: with virtual delivery /etc/aliases is never read
  * and root@localhost bounced.  Also: tables whose source is newer than
  * the compiled file, and localhost accepting mail from other hosts.
  * Where a table on that path could not be read, the answer is unknown
@@ -809,7 +809,7 @@ check_localhost(const struct mg_model *m, struct mg_report *r,
 	    "cron and other local programs can mail root@localhost. "
 	    "Postfix accepts the addresses below from any client, though: "
 	    "a bot can write to them, and the alias chain carries it to "
-	    "the administrator (DESIGN incident 1 happened this way on "
+	    "the administrator (a reported incident happened this way on "
 	    "Exim). Programs that use sendmail are not affected by the "
 	    "fix; it lets clients in mynetworks keep writing to localhost "
 	    "over SMTP and refuses everyone else.");

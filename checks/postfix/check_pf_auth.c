@@ -2,7 +2,7 @@
  * check_pf_auth.c - SMTP AUTH on Postfix: who can log in (the accounts the
  * backend listed - a sasldb, or every system account behind PAM) and where
  * (each smtpd service with smtpd_sasl_auth_enable, globally or by -o).
- * DESIGN incident 3 was a spam run through a SASL account named root;
+ * incident 3 was a spam run through a SASL account named root;
  * passwords sent before STARTTLS and AUTH offered on port 25 are how such
  * a password gets sniffed or guessed.
  */
@@ -656,13 +656,13 @@ check_system_accounts(const struct mg_model *m, struct mg_report *r,
 	}
 	if (f != NULL) {
 		mg_str_printf(&text, "Bots that guess SMTP passwords try "
-		    "root, admin and postmaster first, and DESIGN incident 3 "
-		    "was exactly this: a SASL account named root sent spam "
-		    "for days. No person needs a system or role account to "
-		    "send mail. The fix deletes these accounts from the "
-		    "sasldb (saslpasswd2 -d; Cyrus opens the sasldb at each "
-		    "login, so no reload is needed). Mail such an account "
-		    "already queued is still delivered: remove it with "
+		    "root, admin and postmaster first, and one reported "
+		    "incident was exactly this: a SASL account named root "
+		    "sent spam for days. No person needs a system or role "
+		    "account to send mail. The fix deletes these accounts "
+		    "from the sasldb (saslpasswd2 -d; Cyrus opens the sasldb "
+		    "at each login, so no reload is needed). Mail such an "
+		    "account already queued is still delivered: remove it with "
 		    "mailguard-tui purge --sasl %s, which keeps everyone "
 		    "else's.", purge);
 		mg_finding_explain(f, mg_str_cstr(&text));

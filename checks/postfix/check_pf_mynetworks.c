@@ -1,7 +1,7 @@
 /*
  * check_pf_mynetworks.c - Postfix trusted networks.  Clients in mynetworks
  * pass permit_mynetworks and may relay to any destination, so every public
- * address in it is a potential open relay (DESIGN incident 4: a mask typo
+ * address in it is a potential open relay (incident 4: a mask typo
  * made two /8s trusted).  An entry with bits set beyond its prefix
  * ("210.140.12.34/8") is an error to current Postfix; the host written was
  * almost always the one meant, so the fix narrows it to that host.

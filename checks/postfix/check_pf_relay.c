@@ -6,7 +6,7 @@
  * defer) before anything permits the client.  A permit an outsider can
  * earn before that point - "permit", or an OK from an access table keyed
  * on the sender, HELO or recipient the client chooses - is an open relay
- * (DESIGN incident 5: a sender whitelist in smtpd_recipient_restrictions,
+ * (incident 5: a sender whitelist in smtpd_recipient_restrictions,
  * with no smtpd_relay_restrictions).  Each listening smtpd service is
  * judged with its own -o overrides.
  */

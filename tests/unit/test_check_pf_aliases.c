@@ -20,7 +20,7 @@ answers(struct mg_map *t, const char *const *kv)
 		(void)mg_map_answer_add(t, kv[i], kv[i + 1]);
 }
 
-/* build_virtual - DESIGN incident 2, as the lab's virtual-noalias */
+/* build_virtual - incident 2, as the lab's virtual-noalias */
 static void
 build_virtual(struct mg_model *m, const char *extra_alias)
 {

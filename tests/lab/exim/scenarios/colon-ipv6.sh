@@ -1,4 +1,4 @@
-# colon-ipv6 - DESIGN incident 1's fix written with an undoubled IPv6
+# colon-ipv6 - incident 1's fix written with an undoubled IPv6
 # address: "hosts = ! 127.0.0.0/8 : ! ::1".  Exim reads "::" as an escaped
 # colon, so the list is "! 127.0.0.0/8" and "! :1"; ":1" is no IP address
 # but a host-name pattern.  A test should observe: -bh ::1 (named localhost)

@@ -1,4 +1,4 @@
-# incident1-fixed - incident1-template plus DESIGN incident 1's fix in the
+# incident1-fixed - incident1-template plus incident 1's fix in the
 # template, before the postmaster accept of acl_check_rcpt:
 #   deny hosts = ! 127.0.0.0/8 : ! ::::1, domains = localhost :
 #   localhost.localdomain.  A test should observe: -bh 107.172.77.101 RCPT

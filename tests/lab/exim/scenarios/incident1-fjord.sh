@@ -1,4 +1,4 @@
-# incident1-fjord - DESIGN incident 1 in a plain exim.conf whose names are not
+# incident1-fjord - incident 1 in a plain exim.conf whose names are not
 # the lab's: primary_hostname gw3.lan.fjord.example is NOT a local domain
 # (local_domains = localhost : fjord.example : lists.fjord.example, no "@"),
 # "require verify = sender" comes first in acl_check_rcpt (before the

@@ -1,4 +1,4 @@
-# incident1-plain - DESIGN incident 1 without Debian's generator: one plain
+# incident1-plain - incident 1 without Debian's generator: one plain
 # exim.conf as RHEL/source installs have (modelled on Exim's configure.default),
 # local_domains = @ : localhost : example.com and acl_check_rcpt accepting
 # postmaster in +local_domains before any host restriction.  A test should

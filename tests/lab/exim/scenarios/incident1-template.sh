@@ -1,4 +1,4 @@
-# incident1-template - DESIGN incident 1 as reported (Debian, non-split
+# incident1-template - incident 1 as reported (Debian, non-split
 # template): dc_local_interfaces='' (all interfaces), dc_other_hostnames=
 # 'example.com', so local_domains = @:localhost:example.com.  A test should
 # observe: -bh 107.172.77.101 RCPT postmaster@localhost -> 250 Accepted (the

@@ -1,4 +1,4 @@
-# relay-nets-typo - DESIGN incident 4 on Exim: a mask typo in dc_relay_nets
+# relay-nets-typo - incident 4 on Exim: a mask typo in dc_relay_nets
 # (192.168.1.0/24 ; 210.140.12.34/8, meant /32) on a Debian internet site
 # listening on all interfaces.  relay_from_hosts then trusts all of
 # 210.0.0.0/8.  A test should observe: -bh 210.99.1.1 RCPT
