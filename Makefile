@@ -156,8 +156,9 @@ asan-unit: $(UNIT_BINS)
 	 sh tests/run-tests.sh asan $(UNIT_BINS)
 
 # One libFuzzer harness per parser of untrusted input.  "make fuzz" runs
-# each for FUZZ_SECONDS (seeded from tests/fuzz/seeds/NAME where that
-# exists); make check runs a short smoke of each.  They link
+# each for FUZZ_SECONDS, seeded from the captured data of its unit tests
+# (tests/unit/data/...) and from tests/fuzz/seeds/NAME (inputs found by
+# fuzzing, and hand-made edge cases); make check runs a short smoke of each.  They link
 # the parsers, not the console, the journal (sqlite) or the fix engine.
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
@@ -174,8 +175,17 @@ fuzz: $(FUZZ_BINS)
 	    n=$$(basename $$f); seeds=""; \
 	    mkdir -p build/fuzz/corpus-$$n; \
 	    [ -d tests/fuzz/seeds/$$n ] && seeds=tests/fuzz/seeds/$$n; \
+	    case $$n in \
+	    fuzz_smtp) data=tests/unit/data/smtp ;; \
+	    fuzz_maillog) data=tests/unit/data/maillog ;; \
+	    fuzz_pf_queue) data=tests/unit/data/pf_queue ;; \
+	    fuzz_exim_queue) data=tests/unit/data/exim_queue ;; \
+	    fuzz_exim_conf) data=tests/unit/data/exim_conf ;; \
+	    fuzz_postconf) data=tests/unit/data/pf_postconf ;; \
+	    *) data= ;; \
+	    esac; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	        build/fuzz/corpus-$$n $$seeds || exit 1; \
+	        build/fuzz/corpus-$$n $$seeds $$data || exit 1; \
 	done; echo "fuzz: ok"
 
 # The unit tests under valgrind (memcheck, leaks are errors).

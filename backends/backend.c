@@ -523,3 +523,11 @@ mg_backend_show_how(const struct mg_target *t)
 		return ("the MTA's own tool");
 	return (of(t)->show_how);
 }
+
+/* mg_backend_requeued_queue - the queue a requeued message waits in;
+ * NULL when the MTA moves it nowhere */
+const char *
+mg_backend_requeued_queue(const struct mg_target *t)
+{
+	return (of(t) != NULL ? of(t)->requeued_queue : NULL);
+}

@@ -159,6 +159,9 @@ struct mg_backend {
 	const char *quarantine_how;
 	/* How show_message asks, for the message view: "postcat -h". */
 	const char *show_how;
+	/* Where a requeued message waits before it gets a new ID
+	 * (Postfix: "maildrop"); NULL: it is not moved anywhere. */
+	const char *requeued_queue;
 };
 
 /* What the operator asked for on the command line. */
@@ -237,5 +240,6 @@ int mg_backend_quarantine_msg(struct mg_target *, int, const char *,
     struct mg_queue *, struct mg_err *);
 const char *mg_backend_quarantine_how(const struct mg_target *);
 const char *mg_backend_show_how(const struct mg_target *);
+const char *mg_backend_requeued_queue(const struct mg_target *);
 
 #endif

@@ -300,7 +300,7 @@ act_undone(struct purge *p, enum mg_qaction act)
 {
 	struct mg_queue q;
 	struct mg_err err;
-	const char *qn;
+	const char *qn, *rq = mg_backend_requeued_queue(p->t);
 	size_t i, n = 0;
 	int held;
 
@@ -312,11 +312,12 @@ act_undone(struct purge *p, enum mg_qaction act)
 		if (!mg_qrun_selected(&p->run, q.msgs[i].id))
 			continue;
 		qn = q.msgs[i].queue != NULL ? q.msgs[i].queue : "";
-		held = strcmp(qn, "hold") == 0 || strcmp(qn, "frozen") == 0;
-		/* requeued mail waits in maildrop, then gets a new ID */
+		held = mg_qmsg_held(&q.msgs[i]);
+		/* requeued mail waits (Postfix: maildrop), then gets a
+		 * new ID */
 		if ((act == MG_QA_HOLD && !held) || (act == MG_QA_RELEASE &&
-		    held) || (act == MG_QA_REQUEUE && strcmp(qn,
-		    "maildrop") != 0))
+		    held) || (act == MG_QA_REQUEUE && (rq == NULL ||
+		    strcmp(qn, rq) != 0)))
 			n++;
 	}
 	mg_queue_free(&q);

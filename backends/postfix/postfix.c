@@ -379,4 +379,5 @@ const struct mg_backend mg_backend_postfix = {
 	    "to a new queue ID (its name must match its inode): find it by\n"
 	    "inode (ls -i), then postsuper -H NEWID.\n",
 	.show_how = "postcat -h",
+	.requeued_queue = "maildrop",
 };
