@@ -1,7 +1,7 @@
 /* fuzz_exim_queue.c - bytes as an Exim -H spool file through the spool
  * reader (named after its own first line when that looks like one, so
  * the fuzzer gets past the name check), then every grouping: no crash,
- * no overread, no leak.  Seeds: tests/fuzz/seeds/fuzz_exim_queue. */
+ * no overread, no leak.  Seeds: tests/unit/data/exim_queue. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

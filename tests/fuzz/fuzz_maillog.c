@@ -1,7 +1,7 @@
 /* fuzz_maillog.c - bytes as a mail log, line by line through Postfix's
  * and Exim's line parsers (the syslog_name taken from the first line),
  * then the client summary: no crash, no overread, no leak, and every
- * client counted is a host.  Seeds: tests/fuzz/seeds/fuzz_maillog. */
+ * client counted is a host.  Seeds: tests/unit/data/maillog. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
