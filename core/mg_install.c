@@ -85,23 +85,31 @@ mg_install_prepare(struct mg_install *in, const char *path, const char *data,
 	return (0);
 }
 
-/* mg_install_commit - rename the prepared file over its target */
-int
-mg_install_commit(struct mg_install *in, struct mg_err *err)
+/* placed - the prepared file now stands at its path: forget the temporary
+ * name and fsync the directory so the new name is durable */
+static int
+placed(struct mg_install *in, struct mg_err *err)
 {
 	char dir[PATH_MAX];
 
-	if (in->tmp == NULL)
-		return (0);
-	if (rename(in->tmp, in->path) < 0)
-		return (mg_err_errno(err, "cannot rename %s to %s", in->tmp,
-		    in->path));
 	free(in->tmp);
 	in->tmp = NULL;
 	dir_of(in->path, dir, sizeof(dir));
 	if (sync_dir(dir) < 0)
 		return (mg_err_errno(err, "fsync %s", dir));
 	return (0);
+}
+
+/* mg_install_commit - rename the prepared file over its target */
+int
+mg_install_commit(struct mg_install *in, struct mg_err *err)
+{
+	if (in->tmp == NULL)
+		return (0);
+	if (rename(in->tmp, in->path) < 0)
+		return (mg_err_errno(err, "cannot rename %s to %s", in->tmp,
+		    in->path));
+	return (placed(in, err));
 }
 
 /*
@@ -112,7 +120,6 @@ mg_install_commit(struct mg_install *in, struct mg_err *err)
 int
 mg_install_commit_new(struct mg_install *in, struct mg_err *err)
 {
-	char dir[PATH_MAX];
 	int e;
 
 	if (in->tmp == NULL)
@@ -124,12 +131,7 @@ mg_install_commit_new(struct mg_install *in, struct mg_err *err)
 		return (-1);
 	}
 	(void)unlink(in->tmp);
-	free(in->tmp);
-	in->tmp = NULL;
-	dir_of(in->path, dir, sizeof(dir));
-	if (sync_dir(dir) < 0)
-		return (mg_err_errno(err, "fsync %s", dir));
-	return (0);
+	return (placed(in, err));
 }
 
 /* mg_install_abort - remove a prepared file that was not committed */

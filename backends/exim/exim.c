@@ -421,6 +421,23 @@ load_alias_files(struct mg_model *m)
 	}
 }
 
+/* exec_input - run argv with input on its stdin (output up to 4 MiB):
+ * what every exim -bh and exim -bs session shares */
+static int
+exec_input(const char *const *argv, const struct mg_str *input,
+    int timeout_ms, struct mg_exec_res *res, struct mg_err *err)
+{
+	struct mg_exec_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input->data;
+	req.input_len = input->len;
+	req.timeout_ms = timeout_ms;
+	req.out_max = 4 * 1024 * 1024;
+	return (mg_exec(&req, res, err));
+}
+
 /* bh_exec - exim -C FILE [-oMs NAME] [-oMi IFACE] -bh CLIENT fed input:
  * the session Exim would have with that client (its ACLs run; nothing is
  * received or delivered) */
@@ -430,7 +447,6 @@ bh_exec(const struct mg_target *t, const char *client, const char *name,
     struct mg_exec_res *res, struct mg_err *err)
 {
 	const char *argv[12];
-	struct mg_exec_req req;
 	size_t n = 0;
 
 	if (t->config_file == NULL)
@@ -449,13 +465,7 @@ bh_exec(const struct mg_target *t, const char *client, const char *name,
 	argv[n++] = "-bh";
 	argv[n++] = client;
 	argv[n] = NULL;
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = input->data;
-	req.input_len = input->len;
-	req.timeout_ms = timeout_ms;
-	req.out_max = 4 * 1024 * 1024;
-	return (mg_exec(&req, res, err));
+	return (exec_input(argv, input, timeout_ms, res, err));
 }
 
 /* ehlo_offers - the EHLO reply of an exim -bh transcript (the 250 lines
@@ -804,17 +814,10 @@ bs_exec(const struct mg_target *t, const struct mg_str *input,
     int timeout_ms, struct mg_exec_res *res, struct mg_err *err)
 {
 	const char *argv[] = { t->bin, "-C", t->config_file, "-bs", NULL };
-	struct mg_exec_req req;
 
 	if (t->config_file == NULL)
 		return (mg_err_set(err, "no configuration file to simulate"));
-	memset(&req, 0, sizeof(req));
-	req.argv = argv;
-	req.input = input->data;
-	req.input_len = input->len;
-	req.timeout_ms = timeout_ms;
-	req.out_max = 4 * 1024 * 1024;
-	return (mg_exec(&req, res, err));
+	return (exec_input(argv, input, timeout_ms, res, err));
 }
 
 /* exim_simulate - exim -bh CLIENT: Exim runs its ACLs for a made-up
@@ -912,7 +915,6 @@ exim_sim_tests(struct mg_target *t, void *priv, const char *client,
 {
 	const char *argv[] = { t->bin, "-C", t->config_file, "-bh", client,
 	    NULL };
-	struct mg_exec_req req;
 	struct mg_exec_res res;
 	struct mg_str in = MG_STR_INIT;
 	int *codes;
@@ -942,13 +944,7 @@ exim_sim_tests(struct mg_target *t, void *priv, const char *client,
 			    "RSET\r\n", tests[k].sender, tests[k].rcpt);
 		}
 		mg_str_puts(&in, "QUIT\r\n");
-		memset(&req, 0, sizeof(req));
-		req.argv = argv;
-		req.input = in.data;
-		req.input_len = in.len;
-		req.timeout_ms = 60000;
-		req.out_max = 4 * 1024 * 1024;
-		if (mg_exec(&req, &res, err) < 0)
+		if (exec_input(argv, &in, 60000, &res, err) < 0)
 			break;
 		if (log != NULL) {
 			mg_str_printf(log, "-- exim -bh %s\n", client);

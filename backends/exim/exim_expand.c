@@ -38,6 +38,16 @@ literal_end(const char *s, size_t len, size_t i)
 	return (e != NULL ? (size_t)(e - s) + 2 : len);
 }
 
+/* escape_end - s[i] is a backslash: the index after what it escapes, a
+ * "\N...\N" literal or the one character that follows */
+static size_t
+escape_end(const char *s, size_t len, size_t i)
+{
+	if (i + 1 < len && s[i + 1] == 'N')
+		return (literal_end(s, len, i));
+	return (i + 1 < len ? i + 2 : i + 1);
+}
+
 /* scan - from i, the end of an expansion string: in an argument the index
  * of its closing brace, else len; SCAN_ERR when unbalanced or nested
  * deeper than MAX_DEPTH */
@@ -60,10 +70,7 @@ scan_nested(const char *s, size_t len, size_t i, int in_arg, int nest,
 		return (SCAN_ERR);
 	while (i < len) {
 		if (s[i] == '\\') {
-			if (i + 1 < len && s[i + 1] == 'N')
-				i = literal_end(s, len, i);
-			else
-				i += i + 1 < len ? 2 : 1;
+			i = escape_end(s, len, i);
 			continue;
 		}
 		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
@@ -426,10 +433,7 @@ walk(const char *s, size_t len, const char *guard, size_t glen,
 		return;
 	while (i < len) {
 		if (s[i] == '\\') {
-			if (i + 1 < len && s[i + 1] == 'N')
-				i = literal_end(s, len, i);
-			else
-				i += i + 1 < len ? 2 : 1;
+			i = escape_end(s, len, i);
 			start = i;
 			continue;
 		}
@@ -592,10 +596,7 @@ has_cond(const char *s, size_t len, const char *name, int depth)
 		return (0);
 	while (i < len) {
 		if (s[i] == '\\') {
-			if (i + 1 < len && s[i + 1] == 'N')
-				i = literal_end(s, len, i);
-			else
-				i += i + 1 < len ? 2 : 1;
+			i = escape_end(s, len, i);
 			continue;
 		}
 		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {

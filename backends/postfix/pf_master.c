@@ -12,6 +12,7 @@
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "pf_master.h"
+#include "pf_postconf.h"
 
 #define MASTER_FIELDS 8		/* name .. command */
 
@@ -89,13 +90,7 @@ mg_pf_master_overrides(struct mg_model *m, const char *text, int raw)
 		type = mg_xstrndup(slash1 + 1, (size_t)(slash2 - slash1 - 1));
 		s = mg_model_service_add(m, svc, type);
 		p = mg_service_override_add(s, slash2 + 1);
-		if (raw) {
-			free(p->raw);
-			p->raw = value;
-		} else {
-			free(p->value);
-			p->value = value;
-		}
+		mg_pf_postconf_set(p, raw, value);
 		if (p->value == NULL)
 			p->value = mg_xstrdup(p->raw);
 		free(svc);

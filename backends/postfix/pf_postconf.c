@@ -7,6 +7,22 @@
 #include "pf_postconf.h"
 
 /*
+ * mg_pf_postconf_set - value (taken over) becomes p's explicit setting (raw,
+ * from postconf -n or master.cf) or its effective value (postconf -x)
+ */
+void
+mg_pf_postconf_set(struct mg_param *p, int raw, char *value)
+{
+	if (raw) {
+		free(p->raw);
+		p->raw = value;
+	} else {
+		free(p->value);
+		p->value = value;
+	}
+}
+
+/*
  * mg_pf_postconf_parse - "name = value" lines from postconf; raw says whether
  * they are explicit (-n) settings or effective (-x) values.
  */
@@ -22,13 +38,7 @@ mg_pf_postconf_parse(struct mg_model *m, const char *text, int raw)
 		if (mg_line_assignment(line, len, &name, &value) < 0)
 			continue;
 		p = mg_model_param_add(m, name);
-		if (raw) {
-			free(p->raw);
-			p->raw = value;
-		} else {
-			free(p->value);
-			p->value = value;
-		}
+		mg_pf_postconf_set(p, raw, value);
 		free(name);
 	}
 }

@@ -6,6 +6,7 @@
 
 #include "../../core/mg_model.h"
 
+void mg_pf_postconf_set(struct mg_param *, int, char *);
 void mg_pf_postconf_parse(struct mg_model *, const char *, int);
 void mg_pf_postconf_defaults(struct mg_model *, const char *);
 int mg_pf_postconf_level_dependent(const struct mg_param *);
