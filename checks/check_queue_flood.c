@@ -74,26 +74,40 @@ gather(const struct mg_queue *q, time_t now, struct stats *st)
 	}
 }
 
+/*
+ * mg_check_queue_top - the largest groups of q by one key, "key (count)"
+ * for the first three and " and N more" after, appended to s (freed by
+ * the caller); the number of groups (0: nothing appended)
+ */
+size_t
+mg_check_queue_top(const struct mg_queue *q, enum mg_queue_by by,
+    time_t now, struct mg_str *s)
+{
+	struct mg_qgrouping g;
+	size_t i, n;
+
+	mg_queue_group(q, by, now, &g);
+	for (i = 0; i < g.ngroups && i < 3; i++)
+		mg_str_printf(s, "%s%s (%zu)", i > 0 ? ", " : "",
+		    g.groups[i].key, g.groups[i].count);
+	if (g.ngroups > 3)
+		mg_str_printf(s, " and %zu more", g.ngroups - 3);
+	n = g.ngroups;
+	mg_qgrouping_free(&g);
+	return (n);
+}
+
 /* top - evidence: the largest groups by one key */
 static void
 top(struct mg_finding *f, const struct mg_queue *q, enum mg_queue_by by,
     const char *what, time_t now)
 {
-	struct mg_qgrouping g;
 	struct mg_str s = MG_STR_INIT;
-	size_t i;
 
-	mg_queue_group(q, by, now, &g);
-	for (i = 0; i < g.ngroups && i < 3; i++)
-		mg_str_printf(&s, "%s%s (%zu)", i > 0 ? ", " : "",
-		    g.groups[i].key, g.groups[i].count);
-	if (g.ngroups > 3)
-		mg_str_printf(&s, " and %zu more", g.ngroups - 3);
-	if (g.ngroups > 0)
+	if (mg_check_queue_top(q, by, now, &s) > 0)
 		mg_finding_evidence(f, NULL, 0, "by %s: %s", what,
 		    mg_str_cstr(&s));
 	mg_str_free(&s);
-	mg_qgrouping_free(&g);
 }
 
 /* hours - whole hours between two times, for people */

@@ -54,7 +54,6 @@ add_top(struct mg_finding *f, const struct mg_queue *q, const char *who,
     enum mg_queue_by by, const char *what, time_t now)
 {
 	struct mg_queue sub;
-	struct mg_qgrouping g;
 	struct mg_str s = MG_STR_INIT;
 	size_t i;
 
@@ -65,18 +64,10 @@ add_top(struct mg_finding *f, const struct mg_queue *q, const char *who,
 		if (q->msgs[i].sasl_username != NULL &&
 		    strcmp(q->msgs[i].sasl_username, who) == 0)
 			sub.msgs[sub.nmsgs++] = q->msgs[i];
-	mg_queue_group(&sub, by, now, &g);
-	mg_str_init(&s);
-	for (i = 0; i < g.ngroups && i < 3; i++)
-		mg_str_printf(&s, "%s%s (%zu)", i > 0 ? ", " : "",
-		    g.groups[i].key, g.groups[i].count);
-	if (g.ngroups > 3)
-		mg_str_printf(&s, " and %zu more", g.ngroups - 3);
-	if (g.ngroups > 0)
+	if (mg_check_queue_top(&sub, by, now, &s) > 0)
 		mg_finding_evidence(f, NULL, 0, "%s of %s's mail: %s", what,
 		    who, mg_str_cstr(&s));
 	mg_str_free(&s);
-	mg_qgrouping_free(&g);
 	free(sub.msgs);
 }
 

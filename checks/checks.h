@@ -12,6 +12,7 @@
 #include "../core/mg_report.h"
 #include "../core/mg_net.h"
 #include "../core/mg_probe.h"
+#include "../core/mg_queue.h"
 
 struct mg_str;
 
@@ -53,6 +54,8 @@ int mg_check_log_keeps(const struct mg_log_hosts *);
 void mg_check_log_evidence(const struct mg_model *, struct mg_finding *,
     const struct mg_net *, const struct mg_log_hosts *);
 int mg_check_privileged_name(const char *);
+size_t mg_check_queue_top(const struct mg_queue *, enum mg_queue_by, time_t,
+    struct mg_str *);
 void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
@@ -96,6 +99,7 @@ int mg_check_private_weigh(const struct mg_model *, const struct mg_net *,
     struct mg_private_weight *);
 void mg_check_private_narrowed(const struct mg_model *, const struct mg_net *,
     const char *, const char *, int, struct mg_str *);
+void mg_check_net_inside(const struct mg_net *, struct mg_net *);
 int mg_check_private_probe(const struct mg_model *, const struct mg_net *,
     char *, size_t);
 

@@ -222,6 +222,29 @@ kept_by_fix(const struct mg_host *h, const struct mg_net *net,
 }
 
 /*
+ * mg_check_net_inside - net's address masked, with the host part of an
+ * IPv4 network filled from 0.99.1.1 (172.16.0.0/12 gives 172.19.1.1): an
+ * address inside net other than the one usually written; an IPv6 network
+ * is left to the caller
+ */
+void
+mg_check_net_inside(const struct mg_net *net, struct mg_net *a)
+{
+	static const unsigned char off4[4] = { 0, 99, 1, 1 };
+	int i, bits;
+
+	mg_net_mask(net, a);
+	if (a->family != 4)
+		return;
+	for (i = 0; i < 4; i++) {
+		bits = net->prefix - i * 8;
+		if (bits < 8)
+			a->addr[i] |= (unsigned char)(off4[i] &
+			    (0xff >> (bits < 0 ? 0 : bits)));
+	}
+}
+
+/*
  * mg_check_private_probe - a client address the narrowing fix must stop
  * trusting: the docker gateway while docker-proxy runs, else one inside
  * net outside every network the fix keeps ("172.19.1.1" for
@@ -231,26 +254,15 @@ int
 mg_check_private_probe(const struct mg_model *m, const struct mg_net *net,
     char *buf, size_t size)
 {
-	static const unsigned char off4[4] = { 0, 99, 1, 1 };
 	const struct mg_hostif *gw = docker_proxy_gateway(m->host, net);
 	struct mg_net a;
-	int i, bits;
 
 	if (gw != NULL)
 		a = gw->addr;
 	else {
-		mg_net_mask(net, &a);
-		if (a.family == 4)
-			for (i = 0; i < 4; i++) {
-				bits = net->prefix - i * 8;
-				if (bits < 8)
-					a.addr[i] |= (unsigned char)(off4[i] &
-					    (0xff >> (bits < 0 ? 0 : bits)));
-			}
-		else if (net->prefix <= 120)
-			a.addr[15] |= 0x25;
-		else
-			a.addr[15] |= 1;
+		mg_check_net_inside(net, &a);
+		if (a.family != 4)
+			a.addr[15] |= net->prefix <= 120 ? 0x25 : 1;
 	}
 	a.prefix = a.family == 4 ? 32 : 128;
 	a.has_prefix = 0;

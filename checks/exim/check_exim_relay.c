@@ -162,20 +162,11 @@ static void
 probe_address(const struct mg_net *net, char *buf, size_t size)
 {
 	struct mg_net a;
-	static const unsigned char off4[4] = { 0, 99, 1, 1 };
-	int i, bits;
 
-	mg_net_mask(net, &a);
+	mg_check_net_inside(net, &a);
 	a.prefix = a.family == 4 ? 32 : 128;
 	a.has_prefix = 0;
-	if (a.family == 4)
-		for (i = 0; i < 4; i++) {
-			bits = net->prefix - i * 8;
-			if (bits < 8)
-				a.addr[i] |= (unsigned char)(off4[i] &
-				    (0xff >> (bits < 0 ? 0 : bits)));
-		}
-	else
+	if (a.family != 4)
 		a.addr[15] |= 0x25;
 	if (inet_ntop(a.family == 4 ? AF_INET : AF_INET6, a.addr, buf,
 	    (socklen_t)size) == NULL)

@@ -544,13 +544,29 @@ check_virtual(const struct mg_model *m, struct mg_report *r,
 	mg_str_free(&add);
 }
 
+/* first_with - where user@ d[i] meets fate, d[i] becomes *first unless an
+ * earlier domain is there already (*first == nd); a table that could not
+ * be asked is noted as unknown */
+static void
+first_with(const struct mg_model *m, const struct dom *d, size_t i,
+    const char *user, enum fate want, size_t *first, size_t nd,
+    struct unknown *unk)
+{
+	struct found fo;
+	enum fate got = resolve(m, &d[i], user, &fo);
+
+	if (got == want && *first == nd)
+		*first = i;
+	else if (got == FATE_UNKNOWN)
+		note_unknown(unk, &d[i], user);
+}
+
 /* check_local - root/postmaster of local domains delivered by local(8):
  * alias_maps decides after virtual_alias_maps */
 static void
 check_local(const struct mg_model *m, struct mg_report *r,
     const struct dom *d, size_t nd, struct unknown *unk)
 {
-	struct found fo;
 	struct mg_finding *f;
 	const struct mg_map *t;
 	struct mg_fix *x;
@@ -564,28 +580,8 @@ check_local(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < nd; i++) {
 		if (d[i].cls != DC_LOCAL)
 			continue;
-		switch (resolve(m, &d[i], "postmaster", &fo)) {
-		case FATE_BOUNCED:
-			if (pm == nd)
-				pm = i;
-			break;
-		case FATE_UNKNOWN:
-			note_unknown(unk, &d[i], "postmaster");
-			break;
-		default:
-			break;
-		}
-		switch (resolve(m, &d[i], "root", &fo)) {
-		case FATE_HOSTBOX:
-			if (root == nd)
-				root = i;
-			break;
-		case FATE_UNKNOWN:
-			note_unknown(unk, &d[i], "root");
-			break;
-		default:
-			break;
-		}
+		first_with(m, d, i, "postmaster", FATE_BOUNCED, &pm, nd, unk);
+		first_with(m, d, i, "root", FATE_HOSTBOX, &root, nd, unk);
 	}
 	t = first_table(m, "alias_maps");
 	if (pm < nd) {

@@ -633,6 +633,36 @@ skipped(const struct mg_model *m, const struct entry *e)
 	return (e->host_bits && e->cidr && major >= 3);
 }
 
+/* host_bits_evidence - one line for each entry written with host bits
+ * (what this Postfix makes of it, the network and the host written), and
+ * the fix with its probes; where no entry is an outage, none says so */
+static void
+host_bits_evidence(const struct mg_model *m, struct mg_finding *f,
+    const struct entries *es, int has_fix)
+{
+	char net[128], host[128];
+	size_t i;
+
+	for (i = 0; i < es->n; i++) {
+		if (!es->v[i].host_bits)
+			continue;
+		mg_net_format(&es->v[i].net, 1, net, sizeof(net));
+		host_form(&es->v[i].net, host, sizeof(host));
+		mg_finding_evidence(f, es->v[i].file, es->v[i].line,
+		    "mynetworks entry %s has host bits set: %sthe "
+		    "network is %s, the host written is %s",
+		    es->v[i].text, outage(m, &es->v[i]) ?
+		    "Postfix tempfails every client from here on "
+		    "(451 4.3.0); " : skipped(m, &es->v[i]) ?
+		    "Postfix skips this cidr rule (trusts neither); " :
+		    "", net, host);
+	}
+	if (has_fix) {
+		mg_finding_add_fix(f, FIX_ID);
+		add_probes(f, es);
+	}
+}
+
 /* mg_check_pf_mynetworks - public space and host bits in mynetworks */
 void
 mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
@@ -642,7 +672,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 	struct entries es = { NULL, 0, 0 };
 	struct mg_finding *f;
 	enum mg_severity sev = MG_SEV_INFO, privsev = MG_SEV_INFO;
-	char net[128], count[64], host[128];
+	char net[128], count[64];
 	double widest = 0.0;
 	size_t i, npublic = 0, nhost = 0, nout = 0;
 	int has_fix;
@@ -739,24 +769,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    "relay probe says \"tempfail\". Dropping only the host "
 		    "bits would trust the whole network (an open relay); the "
 		    "host that was written is almost always the one meant.");
-		for (i = 0; i < es.n; i++) {
-			if (!es.v[i].host_bits)
-				continue;
-			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
-			host_form(&es.v[i].net, host, sizeof(host));
-			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
-			    "mynetworks entry %s has host bits set: %sthe "
-			    "network is %s, the host written is %s",
-			    es.v[i].text, outage(m, &es.v[i]) ?
-			    "Postfix tempfails every client from here on "
-			    "(451 4.3.0); " : skipped(m, &es.v[i]) ?
-			    "Postfix skips this cidr rule (trusts neither); " :
-			    "", net, host);
-		}
-		if (has_fix) {
-			mg_finding_add_fix(f, FIX_ID);
-			add_probes(f, &es);
-		}
+		host_bits_evidence(m, f, &es, has_fix);
 	} else if (nhost > 0) {
 		f = mg_report_finding(r, "postfix.mynetworks.host-bits",
 		    MG_SEV_HIGH, "relay",
@@ -773,22 +786,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 		    "whole network: an open relay. Dropping only the host "
 		    "bits would make it that open relay; the host that was "
 		    "written is almost always the one meant.");
-		for (i = 0; i < es.n; i++) {
-			if (!es.v[i].host_bits)
-				continue;
-			mg_net_format(&es.v[i].net, 1, net, sizeof(net));
-			host_form(&es.v[i].net, host, sizeof(host));
-			mg_finding_evidence(f, es.v[i].file, es.v[i].line,
-			    "mynetworks entry %s has host bits set: %sthe "
-			    "network is %s, the host written is %s",
-			    es.v[i].text, skipped(m, &es.v[i]) ? "Postfix "
-			    "skips this cidr rule (trusts neither); " : "",
-			    net, host);
-		}
-		if (has_fix) {
-			mg_finding_add_fix(f, FIX_ID);
-			add_probes(f, &es);
-		}
+		host_bits_evidence(m, f, &es, has_fix);
 	}
 	if (privsev >= MG_SEV_MEDIUM)
 		private_finding(m, p, style, &es, privsev, has_fix, r);
