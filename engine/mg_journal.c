@@ -187,6 +187,45 @@ mg_journal_set(struct mg_journal *j, long id, const char *column,
 	return (rc);
 }
 
+/* rows_begin - open a transaction and prepare the statement that writes
+ * its rows into *st; 0 or -1 with err (nothing left open) */
+static int
+rows_begin(struct mg_journal *j, const char *sql, sqlite3_stmt **st,
+    struct mg_err *err)
+{
+	if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "begin"));
+	if (sqlite3_prepare_v2(j->db, sql, -1, st, NULL) != SQLITE_OK) {
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return (db_err(j, err, "insert"));
+	}
+	return (0);
+}
+
+/* row_put - write the row bound to st and ready st for the next; on
+ * failure the statement is finalized and the transaction rolled back */
+static int
+row_put(struct mg_journal *j, sqlite3_stmt *st, struct mg_err *err)
+{
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		(void)sqlite3_finalize(st);
+		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return (db_err(j, err, "insert"));
+	}
+	(void)sqlite3_reset(st);
+	return (0);
+}
+
+/* rows_commit - finalize st and commit what rows_begin opened */
+static int
+rows_commit(struct mg_journal *j, sqlite3_stmt *st, struct mg_err *err)
+{
+	(void)sqlite3_finalize(st);
+	if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return (db_err(j, err, "commit"));
+	return (0);
+}
+
 /* mg_journal_ids - the queue IDs an entry acts on, in one transaction;
  * 0 or -1 with err */
 int
@@ -196,28 +235,16 @@ mg_journal_ids(struct mg_journal *j, long id, const char *const *ids,
 	sqlite3_stmt *st;
 	size_t i;
 
-	if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return (db_err(j, err, "begin"));
-	if (sqlite3_prepare_v2(j->db, "INSERT INTO ids (entry, queue_id) "
-	    "VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK) {
-		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-		return (db_err(j, err, "insert"));
-	}
+	if (rows_begin(j, "INSERT INTO ids (entry, queue_id) VALUES (?, ?)",
+	    &st, err) < 0)
+		return (-1);
 	for (i = 0; i < n; i++) {
 		(void)sqlite3_bind_int64(st, 1, id);
 		(void)sqlite3_bind_text(st, 2, ids[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			(void)sqlite3_finalize(st);
-			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL,
-			    NULL);
-			return (db_err(j, err, "insert"));
-		}
-		(void)sqlite3_reset(st);
+		if (row_put(j, st, err) < 0)
+			return (-1);
 	}
-	(void)sqlite3_finalize(st);
-	if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		return (db_err(j, err, "commit"));
-	return (0);
+	return (rows_commit(j, st, err));
 }
 
 /* select_texts - the first column of sql's rows (bound to id when id > 0)
@@ -296,14 +323,10 @@ mg_journal_qmsgs_put(struct mg_journal *j, long id,
 
 	if (n == 0)
 		return (0);
-	if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return (db_err(j, err, "begin"));
-	if (sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO qmsgs (entry, "
-	    "queue_id, held, ino, new_id, state) VALUES (?, ?, ?, ?, ?, ?)",
-	    -1, &st, NULL) != SQLITE_OK) {
-		(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
-		return (db_err(j, err, "insert"));
-	}
+	if (rows_begin(j, "INSERT OR REPLACE INTO qmsgs (entry, queue_id, "
+	    "held, ino, new_id, state) VALUES (?, ?, ?, ?, ?, ?)", &st,
+	    err) < 0)
+		return (-1);
 	for (i = 0; i < n; i++) {
 		(void)sqlite3_bind_int64(st, 1, id);
 		(void)sqlite3_bind_text(st, 2, m[i].id, -1, SQLITE_STATIC);
@@ -312,18 +335,10 @@ mg_journal_qmsgs_put(struct mg_journal *j, long id,
 		(void)sqlite3_bind_text(st, 5, m[i].new_id, -1,
 		    SQLITE_STATIC);
 		(void)sqlite3_bind_text(st, 6, m[i].state, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			(void)sqlite3_finalize(st);
-			(void)sqlite3_exec(j->db, "ROLLBACK", NULL, NULL,
-			    NULL);
-			return (db_err(j, err, "insert"));
-		}
-		(void)sqlite3_reset(st);
+		if (row_put(j, st, err) < 0)
+			return (-1);
 	}
-	(void)sqlite3_finalize(st);
-	if (sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		return (db_err(j, err, "commit"));
-	return (0);
+	return (rows_commit(j, st, err));
 }
 
 /* mg_jqmsgs_free - rows of mg_journal_qmsgs */

@@ -32,6 +32,22 @@ struct purge {
 	struct mg_purge_result *res;
 };
 
+/* purge_init - an empty result and a run of nsteps steps on t, told to
+ * out and prog */
+static void
+purge_init(struct purge *p, struct mg_target *t, FILE *out,
+    const struct mg_qprogress *prog, unsigned nsteps,
+    struct mg_purge_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	memset(p, 0, sizeof(*p));
+	p->t = t;
+	p->run.out = out;
+	p->res = res;
+	p->run.prog = prog;
+	p->run.nsteps = nsteps;
+}
+
 /*
  * mg_purge_select - indexes of the messages of q that sel selects at
  * time now, in *idx (caller frees); their number in *n
@@ -208,13 +224,7 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	size_t n, i;
 	int rc = -1;
 
-	memset(res, 0, sizeof(*res));
-	memset(&p, 0, sizeof(p));
-	p.t = t;
-	p.run.out = out;
-	p.res = res;
-	p.run.prog = prog;
-	p.run.nsteps = MG_QSTEPS_PURGE;
+	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
 	mg_queue_init(&q);
@@ -344,13 +354,7 @@ mg_queue_act(struct mg_target *t, enum mg_qaction act,
 	size_t n, ntodo;
 	int rc = -1;
 
-	memset(res, 0, sizeof(*res));
-	memset(&p, 0, sizeof(p));
-	p.t = t;
-	p.run.out = out;
-	p.res = res;
-	p.run.prog = prog;
-	p.run.nsteps = 2;
+	purge_init(&p, t, out, prog, 2, res);
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
 	mg_queue_init(&q);
