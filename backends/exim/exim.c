@@ -27,19 +27,30 @@
 #include "exim_queue.h"
 #include "exim_route.h"
 
-/* exim_run - run the exim binary [-C file] args; output in res */
-static int
-exim_run(const struct mg_target *t, const char *const *args,
-    struct mg_exec_res *res, struct mg_err *err)
+/* exim_argv - "exim [-C FILE]", how every command of this target starts,
+ * into argv (room for three); the number of words */
+static size_t
+exim_argv(const struct mg_target *t, const char **argv)
 {
-	const char *argv[16];
-	size_t n = 0, i;
+	size_t n = 0;
 
 	argv[n++] = t->bin;
 	if (t->config_file != NULL) {
 		argv[n++] = "-C";
 		argv[n++] = t->config_file;
 	}
+	return (n);
+}
+
+/* exim_run - run the exim binary [-C file] args; output in res */
+static int
+exim_run(const struct mg_target *t, const char *const *args,
+    struct mg_exec_res *res, struct mg_err *err)
+{
+	const char *argv[16];
+	size_t n, i;
+
+	n = exim_argv(t, argv);
 	for (i = 0; args[i] != NULL && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
@@ -669,13 +680,9 @@ ask_routes(struct mg_target *t, struct mg_model *m)
 	struct mg_exec_res res;
 	struct mg_err err;
 	struct mg_str w = MG_STR_INIT;
-	size_t n = 0, i;
+	size_t n, i;
 
-	argv[n++] = t->bin;
-	if (t->config_file != NULL) {
-		argv[n++] = "-C";
-		argv[n++] = t->config_file;
-	}
+	n = exim_argv(t, argv);
 	argv[n++] = "-d-all+route";
 	argv[n++] = "-bt";
 	for (i = 0; addrs[i] != NULL && n + 1 < sizeof(argv) /
@@ -1052,13 +1059,9 @@ exim_show_message(struct mg_target *t, const char *id, struct mg_str *out,
     struct mg_err *err)
 {
 	const char *argv[8];
-	size_t n = 0;
+	size_t n;
 
-	argv[n++] = t->bin;
-	if (t->config_file != NULL) {
-		argv[n++] = "-C";
-		argv[n++] = t->config_file;
-	}
+	n = exim_argv(t, argv);
 	argv[n++] = "-Mvh";
 	argv[n++] = id;
 	argv[n] = NULL;
