@@ -195,6 +195,19 @@ ue4c_line(const struct mg_model *m, const struct mg_srcfile **fp)
 	return (0);
 }
 
+/* ue4c_evidence - where Debian's update-exim4.conf.conf writes the list,
+ * evidence of f */
+static void
+ue4c_evidence(const struct mg_model *m, struct mg_finding *f)
+{
+	const struct mg_srcfile *uf;
+	unsigned uline;
+
+	if ((uline = ue4c_line(m, &uf)) != 0)
+		mg_finding_evidence(f, uf->path, uline, "on Debian the list "
+		    "comes from %s", uf->lines[uline - 1]);
+}
+
 /* propose - narrow dc_relay_nets (Debian) or the hostlist itself */
 static int
 propose(const struct mg_model *m, const struct mg_param *p,
@@ -268,9 +281,7 @@ private_hosts(const struct mg_model *m, const struct mg_param *p,
 	struct mg_finding *f = NULL;
 	struct mg_net net;
 	enum mg_severity sev = MG_SEV_INFO;
-	const struct mg_srcfile *uf;
 	char addr[128];
-	unsigned uline;
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
@@ -314,9 +325,7 @@ private_hosts(const struct mg_model *m, const struct mg_param *p,
 	    "docker network is an open relay. Trust only the networks of "
 	    "this host's own interfaces that really send mail (or "
 	    "loopback); users should authenticate.");
-	if ((uline = ue4c_line(m, &uf)) != 0)
-		mg_finding_evidence(f, uf->path, uline, "on Debian the list "
-		    "comes from %s", uf->lines[uline - 1]);
+	ue4c_evidence(m, f);
 	return (f);
 }
 
@@ -325,7 +334,6 @@ static void
 check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 {
 	const struct mg_param *p = mg_model_param(m, "+relay_from_hosts");
-	const struct mg_srcfile *uf;
 	struct mg_exim_list l;
 	struct mg_str it = MG_STR_INIT;
 	struct mg_finding *f = NULL, *pf;
@@ -334,7 +342,6 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 	char count[64], netbuf[128], probe[128];
 	double widest = 0.0;
 	struct mg_log_hosts h;
-	unsigned uline;
 	size_t k;
 	int hb, have_first = 0;
 
@@ -400,9 +407,7 @@ check_relay_hosts(const struct mg_model *m, struct mg_report *r)
 	    "trusts the whole /8 - a relay test from outside that network "
 	    "passes, which is how this hides. Trust only the hosts that "
 	    "really send through this server; users should authenticate.");
-	if ((uline = ue4c_line(m, &uf)) != 0)
-		mg_finding_evidence(f, uf->path, uline, "on Debian the list "
-		    "comes from %s", uf->lines[uline - 1]);
+	ue4c_evidence(m, f);
 	if (have_first) {
 		probe_address(&first, probe, sizeof(probe));
 		mg_finding_probe(f, probe, NULL, "spam@bulk.test",
