@@ -1,7 +1,7 @@
 /*
  * console_panels.c - the table of panels (the tabs under the header: All,
- * Relay, Aliases, SASL, Queue, Fixes, Journal, Probe) and what the loop
- * asks of every panel.  A panel is its file and its row here
+ * Relay, Aliases, SASL, TLS, Server, Queue, Fixes, Journal, Probe) and
+ * what the loop asks of every panel.  A panel is its file and its row here
  * (console_int.h).  con_panels_init hands the table down in struct con:
  * the tab line and Tab, Shift-Tab and the digits (console_ui.c) read it
  * there.
@@ -17,6 +17,8 @@ extern const struct con_panel con_panel_all;
 extern const struct con_panel con_panel_relay;
 extern const struct con_panel con_panel_aliases;
 extern const struct con_panel con_panel_sasl;
+extern const struct con_panel con_panel_tls;
+extern const struct con_panel con_panel_server;
 extern const struct con_panel con_panel_queue;
 extern const struct con_panel con_panel_fixes;
 extern const struct con_panel con_panel_journal;
@@ -28,6 +30,8 @@ const struct con_panel *const con_panels[] = {
 	&con_panel_relay,
 	&con_panel_aliases,
 	&con_panel_sasl,
+	&con_panel_tls,
+	&con_panel_server,
 	&con_panel_queue,
 	&con_panel_fixes,
 	&con_panel_journal,

@@ -64,27 +64,69 @@ tab_label(const struct con *c, int p, char *label, size_t size)
 	size_t n;
 
 	if (cp->count != NULL && cp->count(c, cp, &n))
-		(void)snprintf(label, size, "%d %s %zu", p + 1, cp->name, n);
+		(void)snprintf(label, size, "%d %s %zu", (p + 1) % 10,
+		    cp->name, n);
 	else
-		(void)snprintf(label, size, "%d %s", p + 1, cp->name);
+		(void)snprintf(label, size, "%d %s", (p + 1) % 10, cp->name);
+}
+
+/* tab_width - the columns tab p takes: its label with a blank or
+ * bracket each side, or (tight) one blank before it and the brackets of
+ * the shown panel's */
+static int
+tab_width(struct con *c, int p, int tight, int cur)
+{
+	char label[48];
+
+	tab_label(c, p, label, sizeof(label));
+	return ((int)strlen(label) + (!tight ? 2 : p == cur ? 3 : 1));
+}
+
+/* tabs_first - the first tab drawn: 0 when every tab fits, else the one
+ * that lets the shown panel's tab end before the "<" and ">" marks */
+static int
+tabs_first(struct con *c, int cur, int n)
+{
+	int p, first = 0, width = 2;	/* "<" and ">" with a blank */
+
+	if (cur < 0)
+		return (0);
+	for (p = 0; p <= cur && p < n; p++)
+		width += tab_width(c, p, 1, cur);
+	while (first < cur && width > COLS) {
+		width -= tab_width(c, first, 1, cur);
+		first++;
+	}
+	return (first);
 }
 
 /* con_tabs_draw - "1 All 9  2 Relay 2 ..." with the panel shown marked;
- * one blank between tabs instead of two when the line is too narrow */
+ * one blank between tabs instead of two when the line is too narrow,
+ * and when even that does not fit, the tabs from the one that keeps the
+ * shown panel's in view, with "<" and ">" where tabs are left out */
 void
 con_tabs_draw(struct con *c, int y)
 {
 	char label[48];
 	int p, x = 0, cur = con_panel_of(c), width = 0, tight, n = npanels(c);
+	int first;
 
-	for (p = 0; p < n; p++) {
-		tab_label(c, p, label, sizeof(label));
-		width += (int)strlen(label) + 2;
-	}
+	for (p = 0; p < n; p++)
+		width += tab_width(c, p, 0, cur);
 	tight = width > COLS;
+	width = 0;
+	for (p = 0; p < n; p++)
+		width += tab_width(c, p, 1, cur);
+	first = width > COLS ? tabs_first(c, cur, n) : 0;
 	con_fill(c, y, 0, COLS, CS_NORMAL);
-	for (p = 0; p < n && x < COLS; p++) {
+	if (first > 0)
+		x += con_put(c, y, x, COLS - x, CS_DIM, "<");
+	for (p = first; p < n && x < COLS; p++) {
 		tab_label(c, p, label, sizeof(label));
+		if (width > COLS && x + tab_width(c, p, 1, cur) > COLS - 1) {
+			(void)con_put(c, y, COLS - 1, 1, CS_DIM, ">");
+			break;
+		}
 		/* brackets as well as reverse video: seen without colour */
 		if (tight && (p > 0 || cur != 0))
 			x += con_put(c, y, x, COLS - x, CS_DIM, " ");
@@ -124,7 +166,8 @@ waiting(const struct con *c)
 	return (0);
 }
 
-/* con_panel_key - Tab, Shift-Tab and the digits on a panel; 1 if used */
+/* con_panel_key - Tab, Shift-Tab and the digits on a panel (1 to 9, 0
+ * for the tenth); 1 if used */
 int
 con_panel_key(struct con *c, int ch)
 {
@@ -138,6 +181,8 @@ con_panel_key(struct con *c, int ch)
 		con_panel_go(c, (cur + n - 1) % n);
 	else if (ch >= '1' && ch < '1' + n && ch <= '9')
 		con_panel_go(c, ch - '1');
+	else if (ch == '0' && n >= 10)
+		con_panel_go(c, 9);	/* the tenth tab */
 	else
 		return (0);
 	return (1);

@@ -36,8 +36,8 @@ static const struct con_key overview_keys[] = {
 	{ "w", "warnings", "w", "warnings from the MTA's tools, unread files" },
 	{ "/", "filter", "/", "show only findings whose title, area or id "
 	    "has this text" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the panels: All, Relay, "
-	    "Aliases, SASL, Queue, Fixes, Journal, Probe" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-9, 0", "the panels: All, Relay, "
+	    "Aliases, SASL, TLS, Server, Queue, Fixes, Journal, Probe" },
 	{ "r", "reload", "r", "read the configuration again, rerun checks" },
 	{ NULL, NULL, NULL, NULL }
 };
@@ -901,6 +901,27 @@ const struct con_panel con_panel_aliases = {
 const struct con_panel con_panel_sasl = {
 	.name = "SASL",
 	.area = "sasl",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
+};
+
+/* TLS: certificates, protocol floors, implicit TLS, outbound TLS */
+const struct con_panel con_panel_tls = {
+	.name = "TLS",
+	.area = "tls",
+	.view = &con_view_overview,
+	.open = findings_open,
+	.shows = findings_shows,
+	.count = findings_count,
+};
+
+/* Server: smtpd hygiene, versions with known holes, SMTP smuggling,
+ * DNS blocklists */
+const struct con_panel con_panel_server = {
+	.name = "Server",
+	.area = "smtpd",
 	.view = &con_view_overview,
 	.open = findings_open,
 	.shows = findings_shows,

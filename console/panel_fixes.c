@@ -48,8 +48,8 @@ static const struct con_key fixes_keys[] = {
 	{ "x", "export", "x", "write the marked fixes (all when none is "
 	    "marked) as a dry-run patch: nothing is applied" },
 	{ "Enter", "finding", "Enter", "the finding that proposes the fix" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the next / previous panel; "
-	    "a number goes to that panel" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-9, 0", "the next / previous "
+	    "panel; a number goes to that panel" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -46,7 +46,8 @@ static const struct con_key journal_keys[] = {
 	{ "Enter", "show", "Enter, Right/l", "the entry: its diff, proof "
 	    "and result, or the queue IDs it acted on" },
 	{ "u", "rollback", "u", "roll the entry's change back (asks first)" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the next / previous panel" },
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-9, 0", "the next / previous "
+	    "panel" },
 	{ "r", "read", "r", "read the journal again" },
 	{ NULL, NULL, NULL, NULL }
 };

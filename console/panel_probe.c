@@ -47,7 +47,7 @@ static const struct con_key probe_keys[] = {
 	    "by test" },
 	{ "c", "cancel", "c", "stop the probe after the client it is "
 	    "asking" },
-	{ "Tab", "panel", "Tab, Shift-Tab, 1-8", "the next / previous "
+	{ "Tab", "panel", "Tab, Shift-Tab, 1-9, 0", "the next / previous "
 	    "panel" },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -90,8 +90,8 @@ static const struct con_key groups_keys[] = {
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
 	{ "r", "read", "r", "read the queue again now (it is read every "
 	    "5 seconds while shown)" },
-	{ NULL, NULL, "Tab, Shift-Tab, 1-8", "the panels: All, Relay, "
-	    "Aliases, SASL, Queue, Fixes, Journal, Probe" },
+	{ NULL, NULL, "Tab, Shift-Tab, 1-9, 0", "the panels: All, Relay, "
+	    "Aliases, SASL, TLS, Server, Queue, Fixes, Journal, Probe" },
 	{ NULL, NULL, NULL, NULL }
 };
 

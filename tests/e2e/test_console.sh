@@ -312,7 +312,7 @@ case_mask_typo() {
 	check "mt: header names postfix and 1 critical" \
 	    line_has 1 'postfix [0-9].* 1 (critical|CRIT)'
 	check "mt: the panel tabs, All shown" \
-	    line_has 2 '^\[1 All 3\] 2 Relay 1 +3 Aliases 1 +4 SASL 0 +5 Queue'
+	    line_has 2 '^\[1 All 3\] 2 Relay 1 +3 Aliases 1 +4 SASL 0 +5 TLS 0 +6 Server 1 +7 Queue'
 	# Postfix 3.x tempfails past the typo: an outage, not a trusted /8
 	check "mt: first finding is the critical mynetworks one" \
 	    line_has 4 '^> CRIT +relay +mynetworks has a mask typo: mail from outside'
@@ -371,8 +371,8 @@ case_mask_typo() {
 	tm send-keys -t mt Tab
 	expect mt "mt: Tab: the Aliases panel" '\[3 Aliases 1\]'
 	check "mt: the Aliases panel has its finding" has '^> INFO +aliases '
-	tm send-keys -t mt 6
-	expect mt "mt: 6: the Fixes panel" '^>\[ \] postfix\.mynetworks\.narrow'
+	tm send-keys -t mt 8
+	expect mt "mt: 8: the Fixes panel" '^>\[ \] postfix\.mynetworks\.narrow'
 	tm send-keys -t mt Space
 	expect mt "mt: Space marks the fix" '^ ?\[x\] postfix\.mynetworks\.narrow'
 	tm send-keys -t mt x
@@ -638,8 +638,8 @@ case_incident() {
 	    [ "$(postqueue -c "$d/etc" -j | grep -c '"sender": *"alice@example.com"')" -eq 20 ]
 	check "inc: the 200 are in the quarantine" \
 	    [ "$(find "$d/state/quarantine" -type f ! -name README | wc -l)" -eq 200 ]
-	tm send-keys -t inc 7
-	expect inc "inc: 7: the Journal panel lists the purge" \
+	tm send-keys -t inc 9
+	expect inc "inc: 9: the Journal panel lists the purge" \
 	    '^> +[0-9]+ .* purge +done +purge --sasl root: 200 messages'
 	tm send-keys -t inc Enter
 	expect inc "inc: Enter: the entry with its queue IDs" '^Queue IDs'
@@ -724,8 +724,8 @@ case_probe() {
 		tm kill-session -t "=pr" 2>/dev/null
 		return
 	fi
-	tm send-keys -t pr 8
-	expect pr "pr: 8 opens the Probe panel" '\[8 Probe\]'
+	tm send-keys -t pr 0
+	expect pr "pr: 0 opens the Probe panel" '\[0 Probe\]'
 	check "pr: it says what r does before anything runs" \
 	    has 'Press r to run the relay probe'
 	tm send-keys -t pr r

@@ -21,7 +21,8 @@ npanels(void)
 }
 
 /* test_table_lists_the_tabs_in_order - the tab line and the help name
- * the panels in this order; a digit reaches each, so at most nine */
+ * the panels in this order; a digit reaches each (0 the tenth), so at
+ * most ten */
 static void
 test_table_lists_the_tabs_in_order(void **state)
 {
@@ -31,6 +32,7 @@ test_table_lists_the_tabs_in_order(void **state)
 	} want[] = {
 		{ "All", NULL }, { "Relay", "relay" },
 		{ "Aliases", "aliases" }, { "SASL", "sasl" },
+		{ "TLS", "tls" }, { "Server", "smtpd" },
 		{ "Queue", NULL }, { "Fixes", NULL }, { "Journal", NULL },
 		{ "Probe", NULL },
 	};
@@ -38,7 +40,7 @@ test_table_lists_the_tabs_in_order(void **state)
 
 	(void)state;
 	assert_int_equal(npanels(), MG_NELEM(want));
-	assert_true(npanels() <= 9);
+	assert_true(npanels() <= 10);
 	for (i = 0; i < MG_NELEM(want); i++) {
 		assert_string_equal(con_panels[i]->name, want[i].name);
 		if (want[i].area == NULL)
@@ -130,9 +132,15 @@ test_tab_and_digits_move_over_the_panels(void **state)
 	/* and Tab from the last back to All */
 	assert_int_equal(con_panel_key(&c, '\t'), 1);
 	assert_int_equal(con_panel_of(&c), 0);
+	/* 5 and 6 are the TLS and Server areas, 0 the tenth tab */
+	assert_int_equal(con_panel_key(&c, '5'), 1);
+	assert_string_equal(c.panel->area, "tls");
+	assert_int_equal(con_panel_key(&c, '6'), 1);
+	assert_string_equal(c.panel->area, "smtpd");
+	assert_int_equal(con_panel_key(&c, '0'), 1);
+	assert_int_equal(con_panel_of(&c), 9);
+	assert_int_equal(con_panel_key(&c, '1'), 1);
 	/* keys that are not panel keys stay the screen's */
-	assert_int_equal(con_panel_key(&c, '9'), 0);
-	assert_int_equal(con_panel_key(&c, '0'), 0);
 	assert_int_equal(con_panel_key(&c, 'x'), 0);
 	assert_int_equal(con_panel_of(&c), 0);
 	/* a screen that is no panel's (the error screen): no tabs */
