@@ -287,9 +287,9 @@ beyond(const struct mg_model *m, struct mg_finding *f,
 			mg_finding_evidence(f, own->file != NULL ? own->file :
 			    s->file, own->file != NULL ? own->line : s->line,
 			    "service %s: -o smtpd_reject_unlisted_recipient="
-			    "no: mail for addresses that do not exist is accepted "
-			    "and bounced later (backscatter), where port 25 "
-			    "refuses it", s->name);
+			    "no: mail for addresses that do not exist is "
+			    "accepted and bounced later (backscatter), where "
+			    "port 25 refuses it", s->name);
 		sev = MG_SEV_MEDIUM;
 	}
 	v = mg_service_value(m, s, "milter_macro_daemon_name", &own);
