@@ -331,7 +331,6 @@ check_no_auth(const struct mg_model *m, struct mg_report *r)
 		s = &m->services[i];
 		if (!smtpd_inet(s) || (!is_587(m, s) &&
 		    !mg_check_pf_smtps(m, s)) ||
-		    mg_check_pf_reach(m, s) == MG_PF_REACH_LOOPBACK ||
 		    service_gate(m, s, &p) != GATE_NONE ||
 		    (sev = beyond(m, NULL, s)) == MG_SEV_INFO)
 			continue;
@@ -512,8 +511,7 @@ check_no_tls(const struct mg_model *m, struct mg_report *r)
 		if (!smtpd_inet(s) || !is_587(m, s) ||
 		    mg_check_pf_smtps(m, s) ||
 		    yes(mg_service_value(m, s, "smtpd_tls_wrappermode",
-		    NULL)) ||
-		    mg_check_pf_reach(m, s) == MG_PF_REACH_LOOPBACK)
+		    NULL)))
 			continue;
 		level = mg_service_value(m, s, LEVEL, NULL);
 		if (set(level) ? strcmp(level, "encrypt") == 0 ||
