@@ -272,6 +272,57 @@ test_same_as_port25_no_finding(void **state)
 	mg_model_free(&m);
 }
 
+/* test_template_without_gate - Debian's whole template but its
+ * recipient line (the gate) commented: the lists it empties, the
+ * backscatter and the DKIM milter macro are cited, and the fix fills
+ * the entry's own empty -o smtpd_client_restrictions= line (29) */
+static void
+test_template_without_gate(void **state)
+{
+	static const char *gate = "submission/inet/smtpd_recipient_"
+	    "restrictions = permit_sasl_authenticated,reject\n";
+	char *n = slurp("full", "n"), *x = slurp("full", "x");
+	char *cf = slurp("full", "main.cf"), *mm = slurp("full", "M");
+	char *pp = slurp("full", "P"), *mcf = slurp("full", "master.cf");
+	char *at = strstr(pp, gate), *line;
+	const struct mg_finding *f;
+	const struct mg_fix *fx;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	assert_non_null(at);
+	memmove(at, at + strlen(gate), strlen(at + strlen(gate)) + 1);
+	line = strstr(mcf, "  -o smtpd_recipient_restrictions=permit_sasl");
+	assert_non_null(line);
+	line[0] = '#';
+	pf_build(&m, n, x, cf);
+	pf_master(&m, mm, pp, mcf);
+	pf_run(mg_check_pf_submission, &m, &r);
+	f = pf_finding(&r, NO_AUTH);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_int_equal(pf_evidence(f, "empties smtpd_relay_restrictions")->
+	    line, 32);
+	assert_non_null(pf_evidence(f, "ORIGINATING"));
+	assert_non_null(pf_evidence(f, "backscatter"));
+	fx = mg_report_find_fix(&r, FIX_AUTH);
+	assert_non_null(fx);
+	assert_int_equal(fx->nedits, 1);
+	assert_int_equal(fx->edits[0].line, 29);
+	assert_string_equal(fx->edits[0].new_text, "  -o smtpd_client_"
+	    "restrictions=permit_mynetworks,permit_sasl_authenticated,"
+	    "reject");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	free(n);
+	free(x);
+	free(cf);
+	free(mm);
+	free(pp);
+	free(mcf);
+}
+
 /* test_gates - which restriction lists refuse unauthenticated clients */
 static void
 test_gates(void **state)
@@ -321,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_plain_no_cert),
 		cmocka_unit_test(test_auth_before_tls_left_to_auth_check),
 		cmocka_unit_test(test_same_as_port25_no_finding),
+		cmocka_unit_test(test_template_without_gate),
 		cmocka_unit_test(test_gates),
 	};
 
