@@ -80,6 +80,8 @@ mg_model_free(struct mg_model *m)
 	free(m->log);
 	mg_host_free(m->host);
 	free(m->host);
+	mg_resolv_free(m->resolv);
+	free(m->resolv);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);

@@ -37,6 +37,31 @@ load_host(struct mg_session *a)
 }
 
 /*
+ * load_resolv - the nameservers DNSBL queries go through: --resolv-conf
+ * FILE, else /etc/resolv.conf with the host context (a copy of someone
+ * else's configuration is judged without this host's resolver)
+ */
+static void
+load_resolv(struct mg_session *a)
+{
+	struct mg_err err;
+	struct mg_str s = MG_STR_INIT;
+	const char *path = a->resolv_conf;
+
+	if (path == NULL && a->no_host)
+		return;
+	a->model.resolv = mg_xcalloc(1, sizeof(*a->model.resolv));
+	if (mg_resolv_read(a->model.resolv, path != NULL ? path :
+	    "/etc/resolv.conf", &err) == 0)
+		return;
+	free(a->model.resolv);
+	a->model.resolv = NULL;
+	mg_str_printf(&s, "resolver configuration not read: %s", err.msg);
+	mg_report_unread(&a->report, mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/*
  * prove - the MTA's own verdict on each probe a finding asked for, as
  * evidence ("exim -bh 107.172.77.101: RCPT <postmaster@localhost> -> 250
  * Accepted").  A probe the backend cannot run is left out, not guessed.
@@ -121,6 +146,7 @@ mg_session_load(struct mg_session *a)
 		have_log = 0;
 	if (!a->no_host)
 		load_host(a);
+	load_resolv(a);
 	mg_checks_run(&a->model, &a->report);
 	prove(a);
 	if (a->model.queue == NULL) {
