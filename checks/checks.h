@@ -127,5 +127,6 @@ void mg_check_dnsbl_resolvers(const struct mg_model *, struct mg_finding *);
 size_t mg_check_pf_dnsbl_lists(const char *, struct mg_str *);
 void mg_check_pf_dnsbl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_dnsbl(const struct mg_model *, struct mg_report *);
+void mg_check_log_sasl(const struct mg_model *, struct mg_report *);
 
 #endif

@@ -219,6 +219,7 @@ mg_model_read_log(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
 {
 	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
 
+	l->now = m->now;
 	if (mg_maillog_read(l, fn, arg, path, 0, err) < 0) {
 		mg_maillog_free(l);
 		free(l);
