@@ -209,7 +209,8 @@ zone(const char *s, size_t n, long *off)
 
 /*
  * mg_maillog_time - the time stamp at the start of a log line, 0 if none:
- * syslog's "Nov 22 10:00:01" (Postfix's maillog_file adds ".123456"),
+ * syslog's "Nov  2 10:00:01" (Postfix's maillog_file: "Nov 02", as is
+ * rsyslog's with fractions ".123456" when so configured),
  * local time of a year it does not say - the one that puts it at most a
  * day after l->now, so December's lines read in January are last year's;
  * RFC 3339 "2026-11-22T10:00:01.123+01:00" (rsyslog, journald's

@@ -96,6 +96,10 @@ test_time_stamps(void **state)
 	static const char s4[] = "2026-12-06 15:00:01 1tX000-000abc-AB <= x";
 	static const char s5[] = "2026-12-06 15:00:01.123 -0500 1tX <= x";
 	static const char s6[] = "2026-12-06T15:00:01Z host x";
+	/* the lab Postfix 3.7's maillog_file, captured */
+	static const char s7[] = "Dec 06 14:00:00 mail postfix/smtpd[1469]: "
+	    "warning: localhost[122.143.9.13]: SASL PLAIN authentication "
+	    "failed: authentication failure, sasl_username=bob";
 
 	(void)state;
 	mg_maillog_init(&l);
@@ -115,6 +119,15 @@ test_time_stamps(void **state)
 	    (time_t)1796569201 + 5 * 3600);
 	assert_int_equal(mg_maillog_time(&l, s6, strlen(s6)),
 	    (time_t)1796569201);
+	assert_int_equal(mg_maillog_time(&l, s7, strlen(s7)),
+	    (time_t)1796565600);
+	mg_maillog_line(&l, mg_pf_log_line, NULL, s7, strlen(s7));
+	assert_int_equal(l.nauths, 1);
+	assert_true(l.auths[0].failed);
+	assert_int_equal(l.auths[0].when, (time_t)1796565600);
+	assert_string_equal(l.logins[0].name, "bob");
+	mg_maillog_free(&l);
+	l.now = NOW;
 	assert_int_equal(mg_maillog_time(&l, "garbage", 7), 0);
 	assert_int_equal(mg_maillog_time(&l, "Foo  6 14:00:00 x", 17), 0);
 	assert_int_equal(mg_maillog_time(&l, "Dec 36 14:00:00 x", 17), 0);
