@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../../core/mg_exec.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -162,6 +163,93 @@ test_pf_dnsbl(void **state)
 	mg_str_free(&out);
 }
 
+/* exim_bad_auth - an exim -bs session from addr with AUTH PLAIN as user
+ * and a wrong password: Exim answers 535 and logs the failure */
+static void
+exim_bad_auth(const char *bin, const char *conf, const char *addr,
+    const char *plain64)
+{
+	char oma[128], input[512];
+	const char *argv[] = { bin, "-C", conf, "-bs", "-oMa", oma, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	(void)snprintf(oma, sizeof(oma), "%s.5555", addr);
+	(void)snprintf(input, sizeof(input), "EHLO bot.example\r\nAUTH PLAIN "
+	    "%s\r\nQUIT\r\n", plain64);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input;
+	req.input_len = strlen(input);
+	assert_int_equal(mg_exec(&req, &res, &err), 0);
+	assert_non_null(strstr(mg_str_cstr(&res.out), "535 Incorrect "
+	    "authentication data"));
+	mg_exec_res_free(&res);
+}
+
+/* test_exim_stolen_login_and_dnsbl - Exim's own mainlog: carol's
+ * messages from 11 addresses (exim -bS with -oMa, -oMai), bob's wrong
+ * passwords from 12 (exim -bs); the RCPT ACL's dnslists with a public
+ * or a local resolver */
+static void
+test_exim_stolen_login_and_dnsbl(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "dnsbl-auth", 0);
+	char bin[4096], conf[4096], addr[64], pub[4096], loc[4096];
+	char mainlog[4096];
+	const char *fill[] = { "fill", dir, "1", "--auth-id", "carol",
+	    "--host-address", addr, "--sender", "carol@example.com",
+	    "--rcpt", "x@remote.test", NULL };
+	struct mg_str out, log;
+	int i;
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	for (i = 0; i < 11; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.7.%d", 60 + i * 3,
+		    i * 11, i + 2);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.1.%d.9", 90 + i, i);
+		/* "\0bob\0wrong" */
+		exim_bad_auth(bin, conf, addr, "AGJvYgB3cm9uZw==");
+	}
+	(void)snprintf(mainlog, sizeof(mainlog), "%s/log/mainlog", dir);
+	lab_slurp(mainlog, &log);
+	assert_non_null(strstr(log.data, "H=[90.110.7.12] P=esmtpa "
+	    "A=plain_server:carol"));
+	assert_non_null(strstr(log.data, "plain_server authenticator failed "
+	    "for (bot.example) [101.1.11.9]"));
+	assert_non_null(strstr(log.data, "(set_id=bob)"));
+	mg_str_free(&log);
+	(void)snprintf(pub, sizeof(pub), "%s/resolv-public.conf", dir);
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-local.conf", dir);
+	write_file(pub, "nameserver 9.9.9.9\n");
+	write_file(loc, "nameserver 127.0.0.1\n");
+	assert_true(report(pub, NULL, conf, bin, &out) >= 1);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .evidence[0].text | test(\"11 "
+	    "messages sent after logging in as carol from 11 addresses in "
+	    "11 networks\")", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.failed-spread\") | .evidence[0].text | test(\"12 "
+	    "failed logins as bob from 12 addresses\")", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line > 0 and (.text | test(\"dnslists "
+	    "= zen.spamhaus.org\")))] | length == 1) and ([.evidence[] | "
+	    "select(.text | test(\"nameserver 9.9.9.9 is Quad9\"))] | "
+	    "length == 1)", NULL), 0);
+	mg_str_free(&out);
+	(void)report(loc, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+}
+
 static int
 setup(void **state)
 {
@@ -176,6 +264,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_stolen_login),
 		cmocka_unit_test(test_pf_dnsbl),
+		cmocka_unit_test(test_exim_stolen_login_and_dnsbl),
 	};
 
 	return (cmocka_run_group_tests_name("lab_logsec", tests, setup,
