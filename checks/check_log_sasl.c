@@ -20,6 +20,10 @@
  * guess that tries each password from a new address never trips them;
  * counted per user, it shows.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +46,8 @@ static const char *const disable_fixes[] = {
 
 /* One event of the login looked at, with its address and block ids. */
 struct ev {
+	size_t login;
+	int failed;
 	time_t when;
 	const struct mg_net *addr;
 	size_t aid, bid;	/* distinct address, distinct block */
@@ -64,12 +70,16 @@ block(const struct mg_net *a, struct mg_net *b)
 		memset(b->addr + 4, 0, sizeof(b->addr) - 4);
 }
 
-/* cmp_when - events by time */
+/* cmp_event - events by login, successes first, then time */
 static int
-cmp_when(const void *x, const void *y)
+cmp_event(const void *x, const void *y)
 {
 	const struct ev *a = x, *b = y;
 
+	if (a->login != b->login)
+		return (a->login < b->login ? -1 : 1);
+	if (a->failed != b->failed)
+		return (a->failed - b->failed);
 	return (a->when < b->when ? -1 : a->when > b->when);
 }
 
@@ -82,25 +92,25 @@ net_cmp(const struct mg_net *a, const struct mg_net *b)
 	return (memcmp(a->addr, b->addr, sizeof(a->addr)));
 }
 
-/* Sorting by address needs the events: a file-static for qsort. */
-static struct ev *sort_ev;
-
-/* cmp_addr - event indices by address */
+/* cmp_addr - indices into the events arg, by address (qsort_r) */
 static int
-cmp_addr(const void *x, const void *y)
+cmp_addr(const void *x, const void *y, void *arg)
 {
-	return (net_cmp(sort_ev[*(const size_t *)x].addr,
-	    sort_ev[*(const size_t *)y].addr));
+	const struct ev *ev = arg;
+
+	return (net_cmp(ev[*(const size_t *)x].addr,
+	    ev[*(const size_t *)y].addr));
 }
 
-/* cmp_block - event indices by block */
+/* cmp_block - indices into the events arg, by block (qsort_r) */
 static int
-cmp_block(const void *x, const void *y)
+cmp_block(const void *x, const void *y, void *arg)
 {
+	const struct ev *ev = arg;
 	struct mg_net a, b;
 
-	block(sort_ev[*(const size_t *)x].addr, &a);
-	block(sort_ev[*(const size_t *)y].addr, &b);
+	block(ev[*(const size_t *)x].addr, &a);
+	block(ev[*(const size_t *)y].addr, &b);
 	return (net_cmp(&a, &b));
 }
 
@@ -112,18 +122,16 @@ number(struct ev *ev, size_t n, int blocks)
 
 	for (i = 0; i < n; i++)
 		ix[i] = i;
-	sort_ev = ev;
-	qsort(ix, n, sizeof(*ix), blocks ? cmp_block : cmp_addr);
+	qsort_r(ix, n, sizeof(*ix), blocks ? cmp_block : cmp_addr, ev);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && (blocks ? cmp_block : cmp_addr)(&ix[i - 1],
-		    &ix[i]) != 0)
+		    &ix[i], ev) != 0)
 			id++;
 		if (blocks)
 			ev[ix[i]].bid = id;
 		else
 			ev[ix[i]].aid = id;
 	}
-	sort_ev = NULL;
 	free(ix);
 	return (n > 0 ? id + 1 : 0);
 }
@@ -192,7 +200,9 @@ samples(const struct ev *ev, const struct worst *w, struct mg_str *s)
 				break;
 		if (k < i)
 			continue;
-		mg_net_format(ev[i].addr, 0, buf, sizeof(buf));
+		if (inet_ntop(ev[i].addr->family == 4 ? AF_INET : AF_INET6,
+		    ev[i].addr->addr, buf, sizeof(buf)) == NULL)
+			(void)snprintf(buf, sizeof(buf), "?");
 		mg_str_printf(s, "%s%s", shown > 0 ? ", " : "", buf);
 		shown++;
 	}
@@ -242,26 +252,6 @@ found:
 	}
 }
 
-/* collect - the login's events of kind failed, time-sorted; how many */
-static size_t
-collect(const struct mg_maillog *l, size_t login, int failed, struct ev **out)
-{
-	struct ev *ev;
-	size_t i, n = 0;
-
-	ev = mg_xcalloc(l->nauths + 1, sizeof(*ev));
-	for (i = 0; i < l->nauths; i++)
-		if (l->auths[i].login == login &&
-		    l->auths[i].failed == failed) {
-			ev[n].when = l->auths[i].when;
-			ev[n].addr = &l->auths[i].addr;
-			n++;
-		}
-	qsort(ev, n, sizeof(*ev), cmp_when);
-	*out = ev;
-	return (n);
-}
-
 /* action - what to do about a login: the explanation's second half */
 static void
 action(struct mg_str *s, const char *name, int linked)
@@ -275,27 +265,25 @@ action(struct mg_str *s, const char *name, int linked)
 	    "", name, name);
 }
 
-/* many_addresses - sasl.login.many-addresses for one login */
+/* many_addresses - sasl.login.many-addresses for one login's n
+ * time-sorted messages ev */
 static void
-many_addresses(const struct mg_model *m, struct mg_report *r, size_t login)
+many_addresses(const struct mg_model *m, struct mg_report *r, size_t login,
+    struct ev *ev, size_t n)
 {
 	const struct mg_maillog *l = m->log;
 	struct mg_finding *f;
 	struct mg_str s = MG_STR_INIT, text = MG_STR_INIT;
 	struct worst w;
-	struct ev *ev;
 	char *name, t1[40], t2[40];
-	size_t n, na, nb;
+	size_t na, nb;
 	int crit, priv;
 
-	n = collect(l, login, 0, &ev);
 	na = number(ev, n, 0);
 	nb = number(ev, n, 1);
 	busiest(ev, n, na, nb, &w);
-	if (w.addrs < MANY_ADDRS && w.blocks < MANY_BLOCKS) {
-		free(ev);
+	if (w.addrs < MANY_ADDRS && w.blocks < MANY_BLOCKS)
 		return;
-	}
 	name = mg_sanitize_dup(l->logins[login].name);
 	priv = mg_check_privileged_name(l->logins[login].name);
 	crit = w.events >= MANY_MSGS || priv;
@@ -314,9 +302,9 @@ many_addresses(const struct mg_model *m, struct mg_report *r, size_t login)
 	when_text(ev[w.first].when, t1, sizeof(t1));
 	when_text(ev[w.last].when, t2, sizeof(t2));
 	samples(ev, &w, &s);
-	mg_finding_evidence(f, l->path, 0, "%s: %zu messages sent after "
+	mg_finding_evidence(f, l->path, 0, "%zu messages sent after "
 	    "logging in as %s from %zu addresses in %zu networks (IPv4 /16, "
-	    "IPv6 /32) between %s and %s: %s", l->path, w.events, name,
+	    "IPv6 /32) between %s and %s: %s", w.events, name,
 	    w.addrs, w.blocks, t1, t2, mg_str_cstr(&s));
 	mg_finding_evidence(f, l->path, 0, "in the whole log: %lu messages "
 	    "sent as %s, from %zu addresses%s", l->logins[login].msgs, name,
@@ -333,30 +321,27 @@ many_addresses(const struct mg_model *m, struct mg_report *r, size_t login)
 	mg_str_free(&s);
 	mg_str_free(&text);
 	free(name);
-	free(ev);
 }
 
-/* failed_spread - sasl.login.failed-spread for one user */
+/* failed_spread - sasl.login.failed-spread for one user's n time-sorted
+ * failed logins ev */
 static void
-failed_spread(const struct mg_model *m, struct mg_report *r, size_t login)
+failed_spread(const struct mg_model *m, struct mg_report *r, size_t login,
+    struct ev *ev, size_t n)
 {
 	const struct mg_maillog *l = m->log;
 	struct mg_finding *f;
 	struct mg_str s = MG_STR_INIT, text = MG_STR_INIT;
 	struct worst w;
-	struct ev *ev;
 	char *name, t1[40], t2[40];
-	size_t n, na, nb;
+	size_t na, nb;
 	unsigned long sent = l->logins[login].msgs;
 
-	n = collect(l, login, 1, &ev);
 	na = number(ev, n, 0);
 	nb = number(ev, n, 1);
 	busiest(ev, n, na, nb, &w);
-	if (w.addrs < FAIL_ADDRS) {
-		free(ev);
+	if (w.addrs < FAIL_ADDRS)
 		return;
-	}
 	name = mg_sanitize_dup(l->logins[login].name);
 	f = mg_report_finding(r, "sasl.login.failed-spread", sent > 0 ?
 	    MG_SEV_HIGH : MG_SEV_MEDIUM, "sasl", "Failed logins for one user "
@@ -379,9 +364,9 @@ failed_spread(const struct mg_model *m, struct mg_report *r, size_t login)
 	when_text(ev[w.first].when, t1, sizeof(t1));
 	when_text(ev[w.last].when, t2, sizeof(t2));
 	samples(ev, &w, &s);
-	mg_finding_evidence(f, l->path, 0, "%s: %zu failed logins as %s "
+	mg_finding_evidence(f, l->path, 0, "%zu failed logins as %s "
 	    "from %zu addresses in %zu networks between %s and %s, at most "
-	    "%zu from one address: %s", l->path, w.events, name, w.addrs,
+	    "%zu from one address: %s", w.events, name, w.addrs,
 	    w.blocks, t1, t2, most_from_one(ev, &w), mg_str_cstr(&s));
 	if (sent > 0)
 		mg_finding_evidence(f, l->path, 0, "%lu messages were sent "
@@ -391,21 +376,39 @@ failed_spread(const struct mg_model *m, struct mg_report *r, size_t login)
 	mg_str_free(&s);
 	mg_str_free(&text);
 	free(name);
-	free(ev);
 }
 
-/* mg_check_log_sasl - stolen or guessed SASL passwords in the mail log */
+/*
+ * mg_check_log_sasl - stolen or guessed SASL passwords in the mail log:
+ * every event sorted once by login, kind and time; each run of one
+ * login's messages or failed logins judged on its own
+ */
 void
 mg_check_log_sasl(const struct mg_model *m, struct mg_report *r)
 {
-	size_t i;
+	const struct mg_maillog *l = m->log;
+	struct ev *ev;
+	size_t i, k, n;
 
-	if (m->log == NULL || m->log->nauths == 0)
+	if (l == NULL || l->nauths == 0)
 		return;
-	for (i = 0; i < m->log->nlogins; i++) {
-		if (m->log->logins[i].msgs > 0)
-			many_addresses(m, r, i);
-		if (m->log->logins[i].failed > 0)
-			failed_spread(m, r, i);
+	n = l->nauths;
+	ev = mg_xcalloc(n, sizeof(*ev));
+	for (i = 0; i < n; i++) {
+		ev[i].login = l->auths[i].login;
+		ev[i].failed = l->auths[i].failed;
+		ev[i].when = l->auths[i].when;
+		ev[i].addr = &l->auths[i].addr;
 	}
+	qsort(ev, n, sizeof(*ev), cmp_event);
+	for (i = 0; i < n; i = k) {
+		for (k = i + 1; k < n && ev[k].login == ev[i].login &&
+		    ev[k].failed == ev[i].failed; k++)
+			;
+		if (ev[i].failed)
+			failed_spread(m, r, ev[i].login, ev + i, k - i);
+		else
+			many_addresses(m, r, ev[i].login, ev + i, k - i);
+	}
+	free(ev);
 }
