@@ -118,6 +118,90 @@ test_pf_stolen_login(void **state)
 	lab_stop(LAB, dir);
 }
 
+/* fill_as - one message from addr after a real AUTH PLAIN as user with
+ * password pass; lab.sh's exit status (0: accepted) */
+static int
+fill_as(const char *dir, const char *addr, const char *user,
+    const char *pass)
+{
+	char auth[256];
+	const char *fill[] = { "fill", dir, "--xclient-addr", addr,
+	    "--helo", "client.example", "--auth-plain", auth, "--from",
+	    "root@example.com", "--to", "victim@remote.test", "--count", "1",
+	    NULL };
+
+	(void)snprintf(auth, sizeof(auth), "%s:%s", user, pass);
+	return (lab_script(LAB, fill));
+}
+
+/* test_pf_incident_in_one_place - root's stolen password used from 10
+ * addresses: the finding is critical and links the disable fix the SASL
+ * check proposes; fix --yes deletes root from the sasldb (a real AUTH as
+ * root is refused, alice's still works), purge --sasl root (the command
+ * the finding names) removes exactly its mail, rollback --yes restores
+ * the sasldb byte for byte and root logs in again */
+static void
+test_pf_incident_in_one_place(void **state)
+{
+	const char *dir = lab_instance(LAB, "sasl-root", 1);
+	char etc[4096], st[4200], db[4200], addr[64], root[128], alice[128];
+	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.disable-system", "--yes", NULL };
+	const char *purge[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "purge", "--sasl", "root", "--yes", NULL };
+	const char *queue[] = { "./mailguard-tui", "--postfix", etc, "queue",
+	    "--by", "sasl", "--json", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str out, before, after;
+	int i;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(db, sizeof(db), "%s/etc/sasldb2", dir);
+	assert_int_equal(lab_sasl_pass(dir, "root", root, sizeof(root)), 0);
+	assert_int_equal(lab_sasl_pass(dir, "alice", alice, sizeof(alice)),
+	    0);
+	for (i = 0; i < 10; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.3.%d", 31 + i * 17,
+		    i * 5, i + 9);
+		assert_int_equal(fill_as(dir, addr, "root", root), 0);
+	}
+	assert_int_equal(fill_as(dir, "192.0.2.10", "alice", alice), 0);
+	lab_slurp(db, &before);
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"critical\" and "
+	    ".fixes == [\"postfix.sasl.disable-system\"] and ([.evidence[] "
+	    "| select(.text | test(\"10 messages sent after logging in as "
+	    "root from 10 addresses\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	if (lab_capture(apply, &out) != 0)
+		fail_msg("fix: %s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	/* Cyrus opens the sasldb per login: no reload needed */
+	assert_int_not_equal(fill_as(dir, "203.0.113.99", "root", root), 0);
+	assert_int_equal(fill_as(dir, "192.0.2.10", "alice", alice), 0);
+	assert_int_equal(lab_capture(purge, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(queue, &out), 0);
+	assert_int_equal(lab_jq(out.data, "([.groups[] | select(.key == "
+	    "\"root\")] | length == 0) and ([.groups[] | select(.key == "
+	    "\"alice\") | .count] == [2])", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	lab_slurp(db, &after);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.data, after.data, before.len);
+	assert_int_equal(fill_as(dir, "203.0.113.99", "root", root), 0);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(LAB, dir);
+}
+
 /* test_pf_dnsbl - postconf's lists, a public or a local resolver */
 static void
 test_pf_dnsbl(void **state)
@@ -263,6 +347,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_stolen_login),
+		cmocka_unit_test(test_pf_incident_in_one_place),
 		cmocka_unit_test(test_pf_dnsbl),
 		cmocka_unit_test(test_exim_stolen_login_and_dnsbl),
 	};
