@@ -380,6 +380,52 @@ test_links_disable_fix(void **state)
 	mg_model_free(&m);
 }
 
+/* test_links_exim_disable_fix - Exim's disable fix comments out the
+ * password file's line "NAME:...": linked for that name only */
+static void
+test_links_exim_disable_fix(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_fix *x;
+	struct mg_str line = MG_STR_INIT;
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	for (k = 0; k < 10; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "2026-12-06 10:%02d:00 1tX%03d-000abc-AB "
+		    "<= a@example.com H=(x) [%d.9.0.1]:4000 P=esmtpa "
+		    "A=plain_server:admin S=100", k, k, 40 + k);
+		mg_maillog_line(m.log, mg_exim_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+		mg_str_reset(&line);
+		mg_str_printf(&line, "2026-12-06 10:%02d:00 1tY%03d-000abc-AB "
+		    "<= a@example.com H=(x) [%d.9.0.1]:4000 P=esmtpa "
+		    "A=plain_server:admins S=100", k, k, 40 + k);
+		mg_maillog_line(m.log, mg_exim_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "exim.auth.disable-system", "Disable");
+	(void)mg_fix_replace_line(x, "/etc/exim4/passwd", 3,
+	    "admin:$6$x$y", "# disabled (system account): admin:$6$x$y");
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 2);
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admin from")->nfix_ids, 1);
+	assert_string_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admin from")->fix_ids[0], "exim.auth.disable-system");
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admins from")->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -391,6 +437,7 @@ main(void)
 		cmocka_unit_test(test_rollover),
 		cmocka_unit_test(test_exim),
 		cmocka_unit_test(test_links_disable_fix),
+		cmocka_unit_test(test_links_exim_disable_fix),
 	};
 
 	return (cmocka_run_group_tests(tests, utc, NULL));
