@@ -1,4 +1,7 @@
 /* session.c - detect the MTA, read its configuration, run the checks. */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,7 +42,8 @@ load_host(struct mg_session *a)
 /*
  * load_resolv - the nameservers DNSBL queries go through: --resolv-conf
  * FILE, else /etc/resolv.conf with the host context (a copy of someone
- * else's configuration is judged without this host's resolver)
+ * else's configuration is judged without this host's resolver).  No
+ * /etc/resolv.conf at all is glibc's 127.0.0.1: nothing to say.
  */
 static void
 load_resolv(struct mg_session *a)
@@ -47,8 +51,10 @@ load_resolv(struct mg_session *a)
 	struct mg_err err;
 	struct mg_str s = MG_STR_INIT;
 	const char *path = a->resolv_conf;
+	struct stat st;
 
-	if (path == NULL && a->no_host)
+	if (path == NULL && (a->no_host || (stat("/etc/resolv.conf", &st) < 0 &&
+	    errno == ENOENT)))
 		return;
 	a->model.resolv = mg_xcalloc(1, sizeof(*a->model.resolv));
 	if (mg_resolv_read(a->model.resolv, path != NULL ? path :

@@ -96,7 +96,7 @@ use(const struct mg_model *m, struct mg_report *r, struct mg_finding **f,
 	if (strcmp(p->name, "postscreen_dnsbl_sites") == 0) {
 		if (empty(p->value) || !runs_postscreen(m))
 			return;
-		mg_str_printf(&s, "postscreen_dnsbl_sites %s", p->value);
+		mg_str_puts(&s, p->value);
 	} else if (mg_check_pf_dnsbl_lists(p->value, &s) == 0) {
 		mg_str_free(&s);
 		return;

@@ -163,7 +163,8 @@ test_pf_postscreen(void **state)
 	pf_run(mg_check_pf_dnsbl, &m, &r);
 	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
 	assert_non_null(f);
-	e = pf_evidence(f, "postscreen_dnsbl_sites zen.spamhaus.org*3");
+	e = pf_evidence(f, "postscreen_dnsbl_sites asks zen.spamhaus.org*3 "
+	    "bl.spamcop.net*1");
 	assert_non_null(e);
 	assert_int_equal(e->line, 1);
 	e = pf_evidence(f, "service submission: -o smtpd_client_restrictions "
