@@ -240,6 +240,13 @@ test_pf_dnsbl(void **state)
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
+	/* a --resolv-conf that cannot be read is said under unread */
+	(void)snprintf(loc, sizeof(loc), "%s/no-such-resolv.conf", dir);
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.unread[] | select(test("
+	    "\"^resolver configuration not read: .*no-such-resolv.conf\"))] "
+	    "| length == 1", NULL), 0);
+	mg_str_free(&out);
 	/* no --resolv-conf and no host context: not judged */
 	(void)report(NULL, etc, NULL, NULL, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
