@@ -13,6 +13,7 @@
 static const struct mg_check neutral[] = {
 	{ "queue.flood", "queue", MG_MTA_NONE, mg_check_queue_flood },
 	{ "queue.sasl-dominant", "sasl", MG_MTA_NONE, mg_check_queue_sasl },
+	{ "sasl.login", "sasl", MG_MTA_NONE, mg_check_log_sasl },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };
 

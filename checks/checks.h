@@ -120,5 +120,15 @@ void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
 /* task submission (issue 19 item 6) */
 void mg_check_pf_submission(const struct mg_model *, struct mg_report *);
+/* logsec (issue 19 items 8, 9): DNSBLs through a public resolver
+ * (check_dnsbl.c, check_pf_dnsbl.c, check_exim_dnsbl.c); a SASL login
+ * used from many addresses, failed logins spread (check_log_sasl.c) */
+struct mg_finding *mg_check_dnsbl_finding(const struct mg_model *,
+    struct mg_report *, const char *);
+void mg_check_dnsbl_resolvers(const struct mg_model *, struct mg_finding *);
+size_t mg_check_pf_dnsbl_lists(const char *, struct mg_str *);
+void mg_check_pf_dnsbl(const struct mg_model *, struct mg_report *);
+void mg_check_exim_dnsbl(const struct mg_model *, struct mg_report *);
+void mg_check_log_sasl(const struct mg_model *, struct mg_report *);
 
 #endif

@@ -44,6 +44,7 @@ main(int argc, char **argv)
 		{ "maillog", required_argument, NULL, 'l' },
 		{ "incident", no_argument, NULL, 'i' },
 		{ "no-host-context", no_argument, NULL, 'N' },
+		{ "resolv-conf", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -80,6 +81,9 @@ main(int argc, char **argv)
 			break;
 		case 'N':
 			app.no_host = 1;
+			break;
+		case 'r':
+			app.resolv_conf = optarg;
 			break;
 		case 'h':
 			mg_cmd_help(stdout);

@@ -42,6 +42,7 @@ mg_maillog_free(struct mg_maillog *l)
 	for (size_t i = 0; i < l->nlogins; i++)
 		free(l->logins[i].name);
 	free(l->logins);
+	free(l->auths);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -56,6 +57,31 @@ mg_maillog_find(const char *s, size_t n, const char *needle)
 	return (memmem(s, n, needle, k));
 }
 
+/* host - the address between a and b (no brackets) into net; -1 if it
+ * is not one host's address */
+static int
+host(const char *a, const char *b, struct mg_net *net)
+{
+	char buf[64];
+	size_t len = (size_t)(b - a);
+
+	if (b < a || len == 0 || len >= sizeof(buf))
+		return (-1);
+	memcpy(buf, a, len);
+	buf[len] = '\0';
+	if (mg_net_parse(buf, net, NULL) < 0 || net->has_prefix)
+		return (-1);
+	/* ::ffff:a.b.c.d is the IPv4 client a dual-stack socket saw. */
+	if (net->family == 6 && memcmp(net->addr, "\0\0\0\0\0\0\0\0\0\0"
+	    "\377\377", 12) == 0) {
+		memmove(net->addr, net->addr + 12, 4);
+		memset(net->addr + 4, 0, 12);
+		net->family = 4;
+		net->prefix = 32;
+	}
+	return (0);
+}
+
 /* mg_maillog_client - one message handed over without SASL by the
  * address between a and b (no brackets); ignored if not an address */
 void
@@ -63,23 +89,9 @@ mg_maillog_client(struct mg_maillog *l, const char *a, const char *b)
 {
 	struct mg_logclient *c;
 	struct mg_net net;
-	char buf[64];
-	size_t len = (size_t)(b - a);
 
-	if (len == 0 || len >= sizeof(buf))
+	if (host(a, b, &net) < 0)
 		return;
-	memcpy(buf, a, len);
-	buf[len] = '\0';
-	if (mg_net_parse(buf, &net, NULL) < 0 || net.has_prefix)
-		return;
-	/* ::ffff:a.b.c.d is the IPv4 client a dual-stack socket saw. */
-	if (net.family == 6 && memcmp(net.addr, "\0\0\0\0\0\0\0\0\0\0"
-	    "\377\377", 12) == 0) {
-		memmove(net.addr, net.addr + 12, 4);
-		memset(net.addr + 4, 0, 12);
-		net.family = 4;
-		net.prefix = 32;
-	}
 	/* The same client usually sends the next message too. */
 	if (l->nclients > 0 && memcmp(&l->clients[l->nclients - 1].addr,
 	    &net, sizeof(net)) == 0) {
@@ -93,28 +105,177 @@ mg_maillog_client(struct mg_maillog *l, const char *a, const char *b)
 	l->accepted++;
 }
 
+/* login_of - the index of the login named between a and b, added if
+ * new; -1 if the name is empty, too long, or the table is full */
+static long
+login_of(struct mg_maillog *l, const char *a, const char *b)
+{
+	struct mg_loglogin *x;
+	size_t i, len = (size_t)(b - a);
+
+	if (b < a || len == 0 || len > 256)
+		return (-1);
+	for (i = l->nlogins; i > 0; i--) {
+		x = &l->logins[i - 1];
+		if (strlen(x->name) == len && memcmp(x->name, a, len) == 0)
+			return ((long)i - 1);
+	}
+	if (l->nlogins >= MG_MAILLOG_LOGINS_MAX)
+		return (-1);
+	x = MG_ARRAY_PUSH(l->logins, l->nlogins, l->logins_cap);
+	x->name = mg_xstrndup(a, len);
+	x->msgs = 0;
+	x->failed = 0;
+	return ((long)l->nlogins - 1);
+}
+
 /* mg_maillog_login - one message submitted after logging in as the name
  * between a and b */
 void
 mg_maillog_login(struct mg_maillog *l, const char *a, const char *b)
 {
-	struct mg_loglogin *x;
-	size_t i, len = (size_t)(b - a);
+	long i;
 
-	if (len == 0 || len > 256)
+	if ((i = login_of(l, a, b)) >= 0)
+		l->logins[i].msgs++;
+}
+
+/*
+ * mg_maillog_auth - a login as the name between na and nb from the
+ * client address between aa and ab at when: a message submitted after it
+ * (failed 0: the caller also calls mg_maillog_login), or a failed one
+ * (failed 1).  Ignored when the name or address is not one, or when
+ * MG_MAILLOG_AUTHS_MAX events are kept already.
+ */
+void
+mg_maillog_auth(struct mg_maillog *l, const char *na, const char *nb,
+    const char *aa, const char *ab, time_t when, int failed)
+{
+	struct mg_logauth *e;
+	struct mg_net net;
+	long i;
+
+	if (l->nauths >= MG_MAILLOG_AUTHS_MAX || host(aa, ab, &net) < 0 ||
+	    (i = login_of(l, na, nb)) < 0)
 		return;
-	for (i = l->nlogins; i > 0; i--) {
-		x = &l->logins[i - 1];
-		if (strlen(x->name) == len && memcmp(x->name, a, len) == 0) {
-			x->msgs++;
-			return;
-		}
+	if (failed)
+		l->logins[i].failed++;
+	e = MG_ARRAY_PUSH(l->auths, l->nauths, l->auths_cap);
+	e->login = (size_t)i;
+	e->failed = failed != 0;
+	e->when = when;
+	e->addr = net;
+}
+
+/* num - n decimal digits at s, or -1 */
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return (-1);
+		v = v * 10 + (*s++ - '0');
 	}
-	if (l->nlogins >= MG_MAILLOG_LOGINS_MAX)
-		return;
-	x = MG_ARRAY_PUSH(l->logins, l->nlogins, l->logins_cap);
-	x->name = mg_xstrndup(a, len);
-	x->msgs = 1;
+	return (v);
+}
+
+/* zone - "Z", "+01:00", "+0100" at s (within n bytes): its offset east
+ * of UTC in seconds into *off; 1 if there is one, else 0 */
+static int
+zone(const char *s, size_t n, long *off)
+{
+	int h, m, sign;
+
+	if (n >= 1 && *s == 'Z') {
+		*off = 0;
+		return (1);
+	}
+	if (n < 5 || (*s != '+' && *s != '-'))
+		return (0);
+	sign = *s == '-' ? -1 : 1;
+	if ((h = num(s + 1, 2)) < 0)
+		return (0);
+	if (n >= 6 && s[3] == ':')
+		m = num(s + 4, 2);
+	else
+		m = num(s + 3, 2);
+	if (m < 0)
+		return (0);
+	*off = sign * (h * 3600L + m * 60L);
+	return (1);
+}
+
+/*
+ * mg_maillog_time - the time stamp at the start of a log line, 0 if none:
+ * syslog's "Nov  2 10:00:01" (Postfix's maillog_file: "Nov 02", as is
+ * rsyslog's with fractions ".123456" when so configured),
+ * local time of a year it does not say - the one that puts it at most a
+ * day after l->now, so December's lines read in January are last year's;
+ * RFC 3339 "2026-11-22T10:00:01.123+01:00" (rsyslog, journald's
+ * short-iso); Exim's "2026-11-22 10:00:01[.123][ +0100]" (local time
+ * unless log_timezone added the zone).
+ */
+time_t
+mg_maillog_time(const struct mg_maillog *l, const char *s, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	struct tm tm;
+	const char *p, *m;
+	time_t now = l->now != 0 ? l->now : time(NULL), t;
+	long off = 0;
+	int haszone = 0, i;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_isdst = -1;
+	if (n >= 19 && num(s, 4) >= 1970 && s[4] == '-' && s[7] == '-' &&
+	    (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':') {
+		tm.tm_year = num(s, 4) - 1900;
+		tm.tm_mon = num(s + 5, 2) - 1;
+		tm.tm_mday = num(s + 8, 2);
+		p = s + 11;
+	} else if (n >= 15 && s[3] == ' ' && s[6] == ' ' && s[9] == ':' &&
+	    s[12] == ':' && (m = memmem(months, 36, s, 3)) != NULL &&
+	    (m - months) % 3 == 0) {
+		struct tm now_tm;
+
+		(void)localtime_r(&now, &now_tm);
+		tm.tm_year = now_tm.tm_year;
+		tm.tm_mon = (int)(m - months) / 3;
+		tm.tm_mday = num(s + 4 + (s[4] == ' '), s[4] == ' ' ? 1 : 2);
+		p = s + 7;
+	} else
+		return (0);
+	tm.tm_hour = num(p, 2);
+	tm.tm_min = num(p + 3, 2);
+	tm.tm_sec = num(p + 6, 2);
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 ||
+	    tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+	    tm.tm_sec > 60)
+		return (0);
+	p += 8;
+	if (p < s + n && *p == '.')
+		for (p++; p < s + n && *p >= '0' && *p <= '9'; p++)
+			;
+	i = p < s + n && *p == ' ';	/* Exim: " +0100" */
+	if (p + i < s + n)
+		haszone = zone(p + i, (size_t)(s + n - p - i), &off);
+	if (haszone) {
+		tm.tm_isdst = 0;
+		if ((t = timegm(&tm)) == (time_t)-1)
+			return (0);
+		return (t - off);
+	}
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return (0);
+	if (s[4] != '-' && t > now + 86400) {
+		tm.tm_year--;
+		tm.tm_isdst = -1;
+		t = mktime(&tm);
+	}
+	return (t == (time_t)-1 ? 0 : t);
 }
 
 /* mg_maillog_logins - messages the log shows submitted after logging in

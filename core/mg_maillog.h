@@ -9,6 +9,7 @@
 #define MG_MAILLOG_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "mg_err.h"
 #include "mg_net.h"
@@ -28,7 +29,22 @@ struct mg_logclient {
 struct mg_loglogin {
 	char *name;
 	unsigned long msgs;
+	unsigned long failed;	/* failed logins naming it */
 };
+
+/* One SASL login seen with its client address and time: a message
+ * submitted after logging in (Postfix client=... sasl_username=, Exim
+ * <= ... A=), or a failed login naming the user (Postfix "SASL ...
+ * authentication failed: ..., sasl_username=", Exim "authenticator failed
+ * for ... (set_id=)"). */
+struct mg_logauth {
+	size_t login;		/* index into logins */
+	int failed;
+	time_t when;		/* 0: the line's time stamp was not read */
+	struct mg_net addr;	/* a host */
+};
+
+#define MG_MAILLOG_AUTHS_MAX (256UL * 1024)	/* events kept */
 
 #define MG_MAILLOG_LOGINS_MAX 1024	/* distinct names kept */
 
@@ -38,6 +54,10 @@ struct mg_maillog {
 	size_t nclients, cap;
 	struct mg_loglogin *logins;	/* in order of first appearance */
 	size_t nlogins, logins_cap;
+	struct mg_logauth *auths;	/* in log order */
+	size_t nauths, auths_cap;
+	time_t now;			/* reference for syslog's year-less
+					 * stamps; 0: the time of reading */
 	unsigned long lines;		/* lines looked at */
 	unsigned long accepted;		/* messages accepted from clients */
 	int truncated;			/* only the last MG_MAILLOG_TAIL */
@@ -56,6 +76,9 @@ void mg_maillog_line(struct mg_maillog *, mg_maillog_line_fn *, const void *,
 void mg_maillog_finish(struct mg_maillog *);
 void mg_maillog_client(struct mg_maillog *, const char *, const char *);
 void mg_maillog_login(struct mg_maillog *, const char *, const char *);
+void mg_maillog_auth(struct mg_maillog *, const char *, const char *,
+    const char *, const char *, time_t, int);
+time_t mg_maillog_time(const struct mg_maillog *, const char *, size_t);
 const char *mg_maillog_find(const char *, size_t, const char *);
 struct stat;
 int mg_maillog_open(const char *, struct stat *, struct mg_err *);

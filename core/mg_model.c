@@ -80,6 +80,8 @@ mg_model_free(struct mg_model *m)
 	free(m->log);
 	mg_host_free(m->host);
 	free(m->host);
+	mg_resolv_free(m->resolv);
+	free(m->resolv);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);
@@ -217,6 +219,7 @@ mg_model_read_log(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
 {
 	struct mg_maillog *l = mg_xcalloc(1, sizeof(*l));
 
+	l->now = m->now;
 	if (mg_maillog_read(l, fn, arg, path, 0, err) < 0) {
 		mg_maillog_free(l);
 		free(l);

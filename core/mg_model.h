@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "mg_maillog.h"
+#include "mg_resolv.h"
 #include "mg_srcfile.h"
 
 struct mg_host;
@@ -162,6 +163,8 @@ struct mg_model {
 	struct mg_host *host;	/* this machine's interfaces, docker; NULL
 				 * if not read; the model owns it */
 	time_t now;		/* when the model was read: "age" of mail */
+	struct mg_resolv *resolv;	/* resolv.conf's nameservers; NULL if
+					 * not read; the model owns it */
 };
 
 void mg_target_free(struct mg_target *);

@@ -1,4 +1,7 @@
 /* session.c - detect the MTA, read its configuration, run the checks. */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +35,34 @@ load_host(struct mg_session *a)
 	free(a->model.host);
 	a->model.host = NULL;
 	mg_str_printf(&s, "host interfaces not read: %s", err.msg);
+	mg_report_unread(&a->report, mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/*
+ * load_resolv - the nameservers DNSBL queries go through: --resolv-conf
+ * FILE, else /etc/resolv.conf with the host context (a copy of someone
+ * else's configuration is judged without this host's resolver).  No
+ * /etc/resolv.conf at all is glibc's 127.0.0.1: nothing to say.
+ */
+static void
+load_resolv(struct mg_session *a)
+{
+	struct mg_err err;
+	struct mg_str s = MG_STR_INIT;
+	const char *path = a->resolv_conf;
+	struct stat st;
+
+	if (path == NULL && (a->no_host || (stat("/etc/resolv.conf", &st) < 0 &&
+	    errno == ENOENT)))
+		return;
+	a->model.resolv = mg_xcalloc(1, sizeof(*a->model.resolv));
+	if (mg_resolv_read(a->model.resolv, path != NULL ? path :
+	    "/etc/resolv.conf", &err) == 0)
+		return;
+	free(a->model.resolv);
+	a->model.resolv = NULL;
+	mg_str_printf(&s, "resolver configuration not read: %s", err.msg);
 	mg_report_unread(&a->report, mg_str_cstr(&s));
 	mg_str_free(&s);
 }
@@ -121,6 +152,7 @@ mg_session_load(struct mg_session *a)
 		have_log = 0;
 	if (!a->no_host)
 		load_host(a);
+	load_resolv(a);
 	mg_checks_run(&a->model, &a->report);
 	prove(a);
 	if (a->model.queue == NULL) {

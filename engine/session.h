@@ -16,6 +16,9 @@ struct mg_session {
 	int loaded;		/* model and report are valid */
 	int no_host;		/* --no-host-context: judge trusted networks
 				 * without this machine's interfaces */
+	const char *resolv_conf;	/* --resolv-conf FILE; NULL: the
+					 * host's /etc/resolv.conf, read only
+					 * with the host context */
 	struct mg_err err;	/* why detection or loading failed */
 };
 

@@ -7,11 +7,53 @@
  *
  * The program name is syslog_name/smtpd; a service with its own
  * "-o syslog_name=postfix/submission" logs postfix/submission/smtpd.
- * Lines with sasl_username= count as a login, not as a client.
+ * Lines with sasl_username= count as a login, not as a client, and as
+ * a login from that address at the line's time.  A failed login is
+ * smtpd's warning (smtpd_sasl.c; the name since Postfix 3.x, as
+ * Debian's and Ubuntu's builds log it; an older line without it names
+ * nobody and is not counted; smtpd_client_port_logging adds ":PORT"):
+ *
+ *   postfix/submission/smtpd[7]: warning: unknown[192.0.2.9]: SASL LOGIN
+ *       authentication failed: authentication failure,
+ *       sasl_username=alice@example.com
  */
 #include <string.h>
 
 #include "pf_log.h"
+
+/* sasl_failed - smtpd's "warning: HOST[ADDR]: SASL MECH authentication
+ * failed: REASON, sasl_username=NAME" from q on; the time is the line's */
+static void
+sasl_failed(struct mg_maillog *l, const char *s, const char *q,
+    const char *end)
+{
+	const char *a, *b, *p, *u;
+
+	q += 9;
+	if ((a = memchr(q, '[', (size_t)(end - q))) == NULL ||
+	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
+		return;
+	p = b + 1;
+	if (end - p > 1 && *p == ':' && p[1] >= '0' && p[1] <= '9')
+		/* smtpd_client_port_logging */
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+			;
+	if ((size_t)(end - p) < 7 || memcmp(p, ": SASL ", 7) != 0 ||
+	    (p = mg_maillog_find(p, (size_t)(end - p),
+	    " authentication failed: ")) == NULL)
+		return;
+	/* the authentication server down is not a wrong password */
+	if (mg_maillog_find(p, (size_t)(end - p), "Connection lost") != NULL)
+		return;
+	if ((u = mg_maillog_find(p, (size_t)(end - p),
+	    ", sasl_username=")) == NULL)
+		return;
+	u += 16;
+	for (p = u; p < end && *p > ' '; p++)
+		;
+	mg_maillog_auth(l, u, p, a + 1, b, mg_maillog_time(l, s,
+	    (size_t)(end - s)), 1);
+}
 
 /*
  * mg_pf_log_line - "NAME/.../smtpd[PID]: QID: client=HOST[ADDR]..." into
@@ -36,6 +78,10 @@ mg_pf_log_line(struct mg_maillog *l, const char *s, size_t n,
 	if ((q = mg_maillog_find(p, (size_t)(end - p), "]: ")) == NULL)
 		return;
 	q += 3;
+	if ((size_t)(end - q) > 9 && memcmp(q, "warning: ", 9) == 0) {
+		sasl_failed(l, s, q, end);
+		return;
+	}
 	/* The queue ID: letters and digits, then ": client=". */
 	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' &&
 	    *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
@@ -52,6 +98,8 @@ mg_pf_log_line(struct mg_maillog *l, const char *s, size_t n,
 		for (q = p; q < end && *q != ',' && *q > ' '; q++)
 			;
 		mg_maillog_login(l, p, q);
+		mg_maillog_auth(l, p, q, a + 1, b, mg_maillog_time(l, s, n),
+		    0);
 		return;
 	}
 	mg_maillog_client(l, a + 1, b);

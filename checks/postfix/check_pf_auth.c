@@ -548,8 +548,10 @@ logged_in(const struct mg_model *m, const struct mg_user *u, const char **as)
 
 	if (m->log == NULL)
 		return (0);
+	/* a name seen only in failed logins sent nothing */
 	for (i = 0; i < m->log->nlogins; i++)
-		if (is_login(u, m->log->logins[i].name)) {
+		if (m->log->logins[i].msgs > 0 &&
+		    is_login(u, m->log->logins[i].name)) {
 			n += m->log->logins[i].msgs;
 			*as = m->log->logins[i].name;
 		}

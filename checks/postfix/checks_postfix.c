@@ -16,5 +16,6 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.tls", "tls", MG_MTA_POSTFIX, mg_check_pf_tls },
 	{ "postfix.submission", "sasl", MG_MTA_POSTFIX,
 	    mg_check_pf_submission },
+	{ "postfix.dnsbl", "smtpd", MG_MTA_POSTFIX, mg_check_pf_dnsbl },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

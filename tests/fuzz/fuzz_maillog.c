@@ -1,7 +1,9 @@
 /* fuzz_maillog.c - bytes as a mail log, line by line through Postfix's
  * and Exim's line parsers (the syslog_name taken from the first line),
  * then the client summary: no crash, no overread, no leak, and every
- * client counted is a host.  Seeds: tests/unit/data/maillog. */
+ * client counted is a host; every login event names a kept login, and
+ * the stolen-login check runs on the result.  Seeds:
+ * tests/unit/data/maillog. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "../../backends/exim/exim_log.h"
 #include "../../backends/postfix/pf_log.h"
+#include "../../checks/checks.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 
@@ -51,9 +54,31 @@ check(const struct mg_maillog *l)
 	}
 	if (sum != l->accepted || l->nlogins > MG_MAILLOG_LOGINS_MAX)
 		abort();
+	/* a login is kept for a message sent or a failed login */
 	for (i = 0; i < l->nlogins; i++)
-		if (mg_maillog_logins(l, l->logins[i].name) == 0)
+		if (mg_maillog_logins(l, l->logins[i].name) == 0 &&
+		    l->logins[i].failed == 0)
 			abort();
+	for (i = 0; i < l->nauths; i++)
+		if (l->auths[i].login >= l->nlogins ||
+		    l->auths[i].addr.has_prefix)
+			abort();
+}
+
+/* judge - the stolen-login check on the log (the model borrows it) */
+static void
+judge(struct mg_maillog *l)
+{
+	struct mg_model m;
+	struct mg_report r;
+
+	mg_model_init(&m);
+	m.log = l;
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	mg_report_free(&r);
+	m.log = NULL;
+	mg_model_free(&m);
 }
 
 /* LLVMFuzzerTestOneInput - the bytes as a Postfix log (default and a
@@ -69,6 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_maillog_init(&l);
 	feed(&l, mg_pf_log_line, NULL, s, size);
 	check(&l);
+	judge(&l);
 	mg_maillog_free(&l);
 
 	nl = memchr(s, '\n', size);
@@ -76,12 +102,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_maillog_init(&l);
 	feed(&l, mg_pf_log_line, name, s, size);
 	check(&l);
+	judge(&l);
 	mg_maillog_free(&l);
 	free(name);
 
 	mg_maillog_init(&l);
 	feed(&l, mg_exim_log_line, NULL, s, size);
 	check(&l);
+	judge(&l);
 	mg_maillog_free(&l);
 	return (0);
 }

@@ -12,6 +12,7 @@
 #include "../../core/mg_model.h"
 #include "../../core/mg_probe.h"
 #include "../../core/mg_queue.h"
+#include "../../core/mg_resolv.h"
 #include "../../core/mg_srcfile.h"
 #include "../../core/mg_str.h"
 #include "../../backends/backend.h"
@@ -32,6 +33,7 @@ static void f_err_clear(void) { mg_err_clear(NULL); }
 static void f_exec_res(void) { mg_exec_res_free(NULL); }
 static void f_host(void) { mg_host_free(NULL); }
 static void f_maillog(void) { mg_maillog_free(NULL); }
+static void f_resolv(void) { mg_resolv_free(NULL); }
 static void f_model(void) { mg_model_free(NULL); }
 static void f_model_tables(void) { mg_model_tables_free(NULL); }
 static void f_report(void) { mg_report_free(NULL); }
@@ -73,6 +75,7 @@ static const struct {
 	{ "mg_exec_res_free", f_exec_res },
 	{ "mg_host_free", f_host },
 	{ "mg_maillog_free", f_maillog },
+	{ "mg_resolv_free", f_resolv },
 	{ "mg_model_free", f_model },
 	{ "mg_model_tables_free", f_model_tables },
 	{ "mg_report_free", f_report },

@@ -1,0 +1,145 @@
+/*
+ * mg_resolv.c - resolv.conf's nameservers, and whether each is a public
+ * resolver.  Spamhaus answers queries arriving through public or open
+ * resolvers (Google, Cloudflare, Quad9, OpenDNS...) with 127.255.255.254
+ * instead of a listing ("Using our public mirrors? Check your return
+ * codes now", spamhaus.com, and the DNSBL usage terms): a DNSBL asked
+ * that way never matches, and the filter is silently off.  Only a
+ * resolver on a loopback or private address can be this site's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mg_file.h"
+#include "mg_resolv.h"
+#include "mg_str.h"
+
+/* The well-known public resolvers, by name. */
+static const struct {
+	const char *addr;
+	const char *name;
+} known[] = {
+	{ "8.8.8.8", "Google Public DNS" },
+	{ "8.8.4.4", "Google Public DNS" },
+	{ "2001:4860:4860::8888", "Google Public DNS" },
+	{ "2001:4860:4860::8844", "Google Public DNS" },
+	{ "1.1.1.1", "Cloudflare 1.1.1.1" },
+	{ "1.0.0.1", "Cloudflare 1.1.1.1" },
+	{ "2606:4700:4700::1111", "Cloudflare 1.1.1.1" },
+	{ "2606:4700:4700::1001", "Cloudflare 1.1.1.1" },
+	{ "9.9.9.9", "Quad9" },
+	{ "149.112.112.112", "Quad9" },
+	{ "2620:fe::fe", "Quad9" },
+	{ "2620:fe::9", "Quad9" },
+	{ "208.67.222.222", "OpenDNS" },
+	{ "208.67.220.220", "OpenDNS" },
+	{ "2620:119:35::35", "OpenDNS" },
+	{ "2620:119:53::53", "OpenDNS" },
+	{ NULL, NULL }
+};
+
+/* mg_resolv_free - release; accepts NULL */
+void
+mg_resolv_free(struct mg_resolv *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->path);
+	for (i = 0; i < r->nns; i++)
+		free(r->ns[i].text);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * mg_resolv_public - what public resolver addr is: a well-known one's
+ * name, "a public address" for any other global address, NULL for a
+ * loopback or private (RFC 1918, ULA, link-local...) one
+ */
+const char *
+mg_resolv_public(const struct mg_net *addr)
+{
+	struct mg_net k;
+	size_t i;
+
+	for (i = 0; known[i].addr != NULL; i++)
+		if (mg_net_parse(known[i].addr, &k, NULL) == 0 &&
+		    k.family == addr->family &&
+		    memcmp(k.addr, addr->addr, sizeof(k.addr)) == 0)
+			return (known[i].name);
+	if (mg_net_loopback(addr) || mg_net_private_kind(addr) != NULL)
+		return (NULL);
+	return ("a public address");
+}
+
+/* mg_resolv_npublic - how many of the nameservers are public */
+size_t
+mg_resolv_npublic(const struct mg_resolv *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; r != NULL && i < r->nns; i++)
+		if (r->ns[i].public != NULL)
+			n++;
+	return (n);
+}
+
+/*
+ * mg_resolv_parse - the "nameserver ADDR" lines of text (resolv.conf(5):
+ * keyword at the start of a line, "#" or ";" comments); path names it.
+ * An address that does not parse (a scope "%eth0" is cut) is skipped.
+ */
+int
+mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
+{
+	const char *p = text, *e, *a;
+	struct mg_nameserver *ns;
+	char buf[64];
+	unsigned line = 0;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	r->path = mg_xstrdup(path);
+	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		line++;
+		if ((size_t)(e - p) < 11 || strncmp(p, "nameserver", 10) != 0 ||
+		    (p[10] != ' ' && p[10] != '\t'))
+			continue;
+		for (a = p + 10; a < e && (*a == ' ' || *a == '\t'); a++)
+			;
+		len = strcspn(a, " \t\r\n#;%");
+		if (len == 0 || len >= sizeof(buf) || r->nns >= MG_RESOLV_MAX)
+			continue;
+		memcpy(buf, a, len);
+		buf[len] = '\0';
+		ns = &r->ns[r->nns];
+		if (mg_net_parse(buf, &ns->addr, NULL) < 0 ||
+		    ns->addr.has_prefix)
+			continue;
+		ns->text = mg_xstrdup(buf);
+		ns->line = line;
+		ns->public = mg_resolv_public(&ns->addr);
+		r->nns++;
+	}
+	return (0);
+}
+
+/* mg_resolv_read - path (resolv.conf) read and parsed; -1 if unreadable */
+int
+mg_resolv_read(struct mg_resolv *r, const char *path, struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	int truncated = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (mg_file_read(path, 64 * 1024, &text, &truncated, err) < 0) {
+		mg_str_free(&text);
+		return (-1);
+	}
+	(void)mg_resolv_parse(r, path, mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (0);
+}

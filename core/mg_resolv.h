@@ -1,0 +1,36 @@
+/*
+ * mg_resolv.h - the resolvers this host asks (resolv.conf's nameserver
+ * lines), and which of them are public: the big DNS blocklists refuse
+ * queries that come through public resolvers.
+ */
+#ifndef MG_RESOLV_H
+#define MG_RESOLV_H
+
+#include <stddef.h>
+
+#include "mg_err.h"
+#include "mg_net.h"
+
+#define MG_RESOLV_MAX 16	/* nameserver lines kept (glibc uses 3) */
+
+struct mg_nameserver {
+	char *text;		/* as written */
+	struct mg_net addr;
+	unsigned line;		/* 1-based */
+	const char *public;	/* "Google Public DNS", "a public address";
+				 * NULL: loopback or private */
+};
+
+struct mg_resolv {
+	char *path;
+	struct mg_nameserver ns[MG_RESOLV_MAX];
+	size_t nns;
+};
+
+void mg_resolv_free(struct mg_resolv *);
+int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
+int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
+const char *mg_resolv_public(const struct mg_net *);
+size_t mg_resolv_npublic(const struct mg_resolv *);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * test_lab_logsec.c - issue 19 items 8 and 9 on real MTAs.  A stolen SASL
+ * password: a lab Postfix with Cyrus sasldb (sasl-root) takes real AUTH
+ * sessions as alice from 12 client addresses (XCLIENT ADDR=) and wrong
+ * passwords for bob from 12 more; its own maillog_file holds the lines
+ * the report reads.  Exim: the lab's exim -bS with -oMa/-oMai writes
+ * "<=" lines with A= from 11 addresses into its mainlog.  DNSBLs through
+ * a public resolver: postconf / exim -bP read the lists, the resolver
+ * is a resolv.conf the test writes (--resolv-conf).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define LAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+
+/* write_file - text into path */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* report - mailguard-tui [--resolv-conf RESOLV] --postfix ETC or --exim
+ * CONF --exim-bin BIN report --json into out; the exit status */
+static int
+report(const char *resolv, const char *etc, const char *conf,
+    const char *bin, struct mg_str *out)
+{
+	const char *argv[16];
+	size_t n = 0;
+
+	argv[n++] = "./mailguard-tui";
+	argv[n++] = "--no-host-context";
+	if (resolv != NULL) {
+		argv[n++] = "--resolv-conf";
+		argv[n++] = resolv;
+	}
+	if (etc != NULL) {
+		argv[n++] = "--postfix";
+		argv[n++] = etc;
+	} else {
+		argv[n++] = "--exim";
+		argv[n++] = conf;
+		argv[n++] = "--exim-bin";
+		argv[n++] = bin;
+	}
+	argv[n++] = "report";
+	argv[n++] = "--json";
+	argv[n] = NULL;
+	return (lab_capture(argv, out));
+}
+
+/* test_pf_stolen_login - real AUTH from many addresses, real failures */
+static void
+test_pf_stolen_login(void **state)
+{
+	const char *dir = lab_instance(LAB, "sasl-root", 1);
+	char etc[4096], addr[64], auth[256], pass[128];
+	const char *fill[] = { "fill", dir, "--xclient-addr", addr,
+	    "--helo", "client.example", "--auth-plain", auth, "--from",
+	    "alice@example.com", "--to", "bob@customer.example", "--count",
+	    "1", NULL };
+	struct mg_str out;
+	int i;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(lab_sasl_pass(dir, "alice", pass, sizeof(pass)), 0);
+	(void)snprintf(auth, sizeof(auth), "alice:%s", pass);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.7.%d", 23 + i * 9,
+		    i * 13, i + 2);
+		assert_int_equal(lab_script(LAB, fill), 0);
+	}
+	/* wrong passwords for bob: smtpd answers 535, mgsmtp fails */
+	(void)snprintf(auth, sizeof(auth), "bob:not-his-password");
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.9.%d", 24 + i * 9,
+		    i * 7, i + 3);
+		assert_int_not_equal(lab_script(LAB, fill), 0);
+	}
+	/* Postfix's own log says so: the lines the check reads */
+	assert_true(lab_maillog_has(dir, "sasl_username=alice"));
+	assert_true(lab_maillog_has(dir, "[122.143.7.13], sasl_method=PLAIN"));
+	assert_true(lab_maillog_has(dir, "SASL PLAIN authentication failed"));
+	assert_true(report(NULL, etc, NULL, NULL, &out) >= 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\")] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .area == \"sasl\" and "
+	    "(.evidence[0].text | test(\"12 messages sent after logging in "
+	    "as alice from 12 addresses in 12 networks\"))", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .evidence[].text | "
+	    "select(test(\"purge --sasl alice\"))] | length == 1", NULL), 0);
+	/* Postfix 3.7 names the user of a failed login */
+	assert_true(lab_maillog_has(dir, "failure, sasl_username=bob"));
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.failed-spread\") | .evidence[0].text | "
+	    "test(\"12 failed logins as bob from 12 addresses\")", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(LAB, dir);
+}
+
+/* fill_as - one message from addr after a real AUTH PLAIN as user with
+ * password pass; lab.sh's exit status (0: accepted) */
+static int
+fill_as(const char *dir, const char *addr, const char *user,
+    const char *pass)
+{
+	char auth[256];
+	const char *fill[] = { "fill", dir, "--xclient-addr", addr,
+	    "--helo", "client.example", "--auth-plain", auth, "--from",
+	    "root@example.com", "--to", "victim@remote.test", "--count", "1",
+	    NULL };
+
+	(void)snprintf(auth, sizeof(auth), "%s:%s", user, pass);
+	return (lab_script(LAB, fill));
+}
+
+/* test_pf_incident_in_one_place - root's stolen password used from 10
+ * addresses: the finding is critical and links the disable fix the SASL
+ * check proposes; fix --yes deletes root from the sasldb (a real AUTH as
+ * root is refused, alice's still works), purge --sasl root (the command
+ * the finding names) removes exactly its mail, rollback --yes restores
+ * the sasldb byte for byte and root logs in again */
+static void
+test_pf_incident_in_one_place(void **state)
+{
+	const char *dir = lab_instance(LAB, "sasl-root", 1);
+	char etc[4096], st[4200], db[4200], addr[64], root[128], alice[128];
+	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.disable-system", "--yes", NULL };
+	const char *purge[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "purge", "--sasl", "root", "--yes", NULL };
+	const char *queue[] = { "./mailguard-tui", "--postfix", etc, "queue",
+	    "--by", "sasl", "--json", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str out, before, after;
+	int i;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(db, sizeof(db), "%s/etc/sasldb2", dir);
+	assert_int_equal(lab_sasl_pass(dir, "root", root, sizeof(root)), 0);
+	assert_int_equal(lab_sasl_pass(dir, "alice", alice, sizeof(alice)),
+	    0);
+	for (i = 0; i < 10; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.3.%d", 31 + i * 17,
+		    i * 5, i + 9);
+		assert_int_equal(fill_as(dir, addr, "root", root), 0);
+	}
+	assert_int_equal(fill_as(dir, "192.0.2.10", "alice", alice), 0);
+	lab_slurp(db, &before);
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"critical\" and "
+	    ".fixes == [\"postfix.sasl.disable-system\"] and ([.evidence[] "
+	    "| select(.text | test(\"10 messages sent after logging in as "
+	    "root from 10 addresses\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	if (lab_capture(apply, &out) != 0)
+		fail_msg("fix: %s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	/* Cyrus opens the sasldb per login: no reload needed */
+	assert_int_not_equal(fill_as(dir, "203.0.113.99", "root", root), 0);
+	assert_int_equal(fill_as(dir, "192.0.2.10", "alice", alice), 0);
+	assert_int_equal(lab_capture(purge, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(queue, &out), 0);
+	assert_int_equal(lab_jq(out.data, "([.groups[] | select(.key == "
+	    "\"root\")] | length == 0) and ([.groups[] | select(.key == "
+	    "\"alice\") | .count] == [2])", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	lab_slurp(db, &after);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(before.data, after.data, before.len);
+	assert_int_equal(fill_as(dir, "203.0.113.99", "root", root), 0);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(LAB, dir);
+}
+
+/* test_pf_dnsbl - postconf's lists, a public or a local resolver */
+static void
+test_pf_dnsbl(void **state)
+{
+	const char *dir = lab_instance(LAB, "dnsbl-public", 0);
+	char etc[4096], pub[4096], loc[4096];
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(pub, sizeof(pub), "%s/resolv-public.conf", dir);
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-local.conf", dir);
+	write_file(pub, "search example.com\nnameserver 1.1.1.1\n"
+	    "nameserver 8.8.8.8\n");
+	write_file(loc, "nameserver 127.0.0.53\noptions edns0\n");
+	(void)report(pub, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    ".area == \"smtpd\" and (.fixes // [] | length == 0)", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.file != null and (.file | endswith(\"main.cf\")) and "
+	    "(.text | test(\"reject_rbl_client zen.spamhaus.org\")))] | "
+	    "length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.file != null and (.file | endswith(\"master.cf\")) and "
+	    "(.text | test(\"b.barracudacentral.org\")))] | length == 1",
+	    NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.text | test(\"nameserver 1.1.1.1 is Cloudflare\"))] | "
+	    "length == 1", NULL), 0);
+	mg_str_free(&out);
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+	/* a --resolv-conf that cannot be read is said under unread */
+	(void)snprintf(loc, sizeof(loc), "%s/no-such-resolv.conf", dir);
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.unread[] | select(test("
+	    "\"^resolver configuration not read: .*no-such-resolv.conf\"))] "
+	    "| length == 1", NULL), 0);
+	mg_str_free(&out);
+	/* no --resolv-conf and no host context: not judged */
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+}
+
+/* exim_bad_auth - an exim -bs session from addr with AUTH PLAIN as user
+ * and a wrong password: Exim answers 535 and logs the failure */
+static void
+exim_bad_auth(const char *bin, const char *conf, const char *addr,
+    const char *plain64)
+{
+	char oma[128], input[512];
+	const char *argv[] = { bin, "-C", conf, "-bs", "-oMa", oma, NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	(void)snprintf(oma, sizeof(oma), "%s.5555", addr);
+	(void)snprintf(input, sizeof(input), "EHLO bot.example\r\nAUTH PLAIN "
+	    "%s\r\nQUIT\r\n", plain64);
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = input;
+	req.input_len = strlen(input);
+	assert_int_equal(mg_exec(&req, &res, &err), 0);
+	assert_non_null(strstr(mg_str_cstr(&res.out), "535 Incorrect "
+	    "authentication data"));
+	mg_exec_res_free(&res);
+}
+
+/* test_exim_stolen_login_and_dnsbl - Exim's own mainlog: carol's
+ * messages from 11 addresses (exim -bS with -oMa, -oMai), bob's wrong
+ * passwords from 12 (exim -bs); the RCPT ACL's dnslists with a public
+ * or a local resolver */
+static void
+test_exim_stolen_login_and_dnsbl(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "dnsbl-auth", 0);
+	char bin[4096], conf[4096], addr[64], pub[4096], loc[4096];
+	char mainlog[4096];
+	const char *fill[] = { "fill", dir, "1", "--auth-id", "carol",
+	    "--host-address", addr, "--sender", "carol@example.com",
+	    "--rcpt", "x@remote.test", NULL };
+	struct mg_str out, log;
+	int i;
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	for (i = 0; i < 11; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.7.%d", 60 + i * 3,
+		    i * 11, i + 2);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.1.%d.9", 90 + i, i);
+		/* "\0bob\0wrong" */
+		exim_bad_auth(bin, conf, addr, "AGJvYgB3cm9uZw==");
+	}
+	(void)snprintf(mainlog, sizeof(mainlog), "%s/log/mainlog", dir);
+	lab_slurp(mainlog, &log);
+	assert_non_null(strstr(log.data, "H=[90.110.7.12] P=esmtpa "
+	    "A=plain_server:carol"));
+	assert_non_null(strstr(log.data, "plain_server authenticator failed "
+	    "for (bot.example) [101.1.11.9]"));
+	assert_non_null(strstr(log.data, "(set_id=bob)"));
+	mg_str_free(&log);
+	(void)snprintf(pub, sizeof(pub), "%s/resolv-public.conf", dir);
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-local.conf", dir);
+	write_file(pub, "nameserver 9.9.9.9\n");
+	write_file(loc, "nameserver 127.0.0.1\n");
+	assert_true(report(pub, NULL, conf, bin, &out) >= 1);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .evidence[0].text | test(\"11 "
+	    "messages sent after logging in as carol from 11 addresses in "
+	    "11 networks\")", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.failed-spread\") | .evidence[0].text | test(\"12 "
+	    "failed logins as bob from 12 addresses\")", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line > 0 and (.text | test(\"dnslists "
+	    "= zen.spamhaus.org\")))] | length == 1) and ([.evidence[] | "
+	    "select(.text | test(\"nameserver 9.9.9.9 is Quad9\"))] | "
+	    "length == 1)", NULL), 0);
+	mg_str_free(&out);
+	(void)report(loc, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-logsec");
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pf_stolen_login),
+		cmocka_unit_test(test_pf_incident_in_one_place),
+		cmocka_unit_test(test_pf_dnsbl),
+		cmocka_unit_test(test_exim_stolen_login_and_dnsbl),
+	};
+
+	return (cmocka_run_group_tests_name("lab_logsec", tests, setup,
+	    lab_teardown));
+}

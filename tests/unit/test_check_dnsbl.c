@@ -1,0 +1,256 @@
+/* test_check_dnsbl.c - DNSBLs asked through a public resolver: resolv.conf
+ * fixtures (tests/unit/data/resolv), Postfix restriction lists and
+ * postscreen from captured postconf output, Exim dnslists conditions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mg_resolv.h"
+#include "pf_fixture.h"
+#include "mg_test.h"
+
+#define DATA "tests/unit/data/resolv/"
+
+/* resolv - the model's resolv.conf from a fixture */
+static void
+resolv(struct mg_model *m, const char *name)
+{
+	struct mg_err err;
+
+	m->resolv = mg_xcalloc(1, sizeof(*m->resolv));
+	assert_int_equal(mg_resolv_read(m->resolv, name, &err), 0);
+}
+
+/* test_resolv_parse - nameservers, lines, which are public */
+static void
+test_resolv_parse(void **state)
+{
+	struct mg_resolv r;
+	struct mg_err err;
+
+	(void)state;
+	assert_int_equal(mg_resolv_read(&r, DATA "google.conf", &err), 0);
+	assert_int_equal(r.nns, 2);
+	assert_string_equal(r.ns[0].text, "8.8.8.8");
+	assert_int_equal(r.ns[0].line, 3);
+	assert_string_equal(r.ns[0].public, "Google Public DNS");
+	assert_string_equal(r.ns[1].public, "Cloudflare 1.1.1.1");
+	assert_int_equal(mg_resolv_npublic(&r), 2);
+	mg_resolv_free(&r);
+	assert_int_equal(mg_resolv_read(&r, DATA "systemd-resolved.conf",
+	    &err), 0);
+	assert_int_equal(r.nns, 1);
+	assert_null(r.ns[0].public);
+	mg_resolv_free(&r);
+	assert_int_equal(mg_resolv_read(&r, DATA "fallback-public.conf",
+	    &err), 0);
+	assert_int_equal(r.nns, 2);
+	assert_null(r.ns[0].public);
+	assert_string_equal(r.ns[1].public, "a public address");
+	mg_resolv_free(&r);
+	(void)mg_resolv_parse(&r, "x", "nameserver fe80::1%eth0\n"
+	    "nameserver\tfd00::53 # ula\n#nameserver 8.8.8.8\n"
+	    "nameserver 9.9.9.9/24\nnameserverx 1.1.1.1\n");
+	assert_int_equal(r.nns, 2);
+	assert_null(r.ns[1].public);
+	assert_int_equal(mg_resolv_npublic(&r), 0);
+	mg_resolv_free(&r);
+	assert_int_equal(mg_resolv_read(&r, DATA "missing.conf", &err), -1);
+}
+
+static const char *pf_n =
+    "smtpd_recipient_restrictions = permit_mynetworks, "
+    "reject_unauth_destination, reject_rbl_client zen.spamhaus.org="
+    "127.0.0.[2..11], reject_rhsbl_sender dbl.spamhaus.org\n";
+static const char *pf_cf =
+    "myhostname = mx.example.com\n"
+    "smtpd_recipient_restrictions = permit_mynetworks,\n"
+    "    reject_unauth_destination,\n"
+    "    reject_rbl_client zen.spamhaus.org=127.0.0.[2..11],\n"
+    "    reject_rhsbl_sender dbl.spamhaus.org\n";
+
+/* test_pf_public - main.cf's lists through Google: high, evidence */
+static void
+test_pf_public(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	resolv(&m, DATA "google.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_string_equal(f->area, "smtpd");
+	assert_int_equal(f->nfix_ids, 0);
+	e = pf_evidence(f, "smtpd_recipient_restrictions asks "
+	    "reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], "
+	    "reject_rhsbl_sender dbl.spamhaus.org");
+	assert_non_null(e);
+	assert_string_equal(e->file, PF_MAIN_CF);
+	assert_int_equal(e->line, 2);
+	e = pf_evidence(f, "nameserver 8.8.8.8 is Google Public DNS and is "
+	    "asked first");
+	assert_non_null(e);
+	assert_int_equal(e->line, 3);
+	assert_non_null(pf_evidence(f, "2606:4700:4700::1111"));
+	assert_non_null(strstr(f->explanation, "127.255.255.254"));
+	assert_non_null(strstr(f->explanation, "unbound"));
+	mg_report_free(&r);
+	/* a local resolver: nothing to say */
+	mg_resolv_free(m.resolv);
+	free(m.resolv);
+	resolv(&m, DATA "systemd-resolved.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* a public fallback after a private one: medium */
+	mg_resolv_free(m.resolv);
+	free(m.resolv);
+	resolv(&m, DATA "fallback-public.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].severity, MG_SEV_MEDIUM);
+	mg_report_free(&r);
+	/* no resolv.conf read (no host context): no finding */
+	mg_resolv_free(m.resolv);
+	free(m.resolv);
+	m.resolv = NULL;
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_postscreen - postscreen_dnsbl_sites counts only when a
+ * master.cf service runs postscreen; an -o override is found */
+static void
+test_pf_postscreen(void **state)
+{
+	static const char *n =
+	    "postscreen_dnsbl_sites = zen.spamhaus.org*3 "
+	    "bl.spamcop.net*1\n";
+	static const char *cf = "postscreen_dnsbl_sites = "
+	    "zen.spamhaus.org*3 bl.spamcop.net*1\n";
+	static const char *mo = "smtp inet n - y - 1 postscreen\n"
+	    "smtpd pass - - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_client_restrictions="
+	    "reject_rbl_client,b.barracudacentral.org,permit\n";
+	static const char *po = "submission/inet/smtpd_client_restrictions = "
+	    "reject_rbl_client,b.barracudacentral.org,permit\n";
+	static const char *mcf = "smtp inet n - y - 1 postscreen\n"
+	    "smtpd pass - - y - - smtpd\n"
+	    "submission inet n - y - - smtpd\n"
+	    "  -o smtpd_client_restrictions=reject_rbl_client,"
+	    "b.barracudacentral.org,permit\n";
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, n, NULL, cf);
+	resolv(&m, DATA "google.conf");
+	/* without postscreen in master.cf the sites are not asked */
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	pf_master(&m, mo, po, mcf);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	e = pf_evidence(f, "postscreen_dnsbl_sites asks zen.spamhaus.org*3 "
+	    "bl.spamcop.net*1");
+	assert_non_null(e);
+	assert_int_equal(e->line, 1);
+	e = pf_evidence(f, "service submission: -o smtpd_client_restrictions "
+	    "asks reject_rbl_client b.barracudacentral.org");
+	assert_non_null(e);
+	assert_string_equal(e->file, PF_MASTER_CF);
+	assert_int_equal(e->line, 4);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_lists - the lists a value asks, and none in a plain one */
+static void
+test_pf_lists(void **state)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	(void)state;
+	assert_int_equal(mg_check_pf_dnsbl_lists("permit_mynetworks, "
+	    "reject_unauth_destination", &s), 0);
+	assert_int_equal(mg_check_pf_dnsbl_lists("permit_dnswl_client "
+	    "list.dnswl.org,\treject_rhsbl_helo dbl.spamhaus.org "
+	    "reject_rhsbl_reverse_client", &s), 3);
+	assert_string_equal(mg_str_cstr(&s), "permit_dnswl_client "
+	    "list.dnswl.org, reject_rhsbl_helo dbl.spamhaus.org, "
+	    "reject_rhsbl_reverse_client ");
+	mg_str_free(&s);
+}
+
+/* test_exim_dnslists - an ACL's dnslists through Quad9/Google */
+static void
+test_exim_dnslists(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	struct mg_param *c;
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+
+	(void)state;
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	a = mg_model_rule_add(&m, "acl_check_rcpt", "accept");
+	a->file = mg_xstrdup("/etc/exim4/exim4.conf");
+	a->line = 40;
+	(void)mg_rule_cond_add(a, "domains", "+local_domains");
+	a = mg_model_rule_add(&m, "acl_check_rcpt", "deny");
+	a->file = mg_xstrdup("/etc/exim4/exim4.conf");
+	a->line = 50;
+	(void)mg_rule_cond_add(a, "message", "$sender_host_address is listed "
+	    "at $dnslist_domain");
+	c = mg_rule_cond_add(a, "dnslists", "zen.spamhaus.org");
+	c->file = mg_xstrdup("/etc/exim4/exim4.conf");
+	c->line = 52;
+	resolv(&m, DATA "systemd-resolved.conf");
+	pf_run(mg_check_exim_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_resolv_free(m.resolv);
+	free(m.resolv);
+	resolv(&m, DATA "google.conf");
+	pf_run(mg_check_exim_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "exim.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	e = pf_evidence(f, "acl_check_rcpt: deny dnslists = "
+	    "zen.spamhaus.org");
+	assert_non_null(e);
+	assert_int_equal(e->line, 52);
+	assert_non_null(pf_evidence(f, "nameserver 8.8.8.8"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resolv_parse),
+		cmocka_unit_test(test_pf_public),
+		cmocka_unit_test(test_pf_postscreen),
+		cmocka_unit_test(test_pf_lists),
+		cmocka_unit_test(test_exim_dnslists),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

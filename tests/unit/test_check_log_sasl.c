@@ -1,0 +1,444 @@
+/*
+ * test_check_log_sasl.c - a stolen SASL password in the mail log: the
+ * parsers' login events (Postfix's client=... sasl_username= lines and
+ * "SASL ... authentication failed" warnings, Exim's "<= ... A=" and
+ * "authenticator failed for"), their time stamps (syslog, maillog_file,
+ * RFC 3339, Exim's, year rollover), and the findings
+ * sasl.login.many-addresses and sasl.login.failed-spread.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mg_test.h"
+#include "../../backends/exim/exim_log.h"
+#include "../../backends/postfix/pf_log.h"
+#include "../../checks/checks.h"
+#include "../../core/mg_maillog.h"
+#include "../../core/mg_str.h"
+
+#define DATA "tests/unit/data/maillog/"
+
+/* 2026-12-07 00:00:00 UTC: the day after the captured logs */
+#define NOW ((time_t)1796601600)
+
+/* utc - every local time in this test is UTC */
+static int
+utc(void **state)
+{
+	(void)state;
+	(void)setenv("TZ", "UTC", 1);
+	tzset();
+	return (0);
+}
+
+/* model - a model whose log is path read by fn */
+static void
+model(struct mg_model *m, mg_maillog_line_fn *fn, const char *path,
+    time_t now)
+{
+	struct mg_err err;
+
+	mg_model_init(m);
+	m->mta = fn == mg_pf_log_line ? MG_MTA_POSTFIX : MG_MTA_EXIM;
+	m->now = now;
+	assert_int_equal(mg_model_read_log(m, fn, NULL, path, &err), 0);
+}
+
+/* finding - the finding with id whose evidence names who, or NULL */
+static const struct mg_finding *
+finding(const struct mg_report *r, const char *id, const char *who)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nfindings; i++) {
+		if (strcmp(r->findings[i].id, id) != 0)
+			continue;
+		for (k = 0; k < r->findings[i].nevidence; k++)
+			if (strstr(r->findings[i].evidence[k].text, who) !=
+			    NULL)
+				return (&r->findings[i]);
+	}
+	return (NULL);
+}
+
+/* count - findings with id */
+static size_t
+count(const struct mg_report *r, const char *id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		n += strcmp(r->findings[i].id, id) == 0;
+	return (n);
+}
+
+/* has - some evidence of f contains text */
+static int
+has(const struct mg_finding *f, const char *text)
+{
+	size_t k;
+
+	for (k = 0; k < f->nevidence; k++)
+		if (strstr(f->evidence[k].text, text) != NULL)
+			return (1);
+	return (0);
+}
+
+/* test_time_stamps - each stamp format, and December read in January */
+static void
+test_time_stamps(void **state)
+{
+	struct mg_maillog l;
+	static const char s1[] = "Dec  6 14:00:00 mail postfix/smtpd[1]: x";
+	static const char s2[] = "Dec 31 23:50:00.000001 mail postfix/x[1]: x";
+	static const char s3[] = "2027-01-01T00:05:00.5+01:00 mail x";
+	static const char s4[] = "2026-12-06 15:00:01 1tX000-000abc-AB <= x";
+	static const char s5[] = "2026-12-06 15:00:01.123 -0500 1tX <= x";
+	static const char s6[] = "2026-12-06T15:00:01Z host x";
+	/* the lab Postfix 3.7's maillog_file, captured */
+	static const char s7[] = "Dec 06 14:00:00 mail postfix/smtpd[1469]: "
+	    "warning: localhost[122.143.9.13]: SASL PLAIN authentication "
+	    "failed: authentication failure, sasl_username=bob";
+
+	(void)state;
+	mg_maillog_init(&l);
+	l.now = NOW;
+	assert_int_equal(mg_maillog_time(&l, s1, strlen(s1)),
+	    (time_t)1796565600);
+	/* read on 2027-01-01 01:00 UTC: last year's December 31 */
+	l.now = (time_t)1798765200;
+	assert_int_equal(mg_maillog_time(&l, s2, strlen(s2)),
+	    (time_t)1798761000);
+	assert_int_equal(mg_maillog_time(&l, s3, strlen(s3)),
+	    (time_t)1798758300);
+	l.now = NOW;
+	assert_int_equal(mg_maillog_time(&l, s4, strlen(s4)),
+	    (time_t)1796569201);
+	assert_int_equal(mg_maillog_time(&l, s5, strlen(s5)),
+	    (time_t)1796569201 + 5 * 3600);
+	assert_int_equal(mg_maillog_time(&l, s6, strlen(s6)),
+	    (time_t)1796569201);
+	assert_int_equal(mg_maillog_time(&l, s7, strlen(s7)),
+	    (time_t)1796565600);
+	mg_maillog_line(&l, mg_pf_log_line, NULL, s7, strlen(s7));
+	assert_int_equal(l.nauths, 1);
+	assert_true(l.auths[0].failed);
+	assert_int_equal(l.auths[0].when, (time_t)1796565600);
+	assert_string_equal(l.logins[0].name, "bob");
+	mg_maillog_free(&l);
+	l.now = NOW;
+	assert_int_equal(mg_maillog_time(&l, "garbage", 7), 0);
+	assert_int_equal(mg_maillog_time(&l, "Foo  6 14:00:00 x", 17), 0);
+	assert_int_equal(mg_maillog_time(&l, "Dec 36 14:00:00 x", 17), 0);
+}
+
+/* test_postfix_events - what the Postfix parser records */
+static void
+test_postfix_events(void **state)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+	size_t i, ndave = 0, nfail = 0;
+
+	(void)state;
+	mg_maillog_init(&l);
+	l.now = NOW;
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, DATA
+	    "postfix-sasl.log", 0, &err), 0);
+	assert_int_equal(mg_maillog_logins(&l, "carol"), 130);
+	assert_int_equal(mg_maillog_logins(&l, "alice@example.com"), 4);
+	for (i = 0; i < l.nauths; i++) {
+		nfail += l.auths[i].failed;
+		if (strcmp(l.logins[l.auths[i].login].name, "dave") == 0) {
+			ndave++;
+			assert_true(l.auths[i].failed);
+			assert_true(l.auths[i].when >= (time_t)1796547600);
+		}
+		/* no name, the server down, another instance */
+		assert_string_not_equal(l.logins[l.auths[i].login].name,
+		    "frank");
+		assert_string_not_equal(l.logins[l.auths[i].login].name,
+		    "gina");
+		assert_true(l.auths[i].when != 0);
+	}
+	assert_int_equal(ndave, 12);	/* with and without ":PORT" */
+	assert_int_equal(nfail, 12 + 16);
+	assert_int_equal(l.nauths, 130 + 4 + 12 + 16);
+	mg_maillog_free(&l);
+}
+
+/* test_postfix_findings - carol's stolen password, dave's spread guess;
+ * alice (three places a day) and erin (two addresses: fail2ban's case)
+ * are not findings */
+static void
+test_postfix_findings(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	model(&m, mg_pf_log_line, DATA "postfix-sasl.log", NOW);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(count(&r, "sasl.login.many-addresses"), 1);
+	f = finding(&r, "sasl.login.many-addresses", "as carol from");
+	assert_non_null(f);
+	assert_string_equal(f->area, "sasl");
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_true(has(f, "130 messages sent after logging in as carol "
+	    "from 12 addresses in 12 networks"));
+	assert_true(has(f, "between 2026-12-06 14:00:00 UTC and 2026-12-06 "
+	    "14:43:09 UTC"));
+	assert_true(has(f, "and 7 more"));
+	assert_true(has(f, "mailguard-tui purge --sasl carol"));
+	assert_string_equal(f->evidence[0].file, DATA "postfix-sasl.log");
+	assert_int_equal(f->nfix_ids, 0);	/* no disable fix proposed */
+	assert_int_equal(count(&r, "sasl.login.failed-spread"), 1);
+	f = finding(&r, "sasl.login.failed-spread", "as dave");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_true(has(f, "12 failed logins as dave from 12 addresses in 12 "
+	    "networks"));
+	assert_true(has(f, "at most 1 from one address"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_thresholds_and_window - fewer than 10 addresses in 5 networks is
+ * a person; the same addresses spread over days are no window */
+static void
+test_thresholds_and_window(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str line = MG_STR_INIT;
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	/* 9 addresses, 4 networks, one hour */
+	for (k = 0; k < 9; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 10:%02d:00 mail postfix/smtpd[1]: "
+		    "A%d: client=x[%d.1.0.%d], sasl_method=PLAIN, "
+		    "sasl_username=joe", k, k, 20 + k % 4, k + 1);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* a 10th address, but 25 hours later: still no window of 10 */
+	mg_str_reset(&line);
+	mg_str_printf(&line, "Dec  7 11:00:00 mail postfix/smtpd[1]: B: "
+	    "client=x[24.1.0.10], sasl_method=PLAIN, sasl_username=joe");
+	mg_maillog_line(m.log, mg_pf_log_line, NULL, mg_str_cstr(&line),
+	    line.len);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* a 10th within the hour: the finding, high (9+1 messages) */
+	mg_str_reset(&line);
+	mg_str_printf(&line, "Dec  6 10:30:00 mail postfix/smtpd[1]: C: "
+	    "client=x[[2001:db8::7]], sasl_method=PLAIN, sasl_username=joe");
+	mg_maillog_line(m.log, mg_pf_log_line, NULL, mg_str_cstr(&line),
+	    line.len);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 0);	/* "[[": not an address */
+	mg_report_free(&r);
+	mg_str_reset(&line);
+	mg_str_printf(&line, "Dec  6 10:30:00 mail postfix/smtpd[1]: C: "
+	    "client=x[2001:db8::7], sasl_method=PLAIN, sasl_username=joe");
+	mg_maillog_line(m.log, mg_pf_log_line, NULL, mg_str_cstr(&line),
+	    line.len);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].severity, MG_SEV_HIGH);
+	assert_true(has(&r.findings[0], "10 messages sent after logging in "
+	    "as joe from 10 addresses in 5 networks"));
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
+/* test_rollover - maillog_file stamps across new year: one window */
+static void
+test_rollover(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	model(&m, mg_pf_log_line, DATA "postfix-rollover.log",
+	    (time_t)1798765200);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 2);
+	assert_non_null(finding(&r, "sasl.login.many-addresses", "between "
+	    "2026-12-31 23:50:00 UTC and 2026-12-31 23:59:00 UTC"));
+	assert_non_null(finding(&r, "sasl.login.many-addresses", "between "
+	    "2026-12-31 23:00:00 UTC and 2026-12-31 23:09:00 UTC"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_exim - A= logins, 535 failures with set_id (H= and the older
+ * form, IPv6), a HELO "([192.168.1.5])" is not the client; 435 is not a
+ * wrong password */
+static void
+test_exim(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	model(&m, mg_exim_log_line, DATA "exim-sasl.log", NOW);
+	assert_int_equal(mg_maillog_logins(m.log, "carol@example.com"), 11);
+	assert_int_equal(mg_maillog_logins(m.log, "alice"), 1);
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	f = finding(&r, "sasl.login.many-addresses", "carol@example.com");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_true(has(f, "11 messages sent after logging in as "
+	    "carol@example.com from 11 addresses in 11 networks"));
+	assert_true(has(f, "60.0.7.2"));
+	f = finding(&r, "sasl.login.failed-spread", "bob@example.com");
+	assert_non_null(f);
+	assert_true(has(f, "12 failed logins as bob@example.com from 12 "
+	    "addresses"));
+	f = finding(&r, "sasl.login.failed-spread", "as dan from");
+	assert_non_null(f);
+	assert_true(has(f, "2001:db8::1"));
+	assert_null(finding(&r, "sasl.login.failed-spread", "sam"));
+	assert_int_equal(r.nfindings, 3);
+	mg_report_free(&r);
+	/* alice's only address: the client, not her HELO's literal */
+	assert_int_equal(m.log->auths[11].addr.addr[0], 203);
+	mg_model_free(&m);
+}
+
+/* test_links_disable_fix - a system account's login: the MTA check's
+ * disable fix that names it is linked; a name ends at a control byte
+ * (the terminal never sees it) */
+static void
+test_links_disable_fix(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_fix *x;
+	struct mg_str line = MG_STR_INIT;
+	const char *argv[] = { "saslpasswd2", "-d", "-f", "/etc/sasldb2",
+	    "root", NULL };
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	for (k = 0; k < 12; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 10:%02d:00 mail postfix/smtpd[1]: "
+		    "A%d: client=x[%d.9.0.1], sasl_method=PLAIN, "
+		    "sasl_username=root", k, k, 30 + k);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 10:%02d:00 mail postfix/smtpd[1]: "
+		    "B%d: client=x[%d.9.0.1], sasl_method=PLAIN, "
+		    "sasl_username=ev\x1b[2Jil", k, k, 30 + k);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "postfix.sasl.disable-system", "Delete");
+	mg_fix_post(x, argv);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 2);
+	assert_non_null(finding(&r, "sasl.login.many-addresses", "as root"));
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as root")->severity, MG_SEV_CRITICAL);
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as root")->nfix_ids, 1);
+	assert_string_equal(finding(&r, "sasl.login.many-addresses",
+	    "as root")->fix_ids[0], "postfix.sasl.disable-system");
+	assert_non_null(finding(&r, "sasl.login.many-addresses",
+	    "as ev from"));
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as ev from")->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
+/* test_links_exim_disable_fix - Exim's disable fix comments out the
+ * password file's line "NAME:...": linked for that name only */
+static void
+test_links_exim_disable_fix(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_fix *x;
+	struct mg_str line = MG_STR_INIT;
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	for (k = 0; k < 10; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "2026-12-06 10:%02d:00 1tX%03d-000abc-AB "
+		    "<= a@example.com H=(x) [%d.9.0.1]:4000 P=esmtpa "
+		    "A=plain_server:admin S=100", k, k, 40 + k);
+		mg_maillog_line(m.log, mg_exim_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+		mg_str_reset(&line);
+		mg_str_printf(&line, "2026-12-06 10:%02d:00 1tY%03d-000abc-AB "
+		    "<= a@example.com H=(x) [%d.9.0.1]:4000 P=esmtpa "
+		    "A=plain_server:admins S=100", k, k, 40 + k);
+		mg_maillog_line(m.log, mg_exim_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "exim.auth.disable-system", "Disable");
+	(void)mg_fix_replace_line(x, "/etc/exim4/passwd", 3,
+	    "admin:$6$x$y", "# disabled (system account): admin:$6$x$y");
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(r.nfindings, 2);
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admin from")->nfix_ids, 1);
+	assert_string_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admin from")->fix_ids[0], "exim.auth.disable-system");
+	assert_int_equal(finding(&r, "sasl.login.many-addresses",
+	    "as admins from")->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_time_stamps),
+		cmocka_unit_test(test_postfix_events),
+		cmocka_unit_test(test_postfix_findings),
+		cmocka_unit_test(test_thresholds_and_window),
+		cmocka_unit_test(test_rollover),
+		cmocka_unit_test(test_exim),
+		cmocka_unit_test(test_links_disable_fix),
+		cmocka_unit_test(test_links_exim_disable_fix),
+	};
+
+	return (cmocka_run_group_tests(tests, utc, NULL));
+}
