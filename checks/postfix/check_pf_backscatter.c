@@ -31,6 +31,14 @@ empty(const struct mg_model *m, const char *name)
 	return (v == NULL || v[strspn(v, " \t,")] == '\0');
 }
 
+/* blank - a parameter the model knows, whose effective value is empty
+ * (unknown is not empty: no finding on a value not read) */
+static int
+blank(const struct mg_model *m, const char *name)
+{
+	return (mg_model_param(m, name) != NULL && empty(m, name));
+}
+
 /* cite - evidence: name = value, and where that value comes from */
 static void
 cite(const struct mg_model *m, struct mg_finding *f, const char *name)
@@ -145,7 +153,7 @@ check_local(const struct mg_model *m, struct mg_report *r, char *const *d,
 	struct mg_fix *x;
 	char addr[300];
 
-	if (dom == NULL || !empty(m, "local_recipient_maps"))
+	if (dom == NULL || !blank(m, "local_recipient_maps"))
 		return;
 	if (!empty(m, "luser_relay"))
 		return;		/* the catch-all's own finding */
@@ -205,7 +213,7 @@ check_luser(const struct mg_model *m, struct mg_report *r, char *const *d,
 
 	mg_check_pf_local_agent(m, agent, sizeof(agent));
 	if (dom == NULL || empty(m, "luser_relay") ||
-	    !empty(m, "local_recipient_maps") || strcmp(agent, "local") != 0)
+	    !blank(m, "local_recipient_maps") || strcmp(agent, "local") != 0)
 		return;
 	f = mg_report_finding(r, "postfix.backscatter.luser-relay", lo ?
 	    MG_SEV_INFO : MG_SEV_LOW, "aliases", "Every local part is "
@@ -294,7 +302,7 @@ check_relay(const struct mg_model *m, struct mg_report *r, int lo)
 	size_t n, i;
 	int tables;
 
-	if (!empty(m, "relay_recipient_maps") || verifies(m))
+	if (!blank(m, "relay_recipient_maps") || verifies(m))
 		return;
 	n = relay_domains_here(m, rel, DOMS_MAX + 1, &tables);
 	if (n == 0 && !tables)
