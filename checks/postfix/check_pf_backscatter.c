@@ -304,8 +304,11 @@ check_relay(const struct mg_model *m, struct mg_report *r, int lo)
 
 	if (!blank(m, "relay_recipient_maps") || verifies(m))
 		return;
+	/* a table whose domains are not known (SQL, a proxy while Postfix
+	 * is stopped) may be empty, as in most Mailu and iRedMail setups:
+	 * no finding on a guess */
 	n = relay_domains_here(m, rel, DOMS_MAX + 1, &tables);
-	if (n == 0 && !tables)
+	if (n == 0)
 		return;
 	f = mg_report_finding(r, "postfix.backscatter.relay-recipients",
 	    lo ? MG_SEV_INFO : MG_SEV_MEDIUM, "aliases", "Mail to any "
@@ -332,13 +335,12 @@ check_relay(const struct mg_model *m, struct mg_report *r, int lo)
 		mg_finding_evidence(f, NULL, 0, "and %zu more relay domains",
 		    n - 8);
 	if (tables)
-		mg_finding_evidence(f, NULL, 0, "relay_domains names a table: "
-		    "every domain in it is affected");
+		mg_finding_evidence(f, NULL, 0, "relay_domains also names a "
+		    "table that was not listed: its domains are affected too");
 	if (lo)
 		mg_finding_evidence(f, NULL, 0, "every smtpd listener is on a "
 		    "loopback address: no other host can connect now");
-	if (n > 0)
-		probe_unknown(f, rel[0]);
+	probe_unknown(f, rel[0]);
 	for (i = 0; i < n; i++)
 		free(rel[i]);
 }
