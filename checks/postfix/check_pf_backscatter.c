@@ -276,20 +276,22 @@ relay_domains_here(const struct mg_model *m, char **rel, size_t max,
 	return (n);
 }
 
-/* verifies - a recipient restriction asks the next hop (address
- * verification refuses unknown users at RCPT without a table) */
+/* in_restrictions - a restriction list names word */
 static int
-verifies(const struct mg_model *m)
+in_restrictions(const struct mg_model *m, const char *word)
 {
 	static const char *const params[] = { "smtpd_recipient_restrictions",
 	    "smtpd_relay_restrictions", NULL };
-	const char *v;
-	size_t i;
+	const char *cur, *elem, *v;
+	size_t i, len, n = strlen(word);
 
-	for (i = 0; params[i] != NULL; i++)
-		if ((v = mg_model_value(m, params[i])) != NULL &&
-		    strstr(v, "reject_unverified_recipient") != NULL)
-			return (1);
+	for (i = 0; params[i] != NULL; i++) {
+		v = mg_model_value(m, params[i]);
+		for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem,
+		    &len);)
+			if (len == n && strncmp(elem, word, n) == 0)
+				return (1);
+	}
 	return (0);
 }
 
@@ -302,7 +304,9 @@ check_relay(const struct mg_model *m, struct mg_report *r, int lo)
 	size_t n, i;
 	int tables;
 
-	if (!blank(m, "relay_recipient_maps") || verifies(m))
+	/* address verification refuses unknown users at RCPT */
+	if (!blank(m, "relay_recipient_maps") ||
+	    in_restrictions(m, "reject_unverified_recipient"))
 		return;
 	/* a table whose domains are not known (SQL, a proxy while Postfix
 	 * is stopped) may be empty, as in most Mailu and iRedMail setups:
@@ -345,6 +349,41 @@ check_relay(const struct mg_model *m, struct mg_report *r, int lo)
 		free(rel[i]);
 }
 
+/* check_unlisted - smtpd_reject_unlisted_recipient = no: the recipient
+ * tables are not asked at RCPT at all (postconf(5)), unless a
+ * restriction names reject_unlisted_recipient */
+static void
+check_unlisted(const struct mg_model *m, struct mg_report *r, char *const *d,
+    size_t nd, int lo)
+{
+	const char *v = mg_model_value(m, "smtpd_reject_unlisted_recipient");
+	const char *dom = first_domain(d, nd);
+	struct mg_finding *f;
+
+	if (v == NULL || strcasecmp(v, "no") != 0 || dom == NULL ||
+	    in_restrictions(m, "reject_unlisted_recipient"))
+		return;
+	f = mg_report_finding(r, "postfix.backscatter.unlisted-off",
+	    lo ? MG_SEV_INFO : MG_SEV_MEDIUM, "aliases", "Mail to unknown "
+	    "users is accepted, then bounced "
+	    "(smtpd_reject_unlisted_recipient = no)");
+	mg_finding_explain(f, "smtpd_reject_unlisted_recipient = no tells "
+	    "smtpd not to ask local_recipient_maps, virtual_mailbox_maps, "
+	    "virtual_alias_maps or relay_recipient_maps at RCPT: every "
+	    "address at your domains is accepted, and the unknown ones "
+	    "bounce later to their (usually forged) senders: backscatter. "
+	    "No automatic fix: it is usually turned off because a table "
+	    "missed real users. Make sure the tables list every user, then "
+	    "remove the line (the default is yes), or add "
+	    "reject_unlisted_recipient to smtpd_recipient_restrictions.");
+	cite(m, f, "smtpd_reject_unlisted_recipient");
+	cite(m, f, "smtpd_recipient_restrictions");
+	if (lo)
+		mg_finding_evidence(f, NULL, 0, "every smtpd listener is on a "
+		    "loopback address: no other host can connect now");
+	probe_unknown(f, dom);
+}
+
 /* mg_check_pf_backscatter - unknown recipients accepted, bounced later */
 void
 mg_check_pf_backscatter(const struct mg_model *m, struct mg_report *r)
@@ -358,6 +397,7 @@ mg_check_pf_backscatter(const struct mg_model *m, struct mg_report *r)
 	check_local(m, r, d, nd, lo);
 	check_luser(m, r, d, nd, lo);
 	check_relay(m, r, lo);
+	check_unlisted(m, r, d, nd, lo);
 	for (i = 0; i < nd; i++)
 		free(d[i]);
 }

@@ -97,6 +97,15 @@ test_pf_findings_true(void **state)
 	    NOSUCH("mail.example.com")), 250);
 	lab_stop(PFLAB, dir);
 
+	dir = lab_instance(PFLAB, "backscatter-unlisted", 1);
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.backscatter.unlisted-off"));
+	assert_false(has(out.data, "postfix.backscatter.local-recipients"));
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+
 	dir = lab_instance(PFLAB, "backscatter-relay", 1);
 	pf_findings(dir, &local, &luser, &relay, &out);
 	assert_true(!local && !luser && relay);

@@ -265,6 +265,37 @@ test_pf_relay_recipients(void **state)
 	}
 }
 
+/* test_pf_unlisted_off - smtpd_reject_unlisted_recipient = no: no table
+ * is asked at RCPT; none when a restriction asks them */
+static void
+test_pf_unlisted_off(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_load(&m, "lab-stock", 1);
+	pf_params(&m, "smtpd_reject_unlisted_recipient = no\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, "postfix.backscatter.unlisted-off");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "smtpd_reject_unlisted_recipient = "
+	    "no"));
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("mail.example.com"));
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	pf_load(&m, "lab-stock", 1);
+	pf_params(&m, "smtpd_reject_unlisted_recipient = no\n"
+	    "smtpd_recipient_restrictions = reject_unlisted_recipient\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* ex_load - a captured Exim scenario: exim -bP config, its source file
  * located when conf, exim -bt's answers for root and the made-up user
  * when bt */
@@ -380,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_pf_local_no_fix),
 		cmocka_unit_test(test_pf_luser_relay),
 		cmocka_unit_test(test_pf_relay_recipients),
+		cmocka_unit_test(test_pf_unlisted_off),
 		cmocka_unit_test(test_exim_unverified),
 		cmocka_unit_test(test_exim_quiet),
 	};
