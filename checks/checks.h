@@ -130,5 +130,12 @@ size_t mg_check_pf_dnsbl_lists(const char *, struct mg_str *);
 void mg_check_pf_dnsbl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_dnsbl(const struct mg_model *, struct mg_report *);
 void mg_check_log_sasl(const struct mg_model *, struct mg_report *);
+/* backscatter (issue 19 item 5): unknown recipients accepted at RCPT,
+ * bounced later.  The proof's made-up local part and outside client. */
+#define MG_BACKSCATTER_USER "mailguard-nosuchuser-q7x"
+#define MG_BACKSCATTER_CLIENT "198.51.100.9"	/* TEST-NET-2 */
+void mg_check_pf_local_agent(const struct mg_model *, char *, size_t);
+void mg_check_pf_backscatter(const struct mg_model *, struct mg_report *);
+void mg_check_exim_backscatter(const struct mg_model *, struct mg_report *);
 
 #endif

@@ -4,7 +4,8 @@
  * delivering; its debug trace names the router that took each one
  * ("routed by system_aliases router"), its output why an address is
  * undeliverable.  Asked for root@ and postmaster@ every literal local
- * domain and of a domain that is no one's.
+ * domain and of a domain that is no one's, and for a made-up local part
+ * at the first local domain.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,18 +57,19 @@ add_addr(char **v, size_t *n, size_t max, const char *user,
 /*
  * mg_exim_route_addrs - root@ and postmaster@ each literal item of
  * local_domains ("@" is primary_hostname), then of MG_EXIM_FOREIGN
- * (last: a DNS router may take a while over it); NULL-terminated, free
+ * (a DNS router may take a while over it), then MG_EXIM_NOSUCH at the
+ * first local domain that is not localhost; NULL-terminated, free
  * with mg_exim_route_addrs_free
  */
 char **
 mg_exim_route_addrs(const struct mg_model *m)
 {
 	static const char *const users[] = { "postmaster", "root", NULL };
-	const size_t max = 2 * ROUTE_DOMS + 3;
+	const size_t max = 2 * ROUTE_DOMS + 4;
 	const char *ld = mg_model_value(m, "+local_domains");
 	const char *host = mg_model_value(m, "primary_hostname");
 	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
+	struct mg_str it = MG_STR_INIT, first = MG_STR_INIT;
 	char **v = mg_xcalloc(max, sizeof(*v));
 	size_t n = 0, u, nd = 0;
 	const char *d;
@@ -82,12 +84,18 @@ mg_exim_route_addrs(const struct mg_model *m)
 				continue;
 			for (u = 0; users[u] != NULL; u++)
 				add_addr(v, &n, max, users[u], d);
+			if (first.len == 0 && strcasecmp(d, "localhost") != 0 &&
+			    strncasecmp(d, "localhost.", 10) != 0)
+				mg_str_printf(&first, "%s", d);
 			nd++;
 		}
 		mg_str_free(&it);
 	}
 	for (u = 0; users[u] != NULL; u++)
 		add_addr(v, &n, max, users[u], MG_EXIM_FOREIGN);
+	if (first.len > 0)
+		add_addr(v, &n, max, MG_EXIM_NOSUCH, mg_str_cstr(&first));
+	mg_str_free(&first);
 	return (v);
 }
 

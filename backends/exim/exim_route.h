@@ -13,6 +13,11 @@
  * addresses takes those of every domain. */
 #define MG_EXIM_FOREIGN "foreign.invalid"
 
+/* A local part no one has: routed at the first local domain other than
+ * localhost, whether Exim would bounce mail it accepted for it
+ * (check_exim_backscatter). */
+#define MG_EXIM_NOSUCH "mailguard-nosuchuser-q7x"
+
 char **mg_exim_route_addrs(const struct mg_model *);
 void mg_exim_route_addrs_free(char **);
 void mg_exim_route_parse(struct mg_map *, const char *const *, const char *,

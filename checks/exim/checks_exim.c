@@ -11,5 +11,7 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.auth", "sasl", MG_MTA_EXIM, mg_check_exim_auth },
 	{ "exim.relay", "relay", MG_MTA_EXIM, mg_check_exim_relay },
 	{ "exim.dnsbl", "smtpd", MG_MTA_EXIM, mg_check_exim_dnsbl },
+	{ "exim.backscatter", "aliases", MG_MTA_EXIM,
+	    mg_check_exim_backscatter },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

@@ -946,3 +946,11 @@ mg_check_pf_aliases(const struct mg_model *m, struct mg_report *r)
 	check_stale(m, r);
 	check_localhost(m, r, d, nd);
 }
+
+/* mg_check_pf_local_agent - local_transport's delivery agent, for other
+ * checks (check_pf_backscatter) */
+void
+mg_check_pf_local_agent(const struct mg_model *m, char *buf, size_t size)
+{
+	local_agent(m, buf, size);
+}

@@ -17,5 +17,7 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.submission", "sasl", MG_MTA_POSTFIX,
 	    mg_check_pf_submission },
 	{ "postfix.dnsbl", "smtpd", MG_MTA_POSTFIX, mg_check_pf_dnsbl },
+	{ "postfix.backscatter", "aliases", MG_MTA_POSTFIX,
+	    mg_check_pf_backscatter },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

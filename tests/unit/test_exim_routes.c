@@ -129,7 +129,8 @@ test_addrs(void **state)
 	assert_string_equal(v[4], "postmaster@example.com");
 	assert_string_equal(v[6], "postmaster@foreign.invalid");
 	assert_string_equal(v[7], "root@foreign.invalid");
-	assert_null(v[8]);
+	assert_string_equal(v[8], MG_EXIM_NOSUCH "@mail.example.com");
+	assert_null(v[9]);
 	mg_exim_route_addrs_free(v);
 	mg_model_free(&m);
 }

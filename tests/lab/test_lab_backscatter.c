@@ -1,0 +1,254 @@
+/*
+ * test_lab_backscatter.c - accepted-then-bounced mail on real Postfix and
+ * real Exim: each finding shown true by the MTA (a made-up local part
+ * answered 250 at RCPT), the fixes applied with --yes and proven (550 to
+ * it, a real user still 250), rollback byte-identical; the stock
+ * configurations refuse the made-up user themselves and give no finding.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../checks/checks.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+#define OUTSIDE MG_BACKSCATTER_CLIENT
+#define NOSUCH(d) MG_BACKSCATTER_USER "@" d
+
+static char exim_bin[4096];
+
+/* snapshot - md5sum of every file under dir, sorted */
+static void
+snapshot(const char *dir, struct mg_str *out)
+{
+	char cmd[8192];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+
+	(void)snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f "
+	    "-exec md5sum {} + | sort", dir);
+	assert_int_equal(lab_capture(argv, out), 0);
+}
+
+/* has - the report (JSON) has a finding of that id */
+static int
+has(const char *json, const char *id)
+{
+	return (lab_jq(json, "[.findings[].id] | index($a) != null", id) ==
+	    0);
+}
+
+/* pf_findings - the report of a Postfix scenario; which backscatter ids
+ * it has, as "local luser relay" flags */
+static void
+pf_findings(const char *dir, int *local, int *luser, int *relay,
+    struct mg_str *out)
+{
+	(void)lab_pf_report(dir, out);
+	*local = has(out->data, "postfix.backscatter.local-recipients");
+	*luser = has(out->data, "postfix.backscatter.luser-relay");
+	*relay = has(out->data, "postfix.backscatter.relay-recipients");
+}
+
+/* test_pf_findings_true - real Postfix (XCLIENT from an outside address)
+ * accepts the made-up user where a finding says so, and stock Postfix
+ * refuses it with no finding */
+static void
+test_pf_findings_true(void **state)
+{
+	const char *dir;
+	struct mg_str out;
+	int local, luser, relay;
+
+	(void)state;
+	dir = lab_instance(PFLAB, "stock", 1);
+	pf_findings(dir, &local, &luser, &relay, &out);
+	assert_false(local || luser || relay);
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 550);
+	lab_stop(PFLAB, dir);
+
+	dir = lab_instance(PFLAB, "backscatter-local", 1);
+	pf_findings(dir, &local, &luser, &relay, &out);
+	assert_true(local && !luser && !relay);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.backscatter.local-recipients\") | .fixes == "
+	    "[\"postfix.backscatter.local-recipients\"]", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+
+	dir = lab_instance(PFLAB, "backscatter-luser", 1);
+	pf_findings(dir, &local, &luser, &relay, &out);
+	assert_true(!local && luser && !relay);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.backscatter.luser-relay\") | .fixes == []", NULL), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+
+	dir = lab_instance(PFLAB, "backscatter-unlisted", 1);
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.backscatter.unlisted-off"));
+	assert_false(has(out.data, "postfix.backscatter.local-recipients"));
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+
+	dir = lab_instance(PFLAB, "backscatter-relay", 1);
+	pf_findings(dir, &local, &luser, &relay, &out);
+	assert_true(!local && !luser && relay);
+	mg_str_free(&out);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("partner.example")), 250);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 550);
+	lab_stop(PFLAB, dir);
+}
+
+/* test_pf_fix_rollback - local_recipient_maps restored with --yes: the
+ * private Postfix refuses the made-up user and still takes root; the
+ * live instance agrees; rollback puts every byte back */
+static void
+test_pf_fix_rollback(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "backscatter-local", 0);
+	char etc[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.backscatter.local-recipients", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	const char *start[] = { "start", dir, NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	snapshot(etc, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "stage: postfix smtpd (XCLIENT) "
+	    OUTSIDE ": MAIL FROM:<> RCPT TO:<" NOSUCH("mail.example.com")
+	    "> -> 550 5.1.1"));
+	assert_non_null(strstr(out.data, "RCPT TO:<root@mail.example.com> "
+	    "-> 250 2.1.5 Ok - still accepted"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	assert_int_equal(lab_script(PFLAB, start), 0);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 550);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE, "root@mail.example.com"),
+	    250);
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* test_exim_stock_verifies - Debian's stock ACL verifies the recipient:
+ * exim -bh refuses the made-up user, and there is no finding */
+static void
+test_exim_stock_verifies(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "debian-stock-public", 0);
+	char conf[4096];
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("mail.example.com")), 550);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_false(has(out.data, "exim.backscatter.unverified"));
+	mg_str_free(&out);
+}
+
+/* test_exim_fix_rollback - accept before verify = recipient: exim -bh
+ * says 250 to the made-up user, the finding says so with exim -bt's
+ * "Unknown user"; the fix applied with --yes makes it 550 and root stays
+ * 250; rollback is byte-identical (exim4.conf, its own source in the
+ * plain layout) and the hole is back */
+static void
+test_exim_fix_rollback(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "backscatter-plain", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix",
+	    "exim.backscatter.verify-recipient", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("mail.example.com")), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(has(out.data, "exim.backscatter.unverified"));
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.backscatter.unverified\") | [.evidence[].text] | "
+	    "any(test(\"exim -bt .*: undeliverable: Unknown user\"))", NULL),
+	    0);
+	mg_str_free(&out);
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "RCPT TO:<" NOSUCH("mail.example.com")
+	    "> -> 550 Unknown user - closed"));
+	assert_non_null(strstr(out.data, "RCPT TO:<root@mail.example.com> "
+	    "-> 250 Accepted - still accepted"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("mail.example.com")), 550);
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("mail.example.com")), 250);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* setup - private root, the lab's Exim */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-bs");
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pf_findings_true),
+		cmocka_unit_test(test_pf_fix_rollback),
+		cmocka_unit_test(test_exim_stock_verifies),
+		cmocka_unit_test(test_exim_fix_rollback),
+	};
+
+	return (cmocka_run_group_tests_name("lab_backscatter", tests, setup,
+	    lab_teardown));
+}

@@ -1,0 +1,421 @@
+/*
+ * test_check_backscatter.c - accepted-then-bounced mail on captured data:
+ * postconf -n/-x and main.cf of the lab's Postfix scenarios
+ * (tests/unit/data/pf_postconf/backscatter-*, lab-stock, level0), exim
+ * -bP config and exim -bt of the lab's Exim scenarios
+ * (tests/unit/data/exim_conf, exim_bt: backscatter-plain,
+ * debian-stock-public).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../backends/exim/exim_conf.h"
+#include "../../backends/exim/exim_route.h"
+#include "../../core/mg_file.h"
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+#define PF "tests/unit/data/pf_postconf/"
+#define EXC "tests/unit/data/exim_conf/"
+#define EXB "tests/unit/data/exim_bt/"
+#define LOCAL_ID "postfix.backscatter.local-recipients"
+#define LUSER_ID "postfix.backscatter.luser-relay"
+#define RELAY_ID "postfix.backscatter.relay-recipients"
+#define EXIM_ID "exim.backscatter.unverified"
+#define NOSUCH_AT(d) MG_BACKSCATTER_USER "@" d
+
+/* slurp - a fixture file */
+static void
+slurp(const char *name, struct mg_str *s)
+{
+	struct mg_err err;
+
+	mg_str_init(s);
+	if (mg_file_read(name, 1 << 20, s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* pf_load - a captured Postfix scenario; with its alias table read (as
+ * the backend reads it when it answers) when aliases */
+static void
+pf_load(struct mg_model *m, const char *name, int aliases)
+{
+	struct mg_str n, x, cf;
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), PF "%s.n", name);
+	slurp(path, &n);
+	(void)snprintf(path, sizeof(path), PF "%s.x", name);
+	slurp(path, &x);
+	(void)snprintf(path, sizeof(path), PF "%s.main.cf", name);
+	slurp(path, &cf);
+	pf_build(m, n.data, x.data, cf.data);
+	if (aliases)
+		(void)pf_map(m, "hash:/etc/postfix/aliases", "postmaster root\n"
+		    "root admin@ops.example.net\n", NULL, NULL);
+	mg_str_free(&n);
+	mg_str_free(&x);
+	mg_str_free(&cf);
+}
+
+/* count - findings of the backscatter check with that id prefix */
+static size_t
+count(const struct mg_report *r, const char *prefix)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		n += strncmp(r->findings[i].id, prefix, strlen(prefix)) == 0;
+	return (n);
+}
+
+/* test_pf_stock_quiet - the lab's stock (Debian) and a level-0 Postfix,
+ * whose relay_domains is $mydestination (local domains, not relayed):
+ * no finding */
+static void
+test_pf_stock_quiet(void **state)
+{
+	static const char *const names[] = { "lab-stock", "level0",
+	    "stock36", NULL };
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; names[i] != NULL; i++) {
+		pf_load(&m, names[i], 1);
+		/* level0/stock36 keep only some -x lines: Postfix's defaults
+		 * of the others */
+		if (mg_model_param(&m, "relay_recipient_maps") == NULL)
+			pf_params(&m, "relay_recipient_maps =\n"
+			    "luser_relay =\n"
+			    "local_recipient_maps = proxy:unix:passwd.byname "
+			    "hash:/etc/aliases\n");
+		assert_non_null(mg_model_param(&m, "relay_domains"));
+		pf_run(mg_check_pf_backscatter, &m, &r);
+		assert_int_equal(count(&r, "postfix.backscatter"), 0);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_pf_local_blank - local_recipient_maps written blank: a finding
+ * citing main.cf:58, the fix writing the default there, and the proof's
+ * two probes (the made-up user a hole, root kept) */
+static void
+test_pf_local_blank(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_load(&m, "backscatter-local", 1);
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, LOCAL_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);	/* 127.0.0.1 only */
+	assert_int_equal(pf_evidence(f, "local_recipient_maps = (empty) "
+	    "(written here)")->line, 58);
+	assert_non_null(pf_evidence(f, "RCPT TO:<" NOSUCH_AT(
+	    "mail.example.com") ">: accepted"));
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("mail.example.com"));
+	assert_string_equal(f->probes[0].client, "198.51.100.9");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].rcpt, "root@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	x = mg_report_find_fix(&r, LOCAL_ID);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 58);
+	assert_string_equal(x->edits[0].param, "local_recipient_maps");
+	assert_string_equal(x->edits[0].new_text,
+	    "proxy:unix:passwd.byname $alias_maps");
+	assert_int_equal(x->npost, 1);
+	assert_string_equal(x->post[0].argv[3], "reload");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* reachable from other hosts: medium */
+	pf_load(&m, "backscatter-local", 1);
+	pf_params(&m, "inet_interfaces = all\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(pf_finding(&r, LOCAL_ID)->severity, MG_SEV_MEDIUM);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_local_no_fix - where the default could refuse real users or
+ * a table could not be read: the finding, no fix, the reason said */
+static void
+test_pf_local_no_fix(void **state)
+{
+	static const struct {
+		const char *param;	/* NULL: alias table not read */
+		const char *why;
+	} cases[] = {
+		{ NULL, "alias_maps could not be read" },
+		{ "mailbox_transport = lmtp:unix:private/dovecot-lmtp\n",
+		    "mailbox_transport is set" },
+		{ "local_transport = lmtp:unix:private/dovecot-lmtp\n",
+		    "local_transport is not local(8)" },
+		{ "fallback_transport = lmtp:unix:private/dovecot-lmtp\n",
+		    "fallback_transport is set" },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		pf_load(&m, "backscatter-local", cases[i].param != NULL);
+		if (cases[i].param != NULL)
+			pf_params(&m, cases[i].param);
+		pf_run(mg_check_pf_backscatter, &m, &r);
+		f = pf_finding(&r, LOCAL_ID);
+		assert_non_null(f);
+		assert_non_null(pf_evidence(f, cases[i].why));
+		assert_null(mg_report_find_fix(&r, LOCAL_ID));
+		assert_int_equal(f->nprobes, 1);	/* the hole only */
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_pf_luser_relay - luser_relay with local_recipient_maps blank: its
+ * own finding, no fix, and not the local-recipients one (whose fix would
+ * end the catch-all) */
+static void
+test_pf_luser_relay(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_load(&m, "backscatter-luser", 1);
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, LUSER_ID);
+	assert_non_null(f);
+	assert_int_equal(pf_evidence(f, "luser_relay = "
+	    "catchall@ops.example.net")->line, 59);
+	assert_int_equal(f->nfix_ids, 0);
+	assert_int_equal(r.nfixes, 0);
+	assert_true(f->probes[0].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* with the default local_recipient_maps luser_relay only catches
+	 * listed users: no finding */
+	pf_load(&m, "backscatter-luser", 1);
+	pf_params(&m, "local_recipient_maps = proxy:unix:passwd.byname "
+	    "hash:/etc/postfix/aliases\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_relay_recipients - relay_domains without relay_recipient_maps;
+ * none with the table, with address verification, or when the relay
+ * domains are only in a table that could not be listed (Mailu, iRedMail:
+ * usually empty - no finding on a guess) */
+static void
+test_pf_relay_recipients(void **state)
+{
+	static const char *const closers[] = {
+		"relay_recipient_maps = hash:/etc/postfix/relay_recipients\n",
+		"smtpd_recipient_restrictions = reject_unverified_recipient\n",
+		/* a table not listed (SQL): its domains, if any, unknown */
+		"relay_domains = proxy:mysql:/etc/postfix/relay_domains.cf\n",
+		NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	pf_load(&m, "backscatter-relay", 1);
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, RELAY_ID);
+	assert_non_null(f);
+	assert_int_equal(pf_evidence(f, "relay_domains = partner.example")->
+	    line, 58);
+	assert_non_null(pf_evidence(f, "relay_recipient_maps = (empty) "
+	    "(default at compatibility_level 3.6)"));
+	assert_non_null(pf_evidence(f, "partner.example is a relay domain"));
+	assert_int_equal(f->nprobes, 1);
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("partner.example"));
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	for (i = 0; closers[i] != NULL; i++) {
+		pf_load(&m, "backscatter-relay", 1);
+		pf_params(&m, closers[i]);
+		pf_run(mg_check_pf_backscatter, &m, &r);
+		assert_int_equal(count(&r, "postfix.backscatter"), 0);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_pf_unlisted_off - smtpd_reject_unlisted_recipient = no: no table
+ * is asked at RCPT; none when a restriction asks them */
+static void
+test_pf_unlisted_off(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_load(&m, "lab-stock", 1);
+	pf_params(&m, "smtpd_reject_unlisted_recipient = no\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, "postfix.backscatter.unlisted-off");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "smtpd_reject_unlisted_recipient = "
+	    "no"));
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("mail.example.com"));
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	pf_load(&m, "lab-stock", 1);
+	pf_params(&m, "smtpd_reject_unlisted_recipient = no\n"
+	    "smtpd_recipient_restrictions = reject_unlisted_recipient\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* ex_load - a captured Exim scenario: exim -bP config, its source file
+ * located when conf, exim -bt's answers for root and the made-up user
+ * when bt */
+static void
+ex_load(struct mg_model *m, const char *name, int conf, int bt)
+{
+	static const char *const addrs[] = { "root@mail.example.com",
+	    NOSUCH_AT("mail.example.com"), NULL };
+	static const char *const macros[] = { NULL };
+	struct mg_str text, trace, out;
+	struct mg_err err;
+	char path[256];
+
+	(void)snprintf(path, sizeof(path), EXC "%s.bP", name);
+	slurp(path, &text);
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	mg_exim_conf_parse(m, mg_str_cstr(&text));
+	mg_str_free(&text);
+	if (conf) {
+		(void)snprintf(path, sizeof(path), EXC "%s.conf", name);
+		m->config_file = mg_xstrdup(path);
+		assert_int_equal(mg_model_read_file(m, path, &err), 0);
+		mg_exim_conf_locate(m, mg_model_file(m, path), macros);
+	}
+	if (!bt)
+		return;
+	(void)snprintf(path, sizeof(path), EXB "%s.trace", name);
+	slurp(path, &trace);
+	(void)snprintf(path, sizeof(path), EXB "%s.out", name);
+	slurp(path, &out);
+	mg_exim_route_parse(mg_model_map_add(m, MG_EXIM_ROUTES), addrs,
+	    trace.data, out.data);
+	mg_str_free(&trace);
+	mg_str_free(&out);
+}
+
+/* test_exim_unverified - the accept for +local_domains before require
+ * verify = recipient, with exim -bt's "Unknown user": the finding at its
+ * line, the probes, the deny placed before the accept */
+static void
+test_exim_unverified(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	ex_load(&m, "backscatter-plain", 1, 1);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXIM_ID);
+	assert_non_null(f);
+	assert_int_equal(pf_evidence(f, "\"accept\" domains = +local_domains "
+	    "comes before")->line, 60);
+	assert_non_null(pf_evidence(f, "exim -bt " NOSUCH_AT(
+	    "mail.example.com") ": undeliverable: Unknown user"));
+	assert_int_equal(f->nprobes, 2);
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[0].sender, "");
+	assert_string_equal(f->probes[1].rcpt, "root@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	x = mg_report_find_fix(&r, "exim.backscatter.verify-recipient");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 60);
+	assert_string_equal(x->edits[0].new_text, "  deny    domains = "
+	    "+local_domains\n          !verify = recipient\n"
+	    "  accept  domains       = +local_domains");
+	assert_int_equal(x->npost, 0);	/* plain layout: no generator */
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_exim_quiet - Debian's stock ACL verifies first; -bt not asked; a
+ * router that takes the made-up user (nothing bounces): no finding */
+static void
+test_exim_quiet(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	ex_load(&m, "debian-stock-public", 0, 1);
+	assert_string_equal(mg_exim_route(&m, NOSUCH_AT("mail.example.com")),
+	    "!Unrouteable address");
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	ex_load(&m, "backscatter-plain", 1, 0);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	ex_load(&m, "backscatter-plain", 1, 0);
+	t = mg_model_map_add(&m, MG_EXIM_ROUTES);
+	(void)mg_map_answer_add(t, NOSUCH_AT("mail.example.com"), "catchall");
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pf_stock_quiet),
+		cmocka_unit_test(test_pf_local_blank),
+		cmocka_unit_test(test_pf_local_no_fix),
+		cmocka_unit_test(test_pf_luser_relay),
+		cmocka_unit_test(test_pf_relay_recipients),
+		cmocka_unit_test(test_pf_unlisted_off),
+		cmocka_unit_test(test_exim_unverified),
+		cmocka_unit_test(test_exim_quiet),
+	};
+
+	return (cmocka_run_group_tests_name("check_backscatter", tests, NULL,
+	    NULL));
+}
