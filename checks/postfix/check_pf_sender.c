@@ -36,6 +36,8 @@ struct guard {
 	const struct mg_param *permit_p;	/* the list permitting logins */
 	const struct mg_param *maps_p;
 	const char *late;	/* a mismatch reject, but after a permit */
+	const char *policy;	/* a policy service asked before the permit
+				 * (it may check ownership: iRedAPD does) */
 	int permits;		/* permit_sasl_authenticated somewhere */
 	int guarded;		/* a mismatch reject before any permit */
 };
@@ -92,6 +94,9 @@ walk(const char *value, const struct mg_param *p, int maps,
 				g->late = p->name;
 			continue;
 		}
+		if (is(elem, len, "check_policy_service") && !ended &&
+		    g->policy == NULL)
+			g->policy = p->name;
 		if (is(elem, len, "permit_sasl_authenticated")) {
 			if (!g->permits)
 				g->permit_p = p;
@@ -122,6 +127,18 @@ guard_of(const struct mg_model *m, const struct mg_service *s,
 		walk(v, p, maps != NULL && maps[strspn(maps, " \t")] != '\0',
 		    g);
 	}
+}
+
+/* reinjection - a loopback listener that takes mail back from a content
+ * filter (amavis's 127.0.0.1:10025): its entry turns the filter off or
+ * overrides receive options.  Nobody logs in there. */
+static int
+reinjection(const struct mg_model *m, const struct mg_service *s)
+{
+	if (s == NULL || mg_check_pf_reach(m, s) != MG_PF_REACH_LOOPBACK)
+		return (0);
+	return (mg_service_override(s, "content_filter") != NULL ||
+	    mg_service_override(s, "receive_override_options") != NULL);
 }
 
 /* exposed - AUTH on and logins permitted, without an owner check */
@@ -312,6 +329,12 @@ evidence(const struct mg_model *m, struct mg_finding *f,
 	    g->maps_p != NULL ? g->maps_p->line : 0, "%s: %s = %s", name,
 	    MAPS, maps != NULL && *maps != '\0' ? maps : "(empty: no address "
 	    "has an owner)");
+	if (g->policy != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s: %s asks a policy service "
+		    "before the permit; it may check that the login owns the "
+		    "sender (iRedAPD's reject_sender_login_mismatch plugin "
+		    "does), which Postfix's configuration cannot show", name,
+		    g->policy);
 	if (g->late != NULL)
 		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
 		    "reject in %s comes after a permit that ends the list "
@@ -391,6 +414,8 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 		    (strcmp(s->type, "inet") != 0 &&
 		    strcmp(s->type, "pass") != 0))
 			continue;
+		if (reinjection(m, s))
+			continue;
 		guard_of(m, s, &g[n]);
 		if (exposed(&g[n]))
 			n++;
@@ -402,8 +427,9 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++) {
-		sev = mg_check_pf_reach_severity(MG_SEV_HIGH,
-		    mg_check_pf_reach(m, g[i].svc));
+		sev = mg_check_pf_reach_severity(g[i].policy != NULL ?
+		    MG_SEV_MEDIUM : MG_SEV_HIGH, mg_check_pf_reach(m,
+		    g[i].svc));
 		if (f == NULL)
 			f = mg_report_finding(r, "postfix.sasl.sender-mismatch",
 			    sev, "sasl", "Authenticated users can send as "
