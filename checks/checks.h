@@ -120,5 +120,6 @@ void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
 /* task login (issue 19 item 1): logins that may send as anyone */
 void mg_check_pf_sender(const struct mg_model *, struct mg_report *);
+void mg_check_exim_sender(const struct mg_model *, struct mg_report *);
 
 #endif
