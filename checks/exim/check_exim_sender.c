@@ -95,15 +95,23 @@ guarded(const struct mg_model *m, const char *acl)
 	return (0);
 }
 
-/* has_auth - an authenticator is configured: logins exist */
+/* has_auth - a server authenticator is configured: logins exist.  An
+ * authenticator with no server_ option is a client one (Debian's stock
+ * cram_md5 and plain, for a smarthost): nobody logs in with it. */
 static int
 has_auth(const struct mg_model *m)
 {
-	size_t i;
+	const struct mg_rule *r;
+	size_t i, k;
 
-	for (i = 0; i < m->nrules; i++)
-		if (strcmp(m->rules[i].group, "authenticators") == 0)
-			return (1);
+	for (i = 0; i < m->nrules; i++) {
+		r = &m->rules[i];
+		if (strcmp(r->group, "authenticators") != 0)
+			continue;
+		for (k = 0; k < r->nconds; k++)
+			if (strncmp(r->conds[k].name, "server_", 7) == 0)
+				return (1);
+	}
 	return (0);
 }
 
