@@ -281,6 +281,72 @@ test_policy_service_medium(void **state)
 	mg_model_free(&m);
 }
 
+/* test_service_override_edited - a submission service with its own -o
+ * smtpd_sender_restrictions gets the reject in that line; port 25 with
+ * AUTH off is not named */
+static void
+test_service_override_edited(void **state)
+{
+	static const char *cf = "myhostname = mail.example.com\n"
+	    "mydestination = $myhostname, example.com\n"
+	    "smtpd_relay_restrictions = permit_mynetworks "
+	    "permit_sasl_authenticated defer_unauth_destination\n";
+	static const char *x_out = "myhostname = mail.example.com\n"
+	    "mydestination = mail.example.com, example.com\n"
+	    "smtpd_relay_restrictions = permit_mynetworks "
+	    "permit_sasl_authenticated defer_unauth_destination\n";
+	static const char *mm = "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_sasl_auth_enable=yes "
+	    "-o smtpd_sender_restrictions=permit_sasl_authenticated,reject\n";
+	static const char *pp = "submission/inet/smtpd_sasl_auth_enable = "
+	    "yes\nsubmission/inet/smtpd_sender_restrictions = "
+	    "permit_sasl_authenticated,reject\n";
+	static const char *mcf =
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_sender_restrictions=permit_sasl_authenticated,"
+	    "reject\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	char *db = slurp("saslroot.sasldb");
+	size_t i, lines = 0;
+
+	(void)state;
+	pf_build(&m, cf, x_out, cf);
+	pf_master(&m, mm, pp, mcf);
+	m.version = mg_xstrdup("3.7.11");
+	assert_int_equal(mg_pf_sasldb_parse(&m, db, "sasldb /etc/sasldb2"),
+	    3);
+	free(db);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission (inet"));
+	assert_null(pf_evidence(f, "service smtp (inet"));
+	/* the private Postfix of the proof stands for port 25: no probe */
+	assert_int_equal(f->nprobes, 0);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	for (i = 0; i < x->nedits; i++) {
+		if (x->edits[i].kind != MG_EDIT_REPLACE)
+			continue;
+		lines++;
+		assert_string_equal(x->edits[i].file, PF_MASTER_CF);
+		assert_int_equal(x->edits[i].line, 4);
+		assert_string_equal(x->edits[i].new_text, "  -o "
+		    "smtpd_sender_restrictions=" REJECT
+		    ",permit_sasl_authenticated,reject");
+	}
+	assert_int_equal(lines, 1);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_null(edit_of(x, "smtpd_sender_restrictions"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -291,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_no_fix_without_shape),
 		cmocka_unit_test(test_address_logins),
 		cmocka_unit_test(test_policy_service_medium),
+		cmocka_unit_test(test_service_override_edited),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
