@@ -137,5 +137,8 @@ void mg_check_log_sasl(const struct mg_model *, struct mg_report *);
 void mg_check_pf_local_agent(const struct mg_model *, char *, size_t);
 void mg_check_pf_backscatter(const struct mg_model *, struct mg_report *);
 void mg_check_exim_backscatter(const struct mg_model *, struct mg_report *);
+/* task login (issue 19 item 1): logins that may send as anyone */
+void mg_check_pf_sender(const struct mg_model *, struct mg_report *);
+void mg_check_exim_sender(const struct mg_model *, struct mg_report *);
 
 #endif

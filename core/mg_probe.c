@@ -251,9 +251,15 @@ session_open(const struct mg_probe_conn *c, struct mg_smtp *s,
 	if (!mg_smtp_has(&r, "XCLIENT"))
 		return (mg_err_set(err, "%s does not offer XCLIENT to this "
 		    "host: cannot speak as %s", c->host, c->xclient));
-	(void)snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=%s",
+	/* Postfix XCLIENT_README: LOGIN= is the SASL login name, as
+	 * permit_sasl_authenticated and the sender login maps see it */
+	if (snprintf(cmd, sizeof(cmd), "XCLIENT ADDR=%s%s NAME=%s%s%s",
 	    strchr(c->xclient, ':') != NULL ? "IPV6:" : "", c->xclient,
-	    c->xclient_name != NULL ? c->xclient_name : "[UNAVAILABLE]");
+	    c->xclient_name != NULL ? c->xclient_name : "[UNAVAILABLE]",
+	    c->xclient_login != NULL ? " LOGIN=" : "",
+	    c->xclient_login != NULL ? c->xclient_login : "") >=
+	    (int)sizeof(cmd))
+		return (mg_err_set(err, "XCLIENT command too long"));
 	if (mg_smtp_cmd(s, cmd, &r, err) < 0)
 		return (-1);
 	if (r.code != 220)

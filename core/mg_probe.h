@@ -83,6 +83,8 @@ struct mg_probe_conn {
 	const char *xclient;	/* speak as this client address; NULL: as
 				 * ourselves */
 	const char *xclient_name;	/* its host name; NULL: none */
+	const char *xclient_login;	/* authenticated as this SASL login
+					 * (XCLIENT LOGIN=); NULL: not */
 };
 
 /* What a listener advertises and answers, apart from relaying. */

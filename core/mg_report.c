@@ -68,6 +68,7 @@ finding_free(struct mg_finding *f)
 		free(f->probes[i].client_name);
 		free(f->probes[i].sender);
 		free(f->probes[i].rcpt);
+		free(f->probes[i].login);
 	}
 	free(f->probes);
 }
@@ -176,6 +177,19 @@ mg_finding_probe(struct mg_finding *f, const char *client,
 	p->sender = mg_xstrdup(sender);
 	p->rcpt = mg_xstrdup(rcpt);
 	p->hole_if_accepted = hole_if_accepted;
+	p->login = NULL;
+}
+
+/* mg_finding_probe_as - mg_finding_probe for a client authenticated as
+ * login (NULL: not authenticated) */
+void
+mg_finding_probe_as(struct mg_finding *f, const char *login,
+    const char *client, const char *client_name, const char *sender,
+    const char *rcpt, int hole_if_accepted)
+{
+	mg_finding_probe(f, client, client_name, sender, rcpt,
+	    hole_if_accepted);
+	f->probes[f->nprobes - 1].login = mg_xstrdup(login);
 }
 
 /* mg_report_fix - append a fix, or return the existing one with that id */

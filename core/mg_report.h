@@ -31,6 +31,8 @@ struct mg_probe {
 	char *sender;		/* "" is the null sender */
 	char *rcpt;
 	int hole_if_accepted;	/* acceptance shows the hole is open */
+	char *login;		/* authenticated as this SASL login; NULL:
+				 * not authenticated */
 };
 
 struct mg_finding {
@@ -100,6 +102,8 @@ void mg_finding_evidence(struct mg_finding *, const char *, unsigned,
 void mg_finding_add_fix(struct mg_finding *, const char *);
 void mg_finding_probe(struct mg_finding *, const char *, const char *,
     const char *, const char *, int);
+void mg_finding_probe_as(struct mg_finding *, const char *, const char *,
+    const char *, const char *, const char *, int);
 struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
 int mg_cmd_seen(const struct mg_fix *const *, size_t, size_t);
 void mg_report_drop_fix(struct mg_report *, const char *);

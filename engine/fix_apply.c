@@ -181,7 +181,8 @@ asked_already(const struct run *r, const struct mg_probe *p)
 		q = r->probes[i];
 		if (same(q->client, p->client) && same(q->client_name,
 		    p->client_name) && same(q->sender, p->sender) &&
-		    same(q->rcpt, p->rcpt) && q->hole_if_accepted ==
+		    same(q->rcpt, p->rcpt) && same(q->login, p->login) &&
+		    q->hole_if_accepted ==
 		    p->hole_if_accepted)
 			return (1);
 	}
@@ -354,15 +355,22 @@ prove(struct run *r, const struct mg_report *rep, struct mg_target *t,
 		    v[i].code);
 		mg_str_reset(&b);
 		before_words(r, i, &b);
-		mg_str_printf(&r->proof, "%s: %s%s%s: MAIL FROM:<%s> "
+		mg_str_printf(&r->proof, "%s: %s%s%s%s%s: MAIL FROM:<%s> "
 		    "RCPT TO:<%s> -> %d %s - %s %s\n", where, v[i].how,
-		    *p->client != '\0' ? " " : "", p->client, p->sender,
+		    *p->client != '\0' ? " " : "", p->client,
+		    p->login != NULL ? " as login " : "", p->login != NULL ?
+		    p->login : "", p->sender,
 		    p->rcpt, v[i].code, v[i].text, mg_judge_words(j),
 		    mg_str_cstr(&b));
 		if (mg_judge_fails(j) && rc == 0)
-			rc = mg_err_set(err, "%s: %s%s%s RCPT TO:<%s> -> %d "
-			    "%s %s: %s", where, v[i].how, *p->client != '\0' ?
-			    " " : "", p->client, p->rcpt, v[i].code, v[i].text,
+			rc = mg_err_set(err, "%s: %s%s%s%s%s%s%s RCPT "
+			    "TO:<%s> -> %d %s %s: %s", where, v[i].how,
+			    *p->client != '\0' ? " " : "", p->client,
+			    p->login != NULL ? " as login " : "",
+			    p->login != NULL ? p->login : "",
+			    p->login != NULL ? " MAIL FROM:" : "",
+			    p->login != NULL ? p->sender : "", p->rcpt,
+			    v[i].code, v[i].text,
 			    mg_str_cstr(&b), mg_judge_why(j));
 	}
 	mg_str_free(&b);

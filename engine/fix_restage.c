@@ -439,8 +439,9 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 				    "be refused\n", p->client);
 				continue;
 			}
-			mg_finding_probe(g, p->client, p->client_name,
-			    p->sender, p->rcpt, p->hole_if_accepted);
+			mg_finding_probe_as(g, p->login, p->client,
+			    p->client_name, p->sender, p->rcpt,
+			    p->hole_if_accepted);
 		}
 	}
 	/* what the stage still has open, asked of the MTA itself */
@@ -456,8 +457,8 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 				continue;
 			if (g == NULL)
 				g = copy_finding(&out->probes, f);
-			mg_finding_probe(g, p->client, p->client_name,
-			    p->sender, p->rcpt, 1);
+			mg_finding_probe_as(g, p->login, p->client,
+			    p->client_name, p->sender, p->rcpt, 1);
 		}
 	}
 	if (n > 0 && !same_trust(was, now)) {

@@ -87,12 +87,14 @@ prove(struct mg_session *a)
 			p = &f->probes[k];
 			if (mg_backend_simulate(&a->target, p, &v, &err) < 0)
 				continue;
-			mg_finding_evidence(f, NULL, 0, "%s%s%s%s%s: MAIL "
-			    "FROM:<%s> RCPT TO:<%s> -> %d %s%s", v.how,
+			mg_finding_evidence(f, NULL, 0, "%s%s%s%s%s%s%s: "
+			    "MAIL FROM:<%s> RCPT TO:<%s> -> %d %s%s", v.how,
 			    *p->client != '\0' ? " " : "", p->client,
 			    p->client_name != NULL ? " named " :
 			    "", p->client_name != NULL ? p->client_name : "",
-			    p->sender, p->rcpt, v.code, v.text,
+			    p->login != NULL ? " as login " : "",
+			    p->login != NULL ? p->login : "", p->sender,
+			    p->rcpt, v.code, v.text,
 			    v.code >= 200 && v.code < 300 ?
 			    (p->hole_if_accepted ? " - accepted: the hole is "
 			    "open" : " - accepted") : " - refused");

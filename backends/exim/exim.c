@@ -449,15 +449,15 @@ exec_input(const char *const *argv, const struct mg_str *input,
 	return (mg_exec(&req, res, err));
 }
 
-/* bh_exec - exim -C FILE [-oMs NAME] [-oMi IFACE] -bh CLIENT fed input:
- * the session Exim would have with that client (its ACLs run; nothing is
- * received or delivered) */
+/* bh_exec - exim -C FILE [-oMs NAME] [-oMi IFACE] [-oMaa AUTH -oMai
+ * LOGIN] -bh CLIENT fed input: the session Exim would have with that
+ * client (its ACLs run; nothing is received or delivered) */
 static int
 bh_exec(const struct mg_target *t, const char *client, const char *name,
-    const char *iface, const struct mg_str *input, int timeout_ms,
-    struct mg_exec_res *res, struct mg_err *err)
+    const char *iface, const char *login, const struct mg_str *input,
+    int timeout_ms, struct mg_exec_res *res, struct mg_err *err)
 {
-	const char *argv[12];
+	const char *argv[16];
 	size_t n = 0;
 
 	if (t->config_file == NULL)
@@ -472,6 +472,15 @@ bh_exec(const struct mg_target *t, const char *client, const char *name,
 	if (iface != NULL) {
 		argv[n++] = "-oMi";
 		argv[n++] = iface;
+	}
+	if (login != NULL) {
+		/* exim(8): -oMaa names the authenticator ("authenticated =
+		 * *" tests it), -oMai sets $authenticated_id, as a real AUTH
+		 * would */
+		argv[n++] = "-oMaa";
+		argv[n++] = "mailguard";
+		argv[n++] = "-oMai";
+		argv[n++] = login;
 	}
 	argv[n++] = "-bh";
 	argv[n++] = client;
@@ -641,7 +650,7 @@ ask_ehlo(struct mg_target *t, struct mg_model *m)
 		asked++;
 		/* TEST-NET-1 as our own address: only the port matters */
 		(void)snprintf(iface, sizeof(iface), "192.0.2.1.%u", port);
-		if (bh_exec(t, client, NULL, iface, &in, 10000, &res,
+		if (bh_exec(t, client, NULL, iface, NULL, &in, 10000, &res,
 		    &err) < 0)
 			break;
 		if (res.timed_out) {
@@ -846,7 +855,8 @@ exim_simulate(struct mg_target *t, const struct mg_probe *p,
 	    "MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nQUIT\r\n", p->sender,
 	    p->rcpt);
 	if ((local ? bs_exec(t, &in, 30000, &res, err) : bh_exec(t,
-	    p->client, p->client_name, NULL, &in, 30000, &res, err)) < 0) {
+	    p->client, p->client_name, NULL, p->login, &in, 30000, &res,
+	    err)) < 0) {
 		mg_str_free(&in);
 		return (-1);
 	}

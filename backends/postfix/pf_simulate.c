@@ -488,6 +488,7 @@ mg_pf_private_ask(struct mg_pf_private *pp, const struct mg_probe *p,
 	c.timeout_ms = ASK_MS;
 	c.xclient = p->client;
 	c.xclient_name = p->client_name;
+	c.xclient_login = p->login;
 	memset(&t, 0, sizeof(t));
 	if (snprintf(t.sender, sizeof(t.sender), "%s", p->sender) >=
 	    (int)sizeof(t.sender) || snprintf(t.rcpt, sizeof(t.rcpt), "%s",

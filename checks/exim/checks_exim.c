@@ -13,5 +13,6 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.dnsbl", "smtpd", MG_MTA_EXIM, mg_check_exim_dnsbl },
 	{ "exim.backscatter", "aliases", MG_MTA_EXIM,
 	    mg_check_exim_backscatter },
+	{ "exim.sender", "sasl", MG_MTA_EXIM, mg_check_exim_sender },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

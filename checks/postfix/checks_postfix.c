@@ -19,5 +19,6 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.dnsbl", "smtpd", MG_MTA_POSTFIX, mg_check_pf_dnsbl },
 	{ "postfix.backscatter", "aliases", MG_MTA_POSTFIX,
 	    mg_check_pf_backscatter },
+	{ "postfix.sender", "sasl", MG_MTA_POSTFIX, mg_check_pf_sender },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

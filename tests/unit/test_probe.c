@@ -496,6 +496,44 @@ test_run_dropped_and_xclient(void **state)
 	mg_probe_battery_free(&b);
 }
 
+/* test_run_xclient_login - a probe authenticated as a login says
+ * XCLIENT ... LOGIN=<login> once per session; without one, no LOGIN */
+static void
+test_run_xclient_login(void **state)
+{
+	struct fake f = { 0, 0, 0, 0, "220 mx.example.org ESMTP\r\n",
+	    "250-mx.example.org\r\n250-XCLIENT ADDR NAME LOGIN\r\n"
+	    "250 8BITMIME\r\n" };
+	struct mg_probe_test t;
+	struct mg_probe_answer a;
+	struct mg_probe_conn c;
+	struct mg_err err;
+	char *log;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		memset(&t, 0, sizeof(t));
+		(void)snprintf(t.sender, sizeof(t.sender), "bob@example.com");
+		(void)snprintf(t.rcpt, sizeof(t.rcpt),
+		    "postmaster@example.com");
+		memset(&c, 0, sizeof(c));
+		c.host = "127.0.0.1";
+		c.port = serve(&f);
+		c.timeout_ms = 2000;
+		c.xclient = "198.51.100.9";
+		c.xclient_login = pass == 0 ? "alice" : NULL;
+		memset(&a, 0, sizeof(a));
+		assert_int_equal(mg_probe_run(&c, &t, 1, &a, NULL, &err), 0);
+		log = received();
+		assert_int_equal(count(log, "XCLIENT ADDR=198.51.100.9 "
+		    "NAME=[UNAVAILABLE] LOGIN=alice\n"), pass == 0 ? 1 : 0);
+		assert_int_equal(count(log, "LOGIN="), pass == 0 ? 1 : 0);
+		assert_int_equal(count(log, "MAIL FROM:<bob@example.com>"), 1);
+		free(log);
+	}
+}
+
 /* test_run_slow - replies slower than the timeout: an error for every
  * test, not a hang */
 static void
@@ -647,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_run_closed_and_open),
 		cmocka_unit_test(test_run_helo),
 		cmocka_unit_test(test_run_dropped_and_xclient),
+		cmocka_unit_test(test_run_xclient_login),
 		cmocka_unit_test(test_run_slow),
 		cmocka_unit_test(test_survey),
 		cmocka_unit_test(test_ipv6),

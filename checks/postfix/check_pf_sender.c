@@ -1,0 +1,489 @@
+/*
+ * check_pf_sender.c - authenticated users who can send as anyone.  With
+ * permit_sasl_authenticated a login may relay, but unless a
+ * reject_*_sender_login_mismatch (postconf(5)) with smtpd_sender_login_maps
+ * runs before a permit that ends its list, the login may put any address
+ * in MAIL FROM: one stolen password sends as the whole domain.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../backends/postfix/pf_list.h"
+#include "../../core/mg_str.h"
+#include "../checks.h"
+
+#define FIX_ID "postfix.sasl.sender-login-maps"
+#define MAPS "smtpd_sender_login_maps"
+#define SENDER_R "smtpd_sender_restrictions"
+#define REJECT "reject_authenticated_sender_login_mismatch"
+#define OUTSIDER "198.51.100.9"	/* TEST-NET-2: a mail client anywhere */
+#define SVC_MAX 64
+
+/* The lists smtpd evaluates, in its order (postconf(5): client, helo,
+ * sender, relay, recipient with smtpd_delay_reject=yes).  A permit ends
+ * only its own list; a reject in any list refuses. */
+static const char *const lists[] = { "smtpd_client_restrictions",
+	"smtpd_helo_restrictions", SENDER_R, "smtpd_relay_restrictions",
+	"smtpd_recipient_restrictions", NULL };
+
+/* What a service does with a login's MAIL FROM. */
+struct guard {
+	const struct mg_service *svc;	/* NULL: main.cf alone */
+	const struct mg_param *sasl_p;	/* where AUTH is on */
+	const struct mg_param *permit_p;	/* the list permitting logins */
+	const struct mg_param *maps_p;
+	const char *late;	/* a mismatch reject, but after a permit */
+	const char *policy;	/* a policy service asked before the permit
+				 * (it may check ownership: iRedAPD does) */
+	int permits;		/* permit_sasl_authenticated somewhere */
+	int guarded;		/* a mismatch reject before any permit */
+};
+
+/* How logins relate to addresses, as far as the accounts tell. */
+enum shape {
+	SHAPE_UNKNOWN = 0,	/* no fix: the finding says what to do */
+	SHAPE_ADDRESS,		/* the login is the address */
+	SHAPE_LOCALPART		/* the login is the local part at our domains */
+};
+
+/* yes - a Postfix boolean that is on */
+static int
+yes(const char *v)
+{
+	return (v != NULL && strcasecmp(v, "yes") == 0);
+}
+
+/* is - the list element elem (len bytes) is name */
+static int
+is(const char *elem, size_t len, const char *name)
+{
+	return (strlen(name) == len && strncasecmp(elem, name, len) == 0);
+}
+
+/* mismatch - a reject that checks who owns MAIL FROM for logins */
+static int
+mismatch(const char *elem, size_t len)
+{
+	return (is(elem, len, "reject_sender_login_mismatch") ||
+	    is(elem, len, REJECT) ||
+	    is(elem, len, "reject_known_sender_login_mismatch"));
+}
+
+/* walk - one restriction list: does a mismatch reject come before the
+ * first permit that ends it for a login? */
+static void
+walk(const char *value, const struct mg_param *p, int maps,
+    struct guard *g)
+{
+	const char *cur, *elem;
+	size_t len;
+	int ended = 0;
+
+	if (value == NULL)
+		return;
+	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		if (mismatch(elem, len)) {
+			if (!maps)
+				continue;	/* no owners: it checks none */
+			if (!ended)
+				g->guarded = 1;
+			else if (g->late == NULL)
+				g->late = p->name;
+			continue;
+		}
+		if (is(elem, len, "check_policy_service") && !ended &&
+		    g->policy == NULL)
+			g->policy = p->name;
+		if (is(elem, len, "permit_sasl_authenticated")) {
+			if (!g->permits)
+				g->permit_p = p;
+			g->permits = 1;
+			ended = 1;
+		} else if (is(elem, len, "permit"))
+			ended = 1;
+	}
+}
+
+/* guard_of - what service s (NULL: main.cf) checks */
+static void
+guard_of(const struct mg_model *m, const struct mg_service *s,
+    struct guard *g)
+{
+	const struct mg_param *p;
+	const char *v, *maps;
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	g->svc = s;
+	if (!yes(mg_service_value(m, s, "smtpd_sasl_auth_enable",
+	    &g->sasl_p)))
+		return;
+	maps = mg_service_value(m, s, MAPS, &g->maps_p);
+	for (i = 0; lists[i] != NULL; i++) {
+		v = mg_service_value(m, s, lists[i], &p);
+		walk(v, p, maps != NULL && maps[strspn(maps, " \t")] != '\0',
+		    g);
+	}
+}
+
+/* reinjection - a loopback listener that takes mail back from a content
+ * filter (amavis's 127.0.0.1:10025): its entry turns the filter off or
+ * overrides receive options.  Nobody logs in there. */
+static int
+reinjection(const struct mg_model *m, const struct mg_service *s)
+{
+	if (s == NULL || mg_check_pf_reach(m, s) != MG_PF_REACH_LOOPBACK)
+		return (0);
+	return (mg_service_override(s, "content_filter") != NULL ||
+	    mg_service_override(s, "receive_override_options") != NULL);
+}
+
+/* exposed - AUTH on and logins permitted, without an owner check */
+static int
+exposed(const struct guard *g)
+{
+	return (g->sasl_p != NULL && g->permits && !g->guarded);
+}
+
+/* shape_of - the login shape of the known SASL accounts */
+static enum shape
+shape_of(const struct mg_model *m)
+{
+	const char *ld;
+	size_t i, at = 0;
+
+	if (m->nusers == 0)
+		return (SHAPE_UNKNOWN);
+	for (i = 0; i < m->nusers; i++)
+		at += strchr(m->users[i].name, '@') != NULL;
+	if (at == m->nusers)
+		return (SHAPE_ADDRESS);
+	ld = mg_service_value(m, NULL, "smtpd_sasl_local_domain", NULL);
+	if (at == 0 && (ld == NULL || ld[strspn(ld, " \t")] == '\0'))
+		return (SHAPE_LOCALPART);
+	return (SHAPE_UNKNOWN);
+}
+
+/* domains - the literal domains of mydestination and
+ * virtual_mailbox_domains into out as a regexp alternation; their count */
+static size_t
+domains(const struct mg_model *m, struct mg_str *out, char *first,
+    size_t fsize)
+{
+	static const char *const names[] = { "mydestination",
+	    "virtual_mailbox_domains", NULL };
+	const char *cur, *elem, *v;
+	size_t i, k, len, n = 0;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if ((v = mg_service_value(m, NULL, names[i], NULL)) == NULL)
+			continue;
+		for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
+			/* a table or a pattern is not a domain we can
+			 * spell */
+			if (len == 0 || len > 200 || memchr(elem, ':', len) ||
+			    memchr(elem, '/', len) || memchr(elem, '$', len) ||
+			    memchr(elem, '@', len))
+				continue;
+			if (n == 0)
+				(void)snprintf(first, fsize, "%.*s", (int)len,
+				    elem);
+			mg_str_puts(out, n > 0 ? "|" : "");
+			for (k = 0; k < len; k++) {
+				if (!isalnum((unsigned char)elem[k]) &&
+				    elem[k] != '-')
+					mg_str_puts(out, "\\");
+				mg_str_append(out, &elem[k], 1);
+			}
+			n++;
+		}
+	}
+	return (n);
+}
+
+/*
+ * owners - the smtpd_sender_login_maps value for shape sh (main.cf text:
+ * "$$" is one "$" after main.cf's expansion; inline regexp: tables need
+ * Postfix 3.7).  *own gets login's address; 0 if no map fits.
+ */
+static int
+owners(const struct mg_model *m, enum shape sh, const char *login,
+    struct mg_str *map, char *own, size_t osize)
+{
+	struct mg_str alt = MG_STR_INIT;
+	char first[256], *end;
+	long major;
+
+	if (m->version == NULL || (major = strtol(m->version, &end, 10)) < 3 ||
+	    *end != '.' || (major == 3 && strtol(end + 1, NULL, 10) < 7))
+		return (0);	/* no inline regexp: before Postfix 3.7 */
+	if (sh == SHAPE_ADDRESS) {
+		mg_str_puts(map, "regexp:{{/^(.+)$$/ $${1}}}");
+		(void)snprintf(own, osize, "%s", login);
+		return (1);
+	}
+	if (sh != SHAPE_LOCALPART || domains(m, &alt, first,
+	    sizeof(first)) == 0) {
+		mg_str_free(&alt);
+		return (0);
+	}
+	/* alice, alice+tag at any of our domains belongs to login alice */
+	mg_str_printf(map, "regexp:{{/^([^@+]+)(\\+[^@]*)?@(%s)$$/ $${1}}}",
+	    mg_str_cstr(&alt));
+	(void)snprintf(own, osize, "%s@%s", login, first);
+	mg_str_free(&alt);
+	return (1);
+}
+
+/* person - a known account that is not root or a role, else NULL */
+static const char *
+person(const struct mg_model *m, const char *not)
+{
+	size_t i;
+
+	for (i = 0; i < m->nusers; i++)
+		if (!mg_check_privileged_name(m->users[i].name) &&
+		    (not == NULL || strcmp(m->users[i].name, not) != 0))
+			return (m->users[i].name);
+	return (NULL);
+}
+
+/* proof_service - the private Postfix of the proof stands for the
+ * first inet smtpd that is not a submission or implicit-TLS listener
+ * (backends/postfix/pf_simulate.c) */
+static int
+proof_service(const struct mg_service *s)
+{
+	static const char *const sub[] = { "submission", "smtps",
+	    "submissions", "587", "465", NULL };
+	const char *colon;
+	size_t i;
+
+	if (s == NULL)
+		return (1);
+	if (strcmp(s->type, "inet") != 0)
+		return (0);
+	colon = strrchr(s->name, ':');
+	colon = colon != NULL ? colon + 1 : s->name;
+	for (i = 0; sub[i] != NULL; i++)
+		if (strcmp(colon, sub[i]) == 0)
+			return (0);
+	return (1);
+}
+
+/* probes - as a real login, to postmaster@ its domain (smtpd accepts
+ * postmaster at a local domain without asking local_recipient_maps; a
+ * login's own address need not be a mailbox here): another user's
+ * address refused, its own accepted */
+static void
+probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
+    const char *own)
+{
+	const char *login = person(m, NULL), *other;
+	const char *at = strchr(own, '@');
+	struct mg_str forged = MG_STR_INIT, rcpt = MG_STR_INIT;
+
+	if (login == NULL || at == NULL)
+		return;
+	other = person(m, login);
+	if (sh == SHAPE_ADDRESS && other != NULL)
+		mg_str_puts(&forged, other);
+	else
+		mg_str_printf(&forged, "%s%s", other != NULL ? other :
+		    "postmaster", at);
+	mg_str_printf(&rcpt, "postmaster%s", at);
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, mg_str_cstr(&forged),
+	    mg_str_cstr(&rcpt), 1);
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, own, mg_str_cstr(&rcpt),
+	    0);
+	mg_str_free(&forged);
+	mg_str_free(&rcpt);
+}
+
+/* evidence - one exposed service, with where its settings come from */
+static void
+evidence(const struct mg_model *m, struct mg_finding *f,
+    const struct guard *g)
+{
+	char name[160], origin[256];
+	const char *maps;
+
+	if (g->svc != NULL)
+		(void)snprintf(name, sizeof(name), "service %s (%s, master.cf)",
+		    g->svc->name, g->svc->type);
+	else
+		(void)snprintf(name, sizeof(name), "smtpd (main.cf)");
+	mg_check_pf_origin(m, g->sasl_p, origin, sizeof(origin));
+	mg_finding_evidence(f, g->svc != NULL ? g->svc->file : NULL,
+	    g->svc != NULL ? g->svc->line : 0, "%s offers AUTH "
+	    "(smtpd_sasl_auth_enable = yes, %s)", name, origin);
+	mg_check_pf_origin(m, g->permit_p, origin, sizeof(origin));
+	mg_finding_evidence(f, g->permit_p->file, g->permit_p->line, "%s "
+	    "lets logins through: %s = %s (%s)", name, g->permit_p->name,
+	    g->permit_p->value, origin);
+	maps = g->maps_p != NULL ? g->maps_p->value : NULL;
+	mg_finding_evidence(f, g->maps_p != NULL ? g->maps_p->file : NULL,
+	    g->maps_p != NULL ? g->maps_p->line : 0, "%s: %s = %s", name,
+	    MAPS, maps != NULL && *maps != '\0' ? maps : "(empty: no address "
+	    "has an owner)");
+	if (g->policy != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s: %s asks a policy service "
+		    "before the permit; it may check that the login owns the "
+		    "sender (iRedAPD's reject_sender_login_mismatch plugin "
+		    "does), which Postfix's configuration cannot show", name,
+		    g->policy);
+	if (g->late != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
+		    "reject in %s comes after a permit that ends the list "
+		    "for logins: it never runs for them", name, g->late);
+	else
+		mg_finding_evidence(f, NULL, 0, "%s: no "
+		    "reject_sender_login_mismatch, %s or "
+		    "reject_known_sender_login_mismatch (with %s set) before "
+		    "a permit", name, REJECT, MAPS);
+}
+
+/* put_reject - reject_authenticated_sender_login_mismatch in front of the
+ * sender restrictions the service uses; 0 if it cannot be written */
+static int
+put_reject(const struct mg_model *m, struct mg_fix *x, const struct guard *g,
+    int *global)
+{
+	const struct mg_param *p;
+	struct mg_str v = MG_STR_INIT;
+	const char *cur;
+	int ok = 1;
+
+	cur = mg_service_value(m, g->svc, SENDER_R, &p);
+	if (g->svc != NULL && p != NULL &&
+	    mg_service_override(g->svc, SENDER_R) == p) {
+		/* master.cf: an -o value has no white space */
+		if (p->value != NULL && strpbrk(p->value, " \t{}") != NULL)
+			return (0);
+		mg_str_printf(&v, "%s%s%s", REJECT, p->value != NULL &&
+		    *p->value != '\0' ? "," : "", p->value != NULL ?
+		    p->value : "");
+		ok = mg_check_pf_edit_override(m, x, p, mg_str_cstr(&v));
+		mg_str_free(&v);
+		return (ok);
+	}
+	if (*global)
+		return (1);
+	*global = 1;
+	cur = p != NULL && p->raw != NULL ? p->raw : "";
+	mg_str_printf(&v, "%s%s%s", REJECT, *cur != '\0' ? ", " : "", cur);
+	mg_check_pf_set_global(m, x, SENDER_R, mg_str_cstr(&v));
+	mg_str_free(&v);
+	return (1);
+}
+
+/* advise - no safe automatic fix: what to do by hand */
+static void
+advise(struct mg_finding *f, const char *why)
+{
+	mg_finding_evidence(f, NULL, 0, "no automatic fix: %s. By hand: set "
+	    "%s to a table mapping each sender address to the login(s) that "
+	    "own it (your mailbox or alias table often is one), then put %s "
+	    "first in %s (and in each master.cf -o %s override)", why, MAPS,
+	    REJECT, SENDER_R, SENDER_R);
+}
+
+/* mg_check_pf_sender - logins that may send as any address */
+void
+mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
+{
+	struct guard g[SVC_MAX];
+	const struct mg_service *s;
+	const struct mg_param *mp;
+	struct mg_finding *f = NULL;
+	struct mg_fix *x;
+	struct mg_str map = MG_STR_INIT;
+	enum mg_severity sev;
+	enum shape sh;
+	char own[320];
+	size_t i, n = 0;
+	int global = 0, ok = 1, proof = 0, maps_set = 0;
+	const char *login;
+
+	for (i = 0; i < m->nservices && n < SVC_MAX; i++) {
+		s = &m->services[i];
+		if (s->command == NULL || strcmp(s->command, "smtpd") != 0 ||
+		    (strcmp(s->type, "inet") != 0 &&
+		    strcmp(s->type, "pass") != 0))
+			continue;
+		if (reinjection(m, s))
+			continue;
+		guard_of(m, s, &g[n]);
+		if (exposed(&g[n]))
+			n++;
+	}
+	if (m->nservices == 0) {
+		guard_of(m, NULL, &g[0]);
+		n = exposed(&g[0]);
+	}
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		sev = mg_check_pf_reach_severity(g[i].policy != NULL ?
+		    MG_SEV_MEDIUM : MG_SEV_HIGH, mg_check_pf_reach(m,
+		    g[i].svc));
+		if (f == NULL)
+			f = mg_report_finding(r, "postfix.sasl.sender-mismatch",
+			    sev, "sasl", "Authenticated users can send as "
+			    "anyone: no check that a login owns its MAIL FROM "
+			    "address");
+		else if (sev > f->severity)
+			f->severity = sev;
+		evidence(m, f, &g[i]);
+		proof |= proof_service(g[i].svc);
+	}
+	mg_finding_explain(f, "permit_sasl_authenticated lets every login "
+	    "relay, and nothing asks whether the address it puts in MAIL "
+	    "FROM is its own: a spammer with one stolen password sends as "
+	    "the CEO, the bank's help desk or any of your users, and the "
+	    "mail passes SPF and DKIM because your server signs it. Postfix "
+	    "checks ownership with smtpd_sender_login_maps (address -> "
+	    "login) and reject_authenticated_sender_login_mismatch, which "
+	    "must come before the permit that ends its list.");
+	sh = shape_of(m);
+	login = person(m, NULL);
+	if (login == NULL || !owners(m, sh, login, &map, own, sizeof(own))) {
+		advise(f, m->nusers == 0 ? "the SASL accounts are not known "
+		    "here (Dovecot, saslauthd or SQL): which login owns which "
+		    "address cannot be guessed" : "the logins are neither all "
+		    "addresses nor all plain names at your domains (or this "
+		    "Postfix is older than 3.7, without inline regexp: "
+		    "tables)");
+		mg_str_free(&map);
+		return;
+	}
+	mg_finding_evidence(f, NULL, 0, "the SASL accounts (%s) are %s",
+	    m->users[0].source != NULL ? m->users[0].source : "known",
+	    sh == SHAPE_ADDRESS ? "addresses: each login owns the address "
+	    "it is" : "plain names: login NAME owns NAME@ each of your "
+	    "domains");
+	x = mg_report_fix(r, FIX_ID, "Refuse MAIL FROM addresses a login "
+	    "does not own (smtpd_sender_login_maps + " REJECT ")");
+	mp = mg_model_param(m, MAPS);
+	maps_set = mp != NULL && mp->value != NULL &&
+	    mp->value[strspn(mp->value, " \t")] != '\0';
+	for (i = 0; i < n; i++)
+		if (!put_reject(m, x, &g[i], &global))
+			ok = 0;
+	if (!maps_set)
+		mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
+	mg_str_free(&map);
+	if (!ok || x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_ID);
+		advise(f, "a service's -o smtpd_sender_restrictions cannot "
+		    "be edited safely");
+		return;
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_ID);
+	if (proof && !maps_set)
+		probes(m, f, sh, own);
+}

@@ -1,0 +1,364 @@
+/* test_check_pf_sender.c - logins that may send as anyone, on captured
+ * Postfix output (the amavis.* configuration: AUTH on in main.cf and on
+ * submissions, permit_sasl_authenticated in smtpd_relay_restrictions)
+ * and the lab's captured sasldb listing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../backends/postfix/pf_sasl.h"
+#include "../../core/mg_file.h"
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+#define DATA "tests/unit/data/pf_postconf/"
+#define ID "postfix.sasl.sender-mismatch"
+#define FIX "postfix.sasl.sender-login-maps"
+#define REJECT "reject_authenticated_sender_login_mismatch"
+
+/* slurp - a captured file; the caller frees */
+static char *
+slurp(const char *name)
+{
+	char path[256];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)snprintf(path, sizeof(path), "%s%s", DATA, name);
+	if (mg_file_read(path, 1 << 20, &s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+	return (mg_str_steal(&s));
+}
+
+/* load - the amavis capture on Postfix version, extra main.cf settings
+ * (as -n and -x lines) if not NULL, the lab's sasldb accounts if sasldb */
+static void
+load(struct mg_model *m, const char *version, const char *extra,
+    int sasldb)
+{
+	char *n = slurp("amavis.n"), *x = slurp("amavis.x");
+	char *cf = slurp("amavis.main.cf"), *mm = slurp("amavis.M");
+	char *pp = slurp("amavis.P"), *mcf = slurp("amavis.master.cf");
+	char *db = slurp("saslroot.sasldb");
+
+	pf_build(m, n, x, cf);
+	if (extra != NULL) {
+		mg_pf_postconf_parse(m, extra, 1);
+		mg_pf_postconf_parse(m, extra, 0);
+	}
+	pf_master(m, mm, pp, mcf);
+	m->version = mg_xstrdup(version);
+	if (sasldb)
+		assert_int_equal(mg_pf_sasldb_parse(m, db,
+		    "sasldb /etc/sasldb2"), 3);
+	free(n);
+	free(x);
+	free(cf);
+	free(mm);
+	free(pp);
+	free(mcf);
+	free(db);
+}
+
+/* edit_of - the fix's edit of param, or NULL */
+static const struct mg_edit *
+edit_of(const struct mg_fix *x, const char *param)
+{
+	size_t i;
+
+	for (i = 0; x != NULL && i < x->nedits; i++)
+		if (x->edits[i].param != NULL &&
+		    strcmp(x->edits[i].param, param) == 0)
+			return (&x->edits[i]);
+	return (NULL);
+}
+
+/* test_no_auth_no_finding - AUTH off everywhere: a login cannot exist */
+static void
+test_no_auth_no_finding(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load(&m, "3.7.11", "smtpd_sasl_auth_enable = no\n", 1);
+	/* submissions keeps its own -o smtpd_sasl_auth_enable=yes */
+	pf_run(mg_check_pf_sender, &m, &r);
+	assert_non_null(pf_finding(&r, ID));
+	assert_null(pf_evidence(pf_finding(&r, ID), "service smtp (inet"));
+	assert_non_null(pf_evidence(pf_finding(&r, ID),
+	    "service submissions (inet, master.cf) offers AUTH"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_local_part_logins - sasldb names without a domain: the fix maps
+ * NAME@ each mydestination domain to login NAME and puts the reject in
+ * front of the (empty) sender restrictions; the proof logs in as alice
+ * and forges bob; the content filter's return port is not named */
+static void
+test_local_part_logins(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	const struct mg_edit *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load(&m, "3.7.11", NULL, 1);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_string_equal(f->area, "sasl");
+	assert_non_null(pf_evidence(f, "service smtp (inet, master.cf) "
+	    "offers AUTH (smtpd_sasl_auth_enable = yes"));
+	assert_non_null(pf_evidence(f, "service submissions (inet, "
+	    "master.cf) offers AUTH"));
+	assert_non_null(pf_evidence(f, "lets logins through: "
+	    "smtpd_relay_restrictions = permit_mynetworks "
+	    "permit_sasl_authenticated defer_unauth_destination"));
+	assert_non_null(pf_evidence(f, "smtpd_sender_login_maps = (empty"));
+	assert_null(pf_evidence(f, "10025"));
+	assert_int_equal(f->nfix_ids, 1);
+	assert_string_equal(f->fix_ids[0], FIX);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	e = edit_of(x, "smtpd_sender_login_maps");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, "regexp:{{/^([^@+]+)(\\+[^@]*)?@("
+	    "mail\\.example\\.com|example\\.com|localhost)$$/ $${1}}}");
+	e = edit_of(x, "smtpd_sender_restrictions");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, REJECT);
+	assert_int_equal(x->nedits, 2);
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].login, "alice");
+	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
+	assert_string_equal(f->probes[0].rcpt, "postmaster@mail.example.com");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].login, "alice");
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_guards - what counts as a check of the sender's owner: a
+ * mismatch reject with owners, before the permit that ends its list */
+static void
+test_guards(void **state)
+{
+	static const struct {
+		const char *name, *extra;
+		int finding;
+		const char *says;
+	} cases[] = {
+		{ "reject first, maps set", "smtpd_sender_login_maps = "
+		    "hash:/etc/postfix/senders\nsmtpd_sender_restrictions = "
+		    REJECT "\n", 0, NULL },
+		{ "known-sender reject in the recipient list",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_recipient_restrictions = "
+		    "reject_known_sender_login_mismatch, permit_mynetworks, "
+		    "reject_unauth_destination\n", 0, NULL },
+		{ "reject after the permit (emailwiz)",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_sender_restrictions = permit_sasl_authenticated, "
+		    "reject_sender_login_mismatch\n", 1, "comes after a "
+		    "permit that ends the list" },
+		{ "reject without owners", "smtpd_sender_restrictions = "
+		    REJECT "\n", 1, "no reject_sender_login_mismatch" },
+		{ "permit in the client list ends only that list",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_client_restrictions = permit_sasl_authenticated\n"
+		    "smtpd_sender_restrictions = " REJECT "\n", 0, NULL },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		load(&m, "3.7.11", cases[i].extra, 1);
+		pf_run(mg_check_pf_sender, &m, &r);
+		f = pf_finding(&r, ID);
+		if (!cases[i].finding && f != NULL)
+			fail_msg("%s: unexpected finding", cases[i].name);
+		if (cases[i].finding && (f == NULL ||
+		    pf_evidence(f, cases[i].says) == NULL))
+			fail_msg("%s: no finding saying \"%s\"",
+			    cases[i].name, cases[i].says);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_no_fix_without_shape - accounts unknown, or a Postfix without
+ * inline regexp tables: the finding says what to do, no fix, no probe */
+static void
+test_no_fix_without_shape(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		load(&m, pass == 0 ? "3.7.11" : "3.6.4", NULL, pass);
+		pf_run(mg_check_pf_sender, &m, &r);
+		f = pf_finding(&r, ID);
+		assert_non_null(f);
+		assert_non_null(pf_evidence(f, "no automatic fix"));
+		assert_non_null(pf_evidence(f, pass == 0 ? "accounts are not "
+		    "known" : "older than 3.7"));
+		assert_int_equal(f->nfix_ids, 0);
+		assert_int_equal(f->nprobes, 0);
+		assert_null(mg_report_find_fix(&r, FIX));
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_address_logins - logins that are addresses own themselves; an
+ * existing sender restriction is kept after the reject */
+static void
+test_address_logins(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_edit *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load(&m, "3.9.1", "smtpd_sender_restrictions = "
+	    "reject_unknown_sender_domain\n", 0);
+	(void)mg_model_user_add(&m, "carol@example.org", NULL,
+	    "sasldb /etc/sasldb2");
+	(void)mg_model_user_add(&m, "dave@example.org", NULL,
+	    "sasldb /etc/sasldb2");
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_login_maps");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, "regexp:{{/^(.+)$$/ $${1}}}");
+	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_restrictions");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, REJECT
+	    ", reject_unknown_sender_domain");
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].login, "carol@example.org");
+	assert_string_equal(f->probes[0].sender, "dave@example.org");
+	assert_string_equal(f->probes[1].sender, "carol@example.org");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_policy_service_medium - a policy service asked before the permit
+ * may check ownership itself (iRedAPD): medium, and said so */
+static void
+test_policy_service_medium(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load(&m, "3.7.11", "smtpd_relay_restrictions = check_policy_service "
+	    "inet:127.0.0.1:7777, permit_sasl_authenticated, "
+	    "reject_unauth_destination\n", 1);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "asks a policy service before the "
+	    "permit"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_service_override_edited - a submission service with its own -o
+ * smtpd_sender_restrictions gets the reject in that line; port 25 with
+ * AUTH off is not named */
+static void
+test_service_override_edited(void **state)
+{
+	static const char *cf = "myhostname = mail.example.com\n"
+	    "mydestination = $myhostname, example.com\n"
+	    "smtpd_relay_restrictions = permit_mynetworks "
+	    "permit_sasl_authenticated defer_unauth_destination\n";
+	static const char *x_out = "myhostname = mail.example.com\n"
+	    "mydestination = mail.example.com, example.com\n"
+	    "smtpd_relay_restrictions = permit_mynetworks "
+	    "permit_sasl_authenticated defer_unauth_destination\n";
+	static const char *mm = "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_sasl_auth_enable=yes "
+	    "-o smtpd_sender_restrictions=permit_sasl_authenticated,reject\n";
+	static const char *pp = "submission/inet/smtpd_sasl_auth_enable = "
+	    "yes\nsubmission/inet/smtpd_sender_restrictions = "
+	    "permit_sasl_authenticated,reject\n";
+	static const char *mcf =
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_sender_restrictions=permit_sasl_authenticated,"
+	    "reject\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	char *db = slurp("saslroot.sasldb");
+	size_t i, lines = 0;
+
+	(void)state;
+	pf_build(&m, cf, x_out, cf);
+	pf_master(&m, mm, pp, mcf);
+	m.version = mg_xstrdup("3.7.11");
+	assert_int_equal(mg_pf_sasldb_parse(&m, db, "sasldb /etc/sasldb2"),
+	    3);
+	free(db);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission (inet"));
+	assert_null(pf_evidence(f, "service smtp (inet"));
+	/* the private Postfix of the proof stands for port 25: no probe */
+	assert_int_equal(f->nprobes, 0);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	for (i = 0; i < x->nedits; i++) {
+		if (x->edits[i].kind != MG_EDIT_REPLACE)
+			continue;
+		lines++;
+		assert_string_equal(x->edits[i].file, PF_MASTER_CF);
+		assert_int_equal(x->edits[i].line, 4);
+		assert_string_equal(x->edits[i].new_text, "  -o "
+		    "smtpd_sender_restrictions=" REJECT
+		    ",permit_sasl_authenticated,reject");
+	}
+	assert_int_equal(lines, 1);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_null(edit_of(x, "smtpd_sender_restrictions"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_auth_no_finding),
+		cmocka_unit_test(test_local_part_logins),
+		cmocka_unit_test(test_guards),
+		cmocka_unit_test(test_no_fix_without_shape),
+		cmocka_unit_test(test_address_logins),
+		cmocka_unit_test(test_policy_service_medium),
+		cmocka_unit_test(test_service_override_edited),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
