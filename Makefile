@@ -65,6 +65,15 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DMG_VERSION='"$(VERSION)"' -c -o $@ $<
 
+# The CVE table (data/cves.tsv) compiled in as a string by
+# scripts/gen_cves.sh: edit the TSV and rebuild.
+$(BUILD)/gen/mg_cve_data.h: data/cves.tsv scripts/gen_cves.sh
+	@mkdir -p $(dir $@)
+	sh scripts/gen_cves.sh data/cves.tsv > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/core/mg_cve.o: $(BUILD)/gen/mg_cve_data.h
+$(BUILD)/obj/core/mg_cve.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@

@@ -118,4 +118,16 @@ void mg_check_exim_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_flood(const struct mg_model *, struct mg_report *);
 void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
+/* smuggle (issue 19 items 3+4): SMTP smuggling and vulnerable versions.
+ * check_cve.c matches the model's version with the CVE table
+ * (data/cves.tsv) and the package changelog's backports. */
+struct mg_finding *mg_check_cve(const struct mg_model *, struct mg_report *,
+    const char *, const char *, const char *, const char *, const char *);
+int mg_check_cve_fixed_in(const struct mg_model *, const char *,
+    const char *, char *, size_t);
+void mg_check_pf_version(const struct mg_model *, struct mg_report *);
+void mg_check_pf_smuggling(const struct mg_model *, struct mg_report *);
+void mg_check_exim_version(const struct mg_model *, struct mg_report *);
+void mg_check_exim_smuggling(const struct mg_model *, struct mg_report *);
+
 #endif

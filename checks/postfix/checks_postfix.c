@@ -14,5 +14,8 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.aliases", "aliases", MG_MTA_POSTFIX, mg_check_pf_aliases },
 	{ "postfix.smtpd", "smtpd", MG_MTA_POSTFIX, mg_check_pf_smtpd },
 	{ "postfix.tls", "tls", MG_MTA_POSTFIX, mg_check_pf_tls },
+	{ "postfix.version", "smtpd", MG_MTA_POSTFIX, mg_check_pf_version },
+	{ "postfix.smuggling", "smtpd", MG_MTA_POSTFIX,
+	    mg_check_pf_smuggling },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };
