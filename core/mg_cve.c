@@ -47,6 +47,7 @@ parse_line(const char *s, size_t len, struct mg_cve *c, const char **why)
 	const char *p = s, *end = s + len, *tab;
 	char sev[16];
 
+	tab = NULL;
 	while (k < NFIELDS) {
 		tab = memchr(p, '\t', (size_t)(end - p));
 		f[k] = p;
@@ -56,7 +57,7 @@ parse_line(const char *s, size_t len, struct mg_cve *c, const char **why)
 			break;
 		p = tab + 1;
 	}
-	if (k != NFIELDS || memchr(f[NFIELDS - 1], '\t', n[NFIELDS - 1])) {
+	if (k != NFIELDS || tab != NULL) {
 		*why = "not 9 tab-separated fields";
 		return (-1);
 	}

@@ -39,7 +39,9 @@ off(const char *v)
 	if (v == NULL)
 		return (1);
 	v += strspn(v, " \t");
-	return (*v == '\0' || strncasecmp(v, "no", 2) == 0);
+	/* "normalize" starts with "no" too: the whole word */
+	return (*v == '\0' || (strncasecmp(v, "no", 2) == 0 &&
+	    v[2 + strspn(v + 2, " \t")] == '\0'));
 }
 
 /* smtpd_service - an smtpd that takes mail from the network */
