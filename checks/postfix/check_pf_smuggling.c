@@ -52,6 +52,18 @@ smtpd_service(const struct mg_service *s)
 	    (strcmp(s->type, "inet") == 0 || strcmp(s->type, "pass") == 0));
 }
 
+/* severity - medium for the Internet, one step lower for private
+ * networks; info for a loopback-only listener: its clients are all in
+ * the default exclusions ($mynetworks holds 127.0.0.0/8), and no other
+ * server can hand it a smuggled message */
+static enum mg_severity
+severity(enum mg_pf_reach reach)
+{
+	if (reach == MG_PF_REACH_LOOPBACK)
+		return (MG_SEV_INFO);
+	return (mg_check_pf_reach_severity(MG_SEV_MEDIUM, reach));
+}
+
 /* finding - the one finding, created on first use */
 static struct mg_finding *
 finding(struct mg_report *r, struct mg_finding *f, enum mg_severity sev)
@@ -162,8 +174,7 @@ mg_check_pf_smuggling(const struct mg_model *m, struct mg_report *r)
 		    &p)))
 			continue;
 		reach = mg_check_pf_reach(m, s);
-		f = finding(r, f, mg_check_pf_reach_severity(MG_SEV_MEDIUM,
-		    reach));
+		f = finding(r, f, severity(reach));
 		service_evidence(m, f, s, p, reach);
 		if (x == NULL)
 			x = mg_report_fix(r, FIX_ID, "Require "

@@ -149,7 +149,9 @@ forbid(const char *etc, struct mg_str *out)
 
 /*
  * test_postfix_smuggling_fix_rollback - stock Debian 12 instance: the
- * finding with its fix; Postfix ends DATA at <LF>.<LF>; fix --yes: the
+ * finding with its fix (info: the lab listens on loopback only, whose
+ * clients $mynetworks excludes; XCLIENT claims an outside client, as the
+ * Internet would be); Postfix ends DATA at <LF>.<LF>; fix --yes: the
  * setting is yes, the same session is no longer ended there, the finding
  * is gone; rollback --yes: byte-identical files, the hole is back
  */
@@ -167,11 +169,11 @@ test_postfix_smuggling_fix_rollback(void **state)
 	(void)state;
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	assert_int_equal(lab_pf_report(dir, &out), 1);
+	assert_true(lab_pf_report(dir, &out) >= 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.smtpd.smuggling\")] | length == 1 and "
-	    ".[0].area == \"smtpd\" and (.[0].fixes | index(\"" FIX "\") "
-	    "!= null)", NULL), 0);
+	    ".[0].severity == \"info\" and .[0].area == \"smtpd\" and "
+	    "(.[0].fixes | index(\"" FIX "\") != null)", NULL), 0);
 	mg_str_free(&out);
 	forbid(etc, &v);
 	assert_string_equal(v.data, "no\n");
