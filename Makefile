@@ -172,9 +172,9 @@ asan-unit: $(UNIT_BINS)
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) build/gen/mg_cve_data.h
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ibuild/gen -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out cli/% console/% engine/%,$(LIB_SRCS)) \
 	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm
