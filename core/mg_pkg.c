@@ -1,6 +1,7 @@
 /*
- * mg_pkg.c - which package installed the MTA (dpkg-query -S on the
- * binary, else a Debian tree under the binary's prefix) and what its
+ * mg_pkg.c - which package installed the MTA (the candidates' dpkg file
+ * lists, else dpkg-query -S on the binary, else a Debian tree unpacked
+ * under the binary's prefix) and what its
  * changelog.Debian.gz says it fixed: Debian names every CVE id a security
  * upload fixes in the entry of that upload ("CVE-2023-51766").  The file
  * is read through gzip -dc (mg_exec, no shell, no new library).
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "mg_exec.h"
+#include "mg_file.h"
 #include "mg_pkg.h"
 #include "mg_str.h"
 
@@ -194,6 +196,43 @@ dpkg_owner(const char *path)
 	return (name);
 }
 
+/* dpkg_lists - the candidate whose dpkg file list (ROOT/var/lib/dpkg/
+ * info/NAME.list, one installed path a line) holds path: a few small
+ * reads instead of dpkg-query -S, which reads the whole database */
+static char *
+dpkg_lists(const char *root, const char *path,
+    const char *const *candidates)
+{
+	char list[PATH_MAX];
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	const char *p;
+	size_t i, len, n = strlen(path);
+	int found;
+
+	for (i = 0; candidates != NULL && candidates[i] != NULL; i++) {
+		if (snprintf(list, sizeof(list), "%s/var/lib/dpkg/info/%s.list",
+		    root, candidates[i]) >= (int)sizeof(list))
+			continue;
+		mg_str_reset(&text);
+		if (mg_file_read(list, MG_FILE_MAX, &text, NULL, &err) < 0)
+			continue;
+		found = 0;
+		for (p = mg_str_cstr(&text); *p != '\0' && !found; p += len) {
+			len = strcspn(p, "\n");
+			found = len == n && strncmp(p, path, n) == 0;
+			if (p[len] == '\n')
+				len++;
+		}
+		if (found) {
+			mg_str_free(&text);
+			return (mg_xstrdup(candidates[i]));
+		}
+	}
+	mg_str_free(&text);
+	return (NULL);
+}
+
 /* prefix_of - the tree a binary is installed in: "/x/root" for
  * "/x/root/usr/sbin/exim4", "" for "/usr/sbin/exim4" */
 static void
@@ -233,8 +272,9 @@ changelog_of(const char *root, const char *name, char *buf, size_t size)
 }
 
 /*
- * mg_pkg_load - the package of the binary bin and its changelog: dpkg
- * names the owner of an installed binary; a binary under another tree
+ * mg_pkg_load - the package of the binary bin and its changelog: the
+ * candidate whose dpkg file list holds it, else dpkg-query -S (for a
+ * binary in the system's own tree); a binary under another tree
  * (a package unpacked into a directory) is looked up by the candidate
  * names under that tree.  0 with p->name NULL: no package found (not an
  * error: the upstream version is all there is); -1 if the changelog
@@ -251,10 +291,12 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 	if (bin == NULL || realpath(bin, real) == NULL)
 		return (0);
 	prefix_of(real, root, sizeof(root));
-	owner = root[0] == '\0' ? dpkg_owner(real) : NULL;
+	owner = dpkg_lists(root, real + strlen(root), candidates);
+	if (owner == NULL && root[0] == '\0')
+		owner = dpkg_owner(real);
 	if (owner != NULL) {
 		p->name = owner;
-		if (!changelog_of("", owner, path, sizeof(path)))
+		if (!changelog_of(root, owner, path, sizeof(path)))
 			return (0);
 		return (mg_pkg_changelog_read(path, p, err));
 	}

@@ -2,11 +2,13 @@
  * order, Debian changelogs read for backports (captured from the lab's
  * exim4 4.96-15+deb12u11 and Debian 12's postfix), and the version and
  * smuggling findings they give. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../checks/checks.h"
 #include "../../core/mg_cve.h"
+#include "../../core/mg_exec.h"
 #include "../../core/mg_pkg.h"
 #include "../../core/mg_str.h"
 #include "mg_test.h"
@@ -195,6 +197,49 @@ test_changelog_garbage(void **state)
 	mg_pkg_free(&p);
 }
 
+/* test_pkg_owner_from_dpkg_list - a Debian tree unpacked under a
+ * prefix: the package whose dpkg file list names the binary is the
+ * owner (exim4-daemon-light), not the first candidate with a changelog
+ * (exim4-daemon-heavy, left behind with an older one) */
+static void
+test_pkg_owner_from_dpkg_list(void **state)
+{
+	static const char *const cands[] = { "exim4-daemon-heavy",
+	    "exim4-daemon-light", NULL };
+	char root[] = "/tmp/mg-test-pkg.XXXXXX", cmd[4096], bin[4200];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	struct mg_pkg p;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	(void)snprintf(cmd, sizeof(cmd), "set -e; cd '%s'; mkdir -p usr/sbin "
+	    "var/lib/dpkg/info usr/share/doc/exim4-daemon-heavy "
+	    "usr/share/doc/exim4-daemon-light; : > usr/sbin/exim4; "
+	    "printf '/.\n/usr\n/usr/sbin\n/usr/sbin/exim4' > "
+	    "var/lib/dpkg/info/exim4-daemon-light.list; "
+	    "printf '/usr/sbin/exim4x\n' > "
+	    "var/lib/dpkg/info/exim4-daemon-heavy.list; cd - >/dev/null; "
+	    "cp " DATA "exim4-deb12u3.changelog.Debian.gz '%s/usr/share/doc/"
+	    "exim4-daemon-heavy/changelog.Debian.gz'; cp " DATA
+	    "exim4-deb12u11.changelog.Debian.gz '%s/usr/share/doc/"
+	    "exim4-daemon-light/changelog.Debian.gz'", root, root, root);
+	assert_int_equal(mg_exec_run(argv, 10000, &res, &err), 0);
+	assert_true(mg_exec_ok(&res));
+	mg_exec_res_free(&res);
+	(void)snprintf(bin, sizeof(bin), "%s/usr/sbin/exim4", root);
+	mg_pkg_init(&p);
+	assert_int_equal(mg_pkg_load(bin, cands, &p, &err), 0);
+	assert_string_equal(p.name, "exim4-daemon-light");
+	assert_string_equal(p.version, "4.96-15+deb12u11");
+	assert_non_null(mg_pkg_fixed(&p, "CVE-2023-51766"));
+	mg_pkg_free(&p);
+	(void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(mg_exec_run(argv, 10000, &res, &err), 0);
+	mg_exec_res_free(&res);
+}
+
 /* exim_model - an Exim 4.96 model with the package read from a fixture
  * changelog, or none (path NULL) */
 static void
@@ -358,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_table_rejects_garbage),
 		cmocka_unit_test(test_changelog_exim_backports),
 		cmocka_unit_test(test_changelog_garbage),
+		cmocka_unit_test(test_pkg_owner_from_dpkg_list),
 		cmocka_unit_test(test_exim_496_backported),
 		cmocka_unit_test(test_exim_496_no_changelog),
 		cmocka_unit_test(test_exim_496_before_backport),
