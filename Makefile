@@ -65,6 +65,15 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DMG_VERSION='"$(VERSION)"' -c -o $@ $<
 
+# The CVE table (data/cves.tsv) compiled in as a string by
+# scripts/gen_cves.sh: edit the TSV and rebuild.
+$(BUILD)/gen/mg_cve_data.h: data/cves.tsv scripts/gen_cves.sh
+	@mkdir -p $(dir $@)
+	sh scripts/gen_cves.sh data/cves.tsv > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/core/mg_cve.o: $(BUILD)/gen/mg_cve_data.h
+$(BUILD)/obj/core/mg_cve.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -163,9 +172,9 @@ asan-unit: $(UNIT_BINS)
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) build/gen/mg_cve_data.h
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ibuild/gen -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out cli/% console/% engine/%,$(LIB_SRCS)) \
 	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm

@@ -140,5 +140,16 @@ void mg_check_exim_backscatter(const struct mg_model *, struct mg_report *);
 /* task login (issue 19 item 1): logins that may send as anyone */
 void mg_check_pf_sender(const struct mg_model *, struct mg_report *);
 void mg_check_exim_sender(const struct mg_model *, struct mg_report *);
+/* smuggle (issue 19 items 3+4): SMTP smuggling and vulnerable versions.
+ * check_cve.c matches the model's version with the CVE table
+ * (data/cves.tsv) and the package changelog's backports. */
+struct mg_finding *mg_check_cve(const struct mg_model *, struct mg_report *,
+    const char *, const char *, const char *, const char *, const char *);
+int mg_check_cve_fixed_in(const struct mg_model *, const char *,
+    const char *, char *, size_t);
+void mg_check_pf_version(const struct mg_model *, struct mg_report *);
+void mg_check_pf_smuggling(const struct mg_model *, struct mg_report *);
+void mg_check_exim_version(const struct mg_model *, struct mg_report *);
+void mg_check_exim_smuggling(const struct mg_model *, struct mg_report *);
 
 #endif

@@ -10,6 +10,7 @@
 #include "mg_file.h"
 #include "mg_host.h"
 #include "mg_model.h"
+#include "mg_pkg.h"
 #include "mg_maillog.h"
 #include "mg_queue.h"
 #include "mg_str.h"
@@ -82,6 +83,8 @@ mg_model_free(struct mg_model *m)
 	free(m->host);
 	mg_resolv_free(m->resolv);
 	free(m->resolv);
+	mg_pkg_free(m->pkg);
+	free(m->pkg);
 	free(m->version);
 	free(m->config_dir);
 	free(m->config_file);
@@ -229,4 +232,27 @@ mg_model_read_log(struct mg_model *m, mg_maillog_line_fn *fn, const void *arg,
 	free(m->log);
 	m->log = l;
 	return (0);
+}
+
+/* mg_model_read_pkg - the package of the MTA's binary and what its
+ * changelog fixed (mg_pkg_load) into m->pkg; a changelog that cannot be
+ * read is listed under unread */
+void
+mg_model_read_pkg(struct mg_model *m, const char *bin,
+    const char *const *candidates)
+{
+	struct mg_err err;
+	struct mg_str w = MG_STR_INIT;
+
+	mg_pkg_free(m->pkg);
+	free(m->pkg);
+	m->pkg = mg_xcalloc(1, sizeof(*m->pkg));
+	mg_pkg_init(m->pkg);
+	mg_err_clear(&err);
+	if (mg_pkg_load(bin, candidates, m->pkg, &err) == 0)
+		return;
+	mg_str_printf(&w, "the package changelog (backported fixes): %s",
+	    err.msg);
+	mg_model_unread(m, mg_str_cstr(&w));
+	mg_str_free(&w);
 }

@@ -16,6 +16,7 @@
 #include "mg_srcfile.h"
 
 struct mg_host;
+struct mg_pkg;
 struct mg_queue;
 
 enum mg_mta {
@@ -165,6 +166,9 @@ struct mg_model {
 	time_t now;		/* when the model was read: "age" of mail */
 	struct mg_resolv *resolv;	/* resolv.conf's nameservers; NULL if
 					 * not read; the model owns it */
+	struct mg_pkg *pkg;	/* the distribution package of the MTA and
+				 * the CVE ids its changelog fixed; NULL
+				 * if not read; the model owns it */
 };
 
 void mg_target_free(struct mg_target *);
@@ -215,5 +219,7 @@ void mg_model_tables_free(struct mg_model *);
 void mg_params_free(struct mg_param *, size_t);
 struct mg_err;
 int mg_model_read_file(struct mg_model *, const char *, struct mg_err *);
+void mg_model_read_pkg(struct mg_model *, const char *,
+    const char *const *);
 
 #endif

@@ -762,6 +762,12 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	return (0);
 }
 
+/* The Debian packages that may hold the exim binary when dpkg cannot
+ * say (a tree unpacked elsewhere, as the lab's): their changelog lists
+ * backported fixes. */
+static const char *const exim_packages[] = { "exim4-daemon-heavy",
+    "exim4-daemon-light", "exim4-base", NULL };
+
 /* exim_load_config - every main option as "name = value" from -bP;
  * booleans print as "option" or "no_option" */
 static int
@@ -792,6 +798,7 @@ exim_load_config(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 		free(name);
 	}
 	mg_exec_res_free(&res);
+	mg_model_read_pkg(m, t->bin, exim_packages);
 	return (load_rules(t, m, err));
 }
 

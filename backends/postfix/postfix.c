@@ -248,6 +248,10 @@ load_defaults(struct mg_target *t, struct mg_model *m)
 	free(idx);
 }
 
+/* The packages that may hold postconf when dpkg cannot say (a Debian
+ * tree unpacked elsewhere): their changelog lists backported fixes. */
+static const char *const pf_packages[] = { "postfix", NULL };
+
 /* postfix_load_config - explicit and effective parameters, with file:line */
 static int
 postfix_load_config(struct mg_target *t, struct mg_model *m,
@@ -286,6 +290,7 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	mg_pf_maps_ask_aliases(m, &rd);
 	mg_pf_reader_free(&rd);
 	mg_pf_sasl_load(m);
+	mg_model_read_pkg(m, t->bin, pf_packages);
 	return (0);
 }
 

@@ -14,5 +14,7 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.backscatter", "aliases", MG_MTA_EXIM,
 	    mg_check_exim_backscatter },
 	{ "exim.sender", "sasl", MG_MTA_EXIM, mg_check_exim_sender },
+	{ "exim.version", "smtpd", MG_MTA_EXIM, mg_check_exim_version },
+	{ "exim.smuggling", "smtpd", MG_MTA_EXIM, mg_check_exim_smuggling },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

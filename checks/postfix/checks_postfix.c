@@ -20,5 +20,8 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.backscatter", "aliases", MG_MTA_POSTFIX,
 	    mg_check_pf_backscatter },
 	{ "postfix.sender", "sasl", MG_MTA_POSTFIX, mg_check_pf_sender },
+	{ "postfix.version", "smtpd", MG_MTA_POSTFIX, mg_check_pf_version },
+	{ "postfix.smuggling", "smtpd", MG_MTA_POSTFIX,
+	    mg_check_pf_smuggling },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

@@ -8,8 +8,10 @@
 #include "../../core/mg_err.h"
 #include "../../core/mg_exec.h"
 #include "../../core/mg_host.h"
+#include "../../core/mg_cve.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_model.h"
+#include "../../core/mg_pkg.h"
 #include "../../core/mg_probe.h"
 #include "../../core/mg_queue.h"
 #include "../../core/mg_resolv.h"
@@ -66,6 +68,8 @@ static void f_srcfile(void) { mg_srcfile_free(NULL); }
 static void f_blist(void) { mg_backend_list_free(NULL); }
 static void f_job(void) { con_job_free(NULL); }
 static void f_panels(void) { con_panels_free(NULL); }
+static void f_cve_table(void) { mg_cve_table_free(NULL); }
+static void f_pkg(void) { mg_pkg_free(NULL); }
 
 static const struct {
 	const char *name;
@@ -108,6 +112,8 @@ static const struct {
 	{ "mg_backend_list_free", f_blist },
 	{ "con_job_free", f_job },
 	{ "con_panels_free", f_panels },
+	{ "mg_cve_table_free", f_cve_table },
+	{ "mg_pkg_free", f_pkg },
 };
 
 /* The folders whose headers declare the library's functions. */

@@ -1,0 +1,159 @@
+/*
+ * check_cve.c - the running MTA's upstream version against the CVE table
+ * (data/cves.tsv), aware of distribution backports: a CVE id the
+ * package's changelog.Debian.gz names is fixed there, whatever the
+ * upstream version says (Debian keeps 4.96 in bookworm and backports
+ * each security fix into it).  Used by the per-MTA version and smuggling
+ * checks; knows no MTA but by the table's name for it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/mg_cve.h"
+#include "../core/mg_pkg.h"
+#include "../core/mg_str.h"
+#include "checks.h"
+
+/* pkg_text - "exim4-daemon-light 4.96-15+deb12u11" or the name alone */
+static void
+pkg_text(const struct mg_pkg *p, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "%s%s%s", p->name, p->version != NULL ?
+	    " " : "", p->version != NULL ? p->version : "");
+}
+
+/* fixed_evidence - the changelog's entry that fixed a CVE */
+static void
+fixed_evidence(struct mg_finding *f, const struct mg_pkg *p,
+    const struct mg_cve *c, const struct mg_pkg_fix *x)
+{
+	mg_finding_evidence(f, p->changelog, 0, "%s (%s, upstream fix %s): "
+	    "%s fixed it in %s (changelog.Debian.gz line %u names it)",
+	    c->id, mg_severity_name(c->severity), c->fixed, p->name,
+	    x->version, x->line);
+}
+
+/* open_evidence - a CVE this version has and the package did not fix */
+static void
+open_evidence(struct mg_finding *f, const struct mg_model *m,
+    const struct mg_cve *c)
+{
+	const struct mg_pkg *p = m->pkg;
+	char pkg[256];
+
+	char range[128];
+
+	if (c->first != NULL)
+		(void)snprintf(range, sizeof(range), "%s to %s", c->first,
+		    c->last);
+	else
+		(void)snprintf(range, sizeof(range), "up to %s", c->last);
+	mg_finding_evidence(f, NULL, 0, "%s (%s): %s; version %s is "
+	    "vulnerable (%s), fixed upstream in %s; source %s", c->id,
+	    mg_severity_name(c->severity), c->summary, m->version, range,
+	    c->fixed, c->source);
+	if (p == NULL || p->name == NULL || p->changelog == NULL)
+		return;
+	pkg_text(p, pkg, sizeof(pkg));
+	mg_finding_evidence(f, p->changelog, 0, "%s: the package %s does "
+	    "not name %s in its changelog: no backported fix", c->id, pkg,
+	    c->id);
+}
+
+/*
+ * mg_check_cve - a finding (id, title, area) for the table's rows of
+ * this MTA and kind whose range holds the model's version and that the
+ * package's changelog does not name; severity the worst of them; the
+ * rows the changelog fixed are evidence too.  NULL if none is open.
+ */
+struct mg_finding *
+mg_check_cve(const struct mg_model *m, struct mg_report *r, const char *mta,
+    const char *kind, const char *id, const char *area, const char *title)
+{
+	struct mg_cve_table t = { NULL, 0, 0 };
+	struct mg_finding *f = NULL;
+	const struct mg_pkg_fix *x;
+	const struct mg_cve *c;
+	enum mg_severity worst = MG_SEV_INFO;
+	struct mg_err err;
+	size_t i, nopen = 0;
+	char pkg[256];
+
+	mg_err_clear(&err);
+	if (m->version == NULL || mg_cve_builtin(&t, &err) < 0) {
+		mg_cve_table_free(&t);
+		return (NULL);
+	}
+	for (i = 0; i < t.nrows; i++) {
+		c = &t.rows[i];
+		if (strcmp(c->mta, mta) != 0 || strcmp(c->kind, kind) != 0 ||
+		    !mg_cve_affects(c, m->version))
+			continue;
+		if (mg_pkg_fixed(m->pkg, c->id) == NULL) {
+			nopen++;
+			if (c->severity > worst)
+				worst = c->severity;
+		}
+	}
+	if (nopen == 0) {
+		mg_cve_table_free(&t);
+		return (NULL);
+	}
+	f = mg_report_finding(r, id, worst, area, title);
+	mg_finding_evidence(f, NULL, 0, "%s version %s (as the MTA reports "
+	    "it) is inside the vulnerable range of %zu published CVE%s "
+	    "(data/cves.tsv)", mta, m->version, nopen, nopen == 1 ? "" : "s");
+	if (m->pkg == NULL || m->pkg->name == NULL)
+		mg_finding_evidence(f, NULL, 0, "no distribution package owns "
+		    "the binary (dpkg does not know it): no backported fix "
+		    "can be seen, the upstream version is all there is");
+	else if (m->pkg->changelog == NULL) {
+		pkg_text(m->pkg, pkg, sizeof(pkg));
+		mg_finding_evidence(f, NULL, 0, "the package %s has no "
+		    "/usr/share/doc/%s/changelog.Debian.gz: backported fixes "
+		    "cannot be seen", pkg, m->pkg->name);
+	}
+	for (i = 0; i < t.nrows; i++) {
+		c = &t.rows[i];
+		if (strcmp(c->mta, mta) != 0 || strcmp(c->kind, kind) != 0 ||
+		    !mg_cve_affects(c, m->version))
+			continue;
+		if ((x = mg_pkg_fixed(m->pkg, c->id)) != NULL)
+			fixed_evidence(f, m->pkg, c, x);
+		else
+			open_evidence(f, m, c);
+	}
+	mg_cve_table_free(&t);
+	return (f);
+}
+
+/* mg_check_cve_fixed_in - the upstream release that fixes the table's
+ * first open CVE of this kind for the model's version, into buf; 0 if
+ * none */
+int
+mg_check_cve_fixed_in(const struct mg_model *m, const char *mta,
+    const char *kind, char *buf, size_t size)
+{
+	struct mg_cve_table t = { NULL, 0, 0 };
+	struct mg_err err;
+	size_t i;
+	int found = 0;
+
+	mg_err_clear(&err);
+	if (m->version == NULL || mg_cve_builtin(&t, &err) < 0) {
+		mg_cve_table_free(&t);
+		return (0);
+	}
+	for (i = 0; i < t.nrows && !found; i++) {
+		if (strcmp(t.rows[i].mta, mta) == 0 &&
+		    strcmp(t.rows[i].kind, kind) == 0 &&
+		    mg_cve_affects(&t.rows[i], m->version) &&
+		    mg_pkg_fixed(m->pkg, t.rows[i].id) == NULL) {
+			(void)snprintf(buf, size, "%s (%s)", t.rows[i].fixed,
+			    t.rows[i].id);
+			found = 1;
+		}
+	}
+	mg_cve_table_free(&t);
+	return (found);
+}
