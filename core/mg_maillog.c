@@ -269,6 +269,11 @@ mg_maillog_sent(struct mg_maillog *l, const char *s, size_t n,
 		return;
 	memcpy(name, who, wlen);
 	name[wlen] = '\0';
+	/* a log zeroed rather than initialized counts in the same units */
+	if (l->per_minute.unit == 0)
+		l->per_minute.unit = 60;
+	if (l->per_hour.unit == 0)
+		l->per_hour.unit = 3600;
 	rate_count(&l->per_minute, t, when, l->lines, name, msgs, rcpts);
 	rate_count(&l->per_hour, t, when, l->lines, name, msgs, rcpts);
 }
