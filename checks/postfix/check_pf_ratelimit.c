@@ -159,6 +159,7 @@ sizing_evidence(const struct mg_model *m, struct mg_finding *f,
 {
 	const struct mg_lograte *r = z->rate;
 	char scaled[96] = "";
+	const char *u;
 
 	if (r == NULL || r->events == 0) {
 		mg_finding_evidence(f, m->log != NULL ? m->log->path : NULL, 0,
@@ -173,17 +174,17 @@ sizing_evidence(const struct mg_model *m, struct mg_finding *f,
 		(void)snprintf(scaled, sizeof(scaled), ", per-minute peaks "
 		    "scaled by %lu to anvil_rate_time_unit = %lus", z->scale,
 		    z->unit);
+	u = r->unit == 3600 ? "hour" : "minute";
 	mg_finding_evidence(f, m->log->path, r->msgs.line, "the mail log's "
 	    "busiest client per %s: %s handed over %lu message%s in the %s "
-	    "up to %s (line %lu of the %s read)", r->unit == 3600 ? "hour" :
-	    "minute", r->msgs.who, r->msgs.n, r->msgs.n == 1 ? "" : "s",
-	    r->unit == 3600 ? "hour" : "minute", r->msgs.when, r->msgs.line,
+	    "of %s (line %lu of the %s read)", u, r->msgs.who, r->msgs.n,
+	    r->msgs.n == 1 ? "" : "s", u, r->msgs.when, r->msgs.line,
 	    m->log->truncated ? "end of the file" : "lines");
 	if (r->rcpts.n > 0)
 		mg_finding_evidence(f, m->log->path, r->rcpts.line, "the most "
 		    "recipients from one client in a %s: %s, %lu (qmgr nrcpt= "
-		    "up to %s, line %lu)", r->unit == 3600 ? "hour" : "minute",
-		    r->rcpts.who, r->rcpts.n, r->rcpts.when, r->rcpts.line);
+		    "in the %s of %s, line %lu)", u, r->rcpts.who, r->rcpts.n,
+		    u, r->rcpts.when, r->rcpts.line);
 	mg_finding_evidence(f, m->log->path, 0, "the fix sets %s = %lu and "
 	    "%s = %lu per %lus: twice those peaks, at least %lu and %lu per "
 	    "minute%s", MSG_LIMIT, z->msgs, RCPT_LIMIT, z->rcpts, z->unit,
@@ -227,7 +228,8 @@ explain(struct mg_finding *f)
 	    RCPT_LIMIT " are 0 (off).  A stolen password then sends as fast "
 	    "as the line allows, until the host lands on the block lists.  "
 	    "The client limits below cap each address of a service that "
-	    "offers AUTH (450 4.7.0 \"Error: too many messages\" once over, "
+	    "offers AUTH (450 4.7.1 \"Error: too much mail from ADDRESS\" once "
+	    "over, "
 	    "per anvil_rate_time_unit; clients in "
 	    "smtpd_client_event_limit_exceptions, $mynetworks by default, "
 	    "are not counted).  A limit per login needs a policy service "
