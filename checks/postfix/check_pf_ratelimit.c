@@ -191,14 +191,69 @@ sizing_evidence(const struct mg_model *m, struct mg_finding *f,
 	    MSG_FLOOR, RCPT_FLOOR, scaled);
 }
 
-/* propose - both limits for service s: its own -o edited, a new -o when
- * AUTH is its own -o (submission), else main.cf (once) */
+/* kept_clear - a continuation line other fixes edit: the one holding
+ * an override the AUTH and TLS checks change, or one of ours */
+static int
+kept_clear(const char *line)
+{
+	static const char *const busy[] = { "smtpd_sasl_auth_enable",
+	    "smtpd_tls_", MSG_LIMIT, RCPT_LIMIT, NULL };
+	size_t i;
+
+	for (i = 0; busy[i] != NULL; i++)
+		if (strstr(line, busy[i]) != NULL)
+			return (0);
+	return (1);
+}
+
+/* insert_line - the line of s's master.cf entry after which new -o lines
+ * go: its last continuation line that no other fix edits, else its last
+ * but one of our own limits (edited in place), else its first
+ * (master.cf(5): a line that starts with white space continues the
+ * entry; comment lines do not end it); 0 if not known */
+static unsigned
+insert_line(const struct mg_model *m, const struct mg_service *s)
+{
+	const struct mg_srcfile *f;
+	const char *line;
+	unsigned last = 0, clear = 0;
+	size_t i;
+
+	if (s->file == NULL || s->line == 0 ||
+	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
+		return (0);
+	for (i = s->line; i < f->nlines; i++) {
+		line = f->lines[i];
+		if (*line == '#' || *line == '\0')
+			continue;
+		if (*line != ' ' && *line != '\t')
+			break;
+		if (line[strspn(line, " \t")] == '#' ||
+		    line[strspn(line, " \t")] == '\0')
+			continue;
+		if (strstr(line, MSG_LIMIT) != NULL ||
+		    strstr(line, RCPT_LIMIT) != NULL)
+			continue;	/* ours, edited in place */
+		last = (unsigned)i + 1;
+		if (kept_clear(line))
+			clear = last;
+	}
+	return (clear != 0 ? clear : last != 0 ? last : s->line);
+}
+
+/* propose - both limits for service s: its own -o edited; main.cf
+ * (once) when AUTH comes from there and main_cf (global_ok); else new
+ * -o lines, one edit, on a line no other fix edits */
 static void
 propose(const struct mg_model *m, struct mg_fix *x,
-    const struct mg_service *s, const struct sizing *z, int *global)
+    const struct mg_service *s, const struct sizing *z, int main_cf,
+    int *global)
 {
 	static const char *const names[] = { MSG_LIMIT, RCPT_LIMIT };
+	const struct mg_srcfile *f;
 	const struct mg_param *own;
+	struct mg_str add = MG_STR_INIT;
+	unsigned at;
 	char v[32];
 	size_t i;
 
@@ -209,13 +264,24 @@ propose(const struct mg_model *m, struct mg_fix *x,
 		if (own != NULL && own->file != NULL && own->line > 0)
 			(void)mg_check_pf_edit_override(m, x, own, v);
 		else if (mg_service_override(s, "smtpd_sasl_auth_enable") !=
-		    NULL)
-			(void)mg_check_pf_add_override(m, x, s, names[i], v);
+		    NULL || !main_cf)
+			mg_str_printf(&add, "\n  -o %s=%s", names[i], v);
 		else if (!global[i]) {
 			mg_check_pf_set_global(m, x, names[i], v);
 			global[i] = 1;
 		}
 	}
+	if (add.len > 0 && (at = insert_line(m, s)) != 0 &&
+	    (f = mg_model_file(m, s->file)) != NULL) {
+		struct mg_str text = MG_STR_INIT;
+
+		mg_str_printf(&text, "%s%s", f->lines[at - 1],
+		    mg_str_cstr(&add));
+		(void)mg_fix_replace_line(x, s->file, at, f->lines[at - 1],
+		    mg_str_cstr(&text));
+		mg_str_free(&text);
+	}
+	mg_str_free(&add);
 }
 
 /* explain - why a client limit is all Postfix has, and what is more */
@@ -229,15 +295,53 @@ explain(struct mg_finding *f)
 	    "as the line allows, until the host lands on the block lists.  "
 	    "The client limits below cap each address of a service that "
 	    "offers AUTH (450 4.7.1 \"Error: too much mail from ADDRESS\" once "
-	    "over, "
-	    "per anvil_rate_time_unit; clients in "
+	    "over, per anvil_rate_time_unit; clients in "
 	    "smtpd_client_event_limit_exceptions, $mynetworks by default, "
 	    "are not counted).  A limit per login needs a policy service "
 	    "(check_policy_service in smtpd_recipient_restrictions): "
-	    "postfwd, policyd-rate-limit, cluebringer/policyd, or "
-	    "Rspamd's ratelimit module.  No SMTP probe proves this fix: a "
-	    "single RCPT cannot see a rate; the stage validates it and "
-	    "postconf reads the values back.");
+	    "postfwd, policyd-rate-limit, cluebringer/policyd; or "
+	    "Rspamd's ratelimit module as a milter, which this check "
+	    "cannot see (if it limits your users, ignore this).  No SMTP "
+	    "probe proves this fix: a single RCPT cannot see a rate; the "
+	    "stage validates it and postconf reads the values back.");
+}
+
+/* smtpd_inet - an smtpd service clients connect to */
+static int
+smtpd_inet(const struct mg_service *s)
+{
+	return (strcmp(s->type, "inet") == 0 && s->command != NULL &&
+	    strcmp(s->command, "smtpd") == 0);
+}
+
+/* flagged - s offers AUTH with no limit and no policy service; a */
+static int
+flagged(const struct mg_model *m, const struct mg_service *s,
+    const struct mg_param **a)
+{
+	return (smtpd_inet(s) && yes(mg_service_value(m, s,
+	    "smtpd_sasl_auth_enable", a)) && !limit_on(mg_service_value(m, s,
+	    MSG_LIMIT, NULL)) && !limit_on(mg_service_value(m, s, RCPT_LIMIT,
+	    NULL)) && policy_list(m, s) == NULL);
+}
+
+/* global_ok - main.cf may carry the limits: every smtpd service that
+ * would inherit them is one the finding names (a port 25 that asks a
+ * policy service, or has AUTH off, keeps its own behaviour) */
+static int
+global_ok(const struct mg_model *m)
+{
+	const struct mg_service *s;
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (smtpd_inet(s) && mg_service_override(s, MSG_LIMIT) ==
+		    NULL && mg_service_override(s, RCPT_LIMIT) == NULL &&
+		    !flagged(m, s, NULL))
+			return (0);
+	}
+	return (1);
 }
 
 /* mg_check_pf_ratelimit - AUTH services with no rate limit at all */
@@ -252,18 +356,13 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 	enum mg_pf_reach reach;
 	enum mg_severity sev;
 	char where[96];
-	int global[2] = { 0, 0 };
+	int global[2] = { 0, 0 }, main_cf = global_ok(m);
 	size_t i;
 
 	size_limits(m, &z);
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
-		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
-		    strcmp(s->command, "smtpd") != 0 ||
-		    !yes(mg_service_value(m, s, "smtpd_sasl_auth_enable",
-		    &a)) || limit_on(mg_service_value(m, s, MSG_LIMIT,
-		    NULL)) || limit_on(mg_service_value(m, s, RCPT_LIMIT,
-		    NULL)) || policy_list(m, s) != NULL)
+		if (!flagged(m, s, &a))
 			continue;
 		reach = mg_check_pf_reach(m, s);
 		sev = mg_check_pf_reach_severity(flood(m) ? MG_SEV_HIGH :
@@ -287,7 +386,7 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 			x = mg_report_fix(r, FIX_ID, "Limit messages and "
 			    "recipients per client on the services that offer "
 			    "AUTH (smtpd_client_*_rate_limit)");
-		propose(m, x, s, &z, global);
+		propose(m, x, s, &z, main_cf, global);
 	}
 	if (f == NULL)
 		return;

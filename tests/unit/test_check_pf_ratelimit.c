@@ -116,13 +116,103 @@ test_submission_sized_from_log(void **state)
 	assert_non_null(strstr(f->explanation, "postfwd"));
 	x = mg_report_find_fix(&r, FIX);
 	assert_non_null(x);
-	assert_int_equal(x->nedits, 2);
-	assert_non_null(edit_to(x, PF_MASTER_CF,
-	    "-o smtpd_client_message_rate_limit=80"));
-	assert_non_null(edit_to(x, PF_MASTER_CF,
-	    "-o smtpd_client_recipient_rate_limit=400"));
+	/* one edit, after the syslog_name line: the entry's first line and
+	 * its AUTH line are what the AUTH and TLS fixes edit */
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 3);
+	assert_string_equal(x->edits[0].new_text, "  -o syslog_name=postfix/"
+	    "submission\n  -o smtpd_client_message_rate_limit=80\n"
+	    "  -o smtpd_client_recipient_rate_limit=400");
 	assert_null(edit_to(x, PF_MAIN_CF, "rate_limit"));
 	assert_int_equal(x->npost, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_own_zero_edited - submission's own "-o ..._rate_limit=0" is
+ * edited in place; the other limit added on another line (the stage
+ * refuses two edits of one line) */
+static void
+test_own_zero_edited(void **state)
+{
+	const struct mg_fix *x;
+	const struct mg_edit *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, "myhostname = mail.example.com\n", NULL,
+	    "myhostname = mail.example.com\n");
+	pf_master(&m, "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_sasl_auth_enable=yes "
+	    "-o smtpd_client_message_rate_limit=0\n",
+	    "submission/inet/smtpd_sasl_auth_enable = yes\n"
+	    "submission/inet/smtpd_client_message_rate_limit = 0\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "  -o smtpd_client_message_rate_limit=0\n");
+	pf_run(mg_check_pf_ratelimit, &m, &r);
+	assert_non_null(pf_finding(&r, FIND));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 2);
+	assert_non_null(e = edit_to(x, PF_MASTER_CF,
+	    "  -o smtpd_client_message_rate_limit=30"));
+	assert_int_equal(e->line, 4);
+	assert_string_equal(e->new_text,
+	    "  -o smtpd_client_message_rate_limit=30");
+	/* no clear continuation line: after the last one not ours */
+	assert_non_null(e = edit_to(x, PF_MASTER_CF,
+	    "\n  -o smtpd_client_recipient_rate_limit=100"));
+	assert_int_equal(e->line, 3);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_main_cf_kept_for_policy_port - AUTH from main.cf, port 25 asks a
+ * policy service (iRedMail's iRedAPD), a reinjection port overrides
+ * its restrictions without one: only that port is named, and its limits
+ * go under it, not into main.cf where port 25 would inherit them */
+static void
+test_main_cf_kept_for_policy_port(void **state)
+{
+	static const char *main_cf = "smtpd_sasl_auth_enable = yes\n"
+	    "smtpd_recipient_restrictions = permit_sasl_authenticated, "
+	    "check_policy_service inet:127.0.0.1:7777, "
+	    "reject_unauth_destination\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, main_cf, NULL, main_cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n"
+	    "127.0.0.1:10025 inet n - n - - smtpd -o syslog_name=postfix/"
+	    "10025 -o smtpd_recipient_restrictions=permit_mynetworks,"
+	    "reject\n",
+	    "127.0.0.1:10025/inet/syslog_name = postfix/10025\n"
+	    "127.0.0.1:10025/inet/smtpd_recipient_restrictions = "
+	    "permit_mynetworks,reject\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "127.0.0.1:10025 inet n  -   n   -   -  smtpd\n"
+	    "    -o syslog_name=postfix/10025\n"
+	    "    -o smtpd_recipient_restrictions=permit_mynetworks,reject\n");
+	pf_run(mg_check_pf_ratelimit, &m, &r);
+	f = pf_finding(&r, FIND);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);	/* loopback */
+	assert_null(pf_evidence(f, "service smtp "));
+	assert_non_null(pf_evidence(f, "service 127.0.0.1:10025 offers"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].file, PF_MASTER_CF);
+	assert_int_equal(x->edits[0].line, 4);
+	assert_non_null(strstr(x->edits[0].new_text, "\n  -o "
+	    "smtpd_client_message_rate_limit=30\n  -o "
+	    "smtpd_client_recipient_rate_limit=100"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -242,6 +332,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_submission_sized_from_log),
+		cmocka_unit_test(test_own_zero_edited),
+		cmocka_unit_test(test_main_cf_kept_for_policy_port),
 		cmocka_unit_test(test_flood_is_high),
 		cmocka_unit_test(test_no_log_floor),
 		cmocka_unit_test(test_smtp_auth_in_main_cf),
