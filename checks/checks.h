@@ -120,5 +120,6 @@ void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
 /* ratelimit (issue 19 item 2): no limit per account */
 void mg_check_pf_ratelimit(const struct mg_model *, struct mg_report *);
+void mg_check_exim_ratelimit(const struct mg_model *, struct mg_report *);
 
 #endif
