@@ -18,10 +18,18 @@
 
 #include <cmocka.h>
 
+#include "../../core/mg_exec.h"
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
+#include "../../core/mg_maillog.h"
 #include "lab_util.h"
 
 #define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+#define EXFIND "exim.sasl.no-rate-limit"
+#define EXFIX "exim.sasl.rate-limit"
+
+static char exim_bin[4096];
 #define FIND "postfix.sasl.no-rate-limit"
 #define FIX "postfix.sasl.rate-limit"
 
@@ -149,13 +157,116 @@ test_postfix_limit_sized_applied_proven(void **state)
 	lab_stop(PFLAB, dir);
 }
 
-/* setup - a temp root */
+/* exim_bh_login - one exim -bh session from 198.51.100.9 logged in as
+ * alice (-oMai, -oMaa plain_server) with n RCPTs to remote addresses;
+ * the RCPT replies accepted (250) and refused by the rate limit (550
+ * "rate limit") into *ok and *limited */
+static void
+exim_bh_login(const char *conf, unsigned n, unsigned *ok,
+    unsigned *limited)
+{
+	const char *argv[] = { exim_bin, "-C", conf, "-bh", "198.51.100.9",
+	    "-oMai", "alice", "-oMaa", "plain_server", NULL };
+	struct mg_str in = MG_STR_INIT;
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+	const char *cur, *line;
+	size_t len;
+	unsigned i;
+
+	mg_str_puts(&in, "EHLO laptop\r\nMAIL FROM:<alice@example.com>\r\n");
+	for (i = 0; i < n; i++)
+		mg_str_printf(&in, "RCPT TO:<r%u@remote.test>\r\n", i);
+	mg_str_puts(&in, "QUIT\r\n");
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = in.data;
+	req.input_len = in.len;
+	req.timeout_ms = 60000;
+	if (mg_exec(&req, &res, &err) < 0)
+		fail_msg("exim -bh: %s", err.msg);
+	*ok = *limited = 0;
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len >= 12 && strncmp(line, "250 Accepted", 12) == 0)
+			(*ok)++;
+		if (len >= 4 && strncmp(line, "550 ", 4) == 0 &&
+		    mg_maillog_find(line, len, "rate limit") != NULL)
+			(*limited)++;
+	}
+	(void)printf("    exim -bh 198.51.100.9 as alice, %u RCPTs: %u "
+	    "accepted, %u refused by the rate limit\n", n, *ok, *limited);
+	mg_exec_res_free(&res);
+	mg_str_free(&in);
+}
+
+/* test_exim_limit_applied_proven - auth-plain-clear (AUTH PLAIN/LOGIN,
+ * no ratelimit): a logged-in -bh session's 105 RCPTs are all accepted;
+ * the finding's fix (100 / 1h, no log yet) applied with --yes (exim -bV
+ * on the stage), then Exim accepts 100 and refuses 5 with the limit's
+ * 550; rollback restores every byte of exim4.conf and the 105 go
+ * through again */
+static void
+test_exim_limit_applied_proven(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix", EXFIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	struct mg_str before, after, out;
+	unsigned ok, limited;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	assert_int_equal(limited, 0);
+
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    EXFIND "\") | .area == \"sasl\" and .severity == \"medium\" "
+	    "and .fixes == [\"" EXFIX "\"]", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == \""
+	    EXFIX "\") | .edits[0].new | contains(\"ratelimit = 100 / 1h / "
+	    "per_rcpt / $authenticated_id\")", NULL), 0);
+	mg_str_free(&out);
+
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 100);
+	assert_int_equal(limited, 5);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \"" EXFIND
+	    "\") | not", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(before.data, after.data);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
 {
 	(void)state;
 	lab_make_root("mg-labtest-ratelimit");
-	return (0);
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
 int
@@ -163,6 +274,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_limit_sized_applied_proven),
+		cmocka_unit_test(test_exim_limit_applied_proven),
 	};
 
 	return (cmocka_run_group_tests_name("lab_ratelimit", tests, setup,
