@@ -264,9 +264,15 @@ mg_maillog_sent(struct mg_maillog *l, const char *s, size_t n,
 	char name[64], when[32];
 	long long t;
 
+	size_t i;
+
 	if (wlen == 0 || wlen >= sizeof(name) ||
 	    mg_maillog_stamp(s, n, &t, when, sizeof(when)) < 0)
 		return;
+	/* an address or a login has no blank, control or NUL byte */
+	for (i = 0; i < wlen; i++)
+		if ((unsigned char)who[i] <= ' ' || who[i] == 0x7f)
+			return;
 	memcpy(name, who, wlen);
 	name[wlen] = '\0';
 	/* a log zeroed rather than initialized counts in the same units */

@@ -54,6 +54,13 @@ check(const struct mg_maillog *l)
 	for (i = 0; i < l->nlogins; i++)
 		if (mg_maillog_logins(l, l->logins[i].name) == 0)
 			abort();
+	/* rates: no peak above the messages counted, names bounded */
+	if (l->per_minute.msgs.n > l->per_minute.events ||
+	    l->per_hour.msgs.n > l->per_hour.events ||
+	    l->per_minute.ncur > MG_MAILLOG_SENDERS_MAX ||
+	    strlen(l->per_minute.msgs.who) >= sizeof(l->per_minute.msgs.who) ||
+	    (l->per_minute.msgs.n > 0 && l->per_minute.msgs.who[0] == '\0'))
+		abort();
 }
 
 /* LLVMFuzzerTestOneInput - the bytes as a Postfix log (default and a
