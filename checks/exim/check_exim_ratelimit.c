@@ -105,7 +105,8 @@ sized(const struct mg_model *m, struct mg_finding *f)
 	p = &m->log->per_hour.rcpts;
 	if (p->n * 2 > n)
 		n = p->n * 2;
-	mg_finding_evidence(f, m->log->path, p->line, "the main log's busiest "
+	mg_finding_evidence(f, m->log->path, m->log->truncated ? 0 :
+	    (unsigned)p->line, "the main log's busiest "
 	    "login per hour: %s sent to %lu recipient%s in the hour of %s "
 	    "(\"<=\" lines with A=, line %lu of the %s read); the fix allows "
 	    "%lu per hour: twice that, at least %lu", p->who, p->n, p->n == 1 ?

@@ -175,13 +175,17 @@ sizing_evidence(const struct mg_model *m, struct mg_finding *f,
 		    "scaled by %lu to anvil_rate_time_unit = %lus", z->scale,
 		    z->unit);
 	u = r->unit == 3600 ? "hour" : "minute";
-	mg_finding_evidence(f, m->log->path, r->msgs.line, "the mail log's "
+	/* only the tail of a big log is read: its line numbers are not
+	 * the file's */
+	mg_finding_evidence(f, m->log->path, m->log->truncated ? 0 :
+	    (unsigned)r->msgs.line, "the mail log's "
 	    "busiest client per %s: %s handed over %lu message%s in the %s "
 	    "of %s (line %lu of the %s read)", u, r->msgs.who, r->msgs.n,
 	    r->msgs.n == 1 ? "" : "s", u, r->msgs.when, r->msgs.line,
 	    m->log->truncated ? "end of the file" : "lines");
 	if (r->rcpts.n > 0)
-		mg_finding_evidence(f, m->log->path, r->rcpts.line, "the most "
+		mg_finding_evidence(f, m->log->path, m->log->truncated ? 0 :
+		    (unsigned)r->rcpts.line, "the most "
 		    "recipients from one client in a %s: %s, %lu (qmgr nrcpt= "
 		    "in the %s of %s, line %lu)", u, r->rcpts.who, r->rcpts.n,
 		    u, r->rcpts.when, r->rcpts.line);
