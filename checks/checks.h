@@ -151,5 +151,8 @@ void mg_check_pf_version(const struct mg_model *, struct mg_report *);
 void mg_check_pf_smuggling(const struct mg_model *, struct mg_report *);
 void mg_check_exim_version(const struct mg_model *, struct mg_report *);
 void mg_check_exim_smuggling(const struct mg_model *, struct mg_report *);
+/* ratelimit (issue 19 item 2): no limit per account */
+void mg_check_pf_ratelimit(const struct mg_model *, struct mg_report *);
+void mg_check_exim_ratelimit(const struct mg_model *, struct mg_report *);
 
 #endif

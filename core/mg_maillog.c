@@ -29,6 +29,8 @@ void
 mg_maillog_init(struct mg_maillog *l)
 {
 	memset(l, 0, sizeof(*l));
+	l->per_minute.unit = 60;
+	l->per_hour.unit = 3600;
 }
 
 /* mg_maillog_free - release; accepts NULL */
@@ -43,6 +45,9 @@ mg_maillog_free(struct mg_maillog *l)
 		free(l->logins[i].name);
 	free(l->logins);
 	free(l->auths);
+	free(l->per_minute.cur);
+	free(l->per_hour.cur);
+	free(l->qids);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -276,6 +281,210 @@ mg_maillog_time(const struct mg_maillog *l, const char *s, size_t n)
 		t = mktime(&tm);
 	}
 	return (t == (time_t)-1 ? 0 : t);
+}
+
+/* digits - the n digits at s as a number; -1 if one is not a digit */
+static long
+digits(const char *s, size_t n)
+{
+	long v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return (-1);
+		v = v * 10 + (*s++ - '0');
+	}
+	return (v);
+}
+
+/* days_from_civil - days since 1970-01-01 of a Gregorian date (Howard
+ * Hinnant's algorithm) */
+static long long
+days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return ((long long)era * 146097 + doe - 719468);
+}
+
+/* clock_of - "HH:MM:SS" at s as seconds of the day; -1 if not one */
+static long
+clock_of(const char *s)
+{
+	long h = digits(s, 2), mi = digits(s + 3, 2), sec = digits(s + 6, 2);
+
+	if (h < 0 || mi < 0 || sec < 0 || s[2] != ':' || s[5] != ':' ||
+	    h > 23 || mi > 59 || sec > 60)
+		return (-1);
+	return (h * 3600 + mi * 60 + sec);
+}
+
+/*
+ * mg_maillog_stamp - the time stamp a log line starts with, as seconds
+ * into *t, and as written into when (size wsz); 0, or -1 if none.  RFC
+ * 3339 ("2026-11-23T11:06:01.12+00:00", its local time) and Exim's
+ * "2026-11-23 11:06:01" count from 1970; syslog's "Nov 23 11:06:01" has
+ * no year and counts from the start of one: the same within one log,
+ * and what a rate needs is which minute or hour two lines share.
+ */
+int
+mg_maillog_stamp(const char *s, size_t n, long long *t, char *when,
+    size_t wsz)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *mp;
+	long y, mo, d, sec;
+	size_t len;
+
+	if (n >= 19 && (s[10] == 'T' || s[10] == ' ') && s[4] == '-' &&
+	    s[7] == '-' && (y = digits(s, 4)) >= 0 &&
+	    (mo = digits(s + 5, 2)) >= 1 && mo <= 12 &&
+	    (d = digits(s + 8, 2)) >= 1 && d <= 31 &&
+	    (sec = clock_of(s + 11)) >= 0) {
+		*t = days_from_civil(y, mo, d) * 86400 + sec;
+		len = 19;
+	} else if (n >= 15 && s[3] == ' ' &&
+	    (mp = memmem(months, sizeof(months) - 1, s, 3)) != NULL &&
+	    (mp - months) % 3 == 0 && (s[4] == ' ' || (s[4] >= '0' &&
+	    s[4] <= '9')) && s[5] >= '0' && s[5] <= '9' && s[6] == ' ' &&
+	    (sec = clock_of(s + 7)) >= 0) {
+		d = (s[4] == ' ' ? 0 : s[4] - '0') * 10 + (s[5] - '0');
+		*t = ((long long)((mp - months) / 3) * 31 + d) * 86400 + sec;
+		len = 15;
+	} else
+		return (-1);
+	if (wsz > 0) {
+		if (len >= wsz)
+			len = wsz - 1;
+		memcpy(when, s, len);
+		when[len] = '\0';
+	}
+	return (0);
+}
+
+/* rate_count - msgs and rcpts by who at time t into r; a new unit
+ * starts the senders' counts again; the peaks remember the most */
+static void
+rate_count(struct mg_lograte *r, long long t, const char *when,
+    unsigned long line, const char *who, unsigned long msgs,
+    unsigned long rcpts)
+{
+	struct mg_logcount *c = NULL;
+	long long bucket = t / (long long)r->unit;
+	size_t i;
+
+	if (!r->started || bucket != r->bucket) {
+		r->started = 1;
+		r->bucket = bucket;
+		r->ncur = 0;
+	}
+	for (i = r->ncur; i > 0; i--)
+		if (strcmp(r->cur[i - 1].who, who) == 0) {
+			c = &r->cur[i - 1];
+			break;
+		}
+	if (c == NULL) {
+		if (r->ncur >= MG_MAILLOG_SENDERS_MAX)
+			return;
+		c = MG_ARRAY_PUSH(r->cur, r->ncur, r->cap);
+		memset(c, 0, sizeof(*c));
+		(void)snprintf(c->who, sizeof(c->who), "%s", who);
+	}
+	c->msgs += msgs;
+	c->rcpts += rcpts;
+	r->events += msgs;
+	if (msgs > 0 && c->msgs > r->msgs.n) {
+		r->msgs.n = c->msgs;
+		(void)snprintf(r->msgs.who, sizeof(r->msgs.who), "%s", who);
+		(void)snprintf(r->msgs.when, sizeof(r->msgs.when), "%s", when);
+		r->msgs.line = line;
+	}
+	if (rcpts > 0 && c->rcpts > r->rcpts.n) {
+		r->rcpts.n = c->rcpts;
+		(void)snprintf(r->rcpts.who, sizeof(r->rcpts.who), "%s", who);
+		(void)snprintf(r->rcpts.when, sizeof(r->rcpts.when), "%s",
+		    when);
+		r->rcpts.line = line;
+	}
+}
+
+/*
+ * mg_maillog_sent - the line [s, s+n) says who (wlen bytes) handed over
+ * msgs messages with rcpts recipients: counted per minute and per hour
+ * of the line's time stamp; a line without one is not counted
+ */
+void
+mg_maillog_sent(struct mg_maillog *l, const char *s, size_t n,
+    const char *who, size_t wlen, unsigned long msgs, unsigned long rcpts)
+{
+	char name[64], when[32];
+	long long t;
+
+	size_t i;
+
+	if (wlen == 0 || wlen >= sizeof(name) ||
+	    mg_maillog_stamp(s, n, &t, when, sizeof(when)) < 0)
+		return;
+	/* an address or a login has no blank, control or NUL byte */
+	for (i = 0; i < wlen; i++)
+		if ((unsigned char)who[i] <= ' ' || who[i] == 0x7f)
+			return;
+	memcpy(name, who, wlen);
+	name[wlen] = '\0';
+	/* a log zeroed rather than initialized counts in the same units */
+	if (l->per_minute.unit == 0)
+		l->per_minute.unit = 60;
+	if (l->per_hour.unit == 0)
+		l->per_hour.unit = 3600;
+	rate_count(&l->per_minute, t, when, l->lines, name, msgs, rcpts);
+	rate_count(&l->per_hour, t, when, l->lines, name, msgs, rcpts);
+}
+
+/* mg_maillog_qid - remember that queue ID qid (qlen bytes) came from who */
+void
+mg_maillog_qid(struct mg_maillog *l, const char *qid, size_t qlen,
+    const char *who, size_t wlen)
+{
+	struct mg_logqid *q;
+
+	if (qlen == 0 || qlen >= sizeof(q->qid) || wlen == 0 ||
+	    wlen >= sizeof(q->who))
+		return;
+	if (l->qids == NULL)
+		l->qids = mg_xcalloc(MG_MAILLOG_QIDS, sizeof(*l->qids));
+	q = &l->qids[l->nqid++ % MG_MAILLOG_QIDS];
+	memcpy(q->qid, qid, qlen);
+	q->qid[qlen] = '\0';
+	memcpy(q->who, who, wlen);
+	q->who[wlen] = '\0';
+}
+
+/* mg_maillog_qid_take - who queue ID qid came from, into who (size wsz),
+ * forgotten then (qmgr logs a deferred message again each time it
+ * returns to the active queue); -1 if not remembered */
+int
+mg_maillog_qid_take(struct mg_maillog *l, const char *qid, size_t qlen,
+    char *who, size_t wsz)
+{
+	struct mg_logqid *q;
+	size_t i;
+
+	if (l->qids == NULL || qlen == 0 || qlen >= sizeof(q->qid))
+		return (-1);
+	for (i = 0; i < MG_MAILLOG_QIDS; i++) {
+		q = &l->qids[i];
+		if (strlen(q->qid) != qlen || memcmp(q->qid, qid, qlen) != 0)
+			continue;
+		(void)snprintf(who, wsz, "%s", q->who);
+		q->qid[0] = '\0';
+		return (0);
+	}
+	return (-1);
 }
 
 /* mg_maillog_logins - messages the log shows submitted after logging in

@@ -48,6 +48,44 @@ struct mg_logauth {
 
 #define MG_MAILLOG_LOGINS_MAX 1024	/* distinct names kept */
 
+/* The busiest sender of one time unit: the most messages (or recipients)
+ * one client address (Postfix) or one login (Exim) handed over within one
+ * unit, and the line that reached it.  Rate limits are sized from it. */
+struct mg_logpeak {
+	unsigned long n;		/* in the unit; 0: none seen */
+	char who[64];			/* the client address or the login */
+	char when[32];			/* stamp of the line that reached n */
+	unsigned long line;		/* its number among the lines read */
+};
+
+/* What each sender handed over in the unit being counted. */
+struct mg_logcount {
+	char who[64];
+	unsigned long msgs, rcpts;
+};
+
+#define MG_MAILLOG_SENDERS_MAX 4096	/* senders counted per unit */
+
+/* Messages and recipients per sender per unit (seconds), as the log's
+ * lines come in time order: the peaks over the whole log read. */
+struct mg_lograte {
+	unsigned unit;
+	long long bucket;		/* the unit counted now */
+	int started;
+	struct mg_logcount *cur;	/* the senders of that unit */
+	size_t ncur, cap;
+	struct mg_logpeak msgs, rcpts;
+	unsigned long events;		/* messages counted */
+};
+
+/* Postfix logs a message's recipients (qmgr's nrcpt=) after its client
+ * (smtpd's client=), under its queue ID: the last few IDs are kept. */
+#define MG_MAILLOG_QIDS 512
+struct mg_logqid {
+	char qid[24];
+	char who[64];
+};
+
 struct mg_maillog {
 	char *path;			/* the log read */
 	struct mg_logclient *clients;	/* sorted by address, distinct */
@@ -61,6 +99,10 @@ struct mg_maillog {
 	unsigned long lines;		/* lines looked at */
 	unsigned long accepted;		/* messages accepted from clients */
 	int truncated;			/* only the last MG_MAILLOG_TAIL */
+	struct mg_lograte per_minute;	/* anvil's default unit (60s) */
+	struct mg_lograte per_hour;
+	struct mg_logqid *qids;		/* a ring of MG_MAILLOG_QIDS */
+	size_t nqid;			/* IDs ever remembered */
 };
 
 /* What one MTA's log line says, told to the log (mg_maillog_client,
@@ -84,6 +126,13 @@ struct stat;
 int mg_maillog_open(const char *, struct stat *, struct mg_err *);
 int mg_maillog_read(struct mg_maillog *, mg_maillog_line_fn *, const void *,
     const char *, size_t, struct mg_err *);
+int mg_maillog_stamp(const char *, size_t, long long *, char *, size_t);
+void mg_maillog_sent(struct mg_maillog *, const char *, size_t, const char *,
+    size_t, unsigned long, unsigned long);
+void mg_maillog_qid(struct mg_maillog *, const char *, size_t, const char *,
+    size_t);
+int mg_maillog_qid_take(struct mg_maillog *, const char *, size_t, char *,
+    size_t);
 unsigned long mg_maillog_logins(const struct mg_maillog *, const char *);
 size_t mg_maillog_within(const struct mg_maillog *, const struct mg_net *,
     const struct mg_logclient **, size_t);

@@ -4,8 +4,11 @@
  *   2026-11-22 10:00:01 1tE5aB-000123-4x <= a@b H=n (helo) [192.0.2.7]:41
  *       P=esmtp S=512 A=plain:alice id=...
  *
- * A line with A=AUTHENTICATOR:ID counts as a login, not as a client, and
- * as a login from that address at the line's time.  A failed login
+ * A line with A=AUTHENTICATOR:ID counts as a login, not as a client, as
+ * a login from that address at the line's time, and as one message of
+ * that login at that time (the rate Exim's ratelimit keyed on
+ * $authenticated_id counts); its recipients are the addresses after
+ * " for " (log_selector +received_recipients), else 1.  A failed login
  * (smtp_in.c; the set_id when the authenticator set one):
  *
  *   2026-11-22 10:00:02 dovecot_login authenticator failed for H=(x)
@@ -56,6 +59,28 @@ auth_failed(struct mg_maillog *l, const char *s, const char *p,
 	    (size_t)(end - s)), 1);
 }
 
+/* rcpts_of - the addresses after " for " at the end of the line; 1 if
+ * the line does not list them */
+static unsigned long
+rcpts_of(const char *s, const char *end)
+{
+	const char *p = mg_maillog_find(s, (size_t)(end - s), " for ");
+	unsigned long k = 0;
+
+	if (p == NULL)
+		return (1);
+	for (p += 5; p < end; ) {
+		while (p < end && (*p == ' ' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p >= end)
+			break;
+		k++;
+		while (p < end && *p != ' ' && *p != '\n' && *p != '\r')
+			p++;
+	}
+	return (k > 0 ? k : 1);
+}
+
 /* mg_exim_log_line - "... <= SENDER ... H=NAME (HELO) [ADDR]:PORT ...
  * A=..." and "... authenticator failed for ..." into l; arg is unused */
 void
@@ -84,6 +109,8 @@ mg_exim_log_line(struct mg_maillog *l, const char *s, size_t n,
 			mg_maillog_login(l, p + 1, h);
 			mg_maillog_auth(l, p + 1, h, a + 1, b,
 			    mg_maillog_time(l, s, n), 0);
+			mg_maillog_sent(l, s, n, p + 1, (size_t)(h - p - 1), 1,
+			    rcpts_of(h, end));
 		}
 		return;
 	}

@@ -16,6 +16,13 @@
  *   postfix/submission/smtpd[7]: warning: unknown[192.0.2.9]: SASL LOGIN
  *       authentication failed: authentication failure,
  *       sasl_username=alice@example.com
+ *
+ * For rates (anvil counts per client address, logged in or not) every
+ * client= line is one message of its client at the line's time, and
+ * qmgr's line for the same queue ID gives its recipients:
+ *
+ *   postfix/qmgr[13800]: 4Fk2hX1z9dz9v: from=<a@b>, size=412, nrcpt=3
+ *       (queue active)
  */
 #include <string.h>
 
@@ -55,6 +62,56 @@ sasl_failed(struct mg_maillog *l, const char *s, const char *q,
 	    (size_t)(end - s)), 1);
 }
 
+/* prog_is - the program name before p (which points at "/smtpd[" or
+ * "/qmgr[") is syslog_name or syslog_name/... */
+static int
+prog_is(const char *s, const char *p, const char *syslog_name)
+{
+	const char *prog;
+	size_t nlen = strlen(syslog_name);
+
+	for (prog = p; prog > s && prog[-1] != ' '; prog--)
+		;
+	return ((size_t)(p - prog) >= nlen &&
+	    memcmp(prog, syslog_name, nlen) == 0 && prog[nlen] == '/');
+}
+
+/* qid_end - past the queue ID at q: letters and digits */
+static const char *
+qid_end(const char *q, const char *end)
+{
+	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' &&
+	    *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
+		q++;
+	return (q);
+}
+
+/* qmgr_line - "NAME/qmgr[PID]: QID: from=<...>, size=N, nrcpt=K (queue
+ * active)": K recipients of the client QID came from */
+static void
+qmgr_line(struct mg_maillog *l, const char *s, size_t n, const char *p,
+    const char *syslog_name)
+{
+	const char *end = s + n, *q, *id, *r;
+	unsigned long k = 0;
+	char who[64];
+
+	if (!prog_is(s, p, syslog_name) ||
+	    (q = mg_maillog_find(p, (size_t)(end - p), "]: ")) == NULL)
+		return;
+	id = q + 3;
+	q = qid_end(id, end);
+	if ((size_t)(end - q) < 8 || memcmp(q, ": from=<", 8) != 0 ||
+	    (r = mg_maillog_find(q, (size_t)(end - q), ", nrcpt=")) == NULL)
+		return;
+	for (r += 8; r < end && *r >= '0' && *r <= '9' && k < 1000000; r++)
+		k = k * 10 + (unsigned long)(*r - '0');
+	if (k == 0 || mg_maillog_qid_take(l, id, (size_t)(q - id), who,
+	    sizeof(who)) < 0)
+		return;
+	mg_maillog_sent(l, s, n, who, strlen(who), 0, k);
+}
+
 /*
  * mg_pf_log_line - "NAME/.../smtpd[PID]: QID: client=HOST[ADDR]..." into
  * l; arg is the instance's syslog_name (a const char *; NULL: "postfix"),
@@ -65,33 +122,32 @@ mg_pf_log_line(struct mg_maillog *l, const char *s, size_t n,
     const void *arg)
 {
 	const char *syslog_name = arg != NULL ? arg : "postfix";
-	const char *end = s + n, *p, *prog, *q, *a, *b;
-	size_t nlen = strlen(syslog_name);
+	const char *end = s + n, *p, *q, *a, *b, *id;
 
-	if ((p = mg_maillog_find(s, n, "/smtpd[")) == NULL)
+	if ((p = mg_maillog_find(s, n, "/qmgr[")) != NULL) {
+		qmgr_line(l, s, n, p, syslog_name);
 		return;
-	for (prog = p; prog > s && prog[-1] != ' '; prog--)
-		;
-	if ((size_t)(p - prog) < nlen || memcmp(prog, syslog_name, nlen) != 0 ||
-	    (prog[nlen] != '/'))
+	}
+	if ((p = mg_maillog_find(s, n, "/smtpd[")) == NULL ||
+	    !prog_is(s, p, syslog_name))
 		return;
 	if ((q = mg_maillog_find(p, (size_t)(end - p), "]: ")) == NULL)
 		return;
-	q += 3;
-	if ((size_t)(end - q) > 9 && memcmp(q, "warning: ", 9) == 0) {
-		sasl_failed(l, s, q, end);
+	if ((size_t)(end - q) > 12 && memcmp(q + 3, "warning: ", 9) == 0) {
+		sasl_failed(l, s, q + 3, end);
 		return;
 	}
 	/* The queue ID: letters and digits, then ": client=". */
-	while (q < end && ((*q >= '0' && *q <= '9') || (*q >= 'A' &&
-	    *q <= 'Z') || (*q >= 'a' && *q <= 'z')))
-		q++;
+	id = q + 3;
+	q = qid_end(id, end);
 	if ((size_t)(end - q) < 9 || memcmp(q, ": client=", 9) != 0)
 		return;
 	q += 9;
 	if ((a = memchr(q, '[', (size_t)(end - q))) == NULL ||
 	    (b = memchr(a, ']', (size_t)(end - a))) == NULL)
 		return;
+	mg_maillog_sent(l, s, n, a + 1, (size_t)(b - a - 1), 1, 0);
+	mg_maillog_qid(l, id, (size_t)(q - 9 - id), a + 1, (size_t)(b - a - 1));
 	if ((p = mg_maillog_find(b, (size_t)(end - b),
 	    ", sasl_username=")) != NULL) {
 		p += 16;

@@ -16,5 +16,6 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.sender", "sasl", MG_MTA_EXIM, mg_check_exim_sender },
 	{ "exim.version", "smtpd", MG_MTA_EXIM, mg_check_exim_version },
 	{ "exim.smuggling", "smtpd", MG_MTA_EXIM, mg_check_exim_smuggling },
+	{ "exim.ratelimit", "sasl", MG_MTA_EXIM, mg_check_exim_ratelimit },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

@@ -23,5 +23,7 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.version", "smtpd", MG_MTA_POSTFIX, mg_check_pf_version },
 	{ "postfix.smuggling", "smtpd", MG_MTA_POSTFIX,
 	    mg_check_pf_smuggling },
+	{ "postfix.ratelimit", "sasl", MG_MTA_POSTFIX,
+	    mg_check_pf_ratelimit },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

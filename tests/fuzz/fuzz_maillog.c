@@ -63,6 +63,13 @@ check(const struct mg_maillog *l)
 		if (l->auths[i].login >= l->nlogins ||
 		    l->auths[i].addr.has_prefix)
 			abort();
+	/* rates: no peak above the messages counted, names bounded */
+	if (l->per_minute.msgs.n > l->per_minute.events ||
+	    l->per_hour.msgs.n > l->per_hour.events ||
+	    l->per_minute.ncur > MG_MAILLOG_SENDERS_MAX ||
+	    strlen(l->per_minute.msgs.who) >= sizeof(l->per_minute.msgs.who) ||
+	    (l->per_minute.msgs.n > 0 && l->per_minute.msgs.who[0] == '\0'))
+		abort();
 }
 
 /* judge - the stolen-login check on the log (the model borrows it) */

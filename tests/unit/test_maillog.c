@@ -242,12 +242,111 @@ test_not_regular_never_opened(void **state)
 	(void)rmdir(dir);
 }
 
+/* test_postfix_rate_peak - the busiest client per minute and per hour:
+ * smtpd's client= lines count messages, qmgr's nrcpt= of the same queue
+ * ID its recipients (once: a deferred message's next qmgr line is not
+ * counted again); another instance's lines are not this one's */
+static void
+test_postfix_rate_peak(void **state)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+
+	(void)state;
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, DATA
+	    "postfix-rate.log", 0, &err), 0);
+	assert_int_equal(l.per_minute.unit, 60);
+	assert_int_equal(l.per_minute.msgs.n, 4);
+	assert_string_equal(l.per_minute.msgs.who, "203.0.113.5");
+	assert_string_equal(l.per_minute.msgs.when, "Nov 23 10:00:59");
+	assert_int_equal(l.per_minute.msgs.line, 9);
+	assert_int_equal(l.per_minute.rcpts.n, 6);
+	assert_string_equal(l.per_minute.rcpts.when, "Nov 23 10:00:31");
+	assert_int_equal(l.per_minute.rcpts.line, 8);
+	assert_int_equal(l.per_minute.events, 7);
+	assert_int_equal(l.per_hour.msgs.n, 5);
+	assert_int_equal(l.per_hour.msgs.line, 11);
+	assert_int_equal(l.per_hour.rcpts.n, 11);
+	assert_int_equal(l.per_hour.rcpts.line, 12);
+	mg_maillog_free(&l);
+
+	/* the other instance: its own five in one minute */
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, "postfix-out",
+	    DATA "postfix-rate.log", 0, &err), 0);
+	assert_int_equal(l.per_minute.msgs.n, 5);
+	assert_string_equal(l.per_minute.msgs.who, "192.0.2.99");
+	assert_int_equal(l.per_minute.rcpts.n, 0);
+	mg_maillog_free(&l);
+}
+
+/* test_exim_rate_peak - per login: "<=" lines with A=, recipients from
+ * " for " (1 without it); unauthenticated arrivals are not counted */
+static void
+test_exim_rate_peak(void **state)
+{
+	struct mg_maillog l;
+	struct mg_err err;
+
+	(void)state;
+	mg_maillog_init(&l);
+	assert_int_equal(mg_maillog_read(&l, mg_exim_log_line, NULL, DATA
+	    "exim-rate.log", 0, &err), 0);
+	assert_int_equal(l.per_minute.msgs.n, 3);
+	assert_string_equal(l.per_minute.msgs.who, "bob");
+	assert_string_equal(l.per_minute.msgs.when, "2026-11-23 11:07:59");
+	assert_int_equal(l.per_minute.rcpts.n, 6);
+	assert_int_equal(l.per_minute.rcpts.line, 3);
+	assert_int_equal(l.per_hour.msgs.n, 3);
+	assert_int_equal(l.per_hour.rcpts.n, 6);
+	assert_int_equal(l.per_hour.events, 5);
+	mg_maillog_free(&l);
+}
+
+/* test_stamp - the stamps a log line starts with; others are none */
+static void
+test_stamp(void **state)
+{
+	static const struct {
+		const char *line;
+		int ok;
+		long long t;
+	} cases[] = {
+		{ "2026-11-23T11:06:01.123+00:00 x", 0, 1795431961LL },
+		{ "2026-11-23 11:06:01 1tE5", 0, 1795431961LL },
+		{ "Nov 23 11:06:01 mail", 0, (10LL * 31 + 23) * 86400 +
+		    11 * 3600 + 6 * 60 + 1 },
+		{ "Jan  2 00:00:00 mail", 0, 2LL * 86400 },
+		{ "Foo 23 11:06:01 mail", -1, 0 },
+		{ "2026-13-23 11:06:01", -1, 0 },
+		{ "Nov 23 11:6:01", -1, 0 },
+		{ "", -1, 0 },
+	};
+	char when[32];
+	long long t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t = 0;
+		assert_int_equal(mg_maillog_stamp(cases[i].line,
+		    strlen(cases[i].line), &t, when, sizeof(when)),
+		    cases[i].ok);
+		if (cases[i].ok == 0)
+			assert_true(t == cases[i].t);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_clients),
 		cmocka_unit_test(test_exim_arrivals),
+		cmocka_unit_test(test_postfix_rate_peak),
+		cmocka_unit_test(test_exim_rate_peak),
+		cmocka_unit_test(test_stamp),
 		cmocka_unit_test(test_within),
 		cmocka_unit_test(test_tail_only),
 		cmocka_unit_test(test_not_regular_never_opened),

@@ -1,0 +1,282 @@
+/*
+ * test_lab_ratelimit.c - no rate limit per account, judged by the real
+ * MTA: a lab Postfix with AUTH takes any number of messages from one
+ * client; postfix.sasl.no-rate-limit sizes its limits from the lab's own
+ * mail log; fix --yes installs them (validated on the stage, read back
+ * by postconf), after which the real smtpd answers 450 past the limit
+ * (anvil counts per client address); rollback restores every byte.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_exec.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_str.h"
+#include "../../core/mg_maillog.h"
+#include "lab_util.h"
+
+#define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+#define EXFIND "exim.sasl.no-rate-limit"
+#define EXFIX "exim.sasl.rate-limit"
+
+static char exim_bin[4096];
+#define FIND "postfix.sasl.no-rate-limit"
+#define FIX "postfix.sasl.rate-limit"
+
+/* snapshot - md5sum of every file under dir, sorted */
+static void
+snapshot(const char *dir, struct mg_str *out)
+{
+	char cmd[8192];
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+
+	(void)snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f "
+	    "-exec md5sum {} + | sort", dir);
+	assert_int_equal(lab_capture(argv, out), 0);
+}
+
+/* flood - count messages in one session from client (XCLIENT, logged in
+ * as alice); mgsmtp's "sent N accepted K" line into out; its status */
+static int
+flood(const char *dir, const char *client, const char *count,
+    struct mg_str *out)
+{
+	char port[16];
+	const char *argv[] = { "build/lab/mgsmtp", "--port", port,
+	    "--xclient-addr", client, "--xclient-login", "alice", "--from",
+	    "alice@mail.example.com", "--to", "bob@remote.test", "--count",
+	    count, NULL };
+	int rc;
+
+	(void)lab_port(dir, "port", port, sizeof(port));
+	rc = lab_capture(argv, out);
+	(void)printf("    %s x%s: %s", client, count, mg_str_cstr(out));
+	return (rc);
+}
+
+/* postconf_value - postconf -c DIR/etc -h NAME, without the newline */
+static void
+postconf_value(const char *dir, const char *name, struct mg_str *out)
+{
+	char etc[4096];
+	const char *argv[] = { "postconf", "-c", etc, "-h", name, NULL };
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(lab_capture(argv, out), 0);
+	out->data[strcspn(out->data, "\n")] = '\0';
+	out->len = strlen(out->data);
+}
+
+/* test_postfix_limit_sized_applied_proven - sasl-root (AUTH in main.cf,
+ * no limit): 40 messages from one client all taken; the finding names
+ * that peak and the fix proposes 80 per minute; applied, postconf reads
+ * 80 back and the real smtpd takes exactly 80 of 85 from a new client,
+ * refusing the rest with 450 "too much mail"; rollback: byte-identical */
+static void
+test_postfix_limit_sized_applied_proven(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-root", 1);
+	char etc[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", FIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out, v;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+
+	/* the finding is true: no limit stops one client.  The 40 take
+	 * well under a second; kept inside one minute of the log's stamps
+	 * so the peak (and the limit sized from it) is always 40 (80). */
+	if (time(NULL) % 60 >= 50)
+		(void)sleep((unsigned)(61 - time(NULL) % 60));
+	assert_int_equal(flood(dir, "203.0.113.5", "40", &out), 0);
+	assert_non_null(strstr(out.data, "sent 40 accepted 40"));
+	mg_str_free(&out);
+	assert_true(lab_maillog_has(dir, "nrcpt=1"));
+
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    FIND "\") | .area == \"sasl\" and .severity == \"low\" and "
+	    "(.fixes == [\"" FIX "\"]) and any(.evidence[]; .text | "
+	    "contains(\"203.0.113.5 handed over 40 messages\"))", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == \""
+	    FIX "\") | [.edits[] | [.param, .new]] == "
+	    "[[\"smtpd_client_message_rate_limit\", \"80\"], "
+	    "[\"smtpd_client_recipient_rate_limit\", \"100\"]]", NULL), 0);
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "/conf check: ok"));
+	assert_non_null(strstr(out.data, "stage: the staged configuration, "
+	    "checked as the live one is, no longer needs this fix"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	postconf_value(dir, "smtpd_client_message_rate_limit", &v);
+	assert_string_equal(v.data, "80");
+	mg_str_free(&v);
+	postconf_value(dir, "smtpd_client_recipient_rate_limit", &v);
+	assert_string_equal(v.data, "100");
+	mg_str_free(&v);
+
+	/* the real smtpd: 80 taken, the rest refused by anvil's count */
+	assert_int_equal(flood(dir, "203.0.113.6", "85", &out), 1);
+	assert_non_null(strstr(out.data, "sent 85 accepted 80"));
+	mg_str_free(&out);
+	assert_true(lab_maillog_has(dir, "Message delivery request rate "
+	    "limit exceeded: 81 from localhost[203.0.113.6]"));
+	assert_int_equal(lab_pf_report(dir, &out) >= 0, 1);
+	assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \"" FIND
+	    "\") | not", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	postconf_value(dir, "smtpd_client_message_rate_limit", &v);
+	assert_string_equal(v.data, "0");
+	mg_str_free(&v);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(PFLAB, dir);
+}
+
+/* exim_bh_login - one exim -bh session from 198.51.100.9 logged in as
+ * alice (-oMai, -oMaa plain_server) with n RCPTs to remote addresses;
+ * the RCPT replies accepted (250) and refused by the rate limit (550
+ * "rate limit") into *ok and *limited */
+static void
+exim_bh_login(const char *conf, unsigned n, unsigned *ok,
+    unsigned *limited)
+{
+	const char *argv[] = { exim_bin, "-C", conf, "-bh", "198.51.100.9",
+	    "-oMai", "alice", "-oMaa", "plain_server", NULL };
+	struct mg_str in = MG_STR_INIT;
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+	const char *cur, *line;
+	size_t len;
+	unsigned i;
+
+	mg_str_puts(&in, "EHLO laptop\r\nMAIL FROM:<alice@example.com>\r\n");
+	for (i = 0; i < n; i++)
+		mg_str_printf(&in, "RCPT TO:<r%u@remote.test>\r\n", i);
+	mg_str_puts(&in, "QUIT\r\n");
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = in.data;
+	req.input_len = in.len;
+	req.timeout_ms = 60000;
+	if (mg_exec(&req, &res, &err) < 0)
+		fail_msg("exim -bh: %s", err.msg);
+	*ok = *limited = 0;
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len >= 12 && strncmp(line, "250 Accepted", 12) == 0)
+			(*ok)++;
+		if (len >= 4 && strncmp(line, "550 ", 4) == 0 &&
+		    mg_maillog_find(line, len, "rate limit") != NULL)
+			(*limited)++;
+	}
+	(void)printf("    exim -bh 198.51.100.9 as alice, %u RCPTs: %u "
+	    "accepted, %u refused by the rate limit\n", n, *ok, *limited);
+	mg_exec_res_free(&res);
+	mg_str_free(&in);
+}
+
+/* test_exim_limit_applied_proven - auth-plain-clear (AUTH PLAIN/LOGIN,
+ * no ratelimit): a logged-in -bh session's 105 RCPTs are all accepted;
+ * the finding's fix (100 / 1h, no log yet) applied with --yes (exim -bV
+ * on the stage), then Exim accepts 100 and refuses 5 with the limit's
+ * 550; rollback restores every byte of exim4.conf and the 105 go
+ * through again */
+static void
+test_exim_limit_applied_proven(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix", EXFIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	struct mg_str before, after, out;
+	unsigned ok, limited;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	assert_int_equal(limited, 0);
+
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    EXFIND "\") | .area == \"sasl\" and .severity == \"medium\" "
+	    "and .fixes == [\"" EXFIX "\"]", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == \""
+	    EXFIX "\") | .edits[0].new | contains(\"ratelimit = 100 / 1h / "
+	    "per_rcpt / $authenticated_id\")", NULL), 0);
+	mg_str_free(&out);
+
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 100);
+	assert_int_equal(limited, 5);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \"" EXFIND
+	    "\") | not", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(before.data, after.data);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* setup - a temp root; the lab's exim binary */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-ratelimit");
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_postfix_limit_sized_applied_proven),
+		cmocka_unit_test(test_exim_limit_applied_proven),
+	};
+
+	return (cmocka_run_group_tests_name("lab_ratelimit", tests, setup,
+	    lab_teardown));
+}
