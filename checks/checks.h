@@ -118,4 +118,8 @@ void mg_check_exim_relay(const struct mg_model *, struct mg_report *);
 void mg_check_queue_flood(const struct mg_model *, struct mg_report *);
 void mg_check_queue_sasl(const struct mg_model *, struct mg_report *);
 
+/* task tls (issue 19 item 7): TLS floors and certificates */
+unsigned mg_check_pf_tls_old(const char *);
+void mg_check_pf_tls_floor(const struct mg_model *, struct mg_report *);
+
 #endif

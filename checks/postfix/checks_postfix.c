@@ -14,5 +14,6 @@ const struct mg_check mg_checks_postfix[] = {
 	{ "postfix.aliases", "aliases", MG_MTA_POSTFIX, mg_check_pf_aliases },
 	{ "postfix.smtpd", "smtpd", MG_MTA_POSTFIX, mg_check_pf_smtpd },
 	{ "postfix.tls", "tls", MG_MTA_POSTFIX, mg_check_pf_tls },
+	{ "postfix.tls-floor", "tls", MG_MTA_POSTFIX, mg_check_pf_tls_floor },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };
