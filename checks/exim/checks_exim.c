@@ -10,5 +10,6 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.routers", "aliases", MG_MTA_EXIM, mg_check_exim_routers },
 	{ "exim.auth", "sasl", MG_MTA_EXIM, mg_check_exim_auth },
 	{ "exim.relay", "relay", MG_MTA_EXIM, mg_check_exim_relay },
+	{ "exim.tls", "tls", MG_MTA_EXIM, mg_check_exim_tls },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

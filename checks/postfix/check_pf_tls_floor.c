@@ -4,8 +4,10 @@
  * that never tries STARTTLS (smtp_tls_security_level empty or none).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "../../core/mg_str.h"
 #include "../checks.h"
@@ -349,11 +351,88 @@ outbound(const struct mg_model *m, struct mg_report *r)
 	mg_finding_add_fix(f, FIX_OUT);
 }
 
-/* mg_check_pf_tls_floor - protocol floors in and TLS out */
+/* speaks_tls - the service offers TLS: STARTTLS (level may/encrypt) or
+ * wrapper mode */
+static int
+speaks_tls(const struct mg_model *m, const struct mg_service *s)
+{
+	const char *w = mg_service_value(m, s, "smtpd_tls_wrappermode", NULL);
+
+	return (strcasecmp(tls_level(m, s), "none") != 0 ||
+	    (w != NULL && strcasecmp(w, "yes") == 0));
+}
+
+/* seen - the file was judged already (several services share one) */
+static int
+seen(char **done, size_t ndone, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ndone; i++)
+		if (strcmp(done[i], path) == 0)
+			return (1);
+	return (0);
+}
+
+/* certs - each certificate file a TLS service presents: expired, expiring
+ * or not naming myhostname (what the banner and EHLO announce: postconf(5)
+ * smtpd_banner = $myhostname ESMTP) */
+static void
+certs(const struct mg_model *m, struct mg_report *r)
+{
+	static const char *const params[] = { "smtpd_tls_cert_file",
+	    "smtpd_tls_eccert_file", "smtpd_tls_chain_files", NULL };
+	static const char *const sep = " \t,";
+	const struct mg_service *s;
+	const struct mg_param *p;
+	struct mg_cert_use u;
+	char *done[32], *path;
+	size_t i, k, ndone = 0, len;
+	const char *v;
+	time_t now = time(NULL);
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    strcmp(s->command, "smtpd") != 0 || !speaks_tls(m, s))
+			continue;
+		for (k = 0; params[k] != NULL; k++) {
+			v = mg_service_value(m, s, params[k], &p);
+			for (; v != NULL && *(v += strspn(v, sep)) != '\0';
+			    v += len) {
+				len = strcspn(v, sep);
+				path = strndup(v, len);
+				if (path == NULL || seen(done, ndone, path) ||
+				    ndone == sizeof(done) / sizeof(done[0])) {
+					free(path);
+					continue;
+				}
+				done[ndone++] = path;
+				memset(&u, 0, sizeof(u));
+				u.mta = "postfix";
+				u.param = params[k];
+				u.path = path;
+				u.file = p != NULL && p->file != NULL ?
+				    p->file : s->file;
+				u.line = p != NULL && p->file != NULL ?
+				    p->line : s->line;
+				u.hosts[0] = mg_service_value(m, s,
+				    "myhostname", NULL);
+				u.nhosts = 1;
+				mg_check_cert(r, &u, now);
+			}
+		}
+	}
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+}
+
+/* mg_check_pf_tls_floor - protocol floors in, TLS out, the certificate */
 void
 mg_check_pf_tls_floor(const struct mg_model *m, struct mg_report *r)
 {
 	mandatory(m, r);
 	opportunistic(m, r);
 	outbound(m, r);
+	certs(m, r);
 }
