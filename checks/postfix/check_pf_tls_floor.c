@@ -389,7 +389,7 @@ certs(const struct mg_model *m, struct mg_report *r)
 	char *done[32], *path;
 	size_t i, k, ndone = 0, len;
 	const char *v;
-	time_t now = time(NULL);
+	time_t now = m->now != 0 ? m->now : time(NULL);
 
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];

@@ -262,6 +262,98 @@ exim_model(struct mg_model *m, const char *cert, const char *active)
 		p = mg_model_param_add(m, "smtp_active_hostname");
 		p->value = mg_xstrdup(active);
 	}
+	/* the floor at TLS 1.2: these tests are about the certificate */
+	p = mg_model_param_add(m, "tls_require_ciphers");
+	p->value = mg_xstrdup("NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
+}
+
+/* exim_floor - tls_require_ciphers and openssl_options as given; NULL
+ * leaves one unset */
+static void
+exim_floor(struct mg_model *m, const char *prio, const char *opts)
+{
+	struct mg_param *p;
+
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	p = mg_model_param_add(m, "tls_advertise_hosts");
+	p->value = mg_xstrdup("*");
+	if (prio != NULL) {
+		p = mg_model_param_add(m, "tls_require_ciphers");
+		p->value = mg_xstrdup(prio);
+		p->file = mg_xstrdup("/etc/exim4/exim4.conf");
+		p->line = 7;
+	}
+	if (opts != NULL) {
+		p = mg_model_param_add(m, "openssl_options");
+		p->value = mg_xstrdup(opts);
+	}
+}
+
+/* test_exim_old_protocols - unset (Exim 4.96 on GnuTLS completes TLS 1.0
+ * and 1.1 in the lab): info without AUTH, low with it; either library's
+ * setting that removes both silences it; no fix */
+static void
+test_exim_old_protocols(void **state)
+{
+	static const struct {
+		const char *prio, *opts;
+		const char *want;	/* evidence text, NULL: no finding */
+	} cases[] = {
+		{ NULL, NULL, "TLS 1.0 and TLS 1.1 left on" },
+		{ "NORMAL", "", "tls_require_ciphers = NORMAL" },
+		{ "NORMAL:-VERS-TLS1.0", NULL, ": TLS 1.1 left on" },
+		{ "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL, NULL },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2", NULL, NULL },
+		{ "NORMAL:-VERS-ALL:+VERS-TLS1.2:+VERS-TLS1.1", NULL,
+		    ": TLS 1.1 left on" },
+		{ NULL, "+no_sslv2 +no_sslv3 +no_tlsv1 +no_tlsv1_1", NULL },
+		{ NULL, "+no_sslv2 +no_sslv3", "TLS 1.0 and TLS 1.1" },
+		{ "${if eq{$received_port}{587}{SECURE}{NORMAL}}", NULL,
+		    NULL },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		print_message("%s / %s\n", cases[i].prio != NULL ?
+		    cases[i].prio : "-", cases[i].opts != NULL ?
+		    cases[i].opts : "-");
+		exim_floor(&m, cases[i].prio, cases[i].opts);
+		pf_run(mg_check_exim_tls, &m, &r);
+		f = pf_finding(&r, "exim.tls.old-protocols");
+		if (cases[i].want == NULL)
+			assert_null(f);
+		else {
+			assert_non_null(f);
+			assert_int_equal(f->severity, MG_SEV_INFO);
+			assert_non_null(pf_evidence(f, cases[i].want));
+			assert_int_equal(f->nfix_ids, 0);
+		}
+		assert_int_equal(r.nfixes, 0);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+	exim_floor(&m, NULL, NULL);
+	a = mg_model_rule_add(&m, "authenticators", "plaintext");
+	(void)mg_rule_cond_add(a, "server_condition", "${if eq{$auth2}{x}}");
+	pf_run(mg_check_exim_tls, &m, &r);
+	assert_int_equal(pf_finding(&r, "exim.tls.old-protocols")->severity,
+	    MG_SEV_LOW);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* no STARTTLS offered: nothing */
+	exim_floor(&m, NULL, NULL);
+	free(m.params[0].value);
+	m.params[0].value = mg_xstrdup("");
+	pf_run(mg_check_exim_tls, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_exim_list_expansion_active_hostname - a colon list is read file by
@@ -320,6 +412,7 @@ main(void)
 		cmocka_unit_test(test_pf_soon_medium_good_silent),
 		cmocka_unit_test(test_pf_unreadable_listed),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
+		cmocka_unit_test(test_exim_old_protocols),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
