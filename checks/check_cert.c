@@ -69,6 +69,10 @@ expiry(struct mg_report *r, const struct mg_cert_use *u,
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expired on %s (%lld days ago)", u->param,
 		    u->path, when, -days);
+	else if (days == 0)
+		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
+		    "certificate expires on %s (within a day)", u->param,
+		    u->path, when);
 	else
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expires on %s (in %lld days)", u->param,
