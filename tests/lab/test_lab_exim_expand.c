@@ -215,8 +215,12 @@ tls_only(const char *scenario)
 	assert_string_equal(mg_str_cstr(&line), "AUTH PLAIN LOGIN");
 	mg_str_free(&line);
 	daemon("stop", dir);
-	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 0);
-	assert_int_equal(lab_jq(out.data, "[.findings[].id] == []", NULL), 0);
+	/* left: TLS 1.0/1.1 stay on (tls_require_ciphers unset; the lab's
+	 * Exim 4.96 on GnuTLS completes them, test_lab_tls.c), low as
+	 * AUTH is offered after STARTTLS; no fix */
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
+	    "[\"exim.tls.old-protocols\"]", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.fix_details[].id] == []", NULL),
 	    0);
 	mg_str_free(&out);
@@ -298,8 +302,10 @@ test_plain_clear_fixed(void **state)
 	assert_string_equal(mg_str_cstr(&line), "AUTH PLAIN LOGIN");
 	mg_str_free(&line);
 	daemon("stop", dir);
-	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 0);
-	assert_int_equal(lab_jq(out.data, "[.findings[].id] == []", NULL), 0);
+	/* left: TLS 1.0/1.1 (exim.tls.old-protocols, low, no fix) */
+	assert_int_equal(lab_ex_report(dir, exim_bin, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] == "
+	    "[\"exim.tls.old-protocols\"]", NULL), 0);
 	mg_str_free(&out);
 }
 
