@@ -288,6 +288,33 @@ smtp_level(const struct mg_model *m, const struct mg_service *s,
 	return (e != NULL && strcasecmp(e, "yes") == 0 ? "may" : "none");
 }
 
+/* names_transport - a transport setting ("smtp", "smtp:[relay]:587")
+ * names this master.cf service */
+static int
+names_transport(const char *v, const char *name)
+{
+	size_t n = strlen(name);
+
+	return (v != NULL && strncmp(v, name, n) == 0 &&
+	    (v[n] == '\0' || v[n] == ':'));
+}
+
+/* outbound_transport - the service carries mail to other sites:
+ * default_transport or relay_transport (postconf(5): smtp, relay) names
+ * it.  Other smtp(8) services - a content filter's "amavis" on loopback,
+ * often with its own -o smtp_tls_security_level=none - are not judged */
+static int
+outbound_transport(const struct mg_model *m, const char *name)
+{
+	const char *d = mg_model_value(m, "default_transport");
+	const char *r = mg_model_value(m, "relay_transport");
+
+	if (d == NULL && r == NULL)
+		return (strcmp(name, "smtp") == 0 || strcmp(name, "relay") ==
+		    0);
+	return (names_transport(d, name) || names_transport(r, name));
+}
+
 /* outbound - the SMTP client (master.cf's smtp and relay services)
  * delivers in the clear even where the peer offers STARTTLS */
 static void
@@ -304,8 +331,8 @@ outbound(const struct mg_model *m, struct mg_report *r)
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (strcmp(s->type, "unix") != 0 || s->command == NULL ||
-		    strcmp(s->command, "smtp") != 0 ||
-		    strcasecmp(smtp_level(m, s, &p), "none") != 0)
+		    strcmp(s->command, "smtp") != 0 || !outbound_transport(m,
+		    s->name) || strcasecmp(smtp_level(m, s, &p), "none") != 0)
 			continue;
 		if (f == NULL) {
 			f = mg_report_finding(r, "postfix.tls.outbound-none",

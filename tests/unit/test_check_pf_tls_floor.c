@@ -206,6 +206,40 @@ test_written_setting_edited_in_place(void **state)
 	mg_model_free(&m);
 }
 
+/* test_content_filter_transport_not_judged - amavis's smtp(8) service
+ * on loopback is no outbound transport: only smtp and relay (what
+ * default_transport and relay_transport name) are evidence */
+static void
+test_content_filter_transport_not_judged(void **state)
+{
+	static const char *cf = "smtp_tls_security_level = none\n"
+	    "default_transport = smtp\n"
+	    "relay_transport = relay\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, cf, NULL, cf);
+	pf_params(&m, defaults);
+	pf_params(&m, cf);
+	pf_master(&m, "smtp unix - - y - - smtp\n"
+	    "relay unix - - y - - smtp\n"
+	    "amavis unix - - - - 2 smtp -o smtp_data_done_timeout=1200\n",
+	    "amavis/unix/smtp_data_done_timeout = 1200\n",
+	    "smtp      unix  -       -       y       -       -       smtp\n"
+	    "relay     unix  -       -       y       -       -       smtp\n"
+	    "amavis unix - - - - 2 smtp\n"
+	    "        -o smtp_data_done_timeout=1200\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.outbound-none");
+	assert_non_null(f);
+	assert_int_equal(f->nevidence, 2);
+	assert_null(pf_evidence(f, "amavis"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -215,6 +249,7 @@ main(void)
 		cmocka_unit_test(test_hardened_no_findings),
 		cmocka_unit_test(test_legacy_use_tls_not_none),
 		cmocka_unit_test(test_written_setting_edited_in_place),
+		cmocka_unit_test(test_content_filter_transport_not_judged),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
