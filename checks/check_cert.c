@@ -132,6 +132,8 @@ mg_check_cert(struct mg_report *r, const struct mg_cert_use *u, time_t now)
 
 	mg_err_clear(&err);
 	if (mg_cert_read(u->path, &c, &err) != 0) {
+		if (c.nocert && u->key_files)
+			return;	/* smtpd_tls_chain_files' key file */
 		mg_str_printf(&why, "%s (%s): %s", u->path, u->param,
 		    err.msg);
 		mg_report_unread(r, mg_str_cstr(&why));

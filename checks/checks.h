@@ -133,6 +133,8 @@ struct mg_cert_use {
 	unsigned line;
 	const char *hosts[2];	/* the names the server announces */
 	size_t nhosts;
+	int key_files;		/* a list that may name key files: one
+				 * without a certificate is no error */
 };
 void mg_check_cert(struct mg_report *, const struct mg_cert_use *, time_t);
 

@@ -81,8 +81,10 @@ mg_cert_read(const char *path, struct mg_cert *c, struct mg_err *err)
 		BIO_free(b);
 	}
 	mg_str_free(&text);
-	if (x == NULL)
+	if (x == NULL) {
+		c->nocert = 1;
 		return (mg_err_set(err, "%s: no PEM certificate in it", path));
+	}
 	c->not_after = asn1_time(X509_get0_notAfter(x));
 	c->not_before = asn1_time(X509_get0_notBefore(x));
 	cn = X509_NAME_get_text_by_NID(X509_get_subject_name(x),

@@ -16,6 +16,8 @@ struct mg_cert {
 	char subject_cn[256];	/* "" if none */
 	char *names[MG_CERT_NAMES];	/* subjectAltName dNSNames */
 	size_t nnames;
+	int nocert;		/* mg_cert_read failed: the file was read
+				 * and holds no certificate (a key file) */
 };
 
 int mg_cert_read(const char *, struct mg_cert *, struct mg_err *);

@@ -446,6 +446,8 @@ certs(const struct mg_model *m, struct mg_report *r)
 				u.hosts[0] = mg_service_value(m, s,
 				    "myhostname", NULL);
 				u.nhosts = 1;
+				u.key_files = strcmp(params[k],
+				    "smtpd_tls_chain_files") == 0;
 				mg_check_cert(r, &u, now);
 			}
 		}

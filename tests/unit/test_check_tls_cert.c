@@ -75,7 +75,8 @@ teardown(void **state)
 {
 	char path[300];
 	static const char *const names[] = { "good.pem", "expired.pem",
-	    "soon.pem", "other.pem", "cn.pem", "wild.pem", NULL };
+	    "soon.pem", "other.pem", "cn.pem", "wild.pem", "only.key",
+	    NULL };
 	size_t i;
 
 	(void)state;
@@ -238,6 +239,45 @@ test_pf_unreadable_listed(void **state)
 	assert_int_equal(r.nunread, 1);
 	assert_non_null(strstr(r.unread[0], "/nonexistent/mail.pem "
 	    "(smtpd_tls_cert_file)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_chain_files_key_skipped - smtpd_tls_chain_files naming the
+ * key file first and the certificate second: the key file is no error,
+ * the certificate is judged */
+static void
+test_pf_chain_files_key_skipped(void **state)
+{
+	char cf[1024], key[300];
+	const char *cert;
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	FILE *fp;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	(void)snprintf(key, sizeof(key), "%s/only.key", dir);
+	fp = fopen(key, "w");
+	assert_non_null(fp);
+	PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL);
+	fclose(fp);
+	EVP_PKEY_free(k);
+	cert = write_cert("other.pem", -86400, 90L * 86400,
+	    "other.example.net", "DNS:other.example.net");
+	(void)snprintf(cf, sizeof(cf), "myhostname = mail.example.com\n"
+	    "smtpd_tls_chain_files = %s, %s\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_protocols = >=TLSv1.2\n"
+	    "smtp_tls_security_level = may\n", key, cert);
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n", "",
+	    "smtp      inet  n       -       y       -       -       smtpd\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nunread, 0);
+	assert_int_equal(r.nfindings, 1);
+	assert_non_null(pf_evidence(pf_finding(&r, "postfix.tls.cert-name"),
+	    "smtpd_tls_chain_files = "));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -411,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_pf_expired_high_mismatch_medium),
 		cmocka_unit_test(test_pf_soon_medium_good_silent),
 		cmocka_unit_test(test_pf_unreadable_listed),
+		cmocka_unit_test(test_pf_chain_files_key_skipped),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
 		cmocka_unit_test(test_exim_old_protocols),
 	};
