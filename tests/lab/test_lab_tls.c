@@ -204,11 +204,18 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 
 /* test_exim_cert_and_floor - the Exim daemon presents the certificate for
  * other.example.net that expires within a day, and completes TLS 1.0
- * and 1.1 with tls_require_ciphers unset; the report says all three */
+ * and 1.1 with tls_require_ciphers unset; the report says all three;
+ * with the floor the finding names, Exim refuses both and the report
+ * drops exim.tls.old-protocols */
 static void
 test_exim_cert_and_floor(void **state)
 {
-	char bin[4096];
+	char bin[4096], conf[4096];
+	const char *sed[] = { "sed", "-i", "/^tls_privatekey/a "
+	    "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", conf,
+	    NULL };
+	const char *start[] = { "start", NULL, NULL };
+	struct mg_exec_res res;
 	const char *dir;
 	struct mg_str out;
 	int port;
@@ -231,6 +238,22 @@ test_exim_cert_and_floor(void **state)
 	    "\"exim.tls.cert-expiry\") | .evidence[] | select((.file | "
 	    "endswith(\"exim4.conf\")) and (.text | contains(\"within a "
 	    "day\")))] | length == 1", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+
+	/* the floor the finding tells GnuTLS builds to set: real Exim then
+	 * refuses TLS 1.1 and 1.0, keeps 1.2, and the finding is gone */
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_run(&res, sed), 0);
+	mg_exec_res_free(&res);
+	start[1] = dir;
+	assert_int_equal(lab_script(EXLAB, start), 0);
+	assert_false(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	assert_false(handshake(port, "-tls1", "TLSv1", NULL));
+	assert_true(handshake(port, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_ex_report(dir, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"exim.tls.old-protocols\") == null", NULL), 0);
 	mg_str_free(&out);
 	lab_stop(EXLAB, dir);
 }
