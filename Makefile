@@ -9,7 +9,7 @@ BUILD	?= build
 CC	?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS	 = ncursesw libcurl sqlite3
+PKGS	 = ncursesw libcurl sqlite3 libcrypto
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Werror
 CFLAGS	?= -O2 -g

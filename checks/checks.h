@@ -8,6 +8,8 @@
 #ifndef MG_CHECKS_H
 #define MG_CHECKS_H
 
+#include <time.h>
+
 #include "../core/mg_model.h"
 #include "../core/mg_report.h"
 #include "../core/mg_net.h"
@@ -154,5 +156,22 @@ void mg_check_exim_smuggling(const struct mg_model *, struct mg_report *);
 /* ratelimit (issue 19 item 2): no limit per account */
 void mg_check_pf_ratelimit(const struct mg_model *, struct mg_report *);
 void mg_check_exim_ratelimit(const struct mg_model *, struct mg_report *);
+/* task tls (issue 19 item 7): TLS floors and certificates */
+unsigned mg_check_pf_tls_old(const char *);
+void mg_check_pf_tls_floor(const struct mg_model *, struct mg_report *);
+void mg_check_exim_tls(const struct mg_model *, struct mg_report *);
+#define MG_CERT_SOON_DAYS 14
+struct mg_cert_use {
+	const char *mta;	/* "postfix", "exim": the finding ids' prefix */
+	const char *param;	/* the setting naming the file */
+	const char *path;	/* the certificate file */
+	const char *file;	/* where the setting is, or NULL */
+	unsigned line;
+	const char *hosts[2];	/* the names the server announces */
+	size_t nhosts;
+	int key_files;		/* a list that may name key files: one
+				 * without a certificate is no error */
+};
+void mg_check_cert(struct mg_report *, const struct mg_cert_use *, time_t);
 
 #endif

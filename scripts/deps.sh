@@ -8,7 +8,7 @@
 # installed as a package at all (the lab unpacks it with dpkg -x).
 set -eu
 
-PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev
+PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev
 libsqlite3-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind
 postfix sasl2-bin libsasl2-modules libidn12 libgnutls30 libdb5.3 libnsl2
 libpcre2-8-0 libgnutls-dane0 swaks jq tmux openssl iproute2

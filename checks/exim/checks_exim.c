@@ -17,5 +17,6 @@ const struct mg_check mg_checks_exim[] = {
 	{ "exim.version", "smtpd", MG_MTA_EXIM, mg_check_exim_version },
 	{ "exim.smuggling", "smtpd", MG_MTA_EXIM, mg_check_exim_smuggling },
 	{ "exim.ratelimit", "sasl", MG_MTA_EXIM, mg_check_exim_ratelimit },
+	{ "exim.tls", "tls", MG_MTA_EXIM, mg_check_exim_tls },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

@@ -25,5 +25,6 @@ const struct mg_check mg_checks_postfix[] = {
 	    mg_check_pf_smuggling },
 	{ "postfix.ratelimit", "sasl", MG_MTA_POSTFIX,
 	    mg_check_pf_ratelimit },
+	{ "postfix.tls-floor", "tls", MG_MTA_POSTFIX, mg_check_pf_tls_floor },
 	{ NULL, NULL, MG_MTA_NONE, NULL }
 };

@@ -311,6 +311,8 @@ case_mask_typo() {
 	fi
 	check "mt: header names postfix and 1 critical" \
 	    line_has 1 'postfix [0-9].* 1 (critical|CRIT)'
+	# All 4: with postfix.tls.old-protocols-opportunistic (info, port 25
+	# STARTTLS with Postfix 3.7's default >=TLSv1)
 	check "mt: the panel tabs, All shown" \
 	    line_has 2 '^\[1 All 3\] 2 Relay 1 +3 Aliases 1 +4 SASL 0 +5 TLS 0 +6 Server 1 +7 Queue'
 	# Postfix 3.x tempfails past the typo: an outage, not a trusted /8

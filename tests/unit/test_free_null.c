@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/mg_cert.h"
 #include "../../core/mg_err.h"
 #include "../../core/mg_exec.h"
 #include "../../core/mg_host.h"
@@ -31,6 +32,7 @@
 #include "mg_test.h"
 
 /* Each function called with NULL (and a count of 0 where it takes one). */
+static void f_cert(void) { mg_cert_free(NULL); }
 static void f_err_clear(void) { mg_err_clear(NULL); }
 static void f_exec_res(void) { mg_exec_res_free(NULL); }
 static void f_host(void) { mg_host_free(NULL); }
@@ -75,6 +77,7 @@ static const struct {
 	const char *name;
 	void (*call)(void);
 } frees[] = {
+	{ "mg_cert_free", f_cert },
 	{ "mg_err_clear", f_err_clear },
 	{ "mg_exec_res_free", f_exec_res },
 	{ "mg_host_free", f_host },

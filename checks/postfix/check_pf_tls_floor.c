@@ -1,0 +1,467 @@
+/*
+ * check_pf_tls_floor.c - TLS protocol floors and outbound TLS.  A service
+ * with mandatory TLS that still accepts TLS 1.0/1.1, and an SMTP client
+ * that never tries STARTTLS (smtp_tls_security_level empty or none).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "../../core/mg_str.h"
+#include "../checks.h"
+
+#define FIX_PROTO "postfix.tls.mandatory-protocols"
+#define FIX_OUT "postfix.tls.outbound-may"
+#define MANDATORY "smtpd_tls_mandatory_protocols"
+#define OPPORTUNISTIC "smtpd_tls_protocols"
+
+/* postconf(5): the protocol names, oldest first */
+static const char *const protos[] = { "SSLv2", "SSLv3", "TLSv1", "TLSv1.1",
+	"TLSv1.2", "TLSv1.3", NULL };
+#define NPROTO 6
+#define TLS12 4
+
+/* proto_index - a protocol name's place in protos[], else -1 */
+static int
+proto_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; protos[i] != NULL; i++)
+		if (strlen(protos[i]) == len &&
+		    strncasecmp(protos[i], name, len) == 0)
+			return (i);
+	return (-1);
+}
+
+/*
+ * mg_check_pf_tls_old - which protocols below TLS 1.2 a
+ * smtpd_tls_protocols style value lets the server negotiate, as a
+ * bit mask over SSLv2 (bit 0) .. TLSv1.1 (bit 3).  postconf(5): the value
+ * is either bounds (Postfix >= 3.6: ">=TLSv1.2", "<=TLSv1.3"),
+ * exclusions ("!SSLv2, !SSLv3, !TLSv1"), or an inclusion list
+ * ("TLSv1.2, TLSv1.3"); separators are white space, commas and colons;
+ * empty allows what OpenSSL allows.  SSLv2 is not in OpenSSL 1.1+.
+ */
+unsigned
+mg_check_pf_tls_old(const char *value)
+{
+	static const char *const sep = " \t\r\n,:";
+	int allow[NPROTO], incl[NPROTO], any_incl = 0, lo = 0, hi = NPROTO - 1;
+	const char *p = value != NULL ? value : "";
+	unsigned mask = 0;
+	size_t len;
+	int i, k;
+
+	for (i = 0; i < NPROTO; i++)
+		allow[i] = 1, incl[i] = 0;
+	while (*(p += strspn(p, sep)) != '\0') {
+		len = strcspn(p, sep);
+		if (len > 2 && p[0] == '>' && p[1] == '=') {
+			if ((k = proto_index(p + 2, len - 2)) >= 0)
+				lo = k;
+		} else if (len > 2 && p[0] == '<' && p[1] == '=') {
+			if ((k = proto_index(p + 2, len - 2)) >= 0)
+				hi = k;
+		} else if (len > 1 && p[0] == '!') {
+			if ((k = proto_index(p + 1, len - 1)) >= 0)
+				allow[k] = 0;
+		} else if ((k = proto_index(p, len)) >= 0)
+			incl[k] = 1, any_incl = 1;
+		p += len;
+	}
+	for (i = 0; i < TLS12; i++)
+		if (allow[i] && i >= lo && i <= hi && (!any_incl || incl[i]))
+			mask |= 1u << i;
+	return (mask & ~1u);	/* SSLv2: gone from OpenSSL since 1.1.0 */
+}
+
+/* old_names - the mask in words: "TLSv1, TLSv1.1" */
+static void
+old_names(unsigned mask, char *buf, size_t size)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < TLS12 && n < size; i++)
+		if (mask & (1u << i))
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+			    n > 0 ? ", " : "", protos[i]);
+}
+
+/* floor_value - ">=TLSv1.2" where Postfix reads bounds (3.6 and later),
+ * else the exclusion list every version reads */
+static const char *
+floor_value(const struct mg_model *m)
+{
+	const char *v = mg_model_value(m, "mail_version");
+	unsigned long major = 0, minor = 0;
+
+	if (v != NULL && sscanf(v, "%lu.%lu", &major, &minor) == 2 &&
+	    (major > 3 || (major == 3 && minor >= 6)))
+		return (">=TLSv1.2");
+	return ("!SSLv2,!SSLv3,!TLSv1,!TLSv1.1");
+}
+
+/* has_cert - a server certificate the service can present */
+static int
+has_cert(const struct mg_model *m, const struct mg_service *s)
+{
+	static const char *const certs[] = { "smtpd_tls_cert_file",
+	    "smtpd_tls_eccert_file", "smtpd_tls_chain_files", NULL };
+	const char *v;
+	size_t i;
+
+	for (i = 0; certs[i] != NULL; i++) {
+		v = mg_service_value(m, s, certs[i], NULL);
+		if (v != NULL && v[strspn(v, " \t")] != '\0')
+			return (1);
+	}
+	return (0);
+}
+
+/* tls_level - the service's smtpd_tls_security_level, with the legacy
+ * smtpd_enforce_tls / smtpd_use_tls when it is empty (postconf(5)) */
+static const char *
+tls_level(const struct mg_model *m, const struct mg_service *s)
+{
+	const char *v = mg_service_value(m, s, "smtpd_tls_security_level",
+	    NULL);
+	const char *e;
+
+	if (v != NULL && *v != '\0')
+		return (v);
+	e = mg_service_value(m, s, "smtpd_enforce_tls", NULL);
+	if (e != NULL && strcasecmp(e, "yes") == 0)
+		return ("encrypt");
+	e = mg_service_value(m, s, "smtpd_use_tls", NULL);
+	return (e != NULL && strcasecmp(e, "yes") == 0 ? "may" : "none");
+}
+
+/* mandatory - services with mandatory TLS whose protocols reach below
+ * TLS 1.2: medium, fixed in main.cf (or the service's own -o) */
+static void
+mandatory(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_service *s;
+	const struct mg_param *p;
+	struct mg_finding *f = NULL;
+	struct mg_fix *x = NULL;
+	int global = 0;
+	char names[64], origin[128];
+	unsigned mask;
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    strcmp(s->command, "smtpd") != 0 || !has_cert(m, s) ||
+		    strcasecmp(tls_level(m, s), "encrypt") != 0)
+			continue;
+		mask = mg_check_pf_tls_old(mg_service_value(m, s, MANDATORY,
+		    &p));
+		if (mask == 0)
+			continue;
+		old_names(mask, names, sizeof(names));
+		if (f == NULL) {
+			f = mg_report_finding(r, "postfix.tls.old-protocols",
+			    MG_SEV_MEDIUM, "tls", "Mandatory TLS accepts "
+			    "protocols below TLS 1.2");
+			mg_finding_explain(f, "Where TLS is mandatory "
+			    "(smtpd_tls_security_level=encrypt: submission, "
+			    "where clients log in) Postfix negotiates the "
+			    "protocols smtpd_tls_mandatory_protocols allows. "
+			    "TLS 1.0 and 1.1 are deprecated (RFC 8996) and "
+			    "mail clients have spoken TLS 1.2 for a decade; "
+			    "allowing them keeps a downgrade target for "
+			    "passwords. Whether OpenSSL still completes such "
+			    "a handshake depends on its security level "
+			    "(OpenSSL 3 refuses TLS 1.0/1.1 at level 1 and "
+			    "above unless the cipher list lowers it); the "
+			    "configuration allows it either way.");
+		}
+		mg_check_pf_origin(m, p, origin, sizeof(origin));
+		mg_finding_evidence(f, p != NULL && p->file != NULL ?
+		    p->file : s->file, p != NULL && p->file != NULL ?
+		    p->line : s->line, "service %s requires TLS and has %s = "
+		    "%s (%s): allows %s", s->name, MANDATORY, p != NULL &&
+		    p->value != NULL ? p->value : "", origin, names);
+		if (x == NULL)
+			x = mg_report_fix(r, FIX_PROTO, "Require TLS 1.2 or "
+			    "newer where TLS is mandatory "
+			    "(smtpd_tls_mandatory_protocols)");
+		if (mg_service_override(s, MANDATORY) != NULL &&
+		    p->file != NULL && p->line > 0)
+			(void)mg_check_pf_edit_override(m, x, p,
+			    floor_value(m));
+		else if (!global) {
+			mg_check_pf_set_global(m, x, MANDATORY,
+			    floor_value(m));
+			global = 1;
+		}
+	}
+	if (x == NULL)
+		return;
+	if (x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_PROTO);
+		return;
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_PROTO);
+}
+
+/* opportunistic - STARTTLS offered (level may) with protocols below TLS
+ * 1.2: low where AUTH is offered, else info; no fix - old MTAs still
+ * send inbound mail over TLS 1.0, and refusing it sends them to plain
+ * text (or, with mandatory TLS, bounces their mail) */
+static void
+opportunistic(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_service *s;
+	const struct mg_param *p;
+	struct mg_finding *f = NULL;
+	enum mg_severity sev;
+	const char *auth;
+	char names[64], origin[128];
+	unsigned mask;
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    strcmp(s->command, "smtpd") != 0 || !has_cert(m, s) ||
+		    strcasecmp(tls_level(m, s), "may") != 0)
+			continue;
+		mask = mg_check_pf_tls_old(mg_service_value(m, s,
+		    OPPORTUNISTIC, &p));
+		if (mask == 0)
+			continue;
+		auth = mg_service_value(m, s, "smtpd_sasl_auth_enable", NULL);
+		sev = auth != NULL && strcasecmp(auth, "yes") == 0 ?
+		    MG_SEV_LOW : MG_SEV_INFO;
+		old_names(mask, names, sizeof(names));
+		if (f == NULL) {
+			f = mg_report_finding(r,
+			    "postfix.tls.old-protocols-opportunistic", sev,
+			    "tls", "Opportunistic STARTTLS accepts protocols "
+			    "below TLS 1.2");
+			mg_finding_explain(f, "smtpd_tls_protocols governs "
+			    "STARTTLS where it is optional. Old sending MTAs "
+			    "still use TLS 1.0; refusing it does not stop "
+			    "their mail, it sends it in plain text, so no fix "
+			    "is proposed for port 25. Where AUTH is offered "
+			    "on such a port, logins can use the old "
+			    "protocols: move them to a submission port with "
+			    "mandatory TLS, or set smtpd_tls_protocols = "
+			    ">=TLSv1.2 on that service only.");
+		} else if (sev > f->severity)
+			f->severity = sev;
+		mg_check_pf_origin(m, p, origin, sizeof(origin));
+		mg_finding_evidence(f, p != NULL && p->file != NULL ?
+		    p->file : s->file, p != NULL && p->file != NULL ?
+		    p->line : s->line, "service %s offers STARTTLS%s with %s "
+		    "= %s (%s): allows %s", s->name, sev == MG_SEV_LOW ?
+		    " and AUTH" : "", OPPORTUNISTIC, p != NULL &&
+		    p->value != NULL ? p->value : "", origin, names);
+	}
+}
+
+/* smtp_level - the SMTP client's effective TLS level, with the legacy
+ * smtp_enforce_tls / smtp_use_tls when it is empty (postconf(5)) */
+static const char *
+smtp_level(const struct mg_model *m, const struct mg_service *s,
+    const struct mg_param **where)
+{
+	const char *v = mg_service_value(m, s, "smtp_tls_security_level",
+	    where);
+	const char *e;
+
+	if (v != NULL && *v != '\0')
+		return (v);
+	e = mg_service_value(m, s, "smtp_enforce_tls", NULL);
+	if (e != NULL && strcasecmp(e, "yes") == 0)
+		return ("encrypt");
+	e = mg_service_value(m, s, "smtp_use_tls", NULL);
+	return (e != NULL && strcasecmp(e, "yes") == 0 ? "may" : "none");
+}
+
+/* names_transport - a transport setting ("smtp", "smtp:[relay]:587")
+ * names this master.cf service */
+static int
+names_transport(const char *v, const char *name)
+{
+	size_t n = strlen(name);
+
+	return (v != NULL && strncmp(v, name, n) == 0 &&
+	    (v[n] == '\0' || v[n] == ':'));
+}
+
+/* outbound_transport - the service carries mail to other sites:
+ * default_transport or relay_transport (postconf(5): smtp, relay) names
+ * it.  Other smtp(8) services - a content filter's "amavis" on loopback,
+ * often with its own -o smtp_tls_security_level=none - are not judged */
+static int
+outbound_transport(const struct mg_model *m, const char *name)
+{
+	const char *d = mg_model_value(m, "default_transport");
+	const char *r = mg_model_value(m, "relay_transport");
+
+	if (d == NULL && r == NULL)
+		return (strcmp(name, "smtp") == 0 || strcmp(name, "relay") ==
+		    0);
+	return (names_transport(d, name) || names_transport(r, name));
+}
+
+/* outbound - the SMTP client (master.cf's smtp and relay services)
+ * delivers in the clear even where the peer offers STARTTLS */
+static void
+outbound(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_service *s;
+	const struct mg_param *p;
+	struct mg_finding *f = NULL;
+	struct mg_fix *x = NULL;
+	int global = 0;
+	char origin[128];
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "unix") != 0 || s->command == NULL ||
+		    strcmp(s->command, "smtp") != 0 || !outbound_transport(m,
+		    s->name) || strcasecmp(smtp_level(m, s, &p), "none") != 0)
+			continue;
+		if (f == NULL) {
+			f = mg_report_finding(r, "postfix.tls.outbound-none",
+			    MG_SEV_LOW, "tls", "Outbound mail goes in the "
+			    "clear: smtp_tls_security_level is empty or "
+			    "none");
+			mg_finding_explain(f, "With no client TLS level the "
+			    "Postfix SMTP client never issues STARTTLS, even "
+			    "to servers that offer it - most of them today - "
+			    "so every message it relays crosses the network "
+			    "readable. Opportunistic TLS (may) encrypts where "
+			    "the peer offers it and falls back to plain text "
+			    "where the handshake fails, so no delivery is "
+			    "lost.");
+		}
+		mg_check_pf_origin(m, p, origin, sizeof(origin));
+		mg_finding_evidence(f, p != NULL && p->file != NULL ?
+		    p->file : s->file, p != NULL && p->file != NULL ?
+		    p->line : s->line, "service %s (unix, smtp) has "
+		    "smtp_tls_security_level = %s (%s)", s->name, p != NULL &&
+		    p->value != NULL && *p->value != '\0' ? p->value :
+		    "(empty)", origin);
+		if (x == NULL)
+			x = mg_report_fix(r, FIX_OUT, "Use TLS outbound where "
+			    "the peer offers it (smtp_tls_security_level = "
+			    "may)");
+		if (mg_service_override(s, "smtp_tls_security_level") !=
+		    NULL && p->file != NULL && p->line > 0)
+			(void)mg_check_pf_edit_override(m, x, p, "may");
+		else if (!global) {
+			mg_check_pf_set_global(m, x,
+			    "smtp_tls_security_level", "may");
+			global = 1;
+		}
+	}
+	if (x == NULL)
+		return;
+	if (x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_OUT);
+		return;
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_OUT);
+}
+
+/* speaks_tls - the service offers TLS: STARTTLS (level may/encrypt) or
+ * wrapper mode */
+static int
+speaks_tls(const struct mg_model *m, const struct mg_service *s)
+{
+	const char *w = mg_service_value(m, s, "smtpd_tls_wrappermode", NULL);
+
+	return (strcasecmp(tls_level(m, s), "none") != 0 ||
+	    (w != NULL && strcasecmp(w, "yes") == 0));
+}
+
+/* seen - the file was judged already (several services share one) */
+static int
+seen(char **done, size_t ndone, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < ndone; i++)
+		if (strcmp(done[i], path) == 0)
+			return (1);
+	return (0);
+}
+
+/* certs - each certificate file a TLS service presents: expired, expiring
+ * or not naming myhostname (what the banner and EHLO announce: postconf(5)
+ * smtpd_banner = $myhostname ESMTP) */
+static void
+certs(const struct mg_model *m, struct mg_report *r)
+{
+	static const char *const params[] = { "smtpd_tls_cert_file",
+	    "smtpd_tls_eccert_file", "smtpd_tls_chain_files", NULL };
+	static const char *const sep = " \t,";
+	const struct mg_service *s;
+	const struct mg_param *p;
+	struct mg_cert_use u;
+	char *done[32], *path;
+	size_t i, k, ndone = 0, len;
+	const char *v;
+	time_t now = m->now != 0 ? m->now : time(NULL);
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    strcmp(s->command, "smtpd") != 0 || !speaks_tls(m, s))
+			continue;
+		for (k = 0; params[k] != NULL; k++) {
+			v = mg_service_value(m, s, params[k], &p);
+			for (; v != NULL && *(v += strspn(v, sep)) != '\0';
+			    v += len) {
+				len = strcspn(v, sep);
+				path = strndup(v, len);
+				if (path == NULL || seen(done, ndone, path) ||
+				    ndone == sizeof(done) / sizeof(done[0])) {
+					free(path);
+					continue;
+				}
+				done[ndone++] = path;
+				memset(&u, 0, sizeof(u));
+				u.mta = "postfix";
+				u.param = params[k];
+				u.path = path;
+				u.file = p != NULL && p->file != NULL ?
+				    p->file : s->file;
+				u.line = p != NULL && p->file != NULL ?
+				    p->line : s->line;
+				u.hosts[0] = mg_service_value(m, s,
+				    "myhostname", NULL);
+				u.nhosts = 1;
+				u.key_files = strcmp(params[k],
+				    "smtpd_tls_chain_files") == 0;
+				mg_check_cert(r, &u, now);
+			}
+		}
+	}
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+}
+
+/* mg_check_pf_tls_floor - protocol floors in, TLS out, the certificate */
+void
+mg_check_pf_tls_floor(const struct mg_model *m, struct mg_report *r)
+{
+	mandatory(m, r);
+	opportunistic(m, r);
+	outbound(m, r);
+	certs(m, r);
+}

@@ -1,0 +1,28 @@
+# tls-floor - TLS floors and certificate: a submission service with
+# mandatory TLS on 127.0.0.1:PORT2 (DIR/sub_port) and Postfix 3.7's
+# default smtpd_tls_mandatory_protocols (>=TLSv1), with which Postfix
+# 3.7.11 on OpenSSL 3.0 completes a TLS 1.1 handshake for a client that
+# offers it (openssl s_client -tls1_1 -cipher DEFAULT:@SECLEVEL=0);
+# smtp_tls_security_level removed (outbound in the clear); the server
+# certificate (DIR/etc/ssl/tls-floor.pem) valid one more day and for
+# other.example.net, not myhostname mail.example.com.  A test should see
+# postfix.tls.old-protocols (medium) with its fix, outbound-none with its
+# fix, cert-expiry and cert-name; openssl s_client -tls1_1 -starttls smtp
+# completes before the fix and is refused after.
+sub_port=$(rand_port "$PORT")
+echo "$sub_port" >"$DIR/sub_port"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+    -nodes -days 1 -subj /CN=other.example.net \
+    -keyout "$ETC/ssl/tls-floor.key" -out "$ETC/ssl/tls-floor.pem" \
+    2>/dev/null || die "openssl could not make the tls-floor certificate"
+chmod 600 "$ETC/ssl/tls-floor.key"
+pf -e "smtpd_tls_cert_file=$ETC/ssl/tls-floor.pem" \
+    "smtpd_tls_key_file=$ETC/ssl/tls-floor.key"
+pf -X smtp_tls_security_level
+cat >>"$ETC/master.cf" <<-EOM
+	127.0.0.1:$sub_port inet n  -       n       -       -       smtpd
+	  -o syslog_name=postfix/submission
+	  -o smtpd_tls_security_level=encrypt
+	  -o smtpd_reject_unlisted_recipient=no
+	EOM
+settle

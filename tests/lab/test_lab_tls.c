@@ -1,0 +1,280 @@
+/*
+ * test_lab_tls.c - TLS floors and certificates on real Postfix and Exim:
+ * openssl s_client completes a TLS 1.1 handshake where the report says
+ * the configuration allows it and is refused once the fix is applied;
+ * the certificate the daemon presents after STARTTLS is the one the
+ * report judged; rollback puts back every byte.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+
+/* handshake - openssl s_client -starttls smtp with one protocol version
+ * ("-tls1_1"), the client's own security level at 0 so that only the
+ * server decides; 1 if the session used that protocol.  out (if not
+ * NULL) gets what s_client printed. */
+static int
+handshake(int port, const char *version, const char *want,
+    struct mg_str *out)
+{
+	char connect[64], line[64];
+	const char *argv[] = { "openssl", "s_client", "-connect", connect,
+	    "-starttls", "smtp", version, "-cipher", "DEFAULT:@SECLEVEL=0",
+	    "-showcerts", NULL };
+	struct mg_exec_res res;
+	int ok;
+
+	(void)snprintf(connect, sizeof(connect), "127.0.0.1:%d", port);
+	(void)snprintf(line, sizeof(line), "Protocol  : %s\n", want);
+	(void)lab_run(&res, argv);
+	/* a refused handshake prints the version tried, and no cipher */
+	ok = strstr(mg_str_cstr(&res.out), line) != NULL &&
+	    strstr(mg_str_cstr(&res.out), "Cipher is (NONE)") == NULL &&
+	    strstr(mg_str_cstr(&res.out), ", Cipher is ") != NULL;
+	(void)printf("    s_client %s to port %d: %s\n", version, port,
+	    ok ? want : "refused");
+	if (out != NULL) {
+		*out = res.out;
+		memset(&res.out, 0, sizeof(res.out));
+	}
+	mg_exec_res_free(&res);
+	return (ok);
+}
+
+/* refused_soon - the handshake is refused within 10 s: smtpd processes
+ * started before a reload serve their last client with the old
+ * settings, then exit (master(8)) */
+static int
+refused_soon(int port, const char *version, const char *want)
+{
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		if (!handshake(port, version, want, NULL))
+			return (1);
+		(void)usleep(500000);
+	}
+	return (0);
+}
+
+/* has - the report's findings hold ID with this severity */
+static int
+has(const char *json, const char *id, const char *sev)
+{
+	char q[256];
+
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == \"%s\" "
+	    "and .severity == \"%s\")] | length == 1", id, sev);
+	return (lab_jq(json, q, NULL) == 0);
+}
+
+/* fix - mailguard-tui fix ID --yes on the instance */
+static void
+fix(const char *etc, const char *st, const char *id)
+{
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", id, "--yes", NULL };
+	struct mg_str out;
+
+	assert_int_equal(lab_capture(argv, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	(void)sleep(1);
+}
+
+/* rollback - mailguard-tui rollback ENTRY --yes */
+static void
+rollback(const char *etc, const char *st, const char *entry)
+{
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "rollback", entry, "--yes", NULL };
+	struct mg_str out;
+
+	assert_int_equal(lab_capture(argv, &out), 0);
+	mg_str_free(&out);
+}
+
+/* postconf_h - Postfix's own effective value of a parameter */
+static void
+postconf_h(const char *etc, const char *name, struct mg_str *out)
+{
+	const char *argv[] = { "postconf", "-c", etc, "-x", "-h", name,
+	    NULL };
+
+	assert_int_equal(lab_capture(argv, out), 0);
+	while (out->len > 0 && out->data[out->len - 1] == '\n')
+		out->data[--out->len] = '\0';
+	(void)printf("    postconf -x %s: \"%s\"\n", name, out->data);
+}
+
+/* test_pf_floor_fixed_and_rolled_back - the submission service with
+ * mandatory TLS completes TLS 1.1 with Postfix 3.7's default
+ * >=TLSv1; the report says so (medium) and outbound none (low); the fixes
+ * make Postfix refuse TLS 1.1 there (TLS 1.2 still works) and set
+ * smtp_tls_security_level = may as postconf reads it; the certificate
+ * findings name what the daemon presents; rollback is byte-identical */
+static void
+test_pf_floor_fixed_and_rolled_back(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "tls-floor", 1);
+	int sub = lab_port(dir, "sub_port", NULL, 0);
+	char etc[4096], st[4200], maincf[4200], mastercf[4200];
+	struct mg_str out, main0, master0, now, v;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	(void)snprintf(mastercf, sizeof(mastercf), "%s/master.cf", etc);
+	lab_slurp(maincf, &main0);
+	lab_slurp(mastercf, &master0);
+
+	/* the MTA's own word: the default, and a TLS 1.1 session */
+	postconf_h(etc, "smtpd_tls_mandatory_protocols", &v);
+	assert_string_equal(v.data, ">=TLSv1");
+	mg_str_free(&v);
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", &out));
+	/* the certificate the daemon presents is the one judged */
+	assert_non_null(strstr(out.data, "CN = other.example.net"));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_pf_report(dir, &out), 1);
+	assert_true(has(out.data, "postfix.tls.old-protocols", "medium"));
+	assert_true(has(out.data, "postfix.tls.outbound-none", "low"));
+	assert_true(has(out.data, "postfix.tls.cert-expiry", "medium"));
+	assert_true(has(out.data, "postfix.tls.cert-name", "medium"));
+	assert_true(has(out.data, "postfix.tls.old-protocols-opportunistic",
+	    "info"));
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.tls.old-protocols\") | .evidence[] | select(.text | "
+	    "contains(\"allows TLSv1, TLSv1.1\"))] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.tls.cert-name\") | .evidence[] | select(.text | "
+	    "contains(\"CN other.example.net, no subjectAltName; the "
+	    "server announces mail.example.com\"))] | length == 1", NULL),
+	    0);
+	mg_str_free(&out);
+
+	fix(etc, st, "postfix.tls.mandatory-protocols");
+	assert_true(refused_soon(sub, "-tls1_1", "TLSv1.1"));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	postconf_h(etc, "smtpd_tls_mandatory_protocols", &v);
+	assert_string_equal(v.data, ">=TLSv1.2");
+	mg_str_free(&v);
+	fix(etc, st, "postfix.tls.outbound-may");
+	postconf_h(etc, "smtp_tls_security_level", &v);
+	assert_string_equal(v.data, "may");
+	mg_str_free(&v);
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "(index(\"postfix.tls.old-protocols\") == null and "
+	    "index(\"postfix.tls.outbound-none\") == null)", NULL), 0);
+	/* certificates have no fix: still reported */
+	assert_true(has(out.data, "postfix.tls.cert-expiry", "medium"));
+	mg_str_free(&out);
+
+	rollback(etc, st, "2");
+	rollback(etc, st, "1");
+	lab_slurp(maincf, &now);
+	assert_string_equal(mg_str_cstr(&main0), mg_str_cstr(&now));
+	mg_str_free(&now);
+	lab_slurp(mastercf, &now);
+	assert_string_equal(mg_str_cstr(&master0), mg_str_cstr(&now));
+	mg_str_free(&now);
+	(void)sleep(1);
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	mg_str_free(&main0);
+	mg_str_free(&master0);
+	lab_stop(PFLAB, dir);
+}
+
+/* test_exim_cert_and_floor - the Exim daemon presents the certificate for
+ * other.example.net that expires within a day, and completes TLS 1.0
+ * and 1.1 with tls_require_ciphers unset; the report says all three;
+ * with the floor the finding names, Exim refuses both and the report
+ * drops exim.tls.old-protocols */
+static void
+test_exim_cert_and_floor(void **state)
+{
+	char bin[4096], conf[4096];
+	const char *sed[] = { "sed", "-i", "/^tls_privatekey/a "
+	    "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", conf,
+	    NULL };
+	const char *start[] = { "start", NULL, NULL };
+	struct mg_exec_res res;
+	const char *dir;
+	struct mg_str out;
+	int port;
+
+	(void)state;
+	if (lab_exim_bin(bin, sizeof(bin)) < 0)
+		fail_msg("no lab exim (make lab-tools)");
+	dir = lab_instance(EXLAB, "tls-cert", 1);
+	port = lab_port(dir, "port", NULL, 0);
+	assert_true(handshake(port, "-tls1_1", "TLSv1.1", &out));
+	assert_non_null(strstr(out.data, "CN = other.example.net"));
+	mg_str_free(&out);
+	assert_true(handshake(port, "-tls1", "TLSv1", NULL));
+
+	assert_int_equal(lab_ex_report(dir, bin, &out), 1);
+	assert_true(has(out.data, "exim.tls.cert-expiry", "medium"));
+	assert_true(has(out.data, "exim.tls.cert-name", "medium"));
+	assert_true(has(out.data, "exim.tls.old-protocols", "low"));
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.tls.cert-expiry\") | .evidence[] | select((.file | "
+	    "endswith(\"exim4.conf\")) and (.text | contains(\"within a "
+	    "day\")))] | length == 1", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+
+	/* the floor the finding tells GnuTLS builds to set: real Exim then
+	 * refuses TLS 1.1 and 1.0, keeps 1.2, and the finding is gone */
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_run(&res, sed), 0);
+	mg_exec_res_free(&res);
+	start[1] = dir;
+	assert_int_equal(lab_script(EXLAB, start), 0);
+	assert_false(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	assert_false(handshake(port, "-tls1", "TLSv1", NULL));
+	assert_true(handshake(port, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_ex_report(dir, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
+	    "index(\"exim.tls.old-protocols\") == null", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+}
+
+/* setup - a private root */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-tls");
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pf_floor_fixed_and_rolled_back),
+		cmocka_unit_test(test_exim_cert_and_floor),
+	};
+
+	return (cmocka_run_group_tests_name("lab_tls", tests, setup,
+	    lab_teardown));
+}

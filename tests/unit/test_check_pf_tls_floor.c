@@ -1,0 +1,256 @@
+/* test_check_pf_tls_floor.c - TLS protocol floors and outbound TLS on
+ * Postfix model data (defaults as postconf -d prints them on Postfix
+ * 3.7.11, Debian 12). */
+#include "mg_test.h"
+#include "pf_fixture.h"
+
+/* postconf -d of Postfix 3.7.11, the parameters these checks read */
+static const char *defaults =
+    "mail_version = 3.7.11\n"
+    "smtpd_tls_mandatory_protocols = >=TLSv1\n"
+    "smtpd_tls_protocols = >=TLSv1\n"
+    "smtpd_tls_security_level =\n"
+    "smtp_tls_security_level =\n"
+    "smtp_use_tls = no\n"
+    "smtp_enforce_tls = no\n"
+    "smtpd_use_tls = no\n"
+    "smtpd_enforce_tls = no\n"
+    "smtpd_sasl_auth_enable = no\n";
+
+static const char *master_m =
+    "smtp inet n - y - - smtpd\n"
+    "submission inet n - y - - smtpd -o syslog_name=postfix/submission "
+    "-o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes\n"
+    "smtp unix - - y - - smtp\n"
+    "relay unix - - y - - smtp\n";
+static const char *master_p =
+    "submission/inet/syslog_name = postfix/submission\n"
+    "submission/inet/smtpd_tls_security_level = encrypt\n"
+    "submission/inet/smtpd_sasl_auth_enable = yes\n";
+static const char *master_cf =
+    "smtp      inet  n       -       y       -       -       smtpd\n"
+    "submission inet n       -       y       -       -       smtpd\n"
+    "  -o syslog_name=postfix/submission\n"
+    "  -o smtpd_tls_security_level=encrypt\n"
+    "  -o smtpd_sasl_auth_enable=yes\n"
+    "smtp      unix  -       -       y       -       -       smtp\n"
+    "relay     unix  -       -       y       -       -       smtp\n";
+
+/* build - main.cf over the defaults and master.cf above */
+static void
+build(struct mg_model *m, const char *main_cf)
+{
+	pf_build(m, main_cf, NULL, main_cf);
+	pf_params(m, defaults);
+	pf_params(m, main_cf);
+	pf_master(m, master_m, master_p, master_cf);
+}
+
+/* test_protocol_syntaxes - both syntaxes of postconf(5) read */
+static void
+test_protocol_syntaxes(void **state)
+{
+	static const struct {
+		const char *value;
+		unsigned want;
+	} cases[] = {
+		{ ">=TLSv1", 0xc },
+		{ ">=TLSv1.1", 0x8 },
+		{ ">=TLSv1.2", 0 },
+		{ ">=TLSv1.2 <=TLSv1.3", 0 },
+		{ "!SSLv2, !SSLv3", 0xc },
+		{ "!SSLv2, !SSLv3, !TLSv1, !TLSv1.1", 0 },
+		{ "!SSLv2:!SSLv3:!TLSv1", 0x8 },
+		{ "!SSLv2 !SSLv3 !tlsv1 !tlsv1.1", 0 },
+		{ "TLSv1.2, TLSv1.3", 0 },
+		{ "TLSv1, TLSv1.2", 0x4 },
+		{ "", 0xe },
+		{ "<=TLSv1.1", 0xe },
+		{ "!SSLv3", 0xc },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("%s\n", cases[i].value);
+		assert_int_equal(mg_check_pf_tls_old(cases[i].value),
+		    cases[i].want);
+	}
+	assert_int_equal(mg_check_pf_tls_old(NULL), 0xe);
+}
+
+/* test_default_submission_medium_port25_info - Debian's defaults with a
+ * certificate: submission (encrypt) medium with a fix in main.cf, port 25
+ * (may, no AUTH) info without one, outbound none low with a fix */
+static void
+test_default_submission_medium_port25_info(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_key_file = /etc/ssl/mail.key\n"
+	    "smtpd_tls_security_level = may\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 3);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_int_equal(f->nevidence, 1);
+	assert_non_null(pf_evidence(f, "service submission requires TLS and "
+	    "has smtpd_tls_mandatory_protocols = >=TLSv1 (default at "
+	    "compatibility_level"));
+	assert_non_null(pf_evidence(f, "allows TLSv1, TLSv1.1"));
+	x = mg_report_find_fix(&r, "postfix.tls.mandatory-protocols");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].param,
+	    "smtpd_tls_mandatory_protocols");
+	assert_string_equal(x->edits[0].new_text, ">=TLSv1.2");
+	assert_int_equal(f->nfix_ids, 1);
+
+	f = pf_finding(&r, "postfix.tls.old-protocols-opportunistic");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_int_equal(f->nfix_ids, 0);
+	assert_non_null(pf_evidence(f, "service smtp offers STARTTLS with"));
+
+	f = pf_finding(&r, "postfix.tls.outbound-none");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_int_equal(f->nevidence, 2);	/* smtp and relay */
+	x = mg_report_find_fix(&r, "postfix.tls.outbound-may");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].new_text, "may");
+	assert_int_equal(r.nfixes, 2);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_hardened_no_findings - floors at TLS 1.2, outbound may: silent */
+static void
+test_hardened_no_findings(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, "
+	    "!TLSv1.1\n"
+	    "smtpd_tls_protocols = >=TLSv1.2\n"
+	    "smtp_tls_security_level = may\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_legacy_use_tls_not_none - smtp_use_tls = yes is level may; no
+ * certificate: no inbound finding at all */
+static void
+test_legacy_use_tls_not_none(void **state)
+{
+	static const char *cf = "smtp_use_tls = yes\n";
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_written_setting_edited_in_place - the main.cf line is edited, the
+ * evidence cites it */
+static void
+test_written_setting_edited_in_place(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3\n"
+	    "smtp_tls_security_level = none\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_int_equal(f->evidence[0].line, 2);
+	assert_non_null(pf_evidence(f, "(main.cf:2)"));
+	x = mg_report_find_fix(&r, "postfix.tls.mandatory-protocols");
+	assert_int_equal(x->edits[0].line, 2);
+	assert_string_equal(x->edits[0].old_text, "!SSLv2, !SSLv3");
+	/* port 25 has no STARTTLS level: nothing opportunistic */
+	assert_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	f = pf_finding(&r, "postfix.tls.outbound-none");
+	assert_non_null(pf_evidence(f, "smtp_tls_security_level = none "
+	    "(main.cf:3)"));
+	x = mg_report_find_fix(&r, "postfix.tls.outbound-may");
+	assert_int_equal(x->edits[0].line, 3);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_content_filter_transport_not_judged - amavis's smtp(8) service
+ * on loopback is no outbound transport: only smtp and relay (what
+ * default_transport and relay_transport name) are evidence */
+static void
+test_content_filter_transport_not_judged(void **state)
+{
+	static const char *cf = "smtp_tls_security_level = none\n"
+	    "default_transport = smtp\n"
+	    "relay_transport = relay\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, cf, NULL, cf);
+	pf_params(&m, defaults);
+	pf_params(&m, cf);
+	pf_master(&m, "smtp unix - - y - - smtp\n"
+	    "relay unix - - y - - smtp\n"
+	    "amavis unix - - - - 2 smtp -o smtp_data_done_timeout=1200\n",
+	    "amavis/unix/smtp_data_done_timeout = 1200\n",
+	    "smtp      unix  -       -       y       -       -       smtp\n"
+	    "relay     unix  -       -       y       -       -       smtp\n"
+	    "amavis unix - - - - 2 smtp\n"
+	    "        -o smtp_data_done_timeout=1200\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.outbound-none");
+	assert_non_null(f);
+	assert_int_equal(f->nevidence, 2);
+	assert_null(pf_evidence(f, "amavis"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_protocol_syntaxes),
+		cmocka_unit_test(test_default_submission_medium_port25_info),
+		cmocka_unit_test(test_hardened_no_findings),
+		cmocka_unit_test(test_legacy_use_tls_not_none),
+		cmocka_unit_test(test_written_setting_edited_in_place),
+		cmocka_unit_test(test_content_filter_transport_not_judged),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
