@@ -109,6 +109,15 @@ test_help_lists_each(void **state)
 	}
 	assert_int_equal(listed, 11);
 	assert_non_null(strstr(h, "\nExit status 64: bad command line"));
+	/* the areas of the checks, each once, after the commands */
+	assert_non_null(p = strstr(h, "\nChecks (report; "));
+	assert_true(p > prev);
+	assert_non_null(strstr(p, "\n  relay:   "));
+	assert_non_null(strstr(p, "\n  aliases: "));
+	assert_non_null(strstr(p, "\n  sasl:    "));
+	assert_non_null(strstr(p, "\n  tls:     "));
+	assert_non_null(strstr(p, "\n  smtpd:   "));
+	assert_non_null(strstr(p, "\n  queue:   "));
 	free(h);
 }
 
