@@ -374,6 +374,16 @@ case_mask_typo() {
 	tm send-keys -t mt Tab
 	expect mt "mt: Tab: the Aliases panel" '\[3 Aliases 1\]'
 	check "mt: the Aliases panel has its finding" has '^> INFO +aliases '
+	tm send-keys -t mt 5
+	expect mt "mt: 5: the TLS panel" '\[5 TLS 1\]'
+	check "mt: the TLS panel has the TLS finding only" \
+	    has '^> INFO +tls +Opportunistic STARTTLS'
+	check "mt: no other area on the TLS panel" \
+	    hasnt '^  [A-Z]+ +(relay|aliases|smtpd|sasl) '
+	tm send-keys -t mt 6
+	expect mt "mt: 6: the Server panel" '\[6 Server 2\]'
+	check "mt: the Server panel has smuggling and hygiene" \
+	    has_all 'SMTP smuggling is possible' 'smtpd hygiene'
 	tm send-keys -t mt 8
 	expect mt "mt: 8: the Fixes panel" '^>\[ \] postfix\.mynetworks\.narrow'
 	tm send-keys -t mt Space
