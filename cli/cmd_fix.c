@@ -64,7 +64,8 @@ fail:
 	return (MG_EXIT_CANTCREAT);
 }
 
-/* select_fixes - the fixes named (or all), from the report */
+/* select_fixes - the fixes named (or all but those applied only when
+ * named, each said), from the report */
 static int
 select_fixes(const struct mg_report *r, int all, int argc, char **argv,
     const struct mg_fix ***out, size_t *n)
@@ -76,8 +77,16 @@ select_fixes(const struct mg_report *r, int all, int argc, char **argv,
 	*out = NULL;
 	*n = 0;
 	if (all) {
-		for (i = 0; i < r->nfixes; i++)
+		for (i = 0; i < r->nfixes; i++) {
+			if (r->fixes[i].named_only != NULL) {
+				(void)printf("fix --all leaves out %s: %s; "
+				    "name it to apply it (mailguard-tui fix "
+				    "%s)\n", r->fixes[i].id,
+				    r->fixes[i].named_only, r->fixes[i].id);
+				continue;
+			}
 			*MG_ARRAY_PUSH(*out, *n, cap) = &r->fixes[i];
+		}
 		return (0);
 	}
 	for (k = 0; k < argc; k++) {
@@ -117,6 +126,20 @@ interrupted(const struct mg_session *a)
 	return (n > 0);
 }
 
+/* show_patch - the patch on stdout as patch(1) reads it; lines with
+ * control bytes are shown escaped, and said to be */
+static void
+show_patch(const struct mg_str *patch)
+{
+	size_t escaped = mg_print_patch_lines(stdout, mg_str_cstr(patch));
+
+	if (escaped > 0)
+		(void)printf("(%zu line%s above hold control characters or "
+		    "invalid UTF-8, shown escaped: the exact patch is what "
+		    "--export-diff writes)\n", escaped, escaped == 1 ? "" :
+		    "s");
+}
+
 /* apply - the fix engine on the staged fixes: shows the diff, asks
  * unless yes, and says how it ended */
 static int
@@ -139,7 +162,7 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 		    "asking\n");
 		return (MG_EXIT_USAGE);
 	}
-	mg_print_sanitized_lines(stdout, mg_str_cstr(patch));
+	show_patch(patch);
 	memset(&o, 0, sizeof(o));
 	o.out = stdout;
 	o.yes = yes;
@@ -288,7 +311,7 @@ cmd_fix(struct mg_session *a, int argc, char **argv)
 	}
 	rc = MG_EXIT_OK;
 	if (dry)
-		mg_print_sanitized_lines(stdout, mg_str_cstr(&patch));
+		show_patch(&patch);
 	if (export != NULL) {
 		(void)fflush(stdout);
 		rc = write_patch(export, &patch, force, dry ? stderr : stdout);

@@ -111,9 +111,10 @@ mg_maillog_client(struct mg_maillog *l, const char *a, const char *b)
 }
 
 /* login_of - the index of the login named between a and b, added if
- * new; -1 if the name is empty, too long, or the table is full */
+ * new; -1 if the name is empty, too long, or the names of its kind
+ * (failed: first seen in a failed login) are MG_MAILLOG_NAMES_MAX */
 static long
-login_of(struct mg_maillog *l, const char *a, const char *b)
+login_of(struct mg_maillog *l, const char *a, const char *b, int failed)
 {
 	struct mg_loglogin *x;
 	size_t i, len = (size_t)(b - a);
@@ -125,8 +126,10 @@ login_of(struct mg_maillog *l, const char *a, const char *b)
 		if (strlen(x->name) == len && memcmp(x->name, a, len) == 0)
 			return ((long)i - 1);
 	}
-	if (l->nlogins >= MG_MAILLOG_LOGINS_MAX)
+	if (failed ? l->nfailnames >= MG_MAILLOG_NAMES_MAX :
+	    l->nlogins - l->nfailnames >= MG_MAILLOG_NAMES_MAX)
 		return (-1);
+	l->nfailnames += failed != 0;
 	x = MG_ARRAY_PUSH(l->logins, l->nlogins, l->logins_cap);
 	x->name = mg_xstrndup(a, len);
 	x->msgs = 0;
@@ -141,7 +144,7 @@ mg_maillog_login(struct mg_maillog *l, const char *a, const char *b)
 {
 	long i;
 
-	if ((i = login_of(l, a, b)) >= 0)
+	if ((i = login_of(l, a, b, 0)) >= 0)
 		l->logins[i].msgs++;
 }
 
@@ -150,7 +153,7 @@ mg_maillog_login(struct mg_maillog *l, const char *a, const char *b)
  * client address between aa and ab at when: a message submitted after it
  * (failed 0: the caller also calls mg_maillog_login), or a failed one
  * (failed 1).  Ignored when the name or address is not one, or when
- * MG_MAILLOG_AUTHS_MAX events are kept already.
+ * MG_MAILLOG_AUTHS_MAX events of its kind are kept already.
  */
 void
 mg_maillog_auth(struct mg_maillog *l, const char *na, const char *nb,
@@ -160,11 +163,14 @@ mg_maillog_auth(struct mg_maillog *l, const char *na, const char *nb,
 	struct mg_net net;
 	long i;
 
-	if (l->nauths >= MG_MAILLOG_AUTHS_MAX || host(aa, ab, &net) < 0 ||
-	    (i = login_of(l, na, nb)) < 0)
+	if ((failed ? l->nfailauths : l->nauths - l->nfailauths) >=
+	    MG_MAILLOG_AUTHS_MAX || host(aa, ab, &net) < 0 ||
+	    (i = login_of(l, na, nb, failed)) < 0)
 		return;
-	if (failed)
+	if (failed) {
 		l->logins[i].failed++;
+		l->nfailauths++;
+	}
 	e = MG_ARRAY_PUSH(l->auths, l->nauths, l->auths_cap);
 	e->login = (size_t)i;
 	e->failed = failed != 0;

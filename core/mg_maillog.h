@@ -44,9 +44,13 @@ struct mg_logauth {
 	struct mg_net addr;	/* a host */
 };
 
-#define MG_MAILLOG_AUTHS_MAX (256UL * 1024)	/* events kept */
-
-#define MG_MAILLOG_LOGINS_MAX 1024	/* distinct names kept */
+/* Kept: events of each kind (logins that sent, failed logins), and
+ * distinct names of each kind (first seen sending, first seen failing):
+ * a password spray of made-up names fills only the failed side, so it
+ * cannot hide the logins that sent mail. */
+#define MG_MAILLOG_AUTHS_MAX (256UL * 1024)	/* events kept, each kind */
+#define MG_MAILLOG_NAMES_MAX 1024	/* distinct names kept, each kind */
+#define MG_MAILLOG_LOGINS_MAX (2 * MG_MAILLOG_NAMES_MAX)	/* in all */
 
 /* The busiest sender of one time unit: the most messages (or recipients)
  * one client address (Postfix) or one login (Exim) handed over within one
@@ -92,8 +96,10 @@ struct mg_maillog {
 	size_t nclients, cap;
 	struct mg_loglogin *logins;	/* in order of first appearance */
 	size_t nlogins, logins_cap;
+	size_t nfailnames;		/* of them, first seen failing */
 	struct mg_logauth *auths;	/* in log order */
 	size_t nauths, auths_cap;
+	size_t nfailauths;		/* of them, failed logins */
 	time_t now;			/* reference for syslog's year-less
 					 * stamps; 0: the time of reading */
 	unsigned long lines;		/* lines looked at */

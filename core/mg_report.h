@@ -76,6 +76,9 @@ struct mg_fix {
 	size_t nedits, edits_cap;
 	struct mg_cmd *post;
 	size_t npost, post_cap;
+	const char *named_only;	/* why fix --all leaves it out (it refuses
+				 * mail some users may send today): applied
+				 * only when named; NULL: --all takes it */
 };
 
 struct mg_report {

@@ -107,3 +107,55 @@ mg_print_sanitized_lines(FILE *fp, const char *text)
 		text = nl + 1;
 	}
 }
+
+/* verbatim - the line shows on a terminal as it is: printable ASCII (a
+ * backslash too), tabs and printable UTF-8 */
+static int
+verbatim(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if ((s[i] >= 0x20 && s[i] < 0x7f) || s[i] == '\t')
+			i++;
+		else if (s[i] >= 0x80 &&
+		    (len = printable_utf8(s + i, n - i)) > 0)
+			i += len;
+		else
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * mg_print_patch_lines - a patch to the terminal: a line that shows as
+ * it is goes out byte for byte (its backslashes and tabs are the patch's:
+ * a pcre or regexp map needs them single), one that does not is escaped
+ * as mg_sanitize does; the number of lines escaped
+ */
+size_t
+mg_print_patch_lines(FILE *fp, const char *text)
+{
+	const char *nl;
+	size_t n, escaped = 0;
+	char *line;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		if (verbatim(text, n))
+			(void)fwrite(text, 1, n, fp);
+		else {
+			line = mg_xstrndup(text, n);
+			mg_print_sanitized(fp, line);
+			free(line);
+			escaped++;
+		}
+		(void)fputc('\n', fp);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+	return (escaped);
+}

@@ -84,15 +84,14 @@ logical_end(const struct mg_staged_file *f, size_t line)
 	return (end);
 }
 
-/* splice - new lines [from, to) (0-based) become the lines of text */
-static void
-splice(struct mg_staged_file *f, size_t from, size_t to, const char *text)
+/* lines_replace - new lines [from, to) (0-based) become the lines of
+ * text, without a region; how many lines text has */
+static size_t
+lines_replace(struct mg_staged_file *f, size_t from, size_t to,
+    const char *text)
 {
-	struct mg_stage_region *r;
 	char **add, **v;
-	size_t nadd, i;
-	int append;
-	size_t n;
+	size_t nadd, i, n;
 
 	split(text, &add, &nadd);
 	n = f->nnew - (to - from) + nadd;
@@ -107,9 +106,68 @@ splice(struct mg_staged_file *f, size_t from, size_t to, const char *text)
 		free(f->new[i]);
 	free(f->new);
 	free(add);
-	append = from == f->nnew && to == f->nnew;
 	f->new = v;
 	f->nnew = n;
+	return (nadd);
+}
+
+/* insertion - the length of what e puts before its line when that is
+ * all it does (new_text is those lines, a newline, then old_text);
+ * 0 otherwise */
+static size_t
+insertion(const struct mg_edit *e)
+{
+	size_t nn, no;
+
+	if (e->kind != MG_EDIT_REPLACE || e->new_text == NULL ||
+	    e->old_text == NULL)
+		return (0);
+	nn = strlen(e->new_text);
+	no = strlen(e->old_text);
+	if (nn <= no + 1 || strcmp(e->new_text + nn - no, e->old_text) != 0 ||
+	    e->new_text[nn - no - 1] != '\n')
+		return (0);
+	return (nn - no - 1);
+}
+
+/*
+ * insert_too - a second edit that only inserts lines before a line an
+ * earlier edit (of this or another fix) also only inserted before, such
+ * as two ACL statements placed before the same accept: its lines go
+ * above the earlier ones, in the same region; 1 if it was so, 0 if the
+ * edits really overlap
+ */
+static int
+insert_too(struct mg_staged_file *f, struct mg_stage_region *r,
+    const struct mg_edit *e)
+{
+	size_t k = insertion(e), last;
+	char *prefix;
+
+	if (k == 0 || r->old_len != 1 || r->old_start != e->line - 1 ||
+	    r->new_len < 2 || e->line > f->nold ||
+	    strcmp(f->old[e->line - 1], e->old_text) != 0)
+		return (0);
+	/* the earlier edit kept the line last: it inserted too */
+	last = r->old_start + r->new_len - 1;
+	if (last >= f->nnew || strcmp(f->new[last], e->old_text) != 0)
+		return (0);
+	prefix = mg_xstrndup(e->new_text, k);
+	r->new_len += lines_replace(f, r->old_start, r->old_start, prefix);
+	free(prefix);
+	return (1);
+}
+
+/* splice - new lines [from, to) (0-based) become the lines of text */
+static void
+splice(struct mg_staged_file *f, size_t from, size_t to, const char *text)
+{
+	struct mg_stage_region *r;
+	size_t nadd, i;
+	int append;
+
+	append = from == f->nnew && to == f->nnew;
+	nadd = lines_replace(f, from, to, text);
 	/* Appended settings come first and all sit after the old last
 	 * line: one region, growing.  Other edits go bottom-up, so the
 	 * lines above them are still the old ones. */
@@ -143,9 +201,12 @@ apply_edit(struct mg_stage *st, const struct mg_edit *e, struct mg_err *err)
 	for (i = 0; i < f->nregions; i++)
 		if (e->line > 0 && e->line - 1 >= f->regions[i].old_start &&
 		    e->line - 1 < f->regions[i].old_start +
-		    (f->regions[i].old_len > 0 ? f->regions[i].old_len : 1))
+		    (f->regions[i].old_len > 0 ? f->regions[i].old_len : 1)) {
+			if (insert_too(f, &f->regions[i], e))
+				return (0);
 			return (mg_err_set(err, "%s:%u is edited twice",
 			    e->file, e->line));
+		}
 	if (e->kind == MG_EDIT_SET_PARAM) {
 		mg_str_printf(&text, "%s = %s", e->param, e->new_text);
 		if (e->line == 0) {
@@ -187,7 +248,11 @@ by_line_desc(const void *a, const void *b)
 	/* appended settings (line 0) are the bottom: first */
 	if (x->line == 0 || y->line == 0)
 		return (x->line == 0 ? (y->line == 0 ? 0 : -1) : 1);
-	return (x->line < y->line ? 1 : x->line > y->line ? -1 : 0);
+	if (x->line != y->line)
+		return (x->line < y->line ? 1 : -1);
+	/* two insertions before one line: always in the same order */
+	return (strcmp(x->new_text != NULL ? x->new_text : "",
+	    y->new_text != NULL ? y->new_text : ""));
 }
 
 /* new_starts - each region's start in the new file: shifted by what

@@ -263,6 +263,14 @@ mg_check_exim_sender(const struct mg_model *m, struct mg_report *r)
 	    OWN_LOCALPART, src->lines[open->line - 1]);
 	x = mg_report_fix(r, FIX_ID, "Refuse MAIL FROM addresses a login "
 	    "does not own (deny before the accept for logins)");
+	x->named_only = "it refuses every sender address its condition does "
+	    "not give to the login";
+	mg_finding_evidence(f, open->file, open->line, "the fix refuses a "
+	    "logged-in client every MAIL FROM %s: aliases and outside "
+	    "addresses a user sends as today are refused until the "
+	    "condition allows them; fix --all leaves it out, name it to "
+	    "apply it", sh == 1 ? "other than its login" : "other than its "
+	    "login's local part at your local domains");
 	(void)mg_fix_replace_line(x, open->file, open->line,
 	    src->lines[open->line - 1], mg_str_cstr(&text));
 	mg_str_free(&text);

@@ -318,6 +318,25 @@ smtpd_inet(const struct mg_service *s)
 	    strcmp(s->command, "smtpd") == 0);
 }
 
+/* inbound - an smtpd other mail servers deliver to: port 25 (smtp,
+ * *:25) or postscreen's "smtpd pass" behind it; a limit per client
+ * address there throttles their mail too */
+static int
+inbound(const struct mg_service *s)
+{
+	const char *port;
+
+	if (s->command == NULL || strcmp(s->command, "smtpd") != 0)
+		return (0);
+	if (strcmp(s->type, "pass") == 0)
+		return (1);
+	if (strcmp(s->type, "inet") != 0)
+		return (0);
+	port = strrchr(s->name, ':');
+	port = port != NULL ? port + 1 : s->name;
+	return (strcmp(port, "smtp") == 0 || strcmp(port, "25") == 0);
+}
+
 /* flagged - s offers AUTH with no limit and no policy service; a */
 static int
 flagged(const struct mg_model *m, const struct mg_service *s,
@@ -340,9 +359,10 @@ global_ok(const struct mg_model *m)
 
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
-		if (smtpd_inet(s) && mg_service_override(s, MSG_LIMIT) ==
-		    NULL && mg_service_override(s, RCPT_LIMIT) == NULL &&
-		    !flagged(m, s, NULL))
+		if ((smtpd_inet(s) || inbound(s)) &&
+		    mg_service_override(s, MSG_LIMIT) == NULL &&
+		    mg_service_override(s, RCPT_LIMIT) == NULL &&
+		    (inbound(s) || !flagged(m, s, NULL)))
 			return (0);
 	}
 	return (1);
@@ -386,6 +406,16 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 		if (reach != MG_PF_REACH_PUBLIC)
 			mg_finding_evidence(f, s->file, s->line, "service %s "
 			    "is %s", s->name, mg_check_pf_reach_text(reach));
+		if (inbound(s)) {
+			mg_finding_evidence(f, s->file, s->line, "service %s "
+			    "is port 25, where other mail servers deliver: a "
+			    "limit per client address there throttles their "
+			    "mail too, so no fix sets one; offer AUTH on "
+			    "submission (587) or submissions (465) only "
+			    "(postfix.auth.port25) and limit it there",
+			    s->name);
+			continue;
+		}
 		if (x == NULL)
 			x = mg_report_fix(r, FIX_ID, "Limit messages and "
 			    "recipients per client on the services that offer "

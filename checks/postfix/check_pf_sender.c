@@ -467,6 +467,14 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "domains");
 	x = mg_report_fix(r, FIX_ID, "Refuse MAIL FROM addresses a login "
 	    "does not own (smtpd_sender_login_maps + " REJECT ")");
+	x->named_only = "it refuses every sender address the map does not "
+	    "give to the login";
+	mg_finding_evidence(f, NULL, 0, "the fix refuses a logged-in client "
+	    "every MAIL FROM the map does not give to its login: aliases "
+	    "(info@, first.last@), addresses at virtual alias or relay "
+	    "domains and outside addresses a user sends as today are refused "
+	    "until added to %s; fix --all leaves it out, name it to apply "
+	    "it", MAPS);
 	mp = mg_model_param(m, MAPS);
 	maps_set = mp != NULL && mp->value != NULL &&
 	    mp->value[strspn(mp->value, " \t")] != '\0';

@@ -269,6 +269,47 @@ test_thresholds_and_window(void **state)
 	mg_model_free(&m);
 }
 
+/* test_spray_cannot_blind - a password spray of more made-up names than
+ * the table keeps, logged first, fills only the failed side: the login
+ * then used from 12 networks is still found */
+static void
+test_spray_cannot_blind(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str line = MG_STR_INIT;
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	for (k = 0; k < MG_MAILLOG_NAMES_MAX + 100; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 09:%02d:00 mail postfix/smtpd[1]: "
+		    "warning: unknown[198.51.100.%d]: SASL LOGIN authentication "
+		    "failed: authentication failure, sasl_username=junk%d",
+		    k % 60, k % 250 + 1, k);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	assert_int_equal(m.log->nfailnames, MG_MAILLOG_NAMES_MAX);
+	for (k = 0; k < 12; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 10:%02d:00 mail postfix/smtpd[1]: "
+		    "A%d: client=x[%d.1.0.%d], sasl_method=PLAIN, "
+		    "sasl_username=alice", k, k, 20 + k, k + 1);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_non_null(finding(&r, "sasl.login.many-addresses", "alice"));
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
 /* test_rollover - maillog_file stamps across new year: one window */
 static void
 test_rollover(void **state)
@@ -433,6 +474,7 @@ main(void)
 		cmocka_unit_test(test_time_stamps),
 		cmocka_unit_test(test_postfix_events),
 		cmocka_unit_test(test_postfix_findings),
+		cmocka_unit_test(test_spray_cannot_blind),
 		cmocka_unit_test(test_thresholds_and_window),
 		cmocka_unit_test(test_rollover),
 		cmocka_unit_test(test_exim),

@@ -139,6 +139,56 @@ test_same_line_twice_refused(void **state)
 	free_fix(x);
 }
 
+/* test_two_insertions_before_one_line - two fixes each putting a line
+ * before "d = 4" (two ACL statements before one accept, as fix --all
+ * stages them): both go in, in one order whichever fix comes first, as
+ * one hunk; an edit that replaces the line is still refused */
+static void
+test_two_insertions_before_one_line(void **state)
+{
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	struct mg_fix *y = mg_xcalloc(1, sizeof(*y));
+	const struct mg_fix *fixes[2] = { x, y }, *back[2] = { y, x };
+	struct mg_stage st;
+	struct mg_str text, diff = MG_STR_INIT;
+	struct mg_err err;
+	int k;
+
+	(void)state;
+	x->id = mg_xstrdup("test.x");
+	x->title = mg_xstrdup("x");
+	y->id = mg_xstrdup("test.y");
+	y->title = mg_xstrdup("y");
+	(void)mg_fix_replace_line(x, path, 4, "d = 4", "deny x\nd = 4");
+	(void)mg_fix_replace_line(y, path, 4, "d = 4", "deny y1\ndeny y2\n"
+	    "d = 4");
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(mg_stage_fixes(k == 0 ? fixes : back, 2, &st,
+		    &err), 0);
+		mg_stage_text(&st.files[0], &text);
+		assert_non_null(strstr(mg_str_cstr(&text), "c = 3\ndeny y1\n"
+		    "deny y2\ndeny x\nd = 4\ne = 5\n"));
+		mg_str_free(&text);
+		mg_stage_diff(&st.files[0], "etc/test.cf", &diff);
+		assert_non_null(strstr(mg_str_cstr(&diff), "@@ -1,7 +1,10 @@\n"
+		    " a = 1\n b = 2\n c = 3\n-d = 4\n+deny y1\n+deny y2\n"
+		    "+deny x\n+d = 4\n e = 5\n"));
+		mg_str_free(&diff);
+		mg_stage_free(&st);
+	}
+	free_fix(y);
+	/* a replacement of the line after an insertion: refused */
+	y = mg_xcalloc(1, sizeof(*y));
+	y->id = mg_xstrdup("test.y");
+	y->title = mg_xstrdup("y");
+	(void)mg_fix_replace_line(y, path, 4, "d = 4", "d = 5");
+	fixes[1] = y;
+	assert_int_equal(mg_stage_fixes(fixes, 2, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "edited twice"));
+	free_fix(x);
+	free_fix(y);
+}
+
 /* test_several_appends - two more settings appended (as fix --all
  * stages several fixes): one growing hunk at the end, diff -u's again */
 static void
@@ -177,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_stage_and_diff),
 		cmocka_unit_test(test_changed_file_refused),
 		cmocka_unit_test(test_same_line_twice_refused),
+		cmocka_unit_test(test_two_insertions_before_one_line),
 		cmocka_unit_test(test_several_appends),
 	};
 

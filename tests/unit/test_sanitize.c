@@ -78,6 +78,29 @@ test_dup_null(void **state)
 	free(s);
 }
 
+/* test_patch_lines_as_patch_reads_them - a regexp map's backslashes and
+ * a tab go out single, as patch(1) must see them; a line with ESC is
+ * escaped and counted, the others are not */
+static void
+test_patch_lines_as_patch_reads_them(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0, escaped;
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(fp = open_memstream(&buf, &len));
+	escaped = mg_print_patch_lines(fp, "+m = regexp:{{/^(\\+[^@]*)@"
+	    "mail\\.example\\.com$$/ $${1}}}\n+a\tb \xc3\xa9\n"
+	    "+evil \x1b[2J\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_string_equal(buf, "+m = regexp:{{/^(\\+[^@]*)@"
+	    "mail\\.example\\.com$$/ $${1}}}\n+a\tb \xc3\xa9\n"
+	    "+evil \\x1b[2J\n");
+	assert_int_equal(escaped, 1);
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -85,6 +108,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_table),
 		cmocka_unit_test(test_no_control_bytes_survive),
 		cmocka_unit_test(test_dup_null),
+		cmocka_unit_test(test_patch_lines_as_patch_reads_them),
 	};
 
 	return (cmocka_run_group_tests_name("sanitize", tests, NULL, NULL));
