@@ -287,8 +287,9 @@ test_spray_cannot_blind(void **state)
 	for (k = 0; k < MG_MAILLOG_NAMES_MAX + 100; k++) {
 		mg_str_reset(&line);
 		mg_str_printf(&line, "Dec  6 09:%02d:00 mail postfix/smtpd[1]: "
-		    "warning: unknown[198.51.100.%d]: SASL LOGIN authentication "
-		    "failed: authentication failure, sasl_username=junk%d",
+		    "warning: unknown[198.51.100.%d]: SASL LOGIN "
+		    "authentication failed: authentication failure, "
+		    "sasl_username=junk%d",
 		    k % 60, k % 250 + 1, k);
 		mg_maillog_line(m.log, mg_pf_log_line, NULL,
 		    mg_str_cstr(&line), line.len);
