@@ -707,7 +707,7 @@ check_port25(const struct mg_model *m, struct mg_report *r)
 	mg_finding_evidence(f, d != NULL ? d->file : NULL, d != NULL ?
 	    d->line : 0, "daemon_smtp_ports = %s: Exim listens on port 25",
 	    ports);
-	if (pre)
+	if (pre || m->ehlo.auth25 != NULL)
 		mg_finding_evidence(f, NULL, 0, "%s", mg_str_cstr(&before));
 	if (post)
 		mg_finding_evidence(f, NULL, 0, "%s", mg_str_cstr(&after));
