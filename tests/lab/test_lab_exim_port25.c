@@ -5,6 +5,9 @@
  * report has exim.auth.port25 with its fix; fix --yes (exim -bV on the
  * stage) and then -bh offers no AUTH on 25 and still AUTH PLAIN LOGIN on
  * 587; rollback --yes restores exim4.conf byte for byte and AUTH on 25.
+ * auth-port25-tls: AUTH only after STARTTLS, which -bh cannot show; the
+ * finding comes from the conditions with TLS up on port 25, and its fix
+ * is applied (exim -bV) and rolled back the same way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -135,6 +138,65 @@ test_port25_fixed_proven(void **state)
 	mg_str_free(&after);
 }
 
+/* test_port25_after_tls - AUTH only after STARTTLS: -bh sees STARTTLS
+ * and no AUTH on 25; the report judges the conditions with TLS up; fix
+ * --yes makes the finding go (exim -bV on the stage, Exim's own -bP shows
+ * the option); rollback byte-identical */
+static void
+test_port25_after_tls(void **state)
+{
+	const char *dir = lab_instance(LAB, "auth-port25-tls", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix", FIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	const char *bp[] = { exim_bin, "-C", conf, "-bP",
+	    "auth_advertise_hosts", NULL };
+	struct mg_exec_res res;
+	struct mg_str before, after, out, auth;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+
+	ehlo_auth(conf, 25, &auth);
+	assert_string_equal(mg_str_cstr(&auth), "");
+	mg_str_free(&auth);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == \""
+	    FIND "\") | .evidence[].text] | any(. == \"exim -bh 198.51.100.9 "
+	    "(port 25): EHLO offers no AUTH before STARTTLS\") and any(test("
+	    "\"^authenticator plain_server: server_advertise_condition = "
+	    ".* holds on port 25 after STARTTLS$\"))", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    FIND "\") | .severity == \"medium\" and .fixes == [\"" FIX
+	    "\"]", NULL), 0);
+	mg_str_free(&out);
+
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	assert_int_equal(lab_run(&res, bp), 0);
+	assert_string_equal(mg_str_cstr(&res.out), "auth_advertise_hosts = "
+	    "${if eq{$received_port}{25}{}{*}}\n");
+	mg_exec_res_free(&res);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \"" FIND
+	    "\") | not", NULL), 0);
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(before.data, after.data);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -149,6 +211,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port25_fixed_proven),
+		cmocka_unit_test(test_port25_after_tls),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));
