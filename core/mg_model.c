@@ -75,6 +75,7 @@ mg_model_free(struct mg_model *m)
 	mg_strv_free(m->unread, m->nunread);
 	free(m->ehlo.client);
 	free(m->ehlo.auth);
+	free(m->ehlo.auth25);
 	mg_queue_free(m->queue);
 	free(m->queue);
 	mg_maillog_free(m->log);

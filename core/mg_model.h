@@ -124,6 +124,9 @@ struct mg_ehlo {
 				 * asked, "PLAIN LOGIN"; "": none */
 	unsigned port;		/* the (first) port offering them; 0: none */
 	int starttls;		/* STARTTLS offered there */
+	char *auth25;		/* AUTH offered on port 25 before TLS, "":
+				 * none; NULL: port 25 not asked */
+	int starttls25;		/* STARTTLS offered on port 25 */
 };
 
 struct mg_model {

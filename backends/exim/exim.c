@@ -663,6 +663,11 @@ ask_ehlo(struct mg_target *t, struct mg_model *m)
 			if (m->ehlo.client == NULL)
 				m->ehlo.client = mg_xstrdup(client);
 			merge_auth(&m->ehlo, one.auth, port, one.starttls);
+			if (port == 25 && m->ehlo.auth25 == NULL) {
+				m->ehlo.auth25 = mg_xstrdup(one.auth != NULL ?
+				    one.auth : "");
+				m->ehlo.starttls25 = one.starttls;
+			}
 			if (m->ehlo.port == 0)
 				m->ehlo.starttls = one.starttls;
 		}

@@ -11,6 +11,7 @@
  * are empty?  Anything else it depends on leaves the answer unknown.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -663,12 +664,38 @@ static const struct {
 
 static int eval(const char *, size_t, struct mg_str *, int);
 
-/* tls_var - the value of a TLS variable before STARTTLS, or NULL */
+/* What mg_exim_eval_as evaluates for: TLS up (a cipher in the _in_
+ * variables) and the port ($received_port, $interface_port); 0: unknown.
+ * Set only for the duration of one mg_exim_eval_as call. */
+static int ev_tls;
+static char ev_port[16];
+
+static const struct {
+	const char *name, *value;
+} tls_up_vars[] = {
+	{ "tls_in_cipher", "TLS1.3:TLS_AES_256_GCM_SHA384:256" },
+	{ "tls_cipher", "TLS1.3:TLS_AES_256_GCM_SHA384:256" },
+	{ "tls_in_cipher_std", "TLS_AES_256_GCM_SHA384" },
+	{ "tls_in_protocol", "TLS1.3" },
+	{ "tls_in_bits", "256" }, { "tls_bits", "256" },
+};
+
+/* tls_var - the value of a TLS variable before STARTTLS (or, in
+ * mg_exim_eval_as, with TLS up and the port known), or NULL */
 static const char *
 tls_var(const char *name, size_t n)
 {
 	size_t i;
 
+	if (ev_port[0] != '\0' && ((n == 13 && strncmp(name,
+	    "received_port", n) == 0) || (n == 14 && strncmp(name,
+	    "interface_port", n) == 0)))
+		return (ev_port);
+	for (i = 0; ev_tls && i < sizeof(tls_up_vars) /
+	    sizeof(tls_up_vars[0]); i++)
+		if (strlen(tls_up_vars[i].name) == n &&
+		    strncmp(tls_up_vars[i].name, name, n) == 0)
+			return (tls_up_vars[i].value);
 	for (i = 0; i < sizeof(tls_vars) / sizeof(tls_vars[0]); i++)
 		if (strlen(tls_vars[i].name) == n &&
 		    strncmp(tls_vars[i].name, name, n) == 0)
@@ -928,6 +955,25 @@ mg_exim_eval_notls(const char *text, struct mg_str *out)
 		return (1);
 	}
 	return (r == EV_KNOWN);
+}
+
+/* mg_exim_eval_as - as mg_exim_eval_notls, for a client connected to
+ * port (0: unknown) with TLS up (tls) or before STARTTLS (!tls): with
+ * TLS the cipher, protocol and bits are set, the peer DN and SNI stay
+ * empty (a client without certificate) */
+int
+mg_exim_eval_as(const char *text, int tls, unsigned port, struct mg_str *out)
+{
+	int r;
+
+	ev_tls = tls;
+	ev_port[0] = '\0';
+	if (port != 0)
+		(void)snprintf(ev_port, sizeof(ev_port), "%u", port);
+	r = mg_exim_eval_notls(text, out);
+	ev_tls = 0;
+	ev_port[0] = '\0';
+	return (r);
 }
 
 /* mg_exim_option_value - an option's value as Exim stores it: a value

@@ -3,7 +3,8 @@
  * LOGIN) offered before TLS send passwords in the clear; a system account
  * such as root in the password file is the account a bot guesses first
  * (incident 3, on Exim); authentication through saslauthd or PAM
- * means every system account with a password can send mail.
+ * means every system account with a password can send mail; AUTH offered
+ * on port 25, where other servers deliver and bots guess passwords.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "../../backends/exim/exim_expand.h"
+#include "../../backends/exim/exim_list.h"
 #include "../../core/mg_str.h"
 #include "../checks.h"
 
@@ -441,6 +443,294 @@ check_system_backed(const struct mg_model *m, struct mg_report *r)
 	}
 }
 
+#define PORT25_FIX "exim.auth.submission-only"
+#define PORT25_VALUE "${if eq{$received_port}{25}{}{%s}}"
+
+/* port_of - a daemon_smtp_ports item: a number or a service name Exim's
+ * default uses; 0 if neither */
+static unsigned
+port_of(const char *item)
+{
+	unsigned long v;
+	char *end;
+
+	if (strcmp(item, "smtp") == 0)
+		return (25);
+	if (strcmp(item, "submission") == 0)
+		return (587);
+	if (strcmp(item, "smtps") == 0 || strcmp(item, "submissions") == 0)
+		return (465);
+	v = strtoul(item, &end, 10);
+	return (end != item && *end == '\0' && v > 0 && v < 65536 ?
+	    (unsigned)v : 0);
+}
+
+/* port_in - is port in an Exim port list? */
+static int
+port_in(const char *list, unsigned port)
+{
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int found = 0;
+
+	mg_exim_list_init(&l, list);
+	while (!found && mg_exim_list_next(&l, &it))
+		found = it.data != NULL && port_of(it.data) == port;
+	mg_str_free(&it);
+	return (found);
+}
+
+/* loopback_only - local_interfaces names loopback addresses only */
+static int
+loopback_only(const struct mg_model *m)
+{
+	const char *li = mg_model_value(m, "local_interfaces");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int lo = li != NULL && *li != '\0';
+
+	if (!lo)
+		return (0);
+	mg_exim_list_init(&l, li);
+	while (mg_exim_list_next(&l, &it))
+		if (it.data != NULL && strncmp(it.data, "127.", 4) != 0 &&
+		    strcmp(it.data, "::1") != 0 &&
+		    strncmp(it.data, "::1.", 4) != 0)
+			lo = 0;
+	mg_str_free(&it);
+	return (lo);
+}
+
+/*
+ * auth_on_25 - does a client on the Internet connected to port 25 see
+ * AUTH, before STARTTLS (!tls) or after it (tls)?  auth_advertise_hosts
+ * (default *) and each server authenticator's server_advertise_condition
+ * evaluated as Exim would with $received_port 25 and, after STARTTLS,
+ * the TLS variables set (exim_expand.c).  A host list other than * (after
+ * expansion) is taken as not the Internet; a condition that depends on
+ * something else may hold: offered.  why says how we know.
+ */
+static int
+auth_on_25(const struct mg_model *m, int tls, struct mg_str *why)
+{
+	const char *hosts = mg_model_value(m, "auth_advertise_hosts");
+	const char *when = tls ? "after STARTTLS" : "before STARTTLS";
+	const struct mg_param *c;
+	const struct mg_rule *a;
+	struct mg_str v = MG_STR_INIT;
+	char *val;
+	size_t i;
+	int offered = 0, known;
+
+	mg_str_reset(why);
+	val = mg_exim_option_value(hosts != NULL && *hosts != '\0' ? hosts :
+	    "*");
+	known = mg_exim_eval_as(val, tls, 25, &v);
+	free(val);
+	if (known && strcmp(mg_str_cstr(&v), "*") != 0) {
+		mg_str_printf(why, "auth_advertise_hosts = %s: %s on port 25 "
+		    "%s", hosts, mg_str_cstr(&v)[0] == '\0' ? "no host" :
+		    "not every host", when);
+		mg_str_free(&v);
+		return (0);
+	}
+	for (i = 0; i < m->nrules && !offered; i++) {
+		a = &m->rules[i];
+		if (!server_side(a))
+			continue;
+		c = mg_rule_cond(a, "server_advertise_condition");
+		if (c == NULL) {
+			mg_str_printf(why, "authenticator %s has no "
+			    "server_advertise_condition: offered on port 25 "
+			    "%s", a->verb, when);
+			offered = 1;
+			continue;
+		}
+		val = mg_exim_option_value(c->value);
+		if (!mg_exim_eval_as(val, tls, 25, &v)) {
+			mg_str_printf(why, "authenticator %s: "
+			    "server_advertise_condition = %s may hold on port "
+			    "25 %s", a->verb, c->value, when);
+			offered = 1;
+		} else if (mg_exim_truth(mg_str_cstr(&v))) {
+			mg_str_printf(why, "authenticator %s: "
+			    "server_advertise_condition = %s holds on port 25 "
+			    "%s", a->verb, c->value, when);
+			offered = 1;
+		}
+		free(val);
+	}
+	if (!offered)
+		mg_str_printf(why, "no authenticator's "
+		    "server_advertise_condition holds on port 25 %s", when);
+	mg_str_free(&v);
+	return (offered);
+}
+
+/* starttls_on_25 - is STARTTLS offered on port 25?  Exim's answer when
+ * the backend asked port 25, else tls_advertise_hosts (default *) */
+static int
+starttls_on_25(const struct mg_model *m)
+{
+	const char *adv = mg_model_value(m, "tls_advertise_hosts");
+	struct mg_str v = MG_STR_INIT;
+	char *val;
+	int on;
+
+	if (m->ehlo.auth25 != NULL)
+		return (m->ehlo.starttls25);
+	val = mg_exim_option_value(adv != NULL ? adv : "*");
+	on = !mg_exim_eval_as(val, 0, 25, &v) || mg_str_cstr(&v)[0] != '\0';
+	free(val);
+	mg_str_free(&v);
+	return (on);
+}
+
+/* continued - a configuration line continued on the next (backslash) */
+static int
+continued(const char *l)
+{
+	size_t n = strlen(l);
+
+	while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+		n--;
+	return (n > 0 && l[n - 1] == '\\');
+}
+
+/*
+ * port25_fix - auth_advertise_hosts = ${if eq{$received_port}{25}{}{*}}:
+ * no host sees AUTH on port 25, every port else as before.  An
+ * auth_advertise_hosts written in the configuration is wrapped
+ * (${if eq{$received_port}{25}{}{OLD}}) on its own line; else the option
+ * is added after the daemon_smtp_ports line (in the same file and
+ * .ifdef, as the ports that make the fix safe).  0 when placed.
+ */
+static int
+port25_fix(const struct mg_model *m, struct mg_report *r,
+    struct mg_finding *f)
+{
+	const struct mg_param *h = mg_model_param(m, "auth_advertise_hosts");
+	const struct mg_param *d = mg_model_param(m, "daemon_smtp_ports");
+	const struct mg_srcfile *src;
+	struct mg_str text = MG_STR_INIT;
+	struct mg_fix *x;
+	const char *l, *eq, *v;
+	size_t n;
+
+	if (h != NULL && h->file != NULL && h->line != 0) {
+		if ((src = mg_model_file(m, h->file)) == NULL ||
+		    h->line > src->nlines)
+			return (-1);
+		l = src->lines[h->line - 1];
+		if (strstr(l, "auth_advertise_hosts") == NULL ||
+		    (eq = strchr(l, '=')) == NULL || continued(l))
+			return (-1);
+		v = eq + 1 + strspn(eq + 1, " \t");
+		n = strlen(v);
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		if (n == 0 || *v == '"' || strchr(v, '#') != NULL)
+			return (-1);
+		mg_str_append(&text, l, (size_t)(v - l));
+		mg_str_printf(&text, "${if eq{$received_port}{25}{}{%.*s}}",
+		    (int)n, v);
+		x = mg_report_fix(r, PORT25_FIX, "Offer AUTH only on the "
+		    "submission ports, not on port 25");
+		(void)mg_fix_replace_line(x, h->file, h->line, l,
+		    mg_str_cstr(&text));
+		mg_check_exim_regenerate(m, x, h->file);
+	} else {
+		if (d == NULL || d->file == NULL || d->line == 0 ||
+		    (src = mg_model_file(m, d->file)) == NULL ||
+		    d->line > src->nlines)
+			return (-1);
+		l = src->lines[d->line - 1];
+		if (strstr(l, "daemon_smtp_ports") == NULL || continued(l))
+			return (-1);
+		mg_str_printf(&text, "%s\n%.*sauth_advertise_hosts = "
+		    PORT25_VALUE, l, (int)strspn(l, " \t"), l, "*");
+		x = mg_report_fix(r, PORT25_FIX, "Offer AUTH only on the "
+		    "submission ports, not on port 25");
+		(void)mg_fix_replace_line(x, d->file, d->line, l,
+		    mg_str_cstr(&text));
+		mg_check_exim_regenerate(m, x, d->file);
+	}
+	mg_str_free(&text);
+	mg_finding_add_fix(f, PORT25_FIX);
+	return (0);
+}
+
+/* check_port25 - AUTH on the port other mail servers deliver to */
+static void
+check_port25(const struct mg_model *m, struct mg_report *r)
+{
+	const struct mg_param *d = mg_model_param(m, "daemon_smtp_ports");
+	const char *ports = d != NULL && d->value != NULL && *d->value !=
+	    '\0' ? d->value : "smtp";
+	const char *tlsc = mg_model_value(m, "tls_on_connect_ports");
+	struct mg_str before = MG_STR_INIT, after = MG_STR_INIT;
+	struct mg_finding *f;
+	int pre, post, tls, sub, lo;
+
+	if (!port_in(ports, 25) || (tlsc != NULL && port_in(tlsc, 25)))
+		return;
+	if (m->ehlo.auth25 != NULL) {
+		pre = m->ehlo.auth25[0] != '\0';
+		mg_str_printf(&before, "exim -bh %s (port 25): EHLO offers "
+		    "%s%s before STARTTLS", m->ehlo.client != NULL ?
+		    m->ehlo.client : "", pre ? "AUTH " : "no AUTH",
+		    m->ehlo.auth25);
+	} else
+		pre = auth_on_25(m, 0, &before);
+	tls = starttls_on_25(m);
+	post = tls && auth_on_25(m, 1, &after);
+	if (!pre && !post)
+		goto out;
+	sub = port_in(ports, 587) || port_in(ports, 465);
+	lo = loopback_only(m);
+	f = mg_report_finding(r, "exim.auth.port25", lo || !sub ?
+	    MG_SEV_LOW : MG_SEV_MEDIUM, "sasl", "SMTP AUTH is offered on "
+	    "port 25");
+	mg_finding_explain(f, "Port 25 is where other mail servers deliver "
+	    "to you, and they never authenticate. AUTH offered there lets "
+	    "every bot that scans port 25 guess passwords, mixed into your "
+	    "inbound traffic - how a guessable account such as root gets "
+	    "found. Mail clients submit on 587 (submission) or 465 "
+	    "(submissions). exim -bh cannot do STARTTLS, so AUTH offered "
+	    "only after STARTTLS is judged from the configuration "
+	    "(auth_advertise_hosts and server_advertise_condition with TLS "
+	    "up on port 25). The fix sets auth_advertise_hosts = ${if "
+	    "eq{$received_port}{25}{}{*}}; the fix engine validates it "
+	    "with exim -bV, and exim -bh -oMi ADDR.25 then shows EHLO "
+	    "without AUTH on 25 and with AUTH on 587. Clients still set up "
+	    "for port 25 must move to 587 or 465.");
+	mg_finding_evidence(f, d != NULL ? d->file : NULL, d != NULL ?
+	    d->line : 0, "daemon_smtp_ports = %s: Exim listens on port 25",
+	    ports);
+	if (pre || m->ehlo.auth25 != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s", mg_str_cstr(&before));
+	if (post)
+		mg_finding_evidence(f, NULL, 0, "%s", mg_str_cstr(&after));
+	if (lo)
+		mg_finding_evidence(f, NULL, 0, "local_interfaces = %s: Exim "
+		    "listens on loopback only now, so remote bots cannot "
+		    "reach port 25 yet", mg_model_value(m, "local_interfaces"));
+	if (!sub) {
+		mg_finding_evidence(f, NULL, 0, "daemon_smtp_ports has no "
+		    "submission port (587) or submissions port (465): mail "
+		    "clients can only authenticate on port 25. Add 587 "
+		    "first (daemon_smtp_ports = 25 : 587); no fix is proposed "
+		    "until then, as it would lock every client out");
+	} else if (port25_fix(m, r, f) < 0)
+		mg_finding_evidence(f, NULL, 0, "no fix as data (no plain "
+		    "daemon_smtp_ports or auth_advertise_hosts line to "
+		    "place it at): set auth_advertise_hosts = ${if "
+		    "eq{$received_port}{25}{}{*}} in the main section");
+out:
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* mg_check_exim_auth - authenticators */
 void
 mg_check_exim_auth(const struct mg_model *m, struct mg_report *r)
@@ -448,4 +738,5 @@ mg_check_exim_auth(const struct mg_model *m, struct mg_report *r)
 	check_no_tls(m, r);
 	check_system_accounts(m, r);
 	check_system_backed(m, r);
+	check_port25(m, r);
 }

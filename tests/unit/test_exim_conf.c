@@ -1019,6 +1019,188 @@ test_auth_exim_answer(void **state)
 	mg_model_free(&m);
 }
 
+/* port25_case - a config with main lines main (line 1 on) and PLAIN
+ * (advertise condition cond, NULL: none); daemon_smtp_ports is ports
+ * (NULL: unset) written at line 1 when its own line, auth_advertise_hosts
+ * hosts at line hline (0: not in the file); auth25: what exim -bh
+ * answered on port 25 (NULL: not asked), with starttls25 */
+static void
+port25_case(struct mg_model *m, struct mg_report *r, const char *main_,
+    const char *ports, const char *hosts, unsigned hline, const char *cond,
+    const char *auth25, int starttls25)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_param *p;
+	struct mg_rule *a;
+
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	m->config_file = mg_xstrdup("/etc/exim/exim.conf");
+	mg_str_printf(&text, "%s\nbegin authenticators\nplain_server:\n"
+	    "  driver = plaintext\n", main_);
+	mg_srcfile_set_text(mg_model_file_add(m, m->config_file),
+	    mg_str_cstr(&text), text.len);
+	mg_str_free(&text);
+	if (ports != NULL) {
+		p = mg_model_param_add(m, "daemon_smtp_ports");
+		p->value = mg_xstrdup(ports);
+		p->file = mg_xstrdup(m->config_file);
+		p->line = 1;
+	}
+	if (hosts != NULL) {
+		p = mg_model_param_add(m, "auth_advertise_hosts");
+		p->value = mg_xstrdup(hosts);
+		if (hline != 0) {
+			p->file = mg_xstrdup(m->config_file);
+			p->line = hline;
+		}
+	}
+	a = mg_model_rule_add(m, "authenticators", "plain_server");
+	a->file = mg_xstrdup(m->config_file);
+	(void)mg_rule_cond_add(a, "driver", "plaintext");
+	(void)mg_rule_cond_add(a, "public_name", "PLAIN");
+	(void)mg_rule_cond_add(a, "server_condition", "${if eq{$auth3}{x}}");
+	if (cond != NULL)
+		(void)mg_rule_cond_add(a, "server_advertise_condition", cond);
+	if (auth25 != NULL) {
+		m->ehlo.client = mg_xstrdup("198.51.100.9");
+		m->ehlo.auth = mg_xstrdup(auth25);
+		m->ehlo.port = *auth25 != '\0' ? 25 : 0;
+		m->ehlo.starttls = starttls25;
+		m->ehlo.auth25 = mg_xstrdup(auth25);
+		m->ehlo.starttls25 = starttls25;
+	}
+	mg_report_init(r);
+	mg_check_exim_auth(m, r);
+}
+
+/* has_evidence - a finding's evidence line containing text */
+static int
+has_evidence(const struct mg_finding *f, const char *text)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->nevidence; i++)
+		if (strstr(f->evidence[i].text, text) != NULL)
+			return (1);
+	return (0);
+}
+
+/* test_auth_port25 - AUTH on port 25: before TLS from exim -bh's answer
+ * on port 25, after TLS from the configuration with $received_port 25
+ * and the TLS variables set; the fix only with 587/465 listening, added
+ * after daemon_smtp_ports or wrapping an auth_advertise_hosts line */
+static void
+test_auth_port25(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+
+	(void)state;
+	/* exim -bh on 25 offers AUTH PLAIN: medium, fix after line 1 */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 587", "25 : 587", NULL,
+	    0, NULL, "PLAIN", 1);
+	f = finding(&r, "exim.auth.port25");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_string_equal(f->area, "sasl");
+	assert_true(has_evidence(f, "exim -bh 198.51.100.9 (port 25): EHLO "
+	    "offers AUTH PLAIN before STARTTLS"));
+	assert_true(has_evidence(f, "authenticator plain_server has no "
+	    "server_advertise_condition: offered on port 25 after STARTTLS"));
+	assert_int_equal(f->nfix_ids, 1);
+	x = mg_report_find_fix(&r, "exim.auth.submission-only");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 1);
+	assert_string_equal(x->edits[0].new_text, "daemon_smtp_ports = 25 : "
+	    "587\nauth_advertise_hosts = ${if eq{$received_port}{25}{}{*}}");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* AUTH only after STARTTLS (Debian's usual): -bh sees none, the
+	 * configuration says it is offered on 25 once TLS is up */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 465", "25 : 465", NULL,
+	    0, "${if eq{$tls_in_cipher}{}{}{*}}", "", 1);
+	f = finding(&r, "exim.auth.port25");
+	assert_non_null(f);
+	assert_true(has_evidence(f, "exim -bh 198.51.100.9 (port 25): EHLO "
+	    "offers no AUTH before STARTTLS"));
+	assert_true(has_evidence(f, "holds on port 25 after STARTTLS"));
+	assert_non_null(mg_report_find_fix(&r, "exim.auth.submission-only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* the same without STARTTLS on 25: no AUTH at all there */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 465", "25 : 465", NULL,
+	    0, "${if eq{$tls_in_cipher}{}{}{*}}", "", 0);
+	assert_null(finding(&r, "exim.auth.port25"));
+	assert_null(mg_report_find_fix(&r, "exim.auth.submission-only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* the fix's value: no AUTH on 25, before or after TLS */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 587", "25 : 587",
+	    "${if eq{$received_port}{25}{}{*}}", 0, NULL, NULL, 0);
+	assert_null(finding(&r, "exim.auth.port25"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* not listening on 25 */
+	port25_case(&m, &r, "daemon_smtp_ports = 587", "587", NULL, 0, NULL,
+	    NULL, 0);
+	assert_null(finding(&r, "exim.auth.port25"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* an auth_advertise_hosts line is wrapped, kept inside */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 587\n"
+	    "auth_advertise_hosts = ${if eq{$tls_in_cipher}{}{}{*}}",
+	    "25 : 587", "${if eq{$tls_in_cipher}{}{}{*}}", 2, NULL, NULL, 0);
+	f = finding(&r, "exim.auth.port25");
+	assert_non_null(f);
+	assert_true(has_evidence(f, "offered on port 25 after STARTTLS"));
+	assert_false(has_evidence(f, "before STARTTLS"));
+	x = mg_report_find_fix(&r, "exim.auth.submission-only");
+	assert_non_null(x);
+	assert_int_equal(x->edits[0].line, 2);
+	assert_string_equal(x->edits[0].new_text, "auth_advertise_hosts = "
+	    "${if eq{$received_port}{25}{}{${if eq{$tls_in_cipher}{}{}{*}}}}");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* Exim's default port only: low, no fix (clients would be locked
+	 * out), the finding says so */
+	port25_case(&m, &r, "", NULL, NULL, 0, NULL, NULL, 0);
+	f = finding(&r, "exim.auth.port25");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_int_equal(f->nfix_ids, 0);
+	assert_true(has_evidence(f, "daemon_smtp_ports = smtp"));
+	assert_true(has_evidence(f, "no fix is proposed until then"));
+	assert_null(mg_report_find_fix(&r, "exim.auth.submission-only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* loopback only: low, the fix still proposed */
+	port25_case(&m, &r, "daemon_smtp_ports = 25 : 587", "25 : 587", NULL,
+	    0, NULL, NULL, 0);
+	mg_report_free(&r);
+	mg_model_param_add(&m, "local_interfaces")->value =
+	    mg_xstrdup("127.0.0.1 : ::::1");
+	mg_report_init(&r);
+	mg_check_exim_auth(&m, &r);
+	f = finding(&r, "exim.auth.port25");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_true(has_evidence(f, "loopback only"));
+	assert_int_equal(f->nfix_ids, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* captured - a model from "exim -bP config" real Exim printed
  * (tests/unit/data/exim_conf/NAME.bP) */
 static void
@@ -1237,6 +1419,7 @@ main(void)
 		cmocka_unit_test(test_aliases_nested),
 		cmocka_unit_test(test_auth_tls_spellings),
 		cmocka_unit_test(test_auth_exim_answer),
+		cmocka_unit_test(test_auth_port25),
 		cmocka_unit_test(test_captured_tls_conditions),
 		cmocka_unit_test(test_captured_nested_lookup),
 	};

@@ -206,6 +206,52 @@ test_eval_notls(void **state)
 	mg_str_free(&out);
 }
 
+/* test_eval_as - with TLS up and the port known: the TLS variables set,
+ * $received_port / $interface_port the port; unknown port: unknown; the
+ * state does not leak into the next mg_exim_eval_notls */
+static void
+test_eval_as(void **state)
+{
+	static const struct {
+		const char *in;
+		int tls;
+		unsigned port;
+		int known;
+		const char *out;
+	} cases[] = {
+		{ "${if eq{$received_port}{25}{}{*}}", 1, 25, 1, "" },
+		{ "${if eq{$received_port}{25}{}{*}}", 0, 587, 1, "*" },
+		{ "${if eq{$interface_port}{25}{}{*}}", 0, 25, 1, "" },
+		{ "${if eq{$received_port}{25}{}{*}}", 1, 0, 0, "" },
+		{ "${if def:tls_in_cipher}", 1, 25, 1, "true" },
+		{ "${if def:tls_in_cipher}", 0, 25, 1, "" },
+		{ "${if eq{$tls_cipher}{}{no}{yes}}", 1, 25, 1, "yes" },
+		{ "${if eq {$tls_in_cipher}{}{}{*}}", 1, 25, 1, "*" },
+		{ "${if eq{$received_port}{25}{}{${if eq{$tls_in_cipher}{}{}"
+		    "{*}}}}", 1, 587, 1, "*" },
+	};
+	struct mg_str out = MG_STR_INIT;
+	size_t i;
+	int known;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		known = mg_exim_eval_as(cases[i].in, cases[i].tls,
+		    cases[i].port, &out);
+		if (known != cases[i].known || (known &&
+		    strcmp(mg_str_cstr(&out), cases[i].out) != 0))
+			fail_msg("\"%s\" tls %d port %u: known %d value "
+			    "\"%s\"", cases[i].in, cases[i].tls, cases[i].port,
+			    known, known ? mg_str_cstr(&out) : "");
+	}
+	assert_int_equal(mg_exim_eval_notls("${if eq{$received_port}{25}"
+	    "{}{*}}", &out), 0);
+	assert_int_equal(mg_exim_eval_notls("${if def:tls_in_cipher}", &out),
+	    1);
+	assert_string_equal(mg_str_cstr(&out), "");
+	mg_str_free(&out);
+}
+
 /* test_uses_condition - saslauthd and pam found as conditions, not as
  * text */
 static void
@@ -235,6 +281,7 @@ main(void)
 		cmocka_unit_test(test_lsearch_path),
 		cmocka_unit_test(test_item),
 		cmocka_unit_test(test_eval_notls),
+		cmocka_unit_test(test_eval_as),
 		cmocka_unit_test(test_uses_condition),
 	};
 

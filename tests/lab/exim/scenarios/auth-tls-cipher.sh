@@ -35,7 +35,7 @@ exim_path = $EXIM
 spool_directory = $DIR/spool
 log_file_path = $DIR/log/%slog
 pid_file_path = $DIR/exim.pid
-daemon_smtp_ports = $PORT
+daemon_smtp_ports = ${lab_ports:-$PORT}
 queue_only = true
 
 primary_hostname = $primary_hostname
