@@ -241,9 +241,12 @@ test_exim_limit_applied_proven(void **state)
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, "applied"));
 	mg_str_free(&out);
+	/* Exim's ratelimit is a smoothed rate, not a counter: the refusals
+	 * start at the limit or a few RCPTs before it (measured: 100 on
+	 * one run, 98 on another), never after it */
 	exim_bh_login(conf, 105, &ok, &limited);
-	assert_int_equal(ok, 100);
-	assert_int_equal(limited, 5);
+	assert_true(ok >= 95 && ok <= 100);
+	assert_int_equal(ok + limited, 105);
 	(void)lab_ex_report(dir, exim_bin, &out);
 	assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \"" EXFIND
 	    "\") | not", NULL), 0);
