@@ -9,6 +9,7 @@
  * lists (Barracuda, SpamCop behind Cloudflare) rate-limit them likewise.
  * A blocklist asked that way never matches: the filter is silently off.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "../core/mg_resolv.h"
@@ -74,4 +75,46 @@ mg_check_dnsbl_resolvers(const struct mg_model *m, struct mg_finding *f)
 			mg_finding_evidence(f, m->resolv->path, ns->line,
 			    "nameserver %s is local or private", ns->text);
 	}
+}
+
+/* has_ci - needle (lower case) in [p, p+n), ignoring case */
+static int
+has_ci(const char *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j;
+
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k && tolower((unsigned char)p[i + j]) ==
+		    needle[j]; j++)
+			;
+		if (j == k)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * mg_check_dnsbl_public - the list domains in [p, p+n) include one the
+ * public-resolver refusal applies to: not Spamhaus's Data Query Service
+ * (KEY.zen.dq.spamhaus.net, ...dq.spamhaus.com), which answers through
+ * any resolver (the remedy this finding names)
+ */
+int
+mg_check_dnsbl_public(const char *p, size_t n)
+{
+	static const char sep[] = " \t\r\n,:;";
+	const char *end = p + n;
+	size_t k;
+
+	while (p < end) {
+		while (p < end && strchr(sep, *p) != NULL)
+			p++;
+		for (k = 0; p + k < end && strchr(sep, p[k]) == NULL; k++)
+			;
+		if (k > 0 && !has_ci(p, k, ".dq.spamhaus.net") &&
+		    !has_ci(p, k, ".dq.spamhaus.com"))
+			return (1);
+		p += k;
+	}
+	return (0);
 }

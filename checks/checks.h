@@ -128,6 +128,7 @@ void mg_check_pf_submission(const struct mg_model *, struct mg_report *);
 struct mg_finding *mg_check_dnsbl_finding(const struct mg_model *,
     struct mg_report *, const char *);
 void mg_check_dnsbl_resolvers(const struct mg_model *, struct mg_finding *);
+int mg_check_dnsbl_public(const char *, size_t);
 size_t mg_check_pf_dnsbl_lists(const char *, struct mg_str *);
 void mg_check_pf_dnsbl(const struct mg_model *, struct mg_report *);
 void mg_check_exim_dnsbl(const struct mg_model *, struct mg_report *);

@@ -26,8 +26,9 @@ mg_check_exim_dnsbl(const struct mg_model *m, struct mg_report *r)
 		for (k = 0; k < a->nconds; k++) {
 			c = &a->conds[k];
 			name = c->name + (c->name[0] == '!');
-			if (strcmp(name, "dnslists") != 0)
-				continue;
+			if (strcmp(name, "dnslists") != 0 || c->value == NULL ||
+			    !mg_check_dnsbl_public(c->value, strlen(c->value)))
+				continue;	/* DQS keys: any resolver */
 			if (f == NULL && (f = mg_check_dnsbl_finding(m, r,
 			    "exim.dnsbl.public-resolver")) == NULL)
 				return;

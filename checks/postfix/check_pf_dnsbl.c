@@ -55,6 +55,11 @@ mg_check_pf_dnsbl_lists(const char *value, struct mg_str *out)
 		}
 		q = p + n;
 		q += strspn(q, SEP);
+		if (strcspn(q, SEP) > 0 &&
+		    !mg_check_dnsbl_public(q, strcspn(q, SEP))) {
+			p = q + strcspn(q, SEP);
+			continue;	/* a DQS key: any resolver answers */
+		}
 		mg_str_printf(out, "%s%.*s %.*s", out->len > 0 ? ", " : "",
 		    (int)n, p, (int)strcspn(q, SEP), q);
 		k++;
@@ -90,11 +95,15 @@ use(const struct mg_model *m, struct mg_report *r, struct mg_finding **f,
     const struct mg_param *p, const char *svc, int *none)
 {
 	struct mg_str s = MG_STR_INIT;
+	size_t n;
 
-	if (p->value == NULL)
-		return;
+	n = strlen(p->name);
+	if (p->value == NULL || (n > 5 && strcmp(p->name + n - 5,
+	    "_maps") == 0))
+		return;		/* proxy_read_maps names restrictions too */
 	if (strcmp(p->name, "postscreen_dnsbl_sites") == 0) {
-		if (empty(p->value) || !runs_postscreen(m))
+		if (empty(p->value) || !runs_postscreen(m) ||
+		    !mg_check_dnsbl_public(p->value, strlen(p->value)))
 			return;
 		mg_str_puts(&s, p->value);
 	} else if (mg_check_pf_dnsbl_lists(p->value, &s) == 0) {

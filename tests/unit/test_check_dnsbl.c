@@ -180,6 +180,10 @@ test_pf_postscreen(void **state)
 static void
 test_pf_lists(void **state)
 {
+	static const char dqs[] = "k.zen.dq.spamhaus.net*3, "
+	    "k.dbl.dq.spamhaus.com";
+	static const char mixed[] = "k.zen.dq.spamhaus.net : "
+	    "zen.spamhaus.org";
 	struct mg_str s = MG_STR_INIT;
 
 	(void)state;
@@ -191,6 +195,16 @@ test_pf_lists(void **state)
 	assert_string_equal(mg_str_cstr(&s), "permit_dnswl_client "
 	    "list.dnswl.org, reject_rhsbl_helo dbl.spamhaus.org, "
 	    "reject_rhsbl_reverse_client ");
+	mg_str_reset(&s);
+	/* Spamhaus DQS answers through any resolver: not counted */
+	assert_int_equal(mg_check_pf_dnsbl_lists("reject_rbl_client "
+	    "abc123.zen.dq.spamhaus.net, reject_rhsbl_sender "
+	    "ABC123.dbl.DQ.spamhaus.net, reject_rbl_client "
+	    "bl.spamcop.net", &s), 1);
+	assert_string_equal(mg_str_cstr(&s), "reject_rbl_client "
+	    "bl.spamcop.net");
+	assert_int_equal(mg_check_dnsbl_public(dqs, strlen(dqs)), 0);
+	assert_int_equal(mg_check_dnsbl_public(mixed, strlen(mixed)), 1);
 	mg_str_free(&s);
 }
 
