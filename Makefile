@@ -177,7 +177,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) build/gen/mg_cve_data.h
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ibuild/gen -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out cli/% console/% engine/%,$(LIB_SRCS)) \
-	    $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null) -lm
+	    $(shell $(PKG_CONFIG) --libs libcurl libcrypto 2>/dev/null) -lm
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -74,8 +74,10 @@ mg_cert_read(const char *path, struct mg_cert *c, struct mg_err *err)
 	int truncated = 0, cn;
 
 	memset(c, 0, sizeof(*c));
-	if (mg_file_read(path, CERT_FILE_MAX, &text, &truncated, err) != 0)
+	if (mg_file_read(path, CERT_FILE_MAX, &text, &truncated, err) != 0) {
+		mg_str_free(&text);	/* mg_file_read may have begun it */
 		return (-1);
+	}
 	if ((b = BIO_new_mem_buf(text.data, (int)text.len)) != NULL) {
 		x = PEM_read_bio_X509(b, NULL, NULL, NULL);
 		BIO_free(b);
