@@ -69,14 +69,14 @@ expiry(struct mg_report *r, const struct mg_cert_use *u,
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expired on %s (%lld days ago)", u->param,
 		    u->path, when, -days);
-	else if (days == 0)
+	else if (c->not_after - now <= 86400)	/* -days 1, read at once */
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expires on %s (within a day)", u->param,
 		    u->path, when);
 	else
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
-		    "certificate expires on %s (in %lld days)", u->param,
-		    u->path, when, days);
+		    "certificate expires on %s (in %lld day%s)", u->param,
+		    u->path, when, days, days == 1 ? "" : "s");
 }
 
 /* names - valid for none of the announced host names */

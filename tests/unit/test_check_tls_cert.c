@@ -76,6 +76,7 @@ teardown(void **state)
 	char path[300];
 	static const char *const names[] = { "good.pem", "expired.pem",
 	    "soon.pem", "other.pem", "cn.pem", "wild.pem", "only.key",
+	    "day.pem", "day1.pem",
 	    NULL };
 	size_t i;
 
@@ -213,6 +214,24 @@ test_pf_soon_medium_good_silent(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_MEDIUM);
 	assert_non_null(pf_evidence(f, "(in 5 days)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* made with -days 1 and read in the same second: exactly a day
+	 * left is "within a day" (it was "in 1 days" then, a lab flake);
+	 * a day and an hour is "in 1 day" */
+	pf_with_cert(&m, write_cert("day.pem", 0, 86400, "mail.example.com",
+	    "DNS:mail.example.com"));
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-expiry"));
+	assert_non_null(pf_evidence(f, "(within a day)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	pf_with_cert(&m, write_cert("day1.pem", 0, 86400 + 3600,
+	    "mail.example.com", "DNS:mail.example.com"));
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-expiry"));
+	assert_non_null(pf_evidence(f, "(in 1 day)"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 
