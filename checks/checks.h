@@ -69,6 +69,9 @@ const char *mg_check_pf_reach_text(enum mg_pf_reach);
 enum mg_severity mg_check_pf_reach_severity(enum mg_severity,
     enum mg_pf_reach);
 int mg_check_pf_smtps(const struct mg_model *, const struct mg_service *);
+unsigned mg_check_pf_commented_override(const struct mg_model *,
+    const struct mg_service *, const char *, const char *);
+int mg_check_pf_has_cert(const struct mg_model *, const struct mg_service *);
 int mg_check_pf_edit_override(const struct mg_model *, struct mg_fix *,
     const struct mg_param *, const char *);
 int mg_check_pf_add_override(const struct mg_model *, struct mg_fix *,

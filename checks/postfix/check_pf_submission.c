@@ -384,69 +384,6 @@ skip(const char *p)
 	return (p + strspn(p, " \t"));
 }
 
-/* commented_encrypt - "#  -o smtpd_tls_security_level=encrypt" */
-static int
-commented_encrypt(const char *line)
-{
-	const char *p = line;
-
-	if (*p++ != '#' || (*p != ' ' && *p != '\t'))
-		return (0);	/* "#submission inet ...": another entry */
-	p = skip(p);
-	if (strncmp(p, "-o", 2) != 0)
-		return (0);
-	p = skip(p + 2);
-	if (strncmp(p, LEVEL, strlen(LEVEL)) != 0)
-		return (0);
-	p = skip(p + strlen(LEVEL));
-	if (*p++ != '=')
-		return (0);
-	p = skip(p);
-	return (strncmp(p, "encrypt", 7) == 0 && *skip(p + 7) == '\0');
-}
-
-/* commented_line - the line of the entry's commented-out encrypt
- * override (the entry runs on while lines start with white space or
- * are "#  " comments), else 0 */
-static unsigned
-commented_line(const struct mg_model *m, const struct mg_service *s)
-{
-	const struct mg_srcfile *f;
-	const char *line;
-	size_t i;
-
-	if (s->file == NULL || s->line == 0 ||
-	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
-		return (0);
-	for (i = s->line; i < f->nlines; i++) {
-		line = f->lines[i];
-		if (*line != '#' && *line != '\0' &&
-		    !isspace((unsigned char)*line))
-			break;
-		if (*line == '#' && line[1] != ' ' && line[1] != '\t' &&
-		    line[1] != '\0')
-			break;
-		if (commented_encrypt(line))
-			return ((unsigned)i + 1);
-	}
-	return (0);
-}
-
-/* has_cert - a server certificate the service can present */
-static int
-has_cert(const struct mg_model *m, const struct mg_service *s)
-{
-	static const char *const certs[] = { "smtpd_tls_cert_file",
-	    "smtpd_tls_eccert_file", "smtpd_tls_dcert_file",
-	    "smtpd_tls_chain_files", NULL };
-	size_t i;
-
-	for (i = 0; certs[i] != NULL; i++)
-		if (set(mg_service_value(m, s, certs[i], NULL)))
-			return (1);
-	return (0);
-}
-
 /* tls_fix - encrypt on one service, where nobody who sends now loses:
  * a certificate, AUTH only after STARTTLS, and a gate that lets no one
  * else in (mynetworks clients may submit without TLS today) */
@@ -460,7 +397,7 @@ tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
 	struct mg_fix *x;
 	unsigned cline;
 
-	if (!has_cert(m, s)) {
+	if (!mg_check_pf_has_cert(m, s)) {
 		mg_finding_evidence(f, s->file, s->line, "service %s has no "
 		    "certificate (smtpd_tls_cert_file empty): no fix until it "
 		    "has one", s->name);
@@ -475,7 +412,8 @@ tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
 		return (0);
 	}
 	x = mg_report_fix(r, FIX_TLS, TITLE_TLS);
-	if ((cline = commented_line(m, s)) != 0 &&
+	if ((cline = mg_check_pf_commented_override(m, s, LEVEL,
+	    "encrypt")) != 0 &&
 	    (src = mg_model_file(m, s->file)) != NULL) {
 		mg_finding_evidence(f, s->file, cline, "the -o %s=encrypt "
 		    "line of service %s is commented out", LEVEL, s->name);

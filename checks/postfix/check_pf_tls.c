@@ -24,77 +24,11 @@ yes(const char *v)
 	return (v != NULL && strcasecmp(v, "yes") == 0);
 }
 
-/* has_cert - a server certificate the service can present */
-static int
-has_cert(const struct mg_model *m, const struct mg_service *s)
-{
-	static const char *const certs[] = { "smtpd_tls_cert_file",
-	    "smtpd_tls_eccert_file", "smtpd_tls_dcert_file",
-	    "smtpd_tls_chain_files", NULL };
-	const char *v;
-	size_t i;
-
-	for (i = 0; certs[i] != NULL; i++) {
-		v = mg_service_value(m, s, certs[i], NULL);
-		if (v != NULL && v[strspn(v, " \t")] != '\0')
-			return (1);
-	}
-	return (0);
-}
-
 /* skip - past white space */
 static const char *
 skip(const char *p)
 {
 	return (p + strspn(p, " \t"));
-}
-
-/* commented_wrapper - "#  -o smtpd_tls_wrappermode=yes" */
-static int
-commented_wrapper(const char *line)
-{
-	const char *p = line;
-
-	if (*p++ != '#' || (*p != ' ' && *p != '\t'))
-		return (0);	/* "#smtps inet ...": another entry */
-	p = skip(p);
-	if (strncmp(p, "-o", 2) != 0)
-		return (0);
-	p = skip(p + 2);
-	if (strncmp(p, WRAPPER, strlen(WRAPPER)) != 0)
-		return (0);
-	p = skip(p + strlen(WRAPPER));
-	if (*p++ != '=')
-		return (0);
-	p = skip(p);
-	return (strncasecmp(p, "yes", 3) == 0 && *skip(p + 3) == '\0');
-}
-
-/* commented_line - the line number of the service's commented-out
- * wrapper-mode override, within its entry (master.cf: lines that start
- * with white space continue it; comment lines do not end it), else 0 */
-static unsigned
-commented_line(const struct mg_model *m, const struct mg_service *s)
-{
-	const struct mg_srcfile *f;
-	const char *line;
-	size_t i;
-
-	if (s->file == NULL || s->line == 0 ||
-	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
-		return (0);
-	for (i = s->line; i < f->nlines; i++) {
-		line = f->lines[i];
-		if (*line != '#' && *line != '\0' &&
-		    !isspace((unsigned char)*line))
-			break;	/* the next entry */
-		if (*line == '#' && line[1] != ' ' && line[1] != '\t' &&
-		    line[1] != '\0')
-			break;	/* a commented-out entry begins */
-		if (commented_wrapper(line))
-			return ((unsigned)i + 1);
-	}
-	return (0);
 }
 
 /* propose - wrapper mode on for one service: the commented line
@@ -168,11 +102,12 @@ mg_check_pf_tls(const struct mg_model *m, struct mg_report *r)
 		if (reach != MG_PF_REACH_PUBLIC)
 			mg_finding_evidence(f, s->file, s->line, "service %s "
 			    "is %s", s->name, mg_check_pf_reach_text(reach));
-		if ((cline = commented_line(m, s)) != 0)
+		if ((cline = mg_check_pf_commented_override(m, s, WRAPPER,
+		    "yes")) != 0)
 			mg_finding_evidence(f, s->file, cline, "the -o %s=yes "
 			    "line of service %s is commented out", WRAPPER,
 			    s->name);
-		if (!has_cert(m, s)) {
+		if (!mg_check_pf_has_cert(m, s)) {
 			mg_finding_evidence(f, s->file, s->line, "service %s "
 			    "has no certificate (smtpd_tls_cert_file empty): "
 			    "no fix until it has one", s->name);

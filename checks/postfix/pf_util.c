@@ -3,8 +3,10 @@
  * reachable from other hosts at all, where a value comes from, and the
  * main.cf and master.cf edits and reload that Postfix fixes are made of.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../backends/postfix/pf_list.h"
 #include "../../core/mg_net.h"
@@ -226,4 +228,80 @@ mg_check_pf_permissive(const char *v)
 	if (strncasecmp(v, "permit", 6) == 0)
 		return (1);
 	return (n > 0 && strspn(v, "0123456789") == n);
+}
+
+/* commented_o - "#  -o PARAM=VALUE" (a comment line inside an entry,
+ * not "#name type ...", which comments out another entry) */
+static int
+commented_o(const char *line, const char *param, const char *value)
+{
+	const char *p = line;
+	size_t n = strlen(param), v = strlen(value);
+
+	if (*p++ != '#' || (*p != ' ' && *p != '\t'))
+		return (0);
+	p += strspn(p, " \t");
+	if (strncmp(p, "-o", 2) != 0)
+		return (0);
+	p += 2 + strspn(p + 2, " \t");
+	if (strncmp(p, param, n) != 0)
+		return (0);
+	p += n + strspn(p + n, " \t");
+	if (*p++ != '=')
+		return (0);
+	p += strspn(p, " \t");
+	if (strncasecmp(p, value, v) != 0)
+		return (0);
+	p += v;
+	return (p[strspn(p, " \t")] == '\0');
+}
+
+/*
+ * mg_check_pf_commented_override - the line (1-based) of service s's
+ * commented-out "-o PARAM=VALUE" within its master.cf entry (lines that
+ * start with white space continue it; "#  " comment lines do not end
+ * it; "#name ..." begins a commented-out entry), as Postfix's master.cf
+ * ships the smtps and submission overrides; 0 if there is none
+ */
+unsigned
+mg_check_pf_commented_override(const struct mg_model *m,
+    const struct mg_service *s, const char *param, const char *value)
+{
+	const struct mg_srcfile *f;
+	const char *line;
+	size_t i;
+
+	if (s->file == NULL || s->line == 0 ||
+	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
+		return (0);
+	for (i = s->line; i < f->nlines; i++) {
+		line = f->lines[i];
+		if (*line != '#' && *line != '\0' &&
+		    !isspace((unsigned char)*line))
+			break;	/* the next entry */
+		if (*line == '#' && line[1] != ' ' && line[1] != '\t' &&
+		    line[1] != '\0')
+			break;	/* a commented-out entry begins */
+		if (commented_o(line, param, value))
+			return ((unsigned)i + 1);
+	}
+	return (0);
+}
+
+/* mg_check_pf_has_cert - service s has a server certificate to present */
+int
+mg_check_pf_has_cert(const struct mg_model *m, const struct mg_service *s)
+{
+	static const char *const certs[] = { "smtpd_tls_cert_file",
+	    "smtpd_tls_eccert_file", "smtpd_tls_dcert_file",
+	    "smtpd_tls_chain_files", NULL };
+	const char *v;
+	size_t i;
+
+	for (i = 0; certs[i] != NULL; i++) {
+		v = mg_service_value(m, s, certs[i], NULL);
+		if (v != NULL && v[strspn(v, " \t")] != '\0')
+			return (1);
+	}
+	return (0);
 }
