@@ -1,33 +1,78 @@
-/* cmd_report.c - "report [--json]": findings, worst first, with exit codes. */
+/*
+ * cmd_report.c - "report [--format F] [--output FILE]": findings, worst
+ * first, in one of several formats, with the same exit code in each.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../checks/checks.h"
+#include "../core/mg_install.h"
 #include "../core/mg_json.h"
+#include "../core/mg_queue.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/fix_preview.h"
 #include "cmd.h"
+#include "report_fmt.h"
 
 /*
- * exit_code - 2 critical; else 4 when partial (something could not be
- * read for lack of permission: what is missing may be worse than what is
- * shown); else 1 high/medium/low, 0 info or nothing.  A critical finding
- * wins: the server is at least that bad, whatever else was not read.
+ * The formats.  prometheus and sarif (report_prom.c, report_sarif.c) are
+ * metrics and code-scanning documents; a metrics file is read by a
+ * collector running as another user, so it is 0644, the rest 0600.
  */
-static int
-exit_code(const struct mg_report *r)
-{
-	enum mg_severity w = mg_report_worst(r);
+static const struct report_fmt fmts[] = {
+	{ "text", report_emit_text, 0600 },
+	{ "json", report_emit_json, 0600 },
+	{ "nagios", report_emit_nagios, 0600 },
+};
 
-	if (r->nfindings > 0 && w == MG_SEV_CRITICAL)
+/* report_fmt_find - the format called name, or NULL */
+const struct report_fmt *
+report_fmt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++)
+		if (strcmp(fmts[i].name, name) == 0)
+			return (&fmts[i]);
+	return (NULL);
+}
+
+/*
+ * report_exit_code - one rule for every format.  2 when a finding is
+ * critical or the queue size hits --crit; else 3 when a queue threshold
+ * was asked for but the queue could not be read (the check could not be
+ * done); else 4 when partial (something could not be read for lack of
+ * permission: what is missing may be worse than what is shown); else 1
+ * when a finding is high/medium/low or the queue size hits --warn; else
+ * 0 (info or nothing).  A critical finding wins: the server is at least
+ * that bad, whatever else was not read.
+ */
+int
+report_exit_code(const struct mg_session *a, const struct mg_range *warn,
+    const struct mg_range *crit)
+{
+	const struct mg_report *r = &a->report;
+	const struct mg_queue *q = a->model.queue;
+	enum mg_severity w = mg_report_worst(r);
+	int qwarn = 0, qcrit = 0;
+
+	if (q != NULL) {
+		qcrit = crit != NULL && mg_range_alert(crit, q->nmsgs);
+		qwarn = warn != NULL && mg_range_alert(warn, q->nmsgs);
+	}
+	if ((r->nfindings > 0 && w == MG_SEV_CRITICAL) || qcrit)
 		return (MG_EXIT_CRIT);
+	if (q == NULL && (warn != NULL || crit != NULL))
+		return (MG_EXIT_UNREAD);
 	if (r->npartial > 0)
 		return (MG_EXIT_PARTIAL);
-	if (r->nfindings == 0 || w == MG_SEV_INFO)
-		return (MG_EXIT_OK);
-	return (MG_EXIT_WARN);
+	if (qwarn || (r->nfindings > 0 && w != MG_SEV_INFO))
+		return (MG_EXIT_WARN);
+	return (MG_EXIT_OK);
 }
 
 /* json_fix - one fix as data: edits and post-commands */
@@ -68,9 +113,10 @@ json_fix(struct mg_json *j, const struct mg_fix *x)
 	mg_json_end(j);
 }
 
-/* print_json - the report --json document (README) */
-static void
-print_json(const struct mg_session *a)
+/* report_emit_json - the report --json document (README) */
+int
+report_emit_json(FILE *fp, const struct mg_session *a,
+    const struct report_opts *o)
 {
 	const struct mg_report *r = &a->report;
 	const struct mg_finding *f;
@@ -130,13 +176,15 @@ print_json(const struct mg_session *a)
 		mg_json_string(&j, r->unread[i]);
 	mg_json_end(&j);
 	mg_json_end(&j);
-	(void)fwrite(out.data, 1, out.len, stdout);
+	(void)o;
+	(void)fwrite(out.data, 1, out.len, fp);
 	mg_str_free(&out);
+	return (ferror(fp) ? -1 : 0);
 }
 
 /* print_indented - sanitized text, each line indented */
 static void
-print_indented(const char *indent, const char *text)
+print_indented(FILE *out, const char *indent, const char *text)
 {
 	const char *p = text, *nl;
 	char *line;
@@ -146,17 +194,40 @@ print_indented(const char *indent, const char *text)
 		if (nl == NULL)
 			nl = p + strlen(p);
 		line = mg_xstrndup(p, (size_t)(nl - p));
-		(void)fputs(indent, stdout);
-		mg_print_sanitized(stdout, line);
-		(void)fputc('\n', stdout);
+		(void)fputs(indent, out);
+		mg_print_sanitized(out, line);
+		(void)fputc('\n', out);
 		free(line);
 		p = nl + (*nl != '\0');
 	}
 }
 
-/* print_text - human-readable report */
+/* text_queue - with --warn/--crit, the queue size they were judged on */
 static void
-print_text(const struct mg_session *a)
+text_queue(FILE *out, const struct mg_session *a, const struct report_opts *o)
+{
+	const struct mg_queue *q = a->model.queue;
+
+	if (o->warn == NULL && o->crit == NULL)
+		return;
+	if (q == NULL) {
+		(void)fputs("queue: not read, so --warn/--crit could not be "
+		    "judged\n", out);
+		return;
+	}
+	(void)fprintf(out, "queue: %zu messages", q->nmsgs);
+	if (o->crit != NULL && mg_range_alert(o->crit, q->nmsgs))
+		(void)fprintf(out, ", hits --crit %s\n", o->crit->text);
+	else if (o->warn != NULL && mg_range_alert(o->warn, q->nmsgs))
+		(void)fprintf(out, ", hits --warn %s\n", o->warn->text);
+	else
+		(void)fputs(", within the thresholds\n", out);
+}
+
+/* report_emit_text - human-readable report */
+int
+report_emit_text(FILE *out, const struct mg_session *a,
+    const struct report_opts *o)
 {
 	const struct mg_report *r = &a->report;
 	const struct mg_finding *f;
@@ -165,120 +236,247 @@ print_text(const struct mg_session *a)
 	size_t i, k, count[MG_SEV_CRITICAL + 1] = { 0 };
 	int sev;
 
-	(void)printf("%s %s, ", mg_backend_mta_name(a->model.mta),
+	(void)fprintf(out, "%s %s, ", mg_backend_mta_name(a->model.mta),
 	    a->model.version != NULL ? a->model.version : "?");
-	mg_print_sanitized(stdout, mg_model_source(&a->model) != NULL ?
+	mg_print_sanitized(out, mg_model_source(&a->model) != NULL ?
 	    mg_model_source(&a->model) : "?");
-	(void)printf("%s\n\n", a->model.config_generated ?
+	(void)fprintf(out, "%s\n\n", a->model.config_generated ?
 	    " (generated with update-exim4.conf into a private copy)" : "");
 	for (i = 0; i < r->nfindings; i++) {
 		f = &r->findings[i];
 		count[f->severity]++;
-		(void)printf("%-8s %-8s ", mg_severity_name(f->severity),
+		(void)fprintf(out, "%-8s %-8s ", mg_severity_name(f->severity),
 		    f->area);
-		mg_print_sanitized(stdout, f->title);
-		(void)printf("  [%s]\n", f->id);
+		mg_print_sanitized(out, f->title);
+		(void)fprintf(out, "  [%s]\n", f->id);
 		if (f->explanation != NULL)
-			print_indented("    ", f->explanation);
+			print_indented(out, "    ", f->explanation);
 		for (k = 0; k < f->nevidence; k++) {
-			(void)fputs("    evidence: ", stdout);
+			(void)fputs("    evidence: ", out);
 			if (f->evidence[k].file != NULL) {
-				mg_print_sanitized(stdout,
+				mg_print_sanitized(out,
 				    f->evidence[k].file);
 				if (f->evidence[k].line > 0)
-					(void)printf(":%u",
+					(void)fprintf(out, ":%u",
 					    f->evidence[k].line);
-				(void)fputs(": ", stdout);
+				(void)fputs(": ", out);
 			}
-			mg_print_sanitized(stdout, f->evidence[k].text);
-			(void)fputc('\n', stdout);
+			mg_print_sanitized(out, f->evidence[k].text);
+			(void)fputc('\n', out);
 		}
 		for (k = 0; k < f->nfix_ids; k++) {
 			x = mg_report_find_fix(r, f->fix_ids[k]);
-			(void)printf("    fix %s: ", f->fix_ids[k]);
-			mg_print_sanitized(stdout, x != NULL && x->title !=
+			(void)fprintf(out, "    fix %s: ", f->fix_ids[k]);
+			mg_print_sanitized(out, x != NULL && x->title !=
 			    NULL ? x->title : "");
-			(void)fputc('\n', stdout);
+			(void)fputc('\n', out);
 			if (x == NULL)
 				continue;
 			mg_str_reset(&s);
 			mg_fix_preview(x, &s);
-			print_indented("      ", mg_str_cstr(&s));
+			print_indented(out, "      ", mg_str_cstr(&s));
 		}
-		(void)fputc('\n', stdout);
+		(void)fputc('\n', out);
 	}
 	mg_str_free(&s);
 	for (i = 0; i < a->model.nwarnings; i++) {
-		(void)fputs("warning from the MTA: ", stdout);
-		mg_print_sanitized(stdout, a->model.warnings[i]);
-		(void)fputc('\n', stdout);
+		(void)fputs("warning from the MTA: ", out);
+		mg_print_sanitized(out, a->model.warnings[i]);
+		(void)fputc('\n', out);
 	}
 	for (i = 0; i < r->nunread; i++) {
-		(void)fputs("not read: ", stdout);
-		mg_print_sanitized(stdout, r->unread[i]);
-		(void)fputc('\n', stdout);
+		(void)fputs("not read: ", out);
+		mg_print_sanitized(out, r->unread[i]);
+		(void)fputc('\n', out);
 	}
 	if (r->npartial > 0)
-		(void)printf("partial: %zu of the things above could not be "
-		    "read for lack of permission - findings may be missing or "
-		    "less severe than they are; run as root for the full "
-		    "report\n", r->npartial);
+		(void)fprintf(out, "partial: %zu of the things above could "
+		    "not be read for lack of permission - findings may be "
+		    "missing or less severe than they are; run as root for "
+		    "the full report\n", r->npartial);
 	if (r->nfindings == 0) {
 		for (k = 0; mg_check_at(k) != NULL; k++)
 			;
-		(void)printf("no findings (%zu checks ran)%s\n", k,
+		(void)fprintf(out, "no findings (%zu checks ran)%s\n", k,
 		    r->npartial > 0 ? ", partial" : "");
-		return;
+		text_queue(out, a, o);
+		return (ferror(out) ? -1 : 0);
 	}
-	(void)printf("%zu findings:", r->nfindings);
+	(void)fprintf(out, "%zu findings:", r->nfindings);
 	for (sev = MG_SEV_CRITICAL; sev >= MG_SEV_INFO; sev--)
 		if (count[sev] > 0)
-			(void)printf(" %zu %s", count[sev],
+			(void)fprintf(out, " %zu %s", count[sev],
 			    mg_severity_name((enum mg_severity)sev));
-	(void)fputs(r->npartial > 0 ? " (partial)\n" : "\n", stdout);
+	(void)fputs(r->npartial > 0 ? " (partial)\n" : "\n", out);
+	text_queue(out, a, o);
+	return (ferror(out) ? -1 : 0);
 }
 
-/* cmd_report - report [--json] */
+/* elapsed - seconds since start (CLOCK_MONOTONIC) */
+static double
+elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return ((double)(now.tv_sec - start->tv_sec) +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9);
+}
+
+/*
+ * write_output - the document into path: written beside it under a
+ * temporary name (O_EXCL, never through a symlink), fsync'd and renamed,
+ * so a collector reads the old file or the new one, never half of one
+ */
+static int
+write_output(const char *path, const char *data, size_t len, int mode)
+{
+	struct mg_err err;
+
+	if (mg_install_file(path, data, len, (mode_t)mode, getuid(), getgid(),
+	    &err) < 0) {
+		(void)fputs("mailguard-tui: report: --output not written: ",
+		    stderr);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+		return (-1);
+	}
+	return (0);
+}
+
+/* load_failed - the session could not be read: say so in the format's
+ * terms (a plugin's UNKNOWN line on stdout) */
+static int
+load_failed(struct mg_session *a, const struct report_fmt *fmt)
+{
+	(void)fputs("mailguard-tui: ", stderr);
+	mg_print_sanitized(stderr, a->err.msg);
+	(void)fputc('\n', stderr);
+	if (fmt->emit == report_emit_nagios) {
+		(void)fputs("MAILGUARD UNKNOWN - configuration not read: ",
+		    stdout);
+		mg_print_sanitized(stdout, a->err.msg);
+		(void)fputc('\n', stdout);
+	}
+	return (MG_EXIT_UNREAD);
+}
+
+/* cmd_report - report [--format F] [--json] [--output FILE] [--warn R]
+ * [--crit R] */
 static int
 cmd_report(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "warn", required_argument, NULL, 'w' },
+		{ "crit", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, json = 0;
+	const struct report_fmt *fmt = report_fmt_find("text");
+	struct mg_range warn, crit;
+	struct report_opts ro;
+	struct timespec start;
+	struct mg_err err;
+	const char *output = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int ch, rc;
 
+	(void)clock_gettime(CLOCK_MONOTONIC, &start);
+	memset(&ro, 0, sizeof(ro));
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'j')
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			fmt = report_fmt_find("json");
+			break;
+		case 'f':
+			if ((fmt = report_fmt_find(optarg)) != NULL)
+				break;
+			if (strcmp(optarg, "prometheus") == 0 ||
+			    strcmp(optarg, "sarif") == 0)
+				return (mg_cmd_usage_error("report", "--format "
+				    "%s is not in this build", optarg));
+			return (mg_cmd_usage_error("report", "unknown format "
+			    "\"%s\" (json, text, nagios)", optarg));
+		case 'o':
+			if (optarg[0] == '\0')
+				return (mg_cmd_usage_error("report", "--output "
+				    "needs a file name"));
+			output = optarg;
+			break;
+		case 'w':
+		case 'c':
+			if (mg_range_parse(optarg, ch == 'w' ? &warn : &crit,
+			    &err) < 0)
+				return (mg_cmd_usage_error("report", "--%s: %s",
+				    ch == 'w' ? "warn" : "crit", err.msg));
+			if (ch == 'w')
+				ro.warn = &warn;
+			else
+				ro.crit = &crit;
+			break;
+		case ':':
+			return (mg_cmd_usage_error("report", "%s needs a value",
+			    argv[optind - 1]));
+		default:
 			return (mg_cmd_usage_error("report", "unknown option "
 			    "%s", argv[optind - 1]));
-		json = 1;
+		}
 	}
 	if (optind < argc)
 		return (mg_cmd_usage_error("report", "unexpected argument "
 		    "\"%s\"", argv[optind]));
-	if (mg_session_load(a) < 0) {
-		(void)fputs("mailguard-tui: ", stderr);
-		mg_print_sanitized(stderr, a->err.msg);
-		(void)fputc('\n', stderr);
-		return (MG_EXIT_UNREAD);
+	if (mg_session_load(a) < 0)
+		return (load_failed(a, fmt));
+	ro.exit_code = report_exit_code(a, ro.warn, ro.crit);
+	ro.now = a->model.now;
+	ro.elapsed = elapsed(&start);
+	if (output == NULL) {
+		if (fmt->emit(stdout, a, &ro) < 0 || fflush(stdout) != 0)
+			return (MG_EXIT_CANTCREAT);
+	} else {
+		/* The whole document first: nothing is written when the
+		 * emitter fails half way. */
+		if ((out = open_memstream(&buf, &len)) == NULL) {
+			(void)fputs("mailguard-tui: report: out of memory\n",
+			    stderr);
+			return (MG_EXIT_CANTCREAT);
+		}
+		rc = fmt->emit(out, a, &ro);
+		if (fclose(out) != 0)
+			rc = -1;
+		if (rc < 0 || write_output(output, buf, len, fmt->mode) < 0) {
+			free(buf);
+			return (MG_EXIT_CANTCREAT);
+		}
+		free(buf);
 	}
-	if (json)
-		print_json(a);
-	else
-		print_text(a);
-	return (exit_code(&a->report));
+	if (fmt->emit == report_emit_nagios)
+		return (report_nagios_exit(ro.exit_code));
+	return (ro.exit_code);
 }
 
 const struct mg_cmd_entry mg_cmd_report_entry = {
 	.name = "report",
-	.args = "[--json]",
+	.args = "[--format F] [--json] [--output FILE] [--warn R] [--crit R]",
 	.summary = "findings, worst first",
 	.options =
-	    "exit 0 ok/info, 1 warning, 2 critical, 3 could not read,\n"
+	    "--format text (default), json (--json), nagios\n"
+	    "--output FILE: written atomically (temp file beside\n"
+	    "it, fsync, rename), mode 0600 (0644 for metrics)\n"
+	    "--warn/--crit R: queue size thresholds in the\n"
+	    "monitoring-plugins range syntax (10, 10:, ~:10,\n"
+	    "10:20, @10:20)\n"
+	    "exit, same in every format: 0 ok/info, 1 warning\n"
+	    "(or queue hits --warn), 2 critical (or --crit),\n"
+	    "3 could not read (or the queue, with --warn/--crit),\n"
 	    "4 partial: something unread for lack of permission,\n"
 	    "findings may be missing (a critical finding still\n"
-	    "exits 2)",
+	    "exits 2; nagios exits 3 UNKNOWN for 4), 73 --output\n"
+	    "not written",
 	.exec = cmd_report,
 };
