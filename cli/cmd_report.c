@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -344,6 +345,44 @@ write_output(const char *path, const char *data, size_t len, int mode)
 	return (0);
 }
 
+/*
+ * output_usable - before the report's work: --output's directory exists
+ * and can be written, and the name is not a symlink or something other
+ * than a regular file.  write_output decides for good (as root, access()
+ * says yes to a mode-0555 directory; rename may still fail).
+ */
+static int
+output_usable(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	const char *why = NULL;
+
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		(void)snprintf(dir, sizeof(dir), "/");
+	else
+		(void)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+		    path);
+	if (slash != NULL && slash[1] == '\0')
+		why = "names a directory, not a file";
+	else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		why = S_ISLNK(st.st_mode) ? "is a symbolic link: name the "
+		    "file itself" : "exists and is not a regular file";
+	else if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		why = "is in no directory that exists";
+	else if (access(dir, W_OK) < 0)
+		why = "is in a directory this user cannot write";
+	if (why == NULL)
+		return (0);
+	(void)fputs("mailguard-tui: report: --output ", stderr);
+	mg_print_sanitized(stderr, path);
+	(void)fprintf(stderr, " %s: nothing written\n", why);
+	return (-1);
+}
+
 /* load_failed - the session could not be read: say so in the format's
  * terms (a plugin's UNKNOWN line on stdout) */
 static int
@@ -430,6 +469,8 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 	if (optind < argc)
 		return (mg_cmd_usage_error("report", "unexpected argument "
 		    "\"%s\"", argv[optind]));
+	if (output != NULL && output_usable(output) < 0)
+		return (MG_EXIT_CANTCREAT);
 	if (mg_session_load(a) < 0)
 		return (load_failed(a, fmt));
 	ro.exit_code = report_exit_code(a, ro.warn, ro.crit);
