@@ -16,7 +16,8 @@
 #define MG_EXIT_FAILED 70	/* an apply failed or was refused (EX_SOFTWARE
 				 * is the nearest sysexits code) */
 #define MG_EXIT_CANTCREAT 73	/* --export-diff FILE not written: it exists
-				 * (without --force) or cannot be created
+				 * (without --force) or cannot be created;
+				 * report --output FILE not written
 				 * (EX_CANTCREAT) */
 #define MG_EXIT_NOPERM 77	/* needs root (EX_NOPERM) */
 
