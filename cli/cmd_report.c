@@ -114,6 +114,29 @@ json_fix(struct mg_json *j, const struct mg_fix *x)
 	mg_json_end(j);
 }
 
+/* json_queue - "queue": its size, deferred messages and the largest
+ * sender's share (%); null when it could not be read (unread says why) */
+static void
+json_queue(struct mg_json *j, const struct mg_session *a)
+{
+	struct report_qstats st;
+
+	mg_json_key(j, "queue");
+	if (a->model.queue == NULL) {
+		mg_json_null(j);
+		return;
+	}
+	report_queue_stats(a->model.queue, a->model.now, &st);
+	mg_json_object(j);
+	mg_json_key(j, "messages");
+	mg_json_uint(j, st.messages);
+	mg_json_key(j, "deferred");
+	mg_json_uint(j, st.deferred);
+	mg_json_key(j, "top_sender_share");
+	mg_json_double(j, (double)st.top_share / 10);
+	mg_json_end(j);
+}
+
 /* report_emit_json - the report --json document (README) */
 int
 report_emit_json(FILE *fp, const struct mg_session *a,
@@ -132,6 +155,7 @@ report_emit_json(FILE *fp, const struct mg_session *a,
 	mg_json_kv_string(&j, "config", mg_model_source(&a->model));
 	mg_json_key(&j, "partial");
 	mg_json_bool(&j, r->npartial > 0);
+	json_queue(&j, a);
 	mg_json_key(&j, "findings");
 	mg_json_array(&j);
 	for (i = 0; i < r->nfindings; i++) {

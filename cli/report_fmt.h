@@ -45,6 +45,17 @@ struct report_fmt {
 				 * 0600 */
 };
 
+/* The queue as the formats summarize it (report_queue_stats). */
+struct report_qstats {
+	size_t messages;
+	size_t deferred;	/* Postfix's deferred queue; in Exim's one
+				 * spool, every message not frozen */
+	size_t top_share;	/* the largest envelope sender's share of the
+				 * queue, in tenths of a percent */
+};
+
+void report_queue_stats(const struct mg_queue *, time_t,
+    struct report_qstats *);
 int report_exit_code(const struct mg_session *, const struct mg_range *,
     const struct mg_range *);
 const struct report_fmt *report_fmt_find(const char *);

@@ -69,32 +69,32 @@ plain(FILE *out, const char *text, size_t max)
 	mg_str_free(&s);
 }
 
-/* queue_counts - messages, deferred ones (Postfix's deferred queue; in
- * Exim's one spool every message not frozen) and the largest sender's
- * share in tenths of a percent */
-static void
-queue_counts(const struct mg_queue *q, time_t now, size_t *deferred,
-    size_t *share)
+/* report_queue_stats - messages, deferred ones and the largest sender's
+ * share of q */
+void
+report_queue_stats(const struct mg_queue *q, time_t now,
+    struct report_qstats *st)
 {
 	struct mg_qgrouping g;
 	size_t i;
 
-	*deferred = 0;
-	*share = 0;
+	memset(st, 0, sizeof(*st));
+	st->messages = q->nmsgs;
 	for (i = 0; i < q->nmsgs; i++) {
 		if (q->msgs[i].queue == NULL)
 			continue;
 		if (strcmp(q->msgs[i].queue, "deferred") == 0 ||
 		    (q->frozen_spool && strcmp(q->msgs[i].queue,
 		    "frozen") != 0))
-			(*deferred)++;
+			st->deferred++;
 	}
 	if (q->nmsgs == 0)
 		return;
 	memset(&g, 0, sizeof(g));
 	mg_queue_group(q, MG_QBY_SENDER, now, &g);
 	if (g.ngroups > 0)
-		*share = (g.groups[0].count * 1000 + q->nmsgs / 2) / q->nmsgs;
+		st->top_share = (g.groups[0].count * 1000 + q->nmsgs / 2) /
+		    q->nmsgs;
 	mg_qgrouping_free(&g);
 }
 
@@ -110,8 +110,8 @@ perf(FILE *out, const char *label, const char *value, const char *warn,
 /* status_line - "MAILGUARD STATE - summary | perfdata" */
 static void
 status_line(FILE *out, const struct mg_session *a,
-    const struct report_opts *o, const size_t *count, size_t deferred,
-    size_t share)
+    const struct report_opts *o, const size_t *count,
+    const struct report_qstats *st)
 {
 	const struct mg_report *r = &a->report;
 	const struct mg_queue *q = a->model.queue;
@@ -144,7 +144,7 @@ status_line(FILE *out, const struct mg_session *a,
 		(void)fputs("; queue not read", out);
 	else {
 		(void)fprintf(out, "; queue %zu (%zu deferred)", q->nmsgs,
-		    deferred);
+		    st->deferred);
 		if (o->crit != NULL && mg_range_alert(o->crit, q->nmsgs))
 			(void)fprintf(out, " hits --crit %s", o->crit->text);
 		else if (o->warn != NULL &&
@@ -163,10 +163,10 @@ status_line(FILE *out, const struct mg_session *a,
 		(void)snprintf(v, sizeof(v), "%zu", q->nmsgs);
 		perf(out, "queue", v, o->warn != NULL ? o->warn->text : "",
 		    o->crit != NULL ? o->crit->text : "", "");
-		(void)snprintf(v, sizeof(v), "%zu", deferred);
+		(void)snprintf(v, sizeof(v), "%zu", st->deferred);
 		perf(out, "deferred", v, "", "", "");
-		(void)snprintf(v, sizeof(v), "%zu.%zu%%", share / 10,
-		    share % 10);
+		(void)snprintf(v, sizeof(v), "%zu.%zu%%", st->top_share / 10,
+		    st->top_share % 10);
 		perf(out, "top_sender_share", v, "", "", "100");
 	}
 	/* Integer arithmetic: the C locale's "." whatever LC_NUMERIC is. */
@@ -185,13 +185,15 @@ report_emit_nagios(FILE *out, const struct mg_session *a,
 {
 	const struct mg_report *r = &a->report;
 	const struct mg_finding *f;
-	size_t i, count[MG_SEV_CRITICAL + 1] = { 0 }, deferred = 0, share = 0;
+	struct report_qstats st;
+	size_t i, count[MG_SEV_CRITICAL + 1] = { 0 };
 
+	memset(&st, 0, sizeof(st));
 	for (i = 0; i < r->nfindings; i++)
 		count[r->findings[i].severity]++;
 	if (a->model.queue != NULL)
-		queue_counts(a->model.queue, a->model.now, &deferred, &share);
-	status_line(out, a, o, count, deferred, share);
+		report_queue_stats(a->model.queue, a->model.now, &st);
+	status_line(out, a, o, count, &st);
 	for (i = 0; i < r->nfindings; i++) {
 		f = &r->findings[i];
 		(void)fprintf(out, "%s %s: ", mg_severity_name(f->severity),

@@ -212,6 +212,17 @@ same_exit_codes(const char *const *mta, const char *warn, const char *crit,
 	assert_int_equal(perf_value(line, "info", v, sizeof(v)), 0);
 	assert_int_equal(strtoul(v, NULL, 10), count_of(mg_str_cstr(&json),
 	    "[.findings[] | select(.severity == \"info\")] | length"));
+	/* The JSON's queue is the perfdata's. */
+	if (perf_value(line, "queue", v, sizeof(v)) == 0) {
+		assert_int_equal(strtoul(v, NULL, 10), count_of(
+		    mg_str_cstr(&json), ".queue.messages"));
+		assert_int_equal(perf_value(line, "deferred", v, sizeof(v)),
+		    0);
+		assert_int_equal(strtoul(v, NULL, 10), count_of(
+		    mg_str_cstr(&json), ".queue.deferred"));
+	} else
+		assert_int_equal(lab_jq(mg_str_cstr(&json), ".queue == null",
+		    NULL), 0);
 	/* The text's closing line counts the same findings. */
 	if (count_of(mg_str_cstr(&json), ".findings | length") > 0) {
 		(void)snprintf(v, sizeof(v), "\n%zu findings:",

@@ -70,6 +70,22 @@ emit(const struct report_opts *o, struct mg_str *out)
 	free(buf);
 }
 
+/* emit_json - the json document into out (caller frees) */
+static void
+emit_json(const struct report_opts *o, struct mg_str *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(report_emit_json(fp, &sess, o), 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_init(out);
+	mg_str_append(out, buf, len);
+	free(buf);
+}
+
 /* first_line - the status line of doc, into buf */
 static void
 first_line(const struct mg_str *doc, char *buf, size_t size)
@@ -141,6 +157,11 @@ test_incident_line(void **state)
 	    "at /tmp/pf/etc/sasl/smtpd.conf:3\nmedium queue: "));
 	assert_int_equal(report_nagios_exit(o.exit_code), 2);
 	mg_str_free(&doc);
+	/* The JSON says the same of the queue. */
+	emit_json(&o, &doc);
+	assert_non_null(strstr(doc.data, "\"queue\": {\n    \"messages\": 50,\n"
+	    "    \"deferred\": 34,\n    \"top_sender_share\": 80\n  },"));
+	mg_str_free(&doc);
 }
 
 static void
@@ -162,6 +183,9 @@ test_ok_queue_not_read(void **state)
 	    "read | 'critical'=0;;;0; 'high'=0;;;0; 'medium'=0;;;0; "
 	    "'low'=0;;;0; 'info'=0;;;0; 'time'=2.000s;;;0;");
 	assert_int_equal(count_lines(&doc), 1);
+	mg_str_free(&doc);
+	emit_json(&o, &doc);
+	assert_non_null(strstr(doc.data, "\"queue\": null,"));
 	mg_str_free(&doc);
 }
 
