@@ -169,8 +169,9 @@ nagios_valid(const char *doc, int rc, char *line, size_t size)
 			    item);
 		n++;
 	}
-	/* 5 severities, queue, deferred, top sender, time */
-	assert_int_equal(n, 9);
+	/* 5 severities, queue, deferred, top sender, time; no queue items
+	 * when it was not read */
+	assert_int_equal(n, strstr(line, "; queue not read") != NULL ? 6 : 9);
 	regfree(&sre);
 	regfree(&pre);
 }
@@ -318,6 +319,51 @@ test_postfix_thresholds(void **state)
 	assert_non_null(strstr(line, " 'queue'=0;5;@0:0;0; "));
 	assert_int_equal(same_exit_codes(mta, "~:0", "10", line,
 	    sizeof(line)), 0);
+}
+
+/* test_partial_as_nobody - a report as nobody cannot read the queue:
+ * partial, 4 in text and json; the plugin API has no 4, so nagios says
+ * UNKNOWN and exits 3; and a queue threshold is not judged as if empty */
+static void
+test_partial_as_nobody(void **state)
+{
+	const char *dir = lab_instance(PF_LAB, "stock", 0);
+	char etc[4096], line[4096];
+	const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534",
+	    "--clear-groups", "./mailguard-tui", "--postfix", etc, "report",
+	    "--format", NULL, NULL, NULL, NULL };
+	static const char *const fmts[] = { "text", "json", "nagios" };
+	struct mg_str out;
+	size_t i;
+	int rc;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(chmod(lab_root(), 0755), 0);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		argv[9] = fmts[i];
+		rc = lab_capture(argv, &out);
+		if (strcmp(fmts[i], "json") == 0) {
+			json_valid(mg_str_cstr(&out));
+			assert_int_equal(lab_jq(mg_str_cstr(&out),
+			    ".partial == true and .queue == null", NULL), 0);
+		}
+		if (strcmp(fmts[i], "nagios") == 0) {
+			assert_int_equal(rc, 3);
+			nagios_valid(mg_str_cstr(&out), rc, line,
+			    sizeof(line));
+			assert_non_null(strstr(line, "; queue not read; "
+			    "partial: "));
+		} else
+			assert_int_equal(rc, 4);
+		mg_str_free(&out);
+	}
+	/* --warn on a queue that could not be read: 3, not OK. */
+	argv[9] = "json";
+	argv[10] = "--warn";
+	argv[11] = "100";
+	assert_int_equal(lab_capture(argv, &out), 3);
+	mg_str_free(&out);
 }
 
 /* leftovers - entries of dir whose name starts with ".mailguard." */
@@ -528,6 +574,7 @@ main(void)
 		cmocka_unit_test(test_postfix_incident),
 		cmocka_unit_test(test_postfix_thresholds),
 		cmocka_unit_test(test_output_file),
+		cmocka_unit_test(test_partial_as_nobody),
 		cmocka_unit_test(test_exim_incident),
 	};
 
