@@ -25,9 +25,9 @@
  * collector running as another user, so it is 0644, the rest 0600.
  */
 static const struct report_fmt fmts[] = {
-	{ "text", report_emit_text, 0600 },
-	{ "json", report_emit_json, 0600 },
-	{ "nagios", report_emit_nagios, 0600 },
+	{ "text", report_emit_text, 0600, 0 },
+	{ "json", report_emit_json, 0600, 0 },
+	{ "nagios", report_emit_nagios, 0600, 1 },
 };
 
 /* report_fmt_find - the format called name, or NULL */
@@ -407,23 +407,6 @@ output_usable(const char *path)
 	return (-1);
 }
 
-/* load_failed - the session could not be read: say so in the format's
- * terms (a plugin's UNKNOWN line on stdout) */
-static int
-load_failed(struct mg_session *a, const struct report_fmt *fmt)
-{
-	(void)fputs("mailguard-tui: ", stderr);
-	mg_print_sanitized(stderr, a->err.msg);
-	(void)fputc('\n', stderr);
-	if (fmt->emit == report_emit_nagios) {
-		(void)fputs("MAILGUARD UNKNOWN - configuration not read: ",
-		    stdout);
-		mg_print_sanitized(stdout, a->err.msg);
-		(void)fputc('\n', stdout);
-	}
-	return (MG_EXIT_UNREAD);
-}
-
 /* cmd_report - report [--format F] [--json] [--output FILE] [--warn R]
  * [--crit R] */
 static int
@@ -495,10 +478,19 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		    "\"%s\"", argv[optind]));
 	if (output != NULL && output_usable(output) < 0)
 		return (MG_EXIT_CANTCREAT);
-	if (mg_session_load(a) < 0)
-		return (load_failed(a, fmt));
-	ro.exit_code = report_exit_code(a, ro.warn, ro.crit);
-	ro.now = a->model.now;
+	if (mg_session_load(a) < 0) {
+		(void)fputs("mailguard-tui: ", stderr);
+		mg_print_sanitized(stderr, a->err.msg);
+		(void)fputc('\n', stderr);
+		if (!fmt->on_unread)
+			return (MG_EXIT_UNREAD);
+		/* A monitoring format says so in its own terms. */
+		ro.exit_code = MG_EXIT_UNREAD;
+		ro.now = time(NULL);
+	} else {
+		ro.exit_code = report_exit_code(a, ro.warn, ro.crit);
+		ro.now = a->model.now;
+	}
 	ro.elapsed = elapsed(&start);
 	if (output == NULL) {
 		if (fmt->emit(stdout, a, &ro) < 0 || fflush(stdout) != 0)

@@ -29,11 +29,17 @@ struct report_opts {
 };
 
 /*
- * An emitter writes the whole document to out (a temporary file when
- * --output is given, else stdout) and returns 0, or -1 when it could not
- * (the caller also checks ferror(out)).  Untrusted text (finding titles,
- * file names, queue addresses) is escaped for the format; on a terminal
- * the text format sanitizes it.
+ * An emitter writes the whole document to out (stdout, or a memory
+ * stream that cmd_report.c then writes atomically to --output's FILE)
+ * and returns 0, or -1 when it could not (the caller also checks
+ * ferror(out)).  Untrusted text (finding titles, file names, queue
+ * addresses) is escaped for the format (sanitized in text and nagios).
+ * An emitter whose table entry has on_unread set is also called when the
+ * configuration could not be read: then the session's "loaded" is 0,
+ * a->err.msg says why, a->model.queue is NULL and o->exit_code is
+ * MG_EXIT_UNREAD (a plugin's UNKNOWN line, a metrics file saying the
+ * configuration was not read); otherwise the report only says so on
+ * stderr and exits 3.
  */
 typedef int (*report_emit_fn)(FILE *, const struct mg_session *,
     const struct report_opts *);
@@ -43,6 +49,8 @@ struct report_fmt {
 	report_emit_fn emit;
 	int mode;		/* --output FILE's mode: 0644 metrics, else
 				 * 0600 */
+	int on_unread;		/* also called when the configuration could
+				 * not be read (a->loaded == 0) */
 };
 
 /* The queue as the formats summarize it (report_queue_stats). */

@@ -107,6 +107,18 @@ perf(FILE *out, const char *label, const char *value, const char *warn,
 	    max);
 }
 
+/* perf_time - the report's own run time as perfdata, in seconds */
+static void
+perf_time(FILE *out, const struct report_opts *o)
+{
+	unsigned long ms = (unsigned long)(o->elapsed * 1000 + 0.5);
+	char v[64];
+
+	/* Integer arithmetic: the C locale's "." whatever LC_NUMERIC is. */
+	(void)snprintf(v, sizeof(v), "%lu.%03lus", ms / 1000, ms % 1000);
+	perf(out, "time", v, "", "", "");
+}
+
 /* status_line - "MAILGUARD STATE - summary | perfdata" */
 static void
 status_line(FILE *out, const struct mg_session *a,
@@ -116,7 +128,6 @@ status_line(FILE *out, const struct mg_session *a,
 	const struct mg_report *r = &a->report;
 	const struct mg_queue *q = a->model.queue;
 	const char *sep = "";
-	unsigned long ms = (unsigned long)(o->elapsed * 1000 + 0.5);
 	char v[64];
 	int sev;
 
@@ -169,9 +180,7 @@ status_line(FILE *out, const struct mg_session *a,
 		    st->top_share % 10);
 		perf(out, "top_sender_share", v, "", "", "100");
 	}
-	/* Integer arithmetic: the C locale's "." whatever LC_NUMERIC is. */
-	(void)snprintf(v, sizeof(v), "%lu.%03lus", ms / 1000, ms % 1000);
-	perf(out, "time", v, "", "", "");
+	perf_time(out, o);
 	(void)fputc('\n', out);
 }
 
@@ -188,6 +197,15 @@ report_emit_nagios(FILE *out, const struct mg_session *a,
 	struct report_qstats st;
 	size_t i, count[MG_SEV_CRITICAL + 1] = { 0 };
 
+	if (!a->loaded) {
+		(void)fputs("MAILGUARD UNKNOWN - configuration not read: ",
+		    out);
+		plain(out, a->err.msg, 300);
+		(void)fputs(" |", out);
+		perf_time(out, o);
+		(void)fputc('\n', out);
+		return (ferror(out) ? -1 : 0);
+	}
 	memset(&st, 0, sizeof(st));
 	for (i = 0; i < r->nfindings; i++)
 		count[r->findings[i].severity]++;

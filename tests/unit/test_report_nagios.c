@@ -21,6 +21,7 @@ setup(void **state)
 {
 	(void)state;
 	mg_session_init(&sess);
+	sess.loaded = 1;
 	sess.model.mta = MG_MTA_POSTFIX;
 	return (0);
 }
@@ -223,6 +224,27 @@ test_hostile_title(void **state)
 }
 
 static void
+test_config_not_read(void **state)
+{
+	struct report_opts o;
+	struct mg_str doc;
+
+	(void)state;
+	sess.loaded = 0;
+	(void)mg_err_set(&sess.err, "cannot read /etc/postfix/main.cf: "
+	    "Permission denied | \x07");
+	memset(&o, 0, sizeof(o));
+	o.exit_code = MG_EXIT_UNREAD;
+	o.elapsed = 0.0126;
+	emit(&o, &doc);
+	assert_string_equal(doc.data, "MAILGUARD UNKNOWN - configuration not "
+	    "read: cannot read /etc/postfix/main.cf: Permission denied / "
+	    "\\x07 | 'time'=0.013s;;;0;\n");
+	assert_int_equal(report_nagios_exit(o.exit_code), 3);
+	mg_str_free(&doc);
+}
+
+static void
 test_exit_rule(void **state)
 {
 	static const char *const from[] = { "a@example.com" };
@@ -265,6 +287,8 @@ test_format_table(void **state)
 	assert_ptr_equal(report_fmt_find("json")->emit, report_emit_json);
 	assert_ptr_equal(report_fmt_find("text")->emit, report_emit_text);
 	assert_int_equal(report_fmt_find("json")->mode, 0600);
+	assert_int_equal(report_fmt_find("json")->on_unread, 0);
+	assert_int_equal(report_fmt_find("nagios")->on_unread, 1);
 	assert_null(report_fmt_find("xml"));
 	assert_null(report_fmt_find(""));
 }
@@ -278,6 +302,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ok_queue_not_read, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_title, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_config_not_read, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_exit_rule, setup,
 		    teardown),
