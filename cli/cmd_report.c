@@ -493,8 +493,11 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 	}
 	ro.elapsed = elapsed(&start);
 	if (output == NULL) {
-		if (fmt->emit(stdout, a, &ro) < 0 || fflush(stdout) != 0)
+		if (fmt->emit(stdout, a, &ro) < 0 || fflush(stdout) != 0) {
+			(void)fputs("mailguard-tui: report: cannot write the "
+			    "report to standard output\n", stderr);
 			return (MG_EXIT_CANTCREAT);
+		}
 	} else {
 		/* The whole document first: nothing is written when the
 		 * emitter fails half way. */
@@ -533,7 +536,7 @@ const struct mg_cmd_entry mg_cmd_report_entry = {
 	    "3 could not read (or the queue, with --warn/--crit),\n"
 	    "4 partial: something unread for lack of permission,\n"
 	    "findings may be missing (a critical finding still\n"
-	    "exits 2; nagios exits 3 UNKNOWN for 4), 73 --output\n"
-	    "not written",
+	    "exits 2; nagios exits 3 UNKNOWN for 4), 73 report\n"
+	    "not written (--output FILE or standard output)",
 	.exec = cmd_report,
 };
