@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../checks/checks.h"
 #include "../core/mg_json.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/fix_preview.h"
 #include "cmd.h"
+#include "report_fmt.h"
 
 /*
  * exit_code - 2 critical; else 4 when partial (something could not be
@@ -238,44 +240,93 @@ print_text(const struct mg_session *a)
 	(void)fputs(r->npartial > 0 ? " (partial)\n" : "\n", stdout);
 }
 
-/* cmd_report - report [--json] */
+/* elapsed - seconds since t0 */
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	return ((double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9);
+}
+
+/* cmd_report - report [--json | --format FORMAT] */
 static int
 cmd_report(struct mg_session *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int ch, json = 0;
+	struct report_opts ro;
+	struct timespec t0;
+	report_emit_fn emit = NULL;
+	int ch, json = 0, loaded;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'j')
+		if (ch == 'j')
+			json = 1;
+		else if (ch == 'f' && strcmp(optarg, "json") == 0)
+			json = 1;
+		else if (ch == 'f' && strcmp(optarg, "text") == 0)
+			json = 0;
+		else if (ch == 'f' && strcmp(optarg, "prometheus") == 0)
+			emit = report_emit_prometheus;
+		else if (ch == 'f' && strcmp(optarg, "sarif") == 0)
+			emit = report_emit_sarif;
+		else if (ch == 'f')
+			return (mg_cmd_usage_error("report", "unknown format "
+			    "\"%s\" (json, text, prometheus, sarif)",
+			    optarg));
+		else
 			return (mg_cmd_usage_error("report", "unknown option "
 			    "%s", argv[optind - 1]));
-		json = 1;
 	}
 	if (optind < argc)
 		return (mg_cmd_usage_error("report", "unexpected argument "
 		    "\"%s\"", argv[optind]));
-	if (mg_session_load(a) < 0) {
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&ro, 0, sizeof(ro));
+	ro.now = time(NULL);
+	loaded = mg_session_load(a) == 0;
+	if (!loaded) {
 		(void)fputs("mailguard-tui: ", stderr);
 		mg_print_sanitized(stderr, a->err.msg);
 		(void)fputc('\n', stderr);
-		return (MG_EXIT_UNREAD);
+		ro.exit_code = MG_EXIT_UNREAD;
+	} else
+		ro.exit_code = exit_code(&a->report);
+	ro.elapsed = elapsed(&t0);
+	/* Metrics and SARIF are written even when nothing could be read:
+	 * a collector sees mailguard_config_readable 0, CI an error. */
+	if (emit != NULL) {
+		if (emit(stdout, a, &ro) < 0 || fflush(stdout) != 0) {
+			(void)fputs("mailguard-tui: cannot write the report\n",
+			    stderr);
+			return (MG_EXIT_UNREAD);
+		}
+		return (ro.exit_code);
 	}
+	if (!loaded)
+		return (MG_EXIT_UNREAD);
 	if (json)
 		print_json(a);
 	else
 		print_text(a);
-	return (exit_code(&a->report));
+	return (ro.exit_code);
 }
 
 const struct mg_cmd_entry mg_cmd_report_entry = {
 	.name = "report",
-	.args = "[--json]",
+	.args = "[--json | --format FORMAT]",
 	.summary = "findings, worst first",
 	.options =
+	    "--format json|text|prometheus|sarif (--json is\n"
+	    "json); prometheus and sarif are written even\n"
+	    "when the configuration cannot be read\n"
 	    "exit 0 ok/info, 1 warning, 2 critical, 3 could not read,\n"
 	    "4 partial: something unread for lack of permission,\n"
 	    "findings may be missing (a critical finding still\n"
