@@ -90,8 +90,8 @@ test_help_lists_each(void **state)
 	help(&h);
 	assert_true(widest(h) <= 76);
 	assert_non_null(cmds = strstr(h, "\nCommands:\n"));
-	assert_non_null(strstr(h, "\n  report [--json]  findings, worst "
-	    "first\n"));
+	assert_non_null(strstr(h, "\n  report [--json | --format FORMAT]\n"
+	    "                   findings, worst first\n"));
 	assert_non_null(strstr(h, "\n  journal [--json] applied changes "
 	    "and purges\n"));
 	assert_non_null(strstr(h, "\n  hold|release|requeue SELECTOR... "
