@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../core/mg_exit.h"
 #include "../core/mg_range.h"
 #include "../engine/session.h"
 
@@ -44,12 +45,18 @@ struct report_fmt {
 				 * 0600 */
 };
 
+int report_exit_code(const struct mg_session *, const struct mg_range *,
+    const struct mg_range *);
+const struct report_fmt *report_fmt_find(const char *);
+
 int report_emit_json(FILE *, const struct mg_session *,
     const struct report_opts *);
 int report_emit_text(FILE *, const struct mg_session *,
     const struct report_opts *);
 int report_emit_nagios(FILE *, const struct mg_session *,
     const struct report_opts *);
+const char *report_nagios_state(int);
+int report_nagios_exit(int);
 /* In report_prom.c and report_sarif.c. */
 int report_emit_prometheus(FILE *, const struct mg_session *,
     const struct report_opts *);
