@@ -11,7 +11,9 @@
 #include "report_sarif.h"
 
 #define TOOL_NAME "mailguard-tui"
-#define TOOL_URI "https://github.com/mailguard-tui/mailguard-tui"
+/* driver.informationUri: the project's home page, given at build time
+ * (make CFLAGS+=-DMG_HOMEPAGE='"https://..."'); the project has no public
+ * address yet, and SARIF makes it optional: none is made up. */
 
 #ifndef MG_VERSION
 #define MG_VERSION "0.0.0"
@@ -271,7 +273,9 @@ report_emit_sarif(FILE *fp, const struct mg_session *a,
 	mg_json_object(&j);
 	mg_json_kv_string(&j, "name", TOOL_NAME);
 	mg_json_kv_string(&j, "version", MG_VERSION);
-	mg_json_kv_string(&j, "informationUri", TOOL_URI);
+#ifdef MG_HOMEPAGE
+	mg_json_kv_string(&j, "informationUri", MG_HOMEPAGE);
+#endif
 	rules(&j, &a->report);
 	mg_json_end(&j);
 	mg_json_end(&j);
