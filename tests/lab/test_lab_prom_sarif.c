@@ -141,14 +141,17 @@ same_exit_everywhere(const char *const *target)
 
 /* checkers_can_fail - broken copies of valid documents are refused:
  * no final newline, a sample before its TYPE, a timestamp; a SARIF
- * without its version, a location past the end of its file */
+ * without its version, a location past the end of its file, the
+ * location "want" (its text up to "startLine": N) moved to wrong_line */
 static void
-checkers_can_fail(const char *prom, const char *sarif)
+checkers_can_fail(const char *prom, const char *sarif, const char *want,
+    unsigned wrong_line)
 {
 	struct mg_str s, b = MG_STR_INIT;
 	char path[4096];
 	const char *p;
 
+	assert_true(wrong_line > 0);
 	lab_slurp(prom, &s);
 	save("bad1.prom", s.data, s.len - 1, path, sizeof(path));
 	assert_int_equal(check("prom", path, NULL), 1);
@@ -182,6 +185,18 @@ checkers_can_fail(const char *prom, const char *sarif)
 	p += strspn(p, "0123456789");
 	mg_str_puts(&b, p);
 	save("bad2.sarif", b.data, b.len, path, sizeof(path));
+	assert_int_equal(check("sarif", path, SCHEMA), 1);
+	/* a location moved to a line that says nothing of it */
+	mg_str_reset(&b);
+	p = strstr(s.data, want);
+	assert_non_null(p);
+	p += strlen(want) - strlen(strrchr(want, ':'));
+	mg_str_append(&b, s.data, (size_t)(p - s.data));
+	mg_str_printf(&b, ": %u", wrong_line);
+	p += 2;
+	p += strspn(p, "0123456789");
+	mg_str_puts(&b, p);
+	save("bad3.sarif", b.data, b.len, path, sizeof(path));
 	assert_int_equal(check("sarif", path, SCHEMA), 1);
 	mg_str_free(&s);
 	mg_str_free(&b);
@@ -267,7 +282,9 @@ test_postfix_formats_judged(void **state)
 	assert_non_null(strstr(out.data, mg_str_cstr(&want)));
 	assert_non_null(strstr(out.data, "\"ruleId\": \"postfix.auth."
 	    "no-tls\""));
-	checkers_can_fail(prom, sarif);
+	/* an empty line of main.cf shares no word with any finding */
+	checkers_can_fail(prom, sarif, mg_str_cstr(&want), line_of(maincf,
+	    "\n"));
 	mg_str_free(&want);
 	mg_str_free(&out);
 	lab_stop(PF_LAB, dir);
