@@ -28,6 +28,8 @@ static const struct report_fmt fmts[] = {
 	{ "text", report_emit_text, 0600, 0 },
 	{ "json", report_emit_json, 0600, 0 },
 	{ "nagios", report_emit_nagios, 0600, 1 },
+	{ "prometheus", report_emit_prometheus, 0644, 1 },
+	{ "sarif", report_emit_sarif, 0600, 1 },
 };
 
 /* report_fmt_find - the format called name, or NULL */
@@ -442,12 +444,9 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		case 'f':
 			if ((fmt = report_fmt_find(optarg)) != NULL)
 				break;
-			if (strcmp(optarg, "prometheus") == 0 ||
-			    strcmp(optarg, "sarif") == 0)
-				return (mg_cmd_usage_error("report", "--format "
-				    "%s is not in this build", optarg));
 			return (mg_cmd_usage_error("report", "unknown format "
-			    "\"%s\" (json, text, nagios)", optarg));
+			    "\"%s\" (text, json, nagios, prometheus, sarif)",
+			    optarg));
 		case 'o':
 			if (optarg[0] == '\0')
 				return (mg_cmd_usage_error("report", "--output "
@@ -525,7 +524,8 @@ const struct mg_cmd_entry mg_cmd_report_entry = {
 	.args = "[--format F] [--json] [--output FILE] [--warn R] [--crit R]",
 	.summary = "findings, worst first",
 	.options =
-	    "--format text (default), json (--json), nagios\n"
+	    "--format text (default), json (--json), nagios,\n"
+	    "prometheus (textfile collector), sarif (2.1.0)\n"
 	    "--output FILE: written atomically (temp file beside\n"
 	    "it, fsync, rename), mode 0600 (0644 for metrics)\n"
 	    "--warn/--crit R: queue size thresholds in the\n"

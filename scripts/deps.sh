@@ -12,7 +12,7 @@ PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev
 libsqlite3-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind
 postfix sasl2-bin libsasl2-modules libidn12 libgnutls30 libdb5.3 libnsl2
 libpcre2-8-0 libgnutls-dane0 swaks jq tmux openssl iproute2
-util-linux patch"
+util-linux patch python3-prometheus-client python3-jsonschema python3-yaml"
 
 missing=""
 for p in $PKGS; do
