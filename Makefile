@@ -107,7 +107,8 @@ lab-tools: $(MGSMTP)
 
 # The test command of the README: sets up what is missing, then runs the
 # unit tests, the same tests under ASan+UBSan, the lab tests against real
-# Postfix and Exim, the corpus of real configurations, and the style check.
+# Postfix and Exim, the corpus of real configurations, the Debian package
+# (built, installed here, purged), and the style check.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) asan
@@ -116,10 +117,11 @@ check: deps
 	$(MAKE) corpus
 	$(MAKE) golden
 	$(MAKE) e2e
+	$(MAKE) package-test
 	$(MAKE) format-check
 	$(MAKE) layers-selftest layers
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, format-check and layers all passed"
-	@echo "check: 9 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, package-test, format-check and layers all passed"
+	@echo "check: 10 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
