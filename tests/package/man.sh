@@ -3,10 +3,11 @@
 # install target installs what it says.  No root, no lab.
 #
 #  1. groff -man -ww prints no warning; man renders the page.
-#  2. Every command and every --option of "PROG --help", and every exit
-#     status of core/mg_exit.h, is named in the page (in its EXIT STATUS
-#     section for the statuses).  The check is run once on a copy with a
-#     command removed, and must fail there.
+#  2. The page's version is the binary's.  Every command and every
+#     --option of "PROG --help", and every exit status of core/mg_exit.h,
+#     is named in the page (in its EXIT STATUS section for the statuses).
+#     The check is run once on a copy with a command removed, and must
+#     fail there.
 #  3. make install into a temporary DESTDIR puts the binary (0755), the
 #     page (0644, under MANDIR/man8) and the systemd units (0644, the
 #     service's ExecStart naming BINDIR) in place; make uninstall removes
@@ -41,6 +42,10 @@ fi
 
 # --- 2. --help and exit statuses against the page ---------------------
 "$prog" --help >"$tmp/help.txt"
+th=$(sed -n 's/^\.TH .*"\(mailguard-tui [^"]*\)".*/\1/p' "$page")
+ver=$("$prog" --version)
+[ "$th" = "$ver" ] && pass "the page's .TH names $ver" ||
+    fail "the page's .TH says '$th', the binary '$ver'"
 # Commands: the lines "  NAME[|NAME...] ..." between "Commands:" and the
 # next blank line, "(none)" left out.
 sed -n '/^Commands:/,/^$/p' "$tmp/help.txt" |

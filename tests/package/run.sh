@@ -38,7 +38,7 @@ fi
 # The state directory as it was: the test must leave it so.
 state=/var/lib/mailguard
 state_before=absent
-[ -e "$state" ] && state_before=$(stat -c '%a %U:%G' "$state")
+[ -e "$state" ] && state_before=$(stat -c '%a %u:%g' "$state")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mgpkg.XXXXXX")
 chmod 0755 "$tmp"
@@ -166,6 +166,18 @@ grep -q '^ExecStart=/usr/sbin/mailguard-tui report --format prometheus' \
     /lib/systemd/system/mailguard-tui-report.service &&
     pass "the service runs /usr/sbin/mailguard-tui report --format prometheus" ||
     fail "the service's ExecStart is not /usr/sbin/mailguard-tui report"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	if SYSTEMD_LOG_LEVEL=warning systemd-analyze verify \
+	    /lib/systemd/system/mailguard-tui-report.timer \
+	    /lib/systemd/system/mailguard-tui-report.service \
+	    >"$tmp/verify.out" 2>&1 && ! grep -q mailguard "$tmp/verify.out"
+	then
+		pass "systemd-analyze verify: the installed units are clean"
+	else
+		fail "systemd-analyze verify on the installed units:"
+		cat "$tmp/verify.out" >&2
+	fi
+fi
 en=$(systemctl is-enabled mailguard-tui-report.timer 2>&1) || true
 links=$(find /etc/systemd/system -name 'mailguard-tui-report.*' 2>/dev/null |
     wc -l)
@@ -190,8 +202,16 @@ for f in /usr/sbin/mailguard-tui /usr/share/man/man8/mailguard-tui.8.gz \
 done
 left="$left $(find /etc/systemd /var/lib/systemd -name 'mailguard-tui*' \
     2>/dev/null | tr '\n' ' ')"
+# A state directory that was here before stays, as it was: dpkg took it
+# over (mode 0700) and a purge removes it when empty.
+if [ "$state_before" != absent ]; then
+	[ -d "$state" ] || mkdir "$state"
+	chmod "${state_before% *}" "$state"
+	chown "${state_before#* }" "$state"
+	echo "note: $state was here before the test: kept ($state_before)"
+fi
 state_after=absent
-[ -e "$state" ] && state_after=$(stat -c '%a %U:%G' "$state")
+[ -e "$state" ] && state_after=$(stat -c '%a %u:%g' "$state")
 [ "$state_after" = "$state_before" ] || left="$left $state($state_after, was $state_before)"
 if dpkg-query -W -f='${Status}' mailguard-tui 2>/dev/null | grep -q installed
 then
