@@ -101,6 +101,14 @@ else
 	tail -30 "$tmp/build.log" >&2
 	die "dpkg-buildpackage failed (log above; PACKAGE_KEEP=1 keeps it)"
 fi
+case " ${DEB_BUILD_OPTIONS:-} " in
+*" nocheck "*) echo "skip: the unit tests in the build (nocheck)" ;;
+*)
+	u=$(sed -n 's/^unit: \([0-9]* passed, 0 failed\)$/\1/p' "$tmp/build.log")
+	[ -n "$u" ] && pass "the build ran the unit tests: $u" ||
+	    fail "the build did not run the unit tests (make unit)"
+	;;
+esac
 deb=$(ls "$tmp"/mailguard-tui_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] && [ -f "$deb" ] || die "no mailguard-tui_*.deb was built"
 pass "built $(basename "$deb")"
