@@ -10,7 +10,9 @@
 #  4. dpkg -i: mailguard-tui --version says the changelog's version,
 #     man -w finds the page and man renders it, /usr/sbin/mailguard-tui is
 #     0755 root, /var/lib/mailguard 0700 root, the units are there and the
-#     timer is not enabled.
+#     timer is not enabled.  The service's command, as the unit has it,
+#     on a lab Postfix (mask-typo): an exit status the unit counts as
+#     success, the output complete (prometheus_client parses it).
 #  5. dpkg -P: nothing of the package is left (files, state directory,
 #     deb-systemd-helper state), so the machine is as before.
 # A mailguard-tui package already installed here is never touched: the
@@ -42,7 +44,12 @@ state_before=absent
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mgpkg.XXXXXX")
 chmod 0755 "$tmp"
+labdir=""
 cleanup() {
+	if [ -n "$labdir" ]; then
+		sh "$top/tests/lab/postfix/lab.sh" destroy "$labdir" \
+		    >/dev/null 2>&1 || true
+	fi
 	if [ "$installed" -eq 1 ]; then
 		dpkg_retry -P mailguard-tui >/dev/null 2>&1 || true
 	fi
@@ -193,6 +200,89 @@ if [ "$en" = disabled ] && [ "$links" -eq 0 ]; then
 	pass "the timer is installed, not enabled (systemctl is-enabled: $en)"
 else
 	fail "the timer: systemctl is-enabled says '$en', $links links in /etc/systemd/system"
+fi
+
+# --- 4b. the service's command, as installed, on a lab Postfix ----------
+# ExecStart's arguments as the unit has them, the --output path moved into
+# a private collector directory, a lab Postfix named before the command;
+# the exit status must be one the unit counts as success, and the file
+# must be complete (the format's own parser: tests/lab/test_lab_formats
+# and the prometheus tests).  Skipped while the binary lacks the report
+# options the unit uses.  SERVICE_FORMAT=F runs it with --format F.
+unit=/lib/systemd/system/mailguard-tui-report.service
+# shellcheck disable=SC2046
+set -- $(sed -n 's/^ExecStart=//p' "$unit")
+bin=$1
+shift
+"$bin" --help >"$tmp/help.txt" 2>&1 || true
+lacks=""
+for w in "$@"; do
+	case $w in
+	--*) grep -q -- "$w" "$tmp/help.txt" || lacks="$lacks $w" ;;
+	esac
+done
+fmt=$(echo "$*" | sed -n 's/.*--format \([a-z]*\).*/\1/p')
+[ -n "${SERVICE_FORMAT:-}" ] && fmt=$SERVICE_FORMAT
+grep -q "$fmt" "$tmp/help.txt" || lacks="$lacks --format $fmt"
+lab_sh="$top/tests/lab/postfix/lab.sh"
+if [ -n "$lacks" ]; then
+	echo "skip: the service's command: this binary has no$lacks yet"
+elif ! command -v postconf >/dev/null 2>&1; then
+	echo "skip: the service's command: no Postfix for the lab (make deps)"
+else
+	lab="$tmp/lab"
+	prom="$tmp/collector/mailguard.prom"
+	mkdir -m 0755 "$tmp/collector"
+	sh "$lab_sh" setup mask-typo "$lab" >"$tmp/lab.out" 2>&1 ||
+	    { cat "$tmp/lab.out" >&2; die "lab.sh setup mask-typo failed"; }
+	labdir=$lab
+	args=""
+	prev=""
+	for w in "$@"; do
+		case $prev in
+		--output) w=$prom ;;
+		--format) w=$fmt ;;
+		esac
+		args="$args $w"
+		prev=$w
+	done
+	rc=0
+	# shellcheck disable=SC2086
+	"$bin" --postfix "$lab/etc" --state "$tmp/state" --no-host-context \
+	    $args >"$tmp/service.out" 2>&1 || rc=$?
+	ok_rc=" 0 $(sed -n 's/^SuccessExitStatus=//p' "$unit") "
+	case $ok_rc in
+	*" $rc "*) pass "the service's command on lab mask-typo: exit $rc, a success for the unit" ;;
+	*)
+		fail "the service's command on lab mask-typo: exit $rc, not in$ok_rc"
+		cat "$tmp/service.out" >&2
+		;;
+	esac
+	want=600
+	[ "$fmt" = prometheus ] && want=644
+	got=$(stat -c %a "$prom" 2>/dev/null || echo missing)
+	nfiles=$(find "$tmp/collector" -mindepth 1 | wc -l)
+	if [ "$got" = "$want" ] && [ "$nfiles" -eq 1 ] && [ -s "$prom" ] &&
+	    [ "$(tail -c 1 "$prom" | od -An -c | tr -d ' ')" = '\n' ]; then
+		pass "it wrote $(wc -l <"$prom") lines, mode $got, ending in a newline, no temporary file left"
+	else
+		fail "the output: mode $got (want $want), $nfiles files in the collector directory"
+	fi
+	if [ "$fmt" = prometheus ] &&
+	    python3 -c 'import prometheus_client' 2>/dev/null; then
+		n=$(python3 -c 'import sys
+from prometheus_client.parser import text_string_to_metric_families as p
+print(sum(1 for _ in p(open(sys.argv[1]).read())))' "$prom" 2>"$tmp/py.err") ||
+		    n=error
+		if [ "$n" != error ] && [ "$n" -gt 0 ]; then
+			pass "prometheus_client parses $n metric families"
+		else
+			fail "prometheus_client cannot parse it"
+			cat "$tmp/py.err" >&2
+		fi
+	fi
+	sh "$lab_sh" destroy "$lab" >/dev/null 2>&1 || fail "lab.sh destroy"
+	labdir=""
 fi
 
 # --- 5. purge ------------------------------------------------------------
