@@ -223,10 +223,10 @@ for w in "$@"; do
 done
 fmt=$(echo "$*" | sed -n 's/.*--format \([a-z]*\).*/\1/p')
 [ -n "${SERVICE_FORMAT:-}" ] && fmt=$SERVICE_FORMAT
-grep -q "$fmt" "$tmp/help.txt" || lacks="$lacks --format $fmt"
+grep -q "$fmt" "$tmp/help.txt" || lacks="$lacks (format $fmt)"
 lab_sh="$top/tests/lab/postfix/lab.sh"
 if [ -n "$lacks" ]; then
-	echo "skip: the service's command: this binary has no$lacks yet"
+	echo "skip: the service's command: this binary lacks$lacks"
 elif ! command -v postconf >/dev/null 2>&1; then
 	echo "skip: the service's command: no Postfix for the lab (make deps)"
 else
