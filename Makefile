@@ -229,10 +229,7 @@ bench: all
 # the Prometheus textfile, installed but never enabled here: "systemctl
 # enable --now mailguard-tui-report.timer" is the admin's choice).
 # DESTDIR for packaging; SYSTEMDUNITDIR=/lib/systemd/system on Debian 12
-# when PREFIX=/usr.
-UNITS	= contrib/systemd/mailguard-tui-report.service \
-	  contrib/systemd/mailguard-tui-report.timer
-
+# when PREFIX=/usr.  The service's ExecStart names $(BINDIR).
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)
