@@ -4,6 +4,7 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR	?=
 BUILD	?= build
 CC	?= cc
@@ -51,7 +52,8 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 
 .SECONDARY:
 
-.PHONY: all check unit lab asan asan-unit deps demo bench install clean fuzz valgrind e2e \
+.PHONY: all check unit lab asan asan-unit deps demo bench install uninstall \
+	man-test package-test clean fuzz valgrind e2e \
 	format format-check lab-tools corpus corpus-update golden golden-update layers layers-selftest
 
 all: $(PROG)
@@ -63,7 +65,7 @@ endif
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DMG_VERSION='"$(VERSION)"' -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -DMG_VERSION='"$(VERSION)"' -c -o $@ $<
 
 # The CVE table (data/cves.tsv) compiled in as a string by
 # scripts/gen_cves.sh: edit the TSV and rebuild.
@@ -81,10 +83,10 @@ $(LIB): $(LIB_OBJS)
 
 ifeq ($(BUILD),build)
 $(PROG): $(BUILD)/obj/cli/main.o $(LIB)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 else
 $(BUILD)/$(PROG): $(BUILD)/obj/cli/main.o $(LIB)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 endif
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB)
@@ -105,7 +107,8 @@ lab-tools: $(MGSMTP)
 
 # The test command of the README: sets up what is missing, then runs the
 # unit tests, the same tests under ASan+UBSan, the lab tests against real
-# Postfix and Exim, the corpus of real configurations, and the style check.
+# Postfix and Exim, the corpus of real configurations, the Debian package
+# (built, installed here, purged), and the style check.
 check: deps
 	$(MAKE) all unit
 	$(MAKE) asan
@@ -114,10 +117,11 @@ check: deps
 	$(MAKE) corpus
 	$(MAKE) golden
 	$(MAKE) e2e
+	$(MAKE) package-test
 	$(MAKE) format-check
 	$(MAKE) layers-selftest layers
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, format-check and layers all passed"
-	@echo "check: 9 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, package-test, format-check and layers all passed"
+	@echo "check: 10 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
@@ -221,9 +225,42 @@ demo: deps
 bench: all
 	@sh tests/bench/bench.sh $(BENCH)
 
+# The program, its man page and the systemd units (service and timer of
+# the Prometheus textfile, installed but never enabled here: "systemctl
+# enable --now mailguard-tui-report.timer" is the admin's choice).
+# DESTDIR for packaging; SYSTEMDUNITDIR=/lib/systemd/system on Debian 12
+# when PREFIX=/usr.  The service's ExecStart names $(BINDIR).
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	install -m 0644 docs/$(PROG).8 $(DESTDIR)$(MANDIR)/man8/$(PROG).8
+	sed 's|@BINDIR@|$(BINDIR)|g' \
+	    contrib/systemd/mailguard-tui-report.service \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.service.tmp
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.service.tmp
+	mv -f $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.service.tmp \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.service
+	install -m 0644 contrib/systemd/mailguard-tui-report.timer \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.timer
+
+# What install put there (the state directory, journal and quarantine
+# stay: they hold backups and quarantined mail).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/mailguard-tui-report.timer
+
+# The man page and --help agree, groff finds nothing to warn about, the
+# units install under DESTDIR and pass systemd-analyze verify
+# (tests/package/man.sh; no root, no lab).
+man-test: $(PROG)
+	@sh tests/package/man.sh ./$(PROG) docs/$(PROG).8
+
+# The Debian package built from a copy of the tree, lintian, installed on
+# this machine, checked, purged (tests/package/run.sh; root).
+package-test:
+	@sh tests/package/run.sh
 
 format:
 	clang-format -i $(FILES)
