@@ -268,9 +268,10 @@ else
 	else
 		fail "the output: mode $got (want $want), $nfiles files in the collector directory"
 	fi
-	if [ "$fmt" = prometheus ] &&
-	    python3 -c 'import prometheus_client' 2>/dev/null; then
-		n=$(python3 -c 'import sys
+	# Debian's python3 (python3-prometheus-client, make deps), not
+	# whatever python3 comes first in PATH; its absence is a failure.
+	if [ "$fmt" = prometheus ]; then
+		n=$(/usr/bin/python3 -c 'import sys
 from prometheus_client.parser import text_string_to_metric_families as p
 print(sum(1 for _ in p(open(sys.argv[1]).read())))' "$prom" 2>"$tmp/py.err") ||
 		    n=error
