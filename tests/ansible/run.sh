@@ -83,6 +83,16 @@ args_pf_level0="--no-host-context --postfix $WORK/pf-level0/etc --state $WORK/st
 args_ex_inc1="--no-host-context --exim $WORK/ex-inc1/exim4.conf --exim-bin $EXIM --state $WORK/st-ex-inc1"
 args_broken="--no-host-context --postfix $WORK/broken/etc --state $WORK/st-broken"
 
+# args_of - the options of inventory host $1
+args_of() {
+	case $1 in
+	pf-open) echo "$args_pf_open" ;;
+	pf-level0) echo "$args_pf_level0" ;;
+	ex-inc1) echo "$args_ex_inc1" ;;
+	broken) echo "$args_broken" ;;
+	esac
+}
+
 # yaml_list - a flow-style YAML list of the words of $1, each quoted
 yaml_list() {
 	printf '['
@@ -117,7 +127,7 @@ EOF
 
 # The direct runs, for the comparison
 for h in pf-open pf-level0 ex-inc1 broken; do
-	eval "a=\$args_$(echo "$h" | tr - _)"
+	a=$(args_of "$h")
 	# shellcheck disable=SC2086 # the options are words by design
 	"$TOOL" $a report --json >"$WORK/direct-$h.json" 2>"$WORK/direct-$h.err"
 	echo $? >"$WORK/direct-$h.rc"
@@ -235,7 +245,7 @@ fi
 mkdir -p "$WORK/facts.d"
 cp "$FACT" "$WORK/facts.d/mailguard.fact"
 for h in ex-inc1 broken; do
-	eval "a=\$args_$(echo "$h" | tr - _)"
+	a=$(args_of "$h")
 	printf 'MAILGUARD_BIN=%s\nMAILGUARD_ARGS=%s\n' "$TOOL" "$a" \
 	    >"$WORK/facts.d/mailguard.conf"
 	"$WORK/facts.d/mailguard.fact" >"$WORK/fact-$h.json" 2>"$WORK/fact.err"
@@ -274,7 +284,7 @@ print("ok   ansible: fact script for %s: %s" % (h, s.get("status")))
 EOF
 done
 # ex-inc1's conf again, then setup with fact_path: ansible_local.mailguard
-eval "a=\$args_ex_inc1"
+a=$(args_of ex-inc1)
 printf 'MAILGUARD_BIN=%s\nMAILGUARD_ARGS=%s\n' "$TOOL" "$a" \
     >"$WORK/facts.d/mailguard.conf"
 timeout 120 ansible -i "$WORK/inventory.yml" ex-inc1 -m ansible.builtin.setup \
