@@ -11,7 +11,9 @@
 # ansible-playbook), the other three are still summarised.  Each summary
 # entry is compared with "report --json" and "queue --json" run directly:
 # MTA, version, counts by severity, queue size, the worst finding (the
-# report's first finding, worst first).  Then the fact script: its JSON
+# report's first finding, worst first).  Run 3: stub binaries replaying a
+# captured report as partial (exit 4: summarised, not failed), a usage
+# error (64) and a missing binary (127): both fail their host, listed.  Then the fact script: its JSON
 # parses, agrees with the direct run, says "could not read" for the broken
 # host, and Ansible's setup module carries it as ansible_local.mailguard.
 # Every lab instance is torn down on exit (trap).  Needs root (the lab).
@@ -240,6 +242,92 @@ check_summary "$WORK/out2" pf-open pf-level0 ex-inc1 broken ||
 if [ -n "${ANSIBLE_TEST_OUT:-}" ]; then
 	mkdir -p "$ANSIBLE_TEST_OUT" && cp -R "$WORK/out2/." "$ANSIBLE_TEST_OUT/"
 fi
+
+# Run 3: captured output through stub binaries, for the exit statuses the
+# lab does not give as root: a partial report (exit 4) is a result, a
+# command-line error (64) and a missing binary (127) fail the host
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["partial"]=True; r["unread"].append("queue not read: Permission denied"); json.dump(r,open(sys.argv[2],"w"))' \
+    "$WORK/direct-ex-inc1.json" "$WORK/partial.json" || die "partial.json"
+cat >"$WORK/stub-partial" <<STUB
+#!/bin/sh
+for a in "\$@"; do
+	[ "\$a" = queue ] && { cat "$WORK/queue-ex-inc1.json"; exit 0; }
+done
+cat "$WORK/partial.json"
+exit 4
+STUB
+cat >"$WORK/stub-usage" <<'STUB'
+#!/bin/sh
+echo "mailguard-tui: unknown option --bogus (see --help)" >&2
+exit 64
+STUB
+chmod 755 "$WORK/stub-partial" "$WORK/stub-usage"
+cat >"$WORK/inventory-stub.yml" <<INV
+all:
+  vars:
+    ansible_connection: local
+    ansible_python_interpreter: $(command -v python3)
+  hosts:
+    partial:
+      mailguard_bin: $WORK/stub-partial
+    usage:
+      mailguard_bin: $WORK/stub-usage
+      mailguard_args: --bogus
+    nobin:
+      mailguard_bin: $WORK/no-such-binary
+INV
+timeout 240 ansible-playbook -i "$WORK/inventory-stub.yml" "$PLAYBOOK" \
+    -e "mailguard_report_dir=$WORK/out3" >"$WORK/run3.log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q '^partial .*failed=0' "$WORK/run3.log" &&
+    [ "$(grep -c '^\(usage\|nobin\) .*failed=1' "$WORK/run3.log")" -eq 2 ]; then
+	pass "run 3 (stubs): exit 2, partial not failed, usage and nobin failed"
+else
+	fail "run 3: ansible-playbook exit $rc (expected 2, partial ok)"
+	tail -n 30 "$WORK/run3.log"
+fi
+python3 - "$WORK" <<'PY' || fails=$((fails + 1))
+import json, sys
+work = sys.argv[1]
+fleet = {h["host"]: h for h in json.load(open(work + "/out3/fleet.json"))["hosts"]}
+md = open(work + "/out3/fleet.md").read()
+d = json.load(open(work + "/partial.json"))
+q = json.load(open(work + "/queue-ex-inc1.json"))["total"]
+want = {
+    "partial": {"status": "partial", "exit": 4, "partial": True,
+                "worst": d["findings"][0]["id"], "queue": q,
+                "unread": len(d["unread"]), "error": None},
+    "usage": {"status": "usage error", "exit": 64, "partial": None,
+              "worst": None, "queue": None, "unread": None,
+              "error": "mailguard-tui: unknown option --bogus (see --help)"},
+    "nobin": {"status": "failed", "exit": 127, "partial": None,
+              "worst": None, "queue": None, "unread": None},
+}
+bad = 0
+for h, w in want.items():
+    s = fleet.get(h)
+    if s is None:
+        print("FAIL ansible: run 3: %s missing from fleet.json" % h)
+        bad += 1
+        continue
+    got = dict(s, worst=(s["worst"] or {}).get("id"))
+    for k, v in w.items():
+        if got.get(k) != v:
+            print("FAIL ansible: run 3: %s: %s is %r, expected %r"
+                  % (h, k, got.get(k), v))
+            bad += 1
+    if h == "nobin" and not s.get("error"):
+        print("FAIL ansible: run 3: nobin: no error message")
+        bad += 1
+    row = [l for l in md.splitlines() if l.startswith("| %s |" % h)]
+    if len(row) != 1 or ("%s (exit %d)" % (w["status"], w["exit"])) not in row[0]:
+        print("FAIL ansible: run 3: fleet.md row for %s: %r" % (h, row))
+        bad += 1
+if not bad:
+    print("ok   ansible: run 3: partial (exit 4) summarised, usage error "
+          "(64) and missing binary (127) reported: %s" % fleet["nobin"]["error"])
+sys.exit(1 if bad else 0)
+PY
 
 # The local-facts script: run directly, then through Ansible's setup
 mkdir -p "$WORK/facts.d"
