@@ -371,6 +371,27 @@ if bad:
 print("ok   ansible: fact script for %s: %s" % (h, s.get("status")))
 EOF
 done
+# The environment wins over mailguard.conf; a partial report is a result
+printf 'MAILGUARD_BIN=%s\n' "$WORK/no-such-binary" >"$WORK/facts.d/mailguard.conf"
+MAILGUARD_BIN=$WORK/stub-partial "$WORK/facts.d/mailguard.fact" \
+    >"$WORK/fact-partial.json" 2>"$WORK/fact.err"
+frc=$?
+MAILGUARD_BIN=$WORK/stub-partial python3 - "$WORK" "$frc" <<'PY' ||
+import json, sys
+work, frc = sys.argv[1], int(sys.argv[2])
+s = json.load(open(work + "/fact-partial.json"))
+d = json.load(open(work + "/partial.json"))
+q = json.load(open(work + "/queue-ex-inc1.json"))["total"]
+got = (frc, s["status"], s["exit"], s["partial"], s["queue"], s["worst"]["id"])
+want = (0, "partial", 4, True, q, d["findings"][0]["id"])
+if got != want:
+    print("FAIL ansible: fact with MAILGUARD_BIN=stub-partial: %r, expected %r"
+          % (got, want))
+    sys.exit(1)
+print("ok   ansible: fact script: environment over mailguard.conf, partial (exit 4)")
+PY
+    fails=$((fails + 1))
+
 # ex-inc1's conf again, then setup with fact_path: ansible_local.mailguard
 a=$(args_of ex-inc1)
 printf 'MAILGUARD_BIN=%s\nMAILGUARD_ARGS=%s\n' "$TOOL" "$a" \
