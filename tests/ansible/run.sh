@@ -8,13 +8,14 @@
 #   broken     --postfix naming a directory without main.cf (exit 3)
 # Run 1: the three readable hosts; ansible-playbook must succeed (findings
 # never fail a play).  Run 2: all four; the broken host fails (exit 2 from
-# ansible-playbook), the other three are still summarised.  Each summary
-# entry is compared with "report --json" and "queue --json" run directly:
-# MTA, version, counts by severity, queue size, the worst finding (the
-# report's first finding, worst first).  Run 3: stub binaries replaying a
-# captured report as partial (exit 4: summarised, not failed), a usage
-# error (64) and a missing binary (127): both fail their host, listed.  Then the fact script: its JSON
-# parses, agrees with the direct run, says "could not read" for the broken
+# ansible-playbook), the other three are still summarised; run 2b: the
+# broken host alone, the summary is still written.  Each summary entry is
+# compared with "report --json" and "queue --json" run directly: MTA,
+# version, counts by severity, queue size, the worst finding (the report's
+# first finding, worst first).  Run 3: stub binaries replaying a captured
+# report as partial (exit 4: summarised, not failed), a usage error (64)
+# and a missing binary (127): both fail their host, listed.  Then the fact
+# script: its JSON parses, agrees with the direct run, says "could not read" for the broken
 # host, and Ansible's setup module carries it as ansible_local.mailguard.
 # Every lab instance is torn down on exit (trap).  Needs root (the lab).
 # ANSIBLE_TEST_OUT=DIR copies run 2's summary there to look at.
@@ -238,6 +239,19 @@ else
 fi
 check_summary "$WORK/out2" pf-open pf-level0 ex-inc1 broken ||
     fails=$((fails + 1))
+# Run 2b: only the unreadable host; the summary is still written
+timeout 240 ansible-playbook -i "$WORK/inventory.yml" "$PLAYBOOK" \
+    -e mailguard_hosts=broken_mail -e "mailguard_report_dir=$WORK/out2b" \
+    >"$WORK/run2b.log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q '^broken .*failed=1' "$WORK/run2b.log"; then
+	pass "run 2b (only the unreadable host): exit 2, broken failed"
+else
+	fail "run 2b: ansible-playbook exit $rc (expected 2, broken failed)"
+	tail -n 30 "$WORK/run2b.log"
+fi
+check_summary "$WORK/out2b" broken || fails=$((fails + 1))
+
 # ANSIBLE_TEST_OUT=DIR keeps run 2's summary (fleet.json, fleet.md, hosts/)
 if [ -n "${ANSIBLE_TEST_OUT:-}" ]; then
 	mkdir -p "$ANSIBLE_TEST_OUT" && cp -R "$WORK/out2/." "$ANSIBLE_TEST_OUT/"
