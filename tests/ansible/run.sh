@@ -15,8 +15,10 @@
 # first finding, worst first).  Run 3: stub binaries replaying a captured
 # report as partial (exit 4: summarised, not failed), a usage error (64)
 # and a missing binary (127): both fail their host, listed.  Then the fact
-# script: its JSON parses, agrees with the direct run, says "could not read" for the broken
-# host, and Ansible's setup module carries it as ansible_local.mailguard.
+# script: its JSON parses, agrees with the direct run, says "could not
+# read" for the broken host, reads a partial report, takes its options
+# from the environment over mailguard.conf, and Ansible's setup module
+# carries it as ansible_local.mailguard.
 # Every lab instance is torn down on exit (trap).  Needs root (the lab).
 # ANSIBLE_TEST_OUT=DIR copies run 2's summary there to look at.
 set -u
