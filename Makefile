@@ -53,7 +53,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 .SECONDARY:
 
 .PHONY: all check unit lab asan asan-unit deps demo bench install uninstall \
-	man-test package-test clean fuzz valgrind e2e \
+	man-test package-test ansible-test clean fuzz valgrind e2e \
 	format format-check lab-tools corpus corpus-update golden golden-update layers layers-selftest
 
 all: $(PROG)
@@ -118,10 +118,11 @@ check: deps
 	$(MAKE) golden
 	$(MAKE) e2e
 	$(MAKE) package-test
+	$(MAKE) ansible-test
 	$(MAKE) format-check
 	$(MAKE) layers-selftest layers
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, package-test, format-check and layers all passed"
-	@echo "check: 10 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, package-test, ansible-test, format-check and layers all passed"
+	@echo "check: 11 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
@@ -210,6 +211,11 @@ valgrind: $(UNIT_BINS)
 # The console in a private tmux server against lab Postfix configurations.
 e2e: $(PROG) $(MGSMTP)
 	@sh tests/run-tests.sh e2e tests/e2e/test_console.sh
+
+# The Ansible playbook and fact script (contrib/ansible) against three lab
+# instances as inventory hosts (connection local) and one unreadable host.
+ansible-test: $(PROG) lab-tools
+	@sh tests/run-tests.sh ansible-test tests/ansible/run.sh
 
 deps:
 	@sh scripts/deps.sh

@@ -3,7 +3,8 @@
 # compilers and libraries, Postfix and Cyrus SASL for the lab, Exim's
 # shared libraries (Exim itself is unpacked by tests/lab/exim/lab.sh fetch),
 # and the tools the lab scripts call (swaks, jq, tmux, openssl, ss, unshare);
-# debhelper, lintian, groff and man-db for the package test.
+# debhelper, lintian, groff and man-db for the package test; ansible-core
+# for the playbook test (make ansible-test).
 # Idempotent: a no-op when everything is present.  Never configures the
 # system MTA: postfix is preseeded to "No configuration", and Exim is not
 # installed as a package at all (the lab unpacks it with dpkg -x).
@@ -14,7 +15,7 @@ libsqlite3-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind
 postfix sasl2-bin libsasl2-modules libidn12 libgnutls30 libdb5.3 libnsl2
 libpcre2-8-0 libgnutls-dane0 swaks jq tmux openssl iproute2
 util-linux patch python3-prometheus-client python3-jsonschema python3-yaml
-debhelper dpkg-dev fakeroot lintian groff man-db"
+debhelper dpkg-dev fakeroot lintian groff man-db ansible-core"
 
 missing=""
 for p in $PKGS; do
