@@ -2,7 +2,8 @@
  * test_lab_hostile_text.c - text an attacker controls (a queued message's
  * envelope, the command line) never reaches the terminal raw: a real
  * Postfix queue file whose sender holds U+009B (a C1 CSI) and U+202E (a
- * bidi override) is reported by "queue --json" with both escaped.
+ * bidi override) is reported by "queue --json" with both escaped; a
+ * usage error quoting an argument that holds ESC shows it escaped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,6 +57,46 @@ test_queue_json_escapes_c1_and_bidi(void **state)
 	mg_str_free(&out);
 }
 
+/* usage_stderr - the binary run with argv: exit 64 (usage), its stderr
+ * into out (caller frees) */
+static void
+usage_stderr(const char *const *argv, struct mg_str *out)
+{
+	struct mg_exec_res res;
+
+	assert_int_equal(lab_run(&res, argv), 64);
+	mg_str_init(out);
+	mg_str_append(out, res.err.data, res.err.len);
+	mg_exec_res_free(&res);
+}
+
+/* test_usage_errors_escape_arguments - an unknown option, an unknown
+ * command, a command's unknown option and a bad entry number, each with
+ * ESC sequences that would retitle or clear the terminal: stderr names
+ * them escaped */
+static void
+test_usage_errors_escape_arguments(void **state)
+{
+	const char *opt[] = { "./mailguard-tui", "--x\x1b]0;pwned\x07", NULL };
+	const char *cmd[] = { "./mailguard-tui", "rep\x1b[2Jort", NULL };
+	const char *val[] = { "./mailguard-tui", "queue",
+	    "--x\x1b[31m\xc2\x9b" "2J", NULL };
+	const char *rb[] = { "./mailguard-tui", "rollback", "1\x1b[2J", NULL };
+	const char *const *each[] = { opt, cmd, val, rb };
+	struct mg_str err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(each) / sizeof(each[0]); i++) {
+		usage_stderr(each[i], &err);
+		assert_null(memchr(err.data, 0x1b, err.len));
+		assert_null(memchr(err.data, 0x07, err.len));
+		assert_false(raw_c1_or_bidi(mg_str_cstr(&err)));
+		assert_non_null(strstr(mg_str_cstr(&err), "\\x1b"));
+		mg_str_free(&err);
+	}
+}
+
 /* setup - a private root */
 static int
 setup(void **state)
@@ -70,6 +111,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_json_escapes_c1_and_bidi),
+		cmocka_unit_test(test_usage_errors_escape_arguments),
 	};
 
 	return (cmocka_run_group_tests_name("lab_hostile_text", tests, setup,
