@@ -2,7 +2,8 @@
 # deps.sh - install the Debian packages the build, tests and lab need:
 # compilers and libraries, Postfix and Cyrus SASL for the lab, Exim's
 # shared libraries (Exim itself is unpacked by tests/lab/exim/lab.sh fetch),
-# and the tools the lab scripts call (swaks, jq, tmux, openssl, ss, unshare; strace for the purge durability test).
+# and the tools the lab scripts call (swaks, jq, tmux, openssl, ss, unshare;
+# strace for the purge durability test).
 # Idempotent: a no-op when everything is present.  Never configures the
 # system MTA: postfix is preseeded to "No configuration", and Exim is not
 # installed as a package at all (the lab unpacks it with dpkg -x).

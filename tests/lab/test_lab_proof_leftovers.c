@@ -7,7 +7,8 @@
  * stops it with SIGSTOP once the instance answers); a child that becomes
  * "nobody" tries every TCP listener of the instance's processes and every
  * socket under its directory, as a relay would be used (XCLIENT, MAIL,
- * RCPT for an outside domain); then the tool is killed.
+ * RCPT for an outside domain); then the tool is killed (SIGKILL, or
+ * SIGINT as Ctrl-C).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -388,19 +389,19 @@ stage_dirs(const char *st)
 }
 
 /*
- * test_fix_killed_during_proof - fix --yes on mask-typo, paused while
- * its proof's private Postfix runs: nobody reaches it (no TCP listener,
- * no socket it may connect to); killed there with SIGKILL: within 5 s no
- * process of the instance, no /tmp directory, no stage is left
+ * paused_then_killed - argv (a command that proves with a private
+ * Postfix) paused while the instance runs: nobody reaches it (no TCP
+ * listener, no socket it may connect to); killed there with sig
+ * (SIGKILL, or SIGINT as Ctrl-C sends it): within 5 s no process of the
+ * instance and no /tmp directory is left, nor a stage in the state
+ * directory st (NULL: the command makes none)
  */
 static void
-test_fix_killed_during_proof(void **state)
+paused_then_killed(const char *const *argv, const char *st, const char *log,
+    int sig)
 {
-	const char *dir = lab_instance(LAB, "mask-typo", 0);
-	char etc[4096], st[4096], log[4096], before[64][PATH_MAX],
-	    after[64][PATH_MAX], priv[PATH_MAX], mine[PATH_MAX];
-	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
-	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
+	char before[64][PATH_MAX], after[64][PATH_MAX], priv[PATH_MAX],
+	    mine[PATH_MAX];
 	pid_t pids[MAXPIDS], instance[MAXPIDS];
 	unsigned long ino[MAXINO];
 	int ports[64], status, got, i, gone;
@@ -408,12 +409,8 @@ test_fix_killed_during_proof(void **state)
 	struct stat sb;
 	pid_t tool;
 
-	(void)state;
-	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
-	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	(void)snprintf(log, sizeof(log), "%s/fix.log", dir);
 	nb = proof_dirs(before, 64);
-	tool = spawn_paused(fix, log);
+	tool = spawn_paused(argv, log);
 
 	/* the instance of this run: named with the tool's pid, or (as
 	 * older versions named it) the one new directory; other proofs may
@@ -443,7 +440,7 @@ test_fix_killed_during_proof(void **state)
 	}
 	np = instance_pids(priv, pids, MAXPIDS);
 	(void)printf("    paused: %s, %zu processes of it\n", priv, np);
-	staged = stage_dirs(st);
+	staged = st != NULL ? stage_dirs(st) : 1;
 
 	/* as nobody: every listener of those processes, every socket */
 	ni = socket_inodes(pids, np, ino, MAXINO);
@@ -455,20 +452,24 @@ test_fix_killed_during_proof(void **state)
 
 	/* kill -9 in the middle of the proof (before any assertion: a
 	 * failed one must not leave the tool stopped) */
-	assert_int_equal(kill(tool, SIGKILL), 0);
+	assert_int_equal(kill(tool, sig), 0);
+	if (sig != SIGKILL)
+		assert_int_equal(kill(tool, SIGCONT), 0);
 	assert_int_equal(waitpid(tool, &status, 0), tool);
-	assert_true(WIFSIGNALED(status));
+	(void)printf("    the tool ended by %s\n", WIFSIGNALED(status) ?
+	    strsignal(WTERMSIG(status)) : "exit");
 	for (i = 0; i < 50; i++) {
 		left = instance_pids(priv, instance, MAXPIDS);
-		if (left == 0 && lstat(priv, &sb) < 0 && stage_dirs(st) == 0)
+		if (left == 0 && lstat(priv, &sb) < 0 && (st == NULL ||
+		    stage_dirs(st) == 0))
 			break;
 		nap_ms(100);
 	}
 	left = instance_pids(priv, instance, MAXPIDS);
 	gone = lstat(priv, &sb) < 0 && errno == ENOENT;
-	(void)printf("    after SIGKILL and %d ms: %zu processes, "
+	(void)printf("    after the signal and %d ms: %zu processes, "
 	    "directory %s, %zu stages\n", i * 100, left, gone ? "gone" :
-	    "left", stage_dirs(st));
+	    "left", st != NULL ? stage_dirs(st) : 0);
 	if (left > 0 || !gone)
 		leave_nothing(priv, instance, left);
 
@@ -478,7 +479,57 @@ test_fix_killed_during_proof(void **state)
 	assert_int_equal(got, 0);
 	assert_int_equal(left, 0);
 	assert_true(gone);
-	assert_int_equal(stage_dirs(st), 0);
+	if (st != NULL)
+		assert_int_equal(stage_dirs(st), 0);
+}
+
+/* test_fix_killed_during_proof - fix --yes on mask-typo (a stage, and a
+ * private instance from it and from the live configuration) */
+static void
+test_fix_killed_during_proof(void **state)
+{
+	const char *dir = lab_instance(LAB, "mask-typo", 0);
+	char etc[4096], st[4096], log[4096];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(log, sizeof(log), "%s/fix.log", dir);
+	paused_then_killed(fix, st, log, SIGKILL);
+}
+
+/* test_probe_killed_during_proof - probe on relay-in-recipient: the
+ * relay probe asks a private instance of the live configuration */
+static void
+test_probe_killed_during_proof(void **state)
+{
+	const char *dir = lab_instance(LAB, "relay-in-recipient", 0);
+	char etc[4096], log[4096];
+	const char *probe[] = { "./mailguard-tui", "--postfix", etc, "probe",
+	    NULL };
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(log, sizeof(log), "%s/probe.log", dir);
+	paused_then_killed(probe, NULL, log, SIGKILL);
+}
+
+/* test_probe_interrupted_during_proof - the same, ended by Ctrl-C's
+ * SIGINT */
+static void
+test_probe_interrupted_during_proof(void **state)
+{
+	const char *dir = lab_instance(LAB, "relay-in-recipient", 0);
+	char etc[4096], log[4096];
+	const char *probe[] = { "./mailguard-tui", "--postfix", etc, "probe",
+	    NULL };
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(log, sizeof(log), "%s/probe-int.log", dir);
+	paused_then_killed(probe, NULL, log, SIGINT);
 }
 
 /* setup - a private root */
@@ -495,6 +546,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fix_killed_during_proof),
+		cmocka_unit_test(test_probe_killed_during_proof),
+		cmocka_unit_test(test_probe_interrupted_during_proof),
 	};
 
 	return (cmocka_run_group_tests_name("lab_proof_leftovers", tests,
