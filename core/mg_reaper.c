@@ -122,6 +122,7 @@ watch(const char *dir)
 	int fd, i;
 
 	(void)setsid();
+	(void)chdir("/");	/* hold no directory of ours */
 	for (i = 0; deaf[i] != 0; i++)
 		(void)signal(deaf[i], SIG_IGN);
 	(void)signal(SIGCHLD, SIG_DFL);
