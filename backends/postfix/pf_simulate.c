@@ -18,11 +18,8 @@
  * by a run whose reaper died too are swept on the next start.
  * The live instance is never touched.
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
