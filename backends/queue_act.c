@@ -132,16 +132,23 @@ mg_qfault_after(const char *step, size_t n)
 	mg_fault(name);
 }
 
-/* mg_fsync_dir - a directory's entries made durable */
-void
+/* mg_fsync_dir - a directory's entries made durable; 0, or -1 with
+ * errno */
+int
 mg_fsync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
-	if (fd >= 0) {
-		(void)fsync(fd);
+	if (fd < 0)
+		return (-1);
+	if (fsync(fd) < 0) {
+		e = errno;
 		(void)close(fd);
+		errno = e;
+		return (-1);
 	}
+	(void)close(fd);
+	return (0);
 }
 
 /* mg_qmsg_held - on hold (Postfix) or frozen (Exim) */

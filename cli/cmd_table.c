@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/mg_sanitize.h"
+#include "../core/mg_str.h"
 #include "cmd.h"
 
 /* Columns of --help: the help text starts at HELP_COL; a synopsis wraps
@@ -207,14 +209,19 @@ int
 mg_cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
 	const struct mg_cmd_entry *c;
+	struct mg_str msg = MG_STR_INIT;
 	va_list ap;
 
 	(void)fprintf(stderr, "mailguard-tui: ");
 	if (cmd != NULL)
 		(void)fprintf(stderr, "%s: ", cmd);
+	/* the message quotes the command line: an ESC or a bidi override
+	 * in an argument is shown, not obeyed */
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
+	mg_str_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	mg_print_sanitized(stderr, mg_str_cstr(&msg));
+	mg_str_free(&msg);
 	(void)fputc('\n', stderr);
 	if (cmd != NULL && (c = mg_cmd_find(cmd)) != NULL)
 		(void)fprintf(stderr, "usage: mailguard-tui %s%s%s\n", c->name,

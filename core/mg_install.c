@@ -318,7 +318,9 @@ mg_install_copy(int src, const char *path, size_t max, mode_t mode,
  * mg_fault - the fault-injection hook of the crash tests: when the
  * environment names this step in MAILGUARD_TEST_KILL_AT, the process
  * dies here at once (SIGKILL: no handler, no cleanup), as a power cut
- * or kill -9 would make it.
+ * or kill -9 would make it; named in MAILGUARD_TEST_PAUSE_AT, it stops
+ * here (SIGSTOP) for the test to look at what runs at this step, and to
+ * kill it there.
  */
 void
 mg_fault(const char *step)
@@ -327,6 +329,9 @@ mg_fault(const char *step)
 
 	if (at != NULL && strcmp(at, step) == 0)
 		(void)raise(SIGKILL);
+	at = getenv("MAILGUARD_TEST_PAUSE_AT");
+	if (at != NULL && strcmp(at, step) == 0)
+		(void)raise(SIGSTOP);
 }
 
 /*

@@ -89,6 +89,39 @@ mg_json_end(struct mg_json *j)
 		mg_str_putc(j->out, '\n');
 }
 
+/*
+ * invisible - a C1 control (U+0080-U+009F: U+009B is a CSI to some
+ * terminals) or a format character that is not seen but reorders or hides
+ * text (Unicode general category Cf: bidi marks, overrides and isolates,
+ * zero-width characters, the line and paragraph separators, the byte
+ * order mark, tags); a reader of the JSON in a terminal must not get them
+ * raw
+ */
+static int
+invisible(unsigned int cp)
+{
+	return ((cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c ||
+	    cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    (cp >= 0xe0000 && cp <= 0xe007f));
+}
+
+/* put_escaped - cp as \uXXXX (a surrogate pair above U+FFFF) */
+static void
+put_escaped(struct mg_str *out, unsigned int cp)
+{
+	char esc[16];
+
+	if (cp > 0xffff) {
+		cp -= 0x10000;
+		(void)snprintf(esc, sizeof(esc), "\\u%04x\\u%04x",
+		    0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+	} else
+		(void)snprintf(esc, sizeof(esc), "\\u%04x", cp);
+	mg_str_puts(out, esc);
+}
+
 /* put_string - quoted, escaped */
 static void
 put_string(struct mg_str *out, const char *p, size_t n)
@@ -116,7 +149,10 @@ put_string(struct mg_str *out, const char *p, size_t n)
 		} else if (s[i] < 0x80) {
 			mg_str_putc(out, s[i++]);
 		} else if ((len = mg_utf8_decode(s + i, n - i, &cp)) > 0) {
-			mg_str_append(out, p + i, len);
+			if (invisible(cp))
+				put_escaped(out, cp);
+			else
+				mg_str_append(out, p + i, len);
 			i += len;
 		} else {
 			mg_str_puts(out, "\\ufffd");

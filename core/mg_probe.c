@@ -228,7 +228,10 @@ session_open(const struct mg_probe_conn *c, struct mg_smtp *s,
 	char cmd[300];
 	int rc;
 
-	if ((c->tls == MG_PROBE_IMPLICIT ? mg_smtp_open_tls :
+	if (c->unix_path != NULL) {
+		if (mg_smtp_open_unix(s, c->unix_path, c->timeout_ms, err) < 0)
+			return (-1);
+	} else if ((c->tls == MG_PROBE_IMPLICIT ? mg_smtp_open_tls :
 	    mg_smtp_open)(s, c->host, c->port, c->timeout_ms, err) < 0)
 		return (-1);
 	if (mg_smtp_read(s, &r, err) < 0)

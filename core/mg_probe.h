@@ -77,6 +77,7 @@ enum mg_probe_tls {
 
 struct mg_probe_conn {
 	const char *host;	/* name or literal (IPv6 in brackets) */
+	const char *unix_path;	/* else this UNIX-domain socket; NULL: host */
 	int port;
 	int tls;		/* enum mg_probe_tls */
 	int timeout_ms;

@@ -151,6 +151,55 @@ mg_queue_unreadable(const struct mg_queue *q)
 	return (q->vanished + q->incomplete + q->corrupt);
 }
 
+/* by_id_then_place - qsort_r: indexes of msgs by ID, then scan order */
+static int
+by_id_then_place(const void *a, const void *b, void *msgs)
+{
+	const struct mg_qmsg *m = msgs;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(m[x].id, m[y].id);
+
+	if (c != 0)
+		return (c);
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * mg_queue_dedupe - one message per queue ID: a message the MTA moved
+ * from one queue to another while the scan walked them (Postfix's qmgr
+ * moves incoming -> active -> deferred) is read twice; the later
+ * reading, its newer place, is kept, in scan order.  How many were
+ * dropped.
+ */
+size_t
+mg_queue_dedupe(struct mg_queue *q)
+{
+	size_t *idx, i, j, n = q->nmsgs, dropped = 0;
+	unsigned char *drop;
+
+	if (n < 2)
+		return (0);
+	idx = mg_xcalloc(n, sizeof(*idx));
+	drop = mg_xcalloc(n, 1);
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), by_id_then_place, q->msgs);
+	for (i = 0; i + 1 < n; i++)
+		if (strcmp(q->msgs[idx[i]].id, q->msgs[idx[i + 1]].id) == 0) {
+			drop[idx[i]] = 1;
+			dropped++;
+		}
+	if (dropped > 0) {
+		for (i = j = 0; i < n; i++)
+			if (!drop[i])
+				q->msgs[j++] = q->msgs[i];
+		q->nmsgs = j;
+	}
+	free(idx);
+	free(drop);
+	return (dropped);
+}
+
 static const char *const by_names[] = {
 	[MG_QBY_SENDER] = "sender",
 	[MG_QBY_SASL] = "sasl",

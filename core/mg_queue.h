@@ -111,6 +111,7 @@ struct mg_qmsg *mg_queue_add_copy(struct mg_queue *, const struct mg_qmsg *,
 void mg_queue_problem(struct mg_queue *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 size_t mg_queue_unreadable(const struct mg_queue *);
+size_t mg_queue_dedupe(struct mg_queue *);
 
 int mg_queue_by_parse(const char *, enum mg_queue_by *);
 const char *mg_queue_by_name(enum mg_queue_by);

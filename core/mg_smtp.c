@@ -129,6 +129,9 @@ connect_url(struct mg_smtp *s, const char *url, int *adopt, const char *pin,
 	(void)curl_easy_setopt(c, CURLOPT_SSL_ENABLE_ALPN, 0L);
 	(void)curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
 	    (long)CURL_HTTP_VERSION_1_1);
+	if (s->unix_path[0] != '\0')
+		(void)curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH,
+		    s->unix_path);
 	if (adopt != NULL) {
 		(void)curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION,
 		    adopt_open);
@@ -143,9 +146,13 @@ connect_url(struct mg_smtp *s, const char *url, int *adopt, const char *pin,
 	curl_slist_free_all(resolve);
 	if (rc != CURLE_OK) {
 		curl_easy_cleanup(c);
-		(void)mg_err_set(err, "cannot %s %s port %d: %s", adopt !=
-		    NULL ? "start TLS with" : "connect to", s->host, s->port,
-		    curl_easy_strerror(rc));
+		if (s->unix_path[0] != '\0')
+			(void)mg_err_set(err, "cannot connect to %s: %s",
+			    s->unix_path, curl_easy_strerror(rc));
+		else
+			(void)mg_err_set(err, "cannot %s %s port %d: %s",
+			    adopt != NULL ? "start TLS with" : "connect to",
+			    s->host, s->port, curl_easy_strerror(rc));
 		return (NULL);
 	}
 	return (c);
@@ -198,6 +205,31 @@ mg_smtp_open(struct mg_smtp *s, const char *host, int port, int timeout_ms,
 
 	if (start(s, host, port, timeout_ms, "http", url, sizeof(url),
 	    err) < 0 || (c = connect_url(s, url, NULL, NULL, err)) == NULL)
+		return (-1);
+	return (take(s, c, err));
+}
+
+/*
+ * mg_smtp_open_unix - connect to the UNIX-domain socket at path (a
+ * listener that only who may enter its directory can reach), as
+ * mg_smtp_open does to host:port
+ */
+int
+mg_smtp_open_unix(struct mg_smtp *s, const char *path, int timeout_ms,
+    struct mg_err *err)
+{
+	char url[512];
+	CURL *c;
+
+	if (start(s, "localhost", 25, timeout_ms, "http", url, sizeof(url),
+	    err) < 0)
+		return (-1);
+	if (snprintf(s->unix_path, sizeof(s->unix_path), "%s", path) >=
+	    (int)sizeof(s->unix_path))
+		return (mg_err_set(err, "socket path too long: %s", path));
+	/* the messages name the socket, not "localhost port 25" */
+	(void)snprintf(s->host, sizeof(s->host), "%s", path);
+	if ((c = connect_url(s, url, NULL, NULL, err)) == NULL)
 		return (-1);
 	return (take(s, c, err));
 }

@@ -28,6 +28,7 @@ struct mg_smtp {
 	void *curl;			/* CURL * */
 	long sock;			/* curl_socket_t */
 	char host[256];			/* as given to mg_smtp_open */
+	char unix_path[108];		/* mg_smtp_open_unix's socket, or "" */
 	int port;
 	int tls;			/* the session is encrypted */
 	int timeout_ms;			/* per read or write */
@@ -38,6 +39,7 @@ struct mg_smtp {
 };
 
 int mg_smtp_open(struct mg_smtp *, const char *, int, int, struct mg_err *);
+int mg_smtp_open_unix(struct mg_smtp *, const char *, int, struct mg_err *);
 int mg_smtp_open_tls(struct mg_smtp *, const char *, int, int,
     struct mg_err *);
 int mg_smtp_starttls(struct mg_smtp *, struct mg_smtp_reply *,

@@ -37,6 +37,7 @@
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
 #include "../core/mg_lines.h"
+#include "../core/mg_reaper.h"
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
 #include "fix_restage.h"
@@ -52,6 +53,7 @@ struct run {
 	const struct mg_stage *st;
 	FILE *out;
 	char stage[PATH_MAX];	/* private stage directory, "" if none */
+	struct mg_reaper reaper;	/* removes the stage if we are killed */
 	struct mg_change ch;	/* what the backend validates there, and
 				 * the staged configuration it made */
 	const struct mg_report *judged;	/* the findings and probes the
@@ -685,6 +687,7 @@ cleanup_stage(struct run *r)
 
 	if (r->stage[0] != '\0')
 		(void)run_tool(argv, NULL, &err);
+	mg_reaper_done(&r->reaper);
 	r->stage[0] = '\0';
 }
 
@@ -768,6 +771,7 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 
 	memset(&r, 0, sizeof(r));
 	memset(&rs, 0, sizeof(rs));
+	r.reaper.fd = -1;
 	r.a = a;
 	r.judged = &a->report;
 	r.fixes = fixes;
@@ -786,6 +790,13 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	if (mkdtemp(tmpl) == NULL) {
 		(void)mg_err_errno(err, "cannot create a stage in %s",
 		    a->target.state_dir);
+		goto out;
+	}
+	/* the stage (and a private MTA started from it) never outlives us,
+	 * also if we are killed: the journal's backups, not the stage, are
+	 * what a rollback of an interrupted apply uses */
+	if (mg_reaper_watch(&r.reaper, tmpl, err) < 0) {
+		(void)rmdir(tmpl);
 		goto out;
 	}
 	(void)snprintf(r.stage, sizeof(r.stage), "%s", tmpl);

@@ -114,6 +114,12 @@ make_quarantine(struct purge *p, long entry, struct mg_err *err)
 	    p->t->state_dir, entry);
 	if (mkdir(p->run.qdir, 0700) < 0)
 		return (mg_err_errno(err, "cannot create %s", p->run.qdir));
+	/* the quarantine's own names durable before a copy is made, so
+	 * that the copies the backend syncs before deleting are found
+	 * after a crash */
+	if (mg_fsync_dir(path) < 0 || mg_fsync_dir(p->t->state_dir) < 0)
+		return (mg_err_errno(err, "cannot make %s durable (fsync)",
+		    p->run.qdir));
 	(void)snprintf(path, sizeof(path), "%s/README", p->run.qdir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
@@ -243,7 +249,6 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	rc = mg_backend_purge(t, &p.run, err);
 	res->held = p.run.ncopied;
 	res->quarantined = p.run.ncopied;
-	mg_fsync_dir(p.run.qdir);
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 0, 1);
 	res->remaining = still_queued(&p);
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 1, 1);

@@ -2,9 +2,9 @@
 # deps.sh - install the Debian packages the build, tests and lab need:
 # compilers and libraries, Postfix and Cyrus SASL for the lab, Exim's
 # shared libraries (Exim itself is unpacked by tests/lab/exim/lab.sh fetch),
-# and the tools the lab scripts call (swaks, jq, tmux, openssl, ss, unshare);
-# debhelper, lintian, groff and man-db for the package test; ansible-core
-# for the playbook test (make ansible-test).
+# and the tools the lab scripts call (swaks, jq, tmux, openssl, ss, unshare;
+# strace for the purge durability test); debhelper, lintian, groff and
+# man-db for the package test; ansible-core for the playbook test.
 # Idempotent: a no-op when everything is present.  Never configures the
 # system MTA: postfix is preseeded to "No configuration", and Exim is not
 # installed as a package at all (the lab unpacks it with dpkg -x).
@@ -14,8 +14,8 @@ PKGS="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libssl-dev
 libsqlite3-dev libcmocka-dev clang libclang-rt-14-dev clang-format valgrind
 postfix sasl2-bin libsasl2-modules libidn12 libgnutls30 libdb5.3 libnsl2
 libpcre2-8-0 libgnutls-dane0 swaks jq tmux openssl iproute2
-util-linux patch python3-prometheus-client python3-jsonschema python3-yaml
-debhelper dpkg-dev fakeroot lintian groff man-db ansible-core"
+util-linux patch strace python3-prometheus-client python3-jsonschema
+python3-yaml debhelper dpkg-dev fakeroot lintian groff man-db ansible-core"
 
 missing=""
 for p in $PKGS; do

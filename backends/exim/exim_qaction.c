@@ -121,7 +121,11 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 			mg_qrun_copied(p, p->ids[i]);
 	}
 	(void)close(fd);
-	mg_fsync_dir(p->qdir);
+	/* the copies are durable before anything is removed */
+	if (mg_fsync_dir(p->qdir) < 0)
+		return (mg_err_errno(err, "cannot make the quarantine %s "
+		    "durable (fsync); nothing removed, the messages stay "
+		    "frozen", p->qdir));
 	mg_fault("purge-copied");
 	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
 	if (p->ncopied == 0)

@@ -111,8 +111,14 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	wk.arg = p;
 	(void)mg_pf_walk(fd, &wk);
 	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
-	/* the copies are durable before anything is deleted */
-	mg_fsync_dir(p->qdir);
+	/* the copies are durable before anything is deleted: each was
+	 * fsync'd before its link, their names are in qdir */
+	if (mg_fsync_dir(p->qdir) < 0) {
+		rc = mg_err_errno(err, "cannot make the quarantine %s durable "
+		    "(fsync); nothing deleted, the messages stay on hold",
+		    p->qdir);
+		goto out;
+	}
 	mg_fault("purge-copied");
 	if (p->ncopied > 0) {
 		mg_str_reset(&in);

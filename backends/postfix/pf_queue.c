@@ -752,6 +752,8 @@ mg_pf_queue_scan(const char *qdir, const struct mg_pf_qopts *opts,
 	if (rc == 0 && w.cancelled)
 		rc = mg_err_set(err, "queue scan cancelled after %zu files",
 		    q->files);
+	/* a message qmgr moved between two queues while we walked them */
+	(void)mg_queue_dedupe(q);
 	(void)close(w.qfd);
 	free(w.src);
 	scratch_free(&w.sc);

@@ -5,18 +5,21 @@
  * is made from a copy of the configuration's main.cf and master.cf - the
  * restrictions, maps and the -o overrides of the public smtpd service as
  * they are - with its own queue, data and log directories under a fresh
- * directory, no chroot, every inet listener replaced by one on
- * 127.0.0.1:PORT that authorizes XCLIENT from 127.0.0.1 only; it is
+ * directory, no chroot, every inet listener removed and one smtpd added
+ * on a UNIX-domain socket in the instance's private/ directory; it is
  * started with "postfix -c DIR start", asked (XCLIENT ADDR=client, EHLO,
  * MAIL, RCPT, RSET, QUIT: never DATA, so nothing is ever queued), and
  * stopped.
+ * The instance authorizes XCLIENT, so whoever reaches its smtpd can speak
+ * as any client: it listens on no network port, and its socket is in
+ * queue_directory/private (mode 0700, the mail owner's), where no other
+ * local user can connect.  A reaper (core/mg_reaper.c) kills it and
+ * removes its directory when we end, also by SIGKILL; directories left
+ * by a run whose reaper died too are swept on the next start.
  * The live instance is never touched.
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,14 +33,19 @@
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
+#include "../../core/mg_install.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_probe.h"
+#include "../../core/mg_reaper.h"
 #include "../../core/mg_smtp.h"
 #include "pf_simulate.h"
 
 #define TOOL_MS 60000
 #define START_WAIT_MS 15000
 #define ASK_MS 30000
+#define PROOF_PARENT "/tmp"
+#define PROOF_PREFIX "mailguard-proof."
+#define PROOF_SERVICE "mailguard-proof"
 
 /* run - a Postfix tool, output into the private instance's log */
 static int
@@ -56,26 +64,6 @@ postconf_out(struct mg_pf_private *pp, const char *a1, const char *a2,
 	const char *argv[] = { "postconf", "-c", pp->etc, a1, a2, NULL };
 
 	return (mg_exec_tool(argv, NULL, 0, TOOL_MS, out, err));
-}
-
-/* free_port - a loopback port nothing listens on now */
-static int
-free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-	int fd, port = -1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return (-1);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		port = ntohs(sa.sin_port);
-	(void)close(fd);
-	return (port);
 }
 
 /* skip_service - submission and implicit-TLS listeners are not where
@@ -179,8 +167,9 @@ listeners(struct mg_pf_private *pp, struct mg_str *dels, struct mg_str *args,
 	return (0);
 }
 
-/* rewrite_master - every inet listener removed, ours added (the public
- * smtpd's arguments), no chroot, postlog for maillog_file */
+/* rewrite_master - every inet listener removed, ours added on a UNIX
+ * socket (the public smtpd's arguments), no chroot, postlog for
+ * maillog_file */
 static int
 rewrite_master(struct mg_pf_private *pp, struct mg_err *err)
 {
@@ -198,8 +187,9 @@ rewrite_master(struct mg_pf_private *pp, struct mg_err *err)
 		if (postconf_out(pp, "-MX", name, &out, err) < 0)
 			goto out;
 	}
-	mg_str_printf(&svc, "127.0.0.1:%d/inet = 127.0.0.1:%d inet n - n - - "
-	    "smtpd %s", pp->port, pp->port, mg_str_cstr(&args));
+	/* private (the socket in private/), unprivileged, no chroot */
+	mg_str_printf(&svc, "%s/unix = %s unix - - n - - smtpd %s",
+	    PROOF_SERVICE, PROOF_SERVICE, mg_str_cstr(&args));
 	if (postconf_out(pp, "-M", mg_str_cstr(&svc), &out, err) < 0 ||
 	    postconf_out(pp, "-F", "*/*/chroot = n", &out, err) < 0)
 		goto out;
@@ -356,7 +346,7 @@ listening(struct mg_pf_private *pp)
 	struct mg_err err;
 	int ok;
 
-	if (mg_smtp_open(&s, "127.0.0.1", pp->port, 2000, &err) < 0)
+	if (mg_smtp_open_unix(&s, pp->sock, 2000, &err) < 0)
 		return (0);
 	ok = mg_smtp_read(&s, &r, &err) == 0 && r.code == 220;
 	(void)mg_smtp_cmd(&s, "QUIT", &r, &err);
@@ -418,20 +408,31 @@ mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
 {
 	const char *check[] = { "postfix", "-c", pp->etc, "check", NULL };
 	const char *start[] = { "postfix", "-c", pp->etc, "start", NULL };
-	char tmpl[] = "/tmp/mailguard-proof.XXXXXX";
+	char tmpl[PATH_MAX];
 	long long t0;
 
 	memset(pp, 0, sizeof(*pp));
 	mg_str_init(&pp->log);
+	pp->reaper.fd = -1;
 	(void)snprintf(pp->conf, sizeof(pp->conf), "%s", conf);
+	/* instances of runs killed with their reaper */
+	(void)mg_reaper_stale(PROOF_PARENT, PROOF_PREFIX);
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/%s%ld.XXXXXX", PROOF_PARENT,
+	    PROOF_PREFIX, (long)getpid());
 	if (mkdtemp(tmpl) == NULL)
 		return (mg_err_errno(err, "cannot create a directory for "
 		    "the private Postfix"));
 	(void)snprintf(pp->root, sizeof(pp->root), "%s", tmpl);
 	(void)snprintf(pp->etc, sizeof(pp->etc), "%s/etc", pp->root);
+	(void)snprintf(pp->sock, sizeof(pp->sock), "%s/spool/private/%s",
+	    pp->root, PROOF_SERVICE);
+	if (mg_reaper_watch(&pp->reaper, pp->root, err) < 0) {
+		(void)rmdir(pp->root);
+		pp->root[0] = '\0';
+		return (-1);
+	}
 	/* Postfix daemons (user postfix) reach data_directory by path */
-	if (chmod(pp->root, 0755) < 0 ||
-	    (pp->port = free_port()) < 0) {
+	if (chmod(pp->root, 0755) < 0) {
 		(void)mg_err_errno(err, "%s", pp->root);
 		goto fail;
 	}
@@ -450,14 +451,16 @@ mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
 	 * accepts connections that nobody answers, each for listening()'s
 	 * whole timeout */
 	for (t0 = ms_now(); ms_now() - t0 < START_WAIT_MS;) {
-		if (listening(pp))
+		if (listening(pp)) {
+			mg_fault("proof-running");
 			return (0);
+		}
 		if (smtpd_fatal(pp, err))
 			goto fail;
 		nap();
 	}
 	(void)mg_err_set(err, "the private Postfix did not answer on "
-	    "127.0.0.1:%d within %d s", pp->port, START_WAIT_MS / 1000);
+	    "%s within %d s", pp->sock, START_WAIT_MS / 1000);
 fail:
 	mg_pf_private_stop(pp);
 	return (-1);
@@ -483,8 +486,8 @@ mg_pf_private_ask(struct mg_pf_private *pp, const struct mg_probe *p,
 	v->code = -1;
 	(void)snprintf(v->how, sizeof(v->how), "postfix smtpd (XCLIENT)");
 	memset(&c, 0, sizeof(c));
-	c.host = "127.0.0.1";
-	c.port = pp->port;
+	c.host = "localhost";
+	c.unix_path = pp->sock;
 	c.timeout_ms = ASK_MS;
 	c.xclient = p->client;
 	c.xclient_name = p->client_name;
@@ -542,9 +545,11 @@ mg_pf_private_stop(struct mg_pf_private *pp)
 			(void)kill(pid, SIGKILL);
 		pp->started = 0;
 	}
-	if (pp->root[0] != '\0' && strncmp(pp->root, "/tmp/mailguard-proof.",
-	    21) == 0)
+	if (pp->root[0] != '\0' && strncmp(pp->root, PROOF_PARENT "/"
+	    PROOF_PREFIX, strlen(PROOF_PARENT "/" PROOF_PREFIX)) == 0)
 		(void)mg_exec_tool(rm, NULL, 0, TOOL_MS, NULL, &err);
+	/* and whatever the stop left running or unremoved */
+	mg_reaper_done(&pp->reaper);
 	pp->root[0] = '\0';
 	mg_str_free(&pp->log);
 }
@@ -561,8 +566,8 @@ mg_pf_sim_tests(struct mg_target *t, void *priv, const char *client,
 
 	(void)t;
 	memset(&c, 0, sizeof(c));
-	c.host = "127.0.0.1";
-	c.port = pp->port;
+	c.host = "localhost";
+	c.unix_path = pp->sock;
 	c.tls = MG_PROBE_PLAIN;
 	c.timeout_ms = ASK_MS;
 	c.xclient = client;
@@ -599,8 +604,8 @@ mg_pf_sim_open(struct mg_target *t, const char *conf, void **priv,
 		free(pp);
 		return (-1);
 	}
-	mg_str_printf(note, "private Postfix from %s on 127.0.0.1:%d (stands "
-	    "for %s)", conf, pp->port, pp->service);
+	mg_str_printf(note, "private Postfix from %s on a socket only root "
+	    "reaches (stands for %s)", conf, pp->service);
 	*priv = pp;
 	return (0);
 }

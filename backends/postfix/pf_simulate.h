@@ -1,8 +1,9 @@
 /*
  * pf_simulate.h - Postfix's own verdict on a simulated client: a private
  * Postfix instance started from a copy of a configuration (the fix
- * engine's stage, or the live one), listening on a loopback port, asked
- * over SMTP with XCLIENT as the remote address.  Never DATA.
+ * engine's stage, or the live one), listening on a UNIX-domain socket
+ * only root reaches, asked over SMTP with XCLIENT as the remote address.
+ * Never DATA.
  */
 #ifndef MG_PF_SIMULATE_H
 #define MG_PF_SIMULATE_H
@@ -10,6 +11,7 @@
 #include <limits.h>
 
 #include "../../core/mg_err.h"
+#include "../../core/mg_reaper.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
 
@@ -18,7 +20,8 @@ struct mg_pf_private {
 	char etc[PATH_MAX + 8];
 	char conf[PATH_MAX];		/* the configuration it copies */
 	char service[256];		/* master.cf service it stands for */
-	int port;
+	char sock[PATH_MAX + 64];	/* its smtpd's UNIX-domain socket */
+	struct mg_reaper reaper;	/* removes root when we end */
 	int started;
 	struct mg_str log;		/* what Postfix said */
 };

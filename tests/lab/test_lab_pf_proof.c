@@ -54,8 +54,8 @@ proof_of(const char *scenario, struct mg_pf_private *pp)
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	if (mg_pf_private_start(pp, etc, &err) < 0)
 		fail_msg("start: %s", err.msg);
-	(void)printf("    private Postfix for %s: %s port %d (stands for "
-	    "%s)\n", scenario, pp->root, pp->port, pp->service);
+	(void)printf("    private Postfix for %s: %s socket %s (stands for "
+	    "%s)\n", scenario, pp->root, pp->sock, pp->service);
 	return (dir);
 }
 

@@ -26,6 +26,7 @@
 /* What the fake MTA was asked, for tests to count. */
 struct fq_calls {
 	size_t held, released, copied, deleted, placed;
+	void (*before_delete)(void);	/* called once before deleting */
 };
 
 static struct fq_calls fq_calls;
@@ -183,7 +184,12 @@ fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 			fq_calls.copied++;
 		}
 	}
-	mg_fsync_dir(p->qdir);
+	if (mg_fsync_dir(p->qdir) < 0) {
+		(void)close(hfd);
+		return (mg_err_errno(err, "fsync %s", p->qdir));
+	}
+	if (fq_calls.before_delete != NULL)
+		fq_calls.before_delete();
 	for (i = 0; i < p->ncopied; i++)
 		if (unlinkat(hfd, p->copied[i], 0) == 0)
 			fq_calls.deleted++;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../cli/cmd.h"
 #include "mg_test.h"
@@ -122,12 +123,69 @@ test_help_lists_each(void **state)
 	free(h);
 }
 
+/* usage_error_text - what mg_cmd_usage_error(cmd, "%s%s", what, arg)
+ * writes
+ * on stderr (caught in a temporary file); the caller frees */
+static char *
+usage_error_text(const char *cmd, const char *what, const char *arg)
+{
+	char tmpl[] = "/tmp/mg-test-usage.XXXXXX", *buf;
+	int fd, saved;
+	ssize_t n;
+
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	(void)unlink(tmpl);
+	(void)fflush(stderr);
+	assert_true((saved = dup(2)) >= 0);
+	assert_true(dup2(fd, 2) == 2);
+	assert_int_equal(mg_cmd_usage_error(cmd, "%s%s", what, arg),
+	    MG_EXIT_USAGE);
+	(void)fflush(stderr);
+	assert_true(dup2(saved, 2) == 2);
+	(void)close(saved);
+	buf = calloc(1, 4096);
+	assert_non_null(buf);
+	assert_true(lseek(fd, 0, SEEK_SET) == 0);
+	n = read(fd, buf, 4095);
+	assert_true(n > 0);
+	(void)close(fd);
+	return (buf);
+}
+
+/* test_usage_error_sanitizes_arguments - an ESC, a C1 CSI or a bidi
+ * override in an argument is shown escaped, never sent to the terminal;
+ * the usage lines themselves stay as they are */
+static void
+test_usage_error_sanitizes_arguments(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = usage_error_text(NULL, "unknown option ",
+	    "--x\x1b]0;pwned\x07\x1b[2J\xc2\x9b" "31m\xe2\x80\xae");
+	assert_null(strchr(t, '\x1b'));
+	assert_null(strchr(t, '\x07'));
+	assert_null(strstr(t, "\xc2\x9b"));
+	assert_null(strstr(t, "\xe2\x80\xae"));
+	assert_non_null(strstr(t, "mailguard-tui: unknown option --x\\x1b]0;"
+	    "pwned\\x07\\x1b[2J"));
+	assert_non_null(strstr(t, "\nTry 'mailguard-tui --help'.\n"));
+	free(t);
+	t = usage_error_text("queue", "--by takes sender, not ",
+	    "a\x1b" "b");
+	assert_null(strchr(t, '\x1b'));
+	assert_non_null(strstr(t, "mailguard-tui: queue: --by takes sender, "
+	    "not a\\x1bb\nusage: mailguard-tui queue [--by "));
+	free(t);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_each),
 		cmocka_unit_test(test_help_lists_each),
+		cmocka_unit_test(test_usage_error_sanitizes_arguments),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

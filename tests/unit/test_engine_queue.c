@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
@@ -28,6 +30,51 @@ static char spool[128], state[128];
 static struct mg_target target;
 static char *orig[NMSGS];	/* each message's bytes */
 static FILE *devnull;
+
+/* fsync interposed: the paths synced, in order, while recording */
+static int fsync_record;
+static char fsynced[256][PATH_MAX];
+static size_t nfsynced, synced_at_delete;
+
+/*
+ * fsync - the C library's, after noting the descriptor's path (the
+ * engine's and backend's calls resolve to this definition in the test
+ * binary)
+ */
+int
+fsync(int fd)
+{
+	char link[64];
+	ssize_t n;
+
+	if (fsync_record && nfsynced < MG_NELEM(fsynced)) {
+		(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, fsynced[nfsynced], PATH_MAX - 1);
+		fsynced[nfsynced][n > 0 ? n : 0] = '\0';
+		nfsynced++;
+	}
+	return ((int)syscall(SYS_fsync, fd));
+}
+
+/* note_delete - how many fsyncs came before the fake's first delete */
+static void
+note_delete(void)
+{
+	synced_at_delete = nfsynced;
+}
+
+/* synced_before_delete - path was fsync'd before the delete */
+static int
+synced_before_delete(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < synced_at_delete; i++)
+		if (strcmp(fsynced[i], path) == 0)
+			return (1);
+	(void)fprintf(stderr, "no fsync of %s before the delete\n", path);
+	return (0);
+}
 
 /* msg_id - the ID of message i */
 static void
@@ -188,6 +235,44 @@ test_purge_then_restore(void **state_)
 	assert_int_equal(fq_calls.placed, NROOT);
 }
 
+/* test_quarantine_durable_before_delete - the quarantine's copies, its
+ * entry directory, quarantine/ and the state directory are all fsync'd
+ * before the backend deletes the first message */
+static void
+test_quarantine_durable_before_delete(void **state_)
+{
+	struct mg_purge_result res;
+	struct mg_qsel sel;
+	struct mg_err err;
+	char path[PATH_MAX];
+	size_t i, copies = 0;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	nfsynced = 0;
+	synced_at_delete = 0;
+	fq_calls.before_delete = note_delete;
+	fsync_record = 1;
+	assert_int_equal(mg_queue_purge(&target, &sel, devnull, NULL, &res,
+	    &err), 0);
+	fsync_record = 0;
+	fq_calls.before_delete = NULL;
+	assert_int_equal(res.deleted, NROOT);
+	assert_true(synced_at_delete > 0);
+	/* each copy: synced as ID.part before its link */
+	for (i = 0; i < synced_at_delete; i++)
+		if (strncmp(fsynced[i], res.quarantine,
+		    strlen(res.quarantine)) == 0 && strstr(fsynced[i],
+		    ".part") != NULL)
+			copies++;
+	assert_int_equal(copies, NROOT);
+	assert_true(synced_before_delete(res.quarantine));
+	(void)snprintf(path, sizeof(path), "%s/quarantine", state);
+	assert_true(synced_before_delete(path));
+	assert_true(synced_before_delete(state));
+}
+
 /* test_restore_selection - a rollback with a selector judges the
  * quarantine copies: only the chosen message comes back */
 static void
@@ -316,6 +401,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_selection,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_quarantine_durable_before_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hold_then_release,
 		    setup, teardown),
 	};

@@ -53,6 +53,29 @@ test_string_escapes(void **state)
 	mg_str_free(&out);
 }
 
+/* test_c1_bidi_escaped - C1 controls (U+009B is a CSI on some terminals),
+ * bidi overrides and isolates and other invisible format characters
+ * from queue data leave as \uXXXX escapes, never raw */
+static void
+test_c1_bidi_escaped(void **state)
+{
+	struct mg_str out = MG_STR_INIT;
+	struct mg_json j;
+
+	(void)state;
+	mg_json_init(&j, &out, 0);
+	mg_json_array(&j);
+	/* U+009B, U+0085, U+202E, U+202A, U+2066, U+2069, U+200F, U+FEFF,
+	 * U+2028, U+E0041 (a tag), then a plain e-acute that stays */
+	mg_json_string(&j, "a\xc2\x9b" "31m\xc2\x85\xe2\x80\xae\xe2\x80\xaa"
+	    "\xe2\x81\xa6\xe2\x81\xa9\xe2\x80\x8f\xef\xbb\xbf\xe2\x80\xa8"
+	    "\xf3\xa0\x81\x81\xc3\xa9");
+	mg_json_end(&j);
+	assert_string_equal(out.data, "[\"a\\u009b31m\\u0085\\u202e\\u202a"
+	    "\\u2066\\u2069\\u200f\\ufeff\\u2028\\udb40\\udc41\xc3\xa9\"]");
+	mg_str_free(&out);
+}
+
 /* test_pretty - indentation mode still closes correctly */
 static void
 test_pretty(void **state)
@@ -78,6 +101,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nested_compact),
 		cmocka_unit_test(test_string_escapes),
+		cmocka_unit_test(test_c1_bidi_escaped),
 		cmocka_unit_test(test_pretty),
 	};
 

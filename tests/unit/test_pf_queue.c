@@ -323,6 +323,60 @@ test_scan_hashed_tree(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* test_moved_message_counted_once - a message that moved between queues
+ * while the scan walked them (the same ID in active/ and deferred/, as
+ * qmgr moves it) is one message, in the queue scanned later (its newer
+ * place); different IDs stay apart */
+static void
+test_moved_message_counted_once(void **state)
+{
+	static const char *const dirs[] = { "active", "deferred",
+	    "deferred/6", "hold", NULL };
+	static const char *const files[] = { "active/6776AA7237B",
+	    "deferred/6/6776AA7237B", "hold/60AADA72376",
+	    "deferred/6/60AADA72376", "active/4jXmVM41Llz1bYCf", NULL };
+	struct mg_queue q;
+	struct mg_err err;
+	char dir[] = "/tmp/mg-test-pfq.XXXXXX", path[512];
+	size_t i, seen6776 = 0, seen60 = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mkdirs(dir, dirs);
+	put(dir, files[0], "short-sasl-root", 0700);
+	put(dir, files[1], "short-sasl-root", 0700);
+	put(dir, files[2], "short-done-rcpt", 0700);
+	put(dir, files[3], "short-done-rcpt", 0700);
+	put(dir, files[4], "long-alice", 0700);
+
+	assert_int_equal(mg_pf_queue_scan(dir, NULL, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.files, 5);
+	assert_int_equal(q.nmsgs, 3);
+	for (i = 0; i < q.nmsgs; i++) {
+		if (strcmp(q.msgs[i].id, "6776AA7237B") == 0) {
+			seen6776++;
+			assert_string_equal(q.msgs[i].queue, "deferred");
+		}
+		if (strcmp(q.msgs[i].id, "60AADA72376") == 0) {
+			seen60++;
+			assert_string_equal(q.msgs[i].queue, "hold");
+		}
+	}
+	assert_int_equal(seen6776, 1);
+	assert_int_equal(seen60, 1);
+	mg_queue_free(&q);
+
+	for (i = 0; files[i] != NULL; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		(void)unlink(path);
+	}
+	for (i = MG_NELEM(dirs) - 1; i-- > 0;) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, dirs[i]);
+		(void)rmdir(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* cancel_at_once - a progress function that cancels */
 static int
 cancel_at_once(void *arg, size_t n)
@@ -506,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_broken_files_refused),
 		cmocka_unit_test(test_pointer_placeholder_and_jump),
 		cmocka_unit_test(test_scan_hashed_tree),
+		cmocka_unit_test(test_moved_message_counted_once),
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_by_names_round_trip),
 		cmocka_unit_test(test_many_keys_grouped),

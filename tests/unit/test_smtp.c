@@ -6,12 +6,15 @@
  * captured Postfix and Exim sessions (tests/unit/data/smtp).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <netinet/in.h>
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +80,39 @@ serve(const struct step *script)
 	return (ntohs(sa.sin_port));
 }
 
+/* serve_unix - as serve, on a UNIX-domain socket at path */
+static void
+serve_unix(const struct step *script, const char *path)
+{
+	struct sockaddr_un sa;
+	char c;
+	int ls, fd;
+
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(ls >= 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	(void)snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	server_pid = fork();
+	assert_true(server_pid >= 0);
+	if (server_pid == 0) {
+		fd = accept(ls, NULL, NULL);
+		for (; fd >= 0; script++) {
+			if (script->read_cmd)
+				while (read(fd, &c, 1) == 1 && c != '\n')
+					;
+			if (script->text == NULL)
+				break;
+			if (write(fd, script->text, strlen(script->text)) < 0)
+				break;
+		}
+		_exit(0);
+	}
+	(void)close(ls);
+}
+
 /* reap - the server is gone */
 static void
 reap(void)
@@ -122,6 +158,40 @@ test_banner_and_ehlo(void **state)
 	    "S: 250 2.1.0 Ok\n"));
 	mg_smtp_close(&s);
 	reap();
+}
+
+/* test_unix_socket - a session on a UNIX-domain socket (the private
+ * Postfix of a proof listens on no TCP port) reads and says as on TCP;
+ * a socket that is not there is an error naming it */
+static void
+test_unix_socket(void **state)
+{
+	static const struct step script[] = {
+		{ 0, 0, "220 proof ESMTP Postfix\r\n" },
+		{ 1, 0, "250-proof\r\n250 XCLIENT NAME ADDR\r\n" },
+		{ 1, 0, NULL },
+	};
+	char dir[] = "/tmp/mg-test-smtp.XXXXXX", path[64];
+	struct mg_smtp s;
+	struct mg_smtp_reply r;
+	struct mg_err err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/smtpd", dir);
+	assert_int_equal(mg_smtp_open_unix(&s, path, 2000, &err), -1);
+	assert_non_null(strstr(err.msg, path));
+	serve_unix(script, path);
+	assert_int_equal(mg_smtp_open_unix(&s, path, 2000, &err), 0);
+	assert_int_equal(mg_smtp_read(&s, &r, &err), 0);
+	assert_int_equal(r.code, 220);
+	assert_int_equal(mg_smtp_cmd(&s, "EHLO probe.invalid", &r, &err), 0);
+	assert_int_equal(r.code, 250);
+	assert_true(mg_smtp_has(&r, "XCLIENT"));
+	mg_smtp_close(&s);
+	reap();
+	(void)unlink(path);
+	(void)rmdir(dir);
 }
 
 /* test_split_and_slow - a reply in pieces within the timeout is whole;
@@ -313,6 +383,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_banner_and_ehlo),
+		cmocka_unit_test(test_unix_socket),
 		cmocka_unit_test(test_split_and_slow),
 		cmocka_unit_test(test_dropped_and_broken),
 		cmocka_unit_test(test_never_data),

@@ -1,0 +1,234 @@
+/*
+ * mg_reaper.c - a directory we make as root for a short-lived helper (the
+ * private Postfix of a proof, a fix's stage) must not outlive us, also
+ * when we are killed with SIGKILL and can run no cleanup of our own.  A
+ * small process forked for it (in its own session, deaf to the terminal's
+ * signals) holds the reading end of a pipe whose only writer is us: when
+ * the pipe reads end-of-file we are gone, or done, and it kills every
+ * process working in the directory and removes the directory.  Stale
+ * directories from a run whose reaper was killed too are named with the
+ * owner's pid and swept on the next run once that pid is dead.
+ */
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mg_exec.h"
+#include "mg_reaper.h"
+
+#define SWEEP_ROUNDS 50
+#define RM_MS 60000
+
+/* nap - a twentieth of a second */
+static void
+nap(void)
+{
+	struct timespec ts = { 0, 50000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* inside - path is dir or below it */
+static int
+inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return (strncmp(path, dir, n) == 0 && (path[n] == '\0' ||
+	    path[n] == '/'));
+}
+
+/* kill_inside - SIGKILL every other process whose working directory is
+ * dir or below (a Postfix master and its daemons work in their
+ * queue_directory); how many were found */
+static size_t
+kill_inside(const char *dir)
+{
+	char link[64], cwd[PATH_MAX];
+	struct dirent *d;
+	DIR *proc;
+	ssize_t n;
+	size_t found = 0;
+	long pid;
+	char *end;
+
+	if ((proc = opendir("/proc")) == NULL)
+		return (0);
+	while ((d = readdir(proc)) != NULL) {
+		errno = 0;
+		pid = strtol(d->d_name, &end, 10);
+		if (*end != '\0' || errno != 0 || pid <= 1 ||
+		    pid == (long)getpid())
+			continue;
+		(void)snprintf(link, sizeof(link), "/proc/%ld/cwd", pid);
+		if ((n = readlink(link, cwd, sizeof(cwd) - 1)) <= 0)
+			continue;
+		cwd[n] = '\0';
+		if (!inside(cwd, dir))
+			continue;
+		found++;
+		(void)kill((pid_t)pid, SIGKILL);
+	}
+	(void)closedir(proc);
+	return (found);
+}
+
+/*
+ * mg_reaper_sweep - dir (a directory of ours: root's, not a symbolic
+ * link) with nothing left running in it, then removed; 0, or -1 if dir
+ * is not ours (left alone) or could not be removed
+ */
+int
+mg_reaper_sweep(const char *dir)
+{
+	const char *rm[] = { "rm", "-rf", "--", dir, NULL };
+	struct stat st;
+	struct mg_err err;
+	int i;
+
+	if (lstat(dir, &st) < 0)
+		return (errno == ENOENT ? 0 : -1);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0)
+		return (-1);
+	/* a master forks new daemons until it is gone: again until a
+	 * round finds nobody */
+	for (i = 0; i < SWEEP_ROUNDS && kill_inside(dir) > 0; i++)
+		nap();
+	if (mg_exec_tool(rm, NULL, 0, RM_MS, NULL, &err) < 0)
+		return (-1);
+	return (lstat(dir, &st) < 0 && errno == ENOENT ? 0 : -1);
+}
+
+/* watch - the reaper's life: wait for the end of the pipe on fd 3 */
+static void
+watch(const char *dir)
+{
+	static const int deaf[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE,
+	    SIGTSTP, SIGTTIN, SIGTTOU, SIGUSR1, SIGUSR2, 0 };
+	char c;
+	ssize_t n;
+	int fd, i;
+
+	(void)setsid();
+	(void)chdir("/");	/* hold no directory of ours */
+	for (i = 0; deaf[i] != 0; i++)
+		(void)signal(deaf[i], SIG_IGN);
+	(void)signal(SIGCHLD, SIG_DFL);
+	(void)prctl(PR_SET_NAME, "mailguard-reap", 0, 0, 0);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		(void)dup2(fd, 0);
+		(void)dup2(fd, 1);
+		(void)dup2(fd, 2);
+		if (fd > 3)
+			(void)close(fd);
+	}
+	do
+		n = read(3, &c, 1);
+	while (n > 0 || (n < 0 && errno == EINTR));
+	(void)mg_reaper_sweep(dir);
+}
+
+/*
+ * mg_reaper_watch - dir (made by us, root's) is removed, with everything
+ * running in it killed, as soon as we end (exit, crash, SIGKILL) or call
+ * mg_reaper_done; 0, or -1 with err (nothing started)
+ */
+int
+mg_reaper_watch(struct mg_reaper *rp, const char *dir, struct mg_err *err)
+{
+	char path[PATH_MAX];
+	int p[2];
+	pid_t pid;
+
+	rp->pid = 0;
+	rp->fd = -1;
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return (mg_err_set(err, "path too long: %s", dir));
+	/* close-on-exec: no program we run may hold the pipe open */
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return (mg_err_errno(err, "cannot watch %s: pipe", dir));
+	if ((pid = fork()) < 0) {
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return (mg_err_errno(err, "cannot watch %s: fork", dir));
+	}
+	if (pid == 0) {
+		/* only the reading end survives: not our copy of the
+		 * writing end, nor any file, lock or terminal of ours */
+		if (dup2(p[0], 3) < 0)
+			_exit(1);
+		(void)fcntl(3, F_SETFD, 0);
+		(void)close_range(4, ~0U, 0);
+		watch(path);
+		_exit(0);
+	}
+	(void)close(p[0]);
+	rp->pid = pid;
+	rp->fd = p[1];
+	return (0);
+}
+
+/* mg_reaper_done - the directory is no longer needed: the reaper removes
+ * whatever is left of it and ends; waited for */
+void
+mg_reaper_done(struct mg_reaper *rp)
+{
+	int status;
+
+	if (rp->fd >= 0)
+		(void)close(rp->fd);
+	rp->fd = -1;
+	if (rp->pid > 0)
+		while (waitpid(rp->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	rp->pid = 0;
+}
+
+/*
+ * mg_reaper_stale - in parent, the directories named PREFIX.PID.* whose
+ * PID is no longer running (their run and its reaper were killed), swept
+ * (mg_reaper_sweep: only root's directories); how many were removed
+ */
+size_t
+mg_reaper_stale(const char *parent, const char *prefix)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	size_t n = 0, plen = strlen(prefix);
+	long pid;
+	char *end;
+
+	if ((dp = opendir(parent)) == NULL)
+		return (0);
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, prefix, plen) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(d->d_name + plen, &end, 10);
+		if (end == d->d_name + plen || *end != '.' || errno != 0 ||
+		    pid <= 0 || pid > INT_MAX)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", parent, d->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (mg_reaper_sweep(path) == 0)
+			n++;
+	}
+	(void)closedir(dp);
+	return (n);
+}

@@ -1,0 +1,141 @@
+/*
+ * test_lab_purge_durable.c - a purge deletes mail only once its
+ * quarantine is durable: under strace (fsync and execve, with the paths
+ * of the descriptors), every quarantined file, the quarantine entry's
+ * directory, quarantine/ and the state directory are fsync'd before the
+ * first "postsuper -d" runs.  Postfix lab sasl-root, incident 3's queue.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../core/mg_file.h"
+#include "../../core/mg_str.h"
+#include "lab_util.h"
+
+#define LAB "tests/lab/postfix/lab.sh"
+
+/* synced_before - the trace, up to (not including) offset end, has an
+ * fsync of a descriptor whose path is exactly path */
+static int
+synced_before(const char *trace, size_t end, const char *path)
+{
+	struct mg_str want = MG_STR_INIT;
+	const char *p;
+	int found = 0;
+
+	mg_str_printf(&want, "<%s>) = 0", path);
+	for (p = trace; (p = strstr(p, "fsync(")) != NULL &&
+	    (size_t)(p - trace) < end; p++) {
+		const char *nl = strchr(p, '\n');
+		const char *at = strstr(p, want.data);
+
+		if (at != NULL && (nl == NULL || at < nl)) {
+			found = 1;
+			break;
+		}
+	}
+	if (!found)
+		(void)fprintf(stderr, "    no fsync of %s before the delete\n",
+		    path);
+	mg_str_free(&want);
+	return (found);
+}
+
+/* test_quarantine_durable_before_delete - purge --sasl root: the first
+ * postsuper -d comes after the fsync of every copy and of every
+ * directory on the way to it */
+static void
+test_quarantine_durable_before_delete(void **state)
+{
+	const char *dir = lab_dir(LAB, "sasl-root");
+	const char *setup[] = { "setup", "sasl-root", dir, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *fill[] = { "fill-incident3", dir, "20", NULL };
+	const char *flush[] = { "flush-wait", dir, NULL };
+	char etc[4096], st[4096], tr[4096], qdir[4200], qroot[4200],
+	    path[8192];
+	const char *purge[] = { "strace", "-f", "-y", "-qq", "-e",
+	    "trace=fsync,fdatasync,execve", "-o", tr, "./mailguard-tui",
+	    "--postfix", etc, "--state", st, "purge", "--sasl", "root",
+	    "--yes", NULL };
+	struct mg_str out, trace = MG_STR_INIT;
+	struct mg_err err;
+	struct dirent *d;
+	const char *del;
+	size_t end, files = 0;
+	DIR *dp;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(tr, sizeof(tr), "%s/purge.trace", dir);
+	assert_int_equal(lab_script(LAB, setup), 0);
+	assert_int_equal(lab_script(LAB, start), 0);
+	assert_int_equal(lab_script(LAB, fill), 0);
+	assert_int_equal(lab_script(LAB, flush), 0);
+	assert_int_equal(lab_capture(purge, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(mg_file_read(tr, 64 << 20, &trace, NULL, &err), 0);
+
+	/* the first deletion: postsuper ... "-d", "-", "hold" */
+	for (del = trace.data; (del = strstr(del, "execve(")) != NULL; del++) {
+		const char *nl = strchr(del, '\n');
+		const char *d2 = strstr(del, "\"-d\"");
+
+		if (strstr(del, "postsuper") < nl && d2 != NULL && d2 < nl)
+			break;
+	}
+	assert_non_null(del);
+	end = (size_t)(del - trace.data);
+
+	(void)snprintf(qroot, sizeof(qroot), "%s/quarantine", st);
+	(void)snprintf(qdir, sizeof(qdir), "%s/quarantine/1", st);
+	assert_non_null(dp = opendir(qdir));
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || strcmp(d->d_name, "README") == 0)
+			continue;
+		/* copied as NAME.part, fsync'd, then linked to NAME */
+		(void)snprintf(path, sizeof(path), "%s/%s.part", qdir,
+		    d->d_name);
+		assert_true(synced_before(trace.data, end, path));
+		files++;
+	}
+	(void)closedir(dp);
+	(void)printf("    %zu quarantined files, each fsync'd before the "
+	    "delete\n", files);
+	assert_int_equal(files, 20);
+	assert_true(synced_before(trace.data, end, qdir));
+	assert_true(synced_before(trace.data, end, qroot));
+	assert_true(synced_before(trace.data, end, st));
+	mg_str_free(&trace);
+}
+
+/* setup - a private root */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-pf-durable");
+	return (0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quarantine_durable_before_delete),
+	};
+
+	return (cmocka_run_group_tests_name("lab_purge_durable", tests, setup,
+	    lab_teardown));
+}

@@ -1,0 +1,185 @@
+/*
+ * test_reaper.c - a directory watched by core/mg_reaper outlives neither
+ * its owner (killed with SIGKILL) nor mg_reaper_done, and neither does a
+ * process working in it; stale directories of dead owners are swept,
+ * those of live owners, symbolic links and other users' directories are
+ * left alone.  Needs root (only root's directories are removed).
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../core/mg_reaper.h"
+#include "mg_test.h"
+
+/* nap - a tenth of a second */
+static void
+nap(void)
+{
+	struct timespec ts = { 0, 100000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* works_in - process pid is alive with its working directory in dir */
+static int
+works_in(pid_t pid, const char *dir)
+{
+	char link[64], cwd[PATH_MAX];
+	ssize_t n;
+
+	(void)snprintf(link, sizeof(link), "/proc/%ld/cwd", (long)pid);
+	if ((n = readlink(link, cwd, sizeof(cwd) - 1)) <= 0)
+		return (0);
+	cwd[n] = '\0';
+	return (strncmp(cwd, dir, strlen(dir)) == 0);
+}
+
+/* gone - dir does not exist */
+static int
+gone(const char *dir)
+{
+	struct stat st;
+
+	return (lstat(dir, &st) < 0 && errno == ENOENT);
+}
+
+/* test_owner_killed - the owner watches dir, starts a process working
+ * in it and dies by SIGKILL: within 5 s the process and dir are gone */
+static void
+test_owner_killed(void **state)
+{
+	char dir[] = "/tmp/mg-test-reaper.XXXXXX";
+	struct mg_reaper rp;
+	struct mg_err err;
+	pid_t owner, worker = 0;
+	int p[2], st, i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pipe(p), 0);
+	assert_true((owner = fork()) >= 0);
+	if (owner == 0) {
+		if (mg_reaper_watch(&rp, dir, &err) < 0)
+			_exit(1);
+		if ((worker = fork()) == 0) {
+			if (chdir(dir) < 0)
+				_exit(1);
+			(void)execlp("sleep", "sleep", "60", (char *)NULL);
+			_exit(127);
+		}
+		(void)write(p[1], &worker, sizeof(worker));
+		(void)raise(SIGKILL);
+		_exit(2);
+	}
+	(void)close(p[1]);
+	assert_int_equal(read(p[0], &worker, sizeof(worker)),
+	    (ssize_t)sizeof(worker));
+	(void)close(p[0]);
+	assert_int_equal(waitpid(owner, &st, 0), owner);
+	assert_true(WIFSIGNALED(st));
+	for (i = 0; i < 50 && (!gone(dir) || works_in(worker, dir)); i++)
+		nap();
+	assert_false(works_in(worker, dir));
+	assert_true(gone(dir));
+}
+
+/* test_done_removes - mg_reaper_done: the directory (with a file left
+ * in it) is removed, and the reaper waited for */
+static void
+test_done_removes(void **state)
+{
+	char dir[] = "/tmp/mg-test-reaper.XXXXXX", file[64];
+	struct mg_reaper rp;
+	struct mg_err err;
+	FILE *fp;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mg_reaper_watch(&rp, dir, &err), 0);
+	assert_true(rp.pid > 0);
+	(void)snprintf(file, sizeof(file), "%s/left", dir);
+	assert_non_null(fp = fopen(file, "w"));
+	(void)fclose(fp);
+	mg_reaper_done(&rp);
+	assert_true(gone(dir));
+	assert_int_equal(rp.pid, 0);
+	assert_int_equal(rp.fd, -1);
+	/* waited for: no child left to reap */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	mg_reaper_done(&rp);	/* twice: nothing */
+}
+
+/* test_stale_swept - in a parent directory: PREFIX.DEADPID.x (root's)
+ * is removed; PREFIX.OURPID.x, a symbolic link named for a dead pid, a
+ * directory of another user and names without a pid stay */
+static void
+test_stale_swept(void **state)
+{
+	char parent[] = "/tmp/mg-test-stale.XXXXXX", dead[128], live[128],
+	    link[128], other[128], nopid[128], target[128];
+	pid_t pid;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(parent));
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	(void)snprintf(dead, sizeof(dead), "%s/p.%ld.aaa", parent, (long)pid);
+	(void)snprintf(live, sizeof(live), "%s/p.%ld.bbb", parent,
+	    (long)getpid());
+	(void)snprintf(link, sizeof(link), "%s/p.%ld.ccc", parent, (long)pid);
+	(void)snprintf(other, sizeof(other), "%s/p.%ld.ddd", parent,
+	    (long)pid);
+	(void)snprintf(nopid, sizeof(nopid), "%s/p.XYZ123", parent);
+	(void)snprintf(target, sizeof(target), "%s/target", parent);
+	assert_int_equal(mkdir(dead, 0700), 0);
+	assert_int_equal(mkdir(live, 0700), 0);
+	assert_int_equal(mkdir(target, 0700), 0);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(mkdir(other, 0700), 0);
+	assert_int_equal(chown(other, 65534, 65534), 0);
+	assert_int_equal(mkdir(nopid, 0700), 0);
+	assert_int_equal(mg_reaper_stale(parent, "p."), 1);
+	assert_true(gone(dead));
+	assert_false(gone(live));
+	assert_false(gone(link));
+	assert_false(gone(target));
+	assert_false(gone(other));
+	assert_false(gone(nopid));
+	(void)rmdir(live);
+	(void)unlink(link);
+	(void)rmdir(target);
+	(void)rmdir(other);
+	(void)rmdir(nopid);
+	assert_int_equal(rmdir(parent), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_owner_killed),
+		cmocka_unit_test(test_done_removes),
+		cmocka_unit_test(test_stale_swept),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
