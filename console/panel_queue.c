@@ -23,6 +23,7 @@
 #include "../engine/queue_purge.h"
 #include "../core/mg_exit.h"
 #include "console_int.h"
+#include "console_scan.h"
 
 /* The panel's state. */
 #define CON_QHIST 120		/* queue sizes kept for the growth rate */
@@ -54,6 +55,8 @@ struct con_queue {
 	size_t confirm_n;	/* messages it selects in this scan */
 	int confirm_by;		/* the grouping of the group asked about */
 	int rows;		/* list rows at the last draw */
+	struct con_scan rd;	/* the background reader */
+	int rd_ok;		/* rd initialised */
 };
 
 extern const struct con_panel con_panel_queue;
@@ -142,29 +145,6 @@ by_title(int by)
 
 /* ---- reading the queue ---------------------------------------------- */
 
-/* scan_progress - while reading a large queue: say how far, Esc stops */
-static int
-scan_progress(void *arg, size_t files)
-{
-	struct con *c = arg;
-	char s[96];
-	int ch;
-
-	(void)snprintf(s, sizeof(s), "reading the queue%s %zu files (Esc "
-	    "stops)", c->ellipsis, files);
-	con_fill(c, LINES - 1, 0, COLS, CS_BAR);
-	(void)con_put(c, LINES - 1, 1, COLS - 1, CS_BAR_KEY, s);
-	(void)refresh();
-	timeout(0);
-	ch = getch();
-	timeout(1000);
-	if (ch == 27)
-		return (1);
-	if (ch != ERR)
-		(void)ungetch(ch);
-	return (0);
-}
-
 /* group_msgs - the indexes of the messages in the group drilled into */
 static void
 group_msgs(struct con *c, time_t now)
@@ -225,38 +205,146 @@ sample(struct con_queue *v, time_t now, size_t n)
 	v->nhist++;
 }
 
-/* scan - read the live queue again; the old scan stays when it fails */
+/* target_free - the reader's copy of the target (its generated file
+ * stays: it is the session's) */
+static void
+target_free(void *arg)
+{
+	struct mg_target *t = arg;
+
+	if (t == NULL)
+		return;
+	free(t->config_dir);
+	free(t->config_file);
+	free(t->bin);
+	free(t->version);
+	free(t->state_dir);
+	free(t->generator);
+	free(t->generated);
+	free(t->maillog);
+	free(t);
+}
+
+/* dup_or_null - a copy of s, NULL stays NULL */
+static char *
+dup_or_null(const char *s)
+{
+	return (s != NULL ? mg_xstrdup(s) : NULL);
+}
+
+/* target_copy - the target for the reader's thread: its own strings (a
+ * reload may replace the session's meanwhile) and nobody to tell about
+ * slow steps (that would draw from the wrong thread) */
+static struct mg_target *
+target_copy(const struct mg_target *t)
+{
+	struct mg_target *n = mg_xcalloc(1, sizeof(*n));
+
+	n->mta = t->mta;
+	n->backend = t->backend;
+	n->config_dir = dup_or_null(t->config_dir);
+	n->config_file = dup_or_null(t->config_file);
+	n->bin = dup_or_null(t->bin);
+	n->version = dup_or_null(t->version);
+	n->state_dir = dup_or_null(t->state_dir);
+	n->generator = dup_or_null(t->generator);
+	n->generated = dup_or_null(t->generated);
+	n->maillog = dup_or_null(t->maillog);
+	return (n);
+}
+
+/* read_queue - the reader's scan: the backend's, on its own target */
+static int
+read_queue(void *arg, struct mg_queue *q, mg_progress_fn progress,
+    void *parg, struct mg_err *err)
+{
+	return (mg_backend_load_queue(arg, q, progress, parg, err));
+}
+
+/*
+ * scan - ask the reader for the live queue; the view keeps showing the
+ * last complete read (and says "scanning") until the result is taken
+ * by taken() between keys.
+ */
 static void
 scan(struct con *c)
 {
 	struct con_queue *v = qv(c);
 	struct mg_session *a = c->app;
-	struct mg_queue q;
 	struct mg_err err;
-	time_t now = time(NULL);
 
 	if (!a->detected) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", a->err.msg[0] !=
 		    '\0' ? a->err.msg : "no MTA found");
-		v->when = now;
+		v->when = time(NULL);
 		return;
 	}
 	mg_err_clear(&err);
-	if (mg_backend_load_queue(&a->target, &q, scan_progress, c, &err) <
-	    0) {
-		mg_queue_free(&q);
+	if (!v->rd_ok) {
+		if (con_scan_init(&v->rd, &err) < 0) {
+			(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
+			v->when = time(NULL);
+			return;
+		}
+		v->rd_ok = 1;
+	}
+	if (con_scan_request(&v->rd, read_queue, target_copy(&a->target),
+	    target_free) < 0)
+		(void)snprintf(v->err, sizeof(v->err), "cannot start the "
+		    "queue reader");
+}
+
+/* taken - the reader's new result, when there is one, becomes the view's
+ * (the old read stays when the new one failed); 1 if one was taken */
+static int
+taken(struct con *c)
+{
+	struct con_queue *v = qv(c);
+	struct mg_queue q;
+	struct mg_err err;
+	time_t now;
+	int rc;
+
+	if (!v->rd_ok)
+		return (0);
+	mg_err_clear(&err);
+	rc = con_scan_take(&v->rd, &q, &err);
+	if (rc == 0)
+		return (0);
+	now = time(NULL);
+	v->when = now;
+	if (rc < 0) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
-		v->when = now;
-		return;
+		return (1);
 	}
 	v->err[0] = '\0';
 	if (v->have)
 		mg_queue_free(&v->q);
 	v->q = q;
 	v->have = 1;
-	v->when = now;
 	sample(v, now, q.nmsgs);
 	regroup(c, now);
+	return (1);
+}
+
+/* scanning - 1 while the reader reads, with the files so far in *files */
+static int
+scanning(struct con *c, size_t *files)
+{
+	struct con_queue *v = qv(c);
+
+	*files = 0;
+	return (v->rd_ok && con_scan_busy(&v->rd, files));
+}
+
+/* con_queue_scanning - the reader reads the queue: the main loop then
+ * looks for its result more often than once a second */
+int
+con_queue_scanning(const struct con *c)
+{
+	size_t files;
+
+	return (scanning((struct con *)c, &files));
 }
 
 /*
@@ -320,16 +408,29 @@ con_queue_rescan(struct con *c)
 		scan(c);
 }
 
-/* queue_tick - the periodic read while the view is shown; 1 if the
- * screen changed */
+/*
+ * queue_tick - between keys: take the reader's new result; while the
+ * view is shown, ask for the next read QREFRESH seconds after the last
+ * one ended (a slow scan does not run back to back); 1 if the screen
+ * changed (a result, or the scanning mark's count moved)
+ */
 static int
 queue_tick(struct con *c)
 {
 	struct con_queue *v = qv(c);
+	size_t files;
+	time_t ended;
+	int dirty;
 
+	dirty = taken(c);
+	if (scanning(c, &files))
+		return (c->view == &con_view_queue ? 1 : dirty);
 	if (c->view != &con_view_queue || v->confirm || c->help ||
-	    con_job_running(c) || time(NULL) - v->when < QREFRESH)
-		return (0);
+	    con_job_running(c) || !v->rd_ok)
+		return (dirty);
+	ended = con_scan_done_at(&v->rd);
+	if (ended != 0 && time(NULL) - ended < QREFRESH)
+		return (dirty);
 	scan(c);
 	return (1);
 }
@@ -340,6 +441,8 @@ queue_free(struct con *c)
 {
 	struct con_queue *v = qv(c);
 
+	if (v->rd_ok)
+		con_scan_stop(&v->rd);
 	if (v->have)
 		mg_queue_free(&v->q);
 	mg_qgrouping_free(&v->g);
@@ -389,7 +492,7 @@ status_line(struct con *c, int y)
 	char when[16] = "";
 	time_t read_at;
 	long rate;
-	size_t n;
+	size_t n, files;
 	int trend;
 
 	if (v->when > 0 && localtime_r(&v->when, &tm) != NULL)
@@ -402,7 +505,9 @@ status_line(struct con *c, int y)
 			mg_str_printf(&s, "  %+ld/min", rate);
 		mg_str_printf(&s, "  read %s, every %ds", when, QREFRESH);
 	} else
-		mg_str_puts(&s, "Queue: not read");
+		mg_str_puts(&s, "Queue: not read yet");
+	if (scanning(c, &files))
+		mg_str_printf(&s, "  scanning%s %zu files", c->ellipsis, files);
 	(void)con_put(c, y, 1, COLS - 1, CS_BOLD, mg_str_cstr(&s));
 	mg_str_free(&s);
 }
