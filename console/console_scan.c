@@ -83,7 +83,7 @@ reader(void *arg)
 			rc = fn(farg, &q, progress, s, &err);
 		if (ffree != NULL)
 			ffree(farg);
-		if (rc < 0)
+		if (rc != 0)
 			mg_queue_free(&q);
 
 		(void)pthread_mutex_lock(&s->mu);
@@ -95,6 +95,9 @@ reader(void *arg)
 				mg_queue_free(&q);
 			break;
 		}
+		/* "unchanged" adds nothing to a result not taken yet */
+		if (rc > 0 && s->ready && s->rc == 0)
+			continue;
 		/* a result nobody took is replaced by the newer one */
 		if (s->ready && s->rc == 0)
 			mg_queue_free(&s->q);
@@ -185,7 +188,8 @@ con_scan_request(struct con_scan *s, con_scan_fn fn, void *arg,
 /*
  * con_scan_take - the result of the last scan, when there is a new one:
  * 1 with the queue moved to *q (the caller frees it with
- * mg_queue_free), -1 with the scan's error in err, 0 when none is new.
+ * mg_queue_free), 2 when the scan found the queue unchanged since the
+ * last read, -1 with the scan's error in err, 0 when none is new.
  */
 int
 con_scan_take(struct con_scan *s, struct mg_queue *q, struct mg_err *err)
@@ -204,10 +208,10 @@ con_scan_take(struct con_scan *s, struct mg_queue *q, struct mg_err *err)
 	if (rc == 0) {
 		*q = s->q;
 		mg_queue_init(&s->q);
-	} else
+	} else if (rc < 0)
 		*err = s->err;
 	(void)pthread_mutex_unlock(&s->mu);
-	return (rc == 0 ? 1 : -1);
+	return (rc == 0 ? 1 : rc > 0 ? 2 : -1);
 }
 
 /* con_scan_busy - 1 while a scan runs or waits to run, with the files

@@ -13,7 +13,9 @@
 #include "../core/mg_queue.h"
 
 /* How a scan is done: the backend's load_queue, or a test's fake.  It
- * runs on the reader's thread and must not touch the terminal. */
+ * runs on the reader's thread and must not touch the terminal.  0: the
+ * queue read; 1: the queue is known unchanged since the last successful
+ * read (nothing read); -1 with the error. */
 typedef int (*con_scan_fn)(void *, struct mg_queue *, mg_progress_fn, void *,
     struct mg_err *);
 
@@ -35,7 +37,7 @@ struct con_scan {
 	int busy;		/* a scan is running */
 	size_t files;		/* files the running scan looked at */
 	int ready;		/* a result waits to be taken */
-	int rc;			/* its status: 0, or -1 with err */
+	int rc;			/* its status: 0, 1 unchanged, -1 err */
 	struct mg_queue q;	/* the result (rc 0) */
 	struct mg_err err;
 	time_t done_at;		/* when the last scan ended (0: none) */

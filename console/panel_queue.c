@@ -57,6 +57,18 @@ struct con_queue {
 	int rows;		/* list rows at the last draw */
 	struct con_scan rd;	/* the background reader */
 	int rd_ok;		/* rd initialised */
+	/* the queue's stamp at the last read: the reader's thread alone
+	 * reads and writes these (one scan at a time) */
+	unsigned long long stamp;
+	int have_stamp;
+};
+
+/* One read asked of the reader: its own copy of the target, and whether
+ * an unchanged stamp may skip it. */
+struct qread {
+	struct mg_target *t;
+	struct con_queue *v;
+	int force;
 };
 
 extern const struct con_panel con_panel_queue;
@@ -205,15 +217,17 @@ sample(struct con_queue *v, time_t now, size_t n)
 	v->nhist++;
 }
 
-/* target_free - the reader's copy of the target (its generated file
- * stays: it is the session's) */
+/* qread_free - a read's arguments (the target's generated file stays:
+ * it is the session's) */
 static void
-target_free(void *arg)
+qread_free(void *arg)
 {
-	struct mg_target *t = arg;
+	struct qread *r = arg;
+	struct mg_target *t;
 
-	if (t == NULL)
+	if (r == NULL)
 		return;
+	t = r->t;
 	free(t->config_dir);
 	free(t->config_file);
 	free(t->bin);
@@ -223,6 +237,7 @@ target_free(void *arg)
 	free(t->generated);
 	free(t->maillog);
 	free(t);
+	free(r);
 }
 
 /* dup_or_null - a copy of s, NULL stays NULL */
@@ -253,12 +268,27 @@ target_copy(const struct mg_target *t)
 	return (n);
 }
 
-/* read_queue - the reader's scan: the backend's, on its own target */
+/*
+ * read_queue - the reader's scan: the backend's, on its own target;
+ * skipped (1) when the queue's directories did not change since the
+ * last read and the read is not forced (r, after a queue action)
+ */
 static int
 read_queue(void *arg, struct mg_queue *q, mg_progress_fn progress,
     void *parg, struct mg_err *err)
 {
-	return (mg_backend_load_queue(arg, q, progress, parg, err));
+	struct qread *r = arg;
+	struct mg_err serr;
+	unsigned long long st = 0;
+	int have, rc;
+
+	have = mg_backend_queue_stamp(r->t, &st, &serr) == 0;
+	if (have && !r->force && r->v->have_stamp && st == r->v->stamp)
+		return (1);
+	rc = mg_backend_load_queue(r->t, q, progress, parg, err);
+	r->v->have_stamp = rc == 0 && have;
+	r->v->stamp = st;
+	return (rc);
 }
 
 /*
@@ -267,11 +297,12 @@ read_queue(void *arg, struct mg_queue *q, mg_progress_fn progress,
  * by taken() between keys.
  */
 static void
-scan(struct con *c)
+scan(struct con *c, int force)
 {
 	struct con_queue *v = qv(c);
 	struct mg_session *a = c->app;
 	struct mg_err err;
+	struct qread *r;
 
 	if (!a->detected) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", a->err.msg[0] !=
@@ -288,8 +319,11 @@ scan(struct con *c)
 		}
 		v->rd_ok = 1;
 	}
-	if (con_scan_request(&v->rd, read_queue, target_copy(&a->target),
-	    target_free) < 0)
+	r = mg_xcalloc(1, sizeof(*r));
+	r->t = target_copy(&a->target);
+	r->v = v;
+	r->force = force;
+	if (con_scan_request(&v->rd, read_queue, r, qread_free) < 0)
 		(void)snprintf(v->err, sizeof(v->err), "cannot start the "
 		    "queue reader");
 }
@@ -318,6 +352,13 @@ taken(struct con *c)
 		return (1);
 	}
 	v->err[0] = '\0';
+	if (rc == 2) {
+		/* unchanged: still true now; only the ages moved on */
+		sample(v, now, v->q.nmsgs);
+		if (v->by == MG_QBY_AGE || v->by == CON_QBY_SHAPE)
+			regroup(c, now);
+		return (1);
+	}
 	if (v->have)
 		mg_queue_free(&v->q);
 	v->q = q;
@@ -396,7 +437,7 @@ con_queue_open(struct con *c)
 	if (was == &con_view_qmsg || qv(c)->level == LV_MSG)
 		qv(c)->level = LV_MSGS;
 	con_set_view(c, &con_view_queue);
-	scan(c);
+	scan(c, 0);
 }
 
 /* con_queue_rescan - read the live queue again now (after a queue
@@ -405,7 +446,7 @@ void
 con_queue_rescan(struct con *c)
 {
 	if (qv(c)->opened)
-		scan(c);
+		scan(c, 1);
 }
 
 /*
@@ -431,7 +472,7 @@ queue_tick(struct con *c)
 	ended = con_scan_done_at(&v->rd);
 	if (ended != 0 && time(NULL) - ended < QREFRESH)
 		return (dirty);
-	scan(c);
+	scan(c, 0);
 	return (1);
 }
 
@@ -1029,7 +1070,7 @@ queue_key(struct con *c, int ch)
 		return (1);
 	}
 	if (ch == 'r') {
-		scan(c);
+		scan(c, 1);
 		return (1);
 	}
 	if (ch == 'D' || ch == KEY_F(8) || ch == 'H' || ch == 'U') {

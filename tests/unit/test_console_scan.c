@@ -19,6 +19,7 @@ struct fake {
 	int in_scan;		/* a scan is inside fn */
 	int cancelled;		/* progress said stop */
 	int fail;		/* return -1 */
+	int unchanged;		/* return 1: the queue did not change */
 	int freed;		/* arguments released */
 	int calls;
 };
@@ -74,6 +75,10 @@ fake_scan(void *arg, struct mg_queue *q, mg_progress_fn progress, void *parg,
 	n = F.nmsgs;
 	fail = F.fail;
 	F.in_scan = 0;
+	if (F.unchanged) {
+		(void)pthread_mutex_unlock(&F.mu);
+		return (1);
+	}
 	(void)pthread_mutex_unlock(&F.mu);
 	if (fail)
 		return (mg_err_set(err, "cannot open the queue directory"));
@@ -265,6 +270,51 @@ test_failure(void **state)
 	fake_done();
 }
 
+/* test_unchanged - a scan that finds the queue unchanged says so (2)
+ * without a queue; it does not hide a result not taken yet */
+static void
+test_unchanged(void **state)
+{
+	struct con_scan s;
+	struct mg_queue q;
+	struct mg_err err;
+	struct timespec ms = { 0, 1000000L };
+	int i;
+
+	(void)state;
+	fake_init(4);
+	assert_int_equal(con_scan_init(&s, &err), 0);
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	assert_int_equal(take_wait(&s, &q, &err), 1);
+	assert_int_equal(q.nmsgs, 4);
+	mg_queue_free(&q);
+	F.unchanged = 1;	/* the reader is idle: no race */
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	assert_int_equal(take_wait(&s, &q, &err), 2);
+	/* a read not taken, then an unchanged one: the read is kept */
+	(void)pthread_mutex_lock(&F.mu);
+	F.unchanged = 0;
+	F.nmsgs = 6;
+	(void)pthread_mutex_unlock(&F.mu);
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	for (i = 0; i < 10000 && con_scan_busy(&s, NULL); i++)
+		(void)nanosleep(&ms, NULL);
+	(void)pthread_mutex_lock(&F.mu);
+	F.unchanged = 1;
+	(void)pthread_mutex_unlock(&F.mu);
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	for (i = 0; i < 10000 && con_scan_busy(&s, NULL); i++)
+		(void)nanosleep(&ms, NULL);
+	assert_int_equal(F.calls, 4);
+	assert_int_equal(con_scan_take(&s, &q, &err), 1);
+	assert_int_equal(q.nmsgs, 6);
+	mg_queue_free(&q);
+	assert_int_equal(con_scan_take(&s, &q, &err), 0);
+	con_scan_stop(&s);
+	assert_int_equal(F.freed, 4);
+	fake_done();
+}
+
 /* test_stop_cancels - quitting during a scan cancels it and joins the
  * thread (no thread, no result, no argument left) */
 static void
@@ -334,6 +384,7 @@ main(void)
 		cmocka_unit_test(test_never_waits),
 		cmocka_unit_test(test_request_during_scan),
 		cmocka_unit_test(test_failure),
+		cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_stop_cancels),
 		cmocka_unit_test(test_delay_hook),
 	};
