@@ -133,15 +133,21 @@ con_scan_init(struct con_scan *s, struct mg_err *err)
 	return (0);
 }
 
-/* start - the thread, with every signal blocked in it: signals are the
- * interface thread's (console_signal.c); 0, or an errno */
+/* start - the thread, with the signals the console handles blocked in
+ * it: they are the interface thread's (console_signal.c, ncurses'
+ * SIGWINCH); a crash's signals stay deliverable.  0, or an errno */
 static int
 start(struct con_scan *s)
 {
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	    SIGABRT };
 	sigset_t all, old;
+	size_t i;
 	int e;
 
 	(void)sigfillset(&all);
+	for (i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		(void)sigdelset(&all, crash[i]);
 	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = pthread_create(&s->thread, NULL, reader, s);
 	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);

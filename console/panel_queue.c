@@ -103,8 +103,9 @@ static const struct con_key groups_keys[] = {
 	{ "H", "hold", "H", "put the group on hold (Exim: freeze)" },
 	{ "U", "release", "U", "release the group from hold (Exim: thaw)" },
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
-	{ "r", "read", "r", "read the queue again now (it is read every "
-	    "5 seconds while shown)" },
+	{ "r", "read", "r", "read the whole queue again now (while shown "
+	    "it is looked at 5 seconds after a read ends, in the background, "
+	    "and read when it changed)" },
 	{ NULL, NULL, "Tab, Shift-Tab, 1-9, 0", "the panels: All, Relay, "
 	    "Aliases, SASL, TLS, Server, Queue, Fixes, Journal, Probe" },
 	{ NULL, NULL, NULL, NULL }
