@@ -430,6 +430,8 @@ con_queue_open(struct con *c)
 	if (!qv(c)->opened) {
 		qv(c)->opened = 1;
 		qv(c)->by = MG_QBY_SASL;	/* incident 3: a stolen login */
+		if (qv(c)->have)
+			regroup(c, qv(c)->when);
 	}
 	if (was != &con_view_queue && was != &con_view_qmsg) {
 		qv(c)->level = LV_GROUPS;
@@ -475,6 +477,32 @@ queue_tick(struct con *c)
 		return (dirty);
 	scan(c, 0);
 	return (1);
+}
+
+/*
+ * queue_loaded - the session read the queue with the configuration (for
+ * the checks): that read becomes the view's, moved, not copied, so that
+ * the view has a complete read to show at once and the queue is held
+ * once.  The model keeps an empty queue: nothing reads it after the
+ * checks but the header's size, which the view answers from then on.
+ */
+static void
+queue_loaded(struct con *c)
+{
+	struct con_queue *v = qv(c);
+	struct mg_model *m = &c->app->model;
+
+	if (m->queue == NULL)
+		return;
+	if (v->have)
+		mg_queue_free(&v->q);
+	v->q = *m->queue;
+	mg_queue_init(m->queue);
+	v->have = 1;
+	v->when = m->now;
+	v->err[0] = '\0';
+	sample(v, v->when, v->q.nmsgs);
+	regroup(c, v->when);
 }
 
 /* queue_free - everything the view holds */
@@ -1255,6 +1283,7 @@ const struct con_panel con_panel_queue = {
 	.open = queue_open,
 	.shows = queue_shows,
 	.modal = queue_modal,
+	.loaded = queue_loaded,
 	.tick = queue_tick,
 	.free = queue_free,
 	.state_size = sizeof(struct con_queue),

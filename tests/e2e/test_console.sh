@@ -749,12 +749,15 @@ case_qscan() {
 	SCR=
 	start qs 80 24 env MG_TEST_SCAN_DELAY_MS=3000 "$BIN" --postfix \
 	    "$d/etc" --state "$d/state" --incident
+	# the first frame: the read made with the configuration (for the
+	# checks), while the view's own read runs
 	expect qs "qs: the view is drawn while its first read runs" \
-	    '^ Queue: not read yet +scanning'
+	    '^ Queue: 70 messages .* scanning'
+	check "qs: ... with the groups of the configuration's read" \
+	    has '^> +50 +71\.4% +#+ +root *$'
 	old=$WAIT_TENTHS
 	WAIT_TENTHS=150
-	expect qs "qs: the read's result replaces the mark" \
-	    '^> +50 +71\.4% +#+ +root *$'
+	expect_gone qs "qs: the read ends: the mark goes" 'scanning'
 	WAIT_TENTHS=$old
 	check "qs: the view's total is postqueue's ($(pq_count))" \
 	    has "^ Queue: $(pq_count) messages"
