@@ -17,6 +17,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* malloc_trim */
+#endif
 
 #include "../core/mg_queue.h"
 #include "../core/mg_sanitize.h"
@@ -329,6 +332,21 @@ scan(struct con *c, int force)
 		    "queue reader");
 }
 
+/*
+ * drop - free a read the view no longer shows, and give its memory back
+ * at once: the reader's thread allocates from its own malloc arena, so
+ * what the interface thread frees would otherwise stay mapped beside
+ * the next read (three reads' worth at the peak instead of two)
+ */
+static void
+drop(struct mg_queue *q)
+{
+	mg_queue_free(q);
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
 /* taken - the reader's new result, when there is one, becomes the view's
  * (the old read stays when the new one failed); 1 if one was taken */
 static int
@@ -361,7 +379,7 @@ taken(struct con *c)
 		return (1);
 	}
 	if (v->have)
-		mg_queue_free(&v->q);
+		drop(&v->q);
 	v->q = q;
 	v->have = 1;
 	sample(v, now, q.nmsgs);
@@ -495,7 +513,7 @@ queue_loaded(struct con *c)
 	if (m->queue == NULL)
 		return;
 	if (v->have)
-		mg_queue_free(&v->q);
+		drop(&v->q);
 	v->q = *m->queue;
 	mg_queue_init(m->queue);
 	v->have = 1;

@@ -124,7 +124,9 @@ lat_med=$(median <"$WORK/lat")
 lat_max=$(maxof <"$WORK/lat")
 during=$(wc -l <"$WORK/during")
 
-# idle: the groups shown, nothing pressed
+# idle: the groups shown, nothing pressed, the last read ended
+wait_re '^ Queue: [0-9]+ messages.*  read [0-9:]+, every [0-9]+s *$' 600 ||
+    die "the last read did not end"
 c0=$(cpu_ticks "$pid")
 sleep "$IDLE"
 c1=$(cpu_ticks "$pid")
