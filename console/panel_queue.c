@@ -58,6 +58,11 @@ struct con_queue {
 	size_t confirm_n;	/* messages it selects in this scan */
 	int confirm_by;		/* the grouping of the group asked about */
 	int rows;		/* list rows at the last draw */
+	size_t (*shape)[MG_QAGE_BUCKETS + 1];	/* age x domain counts,
+						 * row 0 the total */
+	size_t shape_nd;	/* domains counted in shape */
+	int shown_scanning;	/* the scanning mark was drawn */
+	size_t shown_files;	/* with this count */
 	struct con_scan rd;	/* the background reader */
 	int rd_ok;		/* rd initialised */
 	/* the queue's stamp at the last read: the reader's thread alone
@@ -85,9 +90,6 @@ qv(const struct con *c)
 
 /* Seconds between two reads of the queue while it is shown. */
 #define QREFRESH 5
-/* Domains (rows) the age x domain shape shows at most. */
-#define SHAPE_ROWS 200
-
 enum { LV_GROUPS = 0, LV_MSGS, LV_MSG };
 
 /* The groupings in the order b steps through them. */
@@ -182,6 +184,38 @@ group_msgs(struct con *c, time_t now)
 		v->msel = v->nmsgs > 0 ? v->nmsgs - 1 : 0;
 }
 
+/* Domains (rows) the age x domain shape shows at most. */
+#define SHAPE_ROWS 200
+
+/* shape_count - qshape's table for the read shown, once per read and
+ * grouping (not per frame: it looks at every message for every row) */
+static void
+shape_count(struct con_queue *v, time_t now)
+{
+	size_t nd, i, k, b;
+
+	free(v->shape);
+	v->shape = NULL;
+	v->shape_nd = 0;
+	if (v->by != CON_QBY_SHAPE)
+		return;
+	nd = v->g.ngroups < SHAPE_ROWS ? v->g.ngroups : SHAPE_ROWS;
+	/* row 0: every message; then the domains as grouped */
+	v->shape = mg_xcalloc(nd + 1, sizeof(*v->shape));
+	v->shape_nd = nd;
+	for (i = 0; i < v->q.nmsgs; i++) {
+		b = mg_queue_age_bucket(&v->q.msgs[i], now);
+		v->shape[0][b]++;
+		v->shape[0][MG_QAGE_BUCKETS]++;
+		for (k = 0; k < nd; k++)
+			if (mg_queue_in_group(&v->q.msgs[i], MG_QBY_RCPT_DOMAIN,
+			    v->g.groups[k].key, now)) {
+				v->shape[k + 1][b]++;
+				v->shape[k + 1][MG_QAGE_BUCKETS]++;
+			}
+	}
+}
+
 /* regroup - the groups of the grouping shown, the selection kept on the
  * same key when it is still there */
 static void
@@ -204,6 +238,7 @@ regroup(struct con *c, time_t now)
 	if (v->sel >= v->g.ngroups)
 		v->sel = v->g.ngroups > 0 ? v->g.ngroups - 1 : 0;
 	free(was);
+	shape_count(v, now);
 	group_msgs(c, now);
 }
 
@@ -485,8 +520,18 @@ queue_tick(struct con *c)
 	int dirty;
 
 	dirty = taken(c);
-	if (scanning(c, &files))
-		return (c->view == &con_view_queue ? 1 : dirty);
+	if (scanning(c, &files)) {
+		/* the mark's count: drawn when it moved, or the mark new */
+		if (c->view == &con_view_queue && (files != v->shown_files ||
+		    !v->shown_scanning))
+			dirty = 1;
+		v->shown_files = files;
+		v->shown_scanning = 1;
+		return (dirty);
+	}
+	if (v->shown_scanning)
+		dirty = 1;	/* the mark goes */
+	v->shown_scanning = 0;
 	if (c->view != &con_view_queue || v->confirm || c->help ||
 	    con_job_running(c) || !v->rd_ok)
 		return (dirty);
@@ -534,6 +579,7 @@ queue_free(struct con *c)
 	if (v->have)
 		mg_queue_free(&v->q);
 	mg_qgrouping_free(&v->g);
+	free(v->shape);
 	free(v->msgs);
 	free(v->key);
 	free(v->msg_id);
@@ -686,28 +732,17 @@ shape_draw(struct con *c, int y, int rows)
 	static const char *const cols[MG_QAGE_BUCKETS] = { "5", "10", "20",
 	    "40", "80", "160", "320", "640", "1280", "1280+" };
 	struct con_queue *v = qv(c);
-	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, i, k, b, row;
-	time_t now = v->when;
+	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, k, b, row;
 	char cell[32];
 	int dw = COLS - 1 - 7 - MG_QAGE_BUCKETS * 6, x;
 	enum con_style st;
 
 	if (dw < 8)
 		dw = 8;
-	nd = v->g.ngroups < SHAPE_ROWS ? v->g.ngroups : SHAPE_ROWS;
-	/* row 0: every message; then the domains as grouped */
-	cnt = mg_xcalloc(nd + 1, sizeof(*cnt));
-	for (i = 0; i < v->q.nmsgs; i++) {
-		b = mg_queue_age_bucket(&v->q.msgs[i], now);
-		cnt[0][b]++;
-		cnt[0][MG_QAGE_BUCKETS]++;
-		for (k = 0; k < nd; k++)
-			if (mg_queue_in_group(&v->q.msgs[i], MG_QBY_RCPT_DOMAIN,
-			    v->g.groups[k].key, now)) {
-				cnt[k + 1][b]++;
-				cnt[k + 1][MG_QAGE_BUCKETS]++;
-			}
-	}
+	if (v->shape == NULL)
+		shape_count(v, v->when);
+	cnt = v->shape;
+	nd = v->shape_nd;
 	con_fill(c, y, 0, COLS, CS_COLUMNS);
 	(void)con_put(c, y, 1, dw, CS_COLUMNS, "DOMAIN / AGE (min)");
 	x = 1 + dw;
@@ -742,7 +777,6 @@ shape_draw(struct con *c, int y, int rows)
 			    cell);
 		}
 	}
-	free(cnt);
 }
 
 /* msgs_draw - ID AGE SIZE SENDER -> first recipient (+N) */
