@@ -49,12 +49,14 @@ snap() {
 	    : >"$WORK/screen"
 }
 
-# wait_re RE SECONDS - poll (no pause) until the pane matches RE; 1 if not
+# wait_re RE SECONDS - poll every 50 ms until the pane matches RE; 1 if
+# not (polling without a pause would take a core from the console)
 wait_re() {
 	end=$(($(now) + $2 * 1000))
 	while [ "$(now)" -lt "$end" ]; do
 		snap
 		grep -Eq -- "$1" "$WORK/screen" && return 0
+		sleep 0.05
 	done
 	return 1
 }
@@ -115,6 +117,7 @@ while [ $i -lt "$KEYS" ]; do
 		snap
 		cmp -s "$WORK/screen" "$WORK/before" || break
 		[ $(($(now) - t1)) -lt 30000 ] || die "a key waited 30 s"
+		sleep 0.01
 	done
 	echo $(($(now) - t1)) >>"$WORK/lat"
 	grep -q 'scanning' "$WORK/screen" && echo 1 >>"$WORK/during"
