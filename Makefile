@@ -22,9 +22,9 @@ endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) \
 	     $(PKG_CFLAGS) -MMD -MP
-LDLIBS	 = $(PKG_LIBS) -lm
+LDLIBS	 = $(PKG_LIBS) -lm -pthread
 
 VERSION	:= 0.1.0
 
@@ -53,7 +53,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 .SECONDARY:
 
 .PHONY: all check unit lab asan asan-unit deps demo bench install uninstall \
-	man-test package-test ansible-test clean fuzz valgrind e2e \
+	man-test package-test ansible-test threads clean fuzz valgrind e2e \
 	format format-check lab-tools corpus corpus-update golden golden-update layers layers-selftest
 
 all: $(PROG)
@@ -117,12 +117,13 @@ check: deps
 	$(MAKE) corpus
 	$(MAKE) golden
 	$(MAKE) e2e
+	$(MAKE) threads
 	$(MAKE) package-test
 	$(MAKE) ansible-test
 	$(MAKE) format-check
 	$(MAKE) layers-selftest layers
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, package-test, ansible-test, format-check and layers all passed"
-	@echo "check: 11 passed, 0 failed"
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, threads, package-test, ansible-test, format-check and layers all passed"
+	@echo "check: 12 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
@@ -207,6 +208,12 @@ valgrind: $(UNIT_BINS)
 	@RUNNER="valgrind -q --error-exitcode=99 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect" \
 	 sh tests/run-tests.sh valgrind $(UNIT_BINS)
+
+# The console's background queue reader under helgrind: no data race,
+# no lock-order problem, the thread joined on quit.
+threads: $(BUILD)/tests/test_console_scan
+	@RUNNER="valgrind -q --tool=helgrind --error-exitcode=99" \
+	 sh tests/run-tests.sh threads $(BUILD)/tests/test_console_scan
 
 # The console in a private tmux server against lab Postfix configurations.
 e2e: $(PROG) $(MGSMTP)

@@ -123,6 +123,17 @@ mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
 	return (t->backend->load_queue(t, q, progress, arg, err));
 }
 
+/* mg_backend_queue_stamp - the queue's stamp (struct mg_backend
+ * queue_stamp); -1 with "not supported" when the backend has none */
+int
+mg_backend_queue_stamp(struct mg_target *t, unsigned long long *stamp,
+    struct mg_err *err)
+{
+	if (t->backend == NULL || t->backend->queue_stamp == NULL)
+		return (not_supported(t, "a queue stamp", err));
+	return (t->backend->queue_stamp(t, stamp, err));
+}
+
 /* mg_backend_load_log - the mail log into m->log (left NULL on failure) */
 int
 mg_backend_load_log(struct mg_target *t, struct mg_model *m,

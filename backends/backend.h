@@ -57,6 +57,10 @@ struct mg_backend {
 	/* Read every queued message (directly, not one process each). */
 	int (*load_queue)(struct mg_target *, struct mg_queue *,
 	    mg_progress_fn, void *, struct mg_err *);
+	/* A number that changes when the queue may have (its directories'
+	 * mtimes), far cheaper than load_queue; NULL: not known. */
+	int (*queue_stamp)(struct mg_target *, unsigned long long *,
+	    struct mg_err *);
 	/* Read the mail log the loaded model names into m->log. */
 	int (*load_log)(struct mg_target *, struct mg_model *,
 	    struct mg_err *);
@@ -189,6 +193,8 @@ int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
+int mg_backend_queue_stamp(struct mg_target *, unsigned long long *,
+    struct mg_err *);
 int mg_backend_load_log(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_show_message(struct mg_target *, const char *,

@@ -743,8 +743,10 @@ mg_console_run(struct mg_session *a, int incident)
 	while (!c.quit && con_signals_caught() == 0) {
 		if (dirty)
 			draw(&c);
-		/* While a fix is applied its output is read between keys. */
-		timeout(con_job_running(&c) ? 100 : 1000);
+		/* While a fix is applied its output is read between keys;
+		 * while the queue is read its result is looked for. */
+		timeout(con_job_running(&c) || con_queue_scanning(&c) ? 100 :
+		    1000);
 		ch = getch();
 		running = con_job_running(&c);
 		dirty = con_job_poll(&c);

@@ -289,6 +289,7 @@ void con_guided_count(const struct con *, size_t *, size_t *);
 void con_queue_open(struct con *);
 void con_queue_rescan(struct con *);
 size_t con_queue_size(const struct con *, long *, int *, time_t *);
+int con_queue_scanning(const struct con *);
 
 /* console_signal.c */
 void con_signals_catch(struct con_signals *, int);

@@ -17,12 +17,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* malloc_trim */
+#endif
 
 #include "../core/mg_queue.h"
 #include "../core/mg_sanitize.h"
 #include "../engine/queue_purge.h"
 #include "../core/mg_exit.h"
 #include "console_int.h"
+#include "console_scan.h"
 
 /* The panel's state. */
 #define CON_QHIST 120		/* queue sizes kept for the growth rate */
@@ -54,6 +58,25 @@ struct con_queue {
 	size_t confirm_n;	/* messages it selects in this scan */
 	int confirm_by;		/* the grouping of the group asked about */
 	int rows;		/* list rows at the last draw */
+	size_t (*shape)[MG_QAGE_BUCKETS + 1];	/* age x domain counts,
+						 * row 0 the total */
+	size_t shape_nd;	/* domains counted in shape */
+	int shown_scanning;	/* the scanning mark was drawn */
+	size_t shown_files;	/* with this count */
+	struct con_scan rd;	/* the background reader */
+	int rd_ok;		/* rd initialised */
+	/* the queue's stamp at the last read: the reader's thread alone
+	 * reads and writes these (one scan at a time) */
+	unsigned long long stamp;
+	int have_stamp;
+};
+
+/* One read asked of the reader: its own copy of the target, and whether
+ * an unchanged stamp may skip it. */
+struct qread {
+	struct mg_target *t;
+	struct con_queue *v;
+	int force;
 };
 
 extern const struct con_panel con_panel_queue;
@@ -67,9 +90,6 @@ qv(const struct con *c)
 
 /* Seconds between two reads of the queue while it is shown. */
 #define QREFRESH 5
-/* Domains (rows) the age x domain shape shows at most. */
-#define SHAPE_ROWS 200
-
 enum { LV_GROUPS = 0, LV_MSGS, LV_MSG };
 
 /* The groupings in the order b steps through them. */
@@ -88,8 +108,9 @@ static const struct con_key groups_keys[] = {
 	{ "H", "hold", "H", "put the group on hold (Exim: freeze)" },
 	{ "U", "release", "U", "release the group from hold (Exim: thaw)" },
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
-	{ "r", "read", "r", "read the queue again now (it is read every "
-	    "5 seconds while shown)" },
+	{ "r", "read", "r", "read the whole queue again now (while shown "
+	    "it is looked at 5 seconds after a read ends, in the background, "
+	    "and read when it changed)" },
 	{ NULL, NULL, "Tab, Shift-Tab, 1-9, 0", "the panels: All, Relay, "
 	    "Aliases, SASL, TLS, Server, Queue, Fixes, Journal, Probe" },
 	{ NULL, NULL, NULL, NULL }
@@ -142,29 +163,6 @@ by_title(int by)
 
 /* ---- reading the queue ---------------------------------------------- */
 
-/* scan_progress - while reading a large queue: say how far, Esc stops */
-static int
-scan_progress(void *arg, size_t files)
-{
-	struct con *c = arg;
-	char s[96];
-	int ch;
-
-	(void)snprintf(s, sizeof(s), "reading the queue%s %zu files (Esc "
-	    "stops)", c->ellipsis, files);
-	con_fill(c, LINES - 1, 0, COLS, CS_BAR);
-	(void)con_put(c, LINES - 1, 1, COLS - 1, CS_BAR_KEY, s);
-	(void)refresh();
-	timeout(0);
-	ch = getch();
-	timeout(1000);
-	if (ch == 27)
-		return (1);
-	if (ch != ERR)
-		(void)ungetch(ch);
-	return (0);
-}
-
 /* group_msgs - the indexes of the messages in the group drilled into */
 static void
 group_msgs(struct con *c, time_t now)
@@ -184,6 +182,38 @@ group_msgs(struct con *c, time_t now)
 			v->msgs[v->nmsgs++] = i;
 	if (v->msel >= v->nmsgs)
 		v->msel = v->nmsgs > 0 ? v->nmsgs - 1 : 0;
+}
+
+/* Domains (rows) the age x domain shape shows at most. */
+#define SHAPE_ROWS 200
+
+/* shape_count - qshape's table for the read shown, once per read and
+ * grouping (not per frame: it looks at every message for every row) */
+static void
+shape_count(struct con_queue *v, time_t now)
+{
+	size_t nd, i, k, b;
+
+	free(v->shape);
+	v->shape = NULL;
+	v->shape_nd = 0;
+	if (v->by != CON_QBY_SHAPE)
+		return;
+	nd = v->g.ngroups < SHAPE_ROWS ? v->g.ngroups : SHAPE_ROWS;
+	/* row 0: every message; then the domains as grouped */
+	v->shape = mg_xcalloc(nd + 1, sizeof(*v->shape));
+	v->shape_nd = nd;
+	for (i = 0; i < v->q.nmsgs; i++) {
+		b = mg_queue_age_bucket(&v->q.msgs[i], now);
+		v->shape[0][b]++;
+		v->shape[0][MG_QAGE_BUCKETS]++;
+		for (k = 0; k < nd; k++)
+			if (mg_queue_in_group(&v->q.msgs[i], MG_QBY_RCPT_DOMAIN,
+			    v->g.groups[k].key, now)) {
+				v->shape[k + 1][b]++;
+				v->shape[k + 1][MG_QAGE_BUCKETS]++;
+			}
+	}
 }
 
 /* regroup - the groups of the grouping shown, the selection kept on the
@@ -208,6 +238,7 @@ regroup(struct con *c, time_t now)
 	if (v->sel >= v->g.ngroups)
 		v->sel = v->g.ngroups > 0 ? v->g.ngroups - 1 : 0;
 	free(was);
+	shape_count(v, now);
 	group_msgs(c, now);
 }
 
@@ -225,38 +256,190 @@ sample(struct con_queue *v, time_t now, size_t n)
 	v->nhist++;
 }
 
-/* scan - read the live queue again; the old scan stays when it fails */
+/* qread_free - a read's arguments (the target's generated file stays:
+ * it is the session's) */
 static void
-scan(struct con *c)
+qread_free(void *arg)
+{
+	struct qread *r = arg;
+	struct mg_target *t;
+
+	if (r == NULL)
+		return;
+	t = r->t;
+	free(t->config_dir);
+	free(t->config_file);
+	free(t->bin);
+	free(t->version);
+	free(t->state_dir);
+	free(t->generator);
+	free(t->generated);
+	free(t->maillog);
+	free(t);
+	free(r);
+}
+
+/* dup_or_null - a copy of s, NULL stays NULL */
+static char *
+dup_or_null(const char *s)
+{
+	return (s != NULL ? mg_xstrdup(s) : NULL);
+}
+
+/* target_copy - the target for the reader's thread: its own strings (a
+ * reload may replace the session's meanwhile) and nobody to tell about
+ * slow steps (that would draw from the wrong thread) */
+static struct mg_target *
+target_copy(const struct mg_target *t)
+{
+	struct mg_target *n = mg_xcalloc(1, sizeof(*n));
+
+	n->mta = t->mta;
+	n->backend = t->backend;
+	n->config_dir = dup_or_null(t->config_dir);
+	n->config_file = dup_or_null(t->config_file);
+	n->bin = dup_or_null(t->bin);
+	n->version = dup_or_null(t->version);
+	n->state_dir = dup_or_null(t->state_dir);
+	n->generator = dup_or_null(t->generator);
+	n->generated = dup_or_null(t->generated);
+	n->maillog = dup_or_null(t->maillog);
+	return (n);
+}
+
+/*
+ * read_queue - the reader's scan: the backend's, on its own target;
+ * skipped (1) when the queue's directories did not change since the
+ * last read and the read is not forced (r, after a queue action)
+ */
+static int
+read_queue(void *arg, struct mg_queue *q, mg_progress_fn progress,
+    void *parg, struct mg_err *err)
+{
+	struct qread *r = arg;
+	struct mg_err serr;
+	unsigned long long st = 0;
+	int have, rc;
+
+	have = mg_backend_queue_stamp(r->t, &st, &serr) == 0;
+	if (have && !r->force && r->v->have_stamp && st == r->v->stamp)
+		return (1);
+	rc = mg_backend_load_queue(r->t, q, progress, parg, err);
+	r->v->have_stamp = rc == 0 && have;
+	r->v->stamp = st;
+	return (rc);
+}
+
+/*
+ * scan - ask the reader for the live queue; the view keeps showing the
+ * last complete read (and says "scanning") until the result is taken
+ * by taken() between keys.
+ */
+static void
+scan(struct con *c, int force)
 {
 	struct con_queue *v = qv(c);
 	struct mg_session *a = c->app;
-	struct mg_queue q;
 	struct mg_err err;
-	time_t now = time(NULL);
+	struct qread *r;
 
 	if (!a->detected) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", a->err.msg[0] !=
 		    '\0' ? a->err.msg : "no MTA found");
-		v->when = now;
+		v->when = time(NULL);
 		return;
 	}
 	mg_err_clear(&err);
-	if (mg_backend_load_queue(&a->target, &q, scan_progress, c, &err) <
-	    0) {
-		mg_queue_free(&q);
+	if (!v->rd_ok) {
+		if (con_scan_init(&v->rd, &err) < 0) {
+			(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
+			v->when = time(NULL);
+			return;
+		}
+		v->rd_ok = 1;
+	}
+	r = mg_xcalloc(1, sizeof(*r));
+	r->t = target_copy(&a->target);
+	r->v = v;
+	r->force = force;
+	if (con_scan_request(&v->rd, read_queue, r, qread_free) < 0)
+		(void)snprintf(v->err, sizeof(v->err), "cannot start the "
+		    "queue reader");
+}
+
+/*
+ * drop - free a read the view no longer shows, and give its memory back
+ * at once: the reader's thread allocates from its own malloc arena, so
+ * what the interface thread frees would otherwise stay mapped beside
+ * the next read (three reads' worth at the peak instead of two)
+ */
+static void
+drop(struct mg_queue *q)
+{
+	mg_queue_free(q);
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+}
+
+/* taken - the reader's new result, when there is one, becomes the view's
+ * (the old read stays when the new one failed); 1 if one was taken */
+static int
+taken(struct con *c)
+{
+	struct con_queue *v = qv(c);
+	struct mg_queue q;
+	struct mg_err err;
+	time_t now;
+	int rc;
+
+	if (!v->rd_ok)
+		return (0);
+	mg_err_clear(&err);
+	rc = con_scan_take(&v->rd, &q, &err);
+	if (rc == 0)
+		return (0);
+	now = time(NULL);
+	v->when = now;
+	if (rc < 0) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
-		v->when = now;
-		return;
+		return (1);
 	}
 	v->err[0] = '\0';
+	if (rc == 2) {
+		/* unchanged: still true now; only the ages moved on */
+		sample(v, now, v->q.nmsgs);
+		if (v->by == MG_QBY_AGE || v->by == CON_QBY_SHAPE)
+			regroup(c, now);
+		return (1);
+	}
 	if (v->have)
-		mg_queue_free(&v->q);
+		drop(&v->q);
 	v->q = q;
 	v->have = 1;
-	v->when = now;
 	sample(v, now, q.nmsgs);
 	regroup(c, now);
+	return (1);
+}
+
+/* scanning - 1 while the reader reads, with the files so far in *files */
+static int
+scanning(struct con *c, size_t *files)
+{
+	struct con_queue *v = qv(c);
+
+	*files = 0;
+	return (v->rd_ok && con_scan_busy(&v->rd, files));
+}
+
+/* con_queue_scanning - the reader reads the queue: the main loop then
+ * looks for its result more often than once a second */
+int
+con_queue_scanning(const struct con *c)
+{
+	size_t files;
+
+	return (scanning((struct con *)c, &files));
 }
 
 /*
@@ -300,6 +483,8 @@ con_queue_open(struct con *c)
 	if (!qv(c)->opened) {
 		qv(c)->opened = 1;
 		qv(c)->by = MG_QBY_SASL;	/* incident 3: a stolen login */
+		if (qv(c)->have)
+			regroup(c, qv(c)->when);
 	}
 	if (was != &con_view_queue && was != &con_view_qmsg) {
 		qv(c)->level = LV_GROUPS;
@@ -308,7 +493,7 @@ con_queue_open(struct con *c)
 	if (was == &con_view_qmsg || qv(c)->level == LV_MSG)
 		qv(c)->level = LV_MSGS;
 	con_set_view(c, &con_view_queue);
-	scan(c);
+	scan(c, 0);
 }
 
 /* con_queue_rescan - read the live queue again now (after a queue
@@ -317,21 +502,70 @@ void
 con_queue_rescan(struct con *c)
 {
 	if (qv(c)->opened)
-		scan(c);
+		scan(c, 1);
 }
 
-/* queue_tick - the periodic read while the view is shown; 1 if the
- * screen changed */
+/*
+ * queue_tick - between keys: take the reader's new result; while the
+ * view is shown, ask for the next read QREFRESH seconds after the last
+ * one ended (a slow scan does not run back to back); 1 if the screen
+ * changed (a result, or the scanning mark's count moved)
+ */
 static int
 queue_tick(struct con *c)
 {
 	struct con_queue *v = qv(c);
+	size_t files;
+	time_t ended;
+	int dirty;
 
+	dirty = taken(c);
+	if (scanning(c, &files)) {
+		/* the mark's count: drawn when it moved, or the mark new */
+		if (c->view == &con_view_queue && (files != v->shown_files ||
+		    !v->shown_scanning))
+			dirty = 1;
+		v->shown_files = files;
+		v->shown_scanning = 1;
+		return (dirty);
+	}
+	if (v->shown_scanning)
+		dirty = 1;	/* the mark goes */
+	v->shown_scanning = 0;
 	if (c->view != &con_view_queue || v->confirm || c->help ||
-	    con_job_running(c) || time(NULL) - v->when < QREFRESH)
-		return (0);
-	scan(c);
+	    con_job_running(c) || !v->rd_ok)
+		return (dirty);
+	ended = con_scan_done_at(&v->rd);
+	if (ended != 0 && time(NULL) - ended < QREFRESH)
+		return (dirty);
+	scan(c, 0);
 	return (1);
+}
+
+/*
+ * queue_loaded - the session read the queue with the configuration (for
+ * the checks): that read becomes the view's, moved, not copied, so that
+ * the view has a complete read to show at once and the queue is held
+ * once.  The model keeps an empty queue: nothing reads it after the
+ * checks but the header's size, which the view answers from then on.
+ */
+static void
+queue_loaded(struct con *c)
+{
+	struct con_queue *v = qv(c);
+	struct mg_model *m = &c->app->model;
+
+	if (m->queue == NULL)
+		return;
+	if (v->have)
+		drop(&v->q);
+	v->q = *m->queue;
+	mg_queue_init(m->queue);
+	v->have = 1;
+	v->when = m->now;
+	v->err[0] = '\0';
+	sample(v, v->when, v->q.nmsgs);
+	regroup(c, v->when);
 }
 
 /* queue_free - everything the view holds */
@@ -340,9 +574,12 @@ queue_free(struct con *c)
 {
 	struct con_queue *v = qv(c);
 
+	if (v->rd_ok)
+		con_scan_stop(&v->rd);
 	if (v->have)
 		mg_queue_free(&v->q);
 	mg_qgrouping_free(&v->g);
+	free(v->shape);
 	free(v->msgs);
 	free(v->key);
 	free(v->msg_id);
@@ -389,7 +626,7 @@ status_line(struct con *c, int y)
 	char when[16] = "";
 	time_t read_at;
 	long rate;
-	size_t n;
+	size_t n, files;
 	int trend;
 
 	if (v->when > 0 && localtime_r(&v->when, &tm) != NULL)
@@ -402,7 +639,9 @@ status_line(struct con *c, int y)
 			mg_str_printf(&s, "  %+ld/min", rate);
 		mg_str_printf(&s, "  read %s, every %ds", when, QREFRESH);
 	} else
-		mg_str_puts(&s, "Queue: not read");
+		mg_str_puts(&s, "Queue: not read yet");
+	if (scanning(c, &files))
+		mg_str_printf(&s, "  scanning%s %zu files", c->ellipsis, files);
 	(void)con_put(c, y, 1, COLS - 1, CS_BOLD, mg_str_cstr(&s));
 	mg_str_free(&s);
 }
@@ -493,28 +732,17 @@ shape_draw(struct con *c, int y, int rows)
 	static const char *const cols[MG_QAGE_BUCKETS] = { "5", "10", "20",
 	    "40", "80", "160", "320", "640", "1280", "1280+" };
 	struct con_queue *v = qv(c);
-	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, i, k, b, row;
-	time_t now = v->when;
+	size_t (*cnt)[MG_QAGE_BUCKETS + 1], nd, k, b, row;
 	char cell[32];
 	int dw = COLS - 1 - 7 - MG_QAGE_BUCKETS * 6, x;
 	enum con_style st;
 
 	if (dw < 8)
 		dw = 8;
-	nd = v->g.ngroups < SHAPE_ROWS ? v->g.ngroups : SHAPE_ROWS;
-	/* row 0: every message; then the domains as grouped */
-	cnt = mg_xcalloc(nd + 1, sizeof(*cnt));
-	for (i = 0; i < v->q.nmsgs; i++) {
-		b = mg_queue_age_bucket(&v->q.msgs[i], now);
-		cnt[0][b]++;
-		cnt[0][MG_QAGE_BUCKETS]++;
-		for (k = 0; k < nd; k++)
-			if (mg_queue_in_group(&v->q.msgs[i], MG_QBY_RCPT_DOMAIN,
-			    v->g.groups[k].key, now)) {
-				cnt[k + 1][b]++;
-				cnt[k + 1][MG_QAGE_BUCKETS]++;
-			}
-	}
+	if (v->shape == NULL)
+		shape_count(v, v->when);
+	cnt = v->shape;
+	nd = v->shape_nd;
 	con_fill(c, y, 0, COLS, CS_COLUMNS);
 	(void)con_put(c, y, 1, dw, CS_COLUMNS, "DOMAIN / AGE (min)");
 	x = 1 + dw;
@@ -549,7 +777,6 @@ shape_draw(struct con *c, int y, int rows)
 			    cell);
 		}
 	}
-	free(cnt);
 }
 
 /* msgs_draw - ID AGE SIZE SENDER -> first recipient (+N) */
@@ -924,7 +1151,7 @@ queue_key(struct con *c, int ch)
 		return (1);
 	}
 	if (ch == 'r') {
-		scan(c);
+		scan(c, 1);
 		return (1);
 	}
 	if (ch == 'D' || ch == KEY_F(8) || ch == 'H' || ch == 'U') {
@@ -1108,6 +1335,7 @@ const struct con_panel con_panel_queue = {
 	.open = queue_open,
 	.shows = queue_shows,
 	.modal = queue_modal,
+	.loaded = queue_loaded,
 	.tick = queue_tick,
 	.free = queue_free,
 	.state_size = sizeof(struct con_queue),

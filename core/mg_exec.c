@@ -63,9 +63,14 @@ static void
 child(const char *path, const struct mg_exec_req *req, int in, int out,
     int err)
 {
+	sigset_t none;
 	int devnull;
 
 	(void)setpgid(0, 0);
+	/* a mask is inherited by execve: a command started from a thread
+	 * that blocks signals (the console's queue reader) gets none */
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	if (in < 0) {
 		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (devnull >= 0)

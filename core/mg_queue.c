@@ -4,11 +4,16 @@
  * domain or age (qshape(1)'s buckets), counted with one hash table.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mg_queue.h"
 #include "mg_str.h"
@@ -621,4 +626,109 @@ mg_qsel_describe(const struct mg_qsel *sel, struct mg_str *out)
 		mg_str_printf(out, " --older-than %lus", sel->older_than);
 	if (sel->queue != NULL)
 		mg_str_printf(out, " --queue %s", sel->queue);
+}
+
+/* The hash subdirectories a queue has at most (Postfix hash_queue_depth
+ * and Exim split_spool_directory stop well before). */
+#define STAMP_DEPTH 4
+
+/* stamp_mix - FNV-1a over n bytes */
+static void
+stamp_mix(unsigned long long *h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*h ^= b[i];
+		*h *= 1099511628211ULL;
+	}
+}
+
+/* stamp_dir - one directory (fd, taken) into *h: its identity and
+ * mtime, then its subdirectories' in name order of reading */
+static int
+stamp_dir(int fd, int depth, unsigned long long *h, struct mg_err *err,
+    const char *name)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	int sfd, rc = 0;
+
+	if (fstat(fd, &st) < 0) {
+		(void)close(fd);
+		return (mg_err_errno(err, "cannot stat %s", name));
+	}
+	stamp_mix(h, &st.st_dev, sizeof(st.st_dev));
+	stamp_mix(h, &st.st_ino, sizeof(st.st_ino));
+	stamp_mix(h, &st.st_mtim.tv_sec, sizeof(st.st_mtim.tv_sec));
+	stamp_mix(h, &st.st_mtim.tv_nsec, sizeof(st.st_mtim.tv_nsec));
+	stamp_mix(h, &st.st_ctim.tv_sec, sizeof(st.st_ctim.tv_sec));
+	stamp_mix(h, &st.st_ctim.tv_nsec, sizeof(st.st_ctim.tv_nsec));
+	if (depth >= STAMP_DEPTH) {
+		(void)close(fd);
+		return (0);
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		(void)close(fd);
+		return (mg_err_errno(err, "cannot read %s", name));
+	}
+	errno = 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR &&
+		    de->d_type != DT_UNKNOWN))
+			continue;
+		sfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0)
+			continue;	/* a file (DT_UNKNOWN), or gone */
+		stamp_mix(h, de->d_name, strlen(de->d_name) + 1);
+		rc = stamp_dir(sfd, depth + 1, h, err, de->d_name);
+		errno = 0;
+	}
+	if (rc == 0 && errno != 0)
+		rc = mg_err_errno(err, "cannot read %s", name);
+	(void)closedir(d);
+	return (rc);
+}
+
+/*
+ * mg_queue_dirs_stamp - a number that changes whenever a file is added
+ * to, removed from or renamed in one of the named directories under dir
+ * or their subdirectories (each directory's identity and mtime; no file
+ * is looked at, so it costs a directory listing, not a scan).  Both MTAs
+ * move or replace a queue file by rename, never rewrite it in place
+ * while it waits: an unchanged stamp means an unchanged queue.  A name
+ * that does not exist counts as empty.  -1 with err if dir or a
+ * directory in it cannot be read.
+ */
+int
+mg_queue_dirs_stamp(const char *dir, const char *const *names,
+    unsigned long long *stamp, struct mg_err *err)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	int dfd, fd, rc = 0;
+	size_t i;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return (mg_err_errno(err, "cannot open %s", dir));
+	for (i = 0; names[i] != NULL && rc == 0; i++) {
+		stamp_mix(&h, names[i], strlen(names[i]) + 1);
+		fd = openat(dfd, names[i], O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0) {
+			rc = mg_err_errno(err, "cannot open %s/%s", dir,
+			    names[i]);
+			break;
+		}
+		rc = stamp_dir(fd, 0, &h, err, names[i]);
+	}
+	(void)close(dfd);
+	if (rc == 0)
+		*stamp = h;
+	return (rc);
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "mg_err.h"
 #include "mg_net.h"
 #include "mg_str.h"
 
@@ -126,5 +127,7 @@ int mg_queue_in_group(const struct mg_qmsg *, enum mg_queue_by, const char *,
 size_t mg_queue_age_bucket(const struct mg_qmsg *, time_t);
 int mg_qsel_match(const struct mg_qsel *, const struct mg_qmsg *, time_t);
 void mg_qsel_describe(const struct mg_qsel *, struct mg_str *);
+int mg_queue_dirs_stamp(const char *, const char *const *,
+    unsigned long long *, struct mg_err *);
 
 #endif

@@ -1090,12 +1090,34 @@ exim_show_message(struct mg_target *t, const char *id, struct mg_str *out,
 	return (mg_exec_tool(argv, NULL, 0, 10000, out, err));
 }
 
+/*
+ * exim_queue_stamp - the spool's input/ directories' stamp
+ * (mg_queue_dirs_stamp): Exim replaces a -H file by rename (spool_write_header
+ * writes hdr.PID first) and adds -J journals beside it, so a change of
+ * a queued message shows in the directory's mtime
+ */
+static int
+exim_queue_stamp(struct mg_target *t, unsigned long long *stamp,
+    struct mg_err *err)
+{
+	static const char *const input[] = { "input", NULL };
+	char *sdir = NULL;
+	int rc;
+
+	if (mg_exim_spool_directory(t, &sdir, err) < 0)
+		return (-1);
+	rc = mg_queue_dirs_stamp(sdir, input, stamp, err);
+	free(sdir);
+	return (rc);
+}
+
 const struct mg_backend mg_backend_exim = {
 	.name = "exim",
 	.mta = MG_MTA_EXIM,
 	.detect = exim_detect,
 	.load_config = exim_load_config,
 	.load_queue = mg_exim_load_queue,
+	.queue_stamp = exim_queue_stamp,
 	.load_log = exim_load_log,
 	.show_message = exim_show_message,
 	/* Changing the configuration (the fix engine) */

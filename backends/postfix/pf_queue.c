@@ -808,3 +808,19 @@ mg_pf_load_queue(struct mg_target *t, struct mg_queue *q,
 	free(qdir);
 	return (rc);
 }
+
+/* mg_pf_queue_stamp - the queues' directories' stamp (mg_queue_dirs_stamp):
+ * unchanged, the queue has not changed since the last scan */
+int
+mg_pf_queue_stamp(struct mg_target *t, unsigned long long *stamp,
+    struct mg_err *err)
+{
+	char *qdir = NULL;
+	int rc;
+
+	if (mg_pf_queue_directory(t, &qdir, err) < 0)
+		return (-1);
+	rc = mg_queue_dirs_stamp(qdir, queue_names, stamp, err);
+	free(qdir);
+	return (rc);
+}

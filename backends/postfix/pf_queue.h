@@ -47,5 +47,7 @@ int mg_pf_queue_scan(const char *, const struct mg_pf_qopts *,
 int mg_pf_queue_directory(const struct mg_target *, char **, struct mg_err *);
 int mg_pf_load_queue(struct mg_target *, struct mg_queue *, mg_progress_fn,
     void *, struct mg_err *);
+int mg_pf_queue_stamp(struct mg_target *, unsigned long long *,
+    struct mg_err *);
 
 #endif

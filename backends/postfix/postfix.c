@@ -349,6 +349,7 @@ const struct mg_backend mg_backend_postfix = {
 	.detect = postfix_detect,
 	.load_config = postfix_load_config,
 	.load_queue = mg_pf_load_queue,
+	.queue_stamp = mg_pf_queue_stamp,
 	.load_log = postfix_load_log,
 	.show_message = postfix_show_message,
 	/* Changing the configuration (the fix engine) */

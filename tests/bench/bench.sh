@@ -3,7 +3,7 @@
 # on the same lab queue, side by side.  The queue is filled once by the
 # real MTA and cached under build/bench/ for reruns (make clean drops it).
 #
-# usage: bench.sh [postfix|exim|all]
+# usage: bench.sh [postfix|exim|console|all]
 #
 # Environment: BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
 # of the scan, median reported, default 5), BENCH_LOOP_SAMPLE (time the
@@ -244,12 +244,23 @@ ex_bench() {
 	echo "  counts agree with exipick: $(tr '\n' ' ' <"$out/ours.counts")"
 }
 
+# pf_console - the console's queue view on the cached Postfix queue
+# (tests/bench/console.sh: first frame, key latency during a read, idle
+# CPU, RSS)
+pf_console() {
+	pf_fill
+	echo
+	sh "$REPO/tests/bench/console.sh" --postfix "$BENCH/postfix/etc"
+}
+
 case ${1:-all} in
 postfix) pf_bench ;;
 exim) ex_bench ;;
+console) pf_console ;;
 all)
 	pf_bench
 	ex_bench
+	pf_console
 	;;
-*) die "usage: bench.sh [postfix|exim|all]" ;;
+*) die "usage: bench.sh [postfix|exim|console|all]" ;;
 esac

@@ -236,6 +236,71 @@ test_ignored_set_is_the_consoles(void **state)
 	con_page_free(&c.page);
 }
 
+/* add - one queued message of this SASL user */
+static void
+add(struct mg_queue *q, const char *id, const char *sasl)
+{
+	struct mg_qmsg *m = mg_queue_add(q);
+
+	m->id = mg_arena_strndup(&q->arena, id, strlen(id));
+	m->queue = "deferred";
+	m->sender = "";
+	m->sasl_username = mg_arena_strndup(&q->arena, sasl, strlen(sasl));
+	m->arrival = 1800000000;
+}
+
+/* test_queue_takes_the_sessions_read - the queue read with the
+ * configuration becomes the queue view's, moved (the model keeps an
+ * empty queue: held once), and the header's size is the view's */
+static void
+test_queue_takes_the_sessions_read(void **state)
+{
+	const struct con_panel *qp = NULL;
+	struct mg_session a;
+	struct con c;
+	long rate;
+	int trend;
+	time_t when;
+	size_t i;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.app = &a;
+	c.job.fd = -1;
+	a.model.now = 1800000100;
+	a.model.queue = calloc(1, sizeof(*a.model.queue));
+	assert_non_null(a.model.queue);
+	mg_queue_init(a.model.queue);
+	add(a.model.queue, "3FDD7A747FA", "root");
+	add(a.model.queue, "3C20AA7560B", "root");
+	add(a.model.queue, "4A11B22C33D", "alice");
+	con_panels_init(&c);
+	for (i = 0; con_panels[i] != NULL; i++)
+		if (strcmp(con_panels[i]->name, "Queue") == 0)
+			qp = con_panels[i];
+	assert_non_null(qp);
+	assert_non_null(qp->loaded);
+	/* before: the header's size is the model's */
+	assert_int_equal(con_queue_size(&c, &rate, &trend, &when), 3);
+	assert_int_equal(when, 0);
+	qp->loaded(&c);
+	assert_int_equal(a.model.queue->nmsgs, 0);
+	assert_null(a.model.queue->msgs);
+	assert_int_equal(con_queue_size(&c, &rate, &trend, &when), 3);
+	assert_int_equal(when, 1800000100);
+	/* a reload: the newer read replaces the view's */
+	add(a.model.queue, "5B22C33D44E", "root");
+	a.model.now = 1800000200;
+	qp->loaded(&c);
+	assert_int_equal(con_queue_size(&c, &rate, &trend, &when), 1);
+	assert_int_equal(when, 1800000200);
+	con_panels_free(&c);
+	mg_queue_free(a.model.queue);
+	free(a.model.queue);
+	con_page_free(&c.page);
+}
+
 int
 main(void)
 {
@@ -246,6 +311,7 @@ main(void)
 		cmocka_unit_test(
 		    test_panel_area_and_filter_choose_the_findings),
 		cmocka_unit_test(test_ignored_set_is_the_consoles),
+		cmocka_unit_test(test_queue_takes_the_sessions_read),
 	};
 
 	return (cmocka_run_group_tests_name("console_panels", tests, NULL,

@@ -1,4 +1,5 @@
 /* test_exec.c - fork/execve: output, stdin, limits, timeout, no shell. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,10 +159,35 @@ test_not_found(void **state)
 	mg_exec_res_free(&res);
 }
 
+/* test_no_mask_inherited - a command started while the caller blocks
+ * signals (the console's queue reader thread) has none blocked */
+static void
+test_no_mask_inherited(void **state)
+{
+	const char *argv[] = { "cat", "/proc/self/status", NULL };
+	struct mg_exec_res res;
+	sigset_t block, old;
+	const char *blk;
+
+	(void)state;
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGTERM);
+	(void)sigaddset(&block, SIGINT);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &block, &old), 0);
+	run(argv, NULL, 0, 0, &res);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	assert_true(mg_exec_ok(&res));
+	blk = strstr(res.out.data, "SigBlk:");
+	assert_non_null(blk);
+	assert_memory_equal(blk, "SigBlk:\t0000000000000000\n", 25);
+	mg_exec_res_free(&res);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_mask_inherited),
 		cmocka_unit_test(test_output_and_status),
 		cmocka_unit_test(test_no_shell),
 		cmocka_unit_test(test_stdin_large),
