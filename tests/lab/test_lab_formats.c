@@ -522,7 +522,8 @@ test_output_file(void **state)
 	mg_str_free(&err);
 	assert_int_not_equal(access(path, F_OK), 0);
 	assert_int_equal(leftovers(out), 0);
-	assert_int_equal(entries(out), 5);	/* 3 reports, metrics, the link */
+	/* 3 reports, the metrics file and the link */
+	assert_int_equal(entries(out), 5);
 }
 
 /* exim_fill - lab.sh fill DIR ARGS... */
