@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,3 +67,29 @@ mg_secure_dir(const char *dir, struct mg_err *err)
 	}
 }
 
+
+/*
+ * mg_private_dir - path is a directory of ours alone, looked at with
+ * lstat (a symbolic link is refused, not followed): owned by root (or
+ * us), writable by no one else.  With create, made 0700 if missing.
+ * 0, or -1 with why (errno kept for a missing one).
+ */
+int
+mg_private_dir(const char *path, int create, struct mg_err *err)
+{
+	struct stat st;
+
+	if (create && mkdir(path, 0700) < 0 && errno != EEXIST)
+		return (mg_err_errno(err, "cannot create %s", path));
+	if (lstat(path, &st) < 0)
+		return (mg_err_errno(err, "%s", path));
+	if (!S_ISDIR(st.st_mode))
+		return (mg_err_set(err, "%s is not a directory (%s): not "
+		    "used", path, S_ISLNK(st.st_mode) ? "a symbolic link" :
+		    "another kind of file"));
+	if (!trusted_owner(st.st_uid) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return (mg_err_set(err, "%s belongs to uid %lu, mode %04o: "
+		    "not a private directory of root's, not used", path,
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777)));
+	return (0);
+}

@@ -5,5 +5,6 @@
 #include "mg_err.h"
 
 int mg_secure_dir(const char *, struct mg_err *);
+int mg_private_dir(const char *, int, struct mg_err *);
 
 #endif

@@ -296,3 +296,23 @@ mg_journal_check_rebuild(const struct mg_target *t,
 	}
 	return (rc);
 }
+
+/*
+ * mg_journal_check_qid - a queue ID a purge or hold row names is one:
+ * letters, digits and '-' (Postfix's hex and long IDs, Exim's
+ * 1abcDE-000123-AB), at most 64; it becomes a file name in the
+ * quarantine and the spool, so nothing else (no '/', no "..") passes
+ */
+int
+mg_journal_check_qid(long entry, const char *id, struct mg_err *err)
+{
+	size_t n = id != NULL ? strlen(id) : 0;
+	size_t ok = id != NULL ? strspn(id, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") : 0;
+
+	if (n > 0 && n <= 64 && ok == n && id[0] != '-')
+		return (0);
+	return (mg_err_set(err, "journal entry %ld is not trustworthy: it "
+	    "names \"%s\" as a queue ID; no mail put back", entry,
+	    id != NULL ? id : "(none)"));
+}

@@ -23,5 +23,6 @@ int mg_journal_check_entry(const struct mg_target *, const char *,
     const struct mg_jtrust *, const struct mg_jentry *, struct mg_err *);
 int mg_journal_check_rebuild(const struct mg_target *,
     const struct mg_jtrust *, const char *, struct mg_err *);
+int mg_journal_check_qid(long, const char *, struct mg_err *);
 
 #endif

@@ -115,7 +115,7 @@ mg_journal_open(struct mg_journal *j, const char *dir, int lock,
 		(void)db_err(j, err, "open");
 		goto fail;
 	}
-	(void)chmod(path, 0600);
+	(void)fchmodat(AT_FDCWD, path, 0600, AT_SYMLINK_NOFOLLOW);
 	sqlite3_busy_timeout(j->db, 5000);
 	if (sqlite3_exec(j->db, "PRAGMA synchronous = FULL;", NULL, NULL,
 	    NULL) != SQLITE_OK || sqlite3_exec(j->db, schema, NULL, NULL,

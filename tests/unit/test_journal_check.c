@@ -194,6 +194,66 @@ test_secure_dir(void **state_)
 	assert_int_equal(mg_secure_dir("/nonexistent-mg", &err), -1);
 }
 
+/* test_queue_ids - the IDs a purge row may name */
+static void
+test_queue_ids(void **state_)
+{
+	static const struct {
+		const char *id;
+		int ok;
+	} ids[] = {
+		{ "4F2A31C0D2", 1 },		/* Postfix short */
+		{ "4dZk0v2XyTz9aB", 1 },	/* Postfix long */
+		{ "1t9XqA-000Ab1-2c", 1 },	/* Exim */
+		{ "", 0 },
+		{ "../../etc/shadow", 0 },
+		{ "a/b", 0 },
+		{ "..", 0 },
+		{ "-rf", 0 },
+		{ "ID\x1b[2J", 0 },
+		{ "0123456789012345678901234567890123456789012345678901234567"
+		    "89012345", 0 },
+	};
+	struct mg_err err;
+	size_t i;
+
+	(void)state_;
+	for (i = 0; i < MG_NELEM(ids); i++)
+		if ((mg_journal_check_qid(7, ids[i].id, &err) == 0) !=
+		    ids[i].ok)
+			fail_msg("queue ID \"%s\": want %s", ids[i].id,
+			    ids[i].ok ? "accepted" : "refused");
+	assert_int_equal(mg_journal_check_qid(7, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "journal entry 7"));
+}
+
+/* test_private_dir - the quarantine's directories: no link, no one
+ * else's, created 0700 */
+static void
+test_private_dir(void **state_)
+{
+	struct mg_err err;
+	struct stat st;
+	char q[192], link[192];
+
+	(void)state_;
+	(void)snprintf(q, sizeof(q), "%s/quarantine", state);
+	assert_int_equal(mg_private_dir(q, 1, &err), 0);
+	assert_int_equal(lstat(q, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(mg_private_dir(q, 1, &err), 0);
+	assert_int_equal(chmod(q, 0777), 0);
+	assert_int_equal(mg_private_dir(q, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "not a private directory"));
+	assert_int_equal(rmdir(q), 0);
+	(void)snprintf(link, sizeof(link), "%s/quarantine-link", state);
+	assert_int_equal(symlink(etc, link), 0);
+	assert_int_equal(mg_private_dir(link, 1, &err), -1);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(mg_private_dir(q, 0, &err), -1);
+}
+
 /* put - a file written by the code under test */
 static void
 put(const char *path, const char *text, mode_t mode)
@@ -257,6 +317,8 @@ main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_program_in_tool_dir),
 		cmocka_unit_test(test_secure_dir),
+		cmocka_unit_test(test_queue_ids),
+		cmocka_unit_test(test_private_dir),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
