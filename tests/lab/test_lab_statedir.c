@@ -5,7 +5,9 @@
  * that would install attacker bytes setuid root outside the configuration
  * and run "/bin/sh -c" as a rebuild; nothing is installed, nothing runs.
  * A row the tool itself would write (main.cf, postfix -c DIR reload) is
- * still rolled back.
+ * still rolled back.  And "--exim DIR" does not run Debian's generator
+ * (which sources DIR/update-exim4.conf.conf as shell code, as root) while
+ * that file can be changed by anyone but root.
  */
 #include <sys/stat.h>
 
@@ -29,11 +31,13 @@
 #include "lab_util.h"
 
 #define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
 
 static char conf[2048];		/* the lab Postfix's config dir */
 static char planted[256];	/* where the attacker wants his file */
 static char marker[2048];	/* what the planted command would create */
 static int nstate;
+static char exim_bin[4096];
 
 /* put - a file with text, mode */
 static void
@@ -207,6 +211,69 @@ test_own_row_rolled_back(void **state_)
 	mg_str_free(&rb);
 }
 
+/* exim_report - report on --exim CONFDIR with the lab's generator; the
+ * exit code, what it said in out */
+static int
+exim_report(const char *dir, struct mg_str *out)
+{
+	char confdir[2048], gen[2048];
+	const char *argv[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", exim_bin, "--exim-generator", gen, "report", NULL };
+	struct mg_exec_res res;
+	int rc;
+
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	rc = lab_run(&res, argv);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_str_append(out, res.err.data, res.err.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* test_exim_sources_of_others - update-exim4.conf.conf writable by its
+ * group, or owned by nobody: report refuses to run the generator (the
+ * shell line planted in it does not run); root's again: it runs */
+static void
+test_exim_sources_of_others(void **state_)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct mg_str out, text;
+	struct mg_err err;
+	struct stat st;
+	const char *dir;
+	char ue4c[2048], mark[2048];
+
+	(void)state_;
+	assert_non_null(pw);
+	dir = lab_instance(EXLAB, "incident1-template", 0);
+	(void)snprintf(ue4c, sizeof(ue4c), "%s/etc/exim4/"
+	    "update-exim4.conf.conf", dir);
+	(void)snprintf(mark, sizeof(mark), "%s/SOURCED", dir);
+	lab_slurp(ue4c, &text);
+	mg_str_printf(&text, "touch %s\n", mark);
+	if (mg_install_file(ue4c, text.data, text.len, 0664, 0, 0, &err) < 0)
+		fail_msg("%s", err.msg);
+	mg_str_free(&text);
+	assert_int_equal(exim_report(dir, &out), 3);
+	assert_non_null(strstr(mg_str_cstr(&out), "not running "
+	    "update-exim4.conf"));
+	assert_int_equal(lstat(mark, &st), -1);
+	mg_str_free(&out);
+	assert_int_equal(chmod(ue4c, 0644), 0);
+	assert_int_equal(chown(ue4c, pw->pw_uid, pw->pw_gid), 0);
+	assert_int_equal(exim_report(dir, &out), 3);
+	assert_non_null(strstr(mg_str_cstr(&out), "belongs to uid"));
+	assert_int_equal(lstat(mark, &st), -1);
+	mg_str_free(&out);
+	/* root's alone: the generator runs (and so does the line) */
+	assert_int_equal(chown(ue4c, 0, 0), 0);
+	assert_int_not_equal(exim_report(dir, &out), 3);
+	assert_int_equal(lstat(mark, &st), 0);
+	mg_str_free(&out);
+}
+
 /* setup - a Postfix lab configuration (not started) */
 static int
 setup(void **state)
@@ -220,7 +287,7 @@ setup(void **state)
 	(void)snprintf(planted, sizeof(planted), "/usr/local/bin/"
 	    "mg-planted-%ld", (long)getpid());
 	(void)snprintf(marker, sizeof(marker), "%s/MARKER", lab_root());
-	return (0);
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
 }
 
 /* teardown - whatever happened, no planted file stays */
@@ -238,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_state_dir_of_nobody),
 		cmocka_unit_test(test_row_outside_config),
 		cmocka_unit_test(test_own_row_rolled_back),
+		cmocka_unit_test(test_exim_sources_of_others),
 	};
 
 	return (cmocka_run_group_tests_name("lab_statedir", tests, setup,

@@ -158,6 +158,32 @@ test_program_in_tool_dir(void **state_)
 	assert_int_equal(chmod(prog, 0755), 0);
 }
 
+/* test_generator_sources - update-exim4.conf sources the directory's
+ * update-exim4.conf.conf as shell code: a rebuild through it passes only
+ * while that file is root's alone */
+static void
+test_generator_sources(void **state_)
+{
+	const struct row_case ok = { "generator", "@/etc/main.cf", NULL,
+	    0644, "update-exim4.conf|--confdir|@/etc", NULL };
+	const struct row_case bad = { "generator on writable", "@/etc/main.cf",
+	    NULL, 0644, "update-exim4.conf|--confdir|@/etc",
+	    "not one of the server's own" };
+	const char *none[] = { NULL };
+	char ue4c[192];
+
+	(void)state_;
+	(void)snprintf(ue4c, sizeof(ue4c), "%s/update-exim4.conf.conf", etc);
+	check_row(&ok, none);
+	assert_int_equal(chmod(ue4c, 0664), 0);
+	check_row(&bad, none);
+	assert_int_equal(chmod(ue4c, 0644), 0);
+	assert_int_equal(chmod(etc, 0777), 0);
+	check_row(&bad, none);
+	assert_int_equal(chmod(etc, 0755), 0);
+	check_row(&ok, none);
+}
+
 /* test_secure_dir - the state directory and the ones above it */
 static void
 test_secure_dir(void **state_)
@@ -289,6 +315,8 @@ setup(void **state_)
 	if (mkdir(dir, 0700) < 0)
 		return (-1);
 	put(bak, "old\n", 0600);
+	(void)snprintf(dir, sizeof(dir), "%s/update-exim4.conf.conf", etc);
+	put(dir, "dc_eximconfig_configtype='local'\n", 0644);
 	(void)snprintf(dir, sizeof(dir), "%s/postfix", bin);
 	put(dir, "#!/bin/sh\n", 0755);
 	(void)snprintf(link, sizeof(link), "%s/backups/1/9", state);
@@ -317,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_program_in_tool_dir),
 		cmocka_unit_test(test_secure_dir),
+		cmocka_unit_test(test_generator_sources),
 		cmocka_unit_test(test_queue_ids),
 		cmocka_unit_test(test_private_dir),
 	};
