@@ -256,6 +256,23 @@ debian_source(struct mg_target *t)
 	t->config_file = mg_xstrdup(dir);
 }
 
+/* absolute - a relative --exim PATH made absolute (links kept): Exim
+ * takes a relative ".include" relative to the including file's directory,
+ * and the model follows includes, and fixes write files, by full path */
+static void
+absolute(char **path)
+{
+	char cwd[PATH_MAX];
+	struct mg_str s = MG_STR_INIT;
+
+	if (*path == NULL || (*path)[0] == '/' ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return;
+	mg_str_printf(&s, "%s/%s", cwd, *path);
+	free(*path);
+	*path = mg_str_steal(&s);
+}
+
 /* exim_detect - version and configuration file from exim -bV */
 static int
 exim_detect(struct mg_target *t, struct mg_err *err)
@@ -267,6 +284,7 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 
 	if (find_bin(t, err) < 0)
 		return (-1);
+	absolute(&t->config_file);
 	debian_source(t);
 	if (t->config_file != NULL && stat(t->config_file, &st) == 0 &&
 	    S_ISDIR(st.st_mode) && generate(t, err) < 0)
