@@ -269,12 +269,24 @@ mg_backend_post_outputs(const struct mg_target *t, const struct mg_cmd *c,
 		of(t)->post_outputs(c, v, n, max);
 }
 
-/* mg_backend_post_rebuilds - does the post-command only derive files? */
+/* mg_backend_post_rebuilds - does the post-command only derive files (in
+ * the backend's own fixed shape)?  A target not detected asks every
+ * backend, as mg_backend_post_not_running does. */
 int
 mg_backend_post_rebuilds(const struct mg_target *t, const struct mg_cmd *c)
 {
-	return (of(t) != NULL && of(t)->post_rebuilds != NULL &&
-	    of(t)->post_rebuilds(c));
+	size_t i;
+
+	if (c->argc == 0 || c->argv == NULL || c->argv[0] == NULL)
+		return (0);
+	if (of(t) != NULL)
+		return (of(t)->post_rebuilds != NULL &&
+		    of(t)->post_rebuilds(c));
+	for (i = 0; mg_backends[i] != NULL; i++)
+		if (mg_backends[i]->post_rebuilds != NULL &&
+		    mg_backends[i]->post_rebuilds(c))
+			return (1);
+	return (0);
 }
 
 /* mg_backend_post_seen - does a re-read of the stage see its effect? */

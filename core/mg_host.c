@@ -86,7 +86,8 @@ read_small(const char *path, char *buf, size_t size)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return (-1);
 	n = read(fd, buf, size - 1);
 	(void)close(fd);

@@ -4,13 +4,18 @@
  * the queue, once (queue_restore.c).  What it does goes to opts->out; why
  * it stopped, to err.
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../core/mg_sanitize.h"
+#include "../core/mg_str.h"
 #include "fix_apply.h"
 #include "fix_rollback.h"
+#include "journal_check.h"
 #include "mg_journal.h"
 #include "queue_restore.h"
 
@@ -71,6 +76,82 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	    MG_ROLLBACK_DONE);
 }
 
+/* dir_of - a copy of path's directory (a directory itself if dir), or
+ * NULL */
+static char *
+dir_of(const char *path, int dir)
+{
+	const char *slash;
+
+	if (path == NULL)
+		return (NULL);
+	if (dir || (slash = strrchr(path, '/')) == NULL)
+		return (dir ? mg_xstrdup(path) : NULL);
+	return (mg_xstrndup(path, slash > path ? (size_t)(slash - path) : 1));
+}
+
+/* is_dir - does path name a directory? */
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return (path != NULL && stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+/* squeeze - v without its NULLs, NULL-terminated; the new count (v has
+ * room for n + 1) */
+static size_t
+squeeze(char **v, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0, k = 0; i < n; i++)
+		if (v[i] != NULL)
+			v[k++] = v[i];
+	v[k] = NULL;
+	return (k);
+}
+
+/*
+ * trusted_row - may the tool act on entry e as root?  Its files must lie
+ * in the configuration this run was pointed at (or detected), its
+ * rebuild commands be the MTA's own (journal_check.c); 0, or -1 with why
+ */
+static int
+trusted_row(struct mg_session *a, const char *state_dir,
+    const struct mg_jentry *e, struct mg_err *err)
+{
+	char *config[6], *tools[6];
+	struct mg_jtrust tr;
+	size_t nc = 0, nt = 0, i;
+	int rc;
+
+	if (!a->detected && mg_backend_detect(&a->opts, &a->target,
+	    &a->err) == 0)
+		a->detected = 1;
+	if (a->detected) {
+		config[nc++] = dir_of(a->target.config_dir, 1);
+		config[nc++] = dir_of(a->target.config_file, 0);
+		tools[nt++] = dir_of(a->target.bin, 0);
+		tools[nt++] = dir_of(a->target.generator, 0);
+	}
+	config[nc++] = dir_of(a->opts.postfix_dir, 1);
+	config[nc++] = dir_of(a->opts.exim_path, is_dir(a->opts.exim_path));
+	tools[nt++] = dir_of(a->opts.exim_bin, 0);
+	tools[nt++] = dir_of(a->opts.exim_generator, 0);
+	nc = squeeze(config, nc);
+	nt = squeeze(tools, nt);
+	tr.config = (const char *const *)config;
+	tr.tooldirs = (const char *const *)tools;
+	rc = mg_journal_check_entry(&a->target, state_dir, &tr, e, err);
+	for (i = 0; i < nc; i++)
+		free(config[i]);
+	for (i = 0; i < nt; i++)
+		free(tools[i]);
+	return (rc);
+}
+
 /*
  * files_back - fix entry e's files restored, rebuilt, reloaded; the
  * entry marked rolled-back
@@ -90,6 +171,8 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		    "nothing to do\n", e->id, e->state);
 		return (MG_ROLLBACK_DONE);
 	}
+	if (trusted_row(a, jr->dir, e, err) < 0)
+		return (MG_ROLLBACK_UNREAD);
 	(void)snprintf(q, sizeof(q), "Restore the files journal entry %ld "
 	    "changed?", e->id);
 	if (!ask(o, q))

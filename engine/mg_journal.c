@@ -25,6 +25,7 @@
 
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
+#include "../core/mg_secure_dir.h"
 #include "mg_journal.h"
 
 #define BACKUP_MAX (64u * 1024 * 1024)
@@ -80,12 +81,19 @@ mg_journal_open(struct mg_journal *j, const char *dir, int lock,
     struct mg_err *err)
 {
 	char path[PATH_MAX];
+	struct mg_err why;
 
 	memset(j, 0, sizeof(*j));
 	j->lockfd = -1;
 	j->dir = mg_xstrdup(dir);
 	if (make_dir(dir, err) < 0)
 		goto fail;
+	/* run as root, rows name files to restore and commands to run:
+	 * a directory someone else can write is not ours */
+	if (mg_secure_dir(dir, &why) < 0) {
+		(void)mg_err_set(err, "state %s", why.msg);
+		goto fail;
+	}
 	if (lock) {
 		(void)snprintf(path, sizeof(path), "%s/lock", dir);
 		j->lockfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
@@ -107,7 +115,7 @@ mg_journal_open(struct mg_journal *j, const char *dir, int lock,
 		(void)db_err(j, err, "open");
 		goto fail;
 	}
-	(void)chmod(path, 0600);
+	(void)fchmodat(AT_FDCWD, path, 0600, AT_SYMLINK_NOFOLLOW);
 	sqlite3_busy_timeout(j->db, 5000);
 	if (sqlite3_exec(j->db, "PRAGMA synchronous = FULL;", NULL, NULL,
 	    NULL) != SQLITE_OK || sqlite3_exec(j->db, schema, NULL, NULL,

@@ -21,6 +21,7 @@
 #include "../backends/backend.h"
 #include "../backends/queue_act.h"
 #include "../core/mg_sanitize.h"
+#include "../core/mg_secure_dir.h"
 #include "../core/mg_str.h"
 #include "mg_journal.h"
 #include "queue_purge.h"
@@ -108,12 +109,14 @@ make_quarantine(struct purge *p, long entry, struct mg_err *err)
 
 	(void)snprintf(path, sizeof(path), "%s/quarantine",
 	    p->t->state_dir);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
-		return (mg_err_errno(err, "cannot create %s", path));
+	if (mg_private_dir(path, 1, err) < 0)
+		return (-1);
 	(void)snprintf(p->run.qdir, sizeof(p->run.qdir), "%s/quarantine/%ld",
 	    p->t->state_dir, entry);
 	if (mkdir(p->run.qdir, 0700) < 0)
 		return (mg_err_errno(err, "cannot create %s", p->run.qdir));
+	if (mg_private_dir(p->run.qdir, 0, err) < 0)
+		return (-1);
 	/* the quarantine's own names durable before a copy is made, so
 	 * that the copies the backend syncs before deleting are found
 	 * after a crash */

@@ -9,6 +9,8 @@
  * say per message how far it got, so a rollback that is run again - or
  * after being killed - brings back only what is still missing.
  */
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -19,7 +21,9 @@
 #include "../backends/backend.h"
 #include "../backends/queue_act.h"
 #include "../core/mg_sanitize.h"
+#include "../core/mg_secure_dir.h"
 #include "../core/mg_str.h"
+#include "journal_check.h"
 #include "queue_restore.h"
 
 /* What one restore carries besides the backend's part. */
@@ -130,6 +134,24 @@ load_rows(struct restore *r, struct mg_err *err)
 	return (0);
 }
 
+/* quarantine_ok - STATE/quarantine and its ENTRY directory, where they
+ * exist, are private directories of root's (lstat: no link followed) */
+static int
+quarantine_ok(const char *state_dir, long entry, struct mg_err *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)snprintf(path, sizeof(path), "%s/quarantine", state_dir);
+	if (lstat(path, &st) == 0 && mg_private_dir(path, 0, err) < 0)
+		return (-1);
+	(void)snprintf(path, sizeof(path), "%s/quarantine/%ld", state_dir,
+	    entry);
+	if (lstat(path, &st) == 0 && mg_private_dir(path, 0, err) < 0)
+		return (-1);
+	return (0);
+}
+
 /* count_back - of the entry's messages, those back or never removed */
 static size_t
 count_back(const struct mg_qrestore *qr)
@@ -174,7 +196,15 @@ mg_queue_restore(struct mg_target *t, struct mg_journal *j,
 	if (load_rows(&r, err) < 0)
 		return (-1);
 	res->total = qr->n;
+	/* the IDs become file names in the quarantine and the spool */
+	for (i = 0; i < qr->n; i++)
+		if (mg_journal_check_qid(e->id, qr->m[i].id, err) < 0 ||
+		    (qr->m[i].new_id != NULL && mg_journal_check_qid(e->id,
+		    qr->m[i].new_id, err) < 0))
+			goto out;
 	if (strcmp(e->action, "purge") == 0) {
+		if (quarantine_ok(t->state_dir, e->id, err) < 0)
+			goto out;
 		(void)snprintf(path, sizeof(path), "%s/quarantine/%ld",
 		    t->state_dir, e->id);
 		qr->qfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

@@ -209,12 +209,23 @@ mg_exim_post_program(const struct mg_target *t, const struct mg_cmd *c)
 }
 
 /* mg_exim_post_rebuilds - a post-command that only derives files from
- * others (run again after a restore): update-exim4.conf, newaliases */
+ * others (run again after a restore), in the one shape the fixes write
+ * it: "update-exim4.conf --confdir DIR [--output FILE]", "newaliases".
+ * A rollback replays only these from a journal row; the generator runs
+ * DIR's update-exim4.conf.conf as shell code, so only on a DIR whose
+ * file only root can change (mg_exim_sources_trusted). */
 int
 mg_exim_post_rebuilds(const struct mg_cmd *c)
 {
-	return (strcmp(base(c), "update-exim4.conf") == 0 ||
-	    strcmp(base(c), "newaliases") == 0);
+	struct mg_err err;
+
+	if (c->argc == 1 && strcmp(base(c), "newaliases") == 0)
+		return (1);
+	return (strcmp(base(c), "update-exim4.conf") == 0 &&
+	    (c->argc == 3 || (c->argc == 5 &&
+	    strcmp(c->argv[3], "--output") == 0)) &&
+	    strcmp(c->argv[1], "--confdir") == 0 &&
+	    mg_exim_sources_trusted(c->argv[2], &err) == 0);
 }
 
 /* mg_exim_post_seen - the staged model sees the generator's effect: the

@@ -16,6 +16,7 @@ void mg_exim_reload_words(const struct mg_target *, struct mg_str *);
 const char *mg_exim_post_program(const struct mg_target *,
     const struct mg_cmd *);
 int mg_exim_post_rebuilds(const struct mg_cmd *);
+int mg_exim_sources_trusted(const char *, struct mg_err *);
 int mg_exim_post_seen(const struct mg_cmd *);
 char **mg_exim_list_items(const char *);
 void mg_exim_sim_local(const char *, int, struct mg_str *);

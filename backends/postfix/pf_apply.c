@@ -234,11 +234,15 @@ mg_pf_post_outputs(const struct mg_cmd *c, char **v, size_t *n, size_t max)
 
 /* mg_pf_post_rebuilds - a post-command that only derives files from others
  * (safe to run again after a restore) and whose outputs are not backed
- * up: newaliases, postfix reload */
+ * up, in the one shape the fixes write it: "newaliases", "postfix -c DIR
+ * reload".  A rollback replays only these from a journal row. */
 int
 mg_pf_post_rebuilds(const struct mg_cmd *c)
 {
-	return (strcmp(base(c), "newaliases") == 0 || is_reload(c));
+	if (c->argc == 1 && strcmp(base(c), "newaliases") == 0)
+		return (1);
+	return (c->argc == 4 && is_reload(c) &&
+	    strcmp(c->argv[1], "-c") == 0);
 }
 
 /* mg_pf_post_not_running - "postfix reload" failed because the instance is

@@ -62,7 +62,7 @@ setup(void **state_)
 	(void)snprintf(fake.dir, sizeof(fake.dir), "%s/etc", root);
 	(void)snprintf(fake.conf, sizeof(fake.conf), "%s/fake.cf", fake.dir);
 	(void)snprintf(state, sizeof(state), "%s/state", root);
-	(void)snprintf(rebuilt, sizeof(rebuilt), "%s/rebuilt", root);
+	(void)snprintf(rebuilt, sizeof(rebuilt), "%s/etc/rebuilt", root);
 	assert_int_equal(mkdir(fake.dir, 0700), 0);
 	assert_int_equal(mkdir(state, 0700), 0);
 	put(fake.conf, ORIGINAL);

@@ -1,0 +1,313 @@
+/*
+ * test_lab_statedir.c - a planted state directory is not obeyed: the
+ * binary's "rollback --yes" on a real Postfix configuration refuses a
+ * state dir owned by nobody or writable by everyone, and a journal row
+ * that would install attacker bytes setuid root outside the configuration
+ * and run "/bin/sh -c" as a rebuild; nothing is installed, nothing runs.
+ * A row the tool itself would write (main.cf, postfix -c DIR reload) is
+ * still rolled back.  And "--exim DIR" does not run Debian's generator
+ * (which sources DIR/update-exim4.conf.conf as shell code, as root) while
+ * that file can be changed by anyone but root.
+ */
+#include <sys/stat.h>
+
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../../core/mg_file.h"
+#include "../../core/mg_install.h"
+#include "../../core/mg_str.h"
+#include "../../engine/mg_journal.h"
+#include "lab_util.h"
+
+#define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+
+static char conf[2048];		/* the lab Postfix's config dir */
+static char planted[256];	/* where the attacker wants his file */
+static char marker[2048];	/* what the planted command would create */
+static int nstate;
+static char exim_bin[4096];
+
+/* put - a file with text, mode */
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+	struct mg_err err;
+
+	if (mg_install_file(path, text, strlen(text), mode, 0, 0, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/* plant - a state directory whose journal entry 1 restores path (with
+ * payload's bytes, mode) and rebuilds with rebuild; its path in buf */
+static void
+plant(char *buf, size_t size, const char *path, unsigned mode,
+    const char *payload, const char *rebuild)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	sqlite3_stmt *st;
+	char src[4096];
+	long id;
+
+	(void)snprintf(buf, size, "%s/state-%d", lab_root(), nstate++);
+	(void)snprintf(src, sizeof(src), "%s.payload", buf);
+	put(src, payload, 0644);
+	if (mg_journal_open(&j, buf, 1, &err) < 0)
+		fail_msg("%s", err.msg);
+	id = mg_journal_begin(&j, "fix", "planted", "", &err);
+	assert_int_equal(id, 1);
+	assert_int_equal(mg_journal_backup(&j, id, src, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(j.db, "UPDATE files SET path = ?, "
+	    "mode = ?, uid = 0, gid = 0 WHERE entry = ?", -1, &st, NULL),
+	    SQLITE_OK);
+	(void)sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	(void)sqlite3_bind_int(st, 2, (int)mode);
+	(void)sqlite3_bind_int64(st, 3, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	(void)sqlite3_finalize(st);
+	assert_int_equal(mg_journal_set(&j, id, "rebuild", rebuild), 0);
+	assert_int_equal(mg_journal_set(&j, id, "state", "done"), 0);
+	mg_journal_close(&j);
+}
+
+/* rollback - mailguard-tui --postfix CONF --state STATE rollback 1
+ * --yes; its exit code, what it said in out */
+static int
+rollback(const char *state, struct mg_str *out)
+{
+	const char *argv[] = { "./mailguard-tui", "--postfix", conf,
+	    "--state", state, "rollback", "1", "--yes", NULL };
+	struct mg_exec_res res;
+	int rc;
+
+	rc = lab_run(&res, argv);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_str_append(out, res.err.data, res.err.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* hostile_rebuild - "/bin/sh -c 'touch MARKER'" as journaled argv */
+static void
+hostile_rebuild(struct mg_str *s)
+{
+	mg_str_init(s);
+	mg_str_printf(s, "/bin/sh\x1f-c\x1ftouch %s\n", marker);
+}
+
+/* nothing_done - the planted file is not there, the command never ran */
+static void
+nothing_done(void)
+{
+	struct stat st;
+
+	assert_int_equal(lstat(planted, &st), -1);
+	assert_int_equal(lstat(marker, &st), -1);
+}
+
+/* refused - rollback exits non-zero and says want */
+static void
+refused(const char *state, const char *want)
+{
+	struct mg_str out;
+
+	assert_int_not_equal(rollback(state, &out), 0);
+	if (strstr(mg_str_cstr(&out), want) == NULL)
+		fail_msg("rollback did not say \"%s\": %s", want,
+		    mg_str_cstr(&out));
+	mg_str_free(&out);
+	nothing_done();
+}
+
+/* test_state_dir_of_nobody - a state dir owned by nobody, mode 0777 */
+static void
+test_state_dir_of_nobody(void **state_)
+{
+	struct mg_str rb;
+	struct passwd *pw = getpwnam("nobody");
+	char st[4096];
+
+	(void)state_;
+	assert_non_null(pw);
+	hostile_rebuild(&rb);
+	plant(st, sizeof(st), planted, 04755, "#!/bin/sh\necho owned\n",
+	    mg_str_cstr(&rb));
+	assert_int_equal(chown(st, pw->pw_uid, pw->pw_gid), 0);
+	assert_int_equal(chmod(st, 0777), 0);
+	refused(st, "is not safe");
+	/* root's, but writable by everyone */
+	assert_int_equal(chown(st, 0, 0), 0);
+	refused(st, "writable by everyone");
+	mg_str_free(&rb);
+}
+
+/* test_row_outside_config - a safe state dir whose row points outside
+ * the configuration, setuid, with a shell as its rebuild */
+static void
+test_row_outside_config(void **state_)
+{
+	struct mg_str rb;
+	char st[4096], inside[4096];
+
+	(void)state_;
+	hostile_rebuild(&rb);
+	plant(st, sizeof(st), planted, 04755, "#!/bin/sh\necho owned\n",
+	    mg_str_cstr(&rb));
+	refused(st, "outside the configuration");
+	/* inside the configuration, but setuid */
+	(void)snprintf(inside, sizeof(inside), "%s/helper", conf);
+	plant(st, sizeof(st), inside, 04755, "#!/bin/sh\n", "");
+	refused(st, "setuid");
+	assert_int_equal(access(inside, F_OK), -1);
+	/* main.cf, with a shell as its rebuild */
+	(void)snprintf(inside, sizeof(inside), "%s/main.cf", conf);
+	plant(st, sizeof(st), inside, 0644, "# planted\n", mg_str_cstr(&rb));
+	refused(st, "not one of the server's own");
+	mg_str_free(&rb);
+}
+
+/* test_own_row_rolled_back - the row a fix writes passes: main.cf back,
+ * "postfix -c CONF reload" run (the instance is stopped: nothing to
+ * reload) */
+static void
+test_own_row_rolled_back(void **state_)
+{
+	struct mg_str out, was = MG_STR_INIT, now = MG_STR_INIT, rb;
+	struct mg_err err;
+	char st[4096], main_cf[4096];
+
+	(void)state_;
+	(void)snprintf(main_cf, sizeof(main_cf), "%s/main.cf", conf);
+	assert_int_equal(mg_file_read(main_cf, MG_FILE_MAX, &was, NULL,
+	    &err), 0);
+	mg_str_init(&rb);
+	mg_str_printf(&rb, "postfix\x1f-c\x1f%s\x1freload\n", conf);
+	plant(st, sizeof(st), main_cf, 0644, mg_str_cstr(&was),
+	    mg_str_cstr(&rb));
+	put(main_cf, "# changed since\n", 0644);
+	if (rollback(st, &out) != 0)
+		fail_msg("rollback refused its own row: %s",
+		    mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "rolled back"));
+	assert_int_equal(mg_file_read(main_cf, MG_FILE_MAX, &now, NULL,
+	    &err), 0);
+	assert_string_equal(mg_str_cstr(&now), mg_str_cstr(&was));
+	mg_str_free(&out);
+	mg_str_free(&was);
+	mg_str_free(&now);
+	mg_str_free(&rb);
+}
+
+/* exim_report - report on --exim CONFDIR with the lab's generator; the
+ * exit code, what it said in out */
+static int
+exim_report(const char *dir, struct mg_str *out)
+{
+	char confdir[2048], gen[2048];
+	const char *argv[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", exim_bin, "--exim-generator", gen, "report", NULL };
+	struct mg_exec_res res;
+	int rc;
+
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	rc = lab_run(&res, argv);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_str_append(out, res.err.data, res.err.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* test_exim_sources_of_others - update-exim4.conf.conf writable by its
+ * group, or owned by nobody: report refuses to run the generator (the
+ * shell line planted in it does not run); root's again: it runs */
+static void
+test_exim_sources_of_others(void **state_)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct mg_str out, text;
+	struct mg_err err;
+	struct stat st;
+	const char *dir;
+	char ue4c[2048], mark[2048];
+
+	(void)state_;
+	assert_non_null(pw);
+	dir = lab_instance(EXLAB, "incident1-template", 0);
+	(void)snprintf(ue4c, sizeof(ue4c), "%s/etc/exim4/"
+	    "update-exim4.conf.conf", dir);
+	(void)snprintf(mark, sizeof(mark), "%s/SOURCED", dir);
+	lab_slurp(ue4c, &text);
+	mg_str_printf(&text, "touch %s\n", mark);
+	if (mg_install_file(ue4c, text.data, text.len, 0664, 0, 0, &err) < 0)
+		fail_msg("%s", err.msg);
+	mg_str_free(&text);
+	assert_int_equal(exim_report(dir, &out), 3);
+	assert_non_null(strstr(mg_str_cstr(&out), "not running "
+	    "update-exim4.conf"));
+	assert_int_equal(lstat(mark, &st), -1);
+	mg_str_free(&out);
+	assert_int_equal(chmod(ue4c, 0644), 0);
+	assert_int_equal(chown(ue4c, pw->pw_uid, pw->pw_gid), 0);
+	assert_int_equal(exim_report(dir, &out), 3);
+	assert_non_null(strstr(mg_str_cstr(&out), "belongs to uid"));
+	assert_int_equal(lstat(mark, &st), -1);
+	mg_str_free(&out);
+	/* root's alone: the generator runs (and so does the line) */
+	assert_int_equal(chown(ue4c, 0, 0), 0);
+	assert_int_not_equal(exim_report(dir, &out), 3);
+	assert_int_equal(lstat(mark, &st), 0);
+	mg_str_free(&out);
+}
+
+/* setup - a Postfix lab configuration (not started) */
+static int
+setup(void **state)
+{
+	const char *dir;
+
+	(void)state;
+	lab_make_root("mg-labtest-statedir");
+	dir = lab_instance(PFLAB, "mask-typo-cidr", 0);
+	(void)snprintf(conf, sizeof(conf), "%s/etc", dir);
+	(void)snprintf(planted, sizeof(planted), "/usr/local/bin/"
+	    "mg-planted-%ld", (long)getpid());
+	(void)snprintf(marker, sizeof(marker), "%s/MARKER", lab_root());
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
+}
+
+/* teardown - whatever happened, no planted file stays */
+static int
+teardown(void **state)
+{
+	(void)unlink(planted);
+	return (lab_teardown(state));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_dir_of_nobody),
+		cmocka_unit_test(test_row_outside_config),
+		cmocka_unit_test(test_own_row_rolled_back),
+		cmocka_unit_test(test_exim_sources_of_others),
+	};
+
+	return (cmocka_run_group_tests_name("lab_statedir", tests, setup,
+	    teardown));
+}
