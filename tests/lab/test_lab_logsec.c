@@ -333,7 +333,8 @@ test_pf_dnsbl_chroot(void **state)
 	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
 	    "select(.line == 2 and (.file | "
-	    "endswith(\"spool/etc/resolv.conf\")) and (.text | test(\"^chrooted 127.0.0.1:[0-9]+ \\\\(master.cf "
+	    "endswith(\"spool/etc/resolv.conf\")) and (.text | "
+	    "test(\"^chrooted 127.0.0.1:[0-9]+ \\\\(master.cf "
 	    "chroot y\\\\): nameserver 8.8.8.8 is Google\")))] | length == 1",
 	    NULL), 0);
 	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
