@@ -121,7 +121,8 @@ struct who {
  * mark - who asks p's lists: svc's own resolver for a -o override (svc
  * non-NULL), else every service running the program that asks (smtpd
  * for restrictions; dnsblog, postscreen's DNS client, for
- * postscreen_dnsbl_sites); the host's when master.cf lists none
+ * postscreen_dnsbl_sites) that does not override it with -o; the host's
+ * when master.cf lists none
  */
 static void
 mark(const struct mg_model *m, const struct mg_param *p,
@@ -135,8 +136,9 @@ mark(const struct mg_model *m, const struct mg_param *p,
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (svc != NULL ? s != svc : (s->command == NULL ||
-		    strcmp(s->command, cmd) != 0))
-			continue;
+		    strcmp(s->command, cmd) != 0 ||
+		    mg_service_override(s, p->name) != NULL))
+			continue;	/* its own -o value is judged alone */
 		n++;
 		if (!s->chroot || m->resolv_chroot == NULL) {
 			w->host = 1;

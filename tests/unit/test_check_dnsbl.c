@@ -450,6 +450,18 @@ test_pf_chroot(void **state)
 	assert_non_null(pf_evidence(f, "differs from"));
 	mg_report_free(&r);
 	mg_model_free(&m);
+
+	/* submission's own -o list asks nothing: main.cf's lists are asked
+	 * only by the chrooted smtp, through the local copy */
+	pf_build(&m, pf_n, NULL, pf_cf);
+	pf_master(&m, mo2, "submission/inet/smtpd_recipient_restrictions = "
+	    "permit_sasl_authenticated,reject\n", mo2);
+	resolv(&m, DATA "google.conf");
+	set_resolv(&m.resolv_chroot, DATA "local.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 int
