@@ -3,6 +3,8 @@
  * condition (spec: "Using DNS lists") while resolv.conf names a public
  * resolver, which the lists refuse (check_dnsbl.c).  Exim asks through
  * the system resolver: dns_* options change retries, not the server.
+ * Exim does not chroot: only the host's resolv.conf (and, behind
+ * systemd-resolved's stub, its upstream servers) is judged.
  */
 #include <string.h>
 
