@@ -17,22 +17,24 @@
 #include "checks.h"
 
 /*
- * mg_check_dnsbl_finding - the finding id (area "smtpd") when the model's
- * resolv.conf names a public resolver; NULL when it does not, or was not
- * read.  High when the first nameserver (the one asked) is public,
- * medium when only a fallback is.  The caller adds where the lists are
- * asked, then mg_check_dnsbl_resolvers.
+ * mg_check_dnsbl_finding - the finding id (area "smtpd") when resolver a,
+ * or b (a second one the MTA asks through, as chrooted Postfix services
+ * do; NULL: none), names a public resolver; NULL when neither does or a
+ * is NULL (not read).  The servers of systemd-resolved's stub are its
+ * upstream ones.  High when the server asked first is public, medium
+ * when only a fallback is.  The caller adds where the lists are asked,
+ * then mg_check_dnsbl_resolvers.
  */
 struct mg_finding *
-mg_check_dnsbl_finding(const struct mg_model *m, struct mg_report *r,
-    const char *id)
+mg_check_dnsbl_finding(const struct mg_resolv *a, const struct mg_resolv *b,
+    struct mg_report *r, const char *id)
 {
 	struct mg_finding *f;
 	int first;
 
-	if (m->resolv == NULL || mg_resolv_npublic(m->resolv) == 0)
+	if (a == NULL || mg_resolv_npublic(a) + mg_resolv_npublic(b) == 0)
 		return (NULL);
-	first = m->resolv->ns[0].public != NULL;
+	first = mg_resolv_first_public(a) || mg_resolv_first_public(b);
 	f = mg_report_finding(r, id, first ? MG_SEV_HIGH : MG_SEV_MEDIUM,
 	    "smtpd", first ? "DNS blocklists are asked through a public "
 	    "resolver, which the lists refuse: the filter is silently off" :
@@ -46,35 +48,69 @@ mg_check_dnsbl_finding(const struct mg_model *m, struct mg_report *r,
 	    "an error code, instead of the listing, so a listed spammer is "
 	    "never matched and the check is silently off (Spamhaus, \"DNSBL "
 	    "usage\" and \"Using our public mirrors? Check your return "
-	    "codes now\"). There is no safe automatic fix: run a local "
-	    "recursive resolver (unbound or bind9, listening on 127.0.0.1) "
-	    "and put \"nameserver 127.0.0.1\" first in /etc/resolv.conf, or "
-	    "use the list's own key-based service (Spamhaus DQS: "
-	    "KEY.zen.dq.spamhaus.net) instead of the public mirror. Then "
-	    "check: host 2.0.0.127.zen.spamhaus.org must answer "
-	    "127.0.0.2 (and more), not 127.255.255.254.");
+	    "codes now\"). With systemd-resolved (nameserver 127.0.0.53) "
+	    "the servers asked are its upstream ones "
+	    "(/run/systemd/resolve/resolv.conf, resolvectl status). A "
+	    "Postfix service chrooted in master.cf reads the copy in "
+	    "$queue_directory/etc/resolv.conf, not /etc/resolv.conf: a stale "
+	    "copy is refreshed when Postfix starts (Debian's init script). "
+	    "There is no safe automatic fix: run a local recursive resolver "
+	    "(unbound or bind9, listening on 127.0.0.1) and put "
+	    "\"nameserver 127.0.0.1\" first in /etc/resolv.conf (or as "
+	    "systemd-resolved's DNS=), or use the list's own key-based "
+	    "service (Spamhaus DQS: KEY.zen.dq.spamhaus.net) instead of the "
+	    "public mirror. Then check: host 2.0.0.127.zen.spamhaus.org must "
+	    "answer 127.0.0.2 (and more), not 127.255.255.254.");
 	return (f);
 }
 
-/* mg_check_dnsbl_resolvers - resolv.conf's nameservers as evidence of f */
-void
-mg_check_dnsbl_resolvers(const struct mg_model *m, struct mg_finding *f)
+/* resolvers - rv's nameservers as evidence of f, who's ("chrooted smtp:
+ * " or ""); via: rv is a stub's upstream file, first: its first server
+ * is the one asked first */
+static void
+resolvers(const struct mg_resolv *rv, struct mg_finding *f, const char *who,
+    int via, int first)
 {
 	const struct mg_nameserver *ns;
 	size_t i;
 
-	for (i = 0; i < m->resolv->nns; i++) {
-		ns = &m->resolv->ns[i];
-		if (ns->public != NULL)
-			mg_finding_evidence(f, m->resolv->path, ns->line,
-			    "nameserver %s is %s%s: the blocklists refuse "
-			    "its queries", ns->text, ns->public,
-			    i == 0 ? " and is asked first" : " (asked when "
-			    "the ones before it do not answer)");
+	for (i = 0; i < rv->nns; i++) {
+		ns = &rv->ns[i];
+		if (!via && rv->stub == i + 1) {
+			if (rv->upstream == NULL) {
+				mg_finding_evidence(f, rv->path, ns->line,
+				    "%snameserver %s is systemd-resolved's "
+				    "stub; its upstream servers were not "
+				    "read: unknown", who, ns->text);
+				continue;
+			}
+			mg_finding_evidence(f, rv->path, ns->line, "%s"
+			    "nameserver %s is systemd-resolved's stub: it "
+			    "asks the servers of %s", who, ns->text,
+			    rv->upstream->path);
+			resolvers(rv->upstream, f, who, 1, i == 0);
+		} else if (ns->public != NULL)
+			mg_finding_evidence(f, rv->path, ns->line,
+			    "%s%snameserver %s is %s%s: the blocklists "
+			    "refuse its queries", who, via ? "via the stub, " :
+			    "", ns->text, ns->public, i == 0 && first ?
+			    " and is asked first" : " (asked when the ones "
+			    "before it do not answer)");
 		else
-			mg_finding_evidence(f, m->resolv->path, ns->line,
-			    "nameserver %s is local or private", ns->text);
+			mg_finding_evidence(f, rv->path, ns->line,
+			    "%s%snameserver %s is local or private", who,
+			    via ? "via the stub, " : "", ns->text);
 	}
+}
+
+/* mg_check_dnsbl_resolvers - rv's nameservers (and the stub's upstream
+ * ones) as evidence of f; who prefixes each ("chrooted smtpd: "), or
+ * NULL */
+void
+mg_check_dnsbl_resolvers(const struct mg_resolv *rv, struct mg_finding *f,
+    const char *who)
+{
+	resolvers(rv, f, who != NULL ? who : "", 0, 1);
 }
 
 /* has_ci - needle (lower case) in [p, p+n), ignoring case */

@@ -128,9 +128,10 @@ void mg_check_pf_submission(const struct mg_model *, struct mg_report *);
 /* logsec (issue 19 items 8, 9): DNSBLs through a public resolver
  * (check_dnsbl.c, check_pf_dnsbl.c, check_exim_dnsbl.c); a SASL login
  * used from many addresses, failed logins spread (check_log_sasl.c) */
-struct mg_finding *mg_check_dnsbl_finding(const struct mg_model *,
-    struct mg_report *, const char *);
-void mg_check_dnsbl_resolvers(const struct mg_model *, struct mg_finding *);
+struct mg_finding *mg_check_dnsbl_finding(const struct mg_resolv *,
+    const struct mg_resolv *, struct mg_report *, const char *);
+void mg_check_dnsbl_resolvers(const struct mg_resolv *, struct mg_finding *,
+    const char *);
 int mg_check_dnsbl_public(const char *, size_t);
 size_t mg_check_pf_dnsbl_lists(const char *, struct mg_str *);
 void mg_check_pf_dnsbl(const struct mg_model *, struct mg_report *);

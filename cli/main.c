@@ -45,6 +45,7 @@ main(int argc, char **argv)
 		{ "incident", no_argument, NULL, 'i' },
 		{ "no-host-context", no_argument, NULL, 'N' },
 		{ "resolv-conf", required_argument, NULL, 'r' },
+		{ "resolved-upstream", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -84,6 +85,9 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			app.resolv_conf = optarg;
+			break;
+		case 'u':
+			app.resolved_conf = optarg;
 			break;
 		case 'h':
 			mg_cmd_help(stdout);

@@ -84,6 +84,8 @@ mg_model_free(struct mg_model *m)
 	free(m->host);
 	mg_resolv_free(m->resolv);
 	free(m->resolv);
+	mg_resolv_free(m->resolv_chroot);
+	free(m->resolv_chroot);
 	mg_pkg_free(m->pkg);
 	free(m->pkg);
 	free(m->version);

@@ -64,6 +64,8 @@ struct mg_service {
 	char *name;		/* "smtp", "submission", "127.0.0.1:2525" */
 	char *type;		/* "inet", "unix", "pass", ... */
 	char *command;		/* "smtpd", "postscreen", ... */
+	int chroot;		/* master.cf's chroot column is "y" ("-"
+				 * is n since Postfix 3.0, master(5)) */
 	char *file;
 	unsigned line;
 	struct mg_param *overrides;
@@ -169,6 +171,11 @@ struct mg_model {
 	time_t now;		/* when the model was read: "age" of mail */
 	struct mg_resolv *resolv;	/* resolv.conf's nameservers; NULL if
 					 * not read; the model owns it */
+	struct mg_resolv *resolv_chroot;	/* Postfix: the copy
+						 * $queue_directory/etc/
+						 * resolv.conf chrooted
+						 * services read; NULL if
+						 * none chroots or not read */
 	struct mg_pkg *pkg;	/* the distribution package of the MTA and
 				 * the CVE ids its changelog fixed; NULL
 				 * if not read; the model owns it */

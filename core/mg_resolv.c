@@ -50,6 +50,10 @@ mg_resolv_free(struct mg_resolv *r)
 	free(r->path);
 	for (i = 0; i < r->nns; i++)
 		free(r->ns[i].text);
+	if (r->upstream != NULL) {
+		mg_resolv_free(r->upstream);
+		free(r->upstream);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -74,22 +78,57 @@ mg_resolv_public(const struct mg_net *addr)
 	return ("a public address");
 }
 
-/* mg_resolv_npublic - how many of the nameservers are public */
+/* mg_resolv_npublic - how many of the nameservers are public, the stub's
+ * upstream servers (when read) counted in its place */
 size_t
 mg_resolv_npublic(const struct mg_resolv *r)
 {
 	size_t i, n = 0;
 
-	for (i = 0; r != NULL && i < r->nns; i++)
-		if (r->ns[i].public != NULL)
+	for (i = 0; r != NULL && i < r->nns; i++) {
+		if (r->stub == i + 1)
+			n += mg_resolv_npublic(r->upstream);
+		else if (r->ns[i].public != NULL)
 			n++;
+	}
 	return (n);
+}
+
+/* mg_resolv_first_public - the server asked first is public: the first
+ * nameserver, or when it is the stub, the first of its upstream servers */
+int
+mg_resolv_first_public(const struct mg_resolv *r)
+{
+	if (r == NULL || r->nns == 0)
+		return (0);
+	if (r->stub == 1)
+		return (mg_resolv_first_public(r->upstream));
+	return (r->ns[0].public != NULL);
+}
+
+/* mg_resolv_same - a and b name the same nameservers in the same order
+ * (a stale chroot copy of resolv.conf differs) */
+int
+mg_resolv_same(const struct mg_resolv *a, const struct mg_resolv *b)
+{
+	size_t i;
+
+	if (a->nns != b->nns)
+		return (0);
+	for (i = 0; i < a->nns; i++)
+		if (a->ns[i].addr.family != b->ns[i].addr.family ||
+		    memcmp(a->ns[i].addr.addr, b->ns[i].addr.addr,
+		    sizeof(a->ns[i].addr.addr)) != 0)
+			return (0);
+	return (1);
 }
 
 /*
  * mg_resolv_parse - the "nameserver ADDR" lines of text (resolv.conf(5):
  * keyword at the start of a line, "#" or ";" comments); path names it.
  * An address that does not parse (a scope "%eth0" is cut) is skipped.
+ * The first nameserver 127.0.0.53 is marked as systemd-resolved's stub;
+ * the caller reads its upstream file (MG_RESOLV_UPSTREAM) into upstream.
  */
 int
 mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
@@ -123,6 +162,8 @@ mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
 		ns->line = line;
 		ns->public = mg_resolv_public(&ns->addr);
 		r->nns++;
+		if (r->stub == 0 && strcmp(buf, MG_RESOLV_STUB) == 0)
+			r->stub = r->nns;
 	}
 	return (0);
 }

@@ -21,10 +21,20 @@ struct mg_nameserver {
 				 * NULL: loopback or private */
 };
 
+/* systemd-resolved's stub listener: a resolv.conf naming it says nothing
+ * about who answers; its upstream servers are in MG_RESOLV_UPSTREAM. */
+#define MG_RESOLV_STUB "127.0.0.53"
+#define MG_RESOLV_UPSTREAM "/run/systemd/resolve/resolv.conf"
+
 struct mg_resolv {
 	char *path;
 	struct mg_nameserver ns[MG_RESOLV_MAX];
 	size_t nns;
+	size_t stub;		/* 1 + index of the nameserver that is
+				 * systemd-resolved's stub; 0: none */
+	struct mg_resolv *upstream;	/* the stub's upstream servers (the
+					 * resolver owns it); NULL: not read,
+					 * the servers asked are unknown */
 };
 
 void mg_resolv_free(struct mg_resolv *);
@@ -32,5 +42,7 @@ int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
 int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);
+int mg_resolv_first_public(const struct mg_resolv *);
+int mg_resolv_same(const struct mg_resolv *, const struct mg_resolv *);
 
 #endif

@@ -39,31 +39,105 @@ load_host(struct mg_session *a)
 	mg_str_free(&s);
 }
 
+/* unread - msg under the report's unread list */
+static void
+unread(struct mg_session *a, const struct mg_str *msg)
+{
+	mg_report_unread(&a->report, mg_str_cstr(msg));
+}
+
+/*
+ * read_resolv - path's nameservers; when one is systemd-resolved's stub
+ * (127.0.0.53), its upstream file too (--resolved-upstream FILE, else
+ * /run/systemd/resolve/resolv.conf with the host context): the stub says
+ * nothing about who answers.  An upstream file not read leaves the
+ * servers asked unknown, said under unread (never taken as local).
+ * NULL, said under unread as what, when path is unreadable; the caller
+ * frees.
+ */
+static struct mg_resolv *
+read_resolv(struct mg_session *a, const char *path, const char *what)
+{
+	struct mg_resolv *r = mg_xcalloc(1, sizeof(*r));
+	const struct mg_nameserver *stub;
+	const char *up = a->resolved_conf;
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	if (mg_resolv_read(r, path, &err) < 0) {
+		free(r);
+		mg_str_printf(&s, "%s not read: %s", what, err.msg);
+		unread(a, &s);
+		mg_str_free(&s);
+		return (NULL);
+	}
+	if (r->stub == 0)
+		return (r);
+	stub = &r->ns[r->stub - 1];
+	if (up == NULL && a->no_host) {
+		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
+		    "systemd-resolved's stub %s; its upstream servers (%s) "
+		    "are not read without the host context "
+		    "(--resolved-upstream FILE)", path, stub->line, stub->text,
+		    MG_RESOLV_UPSTREAM);
+		unread(a, &s);
+		mg_str_free(&s);
+		return (r);
+	}
+	r->upstream = mg_xcalloc(1, sizeof(*r->upstream));
+	if (mg_resolv_read(r->upstream, up != NULL ? up : MG_RESOLV_UPSTREAM,
+	    &err) == 0)
+		return (r);
+	free(r->upstream);
+	r->upstream = NULL;
+	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
+	    "systemd-resolved's stub %s, and its upstream servers are not "
+	    "read: %s", path, stub->line, stub->text, err.msg);
+	unread(a, &s);
+	mg_str_free(&s);
+	return (r);
+}
+
+/* chrooted - a service that runs chrooted (Postfix master.cf "y") */
+static int
+chrooted(const struct mg_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nservices; i++)
+		if (m->services[i].chroot)
+			return (1);
+	return (0);
+}
+
 /*
  * load_resolv - the nameservers DNSBL queries go through: --resolv-conf
  * FILE, else /etc/resolv.conf with the host context (a copy of someone
  * else's configuration is judged without this host's resolver).  No
- * /etc/resolv.conf at all is glibc's 127.0.0.1: nothing to say.
+ * /etc/resolv.conf at all is glibc's 127.0.0.1: nothing to say.  A
+ * Postfix service chrooted in master.cf reads the copy in
+ * $queue_directory/etc/resolv.conf (Debian's init script makes it): it is
+ * read too, whenever the first one was.
  */
 static void
 load_resolv(struct mg_session *a)
 {
-	struct mg_err err;
+	const char *path = a->resolv_conf, *qd;
 	struct mg_str s = MG_STR_INIT;
-	const char *path = a->resolv_conf;
 	struct stat st;
 
 	if (path == NULL && (a->no_host || (stat("/etc/resolv.conf", &st) < 0 &&
 	    errno == ENOENT)))
 		return;
-	a->model.resolv = mg_xcalloc(1, sizeof(*a->model.resolv));
-	if (mg_resolv_read(a->model.resolv, path != NULL ? path :
-	    "/etc/resolv.conf", &err) == 0)
+	a->model.resolv = read_resolv(a, path != NULL ? path :
+	    "/etc/resolv.conf", "resolver configuration");
+	if (a->model.resolv == NULL || !chrooted(&a->model) ||
+	    (qd = mg_model_value(&a->model, "queue_directory")) == NULL ||
+	    *qd == '\0')
 		return;
-	free(a->model.resolv);
-	a->model.resolv = NULL;
-	mg_str_printf(&s, "resolver configuration not read: %s", err.msg);
-	mg_report_unread(&a->report, mg_str_cstr(&s));
+	mg_str_printf(&s, "%s/etc/resolv.conf", qd);
+	a->model.resolv_chroot = read_resolv(a, mg_str_cstr(&s),
+	    "resolver configuration of chrooted services");
 	mg_str_free(&s);
 }
 

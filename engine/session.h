@@ -19,6 +19,10 @@ struct mg_session {
 	const char *resolv_conf;	/* --resolv-conf FILE; NULL: the
 					 * host's /etc/resolv.conf, read only
 					 * with the host context */
+	const char *resolved_conf;	/* --resolved-upstream FILE: systemd-
+					 * resolved's upstream servers; NULL:
+					 * /run/systemd/resolve/resolv.conf,
+					 * read only with the host context */
 	struct mg_err err;	/* why detection or loading failed */
 };
 

@@ -56,6 +56,7 @@ mg_pf_master_parse(struct mg_model *m, const char *text)
 		s = mg_model_service_add(m, name, type);
 		free(s->command);
 		s->command = mg_xstrndup(f[7], flen[7]);
+		s->chroot = flen[4] == 1 && f[4][0] == 'y';
 		free(name);
 		free(type);
 	}

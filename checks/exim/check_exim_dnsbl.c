@@ -3,6 +3,8 @@
  * condition (spec: "Using DNS lists") while resolv.conf names a public
  * resolver, which the lists refuse (check_dnsbl.c).  Exim asks through
  * the system resolver: dns_* options change retries, not the server.
+ * Exim does not chroot: only the host's resolv.conf (and, behind
+ * systemd-resolved's stub, its upstream servers) is judged.
  */
 #include <string.h>
 
@@ -29,8 +31,8 @@ mg_check_exim_dnsbl(const struct mg_model *m, struct mg_report *r)
 			if (strcmp(name, "dnslists") != 0 || c->value == NULL ||
 			    !mg_check_dnsbl_public(c->value, strlen(c->value)))
 				continue;	/* DQS keys: any resolver */
-			if (f == NULL && (f = mg_check_dnsbl_finding(m, r,
-			    "exim.dnsbl.public-resolver")) == NULL)
+			if (f == NULL && (f = mg_check_dnsbl_finding(m->resolv,
+			    NULL, r, "exim.dnsbl.public-resolver")) == NULL)
 				return;
 			mg_finding_evidence(f, c->file != NULL ? c->file :
 			    a->file, c->line != 0 ? c->line : a->line,
@@ -40,5 +42,5 @@ mg_check_exim_dnsbl(const struct mg_model *m, struct mg_report *r)
 		}
 	}
 	if (f != NULL)
-		mg_check_dnsbl_resolvers(m, f);
+		mg_check_dnsbl_resolvers(m->resolv, f, NULL);
 }

@@ -4,7 +4,8 @@
  * reject_rbl_client, reject_rhsbl_*, permit_dnswl_client and
  * permit_rhswl_client in any restriction list, in main.cf or a service's
  * -o override) while resolv.conf names a public resolver, which the
- * lists refuse (check_dnsbl.c).
+ * lists refuse (check_dnsbl.c).  A service chrooted in master.cf reads
+ * $queue_directory/etc/resolv.conf instead (the model's resolv_chroot).
  */
 #include <string.h>
 
@@ -88,60 +89,149 @@ empty(const char *v)
 	return (v == NULL || v[strspn(v, SEP)] == '\0');
 }
 
-/* use - one parameter's DNS lists as evidence (f created on first use);
- * svc names the service of an override, NULL for main.cf */
-static void
-use(const struct mg_model *m, struct mg_report *r, struct mg_finding **f,
-    const struct mg_param *p, const char *svc, int *none)
+/* asks - the DNS lists parameter p asks (as evidence text into s); 0:
+ * none that the public-resolver refusal applies to */
+static int
+asks(const struct mg_model *m, const struct mg_param *p, struct mg_str *s)
 {
-	struct mg_str s = MG_STR_INIT;
 	size_t n;
 
 	n = strlen(p->name);
 	if (p->value == NULL || (n > 5 && strcmp(p->name + n - 5,
 	    "_maps") == 0))
-		return;		/* proxy_read_maps names restrictions too */
+		return (0);	/* proxy_read_maps names restrictions too */
 	if (strcmp(p->name, "postscreen_dnsbl_sites") == 0) {
 		if (empty(p->value) || !runs_postscreen(m) ||
 		    !mg_check_dnsbl_public(p->value, strlen(p->value)))
-			return;
-		mg_str_puts(&s, p->value);
-	} else if (mg_check_pf_dnsbl_lists(p->value, &s) == 0) {
-		mg_str_free(&s);
-		return;
+			return (0);
+		mg_str_puts(s, p->value);
+		return (1);
 	}
-	if (*f == NULL && (*f = mg_check_dnsbl_finding(m, r, ID)) == NULL) {
-		*none = 1;
+	return (mg_check_pf_dnsbl_lists(p->value, s) > 0);
+}
+
+/* The resolvers the services asking the lists read: the host's, the
+ * chroot copy's (master.cf chroot "y"), and the chrooted ones' names. */
+struct who {
+	int host, chroot;
+	struct mg_str names;
+};
+
+/*
+ * mark - who asks p's lists: svc's own resolver for a -o override (svc
+ * non-NULL), else every service running the program that asks (smtpd
+ * for restrictions; dnsblog, postscreen's DNS client, for
+ * postscreen_dnsbl_sites) that does not override it with -o; the host's
+ * when master.cf lists none
+ */
+static void
+mark(const struct mg_model *m, const struct mg_param *p,
+    const struct mg_service *svc, struct who *w)
+{
+	const char *cmd = strcmp(p->name, "postscreen_dnsbl_sites") == 0 ?
+	    "dnsblog" : "smtpd";
+	const struct mg_service *s;
+	size_t i, n = 0;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (svc != NULL ? s != svc : (s->command == NULL ||
+		    strcmp(s->command, cmd) != 0 ||
+		    mg_service_override(s, p->name) != NULL))
+			continue;	/* its own -o value is judged alone */
+		n++;
+		if (!s->chroot || m->resolv_chroot == NULL) {
+			w->host = 1;
+			continue;
+		}
+		w->chroot = 1;
+		if (strstr(mg_str_cstr(&w->names), s->name) == NULL)
+			mg_str_printf(&w->names, "%s%s", w->names.len > 0 ?
+			    ", " : "", s->name);
+	}
+	if (n == 0)
+		w->host = 1;
+}
+
+/* evidence - where p asks its lists, as evidence of f; svc names the
+ * service of an override, NULL for main.cf */
+static void
+evidence(const struct mg_model *m, struct mg_finding *f,
+    const struct mg_param *p, const char *svc)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	if (!asks(m, p, &s)) {
 		mg_str_free(&s);
 		return;
 	}
 	if (svc != NULL)
-		mg_finding_evidence(*f, p->file, p->line, "service %s: -o %s "
+		mg_finding_evidence(f, p->file, p->line, "service %s: -o %s "
 		    "asks %s", svc, p->name, mg_str_cstr(&s));
 	else
-		mg_finding_evidence(*f, p->file, p->line, "%s asks %s",
+		mg_finding_evidence(f, p->file, p->line, "%s asks %s",
 		    p->name, mg_str_cstr(&s));
 	mg_str_free(&s);
 }
 
-/* mg_check_pf_dnsbl - blocklists asked through a public resolver */
+/*
+ * mg_check_pf_dnsbl - blocklists asked through a public resolver: the
+ * host's resolv.conf for services that do not chroot, the copy in
+ * $queue_directory/etc/resolv.conf for those that do (a copy that
+ * differs from the host's is said: stale)
+ */
 void
 mg_check_pf_dnsbl(const struct mg_model *m, struct mg_report *r)
 {
 	const struct mg_service *svc;
-	struct mg_finding *f = NULL;
+	struct mg_finding *f;
+	struct mg_str s = MG_STR_INIT;
+	struct who w = { 0, 0, MG_STR_INIT };
 	size_t i, k;
-	int none = 0;
 
 	if (m->resolv == NULL)
 		return;
-	for (i = 0; i < m->nparams && !none; i++)
-		use(m, r, &f, &m->params[i], NULL, &none);
-	for (i = 0; i < m->nservices && !none; i++) {
+	for (i = 0; i < m->nparams; i++)
+		if (asks(m, &m->params[i], &s))
+			mark(m, &m->params[i], NULL, &w);
+	for (i = 0; i < m->nservices; i++) {
 		svc = &m->services[i];
-		for (k = 0; k < svc->noverrides && !none; k++)
-			use(m, r, &f, &svc->overrides[k], svc->name, &none);
+		for (k = 0; k < svc->noverrides; k++)
+			if (asks(m, &svc->overrides[k], &s))
+				mark(m, &svc->overrides[k], svc, &w);
 	}
-	if (f != NULL)
-		mg_check_dnsbl_resolvers(m, f);
+	mg_str_free(&s);
+	f = NULL;
+	if (w.host || w.chroot)
+		f = mg_check_dnsbl_finding(w.host ? m->resolv :
+		    m->resolv_chroot, w.host && w.chroot ? m->resolv_chroot :
+		    NULL, r, ID);
+	if (f == NULL) {
+		mg_str_free(&w.names);
+		return;
+	}
+	for (i = 0; i < m->nparams; i++)
+		evidence(m, f, &m->params[i], NULL);
+	for (i = 0; i < m->nservices; i++) {
+		svc = &m->services[i];
+		for (k = 0; k < svc->noverrides; k++)
+			evidence(m, f, &svc->overrides[k], svc->name);
+	}
+	if (w.host)
+		mg_check_dnsbl_resolvers(m->resolv, f, w.chroot ?
+		    "services not chrooted: " : NULL);
+	if (w.chroot) {
+		mg_str_printf(&s, "chrooted %s (master.cf chroot y): ",
+		    mg_str_cstr(&w.names));
+		mg_check_dnsbl_resolvers(m->resolv_chroot, f,
+		    mg_str_cstr(&s));
+		if (!mg_resolv_same(m->resolv, m->resolv_chroot))
+			mg_finding_evidence(f, m->resolv_chroot->path, 0,
+			    "this copy, which chrooted %s reads, differs from "
+			    "%s: a stale copy (Postfix's start refreshes it "
+			    "on Debian)", mg_str_cstr(&w.names),
+			    m->resolv->path);
+	}
+	mg_str_free(&s);
+	mg_str_free(&w.names);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -36,13 +37,14 @@ write_file(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
-/* report - mailguard-tui [--resolv-conf RESOLV] --postfix ETC or --exim
- * CONF --exim-bin BIN report --json into out; the exit status */
+/* report_up - mailguard-tui [--resolv-conf RESOLV] [--resolved-upstream
+ * UP] --postfix ETC or --exim CONF --exim-bin BIN report --json into out;
+ * the exit status */
 static int
-report(const char *resolv, const char *etc, const char *conf,
-    const char *bin, struct mg_str *out)
+report_up(const char *resolv, const char *up, const char *etc,
+    const char *conf, const char *bin, struct mg_str *out)
 {
-	const char *argv[16];
+	const char *argv[18];
 	size_t n = 0;
 
 	argv[n++] = "./mailguard-tui";
@@ -50,6 +52,10 @@ report(const char *resolv, const char *etc, const char *conf,
 	if (resolv != NULL) {
 		argv[n++] = "--resolv-conf";
 		argv[n++] = resolv;
+	}
+	if (up != NULL) {
+		argv[n++] = "--resolved-upstream";
+		argv[n++] = up;
 	}
 	if (etc != NULL) {
 		argv[n++] = "--postfix";
@@ -64,6 +70,14 @@ report(const char *resolv, const char *etc, const char *conf,
 	argv[n++] = "--json";
 	argv[n] = NULL;
 	return (lab_capture(argv, out));
+}
+
+/* report - report_up without systemd-resolved's upstream file */
+static int
+report(const char *resolv, const char *etc, const char *conf,
+    const char *bin, struct mg_str *out)
+{
+	return (report_up(resolv, NULL, etc, conf, bin, out));
 }
 
 /* test_pf_stolen_login - real AUTH from many addresses, real failures */
@@ -207,7 +221,7 @@ static void
 test_pf_dnsbl(void **state)
 {
 	const char *dir = lab_instance(LAB, "dnsbl-public", 0);
-	char etc[4096], pub[4096], loc[4096];
+	char etc[4096], pub[4096], loc[4096], up[4096];
 	struct mg_str out;
 
 	(void)state;
@@ -247,10 +261,104 @@ test_pf_dnsbl(void **state)
 	    "\"^resolver configuration not read: .*no-such-resolv.conf\"))] "
 	    "| length == 1", NULL), 0);
 	mg_str_free(&out);
+	/* systemd-resolved's stub: judged by its upstream servers */
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-local.conf", dir);
+	(void)report_up(loc, pub, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 1 and (.file | "
+	    "endswith(\"resolv-local.conf\")) and (.text | test(\"nameserver "
+	    "127.0.0.53 is systemd-resolved's stub: it asks the servers "
+	    "of .*resolv-public.conf\")))] | length == 1) and ([.evidence[] | "
+	    "select(.line == 2 and (.file | endswith(\"resolv-public.conf\")) "
+	    "and (.text | test(\"via the stub, nameserver 1.1.1.1 is "
+	    "Cloudflare.* asked first\")))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* its upstream file unreadable: unknown, under unread */
+	(void)snprintf(up, sizeof(up), "%s/no-such-upstream.conf", dir);
+	(void)report_up(loc, up, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-local.conf:1 names systemd-resolved's stub 127.0.0.53, "
+	    "and its upstream servers are not read: "
+	    ".*no-such-upstream.conf\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* not given, without the host context: unknown too */
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.unread[] | select(test("
+	    "\"^resolver upstreams unknown: .*resolv-local.conf:1 names "
+	    "systemd-resolved's stub\"))] | length == 1", NULL), 0);
+	mg_str_free(&out);
 	/* no --resolv-conf and no host context: not judged */
 	(void)report(NULL, etc, NULL, NULL, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+}
+
+/*
+ * test_pf_dnsbl_chroot - the lab's smtpd chrooted in master.cf reads the
+ * queue directory's stale copy naming 8.8.8.8 while the host's names
+ * 127.0.0.1: the finding, with the service postconf -M shows chrooted;
+ * the copy fixed: none
+ */
+static void
+test_pf_dnsbl_chroot(void **state)
+{
+	const char *dir = lab_instance(LAB, "dnsbl-chroot", 0);
+	char etc[4096], loc[4096], copy[4096], port[32], svc[64];
+	const char *argv[] = { "postconf", "-c", etc, "-M", svc, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+	char f[5][64];
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-local.conf", dir);
+	(void)snprintf(copy, sizeof(copy), "%s/spool/etc/resolv.conf", dir);
+	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)snprintf(svc, sizeof(svc), "127.0.0.1:%s/inet", port);
+	/* Postfix's own reading of master.cf: that service is chrooted */
+	assert_int_equal(lab_run(&res, argv), 0);
+	assert_int_equal(sscanf(mg_str_cstr(&res.out), "%63s %63s %63s %63s "
+	    "%63s", f[0], f[1], f[2], f[3], f[4]), 5);
+	assert_string_equal(f[4], "y");
+	mg_exec_res_free(&res);
+	write_file(loc, "nameserver 127.0.0.1\n");
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\"",
+	    NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.line == 2 and (.file | "
+	    "endswith(\"spool/etc/resolv.conf\")) and (.text | "
+	    "test(\"^chrooted 127.0.0.1:[0-9]+ \\\\(master.cf "
+	    "chroot y\\\\): nameserver 8.8.8.8 is Google\")))] | length == 1",
+	    NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.text | test(\"differs from .*resolv-local.conf: a stale "
+	    "copy\"))] | length == 1", NULL), 0);
+	/* the host's 127.0.0.1 is not what the chrooted smtpd asks */
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | [.evidence[] | "
+	    "select(.text | test(\"127.0.0.1 is local\"))] | length == 0",
+	    NULL), 0);
+	mg_str_free(&out);
+	/* the copy refreshed: the finding is gone */
+	write_file(copy, "nameserver 127.0.0.1\n");
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+	/* the copy unreadable: said under unread */
+	assert_int_equal(unlink(copy), 0);
+	(void)report(loc, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.unread[] | select(test("
+	    "\"^resolver configuration of chrooted services not read: "
+	    ".*spool/etc/resolv.conf\"))] | length == 1", NULL), 0);
 	mg_str_free(&out);
 }
 
@@ -339,6 +447,14 @@ test_exim_stolen_login_and_dnsbl(void **state)
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.dnsbl.public-resolver\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
+	/* systemd-resolved's stub with Quad9 upstream: the finding */
+	write_file(loc, "nameserver 127.0.0.53\n");
+	(void)report_up(loc, pub, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.text | test(\"via the stub, nameserver "
+	    "9.9.9.9 is Quad9\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
 }
 
 static int
@@ -356,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_pf_stolen_login),
 		cmocka_unit_test(test_pf_incident_in_one_place),
 		cmocka_unit_test(test_pf_dnsbl),
+		cmocka_unit_test(test_pf_dnsbl_chroot),
 		cmocka_unit_test(test_exim_stolen_login_and_dnsbl),
 	};
 

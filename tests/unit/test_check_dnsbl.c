@@ -255,6 +255,215 @@ test_exim_dnslists(void **state)
 	mg_model_free(&m);
 }
 
+/* upstream - the stub's upstream file of rv from a fixture */
+static void
+upstream(struct mg_resolv *rv, const char *name)
+{
+	struct mg_err err;
+
+	assert_int_not_equal(rv->stub, 0);
+	rv->upstream = mg_xcalloc(1, sizeof(*rv->upstream));
+	assert_int_equal(mg_resolv_read(rv->upstream, name, &err), 0);
+}
+
+/* set_resolv - replace *rvp by a fixture (NULL: none) */
+static void
+set_resolv(struct mg_resolv **rvp, const char *name)
+{
+	struct mg_err err;
+
+	mg_resolv_free(*rvp);
+	free(*rvp);
+	*rvp = NULL;
+	if (name == NULL)
+		return;
+	*rvp = mg_xcalloc(1, sizeof(**rvp));
+	assert_int_equal(mg_resolv_read(*rvp, name, &err), 0);
+}
+
+/* test_resolv_stub - systemd-resolved's stub: judged by its upstream
+ * servers, unknown (not local) when they were not read; the chain is
+ * the evidence; Exim alike */
+static void
+test_resolv_stub(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_rule *a;
+	struct mg_param *c;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	resolv(&m, DATA "systemd-resolved.conf");
+	assert_int_equal(m.resolv->stub, 1);
+	/* upstream not read: unknown, no finding from the stub */
+	assert_int_equal(mg_resolv_npublic(m.resolv), 0);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* upstreams are Google and Cloudflare: high */
+	upstream(m.resolv, DATA "upstream-public.conf");
+	assert_int_equal(mg_resolv_npublic(m.resolv), 2);
+	assert_int_equal(mg_resolv_first_public(m.resolv), 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	e = pf_evidence(f, "nameserver 127.0.0.53 is systemd-resolved's "
+	    "stub: it asks the servers of " DATA "upstream-public.conf");
+	assert_non_null(e);
+	assert_string_equal(e->file, DATA "systemd-resolved.conf");
+	assert_int_equal(e->line, 1);
+	e = pf_evidence(f, "via the stub, nameserver 8.8.8.8 is Google "
+	    "Public DNS and is asked first");
+	assert_non_null(e);
+	assert_string_equal(e->file, DATA "upstream-public.conf");
+	assert_int_equal(e->line, 17);
+	e = pf_evidence(f, "via the stub, nameserver 1.1.1.1 is Cloudflare");
+	assert_non_null(e);
+	assert_int_equal(e->line, 18);
+	assert_non_null(strstr(f->explanation, "systemd-resolved"));
+	mg_report_free(&r);
+	/* a private upstream: nothing to say */
+	mg_resolv_free(m.resolv->upstream);
+	free(m.resolv->upstream);
+	m.resolv->upstream = NULL;
+	upstream(m.resolv, DATA "upstream-local.conf");
+	assert_int_equal(mg_resolv_npublic(m.resolv), 0);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* the stub first, unknown, then Quad9: medium, the stub unknown */
+	set_resolv(&m.resolv, DATA "stub-fallback.conf");
+	assert_int_equal(m.resolv->stub, 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = &r.findings[0];
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "nameserver 127.0.0.53 is "
+	    "systemd-resolved's stub; its upstream servers were not read: "
+	    "unknown"));
+	assert_non_null(pf_evidence(f, "nameserver 9.9.9.9 is Quad9 (asked "
+	    "when the ones before it do not answer)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* Exim asks through the same resolver */
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	a = mg_model_rule_add(&m, "acl_check_rcpt", "deny");
+	a->file = mg_xstrdup("/etc/exim4/exim4.conf");
+	a->line = 50;
+	c = mg_rule_cond_add(a, "dnslists", "zen.spamhaus.org");
+	c->file = mg_xstrdup("/etc/exim4/exim4.conf");
+	c->line = 52;
+	resolv(&m, DATA "systemd-resolved.conf");
+	pf_run(mg_check_exim_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	upstream(m.resolv, DATA "upstream-public.conf");
+	pf_run(mg_check_exim_dnsbl, &m, &r);
+	f = pf_finding(&r, "exim.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_non_null(pf_evidence(f, "via the stub, nameserver 8.8.8.8"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_chroot - a chrooted smtpd reads the queue directory's copy:
+ * judged, its difference from the host's said; "-" is not chrooted */
+static void
+test_pf_chroot(void **state)
+{
+	static const char *mo = "smtp inet n - y - - smtpd\n"
+	    "pickup unix n - y 60 1 pickup\n";
+	static const char *mo2 = "smtp inet n - y - - smtpd\n"
+	    "submission inet n - - - - smtpd\n";
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, n;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	pf_master(&m, mo, "", mo);
+	assert_int_equal(m.nservices, 2);
+	assert_int_equal(m.services[0].chroot, 1);
+	resolv(&m, DATA "local.conf");
+	set_resolv(&m.resolv_chroot, DATA "google.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	e = pf_evidence(f, "chrooted smtp (master.cf chroot y): nameserver "
+	    "8.8.8.8 is Google Public DNS and is asked first");
+	assert_non_null(e);
+	assert_string_equal(e->file, DATA "google.conf");
+	assert_int_equal(e->line, 3);
+	e = pf_evidence(f, "this copy, which chrooted smtp reads, differs "
+	    "from " DATA "local.conf: a stale copy");
+	assert_non_null(e);
+	assert_string_equal(e->file, DATA "google.conf");
+	/* the host's own resolver is not what smtpd asks: not evidence */
+	for (i = n = 0; i < f->nevidence; i++)
+		if (f->evidence[i].file != NULL &&
+		    strcmp(f->evidence[i].file, DATA "local.conf") == 0)
+			n++;
+	assert_int_equal(n, 0);
+	mg_report_free(&r);
+	/* the copy fixed (same as the host's): no finding */
+	set_resolv(&m.resolv_chroot, DATA "local.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* a public host resolver, a local copy: a chrooted smtpd is fine */
+	set_resolv(&m.resolv, DATA "google.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	/* no copy read: the host's is judged */
+	set_resolv(&m.resolv_chroot, NULL);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* submission's chroot "-" is n (Postfix >= 3.0): the host's */
+	pf_build(&m, pf_n, NULL, pf_cf);
+	pf_master(&m, mo2, "", mo2);
+	assert_int_equal(m.services[1].chroot, 0);
+	resolv(&m, DATA "google.conf");
+	set_resolv(&m.resolv_chroot, DATA "local.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = &r.findings[0];
+	assert_non_null(pf_evidence(f, "services not chrooted: nameserver "
+	    "8.8.8.8 is Google Public DNS"));
+	assert_non_null(pf_evidence(f, "chrooted smtp (master.cf chroot y): "
+	    "nameserver 127.0.0.1 is local or private"));
+	assert_non_null(pf_evidence(f, "differs from"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* submission's own -o list asks nothing: main.cf's lists are asked
+	 * only by the chrooted smtp, through the local copy */
+	pf_build(&m, pf_n, NULL, pf_cf);
+	pf_master(&m, mo2, "submission/inet/smtpd_recipient_restrictions = "
+	    "permit_sasl_authenticated,reject\n", mo2);
+	resolv(&m, DATA "google.conf");
+	set_resolv(&m.resolv_chroot, DATA "local.conf");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -264,6 +473,8 @@ main(void)
 		cmocka_unit_test(test_pf_postscreen),
 		cmocka_unit_test(test_pf_lists),
 		cmocka_unit_test(test_exim_dnslists),
+		cmocka_unit_test(test_resolv_stub),
+		cmocka_unit_test(test_pf_chroot),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
