@@ -158,17 +158,39 @@ exposed(const struct guard *g)
 	return (g->sasl_p != NULL && g->permits && !g->guarded);
 }
 
+/* login_name - what user i logs in as: a sasldb account in a realm other
+ * than the server's (smtpd_sasl_local_domain, else $myhostname, which
+ * Cyrus takes as its realm) logs in as name@realm */
+static const char *
+login_name(const struct mg_model *m, size_t i, char *buf, size_t size)
+{
+	const struct mg_user *u = &m->users[i];
+	const char *def;
+
+	if (u->realm == NULL || *u->realm == '\0' ||
+	    strchr(u->name, '@') != NULL)
+		return (u->name);
+	def = mg_service_value(m, NULL, "smtpd_sasl_local_domain", NULL);
+	if (def == NULL || def[strspn(def, " \t")] == '\0')
+		def = mg_service_value(m, NULL, "myhostname", NULL);
+	if (def != NULL && strcasecmp(def, u->realm) == 0)
+		return (u->name);
+	(void)snprintf(buf, size, "%s@%s", u->name, u->realm);
+	return (buf);
+}
+
 /* shape_of - the login shape of the known SASL accounts */
 static enum shape
 shape_of(const struct mg_model *m)
 {
 	const char *ld;
+	char buf[512];
 	size_t i, at = 0;
 
 	if (m->nusers == 0)
 		return (SHAPE_UNKNOWN);
 	for (i = 0; i < m->nusers; i++)
-		at += strchr(m->users[i].name, '@') != NULL;
+		at += strchr(login_name(m, i, buf, sizeof(buf)), '@') != NULL;
 	if (at == m->nusers)
 		return (SHAPE_ADDRESS);
 	ld = mg_service_value(m, NULL, "smtpd_sasl_local_domain", NULL);
@@ -300,16 +322,20 @@ owners(const struct mg_model *m, enum shape sh, const char *login,
 	return (1);
 }
 
-/* person - a known account that is not root or a role, else NULL */
+/* person - the login of a known account that is not root or a role and
+ * not login not (buf holds it if need be), else NULL */
 static const char *
-person(const struct mg_model *m, const char *not)
+person(const struct mg_model *m, const char *not, char *buf, size_t size)
 {
+	const char *l;
 	size_t i;
 
-	for (i = 0; i < m->nusers; i++)
+	for (i = 0; i < m->nusers; i++) {
+		l = login_name(m, i, buf, size);
 		if (!mg_check_privileged_name(m->users[i].name) &&
-		    (not == NULL || strcmp(m->users[i].name, not) != 0))
-			return (m->users[i].name);
+		    (not == NULL || strcmp(l, not) != 0))
+			return (l);
+	}
 	return (NULL);
 }
 
@@ -344,13 +370,14 @@ static void
 probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
     const char *own)
 {
-	const char *login = person(m, NULL), *other;
+	char lbuf[512], obuf[512];
+	const char *login = person(m, NULL, lbuf, sizeof(lbuf)), *other;
 	const char *at = strchr(own, '@');
 	struct mg_str forged = MG_STR_INIT, rcpt = MG_STR_INIT;
 
 	if (login == NULL || at == NULL)
 		return;
-	other = person(m, login);
+	other = person(m, login, obuf, sizeof(obuf));
 	if (sh == SHAPE_ADDRESS && other != NULL)
 		mg_str_puts(&forged, other);
 	else
@@ -387,8 +414,9 @@ alias_probe(const struct mg_model *m, struct mg_finding *f,
 {
 	const struct mg_map *t;
 	const char *cur, *elem, *at, *dom, *u;
-	char ref[1024], rcpt[320];
+	char ref[1024], rcpt[320], ubuf[512];
 	size_t i, k, len;
+	int priv;
 
 	for (cur = mg_str_cstr(used); mg_pf_list_next(&cur, &elem, &len);) {
 		(void)snprintf(ref, sizeof(ref), "%.*s", (int)len, elem);
@@ -400,9 +428,10 @@ alias_probe(const struct mg_model *m, struct mg_finding *f,
 			    at == t->entries[k].key)
 				continue;
 			for (i = 0; i < m->nusers; i++) {
-				u = m->users[i].name;
-				if (mg_check_privileged_name(u) ||
-				    strcmp(u, t->entries[k].key) == 0 ||
+				u = login_name(m, i, ubuf, sizeof(ubuf));
+				priv = mg_check_privileged_name(
+				    m->users[i].name);
+				if (priv || strcmp(u, t->entries[k].key) == 0 ||
 				    !names(t->entries[k].value, u) ||
 				    (dom = strchr(u, '@')) == NULL)
 					continue;
@@ -517,7 +546,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	struct mg_str skipped = MG_STR_INIT;
 	enum mg_severity sev;
 	enum shape sh;
-	char own[320];
+	char own[320], lbuf[512];
 	size_t i, n = 0, nused = 0;
 	int global = 0, ok = 1, proof = 0, maps_set = 0;
 	const char *login;
@@ -563,7 +592,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "login) and reject_authenticated_sender_login_mismatch, which "
 	    "must come before the permit that ends its list.");
 	sh = shape_of(m);
-	login = person(m, NULL);
+	login = person(m, NULL, lbuf, sizeof(lbuf));
 	if (sh == SHAPE_ADDRESS)
 		nused = aliases(m, &used, &skipped);
 	if (login == NULL || !owners(m, sh, login, &used, &map, own,
