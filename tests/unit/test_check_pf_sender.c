@@ -246,6 +246,9 @@ test_address_logins(void **state)
 	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_login_maps");
 	assert_non_null(e);
 	assert_string_equal(e->new_text, "regexp:{{/^(.+)$$/ $${1}}}");
+	/* no virtual_alias_maps: no alias owners, nothing said about them */
+	assert_null(pf_evidence(f, "owner of the aliases"));
+	assert_null(pf_evidence(f, "not used as owners"));
 	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_restrictions");
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT
