@@ -4,8 +4,12 @@
  * "Rate limiting incoming messages") keyed on $authenticated_id limits
  * each login, wherever it connects from.  With SMTP AUTH offered and no
  * such condition in the MAIL, RCPT or DATA ACL, a stolen login sends at
- * line rate.  The fix puts a deny with that condition in the RCPT ACL
- * before its accept of authenticated senders, sized from the main log.
+ * line rate.  The fix puts a defer with that condition in the RCPT ACL
+ * before its accept of authenticated senders, sized from the main log:
+ * a defer (4xx), as the spec's rate-limit examples use for clients that
+ * should slow down, so a legitimate user's client keeps the message and
+ * retries later; deny (5xx) is for abuse, and the postmaster may choose
+ * it once a login is known to be stolen.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,7 +70,7 @@ limited(const struct mg_model *m)
 }
 
 /* place - the RCPT ACL's accept of authenticated senders, else its
- * first accept: the deny goes before it; NULL if none */
+ * first accept: the defer goes before it; NULL if none */
 static const struct mg_rule *
 place(const struct mg_model *m, const char *acl)
 {
@@ -142,10 +146,14 @@ mg_check_exim_ratelimit(const struct mg_model *m, struct mg_report *r)
 	    "or DATA ACL, a stolen password sends as fast as the line allows, "
 	    "from any number of addresses, until the host lands on the block "
 	    "lists.  The fix adds, in the RCPT ACL before the accept of "
-	    "authenticated senders, a deny with \"ratelimit = N / 1h / "
+	    "authenticated senders, a defer with \"ratelimit = N / 1h / "
 	    "per_rcpt / $authenticated_id\": each login may send to N "
 	    "recipients an hour (a smoothed rate kept in the spool's "
-	    "db/ratelimit), and the recipient past that is refused with 550.  "
+	    "db/ratelimit), and the recipient past that is deferred with a "
+	    "temporary 451, so a legitimate user's mail program keeps the "
+	    "message and retries later instead of bouncing it; a stolen login "
+	    "is stopped just the same.  Once a login is known to be abused, "
+	    "change defer to deny (550) or disable the account.  "
 	    "exim -bV validates the staged configuration; no single-RCPT "
 	    "probe can see a rate, so the proof is an exim -bh session with "
 	    "more recipients than the limit.");
@@ -163,14 +171,14 @@ mg_check_exim_ratelimit(const struct mg_model *m, struct mg_report *r)
 	    at->line == 0 || (src = mg_model_file(m, at->file)) == NULL ||
 	    at->line > src->nlines) {
 		mg_finding_evidence(f, NULL, 0, "no accept in the RCPT ACL to "
-		    "put the limit before: add \"deny authenticated = * "
+		    "put the limit before: add \"defer authenticated = * "
 		    "ratelimit = %lu / 1h / per_rcpt / $authenticated_id\" "
 		    "where logged-in senders are accepted", n);
 		return;
 	}
 	mg_finding_evidence(f, at->file, at->line, "%s: the limit goes "
 	    "before this accept", acl);
-	mg_str_printf(&text, "  deny    message = rate limit: "
+	mg_str_printf(&text, "  defer   message = rate limit: "
 	    "$authenticated_id sends to more than %lu recipients an hour\n"
 	    "          authenticated = *\n"
 	    "          ratelimit = %lu / 1h / per_rcpt / $authenticated_id\n"

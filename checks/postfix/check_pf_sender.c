@@ -49,6 +49,16 @@ enum shape {
 	SHAPE_LOCALPART		/* the login is the local part at our domains */
 };
 
+/* Alias tables the fix may give ownership from: a lookup of a full
+ * address answers that key's entry and nothing else.  The self map comes
+ * first in the union and answers every address, so Postfix never goes on
+ * to the "user" or "@domain" keys (postconf(5) smtpd_sender_login_maps):
+ * a catch-all alias makes nobody the owner of every address.  SQL, LDAP,
+ * tcp, socketmap, regexp, pcre and static tables may answer a pattern
+ * (postfixadmin's catch-all query asks by domain): never used. */
+static const char *const exact_types[] = { "hash", "btree", "lmdb", "cdb",
+	"dbm", "sdbm", "texthash", "inline", NULL };
+
 /* yes - a Postfix boolean that is on */
 static int
 yes(const char *v)
@@ -148,17 +158,39 @@ exposed(const struct guard *g)
 	return (g->sasl_p != NULL && g->permits && !g->guarded);
 }
 
+/* login_name - what user i logs in as: a sasldb account in a realm other
+ * than the server's (smtpd_sasl_local_domain, else $myhostname, which
+ * Cyrus takes as its realm) logs in as name@realm */
+static const char *
+login_name(const struct mg_model *m, size_t i, char *buf, size_t size)
+{
+	const struct mg_user *u = &m->users[i];
+	const char *def;
+
+	if (u->realm == NULL || *u->realm == '\0' ||
+	    strchr(u->name, '@') != NULL)
+		return (u->name);
+	def = mg_service_value(m, NULL, "smtpd_sasl_local_domain", NULL);
+	if (def == NULL || def[strspn(def, " \t")] == '\0')
+		def = mg_service_value(m, NULL, "myhostname", NULL);
+	if (def != NULL && strcasecmp(def, u->realm) == 0)
+		return (u->name);
+	(void)snprintf(buf, size, "%s@%s", u->name, u->realm);
+	return (buf);
+}
+
 /* shape_of - the login shape of the known SASL accounts */
 static enum shape
 shape_of(const struct mg_model *m)
 {
 	const char *ld;
+	char buf[512];
 	size_t i, at = 0;
 
 	if (m->nusers == 0)
 		return (SHAPE_UNKNOWN);
 	for (i = 0; i < m->nusers; i++)
-		at += strchr(m->users[i].name, '@') != NULL;
+		at += strchr(login_name(m, i, buf, sizeof(buf)), '@') != NULL;
 	if (at == m->nusers)
 		return (SHAPE_ADDRESS);
 	ld = mg_service_value(m, NULL, "smtpd_sasl_local_domain", NULL);
@@ -204,14 +236,62 @@ domains(const struct mg_model *m, struct mg_str *out, char *first,
 	return (n);
 }
 
+/* exact - the table elem (len bytes, "type:name") is of an exact type */
+static int
+exact(const char *elem, size_t len)
+{
+	const char *colon = memchr(elem, ':', len);
+	size_t i;
+
+	if (colon == NULL || colon == elem)
+		return (0);
+	if ((size_t)(colon - elem) == 5 && strncmp(elem, "proxy", 5) == 0)
+		return (exact(colon + 1, len - 6));
+	for (i = 0; exact_types[i] != NULL; i++)
+		if (strlen(exact_types[i]) == (size_t)(colon - elem) &&
+		    strncmp(elem, exact_types[i], (size_t)(colon - elem)) == 0)
+			return (1);
+	return (0);
+}
+
+/* aliases - virtual_alias_maps' tables the fix trusts as owners into
+ * used (", type:name" each) and the others into skipped; the count used */
+static size_t
+aliases(const struct mg_model *m, struct mg_str *used,
+    struct mg_str *skipped)
+{
+	const char *cur, *elem, *v;
+	size_t len, n = 0;
+
+	v = mg_service_value(m, NULL, "virtual_alias_maps", NULL);
+	if (v == NULL)
+		return (0);
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
+		if (len == 0)
+			continue;
+		/* a parameter reference left unexpanded is not a table the
+		 * fix can judge; nor is text with a newline */
+		if (exact(elem, len) && memchr(elem, '$', len) == NULL &&
+		    memchr(elem, '\n', len) == NULL) {
+			mg_str_printf(used, ", %.*s", (int)len, elem);
+			n++;
+		} else
+			mg_str_printf(skipped, "%s%.*s", skipped->len > 0 ?
+			    ", " : "", (int)len, elem);
+	}
+	return (n);
+}
+
 /*
  * owners - the smtpd_sender_login_maps value for shape sh (main.cf text:
  * "$$" is one "$" after main.cf's expansion; inline regexp: tables need
- * Postfix 3.7).  *own gets login's address; 0 if no map fits.
+ * Postfix 3.7).  Logins that are addresses also own the aliases of the
+ * tables in used (", type:name"...; NULL or empty: none), through a
+ * unionmap (Postfix 3.0).  *own gets login's address; 0 if no map fits.
  */
 static int
 owners(const struct mg_model *m, enum shape sh, const char *login,
-    struct mg_str *map, char *own, size_t osize)
+    const struct mg_str *used, struct mg_str *map, char *own, size_t osize)
 {
 	struct mg_str alt = MG_STR_INIT;
 	char first[256], *end;
@@ -221,7 +301,11 @@ owners(const struct mg_model *m, enum shape sh, const char *login,
 	    *end != '.' || (major == 3 && strtol(end + 1, NULL, 10) < 7))
 		return (0);	/* no inline regexp: before Postfix 3.7 */
 	if (sh == SHAPE_ADDRESS) {
-		mg_str_puts(map, "regexp:{{/^(.+)$$/ $${1}}}");
+		if (used != NULL && used->len > 0)
+			mg_str_printf(map, "unionmap:{regexp:{{/^(.+)$$/ "
+			    "$${1}}}%s}", mg_str_cstr(used));
+		else
+			mg_str_puts(map, "regexp:{{/^(.+)$$/ $${1}}}");
 		(void)snprintf(own, osize, "%s", login);
 		return (1);
 	}
@@ -238,16 +322,20 @@ owners(const struct mg_model *m, enum shape sh, const char *login,
 	return (1);
 }
 
-/* person - a known account that is not root or a role, else NULL */
+/* person - the login of a known account that is not root or a role and
+ * not login not (buf holds it if need be), else NULL */
 static const char *
-person(const struct mg_model *m, const char *not)
+person(const struct mg_model *m, const char *not, char *buf, size_t size)
 {
+	const char *l;
 	size_t i;
 
-	for (i = 0; i < m->nusers; i++)
+	for (i = 0; i < m->nusers; i++) {
+		l = login_name(m, i, buf, size);
 		if (!mg_check_privileged_name(m->users[i].name) &&
-		    (not == NULL || strcmp(m->users[i].name, not) != 0))
-			return (m->users[i].name);
+		    (not == NULL || strcmp(l, not) != 0))
+			return (l);
+	}
 	return (NULL);
 }
 
@@ -282,13 +370,14 @@ static void
 probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
     const char *own)
 {
-	const char *login = person(m, NULL), *other;
+	char lbuf[512], obuf[512];
+	const char *login = person(m, NULL, lbuf, sizeof(lbuf)), *other;
 	const char *at = strchr(own, '@');
 	struct mg_str forged = MG_STR_INIT, rcpt = MG_STR_INIT;
 
 	if (login == NULL || at == NULL)
 		return;
-	other = person(m, login);
+	other = person(m, login, obuf, sizeof(obuf));
 	if (sh == SHAPE_ADDRESS && other != NULL)
 		mg_str_puts(&forged, other);
 	else
@@ -301,6 +390,59 @@ probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
 	    0);
 	mg_str_free(&forged);
 	mg_str_free(&rcpt);
+}
+
+/* names - the alias value v (a list of addresses) names login */
+static int
+names(const char *v, const char *login)
+{
+	const char *cur, *elem;
+	size_t len;
+
+	for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
+		if (is(elem, len, login))
+			return (1);
+	return (0);
+}
+
+/* alias_probe - a login sends as an alias of a used table that names it
+ * (read from the table's listing), to postmaster@ the login's domain as
+ * probes() does: accepted after the fix */
+static void
+alias_probe(const struct mg_model *m, struct mg_finding *f,
+    const struct mg_str *used)
+{
+	const struct mg_map *t;
+	const char *cur, *elem, *at, *dom, *u;
+	char ref[1024], rcpt[320], ubuf[512];
+	size_t i, k, len;
+	int priv;
+
+	for (cur = mg_str_cstr(used); mg_pf_list_next(&cur, &elem, &len);) {
+		(void)snprintf(ref, sizeof(ref), "%.*s", (int)len, elem);
+		if ((t = mg_model_map(m, ref)) == NULL)
+			continue;
+		for (k = 0; k < t->nentries; k++) {
+			if (t->entries[k].value == NULL ||
+			    (at = strchr(t->entries[k].key, '@')) == NULL ||
+			    at == t->entries[k].key)
+				continue;
+			for (i = 0; i < m->nusers; i++) {
+				u = login_name(m, i, ubuf, sizeof(ubuf));
+				priv = mg_check_privileged_name(
+				    m->users[i].name);
+				if (priv || strcmp(u, t->entries[k].key) == 0 ||
+				    !names(t->entries[k].value, u) ||
+				    (dom = strchr(u, '@')) == NULL)
+					continue;
+				(void)snprintf(rcpt, sizeof(rcpt),
+				    "postmaster%s", dom);
+				mg_finding_probe_as(f, u, OUTSIDER, NULL,
+				    t->entries[k].key, rcpt, 0);
+				return;
+			}
+		}
+	}
 }
 
 /* evidence - one exposed service, with where its settings come from */
@@ -400,11 +542,12 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	const struct mg_param *mp;
 	struct mg_finding *f = NULL;
 	struct mg_fix *x;
-	struct mg_str map = MG_STR_INIT;
+	struct mg_str map = MG_STR_INIT, used = MG_STR_INIT;
+	struct mg_str skipped = MG_STR_INIT;
 	enum mg_severity sev;
 	enum shape sh;
-	char own[320];
-	size_t i, n = 0;
+	char own[320], lbuf[512];
+	size_t i, n = 0, nused = 0;
 	int global = 0, ok = 1, proof = 0, maps_set = 0;
 	const char *login;
 
@@ -449,8 +592,11 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "login) and reject_authenticated_sender_login_mismatch, which "
 	    "must come before the permit that ends its list.");
 	sh = shape_of(m);
-	login = person(m, NULL);
-	if (login == NULL || !owners(m, sh, login, &map, own, sizeof(own))) {
+	login = person(m, NULL, lbuf, sizeof(lbuf));
+	if (sh == SHAPE_ADDRESS)
+		nused = aliases(m, &used, &skipped);
+	if (login == NULL || !owners(m, sh, login, &used, &map, own,
+	    sizeof(own))) {
 		advise(f, m->nusers == 0 ? "the SASL accounts are not known "
 		    "here (Dovecot, saslauthd or SQL): which login owns which "
 		    "address cannot be guessed" : "the logins are neither all "
@@ -458,6 +604,8 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 		    "Postfix is older than 3.7, without inline regexp: "
 		    "tables)");
 		mg_str_free(&map);
+		mg_str_free(&used);
+		mg_str_free(&skipped);
 		return;
 	}
 	mg_finding_evidence(f, NULL, 0, "the SASL accounts (%s) are %s",
@@ -469,12 +617,30 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "does not own (smtpd_sender_login_maps + " REJECT ")");
 	x->named_only = "it refuses every sender address the map does not "
 	    "give to the login";
+	if (nused > 0)
+		mg_finding_evidence(f, NULL, 0, "the fix also makes each "
+		    "login the owner of the aliases that name it in "
+		    "virtual_alias_maps (%s): alias sales@ -> alice@, bob@ "
+		    "lets alice and bob send as sales@.  A catch-all (@domain) "
+		    "gives nobody every address: the login's own address "
+		    "answers first, so Postfix never asks the @domain key; an "
+		    "alias of an alias gives nothing to the last login in the "
+		    "chain", mg_str_cstr(&used) + 2);
+	if (skipped.len > 0)
+		mg_finding_evidence(f, NULL, 0, "not used as owners: %s in "
+		    "virtual_alias_maps (a SQL, LDAP, pattern or remote table "
+		    "may answer a whole domain, as a catch-all query does; "
+		    "only hash, btree, lmdb, cdb, dbm, sdbm, texthash and "
+		    "inline tables answer one address with its own entry); "
+		    "add it to %s by hand if each answer is a login that owns "
+		    "that exact address", mg_str_cstr(&skipped), MAPS);
 	mg_finding_evidence(f, NULL, 0, "the fix refuses a logged-in client "
-	    "every MAIL FROM the map does not give to its login: aliases "
-	    "(info@, first.last@), addresses at virtual alias or relay "
-	    "domains and outside addresses a user sends as today are refused "
-	    "until added to %s; fix --all leaves it out, name it to apply "
-	    "it", MAPS);
+	    "every MAIL FROM the map does not give to its login: %saddresses "
+	    "at relay domains and outside addresses a user sends as today "
+	    "are refused until added to %s; fix --all leaves it out, name it "
+	    "to apply it", nused > 0 ? "aliases in other tables, " :
+	    "aliases (info@, first.last@), addresses at virtual alias "
+	    "domains, ", MAPS);
 	mp = mg_model_param(m, MAPS);
 	maps_set = mp != NULL && mp->value != NULL &&
 	    mp->value[strspn(mp->value, " \t")] != '\0';
@@ -484,6 +650,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	if (!maps_set)
 		mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
 	mg_str_free(&map);
+	mg_str_free(&skipped);
 	if (!ok || x->nedits == 0) {
 		mg_report_drop_fix(r, FIX_ID);
 		advise(f, "a service's -o smtpd_sender_restrictions cannot "
@@ -492,6 +659,10 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	}
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_ID);
-	if (proof && !maps_set)
+	if (proof && !maps_set) {
 		probes(m, f, sh, own);
+		if (nused > 0)
+			alias_probe(m, f, &used);
+	}
+	mg_str_free(&used);
 }

@@ -5,7 +5,9 @@
  * instance by XCLIENT LOGIN=alice (bob refused, alice accepted); real AUTH
  * then gets 553 for bob and 250 for alice; rollback puts every byte back.
  * Exim (auth-plain-clear: AUTH PLAIN in the clear, so exim -bh can log in
- * for real): the same, proven by exim -bh -oMaa/-oMai.
+ * for real): the same, proven by exim -bh -oMaa/-oMai.  sasl-alias:
+ * logins that are addresses also own their virtual aliases, a catch-all
+ * gives nobody every address.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,6 +130,102 @@ test_postfix_login_sends_as_anyone(void **state)
 	mg_str_free(&after);
 }
 
+/* xclient_rcpt - real Postfix's RCPT reply to a session from
+ * 198.51.100.9 logged in by XCLIENT LOGIN=login (no password: the private
+ * instance trusts the lab's loopback), MAIL FROM:<from>; -1 if none */
+static int
+xclient_rcpt(const char *dir, const char *login, const char *from)
+{
+	char port[32];
+	const char *argv[] = { "build/lab/mgsmtp", "--port", port,
+	    "--xclient-addr", "198.51.100.9", "--xclient-login", login,
+	    "--from", from, "--to", "postmaster@example.com", "--rcpt-only",
+	    NULL };
+	struct mg_exec_res res;
+	const char *p;
+	int code = -1;
+
+	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)lab_run(&res, argv);
+	if ((p = strstr(mg_str_cstr(&res.out), "-> ")) != NULL)
+		code = (int)strtol(p + 3, NULL, 10);
+	(void)printf("    XCLIENT LOGIN=%s MAIL FROM:<%s>: %d\n", login, from,
+	    code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (code);
+}
+
+/* test_postfix_alias_owners - sasl-alias: logins alice@ and bob@
+ * example.com (sasldb realm example.com), virtual sales@ -> alice@ and
+ * an outsider, a catch-all @example.com -> bob@.  Before: bob sends as
+ * sales@.  The fix's map is a unionmap of the self map and the virtual
+ * table; fix --yes proves alice as sales@ accepted; after it alice as
+ * sales@ 250, bob as sales@ 553, alice as bob@ 553, and the catch-all
+ * gives bob no other address (carol@, alice@: 553); rollback puts every
+ * byte back and bob is let through again */
+static void
+test_postfix_alias_owners(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-alias", 1);
+	char etc[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "sales@example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, ".fix_details[] | select(.id == "
+	    "\"postfix.sasl.sender-login-maps\") | .edits[] | select(.param "
+	    "== \"smtpd_sender_login_maps\") | .new | startswith(\"unionmap:"
+	    "{regexp:{{/^(.+)$$/ $${1}}}, hash:\") and endswith(\"/etc/"
+	    "virtual}\")", NULL), 0);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == \""
+	    ID "\") | .evidence[].text | select(contains(\"owner of the "
+	    "aliases that name it\"))] | length == 1", NULL), 0);
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "live: postfix smtpd (XCLIENT) "
+	    "198.51.100.9 as login alice@example.com: MAIL FROM:<sales@"
+	    "example.com> RCPT TO:<postmaster@example.com> -> 250"));
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+
+	assert_int_equal(xclient_rcpt(dir, "alice@example.com",
+	    "sales@example.com"), 250);
+	assert_int_equal(xclient_rcpt(dir, "alice@example.com",
+	    "alice@example.com"), 250);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "sales@example.com"), 553);
+	assert_int_equal(xclient_rcpt(dir, "alice@example.com",
+	    "bob@example.com"), 553);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "carol@example.com"), 553);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "alice@example.com"), 553);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "bob@example.com"), 250);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
+	    "sales@example.com"), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
  * alice, in the clear), MAIL FROM:<from> RCPT TO:<to>: the last reply */
 static int
@@ -236,6 +334,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_login_sends_as_anyone),
+		cmocka_unit_test(test_postfix_alias_owners),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 	};
 

@@ -74,7 +74,7 @@ has(const struct mg_finding *f, const char *text)
 	return (0);
 }
 
-/* test_auth_without_limit - AUTH offered, no ratelimit: medium; the deny
+/* test_auth_without_limit - AUTH offered, no ratelimit: medium; the defer
  * goes before "accept authenticated = *" (line 27), at the floor of 100
  * without a log */
 static void
@@ -103,7 +103,7 @@ test_auth_without_limit(void **state)
 	assert_int_equal(x->edits[0].line, 27);
 	assert_string_equal(x->edits[0].old_text,
 	    "  accept  authenticated = *");
-	assert_string_equal(x->edits[0].new_text, "  deny    message = rate "
+	assert_string_equal(x->edits[0].new_text, "  defer   message = rate "
 	    "limit: $authenticated_id sends to more than 100 recipients an "
 	    "hour\n          authenticated = *\n          ratelimit = 100 / "
 	    "1h / per_rcpt / $authenticated_id\n  accept  authenticated = *");
@@ -150,8 +150,8 @@ test_sized_from_log(void **state)
 }
 
 /* test_limited_no_finding - a ratelimit keyed on the login anywhere in
- * the RCPT ACL: nothing to say; one keyed on the address is no limit
- * per login */
+ * the RCPT ACL, with deny or with the fix's own defer: nothing to say;
+ * one keyed on the address is no limit per login */
 static void
 test_limited_no_finding(void **state)
 {
@@ -160,6 +160,15 @@ test_limited_no_finding(void **state)
 
 	(void)state;
 	build(&m, "deny authenticated = *\n"
+	    "         ratelimit = 50 / 1h / per_rcpt / $authenticated_id\n"
+	    "  accept hosts = :");
+	run(&m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	build(&m, "defer message = rate limit\n"
+	    "         authenticated = *\n"
 	    "         ratelimit = 50 / 1h / per_rcpt / $authenticated_id\n"
 	    "  accept hosts = :");
 	run(&m, &r);

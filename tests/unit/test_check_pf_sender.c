@@ -246,6 +246,9 @@ test_address_logins(void **state)
 	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_login_maps");
 	assert_non_null(e);
 	assert_string_equal(e->new_text, "regexp:{{/^(.+)$$/ $${1}}}");
+	/* no virtual_alias_maps: no alias owners, nothing said about them */
+	assert_null(pf_evidence(f, "owner of the aliases"));
+	assert_null(pf_evidence(f, "not used as owners"));
 	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_restrictions");
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT
@@ -254,6 +257,78 @@ test_address_logins(void **state)
 	assert_string_equal(f->probes[0].login, "carol@example.org");
 	assert_string_equal(f->probes[0].sender, "dave@example.org");
 	assert_string_equal(f->probes[1].sender, "carol@example.org");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_alias_owners - logins that are addresses also own the aliases of
+ * virtual_alias_maps' exact tables (hash, proxy:lmdb) through a unionmap;
+ * the mysql table and an unexpanded reference are named, not used; the
+ * proof sends as carol's alias sales@ (an alias value with odd spacing),
+ * not as the catch-all @example.org, not as an alias naming no login.
+ * The accounts are sasldb names in a realm other than the server's: their
+ * logins are addresses */
+static void
+test_alias_owners(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_edit *e;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_map *t;
+
+	(void)state;
+	load(&m, "3.7.11", "virtual_alias_maps = hash:/etc/postfix/virtual, "
+	    "mysql:/etc/postfix/sql/aliases.cf $extra_maps "
+	    "proxy:lmdb:/etc/postfix/more\n", 0);
+	/* sasldb accounts in realm example.org, not the server's realm
+	 * ($myhostname): they log in as name@realm */
+	(void)mg_model_user_add(&m, "carol", "example.org",
+	    "sasldb /etc/sasldb2");
+	(void)mg_model_user_add(&m, "dave", "example.org",
+	    "sasldb /etc/sasldb2");
+	t = mg_model_map_add(&m, "hash:/etc/postfix/virtual");
+	(void)mg_map_entry_add(t, "@example.org", "carol@example.org", 1);
+	(void)mg_map_entry_add(t, "info@example.org", "outside@example.net",
+	    2);
+	(void)mg_map_entry_add(t, "sales@example.org", "dave@example.org,"
+	    "carol@example.org ,  ext@example.net", 3);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_login_maps");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, "unionmap:{regexp:{{/^(.+)$$/ "
+	    "$${1}}}, hash:/etc/postfix/virtual, "
+	    "proxy:lmdb:/etc/postfix/more}");
+	assert_non_null(pf_evidence(f, "owner of the aliases that name it in "
+	    "virtual_alias_maps (hash:/etc/postfix/virtual, "
+	    "proxy:lmdb:/etc/postfix/more)"));
+	assert_non_null(pf_evidence(f, "not used as owners: "
+	    "mysql:/etc/postfix/sql/aliases.cf, $extra_maps in "
+	    "virtual_alias_maps"));
+	assert_int_equal(f->nprobes, 3);
+	assert_string_equal(f->probes[0].sender, "dave@example.org");
+	assert_int_equal(f->probes[0].hole_if_accepted, 1);
+	assert_string_equal(f->probes[2].login, "carol@example.org");
+	assert_string_equal(f->probes[2].sender, "sales@example.org");
+	assert_int_equal(f->probes[2].hole_if_accepted, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* no exact table: the self map alone, the SQL one named */
+	load(&m, "3.7.11", "virtual_alias_maps = "
+	    "pgsql:/etc/postfix/pg.cf\n", 0);
+	(void)mg_model_user_add(&m, "carol@example.org", NULL,
+	    "sasldb /etc/sasldb2");
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	e = edit_of(mg_report_find_fix(&r, FIX), "smtpd_sender_login_maps");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, "regexp:{{/^(.+)$$/ $${1}}}");
+	assert_non_null(pf_evidence(f, "not used as owners: "
+	    "pgsql:/etc/postfix/pg.cf"));
+	assert_null(pf_evidence(f, "owner of the aliases"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -356,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_guards),
 		cmocka_unit_test(test_no_fix_without_shape),
 		cmocka_unit_test(test_address_logins),
+		cmocka_unit_test(test_alias_owners),
 		cmocka_unit_test(test_policy_service_medium),
 		cmocka_unit_test(test_service_override_edited),
 	};
