@@ -4,12 +4,16 @@
  * the queue, once (queue_restore.c).  What it does goes to opts->out; why
  * it stopped, to err.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
+#include "fix_hash.h"
+#include "fix_lock.h"
 #include "fix_rollback.h"
 #include "mg_journal.h"
 #include "queue_restore.h"
@@ -71,6 +75,87 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	    MG_ROLLBACK_DONE);
 }
 
+/* forced - say (sanitized) what --force goes ahead over */
+static void
+forced(FILE *out, const char *what, const char *path)
+{
+	(void)fprintf(out, "--force: %s ", what);
+	mg_print_sanitized(out, path);
+	(void)fputs(" (that change is lost)\n", out);
+}
+
+/*
+ * still_ours - every file entry e installed still holds what it
+ * installed, and no later entry changed it: else restoring its backups
+ * would silently discard that later change.  0 (or with o->force: said
+ * and gone ahead), or -1 with err naming what changed, the difference
+ * on o->out.
+ */
+static int
+still_ours(struct mg_journal *jr, const struct mg_jentry *e,
+    const struct mg_rollback_opts *o, struct mg_err *err)
+{
+	const char *path;
+	char *sha, *was;
+	long later;
+	size_t i;
+	int c;
+
+	for (i = 0; i < e->nfiles; i++) {
+		path = e->files[i].path;
+		later = mg_journal_later(jr, e->id, path);
+		if (later > 0 && !o->force)
+			return (mg_err_set(err, "journal entry %ld changed %s "
+			    "after entry %ld: roll back %ld first (newest "
+			    "first), or --force to lose its change: nothing "
+			    "changed", later, path, e->id, later));
+		if (later > 0)
+			forced(o->out, "a later journal entry changed", path);
+		if (!mg_journal_installed_get(jr, e->id, path, &sha, &was))
+			continue;	/* rebuilt only, or an older entry */
+		c = mg_file_changed(path, sha, was, o->out, err);
+		free(sha);
+		free(was);
+		if (c < 0)
+			return (-1);
+		if (c > 0 && !o->force)
+			return (mg_err_set(err, "%s changed since journal "
+			    "entry %ld installed it (shown above): nothing "
+			    "changed; --force restores over that change, "
+			    "which is then lost", path, e->id));
+		if (c > 0)
+			forced(o->out, "restoring over the change to", path);
+	}
+	return (0);
+}
+
+/*
+ * lock_config - the lock on the configuration entry e changed: the
+ * target's (as an apply takes it), or, when no MTA is found, the
+ * directory of e's first file
+ */
+static int
+lock_config(struct mg_session *a, const struct mg_jentry *e,
+    struct mg_lock *lk, struct mg_err *err)
+{
+	struct mg_target t;
+	char tmp[PATH_MAX];
+
+	if (!a->detected && mg_backend_detect(&a->opts, &a->target,
+	    &a->err) == 0)
+		a->detected = 1;
+	if (a->detected)
+		return (mg_fix_lock(lk, &a->target, err));
+	if (e->nfiles == 0) {
+		lk->fd = -1;
+		return (0);
+	}
+	memset(&t, 0, sizeof(t));
+	(void)snprintf(tmp, sizeof(tmp), "%s", e->files[0].path);
+	t.config_file = tmp;
+	return (mg_fix_lock(lk, &t, err));
+}
+
 /*
  * files_back - fix entry e's files restored, rebuilt, reloaded; the
  * entry marked rolled-back
@@ -81,6 +166,7 @@ files_back(struct mg_session *a, struct mg_journal *jr,
     struct mg_err *err)
 {
 	struct mg_str log = MG_STR_INIT;
+	struct mg_lock lk = { -1 };
 	char q[128];
 	enum mg_rollback_result rc = MG_ROLLBACK_DONE;
 
@@ -90,12 +176,22 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		    "nothing to do\n", e->id, e->state);
 		return (MG_ROLLBACK_DONE);
 	}
+	/* the configuration itself, held until restored and reloaded */
+	if (lock_config(a, e, &lk, err) < 0)
+		return (MG_ROLLBACK_UNREAD);
+	if (still_ours(jr, e, o, err) < 0) {
+		mg_config_unlock(&lk);
+		return (MG_ROLLBACK_FAILED);
+	}
 	(void)snprintf(q, sizeof(q), "Restore the files journal entry %ld "
 	    "changed?", e->id);
-	if (!ask(o, q))
+	if (!ask(o, q)) {
+		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_DECLINED);
+	}
 	if (mg_journal_restore(jr, e, &log, err) < 0) {
 		mg_str_free(&log);
+		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_UNREAD);
 	}
 	if (mg_fix_rebuild(&a->target, e->rebuild, &log) < 0) {
@@ -113,6 +209,7 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		(void)fprintf(o->out, "journal entry %ld rolled back\n",
 		    e->id);
 	mg_str_free(&log);
+	mg_config_unlock(&lk);
 	return (rc);
 }
 
