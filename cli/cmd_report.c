@@ -268,6 +268,7 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		print_json(a);
 	else
 		print_text(a);
+	mg_cmd_unfinished(a);
 	return (exit_code(&a->report));
 }
 

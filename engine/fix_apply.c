@@ -534,27 +534,56 @@ mg_fix_rebuild(const struct mg_target *t, const char *rebuild,
 	return (rc);
 }
 
-/* mg_fix_incomplete - tell the operator about entries an interrupted
- * run left "applying"; their number */
+/*
+ * mg_fix_incomplete - tell the operator about every entry an interrupted
+ * run left unfinished, and how to finish it: an apply or a rollback of
+ * files (the configuration may be partly changed), a purge or a hold
+ * (mail may be left on hold or in the quarantine), a rollback putting
+ * mail back.  The number of those that left files half changed (an apply
+ * refuses to pile a change on them).
+ */
 int
 mg_fix_incomplete(struct mg_journal *j, FILE *out)
 {
 	struct mg_jentry *v;
 	struct mg_err err;
+	const char *step;
 	size_t n, i, k;
+	int mail;
 
 	if (mg_journal_entries(j, 0, 1, &v, &n, &err) < 0)
 		return (0);
 	for (i = 0, k = 0; i < n; i++) {
-		if (strcmp(v[i].action, "fix") != 0 &&
-		    strcmp(v[i].action, "rollback") != 0)
-			continue;	/* a purge changes no file */
-		k++;
-		(void)fprintf(out, "mailguard-tui: journal entry %ld (%s) was "
-		    "interrupted at step \"%s\": the configuration may be "
-		    "partly changed. Restore it with: mailguard-tui rollback "
-		    "%ld\n", v[i].id, v[i].summary, v[i].step != NULL ?
-		    v[i].step : "?", v[i].id);
+		step = v[i].step != NULL ? v[i].step : "?";
+		mail = strcmp(v[i].action, "purge") == 0 ||
+		    strcmp(v[i].action, "hold") == 0;
+		(void)fprintf(out, "mailguard-tui: journal entry %ld (",
+		    v[i].id);
+		mg_print_sanitized(out, v[i].summary);
+		if (strcmp(v[i].state, "rolling-back") == 0 && mail)
+			(void)fprintf(out, "): putting its mail back was "
+			    "interrupted: some messages may still be on hold "
+			    "or in the quarantine. Finish it with: "
+			    "mailguard-tui rollback %ld\n", v[i].id);
+		else if (strcmp(v[i].state, "rolling-back") == 0)
+			(void)fprintf(out, "): its rollback was interrupted "
+			    "at step \"%s\": the configuration may be partly "
+			    "restored. Finish it with: mailguard-tui rollback "
+			    "%ld\n", step, v[i].id);
+		else if (mail)
+			(void)fprintf(out, ") was interrupted at step \"%s\": "
+			    "its messages may be left on hold (Exim: frozen) "
+			    "or in the quarantine, and it never finished. Put "
+			    "them back with: mailguard-tui rollback %ld (then "
+			    "%s again if still wanted)\n", step, v[i].id,
+			    v[i].action);
+		else
+			(void)fprintf(out, ") was interrupted at step \"%s\": "
+			    "the configuration may be partly changed. Restore "
+			    "it with: mailguard-tui rollback %ld\n", step,
+			    v[i].id);
+		if (!mail)
+			k++;
 	}
 	mg_jentries_free(v, n);
 	return ((int)k);

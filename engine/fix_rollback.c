@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/mg_install.h"
 #include "../core/mg_sanitize.h"
+#include "../core/mg_hash.h"
 #include "fix_apply.h"
 #include "fix_hash.h"
 #include "fix_lock.h"
@@ -56,7 +58,17 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	if (!ask(o, q))
 		return (MG_ROLLBACK_DECLINED);
 	mg_err_clear(err);
+	/* killed from here on, the entry says so and the next run offers
+	 * to finish; a run that ends sets the state it earned */
+	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
+	memset(&res, 0, sizeof(res));
 	rc = mg_queue_restore(&a->target, jr, e, o->sel, o->out, &res, err);
+	if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
+		(void)mg_journal_set(jr, e->id, "state", e->state);
+	else if (res.back == 0) {
+		(void)snprintf(q, sizeof(q), "restored (0 of %zu)", res.total);
+		(void)mg_journal_set(jr, e->id, "state", q);
+	}
 	(void)fprintf(o->out, "restored %zu of %zu messages of journal entry "
 	    "%ld (%zu from the quarantine, %zu released from hold",
 	    res.restored, res.chosen, e->id, res.placed, res.released);
@@ -73,6 +85,26 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	/* a failure out has explained message by message has no err */
 	return (rc < 0 || res.failed > 0 ? MG_ROLLBACK_FAILED :
 	    MG_ROLLBACK_DONE);
+}
+
+/*
+ * already_back - a rollback of e was interrupted ("rolling-back") and
+ * its file i already holds the bytes of its backup (or is gone, as it
+ * was before): finishing it loses nothing
+ */
+static int
+already_back(const struct mg_jentry *e, size_t i)
+{
+	char now[MG_SHA256_HEX], old[MG_SHA256_HEX];
+	struct mg_err err;
+
+	if (strcmp(e->state, "rolling-back") != 0 ||
+	    mg_file_sha256(e->files[i].path, now, NULL, &err) < 0)
+		return (0);
+	if (e->files[i].backup == NULL)
+		return (strcmp(now, "absent") == 0);
+	return (mg_file_sha256(e->files[i].backup, old, NULL, &err) == 0 &&
+	    strcmp(now, old) == 0);
 }
 
 /* forced - say (sanitized) what --force goes ahead over */
@@ -113,7 +145,8 @@ still_ours(struct mg_journal *jr, const struct mg_jentry *e,
 			forced(o->out, "a later journal entry changed", path);
 		if (!mg_journal_installed_get(jr, e->id, path, &sha, &was))
 			continue;	/* rebuilt only, or an older entry */
-		c = mg_file_changed(path, sha, was, o->out, err);
+		c = already_back(e, i) ? 0 : mg_file_changed(path, sha, was,
+		    o->out, err);
 		free(sha);
 		free(was);
 		if (c < 0)
@@ -189,11 +222,17 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_DECLINED);
 	}
+	/* killed from here on, the entry says so (not "done"), and the
+	 * next run offers to finish: rollback again */
+	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
+	(void)mg_journal_set(jr, e->id, "step", "restoring");
 	if (mg_journal_restore(jr, e, &log, err) < 0) {
 		mg_str_free(&log);
 		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_UNREAD);
 	}
+	(void)mg_journal_set(jr, e->id, "step", "restored");
+	mg_fault("rollback-restored");
 	if (mg_fix_rebuild(&a->target, e->rebuild, &log) < 0) {
 		(void)mg_err_set(err, "files restored, but rebuilding or "
 		    "reloading failed (see above)");
@@ -204,6 +243,7 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 	if (mg_session_load(a) == 0)
 		mg_backend_reload(&a->target, &log);
 	mg_print_sanitized_lines(o->out, mg_str_cstr(&log));
+	(void)mg_journal_set(jr, e->id, "step", "reloaded");
 	(void)mg_journal_set(jr, e->id, "state", "rolled-back");
 	if (rc == MG_ROLLBACK_DONE)
 		(void)fprintf(o->out, "journal entry %ld rolled back\n",

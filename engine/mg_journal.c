@@ -504,7 +504,8 @@ load_files(struct mg_journal *j, struct mg_jentry *e)
 
 /*
  * mg_journal_entries - entries, oldest first: all (id 0), one (id > 0),
- * or, with incomplete, those still "applying"
+ * or, with incomplete, those an interrupted run left "applying" or
+ * "rolling-back"
  */
 int
 mg_journal_entries(struct mg_journal *j, long id, int incomplete,
@@ -518,8 +519,9 @@ mg_journal_entries(struct mg_journal *j, long id, int incomplete,
 	*n = 0;
 	if (sqlite3_prepare_v2(j->db, "SELECT id, time, action, summary, "
 	    "state, step, diff, validation, proof, result, rebuild FROM "
-	    "entries WHERE (?1 = 0 OR id = ?1) AND (?2 = 0 OR state = "
-	    "'applying') ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "entries WHERE (?1 = 0 OR id = ?1) AND (?2 = 0 OR state IN "
+	    "('applying', 'rolling-back')) ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK)
 		return (db_err(j, err, "read"));
 	(void)sqlite3_bind_int64(st, 1, id);
 	(void)sqlite3_bind_int(st, 2, incomplete);
@@ -729,7 +731,7 @@ mg_journal_later(struct mg_journal *j, long id, const char *path)
 	if (sqlite3_prepare_v2(j->db, "SELECT MAX(e.id) FROM entries e JOIN "
 	    "files f ON f.entry = e.id WHERE e.id > ? AND f.path = ? AND "
 	    "e.action = 'fix' AND e.state IN ('applying', 'done', "
-	    "'failed')", -1, &st, NULL) != SQLITE_OK)
+	    "'failed', 'rolling-back')", -1, &st, NULL) != SQLITE_OK)
 		return (0);
 	(void)sqlite3_bind_int64(st, 1, id);
 	(void)sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);

@@ -31,7 +31,8 @@ struct mg_jentry {
 	char *action;		/* "fix", "rollback", "purge" */
 	char *summary;
 	char *state;		/* "applying", "done", "failed", "restored",
-				 * "rolled-back" */
+				 * "rolling-back" (a rollback began: killed
+				 * if still so), "rolled-back" */
 	char *step;		/* the last step reached */
 	char *diff, *validation, *proof, *result;
 	char *rebuild;		/* commands that rebuild derived files after
