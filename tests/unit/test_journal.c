@@ -338,7 +338,7 @@ test_config_lock(void **state_)
 	struct mg_lock a, b;
 	struct mg_err err;
 	char want[160];
-	int fds[2];
+	int fds[2], back[2];
 	pid_t pid;
 	char c;
 
@@ -353,14 +353,15 @@ test_config_lock(void **state_)
 	mg_config_unlock(&a);
 	/* a child holds it: its pid is named */
 	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(pipe(back), 0);
 	if ((pid = fork()) == 0) {
 		if (mg_config_lock(&a, root, &err) < 0)
 			_exit(1);
-		(void)write(fds[1], "x", 1);
+		(void)write(back[1], "x", 1);
 		(void)read(fds[0], &c, 1);
 		_exit(0);
 	}
-	assert_int_equal(read(fds[0], &c, 1), 1);
+	assert_int_equal(read(back[0], &c, 1), 1);
 	assert_int_equal(mg_config_lock(&b, root, &err), -1);
 	(void)snprintf(want, sizeof(want), "(pid %ld)", (long)pid);
 	assert_non_null(strstr(err.msg, want));
@@ -368,6 +369,8 @@ test_config_lock(void **state_)
 	(void)waitpid(pid, NULL, 0);
 	(void)close(fds[0]);
 	(void)close(fds[1]);
+	(void)close(back[0]);
+	(void)close(back[1]);
 	assert_int_equal(mg_config_lock(&b, root, &err), 0);
 	mg_config_unlock(&b);
 	mg_config_unlock(&b);	/* twice is harmless */
