@@ -72,10 +72,9 @@ mg_config_lock(struct mg_lock *l, const char *dir, struct mg_err *err)
 	mg_config_unlock(l);
 	if ((pid = mg_lock_holder(dir)) > 0)
 		return (mg_err_set(err, "another mailguard-tui is changing %s "
-		    "(pid %ld): nothing changed; try again when it has "
-		    "finished", dir, pid));
-	return (mg_err_set(err, "another mailguard-tui is changing %s: "
-	    "nothing changed; try again when it has finished", dir));
+		    "(pid %ld); try again when it has finished", dir, pid));
+	return (mg_err_set(err, "another mailguard-tui is changing %s; try "
+	    "again when it has finished", dir));
 }
 
 /* mg_config_unlock - release the lock (accepts one never taken) */
