@@ -4,7 +4,9 @@
  * configuration (each change "verified" is in main.cf as postconf reads
  * it); a rollback after postconf -e refused with main.cf unchanged, and
  * with --force restored; "rollback 1" after fix 2 changed the same file
- * refused, naming entry 2, until 2 is rolled back.  Bytes and SHA-256s
+ * refused, naming entry 2, until 2 is rolled back; main.cf edited while
+ * the operator is asked to apply: refused, the edit kept, nothing
+ * journaled.  Bytes and SHA-256s
  * are counted, not messages.
  */
 #include <setjmp.h>
@@ -14,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -296,6 +301,86 @@ test_rollback_newest_first(void **state)
 	assert_string_equal(now, orig);
 }
 
+/* pty_until - read the child's terminal into out until it holds want
+ * (or EOF, or 300 s); 1 if it does */
+static int
+pty_until(int fd, struct mg_str *out, const char *want)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	time_t end = time(NULL) + 300;
+	char buf[4096];
+	ssize_t n;
+
+	while (want == NULL || strstr(mg_str_cstr(out), want) == NULL) {
+		if (time(NULL) > end || poll(&p, 1, 1000) < 0)
+			return (0);
+		if (p.revents == 0)
+			continue;
+		if ((n = read(fd, buf, sizeof(buf))) <= 0)
+			return (want == NULL);
+		mg_str_append(out, buf, (size_t)n);
+	}
+	return (1);
+}
+
+/*
+ * test_apply_after_edit_refused - fix asks on its terminal after the
+ * proof; postconf -e edits main.cf meanwhile; y: refused, the edit shown
+ * and kept (main.cf's SHA-256 as edited), the fix not applied, nothing
+ * journaled
+ */
+static void
+test_apply_after_edit_refused(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	char etc[4096], st[4200], maincf[4200];
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *postconf[] = { "postconf", "-c", etc, "-e",
+	    "smtpd_banner = $myhostname ESMTP edited-while-asked", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out = MG_STR_INIT, s;
+	int fd, status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	pid = forkpty(&fd, NULL, NULL, NULL);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		(void)execl("./mailguard-tui", "mailguard-tui", "--postfix",
+		    etc, "--state", st, "fix", HYGIENE, (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pty_until(fd, &out, "Apply these changes"));
+	assert_int_equal(lab_capture(postconf, &s), 0);
+	mg_str_free(&s);
+	sha(maincf, edited);
+	assert_int_equal(write(fd, "y\n", 2), 2);
+	(void)pty_until(fd, &out, NULL);
+	(void)close(fd);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 70);
+	assert_non_null(strstr(mg_str_cstr(&out), "changed since it was "
+	    "read"));
+	assert_non_null(strstr(mg_str_cstr(&out), "+smtpd_banner = "
+	    "$myhostname ESMTP edited-while-asked"));
+	assert_null(strstr(mg_str_cstr(&out), "applied, reloaded"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+	assert_false(hygienic(etc));
+	assert_int_equal(lab_capture(journal, &s), 0);
+	assert_int_equal(lab_jq(s.data, ".entries == []", NULL), 0);
+	mg_str_free(&s);
+}
+
 /* setup - a temp root */
 static int
 setup(void **state)
@@ -312,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_concurrent_fixes),
 		cmocka_unit_test(test_rollback_after_edit),
 		cmocka_unit_test(test_rollback_newest_first),
+		cmocka_unit_test(test_apply_after_edit_refused),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));
