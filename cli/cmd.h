@@ -31,8 +31,9 @@ extern const struct mg_cmd_entry *const mg_cmd_table[];
 const struct mg_cmd_entry *mg_cmd_find(const char *);
 void mg_cmd_help(FILE *);
 const char *mg_cmd_state_dir(const struct mg_session *);
+void mg_cmd_unfinished(const struct mg_session *);
 int mg_cmd_roll_back(struct mg_session *, const char *, unsigned long,
-    const struct mg_qsel *, int);
+    const struct mg_qsel *, int, int);
 
 int mg_cmd_qsel_parse(const char *, int, char **, struct mg_qsel *, int *,
     int *, int *);

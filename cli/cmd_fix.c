@@ -1,6 +1,6 @@
 /*
  * cmd_fix.c - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
- * [--yes] [--value TEXT].
+ * [--yes [--force]] [--value TEXT].
  * The named fixes are staged on fresh copies of their files (in memory);
  * --dry-run prints the unified diff and the commands that would follow,
  * --export-diff writes it as a patch for "patch -p0 -d /" (an existing
@@ -144,7 +144,8 @@ show_patch(const struct mg_str *patch)
  * unless yes, and says how it ended */
 static int
 apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
-    const struct mg_stage *st, const struct mg_str *patch, int yes)
+    const struct mg_stage *st, const struct mg_str *patch, int yes,
+    int force)
 {
 	struct mg_apply_opts o;
 	struct mg_err err;
@@ -166,6 +167,7 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	memset(&o, 0, sizeof(o));
 	o.out = stdout;
 	o.yes = yes;
+	o.force = force;
 	o.confirm = mg_cli_confirm;
 	mg_err_clear(&err);
 	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
@@ -226,7 +228,7 @@ set_value(const struct mg_fix **fixes, size_t n, const char *value)
 }
 
 /* cmd_fix - fix ID...|--all [--dry-run] [--export-diff FILE [--force]]
- * [--yes] [--value TEXT] */
+ * [--yes] [--force] [--value TEXT] */
 static int
 cmd_fix(struct mg_session *a, int argc, char **argv)
 {
@@ -265,9 +267,9 @@ cmd_fix(struct mg_session *a, int argc, char **argv)
 			return (mg_cmd_usage_error("fix", "unknown or "
 			    "incomplete option %s", argv[optind - 1]));
 	}
-	if (force && export == NULL)
-		return (mg_cmd_usage_error("fix", "--force only says that "
-		    "--export-diff may replace an existing file"));
+	if (force && dry && export == NULL)
+		return (mg_cmd_usage_error("fix", "--force with --dry-run "
+		    "changes nothing: it is for --export-diff or an apply"));
 	if (all && optind < argc)
 		return (mg_cmd_usage_error("fix", "give fix ids or --all, not "
 		    "both"));
@@ -303,7 +305,7 @@ cmd_fix(struct mg_session *a, int argc, char **argv)
 	}
 	mg_fix_patch(&a->target, &st, fixes, n, MG_VERSION, &patch);
 	if (!dry && export == NULL) {
-		rc = apply(a, fixes, n, &st, &patch, yes);
+		rc = apply(a, fixes, n, &st, &patch, yes, force);
 		mg_str_free(&patch);
 		mg_stage_free(&st);
 		free(fixes);
@@ -325,7 +327,7 @@ cmd_fix(struct mg_session *a, int argc, char **argv)
 const struct mg_cmd_entry mg_cmd_fix_entry = {
 	.name = "fix",
 	.args = "ID...|--all [--dry-run] [--export-diff FILE [--force]] "
-	    "[--yes] [--value TEXT]",
+	    "[--yes] [--force] [--value TEXT]",
 	.summary = "apply proposed fixes (ids from report): validated and",
 	.options =
 	    "proven on a private copy first, backed up, installed,\n"
@@ -333,7 +335,10 @@ const struct mg_cmd_entry mg_cmd_fix_entry = {
 	    "unless --yes.  --dry-run prints the diff,\n"
 	    "--export-diff writes it as a patch (patch -p0 -d /)\n"
 	    "and says where; an existing FILE only with --force;\n"
-	    "neither changes the configuration.  --value TEXT:\n"
+	    "neither changes the configuration.  A file changed\n"
+	    "since it was staged (an edit, another run) refuses\n"
+	    "the apply, the change shown; --force installs over\n"
+	    "it.  --value TEXT:\n"
 	    "your own value for a fix that sets one value\n"
 	    "(mynetworks...), judged on the stage as what will\n"
 	    "be installed",

@@ -130,6 +130,28 @@ cmd_journal(struct mg_session *a, int argc, char **argv)
 	return (MG_EXIT_OK);
 }
 
+/*
+ * mg_cmd_unfinished - on stderr, every journal entry an interrupted run
+ * left unfinished and the command that finishes it (report says it too);
+ * nothing when there is no journal yet
+ */
+void
+mg_cmd_unfinished(const struct mg_session *a)
+{
+	struct mg_journal jr;
+	struct mg_err err;
+	char path[4096];
+
+	(void)snprintf(path, sizeof(path), "%s/journal.db",
+	    mg_cmd_state_dir(a));
+	if (access(path, F_OK) < 0 ||
+	    mg_journal_open(&jr, mg_cmd_state_dir(a), 0, &err) < 0)
+		return;
+	(void)fflush(stdout);
+	(void)mg_fix_incomplete(&jr, stderr);
+	mg_journal_close(&jr);
+}
+
 const struct mg_cmd_entry mg_cmd_journal_entry = {
 	.name = "journal",
 	.args = "[--json]",

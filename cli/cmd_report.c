@@ -514,6 +514,8 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		}
 		free(buf);
 	}
+	/* interrupted runs, on stderr in every format */
+	mg_cmd_unfinished(a);
 	if (fmt->emit == report_emit_nagios)
 		return (report_nagios_exit(ro.exit_code));
 	return (ro.exit_code);

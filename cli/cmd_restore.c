@@ -30,7 +30,7 @@ cmd_restore(struct mg_session *a, int argc, char **argv)
 		return (mg_cmd_usage_error("restore", "--dry-run: see the "
 		    "quarantine with postcat or exim -Mvh instead"));
 	return (mg_cmd_roll_back(a, "restore", id, selectors > 0 ? &sel :
-	    NULL, yes));
+	    NULL, yes, 0));
 }
 
 const struct mg_cmd_entry mg_cmd_restore_entry = {

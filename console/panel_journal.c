@@ -359,6 +359,14 @@ jentry_build(struct con *c)
 	    e->state);
 	con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 2);
 	con_page_untrusted(p, CS_NORMAL, e->summary, 0, 2);
+	/* what a killed run left (or one running now): u finishes it */
+	if (strcmp(e->state, "applying") == 0 ||
+	    strcmp(e->state, "rolling-back") == 0)
+		con_page_untrusted(p, CS_BOLD, strcmp(e->state,
+		    "rolling-back") == 0 ? "Unfinished: its rollback was "
+		    "interrupted (unless one runs now); u finishes it" :
+		    "Unfinished: interrupted (unless it runs now); u rolls "
+		    "it back - files restored, mail put back", 0, 2);
 	if (mg_journal_open(&j, c->app->target.state_dir, 0, &err) == 0) {
 		if (mg_journal_queue_ids(&j, e->id, &ids, &nids, &err) < 0)
 			nids = 0;

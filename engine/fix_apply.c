@@ -34,12 +34,15 @@
 #include <unistd.h>
 
 #include "../core/mg_exec.h"
+#include "../core/mg_hash.h"
 #include "../core/mg_file.h"
 #include "../core/mg_install.h"
 #include "../core/mg_lines.h"
 #include "../core/mg_reaper.h"
 #include "../core/mg_sanitize.h"
 #include "fix_apply.h"
+#include "fix_hash.h"
+#include "fix_lock.h"
 #include "fix_restage.h"
 #include "fix_judge.h"
 
@@ -533,27 +536,56 @@ mg_fix_rebuild(const struct mg_target *t, const char *rebuild,
 	return (rc);
 }
 
-/* mg_fix_incomplete - tell the operator about entries an interrupted
- * run left "applying"; their number */
+/*
+ * mg_fix_incomplete - tell the operator about every entry an interrupted
+ * run left unfinished, and how to finish it: an apply or a rollback of
+ * files (the configuration may be partly changed), a purge or a hold
+ * (mail may be left on hold or in the quarantine), a rollback putting
+ * mail back.  The number of those that left files half changed (an apply
+ * refuses to pile a change on them).
+ */
 int
 mg_fix_incomplete(struct mg_journal *j, FILE *out)
 {
 	struct mg_jentry *v;
 	struct mg_err err;
+	const char *step;
 	size_t n, i, k;
+	int mail;
 
 	if (mg_journal_entries(j, 0, 1, &v, &n, &err) < 0)
 		return (0);
 	for (i = 0, k = 0; i < n; i++) {
-		if (strcmp(v[i].action, "fix") != 0 &&
-		    strcmp(v[i].action, "rollback") != 0)
-			continue;	/* a purge changes no file */
-		k++;
-		(void)fprintf(out, "mailguard-tui: journal entry %ld (%s) was "
-		    "interrupted at step \"%s\": the configuration may be "
-		    "partly changed. Restore it with: mailguard-tui rollback "
-		    "%ld\n", v[i].id, v[i].summary, v[i].step != NULL ?
-		    v[i].step : "?", v[i].id);
+		step = v[i].step != NULL ? v[i].step : "?";
+		mail = strcmp(v[i].action, "purge") == 0 ||
+		    strcmp(v[i].action, "hold") == 0;
+		(void)fprintf(out, "mailguard-tui: journal entry %ld (",
+		    v[i].id);
+		mg_print_sanitized(out, v[i].summary);
+		if (strcmp(v[i].state, "rolling-back") == 0 && mail)
+			(void)fprintf(out, "): putting its mail back was "
+			    "interrupted: some messages may still be on hold "
+			    "or in the quarantine. Finish it with: "
+			    "mailguard-tui rollback %ld\n", v[i].id);
+		else if (strcmp(v[i].state, "rolling-back") == 0)
+			(void)fprintf(out, "): its rollback was interrupted "
+			    "at step \"%s\": the configuration may be partly "
+			    "restored. Finish it with: mailguard-tui rollback "
+			    "%ld\n", step, v[i].id);
+		else if (mail)
+			(void)fprintf(out, ") was interrupted at step \"%s\": "
+			    "its messages may be left on hold (Exim: frozen) "
+			    "or in the quarantine, and it never finished. Put "
+			    "them back with: mailguard-tui rollback %ld (then "
+			    "%s again if still wanted)\n", step, v[i].id,
+			    v[i].action);
+		else
+			(void)fprintf(out, ") was interrupted at step \"%s\": "
+			    "the configuration may be partly changed. Restore "
+			    "it with: mailguard-tui rollback %ld\n", step,
+			    v[i].id);
+		if (!mail)
+			k++;
 	}
 	mg_jentries_free(v, n);
 	return ((int)k);
@@ -691,6 +723,57 @@ cleanup_stage(struct run *r)
 	r->stage[0] = '\0';
 }
 
+/* record_installed - the bytes installed as path and their SHA-256,
+ * journaled for a later rollback to check */
+static int
+record_installed(struct mg_journal *j, long id, const char *path,
+    const struct mg_str *text, struct mg_err *err)
+{
+	char hex[MG_SHA256_HEX];
+
+	if (mg_sha256_hex(text->data != NULL ? text->data : "", text->len,
+	    hex, err) < 0)
+		return (-1);
+	return (mg_journal_installed(j, id, path, hex, text->data, text->len,
+	    err));
+}
+
+/*
+ * unchanged_since_staged - every staged file still holds the bytes it
+ * was staged from; a changed one (an edit, postconf -e, another fix) is
+ * shown and refuses the apply unless force.  0 or -1 with err.
+ */
+static int
+unchanged_since_staged(struct run *r, int force, struct mg_err *err)
+{
+	const struct mg_staged_file *f;
+	struct mg_str was = MG_STR_INIT;
+	size_t i, k;
+	int rc = 0, c;
+
+	for (i = 0; i < r->st->nfiles && rc == 0; i++) {
+		f = &r->st->files[i];
+		mg_str_reset(&was);
+		for (k = 0; k < f->nold; k++)
+			mg_str_printf(&was, "%s%s", f->old[k],
+			    k + 1 < f->nold || f->final_newline ? "\n" : "");
+		if ((c = mg_file_changed(f->path, f->sha256, mg_str_cstr(&was),
+		    r->out, err)) < 0)
+			rc = -1;
+		else if (c > 0 && force)
+			say(r, "--force: installing over the change to %s",
+			    f->path);
+		else if (c > 0)
+			rc = mg_err_set(err, "%s changed since it was read "
+			    "(shown above): nothing changed; run the fix again "
+			    "to stage it on the file as it is now (--force "
+			    "installs over that change, which is then lost)",
+			    f->path);
+	}
+	mg_str_free(&was);
+	return (rc);
+}
+
 /* install - backups, then every new file prepared and renamed */
 static int
 install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
@@ -736,6 +819,11 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 		if (mg_install_commit(&in[i], err) < 0)
 			goto out;
 		say(r, "installed %s", r->st->files[i].path);
+		mg_str_reset(&text);
+		mg_stage_text(&r->st->files[i], &text);
+		if (record_installed(j, id, r->st->files[i].path, &text,
+		    err) < 0)
+			goto out;
 		mg_fault("install");
 	}
 	(void)mg_journal_set(j, id, "step", "installed");
@@ -763,6 +851,7 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 {
 	struct run r;
 	struct mg_journal j;
+	struct mg_lock lk = { -1 };
 	struct mg_restage rs;
 	struct mg_str sum = MG_STR_INIT, rebuild = MG_STR_INIT;
 	enum mg_apply_result res = MG_APPLY_REFUSED;
@@ -780,6 +869,11 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	r.out = o->out;
 	if (mg_journal_open(&j, a->target.state_dir, 1, err) < 0)
 		return (MG_APPLY_REFUSED);
+	/* the configuration itself, held until verified or restored */
+	if (mg_fix_lock(&lk, &a->target, err) < 0) {
+		mg_journal_close(&j);
+		return (MG_APPLY_REFUSED);
+	}
 	if (mg_fix_incomplete(&j, r.out) > 0) {
 		(void)mg_err_set(err, "an earlier apply was interrupted; "
 		    "roll it back first (see above): nothing changed");
@@ -846,6 +940,11 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		res = MG_APPLY_DECLINED;
 		goto out;
 	}
+	if (unchanged_since_staged(&r, o->force, err) < 0) {
+		(void)fprintf(r.out, "  refused: a file changed since it was "
+		    "staged; the live configuration is untouched\n");
+		goto out;
+	}
 	summary(&r, &sum);
 	if ((id = mg_journal_begin(&j, "fix", mg_str_cstr(&sum), diff,
 	    err)) < 0)
@@ -880,6 +979,7 @@ out:
 	cleanup_stage(&r);
 	mg_restage_free(&rs);
 	mg_journal_close(&j);
+	mg_config_unlock(&lk);
 	mg_str_free(&sum);
 	mg_str_free(&rebuild);
 	mg_str_free(&r.ch.validation);

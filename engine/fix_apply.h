@@ -28,6 +28,10 @@ struct mg_apply_opts {
 	/* The operator already agreed (--yes, or the caller asked
 	 * before): confirm is not called. */
 	int yes;
+	/* Install even over a file changed since it was staged (--force):
+	 * that change is lost.  Otherwise such a file refuses the apply,
+	 * its difference shown. */
+	int force;
 	/* Asked once, after the proof and before the first live change,
 	 * unless yes: non-zero goes ahead, 0 declines (nothing changed).
 	 * NULL and not yes: declined - a change is never made unasked. */

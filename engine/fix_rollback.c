@@ -6,14 +6,19 @@
  */
 #include <sys/stat.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../core/mg_install.h"
 #include "../core/mg_sanitize.h"
+#include "../core/mg_hash.h"
 #include "../core/mg_str.h"
 #include "fix_apply.h"
+#include "fix_hash.h"
+#include "fix_lock.h"
 #include "fix_rollback.h"
 #include "journal_check.h"
 #include "mg_journal.h"
@@ -57,7 +62,17 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	if (!ask(o, q))
 		return (MG_ROLLBACK_DECLINED);
 	mg_err_clear(err);
+	/* killed from here on, the entry says so and the next run offers
+	 * to finish; a run that ends sets the state it earned */
+	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
+	memset(&res, 0, sizeof(res));
 	rc = mg_queue_restore(&a->target, jr, e, o->sel, o->out, &res, err);
+	if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
+		(void)mg_journal_set(jr, e->id, "state", e->state);
+	else if (res.back == 0) {
+		(void)snprintf(q, sizeof(q), "restored (0 of %zu)", res.total);
+		(void)mg_journal_set(jr, e->id, "state", q);
+	}
 	(void)fprintf(o->out, "restored %zu of %zu messages of journal entry "
 	    "%ld (%zu from the quarantine, %zu released from hold",
 	    res.restored, res.chosen, e->id, res.placed, res.released);
@@ -153,6 +168,108 @@ trusted_row(struct mg_session *a, const char *state_dir,
 }
 
 /*
+ * already_back - a rollback of e was interrupted ("rolling-back") and
+ * its file i already holds the bytes of its backup (or is gone, as it
+ * was before): finishing it loses nothing
+ */
+static int
+already_back(const struct mg_jentry *e, size_t i)
+{
+	char now[MG_SHA256_HEX], old[MG_SHA256_HEX];
+	struct mg_err err;
+
+	if (strcmp(e->state, "rolling-back") != 0 ||
+	    mg_file_sha256(e->files[i].path, now, NULL, &err) < 0)
+		return (0);
+	if (e->files[i].backup == NULL)
+		return (strcmp(now, "absent") == 0);
+	return (mg_file_sha256(e->files[i].backup, old, NULL, &err) == 0 &&
+	    strcmp(now, old) == 0);
+}
+
+/* forced - say (sanitized) what --force goes ahead over */
+static void
+forced(FILE *out, const char *what, const char *path)
+{
+	(void)fprintf(out, "--force: %s ", what);
+	mg_print_sanitized(out, path);
+	(void)fputs(" (that change is lost)\n", out);
+}
+
+/*
+ * still_ours - every file entry e installed still holds what it
+ * installed, and no later entry changed it: else restoring its backups
+ * would silently discard that later change.  0 (or with o->force: said
+ * and gone ahead), or -1 with err naming what changed, the difference
+ * on o->out.
+ */
+static int
+still_ours(struct mg_journal *jr, const struct mg_jentry *e,
+    const struct mg_rollback_opts *o, struct mg_err *err)
+{
+	const char *path;
+	char *sha, *was;
+	long later;
+	size_t i;
+	int c;
+
+	for (i = 0; i < e->nfiles; i++) {
+		path = e->files[i].path;
+		later = mg_journal_later(jr, e->id, path);
+		if (later > 0 && !o->force)
+			return (mg_err_set(err, "journal entry %ld changed %s "
+			    "after entry %ld: roll back %ld first (newest "
+			    "first), or --force to lose its change: nothing "
+			    "changed", later, path, e->id, later));
+		if (later > 0)
+			forced(o->out, "a later journal entry changed", path);
+		if (!mg_journal_installed_get(jr, e->id, path, &sha, &was))
+			continue;	/* rebuilt only, or an older entry */
+		c = already_back(e, i) ? 0 : mg_file_changed(path, sha, was,
+		    o->out, err);
+		free(sha);
+		free(was);
+		if (c < 0)
+			return (-1);
+		if (c > 0 && !o->force)
+			return (mg_err_set(err, "%s changed since journal "
+			    "entry %ld installed it (shown above): nothing "
+			    "changed; --force restores over that change, "
+			    "which is then lost", path, e->id));
+		if (c > 0)
+			forced(o->out, "restoring over the change to", path);
+	}
+	return (0);
+}
+
+/*
+ * lock_config - the lock on the configuration entry e changed: the
+ * target's (as an apply takes it), or, when no MTA is found, the
+ * directory of e's first file
+ */
+static int
+lock_config(struct mg_session *a, const struct mg_jentry *e,
+    struct mg_lock *lk, struct mg_err *err)
+{
+	struct mg_target t;
+	char tmp[PATH_MAX];
+
+	if (!a->detected && mg_backend_detect(&a->opts, &a->target,
+	    &a->err) == 0)
+		a->detected = 1;
+	if (a->detected)
+		return (mg_fix_lock(lk, &a->target, err));
+	if (e->nfiles == 0) {
+		lk->fd = -1;
+		return (0);
+	}
+	memset(&t, 0, sizeof(t));
+	(void)snprintf(tmp, sizeof(tmp), "%s", e->files[0].path);
+	t.config_file = tmp;
+	return (mg_fix_lock(lk, &t, err));
+}
+
+/*
  * files_back - fix entry e's files restored, rebuilt, reloaded; the
  * entry marked rolled-back
  */
@@ -162,6 +279,7 @@ files_back(struct mg_session *a, struct mg_journal *jr,
     struct mg_err *err)
 {
 	struct mg_str log = MG_STR_INIT;
+	struct mg_lock lk = { -1 };
 	char q[128];
 	enum mg_rollback_result rc = MG_ROLLBACK_DONE;
 
@@ -173,14 +291,30 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 	}
 	if (trusted_row(a, jr->dir, e, err) < 0)
 		return (MG_ROLLBACK_UNREAD);
+	/* the configuration itself, held until restored and reloaded */
+	if (lock_config(a, e, &lk, err) < 0)
+		return (MG_ROLLBACK_UNREAD);
+	if (still_ours(jr, e, o, err) < 0) {
+		mg_config_unlock(&lk);
+		return (MG_ROLLBACK_FAILED);
+	}
 	(void)snprintf(q, sizeof(q), "Restore the files journal entry %ld "
 	    "changed?", e->id);
-	if (!ask(o, q))
+	if (!ask(o, q)) {
+		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_DECLINED);
+	}
+	/* killed from here on, the entry says so (not "done"), and the
+	 * next run offers to finish: rollback again */
+	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
+	(void)mg_journal_set(jr, e->id, "step", "restoring");
 	if (mg_journal_restore(jr, e, &log, err) < 0) {
 		mg_str_free(&log);
+		mg_config_unlock(&lk);
 		return (MG_ROLLBACK_UNREAD);
 	}
+	(void)mg_journal_set(jr, e->id, "step", "restored");
+	mg_fault("rollback-restored");
 	if (mg_fix_rebuild(&a->target, e->rebuild, &log) < 0) {
 		(void)mg_err_set(err, "files restored, but rebuilding or "
 		    "reloading failed (see above)");
@@ -191,11 +325,13 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 	if (mg_session_load(a) == 0)
 		mg_backend_reload(&a->target, &log);
 	mg_print_sanitized_lines(o->out, mg_str_cstr(&log));
+	(void)mg_journal_set(jr, e->id, "step", "reloaded");
 	(void)mg_journal_set(jr, e->id, "state", "rolled-back");
 	if (rc == MG_ROLLBACK_DONE)
 		(void)fprintf(o->out, "journal entry %ld rolled back\n",
 		    e->id);
 	mg_str_free(&log);
+	mg_config_unlock(&lk);
 	return (rc);
 }
 

@@ -30,6 +30,10 @@ struct mg_rollback_opts {
 	/* The operator already agreed (--yes, or the caller asked
 	 * before): confirm is not called. */
 	int yes;
+	/* Restore even over a file changed since the entry installed it,
+	 * or that a later entry changed too (--force): those changes are
+	 * lost.  Otherwise the rollback refuses, the difference shown. */
+	int force;
 	/* Asked once before anything changes, unless yes: non-zero goes
 	 * ahead, 0 declines.  NULL and not yes: declined. */
 	int (*confirm)(const char *question);

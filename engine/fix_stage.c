@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/mg_file.h"
+#include "../core/mg_hash.h"
 #include "../core/mg_lines.h"
 #include "fix_stage.h"
 
@@ -64,6 +65,13 @@ file_for(struct mg_stage *st, const char *path, struct mg_err *err)
 	memset(f, 0, sizeof(*f));
 	f->path = mg_xstrdup(path);
 	f->final_newline = text.len == 0 || text.data[text.len - 1] == '\n';
+	if (mg_sha256_hex(text.data != NULL ? text.data : "", text.len,
+	    f->sha256, err) < 0) {
+		st->nfiles--;
+		free(f->path);
+		mg_str_free(&text);
+		return (NULL);
+	}
 	split(mg_str_cstr(&text), &f->old, &f->nold);
 	split(mg_str_cstr(&text), &f->new, &f->nnew);
 	mg_str_free(&text);

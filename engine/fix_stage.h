@@ -21,6 +21,8 @@ struct mg_staged_file {
 	char **old, **new;	/* lines, without newlines */
 	size_t nold, nnew;
 	int final_newline;	/* the file ended with a newline */
+	char sha256[65];	/* of the bytes read (MG_SHA256_HEX): the
+				 * install refuses a file changed since */
 	struct mg_stage_region *regions;
 	size_t nregions, regions_cap;
 };

@@ -47,7 +47,10 @@ static const char *schema =
     "CREATE TABLE IF NOT EXISTS qmsgs ("
     " entry INTEGER NOT NULL, queue_id TEXT NOT NULL,"
     " held INTEGER NOT NULL DEFAULT 0, ino INTEGER, new_id TEXT,"
-    " state TEXT, PRIMARY KEY (entry, queue_id));";
+    " state TEXT, PRIMARY KEY (entry, queue_id));"
+    "CREATE TABLE IF NOT EXISTS installed ("
+    " entry INTEGER NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,"
+    " text BLOB, PRIMARY KEY (entry, path));";
 
 static char *col(sqlite3_stmt *, int);
 
@@ -509,7 +512,8 @@ load_files(struct mg_journal *j, struct mg_jentry *e)
 
 /*
  * mg_journal_entries - entries, oldest first: all (id 0), one (id > 0),
- * or, with incomplete, those still "applying"
+ * or, with incomplete, those an interrupted run left "applying" or
+ * "rolling-back"
  */
 int
 mg_journal_entries(struct mg_journal *j, long id, int incomplete,
@@ -523,8 +527,9 @@ mg_journal_entries(struct mg_journal *j, long id, int incomplete,
 	*n = 0;
 	if (sqlite3_prepare_v2(j->db, "SELECT id, time, action, summary, "
 	    "state, step, diff, validation, proof, result, rebuild FROM "
-	    "entries WHERE (?1 = 0 OR id = ?1) AND (?2 = 0 OR state = "
-	    "'applying') ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	    "entries WHERE (?1 = 0 OR id = ?1) AND (?2 = 0 OR state IN "
+	    "('applying', 'rolling-back')) ORDER BY id", -1, &st,
+	    NULL) != SQLITE_OK)
 		return (db_err(j, err, "read"));
 	(void)sqlite3_bind_int64(st, 1, id);
 	(void)sqlite3_bind_int(st, 2, incomplete);
@@ -659,4 +664,87 @@ mg_journal_restore(struct mg_journal *j, const struct mg_jentry *e,
 	}
 	free(in);
 	return (rc);
+}
+
+/*
+ * mg_journal_installed - what entry id installed as path (its bytes and
+ * their SHA-256): a rollback refuses to restore over a file that no
+ * longer holds them.  0 or -1 with err.
+ */
+int
+mg_journal_installed(struct mg_journal *j, long id, const char *path,
+    const char *sha256, const char *text, size_t len, struct mg_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO installed "
+	    "(entry, path, sha256, text) VALUES (?, ?, ?, ?)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return (db_err(j, err, "insert"));
+	(void)sqlite3_bind_int64(st, 1, id);
+	(void)sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	(void)sqlite3_bind_text(st, 3, sha256, -1, SQLITE_STATIC);
+	(void)sqlite3_bind_blob(st, 4, text != NULL ? text : "", (int)len,
+	    SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	(void)sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return (db_err(j, err, "insert"));
+	return (0);
+}
+
+/*
+ * mg_journal_installed_get - the SHA-256 and bytes (NUL-terminated)
+ * entry id installed as path, both for the caller to free; 1, or 0 when
+ * the journal has none (an older entry, a file only rebuilt)
+ */
+int
+mg_journal_installed_get(struct mg_journal *j, long id, const char *path,
+    char **sha256, char **text)
+{
+	sqlite3_stmt *st;
+	const void *b;
+	int found = 0, n;
+
+	*sha256 = *text = NULL;
+	if (sqlite3_prepare_v2(j->db, "SELECT sha256, text FROM installed "
+	    "WHERE entry = ? AND path = ?", -1, &st, NULL) != SQLITE_OK)
+		return (0);
+	(void)sqlite3_bind_int64(st, 1, id);
+	(void)sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_text(st, 0) != NULL) {
+		*sha256 = col(st, 0);
+		b = sqlite3_column_blob(st, 1);
+		n = sqlite3_column_bytes(st, 1);
+		*text = mg_xstrndup(b != NULL ? b : "", b != NULL ?
+		    (size_t)n : 0);
+		found = 1;
+	}
+	(void)sqlite3_finalize(st);
+	return (found);
+}
+
+/*
+ * mg_journal_later - the newest fix entry after id that changed path and
+ * whose change may still be in place (applying, done, failed); 0 if none
+ */
+long
+mg_journal_later(struct mg_journal *j, long id, const char *path)
+{
+	sqlite3_stmt *st;
+	long later = 0;
+
+	if (sqlite3_prepare_v2(j->db, "SELECT MAX(e.id) FROM entries e JOIN "
+	    "files f ON f.entry = e.id WHERE e.id > ? AND f.path = ? AND "
+	    "e.action = 'fix' AND e.state IN ('applying', 'done', "
+	    "'failed', 'rolling-back')", -1, &st, NULL) != SQLITE_OK)
+		return (0);
+	(void)sqlite3_bind_int64(st, 1, id);
+	(void)sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		later = (long)sqlite3_column_int64(st, 0);
+	(void)sqlite3_finalize(st);
+	return (later);
 }

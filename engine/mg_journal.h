@@ -31,7 +31,8 @@ struct mg_jentry {
 	char *action;		/* "fix", "rollback", "purge" */
 	char *summary;
 	char *state;		/* "applying", "done", "failed", "restored",
-				 * "rolled-back" */
+				 * "rolling-back" (a rollback began: killed
+				 * if still so), "rolled-back" */
 	char *step;		/* the last step reached */
 	char *diff, *validation, *proof, *result;
 	char *rebuild;		/* commands that rebuild derived files after
@@ -78,5 +79,10 @@ int mg_journal_entries(struct mg_journal *, long, int,
 void mg_jentries_free(struct mg_jentry *, size_t);
 int mg_journal_restore(struct mg_journal *, const struct mg_jentry *,
     struct mg_str *, struct mg_err *);
+int mg_journal_installed(struct mg_journal *, long, const char *,
+    const char *, const char *, size_t, struct mg_err *);
+int mg_journal_installed_get(struct mg_journal *, long, const char *,
+    char **, char **);
+long mg_journal_later(struct mg_journal *, long, const char *);
 
 #endif

@@ -99,7 +99,8 @@ test_help_lists_each(void **state)
 	assert_non_null(strstr(h, "\n  hold|release|requeue SELECTOR... "
 	    "[--dry-run] [--yes]\n                   the same selection"));
 	assert_non_null(strstr(h, "[--export-diff FILE [--force]] [--yes]\n"
-	    "                   [--value TEXT]\n                   apply"));
+	    "                   [--force] [--value TEXT]\n"
+	    "                   apply"));
 	prev = cmds;
 	for (i = 0; mg_cmd_table[i] != NULL; i++) {
 		p = named(cmds, mg_cmd_table[i]->name);

@@ -8,6 +8,7 @@
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
+#include "../../core/mg_hash.h"
 #include "../../core/mg_install.h"
 #include "../../engine/fix_rollback.h"
 #include "../../engine/mg_journal.h"
@@ -15,7 +16,7 @@
 
 static char root[64];
 static char state[128], file[128];
-static int asked, answer;
+static int asked, answer, force;
 static char question[200];
 
 /* put - write a file by the code under test */
@@ -89,6 +90,7 @@ rollback(long id, int mail_only, char **out, struct mg_err *err)
 	assert_non_null(fp = open_memstream(out, &len));
 	o.out = fp;
 	o.mail_only = mail_only;
+	o.force = force;
 	o.confirm = no_callback ? NULL : confirm;
 	res = mg_fix_rollback(&a, state, id, &o, err);
 	(void)fclose(fp);
@@ -180,6 +182,98 @@ test_refusals(void **state_)
 	free(out);
 }
 
+/* installed - journal that entry id installed what file holds now */
+static void
+installed(long id)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char hex[MG_SHA256_HEX], *t;
+
+	t = get(file);
+	assert_int_equal(mg_sha256_hex(t, strlen(t), hex, &err), 0);
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_installed(&j, id, file, hex, t,
+	    strlen(t), &err), 0);
+	mg_journal_close(&j);
+	free(t);
+}
+
+/* test_changed_since_refused - the file was edited after the entry
+ * installed it: refused before asking, the edit shown (sanitized), the
+ * file untouched; --force restores the backup over it */
+static void
+test_changed_since_refused(void **state_)
+{
+	struct mg_err err;
+	char *out, *t;
+	long id;
+
+	(void)state_;
+	id = fix_entry();
+	installed(id);
+	put(file, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n"
+	    "smtpd_banner = \x1b[31medited\n");
+	asked = 0;
+	answer = 1;
+	assert_int_equal(rollback(id, 0, &out, &err), MG_ROLLBACK_FAILED);
+	assert_int_equal(asked, 0);
+	assert_non_null(strstr(err.msg, "changed since journal entry"));
+	assert_non_null(strstr(out, "--- then\n+++ now\n@@ -1,1 +1,2 @@\n"
+	    " mynetworks = 127.0.0.0/8 10.0.0.0/8\n"
+	    "+smtpd_banner = \\x1b[31medited\n"));
+	assert_null(strchr(out, '\x1b'));
+	free(out);
+	t = get(file);
+	assert_string_equal(t, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n"
+	    "smtpd_banner = \x1b[31medited\n");
+	free(t);
+	force = 1;
+	assert_int_equal(rollback(id, 0, &out, &err), MG_ROLLBACK_DONE);
+	force = 0;
+	assert_int_equal(asked, 1);
+	assert_non_null(strstr(out, "--force: restoring over the change"));
+	free(out);
+	t = get(file);
+	assert_string_equal(t, "mynetworks = 127.0.0.0/8\n");
+	free(t);
+}
+
+/* test_later_entry_refused - entry 2 changed the same file after entry
+ * 1: rolling back 1 is refused naming 2; 2 first, then 1, works */
+static void
+test_later_entry_refused(void **state_)
+{
+	struct mg_err err;
+	char *out, *t, want[128];
+	long first, second;
+
+	(void)state_;
+	first = fix_entry();
+	installed(first);
+	second = fix_entry();	/* backs up "127.0.0.0/8" again */
+	installed(second);
+	asked = 0;
+	answer = 1;
+	assert_int_equal(rollback(first, 0, &out, &err), MG_ROLLBACK_FAILED);
+	assert_int_equal(asked, 0);
+	(void)snprintf(want, sizeof(want), "journal entry %ld changed ",
+	    second);
+	assert_non_null(strstr(err.msg, want));
+	(void)snprintf(want, sizeof(want), "roll back %ld first", second);
+	assert_non_null(strstr(err.msg, want));
+	free(out);
+	assert_int_equal(rollback(second, 0, &out, &err), MG_ROLLBACK_DONE);
+	free(out);
+	put(file, "mynetworks = 127.0.0.0/8 10.0.0.0/8\n");
+	installed(first);	/* as entry 1 left it */
+	assert_int_equal(rollback(first, 0, &out, &err), MG_ROLLBACK_DONE);
+	free(out);
+	t = get(file);
+	assert_string_equal(t, "mynetworks = 127.0.0.0/8\n");
+	free(t);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -215,6 +309,8 @@ main(void)
 		cmocka_unit_test(test_declined_changes_nothing),
 		cmocka_unit_test(test_rolled_back_once),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_changed_since_refused),
+		cmocka_unit_test(test_later_entry_refused),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

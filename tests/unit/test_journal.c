@@ -6,11 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_install.h"
+#include "../../core/mg_lock.h"
+#include "../../engine/fix_apply.h"
+#include "../../engine/fix_hash.h"
 #include "../../engine/mg_journal.h"
 #include "mg_test.h"
 
@@ -325,6 +329,117 @@ test_fault_fail(void **state_)
 	assert_int_equal(mg_fault_fail("restore-scan"), 0);
 }
 
+/* test_config_lock - the lock on a configuration directory: a second
+ * taker is refused naming the holder's pid (/proc/locks); free again
+ * once released */
+static void
+test_config_lock(void **state_)
+{
+	struct mg_lock a, b;
+	struct mg_err err;
+	char want[160];
+	int fds[2], back[2];
+	pid_t pid;
+	char c;
+
+	(void)state_;
+	assert_int_equal(mg_config_lock(&a, root, &err), 0);
+	/* flock is per open file: a second open in this process conflicts
+	 * as another process would */
+	assert_int_equal(mg_config_lock(&b, root, &err), -1);
+	(void)snprintf(want, sizeof(want), "is changing %s (pid %ld)", root,
+	    (long)getpid());
+	assert_non_null(strstr(err.msg, want));
+	mg_config_unlock(&a);
+	/* a child holds it: its pid is named */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(pipe(back), 0);
+	if ((pid = fork()) == 0) {
+		if (mg_config_lock(&a, root, &err) < 0)
+			_exit(1);
+		(void)write(back[1], "x", 1);
+		(void)read(fds[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(back[0], &c, 1), 1);
+	assert_int_equal(mg_config_lock(&b, root, &err), -1);
+	(void)snprintf(want, sizeof(want), "(pid %ld)", (long)pid);
+	assert_non_null(strstr(err.msg, want));
+	(void)write(fds[1], "x", 1);
+	(void)waitpid(pid, NULL, 0);
+	(void)close(fds[0]);
+	(void)close(fds[1]);
+	(void)close(back[0]);
+	(void)close(back[1]);
+	assert_int_equal(mg_config_lock(&b, root, &err), 0);
+	mg_config_unlock(&b);
+	mg_config_unlock(&b);	/* twice is harmless */
+}
+
+/* test_text_diff - what changed, as a unified diff: the common head and
+ * tail trimmed to 3 lines of context; nothing for equal texts */
+static void
+test_text_diff(void **state_)
+{
+	struct mg_str d = MG_STR_INIT;
+
+	(void)state_;
+	mg_text_diff("a", "b", "1\n2\n3\n4\n5\n6\n7\n8\n",
+	    "1\n2\n3\n4\nfour\n5\n6\n7\n8\n", &d);
+	assert_string_equal(mg_str_cstr(&d), "--- a\n+++ b\n"
+	    "@@ -2,6 +2,7 @@\n 2\n 3\n 4\n+four\n 5\n 6\n 7\n");
+	mg_str_reset(&d);
+	mg_text_diff("a", "b", "x = 1\n", "x = 2\n", &d);
+	assert_string_equal(mg_str_cstr(&d), "--- a\n+++ b\n"
+	    "@@ -1,1 +1,1 @@\n-x = 1\n+x = 2\n");
+	mg_str_reset(&d);
+	mg_text_diff("a", "b", "same\n", "same\n", &d);
+	assert_int_equal(d.len, 0);
+	mg_str_free(&d);
+}
+
+/* test_unfinished_listed - entries a killed run left: a fix applying, a
+ * purge applying (its mail on hold), a rollback rolling-back; each told
+ * with the rollback that finishes it; only those that change files
+ * counted; finished ones not told */
+static void
+test_unfinished_listed(void **state_)
+{
+	struct mg_journal j;
+	struct mg_err err;
+	char *text = NULL;
+	size_t len = 0;
+	long fix, purge, back, done;
+	FILE *fp;
+	int n;
+
+	(void)state_;
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	fix = mg_journal_begin(&j, "fix", "fix a", NULL, &err);
+	purge = mg_journal_begin(&j, "purge", "purge --sasl \x1b[2Jroot", NULL,
+	    &err);
+	(void)mg_journal_set(&j, purge, "step", "hold");
+	back = mg_journal_begin(&j, "fix", "fix b", NULL, &err);
+	(void)mg_journal_set(&j, back, "state", "rolling-back");
+	(void)mg_journal_set(&j, back, "step", "restored");
+	done = mg_journal_begin(&j, "fix", "fix c", NULL, &err);
+	(void)mg_journal_set(&j, done, "state", "rolled-back");
+	assert_non_null(fp = open_memstream(&text, &len));
+	n = mg_fix_incomplete(&j, fp);
+	(void)fclose(fp);
+	mg_journal_close(&j);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(text, "fix a) was interrupted"));
+	assert_non_null(strstr(text, "root) was interrupted at step \"hold\""
+	    ": its messages may be left on hold"));
+	assert_null(strchr(text, '\x1b'));
+	assert_non_null(strstr(text, "fix b): its rollback was interrupted "
+	    "at step \"restored\""));
+	assert_null(strstr(text, "fix c"));
+	assert_true(fix > 0 && done > 0);
+	free(text);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -366,6 +481,9 @@ main(void)
 		cmocka_unit_test(test_install_copy_never_replaces),
 		cmocka_unit_test(test_install_copy_by_dirfd),
 		cmocka_unit_test(test_fault_fail),
+		cmocka_unit_test(test_config_lock),
+		cmocka_unit_test(test_text_diff),
+		cmocka_unit_test(test_unfinished_listed),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
