@@ -6,7 +6,10 @@
  *
  * sasl.login.many-addresses: one login sending from MANY_ADDRS distinct
  * client addresses, or from MANY_BLOCKS distinct networks (IPv4 /16,
- * IPv6 /32: roughly one provider each), within WINDOW.  A person sends
+ * IPv6 /32: roughly one provider each), within WINDOW.  An IPv6 client
+ * counts as its /64: one host or home network, whose temporary
+ * (privacy) addresses change every day or so (RFC 8981) without a new
+ * client behind them.  A person sends
  * from home, office, phone and the odd hotel: a handful of addresses in
  * two or three providers a day; a mobile carrier's changing addresses
  * stay within its few blocks.  A password sold on is used by a botnet
@@ -70,6 +73,16 @@ block(const struct mg_net *a, struct mg_net *b)
 		memset(b->addr + 4, 0, sizeof(b->addr) - 4);
 }
 
+/* host - the client an address is counted as: IPv4 the address, IPv6
+ * its /64 */
+static void
+host(const struct mg_net *a, struct mg_net *h)
+{
+	*h = *a;
+	if (a->family != 4)
+		memset(h->addr + 8, 0, sizeof(h->addr) - 8);
+}
+
 /* cmp_event - events by login, successes first, then time */
 static int
 cmp_event(const void *x, const void *y)
@@ -92,14 +105,17 @@ net_cmp(const struct mg_net *a, const struct mg_net *b)
 	return (memcmp(a->addr, b->addr, sizeof(a->addr)));
 }
 
-/* cmp_addr - indices into the events arg, by address (qsort_r) */
+/* cmp_addr - indices into the events arg, by client: address, IPv6 /64
+ * (qsort_r) */
 static int
 cmp_addr(const void *x, const void *y, void *arg)
 {
 	const struct ev *ev = arg;
+	struct mg_net a, b;
 
-	return (net_cmp(ev[*(const size_t *)x].addr,
-	    ev[*(const size_t *)y].addr));
+	host(ev[*(const size_t *)x].addr, &a);
+	host(ev[*(const size_t *)y].addr, &b);
+	return (net_cmp(&a, &b));
 }
 
 /* cmp_block - indices into the events arg, by block (qsort_r) */

@@ -269,6 +269,53 @@ test_thresholds_and_window(void **state)
 	mg_model_free(&m);
 }
 
+/* test_ipv6_privacy_addresses - a laptop's temporary IPv6 addresses
+ * change without a new client behind them: 12 of one /64 are one client,
+ * 12 /64s in 5 networks are 12 more */
+static void
+test_ipv6_privacy_addresses(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str line = MG_STR_INIT;
+	int k;
+
+	(void)state;
+	mg_model_init(&m);
+	m.log = mg_xcalloc(1, sizeof(*m.log));
+	m.log->now = NOW;
+	for (k = 0; k < 12; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 10:%02d:00 mail postfix/smtpd[1]: "
+		    "A%d: client=x[2001:db8:40:7:%x:e1:%x:%x], "
+		    "sasl_method=PLAIN, sasl_username=ann", k, k,
+		    0x1000 + k * 77, k * 13, 0xbeef - k);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(count(&r, "sasl.login.many-addresses"), 0);
+	mg_report_free(&r);
+	/* the same login from 12 /64s of 5 /32s within the hour */
+	for (k = 0; k < 12; k++) {
+		mg_str_reset(&line);
+		mg_str_printf(&line, "Dec  6 11:%02d:00 mail postfix/smtpd[1]: "
+		    "B%d: client=x[2001:db%x:%x::25], sasl_method=PLAIN, "
+		    "sasl_username=ann", k, k, 8 + k % 5, 0x100 + k);
+		mg_maillog_line(m.log, mg_pf_log_line, NULL,
+		    mg_str_cstr(&line), line.len);
+	}
+	mg_report_init(&r);
+	mg_check_log_sasl(&m, &r);
+	assert_int_equal(count(&r, "sasl.login.many-addresses"), 1);
+	assert_non_null(finding(&r, "sasl.login.many-addresses", "ann"));
+	assert_true(has(&r.findings[0], "from 13 addresses in 5 networks"));
+	mg_report_free(&r);
+	mg_str_free(&line);
+	mg_model_free(&m);
+}
+
 /* test_spray_cannot_blind - a password spray of more made-up names than
  * the table keeps, logged first, fills only the failed side: the login
  * then used from 12 networks is still found */
@@ -477,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_postfix_findings),
 		cmocka_unit_test(test_spray_cannot_blind),
 		cmocka_unit_test(test_thresholds_and_window),
+		cmocka_unit_test(test_ipv6_privacy_addresses),
 		cmocka_unit_test(test_rollover),
 		cmocka_unit_test(test_exim),
 		cmocka_unit_test(test_links_disable_fix),
