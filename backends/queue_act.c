@@ -71,10 +71,11 @@ mg_qrun_copied(struct mg_qrun *p, const char *id)
 }
 
 /* mg_qfile_copy - the bytes of src (opened safely) into a new file dst
- * (0600, must not exist), fsync'd: written as dst.part first and renamed,
- * so a copy that exists under its name is complete (a purge killed
- * midway leaves at most a .part file, which no rollback reads); 0, 1 if
- * src is gone, -1 */
+ * (0600, must not exist): written as dst.part first and linked, so a copy
+ * that exists under its name is complete (a purge killed midway leaves
+ * at most a .part file, which no rollback reads).  Not synced: durable
+ * only after mg_qrun_sync, which must come before the message is
+ * deleted from the queue.  0, 1 if src is gone, -1 */
 int
 mg_qfile_copy(int sdirfd, const char *src, const char *dst,
     struct mg_err *err)
@@ -108,8 +109,6 @@ mg_qfile_copy(int sdirfd, const char *src, const char *dst,
 		}
 	}
 	mg_fault("purge-copying");
-	if (rc == 0 && fsync(out) < 0)
-		rc = mg_err_errno(err, "fsync %s", part);
 	(void)close(in);
 	if (close(out) < 0 && rc == 0)
 		rc = mg_err_errno(err, "close %s", part);
@@ -130,6 +129,44 @@ mg_qfault_after(const char *step, size_t n)
 		return;
 	(void)snprintf(name, sizeof(name), "%s-%zu", step, n);
 	mg_fault(name);
+}
+
+/* mg_qrun_open_quarantine - the quarantine opened before the first copy
+ * is written: syncfs() reports the write-back errors of the file system
+ * since its fd was opened (Linux >= 5.8); 0, or -1 with err */
+int
+mg_qrun_open_quarantine(struct mg_qrun *p, struct mg_err *err)
+{
+	if (p->qfd >= 0)
+		return (0);
+	p->qfd = open(p->qdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (p->qfd < 0)
+		return (mg_err_errno(err, "cannot open %s", p->qdir));
+	return (0);
+}
+
+/*
+ * mg_qrun_sync - the copies made since the last sync durable, with the
+ * quarantine's directory entries: one syncfs() of the filesystem the
+ * quarantine is on (every file written there, in one journal commit
+ * instead of one per fsync) and one fsync of the directory; only then
+ * may the batch be deleted from the queue.  0, or -1 with err (nothing
+ * more may be deleted).
+ */
+int
+mg_qrun_sync(struct mg_qrun *p, struct mg_err *err)
+{
+	if (p->nsynced == p->ncopied)
+		return (0);
+	if (p->qfd < 0)
+		return (mg_err_set(err, "%s: not open before the copies",
+		    p->qdir));
+	if (syncfs(p->qfd) < 0 || fsync(p->qfd) < 0)
+		return (mg_err_errno(err, "cannot sync %s: the messages "
+		    "copied there stay in the queue", p->qdir));
+	p->nsynced = p->ncopied;
+	return (0);
 }
 
 /* mg_fsync_dir - a directory's entries made durable */

@@ -256,6 +256,9 @@ clone() {
 	for f in "$@"; do
 		sed -i "s#$src#$dst#g" "$dst/$f"
 	done
+	# written back, as a queue that built up is: neither contender
+	# pays for the other's copy
+	sync
 }
 
 # count_files - regular files under $1
