@@ -15,14 +15,14 @@
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 
-#define MG_PURGE_BATCH 5000	/* IDs per exim -Mf / -Mrm call at most */
+#define MG_PURGE_BATCH 2000	/* IDs per exim -Mf / -Mrm call at most */
 /*
  * A purge copies this many messages into the quarantine, makes them
  * durable with one syncfs() and one fsync of the quarantine directory,
  * and only then deletes those from the queue: one sync and one MTA
  * process per batch instead of one fsync per file.
  */
-#define MG_QSYNC_BATCH 5000
+#define MG_QSYNC_BATCH 2000
 #define MG_QFILE_MAX (512u * 1024 * 1024)	/* one queue file */
 
 /*
