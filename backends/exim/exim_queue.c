@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
@@ -587,6 +588,7 @@ struct walk {
 	struct listing *ls;
 	size_t from, to;		/* its part of ls->v */
 	size_t last;			/* files when progress was last told */
+	int finished;			/* its part read (atomic) */
 };
 
 /* One -H file listed: its directory (an index of ls->dirs), its name,
@@ -757,6 +759,20 @@ list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
 	free(journals);
 }
 
+/* tell - the progress function told how many files both threads read;
+ * it may cancel */
+static void
+tell(struct walk *w)
+{
+	size_t done = __atomic_load_n(&w->ls->done, __ATOMIC_RELAXED);
+
+	if (done == w->last)
+		return;
+	w->last = done;
+	if (w->progress(w->arg, done) != 0)
+		__atomic_store_n(&w->ls->cancelled, 1, __ATOMIC_RELAXED);
+}
+
 /* read_part - a thread's part of the listing read into its queue; the
  * first thread tells the progress function (which may cancel) */
 static void *
@@ -774,12 +790,10 @@ read_part(void *arg)
 		read_one(w, dirfd(ls->dirs[h->dir].d), ls->dirs[h->dir].rel,
 		    h->name, h->journal);
 		done = __atomic_add_fetch(&ls->done, 1, __ATOMIC_RELAXED);
-		if (w->progress == NULL || done - w->last < PROGRESS_EVERY)
-			continue;
-		w->last = done;
-		if (w->progress(w->arg, done) != 0)
-			__atomic_store_n(&ls->cancelled, 1, __ATOMIC_RELAXED);
+		if (w->progress != NULL && done - w->last >= PROGRESS_EVERY)
+			tell(w);
 	}
+	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
 	return (NULL);
 }
 
@@ -816,6 +830,7 @@ queue_take(struct mg_queue *dst, struct mg_queue *src)
 static void
 read_all(struct walk *w, struct listing *ls)
 {
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
 	struct mg_queue q2;
 	struct walk w2;
 	pthread_t tid;
@@ -839,7 +854,16 @@ read_all(struct walk *w, struct listing *ls)
 		return;
 	}
 	(void)read_part(w);
+	/* the progress function is the caller's thread's: told until the
+	 * other half is read too, and once at the end */
+	while (w->progress != NULL && __atomic_load_n(&w2.finished,
+	    __ATOMIC_ACQUIRE) == 0) {
+		(void)nanosleep(&tick, NULL);
+		tell(w);
+	}
 	(void)pthread_join(tid, NULL);
+	if (w->progress != NULL && !ls->cancelled && ls->done != w->last)
+		(void)w->progress(w->arg, ls->done);
 	scratch_free(&w2.sc);
 	queue_take(w->q, &q2);
 }
