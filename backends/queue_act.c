@@ -109,6 +109,9 @@ mg_qfile_copy(int sdirfd, const char *src, const char *dst,
 		}
 	}
 	mg_fault("purge-copying");
+	/* write-back started now; mg_qrun_sync waits for it */
+	if (rc == 0)
+		(void)sync_file_range(out, 0, 0, SYNC_FILE_RANGE_WRITE);
 	(void)close(in);
 	if (close(out) < 0 && rc == 0)
 		rc = mg_err_errno(err, "close %s", part);
@@ -131,9 +134,8 @@ mg_qfault_after(const char *step, size_t n)
 	mg_fault(name);
 }
 
-/* mg_qrun_open_quarantine - the quarantine opened before the first copy
- * is written: syncfs() reports the write-back errors of the file system
- * since its fd was opened (Linux >= 5.8); 0, or -1 with err */
+/* mg_qrun_open_quarantine - the quarantine opened (once, before the
+ * first copy) for mg_qrun_sync; 0, or -1 with err */
 int
 mg_qrun_open_quarantine(struct mg_qrun *p, struct mg_err *err)
 {
@@ -148,21 +150,43 @@ mg_qrun_open_quarantine(struct mg_qrun *p, struct mg_err *err)
 
 /*
  * mg_qrun_sync - the copies made since the last sync durable, with the
- * quarantine's directory entries: one syncfs() of the filesystem the
- * quarantine is on (every file written there, in one journal commit
- * instead of one per fsync) and one fsync of the directory; only then
- * may the batch be deleted from the queue.  0, or -1 with err (nothing
- * more may be deleted).
+ * quarantine's directory entries: each file (ID and each of sfx, e.g.
+ * "-H", "-D"; NULL-terminated) fsync'd, then the directory once; only
+ * then may the batch be deleted from the queue.  Their write-back was
+ * started as each was written (mg_qfile_copy), and the first fsync's
+ * journal commit carries the others' metadata, so a batch costs about
+ * one commit, not one per file; nothing else on the filesystem is
+ * flushed (syncfs would write back every process's dirty data).  0, or
+ * -1 with err (nothing more may be deleted).
  */
 int
-mg_qrun_sync(struct mg_qrun *p, struct mg_err *err)
+mg_qrun_sync(struct mg_qrun *p, const char *const *sfx, struct mg_err *err)
 {
+	char name[PATH_MAX];
+	size_t i, k;
+	int fd, rc;
+
 	if (p->nsynced == p->ncopied)
 		return (0);
 	if (p->qfd < 0)
 		return (mg_err_set(err, "%s: not open before the copies",
 		    p->qdir));
-	if (syncfs(p->qfd) < 0 || fsync(p->qfd) < 0)
+	for (i = p->nsynced; i < p->ncopied; i++) {
+		for (k = 0; sfx[k] != NULL; k++) {
+			(void)snprintf(name, sizeof(name), "%s%s",
+			    p->copied[i], sfx[k]);
+			fd = openat(p->qfd, name, O_RDONLY | O_NOFOLLOW |
+			    O_CLOEXEC);
+			rc = fd < 0 ? -1 : fsync(fd);
+			if (fd >= 0)
+				(void)close(fd);
+			if (rc < 0)
+				return (mg_err_errno(err, "cannot sync %s/%s: "
+				    "the messages copied there stay in the "
+				    "queue", p->qdir, name));
+		}
+	}
+	if (fsync(p->qfd) < 0)
 		return (mg_err_errno(err, "cannot sync %s: the messages "
 		    "copied there stay in the queue", p->qdir));
 	p->nsynced = p->ncopied;

@@ -18,9 +18,10 @@
 #define MG_PURGE_BATCH 2000	/* IDs per exim -Mf / -Mrm call at most */
 /*
  * A purge copies this many messages into the quarantine, makes them
- * durable with one syncfs() and one fsync of the quarantine directory,
- * and only then deletes those from the queue: one sync and one MTA
- * process per batch instead of one fsync per file.
+ * durable (mg_qrun_sync: each copy and the directory fsync'd, about one
+ * journal commit for all), and only then deletes those from the queue:
+ * one sync and one MTA process per batch instead of one of each per
+ * message.
  */
 #define MG_QSYNC_BATCH 2000
 #define MG_QFILE_MAX (512u * 1024 * 1024)	/* one queue file */

@@ -119,12 +119,13 @@ exim_copy(struct mg_qrun *p, int infd, const char *id, struct mg_err *err)
 static int
 remove_synced(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
+	static const char *const sfx[] = { "-H", "-D", NULL };
 	size_t from = p->nsynced;
 	int rc = 0;
 
 	if (from == p->ncopied)
 		return (0);
-	if (mg_qrun_sync(p, err) < 0)
+	if (mg_qrun_sync(p, sfx, err) < 0)
 		return (-1);
 	mg_fault("purge-copied");
 	if (batches(t, &p->log, "-Mrm", p->copied + from, p->ncopied - from,

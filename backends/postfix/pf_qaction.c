@@ -75,6 +75,7 @@ struct pf_purge {
 static int
 delete_synced(struct pf_purge *pp)
 {
+	static const char *const sfx[] = { "", NULL };
 	struct mg_qrun *p = pp->p;
 	struct mg_str in = MG_STR_INIT;
 	size_t from = p->nsynced;
@@ -82,7 +83,7 @@ delete_synced(struct pf_purge *pp)
 
 	if (from == p->ncopied)
 		return (0);
-	if (mg_qrun_sync(p, pp->err) < 0)
+	if (mg_qrun_sync(p, sfx, pp->err) < 0)
 		return (-1);
 	mg_fault("purge-copied");
 	mg_qrun_ids_text(p->copied + from, p->ncopied - from, &in);
