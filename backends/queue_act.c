@@ -71,10 +71,11 @@ mg_qrun_copied(struct mg_qrun *p, const char *id)
 }
 
 /* mg_qfile_copy - the bytes of src (opened safely) into a new file dst
- * (0600, must not exist), fsync'd: written as dst.part first and renamed,
- * so a copy that exists under its name is complete (a purge killed
- * midway leaves at most a .part file, which no rollback reads); 0, 1 if
- * src is gone, -1 */
+ * (0600, must not exist): written as dst.part first and linked, so a copy
+ * that exists under its name is complete (a purge killed midway leaves
+ * at most a .part file, which no rollback reads).  Not synced: durable
+ * only after mg_qrun_sync, which must come before the message is
+ * deleted from the queue.  0, 1 if src is gone, -1 */
 int
 mg_qfile_copy(int sdirfd, const char *src, const char *dst,
     struct mg_err *err)
@@ -108,8 +109,9 @@ mg_qfile_copy(int sdirfd, const char *src, const char *dst,
 		}
 	}
 	mg_fault("purge-copying");
-	if (rc == 0 && fsync(out) < 0)
-		rc = mg_err_errno(err, "fsync %s", part);
+	/* write-back started now; mg_qrun_sync waits for it */
+	if (rc == 0)
+		(void)sync_file_range(out, 0, 0, SYNC_FILE_RANGE_WRITE);
 	(void)close(in);
 	if (close(out) < 0 && rc == 0)
 		rc = mg_err_errno(err, "close %s", part);
@@ -130,6 +132,65 @@ mg_qfault_after(const char *step, size_t n)
 		return;
 	(void)snprintf(name, sizeof(name), "%s-%zu", step, n);
 	mg_fault(name);
+}
+
+/* mg_qrun_open_quarantine - the quarantine opened (once, before the
+ * first copy) for mg_qrun_sync; 0, or -1 with err */
+int
+mg_qrun_open_quarantine(struct mg_qrun *p, struct mg_err *err)
+{
+	if (p->qfd >= 0)
+		return (0);
+	p->qfd = open(p->qdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (p->qfd < 0)
+		return (mg_err_errno(err, "cannot open %s", p->qdir));
+	return (0);
+}
+
+/*
+ * mg_qrun_sync - the copies made since the last sync durable, with the
+ * quarantine's directory entries: each file (ID and each of sfx, e.g.
+ * "-H", "-D"; NULL-terminated) fsync'd, then the directory once; only
+ * then may the batch be deleted from the queue.  Their write-back was
+ * started as each was written (mg_qfile_copy), and the first fsync's
+ * journal commit carries the others' metadata, so a batch costs about
+ * one commit, not one per file; nothing else on the filesystem is
+ * flushed (syncfs would write back every process's dirty data).  0, or
+ * -1 with err (nothing more may be deleted).
+ */
+int
+mg_qrun_sync(struct mg_qrun *p, const char *const *sfx, struct mg_err *err)
+{
+	char name[PATH_MAX];
+	size_t i, k;
+	int fd, rc;
+
+	if (p->nsynced == p->ncopied)
+		return (0);
+	if (p->qfd < 0)
+		return (mg_err_set(err, "%s: not open before the copies",
+		    p->qdir));
+	for (i = p->nsynced; i < p->ncopied; i++) {
+		for (k = 0; sfx[k] != NULL; k++) {
+			(void)snprintf(name, sizeof(name), "%s%s",
+			    p->copied[i], sfx[k]);
+			fd = openat(p->qfd, name, O_RDONLY | O_NOFOLLOW |
+			    O_CLOEXEC);
+			rc = fd < 0 ? -1 : fsync(fd);
+			if (fd >= 0)
+				(void)close(fd);
+			if (rc < 0)
+				return (mg_err_errno(err, "cannot sync %s/%s: "
+				    "the messages copied there stay in the "
+				    "queue", p->qdir, name));
+		}
+	}
+	if (fsync(p->qfd) < 0)
+		return (mg_err_errno(err, "cannot sync %s: the messages "
+		    "copied there stay in the queue", p->qdir));
+	p->nsynced = p->ncopied;
+	return (0);
 }
 
 /* mg_fsync_dir - a directory's entries made durable; 0, or -1 with

@@ -15,7 +15,15 @@
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
 
-#define MG_PURGE_BATCH 500	/* IDs per exim -Mf / -Mrm call */
+#define MG_PURGE_BATCH 2000	/* IDs per exim -Mf / -Mrm call at most */
+/*
+ * A purge copies this many messages into the quarantine, makes them
+ * durable (mg_qrun_sync: each copy and the directory fsync'd, about one
+ * journal commit for all), and only then deletes those from the queue:
+ * one sync and one MTA process per batch instead of one of each per
+ * message.
+ */
+#define MG_QSYNC_BATCH 2000
 #define MG_QFILE_MAX (512u * 1024 * 1024)	/* one queue file */
 
 /*
@@ -48,6 +56,8 @@ struct mg_qrun {
 	size_t nids;
 	char **copied;			/* purge: quarantined, to delete */
 	size_t ncopied, copied_cap;
+	size_t nsynced;			/* purge: copied[0..nsynced) durable */
+	int qfd;		/* purge: qdir, open before a copy; or -1 */
 	char qdir[4096];		/* purge: the quarantine */
 	struct mg_str log;		/* what the MTA tools said */
 	const struct mg_qprogress *prog;

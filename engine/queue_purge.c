@@ -47,6 +47,7 @@ purge_init(struct purge *p, struct mg_target *t, FILE *out,
 	p->res = res;
 	p->run.prog = prog;
 	p->run.nsteps = nsteps;
+	p->run.qfd = -1;
 }
 
 /*
@@ -270,6 +271,8 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
 	    "failed");
 out_queue:
+	if (p.run.qfd >= 0)
+		(void)close(p.run.qfd);
 	mg_queue_free(&q);
 	mg_journal_close(&j);
 	for (i = 0; i < p.run.ncopied; i++)

@@ -31,20 +31,35 @@ struct ex {
 	gid_t gid;
 };
 
-/* batches - exim [-C FILE] OPT ID... for ids, MG_PURGE_BATCH at a time,
- * the output appended to log; each batch told to p's progress bar (p
- * may be NULL); -1 if any batch failed (err says why) */
+/* argv_budget - the bytes of arguments one exec may carry: half of
+ * ARG_MAX (the environment and our fixed arguments share the rest),
+ * 128 KiB if unknown */
+static size_t
+argv_budget(void)
+{
+	long max = sysconf(_SC_ARG_MAX);
+
+	return (max > 0 ? (size_t)max / 2 : 128 * 1024);
+}
+
+/*
+ * batches - exim [-C FILE] OPT ID... for ids, as many at a time as
+ * MG_PURGE_BATCH and the argument limit (execve(2): ARG_MAX counts the
+ * strings and their pointers) allow, the output appended to log; each
+ * batch told to p's progress bar (p may be NULL) as done + the IDs of
+ * the batch of total; -1 if any batch failed (err says why)
+ */
 static int
 batches(const struct mg_target *t, struct mg_str *log, const char *opt,
     char *const *ids, size_t n, const struct mg_qrun *p, unsigned step,
-    const char *name, struct mg_err *err)
+    const char *name, size_t done, size_t total, struct mg_err *err)
 {
 	const char **argv;
-	size_t i, k, base;
+	size_t i, k, base, used, cost, room = argv_budget();
 	int rc = 0;
 
 	argv = mg_xcalloc(MG_PURGE_BATCH + 6, sizeof(*argv));
-	for (i = 0; i < n; i += MG_PURGE_BATCH) {
+	for (i = 0; i < n; i += k) {
 		base = 0;
 		argv[base++] = t->bin;
 		if (t->config_file != NULL) {
@@ -52,13 +67,19 @@ batches(const struct mg_target *t, struct mg_str *log, const char *opt,
 			argv[base++] = t->config_file;
 		}
 		argv[base++] = opt;
-		for (k = 0; k < MG_PURGE_BATCH && i + k < n; k++)
+		used = 0;
+		for (k = 0; k < MG_PURGE_BATCH && i + k < n; k++) {
+			cost = strlen(ids[i + k]) + 1 + sizeof(char *);
+			if (k > 0 && used + cost > room)
+				break;
+			used += cost;
 			argv[base + k] = ids[i + k];
+		}
 		argv[base + k] = NULL;
 		if (mg_exec_tool(argv, NULL, 0, 600000, log, err) < 0)
 			rc = -1;
 		if (p != NULL)
-			mg_qrun_progress(p, step, name, i + k, n);
+			mg_qrun_progress(p, step, name, done + i + k, total);
 	}
 	free(argv);
 	return (rc);
@@ -91,50 +112,80 @@ exim_copy(struct mg_qrun *p, int infd, const char *id, struct mg_err *err)
 	return (0);
 }
 
-/* mg_exim_purge - freeze, quarantine, exim -Mrm */
+/* remove_synced - the copies made since the last batch synced to disk,
+ * then removed with exim -Mrm; 0, 1 if an exim -Mrm failed (err; the
+ * purge goes on: still_queued counts what stayed), -1 if the sync
+ * failed (err; nothing of the batch removed, the purge stops) */
+static int
+remove_synced(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	static const char *const sfx[] = { "-H", "-D", NULL };
+	size_t from = p->nsynced;
+	int rc = 0;
+
+	if (from == p->ncopied)
+		return (0);
+	if (mg_qrun_sync(p, sfx, err) < 0)
+		return (-1);
+	mg_fault("purge-copied");
+	if (batches(t, &p->log, "-Mrm", p->copied + from, p->ncopied - from,
+	    p, MG_QSTEP_DELETE, "delete", from, p->nids, err) < 0)
+		rc = 1;
+	mg_fault("purge-deleted");
+	return (rc);
+}
+
+/*
+ * mg_exim_purge - freeze (exim -Mf, thousands of IDs a call), then in
+ * batches of MG_QSYNC_BATCH: copy into the quarantine, sync it, exim
+ * -Mrm exactly the copied IDs
+ */
 int
 mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
 	char *sdir = NULL, path[PATH_MAX];
-	struct mg_err e;
+	struct mg_err e, rm;
 	size_t i;
-	int fd, rc;
+	int fd, rc = 0, failed = 0;
 
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
-	(void)fprintf(p->out, "freezing %zu messages (exim -Mf)\n", p->nids);
-	(void)batches(t, &p->log, "-Mf", (char *const *)p->ids, p->nids, p,
-	    MG_QSTEP_HOLD, "freeze", &e);
-	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/input", sdir);
 	free(sdir);
+	if (mg_qrun_open_quarantine(p, err) < 0)
+		return (-1);
+	(void)fprintf(p->out, "freezing %zu messages (exim -Mf)\n", p->nids);
+	(void)batches(t, &p->log, "-Mf", (char *const *)p->ids, p->nids, p,
+	    MG_QSTEP_HOLD, "freeze", 0, p->nids, &e);
+	mg_fault("purge-held");
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return (mg_err_errno(err, "cannot open %s", path));
-	for (i = 0; i < p->nids; i++) {
-		if (strlen(p->ids[i]) < 6)
-			continue;
-		rc = exim_copy(p, fd, p->ids[i], &e);
-		if (rc < 0)
-			(void)fprintf(p->out, "  %s stays frozen: %s\n",
-			    p->ids[i], e.msg);
-		if (rc == 0)
-			mg_qrun_copied(p, p->ids[i]);
+	(void)fprintf(p->out, "quarantining and removing in batches of %d "
+	    "(each synced to disk, then exim -Mrm)\n", MG_QSYNC_BATCH);
+	for (i = 0; i <= p->nids && rc >= 0; i++) {
+		if (i < p->nids && strlen(p->ids[i]) >= 6) {
+			rc = exim_copy(p, fd, p->ids[i], &e);
+			if (rc < 0)
+				(void)fprintf(p->out, "  %s stays frozen: "
+				    "%s\n", p->ids[i], e.msg);
+			if (rc == 0)
+				mg_qrun_copied(p, p->ids[i]);
+		}
+		rc = 0;
+		/* a full batch, and the last; the copies are durable
+		 * before any -Mrm */
+		if (i == p->nids || p->ncopied - p->nsynced >=
+		    MG_QSYNC_BATCH)
+			rc = remove_synced(t, p, &rm);
+		if (rc != 0) {
+			*err = rm;
+			failed = 1;
+		}
 	}
 	(void)close(fd);
-	/* the copies are durable before anything is removed */
-	if (mg_fsync_dir(p->qdir) < 0)
-		return (mg_err_errno(err, "cannot make the quarantine %s "
-		    "durable (fsync); nothing removed, the messages stay "
-		    "frozen", p->qdir));
-	mg_fault("purge-copied");
-	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
-	if (p->ncopied == 0)
-		return (0);
-	(void)fprintf(p->out, "removing %zu (exim -Mrm)\n", p->ncopied);
-	rc = batches(t, &p->log, "-Mrm", p->copied, p->ncopied, p,
-	    MG_QSTEP_DELETE, "delete", err);
-	mg_fault("purge-deleted");
-	return (rc);
+	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm given %zu\n",
+	    p->ncopied, p->qdir, p->nsynced);
+	return (failed ? -1 : 0);
 }
 
 /* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; Exim has
@@ -151,7 +202,7 @@ mg_exim_queue_act(struct mg_target *t, struct mg_qrun *p,
 	if (n == 0)
 		return (0);
 	return (batches(t, &p->log, act == MG_QA_HOLD ? "-Mf" : "-Mt", ids,
-	    n, p, 1, name, err));
+	    n, p, 1, name, 0, n, err));
 }
 
 /* mg_exim_quarantine_msg - the message quarantine copies ID-H and ID-D
@@ -452,7 +503,8 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 		(void)fprintf(r->out, "thawing %zu (exim -Mt)\n", n);
 		/* it carries on through a batch and fails if one ID failed
 		 * (a spool file locked): judged per message below */
-		(void)batches(t, &r->log, "-Mt", ids, n, NULL, 0, NULL, err);
+		(void)batches(t, &r->log, "-Mt", ids, n, NULL, 0, NULL, 0, n,
+		    err);
 	}
 	free(ids);
 	mg_fault("restore-released");

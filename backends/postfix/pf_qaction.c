@@ -59,13 +59,54 @@ postsuper(const struct mg_target *t, struct mg_str *log, const char *a1,
 
 /* --- purge, hold, release, requeue -------------------------------- */
 
+/* What a purge's walk of hold/ carries. */
+struct pf_purge {
+	struct mg_target *t;
+	struct mg_qrun *p;
+	struct mg_err *err;
+	int failed;			/* a sync or postsuper -d failed */
+};
+
+/*
+ * delete_synced - the copies made since the last batch synced to disk,
+ * then deleted from the hold queue with one postsuper -d - hold; 0, or
+ * -1 with pp->err (a failed sync deletes nothing)
+ */
+static int
+delete_synced(struct pf_purge *pp)
+{
+	static const char *const sfx[] = { "", NULL };
+	struct mg_qrun *p = pp->p;
+	struct mg_str in = MG_STR_INIT;
+	size_t from = p->nsynced;
+	int rc;
+
+	if (from == p->ncopied)
+		return (0);
+	if (mg_qrun_sync(p, sfx, pp->err) < 0)
+		return (-1);
+	mg_fault("purge-copied");
+	mg_qrun_ids_text(p->copied + from, p->ncopied - from, &in);
+	rc = postsuper(pp->t, &p->log, "-d", "-", "hold", in.data, in.len,
+	    pp->err);
+	mg_str_free(&in);
+	if (rc < 0)
+		return (-1);
+	mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", p->ncopied, p->nids);
+	mg_fault("purge-deleted");
+	return (0);
+}
+
 /* quarantine_one - a file of the walk of hold/ (and its hash
- * subdirectories): copied into the quarantine if selected */
+ * subdirectories): copied into the quarantine if selected; each full
+ * batch synced and deleted (deleting what readdir has passed is safe:
+ * it never returns an entry twice) */
 static int
 quarantine_one(void *arg, int dfd, const char *rel, const char *name,
     int dtype)
 {
-	struct mg_qrun *p = arg;
+	struct pf_purge *pp = arg;
+	struct mg_qrun *p = pp->p;
 	char dst[PATH_MAX + 300];
 	struct mg_err err;
 	int rc;
@@ -81,20 +122,32 @@ quarantine_one(void *arg, int dfd, const char *rel, const char *name,
 		    err.msg);
 	if (rc == 0)
 		mg_qrun_copied(p, name);
+	if (p->ncopied - p->nsynced >= MG_QSYNC_BATCH &&
+	    delete_synced(pp) < 0) {
+		pp->failed = 1;
+		return (1);
+	}
 	return (0);
 }
 
-/* mg_pf_purge - hold, quarantine, delete from hold */
+/*
+ * mg_pf_purge - hold (one postsuper -h -), then in batches of
+ * MG_QSYNC_BATCH: copy into the quarantine, sync it, delete exactly the
+ * copied IDs from hold (one postsuper -d - hold)
+ */
 int
 mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
+	struct pf_purge pp = { t, p, err, 0 };
 	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
 	struct mg_str in = MG_STR_INIT;
 	char *qdir = NULL, path[PATH_MAX];
-	int fd, rc = -1;
+	int fd, rc = -1, wrc;
 
 	if (mg_pf_queue_directory(t, &qdir, err) < 0)
 		return (-1);
+	if (mg_qrun_open_quarantine(p, err) < 0)
+		goto out;
 	mg_qrun_ids_text((char *const *)p->ids, p->nids, &in);
 	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
 	    p->nids);
@@ -108,30 +161,22 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 		rc = mg_err_errno(err, "cannot open %s", path);
 		goto out;
 	}
-	wk.arg = p;
-	(void)mg_pf_walk(fd, &wk);
-	(void)fprintf(p->out, "quarantined %zu in %s\n", p->ncopied, p->qdir);
-	/* the copies are durable before anything is deleted: each was
-	 * fsync'd before its link, their names are in qdir */
-	if (mg_fsync_dir(p->qdir) < 0) {
-		rc = mg_err_errno(err, "cannot make the quarantine %s durable "
-		    "(fsync); nothing deleted, the messages stay on hold",
-		    p->qdir);
+	(void)fprintf(p->out, "quarantining and deleting in batches of %d "
+	    "(each synced to disk, then postsuper -d - hold)\n",
+	    MG_QSYNC_BATCH);
+	wk.arg = &pp;
+	wrc = mg_pf_walk(fd, &wk);
+	/* the last batch; the copies are durable before anything is
+	 * deleted */
+	if (!pp.failed && delete_synced(&pp) < 0)
+		pp.failed = 1;
+	(void)fprintf(p->out, "quarantined %zu in %s; %zu deleted from the "
+	    "hold queue\n", p->ncopied, p->qdir, p->nsynced);
+	if (pp.failed)
 		goto out;
-	}
-	mg_fault("purge-copied");
-	if (p->ncopied > 0) {
-		mg_str_reset(&in);
-		mg_qrun_ids_text(p->copied, p->ncopied, &in);
-		(void)fprintf(p->out, "deleting %zu from the hold queue "
-		    "(postsuper -d - hold)\n", p->ncopied);
-		mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", 0, p->ncopied);
-		if (postsuper(t, &p->log, "-d", "-", "hold", in.data, in.len,
-		    err) < 0)
-			goto out;
-		mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", p->ncopied,
-		    p->ncopied);
-		mg_fault("purge-deleted");
+	if (wrc < 0) {
+		rc = mg_err_errno(err, "cannot read all of %s", path);
+		goto out;
 	}
 	rc = 0;
 out:

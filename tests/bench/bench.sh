@@ -1,9 +1,10 @@
 #!/bin/sh
-# bench.sh - make bench: the queue scan against the tools admins use today,
-# on the same lab queue, side by side.  The queue is filled once by the
-# real MTA and cached under build/bench/ for reruns (make clean drops it).
+# bench.sh - make bench: the queue scan and the purge against the tools
+# admins use today, on the same lab queue, side by side.  The queue is
+# filled once by the real MTA and cached under build/bench/ for reruns
+# (make clean drops it); each purge contender gets its own copy of it.
 #
-# usage: bench.sh [postfix|exim|console|all]
+# usage: bench.sh [postfix|exim|purge|console|all]
 #
 # Environment: BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
 # of the scan, median reported, default 5), BENCH_LOOP_SAMPLE (time the
@@ -253,14 +254,146 @@ pf_console() {
 	sh "$REPO/tests/bench/console.sh" --postfix "$BENCH/postfix/etc"
 }
 
+# clone - a copy of the filled lab instance $1 at $2, every path in its
+# configuration files ($3...) pointing at the copy
+clone() {
+	src=$1
+	dst=$2
+	shift 2
+	rm -rf "$dst"
+	cp -a "$src" "$dst"
+	for f in "$@"; do
+		sed -i "s#$src#$dst#g" "$dst/$f"
+	done
+	# written back, as a queue that built up is: neither contender
+	# pays for the other's copy
+	sync
+}
+
+# count_files - regular files under $1
+count_files() {
+	find "$1" -type f | wc -l
+}
+
+# pf_purge - purge --sasl root against postqueue -j | jq | postsuper -d -,
+# each on its own copy of the filled queue
+pf_purge() {
+	src=$BENCH/postfix
+	out=$BENCH/out
+	mkdir -p "$out"
+	pf_fill
+	want=$((N - LEGIT))
+	for c in base ours; do
+		clone "$src" "$BENCH/pf-$c" etc/main.cf etc/master.cf
+	done
+	rm -rf "$BENCH/pf-state"
+	mkdir -m 700 "$BENCH/pf-state"
+
+	trap 'sh "$PFLAB" stop "$BENCH/pf-base"; sh "$PFLAB" stop "$BENCH/pf-ours"' EXIT
+	etc=$BENCH/pf-base/etc
+	sh "$PFLAB" start "$BENCH/pf-base"
+	echo "postfix: purging $want of $N (postqueue -j | jq | postsuper -d -)..."
+	t0=$(now)
+	postqueue -c "$etc" -j |
+	    jq -r 'select(.sender == "root@example.com") | .queue_id' |
+	    postsuper -c "$etc" -d - 2>"$out/base.err"
+	base=$(($(now) - t0))
+	left=$(postqueue -c "$etc" -j | wc -l)
+	[ "$left" -eq "$LEGIT" ] ||
+	    die "after postsuper -d: $left messages left, expected $LEGIT"
+	sh "$PFLAB" stop "$BENCH/pf-base"
+
+	etc=$BENCH/pf-ours/etc
+	sh "$PFLAB" start "$BENCH/pf-ours"
+	echo "postfix: purging $want of $N (mailguard-tui purge --sasl root)..."
+	t0=$(now)
+	"$PROG" --postfix "$etc" --state "$BENCH/pf-state" purge --sasl root \
+	    --yes >"$out/ours.purge"
+	ours=$(($(now) - t0))
+	left=$(postqueue -c "$etc" -j | wc -l)
+	[ "$left" -eq "$LEGIT" ] ||
+	    die "after purge: $left messages left, expected $LEGIT"
+	quar=$(count_files "$BENCH/pf-state/quarantine") # + its README
+	[ "$quar" -eq $((want + 1)) ] ||
+	    die "quarantine holds $((quar - 1)) files, expected $want"
+	sh "$PFLAB" stop "$BENCH/pf-ours"
+	trap - EXIT
+
+	echo
+	echo "postfix purge, $want of $N messages (warm cache):"
+	printf '  %-44s %8s ms\n' "mailguard-tui purge (quarantined, synced)" \
+	    "$ours"
+	printf '  %-44s %8s ms\n' "postqueue -j | jq | postsuper -d -" "$base"
+	echo "  ratio: $(ratio "$ours" "$base")x the unsafe baseline" \
+	    "(goal <= 1.2x); $want quarantined, $LEGIT left"
+	rm -rf "$BENCH/pf-base" "$BENCH/pf-ours" "$BENCH/pf-state"
+}
+
+# ex_purge - purge --sasl root against exipick | xargs exim -Mrm, each on
+# its own copy of the filled spool
+ex_purge() {
+	src=$BENCH/exim
+	out=$BENCH/out
+	mkdir -p "$out"
+	ex_fill
+	exim=$(sh "$EXLAB" bin)
+	pick=$(dirname "$exim")/exipick
+	want=$((N - N / 100))
+	for c in base ours; do
+		clone "$src" "$BENCH/ex-$c" exim4.conf
+	done
+	rm -rf "$BENCH/ex-state"
+	mkdir -m 700 "$BENCH/ex-state"
+
+	conf=$BENCH/ex-base/exim4.conf
+	echo "exim: purging $want of $N (exipick | xargs exim -Mrm)..."
+	t0=$(now)
+	"$pick" --spool "$BENCH/ex-base/spool" -i '$authenticated_id eq root' |
+	    xargs "$exim" -C "$conf" -Mrm >"$out/base.out"
+	base=$(($(now) - t0))
+	removed=$(grep -c "has been removed" "$out/base.out" || true)
+	left=$("$exim" -C "$conf" -bpc)
+	[ "$left" -eq $((N / 100)) ] ||
+	    die "after exim -Mrm: $left messages left, expected $((N / 100))"
+
+	conf=$BENCH/ex-ours/exim4.conf
+	echo "exim: purging $want of $N (mailguard-tui purge --sasl root)..."
+	t0=$(now)
+	"$PROG" --exim "$conf" --exim-bin "$exim" --state "$BENCH/ex-state" \
+	    purge --sasl root --yes >"$out/ours.purge"
+	ours=$(($(now) - t0))
+	left=$("$exim" -C "$conf" -bpc)
+	[ "$left" -eq $((N / 100)) ] ||
+	    die "after purge: $left messages left, expected $((N / 100))"
+	quar=$(count_files "$BENCH/ex-state/quarantine") # -H, -D, README
+	[ "$quar" -eq $((2 * want + 1)) ] ||
+	    die "quarantine holds $(((quar - 1) / 2)) messages, expected $want"
+
+	echo
+	echo "exim purge, $want of $N messages (warm cache):"
+	printf '  %-44s %8s ms\n' "mailguard-tui purge (quarantined, synced)" \
+	    "$ours"
+	printf '  %-44s %8s ms  (%s removed)\n' \
+	    "exipick | xargs exim -Mrm" "$base" "$removed"
+	echo "  ratio: $(ratio "$ours" "$base")x the unsafe baseline" \
+	    "(goal <= 1.2x); $want quarantined, $((N / 100)) left"
+	rm -rf "$BENCH/ex-base" "$BENCH/ex-ours" "$BENCH/ex-state"
+}
+
 case ${1:-all} in
 postfix) pf_bench ;;
 exim) ex_bench ;;
 console) pf_console ;;
+purge)
+	pf_purge
+	ex_purge
+	;;
 all)
 	pf_bench
 	ex_bench
+	pf_purge
+	ex_purge
 	pf_console
 	;;
-*) die "usage: bench.sh [postfix|exim|console|all]" ;;
+*) die "usage: bench.sh [postfix|exim|purge|console|all]" ;;
 esac

@@ -166,6 +166,7 @@ fq_queue_act(struct mg_target *t, struct mg_qrun *p, enum mg_qaction act,
 static int
 fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
+	static const char *const sfx[] = { "", NULL };
 	char path[PATH_MAX], dst[PATH_MAX + 300];
 	struct mg_err e;
 	size_t i;
@@ -184,9 +185,12 @@ fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 			fq_calls.copied++;
 		}
 	}
-	if (mg_fsync_dir(p->qdir) < 0) {
+	/* as the real backends: the batch's copies and the quarantine's
+	 * entries durable (mg_qrun_sync) before the first delete */
+	if (mg_qrun_open_quarantine(p, err) < 0 ||
+	    mg_qrun_sync(p, sfx, err) < 0) {
 		(void)close(hfd);
-		return (mg_err_errno(err, "fsync %s", p->qdir));
+		return (-1);
 	}
 	if (fq_calls.before_delete != NULL)
 		fq_calls.before_delete();

@@ -260,11 +260,14 @@ test_quarantine_durable_before_delete(void **state_)
 	fq_calls.before_delete = NULL;
 	assert_int_equal(res.deleted, NROOT);
 	assert_true(synced_at_delete > 0);
-	/* each copy: synced as ID.part before its link */
+	/* each copy in the quarantine (not its README) synced before the
+	 * first delete */
 	for (i = 0; i < synced_at_delete; i++)
 		if (strncmp(fsynced[i], res.quarantine,
-		    strlen(res.quarantine)) == 0 && strstr(fsynced[i],
-		    ".part") != NULL)
+		    strlen(res.quarantine)) == 0 &&
+		    fsynced[i][strlen(res.quarantine)] == '/' &&
+		    strcmp(fsynced[i] + strlen(res.quarantine),
+		    "/README") != 0)
 			copies++;
 	assert_int_equal(copies, NROOT);
 	assert_true(synced_before_delete(res.quarantine));

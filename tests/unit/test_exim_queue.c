@@ -2,8 +2,8 @@
  * test_exim_queue.c - the Exim spool reader on -H files written by real
  * Exim 4.96 in the lab (tests/unit/data/exim_queue), variants made from
  * them in memory (older host_address and recipient formats, ACL
- * variables, broken files), a split spool with a journal, and sizes as
- * exim -bp prints them.
+ * variables, broken files), a split spool with a journal, a spool read
+ * by two threads, and sizes as exim -bp prints them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -457,6 +457,137 @@ test_scan_split_spool(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* write_file - text into path, 0600 */
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
+}
+
+/* big_id - the i-th of BIG_N IDs, 4.96 form, in split directory
+ * base62(i % 62) (the sixth character) */
+static void
+big_id(size_t i, char *id, size_t size)
+{
+	static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz";
+
+	(void)snprintf(id, size, "1xVQ%c%c-0002YG-%c%c", b62[i / 62 / 62 %
+	    62], b62[i % 62], b62[i / 62 % 62], b62[i / 62 / 62 % 62]);
+}
+
+/* count_calls - a progress function: counts (calls[0]), keeps the last
+ * count of files (calls[2]), cancels at the second call if calls[1] */
+static int
+count_calls(void *arg, size_t files)
+{
+	size_t *calls = arg;
+
+	calls[2] = files;
+	return (++*calls > 1 && calls[1] != 0);
+}
+
+#define BIG_N 3000
+
+/*
+ * test_scan_two_threads - a spool large enough for the two reading
+ * threads (split over 62 directories, as 4.96 splits): every message
+ * once, in the merged queue, with the counts of both halves (a corrupt
+ * -H, a -H whose -D is gone) added; progress told; a cancel stops it
+ */
+static void
+test_scan_two_threads(void **state)
+{
+	char dir[] = "/tmp/mg-exq2.XXXXXX", path[512], id[32], sub[2];
+	struct mg_str tmpl, text = MG_STR_INIT;
+	size_t i, k, calls[3] = { 0, 0, 0 };
+	struct mg_queue q;
+	struct mg_err err;
+	char **seen;
+
+	(void)state;
+	load(AUTH, &tmpl);
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/input", dir);
+	assert_int_equal(mkdir(path, 0750), 0);
+	for (i = 0; i < BIG_N; i++) {
+		big_id(i, id, sizeof(id));
+		sub[0] = id[5];
+		sub[1] = '\0';
+		(void)snprintf(path, sizeof(path), "%s/input/%s", dir, sub);
+		assert_true(mkdir(path, 0750) == 0 || errno == EEXIST);
+		/* the file's own name on its first line */
+		mg_str_reset(&text);
+		mg_str_printf(&text, "%s-H%s", id, strchr(tmpl.data, '\n'));
+		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-H", dir, sub,
+		    id);
+		if (i == 7)
+			write_file(path, "garbage\n", 8);
+		else
+			write_file(path, text.data, text.len);
+		if (i == BIG_N - 5)
+			continue;	/* its -D is gone: delivered */
+		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-D", dir, sub,
+		    id);
+		write_file(path, "1xVQOt-0002YG-2u-D\n", 19);
+	}
+
+	assert_int_equal(mg_exim_queue_scan(dir, &q, count_calls, calls,
+	    &err), 0);
+	assert_int_equal(q.files, BIG_N);
+	assert_int_equal(q.nmsgs, BIG_N - 2);
+	assert_int_equal(q.corrupt, 1);
+	assert_int_equal(q.vanished, 1);
+	/* told while reading, and the whole count in the end */
+	assert_true(calls[0] >= 2);
+	assert_int_equal(calls[2], BIG_N);
+	/* each ID once */
+	seen = calloc(q.nmsgs, sizeof(*seen));
+	assert_non_null(seen);
+	for (i = 0; i < q.nmsgs; i++) {
+		seen[i] = (char *)q.msgs[i].id;
+		assert_string_equal(q.msgs[i].sasl_username, "root");
+	}
+	qsort(seen, q.nmsgs, sizeof(*seen), mg_strp_cmp);
+	for (i = 1; i < q.nmsgs; i++)
+		assert_true(strcmp(seen[i - 1], seen[i]) < 0);
+	free(seen);
+	mg_queue_free(&q);
+
+	/* cancelled at the second progress call */
+	calls[0] = 0;
+	calls[1] = 1;
+	assert_int_equal(mg_exim_queue_scan(dir, &q, count_calls, calls,
+	    &err), -1);
+	assert_non_null(strstr(err.msg, "cancelled"));
+	assert_true(q.files < BIG_N);
+	mg_queue_free(&q);
+
+	for (i = 0; i < BIG_N; i++) {
+		big_id(i, id, sizeof(id));
+		for (k = 0; k < 2; k++) {
+			(void)snprintf(path, sizeof(path), "%s/input/%c/%s-%c",
+			    dir, id[5], id, "HD"[k]);
+			assert_true(unlink(path) == 0 || (k == 1 && i ==
+			    BIG_N - 5));
+		}
+	}
+	for (i = 0; i < 62; i++) {
+		big_id(i, id, sizeof(id));
+		(void)snprintf(path, sizeof(path), "%s/input/%c", dir, id[5]);
+		assert_int_equal(rmdir(path), 0);
+	}
+	(void)snprintf(path, sizeof(path), "%s/input", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	mg_str_free(&text);
+	mg_str_free(&tmpl);
+}
+
 /* test_grouping_by_sasl - the model's grouping over an Exim spool */
 static void
 test_grouping_by_sasl(void **state)
@@ -494,6 +625,7 @@ main(void)
 		cmocka_unit_test(test_every_prefix_is_corrupt),
 		cmocka_unit_test(test_broken_files_refused),
 		cmocka_unit_test(test_scan_split_spool),
+		cmocka_unit_test(test_scan_two_threads),
 		cmocka_unit_test(test_grouping_by_sasl),
 	};
 
