@@ -104,9 +104,9 @@ test_quarantine_durable_before_delete(void **state)
 	while ((d = readdir(dp)) != NULL) {
 		if (d->d_name[0] == '.' || strcmp(d->d_name, "README") == 0)
 			continue;
-		/* copied as NAME.part, fsync'd, then linked to NAME */
-		(void)snprintf(path, sizeof(path), "%s/%s.part", qdir,
-		    d->d_name);
+		/* copied as NAME.part, linked to NAME, and NAME fsync'd
+		 * with the rest of its batch before the batch's delete */
+		(void)snprintf(path, sizeof(path), "%s/%s", qdir, d->d_name);
 		assert_true(synced_before(trace.data, end, path));
 		files++;
 	}
