@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,8 @@ child(const char *path, const struct mg_exec_req *req, int in, int out,
 		_exit(127);
 	if (dup2(req->merge_stderr ? out : err, 2) < 0)
 		_exit(127);
+	/* in this child only: the command starts with SIGPIPE's default
+	 * whatever we run with */
 	(void)signal(SIGPIPE, SIG_DFL);
 	execve(path, (char *const *)req->argv, child_env);
 	_exit(127);
@@ -125,6 +128,45 @@ drain(int fd, struct mg_str *s, size_t max, int *truncated)
 	return (1);
 }
 
+/*
+ * pipe_mute - SIGPIPE blocked in this thread only (the disposition is the
+ * whole process's: switching it here would race with another thread
+ * running a command, and change what a write to a closed stdout does
+ * for the rest of the program); a write to a child that is gone then
+ * fails with EPIPE, and the signal it raised stays pending on this
+ * thread.  *was_pending: one was pending before (not ours to take).
+ */
+static void
+pipe_mute(sigset_t *old, int *was_pending)
+{
+	sigset_t pipe, pending;
+
+	(void)sigemptyset(&pipe);
+	(void)sigaddset(&pipe, SIGPIPE);
+	(void)pthread_sigmask(SIG_BLOCK, &pipe, old);
+	*was_pending = sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1;
+}
+
+/* pipe_unmute - the SIGPIPE our writes raised taken (without waiting),
+ * the thread's mask as it was */
+static void
+pipe_unmute(const sigset_t *old, int was_pending)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t pipe, pending;
+
+	(void)sigemptyset(&pipe);
+	(void)sigaddset(&pipe, SIGPIPE);
+	if (!was_pending)
+		while (sigpending(&pending) == 0 &&
+		    sigismember(&pending, SIGPIPE) == 1 &&
+		    (sigtimedwait(&pipe, NULL, &zero) == SIGPIPE ||
+		    errno == EINTR))
+			;
+	(void)pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* mg_exec - run req->argv, capture output; -1 only if it could not run */
 int
 mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
@@ -139,7 +181,8 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 	int timeout = req->timeout_ms ? req->timeout_ms : MG_EXEC_TIMEOUT_MS;
 	int status, r, nfd, i;
 	pid_t pid;
-	void (*oldpipe)(int);
+	sigset_t oldmask;
+	int was_pending;
 
 	memset(res, 0, sizeof(*res));
 	mg_str_init(&res->out);
@@ -154,11 +197,11 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 		mg_err_errno(err, "cannot run %s: pipe", path);
 		goto fail;
 	}
-	oldpipe = signal(SIGPIPE, SIG_IGN);
+	pipe_mute(&oldmask, &was_pending);
 	pid = fork();
 	if (pid < 0) {
 		mg_err_errno(err, "cannot run %s: fork", path);
-		(void)signal(SIGPIPE, oldpipe);
+		pipe_unmute(&oldmask, was_pending);
 		goto fail;
 	}
 	if (pid == 0)
@@ -242,7 +285,7 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 		if (w == pid)
 			break;
 		if (w < 0 && errno != EINTR) {
-			(void)signal(SIGPIPE, oldpipe);
+			pipe_unmute(&oldmask, was_pending);
 			return (mg_err_errno(err, "cannot wait for %s", path));
 		}
 		if (w == 0 && now_ms() >= deadline) {
@@ -252,7 +295,7 @@ mg_exec(const struct mg_exec_req *req, struct mg_exec_res *res,
 		} else if (w == 0)
 			(void)poll(NULL, 0, 10);
 	}
-	(void)signal(SIGPIPE, oldpipe);
+	pipe_unmute(&oldmask, was_pending);
 	if (WIFEXITED(status)) {
 		res->exited = 1;
 		res->exit_code = WEXITSTATUS(status);

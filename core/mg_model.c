@@ -13,6 +13,7 @@
 #include "mg_pkg.h"
 #include "mg_maillog.h"
 #include "mg_queue.h"
+#include "mg_reaper.h"
 #include "mg_str.h"
 
 /* mg_target_free - release the strings; accepts NULL */
@@ -37,6 +38,10 @@ mg_target_free(struct mg_target *t)
 			(void)rmdir(t->generated);
 		}
 		free(t->generated);
+	}
+	if (t->reaper != NULL) {
+		mg_reaper_done(t->reaper);
+		free(t->reaper);
 	}
 	memset(t, 0, sizeof(*t));
 }

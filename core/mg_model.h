@@ -15,6 +15,8 @@
 #include "mg_resolv.h"
 #include "mg_srcfile.h"
 
+struct mg_reaper;
+
 struct mg_host;
 struct mg_pkg;
 struct mg_queue;
@@ -37,6 +39,8 @@ struct mg_target {
 	char *generator;	/* update-exim4.conf, for a Debian directory */
 	char *generated;	/* our private copy of the generated config,
 				 * removed with the target */
+	struct mg_reaper *reaper; /* removes generated's directory if we
+				 * are killed; NULL if none */
 	char *maillog;		/* --maillog FILE; NULL: the MTA's own */
 	/* what a slow step of loading is doing now ("tables 3/9: REF"),
 	 * NULL when it is done; NULL: nobody is told */

@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
+#include "../../core/mg_install.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_num.h"
+#include "../../core/mg_reaper.h"
 #include "../../core/mg_secure_dir.h"
 #include "../../core/mg_str.h"
 #include "../backend.h"
@@ -28,6 +30,9 @@
 #include "exim_qaction.h"
 #include "exim_queue.h"
 #include "exim_route.h"
+
+#define GEN_PARENT "/tmp"
+#define GEN_PREFIX "mailguard-exim."
 
 /* exim_argv - "exim [-C FILE]", how every command of this target starts,
  * into argv (room for three); the number of words */
@@ -174,7 +179,7 @@ mg_exim_sources_trusted(const char *dir, struct mg_err *err)
 static int
 generate(struct mg_target *t, struct mg_err *err)
 {
-	char tmpl[] = "/tmp/mailguard-exim.XXXXXX";
+	char tmpl[PATH_MAX];
 	const char *argv[] = { NULL, "--confdir", NULL, "--output", NULL,
 	    NULL };
 	struct mg_str out = MG_STR_INIT;
@@ -184,8 +189,21 @@ generate(struct mg_target *t, struct mg_err *err)
 	if (find_generator(t, err) < 0 || mg_exim_sources_trusted(
 	    t->config_file, err) < 0)
 		return (-1);
+	/* copies of runs killed with their reaper; ours is named with our
+	 * pid for the next run to know when it is stale */
+	(void)mg_reaper_stale(GEN_PARENT, GEN_PREFIX);
+	(void)snprintf(tmpl, sizeof(tmpl), "%s/%s%ld.XXXXXX", GEN_PARENT,
+	    GEN_PREFIX, (long)getpid());
 	if (mkdtemp(tmpl) == NULL)
 		return (mg_err_errno(err, "mkdtemp %s", tmpl));
+	/* never outlives us, also if we are killed */
+	t->reaper = mg_xcalloc(1, sizeof(*t->reaper));
+	if (mg_reaper_watch(t->reaper, tmpl, err) < 0) {
+		free(t->reaper);
+		t->reaper = NULL;
+		(void)rmdir(tmpl);
+		return (-1);
+	}
 	mg_str_printf(&out, "%s/exim4.conf", tmpl);
 	t->generated = mg_xstrdup(mg_str_cstr(&out));
 	mg_str_free(&out);
@@ -207,6 +225,7 @@ generate(struct mg_target *t, struct mg_err *err)
 		return (-1);
 	}
 	mg_exec_res_free(&res);
+	mg_fault("exim-generated");
 	return (0);
 }
 

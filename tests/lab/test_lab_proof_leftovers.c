@@ -42,6 +42,8 @@
 #include "lab_util.h"
 
 #define LAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+#define EXPREFIX "mailguard-exim."
 #define PREFIX "mailguard-proof."
 #define MAXPIDS 256
 #define MAXINO 1024
@@ -320,17 +322,17 @@ as_nobody(const char *dir, const int *ports, size_t np)
 	return (WEXITSTATUS(status));
 }
 
-/* spawn_paused - argv started with MAILGUARD_TEST_PAUSE_AT=proof-running,
- * its output into log; waited for until it stops there (60 s at most) */
+/* spawn_paused - argv started with MAILGUARD_TEST_PAUSE_AT=step, its
+ * output into log; waited for until it stops there (60 s at most) */
 static pid_t
-spawn_paused(const char *const *argv, const char *log)
+spawn_paused(const char *const *argv, const char *step, const char *log)
 {
 	pid_t pid;
 	int status, fd, i;
 
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
-		(void)setenv("MAILGUARD_TEST_PAUSE_AT", "proof-running", 1);
+		(void)setenv("MAILGUARD_TEST_PAUSE_AT", step, 1);
 		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    0600)) >= 0) {
 			(void)dup2(fd, 1);
@@ -343,14 +345,14 @@ spawn_paused(const char *const *argv, const char *log)
 		if (waitpid(pid, &status, WNOHANG | WUNTRACED) == pid) {
 			if (WIFSTOPPED(status))
 				return (pid);
-			fail_msg("%s ended (status %d) before its proof ran "
-			    "(see %s)", argv[0], status, log);
+			fail_msg("%s ended (status %d) before %s (see %s)",
+			    argv[0], status, step, log);
 		}
 		nap_ms(100);
 	}
 	(void)kill(pid, SIGKILL);
 	(void)waitpid(pid, &status, 0);
-	fail_msg("%s never paused in a proof (see %s)", argv[0], log);
+	fail_msg("%s never paused at %s (see %s)", argv[0], step, log);
 	return (-1);
 }
 
@@ -410,7 +412,7 @@ paused_then_killed(const char *const *argv, const char *st, const char *log,
 	pid_t tool;
 
 	nb = proof_dirs(before, 64);
-	tool = spawn_paused(argv, log);
+	tool = spawn_paused(argv, "proof-running", log);
 
 	/* the instance of this run: named with the tool's pid, or (as
 	 * older versions named it) the one new directory; other proofs may
@@ -532,6 +534,149 @@ test_probe_interrupted_during_proof(void **state)
 	paused_then_killed(probe, NULL, log, SIGINT);
 }
 
+/* exim_copy - the directory /tmp/mailguard-exim.PID.* of the run pid
+ * into out, or (as older versions named it, without the pid) the one
+ * not in before; 1 if found */
+static int
+exim_copy(pid_t pid, char before[][PATH_MAX], size_t nb, char *out,
+    size_t size)
+{
+	char mine[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	size_t k, fresh = 0;
+
+	(void)snprintf(mine, sizeof(mine), "%s%ld.", EXPREFIX, (long)pid);
+	out[0] = '\0';
+	assert_non_null(dp = opendir("/tmp"));
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, EXPREFIX, strlen(EXPREFIX)) != 0)
+			continue;
+		if (strncmp(d->d_name, mine, strlen(mine)) == 0) {
+			(void)snprintf(out, size, "/tmp/%s", d->d_name);
+			fresh = 1;
+			break;
+		}
+		for (k = 0; k < nb; k++)
+			if (strcmp(before[k] + 5, d->d_name) == 0)
+				break;
+		if (k == nb && fresh++ == 0)
+			(void)snprintf(out, size, "/tmp/%s", d->d_name);
+	}
+	(void)closedir(dp);
+	return (fresh == 1);
+}
+
+/* exim_dirs - names of /tmp/mailguard-exim.* into names (up to max) */
+static size_t
+exim_dirs(char names[][PATH_MAX], size_t max)
+{
+	struct dirent *d;
+	DIR *dp;
+	size_t n = 0;
+
+	assert_non_null(dp = opendir("/tmp"));
+	while ((d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, EXPREFIX, strlen(EXPREFIX)) == 0 &&
+		    n < max)
+			(void)snprintf(names[n++], PATH_MAX, "/tmp/%s",
+			    d->d_name);
+	(void)closedir(dp);
+	return (n);
+}
+
+/*
+ * exim_paused_then_killed - argv (a command on an Exim --exim DIR, which
+ * generates a private copy of the configuration in /tmp) paused at step,
+ * killed there with SIGKILL: within 5 s its copy is gone with nothing
+ * running in it, and no stage is left in the state directory st (NULL:
+ * the command makes none)
+ */
+static void
+exim_paused_then_killed(const char *const *argv, const char *step,
+    const char *st, const char *log)
+{
+	char before[64][PATH_MAX], copy[PATH_MAX];
+	pid_t left_pids[MAXPIDS];
+	size_t nb, left, staged;
+	struct stat sb;
+	int status, found, gone, i;
+	pid_t tool;
+
+	nb = exim_dirs(before, 64);
+	tool = spawn_paused(argv, step, log);
+	found = exim_copy(tool, before, nb, copy, sizeof(copy));
+	staged = st != NULL ? stage_dirs(st) : 1;
+	(void)printf("    paused at %s: copy %s, %zu stages\n", step,
+	    found ? copy : "(none)", st != NULL ? staged : 0);
+
+	assert_int_equal(kill(tool, SIGKILL), 0);
+	assert_int_equal(waitpid(tool, &status, 0), tool);
+	for (i = 0; i < 50 && found; i++) {
+		if (instance_pids(copy, left_pids, MAXPIDS) == 0 &&
+		    lstat(copy, &sb) < 0 && (st == NULL ||
+		    stage_dirs(st) == 0))
+			break;
+		nap_ms(100);
+	}
+	left = found ? instance_pids(copy, left_pids, MAXPIDS) : 0;
+	gone = found && lstat(copy, &sb) < 0 && errno == ENOENT;
+	(void)printf("    after SIGKILL and %d ms: %zu processes, copy %s, "
+	    "%zu stages\n", i * 100, left, gone ? "gone" : "left",
+	    st != NULL ? stage_dirs(st) : 0);
+	if (found && (left > 0 || !gone))
+		leave_nothing(copy, left_pids, left);
+
+	assert_true(found);
+	assert_true(staged > 0);
+	assert_int_equal(left, 0);
+	assert_true(gone);
+	if (st != NULL)
+		assert_int_equal(stage_dirs(st), 0);
+}
+
+/* test_exim_report_killed - report on --exim DIR (Debian's generator
+ * makes the copy), killed once the copy is made */
+static void
+test_exim_report_killed(void **state)
+{
+	const char *dir = lab_dir(EXLAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	char confdir[4096], gen[4200], bin[4096], log[4200];
+	const char *report[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", bin, "--exim-generator", gen, "report", NULL };
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(log, sizeof(log), "%s/report.log", dir);
+	exim_paused_then_killed(report, "exim-generated", NULL, log);
+}
+
+/* test_exim_fix_killed - fix --yes on --exim DIR, killed with its stage
+ * made and proved, just before the backup */
+static void
+test_exim_fix_killed(void **state)
+{
+	const char *dir = lab_dir(EXLAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	char confdir[4096], gen[4200], bin[4096], st[4200], log[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", bin, "--exim-generator", gen, "--state", st,
+	    "fix", "exim.localhost.deny-remote", "--yes", NULL };
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(log, sizeof(log), "%s/fix.log", dir);
+	exim_paused_then_killed(fix, "backup", st, log);
+}
+
 /* setup - a private root */
 static int
 setup(void **state)
@@ -548,6 +693,8 @@ main(void)
 		cmocka_unit_test(test_fix_killed_during_proof),
 		cmocka_unit_test(test_probe_killed_during_proof),
 		cmocka_unit_test(test_probe_interrupted_during_proof),
+		cmocka_unit_test(test_exim_report_killed),
+		cmocka_unit_test(test_exim_fix_killed),
 	};
 
 	return (cmocka_run_group_tests_name("lab_proof_leftovers", tests,

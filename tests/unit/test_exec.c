@@ -1,4 +1,5 @@
 /* test_exec.c - fork/execve: output, stdin, limits, timeout, no shell. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,11 +184,155 @@ test_no_mask_inherited(void **state)
 	mg_exec_res_free(&res);
 }
 
+#define EPIPE_ROUNDS 150
+#define EPIPE_INPUT (256 * 1024)
+
+static char *epipe_input;
+static void (*epipe_disp)(int);
+
+/* epipe_loop - thread: EPIPE_ROUNDS commands that exit without reading
+ * a stdin bigger than a pipe holds (the writes to them fail, EPIPE);
+ * how many went wrong (not run, not exit 0, a SIGPIPE left pending, the
+ * thread's mask changed, or SIGPIPE's disposition not epipe_disp while
+ * the other thread runs its commands) */
+static void *
+epipe_loop(void *arg)
+{
+	const char *argv[] = { "true", NULL };
+	struct mg_exec_req req;
+	struct mg_exec_res res;
+	struct mg_err err;
+	sigset_t before, after, pending;
+	struct sigaction now;
+	size_t i, *bad = arg;
+
+	memset(&req, 0, sizeof(req));
+	req.argv = argv;
+	req.input = epipe_input;
+	req.input_len = EPIPE_INPUT;
+	(void)pthread_sigmask(SIG_SETMASK, NULL, &before);
+	for (i = 0; i < EPIPE_ROUNDS; i++) {
+		if (sigaction(SIGPIPE, NULL, &now) < 0 ||
+		    now.sa_handler != epipe_disp)
+			(*bad)++;
+		if (mg_exec(&req, &res, &err) < 0) {
+			(*bad)++;
+			continue;
+		}
+		if (!mg_exec_ok(&res))
+			(*bad)++;
+		mg_exec_res_free(&res);
+		(void)pthread_sigmask(SIG_SETMASK, NULL, &after);
+		if (sigismember(&after, SIGPIPE) != sigismember(&before,
+		    SIGPIPE))
+			(*bad)++;
+		if (sigpending(&pending) == 0 && sigismember(&pending,
+		    SIGPIPE) == 1)
+			(*bad)++;
+	}
+	return (NULL);
+}
+
+/* two_threads_epipe - two threads writing to children that are gone,
+ * with SIGPIPE's disposition disp: the process lives, every command
+ * ran, the disposition is still disp */
+static void
+two_threads_epipe(void (*disp)(int))
+{
+	struct sigaction sa, old, now;
+	pthread_t t[2];
+	size_t bad[2] = { 0, 0 };
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = disp;
+	(void)sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGPIPE, &sa, &old), 0);
+	epipe_disp = disp;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, epipe_loop,
+		    &bad[i]), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(sigaction(SIGPIPE, &old, &now), 0);
+	assert_true(now.sa_handler == disp);
+	assert_int_equal(bad[0], 0);
+	assert_int_equal(bad[1], 0);
+}
+
+/* test_sigpipe_threads - commands run from two threads at once, each
+ * fed more than it reads: SIGPIPE is never switched process-wide (it
+ * stays default, or ignored, as the program set it) and kills nobody */
+static void
+test_sigpipe_threads(void **state)
+{
+	(void)state;
+	epipe_input = malloc(EPIPE_INPUT);
+	assert_non_null(epipe_input);
+	memset(epipe_input, 'x', EPIPE_INPUT);
+	two_threads_epipe(SIG_DFL);
+	two_threads_epipe(SIG_IGN);
+	free(epipe_input);
+	epipe_input = NULL;
+}
+
+/* sig_field - the mask of line name ("SigIgn:") of a /proc status */
+static unsigned long long
+sig_field(const char *status, const char *name)
+{
+	const char *p = strstr(status, name);
+
+	assert_non_null(p);
+	return (strtoull(p + strlen(name), NULL, 16));
+}
+
+/* test_child_sigpipe_default - a command starts with SIGPIPE neither
+ * ignored nor blocked, also when the caller ignores and blocks it */
+static void
+test_child_sigpipe_default(void **state)
+{
+	const char *argv[] = { "cat", "/proc/self/status", NULL };
+	const unsigned long long bit = 1ULL << (SIGPIPE - 1);
+	struct mg_exec_res res;
+	struct sigaction ign, old;
+	sigset_t block, oldmask;
+
+	(void)state;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	(void)sigemptyset(&ign.sa_mask);
+	(void)sigemptyset(&block);
+	(void)sigaddset(&block, SIGPIPE);
+	assert_int_equal(sigaction(SIGPIPE, &ign, &old), 0);
+	assert_int_equal(pthread_sigmask(SIG_BLOCK, &block, &oldmask), 0);
+	run(argv, NULL, 0, 0, &res);
+	assert_int_equal(pthread_sigmask(SIG_SETMASK, &oldmask, NULL), 0);
+	assert_int_equal(sigaction(SIGPIPE, &old, NULL), 0);
+	assert_true(mg_exec_ok(&res));
+	assert_true((sig_field(res.out.data, "SigIgn:") & bit) == 0);
+	assert_true((sig_field(res.out.data, "SigBlk:") & bit) == 0);
+	mg_exec_res_free(&res);
+
+	/* and the check sees an ignored SIGPIPE: a child that ignores it
+	 * through its own parent (sh's trap) shows the bit */
+	{
+		const char *sh[] = { "sh", "-c", "trap '' PIPE; "
+		    "cat /proc/self/status", NULL };
+
+		run(sh, NULL, 0, 0, &res);
+		assert_true(mg_exec_ok(&res));
+		assert_true((sig_field(res.out.data, "SigIgn:") & bit) != 0);
+		mg_exec_res_free(&res);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_mask_inherited),
+		cmocka_unit_test(test_sigpipe_threads),
+		cmocka_unit_test(test_child_sigpipe_default),
 		cmocka_unit_test(test_output_and_status),
 		cmocka_unit_test(test_no_shell),
 		cmocka_unit_test(test_stdin_large),

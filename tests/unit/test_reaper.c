@@ -3,7 +3,8 @@
  * its owner (killed with SIGKILL) nor mg_reaper_done, and neither does a
  * process working in it; stale directories of dead owners are swept,
  * those of live owners, symbolic links and other users' directories are
- * left alone.  Needs root (only root's directories are removed).
+ * left alone; the private copy of an Exim --exim DIR is such a
+ * directory.  Needs root (only root's directories are removed).
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../backends/backend.h"
+#include "../../core/mg_model.h"
 #include "../../core/mg_reaper.h"
 #include "mg_test.h"
 
@@ -172,10 +175,139 @@ test_stale_swept(void **state)
 	assert_int_equal(rmdir(parent), 0);
 }
 
+/* put - file path with text and mode */
+static void
+put(const char *path, const char *text, mode_t mode)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* fake_exim - in base (root's, 0700): a Debian directory etc/, a
+ * generator that writes a one-line configuration to its --output, and
+ * an "exim" that prints a version; opts pointed at them */
+static void
+fake_exim(const char *base, char *etc, char *gen, char *bin, size_t size,
+    struct mg_detect_opts *o)
+{
+	char conf[PATH_MAX + 32];
+
+	(void)snprintf(etc, size, "%s/etc", base);
+	(void)snprintf(gen, size, "%s/update-exim4.conf", base);
+	(void)snprintf(bin, size, "%s/exim4", base);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/update-exim4.conf.conf", etc);
+	put(conf, "dc_eximconfig_configtype='local'\n", 0644);
+	put(gen, "#!/bin/sh\n[ \"$3\" = --output ] && "
+	    "echo 'primary_hostname = test.example' > \"$4\"\n", 0755);
+	put(bin, "#!/bin/sh\necho 'Exim version 4.96 #3 built 01-Jan-2026'\n",
+	    0755);
+	memset(o, 0, sizeof(*o));
+	o->exim_path = etc;
+	o->exim_bin = bin;
+	o->exim_generator = gen;
+	o->state_dir = base;
+	o->backend = &mg_backend_exim;
+}
+
+/* copy_dir - the directory of the target's generated copy into dir */
+static void
+copy_dir(const struct mg_target *t, char *dir, size_t size)
+{
+	char *slash;
+
+	assert_non_null(t->generated);
+	(void)snprintf(dir, size, "%s", t->generated);
+	assert_non_null(slash = strrchr(dir, '/'));
+	*slash = '\0';
+}
+
+/*
+ * test_exim_copy - --exim DIR: the copy update-exim4.conf makes is in
+ * /tmp/mailguard-exim.PID.*, removed by mg_target_free with its reaper
+ * waited for; a stale copy of a dead run is swept; the copy of a run
+ * killed with SIGKILL is gone within 5 s
+ */
+static void
+test_exim_copy(void **state)
+{
+	char base[] = "/tmp/mg-test-eximcopy.XXXXXX", etc[PATH_MAX],
+	    gen[PATH_MAX], bin[PATH_MAX], dir[PATH_MAX], want[64],
+	    stale[PATH_MAX];
+	struct mg_detect_opts o;
+	struct mg_target t;
+	struct mg_err err;
+	pid_t dead, owner;
+	int p[2], st, i;
+	ssize_t n;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(base));
+	fake_exim(base, etc, gen, bin, PATH_MAX, &o);
+
+	/* a copy left by a run that died (its pid no longer running) */
+	assert_true((dead = fork()) >= 0);
+	if (dead == 0)
+		_exit(0);
+	assert_int_equal(waitpid(dead, &st, 0), dead);
+	(void)snprintf(stale, sizeof(stale), "/tmp/mailguard-exim.%ld.test",
+	    (long)dead);
+	assert_int_equal(mkdir(stale, 0700), 0);
+
+	if (mg_backend_detect(&o, &t, &err) < 0)
+		fail_msg("detect: %s", err.msg);
+	assert_true(gone(stale));
+	copy_dir(&t, dir, sizeof(dir));
+	(void)snprintf(want, sizeof(want), "/tmp/mailguard-exim.%ld.",
+	    (long)getpid());
+	assert_memory_equal(dir, want, strlen(want));
+	assert_false(gone(dir));
+	assert_non_null(t.reaper);
+	assert_true(t.reaper->pid > 0);
+	mg_target_free(&t);
+	assert_true(gone(dir));
+	/* the reaper was waited for: no child left */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+
+	/* killed with SIGKILL once the copy is made */
+	assert_int_equal(pipe(p), 0);
+	assert_true((owner = fork()) >= 0);
+	if (owner == 0) {
+		(void)close(p[0]);
+		if (mg_backend_detect(&o, &t, &err) < 0)
+			_exit(1);
+		copy_dir(&t, dir, sizeof(dir));
+		(void)write(p[1], dir, strlen(dir) + 1);
+		(void)raise(SIGKILL);
+		_exit(2);
+	}
+	(void)close(p[1]);
+	memset(dir, 0, sizeof(dir));
+	n = read(p[0], dir, sizeof(dir) - 1);
+	(void)close(p[0]);
+	assert_int_equal(waitpid(owner, &st, 0), owner);
+	assert_true(WIFSIGNALED(st));
+	assert_true(n > 0);
+	(void)snprintf(want, sizeof(want), "/tmp/mailguard-exim.%ld.",
+	    (long)owner);
+	assert_memory_equal(dir, want, strlen(want));
+	for (i = 0; i < 50 && !gone(dir); i++)
+		nap();
+	assert_true(gone(dir));
+	assert_int_equal(mg_reaper_sweep(base), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exim_copy),
 		cmocka_unit_test(test_owner_killed),
 		cmocka_unit_test(test_done_removes),
 		cmocka_unit_test(test_stale_swept),
