@@ -234,6 +234,7 @@ mg_session_queue(struct mg_session *a, struct mg_queue *q,
 	if (!a->loaded || !a->queue_pending)
 		return;
 	a->queue_pending = 0;
+	a->model.now = time(NULL);	/* the queue's ages are as of now */
 	if (q != NULL) {
 		a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
 		*a->model.queue = *q;
