@@ -153,16 +153,31 @@ mg_queue_intern(struct mg_queue *q, const char *s, size_t n)
 	return (p);
 }
 
-/* mg_queue_seal - the scan is over: drop the index of mg_queue_intern
- * (the strings stay); later interning starts a new index */
-void
-mg_queue_seal(struct mg_queue *q)
+/* intern_drop - the index of mg_queue_intern, gone */
+static void
+intern_drop(struct mg_queue *q)
 {
 	if (q->intern == NULL)
 		return;
 	free(q->intern->slot);
 	free(q->intern);
 	q->intern = NULL;
+}
+
+/* mg_queue_seal - the scan is over: drop the index of mg_queue_intern
+ * (the strings stay; later interning starts a new index) and the room
+ * the message list kept for growth */
+void
+mg_queue_seal(struct mg_queue *q)
+{
+	struct mg_qmsg *m;
+
+	if (q->nmsgs > 0 && q->msgs_cap > q->nmsgs &&
+	    (m = realloc(q->msgs, q->nmsgs * sizeof(*m))) != NULL) {
+		q->msgs = m;
+		q->msgs_cap = q->nmsgs;
+	}
+	intern_drop(q);
 }
 
 /* mg_queue_free - the messages, their arena and the problems; accepts NULL */
@@ -173,7 +188,7 @@ mg_queue_free(struct mg_queue *q)
 
 	if (q == NULL)
 		return;
-	mg_queue_seal(q);
+	intern_drop(q);
 	mg_arena_free(&q->arena);
 	free(q->msgs);
 	for (i = 0; i < q->nproblems; i++)

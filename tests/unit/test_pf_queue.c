@@ -347,6 +347,10 @@ test_strings_kept_once(void **state)
 	assert_ptr_equal(q.msgs[0].client_address,
 	    q.msgs[1].client_address);
 	assert_ptr_equal(q.msgs[0].rcpts[0], q.msgs[1].rcpts[0]);
+	/* the scan's end: no room kept for growth, the messages intact */
+	mg_queue_seal(&q);
+	assert_int_equal(q.msgs_cap, q.nmsgs);
+	assert_string_equal(q.msgs[1].sender, "alice@example.com");
 	mg_queue_free(&q);
 
 	mg_queue_init(&q);
