@@ -584,6 +584,10 @@ session_queue(struct con *c)
 
 	if (!c->app->loaded || !c->app->queue_pending)
 		return (0);
+	/* not under a value being edited (it points into a fix) or while
+	 * a job runs (its result reads everything again); the read waits */
+	if (c->edit.active || con_job_running(c))
+		return (0);
 	mg_err_clear(&err);
 	if ((st = con_queue_session(c, &q, &err)) == 0)
 		return (0);
