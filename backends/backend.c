@@ -117,10 +117,14 @@ int
 mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
     mg_progress_fn progress, void *arg, struct mg_err *err)
 {
+	int rc;
+
 	mg_queue_init(q);
 	if (t->backend == NULL || t->backend->load_queue == NULL)
 		return (not_supported(t, "reading the queue", err));
-	return (t->backend->load_queue(t, q, progress, arg, err));
+	rc = t->backend->load_queue(t, q, progress, arg, err);
+	mg_queue_seal(q);	/* the index served the scan alone */
+	return (rc);
 }
 
 /* mg_backend_queue_stamp - the queue's stamp (struct mg_backend

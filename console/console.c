@@ -115,7 +115,9 @@ right_text(const struct con *c, int with_time, int with_rate,
 
 	n = con_queue_size(c, &rate, &trend, &qwhen);
 	when = qwhen > c->loaded_at ? qwhen : c->loaded_at;
-	if (n != (size_t)-1) {
+	if (c->app->loaded && c->app->queue_pending)
+		mg_str_printf(out, "queue: reading%s", c->ellipsis);
+	else if (n != (size_t)-1) {
 		mg_str_printf(out, "queue %zu", n);
 		if (with_rate && trend)
 			mg_str_printf(out, " %+ld/min", rate);
@@ -536,6 +538,8 @@ load(struct con *c)
 		return;
 	}
 	con_panels_loaded(c);
+	if (c->app->queue_pending)
+		con_queue_for_session(c);
 	i = find_finding(r, sel_id);
 	c->sel = i != (size_t)-1 ? i : 0;
 	free(sel_id);
@@ -560,6 +564,54 @@ load(struct con *c)
 		    r->nfindings, r->nfindings == 1 ? "" : "s");
 		con_note(c, note);
 	}
+}
+
+/*
+ * session_queue - the queue the session's checks wait for, once the
+ * reader has read it: the findings are made again with it (or with why
+ * it is unreadable); the same finding stays selected and shown when it
+ * is still reported.  1 if the screen changed.
+ */
+static int
+session_queue(struct con *c)
+{
+	struct mg_report *r = &c->app->report;
+	struct mg_queue q;
+	struct mg_err err;
+	char *sel_id = NULL;
+	size_t i;
+	int st;
+
+	if (!c->app->loaded || !c->app->queue_pending)
+		return (0);
+	/* not under a value being edited (it points into a fix) or while
+	 * a job runs (its result reads everything again); the read waits */
+	if (c->edit.active || con_job_running(c))
+		return (0);
+	mg_err_clear(&err);
+	if ((st = con_queue_session(c, &q, &err)) == 0)
+		return (0);
+	if (c->sel < r->nfindings)
+		sel_id = mg_xstrdup(r->findings[c->sel].id);
+	mg_session_queue(c->app, st > 0 ? &q : NULL, &err);
+	if (st > 0)
+		mg_queue_free(&q);	/* empty: moved */
+	/* queue_loaded moves the read on from the model to the view */
+	con_panels_loaded(c);
+	i = find_finding(r, sel_id);
+	c->sel = i != (size_t)-1 ? i : 0;
+	free(sel_id);
+	if (c->view == &con_view_detail) {
+		i = find_finding(r, c->finding_id);
+		if (i == (size_t)-1) {
+			con_set_view(c, &con_view_overview);
+			con_note(c, "that finding is no longer reported");
+			return (1);
+		}
+		c->finding = c->sel = i;
+	}
+	c->page.width = 0;	/* rebuild the page with the new findings */
+	return (1);
 }
 
 /*
@@ -733,6 +785,9 @@ mg_console_run(struct mg_session *a, int incident)
 	memset(&c, 0, sizeof(c));
 	c.app = a;
 	c.job.fd = -1;
+	/* The first frame does not wait for a large queue: the reader's
+	 * thread reads it, and its findings follow (con_session_queue). */
+	a->defer_queue = 1;
 	a->opts.note = loading_note;
 	a->opts.note_arg = &c;
 	con_panels_init(&c);
@@ -758,6 +813,7 @@ mg_console_run(struct mg_session *a, int incident)
 		    c.job.kind == CON_JOB_QUEUE)
 			after_queue_action(&c);
 		dirty |= con_panels_tick(&c);
+		dirty |= session_queue(&c);
 		if (ch == ERR)
 			continue;
 		dirty = 1;

@@ -290,6 +290,8 @@ void con_queue_open(struct con *);
 void con_queue_rescan(struct con *);
 size_t con_queue_size(const struct con *, long *, int *, time_t *);
 int con_queue_scanning(const struct con *);
+void con_queue_for_session(struct con *);
+int con_queue_session(struct con *, struct mg_queue *, struct mg_err *);
 
 /* console_signal.c */
 void con_signals_catch(struct con_signals *, int);

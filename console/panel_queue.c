@@ -63,6 +63,9 @@ struct con_queue {
 	size_t shape_nd;	/* domains counted in shape */
 	int shown_scanning;	/* the scanning mark was drawn */
 	size_t shown_files;	/* with this count */
+	struct mg_queue sq;	/* a read the session's checks wait for */
+	int sq_state;		/* 1 sq holds it, -1 sq_err, 0 none */
+	struct mg_err sq_err;
 	struct con_scan rd;	/* the background reader */
 	int rd_ok;		/* rd initialised */
 	/* the queue's stamp at the last read: the reader's thread alone
@@ -361,7 +364,8 @@ scan(struct con *c, int force)
 	r = mg_xcalloc(1, sizeof(*r));
 	r->t = target_copy(&a->target);
 	r->v = v;
-	r->force = force;
+	/* the session's checks wait for a read, not for "unchanged" */
+	r->force = force || a->queue_pending;
 	if (con_scan_request(&v->rd, read_queue, r, qread_free) < 0)
 		(void)snprintf(v->err, sizeof(v->err), "cannot start the "
 		    "queue reader");
@@ -403,6 +407,20 @@ taken(struct con *c)
 	v->when = now;
 	if (rc < 0) {
 		(void)snprintf(v->err, sizeof(v->err), "%s", err.msg);
+		if (c->app->queue_pending) {
+			v->sq_err = err;
+			v->sq_state = -1;
+		}
+		return (1);
+	}
+	if (rc == 1 && c->app->queue_pending) {
+		/* the checks judge it first (con_queue_session); then
+		 * queue_loaded moves it on to the view */
+		v->err[0] = '\0';
+		if (v->sq_state > 0)
+			drop(&v->sq);
+		v->sq = q;
+		v->sq_state = 1;
 		return (1);
 	}
 	v->err[0] = '\0';
@@ -496,6 +514,39 @@ con_queue_open(struct con *c)
 	scan(c, 0);
 }
 
+/* con_queue_for_session - read the queue the session's checks wait
+ * for, in the background; the view shows it too once it is read */
+void
+con_queue_for_session(struct con *c)
+{
+	struct con_queue *v = qv(c);
+
+	if (v->sq_state > 0)
+		drop(&v->sq);
+	v->sq_state = 0;
+	scan(c, 1);
+}
+
+/*
+ * con_queue_session - the read the session's checks wait for, once the
+ * reader has it: 1 with the queue moved to *q (the caller hands it to
+ * mg_session_queue), -1 with why it could not be read, 0 not yet.
+ */
+int
+con_queue_session(struct con *c, struct mg_queue *q, struct mg_err *err)
+{
+	struct con_queue *v = qv(c);
+	int st = v->sq_state;
+
+	v->sq_state = 0;
+	if (st > 0) {
+		*q = v->sq;
+		mg_queue_init(&v->sq);
+	} else if (st < 0)
+		*err = v->sq_err;
+	return (st);
+}
+
 /* con_queue_rescan - read the live queue again now (after a queue
  * action), on whatever screen is shown, once the view was opened */
 void
@@ -578,6 +629,8 @@ queue_free(struct con *c)
 		con_scan_stop(&v->rd);
 	if (v->have)
 		mg_queue_free(&v->q);
+	if (v->sq_state > 0)
+		mg_queue_free(&v->sq);
 	mg_qgrouping_free(&v->g);
 	free(v->shape);
 	free(v->msgs);

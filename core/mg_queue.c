@@ -83,6 +83,103 @@ mg_queue_init(struct mg_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
+/* The index of the strings a queue keeps once: open addressing, a
+ * power-of-two table at most half full. */
+struct mg_qintern {
+	const char **slot;
+	size_t n, cap;
+};
+
+/* intern_hash - FNV-1a of n bytes */
+static size_t
+intern_hash(const char *s, size_t n)
+{
+	size_t h = (size_t)14695981039346656037ULL, i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= (size_t)1099511628211ULL;
+	}
+	return (h);
+}
+
+/* intern_grow - the table twice as large, every string placed again */
+static void
+intern_grow(struct mg_qintern *in)
+{
+	size_t cap = in->cap > 0 ? in->cap * 2 : 1024, i, k;
+	const char **slot = mg_xcalloc(cap, sizeof(*slot));
+
+	for (i = 0; i < in->cap; i++) {
+		if (in->slot[i] == NULL)
+			continue;
+		k = intern_hash(in->slot[i], strlen(in->slot[i])) & (cap - 1);
+		while (slot[k] != NULL)
+			k = (k + 1) & (cap - 1);
+		slot[k] = in->slot[i];
+	}
+	free(in->slot);
+	in->slot = slot;
+	in->cap = cap;
+}
+
+/*
+ * mg_queue_intern - n bytes of s as a string in the queue's arena, kept
+ * once: the same text asked for again is the same pointer (a flood of
+ * 100k messages from one sender holds its address once).  The strings
+ * are read-only, as every string of the queue.
+ */
+const char *
+mg_queue_intern(struct mg_queue *q, const char *s, size_t n)
+{
+	struct mg_qintern *in;
+	size_t k;
+	char *p;
+
+	n = strnlen(s, n);	/* the string ends at a NUL, as strndup's */
+	if (q->intern == NULL)
+		q->intern = mg_xcalloc(1, sizeof(*q->intern));
+	in = q->intern;
+	if ((in->n + 1) * 2 > in->cap)
+		intern_grow(in);
+	k = intern_hash(s, n) & (in->cap - 1);
+	for (; in->slot[k] != NULL; k = (k + 1) & (in->cap - 1))
+		if (strncmp(in->slot[k], s, n) == 0 &&
+		    in->slot[k][n] == '\0')
+			return (in->slot[k]);
+	p = mg_arena_strndup(&q->arena, s, n);
+	in->slot[k] = p;
+	in->n++;
+	return (p);
+}
+
+/* intern_drop - the index of mg_queue_intern, gone */
+static void
+intern_drop(struct mg_queue *q)
+{
+	if (q->intern == NULL)
+		return;
+	free(q->intern->slot);
+	free(q->intern);
+	q->intern = NULL;
+}
+
+/* mg_queue_seal - the scan is over: drop the index of mg_queue_intern
+ * (the strings stay; later interning starts a new index) and the room
+ * the message list kept for growth */
+void
+mg_queue_seal(struct mg_queue *q)
+{
+	struct mg_qmsg *m;
+
+	if (q->nmsgs > 0 && q->msgs_cap > q->nmsgs &&
+	    (m = realloc(q->msgs, q->nmsgs * sizeof(*m))) != NULL) {
+		q->msgs = m;
+		q->msgs_cap = q->nmsgs;
+	}
+	intern_drop(q);
+}
+
 /* mg_queue_free - the messages, their arena and the problems; accepts NULL */
 void
 mg_queue_free(struct mg_queue *q)
@@ -91,6 +188,7 @@ mg_queue_free(struct mg_queue *q)
 
 	if (q == NULL)
 		return;
+	intern_drop(q);
 	mg_arena_free(&q->arena);
 	free(q->msgs);
 	for (i = 0; i < q->nproblems; i++)

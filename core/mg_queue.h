@@ -64,6 +64,10 @@ struct mg_queue {
 	 * ("-auth_id in the spool"; NULL: nothing to add). */
 	int frozen_spool;
 	const char *auth_source;
+	/* the strings kept once however many messages share them (a
+	 * flood's sender, client, SASL login, reason): the index of
+	 * mg_queue_intern, dropped by mg_queue_seal */
+	struct mg_qintern *intern;
 };
 
 #define MG_QUEUE_PROBLEMS_MAX 20
@@ -105,6 +109,8 @@ char *mg_arena_strndup(struct mg_arena *, const char *, size_t);
 void mg_arena_free(struct mg_arena *);
 
 void mg_queue_init(struct mg_queue *);
+const char *mg_queue_intern(struct mg_queue *, const char *, size_t);
+void mg_queue_seal(struct mg_queue *);
 void mg_queue_free(struct mg_queue *);
 struct mg_qmsg *mg_queue_add(struct mg_queue *);
 struct mg_qmsg *mg_queue_add_copy(struct mg_queue *, const struct mg_qmsg *,

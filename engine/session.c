@@ -21,29 +21,59 @@ mg_session_init(struct mg_session *a)
 	mg_report_init(&a->report);
 }
 
+/* unread_set - *slot becomes "what: why" (NULL: read) */
+static void
+unread_set(char **slot, const char *what, const char *why)
+{
+	struct mg_str s = MG_STR_INIT;
+
+	free(*slot);
+	*slot = NULL;
+	if (what == NULL)
+		return;
+	mg_str_printf(&s, "%s: %s", what, why);
+	*slot = mg_xstrdup(mg_str_cstr(&s));
+	mg_str_free(&s);
+}
+
+/* unread_clear - forget what the last load could not read */
+static void
+unread_clear(struct mg_session *a)
+{
+	unread_set(&a->host_unread, NULL, NULL);
+	unread_set(&a->resolv_unread, NULL, NULL);
+	unread_set(&a->log_unread, NULL, NULL);
+	unread_set(&a->queue_unread, NULL, NULL);
+}
+
 /* load_host - this machine's interfaces and docker context, which weigh
  * private networks the configuration trusts; unread is said, not fatal */
 static void
 load_host(struct mg_session *a)
 {
 	struct mg_err err;
-	struct mg_str s = MG_STR_INIT;
 
 	a->model.host = mg_xcalloc(1, sizeof(*a->model.host));
 	if (mg_host_read(a->model.host, "/proc", &err) == 0)
 		return;
 	free(a->model.host);
 	a->model.host = NULL;
-	mg_str_printf(&s, "host interfaces not read: %s", err.msg);
-	mg_report_unread(&a->report, mg_str_cstr(&s));
-	mg_str_free(&s);
+	unread_set(&a->host_unread, "host interfaces not read", err.msg);
 }
 
-/* unread - msg under the report's unread list */
+/* unread - msg kept for the report's unread list (resolv_unread: one
+ * line each, said in order whenever the findings are made) */
 static void
 unread(struct mg_session *a, const struct mg_str *msg)
 {
-	mg_report_unread(&a->report, mg_str_cstr(msg));
+	struct mg_str s = MG_STR_INIT;
+
+	if (a->resolv_unread != NULL)
+		mg_str_printf(&s, "%s\n", a->resolv_unread);
+	mg_str_puts(&s, mg_str_cstr(msg));
+	free(a->resolv_unread);
+	a->resolv_unread = mg_xstrdup(mg_str_cstr(&s));
+	mg_str_free(&s);
 }
 
 /*
@@ -195,17 +225,61 @@ unread_tables(struct mg_session *a)
 	mg_str_free(&s);
 }
 
-/* mg_session_load - (re)load everything; -1 with a.err when unreadable */
+/* unread_say - the lines of what was not read, when there are any */
+static void
+unread_say(struct mg_session *a, const char *line)
+{
+	const char *nl;
+	char *one;
+
+	while (line != NULL && (nl = strchr(line, '\n')) != NULL) {
+		one = mg_xstrndup(line, (size_t)(nl - line));
+		mg_report_unread(&a->report, one);
+		free(one);
+		line = nl + 1;
+	}
+	if (line != NULL)
+		mg_report_unread(&a->report, line);
+}
+
+/*
+ * findings - the report from the model as loaded: the checks, their
+ * proofs and what was not read, in the order "report" has always printed
+ * them.  A queue still pending is neither judged nor said to be unread.
+ */
+static void
+findings(struct mg_session *a)
+{
+	mg_report_free(&a->report);
+	mg_report_init(&a->report);
+	unread_say(a, a->host_unread);
+	unread_say(a, a->resolv_unread);
+	mg_checks_run(&a->model, &a->report);
+	prove(a);
+	if (!a->queue_pending)
+		unread_say(a, a->queue_unread);
+	unread_say(a, a->log_unread);
+	unread_tables(a);
+	for (size_t i = 0; i < a->model.nunread; i++)
+		mg_report_unread(&a->report, a->model.unread[i]);
+}
+
+/*
+ * mg_session_load - (re)load everything; -1 with a.err when unreadable.
+ * With defer_queue the queue is not read: the findings that need it
+ * wait (queue_pending) for mg_session_queue.
+ */
 int
 mg_session_load(struct mg_session *a)
 {
 	struct mg_err qerr, lerr;
-	int have_log = 1;
 
 	mg_report_free(&a->report);
 	mg_model_free(&a->model);
 	mg_report_init(&a->report);
+	unread_clear(a);
 	a->loaded = 0;
+	a->queue_pending = 0;
 	mg_err_clear(&a->err);
 	if (!a->detected) {
 		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0)
@@ -217,39 +291,51 @@ mg_session_load(struct mg_session *a)
 	a->model.now = time(NULL);
 	/* The queue is evidence, not a precondition: a report on the
 	 * configuration is still worth having when the queue is unreadable. */
-	a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
-	if (mg_backend_load_queue(&a->target, a->model.queue, NULL, NULL,
-	    &qerr) < 0) {
-		mg_queue_free(a->model.queue);
-		free(a->model.queue);
-		a->model.queue = NULL;
+	if (a->defer_queue)
+		a->queue_pending = 1;
+	else {
+		a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
+		if (mg_backend_load_queue(&a->target, a->model.queue, NULL,
+		    NULL, &qerr) < 0) {
+			mg_queue_free(a->model.queue);
+			free(a->model.queue);
+			a->model.queue = NULL;
+			unread_set(&a->queue_unread, "queue not read",
+			    qerr.msg);
+		}
 	}
 	if (mg_backend_load_log(&a->target, &a->model, &lerr) < 0)
-		have_log = 0;
+		unread_set(&a->log_unread, "mail log not read", lerr.msg);
 	if (!a->no_host)
 		load_host(a);
 	load_resolv(a);
-	mg_checks_run(&a->model, &a->report);
-	prove(a);
-	if (a->model.queue == NULL) {
-		struct mg_str s = MG_STR_INIT;
-
-		mg_str_printf(&s, "queue not read: %s", qerr.msg);
-		mg_report_unread(&a->report, mg_str_cstr(&s));
-		mg_str_free(&s);
-	}
-	if (!have_log) {
-		struct mg_str s = MG_STR_INIT;
-
-		mg_str_printf(&s, "mail log not read: %s", lerr.msg);
-		mg_report_unread(&a->report, mg_str_cstr(&s));
-		mg_str_free(&s);
-	}
-	unread_tables(a);
-	for (size_t i = 0; i < a->model.nunread; i++)
-		mg_report_unread(&a->report, a->model.unread[i]);
+	findings(a);
 	a->loaded = 1;
 	return (0);
+}
+
+/*
+ * mg_session_queue - the queue a deferred load waits for, read by the
+ * caller: q (moved into the model; the caller keeps an empty queue), or
+ * NULL with why it could not be read.  The findings are made again with
+ * it.  Nothing when no queue is pending.
+ */
+void
+mg_session_queue(struct mg_session *a, struct mg_queue *q,
+    const struct mg_err *err)
+{
+	if (!a->loaded || !a->queue_pending)
+		return;
+	a->queue_pending = 0;
+	a->model.now = time(NULL);	/* the queue's ages are as of now */
+	if (q != NULL) {
+		a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
+		*a->model.queue = *q;
+		mg_queue_init(q);
+	} else
+		unread_set(&a->queue_unread, "queue not read", err != NULL ?
+		    err->msg : "unknown error");
+	findings(a);
 }
 
 /* mg_session_free - release everything; accepts NULL */
@@ -261,5 +347,6 @@ mg_session_free(struct mg_session *a)
 	mg_report_free(&a->report);
 	mg_model_free(&a->model);
 	mg_target_free(&a->target);
+	unread_clear(a);
 	memset(a, 0, sizeof(*a));
 }

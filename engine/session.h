@@ -24,10 +24,20 @@ struct mg_session {
 					 * /run/systemd/resolve/resolv.conf,
 					 * read only with the host context */
 	struct mg_err err;	/* why detection or loading failed */
+	int defer_queue;	/* load: leave the queue to the caller, who
+				 * reads it and hands it to
+				 * mg_session_queue (the console) */
+	int queue_pending;	/* loaded without the queue: its checks
+				 * wait for mg_session_queue */
+	/* what the last load could not read besides the configuration,
+	 * said again each time the findings are made */
+	char *host_unread, *resolv_unread, *log_unread, *queue_unread;
 };
 
 void mg_session_init(struct mg_session *);
 int mg_session_load(struct mg_session *);
+void mg_session_queue(struct mg_session *, struct mg_queue *,
+    const struct mg_err *);
 void mg_session_free(struct mg_session *);
 
 #endif

@@ -79,11 +79,12 @@ has_nul(const char *line, size_t len)
 	return (memchr(line, '\0', len) != NULL);
 }
 
-/* keep - a line's text into the queue's arena */
+/* keep - a line's text into the queue's arena (once however many
+ * messages share it) */
 static const char *
 keep(struct mg_queue *q, const char *p, size_t n)
 {
-	return (mg_arena_strndup(&q->arena, p, n));
+	return (mg_queue_intern(q, p, n));
 }
 
 /* is_opt - var (len bytes) is "name" or "name value"; *val the value */

@@ -181,8 +181,8 @@ next_number(const char **p, unsigned long *v)
 static const char *
 keep(struct mg_queue *q, const struct mg_str *d)
 {
-	return (mg_arena_strndup(&q->arena, mg_str_cstr(d),
-	    strnlen(mg_str_cstr(d), d->len)));
+	return (mg_queue_intern(q, mg_str_cstr(d), strnlen(mg_str_cstr(d),
+	    d->len)));
 }
 
 /* Client attributes: log_* (the client as logged) win over the others,
@@ -205,21 +205,21 @@ set_attr(struct mg_queue *q, struct mg_qmsg *m, struct client_attrs *ca,
 	v = eq + 1;
 #define IS(name) (nlen == sizeof(name) - 1 && memcmp(s, name, nlen) == 0)
 	if (IS("sasl_username") && m->sasl_username == NULL)
-		m->sasl_username = mg_arena_strndup(&q->arena, v, strlen(v));
+		m->sasl_username = mg_queue_intern(q, v, strlen(v));
 	else if (IS("sasl_method") && m->sasl_method == NULL)
-		m->sasl_method = mg_arena_strndup(&q->arena, v, strlen(v));
+		m->sasl_method = mg_queue_intern(q, v, strlen(v));
 	else if (IS("log_client_address") || (IS("client_address") &&
 	    !ca->log_addr && m->client_address == NULL)) {
 		ca->log_addr |= IS("log_client_address");
-		m->client_address = mg_arena_strndup(&q->arena, v, strlen(v));
+		m->client_address = mg_queue_intern(q, v, strlen(v));
 	} else if (IS("log_client_name") || (IS("client_name") &&
 	    !ca->log_name && m->client_name == NULL)) {
 		ca->log_name |= IS("log_client_name");
-		m->client_name = mg_arena_strndup(&q->arena, v, strlen(v));
+		m->client_name = mg_queue_intern(q, v, strlen(v));
 	} else if (IS("log_helo_name") || (IS("helo_name") &&
 	    !ca->log_helo && m->helo_name == NULL)) {
 		ca->log_helo |= IS("log_helo_name");
-		m->helo_name = mg_arena_strndup(&q->arena, v, strlen(v));
+		m->helo_name = mg_queue_intern(q, v, strlen(v));
 	}
 #undef IS
 }
@@ -566,7 +566,7 @@ read_reason(struct walk *w, const char *rel, const char *id,
 	end = r + strcspn(r, "\n");
 	if (end - r > REASON_MAX)
 		end = r + REASON_MAX;
-	m->reason = mg_arena_strndup(&w->q->arena, r, (size_t)(end - r));
+	m->reason = mg_queue_intern(w->q, r, (size_t)(end - r));
 }
 
 /* count_file - account for one file's outcome */

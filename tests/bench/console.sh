@@ -149,9 +149,9 @@ done
 
 echo "console, queue view (--incident), $msgs messages:"
 printf '  %-44s %8s ms\n' "first frame (the loading screen)" "$drawn"
-printf '  %-44s %8s ms  (goal < 1000; after the configuration, the\n' \
+printf '  %-44s %8s ms  (goal < 1000; the configuration and its checks:\n' \
     "first frame of the queue view" "$first"
-printf '  %-44s %8s     queue read once for the checks, and the checks)\n' "" ""
+printf '  %-44s %8s     the queue is read behind the first frame)\n' "" ""
 printf '  %-44s %8s ms\n' "first complete read shown" "$read1"
 printf '  %-44s %8s ms  (max %s ms; %s of %s seen while scanning; goal < 100)\n' \
     "key latency while the view reads (r)" "$lat_med" "$lat_max" \

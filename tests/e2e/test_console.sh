@@ -748,16 +748,36 @@ case_qscan() {
 	ok "qs: lab Postfix started, 50 + 20 messages queued"
 	SCR=
 	start qs 80 24 env MG_TEST_SCAN_DELAY_MS=3000 "$BIN" --postfix \
-	    "$d/etc" --state "$d/state" --incident
-	# the first frame: the read made with the configuration (for the
-	# checks), while the view's own read runs
-	expect qs "qs: the view is drawn while its first read runs" \
-	    '^ Queue: 70 messages .* scanning'
-	check "qs: ... with the groups of the configuration's read" \
-	    has '^> +50 +71\.4% +#+ +root *$'
+	    "$d/etc" --state "$d/state"
+	# the first frame: the findings of the configuration, while the
+	# queue is read (3 s) for the queue's checks
+	expect qs "qs: the findings are drawn while the queue is read" \
+	    '^  SEV +AREA +FINDING'
+	check "qs: ... the header says the queue is being read" \
+	    line_has 1 'queue: reading'
+	check "qs: ... a finding of the configuration alone is shown" \
+	    has 'SMTP AUTH is offered before STARTTLS'
+	check "qs: ... the queue's findings are not there yet" \
+	    hasnt "SASL login is sending most of the queue"
 	old=$WAIT_TENTHS
 	WAIT_TENTHS=150
-	expect_gone qs "qs: the read ends: the mark goes" 'scanning'
+	expect qs "qs: the read ends: the queue's findings follow" \
+	    "SASL login is sending most of the queue"
+	WAIT_TENTHS=$old
+	check "qs: ... with the client's finding" \
+	    has 'One client address sent most of the queue'
+	check "qs: ... the header gives the queue's size" \
+	    line_has 1 "queue $(pq_count)( |\$)"
+	check "qs: ... the header counts them: 2 critical" \
+	    line_has 1 '(^|[^0-9])2 (CRIT|critical)'
+	check "qs: ... the selection stayed on the first finding" \
+	    has '^> CRIT +sasl +A system account can log in'
+	tm send-keys -t qs i
+	expect qs "qs: i: the queue view shows that read at once" \
+	    '^ Queue: 70 messages'
+	WAIT_TENTHS=150
+	expect_gone qs "qs: the view's own read ends: the mark goes" \
+	    'scanning'
 	WAIT_TENTHS=$old
 	check "qs: the view's total is postqueue's ($(pq_count))" \
 	    has "^ Queue: $(pq_count) messages"

@@ -323,6 +323,63 @@ test_scan_hashed_tree(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* test_strings_kept_once - a flood's shared strings are held once:
+ * the same text is the same pointer (the scan's memory does not grow
+ * with copies of one sender), other text apart, and every string is
+ * still right after the table grew and after the scan's end */
+static void
+test_strings_kept_once(void **state)
+{
+	struct mg_queue q;
+	struct mg_err err;
+	const char *a, *b, *keep[2000];
+	char buf[32];
+	size_t i, before;
+
+	(void)state;
+	mg_queue_init(&q);
+	assert_int_equal(parse_fixture("long-alice", &q, &err), 0);
+	assert_int_equal(parse_fixture("long-alice", &q, &err), 0);
+	assert_int_equal(q.nmsgs, 2);
+	assert_string_equal(q.msgs[0].sender, "alice@example.com");
+	assert_ptr_equal(q.msgs[0].sender, q.msgs[1].sender);
+	assert_ptr_equal(q.msgs[0].sasl_username, q.msgs[1].sasl_username);
+	assert_ptr_equal(q.msgs[0].client_address,
+	    q.msgs[1].client_address);
+	assert_ptr_equal(q.msgs[0].rcpts[0], q.msgs[1].rcpts[0]);
+	/* the scan's end: no room kept for growth, the messages intact */
+	mg_queue_seal(&q);
+	assert_int_equal(q.msgs_cap, q.nmsgs);
+	assert_string_equal(q.msgs[1].sender, "alice@example.com");
+	mg_queue_free(&q);
+
+	mg_queue_init(&q);
+	for (i = 0; i < MG_NELEM(keep); i++) {
+		(void)snprintf(buf, sizeof(buf), "sender%zu@example.com", i);
+		keep[i] = mg_queue_intern(&q, buf, strlen(buf));
+	}
+	before = q.arena.total;
+	for (i = 0; i < MG_NELEM(keep); i++) {
+		(void)snprintf(buf, sizeof(buf), "sender%zu@example.com", i);
+		assert_ptr_equal(mg_queue_intern(&q, buf, strlen(buf)),
+		    keep[i]);
+		assert_string_equal(keep[i], buf);
+	}
+	assert_int_equal(q.arena.total, before);	/* nothing copied */
+	a = mg_queue_intern(&q, "root@example.com", 4);
+	assert_string_equal(a, "root");
+	b = mg_queue_intern(&q, "ro\0ot", 5);	/* ends at the NUL */
+	assert_string_equal(b, "ro");
+	assert_ptr_not_equal(a, b);
+	assert_ptr_equal(mg_queue_intern(&q, "ro", 2), b);
+	mg_queue_seal(&q);
+	assert_null(q.intern);
+	assert_string_equal(keep[1999], "sender1999@example.com");
+	a = mg_queue_intern(&q, "root", 4);	/* a new index */
+	assert_string_equal(a, "root");
+	mg_queue_free(&q);
+}
+
 /* test_moved_message_counted_once - a message that moved between queues
  * while the scan walked them (the same ID in active/ and deferred/, as
  * qmgr moves it) is one message, in the queue scanned later (its newer
@@ -560,6 +617,7 @@ main(void)
 		cmocka_unit_test(test_broken_files_refused),
 		cmocka_unit_test(test_pointer_placeholder_and_jump),
 		cmocka_unit_test(test_scan_hashed_tree),
+		cmocka_unit_test(test_strings_kept_once),
 		cmocka_unit_test(test_moved_message_counted_once),
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_by_names_round_trip),
