@@ -6,7 +6,8 @@
 #
 # usage: bench.sh [postfix|exim|purge|console|all]
 #
-# Environment: BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
+# Environment: BENCH_DIR (where the filled queues are cached, default
+# build/bench), BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
 # of the scan, median reported, default 5), BENCH_LOOP_SAMPLE (time the
 # per-message loop on the first N IDs only and extrapolate; default: the
 # whole queue, which takes minutes - that is the point).
@@ -14,7 +15,7 @@ set -eu
 umask 022
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=$REPO/build/bench
+BENCH=${BENCH_DIR:-$REPO/build/bench}
 PROG=$REPO/mailguard-tui
 N=${BENCH_N:-100000}
 RUNS=${BENCH_RUNS:-5}
