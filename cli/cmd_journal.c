@@ -144,9 +144,17 @@ mg_cmd_unfinished(const struct mg_session *a)
 
 	(void)snprintf(path, sizeof(path), "%s/journal.db",
 	    mg_cmd_state_dir(a));
-	if (access(path, F_OK) < 0 ||
-	    mg_journal_open(&jr, mg_cmd_state_dir(a), 0, &err) < 0)
+	if (access(path, F_OK) < 0)
 		return;
+	if (mg_journal_open(&jr, mg_cmd_state_dir(a), 0, &err) < 0) {
+		/* e.g. a state directory refused as not root's: unfinished
+		 * entries cannot be listed, which is said */
+		(void)fputs("mailguard-tui: journal not read, unfinished "
+		    "entries not listed: ", stderr);
+		mg_print_sanitized(stderr, err.msg);
+		(void)fputc('\n', stderr);
+		return;
+	}
 	(void)fflush(stdout);
 	(void)mg_fix_incomplete(&jr, stderr);
 	mg_journal_close(&jr);

@@ -481,8 +481,10 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		(void)fputs("mailguard-tui: ", stderr);
 		mg_print_sanitized(stderr, a->err.msg);
 		(void)fputc('\n', stderr);
-		if (!fmt->on_unread)
+		if (!fmt->on_unread) {
+			mg_cmd_unfinished(a);
 			return (MG_EXIT_UNREAD);
+		}
 		/* A monitoring format says so in its own terms. */
 		ro.exit_code = MG_EXIT_UNREAD;
 		ro.now = time(NULL);
@@ -495,6 +497,7 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 		if (fmt->emit(stdout, a, &ro) < 0 || fflush(stdout) != 0) {
 			(void)fputs("mailguard-tui: report: cannot write the "
 			    "report to standard output\n", stderr);
+			mg_cmd_unfinished(a);
 			return (MG_EXIT_CANTCREAT);
 		}
 	} else {
@@ -510,11 +513,13 @@ cmd_report(struct mg_session *a, int argc, char **argv)
 			rc = -1;
 		if (rc < 0 || write_output(output, buf, len, fmt->mode) < 0) {
 			free(buf);
+			mg_cmd_unfinished(a);
 			return (MG_EXIT_CANTCREAT);
 		}
 		free(buf);
 	}
-	/* interrupted runs, on stderr in every format */
+	/* interrupted runs, on stderr in every format and also when the
+	 * configuration or the output failed */
 	mg_cmd_unfinished(a);
 	if (fmt->emit == report_emit_nagios)
 		return (report_nagios_exit(ro.exit_code));

@@ -86,7 +86,7 @@ told(const char *etc, const char *st, int id, const char *words)
 	const char *journal[] = { "journal", NULL };
 	const char *report[] = { "report", NULL };
 	struct mg_str out, err;
-	char want[128];
+	char want[128], gone[4200];
 
 	(void)snprintf(want, sizeof(want), "journal entry %d (", id);
 	(void)mg_pf(NULL, etc, st, journal, &out, &err);
@@ -97,6 +97,13 @@ told(const char *etc, const char *st, int id, const char *words)
 	mg_str_free(&out);
 	mg_str_free(&err);
 	(void)mg_pf(NULL, etc, st, report, &out, &err);
+	assert_non_null(strstr(mg_str_cstr(&err), want));
+	assert_non_null(strstr(mg_str_cstr(&err), words));
+	mg_str_free(&out);
+	mg_str_free(&err);
+	/* also when the configuration cannot be read (exit 3) */
+	(void)snprintf(gone, sizeof(gone), "%s/no-such-config", etc);
+	assert_int_equal(mg_pf(NULL, gone, st, report, &out, &err), 3);
 	assert_non_null(strstr(mg_str_cstr(&err), want));
 	assert_non_null(strstr(mg_str_cstr(&err), words));
 	mg_str_free(&out);
