@@ -67,7 +67,10 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
 	memset(&res, 0, sizeof(res));
 	rc = mg_queue_restore(&a->target, jr, e, o->sel, o->out, &res, err);
-	if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
+	/* failed (rc < 0): "rolling-back" stays, the rollback unfinished */
+	if (rc < 0)
+		;
+	else if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
 		(void)mg_journal_set(jr, e->id, "state", e->state);
 	else if (res.back == 0) {
 		(void)snprintf(q, sizeof(q), "restored (0 of %zu)", res.total);
