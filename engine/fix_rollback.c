@@ -139,6 +139,7 @@ table_files(struct mg_session *a)
 {
 	static const char *const sfx[] = { "", ".db", ".lmdb", ".cdb" };
 	struct mg_model own;
+	struct mg_err why;	/* unread: only the config tree is trusted */
 	const struct mg_model *m = &a->model;
 	const char *name;
 	char **v, p[PATH_MAX];
@@ -147,7 +148,7 @@ table_files(struct mg_session *a)
 	mg_model_init(&own);
 	if (!a->loaded) {
 		if (!a->detected || mg_backend_load_config(&a->target, &own,
-		    &a->err) < 0) {
+		    &why) < 0) {
 			mg_model_free(&own);
 			return (mg_xcalloc(1, sizeof(char *)));
 		}
