@@ -806,7 +806,7 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 			(void)mg_err_errno(err, "%s", r->st->files[i].path);
 			goto out;
 		}
-		mg_str_reset(&text);
+		mg_str_free(&text);	/* mg_stage_text starts afresh */
 		mg_stage_text(&r->st->files[i], &text);
 		if (mg_install_prepare(&in[i], r->st->files[i].path,
 		    text.data != NULL ? text.data : "", text.len,
@@ -819,7 +819,7 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 		if (mg_install_commit(&in[i], err) < 0)
 			goto out;
 		say(r, "installed %s", r->st->files[i].path);
-		mg_str_reset(&text);
+		mg_str_free(&text);	/* mg_stage_text starts afresh */
 		mg_stage_text(&r->st->files[i], &text);
 		if (record_installed(j, id, r->st->files[i].path, &text,
 		    err) < 0)

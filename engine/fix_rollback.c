@@ -67,7 +67,10 @@ mail_back(struct mg_session *a, struct mg_journal *jr,
 	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
 	memset(&res, 0, sizeof(res));
 	rc = mg_queue_restore(&a->target, jr, e, o->sel, o->out, &res, err);
-	if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
+	/* failed (rc < 0): "rolling-back" stays, the rollback unfinished */
+	if (rc < 0)
+		;
+	else if (res.back == 0 && strcmp(e->state, "rolling-back") != 0)
 		(void)mg_journal_set(jr, e->id, "state", e->state);
 	else if (res.back == 0) {
 		(void)snprintf(q, sizeof(q), "restored (0 of %zu)", res.total);
@@ -128,16 +131,58 @@ squeeze(char **v, size_t n)
 	return (k);
 }
 
+/* table_files - the files of the lookup tables the live configuration
+ * names (alias_maps, *_maps: source and compiled .db/.lmdb/.cdb), which
+ * may lie outside its directories (/etc/aliases); copies, NULL-ended */
+static char **
+table_files(struct mg_session *a)
+{
+	static const char *const sfx[] = { "", ".db", ".lmdb", ".cdb" };
+	struct mg_model own;
+	struct mg_err why;	/* unread: only the config tree is trusted */
+	const struct mg_model *m = &a->model;
+	const char *name;
+	char **v, p[PATH_MAX];
+	size_t i, k, w, n = 0;
+
+	mg_model_init(&own);
+	if (!a->loaded) {
+		if (!a->detected || mg_backend_load_config(&a->target, &own,
+		    &why) < 0) {
+			mg_model_free(&own);
+			return (mg_xcalloc(1, sizeof(char *)));
+		}
+		m = &own;
+	}
+	v = mg_xcalloc(m->nmaps * 8 + 1, sizeof(char *));
+	for (i = 0; i < m->nmaps; i++)
+		for (w = 0; w < 2; w++) {
+			name = w == 0 ? m->maps[i].name : m->maps[i].source;
+			if (name == NULL || name[0] != '/')
+				continue;
+			for (k = 0; k < 4; k++) {
+				(void)snprintf(p, sizeof(p), "%s%s", name,
+				    sfx[k]);
+				v[n++] = mg_xstrdup(p);
+			}
+		}
+	v[n] = NULL;
+	mg_model_free(&own);
+	return (v);
+}
+
 /*
  * trusted_row - may the tool act on entry e as root?  Its files must lie
- * in the configuration this run was pointed at (or detected), its
+ * in the configuration this run was pointed at (or detected), or be one
+ * of the table files that configuration names (read now from the live
+ * server, not from the journal: a row cannot vouch for itself); its
  * rebuild commands be the MTA's own (journal_check.c); 0, or -1 with why
  */
 static int
 trusted_row(struct mg_session *a, const char *state_dir,
     const struct mg_jentry *e, struct mg_err *err)
 {
-	char *config[6], *tools[6];
+	char *config[6], *tools[6], **files;
 	struct mg_jtrust tr;
 	size_t nc = 0, nt = 0, i;
 	int rc;
@@ -159,7 +204,12 @@ trusted_row(struct mg_session *a, const char *state_dir,
 	nt = squeeze(tools, nt);
 	tr.config = (const char *const *)config;
 	tr.tooldirs = (const char *const *)tools;
+	files = table_files(a);
+	tr.files = (const char *const *)files;
 	rc = mg_journal_check_entry(&a->target, state_dir, &tr, e, err);
+	for (i = 0; files[i] != NULL; i++)
+		free(files[i]);
+	free(files);
 	for (i = 0; i < nc; i++)
 		free(config[i]);
 	for (i = 0; i < nt; i++)

@@ -66,8 +66,33 @@ roots_text(const char *const *roots, struct mg_str *out)
 		mg_str_puts(out, "(none known)");
 }
 
+/* one_of - the file name in resolved directory real is one of files
+ * (each compared by its resolved directory and its name) */
+static int
+one_of(const char *real, const char *name, const char *const *files)
+{
+	char dir[PATH_MAX], r[PATH_MAX];
+	const char *slash;
+	size_t i;
+
+	for (i = 0; files != NULL && files[i] != NULL; i++) {
+		if (files[i][0] != '/' ||
+		    (slash = strrchr(files[i], '/')) == NULL ||
+		    strcmp(slash + 1, name) != 0 ||
+		    (size_t)(slash - files[i]) >= sizeof(dir))
+			continue;
+		(void)snprintf(dir, sizeof(dir), "%.*s",
+		    (int)(slash - files[i]), files[i]);
+		if (realpath(dir[0] != '\0' ? dir : "/", r) != NULL &&
+		    strcmp(r, real) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 /* path_in_config - path names a file directly in a directory of the
- * configuration tree (resolved); the file itself need not exist */
+ * configuration tree (resolved), or is one of the exact files the
+ * configuration names; the file itself need not exist */
 static int
 path_in_config(const char *path, const struct mg_jtrust *tr,
     struct mg_err *err)
@@ -84,7 +109,7 @@ path_in_config(const char *path, const struct mg_jtrust *tr,
 		    "path", path));
 	(void)snprintf(dir, sizeof(dir), "%.*s", (int)(name - path), path);
 	ok = realpath(dir[0] != '\0' ? dir : "/", real) != NULL &&
-	    in_any(real, tr->config);
+	    (in_any(real, tr->config) || one_of(real, name + 1, tr->files));
 	if (ok)
 		return (0);
 	roots_text(tr->config, &where);

@@ -17,6 +17,9 @@
 struct mg_jtrust {
 	const char *const *config;	/* files may be restored under these */
 	const char *const *tooldirs;	/* besides the system's bin dirs */
+	const char *const *files;	/* and these files exactly (tables
+					 * the configuration names outside
+					 * its directories); may be NULL */
 };
 
 int mg_journal_check_entry(const struct mg_target *, const char *,

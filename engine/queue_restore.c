@@ -227,7 +227,9 @@ mg_queue_restore(struct mg_target *t, struct mg_journal *j,
 		mg_print_sanitized_lines(out, mg_str_cstr(&qr->log));
 	(void)snprintf(state, sizeof(state), "restored (%zu of %zu)",
 	    res->back, res->total);
-	if (res->back > 0)
+	/* stopped by an error, the entry stays "rolling-back": mail is
+	 * still out of the queue and journal, report and fix must say so */
+	if (rc == 0 && res->back > 0)
 		(void)mg_journal_set(j, e->id, "state", state);
 out:
 	res->placed = r.count.placed;

@@ -648,6 +648,8 @@ pf_hold_interrupted(const struct inst *in, const struct sigs *before)
 	char id[32];
 	const char *args[] = { "rollback", id, "--yes", NULL };
 	const char *rel[] = { "postsuper", "-c", in->conf, "-H", NULL, NULL };
+	const char *journal[] = { "journal", "--json", NULL };
+	char filter[256], *p;
 	struct sigs now = { .n = 0 };
 	struct mg_str out, qdir;
 	size_t npre, n, i, k;
@@ -660,6 +662,18 @@ pf_hold_interrupted(const struct inst *in, const struct sigs *before)
 	assert_int_equal(restored(out.data), 0);
 	mg_str_free(&out);
 	assert_int_equal(held(in), ROOT_N);
+	/* the failed rollback leaves the entry unfinished, not restored:
+	 * journal says so (stderr, after the JSON) and its state shows it */
+	assert_int_equal(mg(in, NULL, journal, &out), 0);
+	assert_non_null(strstr(out.data, "putting its mail back was "
+	    "interrupted"));
+	p = strstr(out.data, "mailguard-tui: journal entry");
+	assert_non_null(p);
+	*p = '\0';
+	(void)snprintf(filter, sizeof(filter), ".entries[] | select(.id == "
+	    "%s) | .state == \"rolling-back\"", id);
+	assert_int_equal(lab_jq(out.data, filter, NULL), 0);
+	mg_str_free(&out);
 	rollback(in, strtol(id, NULL, 10), ROOT_N - HELD_N, NULL);
 	assert_int_equal(held(in), HELD_N);
 	(void)printf("    postsuper -H failed: none counted, then all "

@@ -5,9 +5,11 @@
  * that would install attacker bytes setuid root outside the configuration
  * and run "/bin/sh -c" as a rebuild; nothing is installed, nothing runs.
  * A row the tool itself would write (main.cf, postfix -c DIR reload) is
- * still rolled back.  And "--exim DIR" does not run Debian's generator
- * (which sources DIR/update-exim4.conf.conf as shell code, as root) while
- * that file can be changed by anyone but root.
+ * still rolled back, and so is a fix to an alias table the configuration
+ * names outside its directory (/etc/aliases beside /etc/postfix).  And
+ * "--exim DIR" does not run Debian's generator (which sources
+ * DIR/update-exim4.conf.conf as shell code, as root) while that file can
+ * be changed by anyone but root.
  */
 #include <sys/stat.h>
 
@@ -211,6 +213,95 @@ test_own_row_rolled_back(void **state_)
 	mg_str_free(&rb);
 }
 
+/* mg_ok - mailguard-tui ARGS on the lab Postfix must exit 0 */
+static void
+mg_ok(const char *const *argv)
+{
+	struct mg_exec_res res;
+
+	if (lab_run(&res, argv) != 0)
+		fail_msg("%s %s failed: %s%s", argv[5], argv[6],
+		    mg_str_cstr(&res.out), mg_str_cstr(&res.err));
+	mg_exec_res_free(&res);
+}
+
+/* same_bytes - path holds exactly was's bytes */
+static void
+same_bytes(const char *path, const struct mg_str *was)
+{
+	struct mg_str now = MG_STR_INIT;
+	struct mg_err err;
+
+	assert_int_equal(mg_file_read(path, MG_FILE_MAX, &now, NULL, &err),
+	    0);
+	assert_int_equal(now.len, was->len);
+	assert_memory_equal(now.data, was->data, was->len);
+	mg_str_free(&now);
+}
+
+/*
+ * test_table_outside_rolled_back - alias_maps names a table outside the
+ * configuration directory (as Debian's hash:/etc/aliases beside
+ * /etc/postfix): "fix postfix.aliases.add --yes" adds postmaster to it
+ * and rebuilds it, "rollback 1 --yes" puts the table and its .db back
+ * byte for byte instead of refusing the entry as untrustworthy
+ */
+static void
+test_table_outside_rolled_back(void **state_)
+{
+	char dir[4096], tab[4200], db[4300], st[4200], maps[4300];
+	char ref[4300];
+	const char *fix[] = { "./mailguard-tui", "--postfix", conf, "--state",
+	    st, "fix", "postfix.aliases.add", "--yes", NULL };
+	const char *back[] = { "./mailguard-tui", "--postfix", conf,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	const char *set[] = { "postconf", "-c", conf, "-e", maps, NULL };
+	const char *pa[] = { "postalias", "-c", conf, ref, NULL };
+	struct mg_str was = MG_STR_INIT, wasdb = MG_STR_INIT, now =
+	    MG_STR_INIT;
+	struct mg_exec_res res;
+	struct mg_err err;
+
+	(void)state_;
+	(void)snprintf(dir, sizeof(dir), "%.*s/aliases-outside",
+	    (int)(strlen(conf) - 4), conf);
+	(void)snprintf(tab, sizeof(tab), "%s/aliases", dir);
+	(void)snprintf(db, sizeof(db), "%s.db", tab);
+	(void)snprintf(st, sizeof(st), "%s/state-outside", lab_root());
+	assert_true(mkdir(dir, 0755) == 0);
+	put(tab, "# outside the configuration directory\n"
+	    "root: admin@ops.example.net\n", 0644);
+	(void)snprintf(maps, sizeof(maps), "alias_maps = hash:%s", tab);
+	assert_int_equal(lab_run(&res, set), 0);
+	mg_exec_res_free(&res);
+	(void)snprintf(maps, sizeof(maps), "alias_database = hash:%s", tab);
+	assert_int_equal(lab_run(&res, set), 0);
+	mg_exec_res_free(&res);
+	(void)snprintf(ref, sizeof(ref), "hash:%s", tab);
+	if (lab_run(&res, pa) != 0)
+		fail_msg("postalias: %s", mg_str_cstr(&res.err));
+	mg_exec_res_free(&res);
+	assert_int_equal(mg_file_read(tab, MG_FILE_MAX, &was, NULL, &err), 0);
+	assert_int_equal(mg_file_read(db, MG_FILE_MAX, &wasdb, NULL, &err),
+	    0);
+
+	mg_ok(fix);
+	assert_int_equal(mg_file_read(tab, MG_FILE_MAX, &now, NULL, &err), 0);
+	assert_non_null(strstr(mg_str_cstr(&now), "postmaster"));
+	mg_str_free(&now);
+	if (lab_run(&res, back) != 0)
+		fail_msg("rollback refused the table outside: %s%s",
+		    mg_str_cstr(&res.out), mg_str_cstr(&res.err));
+	assert_non_null(strstr(mg_str_cstr(&res.out), "rolled back"));
+	mg_exec_res_free(&res);
+	same_bytes(tab, &was);
+	same_bytes(db, &wasdb);
+	(void)printf("    alias table outside etc/: fixed, then rolled back "
+	    "byte for byte (%zu + %zu bytes)\n", was.len, wasdb.len);
+	mg_str_free(&was);
+	mg_str_free(&wasdb);
+}
+
 /* exim_report - report on --exim CONFDIR with the lab's generator; the
  * exit code, what it said in out */
 static int
@@ -305,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_state_dir_of_nobody),
 		cmocka_unit_test(test_row_outside_config),
 		cmocka_unit_test(test_own_row_rolled_back),
+		cmocka_unit_test(test_table_outside_rolled_back),
 		cmocka_unit_test(test_exim_sources_of_others),
 	};
 

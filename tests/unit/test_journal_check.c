@@ -91,11 +91,12 @@ expand(const char *s)
 
 /* check_row - one case through mg_journal_check_entry */
 static void
-check_row(const struct row_case *c, const char *const *tools)
+check_row_in(const struct row_case *c, const char *const *tools,
+    const char *const *files)
 {
 	const char *config[] = { etc, NULL };
 	struct mg_target t;
-	struct mg_jtrust tr = { config, tools };
+	struct mg_jtrust tr = { config, tools, files };
 	struct mg_jfile f;
 	struct mg_jentry e;
 	struct mg_err err;
@@ -126,6 +127,13 @@ check_row(const struct row_case *c, const char *const *tools)
 	free(backup);
 }
 
+/* check_row - one case, no table files named outside the tree */
+static void
+check_row(const struct row_case *c, const char *const *tools)
+{
+	check_row_in(c, tools, NULL);
+}
+
 /* test_rows - every crafted row judged as the table says */
 static void
 test_rows(void **state_)
@@ -136,6 +144,50 @@ test_rows(void **state_)
 	(void)state_;
 	for (i = 0; i < MG_NELEM(rows); i++)
 		check_row(&rows[i], none);
+}
+
+/* test_table_outside - alias_maps names a table outside the
+ * configuration directory (config in @/etc, the table @/aliases, as
+ * /etc/postfix and /etc/aliases): that table and its compiled file are
+ * accepted, nothing else outside is */
+static void
+test_table_outside(void **state_)
+{
+	static const struct row_case ok[] = {
+		{ "table", "@/aliases", NULL, 0644, "newaliases", NULL },
+		{ "compiled", "@/aliases.db", NULL, 0644, "", NULL },
+		{ "config still", "@/etc/main.cf", NULL, 0644, "", NULL },
+	};
+	static const struct row_case bad[] = {
+		{ "program", "/usr/local/bin/x", NULL, 0755, "", "outside the "
+		    "configuration" },
+		{ "neighbour", "@/aliases2", NULL, 0644, "", "outside the "
+		    "configuration" },
+		{ "other dir", "@/bin/aliases", NULL, 0644, "", "outside the "
+		    "configuration" },
+		{ "via dot-dot", "@/etc/../x", NULL, 0644, "", "outside the "
+		    "configuration" },
+		{ "table setuid", "@/aliases", NULL, 04755, "", "setuid" },
+		{ "table backup elsewhere", "@/aliases", "/etc/passwd", 0644,
+		    "", "is not in" },
+	};
+	static const struct row_case unnamed = { "table not named",
+	    "@/aliases", NULL, 0644, "", "outside the configuration" };
+	const char *none[] = { NULL };
+	char *files[3];
+	size_t i;
+
+	(void)state_;
+	files[0] = expand("@/aliases");
+	files[1] = expand("@/aliases.db");
+	files[2] = NULL;
+	for (i = 0; i < MG_NELEM(ok); i++)
+		check_row_in(&ok[i], none, (const char *const *)files);
+	for (i = 0; i < MG_NELEM(bad); i++)
+		check_row_in(&bad[i], none, (const char *const *)files);
+	check_row_in(&unnamed, none, NULL);
+	free(files[0]);
+	free(files[1]);
 }
 
 /* test_program_in_tool_dir - a program in the target's own tool directory
@@ -343,6 +395,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_table_outside),
 		cmocka_unit_test(test_program_in_tool_dir),
 		cmocka_unit_test(test_secure_dir),
 		cmocka_unit_test(test_generator_sources),
