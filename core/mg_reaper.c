@@ -170,8 +170,13 @@ mg_reaper_watch(struct mg_reaper *rp, const char *dir, struct mg_err *err)
 
 	rp->pid = 0;
 	rp->fd = -1;
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+	/* the reaper works from "/" and compares with the canonical
+	 * /proc/PID/cwd: the path absolute, without "//", "." or a
+	 * symbolic link (a relative --state, a symlinked /tmp) */
+	if (strlen(dir) >= sizeof(path))
 		return (mg_err_set(err, "path too long: %s", dir));
+	if (realpath(dir, path) == NULL)
+		return (mg_err_errno(err, "cannot watch %s", dir));
 	/* close-on-exec: no program we run may hold the pipe open */
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return (mg_err_errno(err, "cannot watch %s: pipe", dir));

@@ -130,6 +130,68 @@ test_owner_killed(void **state)
 	assert_true(gone(dir));
 }
 
+/*
+ * test_path_canonical - dir given relative, with "//", through a
+ * symbolically linked parent: after the owner's SIGKILL the real
+ * directory is gone and the process working in it killed; a directory
+ * that does not exist is refused with its name, nothing started
+ */
+static void
+test_path_canonical(void **state)
+{
+	char parent[] = "/tmp/mg-test-reaper-real.XXXXXX", real[128],
+	    link[128], rel[160];
+	const char *nosuch = "/tmp/mg-test-no/such";
+	struct mg_reaper rp;
+	struct mg_err err;
+	pid_t owner, worker = 0;
+	int p[2], st, i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(parent));
+	(void)snprintf(real, sizeof(real), "%s/stage", parent);
+	assert_int_equal(mkdir(real, 0700), 0);
+	(void)snprintf(link, sizeof(link), "%s.link", parent);
+	assert_int_equal(symlink(parent, link), 0);
+	/* relative to /tmp: "mg-test-reaper-real.X.link//stage" */
+	(void)snprintf(rel, sizeof(rel), "%s//stage", link + strlen("/tmp/"));
+
+	assert_int_equal(mg_reaper_watch(&rp, nosuch, &err), -1);
+	assert_non_null(strstr(err.msg, nosuch));
+	assert_int_equal(rp.pid, 0);
+	assert_int_equal(rp.fd, -1);
+
+	assert_int_equal(pipe(p), 0);
+	assert_true((owner = fork()) >= 0);
+	if (owner == 0) {
+		if (chdir("/tmp") < 0 || mg_reaper_watch(&rp, rel, &err) < 0)
+			_exit(1);
+		if ((worker = fork()) == 0) {
+			if (chdir(rel) < 0)
+				_exit(1);
+			(void)execlp("sleep", "sleep", "60", (char *)NULL);
+			_exit(127);
+		}
+		(void)write(p[1], &worker, sizeof(worker));
+		(void)raise(SIGKILL);
+		_exit(2);
+	}
+	(void)close(p[1]);
+	assert_int_equal(read(p[0], &worker, sizeof(worker)),
+	    (ssize_t)sizeof(worker));
+	(void)close(p[0]);
+	assert_int_equal(waitpid(owner, &st, 0), owner);
+	assert_true(WIFSIGNALED(st));
+	for (i = 0; i < 50 && (!gone(real) || works_in(worker, real)); i++)
+		nap();
+	assert_false(works_in(worker, real));
+	assert_true(gone(real));
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(rmdir(parent), 0);
+}
+
 /* test_done_removes - mg_reaper_done: the directory (with a file left
  * in it) is removed, and the reaper waited for */
 static void
@@ -452,6 +514,7 @@ main(void)
 		cmocka_unit_test(test_owner_killed),
 		cmocka_unit_test(test_done_removes),
 		cmocka_unit_test(test_close_range_fails),
+		cmocka_unit_test(test_path_canonical),
 		cmocka_unit_test(test_stale_swept),
 	};
 
