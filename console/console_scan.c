@@ -95,8 +95,10 @@ reader(void *arg)
 				mg_queue_free(&q);
 			break;
 		}
-		/* "unchanged" adds nothing to a result not taken yet */
-		if (rc > 0 && s->ready && s->rc == 0)
+		/* "unchanged" adds nothing to a read not taken yet, and a
+		 * failure (perhaps passing) must not lose it: the read is
+		 * kept, newer than what the view shows */
+		if (rc != 0 && s->ready && s->rc == 0)
 			continue;
 		/* a result nobody took is replaced by the newer one */
 		if (s->ready && s->rc == 0)

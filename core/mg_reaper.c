@@ -111,6 +111,22 @@ mg_reaper_sweep(const char *dir)
 	return (lstat(dir, &st) < 0 && errno == ENOENT ? 0 : -1);
 }
 
+/* close_from - every descriptor from lo up closed: close_range, or
+ * where it fails (ENOSYS before Linux 5.9, EPERM under a seccomp
+ * filter) one by one up to the limit of open files */
+static void
+close_from(int lo)
+{
+	long max, fd;
+
+	if (close_range((unsigned)lo, ~0U, 0) == 0)
+		return;
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > INT_MAX)
+		max = 65536;
+	for (fd = lo; fd < max; fd++)
+		(void)close((int)fd);
+}
+
 /* watch - the reaper's life: wait for the end of the pipe on fd 3 */
 static void
 watch(const char *dir)
@@ -154,8 +170,13 @@ mg_reaper_watch(struct mg_reaper *rp, const char *dir, struct mg_err *err)
 
 	rp->pid = 0;
 	rp->fd = -1;
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+	/* the reaper works from "/" and compares with the canonical
+	 * /proc/PID/cwd: the path absolute, without "//", "." or a
+	 * symbolic link (a relative --state, a symlinked /tmp) */
+	if (strlen(dir) >= sizeof(path))
 		return (mg_err_set(err, "path too long: %s", dir));
+	if (realpath(dir, path) == NULL)
+		return (mg_err_errno(err, "cannot watch %s", dir));
 	/* close-on-exec: no program we run may hold the pipe open */
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return (mg_err_errno(err, "cannot watch %s: pipe", dir));
@@ -170,7 +191,9 @@ mg_reaper_watch(struct mg_reaper *rp, const char *dir, struct mg_err *err)
 		if (dup2(p[0], 3) < 0)
 			_exit(1);
 		(void)fcntl(3, F_SETFD, 0);
-		(void)close_range(4, ~0U, 0);
+		if (p[1] != 3)
+			(void)close(p[1]);
+		close_from(4);
 		watch(path);
 		_exit(0);
 	}

@@ -270,6 +270,45 @@ test_failure(void **state)
 	fake_done();
 }
 
+/* test_failure_keeps_read - a read not taken, then a scan that fails:
+ * the read is kept (one taken, with its messages), not the error */
+static void
+test_failure_keeps_read(void **state)
+{
+	struct con_scan s;
+	struct mg_queue q;
+	struct mg_err err;
+	struct timespec ms = { 0, 1000000L };
+	int i;
+
+	(void)state;
+	fake_init(8);
+	assert_int_equal(con_scan_init(&s, &err), 0);
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	for (i = 0; i < 10000 && con_scan_busy(&s, NULL); i++)
+		(void)nanosleep(&ms, NULL);
+	(void)pthread_mutex_lock(&F.mu);
+	F.fail = 1;
+	(void)pthread_mutex_unlock(&F.mu);
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	for (i = 0; i < 10000 && con_scan_busy(&s, NULL); i++)
+		(void)nanosleep(&ms, NULL);
+	assert_int_equal(F.calls, 2);
+	mg_err_clear(&err);
+	assert_int_equal(con_scan_take(&s, &q, &err), 1);
+	assert_int_equal(q.nmsgs, 8);
+	assert_string_equal(err.msg, "");
+	mg_queue_free(&q);
+	assert_int_equal(con_scan_take(&s, &q, &err), 0);
+	/* a failure with no read waiting is still reported */
+	assert_int_equal(con_scan_request(&s, fake_scan, &F, fake_free), 0);
+	assert_int_equal(take_wait(&s, &q, &err), -1);
+	assert_string_equal(err.msg, "cannot open the queue directory");
+	con_scan_stop(&s);
+	assert_int_equal(F.freed, 3);
+	fake_done();
+}
+
 /* test_unchanged - a scan that finds the queue unchanged says so (2)
  * without a queue; it does not hide a result not taken yet */
 static void
@@ -384,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_never_waits),
 		cmocka_unit_test(test_request_during_scan),
 		cmocka_unit_test(test_failure),
+		cmocka_unit_test(test_failure_keeps_read),
 		cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_stop_cancels),
 		cmocka_unit_test(test_delay_hook),

@@ -6,11 +6,15 @@
  * left alone; the private copy of an Exim --exim DIR is such a
  * directory.  Needs root (only root's directories are removed).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +27,34 @@
 #include "../../core/mg_model.h"
 #include "../../core/mg_reaper.h"
 #include "mg_test.h"
+
+/* close_range interposed: fails with ENOSYS (a kernel before 5.9, a
+ * seccomp filter) while set; the reaper's call resolves to this
+ * definition in the test binary */
+static int close_range_fails;
+
+int
+close_range(unsigned int lo, unsigned int hi, int flags)
+{
+	if (close_range_fails) {
+		errno = ENOSYS;
+		return (-1);
+	}
+	return ((int)syscall(SYS_close_range, lo, hi, flags));
+}
+
+/* the reaper SIGALRM kills if mg_reaper_done hangs */
+static volatile pid_t hung_pid;
+static volatile sig_atomic_t hung;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	hung = 1;
+	if (hung_pid > 0)
+		(void)kill(hung_pid, SIGKILL);
+}
 
 /* nap - a tenth of a second */
 static void
@@ -98,6 +130,68 @@ test_owner_killed(void **state)
 	assert_true(gone(dir));
 }
 
+/*
+ * test_path_canonical - dir given relative, with "//", through a
+ * symbolically linked parent: after the owner's SIGKILL the real
+ * directory is gone and the process working in it killed; a directory
+ * that does not exist is refused with its name, nothing started
+ */
+static void
+test_path_canonical(void **state)
+{
+	char parent[] = "/tmp/mg-test-reaper-real.XXXXXX", real[128],
+	    link[128], rel[160];
+	const char *nosuch = "/tmp/mg-test-no/such";
+	struct mg_reaper rp;
+	struct mg_err err;
+	pid_t owner, worker = 0;
+	int p[2], st, i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(parent));
+	(void)snprintf(real, sizeof(real), "%s/stage", parent);
+	assert_int_equal(mkdir(real, 0700), 0);
+	(void)snprintf(link, sizeof(link), "%s.link", parent);
+	assert_int_equal(symlink(parent, link), 0);
+	/* relative to /tmp: "mg-test-reaper-real.X.link//stage" */
+	(void)snprintf(rel, sizeof(rel), "%s//stage", link + strlen("/tmp/"));
+
+	assert_int_equal(mg_reaper_watch(&rp, nosuch, &err), -1);
+	assert_non_null(strstr(err.msg, nosuch));
+	assert_int_equal(rp.pid, 0);
+	assert_int_equal(rp.fd, -1);
+
+	assert_int_equal(pipe(p), 0);
+	assert_true((owner = fork()) >= 0);
+	if (owner == 0) {
+		if (chdir("/tmp") < 0 || mg_reaper_watch(&rp, rel, &err) < 0)
+			_exit(1);
+		if ((worker = fork()) == 0) {
+			if (chdir(rel) < 0)
+				_exit(1);
+			(void)execlp("sleep", "sleep", "60", (char *)NULL);
+			_exit(127);
+		}
+		(void)write(p[1], &worker, sizeof(worker));
+		(void)raise(SIGKILL);
+		_exit(2);
+	}
+	(void)close(p[1]);
+	assert_int_equal(read(p[0], &worker, sizeof(worker)),
+	    (ssize_t)sizeof(worker));
+	(void)close(p[0]);
+	assert_int_equal(waitpid(owner, &st, 0), owner);
+	assert_true(WIFSIGNALED(st));
+	for (i = 0; i < 50 && (!gone(real) || works_in(worker, real)); i++)
+		nap();
+	assert_false(works_in(worker, real));
+	assert_true(gone(real));
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(rmdir(parent), 0);
+}
+
 /* test_done_removes - mg_reaper_done: the directory (with a file left
  * in it) is removed, and the reaper waited for */
 static void
@@ -124,6 +218,115 @@ test_done_removes(void **state)
 	/* waited for: no child left to reap */
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	mg_reaper_done(&rp);	/* twice: nothing */
+}
+
+/* reaper_named - pid has set its name (it has closed what it will) */
+static int
+reaper_named(pid_t pid)
+{
+	char path[64], name[32] = "";
+	FILE *fp;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return (0);
+	if (fgets(name, sizeof(name), fp) == NULL)
+		name[0] = '\0';
+	(void)fclose(fp);
+	return (strncmp(name, "mailguard-reap", 14) == 0);
+}
+
+/* extra_fds - how many descriptors above 3 pid holds; held set to 1 if
+ * one of them is file */
+static int
+extra_fds(pid_t pid, const char *file, int *held)
+{
+	char dir[64], link[64 + 256], to[PATH_MAX];
+	struct dirent *d;
+	DIR *dp;
+	ssize_t n;
+	int count = 0;
+
+	*held = 0;
+	(void)snprintf(dir, sizeof(dir), "/proc/%ld/fd", (long)pid);
+	if ((dp = opendir(dir)) == NULL)
+		return (-1);
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || strtol(d->d_name, NULL, 10) <= 3)
+			continue;
+		count++;
+		(void)snprintf(link, sizeof(link), "%s/%s", dir, d->d_name);
+		if ((n = readlink(link, to, sizeof(to) - 1)) > 0) {
+			to[n] = '\0';
+			if (strcmp(to, file) == 0)
+				*held = 1;
+		}
+	}
+	(void)closedir(dp);
+	return (count);
+}
+
+/*
+ * test_close_range_fails - where close_range fails (ENOSYS), the reaper
+ * still holds only its reading end: not the flock'd file opened before
+ * the watch, not the pipe's writing end (mg_reaper_done returns within
+ * 5 s with the directory removed)
+ */
+static void
+test_close_range_fails(void **state)
+{
+	char dir[] = "/tmp/mg-test-reaper.XXXXXX", lock[64];
+	struct mg_reaper rp;
+	struct mg_err err;
+	struct sigaction sa, old;
+	time_t t0;
+	pid_t pid;
+	int lfd, lfd2, held = 1, n = -1, i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(lock, sizeof(lock), "%s.lock", dir);
+	assert_true((lfd2 = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >=
+	    0);
+	/* above 3, the reaper's pipe: a descriptor only closing removes */
+	assert_true((lfd = fcntl(lfd2, F_DUPFD_CLOEXEC, 10)) >= 10);
+	(void)close(lfd2);
+	assert_int_equal(flock(lfd, LOCK_EX), 0);
+
+	close_range_fails = 1;
+	assert_int_equal(mg_reaper_watch(&rp, dir, &err), 0);
+	close_range_fails = 0;
+	assert_true((pid = rp.pid) > 0);
+	for (i = 0; i < 50 && !reaper_named(pid); i++)
+		nap();
+	assert_true(reaper_named(pid));
+	n = extra_fds(pid, lock, &held);
+	assert_int_equal(held, 0);
+	assert_int_equal(n, 0);
+	/* our lock released, nobody else holds it */
+	assert_int_equal(close(lfd), 0);
+	assert_true((lfd2 = open(lock, O_RDWR | O_CLOEXEC)) >= 0);
+	assert_int_equal(flock(lfd2, LOCK_EX | LOCK_NB), 0);
+	(void)close(lfd2);
+	(void)unlink(lock);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	hung = 0;
+	hung_pid = pid;
+	t0 = time(NULL);
+	(void)alarm(5);
+	mg_reaper_done(&rp);
+	(void)alarm(0);
+	hung_pid = 0;
+	(void)sigaction(SIGALRM, &old, NULL);
+	assert_false(hung);
+	assert_true(time(NULL) - t0 < 5);
+	assert_true(gone(dir));
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 }
 
 /* test_stale_swept - in a parent directory: PREFIX.DEADPID.x (root's)
@@ -310,6 +513,8 @@ main(void)
 		cmocka_unit_test(test_exim_copy),
 		cmocka_unit_test(test_owner_killed),
 		cmocka_unit_test(test_done_removes),
+		cmocka_unit_test(test_close_range_fails),
+		cmocka_unit_test(test_path_canonical),
 		cmocka_unit_test(test_stale_swept),
 	};
 
