@@ -138,7 +138,10 @@ watch(const char *dir)
 	int fd, i;
 
 	(void)setsid();
-	(void)chdir("/");	/* hold no directory of ours */
+	/* hold no directory of ours ("/" cannot fail; if it somehow did,
+	 * the watch goes on from where it is) */
+	if (chdir("/") < 0)
+		errno = 0;
 	for (i = 0; deaf[i] != 0; i++)
 		(void)signal(deaf[i], SIG_IGN);
 	(void)signal(SIGCHLD, SIG_DFL);

@@ -118,7 +118,10 @@ mg_journal_open(struct mg_journal *j, const char *dir, int lock,
 		(void)db_err(j, err, "open");
 		goto fail;
 	}
-	(void)fchmodat(AT_FDCWD, path, 0600, AT_SYMLINK_NOFOLLOW);
+	/* 0600 as well as in a 0700 directory; where the link-safe chmod
+	 * is not supported, the directory alone keeps others out */
+	if (fchmodat(AT_FDCWD, path, 0600, AT_SYMLINK_NOFOLLOW) < 0)
+		errno = 0;
 	sqlite3_busy_timeout(j->db, 5000);
 	if (sqlite3_exec(j->db, "PRAGMA synchronous = FULL;", NULL, NULL,
 	    NULL) != SQLITE_OK || sqlite3_exec(j->db, schema, NULL, NULL,

@@ -357,15 +357,15 @@ test_config_lock(void **state_)
 	if ((pid = fork()) == 0) {
 		if (mg_config_lock(&a, root, &err) < 0)
 			_exit(1);
-		(void)write(back[1], "x", 1);
-		(void)read(fds[0], &c, 1);
+		if (write(back[1], "x", 1) != 1 || read(fds[0], &c, 1) != 1)
+			_exit(2);
 		_exit(0);
 	}
 	assert_int_equal(read(back[0], &c, 1), 1);
 	assert_int_equal(mg_config_lock(&b, root, &err), -1);
 	(void)snprintf(want, sizeof(want), "(pid %ld)", (long)pid);
 	assert_non_null(strstr(err.msg, want));
-	(void)write(fds[1], "x", 1);
+	assert_int_equal(write(fds[1], "x", 1), 1);
 	(void)waitpid(pid, NULL, 0);
 	(void)close(fds[0]);
 	(void)close(fds[1]);

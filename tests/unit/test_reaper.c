@@ -114,7 +114,9 @@ test_owner_killed(void **state)
 			(void)execlp("sleep", "sleep", "60", (char *)NULL);
 			_exit(127);
 		}
-		(void)write(p[1], &worker, sizeof(worker));
+		if (write(p[1], &worker, sizeof(worker)) !=
+		    (ssize_t)sizeof(worker))
+			_exit(3);
 		(void)raise(SIGKILL);
 		_exit(2);
 	}
@@ -174,7 +176,9 @@ test_path_canonical(void **state)
 			(void)execlp("sleep", "sleep", "60", (char *)NULL);
 			_exit(127);
 		}
-		(void)write(p[1], &worker, sizeof(worker));
+		if (write(p[1], &worker, sizeof(worker)) !=
+		    (ssize_t)sizeof(worker))
+			_exit(3);
 		(void)raise(SIGKILL);
 		_exit(2);
 	}
@@ -486,7 +490,9 @@ test_exim_copy(void **state)
 		if (mg_backend_detect(&o, &t, &err) < 0)
 			_exit(1);
 		copy_dir(&t, dir, sizeof(dir));
-		(void)write(p[1], dir, strlen(dir) + 1);
+		if (write(p[1], dir, strlen(dir) + 1) !=
+		    (ssize_t)(strlen(dir) + 1))
+			_exit(3);
 		(void)raise(SIGKILL);
 		_exit(2);
 	}
