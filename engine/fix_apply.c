@@ -544,6 +544,18 @@ mg_fix_rebuild(const struct mg_target *t, const char *rebuild,
  * mail back.  The number of those that left files half changed (an apply
  * refuses to pile a change on them).
  */
+/* step_name - a journal step as the tool writes it (lower case, digits,
+ * '-'), else "?": the row's text is never printed as it stands */
+static const char *
+step_name(const char *step)
+{
+	if (step == NULL || *step == '\0' ||
+	    step[strspn(step, "abcdefghijklmnopqrstuvwxyz0123456789-")] !=
+	    '\0')
+		return ("?");
+	return (step);
+}
+
 int
 mg_fix_incomplete(struct mg_journal *j, FILE *out)
 {
@@ -556,7 +568,7 @@ mg_fix_incomplete(struct mg_journal *j, FILE *out)
 	if (mg_journal_entries(j, 0, 1, &v, &n, &err) < 0)
 		return (0);
 	for (i = 0, k = 0; i < n; i++) {
-		step = v[i].step != NULL ? v[i].step : "?";
+		step = step_name(v[i].step);
 		mail = strcmp(v[i].action, "purge") == 0 ||
 		    strcmp(v[i].action, "hold") == 0;
 		(void)fprintf(out, "mailguard-tui: journal entry %ld (",
