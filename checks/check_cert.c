@@ -1,7 +1,8 @@
 /* check_cert.c - a server certificate's expiry and names, for either MTA:
  * the certificate file a setting names is read (libcrypto, mg_cert.c);
- * expired or expiring within MG_CERT_SOON_DAYS, or valid for none of the
- * names the server announces, becomes a finding.  No fix: the operator
+ * expired or expiring (within MG_CERT_SOON_DAYS, or the last third of
+ * its lifetime when shorter), or valid for none of the names the server
+ * announces, becomes a finding.  No fix: the operator
  * renews (certbot renew, or the ACME client in use) and reloads. */
 #include <stdio.h>
 #include <string.h>
@@ -43,40 +44,88 @@ day(time_t t, char *buf, size_t size)
 		(void)snprintf(buf, size, "%lld", (long long)t);
 }
 
-/* expiry - expired, or expiring within MG_CERT_SOON_DAYS */
+/*
+ * soon_window - how close to notAfter is "expiring": MG_CERT_SOON_DAYS,
+ * or a third of the lifetime (notAfter - notBefore) when that is shorter.
+ * ACME clients renew at two thirds of a certificate's life (certbot,
+ * lego, acme.sh with Let's Encrypt's 6-day "shortlived" and 45-day
+ * profiles): a certificate renewed on time is never inside its window.
+ * An unknown notBefore keeps the 14 days.
+ */
+static time_t
+soon_window(const struct mg_cert *c)
+{
+	time_t fixed = (time_t)MG_CERT_SOON_DAYS * 86400, third;
+
+	if (c->not_before == 0 || c->not_before >= c->not_after)
+		return (fixed);
+	third = (c->not_after - c->not_before) / 3;
+	return (third < fixed ? third : fixed);
+}
+
+/* span - a duration as "N days", "N hours" under two days */
+static void
+span(time_t t, char *buf, size_t size)
+{
+	long long s = (long long)t;
+
+	if (s >= 2 * 86400)
+		(void)snprintf(buf, size, "%lld day%s", s / 86400,
+		    s / 86400 == 1 ? "" : "s");
+	else
+		(void)snprintf(buf, size, "%lld hour%s", s / 3600,
+		    s / 3600 == 1 ? "" : "s");
+}
+
+/* expiry - expired, or inside its window (soon_window) */
 static void
 expiry(struct mg_report *r, const struct mg_cert_use *u,
     const struct mg_cert *c, time_t now)
 {
 	struct mg_finding *f;
-	char id[64], when[64];
+	char id[64], when[64], life[32], win[32];
 	long long days = ((long long)c->not_after - (long long)now) / 86400;
+	time_t window = soon_window(c);
 
-	if (c->not_after > now + (time_t)MG_CERT_SOON_DAYS * 86400)
+	if (c->not_after > now + window)
 		return;
 	(void)snprintf(id, sizeof(id), "%s.tls.cert-expiry", u->mta);
 	f = finding(r, id, c->not_after <= now ? MG_SEV_HIGH : MG_SEV_MEDIUM,
-	    "The server certificate has expired or expires within 14 days",
+	    "The server certificate has expired or is near its end",
 	    "TLS clients that check certificates - mail clients on "
 	    "submission, sending MTAs with MTA-STS or DANE - refuse an "
 	    "expired certificate: logins fail and mail to this server is "
-	    "deferred. Renew it (certbot renew, or the ACME client in use), "
-	    "then reload the MTA so it reads the new file; if renewal is "
-	    "automated, find out why it stopped (the ACME client's log, its "
-	    "timer or cron job).");
+	    "deferred. Near its end means within 14 days, or within the "
+	    "last third of the certificate's lifetime (notAfter - "
+	    "notBefore) when that is shorter: ACME clients renew at two "
+	    "thirds of the lifetime, so a 90-day certificate is reported "
+	    "14 days before it ends, a 6-day one (Let's Encrypt's "
+	    "shortlived profile) in its last 2 days - a certificate renewed "
+	    "on time is never reported. Renew it (certbot renew, or the "
+	    "ACME client in use), then reload the MTA so it reads the new "
+	    "file; if renewal is automated, find out why it stopped (the "
+	    "ACME client's log, its timer or cron job).");
 	day(c->not_after, when, sizeof(when));
-	if (c->not_after <= now)
+	if (c->not_after <= now) {
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expired on %s (%lld days ago)", u->param,
 		    u->path, when, -days);
-	else if (c->not_after - now <= 86400)	/* -days 1, read at once */
+		return;
+	}
+	span(c->not_before != 0 && c->not_before < c->not_after ?
+	    c->not_after - c->not_before : 0, life, sizeof(life));
+	span(window, win, sizeof(win));
+	if (c->not_after - now <= 86400)
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
-		    "certificate expires on %s (within a day)", u->param,
-		    u->path, when);
+		    "certificate expires on %s (within a day; lifetime %s, "
+		    "reported in its last %s)", u->param, u->path, when,
+		    c->not_before != 0 ? life : "unknown", win);
 	else
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
-		    "certificate expires on %s (in %lld day%s)", u->param,
-		    u->path, when, days, days == 1 ? "" : "s");
+		    "certificate expires on %s (in %lld day%s; lifetime %s, "
+		    "reported in its last %s)", u->param, u->path, when,
+		    days, days == 1 ? "" : "s",
+		    c->not_before != 0 ? life : "unknown", win);
 }
 
 /* names - valid for none of the announced host names */

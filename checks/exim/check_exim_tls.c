@@ -1,6 +1,6 @@
 /*
  * check_exim_tls.c - Exim's server certificate: tls_certificate (a colon
- * list: one per key type) expired, expiring within 14 days, or not naming
+ * list: one per key type) expired, expiring (check_cert.c), or not naming
  * the host Exim announces (smtp_active_hostname, else primary_hostname:
  * the banner's and EHLO's $smtp_active_hostname).  A setting that is an
  * expansion names its file only at connection time: listed under unread.

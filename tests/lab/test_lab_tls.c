@@ -80,6 +80,29 @@ has(const char *json, const char *id, const char *sev)
 	return (lab_jq(json, q, NULL) == 0);
 }
 
+/* absent - the report has no finding of this id */
+static int
+absent(const char *json, const char *id)
+{
+	char q[256];
+
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == \"%s\")] "
+	    "| length == 0", id);
+	return (lab_jq(json, q, NULL) == 0);
+}
+
+/* evidence_has - the finding's evidence holds text */
+static int
+evidence_has(const char *json, const char *id, const char *text)
+{
+	char q[512];
+
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == \"%s\") "
+	    "| .evidence[] | select(.text | contains(\"%s\"))] | length "
+	    ">= 1", id, text);
+	return (lab_jq(json, q, NULL) == 0);
+}
+
 /* fix - mailguard-tui fix ID --yes on the instance */
 static void
 fix(const char *etc, const char *st, const char *id)
@@ -118,6 +141,63 @@ postconf_h(const char *etc, const char *name, struct mg_str *out)
 	while (out->len > 0 && out->data[out->len - 1] == '\n')
 		out->data[--out->len] = '\0';
 	(void)printf("    postconf -x %s: \"%s\"\n", name, out->data);
+}
+
+/* pf_cert - point smtpd_tls_cert_file/key_file at DIR/etc/ssl/NAME.pem
+ * and .key, reload; the daemon then presents it after STARTTLS */
+static void
+pf_cert(const char *dir, int port, const char *name)
+{
+	char etc[4096], cert[4200], key[4200];
+	const char *pc[] = { "postconf", "-c", etc, "-e", cert, key, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+	int i;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(cert, sizeof(cert), "smtpd_tls_cert_file=%s/ssl/%s.pem",
+	    etc, name);
+	(void)snprintf(key, sizeof(key), "smtpd_tls_key_file=%s/ssl/%s.key",
+	    etc, name);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, reload), 0);
+	mg_exec_res_free(&res);
+	/* smtpd processes from before the reload serve one more client */
+	for (i = 0; i < 20; i++) {
+		(void)handshake(port, "-tls1_2", "TLSv1.2", &out);
+		if (strstr(out.data, "CN = mail.example.com") != NULL)
+			break;
+		mg_str_free(&out);
+		(void)usleep(500000);
+	}
+	assert_true(i < 20);
+	mg_str_free(&out);
+}
+
+/* pf_short_lived - Let's Encrypt's 6-day certificates: a fresh one is
+ * inside the 14 days but not in the last third of its life: no finding;
+ * one with a day left is (lifetime and window in the evidence) */
+static void
+pf_short_lived(const char *dir, int port)
+{
+	struct mg_str out;
+
+	pf_cert(dir, port, "short-fresh");
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.cert-expiry"));
+	assert_true(absent(out.data, "postfix.tls.cert-name"));
+	mg_str_free(&out);
+	pf_cert(dir, port, "short-late");
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.cert-expiry", "medium"));
+	assert_true(evidence_has(out.data, "postfix.tls.cert-expiry",
+	    "short-late.pem: the certificate expires on"));
+	assert_true(evidence_has(out.data, "postfix.tls.cert-expiry",
+	    "lifetime 6 days, reported in its last 2 days)"));
+	assert_true(absent(out.data, "postfix.tls.cert-name"));
+	mg_str_free(&out);
 }
 
 /* test_pf_floor_fixed_and_rolled_back - the submission service with
@@ -199,7 +279,33 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
 	mg_str_free(&main0);
 	mg_str_free(&master0);
+	pf_short_lived(dir, sub);
 	lab_stop(PFLAB, dir);
+}
+
+/* exim_cert - tls_certificate/tls_privatekey at DIR/etc/exim4/NAME.crt
+ * and .key, the stopped instance started on it (and left running); the
+ * certificate presented after STARTTLS is for mail.example.com */
+static void
+exim_cert(const char *dir, int port, const char *name)
+{
+	char conf[4096], crt[4400], key[4400];
+	const char *sed[] = { "sed", "-i", "-e", crt, "-e", key, conf, NULL };
+	const char *start[] = { "start", dir, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(crt, sizeof(crt), "s|^tls_certificate = .*|"
+	    "tls_certificate = %s/etc/exim4/%s.crt|", dir, name);
+	(void)snprintf(key, sizeof(key), "s|^tls_privatekey = .*|"
+	    "tls_privatekey = %s/etc/exim4/%s.key|", dir, name);
+	assert_int_equal(lab_run(&res, sed), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_script(EXLAB, start), 0);
+	(void)handshake(port, "-tls1_2", "TLSv1.2", &out);
+	assert_non_null(strstr(out.data, "CN = mail.example.com"));
+	mg_str_free(&out);
 }
 
 /* test_exim_cert_and_floor - the Exim daemon presents the certificate for
@@ -254,6 +360,22 @@ test_exim_cert_and_floor(void **state)
 	(void)lab_ex_report(dir, bin, &out);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"exim.tls.old-protocols\") == null", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+
+	/* Let's Encrypt's 6-day certificates: fresh, no finding; a day
+	 * left, cert-expiry; the daemon presents each */
+	exim_cert(dir, port, "short-fresh");
+	(void)lab_ex_report(dir, bin, &out);
+	assert_true(absent(out.data, "exim.tls.cert-expiry"));
+	assert_true(absent(out.data, "exim.tls.cert-name"));
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+	exim_cert(dir, port, "short-late");
+	(void)lab_ex_report(dir, bin, &out);
+	assert_true(has(out.data, "exim.tls.cert-expiry", "medium"));
+	assert_true(evidence_has(out.data, "exim.tls.cert-expiry",
+	    "lifetime 6 days, reported in its last 2 days)"));
 	mg_str_free(&out);
 	lab_stop(EXLAB, dir);
 }

@@ -76,7 +76,7 @@ teardown(void **state)
 	char path[300];
 	static const char *const names[] = { "good.pem", "expired.pem",
 	    "soon.pem", "other.pem", "cn.pem", "wild.pem", "only.key",
-	    "day.pem", "day1.pem",
+	    "day.pem", "day1.pem", "short.pem",
 	    NULL };
 	size_t i;
 
@@ -213,25 +213,27 @@ test_pf_soon_medium_good_silent(void **state)
 	f = pf_finding(&r, "postfix.tls.cert-expiry");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_MEDIUM);
-	assert_non_null(pf_evidence(f, "(in 5 days)"));
+	assert_non_null(pf_evidence(f, "(in 5 days; lifetime 85 days, "
+	    "reported in its last 14 days)"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 
-	/* made with -days 1 and read in the same second: exactly a day
-	 * left is "within a day" (it was "in 1 days" then, a lab flake);
-	 * a day and an hour is "in 1 day" */
-	pf_with_cert(&m, write_cert("day.pem", 0, 86400, "mail.example.com",
-	    "DNS:mail.example.com"));
-	pf_run(mg_check_pf_tls_floor, &m, &r);
-	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-expiry"));
-	assert_non_null(pf_evidence(f, "(within a day)"));
-	mg_report_free(&r);
-	mg_model_free(&m);
-	pf_with_cert(&m, write_cert("day1.pem", 0, 86400 + 3600,
+	/* ten days long with exactly a day left is "within a day" (the
+	 * lab's -days 1 certificate once read "in 1 days"); a day and an
+	 * hour is "in 1 day" */
+	pf_with_cert(&m, write_cert("day.pem", -9L * 86400, 86400,
 	    "mail.example.com", "DNS:mail.example.com"));
 	pf_run(mg_check_pf_tls_floor, &m, &r);
 	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-expiry"));
-	assert_non_null(pf_evidence(f, "(in 1 day)"));
+	assert_non_null(pf_evidence(f, "(within a day; lifetime 10 days, "
+	    "reported in its last 3 days)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	pf_with_cert(&m, write_cert("day1.pem", -9L * 86400, 86400 + 3600,
+	    "mail.example.com", "DNS:mail.example.com"));
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-expiry"));
+	assert_non_null(pf_evidence(f, "(in 1 day;"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 
@@ -242,6 +244,64 @@ test_pf_soon_medium_good_silent(void **state)
 	assert_int_equal(r.nunread, 0);
 	mg_report_free(&r);
 	mg_model_free(&m);
+}
+
+/* test_short_lived_window - the window is 14 days or the last third of
+ * the lifetime, whichever is shorter: Let's Encrypt's 6-day and 45-day
+ * certificates renewed at two thirds of their life are never reported;
+ * past that third they are */
+static void
+test_short_lived_window(void **state)
+{
+	static const struct {
+		const char *name;
+		long from, to;	/* notBefore, notAfter around now (s) */
+		const char *want;	/* evidence, NULL: no finding */
+	} cases[] = {
+		{ "6-day, fresh", -60, 6L * 86400 - 60, NULL },
+		{ "6-day, renewed at 2/3", -4L * 86400 + 3600,
+		    2L * 86400 + 3600, NULL },
+		{ "6-day, 1 day left", -5L * 86400, 86400 + 600,
+		    "(in 1 day; lifetime 6 days, reported in its last 2 "
+		    "days)" },
+		{ "6-day, 1 hour left", -6L * 86400 + 3600, 3600,
+		    "(within a day; lifetime 6 days" },
+		{ "45-day, 16 days left", -29L * 86400, 16L * 86400, NULL },
+		{ "45-day, 13 days left", -32L * 86400, 13L * 86400 + 600,
+		    "(in 13 days; lifetime 45 days, reported in its last 14 "
+		    "days)" },
+		{ "90-day, 20 days left", -70L * 86400, 20L * 86400, NULL },
+		{ "90-day, 14 days left", -76L * 86400 - 600, 14L * 86400 - 600,
+		    "(in 13 days; lifetime 90 days, reported in its last 14 "
+		    "days)" },
+		{ "1-day, fresh", -60, 86400 - 60, NULL },
+		{ "1-day, 7 hours left", -17L * 3600, 7L * 3600,
+		    "(within a day; lifetime 24 hours, reported in its last "
+		    "8 hours)" },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		print_message("%s\n", cases[i].name);
+		pf_with_cert(&m, write_cert("short.pem", cases[i].from,
+		    cases[i].to, "mail.example.com", "DNS:mail.example.com"));
+		pf_run(mg_check_pf_tls_floor, &m, &r);
+		f = pf_finding(&r, "postfix.tls.cert-expiry");
+		if (cases[i].want == NULL)
+			assert_int_equal(r.nfindings, 0);
+		else {
+			assert_non_null(f);
+			assert_int_equal(f->severity, MG_SEV_MEDIUM);
+			assert_non_null(pf_evidence(f, cases[i].want));
+			assert_non_null(strstr(f->explanation, "last third"));
+		}
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
 }
 
 /* test_pf_unreadable_listed - a missing file is unread, not a finding */
@@ -469,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_read_skips_key_reads_dates_names),
 		cmocka_unit_test(test_pf_expired_high_mismatch_medium),
 		cmocka_unit_test(test_pf_soon_medium_good_silent),
+		cmocka_unit_test(test_short_lived_window),
 		cmocka_unit_test(test_pf_unreadable_listed),
 		cmocka_unit_test(test_pf_chain_files_key_skipped),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
