@@ -24,9 +24,13 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) $(SANFLAGS) \
 	     $(PKG_CFLAGS) -MMD -MP
-LDLIBS	 = $(PKG_LIBS) -lm -pthread
+LDLIBS	 = $(PKG_LIBS) -lresolv -lm -pthread
 
 VERSION	:= 0.1.0
+
+# The test suites run the tool on loopback only: no DNS server is asked
+# unless a test names one with --resolver (the certificate's MX check).
+export MAILGUARD_NO_DNS := 1
 
 LIB_SRCS := $(wildcard core/*.c) $(wildcard backends/*.c) \
 	    $(wildcard backends/postfix/*.c) $(wildcard backends/exim/*.c) \
@@ -183,7 +187,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) build/gen/mg_cve_data.h
 	clang -std=c11 -D_GNU_SOURCE $(WARN) -Ibuild/gen -g -O1 \
 	    -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out cli/% console/% engine/%,$(LIB_SRCS)) \
-	    $(shell $(PKG_CONFIG) --libs libcurl libcrypto 2>/dev/null) -lm
+	    $(shell $(PKG_CONFIG) --libs libcurl libcrypto 2>/dev/null) -lresolv -lm
 
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -4,12 +4,17 @@
  * its lifetime when shorter), or valid for none of the names the server
  * announces, becomes a finding.  No fix: the operator
  * renews (certbot renew, or the ACME client in use) and reloads. */
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../core/mg_cert.h"
+#include "../core/mg_dns.h"
 #include "../core/mg_err.h"
+#include "../core/mg_host.h"
 #include "../core/mg_str.h"
 #include "checks.h"
 
@@ -128,6 +133,21 @@ expiry(struct mg_report *r, const struct mg_cert_use *u,
 		    c->not_before != 0 ? life : "unknown", win);
 }
 
+/* cert_names - what the certificate is valid for, for evidence */
+static void
+cert_names(const struct mg_cert *c, struct mg_str *list)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnames && i < 8; i++)
+		mg_str_printf(list, "%s%s", i > 0 ? ", " : "", c->names[i]);
+	if (c->nnames > 8)
+		mg_str_printf(list, ", ... (%zu names)", c->nnames);
+	if (c->nnames == 0)
+		mg_str_printf(list, "subject CN %s, no subjectAltName",
+		    c->subject_cn[0] != '\0' ? c->subject_cn : "(none)");
+}
+
 /* names - valid for none of the announced host names */
 static void
 names(struct mg_report *r, const struct mg_cert_use *u,
@@ -142,13 +162,7 @@ names(struct mg_report *r, const struct mg_cert_use *u,
 		if (u->hosts[i] != NULL && *u->hosts[i] != '\0' &&
 		    mg_cert_matches(c, u->hosts[i]))
 			return;
-	for (i = 0; i < c->nnames && i < 8; i++)
-		mg_str_printf(&list, "%s%s", i > 0 ? ", " : "", c->names[i]);
-	if (c->nnames > 8)
-		mg_str_printf(&list, ", ... (%zu names)", c->nnames);
-	if (c->nnames == 0)
-		mg_str_printf(&list, "subject CN %s, no subjectAltName",
-		    c->subject_cn[0] != '\0' ? c->subject_cn : "(none)");
+	cert_names(c, &list);
 	(void)snprintf(id, sizeof(id), "%s.tls.cert-name", u->mta);
 	f = finding(r, id, MG_SEV_MEDIUM, "The server certificate does not "
 	    "name the host the server announces",
@@ -168,6 +182,139 @@ names(struct mg_report *r, const struct mg_cert_use *u,
 	    u->nhosts > 1 && u->hosts[1] != NULL ? " and " : "",
 	    u->nhosts > 1 && u->hosts[1] != NULL ? u->hosts[1] : "");
 	mg_str_free(&list);
+}
+
+/* mx_local - one of the MX host's addresses is this machine's */
+static int
+mx_local(const struct mg_host *host, const struct mg_mx_host *h)
+{
+	const struct mg_net *a, *b;
+	size_t i, k;
+
+	if (host == NULL)
+		return (0);
+	for (i = 0; i < h->naddrs; i++)
+		for (k = 0; k < host->nifs; k++) {
+			a = &h->addrs[i];
+			b = &host->ifs[k].addr;
+			if (a->family == b->family && memcmp(a->addr, b->addr,
+			    a->family == 4 ? 4 : 16) == 0)
+				return (1);
+		}
+	return (0);
+}
+
+/* mx_unchecked - what DNS could not answer, said once in the report's
+ * unread list */
+static void
+mx_unchecked(struct mg_report *r, const struct mg_mxset *mx)
+{
+	struct mg_str s = MG_STR_INIT;
+	size_t i, k;
+
+	for (i = 0; i < mx->nfailed; i++) {
+		mg_str_reset(&s);
+		mg_str_printf(&s, "MX not checked: %s", mx->failed[i]);
+		for (k = 0; k < r->nunread; k++)
+			if (strcmp(r->unread[k], mg_str_cstr(&s)) == 0)
+				break;
+		if (k == r->nunread)
+			mg_report_unread(r, mg_str_cstr(&s));
+	}
+	mg_str_free(&s);
+}
+
+/*
+ * mx_names - the MX hosts sending MTAs connect to must be names the
+ * certificate is valid for: MTA-STS (RFC 8461 4.1) and DANE with
+ * DANE-TA (RFC 7672 3.2.2) check the MX host name.  The MX hosts that
+ * resolve to one of this machine's addresses are the ones it answers
+ * for; when none does (NAT, a proxy, or this machine's addresses
+ * unknown) every MX host is checked, and the evidence says which rule
+ * applied.
+ */
+static void
+mx_names(struct mg_report *r, const struct mg_cert_use *u,
+    const struct mg_cert *c)
+{
+	const struct mg_mxset *mx = u->mx;
+	const struct mg_mx_host *h;
+	struct mg_finding *f;
+	struct mg_str list = MG_STR_INIT, miss = MG_STR_INIT,
+	    rule = MG_STR_INIT;
+	char id[64], addr[64];
+	size_t i, k, nlocal = 0, nmiss = 0;
+
+	if (mx == NULL)
+		return;
+	mx_unchecked(r, mx);
+	for (i = 0; i < mx->nhosts; i++)
+		nlocal += mx_local(u->host, &mx->hosts[i]);
+	for (i = 0; i < mx->nhosts; i++) {
+		h = &mx->hosts[i];
+		if ((nlocal > 0 && !mx_local(u->host, h)) ||
+		    mg_cert_matches(c, h->name))
+			continue;
+		for (k = 0; k < i; k++)	/* one MX of several domains */
+			if (strcasecmp(mx->hosts[k].name, h->name) == 0 &&
+			    (nlocal == 0 || mx_local(u->host, &mx->hosts[k])))
+				break;
+		if (k < i)
+			continue;
+		if (nmiss++ == 8) {
+			mg_str_puts(&miss, ", ...");
+			continue;
+		}
+		if (nmiss > 8)
+			continue;
+		addr[0] = '\0';
+		if (h->naddrs > 0 && inet_ntop(h->addrs[0].family == 4 ?
+		    AF_INET : AF_INET6, h->addrs[0].addr, addr,
+		    sizeof(addr)) == NULL)
+			addr[0] = '\0';
+		mg_str_printf(&miss, "%s%s (%s of %s%s%s)", nmiss > 1 ?
+		    ", " : "", h->name, h->implicit ? "no MX record: the "
+		    "domain itself" : "MX", h->domain, addr[0] != '\0' ?
+		    ", " : "", addr);
+	}
+	if (nmiss == 0) {
+		mg_str_free(&miss);
+		return;
+	}
+	if (nlocal > 0)
+		mg_str_printf(&rule, "the MX hosts that resolve to this "
+		    "machine's addresses are checked (%zu of %zu)", nlocal,
+		    mx->nhosts);
+	else if (u->host == NULL)
+		mg_str_puts(&rule, "every MX host is checked: this machine's "
+		    "addresses are not known (--no-host-context)");
+	else
+		mg_str_puts(&rule, "every MX host is checked: none resolves "
+		    "to this machine's addresses (NAT, a proxy, or DNS names "
+		    "other servers)");
+	cert_names(c, &list);
+	(void)snprintf(id, sizeof(id), "%s.tls.cert-mx", u->mta);
+	f = finding(r, id, MG_SEV_MEDIUM, "The server certificate does not "
+	    "name the MX host sending MTAs connect to",
+	    "A sending MTA that checks certificates checks the name of the "
+	    "MX host it connects to, not the name the server announces: "
+	    "MTA-STS in enforce mode (RFC 8461) and DANE with a trust-anchor "
+	    "record (RFC 7672) defer mail to a server whose certificate "
+	    "does not name that MX host. The MX hosts of the domains this "
+	    "server receives mail for (asked from DNS) that resolve to one "
+	    "of this machine's addresses are checked - every MX host when "
+	    "none does. Add the MX host names to the certificate (certbot "
+	    "certonly -d MX-NAME -d ..., or the ACME client in use) and "
+	    "reload, or point the MX records at a name the certificate "
+	    "holds.");
+	mg_finding_evidence(f, u->file, u->line, "%s = %s is valid for %s; "
+	    "not for %s", u->param, u->path, mg_str_cstr(&list),
+	    mg_str_cstr(&miss));
+	mg_finding_evidence(f, NULL, 0, "MX asked from %s; %s",
+	    mx->resolver != NULL ? mx->resolver : "DNS", mg_str_cstr(&rule));
+	mg_str_free(&list);
+	mg_str_free(&miss);
+	mg_str_free(&rule);
 }
 
 /* mg_check_cert - one certificate file in use: read it, judge expiry
@@ -191,5 +338,6 @@ mg_check_cert(struct mg_report *r, const struct mg_cert_use *u, time_t now)
 	}
 	expiry(r, u, &c, now);
 	names(r, u, &c);
+	mx_names(r, u, &c);
 	mg_cert_free(&c);
 }

@@ -166,6 +166,15 @@ unsigned mg_check_pf_tls_old(const char *);
 void mg_check_pf_tls_floor(const struct mg_model *, struct mg_report *);
 void mg_check_exim_tls(const struct mg_model *, struct mg_report *);
 #define MG_CERT_SOON_DAYS 14
+/* The domains the server receives mail for (probe_plan.c through each
+ * MTA's planner): the names DNS is asked the MX hosts of. */
+struct mg_mail_domains {
+	char **v;
+	size_t n, cap;
+};
+void mg_mail_domains(const struct mg_model *, struct mg_mail_domains *);
+void mg_mail_domain_add(struct mg_mail_domains *, const char *, size_t);
+void mg_mail_domains_free(struct mg_mail_domains *);
 struct mg_cert_use {
 	const char *mta;	/* "postfix", "exim": the finding ids' prefix */
 	const char *param;	/* the setting naming the file */
@@ -176,6 +185,10 @@ struct mg_cert_use {
 	size_t nhosts;
 	int key_files;		/* a list that may name key files: one
 				 * without a certificate is no error */
+	const struct mg_mxset *mx;	/* the model's MX hosts; NULL: DNS
+					 * not asked */
+	const struct mg_host *host;	/* this machine's addresses; NULL:
+					 * not known */
 };
 void mg_check_cert(struct mg_report *, const struct mg_cert_use *, time_t);
 

@@ -378,3 +378,57 @@ mg_check_probe_plan(const struct mg_model *m, const char *const *given,
 	}
 	free(rs);
 }
+
+/*
+ * mg_mail_domain_add - one domain the server receives mail for (len
+ * bytes), once: a DNS name of two labels or more; not localhost nor a
+ * name under it or .localdomain, not an address literal, a pattern, a
+ * lookup or an expansion (those are no name DNS could be asked)
+ */
+void
+mg_mail_domain_add(struct mg_mail_domains *d, const char *s, size_t len)
+{
+	size_t i;
+
+	while (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 253 || memchr(s, '.', len) == NULL ||
+	    (len >= 10 && strncasecmp(s, "localhost.", 10) == 0) ||
+	    (len >= 12 && strncasecmp(s + len - 12, ".localdomain", 12) ==
+	    0) || s[0] == '.' || s[0] == '-')
+		return;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return;
+	for (i = 0; i < d->n; i++)
+		if (strlen(d->v[i]) == len && strncasecmp(d->v[i], s, len) ==
+		    0)
+			return;
+	*MG_ARRAY_PUSH(d->v, d->n, d->cap) = mg_xstrndup(s, len);
+}
+
+/* mg_mail_domains - the domains the model's MTA receives mail for, as
+ * its planner reads the configuration; mg_mail_domains_free releases */
+void
+mg_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
+{
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	for (i = 0; planners[i] != NULL; i++)
+		if (planners[i]->mta == m->mta &&
+		    planners[i]->mail_domains != NULL)
+			planners[i]->mail_domains(m, d);
+}
+
+/* mg_mail_domains_free - release the list; accepts NULL */
+void
+mg_mail_domains_free(struct mg_mail_domains *d)
+{
+	if (d == NULL)
+		return;
+	mg_strv_free(d->v, d->n);
+	memset(d, 0, sizeof(*d));
+}

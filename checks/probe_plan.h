@@ -14,6 +14,8 @@
 #include "../core/mg_net.h"
 #include "../core/mg_probe.h"
 
+struct mg_mail_domains;
+
 #define MG_PLAN_GRANTS_MAX 24	/* senders, HELOs, recipients */
 #define MG_PLAN_ENTRY_MAX 200	/* an entry's text, "ACL: accept ..." */
 
@@ -42,6 +44,11 @@ struct mg_probe_planner {
 	void (*own)(const struct mg_model *, struct mg_probe_plan *);
 	void (*grants)(const struct mg_model *, struct mg_plan_ranges *,
 	    struct mg_probe_plan *);
+	/* the domains it receives mail for, as the configuration names
+	 * them (each through mg_mail_domain_add): the MX check of the
+	 * server certificate */
+	void (*mail_domains)(const struct mg_model *,
+	    struct mg_mail_domains *);
 };
 
 extern const struct mg_probe_planner mg_probe_planner_postfix;

@@ -4,8 +4,10 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "../core/mg_dns.h"
 #include "../core/mg_sanitize.h"
 #include "cmd.h"
 #include "../console/console.h"
@@ -46,6 +48,8 @@ main(int argc, char **argv)
 		{ "no-host-context", no_argument, NULL, 'N' },
 		{ "resolv-conf", required_argument, NULL, 'r' },
 		{ "resolved-upstream", required_argument, NULL, 'u' },
+		{ "no-dns", no_argument, NULL, 'D' },
+		{ "resolver", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -53,6 +57,10 @@ main(int argc, char **argv)
 	const struct mg_cmd_entry *c;
 	struct mg_session app;
 	int ch, rc, incident = 0;
+	unsigned char addr[4];
+	unsigned port;
+	struct mg_err err;
+	const char *nodns;
 
 	mg_session_init(&app);
 	opterr = 0;
@@ -89,6 +97,16 @@ main(int argc, char **argv)
 		case 'u':
 			app.resolved_conf = optarg;
 			break;
+		case 'D':
+			app.no_dns = 1;
+			break;
+		case 'R':
+			if (mg_dns_server_parse(optarg, addr, &port,
+			    &err) < 0)
+				return (mg_cmd_usage_error(NULL, "--resolver: "
+				    "%s", err.msg));
+			app.resolver = optarg;
+			break;
 		case 'h':
 			mg_cmd_help(stdout);
 			return (MG_EXIT_OK);
@@ -103,6 +121,11 @@ main(int argc, char **argv)
 			    argv[optind - 1]));
 		}
 	}
+	/* MAILGUARD_NO_DNS (the test suites set it): no DNS unless
+	 * --resolver names a server */
+	if (app.resolver == NULL && (nodns = getenv("MAILGUARD_NO_DNS")) !=
+	    NULL && *nodns != '\0')
+		app.no_dns = 1;
 	if (incident && optind < argc)
 		return (mg_cmd_usage_error(NULL, "--incident opens the console "
 		    "and takes no command"));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mg_dns.h"
 #include "mg_file.h"
 #include "mg_host.h"
 #include "mg_model.h"
@@ -91,6 +92,8 @@ mg_model_free(struct mg_model *m)
 	free(m->resolv);
 	mg_resolv_free(m->resolv_chroot);
 	free(m->resolv_chroot);
+	mg_mxset_free(m->mx);
+	free(m->mx);
 	mg_pkg_free(m->pkg);
 	free(m->pkg);
 	free(m->version);

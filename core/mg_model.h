@@ -18,6 +18,7 @@
 struct mg_reaper;
 
 struct mg_host;
+struct mg_mxset;
 struct mg_pkg;
 struct mg_queue;
 
@@ -183,6 +184,9 @@ struct mg_model {
 	struct mg_pkg *pkg;	/* the distribution package of the MTA and
 				 * the CVE ids its changelog fixed; NULL
 				 * if not read; the model owns it */
+	struct mg_mxset *mx;	/* the MX hosts of the domains the server
+				 * receives mail for, from DNS (mg_dns.h);
+				 * NULL if not asked; the model owns it */
 };
 
 void mg_target_free(struct mg_target *);

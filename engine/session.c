@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../checks/checks.h"
+#include "../core/mg_dns.h"
 #include "../core/mg_host.h"
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
@@ -172,6 +173,40 @@ load_resolv(struct mg_session *a)
 }
 
 /*
+ * load_mx - the MX hosts of the domains the server receives mail for,
+ * and their addresses: the certificate must name those sending MTAs
+ * connect to.  Asked within MG_DNS_BUDGET_MS in all through --resolver,
+ * else (with the host context only: a configuration from elsewhere has
+ * other DNS) the first nameserver of /etc/resolv.conf; nothing with
+ * --no-dns.  What DNS did not answer is the check's to say.
+ */
+static void
+load_mx(struct mg_session *a)
+{
+	struct mg_mail_domains d;
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+
+	if (a->no_dns || (a->resolver == NULL && a->no_host))
+		return;
+	mg_mail_domains(&a->model, &d);
+	if (d.n == 0) {
+		mg_mail_domains_free(&d);
+		return;
+	}
+	a->model.mx = mg_xcalloc(1, sizeof(*a->model.mx));
+	if (mg_dns_mx_lookup(a->model.mx, a->resolver,
+	    (const char *const *)d.v, d.n, MG_DNS_BUDGET_MS, &err) < 0) {
+		free(a->model.mx);
+		a->model.mx = NULL;
+		mg_str_printf(&s, "MX not checked: %s", err.msg);
+		unread(a, &s);
+		mg_str_free(&s);
+	}
+	mg_mail_domains_free(&d);
+}
+
+/*
  * prove - the MTA's own verdict on each probe a finding asked for, as
  * evidence ("exim -bh 107.172.77.101: RCPT <postmaster@localhost> -> 250
  * Accepted").  A probe the backend cannot run is left out, not guessed.
@@ -309,6 +344,7 @@ mg_session_load(struct mg_session *a)
 	if (!a->no_host)
 		load_host(a);
 	load_resolv(a);
+	load_mx(a);
 	findings(a);
 	a->loaded = 1;
 	return (0);

@@ -23,6 +23,10 @@ struct mg_session {
 					 * resolved's upstream servers; NULL:
 					 * /run/systemd/resolve/resolv.conf,
 					 * read only with the host context */
+	int no_dns;		/* --no-dns: no MX lookups */
+	const char *resolver;	/* --resolver ADDR[:PORT]; NULL: the first
+				 * nameserver of /etc/resolv.conf, asked
+				 * only with the host context */
 	struct mg_err err;	/* why detection or loading failed */
 	int defer_queue;	/* load: leave the queue to the caller, who
 				 * reads it and hands it to

@@ -153,6 +153,8 @@ mg_check_exim_tls(const struct mg_model *m, struct mg_report *r)
 	u.line = p->line;
 	u.hosts[0] = announced(m);
 	u.nhosts = 1;
+	u.mx = m->mx;
+	u.host = m->host;
 	for (v = p->value; *v != '\0'; v = *end == ':' ? end + 1 : end) {
 		v += strspn(v, " \t");
 		end = v + strcspn(v, ":");

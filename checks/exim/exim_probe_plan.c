@@ -10,6 +10,7 @@
 
 #include "../../backends/exim/exim_list.h"
 #include "../../core/mg_str.h"
+#include "../checks.h"
 #include "../probe_plan.h"
 
 /* exim_ranges - relay_from_hosts */
@@ -55,6 +56,48 @@ exim_own(const struct mg_model *m, struct mg_probe_plan *pl)
 	exim_own_list(m, "+local_domains", pl);
 	exim_own_list(m, "qualify_domain", pl);
 	exim_own_list(m, "+relay_to_domains", pl);
+}
+
+/* exim_mail_domain_list - the domains of one domain list (a named list
+ * "+local_domains" as exim -bP prints it): "@" is primary_hostname (spec
+ * 10.7); negations, patterns, lookups, expansions, "@[]" and named
+ * lists are no name DNS could be asked */
+static void
+exim_mail_domain_list(const struct mg_model *m, const char *name,
+    struct mg_mail_domains *d)
+{
+	const struct mg_param *p = mg_model_param(m, name);
+	const char *primary = mg_model_value(m, "primary_hostname");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+
+	if (p == NULL || p->value == NULL)
+		return;
+	mg_exim_list_init(&l, p->value);
+	while (mg_exim_list_next(&l, &it)) {
+		if (it.data == NULL || it.len == 0)
+			continue;
+		if (strcmp(it.data, "@") == 0) {
+			if (primary != NULL)
+				mg_mail_domain_add(d, primary,
+				    strlen(primary));
+			continue;
+		}
+		if (strpbrk(it.data, "!*^;$@[+") != NULL)
+			continue;
+		mg_mail_domain_add(d, it.data, it.len);
+	}
+	mg_str_free(&it);
+}
+
+/* exim_mail_domains - the domains Exim receives mail for: local_domains
+ * and relay_to_domains (Debian's configuration and the default one name
+ * them so) */
+static void
+exim_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
+{
+	exim_mail_domain_list(m, "+local_domains", d);
+	exim_mail_domain_list(m, "+relay_to_domains", d);
 }
 
 /*
@@ -202,4 +245,5 @@ const struct mg_probe_planner mg_probe_planner_exim = {
 	.ranges = exim_ranges,
 	.own = exim_own,
 	.grants = exim_grants,
+	.mail_domains = exim_mail_domains,
 };

@@ -448,6 +448,8 @@ certs(const struct mg_model *m, struct mg_report *r)
 				u.nhosts = 1;
 				u.key_files = strcmp(params[k],
 				    "smtpd_tls_chain_files") == 0;
+				u.mx = m->mx;
+				u.host = m->host;
 				mg_check_cert(r, &u, now);
 			}
 		}

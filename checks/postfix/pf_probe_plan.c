@@ -72,6 +72,43 @@ pf_own(const struct mg_model *m, struct mg_probe_plan *pl)
 }
 
 /*
+ * pf_mail_domains - the domains Postfix receives mail for: mydestination
+ * (local), virtual_alias_domains and virtual_mailbox_domains (virtual),
+ * relay_domains (relay); postconf's effective values, each element a
+ * domain or a table whose keys are (postconf(5): "a list of domains,
+ * /file/name or type:table patterns")
+ */
+static void
+pf_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
+{
+	static const char *const params[] = { "mydestination",
+	    "virtual_alias_domains", "virtual_mailbox_domains",
+	    "relay_domains", NULL };
+	const struct mg_param *p;
+	const struct mg_map *t;
+	const char *cur, *elem;
+	char ref[512];
+	size_t k, i, len;
+
+	for (k = 0; params[k] != NULL; k++) {
+		if ((p = mg_model_param(m, params[k])) == NULL ||
+		    p->value == NULL)
+			continue;
+		for (cur = p->value; mg_pf_list_next(&cur, &elem, &len);) {
+			if (!mg_pf_map_ref(elem, len, ref, sizeof(ref))) {
+				mg_mail_domain_add(d, elem, len);
+				continue;
+			}
+			if ((t = mg_model_map(m, ref)) == NULL)
+				continue;
+			for (i = 0; i < t->nentries; i++)
+				mg_mail_domain_add(d, t->entries[i].key,
+				    strlen(t->entries[i].key));
+		}
+	}
+}
+
+/*
  * pf_grant_table - the entries of the access table t (consulted by
  * restriction) that answer with accept: clients become ranges, senders,
  * HELO names and recipients (not the server's own) grants of the plan
@@ -171,4 +208,5 @@ const struct mg_probe_planner mg_probe_planner_postfix = {
 	.ranges = pf_ranges,
 	.own = pf_own,
 	.grants = pf_grants,
+	.mail_domains = pf_mail_domains,
 };

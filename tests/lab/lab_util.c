@@ -33,6 +33,9 @@ static size_t ndirs;
 void
 lab_make_root(const char *prefix)
 {
+	/* the tool asks no DNS server but one a test names (--resolver):
+	 * the lab stays on loopback */
+	(void)setenv("MAILGUARD_NO_DNS", "1", 1);
 	(void)snprintf(root, sizeof(root), "/tmp/%s.XXXXXX", prefix);
 	if (mkdtemp(root) == NULL) {
 		perror("mkdtemp");
@@ -735,4 +738,197 @@ lab_exim_bh(const char *dir, const char *ip, const char *name,
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	return (code);
+}
+
+/* A record the lab's DNS server answers with. */
+struct dns_rr {
+	char name[128];
+	int type;		/* 1 A, 15 MX, 28 AAAA */
+	unsigned char data[260];	/* rdata, names uncompressed */
+	size_t len;
+};
+
+/* dns_name - "a.b" as DNS labels into out; its length, 0 if too long */
+static size_t
+dns_name(const char *name, unsigned char *out, size_t size)
+{
+	size_t n = 0, len;
+	const char *dot;
+
+	while (*name != '\0') {
+		dot = strchr(name, '.');
+		len = dot != NULL ? (size_t)(dot - name) : strlen(name);
+		if (len == 0 || len > 63 || n + len + 2 > size)
+			return (0);
+		out[n++] = (unsigned char)len;
+		memcpy(out + n, name, len);
+		n += len;
+		name += len + (dot != NULL);
+	}
+	out[n++] = 0;
+	return (n);
+}
+
+/* dns_zone - the zone text ("NAME MX PREF HOST", "NAME A ADDR", "NAME
+ * AAAA ADDR", one a line) as records; their number */
+static size_t
+dns_zone(const char *zone, struct dns_rr *rr, size_t max)
+{
+	char line[256], type[8], a[128], b[128];
+	const char *nl;
+	size_t n = 0, len;
+	struct dns_rr *r;
+
+	for (; zone != NULL && *zone != '\0' && n < max; zone = nl != NULL ?
+	    nl + 1 : zone + strlen(zone)) {
+		nl = strchr(zone, '\n');
+		len = nl != NULL ? (size_t)(nl - zone) : strlen(zone);
+		if (len >= sizeof(line))
+			continue;
+		memcpy(line, zone, len);
+		line[len] = '\0';
+		r = &rr[n];
+		memset(r, 0, sizeof(*r));
+		b[0] = '\0';
+		if (sscanf(line, "%127s %7s %127s %127s", r->name, type, a,
+		    b) < 3)
+			continue;
+		if (strcmp(type, "A") == 0 && inet_pton(AF_INET, a,
+		    r->data) == 1) {
+			r->type = 1;
+			r->len = 4;
+		} else if (strcmp(type, "AAAA") == 0 && inet_pton(AF_INET6,
+		    a, r->data) == 1) {
+			r->type = 28;
+			r->len = 16;
+		} else if (strcmp(type, "MX") == 0 && b[0] != '\0') {
+			r->type = 15;
+			r->data[0] = 0;
+			r->data[1] = (unsigned char)strtoul(a, NULL, 10);
+			r->len = 2 + dns_name(strcmp(b, ".") == 0 ? "" : b,
+			    r->data + 2, sizeof(r->data) - 2);
+		} else
+			continue;
+		n++;
+	}
+	return (n);
+}
+
+/* dns_answer - the reply to query q (qlen bytes) from the zone's
+ * records into out; its length, 0 to send nothing */
+static size_t
+dns_answer(const unsigned char *q, size_t qlen, const struct dns_rr *rr,
+    size_t nrr, unsigned char *out, size_t size)
+{
+	char name[256];
+	size_t i, p = 12, n = 0, end, an = 0;
+	int type, known = 0;
+	unsigned char len;
+
+	if (qlen < 17 || qlen > size)
+		return (0);
+	while (p < qlen && (len = q[p]) != 0) {
+		if (len > 63 || p + 1 + len >= qlen || n + len + 2 >
+		    sizeof(name))
+			return (0);
+		if (n > 0)
+			name[n++] = '.';
+		memcpy(name + n, q + p + 1, len);
+		n += len;
+		p += 1 + len;
+	}
+	name[n] = '\0';
+	if (p + 5 > qlen)
+		return (0);
+	type = q[p + 1] << 8 | q[p + 2];
+	end = p + 5;
+	memcpy(out, q, end);		/* the header and the question */
+	out[2] = 0x84 | (q[2] & 0x01);	/* QR, AA, RD as asked */
+	out[3] = 0x00;
+	memset(out + 6, 0, 6);		/* an, ns, ar counts */
+	out[11] = 0;
+	for (i = 0; i < nrr; i++) {
+		if (strcasecmp(rr[i].name, name) != 0)
+			continue;
+		known = 1;
+		if (rr[i].type != type || end + 12 + rr[i].len > size)
+			continue;
+		out[end++] = 0xc0;	/* the question's name */
+		out[end++] = 12;
+		out[end++] = (unsigned char)(type >> 8);
+		out[end++] = (unsigned char)type;
+		out[end++] = 0;
+		out[end++] = 1;		/* IN */
+		memcpy(out + end, "\0\0\x0e\x10", 4);	/* TTL 3600 */
+		end += 4;
+		out[end++] = (unsigned char)(rr[i].len >> 8);
+		out[end++] = (unsigned char)rr[i].len;
+		memcpy(out + end, rr[i].data, rr[i].len);
+		end += rr[i].len;
+		an++;
+	}
+	out[7] = (unsigned char)an;
+	if (!known)
+		out[3] = 3;		/* NXDOMAIN */
+	return (end);
+}
+
+/*
+ * lab_dns_start - a DNS server on 127.0.0.1 (a free UDP port, written to
+ * *port) answering from zone (see dns_zone; names it does not hold are
+ * NXDOMAIN); zone NULL: it reads every query and answers none (a
+ * resolver that is down but does not refuse).  Its pid, or -1.
+ */
+int
+lab_dns_start(const char *zone, int *port)
+{
+	static struct dns_rr rr[64];
+	struct sockaddr_in sa, from;
+	socklen_t sl = sizeof(sa);
+	unsigned char q[512], out[1500];
+	size_t nrr = dns_zone(zone, rr, 64), n;
+	ssize_t got;
+	pid_t pid;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return (-1);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(s, (struct sockaddr *)&sa, &sl) < 0) {
+		(void)close(s);
+		return (-1);
+	}
+	*port = ntohs(sa.sin_port);
+	if ((pid = fork()) < 0) {
+		(void)close(s);
+		return (-1);
+	}
+	if (pid > 0) {
+		(void)close(s);
+		return ((int)pid);
+	}
+	for (;;) {
+		sl = sizeof(from);
+		got = recvfrom(s, q, sizeof(q), 0, (struct sockaddr *)&from,
+		    &sl);
+		if (got <= 0 || zone == NULL)
+			continue;
+		n = dns_answer(q, (size_t)got, rr, nrr, out, sizeof(out));
+		if (n > 0)
+			(void)sendto(s, out, n, 0, (struct sockaddr *)&from,
+			    sl);
+	}
+}
+
+/* lab_dns_stop - the DNS server */
+void
+lab_dns_stop(int pid)
+{
+	if (pid <= 0)
+		return;
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, NULL, 0);
 }

@@ -35,5 +35,7 @@ int lab_maillog_has(const char *, const char *);
 void lab_fix_field(const char *, const char *, const char *,
     struct mg_str *);
 int lab_exim_bh(const char *, const char *, const char *, const char *);
+int lab_dns_start(const char *, int *);
+void lab_dns_stop(int);
 
 #endif

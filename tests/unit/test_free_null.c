@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../core/mg_cert.h"
+#include "../../core/mg_dns.h"
 #include "../../core/mg_err.h"
 #include "../../core/mg_exec.h"
 #include "../../core/mg_host.h"
@@ -23,6 +24,7 @@
 #include "../../backends/exim/exim_expand.h"
 #include "../../backends/exim/exim_route.h"
 #include "../../backends/postfix/pf_maps.h"
+#include "../../checks/checks.h"
 #include "../../engine/fix_restage.h"
 #include "../../engine/fix_stage.h"
 #include "../../engine/mg_journal.h"
@@ -72,6 +74,8 @@ static void f_job(void) { con_job_free(NULL); }
 static void f_panels(void) { con_panels_free(NULL); }
 static void f_cve_table(void) { mg_cve_table_free(NULL); }
 static void f_pkg(void) { mg_pkg_free(NULL); }
+static void f_mxset(void) { mg_mxset_free(NULL); }
+static void f_mail_domains(void) { mg_mail_domains_free(NULL); }
 
 static const struct {
 	const char *name;
@@ -117,6 +121,8 @@ static const struct {
 	{ "con_panels_free", f_panels },
 	{ "mg_cve_table_free", f_cve_table },
 	{ "mg_pkg_free", f_pkg },
+	{ "mg_mxset_free", f_mxset },
+	{ "mg_mail_domains_free", f_mail_domains },
 };
 
 /* The folders whose headers declare the library's functions. */
