@@ -51,6 +51,7 @@ mg_dns_server_parse(const char *text, unsigned char addr[4], unsigned *port,
 	const char *colon = strrchr(text, ':');
 	size_t len = colon != NULL ? (size_t)(colon - text) : strlen(text);
 	unsigned long p = 53;
+	struct mg_err perr;
 
 	if (strchr(text, '[') != NULL || (colon != NULL &&
 	    strchr(text, ':') != colon))
@@ -64,9 +65,10 @@ mg_dns_server_parse(const char *text, unsigned char addr[4], unsigned *port,
 	if (inet_pton(AF_INET, host, addr) != 1)
 		return (mg_err_set(err, "resolver %s: %s is not an IPv4 "
 		    "address", text, host));
-	if (colon != NULL && mg_parse_ulong(colon + 1, 1, 65535, &p, err) < 0)
+	if (colon != NULL && mg_parse_ulong(colon + 1, 1, 65535, &p,
+	    &perr) < 0)
 		return (mg_err_set(err, "resolver %s: bad port: %s", text,
-		    err->msg));
+		    perr.msg));
 	*port = (unsigned)p;
 	return (0);
 }

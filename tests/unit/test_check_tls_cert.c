@@ -12,6 +12,8 @@
 #include <openssl/x509v3.h>
 
 #include "../../core/mg_cert.h"
+#include "../../core/mg_dns.h"
+#include "../../core/mg_host.h"
 #include "mg_test.h"
 #include "pf_fixture.h"
 
@@ -521,6 +523,223 @@ test_exim_list_expansion_active_hostname(void **state)
 	mg_model_free(&m);
 }
 
+/* mx_add - an MX host of domain at one address ("" for none) */
+static void
+mx_add(struct mg_mxset *set, const char *domain, const char *name,
+    const char *addr, int implicit)
+{
+	struct mg_mx_host *h = MG_ARRAY_PUSH(set->hosts, set->nhosts,
+	    set->hosts_cap);
+	struct mg_err err;
+
+	memset(h, 0, sizeof(*h));
+	h->domain = mg_xstrdup(domain);
+	h->name = mg_xstrdup(name);
+	h->implicit = implicit;
+	if (*addr != '\0') {
+		assert_int_equal(mg_net_parse(addr, &h->addrs[0], &err), 0);
+		h->naddrs = 1;
+	}
+}
+
+/* with_host - this machine: lo 127.0.0.1/8 and eth0 192.0.2.10/24 */
+static void
+with_host(struct mg_model *m)
+{
+	struct mg_net a;
+	struct mg_err err;
+
+	m->host = mg_xcalloc(1, sizeof(*m->host));
+	mg_host_init(m->host);
+	assert_int_equal(mg_net_parse("127.0.0.1/8", &a, &err), 0);
+	mg_host_add_if(m->host, "lo", &a);
+	assert_int_equal(mg_net_parse("192.0.2.10/24", &a, &err), 0);
+	mg_host_add_if(m->host, "eth0", &a);
+}
+
+/* test_mx_names_rules - the MX hosts on this machine's addresses must be
+ * in the certificate (a backup MX elsewhere is not this server's);
+ * every MX when none is here, or when the addresses are unknown; the
+ * rule is said; what DNS did not answer is unread, once */
+static void
+test_mx_names_rules(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	const char *cert;
+
+	(void)state;
+	cert = write_cert("good.pem", -86400, 90L * 86400, "mail.example.com",
+	    "DNS:mail.example.com,DNS:smtp.example.com");
+
+	/* here: mail.example.com; elsewhere: a backup MX at a provider */
+	pf_with_cert(&m, cert);
+	with_host(&m);
+	m.mx = mg_xcalloc(1, sizeof(*m.mx));
+	m.mx->resolver = mg_xstrdup("127.0.0.1:5353");
+	mx_add(m.mx, "example.com", "mail.example.com", "192.0.2.10", 0);
+	mx_add(m.mx, "example.com", "backup.provider.example", "198.51.100.7",
+	    0);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	assert_int_equal(r.nunread, 0);
+	mg_report_free(&r);
+
+	/* an MX on this machine the certificate does not name */
+	mx_add(m.mx, "example.org", "mx2.example.net", "127.0.0.1", 0);
+	mx_add(m.mx, "example.net", "mx2.example.net", "127.0.0.1", 0);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.tls.cert-mx");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_int_equal(f->evidence[0].line, 2);
+	assert_non_null(pf_evidence(f, "good.pem is valid for "
+	    "mail.example.com, smtp.example.com; not for mx2.example.net (MX "
+	    "of example.org, 127.0.0.1)"));
+	assert_null(pf_evidence(f, "MX of example.net"));	/* once */
+	assert_null(pf_evidence(f, "backup.provider.example"));
+	assert_non_null(pf_evidence(f, "MX asked from 127.0.0.1:5353; the "
+	    "MX hosts that resolve to this machine's addresses are checked "
+	    "(3 of 4)"));
+	assert_int_equal(f->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* none here (NAT): every MX, the domain itself without MX too */
+	pf_with_cert(&m, cert);
+	with_host(&m);
+	m.mx = mg_xcalloc(1, sizeof(*m.mx));
+	mx_add(m.mx, "example.com", "mail.example.com", "203.0.113.5", 0);
+	mx_add(m.mx, "hosted.example", "hosted.example", "203.0.113.5", 1);
+	mx_add(m.mx, "example.org", "mx.example.org", "", 0);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-mx"));
+	assert_non_null(pf_evidence(f, "not for hosted.example (no MX "
+	    "record: the domain itself of hosted.example, 203.0.113.5), "
+	    "mx.example.org (MX of example.org)"));
+	assert_non_null(pf_evidence(f, "every MX host is checked: none "
+	    "resolves to this machine's addresses"));
+	mg_report_free(&r);
+
+	/* this machine's addresses unknown (--no-host-context) */
+	mg_host_free(m.host);
+	free(m.host);
+	m.host = NULL;
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-mx"));
+	assert_non_null(pf_evidence(f, "every MX host is checked: this "
+	    "machine's addresses are not known"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* DNS did not answer: no finding, said under unread once for two
+	 * certificate files; without DNS asked (m.mx NULL) nothing */
+	pf_with_cert(&m, cert);
+	with_host(&m);
+	m.mx = mg_xcalloc(1, sizeof(*m.mx));
+	*MG_ARRAY_PUSH(m.mx->failed, m.mx->nfailed, m.mx->failed_cap) =
+	    mg_xstrdup("example.com: no answer from 127.0.0.1:5353 within "
+	    "2 s");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	assert_int_equal(r.nunread, 1);
+	assert_string_equal(r.unread[0], "MX not checked: example.com: no "
+	    "answer from 127.0.0.1:5353 within 2 s");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_exim_mx - Exim's certificate against the MX hosts, as Postfix's */
+static void
+test_exim_mx(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	exim_model(&m, write_cert("good.pem", -86400, 90L * 86400,
+	    "mail.example.com", "DNS:mail.example.com"), NULL);
+	with_host(&m);
+	m.mx = mg_xcalloc(1, sizeof(*m.mx));
+	mx_add(m.mx, "example.com", "mx2.example.net", "192.0.2.10", 0);
+	pf_run(mg_check_exim_tls, &m, &r);
+	assert_non_null(f = pf_finding(&r, "exim.tls.cert-mx"));
+	assert_int_equal(f->evidence[0].line, 12);
+	assert_non_null(pf_evidence(f, "tls_certificate = "));
+	assert_non_null(pf_evidence(f, "not for mx2.example.net (MX of "
+	    "example.com, 192.0.2.10)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* has_domain - the list holds d */
+static int
+has_domain(const struct mg_mail_domains *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->v[i], name) == 0)
+			return (1);
+	return (0);
+}
+
+/* test_mail_domains - what DNS is asked about: Postfix's local, virtual
+ * and relay domains with their tables' keys; Exim's local_domains
+ * ("@" is primary_hostname) and relay_to_domains; never localhost, an
+ * address literal, a lookup, a pattern or an address */
+static void
+test_mail_domains(void **state)
+{
+	static const char cf[] = "myhostname = mail.example.com\n"
+	    "mydestination = mail.example.com, localhost.example.com, "
+	    "localhost, Example.COM\n"
+	    "virtual_mailbox_domains = hash:/etc/postfix/vdomains\n"
+	    "virtual_alias_domains = hash:/etc/postfix/virtual\n"
+	    "relay_domains = relay.example.net [192.0.2.1] example.com\n";
+	struct mg_mail_domains d;
+	struct mg_model m;
+	struct mg_param *p;
+
+	(void)state;
+	pf_build(&m, cf, NULL, cf);
+	(void)pf_map(&m, "hash:/etc/postfix/vdomains",
+	    "hosted.example.org x\nother.example x\n", NULL, NULL);
+	(void)pf_map(&m, "hash:/etc/postfix/virtual",
+	    "info@alias.example bob\nalias.example x\n", NULL, NULL);
+	mg_mail_domains(&m, &d);
+	assert_int_equal(d.n, 6);
+	assert_string_equal(d.v[0], "mail.example.com");
+	assert_string_equal(d.v[1], "Example.COM");
+	assert_true(has_domain(&d, "hosted.example.org"));
+	assert_true(has_domain(&d, "other.example"));
+	assert_true(has_domain(&d, "alias.example"));
+	assert_true(has_domain(&d, "relay.example.net"));
+	mg_mail_domains_free(&d);
+	mg_model_free(&m);
+
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	p = mg_model_param_add(&m, "primary_hostname");
+	p->value = mg_xstrdup("mail.example.com");
+	p = mg_model_param_add(&m, "+local_domains");
+	p->value = mg_xstrdup("@ : localhost : example.com : "
+	    "dsearch;/etc/exim4/virtual : !bad.example : *.wild.example : "
+	    "@[] : ${lookup{x}lsearch{/y}}");
+	p = mg_model_param_add(&m, "+relay_to_domains");
+	p->value = mg_xstrdup("relay.example.net");
+	mg_mail_domains(&m, &d);
+	assert_int_equal(d.n, 3);
+	assert_string_equal(d.v[0], "mail.example.com");
+	assert_string_equal(d.v[1], "example.com");
+	assert_string_equal(d.v[2], "relay.example.net");
+	mg_mail_domains_free(&d);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -534,6 +753,9 @@ main(void)
 		cmocka_unit_test(test_pf_chain_files_key_skipped),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
 		cmocka_unit_test(test_exim_old_protocols),
+		cmocka_unit_test(test_mx_names_rules),
+		cmocka_unit_test(test_exim_mx),
+		cmocka_unit_test(test_mail_domains),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
