@@ -194,6 +194,12 @@ load_mx(struct mg_session *a)
 		mg_mail_domains_free(&d);
 		return;
 	}
+	if (a->target.note != NULL) {
+		mg_str_printf(&s, "DNS: MX hosts of %zu domain%s", d.n,
+		    d.n == 1 ? "" : "s");
+		a->target.note(a->target.note_arg, mg_str_cstr(&s));
+		mg_str_reset(&s);
+	}
 	a->model.mx = mg_xcalloc(1, sizeof(*a->model.mx));
 	if (mg_dns_mx_lookup(a->model.mx, a->resolver,
 	    (const char *const *)d.v, d.n, MG_DNS_BUDGET_MS, &err) < 0) {
@@ -201,8 +207,10 @@ load_mx(struct mg_session *a)
 		a->model.mx = NULL;
 		mg_str_printf(&s, "MX not checked: %s", err.msg);
 		unread(a, &s);
-		mg_str_free(&s);
 	}
+	if (a->target.note != NULL)
+		a->target.note(a->target.note_arg, NULL);
+	mg_str_free(&s);
 	mg_mail_domains_free(&d);
 }
 
