@@ -35,6 +35,11 @@ static const char zone_other[] =
     "example.com MX 10 mx2.example.net\n"
     "mx2.example.net A 127.0.0.1\n"
     "mail.example.com A 127.0.0.1\n";
+/* the MX elsewhere (TEST-NET-1, never connected to), mail.example.com
+ * not in DNS: no MX resolves here, every MX is checked */
+static const char zone_remote[] =
+    "example.com MX 10 mx2.example.net\n"
+    "mx2.example.net A 192.0.2.25\n";
 
 /* seconds - a monotonic clock */
 static double
@@ -146,6 +151,23 @@ mx_cases(const char *mta, const char *const *target)
 	    "resolve to this machine's addresses are checked (2 of 2)\"))] "
 	    "| length", id);
 	assert_int_equal(count(out.data, q), 1);
+	mg_str_free(&out);
+
+	/* no MX on this machine (NAT): every MX host is checked, and the
+	 * evidence says so; mail.example.com's NXDOMAIN is unread */
+	pid = lab_dns_start(zone_remote, &port);
+	assert_true(pid > 0);
+	(void)report(target, port, &out);
+	lab_dns_stop(pid);
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == \"%s\") "
+	    "| .evidence[] | select(.text | contains(\"not for "
+	    "mx2.example.net (MX of example.com, 192.0.2.25)\") or "
+	    "contains(\"every MX host is checked: none resolves to this "
+	    "machine's addresses\"))] | length", id);
+	assert_int_equal(count(out.data, q), 2);
+	assert_int_equal(count(out.data, "[.unread[] | select(. == \"MX not "
+	    "checked: mail.example.com: no such domain in DNS "
+	    "(NXDOMAIN)\")] | length"), 1);
 	mg_str_free(&out);
 
 	/* a resolver that reads and never answers: no finding, MX not

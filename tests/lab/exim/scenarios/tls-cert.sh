@@ -3,17 +3,17 @@
 # (backdated: under a third of its life) and made for other.example.net,
 # not primary_hostname mail.example.com.  Beside it (etc/exim4) two 6-day
 # certificates for mail.example.com: short-fresh.{crt,key} (just made: no
-# finding) and short-late.{crt,key} (one day left: cert-expiry).  A test should
-# see exim.tls.cert-expiry (medium) and exim.tls.cert-name naming
+# finding) and short-late.{crt,key} (one day left: cert-expiry).  A test
+# should see exim.tls.cert-expiry (medium) and exim.tls.cert-name naming
 # tls_certificate, and the daemon present that certificate after STARTTLS
 # (openssl s_client -starttls smtp).
 . "$SCENDIR/auth-tls-cipher.sh"
-desc="STARTTLS with a certificate expiring in a day, for another name"
+desc="STARTTLS with a certificate in the last third of its life, for another name"
 
 # auth_files - as auth-tls-cipher's, the certificate one day, other name
 auth_files() {
 	mkdir -p "$DIR/etc/exim4"
-	# shellcheck source=../../certs.sh
+	# shellcheck source=/dev/null
 	. "$REPO/tests/lab/certs.sh"
 	lab_cert "$DIR/etc/exim4/exim.key" "$DIR/etc/exim4/exim.crt" \
 	    other.example.net "-9 days" "+1 day"

@@ -9,13 +9,13 @@
 # myhostname mail.example.com.  Beside it two 6-day certificates for
 # mail.example.com, as Let's Encrypt's shortlived profile issues:
 # short-fresh.pem (just made: no finding) and short-late.pem (one day
-# left: cert-expiry), each with its .key, for a test to put in place.  A test should see
-# postfix.tls.old-protocols (medium) with its fix, outbound-none with its
-# fix, cert-expiry and cert-name; openssl s_client -tls1_1 -starttls smtp
-# completes before the fix and is refused after.
+# left: cert-expiry), each with its .key, for a test to put in place.
+# A test should see postfix.tls.old-protocols (medium) with its fix,
+# outbound-none with its fix, cert-expiry and cert-name; openssl s_client
+# -tls1_1 -starttls smtp completes before the fix and is refused after.
 sub_port=$(rand_port "$PORT")
 echo "$sub_port" >"$DIR/sub_port"
-# shellcheck source=../../certs.sh
+# shellcheck source=/dev/null
 . "$REPO/tests/lab/certs.sh"
 lab_cert "$ETC/ssl/tls-floor.key" "$ETC/ssl/tls-floor.pem" \
     other.example.net "-9 days" "+1 day"
