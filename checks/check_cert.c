@@ -312,6 +312,9 @@ mx_names(struct mg_report *r, const struct mg_cert_use *u,
 	    mg_str_cstr(&miss));
 	mg_finding_evidence(f, NULL, 0, "MX asked from %s; %s",
 	    mx->resolver != NULL ? mx->resolver : "DNS", mg_str_cstr(&rule));
+	for (i = 0; i < mx->nfailed && i < 4; i++)	/* the rest: unread */
+		mg_finding_evidence(f, NULL, 0, "MX not checked: %s",
+		    mx->failed[i]);
 	mg_str_free(&list);
 	mg_str_free(&miss);
 	mg_str_free(&rule);

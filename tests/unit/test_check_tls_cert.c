@@ -623,6 +623,16 @@ test_mx_names_rules(void **state)
 	    "resolves to this machine's addresses"));
 	mg_report_free(&r);
 
+	/* what DNS did not answer is evidence of a finding made too */
+	*MG_ARRAY_PUSH(m.mx->failed, m.mx->nfailed, m.mx->failed_cap) =
+	    mg_xstrdup("example.net: no such domain in DNS (NXDOMAIN)");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_non_null(f = pf_finding(&r, "postfix.tls.cert-mx"));
+	assert_non_null(pf_evidence(f, "MX not checked: example.net: no such "
+	    "domain in DNS (NXDOMAIN)"));
+	assert_int_equal(r.nunread, 1);
+	mg_report_free(&r);
+
 	/* this machine's addresses unknown (--no-host-context) */
 	mg_host_free(m.host);
 	free(m.host);
