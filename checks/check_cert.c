@@ -1,9 +1,11 @@
 /* check_cert.c - a server certificate's expiry and names, for either MTA:
  * the certificate file a setting names is read (libcrypto, mg_cert.c);
  * expired or expiring (within MG_CERT_SOON_DAYS, or the last third of
- * its lifetime when shorter), or valid for none of the names the server
- * announces, becomes a finding.  No fix: the operator
- * renews (certbot renew, or the ACME client in use) and reloads. */
+ * its lifetime when shorter), valid for none of the names the server
+ * announces, or not for an MX host of its mail domains (the model's MX
+ * hosts, asked from DNS by the session) becomes a finding.  No fix: the
+ * operator renews or reissues (certbot, or the ACME client in use) and
+ * reloads. */
 #include <arpa/inet.h>
 
 #include <stdio.h>
@@ -117,20 +119,21 @@ expiry(struct mg_report *r, const struct mg_cert_use *u,
 		    u->path, when, -days);
 		return;
 	}
-	span(c->not_before != 0 && c->not_before < c->not_after ?
-	    c->not_after - c->not_before : 0, life, sizeof(life));
+	if (c->not_before != 0 && c->not_before < c->not_after)
+		span(c->not_after - c->not_before, life, sizeof(life));
+	else
+		(void)snprintf(life, sizeof(life), "unknown");
 	span(window, win, sizeof(win));
 	if (c->not_after - now <= 86400)
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expires on %s (within a day; lifetime %s, "
-		    "reported in its last %s)", u->param, u->path, when,
-		    c->not_before != 0 ? life : "unknown", win);
+		    "reported in its last %s)", u->param, u->path, when, life,
+		    win);
 	else
 		mg_finding_evidence(f, u->file, u->line, "%s = %s: the "
 		    "certificate expires on %s (in %lld day%s; lifetime %s, "
 		    "reported in its last %s)", u->param, u->path, when,
-		    days, days == 1 ? "" : "s",
-		    c->not_before != 0 ? life : "unknown", win);
+		    days, days == 1 ? "" : "s", life, win);
 }
 
 /* cert_names - what the certificate is valid for, for evidence */
