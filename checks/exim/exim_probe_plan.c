@@ -92,10 +92,16 @@ exim_mail_domain_list(const struct mg_model *m, const char *name,
 
 /* exim_mail_domains - the domains Exim receives mail for: local_domains
  * and relay_to_domains (Debian's configuration and the default one name
- * them so) */
+ * them so); none when Exim presents no certificate file of its own */
 static void
 exim_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
 {
+	const char *adv = mg_model_value(m, "tls_advertise_hosts");
+	const char *cert = mg_model_value(m, "tls_certificate");
+
+	if (adv == NULL || *adv == '\0' || cert == NULL ||
+	    *(cert + strspn(cert, " \t")) == '\0')
+		return;	/* no STARTTLS, or Exim's own self-signed one */
 	exim_mail_domain_list(m, "+local_domains", d);
 	exim_mail_domain_list(m, "+relay_to_domains", d);
 }

@@ -71,12 +71,36 @@ pf_own(const struct mg_model *m, struct mg_probe_plan *pl)
 	pf_own_list(m, "relay_domains", pl);
 }
 
+/* pf_cert_named - a server certificate file is named in main.cf or an
+ * smtpd service's -o (smtpd_tls_cert_file, _eccert_file, _chain_files) */
+static int
+pf_cert_named(const struct mg_model *m)
+{
+	static const char *const params[] = { "smtpd_tls_cert_file",
+	    "smtpd_tls_eccert_file", "smtpd_tls_chain_files", NULL };
+	const struct mg_param *p;
+	size_t k, i;
+
+	for (k = 0; params[k] != NULL; k++) {
+		p = mg_model_param(m, params[k]);
+		if (p != NULL && p->value != NULL && *p->value != '\0')
+			return (1);
+		for (i = 0; i < m->nservices; i++) {
+			p = mg_service_override(&m->services[i], params[k]);
+			if (p != NULL && p->value != NULL && *p->value != '\0')
+				return (1);
+		}
+	}
+	return (0);
+}
+
 /*
  * pf_mail_domains - the domains Postfix receives mail for: mydestination
  * (local), virtual_alias_domains and virtual_mailbox_domains (virtual),
  * relay_domains (relay); postconf's effective values, each element a
  * domain or a table whose keys are (postconf(5): "a list of domains,
- * /file/name or type:table patterns")
+ * /file/name or type:table patterns").  None when no certificate is
+ * named: DNS is then not asked.
  */
 static void
 pf_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
@@ -90,6 +114,8 @@ pf_mail_domains(const struct mg_model *m, struct mg_mail_domains *d)
 	char ref[512];
 	size_t k, i, len;
 
+	if (!pf_cert_named(m))
+		return;	/* no certificate: no name to check */
 	for (k = 0; params[k] != NULL; k++) {
 		if ((p = mg_model_param(m, params[k])) == NULL ||
 		    p->value == NULL)

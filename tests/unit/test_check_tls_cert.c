@@ -700,16 +700,20 @@ has_domain(const struct mg_mail_domains *d, const char *name)
 /* test_mail_domains - what DNS is asked about: Postfix's local, virtual
  * and relay domains with their tables' keys; Exim's local_domains
  * ("@" is primary_hostname) and relay_to_domains; never localhost, an
- * address literal, a lookup, a pattern or an address */
+ * address literal, a lookup, a pattern or an address; none when no
+ * certificate file is named */
 static void
 test_mail_domains(void **state)
 {
 	static const char cf[] = "myhostname = mail.example.com\n"
+	    "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
 	    "mydestination = mail.example.com, localhost.example.com, "
 	    "localhost, Example.COM\n"
 	    "virtual_mailbox_domains = hash:/etc/postfix/vdomains\n"
 	    "virtual_alias_domains = hash:/etc/postfix/virtual\n"
 	    "relay_domains = relay.example.net [192.0.2.1] example.com\n";
+	static const char nocert[] = "myhostname = mail.example.com\n"
+	    "mydestination = mail.example.com, example.com\n";
 	struct mg_mail_domains d;
 	struct mg_model m;
 	struct mg_param *p;
@@ -730,6 +734,13 @@ test_mail_domains(void **state)
 	assert_true(has_domain(&d, "relay.example.net"));
 	mg_mail_domains_free(&d);
 	mg_model_free(&m);
+	/* no certificate named: nothing to ask DNS about */
+	pf_build(&m, nocert, NULL, nocert);
+	assert_null(mg_model_param(&m, "smtpd_tls_cert_file"));
+	mg_mail_domains(&m, &d);
+	assert_int_equal(d.n, 0);
+	mg_mail_domains_free(&d);
+	mg_model_free(&m);
 
 	mg_model_init(&m);
 	m.mta = MG_MTA_EXIM;
@@ -741,6 +752,13 @@ test_mail_domains(void **state)
 	    "@[] : ${lookup{x}lsearch{/y}}");
 	p = mg_model_param_add(&m, "+relay_to_domains");
 	p->value = mg_xstrdup("relay.example.net");
+	mg_mail_domains(&m, &d);
+	assert_int_equal(d.n, 0);	/* no certificate file of its own */
+	mg_mail_domains_free(&d);
+	p = mg_model_param_add(&m, "tls_advertise_hosts");
+	p->value = mg_xstrdup("*");
+	p = mg_model_param_add(&m, "tls_certificate");
+	p->value = mg_xstrdup("/etc/exim4/exim.crt");
 	mg_mail_domains(&m, &d);
 	assert_int_equal(d.n, 3);
 	assert_string_equal(d.v[0], "mail.example.com");
