@@ -172,8 +172,12 @@ mx_cases(const char *mta, const char *const *target)
 
 	/* a resolver that reads and never answers: no finding, MX not
 	 * checked, and the whole report no more than the budget slower */
-	t_none = report(target, 0, &out);
+	t_none = report(target, 0, &out);	/* the faster of two */
 	mg_str_free(&out);
+	t_dns = report(target, 0, &out);
+	mg_str_free(&out);
+	if (t_dns < t_none)
+		t_none = t_dns;
 	pid = lab_dns_start(NULL, &port);
 	assert_true(pid > 0);
 	t_dns = report(target, port, &out);
@@ -190,8 +194,11 @@ mx_cases(const char *mta, const char *const *target)
 	assert_int_equal(count(out.data, "[.unread[] | select(startswith("
 	    "\"MX not checked: example.com: not asked: the 2 s budget\"))] "
 	    "| length"), 1);
-	assert_true(t_dns - t_none > 1.5);	/* it did wait for DNS */
-	assert_true(t_dns - t_none < 2.5);
+	/* it did wait for DNS, and no longer than the budget: the margin
+	 * is the noise of a loaded machine (test_dns holds the budget to
+	 * 150 ms) */
+	assert_true(t_dns - t_none > 1.0);
+	assert_true(t_dns - t_none < 2.75);
 	mg_str_free(&out);
 
 	/* nothing listens on the port: refused at once */
