@@ -24,6 +24,8 @@
 #include "mg_net.h"
 #include "mg_str.h"
 
+#define FIRST_TRIES 64	/* lines tried for the log's first time stamp */
+
 /* mg_maillog_init - empty */
 void
 mg_maillog_init(struct mg_maillog *l)
@@ -509,12 +511,19 @@ mg_maillog_logins(const struct mg_maillog *l, const char *name)
 }
 
 /* mg_maillog_line - one log line (no newline needed) through the
- * backend's line function fn, which gets arg */
+ * backend's line function fn, which gets arg; the first stamped line's
+ * time is the log's first */
 void
 mg_maillog_line(struct mg_maillog *l, mg_maillog_line_fn *fn,
     const void *arg, const char *s, size_t n)
 {
 	l->lines++;
+	/* how far back the log goes: its first stamped line (a log of
+	 * unstamped lines is not tried past the first few) */
+	if (l->first == 0 && l->first_tries < FIRST_TRIES) {
+		l->first_tries++;
+		l->first = mg_maillog_time(l, s, n);
+	}
 	fn(l, s, n, arg);
 }
 

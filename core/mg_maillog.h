@@ -102,6 +102,10 @@ struct mg_maillog {
 	size_t nfailauths;		/* of them, failed logins */
 	time_t now;			/* reference for syslog's year-less
 					 * stamps; 0: the time of reading */
+	time_t first;			/* the first line's time stamp: how
+					 * far back the log (or the tail read)
+					 * goes; 0: none read yet */
+	unsigned first_tries;		/* lines tried for it */
 	unsigned long lines;		/* lines looked at */
 	unsigned long accepted;		/* messages accepted from clients */
 	int truncated;			/* only the last MG_MAILLOG_TAIL */
