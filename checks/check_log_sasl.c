@@ -233,8 +233,8 @@ number(struct ev *ev, size_t n, int blocks)
 
 /*
  * busiest - the window of WINDOW with the most distinct addresses (then
- * blocks) over the time-sorted events: a sliding window counting each
- * address and block inside it
+ * blocks, then events; then the latest) over the time-sorted events: a
+ * sliding window counting each address and block inside it
  */
 static void
 busiest(const struct ev *ev, size_t n, size_t naddr, size_t nblk,
@@ -257,9 +257,11 @@ busiest(const struct ev *ev, size_t n, size_t naddr, size_t nblk,
 				db--;
 			i++;
 		}
-		/* most addresses, then networks, then messages */
+		/* most addresses, then networks, then messages; of equal
+		 * ones the latest: a shared account's every busy day looks
+		 * alike, and the last has the most history before it */
 		if (da > w->addrs || (da == w->addrs && (db > w->blocks ||
-		    (db == w->blocks && j - i + 1 > w->events)))) {
+		    (db == w->blocks && j - i + 1 >= w->events)))) {
 			w->addrs = da;
 			w->blocks = db;
 			w->events = j - i + 1;
@@ -481,7 +483,6 @@ judge(const struct ctx *c, size_t login, const struct ev *ev, size_t n,
 		if (k < i)
 			continue;
 		j->addrs++;
-		j->cgn += ev[i].cgn;
 		lease(ev[i].addr, ev[i].cgn, &key);
 		if (nseen > 0 && bsearch(&key, seen, nseen, sizeof(*seen),
 		    seen_cmp) != NULL) {
@@ -499,6 +500,16 @@ judge(const struct ctx *c, size_t login, const struct ev *ev, size_t n,
 		}
 	}
 	free(seen);
+	/* the carrier-grade NAT addresses folded into one */
+	fa = mg_xcalloc(w->last - w->first + 2, sizeof(*fa));
+	for (i = w->first; i <= w->last; i++)
+		if (ev[i].cgn)
+			host(ev[i].addr, 0, &fa[nfa++]);
+	qsort(fa, nfa, sizeof(*fa), seen_cmp);
+	for (i = 0; i < nfa; i++)
+		j->cgn += i == 0 || net_cmp(&fa[i - 1], &fa[i]) != 0;
+	free(fa);
+	nfa = 0;
 	/* failed logins first: in the day before the window, or in it */
 	fa = mg_xcalloc(nf + 1, sizeof(*fa));
 	for (i = 0; i < nf; i++) {
@@ -770,8 +781,7 @@ site_of(struct ctx *c)
 	    c->trust_param));
 	for (i = 0; items[i] != NULL; i++) {
 		if (items[i][0] == '!' || strlen(items[i]) >= 128 ||
-		    mg_net_parse(items[i][0] == '[' ? items[i] + 1 : items[i],
-		    &net, NULL) < 0)
+		    mg_net_parse(items[i], &net, NULL) < 0)
 			continue;
 		*MG_ARRAY_PUSH(c->trust, c->ntrust, c->trust_cap) = net;
 	}
