@@ -595,9 +595,9 @@ history_evidence(const struct ctx *c, struct mg_finding *f,
 		when_text(l->first, t, sizeof(t));
 		mg_finding_evidence(f, l->path, 0, "the log goes back only to "
 		    "%s, less than a day before this window: whether these "
-		    "are %s's usual addresses cannot be told from it (a "
-		    "longer log, e.g. the rotated mail.log.1 given with "
-		    "--maillog, can)", t, name);
+		    "are %s's usual addresses cannot be told from it (a log "
+		    "that goes back further, or the rotated older logs "
+		    "searched by hand for them, can)", t, name);
 	} else if (established)
 		mg_finding_evidence(f, l->path, 0, "%zu of these %zu "
 		    "addresses (%zu%%) were used by %s before this window, in "
