@@ -17,7 +17,8 @@
  *
  * What a shared account looks like is not counted against it: clients
  * in the site's own networks (the MTA's trusted list - Postfix
- * mynetworks, Exim relay_from_hosts -, loopback, RFC 1918 and the other
+ * mynetworks with the tables it names, Exim relay_from_hosts and a
+ * "hostlist trusted..." -, loopback, RFC 1918 and the other
  * private ranges: web and app servers, the office, a monitoring host)
  * are left out, and carrier-grade NAT (100.64.0.0/10, RFC 6598: a mobile
  * carrier's shared pool, or a VPN such as Tailscale) counts as one
@@ -100,8 +101,9 @@ struct use {
 struct ctx {
 	const struct mg_model *m;
 	struct mg_report *r;
-	const char *trust_param;	/* "mynetworks", "+relay_from_hosts" */
-	struct mg_net *trust;		/* the networks it writes */
+	struct mg_str trust_names;	/* "mynetworks", "relay_from_hosts,
+					 * trusted_hosts": the lists read */
+	struct mg_net *trust;		/* the networks they write */
 	size_t ntrust, trust_cap;
 	size_t (*left)[2][LEFT_N];	/* per login, sent/failed, why */
 	struct use *uses;
@@ -308,18 +310,16 @@ samples(const struct ev *ev, const struct worst *w, struct mg_str *s)
 }
 
 /* most_from_one - the largest count of the window's events from one
- * address (what a per-address jail sees) */
+ * address (what a per-address jail sees); na distinct address ids */
 static size_t
-most_from_one(const struct ev *ev, const struct worst *w)
+most_from_one(const struct ev *ev, const struct worst *w, size_t na)
 {
-	size_t i, k, c, best = 0;
+	size_t *c = mg_xcalloc(na + 1, sizeof(*c)), i, best = 0;
 
-	for (i = w->first; i <= w->last; i++) {
-		for (c = 0, k = w->first; k <= w->last; k++)
-			c += ev[k].aid == ev[i].aid;
-		if (c > best)
-			best = c;
-	}
+	for (i = w->first; i <= w->last; i++)
+		if (++c[ev[i].aid] > best)
+			best = c[ev[i].aid];
+	free(c);
 	return (best);
 }
 
@@ -452,20 +452,21 @@ struct judged {
 
 /*
  * judge - the busiest window w of one login's time-sorted messages ev
- * (n) against what came before it, the other logins' use of its
- * addresses, and its failed logins fev (nf, time-sorted)
+ * (na distinct address ids) against what came before it, the other
+ * logins' use of its addresses, and its failed logins fev (nf,
+ * time-sorted)
  */
 static void
-judge(const struct ctx *c, size_t login, const struct ev *ev, size_t n,
+judge(const struct ctx *c, size_t login, const struct ev *ev, size_t na,
     const struct worst *w, const struct ev *fev, size_t nf,
     struct judged *j)
 {
 	const struct mg_maillog *l = c->m->log;
 	struct mg_net *seen, key, h, *fa;
 	time_t start = ev[w->first].when, end = ev[w->last].when;
-	size_t i, k, nseen = 0, nfa = 0, one = 0, o;
+	size_t i, nseen = 0, nfa = 0, one = 0, o;
+	unsigned char *done = mg_xcalloc(na + 1, 1);
 
-	(void)n;
 	memset(j, 0, sizeof(*j));
 	j->history = l->first != 0 && start != 0 && l->first <= start - WINDOW;
 	if (j->history)
@@ -477,10 +478,7 @@ judge(const struct ctx *c, size_t login, const struct ev *ev, size_t n,
 		lease(ev[i].addr, ev[i].cgn, &seen[nseen++]);
 	qsort(seen, nseen, sizeof(*seen), seen_cmp);
 	for (i = w->first; i <= w->last; i++) {
-		for (k = w->first; k < i; k++)
-			if (ev[k].aid == ev[i].aid)
-				break;
-		if (k < i)
+		if (done[ev[i].aid]++)
 			continue;
 		j->addrs++;
 		lease(ev[i].addr, ev[i].cgn, &key);
@@ -500,6 +498,7 @@ judge(const struct ctx *c, size_t login, const struct ev *ev, size_t n,
 		}
 	}
 	free(seen);
+	free(done);
 	/* the carrier-grade NAT addresses folded into one */
 	fa = mg_xcalloc(w->last - w->first + 2, sizeof(*fa));
 	for (i = w->first; i <= w->last; i++)
@@ -532,14 +531,12 @@ left_evidence(const struct ctx *c, struct mg_finding *f, size_t login,
 {
 	const size_t *left = c->left[login][failed];
 	struct mg_str s = MG_STR_INIT;
-	const char *param = c->trust_param;
 
 	if (left[LEFT_TRUST] + left[LEFT_LOOPBACK] + left[LEFT_PRIVATE] == 0)
 		return;
-	if (param != NULL && *param == '+')
-		param++;
 	if (left[LEFT_TRUST] > 0)
-		mg_str_printf(&s, "%zu from %s", left[LEFT_TRUST], param);
+		mg_str_printf(&s, "%zu from %s", left[LEFT_TRUST],
+		    mg_str_cstr(&c->trust_names));
 	if (left[LEFT_PRIVATE] > 0)
 		mg_str_printf(&s, "%s%zu from private networks (RFC 1918, "
 		    "IPv6 unique local, link-local)", s.len > 0 ? ", " : "",
@@ -656,7 +653,7 @@ many_addresses(const struct ctx *c, size_t login, struct ev *ev, size_t n,
 	busiest(ev, n, na, nb, &w);
 	if (w.addrs < MANY_ADDRS && w.blocks < MANY_BLOCKS)
 		return;
-	judge(c, login, ev, n, &w, fev, nf, &j);
+	judge(c, login, ev, na, &w, fev, nf, &j);
 	name = mg_sanitize_dup(l->logins[login].name);
 	priv = mg_check_privileged_name(l->logins[login].name);
 	sev = severity_of(&j, w.events, priv, &established);
@@ -735,7 +732,7 @@ failed_spread(const struct ctx *c, size_t login, struct ev *ev, size_t n)
 	    "spread over many addresses never trips them; counted per user "
 	    "it shows. Use a strong password for the account and watch its "
 	    "logins; if it also sends mail (below), make sure the sender is "
-	    "its owner.", name, w.addrs, most_from_one(ev, &w));
+	    "its owner.", name, w.addrs, most_from_one(ev, &w, na));
 	if (sent > 0) {
 		mg_str_puts(&text, " This account also sent mail after logging "
 		    "in: if the guess succeeded, act now.");
@@ -749,7 +746,7 @@ failed_spread(const struct ctx *c, size_t login, struct ev *ev, size_t n)
 	mg_finding_evidence(f, l->path, 0, "%zu failed logins as %s "
 	    "from %zu addresses in %zu networks between %s and %s, at most "
 	    "%zu from one address: %s", w.events, name, w.addrs,
-	    w.blocks, t1, t2, most_from_one(ev, &w), mg_str_cstr(&s));
+	    w.blocks, t1, t2, most_from_one(ev, &w, na), mg_str_cstr(&s));
 	left_evidence(c, f, login, 1, "failed logins");
 	if (sent > 0)
 		mg_finding_evidence(f, l->path, 0, "%lu messages were sent "
@@ -761,31 +758,68 @@ failed_spread(const struct ctx *c, size_t login, struct ev *ev, size_t n)
 	free(name);
 }
 
+/* trust_add - the network item (a list's item or a table's key) names */
+static void
+trust_add(struct ctx *c, const char *item)
+{
+	char text[128];
+	struct mg_net net;
+
+	if (mg_net_parse(item, &net, NULL) == 0 || (mg_check_key_net(item,
+	    text, sizeof(text)) && mg_net_parse(text, &net, NULL) == 0))
+		*MG_ARRAY_PUSH(c->trust, c->ntrust, c->trust_cap) = net;
+}
+
+/* trust_list - the networks the list param writes, and the keys of the
+ * tables it names that the model holds (a Postfix "cidr:/etc/postfix/
+ * trusted": a key found is trusted whatever its value) */
+static void
+trust_list(struct ctx *c, const char *param)
+{
+	const struct mg_model *m = c->m;
+	const struct mg_map *t;
+	char **items;
+	size_t i, k;
+
+	items = mg_backend_list_items(m->mta, mg_model_value(m, param));
+	for (i = 0; items[i] != NULL; i++) {
+		if (items[i][0] == '!' || strlen(items[i]) >= 128)
+			continue;
+		if ((t = mg_model_map(m, items[i])) != NULL) {
+			for (k = 0; k < t->nentries; k++)
+				trust_add(c, t->entries[k].key);
+			continue;
+		}
+		trust_add(c, items[i]);
+	}
+	mg_backend_list_free(items);
+	mg_str_printf(&c->trust_names, "%s%s", c->trust_names.len > 0 ?
+	    ", " : "", *param == '+' ? param + 1 : param);
+}
+
 /*
  * site_of - the site's own networks: those the MTA's trusted-client list
  * writes (Postfix mynetworks as postconf expands it, Exim
- * relay_from_hosts; tables, host names and negations are not weighed)
+ * relay_from_hosts), and Exim's named host lists called trusted...
+ * ("hostlist trusted_hosts = ..."); host names, patterns and negations
+ * are not weighed
  */
 static void
 site_of(struct ctx *c)
 {
 	const struct mg_model *m = c->m;
-	struct mg_net net;
-	char **items;
+	const char *param = mg_backend_trust_param(m->mta);
 	size_t i;
 
-	c->trust_param = mg_backend_trust_param(m->mta);
-	if (c->trust_param == NULL)
+	if (param == NULL)
 		return;
-	items = mg_backend_list_items(m->mta, mg_model_value(m,
-	    c->trust_param));
-	for (i = 0; items[i] != NULL; i++) {
-		if (items[i][0] == '!' || strlen(items[i]) >= 128 ||
-		    mg_net_parse(items[i], &net, NULL) < 0)
-			continue;
-		*MG_ARRAY_PUSH(c->trust, c->ntrust, c->trust_cap) = net;
-	}
-	mg_backend_list_free(items);
+	trust_list(c, param);
+	if (*param != '+')
+		return;		/* the MTA has no named lists */
+	for (i = 0; i < m->nparams; i++)
+		if (strncmp(m->params[i].name, "+trusted", 8) == 0 &&
+		    strcmp(m->params[i].name, param) != 0)
+			trust_list(c, m->params[i].name);
 }
 
 /* own - why an address is the site's own (a LEFT_), or -1: loopback, in
@@ -872,5 +906,6 @@ mg_check_log_sasl(const struct mg_model *m, struct mg_report *r)
 	free(ev);
 	free(c.uses);
 	free(c.trust);
+	mg_str_free(&c.trust_names);
 	free(c.left);
 }

@@ -793,11 +793,11 @@ test_failed_first(void **state)
 	mg_model_free(&m);
 }
 
-/* test_site_networks_not_counted - noreply@ used by 8 web servers in a
- * network mynetworks trusts and 10 in its IPv6 /48, 6 app servers in
- * RFC 1918 space and the monitoring host on loopback: no finding;
- * without those mynetworks entries the web servers are 18 public
- * addresses and make the finding, which says what was left out */
+/* test_site_networks_not_counted - noreply@ used by 12 web servers in
+ * a network a table in mynetworks holds and 10 in its IPv6 /48, 6 app
+ * servers in RFC 1918 space and the monitoring host on loopback: no
+ * finding; without those mynetworks entries the web servers are 22
+ * public addresses and make the finding, which says what was left out */
 static void
 test_site_networks_not_counted(void **state)
 {
@@ -810,10 +810,13 @@ test_site_networks_not_counted(void **state)
 	(void)state;
 	for (pass = 0; pass < 2; pass++) {
 		empty(&m, MG_MTA_POSTFIX);
+		/* a table's key in Postfix's truncated form, a network */
 		set(&m, "mynetworks", pass == 0 ? "127.0.0.0/8 [::1]/128 "
-		    "198.51.100.0/24, [2001:db8:5::]/48" : "127.0.0.0/8 "
-		    "[::1]/128");
-		for (k = 0; k < 8; k++) {
+		    "hash:/etc/postfix/web_nets, [2001:db8:5::]/48" :
+		    "127.0.0.0/8 [::1]/128");
+		(void)mg_map_entry_add(mg_model_map_add(&m,
+		    "hash:/etc/postfix/web_nets"), "198.51.100", "web", 1);
+		for (k = 0; k < 12; k++) {
 			(void)snprintf(addr, sizeof(addr), "198.51.100.%d",
 			    k + 10);
 			sent(&m, 0, NOW - 3600 + k * 60, "noreply", addr);
@@ -835,8 +838,8 @@ test_site_networks_not_counted(void **state)
 			assert_int_equal(r.nfindings, 0);
 		} else {
 			assert_non_null(f);
-			assert_true(has(f, "18 messages sent after logging in "
-			    "as noreply from 18 addresses in 2 networks"));
+			assert_true(has(f, "22 messages sent after logging in "
+			    "as noreply from 22 addresses in 2 networks"));
 			assert_true(has(f, "not counted: 8 messages from the "
 			    "site's own networks (6 from private networks "
 			    "(RFC 1918, IPv6 unique local, link-local), 2 "
@@ -848,8 +851,9 @@ test_site_networks_not_counted(void **state)
 }
 
 /* test_exim_relay_from_hosts - Exim's trusted list is the site's own
- * (a "<;" list), its log's I=[interface] is not the client; and 40
- * phones behind a carrier's CGNAT (100.64.0.0/10) are one address */
+ * (a "<;" list), and so is a named "hostlist trusted_hosts"; its log's
+ * I=[interface] is not the client; and 40 phones behind a carrier's
+ * CGNAT (100.64.0.0/10) are one address */
 static void
 test_exim_relay_from_hosts(void **state)
 {
@@ -860,10 +864,12 @@ test_exim_relay_from_hosts(void **state)
 	int k, pass;
 
 	(void)state;
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 3; pass++) {
 		empty(&m, MG_MTA_EXIM);
 		set(&m, "+relay_from_hosts", pass == 0 ? "<; 127.0.0.1 ; "
 		    "::1 ; 203.0.113.0/24" : "<; 127.0.0.1 ; ::1");
+		set(&m, "+trusted_hosts", pass == 1 ? "192.0.2.0/24 : "
+		    "203.0.113.0/24" : "192.0.2.0/24");
 		for (k = 0; k < 12; k++) {
 			(void)snprintf(addr, sizeof(addr), "203.0.113.%d",
 			    k + 1);
@@ -875,15 +881,22 @@ test_exim_relay_from_hosts(void **state)
 			sent(&m, 1, NOW - 7200 + k * 60, "sales", addr);
 		}
 		sent(&m, 1, NOW - 600, "sales", "2.56.8.17");
+		for (k = 0; k < 3; k++) {
+			(void)snprintf(addr, sizeof(addr), "192.0.2.%d", k + 1);
+			sent(&m, 1, NOW - 300, "monitor", addr);
+		}
 		f = judged(&m, &r);
 		/* sales: 2 addresses in 2 networks, never a finding */
 		assert_null(finding(&r, "sasl.login.many-addresses", "sales"));
-		if (pass == 0) {
+		if (pass < 2) {
 			assert_int_equal(r.nfindings, 0);
 		} else {
 			assert_non_null(f);
 			assert_true(has(f, "as monitor from 12 addresses in 1 "
 			    "networks"));
+			assert_true(has(f, "not counted: 3 messages from the "
+			    "site's own networks (3 from relay_from_hosts, "
+			    "trusted_hosts)"));
 			assert_false(has(f, "192.0.2.25"));
 		}
 		mg_report_free(&r);
