@@ -286,18 +286,18 @@ when_text(time_t t, char *buf, size_t size)
 		(void)snprintf(buf, size, "(no time)");
 }
 
-/* samples - up to SAMPLES distinct addresses of the window, "a, b, ..." */
+/* samples - up to SAMPLES distinct addresses of the window (na distinct
+ * address ids), "a, b, ..." */
 static void
-samples(const struct ev *ev, const struct worst *w, struct mg_str *s)
+samples(const struct ev *ev, const struct worst *w, size_t na,
+    struct mg_str *s)
 {
+	unsigned char *done = mg_xcalloc(na + 1, 1);
 	char buf[64];
-	size_t i, k, shown = 0;
+	size_t i, shown = 0;
 
 	for (i = w->first; i <= w->last && shown < SAMPLES; i++) {
-		for (k = w->first; k < i; k++)
-			if (ev[k].aid == ev[i].aid)
-				break;
-		if (k < i)
+		if (done[ev[i].aid]++)
 			continue;
 		if (inet_ntop(ev[i].addr->family == 4 ? AF_INET : AF_INET6,
 		    ev[i].addr->addr, buf, sizeof(buf)) == NULL)
@@ -305,6 +305,7 @@ samples(const struct ev *ev, const struct worst *w, struct mg_str *s)
 		mg_str_printf(s, "%s%s", shown > 0 ? ", " : "", buf);
 		shown++;
 	}
+	free(done);
 	if (w->addrs > shown)
 		mg_str_printf(s, " and %zu more", w->addrs - shown);
 }
@@ -554,16 +555,16 @@ left_evidence(const struct ctx *c, struct mg_finding *f, size_t login,
 /* severity_of - the verdict on a login's busiest window */
 static enum mg_severity
 severity_of(const struct judged *j, size_t events, int priv,
-    int *established)
+    int *established, int *jump)
 {
 	double avg = j->days > 0.0 ? (double)j->before / j->days : 0.0;
-	int jump = events >= MANY_MSGS && (double)events >= JUMP *
-	    (avg > 1.0 ? avg : 1.0);
 
+	*jump = j->history && events >= MANY_MSGS && (double)events >=
+	    JUMP * (avg > 1.0 ? avg : 1.0);
 	*established = j->history && j->addrs > 0 &&
 	    j->seen * 100 >= ESTABLISHED * j->addrs;
 	if (*established)
-		return (j->pool >= POOL_ADDRS || jump ? MG_SEV_HIGH :
+		return (j->pool >= POOL_ADDRS || *jump ? MG_SEV_HIGH :
 		    MG_SEV_MEDIUM);
 	if (j->history)
 		return (MG_SEV_CRITICAL);	/* a burst of new addresses */
@@ -646,7 +647,7 @@ many_addresses(const struct ctx *c, size_t login, struct ev *ev, size_t n,
 	char *name, t1[40], t2[40];
 	size_t na, nb;
 	enum mg_severity sev;
-	int priv, established;
+	int priv, established, jump;
 
 	na = number(ev, n, 0);
 	nb = number(ev, n, 1);
@@ -656,7 +657,7 @@ many_addresses(const struct ctx *c, size_t login, struct ev *ev, size_t n,
 	judge(c, login, ev, na, &w, fev, nf, &j);
 	name = mg_sanitize_dup(l->logins[login].name);
 	priv = mg_check_privileged_name(l->logins[login].name);
-	sev = severity_of(&j, w.events, priv, &established);
+	sev = severity_of(&j, w.events, priv, &established, &jump);
 	f = mg_report_finding(r, "sasl.login.many-addresses", sev, "sasl",
 	    established ? "One SASL login sends from many addresses it has "
 	    "used before: a shared account, or a password shared too widely" :
@@ -678,7 +679,7 @@ many_addresses(const struct ctx *c, size_t login, struct ev *ev, size_t n,
 	mg_finding_explain(f, mg_str_cstr(&text));
 	when_text(ev[w.first].when, t1, sizeof(t1));
 	when_text(ev[w.last].when, t2, sizeof(t2));
-	samples(ev, &w, &s);
+	samples(ev, &w, na, &s);
 	mg_finding_evidence(f, l->path, 0, "%zu messages sent after "
 	    "logging in as %s from %zu addresses in %zu networks (IPv4 /16, "
 	    "IPv6 /32) between %s and %s: %s", w.events, name,
@@ -688,10 +689,12 @@ many_addresses(const struct ctx *c, size_t login, struct ev *ev, size_t n,
 	    na, l->truncated ? " (the last 64 MiB of the file)" : "");
 	left_evidence(c, f, login, 0, "messages");
 	history_evidence(c, f, &j, name, w.events, established);
-	if (w.events >= MANY_MSGS)
+	/* an established account's usual volume is not spam */
+	if (w.events >= MANY_MSGS && (!established || jump))
 		mg_finding_evidence(f, NULL, 0, "%zu messages within 24 "
-		    "hours: spam is going out through this account",
-		    w.events);
+		    "hours%s: spam is going out through this account%s",
+		    w.events, jump ? ", ten times its daily average or more" :
+		    "", established ? " unless its users sent them" : "");
 	if (priv)
 		mg_finding_evidence(f, NULL, 0, "%s is a system or role "
 		    "account name", name);
@@ -742,7 +745,7 @@ failed_spread(const struct ctx *c, size_t login, struct ev *ev, size_t n)
 	mg_finding_explain(f, mg_str_cstr(&text));
 	when_text(ev[w.first].when, t1, sizeof(t1));
 	when_text(ev[w.last].when, t2, sizeof(t2));
-	samples(ev, &w, &s);
+	samples(ev, &w, na, &s);
 	mg_finding_evidence(f, l->path, 0, "%zu failed logins as %s "
 	    "from %zu addresses in %zu networks between %s and %s, at most "
 	    "%zu from one address: %s", w.events, name, w.addrs,

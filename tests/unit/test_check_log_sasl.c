@@ -634,7 +634,8 @@ home(int k, int d, char *buf, size_t size)
  * from home through their own provider, every day for three weeks: each
  * day is 12 addresses in 12 networks, but the log shows the same places
  * all along: medium, said to be a shared account with how to split it;
- * the same 12 addresses in a log of one day cannot be told apart: high */
+ * ten times its volume one day: high; the same 12 addresses in a log of
+ * one day cannot be told apart: high */
 static void
 test_shared_team_established(void **state)
 {
@@ -667,6 +668,27 @@ test_shared_team_established(void **state)
 	assert_non_null(strstr(f->explanation, "per-app credentials"));
 	assert_non_null(strstr(f->explanation, "How to tell a shared "
 	    "account from a stolen one"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* the same places (no new lease), but ten times the usual volume
+	 * on the last day: high, the volume said to be out of line */
+	empty(&m, MG_MTA_POSTFIX);
+	for (d = 21; d >= 1; d--)
+		for (k = 0; k < 12; k++) {
+			home(k, 1, addr, sizeof(addr));
+			sent(&m, 0, NOW - d * DAY + 8 * 3600 + k * 1800,
+			    "support@example.com", addr);
+		}
+	for (k = 0; k < 240; k++) {
+		home(k % 12, 1, addr, sizeof(addr));
+		sent(&m, 0, NOW - DAY + 15 * 3600 + k * 30,
+		    "support@example.com", addr);
+	}
+	f = judged(&m, &r);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_true(has(f, "ten times its daily average or more: spam is "
+	    "going out through this account unless its users sent them"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 	/* only the last day in the log: nothing to judge it by */
