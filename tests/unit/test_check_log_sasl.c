@@ -168,6 +168,16 @@ test_postfix_events(void **state)
 	assert_int_equal(ndave, 12);	/* with and without ":PORT" */
 	assert_int_equal(nfail, 12 + 16);
 	assert_int_equal(l.nauths, 130 + 4 + 12 + 16);
+	/* how far back the log goes: its first line, Dec  6 08:01:10 */
+	assert_int_equal(l.first, (time_t)1796544070);
+	mg_maillog_free(&l);
+	/* the tail of a longer file: where the tail starts */
+	mg_maillog_init(&l);
+	l.now = NOW;
+	assert_int_equal(mg_maillog_read(&l, mg_pf_log_line, NULL, DATA
+	    "postfix-sasl.log", 4096, &err), 0);
+	assert_true(l.truncated);
+	assert_int_equal(l.first, (time_t)1796555400);	/* 11:10:00 */
 	mg_maillog_free(&l);
 }
 
