@@ -383,7 +383,7 @@ tell_apart(struct mg_str *s)
 	    "against $authenticated_id), so that one leak is revoked without "
 	    "stopping everyone and the log says who sent; servers of the "
 	    "site's own that need no login belong in mynetworks or "
-	    "relay_from_hosts. If it is stolen:");
+	    "relay_from_hosts. If it is stolen, act as follows.");
 }
 
 /* seen_cmp - networks by family, then bytes (bsearch and qsort) */
