@@ -582,7 +582,15 @@ history_evidence(const struct ctx *c, struct mg_finding *f,
     int established)
 {
 	const struct mg_maillog *l = c->m->log;
-	char t[40], buf[64], *other;
+	char t[40], buf[64], *other, *older = NULL;
+	struct mg_str back = MG_STR_INIT;
+
+	/* how far back: this log, and the rotated one read before it */
+	if (l->older != NULL) {
+		older = mg_sanitize_dup(l->older);
+		mg_str_printf(&back, " (this log and the rotated %s)", older);
+		free(older);
+	}
 
 	if (j->cgn > 1)
 		mg_finding_evidence(f, NULL, 0, "%zu addresses in "
@@ -591,25 +599,27 @@ history_evidence(const struct ctx *c, struct mg_finding *f,
 		    j->cgn);
 	if (!j->history) {
 		when_text(l->first, t, sizeof(t));
-		mg_finding_evidence(f, l->path, 0, "the log goes back only to "
-		    "%s, less than a day before this window: whether these "
+		mg_finding_evidence(f, l->path, 0, "the log%s goes back only "
+		    "to %s, less than a day before this window: whether these "
 		    "are %s's usual addresses cannot be told from it (a log "
 		    "that goes back further, or the rotated older logs "
-		    "searched by hand for them, can)", t, name);
+		    "searched by hand for them, can)", mg_str_cstr(&back), t,
+		    name);
 	} else if (established)
 		mg_finding_evidence(f, l->path, 0, "%zu of these %zu "
 		    "addresses (%zu%%) were used by %s before this window, in "
-		    "the %.0f days the log goes back (the same address, or its "
-		    "/24, IPv6 /48): its usual places - a shared account "
+		    "the %.0f days the log%s goes back (the same address, or "
+		    "its /24, IPv6 /48): its usual places - a shared account "
 		    "rather than a stolen password", j->seen, j->addrs,
-		    j->seen * 100 / j->addrs, name, j->days);
+		    j->seen * 100 / j->addrs, name, j->days,
+		    mg_str_cstr(&back));
 	else
 		mg_finding_evidence(f, l->path, 0, "only %zu of these %zu "
 		    "addresses were used by %s before this window, in the %.0f "
-		    "days the log goes back (the same address, or its /24, "
+		    "days the log%s goes back (the same address, or its /24, "
 		    "IPv6 /48): a burst from places never seen for it - a "
 		    "stolen password's pattern", j->seen, j->addrs, name,
-		    j->days);
+		    j->days, mg_str_cstr(&back));
 	if (j->history)
 		mg_finding_evidence(f, NULL, 0, "%zu messages in these 24 "
 		    "hours; %.1f a day on average before them", events,
@@ -630,6 +640,7 @@ history_evidence(const struct ctx *c, struct mg_finding *f,
 		mg_finding_evidence(f, NULL, 0, "%zu failed logins as %s from "
 		    "%zu addresses in the day before and during this window",
 		    j->failed, name, j->failed_addrs);
+	mg_str_free(&back);
 }
 
 /* many_addresses - sasl.login.many-addresses for one login's n

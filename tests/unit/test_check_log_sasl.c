@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mg_test.h"
 #include "../../backends/exim/exim_log.h"
@@ -968,6 +969,122 @@ test_exim_relay_from_hosts(void **state)
 	mg_model_free(&m);
 }
 
+/* pf_line - a Postfix submission line of a login (user non-NULL) or a
+ * client without one, at t from addr, onto buf */
+static void
+pf_line(struct mg_str *buf, time_t t, const char *user, const char *addr)
+{
+	static unsigned long id;
+	char when[64];
+
+	stamp(t, 0, when, sizeof(when));
+	id++;
+	mg_str_printf(buf, "%s mail postfix/submission/smtpd[%lu]: 4R%lX: "
+	    "client=unknown[%s]%s%s\n", when, 4000 + id % 1000, id, addr,
+	    user != NULL ? ", sasl_method=PLAIN, sasl_username=" : "",
+	    user != NULL ? user : "");
+}
+
+/* put - text into path */
+static void
+put(const char *path, const struct mg_str *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text->data, 1, text->len, fp), text->len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* test_rotated_history - mail.log was rotated this morning: today's 12
+ * addresses of support@ are only in it, the three weeks before in
+ * mail.log.1 (logrotate's delaycompress; exicyclog's mainlog.01 too),
+ * read first for the logins' history only: established, medium, the
+ * evidence names it; its clients are not counted as this log's.  The
+ * current log linked as .1 is not read twice; without it: high */
+static void
+test_rotated_history(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str old = MG_STR_INIT, cur = MG_STR_INIT, want = MG_STR_INIT;
+	char dir[] = "/tmp/mg-test-rotated-XXXXXX", path[128], older[128];
+	char older01[128], addr[64];
+	struct mg_err err;
+	int d, k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/mail.log", dir);
+	(void)snprintf(older, sizeof(older), "%s/mail.log.1", dir);
+	(void)snprintf(older01, sizeof(older01), "%s/mail.log.01", dir);
+	for (d = 21; d >= 1; d--) {
+		for (k = 0; k < 12; k++) {
+			home(k, 1, addr, sizeof(addr));
+			pf_line(&old, NOW - d * DAY + 8 * 3600 + k * 1800,
+			    "support@example.com", addr);
+		}
+		pf_line(&old, NOW - d * DAY + 9 * 3600, NULL, "192.0.2.7");
+	}
+	for (k = 0; k < 12; k++) {
+		home(k, 1, addr, sizeof(addr));
+		pf_line(&cur, NOW - 3600 * 6 + k * 600, "support@example.com",
+		    addr);
+	}
+	pf_line(&cur, NOW - 60, NULL, "192.0.2.8");
+	put(older, &old);
+	put(path, &cur);
+	mg_model_init(&m);
+	m.mta = MG_MTA_POSTFIX;
+	m.now = NOW;
+	assert_int_equal(mg_model_read_log(&m, mg_pf_log_line, NULL, path,
+	    &err), 0);
+	assert_string_equal(m.log->older, older);
+	assert_int_equal(m.log->lines, 13);	/* this log's */
+	assert_int_equal(m.log->accepted, 1);	/* 192.0.2.8 only */
+	assert_int_equal(m.log->nclients, 1);
+	assert_int_equal(mg_maillog_logins(m.log, "support@example.com"), 12);
+	assert_int_equal(m.log->nauths, 12 * 21 + 12);
+	f = judged(&m, &r);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	mg_str_printf(&want, "in the 20 days the log (this log and the "
+	    "rotated %s) goes back", older);
+	assert_true(has(f, mg_str_cstr(&want)));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* exicyclog's name */
+	assert_int_equal(rename(older, older01), 0);
+	mg_model_init(&m);
+	m.now = NOW;
+	assert_int_equal(mg_model_read_log(&m, mg_pf_log_line, NULL, path,
+	    &err), 0);
+	assert_string_equal(m.log->older, older01);
+	mg_model_free(&m);
+	assert_int_equal(unlink(older01), 0);
+	/* the current log itself as .1: not read again */
+	assert_int_equal(link(path, older), 0);
+	mg_model_init(&m);
+	m.mta = MG_MTA_POSTFIX;
+	m.now = NOW;
+	assert_int_equal(mg_model_read_log(&m, mg_pf_log_line, NULL, path,
+	    &err), 0);
+	assert_null(m.log->older);
+	assert_int_equal(m.log->nauths, 12);
+	f = judged(&m, &r);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	assert_int_equal(unlink(older), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	mg_str_free(&old);
+	mg_str_free(&cur);
+	mg_str_free(&want);
+}
+
 int
 main(void)
 {
@@ -988,6 +1105,7 @@ main(void)
 		cmocka_unit_test(test_failed_first),
 		cmocka_unit_test(test_site_networks_not_counted),
 		cmocka_unit_test(test_exim_relay_from_hosts),
+		cmocka_unit_test(test_rotated_history),
 	};
 
 	return (cmocka_run_group_tests(tests, utc, NULL));
