@@ -584,15 +584,17 @@ shift_days(const char *path, int days)
 /*
  * test_exim_site_networks_and_history - the real Exim's mainlog: carol
  * from 12 hosts in a network relay_from_hosts lists is no finding; from
- * 12 public addresses ten days ago (the lines Exim wrote, dated back)
- * and again today: her usual places, a shared account, medium; then 12
- * addresses never seen for her: critical
+ * 12 public addresses ten days ago (the lines Exim wrote, dated back,
+ * then the log rotated to mainlog.1) and again today in the new mainlog:
+ * her usual places, a shared account, medium; then 12 addresses never
+ * seen for her: critical
  */
 static void
 test_exim_site_networks_and_history(void **state)
 {
 	const char *dir = lab_instance(EXLAB, "dnsbl-auth", 0);
 	char bin[4096], conf[4096], mainlog[4096], addr[64];
+	char rotated[4200], want[4400];
 	const char *fill[] = { "fill", dir, "1", "--auth-id", "carol",
 	    "--host-address", addr, "--sender", "carol@example.com",
 	    "--rcpt", "x@remote.test", NULL };
@@ -627,7 +629,11 @@ test_exim_site_networks_and_history(void **state)
 		    7 + i * 5, 10 + i);
 		assert_int_equal(lab_script(EXLAB, fill), 0);
 	}
+	/* ten days ago, and rotated since (logrotate's delaycompress):
+	 * the next exim opens a new mainlog */
 	shift_days(mainlog, 10);
+	(void)snprintf(rotated, sizeof(rotated), "%s.1", mainlog);
+	assert_int_equal(rename(mainlog, rotated), 0);
 	for (i = 0; i < 12; i++) {
 		(void)snprintf(addr, sizeof(addr), "%d.%d.5.%d", 31 + i * 13,
 		    7 + i * 5, 10 + i);
@@ -640,6 +646,11 @@ test_exim_site_networks_and_history(void **state)
 	    "select(.text | test(\"^12 of these 12 addresses \\\\(100%\\\\) "
 	    "were used by carol before this window\"))] | length == 1)",
 	    NULL), 0);
+	(void)snprintf(want, sizeof(want), "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .evidence[].text | "
+	    "select(contains(\"(this log and the rotated %s)\"))] | length "
+	    "== 1", rotated);
+	assert_int_equal(lab_jq(out.data, want, NULL), 0);
 	mg_str_free(&out);
 	for (i = 0; i < 12; i++) {
 		(void)snprintf(addr, sizeof(addr), "%d.%d.9.%d", 101 + i * 11,
