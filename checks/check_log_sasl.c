@@ -792,7 +792,7 @@ trust_list(struct ctx *c, const char *param)
 {
 	const struct mg_model *m = c->m;
 	const struct mg_map *t;
-	char **items;
+	char **items, *name;
 	size_t i, k;
 
 	items = mg_backend_list_items(m->mta, mg_model_value(m, param));
@@ -807,8 +807,11 @@ trust_list(struct ctx *c, const char *param)
 		trust_add(c, items[i]);
 	}
 	mg_backend_list_free(items);
+	/* a list's name is the configuration's text: sanitized */
+	name = mg_sanitize_dup(*param == '+' ? param + 1 : param);
 	mg_str_printf(&c->trust_names, "%s%s", c->trust_names.len > 0 ?
-	    ", " : "", *param == '+' ? param + 1 : param);
+	    ", " : "", name);
+	free(name);
 }
 
 /*
