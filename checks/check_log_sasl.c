@@ -613,6 +613,12 @@ history_evidence(const struct ctx *c, struct mg_finding *f,
 		    "rather than a stolen password", j->seen, j->addrs,
 		    j->seen * 100 / j->addrs, name, j->days,
 		    mg_str_cstr(&back));
+	else if (j->before == 0)
+		mg_finding_evidence(f, l->path, 0, "%s sent nothing in the "
+		    "%.0f days the log%s goes back before this window: a new "
+		    "account, or a password first used by someone else now - "
+		    "none of these %zu addresses was seen for it", name,
+		    j->days, mg_str_cstr(&back), j->addrs);
 	else
 		mg_finding_evidence(f, l->path, 0, "only %zu of these %zu "
 		    "addresses were used by %s before this window, in the %.0f "

@@ -751,6 +751,22 @@ test_new_burst_critical(void **state)
 	assert_true(has(f, "mailguard-tui purge --sasl dave"));
 	mg_report_free(&r);
 	mg_model_free(&m);
+	/* a login the ten days before never saw: critical, said to be new */
+	empty(&m, MG_MTA_EXIM);
+	sent(&m, 1, NOW - 10 * DAY, "ann", "81.2.69.160");
+	for (k = 0; k < 12; k++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.9.%d", 101 + k * 11,
+		    k * 19, k + 2);
+		sent(&m, 1, NOW - DAY + 12 * 3600 + k * 300, "eve", addr);
+	}
+	f = judged(&m, &r);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_true(has(f, "eve sent nothing in the 10 days the log goes "
+	    "back before this window: a new account, or a password first "
+	    "used by someone else now - none of these 12 addresses"));
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_proxy_pool - no history to go by: erin from 10 addresses is
