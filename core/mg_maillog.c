@@ -9,9 +9,11 @@
  * own), the line function finds its own shape.
  *
  * Lines with a login are not counted as clients: those hosts do not need
- * to be trusted by address.  A log is a regular file or nothing:
- * maillog_file = /dev/stdout (Postfix in a container), a FIFO or a
- * terminal is never opened, nor our own output (report --json > FILE).
+ * to be trusted by address.  The log's rotated predecessor, when left
+ * uncompressed, is read first for the logins' history only.  A log is a
+ * regular file or nothing: maillog_file = /dev/stdout (Postfix in a
+ * container), a FIFO or a terminal is never opened, nor our own output
+ * (report --json > FILE).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 #include "mg_maillog.h"
 #include "mg_net.h"
 #include "mg_str.h"
+
+#define FIRST_TRIES 64	/* lines tried for the log's first time stamp */
 
 /* mg_maillog_init - empty */
 void
@@ -40,6 +44,7 @@ mg_maillog_free(struct mg_maillog *l)
 	if (l == NULL)
 		return;
 	free(l->path);
+	free(l->older);
 	free(l->clients);
 	for (size_t i = 0; i < l->nlogins; i++)
 		free(l->logins[i].name);
@@ -95,7 +100,7 @@ mg_maillog_client(struct mg_maillog *l, const char *a, const char *b)
 	struct mg_logclient *c;
 	struct mg_net net;
 
-	if (host(a, b, &net) < 0)
+	if (l->reading_older || host(a, b, &net) < 0)
 		return;
 	/* The same client usually sends the next message too. */
 	if (l->nclients > 0 && memcmp(&l->clients[l->nclients - 1].addr,
@@ -126,8 +131,10 @@ login_of(struct mg_maillog *l, const char *a, const char *b, int failed)
 		if (strlen(x->name) == len && memcmp(x->name, a, len) == 0)
 			return ((long)i - 1);
 	}
-	if (failed ? l->nfailnames >= MG_MAILLOG_NAMES_MAX :
-	    l->nlogins - l->nfailnames >= MG_MAILLOG_NAMES_MAX)
+	if (failed ? l->nfailnames >= MG_MAILLOG_NAMES_MAX /
+	    (l->reading_older ? MG_MAILLOG_OLDER_SHARE : 1) :
+	    l->nlogins - l->nfailnames >= MG_MAILLOG_NAMES_MAX /
+	    (l->reading_older ? MG_MAILLOG_OLDER_SHARE : 1))
 		return (-1);
 	l->nfailnames += failed != 0;
 	x = MG_ARRAY_PUSH(l->logins, l->nlogins, l->logins_cap);
@@ -144,7 +151,7 @@ mg_maillog_login(struct mg_maillog *l, const char *a, const char *b)
 {
 	long i;
 
-	if ((i = login_of(l, a, b, 0)) >= 0)
+	if (!l->reading_older && (i = login_of(l, a, b, 0)) >= 0)
 		l->logins[i].msgs++;
 }
 
@@ -164,7 +171,8 @@ mg_maillog_auth(struct mg_maillog *l, const char *na, const char *nb,
 	long i;
 
 	if ((failed ? l->nfailauths : l->nauths - l->nfailauths) >=
-	    MG_MAILLOG_AUTHS_MAX || host(aa, ab, &net) < 0 ||
+	    MG_MAILLOG_AUTHS_MAX / (l->reading_older ?
+	    MG_MAILLOG_OLDER_SHARE : 1) || host(aa, ab, &net) < 0 ||
 	    (i = login_of(l, na, nb, failed)) < 0)
 		return;
 	if (failed) {
@@ -433,7 +441,7 @@ mg_maillog_sent(struct mg_maillog *l, const char *s, size_t n,
 
 	size_t i;
 
-	if (wlen == 0 || wlen >= sizeof(name) ||
+	if (l->reading_older || wlen == 0 || wlen >= sizeof(name) ||
 	    mg_maillog_stamp(s, n, &t, when, sizeof(when)) < 0)
 		return;
 	/* an address or a login has no blank, control or NUL byte */
@@ -458,7 +466,8 @@ mg_maillog_qid(struct mg_maillog *l, const char *qid, size_t qlen,
 {
 	struct mg_logqid *q;
 
-	if (qlen == 0 || qlen >= sizeof(q->qid) || wlen == 0 ||
+	if (l->reading_older || qlen == 0 || qlen >= sizeof(q->qid) ||
+	    wlen == 0 ||
 	    wlen >= sizeof(q->who))
 		return;
 	if (l->qids == NULL)
@@ -480,7 +489,8 @@ mg_maillog_qid_take(struct mg_maillog *l, const char *qid, size_t qlen,
 	struct mg_logqid *q;
 	size_t i;
 
-	if (l->qids == NULL || qlen == 0 || qlen >= sizeof(q->qid))
+	if (l->reading_older || l->qids == NULL || qlen == 0 ||
+	    qlen >= sizeof(q->qid))
 		return (-1);
 	for (i = 0; i < MG_MAILLOG_QIDS; i++) {
 		q = &l->qids[i];
@@ -509,12 +519,20 @@ mg_maillog_logins(const struct mg_maillog *l, const char *name)
 }
 
 /* mg_maillog_line - one log line (no newline needed) through the
- * backend's line function fn, which gets arg */
+ * backend's line function fn, which gets arg; the first stamped line's
+ * time is the log's first */
 void
 mg_maillog_line(struct mg_maillog *l, mg_maillog_line_fn *fn,
     const void *arg, const char *s, size_t n)
 {
-	l->lines++;
+	if (!l->reading_older)
+		l->lines++;
+	/* how far back the log goes: its first stamped line (a log of
+	 * unstamped lines is not tried past the first few) */
+	if (l->first == 0 && l->first_tries < FIRST_TRIES) {
+		l->first_tries++;
+		l->first = mg_maillog_time(l, s, n);
+	}
 	fn(l, s, n, arg);
 }
 
@@ -616,22 +634,92 @@ mg_maillog_open(const char *path, struct stat *st, struct mg_err *err)
 	return (fd);
 }
 
+/* read_lines - the last max bytes of the open fp (size bytes) line by
+ * line through fn; 1 if only a tail was read, -1 if it cannot be read.
+ * A partial first line of the tail is skipped. */
+static int
+read_lines(struct mg_maillog *l, mg_maillog_line_fn *fn, const void *arg,
+    FILE *fp, off_t size, size_t max)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int tail = 0;
+
+	if ((unsigned long long)size > max) {
+		tail = 1;
+		if (fseeko(fp, size - (off_t)max, SEEK_SET) < 0 ||
+		    getline(&line, &cap, fp) < 0) {
+			free(line);
+			return (-1);
+		}
+	}
+	while ((len = getline(&line, &cap, fp)) > 0)
+		mg_maillog_line(l, fn, arg, line, (size_t)len);
+	free(line);
+	return (tail);
+}
+
+/*
+ * read_older - the rotated predecessor of path (st: the current log's
+ * stat), read before it for the logins' history only: what logrotate's
+ * delaycompress leaves uncompressed ("PATH.1", Debian's mail.log.1 and
+ * exim4/mainlog.1) or exicyclog ("PATH.01"); compressed ones are not
+ * read.  A shared account's usual addresses are last week's too, and a
+ * rotation an hour ago would otherwise leave no history.  Quietly
+ * nothing if there is none or it cannot be read.
+ */
+static void
+read_older(struct mg_maillog *l, mg_maillog_line_fn *fn, const void *arg,
+    const char *path, const struct stat *st, size_t max)
+{
+	static const char *const suffix[] = { ".1", ".01", NULL };
+	struct stat ost;
+	struct mg_err err;
+	char buf[4096];
+	FILE *fp;
+	size_t i;
+	int fd, n;
+
+	for (i = 0; suffix[i] != NULL; i++) {
+		n = snprintf(buf, sizeof(buf), "%s%s", path, suffix[i]);
+		if (n < 0 || (size_t)n >= sizeof(buf) ||
+		    access(buf, F_OK) < 0 ||
+		    (fd = mg_maillog_open(buf, &ost, &err)) < 0)
+			continue;
+		if (ost.st_dev == st->st_dev && ost.st_ino == st->st_ino) {
+			(void)close(fd);	/* the current log itself */
+			continue;
+		}
+		if ((fp = fdopen(fd, "r")) == NULL) {
+			(void)close(fd);
+			return;
+		}
+		l->reading_older = 1;
+		if (read_lines(l, fn, arg, fp, ost.st_size, max) >= 0) {
+			free(l->older);
+			l->older = mg_xstrdup(buf);
+		}
+		l->reading_older = 0;
+		(void)fclose(fp);
+		return;
+	}
+}
+
 /*
  * mg_maillog_read - the last max bytes of path (0: MG_MAILLOG_TAIL), line
  * by line through fn (the backend's, given arg); -1 with a reason if it
  * cannot be opened or is not a regular file (mg_maillog_open).  A
- * partial first line of the tail is skipped.
+ * partial first line of the tail is skipped.  Its rotated predecessor
+ * is read first for the logins' history only (read_older).
  */
 int
 mg_maillog_read(struct mg_maillog *l, mg_maillog_line_fn *fn,
     const void *arg, const char *path, size_t max, struct mg_err *err)
 {
 	struct stat st;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
 	FILE *fp;
-	int fd;
+	int fd, rc;
 
 	if (max == 0)
 		max = MG_MAILLOG_TAIL;
@@ -643,18 +731,12 @@ mg_maillog_read(struct mg_maillog *l, mg_maillog_line_fn *fn,
 	}
 	free(l->path);
 	l->path = mg_xstrdup(path);
-	if ((unsigned long long)st.st_size > max) {
-		l->truncated = 1;
-		if (fseeko(fp, st.st_size - (off_t)max, SEEK_SET) < 0 ||
-		    getline(&line, &cap, fp) < 0) {
-			free(line);
-			(void)fclose(fp);
-			return (mg_err_errno(err, "%s", path));
-		}
+	read_older(l, fn, arg, path, &st, max);
+	if ((rc = read_lines(l, fn, arg, fp, st.st_size, max)) < 0) {
+		(void)fclose(fp);
+		return (mg_err_errno(err, "%s", path));
 	}
-	while ((len = getline(&line, &cap, fp)) > 0)
-		mg_maillog_line(l, fn, arg, line, (size_t)len);
-	free(line);
+	l->truncated = rc;
 	(void)fclose(fp);
 	mg_maillog_finish(l);
 	return (0);

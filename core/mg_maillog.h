@@ -51,6 +51,9 @@ struct mg_logauth {
 #define MG_MAILLOG_AUTHS_MAX (256UL * 1024)	/* events kept, each kind */
 #define MG_MAILLOG_NAMES_MAX 1024	/* distinct names kept, each kind */
 #define MG_MAILLOG_LOGINS_MAX (2 * MG_MAILLOG_NAMES_MAX)	/* in all */
+/* The rotated predecessor's share of each: the current log's events and
+ * names always find room. */
+#define MG_MAILLOG_OLDER_SHARE 2	/* at most 1/2 */
 
 /* The busiest sender of one time unit: the most messages (or recipients)
  * one client address (Postfix) or one login (Exim) handed over within one
@@ -102,6 +105,14 @@ struct mg_maillog {
 	size_t nfailauths;		/* of them, failed logins */
 	time_t now;			/* reference for syslog's year-less
 					 * stamps; 0: the time of reading */
+	time_t first;			/* the first line's time stamp: how
+					 * far back the log (or the tail read)
+					 * goes; 0: none read yet */
+	unsigned first_tries;		/* lines tried for it */
+	char *older;			/* the rotated predecessor read for
+					 * the logins' history; NULL: none */
+	int reading_older;		/* reading it: only logins' events
+					 * (mg_maillog_auth) are recorded */
 	unsigned long lines;		/* lines looked at */
 	unsigned long accepted;		/* messages accepted from clients */
 	int truncated;			/* only the last MG_MAILLOG_TAIL */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -457,6 +458,214 @@ test_exim_stolen_login_and_dnsbl(void **state)
 	mg_str_free(&out);
 }
 
+/* set_mynetworks - postconf -e mynetworks = value in etc */
+static void
+set_mynetworks(const char *etc, const char *value)
+{
+	char arg[512];
+	const char *argv[] = { "postconf", "-c", etc, "-e", arg, NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(arg, sizeof(arg), "mynetworks = %s", value);
+	assert_int_equal(lab_run(&res, argv), 0);
+	mg_exec_res_free(&res);
+}
+
+/* pf_auth_fill - one message from addr after a real AUTH PLAIN as user
+ * (password pass; NULL: a wrong one); lab.sh's exit status */
+static int
+pf_auth_fill(const char *dir, const char *addr, const char *user,
+    const char *pass)
+{
+	return (fill_as(dir, addr, user, pass != NULL ? pass :
+	    "not-the-password"));
+}
+
+/*
+ * test_pf_site_networks_and_pool - the real Postfix's log: alice from 12
+ * web servers in a network mynetworks trusts and 3 RFC 1918 hosts is no
+ * finding; mynetworks without that network, the 12 are counted (high,
+ * the 3 said to be left out); then 10 new addresses of which 4 also log
+ * in as bob and fail as carol within minutes: a proxy pool, critical
+ */
+static void
+test_pf_site_networks_and_pool(void **state)
+{
+	const char *dir = lab_instance(LAB, "sasl-root", 1);
+	const char *base = "127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128";
+	char etc[4096], addr[64], nets[256], alice[128], bob[128];
+	struct mg_str out;
+	int i;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(lab_sasl_pass(dir, "alice", alice, sizeof(alice)),
+	    0);
+	assert_int_equal(lab_sasl_pass(dir, "bob", bob, sizeof(bob)), 0);
+	(void)snprintf(nets, sizeof(nets), "%s 198.51.100.0/24", base);
+	set_mynetworks(etc, nets);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "198.51.100.%d", i + 10);
+		assert_int_equal(pf_auth_fill(dir, addr, "alice", alice), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(addr, sizeof(addr), "10.9.0.%d", i + 5);
+		assert_int_equal(pf_auth_fill(dir, addr, "alice", alice), 0);
+	}
+	assert_true(lab_maillog_has(dir, "[198.51.100.21], "
+	    "sasl_method=PLAIN, sasl_username=alice"));
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+	/* the web servers' network no longer the site's own */
+	set_mynetworks(etc, base);
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"high\" and "
+	    "(.evidence[0].text | test(\"12 messages sent after logging in "
+	    "as alice from 12 addresses in 1 networks\")) and ([.evidence[] "
+	    "| select(.text | test(\"^not counted: 3 messages from the "
+	    "site's own networks \\\\(3 from private networks\"))] | "
+	    "length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* a proxy pool: alice, bob and a guessed carol from 4 addresses */
+	for (i = 0; i < 10; i++) {
+		(void)snprintf(addr, sizeof(addr), "45.%d.77.%d", 130 + i,
+		    i + 5);
+		assert_int_equal(pf_auth_fill(dir, addr, "alice", alice), 0);
+		if (i >= 4)
+			continue;
+		assert_int_equal(pf_auth_fill(dir, addr, "bob", bob), 0);
+		assert_int_not_equal(pf_auth_fill(dir, addr, "carol", NULL),
+		    0);
+	}
+	assert_true(lab_maillog_has(dir, "failure, sasl_username=carol"));
+	(void)report(NULL, etc, NULL, NULL, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\")] | length == 1", NULL), 0);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"critical\" and "
+	    "(.evidence[0].text | test(\"as alice from 22 addresses\")) and "
+	    "([.evidence[] | select(.text | test(\"^4 of the new addresses "
+	    "were also used by other logins within a day \\\\(a proxy "
+	    "pool\\\\): 45.130.77.5 by 2 other logins\"))] | length == 1) "
+	    "and (.explanation | test(\"per-app credentials\"))", NULL), 0);
+	mg_str_free(&out);
+	lab_stop(LAB, dir);
+}
+
+/* shift_days - every line of the log at path written days earlier: the
+ * real Exim's lines, as a log that goes back that far holds them */
+static void
+shift_days(const char *path, int days)
+{
+	struct mg_str log, out = MG_STR_INIT;
+	time_t then = time(NULL) - (time_t)days * 86400;
+	struct tm tm;
+	char date[16];
+	const char *p, *nl;
+
+	assert_non_null(localtime_r(&then, &tm));
+	assert_int_equal(strftime(date, sizeof(date), "%Y-%m-%d", &tm), 10);
+	lab_slurp(path, &log);
+	for (p = log.data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		assert_true(nl - p > 10 && p[4] == '-' && p[10] == ' ');
+		mg_str_puts(&out, date);
+		mg_str_append(&out, p + 10, (size_t)(nl - p - 9));
+	}
+	write_file(path, mg_str_cstr(&out));
+	mg_str_free(&log);
+	mg_str_free(&out);
+}
+
+/*
+ * test_exim_site_networks_and_history - the real Exim's mainlog: carol
+ * from 12 hosts in a network relay_from_hosts lists is no finding; from
+ * 12 public addresses ten days ago (the lines Exim wrote, dated back,
+ * then the log rotated to mainlog.1) and again today in the new mainlog:
+ * her usual places, a shared account, medium; then 12 addresses never
+ * seen for her: critical
+ */
+static void
+test_exim_site_networks_and_history(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "dnsbl-auth", 0);
+	char bin[4096], conf[4096], mainlog[4096], addr[64];
+	char rotated[4200], want[4400];
+	const char *fill[] = { "fill", dir, "1", "--auth-id", "carol",
+	    "--host-address", addr, "--sender", "carol@example.com",
+	    "--rcpt", "x@remote.test", NULL };
+	static const char was[] = "relay_from_hosts = <; 127.0.0.1 ; ::1\n";
+	struct mg_str cf, out = MG_STR_INIT;
+	char *at;
+	int i;
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(mainlog, sizeof(mainlog), "%s/log/mainlog", dir);
+	lab_slurp(conf, &cf);
+	assert_non_null(at = strstr(cf.data, was));
+	mg_str_append(&out, cf.data, (size_t)(at - cf.data));
+	mg_str_puts(&out, "relay_from_hosts = <; 127.0.0.1 ; ::1 ; "
+	    "203.0.113.0/24\n");
+	mg_str_puts(&out, at + strlen(was));
+	write_file(conf, mg_str_cstr(&out));
+	mg_str_free(&out);
+	mg_str_free(&cf);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "203.0.113.%d", i + 1);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	(void)report(NULL, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.5.%d", 31 + i * 13,
+		    7 + i * 5, 10 + i);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	/* ten days ago, and rotated since (logrotate's delaycompress):
+	 * the next exim opens a new mainlog */
+	shift_days(mainlog, 10);
+	(void)snprintf(rotated, sizeof(rotated), "%s.1", mainlog);
+	assert_int_equal(rename(mainlog, rotated), 0);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.5.%d", 31 + i * 13,
+		    7 + i * 5, 10 + i);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	(void)report(NULL, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"medium\" and "
+	    "(.title | test(\"shared account\")) and ([.evidence[] | "
+	    "select(.text | test(\"^12 of these 12 addresses \\\\(100%\\\\) "
+	    "were used by carol before this window\"))] | length == 1)",
+	    NULL), 0);
+	(void)snprintf(want, sizeof(want), "[.findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .evidence[].text | "
+	    "select(contains(\"(this log and the rotated %s)\"))] | length "
+	    "== 1", rotated);
+	assert_int_equal(lab_jq(out.data, want, NULL), 0);
+	mg_str_free(&out);
+	for (i = 0; i < 12; i++) {
+		(void)snprintf(addr, sizeof(addr), "%d.%d.9.%d", 101 + i * 11,
+		    i * 19, i + 2);
+		assert_int_equal(lab_script(EXLAB, fill), 0);
+	}
+	(void)report(NULL, NULL, conf, bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"sasl.login.many-addresses\") | .severity == \"critical\" and "
+	    "([.evidence[] | select(.text | test(\"^only 12 of these 24 "
+	    "addresses were used by carol before this window\"))] | "
+	    "length == 1)", NULL), 0);
+	mg_str_free(&out);
+}
+
 static int
 setup(void **state)
 {
@@ -474,6 +683,8 @@ main(void)
 		cmocka_unit_test(test_pf_dnsbl),
 		cmocka_unit_test(test_pf_dnsbl_chroot),
 		cmocka_unit_test(test_exim_stolen_login_and_dnsbl),
+		cmocka_unit_test(test_pf_site_networks_and_pool),
+		cmocka_unit_test(test_exim_site_networks_and_history),
 	};
 
 	return (cmocka_run_group_tests_name("lab_logsec", tests, setup,
