@@ -89,21 +89,23 @@ job(struct con *c, void *arg, FILE *out)
 	return (rc == 0 ? 0 : 1);
 }
 
-/* mid_scan - a scan asked for, until it has looked at some files (a
- * scan that ended meanwhile is asked for again) */
+/* mid_scan - a scan asked for, until one runs and has looked at some
+ * files (a scan that ended meanwhile is asked for again) */
 static void
 mid_scan(struct con_scan *s, con_scan_fn fn)
 {
 	struct timespec us = { 0, 100000L };
-	size_t files = 0;
-	int i;
+	int i, running, idle;
 
 	assert_int_equal(con_scan_request(s, fn, NULL, NULL), 0);
 	for (i = 0; i < 100000; i++) {
-		if (con_scan_busy(s, &files)) {
-			if (files > 0)
-				return;
-		} else
+		(void)pthread_mutex_lock(&s->mu);
+		running = s->busy && s->files > 0;
+		idle = !s->busy && !s->want;
+		(void)pthread_mutex_unlock(&s->mu);
+		if (running)
+			return;
+		if (idle)
 			assert_int_equal(con_scan_request(s, fn, NULL, NULL),
 			    0);
 		(void)nanosleep(&us, NULL);
