@@ -157,16 +157,9 @@ test_jobs_during_scans(void **state)
 	struct con_scan s;
 	struct mg_queue q;
 	struct mg_err err;
-	FILE *f;
-	int fd, i, started = 0, ended = 0, rc;
+	int i, started = 0, ended = 0, rc;
 
 	(void)state;
-	(void)snprintf(file, sizeof(file), "/tmp/mg-test-job.XXXXXX");
-	assert_true((fd = mkstemp(file)) >= 0);
-	assert_non_null(f = fdopen(fd, "w"));
-	assert_true(fputs("a line the scan and the job read\n", f) >= 0);
-	assert_int_equal(fclose(f), 0);
-
 	memset(&c, 0, sizeof(c));
 	c.job.fd = -1;
 	assert_int_equal(con_scan_init(&s, &err), 0);
@@ -198,7 +191,6 @@ test_jobs_during_scans(void **state)
 	mg_queue_free(&q);
 	con_job_free(&c.job);
 	con_scan_stop(&s);
-	(void)unlink(file);
 }
 
 /* test_hold_times_out - a scan that never reaches a progress call keeps
@@ -254,6 +246,31 @@ test_hold_times_out(void **state)
 	con_scan_stop(&s);
 }
 
+/* setup - the file the scan and the jobs read */
+static int
+setup(void **state)
+{
+	FILE *f;
+	int fd;
+
+	(void)state;
+	(void)snprintf(file, sizeof(file), "/tmp/mg-test-job.XXXXXX");
+	assert_true((fd = mkstemp(file)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	assert_true(fputs("a line the scan and the job read\n", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	return (0);
+}
+
+/* teardown - the file gone, also after a failure */
+static int
+teardown(void **state)
+{
+	(void)state;
+	(void)unlink(file);
+	return (0);
+}
+
 int
 main(void)
 {
@@ -262,5 +279,5 @@ main(void)
 		cmocka_unit_test(test_hold_times_out),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }
