@@ -214,10 +214,12 @@ valgrind: $(UNIT_BINS)
 	 sh tests/run-tests.sh valgrind $(UNIT_BINS)
 
 # The console's background queue reader under helgrind: no data race,
-# no lock-order problem, the thread joined on quit.
-threads: $(BUILD)/tests/test_console_scan
+# no lock-order problem, the thread joined on quit; console jobs forked
+# while it scans (held still around each fork) all end.
+threads: $(BUILD)/tests/test_console_scan $(BUILD)/tests/test_console_job
 	@RUNNER="valgrind -q --tool=helgrind --error-exitcode=99" \
-	 sh tests/run-tests.sh threads $(BUILD)/tests/test_console_scan
+	 sh tests/run-tests.sh threads $(BUILD)/tests/test_console_scan \
+	    $(BUILD)/tests/test_console_job
 
 # The console in a private tmux server against lab Postfix configurations.
 e2e: $(PROG) $(MGSMTP)

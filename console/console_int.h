@@ -21,6 +21,9 @@
  *				ignored findings
  *	console_text.c		text layout and the pager
  *	console_signal.c	signals (the loop only)
+ *	console_scan.c		the queue reader's thread (panel_queue.c
+ *				asks it for reads, console_job.c holds it
+ *				still around a fork); calls no other file
  * Where a lower file must reach a higher one it goes through data: apply
  * opens the Queue panel through its row (con_panel_open), not by calling
  * panel_queue.c.  Every file includes this header and none includes
@@ -37,6 +40,8 @@
 
 #include "../core/mg_str.h"
 #include "../engine/session.h"
+
+struct con_scan;
 
 /* What a piece of text means; con_attr() turns it into curses attributes. */
 enum con_style {
@@ -202,6 +207,9 @@ struct con {
 	char msg[200];		/* one-shot note in the footer */
 	/* applying (console_apply.c) */
 	struct con_job job;
+	/* the queue reader's thread (panel_queue.c sets it while the
+	 * thread may run): held still around a job's fork */
+	struct con_scan *reader;
 	int apply_follow;	/* the apply view keeps to the end */
 	int apply_done;		/* left the apply view: reload, go on */
 	struct con_edit edit;

@@ -22,6 +22,11 @@
 
 #include "../core/mg_exit.h"
 #include "console_int.h"
+#include "console_scan.h"
+
+/* How long a job's start waits for the queue reader to hold still: a
+ * scan stops at its next progress call (every few hundred files). */
+#define HOLD_MS 5000
 
 /* What the engine prints once it has begun changing live files. */
 #define COMMITTED "applying (journal entry"
@@ -86,11 +91,19 @@ con_job_cancelled(void)
  * comes (con_job_poll); 0 if it runs, else -1 with a note.  The terminal
  * is the parent's: nothing in the child touches it, and _exit skips
  * curses' and stdio's buffers.
+ *
+ * The child is forked without exec and runs the whole job (sqlite,
+ * malloc, stdio, exec): only the forking thread lives on in it, so any
+ * lock another thread held at the fork would stay locked there forever.
+ * The queue reader's thread is therefore held still around the fork
+ * (con_scan_hold: its scan cut short, every lock it took released, its
+ * helper threads joined), and the fork is refused when it cannot be.
  */
 int
 con_job_start(struct con *c, int kind, const char *what, con_job_fn fn,
     void *arg)
 {
+	struct mg_err err;
 	FILE *out;
 	int pfd[2], rc;
 	pid_t pid;
@@ -99,8 +112,18 @@ con_job_start(struct con *c, int kind, const char *what, con_job_fn fn,
 		con_note(c, "cannot start: no pipe");
 		return (-1);
 	}
+	if (c->reader != NULL && con_scan_hold(c->reader, HOLD_MS, &err) < 0) {
+		(void)close(pfd[0]);
+		(void)close(pfd[1]);
+		con_note(c, "not started: the queue reader did not pause "
+		    "(nothing changed); try again");
+		return (-1);
+	}
 	(void)fflush(stdout);
-	if ((pid = fork()) < 0) {
+	pid = fork();
+	if (pid != 0 && c->reader != NULL)
+		con_scan_resume(c->reader);
+	if (pid < 0) {
 		(void)close(pfd[0]);
 		(void)close(pfd[1]);
 		con_note(c, "cannot start: fork failed");

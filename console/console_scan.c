@@ -4,6 +4,14 @@
  * complete result, so that keys are answered while a large queue is read.
  * The thread never touches the terminal; it stops (cancelling a scan at
  * its next progress call) before the console ends.
+ *
+ * A fork without exec (a console job: the child runs the fix engine,
+ * sqlite, malloc) must not copy a lock this thread holds: the child has
+ * no thread to release it.  con_scan_hold makes the thread hold still
+ * first, waiting on its condition variable and holding nothing: a scan
+ * running is cut short at its next progress call (everything it holds
+ * is released as it returns, its helper threads joined) and asked again
+ * at con_scan_resume.
  */
 #include <errno.h>
 #include <signal.h>
@@ -26,7 +34,9 @@ progress(void *arg, size_t files)
 
 	(void)pthread_mutex_lock(&s->mu);
 	s->files = files;
-	stop = s->quit;
+	if (s->hold && !s->quit)
+		s->cut = 1;
+	stop = s->quit || s->hold;
 	(void)pthread_mutex_unlock(&s->mu);
 	return (stop);
 }
@@ -47,7 +57,26 @@ test_delay(struct con_scan *s)
 	return (0);
 }
 
-/* reader - the thread: wait for a request, scan, publish, again */
+/*
+ * again - the scan just cut short by a hold is asked again, unless a
+ * newer request replaced it meanwhile (then its argument goes); called
+ * with the mutex held.  1 if farg was kept.
+ */
+static int
+again(struct con_scan *s, con_scan_fn fn, void *farg, void (*ffree)(void *))
+{
+	s->cuts++;
+	if (s->want)
+		return (0);
+	s->fn = fn;
+	s->arg = farg;
+	s->arg_free = ffree;
+	s->want = 1;
+	return (1);
+}
+
+/* reader - the thread: wait for a request, scan, publish, again; while
+ * held, wait (a request waits with it) */
 static void *
 reader(void *arg)
 {
@@ -57,11 +86,11 @@ reader(void *arg)
 	con_scan_fn fn;
 	void *farg;
 	void (*ffree)(void *);
-	int rc;
+	int rc, kept, requeue;
 
 	(void)pthread_mutex_lock(&s->mu);
 	for (;;) {
-		while (!s->quit && !s->want)
+		while (!s->quit && (!s->want || s->hold))
 			(void)pthread_cond_wait(&s->cv, &s->mu);
 		if (s->quit)
 			break;
@@ -72,6 +101,7 @@ reader(void *arg)
 		s->arg_free = NULL;
 		s->want = 0;
 		s->busy = 1;
+		s->cut = 0;
 		s->files = 0;
 		(void)pthread_mutex_unlock(&s->mu);
 
@@ -81,13 +111,25 @@ reader(void *arg)
 			rc = mg_err_set(&err, "queue scan cancelled");
 		else
 			rc = fn(farg, &q, progress, s, &err);
-		if (ffree != NULL)
-			ffree(farg);
 		if (rc != 0)
 			mg_queue_free(&q);
 
+		/* cut short by a hold (not a read that ended anyway): not
+		 * a result, the same read asked again */
+		(void)pthread_mutex_lock(&s->mu);
+		requeue = s->cut && rc < 0 && !s->quit;
+		kept = requeue && again(s, fn, farg, ffree);
+		(void)pthread_mutex_unlock(&s->mu);
+		if (!kept && ffree != NULL)
+			ffree(farg);
+
+		/* idle from here: everything the scan held is released */
 		(void)pthread_mutex_lock(&s->mu);
 		s->busy = 0;
+		s->cut = 0;
+		(void)pthread_cond_broadcast(&s->idle_cv);
+		if (requeue)
+			continue;
 		s->scans++;
 		s->done_at = time(NULL);
 		if (s->quit) {
@@ -129,6 +171,11 @@ con_scan_init(struct con_scan *s, struct mg_err *err)
 	if (pthread_mutex_init(&s->mu, NULL) != 0)
 		return (mg_err_set(err, "cannot create a mutex"));
 	if (pthread_cond_init(&s->cv, NULL) != 0) {
+		(void)pthread_mutex_destroy(&s->mu);
+		return (mg_err_set(err, "cannot create a condition variable"));
+	}
+	if (pthread_cond_init(&s->idle_cv, NULL) != 0) {
+		(void)pthread_cond_destroy(&s->cv);
 		(void)pthread_mutex_destroy(&s->mu);
 		return (mg_err_set(err, "cannot create a condition variable"));
 	}
@@ -257,6 +304,57 @@ con_scan_done_at(struct con_scan *s)
 }
 
 /*
+ * con_scan_hold - make the reader hold still before a fork: no scan
+ * runs from now until con_scan_resume, and one running is cut short at
+ * its next progress call (it is asked again at the resume).  0 once the
+ * thread waits holding nothing (or there is no thread); -1 with err when
+ * the running scan did not stop within ms milliseconds (the hold is
+ * withdrawn: the caller must not fork).
+ */
+int
+con_scan_hold(struct con_scan *s, unsigned ms, struct mg_err *err)
+{
+	struct timespec until;
+	int rc = 0;
+
+	if (!s->started)
+		return (0);
+	(void)clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	(void)pthread_mutex_lock(&s->mu);
+	s->hold = 1;
+	while (s->busy && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&s->idle_cv, &s->mu, &until);
+	if (s->busy) {
+		s->hold = 0;
+		(void)pthread_cond_signal(&s->cv);
+		(void)pthread_mutex_unlock(&s->mu);
+		return (mg_err_set(err, "the queue reader did not stop within "
+		    "%u ms", ms));
+	}
+	(void)pthread_mutex_unlock(&s->mu);
+	return (0);
+}
+
+/* con_scan_resume - the fork is done: the reader goes on (a scan cut
+ * short by the hold runs again) */
+void
+con_scan_resume(struct con_scan *s)
+{
+	if (!s->started)
+		return;
+	(void)pthread_mutex_lock(&s->mu);
+	s->hold = 0;
+	(void)pthread_cond_signal(&s->cv);
+	(void)pthread_mutex_unlock(&s->mu);
+}
+
+/*
  * con_scan_stop - end the reader: a running scan is cancelled at its
  * next progress call, the thread joined, a result not taken and a
  * request not started released.  The reader can be initialised again.
@@ -280,5 +378,6 @@ con_scan_stop(struct con_scan *s)
 	s->arg = NULL;
 	s->arg_free = NULL;
 	(void)pthread_cond_destroy(&s->cv);
+	(void)pthread_cond_destroy(&s->idle_cv);
 	(void)pthread_mutex_destroy(&s->mu);
 }

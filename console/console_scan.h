@@ -42,6 +42,12 @@ struct con_scan {
 	struct mg_err err;
 	time_t done_at;		/* when the last scan ended (0: none) */
 	size_t scans;		/* scans ended, for the tests */
+	/* a fork asked the reader to hold still (con_scan_hold): no scan
+	 * runs; one that ran was cut short and is asked again */
+	int hold;
+	int cut;		/* the running scan was told to stop by hold */
+	size_t cuts;		/* scans cut short (run again), for the tests */
+	pthread_cond_t idle_cv;	/* signalled when a scan ends */
 };
 
 int con_scan_init(struct con_scan *, struct mg_err *);
@@ -50,6 +56,8 @@ int con_scan_request(struct con_scan *, con_scan_fn, void *,
 int con_scan_take(struct con_scan *, struct mg_queue *, struct mg_err *);
 int con_scan_busy(struct con_scan *, size_t *);
 time_t con_scan_done_at(struct con_scan *);
+int con_scan_hold(struct con_scan *, unsigned, struct mg_err *);
+void con_scan_resume(struct con_scan *);
 void con_scan_stop(struct con_scan *);
 
 #endif

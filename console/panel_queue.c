@@ -360,6 +360,7 @@ scan(struct con *c, int force)
 			return;
 		}
 		v->rd_ok = 1;
+		c->reader = &v->rd;	/* held still around a job's fork */
 	}
 	r = mg_xcalloc(1, sizeof(*r));
 	r->t = target_copy(&a->target);
@@ -627,6 +628,7 @@ queue_free(struct con *c)
 
 	if (v->rd_ok)
 		con_scan_stop(&v->rd);
+	c->reader = NULL;
 	if (v->have)
 		mg_queue_free(&v->q);
 	if (v->sq_state > 0)

@@ -172,6 +172,77 @@ load_resolv(struct mg_session *a)
 	mg_str_free(&s);
 }
 
+/* same_text - two optional strings alike (NULL only equals NULL) */
+static int
+same_text(const char *x, const char *y)
+{
+	if (x == NULL || y == NULL)
+		return (x == y);
+	return (strcmp(x, y) == 0);
+}
+
+/* dup_text - a copy; NULL stays NULL */
+static char *
+dup_text(const char *s)
+{
+	return (s != NULL ? mg_xstrdup(s) : NULL);
+}
+
+/* proofs_clear - forget the verdicts of the last configuration */
+static void
+proofs_clear(struct mg_session *a)
+{
+	struct mg_proof *x;
+	size_t i;
+
+	for (i = 0; i < a->nproofs; i++) {
+		x = &a->proofs[i];
+		free(x->client);
+		free(x->client_name);
+		free(x->sender);
+		free(x->rcpt);
+		free(x->login);
+	}
+	free(a->proofs);
+	a->proofs = NULL;
+	a->nproofs = a->proofs_cap = 0;
+}
+
+/*
+ * verdict - the MTA's answer to probe p: asked once per load of the
+ * configuration (the answer depends on the probe and the configuration
+ * only), then the same answer again, so that making the findings again
+ * (the queue landing in the console) asks nothing.  rc as
+ * mg_backend_simulate's: -1 when it could not be asked.
+ */
+static const struct mg_proof *
+verdict(struct mg_session *a, const struct mg_probe *p)
+{
+	struct mg_proof *x;
+	struct mg_err err;
+	size_t i;
+
+	for (i = 0; i < a->nproofs; i++) {
+		x = &a->proofs[i];
+		if (same_text(x->client, p->client) &&
+		    same_text(x->client_name, p->client_name) &&
+		    same_text(x->sender, p->sender) &&
+		    same_text(x->rcpt, p->rcpt) &&
+		    same_text(x->login, p->login))
+			return (x);
+	}
+	x = MG_ARRAY_PUSH(a->proofs, a->nproofs, a->proofs_cap);
+	memset(x, 0, sizeof(*x));
+	x->client = dup_text(p->client);
+	x->client_name = dup_text(p->client_name);
+	x->sender = dup_text(p->sender);
+	x->rcpt = dup_text(p->rcpt);
+	x->login = dup_text(p->login);
+	a->nsimulated++;
+	x->rc = mg_backend_simulate(&a->target, p, &x->v, &err);
+	return (x);
+}
+
 /*
  * load_mx - the MX hosts of the domains the server receives mail for,
  * and their addresses: the certificate must name those sending MTAs
@@ -224,25 +295,26 @@ prove(struct mg_session *a)
 {
 	struct mg_finding *f;
 	const struct mg_probe *p;
-	struct mg_smtp_verdict v;
-	struct mg_err err;
+	const struct mg_proof *x;
+	const struct mg_smtp_verdict *v;
 	size_t i, k;
 
 	for (i = 0; i < a->report.nfindings; i++) {
 		f = &a->report.findings[i];
 		for (k = 0; k < f->nprobes; k++) {
 			p = &f->probes[k];
-			if (mg_backend_simulate(&a->target, p, &v, &err) < 0)
+			if ((x = verdict(a, p))->rc < 0)
 				continue;
+			v = &x->v;
 			mg_finding_evidence(f, NULL, 0, "%s%s%s%s%s%s%s: "
-			    "MAIL FROM:<%s> RCPT TO:<%s> -> %d %s%s", v.how,
+			    "MAIL FROM:<%s> RCPT TO:<%s> -> %d %s%s", v->how,
 			    *p->client != '\0' ? " " : "", p->client,
 			    p->client_name != NULL ? " named " :
 			    "", p->client_name != NULL ? p->client_name : "",
 			    p->login != NULL ? " as login " : "",
 			    p->login != NULL ? p->login : "", p->sender,
-			    p->rcpt, v.code, v.text,
-			    v.code >= 200 && v.code < 300 ?
+			    p->rcpt, v->code, v->text,
+			    v->code >= 200 && v->code < 300 ?
 			    (p->hole_if_accepted ? " - accepted: the hole is "
 			    "open" : " - accepted") : " - refused");
 		}
@@ -321,6 +393,8 @@ mg_session_load(struct mg_session *a)
 	mg_model_free(&a->model);
 	mg_report_init(&a->report);
 	unread_clear(a);
+	proofs_clear(a);	/* a new configuration: asked again */
+	a->nsimulated = 0;
 	a->loaded = 0;
 	a->queue_pending = 0;
 	mg_err_clear(&a->err);
@@ -362,7 +436,10 @@ mg_session_load(struct mg_session *a)
  * mg_session_queue - the queue a deferred load waits for, read by the
  * caller: q (moved into the model; the caller keeps an empty queue), or
  * NULL with why it could not be read.  The findings are made again with
- * it.  Nothing when no queue is pending.
+ * it: the checks (pure, cheap) run again, but the MTA is not asked
+ * again: the configuration is the load's, so the load's verdicts stand
+ * (the console calls this on its interface thread).  Nothing when no
+ * queue is pending.
  */
 void
 mg_session_queue(struct mg_session *a, struct mg_queue *q,
@@ -392,5 +469,6 @@ mg_session_free(struct mg_session *a)
 	mg_model_free(&a->model);
 	mg_target_free(&a->target);
 	unread_clear(a);
+	proofs_clear(a);
 	memset(a, 0, sizeof(*a));
 }

@@ -7,6 +7,14 @@
 #include "../core/mg_model.h"
 #include "../core/mg_report.h"
 
+/* One probe's verdict (its own copy of the probe's fields); rc is
+ * mg_backend_simulate's (-1: not asked, left out of the evidence). */
+struct mg_proof {
+	char *client, *client_name, *sender, *rcpt, *login;
+	int rc;
+	struct mg_smtp_verdict v;
+};
+
 struct mg_session {
 	struct mg_detect_opts opts;
 	struct mg_target target;
@@ -36,6 +44,14 @@ struct mg_session {
 	/* what the last load could not read besides the configuration,
 	 * said again each time the findings are made */
 	char *host_unread, *resolv_unread, *log_unread, *queue_unread;
+	/* the MTA's verdicts on the probes of this load's configuration,
+	 * asked once: the findings made again when a deferred queue lands
+	 * reuse them instead of asking the MTA again (exim -bh, seconds
+	 * on the interface thread) */
+	struct mg_proof *proofs;
+	size_t nproofs, proofs_cap;
+	size_t nsimulated;	/* verdicts asked of the MTA since the
+				 * load began (tests, the bench) */
 };
 
 void mg_session_init(struct mg_session *);

@@ -7,10 +7,12 @@
 # usage: bench.sh [postfix|exim|purge|console|all]
 #
 # Environment: BENCH_DIR (where the filled queues are cached, default
-# build/bench), BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
-# of the scan, median reported, default 5), BENCH_LOOP_SAMPLE (time the
-# per-message loop on the first N IDs only and extrapolate; default: the
-# whole queue, which takes minutes - that is the point).
+# build/bench), BENCH_PROG (the console's binary: another build's, to
+# compare it on the same queue; console.sh), BENCH_N (messages, default
+# 100000), BENCH_RUNS (timed runs of the scan, median reported, default
+# 5), BENCH_LOOP_SAMPLE (time the per-message loop on the first N IDs
+# only and extrapolate; default: the whole queue, which takes minutes -
+# that is the point).
 set -eu
 umask 022
 
@@ -255,6 +257,16 @@ pf_console() {
 	sh "$REPO/tests/bench/console.sh" --postfix "$BENCH/postfix/etc"
 }
 
+# ex_console - the console's queue view on the cached Exim spool: its
+# configuration's findings are proved by exim -bh, which the landing of
+# the first read must not run again on the interface thread
+ex_console() {
+	ex_fill
+	echo
+	sh "$REPO/tests/bench/console.sh" --exim "$BENCH/exim/exim4.conf" \
+	    --exim-bin "$(sh "$EXLAB" bin)"
+}
+
 # clone - a copy of the filled lab instance $1 at $2, every path in its
 # configuration files ($3...) pointing at the copy
 clone() {
@@ -384,7 +396,10 @@ ex_purge() {
 case ${1:-all} in
 postfix) pf_bench ;;
 exim) ex_bench ;;
-console) pf_console ;;
+console)
+	pf_console
+	ex_console
+	;;
 purge)
 	pf_purge
 	ex_purge
@@ -395,6 +410,7 @@ all)
 	pf_purge
 	ex_purge
 	pf_console
+	ex_console
 	;;
 *) die "usage: bench.sh [postfix|exim|purge|console|all]" ;;
 esac

@@ -69,6 +69,23 @@ no_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn progress,
 	return (mg_err_set(err, "permission denied"));
 }
 
+/* exim_like - the fake's configuration, as an Exim whose RCPT ACL
+ * accepts before its relay check: a finding the MTA is asked to prove
+ * (a probe), as exim -bh would be asked */
+static int
+exim_like(struct mg_target *t, struct mg_model *m, struct mg_err *err)
+{
+	struct mg_param *p;
+
+	if (fake_load_config(t, m, err) < 0)
+		return (-1);
+	p = mg_model_param_add(m, "acl_smtp_rcpt");
+	free(p->value);
+	p->value = mg_xstrdup("acl_check_rcpt");
+	(void)mg_model_rule_add(m, "acl_check_rcpt", "accept");
+	return (0);
+}
+
 /* setup - the fake MTA's configuration in a temp directory */
 static int
 setup(void **state)
@@ -230,12 +247,58 @@ test_deferred_unreadable(void **state)
 	mg_session_free(&later);
 }
 
+/* test_landing_asks_mta_nothing - the queue landing makes the findings
+ * again without asking the MTA again (the console does it on its
+ * interface thread: exim -bh per probe would keep the keys waiting);
+ * the proofs' evidence is the load's, the same as a load that read the
+ * queue at once; a reload asks again */
+static void
+test_landing_asks_mta_nothing(void **state)
+{
+	struct mg_backend b = fake_backend;
+	struct mg_session now, later;
+	struct mg_queue q;
+	struct mg_err err;
+	int asked;
+
+	(void)state;
+	b.mta = MG_MTA_EXIM;
+	b.load_config = exim_like;
+	b.load_queue = fake_queue;
+	fake.sim_asked = 0;
+	load(&now, &b, 0);
+	assert_true(has_finding(&now.report, "exim.relay.open-accept"));
+	assert_int_equal(fake.sim_asked, 1);	/* the proof */
+	assert_int_equal(now.nsimulated, 1);
+
+	fake.sim_asked = 0;
+	load(&later, &b, 1);
+	assert_int_equal(fake.sim_asked, 1);
+	assert_false(has_finding(&later.report, "queue.sasl-dominant"));
+	assert_int_equal(mg_backend_load_queue(&later.target, &q, NULL, NULL,
+	    &err), 0);
+	mg_session_queue(&later, &q, NULL);
+	assert_true(has_finding(&later.report, "queue.sasl-dominant"));
+	assert_int_equal(fake.sim_asked, 1);	/* nothing asked again */
+	assert_int_equal(later.nsimulated, 1);
+	same_report(&now.report, &later.report);
+
+	/* a new configuration: its verdicts asked anew */
+	asked = fake.sim_asked;
+	assert_int_equal(mg_session_load(&later), 0);
+	assert_int_equal(fake.sim_asked, asked + 1);
+	assert_int_equal(later.nsimulated, 1);
+	mg_session_free(&now);
+	mg_session_free(&later);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deferred_then_queue),
 		cmocka_unit_test(test_deferred_unreadable),
+		cmocka_unit_test(test_landing_asks_mta_nothing),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
