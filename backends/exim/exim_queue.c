@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -589,18 +590,38 @@ struct walk {
 	struct listing *ls;
 	size_t from, to;		/* its part of ls->v */
 	size_t last;			/* files when progress was last told */
+	int sizes;			/* stat each -D for its size */
 	int finished;			/* its part read (atomic) */
 };
 
-/* One -H file listed: its directory (an index of ls->dirs), its name,
- * and whether a -J is beside it. */
+/* One -H file listed: its directory (an index of ls->dirs), its name
+ * (an offset in ls->names), whether a -D and a -J are beside it. */
 struct hfile {
-	char *name;
+	uint32_t name;
 	unsigned short dir;
+	unsigned char data;
 	unsigned char journal;
 };
 
-/* Every -H file of the spool, listed before any is read. */
+/* One message ID of one directory in the listing's table: the offset
+ * of the first of its file names listed, its -H (an index of ls->v,
+ * NO_HFILE until listed) and which of -D and -J were seen. */
+struct idslot {
+	uint32_t name;
+	uint32_t hfile;
+	uint32_t hash;			/* 0: a free slot */
+	unsigned short dir;
+	unsigned char has;
+};
+
+#define HAS_D 1
+#define HAS_J 2
+#define NO_HFILE UINT32_MAX
+#define LIST_MAX (UINT32_MAX / 2)	/* files, and bytes of names */
+
+/* Every -H file of the spool, listed before any is read; a -D or a -J
+ * is matched to its -H through the table of IDs whatever the order
+ * readdir gives them in (no stat, no sort). */
 struct listing {
 	struct {
 		DIR *d;
@@ -609,11 +630,17 @@ struct listing {
 	size_t ndirs;
 	struct hfile *v;
 	size_t n, cap;
+	char *names;			/* "ID-X\0" one after another */
+	size_t nnames, names_cap;
+	struct idslot *ids;
+	size_t nids, ids_cap;		/* ids_cap a power of two */
+	int full;			/* LIST_MAX reached */
 	size_t done;			/* files read, both threads */
 	int cancelled;
 };
 
-/* id_ok - NAME is ID-SUFFIX with an ID Exim could have made */
+/* id_len - NAME is ID-SUFFIX with an ID Exim could have made: the ID's
+ * length, else 0 */
 static size_t
 id_len(const char *name, char suffix)
 {
@@ -630,10 +657,144 @@ id_len(const char *name, char suffix)
 	return (n - 2);
 }
 
-/* read_one - one -H file of directory dfd (its -D and -J beside it) */
+/* id_hash - FNV-1a of an ID and its directory, never 0 (a free slot) */
+static uint32_t
+id_hash(const char *id, size_t n, unsigned short dir)
+{
+	uint32_t h = 2166136261u ^ dir;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 16777619u;
+	return (h == 0 ? 1 : h);
+}
+
+/* ids_grow - the table twice as large (at least 1024 slots), every ID
+ * moved to its new slot */
+static void
+ids_grow(struct listing *ls)
+{
+	struct idslot *old = ls->ids;
+	size_t oldcap = ls->ids_cap, i, k, cap;
+
+	cap = oldcap == 0 ? 1024 : oldcap * 2;
+	ls->ids = mg_xcalloc(cap, sizeof(*ls->ids));
+	ls->ids_cap = cap;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].hash == 0)
+			continue;
+		for (k = old[i].hash & (cap - 1); ls->ids[k].hash != 0;
+		    k = (k + 1) & (cap - 1))
+			;
+		ls->ids[k] = old[i];
+	}
+	free(old);
+}
+
+/* keep_name - NAME (a file name) at the end of ls->names: its offset */
+static uint32_t
+keep_name(struct listing *ls, const char *name, size_t len)
+{
+	size_t at = ls->nnames;
+
+	mg_array_grow((void **)&ls->names, &ls->names_cap, at + len + 1, 1);
+	memcpy(ls->names + at, name, len + 1);
+	ls->nnames += len + 1;
+	return ((uint32_t)at);
+}
+
+/* id_slot - the slot of the ID of file NAME (idlen bytes, then "-X")
+ * in directory dir, taken (its name kept) if the ID is new */
+static struct idslot *
+id_slot(struct listing *ls, const char *name, size_t idlen,
+    unsigned short dir)
+{
+	uint32_t h = id_hash(name, idlen, dir);
+	const char *other;
+	struct idslot *e;
+	size_t k;
+
+	if ((ls->nids + 1) * 2 > ls->ids_cap)
+		ids_grow(ls);
+	for (k = h & (ls->ids_cap - 1);; k = (k + 1) & (ls->ids_cap - 1)) {
+		e = &ls->ids[k];
+		if (e->hash == 0)
+			break;
+		if (e->hash != h || e->dir != dir)
+			continue;
+		other = ls->names + e->name;
+		if (memcmp(other, name, idlen) == 0 && other[idlen] == '-' &&
+		    other[idlen + 1] != '\0' && other[idlen + 2] == '\0')
+			return (e);
+	}
+	e->hash = h;
+	e->dir = dir;
+	e->has = 0;
+	e->hfile = NO_HFILE;
+	e->name = keep_name(ls, name, idlen + 2);
+	ls->nids++;
+	return (e);
+}
+
+/* list_file - one entry of a spool directory: an -H joins the listing,
+ * a -D or a -J marks its ID; anything else is not a message's */
+static void
+list_file(struct listing *ls, const char *name, unsigned short dir)
+{
+	size_t idlen = strlen(name), i;
+	struct idslot *e;
+	struct hfile *h;
+	char suffix;
+
+	if (idlen < ID_MIN + 2 || idlen > ID_MAX + 2 || name[idlen - 2] != '-')
+		return;
+	suffix = name[idlen - 1];
+	if ((suffix != 'H' && suffix != 'D' && suffix != 'J') ||
+	    (idlen = id_len(name, suffix)) == 0)
+		return;
+	if (ls->n >= LIST_MAX || ls->nnames >= LIST_MAX - ID_MAX - 3) {
+		ls->full = 1;
+		return;
+	}
+	e = id_slot(ls, name, idlen, dir);
+	if (suffix == 'D')
+		e->has |= HAS_D;
+	else if (suffix == 'J')
+		e->has |= HAS_J;
+	else if (e->hfile == NO_HFILE) {
+		i = ls->n;
+		h = MG_ARRAY_PUSH(ls->v, ls->n, ls->cap);
+		/* the name kept may be the -D's or the -J's: the -H's is
+		 * the same but for its last letter */
+		h->name = name[idlen + 1] == ls->names[e->name + idlen + 1] ?
+		    e->name : keep_name(ls, name, idlen + 2);
+		h->dir = dir;
+		h->data = h->journal = 0;
+		e->hfile = (uint32_t)i;
+	}
+}
+
+/* list_marks - each listed -H told whether its -D and its -J were seen */
+static void
+list_marks(struct listing *ls)
+{
+	const struct idslot *e;
+	size_t k;
+
+	for (k = 0; k < ls->ids_cap; k++) {
+		e = &ls->ids[k];
+		if (e->hash == 0 || e->hfile == NO_HFILE)
+			continue;
+		ls->v[e->hfile].data = (e->has & HAS_D) != 0;
+		ls->v[e->hfile].journal = (e->has & HAS_J) != 0;
+	}
+}
+
+/* read_one - one -H file of directory dfd (h says whether its -D and
+ * -J are there) */
 static void
 read_one(struct walk *w, int dfd, const char *rel, const char *name,
-    int has_journal)
+    const struct hfile *h)
 {
 	struct mg_queue *q = w->q;
 	struct scratch *sc = &w->sc;
@@ -666,19 +827,25 @@ read_one(struct walk *w, int dfd, const char *rel, const char *name,
 		mg_queue_problem(q, "input/%s%s: %s", rel, name, err.msg);
 		return;
 	}
-	(void)snprintf(other, sizeof(other), "%.*s-D", (int)idlen, name);
-	if (fstatat(dfd, other, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		dsize = (long long)st.st_size;
-	else if (errno == ENOENT) {
-		q->vanished++;		/* delivered while we read */
+	if (!h->data) {
+		q->vanished++;		/* delivered: -D goes first */
 		return;
 	}
-	if (has_journal) {
+	(void)snprintf(other, sizeof(other), "%.*s-D", (int)idlen, name);
+	if (w->sizes) {
+		if (fstatat(dfd, other, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			dsize = (long long)st.st_size;
+		else if (errno == ENOENT) {
+			q->vanished++;	/* delivered while we read */
+			return;
+		}
+	}
+	if (h->journal) {
 		other[idlen + 1] = 'J';
 		if (slurp(dfd, other, &sc->jbuf, &err) == 0)
 			journal(sc);
 	}
-	m.size = message_size(hsize, dsize, idlen);
+	m.size = w->sizes ? message_size(hsize, dsize, idlen) : 0;
 	(void)mg_queue_add_copy(q, &m, name, idlen, sc->rcpts, sc->nrcpts);
 }
 
@@ -688,11 +855,10 @@ static void
 list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
     int depth)
 {
-	char **journals = NULL, sub[3], *key;
-	size_t njournals = 0, journals_cap = 0, i, first = ls->n, dir;
 	struct dirent *de;
 	struct stat st;
-	struct hfile *h;
+	char sub[3];
+	size_t dir;
 	int sfd, isdir;
 	DIR *d;
 
@@ -735,29 +901,8 @@ list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
 			list_dir(w, ls, sfd, sub, depth + 1);
 			continue;
 		}
-		if (id_len(de->d_name, 'H') > 0) {
-			h = MG_ARRAY_PUSH(ls->v, ls->n, ls->cap);
-			h->name = mg_xstrdup(de->d_name);
-			h->dir = (unsigned short)dir;
-			h->journal = 0;
-		} else if (id_len(de->d_name, 'J') > 0)
-			*MG_ARRAY_PUSH(journals, njournals, journals_cap) =
-			    mg_xstrdup(de->d_name);
+		list_file(ls, de->d_name, (unsigned short)dir);
 	}
-	if (njournals > 1)
-		qsort(journals, njournals, sizeof(*journals), mg_strp_cmp);
-	for (i = first; njournals > 0 && i < ls->n; i++) {
-		if (ls->v[i].dir != dir)
-			continue;	/* a subdirectory's */
-		key = ls->v[i].name;
-		key[strlen(key) - 1] = 'J';
-		ls->v[i].journal = bsearch(&key, journals, njournals,
-		    sizeof(*journals), mg_strp_cmp) != NULL;
-		key[strlen(key) - 1] = 'H';
-	}
-	for (i = 0; i < njournals; i++)
-		free(journals[i]);
-	free(journals);
 }
 
 /* tell - the progress function told how many files both threads read;
@@ -789,7 +934,7 @@ read_part(void *arg)
 			break;
 		h = &ls->v[i];
 		read_one(w, dirfd(ls->dirs[h->dir].d), ls->dirs[h->dir].rel,
-		    h->name, h->journal);
+		    ls->names + h->name, h);
 		done = __atomic_add_fetch(&ls->done, 1, __ATOMIC_RELAXED);
 		if (w->progress != NULL && done - w->last >= PROGRESS_EVERY)
 			tell(w);
@@ -870,12 +1015,14 @@ read_all(struct walk *w, struct listing *ls)
 }
 
 /*
- * mg_exim_queue_scan - every message under spool_directory sdir (its
- * input/ directory) into q (caller frees q with mg_queue_free).  -1 with
- * err if input/ cannot be opened or the progress function cancelled.
+ * mg_exim_queue_read - every message under spool_directory sdir (its
+ * input/ directory) into q (caller frees q with mg_queue_free); with
+ * MG_EXIM_SCAN_SIZES in flags each message's size as exim -bp prints it
+ * (a stat of its -D), else sizes are 0.  -1 with err if input/ cannot
+ * be opened or the progress function cancelled.
  */
 int
-mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
+mg_exim_queue_read(const char *sdir, int flags, struct mg_queue *q,
     mg_progress_fn progress, void *arg, struct mg_err *err)
 {
 	char path[PATH_MAX];
@@ -898,18 +1045,32 @@ mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
 	w.q = q;
 	w.progress = progress;
 	w.arg = arg;
+	w.sizes = (flags & MG_EXIM_SCAN_SIZES) != 0;
 	list_dir(&w, &ls, fd, "", 0);
+	if (ls.full)
+		mg_queue_problem(q, "input/: more than %u files; the rest "
+		    "not read", (unsigned)LIST_MAX);
+	list_marks(&ls);
 	read_all(&w, &ls);
 	scratch_free(&w.sc);
-	for (i = 0; i < ls.n; i++)
-		free(ls.v[i].name);
 	free(ls.v);
+	free(ls.names);
+	free(ls.ids);
 	for (i = 0; i < ls.ndirs; i++)
 		(void)closedir(ls.dirs[i].d);
 	if (ls.cancelled)
 		return (mg_err_set(err, "queue scan cancelled after %zu files",
 		    q->files));
 	return (0);
+}
+
+/* mg_exim_queue_scan - mg_exim_queue_read with the sizes */
+int
+mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	return (mg_exim_queue_read(sdir, MG_EXIM_SCAN_SIZES, q, progress, arg,
+	    err));
 }
 
 /* mg_exim_spool_directory - exim [-C FILE] -bP spool_directory */
@@ -957,7 +1118,8 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	mg_queue_init(q);
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
-	rc = mg_exim_queue_scan(sdir, q, progress, arg, err);
+	rc = mg_exim_queue_read(sdir, t->queue_no_sizes ? 0 :
+	    MG_EXIM_SCAN_SIZES, q, progress, arg, err);
 	free(sdir);
 	/* One spool, messages frozen or not; the login is -auth_id. */
 	q->frozen_spool = 1;

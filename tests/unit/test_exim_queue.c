@@ -428,6 +428,23 @@ test_scan_split_spool(void **state)
 	assert_int_equal(m->size, 487);
 	mg_queue_free(&q);
 
+	/* without the sizes (no stat of each -D): the same messages, the
+	 * -H without its -D still gone (the listing saw no -D), the -J
+	 * still read; sizes 0 */
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.files, 5);
+	assert_int_equal(q.nmsgs, 3);
+	assert_int_equal(q.vanished, 1);
+	assert_int_equal(q.corrupt, 1);
+	m = find(&q, ids[0]);
+	assert_int_equal(m->nrcpts, 1);
+	assert_string_equal(m->rcpts[0], "a@comcast.net");
+	assert_int_equal(m->size, 0);
+	m = find(&q, ids[3]);
+	assert_string_equal(m->queue, MG_EXIM_FROZEN);
+	assert_int_equal(m->size, 0);
+	mg_queue_free(&q);
+
 	/* no input/ yet: an empty queue, not an error */
 	(void)snprintf(path, sizeof(path), "%s/nothing", dir);
 	assert_int_equal(mkdir(path, 0750), 0);
@@ -556,6 +573,15 @@ test_scan_two_threads(void **state)
 	for (i = 1; i < q.nmsgs; i++)
 		assert_true(strcmp(seen[i - 1], seen[i]) < 0);
 	free(seen);
+	mg_queue_free(&q);
+
+	/* without the sizes: the -D of each -H found in the listing
+	 * whichever of the two readdir gave first */
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.files, BIG_N);
+	assert_int_equal(q.nmsgs, BIG_N - 2);
+	assert_int_equal(q.corrupt, 1);
+	assert_int_equal(q.vanished, 1);
 	mg_queue_free(&q);
 
 	/* cancelled at the second progress call */
