@@ -189,6 +189,8 @@ option(struct hsrc *s, struct mg_queue *q, struct mg_qmsg *m,
 	if (len > 1 && line[1] == '-')
 		var++;			/* tainted value */
 	len -= (size_t)(var - line);
+	if (len == 0 || (var[0] != 'a' && var[0] != 'h' && var[0] != 'f'))
+		return (0);		/* none of those below */
 	if (is_opt(var, len, "aclc", &v, &vlen) ||
 	    is_opt(var, len, "aclm", &v, &vlen) ||
 	    is_opt(var, len, "acl", &v, &vlen))
