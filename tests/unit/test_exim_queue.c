@@ -5,6 +5,7 @@
  * variables, broken files), a split spool with a journal, a spool read
  * by two threads, and sizes as exim -bp prints them.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -510,6 +511,47 @@ count_calls(void *arg, size_t files)
 
 #define BIG_N 3000
 
+/* readdir_order - the -H files of spool dir's input/ and its split
+ * directories as readdir gives them (directories where they come), the
+ * IDs in skip[] left out: the order a scan keeps; names[] of n */
+static size_t
+readdir_order(const char *dir, char names[][40], size_t max,
+    const char *const *skip, size_t nskip)
+{
+	char path[512];
+	struct dirent *de, *se;
+	size_t n = 0, k, len;
+	DIR *d, *sd;
+
+	(void)snprintf(path, sizeof(path), "%s/input", dir);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_name[1] != '\0')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/input/%s", dir,
+		    de->d_name);
+		sd = opendir(path);
+		assert_non_null(sd);
+		while ((se = readdir(sd)) != NULL) {
+			len = strlen(se->d_name);
+			if (len < 3 || strcmp(se->d_name + len - 2, "-H") != 0)
+				continue;
+			for (k = 0; k < nskip; k++)
+				if (strncmp(skip[k], se->d_name, len - 2) == 0)
+					break;
+			if (k < nskip)
+				continue;
+			assert_true(n < max);
+			(void)snprintf(names[n++], 40, "%.*s", (int)(len - 2),
+			    se->d_name);
+		}
+		(void)closedir(sd);
+	}
+	(void)closedir(d);
+	return (n);
+}
+
 /*
  * test_scan_two_threads - a spool large enough for the two reading
  * threads (split over 62 directories, as 4.96 splits): every message
@@ -522,11 +564,16 @@ test_scan_two_threads(void **state)
 	char dir[] = "/tmp/mg-exq2.XXXXXX", path[512], id[32], sub[2];
 	struct mg_str tmpl, text = MG_STR_INIT;
 	size_t i, k, calls[3] = { 0, 0, 0 };
+	static char order[BIG_N][40];
+	char skip[4][32];
+	const char *skipp[2] = { skip[0], skip[1] };
 	struct mg_queue q;
 	struct mg_err err;
 	char **seen;
 
 	(void)state;
+	big_id(3, skip[2], sizeof(skip[2]));
+	big_id(BIG_N - 3, skip[3], sizeof(skip[3]));
 	load(AUTH, &tmpl);
 	assert_non_null(mkdtemp(dir));
 	(void)snprintf(path, sizeof(path), "%s/input", dir);
@@ -551,6 +598,12 @@ test_scan_two_threads(void **state)
 		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-D", dir, sub,
 		    id);
 		write_file(path, "1xVQOt-0002YG-2u-D\n", 19);
+		if (i != 3 && i != BIG_N - 3)
+			continue;
+		/* an attempt cut short delivered b@gmail.com */
+		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-J", dir, sub,
+		    id);
+		write_file(path, "b@gmail.com\n", 12);
 	}
 
 	assert_int_equal(mg_exim_queue_scan(dir, &q, count_calls, calls,
@@ -573,6 +626,18 @@ test_scan_two_threads(void **state)
 	for (i = 1; i < q.nmsgs; i++)
 		assert_true(strcmp(seen[i - 1], seen[i]) < 0);
 	free(seen);
+	/* in the order readdir lists them, whichever thread read them */
+	big_id(7, skip[0], sizeof(skip[0]));
+	big_id(BIG_N - 5, skip[1], sizeof(skip[1]));
+	assert_int_equal(readdir_order(dir, order, BIG_N, skipp, 2),
+	    q.nmsgs);
+	for (i = 0; i < q.nmsgs; i++)
+		assert_string_equal(q.msgs[i].id, order[i]);
+	/* the -J of the one listed early and of the one listed late */
+	for (i = 0; i < q.nmsgs; i++)
+		assert_int_equal(q.msgs[i].nrcpts, strcmp(q.msgs[i].id,
+		    skip[2]) == 0 || strcmp(q.msgs[i].id, skip[3]) == 0 ? 1 :
+		    2);
 	mg_queue_free(&q);
 
 	/* without the sizes: the -D of each -H found in the listing
@@ -595,11 +660,11 @@ test_scan_two_threads(void **state)
 
 	for (i = 0; i < BIG_N; i++) {
 		big_id(i, id, sizeof(id));
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 3; k++) {
 			(void)snprintf(path, sizeof(path), "%s/input/%c/%s-%c",
-			    dir, id[5], id, "HD"[k]);
+			    dir, id[5], id, "HDJ"[k]);
 			assert_true(unlink(path) == 0 || (k == 1 && i ==
-			    BIG_N - 5));
+			    BIG_N - 5) || (k == 2 && i != 3 && i != BIG_N - 3));
 		}
 	}
 	for (i = 0; i < 62; i++) {
