@@ -8,10 +8,12 @@
  * errors_to/DSN data, then the headers, whose lengths give the size
  * exim -bp prints.  A -J journal (delivery attempt cut short) names more
  * delivered recipients.  Files that vanish (delivered meanwhile) or are
- * not spool files are counted, never fatal.  The directories are
- * listed first, then the -H files are read by two threads, each over
- * half of them (open, one read into a reused buffer, close; a stat of
- * the -D for the size exim -bp prints).
+ * not spool files are counted, never fatal.  This thread lists the
+ * directories (a table of IDs matches each -H with its -D and -J, in
+ * whatever order readdir gives them) and hands the -H files over in
+ * blocks; a second thread reads them while the listing goes on, then
+ * both do.  Each -H is open, one read into a reused buffer, close; the
+ * -D is stat'd only when the caller wants the size exim -bp prints.
  */
 #include <dirent.h>
 #include <errno.h>
