@@ -905,9 +905,12 @@ publish(struct walk *w, struct listing *ls)
 	(void)pthread_cond_signal(&ls->more);
 	(void)pthread_mutex_unlock(&ls->mu);
 	ls->cur = NULL;
-	if (!ls->threaded && ls->second != NULL && ls->nfiles >= THREAD_MIN)
+	if (!ls->threaded && ls->second != NULL && ls->nfiles >= THREAD_MIN) {
 		ls->threaded = pthread_create(&ls->tid, NULL, read_blocks,
 		    ls->second) == 0;
+		if (!ls->threaded)
+			ls->second = NULL;	/* this thread reads all */
+	}
 	if (w->progress != NULL)
 		tell(w);
 }
