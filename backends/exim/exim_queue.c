@@ -633,6 +633,7 @@ struct idslot {
 	uint32_t name;
 	uint32_t hash;			/* 0: a free slot */
 	unsigned short dir;
+	unsigned char idlen;		/* of the ID, at most ID_MAX */
 	unsigned char has;
 };
 
@@ -757,15 +758,15 @@ id_slot(struct listing *ls, const char *name, size_t idlen,
 		e = &ls->ids[k];
 		if (e->hash == 0)
 			break;
-		if (e->hash != h || e->dir != dir)
+		if (e->hash != h || e->dir != dir || e->idlen != idlen)
 			continue;
 		other = ls->names + e->name;
-		if (memcmp(other, name, idlen) == 0 && other[idlen] == '-' &&
-		    other[idlen + 1] != '\0' && other[idlen + 2] == '\0')
+		if (memcmp(other, name, idlen) == 0)
 			return (e);
 	}
 	e->hash = h;
 	e->dir = dir;
+	e->idlen = (unsigned char)idlen;
 	e->has = 0;
 	e->hfile = NULL;
 	e->name = keep_name(ls, name, idlen + 2);
