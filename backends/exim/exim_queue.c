@@ -1192,6 +1192,10 @@ mg_exim_queue_read(const char *sdir, int flags, struct mg_queue *q,
 		mg_queue_problem(q, "input/: more than %u files; the rest "
 		    "not read", (unsigned)LIST_MAX);
 	list_marks(&ls);
+	free(ls.names);			/* the table served the listing */
+	free(ls.ids);
+	ls.names = NULL;
+	ls.ids = NULL;
 	(void)read_blocks(&w);
 	if (ls.threaded) {
 		/* the progress function is this thread's: told until the
@@ -1213,8 +1217,6 @@ mg_exim_queue_read(const char *sdir, int flags, struct mg_queue *q,
 	for (i = 0; i < ls.nblocks; i++)
 		free(ls.blocks[i]);
 	free(ls.blocks);
-	free(ls.names);
-	free(ls.ids);
 	(void)pthread_cond_destroy(&ls.more);
 	(void)pthread_mutex_destroy(&ls.mu);
 	for (i = 0; i < ls.ndirs; i++)
