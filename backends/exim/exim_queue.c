@@ -1085,11 +1085,30 @@ take_journal(struct walk *w, const struct hfile *h, struct mg_qmsg *m)
 		journal(w->sc.jbuf.data, w->sc.jbuf.len, m->rcpts, &m->nrcpts);
 }
 
+/* data_gone - the -D of h is not there: the listing did not see it
+ * and it is not there now either (readdir need not return a file made
+ * after it started: a message received meanwhile has its -D) */
+static int
+data_gone(const struct listing *ls, const struct hfile *h)
+{
+	char dname[ID_MAX + 3];
+	struct stat st;
+	size_t len = strlen(h->name);
+
+	if (h->data)
+		return (0);
+	memcpy(dname, h->name, len + 1);
+	dname[len - 1] = 'D';
+	return (fstatat(dirfd(ls->dirs[h->dir].d), dname, &st,
+	    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT);
+}
+
 /*
  * merge - the messages both threads read into w's queue in listing
- * order (block by block), those whose -D the listing did not see
- * counted vanished (delivered: Exim removes the -D first), those with
- * a -J told what it says; w2's arena, counts and problems taken over
+ * order (block by block), those without a -D counted vanished
+ * (delivered: Exim removes the -D first; with the sizes, the stat of
+ * each -D said so already), those with a -J told what it says; w2's
+ * arena, counts and problems taken over
  */
 static void
 merge(struct walk *w, struct walk *w2)
@@ -1113,7 +1132,7 @@ merge(struct walk *w, struct walk *w2)
 		r = &ws[t]->runs[at[t]++];
 		for (k = r->from; k < r->to; k++) {
 			m = &ws[t]->q->msgs[k];
-			if (!ws[t]->src[k]->data) {
+			if (!w->sizes && data_gone(w->ls, ws[t]->src[k])) {
 				q->vanished++;
 				continue;
 			}

@@ -511,6 +511,24 @@ count_calls(void *arg, size_t files)
 
 #define BIG_N 3000
 
+/* late_data - a progress function: at its first call (the listing has
+ * begun) the -D named by arg appears, as a message received meanwhile */
+static int
+late_data(void *arg, size_t files)
+{
+	const char *path = arg;
+	int fd;
+
+	(void)files;
+	if (access(path, F_OK) == 0)
+		return (0);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x-D\n", 4), 4);
+	assert_int_equal(close(fd), 0);
+	return (0);
+}
+
 /* readdir_order - the -H files of spool dir's input/ and its split
  * directories as readdir gives them (directories where they come), the
  * IDs in skip[] left out: the order a scan keeps; names[] of n */
@@ -648,6 +666,17 @@ test_scan_two_threads(void **state)
 	assert_int_equal(q.corrupt, 1);
 	assert_int_equal(q.vanished, 1);
 	mg_queue_free(&q);
+
+	/* a -D made after the listing began (readdir may not return it):
+	 * looked for before its -H is called vanished */
+	big_id(BIG_N - 5, id, sizeof(id));
+	(void)snprintf(path, sizeof(path), "%s/input/%c/%s-D", dir, id[5], id);
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, late_data, path,
+	    &err), 0);
+	assert_int_equal(q.nmsgs, BIG_N - 1);
+	assert_int_equal(q.vanished, 0);
+	mg_queue_free(&q);
+	assert_int_equal(unlink(path), 0);
 
 	/* cancelled at the second progress call */
 	calls[0] = 0;
