@@ -1115,13 +1115,19 @@ merge(struct walk *w, struct walk *w2)
 {
 	struct walk *ws[2] = { w, w2 };
 	struct mg_queue *q = w->q;
-	struct mg_qmsg *all, *m;
+	struct mg_qmsg m;
 	const struct run *r;
-	size_t at[2] = { 0, 0 }, cap, n = 0, b, k;
+	size_t at[2] = { 0, 0 }, n1 = q->nmsgs, n2, n = 0, b, k;
 	int t;
 
-	cap = q->nmsgs + (w2 != NULL ? w2->q->nmsgs : 0);
-	all = mg_xmalloc((cap > 0 ? cap : 1) * sizeof(*all));
+	/* in place: w's messages moved to the end of its array grown for
+	 * both, then written from its start; a message is written at or
+	 * before the place of the next one of w's still to read */
+	n2 = w2 != NULL ? w2->q->nmsgs : 0;
+	mg_array_grow((void **)&q->msgs, &q->msgs_cap, n1 + n2 + 1,
+	    sizeof(*q->msgs));
+	if (n1 > 0 && n2 > 0)
+		memmove(q->msgs + n2, q->msgs, n1 * sizeof(*q->msgs));
 	for (b = 0; b < w->ls->nblocks; b++) {
 		for (t = 0; t < 2; t++)
 			if (ws[t] != NULL && at[t] < ws[t]->nruns &&
@@ -1131,23 +1137,20 @@ merge(struct walk *w, struct walk *w2)
 			continue;	/* not read: cancelled */
 		r = &ws[t]->runs[at[t]++];
 		for (k = r->from; k < r->to; k++) {
-			m = &ws[t]->q->msgs[k];
+			m = t == 0 ? q->msgs[n2 + k] : w2->q->msgs[k];
 			if (!w->sizes && data_gone(w->ls, ws[t]->src[k])) {
 				q->vanished++;
 				continue;
 			}
 			if (ws[t]->src[k]->journal)
-				take_journal(w, ws[t]->src[k], m);
-			all[n++] = *m;
+				take_journal(w, ws[t]->src[k], &m);
+			q->msgs[n++] = m;
 		}
 	}
-	free(q->msgs);
-	q->msgs = all;
 	q->nmsgs = n;
-	q->msgs_cap = cap > 0 ? cap : 1;
 	if (w2 == NULL)
 		return;
-	w2->q->nmsgs = 0;		/* copied above */
+	w2->q->nmsgs = 0;		/* taken above */
 	queue_take(q, w2->q);
 }
 
