@@ -120,7 +120,7 @@ cmd_queue(struct mg_session *a, int argc, char **argv)
 	enum mg_queue_by by = QUEUE_BY_DEFAULT;
 	struct mg_qgrouping g;
 	struct mg_queue q;
-	int ch, json = 0;
+	int ch, rc, json = 0;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -143,7 +143,11 @@ cmd_queue(struct mg_session *a, int argc, char **argv)
 			return (cant_read(a->err.msg));
 		a->detected = 1;
 	}
-	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &a->err) < 0) {
+	/* a grouping shows no message's size: not read */
+	a->target.queue_no_sizes = 1;
+	rc = mg_backend_load_queue(&a->target, &q, NULL, NULL, &a->err);
+	a->target.queue_no_sizes = 0;
+	if (rc < 0) {
 		mg_queue_free(&q);
 		return (cant_read(a->err.msg));
 	}

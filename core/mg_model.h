@@ -43,6 +43,9 @@ struct mg_target {
 	struct mg_reaper *reaper; /* removes generated's directory if we
 				 * are killed; NULL if none */
 	char *maillog;		/* --maillog FILE; NULL: the MTA's own */
+	int queue_no_sizes;	/* load_queue may leave message sizes 0:
+				 * nothing shown needs them (Exim: no stat
+				 * of each -D) */
 	/* what a slow step of loading is doing now ("tables 3/9: REF"),
 	 * NULL when it is done; NULL: nobody is told */
 	void (*note)(void *, const char *);

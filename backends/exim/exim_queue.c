@@ -8,16 +8,19 @@
  * errors_to/DSN data, then the headers, whose lengths give the size
  * exim -bp prints.  A -J journal (delivery attempt cut short) names more
  * delivered recipients.  Files that vanish (delivered meanwhile) or are
- * not spool files are counted, never fatal.  The directories are
- * listed first, then the -H files are read by two threads, each over
- * half of them (open, one read into a reused buffer, close; a stat of
- * the -D for the size exim -bp prints).
+ * not spool files are counted, never fatal.  This thread lists the
+ * directories (a table of IDs matches each -H with its -D and -J, in
+ * whatever order readdir gives them) and hands the -H files over in
+ * blocks; a second thread reads them while the listing goes on, then
+ * both do.  Each -H is open, one read into a reused buffer, close; the
+ * -D is stat'd only when the caller wants the size exim -bp prints.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,7 @@
 #define SPLIT_DIRS_MAX 80	/* input/ and its 62 split directories */
 #define SLURP_MIN 16384		/* most -H files fit in one read */
 #define THREAD_MIN 1024		/* -H files worth a second thread */
+#define BLOCK 256		/* -H files a reading thread takes at once */
 
 /* One spool line at a time out of a -H file held in memory. */
 struct hsrc {
@@ -188,6 +192,8 @@ option(struct hsrc *s, struct mg_queue *q, struct mg_qmsg *m,
 	if (len > 1 && line[1] == '-')
 		var++;			/* tainted value */
 	len -= (size_t)(var - line);
+	if (len == 0 || (var[0] != 'a' && var[0] != 'h' && var[0] != 'f'))
+		return (0);		/* none of those below */
 	if (is_opt(var, len, "aclc", &v, &vlen) ||
 	    is_opt(var, len, "aclm", &v, &vlen) ||
 	    is_opt(var, len, "acl", &v, &vlen))
@@ -459,23 +465,24 @@ parse(struct hsrc *s, struct mg_queue *q, struct scratch *sc,
 	return (0);
 }
 
-/* journal - a -J file: addresses delivered in an attempt cut short,
- * one per line; they leave the undelivered list */
+/* journal - a -J file (text, len bytes): addresses delivered in an
+ * attempt cut short, one per line; they leave the undelivered list
+ * rcpts (*n of them) */
 static void
-journal(struct scratch *sc)
+journal(const char *text, size_t tlen, const char **rcpts, size_t *n)
 {
 	struct hsrc s;
 	const char *line;
 	size_t len, i, j;
 
-	s.p = sc->jbuf.data;
-	s.end = s.p + sc->jbuf.len;
+	s.p = text;
+	s.end = text + tlen;
 	while (next_line(&s, &line, &len)) {
-		for (i = j = 0; i < sc->nrcpts; i++)
-			if (strlen(sc->rcpts[i]) != len ||
-			    memcmp(sc->rcpts[i], line, len) != 0)
-				sc->rcpts[j++] = sc->rcpts[i];
-		sc->nrcpts = j;
+		for (i = j = 0; i < *n; i++)
+			if (strlen(rcpts[i]) != len ||
+			    memcmp(rcpts[i], line, len) != 0)
+				rcpts[j++] = rcpts[i];
+		*n = j;
 	}
 }
 
@@ -580,40 +587,98 @@ slurp(int dirfd, const char *name, struct mg_str *buf, struct mg_err *err)
 	return (0);
 }
 
-/* What one scanning thread carries. */
-struct walk {
-	struct mg_queue *q;		/* its own; merged in the end */
-	mg_progress_fn progress;	/* the first thread's only */
-	void *arg;
-	struct scratch sc;
-	struct listing *ls;
-	size_t from, to;		/* its part of ls->v */
-	size_t last;			/* files when progress was last told */
-	int finished;			/* its part read (atomic) */
-};
-
-/* One -H file listed: its directory (an index of ls->dirs), its name,
- * and whether a -J is beside it. */
+/* One -H file listed: its name, its directory (an index of ls->dirs),
+ * whether a -D and a -J are beside it (known once the listing is over:
+ * readdir may give them after it). */
 struct hfile {
-	char *name;
+	char name[ID_MAX + 3];
 	unsigned short dir;
+	unsigned char data;
 	unsigned char journal;
 };
 
-/* Every -H file of the spool, listed before any is read. */
+/* BLOCK -H files of the listing, handed to a reading thread at once. */
+struct hblock {
+	struct hfile f[BLOCK];
+	size_t n;
+};
+
+/* The messages a thread read from one block: its queue's msgs[from, to). */
+struct run {
+	size_t block;
+	size_t from, to;
+};
+
+/* What one reading thread carries. */
+struct walk {
+	struct mg_queue *q;		/* its own; merged in the end */
+	mg_progress_fn progress;	/* the caller's thread's only */
+	void *arg;
+	struct scratch sc;
+	struct listing *ls;
+	const struct hfile **src;	/* each message's -H, as q->msgs */
+	size_t nsrc, src_cap;
+	struct run *runs;		/* in block order */
+	size_t nruns, runs_cap;
+	size_t last;			/* files when progress was last told */
+	int sizes;			/* stat each -D for its size */
+	int finished;			/* no block left for it (atomic) */
+};
+
+/* One message ID of one directory in the listing's table: the offset
+ * of the first of its file names listed, its -H (NULL until listed)
+ * and which of -D and -J were seen. */
+struct idslot {
+	struct hfile *hfile;
+	uint32_t name;
+	uint32_t hash;			/* 0: a free slot */
+	unsigned short dir;
+	unsigned char idlen;		/* of the ID, at most ID_MAX */
+	unsigned char has;
+};
+
+#define HAS_D 1
+#define HAS_J 2
+#define LIST_MAX (UINT32_MAX / 2)	/* files, and bytes of names */
+
+/*
+ * Every -H file of the spool, listed by the caller's thread in blocks
+ * that a second thread starts reading while the listing goes on (the
+ * listing is a sixth of the work); a -D or a -J is matched to its -H
+ * through the table of IDs whatever the order readdir gives them in
+ * (no stat, no sort).
+ */
 struct listing {
 	struct {
 		DIR *d;
 		char rel[3];		/* "" or "X/" */
 	} dirs[SPLIT_DIRS_MAX];
 	size_t ndirs;
-	struct hfile *v;
-	size_t n, cap;
-	size_t done;			/* files read, both threads */
+	/* shared with the reading thread, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t more;		/* a block, or the listing's end */
+	struct hblock **blocks;
+	size_t nblocks, blocks_cap;
+	size_t next;			/* the next block to read */
+	int listed;			/* no block will come any more */
+	/* the listing thread's own */
+	struct hblock *cur;		/* being filled */
+	size_t nfiles;
+	char *names;			/* "ID-X\0" one after another */
+	size_t nnames, names_cap;
+	struct idslot *ids;
+	size_t nids, ids_cap;		/* ids_cap a power of two */
+	int full;			/* LIST_MAX reached */
+	struct walk *second;		/* the second reading thread's */
+	pthread_t tid;
+	int threaded;			/* it runs */
+	/* both threads' (atomic) */
+	size_t done;			/* files read */
 	int cancelled;
 };
 
-/* id_ok - NAME is ID-SUFFIX with an ID Exim could have made */
+/* id_len - NAME is ID-SUFFIX with an ID Exim could have made: the ID's
+ * length, else 0 */
 static size_t
 id_len(const char *name, char suffix)
 {
@@ -630,13 +695,108 @@ id_len(const char *name, char suffix)
 	return (n - 2);
 }
 
-/* read_one - one -H file of directory dfd (its -D and -J beside it) */
+/* id_hash - FNV-1a of an ID and its directory, never 0 (a free slot) */
+static uint32_t
+id_hash(const char *id, size_t n, unsigned short dir)
+{
+	uint32_t h = 2166136261u ^ dir;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)id[i]) * 16777619u;
+	return (h == 0 ? 1 : h);
+}
+
+/* ids_grow - the table twice as large (at least 1024 slots), every ID
+ * moved to its new slot */
 static void
-read_one(struct walk *w, int dfd, const char *rel, const char *name,
-    int has_journal)
+ids_grow(struct listing *ls)
+{
+	struct idslot *old = ls->ids;
+	size_t oldcap = ls->ids_cap, i, k, cap;
+
+	cap = oldcap == 0 ? 1024 : oldcap * 2;
+	ls->ids = mg_xcalloc(cap, sizeof(*ls->ids));
+	ls->ids_cap = cap;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].hash == 0)
+			continue;
+		for (k = old[i].hash & (cap - 1); ls->ids[k].hash != 0;
+		    k = (k + 1) & (cap - 1))
+			;
+		ls->ids[k] = old[i];
+	}
+	free(old);
+}
+
+/* keep_name - NAME (a file name) at the end of ls->names: its offset */
+static uint32_t
+keep_name(struct listing *ls, const char *name, size_t len)
+{
+	size_t at = ls->nnames;
+
+	mg_array_grow((void **)&ls->names, &ls->names_cap, at + len + 1, 1);
+	memcpy(ls->names + at, name, len + 1);
+	ls->nnames += len + 1;
+	return ((uint32_t)at);
+}
+
+/* id_slot - the slot of the ID of file NAME (idlen bytes, then "-X")
+ * in directory dir, taken (its name kept) if the ID is new */
+static struct idslot *
+id_slot(struct listing *ls, const char *name, size_t idlen,
+    unsigned short dir)
+{
+	uint32_t h = id_hash(name, idlen, dir);
+	const char *other;
+	struct idslot *e;
+	size_t k;
+
+	if ((ls->nids + 1) * 2 > ls->ids_cap)
+		ids_grow(ls);
+	for (k = h & (ls->ids_cap - 1);; k = (k + 1) & (ls->ids_cap - 1)) {
+		e = &ls->ids[k];
+		if (e->hash == 0)
+			break;
+		if (e->hash != h || e->dir != dir || e->idlen != idlen)
+			continue;
+		other = ls->names + e->name;
+		if (memcmp(other, name, idlen) == 0)
+			return (e);
+	}
+	e->hash = h;
+	e->dir = dir;
+	e->idlen = (unsigned char)idlen;
+	e->has = 0;
+	e->hfile = NULL;
+	e->name = keep_name(ls, name, idlen + 2);
+	ls->nids++;
+	return (e);
+}
+
+/* tell - the progress function told how many files both threads read;
+ * it may cancel */
+static void
+tell(struct walk *w)
+{
+	size_t done = __atomic_load_n(&w->ls->done, __ATOMIC_RELAXED);
+
+	if (done == w->last)
+		return;
+	w->last = done;
+	if (w->progress(w->arg, done) != 0)
+		__atomic_store_n(&w->ls->cancelled, 1, __ATOMIC_RELAXED);
+}
+
+/* read_one - one -H file of directory dfd into w's queue; whether its
+ * -D and -J are there is looked at when the threads' messages are
+ * merged (the listing may not have seen them yet) */
+static void
+read_one(struct walk *w, int dfd, const char *rel, const struct hfile *h)
 {
 	struct mg_queue *q = w->q;
 	struct scratch *sc = &w->sc;
+	const char *name = h->name;
 	struct mg_qmsg m;
 	struct mg_err err;
 	struct hsrc s;
@@ -666,20 +826,153 @@ read_one(struct walk *w, int dfd, const char *rel, const char *name,
 		mg_queue_problem(q, "input/%s%s: %s", rel, name, err.msg);
 		return;
 	}
-	(void)snprintf(other, sizeof(other), "%.*s-D", (int)idlen, name);
-	if (fstatat(dfd, other, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		dsize = (long long)st.st_size;
-	else if (errno == ENOENT) {
-		q->vanished++;		/* delivered while we read */
+	if (w->sizes) {
+		(void)snprintf(other, sizeof(other), "%.*s-D", (int)idlen,
+		    name);
+		if (fstatat(dfd, other, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			dsize = (long long)st.st_size;
+		else if (errno == ENOENT) {
+			q->vanished++;	/* delivered while we read */
+			return;
+		}
+	}
+	m.size = w->sizes ? message_size(hsize, dsize, idlen) : 0;
+	(void)mg_queue_add_copy(q, &m, name, idlen, sc->rcpts, sc->nrcpts);
+	*MG_ARRAY_PUSH(w->src, w->nsrc, w->src_cap) = h;
+}
+
+/* claim - the next block of the listing for a reading thread (its
+ * index in *bi), waiting for the listing; NULL when it is over */
+static struct hblock *
+claim(struct listing *ls, size_t *bi)
+{
+	struct hblock *b = NULL;
+
+	(void)pthread_mutex_lock(&ls->mu);
+	while (ls->next == ls->nblocks && !ls->listed)
+		(void)pthread_cond_wait(&ls->more, &ls->mu);
+	if (ls->next < ls->nblocks) {
+		*bi = ls->next;
+		b = ls->blocks[ls->next++];
+	}
+	(void)pthread_mutex_unlock(&ls->mu);
+	return (b);
+}
+
+/* read_blocks - a thread reads blocks of the listing into its queue
+ * until none is left; the caller's thread tells the progress function
+ * (which may cancel) */
+static void *
+read_blocks(void *arg)
+{
+	struct walk *w = arg;
+	struct listing *ls = w->ls;
+	const struct hfile *h;
+	struct hblock *b;
+	struct run *r;
+	size_t bi, i, done;
+
+	while ((b = claim(ls, &bi)) != NULL) {
+		r = MG_ARRAY_PUSH(w->runs, w->nruns, w->runs_cap);
+		r->block = bi;
+		r->from = w->q->nmsgs;
+		for (i = 0; i < b->n; i++) {
+			if (__atomic_load_n(&ls->cancelled, __ATOMIC_RELAXED))
+				break;
+			h = &b->f[i];
+			read_one(w, dirfd(ls->dirs[h->dir].d),
+			    ls->dirs[h->dir].rel, h);
+			done = __atomic_add_fetch(&ls->done, 1,
+			    __ATOMIC_RELAXED);
+			if (w->progress != NULL && done - w->last >=
+			    PROGRESS_EVERY)
+				tell(w);
+		}
+		w->runs[w->nruns - 1].to = w->q->nmsgs;
+	}
+	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
+	return (NULL);
+}
+
+/* publish - the block being filled handed to the reading threads; the
+ * second thread started once the spool is worth it */
+static void
+publish(struct walk *w, struct listing *ls)
+{
+	if (ls->cur == NULL)
+		return;
+	(void)pthread_mutex_lock(&ls->mu);
+	*MG_ARRAY_PUSH(ls->blocks, ls->nblocks, ls->blocks_cap) = ls->cur;
+	(void)pthread_cond_signal(&ls->more);
+	(void)pthread_mutex_unlock(&ls->mu);
+	ls->cur = NULL;
+	if (!ls->threaded && ls->second != NULL && ls->nfiles >= THREAD_MIN) {
+		ls->threaded = pthread_create(&ls->tid, NULL, read_blocks,
+		    ls->second) == 0;
+		if (!ls->threaded)
+			ls->second = NULL;	/* this thread reads all */
+	}
+	if (w->progress != NULL)
+		tell(w);
+}
+
+/* list_file - one entry of a spool directory: an -H joins the listing,
+ * a -D or a -J marks its ID; anything else is not a message's */
+static void
+list_file(struct walk *w, struct listing *ls, const char *name,
+    unsigned short dir)
+{
+	size_t idlen = strlen(name);
+	struct idslot *e;
+	struct hfile *h;
+	char suffix;
+
+	if (idlen < ID_MIN + 2 || idlen > ID_MAX + 2 || name[idlen - 2] != '-')
+		return;
+	suffix = name[idlen - 1];
+	if ((suffix != 'H' && suffix != 'D' && suffix != 'J') ||
+	    (idlen = id_len(name, suffix)) == 0)
+		return;
+	if (ls->nfiles >= LIST_MAX || ls->nnames >= LIST_MAX - ID_MAX - 3) {
+		ls->full = 1;
 		return;
 	}
-	if (has_journal) {
-		other[idlen + 1] = 'J';
-		if (slurp(dfd, other, &sc->jbuf, &err) == 0)
-			journal(sc);
+	e = id_slot(ls, name, idlen, dir);
+	if (suffix == 'D')
+		e->has |= HAS_D;
+	else if (suffix == 'J')
+		e->has |= HAS_J;
+	else if (e->hfile == NULL) {
+		if (ls->cur == NULL) {
+			ls->cur = mg_xmalloc(sizeof(*ls->cur));
+			ls->cur->n = 0;
+		}
+		h = &ls->cur->f[ls->cur->n++];
+		memcpy(h->name, name, idlen + 3);
+		h->dir = dir;
+		h->data = h->journal = 0;
+		e->hfile = h;
+		ls->nfiles++;
+		if (ls->cur->n == BLOCK)
+			publish(w, ls);
 	}
-	m.size = message_size(hsize, dsize, idlen);
-	(void)mg_queue_add_copy(q, &m, name, idlen, sc->rcpts, sc->nrcpts);
+}
+
+/* list_marks - each listed -H told whether its -D and its -J were seen
+ * (bytes no reading thread looks at before the merge) */
+static void
+list_marks(struct listing *ls)
+{
+	const struct idslot *e;
+	size_t k;
+
+	for (k = 0; k < ls->ids_cap; k++) {
+		e = &ls->ids[k];
+		if (e->hash == 0 || e->hfile == NULL)
+			continue;
+		e->hfile->data = (e->has & HAS_D) != 0;
+		e->hfile->journal = (e->has & HAS_J) != 0;
+	}
 }
 
 /* list_dir - the -H files of one spool directory (kept open in ls)
@@ -688,11 +981,10 @@ static void
 list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
     int depth)
 {
-	char **journals = NULL, sub[3], *key;
-	size_t njournals = 0, journals_cap = 0, i, first = ls->n, dir;
 	struct dirent *de;
 	struct stat st;
-	struct hfile *h;
+	char sub[3];
+	size_t dir;
 	int sfd, isdir;
 	DIR *d;
 
@@ -711,6 +1003,8 @@ list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
 	(void)snprintf(ls->dirs[dir].rel, sizeof(ls->dirs[dir].rel), "%s",
 	    rel);
 	while ((de = readdir(d)) != NULL) {
+		if (__atomic_load_n(&ls->cancelled, __ATOMIC_RELAXED))
+			return;
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_name[1] == '\0' && depth < SPLIT_DEPTH) {
@@ -735,67 +1029,19 @@ list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
 			list_dir(w, ls, sfd, sub, depth + 1);
 			continue;
 		}
-		if (id_len(de->d_name, 'H') > 0) {
-			h = MG_ARRAY_PUSH(ls->v, ls->n, ls->cap);
-			h->name = mg_xstrdup(de->d_name);
-			h->dir = (unsigned short)dir;
-			h->journal = 0;
-		} else if (id_len(de->d_name, 'J') > 0)
-			*MG_ARRAY_PUSH(journals, njournals, journals_cap) =
-			    mg_xstrdup(de->d_name);
+		list_file(w, ls, de->d_name, (unsigned short)dir);
 	}
-	if (njournals > 1)
-		qsort(journals, njournals, sizeof(*journals), mg_strp_cmp);
-	for (i = first; njournals > 0 && i < ls->n; i++) {
-		if (ls->v[i].dir != dir)
-			continue;	/* a subdirectory's */
-		key = ls->v[i].name;
-		key[strlen(key) - 1] = 'J';
-		ls->v[i].journal = bsearch(&key, journals, njournals,
-		    sizeof(*journals), mg_strp_cmp) != NULL;
-		key[strlen(key) - 1] = 'H';
-	}
-	for (i = 0; i < njournals; i++)
-		free(journals[i]);
-	free(journals);
 }
 
-/* tell - the progress function told how many files both threads read;
- * it may cancel */
+/* list_end - the last block published, the readers told no more come */
 static void
-tell(struct walk *w)
+list_end(struct walk *w, struct listing *ls)
 {
-	size_t done = __atomic_load_n(&w->ls->done, __ATOMIC_RELAXED);
-
-	if (done == w->last)
-		return;
-	w->last = done;
-	if (w->progress(w->arg, done) != 0)
-		__atomic_store_n(&w->ls->cancelled, 1, __ATOMIC_RELAXED);
-}
-
-/* read_part - a thread's part of the listing read into its queue; the
- * first thread tells the progress function (which may cancel) */
-static void *
-read_part(void *arg)
-{
-	struct walk *w = arg;
-	struct listing *ls = w->ls;
-	const struct hfile *h;
-	size_t i, done;
-
-	for (i = w->from; i < w->to; i++) {
-		if (__atomic_load_n(&ls->cancelled, __ATOMIC_RELAXED))
-			break;
-		h = &ls->v[i];
-		read_one(w, dirfd(ls->dirs[h->dir].d), ls->dirs[h->dir].rel,
-		    h->name, h->journal);
-		done = __atomic_add_fetch(&ls->done, 1, __ATOMIC_RELAXED);
-		if (w->progress != NULL && done - w->last >= PROGRESS_EVERY)
-			tell(w);
-	}
-	__atomic_store_n(&w->finished, 1, __ATOMIC_RELEASE);
-	return (NULL);
+	publish(w, ls);
+	(void)pthread_mutex_lock(&ls->mu);
+	ls->listed = 1;
+	(void)pthread_cond_broadcast(&ls->more);
+	(void)pthread_mutex_unlock(&ls->mu);
 }
 
 /* queue_take - src's messages appended to dst, its arena chunks (which
@@ -823,64 +1069,116 @@ queue_take(struct mg_queue *dst, struct mg_queue *src)
 	mg_queue_free(src);
 }
 
-/*
- * read_all - the listing read: by two threads over its halves when it
- * is large (a warm cache makes the parse CPU-bound; the second core
- * halves it), else by this one; the messages in listing order
- */
+/* take_journal - a message's -J read: its recipients delivered in an
+ * attempt cut short leave it */
 static void
-read_all(struct walk *w, struct listing *ls)
+take_journal(struct walk *w, const struct hfile *h, struct mg_qmsg *m)
 {
-	const struct timespec tick = { 0, 20 * 1000 * 1000 };
-	struct mg_queue q2;
-	struct walk w2;
-	pthread_t tid;
+	char jname[ID_MAX + 3];
+	struct mg_err err;
+	size_t len = strlen(h->name);
+	int dfd = dirfd(w->ls->dirs[h->dir].d);
 
-	w->ls = ls;
-	w->from = 0;
-	w->to = ls->n;
-	if (ls->n < THREAD_MIN) {
-		(void)read_part(w);
-		return;
-	}
-	mg_queue_init(&q2);
-	memset(&w2, 0, sizeof(w2));
-	w2.q = &q2;
-	w2.ls = ls;
-	w2.from = w->to = ls->n / 2;
-	w2.to = ls->n;
-	if (pthread_create(&tid, NULL, read_part, &w2) != 0) {
-		w->to = ls->n;		/* no thread: all here */
-		(void)read_part(w);
-		return;
-	}
-	(void)read_part(w);
-	/* the progress function is the caller's thread's: told until the
-	 * other half is read too, and once at the end */
-	while (w->progress != NULL && __atomic_load_n(&w2.finished,
-	    __ATOMIC_ACQUIRE) == 0) {
-		(void)nanosleep(&tick, NULL);
-		tell(w);
-	}
-	(void)pthread_join(tid, NULL);
-	if (w->progress != NULL && !ls->cancelled && ls->done != w->last)
-		(void)w->progress(w->arg, ls->done);
-	scratch_free(&w2.sc);
-	queue_take(w->q, &q2);
+	memcpy(jname, h->name, len + 1);
+	jname[len - 1] = 'J';
+	if (slurp(dfd, jname, &w->sc.jbuf, &err) == 0)
+		journal(w->sc.jbuf.data, w->sc.jbuf.len, m->rcpts, &m->nrcpts);
+}
+
+/* data_gone - the -D of h is not there: the listing did not see it
+ * and it is not there now either (readdir need not return a file made
+ * after it started: a message received meanwhile has its -D) */
+static int
+data_gone(const struct listing *ls, const struct hfile *h)
+{
+	char dname[ID_MAX + 3];
+	struct stat st;
+	size_t len = strlen(h->name);
+
+	if (h->data)
+		return (0);
+	memcpy(dname, h->name, len + 1);
+	dname[len - 1] = 'D';
+	return (fstatat(dirfd(ls->dirs[h->dir].d), dname, &st,
+	    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT);
 }
 
 /*
- * mg_exim_queue_scan - every message under spool_directory sdir (its
- * input/ directory) into q (caller frees q with mg_queue_free).  -1 with
- * err if input/ cannot be opened or the progress function cancelled.
+ * merge - the messages both threads read into w's queue in listing
+ * order (block by block), those without a -D counted vanished
+ * (delivered: Exim removes the -D first; with the sizes, the stat of
+ * each -D said so already), those with a -J told what it says; w2's
+ * arena, counts and problems taken over
+ */
+static void
+merge(struct walk *w, struct walk *w2)
+{
+	struct walk *ws[2] = { w, w2 };
+	struct mg_queue *q = w->q;
+	struct mg_qmsg m;
+	const struct run *r;
+	size_t at[2] = { 0, 0 }, n1 = q->nmsgs, n2, n = 0, b, k;
+	int t;
+
+	/* in place: w's messages moved to the end of its array grown for
+	 * both, then written from its start; a message is written at or
+	 * before the place of the next one of w's still to read */
+	n2 = w2 != NULL ? w2->q->nmsgs : 0;
+	mg_array_grow((void **)&q->msgs, &q->msgs_cap, n1 + n2 + 1,
+	    sizeof(*q->msgs));
+	if (n1 > 0 && n2 > 0)
+		memmove(q->msgs + n2, q->msgs, n1 * sizeof(*q->msgs));
+	for (b = 0; b < w->ls->nblocks; b++) {
+		for (t = 0; t < 2; t++)
+			if (ws[t] != NULL && at[t] < ws[t]->nruns &&
+			    ws[t]->runs[at[t]].block == b)
+				break;
+		if (t == 2)
+			continue;	/* not read: cancelled */
+		r = &ws[t]->runs[at[t]++];
+		for (k = r->from; k < r->to; k++) {
+			m = t == 0 ? q->msgs[n2 + k] : w2->q->msgs[k];
+			if (!w->sizes && data_gone(w->ls, ws[t]->src[k])) {
+				q->vanished++;
+				continue;
+			}
+			if (ws[t]->src[k]->journal)
+				take_journal(w, ws[t]->src[k], &m);
+			q->msgs[n++] = m;
+		}
+	}
+	q->nmsgs = n;
+	if (w2 == NULL)
+		return;
+	w2->q->nmsgs = 0;		/* taken above */
+	queue_take(q, w2->q);
+}
+
+/* walk_free - what a reading thread kept */
+static void
+walk_free(struct walk *w)
+{
+	scratch_free(&w->sc);
+	free(w->src);
+	free(w->runs);
+}
+
+/*
+ * mg_exim_queue_read - every message under spool_directory sdir (its
+ * input/ directory) into q (caller frees q with mg_queue_free); with
+ * MG_EXIM_SCAN_SIZES in flags each message's size as exim -bp prints it
+ * (a stat of its -D), else sizes are 0.  -1 with err if input/ cannot
+ * be opened or the progress function cancelled.
  */
 int
-mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
+mg_exim_queue_read(const char *sdir, int flags, struct mg_queue *q,
     mg_progress_fn progress, void *arg, struct mg_err *err)
 {
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
 	char path[PATH_MAX];
 	struct listing ls;
-	struct walk w;
+	struct mg_queue q2;
+	struct walk w, w2;
 	size_t i;
 	int fd;
 
@@ -893,23 +1191,71 @@ mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
 		return (0);		/* nothing ever queued */
 	if (fd < 0)
 		return (mg_err_errno(err, "cannot open %s", path));
-	memset(&w, 0, sizeof(w));
 	memset(&ls, 0, sizeof(ls));
+	(void)pthread_mutex_init(&ls.mu, NULL);
+	(void)pthread_cond_init(&ls.more, NULL);
+	memset(&w, 0, sizeof(w));
 	w.q = q;
 	w.progress = progress;
 	w.arg = arg;
+	w.ls = &ls;
+	w.sizes = (flags & MG_EXIM_SCAN_SIZES) != 0;
+	mg_queue_init(&q2);
+	w2 = w;
+	w2.q = &q2;
+	w2.progress = NULL;
+	ls.second = &w2;
+
+	/* this thread lists; once there is enough, the second reads what
+	 * is listed meanwhile; then this one reads too */
 	list_dir(&w, &ls, fd, "", 0);
-	read_all(&w, &ls);
-	scratch_free(&w.sc);
-	for (i = 0; i < ls.n; i++)
-		free(ls.v[i].name);
-	free(ls.v);
+	list_end(&w, &ls);
+	if (ls.full)
+		mg_queue_problem(q, "input/: more than %u files; the rest "
+		    "not read", (unsigned)LIST_MAX);
+	list_marks(&ls);
+	free(ls.names);			/* the table served the listing */
+	free(ls.ids);
+	ls.names = NULL;
+	ls.ids = NULL;
+	(void)read_blocks(&w);
+	if (ls.threaded) {
+		/* the progress function is this thread's: told until the
+		 * other is done too */
+		while (w.progress != NULL && __atomic_load_n(&w2.finished,
+		    __ATOMIC_ACQUIRE) == 0) {
+			(void)nanosleep(&tick, NULL);
+			tell(&w);
+		}
+		(void)pthread_join(ls.tid, NULL);
+	}
+	if (w.progress != NULL && !ls.cancelled && ls.done != w.last)
+		(void)w.progress(w.arg, ls.done);
+	merge(&w, ls.threaded ? &w2 : NULL);
+
+	walk_free(&w);
+	walk_free(&w2);
+	mg_queue_free(&q2);
+	for (i = 0; i < ls.nblocks; i++)
+		free(ls.blocks[i]);
+	free(ls.blocks);
+	(void)pthread_cond_destroy(&ls.more);
+	(void)pthread_mutex_destroy(&ls.mu);
 	for (i = 0; i < ls.ndirs; i++)
 		(void)closedir(ls.dirs[i].d);
 	if (ls.cancelled)
 		return (mg_err_set(err, "queue scan cancelled after %zu files",
 		    q->files));
 	return (0);
+}
+
+/* mg_exim_queue_scan - mg_exim_queue_read with the sizes */
+int
+mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
+    mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	return (mg_exim_queue_read(sdir, MG_EXIM_SCAN_SIZES, q, progress, arg,
+	    err));
 }
 
 /* mg_exim_spool_directory - exim [-C FILE] -bP spool_directory */
@@ -957,7 +1303,8 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	mg_queue_init(q);
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
-	rc = mg_exim_queue_scan(sdir, q, progress, arg, err);
+	rc = mg_exim_queue_read(sdir, t->queue_no_sizes ? 0 :
+	    MG_EXIM_SCAN_SIZES, q, progress, arg, err);
 	free(sdir);
 	/* One spool, messages frozen or not; the login is -auth_id. */
 	q->frozen_spool = 1;

@@ -24,6 +24,11 @@
 
 int mg_exim_queue_parse(const char *, size_t, const char *, long long,
     struct mg_queue *, struct mg_err *);
+/* What mg_exim_queue_read reads besides the -H files. */
+#define MG_EXIM_SCAN_SIZES 1	/* each -D's size (one stat a message) */
+
+int mg_exim_queue_read(const char *, int, struct mg_queue *, mg_progress_fn,
+    void *, struct mg_err *);
 int mg_exim_queue_scan(const char *, struct mg_queue *, mg_progress_fn,
     void *, struct mg_err *);
 int mg_exim_spool_directory(const struct mg_target *, char **,

@@ -4,7 +4,7 @@
  * a stolen "root" login from 93.122.252.5, alice at the office, local
  * mail, frozen bounces, recipients marked delivered), grouped by
  * mailguard-tui and judged by exim -bp (senders, recipient domains,
- * frozen) and exipick (authenticated ids).
+ * frozen, each message's size) and exipick (authenticated ids).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "../../backends/exim/exim_queue.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_queue.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -174,6 +176,63 @@ judge_bp(const char *conf, struct tally *senders, struct tally *domains,
 		tally_add(domains, dom, dl);
 	}
 	mg_exec_res_free(&res);
+	return (n);
+}
+
+/* bp_size - a size as exim -bp prints it (string_format_size): exact
+ * under 1 KiB, "%4.1fK" under 10 KiB, "%4dK" under 1 MiB; 0 if larger */
+static int
+bp_size(unsigned long long size, char *buf, size_t len)
+{
+	if (size < 1024)
+		(void)snprintf(buf, len, "%llu", size);
+	else if (size < 10 * 1024)
+		(void)snprintf(buf, len, "%.1fK", (double)size / 1024.0);
+	else if (size < 1024 * 1024)
+		(void)snprintf(buf, len, "%lluK", (size + 512) / 1024);
+	else
+		return (0);
+	return (1);
+}
+
+/*
+ * judge_sizes - the spool read with the sizes (as the console reads it):
+ * every message's size as exim -bp prints it for that ID, every message
+ * once; the number of sizes compared
+ */
+static size_t
+judge_sizes(const char *conf, const char *spool, size_t total)
+{
+	const char *argv[] = { exim_bin, "-C", conf, "-bp", NULL };
+	struct mg_exec_res res;
+	const char *cur, *line;
+	char age[16], size[16], id[64], want[16];
+	struct mg_queue q;
+	struct mg_err err;
+	size_t len, i, n = 0, found;
+
+	assert_int_equal(mg_exim_queue_scan(spool, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.nmsgs, total);
+	assert_int_equal(lab_run(&res, argv), 0);
+	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &line, &len);) {
+		if (len <= 10 || memcmp(line, "   ", 3) == 0)
+			continue;	/* a recipient, or blank */
+		(void)snprintf(id, sizeof(id), "%.*s", (int)len, line);
+		assert_int_equal(sscanf(id, "%15s %15s %63s", age, size, id),
+		    3);
+		for (i = found = 0; i < q.nmsgs; i++) {
+			if (strcmp(q.msgs[i].id, id) != 0)
+				continue;
+			found++;
+			if (bp_size(q.msgs[i].size, want, sizeof(want))) {
+				assert_string_equal(want, size);
+				n++;
+			}
+		}
+		assert_int_equal(found, 1);
+	}
+	mg_exec_res_free(&res);
+	mg_queue_free(&q);
 	return (n);
 }
 
@@ -361,6 +420,7 @@ test_spool_groups_match_exim(void **state)
 	    frozen);
 	assert_int_equal(total, ROOT_N + ALICE_N + LOCAL_N + BOUNCE_N);
 	assert_int_equal(frozen, BOUNCE_N);
+	assert_int_equal(judge_sizes(conf, spool, total), total);
 
 	tally_text(&judge_s, &want);
 	assert_int_equal(ours(conf, "sender", &got), total);

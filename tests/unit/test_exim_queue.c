@@ -5,6 +5,7 @@
  * variables, broken files), a split spool with a journal, a spool read
  * by two threads, and sizes as exim -bp prints them.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -428,6 +429,23 @@ test_scan_split_spool(void **state)
 	assert_int_equal(m->size, 487);
 	mg_queue_free(&q);
 
+	/* without the sizes (no stat of each -D): the same messages, the
+	 * -H without its -D still gone (the listing saw no -D), the -J
+	 * still read; sizes 0 */
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.files, 5);
+	assert_int_equal(q.nmsgs, 3);
+	assert_int_equal(q.vanished, 1);
+	assert_int_equal(q.corrupt, 1);
+	m = find(&q, ids[0]);
+	assert_int_equal(m->nrcpts, 1);
+	assert_string_equal(m->rcpts[0], "a@comcast.net");
+	assert_int_equal(m->size, 0);
+	m = find(&q, ids[3]);
+	assert_string_equal(m->queue, MG_EXIM_FROZEN);
+	assert_int_equal(m->size, 0);
+	mg_queue_free(&q);
+
 	/* no input/ yet: an empty queue, not an error */
 	(void)snprintf(path, sizeof(path), "%s/nothing", dir);
 	assert_int_equal(mkdir(path, 0750), 0);
@@ -493,6 +511,65 @@ count_calls(void *arg, size_t files)
 
 #define BIG_N 3000
 
+/* late_data - a progress function: at its first call (the listing has
+ * begun) the -D named by arg appears, as a message received meanwhile */
+static int
+late_data(void *arg, size_t files)
+{
+	const char *path = arg;
+	int fd;
+
+	(void)files;
+	if (access(path, F_OK) == 0)
+		return (0);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x-D\n", 4), 4);
+	assert_int_equal(close(fd), 0);
+	return (0);
+}
+
+/* readdir_order - the -H files of spool dir's input/ and its split
+ * directories as readdir gives them (directories where they come), the
+ * IDs in skip[] left out: the order a scan keeps; names[] of n */
+static size_t
+readdir_order(const char *dir, char names[][40], size_t max,
+    const char *const *skip, size_t nskip)
+{
+	char path[512];
+	struct dirent *de, *se;
+	size_t n = 0, k, len;
+	DIR *d, *sd;
+
+	(void)snprintf(path, sizeof(path), "%s/input", dir);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_name[1] != '\0')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/input/%s", dir,
+		    de->d_name);
+		sd = opendir(path);
+		assert_non_null(sd);
+		while ((se = readdir(sd)) != NULL) {
+			len = strlen(se->d_name);
+			if (len < 3 || strcmp(se->d_name + len - 2, "-H") != 0)
+				continue;
+			for (k = 0; k < nskip; k++)
+				if (strncmp(skip[k], se->d_name, len - 2) == 0)
+					break;
+			if (k < nskip)
+				continue;
+			assert_true(n < max);
+			(void)snprintf(names[n++], 40, "%.*s", (int)(len - 2),
+			    se->d_name);
+		}
+		(void)closedir(sd);
+	}
+	(void)closedir(d);
+	return (n);
+}
+
 /*
  * test_scan_two_threads - a spool large enough for the two reading
  * threads (split over 62 directories, as 4.96 splits): every message
@@ -505,11 +582,16 @@ test_scan_two_threads(void **state)
 	char dir[] = "/tmp/mg-exq2.XXXXXX", path[512], id[32], sub[2];
 	struct mg_str tmpl, text = MG_STR_INIT;
 	size_t i, k, calls[3] = { 0, 0, 0 };
+	static char order[BIG_N][40];
+	char skip[4][32];
+	const char *skipp[2] = { skip[0], skip[1] };
 	struct mg_queue q;
 	struct mg_err err;
 	char **seen;
 
 	(void)state;
+	big_id(3, skip[2], sizeof(skip[2]));
+	big_id(BIG_N - 3, skip[3], sizeof(skip[3]));
 	load(AUTH, &tmpl);
 	assert_non_null(mkdtemp(dir));
 	(void)snprintf(path, sizeof(path), "%s/input", dir);
@@ -534,6 +616,12 @@ test_scan_two_threads(void **state)
 		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-D", dir, sub,
 		    id);
 		write_file(path, "1xVQOt-0002YG-2u-D\n", 19);
+		if (i != 3 && i != BIG_N - 3)
+			continue;
+		/* an attempt cut short delivered b@gmail.com */
+		(void)snprintf(path, sizeof(path), "%s/input/%s/%s-J", dir, sub,
+		    id);
+		write_file(path, "b@gmail.com\n", 12);
 	}
 
 	assert_int_equal(mg_exim_queue_scan(dir, &q, count_calls, calls,
@@ -556,7 +644,39 @@ test_scan_two_threads(void **state)
 	for (i = 1; i < q.nmsgs; i++)
 		assert_true(strcmp(seen[i - 1], seen[i]) < 0);
 	free(seen);
+	/* in the order readdir lists them, whichever thread read them */
+	big_id(7, skip[0], sizeof(skip[0]));
+	big_id(BIG_N - 5, skip[1], sizeof(skip[1]));
+	assert_int_equal(readdir_order(dir, order, BIG_N, skipp, 2),
+	    q.nmsgs);
+	for (i = 0; i < q.nmsgs; i++)
+		assert_string_equal(q.msgs[i].id, order[i]);
+	/* the -J of the one listed early and of the one listed late */
+	for (i = 0; i < q.nmsgs; i++)
+		assert_int_equal(q.msgs[i].nrcpts, strcmp(q.msgs[i].id,
+		    skip[2]) == 0 || strcmp(q.msgs[i].id, skip[3]) == 0 ? 1 :
+		    2);
 	mg_queue_free(&q);
+
+	/* without the sizes: the -D of each -H found in the listing
+	 * whichever of the two readdir gave first */
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, NULL, NULL, &err), 0);
+	assert_int_equal(q.files, BIG_N);
+	assert_int_equal(q.nmsgs, BIG_N - 2);
+	assert_int_equal(q.corrupt, 1);
+	assert_int_equal(q.vanished, 1);
+	mg_queue_free(&q);
+
+	/* a -D made after the listing began (readdir may not return it):
+	 * looked for before its -H is called vanished */
+	big_id(BIG_N - 5, id, sizeof(id));
+	(void)snprintf(path, sizeof(path), "%s/input/%c/%s-D", dir, id[5], id);
+	assert_int_equal(mg_exim_queue_read(dir, 0, &q, late_data, path,
+	    &err), 0);
+	assert_int_equal(q.nmsgs, BIG_N - 1);
+	assert_int_equal(q.vanished, 0);
+	mg_queue_free(&q);
+	assert_int_equal(unlink(path), 0);
 
 	/* cancelled at the second progress call */
 	calls[0] = 0;
@@ -569,11 +689,11 @@ test_scan_two_threads(void **state)
 
 	for (i = 0; i < BIG_N; i++) {
 		big_id(i, id, sizeof(id));
-		for (k = 0; k < 2; k++) {
+		for (k = 0; k < 3; k++) {
 			(void)snprintf(path, sizeof(path), "%s/input/%c/%s-%c",
-			    dir, id[5], id, "HD"[k]);
+			    dir, id[5], id, "HDJ"[k]);
 			assert_true(unlink(path) == 0 || (k == 1 && i ==
-			    BIG_N - 5));
+			    BIG_N - 5) || (k == 2 && i != 3 && i != BIG_N - 3));
 		}
 	}
 	for (i = 0; i < 62; i++) {
