@@ -133,14 +133,24 @@ test_local_part_logins(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT);
 	assert_int_equal(x->nedits, 2);
-	assert_int_equal(f->nprobes, 2);
+	/* each service with the hole is proven on its own settings */
+	assert_int_equal(f->nprobes, 4);
 	assert_string_equal(f->probes[0].login, "alice");
 	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
 	assert_string_equal(f->probes[0].rcpt, "postmaster@mail.example.com");
 	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[0].service, "smtp/inet");
 	assert_string_equal(f->probes[1].login, "alice");
 	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
 	assert_false(f->probes[1].hole_if_accepted);
+	assert_string_equal(f->probes[1].service, "smtp/inet");
+	assert_string_equal(f->probes[2].sender, "bob@mail.example.com");
+	assert_true(f->probes[2].hole_if_accepted);
+	assert_string_equal(f->probes[2].service, "submissions/inet");
+	assert_string_equal(f->probes[3].sender, "alice@mail.example.com");
+	assert_string_equal(f->probes[3].service, "submissions/inet");
+	assert_non_null(pf_evidence(f, "the proof asks service submissions "
+	    "(inet) as a login"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -253,10 +263,12 @@ test_address_logins(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT
 	    ", reject_unknown_sender_domain");
-	assert_int_equal(f->nprobes, 2);
+	assert_int_equal(f->nprobes, 4);
 	assert_string_equal(f->probes[0].login, "carol@example.org");
 	assert_string_equal(f->probes[0].sender, "dave@example.org");
 	assert_string_equal(f->probes[1].sender, "carol@example.org");
+	assert_string_equal(f->probes[2].sender, "dave@example.org");
+	assert_string_equal(f->probes[3].service, "submissions/inet");
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -307,12 +319,13 @@ test_alias_owners(void **state)
 	assert_non_null(pf_evidence(f, "not used as owners: "
 	    "mysql:/etc/postfix/sql/aliases.cf, $extra_maps in "
 	    "virtual_alias_maps"));
-	assert_int_equal(f->nprobes, 3);
+	assert_int_equal(f->nprobes, 5);
 	assert_string_equal(f->probes[0].sender, "dave@example.org");
 	assert_int_equal(f->probes[0].hole_if_accepted, 1);
-	assert_string_equal(f->probes[2].login, "carol@example.org");
-	assert_string_equal(f->probes[2].sender, "sales@example.org");
-	assert_int_equal(f->probes[2].hole_if_accepted, 0);
+	assert_string_equal(f->probes[4].login, "carol@example.org");
+	assert_string_equal(f->probes[4].sender, "sales@example.org");
+	assert_int_equal(f->probes[4].hole_if_accepted, 0);
+	assert_string_equal(f->probes[4].service, "smtp/inet");
 	mg_report_free(&r);
 	mg_model_free(&m);
 
@@ -401,8 +414,15 @@ test_service_override_edited(void **state)
 	assert_non_null(f);
 	assert_non_null(pf_evidence(f, "service submission (inet"));
 	assert_null(pf_evidence(f, "service smtp (inet"));
-	/* the private Postfix of the proof stands for port 25: no probe */
-	assert_int_equal(f->nprobes, 0);
+	/* the proof asks the submission service itself, with its -o
+	 * overrides (the private Postfix gives it a listener of its own) */
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].service, "submission/inet");
+	assert_false(f->probes[1].hole_if_accepted);
+	assert_non_null(pf_evidence(f, "the proof asks service submission "
+	    "(inet) as a login"));
 	x = mg_report_find_fix(&r, FIX);
 	assert_non_null(x);
 	for (i = 0; i < x->nedits; i++) {
