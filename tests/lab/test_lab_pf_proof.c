@@ -103,6 +103,66 @@ test_mask_typo_and_whitelist(void **state)
 	stop_and_check(&pp);
 }
 
+/* ask_on - the verdict code of service's listener (NULL: the public
+ * smtpd) to 198.51.100.9 logged in as login by XCLIENT, MAIL FROM:<from>
+ * RCPT TO:<to>; -1 (err's text shown) if it could not be asked */
+static int
+ask_on(struct mg_pf_private *pp, const char *service, const char *login,
+    const char *from, const char *to)
+{
+	struct mg_probe p;
+	struct mg_smtp_verdict v;
+	struct mg_err err;
+
+	memset(&p, 0, sizeof(p));
+	p.client = (char *)"198.51.100.9";
+	p.login = (char *)login;
+	p.sender = (char *)from;
+	p.rcpt = (char *)to;
+	p.service = (char *)service;
+	if (mg_pf_private_ask(pp, &p, &v, &err) < 0) {
+		(void)printf("    %s: %s\n", service, err.msg);
+		return (-1);
+	}
+	(void)printf("    %s: as %s MAIL FROM:<%s> RCPT TO:<%s> -> %d %s\n",
+	    v.how, login, from, to, v.code, v.text);
+	return (v.code);
+}
+
+/*
+ * test_listener_per_service - sasl-submission: the submission service
+ * (Debian's template, AUTH and encrypt on it alone) gets a listener of
+ * its own with its -o overrides, judged without TLS: a login relays
+ * there (250) and not on port 25 (454, no AUTH there, so no login); a
+ * service the instance does not have is refused, never asked elsewhere
+ */
+static void
+test_listener_per_service(void **state)
+{
+	struct mg_pf_private pp;
+	const char *dir;
+	char sub[300], port[32], p25[300];
+
+	(void)state;
+	dir = proof_of("sasl-submission", &pp);
+	(void)lab_port(dir, "submission_port", port, sizeof(port));
+	(void)snprintf(sub, sizeof(sub), "127.0.0.1:%s/inet", port);
+	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)snprintf(p25, sizeof(p25), "127.0.0.1:%s/inet", port);
+	assert_string_equal(pp.service, p25);
+	assert_int_equal(pp.nsvcs, 1);
+	assert_string_equal(pp.svcs[0].service, sub);
+	assert_int_equal(ask_on(&pp, sub, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 250);
+	assert_int_equal(ask_on(&pp, p25, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 454);
+	assert_int_equal(ask_on(&pp, NULL, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 454);
+	assert_int_equal(ask_on(&pp, "smtps/inet", "alice",
+	    "bob@mail.example.com", "someone@remote.test"), -1);
+	stop_and_check(&pp);
+}
+
 /* test_fatal_smtpd_said_at_once - a configuration whose smtpd refuses
  * to run (no restriction stops relaying, relay-level0 with permit_mynetworks
  * alone): the start fails as soon as smtpd's log says so, naming its
@@ -151,6 +211,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_typo_and_whitelist),
 		cmocka_unit_test(test_fatal_smtpd_said_at_once),
+		cmocka_unit_test(test_listener_per_service),
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_proof", tests, setup,
