@@ -3,10 +3,12 @@
  * for a configuration that is not (or not yet) live.  Postfix has no
  * "exim -bh": its verdict comes from a real smtpd.  So a private instance
  * is made from a copy of the configuration's main.cf and master.cf - the
- * restrictions, maps and the -o overrides of the public smtpd service as
- * they are - with its own queue, data and log directories under a fresh
- * directory, no chroot, every inet listener removed and one smtpd added
- * on a UNIX-domain socket in the instance's private/ directory; it is
+ * restrictions, maps and the -o overrides of each smtpd service as they
+ * are - with its own queue, data and log directories under a fresh
+ * directory, no chroot, every inet listener removed and, on UNIX-domain
+ * sockets in the instance's private/ directory, one smtpd for the public
+ * service and one for each other inet smtpd (submission, smtps: a probe
+ * names the service whose settings judge it), all plain SMTP; it is
  * started with "postfix -c DIR start", asked (XCLIENT ADDR=client, EHLO,
  * MAIL, RCPT, RSET, QUIT: never DATA, so nothing is ever queued), and
  * stopped.
