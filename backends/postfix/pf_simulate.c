@@ -54,9 +54,12 @@
  * proxy header are left out, and smtpd_tls_auth_only too: without TLS it
  * leaves SASL inactive, and permit_sasl_authenticated then ignores the
  * XCLIENT LOGIN that stands for a login made over TLS (smtpd_check.c
- * asks smtpd_sasl_is_active).  The restrictions stay as they are. */
+ * asks smtpd_sasl_is_active).  XCLIENT is ours even where a service
+ * sets its own smtpd_authorized_xclient_hosts.  The restrictions stay as
+ * they are. */
 #define PLAIN_SMTP "-o smtpd_tls_wrappermode=no -o smtpd_tls_auth_only=no " \
-	"-o smtpd_tls_security_level=none -o smtpd_upstream_proxy_protocol="
+	"-o smtpd_tls_security_level=none -o smtpd_upstream_proxy_protocol= " \
+	"-o smtpd_authorized_xclient_hosts=127.0.0.1"
 
 /* run - a Postfix tool, output into the private instance's log */
 static int
