@@ -302,6 +302,83 @@ out:
 	return (rc);
 }
 
+/* value_of - the value of "key = value" in postconf output text (the
+ * line that starts with key), into buf; 0 if none */
+static int
+value_of(const char *text, const char *key, char *buf, size_t size)
+{
+	const char *cur, *line;
+	size_t len, klen = strlen(key);
+
+	for (cur = text; mg_line_next(&cur, &line, &len);)
+		if (len >= klen + 3 && memcmp(line, key, klen) == 0 &&
+		    memcmp(line + klen, " = ", 3) == 0) {
+			(void)snprintf(buf, size, "%.*s", (int)(len - klen - 3),
+			    line + klen + 3);
+			return (1);
+		}
+	return (0);
+}
+
+/*
+ * dovecot_paths - each of our listeners that asks Dovecot for SASL over a
+ * socket path relative to queue_directory (Debian's "private/auth") gets
+ * that path under the live queue_directory: ours is elsewhere, and an
+ * smtpd with AUTH on that cannot fetch Dovecot's mechanisms dies ("fatal:
+ * no SASL authentication mechanisms") before it answers anyone.
+ */
+static int
+dovecot_paths(struct mg_pf_private *pp, struct mg_err *err)
+{
+	struct mg_str px = MG_STR_INIT, main_v = MG_STR_INIT, set =
+	    MG_STR_INIT, out = MG_STR_INIT;
+	char key[320], type[64], path[PATH_MAX], mtype[64], mpath[PATH_MAX];
+	char *tail;
+	size_t i, room;
+	int rc = -1;
+
+	if (postconf_out(pp, "-Px", NULL, &px, err) < 0 ||
+	    postconf_out(pp, "-x", NULL, &main_v, err) < 0)
+		goto out;
+	if (!value_of(mg_str_cstr(&main_v), "smtpd_sasl_type", mtype,
+	    sizeof(mtype)))
+		mtype[0] = '\0';
+	if (!value_of(mg_str_cstr(&main_v), "smtpd_sasl_path", mpath,
+	    sizeof(mpath)))
+		mpath[0] = '\0';
+	for (i = 0; i <= pp->nsvcs; i++) {
+		/* "mailguard-proof[-N]/unix/" and the parameter */
+		if (i == 0)
+			(void)snprintf(key, sizeof(key), "%s/unix/",
+			    PROOF_SERVICE);
+		else
+			(void)snprintf(key, sizeof(key), "%s-%zu/unix/",
+			    PROOF_SERVICE, i);
+		tail = key + strlen(key);
+		room = sizeof(key) - (size_t)(tail - key);
+		(void)snprintf(tail, room, "smtpd_sasl_type");
+		if (!value_of(mg_str_cstr(&px), key, type, sizeof(type)))
+			(void)snprintf(type, sizeof(type), "%s", mtype);
+		(void)snprintf(tail, room, "smtpd_sasl_path");
+		if (!value_of(mg_str_cstr(&px), key, path, sizeof(path)))
+			(void)snprintf(path, sizeof(path), "%s", mpath);
+		if (strcmp(type, "dovecot") != 0 || path[0] == '\0' ||
+		    path[0] == '/' || strncmp(path, "inet:", 5) == 0)
+			continue;
+		mg_str_reset(&set);
+		mg_str_printf(&set, "%s=%s/%s", key, pp->queue, path);
+		if (postconf_out(pp, "-P", mg_str_cstr(&set), &out, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	mg_str_free(&px);
+	mg_str_free(&main_v);
+	mg_str_free(&set);
+	mg_str_free(&out);
+	return (rc);
+}
+
 /* settle - main.cf and master.cf dated 2 s back: Postfix programs poll a
  * main.cf younger than a second until it looks stable */
 static void
@@ -390,6 +467,14 @@ private_dirs(struct mg_pf_private *pp, struct mg_err *err)
 		mg_str_free(&owner);
 		return (-1);
 	}
+	mg_str_reset(&owner);
+	/* before private_params moves it: Dovecot's socket is there */
+	if (postconf_out(pp, "-xh", "queue_directory", &owner, err) < 0) {
+		mg_str_free(&owner);
+		return (-1);
+	}
+	owner.data[strcspn(owner.data, "\n")] = '\0';
+	(void)snprintf(pp->queue, sizeof(pp->queue), "%s", owner.data);
 	mg_str_free(&owner);
 	return (0);
 }
@@ -535,7 +620,8 @@ mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
 		goto fail;
 	}
 	if (copy_conf(pp, err) < 0 || private_dirs(pp, err) < 0 ||
-	    private_params(pp, err) < 0 || rewrite_master(pp, err) < 0)
+	    private_params(pp, err) < 0 || rewrite_master(pp, err) < 0 ||
+	    dovecot_paths(pp, err) < 0)
 		goto fail;
 	settle(pp);
 	if (run(pp, check, NULL, err) < 0 || run(pp, start, NULL, err) < 0)

@@ -29,6 +29,7 @@ struct mg_pf_private {
 	char root[PATH_MAX];		/* private directory, "" if none */
 	char etc[PATH_MAX + 8];
 	char conf[PATH_MAX];		/* the configuration it copies */
+	char queue[PATH_MAX];		/* the copied queue_directory */
 	char service[256];		/* master.cf service it stands for */
 	char pass[256];			/* and, behind postscreen, the smtpd
 					 * pass service: "" if none */
