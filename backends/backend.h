@@ -43,7 +43,7 @@ struct mg_change {
 struct mg_smtp_verdict {
 	int code;		/* the RCPT reply code; -1 if none */
 	char text[256];		/* the reply text */
-	char how[64];		/* "exim -bh" */
+	char how[160];		/* "exim -bh" */
 };
 
 struct mg_backend {

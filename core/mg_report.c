@@ -69,6 +69,7 @@ finding_free(struct mg_finding *f)
 		free(f->probes[i].sender);
 		free(f->probes[i].rcpt);
 		free(f->probes[i].login);
+		free(f->probes[i].service);
 	}
 	free(f->probes);
 }
@@ -178,6 +179,7 @@ mg_finding_probe(struct mg_finding *f, const char *client,
 	p->rcpt = mg_xstrdup(rcpt);
 	p->hole_if_accepted = hole_if_accepted;
 	p->login = NULL;
+	p->service = NULL;
 }
 
 /* mg_finding_probe_as - mg_finding_probe for a client authenticated as
@@ -190,6 +192,20 @@ mg_finding_probe_as(struct mg_finding *f, const char *login,
 	mg_finding_probe(f, client, client_name, sender, rcpt,
 	    hole_if_accepted);
 	f->probes[f->nprobes - 1].login = mg_xstrdup(login);
+}
+
+/* mg_finding_probe_service - the last probe is judged by the settings of
+ * the MTA's listener service (NULL: its public one) */
+void
+mg_finding_probe_service(struct mg_finding *f, const char *service)
+{
+	struct mg_probe *p;
+
+	if (f->nprobes == 0)
+		return;
+	p = &f->probes[f->nprobes - 1];
+	free(p->service);
+	p->service = mg_xstrdup(service);
 }
 
 /* mg_report_fix - append a fix, or return the existing one with that id */

@@ -33,6 +33,9 @@ struct mg_probe {
 	int hole_if_accepted;	/* acceptance shows the hole is open */
 	char *login;		/* authenticated as this SASL login; NULL:
 				 * not authenticated */
+	char *service;		/* the MTA's listener whose settings judge
+				 * it ("submission/inet": master.cf's -o
+				 * overrides); NULL: the public one */
 };
 
 struct mg_finding {
@@ -107,6 +110,7 @@ void mg_finding_probe(struct mg_finding *, const char *, const char *,
     const char *, const char *, int);
 void mg_finding_probe_as(struct mg_finding *, const char *, const char *,
     const char *, const char *, const char *, int);
+void mg_finding_probe_service(struct mg_finding *, const char *);
 struct mg_fix *mg_report_fix(struct mg_report *, const char *, const char *);
 int mg_cmd_seen(const struct mg_fix *const *, size_t, size_t);
 void mg_report_drop_fix(struct mg_report *, const char *);

@@ -187,7 +187,7 @@ asked_already(const struct run *r, const struct mg_probe *p)
 		if (same(q->client, p->client) && same(q->client_name,
 		    p->client_name) && same(q->sender, p->sender) &&
 		    same(q->rcpt, p->rcpt) && same(q->login, p->login) &&
-		    q->hole_if_accepted ==
+		    same(q->service, p->service) && q->hole_if_accepted ==
 		    p->hole_if_accepted)
 			return (1);
 	}

@@ -442,6 +442,7 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 			mg_finding_probe_as(g, p->login, p->client,
 			    p->client_name, p->sender, p->rcpt,
 			    p->hole_if_accepted);
+			mg_finding_probe_service(g, p->service);
 		}
 	}
 	/* what the stage still has open, asked of the MTA itself */
@@ -459,6 +460,7 @@ derive(const struct mg_report *rep, const struct mg_report *srep,
 				g = copy_finding(&out->probes, f);
 			mg_finding_probe_as(g, p->login, p->client,
 			    p->client_name, p->sender, p->rcpt, 1);
+			mg_finding_probe_service(g, p->service);
 		}
 	}
 	if (n > 0 && !same_trust(was, now)) {

@@ -3,10 +3,12 @@
  * for a configuration that is not (or not yet) live.  Postfix has no
  * "exim -bh": its verdict comes from a real smtpd.  So a private instance
  * is made from a copy of the configuration's main.cf and master.cf - the
- * restrictions, maps and the -o overrides of the public smtpd service as
- * they are - with its own queue, data and log directories under a fresh
- * directory, no chroot, every inet listener removed and one smtpd added
- * on a UNIX-domain socket in the instance's private/ directory; it is
+ * restrictions, maps and the -o overrides of each smtpd service as they
+ * are - with its own queue, data and log directories under a fresh
+ * directory, no chroot, every inet listener removed and, on UNIX-domain
+ * sockets in the instance's private/ directory, one smtpd for the public
+ * service and one for each other inet smtpd (submission, smtps: a probe
+ * names the service whose settings judge it), all plain SMTP; it is
  * started with "postfix -c DIR start", asked (XCLIENT ADDR=client, EHLO,
  * MAIL, RCPT, RSET, QUIT: never DATA, so nothing is ever queued), and
  * stopped.
@@ -46,6 +48,18 @@
 #define PROOF_PARENT "/tmp"
 #define PROOF_PREFIX "mailguard-proof."
 #define PROOF_SERVICE "mailguard-proof"
+/* Transport only, after a listener's own arguments (the last -o wins):
+ * the proof speaks plain SMTP on a socket only root reaches, so TLS
+ * wrapper mode (smtps), a required STARTTLS (submission's encrypt) and a
+ * proxy header are left out, and smtpd_tls_auth_only too: without TLS it
+ * leaves SASL inactive, and permit_sasl_authenticated then ignores the
+ * XCLIENT LOGIN that stands for a login made over TLS (smtpd_check.c
+ * asks smtpd_sasl_is_active).  XCLIENT is ours even where a service
+ * sets its own smtpd_authorized_xclient_hosts.  The restrictions stay as
+ * they are. */
+#define PLAIN_SMTP "-o smtpd_tls_wrappermode=no -o smtpd_tls_auth_only=no " \
+	"-o smtpd_tls_security_level=none -o smtpd_upstream_proxy_protocol= " \
+	"-o smtpd_authorized_xclient_hosts=127.0.0.1"
 
 /* run - a Postfix tool, output into the private instance's log */
 static int
@@ -66,17 +80,46 @@ postconf_out(struct mg_pf_private *pp, const char *a1, const char *a2,
 	return (mg_exec_tool(argv, NULL, 0, TOOL_MS, out, err));
 }
 
-/* skip_service - submission and implicit-TLS listeners are not where
- * relay policy for the world is decided */
+/* skip_service_n - submission and implicit-TLS listeners (name, len
+ * bytes) are not where relay policy for the world is decided */
 static int
-skip_service(const char *name)
+skip_service_n(const char *name, size_t len)
 {
-	const char *colon = strrchr(name, ':');
-	const char *svc = colon != NULL ? colon + 1 : name;
+	static const char *const sub[] = { "submission", "smtps",
+	    "submissions", "587", "465", NULL };
+	const char *svc = name, *p;
+	size_t i;
 
-	return (strcmp(svc, "submission") == 0 || strcmp(svc, "smtps") ==
-	    0 || strcmp(svc, "submissions") == 0 || strcmp(svc, "587") ==
-	    0 || strcmp(svc, "465") == 0);
+	for (p = name; p < name + len; p++)
+		if (*p == ':')
+			svc = p + 1;
+	for (i = 0; sub[i] != NULL; i++)
+		if (strlen(sub[i]) == (size_t)(name + len - svc) &&
+		    memcmp(svc, sub[i], strlen(sub[i])) == 0)
+			return (1);
+	return (0);
+}
+
+/* marked_submission - the arguments (len bytes) carry master.cf's own
+ * marker of a submission or implicit-TLS service, -o
+ * syslog_name=postfix/submission (or /submissions, /smtps), as a service
+ * on a port number or an address:port is named */
+static int
+marked_submission(const char *args, size_t len)
+{
+	static const char *const marks[] = { "syslog_name=postfix/submission",
+	    "syslog_name=postfix/smtps", NULL };
+	const char *p, *end = args + len;
+	size_t i, n;
+
+	for (i = 0; marks[i] != NULL; i++) {
+		n = strlen(marks[i]);
+		for (p = args; p + n <= end; p++)
+			if (memcmp(p, marks[i], n) == 0 && (p + n == end ||
+			    p[n] == ' ' || p[n] == '\t' || p[n] == 's'))
+				return (1);
+	}
+	return (0);
 }
 
 /* field - the n-th whitespace-separated field of line (len bytes) */
@@ -111,18 +154,45 @@ is_field(const char *line, size_t len, int n, const char *s)
 	    memcmp(f, s, fl) == 0);
 }
 
+/* extra - service name (len bytes, type "inet") gets a listener of its
+ * own with its arguments (from args, len alen): its -o overrides judge
+ * the probes made for it.  Beyond MG_PF_PROOF_SVC_MAX, none: a probe for
+ * it is refused, never asked of another service. */
+static void
+extra(struct mg_pf_private *pp, const char *name, size_t len,
+    const char *args, size_t alen, struct mg_str *extras)
+{
+	struct mg_pf_listener *l;
+	char sock[sizeof(l->sock)];
+	size_t i = pp->nsvcs;
+
+	if (i >= MG_PF_PROOF_SVC_MAX || len >= 200)
+		return;
+	l = &pp->svcs[i];
+	(void)snprintf(l->service, sizeof(l->service), "%.*s/inet", (int)len,
+	    name);
+	(void)snprintf(sock, sizeof(sock), "%s/spool/private/%s-%zu",
+	    pp->root, PROOF_SERVICE, i + 1);
+	memcpy(l->sock, sock, sizeof(l->sock));
+	mg_str_printf(extras, "%s-%zu/unix = %s-%zu unix - - n - - smtpd %.*s "
+	    "%s\n", PROOF_SERVICE, i + 1, PROOF_SERVICE, i + 1, (int)alen,
+	    args, PLAIN_SMTP);
+	pp->nsvcs++;
+}
+
 /*
  * listeners - from postconf -M: every inet service's name into dels (to
- * remove), and the arguments of the public smtpd (or, behind postscreen,
- * of "smtpd pass") into args
+ * remove), the arguments of the public smtpd (or, behind postscreen, of
+ * "smtpd pass") into args, and a master.cf entry for each other inet
+ * smtpd (submission, smtps, a second port) into extras, one a line
  */
 static int
 listeners(struct mg_pf_private *pp, struct mg_str *dels, struct mg_str *args,
-    struct mg_err *err)
+    struct mg_str *extras, struct mg_err *err)
 {
 	struct mg_str out = MG_STR_INIT, pass = MG_STR_INIT;
-	const char *cur, *line, *f;
-	size_t len, fl;
+	const char *cur, *line, *f, *a;
+	size_t len, fl, al;
 	int found = 0, screen = 0;
 
 	if (postconf_out(pp, "-M", NULL, &out, err) < 0) {
@@ -133,32 +203,48 @@ listeners(struct mg_pf_private *pp, struct mg_str *dels, struct mg_str *args,
 		if (field(line, len, 0, &f, &fl) < 0)
 			continue;
 		if (is_field(line, len, 1, "pass") && is_field(line, len, 7,
-		    "smtpd") && field(line, len, 8, &f, &fl) == 0)
-			mg_str_append(&pass, f, (size_t)(line + len - f));
+		    "smtpd") && pass.len == 0 && fl < 200) {
+			(void)snprintf(pp->pass, sizeof(pp->pass),
+			    "%.*s/pass", (int)fl, f);
+			if (field(line, len, 8, &a, &al) == 0)
+				mg_str_append(&pass, a,
+				    (size_t)(line + len - a));
+		}
 		if (!is_field(line, len, 1, "inet"))
 			continue;
 		mg_str_printf(dels, "%.*s/inet\n", (int)fl, f);
-		if (found || fl >= 200)
+		if (fl >= 200)
 			continue;
-		(void)snprintf(pp->service, sizeof(pp->service), "%.*s/inet",
-		    (int)fl, f);
-		pp->service[strlen(pp->service) - 5] = '\0';
-		if (skip_service(pp->service))
+		/* the arguments, to the end of the line; none: empty */
+		if (field(line, len, 8, &a, &al) == 0)
+			al = (size_t)(line + len - a);
+		else {
+			a = line + len;
+			al = 0;
+		}
+		if (found || skip_service_n(f, fl) ||
+		    marked_submission(a, al)) {
+			if (is_field(line, len, 7, "smtpd"))
+				extra(pp, f, fl, a, al, extras);
 			continue;
-		(void)snprintf(pp->service, sizeof(pp->service), "%.*s/inet",
-		    (int)fl, f);
+		}
 		if (is_field(line, len, 7, "postscreen")) {
+			(void)snprintf(pp->service, sizeof(pp->service),
+			    "%.*s/inet", (int)fl, f);
 			screen = found = 1;
 			continue;
 		}
 		if (!is_field(line, len, 7, "smtpd"))
 			continue;
+		(void)snprintf(pp->service, sizeof(pp->service), "%.*s/inet",
+		    (int)fl, f);
 		found = 1;
-		if (field(line, len, 8, &f, &fl) == 0)
-			mg_str_append(args, f, (size_t)(line + len - f));
+		mg_str_append(args, a, al);
 	}
 	if (screen)
 		mg_str_append(args, mg_str_cstr(&pass), pass.len);
+	else
+		pp->pass[0] = '\0';
 	mg_str_free(&out);
 	mg_str_free(&pass);
 	if (!found)
@@ -167,20 +253,20 @@ listeners(struct mg_pf_private *pp, struct mg_str *dels, struct mg_str *args,
 	return (0);
 }
 
-/* rewrite_master - every inet listener removed, ours added on a UNIX
- * socket (the public smtpd's arguments), no chroot, postlog for
- * maillog_file */
+/* rewrite_master - every inet listener removed, ours added on UNIX
+ * sockets (the public smtpd's arguments, and one for each other inet
+ * smtpd with its own), no chroot, postlog for maillog_file */
 static int
 rewrite_master(struct mg_pf_private *pp, struct mg_err *err)
 {
 	struct mg_str dels = MG_STR_INIT, args = MG_STR_INIT, svc =
-	    MG_STR_INIT, out = MG_STR_INIT;
+	    MG_STR_INIT, out = MG_STR_INIT, extras = MG_STR_INIT;
 	const char *cur, *line;
 	char name[300];
 	size_t len;
 	int rc = -1;
 
-	if (listeners(pp, &dels, &args, err) < 0)
+	if (listeners(pp, &dels, &args, &extras, err) < 0)
 		goto out;
 	for (cur = mg_str_cstr(&dels); mg_line_next(&cur, &line, &len);) {
 		(void)snprintf(name, sizeof(name), "%.*s", (int)len, line);
@@ -188,10 +274,17 @@ rewrite_master(struct mg_pf_private *pp, struct mg_err *err)
 			goto out;
 	}
 	/* private (the socket in private/), unprivileged, no chroot */
-	mg_str_printf(&svc, "%s/unix = %s unix - - n - - smtpd %s",
-	    PROOF_SERVICE, PROOF_SERVICE, mg_str_cstr(&args));
-	if (postconf_out(pp, "-M", mg_str_cstr(&svc), &out, err) < 0 ||
-	    postconf_out(pp, "-F", "*/*/chroot = n", &out, err) < 0)
+	mg_str_printf(&svc, "%s/unix = %s unix - - n - - smtpd %s %s",
+	    PROOF_SERVICE, PROOF_SERVICE, mg_str_cstr(&args), PLAIN_SMTP);
+	if (postconf_out(pp, "-M", mg_str_cstr(&svc), &out, err) < 0)
+		goto out;
+	for (cur = mg_str_cstr(&extras); mg_line_next(&cur, &line, &len);) {
+		mg_str_reset(&svc);
+		mg_str_append(&svc, line, len);
+		if (postconf_out(pp, "-M", mg_str_cstr(&svc), &out, err) < 0)
+			goto out;
+	}
+	if (postconf_out(pp, "-F", "*/*/chroot = n", &out, err) < 0)
 		goto out;
 	mg_str_reset(&out);
 	if (postconf_out(pp, "-M", "postlog/unix-dgram", &out, err) < 0)
@@ -204,6 +297,84 @@ out:
 	mg_str_free(&dels);
 	mg_str_free(&args);
 	mg_str_free(&svc);
+	mg_str_free(&out);
+	mg_str_free(&extras);
+	return (rc);
+}
+
+/* value_of - the value of "key = value" in postconf output text (the
+ * line that starts with key), into buf; 0 if none */
+static int
+value_of(const char *text, const char *key, char *buf, size_t size)
+{
+	const char *cur, *line;
+	size_t len, klen = strlen(key);
+
+	for (cur = text; mg_line_next(&cur, &line, &len);)
+		if (len >= klen + 3 && memcmp(line, key, klen) == 0 &&
+		    memcmp(line + klen, " = ", 3) == 0) {
+			(void)snprintf(buf, size, "%.*s", (int)(len - klen - 3),
+			    line + klen + 3);
+			return (1);
+		}
+	return (0);
+}
+
+/*
+ * dovecot_paths - each of our listeners that asks Dovecot for SASL over a
+ * socket path relative to queue_directory (Debian's "private/auth") gets
+ * that path under the live queue_directory: ours is elsewhere, and an
+ * smtpd with AUTH on that cannot fetch Dovecot's mechanisms dies ("fatal:
+ * no SASL authentication mechanisms") before it answers anyone.
+ */
+static int
+dovecot_paths(struct mg_pf_private *pp, struct mg_err *err)
+{
+	struct mg_str px = MG_STR_INIT, main_v = MG_STR_INIT, set =
+	    MG_STR_INIT, out = MG_STR_INIT;
+	char key[320], type[64], path[PATH_MAX], mtype[64], mpath[PATH_MAX];
+	char *tail;
+	size_t i, room;
+	int rc = -1;
+
+	if (postconf_out(pp, "-Px", NULL, &px, err) < 0 ||
+	    postconf_out(pp, "-x", NULL, &main_v, err) < 0)
+		goto out;
+	if (!value_of(mg_str_cstr(&main_v), "smtpd_sasl_type", mtype,
+	    sizeof(mtype)))
+		mtype[0] = '\0';
+	if (!value_of(mg_str_cstr(&main_v), "smtpd_sasl_path", mpath,
+	    sizeof(mpath)))
+		mpath[0] = '\0';
+	for (i = 0; i <= pp->nsvcs; i++) {
+		/* "mailguard-proof[-N]/unix/" and the parameter */
+		if (i == 0)
+			(void)snprintf(key, sizeof(key), "%s/unix/",
+			    PROOF_SERVICE);
+		else
+			(void)snprintf(key, sizeof(key), "%s-%zu/unix/",
+			    PROOF_SERVICE, i);
+		tail = key + strlen(key);
+		room = sizeof(key) - (size_t)(tail - key);
+		(void)snprintf(tail, room, "smtpd_sasl_type");
+		if (!value_of(mg_str_cstr(&px), key, type, sizeof(type)))
+			(void)snprintf(type, sizeof(type), "%s", mtype);
+		(void)snprintf(tail, room, "smtpd_sasl_path");
+		if (!value_of(mg_str_cstr(&px), key, path, sizeof(path)))
+			(void)snprintf(path, sizeof(path), "%s", mpath);
+		if (strcmp(type, "dovecot") != 0 || path[0] == '\0' ||
+		    path[0] == '/' || strncmp(path, "inet:", 5) == 0)
+			continue;
+		mg_str_reset(&set);
+		mg_str_printf(&set, "%s=%s/%s", key, pp->queue, path);
+		if (postconf_out(pp, "-P", mg_str_cstr(&set), &out, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	mg_str_free(&px);
+	mg_str_free(&main_v);
+	mg_str_free(&set);
 	mg_str_free(&out);
 	return (rc);
 }
@@ -296,6 +467,14 @@ private_dirs(struct mg_pf_private *pp, struct mg_err *err)
 		mg_str_free(&owner);
 		return (-1);
 	}
+	mg_str_reset(&owner);
+	/* before private_params moves it: Dovecot's socket is there */
+	if (postconf_out(pp, "-xh", "queue_directory", &owner, err) < 0) {
+		mg_str_free(&owner);
+		return (-1);
+	}
+	owner.data[strcspn(owner.data, "\n")] = '\0';
+	(void)snprintf(pp->queue, sizeof(pp->queue), "%s", owner.data);
 	mg_str_free(&owner);
 	return (0);
 }
@@ -441,7 +620,8 @@ mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
 		goto fail;
 	}
 	if (copy_conf(pp, err) < 0 || private_dirs(pp, err) < 0 ||
-	    private_params(pp, err) < 0 || rewrite_master(pp, err) < 0)
+	    private_params(pp, err) < 0 || rewrite_master(pp, err) < 0 ||
+	    dovecot_paths(pp, err) < 0)
 		goto fail;
 	settle(pp);
 	if (run(pp, check, NULL, err) < 0 || run(pp, start, NULL, err) < 0)
@@ -467,11 +647,32 @@ fail:
 }
 
 /*
- * mg_pf_private_ask - the RCPT verdict of the private smtpd for probe p:
+ * mg_pf_private_sock - the socket of the listener that stands for
+ * master.cf service ("name/type"; NULL: the public smtpd), or NULL if
+ * the instance has none for it
+ */
+const char *
+mg_pf_private_sock(const struct mg_pf_private *pp, const char *service)
+{
+	size_t i;
+
+	if (service == NULL || strcmp(service, pp->service) == 0 ||
+	    (pp->pass[0] != '\0' && strcmp(service, pp->pass) == 0))
+		return (pp->sock);
+	for (i = 0; i < pp->nsvcs; i++)
+		if (strcmp(service, pp->svcs[i].service) == 0)
+			return (pp->svcs[i].sock);
+	return (NULL);
+}
+
+/*
+ * mg_pf_private_ask - the RCPT verdict of the private smtpd for probe p,
+ * on the listener of its service (p->service; NULL: the public smtpd):
  * one test of the relay probe's session (XCLIENT as p->client and its
- * name, EHLO, MAIL FROM, RCPT TO, RSET, QUIT).  0 with v filled (a MAIL
- * refusal is the verdict too), -1 with err if Postfix could not be
- * asked.
+ * name, and login, EHLO, MAIL FROM, RCPT TO, RSET, QUIT).  0 with v
+ * filled (a MAIL refusal is the verdict too), -1 with err if Postfix
+ * could not be asked (or has no listener for that service: never another
+ * service's answer).
  */
 int
 mg_pf_private_ask(struct mg_pf_private *pp, const struct mg_probe *p,
@@ -480,14 +681,23 @@ mg_pf_private_ask(struct mg_pf_private *pp, const struct mg_probe *p,
 	struct mg_probe_conn c;
 	struct mg_probe_test t;
 	struct mg_probe_answer a;
-	const char *text;
+	const char *text, *sock;
 
 	memset(v, 0, sizeof(*v));
 	v->code = -1;
-	(void)snprintf(v->how, sizeof(v->how), "postfix smtpd (XCLIENT)");
+	if (p->service != NULL)
+		(void)snprintf(v->how, sizeof(v->how), "postfix smtpd of "
+		    "%.100s (XCLIENT)", p->service);
+	else
+		(void)snprintf(v->how, sizeof(v->how),
+		    "postfix smtpd (XCLIENT)");
+	if ((sock = mg_pf_private_sock(pp, p->service)) == NULL)
+		return (mg_err_set(err, "the private Postfix has no listener "
+		    "for master.cf service %s (not an inet smtpd, or more than "
+		    "%d of them)", p->service, MG_PF_PROOF_SVC_MAX + 1));
 	memset(&c, 0, sizeof(c));
 	c.host = "localhost";
-	c.unix_path = pp->sock;
+	c.unix_path = sock;
 	c.timeout_ms = ASK_MS;
 	c.xclient = p->client;
 	c.xclient_name = p->client_name;
@@ -585,6 +795,7 @@ mg_pf_sim_open(struct mg_target *t, const char *conf, void **priv,
     struct mg_str *note, struct mg_err *err)
 {
 	struct mg_pf_private *pp;
+	size_t i;
 
 	if (conf == NULL && (conf = t->config_dir) == NULL)
 		return (mg_err_set(err, "no Postfix configuration directory"));
@@ -605,7 +816,14 @@ mg_pf_sim_open(struct mg_target *t, const char *conf, void **priv,
 		return (-1);
 	}
 	mg_str_printf(note, "private Postfix from %s on a socket only root "
-	    "reaches (stands for %s)", conf, pp->service);
+	    "reaches (stands for %s", conf, pp->service);
+	if (pp->pass[0] != '\0')
+		mg_str_printf(note, " with %s's arguments", pp->pass);
+	for (i = 0; i < pp->nsvcs; i++)
+		mg_str_printf(note, "%s%s", i == 0 ? "; and, each on its own "
+		    "socket with its -o overrides: " : ", ",
+		    pp->svcs[i].service);
+	mg_str_puts(note, "; plain SMTP, TLS settings left out)");
 	*priv = pp;
 	return (0);
 }

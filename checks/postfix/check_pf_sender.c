@@ -339,36 +339,27 @@ person(const struct mg_model *m, const char *not, char *buf, size_t size)
 	return (NULL);
 }
 
-/* proof_service - the private Postfix of the proof stands for the
- * first inet smtpd that is not a submission or implicit-TLS listener
- * (backends/postfix/pf_simulate.c) */
-static int
-proof_service(const struct mg_service *s)
+/* service_key - "name/type" of the service the proof asks (as postconf
+ * -M and -P name it), into buf; NULL for main.cf alone (the private
+ * Postfix's public smtpd, backends/postfix/pf_simulate.c) */
+static const char *
+service_key(const struct mg_service *s, char *buf, size_t size)
 {
-	static const char *const sub[] = { "submission", "smtps",
-	    "submissions", "587", "465", NULL };
-	const char *colon;
-	size_t i;
-
 	if (s == NULL)
-		return (1);
-	if (strcmp(s->type, "inet") != 0)
-		return (0);
-	colon = strrchr(s->name, ':');
-	colon = colon != NULL ? colon + 1 : s->name;
-	for (i = 0; sub[i] != NULL; i++)
-		if (strcmp(colon, sub[i]) == 0)
-			return (0);
-	return (1);
+		return (NULL);
+	if (snprintf(buf, size, "%s/%s", s->name, s->type) >= (int)size)
+		return (NULL);
+	return (buf);
 }
 
-/* probes - as a real login, to postmaster@ its domain (smtpd accepts
- * postmaster at a local domain without asking local_recipient_maps; a
- * login's own address need not be a mailbox here): another user's
- * address refused, its own accepted */
+/* probes - as a real login on service svc ("name/type", NULL: main.cf
+ * alone), to postmaster@ its domain (smtpd accepts postmaster at a local
+ * domain without asking local_recipient_maps; a login's own address need
+ * not be a mailbox here): another user's address refused, its own
+ * accepted */
 static void
 probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
-    const char *own)
+    const char *own, const char *svc)
 {
 	char lbuf[512], obuf[512];
 	const char *login = person(m, NULL, lbuf, sizeof(lbuf)), *other;
@@ -386,8 +377,10 @@ probes(const struct mg_model *m, struct mg_finding *f, enum shape sh,
 	mg_str_printf(&rcpt, "postmaster%s", at);
 	mg_finding_probe_as(f, login, OUTSIDER, NULL, mg_str_cstr(&forged),
 	    mg_str_cstr(&rcpt), 1);
+	mg_finding_probe_service(f, svc);
 	mg_finding_probe_as(f, login, OUTSIDER, NULL, own, mg_str_cstr(&rcpt),
 	    0);
+	mg_finding_probe_service(f, svc);
 	mg_str_free(&forged);
 	mg_str_free(&rcpt);
 }
@@ -407,10 +400,10 @@ names(const char *v, const char *login)
 
 /* alias_probe - a login sends as an alias of a used table that names it
  * (read from the table's listing), to postmaster@ the login's domain as
- * probes() does: accepted after the fix */
+ * probes() does, on service svc: accepted after the fix */
 static void
 alias_probe(const struct mg_model *m, struct mg_finding *f,
-    const struct mg_str *used)
+    const struct mg_str *used, const char *svc)
 {
 	const struct mg_map *t;
 	const char *cur, *elem, *at, *dom, *u;
@@ -439,6 +432,7 @@ alias_probe(const struct mg_model *m, struct mg_finding *f,
 				    "postmaster%s", dom);
 				mg_finding_probe_as(f, u, OUTSIDER, NULL,
 				    t->entries[k].key, rcpt, 0);
+				mg_finding_probe_service(f, svc);
 				return;
 			}
 		}
@@ -502,12 +496,14 @@ put_reject(const struct mg_model *m, struct mg_fix *x, const struct guard *g,
 	cur = mg_service_value(m, g->svc, SENDER_R, &p);
 	if (g->svc != NULL && p != NULL &&
 	    mg_service_override(g->svc, SENDER_R) == p) {
-		/* master.cf: an -o value has no white space */
-		if (p->value != NULL && strpbrk(p->value, " \t{}") != NULL)
+		/* master.cf: an -o value has no white space.  The text as
+		 * written (postconf -P): "$mua_sender_restrictions" stays a
+		 * reference to main.cf, whose expansion may hold spaces */
+		cur = p->raw != NULL ? p->raw : p->value;
+		if (cur != NULL && strpbrk(cur, " \t{}") != NULL)
 			return (0);
-		mg_str_printf(&v, "%s%s%s", REJECT, p->value != NULL &&
-		    *p->value != '\0' ? "," : "", p->value != NULL ?
-		    p->value : "");
+		mg_str_printf(&v, "%s%s%s", REJECT, cur != NULL &&
+		    *cur != '\0' ? "," : "", cur != NULL ? cur : "");
 		ok = mg_check_pf_edit_override(m, x, p, mg_str_cstr(&v));
 		mg_str_free(&v);
 		return (ok);
@@ -546,9 +542,9 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	struct mg_str skipped = MG_STR_INIT;
 	enum mg_severity sev;
 	enum shape sh;
-	char own[320], lbuf[512];
+	char own[320], lbuf[512], key[320];
 	size_t i, n = 0, nused = 0;
-	int global = 0, ok = 1, proof = 0, maps_set = 0;
+	int global = 0, ok = 1, maps_set = 0;
 	const char *login;
 
 	for (i = 0; i < m->nservices && n < SVC_MAX; i++) {
@@ -581,7 +577,6 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 		else if (sev > f->severity)
 			f->severity = sev;
 		evidence(m, f, &g[i]);
-		proof |= proof_service(g[i].svc);
 	}
 	mg_finding_explain(f, "permit_sasl_authenticated lets every login "
 	    "relay, and nothing asks whether the address it puts in MAIL "
@@ -659,10 +654,20 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	}
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_ID);
-	if (proof && !maps_set) {
-		probes(m, f, sh, own);
-		if (nused > 0)
-			alias_probe(m, f, &used);
+	/* each service with the hole is proven with its own settings: the
+	 * private Postfix gives each inet smtpd a listener with its -o
+	 * overrides */
+	for (i = 0; i < n && !maps_set; i++) {
+		probes(m, f, sh, own, service_key(g[i].svc, key,
+		    sizeof(key)));
+		if (g[i].svc != NULL)
+			mg_finding_evidence(f, g[i].svc->file, g[i].svc->line,
+			    "the proof asks service %s (%s) as a login: its "
+			    "own settings and -o overrides judge MAIL FROM",
+			    g[i].svc->name, g[i].svc->type);
 	}
+	if (nused > 0 && !maps_set)
+		alias_probe(m, f, &used, service_key(g[0].svc, key,
+		    sizeof(key)));
 	mg_str_free(&used);
 }

@@ -9,9 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -103,6 +106,148 @@ test_mask_typo_and_whitelist(void **state)
 	stop_and_check(&pp);
 }
 
+/* ask_on - the verdict code of service's listener (NULL: the public
+ * smtpd) to 198.51.100.9 logged in as login by XCLIENT, MAIL FROM:<from>
+ * RCPT TO:<to>; -1 (err's text shown) if it could not be asked */
+static int
+ask_on(struct mg_pf_private *pp, const char *service, const char *login,
+    const char *from, const char *to)
+{
+	struct mg_probe p;
+	struct mg_smtp_verdict v;
+	struct mg_err err;
+
+	memset(&p, 0, sizeof(p));
+	p.client = (char *)"198.51.100.9";
+	p.login = (char *)login;
+	p.sender = (char *)from;
+	p.rcpt = (char *)to;
+	p.service = (char *)service;
+	if (mg_pf_private_ask(pp, &p, &v, &err) < 0) {
+		(void)printf("    %s: %s\n", service, err.msg);
+		return (-1);
+	}
+	(void)printf("    %s: as %s MAIL FROM:<%s> RCPT TO:<%s> -> %d %s\n",
+	    v.how, login != NULL ? login : "(no login)", from, to, v.code,
+	    v.text);
+	return (v.code);
+}
+
+/*
+ * test_listener_per_service - sasl-submission: the submission service
+ * (Debian's template, AUTH and encrypt on it alone) gets a listener of
+ * its own with its -o overrides, judged without TLS: a login relays
+ * there (250) and not on port 25 (454, no AUTH there, so no login); a
+ * service the instance does not have is refused, never asked elsewhere
+ */
+static void
+test_listener_per_service(void **state)
+{
+	struct mg_pf_private pp;
+	const char *dir;
+	char sub[300], port[32], p25[300];
+
+	(void)state;
+	dir = proof_of("sasl-submission", &pp);
+	(void)lab_port(dir, "submission_port", port, sizeof(port));
+	(void)snprintf(sub, sizeof(sub), "127.0.0.1:%s/inet", port);
+	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)snprintf(p25, sizeof(p25), "127.0.0.1:%s/inet", port);
+	assert_string_equal(pp.service, p25);
+	assert_int_equal(pp.nsvcs, 1);
+	assert_string_equal(pp.svcs[0].service, sub);
+	assert_int_equal(ask_on(&pp, sub, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 250);
+	assert_int_equal(ask_on(&pp, p25, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 454);
+	assert_int_equal(ask_on(&pp, NULL, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 454);
+	assert_int_equal(ask_on(&pp, "smtps/inet", "alice",
+	    "bob@mail.example.com", "someone@remote.test"), -1);
+	stop_and_check(&pp);
+}
+
+/* fake_dovecot - tests/lab/postfix/dovecot_auth.py serving sockets a and
+ * b, started and listening (both sockets there); its pid */
+static pid_t
+fake_dovecot(const char *a, const char *b)
+{
+	char *const argv[] = { (char *)"python3",
+	    (char *)"tests/lab/postfix/dovecot_auth.py", (char *)"postfix",
+	    (char *)a, (char *)b, NULL };
+	struct stat st;
+	pid_t pid;
+	int i;
+
+	if ((pid = fork()) < 0)
+		fail_msg("fork");
+	if (pid == 0) {
+		(void)execvp("python3", argv);
+		_exit(127);
+	}
+	for (i = 0; i < 100 && (stat(a, &st) < 0 || stat(b, &st) < 0); i++)
+		(void)usleep(100000);
+	if (i == 100) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		fail_msg("dovecot_auth.py did not listen on %s and %s", a, b);
+	}
+	return (pid);
+}
+
+/*
+ * test_dovecot_socket_of_live_queue - sasl-dovecot: AUTH through Dovecot
+ * at private/auth, relative to queue_directory (and the submission's own
+ * -o smtpd_sasl_path=private/auth-submission).  The private instance's
+ * queue is elsewhere; each of its listeners is pointed at the live
+ * queue's socket, so its smtpd starts (without Dovecot's mechanisms it
+ * dies: "no SASL authentication mechanisms") and a login relays on both
+ */
+static void
+test_dovecot_socket_of_live_queue(void **state)
+{
+	const char *dir = lab_dir(LAB, "sasl-dovecot");
+	const char *setup[] = { "setup", "sasl-dovecot", dir, NULL };
+	char a[4200], b[4200], etc[PATH_MAX + 8], port[32], sub[300];
+	char want[4400 + PATH_MAX];
+	const char *pc[] = { "postconf", "-c", etc, "-P",
+	    "mailguard-proof-1/unix/smtpd_sasl_path", NULL };
+	struct mg_pf_private pp;
+	struct mg_str out;
+	struct mg_err err;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(LAB, setup), 0);
+	(void)snprintf(a, sizeof(a), "%s/spool/private/auth", dir);
+	(void)snprintf(b, sizeof(b), "%s/spool/private/auth-submission", dir);
+	pid = fake_dovecot(a, b);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	if (mg_pf_private_start(&pp, etc, &err) < 0) {
+		(void)kill(pid, SIGTERM);
+		(void)waitpid(pid, NULL, 0);
+		fail_msg("start: %s", err.msg);
+	}
+	(void)snprintf(etc, sizeof(etc), "%s", pp.etc);
+	assert_int_equal(lab_capture(pc, &out), 0);
+	(void)snprintf(want, sizeof(want), "mailguard-proof-1/unix/"
+	    "smtpd_sasl_path = %s\n", b);
+	assert_string_equal(out.data, want);
+	mg_str_free(&out);
+	(void)lab_port(dir, "submission_port", port, sizeof(port));
+	(void)snprintf(sub, sizeof(sub), "127.0.0.1:%s/inet", port);
+	assert_int_equal(ask_on(&pp, NULL, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 250);
+	assert_int_equal(ask_on(&pp, sub, "alice", "bob@mail.example.com",
+	    "someone@remote.test"), 250);
+	/* not logged in: refused on both, so the 250s are the logins' */
+	assert_int_equal(ask_on(&pp, sub, NULL, "bob@mail.example.com",
+	    "someone@remote.test"), 554);
+	stop_and_check(&pp);
+	(void)kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
 /* test_fatal_smtpd_said_at_once - a configuration whose smtpd refuses
  * to run (no restriction stops relaying, relay-level0 with permit_mynetworks
  * alone): the start fails as soon as smtpd's log says so, naming its
@@ -151,6 +296,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_typo_and_whitelist),
 		cmocka_unit_test(test_fatal_smtpd_said_at_once),
+		cmocka_unit_test(test_listener_per_service),
+		cmocka_unit_test(test_dovecot_socket_of_live_queue),
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_proof", tests, setup,

@@ -7,7 +7,9 @@
  * Exim (auth-plain-clear: AUTH PLAIN in the clear, so exim -bh can log in
  * for real): the same, proven by exim -bh -oMaa/-oMai.  sasl-alias:
  * logins that are addresses also own their virtual aliases, a catch-all
- * gives nobody every address.
+ * gives nobody every address.  sasl-submission(-25): Debian 12's
+ * submission template with $mua_* restrictions, the hole on 587 alone
+ * (or on 25 too), each service proven with its own -o overrides.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +43,24 @@ snapshot(const char *dir, struct mg_str *out)
 	(void)snprintf(cmd, sizeof(cmd), "cd '%s' && find . -type f "
 	    "-exec md5sum {} + | sort", dir);
 	assert_int_equal(lab_capture(argv, out), 0);
+}
+
+/* has - out holds where, "postfix smtpd of 127.0.0.1:PORT/inet (XCLIENT)"
+ * with the port of dir's port_file (the service the proof asked), then
+ * rest */
+static int
+has(const char *out, const char *where, const char *dir,
+    const char *port_file, const char *rest)
+{
+	char port[32], want[1024];
+
+	(void)lab_port(dir, port_file, port, sizeof(port));
+	(void)snprintf(want, sizeof(want), "%s: postfix smtpd of 127.0.0.1:"
+	    "%s/inet (XCLIENT) %s", where, port, rest);
+	if (strstr(out, want) != NULL)
+		return (1);
+	(void)printf("    missing: %s\n", want);
+	return (0);
 }
 
 /* auth_rcpt - real Postfix's RCPT reply to a session logged in with
@@ -95,16 +115,16 @@ test_postfix_login_sends_as_anyone(void **state)
 
 	snapshot(etc, &before);
 	assert_int_equal(lab_capture(fix, &out), 0);
-	assert_non_null(strstr(out.data, "stage: postfix smtpd (XCLIENT) "
-	    "198.51.100.9 as login alice: MAIL FROM:<bob@mail.example.com> "
-	    "RCPT TO:<postmaster@mail.example.com> -> 553"));
+	assert_true(has(out.data, "stage", dir, "port", "198.51.100.9 as "
+	    "login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
+	    "postmaster@mail.example.com> -> 553"));
 	assert_non_null(strstr(out.data, "not owned by user alice - closed "
 	    "(before the change: 250"));
 	assert_non_null(strstr(out.data, "as login alice: MAIL FROM:<alice@"
 	    "mail.example.com> RCPT TO:<postmaster@mail.example.com> -> 250 "
 	    "2.1.5 Ok - still accepted"));
-	assert_non_null(strstr(out.data, "live: postfix smtpd (XCLIENT) "
-	    "198.51.100.9 as login alice"));
+	assert_true(has(out.data, "live", dir, "port", "198.51.100.9 as "
+	    "login alice"));
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
 
@@ -194,9 +214,9 @@ test_postfix_alias_owners(void **state)
 	snapshot(etc, &before);
 	assert_int_equal(lab_capture(fix, &out), 0);
 	(void)printf("%s", out.data);
-	assert_non_null(strstr(out.data, "live: postfix smtpd (XCLIENT) "
-	    "198.51.100.9 as login alice@example.com: MAIL FROM:<sales@"
-	    "example.com> RCPT TO:<postmaster@example.com> -> 250"));
+	assert_true(has(out.data, "live", dir, "port", "198.51.100.9 as login "
+	    "alice@example.com: MAIL FROM:<sales@example.com> RCPT TO:<"
+	    "postmaster@example.com> -> 250"));
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
 
@@ -224,6 +244,172 @@ test_postfix_alias_owners(void **state)
 	lab_stop(PFLAB, dir);
 	mg_str_free(&before);
 	mg_str_free(&after);
+}
+
+/* count_of - how many times s occurs in text */
+static size_t
+count_of(const char *text, const char *s)
+{
+	size_t n = 0;
+
+	for (; (text = strstr(text, s)) != NULL; text += strlen(s))
+		n++;
+	return (n);
+}
+
+/* same_file - cmp a b: the two files hold the same bytes */
+static int
+same_file(const char *a, const char *b)
+{
+	const char *argv[] = { "cmp", "--", a, b, NULL };
+	struct mg_str out;
+	int rc = lab_capture(argv, &out);
+
+	mg_str_free(&out);
+	return (rc == 0);
+}
+
+/* keep - a copy of dir/etc/name as dir/name.before */
+static void
+keep(const char *dir, const char *name, char *copy, size_t size)
+{
+	char src[4096];
+	const char *argv[] = { "cp", "-p", "--", src, copy, NULL };
+	struct mg_str out;
+
+	(void)snprintf(src, sizeof(src), "%s/etc/%s", dir, name);
+	(void)snprintf(copy, size, "%s/%s.before", dir, name);
+	assert_int_equal(lab_capture(argv, &out), 0);
+	mg_str_free(&out);
+}
+
+/* service_evidence - the finding's evidence that service 127.0.0.1:PORT
+ * (dir's port_file) offers AUTH names master.cf and a line: 0 if so */
+static int
+service_evidence(const char *json, const char *dir, const char *port_file)
+{
+	char port[32], filter[1024];
+
+	(void)lab_port(dir, port_file, port, sizeof(port));
+	(void)snprintf(filter, sizeof(filter), "[.findings[] | select(.id "
+	    "== \"" ID "\") | .evidence[] | select(.text | startswith("
+	    "\"service 127.0.0.1:%s (inet, master.cf) offers AUTH\")) | "
+	    "select((.file | endswith(\"/etc/master.cf\")) and .line > 0)] "
+	    "| length == 1", port);
+	return (lab_jq(json, filter, NULL));
+}
+
+/*
+ * proven_on - the fix's output shows the private Postfix asked service
+ * 127.0.0.1:PORT (dir's port_file) at where ("stage", "live"): alice
+ * forging bob refused with 553 (accepted before the change), alice as
+ * herself still accepted
+ */
+static void
+proven_on(const char *out, const char *where, const char *dir,
+    const char *port_file)
+{
+	assert_true(has(out, where, dir, port_file, "198.51.100.9 as login "
+	    "alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<postmaster@"
+	    "mail.example.com> -> 553 5.7.1 <bob@mail.example.com>: Sender "
+	    "address rejected: not owned by user alice - closed (before the "
+	    "change: 250"));
+	assert_true(has(out, where, dir, port_file, "198.51.100.9 as login "
+	    "alice: MAIL FROM:<alice@mail.example.com> RCPT TO:<postmaster@"
+	    "mail.example.com> -> 250 2.1.5 Ok - still accepted (before the "
+	    "change: 250"));
+}
+
+/*
+ * submission_fix - sasl-submission or sasl-submission-25: the report
+ * names each service with the hole (master.cf file:line); fix --yes is
+ * proven on each with its own -o overrides (the submission's
+ * $mua_client_restrictions, encrypt and tls_auth_only: Debian 12's
+ * template), and on no other; after it the finding is gone; rollback
+ * --yes puts main.cf and master.cf back byte for byte
+ */
+static void
+submission_fix(const char *scenario, int on25)
+{
+	const char *dir = lab_instance(PFLAB, scenario, 1);
+	char etc[4096], st[4200], main_cf[4200], master_cf[4200];
+	char live_main[4200], live_master[4200], port[32], note[512];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(live_main, sizeof(live_main), "%s/main.cf", etc);
+	(void)snprintf(live_master, sizeof(live_master), "%s/master.cf",
+	    etc);
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(service_evidence(out.data, dir, "submission_port"),
+	    0);
+	assert_int_equal(service_evidence(out.data, dir, "port"), on25 ? 0 :
+	    1);
+	/* the override is edited as written: the reference to main.cf's
+	 * mua_sender_restrictions stays */
+	assert_int_equal(lab_jq(out.data, "[.fix_details[] | select(.id == "
+	    "\"postfix.sasl.sender-login-maps\") | .edits[] | select(.new "
+	    "== \"  -o smtpd_sender_restrictions=reject_authenticated_sender_"
+	    "login_mismatch,$mua_sender_restrictions\")] | length == 1",
+	    NULL), 0);
+	mg_str_free(&out);
+
+	keep(dir, "main.cf", main_cf, sizeof(main_cf));
+	keep(dir, "master.cf", master_cf, sizeof(master_cf));
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	/* the private Postfix gives the submission a listener of its own */
+	(void)lab_port(dir, "submission_port", port, sizeof(port));
+	(void)snprintf(note, sizeof(note), "each on its own socket with its "
+	    "-o overrides: 127.0.0.1:%s/inet", port);
+	assert_non_null(strstr(out.data, note));
+	proven_on(out.data, "stage", dir, "submission_port");
+	proven_on(out.data, "live", dir, "submission_port");
+	if (on25) {
+		proven_on(out.data, "stage", dir, "port");
+		proven_on(out.data, "live", dir, "port");
+	}
+	/* before, stage and live each asked every service with the hole
+	 * once for the forged sender and once for the own one */
+	assert_int_equal(count_of(out.data, "as login alice: MAIL FROM:<"),
+	    on25 ? 8 : 4);
+	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	mg_str_free(&out);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	mg_str_free(&out);
+	assert_true(same_file(main_cf, live_main));
+	assert_true(same_file(master_cf, live_master));
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
+}
+
+/* test_postfix_submission_only_hole - the hole on 587 alone (port 25
+ * offers no AUTH): proven on the submission service */
+static void
+test_postfix_submission_only_hole(void **state)
+{
+	(void)state;
+	submission_fix("sasl-submission", 0);
+}
+
+/* test_postfix_hole_on_both - AUTH on port 25 too: each service proven
+ * with its own settings */
+static void
+test_postfix_hole_on_both(void **state)
+{
+	(void)state;
+	submission_fix("sasl-submission-25", 1);
 }
 
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
@@ -335,6 +521,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_login_sends_as_anyone),
 		cmocka_unit_test(test_postfix_alias_owners),
+		cmocka_unit_test(test_postfix_submission_only_hole),
+		cmocka_unit_test(test_postfix_hole_on_both),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 	};
 

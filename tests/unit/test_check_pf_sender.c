@@ -73,6 +73,66 @@ edit_of(const struct mg_fix *x, const char *param)
 	return (NULL);
 }
 
+/* capture - a captured configuration NAME.* (postconf -n, -x, -M, -P,
+ * -Px, main.cf and master.cf: the README says whence), main.cf settings
+ * extra (as -n and -x lines) if not NULL, the lab's sasldb accounts */
+static void
+capture(struct mg_model *m, const char *name, const char *extra)
+{
+	char f[7][64], *t[7], *db = slurp("saslroot.sasldb");
+	static const char *const ext[] = { "n", "x", "main.cf", "M", "P",
+	    "Px", "master.cf" };
+	size_t i;
+
+	for (i = 0; i < 7; i++) {
+		(void)snprintf(f[i], sizeof(f[i]), "%s.%s", name, ext[i]);
+		t[i] = slurp(f[i]);
+	}
+	pf_build(m, t[0], t[1], t[2]);
+	if (extra != NULL) {
+		mg_pf_postconf_parse(m, extra, 1);
+		mg_pf_postconf_parse(m, extra, 0);
+	}
+	mg_pf_master_parse(m, t[3]);
+	mg_pf_master_overrides(m, t[4], 1);
+	mg_pf_master_overrides(m, t[5], 0);
+	mg_srcfile_set_text(mg_model_file_add(m, PF_MASTER_CF), t[6],
+	    strlen(t[6]));
+	mg_pf_master_locate(m, mg_model_file(m, PF_MASTER_CF));
+	m->version = mg_xstrdup("3.7.11");
+	assert_int_equal(mg_pf_sasldb_parse(m, db, "sasldb /etc/sasldb2"), 3);
+	for (i = 0; i < 7; i++)
+		free(t[i]);
+	free(db);
+}
+
+/* evidence_at - the finding's evidence starting with text, at file:line
+ * (NULL, 0: none) */
+static const struct mg_evidence *
+evidence_at(const struct mg_finding *f, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < f->nevidence; i++)
+		if (strncmp(f->evidence[i].text, text, strlen(text)) == 0)
+			return (&f->evidence[i]);
+	return (NULL);
+}
+
+/* replace_of - the fix's replacement of master.cf line, or NULL */
+static const struct mg_edit *
+replace_of(const struct mg_fix *x, unsigned line)
+{
+	size_t i;
+
+	for (i = 0; x != NULL && i < x->nedits; i++)
+		if (x->edits[i].kind == MG_EDIT_REPLACE &&
+		    strcmp(x->edits[i].file, PF_MASTER_CF) == 0 &&
+		    x->edits[i].line == line)
+			return (&x->edits[i]);
+	return (NULL);
+}
+
 /* test_no_auth_no_finding - AUTH off everywhere: a login cannot exist */
 static void
 test_no_auth_no_finding(void **state)
@@ -133,14 +193,24 @@ test_local_part_logins(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT);
 	assert_int_equal(x->nedits, 2);
-	assert_int_equal(f->nprobes, 2);
+	/* each service with the hole is proven on its own settings */
+	assert_int_equal(f->nprobes, 4);
 	assert_string_equal(f->probes[0].login, "alice");
 	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
 	assert_string_equal(f->probes[0].rcpt, "postmaster@mail.example.com");
 	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[0].service, "smtp/inet");
 	assert_string_equal(f->probes[1].login, "alice");
 	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
 	assert_false(f->probes[1].hole_if_accepted);
+	assert_string_equal(f->probes[1].service, "smtp/inet");
+	assert_string_equal(f->probes[2].sender, "bob@mail.example.com");
+	assert_true(f->probes[2].hole_if_accepted);
+	assert_string_equal(f->probes[2].service, "submissions/inet");
+	assert_string_equal(f->probes[3].sender, "alice@mail.example.com");
+	assert_string_equal(f->probes[3].service, "submissions/inet");
+	assert_non_null(pf_evidence(f, "the proof asks service submissions "
+	    "(inet) as a login"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -253,10 +323,12 @@ test_address_logins(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->new_text, REJECT
 	    ", reject_unknown_sender_domain");
-	assert_int_equal(f->nprobes, 2);
+	assert_int_equal(f->nprobes, 4);
 	assert_string_equal(f->probes[0].login, "carol@example.org");
 	assert_string_equal(f->probes[0].sender, "dave@example.org");
 	assert_string_equal(f->probes[1].sender, "carol@example.org");
+	assert_string_equal(f->probes[2].sender, "dave@example.org");
+	assert_string_equal(f->probes[3].service, "submissions/inet");
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -307,12 +379,13 @@ test_alias_owners(void **state)
 	assert_non_null(pf_evidence(f, "not used as owners: "
 	    "mysql:/etc/postfix/sql/aliases.cf, $extra_maps in "
 	    "virtual_alias_maps"));
-	assert_int_equal(f->nprobes, 3);
+	assert_int_equal(f->nprobes, 5);
 	assert_string_equal(f->probes[0].sender, "dave@example.org");
 	assert_int_equal(f->probes[0].hole_if_accepted, 1);
-	assert_string_equal(f->probes[2].login, "carol@example.org");
-	assert_string_equal(f->probes[2].sender, "sales@example.org");
-	assert_int_equal(f->probes[2].hole_if_accepted, 0);
+	assert_string_equal(f->probes[4].login, "carol@example.org");
+	assert_string_equal(f->probes[4].sender, "sales@example.org");
+	assert_int_equal(f->probes[4].hole_if_accepted, 0);
+	assert_string_equal(f->probes[4].service, "smtp/inet");
 	mg_report_free(&r);
 	mg_model_free(&m);
 
@@ -401,8 +474,15 @@ test_service_override_edited(void **state)
 	assert_non_null(f);
 	assert_non_null(pf_evidence(f, "service submission (inet"));
 	assert_null(pf_evidence(f, "service smtp (inet"));
-	/* the private Postfix of the proof stands for port 25: no probe */
-	assert_int_equal(f->nprobes, 0);
+	/* the proof asks the submission service itself, with its -o
+	 * overrides (the private Postfix gives it a listener of its own) */
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].service, "submission/inet");
+	assert_false(f->probes[1].hole_if_accepted);
+	assert_non_null(pf_evidence(f, "the proof asks service submission "
+	    "(inet) as a login"));
 	x = mg_report_find_fix(&r, FIX);
 	assert_non_null(x);
 	for (i = 0; i < x->nedits; i++) {
@@ -422,6 +502,162 @@ test_service_override_edited(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_debian_submission_only - Debian 12's submission template with
+ * $mua_* restrictions (the lab's sasl-submission, captured): the hole is
+ * on submission alone (port 25 offers no AUTH).  The evidence names the
+ * service's master.cf line and the expanded mua_client_restrictions; the
+ * fix edits its -o smtpd_sender_restrictions as written (the reference
+ * stays: its expansion has spaces, which an -o value cannot hold); the
+ * proof asks that service, as a login forging bob and as itself.
+ */
+static void
+test_debian_submission_only(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	capture(&m, "sasl-sub", NULL);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	e = evidence_at(f, "service submission (inet, master.cf) offers AUTH "
+	    "(smtpd_sasl_auth_enable = yes, master.cf:22)");
+	assert_non_null(e);
+	assert_string_equal(e->file, PF_MASTER_CF);
+	assert_int_equal(e->line, 19);
+	e = evidence_at(f, "service submission (inet, master.cf) lets logins "
+	    "through: smtpd_client_restrictions = permit_sasl_authenticated, "
+	    "reject (master.cf:29)");
+	assert_non_null(e);
+	assert_int_equal(e->line, 29);
+	assert_null(pf_evidence(f, "service smtp (inet"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(replace_of(x, 31));
+	assert_string_equal(replace_of(x, 31)->new_text, "  -o "
+	    "smtpd_sender_restrictions=" REJECT ",$mua_sender_restrictions");
+	/* port 25 has no AUTH: main.cf's sender restrictions untouched */
+	assert_null(edit_of(x, "smtpd_sender_restrictions"));
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_int_equal(f->nprobes, 2);
+	for (i = 0; i < 2; i++) {
+		assert_string_equal(f->probes[i].service, "submission/inet");
+		assert_string_equal(f->probes[i].login, "alice");
+		assert_string_equal(f->probes[i].client, "198.51.100.9");
+	}
+	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	e = evidence_at(f, "the proof asks service submission (inet) as a "
+	    "login");
+	assert_non_null(e);
+	assert_int_equal(e->line, 19);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_debian_hole_on_both - the same with AUTH on port 25 too: each
+ * service is edited where its sender restrictions live and proven on its
+ * own */
+static void
+test_debian_hole_on_both(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	const struct mg_edit *e;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-sub", "smtpd_sasl_auth_enable = yes\n");
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(evidence_at(f, "service smtp (inet, master.cf) offers "
+	    "AUTH"));
+	assert_non_null(evidence_at(f, "service submission (inet, master.cf) "
+	    "offers AUTH"));
+	x = mg_report_find_fix(&r, FIX);
+	e = edit_of(x, "smtpd_sender_restrictions");
+	assert_non_null(e);
+	assert_string_equal(e->new_text, REJECT);
+	assert_non_null(replace_of(x, 31));
+	/* in master.cf's order: the submission entry comes first */
+	assert_int_equal(f->nprobes, 4);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	assert_string_equal(f->probes[1].service, "submission/inet");
+	assert_string_equal(f->probes[2].service, "smtp/inet");
+	assert_true(f->probes[2].hole_if_accepted);
+	assert_string_equal(f->probes[3].service, "smtp/inet");
+	assert_false(f->probes[3].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_mailcow_guarded - mailcow: reject_authenticated_sender_login_mismatch
+ * first in main.cf's and in submission's own sender restrictions, with
+ * SQL owners: no finding, whatever the accounts */
+static void
+test_mailcow_guarded(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "mailcow", NULL);
+	pf_run(mg_check_pf_sender, &m, &r);
+	assert_null(pf_finding(&r, ID));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_dms_submission_and_smtps - docker-mailserver as its configuration
+ * files are before its start script sets smtpd_sender_login_maps: the
+ * mismatch reject in mua_sender_restrictions checks nobody.  Submission
+ * and smtps (wrapper mode) are each edited on their own -o line and
+ * proven on their own listener; port 25 (AUTH off) is not */
+static void
+test_dms_submission_and_smtps(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "dms", NULL);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(evidence_at(f, "service submission (inet, master.cf) "
+	    "offers AUTH"));
+	assert_non_null(evidence_at(f, "service smtps (inet, master.cf) "
+	    "offers AUTH"));
+	assert_null(pf_evidence(f, "service smtp (inet"));
+	assert_non_null(pf_evidence(f, "smtpd_sender_login_maps = (empty"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(replace_of(x, 14));
+	assert_string_equal(replace_of(x, 14)->new_text, "  -o "
+	    "smtpd_sender_restrictions=" REJECT ",$mua_sender_restrictions");
+	assert_non_null(replace_of(x, 27));
+	assert_null(replace_of(x, 45));	/* amavis's return port */
+	assert_null(edit_of(x, "smtpd_sender_restrictions"));
+	assert_int_equal(f->nprobes, 4);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	assert_string_equal(f->probes[2].service, "smtps/inet");
+	assert_true(f->probes[2].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -434,6 +670,10 @@ main(void)
 		cmocka_unit_test(test_alias_owners),
 		cmocka_unit_test(test_policy_service_medium),
 		cmocka_unit_test(test_service_override_edited),
+		cmocka_unit_test(test_debian_submission_only),
+		cmocka_unit_test(test_debian_hole_on_both),
+		cmocka_unit_test(test_mailcow_guarded),
+		cmocka_unit_test(test_dms_submission_and_smtps),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
