@@ -421,10 +421,10 @@ section_trusted(const char *dir, const char *sdir, struct mg_err *err)
  * mg_exim_debian_trusted - the files of Debian configuration directory
  * dir that update-exim4.conf reads into the configuration it generates
  * (exim4.conf.localmacros, exim4.conf.template, every file of
- * conf.d/SECTION), each as update-exim4.conf.conf is: root's alone, and so is every directory
- * above it.  A file a local user can change would otherwise be run by
- * root's Exim (${run{...}} in an ACL).  0, or -1 naming the first file
- * that is not.
+ * conf.d/SECTION), each as update-exim4.conf.conf is: root's alone, and
+ * so is every directory above it.  A file a local user can change would
+ * otherwise be run by root's Exim (${run{...}} in an ACL).  0, or -1
+ * naming the first file that is not.
  */
 int
 mg_exim_debian_trusted(const char *dir, struct mg_err *err)
