@@ -47,6 +47,7 @@
 #include "fix_judge.h"
 
 #define TOOL_MS 120000
+#define STAGE_PREFIX "stage."	/* STATE/stage.PID.START.XXXXXX */
 
 /* What one apply collects as it goes. */
 struct run {
@@ -886,13 +887,19 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		mg_journal_close(&j);
 		return (MG_APPLY_REFUSED);
 	}
+	/* stages of runs killed with their reaper (and the private MTA
+	 * that may still run in one; also that of an unfinished entry: its
+	 * rollback uses the backups); ours is named with our pid and start
+	 * time for the next run to know when it is stale */
+	(void)mg_reaper_stale(a->target.state_dir, STAGE_PREFIX);
 	if (mg_fix_incomplete(&j, r.out) > 0) {
 		(void)mg_err_set(err, "an earlier apply was interrupted; "
 		    "roll it back first (see above): nothing changed");
 		goto out;
 	}
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/stage.XXXXXX",
-	    a->target.state_dir);
+	if (mg_reaper_template(tmpl, sizeof(tmpl), a->target.state_dir,
+	    STAGE_PREFIX, err) < 0)
+		goto out;
 	if (mkdtemp(tmpl) == NULL) {
 		(void)mg_err_errno(err, "cannot create a stage in %s",
 		    a->target.state_dir);

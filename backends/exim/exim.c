@@ -192,10 +192,11 @@ generate(struct mg_target *t, struct mg_err *err)
 	    t->config_file, err) < 0)
 		return (-1);
 	/* copies of runs killed with their reaper; ours is named with our
-	 * pid for the next run to know when it is stale */
+	 * pid and start time for the next run to know when it is stale */
 	(void)mg_reaper_stale(GEN_PARENT, GEN_PREFIX);
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/%s%ld.XXXXXX", GEN_PARENT,
-	    GEN_PREFIX, (long)getpid());
+	if (mg_reaper_template(tmpl, sizeof(tmpl), GEN_PARENT, GEN_PREFIX,
+	    err) < 0)
+		return (-1);
 	if (mkdtemp(tmpl) == NULL)
 		return (mg_err_errno(err, "mkdtemp %s", tmpl));
 	/* never outlives us, also if we are killed */
