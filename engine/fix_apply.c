@@ -12,9 +12,16 @@
  *      accepted before must still be accepted - otherwise the fix is
  *      refused and nothing live is touched (a path refused before and
  *      after is no path this server offers, and is said so);
- *   3. journal entry and exact backups (fsync'd) before the first live
- *      change; all new files written beside their targets first, then
- *      renamed in quick succession;
+ *   3. each file to replace read once (under the configuration's lock,
+ *      which other mailguard-tui runs honour): those bytes are hashed
+ *      against what was staged, backed up (fsync'd) into the journal
+ *      entry, and all new files written beside their targets; then,
+ *      right before the renames, every file must still be that file
+ *      (inode, size, mtime) with those bytes, else nothing is renamed;
+ *      the renames follow in quick succession.  What remains: a writer
+ *      that ignores the lock and writes between that last check and
+ *      our rename (microseconds) is overwritten; its change is not in
+ *      the backup either;
  *   4. post-commands (postmap, newaliases, update-exim4.conf, reload);
  *   5. verify on the live instance: reload the model, the fixes must no
  *      longer be proposed and the probes, judged against the answers
@@ -70,6 +77,9 @@ struct run {
 	size_t nprobes;
 	int asked_before;
 	int said_local;		/* the paths not asked were told */
+	/* each staged file as read once before the install: hashed,
+	 * backed up and compared again right before the rename */
+	struct mg_file_snap *snaps;
 };
 
 /* say - a progress line, to the operator and the log */
@@ -752,31 +762,52 @@ record_installed(struct mg_journal *j, long id, const char *path,
 }
 
 /*
- * unchanged_since_staged - every staged file still holds the bytes it
- * was staged from; a changed one (an edit, postconf -e, another fix) is
- * shown and refuses the apply unless force.  0 or -1 with err.
+ * unchanged_since_staged - every staged file read once (r->snaps: the
+ * bytes the backup keeps and the rename checks again) still holds the
+ * bytes it was staged from; a changed one (an edit, postconf -e, another
+ * fix) is shown and refuses the apply unless force.  0 or -1 with err.
  */
 static int
 unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 {
 	const struct mg_staged_file *f;
-	struct mg_str was = MG_STR_INIT;
+	struct mg_str was = MG_STR_INIT, d = MG_STR_INIT;
+	struct mg_file_snap *sn;
 	size_t i, k;
-	int rc = 0, c;
+	int rc = 0;
 
+	r->snaps = mg_xcalloc(r->st->nfiles + 1, sizeof(*r->snaps));
 	for (i = 0; i < r->st->nfiles && rc == 0; i++) {
 		f = &r->st->files[i];
+		sn = &r->snaps[i];
+		if (mg_file_snap_take(sn, f->path, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (strcmp(sn->sha256, f->sha256) == 0)
+			continue;
 		mg_str_reset(&was);
 		for (k = 0; k < f->nold; k++)
 			mg_str_printf(&was, "%s%s", f->old[k],
 			    k + 1 < f->nold || f->final_newline ? "\n" : "");
-		if ((c = mg_file_changed(f->path, f->sha256, mg_str_cstr(&was),
-		    r->out, err)) < 0)
-			rc = -1;
-		else if (c > 0 && force)
+		if (r->out != NULL) {
+			(void)fputs("  ", r->out);
+			mg_print_sanitized(r->out, f->path);
+			(void)fprintf(r->out, " changed since (sha256 %.12s, "
+			    "now %.12s):\n", f->sha256, sn->sha256);
+			mg_str_reset(&d);
+			mg_text_diff("then", "now", mg_str_cstr(&was),
+			    mg_str_cstr(&sn->text), &d);
+			if (d.len == 0)
+				mg_str_puts(&d, "(the lines are the same: the "
+				    "bytes differ, e.g. in line endings or "
+				    "NULs)\n");
+			mg_print_sanitized_lines(r->out, mg_str_cstr(&d));
+		}
+		if (force)
 			say(r, "--force: installing over the change to %s",
 			    f->path);
-		else if (c > 0)
+		else
 			rc = mg_err_set(err, "%s changed since it was read "
 			    "(shown above): nothing changed; run the fix again "
 			    "to stage it on the file as it is now (--force "
@@ -784,25 +815,61 @@ unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 			    f->path);
 	}
 	mg_str_free(&was);
+	mg_str_free(&d);
 	return (rc);
 }
 
-/* install - backups, then every new file prepared and renamed */
+/*
+ * still_as_read - right before the renames: every file to replace is
+ * still the one read (r->snaps), byte for byte.  0; or -1 with err, the
+ * change shown, when another writer got in since the read (it would be
+ * overwritten, and it is not in the backup).
+ */
+static int
+still_as_read(struct run *r, struct mg_err *err)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < r->st->nfiles; i++) {
+		c = mg_file_snap_same(&r->snaps[i], r->st->files[i].path,
+		    r->out, err);
+		if (c < 0)
+			return (-1);
+		if (c == 0)
+			return (mg_err_set(err, "%s changed while this apply "
+			    "was installing it (shown above; another writer "
+			    "that does not take mailguard-tui's lock): nothing "
+			    "was replaced, and that change is kept; run the "
+			    "fix again to stage it on the file as it is now",
+			    r->st->files[i].path));
+	}
+	return (0);
+}
+
+/* install - backups of the bytes read, then every new file prepared,
+ * checked (still_as_read) and renamed.  0; -1 with err; -2 with err when
+ * nothing was replaced because a file changed (nothing to restore: a
+ * restore would put the backup over that change) */
 static int
 install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
 	char *extra[32];
 	struct mg_install *in;
 	struct mg_str text = MG_STR_INIT;
-	struct stat sb;
+	const struct mg_file_snap *sn;
 	size_t i, k, nextra = 0;
 	int rc = -1;
 
 	for (k = 0; k < r->nfixes; k++)
 		extra_files(&r->a->target, r->fixes[k], extra, &nextra, 32);
-	for (i = 0; i < r->st->nfiles; i++)
-		if (mg_journal_backup(j, id, r->st->files[i].path, err) < 0)
+	for (i = 0; i < r->st->nfiles; i++) {
+		sn = &r->snaps[i];
+		if (mg_journal_backup_bytes(j, id, r->st->files[i].path,
+		    sn->exists, sn->text.data, sn->text.len, sn->mode, sn->uid,
+		    sn->gid, err) < 0)
 			goto fail_extra;
+	}
 	for (i = 0; i < nextra; i++)
 		if (mg_journal_backup(j, id, extra[i], err) < 0)
 			goto fail_extra;
@@ -815,18 +882,24 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	mg_fault("backup");
 	in = mg_xcalloc(r->st->nfiles + 1, sizeof(*in));
 	for (i = 0; i < r->st->nfiles; i++) {
-		if (lstat(r->st->files[i].path, &sb) < 0) {
-			(void)mg_err_errno(err, "%s", r->st->files[i].path);
+		sn = &r->snaps[i];
+		if (!sn->exists) {
+			(void)mg_err_set(err, "%s: no such file",
+			    r->st->files[i].path);
 			goto out;
 		}
 		mg_str_free(&text);	/* mg_stage_text starts afresh */
 		mg_stage_text(&r->st->files[i], &text);
 		if (mg_install_prepare(&in[i], r->st->files[i].path,
 		    text.data != NULL ? text.data : "", text.len,
-		    sb.st_mode, sb.st_uid, sb.st_gid, err) < 0)
+		    sn->mode, sn->uid, sn->gid, err) < 0)
 			goto out;
 	}
 	mg_fault("prepared");
+	if (still_as_read(r, err) < 0) {
+		rc = -2;
+		goto out;
+	}
 	(void)mg_journal_set(j, id, "step", "installing");
 	for (i = 0; i < r->st->nfiles; i++) {
 		if (mg_install_commit(&in[i], err) < 0)
@@ -870,6 +943,8 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	enum mg_apply_result res = MG_APPLY_REFUSED;
 	char tmpl[PATH_MAX];
 	long id;
+	size_t i;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&rs, 0, sizeof(rs));
@@ -972,7 +1047,14 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	    mg_str_cstr(&r.ch.validation));
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
 	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
-	if (install(&r, &j, id, err) < 0) {
+	if ((rc = install(&r, &j, id, err)) == -2) {
+		/* nothing replaced: the backups are not put back over the
+		 * change that stopped it */
+		(void)mg_journal_set(&j, id, "state", "restored");
+		(void)mg_journal_set(&j, id, "result", err->msg);
+		res = MG_APPLY_REFUSED;
+		goto out;
+	} else if (rc < 0) {
 		res = restore(&r, &j, id, err);
 		goto out;
 	}
@@ -1006,5 +1088,8 @@ out:
 	mg_str_free(&r.log);
 	free(r.probes);
 	free(r.before);
+	for (i = 0; r.snaps != NULL && i < r.st->nfiles; i++)
+		mg_file_snap_free(&r.snaps[i]);
+	free(r.snaps);
 	return (res);
 }
