@@ -771,7 +771,7 @@ static int
 unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 {
 	const struct mg_staged_file *f;
-	struct mg_str was = MG_STR_INIT, d = MG_STR_INIT;
+	struct mg_str was = MG_STR_INIT;
 	struct mg_file_snap *sn;
 	size_t i, k;
 	int rc = 0;
@@ -784,26 +784,13 @@ unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 			rc = -1;
 			break;
 		}
-		if (strcmp(sn->sha256, f->sha256) == 0)
-			continue;
 		mg_str_reset(&was);
 		for (k = 0; k < f->nold; k++)
 			mg_str_printf(&was, "%s%s", f->old[k],
 			    k + 1 < f->nold || f->final_newline ? "\n" : "");
-		if (r->out != NULL) {
-			(void)fputs("  ", r->out);
-			mg_print_sanitized(r->out, f->path);
-			(void)fprintf(r->out, " changed since (sha256 %.12s, "
-			    "now %.12s):\n", f->sha256, sn->sha256);
-			mg_str_reset(&d);
-			mg_text_diff("then", "now", mg_str_cstr(&was),
-			    mg_str_cstr(&sn->text), &d);
-			if (d.len == 0)
-				mg_str_puts(&d, "(the lines are the same: the "
-				    "bytes differ, e.g. in line endings or "
-				    "NULs)\n");
-			mg_print_sanitized_lines(r->out, mg_str_cstr(&d));
-		}
+		if (!mg_file_snap_differs(sn, f->path, f->sha256,
+		    mg_str_cstr(&was), r->out))
+			continue;
 		if (force)
 			say(r, "--force: installing over the change to %s",
 			    f->path);
@@ -815,7 +802,6 @@ unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 			    f->path);
 	}
 	mg_str_free(&was);
-	mg_str_free(&d);
 	return (rc);
 }
 

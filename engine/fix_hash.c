@@ -171,15 +171,21 @@ mg_file_snap_take(struct mg_file_snap *sn, const char *path,
 		(void)snprintf(sn->sha256, sizeof(sn->sha256), "absent");
 		return (0);
 	}
-	if (fd < 0)
+	if (fd < 0) {
+		mg_str_free(&sn->text);
 		return (mg_err_errno(err, "cannot read %s", path));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (!S_ISREG(st.st_mode))
-			(void)mg_err_set(err, "%s is not a regular file: not "
-			    "changed", path);
-		else
-			(void)mg_err_errno(err, "cannot read %s", path);
+	}
+	if (fstat(fd, &st) < 0) {
+		(void)mg_err_errno(err, "cannot read %s", path);
 		(void)close(fd);
+		mg_str_free(&sn->text);
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)mg_err_set(err, "%s is not a regular file: not changed",
+		    path);
+		(void)close(fd);
+		mg_str_free(&sn->text);
 		return (-1);
 	}
 	for (;;) {
@@ -251,6 +257,34 @@ mg_file_snap_same(const struct mg_file_snap *sn, const char *path,
 		    out, err);
 	mg_file_snap_free(&now);
 	return (same);
+}
+
+/*
+ * mg_file_snap_differs - do the bytes sn read differ from hash (what the
+ * file held when staged or installed: was)?  0 no; 1 yes, and out (if
+ * not NULL) shown how, sanitized, from those very bytes
+ */
+int
+mg_file_snap_differs(const struct mg_file_snap *sn, const char *path,
+    const char *hash, const char *was, FILE *out)
+{
+	struct mg_str d = MG_STR_INIT;
+
+	if (strcmp(sn->sha256, hash) == 0)
+		return (0);
+	if (out == NULL)
+		return (1);
+	(void)fputs("  ", out);
+	mg_print_sanitized(out, path);
+	(void)fprintf(out, " changed since (sha256 %.12s, now %.12s):\n", hash,
+	    sn->sha256);
+	mg_text_diff("then", "now", was, mg_str_cstr(&sn->text), &d);
+	if (d.len == 0)
+		mg_str_puts(&d, "(the lines are the same: the bytes differ, "
+		    "e.g. in line endings or NULs)\n");
+	mg_print_sanitized_lines(out, mg_str_cstr(&d));
+	mg_str_free(&d);
+	return (1);
 }
 
 /* mg_file_snap_free - the bytes read; sn may be NULL, zeroed or freed

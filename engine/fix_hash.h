@@ -36,6 +36,8 @@ struct mg_file_snap {
 int mg_file_snap_take(struct mg_file_snap *, const char *, struct mg_err *);
 int mg_file_snap_same(const struct mg_file_snap *, const char *, FILE *,
     struct mg_err *);
+int mg_file_snap_differs(const struct mg_file_snap *, const char *,
+    const char *, const char *, FILE *);
 void mg_file_snap_free(struct mg_file_snap *);
 
 #endif

@@ -642,6 +642,20 @@ int
 mg_journal_restore(struct mg_journal *j, const struct mg_jentry *e,
     struct mg_str *log, struct mg_err *err)
 {
+	return (mg_journal_restore_checked(j, e, NULL, NULL, log, err));
+}
+
+/*
+ * mg_journal_restore_checked - mg_journal_restore, with check (if not
+ * NULL) called once every new version is written, right before the
+ * first rename: when it fails nothing is renamed or removed and this
+ * returns -2 with its err (the files stay as they are)
+ */
+int
+mg_journal_restore_checked(struct mg_journal *j, const struct mg_jentry *e,
+    int (*check)(void *, struct mg_err *), void *arg, struct mg_str *log,
+    struct mg_err *err)
+{
 	struct mg_install *in;
 	struct mg_str text = MG_STR_INIT;
 	struct mg_err e2;
@@ -665,6 +679,13 @@ mg_journal_restore(struct mg_journal *j, const struct mg_jentry *e,
 		}
 	}
 	mg_str_free(&text);
+	if (rc == 0 && check != NULL) {
+		mg_fault("restore-prepared");
+		if (check(arg, &e2) < 0) {
+			*err = e2;
+			rc = -2;
+		}
+	}
 	for (i = 0; rc == 0 && i < e->nfiles; i++) {
 		if (e->files[i].backup == NULL) {
 			if (unlink(e->files[i].path) < 0 && errno != ENOENT) {

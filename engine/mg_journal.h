@@ -83,6 +83,9 @@ int mg_journal_entries(struct mg_journal *, long, int,
 void mg_jentries_free(struct mg_jentry *, size_t);
 int mg_journal_restore(struct mg_journal *, const struct mg_jentry *,
     struct mg_str *, struct mg_err *);
+int mg_journal_restore_checked(struct mg_journal *, const struct mg_jentry *,
+    int (*)(void *, struct mg_err *), void *, struct mg_str *,
+    struct mg_err *);
 int mg_journal_installed(struct mg_journal *, long, const char *,
     const char *, const char *, size_t, struct mg_err *);
 int mg_journal_installed_get(struct mg_journal *, long, const char *,

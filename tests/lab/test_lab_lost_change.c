@@ -394,15 +394,12 @@ nap_100ms(void)
 	(void)nanosleep(&ts, NULL);
 }
 
-/* paused_fix - "fix HYGIENE --yes" on etc with state st, stopped by
- * MAILGUARD_TEST_PAUSE_AT=step (SIGSTOP there), its output into log;
- * its pid once it is stopped (60 s at most) */
+/* paused - argv stopped by MAILGUARD_TEST_PAUSE_AT=step (SIGSTOP
+ * there), its output into log; its pid once it is stopped (60 s at
+ * most) */
 static pid_t
-paused_fix(const char *etc, const char *st, const char *step,
-    const char *log)
+paused(const char *const *argv, const char *step, const char *log)
 {
-	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
-	    st, "fix", HYGIENE, "--yes", NULL };
 	pid_t pid;
 	int status, fd, i;
 
@@ -421,14 +418,14 @@ paused_fix(const char *etc, const char *st, const char *step,
 		if (waitpid(pid, &status, WNOHANG | WUNTRACED) == pid) {
 			if (WIFSTOPPED(status))
 				return (pid);
-			fail_msg("fix ended (status %d) before %s (see %s)",
-			    status, step, log);
+			fail_msg("%s ended (status %d) before %s (see %s)",
+			    argv[5], status, step, log);
 		}
 		nap_100ms();
 	}
 	(void)kill(pid, SIGKILL);
 	(void)waitpid(pid, &status, 0);
-	fail_msg("fix never paused at %s (see %s)", step, log);
+	fail_msg("%s never paused at %s (see %s)", argv[5], step, log);
 	return (-1);
 }
 
@@ -462,6 +459,8 @@ test_write_at_the_last_moment(void **state)
 	const char *dir = lab_dir(PFLAB, "wide-net");
 	const char *setup[] = { "setup", "wide-net", dir, NULL };
 	char etc[4096], st[4200], maincf[4200], log[4200], filter[128];
+	const char *fixv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", HYGIENE, "--yes", NULL };
 	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
 	const char *postconf[] = { "postconf", "-c", etc, "-e",
 	    "smtpd_banner = $myhostname ESMTP renamed-at-the-last-moment",
@@ -480,7 +479,7 @@ test_write_at_the_last_moment(void **state)
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		(void)snprintf(log, sizeof(log), "%s/fix-%s.log", dir,
 		    steps[i]);
-		pid = paused_fix(etc, st, steps[i], log);
+		pid = paused(fixv, steps[i], log);
 		if (i == 0)
 			append_in_place(maincf, "# written-in-place\n");
 		else {
@@ -516,6 +515,68 @@ test_write_at_the_last_moment(void **state)
 	assert_true(hygienic(etc));
 }
 
+/*
+ * test_rollback_write_at_the_last_moment - fix 1, then "rollback 1
+ * --yes" paused with the old main.cf written beside the new one
+ * ("restore-prepared", right before the rename); main.cf written in
+ * place there: nothing restored, the write kept byte for byte, entry 1
+ * still "done"; the next rollback refuses as for any edit since
+ */
+static void
+test_rollback_write_at_the_last_moment(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	const char *fix[] = { "fix", HYGIENE, "--yes", NULL };
+	const char *back[] = { "rollback", "1", "--yes", NULL };
+	char etc[4096], st[4200], maincf[4200], log[4200];
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "rollback", "1", "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out, s;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	(void)snprintf(log, sizeof(log), "%s/rollback.log", dir);
+	assert_int_equal(mg_pf(etc, st, fix, &out), 0);
+	mg_str_free(&out);
+	assert_true(hygienic(etc));
+
+	pid = paused(argv, "restore-prepared", log);
+	append_in_place(maincf, "# written-while-rolling-back\n");
+	sha(maincf, edited);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_not_equal(exit_of(pid), 0);
+	lab_slurp(log, &out);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "changed while this "
+	    "rollback was restoring it"));
+	assert_non_null(strstr(mg_str_cstr(&out),
+	    "+# written-while-rolling-back"));
+	assert_null(strstr(mg_str_cstr(&out), "rolled back"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+	assert_true(hygienic(etc));
+	assert_int_equal(lab_capture(journal, &s), 0);
+	assert_int_equal(lab_jq(s.data, "(.entries | length) == 1 and "
+	    ".entries[0].state == \"done\"", NULL), 0);
+	mg_str_free(&s);
+
+	assert_int_not_equal(mg_pf(etc, st, back, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "changed since journal "
+	    "entry 1 installed it"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+}
+
 /* setup - a temp root */
 static int
 setup(void **state)
@@ -534,6 +595,7 @@ main(void)
 		cmocka_unit_test(test_rollback_newest_first),
 		cmocka_unit_test(test_apply_after_edit_refused),
 		cmocka_unit_test(test_write_at_the_last_moment),
+		cmocka_unit_test(test_rollback_write_at_the_last_moment),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));

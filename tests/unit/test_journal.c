@@ -529,6 +529,67 @@ test_snapshot_sees_every_change(void **state_)
 	mg_file_snap_free(&ln);
 }
 
+/* refuse_check - a restore's last check that finds a change */
+static int
+refuse_check(void *arg, struct mg_err *err)
+{
+	int *called = arg;
+
+	(*called)++;
+	return (mg_err_set(err, "changed at the last moment"));
+}
+
+/*
+ * test_restore_check_refuses - mg_journal_restore_checked: a check that
+ * fails once the backups are written beside the files renames nothing
+ * (main.cf keeps its bytes, no temp file left), -2 with its error; with
+ * no check the same entry is restored
+ */
+static void
+test_restore_check_refuses(void **state_)
+{
+	struct mg_journal j;
+	struct mg_jentry *v;
+	struct mg_str log = MG_STR_INIT;
+	struct mg_err err;
+	struct dirent *de;
+	DIR *d;
+	size_t n, temps = 0;
+	char *t;
+	long id;
+	int called = 0;
+
+	(void)state_;
+	put(file, "before\n", 0644);
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	id = mg_journal_begin(&j, "fix", "checked", "--- diff", &err);
+	assert_true(id > 0);
+	assert_int_equal(mg_journal_backup(&j, id, file, &err), 0);
+	put(file, "after, then edited\n", 0644);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(mg_journal_restore_checked(&j, &v[0], refuse_check,
+	    &called, &log, &err), -2);
+	assert_int_equal(called, 1);
+	assert_non_null(strstr(err.msg, "changed at the last moment"));
+	t = get(file);
+	assert_string_equal(t, "after, then edited\n");
+	free(t);
+	assert_non_null(d = opendir(root));
+	while ((de = readdir(d)) != NULL)
+		temps += strncmp(de->d_name, ".mailguard.", 11) == 0;
+	(void)closedir(d);
+	assert_int_equal(temps, 0);
+	assert_int_equal(mg_journal_restore(&j, &v[0], &log, &err), 0);
+	t = get(file);
+	assert_string_equal(t, "before\n");
+	free(t);
+	mg_jentries_free(v, n);
+	(void)mg_journal_set(&j, id, "state", "restored");
+	mg_journal_close(&j);
+	mg_str_free(&log);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -574,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_text_diff),
 		cmocka_unit_test(test_unfinished_listed),
 		cmocka_unit_test(test_snapshot_sees_every_change),
+		cmocka_unit_test(test_restore_check_refuses),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
