@@ -8,7 +8,6 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -336,30 +335,11 @@ sink_line(int fd, char *buf, size_t size)
 	return (-1);
 }
 
-/* write_all - all of buf to fd (a short write or EINTR continues); 0, or
- * -1 when the peer or the disk refused */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return (-1);
-		buf += n;
-		len -= (size_t)n;
-	}
-	return (0);
-}
-
 /* sink_say - a reply line; -1 when the client is gone */
 static int
 sink_say(int fd, const char *text)
 {
-	return (write_all(fd, text, strlen(text)));
+	return (mg_write_all(fd, text, strlen(text)));
 }
 
 /* sink_log - append rec to the log file; -1 (the message is then not
@@ -372,7 +352,7 @@ sink_log(const char *log, const char *rec)
 	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return (-1);
-	rc = write_all(fd, rec, strlen(rec));
+	rc = mg_write_all(fd, rec, strlen(rec));
 	if (close(fd) != 0)
 		rc = -1;
 	return (rc);
