@@ -692,6 +692,59 @@ undone(const char *rebuild, const char *log)
 	    "before this apply");
 }
 
+/*
+ * as_left - restore()'s last check, right before it renames the backups
+ * into place: every staged file holds what this apply installed or (not
+ * reached) what it read.  0; or -1 with err, the change shown, when
+ * another writer (one that ignores our lock) changed it since: putting
+ * the backup back would lose that change
+ */
+static int
+as_left(void *arg, struct mg_err *err)
+{
+	struct run *r = arg;
+	struct mg_file_snap now;
+	struct mg_str text = MG_STR_INIT, d = MG_STR_INIT;
+	char hex[MG_SHA256_HEX];
+	const char *path;
+	size_t i;
+	int ok, rc = 0;
+
+	for (i = 0; rc == 0 && i < r->st->nfiles; i++) {
+		path = r->st->files[i].path;
+		if (mg_file_snap_take(&now, path, err) < 0) {
+			rc = -1;
+			break;
+		}
+		mg_str_free(&text);	/* mg_stage_text starts afresh */
+		mg_stage_text(&r->st->files[i], &text);
+		if (mg_sha256_hex(text.data != NULL ? text.data : "", text.len,
+		    hex, err) < 0)
+			rc = -1;
+		ok = strcmp(now.sha256, r->snaps[i].sha256) == 0 ||
+		    strcmp(now.sha256, hex) == 0;
+		if (rc == 0 && !ok && r->out != NULL) {
+			mg_str_reset(&d);
+			mg_str_puts(&d, "  ");
+			mg_str_puts(&d, path);
+			mg_str_puts(&d, " changed after this apply installed "
+			    "it:\n");
+			mg_text_diff("installed", "now", mg_str_cstr(&text),
+			    mg_str_cstr(&now.text), &d);
+			mg_print_sanitized_lines(r->out, mg_str_cstr(&d));
+		}
+		if (rc == 0 && !ok)
+			rc = mg_err_set(err, "%s changed after this apply "
+			    "installed it (shown above; another writer that "
+			    "does not take mailguard-tui's lock): the backups "
+			    "are not put back over that change", path);
+		mg_file_snap_free(&now);
+	}
+	mg_str_free(&text);
+	mg_str_free(&d);
+	return (rc);
+}
+
 /* restore - put the backups back, rebuild, reload; the result state.
  * err says why it failed; when the restore works, it says what the
  * restore did first, then why */
@@ -702,7 +755,7 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	struct mg_err e2;
 	char why[MG_ERR_MAX];
 	size_t n, from;
-	int bad = 0;
+	int bad = 0, rc;
 
 	(void)snprintf(why, sizeof(why), "%s", err->msg);
 	say(r, "FAILED: %s", why);
@@ -713,7 +766,20 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 		return (MG_APPLY_BROKEN);
 	}
 	from = r->log.len;
-	if (mg_journal_restore(j, &v[0], &r->log, &e2) < 0) {
+	if ((rc = mg_journal_restore_checked(j, &v[0], as_left, r, &r->log,
+	    &e2)) == -2) {
+		/* nothing put back: the files stay as they are, the entry
+		 * "failed" for the operator (and rollback) to judge */
+		say(r, "restore refused: %s", e2.msg);
+		(void)mg_err_set(err, "%s; the files are left as they are: "
+		    "see mailguard-tui journal, and rollback %ld once they "
+		    "are as wanted (it failed because %s)", e2.msg, id, why);
+		mg_jentries_free(v, n);
+		(void)mg_journal_set(j, id, "state", "failed");
+		(void)mg_journal_set(j, id, "result", why);
+		return (MG_APPLY_BROKEN);
+	}
+	if (rc < 0) {
 		say(r, "restore failed: %s", e2.msg);
 		bad = 1;
 	}

@@ -577,6 +577,65 @@ test_rollback_write_at_the_last_moment(void **state)
 	assert_string_equal(now, edited);
 }
 
+/*
+ * test_failed_apply_keeps_a_later_write - fix --yes whose verification
+ * fails (MAILGUARD_TEST_FAIL_LIVE) paused before its restore renames the
+ * backup into place ("restore-prepared"); main.cf written in place
+ * there: the backup is not put over it, main.cf keeps both the fix and
+ * the write, the entry is "failed" and says why; the operator's rollback
+ * then shows the write and refuses without --force
+ */
+static void
+test_failed_apply_keeps_a_later_write(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	const char *back[] = { "rollback", "1", "--yes", NULL };
+	char etc[4096], st[4200], maincf[4200], log[4200];
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", HYGIENE, "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out, s;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	(void)snprintf(log, sizeof(log), "%s/fix-failed.log", dir);
+	assert_int_equal(setenv("MAILGUARD_TEST_FAIL_LIVE", "1", 1), 0);
+	pid = paused(argv, "restore-prepared", log);
+	assert_int_equal(unsetenv("MAILGUARD_TEST_FAIL_LIVE"), 0);
+	append_in_place(maincf, "# written-while-verifying\n");
+	sha(maincf, edited);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_equal(exit_of(pid), 70);
+	lab_slurp(log, &out);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "changed after this apply "
+	    "installed it"));
+	assert_non_null(strstr(mg_str_cstr(&out),
+	    "+# written-while-verifying"));
+	assert_null(strstr(mg_str_cstr(&out), "restored the previous files"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+	assert_true(hygienic(etc));
+	assert_int_equal(lab_capture(journal, &s), 0);
+	assert_int_equal(lab_jq(s.data, "(.entries | length) == 1 and "
+	    ".entries[0].state == \"failed\"", NULL), 0);
+	mg_str_free(&s);
+	assert_int_not_equal(mg_pf(etc, st, back, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "+# written-while-"
+	    "verifying"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+}
+
 /* setup - a temp root */
 static int
 setup(void **state)
@@ -596,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_apply_after_edit_refused),
 		cmocka_unit_test(test_write_at_the_last_moment),
 		cmocka_unit_test(test_rollback_write_at_the_last_moment),
+		cmocka_unit_test(test_failed_apply_keeps_a_later_write),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));
