@@ -29,11 +29,14 @@ hidden_cp(unsigned int cp)
 }
 
 /*
- * mg_prom_escape - append s as a label value: the exposition format
- * escapes backslash, double quote and line feed (\\ \" \n).  Text from a
- * queue is untrusted: another control byte, a bidi override or a byte
- * that is not UTF-8 (the format requires UTF-8) becomes the visible text
- * \xHH, so the value parses and a reader sees that something was there.
+ * mg_prom_escape - append s as a label value.  Text from a queue is
+ * untrusted: a control byte, a bidi override or a byte that is not UTF-8
+ * (the format requires UTF-8) becomes the visible text \xHH, so the value
+ * parses and a reader sees that something was there.  For that text to
+ * be unambiguous a backslash of s is shown doubled first (the login
+ * "a\xff" is the value a\\xff, the byte 0xff after "a" is a\xff: two
+ * series, not one).  The value is then written with the exposition
+ * format's escapes of backslash, double quote and line feed (\\ \" \n).
  */
 void
 mg_prom_escape(struct mg_str *out, const char *s)
@@ -43,8 +46,8 @@ mg_prom_escape(struct mg_str *out, const char *s)
 	unsigned int cp;
 
 	while (i < n) {
-		if (p[i] == '\\')
-			mg_str_puts(out, "\\\\");
+		if (p[i] == '\\')	/* the value \\, each one escaped */
+			mg_str_puts(out, "\\\\\\\\");
 		else if (p[i] == '"')
 			mg_str_puts(out, "\\\"");
 		else if (p[i] == '\n')

@@ -7,7 +7,8 @@
  * the pipe reads end-of-file we are gone, or done, and it kills every
  * process working in the directory and removes the directory.  Stale
  * directories from a run whose reaper was killed too are named with the
- * owner's pid and swept on the next run once that pid is dead.
+ * owner's pid and start time and swept on the next run once that process
+ * is gone (a pid reused by another process does not keep them).
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -86,9 +87,9 @@ kill_inside(const char *dir)
 }
 
 /*
- * mg_reaper_sweep - dir (a directory of ours: root's, not a symbolic
- * link) with nothing left running in it, then removed; 0, or -1 if dir
- * is not ours (left alone) or could not be removed
+ * mg_reaper_sweep - dir (a directory of ours: our user's, not a
+ * symbolic link) with nothing left running in it, then removed; 0, or -1
+ * if dir is not ours (left alone) or could not be removed
  */
 int
 mg_reaper_sweep(const char *dir)
@@ -100,7 +101,7 @@ mg_reaper_sweep(const char *dir)
 
 	if (lstat(dir, &st) < 0)
 		return (errno == ENOENT ? 0 : -1);
-	if (!S_ISDIR(st.st_mode) || st.st_uid != 0)
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 		return (-1);
 	/* a master forks new daemons until it is gone: again until a
 	 * round finds nobody */
@@ -223,9 +224,110 @@ mg_reaper_done(struct mg_reaper *rp)
 }
 
 /*
- * mg_reaper_stale - in parent, the directories named PREFIX.PID.* whose
- * PID is no longer running (their run and its reaper were killed), swept
- * (mg_reaper_sweep: only root's directories); how many were removed
+ * proc_start - the start time of process pid (field 22 of
+ * /proc/PID/stat: clock ticks after boot; proc(5)), read without
+ * trusting the command name (field 2, in parentheses, may hold spaces
+ * and ')': the fields are counted after its last ')').  1 if the process
+ * runs (start set), 0 if there is none or only its zombie, -1 if it
+ * cannot be told
+ */
+static int
+proc_start(long pid, unsigned long long *start)
+{
+	char path[64], buf[1024], *p, *end;
+	ssize_t n;
+	int fd, field;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (errno == ENOENT || errno == ESRCH ? 0 : -1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return (n == 0 || errno == ESRCH ? 0 : -1);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return (-1);
+	p += 2;			/* field 3: the state */
+	if (*p == 'Z' || *p == 'X')
+		return (0);
+	for (field = 3; field < 22; field++) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return (-1);
+		p++;
+	}
+	errno = 0;
+	*start = strtoull(p, &end, 10);
+	if (end == p || (*end != ' ' && *end != '\n' && *end != '\0') ||
+	    errno != 0)
+		return (-1);
+	return (1);
+}
+
+/*
+ * mg_reaper_template - a mkdtemp(3) template for a directory of ours in
+ * parent: "parent/PREFIXPID.START.XXXXXX", our pid and its start time,
+ * so that a run after us knows whether we still run (mg_reaper_stale),
+ * also once the pid is another process's.  0, or -1 with err.
+ */
+int
+mg_reaper_template(char *buf, size_t size, const char *parent,
+    const char *prefix, struct mg_err *err)
+{
+	unsigned long long start;
+	int n;
+
+	if (proc_start((long)getpid(), &start) != 1)
+		return (mg_err_set(err, "cannot read our start time in "
+		    "/proc/%ld/stat", (long)getpid()));
+	n = snprintf(buf, size, "%s/%s%ld.%llu.XXXXXX", parent, prefix,
+	    (long)getpid(), start);
+	if (n < 0 || (size_t)n >= size)
+		return (mg_err_set(err, "path too long: %s/%s", parent,
+		    prefix));
+	return (0);
+}
+
+/*
+ * owner_gone - name (after the prefix) is "PID.START.X" (or, as older
+ * versions named it, "PID.X"): 1 if that run has ended - no process PID,
+ * only its zombie, or a PID that started at another time (the number
+ * reused); 0 if it may still run or name is not of that form
+ */
+static int
+owner_gone(const char *name)
+{
+	unsigned long long start, now;
+	const char *p;
+	char *end;
+	long pid;
+	int has_start = 0, rc;
+
+	if (*name < '0' || *name > '9')
+		return (0);
+	errno = 0;
+	pid = strtol(name, &end, 10);
+	if (*end != '.' || errno != 0 || pid <= 0 || pid > INT_MAX)
+		return (0);
+	p = end + 1;
+	if (*p >= '0' && *p <= '9') {
+		errno = 0;
+		start = strtoull(p, &end, 10);
+		has_start = *end == '.' && errno == 0;
+	}
+	if ((rc = proc_start(pid, &now)) < 0)
+		return (kill((pid_t)pid, 0) < 0 && errno == ESRCH);
+	if (rc == 0)
+		return (1);
+	return (has_start && now != start);
+}
+
+/*
+ * mg_reaper_stale - in parent, the directories named PREFIXPID.START.*
+ * (mg_reaper_template) whose run has ended (with its reaper killed too),
+ * swept: only those that are ours (mg_reaper_sweep: our own directories,
+ * never a symbolic link), only names of that form.  How many were
+ * removed.
  */
 size_t
 mg_reaper_stale(const char *parent, const char *prefix)
@@ -234,20 +336,13 @@ mg_reaper_stale(const char *parent, const char *prefix)
 	struct dirent *d;
 	DIR *dp;
 	size_t n = 0, plen = strlen(prefix);
-	long pid;
-	char *end;
 
 	if ((dp = opendir(parent)) == NULL)
 		return (0);
 	while ((d = readdir(dp)) != NULL) {
 		if (strncmp(d->d_name, prefix, plen) != 0)
 			continue;
-		errno = 0;
-		pid = strtol(d->d_name + plen, &end, 10);
-		if (end == d->d_name + plen || *end != '.' || errno != 0 ||
-		    pid <= 0 || pid > INT_MAX)
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (!owner_gone(d->d_name + plen))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", parent, d->d_name) >=
 		    (int)sizeof(path))

@@ -14,6 +14,8 @@ struct mg_reaper {
 int mg_reaper_watch(struct mg_reaper *, const char *, struct mg_err *);
 void mg_reaper_done(struct mg_reaper *);
 int mg_reaper_sweep(const char *);
+int mg_reaper_template(char *, size_t, const char *, const char *,
+    struct mg_err *);
 size_t mg_reaper_stale(const char *, const char *);
 
 #endif

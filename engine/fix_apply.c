@@ -12,9 +12,16 @@
  *      accepted before must still be accepted - otherwise the fix is
  *      refused and nothing live is touched (a path refused before and
  *      after is no path this server offers, and is said so);
- *   3. journal entry and exact backups (fsync'd) before the first live
- *      change; all new files written beside their targets first, then
- *      renamed in quick succession;
+ *   3. each file to replace read once (under the configuration's lock,
+ *      which other mailguard-tui runs honour): those bytes are hashed
+ *      against what was staged, backed up (fsync'd) into the journal
+ *      entry, and all new files written beside their targets; then,
+ *      right before the renames, every file must still be that file
+ *      (inode, size, mtime) with those bytes, else nothing is renamed;
+ *      the renames follow in quick succession.  What remains: a writer
+ *      that ignores the lock and writes between that last check and
+ *      our rename (microseconds) is overwritten; its change is not in
+ *      the backup either;
  *   4. post-commands (postmap, newaliases, update-exim4.conf, reload);
  *   5. verify on the live instance: reload the model, the fixes must no
  *      longer be proposed and the probes, judged against the answers
@@ -47,6 +54,7 @@
 #include "fix_judge.h"
 
 #define TOOL_MS 120000
+#define STAGE_PREFIX "stage."	/* STATE/stage.PID.START.XXXXXX */
 
 /* What one apply collects as it goes. */
 struct run {
@@ -69,6 +77,9 @@ struct run {
 	size_t nprobes;
 	int asked_before;
 	int said_local;		/* the paths not asked were told */
+	/* each staged file as read once before the install: hashed,
+	 * backed up and compared again right before the rename */
+	struct mg_file_snap *snaps;
 };
 
 /* say - a progress line, to the operator and the log */
@@ -681,6 +692,59 @@ undone(const char *rebuild, const char *log)
 	    "before this apply");
 }
 
+/*
+ * as_left - restore()'s last check, right before it renames the backups
+ * into place: every staged file holds what this apply installed or (not
+ * reached) what it read.  0; or -1 with err, the change shown, when
+ * another writer (one that ignores our lock) changed it since: putting
+ * the backup back would lose that change
+ */
+static int
+as_left(void *arg, struct mg_err *err)
+{
+	struct run *r = arg;
+	struct mg_file_snap now;
+	struct mg_str text = MG_STR_INIT, d = MG_STR_INIT;
+	char hex[MG_SHA256_HEX];
+	const char *path;
+	size_t i;
+	int ok, rc = 0;
+
+	for (i = 0; rc == 0 && i < r->st->nfiles; i++) {
+		path = r->st->files[i].path;
+		if (mg_file_snap_take(&now, path, err) < 0) {
+			rc = -1;
+			break;
+		}
+		mg_str_free(&text);	/* mg_stage_text starts afresh */
+		mg_stage_text(&r->st->files[i], &text);
+		if (mg_sha256_hex(text.data != NULL ? text.data : "", text.len,
+		    hex, err) < 0)
+			rc = -1;
+		ok = strcmp(now.sha256, r->snaps[i].sha256) == 0 ||
+		    strcmp(now.sha256, hex) == 0;
+		if (rc == 0 && !ok && r->out != NULL) {
+			mg_str_reset(&d);
+			mg_str_puts(&d, "  ");
+			mg_str_puts(&d, path);
+			mg_str_puts(&d, " changed after this apply installed "
+			    "it:\n");
+			mg_text_diff("installed", "now", mg_str_cstr(&text),
+			    mg_str_cstr(&now.text), &d);
+			mg_print_sanitized_lines(r->out, mg_str_cstr(&d));
+		}
+		if (rc == 0 && !ok)
+			rc = mg_err_set(err, "%s changed after this apply "
+			    "installed it (shown above; another writer that "
+			    "does not take mailguard-tui's lock): the backups "
+			    "are not put back over that change", path);
+		mg_file_snap_free(&now);
+	}
+	mg_str_free(&text);
+	mg_str_free(&d);
+	return (rc);
+}
+
 /* restore - put the backups back, rebuild, reload; the result state.
  * err says why it failed; when the restore works, it says what the
  * restore did first, then why */
@@ -691,7 +755,7 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	struct mg_err e2;
 	char why[MG_ERR_MAX];
 	size_t n, from;
-	int bad = 0;
+	int bad = 0, rc;
 
 	(void)snprintf(why, sizeof(why), "%s", err->msg);
 	say(r, "FAILED: %s", why);
@@ -702,7 +766,20 @@ restore(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 		return (MG_APPLY_BROKEN);
 	}
 	from = r->log.len;
-	if (mg_journal_restore(j, &v[0], &r->log, &e2) < 0) {
+	if ((rc = mg_journal_restore_checked(j, &v[0], as_left, r, &r->log,
+	    &e2)) == -2) {
+		/* nothing put back: the files stay as they are, the entry
+		 * "failed" for the operator (and rollback) to judge */
+		say(r, "restore refused: %s", e2.msg);
+		(void)mg_err_set(err, "%s; the files are left as they are: "
+		    "see mailguard-tui journal, and rollback %ld once they "
+		    "are as wanted (it failed because %s)", e2.msg, id, why);
+		mg_jentries_free(v, n);
+		(void)mg_journal_set(j, id, "state", "failed");
+		(void)mg_journal_set(j, id, "result", why);
+		return (MG_APPLY_BROKEN);
+	}
+	if (rc < 0) {
 		say(r, "restore failed: %s", e2.msg);
 		bad = 1;
 	}
@@ -751,31 +828,39 @@ record_installed(struct mg_journal *j, long id, const char *path,
 }
 
 /*
- * unchanged_since_staged - every staged file still holds the bytes it
- * was staged from; a changed one (an edit, postconf -e, another fix) is
- * shown and refuses the apply unless force.  0 or -1 with err.
+ * unchanged_since_staged - every staged file read once (r->snaps: the
+ * bytes the backup keeps and the rename checks again) still holds the
+ * bytes it was staged from; a changed one (an edit, postconf -e, another
+ * fix) is shown and refuses the apply unless force.  0 or -1 with err.
  */
 static int
 unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 {
 	const struct mg_staged_file *f;
 	struct mg_str was = MG_STR_INIT;
+	struct mg_file_snap *sn;
 	size_t i, k;
-	int rc = 0, c;
+	int rc = 0;
 
+	r->snaps = mg_xcalloc(r->st->nfiles + 1, sizeof(*r->snaps));
 	for (i = 0; i < r->st->nfiles && rc == 0; i++) {
 		f = &r->st->files[i];
+		sn = &r->snaps[i];
+		if (mg_file_snap_take(sn, f->path, err) < 0) {
+			rc = -1;
+			break;
+		}
 		mg_str_reset(&was);
 		for (k = 0; k < f->nold; k++)
 			mg_str_printf(&was, "%s%s", f->old[k],
 			    k + 1 < f->nold || f->final_newline ? "\n" : "");
-		if ((c = mg_file_changed(f->path, f->sha256, mg_str_cstr(&was),
-		    r->out, err)) < 0)
-			rc = -1;
-		else if (c > 0 && force)
+		if (!mg_file_snap_differs(sn, f->path, f->sha256,
+		    mg_str_cstr(&was), r->out))
+			continue;
+		if (force)
 			say(r, "--force: installing over the change to %s",
 			    f->path);
-		else if (c > 0)
+		else
 			rc = mg_err_set(err, "%s changed since it was read "
 			    "(shown above): nothing changed; run the fix again "
 			    "to stage it on the file as it is now (--force "
@@ -786,22 +871,57 @@ unchanged_since_staged(struct run *r, int force, struct mg_err *err)
 	return (rc);
 }
 
-/* install - backups, then every new file prepared and renamed */
+/*
+ * still_as_read - right before the renames: every file to replace is
+ * still the one read (r->snaps), byte for byte.  0; or -1 with err, the
+ * change shown, when another writer got in since the read (it would be
+ * overwritten, and it is not in the backup).
+ */
+static int
+still_as_read(struct run *r, struct mg_err *err)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < r->st->nfiles; i++) {
+		c = mg_file_snap_same(&r->snaps[i], r->st->files[i].path,
+		    r->out, err);
+		if (c < 0)
+			return (-1);
+		if (c == 0)
+			return (mg_err_set(err, "%s changed while this apply "
+			    "was installing it (shown above; another writer "
+			    "that does not take mailguard-tui's lock): nothing "
+			    "was replaced, and that change is kept; run the "
+			    "fix again to stage it on the file as it is now",
+			    r->st->files[i].path));
+	}
+	return (0);
+}
+
+/* install - backups of the bytes read, then every new file prepared,
+ * checked (still_as_read) and renamed.  0; -1 with err; -2 with err when
+ * nothing was replaced because a file changed (nothing to restore: a
+ * restore would put the backup over that change) */
 static int
 install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 {
 	char *extra[32];
 	struct mg_install *in;
 	struct mg_str text = MG_STR_INIT;
-	struct stat sb;
+	const struct mg_file_snap *sn;
 	size_t i, k, nextra = 0;
 	int rc = -1;
 
 	for (k = 0; k < r->nfixes; k++)
 		extra_files(&r->a->target, r->fixes[k], extra, &nextra, 32);
-	for (i = 0; i < r->st->nfiles; i++)
-		if (mg_journal_backup(j, id, r->st->files[i].path, err) < 0)
+	for (i = 0; i < r->st->nfiles; i++) {
+		sn = &r->snaps[i];
+		if (mg_journal_backup_bytes(j, id, r->st->files[i].path,
+		    sn->exists, sn->text.data, sn->text.len, sn->mode, sn->uid,
+		    sn->gid, err) < 0)
 			goto fail_extra;
+	}
 	for (i = 0; i < nextra; i++)
 		if (mg_journal_backup(j, id, extra[i], err) < 0)
 			goto fail_extra;
@@ -814,18 +934,24 @@ install(struct run *r, struct mg_journal *j, long id, struct mg_err *err)
 	mg_fault("backup");
 	in = mg_xcalloc(r->st->nfiles + 1, sizeof(*in));
 	for (i = 0; i < r->st->nfiles; i++) {
-		if (lstat(r->st->files[i].path, &sb) < 0) {
-			(void)mg_err_errno(err, "%s", r->st->files[i].path);
+		sn = &r->snaps[i];
+		if (!sn->exists) {
+			(void)mg_err_set(err, "%s: no such file",
+			    r->st->files[i].path);
 			goto out;
 		}
 		mg_str_free(&text);	/* mg_stage_text starts afresh */
 		mg_stage_text(&r->st->files[i], &text);
 		if (mg_install_prepare(&in[i], r->st->files[i].path,
 		    text.data != NULL ? text.data : "", text.len,
-		    sb.st_mode, sb.st_uid, sb.st_gid, err) < 0)
+		    sn->mode, sn->uid, sn->gid, err) < 0)
 			goto out;
 	}
 	mg_fault("prepared");
+	if (still_as_read(r, err) < 0) {
+		rc = -2;
+		goto out;
+	}
 	(void)mg_journal_set(j, id, "step", "installing");
 	for (i = 0; i < r->st->nfiles; i++) {
 		if (mg_install_commit(&in[i], err) < 0)
@@ -869,6 +995,8 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	enum mg_apply_result res = MG_APPLY_REFUSED;
 	char tmpl[PATH_MAX];
 	long id;
+	size_t i;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	memset(&rs, 0, sizeof(rs));
@@ -886,13 +1014,19 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 		mg_journal_close(&j);
 		return (MG_APPLY_REFUSED);
 	}
+	/* stages of runs killed with their reaper (and the private MTA
+	 * that may still run in one; also that of an unfinished entry: its
+	 * rollback uses the backups); ours is named with our pid and start
+	 * time for the next run to know when it is stale */
+	(void)mg_reaper_stale(a->target.state_dir, STAGE_PREFIX);
 	if (mg_fix_incomplete(&j, r.out) > 0) {
 		(void)mg_err_set(err, "an earlier apply was interrupted; "
 		    "roll it back first (see above): nothing changed");
 		goto out;
 	}
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/stage.XXXXXX",
-	    a->target.state_dir);
+	if (mg_reaper_template(tmpl, sizeof(tmpl), a->target.state_dir,
+	    STAGE_PREFIX, err) < 0)
+		goto out;
 	if (mkdtemp(tmpl) == NULL) {
 		(void)mg_err_errno(err, "cannot create a stage in %s",
 		    a->target.state_dir);
@@ -965,7 +1099,14 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	    mg_str_cstr(&r.ch.validation));
 	(void)mg_journal_set(&j, id, "proof", mg_str_cstr(&r.proof));
 	(void)fprintf(r.out, "applying (journal entry %ld)\n", id);
-	if (install(&r, &j, id, err) < 0) {
+	if ((rc = install(&r, &j, id, err)) == -2) {
+		/* nothing replaced: the backups are not put back over the
+		 * change that stopped it */
+		(void)mg_journal_set(&j, id, "state", "restored");
+		(void)mg_journal_set(&j, id, "result", err->msg);
+		res = MG_APPLY_REFUSED;
+		goto out;
+	} else if (rc < 0) {
 		res = restore(&r, &j, id, err);
 		goto out;
 	}
@@ -999,5 +1140,8 @@ out:
 	mg_str_free(&r.log);
 	free(r.probes);
 	free(r.before);
+	for (i = 0; r.snaps != NULL && i < r.st->nfiles; i++)
+		mg_file_snap_free(&r.snaps[i]);
+	free(r.snaps);
 	return (res);
 }

@@ -249,13 +249,15 @@ forced(FILE *out, const char *what, const char *path)
 /*
  * still_ours - every file entry e installed still holds what it
  * installed, and no later entry changed it: else restoring its backups
- * would silently discard that later change.  0 (or with o->force: said
- * and gone ahead), or -1 with err naming what changed, the difference
- * on o->out.
+ * would silently discard that later change.  Each file is read once
+ * into snaps[i] (the bytes judged; the restore checks them again right
+ * before its renames).  0 (or with o->force: said and gone ahead), or -1
+ * with err naming what changed, the difference on o->out.
  */
 static int
 still_ours(struct mg_journal *jr, const struct mg_jentry *e,
-    const struct mg_rollback_opts *o, struct mg_err *err)
+    const struct mg_rollback_opts *o, struct mg_file_snap *snaps,
+    struct mg_err *err)
 {
 	const char *path;
 	char *sha, *was;
@@ -273,14 +275,14 @@ still_ours(struct mg_journal *jr, const struct mg_jentry *e,
 			    "changed", later, path, e->id, later));
 		if (later > 0)
 			forced(o->out, "a later journal entry changed", path);
+		if (mg_file_snap_take(&snaps[i], path, err) < 0)
+			return (-1);
 		if (!mg_journal_installed_get(jr, e->id, path, &sha, &was))
 			continue;	/* rebuilt only, or an older entry */
-		c = already_back(e, i) ? 0 : mg_file_changed(path, sha, was,
-		    o->out, err);
+		c = already_back(e, i) ? 0 : mg_file_snap_differs(&snaps[i],
+		    path, sha, was, o->out);
 		free(sha);
 		free(was);
-		if (c < 0)
-			return (-1);
 		if (c > 0 && !o->force)
 			return (mg_err_set(err, "%s changed since journal "
 			    "entry %ld installed it (shown above): nothing "
@@ -288,6 +290,42 @@ still_ours(struct mg_journal *jr, const struct mg_jentry *e,
 			    "which is then lost", path, e->id));
 		if (c > 0)
 			forced(o->out, "restoring over the change to", path);
+	}
+	return (0);
+}
+
+/* What the restore's last check compares. */
+struct as_read {
+	const struct mg_jentry *e;
+	const struct mg_file_snap *snaps;
+	FILE *out;
+};
+
+/*
+ * still_as_read - called by the restore right before its renames: every
+ * file is still the one still_ours read (inode, size, mtime, bytes).
+ * 0; or -1 with err, the change shown, when another writer (one that
+ * does not take our lock) got in since: restoring would lose it
+ */
+static int
+still_as_read(void *arg, struct mg_err *err)
+{
+	const struct as_read *ar = arg;
+	const char *path;
+	size_t i;
+	int c;
+
+	for (i = 0; i < ar->e->nfiles; i++) {
+		path = ar->e->files[i].path;
+		if ((c = mg_file_snap_same(&ar->snaps[i], path, ar->out,
+		    err)) < 0)
+			return (-1);
+		if (c == 0)
+			return (mg_err_set(err, "%s changed while this "
+			    "rollback was restoring it (shown above; another "
+			    "writer that does not take mailguard-tui's lock): "
+			    "nothing was restored, and that change is kept",
+			    path));
 	}
 	return (0);
 }
@@ -330,8 +368,12 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 {
 	struct mg_str log = MG_STR_INIT;
 	struct mg_lock lk = { -1 };
+	struct mg_file_snap *snaps;
+	struct as_read ar;
 	char q[128];
 	enum mg_rollback_result rc = MG_ROLLBACK_DONE;
+	size_t i;
+	int r;
 
 	if (strcmp(e->state, "rolled-back") == 0 ||
 	    strcmp(e->state, "restored") == 0) {
@@ -344,24 +386,35 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 	/* the configuration itself, held until restored and reloaded */
 	if (lock_config(a, e, &lk, err) < 0)
 		return (MG_ROLLBACK_UNREAD);
-	if (still_ours(jr, e, o, err) < 0) {
-		mg_config_unlock(&lk);
-		return (MG_ROLLBACK_FAILED);
+	snaps = mg_xcalloc(e->nfiles + 1, sizeof(*snaps));
+	if (still_ours(jr, e, o, snaps, err) < 0) {
+		rc = MG_ROLLBACK_FAILED;
+		goto out;
 	}
 	(void)snprintf(q, sizeof(q), "Restore the files journal entry %ld "
 	    "changed?", e->id);
 	if (!ask(o, q)) {
-		mg_config_unlock(&lk);
-		return (MG_ROLLBACK_DECLINED);
+		rc = MG_ROLLBACK_DECLINED;
+		goto out;
 	}
 	/* killed from here on, the entry says so (not "done"), and the
 	 * next run offers to finish: rollback again */
 	(void)mg_journal_set(jr, e->id, "state", "rolling-back");
 	(void)mg_journal_set(jr, e->id, "step", "restoring");
-	if (mg_journal_restore(jr, e, &log, err) < 0) {
-		mg_str_free(&log);
-		mg_config_unlock(&lk);
-		return (MG_ROLLBACK_UNREAD);
+	ar.e = e;
+	ar.snaps = snaps;
+	ar.out = o->out;
+	if ((r = mg_journal_restore_checked(jr, e, still_as_read, &ar, &log,
+	    err)) == -2) {
+		/* nothing restored: the entry is as it was */
+		(void)mg_journal_set(jr, e->id, "state", e->state);
+		(void)mg_journal_set(jr, e->id, "step", e->step != NULL ?
+		    e->step : "");
+		rc = MG_ROLLBACK_FAILED;
+		goto out;
+	} else if (r < 0) {
+		rc = MG_ROLLBACK_UNREAD;
+		goto out;
 	}
 	(void)mg_journal_set(jr, e->id, "step", "restored");
 	mg_fault("rollback-restored");
@@ -380,6 +433,10 @@ files_back(struct mg_session *a, struct mg_journal *jr,
 	if (rc == MG_ROLLBACK_DONE)
 		(void)fprintf(o->out, "journal entry %ld rolled back\n",
 		    e->id);
+out:
+	for (i = 0; i < e->nfiles; i++)
+		mg_file_snap_free(&snaps[i]);
+	free(snaps);
 	mg_str_free(&log);
 	mg_config_unlock(&lk);
 	return (rc);

@@ -405,24 +405,20 @@ mg_journal_ignore(struct mg_journal *j, const char *id, int on,
 }
 
 /*
- * mg_journal_backup - keep path's exact bytes, mode and owner for entry
- * (a file that does not exist is recorded as such: restoring removes
- * it); the backup is fsync'd before this returns
+ * mg_journal_backup_bytes - keep text (len bytes: what path held, read
+ * once by the caller, who hashes and compares the same bytes) with mode
+ * and owner for entry id; exists 0: path did not exist (restoring
+ * removes it).  The backup is fsync'd before this returns.
  */
 int
-mg_journal_backup(struct mg_journal *j, long id, const char *path,
-    struct mg_err *err)
+mg_journal_backup_bytes(struct mg_journal *j, long id, const char *path,
+    int exists, const char *text, size_t len, mode_t mode, uid_t uid,
+    gid_t gid, struct mg_err *err)
 {
 	char dir[PATH_MAX], bpath[PATH_MAX + 16];
-	struct mg_str text = MG_STR_INIT;
 	sqlite3_stmt *st;
-	struct stat sb;
-	int seq, truncated = 0, exists, fd;
+	int seq, fd;
 
-	exists = lstat(path, &sb) == 0;
-	if (exists && !S_ISREG(sb.st_mode))
-		return (mg_err_set(err, "%s is not a regular file: not "
-		    "changed", path));
 	if (sqlite3_prepare_v2(j->db, "SELECT COUNT(*) FROM files WHERE "
 	    "entry = ?", -1, &st, NULL) != SQLITE_OK)
 		return (db_err(j, err, "backup"));
@@ -437,26 +433,20 @@ mg_journal_backup(struct mg_journal *j, long id, const char *path,
 		return (-1);
 	(void)snprintf(bpath, sizeof(bpath), "%s/%d", dir, seq);
 	if (exists) {
-		if (mg_file_read(path, BACKUP_MAX, &text, &truncated,
-		    err) < 0)
-			return (-1);
-		if (truncated) {
-			mg_str_free(&text);
+		if (len > BACKUP_MAX)
 			return (mg_err_set(err, "%s is larger than %u bytes: "
 			    "not changed", path, BACKUP_MAX));
-		}
 		fd = open(bpath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
-		if (fd < 0 || (text.len > 0 && write(fd, text.data,
-		    text.len) != (ssize_t)text.len) || fsync(fd) < 0) {
+		if (fd < 0 || (len > 0 && mg_write_all(fd, text, len) < 0) ||
+		    fsync(fd) < 0) {
 			(void)mg_err_errno(err, "backup %s", bpath);
 			if (fd >= 0)
 				(void)close(fd);
-			mg_str_free(&text);
 			return (-1);
 		}
-		(void)close(fd);
-		mg_str_free(&text);
+		if (close(fd) < 0)
+			return (mg_err_errno(err, "backup %s", bpath));
 	}
 	if (sqlite3_prepare_v2(j->db, "INSERT INTO files (entry, seq, path, "
 	    "backup, mode, uid, gid) VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &st,
@@ -467,17 +457,49 @@ mg_journal_backup(struct mg_journal *j, long id, const char *path,
 	(void)sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
 	if (exists)
 		(void)sqlite3_bind_text(st, 4, bpath, -1, SQLITE_TRANSIENT);
-	(void)sqlite3_bind_int(st, 5, exists ? (int)(sb.st_mode & 07777) : 0);
-	(void)sqlite3_bind_int64(st, 6, exists ? (sqlite3_int64)sb.st_uid :
-	    -1);
-	(void)sqlite3_bind_int64(st, 7, exists ? (sqlite3_int64)sb.st_gid :
-	    -1);
+	(void)sqlite3_bind_int(st, 5, exists ? (int)(mode & 07777) : 0);
+	(void)sqlite3_bind_int64(st, 6, exists ? (sqlite3_int64)uid : -1);
+	(void)sqlite3_bind_int64(st, 7, exists ? (sqlite3_int64)gid : -1);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		(void)sqlite3_finalize(st);
 		return (db_err(j, err, "backup"));
 	}
 	(void)sqlite3_finalize(st);
 	return (0);
+}
+
+/*
+ * mg_journal_backup - keep path's exact bytes, mode and owner for entry
+ * (a file that does not exist is recorded as such: restoring removes
+ * it); the backup is fsync'd before this returns
+ */
+int
+mg_journal_backup(struct mg_journal *j, long id, const char *path,
+    struct mg_err *err)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct stat sb;
+	int truncated = 0, exists, rc;
+
+	exists = lstat(path, &sb) == 0;
+	if (exists && !S_ISREG(sb.st_mode))
+		return (mg_err_set(err, "%s is not a regular file: not "
+		    "changed", path));
+	if (exists) {
+		if (mg_file_read(path, BACKUP_MAX, &text, &truncated,
+		    err) < 0)
+			return (-1);
+		if (truncated) {
+			mg_str_free(&text);
+			return (mg_err_set(err, "%s is larger than %u bytes: "
+			    "not changed", path, BACKUP_MAX));
+		}
+	}
+	rc = mg_journal_backup_bytes(j, id, path, exists, text.data,
+	    text.len, exists ? sb.st_mode : 0, exists ? sb.st_uid : 0,
+	    exists ? sb.st_gid : 0, err);
+	mg_str_free(&text);
+	return (rc);
 }
 
 /* col - a text column, copied (NULL stays NULL) */
@@ -620,6 +642,20 @@ int
 mg_journal_restore(struct mg_journal *j, const struct mg_jentry *e,
     struct mg_str *log, struct mg_err *err)
 {
+	return (mg_journal_restore_checked(j, e, NULL, NULL, log, err));
+}
+
+/*
+ * mg_journal_restore_checked - mg_journal_restore, with check (if not
+ * NULL) called once every new version is written, right before the
+ * first rename: when it fails nothing is renamed or removed and this
+ * returns -2 with its err (the files stay as they are)
+ */
+int
+mg_journal_restore_checked(struct mg_journal *j, const struct mg_jentry *e,
+    int (*check)(void *, struct mg_err *), void *arg, struct mg_str *log,
+    struct mg_err *err)
+{
 	struct mg_install *in;
 	struct mg_str text = MG_STR_INIT;
 	struct mg_err e2;
@@ -643,6 +679,13 @@ mg_journal_restore(struct mg_journal *j, const struct mg_jentry *e,
 		}
 	}
 	mg_str_free(&text);
+	if (rc == 0 && check != NULL) {
+		mg_fault("restore-prepared");
+		if (check(arg, &e2) < 0) {
+			*err = e2;
+			rc = -2;
+		}
+	}
 	for (i = 0; rc == 0 && i < e->nfiles; i++) {
 		if (e->files[i].backup == NULL) {
 			if (unlink(e->files[i].path) < 0 && errno != ENOENT) {

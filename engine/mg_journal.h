@@ -3,6 +3,8 @@
 #ifndef MG_JOURNAL_H
 #define MG_JOURNAL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <time.h>
 
@@ -60,6 +62,8 @@ long mg_journal_begin(struct mg_journal *, const char *, const char *,
     const char *, struct mg_err *);
 int mg_journal_backup(struct mg_journal *, long, const char *,
     struct mg_err *);
+int mg_journal_backup_bytes(struct mg_journal *, long, const char *, int,
+    const char *, size_t, mode_t, uid_t, gid_t, struct mg_err *);
 int mg_journal_ids(struct mg_journal *, long, const char *const *, size_t,
     struct mg_err *);
 int mg_journal_queue_ids(struct mg_journal *, long, char ***, size_t *,
@@ -79,6 +83,9 @@ int mg_journal_entries(struct mg_journal *, long, int,
 void mg_jentries_free(struct mg_jentry *, size_t);
 int mg_journal_restore(struct mg_journal *, const struct mg_jentry *,
     struct mg_str *, struct mg_err *);
+int mg_journal_restore_checked(struct mg_journal *, const struct mg_jentry *,
+    int (*)(void *, struct mg_err *), void *, struct mg_str *,
+    struct mg_err *);
 int mg_journal_installed(struct mg_journal *, long, const char *,
     const char *, const char *, size_t, struct mg_err *);
 int mg_journal_installed_get(struct mg_journal *, long, const char *,

@@ -144,7 +144,8 @@ find_generator(struct mg_target *t, struct mg_err *err)
  * update-exim4.conf.conf"), as root: the file must be root's (or ours)
  * and writable by no one else, in a directory that is so up to /
  * (mg_secure_dir); else a local user who
- * can write it runs commands as root through us
+ * can write it runs commands as root through us.  The same for each file
+ * it puts into the generated configuration (mg_exim_debian_trusted).
  */
 int
 mg_exim_sources_trusted(const char *dir, struct mg_err *err)
@@ -167,7 +168,8 @@ mg_exim_sources_trusted(const char *dir, struct mg_err *err)
 		    "(chown root %s; chmod go-w %s)", path,
 		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
 		    path, path));
-	return (0);
+	/* and what it concatenates into the configuration Exim runs */
+	return (mg_exim_debian_trusted(dir, err));
 }
 
 /*
@@ -190,10 +192,11 @@ generate(struct mg_target *t, struct mg_err *err)
 	    t->config_file, err) < 0)
 		return (-1);
 	/* copies of runs killed with their reaper; ours is named with our
-	 * pid for the next run to know when it is stale */
+	 * pid and start time for the next run to know when it is stale */
 	(void)mg_reaper_stale(GEN_PARENT, GEN_PREFIX);
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/%s%ld.XXXXXX", GEN_PARENT,
-	    GEN_PREFIX, (long)getpid());
+	if (mg_reaper_template(tmpl, sizeof(tmpl), GEN_PARENT, GEN_PREFIX,
+	    err) < 0)
+		return (-1);
 	if (mkdtemp(tmpl) == NULL)
 		return (mg_err_errno(err, "mkdtemp %s", tmpl));
 	/* never outlives us, also if we are killed */

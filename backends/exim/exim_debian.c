@@ -15,13 +15,16 @@
  * file is noticed rather than mapped wrongly.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../core/mg_err.h"
 #include "../../core/mg_lines.h"
+#include "../../core/mg_secure_dir.h"
 #include "../../core/mg_str.h"
 #include "exim_debian.h"
 
@@ -339,4 +342,112 @@ mg_exim_debian_relocate(struct mg_model *m, const char *gen_path,
 			p->end_line = p->line;
 		}
 	}
+}
+
+/* The conf.d sections update-exim4.conf concatenates (UPEX4C_sections). */
+static const char *const sections[] = { "main", "acl", "router",
+	"transport", "retry", "rewrite", "auth", NULL };
+
+/*
+ * source_trusted - path is a file the generator puts into the
+ * configuration root's Exim runs (or sources as shell code): it, after
+ * any symbolic link, must be root's (or ours), writable by no one else,
+ * in a directory that is so up to / (mg_secure_dir).  0, or -1 naming
+ * the file.
+ */
+static int
+source_trusted(const char *dir, const char *path, struct mg_err *err)
+{
+	char real[PATH_MAX], *slash;
+	struct mg_err why;
+	struct stat st;
+
+	if (realpath(path, real) == NULL || stat(real, &st) < 0)
+		return (mg_err_errno(err, "not running update-exim4.conf on "
+		    "%s: %s", dir, path));
+	if (!S_ISREG(st.st_mode))
+		return (0);	/* not read: run_parts takes files only */
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return (mg_err_set(err, "not running update-exim4.conf on "
+		    "%s: %s%s%s belongs to uid %lu with mode %04o, and the "
+		    "generator puts it into the configuration root's Exim "
+		    "runs - only root may be able to change it (chown root "
+		    "%s; chmod go-w %s)", dir, path, strcmp(path, real) != 0 ?
+		    " -> " : "", strcmp(path, real) != 0 ? real : "",
+		    (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
+		    real, real));
+	if ((slash = strrchr(real, '/')) != NULL)
+		*(slash == real ? slash + 1 : slash) = '\0';
+	if (mg_secure_dir(real, &why) < 0)
+		return (mg_err_set(err, "not running update-exim4.conf on "
+		    "%s: it reads %s into the configuration root's Exim runs, "
+		    "but %s", dir, path, why.msg));
+	return (0);
+}
+
+/* section_trusted - every file of conf.d/SECTION (its name aside: a file
+ * the generator skips today is one rename away), and the directory */
+static int
+section_trusted(const char *dir, const char *sdir, struct mg_err *err)
+{
+	struct mg_str path = MG_STR_INIT;
+	struct mg_err why;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (mg_secure_dir(sdir, &why) < 0)
+		return (mg_err_set(err, "not running update-exim4.conf on %s: "
+		    "it reads the files of %s into the configuration root's "
+		    "Exim runs, but %s", dir, sdir, why.msg));
+	if ((d = opendir(sdir)) == NULL)
+		return (mg_err_errno(err, "not running update-exim4.conf on "
+		    "%s: %s", dir, sdir));
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		mg_str_reset(&path);
+		mg_str_printf(&path, "%s/%s", sdir, de->d_name);
+		rc = source_trusted(dir, mg_str_cstr(&path), err);
+	}
+	(void)closedir(d);
+	mg_str_free(&path);
+	return (rc);
+}
+
+/*
+ * mg_exim_debian_trusted - the files of Debian configuration directory
+ * dir that update-exim4.conf reads into the configuration it generates
+ * (exim4.conf.localmacros, exim4.conf.template, every file of
+ * conf.d/SECTION), each as update-exim4.conf.conf is: root's alone, and
+ * so is every directory above it.  A file a local user can change would
+ * otherwise be run by root's Exim (${run{...}} in an ACL).  0, or -1
+ * naming the first file that is not.
+ */
+int
+mg_exim_debian_trusted(const char *dir, struct mg_err *err)
+{
+	static const char *const flat[] = { "exim4.conf.localmacros",
+		"exim4.conf.template", NULL };
+	struct mg_str path = MG_STR_INIT;
+	struct stat st;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && flat[i] != NULL; i++) {
+		mg_str_reset(&path);
+		mg_str_printf(&path, "%s/%s", dir, flat[i]);
+		if (stat(mg_str_cstr(&path), &st) == 0)
+			rc = source_trusted(dir, mg_str_cstr(&path), err);
+	}
+	for (i = 0; rc == 0 && sections[i] != NULL; i++) {
+		mg_str_reset(&path);
+		mg_str_printf(&path, "%s/conf.d/%s", dir, sections[i]);
+		if (stat(mg_str_cstr(&path), &st) == 0 && S_ISDIR(st.st_mode))
+			rc = section_trusted(dir, mg_str_cstr(&path), err);
+	}
+	mg_str_free(&path);
+	return (rc);
 }

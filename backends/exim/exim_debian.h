@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "../../core/mg_err.h"
 #include "../../core/mg_model.h"
 
 /* Where a line of the generated file comes from; path NULL: written by
@@ -17,5 +18,6 @@ int mg_exim_debian_map(struct mg_model *, const char *, const char *,
     struct mg_exim_origin **, size_t *);
 void mg_exim_debian_relocate(struct mg_model *, const char *,
     const struct mg_exim_origin *, size_t);
+int mg_exim_debian_trusted(const char *, struct mg_err *);
 
 #endif

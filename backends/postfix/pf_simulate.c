@@ -576,6 +576,15 @@ ms_now(void)
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* mg_pf_private_stale - the private instances (and their directories)
+ * of runs that ended without removing them (killed with their reaper):
+ * stopped and removed; how many */
+size_t
+mg_pf_private_stale(void)
+{
+	return (mg_reaper_stale(PROOF_PARENT, PROOF_PREFIX));
+}
+
 /*
  * mg_pf_private_start - a private instance of the configuration in conf
  * (a directory with main.cf and master.cf), listening; 0, or -1 with err
@@ -595,9 +604,10 @@ mg_pf_private_start(struct mg_pf_private *pp, const char *conf,
 	pp->reaper.fd = -1;
 	(void)snprintf(pp->conf, sizeof(pp->conf), "%s", conf);
 	/* instances of runs killed with their reaper */
-	(void)mg_reaper_stale(PROOF_PARENT, PROOF_PREFIX);
-	(void)snprintf(tmpl, sizeof(tmpl), "%s/%s%ld.XXXXXX", PROOF_PARENT,
-	    PROOF_PREFIX, (long)getpid());
+	(void)mg_pf_private_stale();
+	if (mg_reaper_template(tmpl, sizeof(tmpl), PROOF_PARENT,
+	    PROOF_PREFIX, err) < 0)
+		return (-1);
 	if (mkdtemp(tmpl) == NULL)
 		return (mg_err_errno(err, "cannot create a directory for "
 		    "the private Postfix"));

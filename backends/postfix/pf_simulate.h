@@ -43,6 +43,7 @@ struct mg_pf_private {
 
 int mg_pf_private_start(struct mg_pf_private *, const char *, struct mg_err *);
 const char *mg_pf_private_sock(const struct mg_pf_private *, const char *);
+size_t mg_pf_private_stale(void);
 int mg_pf_private_ask(struct mg_pf_private *, const struct mg_probe *,
     struct mg_smtp_verdict *, struct mg_err *);
 void mg_pf_private_stop(struct mg_pf_private *);

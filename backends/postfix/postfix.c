@@ -262,6 +262,10 @@ postfix_load_config(struct mg_target *t, struct mg_model *m,
 	struct mg_pf_reader rd;
 	struct mg_exec_res res;
 
+	/* a private Postfix left by a run killed with its reaper (it
+	 * allows XCLIENT from 127.0.0.1) is stopped by the next run that
+	 * reads a Postfix, not only by the next proof */
+	(void)mg_pf_private_stale();
 	if (postconf(t->config_dir, n_args, &res, err) < 0)
 		return (-1);
 	mg_pf_postconf_parse(m, mg_str_cstr(&res.out), 1);

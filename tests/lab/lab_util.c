@@ -338,15 +338,32 @@ sink_line(int fd, char *buf, size_t size)
 	return (-1);
 }
 
-/* sink_say - a reply line */
-static void
+/* sink_say - a reply line; -1 when the client is gone */
+static int
 sink_say(int fd, const char *text)
 {
-	(void)write(fd, text, strlen(text));
+	return (mg_write_all(fd, text, strlen(text)));
+}
+
+/* sink_log - append rec to the log file; -1 (the message is then not
+ * acknowledged) when it cannot be written whole */
+static int
+sink_log(const char *log, const char *rec)
+{
+	int fd, rc;
+
+	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return (-1);
+	rc = mg_write_all(fd, rec, strlen(rec));
+	if (close(fd) != 0)
+		rc = -1;
+	return (rc);
 }
 
 /* sink_session - accept every message of one SMTP session; per message
- * one "from=<S> rcpts=N" line appended to log */
+ * one "from=<S> rcpts=N" line appended to log.  The session ends when the
+ * client leaves or a reply cannot be sent. */
 static void
 sink_session(int fd, const char *log)
 {
@@ -354,22 +371,23 @@ sink_session(int fd, const char *log)
 	char rec[1200];
 	size_t rcpts = 0;
 	ssize_t n;
-	int lfd;
+	int rc;
 
-	sink_say(fd, "220 lab-sink ESMTP\r\n");
-	while ((n = sink_line(fd, line, sizeof(line))) >= 0) {
+	rc = sink_say(fd, "220 lab-sink ESMTP\r\n");
+	while (rc == 0 && (n = sink_line(fd, line, sizeof(line))) >= 0) {
 		if (strncasecmp(line, "EHLO", 4) == 0)
-			sink_say(fd, "250-lab-sink\r\n250 8BITMIME\r\n");
+			rc = sink_say(fd, "250-lab-sink\r\n250 8BITMIME\r\n");
 		else if (strncasecmp(line, "MAIL FROM:", 10) == 0) {
 			(void)snprintf(from, sizeof(from), "%.*s",
 			    (int)strcspn(line + 10, " "), line + 10);
 			rcpts = 0;
-			sink_say(fd, "250 ok\r\n");
+			rc = sink_say(fd, "250 ok\r\n");
 		} else if (strncasecmp(line, "RCPT TO:", 8) == 0) {
 			rcpts++;
-			sink_say(fd, "250 ok\r\n");
+			rc = sink_say(fd, "250 ok\r\n");
 		} else if (strncasecmp(line, "DATA", 4) == 0) {
-			sink_say(fd, "354 go on\r\n");
+			if (sink_say(fd, "354 go on\r\n") != 0)
+				break;
 			while ((n = sink_line(fd, line, sizeof(line))) >= 0 &&
 			    strcmp(line, ".") != 0)
 				;
@@ -377,20 +395,19 @@ sink_session(int fd, const char *log)
 				break;
 			(void)snprintf(rec, sizeof(rec), "from=%s rcpts=%zu\n",
 			    from, rcpts);
-			lfd = open(log, O_WRONLY | O_APPEND | O_CREAT |
-			    O_CLOEXEC, 0644);
-			if (lfd >= 0) {
-				(void)write(lfd, rec, strlen(rec));
-				(void)close(lfd);
-			}
-			sink_say(fd, "250 queued\r\n");
+			/* a message the log does not count is not taken:
+			 * the MTA keeps it and the count stays true */
+			if (sink_log(log, rec) != 0)
+				rc = sink_say(fd, "451 cannot log\r\n");
+			else
+				rc = sink_say(fd, "250 queued\r\n");
 		} else if (strncasecmp(line, "QUIT", 4) == 0) {
-			sink_say(fd, "221 bye\r\n");
+			(void)sink_say(fd, "221 bye\r\n");
 			break;
 		} else if (strncasecmp(line, "HELO", 4) == 0)
-			sink_say(fd, "250 lab-sink\r\n");
+			rc = sink_say(fd, "250 lab-sink\r\n");
 		else
-			sink_say(fd, "250 ok\r\n");
+			rc = sink_say(fd, "250 ok\r\n");
 	}
 }
 

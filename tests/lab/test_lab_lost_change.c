@@ -6,7 +6,9 @@
  * with --force restored; "rollback 1" after fix 2 changed the same file
  * refused, naming entry 2, until 2 is rolled back; main.cf edited while
  * the operator is asked to apply: refused, the edit kept, nothing
- * journaled.  Bytes and SHA-256s
+ * journaled; main.cf written by a writer that ignores the lock after the
+ * backup, or just before the rename: nothing installed, the write kept.
+ * Bytes and SHA-256s
  * are counted, not messages.
  */
 #include <setjmp.h>
@@ -16,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -381,6 +385,257 @@ test_apply_after_edit_refused(void **state)
 	mg_str_free(&s);
 }
 
+/* nap_100ms - a tenth of a second */
+static void
+nap_100ms(void)
+{
+	struct timespec ts = { 0, 100000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* paused - argv stopped by MAILGUARD_TEST_PAUSE_AT=step (SIGSTOP
+ * there), its output into log; its pid once it is stopped (60 s at
+ * most) */
+static pid_t
+paused(const char *const *argv, const char *step, const char *log)
+{
+	pid_t pid;
+	int status, fd, i;
+
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		(void)setenv("MAILGUARD_TEST_PAUSE_AT", step, 1);
+		if ((fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600)) >= 0) {
+			(void)dup2(fd, 1);
+			(void)dup2(fd, 2);
+		}
+		(void)execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (i = 0; i < 600; i++) {
+		if (waitpid(pid, &status, WNOHANG | WUNTRACED) == pid) {
+			if (WIFSTOPPED(status))
+				return (pid);
+			fail_msg("%s ended (status %d) before %s (see %s)",
+			    argv[5], status, step, log);
+		}
+		nap_100ms();
+	}
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, &status, 0);
+	fail_msg("%s never paused at %s (see %s)", argv[5], step, log);
+	return (-1);
+}
+
+/* append_in_place - another writer that ignores mailguard-tui's lock:
+ * line appended to path in place (same inode, as an editor writing
+ * through the file does) */
+static void
+append_in_place(const char *path, const char *line)
+{
+	int fd;
+
+	assert_true((fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) >= 0);
+	assert_int_equal(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+	assert_int_equal(close(fd), 0);
+}
+
+/*
+ * test_write_at_the_last_moment - fix --yes paused after its backups
+ * ("backup") and again with the new main.cf written beside the old one
+ * ("prepared", the last step before the rename); main.cf changed there
+ * by a writer that ignores the lock (in place, and by postconf -e, which
+ * renames): the fix installs nothing, says so with the difference, and
+ * main.cf keeps that change byte for byte; the journal entry is not
+ * "done" and holds no install
+ */
+static void
+test_write_at_the_last_moment(void **state)
+{
+	static const char *const steps[] = { "backup", "prepared" };
+	static const char *const again[] = { "fix", HYGIENE, "--yes", NULL };
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	char etc[4096], st[4200], maincf[4200], log[4200], filter[128];
+	const char *fixv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", HYGIENE, "--yes", NULL };
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *postconf[] = { "postconf", "-c", etc, "-e",
+	    "smtpd_banner = $myhostname ESMTP renamed-at-the-last-moment",
+	    NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out, s;
+	size_t i;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		(void)snprintf(log, sizeof(log), "%s/fix-%s.log", dir,
+		    steps[i]);
+		pid = paused(fixv, steps[i], log);
+		if (i == 0)
+			append_in_place(maincf, "# written-in-place\n");
+		else {
+			assert_int_equal(lab_capture(postconf, &s), 0);
+			mg_str_free(&s);
+		}
+		sha(maincf, edited);
+		assert_int_equal(kill(pid, SIGCONT), 0);
+		assert_int_equal(exit_of(pid), 70);
+		lab_slurp(log, &out);
+		(void)printf("    paused at %s, main.cf changed:\n%s", steps[i],
+		    mg_str_cstr(&out));
+		assert_non_null(strstr(mg_str_cstr(&out), "changed while this "
+		    "apply was installing it"));
+		assert_non_null(strstr(mg_str_cstr(&out), i == 0 ?
+		    "+# written-in-place" : "+smtpd_banner = $myhostname "
+		    "ESMTP renamed-at-the-last-moment"));
+		assert_null(strstr(mg_str_cstr(&out), "installed "));
+		assert_null(strstr(mg_str_cstr(&out), "applied, reloaded"));
+		mg_str_free(&out);
+		sha(maincf, now);
+		assert_string_equal(now, edited);	/* the change kept */
+		assert_false(hygienic(etc));
+		assert_int_equal(lab_capture(journal, &s), 0);
+		(void)snprintf(filter, sizeof(filter), ".entries | length == "
+		    "%zu and all(.state != \"done\")", i + 1);
+		assert_int_equal(lab_jq(s.data, filter, NULL), 0);
+		mg_str_free(&s);
+	}
+	/* and with nobody writing, the same fix goes through */
+	assert_int_equal(mg_pf(etc, st, again, &out), 0);
+	mg_str_free(&out);
+	assert_true(hygienic(etc));
+}
+
+/*
+ * test_rollback_write_at_the_last_moment - fix 1, then "rollback 1
+ * --yes" paused with the old main.cf written beside the new one
+ * ("restore-prepared", right before the rename); main.cf written in
+ * place there: nothing restored, the write kept byte for byte, entry 1
+ * still "done"; the next rollback refuses as for any edit since
+ */
+static void
+test_rollback_write_at_the_last_moment(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	const char *fix[] = { "fix", HYGIENE, "--yes", NULL };
+	const char *back[] = { "rollback", "1", "--yes", NULL };
+	char etc[4096], st[4200], maincf[4200], log[4200];
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "rollback", "1", "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out, s;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	(void)snprintf(log, sizeof(log), "%s/rollback.log", dir);
+	assert_int_equal(mg_pf(etc, st, fix, &out), 0);
+	mg_str_free(&out);
+	assert_true(hygienic(etc));
+
+	pid = paused(argv, "restore-prepared", log);
+	append_in_place(maincf, "# written-while-rolling-back\n");
+	sha(maincf, edited);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_not_equal(exit_of(pid), 0);
+	lab_slurp(log, &out);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "changed while this "
+	    "rollback was restoring it"));
+	assert_non_null(strstr(mg_str_cstr(&out),
+	    "+# written-while-rolling-back"));
+	assert_null(strstr(mg_str_cstr(&out), "rolled back"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+	assert_true(hygienic(etc));
+	assert_int_equal(lab_capture(journal, &s), 0);
+	assert_int_equal(lab_jq(s.data, "(.entries | length) == 1 and "
+	    ".entries[0].state == \"done\"", NULL), 0);
+	mg_str_free(&s);
+
+	assert_int_not_equal(mg_pf(etc, st, back, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "changed since journal "
+	    "entry 1 installed it"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+}
+
+/*
+ * test_failed_apply_keeps_a_later_write - fix --yes whose verification
+ * fails (MAILGUARD_TEST_FAIL_LIVE) paused before its restore renames the
+ * backup into place ("restore-prepared"); main.cf written in place
+ * there: the backup is not put over it, main.cf keeps both the fix and
+ * the write, the entry is "failed" and says why; the operator's rollback
+ * then shows the write and refuses without --force
+ */
+static void
+test_failed_apply_keeps_a_later_write(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "wide-net");
+	const char *setup[] = { "setup", "wide-net", dir, NULL };
+	const char *back[] = { "rollback", "1", "--yes", NULL };
+	char etc[4096], st[4200], maincf[4200], log[4200];
+	char edited[MG_SHA256_HEX], now[MG_SHA256_HEX];
+	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", HYGIENE, "--yes", NULL };
+	const char *journal[] = { "./mailguard-tui", "--state", st,
+	    "journal", "--json", NULL };
+	struct mg_str out, s;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(maincf, sizeof(maincf), "%s/main.cf", etc);
+	(void)snprintf(log, sizeof(log), "%s/fix-failed.log", dir);
+	assert_int_equal(setenv("MAILGUARD_TEST_FAIL_LIVE", "1", 1), 0);
+	pid = paused(argv, "restore-prepared", log);
+	assert_int_equal(unsetenv("MAILGUARD_TEST_FAIL_LIVE"), 0);
+	append_in_place(maincf, "# written-while-verifying\n");
+	sha(maincf, edited);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_equal(exit_of(pid), 70);
+	lab_slurp(log, &out);
+	(void)printf("%s", mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "changed after this apply "
+	    "installed it"));
+	assert_non_null(strstr(mg_str_cstr(&out),
+	    "+# written-while-verifying"));
+	assert_null(strstr(mg_str_cstr(&out), "restored the previous files"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+	assert_true(hygienic(etc));
+	assert_int_equal(lab_capture(journal, &s), 0);
+	assert_int_equal(lab_jq(s.data, "(.entries | length) == 1 and "
+	    ".entries[0].state == \"failed\"", NULL), 0);
+	mg_str_free(&s);
+	assert_int_not_equal(mg_pf(etc, st, back, &out), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "+# written-while-"
+	    "verifying"));
+	mg_str_free(&out);
+	sha(maincf, now);
+	assert_string_equal(now, edited);
+}
+
 /* setup - a temp root */
 static int
 setup(void **state)
@@ -398,6 +653,9 @@ main(void)
 		cmocka_unit_test(test_rollback_after_edit),
 		cmocka_unit_test(test_rollback_newest_first),
 		cmocka_unit_test(test_apply_after_edit_refused),
+		cmocka_unit_test(test_write_at_the_last_moment),
+		cmocka_unit_test(test_rollback_write_at_the_last_moment),
+		cmocka_unit_test(test_failed_apply_keeps_a_later_write),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));

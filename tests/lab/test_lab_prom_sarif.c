@@ -394,6 +394,65 @@ test_unreadable_config_still_written(void **state)
 	mg_str_free(&out);
 }
 
+/* Two SASL logins Postfix queues as they are (smtpd keeps valid UTF-8):
+ * one holding U+202E, which the report shows as the text \xe2\x80\xae,
+ * and one that is that text literally. */
+#define LOGIN_BIDI "y\xe2\x80\xae"
+#define LOGIN_TEXT "y\\xe2\\x80\\xae"
+
+/* Prints each user label of mailguard_queue_sasl_user_messages and its
+ * value, as prometheus_client's parser reads them (repr: unambiguous). */
+static const char py_users[] =
+    "import sys\n"
+    "from prometheus_client.parser import text_string_to_metric_families\n"
+    "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
+    "    for s in f.samples:\n"
+    "        if s.name == 'mailguard_queue_sasl_user_messages':\n"
+    "            print('%r %d' % (s.labels['user'], s.value))\n";
+
+/* test_postfix_logins_stay_apart - 3 messages from the login LOGIN_BIDI
+ * and 1 from LOGIN_TEXT: the document parses and has two series, 3 and
+ * 1, where an escape of the bidi override alone made both one label */
+static void
+test_postfix_logins_stay_apart(void **state)
+{
+	const char *dir = lab_instance(PF_LAB, "relay-default36", 1);
+	const char *fill1[] = { "fill", dir, "--xclient-login", LOGIN_BIDI,
+	    "--from", "a@example.com", "--to", "b@example.net", "--count", "3",
+	    NULL };
+	const char *fill2[] = { "fill", dir, "--xclient-login", LOGIN_TEXT,
+	    "--from", "a@example.com", "--to", "b@example.net", "--count", "1",
+	    NULL };
+	const char *flush[] = { "flush-wait", dir, NULL };
+	char etc[4096], prom[4096];
+	const char *target[] = { "--postfix", etc, NULL };
+	const char *py[] = { PY, "-c", py_users, prom, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+	const char *o;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	assert_int_equal(lab_script(PF_LAB, fill1), 0);
+	assert_int_equal(lab_script(PF_LAB, fill2), 0);
+	assert_int_equal(lab_script(PF_LAB, flush), 0);
+	(void)report(target, "prometheus", &out);
+	save("logins.prom", out.data, out.len, prom, sizeof(prom));
+	mg_str_free(&out);
+	assert_int_equal(check("prom", prom, NULL), 0);
+	assert_int_equal(lab_run(&res, py), 0);
+	o = mg_str_cstr(&res.out);
+	(void)printf("    users: %s", o);
+	/* the parsed values: a visible \xe2\x80\xae, and that text with
+	 * its backslashes doubled */
+	assert_non_null(strstr(o, "'y\\\\xe2\\\\x80\\\\xae' 3\n"));
+	assert_non_null(strstr(o,
+	    "'y\\\\\\\\xe2\\\\\\\\x80\\\\\\\\xae' 1\n"));
+	assert_null(strstr(o, " 4\n"));
+	mg_exec_res_free(&res);
+	lab_stop(PF_LAB, dir);
+}
+
 /* setup - private root, and the lab's exim binary */
 static int
 setup(void **state)
@@ -410,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_postfix_formats_judged),
 		cmocka_unit_test(test_exim_formats_judged),
 		cmocka_unit_test(test_unreadable_config_still_written),
+		cmocka_unit_test(test_postfix_logins_stay_apart),
 	};
 
 	return (cmocka_run_group_tests_name("lab_prom_sarif", tests, setup,

@@ -534,6 +534,125 @@ test_probe_interrupted_during_proof(void **state)
 	paused_then_killed(probe, NULL, log, SIGINT);
 }
 
+/* reapers_of - the reapers (comm "mailguard-reap") the process tool
+ * forked: their pids into pids; how many */
+static size_t
+reapers_of(pid_t tool, pid_t *pids, size_t max)
+{
+	char path[300], buf[1024], *p;
+	struct dirent *d;
+	DIR *dp;
+	ssize_t n;
+	size_t found = 0;
+	long ppid;
+	int fd;
+
+	assert_non_null(dp = opendir("/proc"));
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, "(mailguard-reap) ") == NULL ||
+		    (p = strrchr(buf, ')')) == NULL || strlen(p) < 4)
+			continue;
+		ppid = strtol(p + 4, NULL, 10);	/* ") S PPID" */
+		if (ppid == (long)tool && found < max)
+			pids[found++] = (pid_t)strtol(d->d_name, NULL, 10);
+	}
+	(void)closedir(dp);
+	return (found);
+}
+
+/*
+ * test_fix_and_reaper_killed - fix --yes paused in the middle of its
+ * proof; its reapers killed with SIGKILL, then the tool: the private
+ * Postfix, its /tmp directory and the stage stay (nobody is left to
+ * remove them).  The next run (the same fix) finds them named with a
+ * pid that no longer runs: it stops the instance and removes both, and
+ * leaves nothing of its own
+ */
+static void
+test_fix_and_reaper_killed(void **state)
+{
+	const char *dir = lab_instance(LAB, "mask-typo", 0);
+	char etc[4096], st[4096], log[4200], before[64][PATH_MAX],
+	    after[64][PATH_MAX], mine[PATH_MAX], priv[PATH_MAX];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
+	pid_t reapers[16], pids[MAXPIDS], tool;
+	size_t nb, na, nr, np, staged, j, i;
+	struct mg_exec_res res;
+	struct stat sb;
+	int status, rc;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(log, sizeof(log), "%s/fix-reaper.log", dir);
+	nb = proof_dirs(before, 64);
+	tool = spawn_paused(fix, "proof-running", log);
+	nr = reapers_of(tool, reapers, 16);
+	for (j = 0; j < nr; j++)
+		(void)kill(reapers[j], SIGKILL);
+	(void)kill(tool, SIGKILL);
+	assert_int_equal(waitpid(tool, &status, 0), tool);
+	(void)printf("    killed the tool and %zu reapers\n", nr);
+	nap_ms(1000);	/* were a reaper left, it would have swept by now */
+
+	/* what was left: the directory named for the tool's pid */
+	(void)snprintf(mine, sizeof(mine), "/tmp/%s%ld.", PREFIX,
+	    (long)tool);
+	na = proof_dirs(after, 64);
+	priv[0] = '\0';
+	for (j = 0; j < na; j++)
+		if (strncmp(after[j], mine, strlen(mine)) == 0)
+			(void)snprintf(priv, sizeof(priv), "%.*s",
+			    (int)sizeof(priv) - 1, after[j]);
+	np = priv[0] != '\0' ? instance_pids(priv, pids, MAXPIDS) : 0;
+	staged = stage_dirs(st);
+	(void)printf("    left: %s with %zu processes, %zu stages\n",
+	    priv[0] != '\0' ? priv : "(no directory)", np, staged);
+	if (nr < 2 || priv[0] == '\0' || np == 0 || staged == 0) {
+		if (priv[0] != '\0')
+			leave_nothing(priv, pids, np);
+		fail_msg("nothing was left to sweep (%zu reapers): the test "
+		    "proves nothing", nr);
+	}
+
+	/* the next run */
+	rc = lab_run(&res, fix);
+	(void)printf("    the next fix exited %d\n", rc);
+	mg_exec_res_free(&res);
+	for (i = 0; i < 50; i++) {
+		if (instance_pids(priv, pids, MAXPIDS) == 0 &&
+		    lstat(priv, &sb) < 0 && stage_dirs(st) == 0)
+			break;
+		nap_ms(100);
+	}
+	np = instance_pids(priv, pids, MAXPIDS);
+	rc = lstat(priv, &sb);
+	(void)printf("    then: %zu processes, directory %s, %zu stages\n",
+	    np, rc < 0 ? "gone" : "left", stage_dirs(st));
+	if (np > 0 || rc == 0)
+		leave_nothing(priv, pids, np);
+	assert_int_equal(np, 0);
+	assert_int_equal(rc, -1);
+	assert_int_equal(stage_dirs(st), 0);
+	/* and the next run left no directory of its own */
+	na = proof_dirs(after, 64);
+	for (j = 0; j < na; j++) {
+		for (i = 0; i < nb && strcmp(after[j], before[i]) != 0; i++)
+			;
+		if (i == nb)
+			fail_msg("left behind: %s", after[j]);
+	}
+}
+
 /* exim_copy - the directory /tmp/mailguard-exim.PID.* of the run pid
  * into out, or (as older versions named it, without the pid) the one
  * not in before; 1 if found */
@@ -693,6 +812,7 @@ main(void)
 		cmocka_unit_test(test_fix_killed_during_proof),
 		cmocka_unit_test(test_probe_killed_during_proof),
 		cmocka_unit_test(test_probe_interrupted_during_proof),
+		cmocka_unit_test(test_fix_and_reaper_killed),
 		cmocka_unit_test(test_exim_report_killed),
 		cmocka_unit_test(test_exim_fix_killed),
 	};

@@ -9,7 +9,8 @@
  * names outside its directory (/etc/aliases beside /etc/postfix).  And
  * "--exim DIR" does not run Debian's generator (which sources
  * DIR/update-exim4.conf.conf as shell code, as root) while that file can
- * be changed by anyone but root.
+ * be changed by anyone but root, nor while a conf.d file it concatenates
+ * into the configuration (or a directory above one) can.
  */
 #include <sys/stat.h>
 
@@ -365,6 +366,119 @@ test_exim_sources_of_others(void **state_)
 	mg_str_free(&out);
 }
 
+/* exim_fix_dry - fix --all --dry-run on --exim CONFDIR (state in the
+ * lab's root); the exit code, what it said in out */
+static int
+exim_fix_dry(const char *dir, struct mg_str *out)
+{
+	char confdir[2048], gen[2048], st[2048];
+	const char *argv[] = { "./mailguard-tui", "--exim", confdir,
+	    "--exim-bin", exim_bin, "--exim-generator", gen, "--state", st,
+	    "fix", "--all", "--dry-run", NULL };
+	struct mg_exec_res res;
+	int rc;
+
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state-confd", lab_root());
+	rc = lab_run(&res, argv);
+	mg_str_init(out);
+	mg_str_append(out, res.out.data, res.out.len);
+	mg_str_append(out, res.err.data, res.err.len);
+	mg_exec_res_free(&res);
+	return (rc);
+}
+
+/* confd_refused - report and fix on dir both refuse, naming what; the
+ * generator did not run (mark, which update-exim4.conf.conf touches,
+ * is not there) */
+static void
+confd_refused(const char *dir, const char *what, const char *mark)
+{
+	struct mg_str out;
+	struct stat st;
+
+	assert_int_equal(exim_report(dir, &out), 3);
+	if (strstr(mg_str_cstr(&out), what) == NULL)
+		fail_msg("report does not name %s: %s", what,
+		    mg_str_cstr(&out));
+	assert_non_null(strstr(mg_str_cstr(&out), "not running "
+	    "update-exim4.conf"));
+	mg_str_free(&out);
+	assert_int_not_equal(exim_fix_dry(dir, &out), 0);
+	if (strstr(mg_str_cstr(&out), what) == NULL)
+		fail_msg("fix does not name %s: %s", what, mg_str_cstr(&out));
+	mg_str_free(&out);
+	assert_int_equal(lstat(mark, &st), -1);
+}
+
+/* test_exim_confd_of_others - Debian's split configuration: a conf.d
+ * file owned by nobody (an ACL running ${run{...}} as root), one of
+ * root's writable by its group, a symbolic link to a file in nobody's
+ * directory, a section directory anyone may write: report and fix refuse
+ * each, naming it, and the generator does not run; the clean directory
+ * is generated and read */
+static void
+test_exim_confd_of_others(void **state_)
+{
+	struct passwd *pw = getpwnam("nobody");
+	struct mg_str out, text;
+	struct mg_err err;
+	struct stat st;
+	const char *dir;
+	char ue4c[2048], mark[2048], evil[2048], acl[2048], own[2048];
+	char link[2048], target[2048];
+
+	(void)state_;
+	assert_non_null(pw);
+	dir = lab_instance(EXLAB, "incident1-split", 0);
+	(void)snprintf(ue4c, sizeof(ue4c), "%s/etc/exim4/"
+	    "update-exim4.conf.conf", dir);
+	(void)snprintf(mark, sizeof(mark), "%s/GENERATED", dir);
+	(void)snprintf(evil, sizeof(evil), "%s/etc/exim4/conf.d/main/"
+	    "99_planted", dir);
+	(void)snprintf(acl, sizeof(acl), "%s/etc/exim4/conf.d/acl", dir);
+	(void)snprintf(link, sizeof(link), "%s/etc/exim4/conf.d/main/"
+	    "98_linked", dir);
+	(void)snprintf(own, sizeof(own), "%s/nobodys", dir);
+	(void)snprintf(target, sizeof(target), "%s/nobodys/part", dir);
+	/* root's own line: the generator ran iff mark exists */
+	lab_slurp(ue4c, &text);
+	mg_str_printf(&text, "touch %s\n", mark);
+	if (mg_install_file(ue4c, text.data, text.len, 0644, 0, 0, &err) < 0)
+		fail_msg("%s", err.msg);
+	mg_str_free(&text);
+
+	put(evil, "PLANTED = ${run{/bin/touch /tmp/mg-pwned}}\n", 0644);
+	assert_int_equal(chown(evil, pw->pw_uid, pw->pw_gid), 0);
+	confd_refused(dir, "conf.d/main/99_planted belongs to uid", mark);
+	assert_int_equal(chown(evil, 0, 0), 0);
+	assert_int_equal(chmod(evil, 0664), 0);
+	confd_refused(dir, "conf.d/main/99_planted belongs to uid 0 with "
+	    "mode 0664", mark);
+	assert_int_equal(unlink(evil), 0);
+
+	/* root's link, nobody's file in nobody's directory */
+	assert_int_equal(mkdir(own, 0755), 0);
+	put(target, "# nobody's\n", 0644);
+	assert_int_equal(chown(own, pw->pw_uid, pw->pw_gid), 0);
+	assert_int_equal(symlink(target, link), 0);
+	confd_refused(dir, "conf.d/main/98_linked", mark);
+	assert_int_equal(chown(target, pw->pw_uid, pw->pw_gid), 0);
+	confd_refused(dir, "conf.d/main/98_linked", mark);
+	assert_int_equal(unlink(link), 0);
+
+	assert_int_equal(chmod(acl, 0777), 0);
+	confd_refused(dir, "conf.d/acl", mark);
+	assert_int_equal(chmod(acl, 0755), 0);
+
+	/* clean again: generated, read, mapped back to conf.d */
+	assert_int_not_equal(exim_report(dir, &out), 3);
+	assert_int_equal(lstat(mark, &st), 0);
+	assert_non_null(strstr(mg_str_cstr(&out), "conf.d/acl/"));
+	mg_str_free(&out);
+}
+
 /* setup - a Postfix lab configuration (not started) */
 static int
 setup(void **state)
@@ -398,6 +512,7 @@ main(void)
 		cmocka_unit_test(test_own_row_rolled_back),
 		cmocka_unit_test(test_table_outside_rolled_back),
 		cmocka_unit_test(test_exim_sources_of_others),
+		cmocka_unit_test(test_exim_confd_of_others),
 	};
 
 	return (cmocka_run_group_tests_name("lab_statedir", tests, setup,

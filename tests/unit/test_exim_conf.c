@@ -374,6 +374,97 @@ test_debian_map(void **state)
 	rm_dir(dir, names);
 }
 
+/* test_debian_sources_trusted - what update-exim4.conf puts into the
+ * configuration: a conf.d file writable by its group, owned by another
+ * user (when we are root), a link to a file in a directory anyone may
+ * write, a section directory writable by its group: refused, naming it;
+ * a file the generator does not read (a FIFO) and a clean tree pass */
+static void
+test_debian_sources_trusted(void **state)
+{
+	char dir[64], path[160], sub[160], link[160];
+	struct mg_err err;
+
+	(void)state;
+	(void)snprintf(dir, sizeof(dir), "/tmp/mg-test-deb.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "update-exim4.conf.conf",
+	    "dc_use_split_config='true'\n");
+	(void)snprintf(path, sizeof(path), "%s/conf.d", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d/main", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d/acl", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	write_file(dir, "conf.d/main/01_main", "MAIN = 1\n");
+	write_file(dir, "conf.d/acl/30_rcpt", "acl_check_rcpt:\n");
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), 0);
+
+	(void)snprintf(path, sizeof(path), "%s/conf.d/main/01_main", dir);
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "conf.d/main/01_main belongs to"));
+	assert_non_null(strstr(err.msg, "mode 0664"));
+	assert_int_equal(chmod(path, 0644), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(mg_exim_debian_trusted(dir, &err), -1);
+		assert_non_null(strstr(err.msg, "uid 65534"));
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), 0);
+
+	/* a link (root's) to a file in a directory anyone can write */
+	(void)snprintf(sub, sizeof(sub), "%s/open", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(chmod(sub, 0777), 0);
+	write_file(dir, "open/part", "X = 1\n");
+	(void)snprintf(path, sizeof(path), "%s/open/part", dir);
+	(void)snprintf(link, sizeof(link), "%s/conf.d/main/02_link", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "conf.d/main/02_link"));
+	assert_non_null(strstr(err.msg, "writable by everyone"));
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(sub), 0);
+
+	(void)snprintf(path, sizeof(path), "%s/conf.d/acl", dir);
+	assert_int_equal(chmod(path, 0775), 0);
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "conf.d/acl"));
+	assert_non_null(strstr(err.msg, "writable by its group"));
+	assert_int_equal(chmod(path, 0755), 0);
+
+	/* run_parts reads regular files only: a FIFO is not read */
+	(void)snprintf(path, sizeof(path), "%s/conf.d/main/03_fifo", dir);
+	assert_int_equal(mkfifo(path, 0666), 0);
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), 0);
+	assert_int_equal(unlink(path), 0);
+
+	/* exim4.conf.template of the non-split layout, too */
+	write_file(dir, "exim4.conf.template", "begin acl\n");
+	(void)snprintf(path, sizeof(path), "%s/exim4.conf.template", dir);
+	assert_int_equal(chmod(path, 0646), 0);
+	assert_int_equal(mg_exim_debian_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "exim4.conf.template"));
+	assert_int_equal(unlink(path), 0);
+
+	(void)snprintf(path, sizeof(path), "%s/conf.d/main/01_main", dir);
+	assert_int_equal(unlink(path), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d/acl/30_rcpt", dir);
+	assert_int_equal(unlink(path), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d/main", dir);
+	assert_int_equal(rmdir(path), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d/acl", dir);
+	assert_int_equal(rmdir(path), 0);
+	(void)snprintf(path, sizeof(path), "%s/conf.d", dir);
+	assert_int_equal(rmdir(path), 0);
+	(void)snprintf(path, sizeof(path), "%s/update-exim4.conf.conf", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* finding - by id, or NULL */
 static const struct mg_finding *
 finding(const struct mg_report *r, const char *id)
@@ -1410,6 +1501,7 @@ main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_incident1_envelopes),
 		cmocka_unit_test(test_debian_map),
+		cmocka_unit_test(test_debian_sources_trusted),
 		cmocka_unit_test(test_relay_hosts),
 		cmocka_unit_test(test_relay_hosts_log_clients),
 		cmocka_unit_test(test_relay_hosts_unlocated),

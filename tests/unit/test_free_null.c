@@ -25,6 +25,7 @@
 #include "../../backends/exim/exim_route.h"
 #include "../../backends/postfix/pf_maps.h"
 #include "../../checks/checks.h"
+#include "../../engine/fix_hash.h"
 #include "../../engine/fix_restage.h"
 #include "../../engine/fix_stage.h"
 #include "../../engine/mg_journal.h"
@@ -57,6 +58,7 @@ static void f_addrs(void) { mg_exim_route_addrs_free(NULL); }
 static void f_reader(void) { mg_pf_reader_free(NULL); }
 static void f_restage(void) { mg_restage_free(NULL); }
 static void f_stage(void) { mg_stage_free(NULL); }
+static void f_snap(void) { mg_file_snap_free(NULL); }
 static void f_jentries(void) { mg_jentries_free(NULL, 0); }
 static void f_jentries_n(void) { mg_jentries_free(NULL, 3); }
 static void f_jqmsgs(void) { mg_jqmsgs_free(NULL, 0); }
@@ -104,6 +106,7 @@ static const struct {
 	{ "mg_pf_reader_free", f_reader },
 	{ "mg_restage_free", f_restage },
 	{ "mg_stage_free", f_stage },
+	{ "mg_file_snap_free", f_snap },
 	{ "mg_jentries_free", f_jentries },
 	{ "mg_jentries_free", f_jentries_n },
 	{ "mg_jqmsgs_free", f_jqmsgs },

@@ -442,6 +442,154 @@ test_unfinished_listed(void **state_)
 	free(text);
 }
 
+/*
+ * test_snapshot_sees_every_change - mg_file_snap_take reads main.cf once
+ * (its bytes hashed, kept for the backup); mg_file_snap_same says 1
+ * while nothing changed, and 0 after a write in place of the same size
+ * with the old mtime put back (the bytes differ), after a rename of
+ * identical bytes over it (another inode), and after touch; a symbolic
+ * link is not read through; the journal's backup of the snapshot holds
+ * exactly its bytes, mode and owner, not what the path holds later
+ */
+static void
+test_snapshot_sees_every_change(void **state_)
+{
+	struct mg_file_snap sn, ln;
+	struct timespec ts[2];
+	struct mg_journal j;
+	struct mg_jentry *v;
+	struct mg_err err;
+	struct stat sb;
+	size_t n;
+	char *t;
+	long id;
+	int fd;
+
+	(void)state_;
+	put(file, "mynetworks = 127.0.0.0/8\n", 0640);
+	assert_int_equal(mg_file_snap_take(&sn, file, &err), 0);
+	assert_int_equal(sn.exists, 1);
+	assert_string_equal(mg_str_cstr(&sn.text),
+	    "mynetworks = 127.0.0.0/8\n");
+	assert_int_equal(sn.mode & 07777, 0640);
+	assert_int_equal(mg_file_snap_same(&sn, file, NULL, &err), 1);
+
+	/* the same size, the mtime put back: only the bytes tell */
+	assert_int_equal(stat(file, &sb), 0);
+	assert_true((fd = open(file, O_WRONLY)) >= 0);
+	assert_int_equal(write(fd, "MYNETWORKS", 10), 10);
+	assert_int_equal(close(fd), 0);
+	ts[0] = sb.st_atim;
+	ts[1] = sb.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, file, ts, 0), 0);
+	assert_int_equal(mg_file_snap_same(&sn, file, NULL, &err), 0);
+
+	/* the journal keeps the snapshot's bytes, not the file's now */
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	id = mg_journal_begin(&j, "fix", "snapshot", "--- diff", &err);
+	assert_true(id > 0);
+	assert_int_equal(mg_journal_backup_bytes(&j, id, file, sn.exists,
+	    sn.text.data, sn.text.len, sn.mode, sn.uid, sn.gid, &err), 0);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].nfiles, 1);
+	assert_int_equal(v[0].files[0].mode, 0640);
+	t = get(v[0].files[0].backup);
+	assert_string_equal(t, "mynetworks = 127.0.0.0/8\n");
+	free(t);
+	mg_jentries_free(v, n);
+	(void)mg_journal_set(&j, id, "state", "restored");
+	mg_journal_close(&j);
+
+	/* identical bytes renamed over it: another file */
+	put(file, "mynetworks = 127.0.0.0/8\n", 0640);
+	assert_int_equal(mg_file_snap_same(&sn, file, NULL, &err), 0);
+	mg_file_snap_free(&sn);
+	assert_int_equal(mg_file_snap_take(&sn, file, &err), 0);
+	assert_int_equal(mg_file_snap_same(&sn, file, NULL, &err), 1);
+	/* touched: a new mtime */
+	assert_int_equal(utimensat(AT_FDCWD, file, NULL, 0), 0);
+	assert_int_equal(mg_file_snap_same(&sn, file, NULL, &err), 0);
+	mg_file_snap_free(&sn);
+	mg_file_snap_free(&sn);		/* twice: nothing */
+
+	/* a symbolic link is refused, not followed */
+	(void)unlink(link_path);
+	assert_int_equal(symlink(file, link_path), 0);
+	assert_int_equal(mg_file_snap_take(&ln, link_path, &err), -1);
+	assert_int_equal(unlink(link_path), 0);
+	/* a file that does not exist: "absent", and still absent */
+	assert_int_equal(mg_file_snap_take(&ln, link_path, &err), 0);
+	assert_int_equal(ln.exists, 0);
+	assert_string_equal(ln.sha256, "absent");
+	assert_int_equal(mg_file_snap_same(&ln, link_path, NULL, &err), 1);
+	put(link_path, "x\n", 0644);
+	assert_int_equal(mg_file_snap_same(&ln, link_path, NULL, &err), 0);
+	assert_int_equal(unlink(link_path), 0);
+	mg_file_snap_free(&ln);
+}
+
+/* refuse_check - a restore's last check that finds a change */
+static int
+refuse_check(void *arg, struct mg_err *err)
+{
+	int *called = arg;
+
+	(*called)++;
+	return (mg_err_set(err, "changed at the last moment"));
+}
+
+/*
+ * test_restore_check_refuses - mg_journal_restore_checked: a check that
+ * fails once the backups are written beside the files renames nothing
+ * (main.cf keeps its bytes, no temp file left), -2 with its error; with
+ * no check the same entry is restored
+ */
+static void
+test_restore_check_refuses(void **state_)
+{
+	struct mg_journal j;
+	struct mg_jentry *v;
+	struct mg_str log = MG_STR_INIT;
+	struct mg_err err;
+	struct dirent *de;
+	DIR *d;
+	size_t n, temps = 0;
+	char *t;
+	long id;
+	int called = 0;
+
+	(void)state_;
+	put(file, "before\n", 0644);
+	assert_int_equal(mg_journal_open(&j, state, 1, &err), 0);
+	id = mg_journal_begin(&j, "fix", "checked", "--- diff", &err);
+	assert_true(id > 0);
+	assert_int_equal(mg_journal_backup(&j, id, file, &err), 0);
+	put(file, "after, then edited\n", 0644);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(mg_journal_restore_checked(&j, &v[0], refuse_check,
+	    &called, &log, &err), -2);
+	assert_int_equal(called, 1);
+	assert_non_null(strstr(err.msg, "changed at the last moment"));
+	t = get(file);
+	assert_string_equal(t, "after, then edited\n");
+	free(t);
+	assert_non_null(d = opendir(root));
+	while ((de = readdir(d)) != NULL)
+		temps += strncmp(de->d_name, ".mailguard.", 11) == 0;
+	(void)closedir(d);
+	assert_int_equal(temps, 0);
+	assert_int_equal(mg_journal_restore(&j, &v[0], &log, &err), 0);
+	t = get(file);
+	assert_string_equal(t, "before\n");
+	free(t);
+	mg_jentries_free(v, n);
+	(void)mg_journal_set(&j, id, "state", "restored");
+	mg_journal_close(&j);
+	mg_str_free(&log);
+}
+
 /* setup - a temp directory */
 static int
 setup(void **state_)
@@ -486,6 +634,8 @@ main(void)
 		cmocka_unit_test(test_config_lock),
 		cmocka_unit_test(test_text_diff),
 		cmocka_unit_test(test_unfinished_listed),
+		cmocka_unit_test(test_snapshot_sees_every_change),
+		cmocka_unit_test(test_restore_check_refuses),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -382,6 +382,73 @@ test_stale_swept(void **state)
 	assert_int_equal(rmdir(parent), 0);
 }
 
+/*
+ * test_stale_pid_reused - mg_reaper_template names a directory with our
+ * pid and start time; mg_reaper_stale keeps ours, sweeps one with our pid
+ * but another start time (the pid of a dead run reused: here, by us), one
+ * whose owner is a zombie, and one of a dead pid; a name whose start is
+ * not a number is kept while its pid runs
+ */
+static void
+test_stale_pid_reused(void **state)
+{
+	char parent[] = "/tmp/mg-test-reused.XXXXXX", mine[PATH_MAX],
+	    reused[PATH_MAX], zombie[PATH_MAX], dead[PATH_MAX], odd[PATH_MAX],
+	    want[64];
+	unsigned long long start;
+	struct mg_err err;
+	const char *p;
+	char *end;
+	pid_t z, d;
+	int st;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(parent));
+	assert_int_equal(mg_reaper_template(mine, sizeof(mine), parent, "p.",
+	    &err), 0);
+	(void)snprintf(want, sizeof(want), "/p.%ld.", (long)getpid());
+	assert_non_null(p = strstr(mine, want));
+	p += strlen(want);
+	start = strtoull(p, &end, 10);
+	assert_true(end > p && start > 0);
+	assert_string_equal(end, ".XXXXXX");
+	assert_non_null(mkdtemp(mine));
+	(void)snprintf(reused, sizeof(reused), "%s/p.%ld.%llu.abcdef", parent,
+	    (long)getpid(), start + 1);
+	assert_true((z = fork()) >= 0);
+	if (z == 0)
+		_exit(0);
+	assert_true((d = fork()) >= 0);
+	if (d == 0)
+		_exit(0);
+	assert_int_equal(waitpid(d, &st, 0), d);
+	(void)snprintf(zombie, sizeof(zombie), "%s/p.%ld.%llu.abcdef", parent,
+	    (long)z, start);
+	(void)snprintf(dead, sizeof(dead), "%s/p.%ld.%llu.abcdef", parent,
+	    (long)d, start);
+	(void)snprintf(odd, sizeof(odd), "%s/p.%ld.x1.abcdef", parent,
+	    (long)getpid());
+	assert_int_equal(mkdir(reused, 0700), 0);
+	assert_int_equal(mkdir(zombie, 0700), 0);
+	assert_int_equal(mkdir(dead, 0700), 0);
+	assert_int_equal(mkdir(odd, 0700), 0);
+	/* z has exited and is not waited for: a zombie */
+	nap();
+	nap();
+	assert_int_equal(mg_reaper_stale(parent, "p."), 3);
+	assert_false(gone(mine));
+	assert_true(gone(reused));
+	assert_true(gone(zombie));
+	assert_true(gone(dead));
+	assert_false(gone(odd));
+	assert_int_equal(waitpid(z, &st, 0), z);
+	assert_int_equal(rmdir(mine), 0);
+	assert_int_equal(rmdir(odd), 0);
+	assert_int_equal(rmdir(parent), 0);
+}
+
 /* put - file path with text and mode */
 static void
 put(const char *path, const char *text, mode_t mode)
@@ -522,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_close_range_fails),
 		cmocka_unit_test(test_path_canonical),
 		cmocka_unit_test(test_stale_swept),
+		cmocka_unit_test(test_stale_pid_reused),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -27,10 +27,11 @@ test_prom_escape_table(void **state)
 		const char *name, *in, *want;
 	} cases[] = {
 		{ "plain", "alice@example.com", "alice@example.com" },
-		{ "backslash", "dom\\user", "dom\\\\user" },
+		{ "backslash", "dom\\user", "dom\\\\\\\\user" },
 		{ "quote", "a\"b", "a\\\"b" },
 		{ "newline", "a\nb", "a\\nb" },
-		{ "all three", "\\\"\n", "\\\\\\\"\\n" },
+		{ "all three", "\\\"\n", "\\\\\\\\\\\"\\n" },
+		{ "literal \\xff", "a\\xff", "a\\\\\\\\xff" },
 		{ "tab", "a\tb", "a\\\\x09b" },
 		{ "escape", "\x1b[2J", "\\\\x1b[2J" },
 		{ "del", "a\x7f", "a\\\\x7f" },
@@ -52,6 +53,57 @@ test_prom_escape_table(void **state)
 			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].name,
 			    mg_str_cstr(&s), cases[i].want);
 		mg_str_free(&s);
+	}
+}
+
+/* unescape - the label value a reader of the exposition format sees:
+ * \\ \" \n undone (what prometheus_client's parser does) */
+static void
+unescape(struct mg_str *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0') {
+			s++;
+			mg_str_putc(out, *s == 'n' ? '\n' : *s);
+		} else
+			mg_str_putc(out, *s);
+	}
+}
+
+/* test_prom_escape_no_collision - the login "a\xff" (backslash, x, f,
+ * f) and the login "a" + byte 0xff are two series: every pair of these
+ * hostile names stays apart after the reader undoes the escapes */
+static void
+test_prom_escape_no_collision(void **state)
+{
+	static const char *const names[] = {
+		"a\xff", "a\\xff", "a\\\\xff", "a\\\xff", "a\x1b",
+		"a\\x1b", "a\"", "a\\\"", "a\n", "a\\n", "a\\",
+		"a\\\\", "a",
+	};
+	struct mg_str esc[MG_NELEM(names)], val[MG_NELEM(names)];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(names); i++) {
+		mg_str_init(&esc[i]);
+		mg_str_init(&val[i]);
+		mg_prom_escape(&esc[i], names[i]);
+		unescape(&val[i], mg_str_cstr(&esc[i]));
+	}
+	for (i = 0; i < MG_NELEM(names); i++)
+		for (k = i + 1; k < MG_NELEM(names); k++) {
+			if (strcmp(mg_str_cstr(&val[i]),
+			    mg_str_cstr(&val[k])) == 0)
+				fail_msg("names %zu and %zu are one series: %s",
+				    i, k, mg_str_cstr(&val[i]));
+		}
+	/* the two logins of the report: a visible \xff, and \\xff */
+	assert_string_equal(mg_str_cstr(&val[0]), "a\\xff");
+	assert_string_equal(mg_str_cstr(&val[1]), "a\\\\xff");
+	for (i = 0; i < MG_NELEM(names); i++) {
+		mg_str_free(&esc[i]);
+		mg_str_free(&val[i]);
 	}
 }
 
@@ -315,7 +367,7 @@ test_prom_counts_are_the_queues(void **state)
 	assert_int_equal(line_value(d,
 	    "mailguard_queue_sasl_user_messages{user=\"alice\"}"), 1);
 	assert_non_null(strstr(d,
-	    "{user=\"evil\\\"\\\\\\n0\"} 1\n"));
+	    "{user=\"evil\\\"\\\\\\\\\\n0\"} 1\n"));
 	mg_str_free(&out);
 	mg_session_free(&a);
 }
@@ -406,6 +458,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_escape_table),
+		cmocka_unit_test(test_prom_escape_no_collision),
 		cmocka_unit_test(test_sarif_level_table),
 		cmocka_unit_test(test_sarif_uri_table),
 		cmocka_unit_test(test_prom_counts_are_the_queues),
