@@ -186,8 +186,11 @@ keep(int ifd, const struct exmsg *m, char c, int fd, int qfd,
 
 	spool_name(name, sizeof(name), m->id, m->sub, c);
 	(void)snprintf(dst, sizeof(dst), "%s-%c", m->id, c);
-	if (linkat(ifd, name, qfd, dst, 0) == 0)
+	if (linkat(ifd, name, qfd, dst, 0) == 0) {
+		if (c == 'D')
+			mg_fault("purge-copying");	/* -D, no -H yet */
 		return (0);
+	}
 	if (errno != EXDEV && errno != EPERM)
 		return (mg_err_errno(err, "cannot link %s to the quarantine",
 		    name));
@@ -259,14 +262,15 @@ snap(int ifd, uid_t uid, int qfd, struct exmsg *m, struct mg_err *err)
 		    "cannot open %s", name);
 		goto out;
 	}
-	/* what Exim wrote: its user's, one name each (a link to another
-	 * file would carry that file into the quarantine, and a rollback
-	 * into the spool) */
+	/* what Exim wrote: regular files of its user (a spool name linked
+	 * to another user's file would carry that file into the
+	 * quarantine, and a rollback into the spool; more names of the
+	 * Exim user's own file give it nothing it had not) */
 	if (fstat(hfd, &hs) < 0 || fstat(dfd, &ds) < 0 ||
-	    !S_ISREG(hs.st_mode) || !S_ISREG(ds.st_mode) || hs.st_nlink !=
-	    1 || ds.st_nlink != 1 || hs.st_uid != uid || ds.st_uid != uid) {
-		(void)mg_err_set(err, "%s: its spool files are not the Exim "
-		    "user's regular files with one name each", m->id);
+	    !S_ISREG(hs.st_mode) || !S_ISREG(ds.st_mode) || hs.st_uid !=
+	    uid || ds.st_uid != uid) {
+		(void)mg_err_set(err, "%s: its spool files are not regular "
+		    "files of the Exim user", m->id);
 		goto out;
 	}
 	m->ino = hs.st_ino;
