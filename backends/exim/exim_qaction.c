@@ -121,6 +121,7 @@ struct exmsg {
 };
 
 #define EX_ROUNDS 3	/* tries for a message locked by a delivery */
+#define EX_RM_CHUNK 500 /* IDs per look again + exim -Mrm */
 
 /* spool_name - ID's spool file ID-C, in input/X/ if sub */
 static void
@@ -385,6 +386,59 @@ now_s(void)
 }
 
 /*
+ * rm_chunk - the n synced messages of c looked at again and given to
+ * exim -Mrm at once: a -H rewritten since the copy (a delivery came in
+ * between) goes to the next round, one gone was delivered; both lose
+ * their copies, as does what exim -Mrm did not remove.  EX_RM_CHUNK
+ * bounds the time between the look and exim -Mrm taking the lock.
+ */
+static void
+rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
+{
+	struct mg_qrun *p = x->p;
+	struct mg_err e;
+	struct exmsg *m;
+	size_t i, live = 0;
+	double t0 = now_s();
+
+	for (i = 0; i < n; i++) {
+		m = &c[i];
+		switch (same_h(x->ifd, m)) {
+		case 1:
+			c[live++] = *m;
+			continue;
+		case 0:		/* a delivery rewrote it: again later */
+			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
+			break;
+		default:	/* delivered, or removed by someone else */
+			x->gone++;
+			break;
+		}
+		drop_copy(p->qfd, m->id);
+	}
+	if (live == 0)
+		return;
+	(void)rm_batch(x->t, p, c, live, p->ncopied, &e);
+	if (now_s() - t0 > x->window)
+		x->window = now_s() - t0;
+	x->trm += now_s() - t0;
+	for (i = 0; i < live; i++) {
+		m = &c[i];
+		if (m->removed) {
+			*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
+			    mg_xstrdup(m->id);
+			continue;
+		}
+		/* not removed by us: no copy may stay to be sent again */
+		drop_copy(p->qfd, m->id);
+		if (m->locked)
+			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
+		else
+			x->gone++;
+	}
+}
+
+/*
  * one_batch - the n IDs of ids: copied, synced, looked at again, removed
  * with exim -Mrm; what was locked or changed meanwhile goes to the next
  * round, without a copy.  0, or -1 with err when the sync failed
@@ -396,7 +450,7 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 	struct mg_qrun *p = x->p;
 	struct mg_err e;
 	struct exmsg *m;
-	size_t i, k = 0, live = 0;
+	size_t i, k = 0;
 	double t0 = now_s();
 	int rc;
 
@@ -442,42 +496,9 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 	}
 	mg_fault("purge-copied");
 	x->tsync += now_s() - t0;
-	t0 = now_s();
-	for (i = 0; i < k; i++) {
-		m = &x->b[i];
-		switch (same_h(x->ifd, m)) {
-		case 1:
-			x->b[live++] = *m;
-			continue;
-		case 0:		/* a delivery rewrote it: again later */
-			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
-			break;
-		default:	/* delivered, or removed by someone else */
-			x->gone++;
-			break;
-		}
-		drop_copy(p->qfd, m->id);
-	}
-	if (live == 0)
-		return (0);
-	(void)rm_batch(x->t, p, x->b, live, p->ncopied, &e);
-	if (now_s() - t0 > x->window)
-		x->window = now_s() - t0;
-	x->trm += now_s() - t0;
-	for (i = 0; i < live; i++) {
-		m = &x->b[i];
-		if (m->removed) {
-			*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
-			    mg_xstrdup(m->id);
-			continue;
-		}
-		/* not removed by us: no copy may stay to be sent again */
-		drop_copy(p->qfd, m->id);
-		if (m->locked)
-			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
-		else
-			x->gone++;
-	}
+	for (i = 0; i < k; i += EX_RM_CHUNK)
+		rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
+		    EX_RM_CHUNK);
 	p->nsynced = p->ncopied;
 	mg_fault("purge-deleted");
 	return (0);
