@@ -306,59 +306,88 @@ same_h(int ifd, const struct exmsg *m)
 	    st.st_mtim.tv_nsec == m->mtime.tv_nsec);
 }
 
-/* cmp_exmsg - bsearch an ID among a batch's messages (sorted by ID) */
+/* cmp_id - bsearch an ID among sorted IDs */
 static int
-cmp_exmsg(const void *key, const void *elt)
+cmp_id(const void *key, const void *elt)
 {
-	return (strcmp(key, ((const struct exmsg *)elt)->id));
+	return (strcmp(key, *(const char *const *)elt));
 }
 
 /*
- * rm_batch - exim -Mrm on the n messages of b (sorted by ID), as many
- * at a time as batches() allows; what it said of each kept in b
- * ("Message ID has been removed", "Message ID is locked"); the rest of
- * its output goes to the log.  -1 if a call failed otherwise than by
- * some ID not removed (err)
+ * mg_exim_rm_parse - what exim -Mrm said (out) of each of the n sorted
+ * IDs: state[i] MG_EXRM_REMOVED for "Message ID has been removed" (its
+ * -D was there and locked by exim -Mrm itself: queue.c queue_action),
+ * MG_EXRM_LOCKED for "Message ID is locked" (a delivery has it), else
+ * 0 ("... has been removed or did not exist": it was gone already).
+ * Every line but the removed ones appended to rest (may be NULL).
  */
-static int
-rm_batch(struct mg_target *t, struct mg_qrun *p, struct exmsg *b, size_t n,
-    size_t done, struct mg_err *err)
+void
+mg_exim_rm_parse(const char *out, const char *const *ids, size_t n,
+    unsigned char *state, struct mg_str *rest)
 {
-	struct mg_str out = MG_STR_INIT;
-	const char **ids, *cur, *line;
+	const char *cur, *line, *const *hit;
 	char id[64];
-	struct exmsg *m;
-	size_t i, len, idl = 0;
+	size_t len, idl;
 
-	ids = mg_xcalloc(n + 1, sizeof(*ids));
-	for (i = 0; i < n; i++)
-		ids[i] = b[i].id;
-	(void)batches(t, &out, "-Mrm", (char *const *)ids, n, p,
-	    MG_QSTEP_DELETE, "delete", done, p->nids, err);
-	free(ids);
-	for (cur = mg_str_cstr(&out); mg_line_next(&cur, &line, &len);) {
-		m = NULL;
+	memset(state, 0, n);
+	for (cur = out; mg_line_next(&cur, &line, &len);) {
+		hit = NULL;
+		idl = 0;
 		if (len > 8 && memcmp(line, "Message ", 8) == 0) {
 			idl = strcspn(line + 8, " \n");
 			if (idl < sizeof(id) && idl < len - 8) {
 				memcpy(id, line + 8, idl);
 				id[idl] = '\0';
-				m = bsearch(id, b, n, sizeof(*b), cmp_exmsg);
+				hit = n > 0 ? bsearch(id, ids, n, sizeof(*ids),
+				    cmp_id) : NULL;
 			}
 		}
-		if (m != NULL && len == 8 + idl + 17 && memcmp(line + 8 +
+		if (hit != NULL && len == 8 + idl + 17 && memcmp(line + 8 +
 		    idl, " has been removed", 17) == 0) {
-			m->removed = 1;
+			state[hit - ids] = MG_EXRM_REMOVED;
 			continue;
 		}
-		if (m != NULL && len == 8 + idl + 10 && memcmp(line + 8 +
+		if (hit != NULL && len == 8 + idl + 10 && memcmp(line + 8 +
 		    idl, " is locked", 10) == 0)
-			m->locked = 1;
-		mg_str_append(&p->log, line, len);
-		mg_str_putc(&p->log, '\n');
+			state[hit - ids] = MG_EXRM_LOCKED;
+		if (rest != NULL) {
+			mg_str_append(rest, line, len);
+			mg_str_putc(rest, '\n');
+		}
 	}
+}
+
+/*
+ * rm_batch - exim -Mrm on the n messages of b (sorted by ID), as many
+ * at a time as batches() allows; what it said of each kept in b; the
+ * rest of its output goes to the log
+ */
+static void
+rm_batch(struct mg_target *t, struct mg_qrun *p, struct exmsg *b, size_t n,
+    size_t done)
+{
+	struct mg_str out = MG_STR_INIT;
+	struct mg_err err;
+	unsigned char *state;
+	const char **ids;
+	size_t i;
+
+	ids = mg_xcalloc(n + 1, sizeof(*ids));
+	state = mg_xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		ids[i] = b[i].id;
+	/* its exit status says only that some ID was not removed: each
+	 * is judged by what was said of it */
+	(void)batches(t, &out, "-Mrm", (char *const *)ids, n, p,
+	    MG_QSTEP_DELETE, "delete", done, p->nids, &err);
+	mg_exim_rm_parse(mg_str_cstr(&out), ids, n, state, &p->log);
+	for (i = 0; i < n; i++) {
+		b[i].removed = state[i] == MG_EXRM_REMOVED;
+		b[i].locked = state[i] == MG_EXRM_LOCKED;
+	}
+	free(state);
+	free(ids);
 	mg_str_free(&out);
-	return (0);
 }
 
 /* What one purge carries through its rounds. */
@@ -396,7 +425,6 @@ static void
 rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 {
 	struct mg_qrun *p = x->p;
-	struct mg_err e;
 	struct exmsg *m;
 	size_t i, live = 0;
 	double t0 = now_s();
@@ -418,7 +446,7 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 	}
 	if (live == 0)
 		return;
-	(void)rm_batch(x->t, p, c, live, p->ncopied, &e);
+	rm_batch(x->t, p, c, live, p->ncopied);
 	if (now_s() - t0 > x->window)
 		x->window = now_s() - t0;
 	x->trm += now_s() - t0;
