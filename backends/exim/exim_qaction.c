@@ -94,9 +94,10 @@ batches(const struct mg_target *t, struct mg_str *log, const char *opt,
 /*
  * A purge does not freeze: exim -Mf rewrites every -H and fsyncs it and
  * input/ (spool_write_header), two syncs per message before anything
- * else.  Instead each message is copied while we hold a read lock on the
- * start of its -D file, the region every Exim process working on the
- * message holds a write lock on (spool_in.c spool_open_datafile); Exim
+ * else.  Instead each message is kept (keep: linked, or copied) while
+ * we hold a read lock on the start of its -D file, the region every
+ * Exim process working on the message holds a write lock on (spool_in.c
+ * spool_open_datafile); Exim
  * rewrites -H only under that lock, so the -H and -D copied are one
  * consistent state.  A locked message is being delivered: left for a
  * later round.  After the batch is synced, each -H is looked at again:
@@ -105,7 +106,7 @@ batches(const struct mg_target *t, struct mg_str *log, const char *opt,
  * rest, and what it says it did not remove loses its copy, so that a
  * rollback never sends again mail Exim delivered.  What remains: a
  * delivery that starts between that second look and exim -Mrm taking
- * the lock itself (the time one exim -Mrm call takes to reach the ID).
+ * the lock itself (at most one exim -Mrm call of EX_RM_CHUNK IDs).
  */
 
 /* One message of a purge batch: where its spool files are, and the -H
