@@ -13,10 +13,11 @@ cmd_purge(struct mg_session *a, int argc, char **argv)
 const struct mg_cmd_entry mg_cmd_purge_entry = {
 	.name = "purge",
 	.args = MG_QACTION_ARGS,
-	.summary = "hold (Exim: freeze) the matching mail, copy it into",
+	.summary = "hold (Postfix) the matching mail, copy it into",
 	.options =
-	    "STATE/quarantine/ENTRY, delete exactly those IDs;\n"
-	    "journaled.  Selectors (combined with AND): --sasl USER\n"
+	    "STATE/quarantine/ENTRY (Exim: under its spool lock),\n"
+	    "delete exactly those IDs; journaled.  Selectors\n"
+	    "(combined with AND): --sasl USER\n"
 	    "--client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"
 	    "--rcpt-domain DOMAIN  --older-than AGE (30m, 2h, 3d)\n"
 	    "--queue QUEUE.  --dry-run: count and samples only.\n"

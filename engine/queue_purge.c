@@ -138,20 +138,34 @@ make_quarantine(struct purge *p, long entry, struct mg_err *err)
 	return (0);
 }
 
-/* still_queued - after the purge: selected IDs still in the queue */
+/* still_queued - after the purge: selected IDs still in the queue; of
+ * them, those the backend had quarantined (to delete) in *copied_left */
 static size_t
-still_queued(struct purge *p)
+still_queued(struct purge *p, size_t *copied_left)
 {
 	struct mg_queue q;
 	struct mg_err err;
+	char **copied;
+	const char *id;
 	size_t i, n = 0;
 
+	*copied_left = 0;
 	if (mg_backend_load_queue(p->t, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
 		return (0);
 	}
-	for (i = 0; i < q.nmsgs; i++)
-		n += mg_qrun_selected(&p->run, q.msgs[i].id);
+	copied = mg_xcalloc(p->run.ncopied + 1, sizeof(*copied));
+	memcpy(copied, p->run.copied, p->run.ncopied * sizeof(*copied));
+	qsort(copied, p->run.ncopied, sizeof(*copied), mg_strp_cmp);
+	for (i = 0; i < q.nmsgs; i++) {
+		if (!mg_qrun_selected(&p->run, q.msgs[i].id))
+			continue;
+		n++;
+		id = q.msgs[i].id;
+		*copied_left += p->run.ncopied > 0 && bsearch(&id, copied,
+		    p->run.ncopied, sizeof(*copied), mg_strp_cmp) != NULL;
+	}
+	free(copied);
 	mg_queue_free(&q);
 	return (n);
 }
@@ -231,7 +245,7 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	struct mg_journal j;
 	struct mg_queue q;
 	struct purge p;
-	size_t n, i;
+	size_t n, i, left;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
@@ -254,11 +268,12 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	res->held = p.run.ncopied;
 	res->quarantined = p.run.ncopied;
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 0, 1);
-	res->remaining = still_queued(&p);
+	res->remaining = still_queued(&p, &left);
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 1, 1);
-	res->deleted = p.run.ncopied >= res->remaining ? p.run.ncopied -
-	    res->remaining : 0;
-	res->gone = n - p.run.ncopied;
+	/* a message never copied may still be queued (Exim: a delivery
+	 * held its lock): neither deleted nor gone */
+	res->deleted = p.run.ncopied - left;
+	res->gone = n - p.run.ncopied - (res->remaining - left);
 	mg_str_printf(&result, "selected %zu; quarantined %zu in %s; deleted "
 	    "%zu; gone before the hold %zu; still queued %zu\n", n,
 	    p.run.ncopied, p.run.qdir, res->deleted, res->gone,

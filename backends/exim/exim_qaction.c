@@ -1,10 +1,11 @@
 /*
  * exim_qaction.c - the Exim queue actions behind the backend seam
- * (docs/ARCHITECTURE.md): exim -Mf/-Mt on exact IDs; a purge freezes
- * them, copies each one's -H and -D files into the quarantine and
- * removes the copied ones with exim -Mrm, in batches.  A restore puts
- * ID-D, then ID-H into input/ (input/X/ with split_spool_directory) as
- * the Exim user, mode 0640; the ID stays; exim -Mt thaws it.
+ * (docs/ARCHITECTURE.md): exim -Mf/-Mt on exact IDs; a purge copies
+ * each message's -H and -D files into the quarantine under Exim's own
+ * spool lock and removes the copied ones with exim -Mrm, in batches.
+ * A restore puts ID-D, then ID-H into input/ (input/X/ with
+ * split_spool_directory) as the Exim user, mode 0640; the ID stays;
+ * exim -Mt thaws what was frozen.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_install.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_sanitize.h"
 #include "../../core/mg_str.h"
 #include "../queue_act.h"
 #include "exim_qaction.h"
@@ -85,68 +89,465 @@ batches(const struct mg_target *t, struct mg_str *log, const char *opt,
 	return (rc);
 }
 
-/* --- purge, freeze, thaw ------------------------------------------ */
+/* --- purge ------------------------------------------------------- */
 
-/* exim_copy - ID's -H and -D (input/ or split input/X/) into the
- * quarantine; 0, 1 if gone, -1 */
-static int
-exim_copy(struct mg_qrun *p, int infd, const char *id, struct mg_err *err)
+/*
+ * A purge does not freeze: exim -Mf rewrites every -H and fsyncs it and
+ * input/ (spool_write_header), two syncs per message before anything
+ * else.  Instead each message is kept (keep: linked, or copied) while
+ * we hold a read lock on the start of its -D file, the region every
+ * Exim process working on the message holds a write lock on (spool_in.c
+ * spool_open_datafile); Exim
+ * rewrites -H only under that lock, so the -H and -D copied are one
+ * consistent state.  A locked message is being delivered: left for a
+ * later round.  After the batch is synced, each -H is looked at again:
+ * one that changed (a delivery came in between) is copied again in a
+ * later round, one that is gone was delivered; exim -Mrm removes the
+ * rest, and what it says it did not remove loses its copy, so that a
+ * rollback never sends again mail Exim delivered.  What remains: a
+ * delivery that starts between that second look and exim -Mrm taking
+ * the lock itself (at most one exim -Mrm call of EX_RM_CHUNK IDs).
+ */
+
+/* One message of a purge batch: where its spool files are, and the -H
+ * its copy was taken from. */
+struct exmsg {
+	const char *id;
+	int sub;			/* in input/X/ */
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	int removed;			/* exim -Mrm said so */
+	int locked;			/* exim -Mrm found it locked */
+};
+
+#define EX_ROUNDS 3	/* tries for a message locked by a delivery */
+#define EX_RM_CHUNK 500 /* IDs per look again + exim -Mrm */
+
+/* spool_name - ID's spool file ID-C, in input/X/ if sub */
+static void
+spool_name(char *buf, size_t size, const char *id, int sub, char c)
 {
-	char sub[3] = { id[5], '/', '\0' }, name[PATH_MAX];
-	char dst[PATH_MAX + 300];
-	const char *rel = "";
-	int rc, i;
-	char suffix[] = "HD";
-
-	(void)snprintf(name, sizeof(name), "%s-H", id);
-	if (faccessat(infd, name, F_OK, AT_EACCESS) < 0)
-		rel = sub;
-	for (i = 0; i < 2; i++) {
-		(void)snprintf(name, sizeof(name), "%s%s-%c", rel, id,
-		    suffix[i]);
-		(void)snprintf(dst, sizeof(dst), "%s/%s-%c", p->qdir, id,
-		    suffix[i]);
-		if ((rc = mg_qfile_copy(infd, name, dst, err)) != 0)
-			return (rc);
-	}
-	return (0);
+	if (sub)
+		(void)snprintf(buf, size, "%c/%s-%c", id[5], id, c);
+	else
+		(void)snprintf(buf, size, "%s-%c", id, c);
 }
 
-/* remove_synced - the copies made since the last batch synced to disk,
- * then removed with exim -Mrm; 0, 1 if an exim -Mrm failed (err; the
- * purge goes on: still_queued counts what stayed), -1 if the sync
- * failed (err; nothing of the batch removed, the purge stops) */
+/* copy_fd - the bytes of in (from its start) into a new file NAME of
+ * the quarantine qfd, 0600; through NAME.part and a rename if atomic, so
+ * that NAME exists only complete.  Not synced.  0, or -1 with err */
 static int
-remove_synced(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+copy_fd(int in, int qfd, const char *name, int atomic, struct mg_err *err)
 {
-	static const char *const sfx[] = { "-H", "-D", NULL };
-	size_t from = p->nsynced;
-	int rc = 0;
+	char buf[65536], tmp[300];
+	off_t off = 0;
+	ssize_t r;
+	int out, rc = 0;
 
-	if (from == p->ncopied)
-		return (0);
-	if (mg_qrun_sync(p, sfx, err) < 0)
-		return (-1);
-	mg_fault("purge-copied");
-	if (batches(t, &p->log, "-Mrm", p->copied + from, p->ncopied - from,
-	    p, MG_QSTEP_DELETE, "delete", from, p->nids, err) < 0)
-		rc = 1;
-	mg_fault("purge-deleted");
+	(void)snprintf(tmp, sizeof(tmp), "%s%s", name, atomic ? ".part" :
+	    "");
+	(void)unlinkat(qfd, tmp, 0);
+	out = openat(qfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (out < 0)
+		return (mg_err_errno(err, "cannot create %s", tmp));
+	while ((r = pread(in, buf, sizeof(buf), off)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || (off += r) > (off_t)MG_QFILE_MAX ||
+		    write(out, buf, (size_t)r) != r) {
+			rc = mg_err_errno(err, "cannot copy %s", name);
+			break;
+		}
+	}
+	mg_fault("purge-copying");
+	if (close(out) < 0 && rc == 0)
+		rc = mg_err_errno(err, "cannot write %s", tmp);
+	if (rc == 0 && atomic && renameat(qfd, tmp, qfd, name) < 0)
+		rc = mg_err_errno(err, "cannot rename %s", tmp);
+	if (rc < 0)
+		(void)unlinkat(qfd, tmp, 0);
 	return (rc);
 }
 
 /*
- * mg_exim_purge - freeze (exim -Mf, thousands of IDs a call), then in
- * batches of MG_QSYNC_BATCH: copy into the quarantine, sync it, exim
- * -Mrm exactly the copied IDs
+ * keep - m's spool file ID-C (open as fd, under the lock) kept in the
+ * quarantine qfd as ID-C: a hard link where the quarantine is on the
+ * spool's filesystem (Exim never writes a -D after it is received and
+ * replaces a -H by writing a new file and renaming it over the old one:
+ * the inode linked under the lock stays what it was, and exim -Mrm
+ * leaves it to the quarantine alone), else a copy (the -H through a
+ * rename: last, and whole).  0, or -1 with err
+ */
+static int
+keep(int ifd, const struct exmsg *m, char c, int fd, int qfd,
+    struct mg_err *err)
+{
+	char name[300], dst[300];
+
+	spool_name(name, sizeof(name), m->id, m->sub, c);
+	(void)snprintf(dst, sizeof(dst), "%s-%c", m->id, c);
+	if (linkat(ifd, name, qfd, dst, 0) == 0) {
+		if (c == 'D')
+			mg_fault("purge-copying");	/* -D, no -H yet */
+		return (0);
+	}
+	if (errno != EXDEV && errno != EPERM)
+		return (mg_err_errno(err, "cannot link %s to the quarantine",
+		    name));
+	return (copy_fd(fd, qfd, dst, c == 'H', err));
+}
+
+/* drop_copy - the quarantine copies of id removed (its -H first: a -D
+ * alone is no quarantined message to a restore) */
+static void
+drop_copy(int qfd, const char *id)
+{
+	char name[300];
+
+	(void)snprintf(name, sizeof(name), "%s-H", id);
+	(void)unlinkat(qfd, name, 0);
+	(void)snprintf(name, sizeof(name), "%s-D", id);
+	(void)unlinkat(qfd, name, 0);
+}
+
+enum { SNAP_OK, SNAP_GONE, SNAP_LOCKED, SNAP_FAILED };
+
+/*
+ * snap - m's -D and -H copied into the quarantine (qfd) under a read
+ * lock on the -D (Exim's region: the ID line, spool_data_start_offset),
+ * the -H's identity kept in m; the -D is written first and the -H last,
+ * through a rename, so an ID-H in the quarantine means both are whole.
+ * The lock goes with the descriptors (fcntl(2) locks belong to the
+ * process and any close of the file drops them: the -D is read through
+ * the descriptor that holds it).  uid: input/'s owner, the Exim user.
+ * SNAP_OK, SNAP_GONE, SNAP_LOCKED (a delivery has it), SNAP_FAILED with
+ * err.
+ */
+static int
+snap(int ifd, uid_t uid, int qfd, struct exmsg *m, struct mg_err *err)
+{
+	char name[300];
+	struct flock lk;
+	struct stat hs, ds;
+	int dfd = -1, hfd = -1, rc = SNAP_FAILED;
+
+	for (m->sub = 0; m->sub < 2; m->sub++) {
+		spool_name(name, sizeof(name), m->id, m->sub, 'D');
+		dfd = openat(ifd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK);
+		if (dfd >= 0 || errno != ENOENT)
+			break;
+	}
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return (SNAP_GONE);
+		(void)mg_err_errno(err, "cannot open %s", name);
+		return (SNAP_FAILED);
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.l_type = F_RDLCK;
+	lk.l_whence = SEEK_SET;
+	lk.l_start = 0;
+	lk.l_len = (off_t)strlen(m->id) + 3;	/* "ID-D\n" */
+	if (fcntl(dfd, F_SETLK, &lk) < 0) {
+		rc = errno == EAGAIN || errno == EACCES ? SNAP_LOCKED :
+		    mg_err_errno(err, "cannot lock %s", name);
+		goto out;
+	}
+	spool_name(name, sizeof(name), m->id, m->sub, 'H');
+	hfd = openat(ifd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK);
+	if (hfd < 0) {
+		rc = errno == ENOENT ? SNAP_GONE : mg_err_errno(err,
+		    "cannot open %s", name);
+		goto out;
+	}
+	/* what Exim wrote: regular files of its user (a spool name linked
+	 * to another user's file would carry that file into the
+	 * quarantine, and a rollback into the spool; more names of the
+	 * Exim user's own file give it nothing it had not) */
+	if (fstat(hfd, &hs) < 0 || fstat(dfd, &ds) < 0 ||
+	    !S_ISREG(hs.st_mode) || !S_ISREG(ds.st_mode) || hs.st_uid !=
+	    uid || ds.st_uid != uid) {
+		(void)mg_err_set(err, "%s: its spool files are not regular "
+		    "files of the Exim user", m->id);
+		goto out;
+	}
+	m->ino = hs.st_ino;
+	m->size = hs.st_size;
+	m->mtime = hs.st_mtim;
+	if (keep(ifd, m, 'D', dfd, qfd, err) < 0 || keep(ifd, m, 'H', hfd,
+	    qfd, err) < 0)
+		goto out;
+	rc = SNAP_OK;
+out:
+	if (rc != SNAP_OK)
+		drop_copy(qfd, m->id);
+	if (hfd >= 0)
+		(void)close(hfd);
+	(void)close(dfd);		/* the lock goes with it */
+	return (rc);
+}
+
+/* same_h - m's -H is still the one copied: 1; 0 if it changed; -1 if it
+ * is gone */
+static int
+same_h(int ifd, const struct exmsg *m)
+{
+	char name[300];
+	struct stat st;
+
+	spool_name(name, sizeof(name), m->id, m->sub, 'H');
+	if (fstatat(ifd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return (errno == ENOENT ? -1 : 0);
+	return (st.st_ino == m->ino && st.st_size == m->size &&
+	    st.st_mtim.tv_sec == m->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == m->mtime.tv_nsec);
+}
+
+/* cmp_id - bsearch an ID among sorted IDs */
+static int
+cmp_id(const void *key, const void *elt)
+{
+	return (strcmp(key, *(const char *const *)elt));
+}
+
+/*
+ * mg_exim_rm_parse - what exim -Mrm said (out) of each of the n sorted
+ * IDs: state[i] MG_EXRM_REMOVED for "Message ID has been removed" (its
+ * -D was there and locked by exim -Mrm itself: queue.c queue_action),
+ * MG_EXRM_LOCKED for "Message ID is locked" (a delivery has it), else
+ * 0 ("... has been removed or did not exist": it was gone already).
+ * Every line but the removed ones appended to rest (may be NULL).
+ */
+void
+mg_exim_rm_parse(const char *out, const char *const *ids, size_t n,
+    unsigned char *state, struct mg_str *rest)
+{
+	const char *cur, *line, *const *hit;
+	char id[64];
+	size_t len, idl;
+
+	memset(state, 0, n);
+	for (cur = out; mg_line_next(&cur, &line, &len);) {
+		hit = NULL;
+		idl = 0;
+		if (len > 8 && memcmp(line, "Message ", 8) == 0) {
+			idl = strcspn(line + 8, " \n");
+			if (idl < sizeof(id) && idl < len - 8) {
+				memcpy(id, line + 8, idl);
+				id[idl] = '\0';
+				hit = n > 0 ? bsearch(id, ids, n, sizeof(*ids),
+				    cmp_id) : NULL;
+			}
+		}
+		if (hit != NULL && len == 8 + idl + 17 && memcmp(line + 8 +
+		    idl, " has been removed", 17) == 0) {
+			state[hit - ids] = MG_EXRM_REMOVED;
+			continue;
+		}
+		if (hit != NULL && len == 8 + idl + 10 && memcmp(line + 8 +
+		    idl, " is locked", 10) == 0)
+			state[hit - ids] = MG_EXRM_LOCKED;
+		if (rest != NULL) {
+			mg_str_append(rest, line, len);
+			mg_str_putc(rest, '\n');
+		}
+	}
+}
+
+/*
+ * rm_batch - exim -Mrm on the n messages of b (sorted by ID), as many
+ * at a time as batches() allows; what it said of each kept in b; the
+ * rest of its output goes to the log
+ */
+static void
+rm_batch(struct mg_target *t, struct mg_qrun *p, struct exmsg *b, size_t n,
+    size_t done)
+{
+	struct mg_str out = MG_STR_INIT;
+	struct mg_err err;
+	unsigned char *state;
+	const char **ids;
+	size_t i;
+
+	ids = mg_xcalloc(n + 1, sizeof(*ids));
+	state = mg_xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++)
+		ids[i] = b[i].id;
+	/* its exit status says only that some ID was not removed: each
+	 * is judged by what was said of it */
+	(void)batches(t, &out, "-Mrm", (char *const *)ids, n, p,
+	    MG_QSTEP_DELETE, "delete", done, p->nids, &err);
+	mg_exim_rm_parse(mg_str_cstr(&out), ids, n, state, &p->log);
+	for (i = 0; i < n; i++) {
+		b[i].removed = state[i] == MG_EXRM_REMOVED;
+		b[i].locked = state[i] == MG_EXRM_LOCKED;
+	}
+	free(state);
+	free(ids);
+	mg_str_free(&out);
+}
+
+/* What one purge carries through its rounds. */
+struct expurge {
+	struct mg_target *t;
+	struct mg_qrun *p;
+	int ifd;			/* input/ */
+	uid_t uid;			/* its owner */
+	struct exmsg *b;		/* the batch */
+	const char **next;		/* for the next round */
+	size_t nnext, next_cap;
+	size_t gone, changed, locked, failed, tried;
+	double window;			/* longest look-to--Mrm, seconds */
+	double tcopy, tsync, trm;	/* MAILGUARD_TEST_TIMING */
+};
+
+/* now_s - a monotonic clock, seconds */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+/*
+ * rm_chunk - the n synced messages of c looked at again and given to
+ * exim -Mrm at once: a -H rewritten since the copy (a delivery came in
+ * between) goes to the next round, one gone was delivered; both lose
+ * their copies, as does what exim -Mrm did not remove.  EX_RM_CHUNK
+ * bounds the time between the look and exim -Mrm taking the lock.
+ */
+static void
+rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
+{
+	struct mg_qrun *p = x->p;
+	struct exmsg *m;
+	size_t i, live = 0;
+	double t0 = now_s();
+
+	for (i = 0; i < n; i++) {
+		m = &c[i];
+		switch (same_h(x->ifd, m)) {
+		case 1:
+			c[live++] = *m;
+			continue;
+		case 0:		/* a delivery rewrote it: again later */
+			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
+			break;
+		default:	/* delivered, or removed by someone else */
+			x->gone++;
+			break;
+		}
+		drop_copy(p->qfd, m->id);
+	}
+	if (live == 0)
+		return;
+	rm_batch(x->t, p, c, live, p->ncopied);
+	if (now_s() - t0 > x->window)
+		x->window = now_s() - t0;
+	x->trm += now_s() - t0;
+	for (i = 0; i < live; i++) {
+		m = &c[i];
+		if (m->removed) {
+			*MG_ARRAY_PUSH(p->copied, p->ncopied, p->copied_cap) =
+			    mg_xstrdup(m->id);
+			continue;
+		}
+		/* not removed by us: no copy may stay to be sent again */
+		drop_copy(p->qfd, m->id);
+		if (m->locked)
+			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = m->id;
+		else
+			x->gone++;
+	}
+}
+
+/*
+ * one_batch - the n IDs of ids: copied, synced, looked at again, removed
+ * with exim -Mrm; what was locked or changed meanwhile goes to the next
+ * round, without a copy.  0, or -1 with err when the sync failed
+ * (nothing of the batch removed, its copies dropped: the purge stops)
+ */
+static int
+one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
+{
+	struct mg_qrun *p = x->p;
+	struct mg_err e;
+	struct exmsg *m;
+	size_t i, k = 0;
+	double t0 = now_s();
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		m = &x->b[k];
+		memset(m, 0, sizeof(*m));
+		m->id = ids[i];
+		x->tried++;
+		switch (snap(x->ifd, x->uid, p->qfd, m, &e)) {
+		case SNAP_OK:
+			k++;
+			mg_qfault_after("purge-copied", x->tried);
+			break;
+		case SNAP_LOCKED:
+			*MG_ARRAY_PUSH(x->next, x->nnext, x->next_cap) = ids[i];
+			break;
+		case SNAP_GONE:
+			x->gone++;
+			break;
+		default:
+			(void)fprintf(p->out, "  %s stays in the queue: ",
+			    ids[i]);
+			mg_print_sanitized(p->out, e.msg);
+			(void)fputc('\n', p->out);
+			x->failed++;
+			break;
+		}
+		mg_qrun_progress(p, MG_QSTEP_COPY, "quarantine", x->tried,
+		    p->nids);
+	}
+	x->tcopy += now_s() - t0;
+	if (k == 0)
+		return (0);
+	t0 = now_s();
+	/* the copies, their names and the quarantine durable before any
+	 * -Mrm: one syncfs for the batch, not an fsync per file */
+	if (syncfs(p->qfd) < 0 || fsync(p->qfd) < 0) {
+		rc = mg_err_errno(err, "cannot sync %s: the messages copied "
+		    "there stay in the queue", p->qdir);
+		for (i = 0; i < k; i++)
+			drop_copy(p->qfd, x->b[i].id);
+		return (rc);
+	}
+	mg_fault("purge-copied");
+	x->tsync += now_s() - t0;
+	for (i = 0; i < k; i += EX_RM_CHUNK)
+		rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
+		    EX_RM_CHUNK);
+	p->nsynced = p->ncopied;
+	mg_fault("purge-deleted");
+	return (0);
+}
+
+/*
+ * mg_exim_purge - in batches of MG_QSYNC_BATCH: copy each message into
+ * the quarantine under its spool lock, sync, exim -Mrm the copied IDs
+ * whose -H did not change; up to EX_ROUNDS rounds for what a delivery
+ * held or changed meanwhile
  */
 int
 mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
+	struct expurge x;
+	struct stat st;
 	char *sdir = NULL, path[PATH_MAX];
-	struct mg_err e, rm;
-	size_t i;
-	int fd, rc = 0, failed = 0;
+	const char **todo;
+	size_t ntodo, i, n;
+	int round, rc = 0;
 
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
@@ -154,38 +555,61 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	free(sdir);
 	if (mg_qrun_open_quarantine(p, err) < 0)
 		return (-1);
-	(void)fprintf(p->out, "freezing %zu messages (exim -Mf)\n", p->nids);
-	(void)batches(t, &p->log, "-Mf", (char *const *)p->ids, p->nids, p,
-	    MG_QSTEP_HOLD, "freeze", 0, p->nids, &e);
 	mg_fault("purge-held");
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	memset(&x, 0, sizeof(x));
+	x.t = t;
+	x.p = p;
+	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return (mg_err_errno(err, "cannot open %s", path));
-	(void)fprintf(p->out, "quarantining and removing in batches of %d "
-	    "(each synced to disk, then exim -Mrm)\n", MG_QSYNC_BATCH);
-	for (i = 0; i <= p->nids && rc >= 0; i++) {
-		if (i < p->nids && strlen(p->ids[i]) >= 6) {
-			rc = exim_copy(p, fd, p->ids[i], &e);
-			if (rc < 0)
-				(void)fprintf(p->out, "  %s stays frozen: "
-				    "%s\n", p->ids[i], e.msg);
-			if (rc == 0)
-				mg_qrun_copied(p, p->ids[i]);
-		}
-		rc = 0;
-		/* a full batch, and the last; the copies are durable
-		 * before any -Mrm */
-		if (i == p->nids || p->ncopied - p->nsynced >=
-		    MG_QSYNC_BATCH)
-			rc = remove_synced(t, p, &rm);
-		if (rc != 0) {
-			*err = rm;
-			failed = 1;
-		}
+	if (fstat(x.ifd, &st) < 0) {
+		rc = mg_err_errno(err, "cannot stat %s", path);
+		(void)close(x.ifd);
+		return (rc);
 	}
-	(void)close(fd);
-	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm given %zu\n",
-	    p->ncopied, p->qdir, p->nsynced);
-	return (failed ? -1 : 0);
+	x.uid = st.st_uid;
+	x.b = mg_xcalloc(MG_QSYNC_BATCH, sizeof(*x.b));
+	todo = mg_xcalloc(p->nids + 1, sizeof(*todo));
+	for (i = ntodo = 0; i < p->nids; i++)
+		if (strlen(p->ids[i]) >= 6 && strlen(p->ids[i]) < 64)
+			todo[ntodo++] = p->ids[i];
+	(void)fprintf(p->out, "quarantining and removing in batches of %d "
+	    "(each copied under Exim's spool lock, synced to disk, then "
+	    "exim -Mrm)\n", MG_QSYNC_BATCH);
+	for (round = 0; round < EX_ROUNDS && ntodo > 0 && rc == 0; round++) {
+		if (round > 0) {
+			(void)fprintf(p->out, "  %zu were being delivered: "
+			    "trying them again\n", ntodo);
+			(void)sleep(1);
+		}
+		x.nnext = 0;
+		for (i = 0; i < ntodo && rc == 0; i += n) {
+			n = ntodo - i < MG_QSYNC_BATCH ? ntodo - i :
+			    MG_QSYNC_BATCH;
+			rc = one_batch(&x, todo + i, n, err);
+		}
+		/* the IDs stay sorted: the next round's batches are
+		 * searched by ID too */
+		qsort(x.next, x.nnext, sizeof(*x.next), mg_strp_cmp);
+		free(todo);
+		todo = x.next;
+		ntodo = x.nnext;
+		x.next = NULL;
+		x.nnext = x.next_cap = 0;
+	}
+	if (ntodo > 0 && rc == 0)
+		(void)fprintf(p->out, "  %zu stay in the queue: an Exim "
+		    "delivery held them through %d tries (purge again)\n",
+		    ntodo, EX_ROUNDS);
+	if (getenv("MAILGUARD_TEST_TIMING") != NULL)
+		(void)fprintf(stderr, "exim purge: copy %.3f s, sync %.3f "
+		    "s, look again and exim -Mrm %.3f s; longest look to "
+		    "-Mrm %.3f s\n", x.tcopy, x.tsync, x.trm, x.window);
+	free(todo);
+	free(x.b);
+	(void)close(x.ifd);
+	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm removed "
+	    "%zu\n", p->ncopied, p->qdir, p->ncopied);
+	return (rc);
 }
 
 /* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; Exim has
@@ -359,7 +783,7 @@ ex_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 	}
 	mg_qrestore_set_state(m, "placed", NULL);
 	if (!m->held)
-		m->release = 1;		/* the purge froze it */
+		m->release = 1;	/* if frozen (older purges froze) */
 	return (0);
 }
 

@@ -4,7 +4,7 @@
 # filled once by the real MTA and cached under build/bench/ for reruns
 # (make clean drops it); each purge contender gets its own copy of it.
 #
-# usage: bench.sh [postfix|exim|purge|console|all]
+# usage: bench.sh [postfix|exim|purge|pfpurge|expurge|console|all]
 #
 # Environment: BENCH_DIR (where the filled queues are cached, default
 # build/bench), BENCH_PROG (the console's binary: another build's, to
@@ -429,6 +429,8 @@ console)
 	pf_console
 	ex_console
 	;;
+pfpurge) pf_purge ;;
+expurge) ex_purge ;;
 purge)
 	pf_purge
 	ex_purge
@@ -441,5 +443,5 @@ all)
 	pf_console
 	ex_console
 	;;
-*) die "usage: bench.sh [postfix|exim|purge|console|all]" ;;
+*) die "usage: bench.sh [postfix|exim|purge|pfpurge|expurge|console|all]" ;;
 esac

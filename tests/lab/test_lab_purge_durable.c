@@ -4,6 +4,8 @@
  * of the descriptors), every quarantined file, the quarantine entry's
  * directory, quarantine/ and the state directory are fsync'd before the
  * first "postsuper -d" runs.  Postfix lab sasl-root, incident 3's queue.
+ * Exim: the quarantine entry's filesystem synced (syncfs) before the
+ * first exim -Mrm.
  */
 #include <sys/stat.h>
 
@@ -23,6 +25,7 @@
 #include "lab_util.h"
 
 #define LAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
 
 /* synced_before - the trace, up to (not including) offset end, has an
  * fsync of a descriptor whose path is exactly path */
@@ -120,6 +123,87 @@ test_quarantine_durable_before_delete(void **state)
 	mg_str_free(&trace);
 }
 
+/*
+ * test_exim_quarantine_durable_before_delete - Exim, purge --sasl root:
+ * the first exim -Mrm comes after a syncfs of the quarantine entry (one
+ * for the batch: the links or copies and their names) and the fsync of
+ * every directory on the way to it; every message of the selection is
+ * in the quarantine with its -H and -D
+ */
+static void
+test_exim_quarantine_durable_before_delete(void **state)
+{
+	const char *dir = lab_dir(EXLAB, "incident1-template");
+	const char *setup[] = { "setup", "incident1-template", dir, NULL };
+	const char *fill[] = { "fill", dir, "20", "--auth-id", "root",
+	    "--host-address", "93.122.252.5", "--sender",
+	    "root@mail.example.com", NULL };
+	char conf[4096], st[4096], tr[4096], qdir[4200], qroot[4200],
+	    bin[4096], want[4300];
+	const char *purge[] = { "strace", "-f", "-y", "-qq", "-e",
+	    "trace=fsync,fdatasync,syncfs,execve", "-o", tr,
+	    "./mailguard-tui", "--exim", conf, "--exim-bin", bin, "--state",
+	    st, "purge", "--sasl", "root", "--yes", NULL };
+	struct mg_str out, trace = MG_STR_INIT;
+	struct mg_err err;
+	struct dirent *d;
+	const char *del, *p;
+	size_t end, files = 0;
+	int found = 0;
+	DIR *dp;
+
+	(void)state;
+	assert_int_equal(lab_exim_bin(bin, sizeof(bin)), 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(tr, sizeof(tr), "%s/purge.trace", dir);
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	assert_int_equal(lab_script(EXLAB, fill), 0);
+	assert_int_equal(lab_capture(purge, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(mg_file_read(tr, 64 << 20, &trace, NULL, &err), 0);
+
+	/* the first deletion: exim ... -Mrm ID... */
+	for (del = trace.data; (del = strstr(del, "execve(")) != NULL; del++) {
+		const char *nl = strchr(del, '\n');
+		const char *rm = strstr(del, "\"-Mrm\"");
+
+		if (rm != NULL && (nl == NULL || rm < nl))
+			break;
+	}
+	assert_non_null(del);
+	end = (size_t)(del - trace.data);
+
+	(void)snprintf(qroot, sizeof(qroot), "%s/quarantine", st);
+	(void)snprintf(qdir, sizeof(qdir), "%s/quarantine/1", st);
+	(void)snprintf(want, sizeof(want), "<%s>) = 0", qdir);
+	for (p = trace.data; (p = strstr(p, "syncfs(")) != NULL &&
+	    (size_t)(p - trace.data) < end; p++) {
+		const char *nl = strchr(p, '\n');
+		const char *at = strstr(p, want);
+
+		if (at != NULL && (nl == NULL || at < nl)) {
+			found = 1;
+			break;
+		}
+	}
+	if (!found)
+		(void)fprintf(stderr, "    no syncfs of %s before exim -Mrm\n",
+		    qdir);
+	assert_true(found);
+	assert_non_null(dp = opendir(qdir));
+	while ((d = readdir(dp)) != NULL)
+		files += d->d_name[0] != '.' && strcmp(d->d_name, "README") !=
+		    0;
+	(void)closedir(dp);
+	(void)printf("    %zu quarantined files (-H and -D of 20), one syncfs "
+	    "before exim -Mrm\n", files);
+	assert_int_equal(files, 40);
+	assert_true(synced_before(trace.data, end, qroot));
+	assert_true(synced_before(trace.data, end, st));
+	mg_str_free(&trace);
+}
+
 /* setup - a private root */
 static int
 setup(void **state)
@@ -134,6 +218,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quarantine_durable_before_delete),
+		cmocka_unit_test(test_exim_quarantine_durable_before_delete),
 	};
 
 	return (cmocka_run_group_tests_name("lab_purge_durable", tests, setup,

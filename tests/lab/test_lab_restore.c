@@ -402,40 +402,69 @@ held(const struct inst *in)
 	return (n);
 }
 
-/* drop_held - remove k messages on hold (frozen) with the MTA's tool, as
- * a purge's delete step would have when it was killed midway */
-static void
-drop_held(const struct inst *in, size_t k)
+/* ex_quarantined_ids - the IDs with an -H in quarantine entry ENTRY,
+ * sorted (at most max) */
+static size_t
+ex_quarantined_ids(const struct inst *in, long entry, char ids[][64],
+    size_t max)
 {
-	char pick[4096];
+	char dir[4200];
+	struct dirent *de;
+	size_t n = 0, len;
+	DIR *d;
+
+	(void)snprintf(dir, sizeof(dir), "%s/quarantine/%ld", in->st, entry);
+	assert_non_null(d = opendir(dir));
+	while (n < max && (de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len > 2 && len < 64 && strcmp(de->d_name + len - 2,
+		    "-H") == 0)
+			(void)snprintf(ids[n++], 64, "%.*s", (int)len - 2,
+			    de->d_name);
+	}
+	(void)closedir(d);
+	qsort(ids, n, sizeof(ids[0]), (int (*)(const void *,
+	    const void *))strcmp);
+	return (n);
+}
+
+/* drop_held - remove k messages with the MTA's tool, as a purge's delete
+ * step would have when it was killed midway: Postfix, on hold; Exim,
+ * quarantined whole in entry (the purge copies under Exim's lock, no
+ * freeze) */
+static void
+drop_held(const struct inst *in, long entry, size_t k)
+{
 	const char *pq[] = { "postqueue", "-c", in->conf, "-j", NULL };
-	const char *ep[] = { pick, "--spool", in->spool, "-i", "-z", NULL };
 	const char *pd[] = { "postsuper", "-c", in->conf, "-d", NULL, "hold",
 	    NULL };
 	const char *rm[] = { exim_bin, "-C", in->conf, "-Mrm", NULL, NULL };
-	char id[64];
+	char id[64], qids[SIGS_MAX][64];
 	struct mg_str out;
 	const char *cur, *line, *p;
-	size_t len, n = 0;
+	size_t len, n = 0, nq;
 
-	(void)snprintf(pick, sizeof(pick), "%.*s/exipick",
-	    (int)(strrchr(exim_bin, '/') - exim_bin), exim_bin);
-	run_ok(in->exim ? ep : pq, &out);
+	if (in->exim) {
+		nq = ex_quarantined_ids(in, entry, qids, SIGS_MAX);
+		for (n = 0; n < k && n < nq; n++) {
+			rm[4] = qids[n];
+			run_ok(rm, NULL);
+		}
+		assert_int_equal(n, k);
+		return;
+	}
+	run_ok(pq, &out);
 	for (cur = mg_str_cstr(&out); n < k && mg_line_next(&cur, &line,
 	    &len);) {
-		if (in->exim)
-			(void)snprintf(id, sizeof(id), "%.*s", (int)len, line);
-		else {
-			if (memmem(line, len, "\"queue_name\": \"hold\"",
-			    20) == NULL || (p = memmem(line, len,
-			    "\"queue_id\": \"", 13)) == NULL)
-				continue;
-			p += 13;
-			(void)snprintf(id, sizeof(id), "%.*s",
-			    (int)strcspn(p, "\""), p);
-		}
-		pd[4] = rm[4] = id;
-		run_ok(in->exim ? rm : pd, NULL);
+		if (memmem(line, len, "\"queue_name\": \"hold\"", 20) ==
+		    NULL || (p = memmem(line, len, "\"queue_id\": \"", 13)) ==
+		    NULL)
+			continue;
+		p += 13;
+		(void)snprintf(id, sizeof(id), "%.*s", (int)strcspn(p, "\""),
+		    p);
+		pd[4] = id;
+		run_ok(pd, NULL);
 		n++;
 	}
 	mg_str_free(&out);
@@ -531,7 +560,7 @@ cycles(const struct inst *in, const struct sigs *before, size_t other)
 		entry = last_entry(in);
 		/* killed before its delete finished: part deleted */
 		if (strcmp(purge_steps[k], "purge-copied") == 0)
-			drop_held(in, 5);
+			drop_held(in, entry, 5);
 		snap_queue(in, &now);
 		snap_quarantine(in, entry, &quar);
 		(void)printf("    purge killed at %s: %zu queued, %zu "
@@ -866,6 +895,54 @@ count_dir(const char *dir)
 }
 
 /*
+ * as_frozen - the quarantine -H copies of entry made frozen ("-frozen
+ * TIME" after the fourth line, where Exim writes it), as a purge that
+ * froze before copying left them (purges did until they copied under
+ * the spool lock instead): their rollback thaws them
+ */
+static void
+as_frozen(const struct inst *in, long entry)
+{
+	char dir[4200], path[4500], tmp[4600];
+	struct mg_str buf = MG_STR_INIT, out;
+	struct mg_err err;
+	struct dirent *de;
+	const char *p;
+	size_t n;
+	int i;
+	FILE *f;
+	DIR *d;
+
+	(void)snprintf(dir, sizeof(dir), "%s/quarantine/%ld", in->st, entry);
+	assert_non_null(d = opendir(dir));
+	for (n = 0; (de = readdir(d)) != NULL;) {
+		if ((p = strstr(de->d_name, "-H")) == NULL || p[2] != '\0')
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		assert_int_equal(mg_file_read(path, 1 << 20, &buf, NULL,
+		    &err), 0);
+		for (p = buf.data, i = 0; i < 4 && p != NULL; i++)
+			if ((p = strchr(p, '\n')) != NULL)
+				p++;
+		assert_non_null(p);
+		mg_str_init(&out);
+		mg_str_append(&out, buf.data, (size_t)(p - buf.data));
+		mg_str_puts(&out, "-frozen 1700000000\n");
+		mg_str_puts(&out, p);
+		(void)snprintf(tmp, sizeof(tmp), "%s.new", path);
+		assert_non_null(f = fopen(tmp, "w"));
+		assert_int_equal(fwrite(out.data, 1, out.len, f), out.len);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(rename(tmp, path), 0);
+		mg_str_free(&out);
+		mg_str_free(&buf);
+		n++;
+	}
+	(void)closedir(d);
+	assert_true(n > 0);
+}
+
+/*
  * ex_split_attacks - Exim, split spool, queue before (none frozen):
  * input/X swapped for a symlink is refused (nothing written through it)
  * and a temp file left in input/X/ is removed; an -Mt that fails (the
@@ -923,6 +1000,7 @@ ex_split_attacks(const struct inst *in, const struct sigs *before)
 	assert_int_equal(mg(in, NULL, purge, &out), 0);
 	mg_str_free(&out);
 	(void)snprintf(id, sizeof(id), "%ld", last_entry(in));
+	as_frozen(in, last_entry(in));
 	assert_int_equal(mg(in, "restore-placed", args, &out), -1);
 	mg_str_free(&out);
 	(void)snprintf(path, sizeof(path), "%s/%s-D", x, ids[0]);

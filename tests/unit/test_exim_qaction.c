@@ -1,0 +1,85 @@
+/*
+ * test_exim_qaction.c - what the Exim purge reads of exim -Mrm's output,
+ * on output captured from Exim 4.96 in the lab
+ * (tests/unit/data/exim_mrm): one message removed, one whose -D lock a
+ * delivery held, one that was gone already.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../backends/exim/exim_qaction.h"
+#include "../../core/mg_file.h"
+#include "../../core/mg_str.h"
+
+#define DATA "tests/unit/data/exim_mrm/"
+
+/* test_removed_locked_missing - only "has been removed" counts as
+ * removed; "is locked" is told apart; the gone one is neither; every
+ * line but the removed one is kept for the log */
+static void
+test_removed_locked_missing(void **state)
+{
+	const char *ids[] = { "1xaaaa-000000-00", "1xabFU-0005w2-02",
+	    "1xabFU-0005w8-08", "1xabFU-0005wQ-0B" };
+	unsigned char st[4];
+	struct mg_str out = MG_STR_INIT, rest = MG_STR_INIT;
+	struct mg_err err;
+
+	(void)state;
+	assert_int_equal(mg_file_read(DATA "mrm-removed-locked-missing.out",
+	    1 << 20, &out, NULL, &err), 0);
+	mg_exim_rm_parse(mg_str_cstr(&out), ids, 4, st, &rest);
+	assert_int_equal(st[0], 0);		/* did not exist */
+	assert_int_equal(st[1], MG_EXRM_REMOVED);
+	assert_int_equal(st[2], MG_EXRM_LOCKED);
+	assert_int_equal(st[3], 0);		/* not in the output */
+	assert_null(strstr(rest.data, "0005w2-02"));
+	assert_non_null(strstr(rest.data, "Message 1xabFU-0005w8-08 is "
+	    "locked\n"));
+	assert_non_null(strstr(rest.data, "1xaaaa-000000-00 has been "
+	    "removed or did not exist\n"));
+	mg_str_free(&out);
+	mg_str_free(&rest);
+}
+
+/* test_not_ours_or_forged - a line about an ID not in the batch, a
+ * longer line that starts like "has been removed", a truncated one and
+ * an empty batch change nothing */
+static void
+test_not_ours_or_forged(void **state)
+{
+	const char *ids[] = { "1xabFU-0005w2-02" };
+	unsigned char st[1];
+	struct mg_str rest = MG_STR_INIT;
+
+	(void)state;
+	mg_exim_rm_parse("Message 1xabFU-0005w9-09 has been removed\n"
+	    "Message 1xabFU-0005w2-02 has been removed or did not exist\n"
+	    "Message 1xabFU-0005w2-02 has been remove\n"
+	    "Message 1xabFU-0005w2-02\nMessage \n", ids, 1, st, &rest);
+	assert_int_equal(st[0], 0);
+	mg_str_free(&rest);
+	mg_exim_rm_parse("Message 1xabFU-0005w2-02 has been removed\n", ids,
+	    0, st, NULL);
+	mg_exim_rm_parse("Message 1xabFU-0005w2-02 has been removed", ids, 1,
+	    st, NULL);
+	assert_int_equal(st[0], MG_EXRM_REMOVED);	/* no final newline */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_removed_locked_missing),
+		cmocka_unit_test(test_not_ours_or_forged),
+	};
+
+	return (cmocka_run_group_tests_name("exim_qaction", tests, NULL,
+	    NULL));
+}
