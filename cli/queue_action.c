@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../backends/queue_act.h"
 #include "../core/mg_net.h"
 #include "../core/mg_num.h"
 #include "../engine/queue_purge.h"
@@ -87,6 +88,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		    "it\n", cmd);
 		return (MG_EXIT_NOPERM);
 	}
+	mg_qtime("start");
 	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
 		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
@@ -95,6 +97,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		return (MG_EXIT_UNREAD);
 	}
 	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
+	mg_qtime("cli-scan");
 	if (dry || n == 0 || !yes) {
 		mg_purge_preview(stdout, &q, idx, n, sel);
 		if (n == 0)

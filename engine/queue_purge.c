@@ -240,6 +240,7 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	mg_queue_init(&q);
 	if ((rc = begin(&p, &j, &q, "purge", sel, err)) <= 0)
 		goto out_queue;
+	mg_qtime("begin");
 	rc = -1;
 	n = p.run.nids;
 	if (make_quarantine(&p, res->entry, err) < 0) {
@@ -250,11 +251,13 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	(void)snprintf(res->quarantine, sizeof(res->quarantine), "%s",
 	    p.run.qdir);
 	(void)mg_journal_set(&j, res->entry, "step", "hold");
+	mg_qtime("quarantine-dir");
 	rc = mg_backend_purge(t, &p.run, err);
 	res->held = p.run.ncopied;
 	res->quarantined = p.run.ncopied;
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 0, 1);
 	res->remaining = still_queued(&p);
+	mg_qtime("still-queued");
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 1, 1);
 	res->deleted = p.run.ncopied >= res->remaining ? p.run.ncopied -
 	    res->remaining : 0;
@@ -270,6 +273,7 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	(void)mg_journal_set(&j, res->entry, "step", "deleted");
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
 	    "failed");
+	mg_qtime("journal");
 out_queue:
 	if (p.run.qfd >= 0)
 		(void)close(p.run.qfd);

@@ -83,13 +83,16 @@ delete_synced(struct pf_purge *pp)
 
 	if (from == p->ncopied)
 		return (0);
+	mg_qtime("copy");
 	if (mg_qrun_sync(p, sfx, pp->err) < 0)
 		return (-1);
+	mg_qtime("sync");
 	mg_fault("purge-copied");
 	mg_qrun_ids_text(p->copied + from, p->ncopied - from, &in);
 	rc = postsuper(pp->t, &p->log, "-d", "-", "hold", in.data, in.len,
 	    pp->err);
 	mg_str_free(&in);
+	mg_qtime("delete");
 	if (rc < 0)
 		return (-1);
 	mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", p->ncopied, p->nids);
@@ -154,6 +157,7 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", 0, p->nids);
 	if (postsuper(t, &p->log, "-h", "-", NULL, in.data, in.len, err) < 0)
 		goto out;
+	mg_qtime("hold");
 	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
 	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/hold", qdir);

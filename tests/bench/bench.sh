@@ -4,7 +4,7 @@
 # filled once by the real MTA and cached under build/bench/ for reruns
 # (make clean drops it); each purge contender gets its own copy of it.
 #
-# usage: bench.sh [postfix|exim|purge|console|all]
+# usage: bench.sh [postfix|exim|purge|pfpurge|expurge|console|all]
 #
 # Environment: BENCH_DIR (where the filled queues are cached, default
 # build/bench), BENCH_N (messages, default 100000), BENCH_RUNS (timed runs
@@ -389,6 +389,8 @@ purge)
 	pf_purge
 	ex_purge
 	;;
+pfpurge) pf_purge ;;
+expurge) ex_purge ;;
 all)
 	pf_bench
 	ex_bench
@@ -396,5 +398,5 @@ all)
 	ex_purge
 	pf_console
 	;;
-*) die "usage: bench.sh [postfix|exim|purge|console|all]" ;;
+*) die "usage: bench.sh [postfix|exim|purge|pfpurge|expurge|console|all]" ;;
 esac
