@@ -72,6 +72,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	struct mg_queue q;
 	struct mg_err err;
 	size_t *idx = NULL, n;
+	int rc;
 
 	if (!a->detected) {
 		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
@@ -105,26 +106,36 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		else if (dry)
 			(void)printf("dry run: nothing changed\n");
 	}
-	mg_queue_free(&q);
 	free(idx);
-	if (dry || n == 0)
+	if (dry || n == 0) {
+		mg_queue_free(&q);
 		return (MG_EXIT_OK);
+	}
 	if (!yes && !isatty(STDIN_FILENO)) {
 		(void)fprintf(stderr, "mailguard-tui: %s: not done: no "
 		    "terminal to confirm on; add --yes to go ahead without "
 		    "asking\n", cmd);
+		mg_queue_free(&q);
 		return (MG_EXIT_USAGE);
 	}
 	if (!yes && !purge_ask(act < 0 ? "Hold, quarantine and delete" :
 	    act == MG_QA_HOLD ? "Hold" : act == MG_QA_RELEASE ? "Release" :
 	    "Requeue", n)) {
 		(void)printf("nothing done\n");
+		mg_queue_free(&q);
 		return (MG_EXIT_OK);
 	}
 	mg_err_clear(&err);
-	if (act >= 0)
+	if (act >= 0) {
+		mg_queue_free(&q);
 		return (act_result(a, cmd, (enum mg_qaction)act, sel));
-	if (mg_queue_purge(&a->target, sel, stdout, NULL, &res, &err) < 0) {
+	}
+	/* the IDs counted above and confirmed are the ones purged: no
+	 * second scan */
+	rc = mg_queue_purge_scanned(&a->target, &q, sel, stdout, NULL, &res,
+	    &err);
+	mg_queue_free(&q);
+	if (rc < 0) {
 		(void)fputs("mailguard-tui: purge: ", stderr);
 		mg_print_sanitized(stderr, err.msg);
 		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "
