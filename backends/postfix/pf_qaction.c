@@ -14,7 +14,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,7 +66,7 @@ postsuper(const struct mg_target *t, struct mg_str *log, const char *a1,
 /*
  * What a purge's walk of hold/ carries.  Batch k is deleted by a
  * postsuper -d running in a thread of its own while batch k+1 is copied:
- * only ever one postsuper at a time, and only on a synced batch.
+ * only ever one postsuper -d at a time, and only on a synced batch.
  */
 struct pf_purge {
 	struct mg_target *t;
@@ -235,23 +237,99 @@ still_queued(const char *qdir, struct mg_qrun *p)
 	return (0);
 }
 
+/* The hold of all but the first batch's IDs, in a thread while the
+ * first are copied. */
+struct pf_hold {
+	struct mg_target *t;
+	struct mg_str in, log;
+	struct mg_err err;
+	pthread_t thr;
+	int running, threaded, rc;
+	volatile sig_atomic_t done;	/* set by the thread at its end */
+};
+
+/* hold_rest - the hold thread: postsuper -h - on h->in */
+static void *
+hold_rest(void *arg)
+{
+	struct pf_hold *h = arg;
+
+	mg_err_clear(&h->err);
+	h->rc = postsuper(h->t, &h->log, "-h", "-", NULL, h->in.data,
+	    h->in.len, &h->err);
+	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
+	return (NULL);
+}
+
+/* hold_start - postsuper -h - on ids (n of them) started in h's thread
+ * (run here when none can start) */
+static void
+hold_start(struct pf_hold *h, struct mg_target *t, const char **ids,
+    size_t n)
+{
+	h->t = t;
+	mg_qrun_ids_text((char *const *)ids, n, &h->in);
+	h->running = 1;
+	h->threaded = pthread_create(&h->thr, NULL, hold_rest, h) == 0;
+	if (!h->threaded)
+		(void)hold_rest(h);
+}
+
+/* hold_join - the hold thread waited for, its output in p's log; 0, or
+ * -1 with err if its postsuper failed */
+static int
+hold_join(struct pf_hold *h, struct mg_qrun *p, struct mg_err *err)
+{
+	if (!h->running)
+		return (0);
+	if (h->threaded)
+		(void)pthread_join(h->thr, NULL);
+	h->running = h->threaded = 0;
+	mg_str_append(&p->log, mg_str_cstr(&h->log), h->log.len);
+	mg_qtime("hold-rest");
+	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
+	if (h->rc < 0) {
+		*err = h->err;
+		return (-1);
+	}
+	return (0);
+}
+
+/* walk_hold - the quarantine_one walk of hold/ (path); 0, or -1 with
+ * errno */
+static int
+walk_hold(struct pf_purge *pp, const char *path)
+{
+	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return (-1);
+	wk.arg = pp;
+	return (mg_pf_walk(fd, &wk) < 0 ? -1 : 0);
+}
+
 /*
- * mg_pf_purge - hold (one postsuper -h -), then in batches of
- * MG_QSYNC_BATCH: copy into the quarantine, sync it (mg_qrun_syncfs),
- * delete exactly the copied IDs from hold (one postsuper -d - hold,
- * running while the next batch is copied); at the end the selected IDs
- * still queued counted by name
+ * mg_pf_purge - hold the first MG_QSYNC_BATCH IDs (one postsuper -h -)
+ * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: copy
+ * what is held into the quarantine, sync it (mg_qrun_syncfs), delete
+ * exactly the copied IDs from hold (one postsuper -d - hold, running
+ * while the next batch is copied); hold/ walked again once the rest is
+ * held (a readdir need not return what was added behind it); at the end
+ * the selected IDs still queued counted by name
  */
 int
 mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
 	struct pf_purge pp;
-	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
+	struct pf_hold hl;
 	struct mg_str in = MG_STR_INIT;
 	char *qdir = NULL, path[PATH_MAX];
-	int fd, rc = -1, wrc;
+	size_t n, first = p->nids < MG_QSYNC_BATCH ? p->nids : MG_QSYNC_BATCH;
+	int rc = -1, wrc, hfailed, last;
 
 	memset(&pp, 0, sizeof(pp));
+	memset(&hl, 0, sizeof(hl));
 	pp.t = t;
 	pp.p = p;
 	pp.err = err;
@@ -260,35 +338,44 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 		goto out;
 	if (mg_qrun_open_quarantine(p, err) < 0)
 		goto out;
-	mg_qrun_ids_text((char *const *)p->ids, p->nids, &in);
+	mg_qrun_ids_text((char *const *)p->ids, first, &in);
 	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
 	    p->nids);
 	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", 0, p->nids);
 	if (postsuper(t, &p->log, "-h", "-", NULL, in.data, in.len, err) < 0)
 		goto out;
+	if (p->nids > first)
+		hold_start(&hl, t, p->ids + first, p->nids - first);
+	else
+		mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
 	mg_qtime("hold");
-	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
 	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		rc = mg_err_errno(err, "cannot open %s", path);
-		goto out;
-	}
 	(void)fprintf(p->out, "quarantining and deleting in batches of %d "
 	    "(each synced to disk, then postsuper -d - hold while the next "
 	    "is copied)\n", MG_QSYNC_BATCH);
-	wk.arg = &pp;
-	wrc = mg_pf_walk(fd, &wk);
+	/* while the rest is being held: walk again for what it has
+	 * moved into hold/ since (the IDs seen are skipped) */
+	do {
+		last = hl.running ? __atomic_load_n(&hl.done,
+		    __ATOMIC_ACQUIRE) : 1;
+		n = p->ncopied;
+		wrc = walk_hold(&pp, path);
+		if (!last && p->ncopied == n)
+			(void)poll(NULL, 0, 5);
+	} while (!last && wrc == 0 && !pp.failed);
+	hfailed = hold_join(&hl, p, err) < 0;
 	/* the last batch; the copies are durable before anything is
 	 * deleted */
 	if (!pp.failed && delete_synced(&pp) < 0)
 		pp.failed = 1;
 	if (delete_wait(&pp) < 0)
 		pp.failed = 1;
+	pp.failed |= hfailed;
 	(void)fprintf(p->out, "quarantined %zu in %s; %zu deleted from the "
 	    "hold queue\n", p->ncopied, p->qdir, pp.ndeleted);
 	if (!pp.failed && wrc < 0)
-		(void)mg_err_errno(err, "cannot read all of %s", path);
+		(void)mg_err_errno(err, "cannot read %s", path);
 	if (still_queued(qdir, p) < 0)
 		p->counted = 0;
 	mg_qtime("still-queued");
@@ -297,6 +384,8 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	rc = 0;
 out:
 	mg_str_free(&in);
+	mg_str_free(&hl.in);
+	mg_str_free(&hl.log);
 	mg_str_free(&pp.in);
 	mg_str_free(&pp.log);
 	free(pp.seen);
