@@ -14,15 +14,19 @@
 
 void mg_qrun_progress(const struct mg_qrun *, unsigned, const char *,
     size_t, size_t);
+void mg_qtime(const char *);
 int mg_qrun_selected(const struct mg_qrun *, const char *);
 int mg_qrun_tool(struct mg_qrun *, const char *const *, const char *,
     size_t, struct mg_err *);
 void mg_qrun_ids_text(char *const *, size_t, struct mg_str *);
 void mg_qrun_copied(struct mg_qrun *, const char *);
 int mg_qfile_copy(int, const char *, const char *, struct mg_err *);
+int mg_qfile_copy_at(int, const char *, int, const char *,
+    struct mg_err *);
 int mg_qfile_read(int, const char *, struct mg_str *);
 int mg_qrun_open_quarantine(struct mg_qrun *, struct mg_err *);
 int mg_qrun_sync(struct mg_qrun *, const char *const *, struct mg_err *);
+int mg_qrun_syncfs(struct mg_qrun *, struct mg_err *);
 void mg_qfault_after(const char *, size_t);
 int mg_fsync_dir(const char *);
 int mg_qmsg_held(const struct mg_qmsg *);

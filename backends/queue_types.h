@@ -62,6 +62,12 @@ struct mg_qrun {
 	struct mg_str log;		/* what the MTA tools said */
 	const struct mg_qprogress *prog;
 	unsigned nsteps;
+	/* purge: the selected IDs the MTA still lists afterwards, when the
+	 * backend counted them itself (by name, no file read) */
+	size_t still_queued;
+	size_t still_copied;		/* of them, those in copied[] */
+	char **copied_sorted;		/* while counting: copied[], sorted */
+	int counted;
 };
 
 /* One message of a journal entry being put back. */

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../backends/queue_act.h"
 #include "../core/mg_net.h"
 #include "../core/mg_num.h"
 #include "../engine/queue_purge.h"
@@ -71,6 +72,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	struct mg_queue q;
 	struct mg_err err;
 	size_t *idx = NULL, n;
+	int rc;
 
 	if (!a->detected) {
 		if (mg_backend_detect(&a->opts, &a->target, &a->err) < 0) {
@@ -87,6 +89,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		    "it\n", cmd);
 		return (MG_EXIT_NOPERM);
 	}
+	mg_qtime("start");
 	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
 		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
@@ -95,6 +98,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		return (MG_EXIT_UNREAD);
 	}
 	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
+	mg_qtime("cli-scan");
 	if (dry || n == 0 || !yes) {
 		mg_purge_preview(stdout, &q, idx, n, sel);
 		if (n == 0)
@@ -102,26 +106,36 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		else if (dry)
 			(void)printf("dry run: nothing changed\n");
 	}
-	mg_queue_free(&q);
 	free(idx);
-	if (dry || n == 0)
+	if (dry || n == 0) {
+		mg_queue_free(&q);
 		return (MG_EXIT_OK);
+	}
 	if (!yes && !isatty(STDIN_FILENO)) {
 		(void)fprintf(stderr, "mailguard-tui: %s: not done: no "
 		    "terminal to confirm on; add --yes to go ahead without "
 		    "asking\n", cmd);
+		mg_queue_free(&q);
 		return (MG_EXIT_USAGE);
 	}
 	if (!yes && !purge_ask(act < 0 ? "Hold, quarantine and delete" :
 	    act == MG_QA_HOLD ? "Hold" : act == MG_QA_RELEASE ? "Release" :
 	    "Requeue", n)) {
 		(void)printf("nothing done\n");
+		mg_queue_free(&q);
 		return (MG_EXIT_OK);
 	}
 	mg_err_clear(&err);
-	if (act >= 0)
+	if (act >= 0) {
+		mg_queue_free(&q);
 		return (act_result(a, cmd, (enum mg_qaction)act, sel));
-	if (mg_queue_purge(&a->target, sel, stdout, NULL, &res, &err) < 0) {
+	}
+	/* the IDs counted above and confirmed are the ones purged: no
+	 * second scan */
+	rc = mg_queue_purge_scanned(&a->target, &q, sel, stdout, NULL, &res,
+	    &err);
+	mg_queue_free(&q);
+	if (rc < 0) {
 		(void)fputs("mailguard-tui: purge: ", stderr);
 		mg_print_sanitized(stderr, err.msg);
 		(void)fprintf(stderr, "%s\n", res.entry > 0 ? " (see: "

@@ -138,8 +138,9 @@ make_quarantine(struct purge *p, long entry, struct mg_err *err)
 	return (0);
 }
 
-/* still_queued - after the purge: selected IDs still in the queue; of
- * them, those the backend had quarantined (to delete) in *copied_left */
+/* still_queued - after the purge: selected IDs still in the queue (as
+ * the backend counted them by name, else on a new scan); of them, those
+ * the backend had quarantined (to delete) in *copied_left */
 static size_t
 still_queued(struct purge *p, size_t *copied_left)
 {
@@ -150,6 +151,10 @@ still_queued(struct purge *p, size_t *copied_left)
 	size_t i, n = 0;
 
 	*copied_left = 0;
+	if (p->run.counted) {
+		*copied_left = p->run.still_copied;
+		return (p->run.still_queued);
+	}
 	if (mg_backend_load_queue(p->t, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
 		return (0);
@@ -171,21 +176,23 @@ still_queued(struct purge *p, size_t *copied_left)
 }
 
 /*
- * begin - the common start of every queue action: one scan, the
- * selection (previewed on out for a purge), its IDs sorted into p, a
- * journal entry with every ID.  1 and the entry in res when there is
- * work, 0 when nothing is selected, -1 with err.
+ * begin - the common start of every queue action: one scan (scanned:
+ * q holds the caller's already), the selection (previewed on out for a
+ * purge), its IDs sorted into p (pointing into q), a journal entry with
+ * every ID.  1 and the entry in res when there is work, 0 when nothing
+ * is selected, -1 with err.
  */
 static int
 begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
-    const char *action, const struct mg_qsel *sel, struct mg_err *err)
+    int scanned, const char *action, const struct mg_qsel *sel,
+    struct mg_err *err)
 {
 	struct mg_str sum = MG_STR_INIT;
 	struct mg_jqmsg *held = NULL;
 	size_t *idx = NULL, n, i, nheld = 0;
 	int rc = -1;
 
-	if (mg_backend_load_queue(p->t, q, NULL, NULL, err) < 0)
+	if (!scanned && mg_backend_load_queue(p->t, q, NULL, NULL, err) < 0)
 		return (-1);
 	(void)mg_purge_select(q, sel, time(NULL), &idx, &n);
 	p->res->selected = n;
@@ -230,20 +237,16 @@ out:
 }
 
 /*
- * mg_queue_purge - purge what sel selects on the live queue of t,
- * reporting progress on out.  0 when done (res says what happened,
- * remaining > 0 if some selected mail could not be removed), -1 with err
- * when nothing could be done or a tool failed midway (the journal says
- * how far).
+ * purge_run - purge what sel selects on the live queue of t, selected on
+ * q (scanned: the caller's scan; else scanned here, and freed)
  */
-int
-mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
-    const struct mg_qprogress *prog, struct mg_purge_result *res,
-    struct mg_err *err)
+static int
+purge_run(struct mg_target *t, struct mg_queue *q, int scanned,
+    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
+    struct mg_purge_result *res, struct mg_err *err)
 {
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
-	struct mg_queue q;
 	struct purge p;
 	size_t n, i, left;
 	int rc = -1;
@@ -251,9 +254,9 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
-	mg_queue_init(&q);
-	if ((rc = begin(&p, &j, &q, "purge", sel, err)) <= 0)
+	if ((rc = begin(&p, &j, q, scanned, "purge", sel, err)) <= 0)
 		goto out_queue;
+	mg_qtime("begin");
 	rc = -1;
 	n = p.run.nids;
 	if (make_quarantine(&p, res->entry, err) < 0) {
@@ -264,11 +267,13 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	(void)snprintf(res->quarantine, sizeof(res->quarantine), "%s",
 	    p.run.qdir);
 	(void)mg_journal_set(&j, res->entry, "step", "hold");
+	mg_qtime("quarantine-dir");
 	rc = mg_backend_purge(t, &p.run, err);
 	res->held = p.run.ncopied;
 	res->quarantined = p.run.ncopied;
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 0, 1);
 	res->remaining = still_queued(&p, &left);
+	mg_qtime("still-queued");
 	mg_qrun_progress(&p.run, MG_QSTEP_CHECK, "check", 1, 1);
 	/* a message never copied may still be queued (Exim: a delivery
 	 * held its lock): neither deleted nor gone */
@@ -285,10 +290,12 @@ mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
 	(void)mg_journal_set(&j, res->entry, "step", "deleted");
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
 	    "failed");
+	mg_qtime("journal");
 out_queue:
 	if (p.run.qfd >= 0)
 		(void)close(p.run.qfd);
-	mg_queue_free(&q);
+	if (!scanned)
+		mg_queue_free(q);
 	mg_journal_close(&j);
 	for (i = 0; i < p.run.ncopied; i++)
 		free(p.run.copied[i]);
@@ -297,6 +304,38 @@ out_queue:
 	mg_str_free(&p.run.log);
 	mg_str_free(&result);
 	return (rc);
+}
+
+/*
+ * mg_queue_purge - purge what sel selects on the live queue of t (one
+ * scan), reporting progress on out.  0 when done (res says what
+ * happened, remaining > 0 if some selected mail could not be removed),
+ * -1 with err when nothing could be done or a tool failed midway (the
+ * journal says how far).
+ */
+int
+mg_queue_purge(struct mg_target *t, const struct mg_qsel *sel, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
+{
+	struct mg_queue q;
+
+	mg_queue_init(&q);
+	return (purge_run(t, &q, 0, sel, out, prog, res, err));
+}
+
+/*
+ * mg_queue_purge_scanned - mg_queue_purge on the caller's scan q of the
+ * live queue (the one its preview and question counted: no second
+ * scan); q stays the caller's (not changed; freed by the caller after
+ * the call)
+ */
+int
+mg_queue_purge_scanned(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
+    struct mg_purge_result *res, struct mg_err *err)
+{
+	return (purge_run(t, q, 1, sel, out, prog, res, err));
 }
 
 /* mg_qaction_name - "hold", "release", "requeue" */
@@ -384,7 +423,7 @@ mg_queue_act(struct mg_target *t, enum mg_qaction act,
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
 	mg_queue_init(&q);
-	if ((rc = begin(&p, &j, &q, mg_qaction_name(act), sel, err)) <= 0)
+	if ((rc = begin(&p, &j, &q, 0, mg_qaction_name(act), sel, err)) <= 0)
 		goto out;
 	n = p.run.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);

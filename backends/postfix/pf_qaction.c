@@ -14,6 +14,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +24,7 @@
 
 #include "../../core/mg_exec.h"
 #include "../../core/mg_install.h"
+#include "../../core/mg_sanitize.h"
 #include "../../core/mg_str.h"
 #include "../queue_act.h"
 #include "pf_qaction.h"
@@ -59,67 +63,129 @@ postsuper(const struct mg_target *t, struct mg_str *log, const char *a1,
 
 /* --- purge, hold, release, requeue -------------------------------- */
 
-/* What a purge's walk of hold/ carries. */
+/*
+ * What a purge's walk of hold/ carries.  Batch k is deleted by a
+ * postsuper -d running in a thread of its own while batch k+1 is copied:
+ * only ever one postsuper -d at a time, and only on a synced batch.
+ */
 struct pf_purge {
 	struct mg_target *t;
 	struct mg_qrun *p;
 	struct mg_err *err;
+	unsigned char *seen;		/* per p->ids index: copied or tried */
 	int failed;			/* a sync or postsuper -d failed */
+	size_t ndeleted;		/* copied[0..ndeleted) deleted */
+	/* the batch being deleted */
+	pthread_t thr;
+	int running;			/* a delete to wait for */
+	int threaded;			/* ... in thr */
+	size_t dupto;			/* copied[0..dupto) once it is done */
+	struct mg_str in;		/* its IDs */
+	struct mg_str log;		/* what postsuper said */
+	struct mg_err derr;
+	int drc;
 };
 
-/*
- * delete_synced - the copies made since the last batch synced to disk,
- * then deleted from the hold queue with one postsuper -d - hold; 0, or
- * -1 with pp->err (a failed sync deletes nothing)
- */
-static int
-delete_synced(struct pf_purge *pp)
+/* delete_batch - the delete thread: postsuper -d - hold on pp->in */
+static void *
+delete_batch(void *arg)
 {
-	static const char *const sfx[] = { "", NULL };
-	struct mg_qrun *p = pp->p;
-	struct mg_str in = MG_STR_INIT;
-	size_t from = p->nsynced;
-	int rc;
+	struct pf_purge *pp = arg;
 
-	if (from == p->ncopied)
+	mg_err_clear(&pp->derr);
+	pp->drc = postsuper(pp->t, &pp->log, "-d", "-", "hold", pp->in.data,
+	    pp->in.len, &pp->derr);
+	return (NULL);
+}
+
+/* delete_wait - the running delete (if any) waited for and counted; 0,
+ * or -1 with pp->err when its postsuper failed */
+static int
+delete_wait(struct pf_purge *pp)
+{
+	struct mg_qrun *p = pp->p;
+
+	if (!pp->running)
 		return (0);
-	if (mg_qrun_sync(p, sfx, pp->err) < 0)
+	if (pp->threaded)
+		(void)pthread_join(pp->thr, NULL);
+	pp->running = pp->threaded = 0;
+	mg_str_append(&p->log, mg_str_cstr(&pp->log), pp->log.len);
+	mg_str_reset(&pp->log);
+	mg_qtime("delete-wait");
+	if (pp->drc < 0) {
+		*pp->err = pp->derr;
 		return (-1);
-	mg_fault("purge-copied");
-	mg_qrun_ids_text(p->copied + from, p->ncopied - from, &in);
-	rc = postsuper(pp->t, &p->log, "-d", "-", "hold", in.data, in.len,
-	    pp->err);
-	mg_str_free(&in);
-	if (rc < 0)
-		return (-1);
-	mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", p->ncopied, p->nids);
+	}
+	pp->ndeleted = pp->dupto;
+	mg_qrun_progress(p, MG_QSTEP_DELETE, "delete", pp->ndeleted, p->nids);
 	mg_fault("purge-deleted");
 	return (0);
 }
 
+/*
+ * delete_synced - the copies made since the last batch synced to disk
+ * (mg_qrun_syncfs), the previous batch's delete waited for, then these
+ * deleted from the hold queue by one postsuper -d - hold in the delete
+ * thread (the caller's own thread when none can start); 0, or -1 with
+ * pp->err (a failed sync deletes nothing)
+ */
+static int
+delete_synced(struct pf_purge *pp)
+{
+	struct mg_qrun *p = pp->p;
+	size_t from = p->nsynced;
+
+	if (from == p->ncopied)
+		return (0);
+	mg_qtime("copy");
+	if (mg_qrun_syncfs(p, pp->err) < 0)
+		return (-1);
+	mg_qtime("sync");
+	mg_fault("purge-copied");
+	if (delete_wait(pp) < 0)
+		return (-1);
+	mg_str_reset(&pp->in);
+	mg_qrun_ids_text(p->copied + from, p->ncopied - from, &pp->in);
+	pp->dupto = p->ncopied;
+	pp->running = 1;
+	pp->threaded = pthread_create(&pp->thr, NULL, delete_batch, pp) == 0;
+	if (!pp->threaded) {
+		(void)delete_batch(pp);
+		return (delete_wait(pp));
+	}
+	return (0);
+}
+
 /* quarantine_one - a file of the walk of hold/ (and its hash
- * subdirectories): copied into the quarantine if selected; each full
- * batch synced and deleted (deleting what readdir has passed is safe:
- * it never returns an entry twice) */
+ * subdirectories): copied into the quarantine if selected and not seen
+ * yet (a readdir running while postsuper -d removes entries may in
+ * principle return one again); each full batch synced and handed to
+ * the delete thread */
 static int
 quarantine_one(void *arg, int dfd, const char *rel, const char *name,
     int dtype)
 {
 	struct pf_purge *pp = arg;
 	struct mg_qrun *p = pp->p;
-	char dst[PATH_MAX + 300];
+	const char **hit;
 	struct mg_err err;
+	size_t k;
 	int rc;
 
 	(void)rel;
 	(void)dtype;
-	if (!mg_qrun_selected(p, name))
+	hit = p->nids > 0 ? bsearch(&name, p->ids, p->nids, sizeof(*p->ids),
+	    mg_strp_cmp) : NULL;
+	if (hit == NULL || pp->seen[(k = (size_t)(hit - p->ids))])
 		return (0);
-	(void)snprintf(dst, sizeof(dst), "%s/%s", p->qdir, name);
-	rc = mg_qfile_copy(dfd, name, dst, &err);
-	if (rc < 0)
-		(void)fprintf(p->out, "  %s stays on hold: %s\n", name,
-		    err.msg);
+	pp->seen[k] = 1;
+	rc = mg_qfile_copy_at(dfd, name, p->qfd, name, &err);
+	if (rc < 0) {
+		(void)fprintf(p->out, "  %s stays on hold: ", name);
+		mg_print_sanitized(p->out, err.msg);
+		(void)fputc('\n', p->out);
+	}
 	if (rc == 0)
 		mg_qrun_copied(p, name);
 	if (p->ncopied - p->nsynced >= MG_QSYNC_BATCH &&
@@ -130,60 +196,222 @@ quarantine_one(void *arg, int dfd, const char *rel, const char *name,
 	return (0);
 }
 
+/* count_left - a name under a queue directory: counted if selected, and
+ * as copied if it is one the purge quarantined (to delete) */
+static int
+count_left(void *arg, int dfd, const char *rel, const char *name, int dtype)
+{
+	struct mg_qrun *p = arg;
+
+	(void)dfd;
+	(void)rel;
+	(void)dtype;
+	if (!mg_qrun_selected(p, name))
+		return (0);
+	p->still_queued++;
+	if (p->ncopied > 0 && bsearch(&name, p->copied_sorted, p->ncopied,
+	    sizeof(*p->copied_sorted), mg_strp_cmp) != NULL)
+		p->still_copied++;
+	return (0);
+}
+
+/* still_queued - after the purge: the selected IDs still under one of
+ * the queue directories, by name (readdir only, no file read); 0, or -1
+ * if a queue could not be read (the engine then scans) */
+static int
+still_queued(const char *qdir, struct mg_qrun *p)
+{
+	static const char *const queues[] = { "maildrop", "incoming",
+	    "active", "deferred", "hold", "corrupt", NULL };
+	struct mg_pf_walker wk = { count_left, NULL, NULL };
+	char path[PATH_MAX];
+	size_t i;
+	int fd;
+
+	wk.arg = p;
+	p->still_queued = 0;
+	p->still_copied = 0;
+	p->copied_sorted = mg_xcalloc(p->ncopied + 1,
+	    sizeof(*p->copied_sorted));
+	memcpy(p->copied_sorted, p->copied, p->ncopied *
+	    sizeof(*p->copied_sorted));
+	qsort(p->copied_sorted, p->ncopied, sizeof(*p->copied_sorted),
+	    mg_strp_cmp);
+	for (i = 0; queues[i] != NULL; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", qdir, queues[i]);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		/* mg_pf_walk takes fd */
+		if (fd < 0 || mg_pf_walk(fd, &wk) != 0) {
+			free(p->copied_sorted);
+			p->copied_sorted = NULL;
+			return (-1);
+		}
+	}
+	free(p->copied_sorted);
+	p->copied_sorted = NULL;
+	p->counted = 1;
+	return (0);
+}
+
+/* The hold of all but the first batch's IDs, in a thread while the
+ * first are copied. */
+struct pf_hold {
+	struct mg_target *t;
+	struct mg_str in, log;
+	struct mg_err err;
+	pthread_t thr;
+	int running, threaded, rc;
+	volatile sig_atomic_t done;	/* set by the thread at its end */
+};
+
+/* hold_rest - the hold thread: postsuper -h - on h->in */
+static void *
+hold_rest(void *arg)
+{
+	struct pf_hold *h = arg;
+
+	mg_err_clear(&h->err);
+	h->rc = postsuper(h->t, &h->log, "-h", "-", NULL, h->in.data,
+	    h->in.len, &h->err);
+	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
+	return (NULL);
+}
+
+/* hold_start - postsuper -h - on ids (n of them) started in h's thread
+ * (run here when none can start) */
+static void
+hold_start(struct pf_hold *h, struct mg_target *t, const char **ids,
+    size_t n)
+{
+	h->t = t;
+	mg_qrun_ids_text((char *const *)ids, n, &h->in);
+	h->running = 1;
+	h->threaded = pthread_create(&h->thr, NULL, hold_rest, h) == 0;
+	if (!h->threaded)
+		(void)hold_rest(h);
+}
+
+/* hold_join - the hold thread waited for, its output in p's log; 0, or
+ * -1 with err if its postsuper failed */
+static int
+hold_join(struct pf_hold *h, struct mg_qrun *p, struct mg_err *err)
+{
+	if (!h->running)
+		return (0);
+	if (h->threaded)
+		(void)pthread_join(h->thr, NULL);
+	h->running = h->threaded = 0;
+	mg_str_append(&p->log, mg_str_cstr(&h->log), h->log.len);
+	mg_qtime("hold-rest");
+	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
+	if (h->rc < 0) {
+		*err = h->err;
+		return (-1);
+	}
+	return (0);
+}
+
+/* walk_hold - the quarantine_one walk of hold/ (path); 0, or -1 with
+ * errno */
+static int
+walk_hold(struct pf_purge *pp, const char *path)
+{
+	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return (-1);
+	wk.arg = pp;
+	return (mg_pf_walk(fd, &wk) < 0 ? -1 : 0);
+}
+
 /*
- * mg_pf_purge - hold (one postsuper -h -), then in batches of
- * MG_QSYNC_BATCH: copy into the quarantine, sync it, delete exactly the
- * copied IDs from hold (one postsuper -d - hold)
+ * mg_pf_purge - hold the first MG_QSYNC_BATCH IDs (one postsuper -h -)
+ * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: copy
+ * what is held into the quarantine, sync it (mg_qrun_syncfs), delete
+ * exactly the copied IDs from hold (one postsuper -d - hold, running
+ * while the next batch is copied); hold/ walked again once the rest is
+ * held (a readdir need not return what was added behind it); at the end
+ * the selected IDs still queued counted by name
  */
 int
 mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 {
-	struct pf_purge pp = { t, p, err, 0 };
-	struct mg_pf_walker wk = { quarantine_one, NULL, NULL };
+	struct pf_purge pp;
+	struct pf_hold hl;
 	struct mg_str in = MG_STR_INIT;
 	char *qdir = NULL, path[PATH_MAX];
-	int fd, rc = -1, wrc;
+	size_t n, first = p->nids < MG_QSYNC_BATCH ? p->nids : MG_QSYNC_BATCH;
+	int rc = -1, wrc, hfailed, last;
 
+	memset(&pp, 0, sizeof(pp));
+	memset(&hl, 0, sizeof(hl));
+	pp.t = t;
+	pp.p = p;
+	pp.err = err;
+	pp.seen = mg_xcalloc(p->nids + 1, 1);
 	if (mg_pf_queue_directory(t, &qdir, err) < 0)
-		return (-1);
+		goto out;
 	if (mg_qrun_open_quarantine(p, err) < 0)
 		goto out;
-	mg_qrun_ids_text((char *const *)p->ids, p->nids, &in);
+	mg_qrun_ids_text((char *const *)p->ids, first, &in);
 	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
 	    p->nids);
 	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", 0, p->nids);
 	if (postsuper(t, &p->log, "-h", "-", NULL, in.data, in.len, err) < 0)
 		goto out;
-	mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
+	if (p->nids > first)
+		hold_start(&hl, t, p->ids + first, p->nids - first);
+	else
+		mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
+	mg_qtime("hold");
 	mg_fault("purge-held");
 	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		rc = mg_err_errno(err, "cannot open %s", path);
-		goto out;
-	}
 	(void)fprintf(p->out, "quarantining and deleting in batches of %d "
-	    "(each synced to disk, then postsuper -d - hold)\n",
-	    MG_QSYNC_BATCH);
-	wk.arg = &pp;
-	wrc = mg_pf_walk(fd, &wk);
+	    "(each synced to disk, then postsuper -d - hold while the next "
+	    "is copied)\n", MG_QSYNC_BATCH);
+	/* while the rest is being held: walk again for what it has
+	 * moved into hold/ since (the IDs seen are skipped) */
+	do {
+		last = hl.running ? __atomic_load_n(&hl.done,
+		    __ATOMIC_ACQUIRE) : 1;
+		n = p->ncopied;
+		wrc = walk_hold(&pp, path);
+		if (!last && p->ncopied == n)
+			(void)poll(NULL, 0, 5);
+	} while (!last && wrc == 0 && !pp.failed);
+	hfailed = hold_join(&hl, p, err) < 0;
 	/* the last batch; the copies are durable before anything is
 	 * deleted */
 	if (!pp.failed && delete_synced(&pp) < 0)
 		pp.failed = 1;
+	if (delete_wait(&pp) < 0)
+		pp.failed = 1;
+	pp.failed |= hfailed;
 	(void)fprintf(p->out, "quarantined %zu in %s; %zu deleted from the "
-	    "hold queue\n", p->ncopied, p->qdir, p->nsynced);
-	if (pp.failed)
+	    "hold queue\n", p->ncopied, p->qdir, pp.ndeleted);
+	if (!pp.failed && wrc < 0)
+		(void)mg_err_errno(err, "cannot read %s", path);
+	if (still_queued(qdir, p) < 0)
+		p->counted = 0;
+	mg_qtime("still-queued");
+	if (pp.failed || wrc < 0)
 		goto out;
-	if (wrc < 0) {
-		rc = mg_err_errno(err, "cannot read all of %s", path);
-		goto out;
-	}
 	rc = 0;
 out:
 	mg_str_free(&in);
+	mg_str_free(&hl.in);
+	mg_str_free(&hl.log);
+	mg_str_free(&pp.in);
+	mg_str_free(&pp.log);
+	free(pp.seen);
 	free(qdir);
 	return (rc);
 }
+
 
 /* mg_pf_queue_act - postsuper -h/-H/-r - on ids */
 int
@@ -227,6 +455,37 @@ mg_pf_quarantine_msg(struct mg_target *t, int qfd, const char *id,
 
 /* --- restore ----------------------------------------------------- */
 
+/*
+ * copy_whole - quarantine copy ID is a whole queue file: its records
+ * reach the end record (REC_TYPE_END, which cleanup(8) writes last).
+ * A purge writes each copy straight under its name and syncs a batch
+ * before deleting it (mg_qfile_copy_at), so a copy cut short by a crash
+ * exists only for a message that was never deleted - and is never put
+ * back in its place.  Copies of older purges (.part + link) are whole
+ * and pass.  0, 1 if there is no copy, -1 with err.
+ */
+static int
+copy_whole(int qfd, const char *id, struct mg_err *err)
+{
+	struct mg_queue q;
+	int rc;
+
+	mg_queue_init(&q);
+	switch (mg_pf_queue_read(qfd, id, "hold", &q, err)) {
+	case MG_PF_QFILE_OK:
+		rc = 0;
+		break;
+	case MG_PF_QFILE_VANISHED:
+		rc = 1;
+		break;
+	default:
+		rc = -1;
+		break;
+	}
+	mg_queue_free(&q);
+	return (rc);
+}
+
 /* pf_place - quarantine copy ID into a temp file in hold/, its inode
  * recorded ("placing") before pf_link gives it the name hold/ID: a run
  * killed after the link finds it by that inode whatever postsuper -s
@@ -235,10 +494,22 @@ static int
 pf_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 {
 	const struct pf *pf = r->mta;
+	struct mg_str why = MG_STR_INIT;
 	struct mg_err err;
 	ino_t ino = 0;
 	int fd, rc;
 
+	if (r->qfd >= 0 && (rc = copy_whole(r->qfd, m->id, &err)) != 0) {
+		if (rc > 0)
+			return (1);
+		mg_str_printf(&why, "its quarantine copy is not a whole "
+		    "queue file (%s): a purge cut short before its sync "
+		    "leaves one; the message was not deleted then",
+		    err.msg);
+		mg_qrestore_not_back(r, m, mg_str_cstr(&why));
+		mg_str_free(&why);
+		return (-1);
+	}
 	if ((fd = mg_qrestore_open_copy(r, m->id)) < 0)
 		return (errno == ENOENT || r->qfd < 0 ? 1 : -1);
 	/* mail_queue.h: owner x bit set = a complete queue file */

@@ -435,6 +435,8 @@ purge)
 	pf_purge
 	ex_purge
 	;;
+pfpurge) pf_purge ;;
+expurge) ex_purge ;;
 all)
 	pf_bench
 	ex_bench
