@@ -2,9 +2,11 @@
  * mg_dns.c - MX and address lookups with libresolv under one budget.
  * res_nquery on a private res_state: one server (--resolver ADDR[:PORT],
  * else the first nameserver of /etc/resolv.conf), one try (retry = 1), a
- * timeout (retrans, whole seconds) never longer than what is left of the
- * budget, and no query begun with less than a second left: the lookups
- * end within MG_DNS_BUDGET_MS whatever the network does.  No TCP retry
+ * timeout (retrans, whole seconds) of what is left of the budget rounded
+ * to the nearest second (the milliseconds setting up took do not cost the
+ * first query a whole second), and no query begun with less than a
+ * second left: the lookups end within MG_DNS_BUDGET_MS, plus under half
+ * a second, whatever the network does.  No TCP retry
  * on a truncated answer (RES_IGNTC), no search list (res_nquery asks the
  * name as given).
  */
@@ -223,7 +225,7 @@ ask(struct ask *q, const char *name, int type)
 		    "budget for DNS was spent", q->budget_ms / 1000);
 		return (ASK_FAILED);
 	}
-	timeout = (int)(rem / 1000);
+	timeout = (int)((rem + 500) / 1000);
 	q->rs.retrans = timeout;
 	q->rs.retry = 1;
 	start = now_ms();
