@@ -7,6 +7,7 @@
  * directory.  Needs root (only root's directories are removed).
  */
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -241,22 +242,31 @@ reaper_named(pid_t pid)
 }
 
 /* extra_fds - how many descriptors above 3 pid holds; held set to 1 if
- * one of them is file */
+ * one of them is file.  Descriptors at or above our own soft limit are
+ * not the program's: valgrind keeps its own there, above the limit it
+ * reports to the program (and to the forked reaper) */
 static int
 extra_fds(pid_t pid, const char *file, int *held)
 {
 	char dir[64], link[64 + 256], to[PATH_MAX];
 	struct dirent *d;
+	struct rlimit rl;
+	long fd, top = LONG_MAX;
 	DIR *dp;
 	ssize_t n;
 	int count = 0;
 
 	*held = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		top = (long)rl.rlim_cur;
 	(void)snprintf(dir, sizeof(dir), "/proc/%ld/fd", (long)pid);
 	if ((dp = opendir(dir)) == NULL)
 		return (-1);
 	while ((d = readdir(dp)) != NULL) {
-		if (d->d_name[0] == '.' || strtol(d->d_name, NULL, 10) <= 3)
+		if (d->d_name[0] == '.')
+			continue;
+		fd = strtol(d->d_name, NULL, 10);
+		if (fd <= 3 || fd >= top)
 			continue;
 		count++;
 		(void)snprintf(link, sizeof(link), "%s/%s", dir, d->d_name);
