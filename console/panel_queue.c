@@ -898,6 +898,7 @@ confirm_draw(struct con *c, int y, int rows)
 	struct con_page p;
 	size_t stay = v->q.nmsgs - v->confirm_n, i;
 	int w = COLS - 8, h, y0, x0 = 4;
+	const char *what;
 
 	if (w > 72)
 		w = 72;
@@ -922,11 +923,15 @@ confirm_draw(struct con *c, int y, int rows)
 	if (v->csel.rcpt_domain != NULL)
 		con_page_wrap(&p, CS_NORMAL, "Whole messages are selected: "
 		    "their recipients in other domains go with them.", 0, 0);
-	con_page_wrap(&p, CS_NORMAL, v->confirm == 'D' ? "Each is held, "
-	    "copied to the quarantine, then deleted; the IDs go to the "
-	    "journal." : v->confirm == 'H' ? "They stay queued but are not "
-	    "delivered until released; the IDs go to the journal." :
-	    "They go back to delivery; the IDs go to the journal.", 0, 0);
+	if (v->confirm == 'D')
+		what = "Each is kept from delivery while it is copied to the "
+		    "quarantine, then deleted; the IDs go to the journal.";
+	else if (v->confirm == 'H')
+		what = "They stay queued but are not delivered until "
+		    "released; the IDs go to the journal.";
+	else
+		what = "They go back to delivery; the IDs go to the journal.";
+	con_page_wrap(&p, CS_NORMAL, what, 0, 0);
 	con_page_add(&p, CS_NORMAL, "");
 	con_page_add(&p, CS_BOLD, "y: yes, do it     n or Esc: no");
 	h = (int)p.nlines + 2;

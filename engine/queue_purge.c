@@ -2,11 +2,13 @@
  * queue_purge.c - purge a selection of the queue the way the README's
  * "Queue / incident view" says: the selection is computed on one scan,
  * and from then on only those exact IDs are touched.  The backend
- * holds (freezes) them, copies each into STATE/quarantine/ENTRY and
- * deletes exactly the copied IDs (backends/postfix/pf_qaction.c,
+ * keeps each from delivery while it is copied into
+ * STATE/quarantine/ENTRY (Postfix: on hold; Exim: under the lock Exim
+ * itself takes on the message, without freezing it) and deletes exactly
+ * the copied IDs (backends/postfix/pf_qaction.c,
  * backends/exim/exim_qaction.c).
  * Every ID is journaled before anything happens; a copy that fails
- * leaves that message held or frozen, never deleted.  Hold, release and
+ * leaves that message queued (Postfix: held), never deleted.  Hold, release and
  * requeue go the same way, without the quarantine.
  */
 #include <errno.h>
