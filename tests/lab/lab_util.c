@@ -711,6 +711,26 @@ lab_maillog_has(const char *dir, const char *text)
 	return (found);
 }
 
+/* lab_maillog_count - how many times TEXT occurs in the instance's mail
+ * log now (no waiting) */
+int
+lab_maillog_count(const char *dir, const char *text)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	const char *p;
+	int n = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
+	if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0)
+		for (p = mg_str_cstr(&s); (p = strstr(p, text)) != NULL;
+		    p += strlen(text))
+			n++;
+	mg_str_free(&s);
+	return (n);
+}
+
 /* lab_fix_field - jq EXPR on the fix ID of the report's fix_details into
  * out (the caller frees it); fails the test if there is none */
 void

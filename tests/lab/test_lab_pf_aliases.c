@@ -138,6 +138,52 @@ apply_fix(const char *dir, const char *json, const char *fix)
 	run_post_commands(json, fix);
 }
 
+#define BOUNCED "status=bounced (unknown user: \"root@localhost\")"
+#define FORWARDED "to=<admin@ops.example.net>, orig_to=<root@localhost>"
+
+/*
+ * forwarded_after_fix - root@localhost sent whole after the table was
+ * rebuilt; Postfix's daemons notice a rebuilt table when they next take
+ * a connection, so a message that raced that and bounced as before is
+ * said and sent again (at most 5 times); 1 once one is forwarded
+ */
+static int
+forwarded_after_fix(const char *dir)
+{
+	int try, i, bounced;
+
+	for (try = 0; try < 5; try++) {
+		bounced = lab_maillog_count(dir, BOUNCED);
+		assert_int_equal(smtp(dir, "root@localhost", 1), 250);
+		for (i = 0; i < 150; i++) {
+			if (lab_maillog_count(dir, FORWARDED) > 0)
+				return (1);
+			if (lab_maillog_count(dir, BOUNCED) > bounced)
+				break;
+			(void)usleep(100000);
+		}
+		(void)printf("    root@localhost bounced as before the fix "
+		    "(try %d): sent again\n", try + 1);
+	}
+	return (0);
+}
+
+/* rcpt_becomes - RCPT TO from outside until Postfix answers WANT (it
+ * reads a rebuilt table when a daemon next takes a connection), at most
+ * 10 tries half a second apart; the last code */
+static int
+rcpt_becomes(const char *dir, const char *to, int want)
+{
+	int try, code = -1;
+
+	for (try = 0; try < 10; try++) {
+		if ((code = smtp(dir, to, 0)) == want)
+			break;
+		(void)usleep(500000);
+	}
+	return (code);
+}
+
 /* test_local_rcpt_virtual_root_refused - local_recipient_maps =
  * $virtual_mailbox_maps: Postfix refuses root@localhost and accepts
  * postmaster@localhost (exempt); the report says exactly that, no alias
@@ -180,8 +226,7 @@ test_local_transport_virtual_fixed(void **state)
 	(void)state;
 	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
 	assert_true(lab_maillog_has(dir, "to=<root@localhost>, relay=virtual"));
-	assert_true(lab_maillog_has(dir, "status=bounced (unknown user: "
-	    "\"root@localhost\")"));
+	assert_true(lab_maillog_has(dir, BOUNCED));
 	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.aliases.virtual\") | .evidence[].text | "
@@ -193,10 +238,7 @@ test_local_transport_virtual_fixed(void **state)
 	assert_true(judge_rcpt_claims(dir, out.data) >= 2);
 	apply_fix(dir, out.data, "postfix.aliases.add-virtual");
 	mg_str_free(&out);
-	(void)sleep(1);		/* cleanup notices the rebuilt table */
-	assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-	assert_true(lab_maillog_has(dir, "to=<admin@ops.example.net>, "
-	    "orig_to=<root@localhost>"));
+	assert_true(forwarded_after_fix(dir));
 	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
 	    "index(\"postfix.aliases.virtual\") == null", NULL), 0);
@@ -225,8 +267,7 @@ test_valias_domain_fixed(void **state)
 	assert_true(judge_rcpt_claims(dir, out.data) >= 2);
 	apply_fix(dir, out.data, "postfix.aliases.add-virtual");
 	mg_str_free(&out);
-	(void)sleep(1);
-	assert_int_equal(smtp(dir, "root@example.net", 0), 250);
+	assert_int_equal(rcpt_becomes(dir, "root@example.net", 250), 250);
 	assert_int_equal(smtp(dir, "nobody@example.net", 0), 550);
 	assert_int_equal(lab_pf_report(dir, &out), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[].id] | "
