@@ -54,9 +54,11 @@ struct mg_backend {
 	/* Read the live configuration through the MTA's own tools. */
 	int (*load_config)(struct mg_target *, struct mg_model *,
 	    struct mg_err *);
-	/* Read every queued message (directly, not one process each). */
+	/* Read every queued message (directly, not one process each);
+	 * opts NULL: everything. */
 	int (*load_queue)(struct mg_target *, struct mg_queue *,
-	    mg_progress_fn, void *, struct mg_err *);
+	    const struct mg_qscan_opts *, mg_progress_fn, void *,
+	    struct mg_err *);
 	/* A number that changes when the queue may have (its directories'
 	 * mtimes), far cheaper than load_queue; NULL: not known. */
 	int (*queue_stamp)(struct mg_target *, unsigned long long *,
@@ -193,6 +195,8 @@ int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
+int mg_backend_scan_queue(struct mg_target *, struct mg_queue *,
+    const struct mg_qscan_opts *, mg_progress_fn, void *, struct mg_err *);
 int mg_backend_queue_stamp(struct mg_target *, unsigned long long *,
     struct mg_err *);
 int mg_backend_load_log(struct mg_target *, struct mg_model *,

@@ -1258,7 +1258,9 @@ mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
 	    err));
 }
 
-/* mg_exim_spool_directory - exim [-C FILE] -bP spool_directory */
+/* mg_exim_spool_directory - the spool directory Exim named when the
+ * target was detected, else exim [-C FILE] -bP spool_directory; caller
+ * frees *out */
 int
 mg_exim_spool_directory(const struct mg_target *t, char **out,
     struct mg_err *err)
@@ -1270,6 +1272,10 @@ mg_exim_spool_directory(const struct mg_target *t, char **out,
 	const char *text;
 	int rc = 0;
 
+	if (t->queue_dir != NULL) {
+		*out = mg_xstrdup(t->queue_dir);
+		return (0);
+	}
 	if (t->config_file == NULL) {
 		argv[1] = "-bP";
 		argv[2] = "spool_directory";
@@ -1292,10 +1298,12 @@ mg_exim_spool_directory(const struct mg_target *t, char **out,
 }
 
 /* mg_exim_load_queue - the backend's load_queue: the spool directory
- * Exim names, then the scan */
+ * Exim names, then the scan (each -D stat'd for its size unless opts
+ * say no size is shown) */
 int
 mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
-    mg_progress_fn progress, void *arg, struct mg_err *err)
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	char *sdir = NULL;
 	int rc;
@@ -1303,7 +1311,7 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	mg_queue_init(q);
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
-	rc = mg_exim_queue_read(sdir, t->queue_no_sizes ? 0 :
+	rc = mg_exim_queue_read(sdir, opts != NULL && opts->no_sizes ? 0 :
 	    MG_EXIM_SCAN_SIZES, q, progress, arg, err);
 	free(sdir);
 	/* One spool, messages frozen or not; the login is -auth_id. */

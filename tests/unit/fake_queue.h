@@ -95,8 +95,9 @@ fq_read(int dfd, const char *name, struct mg_str *buf)
 
 /* fq_load_queue - both queues of the spool */
 static int
-fq_load_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn fn,
-    void *arg, struct mg_err *err)
+fq_load_queue(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qscan_opts *opts, mg_progress_fn fn, void *arg,
+    struct mg_err *err)
 {
 	static const char *const queues[] = { "active", "hold" };
 	struct mg_str buf = MG_STR_INIT;
@@ -105,6 +106,7 @@ fq_load_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn fn,
 	size_t i;
 	DIR *d;
 
+	(void)opts;
 	(void)fn;
 	(void)arg;
 	for (i = 0; i < 2; i++) {
