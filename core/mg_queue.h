@@ -112,6 +112,7 @@ struct mg_qsel {
 };
 
 void *mg_arena_alloc(struct mg_arena *, size_t);
+const char **mg_arena_ptrs(struct mg_arena *, size_t);
 char *mg_arena_strndup(struct mg_arena *, const char *, size_t);
 void mg_arena_free(struct mg_arena *);
 
