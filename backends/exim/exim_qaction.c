@@ -33,6 +33,8 @@ struct ex {
 	int split;
 	uid_t uid;
 	gid_t gid;
+	unsigned char *logst;		/* the purge log's word per row */
+	size_t not_purged;		/* copies of mail never removed */
 };
 
 /* argv_budget - the bytes of arguments one exec may carry: half of
@@ -396,6 +398,7 @@ struct expurge {
 	struct mg_target *t;
 	struct mg_qrun *p;
 	int ifd;			/* input/ */
+	int lfd;			/* the quarantine's purge log */
 	uid_t uid;			/* its owner */
 	struct exmsg *b;		/* the batch */
 	const char **next;		/* for the next round */
@@ -416,19 +419,138 @@ now_s(void)
 }
 
 /*
+ * The purge log, MG_EXIM_PURGE_LOG in the quarantine, is what a restore
+ * (or finishing the purge) believes after a crash: the copies alone do
+ * not say whether exim -Mrm ever ran on a message.  Before each exim
+ * -Mrm call, "rm ID" for each ID it is given, synced; after it returned,
+ * "removed ID" for each it removed and "end", synced.  A copy whose ID
+ * has no "rm" line (killed before its -Mrm), or whose chunk has its
+ * "end" without "removed ID", is of a message the purge never removed:
+ * still queued, or delivered by Exim since - never put back.  An "rm"
+ * without its "end" is the chunk a kill cut short: what of it left the
+ * spool was removed by that exim -Mrm.
+ */
+
+/* plog_open - the purge log, created (or appended to), durable with its
+ * name before any exim -Mrm; its fd in x->lfd, or -1 with err */
+static int
+plog_open(struct expurge *x, struct mg_err *err)
+{
+	struct stat st;
+
+	x->lfd = openat(x->p->qfd, MG_EXIM_PURGE_LOG, O_WRONLY | O_CREAT |
+	    O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (x->lfd < 0)
+		return (mg_err_errno(err, "cannot create %s/%s", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	if (fstat(x->lfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink !=
+	    1 || fsync(x->lfd) < 0 || fsync(x->p->qfd) < 0) {
+		(void)close(x->lfd);
+		x->lfd = -1;
+		return (mg_err_set(err, "cannot make %s/%s durable (a "
+		    "regular file, one link)", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	}
+	return (0);
+}
+
+/* plog_write - text appended to the purge log and synced; 0, or -1 with
+ * err */
+static int
+plog_write(struct expurge *x, const struct mg_str *text, struct mg_err *err)
+{
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < text->len) {
+		w = write(x->lfd, text->data + off, text->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return (mg_err_errno(err, "cannot write %s/%s",
+			    x->p->qdir, MG_EXIM_PURGE_LOG));
+		off += (size_t)w;
+	}
+	if (fdatasync(x->lfd) < 0)
+		return (mg_err_errno(err, "cannot sync %s/%s", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	return (0);
+}
+
+/*
+ * mg_exim_purge_log - what purge log text (len bytes; a last line
+ * without its newline is one a kill cut short, and ignored) says of
+ * each of the n sorted IDs: state[i] MG_EXLOG_REMOVED (exim -Mrm said
+ * it removed it), MG_EXLOG_PENDING (given to an exim -Mrm whose end was
+ * never recorded), MG_EXLOG_KEPT (given to one that did not remove it),
+ * else MG_EXLOG_NONE (never given to exim -Mrm).  Lines naming other
+ * IDs are ignored.
+ */
+void
+mg_exim_purge_log(const char *log, size_t len, const char *const *ids,
+    size_t n, unsigned char *state)
+{
+	const char *cur = log, *end = log + len, *nl, *const *hit;
+	char id[64];
+	size_t *open = NULL, nopen = 0, cap = 0, i, k, l;
+	unsigned char to;
+
+	memset(state, MG_EXLOG_NONE, n);
+	while (cur < end && (nl = memchr(cur, '\n', (size_t)(end -
+	    cur))) != NULL) {
+		l = (size_t)(nl - cur);
+		hit = NULL;
+		to = MG_EXLOG_NONE;
+		if (l == 3 && memcmp(cur, "end", 3) == 0) {
+			for (i = 0; i < nopen; i++)
+				if (state[open[i]] == MG_EXLOG_PENDING)
+					state[open[i]] = MG_EXLOG_KEPT;
+			nopen = 0;
+		} else if (l > 3 && memcmp(cur, "rm ", 3) == 0) {
+			k = 3;
+			to = MG_EXLOG_PENDING;
+		} else if (l > 8 && memcmp(cur, "removed ", 8) == 0) {
+			k = 8;
+			to = MG_EXLOG_REMOVED;
+		}
+		if (to != MG_EXLOG_NONE && l - k < sizeof(id) && n > 0) {
+			memcpy(id, cur + k, l - k);
+			id[l - k] = '\0';
+			hit = bsearch(id, ids, n, sizeof(*ids), cmp_id);
+		}
+		if (hit != NULL) {
+			i = (size_t)(hit - ids);
+			/* a removal stays one: a later "rm" of the same ID
+			 * (finishing the purge) cannot undo it */
+			if (state[i] != MG_EXLOG_REMOVED)
+				state[i] = to;
+			if (to == MG_EXLOG_PENDING)
+				*MG_ARRAY_PUSH(open, nopen, cap) = i;
+		}
+		cur = nl + 1;
+	}
+	free(open);
+}
+
+/*
  * rm_chunk - the n synced messages of c looked at again and given to
  * exim -Mrm at once: a -H rewritten since the copy (a delivery came in
  * between) goes to the next round, one gone was delivered; both lose
  * their copies, as does what exim -Mrm did not remove.  EX_RM_CHUNK
- * bounds the time between the look and exim -Mrm taking the lock.
+ * bounds the time between the look and exim -Mrm taking the lock.  The
+ * purge log says "rm" of the chunk before exim -Mrm and what it removed
+ * after.  0, or -1 with err when the log could not be written (nothing
+ * more may be removed)
  */
-static void
-rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
+static int
+rm_chunk(struct expurge *x, struct exmsg *c, size_t n, struct mg_err *err)
 {
+	struct mg_str rec = MG_STR_INIT;
 	struct mg_qrun *p = x->p;
 	struct exmsg *m;
 	size_t i, live = 0;
 	double t0 = now_s();
+	int rc = 0;
 
 	for (i = 0; i < n; i++) {
 		m = &c[i];
@@ -446,11 +568,30 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 		drop_copy(p->qfd, m->id);
 	}
 	if (live == 0)
-		return;
+		return (0);
+	for (i = 0; i < live; i++)
+		mg_str_printf(&rec, "rm %s\n", c[i].id);
+	if (plog_write(x, &rec, err) < 0) {
+		for (i = 0; i < live; i++)
+			drop_copy(p->qfd, c[i].id);
+		x->failed += live;
+		mg_str_free(&rec);
+		return (-1);
+	}
 	rm_batch(x->t, p, c, live, p->ncopied);
+	mg_fault("purge-rm");	/* as a kill during exim -Mrm leaves it */
 	if (now_s() - t0 > x->window)
 		x->window = now_s() - t0;
 	x->trm += now_s() - t0;
+	mg_str_reset(&rec);
+	for (i = 0; i < live; i++)
+		if (c[i].removed)
+			mg_str_printf(&rec, "removed %s\n", c[i].id);
+	mg_str_puts(&rec, "end\n");
+	/* the copies of what it removed stay whatever happens next: a
+	 * failed record leaves them to the "rm" lines */
+	rc = plog_write(x, &rec, err);
+	mg_str_free(&rec);
 	for (i = 0; i < live; i++) {
 		m = &c[i];
 		if (m->removed) {
@@ -465,6 +606,7 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 		else
 			x->gone++;
 	}
+	return (rc);
 }
 
 /*
@@ -525,9 +667,15 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 	}
 	mg_fault("purge-copied");
 	x->tsync += now_s() - t0;
-	for (i = 0; i < k; i += EX_RM_CHUNK)
-		rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
-		    EX_RM_CHUNK);
+	for (i = 0; i < k; i += EX_RM_CHUNK) {
+		if (rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
+		    EX_RM_CHUNK, err) < 0) {
+			/* the rest of the batch stays queued, uncopied */
+			for (i += EX_RM_CHUNK; i < k; i++)
+				drop_copy(p->qfd, x->b[i].id);
+			return (-1);
+		}
+	}
 	p->nsynced = p->ncopied;
 	mg_fault("purge-deleted");
 	return (0);
@@ -559,11 +707,17 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	memset(&x, 0, sizeof(x));
 	x.t = t;
 	x.p = p;
-	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return (mg_err_errno(err, "cannot open %s", path));
+	if (plog_open(&x, err) < 0)
+		return (-1);
+	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rc = mg_err_errno(err, "cannot open %s", path);
+		(void)close(x.lfd);
+		return (rc);
+	}
 	if (fstat(x.ifd, &st) < 0) {
 		rc = mg_err_errno(err, "cannot stat %s", path);
 		(void)close(x.ifd);
+		(void)close(x.lfd);
 		return (rc);
 	}
 	x.uid = st.st_uid;
@@ -607,6 +761,7 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	free(todo);
 	free(x.b);
 	(void)close(x.ifd);
+	(void)close(x.lfd);
 	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm removed "
 	    "%zu\n", p->ncopied, p->qdir, p->ncopied);
 	return (rc);
@@ -757,6 +912,7 @@ ex_put(struct mg_qrestore *r, int dfd, const char *dname, const char *name,
 static int
 ex_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 {
+	struct ex *ex = r->mta;
 	char dname[PATH_MAX + 8], name[256];
 	struct mg_err err;
 	int dfd, rc;
@@ -764,6 +920,14 @@ ex_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 	(void)snprintf(name, sizeof(name), "%s-H", m->id);
 	if (r->qfd < 0 || faccessat(r->qfd, name, F_OK, AT_EACCESS) < 0)
 		return (1);	/* never quarantined completely */
+	/* a copy the purge log does not say exim -Mrm removed: the
+	 * message left the spool by delivery (m->live is NULL), never by
+	 * the purge - putting it back would send it twice */
+	if (ex->logst != NULL && ex->logst[m - r->m] != MG_EXLOG_REMOVED &&
+	    ex->logst[m - r->m] != MG_EXLOG_PENDING) {
+		ex->not_purged++;
+		return (1);
+	}
 	if ((dfd = ex_dirfd(r, m->id, 1, dname, sizeof(dname),
 	    &err)) < 0) {
 		mg_qrestore_not_back(r, m, err.msg);
@@ -879,6 +1043,30 @@ ex_earlier(struct mg_qrestore *r)
 	}
 }
 
+/* ex_read_log - the purge log of the quarantine, if it has one (purges
+ * before it had none: every whole copy is put back), read for the rows */
+static void
+ex_read_log(struct mg_qrestore *r)
+{
+	struct ex *ex = r->mta;
+	struct mg_str buf = MG_STR_INIT;
+	const char **ids;
+	size_t i;
+
+	if (r->qfd < 0 || mg_qfile_read(r->qfd, MG_EXIM_PURGE_LOG, &buf) < 0) {
+		mg_str_free(&buf);
+		return;
+	}
+	/* the rows are sorted by ID (load_rows) */
+	ids = mg_xcalloc(r->n + 1, sizeof(*ids));
+	for (i = 0; i < r->n; i++)
+		ids[i] = r->m[i].id;
+	ex->logst = mg_xcalloc(r->n + 1, 1);
+	mg_exim_purge_log(buf.data, buf.len, ids, r->n, ex->logst);
+	free(ids);
+	mg_str_free(&buf);
+}
+
 /* mg_exim_restore - put back, then thaw what the entry froze; rows
  * "placed" by an interrupted run are thawed, or back already */
 int
@@ -907,8 +1095,13 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	    err) < 0)
 		goto out;
 	remove_temps(ex->ifd, 0);
+	ex_read_log(r);
 	ex_earlier(r);
 	mg_qrestore_decide(r, ex_place);
+	if (ex->not_purged > 0)
+		(void)fprintf(r->out, "  %zu quarantine copies not put back: "
+		    "the purge was interrupted before its exim -Mrm removed "
+		    "them, and Exim delivered them since\n", ex->not_purged);
 	if (r->save(r, err) < 0)
 		goto out;
 	mg_fault("restore-placed");
@@ -953,6 +1146,7 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	rc = r->save(r, err);
 out:
 	(void)close(ex->ifd);
+	free(ex->logst);
 	r->mta = NULL;
 	return (rc);
 }

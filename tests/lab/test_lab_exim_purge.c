@@ -7,7 +7,9 @@
  * delivery holds is neither removed nor left in the quarantine; one
  * whose -H a delivery rewrote after the copy is copied again, one that
  * was delivered meanwhile loses its copy; a purge killed (SIGKILL) at
- * each step leaves nothing removed that the rollback does not bring back.
+ * each step leaves nothing removed that the rollback does not bring back,
+ * and the rollback never brings back a message a killed purge had
+ * copied but not removed and Exim delivered since (the purge log).
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -418,6 +420,66 @@ killed(const struct inst *in, char ids[][64], size_t n)
 	}
 }
 
+/*
+ * killed_delivered - purges killed (SIGKILL) while copying, after a
+ * batch's sync and before its exim -Mrm, and after one exim -Mrm call
+ * of a batch: then Exim "delivers" (exim -Mrm from outside) 3 messages
+ * that are both still queued and quarantined.  The rollback puts back
+ * exactly what the purge removed, never the delivered ones: afterwards
+ * each message is queued once, or was delivered once
+ */
+static void
+killed_delivered(const struct inst *in, char ids[][64], size_t n)
+{
+	static const char *const steps[] = { "purge-copied-5",
+	    "purge-copied", "purge-rm", NULL };
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *rm[8] = { exim_bin, "-C", in->conf, "-Mrm" };
+	static char gone[16][64];
+	char env[128];
+	struct mg_str out;
+	size_t before, after, i, k, d, ngone = 0, nq, both;
+	long entry;
+
+	for (k = 0; steps[k] != NULL; k++) {
+		before = queued(in);
+		(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s",
+		    steps[k]);
+		assert_int_equal(mg(in, env, purge, &out), -1);
+		mg_str_free(&out);
+		entry = last_entry(in);
+		after = queued(in);
+		nq = quarantined(in, entry, NULL);
+		for (i = d = both = 0; i < n; i++) {
+			if (!in_spool(in, ids[i]) || !in_quarantine(in, entry,
+			    ids[i], 'H'))
+				continue;
+			both++;
+			if (d < 3) {
+				rm[4 + d++] = ids[i];
+				(void)snprintf(gone[ngone++], 64, "%.63s",
+				    ids[i]);
+			}
+		}
+		assert_int_equal(d, 3);
+		rm[4 + d] = NULL;
+		assert_int_equal(lab_capture(rm, &out), 0);
+		mg_str_free(&out);
+		(void)printf("    killed at %s: %zu -> %zu queued, %zu "
+		    "quarantined (%zu of them still queued), 3 delivered "
+		    "since\n", steps[k], before, after, nq, both);
+		assert_int_equal(queued(in), after - 3);
+		/* only what the purge removed comes back */
+		assert_int_equal(rollback(in, entry), (long)(before - after));
+		assert_int_equal(queued(in), before - 3);
+		for (i = 0; i < ngone; i++)
+			assert_false(in_spool(in, gone[i]));
+		/* run again: nothing more */
+		assert_int_equal(rollback(in, entry), 0);
+		assert_int_equal(queued(in), before - 3);
+	}
+}
+
 /* cmp_id - qsort on char[64] IDs */
 static int
 cmp_id(const void *a, const void *b)
@@ -459,6 +521,7 @@ test_exim_purge_under_lock(void **state)
 	locked_one(&in, ids, nids);
 	killed(&in, ids, nids);
 	meanwhile(&in, ids, nids);
+	killed_delivered(&in, ids, nids);
 }
 
 /* setup - private root, the lab's exim */
