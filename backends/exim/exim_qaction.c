@@ -399,6 +399,7 @@ struct expurge {
 	struct mg_qrun *p;
 	int ifd;			/* input/ */
 	int lfd;			/* the quarantine's purge log */
+	int resume;			/* finishing an interrupted purge */
 	uid_t uid;			/* its owner */
 	struct exmsg *b;		/* the batch */
 	const char **next;		/* for the next round */
@@ -428,7 +429,8 @@ now_s(void)
  * "end" without "removed ID", is of a message the purge never removed:
  * still queued, or delivered by Exim since - never put back.  An "rm"
  * without its "end" is the chunk a kill cut short: what of it left the
- * spool was removed by that exim -Mrm.
+ * spool was removed by that exim -Mrm.  A run finishing the purge
+ * appends "resume" first, then its own chunks.
  */
 
 /* plog_open - the purge log, created (or appended to), durable with its
@@ -438,8 +440,15 @@ plog_open(struct expurge *x, struct mg_err *err)
 {
 	struct stat st;
 
-	x->lfd = openat(x->p->qfd, MG_EXIM_PURGE_LOG, O_WRONLY | O_CREAT |
-	    O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* finishing: a quarantine without a log (an older purge) would
+	 * have its earlier copies taken for mail never removed */
+	x->lfd = openat(x->p->qfd, MG_EXIM_PURGE_LOG, O_WRONLY | O_APPEND |
+	    O_NOFOLLOW | O_CLOEXEC | (x->resume ? 0 : O_CREAT), 0600);
+	if (x->lfd < 0 && x->resume && errno == ENOENT)
+		return (mg_err_set(err, "%s has no %s (a purge by an older "
+		    "mailguard-tui): it cannot be finished; put its mail back "
+		    "with rollback, then purge again", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
 	if (x->lfd < 0)
 		return (mg_err_errno(err, "cannot create %s/%s", x->p->qdir,
 		    MG_EXIM_PURGE_LOG));
@@ -505,6 +514,10 @@ mg_exim_purge_log(const char *log, size_t len, const char *const *ids,
 			for (i = 0; i < nopen; i++)
 				if (state[open[i]] == MG_EXLOG_PENDING)
 					state[open[i]] = MG_EXLOG_KEPT;
+			nopen = 0;
+		} else if (l == 6 && memcmp(cur, "resume", 6) == 0) {
+			/* the chunk a kill cut short stays pending: the
+			 * finishing run's "end" is not its end */
 			nopen = 0;
 		} else if (l > 3 && memcmp(cur, "rm ", 3) == 0) {
 			k = 3;
@@ -630,6 +643,8 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 		memset(m, 0, sizeof(*m));
 		m->id = ids[i];
 		x->tried++;
+		if (x->resume)	/* the old copy of a message still queued */
+			drop_copy(p->qfd, m->id);
 		switch (snap(x->ifd, x->uid, p->qfd, m, &e)) {
 		case SNAP_OK:
 			k++;
@@ -682,14 +697,17 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 }
 
 /*
- * mg_exim_purge - in batches of MG_QSYNC_BATCH: copy each message into
- * the quarantine under its spool lock, sync, exim -Mrm the copied IDs
- * whose -H did not change; up to EX_ROUNDS rounds for what a delivery
- * held or changed meanwhile
+ * purge_ids - in batches of MG_QSYNC_BATCH: copy each message into the
+ * quarantine under its spool lock, sync, exim -Mrm the copied IDs whose
+ * -H did not change; up to EX_ROUNDS rounds for what a delivery held or
+ * changed meanwhile.  resume: the quarantine is an interrupted purge's
+ * (a copy of a message still queued there is replaced)
  */
-int
-mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+static int
+purge_ids(struct mg_target *t, struct mg_qrun *p, int resume,
+    struct mg_err *err)
 {
+	struct mg_str rec = MG_STR_INIT;
 	struct expurge x;
 	struct stat st;
 	char *sdir = NULL, path[PATH_MAX];
@@ -707,8 +725,16 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	memset(&x, 0, sizeof(x));
 	x.t = t;
 	x.p = p;
+	x.resume = resume;
 	if (plog_open(&x, err) < 0)
 		return (-1);
+	mg_str_puts(&rec, "resume\n");
+	rc = resume ? plog_write(&x, &rec, err) : 0;
+	mg_str_free(&rec);
+	if (rc < 0) {
+		(void)close(x.lfd);
+		return (-1);
+	}
 	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		rc = mg_err_errno(err, "cannot open %s", path);
 		(void)close(x.lfd);
@@ -765,6 +791,27 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm removed "
 	    "%zu\n", p->ncopied, p->qdir, p->ncopied);
 	return (rc);
+}
+
+/* mg_exim_purge - the run's IDs purged into a new quarantine */
+int
+mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	return (purge_ids(t, p, 0, err));
+}
+
+/*
+ * mg_exim_purge_finish - the run's IDs (an interrupted purge's, still
+ * queued) purged into the quarantine it left: each copied afresh under
+ * its lock (a copy the kill left is of a message never removed, maybe
+ * rewritten since by a delivery), synced, its -H looked at again, then
+ * exim -Mrm - never a message that is not the one copied
+ */
+int
+mg_exim_purge_finish(struct mg_target *t, struct mg_qrun *p,
+    struct mg_err *err)
+{
+	return (purge_ids(t, p, 1, err));
 }
 
 /* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; Exim has

@@ -7,6 +7,8 @@
 #include "../queue_act.h"
 
 int mg_exim_purge(struct mg_target *, struct mg_qrun *, struct mg_err *);
+int mg_exim_purge_finish(struct mg_target *, struct mg_qrun *,
+    struct mg_err *);
 int mg_exim_queue_act(struct mg_target *, struct mg_qrun *, enum mg_qaction,
     char *const *, size_t, const char *, struct mg_err *);
 int mg_exim_restore(struct mg_target *, struct mg_qrestore *,
@@ -24,6 +26,7 @@ void mg_exim_rm_parse(const char *, const char *const *, size_t,
 #define MG_EXLOG_PENDING 1	/* given to one a kill cut short */
 #define MG_EXLOG_REMOVED 2	/* removed by it */
 #define MG_EXLOG_KEPT 3		/* given to it, not removed */
+/* "resume": a finishing run starts; a chunk left open before stays so */
 
 void mg_exim_purge_log(const char *, size_t, const char *const *, size_t,
     unsigned char *);

@@ -480,6 +480,74 @@ killed_delivered(const struct inst *in, char ids[][64], size_t n)
 	}
 }
 
+/*
+ * killed_finished - purges killed after a batch's sync (before its exim
+ * -Mrm) and after one exim -Mrm call of a batch, 3 of their messages
+ * delivered since, then finished (purge --finish): no root message is
+ * queued any more, the entry is done, and the rollback afterwards puts
+ * back every root message but the delivered ones, once
+ */
+static void
+killed_finished(const struct inst *in)
+{
+	static const char *const steps[] = { "purge-copied", "purge-rm",
+	    NULL };
+	static char ids[IDS_MAX][64];
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *rm[8] = { exim_bin, "-C", in->conf, "-Mrm" };
+	char entry_s[32], env[128];
+	const char *fin[] = { "purge", "--finish", entry_s, "--yes", NULL };
+	const char *journal[] = { "journal", "--json", NULL };
+	struct mg_str out, st = MG_STR_INIT;
+	size_t before, after, nroot, i, d, k;
+	long entry;
+
+	for (k = 0; steps[k] != NULL; k++) {
+		before = queued(in);
+		nroot = root_ids(in, ids);
+		(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s",
+		    steps[k]);
+		assert_int_equal(mg(in, env, purge, &out), -1);
+		mg_str_free(&out);
+		entry = last_entry(in);
+		after = queued(in);
+		for (i = d = 0; i < nroot && d < 3; i++)
+			if (in_spool(in, ids[i]) && in_quarantine(in, entry,
+			    ids[i], 'H'))
+				rm[4 + d++] = ids[i];
+		assert_int_equal(d, 3);
+		rm[4 + d] = NULL;
+		assert_int_equal(lab_capture(rm, &out), 0);
+		mg_str_free(&out);
+		(void)snprintf(entry_s, sizeof(entry_s), "%ld", entry);
+		assert_int_equal(mg(in, NULL, fin, &out), 0);
+		(void)printf("    killed at %s (%zu -> %zu queued), 3 "
+		    "delivered, finished: %zu queued, %zu root, %zu "
+		    "quarantined; %s", steps[k], before, after, queued(in),
+		    root_ids(in, ids), quarantined(in, entry, NULL),
+		    strstr(out.data, "finished purge") != NULL ?
+		    strstr(out.data, "finished purge") : out.data);
+		assert_int_equal(number_after(out.data, "more deleted; "), 0);
+		mg_str_free(&out);
+		assert_int_equal(root_ids(in, ids), 0);
+		assert_int_equal(queued(in), before - nroot);
+		assert_int_equal(mg(in, NULL, journal, &out), 0);
+		assert_int_equal(lab_jq_str(out.data, ".entries[-1].state",
+		    &st), 0);
+		assert_string_equal(st.data, "done");
+		mg_str_free(&st);
+		mg_str_free(&out);
+		/* finished twice: refused, nothing changes */
+		assert_int_not_equal(mg(in, NULL, fin, &out), 0);
+		assert_non_null(strstr(out.data, "only a purge that was "
+		    "interrupted"));
+		mg_str_free(&out);
+		assert_int_equal(rollback(in, entry), (long)nroot - 3);
+		assert_int_equal(queued(in), before - 3);
+		assert_int_equal(root_ids(in, ids), nroot - 3);
+	}
+}
+
 /* cmp_id - qsort on char[64] IDs */
 static int
 cmp_id(const void *a, const void *b)
@@ -522,6 +590,7 @@ test_exim_purge_under_lock(void **state)
 	killed(&in, ids, nids);
 	meanwhile(&in, ids, nids);
 	killed_delivered(&in, ids, nids);
+	killed_finished(&in);
 }
 
 /* setup - private root, the lab's exim */

@@ -84,8 +84,9 @@ struct plog_case {
  * test_purge_log_states - what a restore believes after a kill: a chunk
  * with its "end" keeps what it did not remove, one cut short (no "end")
  * leaves its IDs pending, a torn last line counts for nothing, a
- * removal is never undone by a later "rm" (finishing the purge), lines
- * of other IDs or garbage change nothing
+ * removal is never undone by a later "rm" (finishing the purge), a
+ * "resume" leaves the cut chunk pending, lines of other IDs or garbage
+ * change nothing
  */
 static void
 test_purge_log_states(void **state)
@@ -117,6 +118,11 @@ test_purge_log_states(void **state)
 		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005wZ-0Z\n"
 		    "removed 1xabFU-0005wZ-0Z\nend\n", { MG_EXLOG_REMOVED,
 		    0, 0, 0, MG_EXLOG_REMOVED } },
+		{ "resumed: the chunk the kill cut short stays pending",
+		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005w8-08\nresume\n"
+		    "rm 1xabFU-0005w8-08\nrm 1xabFU-0005w9-09\n"
+		    "removed 1xabFU-0005w9-09\nend\n", { MG_EXLOG_PENDING,
+		    MG_EXLOG_KEPT, MG_EXLOG_REMOVED, 0, 0 } },
 		{ "other IDs, garbage, long lines",
 		    "rm 1xaaaa-000000-00\nremoved 1xaaaa-000000-00\n"
 		    "removed\nrm \nrm\nendx\nremoved 1xabFU-0005w2-02x\n"
