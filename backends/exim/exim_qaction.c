@@ -424,7 +424,10 @@ now_s(void)
  * (or finishing the purge) believes after a crash: the copies alone do
  * not say whether exim -Mrm ever ran on a message.  Before each exim
  * -Mrm call, "rm ID" for each ID it is given, synced; after it returned,
- * "removed ID" for each it removed and "end", synced.  A copy whose ID
+ * "removed ID" for each it removed and "end" (synced with the next
+ * call's lines: unsynced, the "rm" lines alone mean the same but for
+ * what the call found gone; one fdatasync per EX_RM_CHUNK IDs).  A copy
+ * whose ID
  * has no "rm" line (killed before its -Mrm), or whose chunk has its
  * "end" without "removed ID", is of a message the purge never removed:
  * still queued, or delivered by Exim since - never put back.  An "rm"
@@ -463,10 +466,11 @@ plog_open(struct expurge *x, struct mg_err *err)
 	return (0);
 }
 
-/* plog_write - text appended to the purge log and synced; 0, or -1 with
- * err */
+/* plog_write - text appended to the purge log, synced if sync; 0, or -1
+ * with err */
 static int
-plog_write(struct expurge *x, const struct mg_str *text, struct mg_err *err)
+plog_write(struct expurge *x, const struct mg_str *text, int sync,
+    struct mg_err *err)
 {
 	size_t off = 0;
 	ssize_t w;
@@ -480,7 +484,7 @@ plog_write(struct expurge *x, const struct mg_str *text, struct mg_err *err)
 			    x->p->qdir, MG_EXIM_PURGE_LOG));
 		off += (size_t)w;
 	}
-	if (fdatasync(x->lfd) < 0)
+	if (sync && fdatasync(x->lfd) < 0)
 		return (mg_err_errno(err, "cannot sync %s/%s", x->p->qdir,
 		    MG_EXIM_PURGE_LOG));
 	return (0);
@@ -584,7 +588,7 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n, struct mg_err *err)
 		return (0);
 	for (i = 0; i < live; i++)
 		mg_str_printf(&rec, "rm %s\n", c[i].id);
-	if (plog_write(x, &rec, err) < 0) {
+	if (plog_write(x, &rec, 1, err) < 0) {
 		for (i = 0; i < live; i++)
 			drop_copy(p->qfd, c[i].id);
 		x->failed += live;
@@ -601,9 +605,11 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n, struct mg_err *err)
 		if (c[i].removed)
 			mg_str_printf(&rec, "removed %s\n", c[i].id);
 	mg_str_puts(&rec, "end\n");
-	/* the copies of what it removed stay whatever happens next: a
-	 * failed record leaves them to the "rm" lines */
-	rc = plog_write(x, &rec, err);
+	/* not synced: the next chunk's "rm" sync carries it, and until
+	 * then the "rm" lines alone say enough (what left the spool was
+	 * removed, what is queued was not); the copies of what it removed
+	 * stay whatever happens next */
+	rc = plog_write(x, &rec, 0, err);
 	mg_str_free(&rec);
 	for (i = 0; i < live; i++) {
 		m = &c[i];
@@ -729,7 +735,7 @@ purge_ids(struct mg_target *t, struct mg_qrun *p, int resume,
 	if (plog_open(&x, err) < 0)
 		return (-1);
 	mg_str_puts(&rec, "resume\n");
-	rc = resume ? plog_write(&x, &rec, err) : 0;
+	rc = resume ? plog_write(&x, &rec, 1, err) : 0;
 	mg_str_free(&rec);
 	if (rc < 0) {
 		(void)close(x.lfd);

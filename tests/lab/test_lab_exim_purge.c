@@ -483,7 +483,8 @@ killed_delivered(const struct inst *in, char ids[][64], size_t n)
 /*
  * killed_finished - purges killed after a batch's sync (before its exim
  * -Mrm) and after one exim -Mrm call of a batch, 3 of their messages
- * delivered since, then finished (purge --finish): no root message is
+ * delivered since, then finished (purge --finish, killed once after its
+ * first exim -Mrm call, then run again): no root message is
  * queued any more, the entry is done, and the rollback afterwards puts
  * back every root message but the delivered ones, once
  */
@@ -520,6 +521,12 @@ killed_finished(const struct inst *in)
 		assert_int_equal(lab_capture(rm, &out), 0);
 		mg_str_free(&out);
 		(void)snprintf(entry_s, sizeof(entry_s), "%ld", entry);
+		/* the finish killed too, after its first exim -Mrm */
+		assert_int_equal(mg(in, "MAILGUARD_TEST_KILL_AT=purge-rm", fin,
+		    &out), -1);
+		mg_str_free(&out);
+		(void)printf("    its finish killed at purge-rm: %zu queued\n",
+		    queued(in));
 		assert_int_equal(mg(in, NULL, fin, &out), 0);
 		(void)printf("    killed at %s (%zu -> %zu queued), 3 "
 		    "delivered, finished: %zu queued, %zu root, %zu "
