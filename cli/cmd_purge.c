@@ -87,7 +87,7 @@ cmd_purge(struct mg_session *a, int argc, char **argv)
 
 const struct mg_cmd_entry mg_cmd_purge_entry = {
 	.name = "purge",
-	.args = MG_QACTION_ARGS,
+	.args = MG_QACTION_ARGS " | --finish ENTRY [--yes]",
 	.summary = "hold (Postfix) the matching mail, copy it into",
 	.options =
 	    "STATE/quarantine/ENTRY (Exim: under its spool lock),\n"
@@ -96,9 +96,9 @@ const struct mg_cmd_entry mg_cmd_purge_entry = {
 	    "--client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"
 	    "--rcpt-domain DOMAIN  --older-than AGE (30m, 2h, 3d)\n"
 	    "--queue QUEUE.  --dry-run: count and samples only.\n"
-	    "Asks unless --yes.  purge --finish ENTRY [--yes]:\n"
-	    "finish a purge a kill interrupted (Exim): what of it\n"
-	    "is still queued is copied afresh and deleted; or undo\n"
-	    "it with rollback ENTRY",
+	    "Asks unless --yes.  --finish: finish a purge a kill\n"
+	    "interrupted (Exim): what of it is still queued is\n"
+	    "copied afresh and deleted; or undo it with rollback\n"
+	    "ENTRY (only what it removed comes back)",
 	.exec = cmd_purge,
 };
