@@ -427,13 +427,12 @@ now_s(void)
  * "removed ID" for each it removed and "end" (synced with the next
  * call's lines: unsynced, the "rm" lines alone mean the same but for
  * what the call found gone; one fdatasync per EX_RM_CHUNK IDs).  A copy
- * whose ID
- * has no "rm" line (killed before its -Mrm), or whose chunk has its
- * "end" without "removed ID", is of a message the purge never removed:
- * still queued, or delivered by Exim since - never put back.  An "rm"
- * without its "end" is the chunk a kill cut short: what of it left the
- * spool was removed by that exim -Mrm.  A run finishing the purge
- * appends "resume" first, then its own chunks.
+ * whose ID has no "rm" line (killed before its -Mrm), or whose chunk
+ * has its "end" without "removed ID", is of a message the purge never
+ * removed: still queued, or delivered by Exim since - never put back.
+ * An "rm" without its "end" is the chunk a kill cut short: what of it
+ * left the spool was removed by that exim -Mrm.  A run finishing the
+ * purge appends "resume" first, then its own chunks.
  */
 
 /* plog_open - the purge log, created (or appended to), durable with its
@@ -1097,18 +1096,25 @@ ex_earlier(struct mg_qrestore *r)
 }
 
 /* ex_read_log - the purge log of the quarantine, if it has one (purges
- * before it had none: every whole copy is put back), read for the rows */
-static void
-ex_read_log(struct mg_qrestore *r)
+ * before it had none: every whole copy is put back), read for the rows;
+ * 0, or -1 with err if it is there but cannot be read whole (nothing
+ * may be put back on a guess) */
+static int
+ex_read_log(struct mg_qrestore *r, struct mg_err *err)
 {
 	struct ex *ex = r->mta;
 	struct mg_str buf = MG_STR_INIT;
+	struct stat st;
 	const char **ids;
 	size_t i;
 
-	if (r->qfd < 0 || mg_qfile_read(r->qfd, MG_EXIM_PURGE_LOG, &buf) < 0) {
+	if (r->qfd < 0 || (fstatat(r->qfd, MG_EXIM_PURGE_LOG, &st,
+	    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT))
+		return (0);
+	if (mg_qfile_read(r->qfd, MG_EXIM_PURGE_LOG, &buf) < 0) {
 		mg_str_free(&buf);
-		return;
+		return (mg_err_set(err, "cannot read the quarantine's %s "
+		    "whole: nothing put back", MG_EXIM_PURGE_LOG));
 	}
 	/* the rows are sorted by ID (load_rows) */
 	ids = mg_xcalloc(r->n + 1, sizeof(*ids));
@@ -1118,6 +1124,7 @@ ex_read_log(struct mg_qrestore *r)
 	mg_exim_purge_log(buf.data, buf.len, ids, r->n, ex->logst);
 	free(ids);
 	mg_str_free(&buf);
+	return (0);
 }
 
 /* mg_exim_restore - put back, then thaw what the entry froze; rows
@@ -1148,7 +1155,8 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	    err) < 0)
 		goto out;
 	remove_temps(ex->ifd, 0);
-	ex_read_log(r);
+	if (ex_read_log(r, err) < 0)
+		goto out;
 	ex_earlier(r);
 	mg_qrestore_decide(r, ex_place);
 	if (ex->not_purged > 0)

@@ -555,6 +555,46 @@ killed_finished(const struct inst *in)
 	}
 }
 
+/*
+ * log_unreadable - a purge killed after its first exim -Mrm call whose
+ * purge.log is then a symbolic link: the rollback puts nothing back on
+ * a guess and fails; with the log back it puts back what was removed
+ */
+static void
+log_unreadable(const struct inst *in)
+{
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	char id[32], path[4200], moved[4300];
+	const char *back[] = { "rollback", id, "--yes", NULL };
+	struct mg_str out;
+	size_t before = queued(in), after;
+	long entry;
+
+	assert_int_equal(mg(in, "MAILGUARD_TEST_KILL_AT=purge-rm", purge,
+	    &out), -1);
+	mg_str_free(&out);
+	entry = last_entry(in);
+	after = queued(in);
+	assert_true(after < before);
+	(void)snprintf(id, sizeof(id), "%ld", entry);
+	(void)snprintf(path, sizeof(path), "%s/quarantine/%ld/purge.log",
+	    in->st, entry);
+	(void)snprintf(moved, sizeof(moved), "%s.moved", path);
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(symlink(moved, path), 0);
+	assert_int_not_equal(mg(in, NULL, back, &out), 0);
+	(void)printf("    purge.log a symlink: rollback refused, %zu "
+	    "queued\n", queued(in));
+	assert_non_null(strstr(out.data, "cannot read the quarantine's "
+	    "purge.log whole: nothing put back"));
+	mg_str_free(&out);
+	assert_int_equal(queued(in), after);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(moved, path), 0);
+	assert_int_equal(rollback(in, entry), (long)(before - after));
+	assert_int_equal(queued(in), before);
+}
+
 /* cmp_id - qsort on char[64] IDs */
 static int
 cmp_id(const void *a, const void *b)
@@ -598,6 +638,7 @@ test_exim_purge_under_lock(void **state)
 	meanwhile(&in, ids, nids);
 	killed_delivered(&in, ids, nids);
 	killed_finished(&in);
+	log_unreadable(&in);
 }
 
 /* setup - private root, the lab's exim */
