@@ -523,6 +523,26 @@ mg_backend_purge(struct mg_target *t, struct mg_qrun *run,
 	return (of(t)->purge(t, run, err));
 }
 
+/* mg_backend_purge_finish - purge the run's ids into the quarantine an
+ * interrupted purge left */
+int
+mg_backend_purge_finish(struct mg_target *t, struct mg_qrun *run,
+    struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->purge_finish == NULL)
+		return (not_supported(t, "finishing an interrupted purge",
+		    err));
+	return (of(t)->purge_finish(t, run, err));
+}
+
+/* mg_backend_can_finish_purge - the MTA can finish an interrupted purge
+ * (else it is only rolled back) */
+int
+mg_backend_can_finish_purge(const struct mg_target *t)
+{
+	return (of(t) != NULL && of(t)->purge_finish != NULL);
+}
+
 /* mg_backend_restore - put back what a purge or hold took out */
 int
 mg_backend_restore(struct mg_target *t, struct mg_qrestore *r,

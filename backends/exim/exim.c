@@ -1252,6 +1252,7 @@ const struct mg_backend mg_backend_exim = {
 	.listen_param = "local_interfaces",
 	.queue_act = mg_exim_queue_act,
 	.purge = mg_exim_purge,
+	.purge_finish = mg_exim_purge_finish,
 	.restore = mg_exim_restore,
 	.quarantine_msg = mg_exim_quarantine_msg,
 	.quarantine_how =
