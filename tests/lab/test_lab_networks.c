@@ -156,20 +156,25 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	return (found);
 }
 
-/* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output */
+/* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output.
+ * Once it says it reloaded, back when Postfix took the reload. */
 static int
 pf_fix(const char *dir, const char *id, struct mg_str *out)
 {
 	char etc[4096], st[4200];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", id, "--yes", NULL };
+	struct lab_pf_gen gen;
 	int rc;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	lab_pf_mark(dir, &gen);
 	rc = lab_capture(argv, out);
 	(void)printf("%s", mg_str_cstr(out));
 	(void)fflush(stdout);
+	if (rc == 0 && strstr(mg_str_cstr(out), "applied, reloaded") != NULL)
+		lab_pf_reloaded(dir, &gen);
 	return (rc);
 }
 
@@ -516,7 +521,7 @@ test_docker_gateway_excluded(void **state)
 	(void)snprintf(set, sizeof(set), "mynetworks = %s", new_text.data);
 	assert_int_equal(lab_run(&res, pc), 0);
 	mg_exec_res_free(&res);
-	assert_int_equal(lab_run(&res, reload), 0);
+	assert_int_equal(lab_pf_run(pdir, &res, reload), 0);
 	mg_exec_res_free(&res);
 	assert_int_equal(smtp_rcpt(pdir, NULL, "172.17.0.1", REMOTE, NULL),
 	    454);

@@ -36,15 +36,17 @@ engine_fix(const char *dir, const char *id)
 	char etc[4096], st[4200];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", id, "--yes", NULL };
+	struct lab_pf_gen gen;
 	struct mg_str out;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	lab_pf_mark(dir, &gen);
 	assert_int_equal(lab_capture(argv, &out), 0);
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	(void)sleep(1);
+	lab_pf_reloaded(dir, &gen);
 }
 
 /* postconf_x - Postfix's own word on a parameter's effective value */
@@ -70,15 +72,17 @@ set_rcpt(const char *dir, const char *value)
 	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
 	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
 	struct mg_exec_res res;
+	struct lab_pf_gen gen;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(setting, sizeof(setting),
 	    "smtpd_recipient_restrictions = %s", value);
 	assert_int_equal(lab_run(&res, pc), 0);
 	mg_exec_res_free(&res);
+	lab_pf_mark(dir, &gen);
 	assert_int_equal(lab_run(&res, reload), 0);
 	mg_exec_res_free(&res);
-	(void)sleep(1);
+	lab_pf_reloaded(dir, &gen);
 }
 
 /* rcpt_reply - real Postfix's RCPT verdict on PORT, as CLIENT (XCLIENT)
@@ -215,7 +219,7 @@ ehlo_has(int port, const char *word)
 	struct mg_err err;
 	int has;
 
-	if (mg_smtp_open(&s, "127.0.0.1", port, 5000, &err) < 0 ||
+	if (mg_smtp_open(&s, "127.0.0.1", port, 30000, &err) < 0 ||
 	    mg_smtp_read(&s, &r, &err) < 0)
 		fail_msg("port %d: %s", port, err.msg);
 	if (mg_smtp_cmd(&s, "EHLO lab.example.net", &r, &err) < 0)
@@ -275,7 +279,7 @@ greets_plain(int port)
 	struct mg_err err;
 	int ok;
 
-	if (mg_smtp_open(&s, "127.0.0.1", port, 2000, &err) < 0)
+	if (mg_smtp_open(&s, "127.0.0.1", port, 30000, &err) < 0)
 		fail_msg("port %d: %s", port, err.msg);
 	ok = mg_smtp_read(&s, &r, &err) == 0 && r.code == 220;
 	(void)printf("    port %d plain: %s\n", port, ok ? "220 greeting" :
@@ -293,7 +297,7 @@ greets_tls(int port)
 	struct mg_err err;
 	int ok;
 
-	if (mg_smtp_open_tls(&s, "127.0.0.1", port, 3000, &err) < 0) {
+	if (mg_smtp_open_tls(&s, "127.0.0.1", port, 30000, &err) < 0) {
 		(void)printf("    port %d TLS: %s\n", port, err.msg);
 		return (0);
 	}
