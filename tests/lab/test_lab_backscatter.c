@@ -131,7 +131,6 @@ test_pf_fix_rollback(void **state)
 	    "--state", st, "rollback", "1", "--yes", NULL };
 	const char *start[] = { "start", dir, NULL };
 	struct mg_str before, after, out;
-	struct lab_pf_gen gen;
 
 	(void)state;
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
@@ -151,10 +150,8 @@ test_pf_fix_rollback(void **state)
 	    NOSUCH("mail.example.com")), 550);
 	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE, "root@mail.example.com"),
 	    250);
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 	snapshot(etc, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
 	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,

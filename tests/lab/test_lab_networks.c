@@ -156,25 +156,21 @@ ehlo_offers(const char *dir, const char *source, const char *word)
 	return (found);
 }
 
-/* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output.
- * Once it says it reloaded, back when Postfix took the reload. */
+/* pf_fix - the fix engine: fix ID --yes on the lab's etc; its output;
+ * back once Postfix took the reload it ran */
 static int
 pf_fix(const char *dir, const char *id, struct mg_str *out)
 {
 	char etc[4096], st[4200];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", id, "--yes", NULL };
-	struct lab_pf_gen gen;
 	int rc;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	lab_pf_mark(dir, &gen);
-	rc = lab_capture(argv, out);
+	rc = lab_pf_tool(dir, argv, out);
 	(void)printf("%s", mg_str_cstr(out));
 	(void)fflush(stdout);
-	if (rc == 0 && strstr(mg_str_cstr(out), "applied, reloaded") != NULL)
-		lab_pf_reloaded(dir, &gen);
 	return (rc);
 }
 

@@ -36,17 +36,14 @@ engine_fix(const char *dir, const char *id)
 	char etc[4096], st[4200];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", id, "--yes", NULL };
-	struct lab_pf_gen gen;
 	struct mg_str out;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(argv, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, argv, &out), 0);
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 }
 
 /* postconf_x - Postfix's own word on a parameter's effective value */
@@ -72,17 +69,14 @@ set_rcpt(const char *dir, const char *value)
 	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
 	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
 	struct mg_exec_res res;
-	struct lab_pf_gen gen;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(setting, sizeof(setting),
 	    "smtpd_recipient_restrictions = %s", value);
 	assert_int_equal(lab_run(&res, pc), 0);
 	mg_exec_res_free(&res);
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_run(&res, reload), 0);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
 	mg_exec_res_free(&res);
-	lab_pf_reloaded(dir, &gen);
 }
 
 /* rcpt_reply - real Postfix's RCPT verdict on PORT, as CLIENT (XCLIENT)

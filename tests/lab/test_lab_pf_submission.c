@@ -116,25 +116,22 @@ files(const char *dir, struct mg_str *out)
 }
 
 /* tool - ./mailguard-tui --postfix DIR/etc --state DIR/state VERB ARG
- * --yes (a fix or rollback, which reloads); its output must contain
- * want; back once Postfix took the reload */
+ * --yes (a fix or rollback); its output must contain want; back once
+ * Postfix took the reload it ran */
 static void
 tool(const char *dir, const char *verb, const char *arg, const char *want)
 {
 	char etc[4096], st[4200];
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, verb, arg, "--yes", NULL };
-	struct lab_pf_gen gen;
 	struct mg_str out;
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(argv, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, argv, &out), 0);
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, want));
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 }
 
 /* override - postconf -P: the submission service's own NAME, read back */

@@ -282,7 +282,6 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 	char etc[4096], st[4200];
 	const char *apply[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
-	struct lab_pf_gen gen;
 	struct mg_str out;
 
 	(void)state;
@@ -300,15 +299,13 @@ test_wide_net_narrowed_to_hosts_in_log(void **state)
 	    "select(contains(\"no client in 218.0.0.0/8\"))] | length == 1",
 	    NULL), 0);
 	mg_str_free(&out);
-	lab_pf_mark(dir, &gen);
-	if (lab_capture(apply, &out) != 0)
+	if (lab_pf_tool(dir, apply, &out) != 0)
 		fail_msg("fix: %s", out.data);
 	assert_non_null(strstr(out.data, "+mynetworks = 127.0.0.0/8 "
 	    "[::ffff:127.0.0.0]/104 [::1]/128 192.168.1.0/24 "
 	    "210.20.30.40/32\n"));
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 	assert_int_equal(rcpt_reply(dir, "210.20.30.40", "app@example.com",
 	    "report@remote.test"), 250);
 	assert_true(rcpt_reply(dir, "210.20.30.41", "spam@bulk.test",
@@ -610,24 +607,19 @@ engine_case(const char *scenario, const char *fix, const struct path *paths)
 	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
 	    "--state", st, "rollback", "1", "--yes", NULL };
 	struct mg_str before, after, out;
-	struct lab_pf_gen gen;
 
 	(void)printf("    %s: fix %s --yes\n", scenario, fix);
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
 	judge(dir, paths, 0);
 	snapshot(dir, &before);
-	lab_pf_mark(dir, &gen);
-	if (lab_capture(apply, &out) != 0)
+	if (lab_pf_tool(dir, apply, &out) != 0)
 		fail_msg("fix %s: %s", fix, out.data);
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 	judge(dir, paths, 1);
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 	snapshot(dir, &after);
 	assert_string_equal(before.data, after.data);
 	judge(dir, paths, 0);

@@ -88,38 +88,32 @@ evidence_has(const char *json, const char *id, const char *text)
 }
 
 /* fix - mailguard-tui fix ID --yes on the instance DIR (its etc and
- * state), back once Postfix took the reload */
+ * state), back once Postfix took the reload it ran */
 static void
 fix(const char *dir, const char *etc, const char *st, const char *id)
 {
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "fix", id, "--yes", NULL };
-	struct lab_pf_gen gen;
 	struct mg_str out;
 
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(argv, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, argv, &out), 0);
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 }
 
 /* rollback - mailguard-tui rollback ENTRY --yes on the instance DIR,
- * back once Postfix took the reload */
+ * back once Postfix took the reload it ran */
 static void
 rollback(const char *dir, const char *etc, const char *st,
     const char *entry)
 {
 	const char *argv[] = { "./mailguard-tui", "--postfix", etc, "--state",
 	    st, "rollback", entry, "--yes", NULL };
-	struct lab_pf_gen gen;
 	struct mg_str out;
 
-	lab_pf_mark(dir, &gen);
-	assert_int_equal(lab_capture(argv, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, argv, &out), 0);
 	mg_str_free(&out);
-	lab_pf_reloaded(dir, &gen);
 }
 
 /* postconf_h - Postfix's own effective value of a parameter */
