@@ -4,7 +4,6 @@
  * mg_exec (no shell), and making sure every instance is stopped.
  */
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -1162,25 +1161,6 @@ lab_pf_reloaded(const char *dir, const struct lab_pf_gen *gen)
 	if (lab_now() - t0 > 1.0)
 		(void)printf("    (Postfix took %.1f s to reload)\n",
 		    lab_now() - t0);
-}
-
-/*
- * lab_pf_rcpt_becomes - lab_pf_rcpt until Postfix answers want (a daemon
- * notices a rebuilt table when it next takes a client; one that read the
- * table in the second it was rebuilt cannot tell): lab_wait_s at most;
- * the last code
- */
-int
-lab_pf_rcpt_becomes(const char *dir, const char *xaddr, const char *to,
-    int want)
-{
-	double end = lab_now() + lab_wait_s();
-	int code;
-
-	while ((code = lab_pf_rcpt(dir, xaddr, to)) != want && lab_now() <
-	    end)
-		lab_nap_ms(250);
-	return (code);
 }
 
 /*

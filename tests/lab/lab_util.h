@@ -63,7 +63,6 @@ int lab_maillog_wait(const char *, const char *, int);
 long lab_pf_master(const char *);
 void lab_pf_mark(const char *, struct lab_pf_gen *);
 void lab_pf_reloaded(const char *, const struct lab_pf_gen *);
-int lab_pf_rcpt_becomes(const char *, const char *, const char *, int);
 int lab_gone(long);
 void lab_next_second(void);
 int lab_pf_tool(const char *, const char *const *, struct mg_str *);
