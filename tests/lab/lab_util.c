@@ -1213,7 +1213,9 @@ lab_next_second(void)
  * lab_pf_tool - lab_capture of the tool (a fix or a rollback) on the lab
  * Postfix instance DIR; when it says it ran "postfix reload", it returns
  * once the reload is taken (lab_pf_reloaded), so what the test asks
- * Postfix next meets the new configuration.  The exit code, or -1.
+ * Postfix next meets the new configuration.  A fix may only rebuild a
+ * table (postmap, no reload): it starts in a later second than the
+ * daemons opened their tables (lab_next_second).  The exit code, or -1.
  */
 int
 lab_pf_tool(const char *dir, const char *const *argv, struct mg_str *out)
@@ -1221,6 +1223,7 @@ lab_pf_tool(const char *dir, const char *const *argv, struct mg_str *out)
 	struct lab_pf_gen gen;
 	int rc;
 
+	lab_next_second();
 	lab_pf_mark(dir, &gen);
 	rc = lab_capture(argv, out);
 	if (strstr(mg_str_cstr(out), "ran postfix reload") != NULL)
