@@ -25,10 +25,14 @@ n=0
 for t in "$@"; do
 	n=$((n + 1))
 	echo "== $group: $t"
+	t0=$(date +%s)
 	{
 		run_one "$t" 2>&1
 		echo $? >"$logs/$n.rc"
 	} | tee "$logs/$n.out"
+	# how long each took: a slow machine shows here before it fails
+	echo "== $group: $t: exit $(cat "$logs/$n.rc") after" \
+	    "$(($(date +%s) - t0)) s"
 	if [ "$(cat "$logs/$n.rc")" = 0 ]; then
 		pass=$((pass + 1))
 	else

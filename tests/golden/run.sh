@@ -25,7 +25,7 @@ REPO=$(cd "$GOLDEN/../.." && pwd)
 CORPUS=$REPO/tests/corpus
 TOOL=$REPO/mailguard-tui
 EXLAB=$REPO/tests/lab/exim/lab.sh
-CUT_S=${GOLDEN_CUT_S:-30}
+CUT_S=${GOLDEN_CUT_S:-60}
 # NAME:SOURCE - corpus:CASE (tests/corpus) or exim-lab:SCENARIO
 CASES="pf-debian12-internet-site:corpus:pf-debian12-internet-site
 pf-level0-sender-whitelist:corpus:pf-level0-sender-whitelist

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_file.h"
@@ -688,27 +689,12 @@ lab_teardown(void **state)
 	return (lab_processes_left() ? -1 : 0);
 }
 
-/* lab_maillog_has - wait (up to 10 s) for DIR/log/maillog to hold text;
- * 1 if it does */
+/* lab_maillog_has - wait (lab_wait_s at most) for DIR/log/maillog to
+ * hold text; 1 if it does */
 int
 lab_maillog_has(const char *dir, const char *text)
 {
-	char path[4096];
-	struct mg_str s = MG_STR_INIT;
-	struct mg_err err;
-	int i, found = 0;
-
-	(void)snprintf(path, sizeof(path), "%s/log/maillog", dir);
-	for (i = 0; i < 100 && !found; i++) {
-		mg_str_reset(&s);
-		if (mg_file_read(path, 64 << 20, &s, NULL, &err) == 0 &&
-		    strstr(mg_str_cstr(&s), text) != NULL)
-			found = 1;
-		else
-			(void)usleep(100000);
-	}
-	mg_str_free(&s);
-	return (found);
+	return (lab_maillog_wait(dir, text, 1) >= 1);
 }
 
 /* lab_maillog_count - how many times TEXT occurs in the instance's mail
@@ -968,4 +954,279 @@ lab_dns_stop(int pid)
 		return;
 	(void)kill(pid, SIGKILL);
 	(void)waitpid(pid, NULL, 0);
+}
+
+/* lab_wait_s - the bound of a wait for an MTA, in seconds: LAB_WAIT_S, or
+ * MG_LAB_WAIT_S from the environment (1 to 3600) */
+int
+lab_wait_s(void)
+{
+	const char *e = getenv("MG_LAB_WAIT_S");
+	char *end;
+	long v;
+
+	if (e == NULL || *e == '\0')
+		return (LAB_WAIT_S);
+	v = strtol(e, &end, 10);
+	if (*end != '\0' || v < 1 || v > 3600)
+		return (LAB_WAIT_S);
+	return ((int)v);
+}
+
+/* lab_now - seconds on the monotonic clock (for deadlines) */
+double
+lab_now(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+/* lab_nap_ms - sleep ms milliseconds: the pause between two looks at a
+ * state being polled, never a wait for the state itself */
+void
+lab_nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/*
+ * lab_maillog_wait - wait until TEXT occurs at least want times in
+ * DIR/log/maillog (lab_wait_s at most: Postfix's postlogd writes the log
+ * after the fact, later still on a busy machine); the count at the end
+ */
+int
+lab_maillog_wait(const char *dir, const char *text, int want)
+{
+	double end = lab_now() + lab_wait_s();
+	int n;
+
+	while ((n = lab_maillog_count(dir, text)) < want && lab_now() < end)
+		lab_nap_ms(100);
+	return (n);
+}
+
+/* proc_stat - state, parent and start time (clock ticks after boot) of
+ * process pid from /proc/PID/stat (proc(5)); 0, or -1 if it is gone */
+static int
+proc_stat(long pid, char *state, long *ppid, unsigned long long *start)
+{
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd, field;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (-1);
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return (-1);
+	buf[n] = '\0';
+	/* the command name may hold spaces and ')': fields follow the last */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return (-1);
+	p += 2;
+	*state = *p;
+	*ppid = strtol(p + 1, NULL, 10);
+	for (field = 3; field < 22 && p != NULL; field++)
+		if ((p = strchr(p, ' ')) != NULL)
+			p++;
+	if (p == NULL)
+		return (-1);
+	*start = strtoull(p, NULL, 10);
+	return (0);
+}
+
+/* lab_gone - process pid has ended (no such process, or a zombie that
+ * can do nothing more); 1 if so */
+int
+lab_gone(long pid)
+{
+	unsigned long long start;
+	long ppid;
+	char st;
+
+	return (proc_stat(pid, &st, &ppid, &start) < 0 || st == 'Z' ||
+	    st == 'X');
+}
+
+/* lab_pf_master - the running master of the lab Postfix instance DIR
+ * (DIR/spool/pid/master.pid), or 0 */
+long
+lab_pf_master(const char *dir)
+{
+	char path[4096];
+	struct mg_str s = MG_STR_INIT;
+	struct mg_err err;
+	long pid;
+
+	(void)snprintf(path, sizeof(path), "%s/spool/pid/master.pid", dir);
+	if (mg_file_read(path, 64, &s, NULL, &err) < 0)
+		return (0);
+	pid = strtol(s.data + strspn(s.data, " "), NULL, 10);
+	mg_str_free(&s);
+	return (pid > 1 && !lab_gone(pid) ? pid : 0);
+}
+
+/* pf_children - the children of master into gen (at most its size) */
+static void
+pf_children(long master, struct lab_pf_gen *gen)
+{
+	struct dirent *de;
+	unsigned long long start;
+	long pid, ppid;
+	size_t max = sizeof(gen->pid) / sizeof(gen->pid[0]);
+	DIR *d;
+	char st;
+
+	gen->master = master;
+	gen->n = 0;
+	if (master <= 0 || (d = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && gen->n < max) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = strtol(de->d_name, NULL, 10);
+		if (proc_stat(pid, &st, &ppid, &start) < 0 || ppid !=
+		    master || st == 'Z')
+			continue;
+		gen->pid[gen->n] = pid;
+		gen->start[gen->n] = start;
+		gen->n++;
+	}
+	(void)closedir(d);
+}
+
+/*
+ * lab_pf_mark - before a reload of the lab Postfix instance DIR (postfix
+ * reload, or a fix or rollback that reloads): which daemons its master
+ * runs now, for lab_pf_reloaded.  An instance not running marks nothing.
+ */
+void
+lab_pf_mark(const char *dir, struct lab_pf_gen *gen)
+{
+	memset(gen, 0, sizeof(*gen));
+	pf_children(lab_pf_master(dir), gen);
+}
+
+/* gen_has - one of the daemons gen marked is still a child of master */
+static int
+gen_has(const struct lab_pf_gen *gen, const struct lab_pf_gen *now)
+{
+	size_t i, j;
+
+	for (i = 0; i < gen->n; i++)
+		for (j = 0; j < now->n; j++)
+			if (gen->pid[i] == now->pid[j] &&
+			    gen->start[i] == now->start[j])
+				return (1);
+	return (0);
+}
+
+/*
+ * lab_pf_reloaded - after the reload: wait until no daemon marked by
+ * lab_pf_mark is left (lab_wait_s at most; fails the test then).  On
+ * SIGHUP master(8) re-reads main.cf and master.cf and tells every child
+ * to go; an idle one leaves at once, one serving a client after it.  The
+ * daemons it starts after that read the new configuration and open the
+ * tables anew, so the next client meets the reloaded instance.  qmgr(8)
+ * never leaves but when told: while it is there the reload is not done.
+ */
+void
+lab_pf_reloaded(const char *dir, const struct lab_pf_gen *gen)
+{
+	struct lab_pf_gen now;
+	double t0 = lab_now(), end = t0 + lab_wait_s();
+
+	if (gen->master == 0)
+		return;
+	for (;;) {
+		if (lab_gone(gen->master))
+			fail_msg("%s: Postfix master %ld ended during the "
+			    "reload", dir, gen->master);
+		pf_children(gen->master, &now);
+		/* nothing marked (no daemon ran): any daemon now is new */
+		if (gen->n > 0 ? !gen_has(gen, &now) : now.n > 0)
+			break;
+		if (lab_now() > end)
+			fail_msg("%s: Postfix still runs daemons from before "
+			    "the reload after %d s", dir, lab_wait_s());
+		lab_nap_ms(20);
+	}
+	if (lab_now() - t0 > 1.0)
+		(void)printf("    (Postfix took %.1f s to reload)\n",
+		    lab_now() - t0);
+}
+
+/*
+ * lab_pf_run - lab_run of a command on the lab Postfix instance DIR (a
+ * fix's post-command, say); when it is "postfix ... reload", it returns
+ * once the reload is taken (lab_pf_reloaded).  Its exit code, or -1.
+ */
+int
+lab_pf_run(const char *dir, struct mg_exec_res *res,
+    const char *const *argv)
+{
+	struct lab_pf_gen gen;
+	const char *base;
+	size_t n;
+	int rc, reload;
+
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	base = n > 0 ? strrchr(argv[0], '/') : NULL;
+	base = base != NULL ? base + 1 : n > 0 ? argv[0] : "";
+	reload = n > 1 && strcmp(base, "postfix") == 0 &&
+	    strcmp(argv[n - 1], "reload") == 0;
+	if (reload)
+		lab_pf_mark(dir, &gen);
+	rc = lab_run(res, argv);
+	if (reload && rc == 0)
+		lab_pf_reloaded(dir, &gen);
+	return (rc);
+}
+
+/*
+ * lab_next_second - wait for the clock to enter the next second (a second
+ * at most).  Before a table is rebuilt under a running Postfix: a daemon
+ * notices a rebuilt table by its mtime, in whole seconds
+ * (dict_changed_name), and postmap rewrites the .db in place, so a daemon
+ * that opened the table in the second of the rebuild would serve the old
+ * one until it leaves (max_idle, 100 s).  Daemons open their tables when
+ * they start, before this is called.
+ */
+void
+lab_next_second(void)
+{
+	time_t t0 = time(NULL);
+
+	while (time(NULL) == t0)
+		lab_nap_ms(10);
+}
+
+/*
+ * lab_pf_tool - lab_capture of the tool (a fix or a rollback) on the lab
+ * Postfix instance DIR; when it says it ran "postfix reload", it returns
+ * once the reload is taken (lab_pf_reloaded), so what the test asks
+ * Postfix next meets the new configuration.  A fix may only rebuild a
+ * table (postmap, no reload): it starts in a later second than the
+ * daemons opened their tables (lab_next_second).  The exit code, or -1.
+ */
+int
+lab_pf_tool(const char *dir, const char *const *argv, struct mg_str *out)
+{
+	struct lab_pf_gen gen;
+	int rc;
+
+	lab_next_second();
+	lab_pf_mark(dir, &gen);
+	rc = lab_capture(argv, out);
+	if (strstr(mg_str_cstr(out), "ran postfix reload") != NULL)
+		lab_pf_reloaded(dir, &gen);
+	return (rc);
 }

@@ -150,7 +150,7 @@ test_pf_fix_rollback(void **state)
 	    NOSUCH("mail.example.com")), 550);
 	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE, "root@mail.example.com"),
 	    250);
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	snapshot(etc, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));

@@ -78,6 +78,25 @@ report(const char *const *target, int port, struct mg_str *out)
 	return (seconds() - t0);
 }
 
+/* fastest - report() n times; the shortest time (what a busy machine
+ * adds to a run is never negative: the least is the tool's own), out
+ * the last run's output */
+static double
+fastest(const char *const *target, int port, int n, struct mg_str *out)
+{
+	double t, best = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			mg_str_free(out);
+		t = report(target, port, out);
+		if (i == 0 || t < best)
+			best = t;
+	}
+	return (best);
+}
+
 /* count - jq's number for q on json */
 static long
 count(const char *json, const char *q)
@@ -172,15 +191,11 @@ mx_cases(const char *mta, const char *const *target)
 
 	/* a resolver that reads and never answers: no finding, MX not
 	 * checked, and the whole report no more than the budget slower */
-	t_none = report(target, 0, &out);	/* the faster of two */
+	t_none = fastest(target, 0, 3, &out);
 	mg_str_free(&out);
-	t_dns = report(target, 0, &out);
-	mg_str_free(&out);
-	if (t_dns < t_none)
-		t_none = t_dns;
 	pid = lab_dns_start(NULL, &port);
 	assert_true(pid > 0);
-	t_dns = report(target, port, &out);
+	t_dns = fastest(target, port, 3, &out);
 	lab_dns_stop(pid);
 	(void)printf("    report --no-dns: %.2f s; resolver silent: %.2f s "
 	    "(%.2f s more; budget 2 s)\n", t_none, t_dns, t_dns - t_none);
@@ -195,8 +210,8 @@ mx_cases(const char *mta, const char *const *target)
 	    "\"MX not checked: example.com: not asked: the 2 s budget\"))] "
 	    "| length"), 1);
 	/* it did wait for DNS, and no longer than the budget: the margin
-	 * is the noise of a loaded machine (test_dns holds the budget to
-	 * 300 ms) */
+	 * is the noise of a loaded machine, which the fastest of three
+	 * runs each keeps small (test_dns holds the budget to 300 ms) */
 	assert_true(t_dns - t_none > 1.0);
 	assert_true(t_dns - t_none < 2.75);
 	mg_str_free(&out);
@@ -204,7 +219,7 @@ mx_cases(const char *mta, const char *const *target)
 	/* nothing listens on the port: refused at once */
 	pid = lab_dns_start(zone_match, &port);
 	lab_dns_stop(pid);
-	t_dns = report(target, port, &out);
+	t_dns = fastest(target, port, 3, &out);
 	(void)printf("    resolver refused: %.2f s\n", t_dns);
 	assert_true(count(out.data, "[.unread[] | select(contains(\"refused "
 	    "the connection\"))] | length") >= 1);

@@ -85,7 +85,7 @@ ehlo_line(const char *dir, int after_tls, const char *what,
 	req.argv = after_tls ? tls : bh;
 	req.input = "EHLO client.test\r\nQUIT\r\n";
 	req.input_len = strlen(req.input);
-	req.timeout_ms = 20000;
+	req.timeout_ms = 60000;
 	assert_int_equal(mg_exec(&req, &res, &err), 0);
 	mg_str_init(out);
 	for (cur = mg_str_cstr(&res.out); mg_line_next(&cur, &l, &len);) {

@@ -192,7 +192,7 @@ test_pf_incident_in_one_place(void **state)
 	    "| select(.text | test(\"10 messages sent after logging in as "
 	    "root from 10 addresses\"))] | length == 1)", NULL), 0);
 	mg_str_free(&out);
-	if (lab_capture(apply, &out) != 0)
+	if (lab_pf_tool(dir, apply, &out) != 0)
 		fail_msg("fix: %s", out.data);
 	assert_non_null(strstr(out.data, "applied"));
 	mg_str_free(&out);
@@ -206,7 +206,7 @@ test_pf_incident_in_one_place(void **state)
 	    "\"root\")] | length == 0) and ([.groups[] | select(.key == "
 	    "\"alice\") | .count] == [2])", NULL), 0);
 	mg_str_free(&out);
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	lab_slurp(db, &after);
 	assert_int_equal(before.len, after.len);

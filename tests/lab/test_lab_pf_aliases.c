@@ -85,9 +85,10 @@ judge_rcpt_claims(const char *dir, const char *json)
 }
 
 /* run_post_commands - the fix's post-commands from the report JSON, each
- * run as the fix engine will (argv, no shell) */
+ * run as the fix engine will (argv, no shell) on the instance DIR, a
+ * reload waited for */
 static void
-run_post_commands(const char *json, const char *fix)
+run_post_commands(const char *dir, const char *json, const char *fix)
 {
 	struct mg_exec_res res;
 	struct mg_str cmds;
@@ -108,7 +109,7 @@ run_post_commands(const char *json, const char *fix)
 				*p++ = '\0';
 		}
 		argv[n] = NULL;
-		if (lab_run(&res, argv) != 0)
+		if (lab_pf_run(dir, &res, argv) != 0)
 			fail_msg("%s failed: %s", argv[0],
 			    mg_str_cstr(&res.err));
 		mg_exec_res_free(&res);
@@ -133,9 +134,10 @@ apply_fix(const char *dir, const char *json, const char *fix)
 	(void)snprintf(patchfile, sizeof(patchfile), "%s/%s.patch", dir, fix);
 	assert_int_equal(lab_capture(exp, &out), 0);
 	mg_str_free(&out);
+	lab_next_second();	/* the rebuilt tables look changed */
 	assert_int_equal(lab_run(&res, apply), 0);
 	mg_exec_res_free(&res);
-	run_post_commands(json, fix);
+	run_post_commands(dir, json, fix);
 }
 
 #define BOUNCED "status=bounced (unknown user: \"root@localhost\")"
@@ -143,24 +145,26 @@ apply_fix(const char *dir, const char *json, const char *fix)
 
 /*
  * forwarded_after_fix - root@localhost sent whole after the table was
- * rebuilt; Postfix's daemons notice a rebuilt table when they next take
- * a connection, so a message that raced that and bounced as before is
- * said and sent again (at most 5 times); 1 once one is forwarded
+ * rebuilt; a daemon notices a rebuilt table when it next takes a
+ * connection, so a message that raced that and bounced as before is
+ * said and sent again (at most 5 times), each awaited in the log
+ * (lab_wait_s at most); 1 once one is forwarded
  */
 static int
 forwarded_after_fix(const char *dir)
 {
-	int try, i, bounced;
+	double end;
+	int try, bounced;
 
 	for (try = 0; try < 5; try++) {
 		bounced = lab_maillog_count(dir, BOUNCED);
 		assert_int_equal(smtp(dir, "root@localhost", 1), 250);
-		for (i = 0; i < 150; i++) {
+		for (end = lab_now() + lab_wait_s(); lab_now() < end;
+		    lab_nap_ms(100)) {
 			if (lab_maillog_count(dir, FORWARDED) > 0)
 				return (1);
 			if (lab_maillog_count(dir, BOUNCED) > bounced)
 				break;
-			(void)usleep(100000);
 		}
 		(void)printf("    root@localhost bounced as before the fix "
 		    "(try %d): sent again\n", try + 1);
@@ -169,18 +173,16 @@ forwarded_after_fix(const char *dir)
 }
 
 /* rcpt_becomes - RCPT TO from outside until Postfix answers WANT (it
- * reads a rebuilt table when a daemon next takes a connection), at most
- * 10 tries half a second apart; the last code */
+ * reads a rebuilt table when a daemon next takes a connection),
+ * lab_wait_s at most; the last code */
 static int
 rcpt_becomes(const char *dir, const char *to, int want)
 {
-	int try, code = -1;
+	double end = lab_now() + lab_wait_s();
+	int code;
 
-	for (try = 0; try < 10; try++) {
-		if ((code = smtp(dir, to, 0)) == want)
-			break;
-		(void)usleep(500000);
-	}
+	while ((code = smtp(dir, to, 0)) != want && lab_now() < end)
+		lab_nap_ms(250);
 	return (code);
 }
 

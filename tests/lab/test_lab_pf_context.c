@@ -40,11 +40,10 @@ engine_fix(const char *dir, const char *id)
 
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
-	assert_int_equal(lab_capture(argv, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, argv, &out), 0);
 	(void)printf("%s", out.data);
 	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
 	mg_str_free(&out);
-	(void)sleep(1);
 }
 
 /* postconf_x - Postfix's own word on a parameter's effective value */
@@ -76,9 +75,8 @@ set_rcpt(const char *dir, const char *value)
 	    "smtpd_recipient_restrictions = %s", value);
 	assert_int_equal(lab_run(&res, pc), 0);
 	mg_exec_res_free(&res);
-	assert_int_equal(lab_run(&res, reload), 0);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
 	mg_exec_res_free(&res);
-	(void)sleep(1);
 }
 
 /* rcpt_reply - real Postfix's RCPT verdict on PORT, as CLIENT (XCLIENT)
@@ -215,7 +213,7 @@ ehlo_has(int port, const char *word)
 	struct mg_err err;
 	int has;
 
-	if (mg_smtp_open(&s, "127.0.0.1", port, 5000, &err) < 0 ||
+	if (mg_smtp_open(&s, "127.0.0.1", port, 30000, &err) < 0 ||
 	    mg_smtp_read(&s, &r, &err) < 0)
 		fail_msg("port %d: %s", port, err.msg);
 	if (mg_smtp_cmd(&s, "EHLO lab.example.net", &r, &err) < 0)
@@ -275,7 +273,7 @@ greets_plain(int port)
 	struct mg_err err;
 	int ok;
 
-	if (mg_smtp_open(&s, "127.0.0.1", port, 2000, &err) < 0)
+	if (mg_smtp_open(&s, "127.0.0.1", port, 30000, &err) < 0)
 		fail_msg("port %d: %s", port, err.msg);
 	ok = mg_smtp_read(&s, &r, &err) == 0 && r.code == 220;
 	(void)printf("    port %d plain: %s\n", port, ok ? "220 greeting" :
@@ -293,7 +291,7 @@ greets_tls(int port)
 	struct mg_err err;
 	int ok;
 
-	if (mg_smtp_open_tls(&s, "127.0.0.1", port, 3000, &err) < 0) {
+	if (mg_smtp_open_tls(&s, "127.0.0.1", port, 30000, &err) < 0) {
 		(void)printf("    port %d TLS: %s\n", port, err.msg);
 		return (0);
 	}

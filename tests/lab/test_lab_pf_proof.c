@@ -176,8 +176,8 @@ fake_dovecot(const char *a, const char *b)
 	    (char *)"tests/lab/postfix/dovecot_auth.py", (char *)"postfix",
 	    (char *)a, (char *)b, NULL };
 	struct stat st;
+	double end;
 	pid_t pid;
-	int i;
 
 	if ((pid = fork()) < 0)
 		fail_msg("fork");
@@ -185,9 +185,10 @@ fake_dovecot(const char *a, const char *b)
 		(void)execvp("python3", argv);
 		_exit(127);
 	}
-	for (i = 0; i < 100 && (stat(a, &st) < 0 || stat(b, &st) < 0); i++)
-		(void)usleep(100000);
-	if (i == 100) {
+	for (end = lab_now() + lab_wait_s(); (stat(a, &st) < 0 ||
+	    stat(b, &st) < 0) && lab_now() < end;)
+		lab_nap_ms(100);
+	if (stat(a, &st) < 0 || stat(b, &st) < 0) {
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);
 		fail_msg("dovecot_auth.py did not listen on %s and %s", a, b);

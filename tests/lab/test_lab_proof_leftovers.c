@@ -406,9 +406,10 @@ paused_then_killed(const char *const *argv, const char *st, const char *log,
 	    mine[PATH_MAX];
 	pid_t pids[MAXPIDS], instance[MAXPIDS];
 	unsigned long ino[MAXINO];
-	int ports[64], status, got, i, gone;
+	int ports[64], status, got, gone;
 	size_t nb, na, np, ni, nports, j, k, left, staged, fresh;
 	struct stat sb;
+	double t0;
 	pid_t tool;
 
 	nb = proof_dirs(before, 64);
@@ -460,18 +461,19 @@ paused_then_killed(const char *const *argv, const char *st, const char *log,
 	assert_int_equal(waitpid(tool, &status, 0), tool);
 	(void)printf("    the tool ended by %s\n", WIFSIGNALED(status) ?
 	    strsignal(WTERMSIG(status)) : "exit");
-	for (i = 0; i < 50; i++) {
+	/* the reaper's sweep, polled (lab_wait_s at most: a busy
+	 * machine may take seconds to stop a private Postfix) */
+	for (t0 = lab_now();; nap_ms(100)) {
 		left = instance_pids(priv, instance, MAXPIDS);
-		if (left == 0 && lstat(priv, &sb) < 0 && (st == NULL ||
-		    stage_dirs(st) == 0))
+		if ((left == 0 && lstat(priv, &sb) < 0 && (st == NULL ||
+		    stage_dirs(st) == 0)) || lab_now() - t0 > lab_wait_s())
 			break;
-		nap_ms(100);
 	}
 	left = instance_pids(priv, instance, MAXPIDS);
 	gone = lstat(priv, &sb) < 0 && errno == ENOENT;
-	(void)printf("    after the signal and %d ms: %zu processes, "
-	    "directory %s, %zu stages\n", i * 100, left, gone ? "gone" :
-	    "left", st != NULL ? stage_dirs(st) : 0);
+	(void)printf("    after the signal and %.1f s: %zu processes, "
+	    "directory %s, %zu stages\n", lab_now() - t0, left, gone ?
+	    "gone" : "left", st != NULL ? stage_dirs(st) : 0);
 	if (left > 0 || !gone)
 		leave_nothing(priv, instance, left);
 
@@ -586,6 +588,7 @@ test_fix_and_reaper_killed(void **state)
 	    st, "fix", "postfix.mynetworks.narrow", "--yes", NULL };
 	pid_t reapers[16], pids[MAXPIDS], tool;
 	size_t nb, na, nr, np, staged, j, i;
+	double t0;
 	struct mg_exec_res res;
 	struct stat sb;
 	int status, rc;
@@ -602,7 +605,11 @@ test_fix_and_reaper_killed(void **state)
 	(void)kill(tool, SIGKILL);
 	assert_int_equal(waitpid(tool, &status, 0), tool);
 	(void)printf("    killed the tool and %zu reapers\n", nr);
-	nap_ms(1000);	/* were a reaper left, it would have swept by now */
+	/* gone for good (not merely signalled): none of them can sweep */
+	t0 = lab_now();
+	for (j = 0; j < nr && lab_now() - t0 <= lab_wait_s(); nap_ms(20))
+		while (j < nr && lab_gone((long)reapers[j]))
+			j++;
 
 	/* what was left: the directory named for the tool's pid */
 	(void)snprintf(mine, sizeof(mine), "/tmp/%s%ld.", PREFIX,
@@ -628,12 +635,10 @@ test_fix_and_reaper_killed(void **state)
 	rc = lab_run(&res, fix);
 	(void)printf("    the next fix exited %d\n", rc);
 	mg_exec_res_free(&res);
-	for (i = 0; i < 50; i++) {
+	for (t0 = lab_now(); lab_now() - t0 <= lab_wait_s(); nap_ms(100))
 		if (instance_pids(priv, pids, MAXPIDS) == 0 &&
 		    lstat(priv, &sb) < 0 && stage_dirs(st) == 0)
 			break;
-		nap_ms(100);
-	}
 	np = instance_pids(priv, pids, MAXPIDS);
 	rc = lstat(priv, &sb);
 	(void)printf("    then: %zu processes, directory %s, %zu stages\n",
@@ -719,7 +724,8 @@ exim_paused_then_killed(const char *const *argv, const char *step,
 	pid_t left_pids[MAXPIDS];
 	size_t nb, left, staged;
 	struct stat sb;
-	int status, found, gone, i;
+	int status, found, gone;
+	double t0;
 	pid_t tool;
 
 	nb = exim_dirs(before, 64);
@@ -731,17 +737,16 @@ exim_paused_then_killed(const char *const *argv, const char *step,
 
 	assert_int_equal(kill(tool, SIGKILL), 0);
 	assert_int_equal(waitpid(tool, &status, 0), tool);
-	for (i = 0; i < 50 && found; i++) {
+	for (t0 = lab_now(); found && lab_now() - t0 <= lab_wait_s();
+	    nap_ms(100))
 		if (instance_pids(copy, left_pids, MAXPIDS) == 0 &&
 		    lstat(copy, &sb) < 0 && (st == NULL ||
 		    stage_dirs(st) == 0))
 			break;
-		nap_ms(100);
-	}
 	left = found ? instance_pids(copy, left_pids, MAXPIDS) : 0;
 	gone = found && lstat(copy, &sb) < 0 && errno == ENOENT;
-	(void)printf("    after SIGKILL and %d ms: %zu processes, copy %s, "
-	    "%zu stages\n", i * 100, left, gone ? "gone" : "left",
+	(void)printf("    after SIGKILL and %.1f s: %zu processes, copy %s, "
+	    "%zu stages\n", lab_now() - t0, left, gone ? "gone" : "left",
 	    st != NULL ? stage_dirs(st) : 0);
 	if (found && (left > 0 || !gone))
 		leave_nothing(copy, left_pids, left);

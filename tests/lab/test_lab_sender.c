@@ -114,7 +114,7 @@ test_postfix_login_sends_as_anyone(void **state)
 	mg_str_free(&out);
 
 	snapshot(etc, &before);
-	assert_int_equal(lab_capture(fix, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
 	assert_true(has(out.data, "stage", dir, "port", "198.51.100.9 as "
 	    "login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
 	    "postmaster@mail.example.com> -> 553"));
@@ -139,7 +139,7 @@ test_postfix_login_sends_as_anyone(void **state)
 	assert_null(strstr(out.data, "\"" ID "\""));
 	mg_str_free(&out);
 
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	snapshot(etc, &after);
 	assert_string_equal(before.data, after.data);
@@ -212,7 +212,7 @@ test_postfix_alias_owners(void **state)
 	mg_str_free(&out);
 
 	snapshot(etc, &before);
-	assert_int_equal(lab_capture(fix, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
 	(void)printf("%s", out.data);
 	assert_true(has(out.data, "live", dir, "port", "198.51.100.9 as login "
 	    "alice@example.com: MAIL FROM:<sales@example.com> RCPT TO:<"
@@ -235,7 +235,7 @@ test_postfix_alias_owners(void **state)
 	assert_int_equal(xclient_rcpt(dir, "bob@example.com",
 	    "bob@example.com"), 250);
 
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	snapshot(etc, &after);
 	assert_string_equal(before.data, after.data);
@@ -361,7 +361,7 @@ submission_fix(const char *scenario, int on25)
 
 	keep(dir, "main.cf", main_cf, sizeof(main_cf));
 	keep(dir, "master.cf", master_cf, sizeof(master_cf));
-	assert_int_equal(lab_capture(fix, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
 	(void)printf("%s", out.data);
 	/* the private Postfix gives the submission a listener of its own */
 	(void)lab_port(dir, "submission_port", port, sizeof(port));
@@ -384,7 +384,7 @@ submission_fix(const char *scenario, int on25)
 	assert_null(strstr(out.data, "\"" ID "\""));
 	mg_str_free(&out);
 
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	assert_true(same_file(main_cf, live_main));
 	assert_true(same_file(master_cf, live_master));

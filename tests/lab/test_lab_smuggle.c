@@ -182,7 +182,7 @@ test_postfix_smuggling_fix_rollback(void **state)
 	purge(dir);
 
 	snapshot(etc, &before);
-	assert_int_equal(lab_capture(fix, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
 	assert_non_null(strstr(out.data, "applied"));
 	mg_str_free(&out);
 	forbid(etc, &v);
@@ -194,7 +194,7 @@ test_postfix_smuggling_fix_rollback(void **state)
 	    "\"postfix.smtpd.smuggling\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
 
-	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
 	mg_str_free(&out);
 	snapshot(etc, &after);
 	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));

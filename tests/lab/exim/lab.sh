@@ -87,6 +87,13 @@ EXROOT=$EXDIR/root
 EXIM=$EXROOT/usr/sbin/exim4
 PKGS="exim4-daemon-light exim4-base exim4-config"
 EXUSER=Debian-exim
+# start/stop waits poll for the state and end when it holds; the bound is
+# for a CI machine shared with other builds (MG_LAB_WAIT_S overrides it)
+WAIT_S=${MG_LAB_WAIT_S:-60}
+case $WAIT_S in
+'' | *[!0-9]*) WAIT_S=60 ;;
+esac
+WAIT_TENTHS=$((WAIT_S * 10))
 # Domains the lab sends "outbound" mail to; hubbed_hosts routes them to
 # the closed port.
 LAB_REMOTE_DOMAINS="example.net example.org mail.example.net gmail.example
@@ -456,8 +463,9 @@ start() {
 	# -oX with an address replaces local_interfaces (spec 13.3).
 	"$EXIM" -C "$DIR/exim4.conf" -bd -oX "127.0.0.1.$port" \
 	    -oP "$DIR/exim.pid"
+	# polled, bounded for a machine shared with other builds
 	i=0
-	while [ "$i" -lt 100 ]; do
+	while [ "$i" -lt "$WAIT_TENTHS" ]; do
 		if pid_of "$DIR" >/dev/null && listening "$port"; then
 			return 0
 		fi
@@ -490,7 +498,7 @@ stop() {
 		kill -TERM "$p" 2>/dev/null || true
 	fi
 	i=0
-	while [ "$i" -lt 100 ]; do
+	while [ "$i" -lt "$WAIT_TENTHS" ]; do
 		left=$(procs_of "$DIR")
 		[ -z "$left" ] && break
 		# After 5 s, our own leftovers get SIGKILL, by PID.

@@ -174,7 +174,7 @@ daemon_rcpt() {
 	check "$(basename "$d"): start on 127.0.0.1:$(cat "$d/port")" \
 	    lab start "$d"
 	out=$(swaks --server 127.0.0.1 --port "$(cat "$d/port")" \
-	    --timeout 10 --helo client.example --from root@example.com \
+	    --timeout 60 --helo client.example --from root@example.com \
 	    --to postmaster@localhost --quit-after RCPT 2>&1)
 	if printf '%s\n' "$out" | grep -A1 -- '-> RCPT TO' |
 	    grep -q '<-  250 '; then
