@@ -150,6 +150,7 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	struct mg_apply_opts o;
 	struct mg_err err;
 	enum mg_apply_result res;
+	char done[256];
 
 	if (geteuid() != 0) {
 		(void)fprintf(stderr, "mailguard-tui: fix: applying changes "
@@ -169,13 +170,15 @@ apply(struct mg_session *a, const struct mg_fix **fixes, size_t n,
 	o.yes = yes;
 	o.force = force;
 	o.confirm = mg_cli_confirm;
+	o.done = done;
+	o.donesz = sizeof(done);
+	(void)snprintf(done, sizeof(done), "applied and verified");
 	mg_err_clear(&err);
 	res = mg_fix_apply(a, (const struct mg_fix *const *)fixes, n, st,
 	    mg_str_cstr(patch), &o, &err);
 	switch (res) {
 	case MG_APPLY_DONE:
-		(void)printf("applied, reloaded and verified (see: "
-		    "mailguard-tui journal)\n");
+		(void)printf("%s (see: mailguard-tui journal)\n", done);
 		return (MG_EXIT_OK);
 	case MG_APPLY_DECLINED:
 		(void)printf("not applied\n");

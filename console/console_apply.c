@@ -44,12 +44,12 @@ static const struct con_key apply_keys_done[] = {
 
 /* result_line - the engine's result in words, as "fix" prints it */
 static int
-result_line(FILE *out, enum mg_apply_result res, const struct mg_err *err)
+result_line(FILE *out, enum mg_apply_result res, const char *done,
+    const struct mg_err *err)
 {
 	switch (res) {
 	case MG_APPLY_DONE:
-		(void)fputs("applied, reloaded and verified (see: the "
-		    "journal)\n", out);
+		(void)fprintf(out, "%s (see: the journal)\n", done);
 		return (MG_EXIT_OK);
 	case MG_APPLY_DECLINED:
 		(void)fputs("cancelled: nothing changed\n", out);
@@ -86,16 +86,20 @@ fix_child(struct con *c, void *arg, FILE *out)
 	struct mg_apply_opts o;
 	struct mg_err err;
 	enum mg_apply_result res;
+	char done[256];
 
 	mg_print_sanitized_lines(out, mg_str_cstr(fj->patch));
 	memset(&o, 0, sizeof(o));
 	o.out = out;
+	o.done = done;
+	o.donesz = sizeof(done);
+	(void)snprintf(done, sizeof(done), "applied and verified");
 	o.yes = 1;	/* asked on the Apply screen before the job */
 	o.cancelled = con_job_cancelled;
 	mg_err_clear(&err);
 	res = mg_fix_apply(c->app, (const struct mg_fix *const *)fj->fixes,
 	    fj->n, fj->st, mg_str_cstr(fj->patch), &o, &err);
-	return (result_line(out, res, &err));
+	return (result_line(out, res, done, &err));
 }
 
 /* start - stage the fixes, fork the engine; 0 if it runs */

@@ -676,6 +676,28 @@ out:
 }
 
 /*
+ * mg_fix_done_words - a finished apply in words, from its log (what
+ * the post-commands and the reload said): "reloaded" only when a reload
+ * ran; a fix whose post-commands only rebuild a table (postmap, a
+ * sasldb edit) needs none, and a server that is not running reads the
+ * new files when it starts
+ */
+const char *
+mg_fix_done_words(const char *log)
+{
+	if (strstr(log, "ran postfix reload\n") != NULL ||
+	    strstr(log, "/postfix reload\n") != NULL ||
+	    strstr(log, "sent SIGHUP") != NULL)
+		return ("applied, reloaded and verified");
+	if (strstr(log, "not running") != NULL ||
+	    strstr(log, "no Exim daemon running") != NULL)
+		return ("applied and verified; the server is not running: "
+		    "it reads the new configuration when it starts");
+	return ("applied and verified; no reload was needed: the server "
+	    "reads the rebuilt files itself");
+}
+
+/*
  * undone - the words for a restore that worked, from what its rebuild
  * and reload said (log, from the restore on): the old configuration
  * reloaded, or never replaced in the running server
@@ -1134,6 +1156,9 @@ mg_fix_apply(struct mg_session *a, const struct mg_fix *const *fixes, size_t n,
 	(void)mg_journal_set(&j, id, "result", mg_str_cstr(&r.log));
 	(void)mg_journal_set(&j, id, "step", "verified");
 	(void)mg_journal_set(&j, id, "state", "done");
+	if (o->done != NULL && o->donesz > 0)
+		(void)snprintf(o->done, o->donesz, "%s",
+		    mg_fix_done_words(mg_str_cstr(&r.log)));
 	res = MG_APPLY_DONE;
 out:
 	cleanup_stage(&r);

@@ -41,6 +41,12 @@ struct mg_apply_opts {
 	 * changed.  Never asked once the live files are touched.  NULL:
 	 * cannot be cancelled. */
 	int (*cancelled)(void);
+	/* Out, if not NULL: on MG_APPLY_DONE, how it ended in words
+	 * ("applied, reloaded and verified", or what stood for the
+	 * reload: none needed, the server not running), donesz bytes at
+	 * most. */
+	char *done;
+	size_t donesz;
 };
 
 enum mg_apply_result mg_fix_apply(struct mg_session *,
@@ -48,5 +54,6 @@ enum mg_apply_result mg_fix_apply(struct mg_session *,
     const struct mg_apply_opts *, struct mg_err *);
 int mg_fix_rebuild(const struct mg_target *, const char *, struct mg_str *);
 int mg_fix_incomplete(struct mg_journal *, FILE *);
+const char *mg_fix_done_words(const char *);
 
 #endif

@@ -397,6 +397,26 @@ test_simulate_counts(void **state_)
 	assert_int_equal(fake.sim_closed, 1);
 }
 
+/* test_done_words - a finished apply says "reloaded" only when its log
+ * shows a reload ran */
+static void
+test_done_words(void **state_)
+{
+	(void)state_;
+	assert_string_equal(mg_fix_done_words("  installed /etc/main.cf\n"
+	    "  ran postfix reload\n"), "applied, reloaded and verified");
+	assert_string_equal(mg_fix_done_words("  sent SIGHUP to the Exim "
+	    "daemon (pid 12)\n"), "applied, reloaded and verified");
+	assert_non_null(strstr(mg_fix_done_words("  ran postmap "
+	    "hash:/etc/postfix/virtual\n"), "no reload was needed"));
+	assert_non_null(strstr(mg_fix_done_words("  ran saslpasswd2 root\n"),
+	    "no reload was needed"));
+	assert_non_null(strstr(mg_fix_done_words("  postfix: Postfix is not "
+	    "running; nothing to reload\n"), "the server is not running"));
+	assert_null(strstr(mg_fix_done_words("  ran postmap x\n"),
+	    "reloaded"));
+}
+
 int
 main(void)
 {
@@ -415,6 +435,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_simulate_counts, setup,
 		    teardown),
+		cmocka_unit_test(test_done_words),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
