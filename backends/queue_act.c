@@ -232,7 +232,9 @@ mg_qfile_link_at(int sdirfd, const char *src, int qfd, const char *name,
 			return (mg_err_errno(err, "link %s", src));
 		}
 	}
-	mg_fault("purge-linking");
+	/* the crash tests' step while an entry is being made (as
+	 * mg_qfile_copy_at's) */
+	mg_fault("purge-copying");
 	if (fstatat(qfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		(void)mg_err_errno(err, "stat %s", name);
 		(void)unlinkat(qfd, name, 0);
