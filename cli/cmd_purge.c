@@ -1,5 +1,5 @@
 /* cmd_purge.c - "purge SELECTOR... [--dry-run] [--yes]": the matching mail
- * held, copied into the quarantine, deleted; journaled. */
+ * held, kept in the quarantine (linked or copied), deleted; journaled. */
 #include "cmd.h"
 #include "queue_action.h"
 
@@ -13,9 +13,10 @@ cmd_purge(struct mg_session *a, int argc, char **argv)
 const struct mg_cmd_entry mg_cmd_purge_entry = {
 	.name = "purge",
 	.args = MG_QACTION_ARGS,
-	.summary = "hold (Postfix) the matching mail, copy it into",
+	.summary = "hold (Postfix) the matching mail, keep it in",
 	.options =
-	    "STATE/quarantine/ENTRY (Exim: under its spool lock),\n"
+	    "STATE/quarantine/ENTRY (hard-linked on the queue's\n"
+	    "filesystem, else copied; Exim: under its spool lock),\n"
 	    "delete exactly those IDs; journaled.  Selectors\n"
 	    "(combined with AND): --sasl USER\n"
 	    "--client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"
