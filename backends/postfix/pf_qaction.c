@@ -393,12 +393,14 @@ detach_left(struct pf_purge *pp)
 
 /*
  * mg_pf_purge - hold the first MG_QSYNC_BATCH IDs (one postsuper -h -)
- * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: copy
- * what is held into the quarantine, sync it (mg_qrun_syncfs), delete
- * exactly the copied IDs from hold (one postsuper -d - hold, running
- * while the next batch is copied); hold/ walked again once the rest is
- * held (a readdir need not return what was added behind it); at the end
- * the selected IDs still queued counted by name
+ * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: link
+ * (mg_qfile_link_at; across filesystems copy) what is held into the
+ * quarantine, sync it (mg_qrun_syncfs), delete exactly the quarantined
+ * IDs from hold (one postsuper -d - hold, running while the next batch
+ * is quarantined); hold/ walked again once the rest is held (a readdir
+ * need not return what was added behind it); at the end the selected
+ * IDs still queued counted by name, and a link to one of them made a
+ * file of its own (detach_left)
  */
 int
 mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
