@@ -49,7 +49,7 @@ MGSMTP	  := $(BUILD)/lab/mgsmtp
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 
 SRCS_ALL := $(LIB_SRCS) cli/main.c $(UNIT_SRCS) $(LAB_SRCS) tests/lab/lab_util.c \
-	    $(FUZZ_SRCS) tests/lab/mgsmtp.c
+	    $(FUZZ_SRCS) tests/lab/mgsmtp.c tests/bench/readloop.c
 HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 	    checks/*/*.h engine/*.h cli/*.h console/*.h tests/unit/*.h \
 	    tests/lab/*.h)

@@ -111,18 +111,29 @@ mg_backend_load_config(struct mg_target *t, struct mg_model *m,
 	return (0);
 }
 
-/* mg_backend_load_queue - read the live queue into q (caller frees q with
- * mg_queue_free, also after a failure) */
+/* mg_backend_load_queue - read the live queue into q, all of each
+ * message (caller frees q with mg_queue_free, also after a failure) */
 int
 mg_backend_load_queue(struct mg_target *t, struct mg_queue *q,
     mg_progress_fn progress, void *arg, struct mg_err *err)
+{
+	return (mg_backend_scan_queue(t, q, NULL, progress, arg, err));
+}
+
+/* mg_backend_scan_queue - read the live queue into q as opts say (NULL:
+ * all of each message); caller frees q with mg_queue_free, also after a
+ * failure */
+int
+mg_backend_scan_queue(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	int rc;
 
 	mg_queue_init(q);
 	if (t->backend == NULL || t->backend->load_queue == NULL)
 		return (not_supported(t, "reading the queue", err));
-	rc = t->backend->load_queue(t, q, progress, arg, err);
+	rc = t->backend->load_queue(t, q, opts, progress, arg, err);
 	mg_queue_seal(q);	/* the index served the scan alone */
 	return (rc);
 }
@@ -510,6 +521,26 @@ mg_backend_purge(struct mg_target *t, struct mg_qrun *run,
 	if (of(t) == NULL || of(t)->purge == NULL)
 		return (not_supported(t, "purging queued mail", err));
 	return (of(t)->purge(t, run, err));
+}
+
+/* mg_backend_purge_finish - purge the run's ids into the quarantine an
+ * interrupted purge left */
+int
+mg_backend_purge_finish(struct mg_target *t, struct mg_qrun *run,
+    struct mg_err *err)
+{
+	if (of(t) == NULL || of(t)->purge_finish == NULL)
+		return (not_supported(t, "finishing an interrupted purge",
+		    err));
+	return (of(t)->purge_finish(t, run, err));
+}
+
+/* mg_backend_can_finish_purge - the MTA can finish an interrupted purge
+ * (else it is only rolled back) */
+int
+mg_backend_can_finish_purge(const struct mg_target *t)
+{
+	return (of(t) != NULL && of(t)->purge_finish != NULL);
 }
 
 /* mg_backend_restore - put back what a purge or hold took out */

@@ -54,9 +54,11 @@ struct mg_backend {
 	/* Read the live configuration through the MTA's own tools. */
 	int (*load_config)(struct mg_target *, struct mg_model *,
 	    struct mg_err *);
-	/* Read every queued message (directly, not one process each). */
+	/* Read every queued message (directly, not one process each);
+	 * opts NULL: everything. */
 	int (*load_queue)(struct mg_target *, struct mg_queue *,
-	    mg_progress_fn, void *, struct mg_err *);
+	    const struct mg_qscan_opts *, mg_progress_fn, void *,
+	    struct mg_err *);
 	/* A number that changes when the queue may have (its directories'
 	 * mtimes), far cheaper than load_queue; NULL: not known. */
 	int (*queue_stamp)(struct mg_target *, unsigned long long *,
@@ -150,6 +152,12 @@ struct mg_backend {
 	 * into the run's quarantine (its copied list), then delete
 	 * exactly the copied ones; what it does told on the run's out. */
 	int (*purge)(struct mg_target *, struct mg_qrun *, struct mg_err *);
+	/* Finish a purge a kill interrupted: purge the run's ids (those
+	 * of its entry still queued) into the quarantine it left (the
+	 * run's qdir, there already), each copied afresh; NULL: this MTA
+	 * cannot (its interrupted purges are rolled back). */
+	int (*purge_finish)(struct mg_target *, struct mg_qrun *,
+	    struct mg_err *);
 	/* Put back what a purge or a hold took out, as struct
 	 * mg_qrestore describes (queue_act.h). */
 	int (*restore)(struct mg_target *, struct mg_qrestore *,
@@ -193,6 +201,8 @@ int mg_backend_load_config(struct mg_target *, struct mg_model *,
     struct mg_err *);
 int mg_backend_load_queue(struct mg_target *, struct mg_queue *,
     mg_progress_fn, void *, struct mg_err *);
+int mg_backend_scan_queue(struct mg_target *, struct mg_queue *,
+    const struct mg_qscan_opts *, mg_progress_fn, void *, struct mg_err *);
 int mg_backend_queue_stamp(struct mg_target *, unsigned long long *,
     struct mg_err *);
 int mg_backend_load_log(struct mg_target *, struct mg_model *,
@@ -240,6 +250,9 @@ int mg_backend_listener(const struct mg_target *, const struct mg_model *,
 int mg_backend_queue_act(struct mg_target *, struct mg_qrun *,
     enum mg_qaction, char *const *, size_t, const char *, struct mg_err *);
 int mg_backend_purge(struct mg_target *, struct mg_qrun *, struct mg_err *);
+int mg_backend_purge_finish(struct mg_target *, struct mg_qrun *,
+    struct mg_err *);
+int mg_backend_can_finish_purge(const struct mg_target *);
 int mg_backend_restore(struct mg_target *, struct mg_qrestore *,
     struct mg_err *);
 int mg_backend_quarantine_msg(struct mg_target *, int, const char *,

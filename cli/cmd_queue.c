@@ -117,6 +117,8 @@ cmd_queue(struct mg_session *a, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
+	/* a grouping shows no message's size: not read */
+	static const struct mg_qscan_opts scan = { .no_sizes = 1 };
 	enum mg_queue_by by = QUEUE_BY_DEFAULT;
 	struct mg_qgrouping g;
 	struct mg_queue q;
@@ -143,10 +145,8 @@ cmd_queue(struct mg_session *a, int argc, char **argv)
 			return (cant_read(a->err.msg));
 		a->detected = 1;
 	}
-	/* a grouping shows no message's size: not read */
-	a->target.queue_no_sizes = 1;
-	rc = mg_backend_load_queue(&a->target, &q, NULL, NULL, &a->err);
-	a->target.queue_no_sizes = 0;
+	rc = mg_backend_scan_queue(&a->target, &q, &scan, NULL, NULL,
+	    &a->err);
 	if (rc < 0) {
 		mg_queue_free(&q);
 		return (cant_read(a->err.msg));

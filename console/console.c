@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>		/* mallopt */
+#endif
 
 #include "../core/mg_sanitize.h"
 #include "../core/mg_str.h"
@@ -746,6 +749,30 @@ setup(struct con *c)
 }
 
 /*
+ * Blocks from this size up are mapped on their own and unmapped when
+ * freed: the queue view's message arrays (10 MiB a read at 100k) and
+ * their growth.  glibc's default threshold starts here too but rises to
+ * the size of the largest mapped block freed (up to 32 MiB): after the
+ * first read is replaced, every later array comes from the heaps of the
+ * reader's threads, whose freed and half-filled pages stay resident
+ * next to the new read (measured at 100k: peak RSS 77 MiB on the Exim
+ * spool, 63 on the Postfix queue; 55 and 48 with the threshold fixed).
+ * A mapped array that grows is moved by mremap, not copied, and the
+ * room it keeps for growth is never touched, so never resident.
+ */
+#define MMAP_THRESHOLD (128 * 1024)
+
+/* memory_setup - the console's large blocks mapped on their own (see
+ * MMAP_THRESHOLD); a no-op without glibc */
+static void
+memory_setup(void)
+{
+#ifdef __GLIBC__
+	(void)mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+#endif
+}
+
+/*
  * mg_console_run - the interactive console.  Exit code: 0 on q, 3 when
  * quitting without a readable configuration (as "report"), 128+signal
  * when ended by SIGINT, SIGTERM or SIGHUP, 1 without a usable terminal.
@@ -762,6 +789,7 @@ mg_console_run(struct mg_session *a, int incident)
 	(void)setlocale(LC_ALL, "");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return (no_terminal("the console needs a terminal"));
+	memory_setup();
 	/*
 	 * Ours before newterm: ncurses then leaves SIGINT and SIGTERM alone
 	 * instead of installing handlers that exit from inside a signal.

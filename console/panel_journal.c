@@ -359,8 +359,16 @@ jentry_build(struct con *c)
 	    e->state);
 	con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 2);
 	con_page_untrusted(p, CS_NORMAL, e->summary, 0, 2);
-	/* what a killed run left (or one running now): u finishes it */
-	if (strcmp(e->state, "applying") == 0 ||
+	/* what a killed run left (or one running now): u finishes it; a
+	 * purge is also finished from the command line */
+	if (strcmp(e->state, "applying") == 0 && strcmp(e->action,
+	    "purge") == 0) {
+		mg_str_reset(&s);
+		mg_str_printf(&s, "Unfinished: interrupted (unless it runs "
+		    "now); u puts back only what it removed, or finish it "
+		    "(Exim): mailguard-tui purge --finish %ld", e->id);
+		con_page_untrusted(p, CS_BOLD, mg_str_cstr(&s), 0, 2);
+	} else if (strcmp(e->state, "applying") == 0 ||
 	    strcmp(e->state, "rolling-back") == 0)
 		con_page_untrusted(p, CS_BOLD, strcmp(e->state,
 		    "rolling-back") == 0 ? "Unfinished: its rollback was "

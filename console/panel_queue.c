@@ -40,6 +40,7 @@ struct con_queue {
 	int opened;		/* shown before: by is the operator's */
 	int have;		/* q holds a scan */
 	time_t when;		/* of the scan */
+	unsigned long gen;	/* q's number: one more each read shown */
 	char err[512];		/* why the last scan failed; "" if it did not */
 	int by;			/* enum mg_queue_by, or CON_QBY_SHAPE */
 	struct mg_qgrouping g;
@@ -56,6 +57,8 @@ struct con_queue {
 	struct mg_qsel csel;	/* what it selects */
 	char *csel_key;		/* the string csel points into */
 	size_t confirm_n;	/* messages it selects in this scan */
+	unsigned long confirm_gen;	/* the read they were counted on: a
+					 * purge removes exactly those */
 	int confirm_by;		/* the grouping of the group asked about */
 	int rows;		/* list rows at the last draw */
 	size_t (*shape)[MG_QAGE_BUCKETS + 1];	/* age x domain counts,
@@ -107,7 +110,8 @@ static const struct con_key groups_keys[] = {
 	{ "b", "group by", "b, B", "group by SASL user, client, sender, "
 	    "recipient domain, age x domain (qshape), age" },
 	{ "D", "purge", "D, F8", "purge the group: hold, copy to the "
-	    "quarantine, delete; asks first with the exact count" },
+	    "quarantine, delete; asks first with the exact count, and "
+	    "removes exactly the messages counted" },
 	{ "H", "hold", "H", "put the group on hold (Exim: freeze)" },
 	{ "U", "release", "U", "release the group from hold (Exim: thaw)" },
 	{ "Esc", "back", "Esc, Backspace, Left/h", "back to the findings" },
@@ -400,6 +404,11 @@ taken(struct con *c)
 
 	if (!v->rd_ok)
 		return (0);
+	/* the read the question counted stays until it is answered: y
+	 * purges exactly the messages counted (a newer read waits in the
+	 * reader); a read the session's checks wait for is theirs */
+	if (v->confirm && !c->app->queue_pending)
+		return (0);
 	mg_err_clear(&err);
 	rc = con_scan_take(&v->rd, &q, &err);
 	if (rc == 0)
@@ -436,6 +445,7 @@ taken(struct con *c)
 		drop(&v->q);
 	v->q = q;
 	v->have = 1;
+	v->gen++;
 	sample(v, now, q.nmsgs);
 	regroup(c, now);
 	return (1);
@@ -614,6 +624,7 @@ queue_loaded(struct con *c)
 	v->q = *m->queue;
 	mg_queue_init(m->queue);
 	v->have = 1;
+	v->gen++;
 	v->when = m->now;
 	v->err[0] = '\0';
 	sample(v, v->when, v->q.nmsgs);
@@ -889,6 +900,18 @@ msgs_draw(struct con *c, int y, int rows)
 	mg_str_free(&t);
 }
 
+/* read_at - the time of the read shown, "HH:MM:SS" in buf */
+static const char *
+read_at(const struct con_queue *v, char *buf, size_t sz)
+{
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (v->when > 0 && localtime_r(&v->when, &tm) != NULL)
+		(void)strftime(buf, sz, "%H:%M:%S", &tm);
+	return (buf);
+}
+
 /* confirm_draw - the question over the list, in a box */
 static void
 confirm_draw(struct con *c, int y, int rows)
@@ -896,6 +919,7 @@ confirm_draw(struct con *c, int y, int rows)
 	struct con_queue *v = qv(c);
 	struct mg_str s = MG_STR_INIT;
 	struct con_page p;
+	char when[16];
 	size_t stay = v->q.nmsgs - v->confirm_n, i;
 	int w = COLS - 8, h, y0, x0 = 4;
 	const char *what;
@@ -932,6 +956,14 @@ confirm_draw(struct con *c, int y, int rows)
 	else
 		what = "They go back to delivery; the IDs go to the journal.";
 	con_page_wrap(&p, CS_NORMAL, what, 0, 0);
+	if (v->confirm == 'D') {
+		/* queue_child purges the read counted, not a new one */
+		mg_str_reset(&s);
+		mg_str_printf(&s, "Only these %zu, as read at %s: mail queued "
+		    "since stays.", v->confirm_n, read_at(v, when,
+		    sizeof(when)));
+		con_page_wrap(&p, CS_NORMAL, mg_str_cstr(&s), 0, 0);
+	}
 	con_page_add(&p, CS_NORMAL, "");
 	con_page_add(&p, CS_BOLD, "y: yes, do it     n or Esc: no");
 	h = (int)p.nlines + 2;
@@ -1003,7 +1035,14 @@ child_progress(void *arg, unsigned step, unsigned nsteps, const char *name,
 	    step, nsteps, done, total, name);
 }
 
-/* queue_child - the action, in the child; its exit status */
+/*
+ * queue_child - the action, in the child; its exit status.  A purge
+ * removes the messages the question counted: it is selected on the
+ * read shown (the child's copy of it, the view's q at the fork), as the
+ * purge command does on its one scan; mail queued since that read is
+ * not in it, so it stays, also when it matches.  Hold and release
+ * select on a new read (mg_queue_act reads the queue itself).
+ */
 static int
 queue_child(struct con *c, void *arg, FILE *out)
 {
@@ -1018,8 +1057,8 @@ queue_child(struct con *c, void *arg, FILE *out)
 	prog.arg = out;
 	mg_err_clear(&err);
 	if (v->confirm == 'D')
-		rc = mg_queue_purge(&c->app->target, &v->csel, out, &prog,
-		    &res, &err);
+		rc = mg_queue_purge_scanned(&c->app->target, &v->q, &v->csel,
+		    out, &prog, &res, &err);
 	else
 		rc = mg_queue_act(&c->app->target, v->confirm == 'H' ?
 		    MG_QA_HOLD : MG_QA_RELEASE, &v->csel, out, &prog, &res,
@@ -1140,6 +1179,7 @@ ask(struct con *c, int ch)
 	}
 	v->confirm_n = n;
 	v->confirm_by = by;
+	v->confirm_gen = v->gen;
 	v->confirm = ch;
 }
 
@@ -1150,6 +1190,15 @@ go(struct con *c)
 	struct con_queue *v = qv(c);
 	struct mg_str what = MG_STR_INIT;
 
+	/* taken() keeps the read while the question waits; a reload of
+	 * the session's read may still replace it: then the count asked
+	 * about is not the one a purge would act on */
+	if (v->confirm == 'D' && v->gen != v->confirm_gen) {
+		v->confirm = 0;
+		con_note(c, "not purged: the queue was read again since the "
+		    "question; press D to see the new count");
+		return;
+	}
 	mg_str_puts(&what, v->confirm == 'D' ? "purge" : v->confirm == 'H' ?
 	    "hold" : "release");
 	mg_qsel_describe(&v->csel, &what);

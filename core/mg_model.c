@@ -30,6 +30,7 @@ mg_target_free(struct mg_target *t)
 	free(t->state_dir);
 	free(t->generator);
 	free(t->maillog);
+	free(t->queue_dir);
 	if (t->generated != NULL) {
 		char *slash = strrchr(t->generated, '/');
 

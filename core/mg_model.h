@@ -43,9 +43,9 @@ struct mg_target {
 	struct mg_reaper *reaper; /* removes generated's directory if we
 				 * are killed; NULL if none */
 	char *maillog;		/* --maillog FILE; NULL: the MTA's own */
-	int queue_no_sizes;	/* load_queue may leave message sizes 0:
-				 * nothing shown needs them (Exim: no stat
-				 * of each -D) */
+	char *queue_dir;	/* where the queue lives, as the MTA said
+				 * at detection (Exim: spool_directory);
+				 * NULL: asked when the queue is read */
 	/* what a slow step of loading is doing now ("tables 3/9: REF"),
 	 * NULL when it is done; NULL: nobody is told */
 	void (*note)(void *, const char *);

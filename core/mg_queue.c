@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,33 +21,64 @@
 
 #define ARENA_CHUNK (64u * 1024)
 
-/* mg_arena_alloc - n bytes, aligned for any type; freed with the arena */
-void *
-mg_arena_alloc(struct mg_arena *a, size_t n)
+/*
+ * arena_take - n bytes at an address that is a multiple of align (a
+ * power of two): strings ask for 1, arrays of pointers for a pointer's
+ * alignment, so that a 16-byte queue ID takes 17 bytes, not 32 (a scan
+ * of 100k messages holds about 100 bytes less per message)
+ */
+static void *
+arena_take(struct mg_arena *a, size_t n, size_t align)
 {
 	struct mg_arena_chunk *c = a->head;
-	size_t need = (n + 15) & ~(size_t)15, size;
-	void *p;
+	uintptr_t at;
+	size_t pad = 0, size;
 
-	if (need < n)
-		abort();
-	if (c == NULL || c->size - c->used < need) {
-		size = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		if (size > SIZE_MAX - sizeof(*c))
+	if (c != NULL) {
+		at = (uintptr_t)(c->data + c->used);
+		pad = (align - (at & (align - 1))) & (align - 1);
+	}
+	if (c == NULL || c->size - c->used < pad ||
+	    c->size - c->used - pad < n) {
+		if (n > SIZE_MAX - sizeof(*c) - align)
 			abort();
+		/* room for n after aligning the chunk's first byte */
+		size = n + align > ARENA_CHUNK ? n + align : ARENA_CHUNK;
 		c = mg_xmalloc(sizeof(*c) + size);
 		c->size = size;
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		at = (uintptr_t)c->data;
+		pad = (align - (at & (align - 1))) & (align - 1);
 	}
-	p = c->data + c->used;
-	c->used += need;
-	a->total += need;
-	return (p);
+	c->used += pad;
+	a->total += pad + n;
+	at = (uintptr_t)(c->data + c->used);
+	c->used += n;
+	return ((void *)at);
 }
 
-/* mg_arena_strndup - copy n bytes into the arena and terminate */
+/* mg_arena_alloc - n bytes, aligned for any type; freed with the arena */
+void *
+mg_arena_alloc(struct mg_arena *a, size_t n)
+{
+	return (arena_take(a, n, _Alignof(max_align_t)));
+}
+
+/* mg_arena_ptrs - room for n pointers (a message's recipients); freed
+ * with the arena */
+const char **
+mg_arena_ptrs(struct mg_arena *a, size_t n)
+{
+	if (n > SIZE_MAX / sizeof(const char *))
+		abort();
+	return (arena_take(a, n * sizeof(const char *),
+	    _Alignof(const char *)));
+}
+
+/* mg_arena_strndup - copy n bytes into the arena and terminate (no
+ * alignment: a string's bytes are read one by one) */
 char *
 mg_arena_strndup(struct mg_arena *a, const char *s, size_t n)
 {
@@ -54,7 +86,7 @@ mg_arena_strndup(struct mg_arena *a, const char *s, size_t n)
 
 	if (n == SIZE_MAX)
 		abort();
-	p = mg_arena_alloc(a, n + 1);
+	p = arena_take(a, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return (p);
@@ -223,8 +255,7 @@ mg_queue_add_copy(struct mg_queue *q, const struct mg_qmsg *m,
 	out->rcpts = NULL;
 	out->nrcpts = nrcpts;
 	if (nrcpts > 0) {
-		out->rcpts = mg_arena_alloc(&q->arena,
-		    nrcpts * sizeof(*out->rcpts));
+		out->rcpts = mg_arena_ptrs(&q->arena, nrcpts);
 		memcpy(out->rcpts, rcpts, nrcpts * sizeof(*out->rcpts));
 	}
 	return (out);

@@ -17,6 +17,13 @@
 /* Progress of a long scan: files looked at so far.  Non-zero cancels. */
 typedef int (*mg_progress_fn)(void *, size_t);
 
+/* How a queue is read: what its caller will look at (all zero, or no
+ * options at all: everything a message view shows). */
+struct mg_qscan_opts {
+	int no_sizes;	/* sizes may be left 0: nothing shown needs them
+			 * (Exim: no stat of each message's -D) */
+};
+
 /* One chunk of the arena; strings and arrays of a scan live here. */
 struct mg_arena_chunk {
 	struct mg_arena_chunk *next;
@@ -105,6 +112,7 @@ struct mg_qsel {
 };
 
 void *mg_arena_alloc(struct mg_arena *, size_t);
+const char **mg_arena_ptrs(struct mg_arena *, size_t);
 char *mg_arena_strndup(struct mg_arena *, const char *, size_t);
 void mg_arena_free(struct mg_arena *);
 

@@ -595,13 +595,20 @@ mg_fix_incomplete(struct mg_journal *j, FILE *out)
 			    "at step \"%s\": the configuration may be partly "
 			    "restored. Finish it with: mailguard-tui rollback "
 			    "%ld\n", step, v[i].id);
+		else if (mail && strcmp(v[i].action, "purge") == 0)
+			(void)fprintf(out, ") was interrupted at step \"%s\": "
+			    "its messages may be left on hold (Postfix), "
+			    "queued with a copy in the quarantine, or removed "
+			    "into it, and it never finished. Finish it with: "
+			    "mailguard-tui purge --finish %ld (Exim), or put "
+			    "back only what it removed with: mailguard-tui "
+			    "rollback %ld\n", step, v[i].id, v[i].id);
 		else if (mail)
 			(void)fprintf(out, ") was interrupted at step \"%s\": "
 			    "its messages may be left on hold (Exim: frozen) "
-			    "or in the quarantine, and it never finished. Put "
-			    "them back with: mailguard-tui rollback %ld (then "
-			    "%s again if still wanted)\n", step, v[i].id,
-			    v[i].action);
+			    "and it never finished. Put them back with: "
+			    "mailguard-tui rollback %ld (then %s again if "
+			    "still wanted)\n", step, v[i].id, v[i].action);
 		else
 			(void)fprintf(out, ") was interrupted at step \"%s\": "
 			    "the configuration may be partly changed. Restore "

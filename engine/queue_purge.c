@@ -26,6 +26,7 @@
 #include "../core/mg_sanitize.h"
 #include "../core/mg_secure_dir.h"
 #include "../core/mg_str.h"
+#include "journal_check.h"
 #include "mg_journal.h"
 #include "queue_purge.h"
 
@@ -339,6 +340,132 @@ mg_queue_purge_scanned(struct mg_target *t, struct mg_queue *q,
     struct mg_purge_result *res, struct mg_err *err)
 {
 	return (purge_run(t, q, 1, sel, out, prog, res, err));
+}
+
+/*
+ * finish_ids - of entry e's journaled IDs, those the MTA still lists
+ * (scanned into q), sorted into p->run.ids (pointing into q); every ID
+ * judged a queue ID first.  0, or -1 with err
+ */
+static int
+finish_ids(struct purge *p, struct mg_journal *j, const struct mg_jentry *e,
+    struct mg_queue *q, struct mg_err *err)
+{
+	char **ids = NULL;
+	const char *id;
+	size_t nids = 0, i;
+	int rc = -1;
+
+	if (mg_journal_queue_ids(j, e->id, &ids, &nids, err) < 0)
+		return (-1);
+	for (i = 0; i < nids; i++)
+		if (mg_journal_check_qid(e->id, ids[i], err) < 0)
+			goto out;
+	if (mg_backend_load_queue(p->t, q, NULL, NULL, err) < 0)
+		goto out;
+	qsort(ids, nids, sizeof(*ids), mg_strp_cmp);
+	p->run.ids = mg_xcalloc(q->nmsgs + 1, sizeof(*p->run.ids));
+	for (i = 0; i < q->nmsgs; i++) {
+		id = q->msgs[i].id;
+		if (nids > 0 && bsearch(&id, ids, nids, sizeof(*ids),
+		    mg_strp_cmp) != NULL)
+			p->run.ids[p->run.nids++] = id;
+	}
+	qsort(p->run.ids, p->run.nids, sizeof(*p->run.ids), mg_strp_cmp);
+	p->res->selected = nids;
+	rc = 0;
+out:
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	return (rc);
+}
+
+/*
+ * mg_queue_purge_finish - finish purge entry id that a kill left
+ * "applying": what of its IDs is still queued purged into the
+ * quarantine it left, through the backend's purge_finish (which copies
+ * each afresh and removes only the message it copied); the entry "done"
+ * after.  0 (res: selected = the entry's IDs, remaining = still queued
+ * after), or -1 with err (nothing done if res->entry is 0).
+ */
+int
+mg_queue_purge_finish(struct mg_target *t, long id, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
+{
+	struct mg_str result = MG_STR_INIT;
+	struct mg_jentry *e = NULL;
+	struct mg_journal j;
+	struct mg_queue q;
+	struct purge p;
+	size_t ne = 0, left, i;
+	int rc = -1;
+
+	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
+	mg_queue_init(&q);
+	if (!mg_backend_can_finish_purge(t))
+		return (mg_err_set(err, "%s cannot finish an interrupted "
+		    "purge: put its mail back with: mailguard-tui rollback "
+		    "%ld (then purge again if still wanted)", t->backend !=
+		    NULL ? t->backend->name : "this MTA", id));
+	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
+		return (-1);
+	if (mg_journal_entries(&j, id, 0, &e, &ne, err) < 0)
+		goto out;
+	if (ne == 0) {
+		(void)mg_err_set(err, "no journal entry %ld", id);
+		goto out;
+	}
+	/* only a purge a kill left: a finished one has nothing to do, a
+	 * rollback begun has put mail back that must stay */
+	if (strcmp(e->action, "purge") != 0 || strcmp(e->state,
+	    "applying") != 0) {
+		(void)mg_err_set(err, "journal entry %ld is a %s, %s: only a "
+		    "purge that was interrupted (applying) can be finished",
+		    id, e->action, e->state);
+		goto out;
+	}
+	(void)snprintf(p.run.qdir, sizeof(p.run.qdir), "%s/quarantine/%ld",
+	    t->state_dir, id);
+	if (mg_private_dir(p.run.qdir, 0, err) < 0 || finish_ids(&p, &j, e,
+	    &q, err) < 0)
+		goto out;
+	res->entry = id;
+	(void)snprintf(res->quarantine, sizeof(res->quarantine), "%s",
+	    p.run.qdir);
+	(void)fprintf(out, "finishing purge entry %ld: %zu of its %zu "
+	    "messages still queued\n", id, p.run.nids, res->selected);
+	(void)mg_journal_set(&j, id, "step", "finish");
+	rc = p.run.nids > 0 ? mg_backend_purge_finish(t, &p.run, err) : 0;
+	res->quarantined = res->held = p.run.ncopied;
+	res->remaining = p.run.nids > 0 ? still_queued(&p, &left) : 0;
+	res->deleted = p.run.ncopied - (p.run.nids > 0 ? left : 0);
+	mg_str_puts(&result, e->result != NULL ? e->result : "");
+	mg_str_printf(&result, "finished: %zu still queued; quarantined and "
+	    "deleted %zu; still queued after %zu\n", p.run.nids,
+	    res->deleted, res->remaining);
+	if (rc < 0)
+		mg_str_printf(&result, "error: %s\n", err->msg);
+	mg_str_append(&result, mg_str_cstr(&p.run.log), p.run.log.len);
+	(void)mg_journal_set(&j, id, "result", mg_str_cstr(&result));
+	if (rc == 0)
+		(void)mg_journal_set(&j, id, "state", "done");
+	if (rc == 0 || p.run.ncopied > 0)
+		(void)mg_journal_set(&j, id, "step", "deleted");
+out:
+	if (p.run.qfd >= 0)
+		(void)close(p.run.qfd);
+	mg_jentries_free(e, ne);
+	mg_queue_free(&q);
+	mg_journal_close(&j);
+	for (i = 0; i < p.run.ncopied; i++)
+		free(p.run.copied[i]);
+	free(p.run.copied);
+	free(p.run.ids);
+	mg_str_free(&p.run.log);
+	mg_str_free(&result);
+	return (rc);
 }
 
 /* mg_qaction_name - "hold", "release", "requeue" */

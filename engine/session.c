@@ -387,6 +387,8 @@ findings(struct mg_session *a)
 int
 mg_session_load(struct mg_session *a)
 {
+	/* the queue's findings count messages: no size is read */
+	static const struct mg_qscan_opts no_sizes = { .no_sizes = 1 };
 	struct mg_err qerr, lerr;
 
 	mg_report_free(&a->report);
@@ -412,8 +414,8 @@ mg_session_load(struct mg_session *a)
 		a->queue_pending = 1;
 	else {
 		a->model.queue = mg_xcalloc(1, sizeof(*a->model.queue));
-		if (mg_backend_load_queue(&a->target, a->model.queue, NULL,
-		    NULL, &qerr) < 0) {
+		if (mg_backend_scan_queue(&a->target, a->model.queue,
+		    &no_sizes, NULL, NULL, &qerr) < 0) {
 			mg_queue_free(a->model.queue);
 			free(a->model.queue);
 			a->model.queue = NULL;

@@ -295,14 +295,37 @@ absolute(char **path)
 	*path = mg_str_steal(&s);
 }
 
-/* exim_detect - version and configuration file from exim -bV */
+/* last_line - the last line of text that is not empty, or NULL */
+static char *
+last_line(const char *text)
+{
+	size_t n = strlen(text), end;
+
+	while (n > 0 && text[n - 1] == '\n')
+		n--;
+	end = n;
+	while (n > 0 && text[n - 1] != '\n')
+		n--;
+	return (end > n ? mg_xstrndup(text + n, end - n) : NULL);
+}
+
+/*
+ * exim_detect - version, configuration file and spool directory from
+ * one process: exim -bV -bP spool_directory config_file (Exim prints
+ * -bV's report, then the two options; the version is -bV's, which
+ * exim_version in the configuration does not change, as it does -bP
+ * exim_version).  The queue's reads and stamps use that spool
+ * directory instead of asking again each time.
+ */
 static int
 exim_detect(struct mg_target *t, struct mg_err *err)
 {
-	static const char *const bv[] = { "-bV", NULL };
+	static const char *const bv[] = { "-bV", "-bP", "spool_directory",
+	    "config_file", NULL };
 	struct mg_exec_res res;
 	struct stat st;
-	char *v, *sp;
+	const char *out;
+	char *v, *sp, *last;
 
 	if (find_bin(t, err) < 0)
 		return (-1);
@@ -313,7 +336,8 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 		return (-1);
 	if (exim_run(t, bv, &res, err) < 0)
 		return (-1);
-	v = after(mg_str_cstr(&res.out), "Exim version ");
+	out = mg_str_cstr(&res.out);
+	v = after(out, "Exim version ");
 	if (v == NULL) {
 		mg_exec_res_free(&res);
 		return (mg_err_set(err, "%s -bV did not print a version",
@@ -323,11 +347,23 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 	if (sp != NULL)
 		*sp = '\0';
 	t->version = v;
+	free(t->queue_dir);
+	t->queue_dir = after(out, "spool_directory = ");
+	if (t->queue_dir != NULL && t->queue_dir[0] != '/') {
+		free(t->queue_dir);	/* asked again when the queue is */
+		t->queue_dir = NULL;
+	}
+	/* -bP config_file prints the bare path, after spool_directory */
+	last = t->queue_dir != NULL ? last_line(out) : NULL;
+	if (t->config_file == NULL && last != NULL && last[0] == '/') {
+		t->config_file = last;
+		last = NULL;
+	}
+	free(last);
 	if (t->config_file == NULL) {
-		t->config_file = after(mg_str_cstr(&res.out),
-		    "Configuration file is ");
+		t->config_file = after(out, "Configuration file is ");
 		if (t->config_file == NULL)
-			t->config_file = after(mg_str_cstr(&res.out),
+			t->config_file = after(out,
 			    "Configuration files are ");
 	}
 	mg_exec_res_free(&res);
@@ -1216,6 +1252,7 @@ const struct mg_backend mg_backend_exim = {
 	.listen_param = "local_interfaces",
 	.queue_act = mg_exim_queue_act,
 	.purge = mg_exim_purge,
+	.purge_finish = mg_exim_purge_finish,
 	.restore = mg_exim_restore,
 	.quarantine_msg = mg_exim_quarantine_msg,
 	.quarantine_how =

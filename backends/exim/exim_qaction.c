@@ -33,6 +33,8 @@ struct ex {
 	int split;
 	uid_t uid;
 	gid_t gid;
+	unsigned char *logst;		/* the purge log's word per row */
+	size_t not_purged;		/* copies of mail never removed */
 };
 
 /* argv_budget - the bytes of arguments one exec may carry: half of
@@ -396,6 +398,8 @@ struct expurge {
 	struct mg_target *t;
 	struct mg_qrun *p;
 	int ifd;			/* input/ */
+	int lfd;			/* the quarantine's purge log */
+	int resume;			/* finishing an interrupted purge */
 	uid_t uid;			/* its owner */
 	struct exmsg *b;		/* the batch */
 	const char **next;		/* for the next round */
@@ -416,19 +420,153 @@ now_s(void)
 }
 
 /*
+ * The purge log, MG_EXIM_PURGE_LOG in the quarantine, is what a restore
+ * (or finishing the purge) believes after a crash: the copies alone do
+ * not say whether exim -Mrm ever ran on a message.  Before each exim
+ * -Mrm call, "rm ID" for each ID it is given, synced; after it returned,
+ * "removed ID" for each it removed and "end" (synced with the next
+ * call's lines: unsynced, the "rm" lines alone mean the same but for
+ * what the call found gone; one fdatasync per EX_RM_CHUNK IDs).  A copy
+ * whose ID has no "rm" line (killed before its -Mrm), or whose chunk
+ * has its "end" without "removed ID", is of a message the purge never
+ * removed: still queued, or delivered by Exim since - never put back.
+ * An "rm" without its "end" is the chunk a kill cut short: what of it
+ * left the spool was removed by that exim -Mrm.  A run finishing the
+ * purge appends "resume" first, then its own chunks.
+ */
+
+/* plog_open - the purge log, created (or appended to), durable with its
+ * name before any exim -Mrm; its fd in x->lfd, or -1 with err */
+static int
+plog_open(struct expurge *x, struct mg_err *err)
+{
+	struct stat st;
+
+	/* finishing: a quarantine without a log (an older purge) would
+	 * have its earlier copies taken for mail never removed */
+	x->lfd = openat(x->p->qfd, MG_EXIM_PURGE_LOG, O_WRONLY | O_APPEND |
+	    O_NOFOLLOW | O_CLOEXEC | (x->resume ? 0 : O_CREAT), 0600);
+	if (x->lfd < 0 && x->resume && errno == ENOENT)
+		return (mg_err_set(err, "%s has no %s (a purge by an older "
+		    "mailguard-tui): it cannot be finished; put its mail back "
+		    "with rollback, then purge again", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	if (x->lfd < 0)
+		return (mg_err_errno(err, "cannot create %s/%s", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	if (fstat(x->lfd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink !=
+	    1 || fsync(x->lfd) < 0 || fsync(x->p->qfd) < 0) {
+		(void)close(x->lfd);
+		x->lfd = -1;
+		return (mg_err_set(err, "cannot make %s/%s durable (a "
+		    "regular file, one link)", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	}
+	return (0);
+}
+
+/* plog_write - text appended to the purge log, synced if sync; 0, or -1
+ * with err */
+static int
+plog_write(struct expurge *x, const struct mg_str *text, int sync,
+    struct mg_err *err)
+{
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < text->len) {
+		w = write(x->lfd, text->data + off, text->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return (mg_err_errno(err, "cannot write %s/%s",
+			    x->p->qdir, MG_EXIM_PURGE_LOG));
+		off += (size_t)w;
+	}
+	if (sync && fdatasync(x->lfd) < 0)
+		return (mg_err_errno(err, "cannot sync %s/%s", x->p->qdir,
+		    MG_EXIM_PURGE_LOG));
+	return (0);
+}
+
+/*
+ * mg_exim_purge_log - what purge log text (len bytes; a last line
+ * without its newline is one a kill cut short, and ignored) says of
+ * each of the n sorted IDs: state[i] MG_EXLOG_REMOVED (exim -Mrm said
+ * it removed it), MG_EXLOG_PENDING (given to an exim -Mrm whose end was
+ * never recorded), MG_EXLOG_KEPT (given to one that did not remove it),
+ * else MG_EXLOG_NONE (never given to exim -Mrm).  Lines naming other
+ * IDs are ignored.
+ */
+void
+mg_exim_purge_log(const char *log, size_t len, const char *const *ids,
+    size_t n, unsigned char *state)
+{
+	const char *cur = log, *end = log + len, *nl, *const *hit;
+	char id[64];
+	size_t *open = NULL, nopen = 0, cap = 0, i, k, l;
+	unsigned char to;
+
+	memset(state, MG_EXLOG_NONE, n);
+	while (cur < end && (nl = memchr(cur, '\n', (size_t)(end -
+	    cur))) != NULL) {
+		l = (size_t)(nl - cur);
+		hit = NULL;
+		to = MG_EXLOG_NONE;
+		if (l == 3 && memcmp(cur, "end", 3) == 0) {
+			for (i = 0; i < nopen; i++)
+				if (state[open[i]] == MG_EXLOG_PENDING)
+					state[open[i]] = MG_EXLOG_KEPT;
+			nopen = 0;
+		} else if (l == 6 && memcmp(cur, "resume", 6) == 0) {
+			/* the chunk a kill cut short stays pending: the
+			 * finishing run's "end" is not its end */
+			nopen = 0;
+		} else if (l > 3 && memcmp(cur, "rm ", 3) == 0) {
+			k = 3;
+			to = MG_EXLOG_PENDING;
+		} else if (l > 8 && memcmp(cur, "removed ", 8) == 0) {
+			k = 8;
+			to = MG_EXLOG_REMOVED;
+		}
+		if (to != MG_EXLOG_NONE && l - k < sizeof(id) && n > 0) {
+			memcpy(id, cur + k, l - k);
+			id[l - k] = '\0';
+			hit = bsearch(id, ids, n, sizeof(*ids), cmp_id);
+		}
+		if (hit != NULL) {
+			i = (size_t)(hit - ids);
+			/* a removal stays one: a later "rm" of the same ID
+			 * (finishing the purge) cannot undo it */
+			if (state[i] != MG_EXLOG_REMOVED)
+				state[i] = to;
+			if (to == MG_EXLOG_PENDING)
+				*MG_ARRAY_PUSH(open, nopen, cap) = i;
+		}
+		cur = nl + 1;
+	}
+	free(open);
+}
+
+/*
  * rm_chunk - the n synced messages of c looked at again and given to
  * exim -Mrm at once: a -H rewritten since the copy (a delivery came in
  * between) goes to the next round, one gone was delivered; both lose
  * their copies, as does what exim -Mrm did not remove.  EX_RM_CHUNK
- * bounds the time between the look and exim -Mrm taking the lock.
+ * bounds the time between the look and exim -Mrm taking the lock.  The
+ * purge log says "rm" of the chunk before exim -Mrm and what it removed
+ * after.  0, or -1 with err when the log could not be written (nothing
+ * more may be removed)
  */
-static void
-rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
+static int
+rm_chunk(struct expurge *x, struct exmsg *c, size_t n, struct mg_err *err)
 {
+	struct mg_str rec = MG_STR_INIT;
 	struct mg_qrun *p = x->p;
 	struct exmsg *m;
 	size_t i, live = 0;
 	double t0 = now_s();
+	int rc = 0;
 
 	for (i = 0; i < n; i++) {
 		m = &c[i];
@@ -446,11 +584,32 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 		drop_copy(p->qfd, m->id);
 	}
 	if (live == 0)
-		return;
+		return (0);
+	for (i = 0; i < live; i++)
+		mg_str_printf(&rec, "rm %s\n", c[i].id);
+	if (plog_write(x, &rec, 1, err) < 0) {
+		for (i = 0; i < live; i++)
+			drop_copy(p->qfd, c[i].id);
+		x->failed += live;
+		mg_str_free(&rec);
+		return (-1);
+	}
 	rm_batch(x->t, p, c, live, p->ncopied);
+	mg_fault("purge-rm");	/* as a kill during exim -Mrm leaves it */
 	if (now_s() - t0 > x->window)
 		x->window = now_s() - t0;
 	x->trm += now_s() - t0;
+	mg_str_reset(&rec);
+	for (i = 0; i < live; i++)
+		if (c[i].removed)
+			mg_str_printf(&rec, "removed %s\n", c[i].id);
+	mg_str_puts(&rec, "end\n");
+	/* not synced: the next chunk's "rm" sync carries it, and until
+	 * then the "rm" lines alone say enough (what left the spool was
+	 * removed, what is queued was not); the copies of what it removed
+	 * stay whatever happens next */
+	rc = plog_write(x, &rec, 0, err);
+	mg_str_free(&rec);
 	for (i = 0; i < live; i++) {
 		m = &c[i];
 		if (m->removed) {
@@ -465,6 +624,7 @@ rm_chunk(struct expurge *x, struct exmsg *c, size_t n)
 		else
 			x->gone++;
 	}
+	return (rc);
 }
 
 /*
@@ -488,6 +648,8 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 		memset(m, 0, sizeof(*m));
 		m->id = ids[i];
 		x->tried++;
+		if (x->resume)	/* the old copy of a message still queued */
+			drop_copy(p->qfd, m->id);
 		switch (snap(x->ifd, x->uid, p->qfd, m, &e)) {
 		case SNAP_OK:
 			k++;
@@ -525,23 +687,32 @@ one_batch(struct expurge *x, const char **ids, size_t n, struct mg_err *err)
 	}
 	mg_fault("purge-copied");
 	x->tsync += now_s() - t0;
-	for (i = 0; i < k; i += EX_RM_CHUNK)
-		rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
-		    EX_RM_CHUNK);
+	for (i = 0; i < k; i += EX_RM_CHUNK) {
+		if (rm_chunk(x, x->b + i, k - i < EX_RM_CHUNK ? k - i :
+		    EX_RM_CHUNK, err) < 0) {
+			/* the rest of the batch stays queued, uncopied */
+			for (i += EX_RM_CHUNK; i < k; i++)
+				drop_copy(p->qfd, x->b[i].id);
+			return (-1);
+		}
+	}
 	p->nsynced = p->ncopied;
 	mg_fault("purge-deleted");
 	return (0);
 }
 
 /*
- * mg_exim_purge - in batches of MG_QSYNC_BATCH: copy each message into
- * the quarantine under its spool lock, sync, exim -Mrm the copied IDs
- * whose -H did not change; up to EX_ROUNDS rounds for what a delivery
- * held or changed meanwhile
+ * purge_ids - in batches of MG_QSYNC_BATCH: copy each message into the
+ * quarantine under its spool lock, sync, exim -Mrm the copied IDs whose
+ * -H did not change; up to EX_ROUNDS rounds for what a delivery held or
+ * changed meanwhile.  resume: the quarantine is an interrupted purge's
+ * (a copy of a message still queued there is replaced)
  */
-int
-mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+static int
+purge_ids(struct mg_target *t, struct mg_qrun *p, int resume,
+    struct mg_err *err)
 {
+	struct mg_str rec = MG_STR_INIT;
 	struct expurge x;
 	struct stat st;
 	char *sdir = NULL, path[PATH_MAX];
@@ -559,11 +730,25 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	memset(&x, 0, sizeof(x));
 	x.t = t;
 	x.p = p;
-	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return (mg_err_errno(err, "cannot open %s", path));
+	x.resume = resume;
+	if (plog_open(&x, err) < 0)
+		return (-1);
+	mg_str_puts(&rec, "resume\n");
+	rc = resume ? plog_write(&x, &rec, 1, err) : 0;
+	mg_str_free(&rec);
+	if (rc < 0) {
+		(void)close(x.lfd);
+		return (-1);
+	}
+	if ((x.ifd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		rc = mg_err_errno(err, "cannot open %s", path);
+		(void)close(x.lfd);
+		return (rc);
+	}
 	if (fstat(x.ifd, &st) < 0) {
 		rc = mg_err_errno(err, "cannot stat %s", path);
 		(void)close(x.ifd);
+		(void)close(x.lfd);
 		return (rc);
 	}
 	x.uid = st.st_uid;
@@ -607,9 +792,31 @@ mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	free(todo);
 	free(x.b);
 	(void)close(x.ifd);
+	(void)close(x.lfd);
 	(void)fprintf(p->out, "quarantined %zu in %s; exim -Mrm removed "
 	    "%zu\n", p->ncopied, p->qdir, p->ncopied);
 	return (rc);
+}
+
+/* mg_exim_purge - the run's IDs purged into a new quarantine */
+int
+mg_exim_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	return (purge_ids(t, p, 0, err));
+}
+
+/*
+ * mg_exim_purge_finish - the run's IDs (an interrupted purge's, still
+ * queued) purged into the quarantine it left: each copied afresh under
+ * its lock (a copy the kill left is of a message never removed, maybe
+ * rewritten since by a delivery), synced, its -H looked at again, then
+ * exim -Mrm - never a message that is not the one copied
+ */
+int
+mg_exim_purge_finish(struct mg_target *t, struct mg_qrun *p,
+    struct mg_err *err)
+{
+	return (purge_ids(t, p, 1, err));
 }
 
 /* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; Exim has
@@ -757,6 +964,7 @@ ex_put(struct mg_qrestore *r, int dfd, const char *dname, const char *name,
 static int
 ex_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 {
+	struct ex *ex = r->mta;
 	char dname[PATH_MAX + 8], name[256];
 	struct mg_err err;
 	int dfd, rc;
@@ -764,6 +972,14 @@ ex_place(struct mg_qrestore *r, struct mg_qrmsg *m)
 	(void)snprintf(name, sizeof(name), "%s-H", m->id);
 	if (r->qfd < 0 || faccessat(r->qfd, name, F_OK, AT_EACCESS) < 0)
 		return (1);	/* never quarantined completely */
+	/* a copy the purge log does not say exim -Mrm removed: the
+	 * message left the spool by delivery (m->live is NULL), never by
+	 * the purge - putting it back would send it twice */
+	if (ex->logst != NULL && ex->logst[m - r->m] != MG_EXLOG_REMOVED &&
+	    ex->logst[m - r->m] != MG_EXLOG_PENDING) {
+		ex->not_purged++;
+		return (1);
+	}
 	if ((dfd = ex_dirfd(r, m->id, 1, dname, sizeof(dname),
 	    &err)) < 0) {
 		mg_qrestore_not_back(r, m, err.msg);
@@ -879,6 +1095,38 @@ ex_earlier(struct mg_qrestore *r)
 	}
 }
 
+/* ex_read_log - the purge log of the quarantine, if it has one (purges
+ * before it had none: every whole copy is put back), read for the rows;
+ * 0, or -1 with err if it is there but cannot be read whole (nothing
+ * may be put back on a guess) */
+static int
+ex_read_log(struct mg_qrestore *r, struct mg_err *err)
+{
+	struct ex *ex = r->mta;
+	struct mg_str buf = MG_STR_INIT;
+	struct stat st;
+	const char **ids;
+	size_t i;
+
+	if (r->qfd < 0 || (fstatat(r->qfd, MG_EXIM_PURGE_LOG, &st,
+	    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT))
+		return (0);
+	if (mg_qfile_read(r->qfd, MG_EXIM_PURGE_LOG, &buf) < 0) {
+		mg_str_free(&buf);
+		return (mg_err_set(err, "cannot read the quarantine's %s "
+		    "whole: nothing put back", MG_EXIM_PURGE_LOG));
+	}
+	/* the rows are sorted by ID (load_rows) */
+	ids = mg_xcalloc(r->n + 1, sizeof(*ids));
+	for (i = 0; i < r->n; i++)
+		ids[i] = r->m[i].id;
+	ex->logst = mg_xcalloc(r->n + 1, 1);
+	mg_exim_purge_log(buf.data, buf.len, ids, r->n, ex->logst);
+	free(ids);
+	mg_str_free(&buf);
+	return (0);
+}
+
 /* mg_exim_restore - put back, then thaw what the entry froze; rows
  * "placed" by an interrupted run are thawed, or back already */
 int
@@ -907,8 +1155,14 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	    err) < 0)
 		goto out;
 	remove_temps(ex->ifd, 0);
+	if (ex_read_log(r, err) < 0)
+		goto out;
 	ex_earlier(r);
 	mg_qrestore_decide(r, ex_place);
+	if (ex->not_purged > 0)
+		(void)fprintf(r->out, "  %zu quarantine copies not put back: "
+		    "the purge was interrupted before its exim -Mrm removed "
+		    "them, and Exim delivered them since\n", ex->not_purged);
 	if (r->save(r, err) < 0)
 		goto out;
 	mg_fault("restore-placed");
@@ -953,6 +1207,7 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 	rc = r->save(r, err);
 out:
 	(void)close(ex->ifd);
+	free(ex->logst);
 	r->mta = NULL;
 	return (rc);
 }

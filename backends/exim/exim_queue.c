@@ -9,8 +9,9 @@
  * exim -bp prints.  A -J journal (delivery attempt cut short) names more
  * delivered recipients.  Files that vanish (delivered meanwhile) or are
  * not spool files are counted, never fatal.  This thread lists the
- * directories (a table of IDs matches each -H with its -D and -J, in
- * whatever order readdir gives them) and hands the -H files over in
+ * directories (getdents64, a buffer of names at once; a table of IDs
+ * matches each -H with its -D and -J, in whatever order the directory
+ * gives them) and hands the -H files over in
  * blocks; a second thread reads them while the listing goes on, then
  * both do.  Each -H is open, one read into a reused buffer, close; the
  * -D is stat'd only when the caller wants the size exim -bp prints.
@@ -38,11 +39,14 @@
 #define ID_MAX 32		/* 4.97: tttttt-ppppppppppp-ssss, and room */
 #define ACL_VAR_MAX (1u << 20)	/* an ACL variable's value */
 #define PROGRESS_EVERY 256
+#define DONE_EVERY 16		/* files read between counts (divides BLOCK) */
 #define SPLIT_DEPTH 1
 #define SPLIT_DIRS_MAX 80	/* input/ and its 62 split directories */
 #define SLURP_MIN 16384		/* most -H files fit in one read */
 #define THREAD_MIN 1024		/* -H files worth a second thread */
 #define BLOCK 256		/* -H files a reading thread takes at once */
+#define DENTS_BUF 65536		/* bytes of directory entries at once */
+#define ENT_MIN 24		/* the smallest struct dirent64 */
 
 /* One spool line at a time out of a -H file held in memory. */
 struct hsrc {
@@ -589,7 +593,7 @@ slurp(int dirfd, const char *name, struct mg_str *buf, struct mg_err *err)
 
 /* One -H file listed: its name, its directory (an index of ls->dirs),
  * whether a -D and a -J are beside it (known once the listing is over:
- * readdir may give them after it). */
+ * the listing may give them after it). */
 struct hfile {
 	char name[ID_MAX + 3];
 	unsigned short dir;
@@ -645,12 +649,12 @@ struct idslot {
  * Every -H file of the spool, listed by the caller's thread in blocks
  * that a second thread starts reading while the listing goes on (the
  * listing is a sixth of the work); a -D or a -J is matched to its -H
- * through the table of IDs whatever the order readdir gives them in
- * (no stat, no sort).
+ * through the table of IDs whatever the order the directory gives them
+ * in (no stat, no sort).
  */
 struct listing {
 	struct {
-		DIR *d;
+		int fd;
 		char rel[3];		/* "" or "X/" */
 	} dirs[SPLIT_DIRS_MAX];
 	size_t ndirs;
@@ -741,13 +745,13 @@ keep_name(struct listing *ls, const char *name, size_t len)
 	return ((uint32_t)at);
 }
 
-/* id_slot - the slot of the ID of file NAME (idlen bytes, then "-X")
- * in directory dir, taken (its name kept) if the ID is new */
+/* id_slot - the slot of the ID of file NAME (idlen bytes, then "-X",
+ * hash h from id_hash) in directory dir, taken (its name kept) if the
+ * ID is new */
 static struct idslot *
-id_slot(struct listing *ls, const char *name, size_t idlen,
+id_slot(struct listing *ls, const char *name, size_t idlen, uint32_t h,
     unsigned short dir)
 {
-	uint32_t h = id_hash(name, idlen, dir);
 	const char *other;
 	struct idslot *e;
 	size_t k;
@@ -880,10 +884,14 @@ read_blocks(void *arg)
 			if (__atomic_load_n(&ls->cancelled, __ATOMIC_RELAXED))
 				break;
 			h = &b->f[i];
-			read_one(w, dirfd(ls->dirs[h->dir].d),
+			read_one(w, ls->dirs[h->dir].fd,
 			    ls->dirs[h->dir].rel, h);
-			done = __atomic_add_fetch(&ls->done, 1,
-			    __ATOMIC_RELAXED);
+			/* counted DONE_EVERY files at a time: the count's
+			 * line is not passed between the threads per file */
+			if ((i + 1) % DONE_EVERY != 0 && i + 1 != b->n)
+				continue;
+			done = __atomic_add_fetch(&ls->done, i % DONE_EVERY +
+			    1, __ATOMIC_RELAXED);
 			if (w->progress != NULL && done - w->last >=
 			    PROGRESS_EVERY)
 				tell(w);
@@ -916,28 +924,36 @@ publish(struct walk *w, struct listing *ls)
 		tell(w);
 }
 
-/* list_file - one entry of a spool directory: an -H joins the listing,
- * a -D or a -J marks its ID; anything else is not a message's */
+/* entry_id - a directory entry named ID-H, ID-D or ID-J with an ID Exim
+ * could have made: the ID's length and the suffix; else 0 */
+static size_t
+entry_id(const char *name, char *suffix)
+{
+	size_t n = strnlen(name, ID_MAX + 3);
+
+	if (n < ID_MIN + 2 || n > ID_MAX + 2 || name[n - 2] != '-')
+		return (0);
+	*suffix = name[n - 1];
+	if (*suffix != 'H' && *suffix != 'D' && *suffix != 'J')
+		return (0);
+	return (id_len(name, *suffix));
+}
+
+/* list_file - one message file of a spool directory (idlen and the
+ * hash of its ID from entry_id and id_hash): an -H joins the listing,
+ * a -D or a -J marks its ID */
 static void
 list_file(struct walk *w, struct listing *ls, const char *name,
-    unsigned short dir)
+    size_t idlen, char suffix, uint32_t hash, unsigned short dir)
 {
-	size_t idlen = strlen(name);
 	struct idslot *e;
 	struct hfile *h;
-	char suffix;
 
-	if (idlen < ID_MIN + 2 || idlen > ID_MAX + 2 || name[idlen - 2] != '-')
-		return;
-	suffix = name[idlen - 1];
-	if ((suffix != 'H' && suffix != 'D' && suffix != 'J') ||
-	    (idlen = id_len(name, suffix)) == 0)
-		return;
 	if (ls->nfiles >= LIST_MAX || ls->nnames >= LIST_MAX - ID_MAX - 3) {
 		ls->full = 1;
 		return;
 	}
-	e = id_slot(ls, name, idlen, dir);
+	e = id_slot(ls, name, idlen, hash, dir);
 	if (suffix == 'D')
 		e->has |= HAS_D;
 	else if (suffix == 'J')
@@ -975,18 +991,61 @@ list_marks(struct listing *ls)
 	}
 }
 
-/* list_dir - the -H files of one spool directory (kept open in ls)
- * and, at the top, of its one-character split subdirectories; takes fd */
+static void list_dir(struct walk *, struct listing *, int, const char *,
+    int);
+
+/* list_subdir - entry NAME of the top spool directory fd, if it is a
+ * split directory, listed (list_dir) */
+static void
+list_subdir(struct walk *w, struct listing *ls, int fd, const char *name,
+    unsigned char type)
+{
+	struct stat st;
+	char sub[3];
+	int sfd;
+
+	if (type == DT_UNKNOWN)
+		type = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+	if (type != DT_DIR)
+		return;
+	sfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (sfd < 0) {
+		if (errno != ENOENT)
+			mg_queue_problem(w->q, "input/%s: %s", name,
+			    strerror(errno));
+		return;
+	}
+	sub[0] = name[0];
+	sub[1] = '/';
+	sub[2] = '\0';
+	list_dir(w, ls, sfd, sub, 1);
+}
+
+/*
+ * list_dir - the -H files of one spool directory (fd kept open in ls)
+ * and, at the top, of its one-character split subdirectories; takes fd.
+ * getdents64 fills a buffer with hundreds of names at once: each
+ * message file's slot of the table of IDs is asked of the memory
+ * (prefetched) for all of them before the first is looked up, the
+ * table being far larger than the caches.
+ */
 static void
 list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
     int depth)
 {
-	struct dirent *de;
-	struct stat st;
-	char sub[3];
-	size_t dir;
-	int sfd, isdir;
-	DIR *d;
+	struct {
+		const char *name;
+		uint32_t hash;
+		unsigned char idlen;
+		char suffix;
+	} *ent = NULL;
+	const struct idslot *e;
+	struct dirent64 *de;
+	size_t dir, n, i, idlen, mask;
+	char *buf, suffix;
+	ssize_t got, off;
 
 	if (ls->ndirs >= SPLIT_DIRS_MAX) {
 		mg_queue_problem(w->q, "input/%s: more directories than a "
@@ -994,43 +1053,55 @@ list_dir(struct walk *w, struct listing *ls, int fd, const char *rel,
 		(void)close(fd);
 		return;
 	}
-	if ((d = fdopendir(fd)) == NULL) {
-		(void)close(fd);
-		return;
-	}
 	dir = ls->ndirs++;
-	ls->dirs[dir].d = d;
+	ls->dirs[dir].fd = fd;
 	(void)snprintf(ls->dirs[dir].rel, sizeof(ls->dirs[dir].rel), "%s",
 	    rel);
-	while ((de = readdir(d)) != NULL) {
+	buf = mg_xmalloc(DENTS_BUF);
+	ent = mg_xcalloc(DENTS_BUF / ENT_MIN, sizeof(*ent));
+	while ((got = getdents64(fd, buf, DENTS_BUF)) > 0) {
 		if (__atomic_load_n(&ls->cancelled, __ATOMIC_RELAXED))
-			return;
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_name[1] == '\0' && depth < SPLIT_DEPTH) {
-			isdir = de->d_type == DT_DIR;
-			if (de->d_type == DT_UNKNOWN)
-				isdir = fstatat(dirfd(d), de->d_name, &st,
-				    AT_SYMLINK_NOFOLLOW) == 0 &&
-				    S_ISDIR(st.st_mode);
-			if (!isdir)
+			break;
+		/* the table grown for all of them first: the slots asked
+		 * of the memory stay where they are looked up */
+		while ((ls->nids + (size_t)got / ENT_MIN + 1) * 2 >
+		    ls->ids_cap)
+			ids_grow(ls);
+		mask = ls->ids_cap - 1;
+		for (n = 0, off = 0; off < got; off += de->d_reclen) {
+			de = (struct dirent64 *)(void *)(buf + off);
+			if (de->d_name[0] == '.')
 				continue;
-			sfd = openat(dirfd(d), de->d_name, O_RDONLY |
-			    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sfd < 0) {
-				if (errno != ENOENT)
-					mg_queue_problem(w->q, "input/%s: %s",
-					    de->d_name, strerror(errno));
+			if (de->d_name[1] == '\0' && depth < SPLIT_DEPTH) {
+				list_subdir(w, ls, fd, de->d_name, de->d_type);
 				continue;
 			}
-			sub[0] = de->d_name[0];
-			sub[1] = '/';
-			sub[2] = '\0';
-			list_dir(w, ls, sfd, sub, depth + 1);
-			continue;
+			if ((idlen = entry_id(de->d_name, &suffix)) == 0)
+				continue;
+			ent[n].name = de->d_name;
+			ent[n].idlen = (unsigned char)idlen;
+			ent[n].suffix = suffix;
+			ent[n].hash = id_hash(de->d_name, idlen,
+			    (unsigned short)dir);
+			__builtin_prefetch(&ls->ids[ent[n].hash & mask]);
+			n++;
 		}
-		list_file(w, ls, de->d_name, (unsigned short)dir);
+		/* then the names of the IDs already there (a -D after its
+		 * -H), compared on a match */
+		for (i = 0; i < n; i++) {
+			e = &ls->ids[ent[i].hash & mask];
+			if (e->hash == ent[i].hash)
+				__builtin_prefetch(ls->names + e->name);
+		}
+		for (i = 0; i < n; i++)
+			list_file(w, ls, ent[i].name, ent[i].idlen,
+			    ent[i].suffix, ent[i].hash, (unsigned short)dir);
 	}
+	if (got < 0)
+		mg_queue_problem(w->q, "input/%s: cannot list: %s", rel,
+		    strerror(errno));
+	free(ent);
+	free(buf);
 }
 
 /* list_end - the last block published, the readers told no more come */
@@ -1077,7 +1148,7 @@ take_journal(struct walk *w, const struct hfile *h, struct mg_qmsg *m)
 	char jname[ID_MAX + 3];
 	struct mg_err err;
 	size_t len = strlen(h->name);
-	int dfd = dirfd(w->ls->dirs[h->dir].d);
+	int dfd = w->ls->dirs[h->dir].fd;
 
 	memcpy(jname, h->name, len + 1);
 	jname[len - 1] = 'J';
@@ -1086,7 +1157,7 @@ take_journal(struct walk *w, const struct hfile *h, struct mg_qmsg *m)
 }
 
 /* data_gone - the -D of h is not there: the listing did not see it
- * and it is not there now either (readdir need not return a file made
+ * and it is not there now either (a listing need not return a file made
  * after it started: a message received meanwhile has its -D) */
 static int
 data_gone(const struct listing *ls, const struct hfile *h)
@@ -1099,7 +1170,7 @@ data_gone(const struct listing *ls, const struct hfile *h)
 		return (0);
 	memcpy(dname, h->name, len + 1);
 	dname[len - 1] = 'D';
-	return (fstatat(dirfd(ls->dirs[h->dir].d), dname, &st,
+	return (fstatat(ls->dirs[h->dir].fd, dname, &st,
 	    AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT);
 }
 
@@ -1242,7 +1313,7 @@ mg_exim_queue_read(const char *sdir, int flags, struct mg_queue *q,
 	(void)pthread_cond_destroy(&ls.more);
 	(void)pthread_mutex_destroy(&ls.mu);
 	for (i = 0; i < ls.ndirs; i++)
-		(void)closedir(ls.dirs[i].d);
+		(void)close(ls.dirs[i].fd);
 	if (ls.cancelled)
 		return (mg_err_set(err, "queue scan cancelled after %zu files",
 		    q->files));
@@ -1258,7 +1329,9 @@ mg_exim_queue_scan(const char *sdir, struct mg_queue *q,
 	    err));
 }
 
-/* mg_exim_spool_directory - exim [-C FILE] -bP spool_directory */
+/* mg_exim_spool_directory - the spool directory Exim named when the
+ * target was detected, else exim [-C FILE] -bP spool_directory; caller
+ * frees *out */
 int
 mg_exim_spool_directory(const struct mg_target *t, char **out,
     struct mg_err *err)
@@ -1270,6 +1343,10 @@ mg_exim_spool_directory(const struct mg_target *t, char **out,
 	const char *text;
 	int rc = 0;
 
+	if (t->queue_dir != NULL) {
+		*out = mg_xstrdup(t->queue_dir);
+		return (0);
+	}
 	if (t->config_file == NULL) {
 		argv[1] = "-bP";
 		argv[2] = "spool_directory";
@@ -1292,10 +1369,12 @@ mg_exim_spool_directory(const struct mg_target *t, char **out,
 }
 
 /* mg_exim_load_queue - the backend's load_queue: the spool directory
- * Exim names, then the scan */
+ * Exim names, then the scan (each -D stat'd for its size unless opts
+ * say no size is shown) */
 int
 mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
-    mg_progress_fn progress, void *arg, struct mg_err *err)
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	char *sdir = NULL;
 	int rc;
@@ -1303,7 +1382,7 @@ mg_exim_load_queue(struct mg_target *t, struct mg_queue *q,
 	mg_queue_init(q);
 	if (mg_exim_spool_directory(t, &sdir, err) < 0)
 		return (-1);
-	rc = mg_exim_queue_read(sdir, t->queue_no_sizes ? 0 :
+	rc = mg_exim_queue_read(sdir, opts != NULL && opts->no_sizes ? 0 :
 	    MG_EXIM_SCAN_SIZES, q, progress, arg, err);
 	free(sdir);
 	/* One spool, messages frozen or not; the login is -auth_id. */

@@ -34,6 +34,6 @@ int mg_exim_queue_scan(const char *, struct mg_queue *, mg_progress_fn,
 int mg_exim_spool_directory(const struct mg_target *, char **,
     struct mg_err *);
 int mg_exim_load_queue(struct mg_target *, struct mg_queue *,
-    mg_progress_fn, void *, struct mg_err *);
+    const struct mg_qscan_opts *, mg_progress_fn, void *, struct mg_err *);
 
 #endif

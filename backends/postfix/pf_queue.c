@@ -793,14 +793,17 @@ mg_pf_queue_directory(const struct mg_target *t, char **out, struct mg_err *err)
 	return (0);
 }
 
-/* mg_pf_load_queue - the backend's load_queue: the live queue into q */
+/* mg_pf_load_queue - the backend's load_queue: the live queue into q (a
+ * queue file gives its size for free: opts change nothing) */
 int
 mg_pf_load_queue(struct mg_target *t, struct mg_queue *q,
-    mg_progress_fn progress, void *arg, struct mg_err *err)
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	char *qdir = NULL;
 	int rc;
 
+	(void)opts;
 	mg_queue_init(q);
 	if (mg_pf_queue_directory(t, &qdir, err) < 0)
 		return (-1);

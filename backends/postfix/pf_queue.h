@@ -45,8 +45,8 @@ enum mg_pf_qfile mg_pf_queue_read(int, const char *, const char *,
 int mg_pf_queue_scan(const char *, const struct mg_pf_qopts *,
     struct mg_queue *, mg_progress_fn, void *, struct mg_err *);
 int mg_pf_queue_directory(const struct mg_target *, char **, struct mg_err *);
-int mg_pf_load_queue(struct mg_target *, struct mg_queue *, mg_progress_fn,
-    void *, struct mg_err *);
+int mg_pf_load_queue(struct mg_target *, struct mg_queue *,
+    const struct mg_qscan_opts *, mg_progress_fn, void *, struct mg_err *);
 int mg_pf_queue_stamp(struct mg_target *, unsigned long long *,
     struct mg_err *);
 

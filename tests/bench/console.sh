@@ -91,8 +91,16 @@ t0=$(now)
 tm new-session -d -s bench -x 100 -y 30 "$PROG" "$@" --state \
     "$WORK/state" --incident
 pid=$(tm display-message -p -t bench '#{pane_pid}')
-[ "$(cat "/proc/$pid/comm")" = mailguard-tui ] ||
-    die "the pane runs $(cat "/proc/$pid/comm"), not mailguard-tui"
+# the pane's process is tmux's fork until it has run exec (a loaded
+# machine shows it): polled, at most 5 s
+i=0
+while [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != mailguard-tui ] &&
+    [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mailguard-tui ] ||
+    die "the pane runs $(cat "/proc/$pid/comm" 2>/dev/null), not mailguard-tui"
 wait_re '[^ ]' 120 || die "nothing drawn after 120 s"
 drawn=$(($(now) - t0))
 wait_re '^ Queue: ' 120 || die "no queue view after 120 s"
@@ -201,3 +209,5 @@ printf '  %-44s %8s %%   (over %s s; goal < 2)\n' "CPU with the view shown, idle
     "$cpu" "$IDLE"
 printf '  %-44s %8s MiB (now %s MiB; goal < 64)\n' "peak RSS (VmHWM)" \
     $((hwm / 1024)) $((rss / 1024))
+printf '  %-44s %s\n' "load average (1, 5, 15 min) at the end" \
+    "$(cut -d ' ' -f 1-3 /proc/loadavg)"

@@ -680,12 +680,63 @@ case_incident() {
 	expect inc "inc: 1: the findings" '^  SEV +AREA +FINDING'
 	tm send-keys -t inc i
 	expect inc "inc: i opens the queue from the findings" '^ Queue: 220 '
+	# a purge removes the messages its question counted, on the read
+	# shown: root's mail queued while the question waits stays
+	tm send-keys -t inc Home D
+	expect inc "inc: D on root again asks for the 200 put back" \
+	    'Purge 200 messages of SASL user root\?'
+	check "inc: the question says mail queued since stays" \
+	    has 'mail queued since stays'
+	: >"$ROOT/late.log"
+	SCR=$ROOT/late.log
+	check "inc: 3 more of root's sent while the question waits" send_late
+	SCR=
+	i=0
+	while [ $i -lt 100 ] && ! late_queued; do
+		nap
+		i=$((i + 1))
+	done
+	check "inc: postqueue lists them: root has 203 queued" late_queued
+	tm send-keys -t inc y
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=600
+	expect inc "inc: y purges the 200 counted, not the 3 queued since" \
+	    '^purged 200 of 200 selected \(journal entry [0-9]+'
+	WAIT_TENTHS=$old
+	check "inc: postqueue: root's 3 queued after the question stay" \
+	    [ "$(pq_count root@example.com)" -eq 3 ]
+	check "inc: postqueue: they are the late ones" \
+	    [ "$(postqueue -c "$d/etc" -j | grep -c 'late@comcast\.net')" -eq 3 ]
+	check "inc: postqueue: alice's 20 stay too (23 in all)" \
+	    [ "$(pq_count)" -eq 23 ]
+	qd=$d/state/quarantine/$(ls "$d/state/quarantine" | sort -n | tail -n 1)
+	check "inc: this purge's quarantine holds the 200, no more" \
+	    [ "$(find "$qd" -type f ! -name README | wc -l)" -eq 200 ]
+	tm send-keys -t inc Enter
+	expect inc "inc: Enter reads the queue again: root's 3 are there" \
+	    '^[> ] +3 +13\.0% .*root *$'
 	quit_status inc q 0
 	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
 	SCR=$ROOT/journal
 	check "inc: the journal holds the purge" \
 	    grep -q 'purge --sasl root: 200 messages' "$ROOT/journal"
 	sh "$LAB" stop "$d" >/dev/null 2>&1
+}
+
+# send_late - 3 more messages as root from 93.122.252.5 to
+# late@comcast.net; what mgsmtp says into $ROOT/late.log
+send_late() {
+	sh "$LAB" fill "$d" --xclient-addr 93.122.252.5 \
+	    --xclient-name '[UNAVAILABLE]' --helo '[93.122.252.5]' \
+	    --auth-plain "root:$(sed -n 's/^root://p' "$d/sasl_users")" \
+	    --from root@example.com --to late@comcast.net --count 3 \
+	    --subject "Late statement" --size 600 >"$ROOT/late.log" 2>&1
+}
+
+# late_queued - root's 200 put back and the 3 sent after the question
+# are all queued
+late_queued() {
+	[ "$(pq_count root@example.com)" -eq 203 ]
 }
 
 # hdr_queue_20 - the header (line 1) says the queue holds 20

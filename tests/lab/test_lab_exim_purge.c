@@ -7,7 +7,9 @@
  * delivery holds is neither removed nor left in the quarantine; one
  * whose -H a delivery rewrote after the copy is copied again, one that
  * was delivered meanwhile loses its copy; a purge killed (SIGKILL) at
- * each step leaves nothing removed that the rollback does not bring back.
+ * each step leaves nothing removed that the rollback does not bring back,
+ * and the rollback never brings back a message a killed purge had
+ * copied but not removed and Exim delivered since (the purge log).
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -418,6 +420,181 @@ killed(const struct inst *in, char ids[][64], size_t n)
 	}
 }
 
+/*
+ * killed_delivered - purges killed (SIGKILL) while copying, after a
+ * batch's sync and before its exim -Mrm, and after one exim -Mrm call
+ * of a batch: then Exim "delivers" (exim -Mrm from outside) 3 messages
+ * that are both still queued and quarantined.  The rollback puts back
+ * exactly what the purge removed, never the delivered ones: afterwards
+ * each message is queued once, or was delivered once
+ */
+static void
+killed_delivered(const struct inst *in, char ids[][64], size_t n)
+{
+	static const char *const steps[] = { "purge-copied-5",
+	    "purge-copied", "purge-rm", NULL };
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *rm[8] = { exim_bin, "-C", in->conf, "-Mrm" };
+	static char gone[16][64];
+	char env[128];
+	struct mg_str out;
+	size_t before, after, i, k, d, ngone = 0, nq, both;
+	long entry;
+
+	for (k = 0; steps[k] != NULL; k++) {
+		before = queued(in);
+		(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s",
+		    steps[k]);
+		assert_int_equal(mg(in, env, purge, &out), -1);
+		mg_str_free(&out);
+		entry = last_entry(in);
+		after = queued(in);
+		nq = quarantined(in, entry, NULL);
+		for (i = d = both = 0; i < n; i++) {
+			if (!in_spool(in, ids[i]) || !in_quarantine(in, entry,
+			    ids[i], 'H'))
+				continue;
+			both++;
+			if (d < 3) {
+				rm[4 + d++] = ids[i];
+				(void)snprintf(gone[ngone++], 64, "%.63s",
+				    ids[i]);
+			}
+		}
+		assert_int_equal(d, 3);
+		rm[4 + d] = NULL;
+		assert_int_equal(lab_capture(rm, &out), 0);
+		mg_str_free(&out);
+		(void)printf("    killed at %s: %zu -> %zu queued, %zu "
+		    "quarantined (%zu of them still queued), 3 delivered "
+		    "since\n", steps[k], before, after, nq, both);
+		assert_int_equal(queued(in), after - 3);
+		/* only what the purge removed comes back */
+		assert_int_equal(rollback(in, entry), (long)(before - after));
+		assert_int_equal(queued(in), before - 3);
+		for (i = 0; i < ngone; i++)
+			assert_false(in_spool(in, gone[i]));
+		/* run again: nothing more */
+		assert_int_equal(rollback(in, entry), 0);
+		assert_int_equal(queued(in), before - 3);
+	}
+}
+
+/*
+ * killed_finished - purges killed after a batch's sync (before its exim
+ * -Mrm) and after one exim -Mrm call of a batch, 3 of their messages
+ * delivered since, then finished (purge --finish, killed once after its
+ * first exim -Mrm call, then run again): no root message is
+ * queued any more, the entry is done, and the rollback afterwards puts
+ * back every root message but the delivered ones, once
+ */
+static void
+killed_finished(const struct inst *in)
+{
+	static const char *const steps[] = { "purge-copied", "purge-rm",
+	    NULL };
+	static char ids[IDS_MAX][64];
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	const char *rm[8] = { exim_bin, "-C", in->conf, "-Mrm" };
+	char entry_s[32], env[128];
+	const char *fin[] = { "purge", "--finish", entry_s, "--yes", NULL };
+	const char *journal[] = { "journal", "--json", NULL };
+	struct mg_str out, st = MG_STR_INIT;
+	size_t before, after, nroot, i, d, k;
+	long entry;
+
+	for (k = 0; steps[k] != NULL; k++) {
+		before = queued(in);
+		nroot = root_ids(in, ids);
+		(void)snprintf(env, sizeof(env), "MAILGUARD_TEST_KILL_AT=%s",
+		    steps[k]);
+		assert_int_equal(mg(in, env, purge, &out), -1);
+		mg_str_free(&out);
+		entry = last_entry(in);
+		after = queued(in);
+		for (i = d = 0; i < nroot && d < 3; i++)
+			if (in_spool(in, ids[i]) && in_quarantine(in, entry,
+			    ids[i], 'H'))
+				rm[4 + d++] = ids[i];
+		assert_int_equal(d, 3);
+		rm[4 + d] = NULL;
+		assert_int_equal(lab_capture(rm, &out), 0);
+		mg_str_free(&out);
+		(void)snprintf(entry_s, sizeof(entry_s), "%ld", entry);
+		/* the finish killed too, after its first exim -Mrm */
+		assert_int_equal(mg(in, "MAILGUARD_TEST_KILL_AT=purge-rm", fin,
+		    &out), -1);
+		mg_str_free(&out);
+		(void)printf("    its finish killed at purge-rm: %zu queued\n",
+		    queued(in));
+		assert_int_equal(mg(in, NULL, fin, &out), 0);
+		(void)printf("    killed at %s (%zu -> %zu queued), 3 "
+		    "delivered, finished: %zu queued, %zu root, %zu "
+		    "quarantined; %s", steps[k], before, after, queued(in),
+		    root_ids(in, ids), quarantined(in, entry, NULL),
+		    strstr(out.data, "finished purge") != NULL ?
+		    strstr(out.data, "finished purge") : out.data);
+		assert_int_equal(number_after(out.data, "more deleted; "), 0);
+		mg_str_free(&out);
+		assert_int_equal(root_ids(in, ids), 0);
+		assert_int_equal(queued(in), before - nroot);
+		assert_int_equal(mg(in, NULL, journal, &out), 0);
+		assert_int_equal(lab_jq_str(out.data, ".entries[-1].state",
+		    &st), 0);
+		assert_string_equal(st.data, "done");
+		mg_str_free(&st);
+		mg_str_free(&out);
+		/* finished twice: refused, nothing changes */
+		assert_int_not_equal(mg(in, NULL, fin, &out), 0);
+		assert_non_null(strstr(out.data, "only a purge that was "
+		    "interrupted"));
+		mg_str_free(&out);
+		assert_int_equal(rollback(in, entry), (long)nroot - 3);
+		assert_int_equal(queued(in), before - 3);
+		assert_int_equal(root_ids(in, ids), nroot - 3);
+	}
+}
+
+/*
+ * log_unreadable - a purge killed after its first exim -Mrm call whose
+ * purge.log is then a symbolic link: the rollback puts nothing back on
+ * a guess and fails; with the log back it puts back what was removed
+ */
+static void
+log_unreadable(const struct inst *in)
+{
+	const char *purge[] = { "purge", "--sasl", "root", "--yes", NULL };
+	char id[32], path[4200], moved[4300];
+	const char *back[] = { "rollback", id, "--yes", NULL };
+	struct mg_str out;
+	size_t before = queued(in), after;
+	long entry;
+
+	assert_int_equal(mg(in, "MAILGUARD_TEST_KILL_AT=purge-rm", purge,
+	    &out), -1);
+	mg_str_free(&out);
+	entry = last_entry(in);
+	after = queued(in);
+	assert_true(after < before);
+	(void)snprintf(id, sizeof(id), "%ld", entry);
+	(void)snprintf(path, sizeof(path), "%s/quarantine/%ld/purge.log",
+	    in->st, entry);
+	(void)snprintf(moved, sizeof(moved), "%s.moved", path);
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(symlink(moved, path), 0);
+	assert_int_not_equal(mg(in, NULL, back, &out), 0);
+	(void)printf("    purge.log a symlink: rollback refused, %zu "
+	    "queued\n", queued(in));
+	assert_non_null(strstr(out.data, "cannot read the quarantine's "
+	    "purge.log whole: nothing put back"));
+	mg_str_free(&out);
+	assert_int_equal(queued(in), after);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rename(moved, path), 0);
+	assert_int_equal(rollback(in, entry), (long)(before - after));
+	assert_int_equal(queued(in), before);
+}
+
 /* cmp_id - qsort on char[64] IDs */
 static int
 cmp_id(const void *a, const void *b)
@@ -459,6 +636,9 @@ test_exim_purge_under_lock(void **state)
 	locked_one(&in, ids, nids);
 	killed(&in, ids, nids);
 	meanwhile(&in, ids, nids);
+	killed_delivered(&in, ids, nids);
+	killed_finished(&in);
+	log_unreadable(&in);
 }
 
 /* setup - private root, the lab's exim */

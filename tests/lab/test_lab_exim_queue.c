@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -264,6 +266,46 @@ judge_exipick(const char *spool, struct tally *ids)
 	return (n);
 }
 
+/* asks_exim_once - queue through a wrapper that counts each exim it
+ * runs: one process (exim -bV -bP) names the version, the configuration
+ * and the spool; the groups are those of the real binary */
+static void
+asks_exim_once(const char *dir, const char *conf, size_t total)
+{
+	char wrap[4096], calls[4096];
+	struct mg_str script = MG_STR_INIT, text, log;
+	const char *argv[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", wrap, "queue", "--by", "sasl", "--json", NULL };
+	size_t i, n = 0;
+	FILE *f;
+
+	(void)snprintf(wrap, sizeof(wrap), "%s/exim-counted", dir);
+	(void)snprintf(calls, sizeof(calls), "%s/exim-calls", dir);
+	(void)unlink(calls);
+	mg_str_printf(&script, "#!/bin/sh\necho \"$*\" >>'%s'\nexec '%s' "
+	    "\"$@\"\n", calls, exim_bin);
+	assert_non_null(f = fopen(wrap, "w"));
+	assert_int_equal(fwrite(script.data, 1, script.len, f), script.len);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(wrap, 0755), 0);
+	assert_int_equal(lab_capture(argv, &text), 0);
+	assert_int_equal(lab_jq(text.data, ".unreadable == 0", NULL), 0);
+	mg_str_free(&text);
+	lab_slurp(calls, &log);
+	for (i = 0; i < log.len; i++)
+		n += log.data[i] == '\n';
+	(void)printf("    exim processes for queue: %zu (%s)\n", n,
+	    log.len > 0 ? "logged" : "none");
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(log.data, "-bV -bP spool_directory"));
+	assert_int_equal(ours(conf, "sasl", &text), total);
+	mg_str_free(&text);
+	mg_str_free(&log);
+	mg_str_free(&script);
+	(void)unlink(wrap);
+	(void)unlink(calls);
+}
+
 /* report_findings - the queue findings on the same spool: the flood
  * counted as Exim counts it, the stolen login named, frozen bounces */
 static void
@@ -338,7 +380,7 @@ purge_root(const char *dir, const char *conf, const char *spool,
 	for (i = 0; i < res.out.len; i++)
 		files += res.out.data[i] == '\n';
 	mg_exec_res_free(&res);
-	assert_int_equal(files, 2 * ROOT_N + 1);	/* and README */
+	assert_int_equal(files, 2 * ROOT_N + 2);	/* README, purge.log */
 }
 
 /* fill - lab.sh fill DIR ARGS... */
@@ -449,6 +491,7 @@ test_spool_groups_match_exim(void **state)
 	assert_non_null(strstr(got.data, "192.0.2.10 300"));
 	mg_str_free(&got);
 
+	asks_exim_once(dir, conf, total);
 	report_findings(conf, total);
 	purge_root(dir, conf, spool, total);
 }

@@ -86,7 +86,8 @@ queued(const struct inst *in)
 	return (n);
 }
 
-/* files - the regular files of quarantine entry ENTRY but its README */
+/* files - the regular files of quarantine entry ENTRY but its README and
+ * purge.log (Exim) */
 static size_t
 files(const struct inst *in, long entry)
 {
@@ -99,7 +100,8 @@ files(const struct inst *in, long entry)
 	    entry);
 	assert_non_null(d = opendir(path));
 	while ((de = readdir(d)) != NULL)
-		n += de->d_type == DT_REG && strcmp(de->d_name, "README") != 0;
+		n += de->d_type == DT_REG && strcmp(de->d_name, "README") !=
+		    0 && strcmp(de->d_name, "purge.log") != 0;
 	(void)closedir(d);
 	return (n);
 }

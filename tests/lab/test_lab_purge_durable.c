@@ -263,7 +263,7 @@ test_exim_quarantine_durable_before_delete(void **state)
 	assert_non_null(dp = opendir(qdir));
 	while ((d = readdir(dp)) != NULL)
 		files += d->d_name[0] != '.' && strcmp(d->d_name, "README") !=
-		    0;
+		    0 && strcmp(d->d_name, "purge.log") != 0;
 	(void)closedir(dp);
 	(void)printf("    %zu quarantined files (-H and -D of 20), one syncfs "
 	    "before exim -Mrm\n", files);

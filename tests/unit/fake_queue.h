@@ -27,6 +27,7 @@
 struct fq_calls {
 	size_t held, released, copied, deleted, placed;
 	void (*before_delete)(void);	/* called once before deleting */
+	int stop_before_delete;	/* as a kill there: copied, none deleted */
 };
 
 static struct fq_calls fq_calls;
@@ -95,8 +96,9 @@ fq_read(int dfd, const char *name, struct mg_str *buf)
 
 /* fq_load_queue - both queues of the spool */
 static int
-fq_load_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn fn,
-    void *arg, struct mg_err *err)
+fq_load_queue(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qscan_opts *opts, mg_progress_fn fn, void *arg,
+    struct mg_err *err)
 {
 	static const char *const queues[] = { "active", "hold" };
 	struct mg_str buf = MG_STR_INIT;
@@ -105,6 +107,7 @@ fq_load_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn fn,
 	size_t i;
 	DIR *d;
 
+	(void)opts;
 	(void)fn;
 	(void)arg;
 	for (i = 0; i < 2; i++) {
@@ -161,10 +164,11 @@ fq_queue_act(struct mg_target *t, struct mg_qrun *p, enum mg_qaction act,
 	return (0);
 }
 
-/* fq_purge - hold, copy each held one into the quarantine, delete the
- * copied ones */
+/* fq_purge_ids - hold, copy each held one into the quarantine (resume:
+ * replacing a copy an interrupted purge left), delete the copied ones */
 static int
-fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+fq_purge_ids(struct mg_target *t, struct mg_qrun *p, int resume,
+    struct mg_err *err)
 {
 	static const char *const sfx[] = { "", NULL };
 	char path[PATH_MAX], dst[PATH_MAX + 300];
@@ -180,6 +184,8 @@ fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 		return (mg_err_errno(err, "cannot open %s", path));
 	for (i = 0; i < p->nids; i++) {
 		(void)snprintf(dst, sizeof(dst), "%s/%s", p->qdir, p->ids[i]);
+		if (resume)
+			(void)unlink(dst);
 		if (mg_qfile_copy(hfd, p->ids[i], dst, &e) == 0) {
 			mg_qrun_copied(p, p->ids[i]);
 			fq_calls.copied++;
@@ -194,11 +200,30 @@ fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	}
 	if (fq_calls.before_delete != NULL)
 		fq_calls.before_delete();
+	if (fq_calls.stop_before_delete) {
+		(void)close(hfd);
+		return (mg_err_set(err, "stopped before the delete"));
+	}
 	for (i = 0; i < p->ncopied; i++)
 		if (unlinkat(hfd, p->copied[i], 0) == 0)
 			fq_calls.deleted++;
 	(void)close(hfd);
 	return (0);
+}
+
+/* fq_purge - a purge into a new quarantine */
+static int
+fq_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	return (fq_purge_ids(t, p, 0, err));
+}
+
+/* fq_purge_finish - an interrupted purge's queued IDs into its
+ * quarantine */
+static int
+fq_purge_finish(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
+{
+	return (fq_purge_ids(t, p, 1, err));
 }
 
 /* fq_place - quarantine copy ID into hold/ (never over a file there) */
@@ -280,6 +305,7 @@ static const struct mg_backend fq_backend = {
 	.load_queue = fq_load_queue,
 	.queue_act = fq_queue_act,
 	.purge = fq_purge,
+	.purge_finish = fq_purge_finish,
 	.restore = fq_restore,
 	.quarantine_msg = fq_quarantine_msg,
 	.quarantine_how = "fake queue files\n",

@@ -396,6 +396,108 @@ teardown(void **state_)
 	return (rc);
 }
 
+/* entry_state - journal entry id's state, into buf */
+static void
+entry_state(long id, char *buf, size_t size)
+{
+	struct mg_journal j;
+	struct mg_jentry *v = NULL;
+	struct mg_err err;
+	size_t n = 0;
+
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_entries(&j, id, 0, &v, &n, &err), 0);
+	assert_int_equal(n, 1);
+	(void)snprintf(buf, size, "%s", v[0].state);
+	mg_jentries_free(v, n);
+	mg_journal_close(&j);
+}
+
+/* set_state - journal entry id's state set to s (as a kill leaves it) */
+static void
+set_state(long id, const char *s)
+{
+	struct mg_journal j;
+	struct mg_err err;
+
+	assert_int_equal(mg_journal_open(&j, state, 0, &err), 0);
+	assert_int_equal(mg_journal_set(&j, id, "state", s), 0);
+	mg_journal_close(&j);
+}
+
+/*
+ * test_purge_finish - a purge stopped after its copies and before its
+ * delete, left "applying" as a kill leaves it: finishing it deletes
+ * exactly its 6 messages (held, each copied afresh over the old copy)
+ * and marks it done; a second finish, a finish of a hold and of no entry
+ * are refused and change nothing; the rollback then puts back each of
+ * the 6 once
+ */
+static void
+test_purge_finish(void **state_)
+{
+	struct mg_purge_result res, fin;
+	struct mg_restore_result rr;
+	struct mg_qsel sel;
+	struct mg_err err;
+	char st[64];
+	size_t i;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	fq_calls.stop_before_delete = 1;
+	assert_int_equal(mg_queue_purge(&target, &sel, devnull, NULL, &res,
+	    &err), -1);
+	fq_calls.stop_before_delete = 0;
+	set_state(res.entry, "applying");
+	assert_int_equal(fq_calls.deleted, 0);
+	assert_int_equal(count_files(res.quarantine), NROOT);
+	for (i = 0; i < NROOT; i++)
+		assert_string_equal(where(i), "hold");
+
+	assert_int_equal(mg_queue_purge_finish(&target, res.entry, devnull,
+	    NULL, &fin, &err), 0);
+	assert_int_equal(fin.entry, res.entry);
+	assert_int_equal(fin.selected, NROOT);
+	assert_int_equal(fin.deleted, NROOT);
+	assert_int_equal(fin.remaining, 0);
+	assert_int_equal(fq_calls.copied, 2 * NROOT);
+	assert_int_equal(fq_calls.deleted, NROOT);
+	assert_int_equal(count_files(res.quarantine), NROOT);
+	for (i = 0; i < NMSGS; i++) {
+		if (i < NROOT)
+			assert_null(where(i));
+		else
+			assert_string_equal(where(i), "active");
+	}
+	entry_state(res.entry, st, sizeof(st));
+	assert_string_equal(st, "done");
+
+	/* done: refused, nothing more deleted */
+	assert_int_equal(mg_queue_purge_finish(&target, res.entry, devnull,
+	    NULL, &fin, &err), -1);
+	assert_non_null(strstr(err.msg, "only a purge that was interrupted"));
+	assert_int_equal(mg_queue_purge_finish(&target, res.entry + 7,
+	    devnull, NULL, &fin, &err), -1);
+	assert_non_null(strstr(err.msg, "no journal entry"));
+	assert_int_equal(fq_calls.deleted, NROOT);
+
+	assert_int_equal(restore(res.entry, NULL, &rr), 0);
+	assert_int_equal(rr.placed, NROOT);
+	assert_int_equal(fq_calls.placed, NROOT);
+	for (i = 0; i < NMSGS; i++)
+		assert_string_equal(where(i), i == 0 ? "hold" : "active");
+
+	/* a hold is not a purge */
+	assert_int_equal(mg_queue_act(&target, MG_QA_HOLD, &sel, devnull,
+	    NULL, &res, &err), 0);
+	set_state(res.entry, "applying");
+	assert_int_equal(mg_queue_purge_finish(&target, res.entry, devnull,
+	    NULL, &fin, &err), -1);
+	assert_non_null(strstr(err.msg, "is a hold"));
+}
+
 int
 main(void)
 {
@@ -408,6 +510,8 @@ main(void)
 		    test_quarantine_durable_before_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hold_then_release,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_finish, setup,
+		    teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -2,7 +2,8 @@
  * test_exim_qaction.c - what the Exim purge reads of exim -Mrm's output,
  * on output captured from Exim 4.96 in the lab
  * (tests/unit/data/exim_mrm): one message removed, one whose -D lock a
- * delivery held, one that was gone already.
+ * delivery held, one that was gone already; and what a restore reads of
+ * the purge's own log of its exim -Mrm calls.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,12 +73,88 @@ test_not_ours_or_forged(void **state)
 	assert_int_equal(st[0], MG_EXRM_REMOVED);	/* no final newline */
 }
 
+/* One purge log and what it must say of five IDs. */
+struct plog_case {
+	const char *name;
+	const char *log;
+	unsigned char want[5];
+};
+
+/*
+ * test_purge_log_states - what a restore believes after a kill: a chunk
+ * with its "end" keeps what it did not remove, one cut short (no "end")
+ * leaves its IDs pending, a torn last line counts for nothing, a
+ * removal is never undone by a later "rm" (finishing the purge), a
+ * "resume" leaves the cut chunk pending, lines of other IDs or garbage
+ * change nothing
+ */
+static void
+test_purge_log_states(void **state)
+{
+	static const char *const ids[] = { "1xabFU-0005w2-02",
+	    "1xabFU-0005w8-08", "1xabFU-0005w9-09", "1xabFU-0005wQ-0B",
+	    "1xabFU-0005wZ-0Z" };
+	static const struct plog_case cases[] = {
+		{ "empty: killed before any exim -Mrm", "", { 0, 0, 0, 0,
+		    0 } },
+		{ "committed chunk: removed, kept, never given",
+		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005w8-08\n"
+		    "removed 1xabFU-0005w2-02\nend\n", { MG_EXLOG_REMOVED,
+		    MG_EXLOG_KEPT, 0, 0, 0 } },
+		{ "killed during the second exim -Mrm",
+		    "rm 1xabFU-0005w2-02\nremoved 1xabFU-0005w2-02\nend\n"
+		    "rm 1xabFU-0005w9-09\nrm 1xabFU-0005wQ-0B\n",
+		    { MG_EXLOG_REMOVED, 0, MG_EXLOG_PENDING,
+		    MG_EXLOG_PENDING, 0 } },
+		{ "torn last line: its rm never synced, -Mrm never ran",
+		    "rm 1xabFU-0005w9-09\nrm 1xabFU-0005wQ-0", { 0, 0,
+		    MG_EXLOG_PENDING, 0, 0 } },
+		{ "killed before the end line: removed stays removed",
+		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005w8-08\n"
+		    "removed 1xabFU-0005w2-02\n", { MG_EXLOG_REMOVED,
+		    MG_EXLOG_PENDING, 0, 0, 0 } },
+		{ "finished later: a second rm does not undo a removal",
+		    "rm 1xabFU-0005w2-02\nremoved 1xabFU-0005w2-02\nend\n"
+		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005wZ-0Z\n"
+		    "removed 1xabFU-0005wZ-0Z\nend\n", { MG_EXLOG_REMOVED,
+		    0, 0, 0, MG_EXLOG_REMOVED } },
+		{ "resumed: the chunk the kill cut short stays pending",
+		    "rm 1xabFU-0005w2-02\nrm 1xabFU-0005w8-08\nresume\n"
+		    "rm 1xabFU-0005w8-08\nrm 1xabFU-0005w9-09\n"
+		    "removed 1xabFU-0005w9-09\nend\n", { MG_EXLOG_PENDING,
+		    MG_EXLOG_KEPT, MG_EXLOG_REMOVED, 0, 0 } },
+		{ "other IDs, garbage, long lines",
+		    "rm 1xaaaa-000000-00\nremoved 1xaaaa-000000-00\n"
+		    "removed\nrm \nrm\nendx\nremoved 1xabFU-0005w2-02x\n"
+		    "rm 1xabFU-0005w8-08 \nrm "
+		    "1xabFU-0005w8-08-0123456789012345678901234567890123456"
+		    "789012345678901234567890\n", { 0, 0, 0, 0, 0 } },
+	};
+	unsigned char st[5];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mg_exim_purge_log(cases[i].log, strlen(cases[i].log),
+		    (const char *const *)ids, 5, st);
+		for (k = 0; k < 5; k++) {
+			if (st[k] != cases[i].want[k])
+				(void)printf("case \"%s\": %s is %d, want "
+				    "%d\n", cases[i].name, ids[k], st[k],
+				    cases[i].want[k]);
+			assert_int_equal(st[k], cases[i].want[k]);
+		}
+	}
+	mg_exim_purge_log("rm 1xabFU-0005w2-02\n", 20, ids, 0, st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_removed_locked_missing),
 		cmocka_unit_test(test_not_ours_or_forged),
+		cmocka_unit_test(test_purge_log_states),
 	};
 
 	return (cmocka_run_group_tests_name("exim_qaction", tests, NULL,

@@ -3,17 +3,20 @@
  * Exim 4.96 in the lab (tests/unit/data/exim_queue), variants made from
  * them in memory (older host_address and recipient formats, ACL
  * variables, broken files), a split spool with a journal, a spool read
- * by two threads, and sizes as exim -bp prints them.
+ * by two threads, sizes as exim -bp prints them, and the one exim
+ * process that names the spool (a fake binary counting its runs).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../backends/backend.h"
 #include "../../backends/exim/exim_queue.h"
 #include "../../core/mg_file.h"
 #include "../../core/mg_queue.h"
@@ -732,6 +735,119 @@ test_grouping_by_sasl(void **state)
 	mg_queue_free(&q);
 }
 
+/* put_exec - an executable script at path */
+static void
+put_exec(const char *path, const char *text)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* count_lines - lines of file path (0 if it is not there) */
+static size_t
+count_lines(const char *path)
+{
+	FILE *fp;
+	size_t n = 0;
+	int c;
+
+	if ((fp = fopen(path, "r")) == NULL)
+		return (0);
+	while ((c = fgetc(fp)) != EOF)
+		n += c == '\n';
+	(void)fclose(fp);
+	return (n);
+}
+
+/* detect_and_scan - detect the Exim of opts, then read its (empty)
+ * spool: how many times the binary ran, logged to calls */
+static size_t
+detect_and_scan(struct mg_detect_opts *o, const char *calls,
+    struct mg_target *t)
+{
+	struct mg_queue q;
+	struct mg_err err;
+
+	(void)unlink(calls);
+	if (mg_backend_detect(o, t, &err) < 0)
+		fail_msg("detect: %s", err.msg);
+	if (mg_backend_load_queue(t, &q, NULL, NULL, &err) < 0)
+		fail_msg("load_queue: %s", err.msg);
+	assert_int_equal(q.nmsgs, 0);
+	mg_queue_free(&q);
+	return (count_lines(calls));
+}
+
+/*
+ * test_detect_names_spool - one exim process (-bV -bP spool_directory
+ * config_file) names the version, the configuration file and the spool
+ * the queue is read from: detection and a scan run it once, counted by
+ * the fake binary; an exim that prints only -bV's report still works,
+ * the spool then asked of -bP when the queue is read (twice)
+ */
+static void
+test_detect_names_spool(void **state)
+{
+	char dir[] = "/tmp/mg-test-eximdetect.XXXXXX", bin[PATH_MAX],
+	    calls[PATH_MAX], input[PATH_MAX + 8], spool[PATH_MAX];
+	struct mg_str script = MG_STR_INIT;
+	struct mg_detect_opts o;
+	struct mg_target t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(bin, sizeof(bin), "%s/exim", dir);
+	(void)snprintf(calls, sizeof(calls), "%s/calls", dir);
+	(void)snprintf(spool, sizeof(spool), "%s/spool", dir);
+	(void)snprintf(input, sizeof(input), "%s/input", spool);
+	assert_int_equal(mkdir(spool, 0755), 0);
+	assert_int_equal(mkdir(input, 0755), 0);
+	mg_str_printf(&script, "#!/bin/sh\necho \"$*\" >>'%s'\n"
+	    "case \"$*\" in *'-bV '*) ;; *'-bP spool_directory')\n"
+	    "  echo 'spool_directory = %s'; exit 0 ;;\nesac\n"
+	    "echo 'Exim version 4.96 #3 built 01-Jan-2026'\n"
+	    "if [ \"$*\" = '-bV -bP spool_directory config_file' ]; then\n"
+	    "  echo 'spool_directory = %s'; echo /etc/exim/named-by-p.conf\n"
+	    "else\n  echo 'Configuration file is /etc/exim/named-by-v.conf'\n"
+	    "fi\n", calls, spool, spool);
+	put_exec(bin, mg_str_cstr(&script));
+	memset(&o, 0, sizeof(o));
+	o.exim_bin = bin;
+	o.backend = &mg_backend_exim;
+
+	assert_int_equal(detect_and_scan(&o, calls, &t), 1);
+	assert_string_equal(t.version, "4.96");
+	assert_string_equal(t.config_file, "/etc/exim/named-by-p.conf");
+	assert_string_equal(t.queue_dir, spool);
+	mg_target_free(&t);
+
+	/* an exim whose -bV ignores -bP: asked again for the spool */
+	mg_str_reset(&script);
+	mg_str_printf(&script, "#!/bin/sh\necho \"$*\" >>'%s'\n"
+	    "case \"$*\" in *'-bV '*) ;; *'-bP spool_directory')\n"
+	    "  echo 'spool_directory = %s'; exit 0 ;;\nesac\n"
+	    "echo 'Exim version 4.95 #1 built 01-Jan-2025'\n"
+	    "echo 'Configuration file is /etc/exim/named-by-v.conf'\n", calls,
+	    spool);
+	put_exec(bin, mg_str_cstr(&script));
+	assert_int_equal(detect_and_scan(&o, calls, &t), 2);
+	assert_string_equal(t.version, "4.95");
+	assert_string_equal(t.config_file, "/etc/exim/named-by-v.conf");
+	assert_null(t.queue_dir);
+	mg_target_free(&t);
+
+	mg_str_free(&script);
+	assert_int_equal(unlink(bin), 0);
+	assert_int_equal(unlink(calls), 0);
+	assert_int_equal(rmdir(input), 0);
+	assert_int_equal(rmdir(spool), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -747,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_scan_split_spool),
 		cmocka_unit_test(test_scan_two_threads),
 		cmocka_unit_test(test_grouping_by_sasl),
+		cmocka_unit_test(test_detect_names_spool),
 	};
 
 	return (cmocka_run_group_tests_name("exim_queue", tests, NULL, NULL));

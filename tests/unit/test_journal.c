@@ -434,6 +434,8 @@ test_unfinished_listed(void **state_)
 	assert_non_null(strstr(text, "fix a) was interrupted at step \"?\""));
 	assert_non_null(strstr(text, "root) was interrupted at step \"hold\""
 	    ": its messages may be left on hold"));
+	assert_non_null(strstr(text, "Finish it with: mailguard-tui purge "
+	    "--finish "));
 	assert_null(strchr(text, '\x1b'));
 	assert_non_null(strstr(text, "fix b): its rollback was interrupted "
 	    "at step \"restored\""));

@@ -23,11 +23,13 @@
 
 static char root[64];
 static int queue_reads;
+static int sized_reads;		/* reads asked for each message's size */
 
 /* fake_queue - root's flood and alice's mail, read by counting */
 static int
-fake_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn progress,
-    void *arg, struct mg_err *err)
+fake_queue(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	struct mg_qmsg *m;
 	char id[32];
@@ -38,6 +40,7 @@ fake_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn progress,
 	(void)arg;
 	(void)err;
 	queue_reads++;
+	sized_reads += opts == NULL || !opts->no_sizes;
 	for (i = 0; i < FLOOD + OTHERS; i++) {
 		m = mg_queue_add(q);
 		(void)snprintf(id, sizeof(id), "A%09zu", i);
@@ -58,11 +61,13 @@ fake_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn progress,
 
 /* no_queue - the queue cannot be read */
 static int
-no_queue(struct mg_target *t, struct mg_queue *q, mg_progress_fn progress,
-    void *arg, struct mg_err *err)
+no_queue(struct mg_target *t, struct mg_queue *q,
+    const struct mg_qscan_opts *opts, mg_progress_fn progress, void *arg,
+    struct mg_err *err)
 {
 	(void)t;
 	(void)q;
+	(void)opts;
 	(void)progress;
 	(void)arg;
 	queue_reads++;
@@ -183,9 +188,10 @@ test_deferred_then_queue(void **state)
 
 	(void)state;
 	b.load_queue = fake_queue;
-	queue_reads = 0;
+	queue_reads = sized_reads = 0;
 	load(&now, &b, 0);
 	assert_int_equal(queue_reads, 1);
+	assert_int_equal(sized_reads, 0);	/* no finding needs a size */
 	assert_false(now.queue_pending);
 	assert_true(has_finding(&now.report, "queue.sasl-dominant"));
 
@@ -200,6 +206,7 @@ test_deferred_then_queue(void **state)
 	/* the caller's read (the console's reader thread) */
 	assert_int_equal(mg_backend_load_queue(&later.target, &q, NULL, NULL,
 	    &err), 0);
+	assert_int_equal(sized_reads, 1);	/* a view may show them */
 	mg_session_queue(&later, &q, NULL);
 	assert_false(later.queue_pending);
 	assert_int_equal(q.nmsgs, 0);	/* moved into the model */
