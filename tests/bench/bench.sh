@@ -10,9 +10,9 @@
 # build/bench), BENCH_PROG (the console's binary: another build's, to
 # compare it on the same queue; console.sh), BENCH_N (messages, default
 # 100000), BENCH_RUNS (timed runs of the scan and of the Postfix purge,
-# median reported, default 5), BENCH_LOOP_SAMPLE (time the per-message loop on the first N IDs
-# only and extrapolate; default: the whole queue, which takes minutes -
-# that is the point).
+# median reported, default 5), BENCH_LOOP_SAMPLE (time the per-message
+# loop on the first N IDs only and extrapolate; default: the whole queue,
+# which takes minutes - that is the point).
 set -eu
 umask 022
 
