@@ -197,6 +197,93 @@ mg_qfile_copy_at(int sdirfd, const char *src, int qfd, const char *name,
 	return (rc);
 }
 
+/*
+ * mg_qfile_link_at - queue file src (in sdirfd) put into the quarantine
+ * open as qfd under name by link(2) instead of a copy: no new inode and
+ * no byte written, and the bytes stay when the MTA deletes the queue's
+ * name.  Only for a file the MTA does not rewrite while it is queued
+ * there (a Postfix message on hold), and only while it stays queued
+ * with the link (mg_qfile_detach before it is released: a delivery
+ * marks recipients done in the file itself).  Judged after the link on
+ * the quarantine's own name, which only root can reach (no window
+ * between a check and the link): a regular file owned by uid, at most
+ * MG_QFILE_MAX bytes, with no link but the queue's and this one - else
+ * the link is removed again and 2 says copy it.  The new name and the
+ * inode's link count are made durable by mg_qrun_syncfs (the queue's
+ * filesystem, which a link shares).  0 linked, 1 if src is gone, 2 not
+ * linked (another filesystem or mount: copy it), -1 with err.
+ */
+int
+mg_qfile_link_at(int sdirfd, const char *src, int qfd, const char *name,
+    uid_t uid, struct mg_err *err)
+{
+	struct stat st;
+
+	if (linkat(sdirfd, src, qfd, name, 0) < 0) {
+		switch (errno) {
+		case ENOENT:
+			return (1);
+		case EXDEV:
+		case EPERM:
+		case EMLINK:
+		case EOPNOTSUPP:
+			return (2);
+		default:
+			return (mg_err_errno(err, "link %s", src));
+		}
+	}
+	/* the crash tests' step while an entry is being made (as
+	 * mg_qfile_copy_at's) */
+	mg_fault("purge-copying");
+	if (fstatat(qfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		(void)mg_err_errno(err, "stat %s", name);
+		(void)unlinkat(qfd, name, 0);
+		return (-1);
+	}
+	/* nlink 1: the queue's name was deleted meanwhile, the bytes are
+	 * ours alone */
+	if (!S_ISREG(st.st_mode) || st.st_uid != uid || st.st_nlink > 2 ||
+	    st.st_size > MG_QFILE_MAX) {
+		(void)unlinkat(qfd, name, 0);
+		return (2);
+	}
+	return (0);
+}
+
+/*
+ * mg_qfile_detach - quarantine entry name (of the quarantine open as
+ * qfd, dname in messages) made a file of its own when it shares its
+ * inode with another name (the queue file a purge linked it from:
+ * mg_qfile_link_at): its bytes copied into a temp file beside it (root's,
+ * 0600, as a copied entry), fsync'd, renamed over it, the directory
+ * fsync'd.  The entry is whole at every moment.  0 (also when it has
+ * one link, or none by that name), -1 with err.
+ */
+int
+mg_qfile_detach(int qfd, const char *dname, const char *name,
+    struct mg_err *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	fd = openat(qfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return (errno == ENOENT ? 0 : mg_err_errno(err, "cannot open "
+		    "%s/%s", dname, name));
+	if (fstat(fd, &st) < 0) {
+		(void)close(fd);
+		return (mg_err_errno(err, "cannot stat %s/%s", dname, name));
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink < 2) {
+		(void)close(fd);
+		return (0);
+	}
+	rc = mg_install_copy_at(qfd, dname, fd, name, MG_QFILE_MAX, 0600, 0,
+	    0, 1, NULL, err);
+	(void)close(fd);
+	return (rc < 0 ? -1 : 0);
+}
+
 /* mg_qfault_after - the crash tests' hook after the n-th message of a
  * step (MAILGUARD_TEST_KILL_AT=purge-copied-3 dies after the third copy) */
 void

@@ -23,6 +23,9 @@ void mg_qrun_copied(struct mg_qrun *, const char *);
 int mg_qfile_copy(int, const char *, const char *, struct mg_err *);
 int mg_qfile_copy_at(int, const char *, int, const char *,
     struct mg_err *);
+int mg_qfile_link_at(int, const char *, int, const char *, uid_t,
+    struct mg_err *);
+int mg_qfile_detach(int, const char *, const char *, struct mg_err *);
 int mg_qfile_read(int, const char *, struct mg_str *);
 int mg_qrun_open_quarantine(struct mg_qrun *, struct mg_err *);
 int mg_qrun_sync(struct mg_qrun *, const char *const *, struct mg_err *);

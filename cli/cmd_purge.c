@@ -1,6 +1,6 @@
 /* cmd_purge.c - "purge SELECTOR... [--dry-run] [--yes]": the matching mail
- * held, copied into the quarantine, deleted; journaled.  "purge --finish
- * ENTRY [--yes]" finishes one a kill interrupted. */
+ * held, kept in the quarantine (linked or copied), deleted; journaled.
+ * "purge --finish ENTRY [--yes]" finishes one a kill interrupted. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,9 +88,10 @@ cmd_purge(struct mg_session *a, int argc, char **argv)
 const struct mg_cmd_entry mg_cmd_purge_entry = {
 	.name = "purge",
 	.args = MG_QACTION_ARGS " | --finish ENTRY [--yes]",
-	.summary = "hold (Postfix) the matching mail, copy it into",
+	.summary = "hold (Postfix) the matching mail, keep it in",
 	.options =
-	    "STATE/quarantine/ENTRY (Exim: under its spool lock),\n"
+	    "STATE/quarantine/ENTRY (hard-linked on the queue's\n"
+	    "filesystem, else copied; Exim: under its spool lock),\n"
 	    "delete exactly those IDs; journaled.  Selectors\n"
 	    "(combined with AND): --sasl USER\n"
 	    "--client IP/CIDR  --sender ADDR|@DOMAIN|'<>'\n"

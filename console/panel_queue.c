@@ -948,7 +948,7 @@ confirm_draw(struct con *c, int y, int rows)
 		con_page_wrap(&p, CS_NORMAL, "Whole messages are selected: "
 		    "their recipients in other domains go with them.", 0, 0);
 	if (v->confirm == 'D')
-		what = "Each is kept from delivery while it is copied to the "
+		what = "Each is kept from delivery while it is put in the "
 		    "quarantine, then deleted; the IDs go to the journal.";
 	else if (v->confirm == 'H')
 		what = "They stay queued but are not delivered until "

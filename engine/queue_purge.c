@@ -2,10 +2,11 @@
  * queue_purge.c - purge a selection of the queue the way the README's
  * "Queue / incident view" says: the selection is computed on one scan,
  * and from then on only those exact IDs are touched.  The backend
- * keeps each from delivery while it is copied into
- * STATE/quarantine/ENTRY (Postfix: on hold; Exim: under the lock Exim
- * itself takes on the message, without freezing it) and deletes exactly
- * the copied IDs (backends/postfix/pf_qaction.c,
+ * keeps each from delivery while it is put into STATE/quarantine/ENTRY
+ * (a hard link on the queue's filesystem, else a copy; Postfix: on
+ * hold; Exim: under the lock Exim itself takes on the message, without
+ * freezing it) and deletes exactly the quarantined IDs
+ * (backends/postfix/pf_qaction.c,
  * backends/exim/exim_qaction.c).
  * Every ID is journaled before anything happens; a copy that fails
  * leaves that message queued (Postfix: held), never deleted.  Hold, release and

@@ -4,7 +4,14 @@
  * holds them, copies each held queue file into the quarantine and
  * deletes exactly the copied IDs from the hold queue (mail that arrived
  * meanwhile is in another queue under another ID and is never touched).
- * A restore puts the exact bytes into hold/ as mail_owner, mode 0700
+ * On the queue's own filesystem a held queue file is linked into the
+ * quarantine, not copied (no new inode, no byte written; Postfix never
+ * rewrites a file on hold, and postsuper -d removes only the queue's
+ * name); a link left by a purge that stopped before its delete is made
+ * a copy of its own before anything releases that message
+ * (detach_held), since a delivery marks recipients done in the queue
+ * file itself.  A restore puts the exact bytes into hold/ as mail_owner,
+ * mode 0700
  * (mail_queue.h: a complete queue file), then postsuper -s hold gives it
  * the name its inode calls for (a queue file's name must match its
  * inode), the new name is found by that inode, and postsuper -H
@@ -73,6 +80,9 @@ struct pf_purge {
 	struct mg_qrun *p;
 	struct mg_err *err;
 	unsigned char *seen;		/* per p->ids index: copied or tried */
+	int link;			/* quarantine on hold/'s filesystem */
+	uid_t uid;			/* hold/'s owner: mail_owner */
+	size_t nlinked;			/* of p->copied, linked not copied */
 	int failed;			/* a sync or postsuper -d failed */
 	size_t ndeleted;		/* copied[0..ndeleted) deleted */
 	/* the batch being deleted */
@@ -180,7 +190,12 @@ quarantine_one(void *arg, int dfd, const char *rel, const char *name,
 	if (hit == NULL || pp->seen[(k = (size_t)(hit - p->ids))])
 		return (0);
 	pp->seen[k] = 1;
-	rc = mg_qfile_copy_at(dfd, name, p->qfd, name, &err);
+	rc = pp->link ? mg_qfile_link_at(dfd, name, p->qfd, name, pp->uid,
+	    &err) : 2;
+	if (rc == 0)
+		pp->nlinked++;
+	if (rc == 2)
+		rc = mg_qfile_copy_at(dfd, name, p->qfd, name, &err);
 	if (rc < 0) {
 		(void)fprintf(p->out, "  %s stays on hold: ", name);
 		mg_print_sanitized(p->out, err.msg);
@@ -329,13 +344,63 @@ walk_hold(struct pf_purge *pp, const char *path)
 }
 
 /*
+ * link_or_copy - link held files into the quarantine (pp->link) when it
+ * is on hold/'s filesystem; pp->uid: hold/'s owner, whom a queue file
+ * must belong to before it is linked.  0, or -1 with err
+ */
+static int
+link_or_copy(struct pf_purge *pp, const char *path, struct mg_err *err)
+{
+	struct stat hs, qs;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &hs) < 0 || fstat(pp->p->qfd, &qs) < 0) {
+		(void)mg_err_errno(err, "cannot open %s", path);
+		if (fd >= 0)
+			(void)close(fd);
+		return (-1);
+	}
+	(void)close(fd);
+	pp->uid = hs.st_uid;
+	pp->link = hs.st_dev == qs.st_dev && getenv("MAILGUARD_PURGE_COPY") ==
+	    NULL;
+	return (0);
+}
+
+/*
+ * detach_left - after a purge that did not delete everything it
+ * quarantined: each quarantine link to a queue file still there made a
+ * file of its own (mg_qfile_detach), so that releasing it later cannot
+ * change the quarantine's bytes; what cannot be made one is said
+ */
+static void
+detach_left(struct pf_purge *pp)
+{
+	struct mg_qrun *p = pp->p;
+	struct mg_err err;
+	size_t i;
+
+	for (i = 0; pp->nlinked > 0 && i < p->ncopied; i++) {
+		if (mg_qfile_detach(p->qfd, p->qdir, p->copied[i], &err) == 0)
+			continue;
+		(void)fprintf(p->out, "  %s: its quarantine entry is still a "
+		    "link to the queue file: ", p->copied[i]);
+		mg_print_sanitized(p->out, err.msg);
+		(void)fputc('\n', p->out);
+	}
+}
+
+/*
  * mg_pf_purge - hold the first MG_QSYNC_BATCH IDs (one postsuper -h -)
- * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: copy
- * what is held into the quarantine, sync it (mg_qrun_syncfs), delete
- * exactly the copied IDs from hold (one postsuper -d - hold, running
- * while the next batch is copied); hold/ walked again once the rest is
- * held (a readdir need not return what was added behind it); at the end
- * the selected IDs still queued counted by name
+ * and the rest in a thread meanwhile; in batches of MG_QSYNC_BATCH: link
+ * (mg_qfile_link_at; across filesystems copy) what is held into the
+ * quarantine, sync it (mg_qrun_syncfs), delete exactly the quarantined
+ * IDs from hold (one postsuper -d - hold, running while the next batch
+ * is quarantined); hold/ walked again once the rest is held (a readdir
+ * need not return what was added behind it); at the end the selected
+ * IDs still queued counted by name, and a link to one of them made a
+ * file of its own (detach_left)
  */
 int
 mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
@@ -357,6 +422,9 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 		goto out;
 	if (mg_qrun_open_quarantine(p, err) < 0)
 		goto out;
+	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
+	if (link_or_copy(&pp, path, err) < 0)
+		goto out;
 	mg_qrun_ids_text((char *const *)p->ids, first, &in);
 	(void)fprintf(p->out, "holding %zu messages (postsuper -h -)\n",
 	    p->nids);
@@ -369,10 +437,11 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 		mg_qrun_progress(p, MG_QSTEP_HOLD, "hold", p->nids, p->nids);
 	mg_qtime("hold");
 	mg_fault("purge-held");
-	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
 	(void)fprintf(p->out, "quarantining and deleting in batches of %d "
-	    "(each synced to disk, then postsuper -d - hold while the next "
-	    "is copied)\n", MG_QSYNC_BATCH);
+	    "(%s, each batch synced to disk, then postsuper -d - hold while "
+	    "the next is quarantined)\n", MG_QSYNC_BATCH, pp.link ?
+	    "each held queue file hard-linked into the quarantine" :
+	    "each held queue file copied");
 	/* while the rest is being held: walk again for what it has
 	 * moved into hold/ since (the IDs seen are skipped) */
 	do {
@@ -391,13 +460,16 @@ mg_pf_purge(struct mg_target *t, struct mg_qrun *p, struct mg_err *err)
 	if (delete_wait(&pp) < 0)
 		pp.failed = 1;
 	pp.failed |= hfailed;
-	(void)fprintf(p->out, "quarantined %zu in %s; %zu deleted from the "
-	    "hold queue\n", p->ncopied, p->qdir, pp.ndeleted);
+	(void)fprintf(p->out, "quarantined %zu in %s (%zu linked, %zu "
+	    "copied); %zu deleted from the hold queue\n", p->ncopied, p->qdir,
+	    pp.nlinked, p->ncopied - pp.nlinked, pp.ndeleted);
 	if (!pp.failed && wrc < 0)
 		(void)mg_err_errno(err, "cannot read %s", path);
 	if (still_queued(qdir, p) < 0)
 		p->counted = 0;
 	mg_qtime("still-queued");
+	if (pp.failed || wrc < 0 || !p->counted || p->still_copied > 0)
+		detach_left(&pp);
 	if (pp.failed || wrc < 0)
 		goto out;
 	rc = 0;
@@ -413,6 +485,134 @@ out:
 }
 
 
+/* A held queue file with more than one link, named in a release. */
+struct shared {
+	char name[64];
+	dev_t dev;
+	ino_t ino;
+	int found;			/* its quarantine entry detached */
+};
+
+/* What a walk of hold/ for shared files carries. */
+struct shared_walk {
+	char **names;			/* sorted: the IDs to release */
+	size_t nnames;
+	struct shared *v;
+	size_t n, cap;
+};
+
+/* shared_file - a file under hold/: kept if named and linked elsewhere */
+static int
+shared_file(void *arg, int dfd, const char *rel, const char *name,
+    int dtype)
+{
+	struct shared_walk *w = arg;
+	struct shared *sh;
+	struct stat st;
+
+	(void)rel;
+	(void)dtype;
+	if (strlen(name) >= sizeof(w->v->name) || bsearch(&name, w->names,
+	    w->nnames, sizeof(*w->names), mg_strp_cmp) == NULL)
+		return (0);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_nlink < 2)
+		return (0);
+	sh = MG_ARRAY_PUSH(w->v, w->n, w->cap);
+	(void)snprintf(sh->name, sizeof(sh->name), "%s", name);
+	sh->dev = st.st_dev;
+	sh->ino = st.st_ino;
+	sh->found = 0;
+	return (0);
+}
+
+/* detach_in - of the shared files, those whose link is entry dfd of the
+ * quarantine (dname) detached there (mg_qfile_detach) */
+static void
+detach_in(int dfd, const char *dname, struct shared *v, size_t n,
+    FILE *out)
+{
+	struct mg_err err;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].found || fstatat(dfd, v[i].name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != v[i].dev ||
+		    st.st_ino != v[i].ino)
+			continue;
+		v[i].found = 1;
+		if (mg_qfile_detach(dfd, dname, v[i].name, &err) < 0) {
+			(void)fprintf(out, "  %s: ", v[i].name);
+			mg_print_sanitized(out, err.msg);
+			(void)fputc('\n', out);
+		}
+	}
+}
+
+/*
+ * detach_held - before postsuper -H or -r moves the n held IDs (names in
+ * hold/) out of hold: each one a purge linked into its quarantine and
+ * did not delete (it stopped, was killed or failed between the two) has
+ * that quarantine entry made a copy of its own first (mg_qfile_detach):
+ * Postfix delivers a file with two links (mail_open_ok(3) only warns,
+ * "file has 2 links", a minute after the last link change) and marks
+ * each recipient done in the file itself, which would change the
+ * quarantine's bytes.  Found by inode under STATE/quarantine/ENTRY by
+ * the same name (a link keeps its inode, so postsuper -s never renames
+ * it).  A file linked by someone else is left alone and named on out.
+ */
+static void
+detach_held(const struct mg_target *t, const char *qdir, char *const *ids,
+    size_t n, FILE *out)
+{
+	struct mg_pf_walker wk = { shared_file, NULL, NULL };
+	struct shared_walk w;
+	struct dirent *de;
+	char path[PATH_MAX], ename[PATH_MAX + 320];
+	DIR *d = NULL;
+	size_t i;
+	int fd, efd;
+
+	memset(&w, 0, sizeof(w));
+	if (n == 0 || t->state_dir == NULL)
+		return;
+	w.names = mg_xcalloc(n, sizeof(*w.names));
+	memcpy(w.names, ids, n * sizeof(*w.names));
+	qsort(w.names, n, sizeof(*w.names), mg_strp_cmp);
+	w.nnames = n;
+	wk.arg = &w;
+	(void)snprintf(path, sizeof(path), "%s/hold", qdir);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		(void)mg_pf_walk(fd, &wk);	/* takes fd */
+	(void)snprintf(path, sizeof(path), "%s/quarantine", t->state_dir);
+	if (w.n > 0 && (fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) >= 0 && (d = fdopendir(fd)) == NULL)
+		(void)close(fd);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		efd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (efd < 0)
+			continue;
+		(void)snprintf(ename, sizeof(ename), "%s/%s", path,
+		    de->d_name);
+		detach_in(efd, ename, w.v, w.n, out);
+		(void)close(efd);
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	for (i = 0; i < w.n; i++)
+		if (!w.v[i].found)
+			(void)fprintf(out, "  %s: its queue file has another "
+			    "link, not in the quarantine (Postfix will warn "
+			    "\"file has N links\")\n", w.v[i].name);
+	free(w.v);
+	free(w.names);
+}
+
 /* mg_pf_queue_act - postsuper -h/-H/-r - on ids */
 int
 mg_pf_queue_act(struct mg_target *t, struct mg_qrun *p, enum mg_qaction act,
@@ -420,12 +620,19 @@ mg_pf_queue_act(struct mg_target *t, struct mg_qrun *p, enum mg_qaction act,
 {
 	static const char *const opt[] = { "-h", "-H", "-r" };
 	struct mg_str in = MG_STR_INIT;
+	char *qdir = NULL;
 	int rc;
 
 	if ((size_t)act >= sizeof(opt) / sizeof(opt[0]))
 		return (mg_err_set(err, "no such queue action"));
 	if (n == 0)
 		return (0);
+	if (act != MG_QA_HOLD) {
+		if (mg_pf_queue_directory(t, &qdir, err) < 0)
+			return (-1);
+		detach_held(t, qdir, ids, n, p->out);
+		free(qdir);
+	}
 	mg_qrun_ids_text(ids, n, &in);
 	mg_qrun_progress(p, 1, name, 0, n);
 	rc = postsuper(t, &p->log, opt[act], "-", NULL, in.data, in.len, err);
@@ -782,7 +989,8 @@ mg_pf_restore(struct mg_target *t, struct mg_qrestore *r, struct mg_err *err)
 	struct hino *v = NULL;
 	struct mg_qrmsg *m;
 	const char *name;
-	size_t i, nv = 0, nrel = 0, todo = 0;
+	size_t i, nv = 0, nrel = 0, relcap = 0, todo = 0;
+	char **rel = NULL;		/* the hold names to release */
 	int rc = -1;
 
 	memset(pf, 0, sizeof(*pf));
@@ -879,13 +1087,14 @@ mg_pf_restore(struct mg_target *t, struct mg_qrestore *r, struct mg_err *err)
 		mg_str_printf(&in, "%s\n", name);
 		free(m->new_id);
 		m->new_id = mg_xstrdup(name);
+		*MG_ARRAY_PUSH(rel, nrel, relcap) = m->new_id;
 		m->dirty = 1;
 		m->release = 1;
-		nrel++;
 	}
 	if (r->save(r, err) < 0)
 		goto out;
 	if (nrel > 0) {
+		detach_held(t, pf->qdir, rel, nrel, r->out);
 		(void)fprintf(r->out, "releasing %zu from the hold queue "
 		    "(postsuper -H -)\n", nrel);
 		if (mg_fault_fail("restore-release")) {
@@ -910,6 +1119,7 @@ out:
 		(void)close(pf->hfd);
 	free(pf->qdir);
 	free(v);
+	free(rel);
 	mg_str_free(&in);
 	r->mta = NULL;
 	return (rc);

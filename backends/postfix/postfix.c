@@ -382,6 +382,10 @@ const struct mg_backend mg_backend_postfix = {
 	.quarantine_msg = mg_pf_quarantine_msg,
 	.quarantine_how =
 	    "Postfix queue files, exact bytes (read one: postcat FILE).\n"
+	    "On the queue's filesystem each is a hard link to the queue\n"
+	    "file it was (owner postfix, mode 0700): never release such a\n"
+	    "message by hand while it is still queued (postsuper -H), use\n"
+	    "mailguard-tui rollback ENTRY, which makes it a copy first.\n"
 	    "Put them back: mailguard-tui rollback ENTRY (all of them), or\n"
 	    "mailguard-tui restore ENTRY --sasl USER ... (a selection).\n"
 	    "By hand: copy FILE into the queue directory's hold/ as owner\n"

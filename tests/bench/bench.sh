@@ -9,10 +9,10 @@
 # Environment: BENCH_DIR (where the filled queues are cached, default
 # build/bench), BENCH_PROG (the console's binary: another build's, to
 # compare it on the same queue; console.sh), BENCH_N (messages, default
-# 100000), BENCH_RUNS (timed runs of the scan, median reported, default
-# 5), BENCH_LOOP_SAMPLE (time the per-message loop on the first N IDs
-# only and extrapolate; default: the whole queue, which takes minutes -
-# that is the point).
+# 100000), BENCH_RUNS (timed runs of the scan and of the Postfix purge,
+# median reported, default 5), BENCH_LOOP_SAMPLE (time the per-message
+# loop on the first N IDs only and extrapolate; default: the whole queue,
+# which takes minutes - that is the point).
 set -eu
 umask 022
 
@@ -340,58 +340,98 @@ count_files() {
 	find "$1" -type f | wc -l
 }
 
-# pf_purge - purge --sasl root against postqueue -j | jq | postsuper -d -,
-# each on its own copy of the filled queue
+# cpu_ms - user+sys milliseconds of a /usr/bin/time -f "%U %S" file
+cpu_ms() {
+	awk '{ printf "%d", ($1 + $2) * 1000 }' "$1"
+}
+
+# pf_purge_one - one timed purge of contender $1 (base: postqueue -j | jq
+# | postsuper -d -; link: mailguard-tui purge; copy: the same with the
+# quarantine copied as across filesystems) on its own clone of the queue;
+# "CONTENDER WALL CPU" appended to pfpurge.runs (ms; CPU = user+sys of the contender's own processes, not
+# the Postfix daemons: showq's work for postqueue -j is not in base's)
+pf_purge_one() {
+	c=$1
+	d=$BENCH/pf-$c
+	clone "$src" "$d" etc/main.cf etc/master.cf
+	rm -rf "$BENCH/pf-state"
+	mkdir -m 700 "$BENCH/pf-state"
+	trap 'sh "$PFLAB" stop "$d"' EXIT
+	etc=$d/etc
+	sh "$PFLAB" start "$d" >/dev/null
+	t0=$(now)
+	case $c in
+	base)
+		/usr/bin/time -f "%U %S" -o "$out/$c.time" sh -c '
+		    postqueue -c "$1" -j |
+		    jq -r "select(.sender == \"root@example.com\") | .queue_id" |
+		    postsuper -c "$1" -d - 2>"$2"' sh "$etc" "$out/base.err"
+		;;
+	link | copy)
+		cenv=
+		[ "$c" = link ] || cenv=MAILGUARD_PURGE_COPY=1
+		env $cenv /usr/bin/time -f "%U %S" -o "$out/$c.time" \
+		    "$PROG" --postfix "$etc" --state "$BENCH/pf-state" \
+		    purge --sasl root --yes >"$out/$c.purge"
+		;;
+	esac
+	wall=$(($(now) - t0))
+	left=$(postqueue -c "$etc" -j | wc -l)
+	[ "$left" -eq "$LEGIT" ] ||
+	    die "after $c: $left messages left, expected $LEGIT"
+	if [ "$c" != base ]; then
+		quar=$(count_files "$BENCH/pf-state/quarantine") # + README
+		[ "$quar" -eq $((want + 1)) ] ||
+		    die "$c: quarantine holds $((quar - 1)) files, expected $want"
+		grep -q "($( [ "$c" = link ] && echo "$want linked, 0" ||
+		    echo "0 linked, $want") copied)" "$out/$c.purge" ||
+		    die "$c: not all $want $c'ed: $(grep quarantined \
+		    "$out/$c.purge")"
+	fi
+	sh "$PFLAB" stop "$d" >/dev/null
+	trap - EXIT
+	rm -rf "$d" "$BENCH/pf-state"
+	echo "$c $wall $(cpu_ms "$out/$c.time")" >>"$out/pfpurge.runs"
+}
+
+# pf_purge - purge --sasl root (the quarantine hard-linked, and copied)
+# against postqueue -j | jq | postsuper -d -, each on its own copy of the
+# filled queue, in turn, BENCH_RUNS times (median)
 pf_purge() {
 	src=$BENCH/postfix
 	out=$BENCH/out
 	mkdir -p "$out"
 	pf_fill
 	want=$((N - LEGIT))
-	for c in base ours; do
-		clone "$src" "$BENCH/pf-$c" etc/main.cf etc/master.cf
+	: >"$out/pfpurge.runs"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		for c in base link copy; do
+			echo "postfix: purging $want of $N ($c, run $((i + 1)))..."
+			pf_purge_one $c
+		done
+		i=$((i + 1))
 	done
-	rm -rf "$BENCH/pf-state"
-	mkdir -m 700 "$BENCH/pf-state"
-
-	trap 'sh "$PFLAB" stop "$BENCH/pf-base"; sh "$PFLAB" stop "$BENCH/pf-ours"' EXIT
-	etc=$BENCH/pf-base/etc
-	sh "$PFLAB" start "$BENCH/pf-base"
-	echo "postfix: purging $want of $N (postqueue -j | jq | postsuper -d -)..."
-	t0=$(now)
-	postqueue -c "$etc" -j |
-	    jq -r 'select(.sender == "root@example.com") | .queue_id' |
-	    postsuper -c "$etc" -d - 2>"$out/base.err"
-	base=$(($(now) - t0))
-	left=$(postqueue -c "$etc" -j | wc -l)
-	[ "$left" -eq "$LEGIT" ] ||
-	    die "after postsuper -d: $left messages left, expected $LEGIT"
-	sh "$PFLAB" stop "$BENCH/pf-base"
-
-	etc=$BENCH/pf-ours/etc
-	sh "$PFLAB" start "$BENCH/pf-ours"
-	echo "postfix: purging $want of $N (mailguard-tui purge --sasl root)..."
-	t0=$(now)
-	"$PROG" --postfix "$etc" --state "$BENCH/pf-state" purge --sasl root \
-	    --yes >"$out/ours.purge"
-	ours=$(($(now) - t0))
-	left=$(postqueue -c "$etc" -j | wc -l)
-	[ "$left" -eq "$LEGIT" ] ||
-	    die "after purge: $left messages left, expected $LEGIT"
-	quar=$(count_files "$BENCH/pf-state/quarantine") # + its README
-	[ "$quar" -eq $((want + 1)) ] ||
-	    die "quarantine holds $((quar - 1)) files, expected $want"
-	sh "$PFLAB" stop "$BENCH/pf-ours"
-	trap - EXIT
-
 	echo
-	echo "postfix purge, $want of $N messages (warm cache):"
-	printf '  %-44s %8s ms\n' "mailguard-tui purge (quarantined, synced)" \
-	    "$ours"
-	printf '  %-44s %8s ms\n' "postqueue -j | jq | postsuper -d -" "$base"
-	echo "  ratio: $(ratio "$ours" "$base")x the unsafe baseline" \
-	    "(goal <= 1.2x); $want quarantined, $LEGIT left"
-	rm -rf "$BENCH/pf-base" "$BENCH/pf-ours" "$BENCH/pf-state"
+	echo "postfix purge, $want of $N messages (warm cache), median of" \
+	    "$RUNS; wall, CPU = user+sys (load: $(uptime | sed 's/.*load/load/')):"
+	for c in link copy base; do
+		w=$(awk -v c=$c '$1 == c { print $2 }' "$out/pfpurge.runs" |
+		    median)
+		u=$(awk -v c=$c '$1 == c { print $3 }' "$out/pfpurge.runs" |
+		    median)
+		eval "w_$c=$w"
+		case $c in
+		link) l="mailguard-tui purge (hard links, synced)" ;;
+		copy) l="mailguard-tui purge (copies, synced)" ;;
+		base) l="postqueue -j | jq | postsuper -d -" ;;
+		esac
+		printf '  %-44s %8s ms  CPU %8s ms\n' "$l" "$w" "$u"
+	done
+	echo "  runs: $(tr '\n' ';' <"$out/pfpurge.runs")"
+	echo "  ratio: $(ratio "$w_link" "$w_base")x the unsafe baseline" \
+	    "(goal <= 1.2x; copies: $(ratio "$w_copy" "$w_base")x);" \
+	    "$want quarantined, $LEGIT left"
 }
 
 # ex_purge - purge --sasl root against exipick | xargs exim -Mrm, each on

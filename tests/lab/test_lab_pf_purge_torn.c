@@ -6,6 +6,9 @@
  * never put back by the rollback even when its message has gone from
  * the queue meanwhile; the others come back.  Real Postfix judges:
  * postqueue -j counts the queue, postsuper -d removes the message.
+ * The purge copies here as it does when the quarantine is on another
+ * filesystem than the queue (MAILGUARD_PURGE_COPY): a link to the queue
+ * file Postfix synced is never torn (test_lab_pf_purge_link).
  */
 #include <sys/stat.h>
 
@@ -29,7 +32,8 @@
 #define OTHER_N 20		/* alice's (lab.sh fill-incident3) */
 #define KILL_AFTER 10		/* copies made before the kill */
 
-/* run - argv with env (or NULL) in front; the exit code (-1 if killed);
+/* run - argv with env (or NULL) in front, the purge made to copy; the
+ * exit code (-1 if killed);
  * stdout and stderr in out */
 static int
 run(const char *env, const char *const *args, struct mg_str *out)
@@ -39,10 +43,11 @@ run(const char *env, const char *const *args, struct mg_str *out)
 	size_t n = 0;
 	int rc;
 
-	if (env != NULL) {
-		argv[n++] = "env";
+	/* the purge copies, as across filesystems */
+	argv[n++] = "env";
+	argv[n++] = "MAILGUARD_PURGE_COPY=1";
+	if (env != NULL)
 		argv[n++] = env;
-	}
 	while (*args != NULL && n < 31)
 		argv[n++] = *args++;
 	argv[n] = NULL;

@@ -1,8 +1,9 @@
 /*
  * test_lab_purge_durable.c - a purge deletes mail only once its
- * quarantine is durable: under strace (fsync, syncfs, openat and execve,
- * with the paths of the descriptors), every quarantined file is fsync'd,
- * or created before a syncfs of its filesystem, and the quarantine
+ * quarantine is durable: under strace (fsync, syncfs, openat, linkat and
+ * execve, with the paths of the descriptors), every quarantined file is
+ * fsync'd, or created (or hard-linked from the queue, Postfix's default
+ * on one filesystem) before a syncfs of its filesystem, and the quarantine
  * entry's directory, quarantine/ and the state directory are fsync'd,
  * all before the first "postsuper -d" runs.  Postfix lab sasl-root,
  * incident 3's queue.
@@ -86,6 +87,36 @@ created_then_syncfs(const char *trace, size_t end, const char *path)
 	    ") = 0") != NULL);
 }
 
+/* linked_then_syncfs - the trace, before offset end, links name into the
+ * directory qdir (a linkat that returns 0) and later has a syncfs */
+static int
+linked_then_syncfs(const char *trace, size_t end, const char *qdir,
+    const char *name)
+{
+	struct mg_str want = MG_STR_INIT;
+	const char *p, *made = NULL, *sync;
+
+	mg_str_printf(&want, "<%s>, \"%s\", 0) = 0\n", qdir, name);
+	for (p = trace; (p = strstr(p, want.data)) != NULL &&
+	    (size_t)(p - trace) < end; p++) {
+		const char *bol = p;
+
+		while (bol > trace && bol[-1] != '\n')
+			bol--;
+		if (strstr(bol, "linkat(") != NULL && strstr(bol, "linkat(") <
+		    p) {
+			made = p;
+			break;
+		}
+	}
+	mg_str_free(&want);
+	if (made == NULL)
+		return (0);
+	sync = strstr(made, "syncfs(");
+	return (sync != NULL && (size_t)(sync - trace) < end && strstr(sync,
+	    ") = 0") != NULL);
+}
+
 /* test_quarantine_durable_before_delete - purge --sasl root: the first
  * postsuper -d comes after the fsync of every copy and of every
  * directory on the way to it */
@@ -100,14 +131,14 @@ test_quarantine_durable_before_delete(void **state)
 	char etc[4096], st[4096], tr[4096], qdir[4200], qroot[4200],
 	    path[8192];
 	const char *purge[] = { "strace", "-f", "-y", "-qq", "-e",
-	    "trace=fsync,fdatasync,syncfs,openat,execve", "-o", tr,
+	    "trace=fsync,fdatasync,syncfs,openat,linkat,execve", "-o", tr,
 	    "./mailguard-tui", "--postfix", etc, "--state", st, "purge",
 	    "--sasl", "root", "--yes", NULL };
 	struct mg_str out, trace = MG_STR_INIT;
 	struct mg_err err;
 	struct dirent *d;
 	const char *del;
-	size_t end, files = 0;
+	size_t end, files = 0, linked = 0;
 	DIR *dp;
 
 	(void)state;
@@ -142,14 +173,19 @@ test_quarantine_durable_before_delete(void **state)
 		/* written as NAME, then its batch made durable by one
 		 * syncfs (or each copy fsync'd) before the batch's delete */
 		(void)snprintf(path, sizeof(path), "%s/%s", qdir, d->d_name);
-		assert_true(created_then_syncfs(trace.data, end, path) ||
-		    synced_before(trace.data, end, path));
+		if (linked_then_syncfs(trace.data, end, qdir, d->d_name))
+			linked++;
+		else
+			assert_true(created_then_syncfs(trace.data, end,
+			    path) || synced_before(trace.data, end, path));
 		files++;
 	}
 	(void)closedir(dp);
-	(void)printf("    %zu quarantined files, each synced before the "
-	    "delete\n", files);
+	(void)printf("    %zu quarantined files (%zu hard-linked), each "
+	    "synced before the delete\n", files, linked);
 	assert_int_equal(files, 20);
+	/* the state directory is on the queue's filesystem here */
+	assert_int_equal(linked, 20);
 	assert_true(synced_before(trace.data, end, qdir));
 	assert_true(synced_before(trace.data, end, qroot));
 	assert_true(synced_before(trace.data, end, st));

@@ -173,6 +173,164 @@ test_every_prefix_torn(void **state)
 	close_dirs(&d, names);
 }
 
+/* hold_with - a temp "hold/" directory holding a copy of fixture name
+ * (owner root, as the test runs), open as *hfd; its path into dir */
+static void
+hold_with(const char *name, char *dir, size_t len, int *hfd)
+{
+	struct mg_err err;
+	int sfd;
+
+	(void)snprintf(dir, len, "/tmp/mg-qhold-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_true((*hfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_true((sfd = open(DATA, O_RDONLY | O_DIRECTORY)) >= 0);
+	assert_int_equal(mg_qfile_copy_at(sfd, name, *hfd, name, &err), 0);
+	(void)close(sfd);
+}
+
+/* test_link_shares_inode - a queue file linked into the quarantine: the
+ * same inode, two links; its bytes stay whole and readable once the
+ * queue's name is deleted, and detaching it then changes nothing */
+static void
+test_link_shares_inode(void **state)
+{
+	static const char *const names[] = { "long-sasl-root", NULL };
+	char hold[64];
+	struct mg_str a, b;
+	struct mg_queue q;
+	struct mg_err err;
+	struct stat hs, qs;
+	struct dirs d;
+	int hfd;
+
+	(void)state;
+	open_dirs(&d);
+	hold_with(names[0], hold, sizeof(hold), &hfd);
+	assert_int_equal(mg_qfile_link_at(hfd, names[0], d.qfd, names[0],
+	    getuid(), &err), 0);
+	assert_int_equal(fstatat(hfd, names[0], &hs, 0), 0);
+	assert_int_equal(fstatat(d.qfd, names[0], &qs, 0), 0);
+	assert_true(hs.st_ino == qs.st_ino);
+	assert_int_equal(qs.st_nlink, 2);
+	/* postsuper -d: the queue's name goes, the bytes stay */
+	assert_int_equal(unlinkat(hfd, names[0], 0), 0);
+	assert_int_equal(mg_qfile_detach(d.qfd, d.q, names[0], &err), 0);
+	assert_int_equal(fstatat(d.qfd, names[0], &hs, 0), 0);
+	assert_true(hs.st_ino == qs.st_ino);
+	assert_int_equal(hs.st_nlink, 1);
+	bytes(DATA, names[0], &a);
+	bytes(d.q, names[0], &b);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	mg_queue_init(&q);
+	assert_int_equal(mg_pf_queue_read(d.qfd, names[0], "hold", &q, &err),
+	    MG_PF_QFILE_OK);
+	assert_int_equal(q.nmsgs, 1);
+	mg_queue_free(&q);
+	/* gone, and a name taken: never over it */
+	assert_int_equal(mg_qfile_link_at(hfd, "no-such-file", d.qfd,
+	    "no-such-file", getuid(), &err), 1);
+	assert_int_equal(faccessat(d.qfd, "no-such-file", F_OK, 0), -1);
+	mg_str_free(&a);
+	mg_str_free(&b);
+	(void)close(hfd);
+	assert_int_equal(rmdir(hold), 0);
+	close_dirs(&d, names);
+}
+
+/* test_link_refused - not linked (2, nothing left in the quarantine): a
+ * file of another owner, one with a third link, a symbolic link; a
+ * name the quarantine has already: an error, the entry unchanged */
+static void
+test_link_refused(void **state)
+{
+	static const char *const names[] = { "long-alice", NULL };
+	char hold[64];
+	struct mg_err err;
+	struct stat st, qs;
+	struct dirs d;
+	int hfd;
+
+	(void)state;
+	open_dirs(&d);
+	hold_with(names[0], hold, sizeof(hold), &hfd);
+	assert_int_equal(mg_qfile_link_at(hfd, names[0], d.qfd, names[0],
+	    getuid() + 1, &err), 2);
+	assert_int_equal(faccessat(d.qfd, names[0], F_OK, 0), -1);
+	assert_int_equal(linkat(hfd, names[0], hfd, "third", 0), 0);
+	assert_int_equal(mg_qfile_link_at(hfd, names[0], d.qfd, names[0],
+	    getuid(), &err), 2);
+	assert_int_equal(faccessat(d.qfd, names[0], F_OK, 0), -1);
+	assert_int_equal(unlinkat(hfd, "third", 0), 0);
+	assert_int_equal(symlinkat(names[0], hfd, "sym"), 0);
+	assert_int_equal(mg_qfile_link_at(hfd, "sym", d.qfd, "sym", getuid(),
+	    &err), 2);
+	assert_int_equal(fstatat(d.qfd, "sym", &st, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(unlinkat(hfd, "sym", 0), 0);
+	/* the one that may: then never over an entry */
+	assert_int_equal(mg_qfile_link_at(hfd, names[0], d.qfd, names[0],
+	    getuid(), &err), 0);
+	assert_int_equal(fstatat(d.qfd, names[0], &qs, 0), 0);
+	assert_int_equal(mg_qfile_copy_at(d.sfd, "short-sasl-root", hfd,
+	    "other", &err), 0);
+	assert_int_equal(mg_qfile_link_at(hfd, "other", d.qfd, names[0],
+	    getuid(), &err), -1);
+	assert_int_equal(fstatat(d.qfd, names[0], &st, 0), 0);
+	assert_true(st.st_ino == qs.st_ino);
+	assert_int_equal(unlinkat(hfd, "other", 0), 0);
+	assert_int_equal(unlinkat(hfd, names[0], 0), 0);
+	(void)close(hfd);
+	assert_int_equal(rmdir(hold), 0);
+	close_dirs(&d, names);
+}
+
+/* test_detach_own_file - a link whose queue file is still there made a
+ * file of its own: a new inode with the same bytes, root's 0600, one
+ * link; the queue file keeps its inode, bytes and mode, now one link */
+static void
+test_detach_own_file(void **state)
+{
+	static const char *const names[] = { "short-sasl-root", NULL };
+	char hold[64];
+	struct mg_str a, b;
+	struct mg_err err;
+	struct stat h0, h1, q1;
+	struct dirs d;
+	int hfd;
+
+	(void)state;
+	open_dirs(&d);
+	hold_with(names[0], hold, sizeof(hold), &hfd);
+	assert_int_equal(fchmodat(hfd, names[0], 0700, 0), 0);
+	assert_int_equal(mg_qfile_link_at(hfd, names[0], d.qfd, names[0],
+	    getuid(), &err), 0);
+	assert_int_equal(fstatat(hfd, names[0], &h0, 0), 0);
+	assert_int_equal(h0.st_nlink, 2);
+	assert_int_equal(mg_qfile_detach(d.qfd, d.q, names[0], &err), 0);
+	assert_int_equal(fstatat(hfd, names[0], &h1, 0), 0);
+	assert_int_equal(fstatat(d.qfd, names[0], &q1, 0), 0);
+	assert_true(h1.st_ino == h0.st_ino);
+	assert_int_equal(h1.st_nlink, 1);
+	assert_int_equal(h1.st_mode & 07777, 0700);
+	assert_true(q1.st_ino != h0.st_ino);
+	assert_int_equal(q1.st_nlink, 1);
+	assert_int_equal(q1.st_mode & 07777, 0600);
+	assert_int_equal(q1.st_uid, 0);
+	bytes(hold, names[0], &a);
+	bytes(d.q, names[0], &b);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	/* no entry by that name: nothing to do */
+	assert_int_equal(mg_qfile_detach(d.qfd, d.q, "no-such-file", &err), 0);
+	mg_str_free(&a);
+	mg_str_free(&b);
+	assert_int_equal(unlinkat(hfd, names[0], 0), 0);
+	(void)close(hfd);
+	assert_int_equal(rmdir(hold), 0);
+	close_dirs(&d, names);
+}
+
 int
 main(void)
 {
@@ -180,6 +338,9 @@ main(void)
 		cmocka_unit_test(test_copy_same_bytes_whole),
 		cmocka_unit_test(test_copy_never_replaces),
 		cmocka_unit_test(test_every_prefix_torn),
+		cmocka_unit_test(test_link_shares_inode),
+		cmocka_unit_test(test_link_refused),
+		cmocka_unit_test(test_detach_own_file),
 	};
 
 	return (cmocka_run_group_tests_name("pf_qcopy", tests, NULL, NULL));
