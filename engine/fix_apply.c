@@ -679,8 +679,9 @@ out:
  * mg_fix_done_words - a finished apply in words, from its log (what
  * the post-commands and the reload said): "reloaded" only when a reload
  * ran; a fix whose post-commands only rebuild a table (postmap, a
- * sasldb edit) needs none, and a server that is not running reads the
- * new files when it starts
+ * sasldb edit) needs none, a server that is not running reads the new
+ * files when it starts, and without a daemon every Exim process reads
+ * its configuration afresh
  */
 const char *
 mg_fix_done_words(const char *log)
@@ -689,8 +690,10 @@ mg_fix_done_words(const char *log)
 	    strstr(log, "/postfix reload\n") != NULL ||
 	    strstr(log, "sent SIGHUP") != NULL)
 		return ("applied, reloaded and verified");
-	if (strstr(log, "not running") != NULL ||
-	    strstr(log, "no Exim daemon running") != NULL)
+	if (strstr(log, "no Exim daemon running") != NULL)
+		return ("applied and verified; no daemon to reload: the next "
+		    "Exim process reads the new configuration");
+	if (strstr(log, "not running") != NULL)
 		return ("applied and verified; the server is not running: "
 		    "it reads the new configuration when it starts");
 	return ("applied and verified; no reload was needed: the server "

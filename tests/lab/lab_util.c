@@ -697,6 +697,36 @@ lab_maillog_has(const char *dir, const char *text)
 	return (lab_maillog_wait(dir, text, 1) >= 1);
 }
 
+/*
+ * lab_applied - the tool's output says a fix was applied and verified,
+ * and says "reloaded" exactly when its log shows a reload ran (postfix
+ * reload, or SIGHUP to an Exim daemon): 1 if so, else 0 (the output is
+ * printed)
+ */
+int
+lab_applied(const char *out)
+{
+	const char *line = out;
+	int said, ran;
+
+	while (line != NULL && strncmp(line, "applied", 7) != 0)
+		if ((line = strchr(line, '\n')) != NULL)
+			line++;
+	if (line == NULL || strstr(line, "verified") == NULL) {
+		(void)printf("    no \"applied ... verified\" line in:\n%s\n",
+		    out);
+		return (0);
+	}
+	said = strncmp(line, "applied, reloaded and verified", 30) == 0;
+	ran = strstr(out, "ran postfix reload\n") != NULL ||
+	    strstr(out, "sent SIGHUP") != NULL;
+	if (said != ran)
+		(void)printf("    the result says %sreloaded, the log shows "
+		    "%sreload:\n%s\n", said ? "" : "not ", ran ? "a " : "no ",
+		    out);
+	return (said == ran);
+}
+
 /* lab_maillog_count - how many times TEXT occurs in the instance's mail
  * log now (no waiting) */
 int

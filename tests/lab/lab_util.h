@@ -51,6 +51,7 @@ void lab_slurp(const char *, struct mg_str *);
 int lab_teardown(void **);
 int lab_maillog_has(const char *, const char *);
 int lab_maillog_count(const char *, const char *);
+int lab_applied(const char *);
 void lab_fix_field(const char *, const char *, const char *,
     struct mg_str *);
 int lab_exim_bh(const char *, const char *, const char *, const char *);

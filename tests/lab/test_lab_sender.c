@@ -125,7 +125,7 @@ test_postfix_login_sends_as_anyone(void **state)
 	    "2.1.5 Ok - still accepted"));
 	assert_true(has(out.data, "live", dir, "port", "198.51.100.9 as "
 	    "login alice"));
-	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	assert_true(lab_applied(out.data));
 	mg_str_free(&out);
 
 	/* real SASL after the reload: bob refused, alice's own kept */
@@ -217,7 +217,7 @@ test_postfix_alias_owners(void **state)
 	assert_true(has(out.data, "live", dir, "port", "198.51.100.9 as login "
 	    "alice@example.com: MAIL FROM:<sales@example.com> RCPT TO:<"
 	    "postmaster@example.com> -> 250"));
-	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	assert_true(lab_applied(out.data));
 	mg_str_free(&out);
 
 	assert_int_equal(xclient_rcpt(dir, "alice@example.com",
@@ -378,7 +378,7 @@ submission_fix(const char *scenario, int on25)
 	 * once for the forged sender and once for the own one */
 	assert_int_equal(count_of(out.data, "as login alice: MAIL FROM:<"),
 	    on25 ? 8 : 4);
-	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	assert_true(lab_applied(out.data));
 	mg_str_free(&out);
 	(void)lab_pf_report(dir, &out);
 	assert_null(strstr(out.data, "\"" ID "\""));
@@ -489,7 +489,7 @@ test_exim_login_sends_as_anyone(void **state)
 	assert_non_null(strstr(out.data, "as login alice: MAIL FROM:<alice@"
 	    "example.com> RCPT TO:<postmaster@example.com> -> 250 Accepted - "
 	    "still accepted"));
-	assert_non_null(strstr(out.data, "applied, reloaded and verified"));
+	assert_true(lab_applied(out.data));
 	mg_str_free(&out);
 	assert_int_equal(bh_login(dir, "postmaster@example.com",
 	    "postmaster@example.com"), 550);

@@ -413,6 +413,9 @@ test_done_words(void **state_)
 	    "no reload was needed"));
 	assert_non_null(strstr(mg_fix_done_words("  postfix: Postfix is not "
 	    "running; nothing to reload\n"), "the server is not running"));
+	assert_non_null(strstr(mg_fix_done_words("  no Exim daemon running "
+	    "(pid file not set): the new configuration is read by the next "
+	    "Exim process\n"), "no daemon to reload"));
 	assert_null(strstr(mg_fix_done_words("  ran postmap x\n"),
 	    "reloaded"));
 }
