@@ -18,6 +18,9 @@ umask 022
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=${BENCH_DIR:-$REPO/build/bench}
+# absolute: postfix -c and postsuper -c refuse a relative directory
+mkdir -p "$BENCH"
+BENCH=$(cd "$BENCH" && pwd)
 PROG=$REPO/mailguard-tui
 N=${BENCH_N:-100000}
 RUNS=${BENCH_RUNS:-5}
@@ -470,9 +473,17 @@ ex_purge() {
 	left=$("$exim" -C "$conf" -bpc)
 	[ "$left" -eq $((N / 100)) ] ||
 	    die "after purge: $left messages left, expected $((N / 100))"
-	quar=$(count_files "$BENCH/ex-state/quarantine") # -H, -D, README
-	[ "$quar" -eq $((2 * want + 1)) ] ||
-	    die "quarantine holds $(((quar - 1) / 2)) messages, expected $want"
+	# -H and -D of each message; README and purge.log not counted
+	quar=$(find "$BENCH/ex-state/quarantine" -type f \( -name '*-H' -o \
+	    -name '*-D' \) | wc -l)
+	[ "$quar" -eq $((2 * want)) ] ||
+	    die "quarantine holds $quar -H/-D files, expected $((2 * want))"
+	grep -c '^removed ' "$BENCH"/ex-state/quarantine/*/purge.log \
+	    >"$out/ex.removed" 2>/dev/null || true
+	[ "$(awk -F: '{ n += $NF } END { print n + 0 }' "$out/ex.removed")" \
+	    -eq "$want" ] ||
+	    die "the purge log says $(awk -F: '{ n += $NF } END { print n + 0 }' \
+	    "$out/ex.removed") removed, expected $want"
 
 	echo
 	echo "exim purge, $want of $N messages (warm cache):"
