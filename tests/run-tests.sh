@@ -26,10 +26,12 @@ for t in "$@"; do
 	n=$((n + 1))
 	echo "== $group: $t"
 	t0=$(date +%s)
-	{
-		run_one "$t" 2>&1
-		echo $? >"$logs/$n.rc"
-	} | tee "$logs/$n.out"
+	# into a file, shown when it ends: not through a pipe, which a
+	# process a failed test left behind would hold open (tee would wait
+	# for it, and the run with it)
+	run_one "$t" >"$logs/$n.out" 2>&1
+	echo $? >"$logs/$n.rc"
+	cat "$logs/$n.out"
 	# how long each took: a slow machine shows here before it fails
 	echo "== $group: $t: exit $(cat "$logs/$n.rc") after" \
 	    "$(($(date +%s) - t0)) s"
