@@ -54,6 +54,22 @@ purge_init(struct purge *p, struct mg_target *t, FILE *out,
 	p->run.qfd = -1;
 }
 
+/* purge_free - what a purge run holds: its quarantine directory's
+ * descriptor, the copied names, the IDs and the log */
+static void
+purge_free(struct purge *p)
+{
+	size_t i;
+
+	if (p->run.qfd >= 0)
+		(void)close(p->run.qfd);
+	for (i = 0; i < p->run.ncopied; i++)
+		free(p->run.copied[i]);
+	free(p->run.copied);
+	free(p->run.ids);
+	mg_str_free(&p->run.log);
+}
+
 /*
  * mg_purge_select - indexes of the messages of q that sel selects at
  * time now, in *idx (caller frees); their number in *n
@@ -252,7 +268,7 @@ purge_run(struct mg_target *t, struct mg_queue *q, int scanned,
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
 	struct purge p;
-	size_t n, i, left;
+	size_t n, left;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
@@ -296,16 +312,10 @@ purge_run(struct mg_target *t, struct mg_queue *q, int scanned,
 	    "failed");
 	mg_qtime("journal");
 out_queue:
-	if (p.run.qfd >= 0)
-		(void)close(p.run.qfd);
 	if (!scanned)
 		mg_queue_free(q);
 	mg_journal_close(&j);
-	for (i = 0; i < p.run.ncopied; i++)
-		free(p.run.copied[i]);
-	free(p.run.copied);
-	free(p.run.ids);
-	mg_str_free(&p.run.log);
+	purge_free(&p);
 	mg_str_free(&result);
 	return (rc);
 }
@@ -399,7 +409,7 @@ mg_queue_purge_finish(struct mg_target *t, long id, FILE *out,
 	struct mg_journal j;
 	struct mg_queue q;
 	struct purge p;
-	size_t ne = 0, left, i;
+	size_t ne = 0, left;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, MG_QSTEPS_PURGE, res);
@@ -454,16 +464,10 @@ mg_queue_purge_finish(struct mg_target *t, long id, FILE *out,
 	if (rc == 0 || p.run.ncopied > 0)
 		(void)mg_journal_set(&j, id, "step", "deleted");
 out:
-	if (p.run.qfd >= 0)
-		(void)close(p.run.qfd);
 	mg_jentries_free(e, ne);
 	mg_queue_free(&q);
 	mg_journal_close(&j);
-	for (i = 0; i < p.run.ncopied; i++)
-		free(p.run.copied[i]);
-	free(p.run.copied);
-	free(p.run.ids);
-	mg_str_free(&p.run.log);
+	purge_free(&p);
 	mg_str_free(&result);
 	return (rc);
 }
