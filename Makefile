@@ -57,7 +57,7 @@ HDRS_ALL := $(wildcard core/*.h backends/*.h backends/*/*.h checks/*.h \
 .SECONDARY:
 
 .PHONY: all check unit lab asan asan-unit deps demo bench install uninstall \
-	man-test package-test ansible-test threads clean fuzz valgrind e2e \
+	man-test findings-test package-test ansible-test threads clean fuzz valgrind e2e \
 	format format-check lab-tools corpus corpus-update golden golden-update layers layers-selftest
 
 all: $(PROG)
@@ -126,8 +126,9 @@ check: deps
 	$(MAKE) ansible-test
 	$(MAKE) format-check
 	$(MAKE) layers-selftest layers
-	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, threads, package-test, ansible-test, format-check and layers all passed"
-	@echo "check: 12 passed, 0 failed"
+	$(MAKE) findings-test
+	@echo "make check: unit, asan, fuzz, lab, corpus, golden, e2e, threads, package-test, ansible-test, format-check, layers and findings-test all passed"
+	@echo "check: 13 passed, 0 failed"
 
 unit: $(UNIT_BINS)
 	@sh tests/run-tests.sh unit $(UNIT_BINS)
@@ -277,6 +278,12 @@ uninstall:
 # (tests/package/man.sh; no root, no lab).
 man-test: $(PROG)
 	@sh tests/package/man.sh ./$(PROG) docs/$(PROG).8
+
+# Every finding id the checks can emit (read from checks/) has a console
+# panel of its area, a row in README.md's finding table and its place in
+# the man page's FINDINGS (tests/package/findings.py; no build, no root).
+findings-test:
+	@python3 tests/package/findings.py
 
 # The Debian package built from a copy of the tree, lintian, installed on
 # this machine, checked, purged (tests/package/run.sh; root).
