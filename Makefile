@@ -223,7 +223,7 @@ threads: $(BUILD)/tests/test_console_scan $(BUILD)/tests/test_console_job
 	    $(BUILD)/tests/test_console_job
 
 # The console in a private tmux server against lab Postfix configurations.
-e2e: $(PROG) $(MGSMTP)
+e2e: $(PROG) lab-tools
 	@sh tests/run-tests.sh e2e tests/e2e/test_console.sh
 
 # The Ansible playbook and fact script (contrib/ansible) against three lab

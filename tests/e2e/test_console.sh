@@ -13,6 +13,8 @@ cd "$(dirname "$0")/../.." || exit 1
 REPO=$(pwd)
 BIN=${MG_BIN:-$REPO/mailguard-tui}
 LAB=$REPO/tests/lab/postfix/lab.sh
+EXIM_LAB=$REPO/tests/lab/exim/lab.sh
+EXIM_BIN=$REPO/build/exim/root/usr/sbin/exim4
 SOCK=mg-e2e-$$
 # where tmux -L puts it; the server leaves the socket file behind
 SOCK_PATH=${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK
@@ -562,6 +564,73 @@ case_guided() {
 	check "gh: the journal holds the fix" \
 	    grep -q 'fix postfix.mynetworks.narrow' "$ROOT/journal"
 	sh "$LAB" stop "$d" >/dev/null 2>&1
+}
+
+# --- guided hardening walks every finding with a fix: on Postfix's
+# sasl-submission (Debian's submission block: issue 19's sender check,
+# rate limit, TLS floor and smuggling findings) and Exim's auth-port25
+# (sender check, rate limit, AUTH on port 25), H shows, one by one with s,
+# exactly the findings "report --json" gives a fix, each once -----------
+
+# walk_counts GOT SAID WANT - the walk offered WANT findings and said so
+walk_counts() {
+	[ "$1" -eq "$3" ] && [ "$2" = "$3" ]
+}
+
+# case_walk NAME RE MTA-OPTION... - the walk on that configuration; RE
+# picks issue 19's ids among those with a fix (at least 3 wanted)
+case_walk() {
+	wn=$1
+	wre=$2
+	shift 2
+	st=$ROOT/state-$wn
+	MAILGUARD_NO_DNS=1 "$BIN" "$@" --state "$st" \
+	    report --json >"$ROOT/$wn.json" 2>"$ROOT/$wn.err"
+	python3 -c 'import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f.get("fixes"):
+        print(f["id"])' <"$ROOT/$wn.json" | sort >"$ROOT/$wn.want"
+	nwant=$(wc -l <"$ROOT/$wn.want")
+	n19=$(grep -Ec "$wre" "$ROOT/$wn.want")
+	SCR=$ROOT/$wn.want
+	check "$wn: report --json gives $nwant findings a fix, $n19 of issue 19" \
+	    [ "$n19" -ge 3 ]
+	start "$wn" 80 24 env MAILGUARD_NO_DNS=1 "$BIN" "$@" --state "$st"
+	if ! wait_for "$wn" '^> [A-Z]+ +[a-z]+ '; then
+		nok "$wn: overview shown"
+		tm kill-session -t "=$wn" 2>/dev/null
+		return
+	fi
+	tm send-keys -t "$wn" H
+	: >"$ROOT/$wn.got"
+	k=1
+	nsaid=
+	while [ "$k" -le 30 ]; do
+		if ! wait_for "$wn" "^Guided hardening: finding $k of [0-9]+|guided hardening done"; then
+			nok "$wn: finding $k or the end shown"
+			break
+		fi
+		has 'guided hardening done' && break
+		n=$(sed -n 's/^Guided hardening: finding [0-9]* of \([0-9]*\).*/\1/p' \
+		    "$SCR")
+		[ -n "$nsaid" ] || nsaid=$n
+		[ "$n" = "$nsaid" ] ||
+		    nok "$wn: finding $k says of $n, the first said of $nsaid"
+		sed -n 's/^[A-Z]\{1,\}  *area [a-z]\{1,\}  *id \([a-z0-9.-]\{1,\}\).*/\1/p' \
+		    "$SCR" | head -n 1 >>"$ROOT/$wn.got"
+		tm send-keys -t "$wn" s
+		k=$((k + 1))
+	done
+	check "$wn: the walk ends: nothing left with a fix" \
+	    has 'guided hardening done: nothing left with a fix'
+	sort "$ROOT/$wn.got" >"$ROOT/$wn.got.sorted"
+	ngot=$(wc -l <"$ROOT/$wn.got")
+	SCR=$ROOT/$wn.got
+	check "$wn: H offered $ngot findings (\"of $nsaid\"), report --json gives $nwant a fix" \
+	    walk_counts "$ngot" "${nsaid:-0}" "$nwant"
+	check "$wn: each offered once, exactly those report --json gives a fix" \
+	    cmp -s "$ROOT/$wn.got.sorted" "$ROOT/$wn.want"
+	quit_status "$wn" q 0
 }
 
 # --- incident 3 on a started sasl-root lab: the incident view purges
@@ -1133,6 +1202,24 @@ if want hostile && lab_setup hostile mask-typo; then
 fi
 if want gh && lab_setup gh mask-typo; then
 	case_guided
+fi
+if want walk && lab_setup walk sasl-submission; then
+	case_walk walk \
+	    '^postfix\.(sasl\.sender-mismatch|sasl\.no-rate-limit|smtpd\.smuggling|tls\.old-protocols|submission\.)' \
+	    --postfix "$ROOT/lab-walk/etc"
+fi
+if want walk; then
+	if sh "$EXIM_LAB" setup auth-port25 "$ROOT/exlab-walk" \
+	    >"$ROOT/setup.log" 2>&1; then
+		ok "lab setup exim auth-port25"
+		case_walk exwalk \
+		    '^exim\.(sasl\.sender-mismatch|sasl\.no-rate-limit|auth\.port25|smtpd\.smuggling)' \
+		    --exim "$ROOT/exlab-walk/exim4.conf" --exim-bin "$EXIM_BIN"
+	else
+		SCR=$ROOT/setup.log
+		nok "lab setup exim auth-port25"
+	fi
+	sh "$EXIM_LAB" destroy "$ROOT/exlab-walk" >/dev/null 2>&1
 fi
 if want inc && lab_setup inc sasl-root; then
 	case_incident
