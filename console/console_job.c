@@ -89,8 +89,9 @@ con_job_cancelled(void)
 /*
  * con_job_start - run fn in a child process, its output shown as it
  * comes (con_job_poll); 0 if it runs, else -1 with a note.  The terminal
- * is the parent's: nothing in the child touches it, and _exit skips
- * curses' and stdio's buffers.
+ * is the parent's: nothing in the child touches it (the session's
+ * progress notes are dropped there), and _exit skips curses' and stdio's
+ * buffers.
  *
  * The child is forked without exec and runs the whole job (sqlite,
  * malloc, stdio, exec): only the forking thread lives on in it, so any
@@ -133,6 +134,17 @@ con_job_start(struct con *c, int kind, const char *what, con_job_fn fn,
 		(void)close(pfd[0]);
 		if ((out = child_setup(pfd[1])) == NULL)
 			_exit(MG_EXIT_FAILED);
+		/*
+		 * The console's progress note (what a slow read is doing)
+		 * draws with curses on stdout, here the job's output: a
+		 * fix's live check reading the tables again put escaped
+		 * cursor moves into the apply screen.  The job says what it
+		 * does in its own lines.
+		 */
+		if (c->app != NULL) {
+			c->app->opts.note = NULL;
+			c->app->target.note = NULL;
+		}
 		rc = fn(c, arg, out);
 		(void)fflush(out);
 		_exit(rc);

@@ -193,6 +193,64 @@ test_jobs_during_scans(void **state)
 	con_scan_stop(&s);
 }
 
+/* parent_note - the console's progress note: it draws on the terminal
+ * (curses, on stdout), which is the parent's */
+static void
+parent_note(void *arg, const char *what)
+{
+	(void)arg;
+	if (what != NULL)
+		(void)printf("\033[4;3H%s", what);
+	(void)fflush(stdout);
+}
+
+/* note_job - the child's work reads the configuration again (a fix's
+ * live check): the session's progress notes are called as a load calls
+ * them */
+static int
+note_job(struct con *c, void *arg, FILE *out)
+{
+	(void)arg;
+	if (c->app->target.note != NULL)
+		c->app->target.note(c->app->target.note_arg,
+		    "reading table 1/2");
+	if (c->app->opts.note != NULL)
+		c->app->opts.note(c->app->opts.note_arg, "reading table 2/2");
+	(void)fprintf(out, "job done\n");
+	return (0);
+}
+
+/* test_job_draws_nothing - a job's child never calls the console's
+ * progress note: its stdout is the job's output, where the note's
+ * curses output showed up escaped on the apply screen ("\x1b[4;3Hreading
+ * table 1/2: ..."); the parent keeps its notes */
+static void
+test_job_draws_nothing(void **state)
+{
+	struct mg_session a;
+	struct con c;
+	const char *out;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&c, 0, sizeof(c));
+	c.job.fd = -1;
+	c.app = &a;
+	a.opts.note = parent_note;
+	a.target.note = parent_note;
+	assert_int_equal(con_job_start(&c, CON_JOB_FIX, "note", note_job,
+	    NULL), 0);
+	assert_true(job_wait(&c));
+	assert_int_equal(c.job.status, 0);
+	out = mg_str_cstr(&c.job.out);
+	assert_non_null(strstr(out, "job done"));
+	assert_null(strstr(out, "reading table"));
+	assert_null(strchr(out, '\033'));
+	assert_ptr_equal(a.opts.note, parent_note);
+	assert_ptr_equal(a.target.note, parent_note);
+	con_job_free(&c.job);
+}
+
 /* test_hold_times_out - a scan that never reaches a progress call keeps
  * the fork from happening: the job is refused with a note, nothing
  * started, and the scan goes on to its result */
@@ -277,6 +335,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jobs_during_scans),
 		cmocka_unit_test(test_hold_times_out),
+		cmocka_unit_test(test_job_draws_nothing),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
