@@ -107,7 +107,7 @@ static const char help_head[] =
 static const char help_tail[] =
 "\n"
 "Checks (report; the console's panel of the same area, smtpd's is Server,\n"
-"queue's is All; each finding id: the man page's FINDINGS):\n"
+"queue's lists them above the groups; each id: the man page's FINDINGS):\n"
 "  relay:   public or mistyped trusted networks, grants and restrictions\n"
 "           that open the relay, XCLIENT/XFORWARD beyond loopback\n"
 "  aliases: where root@ and postmaster@ really go, localhost open to\n"

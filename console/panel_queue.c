@@ -30,6 +30,8 @@
 
 /* The panel's state. */
 #define CON_QHIST 120		/* queue sizes kept for the growth rate */
+#define CON_QAREA "queue"	/* the findings this panel shows */
+#define CON_QFINDINGS 3		/* lines of them at most */
 #define CON_QBY_SHAPE 5		/* after the enum mg_queue_by groupings */
 struct con_qsample {
 	time_t t;
@@ -712,6 +714,41 @@ status_line(struct con *c, int y)
 	mg_str_free(&s);
 }
 
+/* findings_lines - the findings of the panel's area (a flood, the client
+ * or the bounces behind it; the SASL account's is the SASL panel's), worst
+ * first as the report is sorted, one line each and at most max, the
+ * ignored ones left out; how many lines were drawn */
+static int
+findings_lines(struct con *c, int y, int max)
+{
+	const struct mg_report *r;
+	const struct mg_finding *f;
+	struct mg_str s = MG_STR_INIT;
+	size_t i;
+	int n = 0;
+
+	if (c->app == NULL)
+		return (0);
+	r = &c->app->report;
+	for (i = 0; i < r->nfindings && n < max; i++) {
+		f = &r->findings[i];
+		if (f->area == NULL || strcmp(f->area, CON_QAREA) != 0 ||
+		    con_is_ignored(c, f->id))
+			continue;
+		mg_str_reset(&s);
+		mg_str_printf(&s, "%s ", con_sev_tag((int)f->severity));
+		mg_sanitize(&s, f->title, strlen(f->title));
+		mg_str_puts(&s, " (");
+		mg_sanitize(&s, f->id, strlen(f->id));
+		mg_str_puts(&s, ")");
+		(void)con_put(c, y + n, 1, COLS - 1,
+		    con_sev_style((int)f->severity), mg_str_cstr(&s));
+		n++;
+	}
+	mg_str_free(&s);
+	return (n);
+}
+
 /* tabs_line - the groupings, the one shown marked */
 static void
 tabs_line(struct con *c, int y)
@@ -987,7 +1024,7 @@ queue_draw(struct con *c, int y, int rows)
 {
 	struct con_queue *v = qv(c);
 	struct mg_str s = MG_STR_INIT;
-	int body;
+	int body, nf, top;
 
 	con_tabs_draw(c, y);
 	y++;
@@ -1012,6 +1049,13 @@ queue_draw(struct con *c, int y, int rows)
 	mg_str_free(&s);
 	if (!v->have || body < 2)
 		return;
+	/* the queue's findings under the status line, while the groups
+	 * keep two rows */
+	top = y;
+	nf = findings_lines(c, y + 1, body - 2 < CON_QFINDINGS ?
+	    body - 2 : CON_QFINDINGS);
+	y += nf;
+	body -= nf;
 	if (v->level == LV_GROUPS) {
 		tabs_line(c, y + 1);
 		if (v->by == CON_QBY_SHAPE)
@@ -1021,7 +1065,7 @@ queue_draw(struct con *c, int y, int rows)
 	} else
 		msgs_draw(c, y + 1, body + 1);
 	if (v->confirm)
-		confirm_draw(c, y + 1, rows - 1);
+		confirm_draw(c, top + 1, rows - 1);
 }
 
 /* ---- acting on a group ---------------------------------------------- */
@@ -1440,6 +1484,7 @@ queue_modal(const struct con *c)
 
 const struct con_panel con_panel_queue = {
 	.name = "Queue",
+	.area = CON_QAREA,
 	.view = &con_view_queue,
 	.open = queue_open,
 	.shows = queue_shows,

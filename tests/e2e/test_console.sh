@@ -633,6 +633,15 @@ for f in json.load(sys.stdin)["findings"]:
 	quit_status "$wn" q 0
 }
 
+# queue_findings_shown IDS - the screen shows each id of the file IDS (at
+# least one) as the Queue panel lists them: "SEV TITLE (ID)"
+queue_findings_shown() {
+	[ -s "$1" ] || return 1
+	while read -r qid; do
+		has_fixed "($qid)" || return 1
+	done <"$1"
+}
+
 # --- incident 3 on a started sasl-root lab: the incident view purges
 # the stolen account's mail, the rest of the queue stays ---------------
 case_incident() {
@@ -659,6 +668,14 @@ case_incident() {
 	    line_has 1 'queue 220'
 	check "inc: the queue keys in the footer" \
 	    line_has 24 'Enter messages +b group by +D purge'
+	"$BIN" --postfix "$d/etc" --state "$d/state" report --json \
+	    >"$ROOT/inc.json" 2>/dev/null
+	python3 -c 'import json, sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["area"] == "queue":
+        print(f["id"])' <"$ROOT/inc.json" >"$ROOT/inc.qids"
+	check "inc: the Queue panel lists the queue's findings of report --json ($(tr '\n' ' ' <"$ROOT/inc.qids"))" \
+	    queue_findings_shown "$ROOT/inc.qids"
 	tm send-keys -t inc '?'
 	expect inc "inc: ? lists the queue keys" '(purge the group|group by SASL)'
 	tm send-keys -t inc Space

@@ -14,7 +14,8 @@ mg_report_finding(r, ID, SEVERITY, AREA, ...), with ID and AREA
   - P->FIELD of a static table in the same file: that field of each row.
 Any other shape fails the test, naming the call: teach this script.
 
-The panels' areas are the .area = "..." rows of console/panel_*.c.  The
+The panels' areas are the .area = "..." rows of console/panel_*.c (or a
+macro the file defines).  The
 README's finding table is the table whose header is "| id | says |"
 (rows up to the first line that is not a table row).
 
@@ -231,9 +232,14 @@ def emitted(files):
 
 
 def panel_areas(texts):
+    """the areas of the panels: .area = "AREA", or a macro of the file"""
     out = set()
     for t in texts:
         out.update(re.findall(r'\.area\s*=\s*"([a-z]+)"', t))
+        for name in re.findall(r"\.area\s*=\s*([A-Z_][A-Z0-9_]*)", t):
+            m = re.search(r'#define\s+' + name + r'\s+"([a-z]+)"', t)
+            if m:
+                out.add(m.group(1))
     return out
 
 
@@ -252,13 +258,9 @@ def readme_ids(text):
     return out
 
 
-# Areas no findings panel shows, and why; each is named on every run.
-# "queue": the Queue panel is the live queue itself (groups, purge), not a
-# list of findings; queue.flood and its kin are listed in All, and the
-# queue view they point at is one key (i) away.
-ALL_ONLY = {
-    "queue": "the Queue panel shows the live queue, not findings",
-}
+# Areas no panel shows, and why; each is named on every run.  None now:
+# the Queue panel lists its area's findings above the queue's groups.
+ALL_ONLY = {}
 
 
 def man_ids(text):

@@ -33,7 +33,7 @@ test_table_lists_the_tabs_in_order(void **state)
 		{ "All", NULL }, { "Relay", "relay" },
 		{ "Aliases", "aliases" }, { "SASL", "sasl" },
 		{ "TLS", "tls" }, { "Server", "smtpd" },
-		{ "Queue", NULL }, { "Fixes", NULL }, { "Journal", NULL },
+		{ "Queue", "queue" }, { "Fixes", NULL }, { "Journal", NULL },
 		{ "Probe", NULL },
 	};
 	size_t i, k;
