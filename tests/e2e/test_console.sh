@@ -223,8 +223,20 @@ start() {
 	sy=$3
 	shift 3
 	rm -f "$ROOT/exit.$sn"
-	tm new-session -d -s "$sn" -x "$sx" -y "$sy" \
-	    sh "$ROOT/run.sh" "$ROOT/exit.$sn" "$@"
+	# When the last session has just closed, the tmux server is on its
+	# way out and a new-session may reach it dying ("server exited
+	# unexpectedly"): asked again, bounded, it starts a new server.
+	si=0
+	until tm new-session -d -s "$sn" -x "$sx" -y "$sy" \
+	    sh "$ROOT/run.sh" "$ROOT/exit.$sn" "$@" 2>"$ROOT/tmux.err"; do
+		tm has-session -t "=$sn" 2>/dev/null && return 0
+		si=$((si + 1))
+		if [ "$si" -ge "$WAIT_TENTHS" ]; then
+			cat "$ROOT/tmux.err" >&2
+			return 1
+		fi
+		nap
+	done
 }
 
 # session_gone - the command of session $GONE ended and the session closed
