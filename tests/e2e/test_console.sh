@@ -581,7 +581,8 @@ case_guided() {
 # --- guided hardening walks every finding with a fix: on Postfix's
 # sasl-submission (Debian's submission block: issue 19's sender check,
 # rate limit, TLS floor and smuggling findings) and Exim's auth-port25
-# (sender check, rate limit, AUTH on port 25), H shows, one by one with s,
+# (sender check, rate limit, AUTH on port 25), each area's panel counts
+# report --json's findings of that area, and H shows, one by one with s,
 # exactly the findings "report --json" gives a fix, each once -----------
 
 # walk_counts GOT SAID WANT - the walk offered WANT findings and said so
@@ -613,6 +614,32 @@ for f in json.load(sys.stdin)["findings"]:
 		tm kill-session -t "=$wn" 2>/dev/null
 		return
 	fi
+	# each finding in its area's panel: the tab's count is report
+	# --json's for that area, and the areas' counts add up to All's
+	python3 -c 'import json, sys
+n = {}
+for f in json.load(sys.stdin)["findings"]:
+    n[f["area"]] = n.get(f["area"], 0) + 1
+for a in ("relay", "aliases", "sasl", "tls", "smtpd", "queue"):
+    print(a, n.pop(a, 0))
+print("other", sum(n.values()))' <"$ROOT/$wn.json" >"$ROOT/$wn.areas"
+	nall=$(python3 -c 'import json, sys
+print(len(json.load(sys.stdin)["findings"]))' <"$ROOT/$wn.json")
+	check "$wn: report --json has no finding outside the panels' areas" \
+	    grep -q '^other 0$' "$ROOT/$wn.areas"
+	for tab in 2:Relay:relay 3:Aliases:aliases 4:SASL:sasl 5:TLS:tls \
+	    6:Server:smtpd; do
+		td=${tab%%:*}
+		tn=${tab#*:}
+		ta=${tn#*:}
+		tn=${tn%%:*}
+		want=$(sed -n "s/^$ta //p" "$ROOT/$wn.areas")
+		tm send-keys -t "$wn" "$td"
+		expect "$wn" "$wn: $td: the $tn panel's tab counts $want, report --json's $ta findings" \
+		    "\[$td $tn $want\]"
+	done
+	tm send-keys -t "$wn" 1
+	expect "$wn" "$wn: 1: All counts $nall" "\[1 All $nall\]"
 	tm send-keys -t "$wn" H
 	: >"$ROOT/$wn.got"
 	k=1
