@@ -10,7 +10,8 @@
  * backends/exim/exim_qaction.c).
  * Every ID is journaled before anything happens; a copy that fails
  * leaves that message queued (Postfix: held), never deleted.  Hold, release and
- * requeue go the same way, without the quarantine.
+ * requeue go the same way, without the quarantine (the console and the
+ * command line hold and release the IDs their question counted).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -534,34 +535,43 @@ act_undone(struct purge *p, enum mg_qaction act)
 }
 
 /*
- * mg_queue_act - hold, release or requeue what sel selects on the live
- * queue of t, journaled with every ID; 0 when done (res->remaining: IDs
- * the MTA did not move), -1 with err.  A hold leaves out what is held
- * already, a release what is not: exim -Mf (-Mt) on a message frozen
- * (not frozen) already fails the whole call.
+ * act_run - hold, release or requeue what sel selects on the live queue
+ * of t, selected on q (scanned: the caller's read, the one its question
+ * counted; else read here).  Only the selected IDs are touched; which of
+ * them to move is judged on a new read when q is the caller's (a
+ * message held, released or delivered since is left out: exim -Mf on a
+ * frozen message fails the call).  Freed here unless scanned.
  */
-int
-mg_queue_act(struct mg_target *t, enum mg_qaction act,
-    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
-    struct mg_purge_result *res, struct mg_err *err)
+static int
+act_run(struct mg_target *t, struct mg_queue *q, int scanned,
+    enum mg_qaction act, const struct mg_qsel *sel, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
 {
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
-	struct mg_queue q;
+	struct mg_queue now;
 	struct purge p;
 	char **todo;
 	size_t n, ntodo;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, 2, res);
+	mg_queue_init(&now);
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
-	mg_queue_init(&q);
-	if ((rc = begin(&p, &j, &q, 0, mg_qaction_name(act), sel, err)) <= 0)
+	if ((rc = begin(&p, &j, q, scanned, mg_qaction_name(act), sel,
+	    err)) <= 0)
 		goto out;
 	n = p.run.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
-	ntodo = act_todo(&p, &q, act, &todo);
+	if (scanned && mg_backend_load_queue(t, &now, NULL, NULL, err) < 0) {
+		rc = -1;
+		(void)mg_journal_set(&j, res->entry, "result", err->msg);
+		(void)mg_journal_set(&j, res->entry, "state", "failed");
+		goto out;
+	}
+	ntodo = act_todo(&p, scanned ? &now : q, act, &todo);
 	rc = mg_backend_queue_act(t, &p.run, act, todo, ntodo,
 	    mg_qaction_name(act), err);
 	free(todo);
@@ -578,10 +588,45 @@ mg_queue_act(struct mg_target *t, enum mg_qaction act,
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
 	    "failed");
 out:
-	mg_queue_free(&q);
+	if (!scanned)
+		mg_queue_free(q);
+	mg_queue_free(&now);
 	mg_journal_close(&j);
 	free(p.run.ids);
 	mg_str_free(&p.run.log);
 	mg_str_free(&result);
 	return (rc);
+}
+
+/*
+ * mg_queue_act - hold, release or requeue what sel selects on the live
+ * queue of t (one read), journaled with every ID; 0 when done
+ * (res->remaining: IDs the MTA did not move), -1 with err.  A hold
+ * leaves out what is held already, a release what is not: exim -Mf
+ * (-Mt) on a message frozen (not frozen) already fails the whole call.
+ */
+int
+mg_queue_act(struct mg_target *t, enum mg_qaction act,
+    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
+    struct mg_purge_result *res, struct mg_err *err)
+{
+	struct mg_queue q;
+
+	mg_queue_init(&q);
+	return (act_run(t, &q, 0, act, sel, out, prog, res, err));
+}
+
+/*
+ * mg_queue_act_scanned - mg_queue_act on the caller's read q of the
+ * live queue, the one its question counted: only the IDs sel selects
+ * there are held or released, mail queued since stays as it is (as
+ * mg_queue_purge_scanned); q stays the caller's
+ */
+int
+mg_queue_act_scanned(struct mg_target *t, struct mg_queue *q,
+    enum mg_qaction act, const struct mg_qsel *sel, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
+{
+	return (act_run(t, q, 1, act, sel, out, prog, res, err));
 }

@@ -40,5 +40,8 @@ const char *mg_qaction_name(enum mg_qaction);
 int mg_queue_act(struct mg_target *, enum mg_qaction, const struct mg_qsel *,
     FILE *, const struct mg_qprogress *, struct mg_purge_result *,
     struct mg_err *);
+int mg_queue_act_scanned(struct mg_target *, struct mg_queue *,
+    enum mg_qaction, const struct mg_qsel *, FILE *,
+    const struct mg_qprogress *, struct mg_purge_result *, struct mg_err *);
 
 #endif

@@ -717,6 +717,46 @@ case_incident() {
 	tm send-keys -t inc Enter
 	expect inc "inc: Enter reads the queue again: root's 3 are there" \
 	    '^[> ] +3 +13\.0% .*root *$'
+	# hold and release act on the read their question counted too:
+	# root's mail queued while the question waits stays as it is
+	tm send-keys -t inc Home j H
+	expect inc "inc: H on root asks for the 3 read" \
+	    'Hold 3 messages of SASL user root\?'
+	check "inc: the hold's question says mail queued since stays" \
+	    has 'Only these 3, as read at [0-9:]+: mail queued since stays'
+	SCR=$ROOT/late.log
+	check "inc: 3 more of root's sent while H's question waits" \
+	    send_late later@comcast.net
+	SCR=
+	check "inc: postqueue lists them: root has 6 queued" \
+	    root_queued 6
+	tm send-keys -t inc y
+	expect inc "inc: y holds the 3 counted" \
+	    '^hold: 3 of 3 selected \(journal entry [0-9]+'
+	check "inc: postqueue: 3 on hold" [ "$(pq_held)" -eq 3 ]
+	check "inc: postqueue: the 3 queued after H's question are not" \
+	    [ "$(pq_held later@comcast.net)" -eq 0 ]
+	tm send-keys -t inc Enter
+	expect inc "inc: Enter reads the queue again: root's 6" \
+	    '^[> ] +6 +23\.1% .*root *$'
+	tm send-keys -t inc Home j U
+	expect inc "inc: U on root asks for the 6 read" \
+	    'Release 6 messages of SASL user root\?'
+	check "inc: the release's question says mail queued since stays" \
+	    has 'Only these 6, as read at [0-9:]+: mail queued since stays'
+	SCR=$ROOT/late.log
+	check "inc: 3 more of root's sent and held while U's question waits" \
+	    send_late latest@comcast.net
+	SCR=
+	check "inc: postqueue lists them: root has 9 queued" \
+	    root_queued 9
+	check "inc: postsuper holds them: 6 on hold" hold_rcpt \
+	    latest@comcast.net
+	tm send-keys -t inc y
+	expect inc "inc: y releases the 6 counted" \
+	    '^release: 6 of 6 selected \(journal entry [0-9]+'
+	check "inc: postqueue: 3 on hold, the ones held after U's question" \
+	    held_only latest@comcast.net
 	quit_status inc q 0
 	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
 	SCR=$ROOT/journal
@@ -725,14 +765,45 @@ case_incident() {
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 
-# send_late - 3 more messages as root from 93.122.252.5 to
-# late@comcast.net; what mgsmtp says into $ROOT/late.log
+# send_late [RCPT] - 3 more messages as root from 93.122.252.5 to RCPT
+# (late@comcast.net); what mgsmtp says into $ROOT/late.log
 send_late() {
 	sh "$LAB" fill "$d" --xclient-addr 93.122.252.5 \
 	    --xclient-name '[UNAVAILABLE]' --helo '[93.122.252.5]' \
 	    --auth-plain "root:$(sed -n 's/^root://p' "$d/sasl_users")" \
-	    --from root@example.com --to late@comcast.net --count 3 \
+	    --from root@example.com --to "${1:-late@comcast.net}" --count 3 \
 	    --subject "Late statement" --size 600 >"$ROOT/late.log" 2>&1
+}
+
+# root_queued N - poll (bounded) until postqueue lists N of root's
+root_queued() {
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ]; do
+		[ "$(pq_count root@example.com)" -eq "$1" ] && return 0
+		nap
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# pq_held [RCPT] - postqueue -j's messages on hold (to RCPT)
+pq_held() {
+	postqueue -c "$d/etc" -j | jq -r --arg r "${1:-}" \
+	    'select(.queue_name == "hold") | select($r == "" or
+	    any(.recipients[]; .address == $r)) | .queue_id' | wc -l
+}
+
+# held_only RCPT - postqueue -j: the 3 on hold are the 3 to RCPT
+held_only() {
+	[ "$(pq_held)" -eq 3 ] && [ "$(pq_held "$1")" -eq 3 ]
+}
+
+# hold_rcpt RCPT - postsuper -h each queued message to RCPT
+hold_rcpt() {
+	postqueue -c "$d/etc" -j | jq -r --arg r "$1" \
+	    'select(any(.recipients[]; .address == $r)) | .queue_id' |
+	    postsuper -c "$d/etc" -h - >/dev/null 2>&1 &&
+	    [ "$(pq_held "$1")" -eq 3 ]
 }
 
 # late_queued - root's 200 put back and the 3 sent after the question
