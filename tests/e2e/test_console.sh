@@ -824,26 +824,16 @@ group_count() {
 	    "$SCR"
 }
 
-# ms_now - the wall clock in milliseconds
-ms_now() {
-	date +%s%3N
-}
-
-# key_latency NAME KEY - press KEY, poll the pane (no pause) until it
-# differs from the screen before; the milliseconds into $LATENCY (99999:
-# no change within 5 s)
-key_latency() {
-	snap "$1"
-	cp "$SCR" "$ROOT/screen.before"
-	t0=$(ms_now)
+# key_answered NAME KEY RE - press KEY, poll the pane until it matches
+# RE (WAIT_TENTHS at most); $SCR is the first screen that does
+key_answered() {
 	tm send-keys -t "$1" "$2"
-	LATENCY=99999
-	while [ $(($(ms_now) - t0)) -lt 5000 ]; do
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ]; do
 		snap "$1"
-		if ! cmp -s "$SCR" "$ROOT/screen.before"; then
-			LATENCY=$(($(ms_now) - t0))
-			return 0
-		fi
+		has "$3" && return 0
+		nap
+		i=$((i + 1))
 	done
 	return 1
 }
@@ -914,14 +904,13 @@ case_qscan() {
 	expect qs "qs: the view reads the queue again by itself" \
 	    '^ Queue: 70 messages .* scanning'
 	WAIT_TENTHS=$old
-	if key_latency qs b && [ "$LATENCY" -lt 1000 ]; then
-		ok "qs: b answered during the read (${LATENCY} ms)"
-	else
-		nok "qs: b answered during the read (${LATENCY} ms)"
-	fi
+	# the key is answered while the read runs: its answer is on the
+	# screen that still shows the scan mark (how fast: make bench,
+	# tests/bench/console.sh)
+	check "qs: b answered during the read: the client grouping" \
+	    key_answered qs b '\[client\]'
 	check "qs: the read still runs: the key did not wait for it" \
 	    has '^ Queue: 70 messages .* scanning'
-	check "qs: b stepped to the client grouping" has '\[client\]'
 	tm send-keys -t qs B
 	expect qs "qs: B back to SASL user" '\[SASL user\]'
 	sh "$LAB" fill-incident3 "$d" 30 >"$ROOT/start.log" 2>&1
@@ -936,11 +925,20 @@ case_qscan() {
 	WAIT_TENTHS=$((old > 150 ? old : 150))
 	expect qs "qs: another read runs" '^ Queue: 120 messages .* scanning'
 	WAIT_TENTHS=$old
-	t0=$(ms_now)
 	quit_status qs q 0
-	t1=$(ms_now)
-	check "qs: q during a read ends within a second ($((t1 - t0)) ms)" \
-	    [ $((t1 - t0)) -lt 1000 ]
+	# q does not wait for a read: one held a minute (the hook's most)
+	# is left, the console ends within the wait's bound, 30 s (how
+	# fast: make bench)
+	start qs2 80 24 env MG_TEST_SCAN_DELAY_MS=60000 "$BIN" --postfix \
+	    "$d/etc" --state "$d/state" --incident
+	expect qs2 "qs2: the queue view opens while its read runs" \
+	    '^ Queue: not read yet'
+	check "qs2: ... the header says the queue is being read" \
+	    line_has 1 'queue: reading'
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=$((old < 300 ? old : 300))
+	quit_status qs2 q 0
+	WAIT_TENTHS=$old
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 
