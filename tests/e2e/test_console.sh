@@ -758,6 +758,22 @@ case_incident() {
 	check "inc: postqueue: 3 on hold, the ones held after U's question" \
 	    held_only latest@comcast.net
 	quit_status inc q 0
+	# the hold command too: root's 9 counted (3 held already), 3 more
+	# sent before the y stay as they came
+	start cli 120 24 "$BIN" --postfix "$d/etc" --state "$d/state" hold \
+	    --sasl root
+	expect cli "cli: hold asks with the count and the time of its read" \
+	    'Hold these 9 messages\?  Only these 9, as read at [0-9:]+: mail queued since stays\. \[y/N\]'
+	SCR=$ROOT/late.log
+	check "cli: 3 more of root's sent while the question waits" \
+	    send_late last@comcast.net
+	SCR=
+	check "cli: postqueue lists them: root has 12 queued" root_queued 12
+	tm send-keys -t cli y
+	quit_status cli Enter 0
+	check "cli: postqueue: the 9 counted on hold" [ "$(pq_held)" -eq 9 ]
+	check "cli: postqueue: the 3 sent after the question are not" \
+	    [ "$(pq_held last@comcast.net)" -eq 0 ]
 	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
 	SCR=$ROOT/journal
 	check "inc: the journal holds the purge" \
