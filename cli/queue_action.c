@@ -109,7 +109,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
 	mg_qtime("cli-scan");
 	if (dry || n == 0 || !yes) {
-		mg_purge_preview(stdout, &q, idx, n, sel);
+		mg_purge_preview(stdout, cmd, &q, idx, n, sel);
 		if (n == 0)
 			(void)printf("nothing to %s\n", cmd);
 		else if (dry)

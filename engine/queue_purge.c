@@ -89,19 +89,20 @@ mg_purge_select(const struct mg_queue *q, const struct mg_qsel *sel,
 	return (0);
 }
 
-/* mg_purge_preview - the count, what stays, and a few samples (untrusted
- * queue text sanitized) */
+/* mg_purge_preview - what verb ("purge", "hold"...) selects: the count,
+ * what stays, and a few samples (untrusted queue text sanitized) */
 void
-mg_purge_preview(FILE *out, const struct mg_queue *q, const size_t *idx,
-    size_t n, const struct mg_qsel *sel)
+mg_purge_preview(FILE *out, const char *verb, const struct mg_queue *q,
+    const size_t *idx, size_t n, const struct mg_qsel *sel)
 {
 	struct mg_str line = MG_STR_INIT, desc = MG_STR_INIT;
 	const struct mg_qmsg *m;
 	size_t i;
 
 	mg_qsel_describe(sel, &desc);
-	(void)fprintf(out, "purge%s: %zu of %zu queued messages selected; "
-	    "%zu stay\n", mg_str_cstr(&desc), n, q->nmsgs, q->nmsgs - n);
+	(void)fprintf(out, "%s%s: %zu of %zu queued messages selected; "
+	    "%zu stay\n", verb, mg_str_cstr(&desc), n, q->nmsgs,
+	    q->nmsgs - n);
 	for (i = 0; i < n && i < MG_PURGE_SAMPLES; i++) {
 		m = &q->msgs[idx[i]];
 		mg_str_reset(&line);
@@ -218,7 +219,7 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
 	(void)mg_purge_select(q, sel, time(NULL), &idx, &n);
 	p->res->selected = n;
 	if (strcmp(action, "purge") == 0)
-		mg_purge_preview(p->run.out, q, idx, n, sel);
+		mg_purge_preview(p->run.out, action, q, idx, n, sel);
 	if (n == 0) {
 		free(idx);
 		return (0);

@@ -764,6 +764,8 @@ case_incident() {
 	    --sasl root
 	expect cli "cli: hold asks with the count and the time of its read" \
 	    'Hold these 9 messages\?  Only these 9, as read at [0-9:]+: mail queued since stays\. \[y/N\]'
+	check "cli: its preview names the hold, not a purge" \
+	    has '^hold --sasl root: 9 of [0-9]+ queued messages selected'
 	SCR=$ROOT/late.log
 	check "cli: 3 more of root's sent while the question waits" \
 	    send_late last@comcast.net

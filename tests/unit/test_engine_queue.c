@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <limits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
@@ -399,6 +400,36 @@ test_act_on_confirmed_read(void **state_)
 		assert_string_equal(where(i), "hold");
 }
 
+/* test_preview_names_the_action - the preview's first line names the
+ * action asked (a hold is not called a purge), the count and what
+ * stays */
+static void
+test_preview_names_the_action(void **state_)
+{
+	struct mg_queue q;
+	struct mg_qsel sel;
+	struct mg_err err;
+	size_t *idx = NULL, n, len = 0;
+	char *text = NULL;
+	FILE *f;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&target, &q, NULL, NULL, &err),
+	    0);
+	assert_int_equal(mg_purge_select(&q, &sel, time(NULL), &idx, &n), 0);
+	assert_non_null(f = open_memstream(&text, &len));
+	mg_purge_preview(f, "hold", &q, idx, n, &sel);
+	assert_int_equal(fclose(f), 0);
+	assert_true(strncmp(text, "hold --sasl root: 6 of 10 queued messages "
+	    "selected; 4 stay\n", 59) == 0);
+	free(text);
+	free(idx);
+	mg_queue_free(&q);
+}
+
 /* setup - a spool of NMSGS messages, message 0 on hold */
 static int
 setup(void **state_)
@@ -569,6 +600,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_purge_finish, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_act_on_confirmed_read,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_names_the_action,
 		    setup, teardown),
 	};
 
