@@ -241,9 +241,11 @@ demo: deps
 # The queue scans against postqueue -j + postcat -q per message (Postfix)
 # and exim -bp / exipick (Exim), and the purges against postqueue -j | jq |
 # postsuper -d - and exipick | xargs exim -Mrm, on 100,000 lab messages,
-# filled once and cached in build/bench (BENCH=postfix|exim|purge|pfpurge|
-# expurge|console; BENCH_N, BENCH_RUNS, BENCH_LOOP_SAMPLE: see the
-# script).  Not part of make check: the Postfix loop alone takes minutes.
+# filled once and cached in build/bench, and report --json's time on the
+# corpus and the lab's unreadable tables and resolvers (BENCH=postfix|
+# exim|purge|pfpurge|expurge|console|report; BENCH_N, BENCH_RUNS,
+# BENCH_LOOP_SAMPLE: see the script).  Not part of make check: the
+# Postfix loop alone takes minutes.
 bench: all
 	@sh tests/bench/bench.sh $(BENCH)
 

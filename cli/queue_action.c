@@ -27,26 +27,33 @@ bad_option(const char *cmd, char **argv)
 }
 
 /* purge_ask - y/N on the terminal: "Hold, quarantine and delete" or the
- * action's verb */
+ * action's verb, the n messages counted on the read made at when: the
+ * action takes only those */
 static int
-purge_ask(const char *verb, size_t n)
+purge_ask(const char *verb, size_t n, time_t when)
 {
-	char q[96];
+	char q[192], at[16];
+	struct tm tm;
 
-	(void)snprintf(q, sizeof(q), "%s these %zu messages?", verb, n);
+	at[0] = '\0';
+	if (localtime_r(&when, &tm) != NULL)
+		(void)strftime(at, sizeof(at), "%H:%M:%S", &tm);
+	(void)snprintf(q, sizeof(q), "%s these %zu messages?  Only these %zu, "
+	    "as read at %s: mail queued since stays.", verb, n, n, at);
 	return (mg_cli_confirm(q));
 }
 
-/* act_result - hold/release/requeue, and how it ended */
+/* act_result - hold/release/requeue on the read q (the one counted and
+ * confirmed: no second selection), and how it ended */
 static int
 act_result(struct mg_session *a, const char *cmd, enum mg_qaction act,
-    const struct mg_qsel *sel)
+    struct mg_queue *q, const struct mg_qsel *sel)
 {
 	struct mg_purge_result res;
 	struct mg_err err;
 
 	mg_err_clear(&err);
-	if (mg_queue_act(&a->target, act, sel, stdout, NULL, &res,
+	if (mg_queue_act_scanned(&a->target, q, act, sel, stdout, NULL, &res,
 	    &err) < 0) {
 		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
 		mg_print_sanitized(stderr, err.msg);
@@ -72,6 +79,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	struct mg_queue q;
 	struct mg_err err;
 	size_t *idx = NULL, n;
+	time_t when;
 	int rc;
 
 	if (!a->detected) {
@@ -90,6 +98,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 		return (MG_EXIT_NOPERM);
 	}
 	mg_qtime("start");
+	when = time(NULL);
 	if (mg_backend_load_queue(&a->target, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
 		(void)fprintf(stderr, "mailguard-tui: %s: ", cmd);
@@ -100,7 +109,7 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	(void)mg_purge_select(&q, sel, time(NULL), &idx, &n);
 	mg_qtime("cli-scan");
 	if (dry || n == 0 || !yes) {
-		mg_purge_preview(stdout, &q, idx, n, sel);
+		mg_purge_preview(stdout, cmd, &q, idx, n, sel);
 		if (n == 0)
 			(void)printf("nothing to %s\n", cmd);
 		else if (dry)
@@ -120,18 +129,19 @@ purge_run(struct mg_session *a, const char *cmd, int act,
 	}
 	if (!yes && !purge_ask(act < 0 ? "Hold, quarantine and delete" :
 	    act == MG_QA_HOLD ? "Hold" : act == MG_QA_RELEASE ? "Release" :
-	    "Requeue", n)) {
+	    "Requeue", n, when)) {
 		(void)printf("nothing done\n");
 		mg_queue_free(&q);
 		return (MG_EXIT_OK);
 	}
 	mg_err_clear(&err);
+	/* the IDs counted above and confirmed are the ones acted on: no
+	 * second selection */
 	if (act >= 0) {
+		rc = act_result(a, cmd, (enum mg_qaction)act, &q, sel);
 		mg_queue_free(&q);
-		return (act_result(a, cmd, (enum mg_qaction)act, sel));
+		return (rc);
 	}
-	/* the IDs counted above and confirmed are the ones purged: no
-	 * second scan */
 	rc = mg_queue_purge_scanned(&a->target, &q, sel, stdout, NULL, &res,
 	    &err);
 	mg_queue_free(&q);

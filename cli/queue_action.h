@@ -12,7 +12,9 @@
 	"the same selection put on hold (Exim: frozen), released"
 #define MG_QACTION_OPTIONS \
 	"(thawed), or requeued through cleanup (Postfix);\n" \
-	"journaled"
+	"journaled.  Asks unless --yes, with the count and\n" \
+	"the time of the read: only those messages are\n" \
+	"touched, mail queued since stays as it is"
 
 int mg_cmd_queue_action(struct mg_session *, const char *, int, int,
     char **);

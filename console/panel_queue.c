@@ -407,7 +407,7 @@ taken(struct con *c)
 	if (!v->rd_ok)
 		return (0);
 	/* the read the question counted stays until it is answered: y
-	 * purges exactly the messages counted (a newer read waits in the
+	 * acts on exactly the messages counted (a newer read waits in the
 	 * reader); a read the session's checks wait for is theirs */
 	if (v->confirm && !c->app->queue_pending)
 		return (0);
@@ -993,14 +993,11 @@ confirm_draw(struct con *c, int y, int rows)
 	else
 		what = "They go back to delivery; the IDs go to the journal.";
 	con_page_wrap(&p, CS_NORMAL, what, 0, 0);
-	if (v->confirm == 'D') {
-		/* queue_child purges the read counted, not a new one */
-		mg_str_reset(&s);
-		mg_str_printf(&s, "Only these %zu, as read at %s: mail queued "
-		    "since stays.", v->confirm_n, read_at(v, when,
-		    sizeof(when)));
-		con_page_wrap(&p, CS_NORMAL, mg_str_cstr(&s), 0, 0);
-	}
+	/* queue_child acts on the read counted, not a new one */
+	mg_str_reset(&s);
+	mg_str_printf(&s, "Only these %zu, as read at %s: mail queued since "
+	    "stays.", v->confirm_n, read_at(v, when, sizeof(when)));
+	con_page_wrap(&p, CS_NORMAL, mg_str_cstr(&s), 0, 0);
 	con_page_add(&p, CS_NORMAL, "");
 	con_page_add(&p, CS_BOLD, "y: yes, do it     n or Esc: no");
 	h = (int)p.nlines + 2;
@@ -1080,12 +1077,12 @@ child_progress(void *arg, unsigned step, unsigned nsteps, const char *name,
 }
 
 /*
- * queue_child - the action, in the child; its exit status.  A purge
- * removes the messages the question counted: it is selected on the
- * read shown (the child's copy of it, the view's q at the fork), as the
- * purge command does on its one scan; mail queued since that read is
- * not in it, so it stays, also when it matches.  Hold and release
- * select on a new read (mg_queue_act reads the queue itself).
+ * queue_child - the action, in the child; its exit status.  A purge,
+ * hold or release acts on the messages the question counted: it is
+ * selected on the read shown (the child's copy of it, the view's q at
+ * the fork), as the purge, hold and release commands do on their one
+ * scan; mail queued since that read is not in it, so it stays as it
+ * is, also when it matches.
  */
 static int
 queue_child(struct con *c, void *arg, FILE *out)
@@ -1104,9 +1101,9 @@ queue_child(struct con *c, void *arg, FILE *out)
 		rc = mg_queue_purge_scanned(&c->app->target, &v->q, &v->csel,
 		    out, &prog, &res, &err);
 	else
-		rc = mg_queue_act(&c->app->target, v->confirm == 'H' ?
-		    MG_QA_HOLD : MG_QA_RELEASE, &v->csel, out, &prog, &res,
-		    &err);
+		rc = mg_queue_act_scanned(&c->app->target, &v->q,
+		    v->confirm == 'H' ? MG_QA_HOLD : MG_QA_RELEASE, &v->csel,
+		    out, &prog, &res, &err);
 	if (rc < 0) {
 		(void)fputs("FAILED: ", out);
 		mg_print_sanitized(out, err.msg);
@@ -1236,11 +1233,15 @@ go(struct con *c)
 
 	/* taken() keeps the read while the question waits; a reload of
 	 * the session's read may still replace it: then the count asked
-	 * about is not the one a purge would act on */
-	if (v->confirm == 'D' && v->gen != v->confirm_gen) {
+	 * about is not the one the action would act on */
+	if (v->gen != v->confirm_gen) {
+		con_note(c, v->confirm == 'D' ? "not purged: the queue was "
+		    "read again since the question; press D to see the new "
+		    "count" : v->confirm == 'H' ? "not held: the queue was "
+		    "read again since the question; press H to see the new "
+		    "count" : "not released: the queue was read again since "
+		    "the question; press U to see the new count");
 		v->confirm = 0;
-		con_note(c, "not purged: the queue was read again since the "
-		    "question; press D to see the new count");
 		return;
 	}
 	mg_str_puts(&what, v->confirm == 'D' ? "purge" : v->confirm == 'H' ?

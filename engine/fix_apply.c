@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../core/mg_exec.h"
@@ -440,7 +441,75 @@ extra_files(const struct mg_target *t, const struct mg_fix *x, char **v,
 		mg_backend_post_outputs(t, &x->post[i], v, n, max);
 }
 
-/* run_post - every post-command of the fixes, in order */
+/*
+ * mg_rebuild_wait_ms - how long to wait before rebuilding a table whose
+ * newest file was written at mtime (whole seconds), the file system's
+ * clock reading now: 0 once now is in a later second; else until the
+ * next second begins; 1000 (the most) for a table from the future.
+ * Postfix notices a rebuilt table by its mtime in whole seconds
+ * (dict_changed_name compares st_mtime with the one it opened), and
+ * postmap and postalias rewrite the file in place: a rebuild in the
+ * same second as the build the daemons opened leaves them on the old
+ * table until they exit (max_idle, max_use), with no reload to tell
+ * them - guided hardening applies fixes on one table back to back.
+ */
+long
+mg_rebuild_wait_ms(time_t mtime, const struct timespec *now)
+{
+	long ms;
+
+	if (now->tv_sec > mtime)
+		return (0);
+	if (now->tv_sec < mtime)
+		return (1000);
+	ms = 1000 - now->tv_nsec / 1000000;
+	return (ms < 1 ? 1 : ms > 1000 ? 1000 : ms);
+}
+
+/* rebuild_later - before post-command c: when a file it rewrites (a
+ * table postmap or postalias builds) was written in this very second,
+ * wait for the next one (1 s at most; mg_rebuild_wait_ms) */
+static void
+rebuild_later(struct run *r, const struct mg_cmd *c)
+{
+	char *v[16];
+	struct timespec now, nap;
+	struct stat st;
+	time_t newest = 0;
+	size_t n = 0, i;
+	long ms, waited = 0;
+	int have = 0;
+
+	mg_backend_post_outputs(&r->a->target, c, v, &n, sizeof(v) /
+	    sizeof(v[0]));
+	for (i = 0; i < n; i++) {
+		if (stat(v[i], &st) == 0 && (!have || st.st_mtime > newest)) {
+			newest = st.st_mtime;
+			have = 1;
+		}
+		free(v[i]);
+	}
+	/* the clock the file system stamps files with: it may lag the
+	 * precise one by a tick */
+	while (have && waited < 1000) {
+		if (clock_gettime(CLOCK_REALTIME_COARSE, &now) < 0 ||
+		    (ms = mg_rebuild_wait_ms(newest, &now)) == 0)
+			break;
+		if (ms > 1000 - waited)
+			ms = 1000 - waited;
+		if (waited == 0)
+			say(r, "waiting for the next second before %s: the "
+			    "table was built in this one, and Postfix sees a "
+			    "rebuilt table only by a newer mtime", c->argv[0]);
+		nap.tv_sec = 0;
+		nap.tv_nsec = ms * 1000000L;
+		(void)nanosleep(&nap, NULL);
+		waited += ms;
+	}
+}
+
+/* run_post - every post-command of the fixes, in order; each that
+ * rewrites a table in a later second than that table was last built */
 static int
 run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 {
@@ -470,6 +539,7 @@ run_post(struct run *r, struct mg_str *rebuild, struct mg_err *err)
 					    "\x1f" : "", c->argv[w]);
 				mg_str_putc(rebuild, '\n');
 			}
+			rebuild_later(r, c);
 			mg_str_reset(&out);
 			if (run_tool((const char *const *)c->argv, &out,
 			    err) < 0) {

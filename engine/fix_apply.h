@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "../core/mg_err.h"
 #include "mg_journal.h"
@@ -55,5 +56,6 @@ enum mg_apply_result mg_fix_apply(struct mg_session *,
 int mg_fix_rebuild(const struct mg_target *, const char *, struct mg_str *);
 int mg_fix_incomplete(struct mg_journal *, FILE *);
 const char *mg_fix_done_words(const char *);
+long mg_rebuild_wait_ms(time_t, const struct timespec *);
 
 #endif

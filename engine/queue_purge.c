@@ -10,7 +10,8 @@
  * backends/exim/exim_qaction.c).
  * Every ID is journaled before anything happens; a copy that fails
  * leaves that message queued (Postfix: held), never deleted.  Hold, release and
- * requeue go the same way, without the quarantine.
+ * requeue go the same way, without the quarantine (the console and the
+ * command line hold and release the IDs their question counted).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -88,19 +89,20 @@ mg_purge_select(const struct mg_queue *q, const struct mg_qsel *sel,
 	return (0);
 }
 
-/* mg_purge_preview - the count, what stays, and a few samples (untrusted
- * queue text sanitized) */
+/* mg_purge_preview - what verb ("purge", "hold"...) selects: the count,
+ * what stays, and a few samples (untrusted queue text sanitized) */
 void
-mg_purge_preview(FILE *out, const struct mg_queue *q, const size_t *idx,
-    size_t n, const struct mg_qsel *sel)
+mg_purge_preview(FILE *out, const char *verb, const struct mg_queue *q,
+    const size_t *idx, size_t n, const struct mg_qsel *sel)
 {
 	struct mg_str line = MG_STR_INIT, desc = MG_STR_INIT;
 	const struct mg_qmsg *m;
 	size_t i;
 
 	mg_qsel_describe(sel, &desc);
-	(void)fprintf(out, "purge%s: %zu of %zu queued messages selected; "
-	    "%zu stay\n", mg_str_cstr(&desc), n, q->nmsgs, q->nmsgs - n);
+	(void)fprintf(out, "%s%s: %zu of %zu queued messages selected; "
+	    "%zu stay\n", verb, mg_str_cstr(&desc), n, q->nmsgs,
+	    q->nmsgs - n);
 	for (i = 0; i < n && i < MG_PURGE_SAMPLES; i++) {
 		m = &q->msgs[idx[i]];
 		mg_str_reset(&line);
@@ -217,7 +219,7 @@ begin(struct purge *p, struct mg_journal *j, struct mg_queue *q,
 	(void)mg_purge_select(q, sel, time(NULL), &idx, &n);
 	p->res->selected = n;
 	if (strcmp(action, "purge") == 0)
-		mg_purge_preview(p->run.out, q, idx, n, sel);
+		mg_purge_preview(p->run.out, action, q, idx, n, sel);
 	if (n == 0) {
 		free(idx);
 		return (0);
@@ -534,34 +536,43 @@ act_undone(struct purge *p, enum mg_qaction act)
 }
 
 /*
- * mg_queue_act - hold, release or requeue what sel selects on the live
- * queue of t, journaled with every ID; 0 when done (res->remaining: IDs
- * the MTA did not move), -1 with err.  A hold leaves out what is held
- * already, a release what is not: exim -Mf (-Mt) on a message frozen
- * (not frozen) already fails the whole call.
+ * act_run - hold, release or requeue what sel selects on the live queue
+ * of t, selected on q (scanned: the caller's read, the one its question
+ * counted; else read here).  Only the selected IDs are touched; which of
+ * them to move is judged on a new read when q is the caller's (a
+ * message held, released or delivered since is left out: exim -Mf on a
+ * frozen message fails the call).  Freed here unless scanned.
  */
-int
-mg_queue_act(struct mg_target *t, enum mg_qaction act,
-    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
-    struct mg_purge_result *res, struct mg_err *err)
+static int
+act_run(struct mg_target *t, struct mg_queue *q, int scanned,
+    enum mg_qaction act, const struct mg_qsel *sel, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
 {
 	struct mg_str result = MG_STR_INIT;
 	struct mg_journal j;
-	struct mg_queue q;
+	struct mg_queue now;
 	struct purge p;
 	char **todo;
 	size_t n, ntodo;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, 2, res);
+	mg_queue_init(&now);
 	if (mg_journal_open(&j, t->state_dir, 1, err) < 0)
 		return (-1);
-	mg_queue_init(&q);
-	if ((rc = begin(&p, &j, &q, 0, mg_qaction_name(act), sel, err)) <= 0)
+	if ((rc = begin(&p, &j, q, scanned, mg_qaction_name(act), sel,
+	    err)) <= 0)
 		goto out;
 	n = p.run.nids;
 	(void)fprintf(out, "%s: %zu messages\n", mg_qaction_name(act), n);
-	ntodo = act_todo(&p, &q, act, &todo);
+	if (scanned && mg_backend_load_queue(t, &now, NULL, NULL, err) < 0) {
+		rc = -1;
+		(void)mg_journal_set(&j, res->entry, "result", err->msg);
+		(void)mg_journal_set(&j, res->entry, "state", "failed");
+		goto out;
+	}
+	ntodo = act_todo(&p, scanned ? &now : q, act, &todo);
 	rc = mg_backend_queue_act(t, &p.run, act, todo, ntodo,
 	    mg_qaction_name(act), err);
 	free(todo);
@@ -578,10 +589,45 @@ mg_queue_act(struct mg_target *t, enum mg_qaction act,
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :
 	    "failed");
 out:
-	mg_queue_free(&q);
+	if (!scanned)
+		mg_queue_free(q);
+	mg_queue_free(&now);
 	mg_journal_close(&j);
 	free(p.run.ids);
 	mg_str_free(&p.run.log);
 	mg_str_free(&result);
 	return (rc);
+}
+
+/*
+ * mg_queue_act - hold, release or requeue what sel selects on the live
+ * queue of t (one read), journaled with every ID; 0 when done
+ * (res->remaining: IDs the MTA did not move), -1 with err.  A hold
+ * leaves out what is held already, a release what is not: exim -Mf
+ * (-Mt) on a message frozen (not frozen) already fails the whole call.
+ */
+int
+mg_queue_act(struct mg_target *t, enum mg_qaction act,
+    const struct mg_qsel *sel, FILE *out, const struct mg_qprogress *prog,
+    struct mg_purge_result *res, struct mg_err *err)
+{
+	struct mg_queue q;
+
+	mg_queue_init(&q);
+	return (act_run(t, &q, 0, act, sel, out, prog, res, err));
+}
+
+/*
+ * mg_queue_act_scanned - mg_queue_act on the caller's read q of the
+ * live queue, the one its question counted: only the IDs sel selects
+ * there are held or released, mail queued since stays as it is (as
+ * mg_queue_purge_scanned); q stays the caller's
+ */
+int
+mg_queue_act_scanned(struct mg_target *t, struct mg_queue *q,
+    enum mg_qaction act, const struct mg_qsel *sel, FILE *out,
+    const struct mg_qprogress *prog, struct mg_purge_result *res,
+    struct mg_err *err)
+{
+	return (act_run(t, q, 1, act, sel, out, prog, res, err));
 }

@@ -26,8 +26,8 @@ struct mg_purge_result {
 
 int mg_purge_select(const struct mg_queue *, const struct mg_qsel *, time_t,
     size_t **, size_t *);
-void mg_purge_preview(FILE *, const struct mg_queue *, const size_t *,
-    size_t, const struct mg_qsel *);
+void mg_purge_preview(FILE *, const char *, const struct mg_queue *,
+    const size_t *, size_t, const struct mg_qsel *);
 int mg_queue_purge(struct mg_target *, const struct mg_qsel *, FILE *,
     const struct mg_qprogress *, struct mg_purge_result *, struct mg_err *);
 int mg_queue_purge_finish(struct mg_target *, long, FILE *,
@@ -40,5 +40,8 @@ const char *mg_qaction_name(enum mg_qaction);
 int mg_queue_act(struct mg_target *, enum mg_qaction, const struct mg_qsel *,
     FILE *, const struct mg_qprogress *, struct mg_purge_result *,
     struct mg_err *);
+int mg_queue_act_scanned(struct mg_target *, struct mg_queue *,
+    enum mg_qaction, const struct mg_qsel *, FILE *,
+    const struct mg_qprogress *, struct mg_purge_result *, struct mg_err *);
 
 #endif

@@ -2,7 +2,9 @@
 # run.sh - the corpus of real configurations (tests/corpus/CASE/): for
 # each case, a private copy in a temporary directory, then
 #   1. mailguard-tui report --json (Postfix never started, no SQL server),
-#      timed: it must finish in under MAX_MS (5 s);
+#      cut off after CUT_S (a stall fails, not hangs); the time it took is
+#      shown, not judged (make bench judges it: tests/bench/bench.sh
+#      report, goal under 5 s on a quiet machine);
 #   2. its findings (id, severity, the file:line or text each names), its
 #      warnings and unread tables, compared with CASE/expected.txt;
 #   3. fix --all --dry-run --export-diff, the patch applied to the copy,
@@ -15,7 +17,7 @@
 #              judged); review the diff against each case's NOTE.md
 # Environment: CORPUS_KEEP=1 keeps the copies, the JSON, the patches and
 # the MTA's verdicts (NAME.json, NAME.patch, NAME.judge-*) for a look;
-# CORPUS_MAX_MS (5000) the time limit, CORPUS_CUT_S (20) the cut-off.
+# CORPUS_CUT_S (20) the cut-off.
 #
 # A case is a directory holding NOTE.md, expected.txt and either
 #   Postfix: main.cf, master.cf and the tables they name.  Paths under
@@ -35,7 +37,6 @@ CORPUS=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$CORPUS/../.." && pwd)
 TOOL=$REPO/mailguard-tui
 EXLAB=$REPO/tests/lab/exim/lab.sh
-MAX_MS=${CORPUS_MAX_MS:-5000}
 # report and fix are cut off here (a stall is a failure, not a hang)
 CUT_S=${CORPUS_CUT_S:-20}
 UPDATE=0
@@ -161,8 +162,6 @@ run_case() {
 	124) why="$why; report cut off after ${CUT_S} s" ;;
 	*) why="$why; report exit $rc: $(head -c 300 "$d.report-err")" ;;
 	esac
-	[ "$ms" -lt "$MAX_MS" ] ||
-	    why="$why; report took $ms ms (limit $MAX_MS)"
 	if jq -e .findings "$d.json" >/dev/null 2>&1; then
 		golden "$d.json" "$d" "$off" >"$d.golden"
 		if [ $UPDATE = 1 ]; then

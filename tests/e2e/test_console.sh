@@ -842,7 +842,65 @@ for f in json.load(sys.stdin)["findings"]:
 	tm send-keys -t inc Enter
 	expect inc "inc: Enter reads the queue again: root's 3 are there" \
 	    '^[> ] +3 +13\.0% .*root *$'
+	# hold and release act on the read their question counted too:
+	# root's mail queued while the question waits stays as it is
+	tm send-keys -t inc Home j H
+	expect inc "inc: H on root asks for the 3 read" \
+	    'Hold 3 messages of SASL user root\?'
+	check "inc: the hold's question says mail queued since stays" \
+	    has 'Only these 3, as read at [0-9:]+: mail queued since stays'
+	SCR=$ROOT/late.log
+	check "inc: 3 more of root's sent while H's question waits" \
+	    send_late later@comcast.net
+	SCR=
+	check "inc: postqueue lists them: root has 6 queued" \
+	    root_queued 6
+	tm send-keys -t inc y
+	expect inc "inc: y holds the 3 counted" \
+	    '^hold: 3 of 3 selected \(journal entry [0-9]+'
+	check "inc: postqueue: 3 on hold" [ "$(pq_held)" -eq 3 ]
+	check "inc: postqueue: the 3 queued after H's question are not" \
+	    [ "$(pq_held later@comcast.net)" -eq 0 ]
+	tm send-keys -t inc Enter
+	expect inc "inc: Enter reads the queue again: root's 6" \
+	    '^[> ] +6 +23\.1% .*root *$'
+	tm send-keys -t inc Home j U
+	expect inc "inc: U on root asks for the 6 read" \
+	    'Release 6 messages of SASL user root\?'
+	check "inc: the release's question says mail queued since stays" \
+	    has 'Only these 6, as read at [0-9:]+: mail queued since stays'
+	SCR=$ROOT/late.log
+	check "inc: 3 more of root's sent and held while U's question waits" \
+	    send_late latest@comcast.net
+	SCR=
+	check "inc: postqueue lists them: root has 9 queued" \
+	    root_queued 9
+	check "inc: postsuper holds them: 6 on hold" hold_rcpt \
+	    latest@comcast.net
+	tm send-keys -t inc y
+	expect inc "inc: y releases the 6 counted" \
+	    '^release: 6 of 6 selected \(journal entry [0-9]+'
+	check "inc: postqueue: 3 on hold, the ones held after U's question" \
+	    held_only latest@comcast.net
 	quit_status inc q 0
+	# the hold command too: root's 9 counted (3 held already), 3 more
+	# sent before the y stay as they came
+	start cli 120 24 "$BIN" --postfix "$d/etc" --state "$d/state" hold \
+	    --sasl root
+	expect cli "cli: hold asks with the count and the time of its read" \
+	    'Hold these 9 messages\?  Only these 9, as read at [0-9:]+: mail queued since stays\. \[y/N\]'
+	check "cli: its preview names the hold, not a purge" \
+	    has '^hold --sasl root: 9 of [0-9]+ queued messages selected'
+	SCR=$ROOT/late.log
+	check "cli: 3 more of root's sent while the question waits" \
+	    send_late last@comcast.net
+	SCR=
+	check "cli: postqueue lists them: root has 12 queued" root_queued 12
+	tm send-keys -t cli y
+	quit_status cli Enter 0
+	check "cli: postqueue: the 9 counted on hold" [ "$(pq_held)" -eq 9 ]
+	check "cli: postqueue: the 3 sent after the question are not" \
+	    [ "$(pq_held last@comcast.net)" -eq 0 ]
 	"$BIN" --postfix "$d/etc" --state "$d/state" journal >"$ROOT/journal"
 	SCR=$ROOT/journal
 	check "inc: the journal holds the purge" \
@@ -850,14 +908,45 @@ for f in json.load(sys.stdin)["findings"]:
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 
-# send_late - 3 more messages as root from 93.122.252.5 to
-# late@comcast.net; what mgsmtp says into $ROOT/late.log
+# send_late [RCPT] - 3 more messages as root from 93.122.252.5 to RCPT
+# (late@comcast.net); what mgsmtp says into $ROOT/late.log
 send_late() {
 	sh "$LAB" fill "$d" --xclient-addr 93.122.252.5 \
 	    --xclient-name '[UNAVAILABLE]' --helo '[93.122.252.5]' \
 	    --auth-plain "root:$(sed -n 's/^root://p' "$d/sasl_users")" \
-	    --from root@example.com --to late@comcast.net --count 3 \
+	    --from root@example.com --to "${1:-late@comcast.net}" --count 3 \
 	    --subject "Late statement" --size 600 >"$ROOT/late.log" 2>&1
+}
+
+# root_queued N - poll (bounded) until postqueue lists N of root's
+root_queued() {
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ]; do
+		[ "$(pq_count root@example.com)" -eq "$1" ] && return 0
+		nap
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# pq_held [RCPT] - postqueue -j's messages on hold (to RCPT)
+pq_held() {
+	postqueue -c "$d/etc" -j | jq -r --arg r "${1:-}" \
+	    'select(.queue_name == "hold") | select($r == "" or
+	    any(.recipients[]; .address == $r)) | .queue_id' | wc -l
+}
+
+# held_only RCPT - postqueue -j: the 3 on hold are the 3 to RCPT
+held_only() {
+	[ "$(pq_held)" -eq 3 ] && [ "$(pq_held "$1")" -eq 3 ]
+}
+
+# hold_rcpt RCPT - postsuper -h each queued message to RCPT
+hold_rcpt() {
+	postqueue -c "$d/etc" -j | jq -r --arg r "$1" \
+	    'select(any(.recipients[]; .address == $r)) | .queue_id' |
+	    postsuper -c "$d/etc" -h - >/dev/null 2>&1 &&
+	    [ "$(pq_held "$1")" -eq 3 ]
 }
 
 # late_queued - root's 200 put back and the 3 sent after the question
@@ -878,26 +967,16 @@ group_count() {
 	    "$SCR"
 }
 
-# ms_now - the wall clock in milliseconds
-ms_now() {
-	date +%s%3N
-}
-
-# key_latency NAME KEY - press KEY, poll the pane (no pause) until it
-# differs from the screen before; the milliseconds into $LATENCY (99999:
-# no change within 5 s)
-key_latency() {
-	snap "$1"
-	cp "$SCR" "$ROOT/screen.before"
-	t0=$(ms_now)
+# key_answered NAME KEY RE - press KEY, poll the pane until it matches
+# RE (WAIT_TENTHS at most); $SCR is the first screen that does
+key_answered() {
 	tm send-keys -t "$1" "$2"
-	LATENCY=99999
-	while [ $(($(ms_now) - t0)) -lt 5000 ]; do
+	i=0
+	while [ $i -lt "$WAIT_TENTHS" ]; do
 		snap "$1"
-		if ! cmp -s "$SCR" "$ROOT/screen.before"; then
-			LATENCY=$(($(ms_now) - t0))
-			return 0
-		fi
+		has "$3" && return 0
+		nap
+		i=$((i + 1))
 	done
 	return 1
 }
@@ -968,14 +1047,13 @@ case_qscan() {
 	expect qs "qs: the view reads the queue again by itself" \
 	    '^ Queue: 70 messages .* scanning'
 	WAIT_TENTHS=$old
-	if key_latency qs b && [ "$LATENCY" -lt 1000 ]; then
-		ok "qs: b answered during the read (${LATENCY} ms)"
-	else
-		nok "qs: b answered during the read (${LATENCY} ms)"
-	fi
+	# the key is answered while the read runs: its answer is on the
+	# screen that still shows the scan mark (how fast: make bench,
+	# tests/bench/console.sh)
+	check "qs: b answered during the read: the client grouping" \
+	    key_answered qs b '\[client\]'
 	check "qs: the read still runs: the key did not wait for it" \
 	    has '^ Queue: 70 messages .* scanning'
-	check "qs: b stepped to the client grouping" has '\[client\]'
 	tm send-keys -t qs B
 	expect qs "qs: B back to SASL user" '\[SASL user\]'
 	sh "$LAB" fill-incident3 "$d" 30 >"$ROOT/start.log" 2>&1
@@ -990,11 +1068,20 @@ case_qscan() {
 	WAIT_TENTHS=$((old > 150 ? old : 150))
 	expect qs "qs: another read runs" '^ Queue: 120 messages .* scanning'
 	WAIT_TENTHS=$old
-	t0=$(ms_now)
 	quit_status qs q 0
-	t1=$(ms_now)
-	check "qs: q during a read ends within a second ($((t1 - t0)) ms)" \
-	    [ $((t1 - t0)) -lt 1000 ]
+	# q does not wait for a read: one held a minute (the hook's most)
+	# is left, the console ends within the wait's bound, 30 s (how
+	# fast: make bench)
+	start qs2 80 24 env MG_TEST_SCAN_DELAY_MS=60000 "$BIN" --postfix \
+	    "$d/etc" --state "$d/state" --incident
+	expect qs2 "qs2: the queue view opens while its read runs" \
+	    '^ Queue: not read yet'
+	check "qs2: ... the header says the queue is being read" \
+	    line_has 1 'queue: reading'
+	old=$WAIT_TENTHS
+	WAIT_TENTHS=$((old < 300 ? old : 300))
+	quit_status qs2 q 0
+	WAIT_TENTHS=$old
 	sh "$LAB" stop "$d" >/dev/null 2>&1
 }
 

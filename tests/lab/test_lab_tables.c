@@ -26,10 +26,12 @@
 
 #define LAB "tests/lab/postfix/lab.sh"
 #define MGSMTP "build/lab/mgsmtp"
-/* The issue asks for under 5 s on this machine (measured: 2.6 s, of which
- * 2 s is the refusing tcp: server); the bound leaves room for a machine
- * shared with other builds.  The old code took 100 s per proxy: table. */
-#define TABLES_BOUND_S 8.0
+/* The report is killed after REPORT_CUT_S: a tool that waits on a table
+ * fails (the old code took 100 s per proxy: table).  How fast it is
+ * (under 5 s asked; measured 2.6 s, of which 2 s is the refusing tcp:
+ * server) is printed here and judged by make bench (bench.sh report),
+ * not asserted: a slower machine is not a failure. */
+#define REPORT_CUT_S 60
 
 /* set_param - postconf -c DIR/etc -e KV, main.cf then backdated as
  * lab.sh's settle does (Postfix polls a main.cf younger than 1 s) */
@@ -140,7 +142,7 @@ test_maillog_stdout_not_read(void **state)
 	(void)state;
 	set_param(dir, "maillog_file = /dev/stdout");
 	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
-	rc = report_to_file(dir, out, 60, &secs);
+	rc = report_to_file(dir, out, REPORT_CUT_S, &secs);
 	exit_ok(rc, secs);
 	read_out(out, &json);
 	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.unread[] | "
@@ -171,7 +173,7 @@ test_maillog_fifo_does_not_hang(void **state)
 	(void)snprintf(kv, sizeof(kv), "maillog_file = %s", fifo);
 	set_param(dir, kv);
 	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
-	rc = report_to_file(dir, out, 60, &secs);
+	rc = report_to_file(dir, out, REPORT_CUT_S, &secs);
 	exit_ok(rc, secs);
 	read_out(out, &json);
 	assert_int_equal(lab_jq(mg_str_cstr(&json), "[.unread[] | "
@@ -198,12 +200,13 @@ unread_has(const char *json, const char *ref)
 
 /*
  * test_stopped_tables_bounded_and_named - proxy-sql with Postfix stopped:
- * report --json finishes within seconds (measured), the aliases behind
- * proxy:hash: are read directly (said in the warnings, not unread), the
- * proxy:mysql:, mysql: and tcp: tables are each named in unread with
- * why, root and postmaster of the virtual alias domain are "unknown"
- * naming the tables, and no false "no postmaster" is made.  On a
- * terminal the tables being read are shown on stderr; otherwise not.
+ * report --json finishes (killed after REPORT_CUT_S; its time printed),
+ * the aliases behind proxy:hash: are read directly (said in the
+ * warnings, not unread), the proxy:mysql:, mysql: and tcp: tables are
+ * each named in unread with why, root and postmaster of the virtual
+ * alias domain are "unknown" naming the tables, and no false "no
+ * postmaster" is made.  On a terminal the tables being read are shown
+ * on stderr; otherwise not.
  */
 static void
 test_stopped_tables_bounded_and_named(void **state)
@@ -223,15 +226,12 @@ test_stopped_tables_bounded_and_named(void **state)
 	(void)snprintf(err, sizeof(err), "%s/err.txt", dir);
 	assert_true((fd = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) >= 0);
-	rc = report_to_file_err(dir, out, fd, 60, &secs);
+	rc = report_to_file_err(dir, out, fd, REPORT_CUT_S, &secs);
 	(void)close(fd);
 	exit_ok(rc, secs);
 	(void)printf("    report --json on proxy-sql, Postfix stopped: "
 	    "%.2f s\n", secs);
 	(void)fflush(stdout);
-	if (secs >= TABLES_BOUND_S)
-		fail_msg("report took %.1f s (bound %.0f s)", secs,
-		    TABLES_BOUND_S);
 	read_out(out, &json);
 	(void)snprintf(ref, sizeof(ref), "proxy:mysql:%s", lab_path(p,
 	    sizeof(p), dir, "mysql-virtual.cf"));
@@ -268,7 +268,7 @@ test_stopped_tables_bounded_and_named(void **state)
 	assert_int_equal(grantpt(master), 0);
 	assert_int_equal(unlockpt(master), 0);
 	assert_true((fd = open(ptsname(master), O_RDWR | O_NOCTTY)) >= 0);
-	rc = report_to_file_err(dir, out, fd, 60, &secs);
+	rc = report_to_file_err(dir, out, fd, REPORT_CUT_S, &secs);
 	(void)close(fd);
 	exit_ok(rc, secs);
 	assert_int_equal(fcntl(master, F_SETFL, O_NONBLOCK), 0);
@@ -308,13 +308,11 @@ test_running_tables_through_proxymap(void **state)
 	(void)state;
 	assert_int_equal(lab_script(LAB, st), 0);
 	(void)snprintf(out, sizeof(out), "%s/out.json", dir);
-	rc = report_to_file(dir, out, 60, &secs);
+	rc = report_to_file(dir, out, REPORT_CUT_S, &secs);
 	exit_ok(rc, secs);
 	(void)printf("    report --json on proxy-sql, Postfix running: "
 	    "%.2f s\n", secs);
 	(void)fflush(stdout);
-	if (secs >= TABLES_BOUND_S)
-		fail_msg("report took %.1f s", secs);
 	read_out(out, &json);
 	(void)snprintf(ref, sizeof(ref), "proxy:hash:%s", lab_path(p,
 	    sizeof(p), dir, "aliases"));

@@ -23,6 +23,7 @@ struct fake_mta {
 	int detected, loaded, validated, reloaded;
 	int sim_opened, sim_asked, sim_closed;
 	int refuse;		/* validate fails */
+	int outputs;		/* "touch FILE" says it writes FILE */
 	char staged[256];	/* what validate found on the stage */
 };
 
@@ -111,6 +112,16 @@ fake_rebuilds(const struct mg_cmd *c)
 	return (strcmp(c->argv[0], "touch") == 0);
 }
 
+/* fake_outputs - the file "touch FILE" writes, when fake.outputs (a
+ * table its post-command rebuilds; backed up with the sources) */
+static void
+fake_outputs(const struct mg_cmd *c, char **v, size_t *n, size_t max)
+{
+	if (fake.outputs && c->argc == 2 && strcmp(c->argv[0], "touch") ==
+	    0 && *n < max)
+		v[(*n)++] = mg_xstrdup(c->argv[1]);
+}
+
 /* fake_sim_open - nothing to start */
 static int
 fake_sim_open(struct mg_target *t, const char *conf, void **priv,
@@ -158,6 +169,7 @@ static const struct mg_backend fake_backend = {
 	.validate = fake_validate,
 	.reload = fake_reload,
 	.post_rebuilds = fake_rebuilds,
+	.post_outputs = fake_outputs,
 	.sim_open = fake_sim_open,
 	.sim_ask = fake_sim_ask,
 	.sim_close = fake_sim_close,

@@ -5,10 +5,12 @@
  * the reload is asked exactly as often as it should be, and a rollback
  * restores and rebuilds.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
@@ -420,6 +422,64 @@ test_done_words(void **state_)
 	    "reloaded"));
 }
 
+/* test_rebuild_wait_ms - a table built in the second the clock reads
+ * is rebuilt in the next: the wait until then, none once later, at most
+ * a second for a table from the future */
+static void
+test_rebuild_wait_ms(void **state_)
+{
+	static const struct {
+		const char *name;
+		time_t mtime;
+		struct timespec now;
+		long want;
+	} cases[] = {
+		{ "built a second ago", 100, { 101, 0 }, 0 },
+		{ "built long ago", 100, { 5000, 500000000 }, 0 },
+		{ "built at the start of this second", 100, { 100, 0 }, 1000 },
+		{ "a quarter into it", 100, { 100, 250000000 }, 750 },
+		{ "its last millisecond", 100, { 100, 999999999 }, 1 },
+		{ "from the future", 102, { 100, 500000000 }, 1000 },
+	};
+	size_t i;
+
+	(void)state_;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (mg_rebuild_wait_ms(cases[i].mtime, &cases[i].now) !=
+		    cases[i].want)
+			fail_msg("%s: %ld ms, want %ld", cases[i].name,
+			    mg_rebuild_wait_ms(cases[i].mtime, &cases[i].now),
+			    cases[i].want);
+	}
+}
+
+/* test_rebuild_in_later_second - the table the post-command rewrites
+ * was built in this second (as by a fix just before): the rebuild
+ * starts in a later one, so its mtime is newer than the one a running
+ * daemon opened */
+static void
+test_rebuild_in_later_second(void **state_)
+{
+	struct timespec now, times[2];
+	struct stat st;
+	struct mg_err err;
+	char *out = NULL;
+
+	(void)state_;
+	fake.outputs = 1;
+	put(rebuilt, "table\n");
+	assert_int_equal(clock_gettime(CLOCK_REALTIME_COARSE, &now), 0);
+	times[0] = times[1] = now;
+	assert_int_equal(utimensat(AT_FDCWD, rebuilt, times, 0), 0);
+	assert_int_equal(apply(&out, &err), MG_APPLY_DONE);
+	assert_int_equal(stat(rebuilt, &st), 0);
+	if (st.st_mtime <= now.tv_sec)
+		fail_msg("rebuilt in the second it was built (%lld): %s",
+		    (long long)st.st_mtime, out);
+	free(out);
+	fake.outputs = 0;
+}
+
 int
 main(void)
 {
@@ -439,6 +499,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_simulate_counts, setup,
 		    teardown),
 		cmocka_unit_test(test_done_words),
+		cmocka_unit_test(test_rebuild_wait_ms),
+		cmocka_unit_test_setup_teardown(test_rebuild_in_later_second,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

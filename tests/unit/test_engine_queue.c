@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <limits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mg_exec.h"
@@ -24,11 +25,12 @@
 
 #define NMSGS 10
 #define NROOT 6			/* of them, sent by SASL user root */
+#define NLATE 6			/* root's, queued after a question */
 
 static char root[64];
 static char spool[128], state[128];
 static struct mg_target target;
-static char *orig[NMSGS];	/* each message's bytes */
+static char *orig[NMSGS + NLATE];	/* each message's bytes */
 static FILE *devnull;
 
 /* fsync interposed: the paths synced, in order, while recording */
@@ -84,7 +86,7 @@ msg_id(size_t i, char *buf, size_t size)
 }
 
 /* write_msg - message i into queue (a binary-ish body, so a copy that
- * is not exact shows) */
+ * is not exact shows); the first NROOT and the late ones root's */
 static void
 write_msg(size_t i, const char *queue)
 {
@@ -95,7 +97,7 @@ write_msg(size_t i, const char *queue)
 	msg_id(i, id, sizeof(id));
 	mg_str_printf(&s, "sender=user%zu@example.org\nsasl=%s\n"
 	    "rcpt=victim%zu@example.net\n\nbody %zu \x01\xff\xc3\xa9\n", i,
-	    i < NROOT ? "root" : "alice", i, i);
+	    i < NROOT || i >= NMSGS ? "root" : "alice", i, i);
 	(void)snprintf(path, sizeof(path), "%s/%s/%s", spool, queue, id);
 	assert_non_null(f = fopen(path, "w"));
 	assert_int_equal(fwrite(s.data, 1, s.len, f), s.len);
@@ -343,6 +345,91 @@ test_hold_then_release(void **state_)
 	assert_non_null(strstr(err.msg, "no requeue"));
 }
 
+/*
+ * test_act_on_confirmed_read - hold and release act on the read their
+ * question counted: root's 6 counted are held, the 3 queued after that
+ * read stay active although they match; a release counted on the next
+ * read releases those 6, not 3 more held after it
+ */
+static void
+test_act_on_confirmed_read(void **state_)
+{
+	struct mg_purge_result res;
+	struct mg_queue q;
+	struct mg_qsel sel;
+	struct mg_err err;
+	size_t i;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&target, &q, NULL, NULL, &err),
+	    0);
+	for (i = NMSGS; i < NMSGS + 3; i++)
+		write_msg(i, "active");
+	assert_int_equal(mg_queue_act_scanned(&target, &q, MG_QA_HOLD, &sel,
+	    devnull, NULL, &res, &err), 0);
+	mg_queue_free(&q);
+	assert_int_equal(res.selected, NROOT);
+	assert_int_equal(res.held, NROOT);
+	assert_int_equal(res.remaining, 0);
+	/* message 0 was held already: not moved again */
+	assert_int_equal(fq_calls.held, NROOT - 1);
+	assert_int_equal(journal_ids(res.entry), NROOT);
+	for (i = 0; i < NROOT; i++)
+		assert_string_equal(where(i), "hold");
+	for (i = NMSGS; i < NMSGS + 3; i++)
+		assert_string_equal(where(i), "active");
+
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&target, &q, NULL, NULL, &err),
+	    0);
+	for (i = NMSGS + 3; i < NMSGS + NLATE; i++)
+		write_msg(i, "hold");
+	assert_int_equal(mg_queue_act_scanned(&target, &q, MG_QA_RELEASE,
+	    &sel, devnull, NULL, &res, &err), 0);
+	mg_queue_free(&q);
+	/* the read counted root's 6 held and 3 active */
+	assert_int_equal(res.selected, NROOT + 3);
+	assert_int_equal(res.remaining, 0);
+	assert_int_equal(fq_calls.released, NROOT);
+	for (i = 0; i < NMSGS + 3; i++)
+		assert_string_equal(where(i), "active");
+	for (i = NMSGS + 3; i < NMSGS + NLATE; i++)
+		assert_string_equal(where(i), "hold");
+}
+
+/* test_preview_names_the_action - the preview's first line names the
+ * action asked (a hold is not called a purge), the count and what
+ * stays */
+static void
+test_preview_names_the_action(void **state_)
+{
+	struct mg_queue q;
+	struct mg_qsel sel;
+	struct mg_err err;
+	size_t *idx = NULL, n, len = 0;
+	char *text = NULL;
+	FILE *f;
+
+	(void)state_;
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&target, &q, NULL, NULL, &err),
+	    0);
+	assert_int_equal(mg_purge_select(&q, &sel, time(NULL), &idx, &n), 0);
+	assert_non_null(f = open_memstream(&text, &len));
+	mg_purge_preview(f, "hold", &q, idx, n, &sel);
+	assert_int_equal(fclose(f), 0);
+	assert_true(strncmp(text, "hold --sasl root: 6 of 10 queued messages "
+	    "selected; 4 stay\n", 59) == 0);
+	free(text);
+	free(idx);
+	mg_queue_free(&q);
+}
+
 /* setup - a spool of NMSGS messages, message 0 on hold */
 static int
 setup(void **state_)
@@ -386,7 +473,7 @@ teardown(void **state_)
 	int rc;
 
 	(void)state_;
-	for (i = 0; i < NMSGS; i++) {
+	for (i = 0; i < NMSGS + NLATE; i++) {
 		free(orig[i]);
 		orig[i] = NULL;
 	}
@@ -512,6 +599,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_purge_finish, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_act_on_confirmed_read,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_names_the_action,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

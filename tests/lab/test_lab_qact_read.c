@@ -1,0 +1,344 @@
+/*
+ * test_lab_qact_read.c - hold and release act on the read their question
+ * counted (the console's H and U, the hold and release commands), on
+ * real Postfix and real Exim: the queue is read and counted, 3 more
+ * messages of the same SASL login are queued before the answer, and
+ * then the engine acts on that read.  The MTA's own listing judges:
+ * postqueue -j's queue_name (Postfix), exim -bp's "*** frozen ***"
+ * (Exim): held == the count asked about, the 3 late ones as they were.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../backends/backend.h"
+#include "../../core/mg_lines.h"
+#include "../../core/mg_str.h"
+#include "../../engine/queue_purge.h"
+#include "lab_util.h"
+
+#define PFLAB "tests/lab/postfix/lab.sh"
+#define EXLAB "tests/lab/exim/lab.sh"
+#define ROOT_N 20
+
+static char exim_bin[4096];
+
+/* What the MTA lists: messages held (frozen), and of those with a
+ * recipient containing "late", how many are held and not. */
+struct listing {
+	size_t held, late_held, late_free;
+};
+
+/* pf_listing - postqueue -j of the instance whose config is etc; late
+ * names the recipient's local part to count apart */
+static void
+pf_listing(const char *etc, const char *late, struct listing *l)
+{
+	const char *argv[] = { "postqueue", "-c", etc, "-j", NULL };
+	struct mg_str out;
+	const char *cur, *line;
+	char *s;
+	size_t len;
+	int held;
+
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(lab_capture(argv, &out), 0);
+	for (cur = mg_str_cstr(&out); mg_line_next(&cur, &line, &len);) {
+		s = strndup(line, len);
+		assert_non_null(s);
+		held = strstr(s, "\"queue_name\": \"hold\"") != NULL;
+		l->held += held;
+		if (strstr(s, late) != NULL) {
+			l->late_held += held;
+			l->late_free += !held;
+		}
+		free(s);
+	}
+	mg_str_free(&out);
+}
+
+/* ex_listing - exim -bp of conf: a message's line (age, size, ID,
+ * sender, maybe "*** frozen ***") is followed by its recipients,
+ * indented */
+static void
+ex_listing(const char *conf, const char *late, struct listing *l)
+{
+	const char *argv[] = { exim_bin, "-C", conf, "-bp", NULL };
+	struct mg_str out;
+	const char *cur, *line;
+	size_t len;
+	int held = 0, counted = 1;
+
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(lab_capture(argv, &out), 0);
+	for (cur = mg_str_cstr(&out); mg_line_next(&cur, &line, &len);) {
+		if (len == 0)
+			continue;
+		if (line[0] != ' ' || (len > 2 && line[1] != ' ')) {
+			/* a message's first line */
+			held = memmem(line, len, "*** frozen ***", 14) !=
+			    NULL;
+			l->held += held;
+			counted = 0;
+			continue;
+		}
+		if (!counted && memmem(line, len, late, strlen(late)) !=
+		    NULL) {
+			l->late_held += held;
+			l->late_free += !held;
+			counted = 1;
+		}
+	}
+	mg_str_free(&out);
+}
+
+/* One lab MTA: where it is, how it lists its queue, how 3 late
+ * messages of root's to RCPT are queued (held: then put on hold). */
+struct mta {
+	const char *dir;
+	char where[4096];	/* Postfix: DIR/etc; Exim: DIR/exim4.conf */
+	void (*list)(const struct mta *, const char *, struct listing *);
+	void (*late)(const struct mta *, const char *, int);
+	struct mg_target t;
+};
+
+/* count_root - messages of SASL user root in q */
+static size_t
+count_root(const struct mg_queue *q)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < q->nmsgs; i++)
+		n += q->msgs[i].sasl_username != NULL &&
+		    strcmp(q->msgs[i].sasl_username, "root") == 0;
+	return (n);
+}
+
+/*
+ * step - one question and its answer, as the console and the command
+ * line go: the queue read, root's counted (counted); 3 more of root's
+ * queued to rcpt (held: on hold) before the answer; then the engine's
+ * hold or release on that read.  The MTA's listing must show the
+ * counted ones moved (all held after a hold; after a release only the 3
+ * late ones held) and the 3 late ones as they came.
+ */
+static void
+step(struct mta *m, enum mg_qaction a, size_t counted, const char *rcpt,
+    int held)
+{
+	struct mg_purge_result res;
+	struct mg_queue q;
+	struct mg_qsel sel;
+	struct mg_err err;
+	struct listing l;
+	FILE *devnull = fopen("/dev/null", "w");
+
+	assert_non_null(devnull);
+	memset(&sel, 0, sizeof(sel));
+	sel.sasl = "root";
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&m->t, &q, NULL, NULL, &err),
+	    0);
+	assert_int_equal(count_root(&q), counted);
+	m->late(m, rcpt, held);
+	m->list(m, rcpt, &l);
+	assert_int_equal(l.late_held + l.late_free, 3);
+	assert_int_equal(l.late_held, held ? 3 : 0);
+	mg_err_clear(&err);
+	if (mg_queue_act_scanned(&m->t, &q, a, &sel, devnull, NULL, &res,
+	    &err) < 0)
+		fail_msg("%s: %s", mg_qaction_name(a), err.msg);
+	(void)fclose(devnull);
+	mg_queue_free(&q);
+	m->list(m, rcpt, &l);
+	(void)printf("    %s of the %zu counted: %zu moved; the MTA lists "
+	    "%zu held; the 3 queued meanwhile: %zu held, %zu not\n",
+	    mg_qaction_name(a), res.selected, res.held, l.held, l.late_held,
+	    l.late_free);
+	assert_int_equal(res.selected, counted);
+	assert_int_equal(res.held, counted);
+	assert_int_equal(res.remaining, 0);
+	assert_int_equal(l.late_held, held ? 3 : 0);
+	assert_int_equal(l.late_free, held ? 0 : 3);
+	assert_int_equal(l.held, (a == MG_QA_HOLD ? counted : 0) +
+	    l.late_held);
+}
+
+/* pf_list - postqueue -j */
+static void
+pf_list(const struct mta *m, const char *rcpt, struct listing *l)
+{
+	pf_listing(m->where, rcpt, l);
+}
+
+/* pf_hold_late - postsuper -h ID of each message to late */
+static void
+pf_hold_late(const char *etc, const char *late)
+{
+	const char *pq[] = { "postqueue", "-c", etc, "-j", NULL };
+	const char *argv[12] = { "postsuper", "-c", etc };
+	struct mg_str out, id;
+	const char *cur, *line;
+	char *s;
+	size_t len, n = 0;
+
+	assert_int_equal(lab_capture(pq, &out), 0);
+	for (cur = mg_str_cstr(&out); mg_line_next(&cur, &line, &len);) {
+		s = strndup(line, len);
+		assert_non_null(s);
+		if (strstr(s, late) != NULL) {
+			assert_int_equal(lab_jq_str(s, ".queue_id", &id), 0);
+			assert_true(n < 3);
+			argv[3 + 2 * n] = "-h";
+			argv[4 + 2 * n++] = mg_str_steal(&id);
+		}
+		free(s);
+	}
+	mg_str_free(&out);
+	assert_int_equal(n, 3);
+	argv[3 + 2 * n] = NULL;
+	assert_int_equal(lab_capture(argv, &out), 0);
+	mg_str_free(&out);
+	while (n-- > 0)
+		free((char *)argv[4 + 2 * n]);
+}
+
+/* pf_late - 3 more of root's from 93.122.252.5 to rcpt, until postqueue
+ * lists them (bounded); held: postsuper -h ID for each */
+static void
+pf_late(const struct mta *m, const char *rcpt, int held)
+{
+	char pass[256], auth[300];
+	const char *fill[] = { "fill", m->dir, "--xclient-addr",
+	    "93.122.252.5", "--xclient-name", "[UNAVAILABLE]", "--helo",
+	    "[93.122.252.5]", "--auth-plain", auth, "--from",
+	    "root@example.com", "--to", rcpt, "--count", "3", "--subject",
+	    "Late statement", "--size", "600", NULL };
+	struct listing l;
+	double end = lab_now() + lab_wait_s();
+
+	assert_int_equal(lab_sasl_pass(m->dir, "root", pass, sizeof(pass)),
+	    0);
+	(void)snprintf(auth, sizeof(auth), "root:%s", pass);
+	assert_int_equal(lab_script(PFLAB, fill), 0);
+	for (;;) {
+		pf_listing(m->where, rcpt, &l);
+		if (l.late_held + l.late_free == 3)
+			break;
+		if (lab_now() > end)
+			fail_msg("postqueue does not list the 3 to %s", rcpt);
+		lab_nap_ms(100);
+	}
+	if (held)
+		pf_hold_late(m->where, rcpt);
+}
+
+/* ex_list - exim -bp */
+static void
+ex_list(const struct mta *m, const char *rcpt, struct listing *l)
+{
+	ex_listing(m->where, rcpt, l);
+}
+
+/* ex_late - 3 more of root's to rcpt (held: frozen) */
+static void
+ex_late(const struct mta *m, const char *rcpt, int held)
+{
+	const char *fill[] = { "fill", m->dir, "3", "--auth-id", "root",
+	    "--host-address", "93.122.252.5", "--sender",
+	    "root@mail.example.com", "--rcpt", rcpt, held ? "--freeze" :
+	    NULL, NULL };
+
+	assert_int_equal(lab_script(EXLAB, fill), 0);
+}
+
+/* test_pf_hold_release_confirmed_read - Postfix, incident 3's queue */
+static void
+test_pf_hold_release_confirmed_read(void **state)
+{
+	struct mta m = { .list = pf_list, .late = pf_late };
+	char st[4096], n[16];
+	const char *fill[] = { "fill-incident3", NULL, n, NULL };
+	const char *flush[] = { "flush-wait", NULL, NULL };
+	struct mg_detect_opts o;
+	struct mg_err err;
+
+	(void)state;
+	m.dir = fill[1] = flush[1] = lab_instance(PFLAB, "sasl-root", 1);
+	(void)snprintf(n, sizeof(n), "%d", ROOT_N);
+	(void)snprintf(m.where, sizeof(m.where), "%s/etc", m.dir);
+	(void)snprintf(st, sizeof(st), "%s/state", m.dir);
+	assert_int_equal(lab_script(PFLAB, fill), 0);
+	assert_int_equal(lab_script(PFLAB, flush), 0);
+	memset(&o, 0, sizeof(o));
+	o.postfix_dir = m.where;
+	o.state_dir = st;
+	if (mg_backend_detect(&o, &m.t, &err) < 0)
+		fail_msg("detect: %s", err.msg);
+	step(&m, MG_QA_HOLD, ROOT_N, "late@comcast.net", 0);
+	step(&m, MG_QA_RELEASE, ROOT_N + 3, "later@comcast.net", 1);
+	mg_target_free(&m.t);
+	lab_stop(PFLAB, m.dir);
+}
+
+/* test_ex_hold_release_confirmed_read - Exim: hold is exim -Mf, release
+ * exim -Mt */
+static void
+test_ex_hold_release_confirmed_read(void **state)
+{
+	struct mta m = { .list = ex_list, .late = ex_late };
+	const char *setup[] = { "setup", "incident1-template", NULL, NULL };
+	char st[4096], n[16];
+	const char *fill[] = { "fill", NULL, n, "--auth-id", "root",
+	    "--host-address", "93.122.252.5", "--sender",
+	    "root@mail.example.com", NULL };
+	const char *other[] = { "fill", NULL, "10", NULL };
+	struct mg_detect_opts o;
+	struct mg_err err;
+
+	(void)state;
+	m.dir = setup[2] = fill[1] = other[1] = lab_dir(EXLAB,
+	    "incident1-template");
+	(void)snprintf(n, sizeof(n), "%d", ROOT_N);
+	(void)snprintf(m.where, sizeof(m.where), "%s/exim4.conf", m.dir);
+	(void)snprintf(st, sizeof(st), "%s/state", m.dir);
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	assert_int_equal(lab_script(EXLAB, fill), 0);
+	assert_int_equal(lab_script(EXLAB, other), 0);
+	memset(&o, 0, sizeof(o));
+	o.exim_path = m.where;
+	o.exim_bin = exim_bin;
+	o.state_dir = st;
+	if (mg_backend_detect(&o, &m.t, &err) < 0)
+		fail_msg("detect: %s", err.msg);
+	step(&m, MG_QA_HOLD, ROOT_N, "late@example.net", 0);
+	step(&m, MG_QA_RELEASE, ROOT_N + 3, "later@example.net", 1);
+	mg_target_free(&m.t);
+}
+
+/* setup - private root, the lab's exim */
+static int
+setup(void **state)
+{
+	(void)state;
+	lab_make_root("mg-labtest-qact-read");
+	return (lab_exim_bin(exim_bin, sizeof(exim_bin)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pf_hold_release_confirmed_read),
+		cmocka_unit_test(test_ex_hold_release_confirmed_read),
+	};
+
+	return (cmocka_run_group_tests_name("lab_qact_read", tests, setup,
+	    lab_teardown));
+}
