@@ -129,11 +129,29 @@ has_ci(const char *p, size_t n, const char *needle)
 	return (0);
 }
 
+/* domain_word - the token [p, p+k) names a list: a letter before its
+ * filter ("=", "/", "!", "&", "*").  Splitting at the list separators
+ * also cuts a filter into pieces that are not domains: Postfix's
+ * "=127.0.0.[2;3;4]" (postconf(5)) leaves "3", "4]*3"; Exim's
+ * "=127.0.0.2,127.0.0.3" (spec "DNS lists keyed on domain names")
+ * leaves "127.0.0.3"; Exim's "<;" separator change leaves "<" */
+static int
+domain_word(const char *p, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < k && strchr("=/!&*", p[i]) == NULL; i++)
+		if (isalpha((unsigned char)p[i]))
+			return (1);
+	return (0);
+}
+
 /*
  * mg_check_dnsbl_public - the list domains in [p, p+n) include one the
  * public-resolver refusal applies to: not Spamhaus's Data Query Service
  * (KEY.zen.dq.spamhaus.net, ...dq.spamhaus.com), which answers through
- * any resolver (the remedy this finding names)
+ * any resolver (the remedy this finding names); the pieces of a filter
+ * are not list domains (domain_word)
  */
 int
 mg_check_dnsbl_public(const char *p, size_t n)
@@ -147,7 +165,8 @@ mg_check_dnsbl_public(const char *p, size_t n)
 			p++;
 		for (k = 0; p + k < end && strchr(sep, p[k]) == NULL; k++)
 			;
-		if (k > 0 && !has_ci(p, k, ".dq.spamhaus.net") &&
+		if (k > 0 && domain_word(p, k) &&
+		    !has_ci(p, k, ".dq.spamhaus.net") &&
 		    !has_ci(p, k, ".dq.spamhaus.com"))
 			return (1);
 		p += k;

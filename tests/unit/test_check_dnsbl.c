@@ -184,6 +184,13 @@ test_pf_lists(void **state)
 	    "k.dbl.dq.spamhaus.com";
 	static const char mixed[] = "k.zen.dq.spamhaus.net : "
 	    "zen.spamhaus.org";
+	static const char pfq[] = "k.zen.dq.spamhaus.net=127.0.0.[2;3;4]*3 "
+	    "k.dwl.dq.spamhaus.net=127.0.[0..255].[1;2;3]*-2";
+	static const char exq[] = "<; k.zen.dq.spamhaus.net=127.0.0.2,"
+	    "127.0.0.3,127.0.0.4 ; "
+	    "k.dbl.dq.spamhaus.net/$sender_address_domain";
+	static const char exbad[] = "k.zen.dq.spamhaus.net=127.0.0.2,"
+	    "127.0.0.3 : b.barracudacentral.org";
 	struct mg_str s = MG_STR_INIT;
 
 	(void)state;
@@ -205,6 +212,14 @@ test_pf_lists(void **state)
 	    "bl.spamcop.net");
 	assert_int_equal(mg_check_dnsbl_public(dqs, strlen(dqs)), 0);
 	assert_int_equal(mg_check_dnsbl_public(mixed, strlen(mixed)), 1);
+	/* filters are not list domains: Postfix's [2;3;4] and Exim's
+	 * comma list of addresses after "=" (exim -bP config output) */
+	assert_int_equal(mg_check_dnsbl_public(pfq, strlen(pfq)), 0);
+	assert_int_equal(mg_check_dnsbl_public(exq, strlen(exq)), 0);
+	assert_int_equal(mg_check_dnsbl_public(exbad, strlen(exbad)), 1);
+	assert_int_equal(mg_check_pf_dnsbl_lists("reject_rbl_client "
+	    "k.zen.dq.spamhaus.net=127.0.0.[2;3;4], permit_dnswl_client "
+	    "k.dwl.dq.spamhaus.net=127.0.[0..255].[1;2;3]", &s), 0);
 	mg_str_free(&s);
 }
 
