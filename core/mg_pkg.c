@@ -1,10 +1,13 @@
 /*
  * mg_pkg.c - which package installed the MTA (the candidates' dpkg file
  * lists, else dpkg-query -S on the binary, else a Debian tree unpacked
- * under the binary's prefix) and what its
+ * under the binary's prefix, else rpm -qf) and what its
  * changelog.Debian.gz says it fixed: Debian names every CVE id a security
  * upload fixes in the entry of that upload ("CVE-2023-51766").  The file
- * is read through gzip -dc (mg_exec, no shell, no new library).
+ * is read through gzip -dc (mg_exec, no shell, no new library).  An RPM
+ * package's changelog is not read: the checks say its backports could
+ * not be checked (RHEL backports fixes without changing the upstream
+ * version as Debian does).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -42,6 +45,7 @@ mg_pkg_free(struct mg_pkg *p)
 	free(p->fixes);
 	free(p->name);
 	free(p->version);
+	free(p->manager);
 	free(p->changelog);
 	memset(p, 0, sizeof(*p));
 }
@@ -196,6 +200,56 @@ dpkg_owner(const char *path)
 	return (name);
 }
 
+/* mg_pkg_rpm_parse - rpm -qf --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-
+ * %{RELEASE}\n' output ("postfix 2:3.5.9-24.el9") into p: name,
+ * version ("2:3.5.9-24.el9", "0:" dropped), manager "rpm"; -1 (p
+ * unchanged) for anything else ("file ... is not owned by any package") */
+int
+mg_pkg_rpm_parse(const char *out, struct mg_pkg *p)
+{
+	size_t n, v;
+
+	n = strcspn(out, " \t\n");
+	if (n == 0 || n >= 128 || out[n] != ' ' ||
+	    strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-._") != n)
+		return (-1);
+	v = strcspn(out + n + 1, " \t\n");
+	if (v == 0 || v >= 128 || !isdigit((unsigned char)out[n + 1]) ||
+	    (out[n + 1 + v] != '\n' && out[n + 1 + v] != '\0'))
+		return (-1);
+	free(p->name);
+	free(p->version);
+	free(p->manager);
+	p->name = mg_xstrndup(out, n);
+	if (strncmp(out + n + 1, "0:", 2) == 0)
+		p->version = mg_xstrndup(out + n + 3, v - 2);
+	else
+		p->version = mg_xstrndup(out + n + 1, v);
+	p->manager = mg_xstrdup("rpm");
+	return (0);
+}
+
+/* rpm_owner - rpm -qf on path into p (name, version, manager); 0 if rpm
+ * is missing or does not know the file */
+static int
+rpm_owner(const char *path, struct mg_pkg *p)
+{
+	const char *argv[] = { "rpm", "-qf", "--qf",
+	    "%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\n", "--", path, NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	int found = 0;
+
+	mg_err_clear(&err);
+	if (mg_exec_run(argv, 20000, &res, &err) < 0)
+		return (0);
+	if (mg_exec_ok(&res))
+		found = mg_pkg_rpm_parse(mg_str_cstr(&res.out), p) == 0;
+	mg_exec_res_free(&res);
+	return (found);
+}
+
 /* dpkg_lists - the candidate whose dpkg file list (ROOT/var/lib/dpkg/
  * info/NAME.list, one installed path a line) holds path: a few small
  * reads instead of dpkg-query -S, which reads the whole database */
@@ -276,9 +330,10 @@ changelog_of(const char *root, const char *name, char *buf, size_t size)
  * candidate whose dpkg file list holds it, else dpkg-query -S (for a
  * binary in the system's own tree); a binary under another tree
  * (a package unpacked into a directory) is looked up by the candidate
- * names under that tree.  0 with p->name NULL: no package found (not an
- * error: the upstream version is all there is); -1 if the changelog
- * exists and cannot be read.
+ * names under that tree; else rpm -qf (manager "rpm", no changelog
+ * read).  0 with p->name NULL: no package found (not an error: the
+ * upstream version is all there is); -1 if the changelog exists and
+ * cannot be read.
  */
 int
 mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
@@ -296,6 +351,7 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 		owner = dpkg_owner(real);
 	if (owner != NULL) {
 		p->name = owner;
+		p->manager = mg_xstrdup("dpkg");
 		if (!changelog_of(root, owner, path, sizeof(path)))
 			return (0);
 		return (mg_pkg_changelog_read(path, p, err));
@@ -303,9 +359,12 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 	for (i = 0; candidates != NULL && candidates[i] != NULL; i++) {
 		if (changelog_of(root, candidates[i], path, sizeof(path))) {
 			p->name = mg_xstrdup(candidates[i]);
+			p->manager = mg_xstrdup("dpkg");
 			return (mg_pkg_changelog_read(path, p, err));
 		}
 	}
+	if (root[0] == '\0')
+		(void)rpm_owner(real, p);
 	return (0);
 }
 

@@ -393,6 +393,105 @@ test_postfix_3711_no_version_finding(void **state)
 	mg_model_free(&m);
 }
 
+/* test_rpm_owner_parse - rpm -qf's answer: the name and version (epoch
+ * 0 dropped); "not owned" and garbage leave the package unknown */
+static void
+test_rpm_owner_parse(void **state)
+{
+	struct mg_pkg p;
+
+	(void)state;
+	mg_pkg_init(&p);
+	assert_int_equal(mg_pkg_rpm_parse("file /usr/local/sbin/exim is not "
+	    "owned by any package\n", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("postfix\n", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("post;fix 1:2\n", &p), -1);
+	assert_null(p.name);
+	assert_int_equal(mg_pkg_rpm_parse("postfix 2:3.5.9-24.el9\n", &p), 0);
+	assert_string_equal(p.name, "postfix");
+	assert_string_equal(p.version, "2:3.5.9-24.el9");
+	assert_string_equal(p.manager, "rpm");
+	assert_null(p.changelog);
+	assert_int_equal(mg_pkg_rpm_parse("exim 0:4.98.2-1.el9\n", &p), 0);
+	assert_string_equal(p.version, "4.98.2-1.el9");
+	mg_pkg_free(&p);
+}
+
+/* test_rpm_backports_unchecked - an RPM host: the package's changelog
+ * is not read, so Exim 4.96 and Postfix 2.7.2 are not called vulnerable
+ * with certainty: "could not check backports", the command that checks
+ * by hand, severity at most medium; the same Exim with no package at
+ * all is critical, on its upstream version alone, and says so */
+static void
+test_rpm_backports_unchecked(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *v, *s;
+
+	(void)state;
+	exim_model(&m, NULL);
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	assert_int_equal(mg_pkg_rpm_parse("exim 4.96-3.el8\n", m.pkg), 0);
+	mg_report_init(&r);
+	mg_check_exim_smuggling(&m, &r);
+	mg_check_exim_version(&m, &r);
+	v = find(&r, "exim.version.cve");
+	s = find(&r, "exim.smtpd.smuggling");
+	assert_non_null(v);
+	assert_non_null(s);
+	assert_int_equal(v->severity, MG_SEV_MEDIUM);
+	assert_int_equal(s->severity, MG_SEV_MEDIUM);
+	assert_non_null(strstr(v->title, "could not check backports"));
+	assert_non_null(strstr(s->title, "could not check backports"));
+	assert_null(strstr(v->title, "does not fix"));
+	assert_null(strstr(v->explanation, "does not name them"));
+	assert_int_equal(evidence_with(v, "is vulnerable"), 0);
+	assert_int_equal(evidence_with(v, "unless the package backported "
+	    "the fix"), 11);
+	assert_int_equal(evidence_with(v, "could not check backports: the "
+	    "rpm package exim 4.96-3.el8 owns the binary"), 1);
+	assert_int_equal(evidence_with(v, "rpm -q --changelog exim | grep "
+	    "-E 'CVE-2023-42114|CVE-2023-42115|"), 1);
+	assert_int_equal(evidence_with(v, "no distribution package"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* a Debian package whose changelog could not be read: alike */
+	exim_model(&m, NULL);
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	m.pkg->name = mg_xstrdup("exim4-daemon-light");
+	m.pkg->manager = mg_xstrdup("dpkg");
+	mg_report_init(&r);
+	mg_check_exim_version(&m, &r);
+	v = find(&r, "exim.version.cve");
+	assert_non_null(v);
+	assert_int_equal(v->severity, MG_SEV_MEDIUM);
+	assert_int_equal(evidence_with(v, "zgrep -E 'CVE-2023-42114|"), 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* Postfix 2.7.2 from an RPM: two CVEs, at most medium */
+	mg_model_init(&m);
+	m.mta = MG_MTA_POSTFIX;
+	m.version = mg_xstrdup("2.7.2");
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	assert_int_equal(mg_pkg_rpm_parse("postfix 2:2.7.2-1.el6\n", m.pkg),
+	    0);
+	mg_report_init(&r);
+	mg_check_pf_version(&m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].severity, MG_SEV_MEDIUM);
+	assert_non_null(strstr(r.findings[0].title, "could not check "
+	    "backports"));
+	assert_int_equal(evidence_with(&r.findings[0], "rpm -q --changelog "
+	    "postfix | grep -E 'CVE-2011-0411|CVE-2011-1720'"), 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -408,6 +507,8 @@ main(void)
 		cmocka_unit_test(test_exim_496_no_changelog),
 		cmocka_unit_test(test_exim_496_before_backport),
 		cmocka_unit_test(test_postfix_3711_no_version_finding),
+		cmocka_unit_test(test_rpm_owner_parse),
+		cmocka_unit_test(test_rpm_backports_unchecked),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
