@@ -8,11 +8,34 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/mg_cve.h"
 #include "../core/mg_pkg.h"
 #include "../core/mg_str.h"
 #include "checks.h"
+
+/* row_fixed - the changelog's entry naming the row's CVE id or one of
+ * its aliases (the vendor's advisory id), or NULL */
+static const struct mg_pkg_fix *
+row_fixed(const struct mg_pkg *p, const struct mg_cve *c)
+{
+	const struct mg_pkg_fix *x;
+	const char *a, *e;
+	char id[64];
+
+	if ((x = mg_pkg_fixed(p, c->id)) != NULL || c->aliases == NULL)
+		return (x);
+	for (a = c->aliases; *a != '\0' && x == NULL; a = e) {
+		a += strspn(a, ", ");
+		e = a + strcspn(a, ", ");
+		if (e > a && (size_t)(e - a) < sizeof(id)) {
+			(void)snprintf(id, sizeof(id), "%.*s", (int)(e - a), a);
+			x = mg_pkg_fixed(p, id);
+		}
+	}
+	return (x);
+}
 
 /* pkg_text - "exim4-daemon-light 4.96-15+deb12u11" or the name alone */
 static void
@@ -28,9 +51,10 @@ fixed_evidence(struct mg_finding *f, const struct mg_pkg *p,
     const struct mg_cve *c, const struct mg_pkg_fix *x)
 {
 	mg_finding_evidence(f, p->changelog, 0, "%s (%s, upstream fix %s): "
-	    "%s fixed it in %s (changelog.Debian.gz line %u names it)",
+	    "%s fixed it in %s (changelog.Debian.gz line %u names %s)",
 	    c->id, mg_severity_name(c->severity), c->fixed, p->name,
-	    x->version, x->line);
+	    x->version, x->line, strcasecmp(x->cve, c->id) == 0 ? "it" :
+	    x->cve);
 }
 
 /* mg_check_cve_unchecked - a package owns the MTA's binary but its
@@ -146,7 +170,7 @@ mg_check_cve(const struct mg_model *m, struct mg_report *r, const char *mta,
 		if (strcmp(c->mta, mta) != 0 || strcmp(c->kind, kind) != 0 ||
 		    !mg_cve_affects(c, m->version))
 			continue;
-		if (mg_pkg_fixed(m->pkg, c->id) == NULL) {
+		if (row_fixed(m->pkg, c) == NULL) {
 			nopen++;
 			if (c->severity > worst)
 				worst = c->severity;
@@ -175,7 +199,7 @@ mg_check_cve(const struct mg_model *m, struct mg_report *r, const char *mta,
 		if (strcmp(c->mta, mta) != 0 || strcmp(c->kind, kind) != 0 ||
 		    !mg_cve_affects(c, m->version))
 			continue;
-		if ((x = mg_pkg_fixed(m->pkg, c->id)) != NULL)
+		if ((x = row_fixed(m->pkg, c)) != NULL)
 			fixed_evidence(f, m->pkg, c, x);
 		else
 			open_evidence(f, m, c);
@@ -205,7 +229,7 @@ mg_check_cve_fixed_in(const struct mg_model *m, const char *mta,
 		if (strcmp(t.rows[i].mta, mta) == 0 &&
 		    strcmp(t.rows[i].kind, kind) == 0 &&
 		    mg_cve_affects(&t.rows[i], m->version) &&
-		    mg_pkg_fixed(m->pkg, t.rows[i].id) == NULL) {
+		    row_fixed(m->pkg, &t.rows[i]) == NULL) {
 			(void)snprintf(buf, size, "%s (%s)", t.rows[i].fixed,
 			    t.rows[i].id);
 			found = 1;

@@ -3,7 +3,9 @@
  * lists, else dpkg-query -S on the binary, else a Debian tree unpacked
  * under the binary's prefix, else rpm -qf) and what its
  * changelog.Debian.gz says it fixed: Debian names every CVE id a security
- * upload fixes in the entry of that upload ("CVE-2023-51766").  The file
+ * upload fixes in the entry of that upload ("CVE-2023-51766"), or Exim's
+ * advisory id when the CVE had none yet ("Exim-Security-2026-05-01.1").
+ * The file
  * is read through gzip -dc (mg_exec, no shell, no new library).  An RPM
  * package's changelog is not read: the checks say its backports could
  * not be checked (RHEL backports fixes without changing the upstream
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "mg_exec.h"
@@ -87,6 +90,28 @@ cve_at(const char *s, size_t n)
 	return (i >= 13 ? i : 0);
 }
 
+/* advisory_at - the length of an Exim advisory id at s (within n):
+ * "Exim-Security-2026-05-01.1", "EXIM-Security-2026-04.1" - Debian's
+ * changelog names a backport by it when the CVE id was not yet
+ * assigned (4.96-15+deb12u9); 0 if none */
+static size_t
+advisory_at(const char *s, size_t n)
+{
+	size_t i = 14;
+
+	if (n < 18 || strncasecmp(s, "exim-security-", 14) != 0)
+		return (0);
+	while (i < n && i < 40 && (isdigit((unsigned char)s[i]) ||
+	    s[i] == '-'))
+		i++;
+	if (i == 14 || i + 1 >= n || s[i] != '.' ||
+	    !isdigit((unsigned char)s[i + 1]))
+		return (0);
+	for (i++; i < n && i < 48 && isdigit((unsigned char)s[i]); i++)
+		;
+	return (i);
+}
+
 /* note_fix - the id named in the entry of version; an older entry
  * naming it again replaces the version (the changelog is newest first,
  * so the last one seen is where the fix came in) */
@@ -99,7 +124,7 @@ note_fix(struct mg_pkg *p, const char *id, size_t n, const char *version,
 
 	for (i = 0; i < p->nfixes; i++)
 		if (strlen(p->fixes[i].cve) == n &&
-		    strncmp(p->fixes[i].cve, id, n) == 0)
+		    strncasecmp(p->fixes[i].cve, id, n) == 0)
 			f = &p->fixes[i];
 	if (f == NULL) {
 		f = MG_ARRAY_PUSH(p->fixes, p->nfixes, p->fixes_cap);
@@ -134,6 +159,8 @@ mg_pkg_changelog_parse(const char *text, struct mg_pkg *p)
 		} else if (version != NULL) {
 			for (i = 0; i < len; i++) {
 				n = cve_at(s + i, len - i);
+				if (n == 0)
+					n = advisory_at(s + i, len - i);
 				if (n == 0)
 					continue;
 				if (i == 0 || !isalnum((unsigned char)s[i - 1]))
@@ -368,7 +395,9 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 	return (0);
 }
 
-/* mg_pkg_fixed - the changelog's entry naming this CVE id, or NULL */
+/* mg_pkg_fixed - the changelog's entry naming this CVE or Exim
+ * advisory id (case ignored: "Exim-Security-", "EXIM-Security-"), or
+ * NULL */
 const struct mg_pkg_fix *
 mg_pkg_fixed(const struct mg_pkg *p, const char *cve)
 {
@@ -377,7 +406,7 @@ mg_pkg_fixed(const struct mg_pkg *p, const char *cve)
 	if (p == NULL)
 		return (NULL);
 	for (i = 0; i < p->nfixes; i++)
-		if (strcmp(p->fixes[i].cve, cve) == 0)
+		if (strcasecmp(p->fixes[i].cve, cve) == 0)
 			return (&p->fixes[i]);
 	return (NULL);
 }

@@ -11,7 +11,7 @@
 /* A CVE id the changelog names, with the package version whose entry
  * names it (the oldest such entry: where the fix came in). */
 struct mg_pkg_fix {
-	char *cve;
+	char *cve;		/* or an Exim advisory id */
 	char *version;		/* "4.96-15+deb12u4" */
 	unsigned line;		/* in the uncompressed changelog */
 };
