@@ -50,12 +50,16 @@ mg_check_dnsbl_finding(const struct mg_resolv *a, const struct mg_resolv *b,
 	    "usage\" and \"Using our public mirrors? Check your return "
 	    "codes now\"). With systemd-resolved (nameserver 127.0.0.53) "
 	    "the servers asked are its upstream ones "
-	    "(/run/systemd/resolve/resolv.conf, resolvectl status). A "
+	    "(/run/systemd/resolve/resolv.conf, resolvectl status); with a "
+	    "local resolver on 127.0.0.1 that forwards everything (unbound's "
+	    "forward-zone \".\", dnsmasq's server=, bind9's forwarders) "
+	    "they are its forwarders. A "
 	    "Postfix service chrooted in master.cf reads the copy in "
 	    "$queue_directory/etc/resolv.conf, not /etc/resolv.conf: a stale "
 	    "copy is refreshed when Postfix starts (Debian's init script). "
 	    "There is no safe automatic fix: run a local recursive resolver "
-	    "(unbound or bind9, listening on 127.0.0.1) and put "
+	    "(unbound or bind9 resolving by itself, not forwarding, on "
+	    "127.0.0.1) and put "
 	    "\"nameserver 127.0.0.1\" first in /etc/resolv.conf (or as "
 	    "systemd-resolved's DNS=), or use the list's own key-based "
 	    "service (Spamhaus DQS: KEY.zen.dq.spamhaus.net) instead of the "
@@ -79,14 +83,16 @@ resolvers(const struct mg_resolv *rv, struct mg_finding *f, const char *who,
 		if (!via && rv->stub == i + 1) {
 			if (rv->upstream == NULL) {
 				mg_finding_evidence(f, rv->path, ns->line,
-				    "%snameserver %s is systemd-resolved's "
-				    "stub; its upstream servers were not "
-				    "read: unknown", who, ns->text);
+				    "%snameserver %s is %s; its upstream "
+				    "servers were not read: unknown", who,
+				    ns->text, rv->stub_name != NULL ?
+				    rv->stub_name : MG_RESOLV_STUB_NAME);
 				continue;
 			}
 			mg_finding_evidence(f, rv->path, ns->line, "%s"
-			    "nameserver %s is systemd-resolved's stub: it "
-			    "asks the servers of %s", who, ns->text,
+			    "nameserver %s is %s: it asks the servers of %s",
+			    who, ns->text, rv->stub_name != NULL ?
+			    rv->stub_name : MG_RESOLV_STUB_NAME,
 			    rv->upstream->path);
 			resolvers(rv->upstream, f, who, 1, i == 0);
 		} else if (ns->public != NULL)

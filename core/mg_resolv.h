@@ -25,13 +25,20 @@ struct mg_nameserver {
  * about who answers; its upstream servers are in MG_RESOLV_UPSTREAM. */
 #define MG_RESOLV_STUB "127.0.0.53"
 #define MG_RESOLV_UPSTREAM "/run/systemd/resolve/resolv.conf"
+#define MG_RESOLV_STUB_NAME "systemd-resolved's stub"
+/* Docker's embedded DNS in a container on a user network: it forwards
+ * to the Docker host's resolvers, which the container cannot read. */
+#define MG_RESOLV_DOCKER "127.0.0.11"
 
 struct mg_resolv {
 	char *path;
 	struct mg_nameserver ns[MG_RESOLV_MAX];
 	size_t nns;
 	size_t stub;		/* 1 + index of the nameserver that is
-				 * systemd-resolved's stub; 0: none */
+				 * systemd-resolved's stub, or a local
+				 * resolver that forwards; 0: none */
+	const char *stub_name;	/* "systemd-resolved's stub", "a local
+				 * resolver forwarding to the servers of" */
 	struct mg_resolv *upstream;	/* the stub's upstream servers (the
 					 * resolver owns it); NULL: not read,
 					 * the servers asked are unknown */
@@ -40,6 +47,8 @@ struct mg_resolv {
 void mg_resolv_free(struct mg_resolv *);
 int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
 int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
+size_t mg_resolv_forwarders(struct mg_resolv *, const char *, const char *);
+size_t mg_resolv_local(const struct mg_resolv *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);
 int mg_resolv_first_public(const struct mg_resolv *);

@@ -81,6 +81,85 @@ report(const char *resolv, const char *etc, const char *conf,
 	return (report_up(resolv, NULL, etc, conf, bin, out));
 }
 
+/* report_lrc - mailguard-tui --no-host-context --resolv-conf RESOLV
+ * [--local-resolver-conf LRC] --postfix ETC report --json into out */
+static int
+report_lrc(const char *resolv, const char *lrc, const char *etc,
+    struct mg_str *out)
+{
+	const char *argv[12];
+	size_t n = 0;
+
+	argv[n++] = "./mailguard-tui";
+	argv[n++] = "--no-host-context";
+	argv[n++] = "--resolv-conf";
+	argv[n++] = resolv;
+	if (lrc != NULL) {
+		argv[n++] = "--local-resolver-conf";
+		argv[n++] = lrc;
+	}
+	argv[n++] = "--postfix";
+	argv[n++] = etc;
+	argv[n++] = "report";
+	argv[n++] = "--json";
+	argv[n] = NULL;
+	return (lab_capture(argv, out));
+}
+
+/*
+ * pf_dnsbl_local_resolver - resolv.conf names 127.0.0.1: an unbound
+ * that forwards every name to Quad9 is the hole (its forward-addr line
+ * the evidence), one resolving by itself is local, none readable is
+ * unknown (unread), Docker's 127.0.0.11 is unknown (unread), never a
+ * finding
+ */
+static void
+pf_dnsbl_local_resolver(const char *dir, const char *etc)
+{
+	char loc[4096], unb[4096];
+	struct mg_str out;
+
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-loopback.conf", dir);
+	(void)snprintf(unb, sizeof(unb), "%s/unbound.conf", dir);
+	write_file(loc, "search example.com\noptions edns0 trust-ad\n"
+	    "nameserver 127.0.0.1\n");
+	write_file(unb, "server:\n    interface: 127.0.0.1\n\nforward-zone:\n"
+	    "    name: \".\"\n    forward-addr: 9.9.9.9\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 3 and (.text | test(\"nameserver "
+	    "127.0.0.1 is a local resolver that forwards every name: it asks "
+	    "the servers of .*unbound.conf\")))] | length == 1) and "
+	    "([.evidence[] | select(.line == 6 and (.file | "
+	    "endswith(\"unbound.conf\")) and (.text | test(\"nameserver "
+	    "9.9.9.9 is Quad9\")))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	write_file(unb, "server:\n    interface: 127.0.0.1\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"upstreams unknown\"))] | length == "
+	    "0)", NULL), 0);
+	mg_str_free(&out);
+	(void)snprintf(unb, sizeof(unb), "%s/no-such-unbound.conf", dir);
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver\"))] "
+	    "| length == 1)", NULL), 0);
+	mg_str_free(&out);
+	write_file(loc, "nameserver 127.0.0.11\noptions ndots:0\n");
+	(void)report_lrc(loc, NULL, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*names 127.0.0.11, Docker's embedded DNS\"))] | length == 1)",
+	    NULL), 0);
+	mg_str_free(&out);
+}
+
 /* test_pf_stolen_login - real AUTH from many addresses, real failures */
 static void
 test_pf_stolen_login(void **state)
@@ -296,6 +375,7 @@ test_pf_dnsbl(void **state)
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
+	pf_dnsbl_local_resolver(dir, etc);
 }
 
 /*

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/mg_file.h"
 #include "../../core/mg_resolv.h"
 #include "pf_fixture.h"
 #include "mg_test.h"
@@ -479,6 +480,89 @@ test_pf_chroot(void **state)
 	mg_model_free(&m);
 }
 
+/* fw_read - a local resolver's configuration fixture into *fw; how
+ * many forwarders of every name it has */
+static size_t
+fw_read(struct mg_resolv *fw, const char *name)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	size_t n;
+
+	assert_int_equal(mg_file_read(name, 65536, &text, NULL, &err), 0);
+	n = mg_resolv_forwarders(fw, name, mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (n);
+}
+
+/* test_local_forwarders - unbound's forward-zone ".", dnsmasq's
+ * server=, bind9's forwarders: only what forwards every name, with its
+ * line; a recursive unbound forwards nothing */
+static void
+test_local_forwarders(void **state)
+{
+	struct mg_resolv fw;
+
+	(void)state;
+	assert_int_equal(fw_read(&fw, DATA "unbound-forward.conf"), 2);
+	assert_string_equal(fw.ns[0].text, "8.8.8.8");
+	assert_int_equal(fw.ns[0].line, 15);
+	assert_string_equal(fw.ns[0].public, "Google Public DNS");
+	assert_string_equal(fw.ns[1].text, "2606:4700:4700::1111");
+	assert_string_equal(fw.ns[1].public, "Cloudflare 1.1.1.1");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "unbound-recursive.conf"), 0);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "dnsmasq.conf"), 2);
+	assert_string_equal(fw.ns[0].public, "Quad9");
+	assert_int_equal(fw.ns[0].line, 4);
+	assert_string_equal(fw.ns[1].text, "149.112.112.112");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "named.conf.options"), 2);
+	assert_string_equal(fw.ns[0].text, "1.1.1.1");
+	assert_int_equal(fw.ns[0].line, 5);
+	assert_string_equal(fw.ns[1].text, "192.168.1.1");
+	assert_null(fw.ns[1].public);
+	mg_resolv_free(&fw);
+}
+
+/* test_local_resolver_forwarding - resolv.conf names 127.0.0.1, an
+ * unbound forwarding every name to Google: the hole is found (high),
+ * the chain is the evidence; forwarding nothing: no finding; Docker's
+ * 127.0.0.11 and a loopback resolver are never called public */
+static void
+test_local_resolver_forwarding(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	resolv(&m, DATA "local.conf");
+	assert_int_equal(mg_resolv_local(m.resolv), 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	m.resolv->upstream = mg_xcalloc(1, sizeof(*m.resolv->upstream));
+	assert_int_equal(fw_read(m.resolv->upstream, DATA
+	    "unbound-forward.conf"), 2);
+	m.resolv->stub = 1;
+	m.resolv->stub_name = "a local resolver that forwards every name";
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_non_null(pf_evidence(f, "nameserver 127.0.0.1 is a local "
+	    "resolver that forwards every name: it asks the servers of "
+	    DATA "unbound-forward.conf"));
+	assert_non_null(pf_evidence(f, "via the stub, nameserver 8.8.8.8 is "
+	    "Google Public DNS and is asked first"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -490,6 +574,8 @@ main(void)
 		cmocka_unit_test(test_exim_dnslists),
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
+		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_local_resolver_forwarding),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
