@@ -80,6 +80,13 @@ resolvers(const struct mg_resolv *rv, struct mg_finding *f, const char *who,
 
 	for (i = 0; i < rv->nns; i++) {
 		ns = &rv->ns[i];
+		if (!mg_resolv_asked(rv, i)) {
+			mg_finding_evidence(f, rv->path, ns->line, "%s%s"
+			    "nameserver %s is never asked: glibc asks the "
+			    "first %zu (resolv.conf(5))", who, via ? "via the "
+			    "stub, " : "", ns->text, rv->asked);
+			continue;
+		}
 		if (!via && rv->stub == i + 1) {
 			if (rv->upstream == NULL) {
 				mg_finding_evidence(f, rv->path, ns->line,

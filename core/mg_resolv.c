@@ -78,14 +78,22 @@ mg_resolv_public(const struct mg_net *addr)
 	return ("a public address");
 }
 
-/* mg_resolv_npublic - how many of the nameservers are public, the stub's
- * upstream servers (when read) counted in its place */
+/* mg_resolv_asked - nameserver i of r is ever asked (glibc: the first
+ * MG_RESOLV_MAXNS lines of a resolv.conf) */
+int
+mg_resolv_asked(const struct mg_resolv *r, size_t i)
+{
+	return (i < r->nns && (r->asked == 0 || i < r->asked));
+}
+
+/* mg_resolv_npublic - how many of the nameservers ever asked are
+ * public, the stub's upstream servers (when read) counted in its place */
 size_t
 mg_resolv_npublic(const struct mg_resolv *r)
 {
 	size_t i, n = 0;
 
-	for (i = 0; r != NULL && i < r->nns; i++) {
+	for (i = 0; r != NULL && mg_resolv_asked(r, i); i++) {
 		if (r->stub == i + 1)
 			n += mg_resolv_npublic(r->upstream);
 		else if (r->ns[i].public != NULL)
@@ -141,6 +149,7 @@ mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
 
 	memset(r, 0, sizeof(*r));
 	r->path = mg_xstrdup(path);
+	r->asked = MG_RESOLV_MAXNS;
 	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		line++;
@@ -162,7 +171,8 @@ mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
 		ns->line = line;
 		ns->public = mg_resolv_public(&ns->addr);
 		r->nns++;
-		if (r->stub == 0 && strcmp(buf, MG_RESOLV_STUB) == 0) {
+		if (r->stub == 0 && r->nns <= MG_RESOLV_MAXNS &&
+		    strcmp(buf, MG_RESOLV_STUB) == 0) {
 			r->stub = r->nns;
 			r->stub_name = MG_RESOLV_STUB_NAME;
 		}
@@ -195,7 +205,7 @@ mg_resolv_local(const struct mg_resolv *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nns; i++)
+	for (i = 0; mg_resolv_asked(r, i); i++)
 		if (r->stub != i + 1 && mg_net_loopback(&r->ns[i].addr))
 			return (i + 1);
 	return (0);

@@ -12,6 +12,8 @@
 #include "mg_net.h"
 
 #define MG_RESOLV_MAX 16	/* nameserver lines kept (glibc uses 3) */
+#define MG_RESOLV_MAXNS 3	/* resolv.conf(5): the resolver library
+				 * asks the first 3; later lines never */
 
 struct mg_nameserver {
 	char *text;		/* as written */
@@ -34,6 +36,10 @@ struct mg_resolv {
 	char *path;
 	struct mg_nameserver ns[MG_RESOLV_MAX];
 	size_t nns;
+	size_t asked;		/* how many of ns are ever asked: MAXNS for
+				 * a resolv.conf the resolver library reads;
+				 * 0: all (a stub's or a local resolver's
+				 * upstream servers) */
 	size_t stub;		/* 1 + index of the nameserver that is
 				 * systemd-resolved's stub, or a local
 				 * resolver that forwards; 0: none */
@@ -53,5 +59,6 @@ const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);
 int mg_resolv_first_public(const struct mg_resolv *);
 int mg_resolv_same(const struct mg_resolv *, const struct mg_resolv *);
+int mg_resolv_asked(const struct mg_resolv *, size_t);
 
 #endif

@@ -222,8 +222,10 @@ read_resolv(struct mg_session *a, const char *path, const char *what)
 	}
 	r->upstream = mg_xcalloc(1, sizeof(*r->upstream));
 	if (mg_resolv_read(r->upstream, up != NULL ? up : MG_RESOLV_UPSTREAM,
-	    &err) == 0)
+	    &err) == 0) {
+		r->upstream->asked = 0;	/* resolved asks every server */
 		return (r);
+	}
 	free(r->upstream);
 	r->upstream = NULL;
 	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "

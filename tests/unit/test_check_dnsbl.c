@@ -526,6 +526,43 @@ test_local_forwarders(void **state)
 	mg_resolv_free(&fw);
 }
 
+/* test_glibc_asks_three - glibc's resolver asks the first three
+ * nameserver lines only (resolv.conf(5) MAXNS): a public fourth is
+ * never asked, no finding; a public third is a fallback (medium) */
+static void
+test_glibc_asks_three(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	m.resolv = mg_xcalloc(1, sizeof(*m.resolv));
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "10.0.0.53\nnameserver 10.0.1.53\nnameserver 192.168.1.1\n"
+	    "nameserver 8.8.8.8\n");
+	assert_int_equal(m.resolv->nns, 4);
+	assert_int_equal(mg_resolv_npublic(m.resolv), 0);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_resolv_free(m.resolv);
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "10.0.0.53\nnameserver 10.0.1.53\nnameserver 9.9.9.9\n"
+	    "nameserver 8.8.8.8\n");
+	assert_int_equal(mg_resolv_npublic(m.resolv), 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "nameserver 8.8.8.8 is never asked: "
+	    "glibc asks the first 3"));
+	assert_null(pf_evidence(f, "nameserver 8.8.8.8 is Google"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_local_resolver_forwarding - resolv.conf names 127.0.0.1, an
  * unbound forwarding every name to Google: the hole is found (high),
  * the chain is the evidence; forwarding nothing: no finding; Docker's
@@ -575,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
 		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_glibc_asks_three),
 		cmocka_unit_test(test_local_resolver_forwarding),
 	};
 
