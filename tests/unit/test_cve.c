@@ -396,6 +396,50 @@ test_postfix_3711_no_version_finding(void **state)
 	mg_model_free(&m);
 }
 
+/* test_changelog_ubuntu_and_versions - Ubuntu's security entries name
+ * the CVE in a patch file name and a line of its own; a version with an
+ * epoch, a backports tilde or +deb12u1 is kept whole, and a CVE named
+ * again in an older entry belongs to the older one */
+static void
+test_changelog_ubuntu_and_versions(void **state)
+{
+	static const char text[] =
+	    "postfix (1:3.6.4-1ubuntu1.3) jammy-security; urgency=medium\n"
+	    "\n"
+	    "  * SECURITY UPDATE: SMTP smuggling\n"
+	    "    - debian/patches/CVE-2023-51764-1.patch: add\n"
+	    "      smtpd_forbid_bare_newline.\n"
+	    "    - CVE-2023-51764\n"
+	    "\n"
+	    " -- Marc Deslauriers <m@example.org>  Tue, 16 Jan 2024 09:00:00 "
+	    "-0500\n"
+	    "\n"
+	    "exim4 (4.96-15~bpo11+1) bullseye-backports; urgency=medium\n"
+	    "\n"
+	    "  * Rebuild for bullseye-backports (fixes CVE-2023-42115).\n"
+	    "\n"
+	    "exim4 (4.96-15+deb12u1) bookworm; urgency=medium\n"
+	    "\n"
+	    "  * Fix XCVE-2023-00001 and CVE-2023-42115 here first.\n";
+	struct mg_pkg p;
+	const struct mg_pkg_fix *x;
+
+	(void)state;
+	mg_pkg_init(&p);
+	mg_pkg_changelog_parse(text, &p);
+	assert_string_equal(p.version, "1:3.6.4-1ubuntu1.3");
+	x = mg_pkg_fixed(&p, "CVE-2023-51764");
+	assert_non_null(x);
+	assert_string_equal(x->version, "1:3.6.4-1ubuntu1.3");
+	assert_int_equal(x->line, 6);
+	x = mg_pkg_fixed(&p, "CVE-2023-42115");
+	assert_non_null(x);
+	assert_string_equal(x->version, "4.96-15+deb12u1");
+	assert_null(mg_pkg_fixed(&p, "CVE-2023-00001"));
+	assert_int_equal(p.nfixes, 2);
+	mg_pkg_free(&p);
+}
+
 /* test_exim_versions_in_the_wild - the releases servers still run
  * against the advisories the table must hold: {version, CVE, in range} */
 static void
@@ -611,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_exim_496_no_changelog),
 		cmocka_unit_test(test_exim_496_before_backport),
 		cmocka_unit_test(test_postfix_3711_no_version_finding),
+		cmocka_unit_test(test_changelog_ubuntu_and_versions),
 		cmocka_unit_test(test_exim_versions_in_the_wild),
 		cmocka_unit_test(test_changelog_names_exim_advisory),
 		cmocka_unit_test(test_rpm_owner_parse),
