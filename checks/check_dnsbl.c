@@ -30,16 +30,23 @@ mg_check_dnsbl_finding(const struct mg_resolv *a, const struct mg_resolv *b,
     struct mg_report *r, const char *id)
 {
 	struct mg_finding *f;
-	int first;
+	const char *first;
 
 	if (a == NULL || mg_resolv_npublic(a) + mg_resolv_npublic(b) == 0)
 		return (NULL);
-	first = mg_resolv_first_public(a) || mg_resolv_first_public(b);
-	f = mg_report_finding(r, id, first ? MG_SEV_HIGH : MG_SEV_MEDIUM,
-	    "smtpd", first ? "DNS blocklists are asked through a public "
-	    "resolver, which the lists refuse: the filter is silently off" :
-	    "DNS blocklists fall back to a public resolver, which the "
-	    "lists refuse");
+	if ((first = mg_resolv_first_name(a)) == NULL)
+		first = mg_resolv_first_name(b);
+	if (first != NULL && strcmp(first, MG_RESOLV_GLOBAL) == 0)
+		f = mg_report_finding(r, id, MG_SEV_MEDIUM, "smtpd", "DNS "
+		    "blocklists are asked through a resolver on a public "
+		    "address: unless it is this site's own, the lists refuse "
+		    "it");
+	else
+		f = mg_report_finding(r, id, first != NULL ? MG_SEV_HIGH :
+		    MG_SEV_MEDIUM, "smtpd", first != NULL ? "DNS blocklists "
+		    "are asked through a public resolver, which the lists "
+		    "refuse: the filter is silently off" : "DNS blocklists "
+		    "fall back to a public resolver, which the lists refuse");
 	mg_finding_explain(f, "The configuration rejects or scores clients "
 	    "by DNS blocklists, and this host resolves through a public "
 	    "resolver. Spamhaus does not answer queries that come through "
@@ -102,7 +109,20 @@ resolvers(const struct mg_resolv *rv, struct mg_finding *f, const char *who,
 			    rv->stub_name : MG_RESOLV_STUB_NAME,
 			    rv->upstream->path);
 			resolvers(rv->upstream, f, who, 1, i == 0);
-		} else if (ns->public != NULL)
+		} else if (ns->public != NULL &&
+		    strcmp(ns->public, MG_RESOLV_GLOBAL) == 0)
+			mg_finding_evidence(f, rv->path, ns->line,
+			    "%s%snameserver %s is a public address, no "
+			    "well-known public resolver%s: if it is this "
+			    "site's own recursive resolver the lists answer "
+			    "it; a provider's or any shared resolver is "
+			    "refused like Google's - check: host "
+			    "2.0.0.127.zen.spamhaus.org %s must answer "
+			    "127.0.0.2, not 127.255.255.254", who, via ? "via "
+			    "the stub, " : "", ns->text, i == 0 && first ?
+			    ", asked first" : " (asked when the ones before it "
+			    "do not answer)", ns->text);
+		else if (ns->public != NULL)
 			mg_finding_evidence(f, rv->path, ns->line,
 			    "%s%snameserver %s is %s%s: the blocklists "
 			    "refuse its queries", who, via ? "via the stub, " :

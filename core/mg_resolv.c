@@ -75,7 +75,7 @@ mg_resolv_public(const struct mg_net *addr)
 			return (known[i].name);
 	if (mg_net_loopback(addr) || mg_net_private_kind(addr) != NULL)
 		return (NULL);
-	return ("a public address");
+	return (MG_RESOLV_GLOBAL);
 }
 
 /* mg_resolv_asked - nameserver i of r is ever asked (glibc: the first
@@ -100,6 +100,19 @@ mg_resolv_npublic(const struct mg_resolv *r)
 			n++;
 	}
 	return (n);
+}
+
+/* mg_resolv_first_name - what public resolver the server asked first
+ * is (mg_resolv_public; through the stub, its first upstream server);
+ * NULL: local, private or unknown */
+const char *
+mg_resolv_first_name(const struct mg_resolv *r)
+{
+	if (r == NULL || r->nns == 0)
+		return (NULL);
+	if (r->stub == 1)
+		return (mg_resolv_first_name(r->upstream));
+	return (r->ns[0].public);
 }
 
 /* mg_resolv_first_public - the server asked first is public: the first

@@ -28,6 +28,9 @@ struct mg_nameserver {
 #define MG_RESOLV_STUB "127.0.0.53"
 #define MG_RESOLV_UPSTREAM "/run/systemd/resolve/resolv.conf"
 #define MG_RESOLV_STUB_NAME "systemd-resolved's stub"
+/* mg_resolv_public's answer for a global address that is no well-known
+ * public resolver (it may be the site's own recursive resolver) */
+#define MG_RESOLV_GLOBAL "a public address"
 /* Docker's embedded DNS in a container on a user network: it forwards
  * to the Docker host's resolvers, which the container cannot read. */
 #define MG_RESOLV_DOCKER "127.0.0.11"
@@ -58,6 +61,7 @@ size_t mg_resolv_local(const struct mg_resolv *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);
 int mg_resolv_first_public(const struct mg_resolv *);
+const char *mg_resolv_first_name(const struct mg_resolv *);
 int mg_resolv_same(const struct mg_resolv *, const struct mg_resolv *);
 int mg_resolv_asked(const struct mg_resolv *, size_t);
 

@@ -563,6 +563,43 @@ test_glibc_asks_three(void **state)
 	mg_model_free(&m);
 }
 
+/* test_unknown_global_resolver_hedged - a global address that is no
+ * well-known public resolver may be the site's own recursive resolver
+ * (a university's, an ISP's own): medium, and the evidence says how to
+ * tell, never that the lists refuse it for certain */
+static void
+test_unknown_global_resolver_hedged(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	m.resolv = mg_xcalloc(1, sizeof(*m.resolv));
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "193.0.14.129\n");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_null(pf_evidence(f, "the blocklists refuse its queries"));
+	assert_non_null(pf_evidence(f, "nameserver 193.0.14.129 is a public "
+	    "address, no well-known public resolver"));
+	mg_report_free(&r);
+	mg_resolv_free(m.resolv);
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "193.0.14.129\nnameserver 8.8.4.4\n");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "nameserver 8.8.4.4 is Google Public "
+	    "DNS (asked when"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_local_resolver_forwarding - resolv.conf names 127.0.0.1, an
  * unbound forwarding every name to Google: the hole is found (high),
  * the chain is the evidence; forwarding nothing: no finding; Docker's
@@ -613,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_pf_chroot),
 		cmocka_unit_test(test_local_forwarders),
 		cmocka_unit_test(test_glibc_asks_three),
+		cmocka_unit_test(test_unknown_global_resolver_hedged),
 		cmocka_unit_test(test_local_resolver_forwarding),
 	};
 
