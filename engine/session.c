@@ -88,7 +88,10 @@ static const char *const local_confs[] = { "/etc/unbound/unbound.conf",
 
 /* forwarders_in - the first of the files path names (a glob) whose text
  * forwards every name (mg_resolv_forwarders) into *fw; *nread counts
- * the files read */
+ * the files read that would resolve by themselves without forwarders:
+ * not dnsmasq's, which never recurses - without server= lines it
+ * forwards to the servers of its resolv-file (/etc/resolv.conf, or
+ * resolvconf's /run/dnsmasq/resolv.conf) */
 static int
 forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
 {
@@ -105,7 +108,8 @@ forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
 		if (mg_file_read(g.gl_pathv[i], 1024 * 1024, &text, NULL,
 		    &err) < 0)
 			continue;
-		(*nread)++;
+		if (strstr(g.gl_pathv[i], "dnsmasq") == NULL)
+			(*nread)++;
 		*fw = mg_xcalloc(1, sizeof(**fw));
 		if (mg_resolv_forwarders(*fw, g.gl_pathv[i],
 		    mg_str_cstr(&text)) > 0) {
@@ -171,8 +175,8 @@ local_resolver(struct mg_session *a, struct mg_resolv *r, const char *path)
 	if (nread > 0)
 		return;		/* it resolves by itself: local */
 	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names %s, a "
-	    "local resolver whose configuration was not found or not "
-	    "readable (unbound's forward-zone, dnsmasq's server=, bind9's "
+	    "local resolver whose forwarders could not be read (unbound's "
+	    "forward-zone, dnsmasq's server= or its resolv-file, bind9's "
 	    "forwarders; --local-resolver-conf FILE): whether it forwards "
 	    "to a public resolver cannot be seen", path, ns->line, ns->text);
 	unread(a, &s);

@@ -109,9 +109,9 @@ report_lrc(const char *resolv, const char *lrc, const char *etc,
 /*
  * pf_dnsbl_local_resolver - resolv.conf names 127.0.0.1: an unbound
  * that forwards every name to Quad9 is the hole (its forward-addr line
- * the evidence), one resolving by itself is local, none readable is
- * unknown (unread), Docker's 127.0.0.11 is unknown (unread), never a
- * finding
+ * the evidence), one resolving by itself is local, a dnsmasq without
+ * server= (its resolv-file's) and none readable are unknown (unread),
+ * Docker's 127.0.0.11 is unknown (unread), never a finding
  */
 static void
 pf_dnsbl_local_resolver(const char *dir, const char *etc)
@@ -141,6 +141,18 @@ pf_dnsbl_local_resolver(const char *dir, const char *etc)
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
 	    "([.unread[] | select(test(\"upstreams unknown\"))] | length == "
 	    "0)", NULL), 0);
+	mg_str_free(&out);
+	/* dnsmasq never recurses: no server= means its resolv-file's */
+	(void)snprintf(unb, sizeof(unb), "%s/dnsmasq.conf", dir);
+	write_file(unb, "# server=8.8.8.8\nlisten-address=127.0.0.1\n"
+	    "server=/corp.example/10.0.0.53\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver "
+	    "whose forwarders could not be read\"))] | length == 1)", NULL),
+	    0);
 	mg_str_free(&out);
 	(void)snprintf(unb, sizeof(unb), "%s/no-such-unbound.conf", dir);
 	(void)report_lrc(loc, unb, etc, &out);
