@@ -151,7 +151,9 @@ void mg_check_exim_sender(const struct mg_model *, struct mg_report *);
  * check_cve.c matches the model's version with the CVE table
  * (data/cves.tsv) and the package changelog's backports. */
 struct mg_finding *mg_check_cve(const struct mg_model *, struct mg_report *,
-    const char *, const char *, const char *, const char *, const char *);
+    const char *, const char *, const char *, const char *, const char *,
+    const char *);
+int mg_check_cve_unchecked(const struct mg_model *);
 int mg_check_cve_fixed_in(const struct mg_model *, const char *,
     const char *, char *, size_t);
 void mg_check_pf_version(const struct mg_model *, struct mg_report *);

@@ -48,6 +48,7 @@ main(int argc, char **argv)
 		{ "no-host-context", no_argument, NULL, 'N' },
 		{ "resolv-conf", required_argument, NULL, 'r' },
 		{ "resolved-upstream", required_argument, NULL, 'u' },
+		{ "local-resolver-conf", required_argument, NULL, 'L' },
 		{ "no-dns", no_argument, NULL, 'D' },
 		{ "resolver", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -96,6 +97,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			app.resolved_conf = optarg;
+			break;
+		case 'L':
+			app.local_resolver_conf = optarg;
 			break;
 		case 'D':
 			app.no_dns = 1;

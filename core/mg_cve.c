@@ -12,7 +12,7 @@
 
 #include "mg_cve_data.h"
 
-#define NFIELDS 9
+#define NFIELDS 10		/* the last, aliases, may be left out */
 #define LINE_MAX_LEN 2048
 
 /* field_dup - a field, "-" or empty as NULL */
@@ -36,6 +36,7 @@ cve_free(struct mg_cve *c)
 	free(c->kind);
 	free(c->summary);
 	free(c->source);
+	free(c->aliases);
 }
 
 /* parse_line - one tab-separated row into c; -1 with the reason */
@@ -57,8 +58,8 @@ parse_line(const char *s, size_t len, struct mg_cve *c, const char **why)
 			break;
 		p = tab + 1;
 	}
-	if (k != NFIELDS || tab != NULL) {
-		*why = "not 9 tab-separated fields";
+	if (k < NFIELDS - 1 || tab != NULL) {
+		*why = "not 9 or 10 tab-separated fields";
 		return (-1);
 	}
 	if (n[1] < 9 || strncmp(f[1], "CVE-", 4) != 0) {
@@ -88,6 +89,7 @@ parse_line(const char *s, size_t len, struct mg_cve *c, const char **why)
 	c->kind = field_dup(f[6], n[6]);
 	c->summary = field_dup(f[7], n[7]);
 	c->source = field_dup(f[8], n[8]);
+	c->aliases = k == NFIELDS ? field_dup(f[9], n[9]) : NULL;
 	if (c->mta == NULL || c->kind == NULL || c->summary == NULL) {
 		cve_free(c);
 		*why = "an empty mta, kind or summary";

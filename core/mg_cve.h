@@ -19,6 +19,9 @@ struct mg_cve {
 	char *kind;		/* "version", "smuggling" */
 	char *summary;
 	char *source;		/* the vendor's advisory */
+	char *aliases;		/* other ids a changelog names it by, comma-
+				 * separated ("EXIM-Security-2026-05-01.1");
+				 * NULL: none */
 };
 
 struct mg_cve_table {

@@ -1,16 +1,22 @@
 /*
  * mg_pkg.c - which package installed the MTA (the candidates' dpkg file
  * lists, else dpkg-query -S on the binary, else a Debian tree unpacked
- * under the binary's prefix) and what its
+ * under the binary's prefix, else rpm -qf) and what its
  * changelog.Debian.gz says it fixed: Debian names every CVE id a security
- * upload fixes in the entry of that upload ("CVE-2023-51766").  The file
- * is read through gzip -dc (mg_exec, no shell, no new library).
+ * upload fixes in the entry of that upload ("CVE-2023-51766"), or Exim's
+ * advisory id when the CVE had none yet ("Exim-Security-2026-05-01.1").
+ * The file
+ * is read through gzip -dc (mg_exec, no shell, no new library).  An RPM
+ * package's changelog is not read: the checks say its backports could
+ * not be checked (RHEL backports fixes without changing the upstream
+ * version as Debian does).
  */
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "mg_exec.h"
@@ -42,6 +48,7 @@ mg_pkg_free(struct mg_pkg *p)
 	free(p->fixes);
 	free(p->name);
 	free(p->version);
+	free(p->manager);
 	free(p->changelog);
 	memset(p, 0, sizeof(*p));
 }
@@ -83,6 +90,28 @@ cve_at(const char *s, size_t n)
 	return (i >= 13 ? i : 0);
 }
 
+/* advisory_at - the length of an Exim advisory id at s (within n):
+ * "Exim-Security-2026-05-01.1", "EXIM-Security-2026-04.1" - Debian's
+ * changelog names a backport by it when the CVE id was not yet
+ * assigned (4.96-15+deb12u9); 0 if none */
+static size_t
+advisory_at(const char *s, size_t n)
+{
+	size_t i = 14;
+
+	if (n < 18 || strncasecmp(s, "exim-security-", 14) != 0)
+		return (0);
+	while (i < n && i < 40 && (isdigit((unsigned char)s[i]) ||
+	    s[i] == '-'))
+		i++;
+	if (i == 14 || i + 1 >= n || s[i] != '.' ||
+	    !isdigit((unsigned char)s[i + 1]))
+		return (0);
+	for (i++; i < n && i < 48 && isdigit((unsigned char)s[i]); i++)
+		;
+	return (i);
+}
+
 /* note_fix - the id named in the entry of version; an older entry
  * naming it again replaces the version (the changelog is newest first,
  * so the last one seen is where the fix came in) */
@@ -95,7 +124,7 @@ note_fix(struct mg_pkg *p, const char *id, size_t n, const char *version,
 
 	for (i = 0; i < p->nfixes; i++)
 		if (strlen(p->fixes[i].cve) == n &&
-		    strncmp(p->fixes[i].cve, id, n) == 0)
+		    strncasecmp(p->fixes[i].cve, id, n) == 0)
 			f = &p->fixes[i];
 	if (f == NULL) {
 		f = MG_ARRAY_PUSH(p->fixes, p->nfixes, p->fixes_cap);
@@ -130,6 +159,8 @@ mg_pkg_changelog_parse(const char *text, struct mg_pkg *p)
 		} else if (version != NULL) {
 			for (i = 0; i < len; i++) {
 				n = cve_at(s + i, len - i);
+				if (n == 0)
+					n = advisory_at(s + i, len - i);
 				if (n == 0)
 					continue;
 				if (i == 0 || !isalnum((unsigned char)s[i - 1]))
@@ -194,6 +225,56 @@ dpkg_owner(const char *path)
 	}
 	mg_exec_res_free(&res);
 	return (name);
+}
+
+/* mg_pkg_rpm_parse - rpm -qf --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-
+ * %{RELEASE}\n' output ("postfix 2:3.5.9-24.el9") into p: name,
+ * version ("2:3.5.9-24.el9", "0:" dropped), manager "rpm"; -1 (p
+ * unchanged) for anything else ("file ... is not owned by any package") */
+int
+mg_pkg_rpm_parse(const char *out, struct mg_pkg *p)
+{
+	size_t n, v;
+
+	n = strcspn(out, " \t\n");
+	if (n == 0 || n >= 128 || out[n] != ' ' ||
+	    strspn(out, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+-._") != n)
+		return (-1);
+	v = strcspn(out + n + 1, " \t\n");
+	if (v == 0 || v >= 128 || !isdigit((unsigned char)out[n + 1]) ||
+	    (out[n + 1 + v] != '\n' && out[n + 1 + v] != '\0'))
+		return (-1);
+	free(p->name);
+	free(p->version);
+	free(p->manager);
+	p->name = mg_xstrndup(out, n);
+	if (strncmp(out + n + 1, "0:", 2) == 0)
+		p->version = mg_xstrndup(out + n + 3, v - 2);
+	else
+		p->version = mg_xstrndup(out + n + 1, v);
+	p->manager = mg_xstrdup("rpm");
+	return (0);
+}
+
+/* rpm_owner - rpm -qf on path into p (name, version, manager); 0 if rpm
+ * is missing or does not know the file */
+static int
+rpm_owner(const char *path, struct mg_pkg *p)
+{
+	const char *argv[] = { "rpm", "-qf", "--qf",
+	    "%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE}\n", "--", path, NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	int found = 0;
+
+	mg_err_clear(&err);
+	if (mg_exec_run(argv, 20000, &res, &err) < 0)
+		return (0);
+	if (mg_exec_ok(&res))
+		found = mg_pkg_rpm_parse(mg_str_cstr(&res.out), p) == 0;
+	mg_exec_res_free(&res);
+	return (found);
 }
 
 /* dpkg_lists - the candidate whose dpkg file list (ROOT/var/lib/dpkg/
@@ -276,9 +357,10 @@ changelog_of(const char *root, const char *name, char *buf, size_t size)
  * candidate whose dpkg file list holds it, else dpkg-query -S (for a
  * binary in the system's own tree); a binary under another tree
  * (a package unpacked into a directory) is looked up by the candidate
- * names under that tree.  0 with p->name NULL: no package found (not an
- * error: the upstream version is all there is); -1 if the changelog
- * exists and cannot be read.
+ * names under that tree; else rpm -qf (manager "rpm", no changelog
+ * read).  0 with p->name NULL: no package found (not an error: the
+ * upstream version is all there is); -1 if the changelog exists and
+ * cannot be read.
  */
 int
 mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
@@ -296,6 +378,7 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 		owner = dpkg_owner(real);
 	if (owner != NULL) {
 		p->name = owner;
+		p->manager = mg_xstrdup("dpkg");
 		if (!changelog_of(root, owner, path, sizeof(path)))
 			return (0);
 		return (mg_pkg_changelog_read(path, p, err));
@@ -303,13 +386,18 @@ mg_pkg_load(const char *bin, const char *const *candidates, struct mg_pkg *p,
 	for (i = 0; candidates != NULL && candidates[i] != NULL; i++) {
 		if (changelog_of(root, candidates[i], path, sizeof(path))) {
 			p->name = mg_xstrdup(candidates[i]);
+			p->manager = mg_xstrdup("dpkg");
 			return (mg_pkg_changelog_read(path, p, err));
 		}
 	}
+	if (root[0] == '\0')
+		(void)rpm_owner(real, p);
 	return (0);
 }
 
-/* mg_pkg_fixed - the changelog's entry naming this CVE id, or NULL */
+/* mg_pkg_fixed - the changelog's entry naming this CVE or Exim
+ * advisory id (case ignored: "Exim-Security-", "EXIM-Security-"), or
+ * NULL */
 const struct mg_pkg_fix *
 mg_pkg_fixed(const struct mg_pkg *p, const char *cve)
 {
@@ -318,7 +406,7 @@ mg_pkg_fixed(const struct mg_pkg *p, const char *cve)
 	if (p == NULL)
 		return (NULL);
 	for (i = 0; i < p->nfixes; i++)
-		if (strcmp(p->fixes[i].cve, cve) == 0)
+		if (strcasecmp(p->fixes[i].cve, cve) == 0)
 			return (&p->fixes[i]);
 	return (NULL);
 }

@@ -75,23 +75,44 @@ mg_resolv_public(const struct mg_net *addr)
 			return (known[i].name);
 	if (mg_net_loopback(addr) || mg_net_private_kind(addr) != NULL)
 		return (NULL);
-	return ("a public address");
+	return (MG_RESOLV_GLOBAL);
 }
 
-/* mg_resolv_npublic - how many of the nameservers are public, the stub's
- * upstream servers (when read) counted in its place */
+/* mg_resolv_asked - nameserver i of r is ever asked (glibc: the first
+ * MG_RESOLV_MAXNS lines of a resolv.conf) */
+int
+mg_resolv_asked(const struct mg_resolv *r, size_t i)
+{
+	return (i < r->nns && (r->asked == 0 || i < r->asked));
+}
+
+/* mg_resolv_npublic - how many of the nameservers ever asked are
+ * public, the stub's upstream servers (when read) counted in its place */
 size_t
 mg_resolv_npublic(const struct mg_resolv *r)
 {
 	size_t i, n = 0;
 
-	for (i = 0; r != NULL && i < r->nns; i++) {
+	for (i = 0; r != NULL && mg_resolv_asked(r, i); i++) {
 		if (r->stub == i + 1)
 			n += mg_resolv_npublic(r->upstream);
 		else if (r->ns[i].public != NULL)
 			n++;
 	}
 	return (n);
+}
+
+/* mg_resolv_first_name - what public resolver the server asked first
+ * is (mg_resolv_public; through the stub, its first upstream server);
+ * NULL: local, private or unknown */
+const char *
+mg_resolv_first_name(const struct mg_resolv *r)
+{
+	if (r == NULL || r->nns == 0)
+		return (NULL);
+	if (r->stub == 1)
+		return (mg_resolv_first_name(r->upstream));
+	return (r->ns[0].public);
 }
 
 /* mg_resolv_first_public - the server asked first is public: the first
@@ -141,6 +162,7 @@ mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
 
 	memset(r, 0, sizeof(*r));
 	r->path = mg_xstrdup(path);
+	r->asked = MG_RESOLV_MAXNS;
 	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
 		line++;
@@ -162,8 +184,11 @@ mg_resolv_parse(struct mg_resolv *r, const char *path, const char *text)
 		ns->line = line;
 		ns->public = mg_resolv_public(&ns->addr);
 		r->nns++;
-		if (r->stub == 0 && strcmp(buf, MG_RESOLV_STUB) == 0)
+		if (r->stub == 0 && r->nns <= MG_RESOLV_MAXNS &&
+		    strcmp(buf, MG_RESOLV_STUB) == 0) {
 			r->stub = r->nns;
+			r->stub_name = MG_RESOLV_STUB_NAME;
+		}
 	}
 	return (0);
 }
@@ -183,4 +208,160 @@ mg_resolv_read(struct mg_resolv *r, const char *path, struct mg_err *err)
 	(void)mg_resolv_parse(r, path, mg_str_cstr(&text));
 	mg_str_free(&text);
 	return (0);
+}
+
+/* mg_resolv_local - 1 + index of the first nameserver on a loopback
+ * address (a local resolver: unbound, dnsmasq, bind9, Docker's embedded
+ * DNS), not systemd-resolved's stub; 0 if none */
+size_t
+mg_resolv_local(const struct mg_resolv *r)
+{
+	size_t i;
+
+	for (i = 0; mg_resolv_asked(r, i); i++)
+		if (r->stub != i + 1 && mg_net_loopback(&r->ns[i].addr))
+			return (i + 1);
+	return (0);
+}
+
+/* fw_add - the address at [a, a+n) (its port or TLS name after "@",
+ * "#" cut) as a forwarder of r, found at line */
+static void
+fw_add(struct mg_resolv *r, const char *a, size_t n, unsigned line)
+{
+	struct mg_nameserver *ns;
+	char buf[64];
+
+	n = strcspn(a, "@#") < n ? strcspn(a, "@#") : n;
+	if (n == 0 || n >= sizeof(buf) || r->nns >= MG_RESOLV_MAX)
+		return;
+	memcpy(buf, a, n);
+	buf[n] = '\0';
+	ns = &r->ns[r->nns];
+	if (mg_net_parse(buf, &ns->addr, NULL) < 0 || ns->addr.has_prefix)
+		return;
+	ns->text = mg_xstrdup(buf);
+	ns->line = line;
+	ns->public = mg_resolv_public(&ns->addr);
+	r->nns++;
+}
+
+/* drop_from - forget r's forwarders from index k on */
+static void
+drop_from(struct mg_resolv *r, size_t k)
+{
+	while (r->nns > k)
+		free(r->ns[--r->nns].text);
+}
+
+/* bind_list - the addresses of a bind9 forwarders list in [p, e)
+ * ("1.1.1.1; 192.0.2.1 port 53;") into r; 1 if the list ends there */
+static int
+bind_list(struct mg_resolv *r, const char *p, const char *e, unsigned line)
+{
+	size_t k;
+
+	while (p < e && *p != '}') {
+		p += strspn(p, " \t\r;");
+		if (p >= e || *p == '}')
+			break;
+		k = strcspn(p, " \t\r;}\n");
+		if (k == 4 && strncmp(p, "port", 4) == 0) {
+			k += strspn(p + k, " \t");
+			k += strspn(p + k, "0123456789");
+		} else
+			fw_add(r, p, k, line);
+		p += k;
+	}
+	return (p < e && *p == '}');
+}
+
+/* value_of - the value after "key" and one of seps at p (spaces,
+ * quotes around it dropped) into [*v, *v + *n); 0 if p is not key */
+static int
+value_of(const char *p, const char *e, const char *key, const char *seps,
+    const char **v, size_t *n)
+{
+	size_t k = strlen(key);
+
+	if ((size_t)(e - p) <= k || strncmp(p, key, k) != 0 ||
+	    strchr(seps, p[k]) == NULL)
+		return (0);
+	for (p += k + 1; p < e && (*p == ' ' || *p == '\t' || *p == '"');
+	    p++)
+		;
+	*v = p;
+	for (*n = 0; p + *n < e && strchr(" \t\"#;", p[*n]) == NULL; (*n)++)
+		;
+	/* unbound's ADDR#tls-name, dnsmasq's ADDR#port: fw_add cuts it */
+	if (p + *n < e && p[*n] == '#' && *n > 0)
+		for (; p + *n < e && strchr(" \t\";", p[*n]) == NULL; (*n)++)
+			;
+	return (1);
+}
+
+/*
+ * mg_resolv_forwarders - the servers a local resolver forwards every
+ * name to, from its configuration text (path names it) into r as
+ * nameservers: unbound's forward-zone with name "." (forward-addr:
+ * ADDR[@port][#name]), dnsmasq's server=ADDR[#port] (not the
+ * server=/domain/ ones), bind9's forwarders { ADDR; ... };.  How many;
+ * 0: it resolves by itself (or forwards only some domains).
+ */
+size_t
+mg_resolv_forwarders(struct mg_resolv *r, const char *path, const char *text)
+{
+	const char *p = text, *e, *v;
+	size_t n, zone = 0;
+	unsigned line = 0;
+	int in_fwd = 0, root = 0, in_bind = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->path = mg_xstrdup(path);
+	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		line++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e || *p == '#' || (e - p > 1 && p[0] == '/' &&
+		    p[1] == '/'))
+			continue;
+		if (!in_bind && value_of(p, e, "forwarders", " \t{", &v, &n) &&
+		    (v = memchr(p, '{', (size_t)(e - p))) != NULL) {
+			in_bind = 1;
+			p = v;
+		}
+		if (in_bind) {
+			in_bind = !bind_list(r, p + (*p == '{'), e, line);
+			continue;
+		}
+		if (value_of(p, e, "server", "=", &v, &n)) {
+			if (n > 0 && *v != '/')
+				fw_add(r, v, n, line);
+			continue;
+		}
+		if (strncmp(p, "forward-zone:", 13) == 0) {
+			if (in_fwd && !root)
+				drop_from(r, zone);
+			in_fwd = 1;
+			root = 0;
+			zone = r->nns;
+			continue;
+		}
+		if (e[-1] == ':' && memchr(p, ' ', (size_t)(e - p)) == NULL) {
+			if (in_fwd && !root)
+				drop_from(r, zone);
+			in_fwd = 0;	/* another clause: server:, ... */
+			continue;
+		}
+		if (!in_fwd)
+			continue;
+		if (value_of(p, e, "name:", " \t", &v, &n))
+			root = n == 1 && *v == '.';
+		else if (value_of(p, e, "forward-addr:", " \t", &v, &n))
+			fw_add(r, v, n, line);
+	}
+	if (in_fwd && !root)
+		drop_from(r, zone);
+	return (r->nns);
 }

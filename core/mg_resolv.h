@@ -12,6 +12,8 @@
 #include "mg_net.h"
 
 #define MG_RESOLV_MAX 16	/* nameserver lines kept (glibc uses 3) */
+#define MG_RESOLV_MAXNS 3	/* resolv.conf(5): the resolver library
+				 * asks the first 3; later lines never */
 
 struct mg_nameserver {
 	char *text;		/* as written */
@@ -25,13 +27,27 @@ struct mg_nameserver {
  * about who answers; its upstream servers are in MG_RESOLV_UPSTREAM. */
 #define MG_RESOLV_STUB "127.0.0.53"
 #define MG_RESOLV_UPSTREAM "/run/systemd/resolve/resolv.conf"
+#define MG_RESOLV_STUB_NAME "systemd-resolved's stub"
+/* mg_resolv_public's answer for a global address that is no well-known
+ * public resolver (it may be the site's own recursive resolver) */
+#define MG_RESOLV_GLOBAL "a public address"
+/* Docker's embedded DNS in a container on a user network: it forwards
+ * to the Docker host's resolvers, which the container cannot read. */
+#define MG_RESOLV_DOCKER "127.0.0.11"
 
 struct mg_resolv {
 	char *path;
 	struct mg_nameserver ns[MG_RESOLV_MAX];
 	size_t nns;
+	size_t asked;		/* how many of ns are ever asked: MAXNS for
+				 * a resolv.conf the resolver library reads;
+				 * 0: all (a stub's or a local resolver's
+				 * upstream servers) */
 	size_t stub;		/* 1 + index of the nameserver that is
-				 * systemd-resolved's stub; 0: none */
+				 * systemd-resolved's stub, or a local
+				 * resolver that forwards; 0: none */
+	const char *stub_name;	/* "systemd-resolved's stub", "a local
+				 * resolver forwarding to the servers of" */
 	struct mg_resolv *upstream;	/* the stub's upstream servers (the
 					 * resolver owns it); NULL: not read,
 					 * the servers asked are unknown */
@@ -40,9 +56,13 @@ struct mg_resolv {
 void mg_resolv_free(struct mg_resolv *);
 int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
 int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
+size_t mg_resolv_forwarders(struct mg_resolv *, const char *, const char *);
+size_t mg_resolv_local(const struct mg_resolv *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);
 int mg_resolv_first_public(const struct mg_resolv *);
+const char *mg_resolv_first_name(const struct mg_resolv *);
 int mg_resolv_same(const struct mg_resolv *, const struct mg_resolv *);
+int mg_resolv_asked(const struct mg_resolv *, size_t);
 
 #endif

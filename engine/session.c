@@ -2,12 +2,14 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <glob.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../checks/checks.h"
 #include "../core/mg_dns.h"
+#include "../core/mg_file.h"
 #include "../core/mg_host.h"
 #include "../core/mg_queue.h"
 #include "../core/mg_str.h"
@@ -77,9 +79,114 @@ unread(struct mg_session *a, const struct mg_str *msg)
 	mg_str_free(&s);
 }
 
+/* The configurations of the local resolvers a resolv.conf naming
+ * 127.0.0.1 may mean (their Debian and RHEL places). */
+static const char *const local_confs[] = { "/etc/unbound/unbound.conf",
+    "/etc/unbound/unbound.conf.d/*.conf", "/etc/unbound/conf.d/*.conf",
+    "/etc/dnsmasq.conf", "/etc/dnsmasq.d/*", "/etc/bind/named.conf.options",
+    "/etc/named.conf", NULL };
+
+/* forwarders_in - the first of the files path names (a glob) whose text
+ * forwards every name (mg_resolv_forwarders) into *fw; *nread counts
+ * the files read that would resolve by themselves without forwarders:
+ * not dnsmasq's, which never recurses - without server= lines it
+ * forwards to the servers of its resolv-file (/etc/resolv.conf, or
+ * resolvconf's /run/dnsmasq/resolv.conf) */
+static int
+forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	glob_t g;
+	size_t i;
+	int found = 0;
+
+	if (glob(path, 0, NULL, &g) != 0)
+		return (0);
+	for (i = 0; i < g.gl_pathc && !found; i++) {
+		mg_str_reset(&text);
+		if (mg_file_read(g.gl_pathv[i], 1024 * 1024, &text, NULL,
+		    &err) < 0)
+			continue;
+		if (strstr(g.gl_pathv[i], "dnsmasq") == NULL)
+			(*nread)++;
+		*fw = mg_xcalloc(1, sizeof(**fw));
+		if (mg_resolv_forwarders(*fw, g.gl_pathv[i],
+		    mg_str_cstr(&text)) > 0) {
+			found = 1;
+			continue;
+		}
+		mg_resolv_free(*fw);
+		free(*fw);
+		*fw = NULL;
+	}
+	globfree(&g);
+	mg_str_free(&text);
+	return (found);
+}
+
+/*
+ * local_resolver - r names a resolver on a loopback address (not
+ * systemd-resolved's stub): Docker's embedded DNS (127.0.0.11) forwards
+ * to the Docker host's resolvers, which cannot be read here - said under
+ * unread; unbound, dnsmasq or bind9 forwarding every name: its
+ * forwarders become the stub's upstream servers, judged as the servers
+ * asked; one resolving by itself is local.  No configuration read: its
+ * forwarders cannot be seen, said under unread.  The files are read
+ * only with the host context or --local-resolver-conf FILE.
+ */
+static void
+local_resolver(struct mg_session *a, struct mg_resolv *r, const char *path)
+{
+	const char *one[] = { a->local_resolver_conf, NULL };
+	const char *const *confs = a->local_resolver_conf != NULL ? one :
+	    local_confs;
+	const struct mg_nameserver *ns;
+	struct mg_resolv *fw = NULL;
+	struct mg_str s = MG_STR_INIT;
+	size_t k, i, nread = 0;
+
+	if ((k = mg_resolv_local(r)) == 0)
+		return;
+	ns = &r->ns[k - 1];
+	if (strcmp(ns->text, MG_RESOLV_DOCKER) != 0 && a->no_host &&
+	    a->local_resolver_conf == NULL)
+		return;
+	if (strcmp(ns->text, MG_RESOLV_DOCKER) == 0) {
+		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
+		    "%s, Docker's embedded DNS: it forwards to the Docker "
+		    "host's resolvers (the daemon's \"dns\" setting, else the "
+		    "host's resolv.conf), which cannot be read from the "
+		    "container - check them on the host", path, ns->line,
+		    ns->text);
+		unread(a, &s);
+		mg_str_free(&s);
+		return;
+	}
+	for (i = 0; confs[i] != NULL; i++)
+		if (forwarders_in(confs[i], &fw, &nread))
+			break;
+	if (fw != NULL) {
+		r->stub = k;
+		r->stub_name = "a local resolver that forwards every name";
+		r->upstream = fw;
+		return;
+	}
+	if (nread > 0)
+		return;		/* it resolves by itself: local */
+	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names %s, a "
+	    "local resolver whose forwarders could not be read (unbound's "
+	    "forward-zone, dnsmasq's server= or its resolv-file, bind9's "
+	    "forwarders; --local-resolver-conf FILE): whether it forwards "
+	    "to a public resolver cannot be seen", path, ns->line, ns->text);
+	unread(a, &s);
+	mg_str_free(&s);
+}
+
 /*
  * read_resolv - path's nameservers; when one is systemd-resolved's stub
- * (127.0.0.53), its upstream file too (--resolved-upstream FILE, else
+ * (127.0.0.53), its upstream file too (another local resolver: its
+ * forwarders, local_resolver) (--resolved-upstream FILE, else
  * /run/systemd/resolve/resolv.conf with the host context): the stub says
  * nothing about who answers.  An upstream file not read leaves the
  * servers asked unknown, said under unread (never taken as local).
@@ -102,8 +209,10 @@ read_resolv(struct mg_session *a, const char *path, const char *what)
 		mg_str_free(&s);
 		return (NULL);
 	}
-	if (r->stub == 0)
+	if (r->stub == 0) {
+		local_resolver(a, r, path);
 		return (r);
+	}
 	stub = &r->ns[r->stub - 1];
 	if (up == NULL && a->no_host) {
 		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
@@ -117,8 +226,10 @@ read_resolv(struct mg_session *a, const char *path, const char *what)
 	}
 	r->upstream = mg_xcalloc(1, sizeof(*r->upstream));
 	if (mg_resolv_read(r->upstream, up != NULL ? up : MG_RESOLV_UPSTREAM,
-	    &err) == 0)
+	    &err) == 0) {
+		r->upstream->asked = 0;	/* resolved asks every server */
 		return (r);
+	}
 	free(r->upstream);
 	r->upstream = NULL;
 	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "

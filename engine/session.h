@@ -31,6 +31,12 @@ struct mg_session {
 					 * resolved's upstream servers; NULL:
 					 * /run/systemd/resolve/resolv.conf,
 					 * read only with the host context */
+	const char *local_resolver_conf;	/* --local-resolver-conf FILE:
+					 * the configuration of the local
+					 * resolver resolv.conf names
+					 * (unbound, dnsmasq, bind9); NULL:
+					 * theirs under /etc, read only with
+					 * the host context */
 	int no_dns;		/* --no-dns: no MX lookups */
 	const char *resolver;	/* --resolver ADDR[:PORT]; NULL: the first
 				 * nameserver of /etc/resolv.conf, asked

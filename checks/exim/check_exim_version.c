@@ -18,9 +18,22 @@ mg_check_exim_version(const struct mg_model *m, struct mg_report *r)
 
 	f = mg_check_cve(m, r, "exim", "version", "exim.version.cve",
 	    "smtpd", "This Exim version has published vulnerabilities its "
-	    "package does not fix");
+	    "package does not fix", "This Exim version is in the range of "
+	    "published vulnerabilities; could not check backports");
 	if (f == NULL)
 		return;
+	if (mg_check_cve_unchecked(m)) {
+		mg_finding_explain(f, "The Exim binary reports an upstream "
+		    "version inside the vulnerable range of the CVEs listed. "
+		    "A package owns it whose changelog was not read, and "
+		    "distributions backport security fixes without changing "
+		    "the upstream version: whether these are fixed could not "
+		    "be checked. Run the command in the evidence; for each id "
+		    "its changelog does not name, upgrade the package (dnf "
+		    "upgrade exim, apt-get install --only-upgrade) or Exim to "
+		    "the fixed release named, then restart Exim.");
+		return;
+	}
 	mg_finding_explain(f, "The Exim binary reports an upstream version "
 	    "inside the vulnerable range of the CVEs listed, and the "
 	    "package's changelog (where Debian names every CVE it backports) "
@@ -30,23 +43,32 @@ mg_check_exim_version(const struct mg_model *m, struct mg_report *r)
 	    "Exim to the fixed release named for each, then restart Exim.");
 }
 
-/* mg_check_exim_smuggling - CVE-2023-51766 not fixed in this Exim */
+/* mg_check_exim_smuggling - SMTP smuggling this Exim has not fixed:
+ * CVE-2023-51766 (before 4.97.1), CVE-2026-94057 (before 4.100.1) */
 void
 mg_check_exim_smuggling(const struct mg_model *m, struct mg_report *r)
 {
 	struct mg_finding *f;
 
 	f = mg_check_cve(m, r, "exim", "smuggling", "exim.smtpd.smuggling",
-	    "smtpd", "Exim accepts SMTP smuggling (CVE-2023-51766): "
-	    "upgrade to 4.97.1 or a package that backports it");
+	    "smtpd", "Exim accepts SMTP smuggling: upgrade to the release "
+	    "named or a package that backports it", "Exim may accept SMTP "
+	    "smuggling: could not check backports");
 	if (f == NULL)
 		return;
-	mg_finding_explain(f, "Exim before 4.97.1 ends a message's DATA at "
-	    "<LF>.<CR><LF> as well as at <CR><LF>.<CR><LF>. An outbound "
-	    "server that passes a bare <LF> through lets a sender hide a "
-	    "second message, with any From: in its domain, inside the "
-	    "first: Exim takes it as a separate message that passes SPF "
-	    "for the sending host. Upgrade the package (Debian backports "
-	    "the fix, e.g. 4.96-15+deb12u4 in bookworm) or Exim to 4.97.1 "
-	    "or later, then restart Exim. There is no fix as data.");
+	mg_finding_explain(f, "SMTP smuggling: Exim before 4.97.1 ends a "
+	    "message's DATA at <LF>.<CR><LF> as well as at <CR><LF>.<CR><LF> "
+	    "(CVE-2023-51766), and Exim before 4.100.1 takes crafted data "
+	    "sent after a rejection during DATA as a message of its own "
+	    "(CVE-2026-94057). A sender whose outbound server passes such "
+	    "bytes through can hide a second message, with any From: in its "
+	    "domain, inside the first: Exim takes it as a separate message "
+	    "that passes SPF for the sending host. No option of Exim's turns "
+	    "it off, so there is no fix as data. The evidence names each "
+	    "CVE this version has and the release that fixes it; Debian "
+	    "backports the fixes (bookworm: 4.96-15+deb12u4 for the first, "
+	    "4.96-15+deb12u11 for the second). Where the package's changelog "
+	    "was not read (could not check backports), run the command in "
+	    "the evidence first. Upgrade the package or Exim, then restart "
+	    "Exim.");
 }

@@ -1,11 +1,13 @@
 /* fuzz_changelog.c - bytes as a Debian changelog (what gzip -dc of a
  * package's changelog.Debian.gz gives) and as a CVE table: no crash, no
- * overread, no leak; every CVE id noted is well formed and has the
- * version of an entry.  Seeds: tests/unit/data/pkg (gzip -dc them). */
+ * overread, no leak; every id noted is a well formed CVE id or Exim
+ * advisory id ("Exim-Security-2026-05-01.1") and has the version of an
+ * entry.  Seeds: tests/unit/data/pkg (gzip -dc them). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../core/mg_cve.h"
 #include "../../core/mg_pkg.h"
@@ -26,9 +28,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mg_pkg_init(&p);
 	mg_pkg_changelog_parse(text, &p);
 	for (i = 0; i < p.nfixes; i++) {
-		if (strncmp(p.fixes[i].cve, "CVE-", 4) != 0 ||
-		    strlen(p.fixes[i].cve) < 13 || p.fixes[i].version == NULL ||
-		    p.version == NULL)
+		if ((strncmp(p.fixes[i].cve, "CVE-", 4) != 0 ||
+		    strlen(p.fixes[i].cve) < 13) &&
+		    (strncasecmp(p.fixes[i].cve, "exim-security-", 14) != 0 ||
+		    strlen(p.fixes[i].cve) < 17 ||
+		    strchr(p.fixes[i].cve, '.') == NULL))
+			abort();
+		if (p.fixes[i].version == NULL || p.version == NULL)
 			abort();
 	}
 	mg_pkg_free(&p);

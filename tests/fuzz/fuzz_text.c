@@ -1,11 +1,14 @@
-/* fuzz_text.c - untrusted bytes through mg_sanitize, the JSON writer and
- * the network parser: output printable, JSON-escaped, no overread. */
+/* fuzz_text.c - untrusted bytes through mg_sanitize, the JSON writer, the
+ * network parser, and resolv.conf / a local resolver's configuration
+ * (unbound, dnsmasq, bind9): output printable, JSON-escaped, no
+ * overread, at most MG_RESOLV_MAX nameservers. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "../../core/mg_json.h"
 #include "../../core/mg_net.h"
+#include "../../core/mg_resolv.h"
 #include "../../core/mg_sanitize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -18,6 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mg_json j;
 	struct mg_net net;
 	struct mg_net_span span;
+	struct mg_resolv rv;
 	char buf[128], *s;
 	size_t i;
 
@@ -37,6 +41,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		mg_net_format(&net, 1, buf, sizeof(buf));
 	}
+	(void)mg_resolv_parse(&rv, "fuzz", s);
+	if (rv.nns > MG_RESOLV_MAX)
+		abort();
+	mg_resolv_free(&rv);
+	if (mg_resolv_forwarders(&rv, "fuzz", s) > MG_RESOLV_MAX)
+		abort();
+	mg_resolv_free(&rv);
 	free(s);
 	mg_str_free(&out);
 	mg_str_free(&js);

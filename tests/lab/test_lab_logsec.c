@@ -81,6 +81,97 @@ report(const char *resolv, const char *etc, const char *conf,
 	return (report_up(resolv, NULL, etc, conf, bin, out));
 }
 
+/* report_lrc - mailguard-tui --no-host-context --resolv-conf RESOLV
+ * [--local-resolver-conf LRC] --postfix ETC report --json into out */
+static int
+report_lrc(const char *resolv, const char *lrc, const char *etc,
+    struct mg_str *out)
+{
+	const char *argv[12];
+	size_t n = 0;
+
+	argv[n++] = "./mailguard-tui";
+	argv[n++] = "--no-host-context";
+	argv[n++] = "--resolv-conf";
+	argv[n++] = resolv;
+	if (lrc != NULL) {
+		argv[n++] = "--local-resolver-conf";
+		argv[n++] = lrc;
+	}
+	argv[n++] = "--postfix";
+	argv[n++] = etc;
+	argv[n++] = "report";
+	argv[n++] = "--json";
+	argv[n] = NULL;
+	return (lab_capture(argv, out));
+}
+
+/*
+ * pf_dnsbl_local_resolver - resolv.conf names 127.0.0.1: an unbound
+ * that forwards every name to Quad9 is the hole (its forward-addr line
+ * the evidence), one resolving by itself is local, a dnsmasq without
+ * server= (its resolv-file's) and none readable are unknown (unread),
+ * Docker's 127.0.0.11 is unknown (unread), never a finding
+ */
+static void
+pf_dnsbl_local_resolver(const char *dir, const char *etc)
+{
+	char loc[4096], unb[4096];
+	struct mg_str out;
+
+	(void)snprintf(loc, sizeof(loc), "%s/resolv-loopback.conf", dir);
+	(void)snprintf(unb, sizeof(unb), "%s/unbound.conf", dir);
+	write_file(loc, "search example.com\noptions edns0 trust-ad\n"
+	    "nameserver 127.0.0.1\n");
+	write_file(unb, "server:\n    interface: 127.0.0.1\n\nforward-zone:\n"
+	    "    name: \".\"\n    forward-addr: 9.9.9.9\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 3 and (.text | test(\"nameserver "
+	    "127.0.0.1 is a local resolver that forwards every name: it asks "
+	    "the servers of .*unbound.conf\")))] | length == 1) and "
+	    "([.evidence[] | select(.line == 6 and (.file | "
+	    "endswith(\"unbound.conf\")) and (.text | test(\"nameserver "
+	    "9.9.9.9 is Quad9\")))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	write_file(unb, "server:\n    interface: 127.0.0.1\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"upstreams unknown\"))] | length == "
+	    "0)", NULL), 0);
+	mg_str_free(&out);
+	/* dnsmasq never recurses: no server= means its resolv-file's */
+	(void)snprintf(unb, sizeof(unb), "%s/dnsmasq.conf", dir);
+	write_file(unb, "# server=8.8.8.8\nlisten-address=127.0.0.1\n"
+	    "server=/corp.example/10.0.0.53\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver "
+	    "whose forwarders could not be read\"))] | length == 1)", NULL),
+	    0);
+	mg_str_free(&out);
+	(void)snprintf(unb, sizeof(unb), "%s/no-such-unbound.conf", dir);
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver\"))] "
+	    "| length == 1)", NULL), 0);
+	mg_str_free(&out);
+	write_file(loc, "nameserver 127.0.0.11\noptions ndots:0\n");
+	(void)report_lrc(loc, NULL, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*names 127.0.0.11, Docker's embedded DNS\"))] | length == 1)",
+	    NULL), 0);
+	mg_str_free(&out);
+}
+
 /* test_pf_stolen_login - real AUTH from many addresses, real failures */
 static void
 test_pf_stolen_login(void **state)
@@ -296,6 +387,7 @@ test_pf_dnsbl(void **state)
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0", NULL), 0);
 	mg_str_free(&out);
+	pf_dnsbl_local_resolver(dir, etc);
 }
 
 /*
@@ -388,6 +480,56 @@ exim_bad_auth(const char *bin, const char *conf, const char *addr,
 	mg_exec_res_free(&res);
 }
 
+/* dqs_conf - conf with its dnslists condition taken from the macro
+ * DNSBLS = lists, written to path */
+static void
+dqs_conf(const char *conf, const char *path, const char *lists)
+{
+	struct mg_str text, w = MG_STR_INIT;
+	const char *at;
+
+	lab_slurp(conf, &text);
+	at = strstr(text.data, "dnslists = zen.spamhaus.org");
+	assert_non_null(at);
+	mg_str_printf(&w, "DNSBLS = %s\n%.*sdnslists = DNSBLS%s", lists,
+	    (int)(at - text.data), text.data,
+	    at + strlen("dnslists = zen.spamhaus.org"));
+	write_file(path, mg_str_cstr(&w));
+	mg_str_free(&w);
+	mg_str_free(&text);
+}
+
+/*
+ * exim_dqs_macro - the lists in a macro, as Debian's templates and
+ * cPanel keep them, expanded by the real Exim (-bP config): Spamhaus
+ * DQS keys with Exim's comma list of return codes and a
+ * /$sender_address_domain key answer through any resolver (no
+ * finding); the public mirror of Barracuda beside them is the finding
+ */
+static void
+exim_dqs_macro(const char *dir, const char *conf, const char *bin,
+    const char *pub)
+{
+	char dqs[4096];
+	struct mg_str out;
+
+	(void)snprintf(dqs, sizeof(dqs), "%s/exim4-dqs.conf", dir);
+	dqs_conf(conf, dqs, "k3y.zen.dq.spamhaus.net=127.0.0.2,127.0.0.3,"
+	    "127.0.0.4 : k3y.dbl.dq.spamhaus.net/$sender_address_domain");
+	(void)report(pub, NULL, dqs, bin, &out);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+	dqs_conf(conf, dqs, "k3y.zen.dq.spamhaus.net=127.0.0.2,127.0.0.3 : "
+	    "b.barracudacentral.org");
+	assert_true(report(pub, NULL, dqs, bin, &out) >= 1);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.dnsbl.public-resolver\") | [.evidence[] | select(.text | "
+	    "test(\"dnslists = k3y.zen.dq.spamhaus.net=127.0.0.2,127.0.0.3 : "
+	    "b.barracudacentral.org\"))] | length == 1", NULL), 0);
+	mg_str_free(&out);
+}
+
 /* test_exim_stolen_login_and_dnsbl - Exim's own mainlog: carol's
  * messages from 11 addresses (exim -bS with -oMa, -oMai), bob's wrong
  * passwords from 12 (exim -bs); the RCPT ACL's dnslists with a public
@@ -456,6 +598,7 @@ test_exim_stolen_login_and_dnsbl(void **state)
 	    "([.evidence[] | select(.text | test(\"via the stub, nameserver "
 	    "9.9.9.9 is Quad9\"))] | length == 1)", NULL), 0);
 	mg_str_free(&out);
+	exim_dqs_macro(dir, conf, bin, pub);
 }
 
 /* set_mynetworks - postconf -e mynetworks = value in etc */
@@ -686,7 +829,10 @@ main(void)
 		cmocka_unit_test(test_pf_site_networks_and_pool),
 		cmocka_unit_test(test_exim_site_networks_and_history),
 	};
+	const char *only = getenv("MG_LAB_ONLY");
 
+	if (only != NULL)
+		cmocka_set_test_filter(only);	/* one test while working */
 	return (cmocka_run_group_tests_name("lab_logsec", tests, setup,
 	    lab_teardown));
 }

@@ -92,8 +92,10 @@ say(int fd, const char *text, int ms)
  * client outside mynetworks (XCLIENT ADDR=192.0.2.7; the lab authorises
  * XCLIENT from 127.0.0.1) to postmaster, whose DATA holds
  * "line1<LF>.<LF>": 250 if Postfix ended the message there (the hole),
- * 0 if it still waits for <CR><LF>.<CR><LF> (the connection is then
- * closed, and nothing is queued)
+ * 0 if it still waits for <CR><LF>.<CR><LF> - shown, not assumed from
+ * the silence: that end then gets the 250 and QUIT the very next reply
+ * (a late 250 for the bare end would leave the 500 for the empty line
+ * before QUIT's 221); the message queued is purged by the caller
  */
 static int
 bare_lf_ends_data(const char *dir)
@@ -119,6 +121,10 @@ bare_lf_ends_data(const char *dir)
 	    10000), 250);
 	assert_int_equal(say(fd, "DATA\r\n", 10000), 354);
 	code = say(fd, "Subject: smuggling probe\r\n\r\nline1\n.\n", 3000);
+	if (code == 0) {
+		assert_int_equal(say(fd, "\r\n.\r\n", 10000), 250);
+		assert_int_equal(say(fd, "QUIT\r\n", 10000), 221);
+	}
 	(void)close(fd);
 	(void)printf("    <LF>.<LF> in DATA from 192.0.2.7: %d\n", code);
 	return (code);
@@ -174,6 +180,12 @@ test_postfix_smuggling_fix_rollback(void **state)
 	    "\"postfix.smtpd.smuggling\")] | length == 1 and "
 	    ".[0].severity == \"info\" and .[0].area == \"smtpd\" and "
 	    "(.[0].fixes | index(\"" FIX "\") != null)", NULL), 0);
+	/* postconf's mail_version 3.7.11 is in no CVE row's range, and it
+	 * knows the parameter: no version finding, no interim workaround */
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.version.cve\")] | length == 0 and ([.. | strings | "
+	    "select(test(\"data-unauth-pipelining\"))] | length == 0)",
+	    NULL), 0);
 	mg_str_free(&out);
 	forbid(etc, &v);
 	assert_string_equal(v.data, "no\n");
@@ -189,6 +201,7 @@ test_postfix_smuggling_fix_rollback(void **state)
 	assert_string_equal(v.data, "yes\n");
 	mg_str_free(&v);
 	assert_int_equal(bare_lf_ends_data(dir), 0);
+	purge(dir);
 	assert_int_equal(lab_pf_report(dir, &out) >= 0, 1);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"postfix.smtpd.smuggling\")] | length == 0", NULL), 0);
@@ -302,8 +315,30 @@ test_exim_version_and_backports(void **state)
 	assert_true(ex_findings(out.data, "exim.smtpd.smuggling"));
 	assert_true(ex_findings(out.data, "exim.version.cve"));
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
-	    "\"exim.version.cve\")] | .[0].severity == \"critical\"", NULL),
-	    0);
+	    "\"exim.version.cve\")] | .[0].severity == \"critical\" and "
+	    "([.[0].evidence[] | select(.text | test(\"no distribution "
+	    "package owns the binary .*built from source\"))] | length == 1)",
+	    NULL), 0);
+	mg_str_free(&out);
+
+	/* a package owns it (its dpkg file list names the binary) but has
+	 * no changelog to read: backports could not be checked - medium,
+	 * never certain, with the command that checks by hand */
+	(void)snprintf(none, sizeof(none), "%s/pkg-nolog", dir);
+	(void)snprintf(cmd, sizeof(cmd), "set -e; mkdir -p '%s/usr/sbin' "
+	    "'%s/var/lib/dpkg/info'; cp -p '%s' '%s/usr/sbin/exim4'; echo "
+	    "/usr/sbin/exim4 > '%s/var/lib/dpkg/info/exim4-daemon-light.list'",
+	    none, none, exim_bin, none, none);
+	assert_int_equal(lab_capture(mk, &out), 0);
+	mg_str_free(&out);
+	(void)snprintf(cmd, sizeof(cmd), "%s/usr/sbin/exim4", none);
+	assert_int_equal(lab_ex_report(dir, cmd, &out), 1);
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.version.cve\" or .id == \"exim.smtpd.smuggling\")] | "
+	    "length == 2 and all(.severity == \"medium\" and (.title | "
+	    "test(\"could not check backports\")) and ([.evidence[] | "
+	    "select(.text | test(\"zgrep -E 'CVE-\"))] | length == 1))",
+	    NULL), 0);
 	mg_str_free(&out);
 }
 

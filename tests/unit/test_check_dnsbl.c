@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/mg_file.h"
 #include "../../core/mg_resolv.h"
 #include "pf_fixture.h"
 #include "mg_test.h"
@@ -184,6 +185,13 @@ test_pf_lists(void **state)
 	    "k.dbl.dq.spamhaus.com";
 	static const char mixed[] = "k.zen.dq.spamhaus.net : "
 	    "zen.spamhaus.org";
+	static const char pfq[] = "k.zen.dq.spamhaus.net=127.0.0.[2;3;4]*3 "
+	    "k.dwl.dq.spamhaus.net=127.0.[0..255].[1;2;3]*-2";
+	static const char exq[] = "<; k.zen.dq.spamhaus.net=127.0.0.2,"
+	    "127.0.0.3,127.0.0.4 ; "
+	    "k.dbl.dq.spamhaus.net/$sender_address_domain";
+	static const char exbad[] = "k.zen.dq.spamhaus.net=127.0.0.2,"
+	    "127.0.0.3 : b.barracudacentral.org";
 	struct mg_str s = MG_STR_INIT;
 
 	(void)state;
@@ -205,6 +213,14 @@ test_pf_lists(void **state)
 	    "bl.spamcop.net");
 	assert_int_equal(mg_check_dnsbl_public(dqs, strlen(dqs)), 0);
 	assert_int_equal(mg_check_dnsbl_public(mixed, strlen(mixed)), 1);
+	/* filters are not list domains: Postfix's [2;3;4] and Exim's
+	 * comma list of addresses after "=" (exim -bP config output) */
+	assert_int_equal(mg_check_dnsbl_public(pfq, strlen(pfq)), 0);
+	assert_int_equal(mg_check_dnsbl_public(exq, strlen(exq)), 0);
+	assert_int_equal(mg_check_dnsbl_public(exbad, strlen(exbad)), 1);
+	assert_int_equal(mg_check_pf_dnsbl_lists("reject_rbl_client "
+	    "k.zen.dq.spamhaus.net=127.0.0.[2;3;4], permit_dnswl_client "
+	    "k.dwl.dq.spamhaus.net=127.0.[0..255].[1;2;3]", &s), 0);
 	mg_str_free(&s);
 }
 
@@ -464,6 +480,163 @@ test_pf_chroot(void **state)
 	mg_model_free(&m);
 }
 
+/* fw_read - a local resolver's configuration fixture into *fw; how
+ * many forwarders of every name it has */
+static size_t
+fw_read(struct mg_resolv *fw, const char *name)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	size_t n;
+
+	assert_int_equal(mg_file_read(name, 65536, &text, NULL, &err), 0);
+	n = mg_resolv_forwarders(fw, name, mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (n);
+}
+
+/* test_local_forwarders - unbound's forward-zone ".", dnsmasq's
+ * server=, bind9's forwarders: only what forwards every name, with its
+ * line; a recursive unbound forwards nothing */
+static void
+test_local_forwarders(void **state)
+{
+	struct mg_resolv fw;
+
+	(void)state;
+	assert_int_equal(fw_read(&fw, DATA "unbound-forward.conf"), 2);
+	assert_string_equal(fw.ns[0].text, "8.8.8.8");
+	assert_int_equal(fw.ns[0].line, 15);
+	assert_string_equal(fw.ns[0].public, "Google Public DNS");
+	assert_string_equal(fw.ns[1].text, "2606:4700:4700::1111");
+	assert_string_equal(fw.ns[1].public, "Cloudflare 1.1.1.1");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "unbound-recursive.conf"), 0);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "dnsmasq.conf"), 2);
+	assert_string_equal(fw.ns[0].public, "Quad9");
+	assert_int_equal(fw.ns[0].line, 4);
+	assert_string_equal(fw.ns[1].text, "149.112.112.112");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_read(&fw, DATA "named.conf.options"), 2);
+	assert_string_equal(fw.ns[0].text, "1.1.1.1");
+	assert_int_equal(fw.ns[0].line, 5);
+	assert_string_equal(fw.ns[1].text, "192.168.1.1");
+	assert_null(fw.ns[1].public);
+	mg_resolv_free(&fw);
+}
+
+/* test_glibc_asks_three - glibc's resolver asks the first three
+ * nameserver lines only (resolv.conf(5) MAXNS): a public fourth is
+ * never asked, no finding; a public third is a fallback (medium) */
+static void
+test_glibc_asks_three(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	m.resolv = mg_xcalloc(1, sizeof(*m.resolv));
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "10.0.0.53\nnameserver 10.0.1.53\nnameserver 192.168.1.1\n"
+	    "nameserver 8.8.8.8\n");
+	assert_int_equal(m.resolv->nns, 4);
+	assert_int_equal(mg_resolv_npublic(m.resolv), 0);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_resolv_free(m.resolv);
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "10.0.0.53\nnameserver 10.0.1.53\nnameserver 9.9.9.9\n"
+	    "nameserver 8.8.8.8\n");
+	assert_int_equal(mg_resolv_npublic(m.resolv), 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "nameserver 8.8.8.8 is never asked: "
+	    "glibc asks the first 3"));
+	assert_null(pf_evidence(f, "nameserver 8.8.8.8 is Google"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_unknown_global_resolver_hedged - a global address that is no
+ * well-known public resolver may be the site's own recursive resolver
+ * (a university's, an ISP's own): medium, and the evidence says how to
+ * tell, never that the lists refuse it for certain */
+static void
+test_unknown_global_resolver_hedged(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	m.resolv = mg_xcalloc(1, sizeof(*m.resolv));
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "193.0.14.129\n");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_null(pf_evidence(f, "the blocklists refuse its queries"));
+	assert_non_null(pf_evidence(f, "nameserver 193.0.14.129 is a public "
+	    "address, no well-known public resolver"));
+	mg_report_free(&r);
+	mg_resolv_free(m.resolv);
+	(void)mg_resolv_parse(m.resolv, "/etc/resolv.conf", "nameserver "
+	    "193.0.14.129\nnameserver 8.8.4.4\n");
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "nameserver 8.8.4.4 is Google Public "
+	    "DNS (asked when"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_local_resolver_forwarding - resolv.conf names 127.0.0.1, an
+ * unbound forwarding every name to Google: the hole is found (high),
+ * the chain is the evidence; forwarding nothing: no finding; Docker's
+ * 127.0.0.11 and a loopback resolver are never called public */
+static void
+test_local_resolver_forwarding(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, pf_n, NULL, pf_cf);
+	resolv(&m, DATA "local.conf");
+	assert_int_equal(mg_resolv_local(m.resolv), 1);
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	m.resolv->upstream = mg_xcalloc(1, sizeof(*m.resolv->upstream));
+	assert_int_equal(fw_read(m.resolv->upstream, DATA
+	    "unbound-forward.conf"), 2);
+	m.resolv->stub = 1;
+	m.resolv->stub_name = "a local resolver that forwards every name";
+	pf_run(mg_check_pf_dnsbl, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, "postfix.dnsbl.public-resolver");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_non_null(pf_evidence(f, "nameserver 127.0.0.1 is a local "
+	    "resolver that forwards every name: it asks the servers of "
+	    DATA "unbound-forward.conf"));
+	assert_non_null(pf_evidence(f, "via the stub, nameserver 8.8.8.8 is "
+	    "Google Public DNS and is asked first"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -475,6 +648,10 @@ main(void)
 		cmocka_unit_test(test_exim_dnslists),
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
+		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_glibc_asks_three),
+		cmocka_unit_test(test_unknown_global_resolver_hedged),
+		cmocka_unit_test(test_local_resolver_forwarding),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -118,15 +118,15 @@ test_table_rejects_garbage(void **state)
 		const char *text, *want;
 	} cases[] = {
 		{ "# c\nexim\tCVE-2000-0001\t-\t4.1\t4.2\thigh\tversion\ts\n",
-		    "line 2: not 9" },
+		    "line 2: not 9 or 10" },
 		{ "exim\tCVE-2000-0001\t-\t4.1\t4.2\tawful\tversion\ts\tu\n",
 		    "line 1: unknown severity" },
 		{ "exim\tCVE-2000-0001\t-\t\t4.2\thigh\tversion\ts\tu\n",
 		    "line 1: no last" },
 		{ "exim\tBUG-1\t-\t4.1\t4.2\thigh\tversion\ts\tu\n",
 		    "line 1: the id" },
-		{ "exim\tCVE-2000-0001\t-\t4.1\t4.2\thigh\tversion\ts\tu\tx\n",
-		    "line 1: not 9" },
+		{ "exim\tCVE-2000-0001\t-\t4.1\t4.2\thigh\tversion\ts\tu\tx\t"
+		    "y\n", "line 1: not 9 or 10" },
 	};
 	struct mg_cve_table t = { NULL, 0, 0 };
 	struct mg_err err;
@@ -329,9 +329,12 @@ test_exim_496_no_changelog(void **state)
 	assert_int_equal(evidence_with(v, "CVE-2025-30232"), 1);
 	assert_int_equal(evidence_with(v, "CVE-2019-10149"), 0);
 	assert_int_equal(evidence_with(v, "CVE-2025-26794"), 0);
-	/* 42114-42117, 42119, 39929, 30232, 40684-40687 */
-	assert_int_equal(evidence_with(v, "is vulnerable"), 11);
-	assert_int_equal(evidence_with(v, "11 published CVEs"), 1);
+	/* 42114-42117, 42119, 39929, 30232, 40684-40687, 94054, 94056 */
+	assert_int_equal(evidence_with(v, "is vulnerable"), 13);
+	assert_int_equal(evidence_with(v, "13 published CVEs"), 1);
+	/* and the later smuggling variant, fixed in 4.100.1 */
+	assert_int_equal(evidence_with(s, "CVE-2026-94057 (medium)"), 1);
+	assert_int_equal(evidence_with(s, "fixed upstream in 4.100.1"), 1);
 	assert_int_equal(v->nfix_ids + s->nfix_ids, 0);
 	assert_int_equal(r.nfixes, 0);
 	mg_report_free(&r);
@@ -393,6 +396,250 @@ test_postfix_3711_no_version_finding(void **state)
 	mg_model_free(&m);
 }
 
+/* test_changelog_ubuntu_and_versions - Ubuntu's security entries name
+ * the CVE in a patch file name and a line of its own; a version with an
+ * epoch, a backports tilde or +deb12u1 is kept whole, and a CVE named
+ * again in an older entry belongs to the older one */
+static void
+test_changelog_ubuntu_and_versions(void **state)
+{
+	static const char text[] =
+	    "postfix (1:3.6.4-1ubuntu1.3) jammy-security; urgency=medium\n"
+	    "\n"
+	    "  * SECURITY UPDATE: SMTP smuggling\n"
+	    "    - debian/patches/CVE-2023-51764-1.patch: add\n"
+	    "      smtpd_forbid_bare_newline.\n"
+	    "    - CVE-2023-51764\n"
+	    "\n"
+	    " -- Marc Deslauriers <m@example.org>  Tue, 16 Jan 2024 09:00:00 "
+	    "-0500\n"
+	    "\n"
+	    "exim4 (4.96-15~bpo11+1) bullseye-backports; urgency=medium\n"
+	    "\n"
+	    "  * Rebuild for bullseye-backports (fixes CVE-2023-42115).\n"
+	    "\n"
+	    "exim4 (4.96-15+deb12u1) bookworm; urgency=medium\n"
+	    "\n"
+	    "  * Fix XCVE-2023-00001 and CVE-2023-42115 here first.\n";
+	struct mg_pkg p;
+	const struct mg_pkg_fix *x;
+
+	(void)state;
+	mg_pkg_init(&p);
+	mg_pkg_changelog_parse(text, &p);
+	assert_string_equal(p.version, "1:3.6.4-1ubuntu1.3");
+	x = mg_pkg_fixed(&p, "CVE-2023-51764");
+	assert_non_null(x);
+	assert_string_equal(x->version, "1:3.6.4-1ubuntu1.3");
+	assert_int_equal(x->line, 6);
+	x = mg_pkg_fixed(&p, "CVE-2023-42115");
+	assert_non_null(x);
+	assert_string_equal(x->version, "4.96-15+deb12u1");
+	assert_null(mg_pkg_fixed(&p, "CVE-2023-00001"));
+	assert_int_equal(p.nfixes, 2);
+	mg_pkg_free(&p);
+}
+
+/* test_exim_versions_in_the_wild - the releases servers still run
+ * against the advisories the table must hold: {version, CVE, in range} */
+static void
+test_exim_versions_in_the_wild(void **state)
+{
+	static const struct {
+		const char *version, *cve;
+		int want;
+	} cases[] = {
+		{ "4.90", "CVE-2018-6789", 1 },
+		{ "4.90.1", "CVE-2018-6789", 0 },
+		{ "4.92", "CVE-2019-13917", 1 },
+		{ "4.92.1", "CVE-2019-13917", 0 },
+		{ "4.84", "CVE-2019-13917", 0 },
+		{ "4.92", "CVE-2019-15846", 1 },
+		{ "4.92.1", "CVE-2019-15846", 1 },
+		{ "4.92.2", "CVE-2019-15846", 0 },
+		{ "4.92.2", "CVE-2019-16928", 1 },
+		{ "4.91", "CVE-2019-16928", 0 },
+		{ "4.92.3", "CVE-2019-16928", 0 },
+		{ "4.96", "CVE-2026-45185", 0 },
+		{ "4.98.2", "CVE-2026-45185", 1 },
+		{ "4.99.2", "CVE-2026-45185", 1 },
+		{ "4.99.3", "CVE-2026-45185", 0 },
+		{ "4.99", "CVE-2025-26794", 1 },
+		{ "4.99.1", "CVE-2025-26794", 0 },
+		{ "4.98.1", "CVE-2025-26794", 0 },
+		{ "4.99.4", "CVE-2026-94057", 1 },
+		{ "4.96", "CVE-2026-94054", 1 },
+		{ "4.100.1", "CVE-2026-94057", 0 },
+	};
+	struct mg_cve_table t = { NULL, 0, 0 };
+	struct mg_err err;
+	size_t i, k;
+	int got;
+
+	(void)state;
+	assert_int_equal(mg_cve_builtin(&t, &err), 0);
+	for (k = 0; k < MG_NELEM(cases); k++) {
+		for (got = 0, i = 0; i < t.nrows; i++)
+			if (strcmp(t.rows[i].id, cases[k].cve) == 0 &&
+			    mg_cve_affects(&t.rows[i], cases[k].version))
+				got = 1;
+		if (got != cases[k].want)
+			fail_msg("Exim %s %s: in range %d, want %d",
+			    cases[k].version, cases[k].cve, got, cases[k].want);
+	}
+	mg_cve_table_free(&t);
+}
+
+/* test_changelog_names_exim_advisory - Debian's deb12u9 backported
+ * CVE-2026-45185 naming only Exim's advisory (Exim-Security-2026-05-01.1):
+ * the advisory id is read, and an Exim 4.98.2 whose changelog names it
+ * has CVE-2026-45185 fixed, not open */
+static void
+test_changelog_names_exim_advisory(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_pkg p;
+	struct mg_err err;
+	const struct mg_pkg_fix *x;
+	const struct mg_finding *v;
+
+	(void)state;
+	mg_pkg_init(&p);
+	assert_int_equal(mg_pkg_changelog_read(DATA
+	    "exim4-deb12u11.changelog.Debian.gz", &p, &err), 0);
+	x = mg_pkg_fixed(&p, "EXIM-Security-2026-05-01.1");
+	assert_non_null(x);
+	assert_string_equal(x->version, "4.96-15+deb12u9");
+	assert_non_null(mg_pkg_fixed(&p, "Exim-Security-2026-05-19.1"));
+	assert_null(mg_pkg_fixed(&p, "EXIM-Security-2026-05-01.2"));
+	mg_pkg_free(&p);
+
+	mg_model_init(&m);
+	m.mta = MG_MTA_EXIM;
+	m.version = mg_xstrdup("4.98.2");
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	m.pkg->name = mg_xstrdup("exim4-daemon-heavy");
+	m.pkg->manager = mg_xstrdup("dpkg");
+	m.pkg->changelog = mg_xstrdup("changelog.Debian.gz");
+	mg_pkg_changelog_parse("exim4 (4.98.2-1+deb13u4) trixie-security; "
+	    "urgency=high\n\n  * Backport fix for Use-After-Free in GnuTLS "
+	    "BDAT/CHUNKING code path.\n    This is Exim-Security-2026-05-01.1, "
+	    "fixed upstream in 4.99.3.\n\n -- A <a@b>  Mon, 11 May 2026 "
+	    "19:12:18 +0200\n", m.pkg);
+	mg_report_init(&r);
+	mg_check_exim_version(&m, &r);
+	v = find(&r, "exim.version.cve");
+	assert_non_null(v);
+	assert_int_equal(evidence_with(v, "CVE-2026-45185 (critical, "
+	    "upstream fix 4.99.3): exim4-daemon-heavy fixed it in "
+	    "4.98.2-1+deb13u4"), 1);
+	assert_int_equal(evidence_with(v, "CVE-2026-45185 (critical):"), 0);
+	assert_true(v->severity < MG_SEV_CRITICAL);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_rpm_owner_parse - rpm -qf's answer: the name and version (epoch
+ * 0 dropped); "not owned" and garbage leave the package unknown */
+static void
+test_rpm_owner_parse(void **state)
+{
+	struct mg_pkg p;
+
+	(void)state;
+	mg_pkg_init(&p);
+	assert_int_equal(mg_pkg_rpm_parse("file /usr/local/sbin/exim is not "
+	    "owned by any package\n", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("postfix\n", &p), -1);
+	assert_int_equal(mg_pkg_rpm_parse("post;fix 1:2\n", &p), -1);
+	assert_null(p.name);
+	assert_int_equal(mg_pkg_rpm_parse("postfix 2:3.5.9-24.el9\n", &p), 0);
+	assert_string_equal(p.name, "postfix");
+	assert_string_equal(p.version, "2:3.5.9-24.el9");
+	assert_string_equal(p.manager, "rpm");
+	assert_null(p.changelog);
+	assert_int_equal(mg_pkg_rpm_parse("exim 0:4.98.2-1.el9\n", &p), 0);
+	assert_string_equal(p.version, "4.98.2-1.el9");
+	mg_pkg_free(&p);
+}
+
+/* test_rpm_backports_unchecked - an RPM host: the package's changelog
+ * is not read, so Exim 4.96 and Postfix 2.7.2 are not called vulnerable
+ * with certainty: "could not check backports", the command that checks
+ * by hand, severity at most medium; the same Exim with no package at
+ * all is critical, on its upstream version alone, and says so */
+static void
+test_rpm_backports_unchecked(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	const struct mg_finding *v, *s;
+
+	(void)state;
+	exim_model(&m, NULL);
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	assert_int_equal(mg_pkg_rpm_parse("exim 4.96-3.el8\n", m.pkg), 0);
+	mg_report_init(&r);
+	mg_check_exim_smuggling(&m, &r);
+	mg_check_exim_version(&m, &r);
+	v = find(&r, "exim.version.cve");
+	s = find(&r, "exim.smtpd.smuggling");
+	assert_non_null(v);
+	assert_non_null(s);
+	assert_int_equal(v->severity, MG_SEV_MEDIUM);
+	assert_int_equal(s->severity, MG_SEV_MEDIUM);
+	assert_non_null(strstr(v->title, "could not check backports"));
+	assert_non_null(strstr(s->title, "could not check backports"));
+	assert_null(strstr(v->title, "does not fix"));
+	assert_null(strstr(v->explanation, "does not name them"));
+	assert_int_equal(evidence_with(v, "is vulnerable"), 0);
+	assert_int_equal(evidence_with(v, "unless the package backported "
+	    "the fix"), 13);
+	assert_int_equal(evidence_with(v, "could not check backports: the "
+	    "rpm package exim 4.96-3.el8 owns the binary"), 1);
+	assert_int_equal(evidence_with(v, "rpm -q --changelog exim | grep "
+	    "-E 'CVE-2023-42114|CVE-2023-42115|"), 1);
+	assert_int_equal(evidence_with(v, "no distribution package"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* a Debian package whose changelog could not be read: alike */
+	exim_model(&m, NULL);
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	m.pkg->name = mg_xstrdup("exim4-daemon-light");
+	m.pkg->manager = mg_xstrdup("dpkg");
+	mg_report_init(&r);
+	mg_check_exim_version(&m, &r);
+	v = find(&r, "exim.version.cve");
+	assert_non_null(v);
+	assert_int_equal(v->severity, MG_SEV_MEDIUM);
+	assert_int_equal(evidence_with(v, "zgrep -E 'CVE-2023-42114|"), 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* Postfix 2.7.2 from an RPM: two CVEs, at most medium */
+	mg_model_init(&m);
+	m.mta = MG_MTA_POSTFIX;
+	m.version = mg_xstrdup("2.7.2");
+	m.pkg = mg_xcalloc(1, sizeof(*m.pkg));
+	mg_pkg_init(m.pkg);
+	assert_int_equal(mg_pkg_rpm_parse("postfix 2:2.7.2-1.el6\n", m.pkg),
+	    0);
+	mg_report_init(&r);
+	mg_check_pf_version(&m, &r);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].severity, MG_SEV_MEDIUM);
+	assert_non_null(strstr(r.findings[0].title, "could not check "
+	    "backports"));
+	assert_int_equal(evidence_with(&r.findings[0], "rpm -q --changelog "
+	    "postfix | grep -E 'CVE-2011-0411|CVE-2011-1720'"), 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -408,6 +655,11 @@ main(void)
 		cmocka_unit_test(test_exim_496_no_changelog),
 		cmocka_unit_test(test_exim_496_before_backport),
 		cmocka_unit_test(test_postfix_3711_no_version_finding),
+		cmocka_unit_test(test_changelog_ubuntu_and_versions),
+		cmocka_unit_test(test_exim_versions_in_the_wild),
+		cmocka_unit_test(test_changelog_names_exim_advisory),
+		cmocka_unit_test(test_rpm_owner_parse),
+		cmocka_unit_test(test_rpm_backports_unchecked),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
