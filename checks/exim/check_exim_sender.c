@@ -31,9 +31,22 @@
     "{eqi{$sender_address_local_part}{$authenticated_id}}" \
     "{match_domain{$sender_address_domain}{+local_domains}}}}}}"
 
-/* mentions - the conditions of r compare the sender with
+/* gates - condition c decides whether its statement applies: condition
+ * and senders (negated or not).  Modifiers (message, log_message,
+ * logwrite, add_header, control, set) and a ratelimit's key only name
+ * things: a statement that logs the sender with the login checks nothing */
+static int
+gates(const struct mg_param *c)
+{
+	const char *n = c->name[0] == '!' ? c->name + 1 : c->name;
+
+	return (strcmp(n, "condition") == 0 || strcmp(n, "senders") == 0);
+}
+
+/* mentions - the gating conditions of r compare the sender with
  * $authenticated_id (an ownership check someone wrote; which one is not
- * second-guessed; a ratelimit keyed on the login alone is none) */
+ * second-guessed; a ratelimit keyed on the login, even with the sender
+ * in its key, is none) */
 static int
 mentions(const struct mg_rule *r)
 {
@@ -41,7 +54,7 @@ mentions(const struct mg_rule *r)
 	int id = 0, sender = 0;
 
 	for (i = 0; i < r->nconds; i++) {
-		if (r->conds[i].value == NULL)
+		if (r->conds[i].value == NULL || !gates(&r->conds[i]))
 			continue;
 		id |= strstr(r->conds[i].value, "authenticated_id") != NULL;
 		sender |= strstr(r->conds[i].value, "sender_address") != NULL;
@@ -49,6 +62,22 @@ mentions(const struct mg_rule *r)
 		    strncmp(r->conds[i].name, "!senders", 8) == 0;
 	}
 	return (id && sender);
+}
+
+/* refuses - r refuses what its conditions match (spec ch. 42: deny,
+ * drop, defer, discard; require refuses what they do not); warn only
+ * logs, accept lets it through */
+static int
+refuses(const struct mg_rule *r)
+{
+	static const char *const verbs[] = { "deny", "drop", "defer",
+	    "discard", "require", NULL };
+	size_t i;
+
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(r->verb, verbs[i]) == 0)
+			return (1);
+	return (0);
 }
 
 /* logins - an accept for any login: "authenticated = *" (any value but
@@ -61,7 +90,9 @@ logins(const struct mg_rule *r)
 }
 
 /* first_open - in ACL acl, the accept for logins that no earlier
- * statement (nor itself) guards; NULL if none or guarded */
+ * statement guards; NULL if none or guarded.  An accept that lets only
+ * a login's own address through (its condition compares them) is no
+ * guard either: the other senders go on to the next statements. */
 static const struct mg_rule *
 first_open(const struct mg_model *m, const char *acl)
 {
@@ -72,8 +103,11 @@ first_open(const struct mg_model *m, const char *acl)
 		r = &m->rules[i];
 		if (strcmp(r->group, acl) != 0)
 			continue;
-		if (mentions(r))
-			return (NULL);
+		if (mentions(r)) {
+			if (refuses(r))
+				return (NULL);
+			continue;
+		}
 		if (logins(r))
 			return (r);
 	}
@@ -81,17 +115,23 @@ first_open(const struct mg_model *m, const char *acl)
 }
 
 /* guarded - the MAIL ACL, which runs before the RCPT ACL, refuses a
- * sender the login does not own (a deny there refuses the transaction) */
+ * sender the login does not own (a deny there refuses the transaction)
+ * before an accept for logins ends it */
 static int
 guarded(const struct mg_model *m, const char *acl)
 {
+	const struct mg_rule *r;
 	size_t i;
 
-	for (i = 0; i < m->nrules; i++)
-		if (strcmp(m->rules[i].group, acl) == 0 &&
-		    mentions(&m->rules[i]) && strcmp(m->rules[i].verb,
-		    "accept") != 0)
+	for (i = 0; i < m->nrules; i++) {
+		r = &m->rules[i];
+		if (strcmp(r->group, acl) != 0)
+			continue;
+		if (mentions(r) && refuses(r))
 			return (1);
+		if (!mentions(r) && logins(r))
+			return (0);
+	}
 	return (0);
 }
 
@@ -215,14 +255,15 @@ mg_check_exim_sender(const struct mg_model *m, struct mg_report *r)
 
 	if (!has_auth(m))
 		return;
-	for (i = 0; acls[i] != NULL; i++) {
-		if ((acl = mg_model_value(m, acls[i])) == NULL || *acl == '\0')
-			continue;
-		if (i == 0 && guarded(m, acl))
+	/* a refusal in either ACL before its accept for logins guards */
+	for (i = 0; acls[i] != NULL; i++)
+		if ((acl = mg_model_value(m, acls[i])) != NULL &&
+		    *acl != '\0' && guarded(m, acl))
 			return;
-		if (open == NULL && (open = first_open(m, acl)) != NULL)
+	for (i = 0; acls[i] != NULL && open == NULL; i++)
+		if ((acl = mg_model_value(m, acls[i])) != NULL &&
+		    *acl != '\0' && (open = first_open(m, acl)) != NULL)
 			name = acl;
-	}
 	if (open == NULL)
 		return;
 	f = mg_report_finding(r, ID, MG_SEV_HIGH, "sasl", "Authenticated "
