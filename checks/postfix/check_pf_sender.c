@@ -36,6 +36,7 @@ struct guard {
 	const struct mg_param *permit_p;	/* the list permitting logins */
 	const struct mg_param *maps_p;
 	const char *late;	/* a mismatch reject, but after a permit */
+	const char *warned;	/* a mismatch reject after warn_if_reject */
 	const char *policy;	/* a policy service asked before the permit
 				 * (it may check ownership: iRedAPD does) */
 	int permits;		/* permit_sasl_authenticated somewhere */
@@ -82,38 +83,80 @@ mismatch(const char *elem, size_t len)
 	    is(elem, len, "reject_known_sender_login_mismatch"));
 }
 
-/* walk - one restriction list: does a mismatch reject come before the
- * first permit that ends it for a login? */
-static void
-walk(const char *value, const struct mg_param *p, int maps,
-    struct guard *g)
+/* class_of - the restriction class elem (len bytes) names, listed in
+ * smtpd_restriction_classes for service s: its value and where, else
+ * NULL */
+static const char *
+class_of(const struct mg_model *m, const struct mg_service *s,
+    const char *elem, size_t len, const struct mg_param **p)
 {
-	const char *cur, *elem;
+	const char *cur, *c, *classes;
+	char name[128];
+	size_t clen;
+
+	classes = mg_service_value(m, s, "smtpd_restriction_classes", NULL);
+	if (classes == NULL || len == 0 || len >= sizeof(name))
+		return (NULL);
+	for (cur = classes; mg_pf_list_next(&cur, &c, &clen);)
+		if (clen == len && strncmp(c, elem, len) == 0) {
+			(void)snprintf(name, sizeof(name), "%.*s", (int)len,
+			    elem);
+			return (mg_service_value(m, s, name, p));
+		}
+	return (NULL);
+}
+
+/*
+ * walk - one restriction list of service s: does a mismatch reject come
+ * before the first permit that ends it for a login?  *ended says a permit
+ * came; a restriction class (smtpd_restriction_classes) is walked where
+ * it is named (smtpd evaluates it in place: a permit in it ends the list
+ * that names it), depth bounded.  warn_if_reject turns the next
+ * restriction into a log line (postconf(5)): a mismatch after it refuses
+ * nothing.
+ */
+static void
+walk(const struct mg_model *m, const struct mg_service *s,
+    const char *value, const struct mg_param *p, int maps,
+    struct guard *g, int *ended, int depth)
+{
+	const struct mg_param *cp;
+	const char *cur, *elem, *cv;
 	size_t len;
-	int ended = 0;
+	int warn = 0, was;
 
 	if (value == NULL)
 		return;
 	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		was = warn;
+		warn = is(elem, len, "warn_if_reject");
 		if (mismatch(elem, len)) {
 			if (!maps)
 				continue;	/* no owners: it checks none */
-			if (!ended)
+			if (was) {
+				if (g->warned == NULL)
+					g->warned = p->name;
+			} else if (!*ended)
 				g->guarded = 1;
 			else if (g->late == NULL)
 				g->late = p->name;
 			continue;
 		}
-		if (is(elem, len, "check_policy_service") && !ended &&
+		if (depth < 4 && (cv = class_of(m, s, elem, len, &cp)) !=
+		    NULL && cp != NULL) {
+			walk(m, s, cv, p, maps, g, ended, depth + 1);
+			continue;
+		}
+		if (is(elem, len, "check_policy_service") && !*ended &&
 		    g->policy == NULL)
 			g->policy = p->name;
 		if (is(elem, len, "permit_sasl_authenticated")) {
 			if (!g->permits)
 				g->permit_p = p;
 			g->permits = 1;
-			ended = 1;
+			*ended = 1;
 		} else if (is(elem, len, "permit"))
-			ended = 1;
+			*ended = 1;
 	}
 }
 
@@ -125,6 +168,7 @@ guard_of(const struct mg_model *m, const struct mg_service *s,
 	const struct mg_param *p;
 	const char *v, *maps;
 	size_t i;
+	int ended;
 
 	memset(g, 0, sizeof(*g));
 	g->svc = s;
@@ -133,9 +177,10 @@ guard_of(const struct mg_model *m, const struct mg_service *s,
 		return;
 	maps = mg_service_value(m, s, MAPS, &g->maps_p);
 	for (i = 0; lists[i] != NULL; i++) {
+		ended = 0;
 		v = mg_service_value(m, s, lists[i], &p);
-		walk(v, p, maps != NULL && maps[strspn(maps, " \t")] != '\0',
-		    g);
+		walk(m, s, v, p, maps != NULL &&
+		    maps[strspn(maps, " \t")] != '\0', g, &ended, 0);
 	}
 }
 
@@ -471,6 +516,10 @@ evidence(const struct mg_model *m, struct mg_finding *f,
 		    "sender (iRedAPD's reject_sender_login_mismatch plugin "
 		    "does), which Postfix's configuration cannot show", name,
 		    g->policy);
+	if (g->warned != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
+		    "reject in %s follows warn_if_reject: it only logs a "
+		    "warning and refuses nothing", name, g->warned);
 	if (g->late != NULL)
 		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
 		    "reject in %s comes after a permit that ends the list "

@@ -244,6 +244,29 @@ test_guards(void **state)
 		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
 		    "smtpd_client_restrictions = permit_sasl_authenticated\n"
 		    "smtpd_sender_restrictions = " REJECT "\n", 0, NULL },
+		/* shapes written by others */
+		{ "warn_if_reject: a reject that only logs",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch, permit_sasl_authenticated\n",
+		    1, "the login-mismatch reject in "
+		    "smtpd_sender_restrictions follows warn_if_reject" },
+		{ "warn_if_reject on another restriction",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_unknown_sender_domain, " REJECT "\n", 0, NULL },
+		{ "the reject in a restriction class",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_restriction_classes = owners\n"
+		    "owners = " REJECT "\n"
+		    "smtpd_sender_restrictions = owners, "
+		    "permit_sasl_authenticated\n", 0, NULL },
+		{ "a class's permit ends the list that names it",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_restriction_classes = logins\n"
+		    "logins = permit_sasl_authenticated\n"
+		    "smtpd_sender_restrictions = logins, " REJECT "\n", 1,
+		    "comes after a permit that ends the list" },
 	};
 	const struct mg_finding *f;
 	struct mg_model m;
