@@ -484,6 +484,77 @@ alias_probe(const struct mg_model *m, struct mg_finding *f,
 	}
 }
 
+/* priv_key - the address key's local part is root or a role name */
+static int
+priv_key(const char *key)
+{
+	char local[128];
+	const char *at = strchr(key, '@');
+
+	if (at == NULL || (size_t)(at - key) >= sizeof(local))
+		return (0);
+	(void)snprintf(local, sizeof(local), "%.*s", (int)(at - key), key);
+	return (mg_check_privileged_name(local));
+}
+
+/*
+ * table_probes - smtpd_sender_login_maps is already set, to one exact
+ * table read here whole (its listing is what Postfix answers): as a
+ * login its entries name, an address the table gives to someone else is
+ * refused and one it gives to the login accepted, on service svc.  No
+ * other map shape gives a sound proof (a pattern or SQL table may give
+ * the "forged" address to the login too).  0 if no probe fits.
+ */
+static int
+table_probes(const struct mg_model *m, struct mg_finding *f,
+    const char *svc)
+{
+	const struct mg_map *t;
+	const char *v, *cur, *elem, *login, *own = NULL, *forged = NULL;
+	char ref[1024], rcpt[320], ubuf[512];
+	size_t i, k, len;
+
+	v = mg_service_value(m, NULL, MAPS, NULL);
+	if (v == NULL || (cur = v, !mg_pf_list_next(&cur, &elem, &len)) ||
+	    !exact(elem, len) || mg_pf_list_next(&cur, &elem, &len))
+		return (0);
+	cur = v;
+	(void)mg_pf_list_next(&cur, &elem, &len);
+	(void)snprintf(ref, sizeof(ref), "%.*s", (int)len, elem);
+	if ((t = mg_model_map(m, ref)) == NULL || !t->listed || t->stale ||
+	    t->error != NULL)
+		return (0);
+	for (i = 0; i < m->nusers && own == NULL; i++) {
+		if (mg_check_privileged_name(m->users[i].name))
+			continue;
+		login = login_name(m, i, ubuf, sizeof(ubuf));
+		own = forged = NULL;
+		for (k = 0; k < t->nentries; k++) {
+			if (t->entries[k].value == NULL ||
+			    strchr(t->entries[k].key, '@') == NULL ||
+			    t->entries[k].key[0] == '@')
+				continue;
+			if (names(t->entries[k].value, login)) {
+				if (own == NULL)
+					own = t->entries[k].key;
+			} else if (forged == NULL || priv_key(forged))
+				/* another person's address reads better than
+				 * root's */
+				forged = t->entries[k].key;
+		}
+		if (own == NULL || forged == NULL)
+			own = NULL;
+	}
+	if (own == NULL)
+		return (0);
+	(void)snprintf(rcpt, sizeof(rcpt), "postmaster%s", strchr(own, '@'));
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, forged, rcpt, 1);
+	mg_finding_probe_service(f, svc);
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, own, rcpt, 0);
+	mg_finding_probe_service(f, svc);
+	return (1);
+}
+
 /* evidence - one exposed service, with where its settings come from */
 static void
 evidence(const struct mg_model *m, struct mg_finding *f,
@@ -718,5 +789,9 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	if (nused > 0 && !maps_set)
 		alias_probe(m, f, &used, service_key(g[0].svc, key,
 		    sizeof(key)));
+	for (i = 0; i < n && maps_set; i++)
+		if (!table_probes(m, f, service_key(g[i].svc, key,
+		    sizeof(key))))
+			break;
 	mg_str_free(&used);
 }

@@ -681,6 +681,79 @@ test_dms_submission_and_smtps(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_warned_reject_with_owner_table - the postmaster's own owner table
+ * (hash, read whole) with the reject made a warning by warn_if_reject: a
+ * finding; the fix puts the reject first and keeps the table; the proof
+ * comes from the table's entries (alice sends as an address it gives to
+ * bob: a hole if accepted; as her own: accepted).  A pattern table, or
+ * one not read, gives no proof (its "other" address may be alice's).
+ */
+static void
+test_warned_reject_with_owner_table(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_map *t;
+	struct mg_model m;
+	struct mg_report r;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		load(&m, "3.7.11", pass == 0 ? "smtpd_sender_login_maps = "
+		    "hash:/etc/postfix/sender_owners\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch, "
+		    "reject_non_fqdn_sender\n" : "smtpd_sender_login_maps = "
+		    "pcre:/etc/postfix/sender_owners.pcre\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch\n", 1);
+		t = mg_model_map_add(&m, pass == 0 ?
+		    "hash:/etc/postfix/sender_owners" :
+		    "pcre:/etc/postfix/sender_owners.pcre");
+		(void)mg_map_entry_add(t, "root@mail.example.com", "root", 1);
+		(void)mg_map_entry_add(t, "bob@mail.example.com", "bob", 1);
+		(void)mg_map_entry_add(t, "alice@mail.example.com", "alice", 1);
+		(void)mg_map_entry_add(t, "sales@mail.example.com", "alice, "
+		    "bob", 1);
+		t->listed = 1;
+		pf_run(mg_check_pf_sender, &m, &r);
+		f = pf_finding(&r, ID);
+		assert_non_null(f);
+		assert_non_null(pf_evidence(f, "follows warn_if_reject"));
+		x = mg_report_find_fix(&r, FIX);
+		assert_non_null(x);
+		assert_non_null(edit_of(x, "smtpd_sender_restrictions"));
+		assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->
+		    new_text, pass == 0 ? REJECT ", warn_if_reject "
+		    "reject_sender_login_mismatch, reject_non_fqdn_sender" :
+		    REJECT ", warn_if_reject reject_sender_login_mismatch");
+		assert_null(edit_of(x, "smtpd_sender_login_maps"));
+		if (pass == 1) {
+			assert_int_equal(f->nprobes, 0);
+			mg_report_free(&r);
+			mg_model_free(&m);
+			continue;
+		}
+		/* two per exposed service: smtp and submissions */
+		assert_int_equal(f->nprobes, 4);
+		assert_string_equal(f->probes[2].sender,
+		    "bob@mail.example.com");
+		assert_string_equal(f->probes[0].login, "alice");
+		assert_string_equal(f->probes[0].sender,
+		    "bob@mail.example.com");
+		assert_string_equal(f->probes[0].rcpt,
+		    "postmaster@mail.example.com");
+		assert_true(f->probes[0].hole_if_accepted);
+		assert_string_equal(f->probes[1].sender,
+		    "alice@mail.example.com");
+		assert_false(f->probes[1].hole_if_accepted);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 int
 main(void)
 {
@@ -697,6 +770,7 @@ main(void)
 		cmocka_unit_test(test_debian_hole_on_both),
 		cmocka_unit_test(test_mailcow_guarded),
 		cmocka_unit_test(test_dms_submission_and_smtps),
+		cmocka_unit_test(test_warned_reject_with_owner_table),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
