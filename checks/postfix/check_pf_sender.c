@@ -649,6 +649,56 @@ advise(struct mg_finding *f, const char *why)
 	    REJECT, SENDER_R, SENDER_R);
 }
 
+/*
+ * keep_owners - smtpd_sender_login_maps (mp) is set already: whoever set
+ * it said who owns what, whatever the accounts look like.  The fix puts
+ * the reject first in each exposed service's sender restrictions and
+ * keeps the owners; it is proven from the table when that is one exact
+ * table read whole (table_probes), else postconf alone validates it.
+ */
+static void
+keep_owners(const struct mg_model *m, struct mg_report *r,
+    struct mg_finding *f, const struct guard *g, size_t n,
+    const struct mg_param *mp)
+{
+	struct mg_fix *x;
+	char key[320];
+	size_t i;
+	int global = 0, ok = 1;
+
+	x = mg_report_fix(r, FIX_ID, "Refuse MAIL FROM addresses a login "
+	    "does not own (smtpd_sender_login_maps + " REJECT ")");
+	x->named_only = "it refuses every sender address the map does not "
+	    "give to the login";
+	for (i = 0; i < n; i++)
+		if (!put_reject(m, x, &g[i], &global))
+			ok = 0;
+	if (!ok || x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_ID);
+		advise(f, "a service's -o smtpd_sender_restrictions cannot "
+		    "be edited safely");
+		return;
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_ID);
+	mg_finding_evidence(f, mp->file, mp->line, "the fix keeps %s = %s as "
+	    "the owners: the reject asks it who owns each MAIL FROM, so "
+	    "every address it gives a login (aliases too) stays allowed; an "
+	    "address it gives to nobody is refused to logins; fix --all "
+	    "leaves it out, name it to apply it", MAPS, mp->value);
+	for (i = 0; i < n; i++)
+		if (!table_probes(m, f, service_key(g[i].svc, key,
+		    sizeof(key))))
+			break;
+	if (i < n)
+		mg_finding_evidence(f, mp->file, mp->line, "no probe: %s is "
+		    "not one hash, btree, lmdb, cdb, dbm, sdbm, texthash or "
+		    "inline table read whole here, with an address of a login "
+		    "and one of another (a SQL, LDAP or pattern table may give "
+		    "a login any address): no address can be picked that must "
+		    "be refused; postconf validates the change", MAPS);
+}
+
 /* mg_check_pf_sender - logins that may send as any address */
 void
 mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
@@ -664,7 +714,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	enum shape sh;
 	char own[320], lbuf[512], key[320];
 	size_t i, n = 0, nused = 0;
-	int global = 0, ok = 1, maps_set = 0;
+	int global = 0, ok = 1;
 	const char *login;
 
 	for (i = 0; i < m->nservices && n < SVC_MAX; i++) {
@@ -706,6 +756,12 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "checks ownership with smtpd_sender_login_maps (address -> "
 	    "login) and reject_authenticated_sender_login_mismatch, which "
 	    "must come before the permit that ends its list.");
+	mp = mg_model_param(m, MAPS);
+	if (mp != NULL && mp->value != NULL &&
+	    mp->value[strspn(mp->value, " \t")] != '\0') {
+		keep_owners(m, r, f, g, n, mp);
+		return;
+	}
 	sh = shape_of(m);
 	login = person(m, NULL, lbuf, sizeof(lbuf));
 	if (sh == SHAPE_ADDRESS)
@@ -756,14 +812,10 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "to apply it", nused > 0 ? "aliases in other tables, " :
 	    "aliases (info@, first.last@), addresses at virtual alias "
 	    "domains, ", MAPS);
-	mp = mg_model_param(m, MAPS);
-	maps_set = mp != NULL && mp->value != NULL &&
-	    mp->value[strspn(mp->value, " \t")] != '\0';
 	for (i = 0; i < n; i++)
 		if (!put_reject(m, x, &g[i], &global))
 			ok = 0;
-	if (!maps_set)
-		mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
+	mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
 	mg_str_free(&map);
 	mg_str_free(&skipped);
 	if (!ok || x->nedits == 0) {
@@ -777,7 +829,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	/* each service with the hole is proven with its own settings: the
 	 * private Postfix gives each inet smtpd a listener with its -o
 	 * overrides */
-	for (i = 0; i < n && !maps_set; i++) {
+	for (i = 0; i < n; i++) {
 		probes(m, f, sh, own, service_key(g[i].svc, key,
 		    sizeof(key)));
 		if (g[i].svc != NULL)
@@ -786,12 +838,8 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 			    "own settings and -o overrides judge MAIL FROM",
 			    g[i].svc->name, g[i].svc->type);
 	}
-	if (nused > 0 && !maps_set)
+	if (nused > 0)
 		alias_probe(m, f, &used, service_key(g[0].svc, key,
 		    sizeof(key)));
-	for (i = 0; i < n && maps_set; i++)
-		if (!table_probes(m, f, service_key(g[i].svc, key,
-		    sizeof(key))))
-			break;
 	mg_str_free(&used);
 }

@@ -687,7 +687,8 @@ test_dms_submission_and_smtps(void **state)
  * finding; the fix puts the reject first and keeps the table; the proof
  * comes from the table's entries (alice sends as an address it gives to
  * bob: a hole if accepted; as her own: accepted).  A pattern table, or
- * one not read, gives no proof (its "other" address may be alice's).
+ * one not read, gives no proof (its "other" address may be alice's),
+ * and the accounts need not be known: the owners are the table's.
  */
 static void
 test_warned_reject_with_owner_table(void **state)
@@ -708,7 +709,7 @@ test_warned_reject_with_owner_table(void **state)
 		    "reject_non_fqdn_sender\n" : "smtpd_sender_login_maps = "
 		    "pcre:/etc/postfix/sender_owners.pcre\n"
 		    "smtpd_sender_restrictions = warn_if_reject "
-		    "reject_sender_login_mismatch\n", 1);
+		    "reject_sender_login_mismatch\n", pass == 0);
 		t = mg_model_map_add(&m, pass == 0 ?
 		    "hash:/etc/postfix/sender_owners" :
 		    "pcre:/etc/postfix/sender_owners.pcre");
@@ -730,8 +731,15 @@ test_warned_reject_with_owner_table(void **state)
 		    "reject_sender_login_mismatch, reject_non_fqdn_sender" :
 		    REJECT ", warn_if_reject reject_sender_login_mismatch");
 		assert_null(edit_of(x, "smtpd_sender_login_maps"));
+		assert_non_null(pf_evidence(f, "the fix keeps "
+		    "smtpd_sender_login_maps = "));
 		if (pass == 1) {
+			/* accounts unknown, a pattern table: a fix all
+			 * the same (the owners are the postmaster's), no
+			 * probe */
 			assert_int_equal(f->nprobes, 0);
+			assert_non_null(pf_evidence(f, "no probe: "
+			    "smtpd_sender_login_maps is not one hash"));
 			mg_report_free(&r);
 			mg_model_free(&m);
 			continue;
