@@ -10,6 +10,8 @@
  * gives nobody every address.  sasl-submission(-25): Debian 12's
  * submission template with $mua_* restrictions, the hole on 587 alone
  * (or on 25 too), each service proven with its own -o overrides.
+ * sasl-warn: the postmaster's own owner table, the reject only warned
+ * (warn_if_reject): the fix keeps the table and is proven from it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -144,6 +146,73 @@ test_postfix_login_sends_as_anyone(void **state)
 	snapshot(etc, &after);
 	assert_string_equal(before.data, after.data);
 	assert_int_equal(auth_rcpt(dir, "alice", "bob@example.com",
+	    "postmaster@mail.example.com"), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/*
+ * test_postfix_warned_reject - sasl-warn: the postmaster's own owner
+ * table with the reject only warned (warn_if_reject), over several
+ * lines.  Real AUTH as alice sends as bob; the report names the
+ * warn_if_reject; fix --yes keeps the table, puts the reject first and is
+ * proven from the table's entries (bob's address refused, alice's
+ * accepted); after it real AUTH: bob's 553, sales@ (the table gives it to
+ * alice too) and alice's 250; rollback puts every byte back.
+ */
+static void
+test_postfix_warned_reject(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-warn", 1);
+	char etc[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	assert_non_null(strstr(out.data, "follows warn_if_reject: it only "
+	    "logs a warning and refuses nothing"));
+	assert_non_null(strstr(out.data, "the fix keeps "
+	    "smtpd_sender_login_maps = hash:"));
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_true(has(out.data, "stage", dir, "port", "198.51.100.9 as "
+	    "login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
+	    "postmaster@mail.example.com> -> 553"));
+	assert_non_null(strstr(out.data, "not owned by user alice - closed "
+	    "(before the change: 250"));
+	assert_non_null(strstr(out.data, "as login alice: MAIL FROM:<alice@"
+	    "mail.example.com> RCPT TO:<postmaster@mail.example.com> -> 250 "
+	    "2.1.5 Ok - still accepted"));
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "sales@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
 	    "postmaster@mail.example.com"), 250);
 	lab_stop(PFLAB, dir);
 	mg_str_free(&before);
@@ -453,12 +522,36 @@ bh_login(const char *dir, const char *from, const char *to)
 	return (authed ? code : -1);
 }
 
-/* test_exim_login_sends_as_anyone - auth-plain-clear: alice sends as
- * postmaster, the report names it, fix --yes is proven by exim -bh
- * -oMai alice, a real login is then refused as postmaster and accepted
- * as alice; rollback byte-identical */
+/* insert_after - text put on the lines after the first line of file
+ * path that is line; fails the test if there is none */
 static void
-test_exim_login_sends_as_anyone(void **state)
+insert_after(const char *path, const char *line, const char *text)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), line);
+	assert_non_null(at);
+	at += strlen(line);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(text, fp) >= 0);
+	assert_true(fputs(at, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/* exim_sender_fix - auth-plain-clear with text (if not NULL) before its
+ * "accept authenticated = *": alice sends as postmaster, the report
+ * names it, fix --yes is proven by exim -bh -oMai alice, a real login is
+ * then refused as postmaster and accepted as alice; rollback
+ * byte-identical */
+static void
+exim_sender_fix(const char *text)
 {
 	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
 	char conf[4096], st[4200];
@@ -470,9 +563,11 @@ test_exim_login_sends_as_anyone(void **state)
 	    NULL };
 	struct mg_str before, after, out;
 
-	(void)state;
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	if (text != NULL)
+		insert_after(conf, "\n  accept  hosts = +relay_from_hosts\n",
+		    text);
 	assert_int_equal(bh_login(dir, "postmaster@example.com",
 	    "postmaster@example.com"), 250);
 	(void)lab_ex_report(dir, exim_bin, &out);
@@ -507,6 +602,29 @@ test_exim_login_sends_as_anyone(void **state)
 	mg_str_free(&after);
 }
 
+/* test_exim_login_sends_as_anyone - auth-plain-clear as it is */
+static void
+test_exim_login_sends_as_anyone(void **state)
+{
+	(void)state;
+	exim_sender_fix(NULL);
+}
+
+/* test_exim_warn_is_no_guard - a warn that logs a login sending as
+ * another address (with the sender and the login in its condition)
+ * refuses nothing: real Exim accepts, the finding stands, the fix's deny
+ * closes it */
+static void
+test_exim_warn_is_no_guard(void **state)
+{
+	(void)state;
+	exim_sender_fix("  warn    authenticated = *\n"
+	    "          condition = ${if !eqi{$sender_address}"
+	    "{$authenticated_id@example.com}}\n"
+	    "          log_message = $authenticated_id sends as "
+	    "$sender_address\n");
+}
+
 static int
 setup(void **state)
 {
@@ -521,9 +639,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_login_sends_as_anyone),
 		cmocka_unit_test(test_postfix_alias_owners),
+		cmocka_unit_test(test_postfix_warned_reject),
 		cmocka_unit_test(test_postfix_submission_only_hole),
 		cmocka_unit_test(test_postfix_hole_on_both),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
+		cmocka_unit_test(test_exim_warn_is_no_guard),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));
