@@ -602,6 +602,45 @@ evidence(const struct mg_model *m, struct mg_finding *f,
 		    "a permit", name, REJECT, MAPS);
 }
 
+/* braced - master.cf's "-o { name = value }" on one line (Postfix 3.0:
+ * a value with spaces, as Debian 12's and guides' submission blocks
+ * write it): the reject put in front of the value; 0 if p's line is not
+ * that */
+static int
+braced(const struct mg_model *m, struct mg_fix *x, const struct mg_param *p)
+{
+	const struct mg_srcfile *f = mg_model_file(m, p->file);
+	const char *line, *at, *v, *open;
+	struct mg_str text = MG_STR_INIT;
+	size_t n = strlen(p->name);
+
+	if (f == NULL || p->line == 0 || p->line > f->nlines)
+		return (0);
+	line = f->lines[p->line - 1];
+	for (at = strstr(line, p->name); at != NULL;
+	    at = strstr(at + 1, p->name)) {
+		v = at + n + strspn(at + n, " \t");
+		if (at > line && strchr(" \t{", at[-1]) != NULL && *v == '=')
+			break;
+	}
+	if (at == NULL)
+		return (0);
+	for (open = at; open > line && (open[-1] == ' ' || open[-1] == '\t');
+	    open--)
+		;
+	v = strchr(at, '=') + 1;
+	v += strspn(v, " \t");
+	/* the brace opens just before the name and closes on this line */
+	if (open == line || open[-1] != '{' || strchr(v, '}') == NULL)
+		return (0);
+	mg_str_append(&text, line, (size_t)(v - line));
+	mg_str_printf(&text, "%s%s%s", REJECT, *v == '}' ? " " : ", ", v);
+	(void)mg_fix_replace_line(x, p->file, p->line, line,
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (1);
+}
+
 /* put_reject - reject_authenticated_sender_login_mismatch in front of the
  * sender restrictions the service uses; 0 if it cannot be written */
 static int
@@ -616,12 +655,13 @@ put_reject(const struct mg_model *m, struct mg_fix *x, const struct guard *g,
 	cur = mg_service_value(m, g->svc, SENDER_R, &p);
 	if (g->svc != NULL && p != NULL &&
 	    mg_service_override(g->svc, SENDER_R) == p) {
-		/* master.cf: an -o value has no white space.  The text as
-		 * written (postconf -P): "$mua_sender_restrictions" stays a
-		 * reference to main.cf, whose expansion may hold spaces */
+		/* master.cf: an -o value has no white space but in the
+		 * "-o { name = value }" form.  The text as written (postconf
+		 * -P): "$mua_sender_restrictions" stays a reference to
+		 * main.cf, whose expansion may hold spaces */
 		cur = p->raw != NULL ? p->raw : p->value;
 		if (cur != NULL && strpbrk(cur, " \t{}") != NULL)
-			return (0);
+			return (braced(m, x, p));
 		mg_str_printf(&v, "%s%s%s", REJECT, cur != NULL &&
 		    *cur != '\0' ? "," : "", cur != NULL ? cur : "");
 		ok = mg_check_pf_edit_override(m, x, p, mg_str_cstr(&v));

@@ -762,6 +762,36 @@ test_warned_reject_with_owner_table(void **state)
 	}
 }
 
+/* test_braced_override - Postfix 3.0's "-o { name = value }" with
+ * spaces on submission (sasl-brace: sasl-sub with its sender line so
+ * written): the reject goes in front of the value inside the braces,
+ * the proof asks that service; before, no fix ("cannot be edited") */
+static void
+test_braced_override(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-brace", NULL);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "no automatic fix"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(replace_of(x, 31));
+	assert_string_equal(replace_of(x, 31)->new_text, "  -o { "
+	    "smtpd_sender_restrictions = " REJECT ", "
+	    "permit_sasl_authenticated, reject }");
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -779,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_mailcow_guarded),
 		cmocka_unit_test(test_dms_submission_and_smtps),
 		cmocka_unit_test(test_warned_reject_with_owner_table),
+		cmocka_unit_test(test_braced_override),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
