@@ -276,6 +276,87 @@ test_exim_limit_applied_proven(void **state)
 	mg_str_free(&after);
 }
 
+/* insert_after - text put on the lines after the first line of file
+ * path that is line; fails the test if there is none */
+static void
+insert_after(const char *path, const char *line, const char *text)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), line);
+	assert_non_null(at);
+	at += strlen(line);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(text, fp) >= 0);
+	assert_true(fputs(at, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/*
+ * test_exim_late_limit - a limit on the login that never counts one, as
+ * a postmaster writes it in Debian's CHECK_RCPT_LOCAL_ACL_FILE (read
+ * after acl_check_rcpt's accept of logins): auth-plain-clear with "deny
+ * ratelimit = 50 / 1h / per_rcpt / $authenticated_id" after "accept
+ * authenticated = *".  Real Exim takes all 105 RCPTs of a login; the
+ * report names that statement; the fix's defer before the accept is
+ * applied with --yes and Exim then defers past 100; rollback restores
+ * every byte and the 105 go through again.
+ */
+static void
+test_exim_late_limit(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix", EXFIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	struct mg_str before, after, out;
+	unsigned ok, limited;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	insert_after(conf, "\n  accept  authenticated = *\n", "  deny    "
+	    "message = rate limit\n          ratelimit = 50 / 1h / per_rcpt "
+	    "/ $authenticated_id\n");
+
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	assert_int_equal(limited, 0);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    EXFIND "\") | any(.evidence[]; .text | contains(\"this "
+	    "ratelimit on the login comes after an accept every login "
+	    "passes\"))", NULL), 0);
+	mg_str_free(&out);
+
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_true(ok >= 95 && ok <= 100);
+	assert_int_equal(ok + limited, 105);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(before.data, after.data);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -291,6 +372,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_limit_sized_applied_proven),
 		cmocka_unit_test(test_exim_limit_applied_proven),
+		cmocka_unit_test(test_exim_late_limit),
 	};
 
 	return (cmocka_run_group_tests_name("lab_ratelimit", tests, setup,
