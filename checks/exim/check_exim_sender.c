@@ -80,13 +80,44 @@ refuses(const struct mg_rule *r)
 	return (0);
 }
 
-/* logins - an accept for any login: "authenticated = *" (any value but
- * a negation accepts some login) */
+/* login_cond - what makes r accept logins: "authenticated = *" (any
+ * value but a negation accepts some login), or a condition spelt as
+ * configurations found in the wild test for a login (white space
+ * ignored); NULL if none */
+static const struct mg_param *
+login_cond(const struct mg_rule *r)
+{
+	static const char *const spelt[] = { "${ifdef:authenticated_id}",
+	    "${ifdef:authenticated_id{yes}{no}}",
+	    "${if!eq{$authenticated_id}{}}", "${if!eqi{$authenticated_id}{}}",
+	    "${if!eq{$authenticated_id}{}{yes}{no}}", NULL };
+	const struct mg_param *c;
+	char buf[128];
+	size_t i, k, n;
+
+	if ((c = mg_rule_cond(r, "authenticated")) != NULL)
+		return (c);
+	for (i = 0; i < r->nconds; i++) {
+		c = &r->conds[i];
+		if (strcmp(c->name, "condition") != 0 || c->value == NULL)
+			continue;
+		for (k = n = 0; c->value[k] != '\0' && n + 1 < sizeof(buf);
+		    k++)
+			if (c->value[k] != ' ' && c->value[k] != '\t')
+				buf[n++] = c->value[k];
+		buf[n] = '\0';
+		for (k = 0; spelt[k] != NULL; k++)
+			if (strcmp(buf, spelt[k]) == 0)
+				return (c);
+	}
+	return (NULL);
+}
+
+/* logins - an accept for any login */
 static int
 logins(const struct mg_rule *r)
 {
-	return (strcmp(r->verb, "accept") == 0 &&
-	    mg_rule_cond(r, "authenticated") != NULL);
+	return (strcmp(r->verb, "accept") == 0 && login_cond(r) != NULL);
 }
 
 /* first_open - in ACL acl, the accept for logins that no earlier
@@ -277,9 +308,9 @@ mg_check_exim_sender(const struct mg_model *m, struct mg_report *r)
 	    "a deny before that accept for a login whose MAIL FROM is not "
 	    "its own.");
 	mg_finding_evidence(f, open->file, open->line, "%s: \"accept "
-	    "authenticated = %s\" with no check of $sender_address against "
-	    "$authenticated_id before it", name,
-	    mg_rule_cond(open, "authenticated")->value);
+	    "%s = %s\" with no check of $sender_address against "
+	    "$authenticated_id before it", name, login_cond(open)->name,
+	    login_cond(open)->value);
 	sh = shape(m);
 	if (sh < 0) {
 		mg_finding_evidence(f, NULL, 0, "no automatic fix: %s. By "

@@ -160,6 +160,13 @@ test_what_guards(void **state)
 		{ "require the owner", "    require message = not yours\n"
 		    "    condition = ${if or{{!def:authenticated_id}{eqi"
 		    "{$sender_address}{$authenticated_id}}}}\n" ACCEPT, 0, 0 },
+		{ "an accept of logins spelt as a condition",
+		    "    accept condition = ${if def:authenticated_id}\n", 0,
+		    1 },
+		{ "an accept of logins spelt !eq", "    accept condition = "
+		    "${if !eq {$authenticated_id}{}}\n", 0, 1 },
+		{ "an accept of clients without a login", "    accept "
+		    "condition = ${if !def:authenticated_id}\n", 0, 0 },
 		{ "Debian's submission/sender_retain accept",
 		    "    accept authenticated = *\n    control = "
 		    "submission/sender_retain\n    control = "
