@@ -444,8 +444,9 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 		mg_check_pf_origin(m, a, where, sizeof(where));
 		mg_finding_evidence(f, s->file, s->line, "service %s offers "
 		    "AUTH (smtpd_sasl_auth_enable = yes, %s) and has %s = 0 "
-		    "and %s = 0 (no limit), and no check_policy_service in "
-		    "its restrictions", s->name, where, MSG_LIMIT, RCPT_LIMIT);
+		    "and %s = 0 (no limit), and no check_policy_service a "
+		    "login reaches in its restrictions", s->name, where,
+		    MSG_LIMIT, RCPT_LIMIT);
 		(void)policy_list(m, s, skipped, sizeof(skipped));
 		if (*skipped != '\0')
 			mg_finding_evidence(f, s->file, s->line, "service %s: "
