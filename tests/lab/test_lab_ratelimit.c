@@ -159,6 +159,85 @@ test_postfix_limit_sized_applied_proven(void **state)
 	lab_stop(PFLAB, dir);
 }
 
+/*
+ * test_postfix_policy_after_permit - sasl-root with a policy service
+ * after permit_sasl_authenticated, as Mail-in-a-Box orders postgrey and
+ * policyd-spf: the service (a closed port) is never asked for a login -
+ * 20 logged-in messages all taken - while a client without a login is
+ * deferred by it (451: smtpd did ask).  The report does not take it for
+ * a limit and names it; fix --yes sets the client limits and smtpd then
+ * refuses part of 45 messages; rollback is byte-identical.
+ */
+static void
+test_postfix_policy_after_permit(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-root", 0);
+	char etc[4096], st[4200], closed[32], policy[256], port[32];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", FIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	const char *set[] = { "postconf", "-c", etc, "-e", policy, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *outsider[] = { "build/lab/mgsmtp", "--port", port,
+	    "--xclient-addr", "203.0.113.9", "--from", "x@remote.test", "--to",
+	    "postmaster@mail.example.com", "--rcpt-only", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)lab_port(dir, "closed_port", closed, sizeof(closed));
+	(void)snprintf(policy, sizeof(policy), "smtpd_recipient_restrictions ="
+	    " permit_sasl_authenticated, permit_mynetworks, "
+	    "reject_unauth_destination, check_policy_service "
+	    "inet:127.0.0.1:%s", closed);
+	assert_int_equal(lab_capture(set, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_script(PFLAB, start), 0);
+	(void)lab_port(dir, "port", port, sizeof(port));
+
+	/* smtpd asks the policy service of a client without a login */
+	(void)lab_capture(outsider, &out);
+	(void)printf("    no login: %s", mg_str_cstr(&out));
+	assert_non_null(strstr(out.data, "451"));
+	mg_str_free(&out);
+	/* and never of a login: no limit, no deferral */
+	assert_int_equal(flood(dir, "203.0.113.5", "20", &out), 0);
+	assert_non_null(strstr(out.data, "sent 20 accepted 20"));
+	mg_str_free(&out);
+
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    FIND "\") | (.fixes == [\"" FIX "\"]) and any(.evidence[]; "
+	    ".text | contains(\"is not counted: it comes after a permit\"))",
+	    NULL), 0);
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+	/* at most twice the log's peak of 20, at least the floor of 30:
+	 * 5 to 15 of 45 refused (20 refusals would reach
+	 * smtpd_hard_error_limit and end the session unsummed) */
+	assert_int_equal(flood(dir, "203.0.113.6", "45", &out), 1);
+	assert_non_null(strstr(out.data, "sent 45 accepted "));
+	assert_null(strstr(out.data, "accepted 45"));
+	mg_str_free(&out);
+	assert_true(lab_maillog_has(dir, "Message delivery request rate "
+	    "limit exceeded"));
+
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(PFLAB, dir);
+}
+
 /* exim_bh_login - one exim -bh session from 198.51.100.9 logged in as
  * alice (-oMai, -oMaa plain_server) with n RCPTs to remote addresses;
  * the RCPT replies accepted (250) and deferred by the rate limit (a
@@ -371,6 +450,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_limit_sized_applied_proven),
+		cmocka_unit_test(test_postfix_policy_after_permit),
 		cmocka_unit_test(test_exim_limit_applied_proven),
 		cmocka_unit_test(test_exim_late_limit),
 	};
