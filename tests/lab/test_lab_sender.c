@@ -560,13 +560,35 @@ insert_after(const char *path, const char *line, const char *text)
 	mg_str_free(&s);
 }
 
-/* exim_sender_fix - auth-plain-clear with text (if not NULL) before its
- * "accept authenticated = *": alice sends as postmaster, the report
- * names it, fix --yes is proven by exim -bh -oMai alice, a real login is
- * then refused as postmaster and accepted as alice; rollback
- * byte-identical */
+/* replace_line - the first line of file path that is old (with its
+ * newlines) becomes new; fails the test if there is none */
 static void
-exim_sender_fix(const char *text)
+replace_line(const char *path, const char *old, const char *new)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), old);
+	assert_non_null(at);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(new, fp) >= 0);
+	assert_true(fputs(at + strlen(old), fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/* exim_sender_fix - auth-plain-clear with text (if not NULL) before its
+ * "accept authenticated = *", that accept written as accept (if not
+ * NULL): alice sends as postmaster, the report names it, fix --yes is
+ * proven by exim -bh -oMai alice, a real login is then refused as
+ * postmaster and accepted as alice; rollback byte-identical */
+static void
+exim_sender_fix(const char *text, const char *accept)
 {
 	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
 	char conf[4096], st[4200];
@@ -583,6 +605,8 @@ exim_sender_fix(const char *text)
 	if (text != NULL)
 		insert_after(conf, "\n  accept  hosts = +relay_from_hosts\n",
 		    text);
+	if (accept != NULL)
+		replace_line(conf, "\n  accept  authenticated = *\n", accept);
 	assert_int_equal(bh_login(dir, "postmaster@example.com",
 	    "postmaster@example.com"), 250);
 	(void)lab_ex_report(dir, exim_bin, &out);
@@ -622,7 +646,7 @@ static void
 test_exim_login_sends_as_anyone(void **state)
 {
 	(void)state;
-	exim_sender_fix(NULL);
+	exim_sender_fix(NULL, NULL);
 }
 
 /* test_exim_warn_is_no_guard - a warn that logs a login sending as
@@ -637,7 +661,19 @@ test_exim_warn_is_no_guard(void **state)
 	    "          condition = ${if !eqi{$sender_address}"
 	    "{$authenticated_id@example.com}}\n"
 	    "          log_message = $authenticated_id sends as "
-	    "$sender_address\n");
+	    "$sender_address\n", NULL);
+}
+
+/* test_exim_login_accept_as_condition - the accept of logins written
+ * "condition = ${if def:authenticated_id}": real Exim accepts alice as
+ * postmaster; the finding, the fix and its proof as for "authenticated
+ * = *" */
+static void
+test_exim_login_accept_as_condition(void **state)
+{
+	(void)state;
+	exim_sender_fix(NULL, "\n  accept  condition = ${if def:"
+	    "authenticated_id}\n");
 }
 
 static int
@@ -660,6 +696,7 @@ main(void)
 		cmocka_unit_test(test_postfix_braced_override),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 		cmocka_unit_test(test_exim_warn_is_no_guard),
+		cmocka_unit_test(test_exim_login_accept_as_condition),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));
