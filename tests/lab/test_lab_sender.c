@@ -12,6 +12,8 @@
  * (or on 25 too), each service proven with its own -o overrides.
  * sasl-warn: the postmaster's own owner table, the reject only warned
  * (warn_if_reject): the fix keeps the table and is proven from it.
+ * sasl-class: the reject in a restriction class: enforced, no finding.
+ * sasl-submission-brace: the -o { name = value } form.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,6 +219,28 @@ test_postfix_warned_reject(void **state)
 	lab_stop(PFLAB, dir);
 	mg_str_free(&before);
 	mg_str_free(&after);
+}
+
+/* test_postfix_reject_in_class - sasl-class: the reject inside a
+ * restriction class before the permit.  Real AUTH as alice is refused
+ * as bob (553) and taken as herself: ownership is enforced, and the
+ * report has no finding (it had one: the class was not read) */
+static void
+test_postfix_reject_in_class(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-class", 1);
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"findings\""));
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
 }
 
 /* xclient_rcpt - real Postfix's RCPT reply to a session from
@@ -691,6 +715,7 @@ main(void)
 		cmocka_unit_test(test_postfix_login_sends_as_anyone),
 		cmocka_unit_test(test_postfix_alias_owners),
 		cmocka_unit_test(test_postfix_warned_reject),
+		cmocka_unit_test(test_postfix_reject_in_class),
 		cmocka_unit_test(test_postfix_submission_only_hole),
 		cmocka_unit_test(test_postfix_hole_on_both),
 		cmocka_unit_test(test_postfix_braced_override),
