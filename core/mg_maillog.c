@@ -15,6 +15,7 @@
  * container), a FIFO or a terminal is never opened, nor our own output
  * (report --json > FILE).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -660,12 +661,54 @@ read_lines(struct mg_maillog *l, mg_maillog_line_fn *fn, const void *arg,
 	return (tail);
 }
 
+/* dated - the newest "PATH-YYYYMMDD" beside path (logrotate's dateext,
+ * the RHEL and Fedora default, which leaves it uncompressed: maillog-
+ * 20261206) into buf; 0 if none */
+static int
+dated(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/'), *base;
+	char dir[4096], best[64] = "";
+	struct dirent *e;
+	size_t blen, k;
+	DIR *d;
+
+	base = slash != NULL ? slash + 1 : path;
+	blen = strlen(base);
+	if (slash == NULL)
+		(void)snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		(void)snprintf(dir, sizeof(dir), "/");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path),
+	    path) >= (int)sizeof(dir))
+		return (0);
+	if (blen == 0 || (d = opendir(dir)) == NULL)
+		return (0);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, base, blen) != 0 ||
+		    e->d_name[blen] != '-' || strlen(e->d_name + blen) != 9)
+			continue;
+		for (k = blen + 1; e->d_name[k] >= '0' && e->d_name[k] <= '9';
+		    k++)
+			;
+		/* YYYYMMDD sorts as text */
+		if (e->d_name[k] == '\0' && strcmp(e->d_name + blen + 1,
+		    best) > 0)
+			(void)snprintf(best, sizeof(best), "%s",
+			    e->d_name + blen + 1);
+	}
+	(void)closedir(d);
+	return (best[0] != '\0' && snprintf(buf, size, "%s-%s", path, best) <
+	    (int)size);
+}
+
 /*
  * read_older - the rotated predecessor of path (st: the current log's
  * stat), read before it for the logins' history only: what logrotate's
  * delaycompress leaves uncompressed ("PATH.1", Debian's mail.log.1 and
- * exim4/mainlog.1) or exicyclog ("PATH.01"); compressed ones are not
- * read.  A shared account's usual addresses are last week's too, and a
+ * exim4/mainlog.1), exicyclog ("PATH.01") or logrotate's dateext, the
+ * newest "PATH-YYYYMMDD" (RHEL's maillog-20261206); compressed ones are
+ * not read.  A shared account's usual addresses are last week's too, and a
  * rotation an hour ago would otherwise leave no history.  Quietly
  * nothing if there is none or it cannot be read.
  */
@@ -673,7 +716,7 @@ static void
 read_older(struct mg_maillog *l, mg_maillog_line_fn *fn, const void *arg,
     const char *path, const struct stat *st, size_t max)
 {
-	static const char *const suffix[] = { ".1", ".01", NULL };
+	static const char *const suffix[] = { ".1", ".01", "-", NULL };
 	struct stat ost;
 	struct mg_err err;
 	char buf[4096];
@@ -682,7 +725,11 @@ read_older(struct mg_maillog *l, mg_maillog_line_fn *fn, const void *arg,
 	int fd, n;
 
 	for (i = 0; suffix[i] != NULL; i++) {
-		n = snprintf(buf, sizeof(buf), "%s%s", path, suffix[i]);
+		if (strcmp(suffix[i], "-") == 0)
+			n = dated(path, buf, sizeof(buf)) ? 0 : -1;
+		else
+			n = snprintf(buf, sizeof(buf), "%s%s", path,
+			    suffix[i]);
 		if (n < 0 || (size_t)n >= sizeof(buf) ||
 		    access(buf, F_OK) < 0 ||
 		    (fd = mg_maillog_open(buf, &ost, &err)) < 0)

@@ -15,23 +15,39 @@
 #include "pf_apply.h"
 #include "pf_list.h"
 
-/* new_lines - lines of b that a does not have (warnings the edit
- * introduced), appended to out; their count */
-static size_t
-new_lines(const char *a, const char *b, struct mg_str *out)
+/*
+ * mg_pf_new_warnings - lines of b (postconf on the stage) that a (on the
+ * live configuration) does not have: warnings the edit introduced,
+ * appended to out; their count.  A line naming the stage's directory is
+ * read as naming the live one: "main.cf: unused parameter: x" that the
+ * live configuration already draws is not new because the stage's
+ * main.cf has another path.
+ */
+size_t
+mg_pf_new_warnings(const char *a, const char *b, const char *stage,
+    const char *live, struct mg_str *out)
 {
-	const char *cur = b, *line;
-	size_t len, n = 0;
+	struct mg_str norm = MG_STR_INIT;
+	const char *cur = b, *line, *p, *q;
+	size_t len, n = 0, slen = strlen(stage);
 	char *l;
 
 	while (mg_line_next(&cur, &line, &len)) {
 		l = mg_xstrndup(line, len);
-		if (strstr(a, l) == NULL) {
+		mg_str_reset(&norm);
+		for (p = l; slen > 0 && (q = strstr(p, stage)) != NULL;
+		    p = q + slen) {
+			mg_str_append(&norm, p, (size_t)(q - p));
+			mg_str_puts(&norm, live);
+		}
+		mg_str_puts(&norm, p);
+		if (strstr(a, mg_str_cstr(&norm)) == NULL) {
 			mg_str_printf(out, "%s\n", l);
 			n++;
 		}
 		free(l);
 	}
+	mg_str_free(&norm);
 	return (n);
 }
 
@@ -122,7 +138,8 @@ mg_pf_validate(struct mg_target *t, struct mg_change *c, struct mg_err *err)
 	if (mg_change_tool(pc_live, &live, err) < 0 ||
 	    mg_change_tool(pc_stage, &staged, err) < 0)
 		goto out;
-	if (new_lines(mg_str_cstr(&live), mg_str_cstr(&staged), &bad) > 0 &&
+	if (mg_pf_new_warnings(mg_str_cstr(&live), mg_str_cstr(&staged),
+	    conf, dir, &bad) > 0 &&
 	    strstr(mg_str_cstr(&bad), "warning:") != NULL) {
 		(void)mg_err_set(err, "postconf -c STAGE -n warns about the "
 		    "new configuration: %s", mg_str_cstr(&bad));

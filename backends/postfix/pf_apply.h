@@ -8,6 +8,8 @@
 #include "../backend.h"
 
 int mg_pf_validate(struct mg_target *, struct mg_change *, struct mg_err *);
+size_t mg_pf_new_warnings(const char *, const char *, const char *,
+    const char *, struct mg_str *);
 void mg_pf_post_outputs(const struct mg_cmd *, char **, size_t *, size_t);
 int mg_pf_post_rebuilds(const struct mg_cmd *);
 int mg_pf_post_seen(const struct mg_cmd *);

@@ -49,22 +49,74 @@ keyed_on_login(const struct mg_rule *r)
 	return (0);
 }
 
-/* limited - a rule of the MAIL, RCPT or DATA ACL limits each login */
+/* refuses - r refuses, at once or for now, what its conditions match:
+ * a ratelimit under warn only logs the rate (the spec's own example
+ * measures with "warn ratelimit = 0 / ..."), under accept it lets the
+ * fast sender through */
 static int
-limited(const struct mg_model *m)
+refuses(const struct mg_rule *r)
+{
+	return (strcmp(r->verb, "deny") == 0 || strcmp(r->verb, "defer") == 0 ||
+	    strcmp(r->verb, "drop") == 0 || strcmp(r->verb, "discard") == 0);
+}
+
+/* ends_for_logins - an accept that every login passes: no condition
+ * but "authenticated" (an accept with other conditions lets only some
+ * through; the rest go on).  The statements after it in its ACL never
+ * run for a login. */
+static int
+ends_for_logins(const struct mg_rule *r)
+{
+	size_t i;
+
+	if (strcmp(r->verb, "accept") != 0)
+		return (0);
+	for (i = 0; i < r->nconds; i++)
+		if (strcmp(r->conds[i].name, "authenticated") != 0 &&
+		    strcmp(r->conds[i].name, "control") != 0 &&
+		    strcmp(r->conds[i].name, "set") != 0 &&
+		    strcmp(r->conds[i].name, "add_header") != 0 &&
+		    strcmp(r->conds[i].name, "log_message") != 0 &&
+		    strcmp(r->conds[i].name, "logwrite") != 0 &&
+		    strcmp(r->conds[i].name, "message") != 0)
+			return (0);
+	return (1);
+}
+
+/* limited - a rule of the MAIL, RCPT or DATA ACL limits each login: a
+ * refusing verb with a ratelimit keyed on the login, before an accept
+ * that ends its ACL for logins (Debian's CHECK_RCPT_LOCAL_ACL_FILE is
+ * read after acl_check_rcpt's "accept authenticated = *": a limit put
+ * there never counts a login).  *after gets such a limit that comes
+ * too late or only warns, if any. */
+static int
+limited(const struct mg_model *m, const struct mg_rule **after)
 {
 	static const char *const acls[] = { "acl_smtp_mail", "acl_smtp_rcpt",
 	    "acl_smtp_data", NULL };
+	const struct mg_rule *r;
 	const char *name;
 	size_t i, k;
+	int ended;
 
+	*after = NULL;
 	for (k = 0; acls[k] != NULL; k++) {
 		if ((name = mg_model_value(m, acls[k])) == NULL)
 			continue;
-		for (i = 0; i < m->nrules; i++)
-			if (strcmp(m->rules[i].group, name) == 0 &&
-			    keyed_on_login(&m->rules[i]))
-				return (1);
+		ended = 0;
+		for (i = 0; i < m->nrules; i++) {
+			r = &m->rules[i];
+			if (strcmp(r->group, name) != 0)
+				continue;
+			if (keyed_on_login(r)) {
+				if (!ended && refuses(r))
+					return (1);
+				if (*after == NULL)
+					*after = r;
+			}
+			if (ends_for_logins(r))
+				ended = 1;
+		}
 	}
 	return (0);
 }
@@ -124,7 +176,7 @@ void
 mg_check_exim_ratelimit(const struct mg_model *m, struct mg_report *r)
 {
 	const char *acl = mg_model_value(m, "acl_smtp_rcpt");
-	const struct mg_rule *auth = NULL, *at;
+	const struct mg_rule *auth = NULL, *at, *late;
 	const struct mg_srcfile *src;
 	struct mg_finding *f;
 	struct mg_fix *x;
@@ -135,7 +187,7 @@ mg_check_exim_ratelimit(const struct mg_model *m, struct mg_report *r)
 	for (i = 0; i < m->nrules && auth == NULL; i++)
 		if (server_side(&m->rules[i]))
 			auth = &m->rules[i];
-	if (auth == NULL || limited(m))
+	if (auth == NULL || limited(m, &late))
 		return;
 	f = mg_report_finding(r, FIND_ID, m->log != NULL &&
 	    m->log->per_hour.rcpts.n >= RCPT_FLOOD ? MG_SEV_HIGH :
@@ -162,6 +214,14 @@ mg_check_exim_ratelimit(const struct mg_model *m, struct mg_report *r)
 	mg_finding_evidence(f, NULL, 0, "no ratelimit condition keyed on "
 	    "$authenticated_id in acl_smtp_mail, acl_smtp_rcpt (%s) or "
 	    "acl_smtp_data", acl != NULL ? acl : "not set");
+	if (late != NULL)
+		mg_finding_evidence(f, late->file, late->line, "%s: this "
+		    "ratelimit on the login %s", late->group,
+		    strcmp(late->verb, "warn") == 0 ? "is under warn: it "
+		    "only logs the rate" : !refuses(late) ? "refuses nothing "
+		    "(its verb is not deny, defer, drop or discard)" : "comes "
+		    "after an accept every login passes: it never runs for a "
+		    "login");
 	n = sized(m, f);
 	if (m->log != NULL && m->log->per_hour.rcpts.n >= RCPT_FLOOD)
 		mg_finding_evidence(f, m->log->path, 0, "the log shows a "

@@ -31,9 +31,22 @@
     "{eqi{$sender_address_local_part}{$authenticated_id}}" \
     "{match_domain{$sender_address_domain}{+local_domains}}}}}}"
 
-/* mentions - the conditions of r compare the sender with
+/* gates - condition c decides whether its statement applies: condition
+ * and senders (negated or not).  Modifiers (message, log_message,
+ * logwrite, add_header, control, set) and a ratelimit's key only name
+ * things: a statement that logs the sender with the login checks nothing */
+static int
+gates(const struct mg_param *c)
+{
+	const char *n = c->name[0] == '!' ? c->name + 1 : c->name;
+
+	return (strcmp(n, "condition") == 0 || strcmp(n, "senders") == 0);
+}
+
+/* mentions - the gating conditions of r compare the sender with
  * $authenticated_id (an ownership check someone wrote; which one is not
- * second-guessed; a ratelimit keyed on the login alone is none) */
+ * second-guessed; a ratelimit keyed on the login, even with the sender
+ * in its key, is none) */
 static int
 mentions(const struct mg_rule *r)
 {
@@ -41,7 +54,7 @@ mentions(const struct mg_rule *r)
 	int id = 0, sender = 0;
 
 	for (i = 0; i < r->nconds; i++) {
-		if (r->conds[i].value == NULL)
+		if (r->conds[i].value == NULL || !gates(&r->conds[i]))
 			continue;
 		id |= strstr(r->conds[i].value, "authenticated_id") != NULL;
 		sender |= strstr(r->conds[i].value, "sender_address") != NULL;
@@ -51,17 +64,66 @@ mentions(const struct mg_rule *r)
 	return (id && sender);
 }
 
-/* logins - an accept for any login: "authenticated = *" (any value but
- * a negation accepts some login) */
+/* refuses - r refuses what its conditions match (spec ch. 42: deny,
+ * drop, defer, discard; require refuses what they do not); warn only
+ * logs, accept lets it through */
+static int
+refuses(const struct mg_rule *r)
+{
+	static const char *const verbs[] = { "deny", "drop", "defer",
+	    "discard", "require", NULL };
+	size_t i;
+
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strcmp(r->verb, verbs[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* login_cond - what makes r accept logins: "authenticated = *" (any
+ * value but a negation accepts some login), or a condition spelt as
+ * configurations found in the wild test for a login (white space
+ * ignored); NULL if none */
+static const struct mg_param *
+login_cond(const struct mg_rule *r)
+{
+	static const char *const spelt[] = { "${ifdef:authenticated_id}",
+	    "${ifdef:authenticated_id{yes}{no}}",
+	    "${if!eq{$authenticated_id}{}}", "${if!eqi{$authenticated_id}{}}",
+	    "${if!eq{$authenticated_id}{}{yes}{no}}", NULL };
+	const struct mg_param *c;
+	char buf[128];
+	size_t i, k, n;
+
+	if ((c = mg_rule_cond(r, "authenticated")) != NULL)
+		return (c);
+	for (i = 0; i < r->nconds; i++) {
+		c = &r->conds[i];
+		if (strcmp(c->name, "condition") != 0 || c->value == NULL)
+			continue;
+		for (k = n = 0; c->value[k] != '\0' && n + 1 < sizeof(buf);
+		    k++)
+			if (c->value[k] != ' ' && c->value[k] != '\t')
+				buf[n++] = c->value[k];
+		buf[n] = '\0';
+		for (k = 0; spelt[k] != NULL; k++)
+			if (strcmp(buf, spelt[k]) == 0)
+				return (c);
+	}
+	return (NULL);
+}
+
+/* logins - an accept for any login */
 static int
 logins(const struct mg_rule *r)
 {
-	return (strcmp(r->verb, "accept") == 0 &&
-	    mg_rule_cond(r, "authenticated") != NULL);
+	return (strcmp(r->verb, "accept") == 0 && login_cond(r) != NULL);
 }
 
 /* first_open - in ACL acl, the accept for logins that no earlier
- * statement (nor itself) guards; NULL if none or guarded */
+ * statement guards; NULL if none or guarded.  An accept that lets only
+ * a login's own address through (its condition compares them) is no
+ * guard either: the other senders go on to the next statements. */
 static const struct mg_rule *
 first_open(const struct mg_model *m, const char *acl)
 {
@@ -72,8 +134,11 @@ first_open(const struct mg_model *m, const char *acl)
 		r = &m->rules[i];
 		if (strcmp(r->group, acl) != 0)
 			continue;
-		if (mentions(r))
-			return (NULL);
+		if (mentions(r)) {
+			if (refuses(r))
+				return (NULL);
+			continue;
+		}
 		if (logins(r))
 			return (r);
 	}
@@ -81,17 +146,23 @@ first_open(const struct mg_model *m, const char *acl)
 }
 
 /* guarded - the MAIL ACL, which runs before the RCPT ACL, refuses a
- * sender the login does not own (a deny there refuses the transaction) */
+ * sender the login does not own (a deny there refuses the transaction)
+ * before an accept for logins ends it */
 static int
 guarded(const struct mg_model *m, const char *acl)
 {
+	const struct mg_rule *r;
 	size_t i;
 
-	for (i = 0; i < m->nrules; i++)
-		if (strcmp(m->rules[i].group, acl) == 0 &&
-		    mentions(&m->rules[i]) && strcmp(m->rules[i].verb,
-		    "accept") != 0)
+	for (i = 0; i < m->nrules; i++) {
+		r = &m->rules[i];
+		if (strcmp(r->group, acl) != 0)
+			continue;
+		if (mentions(r) && refuses(r))
 			return (1);
+		if (!mentions(r) && logins(r))
+			return (0);
+	}
 	return (0);
 }
 
@@ -215,14 +286,15 @@ mg_check_exim_sender(const struct mg_model *m, struct mg_report *r)
 
 	if (!has_auth(m))
 		return;
-	for (i = 0; acls[i] != NULL; i++) {
-		if ((acl = mg_model_value(m, acls[i])) == NULL || *acl == '\0')
-			continue;
-		if (i == 0 && guarded(m, acl))
+	/* a refusal in either ACL before its accept for logins guards */
+	for (i = 0; acls[i] != NULL; i++)
+		if ((acl = mg_model_value(m, acls[i])) != NULL &&
+		    *acl != '\0' && guarded(m, acl))
 			return;
-		if (open == NULL && (open = first_open(m, acl)) != NULL)
+	for (i = 0; acls[i] != NULL && open == NULL; i++)
+		if ((acl = mg_model_value(m, acls[i])) != NULL &&
+		    *acl != '\0' && (open = first_open(m, acl)) != NULL)
 			name = acl;
-	}
 	if (open == NULL)
 		return;
 	f = mg_report_finding(r, ID, MG_SEV_HIGH, "sasl", "Authenticated "
@@ -236,9 +308,9 @@ mg_check_exim_sender(const struct mg_model *m, struct mg_report *r)
 	    "a deny before that accept for a login whose MAIL FROM is not "
 	    "its own.");
 	mg_finding_evidence(f, open->file, open->line, "%s: \"accept "
-	    "authenticated = %s\" with no check of $sender_address against "
-	    "$authenticated_id before it", name,
-	    mg_rule_cond(open, "authenticated")->value);
+	    "%s = %s\" with no check of $sender_address against "
+	    "$authenticated_id before it", name, login_cond(open)->name,
+	    login_cond(open)->value);
 	sh = shape(m);
 	if (sh < 0) {
 		mg_finding_evidence(f, NULL, 0, "no automatic fix: %s. By "

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../../backends/postfix/pf_list.h"
 #include "../../core/mg_maillog.h"
 #include "../../core/mg_str.h"
 #include "../checks.h"
@@ -60,22 +61,64 @@ limit_on(const char *v)
 	return (*v != '\0' && strspn(v, "0") != strlen(v));
 }
 
-/* policy_list - the first restriction list of s that asks a policy
- * service (check_policy_service), else NULL */
-static const char *
-policy_list(const struct mg_model *m, const struct mg_service *s)
+/* mundane - a policy service known to limit nothing: postgrey
+ * (greylisting; inet:127.0.0.1:10023 by default) or policyd-spf (SPF) */
+static int
+mundane(const char *arg, size_t len)
 {
-	const char *v, *at;
-	size_t i, n = strlen("check_policy_service");
+	static const char *const names[] = { "postgrey", "policyd-spf",
+	    "policyd_spf", "spfpolicy", "spf-policy", ":10023", NULL };
+	size_t i;
 
+	for (i = 0; names[i] != NULL; i++)
+		if (mg_maillog_find(arg, len, names[i]) != NULL)
+			return (1);
+	return (0);
+}
+
+/* is - the list element elem (len bytes) is name */
+static int
+is(const char *elem, size_t len, const char *name)
+{
+	return (strlen(name) == len && strncasecmp(elem, name, len) == 0);
+}
+
+/*
+ * policy_list - the first restriction list of s that asks a policy
+ * service a login reaches: before a permit that ends the list for it
+ * (permit_sasl_authenticated, permit: a check_policy_service after it
+ * never sees a login), and not one known to limit nothing (mundane);
+ * else NULL.  *skipped gets the first policy service left out, if any.
+ */
+static const char *
+policy_list(const struct mg_model *m, const struct mg_service *s,
+    char *skipped, size_t ssize)
+{
+	const char *v, *cur, *elem;
+	size_t i, len;
+	int ended;
+
+	if (skipped != NULL && ssize > 0)
+		*skipped = '\0';
 	for (i = 0; lists[i] != NULL; i++) {
 		if ((v = mg_service_value(m, s, lists[i], NULL)) == NULL)
 			continue;
-		for (at = strstr(v, "check_policy_service"); at != NULL;
-		    at = strstr(at + n, "check_policy_service"))
-			if ((at == v || strchr(" \t,", at[-1]) != NULL) &&
-			    strchr(" \t,", at[n]) != NULL)
+		ended = 0;
+		for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
+			if (is(elem, len, "permit_sasl_authenticated") ||
+			    is(elem, len, "permit"))
+				ended = 1;
+			if (!is(elem, len, "check_policy_service"))
+				continue;
+			if (!mg_pf_list_next(&cur, &elem, &len))
+				break;
+			if (!ended && !mundane(elem, len))
 				return (lists[i]);
+			if (skipped != NULL && ssize > 0 && *skipped == '\0')
+				(void)snprintf(skipped, ssize, "%s: "
+				    "check_policy_service %.*s", lists[i],
+				    (int)len, elem);
+		}
 	}
 	return (NULL);
 }
@@ -345,7 +388,7 @@ flagged(const struct mg_model *m, const struct mg_service *s,
 	return (smtpd_inet(s) && yes(mg_service_value(m, s,
 	    "smtpd_sasl_auth_enable", a)) && !limit_on(mg_service_value(m, s,
 	    MSG_LIMIT, NULL)) && !limit_on(mg_service_value(m, s, RCPT_LIMIT,
-	    NULL)) && policy_list(m, s) == NULL);
+	    NULL)) && policy_list(m, s, NULL, 0) == NULL);
 }
 
 /* global_ok - main.cf may carry the limits: every smtpd service that
@@ -379,7 +422,7 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 	struct sizing z;
 	enum mg_pf_reach reach;
 	enum mg_severity sev;
-	char where[96];
+	char where[96], skipped[320];
 	int global[2] = { 0, 0 }, main_cf = global_ok(m);
 	size_t i;
 
@@ -401,8 +444,16 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 		mg_check_pf_origin(m, a, where, sizeof(where));
 		mg_finding_evidence(f, s->file, s->line, "service %s offers "
 		    "AUTH (smtpd_sasl_auth_enable = yes, %s) and has %s = 0 "
-		    "and %s = 0 (no limit), and no check_policy_service in "
-		    "its restrictions", s->name, where, MSG_LIMIT, RCPT_LIMIT);
+		    "and %s = 0 (no limit), and no check_policy_service a "
+		    "login reaches in its restrictions", s->name, where,
+		    MSG_LIMIT, RCPT_LIMIT);
+		(void)policy_list(m, s, skipped, sizeof(skipped));
+		if (*skipped != '\0')
+			mg_finding_evidence(f, s->file, s->line, "service %s: "
+			    "%s is not counted: it comes after a permit that "
+			    "ends its list for a login, or is greylisting or "
+			    "SPF (postgrey, policyd-spf), which limit nothing",
+			    s->name, skipped);
 		if (reach != MG_PF_REACH_PUBLIC)
 			mg_finding_evidence(f, s->file, s->line, "service %s "
 			    "is %s", s->name, mg_check_pf_reach_text(reach));

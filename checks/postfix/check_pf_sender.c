@@ -36,6 +36,7 @@ struct guard {
 	const struct mg_param *permit_p;	/* the list permitting logins */
 	const struct mg_param *maps_p;
 	const char *late;	/* a mismatch reject, but after a permit */
+	const char *warned;	/* a mismatch reject after warn_if_reject */
 	const char *policy;	/* a policy service asked before the permit
 				 * (it may check ownership: iRedAPD does) */
 	int permits;		/* permit_sasl_authenticated somewhere */
@@ -82,38 +83,80 @@ mismatch(const char *elem, size_t len)
 	    is(elem, len, "reject_known_sender_login_mismatch"));
 }
 
-/* walk - one restriction list: does a mismatch reject come before the
- * first permit that ends it for a login? */
-static void
-walk(const char *value, const struct mg_param *p, int maps,
-    struct guard *g)
+/* class_of - the restriction class elem (len bytes) names, listed in
+ * smtpd_restriction_classes for service s: its value and where, else
+ * NULL */
+static const char *
+class_of(const struct mg_model *m, const struct mg_service *s,
+    const char *elem, size_t len, const struct mg_param **p)
 {
-	const char *cur, *elem;
+	const char *cur, *c, *classes;
+	char name[128];
+	size_t clen;
+
+	classes = mg_service_value(m, s, "smtpd_restriction_classes", NULL);
+	if (classes == NULL || len == 0 || len >= sizeof(name))
+		return (NULL);
+	for (cur = classes; mg_pf_list_next(&cur, &c, &clen);)
+		if (clen == len && strncmp(c, elem, len) == 0) {
+			(void)snprintf(name, sizeof(name), "%.*s", (int)len,
+			    elem);
+			return (mg_service_value(m, s, name, p));
+		}
+	return (NULL);
+}
+
+/*
+ * walk - one restriction list of service s: does a mismatch reject come
+ * before the first permit that ends it for a login?  *ended says a permit
+ * came; a restriction class (smtpd_restriction_classes) is walked where
+ * it is named (smtpd evaluates it in place: a permit in it ends the list
+ * that names it), depth bounded.  warn_if_reject turns the next
+ * restriction into a log line (postconf(5)): a mismatch after it refuses
+ * nothing.
+ */
+static void
+walk(const struct mg_model *m, const struct mg_service *s,
+    const char *value, const struct mg_param *p, int maps,
+    struct guard *g, int *ended, int depth)
+{
+	const struct mg_param *cp;
+	const char *cur, *elem, *cv;
 	size_t len;
-	int ended = 0;
+	int warn = 0, was;
 
 	if (value == NULL)
 		return;
 	for (cur = value; mg_pf_list_next(&cur, &elem, &len);) {
+		was = warn;
+		warn = is(elem, len, "warn_if_reject");
 		if (mismatch(elem, len)) {
 			if (!maps)
 				continue;	/* no owners: it checks none */
-			if (!ended)
+			if (was) {
+				if (g->warned == NULL)
+					g->warned = p->name;
+			} else if (!*ended)
 				g->guarded = 1;
 			else if (g->late == NULL)
 				g->late = p->name;
 			continue;
 		}
-		if (is(elem, len, "check_policy_service") && !ended &&
+		if (depth < 4 && (cv = class_of(m, s, elem, len, &cp)) !=
+		    NULL && cp != NULL) {
+			walk(m, s, cv, p, maps, g, ended, depth + 1);
+			continue;
+		}
+		if (is(elem, len, "check_policy_service") && !*ended &&
 		    g->policy == NULL)
 			g->policy = p->name;
 		if (is(elem, len, "permit_sasl_authenticated")) {
 			if (!g->permits)
 				g->permit_p = p;
 			g->permits = 1;
-			ended = 1;
+			*ended = 1;
 		} else if (is(elem, len, "permit"))
-			ended = 1;
+			*ended = 1;
 	}
 }
 
@@ -125,6 +168,7 @@ guard_of(const struct mg_model *m, const struct mg_service *s,
 	const struct mg_param *p;
 	const char *v, *maps;
 	size_t i;
+	int ended;
 
 	memset(g, 0, sizeof(*g));
 	g->svc = s;
@@ -133,9 +177,10 @@ guard_of(const struct mg_model *m, const struct mg_service *s,
 		return;
 	maps = mg_service_value(m, s, MAPS, &g->maps_p);
 	for (i = 0; lists[i] != NULL; i++) {
+		ended = 0;
 		v = mg_service_value(m, s, lists[i], &p);
-		walk(v, p, maps != NULL && maps[strspn(maps, " \t")] != '\0',
-		    g);
+		walk(m, s, v, p, maps != NULL &&
+		    maps[strspn(maps, " \t")] != '\0', g, &ended, 0);
 	}
 }
 
@@ -439,6 +484,77 @@ alias_probe(const struct mg_model *m, struct mg_finding *f,
 	}
 }
 
+/* priv_key - the address key's local part is root or a role name */
+static int
+priv_key(const char *key)
+{
+	char local[128];
+	const char *at = strchr(key, '@');
+
+	if (at == NULL || (size_t)(at - key) >= sizeof(local))
+		return (0);
+	(void)snprintf(local, sizeof(local), "%.*s", (int)(at - key), key);
+	return (mg_check_privileged_name(local));
+}
+
+/*
+ * table_probes - smtpd_sender_login_maps is already set, to one exact
+ * table read here whole (its listing is what Postfix answers): as a
+ * login its entries name, an address the table gives to someone else is
+ * refused and one it gives to the login accepted, on service svc.  No
+ * other map shape gives a sound proof (a pattern or SQL table may give
+ * the "forged" address to the login too).  0 if no probe fits.
+ */
+static int
+table_probes(const struct mg_model *m, struct mg_finding *f,
+    const char *svc)
+{
+	const struct mg_map *t;
+	const char *v, *cur, *elem, *login, *own = NULL, *forged = NULL;
+	char ref[1024], rcpt[320], ubuf[512];
+	size_t i, k, len;
+
+	v = mg_service_value(m, NULL, MAPS, NULL);
+	if (v == NULL || (cur = v, !mg_pf_list_next(&cur, &elem, &len)) ||
+	    !exact(elem, len) || mg_pf_list_next(&cur, &elem, &len))
+		return (0);
+	cur = v;
+	(void)mg_pf_list_next(&cur, &elem, &len);
+	(void)snprintf(ref, sizeof(ref), "%.*s", (int)len, elem);
+	if ((t = mg_model_map(m, ref)) == NULL || !t->listed || t->stale ||
+	    t->error != NULL)
+		return (0);
+	for (i = 0; i < m->nusers && own == NULL; i++) {
+		if (mg_check_privileged_name(m->users[i].name))
+			continue;
+		login = login_name(m, i, ubuf, sizeof(ubuf));
+		own = forged = NULL;
+		for (k = 0; k < t->nentries; k++) {
+			if (t->entries[k].value == NULL ||
+			    strchr(t->entries[k].key, '@') == NULL ||
+			    t->entries[k].key[0] == '@')
+				continue;
+			if (names(t->entries[k].value, login)) {
+				if (own == NULL)
+					own = t->entries[k].key;
+			} else if (forged == NULL || priv_key(forged))
+				/* another person's address reads better than
+				 * root's */
+				forged = t->entries[k].key;
+		}
+		if (own == NULL || forged == NULL)
+			own = NULL;
+	}
+	if (own == NULL)
+		return (0);
+	(void)snprintf(rcpt, sizeof(rcpt), "postmaster%s", strchr(own, '@'));
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, forged, rcpt, 1);
+	mg_finding_probe_service(f, svc);
+	mg_finding_probe_as(f, login, OUTSIDER, NULL, own, rcpt, 0);
+	mg_finding_probe_service(f, svc);
+	return (1);
+}
+
 /* evidence - one exposed service, with where its settings come from */
 static void
 evidence(const struct mg_model *m, struct mg_finding *f,
@@ -471,6 +587,10 @@ evidence(const struct mg_model *m, struct mg_finding *f,
 		    "sender (iRedAPD's reject_sender_login_mismatch plugin "
 		    "does), which Postfix's configuration cannot show", name,
 		    g->policy);
+	if (g->warned != NULL)
+		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
+		    "reject in %s follows warn_if_reject: it only logs a "
+		    "warning and refuses nothing", name, g->warned);
 	if (g->late != NULL)
 		mg_finding_evidence(f, NULL, 0, "%s: the login-mismatch "
 		    "reject in %s comes after a permit that ends the list "
@@ -480,6 +600,45 @@ evidence(const struct mg_model *m, struct mg_finding *f,
 		    "reject_sender_login_mismatch, %s or "
 		    "reject_known_sender_login_mismatch (with %s set) before "
 		    "a permit", name, REJECT, MAPS);
+}
+
+/* braced - master.cf's "-o { name = value }" on one line (Postfix 3.0:
+ * a value with spaces, as Debian 12's and guides' submission blocks
+ * write it): the reject put in front of the value; 0 if p's line is not
+ * that */
+static int
+braced(const struct mg_model *m, struct mg_fix *x, const struct mg_param *p)
+{
+	const struct mg_srcfile *f = mg_model_file(m, p->file);
+	const char *line, *at, *v, *open;
+	struct mg_str text = MG_STR_INIT;
+	size_t n = strlen(p->name);
+
+	if (f == NULL || p->line == 0 || p->line > f->nlines)
+		return (0);
+	line = f->lines[p->line - 1];
+	for (at = strstr(line, p->name); at != NULL;
+	    at = strstr(at + 1, p->name)) {
+		v = at + n + strspn(at + n, " \t");
+		if (at > line && strchr(" \t{", at[-1]) != NULL && *v == '=')
+			break;
+	}
+	if (at == NULL)
+		return (0);
+	for (open = at; open > line && (open[-1] == ' ' || open[-1] == '\t');
+	    open--)
+		;
+	v = strchr(at, '=') + 1;
+	v += strspn(v, " \t");
+	/* the brace opens just before the name and closes on this line */
+	if (open == line || open[-1] != '{' || strchr(v, '}') == NULL)
+		return (0);
+	mg_str_append(&text, line, (size_t)(v - line));
+	mg_str_printf(&text, "%s%s%s", REJECT, *v == '}' ? " " : ", ", v);
+	(void)mg_fix_replace_line(x, p->file, p->line, line,
+	    mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (1);
 }
 
 /* put_reject - reject_authenticated_sender_login_mismatch in front of the
@@ -496,12 +655,13 @@ put_reject(const struct mg_model *m, struct mg_fix *x, const struct guard *g,
 	cur = mg_service_value(m, g->svc, SENDER_R, &p);
 	if (g->svc != NULL && p != NULL &&
 	    mg_service_override(g->svc, SENDER_R) == p) {
-		/* master.cf: an -o value has no white space.  The text as
-		 * written (postconf -P): "$mua_sender_restrictions" stays a
-		 * reference to main.cf, whose expansion may hold spaces */
+		/* master.cf: an -o value has no white space but in the
+		 * "-o { name = value }" form.  The text as written (postconf
+		 * -P): "$mua_sender_restrictions" stays a reference to
+		 * main.cf, whose expansion may hold spaces */
 		cur = p->raw != NULL ? p->raw : p->value;
 		if (cur != NULL && strpbrk(cur, " \t{}") != NULL)
-			return (0);
+			return (braced(m, x, p));
 		mg_str_printf(&v, "%s%s%s", REJECT, cur != NULL &&
 		    *cur != '\0' ? "," : "", cur != NULL ? cur : "");
 		ok = mg_check_pf_edit_override(m, x, p, mg_str_cstr(&v));
@@ -529,6 +689,56 @@ advise(struct mg_finding *f, const char *why)
 	    REJECT, SENDER_R, SENDER_R);
 }
 
+/*
+ * keep_owners - smtpd_sender_login_maps (mp) is set already: whoever set
+ * it said who owns what, whatever the accounts look like.  The fix puts
+ * the reject first in each exposed service's sender restrictions and
+ * keeps the owners; it is proven from the table when that is one exact
+ * table read whole (table_probes), else postconf alone validates it.
+ */
+static void
+keep_owners(const struct mg_model *m, struct mg_report *r,
+    struct mg_finding *f, const struct guard *g, size_t n,
+    const struct mg_param *mp)
+{
+	struct mg_fix *x;
+	char key[320];
+	size_t i;
+	int global = 0, ok = 1;
+
+	x = mg_report_fix(r, FIX_ID, "Refuse MAIL FROM addresses a login "
+	    "does not own (smtpd_sender_login_maps + " REJECT ")");
+	x->named_only = "it refuses every sender address the map does not "
+	    "give to the login";
+	for (i = 0; i < n; i++)
+		if (!put_reject(m, x, &g[i], &global))
+			ok = 0;
+	if (!ok || x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_ID);
+		advise(f, "a service's -o smtpd_sender_restrictions cannot "
+		    "be edited safely");
+		return;
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_ID);
+	mg_finding_evidence(f, mp->file, mp->line, "the fix keeps %s = %s as "
+	    "the owners: the reject asks it who owns each MAIL FROM, so "
+	    "every address it gives a login (aliases too) stays allowed; an "
+	    "address it gives to nobody is refused to logins; fix --all "
+	    "leaves it out, name it to apply it", MAPS, mp->value);
+	for (i = 0; i < n; i++)
+		if (!table_probes(m, f, service_key(g[i].svc, key,
+		    sizeof(key))))
+			break;
+	if (i < n)
+		mg_finding_evidence(f, mp->file, mp->line, "no probe: %s is "
+		    "not one hash, btree, lmdb, cdb, dbm, sdbm, texthash or "
+		    "inline table read whole here, with an address of a login "
+		    "and one of another (a SQL, LDAP or pattern table may give "
+		    "a login any address): no address can be picked that must "
+		    "be refused; postconf validates the change", MAPS);
+}
+
 /* mg_check_pf_sender - logins that may send as any address */
 void
 mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
@@ -544,7 +754,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	enum shape sh;
 	char own[320], lbuf[512], key[320];
 	size_t i, n = 0, nused = 0;
-	int global = 0, ok = 1, maps_set = 0;
+	int global = 0, ok = 1;
 	const char *login;
 
 	for (i = 0; i < m->nservices && n < SVC_MAX; i++) {
@@ -586,6 +796,12 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "checks ownership with smtpd_sender_login_maps (address -> "
 	    "login) and reject_authenticated_sender_login_mismatch, which "
 	    "must come before the permit that ends its list.");
+	mp = mg_model_param(m, MAPS);
+	if (mp != NULL && mp->value != NULL &&
+	    mp->value[strspn(mp->value, " \t")] != '\0') {
+		keep_owners(m, r, f, g, n, mp);
+		return;
+	}
 	sh = shape_of(m);
 	login = person(m, NULL, lbuf, sizeof(lbuf));
 	if (sh == SHAPE_ADDRESS)
@@ -636,14 +852,10 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "to apply it", nused > 0 ? "aliases in other tables, " :
 	    "aliases (info@, first.last@), addresses at virtual alias "
 	    "domains, ", MAPS);
-	mp = mg_model_param(m, MAPS);
-	maps_set = mp != NULL && mp->value != NULL &&
-	    mp->value[strspn(mp->value, " \t")] != '\0';
 	for (i = 0; i < n; i++)
 		if (!put_reject(m, x, &g[i], &global))
 			ok = 0;
-	if (!maps_set)
-		mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
+	mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
 	mg_str_free(&map);
 	mg_str_free(&skipped);
 	if (!ok || x->nedits == 0) {
@@ -657,7 +869,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	/* each service with the hole is proven with its own settings: the
 	 * private Postfix gives each inet smtpd a listener with its -o
 	 * overrides */
-	for (i = 0; i < n && !maps_set; i++) {
+	for (i = 0; i < n; i++) {
 		probes(m, f, sh, own, service_key(g[i].svc, key,
 		    sizeof(key)));
 		if (g[i].svc != NULL)
@@ -666,7 +878,7 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 			    "own settings and -o overrides judge MAIL FROM",
 			    g[i].svc->name, g[i].svc->type);
 	}
-	if (nused > 0 && !maps_set)
+	if (nused > 0)
 		alias_probe(m, f, &used, service_key(g[0].svc, key,
 		    sizeof(key)));
 	mg_str_free(&used);

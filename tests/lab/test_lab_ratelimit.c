@@ -159,6 +159,85 @@ test_postfix_limit_sized_applied_proven(void **state)
 	lab_stop(PFLAB, dir);
 }
 
+/*
+ * test_postfix_policy_after_permit - sasl-root with a policy service
+ * after permit_sasl_authenticated, as Mail-in-a-Box orders postgrey and
+ * policyd-spf: the service (a closed port) is never asked for a login -
+ * 20 logged-in messages all taken - while a client without a login is
+ * deferred by it (451: smtpd did ask).  The report does not take it for
+ * a limit and names it; fix --yes sets the client limits and smtpd then
+ * refuses part of 45 messages; rollback is byte-identical.
+ */
+static void
+test_postfix_policy_after_permit(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-root", 0);
+	char etc[4096], st[4200], closed[32], policy[256], port[32];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", FIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	const char *set[] = { "postconf", "-c", etc, "-e", policy, NULL };
+	const char *start[] = { "start", dir, NULL };
+	const char *outsider[] = { "build/lab/mgsmtp", "--port", port,
+	    "--xclient-addr", "203.0.113.9", "--from", "x@remote.test", "--to",
+	    "postmaster@mail.example.com", "--rcpt-only", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)lab_port(dir, "closed_port", closed, sizeof(closed));
+	(void)snprintf(policy, sizeof(policy), "smtpd_recipient_restrictions ="
+	    " permit_sasl_authenticated, permit_mynetworks, "
+	    "reject_unauth_destination, check_policy_service "
+	    "inet:127.0.0.1:%s", closed);
+	assert_int_equal(lab_capture(set, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_script(PFLAB, start), 0);
+	(void)lab_port(dir, "port", port, sizeof(port));
+
+	/* smtpd asks the policy service of a client without a login */
+	(void)lab_capture(outsider, &out);
+	(void)printf("    no login: %s", mg_str_cstr(&out));
+	assert_non_null(strstr(out.data, "451"));
+	mg_str_free(&out);
+	/* and never of a login: no limit, no deferral */
+	assert_int_equal(flood(dir, "203.0.113.5", "20", &out), 0);
+	assert_non_null(strstr(out.data, "sent 20 accepted 20"));
+	mg_str_free(&out);
+
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    FIND "\") | (.fixes == [\"" FIX "\"]) and any(.evidence[]; "
+	    ".text | contains(\"is not counted: it comes after a permit\"))",
+	    NULL), 0);
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+	/* at most twice the log's peak of 20, at least the floor of 30:
+	 * 5 to 15 of 45 refused (20 refusals would reach
+	 * smtpd_hard_error_limit and end the session unsummed) */
+	assert_int_equal(flood(dir, "203.0.113.6", "45", &out), 1);
+	assert_non_null(strstr(out.data, "sent 45 accepted "));
+	assert_null(strstr(out.data, "accepted 45"));
+	mg_str_free(&out);
+	assert_true(lab_maillog_has(dir, "Message delivery request rate "
+	    "limit exceeded"));
+
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(PFLAB, dir);
+}
+
 /* exim_bh_login - one exim -bh session from 198.51.100.9 logged in as
  * alice (-oMai, -oMaa plain_server) with n RCPTs to remote addresses;
  * the RCPT replies accepted (250) and deferred by the rate limit (a
@@ -276,6 +355,87 @@ test_exim_limit_applied_proven(void **state)
 	mg_str_free(&after);
 }
 
+/* insert_after - text put on the lines after the first line of file
+ * path that is line; fails the test if there is none */
+static void
+insert_after(const char *path, const char *line, const char *text)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), line);
+	assert_non_null(at);
+	at += strlen(line);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(text, fp) >= 0);
+	assert_true(fputs(at, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/*
+ * test_exim_late_limit - a limit on the login that never counts one, as
+ * a postmaster writes it in Debian's CHECK_RCPT_LOCAL_ACL_FILE (read
+ * after acl_check_rcpt's accept of logins): auth-plain-clear with "deny
+ * ratelimit = 50 / 1h / per_rcpt / $authenticated_id" after "accept
+ * authenticated = *".  Real Exim takes all 105 RCPTs of a login; the
+ * report names that statement; the fix's defer before the accept is
+ * applied with --yes and Exim then defers past 100; rollback restores
+ * every byte and the 105 go through again.
+ */
+static void
+test_exim_late_limit(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
+	char conf[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--exim", conf, "--exim-bin",
+	    exim_bin, "--state", st, "fix", EXFIX, "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--exim", conf,
+	    "--exim-bin", exim_bin, "--state", st, "rollback", "1", "--yes",
+	    NULL };
+	struct mg_str before, after, out;
+	unsigned ok, limited;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	insert_after(conf, "\n  accept  authenticated = *\n", "  deny    "
+	    "message = rate limit\n          ratelimit = 50 / 1h / per_rcpt "
+	    "/ $authenticated_id\n");
+
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_int_equal(ok, 105);
+	assert_int_equal(limited, 0);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == \""
+	    EXFIND "\") | any(.evidence[]; .text | contains(\"this "
+	    "ratelimit on the login comes after an accept every login "
+	    "passes\"))", NULL), 0);
+	mg_str_free(&out);
+
+	lab_slurp(conf, &before);
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "applied"));
+	mg_str_free(&out);
+	exim_bh_login(conf, 105, &ok, &limited);
+	assert_true(ok >= 95 && ok <= 100);
+	assert_int_equal(ok + limited, 105);
+
+	assert_int_equal(lab_capture(rollback, &out), 0);
+	assert_non_null(strstr(out.data, "journal entry 1 rolled back"));
+	mg_str_free(&out);
+	lab_slurp(conf, &after);
+	assert_string_equal(before.data, after.data);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -290,7 +450,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_limit_sized_applied_proven),
+		cmocka_unit_test(test_postfix_policy_after_permit),
 		cmocka_unit_test(test_exim_limit_applied_proven),
+		cmocka_unit_test(test_exim_late_limit),
 	};
 
 	return (cmocka_run_group_tests_name("lab_ratelimit", tests, setup,

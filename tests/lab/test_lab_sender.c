@@ -10,6 +10,10 @@
  * gives nobody every address.  sasl-submission(-25): Debian 12's
  * submission template with $mua_* restrictions, the hole on 587 alone
  * (or on 25 too), each service proven with its own -o overrides.
+ * sasl-warn: the postmaster's own owner table, the reject only warned
+ * (warn_if_reject): the fix keeps the table and is proven from it.
+ * sasl-class: the reject in a restriction class: enforced, no finding.
+ * sasl-submission-brace: the -o { name = value } form.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +152,95 @@ test_postfix_login_sends_as_anyone(void **state)
 	lab_stop(PFLAB, dir);
 	mg_str_free(&before);
 	mg_str_free(&after);
+}
+
+/*
+ * test_postfix_warned_reject - sasl-warn: the postmaster's own owner
+ * table with the reject only warned (warn_if_reject), over several
+ * lines.  Real AUTH as alice sends as bob; the report names the
+ * warn_if_reject; fix --yes keeps the table, puts the reject first and is
+ * proven from the table's entries (bob's address refused, alice's
+ * accepted); after it real AUTH: bob's 553, sales@ (the table gives it to
+ * alice too) and alice's 250; rollback puts every byte back.
+ */
+static void
+test_postfix_warned_reject(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-warn", 1);
+	char etc[4096], st[4200];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	assert_non_null(strstr(out.data, "follows warn_if_reject: it only "
+	    "logs a warning and refuses nothing"));
+	assert_non_null(strstr(out.data, "the fix keeps "
+	    "smtpd_sender_login_maps = hash:"));
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_true(has(out.data, "stage", dir, "port", "198.51.100.9 as "
+	    "login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
+	    "postmaster@mail.example.com> -> 553"));
+	assert_non_null(strstr(out.data, "not owned by user alice - closed "
+	    "(before the change: 250"));
+	assert_non_null(strstr(out.data, "as login alice: MAIL FROM:<alice@"
+	    "mail.example.com> RCPT TO:<postmaster@mail.example.com> -> 250 "
+	    "2.1.5 Ok - still accepted"));
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "sales@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* test_postfix_reject_in_class - sasl-class: the reject inside a
+ * restriction class before the permit.  Real AUTH as alice is refused
+ * as bob (553) and taken as herself: ownership is enforced, and the
+ * report has no finding (it had one: the class was not read) */
+static void
+test_postfix_reject_in_class(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-class", 1);
+	struct mg_str out;
+
+	(void)state;
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com",
+	    "postmaster@mail.example.com"), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    "postmaster@mail.example.com"), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"findings\""));
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
 }
 
 /* xclient_rcpt - real Postfix's RCPT reply to a session from
@@ -329,7 +422,7 @@ proven_on(const char *out, const char *where, const char *dir,
  * --yes puts main.cf and master.cf back byte for byte
  */
 static void
-submission_fix(const char *scenario, int on25)
+submission_fix(const char *scenario, int on25, const char *edit)
 {
 	const char *dir = lab_instance(PFLAB, scenario, 1);
 	char etc[4096], st[4200], main_cf[4200], master_cf[4200];
@@ -351,12 +444,11 @@ submission_fix(const char *scenario, int on25)
 	assert_int_equal(service_evidence(out.data, dir, "port"), on25 ? 0 :
 	    1);
 	/* the override is edited as written: the reference to main.cf's
-	 * mua_sender_restrictions stays */
-	assert_int_equal(lab_jq(out.data, "[.fix_details[] | select(.id == "
+	 * mua_sender_restrictions stays; a { ... } form keeps its braces */
+	(void)snprintf(note, sizeof(note), "[.fix_details[] | select(.id == "
 	    "\"postfix.sasl.sender-login-maps\") | .edits[] | select(.new "
-	    "== \"  -o smtpd_sender_restrictions=reject_authenticated_sender_"
-	    "login_mismatch,$mua_sender_restrictions\")] | length == 1",
-	    NULL), 0);
+	    "== \"%s\")] | length == 1", edit);
+	assert_int_equal(lab_jq(out.data, note, NULL), 0);
 	mg_str_free(&out);
 
 	keep(dir, "main.cf", main_cf, sizeof(main_cf));
@@ -400,7 +492,9 @@ static void
 test_postfix_submission_only_hole(void **state)
 {
 	(void)state;
-	submission_fix("sasl-submission", 0);
+	submission_fix("sasl-submission", 0, "  -o smtpd_sender_restrictions="
+	    "reject_authenticated_sender_login_mismatch,"
+	    "$mua_sender_restrictions");
 }
 
 /* test_postfix_hole_on_both - AUTH on port 25 too: each service proven
@@ -409,7 +503,21 @@ static void
 test_postfix_hole_on_both(void **state)
 {
 	(void)state;
-	submission_fix("sasl-submission-25", 1);
+	submission_fix("sasl-submission-25", 1, "  -o "
+	    "smtpd_sender_restrictions=reject_authenticated_sender_login_"
+	    "mismatch,$mua_sender_restrictions");
+}
+
+/* test_postfix_braced_override - the submission's sender line written
+ * "-o { name = value with spaces }" (Postfix 3.0): the reject goes
+ * inside the braces, proven on that service, rolled back */
+static void
+test_postfix_braced_override(void **state)
+{
+	(void)state;
+	submission_fix("sasl-submission-brace", 0, "  -o { "
+	    "smtpd_sender_restrictions = reject_authenticated_sender_login_"
+	    "mismatch, permit_sasl_authenticated, reject }");
 }
 
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
@@ -453,12 +561,58 @@ bh_login(const char *dir, const char *from, const char *to)
 	return (authed ? code : -1);
 }
 
-/* test_exim_login_sends_as_anyone - auth-plain-clear: alice sends as
- * postmaster, the report names it, fix --yes is proven by exim -bh
- * -oMai alice, a real login is then refused as postmaster and accepted
- * as alice; rollback byte-identical */
+/* insert_after - text put on the lines after the first line of file
+ * path that is line; fails the test if there is none */
 static void
-test_exim_login_sends_as_anyone(void **state)
+insert_after(const char *path, const char *line, const char *text)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), line);
+	assert_non_null(at);
+	at += strlen(line);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(text, fp) >= 0);
+	assert_true(fputs(at, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/* replace_line - the first line of file path that is old (with its
+ * newlines) becomes new; fails the test if there is none */
+static void
+replace_line(const char *path, const char *old, const char *new)
+{
+	struct mg_str s = MG_STR_INIT;
+	const char *at;
+	FILE *fp;
+
+	lab_slurp(path, &s);
+	at = strstr(mg_str_cstr(&s), old);
+	assert_non_null(at);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(s.data, 1, (size_t)(at - s.data), fp),
+	    (size_t)(at - s.data));
+	assert_true(fputs(new, fp) >= 0);
+	assert_true(fputs(at + strlen(old), fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	mg_str_free(&s);
+}
+
+/* exim_sender_fix - auth-plain-clear with text (if not NULL) before its
+ * "accept authenticated = *", that accept written as accept (if not
+ * NULL): alice sends as postmaster, the report names it, fix --yes is
+ * proven by exim -bh -oMai alice, a real login is then refused as
+ * postmaster and accepted as alice; rollback byte-identical */
+static void
+exim_sender_fix(const char *text, const char *accept)
 {
 	const char *dir = lab_instance(EXLAB, "auth-plain-clear", 0);
 	char conf[4096], st[4200];
@@ -470,9 +624,13 @@ test_exim_login_sends_as_anyone(void **state)
 	    NULL };
 	struct mg_str before, after, out;
 
-	(void)state;
 	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
 	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	if (text != NULL)
+		insert_after(conf, "\n  accept  hosts = +relay_from_hosts\n",
+		    text);
+	if (accept != NULL)
+		replace_line(conf, "\n  accept  authenticated = *\n", accept);
 	assert_int_equal(bh_login(dir, "postmaster@example.com",
 	    "postmaster@example.com"), 250);
 	(void)lab_ex_report(dir, exim_bin, &out);
@@ -507,6 +665,41 @@ test_exim_login_sends_as_anyone(void **state)
 	mg_str_free(&after);
 }
 
+/* test_exim_login_sends_as_anyone - auth-plain-clear as it is */
+static void
+test_exim_login_sends_as_anyone(void **state)
+{
+	(void)state;
+	exim_sender_fix(NULL, NULL);
+}
+
+/* test_exim_warn_is_no_guard - a warn that logs a login sending as
+ * another address (with the sender and the login in its condition)
+ * refuses nothing: real Exim accepts, the finding stands, the fix's deny
+ * closes it */
+static void
+test_exim_warn_is_no_guard(void **state)
+{
+	(void)state;
+	exim_sender_fix("  warn    authenticated = *\n"
+	    "          condition = ${if !eqi{$sender_address}"
+	    "{$authenticated_id@example.com}}\n"
+	    "          log_message = $authenticated_id sends as "
+	    "$sender_address\n", NULL);
+}
+
+/* test_exim_login_accept_as_condition - the accept of logins written
+ * "condition = ${if def:authenticated_id}": real Exim accepts alice as
+ * postmaster; the finding, the fix and its proof as for "authenticated
+ * = *" */
+static void
+test_exim_login_accept_as_condition(void **state)
+{
+	(void)state;
+	exim_sender_fix(NULL, "\n  accept  condition = ${if def:"
+	    "authenticated_id}\n");
+}
+
 static int
 setup(void **state)
 {
@@ -521,9 +714,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_postfix_login_sends_as_anyone),
 		cmocka_unit_test(test_postfix_alias_owners),
+		cmocka_unit_test(test_postfix_warned_reject),
+		cmocka_unit_test(test_postfix_reject_in_class),
 		cmocka_unit_test(test_postfix_submission_only_hole),
 		cmocka_unit_test(test_postfix_hole_on_both),
+		cmocka_unit_test(test_postfix_braced_override),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
+		cmocka_unit_test(test_exim_warn_is_no_guard),
+		cmocka_unit_test(test_exim_login_accept_as_condition),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));

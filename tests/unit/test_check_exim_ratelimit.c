@@ -184,6 +184,59 @@ test_limited_no_finding(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_limit_that_never_counts - shapes written by others: a ratelimit
+ * on the login under warn (the spec's way to measure a rate) or after
+ * an accept every login passes (Debian's CHECK_RCPT_LOCAL_ACL_FILE comes
+ * after acl_check_rcpt's accept of logins) limits nobody: the finding
+ * stands and names that statement.  Options in another order, or an
+ * accept that lets only some logins through before the limit, do limit.
+ */
+static void
+test_limit_that_never_counts(void **state)
+{
+	static const struct {
+		const char *name, *extra, *says;
+		int want;
+	} cases[] = {
+		{ "warn only measures", "warn ratelimit = 0 / 1h / per_rcpt / "
+		    "$authenticated_id\n         log_message = rate "
+		    "$sender_rate\n  accept hosts = :",
+		    "is under warn: it only logs the rate", 1 },
+		{ "after the accept of logins", "accept authenticated = *\n"
+		    "    control = submission/sender_retain\n"
+		    "  deny ratelimit = 100 / 1h / per_rcpt / "
+		    "$authenticated_id\n  accept hosts = :", "comes after an "
+		    "accept every login passes", 1 },
+		{ "options in another order", "deny ratelimit = 100 / 1h / "
+		    "strict / per_rcpt / leaky / ${authenticated_id}\n"
+		    "  accept hosts = :", NULL, 0 },
+		{ "after an accept of some logins", "accept authenticated = *\n"
+		    "    hosts = 192.0.2.0/24\n  defer ratelimit = 100 / 1h / "
+		    "per_rcpt / $authenticated_id\n  accept hosts = :", NULL,
+		    0 },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build(&m, cases[i].extra);
+		run(&m, &r);
+		f = r.nfindings > 0 ? &r.findings[0] : NULL;
+		if ((f != NULL) != cases[i].want)
+			fail_msg("%s: finding %s", cases[i].name,
+			    cases[i].want ? "missing" : "unexpected");
+		if (cases[i].says != NULL && !has(f, cases[i].says))
+			fail_msg("%s: evidence without \"%s\"", cases[i].name,
+			    cases[i].says);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 int
 main(void)
 {
@@ -191,6 +244,7 @@ main(void)
 		cmocka_unit_test(test_auth_without_limit),
 		cmocka_unit_test(test_sized_from_log),
 		cmocka_unit_test(test_limited_no_finding),
+		cmocka_unit_test(test_limit_that_never_counts),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

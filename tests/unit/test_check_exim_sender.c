@@ -135,6 +135,42 @@ test_what_guards(void **state)
 		{ "deny after the accept", ACCEPT "    deny condition = ${if "
 		    "!eqi{$sender_address}{$authenticated_id}}\n", 0, 1 },
 		{ "client authenticator only", NULL, 1, 0 },
+		/* shapes seen in the wild */
+		{ "a warn that only logs a mismatch", "    warn "
+		    "authenticated = *\n    condition = ${if !eqi"
+		    "{$sender_address}{$authenticated_id}}\n    log_message "
+		    "= $authenticated_id sends as $sender_address\n" ACCEPT,
+		    0, 1 },
+		{ "a header naming both", "    warn authenticated = *\n"
+		    "    add_header = X-Sender: $sender_address "
+		    "($authenticated_id)\n" ACCEPT, 0, 1 },
+		{ "a ratelimit keyed on the login and the sender", "    deny "
+		    "ratelimit = 100 / 1h / per_rcpt / "
+		    "$authenticated_id:$sender_address\n" ACCEPT, 0, 1 },
+		{ "the owner's accept, then any login's", "    accept "
+		    "authenticated = *\n    condition = ${if eqi"
+		    "{$sender_address}{$authenticated_id}}\n" ACCEPT, 0, 1 },
+		{ "cPanel-style deny without authenticated", "    deny "
+		    "message = sender not yours\n    condition = ${if and{"
+		    "{def:authenticated_id}{!eqi{$authenticated_id}"
+		    "{$sender_address}}}}\n" ACCEPT, 0, 0 },
+		{ "a senders lookup by login", "    deny authenticated = *\n"
+		    "    !senders = ${lookup{$authenticated_id}lsearch"
+		    "{/etc/exim4/sender_owners}}\n" ACCEPT, 0, 0 },
+		{ "require the owner", "    require message = not yours\n"
+		    "    condition = ${if or{{!def:authenticated_id}{eqi"
+		    "{$sender_address}{$authenticated_id}}}}\n" ACCEPT, 0, 0 },
+		{ "an accept of logins spelt as a condition",
+		    "    accept condition = ${if def:authenticated_id}\n", 0,
+		    1 },
+		{ "an accept of logins spelt !eq", "    accept condition = "
+		    "${if !eq {$authenticated_id}{}}\n", 0, 1 },
+		{ "an accept of clients without a login", "    accept "
+		    "condition = ${if !def:authenticated_id}\n", 0, 0 },
+		{ "Debian's submission/sender_retain accept",
+		    "    accept authenticated = *\n    control = "
+		    "submission/sender_retain\n    control = "
+		    "dkim_disable_verify\n", 0, 1 },
 	};
 	struct mg_model m;
 	struct mg_report r;

@@ -1016,7 +1016,8 @@ put(const char *path, const struct mg_str *text)
  * addresses of support@ are only in it, the three weeks before in
  * mail.log.1 (logrotate's delaycompress; exicyclog's mainlog.01 too),
  * read first for the logins' history only: established, medium, the
- * evidence names it; its clients are not counted as this log's.  The
+ * evidence names it; its clients are not counted as this log's (RHEL's
+ * dateext name, the newest of two, too).  The
  * current log linked as .1 is not read twice; without it: high */
 static void
 test_rotated_history(void **state)
@@ -1026,7 +1027,7 @@ test_rotated_history(void **state)
 	struct mg_report r;
 	struct mg_str old = MG_STR_INIT, cur = MG_STR_INIT, want = MG_STR_INIT;
 	char dir[] = "/tmp/mg-test-rotated-XXXXXX", path[128], older[128];
-	char older01[128], addr[64];
+	char older01[128], dated[160], dated0[160], addr[64];
 	struct mg_err err;
 	int d, k;
 
@@ -1078,6 +1079,21 @@ test_rotated_history(void **state)
 	    &err), 0);
 	assert_string_equal(m.log->older, older01);
 	mg_model_free(&m);
+	/* logrotate's dateext (RHEL): the newest dated one */
+	(void)snprintf(dated, sizeof(dated), "%s-20261206", path);
+	(void)snprintf(dated0, sizeof(dated0), "%s-20261129", path);
+	assert_int_equal(rename(older01, dated), 0);
+	put(dated0, &cur);
+	mg_model_init(&m);
+	m.now = NOW;
+	assert_int_equal(mg_model_read_log(&m, mg_pf_log_line, NULL, path,
+	    &err), 0);
+	assert_non_null(m.log->older);
+	assert_string_equal(m.log->older, dated);
+	assert_int_equal(m.log->nauths, 12 * 21 + 12);
+	mg_model_free(&m);
+	assert_int_equal(unlink(dated0), 0);
+	assert_int_equal(rename(dated, older01), 0);
 	assert_int_equal(unlink(older01), 0);
 	/* the current log itself as .1: not read again */
 	assert_int_equal(link(path, older), 0);

@@ -171,15 +171,16 @@ test_own_zero_edited(void **state)
 }
 
 /* test_main_cf_kept_for_policy_port - AUTH from main.cf, port 25 asks a
- * policy service (iRedMail's iRedAPD), a reinjection port overrides
+ * policy service before its permit (iRedMail's iRedAPD, as its main.cf
+ * orders them), a reinjection port overrides
  * its restrictions without one: only that port is named, and its limits
  * go under it, not into main.cf where port 25 would inherit them */
 static void
 test_main_cf_kept_for_policy_port(void **state)
 {
 	static const char *main_cf = "smtpd_sasl_auth_enable = yes\n"
-	    "smtpd_recipient_restrictions = permit_sasl_authenticated, "
-	    "check_policy_service inet:127.0.0.1:7777, "
+	    "smtpd_recipient_restrictions = check_policy_service "
+	    "inet:127.0.0.1:7777, permit_sasl_authenticated, "
 	    "reject_unauth_destination\n";
 	const struct mg_finding *f;
 	const struct mg_fix *x;
@@ -284,8 +285,10 @@ test_smtp_auth_in_main_cf(void **state)
 	mg_model_free(&m);
 }
 
-/* test_limited_or_policy_no_finding - a limit set, a policy service, or
- * no AUTH anywhere: nothing to say; an explicit 0 is no limit */
+/* test_limited_or_policy_no_finding - a limit set, a policy service a
+ * login reaches, or no AUTH anywhere: nothing to say; an explicit 0 is
+ * no limit, nor is a policy service after permit_sasl_authenticated or
+ * one that only greylists or checks SPF */
 static void
 test_limited_or_policy_no_finding(void **state)
 {
@@ -298,9 +301,23 @@ test_limited_or_policy_no_finding(void **state)
 		{ "smtpd_sasl_auth_enable = yes\n"
 		    "smtpd_client_recipient_rate_limit = 50\n", 0 },
 		{ "smtpd_sasl_auth_enable = yes\n"
+		    "smtpd_recipient_restrictions = check_policy_service "
+		    "inet:127.0.0.1:10040, permit_sasl_authenticated, "
+		    "reject_unauth_destination\n", 0 },
+		/* after the permit a login never reaches it */
+		{ "smtpd_sasl_auth_enable = yes\n"
 		    "smtpd_recipient_restrictions = permit_sasl_authenticated,"
 		    " check_policy_service inet:127.0.0.1:10040, "
-		    "reject_unauth_destination\n", 0 },
+		    "reject_unauth_destination\n", 1 },
+		/* Debian's postgrey and policyd-spf limit nothing */
+		{ "smtpd_sasl_auth_enable = yes\n"
+		    "smtpd_recipient_restrictions = reject_unauth_destination, "
+		    "check_policy_service inet:127.0.0.1:10023, "
+		    "check_policy_service unix:private/policyd-spf\n", 1 },
+		/* Postfix 3.0's { ... } form, in the data list */
+		{ "smtpd_sasl_auth_enable = yes\n"
+		    "smtpd_data_restrictions = check_policy_service { "
+		    "unix:private/ratelimit, default_action=DUNNO }\n", 0 },
 		{ "smtpd_sasl_auth_enable = yes\n"
 		    "smtpd_client_message_rate_limit = 0\n", 1 },
 		{ "smtpd_sasl_auth_enable = yes\n"

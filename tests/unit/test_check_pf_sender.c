@@ -244,6 +244,29 @@ test_guards(void **state)
 		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
 		    "smtpd_client_restrictions = permit_sasl_authenticated\n"
 		    "smtpd_sender_restrictions = " REJECT "\n", 0, NULL },
+		/* shapes written by others */
+		{ "warn_if_reject: a reject that only logs",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch, permit_sasl_authenticated\n",
+		    1, "the login-mismatch reject in "
+		    "smtpd_sender_restrictions follows warn_if_reject" },
+		{ "warn_if_reject on another restriction",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_unknown_sender_domain, " REJECT "\n", 0, NULL },
+		{ "the reject in a restriction class",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_restriction_classes = owners\n"
+		    "owners = " REJECT "\n"
+		    "smtpd_sender_restrictions = owners, "
+		    "permit_sasl_authenticated\n", 0, NULL },
+		{ "a class's permit ends the list that names it",
+		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
+		    "smtpd_restriction_classes = logins\n"
+		    "logins = permit_sasl_authenticated\n"
+		    "smtpd_sender_restrictions = logins, " REJECT "\n", 1,
+		    "comes after a permit that ends the list" },
 	};
 	const struct mg_finding *f;
 	struct mg_model m;
@@ -658,6 +681,117 @@ test_dms_submission_and_smtps(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_warned_reject_with_owner_table - the postmaster's own owner table
+ * (hash, read whole) with the reject made a warning by warn_if_reject: a
+ * finding; the fix puts the reject first and keeps the table; the proof
+ * comes from the table's entries (alice sends as an address it gives to
+ * bob: a hole if accepted; as her own: accepted).  A pattern table, or
+ * one not read, gives no proof (its "other" address may be alice's),
+ * and the accounts need not be known: the owners are the table's.
+ */
+static void
+test_warned_reject_with_owner_table(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_map *t;
+	struct mg_model m;
+	struct mg_report r;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		load(&m, "3.7.11", pass == 0 ? "smtpd_sender_login_maps = "
+		    "hash:/etc/postfix/sender_owners\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch, "
+		    "reject_non_fqdn_sender\n" : "smtpd_sender_login_maps = "
+		    "pcre:/etc/postfix/sender_owners.pcre\n"
+		    "smtpd_sender_restrictions = warn_if_reject "
+		    "reject_sender_login_mismatch\n", pass == 0);
+		t = mg_model_map_add(&m, pass == 0 ?
+		    "hash:/etc/postfix/sender_owners" :
+		    "pcre:/etc/postfix/sender_owners.pcre");
+		(void)mg_map_entry_add(t, "root@mail.example.com", "root", 1);
+		(void)mg_map_entry_add(t, "bob@mail.example.com", "bob", 1);
+		(void)mg_map_entry_add(t, "alice@mail.example.com", "alice", 1);
+		(void)mg_map_entry_add(t, "sales@mail.example.com", "alice, "
+		    "bob", 1);
+		t->listed = 1;
+		pf_run(mg_check_pf_sender, &m, &r);
+		f = pf_finding(&r, ID);
+		assert_non_null(f);
+		assert_non_null(pf_evidence(f, "follows warn_if_reject"));
+		x = mg_report_find_fix(&r, FIX);
+		assert_non_null(x);
+		assert_non_null(edit_of(x, "smtpd_sender_restrictions"));
+		assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->
+		    new_text, pass == 0 ? REJECT ", warn_if_reject "
+		    "reject_sender_login_mismatch, reject_non_fqdn_sender" :
+		    REJECT ", warn_if_reject reject_sender_login_mismatch");
+		assert_null(edit_of(x, "smtpd_sender_login_maps"));
+		assert_non_null(pf_evidence(f, "the fix keeps "
+		    "smtpd_sender_login_maps = "));
+		if (pass == 1) {
+			/* accounts unknown, a pattern table: a fix all
+			 * the same (the owners are the postmaster's), no
+			 * probe */
+			assert_int_equal(f->nprobes, 0);
+			assert_non_null(pf_evidence(f, "no probe: "
+			    "smtpd_sender_login_maps is not one hash"));
+			mg_report_free(&r);
+			mg_model_free(&m);
+			continue;
+		}
+		/* two per exposed service: smtp and submissions */
+		assert_int_equal(f->nprobes, 4);
+		assert_string_equal(f->probes[2].sender,
+		    "bob@mail.example.com");
+		assert_string_equal(f->probes[0].login, "alice");
+		assert_string_equal(f->probes[0].sender,
+		    "bob@mail.example.com");
+		assert_string_equal(f->probes[0].rcpt,
+		    "postmaster@mail.example.com");
+		assert_true(f->probes[0].hole_if_accepted);
+		assert_string_equal(f->probes[1].sender,
+		    "alice@mail.example.com");
+		assert_false(f->probes[1].hole_if_accepted);
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
+/* test_braced_override - Postfix 3.0's "-o { name = value }" with
+ * spaces on submission (sasl-brace: sasl-sub with its sender line so
+ * written): the reject goes in front of the value inside the braces,
+ * the proof asks that service; before, no fix ("cannot be edited") */
+static void
+test_braced_override(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-brace", NULL);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "no automatic fix"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(replace_of(x, 31));
+	assert_string_equal(replace_of(x, 31)->new_text, "  -o { "
+	    "smtpd_sender_restrictions = " REJECT ", "
+	    "permit_sasl_authenticated, reject }");
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "submission/inet");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -674,6 +808,8 @@ main(void)
 		cmocka_unit_test(test_debian_hole_on_both),
 		cmocka_unit_test(test_mailcow_guarded),
 		cmocka_unit_test(test_dms_submission_and_smtps),
+		cmocka_unit_test(test_warned_reject_with_owner_table),
+		cmocka_unit_test(test_braced_override),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,6 +1,7 @@
 /* test_pf_config.c - Postfix list splitting, postconf output, main.cf lines. */
 #include <string.h>
 
+#include "../../backends/postfix/pf_apply.h"
 #include "../../backends/postfix/pf_list.h"
 #include "../../backends/postfix/pf_maincf.h"
 #include "../../backends/postfix/pf_postconf.h"
@@ -128,6 +129,32 @@ test_maincf_locate(void **state)
 	mg_model_free(&m);
 }
 
+/* test_new_warnings_stage_path - postconf -n on the stage names its own
+ * main.cf: a warning the live configuration already draws (Postfix
+ * 3.7.11's, captured on the lab's sasl-submission-brace, whose
+ * mua_sender_restrictions no service uses) is not new; another one is */
+static void
+test_new_warnings_stage_path(void **state)
+{
+	static const char live[] = "postconf: warning: /srv/mg/etc/main.cf: "
+	    "unused parameter: mua_sender_restrictions="
+	    "permit_sasl_authenticated, reject\nmyhostname = mx\n";
+	static const char staged[] = "postconf: warning: /srv/mg/state/"
+	    "stage.1/conf/main.cf: unused parameter: mua_sender_restrictions="
+	    "permit_sasl_authenticated, reject\nmyhostname = mx\n"
+	    "postconf: warning: /srv/mg/state/stage.1/conf/main.cf: unused "
+	    "parameter: smtpd_sender_restriction=x\n";
+	struct mg_str bad = MG_STR_INIT;
+
+	(void)state;
+	assert_int_equal(mg_pf_new_warnings(live, staged,
+	    "/srv/mg/state/stage.1/conf", "/srv/mg/etc", &bad), 1);
+	assert_non_null(strstr(mg_str_cstr(&bad), "smtpd_sender_restriction"
+	    "=x"));
+	assert_null(strstr(mg_str_cstr(&bad), "mua_sender_restrictions"));
+	mg_str_free(&bad);
+}
+
 int
 main(void)
 {
@@ -135,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_list_split),
 		cmocka_unit_test(test_postconf_parse),
 		cmocka_unit_test(test_maincf_locate),
+		cmocka_unit_test(test_new_warnings_stage_path),
 	};
 
 	return (cmocka_run_group_tests_name("pf_config", tests, NULL, NULL));
