@@ -571,6 +571,34 @@ for_clients(const struct mg_model *m, const struct mg_service *s)
 	return (n >= 11 && strcmp(v + n - 11, "/submission") == 0);
 }
 
+/* front - the smtpd where mail from other servers arrives: the first
+ * inet smtpd that is not for clients, or behind postscreen its "smtpd
+ * pass" (as the proof's private Postfix chooses it); NULL if none */
+static const struct mg_service *
+front(const struct mg_model *m)
+{
+	const struct mg_service *s;
+	size_t i, k;
+
+	for (i = 0; i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    for_clients(m, s))
+			continue;
+		if (strcmp(s->command, "smtpd") == 0)
+			return (s);
+		if (strcmp(s->command, "postscreen") != 0)
+			continue;
+		for (k = 0; k < m->nservices; k++)
+			if (strcmp(m->services[k].type, "pass") == 0 &&
+			    m->services[k].command != NULL &&
+			    strcmp(m->services[k].command, "smtpd") == 0)
+				return (&m->services[k]);
+		return (NULL);
+	}
+	return (NULL);
+}
+
 /*
  * check_services - a public smtpd service whose own settings accept what
  * main.cf refuses.  The content filter's return port (amavis
@@ -581,11 +609,13 @@ for_clients(const struct mg_model *m, const struct mg_service *s)
  * -o smtpd_reject_unlisted_recipient=no: a user's typo bounces to that
  * user, not to a forged sender).  The same lines copied onto port 25, or
  * onto a port every address reaches, let backscatter in through that
- * door.
+ * door.  Where every listener is on loopback (lo), only the front smtpd
+ * is judged (severity info, as the other findings here): the filter's
+ * return port is still not where outside mail arrives.
  */
 static void
 check_services(const struct mg_model *m, struct mg_report *r,
-    char *const *d, size_t nd)
+    char *const *d, size_t nd, int lo)
 {
 	char *rel[DOMS_MAX + 1], svc[300], addr[300];
 	const struct mg_service *s;
@@ -598,6 +628,7 @@ check_services(const struct mg_model *m, struct mg_report *r,
 	size_t i, k, n, nrel;
 	int tables, edits = 0, whole = 1;
 	const char *dom = first_domain(d, nd), *pdom;
+	const struct mg_service *pub = front(m);
 
 	nrel = relay_domains_here(m, rel, DOMS_MAX + 1, &tables);
 	for (i = 0; i < m->nservices; i++) {
@@ -605,13 +636,15 @@ check_services(const struct mg_model *m, struct mg_report *r,
 		if (s->command == NULL || strcmp(s->command, "smtpd") != 0 ||
 		    (strcmp(s->type, "inet") != 0 &&
 		    strcmp(s->type, "pass") != 0) ||
-		    (reach = mg_check_pf_reach(m, s)) == MG_PF_REACH_LOOPBACK ||
+		    ((reach = mg_check_pf_reach(m, s)) ==
+		    MG_PF_REACH_LOOPBACK && (!lo || s != pub)) ||
 		    mg_check_pf_gate(m, s, &gate) != MG_PF_GATE_NONE ||
 		    for_clients(m, s) ||
 		    (n = service_holes(m, s, dom != NULL ? nd : 0, nrel,
 		    h)) == 0)
 			continue;
-		sev = mg_check_pf_reach_severity(MG_SEV_MEDIUM, reach);
+		sev = lo ? MG_SEV_INFO :
+		    mg_check_pf_reach_severity(MG_SEV_MEDIUM, reach);
 		if (f == NULL) {
 			f = mg_report_finding(r, FIX_SERVICE, sev, "aliases",
 			    "A public smtpd service accepts mail to unknown "
@@ -709,7 +742,7 @@ mg_check_pf_backscatter(const struct mg_model *m, struct mg_report *r)
 	check_luser(m, r, d, nd, lo);
 	check_relay(m, r, lo);
 	check_unlisted(m, r, d, nd, lo);
-	check_services(m, r, d, nd);
+	check_services(m, r, d, nd, lo);
 	for (i = 0; i < nd; i++)
 		free(d[i]);
 }

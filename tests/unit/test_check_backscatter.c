@@ -441,7 +441,8 @@ test_pf_filter_return_public(void **state)
 
 /* test_pf_port25_override_no_fix - port 25's own entry with -o
  * local_recipient_maps= on its first line: the finding, and no
- * automatic fix (the line holds the whole entry) */
+ * automatic fix (the line holds the whole entry); with every listener
+ * on loopback, the same finding at info, and none for 10025 */
 static void
 test_pf_port25_override_no_fix(void **state)
 {
@@ -465,6 +466,25 @@ test_pf_port25_override_no_fix(void **state)
 	assert_int_equal(f->nfix_ids, 0);
 	assert_null(mg_report_find_fix(&r, SVC_ID));
 	assert_string_equal(f->probes[0].service, "smtp/inet");
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* every listener on loopback: port 25's smtpd still judged (info),
+	 * the filter's return port still not */
+	amavis_load(&m, pairs, "smtp/inet/local_recipient_maps =\n");
+	pf_params(&m, "inet_interfaces = 127.0.0.1\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_null(pf_evidence(f, "10025"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	amavis_load(&m, NULL, NULL);
+	pf_params(&m, "inet_interfaces = 127.0.0.1\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
