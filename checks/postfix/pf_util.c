@@ -119,6 +119,16 @@ mg_check_pf_origin(const struct mg_model *m, const struct mg_param *p,
 	    mg_check_pf_level(m));
 }
 
+/* braced - the name at "at" is inside a "{ ... }" of line: only blanks
+ * between it and a '{' */
+static int
+braced(const char *line, const char *at)
+{
+	while (at > line && (at[-1] == ' ' || at[-1] == '\t'))
+		at--;
+	return (at > line && at[-1] == '{');
+}
+
 /* mg_check_pf_edit_override - the service's "-o name=value" line with a
  * new value; 0 if the line does not hold the override as written */
 int
@@ -126,7 +136,7 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
     const struct mg_param *p, const char *value)
 {
 	const struct mg_srcfile *f = mg_model_file(m, p->file);
-	const char *line, *at, *v;
+	const char *line, *at, *v, *end;
 	struct mg_str text = MG_STR_INIT;
 	size_t n = strlen(p->name), vlen;
 
@@ -144,7 +154,16 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
 		return (0);
 	v++;
 	v += strspn(v, " \t");
-	vlen = strcspn(v, " \t}");
+	if (braced(line, at)) {
+		/* master(5), Postfix 3.0: "-o { name = value }" - the value
+		 * may hold spaces ("a, b") and ends at the brace */
+		if ((end = strchr(v, '}')) == NULL)
+			return (0);	/* continues on the next line */
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		vlen = (size_t)(end - v);
+	} else
+		vlen = strcspn(v, " \t}");
 	mg_str_init(&text);
 	mg_str_append(&text, line, (size_t)(v - line));
 	mg_str_puts(&text, value);
