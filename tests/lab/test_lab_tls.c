@@ -288,8 +288,9 @@ exim_cert(const char *dir, int port, const char *name)
 /* test_exim_cert_and_floor - the Exim daemon presents the certificate for
  * other.example.net that expires within a day, and completes TLS 1.0
  * and 1.1 with tls_require_ciphers unset; the report says all three;
- * with the floor the finding names, Exim refuses both and the report
- * drops exim.tls.old-protocols */
+ * with the floor the finding names for the library exim -bV names
+ * (GnuTLS), Exim refuses both and the report drops
+ * exim.tls.old-protocols */
 static void
 test_exim_cert_and_floor(void **state)
 {
@@ -317,6 +318,12 @@ test_exim_cert_and_floor(void **state)
 	assert_true(has(out.data, "exim.tls.cert-expiry", "medium"));
 	assert_true(has(out.data, "exim.tls.cert-name", "medium"));
 	assert_true(has(out.data, "exim.tls.old-protocols", "low"));
+	/* the lab's Exim is Debian's, on GnuTLS: exim -bV says so, and the
+	 * finding names the setting of that library */
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.tls.old-protocols\") | .evidence[].text | select("
+	    "startswith(\"exim -bV: built with GnuTLS - the floor is set "
+	    "there by tls_require_ciphers\"))] | length == 1", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.tls.cert-expiry\") | .evidence[] | select((.file | "
 	    "endswith(\"exim4.conf\")) and (.text | contains(\"within a "

@@ -477,6 +477,52 @@ test_exim_old_protocols(void **state)
 	mg_model_free(&m);
 }
 
+/* test_exim_old_protocols_library - the library exim -bV names decides
+ * which setting Exim reads: on OpenSSL a GnuTLS priority string in
+ * tls_require_ciphers sets no floor (a finding that says so), its
+ * openssl_options does; on GnuTLS the priority string does */
+static void
+test_exim_old_protocols_library(void **state)
+{
+	static const struct {
+		const char *lib, *prio, *opts;
+		const char *want;	/* evidence text, NULL: no finding */
+	} cases[] = {
+		{ "OpenSSL", "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL,
+		    "a GnuTLS priority string, but this Exim is built with "
+		    "OpenSSL" },
+		{ "OpenSSL", NULL, "+no_sslv2 +no_sslv3 +no_tlsv1 +no_tlsv1_1",
+		    NULL },
+		{ "GnuTLS", "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL, NULL },
+		{ "GnuTLS", "SECURE192:-VERS-ALL:+VERS-TLS1.3", NULL, NULL },
+		{ "GnuTLS", NULL, "+no_tlsv1 +no_tlsv1_1",
+		    "built with GnuTLS" },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		print_message("%s: %s / %s\n", cases[i].lib, cases[i].prio !=
+		    NULL ? cases[i].prio : "-", cases[i].opts != NULL ?
+		    cases[i].opts : "-");
+		exim_floor(&m, cases[i].prio, cases[i].opts);
+		m.tls_library = mg_xstrdup(cases[i].lib);
+		pf_run(mg_check_exim_tls, &m, &r);
+		f = pf_finding(&r, "exim.tls.old-protocols");
+		if (cases[i].want == NULL)
+			assert_null(f);
+		else {
+			assert_non_null(f);
+			assert_non_null(pf_evidence(f, cases[i].want));
+		}
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 /* test_exim_list_expansion_active_hostname - a colon list is read file by
  * file; smtp_active_hostname is the announced name; an expansion is
  * unread */
@@ -781,6 +827,7 @@ main(void)
 		cmocka_unit_test(test_pf_chain_files_key_skipped),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
 		cmocka_unit_test(test_exim_old_protocols),
+		cmocka_unit_test(test_exim_old_protocols_library),
 		cmocka_unit_test(test_mx_names_rules),
 		cmocka_unit_test(test_exim_mx),
 		cmocka_unit_test(test_mail_domains),
