@@ -401,8 +401,9 @@ seen(char **done, size_t ndone, const char *path)
 	return (0);
 }
 
-/* certs - each certificate file a TLS service presents: expired, expiring
- * or not naming myhostname (what the banner and EHLO announce: postconf(5)
+/* certs - each certificate file a TLS service presents
+ * (smtpd_tls_chain_files alone when it is set): expired, expiring or not
+ * naming myhostname (what the banner and EHLO announce: postconf(5)
  * smtpd_banner = $myhostname ESMTP) */
 static void
 certs(const struct mg_model *m, struct mg_report *r)
@@ -417,13 +418,22 @@ certs(const struct mg_model *m, struct mg_report *r)
 	size_t i, k, ndone = 0, len;
 	const char *v;
 	time_t now = m->now != 0 ? m->now : time(NULL);
+	int chain;
 
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
 		    strcmp(s->command, "smtpd") != 0 || !speaks_tls(m, s))
 			continue;
+		/* postconf(5): with smtpd_tls_chain_files set, the legacy
+		 * smtpd_tls_cert_file and _eccert_file are ignored (Debian's
+		 * snakeoil line left beside the real chain is not served) */
+		v = mg_service_value(m, s, "smtpd_tls_chain_files", NULL);
+		chain = v != NULL && v[strspn(v, sep)] != '\0';
 		for (k = 0; params[k] != NULL; k++) {
+			if (chain && strcmp(params[k],
+			    "smtpd_tls_chain_files") != 0)
+				continue;
 			v = mg_service_value(m, s, params[k], &p);
 			for (; v != NULL && *(v += strspn(v, sep)) != '\0';
 			    v += len) {

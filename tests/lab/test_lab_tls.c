@@ -178,6 +178,42 @@ pf_short_lived(const char *dir, int port)
 	mg_str_free(&out);
 }
 
+/* pf_chain_wins - the expiring certificate for another name left in
+ * smtpd_tls_cert_file (as Debian's snakeoil line is left) beside
+ * smtpd_tls_chain_files naming the fresh one: real Postfix presents the
+ * chain's certificate, and the report judges that one alone: no
+ * certificate finding */
+static void
+pf_chain_wins(const char *dir, int port)
+{
+	char etc[4096], cert[4200], key[4200], chain[8500];
+	const char *pc[] = { "postconf", "-c", etc, "-e", cert, key, chain,
+	    NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(cert, sizeof(cert), "smtpd_tls_cert_file=%s/ssl/"
+	    "tls-floor.pem", etc);
+	(void)snprintf(key, sizeof(key), "smtpd_tls_key_file=%s/ssl/"
+	    "tls-floor.key", etc);
+	(void)snprintf(chain, sizeof(chain), "smtpd_tls_chain_files=%s/ssl/"
+	    "short-fresh.key, %s/ssl/short-fresh.pem", etc, etc);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+	(void)handshake(port, "-tls1_2", "TLSv1.2", &out);
+	assert_non_null(strstr(out.data, "CN = mail.example.com"));
+	assert_null(strstr(out.data, "CN = other.example.net"));
+	mg_str_free(&out);
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.cert-expiry"));
+	assert_true(absent(out.data, "postfix.tls.cert-name"));
+	mg_str_free(&out);
+}
+
 /* test_pf_floor_fixed_and_rolled_back - the submission service with
  * mandatory TLS completes TLS 1.1 with Postfix 3.7's default
  * >=TLSv1; the report says so (medium) and outbound none (low); the fixes
@@ -257,6 +293,7 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	mg_str_free(&main0);
 	mg_str_free(&master0);
 	pf_short_lived(dir, sub);
+	pf_chain_wins(dir, sub);
 	lab_stop(PFLAB, dir);
 }
 

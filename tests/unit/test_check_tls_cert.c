@@ -363,6 +363,42 @@ test_pf_chain_files_key_skipped(void **state)
 	mg_model_free(&m);
 }
 
+/* test_pf_chain_files_win - Debian's snakeoil smtpd_tls_cert_file left
+ * in main.cf (expired, another name) beside smtpd_tls_chain_files with
+ * the real certificate: postconf(5) - with smtpd_tls_chain_files set,
+ * smtpd_tls_cert_file, _eccert_file and _dcert_file are ignored; only
+ * the chain's certificate is judged (good: no finding) */
+static void
+test_pf_chain_files_win(void **state)
+{
+	char cf[1400];
+	const char *good, *old;
+	char goodp[300];
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	good = write_cert("good.pem", -86400, 80L * 86400, "mail.example.com",
+	    "DNS:mail.example.com");
+	(void)snprintf(goodp, sizeof(goodp), "%s", good);
+	old = write_cert("expired.pem", -90L * 86400, -86400, "debian",
+	    "DNS:debian");
+	(void)snprintf(cf, sizeof(cf), "myhostname = mail.example.com\n"
+	    "smtpd_tls_cert_file = %s\n"
+	    "smtpd_tls_chain_files = %s\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_protocols = >=TLSv1.2\n"
+	    "smtp_tls_security_level = may\n", old, goodp);
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n", "",
+	    "smtp      inet  n       -       y       -       -       smtpd\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nunread, 0);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* exim_model - Exim's main options as exim -bP prints them */
 static void
 exim_model(struct mg_model *m, const char *cert, const char *active)
@@ -825,6 +861,7 @@ main(void)
 		cmocka_unit_test(test_short_lived_window),
 		cmocka_unit_test(test_pf_unreadable_listed),
 		cmocka_unit_test(test_pf_chain_files_key_skipped),
+		cmocka_unit_test(test_pf_chain_files_win),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
 		cmocka_unit_test(test_exim_old_protocols),
 		cmocka_unit_test(test_exim_old_protocols_library),
