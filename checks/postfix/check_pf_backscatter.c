@@ -626,7 +626,7 @@ check_services(const struct mg_model *m, struct mg_report *r,
 	enum mg_pf_reach reach;
 	enum mg_severity sev;
 	size_t i, k, n, nrel;
-	int tables, edits = 0, whole = 1;
+	int tables, edits = 0, whole = 1, shared = 0;
 	const char *dom = first_domain(d, nd), *pdom;
 	const struct mg_service *pub = front(m);
 
@@ -691,8 +691,10 @@ check_services(const struct mg_model *m, struct mg_report *r,
 			}
 			if (hole_fix(m, x, &h[k]))
 				edits++;
-			else
+			else {
 				whole = 0;
+				shared += h[k].own != NULL;
+			}
 		}
 		(void)snprintf(svc, sizeof(svc), "%.200s/%.20s", s->name,
 		    s->type);
@@ -716,7 +718,7 @@ check_services(const struct mg_model *m, struct mg_report *r,
 	/* a fix that leaves a hole open would be refused by its re-check:
 	 * none unless every hole has its edit */
 	if (!whole || edits == 0) {
-		if (whole == 0)
+		if (shared > 0)
 			mg_finding_evidence(f, NULL, 0, "no automatic fix: an "
 			    "override shares its master.cf line with others - "
 			    "remove it by hand (postconf -P -X "

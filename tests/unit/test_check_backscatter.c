@@ -489,6 +489,36 @@ test_pf_port25_override_no_fix(void **state)
 	mg_model_free(&m);
 }
 
+/* test_pf_main_cf_no_unknown_checks - receive_override_options =
+ * no_unknown_recipient_checks in main.cf (meant for the filter's return
+ * port, written globally): port 25's smtpd refuses no unknown user; the
+ * finding names it, with no automatic fix (the return port may need it)
+ * and no word of a shared master.cf line */
+static void
+test_pf_main_cf_no_unknown_checks(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	amavis_load(&m, NULL, NULL);
+	pf_params(&m, "receive_override_options = "
+	    "no_unknown_recipient_checks\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtp (inet) takes it from "
+	    "main.cf"));
+	assert_null(pf_evidence(f, "10025"));
+	assert_null(pf_evidence(f, "shares its master.cf line"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, SVC_ID));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_pf_gated_or_client_port_quiet - docker-mailserver's submission:
  * -o smtpd_reject_unlisted_recipient=no behind
  * smtpd_client_restrictions=permit_sasl_authenticated,reject: only a
@@ -661,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_pf_filter_return_public),
 		cmocka_unit_test(test_pf_port25_override_no_fix),
 		cmocka_unit_test(test_pf_gated_or_client_port_quiet),
+		cmocka_unit_test(test_pf_main_cf_no_unknown_checks),
 		cmocka_unit_test(test_exim_unverified),
 		cmocka_unit_test(test_exim_quiet),
 	};
