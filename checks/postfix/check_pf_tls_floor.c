@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../../backends/postfix/pf_list.h"
+#include "../../backends/postfix/pf_maps.h"
 #include "../../core/mg_str.h"
 #include "../checks.h"
 
@@ -315,6 +317,40 @@ outbound_transport(const struct mg_model *m, const char *name)
 	return (names_transport(d, name) || names_transport(r, name));
 }
 
+/* relay_tls - relayhost is set and smtp_tls_policy_maps gives it a level
+ * other than none (TLS_README, per-destination policy): what the SMTP
+ * client sends goes there under that policy, whatever
+ * smtp_tls_security_level says.  The entry's value, or NULL. */
+static const char *
+relay_tls(const struct mg_model *m)
+{
+	const char *rh = mg_model_value(m, "relayhost");
+	const char *v = mg_model_value(m, "smtp_tls_policy_maps");
+	const char *cur, *elem, *val;
+	const struct mg_map *t;
+	char ref[4096];
+	size_t len, k;
+
+	if (rh == NULL || *rh == '\0' || strpbrk(rh, " \t,") != NULL)
+		return (NULL);	/* none, or a list: not judged */
+	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
+		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)) ||
+		    (t = mg_model_map(m, ref)) == NULL || t->error != NULL)
+			continue;
+		for (k = 0; k < t->nentries; k++) {
+			val = t->entries[k].value;
+			if (strcasecmp(t->entries[k].key, rh) != 0 ||
+			    val == NULL)
+				continue;
+			val += strspn(val, " \t");
+			return (strncasecmp(val, "none", 4) == 0 &&
+			    (val[4] == '\0' || val[4] == ' ' ||
+			    val[4] == '\t') ? NULL : val);
+		}
+	}
+	return (NULL);
+}
+
 /* outbound - the SMTP client (master.cf's smtp and relay services)
  * delivers in the clear even where the peer offers STARTTLS */
 static void
@@ -328,6 +364,8 @@ outbound(const struct mg_model *m, struct mg_report *r)
 	char origin[128];
 	size_t i;
 
+	if (relay_tls(m) != NULL)
+		return;		/* everything leaves through the relay host */
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (strcmp(s->type, "unix") != 0 || s->command == NULL ||

@@ -214,6 +214,48 @@ pf_chain_wins(const char *dir, int port)
 	mg_str_free(&out);
 }
 
+/* pf_policy_relay - a smarthost: the lab's relayhost given "encrypt" in
+ * smtp_tls_policy_maps (TLS_README's per-destination policy) while
+ * smtp_tls_security_level stays empty: Postfix's own postmap -q answers
+ * encrypt for the relay host, and outbound-none, there before, is gone
+ * (everything leaves through that host) */
+static void
+pf_policy_relay(const char *dir)
+{
+	char etc[4096], table[4200], ref[4300], key[64], set[4400];
+	char closed[32];
+	const char *postmap[] = { "postmap", "-c", etc, ref, NULL };
+	const char *query[] = { "postmap", "-c", etc, "-q", key, ref, NULL };
+	const char *pc[] = { "postconf", "-c", etc, "-e", set, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+	FILE *fp;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(table, sizeof(table), "%s/tls_policy", etc);
+	(void)snprintf(ref, sizeof(ref), "hash:%s", table);
+	(void)snprintf(set, sizeof(set), "smtp_tls_policy_maps = %s", ref);
+	(void)lab_port(dir, "closed_port", closed, sizeof(closed));
+	(void)snprintf(key, sizeof(key), "[127.0.0.1]:%s", closed);
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.outbound-none", "low"));
+	mg_str_free(&out);
+	fp = fopen(table, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "%s encrypt\n", key);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(lab_run(&res, postmap), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, query), 0);
+	assert_string_equal(mg_str_cstr(&res.out), "encrypt\n");
+	mg_exec_res_free(&res);
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.outbound-none"));
+	mg_str_free(&out);
+}
+
 /* test_pf_floor_fixed_and_rolled_back - the submission service with
  * mandatory TLS completes TLS 1.1 with Postfix 3.7's default
  * >=TLSv1; the report says so (medium) and outbound none (low); the fixes
@@ -294,6 +336,7 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	mg_str_free(&master0);
 	pf_short_lived(dir, sub);
 	pf_chain_wins(dir, sub);
+	pf_policy_relay(dir);
 	lab_stop(PFLAB, dir);
 }
 
