@@ -102,6 +102,8 @@ mg_backend_load_config(struct mg_target *t, struct mg_model *m,
 	mg_model_init(m);
 	m->mta = t->mta;
 	m->version = mg_xstrdup(t->version);
+	m->tls_library = t->tls_library != NULL ?
+	    mg_xstrdup(t->tls_library) : NULL;
 	m->config_dir = mg_xstrdup(t->config_dir);
 	m->config_file = mg_xstrdup(t->config_file);
 	if (t->backend->load_config(t, m, err) < 0) {

@@ -48,6 +48,14 @@ enum mg_pf_reach {
 	MG_PF_REACH_PUBLIC		/* the Internet (or unknown) */
 };
 
+/* What a Postfix smtpd's restriction lists do with a client that did not
+ * log in (pf_util.c). */
+enum mg_pf_gate {
+	MG_PF_GATE_NONE = 0,	/* nothing refuses it */
+	MG_PF_GATE_MYNET,	/* refused unless in mynetworks */
+	MG_PF_GATE_ALL		/* refused */
+};
+
 void mg_checks_run(const struct mg_model *, struct mg_report *);
 void mg_check_log_hosts(const struct mg_model *, const struct mg_net *,
     int (*)(const void *, const struct mg_net *), const void *,
@@ -72,6 +80,9 @@ int mg_check_pf_smtps(const struct mg_model *, const struct mg_service *);
 unsigned mg_check_pf_commented_override(const struct mg_model *,
     const struct mg_service *, const char *, const char *);
 int mg_check_pf_has_cert(const struct mg_model *, const struct mg_service *);
+extern const char *const mg_check_pf_gate_lists[];
+enum mg_pf_gate mg_check_pf_gate(const struct mg_model *,
+    const struct mg_service *, const struct mg_param **);
 int mg_check_pf_edit_override(const struct mg_model *, struct mg_fix *,
     const struct mg_param *, const char *);
 int mg_check_pf_add_override(const struct mg_model *, struct mg_fix *,

@@ -27,6 +27,7 @@ mg_target_free(struct mg_target *t)
 	free(t->config_file);
 	free(t->bin);
 	free(t->version);
+	free(t->tls_library);
 	free(t->state_dir);
 	free(t->generator);
 	free(t->maillog);
@@ -98,6 +99,7 @@ mg_model_free(struct mg_model *m)
 	mg_pkg_free(m->pkg);
 	free(m->pkg);
 	free(m->version);
+	free(m->tls_library);
 	free(m->config_dir);
 	free(m->config_file);
 	memset(m, 0, sizeof(*m));

@@ -36,6 +36,8 @@ struct mg_target {
 	char *config_file;	/* main.cf, or the Exim file -C reads */
 	char *bin;		/* postconf, or the exim binary */
 	char *version;		/* "3.7.11", "4.96" */
+	char *tls_library;	/* the TLS library the MTA was built with
+				 * ("GnuTLS", "OpenSSL"); NULL: not known */
 	char *state_dir;	/* journal, backups, quarantine */
 	char *generator;	/* update-exim4.conf, for a Debian directory */
 	char *generated;	/* our private copy of the generated config,
@@ -142,6 +144,7 @@ struct mg_ehlo {
 struct mg_model {
 	enum mg_mta mta;
 	char *version;
+	char *tls_library;	/* as in struct mg_target; NULL: not known */
 	char *config_dir;	/* postconf -c DIR; Exim's config directory */
 	char *config_file;
 	int config_generated;	/* config_file is our private copy made

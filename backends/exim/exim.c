@@ -309,12 +309,40 @@ last_line(const char *text)
 	return (end > n ? mg_xstrndup(text + n, end - n) : NULL);
 }
 
+/* tls_library - "GnuTLS" or "OpenSSL" as -bV's "Support for:" line
+ * names the library Exim was built with (caller frees); NULL if neither.
+ * tls_require_ciphers is a GnuTLS priority string or an OpenSSL cipher
+ * list by that build, and openssl_options exists only with OpenSSL. */
+static char *
+tls_library(const char *out)
+{
+	static const char *const libs[] = { "GnuTLS", "OpenSSL", NULL };
+	const char *line = strstr(out, "\nSupport for:"), *w;
+	size_t len, i, n;
+
+	if (line == NULL)
+		return (NULL);
+	line += strlen("\nSupport for:");
+	len = strcspn(line, "\n");
+	for (w = line; w < line + len; w += n) {
+		w += strspn(w, " \t");
+		n = strcspn(w, " \t\n");
+		for (i = 0; libs[i] != NULL; i++)
+			if (n == strlen(libs[i]) && strncmp(w, libs[i], n) == 0)
+				return (mg_xstrdup(libs[i]));
+		if (n == 0)
+			break;
+	}
+	return (NULL);
+}
+
 /*
  * exim_detect - version, configuration file and spool directory from
  * one process: exim -bV -bP spool_directory config_file (Exim prints
  * -bV's report, then the two options; the version is -bV's, which
  * exim_version in the configuration does not change, as it does -bP
- * exim_version).  The queue's reads and stamps use that spool
+ * exim_version), and the TLS library -bV's "Support for:" names.  The
+ * queue's reads and stamps use that spool
  * directory instead of asking again each time.
  */
 static int
@@ -347,6 +375,8 @@ exim_detect(struct mg_target *t, struct mg_err *err)
 	if (sp != NULL)
 		*sp = '\0';
 	t->version = v;
+	free(t->tls_library);
+	t->tls_library = tls_library(out);
 	free(t->queue_dir);
 	t->queue_dir = after(out, "spool_directory = ");
 	if (t->queue_dir != NULL && t->queue_dir[0] != '/') {

@@ -646,7 +646,8 @@ static const struct {
 	const char *name;
 	int nargs;
 } cond_args[] = {
-	{ "eq", 2 }, { "eqi", 2 }, { "==", 2 }, { "<", 2 }, { ">", 2 },
+	{ "eq", 2 }, { "eqi", 2 }, { "=", 2 }, { "==", 2 }, { "<", 2 },
+	{ ">", 2 },
 	{ "<=", 2 }, { ">=", 2 }, { "gt", 2 }, { "gti", 2 }, { "lt", 2 },
 	{ "lti", 2 }, { "ge", 2 }, { "gei", 2 }, { "le", 2 }, { "lei", 2 },
 	{ "match", 2 }, { "match_address", 2 }, { "match_domain", 2 },
@@ -776,6 +777,81 @@ cond_list(const char *s, size_t len, int is_and, int depth)
 	return (unknown ? -1 : is_and);
 }
 
+/* numeric_op - one of Exim's numeric comparisons ("=" its own equality,
+ * "==" the backward compatible one) */
+static int
+numeric_op(const char *w)
+{
+	static const char *const ops[] = { "=", "==", "<", "<=", ">", ">=",
+	    NULL };
+	size_t i;
+
+	for (i = 0; ops[i] != NULL; i++)
+		if (strcmp(w, ops[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* number - a decimal integer, the whole string (spaces around allowed);
+ * 0 if it is not one (Exim fails the expansion: not judged here) */
+static int
+number(const char *s, long *v)
+{
+	char *end;
+
+	s += strspn(s, " \t");
+	if (*s == '\0')
+		return (0);
+	*v = strtol(s, &end, 10);
+	end += strspn(end, " \t");
+	return (end != s && *end == '\0');
+}
+
+/* compare - numeric comparison op of a and b: 1, 0, or -1 unknown */
+static int
+compare(const char *op, const char *a, const char *b)
+{
+	long x, y;
+
+	if (!number(a, &x) || !number(b, &y))
+		return (-1);
+	if (strcmp(op, "<") == 0)
+		return (x < y);
+	if (strcmp(op, "<=") == 0)
+		return (x <= y);
+	if (strcmp(op, ">") == 0)
+		return (x > y);
+	if (strcmp(op, ">=") == 0)
+		return (x >= y);
+	return (x == y);
+}
+
+/* in_colon_list - inlist/inlisti: is s an item of the colon list?  A list
+ * that changes its separator ("<,") or doubles a colon is not judged
+ * (-1) */
+static int
+in_colon_list(const char *s, const char *list, int nocase)
+{
+	const char *it = list, *end;
+	size_t len, n = strlen(s);
+
+	if (list[strspn(list, " \t")] == '<' || strstr(list, "::") != NULL)
+		return (-1);
+	for (;;) {
+		it += strspn(it, " \t");
+		end = strchr(it, ':');
+		len = end != NULL ? (size_t)(end - it) : strlen(it);
+		while (len > 0 && (it[len - 1] == ' ' || it[len - 1] == '\t'))
+			len--;
+		if (len == n && (nocase ? strncasecmp(it, s, n) :
+		    strncmp(it, s, n)) == 0)
+			return (1);
+		if (end == NULL)
+			return (0);
+		it = end + 1;
+	}
+}
+
 /* cond - the condition at it->parts[*idx] before TLS: 1 true, 0 false,
  * -1 unknown; *idx moves past it (-2: not understood, *idx undefined) */
 static int
@@ -830,7 +906,8 @@ cond(const struct mg_exim_item *it, size_t *idx, int depth)
 		if (eval(pt[0].p, pt[0].len, &a, depth + 1) == EV_KNOWN)
 			r = bool_of(mg_str_cstr(&a));
 	} else if (strcmp(w, "eq") == 0 || strcmp(w, "eqi") == 0 ||
-	    strcmp(w, "==") == 0) {
+	    numeric_op(w) || strcmp(w, "inlist") == 0 ||
+	    strcmp(w, "inlisti") == 0) {
 		ka = eval(pt[0].p, pt[0].len, &a, depth + 1);
 		kb = eval(pt[1].p, pt[1].len, &b, depth + 1);
 		if (ka == EV_KNOWN && kb == EV_KNOWN) {
@@ -840,9 +917,12 @@ cond(const struct mg_exim_item *it, size_t *idx, int depth)
 			else if (strcmp(w, "eqi") == 0)
 				r = strcasecmp(mg_str_cstr(&a),
 				    mg_str_cstr(&b)) == 0;
+			else if (strncmp(w, "inlist", 6) == 0)
+				r = in_colon_list(mg_str_cstr(&a),
+				    mg_str_cstr(&b), w[6] == 'i');
 			else
-				r = strtol(mg_str_cstr(&a), NULL, 10) ==
-				    strtol(mg_str_cstr(&b), NULL, 10);
+				r = compare(w, mg_str_cstr(&a),
+				    mg_str_cstr(&b));
 		}
 	}
 	mg_str_free(&a);

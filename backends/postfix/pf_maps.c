@@ -44,6 +44,7 @@ static const char *const map_params[] = {
 	"smtpd_helo_restrictions", "smtpd_sender_restrictions",
 	"smtpd_relay_restrictions", "smtpd_recipient_restrictions",
 	"smtpd_data_restrictions", "smtpd_end_of_data_restrictions",
+	"smtp_tls_policy_maps",
 	NULL
 };
 

@@ -42,23 +42,66 @@ has_token(const char *list, const char *sep, const char *token)
 	return (0);
 }
 
-/* excluded - the protocol is off: GnuTLS's priority string removes it
+/* is_lib - the build's TLS library is lib, or not known (NULL: then
+ * either library's setting counts) */
+static int
+is_lib(const char *built, const char *lib)
+{
+	return (built == NULL || strcmp(built, lib) == 0);
+}
+
+/*
+ * excluded - the protocol is off: GnuTLS's priority string removes it
  * (tls_require_ciphers "-VERS-TLS1.0", or "-VERS-ALL"/"-VERS-TLS-ALL"
  * without "+VERS-TLS1.0" after) or OpenSSL's options do (openssl_options
- * "+no_tlsv1"); either counts, as the build uses one of them */
+ * "+no_tlsv1").  Only the setting of the library Exim was built with
+ * counts (exim -bV): on OpenSSL tls_require_ciphers is a cipher list,
+ * where VERS-* mean nothing; unknown, either counts.
+ */
 static int
-excluded(const char *prio, const char *opts, const char *vers,
-    const char *noopt)
+excluded(const char *lib, const char *prio, const char *opts,
+    const char *vers, const char *noopt)
 {
 	char plus[32], minus[32];
 
 	(void)snprintf(plus, sizeof(plus), "+%s", vers);
 	(void)snprintf(minus, sizeof(minus), "-%s", vers);
-	if (has_token(opts, " \t", noopt) || has_token(prio, ":", minus))
+	if (is_lib(lib, "OpenSSL") && has_token(opts, " \t", noopt))
+		return (1);
+	if (!is_lib(lib, "GnuTLS"))
+		return (0);
+	if (has_token(prio, ":", minus))
 		return (1);
 	return ((has_token(prio, ":", "-VERS-ALL") ||
 	    has_token(prio, ":", "-VERS-TLS-ALL")) &&
 	    !has_token(prio, ":", plus));
+}
+
+/* wrong_library - evidence: the floor is written for the other library
+ * than the one exim -bV names */
+static void
+wrong_library(const struct mg_model *m, struct mg_finding *f,
+    const struct mg_param *p, const char *prio, const char *opts)
+{
+	const char *lib = m->tls_library;
+
+	if (lib == NULL)
+		return;
+	mg_finding_evidence(f, NULL, 0, "exim -bV: built with %s - the floor "
+	    "is set there by %s", lib, strcmp(lib, "GnuTLS") == 0 ?
+	    "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1" :
+	    "openssl_options = +no_sslv2 +no_sslv3 +no_tlsv1 +no_tlsv1_1");
+	if (strcmp(lib, "OpenSSL") == 0 && prio != NULL &&
+	    strstr(prio, "VERS-") != NULL)
+		mg_finding_evidence(f, p != NULL ? p->file : NULL, p != NULL ?
+		    p->line : 0, "tls_require_ciphers = %s is a GnuTLS "
+		    "priority string, but this Exim is built with OpenSSL: "
+		    "it reads it as a cipher list and sets no protocol floor",
+		    prio);
+	if (strcmp(lib, "GnuTLS") == 0 && opts != NULL && strstr(opts,
+	    "no_tlsv1") != NULL)
+		mg_finding_evidence(f, NULL, 0, "openssl_options = %s: this "
+		    "Exim is built with GnuTLS, which does not read it", opts);
 }
 
 /* auth_offered - a server authenticator exists */
@@ -92,8 +135,10 @@ old_protocols(const struct mg_model *m, struct mg_report *r)
 
 	if (prio != NULL && strchr(prio, '$') != NULL)
 		return;	/* chosen per connection: not judged */
-	tls10 = !excluded(prio, opts, "VERS-TLS1.0", "+no_tlsv1");
-	tls11 = !excluded(prio, opts, "VERS-TLS1.1", "+no_tlsv1_1");
+	tls10 = !excluded(m->tls_library, prio, opts, "VERS-TLS1.0",
+	    "+no_tlsv1");
+	tls11 = !excluded(m->tls_library, prio, opts, "VERS-TLS1.1",
+	    "+no_tlsv1_1");
 	if (!tls10 && !tls11)
 		return;
 	f = mg_report_finding(r, "exim.tls.old-protocols", auth_offered(m) ?
@@ -117,6 +162,7 @@ old_protocols(const struct mg_model *m, struct mg_report *r)
 	    prio != NULL && *prio != '\0' ? prio : "(unset)", opts != NULL &&
 	    *opts != '\0' ? opts : "(unset)", tls10 ? "TLS 1.0" : "",
 	    tls10 && tls11 ? " and " : "", tls11 ? "TLS 1.1" : "");
+	wrong_library(m, f, p, prio, opts);
 }
 
 /* mg_check_exim_tls - the certificate Exim presents, the protocols it

@@ -27,13 +27,6 @@
 #define CLIENT "smtpd_client_restrictions"
 #define GATE "permit_mynetworks,permit_sasl_authenticated,reject"
 
-/* What the restriction lists do with a client that did not log in. */
-enum gate {
-	GATE_NONE = 0,		/* nothing refuses it */
-	GATE_MYNET,		/* refused unless in mynetworks */
-	GATE_ALL		/* refused */
-};
-
 /* yes - a Postfix boolean that is on */
 static int
 yes(const char *v)
@@ -46,75 +39,6 @@ static int
 set(const char *v)
 {
 	return (v != NULL && v[strspn(v, " \t")] != '\0');
-}
-
-/* word - does [elem, elem+len) equal w? */
-static int
-word(const char *elem, size_t len, const char *w)
-{
-	return (strlen(w) == len && strncasecmp(elem, w, len) == 0);
-}
-
-/*
- * list_gate - does a restriction list refuse clients that did not log
- * in?  Yes when it reaches a bare "reject" passing only
- * permit_sasl_authenticated, permit_mynetworks and reject_* restrictions
- * (which refuse more, never accept); any other permit or lookup may
- * accept the client first, and a list that ends without "reject" lets
- * it through (Postfix's "permit" at the end of each list).
- */
-static enum gate
-list_gate(const char *v)
-{
-	const char *cur = v, *elem;
-	size_t len;
-	int mynet = 0;
-
-	if (v == NULL)
-		return (GATE_NONE);
-	while (mg_pf_list_next(&cur, &elem, &len)) {
-		if (word(elem, len, "reject"))
-			return (mynet ? GATE_MYNET : GATE_ALL);
-		if (word(elem, len, "permit_mynetworks"))
-			mynet = 1;
-		else if (word(elem, len, "permit_sasl_authenticated") ||
-		    word(elem, len, "warn_if_reject"))
-			continue;
-		else if (len > 7 && strncasecmp(elem, "reject_", 7) == 0 &&
-		    !word(elem, len, "reject_unauth_destination") &&
-		    !word(elem, len, "defer_unauth_destination"))
-			continue;	/* refuses more; takes no table */
-		else
-			return (GATE_NONE);
-	}
-	return (GATE_NONE);
-}
-
-/* The lists smtpd evaluates at RCPT (smtpd_delay_reject = yes); a
- * "permit" ends one list only, so any one of them can refuse. */
-static const char *const lists[] = { CLIENT, "smtpd_helo_restrictions",
-	"smtpd_sender_restrictions", "smtpd_relay_restrictions",
-	"smtpd_recipient_restrictions", NULL };
-
-/* service_gate - the strongest gate of the service's lists; *where: the
- * setting of the list that gates */
-static enum gate
-service_gate(const struct mg_model *m, const struct mg_service *s,
-    const struct mg_param **where)
-{
-	const struct mg_param *p;
-	enum gate g, best = GATE_NONE;
-	size_t i;
-
-	*where = NULL;
-	for (i = 0; lists[i] != NULL; i++) {
-		g = list_gate(mg_service_value(m, s, lists[i], &p));
-		if (g > best) {
-			best = g;
-			*where = p;
-		}
-	}
-	return (best);
 }
 
 /* syslog_is - the service's own -o syslog_name ends with "/tail" */
@@ -263,9 +187,9 @@ beyond(const struct mg_model *m, struct mg_finding *f,
 	const char *v;
 	size_t i;
 
-	for (i = 0; lists[i] != NULL; i++) {
-		own = mg_service_override(s, lists[i]);
-		main_p = mg_model_param(m, lists[i]);
+	for (i = 0; mg_check_pf_gate_lists[i] != NULL; i++) {
+		own = mg_service_override(s, mg_check_pf_gate_lists[i]);
+		main_p = mg_model_param(m, mg_check_pf_gate_lists[i]);
 		if (own == NULL || set(own->value) || main_p == NULL ||
 		    !set(main_p->value))
 			continue;
@@ -274,7 +198,8 @@ beyond(const struct mg_model *m, struct mg_finding *f,
 			    s->file, own->file != NULL ? own->line : s->line,
 			    "service %s empties %s (-o %s=): port 25 applies "
 			    "main.cf's \"%s\", this port nothing", s->name,
-			    lists[i], lists[i], main_p->value);
+			    mg_check_pf_gate_lists[i],
+			    mg_check_pf_gate_lists[i], main_p->value);
 		if (sev < MG_SEV_LOW)
 			sev = MG_SEV_LOW;
 	}
@@ -331,7 +256,7 @@ check_no_auth(const struct mg_model *m, struct mg_report *r)
 		s = &m->services[i];
 		if (!smtpd_inet(s) || (!is_587(m, s) &&
 		    !mg_check_pf_smtps(m, s)) ||
-		    service_gate(m, s, &p) != GATE_NONE ||
+		    mg_check_pf_gate(m, s, &p) != MG_PF_GATE_NONE ||
 		    (sev = beyond(m, NULL, s)) == MG_SEV_INFO)
 			continue;
 		sev = mg_check_pf_reach_severity(sev, mg_check_pf_reach(m, s));
@@ -389,7 +314,7 @@ skip(const char *p)
  * else in (mynetworks clients may submit without TLS today) */
 static int
 tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
-    const struct mg_service *s, enum gate g)
+    const struct mg_service *s, enum mg_pf_gate g)
 {
 	const struct mg_param *own = mg_service_override(s, LEVEL);
 	const struct mg_srcfile *src;
@@ -403,12 +328,13 @@ tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
 		    "has one", s->name);
 		return (0);
 	}
-	if (g != GATE_ALL) {
+	if (g != MG_PF_GATE_ALL) {
 		mg_finding_evidence(f, s->file, s->line, "service %s takes "
 		    "mail from clients that did not log in%s: they may not "
 		    "speak TLS, and encrypt would refuse them; no automatic "
 		    "fix - set -o %s=encrypt once every client uses STARTTLS",
-		    s->name, g == GATE_MYNET ? " (mynetworks)" : "", LEVEL);
+		    s->name, g == MG_PF_GATE_MYNET ? " (mynetworks)" : "",
+		    LEVEL);
 		return (0);
 	}
 	x = mg_report_fix(r, FIX_TLS, TITLE_TLS);
@@ -440,7 +366,7 @@ check_no_tls(const struct mg_model *m, struct mg_report *r)
 	struct mg_finding *f = NULL;
 	struct mg_fix *x;
 	const char *level;
-	enum gate g;
+	enum mg_pf_gate g;
 	size_t i;
 	int fixed = 0;
 
@@ -485,7 +411,7 @@ check_no_tls(const struct mg_model *m, struct mg_report *r)
 		reach_note(m, f, s);
 		cite(m, f, s, LEVEL);
 		cite(m, f, s, "smtpd_tls_auth_only");
-		g = service_gate(m, s, &p);
+		g = mg_check_pf_gate(m, s, &p);
 		fixed += tls_fix(m, r, f, s, g);
 	}
 	if (f == NULL || mg_report_find_fix(r, FIX_TLS) == NULL)

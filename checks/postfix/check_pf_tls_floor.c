@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../../backends/postfix/pf_list.h"
+#include "../../backends/postfix/pf_maps.h"
 #include "../../core/mg_str.h"
 #include "../checks.h"
 
@@ -315,6 +317,40 @@ outbound_transport(const struct mg_model *m, const char *name)
 	return (names_transport(d, name) || names_transport(r, name));
 }
 
+/* relay_tls - relayhost is set and smtp_tls_policy_maps gives it a level
+ * other than none (TLS_README, per-destination policy): what the SMTP
+ * client sends goes there under that policy, whatever
+ * smtp_tls_security_level says.  The entry's value, or NULL. */
+static const char *
+relay_tls(const struct mg_model *m)
+{
+	const char *rh = mg_model_value(m, "relayhost");
+	const char *v = mg_model_value(m, "smtp_tls_policy_maps");
+	const char *cur, *elem, *val;
+	const struct mg_map *t;
+	char ref[4096];
+	size_t len, k;
+
+	if (rh == NULL || *rh == '\0' || strpbrk(rh, " \t,") != NULL)
+		return (NULL);	/* none, or a list: not judged */
+	for (cur = v != NULL ? v : ""; mg_pf_list_next(&cur, &elem, &len);) {
+		if (!mg_pf_map_ref(elem, len, ref, sizeof(ref)) ||
+		    (t = mg_model_map(m, ref)) == NULL || t->error != NULL)
+			continue;
+		for (k = 0; k < t->nentries; k++) {
+			val = t->entries[k].value;
+			if (strcasecmp(t->entries[k].key, rh) != 0 ||
+			    val == NULL)
+				continue;
+			val += strspn(val, " \t");
+			return (strncasecmp(val, "none", 4) == 0 &&
+			    (val[4] == '\0' || val[4] == ' ' ||
+			    val[4] == '\t') ? NULL : val);
+		}
+	}
+	return (NULL);
+}
+
 /* outbound - the SMTP client (master.cf's smtp and relay services)
  * delivers in the clear even where the peer offers STARTTLS */
 static void
@@ -328,6 +364,8 @@ outbound(const struct mg_model *m, struct mg_report *r)
 	char origin[128];
 	size_t i;
 
+	if (relay_tls(m) != NULL)
+		return;		/* everything leaves through the relay host */
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (strcmp(s->type, "unix") != 0 || s->command == NULL ||
@@ -401,8 +439,9 @@ seen(char **done, size_t ndone, const char *path)
 	return (0);
 }
 
-/* certs - each certificate file a TLS service presents: expired, expiring
- * or not naming myhostname (what the banner and EHLO announce: postconf(5)
+/* certs - each certificate file a TLS service presents
+ * (smtpd_tls_chain_files alone when it is set): expired, expiring or not
+ * naming myhostname (what the banner and EHLO announce: postconf(5)
  * smtpd_banner = $myhostname ESMTP) */
 static void
 certs(const struct mg_model *m, struct mg_report *r)
@@ -417,13 +456,22 @@ certs(const struct mg_model *m, struct mg_report *r)
 	size_t i, k, ndone = 0, len;
 	const char *v;
 	time_t now = m->now != 0 ? m->now : time(NULL);
+	int chain;
 
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
 		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
 		    strcmp(s->command, "smtpd") != 0 || !speaks_tls(m, s))
 			continue;
+		/* postconf(5): with smtpd_tls_chain_files set, the legacy
+		 * smtpd_tls_cert_file and _eccert_file are ignored (Debian's
+		 * snakeoil line left beside the real chain is not served) */
+		v = mg_service_value(m, s, "smtpd_tls_chain_files", NULL);
+		chain = v != NULL && v[strspn(v, sep)] != '\0';
 		for (k = 0; params[k] != NULL; k++) {
+			if (chain && strcmp(params[k],
+			    "smtpd_tls_chain_files") != 0)
+				continue;
 			v = mg_service_value(m, s, params[k], &p);
 			for (; v != NULL && *(v += strspn(v, sep)) != '\0';
 			    v += len) {

@@ -119,6 +119,16 @@ mg_check_pf_origin(const struct mg_model *m, const struct mg_param *p,
 	    mg_check_pf_level(m));
 }
 
+/* braced - the name at "at" is inside a "{ ... }" of line: only blanks
+ * between it and a '{' */
+static int
+braced(const char *line, const char *at)
+{
+	while (at > line && (at[-1] == ' ' || at[-1] == '\t'))
+		at--;
+	return (at > line && at[-1] == '{');
+}
+
 /* mg_check_pf_edit_override - the service's "-o name=value" line with a
  * new value; 0 if the line does not hold the override as written */
 int
@@ -126,7 +136,7 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
     const struct mg_param *p, const char *value)
 {
 	const struct mg_srcfile *f = mg_model_file(m, p->file);
-	const char *line, *at, *v;
+	const char *line, *at, *v, *end;
 	struct mg_str text = MG_STR_INIT;
 	size_t n = strlen(p->name), vlen;
 
@@ -144,7 +154,16 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
 		return (0);
 	v++;
 	v += strspn(v, " \t");
-	vlen = strcspn(v, " \t}");
+	if (braced(line, at)) {
+		/* master(5), Postfix 3.0: "-o { name = value }" - the value
+		 * may hold spaces ("a, b") and ends at the brace */
+		if ((end = strchr(v, '}')) == NULL)
+			return (0);	/* continues on the next line */
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		vlen = (size_t)(end - v);
+	} else
+		vlen = strcspn(v, " \t}");
 	mg_str_init(&text);
 	mg_str_append(&text, line, (size_t)(v - line));
 	mg_str_puts(&text, value);
@@ -304,4 +323,75 @@ mg_check_pf_has_cert(const struct mg_model *m, const struct mg_service *s)
 			return (1);
 	}
 	return (0);
+}
+
+/* gate_word - does [elem, elem+len) equal w? */
+static int
+gate_word(const char *elem, size_t len, const char *w)
+{
+	return (strlen(w) == len && strncasecmp(elem, w, len) == 0);
+}
+
+/*
+ * list_gate - does a restriction list refuse clients that did not log
+ * in?  Yes when it reaches a bare "reject" passing only
+ * permit_sasl_authenticated, permit_mynetworks and reject_* restrictions
+ * (which refuse more, never accept); any other permit or lookup may
+ * accept the client first, and a list that ends without "reject" lets
+ * it through (Postfix's "permit" at the end of each list).
+ */
+static enum mg_pf_gate
+list_gate(const char *v)
+{
+	const char *cur = v, *elem;
+	size_t len;
+	int mynet = 0;
+
+	if (v == NULL)
+		return (MG_PF_GATE_NONE);
+	while (mg_pf_list_next(&cur, &elem, &len)) {
+		if (gate_word(elem, len, "reject"))
+			return (mynet ? MG_PF_GATE_MYNET : MG_PF_GATE_ALL);
+		if (gate_word(elem, len, "permit_mynetworks"))
+			mynet = 1;
+		else if (gate_word(elem, len, "permit_sasl_authenticated") ||
+		    gate_word(elem, len, "warn_if_reject"))
+			continue;
+		else if (len > 7 && strncasecmp(elem, "reject_", 7) == 0 &&
+		    !gate_word(elem, len, "reject_unauth_destination") &&
+		    !gate_word(elem, len, "defer_unauth_destination"))
+			continue;	/* refuses more; takes no table */
+		else
+			return (MG_PF_GATE_NONE);
+	}
+	return (MG_PF_GATE_NONE);
+}
+
+/* The lists smtpd evaluates at RCPT (smtpd_delay_reject = yes); a
+ * "permit" ends one list only, so any one of them can refuse. */
+const char *const mg_check_pf_gate_lists[] = { "smtpd_client_restrictions",
+	"smtpd_helo_restrictions", "smtpd_sender_restrictions",
+	"smtpd_relay_restrictions", "smtpd_recipient_restrictions", NULL };
+
+/* mg_check_pf_gate - the strongest gate of the service's restriction
+ * lists against clients that did not log in (NULL: main.cf's); *where:
+ * the setting of the list that gates */
+enum mg_pf_gate
+mg_check_pf_gate(const struct mg_model *m, const struct mg_service *s,
+    const struct mg_param **where)
+{
+	const struct mg_param *p;
+	enum mg_pf_gate g, best = MG_PF_GATE_NONE;
+	size_t i;
+
+	*where = NULL;
+	for (i = 0; mg_check_pf_gate_lists[i] != NULL; i++) {
+		g = list_gate(mg_service_value(m, s, mg_check_pf_gate_lists[i],
+		    &p));
+		if (g > best) {
+			best = g;
+			*where = p;
+		}
+	}
+	return (best);
 }

@@ -3,13 +3,17 @@
  * real Exim: each finding shown true by the MTA (a made-up local part
  * answered 250 at RCPT), the fixes applied with --yes and proven (550 to
  * it, a real user still 250), rollback byte-identical; the stock
- * configurations refuse the made-up user themselves and give no finding.
+ * configurations refuse the made-up user themselves and give no finding;
+ * a content filter's return-port lines copied onto the port-25 listener
+ * are found, fixed and proven on that service, the real return port
+ * left alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -161,6 +165,94 @@ test_pf_fix_rollback(void **state)
 	mg_str_free(&after);
 }
 
+/* return_rcpt - real Postfix's RCPT reply code on the scenario's filter
+ * return port (DIR/reinject_port) from 127.0.0.1 itself, as the content
+ * filter speaks to it; -1 if none */
+static int
+return_rcpt(const char *dir, const char *to)
+{
+	char port[32];
+	const char *argv[] = { "build/lab/mgsmtp", "--port", port, "--from",
+	    "app@example.com", "--to", to, "--rcpt-only", NULL };
+	struct mg_exec_res res;
+	const char *p;
+	int code = -1;
+
+	(void)lab_port(dir, "reinject_port", port, sizeof(port));
+	(void)lab_run(&res, argv);
+	if ((p = strstr(mg_str_cstr(&res.out), "-> ")) != NULL)
+		code = (int)strtol(p + 3, NULL, 10);
+	(void)printf("    return port %s RCPT %s: %d\n", port, to, code);
+	(void)fflush(stdout);
+	mg_exec_res_free(&res);
+	return (code);
+}
+
+/* test_pf_override_fix_rollback - the filter's return-port lines on the
+ * lab's port-25 listener: real Postfix takes the made-up user there
+ * (250), the finding names that listener and not the real return port;
+ * fix --yes comments out -o local_recipient_maps= and takes
+ * no_unknown_recipient_checks out, the private Postfix of that service
+ * and then the live one answer 550, root is still 250 and the return
+ * port still takes what the filter hands back; rollback puts every byte
+ * back and the hole is open again */
+static void
+test_pf_override_fix_rollback(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "backscatter-override", 1);
+	char etc[4096], st[4200], port[32], svc[64];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.backscatter.service-override", "--yes",
+	    NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	struct mg_str before, after, out, master;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)snprintf(svc, sizeof(svc), "service 127.0.0.1:%s (inet)", port);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.backscatter.service-override"));
+	assert_false(has(out.data, "postfix.backscatter.local-recipients"));
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"postfix.backscatter.service-override\") | .evidence[].text] | "
+	    "length == 2 and all(startswith($a))", svc), 0);
+	mg_str_free(&out);
+	snapshot(etc, &before);
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_non_null(strstr(out.data, "RCPT TO:<" NOSUCH("mail.example.com")
+	    "> -> 550 5.1.1"));
+	assert_non_null(strstr(out.data, "(before the change: 250"));
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+	(void)snprintf(etc + strlen(etc), sizeof(etc) - strlen(etc),
+	    "/master.cf");
+	lab_slurp(etc, &master);
+	assert_non_null(strstr(master.data, "\n#  -o local_recipient_maps=\n"
+	    "  -o receive_override_options=no_header_body_checks\n"));
+	mg_str_free(&master);
+	etc[strlen(etc) - strlen("/master.cf")] = '\0';
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 550);
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE, "root@mail.example.com"),
+	    250);
+	assert_int_equal(return_rcpt(dir, NOSUCH("mail.example.com")), 250);
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	assert_int_equal(lab_pf_rcpt(dir, OUTSIDE,
+	    NOSUCH("mail.example.com")), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* test_exim_stock_verifies - Debian's stock ACL verifies the recipient:
  * exim -bh refuses the made-up user, and there is no finding */
 static void
@@ -245,6 +337,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_findings_true),
 		cmocka_unit_test(test_pf_fix_rollback),
+		cmocka_unit_test(test_pf_override_fix_rollback),
 		cmocka_unit_test(test_exim_stock_verifies),
 		cmocka_unit_test(test_exim_fix_rollback),
 	};

@@ -197,6 +197,62 @@ test_port25_after_tls(void **state)
 	mg_str_free(&after);
 }
 
+/* with_option - conf's text orig with line added after its
+ * daemon_smtp_ports line, written back to conf */
+static void
+with_option(const char *conf, const char *orig, const char *line)
+{
+	const char *at = strstr(orig, "\ndaemon_smtp_ports");
+	const char *eol;
+	FILE *fp;
+
+	assert_non_null(at);
+	eol = strchr(at + 1, '\n');
+	assert_non_null(eol);
+	fp = fopen(conf, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "%.*s\n%s%s", (int)(eol - orig), orig, line, eol);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* test_port25_spellings - auth_advertise_hosts written as operators do
+ * besides eq: Exim's numeric "=" (and "!="), inlist; real Exim offers
+ * AUTH on 587 only, and the report, judging AUTH after STARTTLS from the
+ * configuration, agrees: no finding */
+static void
+test_port25_spellings(void **state)
+{
+	static const char *const lines[] = {
+		"auth_advertise_hosts = ${if ={$received_port}{587}{*}{}}",
+		"auth_advertise_hosts = ${if !={$received_port}{25}{*}{}}",
+		"auth_advertise_hosts = ${if inlist{$received_port}{587:465}"
+		"{*}{}}",
+		NULL };
+	const char *dir = lab_instance(LAB, "auth-port25", 0);
+	char conf[4096];
+	struct mg_str orig, out, auth;
+	size_t i;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	lab_slurp(conf, &orig);
+	for (i = 0; lines[i] != NULL; i++) {
+		(void)printf("    %s\n", lines[i]);
+		with_option(conf, orig.data, lines[i]);
+		ehlo_auth(conf, 25, &auth);
+		assert_string_equal(mg_str_cstr(&auth), "");
+		mg_str_free(&auth);
+		ehlo_auth(conf, 587, &auth);
+		assert_string_equal(mg_str_cstr(&auth), "PLAIN LOGIN");
+		mg_str_free(&auth);
+		(void)lab_ex_report(dir, exim_bin, &out);
+		assert_int_equal(lab_jq(out.data, "any(.findings[]; .id == \""
+		    FIND "\") | not", NULL), 0);
+		mg_str_free(&out);
+	}
+	mg_str_free(&orig);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -212,6 +268,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port25_fixed_proven),
 		cmocka_unit_test(test_port25_after_tls),
+		cmocka_unit_test(test_port25_spellings),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));

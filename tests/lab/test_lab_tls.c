@@ -178,6 +178,84 @@ pf_short_lived(const char *dir, int port)
 	mg_str_free(&out);
 }
 
+/* pf_chain_wins - the expiring certificate for another name left in
+ * smtpd_tls_cert_file (as Debian's snakeoil line is left) beside
+ * smtpd_tls_chain_files naming the fresh one: real Postfix presents the
+ * chain's certificate, and the report judges that one alone: no
+ * certificate finding */
+static void
+pf_chain_wins(const char *dir, int port)
+{
+	char etc[4096], cert[4200], key[4200], chain[8500];
+	const char *pc[] = { "postconf", "-c", etc, "-e", cert, key, chain,
+	    NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(cert, sizeof(cert), "smtpd_tls_cert_file=%s/ssl/"
+	    "tls-floor.pem", etc);
+	(void)snprintf(key, sizeof(key), "smtpd_tls_key_file=%s/ssl/"
+	    "tls-floor.key", etc);
+	(void)snprintf(chain, sizeof(chain), "smtpd_tls_chain_files=%s/ssl/"
+	    "short-fresh.key, %s/ssl/short-fresh.pem", etc, etc);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+	(void)handshake(port, "-tls1_2", "TLSv1.2", &out);
+	assert_non_null(strstr(out.data, "CN = mail.example.com"));
+	assert_null(strstr(out.data, "CN = other.example.net"));
+	mg_str_free(&out);
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.cert-expiry"));
+	assert_true(absent(out.data, "postfix.tls.cert-name"));
+	mg_str_free(&out);
+}
+
+/* pf_policy_relay - a smarthost: the lab's relayhost given "encrypt" in
+ * smtp_tls_policy_maps (TLS_README's per-destination policy) while
+ * smtp_tls_security_level stays empty: Postfix's own postmap -q answers
+ * encrypt for the relay host, and outbound-none, there before, is gone
+ * (everything leaves through that host) */
+static void
+pf_policy_relay(const char *dir)
+{
+	char etc[4096], table[4200], ref[4300], key[64], set[4400];
+	char closed[32];
+	const char *postmap[] = { "postmap", "-c", etc, ref, NULL };
+	const char *query[] = { "postmap", "-c", etc, "-q", key, ref, NULL };
+	const char *pc[] = { "postconf", "-c", etc, "-e", set, NULL };
+	struct mg_exec_res res;
+	struct mg_str out;
+	FILE *fp;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(table, sizeof(table), "%s/tls_policy", etc);
+	(void)snprintf(ref, sizeof(ref), "hash:%s", table);
+	(void)snprintf(set, sizeof(set), "smtp_tls_policy_maps = %s", ref);
+	(void)lab_port(dir, "closed_port", closed, sizeof(closed));
+	(void)snprintf(key, sizeof(key), "[127.0.0.1]:%s", closed);
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.outbound-none", "low"));
+	mg_str_free(&out);
+	fp = fopen(table, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "%s encrypt\n", key);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(lab_run(&res, postmap), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_run(&res, query), 0);
+	assert_string_equal(mg_str_cstr(&res.out), "encrypt\n");
+	mg_exec_res_free(&res);
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.outbound-none"));
+	mg_str_free(&out);
+}
+
 /* test_pf_floor_fixed_and_rolled_back - the submission service with
  * mandatory TLS completes TLS 1.1 with Postfix 3.7's default
  * >=TLSv1; the report says so (medium) and outbound none (low); the fixes
@@ -257,6 +335,8 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	mg_str_free(&main0);
 	mg_str_free(&master0);
 	pf_short_lived(dir, sub);
+	pf_chain_wins(dir, sub);
+	pf_policy_relay(dir);
 	lab_stop(PFLAB, dir);
 }
 
@@ -288,8 +368,9 @@ exim_cert(const char *dir, int port, const char *name)
 /* test_exim_cert_and_floor - the Exim daemon presents the certificate for
  * other.example.net that expires within a day, and completes TLS 1.0
  * and 1.1 with tls_require_ciphers unset; the report says all three;
- * with the floor the finding names, Exim refuses both and the report
- * drops exim.tls.old-protocols */
+ * with the floor the finding names for the library exim -bV names
+ * (GnuTLS), Exim refuses both and the report drops
+ * exim.tls.old-protocols */
 static void
 test_exim_cert_and_floor(void **state)
 {
@@ -317,6 +398,12 @@ test_exim_cert_and_floor(void **state)
 	assert_true(has(out.data, "exim.tls.cert-expiry", "medium"));
 	assert_true(has(out.data, "exim.tls.cert-name", "medium"));
 	assert_true(has(out.data, "exim.tls.old-protocols", "low"));
+	/* the lab's Exim is Debian's, on GnuTLS: exim -bV says so, and the
+	 * finding names the setting of that library */
+	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
+	    "\"exim.tls.old-protocols\") | .evidence[].text | select("
+	    "startswith(\"exim -bV: built with GnuTLS - the floor is set "
+	    "there by tls_require_ciphers\"))] | length == 1", NULL), 0);
 	assert_int_equal(lab_jq(out.data, "[.findings[] | select(.id == "
 	    "\"exim.tls.cert-expiry\") | .evidence[] | select((.file | "
 	    "endswith(\"exim4.conf\")) and (.text | contains(\"within a "

@@ -23,6 +23,7 @@
 #define LUSER_ID "postfix.backscatter.luser-relay"
 #define RELAY_ID "postfix.backscatter.relay-recipients"
 #define EXIM_ID "exim.backscatter.unverified"
+#define SVC_ID "postfix.backscatter.service-override"
 #define NOSUCH_AT(d) MG_BACKSCATTER_USER "@" d
 
 /* slurp - a fixture file */
@@ -296,6 +297,280 @@ test_pf_unlisted_off(void **state)
 	mg_model_free(&m);
 }
 
+/* swap - text with every "from" replaced by "to" (caller frees) */
+static char *
+swap(const char *text, const char *from, const char *to)
+{
+	struct mg_str out = MG_STR_INIT;
+	const char *at;
+
+	mg_str_init(&out);
+	while (from != NULL && (at = strstr(text, from)) != NULL) {
+		mg_str_append(&out, text, (size_t)(at - text));
+		mg_str_puts(&out, to);
+		text = at + strlen(from);
+	}
+	mg_str_puts(&out, text);
+	return (mg_str_steal(&out));
+}
+
+/* amavis_load - the captured amavis configuration (Debian's main.cf and
+ * master.cf with amavisd-new's 127.0.0.1:10025 return service, inet_
+ * interfaces = all), each pair (from, to; NULL ends) replaced in postconf
+ * -M, -P and master.cf, pextra added to -P if not NULL; main.cf's
+ * local_recipient_maps as postconf -x gives it */
+static void
+amavis_load(struct mg_model *m, const char *const *pairs, const char *pextra)
+{
+	static const char *const names[] = { "amavis.n", "amavis.x",
+	    "amavis.main.cf", "amavis.M", "amavis.P", "amavis.master.cf",
+	    NULL };
+	struct mg_str t[6];
+	char path[256], *next;
+	size_t i, k;
+
+	for (i = 0; names[i] != NULL; i++) {
+		(void)snprintf(path, sizeof(path), PF "%s", names[i]);
+		slurp(path, &t[i]);
+		for (k = 0; i >= 3 && pairs != NULL && pairs[k] != NULL;
+		    k += 2) {
+			next = swap(mg_str_cstr(&t[i]), pairs[k],
+			    pairs[k + 1]);
+			mg_str_free(&t[i]);
+			mg_str_init(&t[i]);
+			mg_str_puts(&t[i], next);
+			free(next);
+		}
+	}
+	if (pextra != NULL)
+		mg_str_puts(&t[4], pextra);
+	pf_build(m, t[0].data, t[1].data, t[2].data);
+	pf_params(m, "local_recipient_maps = proxy:unix:passwd.byname "
+	    "hash:/etc/aliases\nrelay_recipient_maps =\nluser_relay =\n");
+	pf_master(m, t[3].data, t[4].data, t[5].data);
+	for (i = 0; i < 6; i++)
+		mg_str_free(&t[i]);
+}
+
+/* test_pf_filter_return_loopback - amavisd-new's return service
+ * 127.0.0.1:10025 turns the recipient checks off (-o
+ * local_recipient_maps=, receive_override_options=
+ * no_unknown_recipient_checks): only this host reaches it, no finding;
+ * nor on every address while its own lists refuse all but mynetworks */
+static void
+test_pf_filter_return_loopback(void **state)
+{
+	static const char *const pairs[] = { "127.0.0.1:10025", "10025",
+	    NULL };
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	amavis_load(&m, NULL, NULL);
+	assert_non_null(mg_model_service(&m, "127.0.0.1:10025", "inet"));
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* on every address, its own permit_mynetworks,reject lists (with
+	 * -o mynetworks=127.0.0.0/8) still let only this host in */
+	amavis_load(&m, pairs, NULL);
+	assert_non_null(mg_model_service(&m, "10025", "inet"));
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_filter_return_public - the same return service bound to every
+ * address (named "10025") and without its own permit_mynetworks,reject
+ * lists (with them, only mynetworks = 127.0.0.0/8 gets in: no finding):
+ * the made-up user is accepted there; the finding cites its two
+ * master.cf lines, the probe is judged by that service, and the fix
+ * comments out local_recipient_maps= and keeps no_header_body_checks */
+static void
+test_pf_filter_return_public(void **state)
+{
+	static const char *const pairs[] = { "127.0.0.1:10025", "10025",
+	    " -o smtpd_recipient_restrictions=permit_mynetworks,reject "
+	    "-o smtpd_relay_restrictions=permit_mynetworks,reject", "",
+	    "  -o smtpd_recipient_restrictions=permit_mynetworks,reject\n"
+	    "  -o smtpd_relay_restrictions=permit_mynetworks,reject\n", "",
+	    "10025/inet/smtpd_recipient_restrictions = permit_mynetworks,"
+	    "reject\n", "", "10025/inet/smtpd_relay_restrictions = "
+	    "permit_mynetworks,reject\n", "", NULL };
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i, hits = 0;
+
+	(void)state;
+	amavis_load(&m, pairs, NULL);
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "service 10025 (inet): -o "
+	    "local_recipient_maps="));
+	assert_non_null(pf_evidence(f, "-o receive_override_options="
+	    "no_unknown_recipient_checks,no_header_body_checks"));
+	assert_int_equal(f->nprobes, 1);
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("mail.example.com"));
+	assert_string_equal(f->probes[0].service, "10025/inet");
+	assert_true(f->probes[0].hole_if_accepted);
+	x = mg_report_find_fix(&r, SVC_ID);
+	assert_non_null(x);
+	assert_int_equal(f->nfix_ids, 1);
+	assert_int_equal(x->nedits, 2);
+	for (i = 0; i < x->nedits; i++) {
+		assert_string_equal(x->edits[i].file, "/etc/postfix/master.cf");
+		if (strcmp(x->edits[i].new_text,
+		    "#  -o local_recipient_maps=") == 0)
+			hits++;
+		if (strcmp(x->edits[i].new_text,
+		    "  -o receive_override_options=no_header_body_checks") ==
+		    0)
+			hits++;
+	}
+	assert_int_equal(hits, 2);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_port25_override_no_fix - port 25's own entry with -o
+ * local_recipient_maps= on its first line: the finding, and no
+ * automatic fix (the line holds the whole entry); with every listener
+ * on loopback, the same finding at info, and none for 10025 */
+static void
+test_pf_port25_override_no_fix(void **state)
+{
+	static const char *const pairs[] = {
+	    "smtp       inet  n       -       y       -       -       smtpd\n",
+	    "smtp       inet  n       -       y       -       -       smtpd "
+	    "-o local_recipient_maps=\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n",
+	    "smtp      inet  n       -       y       -       -       smtpd "
+	    "-o local_recipient_maps=\n", NULL };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	amavis_load(&m, pairs, "smtp/inet/local_recipient_maps =\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "no automatic fix"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, SVC_ID));
+	assert_string_equal(f->probes[0].service, "smtp/inet");
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* every listener on loopback: port 25's smtpd still judged (info),
+	 * the filter's return port still not */
+	amavis_load(&m, pairs, "smtp/inet/local_recipient_maps =\n");
+	pf_params(&m, "inet_interfaces = 127.0.0.1\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_null(pf_evidence(f, "10025"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	amavis_load(&m, NULL, NULL);
+	pf_params(&m, "inet_interfaces = 127.0.0.1\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_main_cf_no_unknown_checks - receive_override_options =
+ * no_unknown_recipient_checks in main.cf (meant for the filter's return
+ * port, written globally): port 25's smtpd refuses no unknown user; the
+ * finding names it, with no automatic fix (the return port may need it)
+ * and no word of a shared master.cf line */
+static void
+test_pf_main_cf_no_unknown_checks(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	amavis_load(&m, NULL, NULL);
+	pf_params(&m, "receive_override_options = "
+	    "no_unknown_recipient_checks\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	f = pf_finding(&r, SVC_ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtp (inet) takes it from "
+	    "main.cf"));
+	assert_null(pf_evidence(f, "10025"));
+	assert_null(pf_evidence(f, "shares its master.cf line"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, SVC_ID));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_pf_gated_or_client_port_quiet - docker-mailserver's submission:
+ * -o smtpd_reject_unlisted_recipient=no behind
+ * smtpd_client_restrictions=permit_sasl_authenticated,reject: only a
+ * logged-in user gets to RCPT (a typo bounces to that user), no finding;
+ * a port that offers AUTH itself is for clients (check_pf_submission
+ * judges it), no finding either; the same override on a second port 25
+ * (2525) without a gate: the finding */
+static void
+test_pf_gated_or_client_port_quiet(void **state)
+{
+	static const char *const pairs[] = { "-o smtpd_sasl_auth_enable=yes",
+	    "-o smtpd_sasl_auth_enable=yes -o smtpd_reject_unlisted_"
+	    "recipient=no -o smtpd_client_restrictions="
+	    "permit_sasl_authenticated,reject", NULL };
+	static const char *const open_pairs[] = {
+	    "-o syslog_name=postfix/submissions", "",
+	    "submissions/inet/syslog_name = postfix/submissions\n", "",
+	    "submissions/inet/smtpd_sasl_auth_enable = yes\n", "",
+	    "-o smtpd_sasl_auth_enable=yes",
+	    "-o smtpd_reject_unlisted_recipient=no", "submissions", "2525",
+	    NULL };
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	amavis_load(&m, pairs, "submissions/inet/smtpd_reject_unlisted_"
+	    "recipient = no\nsubmissions/inet/smtpd_client_restrictions = "
+	    "permit_sasl_authenticated,reject\n");
+	assert_non_null(mg_service_override(mg_model_service(&m,
+	    "submissions", "inet"), "smtpd_reject_unlisted_recipient"));
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	amavis_load(&m, NULL, "submissions/inet/smtpd_reject_unlisted_"
+	    "recipient = no\n");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	amavis_load(&m, open_pairs, "2525/inet/smtpd_reject_unlisted_"
+	    "recipient = no\n");
+	assert_null(mg_service_override(mg_model_service(&m, "2525", "inet"),
+	    "smtpd_sasl_auth_enable"));
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(count(&r, "postfix.backscatter"), 1);
+	assert_non_null(pf_evidence(pf_finding(&r, SVC_ID), "service 2525 "
+	    "(inet): -o smtpd_reject_unlisted_recipient=no"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* ex_load - a captured Exim scenario: exim -bP config, its source file
  * located when conf, exim -bt's answers for root and the made-up user
  * when bt */
@@ -412,6 +687,11 @@ main(void)
 		cmocka_unit_test(test_pf_luser_relay),
 		cmocka_unit_test(test_pf_relay_recipients),
 		cmocka_unit_test(test_pf_unlisted_off),
+		cmocka_unit_test(test_pf_filter_return_loopback),
+		cmocka_unit_test(test_pf_filter_return_public),
+		cmocka_unit_test(test_pf_port25_override_no_fix),
+		cmocka_unit_test(test_pf_gated_or_client_port_quiet),
+		cmocka_unit_test(test_pf_main_cf_no_unknown_checks),
 		cmocka_unit_test(test_exim_unverified),
 		cmocka_unit_test(test_exim_quiet),
 	};

@@ -206,6 +206,42 @@ test_written_setting_edited_in_place(void **state)
 	mg_model_free(&m);
 }
 
+/* test_relayhost_policy_map_tls - a smarthost setup: relayhost
+ * [smtp.example.net]:587 and smtp_tls_policy_maps giving it "encrypt"
+ * (TLS_README's per-destination policy) with smtp_tls_security_level
+ * empty: everything goes to the relay host encrypted, no finding; the
+ * same map giving it "none", or no entry for it, still the finding */
+static void
+test_relayhost_policy_map_tls(void **state)
+{
+	static const char *cf = "relayhost = [smtp.example.net]:587\n"
+	    "smtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n";
+	static const char *const listings[] = {
+		"[smtp.example.net]:587\tencrypt protocols=>=TLSv1.2\n",
+		"[smtp.example.net]:587\tnone\n",
+		"[other.example.net]:587\tencrypt\n" };
+	static const int want[] = { 0, 1, 1 };
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(want); i++) {
+		build(&m, cf);
+		(void)pf_map(&m, "hash:/etc/postfix/tls_policy", listings[i],
+		    NULL, NULL);
+		pf_run(mg_check_pf_tls_floor, &m, &r);
+		if (want[i])
+			assert_non_null(pf_finding(&r,
+			    "postfix.tls.outbound-none"));
+		else
+			assert_null(pf_finding(&r,
+			    "postfix.tls.outbound-none"));
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 /* test_content_filter_transport_not_judged - amavis's smtp(8) service
  * on loopback is no outbound transport: only smtp and relay (what
  * default_transport and relay_transport name) are evidence */
@@ -250,6 +286,7 @@ main(void)
 		cmocka_unit_test(test_legacy_use_tls_not_none),
 		cmocka_unit_test(test_written_setting_edited_in_place),
 		cmocka_unit_test(test_content_filter_transport_not_judged),
+		cmocka_unit_test(test_relayhost_policy_map_tls),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

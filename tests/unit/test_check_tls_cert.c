@@ -363,6 +363,42 @@ test_pf_chain_files_key_skipped(void **state)
 	mg_model_free(&m);
 }
 
+/* test_pf_chain_files_win - Debian's snakeoil smtpd_tls_cert_file left
+ * in main.cf (expired, another name) beside smtpd_tls_chain_files with
+ * the real certificate: postconf(5) - with smtpd_tls_chain_files set,
+ * smtpd_tls_cert_file, _eccert_file and _dcert_file are ignored; only
+ * the chain's certificate is judged (good: no finding) */
+static void
+test_pf_chain_files_win(void **state)
+{
+	char cf[1400];
+	const char *good, *old;
+	char goodp[300];
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	good = write_cert("good.pem", -86400, 80L * 86400, "mail.example.com",
+	    "DNS:mail.example.com");
+	(void)snprintf(goodp, sizeof(goodp), "%s", good);
+	old = write_cert("expired.pem", -90L * 86400, -86400, "debian",
+	    "DNS:debian");
+	(void)snprintf(cf, sizeof(cf), "myhostname = mail.example.com\n"
+	    "smtpd_tls_cert_file = %s\n"
+	    "smtpd_tls_chain_files = %s\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_protocols = >=TLSv1.2\n"
+	    "smtp_tls_security_level = may\n", old, goodp);
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n", "",
+	    "smtp      inet  n       -       y       -       -       smtpd\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_int_equal(r.nunread, 0);
+	assert_int_equal(r.nfindings, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* exim_model - Exim's main options as exim -bP prints them */
 static void
 exim_model(struct mg_model *m, const char *cert, const char *active)
@@ -475,6 +511,52 @@ test_exim_old_protocols(void **state)
 	assert_int_equal(r.nfindings, 0);
 	mg_report_free(&r);
 	mg_model_free(&m);
+}
+
+/* test_exim_old_protocols_library - the library exim -bV names decides
+ * which setting Exim reads: on OpenSSL a GnuTLS priority string in
+ * tls_require_ciphers sets no floor (a finding that says so), its
+ * openssl_options does; on GnuTLS the priority string does */
+static void
+test_exim_old_protocols_library(void **state)
+{
+	static const struct {
+		const char *lib, *prio, *opts;
+		const char *want;	/* evidence text, NULL: no finding */
+	} cases[] = {
+		{ "OpenSSL", "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL,
+		    "a GnuTLS priority string, but this Exim is built with "
+		    "OpenSSL" },
+		{ "OpenSSL", NULL, "+no_sslv2 +no_sslv3 +no_tlsv1 +no_tlsv1_1",
+		    NULL },
+		{ "GnuTLS", "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL, NULL },
+		{ "GnuTLS", "SECURE192:-VERS-ALL:+VERS-TLS1.3", NULL, NULL },
+		{ "GnuTLS", NULL, "+no_tlsv1 +no_tlsv1_1",
+		    "built with GnuTLS" },
+	};
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < MG_NELEM(cases); i++) {
+		print_message("%s: %s / %s\n", cases[i].lib, cases[i].prio !=
+		    NULL ? cases[i].prio : "-", cases[i].opts != NULL ?
+		    cases[i].opts : "-");
+		exim_floor(&m, cases[i].prio, cases[i].opts);
+		m.tls_library = mg_xstrdup(cases[i].lib);
+		pf_run(mg_check_exim_tls, &m, &r);
+		f = pf_finding(&r, "exim.tls.old-protocols");
+		if (cases[i].want == NULL)
+			assert_null(f);
+		else {
+			assert_non_null(f);
+			assert_non_null(pf_evidence(f, cases[i].want));
+		}
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
 }
 
 /* test_exim_list_expansion_active_hostname - a colon list is read file by
@@ -779,8 +861,10 @@ main(void)
 		cmocka_unit_test(test_short_lived_window),
 		cmocka_unit_test(test_pf_unreadable_listed),
 		cmocka_unit_test(test_pf_chain_files_key_skipped),
+		cmocka_unit_test(test_pf_chain_files_win),
 		cmocka_unit_test(test_exim_list_expansion_active_hostname),
 		cmocka_unit_test(test_exim_old_protocols),
+		cmocka_unit_test(test_exim_old_protocols_library),
 		cmocka_unit_test(test_mx_names_rules),
 		cmocka_unit_test(test_exim_mx),
 		cmocka_unit_test(test_mail_domains),

@@ -229,6 +229,19 @@ test_eval_as(void **state)
 		{ "${if eq {$tls_in_cipher}{}{}{*}}", 1, 25, 1, "*" },
 		{ "${if eq{$received_port}{25}{}{${if eq{$tls_in_cipher}{}{}"
 		    "{*}}}}", 1, 587, 1, "*" },
+		/* numeric "=" (Exim's own spelling; "==" is its backward
+		 * compatible one), the other comparisons, inlist */
+		{ "${if ={$received_port}{587}{*}{}}", 0, 25, 1, "" },
+		{ "${if ={$received_port}{587}{*}{}}", 1, 587, 1, "*" },
+		{ "${if !={$received_port}{25}{*}{}}", 1, 25, 1, "" },
+		{ "${if >={$received_port}{465}{*}{}}", 0, 25, 1, "" },
+		{ "${if <{$received_port}{26}{}{*}}", 0, 587, 1, "*" },
+		{ "${if inlist{$received_port}{587:465}{*}{}}", 1, 25, 1, "" },
+		{ "${if inlist{$received_port}{587 : 465}{*}{}}", 0, 465, 1,
+		    "*" },
+		{ "${if inlist{$received_port}{<, 587,465}{*}{}}", 0, 465, 0,
+		    "" },
+		{ "${if ={$received_port}{smtp}{*}{}}", 0, 25, 0, "" },
 	};
 	struct mg_str out = MG_STR_INIT;
 	size_t i;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../checks/checks.h"
 #include "mg_test.h"
 #include "pf_fixture.h"
 
@@ -87,6 +88,39 @@ test_services(void **state)
 	    "encrypt");
 	assert_null(mg_service_value(&m, mg_model_service(&m, "smtp",
 	    "inet"), "smtpd_tls_security_level", NULL));
+	mg_model_free(&m);
+}
+
+/* test_edit_override_brace - a fix's new value for an override written
+ * in Postfix 3.0's brace form "-o { name = a, b }" replaces the whole
+ * value up to the brace (not its first word), and the plain form
+ * "-o name=value" its value */
+static void
+test_edit_override_brace(void **state)
+{
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_fix *x;
+	const struct mg_service *s;
+
+	(void)state;
+	pf_build(&m, "", NULL, "");
+	pf_master(&m, m_out, p_out, master_cf);
+	s = mg_model_service(&m, "submission", "inet");
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "t", "t");
+	assert_int_equal(mg_check_pf_edit_override(&m, x,
+	    mg_service_override(s, "smtpd_relay_restrictions"),
+	    "permit_sasl_authenticated,reject_unauth_destination"), 1);
+	assert_int_equal(mg_check_pf_edit_override(&m, x,
+	    mg_service_override(s, "smtpd_tls_security_level"), "may"), 1);
+	assert_int_equal(x->nedits, 2);
+	assert_string_equal(x->edits[0].new_text, "  -o { smtpd_relay_"
+	    "restrictions = permit_sasl_authenticated,reject_unauth_"
+	    "destination }");
+	assert_string_equal(x->edits[1].new_text,
+	    "  -o smtpd_tls_security_level=may");
+	mg_report_free(&r);
 	mg_model_free(&m);
 }
 
@@ -364,6 +398,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_edit_override_brace),
 		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_source_tables),
 		cmocka_unit_test(test_answers),
