@@ -66,7 +66,8 @@ end_instance() {
 	mp=$(tr -dc 0-9 <"$D/spool/pid/master.pid" 2>/dev/null)
 	ok "$(basename "$D"): stop" lab stop "$D"
 	ok "$(basename "$D"): master $mp gone" \
-	    sh -c "[ ! -d /proc/$mp ] || grep -q '^State:.*Z' /proc/$mp/status"
+	    sh -c "[ -n '$mp' ] && { grep -q '^State:.*Z' /proc/$mp/status \
+	    2>/dev/null || [ ! -e /proc/$mp/status ]; }"
 	ok "$(basename "$D"): stop again is a no-op" lab stop "$D"
 	ok "$(basename "$D"): destroy" lab destroy "$D"
 	ok "$(basename "$D"): directory removed" test ! -e "$D"
