@@ -464,6 +464,29 @@ relay_accept(const struct mg_model *m, const char *acl,
 	return (NULL);
 }
 
+/* loopback_only - local_interfaces names loopback addresses only (Debian's
+ * default dc_local_interfaces): no other host reaches the ACL now */
+static const struct mg_param *
+loopback_only(const struct mg_model *m)
+{
+	const struct mg_param *li = mg_model_param(m, "local_interfaces");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int lo = li != NULL && li->value != NULL && *li->value != '\0';
+
+	if (!lo)
+		return (NULL);
+	mg_exim_list_init(&l, li->value);
+	while (mg_exim_list_next(&l, &it))
+		if (it.data != NULL && it.len > 0 && strncmp(it.data, "127.",
+		    4) != 0 && strcmp(it.data, "::1") != 0 &&
+		    strncmp(it.data, "::1.", 4) != 0 && strncmp(it.data,
+		    "[127.", 5) != 0 && strncmp(it.data, "[::1]", 5) != 0)
+			lo = 0;
+	mg_str_free(&it);
+	return (lo ? li : NULL);
+}
+
 /* check_relay - relay_to_domains accepted for any local part */
 static void
 check_relay(const struct mg_model *m, struct mg_report *r)
@@ -471,7 +494,7 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 	const char *acl = mg_model_value(m, "acl_smtp_rcpt");
 	const struct mg_param *rel = mg_model_param(m, RELAY_LIST);
 	const struct mg_rule *acc, *cond;
-	const struct mg_param *d;
+	const struct mg_param *d, *lo;
 	struct mg_finding *f;
 	char dom[256], addr[320], *path;
 	int lit;
@@ -481,7 +504,9 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 	    (acc = relay_accept(m, acl, &cond)) == NULL ||
 	    (lit = relay_domain(m, rel->value, cond, dom, sizeof(dom))) < 0)
 		return;		/* guarded, or the callout covers them */
-	f = mg_report_finding(r, RELAY_ID, MG_SEV_MEDIUM, "aliases", "Mail "
+	lo = loopback_only(m);
+	f = mg_report_finding(r, RELAY_ID, lo != NULL ? MG_SEV_INFO :
+	    MG_SEV_MEDIUM, "aliases", "Mail "
 	    "to any address at the relay domains is accepted, then bounced "
 	    "by the next hop (no per-user check)");
 	mg_finding_explain(f, "Exim relays mail for relay_to_domains to the "
@@ -494,13 +519,20 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 	    "deferred while it is down, and it must answer RCPT honestly), "
 	    "and only you know the valid addresses. Either list the valid "
 	    "addresses, one per line, in /etc/exim4/relay_recipients and "
-	    "put before the accept: \"deny domains = +relay_to_domains\" "
-	    "and \"!recipients = lsearch;/etc/exim4/relay_recipients\" "
-	    "(Debian split config: conf.d/acl/30_exim4-config_check_rcpt; "
-	    "unsplit: exim4.conf.template; then update-exim4.conf); or, on "
-	    "Debian, if the next hop answers RCPT honestly, write a line "
-	    "\"*@DOMAIN\" per relay domain into /etc/exim4/local_rcpt_callout "
-	    "(Debian's ACL then verifies those recipients with a callout).");
+	    "put these lines just before the accept named below (Debian: "
+	    "in conf.d/acl/30_exim4-config_check_rcpt with the split "
+	    "config, else in exim4.conf.template; then run "
+	    "update-exim4.conf and reload): \"deny\", \"message = unknown "
+	    "user\", \"domains = +relay_to_domains\", \"!recipients = "
+	    "lsearch;CONFDIR/relay_recipients\" (CONFDIR is Debian's macro "
+	    "for /etc/exim4; elsewhere write the full path). Or, on "
+	    "Debian, if the next hop answers RCPT honestly, write "
+	    "\"*@DOMAIN\" for each relay domain into "
+	    "/etc/exim4/local_rcpt_callout (Debian's ACL then verifies "
+	    "those recipients with a callout; exim -bh skips "
+	    "callouts, so this check reads the file instead). On Debian "
+	    "relay_to_domains comes from dc_relay_domains in "
+	    "update-exim4.conf.conf.");
 	mg_finding_evidence(f, rel->file, rel->line, "relay_to_domains = %s",
 	    rel->value);
 	d = mg_rule_cond(acc, "domains");
@@ -516,6 +548,11 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 		    "which does not list every relay domain");
 		free(path);
 	}
+	if (lo != NULL)
+		mg_finding_evidence(f, lo->file, lo->line, "local_interfaces = "
+		    "%s: Exim listens on loopback only now, so no other host "
+		    "reaches this yet; it opens the day Exim listens on a "
+		    "public interface", lo->value);
 	if (lit) {
 		(void)snprintf(addr, sizeof(addr), "%s@%s",
 		    MG_BACKSCATTER_USER, dom);

@@ -737,7 +737,8 @@ relay_count(const struct mg_model *m)
  * same exim -bP) with dc_relay_domains='example.org': "require verify =
  * recipient" only routes the domain, local_rcpt_callout does not exist;
  * the finding names relay_to_domains, the accept, the callout statement,
- * and asks exim -bh about the made-up user there; no fix */
+ * and asks exim -bh about the made-up user there; no fix; medium on all
+ * interfaces, info on loopback only */
 static void
 test_exim_relay_debian(void **state)
 {
@@ -746,12 +747,14 @@ test_exim_relay_debian(void **state)
 	struct mg_report r;
 
 	(void)state;
-	ex_text(&m, RELAY_BP, NULL);
+	ex_text(&m, RELAY_BP, "local_interfaces = <; 127.0.0.1 ; ::1",
+	    "local_interfaces = <; 0.0.0.0 ; ::0", NULL);
 	pf_run(mg_check_exim_backscatter, &m, &r);
 	assert_int_equal(r.nfindings, 1);
 	f = pf_finding(&r, EXREL_ID);
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_null(pf_evidence(f, "loopback only"));
 	assert_string_equal(f->area, "aliases");
 	assert_non_null(pf_evidence(f, "relay_to_domains = example.org"));
 	assert_non_null(pf_evidence(f, "acl_check_rcpt: \"accept\" domains = "
@@ -765,6 +768,18 @@ test_exim_relay_debian(void **state)
 	assert_true(f->probes[0].hole_if_accepted);
 	assert_int_equal(f->nfix_ids, 0);
 	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* as captured: the lab's loopback-only daemon, info until it
+	 * listens elsewhere (as the Postfix finding) */
+	ex_text(&m, RELAY_BP, NULL);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_non_null(pf_evidence(f, "local_interfaces = <; 127.0.0.1 ; "
+	    "::1: Exim listens on loopback only"));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
