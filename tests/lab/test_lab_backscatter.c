@@ -424,6 +424,39 @@ test_exim_relay_callout_file(void **state)
 	mg_str_free(&out);
 }
 
+/* test_exim_relay_plain_router - a hand-written exim.conf in upstream's
+ * shape relaying example.org: exim -bh 250 to the made-up user and the
+ * finding; the same with the relay router checking local parts (and the
+ * smarthost kept off the relay domain): exim -bh 550, a listed user
+ * 250, no finding - the check and the MTA agree on both */
+static void
+test_exim_relay_plain_router(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "relay-domains-plain", 0);
+	char conf[4096];
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(has(out.data, "exim.backscatter.relay-recipients"));
+	assert_false(has(out.data, "exim.backscatter.unverified"));
+	mg_str_free(&out);
+
+	dir = lab_instance(EXLAB, "relay-domains-router", 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 550);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    "info@example.org"), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(lab_jq(out.data, ".findings | length > 0", NULL) == 0);
+	assert_false(has(out.data, "exim.backscatter.relay-recipients"));
+	mg_str_free(&out);
+}
+
 /* setup - private root, the lab's Exim */
 static int
 setup(void **state)
@@ -445,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_exim_relay_template),
 		cmocka_unit_test(test_exim_relay_split),
 		cmocka_unit_test(test_exim_relay_callout_file),
+		cmocka_unit_test(test_exim_relay_plain_router),
 	};
 	const char *only = getenv("MG_LAB_ONLY");
 
