@@ -374,10 +374,34 @@ routers_check_users(const struct mg_model *m)
 	return (checks);
 }
 
-/* relay_domain - the first literal domain of relay_to_domains that
- * the list file of Debian's conditional callout (cond, or NULL) does not
- * cover, into buf: 1; 0 if it names none, -1 if the file covers every
- * domain the list names (and it names no lookup or pattern) */
+/* local_literal - domain is a literal item of local_domains ("@" is
+ * primary_hostname): Exim verifies its users like any local domain's */
+static int
+local_literal(const struct mg_model *m, const char *domain)
+{
+	const char *ld = mg_model_value(m, "+local_domains");
+	const char *host = mg_model_value(m, "primary_hostname");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int yes = 0;
+
+	if (ld == NULL)
+		return (0);
+	mg_exim_list_init(&l, ld);
+	while (!yes && mg_exim_list_next(&l, &it))
+		if (it.data != NULL && (strcasecmp(it.data, domain) == 0 ||
+		    (strcmp(it.data, "@") == 0 && host != NULL &&
+		    strcasecmp(host, domain) == 0)))
+			yes = 1;
+	mg_str_free(&it);
+	return (yes);
+}
+
+/* relay_domain - the first literal domain of relay_to_domains that is
+ * no local domain (whose users Exim verifies) and that the list file of
+ * Debian's conditional callout (cond, or NULL) does not cover, into buf:
+ * 1; 0 if it names none, -1 if these cover every domain the list names
+ * (and it names no lookup or pattern) */
 static int
 relay_domain(const struct mg_model *m, const char *v,
     const struct mg_rule *cond, char *buf, size_t size)
@@ -396,7 +420,8 @@ relay_domain(const struct mg_model *m, const char *v,
 			other = 1;
 			continue;
 		}
-		if (path != NULL && list_covers(m, path, it.data)) {
+		if (local_literal(m, it.data) || (path != NULL &&
+		    list_covers(m, path, it.data))) {
 			covered = 1;
 			continue;
 		}

@@ -884,6 +884,18 @@ test_exim_relay_guarded(void **state)
 	ex_load(&m, "debian-stock-public", 0, 0);
 	assert_int_equal(relay_count(&m), 0);
 	mg_model_free(&m);
+
+	/* the relay domain is a local domain too: its users are verified
+	 * as local ones; with a real relay domain beside it, that one is
+	 * probed */
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com : example.org", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
 }
 
 /* test_exim_relay_unguarded_shapes - what still lets any user through:
