@@ -398,13 +398,14 @@ local_literal(const struct mg_model *m, const char *domain)
 }
 
 /* relay_domain - the first literal domain of relay_to_domains that is
- * no local domain (whose users Exim verifies) and that the list file of
+ * no local domain (whose users verify = recipient checks, when it
+ * applies: verified) and that the list file of
  * Debian's conditional callout (cond, or NULL) does not cover, into buf:
  * 1; 0 if it names none, -1 if these cover every domain the list names
  * (and it names no lookup or pattern) */
 static int
 relay_domain(const struct mg_model *m, const char *v,
-    const struct mg_rule *cond, char *buf, size_t size)
+    const struct mg_rule *cond, int verified, char *buf, size_t size)
 {
 	struct mg_exim_list l;
 	struct mg_str it = MG_STR_INIT;
@@ -420,7 +421,7 @@ relay_domain(const struct mg_model *m, const char *v,
 			other = 1;
 			continue;
 		}
-		if (local_literal(m, it.data) || (path != NULL &&
+		if ((verified && local_literal(m, it.data)) || (path != NULL &&
 		    list_covers(m, path, it.data))) {
 			covered = 1;
 			continue;
@@ -439,10 +440,11 @@ relay_domain(const struct mg_model *m, const char *v,
 
 /* relay_accept - the first accept of the RCPT ACL that takes any local
  * part at the relay domains with no per-user check; NULL if a guard
- * comes first.  *cond: Debian's conditional callout statement seen */
+ * comes first.  *cond: Debian's conditional callout statement seen;
+ * *verified: verify = recipient applies to what it accepts */
 static const struct mg_rule *
 relay_accept(const struct mg_model *m, const char *acl,
-    const struct mg_rule **cond)
+    const struct mg_rule **cond, int *verified)
 {
 	const struct mg_rule *x;
 	int plain = 0, v;
@@ -450,6 +452,7 @@ relay_accept(const struct mg_model *m, const char *acl,
 	size_t i;
 
 	*cond = NULL;
+	*verified = 0;
 	for (i = 0; i < m->nrules; i++) {
 		x = &m->rules[i];
 		if (strcmp(x->group, acl) != 0 || !covers_relay(x))
@@ -464,7 +467,8 @@ relay_accept(const struct mg_model *m, const char *acl,
 					return (NULL);
 				continue;
 			}
-			if ((plain || v == 1) && routers_check_users(m))
+			*verified = plain || v == 1;
+			if (*verified && routers_check_users(m))
 				return (NULL);
 			return (x);
 		}
@@ -522,12 +526,13 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 	const struct mg_param *d, *lo;
 	struct mg_finding *f;
 	char dom[256], addr[320], *path;
-	int lit;
+	int lit, verified;
 
 	if (acl == NULL || *acl == '\0' || rel == NULL || rel->value ==
 	    NULL || *(rel->value + strspn(rel->value, " \t")) == '\0' ||
-	    (acc = relay_accept(m, acl, &cond)) == NULL ||
-	    (lit = relay_domain(m, rel->value, cond, dom, sizeof(dom))) < 0)
+	    (acc = relay_accept(m, acl, &cond, &verified)) == NULL ||
+	    (lit = relay_domain(m, rel->value, cond, verified, dom,
+	    sizeof(dom))) < 0)
 		return;		/* guarded, or the callout covers them */
 	lo = loopback_only(m);
 	f = mg_report_finding(r, RELAY_ID, lo != NULL ? MG_SEV_INFO :

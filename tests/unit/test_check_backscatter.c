@@ -896,6 +896,14 @@ test_exim_relay_guarded(void **state)
 	    "relay_to_domains = example.com : example.org", NULL);
 	assert_int_equal(relay_count(&m), 1);
 	mg_model_free(&m);
+	/* ... unless the relay accept comes before any verify */
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com", "    require\n    message = "
+	    "relay not permitted\n", "    accept\n    domains = "
+	    "+relay_to_domains\n    require\n    message = relay not "
+	    "permitted\n", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
 }
 
 /* test_exim_relay_unguarded_shapes - what still lets any user through:
