@@ -274,23 +274,42 @@ conditional_list(const struct mg_rule *r)
 	return (p != NULL ? mg_exim_exists_list(p->value) : NULL);
 }
 
+/* domain_matches - an address list's domain part (len n) matches
+ * domain: the name itself, "*" or "*SUFFIX" (Exim's wildcard) */
+static int
+domain_matches(const char *pat, size_t n, const char *domain)
+{
+	size_t d = strlen(domain);
+
+	if (n == d && strncasecmp(pat, domain, n) == 0)
+		return (1);
+	if (n == 0 || pat[0] != '*')
+		return (0);
+	return (n - 1 <= d && strncasecmp(pat + 1, domain + d - (n - 1),
+	    n - 1) == 0);
+}
+
 /* list_covers - a line of the list file matches every local part at
- * domain ("*@DOMAIN", "*@*", "*"); a file the model lacks covers none */
+ * domain, as exim -bh shows Exim reads an address list: "*@PATTERN",
+ * or a domain pattern alone ("example.org", "*.org", "*"); "@example.org"
+ * matches nothing there.  A file the model lacks covers none. */
 static int
 list_covers(const struct mg_model *m, const char *path, const char *domain)
 {
 	const struct mg_srcfile *src = mg_model_file(m, path);
-	const char *l;
+	const char *l, *at;
 	size_t i, n;
 
 	for (i = 0; src != NULL && i < src->nlines; i++) {
 		l = src->lines[i] + strspn(src->lines[i], " \t");
 		n = strcspn(l, " \t\r\n");
-		if ((n == 1 && l[0] == '*') || (n == 3 && strncmp(l, "*@*",
-		    3) == 0))
+		if (n == 0 || l[0] == '#')
+			continue;
+		at = memchr(l, '@', n);
+		if (at == NULL && domain_matches(l, n, domain))
 			return (1);
-		if (n > 2 && strncmp(l, "*@", 2) == 0 && n - 2 ==
-		    strlen(domain) && strncasecmp(l + 2, domain, n - 2) == 0)
+		if (at == l + 1 && l[0] == '*' && domain_matches(at + 1, n -
+		    2, domain))
 			return (1);
 	}
 	return (0);

@@ -805,6 +805,26 @@ test_exim_relay_callout_file(void **state)
 	assert_int_equal(relay_count(&m), 0);
 	mg_model_free(&m);
 
+	/* as exim -bh's trace shows Exim 4.96 matching
+	 * mailguard-nosuchuser-q7x@example.org against the file: a bare
+	 * domain and "*example.org", "*@*.org" match, "@example.org" not */
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "example.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*example.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*@*.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "@example.org\n*.example.org\nxexample.org\n");
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+
 	ex_text(&m, RELAY_BP, NULL);
 	callout_list(&m, "*@other.example\ninfo@example.org\n");
 	pf_run(mg_check_exim_backscatter, &m, &r);
