@@ -316,12 +316,21 @@ list_covers(const struct mg_model *m, const char *path, const char *domain)
 }
 
 /* user_list - a deny refusing addresses not in a list ("!recipients",
- * "!local_parts"), or a require demanding one */
+ * "!local_parts"), or a require demanding one, for every client (no
+ * other narrowing condition: "hosts = +blacklist" applies to some) */
 static int
 user_list(const struct mg_rule *r)
 {
 	const char *neg = strcmp(r->verb, "require") == 0 ? "" : "!";
 	char name[32];
+	size_t i, k;
+
+	for (i = 0; i < r->nconds; i++)
+		for (k = 0; narrow_conds[k] != NULL; k++)
+			if (strcmp(r->conds[i].name, narrow_conds[k]) == 0 &&
+			    strstr(narrow_conds[k], "local_parts") == NULL &&
+			    strstr(narrow_conds[k], "recipients") == NULL)
+				return (0);
 
 	(void)snprintf(name, sizeof(name), "%srecipients", neg);
 	if (mg_rule_cond(r, name) != NULL)

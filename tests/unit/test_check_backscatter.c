@@ -945,6 +945,15 @@ test_exim_relay_unguarded_shapes(void **state)
 	assert_int_equal(relay_count(&m), 1);
 	mg_model_free(&m);
 
+	/* a recipient list that applies to some clients only */
+	ex_text(&m, RELAY_BP, "    accept\n    domains = +relay_to_domains\n"
+	    "    endpass\n", "    deny\n    hosts = 192.0.2.0/24\n    "
+	    "domains = +relay_to_domains\n    !recipients = lsearch;/srv/mg/"
+	    "etc/exim4/relay_recipients\n    accept\n    domains = "
+	    "+relay_to_domains\n    endpass\n", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+
 	ex_text(&m, RELAY_BP, "    require\n    message = relay not "
 	    "permitted\n", "    accept\n    domains = +relay_to_domains\n"
 	    "    require\n    message = relay not permitted\n", NULL);
