@@ -15,10 +15,14 @@
  * next hop refuses them and Exim bounces them.  Guards: a callout
  * ("verify = recipient/callout"), a recipient list (recipients or
  * local_parts in the accept, or a deny/require refusing addresses not in
- * one), or routers for the relay domains that check the local part.
- * Debian's "recipients = ${if exists{CONFDIR/local_rcpt_callout}...}"
- * callout guards only when that file exists and lists the domain: it is
- * not counted, and exim -bh, through the finding's probe, judges.
+ * one, for every client), or routers for the relay domains that check
+ * the local part.  Debian's "recipients = ${if exists{CONFDIR/
+ * local_rcpt_callout}...} !verify = recipient/callout" guards the
+ * domains that file lists (the backend reads it; absent, it lists none).
+ * exim -bh, through the finding's probe, shows a made-up user at the
+ * first unguarded relay domain accepted - it omits callouts, so a
+ * callout guard is judged from the configuration alone.  No fix: see
+ * the explanation.
  */
 #include <stdio.h>
 #include <stdlib.h>
