@@ -573,6 +573,32 @@ load_alias_files(struct mg_model *m)
 	}
 }
 
+/* load_acl_lists - the optional recipient lists of the RCPT ACL
+ * ("recipients = ${if exists{FILE}{FILE}{}}", Debian's local_rcpt_callout),
+ * read when the file is there: the checks see which addresses a statement
+ * covers, and its absence */
+static void
+load_acl_lists(struct mg_model *m)
+{
+	const char *acl = mg_model_value(m, "acl_smtp_rcpt");
+	const struct mg_param *c;
+	struct mg_err err;
+	struct stat st;
+	char *path;
+	size_t i;
+
+	for (i = 0; acl != NULL && i < m->nrules; i++) {
+		if (strcmp(m->rules[i].group, acl) != 0 ||
+		    (c = mg_rule_cond(&m->rules[i], "recipients")) == NULL ||
+		    (path = mg_exim_exists_list(c->value)) == NULL)
+			continue;
+		if (mg_model_file(m, path) == NULL && stat(path, &st) == 0 &&
+		    mg_model_read_file(m, path, &err) < 0)
+			mg_model_warn(m, err.msg);
+		free(path);
+	}
+}
+
 /* exec_input - run argv with input on its stdin (output up to 4 MiB):
  * what every exim -bh and exim -bs session shares */
 static int
@@ -903,6 +929,7 @@ load_rules(struct mg_target *t, struct mg_model *m, struct mg_err *err)
 	free(confdir);
 	load_auth_users(m);
 	load_alias_files(m);
+	load_acl_lists(m);
 	ask_ehlo(t, m);
 	ask_routes(t, m);
 	return (0);

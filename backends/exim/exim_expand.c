@@ -1079,3 +1079,30 @@ mg_exim_option_value(const char *raw)
 	}
 	return (mg_str_steal(&out));
 }
+
+/* mg_exim_exists_list - the file of a list written as Debian writes its
+ * optional ones, "${if exists{FILE}{FILE}{}}" (FILE's lines are the list
+ * when it exists, else the list is empty), FILE a fixed absolute path;
+ * else NULL */
+char *
+mg_exim_exists_list(const char *text)
+{
+	struct mg_exim_item it;
+	const struct mg_exim_part *pt = it.parts;
+	size_t len;
+
+	if (text == NULL)
+		return (NULL);
+	text += strspn(text, " \t");
+	len = strlen(text);
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (mg_exim_item(text, len, &it) < 0 || it.len != len ||
+	    !name_is(&it, "if") || it.nparts != 4 || !part_is(&pt[0],
+	    "exists") || !pt[1].arg || !pt[2].arg || !pt[3].arg ||
+	    pt[3].len != 0 || pt[1].len == 0 || pt[1].p[0] != '/' ||
+	    pt[1].len != pt[2].len || strncmp(pt[1].p, pt[2].p, pt[1].len) !=
+	    0 || memchr(pt[1].p, '$', pt[1].len) != NULL)
+		return (NULL);
+	return (mg_xstrndup(pt[1].p, pt[1].len));
+}

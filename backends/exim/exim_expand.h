@@ -44,6 +44,7 @@ int mg_exim_lookups(const char *, struct mg_exim_lookup **, size_t *);
 void mg_exim_lookups_free(struct mg_exim_lookup *, size_t);
 int mg_exim_lookup_is_lsearch(const struct mg_exim_lookup *);
 char *mg_exim_lsearch_path(const char *);
+char *mg_exim_exists_list(const char *);
 int mg_exim_eval_notls(const char *, struct mg_str *);
 int mg_exim_eval_as(const char *, int, unsigned, struct mg_str *);
 int mg_exim_truth(const char *);

@@ -322,6 +322,143 @@ test_exim_fix_rollback(void **state)
 	mg_str_free(&after);
 }
 
+/* The guard exim.backscatter.relay-recipients recommends, as a postmaster
+ * writes it before the relay accept: the valid addresses in a list. */
+#define RELAY_GUARD "  deny\n    message = unknown user\n" \
+	"    domains = +relay_to_domains\n" \
+	"    !recipients = lsearch;CONFDIR/relay_recipients\n\n  accept"
+
+/* relay_case - Debian's template or split config with dc_relay_domains:
+ * exim -bh says 250 to a made-up user at the relay domain, the finding
+ * says so, with no fix; the recipient list the finding recommends,
+ * written at the accept its evidence names and regenerated with
+ * update-exim4.conf, makes it 550 (a listed user still 250), and the
+ * finding is gone.  source: the file the evidence must name */
+static void
+relay_case(const char *scenario, const char *source)
+{
+	const char *dir = lab_instance(EXLAB, scenario, 0);
+	char conf[4096], gen[4200], confdir[4200], tmpdir[4200], list[4300];
+	const char *regen[] = { "env", tmpdir, gen, "--confdir", confdir,
+	    "--output", conf, NULL };
+	struct mg_str out, file, line;
+	struct mg_exec_res res;
+	FILE *fp;
+
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	(void)snprintf(gen, sizeof(gen), "%s/bin/update-exim4.conf", dir);
+	(void)snprintf(confdir, sizeof(confdir), "%s/etc/exim4", dir);
+	(void)snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s/tmp", dir);
+	(void)snprintf(list, sizeof(list), "%s/relay_recipients", confdir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(has(out.data, "exim.backscatter.relay-recipients"));
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"exim.backscatter.relay-recipients\") | .fixes == [] and "
+	    "([.evidence[].text] | any(test(\"exim -bh 198.51.100.9: MAIL "
+	    "FROM:<> RCPT TO:<" NOSUCH("example.org") "> -> 250 .*the hole "
+	    "is open\")))", NULL), 0);
+	assert_false(has(out.data, "exim.backscatter.unverified"));
+	assert_int_equal(lab_jq_str(out.data, ".findings[] | select(.id == "
+	    "\"exim.backscatter.relay-recipients\") | .evidence[] | "
+	    "select(.text | test(\"takes any local part\")) | .file", &file),
+	    0);
+	assert_int_equal(lab_jq_str(out.data, ".findings[] | select(.id == "
+	    "\"exim.backscatter.relay-recipients\") | .evidence[] | "
+	    "select(.text | test(\"takes any local part\")) | .line", &line),
+	    0);
+	mg_str_free(&out);
+	/* the source's own file: conf.d in the split config */
+	assert_true(file.len > strlen(source) && strcmp(file.data + file.len -
+	    strlen(source), source) == 0);
+	fp = fopen(list, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "info@example.org\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(lab_apply_edit(mg_str_cstr(&file),
+	    (unsigned)strtoul(mg_str_cstr(&line), NULL, 10), "  accept",
+	    RELAY_GUARD), 0);
+	assert_int_equal(lab_run(&res, regen), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 550);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    "info@example.org"), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_false(has(out.data, "exim.backscatter.relay-recipients"));
+	mg_str_free(&out);
+	mg_str_free(&file);
+	mg_str_free(&line);
+}
+
+/* test_exim_relay_template - Debian's non-split template */
+static void
+test_exim_relay_template(void **state)
+{
+	(void)state;
+	relay_case("relay-domains-template", "/etc/exim4/exim4.conf.template");
+}
+
+/* test_exim_relay_split - Debian's split config: the evidence and the
+ * edit in conf.d/acl/30_exim4-config_check_rcpt */
+static void
+test_exim_relay_split(void **state)
+{
+	(void)state;
+	relay_case("relay-domains-split",
+	    "/etc/exim4/conf.d/acl/30_exim4-config_check_rcpt");
+}
+
+/* test_exim_relay_callout_file - Debian's local_rcpt_callout listing the
+ * relay domain: the backend reads it, no finding (exim -bh omits
+ * callouts, so it cannot judge this guard and is not asked) */
+static void
+test_exim_relay_callout_file(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "relay-domains-callout", 0);
+	struct mg_str out;
+
+	(void)state;
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(lab_jq(out.data, ".findings | length > 0", NULL) == 0);
+	assert_false(has(out.data, "exim.backscatter.relay-recipients"));
+	mg_str_free(&out);
+}
+
+/* test_exim_relay_plain_router - a hand-written exim.conf in upstream's
+ * shape relaying example.org: exim -bh 250 to the made-up user and the
+ * finding; the same with the relay router checking local parts (and the
+ * smarthost kept off the relay domain): exim -bh 550, a listed user
+ * 250, no finding - the check and the MTA agree on both */
+static void
+test_exim_relay_plain_router(void **state)
+{
+	const char *dir = lab_instance(EXLAB, "relay-domains-plain", 0);
+	char conf[4096];
+	struct mg_str out;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(has(out.data, "exim.backscatter.relay-recipients"));
+	assert_false(has(out.data, "exim.backscatter.unverified"));
+	mg_str_free(&out);
+
+	dir = lab_instance(EXLAB, "relay-domains-router", 0);
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    NOSUCH("example.org")), 550);
+	assert_int_equal(lab_exim_rcpt(exim_bin, conf, OUTSIDE, "",
+	    "info@example.org"), 250);
+	(void)lab_ex_report(dir, exim_bin, &out);
+	assert_true(lab_jq(out.data, ".findings | length > 0", NULL) == 0);
+	assert_false(has(out.data, "exim.backscatter.relay-recipients"));
+	mg_str_free(&out);
+}
+
 /* setup - private root, the lab's Exim */
 static int
 setup(void **state)
@@ -340,8 +477,15 @@ main(void)
 		cmocka_unit_test(test_pf_override_fix_rollback),
 		cmocka_unit_test(test_exim_stock_verifies),
 		cmocka_unit_test(test_exim_fix_rollback),
+		cmocka_unit_test(test_exim_relay_template),
+		cmocka_unit_test(test_exim_relay_split),
+		cmocka_unit_test(test_exim_relay_callout_file),
+		cmocka_unit_test(test_exim_relay_plain_router),
 	};
+	const char *only = getenv("MG_LAB_ONLY");
 
+	if (only != NULL)
+		cmocka_set_test_filter(only);	/* one test while working */
 	return (cmocka_run_group_tests_name("lab_backscatter", tests, setup,
 	    lab_teardown));
 }

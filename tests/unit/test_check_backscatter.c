@@ -6,6 +6,7 @@
  * (tests/unit/data/exim_conf, exim_bt: backscatter-plain,
  * debian-stock-public).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "../../backends/exim/exim_conf.h"
 #include "../../backends/exim/exim_route.h"
 #include "../../core/mg_file.h"
+#include "../../core/mg_srcfile.h"
 #include "mg_test.h"
 #include "pf_fixture.h"
 
@@ -24,6 +26,9 @@
 #define RELAY_ID "postfix.backscatter.relay-recipients"
 #define EXIM_ID "exim.backscatter.unverified"
 #define SVC_ID "postfix.backscatter.service-override"
+#define EXREL_ID "exim.backscatter.relay-recipients"
+#define RELAY_BP EXC "relay-domains-template.bP"
+#define CALLOUT_LIST "/srv/mg/etc/exim4/local_rcpt_callout"
 #define NOSUCH_AT(d) MG_BACKSCATTER_USER "@" d
 
 /* slurp - a fixture file */
@@ -677,6 +682,289 @@ test_exim_quiet(void **state)
 	mg_model_free(&m);
 }
 
+/* ex_text - a model from exim -bP config text, the text first edited:
+ * each old (which must be there) replaced by its new; NULL ends */
+static void
+ex_text(struct mg_model *m, const char *path, ...)
+{
+	struct mg_str text, out;
+	const char *old, *new, *at;
+	va_list ap;
+
+	slurp(path, &text);
+	va_start(ap, path);
+	while ((old = va_arg(ap, const char *)) != NULL) {
+		new = va_arg(ap, const char *);
+		at = strstr(mg_str_cstr(&text), old);
+		if (at == NULL)
+			fail_msg("not in %s: %s", path, old);
+		mg_str_init(&out);
+		mg_str_printf(&out, "%.*s%s%s", (int)(at - text.data),
+		    text.data, new, at + strlen(old));
+		mg_str_free(&text);
+		text = out;
+	}
+	va_end(ap);
+	mg_model_init(m);
+	m->mta = MG_MTA_EXIM;
+	mg_exim_conf_parse(m, mg_str_cstr(&text));
+	mg_str_free(&text);
+}
+
+/* callout_list - Debian's CONFDIR/local_rcpt_callout as the backend
+ * reads it when it exists */
+static void
+callout_list(struct mg_model *m, const char *text)
+{
+	mg_srcfile_set_text(mg_model_file_add(m, CALLOUT_LIST), text,
+	    strlen(text));
+}
+
+/* relay_count - exim.backscatter.relay-recipients findings */
+static size_t
+relay_count(const struct mg_model *m)
+{
+	struct mg_report r;
+	size_t n;
+
+	pf_run(mg_check_exim_backscatter, m, &r);
+	n = count(&r, EXREL_ID);
+	mg_report_free(&r);
+	return (n);
+}
+
+/* test_exim_relay_debian - Debian's template (split and unsplit give the
+ * same exim -bP) with dc_relay_domains='example.org': "require verify =
+ * recipient" only routes the domain, local_rcpt_callout does not exist;
+ * the finding names relay_to_domains, the accept, the callout statement,
+ * and asks exim -bh about the made-up user there; no fix; medium on all
+ * interfaces, info on loopback only */
+static void
+test_exim_relay_debian(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	ex_text(&m, RELAY_BP, "local_interfaces = <; 127.0.0.1 ; ::1",
+	    "local_interfaces = <; 0.0.0.0 ; ::0", NULL);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	assert_int_equal(r.nfindings, 1);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_null(pf_evidence(f, "loopback only"));
+	assert_string_equal(f->area, "aliases");
+	assert_non_null(pf_evidence(f, "relay_to_domains = example.org"));
+	assert_non_null(pf_evidence(f, "acl_check_rcpt: \"accept\" domains = "
+	    "+relay_to_domains takes any local part"));
+	assert_non_null(pf_evidence(f, "listed in " CALLOUT_LIST ", which "
+	    "does not exist"));
+	assert_int_equal(f->nprobes, 1);
+	assert_string_equal(f->probes[0].client, MG_BACKSCATTER_CLIENT);
+	assert_string_equal(f->probes[0].sender, "");
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("example.org"));
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_int_equal(f->nfix_ids, 0);
+	assert_int_equal(r.nfixes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* as captured: the lab's loopback-only daemon, info until it
+	 * listens elsewhere (as the Postfix finding) */
+	ex_text(&m, RELAY_BP, NULL);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	assert_non_null(pf_evidence(f, "local_interfaces = <; 127.0.0.1 ; "
+	    "::1: Exim listens on loopback only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_exim_relay_callout_file - local_rcpt_callout: "*@example.org"
+ * guards it; a file naming another domain, or one user only, does not */
+static void
+test_exim_relay_callout_file(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "# relay domains verified by callout\n"
+	    "*@Example.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*@*\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	/* as exim -bh's trace shows Exim 4.96 matching
+	 * mailguard-nosuchuser-q7x@example.org against the file: a bare
+	 * domain and "*example.org", "*@*.org" match, "@example.org" not */
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "example.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*example.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*@*.org\n");
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "@example.org\n*.example.org\nxexample.org\n");
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, NULL);
+	callout_list(&m, "*@other.example\ninfo@example.org\n");
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "which does not list this relay "
+	    "domain"));
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("example.org"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* two relay domains, the file covers the first: the second is
+	 * probed */
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.org : hub.example.net", NULL);
+	callout_list(&m, "*@example.org\n");
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_string_equal(f->probes[0].rcpt, NOSUCH_AT("hub.example.net"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_exim_relay_guarded - shapes that check the user: a callout on the
+ * relay accept or before it, a recipient list denied before it or on the
+ * accept itself, a router for the relay domains that checks local parts;
+ * no relay domains at all (Debian's default) */
+static void
+test_exim_relay_guarded(void **state)
+{
+	static const char accept[] = "    accept\n    domains = "
+	    "+relay_to_domains\n    endpass\n    verify = recipient\n";
+	struct mg_model m;
+
+	(void)state;
+	ex_text(&m, RELAY_BP, "    endpass\n    verify = recipient\n",
+	    "    endpass\n    verify = recipient/callout=30s,defer_ok\n", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, accept, "    deny\n    domains = "
+	    "+relay_to_domains\n    !verify = recipient/callout=10s\n    "
+	    "accept\n", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, accept, "    deny\n    message = unknown user\n"
+	    "    domains = +relay_to_domains\n    !recipients = "
+	    "lsearch;/srv/mg/etc/exim4/relay_recipients\n", "    accept\n"
+	    "\n  acl_check_data:", "    accept\n    domains = "
+	    "+relay_to_domains\n    endpass\n    verify = recipient\n    "
+	    "accept\n\n  acl_check_data:", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, accept, "    accept\n    domains = "
+	    "+relay_to_domains\n    recipients = lsearch;/srv/mg/etc/exim4/"
+	    "relay_recipients\n", "    accept\n\n  acl_check_data:",
+	    "    deny\n\n  acl_check_data:", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	/* the relay routers check the local part; hubbed_hosts is limited
+	 * to the local domains so it cannot take them */
+	ex_text(&m, RELAY_BP, "    domains = \"${if exists{/srv/mg/etc/exim4/"
+	    "hubbed_hosts}{partial-lsearch;/srv/mg/etc/exim4/hubbed_hosts}"
+	    "fail}\"\n", "    domains = +local_domains\n",
+	    "    domains = ! +local_domains : +relay_to_domains\n",
+	    "    domains = ! +local_domains : +relay_to_domains\n    "
+	    "local_parts = lsearch;/srv/mg/etc/exim4/relay_users\n",
+	    "    domains = ! +local_domains\n    transport", "    domains = "
+	    "! +local_domains : ! +relay_to_domains\n    transport", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	ex_load(&m, "debian-stock-public", 0, 0);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+
+	/* the relay domain is a local domain too: its users are verified
+	 * as local ones; with a real relay domain beside it, that one is
+	 * probed */
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com", NULL);
+	assert_int_equal(relay_count(&m), 0);
+	mg_model_free(&m);
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com : example.org", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+	/* ... unless the relay accept comes before any verify */
+	ex_text(&m, RELAY_BP, "relay_to_domains = example.org",
+	    "relay_to_domains = example.com", "    require\n    message = "
+	    "relay not permitted\n", "    accept\n    domains = "
+	    "+relay_to_domains\n    require\n    message = relay not "
+	    "permitted\n", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+}
+
+/* test_exim_relay_unguarded_shapes - what still lets any user through:
+ * the relay routers check local parts but Debian's hubbed_hosts router
+ * (an expansion: it may take the relay domain) comes first; a plain
+ * "accept domains = +relay_to_domains" before any verify (no endpass) */
+static void
+test_exim_relay_unguarded_shapes(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	ex_text(&m, RELAY_BP, "    domains = ! +local_domains : "
+	    "+relay_to_domains\n", "    domains = ! +local_domains : "
+	    "+relay_to_domains\n    local_parts = lsearch;/srv/mg/etc/exim4/"
+	    "relay_users\n", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+
+	/* a recipient list that applies to some clients only */
+	ex_text(&m, RELAY_BP, "    accept\n    domains = +relay_to_domains\n"
+	    "    endpass\n", "    deny\n    hosts = 192.0.2.0/24\n    "
+	    "domains = +relay_to_domains\n    !recipients = lsearch;/srv/mg/"
+	    "etc/exim4/relay_recipients\n    accept\n    domains = "
+	    "+relay_to_domains\n    endpass\n", NULL);
+	assert_int_equal(relay_count(&m), 1);
+	mg_model_free(&m);
+
+	ex_text(&m, RELAY_BP, "    require\n    message = relay not "
+	    "permitted\n", "    accept\n    domains = +relay_to_domains\n"
+	    "    require\n    message = relay not permitted\n", NULL);
+	pf_run(mg_check_exim_backscatter, &m, &r);
+	f = pf_finding(&r, EXREL_ID);
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "the callout here"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -694,6 +982,10 @@ main(void)
 		cmocka_unit_test(test_pf_main_cf_no_unknown_checks),
 		cmocka_unit_test(test_exim_unverified),
 		cmocka_unit_test(test_exim_quiet),
+		cmocka_unit_test(test_exim_relay_debian),
+		cmocka_unit_test(test_exim_relay_callout_file),
+		cmocka_unit_test(test_exim_relay_guarded),
+		cmocka_unit_test(test_exim_relay_unguarded_shapes),
 	};
 
 	return (cmocka_run_group_tests_name("check_backscatter", tests, NULL,

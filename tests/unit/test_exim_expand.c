@@ -286,6 +286,31 @@ test_uses_condition(void **state)
 	assert_false(mg_exim_uses_condition("\\N${if pam{x}}\\N", "pam"));
 }
 
+/* test_exists_list - Debian's optional list files: "${if exists{F}{F}{}}"
+ * gives F; anything else (another yes branch, a non-empty no branch, a
+ * relative or variable name, text around it) gives NULL */
+static void
+test_exists_list(void **state)
+{
+	char *p;
+
+	(void)state;
+	p = mg_exim_exists_list(" ${if exists{/etc/exim4/local_rcpt_callout}"
+	    "{/etc/exim4/local_rcpt_callout}{}} ");
+	assert_non_null(p);
+	assert_string_equal(p, "/etc/exim4/local_rcpt_callout");
+	free(p);
+	assert_null(mg_exim_exists_list("${if exists{/etc/a}{/etc/b}{}}"));
+	assert_null(mg_exim_exists_list("${if exists{/etc/a}{/etc/a}{x}}"));
+	assert_null(mg_exim_exists_list("${if exists{a}{a}{}}"));
+	assert_null(mg_exim_exists_list("${if exists{/etc/$domain}"
+	    "{/etc/$domain}{}}"));
+	assert_null(mg_exim_exists_list("${if exists{/etc/a}{/etc/a}{}} : "
+	    "b@example.com"));
+	assert_null(mg_exim_exists_list("lsearch;/etc/a"));
+	assert_null(mg_exim_exists_list(NULL));
+}
+
 int
 main(void)
 {
@@ -296,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_eval_notls),
 		cmocka_unit_test(test_eval_as),
 		cmocka_unit_test(test_uses_condition),
+		cmocka_unit_test(test_exists_list),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

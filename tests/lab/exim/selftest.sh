@@ -375,6 +375,21 @@ for s in $(lab list | awk '{print $1}'); do
 		expect_bh "$s: -bh $R user@example.net" \
 		    "550" "$d" "$R" --to user@example.net
 		;;
+	relay-domains-template | relay-domains-split | relay-domains-callout | \
+	    relay-domains-plain)
+		# verify = recipient only routes a relay domain; -bh omits
+		# the callout relay-domains-callout asks for
+		expect_bh "$s: -bh 198.51.100.9 made-up user at the relay domain, user@example.net" \
+		    "250 550" "$d" 198.51.100.9 --from '' \
+		    --to mailguard-nosuchuser-q7x@example.org \
+		    --to user@example.net
+		;;
+	relay-domains-router)
+		expect_bh "$s: -bh 198.51.100.9 made-up user, info at the relay domain" \
+		    "550 250" "$d" 198.51.100.9 --from '' \
+		    --to mailguard-nosuchuser-q7x@example.org \
+		    --to info@example.org
+		;;
 	esac
 	common "$d"
 	check "$s: destroy" lab destroy "$d"
