@@ -340,6 +340,97 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	lab_stop(PFLAB, dir);
 }
 
+/* pf_set - postconf -e SETTING on the instance DIR, then postfix reload,
+ * back once the reload is taken */
+static void
+pf_set(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -e '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+}
+
+/* test_pf_floor_as_smtpd_negotiates - what decides TLS 1.0/1.1 on Debian
+ * 12's OpenSSL 3 (default security level 2): Postfix runs smtpd at
+ * level 0, so with its default cipher list real smtpd completes TLS 1.1
+ * and the finding (its evidence: no @SECLEVEL) is true; "@SECLEVEL=1"
+ * in tls_medium_cipherlist makes smtpd refuse TLS 1.1 on both ports and
+ * both floor findings go; names in lower case ("!tlsv1.1") are read by
+ * smtpd as by the report; "!TLSv1.0" is no name: smtpd refuses even
+ * TLS 1.2 and the report says protocols-invalid, not "allows TLSv1" */
+static void
+test_pf_floor_as_smtpd_negotiates(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "tls-floor", 1);
+	int sub = lab_port(dir, "sub_port", NULL, 0);
+	int port = lab_port(dir, "port", NULL, 0);
+	char etc[4096];
+	struct mg_str out, v;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	postconf_h(etc, "tls_medium_cipherlist", &v);
+	assert_null(strstr(v.data, "@SECLEVEL"));
+	mg_str_free(&v);
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.old-protocols", "medium"));
+	assert_true(evidence_has(out.data, "postfix.tls.old-protocols",
+	    "smtpd_tls_mandatory_ciphers = medium selects "
+	    "tls_medium_cipherlist, which sets no @SECLEVEL: Postfix runs its "
+	    "SMTP server at OpenSSL security level 0"));
+	assert_true(has(out.data, "postfix.tls.old-protocols-opportunistic",
+	    "info"));
+	mg_str_free(&out);
+
+	/* the level raised in the cipher list: the library refuses */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH:@SECLEVEL=1");
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_false(handshake(sub, "-tls1", "TLSv1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	assert_false(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	assert_true(absent(out.data,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_str_free(&out);
+
+	/* names in lower case: smtpd excludes them, so does the report */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	pf_set(dir, "smtpd_tls_mandatory_protocols = !sslv2, !sslv3, !tlsv1, "
+	    "!tlsv1.1");
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	mg_str_free(&out);
+
+	/* a name Postfix does not know: no TLS at all on the service */
+	pf_set(dir, "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, "
+	    "!TLSv1.0");
+	assert_false(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	assert_true(lab_maillog_has(dir, "Invalid TLS protocol list"));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	assert_true(has(out.data, "postfix.tls.protocols-invalid", "high"));
+	assert_true(evidence_has(out.data, "postfix.tls.protocols-invalid",
+	    "service 127.0.0.1:"));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
+}
+
 /* exim_cert - tls_certificate/tls_privatekey at DIR/etc/exim4/NAME.crt
  * and .key, the stopped instance started on it (and left running); the
  * certificate presented after STARTTLS is for mail.example.com */
@@ -458,6 +549,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_floor_fixed_and_rolled_back),
+		cmocka_unit_test(test_pf_floor_as_smtpd_negotiates),
 		cmocka_unit_test(test_exim_cert_and_floor),
 	};
 
