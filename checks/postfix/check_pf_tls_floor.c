@@ -136,6 +136,9 @@ mg_check_pf_tls_old(const char *value)
  * compatible security as a base for opportunistic TLS"), so the
  * library's own default (2 on Debian 12, compiled in) and a system
  * openssl.cnf CipherString do not reach it; only its cipher list does.
+ * Nor does openssl.cnf's MinProtocol: the lab's Postfix 3.7 smtpd given
+ * a RHEL-style policy (MinProtocol = TLSv1.2, DEFAULT@SECLEVEL=2)
+ * through OPENSSL_CONF still completes TLS 1.1.
  */
 int
 mg_check_pf_seclevel(const char *list)
@@ -281,9 +284,9 @@ lib_floor(const struct mg_model *m, const struct mg_service *s,
 		    "Postfix runs its SMTP server at OpenSSL security level 0 "
 		    "(tls_server.c sets it after SSL_CTX_new), so the "
 		    "library's own default level (2 on Debian 12) and a "
-		    "system openssl.cnf CipherString do not refuse these "
-		    "protocols", grade, g != NULL ? g : "", name, level == 0 ?
-		    "@SECLEVEL=0" : "no @SECLEVEL");
+		    "system openssl.cnf's CipherString and MinProtocol do "
+		    "not refuse these protocols", grade, g != NULL ? g : "",
+		    name, level == 0 ? "@SECLEVEL=0" : "no @SECLEVEL");
 		return (0);
 	}
 	refused = mg_check_pf_lib_refuses(m->tls_library, level);

@@ -340,6 +340,20 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	lab_stop(PFLAB, dir);
 }
 
+/* pf_set_stopped - postconf -e SETTING on the stopped instance DIR */
+static void
+pf_set_stopped(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -e '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+}
+
 /* pf_set - postconf -e SETTING on the instance DIR, then postfix reload,
  * back once the reload is taken */
 static void
@@ -372,14 +386,31 @@ test_pf_floor_as_smtpd_negotiates(void **state)
 	const char *dir = lab_instance(PFLAB, "tls-floor", 1);
 	int sub = lab_port(dir, "sub_port", NULL, 0);
 	int port = lab_port(dir, "port", NULL, 0);
-	char etc[4096];
+	char etc[4096], cnf[4200], env[4400];
+	const char *start[] = { "start", dir, NULL };
 	struct mg_str out, v;
+	FILE *fp;
 
 	(void)state;
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
 	postconf_h(etc, "tls_medium_cipherlist", &v);
 	assert_null(strstr(v.data, "@SECLEVEL"));
 	mg_str_free(&v);
+	/* a RHEL-style system policy (crypto-policies: MinProtocol
+	 * TLSv1.2, @SECLEVEL=2) in the openssl.cnf smtpd's environment
+	 * names: Postfix 3.7 still completes TLS 1.1 */
+	(void)snprintf(cnf, sizeof(cnf), "%s/openssl.cnf", dir);
+	fp = fopen(cnf, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "openssl_conf = openssl_init\n[openssl_init]\n"
+	    "ssl_conf = ssl_sect\n[ssl_sect]\nsystem_default = sys\n[sys]\n"
+	    "MinProtocol = TLSv1.2\nCipherString = DEFAULT@SECLEVEL=2\n");
+	assert_int_equal(fclose(fp), 0);
+	(void)snprintf(env, sizeof(env), "import_environment = MAIL_CONFIG "
+	    "MAIL_DEBUG MAIL_LOGTAG TZ LANG=C OPENSSL_CONF=%s", cnf);
+	lab_stop(PFLAB, dir);
+	pf_set_stopped(dir, env);
+	assert_int_equal(lab_script(PFLAB, start), 0);
 	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
 	assert_true(handshake(port, "-tls1_1", "TLSv1.1", NULL));
 	(void)lab_pf_report(dir, &out);
