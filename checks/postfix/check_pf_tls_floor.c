@@ -131,10 +131,16 @@ mg_check_pf_tls_old(const char *value)
 /*
  * mg_check_pf_seclevel - the OpenSSL security level a Postfix cipher
  * list sets: the last "@SECLEVEL=n" in it (OpenSSL's cipher string
- * command; a later one wins), -1 if it sets none.  Postfix's smtpd
- * makes the level 0 right after SSL_CTX_new (tls_server.c: "backwards
- * compatible security as a base for opportunistic TLS"), so the
- * library's own default (2 on Debian 12, compiled in) and a system
+ * command; a later one wins), -1 if it sets none.  OpenSSL reads the
+ * command glued to a word too ("DEFAULT@SECLEVEL=2", "MEDIUM@SECLEVEL=0"
+ * both take effect in s_server here), but not after another '@' command
+ * of the same item: ssl_cipher_process_rulestr throws the rest of the
+ * item away ("@STRENGTH@SECLEVEL=1" leaves the lab's smtpd at level 0,
+ * completing TLS 1.1); and only in upper case with one digit 0-5
+ * ("@seclevel=0" is "invalid command": not a level).  Postfix's
+ * smtpd makes the level 0 right after SSL_CTX_new (tls_server.c:
+ * "backwards compatible security as a base for opportunistic TLS"), so
+ * the library's own default (2 on Debian 12, compiled in) and a system
  * openssl.cnf CipherString do not reach it; only its cipher list does.
  * Nor does openssl.cnf's MinProtocol: the lab's Postfix 3.7 smtpd given
  * a RHEL-style policy (MinProtocol = TLSv1.2, DEFAULT@SECLEVEL=2)
@@ -143,18 +149,27 @@ mg_check_pf_tls_old(const char *value)
 int
 mg_check_pf_seclevel(const char *list)
 {
-	static const char *const sep = " \t\r\n,:";
 	static const char tag[] = "@SECLEVEL=";
-	const char *p = list != NULL ? list : "";
+	static const char *const sep = ":, ;";	/* OpenSSL's ITEM_SEP */
+	const char *p = list != NULL ? list : "", *seg;
 	int level = -1;
 	size_t len;
+	char next;
 
 	while (*(p += strspn(p, sep)) != '\0') {
 		len = strcspn(p, sep);
-		if (len == sizeof(tag) && strncasecmp(p, tag,
-		    sizeof(tag) - 1) == 0 && p[len - 1] >= '0' &&
-		    p[len - 1] <= '5')
-			level = p[len - 1] - '0';
+		/* the first '@' command of the item; OpenSSL throws away
+		 * the rest of the item after it */
+		seg = memchr(p, '@', len);
+		if (seg != NULL && (size_t)(p + len - seg) > sizeof(tag) - 1 &&
+		    strncmp(seg, tag, sizeof(tag) - 1) == 0) {
+			seg += sizeof(tag) - 1;
+			next = seg + 1 < p + len ? seg[1] : '\0';
+			if (seg[0] >= '0' && seg[0] <= '5' &&
+			    !isalnum((unsigned char)next) && next != '-' &&
+			    next != '.' && next != '=')
+				level = seg[0] - '0';
+		}
 		p += len;
 	}
 	return (level);

@@ -375,8 +375,10 @@ pf_set(const char *dir, const char *setting)
 /* test_pf_floor_as_smtpd_negotiates - what decides TLS 1.0/1.1 on Debian
  * 12's OpenSSL 3 (default security level 2): Postfix runs smtpd at
  * level 0, so with its default cipher list real smtpd completes TLS 1.1
- * and the finding (its evidence: no @SECLEVEL) is true; "@SECLEVEL=1"
- * in tls_medium_cipherlist makes smtpd refuse TLS 1.1 on both ports and
+ * and the finding (its evidence: no @SECLEVEL) is true, also with
+ * "@STRENGTH@SECLEVEL=1" (OpenSSL drops what follows an '@' command in
+ * an item); ":@SECLEVEL=1" in
+ * tls_medium_cipherlist makes smtpd refuse TLS 1.1 on both ports and
  * both floor findings go; names in lower case ("!tlsv1.1") are read by
  * smtpd as by the report; "!TLSv1.0" is no name: smtpd refuses even
  * TLS 1.2 and the report says protocols-invalid, not "allows TLSv1" */
@@ -421,6 +423,15 @@ test_pf_floor_as_smtpd_negotiates(void **state)
 	    "SMTP server at OpenSSL security level 0"));
 	assert_true(has(out.data, "postfix.tls.old-protocols-opportunistic",
 	    "info"));
+	mg_str_free(&out);
+
+	/* @SECLEVEL glued to @STRENGTH: OpenSSL throws it away (the rest
+	 * of an item after an '@' command), smtpd stays at level 0 */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH@SECLEVEL=1");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.old-protocols", "medium"));
 	mg_str_free(&out);
 
 	/* the level raised in the cipher list: the library refuses */
