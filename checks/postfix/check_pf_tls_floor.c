@@ -282,7 +282,8 @@ static unsigned
 lib_floor(const struct mg_model *m, const struct mg_service *s,
     const char *grade, const struct mg_param **where, char *why, size_t size)
 {
-	const char *g = mg_service_value(m, s, grade, NULL), *list;
+	const char *g = mg_service_value(m, s, grade, NULL), *list, *req;
+	const struct mg_param *rp;
 	char name[64], words[64];
 	unsigned refused;
 	int level;
@@ -294,6 +295,24 @@ lib_floor(const struct mg_model *m, const struct mg_service *s,
 		name[level] = (char)tolower((unsigned char)name[level]);
 	list = mg_service_value(m, s, name, where);
 	level = mg_check_pf_seclevel(list);
+	/* tls_server.c: "when authenticating the peer, use 80-bit plus
+	 * OpenSSL security level" - level 1 for the session where a client
+	 * certificate is required (smtpd_tls_req_ccert, mandatory TLS) */
+	req = mg_service_value(m, s, "smtpd_tls_req_ccert", &rp);
+	if (strcmp(grade, "smtpd_tls_mandatory_ciphers") == 0 && req != NULL &&
+	    strcasecmp(req, "yes") == 0) {
+		level = 1;
+		*where = rp;
+		refused = mg_check_pf_lib_refuses(m->tls_library, level);
+		old_names(refused, words, sizeof(words));
+		(void)snprintf(why, size, "smtpd_tls_req_ccert = yes: Postfix "
+		    "sets OpenSSL security level 1 for sessions that must "
+		    "present a client certificate; %s refuses %s at that "
+		    "level", m->tls_library != NULL ? m->tls_library :
+		    "the TLS library (not known: postconf -T run-version)",
+		    refused != 0 ? words : "none of them");
+		return (refused);
+	}
 	if (level <= 0) {
 		(void)snprintf(why, size, "%s = %s selects %s, which sets %s: "
 		    "Postfix runs its SMTP server at OpenSSL security level 0 "

@@ -354,6 +354,24 @@ pf_set_stopped(const char *dir, const char *setting)
 	mg_exec_res_free(&res);
 }
 
+/* pf_set_service - postconf -P SERVICE/TYPE/NAME=VALUE on the instance
+ * DIR (a -o line in master.cf), then postfix reload, back once taken */
+static void
+pf_set_service(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-P", setting, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -P '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+}
+
 /* pf_set - postconf -e SETTING on the instance DIR, then postfix reload,
  * back once the reload is taken */
 static void
@@ -469,6 +487,19 @@ test_pf_floor_as_smtpd_negotiates(void **state)
 	assert_true(has(out.data, "postfix.tls.protocols-invalid", "high"));
 	assert_true(evidence_has(out.data, "postfix.tls.protocols-invalid",
 	    "service 127.0.0.1:"));
+	mg_str_free(&out);
+
+	/* a client certificate required there: Postfix sets level 1 for
+	 * the session, OpenSSL 3 refuses TLS 1.1, the report agrees */
+	pf_set(dir, "smtpd_tls_mandatory_protocols = >=TLSv1");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	(void)snprintf(env, sizeof(env), "127.0.0.1:%d/inet/"
+	    "smtpd_tls_req_ccert=yes", sub);
+	pf_set_service(dir, env);
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
 	mg_str_free(&out);
 	lab_stop(PFLAB, dir);
 }

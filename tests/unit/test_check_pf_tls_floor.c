@@ -206,6 +206,29 @@ test_seclevel_decides(void **state)
 	    "not known (postconf -T run-version)"));
 	mg_report_free(&r);
 	mg_model_free(&m);
+	/* a client certificate required: level 1 for the session
+	 * (tls_server.c), whatever the list says; on OpenSSL 3 no finding,
+	 * on 1.1.1 the finding says level 1 refuses none of them */
+	build(&m, cf);
+	pf_params(&m, "smtpd_tls_req_ccert = yes\n");
+	m.tls_library = mg_xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_null(pf_finding(&r, "postfix.tls.old-protocols"));
+	/* port 25 (may): no client certificate required there */
+	assert_non_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	build(&m, cf);
+	pf_params(&m, "smtpd_tls_req_ccert = yes\n");
+	m.tls_library = mg_xstrdup("OpenSSL 1.1.1w 11 Sep 2023");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "smtpd_tls_req_ccert = yes: Postfix "
+	    "sets OpenSSL security level 1"));
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_invalid_list_disables_tls - "!TLSv1.0" is no protocol name:
