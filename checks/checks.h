@@ -175,7 +175,10 @@ void mg_check_exim_smuggling(const struct mg_model *, struct mg_report *);
 void mg_check_pf_ratelimit(const struct mg_model *, struct mg_report *);
 void mg_check_exim_ratelimit(const struct mg_model *, struct mg_report *);
 /* task tls (issue 19 item 7): TLS floors and certificates */
+#define MG_PF_TLS_INVALID 0x100u	/* a list Postfix rejects */
 unsigned mg_check_pf_tls_old(const char *);
+int mg_check_pf_seclevel(const char *);
+unsigned mg_check_pf_lib_refuses(const char *, int);
 void mg_check_pf_tls_floor(const struct mg_model *, struct mg_report *);
 void mg_check_exim_tls(const struct mg_model *, struct mg_report *);
 #define MG_CERT_SOON_DAYS 14

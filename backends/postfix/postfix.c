@@ -63,6 +63,33 @@ chomp(struct mg_str *s)
 		s->data[--s->len] = '\0';
 }
 
+/* tls_run_version - the TLS library Postfix runs with, as postconf -T
+ * run-version (Postfix 3.6 and later) prints it: "OpenSSL 3.0.19 27 Jan
+ * 2026"; left NULL (not known) where postconf cannot say.  The protocol
+ * floor check needs it: what a cipher list's @SECLEVEL refuses depends
+ * on the OpenSSL version. */
+static void
+tls_run_version(struct mg_target *t)
+{
+	static const char *const args[] = { "-T", "run-version", NULL };
+	struct mg_exec_res res;
+	struct mg_err err;
+	size_t len;
+
+	memset(&res, 0, sizeof(res));
+	free(t->tls_library);
+	t->tls_library = NULL;
+	if (postconf(t->config_dir, args, &res, &err) == 0 &&
+	    mg_exec_ok(&res)) {
+		len = strcspn(mg_str_cstr(&res.out), "\r\n");
+		if (len > 0 && len < 128 && strncmp(mg_str_cstr(&res.out),
+		    "OpenSSL ", 8) == 0)
+			t->tls_library = mg_xstrndup(mg_str_cstr(&res.out),
+			    len);
+	}
+	mg_exec_res_free(&res);
+}
+
 /* postfix_detect - find the config directory and ask Postfix its version */
 static int
 postfix_detect(struct mg_target *t, struct mg_err *err)
@@ -101,6 +128,7 @@ postfix_detect(struct mg_target *t, struct mg_err *err)
 	t->version = mg_str_steal(&res.out);
 	mg_exec_res_free(&res);
 	t->bin = mg_xstrdup(bin);
+	tls_run_version(t);
 	return (0);
 }
 

@@ -1,5 +1,6 @@
 /* fuzz_postconf.c - postconf output and main.cf text through the backend's
- * parsers and the mynetworks check: no crash, no overread, no leak. */
+ * parsers, the checks and the TLS protocol/cipher list readers: no
+ * crash, no overread, no leak. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +49,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    text, 1);
 	mg_pf_map_parse_source(mg_model_map_add(&m, "cidr:/etc/postfix/c"),
 	    mg_model_file(&m, "/etc/postfix/master.cf"));
+	(void)mg_check_pf_tls_old(text);
+	(void)mg_check_pf_seclevel(text);
+	(void)mg_check_pf_lib_refuses(text, 1);
 	mg_report_init(&r);
 	mg_checks_run(&m, &r);
 	mg_report_free(&r);

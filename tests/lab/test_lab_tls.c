@@ -340,6 +340,170 @@ test_pf_floor_fixed_and_rolled_back(void **state)
 	lab_stop(PFLAB, dir);
 }
 
+/* pf_set_stopped - postconf -e SETTING on the stopped instance DIR */
+static void
+pf_set_stopped(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -e '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+}
+
+/* pf_set_service - postconf -P SERVICE/TYPE/NAME=VALUE on the instance
+ * DIR (a -o line in master.cf), then postfix reload, back once taken */
+static void
+pf_set_service(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-P", setting, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -P '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+}
+
+/* pf_set - postconf -e SETTING on the instance DIR, then postfix reload,
+ * back once the reload is taken */
+static void
+pf_set(const char *dir, const char *setting)
+{
+	char etc[4096];
+	const char *pc[] = { "postconf", "-c", etc, "-e", setting, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct mg_exec_res res;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)printf("    postconf -e '%s'\n", setting);
+	assert_int_equal(lab_run(&res, pc), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_pf_run(dir, &res, reload), 0);
+	mg_exec_res_free(&res);
+}
+
+/* test_pf_floor_as_smtpd_negotiates - what decides TLS 1.0/1.1 on Debian
+ * 12's OpenSSL 3 (default security level 2): Postfix runs smtpd at
+ * level 0, so with its default cipher list real smtpd completes TLS 1.1
+ * and the finding (its evidence: no @SECLEVEL) is true, also with
+ * "@STRENGTH@SECLEVEL=1" (OpenSSL drops what follows an '@' command in
+ * an item); ":@SECLEVEL=1" in
+ * tls_medium_cipherlist makes smtpd refuse TLS 1.1 on both ports and
+ * both floor findings go; names in lower case ("!tlsv1.1") are read by
+ * smtpd as by the report; "!TLSv1.0" is no name: smtpd refuses even
+ * TLS 1.2 and the report says protocols-invalid, not "allows TLSv1" */
+static void
+test_pf_floor_as_smtpd_negotiates(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "tls-floor", 1);
+	int sub = lab_port(dir, "sub_port", NULL, 0);
+	int port = lab_port(dir, "port", NULL, 0);
+	char etc[4096], cnf[4200], env[4400];
+	const char *start[] = { "start", dir, NULL };
+	struct mg_str out, v;
+	FILE *fp;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	postconf_h(etc, "tls_medium_cipherlist", &v);
+	assert_null(strstr(v.data, "@SECLEVEL"));
+	mg_str_free(&v);
+	/* a RHEL-style system policy (crypto-policies: MinProtocol
+	 * TLSv1.2, @SECLEVEL=2) in the openssl.cnf smtpd's environment
+	 * names: Postfix 3.7 still completes TLS 1.1 */
+	(void)snprintf(cnf, sizeof(cnf), "%s/openssl.cnf", dir);
+	fp = fopen(cnf, "w");
+	assert_non_null(fp);
+	(void)fprintf(fp, "openssl_conf = openssl_init\n[openssl_init]\n"
+	    "ssl_conf = ssl_sect\n[ssl_sect]\nsystem_default = sys\n[sys]\n"
+	    "MinProtocol = TLSv1.2\nCipherString = DEFAULT@SECLEVEL=2\n");
+	assert_int_equal(fclose(fp), 0);
+	(void)snprintf(env, sizeof(env), "import_environment = MAIL_CONFIG "
+	    "MAIL_DEBUG MAIL_LOGTAG TZ LANG=C OPENSSL_CONF=%s", cnf);
+	lab_stop(PFLAB, dir);
+	pf_set_stopped(dir, env);
+	assert_int_equal(lab_script(PFLAB, start), 0);
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.old-protocols", "medium"));
+	assert_true(evidence_has(out.data, "postfix.tls.old-protocols",
+	    "smtpd_tls_mandatory_ciphers = medium selects "
+	    "tls_medium_cipherlist, which sets no @SECLEVEL: Postfix runs its "
+	    "SMTP server at OpenSSL security level 0"));
+	assert_true(has(out.data, "postfix.tls.old-protocols-opportunistic",
+	    "info"));
+	mg_str_free(&out);
+
+	/* @SECLEVEL glued to @STRENGTH: OpenSSL throws it away (the rest
+	 * of an item after an '@' command), smtpd stays at level 0 */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH@SECLEVEL=1");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(has(out.data, "postfix.tls.old-protocols", "medium"));
+	mg_str_free(&out);
+
+	/* the level raised in the cipher list: the library refuses */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH:@SECLEVEL=1");
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_false(handshake(sub, "-tls1", "TLSv1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	assert_false(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	assert_true(absent(out.data,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_str_free(&out);
+
+	/* names in lower case: smtpd excludes them, so does the report */
+	pf_set(dir, "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:"
+	    "@STRENGTH");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	pf_set(dir, "smtpd_tls_mandatory_protocols = !sslv2, !sslv3, !tlsv1, "
+	    "!tlsv1.1");
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	mg_str_free(&out);
+
+	/* a name Postfix does not know: no TLS at all on the service */
+	pf_set(dir, "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, "
+	    "!TLSv1.0");
+	assert_false(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	assert_true(lab_maillog_has(dir, "Invalid TLS protocol list"));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	assert_true(has(out.data, "postfix.tls.protocols-invalid", "high"));
+	assert_true(evidence_has(out.data, "postfix.tls.protocols-invalid",
+	    "service 127.0.0.1:"));
+	mg_str_free(&out);
+
+	/* a client certificate required there: Postfix sets level 1 for
+	 * the session, OpenSSL 3 refuses TLS 1.1, the report agrees */
+	pf_set(dir, "smtpd_tls_mandatory_protocols = >=TLSv1");
+	assert_true(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	(void)snprintf(env, sizeof(env), "127.0.0.1:%d/inet/"
+	    "smtpd_tls_req_ccert=yes", sub);
+	pf_set_service(dir, env);
+	assert_false(handshake(sub, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(sub, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_pf_report(dir, &out);
+	assert_true(absent(out.data, "postfix.tls.old-protocols"));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
+}
+
 /* exim_cert - tls_certificate/tls_privatekey at DIR/etc/exim4/NAME.crt
  * and .key, the stopped instance started on it (and left running); the
  * certificate presented after STARTTLS is for mail.example.com */
@@ -377,6 +541,9 @@ test_exim_cert_and_floor(void **state)
 	char bin[4096], conf[4096];
 	const char *sed[] = { "sed", "-i", "/^tls_privatekey/a "
 	    "tls_require_ciphers = NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", conf,
+	    NULL };
+	const char *lower[] = { "sed", "-i", "s/^tls_require_ciphers = .*/"
+	    "tls_require_ciphers = normal:-vers-tls1.0:-vers-tls1.1/", conf,
 	    NULL };
 	const char *start[] = { "start", NULL, NULL };
 	struct mg_exec_res res;
@@ -427,6 +594,18 @@ test_exim_cert_and_floor(void **state)
 	mg_str_free(&out);
 	lab_stop(EXLAB, dir);
 
+	/* the same floor in lower case: GnuTLS reads it alike (TLS 1.1
+	 * refused, 1.2 kept: the string is valid), so does the report */
+	assert_int_equal(lab_run(&res, lower), 0);
+	mg_exec_res_free(&res);
+	assert_int_equal(lab_script(EXLAB, start), 0);
+	assert_false(handshake(port, "-tls1_1", "TLSv1.1", NULL));
+	assert_true(handshake(port, "-tls1_2", "TLSv1.2", NULL));
+	(void)lab_ex_report(dir, bin, &out);
+	assert_true(absent(out.data, "exim.tls.old-protocols"));
+	mg_str_free(&out);
+	lab_stop(EXLAB, dir);
+
 	/* Let's Encrypt's 6-day certificates: fresh, no finding; a day
 	 * left, cert-expiry; the daemon presents each */
 	exim_cert(dir, port, "short-fresh");
@@ -458,6 +637,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pf_floor_fixed_and_rolled_back),
+		cmocka_unit_test(test_pf_floor_as_smtpd_negotiates),
 		cmocka_unit_test(test_exim_cert_and_floor),
 	};
 

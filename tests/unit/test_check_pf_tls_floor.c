@@ -67,6 +67,22 @@ test_protocol_syntaxes(void **state)
 		{ "", 0xe },
 		{ "<=TLSv1.1", 0xe },
 		{ "!SSLv3", 0xc },
+		/* Postfix matches names in any case (tls_misc.c name_code,
+		 * NAME_CODE_FLAG_NONE): bounds too */
+		{ ">=tlsv1.2", 0 },
+		{ ">=tlsv1.1", 0x8 },
+		{ "TLSV1.2, tlsv1.3", 0 },
+		/* bounds as hexadecimal versions, as parse_tls_version reads */
+		{ ">=0x0303", 0 },
+		{ ">=0x0302", 0x8 },
+		{ "<=0x0302", 0xe },
+		/* a word Postfix does not know: the list is invalid and smtpd
+		 * disables TLS (the lab's smtpd refuses TLS 1.2 as well) */
+		{ "!SSLv2, !SSLv3, !TLSv1.0", MG_PF_TLS_INVALID },
+		{ ">=TLSv1.0", MG_PF_TLS_INVALID },
+		{ ">=SSLv2", MG_PF_TLS_INVALID },
+		{ "TLSv1.2 TLS1.3", MG_PF_TLS_INVALID },
+		{ "!", MG_PF_TLS_INVALID },
 	};
 	size_t i;
 
@@ -77,6 +93,189 @@ test_protocol_syntaxes(void **state)
 		    cases[i].want);
 	}
 	assert_int_equal(mg_check_pf_tls_old(NULL), 0xe);
+}
+
+/* test_seclevel_of_cipher_list - the last @SECLEVEL=n of a cipher list,
+ * -1 for none; what OpenSSL refuses at a level, by version */
+static void
+test_seclevel_of_cipher_list(void **state)
+{
+	(void)state;
+	assert_int_equal(mg_check_pf_seclevel(
+	    "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"), -1);
+	assert_int_equal(mg_check_pf_seclevel(NULL), -1);
+	assert_int_equal(mg_check_pf_seclevel(
+	    "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:@SECLEVEL=1"), 1);
+	/* glued to a word, as OpenSSL reads it (s_server here: TLS 1.1
+	 * completes under MEDIUM@SECLEVEL=0) */
+	assert_int_equal(mg_check_pf_seclevel("DEFAULT@SECLEVEL=2"), 2);
+	assert_int_equal(mg_check_pf_seclevel("HIGH:MEDIUM@SECLEVEL=1"), 1);
+	assert_int_equal(mg_check_pf_seclevel("@SECLEVEL=2:DEFAULT "
+	    "@SECLEVEL=0"), 0);
+	/* after @STRENGTH in the same item: thrown away by OpenSSL (the
+	 * lab's smtpd still completes TLS 1.1 under it) */
+	assert_int_equal(mg_check_pf_seclevel("HIGH:@STRENGTH@SECLEVEL=1"),
+	    -1);
+	assert_int_equal(mg_check_pf_seclevel("@SECLEVEL=2:@STRENGTH@"
+	    "SECLEVEL=0"), 2);
+	assert_int_equal(mg_check_pf_seclevel("HIGH;@SECLEVEL=1"), 1);
+	/* OpenSSL: "invalid command" - no level */
+	assert_int_equal(mg_check_pf_seclevel("HIGH:@seclevel=3"), -1);
+	assert_int_equal(mg_check_pf_seclevel("HIGH:@SECLEVEL=12"), -1);
+	assert_int_equal(mg_check_pf_seclevel("HIGH:@SECLEVEL=6"), -1);
+	assert_int_equal(mg_check_pf_lib_refuses("OpenSSL 3.0.19 27 Jan "
+	    "2026", 1), 0xe);
+	assert_int_equal(mg_check_pf_lib_refuses("OpenSSL 3.0.19 27 Jan "
+	    "2026", 0), 0);
+	assert_int_equal(mg_check_pf_lib_refuses("OpenSSL 1.1.1w 11 Sep "
+	    "2023", 2), 0x2);
+	assert_int_equal(mg_check_pf_lib_refuses("OpenSSL 1.1.1w 11 Sep "
+	    "2023", 3), 0x6);
+	assert_int_equal(mg_check_pf_lib_refuses("OpenSSL 1.1.1w 11 Sep "
+	    "2023", 4), 0xe);
+	assert_int_equal(mg_check_pf_lib_refuses(NULL, 2), 0);
+	assert_int_equal(mg_check_pf_lib_refuses("LibreSSL 3.8.2", 2), 0);
+}
+
+/* test_seclevel_decides - the default cipher list leaves Postfix's
+ * level 0 and the finding says so; a tls_medium_cipherlist with
+ * @SECLEVEL=1 on OpenSSL 3 (as the lab's smtpd: TLS 1.1 refused) drops
+ * both floor findings; on OpenSSL 1.1.1, or a library not known, the
+ * findings stay and say why */
+static void
+test_seclevel_decides(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_mandatory_ciphers = medium\n"
+	    "smtpd_tls_ciphers = medium\n"
+	    "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"
+	    "\n";
+	static const char *lvl = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_mandatory_ciphers = medium\n"
+	    "smtpd_tls_ciphers = medium\n"
+	    "tls_medium_cipherlist = aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH"
+	    ":@SECLEVEL=1\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	m.tls_library = mg_xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission: "
+	    "smtpd_tls_mandatory_ciphers = medium selects "
+	    "tls_medium_cipherlist, which sets no @SECLEVEL: Postfix runs "
+	    "its SMTP server at OpenSSL security level 0"));
+	assert_int_equal(pf_evidence(f, "service submission: ")->line, 5);
+	assert_non_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	build(&m, lvl);
+	m.tls_library = mg_xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_null(pf_finding(&r, "postfix.tls.old-protocols"));
+	assert_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	assert_null(mg_report_find_fix(&r, "postfix.tls.mandatory-protocols"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	build(&m, lvl);
+	m.tls_library = mg_xstrdup("OpenSSL 1.1.1w 11 Sep 2023");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "allows TLSv1, TLSv1.1"));
+	assert_non_null(pf_evidence(f, "sets @SECLEVEL=1: OpenSSL 1.1.1w 11 "
+	    "Sep 2023 refuses none of them at that level"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	build(&m, lvl);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "the TLS library Postfix runs with is "
+	    "not known (postconf -T run-version)"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	/* a client certificate required: level 1 for the session
+	 * (tls_server.c), whatever the list says; on OpenSSL 3 no finding,
+	 * on 1.1.1 the finding says level 1 refuses none of them */
+	build(&m, cf);
+	pf_params(&m, "smtpd_tls_req_ccert = yes\n");
+	m.tls_library = mg_xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_null(pf_finding(&r, "postfix.tls.old-protocols"));
+	/* port 25 (may): no client certificate required there */
+	assert_non_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	build(&m, cf);
+	pf_params(&m, "smtpd_tls_req_ccert = yes\n");
+	m.tls_library = mg_xstrdup("OpenSSL 1.1.1w 11 Sep 2023");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "smtpd_tls_req_ccert = yes: Postfix "
+	    "sets OpenSSL security level 1"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_invalid_list_disables_tls - "!TLSv1.0" is no protocol name:
+ * Postfix rejects the list and runs the service without TLS; no false
+ * "allows TLSv1" but protocols-invalid, high on the mandatory service,
+ * medium alone on port 25 */
+static void
+test_invalid_list_disables_tls(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1.0\n"
+	    "smtpd_tls_protocols = >=TLSv1.2\n";
+	static const char *cf25 = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_tls_mandatory_protocols = >=TLSv1.2\n"
+	    "smtpd_tls_protocols = >=TLSv1.0\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	build(&m, cf);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	assert_null(pf_finding(&r, "postfix.tls.old-protocols"));
+	assert_null(mg_report_find_fix(&r, "postfix.tls.mandatory-protocols"));
+	f = pf_finding(&r, "postfix.tls.protocols-invalid");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_HIGH);
+	assert_int_equal(f->nevidence, 1);
+	assert_non_null(pf_evidence(f, "service submission requires TLS and "
+	    "has smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1.0 "
+	    "(main.cf:3): Postfix rejects the list and disables TLS there"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	build(&m, cf25);
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.protocols-invalid");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_MEDIUM);
+	assert_non_null(pf_evidence(f, "service smtp offers STARTTLS"));
+	assert_null(pf_finding(&r, "postfix.tls.old-protocols"));
+	assert_null(pf_finding(&r,
+	    "postfix.tls.old-protocols-opportunistic"));
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_default_submission_medium_port25_info - Debian's defaults with a
@@ -100,7 +299,7 @@ test_default_submission_medium_port25_info(void **state)
 	f = pf_finding(&r, "postfix.tls.old-protocols");
 	assert_non_null(f);
 	assert_int_equal(f->severity, MG_SEV_MEDIUM);
-	assert_int_equal(f->nevidence, 1);
+	assert_int_equal(f->nevidence, 2);	/* the list; the level */
 	assert_non_null(pf_evidence(f, "service submission requires TLS and "
 	    "has smtpd_tls_mandatory_protocols = >=TLSv1 (default at "
 	    "compatibility_level"));
@@ -281,6 +480,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_protocol_syntaxes),
+		cmocka_unit_test(test_seclevel_of_cipher_list),
+		cmocka_unit_test(test_seclevel_decides),
+		cmocka_unit_test(test_invalid_list_disables_tls),
 		cmocka_unit_test(test_default_submission_medium_port25_info),
 		cmocka_unit_test(test_hardened_no_findings),
 		cmocka_unit_test(test_legacy_use_tls_not_none),

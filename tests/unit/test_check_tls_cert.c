@@ -531,6 +531,10 @@ test_exim_old_protocols_library(void **state)
 		    NULL },
 		{ "GnuTLS", "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1", NULL, NULL },
 		{ "GnuTLS", "SECURE192:-VERS-ALL:+VERS-TLS1.3", NULL, NULL },
+		/* GnuTLS reads priority keywords in any case: the lab's Exim
+		 * refuses TLS 1.0/1.1 under this one too */
+		{ "GnuTLS", "normal:-vers-tls1.0:-vers-tls1.1", NULL, NULL },
+		{ "GnuTLS", "NORMAL:-VERS-TLS1.0", NULL, "TLS 1.1 left on" },
 		{ "GnuTLS", NULL, "+no_tlsv1 +no_tlsv1_1",
 		    "built with GnuTLS" },
 	};
