@@ -739,7 +739,9 @@ test_warned_reject_with_owner_table(void **state)
 			 * probe */
 			assert_int_equal(f->nprobes, 0);
 			assert_non_null(pf_evidence(f, "no probe: "
-			    "smtpd_sender_login_maps is not one hash"));
+			    "smtpd_sender_login_maps = pcre:/etc/postfix/"
+			    "sender_owners.pcre (main.cf's) is not one "
+			    "hash"));
 			mg_report_free(&r);
 			mg_model_free(&m);
 			continue;
@@ -792,6 +794,130 @@ test_braced_override(void **state)
 	mg_model_free(&m);
 }
 
+/* owners_of - the lab's owner table hash:/srv/mg/etc/sender_owners
+ * (sasl-service-owners) as postmap -s lists it, read whole */
+static void
+owners_of(struct mg_model *m)
+{
+	struct mg_map *t;
+
+	t = mg_model_map_add(m, "hash:/srv/mg/etc/sender_owners");
+	(void)mg_map_entry_add(t, "a.liddell@mail.example.com", "alice", 1);
+	(void)mg_map_entry_add(t, "bob@mail.example.com", "bob", 1);
+	(void)mg_map_entry_add(t, "sales@mail.example.com", "alice, bob", 1);
+	t->listed = 1;
+}
+
+/*
+ * test_service_owner_table - Mail-in-a-Box's shape (the lab's
+ * sasl-service-owners, captured): the owner table only in master.cf -o
+ * smtpd_sender_login_maps, on submission (with the reject: no hole) and
+ * on smtps (reject forgotten).  The fix adds the reject where smtps's
+ * sender restrictions live (main.cf's, it has no -o of its own), keeps
+ * its table and adds no global map; the proof asks smtps from its
+ * table: alice as bob's address refused, as the address it gives her
+ * (a.liddell@, not alice@) accepted.
+ */
+static void
+test_service_owner_table(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	capture(&m, "sasl-owners", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(evidence_at(f, "service smtps (inet, master.cf) "
+	    "offers AUTH"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	assert_null(pf_evidence(f, "no automatic fix"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_non_null(edit_of(x, "smtpd_sender_restrictions"));
+	assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->new_text,
+	    REJECT);
+	assert_int_equal(x->nedits, 1);	/* master.cf untouched */
+	e = evidence_at(f, "the fix keeps smtpd_sender_login_maps = "
+	    "hash:/srv/mg/etc/sender_owners (service smtps's own -o, "
+	    "master.cf:150)");
+	assert_non_null(e);
+	assert_int_equal(e->line, 150);
+	assert_int_equal(f->nprobes, 2);
+	for (i = 0; i < 2; i++) {
+		assert_string_equal(f->probes[i].service, "smtps/inet");
+		assert_string_equal(f->probes[i].login, "alice");
+	}
+	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].sender,
+	    "a.liddell@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/*
+ * test_service_owner_table_and_new_map - the same with AUTH on port 25
+ * too, where no table is set: the fix's new map goes in main.cf for
+ * smtp, whose proof follows the accounts (alice@); smtps keeps its own
+ * table and is proven from it.  And with smtps's -o table removed
+ * (postconf -PX, captured as sasl-owners-sub): smtps gets the new map.
+ */
+static void
+test_service_owner_table_and_new_map(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners", "smtpd_sasl_auth_enable = yes\n");
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_non_null(pf_evidence(f, "the fix keeps smtpd_sender_login_maps "
+	    "= hash:/srv/mg/etc/sender_owners (service smtps's own -o"));
+	assert_int_equal(f->nprobes, 4);
+	assert_string_equal(f->probes[0].service, "smtp/inet");
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	assert_string_equal(f->probes[2].service, "smtps/inet");
+	assert_string_equal(f->probes[2].sender, "bob@mail.example.com");
+	assert_true(f->probes[2].hole_if_accepted);
+	assert_string_equal(f->probes[3].sender,
+	    "a.liddell@mail.example.com");
+	assert_false(f->probes[3].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	capture(&m, "sasl-owners-sub", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_null(pf_evidence(f, "the fix keeps"));
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "smtps/inet");
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -810,6 +936,8 @@ main(void)
 		cmocka_unit_test(test_dms_submission_and_smtps),
 		cmocka_unit_test(test_warned_reject_with_owner_table),
 		cmocka_unit_test(test_braced_override),
+		cmocka_unit_test(test_service_owner_table),
+		cmocka_unit_test(test_service_owner_table_and_new_map),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
