@@ -864,6 +864,42 @@ test_service_owner_table(void **state)
 	mg_model_free(&m);
 }
 
+/* test_service_owner_table_warned - sasl-owners with main.cf's sender
+ * restrictions (smtps has none of its own) making the reject a warning:
+ * smtps's table checks nothing; the fix puts the reject first there and
+ * still adds no map; submission's own reject keeps it out */
+static void
+test_service_owner_table_warned(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners", "smtpd_sender_restrictions = "
+	    "warn_if_reject " REJECT "\n");
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtps (inet, master.cf): the "
+	    "login-mismatch reject in smtpd_sender_restrictions follows "
+	    "warn_if_reject"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->new_text,
+	    REJECT ", warn_if_reject " REJECT);
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "smtps/inet");
+	assert_string_equal(f->probes[1].sender,
+	    "a.liddell@mail.example.com");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /*
  * test_service_owner_table_and_new_map - the same with AUTH on port 25
  * too, where no table is set: the fix's new map goes in main.cf for
@@ -937,6 +973,7 @@ main(void)
 		cmocka_unit_test(test_warned_reject_with_owner_table),
 		cmocka_unit_test(test_braced_override),
 		cmocka_unit_test(test_service_owner_table),
+		cmocka_unit_test(test_service_owner_table_warned),
 		cmocka_unit_test(test_service_owner_table_and_new_map),
 	};
 
