@@ -853,9 +853,11 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	 * empty: main.cf's new map would not reach it */
 	for (i = 0; i < n; i++)
 		if (!owned(&g[i]) && own_map(&g[i])) {
-			advise(f, "a service sets smtpd_sender_login_maps "
-			    "empty with -o: a table set in main.cf does not "
-			    "reach it");
+			(void)snprintf(own, sizeof(own), "service %s (%s) sets "
+			    "%s empty with -o (master.cf:%u): a table set in "
+			    "main.cf does not reach it", g[i].svc->name,
+			    g[i].svc->type, MAPS, g[i].maps_p->line);
+			advise(f, own);
 			return;
 		}
 	sh = shape_of(m);

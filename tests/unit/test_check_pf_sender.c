@@ -900,6 +900,35 @@ test_service_owner_table_warned(void **state)
 	mg_model_free(&m);
 }
 
+/* test_service_owner_emptied - main.cf names the owner table but smtps
+ * empties it with -o smtpd_sender_login_maps= (sasl-owners-empty,
+ * written by postconf -P): a reject there would check nothing, so no fix;
+ * the finding names the service and its line */
+static void
+test_service_owner_emptied(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners-empty", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtps (inet, master.cf): "
+	    "smtpd_sender_login_maps = (empty"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	assert_null(mg_report_find_fix(&r, FIX));
+	assert_non_null(pf_evidence(f, "no automatic fix: service smtps "
+	    "(inet) sets smtpd_sender_login_maps empty with -o (master.cf:"
+	    "150)"));
+	assert_int_equal(f->nprobes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /*
  * test_service_owner_table_and_new_map - the same with AUTH on port 25
  * too, where no table is set: the fix's new map goes in main.cf for
@@ -974,6 +1003,7 @@ main(void)
 		cmocka_unit_test(test_braced_override),
 		cmocka_unit_test(test_service_owner_table),
 		cmocka_unit_test(test_service_owner_table_warned),
+		cmocka_unit_test(test_service_owner_emptied),
 		cmocka_unit_test(test_service_owner_table_and_new_map),
 	};
 
