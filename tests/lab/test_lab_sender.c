@@ -16,6 +16,8 @@
  * sasl-submission-brace: the -o { name = value } form.
  * sasl-service-owners: the owner table only in services' -o overrides
  * (Mail-in-a-Box), the reject forgotten on one: kept, proven there.
+ * sasl-service-emptied: smtps empties main.cf's table: with the reject
+ * every login's sender refused (no finding), without it no fix, says why.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -633,6 +635,76 @@ test_postfix_service_owner_table(void **state)
 	mg_str_free(&after);
 }
 
+/*
+ * test_postfix_service_emptied_table - sasl-service-emptied: main.cf has
+ * the owner table and the reject, smtps empties the table with -o.  Real
+ * Postfix refuses every MAIL FROM of a login on smtps then (553 "not
+ * owned", bob's own address too): no hole, no finding.  With main.cf's
+ * reject taken out (postconf -e, reload) real AUTH as bob on smtps sends
+ * as a.liddell@ while submission refuses it: the finding names smtps's
+ * master.cf line and offers no fix (main.cf's table does not reach
+ * smtps); fix --yes is refused and changes nothing in etc/.
+ */
+static void
+test_postfix_service_emptied_table(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-service-emptied", 1);
+	char etc[4096], st[4200], port[32], note[512];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *unset[] = { "postconf", "-c", etc, "-e",
+	    "smtpd_sender_restrictions =", NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	const char *to = "postmaster@mail.example.com";
+	struct mg_str before, after, out;
+	struct lab_pf_gen gen;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	/* an empty owner table with the reject: nobody owns anything */
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "bob@mail.example.com", to), 553);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	lab_pf_mark(dir, &gen);
+	assert_int_equal(lab_capture(unset, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(reload, &out), 0);
+	mg_str_free(&out);
+	lab_pf_reloaded(dir, &gen);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 250);
+	assert_int_equal(auth_rcpt_on(dir, "submission_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(service_evidence(out.data, dir, "smtps_port"), 0);
+	assert_int_equal(service_evidence(out.data, dir, "submission_port"),
+	    1);
+	(void)lab_port(dir, "smtps_port", port, sizeof(port));
+	(void)snprintf(note, sizeof(note), "no automatic fix: service "
+	    "127.0.0.1:%s (inet) sets smtpd_sender_login_maps empty with -o "
+	    "(master.cf:", port);
+	assert_non_null(strstr(out.data, note));
+	assert_null(strstr(out.data, "\"postfix.sasl.sender-login-maps\""));
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	/* refused: no such fix in the report (usage error, on stderr) */
+	assert_int_not_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_null(strstr(out.data, "installed"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
  * alice, in the clear), MAIL FROM:<from> RCPT TO:<to>: the last reply */
 static int
@@ -833,6 +905,7 @@ main(void)
 		cmocka_unit_test(test_postfix_hole_on_both),
 		cmocka_unit_test(test_postfix_braced_override),
 		cmocka_unit_test(test_postfix_service_owner_table),
+		cmocka_unit_test(test_postfix_service_emptied_table),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 		cmocka_unit_test(test_exim_warn_is_no_guard),
 		cmocka_unit_test(test_exim_login_accept_as_condition),

@@ -238,8 +238,13 @@ test_guards(void **state)
 		    "smtpd_sender_restrictions = permit_sasl_authenticated, "
 		    "reject_sender_login_mismatch\n", 1, "comes after a "
 		    "permit that ends the list" },
-		{ "reject without owners", "smtpd_sender_restrictions = "
-		    REJECT "\n", 1, "no reject_sender_login_mismatch" },
+		{ "reject without owners refuses every login's sender "
+		    "(553 in the lab)", "smtpd_sender_restrictions = "
+		    REJECT "\n", 0, NULL },
+		{ "known-sender reject without owners knows no sender",
+		    "smtpd_sender_restrictions = "
+		    "reject_known_sender_login_mismatch\n", 1,
+		    "no reject_sender_login_mismatch" },
 		{ "permit in the client list ends only that list",
 		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
 		    "smtpd_client_restrictions = permit_sasl_authenticated\n"
@@ -643,40 +648,22 @@ test_mailcow_guarded(void **state)
 
 /* test_dms_submission_and_smtps - docker-mailserver as its configuration
  * files are before its start script sets smtpd_sender_login_maps: the
- * mismatch reject in mua_sender_restrictions checks nobody.  Submission
- * and smtps (wrapper mode) are each edited on their own -o line and
- * proven on their own listener; port 25 (AUTH off) is not */
+ * mismatch reject comes first in mua_sender_restrictions, which
+ * submission and smtps use.  With the map empty Postfix finds no owner
+ * for any address and refuses every login's MAIL FROM (553 "not owned by
+ * user", Postfix 3.7.11 in the lab's sasl-service-emptied): no login
+ * sends as another, so no finding (an earlier version called it a hole) */
 static void
 test_dms_submission_and_smtps(void **state)
 {
-	const struct mg_finding *f;
-	const struct mg_fix *x;
 	struct mg_model m;
 	struct mg_report r;
 
 	(void)state;
 	capture(&m, "dms", NULL);
 	pf_run(mg_check_pf_sender, &m, &r);
-	f = pf_finding(&r, ID);
-	assert_non_null(f);
-	assert_non_null(evidence_at(f, "service submission (inet, master.cf) "
-	    "offers AUTH"));
-	assert_non_null(evidence_at(f, "service smtps (inet, master.cf) "
-	    "offers AUTH"));
-	assert_null(pf_evidence(f, "service smtp (inet"));
-	assert_non_null(pf_evidence(f, "smtpd_sender_login_maps = (empty"));
-	x = mg_report_find_fix(&r, FIX);
-	assert_non_null(x);
-	assert_non_null(replace_of(x, 14));
-	assert_string_equal(replace_of(x, 14)->new_text, "  -o "
-	    "smtpd_sender_restrictions=" REJECT ",$mua_sender_restrictions");
-	assert_non_null(replace_of(x, 27));
-	assert_null(replace_of(x, 45));	/* amavis's return port */
-	assert_null(edit_of(x, "smtpd_sender_restrictions"));
-	assert_int_equal(f->nprobes, 4);
-	assert_string_equal(f->probes[0].service, "submission/inet");
-	assert_string_equal(f->probes[2].service, "smtps/inet");
-	assert_true(f->probes[2].hole_if_accepted);
+	assert_null(pf_finding(&r, ID));
+	assert_null(mg_report_find_fix(&r, FIX));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
