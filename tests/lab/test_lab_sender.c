@@ -17,7 +17,9 @@
  * sasl-service-owners: the owner table only in services' -o overrides
  * (Mail-in-a-Box), the reject forgotten on one: kept, proven there.
  * sasl-service-emptied: smtps empties main.cf's table: with the reject
- * every login's sender refused (no finding), without it no fix, says why.
+ * every login's sender refused (no finding), without it no fix, says why;
+ * sasl-spoof with the reject and no map at all: the same, while the
+ * "known" reject checks nothing then.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -705,6 +707,62 @@ test_postfix_service_emptied_table(void **state)
 	mg_str_free(&after);
 }
 
+/* set_sender_restrictions - main.cf's smtpd_sender_restrictions = value
+ * on dir's running instance, reloaded (the reload waited for) */
+static void
+set_sender_restrictions(const char *dir, const char *value)
+{
+	char etc[4096], kv[512];
+	const char *set[] = { "postconf", "-c", etc, "-e", kv, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct lab_pf_gen gen;
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(kv, sizeof(kv), "smtpd_sender_restrictions = %s",
+	    value);
+	lab_pf_mark(dir, &gen);
+	assert_int_equal(lab_capture(set, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(reload, &out), 0);
+	mg_str_free(&out);
+	lab_pf_reloaded(dir, &gen);
+}
+
+/*
+ * test_postfix_empty_map_rejects - sasl-spoof (no smtpd_sender_login_maps)
+ * with reject_authenticated_sender_login_mismatch: real Postfix refuses
+ * alice's own MAIL FROM (no owner for anything), no finding; with
+ * reject_known_sender_login_mismatch instead it knows no address and
+ * alice sends as bob: the finding is back
+ */
+static void
+test_postfix_empty_map_rejects(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-spoof", 1);
+	const char *to = "postmaster@mail.example.com";
+	struct mg_str out;
+
+	(void)state;
+	set_sender_restrictions(dir, "reject_authenticated_sender_login_"
+	    "mismatch");
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    to), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com", to),
+	    553);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	set_sender_restrictions(dir, "reject_known_sender_login_mismatch");
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com", to),
+	    250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
+}
+
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
  * alice, in the clear), MAIL FROM:<from> RCPT TO:<to>: the last reply */
 static int
@@ -906,6 +964,7 @@ main(void)
 		cmocka_unit_test(test_postfix_braced_override),
 		cmocka_unit_test(test_postfix_service_owner_table),
 		cmocka_unit_test(test_postfix_service_emptied_table),
+		cmocka_unit_test(test_postfix_empty_map_rejects),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 		cmocka_unit_test(test_exim_warn_is_no_guard),
 		cmocka_unit_test(test_exim_login_accept_as_condition),
