@@ -131,8 +131,15 @@ walk(const struct mg_model *m, const struct mg_service *s,
 		was = warn;
 		warn = is(elem, len, "warn_if_reject");
 		if (mismatch(elem, len)) {
-			if (!maps)
-				continue;	/* no owners: it checks none */
+			/* with smtpd_sender_login_maps empty the reject finds
+			 * no owner for any address and refuses every login's
+			 * MAIL FROM (Postfix 3.7.11 in the lab: 553 "not
+			 * owned by user"): no login sends as another.  The
+			 * "known" one refuses only addresses the map lists
+			 * (postconf(5)): none */
+			if (!maps && is(elem, len,
+			    "reject_known_sender_login_mismatch"))
+				continue;
 			if (was) {
 				if (g->warned == NULL)
 					g->warned = p->name;
@@ -498,23 +505,25 @@ priv_key(const char *key)
 }
 
 /*
- * table_probes - smtpd_sender_login_maps is already set, to one exact
- * table read here whole (its listing is what Postfix answers): as a
- * login its entries name, an address the table gives to someone else is
- * refused and one it gives to the login accepted, on service svc.  No
+ * table_probes - the smtpd_sender_login_maps service g uses (its own -o
+ * value, else main.cf's) is already set, to one exact table read here
+ * whole (its listing is what Postfix answers): as a login its entries
+ * name, an address the table gives to someone else is refused and one it
+ * gives to the login accepted, on that service.  No
  * other map shape gives a sound proof (a pattern or SQL table may give
  * the "forged" address to the login too).  0 if no probe fits.
  */
 static int
 table_probes(const struct mg_model *m, struct mg_finding *f,
-    const char *svc)
+    const struct guard *g)
 {
 	const struct mg_map *t;
 	const char *v, *cur, *elem, *login, *own = NULL, *forged = NULL;
-	char ref[1024], rcpt[320], ubuf[512];
+	char ref[1024], rcpt[320], ubuf[512], key[320];
+	const char *svc = service_key(g->svc, key, sizeof(key));
 	size_t i, k, len;
 
-	v = mg_service_value(m, NULL, MAPS, NULL);
+	v = g->maps_p != NULL ? g->maps_p->value : NULL;
 	if (v == NULL || (cur = v, !mg_pf_list_next(&cur, &elem, &len)) ||
 	    !exact(elem, len) || mg_pf_list_next(&cur, &elem, &len))
 		return (0);
@@ -689,20 +698,80 @@ advise(struct mg_finding *f, const char *why)
 	    REJECT, SENDER_R, SENDER_R);
 }
 
+/* owned - the owner table service g uses (its own -o
+ * smtpd_sender_login_maps when set, else main.cf's) names a table */
+static int
+owned(const struct guard *g)
+{
+	const char *v = g->maps_p != NULL ? g->maps_p->value : NULL;
+
+	return (v != NULL && v[strspn(v, " \t")] != '\0');
+}
+
+/* own_map - g's owner table is its own -o value, not main.cf's */
+static int
+own_map(const struct guard *g)
+{
+	return (g->svc != NULL && g->maps_p != NULL &&
+	    mg_service_override(g->svc, MAPS) == g->maps_p);
+}
+
 /*
- * keep_owners - smtpd_sender_login_maps (mp) is set already: whoever set
- * it said who owns what, whatever the accounts look like.  The fix puts
- * the reject first in each exposed service's sender restrictions and
- * keeps the owners; it is proven from the table when that is one exact
- * table read whole (table_probes), else postconf alone validates it.
+ * kept - owned service g (i-th of those in g[]) keeps its owner table:
+ * say so once per table setting, and prove the reject from the table on
+ * g's own listener (table_probes); 0 if no probe fits
+ */
+static int
+kept(const struct mg_model *m, struct mg_finding *f, const struct guard *g,
+    size_t i)
+{
+	const struct mg_param *mp = g[i].maps_p;
+	char name[160] = "", origin[256];
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (owned(&g[k]) && g[k].maps_p == mp)
+			break;
+	if (k == i) {
+		if (own_map(&g[i]))
+			(void)snprintf(name, sizeof(name), "service %s's own "
+			    "-o", g[i].svc->name);
+		else
+			(void)snprintf(name, sizeof(name), "main.cf's");
+		mg_check_pf_origin(m, mp, origin, sizeof(origin));
+		mg_finding_evidence(f, mp->file, mp->line, "the fix keeps %s = "
+		    "%s (%s, %s) as the owners: the reject asks it who owns "
+		    "each MAIL FROM, so every address it gives a login "
+		    "(aliases too) stays allowed; an address it gives to "
+		    "nobody is refused to logins; fix --all leaves it out, "
+		    "name it to apply it", MAPS, mp->value, name, origin);
+	}
+	if (table_probes(m, f, &g[i]))
+		return (1);
+	if (k == i)
+		mg_finding_evidence(f, mp->file, mp->line, "no probe: %s = %s "
+		    "(%s) is not one hash, btree, lmdb, cdb, dbm, sdbm, "
+		    "texthash or inline table read whole here, with an address "
+		    "of a login and one of another (a SQL, LDAP or pattern "
+		    "table may give a login any address): no address can be "
+		    "picked that must be refused; postconf validates the "
+		    "change", MAPS, mp->value, name);
+	return (0);
+}
+
+/*
+ * keep_owners - every exposed service uses an owner table already (its
+ * own -o smtpd_sender_login_maps, as Mail-in-a-Box writes on submission,
+ * else main.cf's): whoever set it said who owns what, whatever the
+ * accounts look like.  The fix puts the reject first in each exposed
+ * service's sender restrictions and keeps each table, adding no map of
+ * its own; each service is proven from the table it uses.
  */
 static void
 keep_owners(const struct mg_model *m, struct mg_report *r,
-    struct mg_finding *f, const struct guard *g, size_t n,
-    const struct mg_param *mp)
+    struct mg_finding *f, const struct guard *g, size_t n)
 {
 	struct mg_fix *x;
-	char key[320];
 	size_t i;
 	int global = 0, ok = 1;
 
@@ -721,22 +790,8 @@ keep_owners(const struct mg_model *m, struct mg_report *r,
 	}
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_ID);
-	mg_finding_evidence(f, mp->file, mp->line, "the fix keeps %s = %s as "
-	    "the owners: the reject asks it who owns each MAIL FROM, so "
-	    "every address it gives a login (aliases too) stays allowed; an "
-	    "address it gives to nobody is refused to logins; fix --all "
-	    "leaves it out, name it to apply it", MAPS, mp->value);
 	for (i = 0; i < n; i++)
-		if (!table_probes(m, f, service_key(g[i].svc, key,
-		    sizeof(key))))
-			break;
-	if (i < n)
-		mg_finding_evidence(f, mp->file, mp->line, "no probe: %s is "
-		    "not one hash, btree, lmdb, cdb, dbm, sdbm, texthash or "
-		    "inline table read whole here, with an address of a login "
-		    "and one of another (a SQL, LDAP or pattern table may give "
-		    "a login any address): no address can be picked that must "
-		    "be refused; postconf validates the change", MAPS);
+		(void)kept(m, f, g, i);
 }
 
 /* mg_check_pf_sender - logins that may send as any address */
@@ -745,7 +800,6 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 {
 	struct guard g[SVC_MAX];
 	const struct mg_service *s;
-	const struct mg_param *mp;
 	struct mg_finding *f = NULL;
 	struct mg_fix *x;
 	struct mg_str map = MG_STR_INIT, used = MG_STR_INIT;
@@ -796,12 +850,23 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	    "checks ownership with smtpd_sender_login_maps (address -> "
 	    "login) and reject_authenticated_sender_login_mismatch, which "
 	    "must come before the permit that ends its list.");
-	mp = mg_model_param(m, MAPS);
-	if (mp != NULL && mp->value != NULL &&
-	    mp->value[strspn(mp->value, " \t")] != '\0') {
-		keep_owners(m, r, f, g, n, mp);
+	for (i = 0; i < n && owned(&g[i]); i++)
+		;
+	if (i == n) {
+		keep_owners(m, r, f, g, n);
 		return;
 	}
+	/* a service without owners whose own -o smtpd_sender_login_maps is
+	 * empty: main.cf's new map would not reach it */
+	for (i = 0; i < n; i++)
+		if (!owned(&g[i]) && own_map(&g[i])) {
+			(void)snprintf(own, sizeof(own), "service %s (%s) sets "
+			    "%s empty with -o (master.cf:%u): a table set in "
+			    "main.cf does not reach it", g[i].svc->name,
+			    g[i].svc->type, MAPS, g[i].maps_p->line);
+			advise(f, own);
+			return;
+		}
 	sh = shape_of(m);
 	login = person(m, NULL, lbuf, sizeof(lbuf));
 	if (sh == SHAPE_ADDRESS)
@@ -870,16 +935,23 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	 * private Postfix gives each inet smtpd a listener with its -o
 	 * overrides */
 	for (i = 0; i < n; i++) {
-		probes(m, f, sh, own, service_key(g[i].svc, key,
-		    sizeof(key)));
+		/* a service with an owner table keeps it: the new map in
+		 * main.cf is not the one it asks */
+		if (owned(&g[i]))
+			(void)kept(m, f, g, i);
+		else
+			probes(m, f, sh, own, service_key(g[i].svc, key,
+			    sizeof(key)));
 		if (g[i].svc != NULL)
 			mg_finding_evidence(f, g[i].svc->file, g[i].svc->line,
 			    "the proof asks service %s (%s) as a login: its "
 			    "own settings and -o overrides judge MAIL FROM",
 			    g[i].svc->name, g[i].svc->type);
 	}
-	if (nused > 0)
-		alias_probe(m, f, &used, service_key(g[0].svc, key,
+	for (i = 0; i < n && owned(&g[i]); i++)
+		;
+	if (nused > 0 && i < n)
+		alias_probe(m, f, &used, service_key(g[i].svc, key,
 		    sizeof(key)));
 	mg_str_free(&used);
 }

@@ -14,6 +14,12 @@
  * (warn_if_reject): the fix keeps the table and is proven from it.
  * sasl-class: the reject in a restriction class: enforced, no finding.
  * sasl-submission-brace: the -o { name = value } form.
+ * sasl-service-owners: the owner table only in services' -o overrides
+ * (Mail-in-a-Box), the reject forgotten on one: kept, proven there.
+ * sasl-service-emptied: smtps empties main.cf's table: with the reject
+ * every login's sender refused (no finding), without it no fix, says why;
+ * sasl-spoof with the reject and no map at all: the same, while the
+ * "known" reject checks nothing then.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,11 +73,12 @@ has(const char *out, const char *where, const char *dir,
 	return (0);
 }
 
-/* auth_rcpt - real Postfix's RCPT reply to a session logged in with
- * AUTH PLAIN as user, MAIL FROM:<from> RCPT TO:<to>; -1 if none */
+/* auth_rcpt_on - real Postfix's RCPT reply to a session logged in with
+ * AUTH PLAIN as user on the listener of dir's port_file, MAIL
+ * FROM:<from> RCPT TO:<to>; -1 if none */
 static int
-auth_rcpt(const char *dir, const char *user, const char *from,
-    const char *to)
+auth_rcpt_on(const char *dir, const char *port_file, const char *user,
+    const char *from, const char *to)
 {
 	char port[32], pass[128], cred[256];
 	const char *argv[] = { "build/lab/mgsmtp", "--port", port,
@@ -81,17 +88,25 @@ auth_rcpt(const char *dir, const char *user, const char *from,
 	const char *p;
 	int code = -1;
 
-	(void)lab_port(dir, "port", port, sizeof(port));
+	(void)lab_port(dir, port_file, port, sizeof(port));
 	assert_int_equal(lab_sasl_pass(dir, user, pass, sizeof(pass)), 0);
 	(void)snprintf(cred, sizeof(cred), "%s:%s", user, pass);
 	(void)lab_run(&res, argv);
 	if ((p = strstr(mg_str_cstr(&res.out), "-> ")) != NULL)
 		code = (int)strtol(p + 3, NULL, 10);
-	(void)printf("    AUTH %s MAIL FROM:<%s> RCPT TO:<%s>: %d\n", user,
-	    from, to, code);
+	(void)printf("    AUTH %s on %s MAIL FROM:<%s> RCPT TO:<%s>: %d\n",
+	    user, port_file, from, to, code);
 	(void)fflush(stdout);
 	mg_exec_res_free(&res);
 	return (code);
+}
+
+/* auth_rcpt - auth_rcpt_on the instance's main listener (port 25's) */
+static int
+auth_rcpt(const char *dir, const char *user, const char *from,
+    const char *to)
+{
+	return (auth_rcpt_on(dir, "port", user, from, to));
 }
 
 /* test_postfix_login_sends_as_anyone - the whole path on sasl-spoof */
@@ -520,6 +535,234 @@ test_postfix_braced_override(void **state)
 	    "mismatch, permit_sasl_authenticated, reject }");
 }
 
+/*
+ * test_postfix_service_owner_table - sasl-service-owners (Mail-in-a-Box's
+ * shape): the owner table only in master.cf -o smtpd_sender_login_maps,
+ * the reject on submission and forgotten on smtps.  Real AUTH as bob on
+ * smtps sends as a.liddell@ (the table gives it to alice); on submission
+ * it is refused.  fix --yes adds no global map (the table stays the
+ * owners), is proven on smtps's own listener from the table (alice as
+ * bob@ refused, as her own accepted) and asks submission nothing; after
+ * it real AUTH as bob gets 553 for a.liddell@ and 250 for bob@ on smtps,
+ * submission answers as before, master.cf is untouched; rollback puts
+ * every byte of etc/ back and the hole with it.
+ */
+static void
+test_postfix_service_owner_table(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-service-owners", 1);
+	char etc[4096], st[4200], master_cf[4200], live_master[4200];
+	char port[32], note[8192];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *rollback[] = { "./mailguard-tui", "--postfix", etc,
+	    "--state", st, "rollback", "1", "--yes", NULL };
+	const char *to = "postmaster@mail.example.com";
+	struct mg_str before, after, out;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(live_master, sizeof(live_master), "%s/master.cf",
+	    etc);
+	/* the hole on smtps alone, as real SASL shows it */
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 250);
+	assert_int_equal(auth_rcpt_on(dir, "submission_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	assert_int_equal(service_evidence(out.data, dir, "smtps_port"), 0);
+	assert_int_equal(service_evidence(out.data, dir, "submission_port"),
+	    1);
+	(void)lab_port(dir, "smtps_port", port, sizeof(port));
+	(void)snprintf(note, sizeof(note), "the fix keeps "
+	    "smtpd_sender_login_maps = hash:%s/sender_owners (service "
+	    "127.0.0.1:%s's own -o, master.cf:", etc, port);
+	assert_non_null(strstr(out.data, note));
+	/* no map of the fix's own: the service's table stays the owners */
+	assert_int_equal(lab_jq(out.data, "[.fix_details[] | select(.id == "
+	    "\"postfix.sasl.sender-login-maps\") | .edits[] | select(.param "
+	    "== \"smtpd_sender_login_maps\")] | length == 0", NULL), 0);
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	keep(dir, "master.cf", master_cf, sizeof(master_cf));
+	assert_int_equal(lab_pf_tool(dir, fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_true(has(out.data, "stage", dir, "smtps_port", "198.51.100.9 "
+	    "as login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
+	    "postmaster@mail.example.com> -> 553 5.7.1 <bob@mail.example.com>"
+	    ": Sender address rejected: not owned by user alice - closed "
+	    "(before the change: 250"));
+	assert_true(has(out.data, "live", dir, "smtps_port", "198.51.100.9 "
+	    "as login alice: MAIL FROM:<bob@mail.example.com> RCPT TO:<"
+	    "postmaster@mail.example.com> -> 553"));
+	/* stage and live: the forged and the own sender, on smtps alone;
+	 * the own one is an address the table gives alice, still taken */
+	assert_int_equal(count_of(out.data, "as login alice: MAIL FROM:<"), 4);
+	assert_int_equal(count_of(out.data, "- still accepted (before the "
+	    "change: 250"), 2);
+	(void)lab_port(dir, "submission_port", port, sizeof(port));
+	(void)snprintf(note, sizeof(note), "127.0.0.1:%s/inet (XCLIENT)",
+	    port);
+	assert_null(strstr(out.data, note));
+	assert_true(lab_applied(out.data));
+	mg_str_free(&out);
+	assert_true(same_file(master_cf, live_master));
+
+	/* real SASL after the reload */
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "bob@mail.example.com", to), 250);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "alice",
+	    "sales@mail.example.com", to), 250);
+	assert_int_equal(auth_rcpt_on(dir, "submission_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	assert_int_equal(auth_rcpt_on(dir, "submission_port", "bob",
+	    "bob@mail.example.com", to), 250);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	assert_int_equal(lab_pf_tool(dir, rollback, &out), 0);
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 250);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/*
+ * test_postfix_service_emptied_table - sasl-service-emptied: main.cf has
+ * the owner table and the reject, smtps empties the table with -o.  Real
+ * Postfix refuses every MAIL FROM of a login on smtps then (553 "not
+ * owned", bob's own address too): no hole, no finding.  With main.cf's
+ * reject taken out (postconf -e, reload) real AUTH as bob on smtps sends
+ * as a.liddell@ while submission refuses it: the finding names smtps's
+ * master.cf line and offers no fix (main.cf's table does not reach
+ * smtps); fix --yes is refused and changes nothing in etc/.
+ */
+static void
+test_postfix_service_emptied_table(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-service-emptied", 1);
+	char etc[4096], st[4200], port[32], note[512];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.sasl.sender-login-maps", "--yes", NULL };
+	const char *unset[] = { "postconf", "-c", etc, "-e",
+	    "smtpd_sender_restrictions =", NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	const char *to = "postmaster@mail.example.com";
+	struct mg_str before, after, out;
+	struct lab_pf_gen gen;
+
+	(void)state;
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	/* an empty owner table with the reject: nobody owns anything */
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "bob@mail.example.com", to), 553);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	lab_pf_mark(dir, &gen);
+	assert_int_equal(lab_capture(unset, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(reload, &out), 0);
+	mg_str_free(&out);
+	lab_pf_reloaded(dir, &gen);
+	assert_int_equal(auth_rcpt_on(dir, "smtps_port", "bob",
+	    "a.liddell@mail.example.com", to), 250);
+	assert_int_equal(auth_rcpt_on(dir, "submission_port", "bob",
+	    "a.liddell@mail.example.com", to), 553);
+	(void)lab_pf_report(dir, &out);
+	assert_int_equal(service_evidence(out.data, dir, "smtps_port"), 0);
+	assert_int_equal(service_evidence(out.data, dir, "submission_port"),
+	    1);
+	(void)lab_port(dir, "smtps_port", port, sizeof(port));
+	(void)snprintf(note, sizeof(note), "no automatic fix: service "
+	    "127.0.0.1:%s (inet) sets smtpd_sender_login_maps empty with -o "
+	    "(master.cf:", port);
+	assert_non_null(strstr(out.data, note));
+	assert_null(strstr(out.data, "\"postfix.sasl.sender-login-maps\""));
+	mg_str_free(&out);
+
+	snapshot(etc, &before);
+	/* refused: no such fix in the report (usage error, on stderr) */
+	assert_int_not_equal(lab_pf_tool(dir, fix, &out), 0);
+	assert_null(strstr(out.data, "installed"));
+	mg_str_free(&out);
+	snapshot(etc, &after);
+	assert_string_equal(before.data, after.data);
+	lab_stop(PFLAB, dir);
+	mg_str_free(&before);
+	mg_str_free(&after);
+}
+
+/* set_sender_restrictions - main.cf's smtpd_sender_restrictions = value
+ * on dir's running instance, reloaded (the reload waited for) */
+static void
+set_sender_restrictions(const char *dir, const char *value)
+{
+	char etc[4096], kv[512];
+	const char *set[] = { "postconf", "-c", etc, "-e", kv, NULL };
+	const char *reload[] = { "postfix", "-c", etc, "reload", NULL };
+	struct lab_pf_gen gen;
+	struct mg_str out;
+
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(kv, sizeof(kv), "smtpd_sender_restrictions = %s",
+	    value);
+	lab_pf_mark(dir, &gen);
+	assert_int_equal(lab_capture(set, &out), 0);
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(reload, &out), 0);
+	mg_str_free(&out);
+	lab_pf_reloaded(dir, &gen);
+}
+
+/*
+ * test_postfix_empty_map_rejects - sasl-spoof (no smtpd_sender_login_maps)
+ * with reject_authenticated_sender_login_mismatch: real Postfix refuses
+ * alice's own MAIL FROM (no owner for anything), no finding; with
+ * reject_known_sender_login_mismatch instead it knows no address and
+ * alice sends as bob: the finding is back
+ */
+static void
+test_postfix_empty_map_rejects(void **state)
+{
+	const char *dir = lab_instance(PFLAB, "sasl-spoof", 1);
+	const char *to = "postmaster@mail.example.com";
+	struct mg_str out;
+
+	(void)state;
+	set_sender_restrictions(dir, "reject_authenticated_sender_login_"
+	    "mismatch");
+	assert_int_equal(auth_rcpt(dir, "alice", "alice@mail.example.com",
+	    to), 553);
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com", to),
+	    553);
+	(void)lab_pf_report(dir, &out);
+	assert_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+
+	set_sender_restrictions(dir, "reject_known_sender_login_mismatch");
+	assert_int_equal(auth_rcpt(dir, "alice", "bob@mail.example.com", to),
+	    250);
+	(void)lab_pf_report(dir, &out);
+	assert_non_null(strstr(out.data, "\"" ID "\""));
+	mg_str_free(&out);
+	lab_stop(PFLAB, dir);
+}
+
 /* bh_login - exim -bh from 198.51.100.9 logged in for real (AUTH PLAIN
  * alice, in the clear), MAIL FROM:<from> RCPT TO:<to>: the last reply */
 static int
@@ -719,6 +962,9 @@ main(void)
 		cmocka_unit_test(test_postfix_submission_only_hole),
 		cmocka_unit_test(test_postfix_hole_on_both),
 		cmocka_unit_test(test_postfix_braced_override),
+		cmocka_unit_test(test_postfix_service_owner_table),
+		cmocka_unit_test(test_postfix_service_emptied_table),
+		cmocka_unit_test(test_postfix_empty_map_rejects),
 		cmocka_unit_test(test_exim_login_sends_as_anyone),
 		cmocka_unit_test(test_exim_warn_is_no_guard),
 		cmocka_unit_test(test_exim_login_accept_as_condition),

@@ -238,8 +238,13 @@ test_guards(void **state)
 		    "smtpd_sender_restrictions = permit_sasl_authenticated, "
 		    "reject_sender_login_mismatch\n", 1, "comes after a "
 		    "permit that ends the list" },
-		{ "reject without owners", "smtpd_sender_restrictions = "
-		    REJECT "\n", 1, "no reject_sender_login_mismatch" },
+		{ "reject without owners refuses every login's sender "
+		    "(553 in the lab)", "smtpd_sender_restrictions = "
+		    REJECT "\n", 0, NULL },
+		{ "known-sender reject without owners knows no sender",
+		    "smtpd_sender_restrictions = "
+		    "reject_known_sender_login_mismatch\n", 1,
+		    "no reject_sender_login_mismatch" },
 		{ "permit in the client list ends only that list",
 		    "smtpd_sender_login_maps = hash:/etc/postfix/senders\n"
 		    "smtpd_client_restrictions = permit_sasl_authenticated\n"
@@ -643,40 +648,22 @@ test_mailcow_guarded(void **state)
 
 /* test_dms_submission_and_smtps - docker-mailserver as its configuration
  * files are before its start script sets smtpd_sender_login_maps: the
- * mismatch reject in mua_sender_restrictions checks nobody.  Submission
- * and smtps (wrapper mode) are each edited on their own -o line and
- * proven on their own listener; port 25 (AUTH off) is not */
+ * mismatch reject comes first in mua_sender_restrictions, which
+ * submission and smtps use.  With the map empty Postfix finds no owner
+ * for any address and refuses every login's MAIL FROM (553 "not owned by
+ * user", Postfix 3.7.11 in the lab's sasl-service-emptied): no login
+ * sends as another, so no finding (an earlier version called it a hole) */
 static void
 test_dms_submission_and_smtps(void **state)
 {
-	const struct mg_finding *f;
-	const struct mg_fix *x;
 	struct mg_model m;
 	struct mg_report r;
 
 	(void)state;
 	capture(&m, "dms", NULL);
 	pf_run(mg_check_pf_sender, &m, &r);
-	f = pf_finding(&r, ID);
-	assert_non_null(f);
-	assert_non_null(evidence_at(f, "service submission (inet, master.cf) "
-	    "offers AUTH"));
-	assert_non_null(evidence_at(f, "service smtps (inet, master.cf) "
-	    "offers AUTH"));
-	assert_null(pf_evidence(f, "service smtp (inet"));
-	assert_non_null(pf_evidence(f, "smtpd_sender_login_maps = (empty"));
-	x = mg_report_find_fix(&r, FIX);
-	assert_non_null(x);
-	assert_non_null(replace_of(x, 14));
-	assert_string_equal(replace_of(x, 14)->new_text, "  -o "
-	    "smtpd_sender_restrictions=" REJECT ",$mua_sender_restrictions");
-	assert_non_null(replace_of(x, 27));
-	assert_null(replace_of(x, 45));	/* amavis's return port */
-	assert_null(edit_of(x, "smtpd_sender_restrictions"));
-	assert_int_equal(f->nprobes, 4);
-	assert_string_equal(f->probes[0].service, "submission/inet");
-	assert_string_equal(f->probes[2].service, "smtps/inet");
-	assert_true(f->probes[2].hole_if_accepted);
+	assert_null(pf_finding(&r, ID));
+	assert_null(mg_report_find_fix(&r, FIX));
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
@@ -739,7 +726,9 @@ test_warned_reject_with_owner_table(void **state)
 			 * probe */
 			assert_int_equal(f->nprobes, 0);
 			assert_non_null(pf_evidence(f, "no probe: "
-			    "smtpd_sender_login_maps is not one hash"));
+			    "smtpd_sender_login_maps = pcre:/etc/postfix/"
+			    "sender_owners.pcre (main.cf's) is not one "
+			    "hash"));
 			mg_report_free(&r);
 			mg_model_free(&m);
 			continue;
@@ -792,6 +781,195 @@ test_braced_override(void **state)
 	mg_model_free(&m);
 }
 
+/* owners_of - the lab's owner table hash:/srv/mg/etc/sender_owners
+ * (sasl-service-owners) as postmap -s lists it, read whole */
+static void
+owners_of(struct mg_model *m)
+{
+	struct mg_map *t;
+
+	t = mg_model_map_add(m, "hash:/srv/mg/etc/sender_owners");
+	(void)mg_map_entry_add(t, "a.liddell@mail.example.com", "alice", 1);
+	(void)mg_map_entry_add(t, "bob@mail.example.com", "bob", 1);
+	(void)mg_map_entry_add(t, "sales@mail.example.com", "alice, bob", 1);
+	t->listed = 1;
+}
+
+/*
+ * test_service_owner_table - Mail-in-a-Box's shape (the lab's
+ * sasl-service-owners, captured): the owner table only in master.cf -o
+ * smtpd_sender_login_maps, on submission (with the reject: no hole) and
+ * on smtps (reject forgotten).  The fix adds the reject where smtps's
+ * sender restrictions live (main.cf's, it has no -o of its own), keeps
+ * its table and adds no global map; the proof asks smtps from its
+ * table: alice as bob's address refused, as the address it gives her
+ * (a.liddell@, not alice@) accepted.
+ */
+static void
+test_service_owner_table(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	capture(&m, "sasl-owners", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(evidence_at(f, "service smtps (inet, master.cf) "
+	    "offers AUTH"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	assert_null(pf_evidence(f, "no automatic fix"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_non_null(edit_of(x, "smtpd_sender_restrictions"));
+	assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->new_text,
+	    REJECT);
+	assert_int_equal(x->nedits, 1);	/* master.cf untouched */
+	e = evidence_at(f, "the fix keeps smtpd_sender_login_maps = "
+	    "hash:/srv/mg/etc/sender_owners (service smtps's own -o, "
+	    "master.cf:150)");
+	assert_non_null(e);
+	assert_int_equal(e->line, 150);
+	assert_int_equal(f->nprobes, 2);
+	for (i = 0; i < 2; i++) {
+		assert_string_equal(f->probes[i].service, "smtps/inet");
+		assert_string_equal(f->probes[i].login, "alice");
+	}
+	assert_string_equal(f->probes[0].sender, "bob@mail.example.com");
+	assert_true(f->probes[0].hole_if_accepted);
+	assert_string_equal(f->probes[1].sender,
+	    "a.liddell@mail.example.com");
+	assert_false(f->probes[1].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_service_owner_table_warned - sasl-owners with main.cf's sender
+ * restrictions (smtps has none of its own) making the reject a warning:
+ * smtps's table checks nothing; the fix puts the reject first there and
+ * still adds no map; submission's own reject keeps it out */
+static void
+test_service_owner_table_warned(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners", "smtpd_sender_restrictions = "
+	    "warn_if_reject " REJECT "\n");
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtps (inet, master.cf): the "
+	    "login-mismatch reject in smtpd_sender_restrictions follows "
+	    "warn_if_reject"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_string_equal(edit_of(x, "smtpd_sender_restrictions")->new_text,
+	    REJECT ", warn_if_reject " REJECT);
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "smtps/inet");
+	assert_string_equal(f->probes[1].sender,
+	    "a.liddell@mail.example.com");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_service_owner_emptied - main.cf names the owner table but smtps
+ * empties it with -o smtpd_sender_login_maps= (sasl-owners-empty,
+ * written by postconf -P): a reject there would check nothing, so no fix;
+ * the finding names the service and its line */
+static void
+test_service_owner_emptied(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners-empty", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service smtps (inet, master.cf): "
+	    "smtpd_sender_login_maps = (empty"));
+	assert_null(pf_evidence(f, "service submission (inet"));
+	assert_null(mg_report_find_fix(&r, FIX));
+	assert_non_null(pf_evidence(f, "no automatic fix: service smtps "
+	    "(inet) sets smtpd_sender_login_maps empty with -o (master.cf:"
+	    "150)"));
+	assert_int_equal(f->nprobes, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/*
+ * test_service_owner_table_and_new_map - the same with AUTH on port 25
+ * too, where no table is set: the fix's new map goes in main.cf for
+ * smtp, whose proof follows the accounts (alice@); smtps keeps its own
+ * table and is proven from it.  And with smtps's -o table removed
+ * (postconf -PX, captured as sasl-owners-sub): smtps gets the new map.
+ */
+static void
+test_service_owner_table_and_new_map(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	capture(&m, "sasl-owners", "smtpd_sasl_auth_enable = yes\n");
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_non_null(pf_evidence(f, "the fix keeps smtpd_sender_login_maps "
+	    "= hash:/srv/mg/etc/sender_owners (service smtps's own -o"));
+	assert_int_equal(f->nprobes, 4);
+	assert_string_equal(f->probes[0].service, "smtp/inet");
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	assert_string_equal(f->probes[2].service, "smtps/inet");
+	assert_string_equal(f->probes[2].sender, "bob@mail.example.com");
+	assert_true(f->probes[2].hole_if_accepted);
+	assert_string_equal(f->probes[3].sender,
+	    "a.liddell@mail.example.com");
+	assert_false(f->probes[3].hole_if_accepted);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	capture(&m, "sasl-owners-sub", NULL);
+	owners_of(&m);
+	pf_run(mg_check_pf_sender, &m, &r);
+	f = pf_finding(&r, ID);
+	assert_non_null(f);
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_non_null(edit_of(x, "smtpd_sender_login_maps"));
+	assert_null(pf_evidence(f, "the fix keeps"));
+	assert_int_equal(f->nprobes, 2);
+	assert_string_equal(f->probes[0].service, "smtps/inet");
+	assert_string_equal(f->probes[1].sender, "alice@mail.example.com");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -810,6 +988,10 @@ main(void)
 		cmocka_unit_test(test_dms_submission_and_smtps),
 		cmocka_unit_test(test_warned_reject_with_owner_table),
 		cmocka_unit_test(test_braced_override),
+		cmocka_unit_test(test_service_owner_table),
+		cmocka_unit_test(test_service_owner_table_warned),
+		cmocka_unit_test(test_service_owner_emptied),
+		cmocka_unit_test(test_service_owner_table_and_new_map),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
