@@ -698,6 +698,23 @@ advise(struct mg_finding *f, const char *why)
 	    REJECT, SENDER_R, SENDER_R);
 }
 
+/* offer - the fix x, its edits all made (ok) and at least one, with a
+ * reload, named by f; else dropped and f says what to do by hand */
+static int
+offer(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
+    struct mg_fix *x, int ok)
+{
+	if (!ok || x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_ID);
+		advise(f, "a service's -o smtpd_sender_restrictions cannot "
+		    "be edited safely");
+		return (0);
+	}
+	mg_check_pf_reload(m, x);
+	mg_finding_add_fix(f, FIX_ID);
+	return (1);
+}
+
 /* owned - the owner table service g uses (its own -o
  * smtpd_sender_login_maps when set, else main.cf's) names a table */
 static int
@@ -782,14 +799,8 @@ keep_owners(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; i < n; i++)
 		if (!put_reject(m, x, &g[i], &global))
 			ok = 0;
-	if (!ok || x->nedits == 0) {
-		mg_report_drop_fix(r, FIX_ID);
-		advise(f, "a service's -o smtpd_sender_restrictions cannot "
-		    "be edited safely");
+	if (!offer(m, r, f, x, ok))
 		return;
-	}
-	mg_check_pf_reload(m, x);
-	mg_finding_add_fix(f, FIX_ID);
 	for (i = 0; i < n; i++)
 		(void)kept(m, f, g, i);
 }
@@ -923,14 +934,8 @@ mg_check_pf_sender(const struct mg_model *m, struct mg_report *r)
 	mg_check_pf_set_global(m, x, MAPS, mg_str_cstr(&map));
 	mg_str_free(&map);
 	mg_str_free(&skipped);
-	if (!ok || x->nedits == 0) {
-		mg_report_drop_fix(r, FIX_ID);
-		advise(f, "a service's -o smtpd_sender_restrictions cannot "
-		    "be edited safely");
+	if (!offer(m, r, f, x, ok))
 		return;
-	}
-	mg_check_pf_reload(m, x);
-	mg_finding_add_fix(f, FIX_ID);
 	/* each service with the hole is proven with its own settings: the
 	 * private Postfix gives each inet smtpd a listener with its -o
 	 * overrides */
