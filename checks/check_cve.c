@@ -98,6 +98,20 @@ open_evidence(struct mg_finding *f, const struct mg_model *m,
 	    c->id);
 }
 
+/* listed - id is one of the '|'-separated ids (whole, not a part of a
+ * longer one: CVE-2024-1234 is not in CVE-2024-12345) */
+static int
+listed(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p;
+
+	for (p = ids; (p = strstr(p, id)) != NULL; p += n)
+		if ((p == ids || p[-1] == '|') && (p[n] == '\0' || p[n] == '|'))
+			return (1);
+	return (0);
+}
+
 /* unchecked_evidence - which package owns the binary, that its
  * changelog was not read, and the command that checks the open ids by
  * hand */
@@ -116,7 +130,7 @@ unchecked_evidence(struct mg_finding *f, const struct mg_model *m,
 		c = &t->rows[i];
 		if (strcmp(c->mta, mta) == 0 && strcmp(c->kind, kind) == 0 &&
 		    mg_cve_affects(c, m->version) &&
-		    strstr(mg_str_cstr(&ids), c->id) == NULL)
+		    !listed(mg_str_cstr(&ids), c->id))
 			mg_str_printf(&ids, "%s%s", ids.len > 0 ? "|" : "",
 			    c->id);
 	}
