@@ -593,8 +593,7 @@ out:
 		mg_queue_free(q);
 	mg_queue_free(&now);
 	mg_journal_close(&j);
-	free(p.run.ids);
-	mg_str_free(&p.run.log);
+	purge_free(&p);
 	mg_str_free(&result);
 	return (rc);
 }
