@@ -178,12 +178,15 @@ mg_model_file_add(struct mg_model *m, const char *path)
 	return (f);
 }
 
-/* mg_model_file - a loaded source file, or NULL */
+/* mg_model_file - a loaded source file, or NULL (also for a value not
+ * located in any file: path NULL) */
 const struct mg_srcfile *
 mg_model_file(const struct mg_model *m, const char *path)
 {
 	size_t i;
 
+	if (path == NULL)
+		return (NULL);
 	for (i = 0; i < m->nfiles; i++)
 		if (strcmp(m->files[i].path, path) == 0)
 			return (&m->files[i]);

@@ -140,7 +140,7 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
 	struct mg_str text = MG_STR_INIT;
 	size_t n = strlen(p->name), vlen;
 
-	if (f == NULL || p->line > f->nlines)
+	if (f == NULL || p->line == 0 || p->line > f->nlines)
 		return (0);
 	line = f->lines[p->line - 1];
 	for (at = strstr(line, p->name); at != NULL;

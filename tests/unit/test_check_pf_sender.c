@@ -77,7 +77,8 @@ edit_of(const struct mg_fix *x, const char *param)
  * -Px, main.cf and master.cf: the README says whence), main.cf settings
  * extra (as -n and -x lines) if not NULL, the lab's sasldb accounts */
 static void
-capture(struct mg_model *m, const char *name, const char *extra)
+capture_as(struct mg_model *m, const char *name, const char *extra,
+    int located)
 {
 	char f[7][64], *t[7], *db = slurp("saslroot.sasldb");
 	static const char *const ext[] = { "n", "x", "main.cf", "M", "P",
@@ -96,6 +97,8 @@ capture(struct mg_model *m, const char *name, const char *extra)
 	mg_pf_master_parse(m, t[3]);
 	mg_pf_master_overrides(m, t[4], 1);
 	mg_pf_master_overrides(m, t[5], 0);
+	if (!located)
+		t[6][0] = '\0';
 	mg_srcfile_set_text(mg_model_file_add(m, PF_MASTER_CF), t[6],
 	    strlen(t[6]));
 	mg_pf_master_locate(m, mg_model_file(m, PF_MASTER_CF));
@@ -104,6 +107,13 @@ capture(struct mg_model *m, const char *name, const char *extra)
 	for (i = 0; i < 7; i++)
 		free(t[i]);
 	free(db);
+}
+
+/* capture - as capture_as, each -o located in master.cf */
+static void
+capture(struct mg_model *m, const char *name, const char *extra)
+{
+	capture_as(m, name, extra, 1);
 }
 
 /* evidence_at - the finding's evidence starting with text, at file:line
@@ -781,6 +791,36 @@ test_braced_override(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_override_not_located - postconf -P lists the service's -o
+ * smtpd_sender_restrictions but master.cf's text does not show where
+ * (a line the locator cannot place): the finding stands, no fix edits a
+ * line it cannot see, the finding says what to do by hand.  Found by
+ * fuzz_postconf: the brace and the plain -o editors looked the value's
+ * file up by a NULL name.
+ */
+static void
+test_override_not_located(void **state)
+{
+	static const char *const names[] = { "sasl-brace", "sasl-sub" };
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		capture_as(&m, names[i], NULL, 0);
+		pf_run(mg_check_pf_sender, &m, &r);
+		f = pf_finding(&r, ID);
+		assert_non_null(f);
+		assert_null(mg_report_find_fix(&r, FIX));
+		assert_non_null(pf_evidence(f, "no automatic fix"));
+		mg_report_free(&r);
+		mg_model_free(&m);
+	}
+}
+
 /* owners_of - the lab's owner table hash:/srv/mg/etc/sender_owners
  * (sasl-service-owners) as postmap -s lists it, read whole */
 static void
@@ -988,6 +1028,7 @@ main(void)
 		cmocka_unit_test(test_dms_submission_and_smtps),
 		cmocka_unit_test(test_warned_reject_with_owner_table),
 		cmocka_unit_test(test_braced_override),
+		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_service_owner_table),
 		cmocka_unit_test(test_service_owner_table_warned),
 		cmocka_unit_test(test_service_owner_emptied),
