@@ -301,6 +301,41 @@ value_of(const char *p, const char *e, const char *key, const char *seps,
 }
 
 /*
+ * mg_resolv_recurses - text is the configuration of a resolver that
+ * resolves by itself when it forwards nothing: unbound's (a "server:"
+ * clause) or bind9's (an "options {" block).  dnsmasq never recurses
+ * (without server= lines it asks its resolv-file's servers), and text
+ * of no known kind says nothing: 0 for both.  Judged by the text, not
+ * the file's name (--local-resolver-conf names any file).
+ */
+int
+mg_resolv_recurses(const char *text)
+{
+	const char *p = text, *e, *q;
+
+	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (e - p >= 7 && strncmp(p, "server:", 7) == 0) {
+			for (q = p + 7; q < e && (*q == ' ' || *q == '\t' ||
+			    *q == '\r'); q++)
+				;
+			if (q == e || *q == '#')
+				return (1);
+		}
+		if (e - p >= 7 && strncmp(p, "options", 7) == 0) {
+			for (q = p + 7; q < e && (*q == ' ' || *q == '\t');
+			    q++)
+				;
+			if (q < e && *q == '{')
+				return (1);
+		}
+	}
+	return (0);
+}
+
+/*
  * mg_resolv_forwarders - the servers a local resolver forwards every
  * name to, from its configuration text (path names it) into r as
  * nameservers: unbound's forward-zone with name "." (forward-addr:

@@ -57,6 +57,7 @@ void mg_resolv_free(struct mg_resolv *);
 int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
 int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
 size_t mg_resolv_forwarders(struct mg_resolv *, const char *, const char *);
+int mg_resolv_recurses(const char *);
 size_t mg_resolv_local(const struct mg_resolv *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);

@@ -88,10 +88,10 @@ static const char *const local_confs[] = { "/etc/unbound/unbound.conf",
 
 /* forwarders_in - the first of the files path names (a glob) whose text
  * forwards every name (mg_resolv_forwarders) into *fw; *nread counts
- * the files read that would resolve by themselves without forwarders:
- * not dnsmasq's, which never recurses - without server= lines it
- * forwards to the servers of its resolv-file (/etc/resolv.conf, or
- * resolvconf's /run/dnsmasq/resolv.conf) */
+ * the files read that would resolve by themselves without forwarders
+ * (mg_resolv_recurses: unbound's, bind9's; not dnsmasq's, which without
+ * server= lines forwards to the servers of its resolv-file,
+ * /etc/resolv.conf or resolvconf's /run/dnsmasq/resolv.conf) */
 static int
 forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
 {
@@ -108,7 +108,7 @@ forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
 		if (mg_file_read(g.gl_pathv[i], 1024 * 1024, &text, NULL,
 		    &err) < 0)
 			continue;
-		if (strstr(g.gl_pathv[i], "dnsmasq") == NULL)
+		if (mg_resolv_recurses(mg_str_cstr(&text)))
 			(*nread)++;
 		*fw = mg_xcalloc(1, sizeof(**fw));
 		if (mg_resolv_forwarders(*fw, g.gl_pathv[i],
@@ -150,8 +150,16 @@ local_resolver(struct mg_session *a, struct mg_resolv *r, const char *path)
 		return;
 	ns = &r->ns[k - 1];
 	if (strcmp(ns->text, MG_RESOLV_DOCKER) != 0 && a->no_host &&
-	    a->local_resolver_conf == NULL)
+	    a->local_resolver_conf == NULL) {
+		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
+		    "%s, a local resolver; its forwarders are not read "
+		    "without the host context (--local-resolver-conf FILE): "
+		    "whether it forwards to a public resolver cannot be seen",
+		    path, ns->line, ns->text);
+		unread(a, &s);
+		mg_str_free(&s);
 		return;
+	}
 	if (strcmp(ns->text, MG_RESOLV_DOCKER) == 0) {
 		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
 		    "%s, Docker's embedded DNS: it forwards to the Docker "

@@ -110,7 +110,8 @@ report_lrc(const char *resolv, const char *lrc, const char *etc,
  * pf_dnsbl_local_resolver - resolv.conf names 127.0.0.1: an unbound
  * that forwards every name to Quad9 is the hole (its forward-addr line
  * the evidence), one resolving by itself is local, a dnsmasq without
- * server= (its resolv-file's) and none readable are unknown (unread),
+ * server= (its resolv-file's; also in a file named otherwise), none
+ * readable and none read (no host context) are unknown (unread),
  * Docker's 127.0.0.11 is unknown (unread), never a finding
  */
 static void
@@ -153,6 +154,26 @@ pf_dnsbl_local_resolver(const char *dir, const char *etc)
 	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver "
 	    "whose forwarders could not be read\"))] | length == 1)", NULL),
 	    0);
+	mg_str_free(&out);
+	/* a dnsmasq file by another name is still dnsmasq's */
+	(void)snprintf(unb, sizeof(unb), "%s/resolver.conf", dir);
+	write_file(unb, "listen-address=127.0.0.1\nbind-interfaces\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver "
+	    "whose forwarders could not be read\"))] | length == 1)", NULL),
+	    0);
+	mg_str_free(&out);
+	/* without the host context and no --local-resolver-conf: unknown */
+	(void)report_lrc(loc, NULL, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver; its "
+	    "forwarders are not read without the host context\"))] | "
+	    "length == 1)", NULL), 0);
 	mg_str_free(&out);
 	(void)snprintf(unb, sizeof(unb), "%s/no-such-unbound.conf", dir);
 	(void)report_lrc(loc, unb, etc, &out);

@@ -526,6 +526,42 @@ test_local_forwarders(void **state)
 	mg_resolv_free(&fw);
 }
 
+/* recurses - the file's text judged by mg_resolv_recurses */
+static int
+recurses(const char *name)
+{
+	struct mg_str text = MG_STR_INIT;
+	struct mg_err err;
+	int r;
+
+	assert_int_equal(mg_file_read(name, 65536, &text, NULL, &err), 0);
+	r = mg_resolv_recurses(mg_str_cstr(&text));
+	mg_str_free(&text);
+	return (r);
+}
+
+/* test_local_recurses - unbound and bind9 resolve by themselves when
+ * they forward nothing, dnsmasq never does; judged by the text, whatever
+ * the file is called (a dnsmasq file named resolver.conf is dnsmasq's) */
+static void
+test_local_recurses(void **state)
+{
+	(void)state;
+	assert_int_equal(recurses(DATA "unbound-recursive.conf"), 1);
+	assert_int_equal(recurses(DATA "unbound-forward.conf"), 1);
+	assert_int_equal(recurses(DATA "named.conf.options"), 1);
+	assert_int_equal(recurses(DATA "dnsmasq.conf"), 0);
+	assert_int_equal(mg_resolv_recurses("server:\t# main\n"), 1);
+	assert_int_equal(mg_resolv_recurses("options{\n};\n"), 1);
+	assert_int_equal(mg_resolv_recurses("# server:\n// options {\n"), 0);
+	assert_int_equal(mg_resolv_recurses("server=9.9.9.9\n"
+	    "listen-address=127.0.0.1\nno-resolv\n"), 0);
+	/* Debian's unbound.conf: only the include (conf.d holds server:) */
+	assert_int_equal(mg_resolv_recurses("include-toplevel: "
+	    "\"/etc/unbound/unbound.conf.d/*.conf\"\n"), 0);
+	assert_int_equal(mg_resolv_recurses(""), 0);
+}
+
 /* test_glibc_asks_three - glibc's resolver asks the first three
  * nameserver lines only (resolv.conf(5) MAXNS): a public fourth is
  * never asked, no finding; a public third is a fallback (medium) */
@@ -649,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
 		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_local_recurses),
 		cmocka_unit_test(test_glibc_asks_three),
 		cmocka_unit_test(test_unknown_global_resolver_hedged),
 		cmocka_unit_test(test_local_resolver_forwarding),
