@@ -61,9 +61,13 @@ act_result(struct mg_session *a, const char *cmd, enum mg_qaction act,
 		    "mailguard-tui journal)" : "");
 		return (MG_EXIT_FAILED);
 	}
-	(void)printf("%s: %zu of %zu selected (journal entry %ld)%s\n", cmd,
-	    res.held, res.selected, res.entry, res.remaining > 0 ? "; the "
-	    "rest did not move (delivered, or busy): run it again" : "");
+	(void)printf("%s: %zu of %zu selected (journal entry %ld)", cmd,
+	    res.held, res.selected, res.entry);
+	if (res.gone > 0)
+		(void)printf("; %zu left the queue meanwhile (delivered or "
+		    "removed)", res.gone);
+	(void)printf("%s\n", res.remaining > 0 ? "; the rest did not move "
+	    "(busy, or moved by someone else): run it again" : "");
 	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
 }
 

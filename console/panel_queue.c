@@ -1121,11 +1121,16 @@ queue_child(struct con *c, void *arg, FILE *out)
 		    "%ld; quarantine %s)%s\n", res.deleted, res.selected,
 		    res.entry, res.quarantine, res.remaining > 0 ? "; some "
 		    "could not be removed, see above" : "");
-	else
+	else {
 		(void)fprintf(out, "%s: %zu of %zu selected (journal entry "
-		    "%ld)%s\n", v->confirm == 'H' ? "hold" : "release",
-		    res.held, res.selected, res.entry, res.remaining > 0 ?
-		    "; the rest did not move (delivered, or busy)" : "");
+		    "%ld)", v->confirm == 'H' ? "hold" : "release", res.held,
+		    res.selected, res.entry);
+		if (res.gone > 0)
+			(void)fprintf(out, "; %zu left the queue meanwhile "
+			    "(delivered or removed)", res.gone);
+		(void)fprintf(out, "%s\n", res.remaining > 0 ? "; the rest "
+		    "did not move (busy, or moved by someone else)" : "");
+	}
 	return (res.remaining > 0 ? MG_EXIT_FAILED : MG_EXIT_OK);
 }
 

@@ -24,6 +24,7 @@
 
 #include "../backends/backend.h"
 #include "../backends/queue_act.h"
+#include "../core/mg_install.h"
 #include "../core/mg_sanitize.h"
 #include "../core/mg_secure_dir.h"
 #include "../core/mg_str.h"
@@ -504,24 +505,28 @@ act_todo(const struct purge *p, const struct mg_queue *q,
 	return (n);
 }
 
-/* act_undone - after the action: the selected IDs not in the state it
- * should have left them in */
-static size_t
-act_undone(struct purge *p, enum mg_qaction act)
+/* act_undone - after the action, on a new read: the selected IDs not in
+ * the state it should have left them in; *gone: those no longer queued
+ * (delivered or removed meanwhile; not for a requeue, whose mail gets
+ * new IDs); -1 (and every ID undone) if the queue cannot be read */
+static ssize_t
+act_undone(struct purge *p, enum mg_qaction act, size_t *gone)
 {
 	struct mg_queue q;
 	struct mg_err err;
 	const char *qn, *rq = mg_backend_requeued_queue(p->t);
-	size_t i, n = 0;
+	size_t i, n = 0, present = 0;
 	int held;
 
+	*gone = 0;
 	if (mg_backend_load_queue(p->t, &q, NULL, NULL, &err) < 0) {
 		mg_queue_free(&q);
-		return (p->run.nids);
+		return (-1);
 	}
 	for (i = 0; i < q.nmsgs; i++) {
 		if (!mg_qrun_selected(&p->run, q.msgs[i].id))
 			continue;
+		present++;
 		qn = q.msgs[i].queue != NULL ? q.msgs[i].queue : "";
 		held = mg_qmsg_held(&q.msgs[i]);
 		/* requeued mail waits (Postfix: maildrop), then gets a
@@ -532,7 +537,9 @@ act_undone(struct purge *p, enum mg_qaction act)
 			n++;
 	}
 	mg_queue_free(&q);
-	return (n);
+	if (act != MG_QA_REQUEUE && present < p->run.nids)
+		*gone = p->run.nids - present;
+	return ((ssize_t)n);
 }
 
 /*
@@ -541,7 +548,10 @@ act_undone(struct purge *p, enum mg_qaction act)
  * counted; else read here).  Only the selected IDs are touched; which of
  * them to move is judged on a new read when q is the caller's (a
  * message held, released or delivered since is left out: exim -Mf on a
- * frozen message fails the call).  Freed here unless scanned.
+ * frozen message fails the call), and the result on one after it: a
+ * failed call whose every selected message still queued is as asked
+ * failed on mail that left the queue in between (res->gone), and is
+ * done.  Freed here unless scanned.
  */
 static int
 act_run(struct mg_target *t, struct mg_queue *q, int scanned,
@@ -555,6 +565,7 @@ act_run(struct mg_target *t, struct mg_queue *q, int scanned,
 	struct purge p;
 	char **todo;
 	size_t n, ntodo;
+	ssize_t undone;
 	int rc = -1;
 
 	purge_init(&p, t, out, prog, 2, res);
@@ -573,17 +584,32 @@ act_run(struct mg_target *t, struct mg_queue *q, int scanned,
 		goto out;
 	}
 	ntodo = act_todo(&p, scanned ? &now : q, act, &todo);
+	mg_fault("queue-act");
 	rc = mg_backend_queue_act(t, &p.run, act, todo, ntodo,
 	    mg_qaction_name(act), err);
 	free(todo);
 	mg_qrun_progress(&p.run, 2, "check", 0, 1);
-	res->remaining = act_undone(&p, act);
+	undone = act_undone(&p, act, &res->gone);
 	mg_qrun_progress(&p.run, 2, "check", 1, 1);
-	res->held = n - res->remaining;
-	mg_str_printf(&result, "selected %zu; not moved %zu\n", n,
-	    res->remaining);
+	res->remaining = undone < 0 ? n : (size_t)undone;
+	res->held = n - res->remaining - res->gone;
+	mg_str_printf(&result, "selected %zu; not moved %zu; left the queue "
+	    "meanwhile %zu\n", n, res->remaining, res->gone);
 	if (rc < 0)
 		mg_str_printf(&result, "error: %s\n", err->msg);
+	if (rc < 0 && undone == 0) {
+		/* exim -Mf/-Mt fails the whole call for one ID it cannot
+		 * act on (delivered since the read, or moved by someone
+		 * else): the queue read after it judges */
+		(void)fprintf(out, "%s: the MTA reported an error, but every "
+		    "selected message still queued is %s now (%zu left the "
+		    "queue meanwhile): ", mg_qaction_name(act),
+		    act == MG_QA_HOLD ? "held" : act == MG_QA_RELEASE ?
+		    "released" : "requeued", res->gone);
+		mg_print_sanitized(out, err->msg);
+		(void)fputc('\n', out);
+		rc = 0;
+	}
 	mg_str_append(&result, mg_str_cstr(&p.run.log), p.run.log.len);
 	(void)mg_journal_set(&j, res->entry, "result", mg_str_cstr(&result));
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :

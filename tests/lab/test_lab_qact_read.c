@@ -7,17 +7,23 @@
  * postqueue -j's queue_name (Postfix), exim -bp's "*** frozen ***"
  * (Exim): held == the count asked about, the 3 late ones as they were.
  */
+#include <sys/wait.h>
+
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../backends/backend.h"
+#include "../../backends/queue_act.h"
 #include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "../../engine/queue_purge.h"
@@ -99,12 +105,17 @@ ex_listing(const char *conf, const char *late, struct listing *l)
 }
 
 /* One lab MTA: where it is, how it lists its queue, how 3 late
- * messages of root's to RCPT are queued (held: then put on hold). */
+ * messages of root's to RCPT are queued (held: then put on hold), how
+ * one message is removed from outside, and mailguard-tui's arguments
+ * that name it (then the command's). */
 struct mta {
 	const char *dir;
 	char where[4096];	/* Postfix: DIR/etc; Exim: DIR/exim4.conf */
+	char st[4096];		/* --state */
 	void (*list)(const struct mta *, const char *, struct listing *);
 	void (*late)(const struct mta *, const char *, int);
+	void (*remove)(const struct mta *, const char *);
+	const char *mg[8];
 	struct mg_target t;
 };
 
@@ -168,6 +179,105 @@ step(struct mta *m, enum mg_qaction a, size_t counted, const char *rcpt,
 	assert_int_equal(l.late_free, held ? 0 : 3);
 	assert_int_equal(l.held, (a == MG_QA_HOLD ? counted : 0) +
 	    l.late_held);
+}
+
+/*
+ * vanish - mailguard-tui hold --sasl root --yes, as an operator runs it,
+ * paused just before it asks the MTA (MAILGUARD_TEST_PAUSE_AT=queue-act,
+ * after its last read); one of root's messages not held is removed from
+ * outside then, as a delivery would take it (exim -Mf fails the whole
+ * call for an ID it cannot find).  The MTA holds every other one; the
+ * command counts the one gone apart, says so and exits 0.
+ */
+static void
+vanish(struct mta *m)
+{
+	const char *argv[16];
+	char outp[4200], id[64] = "";
+	struct mg_queue q;
+	struct mg_err err;
+	struct mg_str out, want;
+	struct listing l;
+	size_t i, n = 0, nroot = 0;
+	int status, fd;
+	pid_t pid;
+
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&m->t, &q, NULL, NULL, &err),
+	    0);
+	for (i = 0; i < q.nmsgs; i++) {
+		if (q.msgs[i].sasl_username == NULL ||
+		    strcmp(q.msgs[i].sasl_username, "root") != 0)
+			continue;
+		nroot++;
+		if (*id == '\0' && !mg_qmsg_held(&q.msgs[i]))
+			(void)snprintf(id, sizeof(id), "%s", q.msgs[i].id);
+	}
+	mg_queue_free(&q);
+	assert_true(*id != '\0');
+	for (i = 0; m->mg[i] != NULL; i++)
+		argv[n++] = m->mg[i];
+	argv[n++] = "--state";
+	argv[n++] = m->st;
+	argv[n++] = "hold";
+	argv[n++] = "--sasl";
+	argv[n++] = "root";
+	argv[n++] = "--yes";
+	argv[n] = NULL;
+	(void)snprintf(outp, sizeof(outp), "%s/vanish.out", m->dir);
+	assert_true((pid = fork()) >= 0);
+	if (pid == 0) {
+		if ((fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
+			(void)dup2(fd, STDOUT_FILENO);
+		(void)setenv("MAILGUARD_TEST_PAUSE_AT", "queue-act", 1);
+		(void)execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+	assert_true(WIFSTOPPED(status));
+	m->remove(m, id);
+	assert_int_equal(kill(pid, SIGCONT), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	lab_slurp(outp, &out);
+	m->list(m, "nobody-at-all", &l);
+	(void)printf("    hold paused, %s removed from outside: exit %d, "
+	    "the MTA lists %zu held of root's %zu; said: %s", id,
+	    WIFEXITED(status) ? WEXITSTATUS(status) : -1, l.held, nroot,
+	    out.data);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(l.held, nroot - 1);
+	mg_str_init(&want);
+	mg_str_printf(&want, "hold: %zu of %zu selected (journal entry ",
+	    nroot - 1, nroot);
+	assert_non_null(strstr(out.data, mg_str_cstr(&want)));
+	assert_non_null(strstr(out.data, "; 1 left the queue meanwhile "
+	    "(delivered or removed)\n"));
+	assert_null(strstr(out.data, "did not move"));
+	mg_str_free(&want);
+	mg_str_free(&out);
+}
+
+/* pf_remove - postsuper -d ID */
+static void
+pf_remove(const struct mta *m, const char *id)
+{
+	const char *argv[] = { "postsuper", "-c", m->where, "-d", id, NULL };
+	struct mg_str out;
+
+	assert_int_equal(lab_capture(argv, &out), 0);
+	mg_str_free(&out);
+}
+
+/* ex_remove - exim -Mrm ID */
+static void
+ex_remove(const struct mta *m, const char *id)
+{
+	const char *argv[] = { exim_bin, "-C", m->where, "-Mrm", id, NULL };
+	struct mg_str out;
+
+	assert_int_equal(lab_capture(argv, &out), 0);
+	mg_str_free(&out);
 }
 
 /* pf_list - postqueue -j */
@@ -262,8 +372,9 @@ ex_late(const struct mta *m, const char *rcpt, int held)
 static void
 test_pf_hold_release_confirmed_read(void **state)
 {
-	struct mta m = { .list = pf_list, .late = pf_late };
-	char st[4096], n[16];
+	struct mta m = { .list = pf_list, .late = pf_late,
+	    .remove = pf_remove };
+	char n[16];
 	const char *fill[] = { "fill-incident3", NULL, n, NULL };
 	const char *flush[] = { "flush-wait", NULL, NULL };
 	struct mg_detect_opts o;
@@ -273,16 +384,20 @@ test_pf_hold_release_confirmed_read(void **state)
 	m.dir = fill[1] = flush[1] = lab_instance(PFLAB, "sasl-root", 1);
 	(void)snprintf(n, sizeof(n), "%d", ROOT_N);
 	(void)snprintf(m.where, sizeof(m.where), "%s/etc", m.dir);
-	(void)snprintf(st, sizeof(st), "%s/state", m.dir);
+	(void)snprintf(m.st, sizeof(m.st), "%s/state", m.dir);
+	m.mg[0] = "./mailguard-tui";
+	m.mg[1] = "--postfix";
+	m.mg[2] = m.where;
 	assert_int_equal(lab_script(PFLAB, fill), 0);
 	assert_int_equal(lab_script(PFLAB, flush), 0);
 	memset(&o, 0, sizeof(o));
 	o.postfix_dir = m.where;
-	o.state_dir = st;
+	o.state_dir = m.st;
 	if (mg_backend_detect(&o, &m.t, &err) < 0)
 		fail_msg("detect: %s", err.msg);
 	step(&m, MG_QA_HOLD, ROOT_N, "late@comcast.net", 0);
 	step(&m, MG_QA_RELEASE, ROOT_N + 3, "later@comcast.net", 1);
+	vanish(&m);
 	mg_target_free(&m.t);
 	lab_stop(PFLAB, m.dir);
 }
@@ -292,9 +407,10 @@ test_pf_hold_release_confirmed_read(void **state)
 static void
 test_ex_hold_release_confirmed_read(void **state)
 {
-	struct mta m = { .list = ex_list, .late = ex_late };
+	struct mta m = { .list = ex_list, .late = ex_late,
+	    .remove = ex_remove };
 	const char *setup[] = { "setup", "incident1-template", NULL, NULL };
-	char st[4096], n[16];
+	char n[16];
 	const char *fill[] = { "fill", NULL, n, "--auth-id", "root",
 	    "--host-address", "93.122.252.5", "--sender",
 	    "root@mail.example.com", NULL };
@@ -307,18 +423,24 @@ test_ex_hold_release_confirmed_read(void **state)
 	    "incident1-template");
 	(void)snprintf(n, sizeof(n), "%d", ROOT_N);
 	(void)snprintf(m.where, sizeof(m.where), "%s/exim4.conf", m.dir);
-	(void)snprintf(st, sizeof(st), "%s/state", m.dir);
+	(void)snprintf(m.st, sizeof(m.st), "%s/state", m.dir);
+	m.mg[0] = "./mailguard-tui";
+	m.mg[1] = "--exim";
+	m.mg[2] = m.where;
+	m.mg[3] = "--exim-bin";
+	m.mg[4] = exim_bin;
 	assert_int_equal(lab_script(EXLAB, setup), 0);
 	assert_int_equal(lab_script(EXLAB, fill), 0);
 	assert_int_equal(lab_script(EXLAB, other), 0);
 	memset(&o, 0, sizeof(o));
 	o.exim_path = m.where;
 	o.exim_bin = exim_bin;
-	o.state_dir = st;
+	o.state_dir = m.st;
 	if (mg_backend_detect(&o, &m.t, &err) < 0)
 		fail_msg("detect: %s", err.msg);
 	step(&m, MG_QA_HOLD, ROOT_N, "late@example.net", 0);
 	step(&m, MG_QA_RELEASE, ROOT_N + 3, "later@example.net", 1);
+	vanish(&m);
 	mg_target_free(&m.t);
 }
 
