@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,6 +62,19 @@ mg_qrun_selected(const struct mg_qrun *p, const char *name)
 {
 	return (p->nids > 0 && bsearch(&name, p->ids, p->nids,
 	    sizeof(*p->ids), mg_strp_cmp) != NULL);
+}
+
+/* mg_qrun_index - name's place among the run's (sorted) IDs, SIZE_MAX
+ * if it is not one */
+size_t
+mg_qrun_index(const struct mg_qrun *p, const char *name)
+{
+	const char **hit;
+
+	if (p->nids == 0)
+		return (SIZE_MAX);
+	hit = bsearch(&name, p->ids, p->nids, sizeof(*p->ids), mg_strp_cmp);
+	return (hit != NULL ? (size_t)(hit - p->ids) : SIZE_MAX);
 }
 
 /* mg_qrun_tool - argv with input on stdin; its output kept in the log;

@@ -16,6 +16,7 @@ void mg_qrun_progress(const struct mg_qrun *, unsigned, const char *,
     size_t, size_t);
 void mg_qtime(const char *);
 int mg_qrun_selected(const struct mg_qrun *, const char *);
+size_t mg_qrun_index(const struct mg_qrun *, const char *);
 int mg_qrun_tool(struct mg_qrun *, const char *const *, const char *,
     size_t, struct mg_err *);
 void mg_qrun_ids_text(char *const *, size_t, struct mg_str *);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -505,40 +506,69 @@ act_todo(const struct purge *p, const struct mg_queue *q,
 	return (n);
 }
 
-/* act_undone - after the action, on a new read: the selected IDs not in
- * the state it should have left them in; *gone: those no longer queued
- * (delivered or removed meanwhile; not for a requeue, whose mail gets
- * new IDs); -1 (and every ID undone) if the queue cannot be read */
-static ssize_t
-act_undone(struct purge *p, enum mg_qaction act, size_t *gone)
+/* act_tally - of the selected IDs in q: those not in the state act
+ * should have left them in (*undone), those read (*seen, marked in
+ * seen[] by their place among the run's IDs) */
+static void
+act_tally(struct purge *p, const struct mg_queue *q, enum mg_qaction act,
+    unsigned char *seen, size_t *undone)
 {
-	struct mg_queue q;
-	struct mg_err err;
 	const char *qn, *rq = mg_backend_requeued_queue(p->t);
-	size_t i, n = 0, present = 0;
+	size_t i, k;
 	int held;
 
-	*gone = 0;
-	if (mg_backend_load_queue(p->t, &q, NULL, NULL, &err) < 0) {
-		mg_queue_free(&q);
-		return (-1);
-	}
-	for (i = 0; i < q.nmsgs; i++) {
-		if (!mg_qrun_selected(&p->run, q.msgs[i].id))
+	for (i = 0; i < q->nmsgs; i++) {
+		if ((k = mg_qrun_index(&p->run, q->msgs[i].id)) == SIZE_MAX ||
+		    seen[k])
 			continue;
-		present++;
-		qn = q.msgs[i].queue != NULL ? q.msgs[i].queue : "";
-		held = mg_qmsg_held(&q.msgs[i]);
+		seen[k] = 1;
+		qn = q->msgs[i].queue != NULL ? q->msgs[i].queue : "";
+		held = mg_qmsg_held(&q->msgs[i]);
 		/* requeued mail waits (Postfix: maildrop), then gets a
 		 * new ID */
 		if ((act == MG_QA_HOLD && !held) || (act == MG_QA_RELEASE &&
 		    held) || (act == MG_QA_REQUEUE && (rq == NULL ||
 		    strcmp(qn, rq) != 0)))
-			n++;
+			(*undone)++;
 	}
-	mg_queue_free(&q);
-	if (act != MG_QA_REQUEUE && present < p->run.nids)
-		*gone = p->run.nids - present;
+}
+
+/*
+ * act_undone - after the action, on a new read: the selected IDs not in
+ * the state it should have left them in; *gone: those no longer queued
+ * (delivered or removed meanwhile; not for a requeue, whose mail gets
+ * new IDs).  A read that misses an ID (Postfix: a message the queue
+ * manager moved from a directory not yet listed to one listed already)
+ * is made again; only an ID neither read shows is gone.  -1 with err if
+ * the queue cannot be read.
+ */
+static ssize_t
+act_undone(struct purge *p, enum mg_qaction act, size_t *gone,
+    struct mg_err *err)
+{
+	struct mg_queue q;
+	unsigned char *seen;
+	size_t i, n = 0, nseen, round;
+
+	*gone = 0;
+	seen = mg_xcalloc(p->run.nids + 1, 1);
+	for (round = 0; round < 2; round++) {
+		mg_queue_init(&q);
+		if (mg_backend_load_queue(p->t, &q, NULL, NULL, err) < 0) {
+			mg_queue_free(&q);
+			free(seen);
+			return (-1);
+		}
+		act_tally(p, &q, act, seen, &n);
+		mg_queue_free(&q);
+		for (i = nseen = 0; i < p->run.nids; i++)
+			nseen += seen[i];
+		if (nseen == p->run.nids || act == MG_QA_REQUEUE)
+			break;
+	}
+	if (act != MG_QA_REQUEUE)
+		*gone = p->run.nids - nseen;
+	free(seen);
 	return ((ssize_t)n);
 }
 
@@ -548,10 +578,9 @@ act_undone(struct purge *p, enum mg_qaction act, size_t *gone)
  * counted; else read here).  Only the selected IDs are touched; which of
  * them to move is judged on a new read when q is the caller's (a
  * message held, released or delivered since is left out: exim -Mf on a
- * frozen message fails the call), and the result on one after it: a
- * failed call whose every selected message still queued is as asked
- * failed on mail that left the queue in between (res->gone), and is
- * done.  Freed here unless scanned.
+ * frozen message fails the call), and the result on one after it
+ * (act_undone: what moved, what left the queue meanwhile).  Freed here
+ * unless scanned.
  */
 static int
 act_run(struct mg_target *t, struct mg_queue *q, int scanned,
@@ -563,6 +592,7 @@ act_run(struct mg_target *t, struct mg_queue *q, int scanned,
 	struct mg_journal j;
 	struct mg_queue now;
 	struct purge p;
+	struct mg_err e2;
 	char **todo;
 	size_t n, ntodo;
 	ssize_t undone;
@@ -589,27 +619,26 @@ act_run(struct mg_target *t, struct mg_queue *q, int scanned,
 	    mg_qaction_name(act), err);
 	free(todo);
 	mg_qrun_progress(&p.run, 2, "check", 0, 1);
-	undone = act_undone(&p, act, &res->gone);
+	undone = act_undone(&p, act, &res->gone, &e2);
 	mg_qrun_progress(&p.run, 2, "check", 1, 1);
-	res->remaining = undone < 0 ? n : (size_t)undone;
-	res->held = n - res->remaining - res->gone;
-	mg_str_printf(&result, "selected %zu; not moved %zu; left the queue "
-	    "meanwhile %zu\n", n, res->remaining, res->gone);
+	if (undone < 0) {
+		/* what moved cannot be counted: said, never guessed */
+		res->remaining = n;
+		mg_str_printf(&result, "selected %zu; the queue could not be "
+		    "read again to count what moved: %s\n", n, e2.msg);
+		if (rc == 0)
+			(void)mg_err_set(err, "the %s ran, but the queue could "
+			    "not be read again to count what moved: %s",
+			    mg_qaction_name(act), e2.msg);
+		rc = -1;
+	} else {
+		res->remaining = (size_t)undone;
+		res->held = n - res->remaining - res->gone;
+		mg_str_printf(&result, "selected %zu; not moved %zu; left the "
+		    "queue meanwhile %zu\n", n, res->remaining, res->gone);
+	}
 	if (rc < 0)
 		mg_str_printf(&result, "error: %s\n", err->msg);
-	if (rc < 0 && undone == 0) {
-		/* exim -Mf/-Mt fails the whole call for one ID it cannot
-		 * act on (delivered since the read, or moved by someone
-		 * else): the queue read after it judges */
-		(void)fprintf(out, "%s: the MTA reported an error, but every "
-		    "selected message still queued is %s now (%zu left the "
-		    "queue meanwhile): ", mg_qaction_name(act),
-		    act == MG_QA_HOLD ? "held" : act == MG_QA_RELEASE ?
-		    "released" : "requeued", res->gone);
-		mg_print_sanitized(out, err->msg);
-		(void)fputc('\n', out);
-		rc = 0;
-	}
 	mg_str_append(&result, mg_str_cstr(&p.run.log), p.run.log.len);
 	(void)mg_journal_set(&j, res->entry, "result", mg_str_cstr(&result));
 	(void)mg_journal_set(&j, res->entry, "state", rc == 0 ? "done" :

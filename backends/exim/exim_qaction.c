@@ -48,18 +48,30 @@ argv_budget(void)
 	return (max > 0 ? (size_t)max / 2 : 128 * 1024);
 }
 
+/* A judge of a batch exim exited non-zero on: 0 if what it said (out)
+ * shows the batch did what was asked all the same. */
+struct judge {
+	int (*ok)(const struct judge *, const char *);
+	const char *input;		/* the spool's input/ */
+	int hold;			/* -Mf; else -Mt */
+};
+
 /*
  * batches - exim [-C FILE] OPT ID... for ids, as many at a time as
  * MG_PURGE_BATCH and the argument limit (execve(2): ARG_MAX counts the
  * strings and their pointers) allow, the output appended to log; each
  * batch told to p's progress bar (p may be NULL) as done + the IDs of
- * the batch of total; -1 if any batch failed (err says why)
+ * the batch of total; -1 if any batch failed (err says why) - one that
+ * exited non-zero is not when j (may be NULL) finds its output fine
  */
 static int
 batches(const struct mg_target *t, struct mg_str *log, const char *opt,
     char *const *ids, size_t n, const struct mg_qrun *p, unsigned step,
-    const char *name, size_t done, size_t total, struct mg_err *err)
+    const char *name, size_t done, size_t total, const struct judge *j,
+    struct mg_err *err)
 {
+	struct mg_str one = MG_STR_INIT;
+	struct mg_err e1;
 	const char **argv;
 	size_t i, k, base, used, cost, room = argv_budget();
 	int rc = 0;
@@ -82,11 +94,19 @@ batches(const struct mg_target *t, struct mg_str *log, const char *opt,
 			argv[base + k] = ids[i + k];
 		}
 		argv[base + k] = NULL;
-		if (mg_exec_tool(argv, NULL, 0, 600000, log, err) < 0)
+		mg_str_reset(&one);
+		if (mg_exec_tool(argv, NULL, 0, 600000, &one, &e1) < 0 &&
+		    (j == NULL || !j->ok(j, mg_str_cstr(&one)))) {
+			if (rc == 0)
+				*err = e1;
 			rc = -1;
+		}
+		if (log != NULL)
+			mg_str_append(log, one.data, one.len);
 		if (p != NULL)
 			mg_qrun_progress(p, step, name, done + i + k, total);
 	}
+	mg_str_free(&one);
 	free(argv);
 	return (rc);
 }
@@ -382,7 +402,7 @@ rm_batch(struct mg_target *t, struct mg_qrun *p, struct exmsg *b, size_t n,
 	/* its exit status says only that some ID was not removed: each
 	 * is judged by what was said of it */
 	(void)batches(t, &out, "-Mrm", (char *const *)ids, n, p,
-	    MG_QSTEP_DELETE, "delete", done, p->nids, &err);
+	    MG_QSTEP_DELETE, "delete", done, p->nids, NULL, &err);
 	mg_exim_rm_parse(mg_str_cstr(&out), ids, n, state, &p->log);
 	for (i = 0; i < n; i++) {
 		b[i].removed = state[i] == MG_EXRM_REMOVED;
@@ -819,21 +839,129 @@ mg_exim_purge_finish(struct mg_target *t, struct mg_qrun *p,
 	return (purge_ids(t, p, 1, err));
 }
 
-/* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; Exim has
- * no requeue */
+/* tail_is - line (len) is "Message ID" + tail, ID one queue ID */
+static int
+tail_is(const char *line, size_t len, const char *tail)
+{
+	size_t idl, tl = strlen(tail);
+
+	if (len <= 8 || memcmp(line, "Message ", 8) != 0)
+		return (0);
+	idl = strcspn(line + 8, " \n");
+	return (idl > 0 && idl < 64 && len == 8 + idl + tl &&
+	    memcmp(line + 8 + idl, tail, tl) == 0);
+}
+
+/*
+ * mg_exim_act_parse - what exim -Mf (hold) or -Mt said (out) when it
+ * exited non-zero: Exim acts on every ID it is given (queue.c
+ * queue_action) and fails the whole call for any one it did not act on.
+ * Lines it may say with the batch done all the same: the message is now
+ * so ("is now frozen", "is no longer frozen"), was so already ("is
+ * already frozen", "is not frozen"), or left the queue before it
+ * ("Spool data file for ID does not exist": its ID, if not NULL, put in
+ * gone, a string of IDs a line each).  How many lines said anything
+ * else: 0 if the batch did what was asked (when each gone ID is really
+ * gone from the spool: the caller looks).
+ */
+size_t
+mg_exim_act_parse(const char *out, int hold, struct mg_str *gone)
+{
+	static const char nodata[] = "Spool data file for ";
+	static const char noexist[] = " does not exist";
+	const char *cur, *line, *id;
+	size_t len, idl, bad = 0;
+
+	for (cur = out; mg_line_next(&cur, &line, &len);) {
+		if (len == 0 || tail_is(line, len, hold ? " is now frozen" :
+		    " is no longer frozen") || tail_is(line, len, hold ?
+		    " is already frozen" : " is not frozen"))
+			continue;
+		id = line + sizeof(nodata) - 1;
+		idl = len > sizeof(nodata) - 1 ? strcspn(id, " \n") : 0;
+		if (len > sizeof(nodata) - 1 && memcmp(line, nodata,
+		    sizeof(nodata) - 1) == 0 && idl > 0 && idl < 64 &&
+		    len == sizeof(nodata) - 1 + idl + sizeof(noexist) - 1 &&
+		    memcmp(id + idl, noexist, sizeof(noexist) - 1) == 0) {
+			if (gone != NULL) {
+				mg_str_append(gone, id, idl);
+				mg_str_putc(gone, '\n');
+			}
+			continue;
+		}
+		bad++;
+	}
+	return (bad);
+}
+
+/* spooled - ID's -H is in input/ or input/X/ (split_spool_directory)
+ * under input, or cannot be looked for */
+static int
+spooled(const char *input, const char *id, size_t idl)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int sub;
+
+	if (idl < 6)
+		return (1);
+	for (sub = 0; sub < 2; sub++) {
+		if (sub)
+			(void)snprintf(path, sizeof(path), "%s/%c/%.*s-H",
+			    input, id[5], (int)idl, id);
+		else
+			(void)snprintf(path, sizeof(path), "%s/%.*s-H", input,
+			    (int)idl, id);
+		if (lstat(path, &st) == 0 || errno != ENOENT)
+			return (1);
+	}
+	return (0);
+}
+
+/* act_ok - a judge: the batch's output says it did what was asked,
+ * every message it says did not exist gone from the spool indeed */
+static int
+act_ok(const struct judge *j, const char *out)
+{
+	struct mg_str gone = MG_STR_INIT;
+	const char *cur, *line;
+	size_t len;
+	int ok;
+
+	ok = mg_exim_act_parse(out, j->hold, &gone) == 0;
+	for (cur = mg_str_cstr(&gone); ok && mg_line_next(&cur, &line, &len);)
+		if (len > 0 && spooled(j->input, line, len))
+			ok = 0;
+	mg_str_free(&gone);
+	return (ok);
+}
+
+/* mg_exim_queue_act - exim -Mf (hold) or -Mt (release) on ids; a batch
+ * Exim fails only for messages frozen (thawed) already or gone from the
+ * spool since the read is done (act_ok); Exim has no requeue */
 int
 mg_exim_queue_act(struct mg_target *t, struct mg_qrun *p,
     enum mg_qaction act, char *const *ids, size_t n, const char *name,
     struct mg_err *err)
 {
+	struct judge j = { act_ok, NULL, act == MG_QA_HOLD };
+	char *sdir = NULL, input[PATH_MAX];
+	int rc;
+
 	if (act != MG_QA_HOLD && act != MG_QA_RELEASE)
 		return (mg_err_set(err, "Exim has no requeue: release "
 		    "(thaw) the messages and the next queue run retries "
 		    "them"));
 	if (n == 0)
 		return (0);
-	return (batches(t, &p->log, act == MG_QA_HOLD ? "-Mf" : "-Mt", ids,
-	    n, p, 1, name, 0, n, err));
+	if (mg_exim_spool_directory(t, &sdir, err) < 0)
+		return (-1);
+	(void)snprintf(input, sizeof(input), "%s/input", sdir);
+	free(sdir);
+	j.input = input;
+	rc = batches(t, &p->log, act == MG_QA_HOLD ? "-Mf" : "-Mt", ids, n,
+	    p, 1, name, 0, n, &j, err);
+	return (rc);
 }
 
 /* mg_exim_quarantine_msg - the message quarantine copies ID-H and ID-D
@@ -1182,7 +1310,7 @@ mg_exim_restore(struct mg_target *t, struct mg_qrestore *r,
 		/* it carries on through a batch and fails if one ID failed
 		 * (a spool file locked): judged per message below */
 		(void)batches(t, &r->log, "-Mt", ids, n, NULL, 0, NULL, 0, n,
-		    err);
+		    NULL, err);
 	}
 	free(ids);
 	mg_fault("restore-released");

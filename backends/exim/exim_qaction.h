@@ -17,6 +17,7 @@ int mg_exim_restore(struct mg_target *, struct mg_qrestore *,
 #define MG_EXRM_REMOVED 1
 #define MG_EXRM_LOCKED 2
 
+size_t mg_exim_act_parse(const char *, int, struct mg_str *);
 void mg_exim_rm_parse(const char *, const char *const *, size_t,
     unsigned char *, struct mg_str *);
 /* The purge's record of its exim -Mrm calls in the quarantine, and what

@@ -182,39 +182,22 @@ step(struct mta *m, enum mg_qaction a, size_t counted, const char *rcpt,
 }
 
 /*
- * vanish - mailguard-tui hold --sasl root --yes, as an operator runs it,
- * paused just before it asks the MTA (MAILGUARD_TEST_PAUSE_AT=queue-act,
- * after its last read); one of root's messages not held is removed from
- * outside then, as a delivery would take it (exim -Mf fails the whole
- * call for an ID it cannot find).  The MTA holds every other one; the
- * command counts the one gone apart, says so and exits 0.
+ * paused_hold - mailguard-tui hold --sasl root --yes, as an operator
+ * runs it, paused just before it asks the MTA
+ * (MAILGUARD_TEST_PAUSE_AT=queue-act, after its last read); then
+ * meanwhile(m, id) and on.  Its exit code (-1: killed), stdout and
+ * stderr in out.
  */
-static void
-vanish(struct mta *m)
+static int
+paused_hold(struct mta *m, const char *id,
+    void (*meanwhile)(const struct mta *, const char *), struct mg_str *out)
 {
 	const char *argv[16];
-	char outp[4200], id[64] = "";
-	struct mg_queue q;
-	struct mg_err err;
-	struct mg_str out, want;
-	struct listing l;
-	size_t i, n = 0, nroot = 0;
+	char outp[4200];
+	size_t i, n = 0;
 	int status, fd;
 	pid_t pid;
 
-	mg_queue_init(&q);
-	assert_int_equal(mg_backend_load_queue(&m->t, &q, NULL, NULL, &err),
-	    0);
-	for (i = 0; i < q.nmsgs; i++) {
-		if (q.msgs[i].sasl_username == NULL ||
-		    strcmp(q.msgs[i].sasl_username, "root") != 0)
-			continue;
-		nroot++;
-		if (*id == '\0' && !mg_qmsg_held(&q.msgs[i]))
-			(void)snprintf(id, sizeof(id), "%s", q.msgs[i].id);
-	}
-	mg_queue_free(&q);
-	assert_true(*id != '\0');
 	for (i = 0; m->mg[i] != NULL; i++)
 		argv[n++] = m->mg[i];
 	argv[n++] = "--state";
@@ -224,28 +207,75 @@ vanish(struct mta *m)
 	argv[n++] = "root";
 	argv[n++] = "--yes";
 	argv[n] = NULL;
-	(void)snprintf(outp, sizeof(outp), "%s/vanish.out", m->dir);
+	(void)snprintf(outp, sizeof(outp), "%s/hold.out", m->dir);
 	assert_true((pid = fork()) >= 0);
 	if (pid == 0) {
-		if ((fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
+		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0) {
 			(void)dup2(fd, STDOUT_FILENO);
+			(void)dup2(fd, STDERR_FILENO);
+		}
 		(void)setenv("MAILGUARD_TEST_PAUSE_AT", "queue-act", 1);
 		(void)execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
 	assert_true(WIFSTOPPED(status));
-	m->remove(m, id);
+	meanwhile(m, id);
 	assert_int_equal(kill(pid, SIGCONT), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	lab_slurp(outp, &out);
+	lab_slurp(outp, out);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* root_id - the ID of one of root's messages (held or not as held),
+ * into id; how many root has */
+static size_t
+root_id(struct mta *m, int held, char *id, size_t size)
+{
+	struct mg_queue q;
+	struct mg_err err;
+	size_t i, nroot = 0;
+
+	*id = '\0';
+	mg_queue_init(&q);
+	assert_int_equal(mg_backend_load_queue(&m->t, &q, NULL, NULL, &err),
+	    0);
+	for (i = 0; i < q.nmsgs; i++) {
+		if (q.msgs[i].sasl_username == NULL ||
+		    strcmp(q.msgs[i].sasl_username, "root") != 0)
+			continue;
+		nroot++;
+		if (*id == '\0' && mg_qmsg_held(&q.msgs[i]) == held)
+			(void)snprintf(id, size, "%s", q.msgs[i].id);
+	}
+	mg_queue_free(&q);
+	assert_true(*id != '\0');
+	return (nroot);
+}
+
+/*
+ * vanish - the hold paused after its last read; one of root's messages
+ * not held is removed from outside then, as a delivery would take it
+ * (exim -Mf exits 1 for the whole call on an ID it cannot find).  The
+ * MTA holds every other one; the command counts the one gone apart,
+ * says so and exits 0.
+ */
+static void
+vanish(struct mta *m)
+{
+	char id[64];
+	struct mg_str out, want;
+	struct listing l;
+	size_t nroot = root_id(m, 0, id, sizeof(id));
+	int rc;
+
+	rc = paused_hold(m, id, m->remove, &out);
 	m->list(m, "nobody-at-all", &l);
 	(void)printf("    hold paused, %s removed from outside: exit %d, "
-	    "the MTA lists %zu held of root's %zu; said: %s", id,
-	    WIFEXITED(status) ? WEXITSTATUS(status) : -1, l.held, nroot,
-	    out.data);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	    "the MTA lists %zu held of root's %zu; said: %s", id, rc, l.held,
+	    nroot, out.data);
+	assert_int_equal(rc, 0);
 	assert_int_equal(l.held, nroot - 1);
 	mg_str_init(&want);
 	mg_str_printf(&want, "hold: %zu of %zu selected (journal entry ",
@@ -255,6 +285,55 @@ vanish(struct mta *m)
 	    "(delivered or removed)\n"));
 	assert_null(strstr(out.data, "did not move"));
 	mg_str_free(&want);
+	mg_str_free(&out);
+}
+
+/* ex_take_d - Exim: ID's -D file taken away, its -H left (a spool
+ * damaged by hand) */
+static void
+ex_take_d(const struct mta *m, const char *id)
+{
+	char path[8300];
+
+	(void)snprintf(path, sizeof(path), "%s/spool/input/%s-D", m->dir, id);
+	if (unlink(path) != 0) {
+		(void)snprintf(path, sizeof(path), "%s/spool/input/%c/%s-D",
+		    m->dir, id[5], id);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
+/*
+ * ex_broken - Exim: one of root's messages thawed; the hold paused after
+ * its last read, and the message's -D taken away then (its -H stays):
+ * exim -Mf says "Spool data file ... does not exist" as it does for a
+ * message delivered meanwhile, but this one's -H is still in the spool,
+ * so the hold fails: exit 70 with Exim's words; the MTA lists it not
+ * frozen
+ */
+static void
+ex_broken(struct mta *m)
+{
+	char id[64];
+	const char *thaw[] = { exim_bin, "-C", m->where, "-Mt", id, NULL };
+	struct listing before, after;
+	struct mg_str out, msg;
+	int rc;
+
+	(void)root_id(m, 1, id, sizeof(id));
+	assert_int_equal(lab_capture(thaw, &msg), 0);
+	mg_str_free(&msg);
+	m->list(m, "nobody-at-all", &before);
+	rc = paused_hold(m, id, ex_take_d, &out);
+	m->list(m, "nobody-at-all", &after);
+	(void)printf("    hold paused, %s's -D taken away: exit %d, held %zu "
+	    "-> %zu; said: %s", id, rc, before.held, after.held, out.data);
+	assert_int_equal(rc, 70);
+	assert_int_equal(after.held, before.held);
+	mg_str_init(&msg);
+	mg_str_printf(&msg, "Spool data file for %s does not exist", id);
+	assert_non_null(strstr(out.data, mg_str_cstr(&msg)));
+	mg_str_free(&msg);
 	mg_str_free(&out);
 }
 
@@ -441,6 +520,7 @@ test_ex_hold_release_confirmed_read(void **state)
 	step(&m, MG_QA_HOLD, ROOT_N, "late@example.net", 0);
 	step(&m, MG_QA_RELEASE, ROOT_N + 3, "later@example.net", 1);
 	vanish(&m);
+	ex_broken(&m);
 	mg_target_free(&m.t);
 }
 

@@ -3,7 +3,9 @@
  * on output captured from Exim 4.96 in the lab
  * (tests/unit/data/exim_mrm): one message removed, one whose -D lock a
  * delivery held, one that was gone already; and what a restore reads of
- * the purge's own log of its exim -Mrm calls.
+ * the purge's own log of its exim -Mrm calls; what a hold or release
+ * reads of exim -Mf and -Mt when they exit 1 (mf-*, mt-*: Exim 4.96 in
+ * the lab, the IDs made one batch's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -148,6 +150,53 @@ test_purge_log_states(void **state)
 	mg_exim_purge_log("rm 1xabFU-0005w2-02\n", 20, ids, 0, st);
 }
 
+/* slurp - a captured file */
+static void
+slurp(const char *name, struct mg_str *s)
+{
+	struct mg_err err;
+
+	mg_str_init(s);
+	if (mg_file_read(name, 65536, s, NULL, &err) < 0)
+		fail_msg("%s", err.msg);
+}
+
+/*
+ * test_act_answers - exim -Mf/-Mt exit 1 when one ID of the call was
+ * frozen (thawed) already or gone from the spool: those lines are the
+ * batch done, the gone IDs listed; anything else (a -Mt answer to -Mf,
+ * a spool read error, a lock) is not
+ */
+static void
+test_act_answers(void **state)
+{
+	struct mg_str out, gone = MG_STR_INIT;
+
+	(void)state;
+	slurp(DATA "mf-frozen-missing.out", &out);
+	assert_int_equal(mg_exim_act_parse(mg_str_cstr(&out), 1, &gone), 0);
+	assert_string_equal(mg_str_cstr(&gone), "1xajnq-0006jo-1R\n");
+	/* -Mf's answers are not -Mt's */
+	assert_int_equal(mg_exim_act_parse(mg_str_cstr(&out), 0, NULL), 2);
+	mg_str_free(&out);
+	slurp(DATA "mt-thawed-missing.out", &out);
+	assert_int_equal(mg_exim_act_parse(mg_str_cstr(&out), 0, NULL), 0);
+	assert_int_equal(mg_exim_act_parse(mg_str_cstr(&out), 1, NULL), 2);
+	mg_str_free(&out);
+	assert_int_equal(mg_exim_act_parse("Spool read error for "
+	    "1xajnq-0006jo-1R: No such file or directory\n", 1, NULL), 1);
+	assert_int_equal(mg_exim_act_parse("Message 1xajnq-0006jo-1P is "
+	    "locked\n", 1, NULL), 1);
+	assert_int_equal(mg_exim_act_parse("Spool data file for  does not "
+	    "exist\n", 1, NULL), 1);
+	assert_int_equal(mg_exim_act_parse("Message  is now frozen\n", 1,
+	    NULL), 1);
+	assert_int_equal(mg_exim_act_parse("Message 1xajnq-0006jo-1P is now "
+	    "frozen; really\n", 1, NULL), 1);
+	assert_int_equal(mg_exim_act_parse("", 1, NULL), 0);
+	mg_str_free(&gone);
+}
+
 int
 main(void)
 {
@@ -155,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_removed_locked_missing),
 		cmocka_unit_test(test_not_ours_or_forged),
 		cmocka_unit_test(test_purge_log_states),
+		cmocka_unit_test(test_act_answers),
 	};
 
 	return (cmocka_run_group_tests_name("exim_qaction", tests, NULL,
