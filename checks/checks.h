@@ -68,6 +68,7 @@ size_t mg_check_queue_top(const struct mg_queue *, enum mg_queue_by, time_t,
     struct mg_str *);
 void mg_check_exim_regenerate(const struct mg_model *, struct mg_fix *,
     const char *);
+const struct mg_param *mg_check_exim_loopback_only(const struct mg_model *);
 char *mg_check_sasl_dominant(const struct mg_model *, size_t *);
 int mg_check_pf_loopback_only(const struct mg_model *);
 int mg_check_pf_permissive(const char *);

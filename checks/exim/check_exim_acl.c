@@ -59,6 +59,50 @@ mg_check_exim_regenerate(const struct mg_model *m, struct mg_fix *x,
 	mg_fix_post(x, argv);
 }
 
+/* loopback_item - one local_interfaces item is a loopback address, in
+ * each form Exim reads: 127.0.0.1, 127.0.0.1.25, [127.0.0.1]:25, ::1,
+ * ::1.25, [::1]:25 */
+static int
+loopback_item(const char *s, size_t len)
+{
+	if (len > 0 && s[0] == '[') {
+		s++;
+		len--;
+	}
+	return ((len >= 4 && strncmp(s, "127.", 4) == 0) || (len >= 3 &&
+	    strncmp(s, "::1", 3) == 0 && (len == 3 || s[3] == '.' ||
+	    s[3] == ']')));
+}
+
+/*
+ * mg_check_exim_loopback_only - m's local_interfaces names loopback
+ * addresses only (Debian's default dc_local_interfaces): no other host
+ * reaches the daemon now.  Empty items are skipped; unset, empty or no
+ * item: Exim listens on every interface.  The parameter (for its
+ * file:line) if so, else NULL.
+ */
+const struct mg_param *
+mg_check_exim_loopback_only(const struct mg_model *m)
+{
+	const struct mg_param *li = mg_model_param(m, "local_interfaces");
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	int lo = 1, items = 0;
+
+	if (li == NULL || li->value == NULL)
+		return (NULL);
+	mg_exim_list_init(&l, li->value);
+	while (mg_exim_list_next(&l, &it)) {
+		if (it.data == NULL || it.len == 0)
+			continue;
+		items++;
+		if (!loopback_item(it.data, it.len))
+			lo = 0;
+	}
+	mg_str_free(&it);
+	return (lo && items > 0 ? li : NULL);
+}
+
 /* list_has - does the Exim list (named lists expanded) hold item? */
 static int
 list_has(const struct mg_model *m, const char *list, const char *item,
@@ -112,25 +156,38 @@ denies_remote_localhost(const struct mg_model *m, const struct mg_rule *r)
 	    list_has(m, d->value, "localhost", 0));
 }
 
+/* every_interface - local_interfaces (v) is empty or holds a wildcard
+ * address (0.0.0.0, ::0, ::, with or without a port) */
+static int
+every_interface(const char *v)
+{
+	struct mg_exim_list l;
+	struct mg_str it = MG_STR_INIT;
+	const char *a;
+	int any = 0, items = 0;
+
+	mg_exim_list_init(&l, v != NULL ? v : "");
+	while (!any && mg_exim_list_next(&l, &it)) {
+		if (it.data == NULL || it.len == 0)
+			continue;
+		items++;
+		a = it.data + (it.data[0] == '[');
+		any = strncmp(a, "0.0.0.0", 7) == 0 || strncmp(a, "::0", 3) ==
+		    0 || strcmp(a, "::") == 0 || strncmp(a, "::]", 3) == 0 ||
+		    strncmp(a, "::.", 3) == 0;
+	}
+	mg_str_free(&it);
+	return (any || items == 0);
+}
+
 /* listening_scope - evidence: which interfaces Exim listens on; 1 when
  * only loopback ones */
 static int
 listening_scope(const struct mg_model *m, struct mg_finding *f)
 {
 	const struct mg_param *li = mg_model_param(m, "local_interfaces");
-	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
-	int loopback = li != NULL && li->value != NULL && *li->value != '\0';
+	int loopback = mg_check_exim_loopback_only(m) != NULL;
 
-	if (loopback) {
-		mg_exim_list_init(&l, li->value);
-		while (mg_exim_list_next(&l, &it))
-			if (it.data != NULL && strncmp(it.data, "127.", 4) != 0
-			    && strcmp(it.data, "::1") != 0 &&
-			    strncmp(it.data, "::1.", 4) != 0)
-				loopback = 0;
-		mg_str_free(&it);
-	}
 	if (loopback)
 		mg_finding_evidence(f, li->file, li->line, "local_interfaces "
 		    "= %s: Exim listens on loopback only now, so remote bots "
@@ -139,9 +196,11 @@ listening_scope(const struct mg_model *m, struct mg_finding *f)
 	else
 		mg_finding_evidence(f, li != NULL ? li->file : NULL,
 		    li != NULL ? li->line : 0, "local_interfaces is %s: Exim "
-		    "listens on every interface, remote clients reach this "
-		    "ACL", li != NULL && li->value != NULL && *li->value !=
-		    '\0' ? li->value : "empty");
+		    "listens on %s, remote clients reach this ACL",
+		    li != NULL && li->value != NULL && *li->value != '\0' ?
+		    li->value : "empty", every_interface(li != NULL ?
+		    li->value : NULL) ? "every interface" : "addresses "
+		    "besides loopback");
 	return (loopback);
 }
 

@@ -480,27 +480,6 @@ port_in(const char *list, unsigned port)
 	return (found);
 }
 
-/* loopback_only - local_interfaces names loopback addresses only */
-static int
-loopback_only(const struct mg_model *m)
-{
-	const char *li = mg_model_value(m, "local_interfaces");
-	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
-	int lo = li != NULL && *li != '\0';
-
-	if (!lo)
-		return (0);
-	mg_exim_list_init(&l, li);
-	while (mg_exim_list_next(&l, &it))
-		if (it.data != NULL && strncmp(it.data, "127.", 4) != 0 &&
-		    strcmp(it.data, "::1") != 0 &&
-		    strncmp(it.data, "::1.", 4) != 0)
-			lo = 0;
-	mg_str_free(&it);
-	return (lo);
-}
-
 /*
  * auth_on_25 - does a client on the Internet connected to port 25 see
  * AUTH, before STARTTLS (!tls) or after it (tls)?  auth_advertise_hosts
@@ -687,7 +666,7 @@ check_port25(const struct mg_model *m, struct mg_report *r)
 	if (!pre && !post)
 		goto out;
 	sub = port_in(ports, 587) || port_in(ports, 465);
-	lo = loopback_only(m);
+	lo = mg_check_exim_loopback_only(m) != NULL;
 	f = mg_report_finding(r, "exim.auth.port25", lo || !sub ?
 	    MG_SEV_LOW : MG_SEV_MEDIUM, "sasl", "SMTP AUTH is offered on "
 	    "port 25");

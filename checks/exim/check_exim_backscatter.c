@@ -525,29 +525,6 @@ relay_accept(const struct mg_model *m, const char *acl,
 	return (NULL);
 }
 
-/* loopback_only - local_interfaces names loopback addresses only (Debian's
- * default dc_local_interfaces): no other host reaches the ACL now */
-static const struct mg_param *
-loopback_only(const struct mg_model *m)
-{
-	const struct mg_param *li = mg_model_param(m, "local_interfaces");
-	struct mg_exim_list l;
-	struct mg_str it = MG_STR_INIT;
-	int lo = li != NULL && li->value != NULL && *li->value != '\0';
-
-	if (!lo)
-		return (NULL);
-	mg_exim_list_init(&l, li->value);
-	while (mg_exim_list_next(&l, &it))
-		if (it.data != NULL && it.len > 0 && strncmp(it.data, "127.",
-		    4) != 0 && strcmp(it.data, "::1") != 0 &&
-		    strncmp(it.data, "::1.", 4) != 0 && strncmp(it.data,
-		    "[127.", 5) != 0 && strncmp(it.data, "[::1]", 5) != 0)
-			lo = 0;
-	mg_str_free(&it);
-	return (lo ? li : NULL);
-}
-
 /* check_relay - relay_to_domains accepted for any local part */
 static void
 check_relay(const struct mg_model *m, struct mg_report *r)
@@ -566,7 +543,7 @@ check_relay(const struct mg_model *m, struct mg_report *r)
 	    (lit = relay_domain(m, rel->value, cond, verified, dom,
 	    sizeof(dom))) < 0)
 		return;		/* guarded, or the callout covers them */
-	lo = loopback_only(m);
+	lo = mg_check_exim_loopback_only(m);
 	f = mg_report_finding(r, RELAY_ID, lo != NULL ? MG_SEV_INFO :
 	    MG_SEV_MEDIUM, "aliases", "Mail "
 	    "to any address at the relay domains is accepted, then bounced "

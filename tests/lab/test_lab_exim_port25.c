@@ -253,6 +253,60 @@ test_port25_spellings(void **state)
 	mg_str_free(&orig);
 }
 
+/*
+ * test_port25_loopback_forms - local_interfaces in the forms Exim reads
+ * (bracketed with a port, dotted port, a doubled-colon list): real Exim
+ * takes each (exim -bP prints it back), and the report judges the
+ * listener as Exim binds it - loopback only: low, saying so; a public
+ * address in the same form: medium.  Before, the auth check took
+ * [127.0.0.1]:25 for a public interface.
+ */
+static void
+test_port25_loopback_forms(void **state)
+{
+	static const struct {
+		const char *value;
+		int loopback;
+	} v[] = {
+		{ "<; [127.0.0.1]:25 ; [::1]:587", 1 },
+		{ "<; 127.0.0.1.25 ; ::1.587", 1 },
+		{ "127.0.0.1 : ::::1", 1 },
+		{ "<; [127.0.0.1]:25 ; [192.0.2.1]:587", 0 },
+	};
+	const char *dir = lab_instance(LAB, "auth-port25", 0);
+	char conf[4096], line[128];
+	const char *bp[] = { exim_bin, "-C", conf, "-bP", "local_interfaces",
+	    NULL };
+	struct mg_str orig, out, want;
+	size_t i;
+
+	(void)state;
+	(void)snprintf(conf, sizeof(conf), "%s/exim4.conf", dir);
+	lab_slurp(conf, &orig);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		(void)snprintf(line, sizeof(line), "local_interfaces = %s",
+		    v[i].value);
+		with_option(conf, orig.data, line);
+		assert_int_equal(lab_capture(bp, &out), 0);
+		(void)printf("    exim -bP: %s", out.data);
+		mg_str_init(&want);
+		mg_str_printf(&want, "%s\n", line);
+		assert_string_equal(out.data, mg_str_cstr(&want));
+		mg_str_free(&want);
+		mg_str_free(&out);
+		(void)lab_ex_report(dir, exim_bin, &out);
+		assert_int_equal(lab_jq(out.data, "($a == \"lo\") as $lo | "
+		    ".findings[] | select(.id == \"" FIND "\") | .severity == "
+		    "(if $lo then \"low\" else \"medium\" end) and "
+		    "([.evidence[].text | select(test(\"listens on loopback "
+		    "only\"))] | length == (if $lo then 1 else 0 end))",
+		    v[i].loopback ? "lo" : "public"), 0);
+		mg_str_free(&out);
+	}
+	with_option(conf, orig.data, "");
+	mg_str_free(&orig);
+}
+
 /* setup - a temp root; the lab's exim binary */
 static int
 setup(void **state)
@@ -269,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_port25_fixed_proven),
 		cmocka_unit_test(test_port25_after_tls),
 		cmocka_unit_test(test_port25_spellings),
+		cmocka_unit_test(test_port25_loopback_forms),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, lab_teardown));

@@ -784,6 +784,49 @@ test_exim_relay_debian(void **state)
 	mg_model_free(&m);
 }
 
+/* loopback_as - mg_check_exim_loopback_only with local_interfaces set
+ * to value on the relay capture */
+static int
+loopback_as(const char *value)
+{
+	struct mg_model m;
+	struct mg_str line = MG_STR_INIT;
+	int lo;
+
+	mg_str_printf(&line, "local_interfaces = %s", value);
+	ex_text(&m, RELAY_BP, "local_interfaces = <; 127.0.0.1 ; ::1",
+	    mg_str_cstr(&line), NULL);
+	lo = mg_check_exim_loopback_only(&m) != NULL;
+	mg_str_free(&line);
+	mg_model_free(&m);
+	return (lo);
+}
+
+/*
+ * test_exim_listen_forms - whether Exim listens on loopback only, in each
+ * form local_interfaces may take: with ports (127.0.0.1.25,
+ * [127.0.0.1]:25, [::1]:25), a colon list doubling IPv6's colons, an
+ * empty item; all three checks that ask (acl, auth, backscatter) use
+ * this one answer (before, the acl and auth checks took [127.0.0.1]:25
+ * for a public interface)
+ */
+static void
+test_exim_listen_forms(void **state)
+{
+	(void)state;
+	assert_true(loopback_as("<; 127.0.0.1 ; ::1"));
+	assert_true(loopback_as("<; [127.0.0.1]:25 ; [::1]:587"));
+	assert_true(loopback_as("127.0.0.1.25 : ::::1.25"));
+	assert_true(loopback_as("<; 127.0.0.1 ; ; ::1"));
+	assert_true(loopback_as("127.0.0.2"));
+	assert_false(loopback_as("<; 0.0.0.0 ; ::0"));
+	assert_false(loopback_as("<; 127.0.0.1 ; 192.0.2.1"));
+	assert_false(loopback_as("<; [192.0.2.1]:25"));
+	assert_false(loopback_as("<; ::10"));
+	assert_false(loopback_as(""));
+	assert_false(loopback_as("<; ;"));
+}
+
 /* test_exim_relay_callout_file - local_rcpt_callout: "*@example.org"
  * guards it; a file naming another domain, or one user only, does not */
 static void
@@ -983,6 +1026,7 @@ main(void)
 		cmocka_unit_test(test_exim_unverified),
 		cmocka_unit_test(test_exim_quiet),
 		cmocka_unit_test(test_exim_relay_debian),
+		cmocka_unit_test(test_exim_listen_forms),
 		cmocka_unit_test(test_exim_relay_callout_file),
 		cmocka_unit_test(test_exim_relay_guarded),
 		cmocka_unit_test(test_exim_relay_unguarded_shapes),
