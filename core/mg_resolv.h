@@ -51,6 +51,11 @@ struct mg_resolv {
 	struct mg_resolv *upstream;	/* the stub's upstream servers (the
 					 * resolver owns it); NULL: not read,
 					 * the servers asked are unknown */
+	char *byname;		/* mg_resolv_forwarders: the first host
+				 * every name is forwarded to by name
+				 * (unbound's forward-host), not resolved
+				 * here; NULL: none */
+	unsigned byname_line;
 };
 
 void mg_resolv_free(struct mg_resolv *);

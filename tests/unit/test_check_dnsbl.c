@@ -526,6 +526,71 @@ test_local_forwarders(void **state)
 	mg_resolv_free(&fw);
 }
 
+/* fw_text - forwarders of every name in text (a constructed shape) */
+static size_t
+fw_text(struct mg_resolv *fw, const char *text)
+{
+	return (mg_resolv_forwarders(fw, "/etc/resolver.conf", text));
+}
+
+/* test_local_forwarders_shapes - real-world shapes: CRLF line ends,
+ * bind9's forwarders on one line or with "{" on the next line, a zone's
+ * forwarders (that zone only: not counted), unbound's forward-host (by
+ * name: kept apart, never an address) */
+static void
+test_local_forwarders_shapes(void **state)
+{
+	struct mg_resolv fw;
+
+	(void)state;
+	assert_int_equal(fw_text(&fw, "server:\r\n interface: 127.0.0.1\r\n"
+	    "forward-zone:\r\n name: \".\"\r\n forward-addr: 8.8.8.8\r\n"),
+	    1);
+	assert_string_equal(fw.ns[0].text, "8.8.8.8");
+	assert_int_equal(fw.ns[0].line, 5);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "server=9.9.9.9\r\n"), 1);
+	assert_string_equal(fw.ns[0].public, "Quad9");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options { forwarders { 1.1.1.1; "
+	    "8.8.8.8; }; };\n"), 2);
+	assert_string_equal(fw.ns[1].text, "8.8.8.8");
+	assert_int_equal(fw.ns[1].line, 1);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options\n{\n\tdirectory \"/var\";\n"
+	    "\tforwarders\n\t{\n\t\t9.9.9.9;\n\t};\n};\n"), 1);
+	assert_string_equal(fw.ns[0].text, "9.9.9.9");
+	assert_int_equal(fw.ns[0].line, 6);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options {\r\n\tforwarders {\r\n"
+	    "\t\t8.8.4.4;\r\n\t};\r\n};\r\n"), 1);
+	assert_string_equal(fw.ns[0].text, "8.8.4.4");
+	mg_resolv_free(&fw);
+	/* a zone's forwarders forward that zone only */
+	assert_int_equal(fw_text(&fw, "options {\n\tdirectory \"/var\";\n};"
+	    "\nzone \"corp.example\" { type forward; forwarders { 8.8.8.8; "
+	    "}; };\n"), 0);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "zone \"corp.example\" {\n\ttype "
+	    "forward;\n\tforwarders {\n\t\t8.8.8.8;\n\t};\n};\noptions {"
+	    "\n\t/* forwarders { 1.1.1.1; }; */\n\tforwarders { 10.0.0.53; "
+	    "};\n};\n"), 1);
+	assert_string_equal(fw.ns[0].text, "10.0.0.53");
+	assert_int_equal(fw.ns[0].line, 9);
+	mg_resolv_free(&fw);
+	/* unbound's forward-host: by name, not an address we resolve */
+	assert_int_equal(fw_text(&fw, "forward-zone:\n name: \".\"\n "
+	    "forward-host: dns.google\n"), 0);
+	assert_non_null(fw.byname);
+	assert_string_equal(fw.byname, "dns.google");
+	assert_int_equal(fw.byname_line, 3);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "forward-zone:\n name: \"corp.\"\n "
+	    "forward-host: dns.google\n"), 0);
+	assert_null(fw.byname);
+	mg_resolv_free(&fw);
+}
+
 /* recurses - the file's text judged by mg_resolv_recurses */
 static int
 recurses(const char *name)
@@ -560,6 +625,13 @@ test_local_recurses(void **state)
 	assert_int_equal(mg_resolv_recurses("include-toplevel: "
 	    "\"/etc/unbound/unbound.conf.d/*.conf\"\n"), 0);
 	assert_int_equal(mg_resolv_recurses(""), 0);
+	/* CRLF, and "options" with its "{" on the next line */
+	assert_int_equal(mg_resolv_recurses("server:\r\n"), 1);
+	assert_int_equal(mg_resolv_recurses("options\r\n{\r\n};\r\n"), 1);
+	assert_int_equal(mg_resolv_recurses("options\n\t{ directory "
+	    "\"/var\"; };\n"), 1);
+	assert_int_equal(mg_resolv_recurses("zone \"x\" { type forward; };"
+	    "\n"), 0);
 }
 
 /* test_glibc_asks_three - glibc's resolver asks the first three
@@ -685,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
 		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_local_forwarders_shapes),
 		cmocka_unit_test(test_local_recurses),
 		cmocka_unit_test(test_glibc_asks_three),
 		cmocka_unit_test(test_unknown_global_resolver_hedged),
