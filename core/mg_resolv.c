@@ -488,3 +488,122 @@ mg_resolv_forwarders(struct mg_resolv *r, const char *path, const char *text)
 	(void)bind_scan(r, text);
 	return (r->nns);
 }
+
+/* What the files of one kind say, strongest first. */
+enum { K_NONE, K_UNSEEN, K_LOCAL, K_PRIVATE, K_BYNAME, K_PUBLIC };
+
+/* kind_say - what kind k (its verdict v, first file path, forwarders
+ * fw) says, for the list of kinds that disagree */
+static void
+kind_say(struct mg_str *why, const char *kind, int v, const char *path,
+    const struct mg_resolv *fw)
+{
+	const char *k = kind != NULL ? kind : "the resolver";
+
+	if (why->len > 0)
+		mg_str_puts(why, "; ");
+	if (v == K_LOCAL)
+		mg_str_printf(why, "%s resolves by itself (%s)", k, path);
+	else if (v == K_PRIVATE)
+		mg_str_printf(why, "%s forwards every name to %s (%s:%u)", k,
+		    fw->ns[0].text, fw->path, fw->ns[0].line);
+	else if (v == K_BYNAME)
+		mg_str_printf(why, "%s forwards every name to %s by name "
+		    "(%s:%u)", k, fw->byname, fw->path, fw->byname_line);
+	else
+		mg_str_printf(why, "%s names no forwarder and does not "
+		    "resolve by itself (%s)", k, path);
+}
+
+/*
+ * mg_resolv_judge - a local resolver's configuration files (n of them,
+ * grouped by kind in order) judged together.  A kind's files: forwarders
+ * of every name found (mg_resolv_forwarders; the first file with any),
+ * a forward by name (unbound's forward-host: the host is not resolved
+ * here, so what it asks is unknown), or resolving by itself
+ * (mg_resolv_recurses), else unseen (dnsmasq without server= asks its
+ * resolv-file's servers).  A public forwarder of any kind: *fw, its
+ * servers asked.  Otherwise all kinds read must agree: local, private
+ * forwarders (*fw), or unread; a forward by name, or kinds that
+ * disagree (a leftover bind9 named.conf.options beside a dnsmasq
+ * forwarding to its resolv-file's servers), is unknown, *why saying
+ * what each kind says - never local.  *fw is the caller's to free.
+ */
+enum mg_lr_verdict
+mg_resolv_judge(const struct mg_lr_file *f, size_t n, struct mg_resolv **fw,
+    struct mg_str *why)
+{
+	struct mg_resolv *kfw = NULL, *c, *pub = NULL, *agree = NULL;
+	const char *kpath = NULL;
+	size_t i;
+	int v = K_NONE, first = K_NONE, differ = 0;
+
+	*fw = NULL;
+	for (i = 0; i <= n; i++) {
+		if (i > 0 && (i == n || f[i].kind == NULL ||
+		    f[i - 1].kind == NULL || strcmp(f[i].kind,
+		    f[i - 1].kind) != 0)) {
+			/* kind f[i - 1].kind ends: its verdict */
+			if (kfw != NULL && mg_resolv_npublic(kfw) > 0)
+				v = K_PUBLIC;
+			else if (kfw != NULL && kfw->byname != NULL)
+				v = K_BYNAME;
+			else if (kfw != NULL)
+				v = K_PRIVATE;
+			else if (v == K_NONE)
+				v = K_UNSEEN;
+			if (first == K_NONE)
+				first = v;
+			else if (v != first)
+				differ = 1;
+			kind_say(why, f[i - 1].kind, v, kpath, kfw);
+			if (v == K_PUBLIC && pub == NULL) {
+				pub = kfw;
+				kfw = NULL;
+			} else if (v == K_PRIVATE && agree == NULL) {
+				agree = kfw;
+				kfw = NULL;
+			}
+			if (kfw != NULL) {
+				mg_resolv_free(kfw);
+				free(kfw);
+			}
+			kfw = NULL;
+			kpath = NULL;
+			v = K_NONE;
+		}
+		if (i == n)
+			break;
+		if (kpath == NULL)
+			kpath = f[i].path;
+		if (mg_resolv_recurses(f[i].text) && v == K_NONE)
+			v = K_LOCAL;
+		if (kfw != NULL)
+			continue;
+		c = mg_xcalloc(1, sizeof(*c));
+		if (mg_resolv_forwarders(c, f[i].path, f[i].text) > 0 ||
+		    c->byname != NULL) {
+			kfw = c;
+			continue;
+		}
+		mg_resolv_free(c);
+		free(c);
+	}
+	if (pub != NULL || (!differ && first == K_PRIVATE)) {
+		*fw = pub != NULL ? pub : agree;
+		if (*fw == agree)
+			agree = NULL;
+		mg_resolv_free(agree);
+		free(agree);
+		mg_str_reset(why);
+		return (MG_LR_FORWARDS);
+	}
+	mg_resolv_free(agree);
+	free(agree);
+	if (!differ && (first == K_LOCAL || first == K_NONE ||
+	    first == K_UNSEEN)) {
+		mg_str_reset(why);
+		return (first == K_LOCAL ? MG_LR_LOCAL : MG_LR_UNREAD);
+	}
+	return (MG_LR_UNKNOWN);
+}
