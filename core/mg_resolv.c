@@ -492,6 +492,15 @@ mg_resolv_forwarders(struct mg_resolv *r, const char *path, const char *text)
 /* What the files of one kind say, strongest first. */
 enum { K_NONE, K_UNSEEN, K_LOCAL, K_PRIVATE, K_BYNAME, K_PUBLIC };
 
+/* same_kind - a and b name the same kind (NULL: the user's files) */
+static int
+same_kind(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
 /* kind_say - what kind k (its verdict v, first file path, forwarders
  * fw) says, for the list of kinds that disagree */
 static void
@@ -517,7 +526,8 @@ kind_say(struct mg_str *why, const char *kind, int v, const char *path,
 
 /*
  * mg_resolv_judge - a local resolver's configuration files (n of them,
- * grouped by kind in order) judged together.  A kind's files: forwarders
+ * grouped by kind in order; those of kind NULL, the user's, are one
+ * group) judged together.  A kind's files: forwarders
  * of every name found (mg_resolv_forwarders; the first file with any),
  * a forward by name (unbound's forward-host: the host is not resolved
  * here, so what it asks is unknown), or resolving by itself
@@ -540,9 +550,8 @@ mg_resolv_judge(const struct mg_lr_file *f, size_t n, struct mg_resolv **fw,
 
 	*fw = NULL;
 	for (i = 0; i <= n; i++) {
-		if (i > 0 && (i == n || f[i].kind == NULL ||
-		    f[i - 1].kind == NULL || strcmp(f[i].kind,
-		    f[i - 1].kind) != 0)) {
+		if (i > 0 && (i == n || !same_kind(f[i].kind,
+		    f[i - 1].kind))) {
 			/* kind f[i - 1].kind ends: its verdict */
 			if (kfw != NULL && mg_resolv_npublic(kfw) > 0)
 				v = K_PUBLIC;

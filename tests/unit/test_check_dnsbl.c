@@ -693,6 +693,11 @@ test_local_judge(void **state)
 	    MG_LR_UNKNOWN);
 	assert_non_null(strstr(mg_str_cstr(&why), "the resolver forwards "
 	    "every name to dns.google by name (/srv/resolver.conf:3)"));
+	/* the user's files (a glob) are one kind: include, then server: */
+	f[0].text = unb_inc;
+	f[1] = (struct mg_lr_file){ NULL, "/srv/resolver.d/a.conf", unb_rec };
+	assert_int_equal(judge(f, 2, &why, first, sizeof(first)),
+	    MG_LR_LOCAL);
 	mg_str_free(&why);
 }
 
