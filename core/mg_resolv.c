@@ -48,6 +48,7 @@ mg_resolv_free(struct mg_resolv *r)
 	if (r == NULL)
 		return;
 	free(r->path);
+	free(r->byname);
 	for (i = 0; i < r->nns; i++)
 		free(r->ns[i].text);
 	if (r->upstream != NULL) {
@@ -254,26 +255,116 @@ drop_from(struct mg_resolv *r, size_t k)
 		free(r->ns[--r->nns].text);
 }
 
-/* bind_list - the addresses of a bind9 forwarders list in [p, e)
- * ("1.1.1.1; 192.0.2.1 port 53;") into r; 1 if the list ends there */
-static int
-bind_list(struct mg_resolv *r, const char *p, const char *e, unsigned line)
+/* The blocks bind_scan tells apart. */
+enum { B_OTHER, B_OPTIONS, B_FWD };
+
+#define BIND_DEPTH 16
+
+/* bind_skip - past the blanks and comments ("#", "//", C's) at p,
+ * counting the lines passed in *line */
+static const char *
+bind_skip(const char *p, unsigned *line)
 {
+	for (;;) {
+		if (*p == '\n')
+			(*line)++;
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		else if (*p == '#' || (p[0] == '/' && p[1] == '/'))
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p != '\0' && !(p[0] == '*' &&
+			    p[1] == '/'); p++)
+				if (*p == '\n')
+					(*line)++;
+			p += *p != '\0' ? 2 : 0;
+		} else
+			return (p);
+	}
+}
+
+/*
+ * bind_scan - bind9's configuration text as statements and blocks,
+ * whatever its line breaks ("options\n{", one-line "options {
+ * forwarders { 1.1.1.1; }; };", CRLF): the addresses of the forwarders
+ * block inside the top-level options block into r (NULL: none kept);
+ * a zone's or a view's forwarders forward that zone or view only.
+ * 1 if text has a top-level options block.
+ */
+static int
+bind_scan(struct mg_resolv *r, const char *text)
+{
+	const char *p = text;
+	char first[16] = "";
+	int kind[BIND_DEPTH], depth = 0, options = 0, nword = 0;
+	unsigned line = 1;
 	size_t k;
 
-	while (p < e && *p != '}') {
-		p += strspn(p, " \t\r;");
-		if (p >= e || *p == '}')
+	for (;;) {
+		p = bind_skip(p, &line);
+		if (*p == '\0')
 			break;
-		k = strcspn(p, " \t\r;}\n");
-		if (k == 4 && strncmp(p, "port", 4) == 0) {
-			k += strspn(p + k, " \t");
-			k += strspn(p + k, "0123456789");
-		} else
-			fw_add(r, p, k, line);
-		p += k;
+		if (*p == ';') {
+			nword = 0;
+			p++;
+		} else if (*p == '{') {
+			k = depth > 0 && depth <= BIND_DEPTH ?
+			    (size_t)kind[depth - 1] : B_OTHER;
+			if (depth < BIND_DEPTH)
+				kind[depth] = depth == 0 && nword > 0 &&
+				    strcmp(first, "options") == 0 ? B_OPTIONS :
+				    k == B_OPTIONS && nword > 0 &&
+				    strcmp(first, "forwarders") == 0 ? B_FWD :
+				    B_OTHER;
+			if (depth == 0 && kind[0] == B_OPTIONS)
+				options = 1;
+			depth++;
+			nword = 0;
+			p++;
+		} else if (*p == '}') {
+			depth -= depth > 0;
+			nword = 0;
+			p++;
+		} else if (*p == '"') {
+			for (p++; *p != '\0' && *p != '"'; p++)
+				if (*p == '\n')
+					line++;
+			p += *p != '\0';
+			nword++;
+		} else {
+			k = strcspn(p, " \t\r\n;{}\"#");
+			if (nword == 0) {
+				(void)snprintf(first, sizeof(first), "%.*s",
+				    (int)k, p);
+				if (r != NULL && depth > 0 &&
+				    depth <= BIND_DEPTH &&
+				    kind[depth - 1] == B_FWD)
+					fw_add(r, p, k, line);
+			}
+			nword++;
+			p += k > 0 ? k : 1;
+		}
 	}
-	return (p < e && *p == '}');
+	return (options);
+}
+
+/* zone_end - an unbound forward-zone ends: not ".", its addresses
+ * (from index zone on) forget; ".", its first forward-host (host, at
+ * line) kept as r->byname */
+static void
+zone_end(struct mg_resolv *r, int in_fwd, int root, size_t zone,
+    const char *host, unsigned line)
+{
+	if (!in_fwd)
+		return;
+	if (!root) {
+		drop_from(r, zone);
+		return;
+	}
+	if (host[0] != '\0' && r->byname == NULL) {
+		r->byname = mg_xstrdup(host);
+		r->byname_line = line;
+	}
 }
 
 /* value_of - the value after "key" and one of seps at p (spaces,
@@ -311,92 +402,217 @@ value_of(const char *p, const char *e, const char *key, const char *seps,
 int
 mg_resolv_recurses(const char *text)
 {
-	const char *p = text, *e, *q;
+	const char *p = text, *e, *t, *q;
 
 	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
-		while (p < e && (*p == ' ' || *p == '\t'))
+		for (t = e; t > p && t[-1] == '\r'; t--)
+			;
+		while (p < t && (*p == ' ' || *p == '\t'))
 			p++;
-		if (e - p >= 7 && strncmp(p, "server:", 7) == 0) {
-			for (q = p + 7; q < e && (*q == ' ' || *q == '\t' ||
-			    *q == '\r'); q++)
-				;
-			if (q == e || *q == '#')
-				return (1);
-		}
-		if (e - p >= 7 && strncmp(p, "options", 7) == 0) {
-			for (q = p + 7; q < e && (*q == ' ' || *q == '\t');
+		if (t - p >= 7 && strncmp(p, "server:", 7) == 0) {
+			for (q = p + 7; q < t && (*q == ' ' || *q == '\t');
 			    q++)
 				;
-			if (q < e && *q == '{')
+			if (q == t || *q == '#')
 				return (1);
 		}
 	}
-	return (0);
+	return (bind_scan(NULL, text));
 }
 
 /*
  * mg_resolv_forwarders - the servers a local resolver forwards every
  * name to, from its configuration text (path names it) into r as
  * nameservers: unbound's forward-zone with name "." (forward-addr:
- * ADDR[@port][#name]), dnsmasq's server=ADDR[#port] (not the
- * server=/domain/ ones), bind9's forwarders { ADDR; ... };.  How many;
- * 0: it resolves by itself (or forwards only some domains).
+ * ADDR[@port][#name]; a forward-host: NAME, by name, is kept apart in
+ * r->byname, not resolved here), dnsmasq's server=ADDR[#port] (not the
+ * server=/domain/ ones), bind9's forwarders { ADDR; ... }; inside its
+ * options block (bind_scan; a zone's forward that zone only).  CRLF
+ * line ends are read as LF.  How many addresses; 0: it resolves by
+ * itself, forwards only some domains, or forwards by name only.
  */
 size_t
 mg_resolv_forwarders(struct mg_resolv *r, const char *path, const char *text)
 {
-	const char *p = text, *e, *v;
+	const char *p = text, *e, *t, *v;
+	char host[256] = "";
 	size_t n, zone = 0;
-	unsigned line = 0;
-	int in_fwd = 0, root = 0, in_bind = 0;
+	unsigned line = 0, host_line = 0;
+	int in_fwd = 0, root = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->path = mg_xstrdup(path);
 	for (; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
 		e = p + strcspn(p, "\n");
+		for (t = e; t > p && t[-1] == '\r'; t--)
+			;
 		line++;
-		while (p < e && (*p == ' ' || *p == '\t'))
+		while (p < t && (*p == ' ' || *p == '\t'))
 			p++;
-		if (p == e || *p == '#' || (e - p > 1 && p[0] == '/' &&
+		if (p == t || *p == '#' || (t - p > 1 && p[0] == '/' &&
 		    p[1] == '/'))
 			continue;
-		if (!in_bind && value_of(p, e, "forwarders", " \t{", &v, &n) &&
-		    (v = memchr(p, '{', (size_t)(e - p))) != NULL) {
-			in_bind = 1;
-			p = v;
-		}
-		if (in_bind) {
-			in_bind = !bind_list(r, p + (*p == '{'), e, line);
-			continue;
-		}
-		if (value_of(p, e, "server", "=", &v, &n)) {
+		if (value_of(p, t, "server", "=", &v, &n)) {
 			if (n > 0 && *v != '/')
 				fw_add(r, v, n, line);
 			continue;
 		}
-		if (strncmp(p, "forward-zone:", 13) == 0) {
-			if (in_fwd && !root)
-				drop_from(r, zone);
+		if (t - p >= 13 && strncmp(p, "forward-zone:", 13) == 0) {
+			zone_end(r, in_fwd, root, zone, host, host_line);
 			in_fwd = 1;
 			root = 0;
 			zone = r->nns;
+			host[0] = '\0';
 			continue;
 		}
-		if (e[-1] == ':' && memchr(p, ' ', (size_t)(e - p)) == NULL) {
-			if (in_fwd && !root)
-				drop_from(r, zone);
+		if (t[-1] == ':' && memchr(p, ' ', (size_t)(t - p)) == NULL) {
+			zone_end(r, in_fwd, root, zone, host, host_line);
 			in_fwd = 0;	/* another clause: server:, ... */
+			host[0] = '\0';
 			continue;
 		}
 		if (!in_fwd)
 			continue;
-		if (value_of(p, e, "name:", " \t", &v, &n))
+		if (value_of(p, t, "name:", " \t", &v, &n))
 			root = n == 1 && *v == '.';
-		else if (value_of(p, e, "forward-addr:", " \t", &v, &n))
+		else if (value_of(p, t, "forward-addr:", " \t", &v, &n))
 			fw_add(r, v, n, line);
+		else if (value_of(p, t, "forward-host:", " \t", &v, &n) &&
+		    n > 0 && host[0] == '\0') {
+			(void)snprintf(host, sizeof(host), "%.*s", (int)n, v);
+			host_line = line;
+		}
 	}
-	if (in_fwd && !root)
-		drop_from(r, zone);
+	zone_end(r, in_fwd, root, zone, host, host_line);
+	(void)bind_scan(r, text);
 	return (r->nns);
+}
+
+/* What the files of one kind say, strongest first. */
+enum { K_NONE, K_UNSEEN, K_LOCAL, K_PRIVATE, K_BYNAME, K_PUBLIC };
+
+/* same_kind - a and b name the same kind (NULL: the user's files) */
+static int
+same_kind(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
+/* kind_say - what kind k (its verdict v, first file path, forwarders
+ * fw) says, for the list of kinds that disagree */
+static void
+kind_say(struct mg_str *why, const char *kind, int v, const char *path,
+    const struct mg_resolv *fw)
+{
+	const char *k = kind != NULL ? kind : "the resolver";
+
+	if (why->len > 0)
+		mg_str_puts(why, "; ");
+	if (v == K_LOCAL)
+		mg_str_printf(why, "%s resolves by itself (%s)", k, path);
+	else if (v == K_PRIVATE)
+		mg_str_printf(why, "%s forwards every name to %s (%s:%u)", k,
+		    fw->ns[0].text, fw->path, fw->ns[0].line);
+	else if (v == K_BYNAME)
+		mg_str_printf(why, "%s forwards every name to %s by name "
+		    "(%s:%u)", k, fw->byname, fw->path, fw->byname_line);
+	else
+		mg_str_printf(why, "%s names no forwarder and does not "
+		    "resolve by itself (%s)", k, path);
+}
+
+/*
+ * mg_resolv_judge - a local resolver's configuration files (n of them,
+ * grouped by kind in order; those of kind NULL, the user's, are one
+ * group) judged together.  A kind's files: forwarders
+ * of every name found (mg_resolv_forwarders; the first file with any),
+ * a forward by name (unbound's forward-host: the host is not resolved
+ * here, so what it asks is unknown), or resolving by itself
+ * (mg_resolv_recurses), else unseen (dnsmasq without server= asks its
+ * resolv-file's servers).  A public forwarder of any kind: *fw, its
+ * servers asked.  Otherwise all kinds read must agree: local, private
+ * forwarders (*fw), or unread; a forward by name, or kinds that
+ * disagree (a leftover bind9 named.conf.options beside a dnsmasq
+ * forwarding to its resolv-file's servers), is unknown, *why saying
+ * what each kind says - never local.  *fw is the caller's to free.
+ */
+enum mg_lr_verdict
+mg_resolv_judge(const struct mg_lr_file *f, size_t n, struct mg_resolv **fw,
+    struct mg_str *why)
+{
+	struct mg_resolv *kfw = NULL, *c, *pub = NULL, *agree = NULL;
+	const char *kpath = NULL;
+	size_t i;
+	int v = K_NONE, first = K_NONE, differ = 0;
+
+	*fw = NULL;
+	for (i = 0; i <= n; i++) {
+		if (i > 0 && (i == n || !same_kind(f[i].kind,
+		    f[i - 1].kind))) {
+			/* kind f[i - 1].kind ends: its verdict */
+			if (kfw != NULL && mg_resolv_npublic(kfw) > 0)
+				v = K_PUBLIC;
+			else if (kfw != NULL && kfw->byname != NULL)
+				v = K_BYNAME;
+			else if (kfw != NULL)
+				v = K_PRIVATE;
+			else if (v == K_NONE)
+				v = K_UNSEEN;
+			if (first == K_NONE)
+				first = v;
+			else if (v != first)
+				differ = 1;
+			kind_say(why, f[i - 1].kind, v, kpath, kfw);
+			if (v == K_PUBLIC && pub == NULL) {
+				pub = kfw;
+				kfw = NULL;
+			} else if (v == K_PRIVATE && agree == NULL) {
+				agree = kfw;
+				kfw = NULL;
+			}
+			if (kfw != NULL) {
+				mg_resolv_free(kfw);
+				free(kfw);
+			}
+			kfw = NULL;
+			kpath = NULL;
+			v = K_NONE;
+		}
+		if (i == n)
+			break;
+		if (kpath == NULL)
+			kpath = f[i].path;
+		if (mg_resolv_recurses(f[i].text) && v == K_NONE)
+			v = K_LOCAL;
+		if (kfw != NULL)
+			continue;
+		c = mg_xcalloc(1, sizeof(*c));
+		if (mg_resolv_forwarders(c, f[i].path, f[i].text) > 0 ||
+		    c->byname != NULL) {
+			kfw = c;
+			continue;
+		}
+		mg_resolv_free(c);
+		free(c);
+	}
+	if (pub != NULL || (!differ && first == K_PRIVATE)) {
+		*fw = pub != NULL ? pub : agree;
+		if (*fw == agree)
+			agree = NULL;
+		mg_resolv_free(agree);
+		free(agree);
+		mg_str_reset(why);
+		return (MG_LR_FORWARDS);
+	}
+	mg_resolv_free(agree);
+	free(agree);
+	if (!differ && (first == K_LOCAL || first == K_NONE ||
+	    first == K_UNSEEN)) {
+		mg_str_reset(why);
+		return (first == K_LOCAL ? MG_LR_LOCAL : MG_LR_UNREAD);
+	}
+	return (MG_LR_UNKNOWN);
 }

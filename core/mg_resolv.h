@@ -10,6 +10,7 @@
 
 #include "mg_err.h"
 #include "mg_net.h"
+#include "mg_str.h"
 
 #define MG_RESOLV_MAX 16	/* nameserver lines kept (glibc uses 3) */
 #define MG_RESOLV_MAXNS 3	/* resolv.conf(5): the resolver library
@@ -51,6 +52,29 @@ struct mg_resolv {
 	struct mg_resolv *upstream;	/* the stub's upstream servers (the
 					 * resolver owns it); NULL: not read,
 					 * the servers asked are unknown */
+	char *byname;		/* mg_resolv_forwarders: the first host
+				 * every name is forwarded to by name
+				 * (unbound's forward-host), not resolved
+				 * here; NULL: none */
+	unsigned byname_line;
+};
+
+/* One configuration file of a local resolver, of a kind ("unbound",
+ * "dnsmasq", "bind9"; NULL: one file named by the user, of any kind). */
+struct mg_lr_file {
+	const char *kind;
+	const char *path;
+	const char *text;
+};
+
+/* What the local resolver's configuration files say (mg_resolv_judge). */
+enum mg_lr_verdict {
+	MG_LR_UNREAD,		/* no file read, or none says how it
+				 * resolves: unknown */
+	MG_LR_LOCAL,		/* it resolves by itself */
+	MG_LR_FORWARDS,		/* forwards every name to *fw's servers */
+	MG_LR_UNKNOWN		/* unknown, *why says why: forwards by
+				 * name only, or kinds that disagree */
 };
 
 void mg_resolv_free(struct mg_resolv *);
@@ -58,6 +82,8 @@ int mg_resolv_parse(struct mg_resolv *, const char *, const char *);
 int mg_resolv_read(struct mg_resolv *, const char *, struct mg_err *);
 size_t mg_resolv_forwarders(struct mg_resolv *, const char *, const char *);
 int mg_resolv_recurses(const char *);
+enum mg_lr_verdict mg_resolv_judge(const struct mg_lr_file *, size_t,
+    struct mg_resolv **, struct mg_str *);
 size_t mg_resolv_local(const struct mg_resolv *);
 const char *mg_resolv_public(const struct mg_net *);
 size_t mg_resolv_npublic(const struct mg_resolv *);

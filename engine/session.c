@@ -80,71 +80,87 @@ unread(struct mg_session *a, const struct mg_str *msg)
 }
 
 /* The configurations of the local resolvers a resolv.conf naming
- * 127.0.0.1 may mean (their Debian and RHEL places). */
-static const char *const local_confs[] = { "/etc/unbound/unbound.conf",
-    "/etc/unbound/unbound.conf.d/*.conf", "/etc/unbound/conf.d/*.conf",
-    "/etc/dnsmasq.conf", "/etc/dnsmasq.d/*", "/etc/bind/named.conf.options",
-    "/etc/named.conf", NULL };
+ * 127.0.0.1 may mean (their Debian and RHEL places), by kind. */
+static const struct {
+	const char *kind;
+	const char *glob;
+} local_confs[] = { { "unbound", "/etc/unbound/unbound.conf" },
+	{ "unbound", "/etc/unbound/unbound.conf.d/*.conf" },
+	{ "unbound", "/etc/unbound/conf.d/*.conf" },
+	{ "dnsmasq", "/etc/dnsmasq.conf" }, { "dnsmasq", "/etc/dnsmasq.d/*" },
+	{ "bind9", "/etc/bind/named.conf.options" },
+	{ "bind9", "/etc/named.conf" }, { NULL, NULL } };
 
-/* forwarders_in - the first of the files path names (a glob) whose text
- * forwards every name (mg_resolv_forwarders) into *fw; *nread counts
- * the files read that would resolve by themselves without forwarders
- * (mg_resolv_recurses: unbound's, bind9's; not dnsmasq's, which without
- * server= lines forwards to the servers of its resolv-file,
- * /etc/resolv.conf or resolvconf's /run/dnsmasq/resolv.conf) */
-static int
-forwarders_in(const char *path, struct mg_resolv **fw, size_t *nread)
+/* A local resolver's configuration files read, for mg_resolv_judge. */
+struct lr_read {
+	struct mg_lr_file *f;
+	size_t n, cap;
+};
+
+/* lr_read_glob - the files path (a glob) names, of kind, read into l;
+ * a file that cannot be read is skipped */
+static void
+lr_read_glob(struct lr_read *l, const char *kind, const char *path)
 {
 	struct mg_str text = MG_STR_INIT;
+	struct mg_lr_file *f;
 	struct mg_err err;
 	glob_t g;
 	size_t i;
-	int found = 0;
 
 	if (glob(path, 0, NULL, &g) != 0)
-		return (0);
-	for (i = 0; i < g.gl_pathc && !found; i++) {
-		mg_str_reset(&text);
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		mg_str_init(&text);
 		if (mg_file_read(g.gl_pathv[i], 1024 * 1024, &text, NULL,
-		    &err) < 0)
-			continue;
-		if (mg_resolv_recurses(mg_str_cstr(&text)))
-			(*nread)++;
-		*fw = mg_xcalloc(1, sizeof(**fw));
-		if (mg_resolv_forwarders(*fw, g.gl_pathv[i],
-		    mg_str_cstr(&text)) > 0) {
-			found = 1;
+		    &err) < 0) {
+			mg_str_free(&text);
 			continue;
 		}
-		mg_resolv_free(*fw);
-		free(*fw);
-		*fw = NULL;
+		f = MG_ARRAY_PUSH(l->f, l->n, l->cap);
+		f->kind = kind;
+		f->path = mg_xstrdup(g.gl_pathv[i]);
+		f->text = mg_xstrdup(mg_str_cstr(&text));
+		mg_str_free(&text);
 	}
 	globfree(&g);
-	mg_str_free(&text);
-	return (found);
+}
+
+/* lr_read_free - release l's files */
+static void
+lr_read_free(struct lr_read *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free((char *)l->f[i].path);
+		free((char *)l->f[i].text);
+	}
+	free(l->f);
 }
 
 /*
  * local_resolver - r names a resolver on a loopback address (not
  * systemd-resolved's stub): Docker's embedded DNS (127.0.0.11) forwards
  * to the Docker host's resolvers, which cannot be read here - said under
- * unread; unbound, dnsmasq or bind9 forwarding every name: its
- * forwarders become the stub's upstream servers, judged as the servers
- * asked; one resolving by itself is local.  No configuration read: its
- * forwarders cannot be seen, said under unread.  The files are read
- * only with the host context or --local-resolver-conf FILE.
+ * unread.  The configuration files of every kind installed (unbound,
+ * dnsmasq, bind9; or the --local-resolver-conf FILE) are judged together
+ * (mg_resolv_judge): forwarding every name, the forwarders become the
+ * stub's upstream servers, judged as the servers asked; resolving by
+ * itself, local; forwarding by name only (unbound's forward-host), or
+ * kinds that disagree, unknown and said under unread with what each
+ * kind says; no configuration read, unknown too - never local.  The
+ * files are read only with the host context or --local-resolver-conf.
  */
 static void
 local_resolver(struct mg_session *a, struct mg_resolv *r, const char *path)
 {
-	const char *one[] = { a->local_resolver_conf, NULL };
-	const char *const *confs = a->local_resolver_conf != NULL ? one :
-	    local_confs;
+	struct lr_read l = { NULL, 0, 0 };
 	const struct mg_nameserver *ns;
 	struct mg_resolv *fw = NULL;
-	struct mg_str s = MG_STR_INIT;
-	size_t k, i, nread = 0;
+	struct mg_str s = MG_STR_INIT, why = MG_STR_INIT;
+	enum mg_lr_verdict v;
+	size_t k, i;
 
 	if ((k = mg_resolv_local(r)) == 0)
 		return;
@@ -171,17 +187,37 @@ local_resolver(struct mg_session *a, struct mg_resolv *r, const char *path)
 		mg_str_free(&s);
 		return;
 	}
-	for (i = 0; confs[i] != NULL; i++)
-		if (forwarders_in(confs[i], &fw, &nread))
-			break;
-	if (fw != NULL) {
+	if (a->local_resolver_conf != NULL)
+		lr_read_glob(&l, NULL, a->local_resolver_conf);
+	else
+		for (i = 0; local_confs[i].glob != NULL; i++)
+			lr_read_glob(&l, local_confs[i].kind,
+			    local_confs[i].glob);
+	v = mg_resolv_judge(l.f, l.n, &fw, &why);
+	lr_read_free(&l);
+	if (v == MG_LR_FORWARDS) {
 		r->stub = k;
 		r->stub_name = "a local resolver that forwards every name";
 		r->upstream = fw;
+		mg_str_free(&why);
 		return;
 	}
-	if (nread > 0)
+	if (v == MG_LR_LOCAL) {
+		mg_str_free(&why);
 		return;		/* it resolves by itself: local */
+	}
+	if (v == MG_LR_UNKNOWN) {
+		mg_str_printf(&s, "resolver upstreams unknown: %s:%u names "
+		    "%s, a local resolver whose configuration does not tell "
+		    "who answers (%s): whether it forwards to a public "
+		    "resolver cannot be seen", path, ns->line, ns->text,
+		    mg_str_cstr(&why));
+		unread(a, &s);
+		mg_str_free(&s);
+		mg_str_free(&why);
+		return;
+	}
+	mg_str_free(&why);
 	mg_str_printf(&s, "resolver upstreams unknown: %s:%u names %s, a "
 	    "local resolver whose forwarders could not be read (unbound's "
 	    "forward-zone, dnsmasq's server= or its resolv-file, bind9's "

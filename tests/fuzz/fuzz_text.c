@@ -21,7 +21,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mg_json j;
 	struct mg_net net;
 	struct mg_net_span span;
-	struct mg_resolv rv;
+	struct mg_resolv rv, *fw;
+	struct mg_lr_file lr[2];
 	char buf[128], *s;
 	size_t i;
 
@@ -48,6 +49,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mg_resolv_forwarders(&rv, "fuzz", s) > MG_RESOLV_MAX)
 		abort();
 	mg_resolv_free(&rv);
+	(void)mg_resolv_recurses(s);
+	lr[0] = (struct mg_lr_file){ "unbound", "fuzz", s };
+	lr[1] = (struct mg_lr_file){ "bind9", "fuzz", s };
+	mg_str_reset(&js);
+	if (mg_resolv_judge(lr, 2, &fw, &js) == MG_LR_FORWARDS &&
+	    (fw == NULL || fw->nns == 0 || fw->nns > MG_RESOLV_MAX))
+		abort();
+	mg_resolv_free(fw);
+	free(fw);
 	free(s);
 	mg_str_free(&out);
 	mg_str_free(&js);

@@ -109,7 +109,10 @@ report_lrc(const char *resolv, const char *lrc, const char *etc,
 /*
  * pf_dnsbl_local_resolver - resolv.conf names 127.0.0.1: an unbound
  * that forwards every name to Quad9 is the hole (its forward-addr line
- * the evidence), one resolving by itself is local, a dnsmasq without
+ * the evidence; with CRLF line ends too), one resolving by itself is
+ * local, one forwarding by name (forward-host) unknown (unread); bind9
+ * with its braces on the next line forwarding to 1.1.1.1 is the hole,
+ * a bind9 forwarding only a zone is local; a dnsmasq without
  * server= (its resolv-file's; also in a file named otherwise), none
  * readable and none read (no host context) are unknown (unread),
  * Docker's 127.0.0.11 is unknown (unread), never a finding
@@ -137,6 +140,51 @@ pf_dnsbl_local_resolver(const char *dir, const char *etc)
 	    "9.9.9.9 is Quad9\")))] | length == 1)", NULL), 0);
 	mg_str_free(&out);
 	write_file(unb, "server:\n    interface: 127.0.0.1\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"upstreams unknown\"))] | length == "
+	    "0)", NULL), 0);
+	mg_str_free(&out);
+	/* CRLF line ends: the same forward-zone is read */
+	write_file(unb, "server:\r\n    interface: 127.0.0.1\r\n\r\n"
+	    "forward-zone:\r\n    name: \".\"\r\n    forward-addr: "
+	    "8.8.8.8\r\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 6 and (.file | "
+	    "endswith(\"unbound.conf\")) and (.text | test(\"nameserver "
+	    "8.8.8.8 is Google\")))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* a forward by name: unknown (unread), never local */
+	write_file(unb, "server:\n    interface: 127.0.0.1\nforward-zone:\n"
+	    "    name: \".\"\n    forward-host: dns.google\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
+	    "([.unread[] | select(test(\"^resolver upstreams unknown: "
+	    ".*resolv-loopback.conf:3 names 127.0.0.1, a local resolver "
+	    "whose configuration does not tell who answers \\\\(the "
+	    "resolver forwards every name to dns.google by name "
+	    "\\\\(.*unbound.conf:5\\\\)\"))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* bind9 with its braces on the next line: forwarders read */
+	(void)snprintf(unb, sizeof(unb), "%s/named.conf.options", dir);
+	write_file(unb, "options\n{\n\tdirectory \"/var/cache/bind\";\n"
+	    "\tforwarders\n\t{\n\t\t1.1.1.1;\n\t};\n};\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 6 and (.file | "
+	    "endswith(\"named.conf.options\")) and (.text | test(\"nameserver "
+	    "1.1.1.1 is Cloudflare\")))] | length == 1)", NULL), 0);
+	mg_str_free(&out);
+	/* a zone's forwarders forward that zone only: it resolves the
+	 * rest by itself, local */
+	write_file(unb, "options\n{\n\tdirectory \"/var/cache/bind\";\n};\n"
+	    "zone \"corp.example\" { type forward; forwarders { 8.8.8.8; }; "
+	    "};\n");
 	(void)report_lrc(loc, unb, etc, &out);
 	assert_int_equal(lab_jq(out.data, "([.findings[] | select(.id == "
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "

@@ -1,6 +1,7 @@
 /* test_check_dnsbl.c - DNSBLs asked through a public resolver: resolv.conf
  * fixtures (tests/unit/data/resolv), Postfix restriction lists and
  * postscreen from captured postconf output, Exim dnslists conditions. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -526,6 +527,180 @@ test_local_forwarders(void **state)
 	mg_resolv_free(&fw);
 }
 
+/* fw_text - forwarders of every name in text (a constructed shape) */
+static size_t
+fw_text(struct mg_resolv *fw, const char *text)
+{
+	return (mg_resolv_forwarders(fw, "/etc/resolver.conf", text));
+}
+
+/* test_local_forwarders_shapes - real-world shapes: CRLF line ends,
+ * bind9's forwarders on one line or with "{" on the next line, a zone's
+ * forwarders (that zone only: not counted), unbound's forward-host (by
+ * name: kept apart, never an address) */
+static void
+test_local_forwarders_shapes(void **state)
+{
+	struct mg_resolv fw;
+
+	(void)state;
+	assert_int_equal(fw_text(&fw, "server:\r\n interface: 127.0.0.1\r\n"
+	    "forward-zone:\r\n name: \".\"\r\n forward-addr: 8.8.8.8\r\n"),
+	    1);
+	assert_string_equal(fw.ns[0].text, "8.8.8.8");
+	assert_int_equal(fw.ns[0].line, 5);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "server=9.9.9.9\r\n"), 1);
+	assert_string_equal(fw.ns[0].public, "Quad9");
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options { forwarders { 1.1.1.1; "
+	    "8.8.8.8; }; };\n"), 2);
+	assert_string_equal(fw.ns[1].text, "8.8.8.8");
+	assert_int_equal(fw.ns[1].line, 1);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options\n{\n\tdirectory \"/var\";\n"
+	    "\tforwarders\n\t{\n\t\t9.9.9.9;\n\t};\n};\n"), 1);
+	assert_string_equal(fw.ns[0].text, "9.9.9.9");
+	assert_int_equal(fw.ns[0].line, 6);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "options {\r\n\tforwarders {\r\n"
+	    "\t\t8.8.4.4;\r\n\t};\r\n};\r\n"), 1);
+	assert_string_equal(fw.ns[0].text, "8.8.4.4");
+	mg_resolv_free(&fw);
+	/* a zone's forwarders forward that zone only */
+	assert_int_equal(fw_text(&fw, "options {\n\tdirectory \"/var\";\n};"
+	    "\nzone \"corp.example\" { type forward; forwarders { 8.8.8.8; "
+	    "}; };\n"), 0);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "zone \"corp.example\" {\n\ttype "
+	    "forward;\n\tforwarders {\n\t\t8.8.8.8;\n\t};\n};\noptions {"
+	    "\n\t/* forwarders { 1.1.1.1; }; */\n\tforwarders { 10.0.0.53; "
+	    "};\n};\n"), 1);
+	assert_string_equal(fw.ns[0].text, "10.0.0.53");
+	assert_int_equal(fw.ns[0].line, 9);
+	mg_resolv_free(&fw);
+	/* unbound's forward-host: by name, not an address we resolve */
+	assert_int_equal(fw_text(&fw, "forward-zone:\n name: \".\"\n "
+	    "forward-host: dns.google\n"), 0);
+	assert_non_null(fw.byname);
+	assert_string_equal(fw.byname, "dns.google");
+	assert_int_equal(fw.byname_line, 3);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "forward-zone:\n name: \"corp.\"\n "
+	    "forward-host: dns.google\n"), 0);
+	assert_null(fw.byname);
+	mg_resolv_free(&fw);
+}
+
+/* judge - mg_resolv_judge on n files; *fw freed, why kept in *why */
+static enum mg_lr_verdict
+judge(const struct mg_lr_file *f, size_t n, struct mg_str *why,
+    char *first, size_t size)
+{
+	struct mg_resolv *fw = NULL;
+	enum mg_lr_verdict v;
+
+	mg_str_reset(why);
+	first[0] = '\0';
+	v = mg_resolv_judge(f, n, &fw, why);
+	if (v == MG_LR_FORWARDS) {
+		assert_non_null(fw);
+		assert_true(fw->nns > 0);
+		(void)snprintf(first, size, "%s", fw->ns[0].text);
+	} else
+		assert_null(fw);
+	mg_resolv_free(fw);
+	free(fw);
+	return (v);
+}
+
+/* test_local_judge - the files of every resolver kind installed judged
+ * together: a leftover bind9 options file beside a dnsmasq without
+ * server= is unknown, never local; a forward by name (unbound's
+ * forward-host) is unknown; kinds that agree keep their verdict; a
+ * public forwarder of any kind is judged */
+static void
+test_local_judge(void **state)
+{
+	const char *bind_rec = "options {\n\tdirectory \"/var\";\n};\n";
+	const char *dnsm = "listen-address=127.0.0.1\nbind-interfaces\n";
+	const char *unb_rec = "server:\n interface: 127.0.0.1\n";
+	const char *unb_inc = "include-toplevel: \"/etc/unbound/d/*.conf\"\n";
+	const char *unb_host = "forward-zone:\n name: \".\"\n "
+	    "forward-host: dns.google\n";
+	struct mg_lr_file f[4] = { { NULL, NULL, NULL } };
+	struct mg_str why = MG_STR_INIT;
+	char first[64];
+
+	(void)state;
+	assert_int_equal(judge(f, 0, &why, first, sizeof(first)),
+	    MG_LR_UNREAD);
+	/* dnsmasq (no server=) beside a leftover bind9: unknown */
+	f[0] = (struct mg_lr_file){ "dnsmasq", "/etc/dnsmasq.conf", dnsm };
+	f[1] = (struct mg_lr_file){ "bind9", "/etc/bind/named.conf.options",
+	    bind_rec };
+	assert_int_equal(judge(f, 2, &why, first, sizeof(first)),
+	    MG_LR_UNKNOWN);
+	assert_non_null(strstr(mg_str_cstr(&why), "dnsmasq names no "
+	    "forwarder and does not resolve by itself (/etc/dnsmasq.conf)"));
+	assert_non_null(strstr(mg_str_cstr(&why), "bind9 resolves by itself "
+	    "(/etc/bind/named.conf.options)"));
+	/* each alone: bind9 local, dnsmasq unread */
+	assert_int_equal(judge(f + 1, 1, &why, first, sizeof(first)),
+	    MG_LR_LOCAL);
+	assert_int_equal(judge(f, 1, &why, first, sizeof(first)),
+	    MG_LR_UNREAD);
+	/* unbound's files are one kind: the include and the server: */
+	f[0] = (struct mg_lr_file){ "unbound", "/etc/unbound/unbound.conf",
+	    unb_inc };
+	f[1] = (struct mg_lr_file){ "unbound", "/etc/unbound/d/a.conf",
+	    unb_rec };
+	f[2] = (struct mg_lr_file){ "bind9", "/etc/named.conf", bind_rec };
+	assert_int_equal(judge(f, 3, &why, first, sizeof(first)),
+	    MG_LR_LOCAL);
+	/* a forward by name: unknown, alone or beside a recursing kind */
+	f[1].text = unb_host;
+	assert_int_equal(judge(f, 2, &why, first, sizeof(first)),
+	    MG_LR_UNKNOWN);
+	assert_non_null(strstr(mg_str_cstr(&why), "unbound forwards every "
+	    "name to dns.google by name (/etc/unbound/d/a.conf:3)"));
+	assert_int_equal(judge(f, 3, &why, first, sizeof(first)),
+	    MG_LR_UNKNOWN);
+	/* a public forwarder of any kind is judged, whatever the rest */
+	f[3] = (struct mg_lr_file){ "bind9", "/etc/named.conf.options",
+	    "options { forwarders { 9.9.9.9; }; };" };
+	f[0].text = unb_rec;
+	f[1].text = unb_rec;
+	f[2] = (struct mg_lr_file){ "dnsmasq", "/etc/dnsmasq.conf", dnsm };
+	assert_int_equal(judge(f, 4, &why, first, sizeof(first)),
+	    MG_LR_FORWARDS);
+	assert_string_equal(first, "9.9.9.9");
+	/* private forwarders beside a recursing kind: they disagree */
+	f[3].text = "options { forwarders { 10.0.0.53; }; };";
+	assert_int_equal(judge(f + 1, 1, &why, first, sizeof(first)),
+	    MG_LR_LOCAL);
+	f[2] = f[3];
+	assert_int_equal(judge(f + 2, 1, &why, first, sizeof(first)),
+	    MG_LR_FORWARDS);
+	assert_string_equal(first, "10.0.0.53");
+	assert_int_equal(judge(f + 1, 2, &why, first, sizeof(first)),
+	    MG_LR_UNKNOWN);
+	assert_non_null(strstr(mg_str_cstr(&why), "bind9 forwards every "
+	    "name to 10.0.0.53 (/etc/named.conf.options:1)"));
+	/* one file named by the user (no kind) */
+	f[0] = (struct mg_lr_file){ NULL, "/srv/resolver.conf", unb_host };
+	assert_int_equal(judge(f, 1, &why, first, sizeof(first)),
+	    MG_LR_UNKNOWN);
+	assert_non_null(strstr(mg_str_cstr(&why), "the resolver forwards "
+	    "every name to dns.google by name (/srv/resolver.conf:3)"));
+	/* the user's files (a glob) are one kind: include, then server: */
+	f[0].text = unb_inc;
+	f[1] = (struct mg_lr_file){ NULL, "/srv/resolver.d/a.conf", unb_rec };
+	assert_int_equal(judge(f, 2, &why, first, sizeof(first)),
+	    MG_LR_LOCAL);
+	mg_str_free(&why);
+}
+
 /* recurses - the file's text judged by mg_resolv_recurses */
 static int
 recurses(const char *name)
@@ -560,6 +735,13 @@ test_local_recurses(void **state)
 	assert_int_equal(mg_resolv_recurses("include-toplevel: "
 	    "\"/etc/unbound/unbound.conf.d/*.conf\"\n"), 0);
 	assert_int_equal(mg_resolv_recurses(""), 0);
+	/* CRLF, and "options" with its "{" on the next line */
+	assert_int_equal(mg_resolv_recurses("server:\r\n"), 1);
+	assert_int_equal(mg_resolv_recurses("options\r\n{\r\n};\r\n"), 1);
+	assert_int_equal(mg_resolv_recurses("options\n\t{ directory "
+	    "\"/var\"; };\n"), 1);
+	assert_int_equal(mg_resolv_recurses("zone \"x\" { type forward; };"
+	    "\n"), 0);
 }
 
 /* test_glibc_asks_three - glibc's resolver asks the first three
@@ -685,7 +867,9 @@ main(void)
 		cmocka_unit_test(test_resolv_stub),
 		cmocka_unit_test(test_pf_chroot),
 		cmocka_unit_test(test_local_forwarders),
+		cmocka_unit_test(test_local_forwarders_shapes),
 		cmocka_unit_test(test_local_recurses),
+		cmocka_unit_test(test_local_judge),
 		cmocka_unit_test(test_glibc_asks_three),
 		cmocka_unit_test(test_unknown_global_resolver_hedged),
 		cmocka_unit_test(test_local_resolver_forwarding),
