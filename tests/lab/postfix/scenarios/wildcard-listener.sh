@@ -1,0 +1,17 @@
+# wildcard-listener - RHEL's stock inet_interfaces = loopback-only (its
+# "localhost" in other words) with the smtpd entry named by port alone,
+# plus a master.cf entry bound to 0.0.0.0:PORT2 (DIR/wild_port) that
+# carries -o inet_interfaces=127.0.0.1 (master(5): -o never moves a
+# listener).  Master binds 127.0.0.1:PORT and 0.0.0.0:PORT2; other hosts
+# can reach the second.  A test should see it from /proc/net/tcp and a
+# report that no longer calls the server loopback-only:
+# postfix.smtpd.hygiene low (not info) and postfix.localhost.remote low
+# with its fix.
+set_param "inet_interfaces = loopback-only"
+pf -MX "127.0.0.1:$PORT/inet"
+pf -M "$PORT/inet = $PORT inet n - n - - smtpd"
+wild_port=$(rand_port "$PORT")
+echo "$wild_port" >"$DIR/wild_port"
+pf -M "0.0.0.0:$wild_port/inet = 0.0.0.0:$wild_port inet n - n - - smtpd"
+pf -P "0.0.0.0:$wild_port/inet/inet_interfaces = 127.0.0.1"
+settle
