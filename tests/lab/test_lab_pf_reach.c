@@ -4,7 +4,8 @@
  * that host whatever inet_interfaces says; one named by port alone binds
  * inet_interfaces; -o inet_interfaces= moves no listener), read back
  * from /proc/net/tcp.  inet_interfaces = loopback-only with a
- * 0.0.0.0:PORT2 smtpd entry: master listens on 0.0.0.0:PORT2, and the
+ * 0.0.0.0:PORT2 smtpd entry (and a ":PORT3" one, bound as a port
+ * alone): master listens on 0.0.0.0:PORT2, and the
  * report no longer softens postfix.smtpd.hygiene and
  * postfix.localhost.remote to info - the latter keeps its fix, which
  * fix --yes applies and real Postfix then enforces.  inet_interfaces =
@@ -58,8 +59,8 @@ wait_listens(const char *addr, int port)
 			return (0);
 		lab_nap_ms(50);
 	}
-	(void)printf("    /proc/net/tcp: master listens on %s:%04X\n", addr,
-	    (unsigned)port);
+	(void)printf("    /proc/net/tcp: %s:%04X listens (port %d)\n", addr,
+	    (unsigned)port, port);
 	return (1);
 }
 
@@ -87,6 +88,7 @@ test_wildcard_entry_reaches_out(void **state)
 	struct mg_str out;
 	int port = lab_port(dir, "port", NULL, 0);
 	int wild = lab_port(dir, "wild_port", NULL, 0);
+	int empty = lab_port(dir, "empty_host_port", NULL, 0);
 
 	(void)state;
 	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
@@ -97,6 +99,9 @@ test_wildcard_entry_reaches_out(void **state)
 	assert_true(wait_listens("0100007F", port));
 	assert_false(listens("00000000", port));
 	assert_false(listens("0100007F", wild));
+	/* ":PORT3" names no host: inet_interfaces, as the port alone */
+	assert_true(wait_listens("0100007F", empty));
+	assert_false(listens("00000000", empty));
 
 	assert_int_equal(lab_pf_report(dir, &out), 1);
 	assert_true(severity_is(out.data, "postfix.smtpd.hygiene", "low"));

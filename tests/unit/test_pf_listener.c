@@ -85,6 +85,8 @@ test_reach_of_each_listener(void **state)
 		{ "172.17.0.2:25", "all", MG_PF_REACH_PRIVATE },
 		{ "[fd00::25]:25", "all", MG_PF_REACH_PRIVATE },
 		{ "0.0.0.0:25", "loopback-only", MG_PF_REACH_PUBLIC },
+		{ ":25", "loopback-only", MG_PF_REACH_LOOPBACK },
+		{ ":25", "all", MG_PF_REACH_PUBLIC },
 		{ "8.8.8.8:465", "loopback-only", MG_PF_REACH_PUBLIC },
 	};
 	struct mg_model m;
@@ -302,6 +304,8 @@ test_loopback_only_agrees_with_reach(void **state)
 		{ "loopback-only", { NULL }, 1 },
 		{ "all", { NULL }, 0 },
 		{ "localhost", { "smtp inet smtpd", NULL }, 1 },
+		{ "localhost", { ":2525 inet smtpd", NULL }, 1 },
+		{ "all", { ":2525 inet smtpd", NULL }, 0 },
 		/* case A: RHEL's localhost plus a wildcard entry */
 		{ "localhost", { "smtp inet smtpd", "0.0.0.0:25 inet smtpd",
 		    NULL }, 0 },
