@@ -9,7 +9,7 @@
  * report no longer softens postfix.smtpd.hygiene and
  * postfix.localhost.remote to info - the latter keeps its fix, which
  * fix --yes applies and real Postfix then enforces.  inet_interfaces =
- * all with smtpd on 127.0.0.1:PORT only: master listens on 127.0.0.1
+ * all with smtpd on localhost:PORT only: master listens on 127.0.0.1
  * alone, and the report calls it loopback-only.
  */
 #include <setjmp.h>
@@ -129,7 +129,7 @@ test_wildcard_entry_reaches_out(void **state)
 }
 
 /* test_loopback_entry_is_loopback_only - case B: inet_interfaces = all,
- * the only smtpd entry bound to 127.0.0.1 */
+ * the only smtpd entry bound to the host name localhost */
 static void
 test_loopback_entry_is_loopback_only(void **state)
 {
