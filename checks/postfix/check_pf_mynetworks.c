@@ -442,38 +442,41 @@ propose_fix(const struct mg_model *m, const struct mg_param *p,
 }
 
 /*
- * loopback_only - inet_interfaces names only loopback addresses, so the
- * trusted networks cannot reach this Postfix over the network as it is
- * configured now (postconf(5): inet_interfaces; "loopback-only").
+ * loopback_evidence - Postfix listens on loopback only
+ * (mg_check_pf_loopback_only), so the trusted networks cannot reach it
+ * as it is configured now: said where that comes from - inet_interfaces,
+ * or the first master.cf smtpd service bound to a loopback address when
+ * inet_interfaces itself listens further.  0 if it listens further.
  */
 static int
-loopback_only(const struct mg_model *m)
+loopback_evidence(const struct mg_model *m, struct mg_finding *f)
 {
-	const char *v = mg_model_value(m, "inet_interfaces"), *cur, *elem;
-	struct mg_net net, lo4, lo6;
-	char word[128];
-	size_t len;
-	int any = 0;
+	static const char *const why = "Postfix listens on loopback only "
+	    "now, so these networks cannot reach it yet; the setting becomes "
+	    "an open relay the day it listens on a public interface";
+	const struct mg_param *ii = mg_model_param(m, "inet_interfaces");
+	const struct mg_service *s;
+	size_t i;
 
-	if (v == NULL)
+	if (!mg_check_pf_loopback_only(m))
 		return (0);
-	(void)mg_net_parse("127.0.0.0/8", &lo4, NULL);
-	(void)mg_net_parse("::1", &lo6, NULL);
-	for (cur = v; mg_pf_list_next(&cur, &elem, &len);) {
-		if (len >= sizeof(word))
-			return (0);
-		memcpy(word, elem, len);
-		word[len] = '\0';
-		any = 1;
-		if (strcmp(word, "loopback-only") == 0 ||
-		    strcmp(word, "localhost") == 0)
+	for (i = 0; mg_check_pf_reach(m, NULL) != MG_PF_REACH_LOOPBACK &&
+	    i < m->nservices; i++) {
+		s = &m->services[i];
+		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		    (strcmp(s->command, "smtpd") != 0 &&
+		    strcmp(s->command, "postscreen") != 0))
 			continue;
-		if (mg_net_parse(word, &net, NULL) < 0 ||
-		    !(mg_net_contains(&lo4, &net) ||
-		    mg_net_contains(&lo6, &net)))
-			return (0);
+		mg_finding_evidence(f, s->file, s->line, "master.cf binds "
+		    "every smtpd service to a loopback address (%s %s first) "
+		    "although inet_interfaces = %s: %s", s->name, s->command,
+		    ii != NULL && ii->value != NULL ? ii->value : "all", why);
+		return (1);
 	}
-	return (any);
+	mg_finding_evidence(f, ii != NULL ? ii->file : NULL, ii != NULL ?
+	    ii->line : 0, "inet_interfaces = %s: %s", ii != NULL &&
+	    ii->value != NULL ? ii->value : "", why);
+	return (1);
 }
 
 /* plain_addr - an address without brackets or prefix */
@@ -730,17 +733,7 @@ mg_check_pf_mynetworks(const struct mg_model *m, struct mg_report *r)
 			if (!es.v[i].host_bits && es.v[i].span.public > 1.0)
 				mg_check_log_evidence(m, f, &es.v[i].net,
 				    &es.v[i].seen);
-		if (loopback_only(m)) {
-			const struct mg_param *ii = mg_model_param(m,
-			    "inet_interfaces");
-
-			mg_finding_evidence(f, ii->file, ii->line,
-			    "inet_interfaces = %s: Postfix listens on "
-			    "loopback only now, so these networks cannot "
-			    "reach it yet; the setting becomes an open relay "
-			    "the day it listens on a public interface",
-			    ii->value);
-		}
+		(void)loopback_evidence(m, f);
 		if (p->raw == NULL && style != NULL)
 			mg_finding_evidence(f, style->file, style->line,
 			    "mynetworks is not set; mynetworks_style = %s "

@@ -69,13 +69,14 @@ interfaces_reach(const struct mg_model *m)
 	return (any ? r : MG_PF_REACH_PUBLIC);
 }
 
-/* inet_reach - an inet service: its own address, else inet_interfaces */
+/* inet_reach - an inet service: its own address, else inet_interfaces
+ * (Postfix's host_port(): "port" and ":port" name no host) */
 static enum mg_pf_reach
 inet_reach(const struct mg_model *m, const char *name)
 {
 	const char *colon = strrchr(name, ':');
 
-	if (colon == NULL)
+	if (colon == NULL || colon == name)
 		return (interfaces_reach(m));
 	return (word_reach(name, (size_t)(colon - name)));
 }

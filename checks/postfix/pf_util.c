@@ -9,81 +9,36 @@
 #include <strings.h>
 
 #include "../../backends/postfix/pf_list.h"
-#include "../../core/mg_net.h"
 #include "../../core/mg_str.h"
 #include "../checks.h"
 
-/* loopback_word - "loopback-only", "localhost", or a loopback address */
-static int
-loopback_word(const char *elem, size_t len)
-{
-	struct mg_net net, lo4, lo6;
-	char word[128];
-
-	if (len == 0 || len >= sizeof(word))
-		return (0);
-	memcpy(word, elem, len);
-	word[len] = '\0';
-	if (word[0] == '[' && word[len - 1] == ']') {
-		memmove(word, word + 1, len - 2);
-		word[len - 2] = '\0';
-	}
-	if (strcmp(word, "loopback-only") == 0 ||
-	    strcmp(word, "localhost") == 0)
-		return (1);
-	(void)mg_net_parse("127.0.0.0/8", &lo4, NULL);
-	(void)mg_net_parse("::1", &lo6, NULL);
-	return (mg_net_parse(word, &net, NULL) == 0 &&
-	    (mg_net_contains(&lo4, &net) || mg_net_contains(&lo6, &net)));
-}
-
-/* service_host - the host part of an inet service name "host:port";
- * 0 if it has none (it listens on inet_interfaces) */
-static int
-service_host(const char *name, const char **host, size_t *len)
-{
-	const char *colon = strrchr(name, ':');
-
-	if (colon == NULL)
-		return (0);
-	*host = name;
-	*len = (size_t)(colon - name);
-	return (1);
-}
-
 /*
  * mg_check_pf_loopback_only - no smtpd listener can be reached from
- * another host: inet_interfaces names only loopback addresses, or every
- * inet smtpd/postscreen service is bound to a loopback address
- * (postconf(5) inet_interfaces, master(5) service names).
+ * another host: every inet smtpd/postscreen service and every pass
+ * service is loopback by mg_check_pf_reach (master(5): "host:port" binds
+ * that host whatever inet_interfaces says, a port alone binds
+ * inet_interfaces, -o inet_interfaces= moves no listener); without such
+ * a service, inet_interfaces names only loopback addresses.
  */
 int
 mg_check_pf_loopback_only(const struct mg_model *m)
 {
-	const char *v = mg_model_value(m, "inet_interfaces"), *cur, *elem;
 	const struct mg_service *s;
-	size_t i, len, n = 0;
-	int all_lo = 1;
+	size_t i, n = 0;
 
 	for (i = 0; i < m->nservices; i++) {
 		s = &m->services[i];
-		if (strcmp(s->type, "inet") != 0 || s->command == NULL ||
+		if (strcmp(s->type, "pass") != 0 &&
+		    (strcmp(s->type, "inet") != 0 || s->command == NULL ||
 		    (strcmp(s->command, "smtpd") != 0 &&
-		    strcmp(s->command, "postscreen") != 0))
+		    strcmp(s->command, "postscreen") != 0)))
 			continue;
 		n++;
-		if (!service_host(s->name, &elem, &len) ||
-		    !loopback_word(elem, len))
-			all_lo = 0;
-	}
-	if (n > 0 && all_lo)
-		return (1);
-	if (v == NULL || *v == '\0')
-		return (0);
-	for (cur = v; mg_pf_list_next(&cur, &elem, &len);)
-		if (!loopback_word(elem, len))
+		if (mg_check_pf_reach(m, s) != MG_PF_REACH_LOOPBACK)
 			return (0);
-	return (1);
+	}
+	return (n > 0 ||
+	    mg_check_pf_reach(m, NULL) == MG_PF_REACH_LOOPBACK);
 }
 
 /* mg_check_pf_level - the configuration's compatibility_level as

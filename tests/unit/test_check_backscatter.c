@@ -153,6 +153,28 @@ test_pf_local_blank(void **state)
 	assert_int_equal(pf_finding(&r, LOCAL_ID)->severity, MG_SEV_MEDIUM);
 	mg_report_free(&r);
 	mg_model_free(&m);
+
+	/* inet_interfaces = 127.0.0.1 kept, but master.cf binds an smtpd
+	 * to 0.0.0.0 (master(5): the host part wins): medium, with its fix */
+	pf_load(&m, "backscatter-local", 1);
+	mg_model_service_add(&m, "0.0.0.0:25", "inet")->command =
+	    mg_xstrdup("smtpd");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(pf_finding(&r, LOCAL_ID)->severity, MG_SEV_MEDIUM);
+	assert_non_null(mg_report_find_fix(&r, LOCAL_ID));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* inet_interfaces = all, but the only smtpd is bound to 127.0.0.1:
+	 * no other host connects, info */
+	pf_load(&m, "backscatter-local", 1);
+	pf_params(&m, "inet_interfaces = all\n");
+	mg_model_service_add(&m, "127.0.0.1:smtp", "inet")->command =
+	    mg_xstrdup("smtpd");
+	pf_run(mg_check_pf_backscatter, &m, &r);
+	assert_int_equal(pf_finding(&r, LOCAL_ID)->severity, MG_SEV_INFO);
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_pf_local_no_fix - where the default could refuse real users or

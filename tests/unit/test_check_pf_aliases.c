@@ -179,6 +179,24 @@ test_local_postmaster(void **state)
 	assert_null(pf_finding(&r, "postfix.aliases.virtual"));
 	mg_report_free(&r);
 	mg_model_free(&m);
+
+	/* RHEL's shape: the same loopback-only inet_interfaces and an smtpd
+	 * bound to 0.0.0.0 in master.cf, which other hosts reach: low, with
+	 * its fix */
+	pf_build(&m, n, x_out, n);
+	t = pf_map(&m, "hash:/etc/aliases", "mailer-daemon: postmaster\n",
+	    ALIASES, "# /etc/aliases\nmailer-daemon: postmaster\n");
+	answers(t, al);
+	mg_model_service_add(&m, "0.0.0.0:25", "inet")->command =
+	    mg_xstrdup("smtpd");
+	pf_run(mg_check_pf_aliases, &m, &r);
+	f = pf_finding(&r, "postfix.localhost.remote");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_null(pf_evidence(f, "loopback address"));
+	assert_non_null(mg_report_find_fix(&r, "postfix.localhost.local-only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
 }
 
 /* test_local_rcpt_virtual - mydestination = localhost with

@@ -85,6 +85,8 @@ test_reach_of_each_listener(void **state)
 		{ "172.17.0.2:25", "all", MG_PF_REACH_PRIVATE },
 		{ "[fd00::25]:25", "all", MG_PF_REACH_PRIVATE },
 		{ "0.0.0.0:25", "loopback-only", MG_PF_REACH_PUBLIC },
+		{ ":25", "loopback-only", MG_PF_REACH_LOOPBACK },
+		{ ":25", "all", MG_PF_REACH_PUBLIC },
 		{ "8.8.8.8:465", "loopback-only", MG_PF_REACH_PUBLIC },
 	};
 	struct mg_model m;
@@ -285,6 +287,157 @@ test_open_return_port_is_low(void **state)
 	mg_model_free(&m);
 }
 
+/* test_loopback_only_agrees_with_reach - master(5): a service named
+ * "host:port" binds that host whatever inet_interfaces says, a port-only
+ * one binds inet_interfaces, -o inet_interfaces= moves no listener;
+ * loopback-only holds when every smtpd, postscreen and pass service is
+ * loopback by mg_check_pf_reach (no service: inet_interfaces) */
+static void
+test_loopback_only_agrees_with_reach(void **state)
+{
+	static const struct {
+		const char *interfaces;
+		const char *svc[4];	/* "name type command" */
+		int want;
+	} cases[] = {
+		{ "localhost", { NULL }, 1 },
+		{ "loopback-only", { NULL }, 1 },
+		{ "all", { NULL }, 0 },
+		{ "localhost", { "smtp inet smtpd", NULL }, 1 },
+		{ "localhost", { ":2525 inet smtpd", NULL }, 1 },
+		{ "all", { ":2525 inet smtpd", NULL }, 0 },
+		/* case A: RHEL's localhost plus a wildcard entry */
+		{ "localhost", { "smtp inet smtpd", "0.0.0.0:25 inet smtpd",
+		    NULL }, 0 },
+		{ "loopback-only", { "203.0.113.5:submission inet smtpd",
+		    NULL }, 0 },
+		{ "localhost", { "0.0.0.0:smtp inet postscreen",
+		    "smtpd pass smtpd", NULL }, 0 },
+		{ "localhost", { "smtp inet smtpd", "[::]:2525 inet smtpd",
+		    NULL }, 0 },
+		/* case B: inet_interfaces = all, every smtpd on loopback */
+		{ "all", { "127.0.0.1:smtp inet smtpd", NULL }, 1 },
+		{ "all", { "localhost:25 inet smtpd", "[::1]:25 inet smtpd",
+		    "pickup unix pickup", NULL }, 1 },
+		{ "all", { "127.0.0.1:smtp inet postscreen",
+		    "smtpd pass smtpd", NULL }, 1 },
+		{ "all", { "127.0.0.1:10025 inet smtpd", "smtp inet smtpd",
+		    NULL }, 0 },
+		{ "all", { "127.0.0.2:25 inet smtpd", "pickup unix pickup",
+		    NULL }, 1 },
+	};
+	struct mg_model m;
+	struct mg_service *s;
+	char line[256], name[64], type[16], cmd[16];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		(void)snprintf(line, sizeof(line), "inet_interfaces = %s\n",
+		    cases[i].interfaces);
+		pf_build(&m, line, NULL, line);
+		for (j = 0; cases[i].svc[j] != NULL; j++) {
+			assert_int_equal(sscanf(cases[i].svc[j],
+			    "%63s %15s %15s", name, type, cmd), 3);
+			s = mg_model_service_add(&m, name, type);
+			s->command = mg_xstrdup(cmd);
+		}
+		if (mg_check_pf_loopback_only(&m) != cases[i].want)
+			fail_msg("case %zu (inet_interfaces %s): loopback-only "
+			    "%d, want %d", i, cases[i].interfaces,
+			    mg_check_pf_loopback_only(&m), cases[i].want);
+		mg_model_free(&m);
+	}
+
+	/* -o inet_interfaces=all in master.cf moves no listener */
+	pf_build(&m, "inet_interfaces = localhost\n", NULL,
+	    "inet_interfaces = localhost\n");
+	s = mg_model_service_add(&m, "smtp", "inet");
+	s->command = mg_xstrdup("smtpd");
+	mg_service_override_add(s, "inet_interfaces")->value =
+	    mg_xstrdup("all");
+	assert_int_equal(mg_check_pf_reach(&m, s), MG_PF_REACH_LOOPBACK);
+	assert_int_equal(mg_check_pf_loopback_only(&m), 1);
+	mg_model_free(&m);
+}
+
+/* wildcard - RHEL's stock inet_interfaces = localhost (case A) or
+ * inet_interfaces = all (case B) with one smtpd entry bound to host */
+static void
+wildcard(struct mg_model *m, const char *interfaces, const char *host,
+    const char *extra)
+{
+	struct mg_str n = MG_STR_INIT;
+	struct mg_service *s;
+
+	mg_str_printf(&n, "inet_interfaces = %s\n%s", interfaces,
+	    extra != NULL ? extra : "");
+	pf_build(m, mg_str_cstr(&n), NULL, mg_str_cstr(&n));
+	s = mg_model_service_add(m, host, "inet");
+	s->command = mg_xstrdup("smtpd");
+	mg_str_free(&n);
+}
+
+/* test_wildcard_entry_is_not_loopback - case A: inet_interfaces =
+ * localhost and "0.0.0.0:25 inet ... smtpd": the checks that soften on
+ * a loopback-only server do not (hygiene low, mynetworks not said to be
+ * unreachable, relay not said loopback); case B: inet_interfaces = all
+ * and smtpd on 127.0.0.1:smtp only is loopback-only */
+static void
+test_wildcard_entry_is_not_loopback(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	wildcard(&m, "localhost", "0.0.0.0:25", "disable_vrfy_command = no\n");
+	pf_run(mg_check_pf_smtpd, &m, &r);
+	f = pf_finding(&r, "postfix.smtpd.hygiene");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_LOW);
+	assert_null(pf_evidence(f, "loopback"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	wildcard(&m, "loopback-only", "203.0.113.5:submission",
+	    "mynetworks = 210.0.0.0/8\n");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	f = pf_finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "loopback only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	wildcard(&m, "localhost", "0.0.0.0:25",
+	    "smtpd_relay_restrictions = permit, reject\n");
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_CRITICAL);
+	assert_null(pf_evidence(f, "loopback"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* case B: the same hygiene at info, the mynetworks finding says
+	 * why no other host reaches it now */
+	wildcard(&m, "all", "127.0.0.1:smtp", "disable_vrfy_command = no\n");
+	pf_run(mg_check_pf_smtpd, &m, &r);
+	f = pf_finding(&r, "postfix.smtpd.hygiene");
+	assert_non_null(f);
+	assert_int_equal(f->severity, MG_SEV_INFO);
+	mg_report_free(&r);
+	mg_model_free(&m);
+	wildcard(&m, "all", "127.0.0.1:smtp", "mynetworks = 210.0.0.0/8\n");
+	pf_run(mg_check_pf_mynetworks, &m, &r);
+	f = pf_finding(&r, "postfix.mynetworks.public");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "127.0.0.1:smtp"));
+	assert_non_null(pf_evidence(f, "loopback only"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -295,6 +448,8 @@ main(void)
 		cmocka_unit_test(test_smtps_plain_found_and_uncommented),
 		cmocka_unit_test(test_smtps_wrapper_on_is_quiet),
 		cmocka_unit_test(test_open_return_port_is_low),
+		cmocka_unit_test(test_loopback_only_agrees_with_reach),
+		cmocka_unit_test(test_wildcard_entry_is_not_loopback),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
