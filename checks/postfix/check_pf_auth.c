@@ -298,8 +298,8 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r,
 	for (i = 0; global && unsafe && i < n; i++) {
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
 		if (exposed(m, &v[i]) && tls_ready(&v[i]) && !own(&v[i], p) &&
-		    !unplaced(&v[i], p) && !mg_check_pf_add_override(m, x, v[i].svc, TLS_AUTH_ONLY,
-		    "yes"))
+		    !unplaced(&v[i], p) && !mg_check_pf_add_override(m, x,
+		    v[i].svc, TLS_AUTH_ONLY, "yes"))
 			unsafe = 0;
 	}
 	if (global && !unsafe)
