@@ -230,6 +230,33 @@ test_override_not_located(void **state)
 	mg_model_free(&m);
 }
 
+/* test_add_override_refused_over_own - a new -o line goes right under
+ * the entry line, before the service's own -o of that name, which smtpd
+ * would still use: refused, no edit */
+static void
+test_add_override_refused_over_own(void **state)
+{
+	const struct mg_service *s;
+	struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load_more(&m, "plain", "", NULL);
+	s = mg_model_service(&m, "submission", "inet");
+	assert_non_null(s);
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "test.fix", "test");
+	assert_int_equal(mg_check_pf_add_override(&m, x, s,
+	    "smtpd_tls_auth_only", "no"), 0);
+	assert_int_equal(x->nedits, 0);
+	assert_int_equal(mg_check_pf_add_override(&m, x, s,
+	    "smtpd_tls_security_level", "encrypt"), 1);
+	assert_int_equal(x->nedits, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_own_level_edited_not_commented_line - submission has its own
  * "-o smtpd_tls_security_level=may" below Debian's commented encrypt
  * line: uncommenting that line would change nothing (the later -o
@@ -479,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_plain_no_cert),
 		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_own_level_edited_not_commented_line),
+		cmocka_unit_test(test_add_override_refused_over_own),
 		cmocka_unit_test(test_auth_before_tls_left_to_auth_check),
 		cmocka_unit_test(test_same_as_port25_no_finding),
 		cmocka_unit_test(test_template_without_gate),
