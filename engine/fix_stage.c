@@ -61,6 +61,15 @@ file_for(struct mg_stage *st, const char *path, struct mg_err *err)
 		    path, MG_FILE_MAX);
 		return (NULL);
 	}
+	/* the lines are C strings: a NUL byte would cut the file there and
+	 * the rest would not be written back */
+	if (text.len > 0 && memchr(text.data, '\0', text.len) != NULL) {
+		mg_str_free(&text);
+		(void)mg_err_set(err, "%s holds a NUL byte; not edited, "
+		    "nothing changed (remove the byte by hand, then run the "
+		    "report again)", path);
+		return (NULL);
+	}
 	f = MG_ARRAY_PUSH(st->files, st->nfiles, st->files_cap);
 	memset(f, 0, sizeof(*f));
 	f->path = mg_xstrdup(path);

@@ -118,7 +118,11 @@ word_in(const char *line, const char *word)
 	return (0);
 }
 
-/* locate_overrides - the line of each override in the service's lines */
+/*
+ * locate_overrides - the line of each override in the service's lines.
+ * With two -o of one name on an entry, postconf -P and the daemon use the
+ * last one: its line is recorded, so a fix edits the line that counts.
+ */
 static void
 locate_overrides(struct mg_service *s, const struct mg_srcfile *f,
     size_t first, size_t last)
@@ -128,7 +132,7 @@ locate_overrides(struct mg_service *s, const struct mg_srcfile *f,
 
 	for (k = 0; k < s->noverrides; k++) {
 		p = &s->overrides[k];
-		for (i = first; i <= last; i++) {
+		for (i = last + 1; i-- > first;) {
 			if (f->lines[i][strspn(f->lines[i], " \t")] == '#' ||
 			    !word_in(f->lines[i], p->name))
 				continue;

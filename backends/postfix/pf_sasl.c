@@ -180,7 +180,8 @@ mg_pf_sasl_conf_parse(struct mg_model *m, const struct mg_srcfile *f)
 		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
 			p++;
 		klen = (size_t)(p - key);
-		val = p + 1;
+		/* a line of the key alone ends at p: nothing past it */
+		val = *p != '\0' ? p + 1 : p;
 		val += strspn(val, " \t");
 		vlen = strlen(val);
 		while (vlen > 0 && isspace((unsigned char)val[vlen - 1]))

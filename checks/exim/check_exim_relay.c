@@ -173,7 +173,11 @@ probe_address(const struct mg_net *net, char *buf, size_t size)
 		(void)snprintf(buf, size, "192.0.2.1");
 }
 
-/* ue4c_line - the dc_relay_nets line of Debian's update-exim4.conf.conf */
+/*
+ * ue4c_line - the dc_relay_nets line of Debian's update-exim4.conf.conf.
+ * The file is shell, sourced by update-exim4.conf: with two assignments
+ * the last one is the list, so that is the line named and edited.
+ */
 static unsigned
 ue4c_line(const struct mg_model *m, const struct mg_srcfile **fp)
 {
@@ -187,7 +191,7 @@ ue4c_line(const struct mg_model *m, const struct mg_srcfile **fp)
 	mg_str_printf(&path, "%s/update-exim4.conf.conf", m->config_dir);
 	f = mg_model_file(m, mg_str_cstr(&path));
 	mg_str_free(&path);
-	for (i = 0; f != NULL && i < f->nlines; i++)
+	for (i = f != NULL ? f->nlines : 0; i-- > 0;)
 		if (strncmp(f->lines[i], "dc_relay_nets=", 14) == 0) {
 			*fp = f;
 			return ((unsigned)i + 1);

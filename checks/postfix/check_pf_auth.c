@@ -169,6 +169,27 @@ own(const struct svc *v, const struct mg_param *p)
 	    p->line > 0 && mg_service_override(v->svc, p->name) == p);
 }
 
+/* unplaced - is p the service's own -o override, which postconf -P lists
+ * but master.cf's text does not place?  main.cf does not reach it and a
+ * new -o would not be the last one: it is set by hand */
+static int
+unplaced(const struct svc *v, const struct mg_param *p)
+{
+	return (v->svc != NULL && p != NULL &&
+	    mg_service_override(v->svc, p->name) == p && !own(v, p));
+}
+
+/* by_hand - evidence: set -o name=value on the service by hand */
+static void
+by_hand(struct mg_finding *f, const struct svc *v, const char *name,
+    const char *value)
+{
+	mg_finding_evidence(f, v->svc->file, v->svc->line, "service %s sets "
+	    "its own %s, but no master.cf line reads it as postconf -P does: "
+	    "set -o %s=%s in its entry by hand", v->svc->name, name, name,
+	    value);
+}
+
 /* svc_name - "service smtp (inet)", or "all smtpd services" */
 static void
 svc_name(const struct svc *v, char *buf, size_t size)
@@ -246,8 +267,8 @@ tls_ready(const struct svc *v)
  * own -o, else main.cf - unless a service that inherits main.cf's value
  * has no TLS (it would lose AUTH): then an -o per service */
 static int
-no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
-    size_t n)
+no_tls_fix(const struct mg_model *m, struct mg_report *r,
+    struct mg_finding *f, struct svc *v, size_t n)
 {
 	const struct mg_param *p;
 	struct mg_fix *x;
@@ -260,6 +281,12 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
 		if (!exposed(m, &v[i]))
 			continue;
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
+		if (unplaced(&v[i], p)) {
+			/* its own value: main.cf does not reach it */
+			if (tls_ready(&v[i]))
+				by_hand(f, &v[i], TLS_AUTH_ONLY, "yes");
+			continue;
+		}
 		if (!tls_ready(&v[i]))
 			unsafe |= !own(&v[i], p);
 		else if (own(&v[i], p))
@@ -271,8 +298,8 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r, struct svc *v,
 	for (i = 0; global && unsafe && i < n; i++) {
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
 		if (exposed(m, &v[i]) && tls_ready(&v[i]) && !own(&v[i], p) &&
-		    !mg_check_pf_add_override(m, x, v[i].svc, TLS_AUTH_ONLY,
-		    "yes"))
+		    !unplaced(&v[i], p) && !mg_check_pf_add_override(m, x,
+		    v[i].svc, TLS_AUTH_ONLY, "yes"))
 			unsafe = 0;
 	}
 	if (global && !unsafe)
@@ -388,7 +415,7 @@ check_no_tls(const struct mg_model *m, struct mg_report *r, struct svc *v,
 			cite(m, f, &c, &v[i], p);
 		}
 	}
-	if (f != NULL && no_tls_fix(m, r, v, n))
+	if (f != NULL && no_tls_fix(m, r, f, v, n))
 		mg_finding_add_fix(f, FIX_TLS);
 }
 
@@ -410,6 +437,8 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 		if (own(&v[i], v[i].sasl_p))
 			(void)mg_check_pf_edit_override(m, x, v[i].sasl_p,
 			    "no");
+		else if (unplaced(&v[i], v[i].sasl_p))
+			by_hand(f, &v[i], SASL_ENABLE, "no");
 		else
 			global = 1;
 	}
@@ -420,7 +449,8 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 		for (i = 0; i < n; i++)
 			if (v[i].sasl && v[i].port != 25 &&
 			    !is_reinjection(&v[i]) &&
-			    !own(&v[i], v[i].sasl_p))
+			    !own(&v[i], v[i].sasl_p) &&
+			    !unplaced(&v[i], v[i].sasl_p))
 				(void)mg_check_pf_add_override(m, x, v[i].svc,
 				    SASL_ENABLE, "yes");
 	}
@@ -430,9 +460,15 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 		if (own(&v[i], v[i].sasl_p))
 			(void)mg_check_pf_edit_override(m, x, v[i].sasl_p,
 			    "yes");
+		else if (unplaced(&v[i], v[i].sasl_p))
+			by_hand(f, &v[i], SASL_ENABLE, "yes");
 		else
 			(void)mg_check_pf_add_override(m, x, v[i].svc,
 			    SASL_ENABLE, "yes");
+	}
+	if (x->nedits == 0) {
+		mg_report_drop_fix(r, FIX_SUBMISSION);
+		return;
 	}
 	mg_check_pf_reload(m, x);
 	mg_finding_add_fix(f, FIX_SUBMISSION);

@@ -292,12 +292,12 @@ insert_line(const struct mg_model *m, const struct mg_service *s)
  * (once) when AUTH comes from there and main_cf (global_ok); else new
  * -o lines, one edit, on a line no other fix edits */
 static void
-propose(const struct mg_model *m, struct mg_fix *x,
+propose(const struct mg_model *m, struct mg_fix *x, struct mg_finding *f,
     const struct mg_service *s, const struct sizing *z, int main_cf,
     int *global)
 {
 	static const char *const names[] = { MSG_LIMIT, RCPT_LIMIT };
-	const struct mg_srcfile *f;
+	const struct mg_srcfile *src;
 	const struct mg_param *own;
 	struct mg_str add = MG_STR_INIT;
 	unsigned at;
@@ -308,7 +308,14 @@ propose(const struct mg_model *m, struct mg_fix *x,
 		(void)snprintf(v, sizeof(v), "%lu", i == 0 ? z->msgs :
 		    z->rcpts);
 		own = mg_service_override(s, names[i]);
-		if (own != NULL && own->file != NULL && own->line > 0)
+		if (own != NULL && (own->file == NULL || own->line == 0))
+			/* postconf -P lists it, master.cf's text does not
+			 * place it: neither main.cf nor a new -o is sure to
+			 * be what the service uses */
+			mg_finding_evidence(f, s->file, s->line, "service %s: "
+			    "set -o %s=%s in its master.cf entry by hand",
+			    s->name, names[i], v);
+		else if (own != NULL)
 			(void)mg_check_pf_edit_override(m, x, own, v);
 		else if (mg_service_override(s, "smtpd_sasl_auth_enable") !=
 		    NULL || !main_cf)
@@ -319,12 +326,12 @@ propose(const struct mg_model *m, struct mg_fix *x,
 		}
 	}
 	if (add.len > 0 && (at = insert_line(m, s)) != 0 &&
-	    (f = mg_model_file(m, s->file)) != NULL) {
+	    (src = mg_model_file(m, s->file)) != NULL) {
 		struct mg_str text = MG_STR_INIT;
 
-		mg_str_printf(&text, "%s%s", f->lines[at - 1],
+		mg_str_printf(&text, "%s%s", src->lines[at - 1],
 		    mg_str_cstr(&add));
-		(void)mg_fix_replace_line(x, s->file, at, f->lines[at - 1],
+		(void)mg_fix_replace_line(x, s->file, at, src->lines[at - 1],
 		    mg_str_cstr(&text));
 		mg_str_free(&text);
 	}
@@ -471,7 +478,7 @@ mg_check_pf_ratelimit(const struct mg_model *m, struct mg_report *r)
 			x = mg_report_fix(r, FIX_ID, "Limit messages and "
 			    "recipients per client on the services that offer "
 			    "AUTH (smtpd_client_*_rate_limit)");
-		propose(m, x, s, &z, main_cf, global);
+		propose(m, x, f, s, &z, main_cf, global);
 	}
 	if (f == NULL)
 		return;

@@ -22,6 +22,8 @@
 #include "../checks.h"
 
 #define FIX_ID "postfix.relay.restrictions"
+#define TITLE_FIX \
+    "Put relay control in smtpd_relay_restrictions, ahead of every other permit"
 #define RELAY "smtpd_relay_restrictions"
 #define RCPT "smtpd_recipient_restrictions"
 #define ELEM_MAX 512
@@ -437,10 +439,15 @@ fixed_relay_list(const struct verdict *v, const char *raw, struct mg_str *out)
 	}
 }
 
-/* propose - the edit that closes one verdict's hole; NULL if none safe */
+/*
+ * propose - the edit that closes one verdict's hole; NULL if none safe.
+ * The fix is made only once its edit is known: a service's -o line that
+ * master.cf's text does not place gets no edit (and no empty fix that
+ * fix --all would select), and f says to set it by hand.
+ */
 static const char *
 propose(const struct mg_model *m, const struct verdict *v,
-    struct mg_report *r)
+    struct mg_report *r, struct mg_finding *fd)
 {
 	const char *reload[] = { "postfix", "-c", m->config_dir, "reload",
 	    NULL };
@@ -452,8 +459,6 @@ propose(const struct mg_model *m, const struct verdict *v,
 
 	fixed_relay_list(v, rp != NULL && rp->raw != NULL ? rp->raw :
 	    (rp != NULL ? rp->value : ""), &val);
-	x = mg_report_fix(r, FIX_ID, "Put relay control in "
-	    "smtpd_relay_restrictions, ahead of every other permit");
 	if (v->svc != NULL && rp != NULL &&
 	    mg_service_override(v->svc, RELAY) == rp) {
 		/* The service overrides it: edit its -o line. */
@@ -462,9 +467,15 @@ propose(const struct mg_model *m, const struct verdict *v,
 		if (f == NULL || rp->line == 0 || rp->line > f->nlines ||
 		    (at = strstr(f->lines[rp->line - 1], old)) == NULL ||
 		    *old == '\0') {
+			mg_finding_evidence(fd, v->svc->file, v->svc->line,
+			    "service %s sets its own %s, but no master.cf line "
+			    "reads it as postconf -P does: set that -o by hand "
+			    "to \"%s\"; no automatic fix", v->svc->name, RELAY,
+			    mg_str_cstr(&val));
 			mg_str_free(&val);
 			return (NULL);
 		}
+		x = mg_report_fix(r, FIX_ID, TITLE_FIX);
 		mg_str_init(&line);
 		mg_str_append(&line, f->lines[rp->line - 1],
 		    (size_t)(at - f->lines[rp->line - 1]));
@@ -473,7 +484,7 @@ propose(const struct mg_model *m, const struct verdict *v,
 		(void)mg_fix_replace_line(x, rp->file, rp->line,
 		    f->lines[rp->line - 1], mg_str_cstr(&line));
 		mg_str_free(&line);
-	} else if (mg_report_find_fix(r, FIX_ID)->nedits == 0)
+	} else if ((x = mg_report_fix(r, FIX_ID, TITLE_FIX))->nedits == 0)
 		mg_fix_set_param(x, rp != NULL && rp->file != NULL ? rp->file :
 		    m->config_file, rp != NULL ? rp->line : 0, RELAY,
 		    rp != NULL ? rp->raw : NULL, mg_str_cstr(&val));
@@ -666,7 +677,7 @@ report_open(const struct mg_model *m, struct mg_report *r,
 		    "neither smtpd_relay_restrictions nor %s reaches "
 		    "reject_unauth_destination", what);
 	}
-	if ((fix = propose(m, v, r)) != NULL) {
+	if ((fix = propose(m, v, r, f)) != NULL) {
 		for (i = 0; i < f->nfix_ids; i++)
 			if (strcmp(f->fix_ids[i], fix) == 0)
 				return;
@@ -804,7 +815,7 @@ report_recipient_only(const struct mg_model *m, struct mg_report *r,
 	    param_line(m, v->rcpt_p, v->rcpt.stop_elem),
 	    "smtpd_recipient_restrictions ends relaying with %s",
 	    v->rcpt.stop_elem);
-	if ((fix = propose(m, v, r)) != NULL)
+	if ((fix = propose(m, v, r, f)) != NULL)
 		mg_finding_add_fix(f, fix);
 }
 
@@ -858,7 +869,7 @@ report_fatal(const struct mg_model *m, struct mg_report *r,
 		    host->value);
 		mg_finding_probe(f, OUTSIDER, NULL, "", rcpt, 0);
 	}
-	if ((fix = propose(m, v, r)) != NULL)
+	if ((fix = propose(m, v, r, f)) != NULL)
 		mg_finding_add_fix(f, fix);
 }
 

@@ -141,9 +141,17 @@ auth_fix(const struct mg_model *m, struct mg_report *r,
 		    "refuse every client; no automatic fix", CLIENT);
 		return (0);
 	}
-	x = mg_report_fix(r, FIX_AUTH, TITLE_AUTH);
 	if (p != NULL && mg_service_override(s, CLIENT) == p &&
-	    p->file != NULL && p->line > 0)
+	    (p->file == NULL || p->line == 0)) {
+		/* postconf -P lists it, master.cf's text does not place it:
+		 * a new -o under the entry line would come before it */
+		mg_finding_evidence(f, s->file, s->line, "service %s: set -o "
+		    "%s=%s in its master.cf entry by hand", s->name, CLIENT,
+		    GATE);
+		return (0);
+	}
+	x = mg_report_fix(r, FIX_AUTH, TITLE_AUTH);
+	if (p != NULL && mg_service_override(s, CLIENT) == p)
 		done = mg_check_pf_edit_override(m, x, p, GATE);
 	else
 		done = mg_check_pf_add_override(m, x, s, CLIENT, GATE);
@@ -337,7 +345,18 @@ tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
 		    LEVEL);
 		return (0);
 	}
+	if (own != NULL && (own->file == NULL || own->line == 0)) {
+		/* postconf -P lists it, master.cf's text does not place it:
+		 * an uncommented or new -o might not be the last one */
+		mg_finding_evidence(f, s->file, s->line, "service %s: set -o "
+		    "%s=encrypt in its master.cf entry by hand", s->name,
+		    LEVEL);
+		return (0);
+	}
 	x = mg_report_fix(r, FIX_TLS, TITLE_TLS);
+	/* the service's own -o is the one that counts: edited in place */
+	if (own != NULL)
+		return (mg_check_pf_edit_override(m, x, own, "encrypt"));
 	if ((cline = mg_check_pf_commented_override(m, s, LEVEL,
 	    "encrypt")) != 0 &&
 	    (src = mg_model_file(m, s->file)) != NULL) {
@@ -349,8 +368,6 @@ tls_fix(const struct mg_model *m, struct mg_report *r, struct mg_finding *f,
 		mg_str_free(&text);
 		return (1);
 	}
-	if (own != NULL && own->file != NULL && own->line > 0)
-		return (mg_check_pf_edit_override(m, x, own, "encrypt"));
 	return (mg_check_pf_add_override(m, x, s, LEVEL, "encrypt"));
 }
 

@@ -31,16 +31,28 @@ skip(const char *p)
 	return (p + strspn(p, " \t"));
 }
 
-/* propose - wrapper mode on for one service: the commented line
- * uncommented, the service's own -o edited, or a new -o line */
+/*
+ * propose - wrapper mode on for one service: its own -o edited (the last
+ * -o counts, so neither an uncommented nor a new line would do), the
+ * commented line uncommented, or a new -o line.  An own -o that
+ * master.cf's text does not place gets no edit: fd says to set it by
+ * hand.
+ */
 static int
-propose(const struct mg_model *m, struct mg_fix *x,
+propose(const struct mg_model *m, struct mg_fix *x, struct mg_finding *fd,
     const struct mg_service *s, unsigned cline)
 {
 	const struct mg_param *own = mg_service_override(s, WRAPPER);
 	const struct mg_srcfile *f;
 	struct mg_str text = MG_STR_INIT;
 
+	if (own != NULL && (own->file == NULL || own->line == 0)) {
+		mg_finding_evidence(fd, s->file, s->line, "service %s: set -o "
+		    "%s=yes in its master.cf entry by hand", s->name, WRAPPER);
+		return (0);
+	}
+	if (own != NULL)
+		return (mg_check_pf_edit_override(m, x, own, "yes"));
 	if (cline != 0 && (f = mg_model_file(m, s->file)) != NULL) {
 		mg_str_printf(&text, "  %s", skip(f->lines[cline - 1] + 1));
 		(void)mg_fix_replace_line(x, s->file, cline,
@@ -48,8 +60,6 @@ propose(const struct mg_model *m, struct mg_fix *x,
 		mg_str_free(&text);
 		return (1);
 	}
-	if (own != NULL && own->file != NULL && own->line > 0)
-		return (mg_check_pf_edit_override(m, x, own, "yes"));
 	return (mg_check_pf_add_override(m, x, s, WRAPPER, "yes"));
 }
 
@@ -117,7 +127,7 @@ mg_check_pf_tls(const struct mg_model *m, struct mg_report *r)
 			x = mg_report_fix(r, FIX_ID, "Speak TLS from the first "
 			    "byte on the smtps port (-o "
 			    "smtpd_tls_wrappermode=yes)");
-		(void)propose(m, x, s, cline);
+		(void)propose(m, x, f, s, cline);
 	}
 	if (x == NULL)
 		return;

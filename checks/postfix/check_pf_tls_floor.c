@@ -445,15 +445,18 @@ mandatory(const struct mg_model *m, struct mg_report *r)
 			x = mg_report_fix(r, FIX_PROTO, "Require TLS 1.2 or "
 			    "newer where TLS is mandatory "
 			    "(smtpd_tls_mandatory_protocols)");
-		if (mg_service_override(s, MANDATORY) != NULL &&
-		    p->file != NULL && p->line > 0)
-			(void)mg_check_pf_edit_override(m, x, p,
-			    floor_value(m));
-		else if (!global) {
-			mg_check_pf_set_global(m, x, MANDATORY,
-			    floor_value(m));
+		if (mg_service_override(s, MANDATORY) == NULL) {
+			if (!global)
+				mg_check_pf_set_global(m, x, MANDATORY,
+				    floor_value(m));
 			global = 1;
-		}
+		} else if (p->file == NULL || p->line == 0 ||
+		    !mg_check_pf_edit_override(m, x, p, floor_value(m)))
+			/* postconf -P lists it, master.cf's text does not
+			 * place it: main.cf does not reach this service */
+			mg_finding_evidence(f, s->file, s->line, "service %s: "
+			    "set -o %s=%s in its master.cf entry by hand",
+			    s->name, MANDATORY, floor_value(m));
 	}
 	if (x == NULL)
 		return;
@@ -656,14 +659,17 @@ outbound(const struct mg_model *m, struct mg_report *r)
 			x = mg_report_fix(r, FIX_OUT, "Use TLS outbound where "
 			    "the peer offers it (smtp_tls_security_level = "
 			    "may)");
-		if (mg_service_override(s, "smtp_tls_security_level") !=
-		    NULL && p->file != NULL && p->line > 0)
-			(void)mg_check_pf_edit_override(m, x, p, "may");
-		else if (!global) {
-			mg_check_pf_set_global(m, x,
-			    "smtp_tls_security_level", "may");
+		if (mg_service_override(s, "smtp_tls_security_level") ==
+		    NULL) {
+			if (!global)
+				mg_check_pf_set_global(m, x,
+				    "smtp_tls_security_level", "may");
 			global = 1;
-		}
+		} else if (p->file == NULL || p->line == 0 ||
+		    !mg_check_pf_edit_override(m, x, p, "may"))
+			mg_finding_evidence(f, s->file, s->line, "service %s: "
+			    "set -o smtp_tls_security_level=may in its "
+			    "master.cf entry by hand", s->name);
 	}
 	if (x == NULL)
 		return;

@@ -131,7 +131,9 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
 
 /* mg_check_pf_add_override - "-o name=value" on a new line under the service's
  * master.cf entry (a line that starts with white space continues it);
- * 0 if the entry's line is not known */
+ * 0 if the entry's line is not known, or if the service already has its
+ * own -o name: the new line would come before it, and the last -o is the
+ * one smtpd uses */
 int
 mg_check_pf_add_override(const struct mg_model *m, struct mg_fix *x,
     const struct mg_service *s, const char *name, const char *value)
@@ -139,7 +141,8 @@ mg_check_pf_add_override(const struct mg_model *m, struct mg_fix *x,
 	const struct mg_srcfile *f;
 	struct mg_str text = MG_STR_INIT;
 
-	if (s == NULL || s->file == NULL || s->line == 0 ||
+	if (s == NULL || mg_service_override(s, name) != NULL ||
+	    s->file == NULL || s->line == 0 ||
 	    (f = mg_model_file(m, s->file)) == NULL || s->line > f->nlines)
 		return (0);
 	mg_str_printf(&text, "%s\n  -o %s=%s", f->lines[s->line - 1], name,

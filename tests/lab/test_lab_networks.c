@@ -422,6 +422,63 @@ test_exim_private_8_narrowed(void **state)
 }
 
 /*
+ * test_exim_relay_nets_twice - update-exim4.conf.conf sets dc_relay_nets
+ * twice, the /8 last: Exim relays for 10.200.1.1 (shell: the last
+ * assignment wins); the report's evidence and fix name that last line,
+ * and after the fix Exim refuses 10.200.1.1 and still relays for
+ * loopback
+ */
+static void
+test_exim_relay_nets_twice(void **state)
+{
+	const char *dir;
+	const char *setup[] = { "setup", "private-relay-nets-twice", NULL,
+	    NULL };
+	char path[4096], q[512];
+	struct mg_str out, ue4c;
+	const char *cur, *l;
+	size_t len;
+	unsigned no = 0, first = 0, last = 0;
+	int rc;
+
+	(void)state;
+	if (host_on("10.0.0.0/8"))
+		skip();		/* the fix would keep that network */
+	dir = lab_dir(EXLAB, "private-relay-nets-twice");
+	setup[2] = dir;
+	assert_int_equal(lab_script(EXLAB, setup), 0);
+	(void)snprintf(path, sizeof(path),
+	    "%s/etc/exim4/update-exim4.conf.conf", dir);
+	lab_slurp(path, &ue4c);
+	for (cur = mg_str_cstr(&ue4c); mg_line_next(&cur, &l, &len);) {
+		no++;
+		if (len >= 14 && strncmp(l, "dc_relay_nets=", 14) == 0) {
+			if (first == 0)
+				first = no;
+			last = no;
+		}
+	}
+	mg_str_free(&ue4c);
+	assert_true(first != 0 && last > first);
+	assert_int_equal(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE), 250);
+	rc = lab_ex_report(dir, exim_bin, &out);
+	assert_true(rc == 1 || rc == 2);
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == "
+	    "\"exim.relay.private-hosts\") | .evidence[] | select((.file "
+	    "// \"\" | endswith(\"update-exim4.conf.conf\")) and .line == %u "
+	    "and (.text | contains(\"10.0.0.0/8\")))] | length == 1", last);
+	assert_int_equal(lab_jq(out.data, q, NULL), 0);
+	(void)snprintf(q, sizeof(q), ".fix_details[] | select(.id == "
+	    "\"exim.relay.narrow\") | .edits[0].line == %u and .edits[0].old "
+	    "== \"dc_relay_nets='10.0.0.0/8'\"", last);
+	assert_int_equal(lab_jq(out.data, q, NULL), 0);
+	ex_apply(dir, out.data, "exim.relay.narrow");
+	mg_str_free(&out);
+	assert_true(lab_exim_bh(dir, "10.200.1.1", NULL, REMOTE) >= 500);
+	assert_int_equal(lab_exim_bh(dir, "127.0.0.1", NULL, REMOTE), 250);
+}
+
+/*
  * docker_fix - the configuration read as report reads it, judged as on
  * a docker host whose docker-proxy runs (docker0 172.17.0.1/16, the
  * bridge network holds the gateway): the finding and the fix's first
@@ -569,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_xclient_24_claims_trusted),
 		cmocka_unit_test(test_xforward_24_granted),
 		cmocka_unit_test(test_exim_private_8_narrowed),
+		cmocka_unit_test(test_exim_relay_nets_twice),
 		cmocka_unit_test(test_docker_gateway_excluded),
 	};
 

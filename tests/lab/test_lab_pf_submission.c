@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "../../core/mg_lines.h"
 #include "../../core/mg_str.h"
 #include "lab_util.h"
 
@@ -252,6 +253,80 @@ test_plain_submission(void **state)
 	lab_stop(LAB, dir);
 }
 
+/* line_of - the number of the line of DIR/etc/master.cf reading text */
+static unsigned
+line_of(const char *dir, const char *text)
+{
+	char path[4096];
+	struct mg_str s;
+	const char *cur, *l;
+	size_t len;
+	unsigned no = 0, found = 0;
+
+	(void)snprintf(path, sizeof(path), "%s/etc/master.cf", dir);
+	lab_slurp(path, &s);
+	for (cur = mg_str_cstr(&s); mg_line_next(&cur, &l, &len);) {
+		no++;
+		if (len == strlen(text) && strncmp(l, text, len) == 0)
+			found = no;
+	}
+	mg_str_free(&s);
+	return (found);
+}
+
+/* test_duplicate_override - two -o smtpd_tls_security_level on the
+ * submission entry, encrypt then may: Postfix uses the last (postconf -P
+ * says may, a client gets to RCPT without STARTTLS); the finding's
+ * evidence names the may line, the fix edits that line, and after it
+ * Postfix says 530; rolled back byte for byte */
+static void
+test_duplicate_override(void **state)
+{
+	const char *dir = lab_instance(LAB, "submission-dup-o", 1);
+	int sub = lab_port(dir, "submission_port", NULL, 0);
+	unsigned enc = line_of(dir, "  -o smtpd_tls_security_level=encrypt");
+	unsigned may = line_of(dir, "  -o smtpd_tls_security_level=may");
+	char q[1024];
+	struct mg_str out, before, after;
+
+	(void)state;
+	assert_true(enc > 0 && may > enc);
+	assert_true(override(dir, sub, "smtpd_tls_security_level", "may"));
+	assert_true(says(sub, NULL, "RCPT " NOBODY " -> 554"));
+	(void)lab_pf_report(dir, &out);
+	(void)snprintf(q, sizeof(q), "[.findings[] | select(.id == "
+	    "\"postfix.submission.no-tls\") | .evidence[] | select((.file | "
+	    "endswith(\"/master.cf\")) and .line == %u and (.text | "
+	    "contains(\"-o smtpd_tls_security_level = may\")))] | length == 1",
+	    may);
+	assert_int_equal(lab_jq(out.data, q, NULL), 0);
+	(void)snprintf(q, sizeof(q), ".fix_details[] | select(.id == "
+	    "\"postfix.submission.encrypt\") | .edits | length == 1 and "
+	    ".[0].line == %u and .[0].old == \"  -o smtpd_tls_security_level="
+	    "may\" and (.[0].new | contains(\"smtpd_tls_security_level="
+	    "encrypt\"))", may);
+	assert_int_equal(lab_jq(out.data, q, NULL), 0);
+	mg_str_free(&out);
+	files(dir, &before);
+
+	tool(dir, "fix", "postfix.submission.encrypt",
+	    "applied, reloaded and verified");
+	assert_true(override(dir, sub, "smtpd_tls_security_level",
+	    "encrypt"));
+	assert_int_equal(line_of(dir, "  -o smtpd_tls_security_level=may"),
+	    0);
+	assert_true(says(sub, NULL, "-> 530"));
+	assert_true(logged_in_rcpt(sub));
+
+	tool(dir, "rollback", "1", "rolled back");
+	files(dir, &after);
+	assert_string_equal(mg_str_cstr(&before), mg_str_cstr(&after));
+	assert_true(says(sub, NULL, "RCPT " NOBODY " -> 554"));
+	mg_str_free(&before);
+	mg_str_free(&after);
+	lab_stop(LAB, dir);
+}
+
 /* setup - a private root */
 static int
 setup(void **state)
@@ -267,6 +342,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_submission),
 		cmocka_unit_test(test_plain_submission),
+		cmocka_unit_test(test_duplicate_override),
 	};
 
 	return (cmocka_run_group_tests_name("lab_pf_submission", tests,

@@ -101,6 +101,75 @@ test_auth_before_starttls(void **state)
 	mg_model_free(&m);
 }
 
+/* test_override_not_located - postconf -P lists a service's own -o but
+ * master.cf's text does not place it: main.cf does not reach that
+ * service and a new -o would come before the one that counts, so no edit
+ * for it; the evidence says to set it by hand, and a fix left without
+ * edits is dropped */
+static void
+test_override_not_located(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_sasl_auth_enable = yes\n";
+	static const char *mcf =
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "pickup    unix  n       -       y       60      1       pickup\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	/* no-tls: submission's own smtpd_tls_auth_only=no is not placed;
+	 * smtp inherits main.cf, which the fix sets */
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_tls_auth_only=no\n"
+	    "pickup unix n - y 60 1 pickup\n",
+	    "submission/inet/smtpd_tls_auth_only = no\n", mcf);
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.auth.no-tls");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "set -o smtpd_tls_auth_only=yes in "
+	    "its entry by hand"));
+	x = mg_report_find_fix(&r, "postfix.auth.tls-only");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].file, PF_MAIN_CF);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* port25: smtp's own smtpd_sasl_auth_enable=yes is not placed;
+	 * main.cf's value does not reach it: nothing safe to edit */
+	pf_build(&m, "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\nsmtpd_tls_auth_only = yes\n",
+	    NULL, "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\nsmtpd_tls_auth_only = yes\n");
+	pf_master(&m, "smtp inet n - y - - smtpd -o smtpd_sasl_auth_enable="
+	    "yes\nsubmission inet n - y - - smtpd -o smtpd_sasl_auth_enable="
+	    "yes\npickup unix n - y 60 1 pickup\n",
+	    "smtp/inet/smtpd_sasl_auth_enable = yes\n"
+	    "submission/inet/smtpd_sasl_auth_enable = yes\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n"
+	    "pickup    unix  n       -       y       60      1       pickup\n");
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.auth.port25");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "set -o smtpd_sasl_auth_enable=no in "
+	    "its entry by hand"));
+	assert_null(mg_report_find_fix(&r, "postfix.auth.submission-only"));
+	for (i = 0; i < f->nfix_ids; i++)
+		assert_string_not_equal(f->fix_ids[i],
+		    "postfix.auth.submission-only");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_auth_only_after_tls - smtpd_tls_auth_only = yes: not exposed; a
  * service without TLS at all: low, and no fix that would switch AUTH
  * off there */
@@ -377,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_no_sasl_no_findings),
 		cmocka_unit_test(test_auth_before_starttls),
 		cmocka_unit_test(test_auth_only_after_tls),
+		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_system_accounts_in_sasldb),
 		cmocka_unit_test(test_root_floods_queue_critical),
 		cmocka_unit_test(test_purged_account_stays_critical),

@@ -170,6 +170,48 @@ test_own_zero_edited(void **state)
 	mg_model_free(&m);
 }
 
+/* test_override_not_located - postconf -P lists submission's own
+ * "-o smtpd_client_message_rate_limit=0" but master.cf's text does not
+ * place it: no edit of that limit (a new -o is not sure to be the one
+ * the service uses), the evidence says to set it by hand; the other
+ * limit is still added */
+static void
+test_override_not_located(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	pf_build(&m, "myhostname = mail.example.com\n", NULL,
+	    "myhostname = mail.example.com\n");
+	pf_master(&m, "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_sasl_auth_enable=yes "
+	    "-o smtpd_client_message_rate_limit=0\n",
+	    "submission/inet/smtpd_sasl_auth_enable = yes\n"
+	    "submission/inet/smtpd_client_message_rate_limit = 0\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_sasl_auth_enable=yes\n");
+	pf_run(mg_check_pf_ratelimit, &m, &r);
+	assert_non_null(f = pf_finding(&r, FIND));
+	assert_non_null(pf_evidence(f, "service submission: set -o "
+	    "smtpd_client_message_rate_limit=30 in its master.cf entry by "
+	    "hand"));
+	x = mg_report_find_fix(&r, FIX);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	for (i = 0; i < x->nedits; i++)
+		assert_null(strstr(x->edits[i].new_text,
+		    "smtpd_client_message_rate_limit"));
+	assert_non_null(edit_to(x, PF_MASTER_CF,
+	    "\n  -o smtpd_client_recipient_rate_limit=100"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_main_cf_kept_for_policy_port - AUTH from main.cf, port 25 asks a
  * policy service before its permit (iRedMail's iRedAPD, as its main.cf
  * orders them), a reinjection port overrides
@@ -345,6 +387,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_submission_sized_from_log),
 		cmocka_unit_test(test_own_zero_edited),
+		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_main_cf_kept_for_policy_port),
 		cmocka_unit_test(test_flood_is_high),
 		cmocka_unit_test(test_no_log_floor),

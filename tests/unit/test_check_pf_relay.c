@@ -223,6 +223,46 @@ test_service_override(void **state)
 	mg_model_free(&m);
 }
 
+/* test_service_override_not_located - postconf -P lists the submission
+ * service's own relay list but master.cf's text has no line for it: the
+ * finding stands, no fix (not even an empty one fix --all would select),
+ * and the evidence says to set it by hand */
+static void
+test_service_override_not_located(void **state)
+{
+	static const char *mo =
+	    "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_relay_restrictions="
+	    "permit_sasl_authenticated,permit,reject\n";
+	static const char *po =
+	    "submission/inet/smtpd_relay_restrictions = "
+	    "permit_sasl_authenticated,permit,reject\n";
+	static const char *mcf = "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd\n"
+	    "  -o syslog_name=postfix/submission\n";
+	const struct mg_finding *f;
+	const struct mg_evidence *e;
+	struct mg_model m;
+	struct mg_report r;
+	size_t i;
+
+	(void)state;
+	build(&m, "myhostname = x\n", "myhostname = x\n");
+	pf_master(&m, mo, po, mcf);
+	pf_run(mg_check_pf_relay, &m, &r);
+	f = pf_finding(&r, "postfix.relay.open");
+	assert_non_null(f);
+	e = pf_evidence(f, "set that -o by hand");
+	assert_non_null(e);
+	assert_non_null(strstr(e->text, "permit_sasl_authenticated, reject"));
+	assert_null(mg_report_find_fix(&r, "postfix.relay.restrictions"));
+	assert_int_equal(r.nfixes, 0);
+	for (i = 0; i < r.nfindings; i++)
+		assert_int_equal(r.findings[i].nfix_ids, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_unlistable_table - an SQL table before the only stop: unverified,
  * not called open; no stop anywhere: smtpd refuses to start */
 static void
@@ -382,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_clean_relay_list_wins),
 		cmocka_unit_test(test_foreign_recipient_ok_and_regexp),
 		cmocka_unit_test(test_service_override),
+		cmocka_unit_test(test_service_override_not_located),
 		cmocka_unit_test(test_unlistable_table),
 		cmocka_unit_test(test_client_grant_public),
 	};

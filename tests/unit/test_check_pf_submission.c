@@ -166,6 +166,140 @@ test_plain_submission(void **state)
 	mg_model_free(&m);
 }
 
+/* load_more - as load, with more postconf -P lines (extra_p) and
+ * master.cf text from the capture, or master if not NULL */
+static void
+load_more(struct mg_model *m, const char *name, const char *extra_p,
+    const char *master)
+{
+	char *n = slurp(name, "n"), *x = slurp(name, "x");
+	char *cf = slurp(name, "main.cf"), *mm = slurp(name, "M");
+	char *pp = slurp(name, "P"), *mcf = slurp(name, "master.cf");
+	struct mg_str p = MG_STR_INIT;
+
+	mg_str_printf(&p, "%s%s", pp, extra_p);
+	pf_build(m, n, x, cf);
+	pf_master(m, mm, mg_str_cstr(&p), master != NULL ? master : mcf);
+	mg_str_free(&p);
+	free(n);
+	free(x);
+	free(cf);
+	free(mm);
+	free(pp);
+	free(mcf);
+}
+
+/* test_override_not_located - postconf -P lists submission's own
+ * smtpd_client_restrictions (empty) or smtpd_tls_security_level (may)
+ * but master.cf's text does not place it: a new -o under the entry line
+ * or Debian's uncommented encrypt line would come before the one that
+ * counts, so no fix; the evidence says to set it by hand */
+static void
+test_override_not_located(void **state)
+{
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load_more(&m, "open", "submission/inet/smtpd_client_restrictions =\n",
+	    NULL);
+	pf_run(mg_check_pf_submission, &m, &r);
+	f = pf_finding(&r, NO_AUTH);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission: set -o "
+	    "smtpd_client_restrictions=permit_mynetworks,"
+	    "permit_sasl_authenticated,reject in its master.cf entry by "
+	    "hand"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, FIX_AUTH));
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	load_more(&m, "plain",
+	    "submission/inet/smtpd_tls_security_level = may\n", NULL);
+	pf_run(mg_check_pf_submission, &m, &r);
+	f = pf_finding(&r, NO_TLS);
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission: set -o "
+	    "smtpd_tls_security_level=encrypt in its master.cf entry by "
+	    "hand"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, FIX_TLS));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_add_override_refused_over_own - a new -o line goes right under
+ * the entry line, before the service's own -o of that name, which smtpd
+ * would still use: refused, no edit */
+static void
+test_add_override_refused_over_own(void **state)
+{
+	const struct mg_service *s;
+	struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	load_more(&m, "plain", "", NULL);
+	s = mg_model_service(&m, "submission", "inet");
+	assert_non_null(s);
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "test.fix", "test");
+	assert_int_equal(mg_check_pf_add_override(&m, x, s,
+	    "smtpd_tls_auth_only", "no"), 0);
+	assert_int_equal(x->nedits, 0);
+	assert_int_equal(mg_check_pf_add_override(&m, x, s,
+	    "smtpd_tls_security_level", "encrypt"), 1);
+	assert_int_equal(x->nedits, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
+/* test_own_level_edited_not_commented_line - submission has its own
+ * "-o smtpd_tls_security_level=may" below Debian's commented encrypt
+ * line: uncommenting that line would change nothing (the later -o
+ * counts), so the fix edits the service's own line */
+static void
+test_own_level_edited_not_commented_line(void **state)
+{
+	static const char *after = "  -o smtpd_tls_auth_only=yes\n";
+	char *mcf = slurp("plain", "master.cf");
+	const char *at = strstr(mcf, after);
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_str text = MG_STR_INIT;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	assert_non_null(at);
+	at += strlen(after);
+	mg_str_append(&text, mcf, (size_t)(at - mcf));
+	mg_str_puts(&text, "  -o smtpd_tls_security_level=may\n");
+	mg_str_puts(&text, at);
+	load_more(&m, "plain",
+	    "submission/inet/smtpd_tls_security_level = may\n",
+	    mg_str_cstr(&text));
+	pf_run(mg_check_pf_submission, &m, &r);
+	f = pf_finding(&r, NO_TLS);
+	assert_non_null(f);
+	assert_null(pf_evidence(f, "commented out"));
+	x = mg_report_find_fix(&r, FIX_TLS);
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 24);
+	assert_string_equal(x->edits[0].old_text,
+	    "  -o smtpd_tls_security_level=may");
+	assert_string_equal(x->edits[0].new_text,
+	    "  -o smtpd_tls_security_level=encrypt");
+	mg_report_free(&r);
+	mg_model_free(&m);
+	mg_str_free(&text);
+	free(mcf);
+}
+
 /* test_plain_no_cert - no certificate: encrypt would break the port, so
  * the finding stays without a fix */
 static void
@@ -370,6 +504,9 @@ main(void)
 		cmocka_unit_test(test_open_submission),
 		cmocka_unit_test(test_plain_submission),
 		cmocka_unit_test(test_plain_no_cert),
+		cmocka_unit_test(test_override_not_located),
+		cmocka_unit_test(test_own_level_edited_not_commented_line),
+		cmocka_unit_test(test_add_override_refused_over_own),
 		cmocka_unit_test(test_auth_before_tls_left_to_auth_check),
 		cmocka_unit_test(test_same_as_port25_no_finding),
 		cmocka_unit_test(test_template_without_gate),

@@ -405,6 +405,55 @@ test_written_setting_edited_in_place(void **state)
 	mg_model_free(&m);
 }
 
+/* test_override_not_located - postconf -P lists a service's own -o but
+ * master.cf's text does not place it: main.cf's setting does not reach
+ * that service, so no main.cf edit; the evidence says to set it by hand
+ * and the fix, left without edits, is dropped */
+static void
+test_override_not_located(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_mandatory_protocols = >=TLSv1.2\n"
+	    "smtp_tls_security_level = may\n";
+	const struct mg_finding *f;
+	struct mg_model m;
+	struct mg_report r;
+
+	(void)state;
+	pf_build(&m, cf, NULL, cf);
+	pf_params(&m, defaults);
+	pf_params(&m, cf);
+	pf_master(&m, "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o smtpd_tls_security_level="
+	    "encrypt -o smtpd_tls_mandatory_protocols=>=TLSv1\n"
+	    "smtp unix - - y - - smtp\n"
+	    "relay unix - - y - - smtp -o smtp_tls_security_level=none\n",
+	    "submission/inet/smtpd_tls_security_level = encrypt\n"
+	    "submission/inet/smtpd_tls_mandatory_protocols = >=TLSv1\n"
+	    "relay/unix/smtp_tls_security_level = none\n",
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_tls_security_level=encrypt\n"
+	    "smtp      unix  -       -       y       -       -       smtp\n"
+	    "relay     unix  -       -       y       -       -       smtp\n");
+	pf_run(mg_check_pf_tls_floor, &m, &r);
+	f = pf_finding(&r, "postfix.tls.old-protocols");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submission: set -o "
+	    "smtpd_tls_mandatory_protocols=>=TLSv1.2 in its master.cf entry "
+	    "by hand"));
+	assert_null(mg_report_find_fix(&r, "postfix.tls.mandatory-protocols"));
+	assert_int_equal(f->nfix_ids, 0);
+	f = pf_finding(&r, "postfix.tls.outbound-none");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service relay: set -o "
+	    "smtp_tls_security_level=may in its master.cf entry by hand"));
+	assert_null(mg_report_find_fix(&r, "postfix.tls.outbound-may"));
+	assert_int_equal(f->nfix_ids, 0);
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_relayhost_policy_map_tls - a smarthost setup: relayhost
  * [smtp.example.net]:587 and smtp_tls_policy_maps giving it "encrypt"
  * (TLS_README's per-destination policy) with smtp_tls_security_level
@@ -487,6 +536,7 @@ main(void)
 		cmocka_unit_test(test_hardened_no_findings),
 		cmocka_unit_test(test_legacy_use_tls_not_none),
 		cmocka_unit_test(test_written_setting_edited_in_place),
+		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_content_filter_transport_not_judged),
 		cmocka_unit_test(test_relayhost_policy_map_tls),
 	};

@@ -122,6 +122,37 @@ test_changed_file_refused(void **state)
 	free_fix(x);
 }
 
+/* test_nul_byte_refused - a file holding a NUL byte would be written
+ * back cut at it: nothing staged, and the error says which file */
+static void
+test_nul_byte_refused(void **state)
+{
+	static const char text[] = "a = 1\nb = 2\nc = \0003\nd = 4\n";
+	struct mg_fix *x = mg_xcalloc(1, sizeof(*x));
+	const struct mg_fix *fixes[1] = { x };
+	struct mg_stage st;
+	struct mg_err err;
+	char nul_path[160];
+	FILE *fp;
+
+	(void)state;
+	(void)snprintf(nul_path, sizeof(nul_path), "%s/nul.cf", dir);
+	assert_non_null(fp = fopen(nul_path, "w"));
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp),
+	    sizeof(text) - 1);
+	assert_int_equal(fclose(fp), 0);
+	memset(x, 0, sizeof(*x));
+	x->id = mg_xstrdup("test.fix");
+	x->title = mg_xstrdup("test");
+	(void)mg_fix_replace_line(x, nul_path, 2, "b = 2", "b = 3");
+	assert_int_equal(mg_stage_fixes(fixes, 1, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "nul.cf"));
+	assert_non_null(strstr(err.msg, "NUL byte"));
+	assert_int_equal(st.nfiles, 0);
+	free_fix(x);
+	(void)unlink(nul_path);
+}
+
 /* test_same_line_twice_refused - two edits of one line */
 static void
 test_same_line_twice_refused(void **state)
@@ -227,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_stage_and_diff),
 		cmocka_unit_test(test_changed_file_refused),
 		cmocka_unit_test(test_same_line_twice_refused),
+		cmocka_unit_test(test_nul_byte_refused),
 		cmocka_unit_test(test_two_insertions_before_one_line),
 		cmocka_unit_test(test_several_appends),
 	};

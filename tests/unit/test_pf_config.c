@@ -4,6 +4,7 @@
 #include "../../backends/postfix/pf_apply.h"
 #include "../../backends/postfix/pf_list.h"
 #include "../../backends/postfix/pf_maincf.h"
+#include "../../backends/postfix/pf_master.h"
 #include "../../backends/postfix/pf_postconf.h"
 #include "mg_test.h"
 
@@ -129,6 +130,61 @@ test_maincf_locate(void **state)
 	mg_model_free(&m);
 }
 
+/* test_master_duplicate_override_last_wins - two -o of one name on an
+ * entry: postconf -P and smtpd use the last one, so its line is the one
+ * located (a fix that edited the first would change nothing) */
+static void
+test_master_duplicate_override_last_wins(void **state)
+{
+	static const char text[] =
+	    "smtp      inet  n       -       y       -       -       smtpd\n"
+	    "submission inet n       -       y       -       -       smtpd\n"
+	    "  -o syslog_name=postfix/submission\n"		/* 3 */
+	    "  -o smtpd_tls_security_level=encrypt\n"		/* 4 */
+	    "#  -o smtpd_tls_security_level=none\n"		/* 5 */
+	    "  -o smtpd_sasl_auth_enable=yes\n"		/* 6 */
+	    "  -o smtpd_tls_security_level=may\n"		/* 7 */
+	    "pickup    unix  n       -       y       60      1       pickup\n"
+	    "  -o smtpd_tls_security_level=none\n";		/* 9 */
+	struct mg_model m;
+	struct mg_srcfile *f;
+	const struct mg_service *s;
+	const struct mg_param *p;
+
+	(void)state;
+	mg_model_init(&m);
+	mg_pf_master_parse(&m,
+	    "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd -o syslog_name=postfix/submission"
+	    " -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes"
+	    " -o smtpd_tls_security_level=may\n"
+	    "pickup unix n - y 60 1 pickup -o smtpd_tls_security_level=none\n");
+	mg_pf_master_overrides(&m,
+	    "submission/inet/syslog_name = postfix/submission\n"
+	    "submission/inet/smtpd_tls_security_level = may\n"
+	    "submission/inet/smtpd_sasl_auth_enable = yes\n"
+	    "pickup/unix/smtpd_tls_security_level = none\n", 1);
+	f = mg_model_file_add(&m, "/etc/postfix/master.cf");
+	mg_srcfile_set_text(f, text, strlen(text));
+	mg_pf_master_locate(&m, f);
+	s = mg_model_service(&m, "submission", "inet");
+	assert_non_null(s);
+	assert_int_equal(s->line, 2);
+	p = mg_service_override(s, "smtpd_tls_security_level");
+	assert_non_null(p);
+	assert_string_equal(p->value, "may");
+	assert_string_equal(p->file, "/etc/postfix/master.cf");
+	assert_int_equal(p->line, 7);
+	assert_int_equal(p->end_line, 7);
+	assert_int_equal(mg_service_override(s, "syslog_name")->line, 3);
+	assert_int_equal(mg_service_override(s, "smtpd_sasl_auth_enable")->line,
+	    6);
+	p = mg_service_override(mg_model_service(&m, "pickup", "unix"),
+	    "smtpd_tls_security_level");
+	assert_int_equal(p->line, 9);
+	mg_model_free(&m);
+}
+
 /* test_new_warnings_stage_path - postconf -n on the stage names its own
  * main.cf: a warning the live configuration already draws (Postfix
  * 3.7.11's, captured on the lab's sasl-submission-brace, whose
@@ -162,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_list_split),
 		cmocka_unit_test(test_postconf_parse),
 		cmocka_unit_test(test_maincf_locate),
+		cmocka_unit_test(test_master_duplicate_override_last_wins),
 		cmocka_unit_test(test_new_warnings_stage_path),
 	};
 

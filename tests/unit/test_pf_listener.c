@@ -241,6 +241,54 @@ test_smtps_wrapper_on_is_quiet(void **state)
 	mg_model_free(&m);
 }
 
+/* test_smtps_own_override - submissions with its own
+ * "-o smtpd_tls_wrappermode=no" below the commented line: uncommenting
+ * that line would change nothing (the last -o counts), so the own line is
+ * edited; postconf -P listing it where master.cf's text does not place
+ * it: no fix, the evidence says to set it by hand */
+static void
+test_smtps_own_override(void **state)
+{
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_service *s;
+	struct mg_param *p;
+
+	(void)state;
+	load_amavis(&m, NULL, COMMENTED "\n  -o smtpd_tls_wrappermode=no");
+	s = (struct mg_service *)mg_model_service(&m, "submissions", "inet");
+	p = mg_service_override_add(s, "smtpd_tls_wrappermode");
+	p->value = mg_xstrdup("no");
+	mg_pf_master_locate(&m, mg_model_file(&m, PF_MASTER_CF));
+	assert_int_equal(p->line, 40);
+	pf_run(mg_check_pf_tls, &m, &r);
+	assert_non_null(pf_finding(&r, "postfix.tls.smtps-plain"));
+	x = mg_report_find_fix(&r, "postfix.tls.smtps-wrappermode");
+	assert_non_null(x);
+	assert_int_equal(x->nedits, 1);
+	assert_int_equal(x->edits[0].line, 40);
+	assert_string_equal(x->edits[0].new_text,
+	    "  -o smtpd_tls_wrappermode=yes");
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	load_amavis(&m, NULL, NULL);
+	s = (struct mg_service *)mg_model_service(&m, "submissions", "inet");
+	p = mg_service_override_add(s, "smtpd_tls_wrappermode");
+	p->value = mg_xstrdup("no");
+	pf_run(mg_check_pf_tls, &m, &r);
+	f = pf_finding(&r, "postfix.tls.smtps-plain");
+	assert_non_null(f);
+	assert_non_null(pf_evidence(f, "service submissions: set -o "
+	    "smtpd_tls_wrappermode=yes in its master.cf entry by hand"));
+	assert_int_equal(f->nfix_ids, 0);
+	assert_null(mg_report_find_fix(&r, "postfix.tls.smtps-wrappermode"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_open_return_port_is_low - a return port whose own relay list is
  * a plain permit beside a public smtp service: an open relay only this
  * host can use (low, its reach said); the same permit on a server that
@@ -447,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_loopback_only_auth_is_low),
 		cmocka_unit_test(test_smtps_plain_found_and_uncommented),
 		cmocka_unit_test(test_smtps_wrapper_on_is_quiet),
+		cmocka_unit_test(test_smtps_own_override),
 		cmocka_unit_test(test_open_return_port_is_low),
 		cmocka_unit_test(test_loopback_only_agrees_with_reach),
 		cmocka_unit_test(test_wildcard_entry_is_not_loopback),

@@ -87,7 +87,8 @@ test_conf_as_cyrus_reads_it(void **state)
 	mg_model_free(&m);
 }
 
-/* test_conf_invalid_line - Cyrus refuses the whole file: said, -1 */
+/* test_conf_invalid_line - Cyrus refuses the whole file: said, -1; a
+ * line of the key alone is not read past its end (make asan) */
 static void
 test_conf_invalid_line(void **state)
 {
@@ -95,6 +96,9 @@ test_conf_invalid_line(void **state)
 		const char *name, *text;
 	} cases[] = {
 		{ "no colon", "pwcheck_method auxprop\n" },
+		{ "key alone", "pwcheck_method\n" },
+		{ "key alone, no newline", "pwcheck_method" },
+		{ "key alone, then a line", "mech_list\nx: y\n" },
 		{ "empty value", "pwcheck_method:   \n" },
 		{ "odd key", "pwcheck.method: auxprop\n" },
 	};
