@@ -273,7 +273,7 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r,
 	const struct mg_param *p;
 	struct mg_fix *x;
 	size_t i;
-	int global = 0, unsafe = 0;
+	int global = 0, unsafe = 0, failed = 0;
 
 	x = mg_report_fix(r, FIX_TLS, "Offer AUTH only after STARTTLS "
 	    "(smtpd_tls_auth_only = yes)");
@@ -295,16 +295,22 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r,
 		else
 			global = 1;
 	}
+	/* a service without TLS shares main.cf's value: main.cf stays, each
+	 * service with TLS gets its own -o; one that cannot (its entry not
+	 * placed in master.cf) leaves no safe fix - never main.cf's, which
+	 * would take AUTH from the service without TLS */
 	for (i = 0; global && unsafe && i < n; i++) {
 		(void)mg_service_value(m, v[i].svc, TLS_AUTH_ONLY, &p);
 		if (exposed(m, &v[i]) && tls_ready(&v[i]) && !own(&v[i], p) &&
 		    !unplaced(&v[i], p) && !mg_check_pf_add_override(m, x,
-		    v[i].svc, TLS_AUTH_ONLY, "yes"))
-			unsafe = 0;
+		    v[i].svc, TLS_AUTH_ONLY, "yes")) {
+			by_hand(f, &v[i], TLS_AUTH_ONLY, "yes");
+			failed = 1;
+		}
 	}
 	if (global && !unsafe)
 		mg_check_pf_set_global(m, x, TLS_AUTH_ONLY, "yes");
-	if (x->nedits == 0) {
+	if (x->nedits == 0 || failed) {
 		mg_report_drop_fix(r, FIX_TLS);
 		return (0);
 	}

@@ -170,6 +170,61 @@ test_override_not_located(void **state)
 	mg_model_free(&m);
 }
 
+/*
+ * test_no_tls_service_keeps_auth - AUTH before STARTTLS on smtp (TLS
+ * ready) while port 2525 has TLS off and shares main.cf's
+ * smtpd_tls_auth_only: main.cf's value would take AUTH from 2525, so smtp
+ * gets its own -o.  When smtp's entry cannot be placed in master.cf that
+ * -o cannot be written: no fix at all, and the evidence says what to set
+ * by hand (before, the fix fell back to main.cf's value)
+ */
+static void
+test_no_tls_service_keeps_auth(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\n"
+	    "smtpd_sasl_auth_enable = yes\n";
+	static const char *mm = "smtp inet n - y - - smtpd\n"
+	    "2525 inet n - y - - smtpd -o smtpd_tls_security_level=none\n";
+	static const char *pp = "2525/inet/smtpd_tls_security_level = none\n";
+	static const char *mcf2525 =
+	    "2525      inet  n       -       y       -       -       smtpd\n"
+	    "  -o smtpd_tls_security_level=none\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str mcf = MG_STR_INIT;
+	size_t i;
+
+	(void)state;
+	mg_str_puts(&mcf, "smtp      inet  n       -       y       -       -  "
+	    "     smtpd\n");
+	mg_str_puts(&mcf, mcf2525);
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, mm, pp, mg_str_cstr(&mcf));
+	pf_run(mg_check_pf_auth, &m, &r);
+	x = mg_report_find_fix(&r, "postfix.auth.tls-only");
+	assert_non_null(x);
+	for (i = 0; i < x->nedits; i++)
+		assert_string_equal(x->edits[i].file, PF_MASTER_CF);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* smtp's entry not in master.cf's text */
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, mm, pp, mcf2525);
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.auth.no-tls");
+	assert_non_null(f);
+	assert_null(mg_report_find_fix(&r, "postfix.auth.tls-only"));
+	assert_non_null(pf_evidence(f, "set -o smtpd_tls_auth_only=yes in "
+	    "its entry by hand"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	mg_str_free(&mcf);
+}
+
 /* test_auth_only_after_tls - smtpd_tls_auth_only = yes: not exposed; a
  * service without TLS at all: low, and no fix that would switch AUTH
  * off there */
@@ -447,6 +502,7 @@ main(void)
 		cmocka_unit_test(test_auth_before_starttls),
 		cmocka_unit_test(test_auth_only_after_tls),
 		cmocka_unit_test(test_override_not_located),
+		cmocka_unit_test(test_no_tls_service_keeps_auth),
 		cmocka_unit_test(test_system_accounts_in_sasldb),
 		cmocka_unit_test(test_root_floods_queue_critical),
 		cmocka_unit_test(test_purged_account_stays_critical),
