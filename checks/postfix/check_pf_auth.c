@@ -190,6 +190,18 @@ by_hand(struct mg_finding *f, const struct svc *v, const char *name,
 	    value);
 }
 
+/* no_entry - evidence: the service's master.cf entry is not placed in
+ * the file's text, so no -o can be added to it: set it by hand */
+static void
+no_entry(struct mg_finding *f, const struct svc *v, const char *name,
+    const char *value)
+{
+	mg_finding_evidence(f, NULL, 0, "service %s: its master.cf entry "
+	    "could not be placed in the file's text, so the fix cannot add "
+	    "an -o to it: set -o %s=%s in its entry by hand", v->svc->name,
+	    name, value);
+}
+
 /* svc_name - "service smtp (inet)", or "all smtpd services" */
 static void
 svc_name(const struct svc *v, char *buf, size_t size)
@@ -304,7 +316,7 @@ no_tls_fix(const struct mg_model *m, struct mg_report *r,
 		if (exposed(m, &v[i]) && tls_ready(&v[i]) && !own(&v[i], p) &&
 		    !unplaced(&v[i], p) && !mg_check_pf_add_override(m, x,
 		    v[i].svc, TLS_AUTH_ONLY, "yes")) {
-			by_hand(f, &v[i], TLS_AUTH_ONLY, "yes");
+			no_entry(f, &v[i], TLS_AUTH_ONLY, "yes");
 			failed = 1;
 		}
 	}
@@ -433,7 +445,7 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 {
 	struct mg_fix *x;
 	size_t i;
-	int global = 0;
+	int global = 0, failed = 0;
 
 	x = mg_report_fix(r, FIX_SUBMISSION, "Offer AUTH only on the "
 	    "submission ports (587, 465), not on port 25");
@@ -456,9 +468,13 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 			if (v[i].sasl && v[i].port != 25 &&
 			    !is_reinjection(&v[i]) &&
 			    !own(&v[i], v[i].sasl_p) &&
-			    !unplaced(&v[i], v[i].sasl_p))
-				(void)mg_check_pf_add_override(m, x, v[i].svc,
-				    SASL_ENABLE, "yes");
+			    !unplaced(&v[i], v[i].sasl_p) &&
+			    !mg_check_pf_add_override(m, x, v[i].svc,
+			    SASL_ENABLE, "yes")) {
+				/* it would lose AUTH with main.cf's */
+				no_entry(f, &v[i], SASL_ENABLE, "yes");
+				failed = 1;
+			}
 	}
 	for (i = 0; i < n; i++) {
 		if (!is_submission(&v[i]) || v[i].sasl)
@@ -468,11 +484,14 @@ port25_fix(const struct mg_model *m, struct mg_report *r,
 			    "yes");
 		else if (unplaced(&v[i], v[i].sasl_p))
 			by_hand(f, &v[i], SASL_ENABLE, "yes");
-		else
-			(void)mg_check_pf_add_override(m, x, v[i].svc,
-			    SASL_ENABLE, "yes");
+		else if (!mg_check_pf_add_override(m, x, v[i].svc,
+		    SASL_ENABLE, "yes")) {
+			/* port 25 would lose AUTH, submission not gain it */
+			no_entry(f, &v[i], SASL_ENABLE, "yes");
+			failed = 1;
+		}
 	}
-	if (x->nedits == 0) {
+	if (x->nedits == 0 || failed) {
 		mg_report_drop_fix(r, FIX_SUBMISSION);
 		return;
 	}

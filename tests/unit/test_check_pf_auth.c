@@ -206,6 +206,7 @@ test_no_tls_service_keeps_auth(void **state)
 	pf_run(mg_check_pf_auth, &m, &r);
 	x = mg_report_find_fix(&r, "postfix.auth.tls-only");
 	assert_non_null(x);
+	assert_true(x->nedits >= 1);
 	for (i = 0; i < x->nedits; i++)
 		assert_string_equal(x->edits[i].file, PF_MASTER_CF);
 	mg_report_free(&r);
@@ -219,6 +220,64 @@ test_no_tls_service_keeps_auth(void **state)
 	assert_non_null(f);
 	assert_null(mg_report_find_fix(&r, "postfix.auth.tls-only"));
 	assert_non_null(pf_evidence(f, "set -o smtpd_tls_auth_only=yes in "
+	    "its entry by hand"));
+	mg_report_free(&r);
+	mg_model_free(&m);
+	mg_str_free(&mcf);
+}
+
+/*
+ * test_port25_submission_keeps_auth - AUTH on port 25 and, inherited
+ * from main.cf, on submission: the fix turns main.cf's off and gives
+ * submission its own -o ...=yes.  When submission's entry cannot be
+ * placed in master.cf that -o cannot be written: no fix (before, main.cf
+ * was set off anyway and submission lost AUTH), and the evidence says
+ * what to set by hand
+ */
+static void
+test_port25_submission_keeps_auth(void **state)
+{
+	static const char *cf = "smtpd_tls_cert_file = /etc/ssl/mail.pem\n"
+	    "smtpd_tls_security_level = may\nsmtpd_tls_auth_only = yes\n"
+	    "smtpd_sasl_auth_enable = yes\n";
+	static const char *mm = "smtp inet n - y - - smtpd\n"
+	    "submission inet n - y - - smtpd\n";
+	static const char *smtp_line =
+	    "smtp      inet  n       -       y       -       -       smtpd\n";
+	const struct mg_finding *f;
+	const struct mg_fix *x;
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_str mcf = MG_STR_INIT;
+	size_t i;
+	int main_off = 0, sub_on = 0;
+
+	(void)state;
+	mg_str_puts(&mcf, smtp_line);
+	mg_str_puts(&mcf, "submission inet n       -       y       -       -"
+	    "       smtpd\n");
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, mm, "", mg_str_cstr(&mcf));
+	pf_run(mg_check_pf_auth, &m, &r);
+	x = mg_report_find_fix(&r, "postfix.auth.submission-only");
+	assert_non_null(x);
+	for (i = 0; i < x->nedits; i++) {
+		main_off += strcmp(x->edits[i].file, PF_MAIN_CF) == 0;
+		sub_on += strcmp(x->edits[i].file, PF_MASTER_CF) == 0;
+	}
+	assert_int_equal(main_off, 1);
+	assert_int_equal(sub_on, 1);
+	mg_report_free(&r);
+	mg_model_free(&m);
+
+	/* submission's entry not in master.cf's text */
+	pf_build(&m, cf, NULL, cf);
+	pf_master(&m, mm, "", smtp_line);
+	pf_run(mg_check_pf_auth, &m, &r);
+	f = pf_finding(&r, "postfix.auth.port25");
+	assert_non_null(f);
+	assert_null(mg_report_find_fix(&r, "postfix.auth.submission-only"));
+	assert_non_null(pf_evidence(f, "set -o smtpd_sasl_auth_enable=yes in "
 	    "its entry by hand"));
 	mg_report_free(&r);
 	mg_model_free(&m);
@@ -503,6 +562,7 @@ main(void)
 		cmocka_unit_test(test_auth_only_after_tls),
 		cmocka_unit_test(test_override_not_located),
 		cmocka_unit_test(test_no_tls_service_keeps_auth),
+		cmocka_unit_test(test_port25_submission_keeps_auth),
 		cmocka_unit_test(test_system_accounts_in_sasldb),
 		cmocka_unit_test(test_root_floods_queue_critical),
 		cmocka_unit_test(test_purged_account_stays_critical),
