@@ -283,20 +283,40 @@ bind_skip(const char *p, unsigned *line)
 	}
 }
 
+/* bind_block - the kind of a block opened by a statement whose first
+ * word is first, at depth, inside a block of kind up; root: the
+ * statement names zone "." */
+static int
+bind_block(const char *first, int depth, int up, int root)
+{
+	if (depth == 0 && (strcmp(first, "options") == 0 ||
+	    strcmp(first, "view") == 0))
+		return (B_OPTIONS);
+	if ((depth == 0 || up == B_OPTIONS) && strcmp(first, "zone") == 0 &&
+	    root)
+		return (B_OPTIONS);
+	if (up == B_OPTIONS && strcmp(first, "forwarders") == 0)
+		return (B_FWD);
+	return (B_OTHER);
+}
+
 /*
  * bind_scan - bind9's configuration text as statements and blocks,
  * whatever its line breaks ("options\n{", one-line "options {
  * forwarders { 1.1.1.1; }; };", CRLF): the addresses of the forwarders
- * block inside the top-level options block into r (NULL: none kept);
- * a zone's or a view's forwarders forward that zone or view only.
- * 1 if text has a top-level options block.
+ * blocks that forward every name into r (NULL: none kept) - inside the
+ * top-level options block, a view (its clients' every name: whether
+ * this host's queries match the view is not judged) or the root zone
+ * (zone "." { type forward; forwarders { ... }; }, top-level or in a
+ * view); any other zone's forwarders forward that zone only.  1 if text
+ * has a top-level options block.
  */
 static int
 bind_scan(struct mg_resolv *r, const char *text)
 {
 	const char *p = text;
 	char first[16] = "";
-	int kind[BIND_DEPTH], depth = 0, options = 0, nword = 0;
+	int kind[BIND_DEPTH], depth = 0, options = 0, nword = 0, root = 0;
 	unsigned line = 1;
 	size_t k;
 
@@ -306,26 +326,30 @@ bind_scan(struct mg_resolv *r, const char *text)
 			break;
 		if (*p == ';') {
 			nword = 0;
+			root = 0;
 			p++;
 		} else if (*p == '{') {
 			k = depth > 0 && depth <= BIND_DEPTH ?
 			    (size_t)kind[depth - 1] : B_OTHER;
 			if (depth < BIND_DEPTH)
-				kind[depth] = depth == 0 && nword > 0 &&
-				    strcmp(first, "options") == 0 ? B_OPTIONS :
-				    k == B_OPTIONS && nword > 0 &&
-				    strcmp(first, "forwarders") == 0 ? B_FWD :
-				    B_OTHER;
-			if (depth == 0 && kind[0] == B_OPTIONS)
+				kind[depth] = bind_block(nword > 0 ? first :
+				    "", depth, (int)k, root);
+			if (depth == 0 && nword > 0 &&
+			    strcmp(first, "options") == 0)
 				options = 1;
 			depth++;
 			nword = 0;
+			root = 0;
 			p++;
 		} else if (*p == '}') {
 			depth -= depth > 0;
 			nword = 0;
+			root = 0;
 			p++;
 		} else if (*p == '"') {
+			/* the root zone: zone "." */
+			if (nword == 1 && strcmp(first, "zone") == 0)
+				root = p[1] == '.' && p[2] == '"';
 			for (p++; *p != '\0' && *p != '"'; p++)
 				if (*p == '\n')
 					line++;
@@ -428,7 +452,8 @@ mg_resolv_recurses(const char *text)
  * ADDR[@port][#name]; a forward-host: NAME, by name, is kept apart in
  * r->byname, not resolved here), dnsmasq's server=ADDR[#port] (not the
  * server=/domain/ ones), bind9's forwarders { ADDR; ... }; inside its
- * options block (bind_scan; a zone's forward that zone only).  CRLF
+ * options block, a view or the root zone (bind_scan; another zone's
+ * forward that zone only).  CRLF
  * line ends are read as LF.  How many addresses; 0: it resolves by
  * itself, forwards only some domains, or forwards by name only.
  */
@@ -528,7 +553,8 @@ kind_say(struct mg_str *why, const char *kind, int v, const char *path,
  * mg_resolv_judge - a local resolver's configuration files (n of them,
  * grouped by kind in order; those of kind NULL, the user's, are one
  * group) judged together.  A kind's files: forwarders
- * of every name found (mg_resolv_forwarders; the first file with any),
+ * of every name found (mg_resolv_forwarders; the first file with any,
+ * or a later one naming a public server),
  * a forward by name (unbound's forward-host: the host is not resolved
  * here, so what it asks is unknown), or resolving by itself
  * (mg_resolv_recurses), else unseen (dnsmasq without server= asks its
@@ -587,11 +613,19 @@ mg_resolv_judge(const struct mg_lr_file *f, size_t n, struct mg_resolv **fw,
 			kpath = f[i].path;
 		if (mg_resolv_recurses(f[i].text) && v == K_NONE)
 			v = K_LOCAL;
-		if (kfw != NULL)
+		if (kfw != NULL && mg_resolv_npublic(kfw) > 0)
 			continue;
 		c = mg_xcalloc(1, sizeof(*c));
-		if (mg_resolv_forwarders(c, f[i].path, f[i].text) > 0 ||
-		    c->byname != NULL) {
+		if ((mg_resolv_forwarders(c, f[i].path, f[i].text) > 0 ||
+		    c->byname != NULL) && (kfw == NULL ||
+		    mg_resolv_npublic(c) > 0)) {
+			/* a kind uses every file's forwarders (dnsmasq's
+			 * server= lines of dnsmasq.d/ too): a public one in
+			 * any of them is asked */
+			if (kfw != NULL) {
+				mg_resolv_free(kfw);
+				free(kfw);
+			}
 			kfw = c;
 			continue;
 		}

@@ -112,7 +112,8 @@ report_lrc(const char *resolv, const char *lrc, const char *etc,
  * the evidence; with CRLF line ends too), one resolving by itself is
  * local, one forwarding by name (forward-host) unknown (unread); bind9
  * with its braces on the next line forwarding to 1.1.1.1 is the hole,
- * a bind9 forwarding only a zone is local; a dnsmasq without
+ * a bind9 forwarding only a zone is local, one forwarding the root
+ * zone "." to 8.8.8.8 (RHEL's named.conf) the hole; a dnsmasq without
  * server= (its resolv-file's; also in a file named otherwise), none
  * readable and none read (no host context) are unknown (unread),
  * Docker's 127.0.0.11 is unknown (unread), never a finding
@@ -190,6 +191,19 @@ pf_dnsbl_local_resolver(const char *dir, const char *etc)
 	    "\"postfix.dnsbl.public-resolver\")] | length == 0) and "
 	    "([.unread[] | select(test(\"upstreams unknown\"))] | length == "
 	    "0)", NULL), 0);
+	mg_str_free(&out);
+	/* RHEL's named.conf: options, then the root zone forwarded - every
+	 * name goes to 8.8.8.8 */
+	(void)snprintf(unb, sizeof(unb), "%s/named.conf", dir);
+	write_file(unb, "options {\n\tdirectory \"/var/named\";\n};\n"
+	    "zone \".\" IN {\n\ttype forward;\n\tforward only;\n"
+	    "\tforwarders { 8.8.8.8; };\n};\n");
+	(void)report_lrc(loc, unb, etc, &out);
+	assert_int_equal(lab_jq(out.data, ".findings[] | select(.id == "
+	    "\"postfix.dnsbl.public-resolver\") | .severity == \"high\" and "
+	    "([.evidence[] | select(.line == 7 and (.file | "
+	    "endswith(\"named.conf\")) and (.text | test(\"nameserver "
+	    "8.8.8.8 is Google\")))] | length == 1)", NULL), 0);
 	mg_str_free(&out);
 	/* dnsmasq never recurses: no server= means its resolv-file's */
 	(void)snprintf(unb, sizeof(unb), "%s/dnsmasq.conf", dir);

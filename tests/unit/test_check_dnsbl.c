@@ -579,6 +579,27 @@ test_local_forwarders_shapes(void **state)
 	assert_string_equal(fw.ns[0].text, "10.0.0.53");
 	assert_int_equal(fw.ns[0].line, 9);
 	mg_resolv_free(&fw);
+	/* the root zone forwards every name (RHEL's named.conf keeps
+	 * options and adds zone "."), at top level or in a view; a view's
+	 * own forwarders forward its clients' every name */
+	assert_int_equal(fw_text(&fw, "options {\n\tdirectory \"/var/named\";"
+	    "\n};\nzone \".\" IN {\n\ttype forward;\n\tforward only;\n"
+	    "\tforwarders { 8.8.8.8; };\n};\n"), 1);
+	assert_string_equal(fw.ns[0].text, "8.8.8.8");
+	assert_int_equal(fw.ns[0].line, 7);
+	mg_resolv_free(&fw);
+	assert_int_equal(fw_text(&fw, "view \"inside\" {\n\tmatch-clients { "
+	    "localhost; };\n\tforwarders { 1.1.1.1; };\n\tzone "
+	    "\"corp.example\" { type forward; forwarders { 10.1.1.1; }; };\n"
+	    "\tzone \".\" { type forward; forwarders { 9.9.9.9; }; };\n};\n"),
+	    2);
+	assert_string_equal(fw.ns[0].text, "1.1.1.1");
+	assert_string_equal(fw.ns[1].text, "9.9.9.9");
+	mg_resolv_free(&fw);
+	/* a zone named with a dot inside is not the root zone */
+	assert_int_equal(fw_text(&fw, "zone \".example\" { type forward; "
+	    "forwarders { 8.8.8.8; }; };\n"), 0);
+	mg_resolv_free(&fw);
 	/* unbound's forward-host: by name, not an address we resolve */
 	assert_int_equal(fw_text(&fw, "forward-zone:\n name: \".\"\n "
 	    "forward-host: dns.google\n"), 0);
@@ -687,6 +708,15 @@ test_local_judge(void **state)
 	    MG_LR_UNKNOWN);
 	assert_non_null(strstr(mg_str_cstr(&why), "bind9 forwards every "
 	    "name to 10.0.0.53 (/etc/named.conf.options:1)"));
+	/* a kind uses every file's forwarders: a public one in a later
+	 * file of dnsmasq.d/ is asked too */
+	f[0] = (struct mg_lr_file){ "dnsmasq", "/etc/dnsmasq.conf",
+	    "server=10.0.0.53\n" };
+	f[1] = (struct mg_lr_file){ "dnsmasq", "/etc/dnsmasq.d/x.conf",
+	    "server=8.8.8.8\n" };
+	assert_int_equal(judge(f, 2, &why, first, sizeof(first)),
+	    MG_LR_FORWARDS);
+	assert_string_equal(first, "8.8.8.8");
 	/* one file named by the user (no kind) */
 	f[0] = (struct mg_lr_file){ NULL, "/srv/resolver.conf", unb_host };
 	assert_int_equal(judge(f, 1, &why, first, sizeof(first)),
