@@ -91,22 +91,25 @@ mg_check_pf_edit_override(const struct mg_model *m, struct mg_fix *x,
     const struct mg_param *p, const char *value)
 {
 	const struct mg_srcfile *f = mg_model_file(m, p->file);
-	const char *line, *at, *v, *end;
+	const char *line, *at, *last, *v, *end;
 	struct mg_str text = MG_STR_INIT;
 	size_t n = strlen(p->name), vlen;
 
 	if (f == NULL || p->line == 0 || p->line > f->nlines)
 		return (0);
 	line = f->lines[p->line - 1];
-	for (at = strstr(line, p->name); at != NULL;
+	/* the last "name=" on the line: with two -o of one name on it,
+	 * postconf -P and smtpd use the last */
+	for (last = NULL, at = strstr(line, p->name); at != NULL;
 	    at = strstr(at + 1, p->name)) {
 		v = at + n + strspn(at + n, " \t");
 		if ((at == line || strchr(" \t{", at[-1]) != NULL) &&
 		    *v == '=')
-			break;
+			last = at;
 	}
-	if (at == NULL)
+	if ((at = last) == NULL)
 		return (0);
+	v = at + n + strspn(at + n, " \t");
 	v++;
 	v += strspn(v, " \t");
 	if (braced(line, at)) {

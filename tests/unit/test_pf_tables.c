@@ -124,6 +124,42 @@ test_edit_override_brace(void **state)
 	mg_model_free(&m);
 }
 
+/* test_edit_override_same_line - two -o of one name on one master.cf
+ * line: postconf -P and smtpd take the last, and so does the edit (it
+ * changed the first, leaving the one that counts) */
+static void
+test_edit_override_same_line(void **state)
+{
+	static const char *mm = "submission inet n - y - - smtpd -o "
+	    "smtpd_tls_security_level=encrypt -o smtpd_tls_security_level="
+	    "may\n";
+	static const char *pp = "submission/inet/smtpd_tls_security_level = "
+	    "may\n";
+	static const char *mcf = "submission inet n - y - - smtpd -o "
+	    "smtpd_tls_security_level=encrypt -o smtpd_tls_security_level="
+	    "may\n";
+	struct mg_model m;
+	struct mg_report r;
+	struct mg_fix *x;
+	const struct mg_service *s;
+
+	(void)state;
+	pf_build(&m, "", NULL, "");
+	pf_master(&m, mm, pp, mcf);
+	s = mg_model_service(&m, "submission", "inet");
+	assert_non_null(s);
+	mg_report_init(&r);
+	x = mg_report_fix(&r, "t", "t");
+	assert_int_equal(mg_check_pf_edit_override(&m, x,
+	    mg_service_override(s, "smtpd_tls_security_level"), "encrypt"), 1);
+	assert_int_equal(x->nedits, 1);
+	assert_string_equal(x->edits[0].new_text, "submission inet n - y - - "
+	    "smtpd -o smtpd_tls_security_level=encrypt -o "
+	    "smtpd_tls_security_level=encrypt");
+	mg_report_free(&r);
+	mg_model_free(&m);
+}
+
 /* test_listing - postmap -s and postalias -s output */
 static void
 test_listing(void **state)
@@ -399,6 +435,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_services),
 		cmocka_unit_test(test_edit_override_brace),
+		cmocka_unit_test(test_edit_override_same_line),
 		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_source_tables),
 		cmocka_unit_test(test_answers),
