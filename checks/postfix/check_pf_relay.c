@@ -439,6 +439,23 @@ fixed_relay_list(const struct verdict *v, const char *raw, struct mg_str *out)
 	}
 }
 
+/* one_word - list as one master.cf -o value: its items joined by commas,
+ * no white space (master(5): white space in an -o value ends it, and
+ * Postfix reads a comma as it reads a blank between items) */
+static void
+one_word(const char *list, struct mg_str *out)
+{
+	const char *cur, *elem;
+	size_t len;
+
+	mg_str_init(out);
+	for (cur = list; mg_pf_list_next(&cur, &elem, &len);) {
+		if (out->len > 0)
+			mg_str_putc(out, ',');
+		mg_str_append(out, elem, len);
+	}
+}
+
 /*
  * propose - the edit that closes one verdict's hole; NULL if none safe.
  * The fix is made only once its edit is known: a service's -o line that
@@ -453,20 +470,26 @@ propose(const struct mg_model *m, const struct verdict *v,
 	    NULL };
 	const struct mg_param *rp = v->relay_p;
 	const struct mg_srcfile *f;
-	struct mg_str val, line;
+	struct mg_str val, word;
 	struct mg_fix *x;
-	const char *old, *at;
+	int ok;
 
 	fixed_relay_list(v, rp != NULL && rp->raw != NULL ? rp->raw :
 	    (rp != NULL ? rp->value : ""), &val);
 	if (v->svc != NULL && rp != NULL &&
 	    mg_service_override(v->svc, RELAY) == rp) {
-		/* The service overrides it: edit its -o line. */
+		/* The service overrides it: edit its -o line (the last
+		 * "name=" on it, an empty value or the brace form too). */
 		f = rp->file != NULL ? mg_model_file(m, rp->file) : NULL;
-		old = rp->raw != NULL ? rp->raw : rp->value;
-		if (f == NULL || rp->line == 0 || rp->line > f->nlines ||
-		    (at = strstr(f->lines[rp->line - 1], old)) == NULL ||
-		    *old == '\0') {
+		x = f == NULL || rp->line == 0 || rp->line > f->nlines ?
+		    NULL : mg_report_fix(r, FIX_ID, TITLE_FIX);
+		one_word(mg_str_cstr(&val), &word);
+		ok = x != NULL && mg_check_pf_edit_override(m, x, rp,
+		    mg_str_cstr(&word));
+		mg_str_free(&word);
+		if (!ok) {
+			if (x != NULL && x->nedits == 0)
+				mg_report_drop_fix(r, FIX_ID);
 			mg_finding_evidence(fd, v->svc->file, v->svc->line,
 			    "service %s sets its own %s, but no master.cf line "
 			    "reads it as postconf -P does: set that -o by hand "
@@ -475,15 +498,6 @@ propose(const struct mg_model *m, const struct verdict *v,
 			mg_str_free(&val);
 			return (NULL);
 		}
-		x = mg_report_fix(r, FIX_ID, TITLE_FIX);
-		mg_str_init(&line);
-		mg_str_append(&line, f->lines[rp->line - 1],
-		    (size_t)(at - f->lines[rp->line - 1]));
-		mg_str_puts(&line, mg_str_cstr(&val));
-		mg_str_puts(&line, at + strlen(old));
-		(void)mg_fix_replace_line(x, rp->file, rp->line,
-		    f->lines[rp->line - 1], mg_str_cstr(&line));
-		mg_str_free(&line);
 	} else if ((x = mg_report_fix(r, FIX_ID, TITLE_FIX))->nedits == 0)
 		mg_fix_set_param(x, rp != NULL && rp->file != NULL ? rp->file :
 		    m->config_file, rp != NULL ? rp->line : 0, RELAY,

@@ -183,6 +183,53 @@ test_postfix_proof_and_refusal(void **state)
 	mg_str_free(&after);
 }
 
+/*
+ * test_postfix_service_relay_fix - an smtpd entry's own -o relay list
+ * opens it (relay-service-open): the fix edits that -o line, as one word
+ * - the list it proposes is written "a, b" elsewhere, and white space in
+ * an -o value ends it (master(5)), which left smtpd an argument it
+ * refuses.  Real Postfix: postconf -P shows the new list whole after
+ * fix --yes, and master.cf has it as one word.
+ */
+static void
+test_postfix_service_relay_fix(void **state)
+{
+	const char *dir = lab_dir(PFLAB, "relay-service-open");
+	const char *setup[] = { "setup", "relay-service-open", dir, NULL };
+	char etc[4096], st[4200], path[4300], want[256];
+	const char *fix[] = { "./mailguard-tui", "--postfix", etc, "--state",
+	    st, "fix", "postfix.relay.restrictions", "--yes", NULL };
+	const char *pp[] = { "postconf", "-c", etc, "-P", NULL };
+	struct mg_str out, port;
+
+	(void)state;
+	assert_int_equal(lab_script(PFLAB, setup), 0);
+	(void)snprintf(etc, sizeof(etc), "%s/etc", dir);
+	(void)snprintf(st, sizeof(st), "%s/state", dir);
+	(void)snprintf(path, sizeof(path), "%s/relay_port", dir);
+	lab_slurp(path, &port);
+	while (port.len > 0 && port.data[port.len - 1] == '\n')
+		port.data[--port.len] = '\0';
+	assert_int_equal(lab_capture(fix, &out), 0);
+	(void)printf("%s", out.data);
+	assert_true(lab_applied(out.data));
+	assert_non_null(strstr(out.data, "198.51.100.9"));
+	mg_str_free(&out);
+	assert_int_equal(lab_capture(pp, &out), 0);
+	(void)snprintf(want, sizeof(want), "127.0.0.1:%s/inet/"
+	    "smtpd_relay_restrictions = permit_sasl_authenticated,reject\n",
+	    port.data);
+	assert_non_null(strstr(out.data, want));
+	mg_str_free(&out);
+	(void)snprintf(path, sizeof(path), "%s/master.cf", etc);
+	lab_slurp(path, &out);
+	assert_non_null(strstr(out.data, "-o smtpd_relay_restrictions="
+	    "permit_sasl_authenticated,reject\n"));
+	mg_str_free(&out);
+	mg_str_free(&port);
+	lab_stop(PFLAB, dir);
+}
+
 /* test_postfix_killed_at_each_step - mynetworks on mask-typo: killed
  * (SIGKILL) at each step, main.cf is the old or the new file, never
  * anything else; the next run reports the entry, fix refuses to go on,
@@ -280,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_exim_fix_rollback),
 		cmocka_unit_test(test_exim_failed_proof_refused),
 		cmocka_unit_test(test_postfix_proof_and_refusal),
+		cmocka_unit_test(test_postfix_service_relay_fix),
 		cmocka_unit_test(test_postfix_killed_at_each_step),
 	};
 

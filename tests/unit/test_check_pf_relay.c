@@ -217,8 +217,9 @@ test_service_override(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->edits[0].kind, MG_EDIT_REPLACE);
 	assert_int_equal(x->edits[0].line, 4);
+	/* one word: white space would end the -o value (master(5)) */
 	assert_string_equal(x->edits[0].new_text,
-	    "  -o smtpd_relay_restrictions=permit_sasl_authenticated, reject");
+	    "  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject");
 	mg_report_free(&r);
 	mg_model_free(&m);
 }
